@@ -1,0 +1,50 @@
+"""The app factory: `create_app(settings)` builds models and index in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.routers import ask, documents
+from api.service import QAService
+from qa.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Refuses to start on a missing, corrupt or mismatched index: the error says how to fix.
+        app.state.service = await run_in_threadpool(QAService.load, settings)
+        yield
+        app.state.service = None
+
+    app = FastAPI(
+        title="Grounded QA",
+        summary="Ask questions about a folder of news articles; every answer cites its paragraph.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(ask.router)
+    app.include_router(documents.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def chat_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    return app

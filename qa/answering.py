@@ -1,0 +1,243 @@
+"""Retrieve, find the supporting sentence, let the reader point at the answer, check citations.
+
+The answer text is built from sentences of the articles themselves (trimmed when long), so
+every claim has a paragraph that contains it; the language model only helps choose among the
+best candidate sentences, and its choice counts only when its words stand in one of them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa.citations import measure_support
+from qa.errors import BadInput
+from qa.evidence import Candidate, ScoredSentence, score_sentences
+from qa.interfaces import Embedder, Generator, Vectors
+from qa.lexical import content_terms, words
+from qa.models import Answer, Citation, Paragraph, RetrievedParagraph
+from qa.prompting import STOP, reader_messages, reader_prompt
+from qa.retrieval import Hit, Retriever
+from qa.settings import Settings
+
+
+class SentenceRefLike(Protocol):
+    @property
+    def row(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+class Corpus(Protocol):
+    """What answering needs from the index (implemented by `index.store.CorpusIndex`)."""
+
+    @property
+    def paragraphs(self) -> Sequence[Paragraph]: ...
+    @property
+    def sentences(self) -> Sequence[SentenceRefLike]: ...
+    @property
+    def sentence_vectors(self) -> Vectors: ...
+    @property
+    def sentences_by_row(self) -> Mapping[int, list[int]]: ...
+    @property
+    def doc_freq(self) -> Mapping[str, int]: ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader (language model) proposed and whether it was found in a candidate."""
+
+    proposal: str | None
+    chosen: ScoredSentence
+
+
+def validate_question(question: str, *, max_chars: int) -> str:
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise BadInput("question is empty: send a question as a non-empty string")
+    if len(cleaned) > max_chars:
+        raise BadInput(
+            f"question is {len(cleaned)} characters long; the limit is {max_chars}. "
+            "Ask a shorter question."
+        )
+    return cleaned
+
+
+def answer_question(
+    question: str,
+    *,
+    retriever: Retriever,
+    corpus: Corpus,
+    embedder: Embedder,
+    generator: Generator | None,
+    settings: Settings,
+) -> Answer:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    question = validate_question(question, max_chars=settings.server.max_question_chars)
+    retrieval = retriever.retrieve(question)
+    timings["retrieve_ms"] = _ms(clock)
+    retrieved = [h.paragraph for h in retrieval.hits]
+
+    clock = time.perf_counter()
+    candidates, vectors = _candidates(retrieval.hits, corpus)
+    scored = score_sentences(
+        question,
+        retrieval.query_vector,
+        candidates,
+        vectors,
+        doc_freq=corpus.doc_freq,
+        n_docs=len(corpus.paragraphs),
+        paragraph_rank={h.row: i for i, h in enumerate(retrieval.hits)},
+    )
+    timings["score_ms"] = _ms(clock)
+
+    a = settings.answer
+    if not scored or scored[0].score < a.min_answer_score:
+        best = f"{scored[0].score:.2f}" if scored else "none"
+        return _abstain(
+            question,
+            retrieved,
+            timings,
+            f"no sentence in the articles answers this well enough "
+            f"(best evidence score {best}, needed {a.min_answer_score:.2f})",
+        )
+
+    clock = time.perf_counter()
+    reading = _read(question, scored[: a.candidate_sentences], generator, settings)
+    timings["read_ms"] = _ms(clock)
+
+    chosen = reading.chosen
+    paragraph = corpus.paragraphs[chosen.row]
+    claim = _trim(chosen.text, question, reading.proposal, max_words=a.max_answer_words)
+
+    clock = time.perf_counter()
+    support = measure_support(claim, paragraph.text, embedder=embedder)
+    timings["verify_ms"] = _ms(clock)
+    if support.score < a.min_support:
+        return _abstain(
+            question,
+            retrieved,
+            timings,
+            f"the best sentence was not supported by its paragraph (support {support.score:.2f})",
+        )
+    citation = Citation(
+        **paragraph.model_dump(),
+        marker=1,
+        verified=True,
+        support_score=support.score,
+        span_start=support.span_start,
+        span_end=support.span_end,
+    )
+    return Answer(
+        question=question,
+        answer=f"{claim} [1]",
+        status="answered",
+        citations=[citation],
+        retrieved=retrieved,
+        short_answer=reading.proposal,
+        evidence_score=round(chosen.score, 4),
+        timings_ms=timings,
+    )
+
+
+def _candidates(hits: Sequence[Hit], corpus: Corpus) -> tuple[list[Candidate], Vectors]:
+    candidates: list[Candidate] = []
+    ids: list[int] = []
+    for hit in hits:
+        paragraph = corpus.paragraphs[hit.row]
+        sentence_ids = corpus.sentences_by_row.get(hit.row, [])
+        for position, sid in enumerate(sentence_ids):
+            ref = corpus.sentences[sid]
+            previous = corpus.sentences[sentence_ids[position - 1]] if position else None
+            context = paragraph.title
+            if previous is not None:
+                context += " " + paragraph.text[previous.start : previous.end]
+            candidates.append(
+                Candidate(hit.row, ref.start, ref.end, paragraph.text[ref.start : ref.end], context)
+            )
+            ids.append(sid)
+    return candidates, corpus.sentence_vectors[ids]
+
+
+def _read(
+    question: str,
+    candidates: Sequence[ScoredSentence],
+    generator: Generator | None,
+    settings: Settings,
+) -> Reading:
+    """Ask the reader for a short answer and keep the best candidate sentence that contains it."""
+    if generator is None:
+        return Reading(None, candidates[0])
+    texts = [c.text for c in candidates]
+    g = settings.generation
+    if generator.prompt_format == "chat":
+        raw = generator.chat(reader_messages(question, texts), max_tokens=g.max_tokens, stop=STOP)
+    else:
+        raw = generator.complete(reader_prompt(question, texts), max_tokens=g.max_tokens, stop=STOP)
+    proposal = raw.strip().strip('."').strip()
+    if not proposal:
+        return Reading(None, candidates[0])
+    for cand in candidates:
+        if _contains_words(cand.text, proposal) and cand.score >= candidates[0].score * 0.8:
+            return Reading(proposal, cand)
+    return Reading(None, candidates[0])
+
+
+def _contains_words(text: str, phrase: str) -> bool:
+    """`phrase` stands in `text` word for word (case, punctuation and number format aside)."""
+    needle = words(phrase)
+    hay = words(text)
+    if not needle:
+        return False
+    return any(hay[i : i + len(needle)] == needle for i in range(len(hay) - len(needle) + 1))
+
+
+def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int) -> str:
+    """Shorten an over-long sentence to the run of clauses that answers the question."""
+    if len(sentence.split()) <= max_words:
+        return sentence
+    clauses = [c for c in re.split(r"(?<=[,;:—–])\s+", sentence) if c]
+    question_terms = set(content_terms(question))
+    best, best_key = sentence, (-1.0, 0)
+    for i in range(len(clauses)):
+        for j in range(i + 1, len(clauses) + 1):
+            window = " ".join(clauses[i:j])
+            n = len(window.split())
+            if n > max_words:
+                break
+            terms = set(content_terms(window))
+            hit = len(terms & question_terms) + len(terms - question_terms) * 0.01
+            if proposal and _contains_words(window, proposal):
+                hit += 100
+            if (hit, -n) > best_key:
+                best, best_key = window, (hit, -n)
+    if best is sentence:
+        return " ".join(sentence.split()[:max_words]) + " …"
+    prefix = "… " if not sentence.startswith(best) else ""
+    suffix = " …" if not sentence.endswith(best) else ""
+    return f"{prefix}{best.rstrip(',;:—–')}{suffix}".strip()
+
+
+def _abstain(
+    question: str, retrieved: list[RetrievedParagraph], timings: Mapping[str, float], reason: str
+) -> Answer:
+    return Answer(
+        question=question,
+        answer="The articles do not hold enough evidence to answer this. "
+        "The closest paragraphs are listed so you can look for yourself.",
+        status="insufficient_evidence",
+        citations=[],
+        retrieved=retrieved,
+        reason=reason,
+        timings_ms=dict(timings),
+    )
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)

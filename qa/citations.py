@@ -1,0 +1,78 @@
+"""Citation checking: does the cited paragraph support the sentence that cites it?
+
+Support is measured, not assumed: lexical (the claim's content words found in one sentence
+window of the paragraph) and semantic (cosine between the claim and that window). The window
+that supports the claim best is returned as the supporting span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.interfaces import Embedder
+from qa.lexical import content_terms
+from qa.sentences import sentence_spans
+
+MARKER = re.compile(r"\s*\[(\d+)\]")
+
+LEXICAL_WEIGHT = 0.6  # copied words are the strongest evidence a small reader did not invent
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str  # without markers
+    markers: list[int]
+
+
+@dataclass(frozen=True)
+class Support:
+    score: float
+    lexical: float
+    semantic: float
+    span_start: int
+    span_end: int
+
+
+def split_claims(answer: str) -> list[Claim]:
+    """Answer text → claims, each with the markers that follow it ("... said. [1][2]")."""
+    claims: list[Claim] = []
+    position = 0
+    for match in re.finditer(r"((?:\s*\[\d+\])+)", answer):
+        text = MARKER.sub("", answer[position : match.start()]).strip()
+        markers = [int(m) for m in re.findall(r"\[(\d+)\]", match.group(1))]
+        if text:
+            claims.append(Claim(text, markers))
+        elif claims:  # markers after markers belong to the previous claim
+            claims[-1].markers.extend(markers)
+        position = match.end()
+    tail = MARKER.sub("", answer[position:]).strip()
+    if tail:
+        claims.append(Claim(tail, []))
+    return claims
+
+
+def measure_support(claim: str, paragraph: str, *, embedder: Embedder) -> Support:
+    """Best support `paragraph` gives `claim`, over windows of one or two adjacent sentences."""
+    spans = sentence_spans(paragraph) or []
+    windows = [(s.start, s.end) for s in spans]
+    windows += [(a.start, b.end) for a, b in zip(spans, spans[1:], strict=False)]
+    if not windows:
+        return Support(0.0, 0.0, 0.0, 0, 0)
+    claim_terms = set(content_terms(claim))
+    texts = [paragraph[a:b] for a, b in windows]
+    vectors = embedder.embed([claim, *texts])
+    cosines = vectors[1:] @ vectors[0]
+    best: Support | None = None
+    for (a, b), text, cos in zip(windows, texts, cosines, strict=True):
+        found = claim_terms & set(content_terms(text))
+        lexical = len(found) / len(claim_terms) if claim_terms else 0.0
+        semantic = float(np.clip(cos, 0.0, 1.0))
+        score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * semantic
+        # prefer the shorter window when support is equal: it is the tighter span
+        if best is None or score > best.score + 1e-9:
+            best = Support(round(score, 4), round(lexical, 4), round(semantic, 4), a, b)
+    assert best is not None
+    return best

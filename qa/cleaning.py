@@ -1,0 +1,412 @@
+"""Turn raw scraped article text into a title, metadata and clean body paragraphs.
+
+The cleaner is a pipeline of small, general rules. Scraped pages carry web-page debris
+(share-button icon text, image file names, photo credits, "related stories" link lists,
+bylines) and layout damage (sentences split across paragraphs, words hard-wrapped mid-word).
+Every rule is a text heuristic; none is keyed to a particular site or article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+CLEANER_VERSION = "1"
+
+Block = list[str]  # the lines of one blank-line separated block
+
+# --- patterns -----------------------------------------------------------------------------
+
+_ICON = re.compile(r"\bicons?\b", re.IGNORECASE)
+_AN_ICON = re.compile(r"\ban? icon\b", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"^\S+(?: \S+){0,2}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
+_AGENCY = re.compile(
+    r"\b(?:AP|Reuters|AFP|Getty|EPA|Yonhap|Sputnik|Xinhua|Bloomberg|via|Pool|Images|"
+    r"Shutterstock|Alamy|PA|Anadolu|Kyodo|TASS)\b"
+)
+_TRAILING_PAREN = re.compile(r"\(([^()]{1,200})\)$")
+_LINK_RESIDUE = re.compile(r"opens? in (?:a )?new (?:window|tab)\s*\]?$", re.IGNORECASE)
+_RELATED_HEADER = re.compile(
+    r"^(?:related(?: stories| articles| coverage| content| links| reading| news)?|read more|"
+    r"read also|also read|see also|more on this(?: story| topic)?|you may also like|"
+    r"recommended(?: stories| reading)?|further reading|more stories)\s*(?::.*)?$",
+    re.IGNORECASE,
+)
+_NAME = r"[A-Z][\w.'’-]*,?"
+_PARTICLE = r"and|&|de|del|da|van|von|der|al|bin|le|la"
+_BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*$")
+_SHARE = re.compile(
+    r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:additional\s+)?(?:edited|editing|reporting|writing|compiled|translated|produced)"
+    r"\s+by\b|^\(?updated\s+to\s+(?:include|add|reflect|correct|clarify)\b",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(r"^source\s*:\s*(.+?)\.?$", re.IGNORECASE)
+_ROLE_WORDS = {
+    "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
+    "journalist", "producer", "photographer", "intern", "staff",
+}  # fmt: skip
+_CAP = r"[A-Z][\w.'’-]*"
+_PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
+
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december"]  # fmt: skip
+_DATE_PREFIX = (
+    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+)
+_MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
+_DATE_FORMS = [
+    re.compile(_DATE_PREFIX + body + _REST, re.IGNORECASE)
+    for body in (
+        rf"{_MON}\s+{_DAY},?\s+{_YEAR}",  # Oct. 21, 2024
+        rf"{_DAY}\s+{_MON},?\s+{_YEAR}",  # 21 October 2024
+        r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})",  # 2024-10-21
+    )
+]
+# After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
+_TIME_REST = re.compile(
+    r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12})?$"
+)
+
+_CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes
+_TERMINAL = re.compile(rf"[.!?:;…][{_CLOSERS}]*$")  # a sentence or clause really ends here
+_COMPLETE_END = re.compile(rf"[.!?:;…{_CLOSERS}]$")  # rule 8: such a paragraph is complete
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S., U.N., D.C.
+_TITLE_ABBREVS = {"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col",
+                  "capt", "sgt", "prof", "rev", "mt", "ft"}  # fmt: skip
+_DANGLING = {"the", "a", "an", "of", "in", "to", "and", "or", "for", "with", "by", "at",
+             "on", "from", "that", "as", "its", "his", "her", "their"}  # fmt: skip
+# Capitalised words that usually open a new sentence (so "... the U.S." + "But ..." stays split).
+_OPENERS = {
+    "The", "But", "And", "However", "He", "She", "It", "They", "We", "I", "In", "On", "At", "A",
+    "An", "This", "That", "These", "Those", "There", "His", "Her", "Their", "Its", "After",
+    "Before", "When", "While", "If", "As", "Although", "Meanwhile", "Still", "Yet", "So", "Mr",
+    "Ms", "Mrs", "Dr", "Our", "My", "You", "Your", "For", "With", "Since", "Because", "Then",
+    "Now", "Also", "Some", "Many", "Most", "One", "No", "Not", "Of", "To", "By", "From", "Under",
+    "During", "Despite", "Last", "Earlier", "Later", "Today", "Yesterday", "Such", "Both", "All",
+    "Each", "Other", "What", "Who", "Why", "How", "Where", "Which", "Instead", "Even", "Only",
+    "Here", "Thus", "Or", "Once", "Until", "Unlike", "Like", "Given", "According", "Separately",
+    "Furthermore", "Moreover", "Indeed", "Nevertheless", "Nonetheless", "Overall", "Finally",
+}  # fmt: skip
+_OPEN_QUOTES = "“\"‘'«("
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    """The result of cleaning one raw article."""
+
+    title: str | None
+    source: str | None
+    date: str | None
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        """Body text: paragraphs separated by one blank line."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class _Meta:
+    """Metadata captured while boilerplate lines are dropped."""
+
+    source: str | None = None
+    date: str | None = None
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _first_word(text: str) -> str:
+    words = text.lstrip(_OPEN_QUOTES).split()
+    return words[0].rstrip(".,;:") if words else ""
+
+
+def _starts_upper(text: str) -> bool:
+    """Uppercase start, looking past an opening quote (quotes often open a paragraph)."""
+    stripped = text.lstrip(_OPEN_QUOTES)
+    return bool(stripped) and stripped[0].isupper()
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """True when the last word is an abbreviation like "U.S." or "Dr." (not a sentence end)."""
+    words = text.split()
+    if not words:
+        return False
+    last = words[-1]
+    return bool(_INITIALISM.search(last)) or (
+        last.endswith(".") and last[:-1].lower() in _TITLE_ABBREVS
+    )
+
+
+def _is_heading_like(text: str) -> bool:
+    """Short line with no sentence punctuation: a section heading, not body text."""
+    words = text.split()
+    if not words or len(words) > 8 or re.search(r"[,;]", text) or text[0].islower():
+        return False
+    if words[-1].lower() in _DANGLING:  # a heading never ends on "the"/"of": it is a fragment
+        return False
+    if not _TERMINAL.search(text):
+        return True
+    # "Ties With the U.S." is a heading; "It was found by Dr." is a sentence fragment.
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return _ends_with_abbreviation(text) and capitalised >= 0.6 * len(words)
+
+
+def _is_title_like(text: str) -> bool:
+    """Headline: at most 20 words, capitalised, not ending like a sentence or clause."""
+    words = text.split()
+    if not 0 < len(words) <= 20 or not (_starts_upper(text) or text[0].isdigit()):
+        return False
+    return not re.search(rf"[.,;:…][{_CLOSERS}]*$", text)
+
+
+def _parse_date(line: str) -> str | None:
+    """ISO date of a line that holds only a (publication/update) date, else None."""
+    for form in _DATE_FORMS:
+        m = form.match(line)
+        if not m or not _TIME_REST.match(m["rest"]):
+            continue
+        mon = m["mon"].lower()
+        if mon.isdigit():
+            month = int(mon)
+        else:
+            month = next((i for i, n in enumerate(_MONTH_NAMES, 1) if n.startswith(mon)), 0)
+        try:
+            return dt.date(int(m["year"]), month, int(m["day"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+# --- rules on raw blocks ------------------------------------------------------------------
+
+
+def _normalise(raw: str) -> list[Block]:
+    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = re.sub(r"[\u00a0\u2009\u202f]", " ", text)  # non-breaking spaces are just spaces
+    text = re.sub(r"[\u200b\u200c\u200d]", "", text)  # zero-width characters are invisible junk
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _is_icon_block(block: Block) -> bool:
+    """Rule 1: share-button sprites describe themselves ("Email An icon of an envelope.")."""
+    text = " ".join(block)
+    mentions = len(_ICON.findall(text))
+    sentences = max(1, len(re.findall(r"[.!?](?:\s|$)", text)))
+    # Prose about (religious or cultural) icons rarely says "an icon" three times over.
+    return len(_AN_ICON.findall(text)) >= 3 and mentions / sentences >= 0.4
+
+
+def _is_caption_block(block: Block) -> bool:
+    """Rule 3: a block ending in a parenthesised photo credit naming an agency is a caption.
+
+    A bare "(AP)" after a full story is a wire attribution, not a photo credit, so the credit
+    must name someone besides the agency ("Name/AP", "Agency via AP"); long blocks are body.
+    """
+    text = " ".join(block)
+    m = _TRAILING_PAREN.search(text)
+    if not m or len(text.split()) > 80:
+        return False
+    credit = m.group(1)
+    multi_part = "/" in credit or len(credit.split()) > 1
+    return multi_part and len(credit.split()) <= 12 and bool(_AGENCY.search(credit))
+
+
+def _is_copyright_credit(line: str) -> bool:
+    """Rule 3: "©" followed by a short name tail is a photo credit, wherever it is glued on."""
+    return "©" in line and len(line.rsplit("©", 1)[1].split()) <= 10
+
+
+def _drop_line(line: str, meta: _Meta) -> bool:
+    """Rules 2-5: True for one-line boilerplate; captures source and date on the way."""
+    if (m := _SOURCE.match(line)) and len(m.group(1).split()) <= 8:
+        meta.source = meta.source or m.group(1).strip()
+        return True
+    if (date := _parse_date(line)) is not None:
+        meta.date = meta.date or date
+        return True
+    return bool(
+        _IMAGE_FILE.match(line)
+        or _is_copyright_credit(line)
+        or _LINK_RESIDUE.search(line)
+        or _SHARE.match(line)
+        or _CREDIT_LINE.match(line)
+        or (_BYLINE.match(line) and len(line.split()) <= 10)
+    )
+
+
+def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:
+    """Apply the line rules inside each block, and drop repeated identical lines."""
+    kept: list[Block] = []
+    for block in blocks:
+        lines: Block = []
+        for line in block:
+            if not _drop_line(line, meta) and (not lines or lines[-1] != line):
+                lines.append(line)
+        if lines:
+            kept.append(lines)
+    return kept
+
+
+def _drop_related_sections(blocks: list[Block]) -> list[Block]:
+    """Rule 4: drop a "Related stories" header and the link titles after it.
+
+    Link titles are short and unpunctuated, so dropping stops at the first block that
+    ends like a sentence or is too long to be a link.
+    """
+    kept: list[Block] = []
+    in_section = False
+    for block in blocks:
+        text = " ".join(block)
+        if len(block) == 1 and _RELATED_HEADER.match(text) and len(text.split()) <= 15:
+            in_section = True
+            continue
+        if in_section and len(text.split()) <= 20 and not re.search(r"\.[”\"’']?$", text):
+            continue
+        in_section = False
+        kept.append(block)
+    return kept
+
+
+def _is_soft_wrapped(blocks: list[Block]) -> bool:
+    """Rule 9: a document is soft-wrapped when most real paragraphs span short lines."""
+    substantial = [b for b in blocks if len(" ".join(b).split()) >= 8]
+    wrapped = [line for b in substantial if len(b) > 1 for line in b[:-1]]
+    multi = sum(1 for b in substantial if len(b) > 1)
+    if not substantial or multi * 2 <= len(substantial):
+        return False
+    lengths = sorted(len(line) for line in wrapped)
+    return lengths[len(lengths) // 2] <= 120
+
+
+def _join_lines(block: Block, soft: bool) -> list[str]:
+    """Rule 9: turn a block's lines into one or more paragraphs."""
+    paragraphs = [block[0]]
+    for line in block[1:]:
+        prev = paragraphs[-1]
+        if prev[-1] == "-" and prev[-2:-1].isalpha() and line[0].islower():
+            paragraphs[-1] = prev + line  # "well-\nknown": a hyphenated word split at the margin
+        elif soft:
+            paragraphs[-1] = f"{prev} {line}"
+        elif prev[-1].isalpha() and line[0].islower():
+            # One-line-per-paragraph text broken inside a word ("a bi\nll"): mend it.
+            paragraphs[-1] = prev + line
+        elif line[0].islower():
+            paragraphs[-1] = f"{prev} {line}"
+        else:
+            paragraphs.append(line)  # separate lines in such text are separate paragraphs
+    return paragraphs
+
+
+# --- rules on paragraphs ------------------------------------------------------------------
+
+
+def _take_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Rule 6: the first paragraph is the title when it reads as a headline; drop repeats."""
+    if not paragraphs or not _is_title_like(paragraphs[0]):
+        return None, paragraphs
+    title = paragraphs[0]
+    key = title.casefold()
+    return title, [p for p in paragraphs[1:] if p.casefold() != key]
+
+
+def _drop_dateline_place(paragraphs: list[str]) -> list[str]:
+    """Rule 5: a bare "City, Country" line in the header region (before the body) is a dateline."""
+    kept: list[str] = []
+    in_header = True
+    for p in paragraphs:
+        if in_header and _PLACE.match(p) and len(p.split()) <= 5:
+            continue
+        in_header = in_header and not _TERMINAL.search(p)
+        kept.append(p)
+    return kept
+
+
+def _drop_trailing_roles(paragraphs: list[str]) -> list[str]:
+    """Rule 5: author role lines ("Staff Writer") trail the body; drop them from the end."""
+    while paragraphs:
+        words = paragraphs[-1].split()
+        if len(words) > 4 or words[-1].lower() not in _ROLE_WORDS:
+            break
+        paragraphs = paragraphs[:-1]
+    return paragraphs
+
+
+def _continues(a: str, b: str) -> bool:
+    """Rule 8: does paragraph b continue the sentence that paragraph a leaves unfinished?"""
+    if b[0].islower():
+        return _ends_with_abbreviation(a) or not _COMPLETE_END.search(a)
+    if not _starts_upper(b) or b[0] in _OPEN_QUOTES:
+        return False  # a quotation opens a new paragraph, never continues one
+    if _ends_with_abbreviation(a):
+        return not _is_heading_like(a) and _first_word(b) not in _OPENERS
+    last = a.split()[-1].lower()
+    return last in _DANGLING and len(a.split()) > 1  # "... talks in" + "Geneva on Monday"
+
+
+def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Rule 8: rejoin sentences split across paragraphs."""
+    joined: list[str] = []
+    for p in paragraphs:
+        if joined and _continues(joined[-1], p):
+            joined[-1] = f"{joined[-1]} {p}"
+        else:
+            joined.append(p)
+    return joined
+
+
+def _drop_subheadings(paragraphs: list[str]) -> list[str]:
+    """Rule 7: a heading-like line followed by a capitalised paragraph is a section heading.
+
+    The first paragraph is spared: right under the title it is a dek, and a section
+    heading always has body text above it.
+    """
+    return [
+        p
+        for i, p in enumerate(paragraphs)
+        if not (
+            0 < i < len(paragraphs) - 1 and _is_heading_like(p) and _starts_upper(paragraphs[i + 1])
+        )
+    ]
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    """Repeated identical paragraphs (scraped twice) are kept once."""
+    return [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
+
+
+# --- pipeline -----------------------------------------------------------------------------
+
+
+def clean_article(raw: str) -> CleanedArticle:
+    """Clean one raw article into title, source, date and body paragraphs."""
+    meta = _Meta()
+    blocks = _normalise(raw)
+    blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
+    blocks = _filter_lines(blocks, meta)
+    blocks = _drop_related_sections(blocks)
+    soft = _is_soft_wrapped(blocks)
+    paragraphs = [p for b in blocks for p in _join_lines(b, soft)]
+    title, paragraphs = _take_title(paragraphs)
+    paragraphs = _drop_dateline_place(paragraphs)
+    paragraphs = _drop_trailing_roles(paragraphs)
+    paragraphs = _join_broken_paragraphs(paragraphs)
+    paragraphs = _drop_subheadings(paragraphs)
+    paragraphs = _dedupe([re.sub(r"\s+", " ", p).strip() for p in paragraphs])
+    return CleanedArticle(
+        title=title, source=meta.source, date=meta.date, paragraphs=[p for p in paragraphs if p]
+    )

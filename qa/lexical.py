@@ -1,0 +1,78 @@
+"""Word-level text helpers shared by retrieval fusion, sentence scoring and citation checking."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import Stemmer
+
+# Function words and question words carry no evidence: a sentence does not support a question
+# by sharing "what" or "did" with it. (bm25s' English list has 33 words, too few for this.)
+FUNCTION_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be been before being
+    below between both but by can could did do does doing done down during each either else
+    ever every few for from further had has have having he her here hers herself him himself
+    his how however i if in into is it its itself just least less let like made make many may
+    me might more most much must my myself no nor not now of off on once only or other others
+    our ours ourselves out over own per rather same says say said she should since so some
+    still such than that the their theirs them themselves then there these they this those
+    though through thus to too under until up upon us very via was we were what whatever when
+    where whether which while who whom whose why will with within without would yet you your
+    yours yourself according one's s t
+    """.split()
+)
+
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "twenty": "20", "hundred": "100", "thousand": "1000", "million": "1000000",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def normalise_token(token: str) -> str:
+    """Lower-case, unify number forms (`12,000` = `12000`, `three` = `3`), strip possessives."""
+    token = token.lower().replace("’", "'")
+    if token[0].isdigit():
+        return token.replace(",", "").rstrip(".")
+    if token.endswith("'s"):
+        token = token[:-2]
+    return _NUMBER_WORDS.get(token, token)
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens, function words included."""
+    return [normalise_token(t) for t in _TOKEN.findall(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words: what two texts must share for one to support the other."""
+    tokens = [t for t in words(text) if t not in FUNCTION_WORDS]
+    return _stemmer().stemWords(tokens)
+
+
+def idf_weights(doc_freq: Mapping[str, int], n_docs: int, terms: Iterable[str]) -> dict[str, float]:
+    """Smoothed inverse document frequency; unseen terms get the largest weight."""
+    return {t: math.log(1 + (n_docs + 1) / (doc_freq.get(t, 0) + 0.5)) for t in set(terms)}
+
+
+def coverage(needles: Iterable[str], haystack: set[str], weights: Mapping[str, float]) -> float:
+    """Weighted share of `needles` found in `haystack` (1.0 when there is nothing to find)."""
+    unique = set(needles)
+    total = sum(weights.get(t, 1.0) for t in unique)
+    if total == 0:
+        return 1.0
+    return sum(weights.get(t, 1.0) for t in unique if t in haystack) / total
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

@@ -1,0 +1,91 @@
+"""Data shapes shared by every stage: articles, paragraphs, retrieved hits, citations, answers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Article(BaseModel):
+    """A cleaned article: `text` is what paragraph offsets point into."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str = Field(description="The article's file stem.")
+    title: str | None = Field(default=None, description="Headline, when the article has one.")
+    source: str | None = Field(default=None, description="Publisher or agency, when stated.")
+    date: str | None = Field(default=None, description="Publication or update date (ISO 8601).")
+    text: str = Field(description="Cleaned article body; paragraphs separated by blank lines.")
+    content_hash: str = Field(description="SHA-256 of the raw file, used to detect changes.")
+
+    @property
+    def display_title(self) -> str:
+        """A title for people: the headline, else the opening words of the article."""
+        if self.title:
+            return self.title
+        words = self.text.split()[:10]
+        return " ".join(words) + ("…" if len(self.text.split()) > 10 else "")
+
+
+class Paragraph(BaseModel):
+    """The citation unit: `article.text[start:end] == text`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    paragraph_id: str = Field(description="Stable id: the same text in the same article keeps it.")
+    doc_id: str
+    index: int = Field(description="Position of the paragraph in its article, from 0.")
+    start: int = Field(description="Character offset of the paragraph in the cleaned article.")
+    end: int = Field(description="Offset one past the paragraph's last character.")
+    text: str
+    title: str = Field(description="The article's display title.")
+    source: str | None = None
+    date: str | None = None
+
+
+class RetrievedParagraph(Paragraph):
+    """A paragraph considered for an answer, with how it ranked."""
+
+    score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
+    dense_score: float | None = Field(
+        default=None, description="Cosine similarity to the question."
+    )
+    lexical_score: float | None = Field(default=None, description="BM25 score for the question.")
+
+
+class Citation(Paragraph):
+    """A paragraph an answer points at with marker `[n]`, and how well it supports its sentence."""
+
+    marker: int = Field(description="The n of the `[n]` marker in the answer text.")
+    verified: bool = Field(description="True when the cited paragraph supports the claim.")
+    support_score: float = Field(description="Support of the claim by the paragraph, 0..1.")
+    span_start: int = Field(
+        description="Start of the supporting span, offset inside the paragraph."
+    )
+    span_end: int = Field(description="End of the supporting span, offset inside the paragraph.")
+
+
+Status = Literal["answered", "insufficient_evidence"]
+
+
+class Answer(BaseModel):
+    """What `/ask` returns."""
+
+    question: str
+    answer: str = Field(description="Concise answer with inline `[n]` markers.")
+    status: Status
+    citations: list[Citation]
+    retrieved: list[RetrievedParagraph] = Field(
+        description="Paragraphs considered, best first; on insufficient evidence, the closest ones."
+    )
+    short_answer: str | None = Field(
+        default=None, description="The reader's short answer, when it was found in the evidence."
+    )
+    evidence_score: float | None = Field(
+        default=None, description="How strongly the best sentence matches the question."
+    )
+    reason: str | None = Field(
+        default=None, description="Why the service abstained, when status is insufficient_evidence."
+    )
+    timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -1,0 +1,95 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.interfaces import Embedder, LexicalSearch, Vectors, VectorSearch
+from qa.lexical import content_terms, jaccard
+from qa.models import Paragraph, RetrievedParagraph
+from qa.settings import RetrievalSettings
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    paragraph: RetrievedParagraph
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query_vector: Vectors
+    hits: list[Hit]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], *, k: int) -> list[tuple[int, float]]:
+    """Sum of 1/(k + rank) over the rankings an item appears in (Cormack et al., 2009)."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def collapse_near_duplicates(
+    rows: Sequence[int], texts: Mapping[int, str], *, threshold: float
+) -> list[int]:
+    """Keep the first of any group of paragraphs whose content words overlap above `threshold`."""
+    kept: list[int] = []
+    kept_terms: list[set[str]] = []
+    for row in rows:
+        terms = set(content_terms(texts[row]))
+        if any(jaccard(terms, other) >= threshold for other in kept_terms):
+            continue
+        kept.append(row)
+        kept_terms.append(terms)
+    return kept
+
+
+class Retriever:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        dense: VectorSearch,
+        lexical: LexicalSearch,
+        paragraphs: Sequence[Paragraph],
+        settings: RetrievalSettings,
+    ) -> None:
+        self._embedder = embedder
+        self._dense = dense
+        self._lexical = lexical
+        self._paragraphs = paragraphs
+        self._settings = settings
+
+    def retrieve(self, question: str, *, top_k: int | None = None) -> Retrieval:
+        s = self._settings
+        query_vector = self._embedder.embed([question])[0]
+        dense = self._dense.search(query_vector, s.dense_k)
+        lexical = self._lexical.search(question, s.lexical_k)
+        fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in lexical]], k=s.rrf_k)
+        dense_scores, lexical_scores = dict(dense), dict(lexical)
+        fused_scores = dict(fused)
+        rows = collapse_near_duplicates(
+            [r for r, _ in fused],
+            {r: self._paragraphs[r].text for r, _ in fused},
+            threshold=s.near_duplicate_threshold,
+        )[: top_k or s.top_k]
+        hits = [
+            Hit(
+                row,
+                RetrievedParagraph(
+                    **self._paragraphs[row].model_dump(),
+                    score=round(fused_scores[row], 6),
+                    dense_score=_rounded(dense_scores.get(row)),
+                    lexical_score=_rounded(lexical_scores.get(row)),
+                ),
+            )
+            for row in rows
+        ]
+        return Retrieval(query_vector=query_vector, hits=hits)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

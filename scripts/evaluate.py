@@ -1,0 +1,104 @@
+#!/usr/bin/env python
+"""Ask every question of a question set and score the answers.
+
+    python scripts/evaluate.py --questions ../shared/eval/dev.jsonl [--url http://127.0.0.1:8000]
+                               [--out results.jsonl] [--json] [--data-dir DIR]
+
+In-process (default) it loads the service from the same settings as the server (QA_* env vars);
+with --url it asks a running server over HTTP instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from qa.evaluation import Judgement, judge, summarise  # noqa: E402
+
+
+def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
+    if args.url:
+        import httpx
+
+        client = httpx.Client(base_url=args.url, timeout=120)
+
+        def ask_http(question: str) -> dict[str, Any]:
+            response = client.post("/ask", json={"question": question})
+            response.raise_for_status()
+            return dict(response.json())
+
+        return ask_http
+
+    from api.service import QAService
+    from qa.settings import Settings
+
+    settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
+    service = QAService.load(settings)
+    return lambda question: service.ask(question).model_dump()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, required=True)
+    parser.add_argument("--url", help="ask a running server instead of loading in-process")
+    parser.add_argument("--out", type=Path, help="write one JSON line per question here")
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument("--data-dir", type=Path, help="index folder (default: the QA_DATA_DIR)")
+    args = parser.parse_args()
+
+    questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
+    ask = _asker(args)
+    judgements: list[Judgement] = []
+    out = args.out.open("w", encoding="utf-8") if args.out else None
+    for q in questions:
+        started = time.perf_counter()
+        response = ask(q["question"])
+        latency = time.perf_counter() - started
+        j = judge(q, response, latency)
+        judgements.append(j)
+        if out:
+            row = {
+                "id": q["id"],
+                "kind": q["kind"],
+                "question": q["question"],
+                "answer": response.get("answer"),
+                "status": response.get("status"),
+                "correct": j.correct,
+                "short_answer": response.get("short_answer"),
+                "evidence_score": response.get("evidence_score"),
+                "reason": response.get("reason"),
+                "citations": response.get("citations", []),
+                "retrieved": response.get("retrieved", []),
+                "latency_s": round(latency, 3),
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if not args.json:
+            mark = "ok " if j.correct else "BAD"
+            answer = " ".join(str(response.get("answer", "")).split())
+            print(f"{mark} {q['id']:<12} {response.get('status', '?'):<22} {answer[:110]}")
+    if out:
+        out.close()
+    summary = summarise(judgements)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print()
+        for key, value in summary.items():
+            shown = (
+                f"{value:.1%}"
+                if isinstance(value, float) and key.endswith(("accuracy", "precision", "recall"))
+                else value
+            )
+            print(f"{key:<22} {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,449 @@
+"""Unit tests for qa.cleaning: each rule on small made-up inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.cleaning import CLEANER_VERSION, CleanedArticle, clean_article
+
+HEADLINE = "Harbour town votes to rebuild its old lighthouse"
+BODY_1 = "The council approved the plan on Tuesday after a long debate about costs."
+BODY_2 = "Work is expected to start next spring, officials said."
+
+
+def doc(*blocks: str) -> str:
+    """A made-up article: a headline, then the given blocks separated by blank lines."""
+    return "\n\n".join([HEADLINE, *blocks])
+
+
+def body(*blocks: str) -> list[str]:
+    """Cleaned paragraphs of a made-up article with a headline."""
+    cleaned = clean_article(doc(*blocks))
+    assert cleaned.title == HEADLINE
+    return cleaned.paragraphs
+
+
+# --- API and clean input ------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_version_is_a_non_empty_string() -> None:
+    assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION
+
+
+@pytest.mark.unit
+def test_clean_article_comes_back_unchanged() -> None:
+    third = "“We waited years for this,” said a resident, who asked not to be named."
+    cleaned = clean_article(doc(BODY_1, BODY_2, third))
+    assert cleaned == CleanedArticle(
+        title=HEADLINE, source=None, date=None, paragraphs=[BODY_1, BODY_2, third]
+    )
+
+
+@pytest.mark.unit
+def test_text_joins_paragraphs_with_blank_lines() -> None:
+    cleaned = CleanedArticle(title=None, source=None, date=None, paragraphs=["One.", "Two."])
+    assert cleaned.text == "One.\n\nTwo."
+
+
+@pytest.mark.unit
+def test_empty_input_gives_empty_article() -> None:
+    assert clean_article("  \n\n \r\n") == CleanedArticle(None, None, None, [])
+
+
+# --- rule 1: icon boilerplate -------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_icon_description_block_is_dropped() -> None:
+    icons = (
+        "Mail An icon of a letter. Print An icon of a printer. Bell An icon of a bell. "
+        "Star An icon of a star shape. Cross A small cross icon for closing."
+    )
+    assert body(icons, BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+def test_prose_about_icons_is_kept() -> None:
+    text = "The chapel keeps three icons. The icons are old. One icon was restored last year."
+    assert body(text) == [text]
+
+
+@pytest.mark.unit
+def test_paragraph_mentioning_an_icon_is_kept() -> None:
+    text = "The old lighthouse is a local icon. Tourists photograph it every day. It is famous."
+    assert body(text) == [text]
+
+
+# --- rule 2: image file names -------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "name", ["harbour_view.jpg", "IMG-0042.JPEG", "a b.Png", "x.gif", "y.webp"]
+)
+def test_image_file_name_line_is_dropped(name: str) -> None:
+    assert body(name, BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+def test_sentence_mentioning_an_image_file_is_kept() -> None:
+    text = "The council posted a photo named plan.jpg on its website."
+    assert body(text) == [text]
+
+
+# --- rule 3: credits and captions ---------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_copyright_credit_line_is_dropped_even_when_glued_to_a_caption() -> None:
+    assert body("© Jo Smith / Some Images", BODY_1) == [BODY_1]
+    assert body("Boats moored in the bay at dawn© Jo Smith / Some Images", BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "credit",
+    ["(Harbour Office via AP)", "(Jo Smith/Reuters)", "(Ann Lee/Getty Images)", "(Pool/AFP)"],
+)
+def test_caption_ending_with_agency_credit_is_dropped(credit: str) -> None:
+    assert body(f"Boats moored in the bay at dawn {credit}", BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+def test_alt_text_and_credit_line_block_is_dropped_whole() -> None:
+    caption = "Two boats in a harbour\nFishing boats return to the harbour at dusk (Jo Smith/AP)"
+    assert body(BODY_1, caption, BODY_2) == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_repeated_identical_caption_lines_are_dropped() -> None:
+    line = "The mayor speaks to residents (Town Hall via AP)"
+    assert body(f"{line}\n{line}", BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+def test_bare_wire_attribution_after_a_story_is_kept() -> None:
+    text = "The ferry service will resume on Monday, the operator said. (AP)"
+    assert body(text) == [text]
+
+
+@pytest.mark.unit
+def test_parenthesis_without_agency_is_kept() -> None:
+    text = "The plan was approved by the harbour board (a local body)"
+    assert body(text, BODY_1) == [text, BODY_1]
+
+
+# --- rule 4: related stories --------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("header", ["RELATED STORIES", "Related:", "Read more", "See also"])
+def test_related_header_and_links_are_dropped_until_a_normal_paragraph(header: str) -> None:
+    links = [
+        "Harbour festival draws record crowds Opens in new window ]",
+        "Is the old pier safe? Opens in new window ]",
+        "Lighthouse keeper retires after 40 years",
+    ]
+    assert body(BODY_1, header, *links, BODY_2) == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_link_residue_line_is_dropped_anywhere() -> None:
+    assert body(BODY_1, "Council budget explained Opens in a new tab", BODY_2) == [BODY_1, BODY_2]
+
+
+# --- rule 5: bylines, credits, source, date, dateline, roles ------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "by Jane Doe",
+        "By JANE DOE and JOHN ROE",
+        "By Ana de la Cruz, Harbour Times",
+        "SHARE",
+        "Share",
+        "Edited by Sam Poe.",
+        "Reporting by Ann Lee; Editing by Bo Chan",
+        "Updated to include comments from the mayor.",
+    ],
+)
+def test_boilerplate_line_is_dropped(line: str) -> None:
+    assert body(line, BODY_1, BODY_2) == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
+    assert body(f"by Jane Doe\nSHARE\n{HEADLINE}\n© Jo Smith / Some Images", BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+def test_sentence_starting_with_by_is_kept() -> None:
+    text = "By Friday, most of the boats had left the harbour."
+    assert body(text) == [text]
+
+
+@pytest.mark.unit
+def test_source_line_is_captured_and_dropped() -> None:
+    cleaned = clean_article(doc(BODY_1, "Source: Harbour News Agency"))
+    assert cleaned.source == "Harbour News Agency"
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Updated on Nov. 2, 2023 7:05 p.m. E.T.", "2023-11-02"),
+        ("Published June 3, 2023", "2023-06-03"),
+        ("Published: 3 June 2023", "2023-06-03"),
+        ("Sept. 9, 2021", "2021-09-09"),
+        ("Updated 2022-02-28 at 14:20 GMT", "2022-02-28"),
+    ],
+)
+def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert cleaned.date == iso
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+def test_sentence_containing_a_date_is_not_a_date_line() -> None:
+    text = "Published June 3, 2023, the report angered fishermen."
+    cleaned = clean_article(doc(text))
+    assert cleaned.date is None
+    assert cleaned.paragraphs == [text]
+
+
+@pytest.mark.unit
+def test_invalid_date_is_not_captured() -> None:
+    assert clean_article(doc("Published Feb. 30, 2023", BODY_1)).date is None
+
+
+@pytest.mark.unit
+def test_dateline_place_before_the_body_is_dropped() -> None:
+    dek = "Residents hope the project will bring back visitors"
+    cleaned = clean_article(doc(dek, "Porto Vela, Nordland", "Updated June 3, 2023", BODY_1))
+    assert cleaned.paragraphs == [dek, BODY_1]
+    assert cleaned.date == "2023-06-03"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("role", ["Harbour Reporter", "Staff Writer", "Senior Correspondent"])
+def test_trailing_role_line_is_dropped(role: str) -> None:
+    assert body(BODY_1, BODY_2, role) == [BODY_1, BODY_2]
+
+
+# --- rule 6: title ------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_article_starting_with_body_text_has_no_title() -> None:
+    cleaned = clean_article(f"{BODY_1}\n\n{BODY_2}")
+    assert cleaned.title is None
+    assert cleaned.paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_question_headline_is_a_title() -> None:
+    assert clean_article(f"Can the old lighthouse be saved?\n\n{BODY_1}").title == (
+        "Can the old lighthouse be saved?"
+    )
+
+
+@pytest.mark.unit
+def test_long_first_line_is_not_a_title() -> None:
+    long_line = " ".join(["word"] * 25).capitalize()
+    assert clean_article(f"{long_line}\n\n{BODY_1}").title is None
+
+
+@pytest.mark.unit
+def test_repeated_title_is_dropped_and_dek_is_kept() -> None:
+    dek = "Residents hope the project will bring back visitors to the coast"
+    assert body(dek, HEADLINE, BODY_1) == [dek, BODY_1]
+
+
+# --- rule 7: subheadings ------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("heading", ["Rising costs", "‘A Light for Everyone’", "What comes next"])
+def test_subheading_before_a_capitalised_paragraph_is_dropped(heading: str) -> None:
+    assert body(BODY_1, heading, BODY_2) == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_short_sentence_with_full_stop_is_not_a_subheading() -> None:
+    short = "The vote was close."
+    assert body(BODY_1, short, BODY_2) == [BODY_1, short, BODY_2]
+
+
+@pytest.mark.unit
+def test_fragment_ending_in_a_function_word_is_joined_not_dropped() -> None:
+    paragraphs = body("The mayor met engineers in", "Porto Vela on Monday to discuss repairs.")
+    assert paragraphs == ["The mayor met engineers in Porto Vela on Monday to discuss repairs."]
+
+
+# --- rule 8: paragraphs broken mid-sentence -----------------------------------------------
+
+
+@pytest.mark.unit
+def test_paragraph_without_end_punctuation_joins_lowercase_continuation() -> None:
+    paragraphs = body("The council said the repairs would cost", "about two million euros.")
+    assert paragraphs == ["The council said the repairs would cost about two million euros."]
+
+
+@pytest.mark.unit
+def test_abbreviation_joins_lowercase_continuation() -> None:
+    paragraphs = body("The plan was praised by the U.N.", "agency for coastal heritage.")
+    assert paragraphs == ["The plan was praised by the U.N. agency for coastal heritage."]
+
+
+@pytest.mark.unit
+def test_abbreviation_joins_capitalised_non_opener() -> None:
+    paragraphs = body("The design was reviewed, said a U.S.", "State Department official.")
+    assert paragraphs == ["The design was reviewed, said a U.S. State Department official."]
+
+
+@pytest.mark.unit
+def test_abbreviation_then_title_and_name_joins() -> None:
+    paragraphs = body("The keeper's log was found by Dr.", "Lena Holm in the archive.")
+    assert paragraphs == ["The keeper's log was found by Dr. Lena Holm in the archive."]
+
+
+@pytest.mark.unit
+def test_abbreviation_before_sentence_opener_does_not_join() -> None:
+    first = "The restoration was backed by the U.N."
+    second = "But critics say the money should go to housing."
+    assert body(first, second) == [first, second]
+
+
+@pytest.mark.unit
+def test_complete_sentence_does_not_join_lowercase_start() -> None:
+    first = "The council agreed."
+    second = "iPads will be handed out to visitors."
+    assert body(first, second) == [first, second]
+
+
+@pytest.mark.unit
+def test_quotation_paragraph_is_not_joined() -> None:
+    first = "The mayor said the work was overdue and added"
+    second = "“We cannot wait any longer.”"
+    assert body(BODY_1, first, second) == [BODY_1, first, second]
+
+
+@pytest.mark.unit
+def test_heading_ending_in_abbreviation_is_not_joined_but_dropped() -> None:
+    assert body(BODY_1, "Ties With the U.S.", "Washington sent engineers.") == [
+        BODY_1,
+        "Washington sent engineers.",
+    ]
+
+
+@pytest.mark.unit
+def test_short_dek_right_under_the_title_is_kept() -> None:
+    assert body("Residents want visitors back", BODY_1) == ["Residents want visitors back", BODY_1]
+
+
+# --- rule 9: hard-wrapped words -----------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_mid_word_wrap_is_joined_without_space() -> None:
+    paragraphs = body(
+        BODY_1,
+        "Fishermen spoke of infringement a\nnd interference, and then voted on a bi\nll.",
+    )
+    assert paragraphs == [BODY_1, "Fishermen spoke of infringement and interference, "
+                                  "and then voted on a bill."]  # fmt: skip
+
+
+@pytest.mark.unit
+def test_soft_wrapped_text_is_joined_with_spaces() -> None:
+    raw = (
+        "The council approved the plan on Tuesday\nafter a long debate about the costs\n"
+        "of the old lighthouse.\n\n"
+        "Work is expected to start next spring\nand to last for about two years,\n"
+        "officials said.\n\nThe harbour will stay open to boats\nduring the works."
+    )
+    assert body(raw) == [
+        "The council approved the plan on Tuesday after a long debate about the costs "
+        "of the old lighthouse.",
+        "Work is expected to start next spring and to last for about two years, officials said.",
+        "The harbour will stay open to boats during the works.",
+    ]
+
+
+@pytest.mark.unit
+def test_soft_wrapped_hyphenated_word_is_mended() -> None:
+    raw = (
+        "The council approved a long-\nawaited plan on Tuesday after\na long debate.\n\n"
+        "Work is expected to start next spring\nand to last for about two years."
+    )
+    assert (
+        body(raw)[0] == "The council approved a long-awaited plan on Tuesday after a long debate."
+    )
+
+
+@pytest.mark.unit
+def test_capitalised_line_in_one_line_text_starts_a_new_paragraph() -> None:
+    assert body(f"{BODY_1}\n{BODY_2}") == [BODY_1, BODY_2]
+
+
+# --- rule 10: whitespace and characters ---------------------------------------------------
+
+
+@pytest.mark.unit
+def test_whitespace_is_normalised_and_quotes_are_kept() -> None:
+    raw = f"{HEADLINE}\r\n\r\n  The  “new”\tbeacon’s light\u00a0shines far.  \r\n\r\n\r\n \t \r\n"
+    cleaned = clean_article(raw)
+    assert cleaned.title == HEADLINE
+    assert cleaned.paragraphs == ["The “new” beacon’s light shines far."]
+
+
+@pytest.mark.unit
+def test_paragraphs_have_no_newlines_and_are_stripped() -> None:
+    for p in body("  A line with trailing spaces.  ", BODY_1):
+        assert p == p.strip() and "\n" not in p and p
+
+
+# --- combined -----------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_messy_article_with_many_artefacts() -> None:
+    raw = "\r\n\r\n".join(
+        [
+            "Home An icon of a house. Mail An icon of an envelope. Search An icon of a lens. "
+            "Close An icon of a cross.",
+            HEADLINE,
+            "Residents hope the project will bring back visitors to the coast",
+            "Porto Vela, Nordland",
+            "Updated on Mar. 4, 2025 9:10 a.m. E.T.",
+            f"by Jane Doe\nSHARE\n{HEADLINE}\n© Jo Smith / Some Images",
+            "The council approved the plan after a debate that was watched by a U.S.",
+            "Coast Guard delegation and by local fishermen.",
+            "beacon_2025.jpg\nThe lighthouse at dawn (Jo Smith/Reuters)",
+            "Rising costs",
+            "Engineers warned the repairs would cost more than the first esti\nmate.",
+            "RELATED STORIES",
+            "Harbour festival draws record crowds Opens in new window ]",
+            "Work is expected to start next spring, officials said.",
+            "Source: Harbour News Agency",
+            "Edited by Sam Poe.",
+            "Staff Writer",
+        ]
+    )
+    cleaned = clean_article(raw)
+    assert cleaned.title == HEADLINE
+    assert cleaned.source == "Harbour News Agency"
+    assert cleaned.date == "2025-03-04"
+    assert cleaned.paragraphs == [
+        "Residents hope the project will bring back visitors to the coast",
+        "The council approved the plan after a debate that was watched by a U.S. "
+        "Coast Guard delegation and by local fishermen.",
+        "Engineers warned the repairs would cost more than the first estimate.",
+        "Work is expected to start next spring, officials said.",
+    ]
