@@ -1,0 +1,479 @@
+// The chat page: asks POST /ask, renders answers with clickable [n] citation markers and shows
+// the cited paragraph (and its whole article) in the source panel.
+//
+// Safety rule for this file: model and article text is only ever inserted as text
+// (textContent, createTextNode, Element.append(string)), never through innerHTML.
+"use strict";
+
+(() => {
+  const MARKER = /\[(\d+)\]/;
+  const CLOSEST_SHOWN = 3;
+  const NARROW = window.matchMedia("(max-width: 860px)");
+  const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  const form = document.getElementById("ask-form");
+  const input = document.getElementById("question");
+  const askButton = document.getElementById("ask");
+  const conversation = document.getElementById("conversation");
+  const emptyState = document.getElementById("empty-state");
+  const panel = document.getElementById("source-panel");
+  const panelHeading = document.getElementById("source-heading");
+  const panelBody = document.getElementById("source-body");
+  const backButton = document.getElementById("panel-back");
+  const corpusInfo = document.getElementById("corpus-info");
+
+  let busy = false;
+  let activeTrigger = null; // the marker or button whose source the panel shows
+  let panelToken = 0; // guards against a slow document fetch overwriting a newer panel
+  const documents = new Map(); // doc_id -> Promise<document>
+
+  // ---- small DOM helpers (text only) ------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function button(className, text, onClick) {
+    const node = el("button", className, text);
+    node.type = "button";
+    if (onClick) node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function scrollBehavior() {
+    return REDUCED_MOTION.matches ? "auto" : "smooth";
+  }
+
+  function metaLine(item) {
+    return [item.source, formatDate(item.date)].filter(Boolean).join(" · ");
+  }
+
+  function formatDate(value) {
+    if (!value) return "";
+    const text = String(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return text;
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) return text;
+    // A bare date is a calendar day: read and show it in UTC so no time zone shifts it.
+    return date.toLocaleDateString(undefined, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      ...(dateOnly ? { timeZone: "UTC" } : {}),
+    });
+  }
+
+  /**
+   * Append `text` to `parent` with characters start..end wrapped in <mark>.
+   * The offsets come from Python, so they count code points, not UTF-16 units.
+   * Returns the <mark>, or null when the span is missing or empty.
+   */
+  function appendHighlighted(parent, text, start, end) {
+    const chars = Array.from(String(text ?? ""));
+    if (!Number.isInteger(start) || !Number.isInteger(end)) {
+      parent.append(chars.join(""));
+      return null;
+    }
+    const s = Math.max(0, Math.min(start, chars.length));
+    const e = Math.max(s, Math.min(end, chars.length));
+    if (e <= s) {
+      parent.append(chars.join(""));
+      return null;
+    }
+    const before = chars.slice(0, s).join("");
+    const after = chars.slice(e).join("");
+    if (before) parent.append(before);
+    const mark = el("mark", null, chars.slice(s, e).join(""));
+    parent.append(mark);
+    if (after) parent.append(after);
+    return mark;
+  }
+
+  // ---- talking to the API -----------------------------------------------------------------
+
+  async function fetchJSON(url, options) {
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch {
+      throw new Error("Could not reach the server. Check that it is running and try again.");
+    }
+    const body = await response.text();
+    let data = null;
+    try {
+      data = body ? JSON.parse(body) : null;
+    } catch {
+      data = null;
+    }
+    if (!response.ok) {
+      let detail = data && data.detail;
+      if (Array.isArray(detail)) detail = detail.map((d) => (d && d.msg) || String(d)).join("; ");
+      if (typeof detail !== "string" || !detail) {
+        detail = `The server answered ${response.status}${response.statusText ? " " + response.statusText : ""}.`;
+      }
+      const error = new Error(detail);
+      error.title = data && typeof data.title === "string" ? data.title : "";
+      throw error;
+    }
+    if (data === null || typeof data !== "object") {
+      throw new Error("The server sent a response that could not be read.");
+    }
+    return data;
+  }
+
+  function loadDocument(docId) {
+    if (!documents.has(docId)) {
+      const request = fetchJSON(`/documents/${encodeURIComponent(docId)}`);
+      request.catch(() => documents.delete(docId)); // do not cache failures
+      documents.set(docId, request);
+    }
+    return documents.get(docId);
+  }
+
+  // ---- asking ------------------------------------------------------------------------------
+
+  function setBusy(value) {
+    busy = value;
+    askButton.disabled = value;
+    askButton.textContent = value ? "Asking…" : "Ask";
+    form.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  async function ask() {
+    if (busy) return;
+    const question = input.value.trim();
+    if (!question) {
+      input.focus();
+      return;
+    }
+    setBusy(true);
+    emptyState.hidden = true;
+
+    const turn = el("li", "turn");
+    const asked = el("div", "question");
+    asked.append(el("span", "speaker", "You"), el("p", "question-text", question));
+    const thinking = el("div", "thinking");
+    thinking.setAttribute("role", "status");
+    thinking.append(el("span", "dots"), el("span", null, "Thinking…"));
+    turn.append(asked, thinking);
+    conversation.append(turn);
+    input.value = "";
+    turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
+
+    try {
+      const data = await fetchJSON("/ask", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ question }),
+      });
+      thinking.replaceWith(renderResponse(data));
+    } catch (error) {
+      thinking.replaceWith(renderError(error));
+      if (!input.value) input.value = question; // let the user retry without retyping
+    } finally {
+      setBusy(false);
+      if (document.activeElement === document.body || document.activeElement === askButton) {
+        input.focus();
+      }
+      turn.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
+    }
+  }
+
+  // ---- rendering answers ---------------------------------------------------------------------
+
+  function renderError(error) {
+    const box = el("div", "error");
+    box.setAttribute("role", "alert");
+    box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
+    box.append(el("p", null, error.message || "Something went wrong."));
+    return box;
+  }
+
+  function renderResponse(data) {
+    if (data.status === "insufficient_evidence") return renderInsufficient(data);
+    return renderAnswer(data);
+  }
+
+  function renderAnswer(data) {
+    const citations = Array.isArray(data.citations) ? data.citations : [];
+    const byMarker = new Map(citations.map((c) => [Number(c.marker), c]));
+
+    const box = el("div", "answer");
+    box.append(el("span", "speaker", "Answer"));
+
+    const text = el("p", "answer-text");
+    String(data.answer ?? "")
+      .split(MARKER)
+      .forEach((part, i) => {
+        if (i % 2 === 0) {
+          if (part) text.append(part);
+          return;
+        }
+        const citation = byMarker.get(Number(part));
+        if (!citation) {
+          text.append(`[${part}]`); // a marker without a citation stays plain text
+          return;
+        }
+        text.append(citationLink(citation));
+      });
+    box.append(text);
+
+    if (citations.length) {
+      const sources = el("ol", "sources");
+      sources.setAttribute("aria-label", "Sources");
+      for (const citation of citations) {
+        const item = el("li");
+        const open = button("source-link", null, () => showCitation(citation, open));
+        open.setAttribute("aria-controls", "source-panel");
+        open.append(el("span", "source-marker", `[${citation.marker}]`), " ", el("span", "source-name", citation.title || "Untitled article"));
+        const details = el("div", "source-details");
+        const meta = metaLine(citation);
+        if (meta) details.append(el("span", "source-meta", meta));
+        details.append(verificationBadge(citation));
+        item.append(open, details);
+        sources.append(item);
+      }
+      box.append(sources);
+    } else {
+      box.append(el("p", "note", "This answer came back without citations."));
+    }
+
+    const details = [];
+    if (typeof data.evidence_score === "number") details.push(`evidence ${data.evidence_score.toFixed(2)}`);
+    const total = totalMs(data.timings_ms);
+    if (total !== null) details.push(`${(total / 1000).toFixed(1)} s`);
+    if (details.length) box.append(el("p", "answer-meta", details.join(" · ")));
+    return box;
+  }
+
+  function citationLink(citation) {
+    const link = button("citation-link", `[${citation.marker}]`);
+    link.addEventListener("click", () => showCitation(citation, link));
+    link.setAttribute("aria-controls", "source-panel");
+    link.setAttribute("aria-label", `Source ${citation.marker}: ${citation.title || "untitled article"}`);
+    link.title = `Show source ${citation.marker}: ${citation.title || "untitled article"}`;
+    if (!citation.verified) link.classList.add("unverified");
+    return link;
+  }
+
+  function verificationBadge(citation) {
+    const verified = Boolean(citation.verified);
+    const badge = el("span", `badge ${verified ? "verified" : "unverified"}`, verified ? "verified" : "unverified");
+    const score = typeof citation.support_score === "number" ? ` (support ${citation.support_score.toFixed(2)})` : "";
+    badge.title = verified
+      ? `The paragraph supports this claim${score}.`
+      : `The paragraph was not confirmed to support this claim${score}.`;
+    return badge;
+  }
+
+  function totalMs(timings) {
+    if (!timings || typeof timings !== "object") return null;
+    const values = Object.values(timings).filter((v) => typeof v === "number");
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
+  }
+
+  function renderInsufficient(data) {
+    const box = el("div", "answer insufficient");
+    const head = el("div", "insufficient-head");
+    head.append(el("span", "speaker", "No answer"), el("span", "badge abstained", "not enough evidence"));
+    box.append(head);
+    box.append(el("p", "answer-text", data.answer || "The articles do not hold enough evidence to answer this."));
+    if (data.reason) {
+      const reason = el("p", "reason");
+      reason.append(el("span", "label", "Why: "), String(data.reason));
+      box.append(reason);
+    }
+
+    const retrieved = Array.isArray(data.retrieved) ? data.retrieved : [];
+    if (retrieved.length) {
+      const heading = el("h3", "closest-heading", "Closest paragraphs");
+      const list = el("ol", "closest");
+      retrieved.forEach((item, i) => {
+        const li = el("li", "closest-item");
+        if (i >= CLOSEST_SHOWN) li.hidden = true;
+        li.append(el("div", "closest-title", item.title || "Untitled article"));
+        const meta = metaLine(item);
+        if (meta) li.append(el("div", "closest-meta", meta));
+        li.append(el("p", "closest-text", item.text));
+        const open = button("link-button", "Read in the article", () => showParagraph(item, open));
+        open.setAttribute("aria-controls", "source-panel");
+        li.append(open);
+        list.append(li);
+      });
+      box.append(heading, list);
+      if (retrieved.length > CLOSEST_SHOWN) {
+        const more = button("link-button show-more", `Show ${retrieved.length - CLOSEST_SHOWN} more`, () => {
+          const hidden = list.querySelectorAll("li[hidden]");
+          hidden.forEach((li) => (li.hidden = false));
+          more.remove();
+          const first = hidden[0] && hidden[0].querySelector("button");
+          if (first) first.focus();
+        });
+        box.append(more);
+      }
+    } else {
+      box.append(el("p", "note", "No paragraphs came close."));
+    }
+    return box;
+  }
+
+  // ---- the source panel ----------------------------------------------------------------------
+
+  function showCitation(citation, trigger) {
+    openPanel(trigger, `Source [${citation.marker}]`, {
+      item: citation,
+      badge: verificationBadge(citation),
+      spanStart: citation.span_start,
+      spanEnd: citation.span_end,
+      label: "Cited paragraph",
+    });
+  }
+
+  function showParagraph(item, trigger) {
+    const score = typeof item.score === "number" ? el("span", "badge neutral", `retrieval score ${item.score.toFixed(3)}`) : null;
+    openPanel(trigger, "Closest paragraph", { item, badge: score, spanStart: null, spanEnd: null, label: "Paragraph" });
+  }
+
+  function openPanel(trigger, heading, { item, badge, spanStart, spanEnd, label }) {
+    const token = ++panelToken;
+    setActiveTrigger(trigger);
+    panelHeading.textContent = heading;
+    backButton.hidden = false;
+
+    const card = el("article", "source-card");
+    card.append(el("h3", "source-title", item.title || "Untitled article"));
+    const metaRow = el("div", "source-meta-row");
+    const meta = metaLine(item);
+    if (meta) metaRow.append(el("span", "source-meta", meta));
+    if (badge) metaRow.append(badge);
+    if (metaRow.childNodes.length) card.append(metaRow);
+
+    card.append(el("h4", "section-label", label));
+    const quote = el("blockquote", "cited-paragraph");
+    const para = el("p");
+    appendHighlighted(para, item.text, spanStart, spanEnd);
+    quote.append(para);
+    card.append(quote);
+
+    const full = el("section", "full-article");
+    full.append(el("h4", "section-label", "Whole article"));
+    const body = el("div", "article-body", "Loading the article…");
+    body.tabIndex = 0; // a scrollable region must be reachable from the keyboard
+    body.setAttribute("role", "region");
+    body.setAttribute("aria-label", "Whole article");
+    body.setAttribute("aria-busy", "true");
+    full.append(body);
+    card.append(full);
+
+    panelBody.replaceChildren(card);
+    panelBody.scrollTop = 0;
+    panel.classList.add("has-source");
+    revealPanel();
+
+    loadDocument(item.doc_id).then(
+      (doc) => {
+        if (token !== panelToken) return;
+        renderDocument(body, doc, item, spanStart, spanEnd);
+      },
+      (error) => {
+        if (token !== panelToken) return;
+        body.removeAttribute("aria-busy");
+        body.replaceChildren(el("p", "note", `Could not load the whole article: ${error.message}`));
+      },
+    );
+  }
+
+  function renderDocument(body, doc, item, spanStart, spanEnd) {
+    body.removeAttribute("aria-busy");
+    body.replaceChildren();
+    if (doc.has_title === false) {
+      body.append(el("p", "note", "This article has no headline; its opening words stand in for a title."));
+    }
+    const paragraphs = Array.isArray(doc.paragraphs) ? doc.paragraphs : [];
+    let cited = null;
+    for (const paragraph of paragraphs) {
+      const p = el("p", "article-paragraph");
+      const isCited =
+        !cited &&
+        (paragraph.paragraph_id === item.paragraph_id ||
+          (paragraph.index === item.index && paragraph.text === item.text));
+      if (isCited) {
+        cited = p;
+        p.classList.add("cited");
+        // the span offsets belong to the citation's text; only reuse them on the same text
+        if (paragraph.text === item.text) appendHighlighted(p, paragraph.text, spanStart, spanEnd);
+        else p.append(String(paragraph.text ?? ""));
+      } else {
+        p.append(String(paragraph.text ?? ""));
+      }
+      body.append(p);
+    }
+    if (!paragraphs.length) body.append(el("p", "note", "The article has no paragraphs."));
+    if (!cited && paragraphs.length) {
+      body.prepend(el("p", "note", "The cited paragraph is no longer in this article (the index may have changed)."));
+    }
+    if (cited) {
+      // Scroll only inside the article box, so the page itself does not jump, and leave a
+      // little of the preceding text visible for context.
+      // (.article-body is positioned, so it is the paragraph's offsetParent.)
+      body.scrollTop = Math.max(0, cited.offsetTop - Math.min(80, body.clientHeight / 5));
+    }
+  }
+
+  function setActiveTrigger(trigger) {
+    if (activeTrigger) {
+      activeTrigger.classList.remove("active");
+      activeTrigger.removeAttribute("aria-expanded");
+    }
+    activeTrigger = trigger || null;
+    if (activeTrigger) {
+      activeTrigger.classList.add("active");
+      activeTrigger.setAttribute("aria-expanded", "true");
+    }
+  }
+
+  function revealPanel() {
+    // On a phone the panel sits below the conversation: bring it into view.
+    if (NARROW.matches) panel.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
+    panelHeading.focus({ preventScroll: true });
+  }
+
+  function backToAnswer() {
+    if (activeTrigger && document.body.contains(activeTrigger)) {
+      activeTrigger.scrollIntoView({ behavior: scrollBehavior(), block: "center" });
+      activeTrigger.focus({ preventScroll: true });
+    } else {
+      input.focus();
+    }
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask();
+  });
+  backButton.addEventListener("click", backToAnswer);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      backToAnswer();
+    }
+  });
+
+  fetchJSON("/documents").then(
+    (data) => {
+      const total = typeof data.total === "number" ? data.total : (data.documents || []).length;
+      corpusInfo.textContent = `${total} article${total === 1 ? "" : "s"} indexed.`;
+    },
+    () => {
+      corpusInfo.textContent = "";
+    },
+  );
+
+  input.focus();
+})();

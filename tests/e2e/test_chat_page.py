@@ -1,0 +1,347 @@
+"""The chat page in a real headless Chromium against a real server over the seed articles."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
+PAYLOAD = "<img src=x onerror=alert(1)>"
+CITED_INDEX = 30  # deep in the crafted article, so opening it has to scroll
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the chat page tests need Debian's chromium "
+            "(install it with `apt-get install -y chromium`)",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        pytest.fail("playwright is not installed: pip install -e '.[dev]'", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProbe:
+    """A page plus what it did that it should not have: dialogs and script errors."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"{msg.text} ({msg.location.get('url')})")
+                if msg.type == "error"
+                else None
+            ),
+        )
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield PageProbe(page)
+    context.close()
+
+
+def ask(page: Any, question: str) -> None:
+    page.goto("/")
+    page.fill("#question", question)
+    page.press("#question", "Enter")  # Enter submits
+
+
+def last_turn(page: Any) -> Any:
+    return page.locator("#conversation > li.turn").last
+
+
+def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.goto("/")
+    expect(page.locator("#question")).to_be_focused()
+    page.fill("#question", "Whom did South Korea summon on Monday?")
+    with page.expect_response("**/ask", timeout=ANSWER_TIMEOUT_MS) as response_info:
+        page.press("#question", "Enter")
+        # while the request runs: a thinking state, and the button cannot be pressed again
+        expect(page.locator("#conversation .thinking")).to_be_visible()
+        expect(page.locator("#ask")).to_be_disabled()
+    body = response_info.value.json()
+    assert response_info.value.status == 200, body
+    assert body["status"] == "answered", body
+
+    answer = last_turn(page).locator(".answer")
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#ask")).to_be_enabled()
+    expect(answer).not_to_have_class(re.compile(r"\binsufficient\b"))
+    expect(last_turn(page).locator(".question")).to_contain_text("South Korea summon")
+    links = answer.locator(".answer-text .citation-link")
+    assert links.count() >= 1
+    expect(links.first).to_have_text("[1]")
+    page.screenshot(path=str(test_output_dir / "chat-answered.png"), full_page=True)
+
+    links.first.click()
+    citation = next(c for c in body["citations"] if c["marker"] == 1)
+    panel = page.locator("#source-panel")
+    title = panel.locator(".source-title")
+    expect(title).to_have_text(citation["title"])
+    assert title.inner_text().strip()
+    expect(panel.locator(".badge")).to_have_text(
+        "verified" if citation["verified"] else "unverified"
+    )
+
+    mark = panel.locator(".cited-paragraph mark")
+    expect(mark).to_have_count(1)
+    marked = mark.text_content() or ""
+    assert marked.strip()
+    assert marked in citation["text"]
+    # the highlight is exactly the supporting span the API reported
+    assert marked == citation["text"][citation["span_start"] : citation["span_end"]]
+    assert marked in (panel.locator(".cited-paragraph").text_content() or "")
+
+    # the whole article loads with the cited paragraph highlighted and scrolled into view
+    cited = panel.locator(".article-body .article-paragraph.cited")
+    expect(cited).to_have_count(1)
+    expect(cited.locator("mark")).to_have_text(marked)
+    expect(cited).to_be_in_viewport()
+    page.screenshot(path=str(test_output_dir / "chat-citation.png"), full_page=True)
+    assert not probe.errors, probe.errors
+
+
+def test_citation_works_from_the_keyboard(probe: PageProbe) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    ask(page, "Who is Russia's ambassador to South Korea?")
+    answer = last_turn(page).locator(".answer")
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    if "insufficient" in (answer.get_attribute("class") or ""):
+        pytest.fail(f"expected an answer, got an abstention: {answer.inner_text()}")
+    link = answer.locator(".citation-link").first
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#source-panel .cited-paragraph")).to_be_visible()
+    expect(page.locator("#source-heading")).to_be_focused()
+    page.keyboard.press("Escape")  # back to the marker that opened the panel
+    expect(link).to_be_focused()
+
+
+def test_unanswerable_question_is_marked_insufficient(
+    probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    ask(page, "Which team won the 2022 FIFA World Cup final in football?")
+    abstention = last_turn(page).locator(".insufficient")
+    expect(abstention).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(abstention.locator(".badge.abstained")).to_be_visible()
+    expect(abstention.locator(".reason")).not_to_be_empty()
+    assert abstention.locator(".citation-link").count() == 0
+
+    closest = abstention.locator(".closest-item")
+    assert closest.count() >= 1
+    first = closest.first
+    expect(first).to_be_visible()
+    assert first.locator(".closest-title").inner_text().strip()
+    assert first.locator(".closest-text").inner_text().strip()
+    page.screenshot(path=str(test_output_dir / "chat-insufficient.png"), full_page=True)
+
+    # a closest paragraph opens in the panel, inside its article
+    first.get_by_role("button", name="Read in the article").click()
+    panel = page.locator("#source-panel")
+    expect(panel.locator(".source-title")).to_have_text(
+        first.locator(".closest-title").inner_text()
+    )
+    expect(panel.locator(".article-body .article-paragraph.cited")).to_have_count(1)
+    assert not probe.errors, probe.errors
+
+
+def test_server_errors_show_their_detail(probe: PageProbe) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    ask(page, "Why? " * 120)  # over the server's length limit: a 422 problem detail
+    error = last_turn(page).locator(".error")
+    expect(error).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(error).to_contain_text("the limit is")
+    expect(page.locator("#ask")).to_be_enabled()
+    # the question is put back so it can be fixed and asked again
+    expect(page.locator("#question")).not_to_have_value("")
+
+
+def crafted_answer() -> dict[str, Any]:
+    paragraph = f"Before the span. {PAYLOAD} After the span."
+    start = paragraph.index(PAYLOAD)
+    cited = {
+        "doc_id": "crafted-doc",
+        "paragraph_id": f"crafted-doc:p{CITED_INDEX}",
+        "index": CITED_INDEX,
+        "start": 0,
+        "end": len(paragraph),
+        "text": paragraph,
+        "title": f"Title {PAYLOAD}",
+        "source": f"Source {PAYLOAD}",
+        "date": "2024-10-21",
+    }
+    return {
+        "question": "anything",
+        "answer": f"The answer is {PAYLOAD} here [1]. <script>alert(2)</script>",
+        "status": "answered",
+        "citations": [
+            {
+                **cited,
+                "marker": 1,
+                "verified": False,
+                "support_score": 0.42,
+                "span_start": start,
+                "span_end": start + len(PAYLOAD),
+            }
+        ],
+        "retrieved": [{**cited, "score": 0.5}],
+        "short_answer": PAYLOAD,
+        "evidence_score": 0.5,
+        "reason": None,
+        "timings_ms": {"retrieve_ms": 1.0},
+    }
+
+
+def crafted_document() -> dict[str, Any]:
+    paragraphs = [f"Opening {PAYLOAD} words."]
+    paragraphs += [f"Filler paragraph {i} of a long article." for i in range(1, 40)]
+    paragraphs[CITED_INDEX] = f"Before the span. {PAYLOAD} After the span."
+    text = "\n\n".join(paragraphs)
+    rows, offset = [], 0
+    for i, body in enumerate(paragraphs):
+        rows.append(
+            {
+                "paragraph_id": f"crafted-doc:p{i}",
+                "doc_id": "crafted-doc",
+                "index": i,
+                "start": offset,
+                "end": offset + len(body),
+                "text": body,
+                "title": f"Title {PAYLOAD}",
+                "source": None,
+                "date": None,
+            }
+        )
+        offset += len(body) + 2
+    return {
+        "doc_id": "crafted-doc",
+        "title": f"Title {PAYLOAD}",
+        "has_title": True,
+        "source": f"Source {PAYLOAD}",
+        "date": "2024-10-21",
+        "text": text,
+        "paragraphs": rows,
+    }
+
+
+def fulfil_json(payload: dict[str, Any], status: int = 200) -> Any:
+    def handler(route: Any) -> None:
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(payload))
+
+    return handler
+
+
+def test_model_and_article_text_is_inserted_as_text(
+    probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.route("**/ask", fulfil_json(crafted_answer()))
+    page.route("**/documents/crafted-doc", fulfil_json(crafted_document()))
+    ask(page, "Show me the crafted answer")
+
+    answer = last_turn(page).locator(".answer")
+    expect(answer).to_be_visible()
+    expect(answer.locator(".answer-text")).to_contain_text(f"The answer is {PAYLOAD} here")
+    expect(answer.locator(".answer-text")).to_contain_text("<script>alert(2)</script>")
+    expect(answer.locator(".citation-link")).to_have_count(1)
+    expect(answer.locator(".citation-link")).to_have_class("citation-link unverified")
+
+    answer.locator(".citation-link").click()
+    panel = page.locator("#source-panel")
+    expect(panel.locator(".source-title")).to_have_text(f"Title {PAYLOAD}")
+    expect(panel.locator(".badge")).to_have_text("unverified")
+    expect(panel.locator(".cited-paragraph mark")).to_have_text(PAYLOAD)
+    expect(panel.locator(".article-body .article-paragraph")).to_have_count(40)
+    expect(panel.locator(".article-body .cited mark")).to_have_text(PAYLOAD)
+    # the cited paragraph is scrolled into view inside the article box; the opening is not
+    expect(panel.locator(".article-body .cited")).to_be_in_viewport()
+    expect(panel.locator(".article-body .article-paragraph").first).not_to_be_in_viewport()
+
+    assert page.locator("#conversation img, #source-panel img").count() == 0
+    assert page.locator("#conversation script, #source-panel script").count() == 0
+    page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
+    assert probe.dialogs == []
+    page.screenshot(path=str(test_output_dir / "chat-crafted.png"), full_page=True)
+
+
+def test_phone_width_stacks_the_panel_below(
+    browser: Any, server: Server, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=server.url, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        page.route("**/ask", fulfil_json(crafted_answer()))
+        page.route("**/documents/crafted-doc", fulfil_json(crafted_document()))
+        ask(page, "Show me the crafted answer")
+        link = last_turn(page).locator(".answer .citation-link")
+        expect(link).to_be_visible()
+        link.click()
+        panel = page.locator("#source-panel")
+        expect(panel.locator(".article-body .cited")).to_be_visible()
+        conversation_box = page.locator("#conversation").bounding_box()
+        panel_box = panel.bounding_box()
+        assert conversation_box and panel_box
+        assert panel_box["y"] >= conversation_box["y"] + conversation_box["height"]
+        assert panel_box["width"] > 300
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "the page scrolls sideways on a phone-width screen"
+        page.screenshot(path=str(test_output_dir / "chat-phone.png"), full_page=True)
+    finally:
+        context.close()
