@@ -48,6 +48,11 @@ class Corpus(Protocol):
     def doc_freq(self) -> Mapping[str, int]: ...
 
 
+# The reader may move the answer to another candidate only when that candidate's own evidence is
+# nearly as strong: a small model's pick must never outweigh the measured evidence.
+READER_SCORE_RATIO = 0.8
+
+
 @dataclass(frozen=True)
 class Reading:
     """What the reader (language model) proposed and whether it was found in a candidate."""
@@ -183,8 +188,9 @@ def _read(
     proposal = raw.strip().strip('."').strip()
     if not proposal:
         return Reading(None, candidates[0])
+    floor = max(candidates[0].score * READER_SCORE_RATIO, settings.answer.min_answer_score)
     for cand in candidates:
-        if _contains_words(cand.text, proposal) and cand.score >= candidates[0].score * 0.8:
+        if cand.score >= floor and _contains_words(cand.text, proposal):
             return Reading(proposal, cand)
     return Reading(None, candidates[0])
 

@@ -17,11 +17,13 @@ from enum import Enum
 import numpy as np
 
 from qa.interfaces import Vectors
-from qa.lexical import content_terms, coverage, idf_weights, words
+from qa.lexical import content_terms, coverage, idf_weights, term_found, words
 
 
 class AnswerType(Enum):
     NUMBER = "number"
+    DATE = "date"
+    YEAR = "year"
     TIME = "time"
     PERSON = "person"
     ANY = "any"
@@ -30,18 +32,24 @@ class AnswerType(Enum):
 _QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"\bhow (many|much|old|long|far|large|big|high)\b|\bwhat (number|percentage|"
                 r"share|proportion|amount)\b", re.I), AnswerType.NUMBER),
-    (re.compile(r"\bwhen\b|\b(what|which) (date|day|year|month|time)\b|\bat (about )?what time\b",
-                re.I), AnswerType.TIME),
+    (re.compile(r"\b(what|which) (date|day)\b", re.I), AnswerType.DATE),
+    (re.compile(r"\b(what|which) year\b", re.I), AnswerType.YEAR),
+    (re.compile(r"\bwhen\b|\b(what|which) (month|time)\b", re.I), AnswerType.TIME),
     (re.compile(r"^\s*(who|whom|whose)\b|\bwho (is|was|are|were)\b", re.I), AnswerType.PERSON),
 ]  # fmt: skip
 
-_MONTHS = """
-    january february march april may june july august september october november december jan
-    feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday today yesterday tomorrow week month year decade century morning night noon
-    midnight
-""".split()
-_TIME_WORDS = frozenset(_MONTHS)
+_CALENDAR_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+_TIME_WORDS = _CALENDAR_WORDS | frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week
+    month year decade century morning afternoon evening night noon midnight
+    """.split()
+)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 
 
@@ -60,10 +68,43 @@ def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
     new_words = [w for w in words(sentence) if w not in asked]
     if kind is AnswerType.NUMBER:
         return any(w[0].isdigit() for w in new_words)
+    if kind is AnswerType.DATE:
+        return any(w[0].isdigit() or w in _CALENDAR_WORDS for w in new_words)
+    if kind is AnswerType.YEAR:
+        return any(w.isdigit() and len(w) == 4 for w in new_words)
     if kind is AnswerType.TIME:
         return any(w[0].isdigit() or w in _TIME_WORDS for w in new_words)
     names = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
     return any(not set(name.split()) <= asked for name in names)
+
+
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.I)
+
+
+def type_match_strength(kind: AnswerType, sentence: str, question: str) -> float:
+    """1.0 for a clear match, 0.5 for a weak one, 0.0 for none.
+
+    For "how many X" a number is a clear match only when it counts X ("1,500 troops" for "how
+    many troops"): "three times" does not answer "how many drones".
+    """
+    if not holds_answer_type(kind, sentence, question):
+        return 0.0
+    if kind is not AnswerType.NUMBER:
+        return 1.0
+    asked = _HOW_MANY.search(question)
+    if not asked:
+        return 1.0
+    counted = set(content_terms(asked.group(1)))
+    if not counted:
+        return 1.0
+    tokens = words(sentence)
+    question_words = set(words(question))
+    for i, token in enumerate(tokens):
+        if token[0].isdigit() and token not in question_words:
+            following = set(content_terms(" ".join(tokens[i + 1 : i + 4])))
+            if any(term_found(t, following) for t in counted):
+                return 1.0
+    return 0.5
 
 
 @dataclass(frozen=True)
@@ -77,7 +118,7 @@ class ScoredSentence:
     cosine: float
     term_coverage: float
     context_coverage: float
-    type_match: bool
+    type_match: float
 
 
 @dataclass(frozen=True)
@@ -121,14 +162,17 @@ def score_sentences(
         if not terms - set(question_terms):
             continue
         term_cov = coverage(question_terms, terms, idf)
-        ctx_cov = coverage(question_terms, terms | set(content_terms(cand.context)), idf)
-        type_ok = holds_answer_type(kind, cand.text, question)
+        in_context = terms | set(content_terms(cand.context))
+        ctx_cov = coverage(question_terms, in_context, idf)
+
+        type_ok = type_match_strength(kind, cand.text, question)
+
         rank_bonus = 1.0 / (1 + paragraph_rank.get(cand.row, 0))
         score = (
             weights.cosine * float(cosines[i])
             + weights.term_coverage * term_cov
             + weights.context_coverage * ctx_cov
-            + weights.type_match * (1.0 if type_ok else 0.0)
+            + weights.type_match * type_ok
             + weights.rank * rank_bonus
         )
         scored.append(

@@ -34,6 +34,20 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 
+# British and American spellings of the same word must match ("defence" = "defense"); the
+# stemmer does not unify them. Common news words only: a lookup, not a spelling corrector.
+_SPELLING = {
+    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+    "colour": "color", "favour": "favor", "honour": "honor", "labour": "labor",
+    "neighbour": "neighbor", "behaviour": "behavior", "harbour": "harbor", "rumour": "rumor",
+    "centre": "center", "theatre": "theater", "metre": "meter", "litre": "liter",
+    "programme": "program", "catalogue": "catalog", "dialogue": "dialog", "travelled": "traveled",
+    "cancelled": "canceled", "jewellery": "jewelry", "grey": "gray", "tyre": "tire",
+    "aluminium": "aluminum", "manoeuvre": "maneuver", "judgement": "judgment", "ageing": "aging",
+}  # fmt: skip
+_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations)$")
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
@@ -46,6 +60,9 @@ def normalise_token(token: str) -> str:
         return token.replace(",", "").rstrip(".")
     if token.endswith("'s"):
         token = token[:-2]
+    token = _SPELLING.get(token, token)
+    if token.endswith(("ise", "ises", "ised", "ising", "isation", "isations")):
+        token = _BRITISH_ISE.sub(lambda m: "iz" + m.group(1), token)  # organise = organize
     return _NUMBER_WORDS.get(token, token)
 
 
@@ -65,13 +82,30 @@ def idf_weights(doc_freq: Mapping[str, int], n_docs: int, terms: Iterable[str]) 
     return {t: math.log(1 + (n_docs + 1) / (doc_freq.get(t, 0) + 0.5)) for t in set(terms)}
 
 
+def term_found(term: str, haystack: set[str]) -> bool:
+    """Exact, or a near form the stemmer keeps apart: "korea" ~ "korean", "russia" ~ "russian"."""
+    if term in haystack:
+        return True
+    if len(term) < 5:
+        return False
+    for other in haystack:
+        short, long = sorted((term, other), key=len)
+        if (
+            len(short) >= 5
+            and long.startswith(short)
+            and len(long) - len(short) <= (3 if len(short) >= 6 else 2)
+        ):
+            return True
+    return False
+
+
 def coverage(needles: Iterable[str], haystack: set[str], weights: Mapping[str, float]) -> float:
     """Weighted share of `needles` found in `haystack` (1.0 when there is nothing to find)."""
     unique = set(needles)
     total = sum(weights.get(t, 1.0) for t in unique)
     if total == 0:
         return 1.0
-    return sum(weights.get(t, 1.0) for t in unique if t in haystack) / total
+    return sum(weights.get(t, 1.0) for t in unique if term_found(t, haystack)) / total
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

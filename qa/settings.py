@@ -79,7 +79,10 @@ class AnswerSettings(_Group):
         default=0.5, ge=0.0, le=1.0, description="Support a citation needs to count as verified."
     )
     min_answer_score: float = Field(
-        default=0.5, description="Below this evidence score the service abstains."
+        default=0.58,
+        ge=0.0,
+        le=1.0,
+        description="Below this evidence score the service abstains (see docs/grounding.md).",
     )
 
 

@@ -1,0 +1,142 @@
+"""Deterministic fakes for the protocols in `qa/interfaces.py`, and a tiny in-memory corpus.
+
+Real classes, no mocks: they behave like the real adapters on small made-up inputs and run in
+milliseconds, so unit tests never load a model or touch the network.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+
+from index.store import CorpusIndex
+from qa.articles import make_article
+from qa.interfaces import Vectors
+from qa.lexical import content_terms
+from qa.retrieval import Retriever
+from qa.settings import RetrievalSettings
+
+
+class HashingEmbedder:
+    """Bag of stemmed content words hashed into `dimension` buckets, L2-normalised.
+
+    Texts that share content words get a high cosine; texts that share none get (almost
+    always) zero. A text without content words embeds as the zero vector.
+    """
+
+    def __init__(self, dimension: int = 64, model_name: str = "fake:hashing-64") -> None:
+        self._dimension = dimension
+        self._model_name = model_name
+        self.calls = 0
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def bucket(self, term: str) -> int:
+        return zlib.crc32(term.encode("utf-8")) % self._dimension
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for term in content_terms(text):
+                vectors[i, self.bucket(term)] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        np.divide(vectors, norms, out=vectors, where=norms > 0)
+        return vectors
+
+
+class ScriptedGenerator:
+    """Returns queued completions in order (or `default` when the queue is empty) and records
+    every prompt (a string) or message list it was given."""
+
+    def __init__(
+        self,
+        *completions: str,
+        prompt_format: Literal["completion", "chat"] = "completion",
+        default: str = "",
+        model_name: str = "fake:scripted",
+    ) -> None:
+        self._queue: deque[str] = deque(completions)
+        self._prompt_format: Literal["completion", "chat"] = prompt_format
+        self._default = default
+        self._model_name = model_name
+        self.prompts: list[str] = []
+        self.messages: list[list[dict[str, str]]] = []
+        self.calls: list[tuple[str, int, tuple[str, ...]]] = []  # (method, max_tokens, stop)
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def prompt_format(self) -> Literal["completion", "chat"]:
+        return self._prompt_format
+
+    def enqueue(self, text: str) -> ScriptedGenerator:
+        self._queue.append(text)
+        return self
+
+    def _next(self) -> str:
+        return self._queue.popleft() if self._queue else self._default
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+        self.prompts.append(prompt)
+        self.calls.append(("complete", max_tokens, tuple(stop)))
+        return self._next()
+
+    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+        self.prompts.append(prompt)
+        self.calls.append(("stream", max_tokens, tuple(stop)))
+        text = self._next()
+        size = max(1, len(text) // 3)
+        for i in range(0, len(text), size):
+            yield text[i : i + size]
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+        self.messages.append([dict(m) for m in messages])
+        self.calls.append(("chat", max_tokens, tuple(stop)))
+        return self._next()
+
+
+def build_index(
+    articles: Mapping[str, str], embedder: HashingEmbedder | None = None
+) -> CorpusIndex:
+    """A real `CorpusIndex` (FAISS + BM25) over made-up raw articles, keyed by doc id."""
+    embedder = embedder or HashingEmbedder()
+    return CorpusIndex.build(
+        [make_article(doc_id, raw) for doc_id, raw in articles.items()],
+        embedder=embedder,
+        cleaner_version="test",
+        corpus_dir="memory",
+    )
+
+
+def make_retriever(
+    corpus: CorpusIndex, embedder: HashingEmbedder, settings: RetrievalSettings | None = None
+) -> Retriever:
+    return Retriever(
+        embedder=embedder,
+        dense=corpus.dense,
+        lexical=corpus.lexical,
+        paragraphs=corpus.paragraphs,
+        settings=settings or RetrievalSettings(),
+    )
+
+
+def build_corpus(
+    articles: Mapping[str, str], settings: RetrievalSettings | None = None
+) -> tuple[CorpusIndex, Retriever, HashingEmbedder]:
+    """Index made-up articles with a `HashingEmbedder` and put a `Retriever` over them."""
+    embedder = HashingEmbedder()
+    corpus = build_index(articles, embedder)
+    return corpus, make_retriever(corpus, embedder, settings), embedder

@@ -1,0 +1,382 @@
+"""Unit tests for qa.answering.answer_question over a tiny made-up corpus, with fakes only.
+
+Scoring thresholds are tuned elsewhere, so these tests assert behaviour on clear-cut cases
+(answered or abstained, where the answer comes from, what the citation points at) and pin
+the thresholds they rely on in the `Settings` they pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from index.store import CorpusIndex
+from qa.answering import answer_question
+from qa.errors import BadInput
+from qa.models import Answer
+from qa.retrieval import Retriever
+from qa.settings import AnswerSettings, ServerSettings, Settings
+from tests.fakes import HashingEmbedder, ScriptedGenerator, build_corpus
+
+LIGHTHOUSE_COST = "The rebuilding will cost 4,200,000 dollars, paid from a regional heritage fund."
+CHOIR_SIZE = "The choir has 28 members, the youngest of them twelve years old."
+FROST = "A late frost destroyed about 3,000 tonnes of apples across the Brenna valley last week."
+LONG_SENTENCE = (
+    "Growers met in the town hall on Thursday evening, where the association's chair, a retired "
+    "schoolteacher, read out a long list of losses, farm by farm, while outside the wind kept "
+    "rising, and in the end they agreed to ask the province for emergency help to replant the "
+    "damaged pear trees before the spring."
+)
+
+ARTICLES = {
+    "port-alder-lighthouse": (
+        "Harbour town votes to rebuild its old lighthouse\n\n"
+        "The council of Port Alder approved the lighthouse plan on Tuesday after a long debate "
+        "about costs.\n\n"
+        f"{LIGHTHOUSE_COST} Work is expected to start next spring.\n\n"
+        "Mayor Ingrid Talvik said the lighthouse had guided fishing boats since 1887."
+    ),
+    "brenna-frost": f"Frost damages apple orchards in the valley\n\n{FROST}\n\n{LONG_SENTENCE}",
+    "elmsby-choir": (
+        "Village choir wins national title\n\n"
+        "The Elmsby village choir won the national folk singing contest on Saturday with a song "
+        f"about shepherds.\n\n{CHOIR_SIZE}"
+    ),
+}
+
+ANSWERABLE = "How many members does the choir have?"
+UNRELATED = "Which football team won the cup final in the capital?"
+
+# Thresholds these tests rely on; clear-cut cases sit far on either side of them.
+SETTINGS = Settings(answer=AnswerSettings(min_answer_score=0.45, min_support=0.5))
+
+
+@pytest.fixture(autouse=True)
+def _no_qa_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import os
+
+    for name in list(os.environ):
+        if name.upper().startswith("QA_"):
+            monkeypatch.delenv(name)
+    yield
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[CorpusIndex, Retriever, HashingEmbedder]:
+    return build_corpus(ARTICLES)
+
+
+def ask(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+    question: str,
+    generator: ScriptedGenerator | None = None,
+    settings: Settings = SETTINGS,
+) -> Answer:
+    index, retriever, embedder = corpus
+    return answer_question(
+        question,
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        generator=generator,
+        settings=settings,
+    )
+
+
+def claim_of(answer: Answer) -> str:
+    """The answer text without its marker and trimming ellipses."""
+    text = re.sub(r"\s*\[\d+\]$", "", answer.answer)
+    return text.strip("… ").strip()
+
+
+def assert_well_cited(answer: Answer) -> None:
+    assert answer.status == "answered"
+    assert answer.answer.endswith(" [1]")
+    assert answer.reason is None
+    assert len(answer.citations) == 1
+    citation = answer.citations[0]
+    assert citation.marker == 1
+    assert citation.verified is True
+    assert 0 <= citation.span_start < citation.span_end <= len(citation.text)
+    span = citation.text[citation.span_start : citation.span_end]
+    assert span.strip()
+    assert claim_of(answer) in citation.text
+    assert claim_of(answer) in span
+    assert 0.5 <= citation.support_score <= 1.0
+    assert citation.paragraph_id in {p.paragraph_id for p in answer.retrieved}
+
+
+# --- answered -------------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "sentence", "doc_id"),
+    [
+        (ANSWERABLE, CHOIR_SIZE, "elmsby-choir"),
+        ("How much will rebuilding the lighthouse cost?", LIGHTHOUSE_COST, "port-alder-lighthouse"),
+        ("How many tonnes of apples did the frost destroy?", FROST, "brenna-frost"),
+    ],
+)
+def test_answerable_question_is_answered_from_the_right_sentence(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+    question: str,
+    sentence: str,
+    doc_id: str,
+) -> None:
+    answer = ask(corpus, question)
+    assert_well_cited(answer)
+    assert answer.answer == f"{sentence} [1]"
+    citation = answer.citations[0]
+    assert citation.doc_id == doc_id
+    assert sentence in citation.text
+    assert citation.text[citation.span_start : citation.span_end] == sentence
+    assert answer.question == question
+    assert answer.evidence_score is not None and answer.evidence_score >= 0.45
+    assert answer.short_answer is None  # no reader
+
+
+@pytest.mark.unit
+def test_citation_is_the_indexed_paragraph(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, ANSWERABLE)
+    citation = answer.citations[0]
+    index = corpus[0]
+    paragraph = next(p for p in index.paragraphs if p.paragraph_id == citation.paragraph_id)
+    assert citation.text == paragraph.text
+    article = index.articles[citation.doc_id]
+    assert article.text[citation.start : citation.end] == citation.text
+    assert citation.title == "Village choir wins national title"
+
+
+@pytest.mark.unit
+def test_answered_with_default_settings(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    assert ask(corpus, ANSWERABLE, settings=Settings()).status == "answered"
+    assert ask(corpus, UNRELATED, settings=Settings()).status == "insufficient_evidence"
+
+
+@pytest.mark.unit
+def test_question_white_space_is_collapsed(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, "  How many   members\n does the choir\thave?  ")
+    assert answer.question == ANSWERABLE
+    assert answer.status == "answered"
+
+
+@pytest.mark.unit
+def test_timings_are_reported(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
+    answer = ask(corpus, ANSWERABLE)
+    assert {"retrieve_ms", "score_ms", "verify_ms"} <= set(answer.timings_ms)
+    assert all(v >= 0 for v in answer.timings_ms.values())
+
+
+@pytest.mark.unit
+def test_long_sentence_is_trimmed_to_the_answering_clauses(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    settings = Settings(
+        answer=AnswerSettings(min_answer_score=0.3, min_support=0.5, max_answer_words=25)
+    )
+    answer = ask(corpus, "What did the growers ask the province for?", settings=settings)
+    assert_well_cited(answer)
+    claim = claim_of(answer)
+    assert len(claim.split()) <= 25
+    assert "emergency help to replant" in claim
+    assert claim in LONG_SENTENCE
+    assert "…" in answer.answer
+    citation = answer.citations[0]
+    assert citation.text[citation.span_start : citation.span_end] == LONG_SENTENCE
+
+
+# --- abstained ------------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        UNRELATED,
+        "What is the population of Mongolia?",
+        "Who invented the telephone?",
+    ],
+)
+def test_unrelated_question_abstains(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], question: str
+) -> None:
+    answer = ask(corpus, question)
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+    assert answer.reason
+    assert answer.short_answer is None
+    assert answer.retrieved  # the closest paragraphs are still shown
+    assert "[" not in answer.answer
+
+
+@pytest.mark.unit
+def test_abstains_when_no_sentence_clears_the_evidence_bar(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    strict = Settings(answer=AnswerSettings(min_answer_score=5.0))
+    answer = ask(corpus, ANSWERABLE, settings=strict)
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason
+    assert answer.citations == []
+
+
+@pytest.mark.unit
+def test_abstains_when_the_citation_cannot_be_verified(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    strict = Settings(answer=AnswerSettings(min_answer_score=0.0, min_support=1.0))
+    answer = ask(corpus, "What did the growers ask the province for?", settings=strict)
+    # a trimmed claim never matches its paragraph perfectly, so support stays below 1.0
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+    assert answer.reason
+
+
+@pytest.mark.unit
+def test_empty_corpus_abstains_with_nothing_retrieved() -> None:
+    answer = ask(build_corpus({}), ANSWERABLE)
+    assert answer.status == "insufficient_evidence"
+    assert answer.retrieved == []
+    assert answer.citations == []
+    assert answer.reason
+
+
+# --- the reader (language model) ------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_reader_proposal_not_in_any_candidate_is_ignored(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    generator = ScriptedGenerator("The choir has 500 members led by Captain Nemo")
+    answer = ask(corpus, ANSWERABLE, generator)
+    assert len(generator.prompts) == 1
+    assert ANSWERABLE in generator.prompts[0]
+    assert_well_cited(answer)
+    assert answer.answer == f"{CHOIR_SIZE} [1]"
+    assert answer.short_answer is None
+    assert "Nemo" not in answer.answer and "500" not in answer.answer
+
+
+@pytest.mark.unit
+def test_reader_proposal_found_in_a_candidate_becomes_the_short_answer(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    generator = ScriptedGenerator(' 28 members."\n')
+    answer = ask(corpus, ANSWERABLE, generator)
+    assert_well_cited(answer)
+    assert answer.short_answer == "28 members"
+    assert answer.answer == f"{CHOIR_SIZE} [1]"
+    # the prompt shows the candidate sentences, the answering one among them
+    assert CHOIR_SIZE in generator.prompts[0]
+    assert generator.calls[0][0] == "complete"
+
+
+@pytest.mark.unit
+def test_reader_proposal_picks_the_clause_of_a_long_sentence(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    settings = Settings(
+        answer=AnswerSettings(min_answer_score=0.3, min_support=0.5, max_answer_words=12)
+    )
+    generator = ScriptedGenerator("a retired schoolteacher")
+    answer = ask(corpus, "What did the growers ask the province for?", generator, settings)
+    assert_well_cited(answer)
+    assert answer.short_answer == "a retired schoolteacher"
+    assert "a retired schoolteacher" in answer.answer
+
+
+@pytest.mark.unit
+def test_empty_reader_output_falls_back_to_the_best_sentence(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, ANSWERABLE, ScriptedGenerator("  \n"))
+    assert answer.answer == f"{CHOIR_SIZE} [1]"
+    assert answer.short_answer is None
+
+
+@pytest.mark.unit
+def test_chat_reader_gets_messages(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
+    generator = ScriptedGenerator("28", prompt_format="chat")
+    answer = ask(corpus, ANSWERABLE, generator)
+    assert generator.prompts == []
+    assert len(generator.messages) == 1
+    last = generator.messages[0][-1]
+    assert last["role"] == "user"
+    assert ANSWERABLE in last["content"] and CHOIR_SIZE in last["content"]
+    assert answer.short_answer == "28"
+    assert answer.answer == f"{CHOIR_SIZE} [1]"
+
+
+@pytest.mark.unit
+def test_reader_is_not_asked_when_the_service_abstains(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    generator = ScriptedGenerator("Arsenal")
+    answer = ask(corpus, UNRELATED, generator)
+    assert answer.status == "insufficient_evidence"
+    assert generator.prompts == [] and generator.messages == []
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("question", ["", "   ", "\n\t \n"])
+def test_empty_question_is_bad_input(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], question: str
+) -> None:
+    with pytest.raises(BadInput, match="empty"):
+        ask(corpus, question)
+
+
+@pytest.mark.unit
+def test_over_long_question_is_bad_input(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    settings = Settings(server=ServerSettings(max_question_chars=40))
+    at_limit = "How many members? " + "x" * 22
+    assert len(at_limit) == 40
+    ask(corpus, at_limit, settings=settings)  # no error
+    with pytest.raises(BadInput, match="41 characters"):
+        ask(corpus, at_limit + "y", settings=settings)
+    with pytest.raises(BadInput, match="limit is 500"):
+        ask(corpus, "How many members does the choir have? " * 20)
+
+
+# --- the fakes behave like the protocols say --------------------------------------------------
+
+
+@pytest.mark.unit
+def test_scripted_generator_replays_its_queue_in_order() -> None:
+    generator = ScriptedGenerator("first", default="fallback").enqueue("second answer here")
+    assert generator.complete("p1", max_tokens=8, stop=["\n"]) == "first"
+    pieces = list(generator.stream("p2", max_tokens=8, stop=["\n"]))
+    assert len(pieces) > 1 and "".join(pieces) == "second answer here"
+    assert generator.chat([{"role": "user", "content": "p3"}], max_tokens=8, stop=[]) == "fallback"
+    assert generator.prompts == ["p1", "p2"]
+    assert generator.messages == [[{"role": "user", "content": "p3"}]]
+    assert [c[0] for c in generator.calls] == ["complete", "stream", "chat"]
+    assert generator.prompt_format == "completion"
+
+
+@pytest.mark.unit
+def test_hashing_embedder_vectors_are_unit_length_float32() -> None:
+    import numpy as np
+
+    embedder = HashingEmbedder()
+    vectors = embedder.embed(["Frost destroyed apples.", "", "the of and"])
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (3, embedder.dimension)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0)
+    assert not vectors[1].any() and not vectors[2].any()
+    assert embedder.embed([]).shape == (0, embedder.dimension)

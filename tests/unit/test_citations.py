@@ -1,0 +1,157 @@
+"""Unit tests for qa.citations: splitting answers into claims, measuring paragraph support."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.citations import Claim, measure_support, split_claims
+from tests.fakes import HashingEmbedder
+
+PARAGRAPH = (
+    "The ferry to Skarra island resumed service on Monday after a week of storms. "
+    "Harbour staff said the new timetable adds two evening crossings. "
+    "Islanders had relied on a fishing boat to bring bread and post."
+)
+SECOND = "Harbour staff said the new timetable adds two evening crossings."
+
+
+# --- split_claims ---------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_marker_after_a_sentence() -> None:
+    assert split_claims("The ferry resumed on Monday. [1]") == [
+        Claim("The ferry resumed on Monday.", [1])
+    ]
+
+
+@pytest.mark.unit
+def test_each_sentence_keeps_its_own_markers() -> None:
+    claims = split_claims("The ferry resumed on Monday. [1] Two crossings were added. [2][3]")
+    assert claims == [
+        Claim("The ferry resumed on Monday.", [1]),
+        Claim("Two crossings were added.", [2, 3]),
+    ]
+
+
+@pytest.mark.unit
+def test_markers_glued_or_spaced_are_all_collected() -> None:
+    assert split_claims("Storms ended.[4] [12]") == [Claim("Storms ended.", [4, 12])]
+
+
+@pytest.mark.unit
+def test_text_without_markers_is_one_unmarked_claim() -> None:
+    assert split_claims("  The ferry resumed on Monday.  ") == [
+        Claim("The ferry resumed on Monday.", [])
+    ]
+
+
+@pytest.mark.unit
+def test_unmarked_tail_after_a_marked_claim() -> None:
+    assert split_claims("The ferry resumed. [1] Nobody said why.") == [
+        Claim("The ferry resumed.", [1]),
+        Claim("Nobody said why.", []),
+    ]
+
+
+@pytest.mark.unit
+def test_marker_at_the_start_never_ends_up_in_claim_text() -> None:
+    claims = split_claims("[1] The ferry resumed on Monday.")
+    assert [c.text for c in claims] == ["The ferry resumed on Monday."]
+    # a marker cites the text before it; a leading marker has none and is dropped
+    assert claims[0].markers == []
+
+
+@pytest.mark.unit
+def test_only_markers_or_nothing_gives_no_claims() -> None:
+    assert split_claims("[1][2]") == []
+    assert split_claims("") == []
+
+
+# --- measure_support ------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_copied_claim_is_fully_supported_and_span_is_its_sentence() -> None:
+    support = measure_support(SECOND, PARAGRAPH, embedder=HashingEmbedder())
+    assert support.score > 0.9
+    assert support.lexical == 1.0
+    assert support.semantic > 0.9
+    assert PARAGRAPH[support.span_start : support.span_end] == SECOND
+
+
+@pytest.mark.unit
+def test_span_of_a_shortened_claim_contains_it() -> None:
+    claim = "the new timetable adds two evening crossings"
+    support = measure_support(claim, PARAGRAPH, embedder=HashingEmbedder())
+    span = PARAGRAPH[support.span_start : support.span_end]
+    assert claim in span
+    assert span == SECOND  # the tightest window: one sentence, not two
+    assert support.score > 0.8
+
+
+@pytest.mark.unit
+def test_equal_support_prefers_the_shorter_window() -> None:
+    # "It was so." has no content words: adding it to the window changes no score
+    paragraph = f"{SECOND} It was so."
+    support = measure_support(SECOND, paragraph, embedder=HashingEmbedder())
+    assert paragraph[support.span_start : support.span_end] == SECOND
+
+
+@pytest.mark.unit
+def test_span_points_at_the_last_sentence_too() -> None:
+    claim = "Islanders had relied on a fishing boat to bring bread and post."
+    support = measure_support(claim, PARAGRAPH, embedder=HashingEmbedder())
+    assert PARAGRAPH[support.span_start : support.span_end] == claim
+    assert support.span_end == len(PARAGRAPH)
+
+
+@pytest.mark.unit
+def test_claim_spanning_two_sentences_gets_a_two_sentence_span() -> None:
+    claim = "The ferry resumed service after storms; the timetable adds evening crossings."
+    support = measure_support(claim, PARAGRAPH, embedder=HashingEmbedder())
+    span = PARAGRAPH[support.span_start : support.span_end]
+    assert span.startswith("The ferry to Skarra")
+    assert span.endswith("evening crossings.")
+    assert support.lexical == 1.0
+
+
+@pytest.mark.unit
+def test_unrelated_claim_gets_low_support() -> None:
+    claim = "A village choir won the national folk singing contest."
+    support = measure_support(claim, PARAGRAPH, embedder=HashingEmbedder())
+    assert support.lexical == 0.0
+    assert support.score < 0.3
+    assert 0 <= support.span_start < support.span_end <= len(PARAGRAPH)
+
+
+@pytest.mark.unit
+def test_partly_supported_claim_scores_between() -> None:
+    embedder = HashingEmbedder()
+    full = measure_support(SECOND, PARAGRAPH, embedder=embedder)
+    partial = measure_support(
+        "Harbour staff said the new timetable adds two crossings for tourists from Norway.",
+        PARAGRAPH,
+        embedder=embedder,
+    )
+    unrelated = measure_support("Choir wins folk contest.", PARAGRAPH, embedder=embedder)
+    assert full.score > partial.score > unrelated.score
+    assert 0.0 < partial.lexical < 1.0
+
+
+@pytest.mark.unit
+def test_empty_paragraph_supports_nothing() -> None:
+    support = measure_support("Anything.", "   ", embedder=HashingEmbedder())
+    assert (support.score, support.span_start, support.span_end) == (0.0, 0, 0)
+
+
+@pytest.mark.unit
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a full stop after the marker ('... Monday [1].') becomes a claim of its own",
+)
+def test_full_stop_after_a_marker_is_not_a_claim() -> None:
+    assert split_claims("The ferry resumed on Monday [1]. Two crossings were added [2].") == [
+        Claim("The ferry resumed on Monday", [1]),
+        Claim("Two crossings were added", [2]),
+    ]

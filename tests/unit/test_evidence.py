@@ -1,0 +1,197 @@
+"""Unit tests for qa.evidence: question kinds, answer-type checks, sentence scoring."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from qa.evidence import (
+    AnswerType,
+    Candidate,
+    EvidenceWeights,
+    ScoredSentence,
+    answer_type,
+    holds_answer_type,
+    score_sentences,
+)
+from qa.lexical import content_terms
+from tests.fakes import HashingEmbedder
+
+# --- answer_type ----------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many sheep were rescued from the flood?",
+        "How much did the new bridge cost?",
+        "how old is the lighthouse keeper?",
+        "What percentage of voters backed the plan?",
+    ],
+)
+def test_quantity_questions_ask_for_a_number(question: str) -> None:
+    assert answer_type(question) is AnswerType.NUMBER
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did the ferry resume service?",
+        "The ferry resumed when?",
+        "What date was the vote held?",
+        "On which day did the storm arrive?",
+        "In what year was the lighthouse built?",
+    ],
+)
+def test_time_questions_ask_for_a_time(question: str) -> None:
+    kind = answer_type(question)
+    assert kind not in (AnswerType.NUMBER, AnswerType.PERSON, AnswerType.ANY)
+    # whatever the exact time kind, a sentence with a date holds it and one without does not
+    assert holds_answer_type(kind, "The vote was held on 14 March 1998.", question)
+    assert not holds_answer_type(kind, "The vote was held in the town hall.", question)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    ["Who rebuilt the lighthouse?", "Whom did the council appoint?", "Who is the new mayor?"],
+)
+def test_who_questions_ask_for_a_person(question: str) -> None:
+    assert answer_type(question) is AnswerType.PERSON
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was the ferry cancelled?",
+        "What did the council decide about the lighthouse?",
+        "Where will the festival move?",
+    ],
+)
+def test_other_questions_ask_for_anything(question: str) -> None:
+    assert answer_type(question) is AnswerType.ANY
+
+
+# --- holds_answer_type ----------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_number_must_be_new_to_the_question() -> None:
+    q = "How many of the 40 boats returned?"
+    assert holds_answer_type(AnswerType.NUMBER, "Of the 40 boats, 31 returned.", q)
+    assert not holds_answer_type(AnswerType.NUMBER, "All 40 boats were counted.", q)
+    assert holds_answer_type(AnswerType.NUMBER, "Thirty boats returned, twelve sank.", q)
+    assert not holds_answer_type(AnswerType.NUMBER, "Most boats returned.", q)
+
+
+@pytest.mark.unit
+def test_time_word_counts_as_a_time() -> None:
+    q = "When did the ferry resume?"
+    assert holds_answer_type(AnswerType.TIME, "The ferry resumed on Monday.", q)
+    assert holds_answer_type(AnswerType.TIME, "It resumed in 2019.", q)
+    assert not holds_answer_type(AnswerType.TIME, "The ferry resumed after repairs.", q)
+
+
+@pytest.mark.unit
+def test_person_is_a_capitalised_name_the_question_does_not_contain() -> None:
+    q = "Who leads the Elmsby choir?"
+    assert holds_answer_type(AnswerType.PERSON, "The choir is led by Maren Holt.", q)
+    assert not holds_answer_type(AnswerType.PERSON, "The choir in Elmsby has 28 members.", q)
+    assert not holds_answer_type(AnswerType.PERSON, "The choir is led by a teacher.", q)
+
+
+@pytest.mark.unit
+def test_any_kind_always_holds() -> None:
+    assert holds_answer_type(AnswerType.ANY, "Nothing here.", "Why?")
+
+
+# --- score_sentences ------------------------------------------------------------------------
+
+SENTENCES = [
+    (0, "The Elmsby choir won the national folk singing contest on Saturday."),
+    (0, "The choir has 28 members, the youngest of them twelve years old."),
+    (1, "A late frost destroyed about 3,000 tonnes of apples in the valley."),
+    (1, "Growers asked the province for help to replant trees."),
+]
+TITLE = {0: "Village choir wins national title", 1: "Frost damages apple orchards"}
+
+
+def score(question: str, sentences: list[tuple[int, str]] = SENTENCES) -> list[ScoredSentence]:
+    embedder = HashingEmbedder()
+    candidates = [Candidate(row, 0, len(text), text, TITLE[row]) for row, text in sentences]
+    doc_freq: Counter[str] = Counter()
+    for _, text in sentences:
+        doc_freq.update(set(content_terms(text)))
+    return score_sentences(
+        question,
+        embedder.embed([question])[0],
+        candidates,
+        embedder.embed([c.text for c in candidates]),
+        doc_freq=doc_freq,
+        n_docs=len(sentences),
+        paragraph_rank={0: 0, 1: 1},
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "best"),
+    [
+        ("How many members does the choir have?", 1),
+        ("How many tonnes of apples did the frost destroy?", 2),
+        ("What did growers ask the province for?", 3),
+        ("Which contest did the choir win?", 0),
+    ],
+)
+def test_the_answering_sentence_ranks_first(question: str, best: int) -> None:
+    scored = score(question)
+    assert scored[0].text == SENTENCES[best][1]
+    assert scored[0].index == best
+    assert scored[0].row == SENTENCES[best][0]
+    assert [s.score for s in scored] == sorted((s.score for s in scored), reverse=True)
+
+
+@pytest.mark.unit
+def test_type_match_is_reported_per_sentence() -> None:
+    by_index = {s.index: s for s in score("How many members does the choir have?")}
+    assert by_index[1].type_match is True
+    assert by_index[3].type_match is False
+
+
+@pytest.mark.unit
+def test_sentence_that_only_repeats_the_question_is_left_out() -> None:
+    sentences = [(0, "The choir sang."), (0, "The choir sang at the festival in Elmsby.")]
+    scored = score("Where has the choir sang?", sentences)
+    assert [s.index for s in scored] == [1]
+
+
+@pytest.mark.unit
+def test_no_candidates_no_scores() -> None:
+    embedder = HashingEmbedder()
+    assert (
+        score_sentences(
+            "How many?",
+            embedder.embed(["How many?"])[0],
+            [],
+            np.zeros((0, embedder.dimension), dtype=np.float32),
+            doc_freq={},
+            n_docs=0,
+            paragraph_rank={},
+        )
+        == []
+    )
+
+
+@pytest.mark.unit
+def test_scores_are_bounded_by_the_weights() -> None:
+    weights = [getattr(EvidenceWeights(), f.name) for f in dataclasses.fields(EvidenceWeights)]
+    highest = sum(w for w in weights if w > 0)
+    for s in score("How many tonnes of apples did the frost destroy?"):
+        assert s.score <= highest + 1e-6
+        assert 0.0 <= s.term_coverage <= s.context_coverage <= 1.0

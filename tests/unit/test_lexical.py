@@ -1,0 +1,128 @@
+"""Unit tests for qa.lexical: token normalisation, content words, IDF, coverage, Jaccard."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qa.lexical import (
+    FUNCTION_WORDS,
+    content_terms,
+    coverage,
+    idf_weights,
+    jaccard,
+    normalise_token,
+    words,
+)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("12,000", "12000"),
+        ("12000", "12000"),
+        ("1,250,000", "1250000"),
+        ("2024.", "2024"),
+        ("3.5", "3.5"),
+        ("three", "3"),
+        ("Three", "3"),
+        ("twelve", "12"),
+        ("million", "1000000"),
+        ("Lighthouse", "lighthouse"),
+        ("keeper's", "keeper"),
+        ("Keeper’s", "keeper"),
+    ],
+)
+def test_normalise_token(token: str, expected: str) -> None:
+    assert normalise_token(token) == expected
+
+
+@pytest.mark.unit
+def test_number_forms_are_the_same_word() -> None:
+    assert words("12,000 sheep") == words("12000 sheep") == ["12000", "sheep"]
+    assert words("three boats") == words("3 boats") == ["3", "boats"]
+
+
+@pytest.mark.unit
+def test_words_keep_function_words_and_strip_punctuation() -> None:
+    assert words("The keeper's dog, Brill, barked!") == ["the", "keeper", "dog", "brill", "barked"]
+
+
+@pytest.mark.unit
+def test_trailing_full_stop_is_not_part_of_a_number() -> None:
+    assert words("They counted 1,500.") == ["they", "counted", "1500"]
+
+
+@pytest.mark.unit
+def test_possessive_matches_plain_name() -> None:
+    assert content_terms("Ingrid Talvik's boat") == content_terms("Ingrid Talvik boat")
+    assert content_terms("Talvik’s") == content_terms("Talvik")
+
+
+@pytest.mark.unit
+def test_content_terms_drop_function_and_question_words() -> None:
+    assert content_terms("What did they say about it and when?") == []
+    terms = content_terms("What did the keeper say about the storm?")
+    assert terms == content_terms("keeper storm")
+    assert len(terms) == 2
+    assert not set(terms) & {"what", "did", "the", "about", "say"}
+
+
+@pytest.mark.unit
+def test_content_terms_are_stemmed() -> None:
+    assert content_terms("boats sailing") == content_terms("boat sailed")
+    assert content_terms("Boats") == content_terms("boat")
+
+
+@pytest.mark.unit
+def test_content_terms_normalise_numbers() -> None:
+    assert content_terms("twelve boats and 3,000 nets") == content_terms("12 boat 3000 net")
+
+
+@pytest.mark.unit
+def test_function_word_list_covers_question_words() -> None:
+    assert {"what", "when", "who", "how", "why", "which", "where", "the", "of"} <= FUNCTION_WORDS
+    assert "lighthouse" not in FUNCTION_WORDS
+
+
+@pytest.mark.unit
+def test_idf_unseen_term_gets_largest_weight_and_rare_beats_common() -> None:
+    doc_freq = {"common": 9, "rare": 1}
+    weights = idf_weights(doc_freq, 10, ["common", "rare", "unseen"])
+    assert weights["unseen"] > weights["rare"] > weights["common"] > 0
+    assert weights["rare"] == pytest.approx(math.log(1 + 11 / 1.5))
+
+
+@pytest.mark.unit
+def test_idf_weights_only_the_asked_terms_once_each() -> None:
+    weights = idf_weights({"a": 1, "b": 2}, 5, ["b", "b", "c"])
+    assert set(weights) == {"b", "c"}
+
+
+@pytest.mark.unit
+def test_coverage_is_the_weighted_share_found() -> None:
+    weights = {"rare": 3.0, "common": 1.0}
+    assert coverage(["rare", "common"], {"rare"}, weights) == pytest.approx(0.75)
+    assert coverage(["rare", "common"], {"common"}, weights) == pytest.approx(0.25)
+    assert coverage(["rare", "common"], {"rare", "common", "other"}, weights) == 1.0
+    assert coverage(["rare", "common"], set(), weights) == 0.0
+
+
+@pytest.mark.unit
+def test_coverage_counts_repeated_needles_once_and_defaults_weight_to_one() -> None:
+    assert coverage(["x", "x", "y"], {"x"}, {}) == pytest.approx(0.5)
+
+
+@pytest.mark.unit
+def test_coverage_of_nothing_is_full() -> None:
+    assert coverage([], {"anything"}, {}) == 1.0
+
+
+@pytest.mark.unit
+def test_jaccard() -> None:
+    assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert jaccard({"a"}, {"a"}) == 1.0
+    assert jaccard({"a"}, {"b"}) == 0.0
+    assert jaccard(set(), set()) == 1.0
