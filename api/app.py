@@ -9,7 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Ask questions about a folder of news articles; every answer cites its paragraph.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from packaged assets: the machine may have no internet
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -47,4 +49,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def chat_page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
+    _mount_offline_docs(app)
+
     return app
+
+
+def _mount_offline_docs(app: FastAPI) -> None:
+    """Swagger UI from the `swagger-ui-bundle` package instead of a CDN."""
+    import swagger_ui_bundle
+
+    app.mount(
+        "/docs-assets",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="docs-assets",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.errors import (
     BadInput,
@@ -15,6 +18,8 @@ from qa.errors import (
     NotFound,
     QAError,
 )
+
+log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: list[tuple[type[QAError], int]] = [
     (BadInput, 422),
@@ -42,12 +47,36 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(status, type(exc).__name__, str(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and "json" not in content_type:
+            return _problem(
+                415 if content_type else 422,
+                "Invalid request",
+                "send the body as JSON with the header Content-Type: application/json",
+            )
         problems = []
         for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-            message = error.get("msg", "invalid")
             if error.get("type") == "json_invalid":
-                message = "the request body is not valid JSON"
-            problems.append(f"{where}: {message}")
+                reason = (error.get("ctx") or {}).get("error", "")
+                problems.append(f"the request body is not valid JSON: {reason}".rstrip(": "))
+                continue
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
         return _problem(422, "Invalid request", "; ".join(problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "no such endpoint; GET /docs lists them"
+        response = _problem(exc.status_code, titles.get(exc.status_code, "HTTP error"), detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _problem(500, "Internal error", "the server failed; the error was logged")

@@ -17,7 +17,9 @@ from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
 from qa.models import Answer, Article, Paragraph
 from qa.paragraphs import split_paragraphs
+from qa.prompting import STOP, reader_messages, reader_prompt
 from qa.retrieval import Retriever
+from qa.sentences import sentence_spans
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class QAService:
             )
             llama.warm_up()
             generator = llama
+        _warm_up(embedder, generator)
         log.info(
             "loaded index with %d articles, %d paragraphs; generator %s",
             len(corpus.articles),
@@ -82,3 +85,23 @@ class QAService:
         if article is None:
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)
+
+
+def _warm_up(embedder: SentenceTransformerEmbedder, generator: Generator | None) -> None:
+    """Pay first-call costs at start-up, not on the first user's question.
+
+    The reader prompt's fixed few-shot prefix also lands in llama.cpp's cache this way, and
+    later prompts that share it skip re-reading it.
+    """
+    embedder.embed(["warm-up"])
+    sentence_spans("Warm-up. Done.")
+    if generator is not None:
+        prompt = reader_prompt("What is this?", ["This is a warm-up sentence."])
+        if generator.prompt_format == "chat":
+            generator.chat(
+                reader_messages("What is this?", ["This is a warm-up sentence."]),
+                max_tokens=1,
+                stop=STOP,
+            )
+        else:
+            generator.complete(prompt, max_tokens=1, stop=STOP)

@@ -48,10 +48,10 @@ def rebuild_index(
             progress=progress,
         )
         built.save(version)
-        make_current(index_dir, version)
     except BaseException:
-        shutil.rmtree(version, ignore_errors=True)
+        shutil.rmtree(version, ignore_errors=True)  # never half-written: current is untouched
         raise
+    make_current(index_dir, version)
     return BuildReport(
         version=version,
         articles=len(articles),

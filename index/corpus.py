@@ -26,6 +26,9 @@ def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
     articles: list[Article] = []
     warnings: list[str] = []
     for path in sorted(folder.glob("*.txt")):
+        if not path.is_file():
+            warnings.append(f"skipped {path.name}: not a regular file")
+            continue
         if not _DOC_ID.match(path.stem):
             warnings.append(f"skipped {path.name}: file name is not a usable document id")
             continue
@@ -33,6 +36,9 @@ def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
             raw = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             warnings.append(f"skipped {path.name}: not UTF-8 text")
+            continue
+        except OSError as exc:
+            warnings.append(f"skipped {path.name}: cannot be read ({exc.strerror})")
             continue
         if "\x00" in raw:
             warnings.append(f"skipped {path.name}: binary content")

@@ -135,7 +135,9 @@ class CorpusIndex:
             dense = FaissStore.load(folder / "paragraphs.faiss")
             lexical = BM25Store.load(folder / "bm25", len(paragraphs))
             doc_freq = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, RuntimeError) as exc:
+            if not isinstance(doc_freq, dict):
+                raise ValueError("doc_freq.json does not hold an object")
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise IndexCorrupt(
                 f"index at {folder} is unreadable ({exc}); rebuild it: "
                 "python scripts/rebuild_index.py"

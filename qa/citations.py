@@ -41,14 +41,15 @@ def split_claims(answer: str) -> list[Claim]:
     claims: list[Claim] = []
     position = 0
     for match in re.finditer(r"((?:\s*\[\d+\])+)", answer):
-        text = MARKER.sub("", answer[position : match.start()]).strip()
+        # a full stop after a marker ("... Monday [1]. Next ...") belongs to the claim before it
+        text = MARKER.sub("", answer[position : match.start()]).strip().lstrip(".,;:!? ")
         markers = [int(m) for m in re.findall(r"\[(\d+)\]", match.group(1))]
         if text:
             claims.append(Claim(text, markers))
         elif claims:  # markers after markers belong to the previous claim
             claims[-1].markers.extend(markers)
         position = match.end()
-    tail = MARKER.sub("", answer[position:]).strip()
+    tail = MARKER.sub("", answer[position:]).strip().lstrip(".,;:!? ")
     if tail:
         claims.append(Claim(tail, []))
     return claims

@@ -6,12 +6,14 @@ Unknown keys are an error (`extra="forbid"`), so a misspelt setting never silent
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "QA_"
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 BUNDLED_GEMMA = "bundled:gemma-3-270m"
 BUNDLED_SMOLLM2 = "bundled:smollm2-135m-instruct"
@@ -90,7 +92,7 @@ class Settings(BaseSettings):
     """Everything the service can be told. Built once and handed to the components."""
 
     model_config = SettingsConfigDict(
-        env_prefix="QA_", env_nested_delimiter="__", extra="forbid", validate_default=True
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_default=True
     )
 
     data_dir: Path = Field(
@@ -101,6 +103,26 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
     answer: AnswerSettings = AnswerSettings()
+
+    @model_validator(mode="after")
+    def _no_unknown_environment(self) -> Settings:
+        """pydantic-settings ignores QA_* variables it has no field for; a typo must not pass."""
+        for name in os.environ:
+            if not name.upper().startswith(ENV_PREFIX):
+                continue
+            path = name[len(ENV_PREFIX) :].lower().split("__")
+            model: type[BaseModel] = type(self)
+            for part in path:
+                field = model.model_fields.get(part)
+                if field is None:
+                    raise ValueError(
+                        f"unknown setting {name}; known ones: "
+                        + ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in model.model_fields)
+                    )
+                annotation = field.annotation
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    model = annotation
+        return self
 
     @property
     def index_dir(self) -> Path:

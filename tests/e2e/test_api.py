@@ -185,11 +185,6 @@ def test_bad_question_is_rejected_with_a_useful_detail(
         assert hint.lower() in body["detail"].lower(), body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a text/plain body gets FastAPI's 'body: Input should be a valid dictionary or object "
-    "to extract fields from': it does not say to send JSON (Content-Type: application/json)",
-)
 def test_non_json_content_type_detail_says_to_send_json(client: httpx.Client) -> None:
     r = client.post(
         "/ask",
@@ -223,11 +218,6 @@ def test_path_traversal_document_id_is_refused(client: httpx.Client, raw_path: s
     assert r.json().get("detail")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/errors.py promises one problem-details shape for every error, but routing "
-    "errors (unknown path, wrong method) still return Starlette's bare {'detail': ...}",
-)
 def test_routing_errors_use_problem_details_too(client: httpx.Client) -> None:
     for r in (client.get("/documents/..%2F..%2Fetc%2Fpasswd"), client.delete("/ask")):
         assert r.headers["content-type"].startswith("application/problem+json"), r.headers

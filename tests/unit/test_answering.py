@@ -222,7 +222,7 @@ def test_unrelated_question_abstains(
 def test_abstains_when_no_sentence_clears_the_evidence_bar(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
-    strict = Settings(answer=AnswerSettings(min_answer_score=5.0))
+    strict = Settings(answer=AnswerSettings(min_answer_score=1.0))
     answer = ask(corpus, ANSWERABLE, settings=strict)
     assert answer.status == "insufficient_evidence"
     assert answer.reason

@@ -146,10 +146,6 @@ def test_empty_paragraph_supports_nothing() -> None:
 
 
 @pytest.mark.unit
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a full stop after the marker ('... Monday [1].') becomes a claim of its own",
-)
 def test_full_stop_after_a_marker_is_not_a_claim() -> None:
     assert split_claims("The ferry resumed on Monday [1]. Two crossings were added [2].") == [
         Claim("The ferry resumed on Monday", [1]),

@@ -160,8 +160,9 @@ def test_the_answering_sentence_ranks_first(question: str, best: int) -> None:
 @pytest.mark.unit
 def test_type_match_is_reported_per_sentence() -> None:
     by_index = {s.index: s for s in score("How many members does the choir have?")}
-    assert by_index[1].type_match is True
-    assert by_index[3].type_match is False
+    assert by_index[1].type_match == 1.0  # "28 members" counts what was asked about
+    assert by_index[2].type_match == 0.5  # a number, but it counts tonnes, not members
+    assert by_index[3].type_match == 0.0  # no number at all
 
 
 @pytest.mark.unit
