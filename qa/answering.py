@@ -15,7 +15,13 @@ from typing import Protocol
 
 from qa.citations import measure_support
 from qa.errors import BadInput
-from qa.evidence import Candidate, ScoredSentence, score_sentences
+from qa.evidence import (
+    Candidate,
+    ScoredSentence,
+    answer_type,
+    score_sentences,
+    type_match_strength,
+)
 from qa.interfaces import Embedder, Generator, Vectors
 from qa.lexical import content_terms, words
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph
@@ -190,9 +196,27 @@ def _read(
         return Reading(None, candidates[0])
     floor = max(candidates[0].score * READER_SCORE_RATIO, settings.answer.min_answer_score)
     for cand in candidates:
-        if cand.score >= floor and _contains_words(cand.text, proposal):
-            return Reading(proposal, cand)
+        found = _found_part(cand.text, proposal, question) if cand.score >= floor else None
+        if found:
+            return Reading(found, cand)
     return Reading(None, candidates[0])
+
+
+def _found_part(text: str, proposal: str, question: str) -> str | None:
+    """The longest leading part of the reader's proposal that stands word for word in `text`.
+
+    Small models embellish ("June 19, 2019" for "June 19"); the part found in the evidence is
+    kept, the rest dropped. The part must say something the question does not.
+    """
+    asked = set(content_terms(question))
+    tokens = proposal.split()
+    for end in range(len(tokens), 0, -1):
+        part = " ".join(tokens[:end]).strip(" ,.;:")
+        if not set(content_terms(part)) - asked:
+            break
+        if _contains_words(text, part):
+            return part
+    return None
 
 
 def _contains_words(text: str, phrase: str) -> bool:
@@ -210,6 +234,7 @@ def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int)
         return sentence
     clauses = [c for c in re.split(r"(?<=[,;:—–])\s+", sentence) if c]
     question_terms = set(content_terms(question))
+    kind = answer_type(question)
     best, best_key = sentence, (-1.0, 0)
     for i in range(len(clauses)):
         for j in range(i + 1, len(clauses) + 1):
@@ -221,6 +246,8 @@ def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int)
             hit = len(terms & question_terms) + len(terms - question_terms) * 0.01
             if proposal and _contains_words(window, proposal):
                 hit += 100
+            elif type_match_strength(kind, window, question) > 0:
+                hit += 50  # keep the clause that holds the date, number or name asked for
             if (hit, -n) > best_key:
                 best, best_key = window, (hit, -n)
     if best is sentence:
