@@ -18,6 +18,14 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Rankings:
+    query_vector: Vectors
+    dense: list[tuple[int, float]]
+    lexical: list[tuple[int, float]]
+    fused: list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
 class Retrieval:
     query_vector: Vectors
     hits: list[Hit]
@@ -63,19 +71,27 @@ class Retriever:
         self._paragraphs = paragraphs
         self._settings = settings
 
-    def retrieve(self, question: str, *, top_k: int | None = None) -> Retrieval:
+    def rankings(self, question: str) -> Rankings:
+        """Dense, lexical and fused rankings (fused with near-duplicates collapsed)."""
         s = self._settings
         query_vector = self._embedder.embed([question])[0]
         dense = self._dense.search(query_vector, s.dense_k)
         lexical = self._lexical.search(question, s.lexical_k)
         fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in lexical]], k=s.rrf_k)
-        dense_scores, lexical_scores = dict(dense), dict(lexical)
-        fused_scores = dict(fused)
-        rows = collapse_near_duplicates(
+        kept = collapse_near_duplicates(
             [r for r, _ in fused],
             {r: self._paragraphs[r].text for r, _ in fused},
             threshold=s.near_duplicate_threshold,
-        )[: top_k or s.top_k]
+        )
+        fused_scores = dict(fused)
+        return Rankings(query_vector, dense, lexical, [(r, fused_scores[r]) for r in kept])
+
+    def retrieve(self, question: str, *, top_k: int | None = None) -> Retrieval:
+        ranked = self.rankings(question)
+        query_vector = ranked.query_vector
+        dense_scores, lexical_scores = dict(ranked.dense), dict(ranked.lexical)
+        fused_scores = dict(ranked.fused)
+        rows = [r for r, _ in ranked.fused][: top_k or self._settings.top_k]
         hits = [
             Hit(
                 row,

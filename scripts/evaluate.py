@@ -44,6 +44,39 @@ def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
     return lambda question: service.ask(question).model_dump()
 
 
+def retrieval_recall(questions: list[dict[str, Any]], data_dir: Path | None) -> dict[str, Any]:
+    """Recall@k of the evidence paragraph for dense, BM25 and fused rankings (in-process)."""
+    from api.service import QAService
+    from qa.evaluation import contains
+    from qa.settings import Settings
+
+    overrides: dict[str, Any] = {"generation": {"backend": "none"}}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    service = QAService.load(Settings(**overrides))
+    paragraphs = service.corpus.paragraphs
+    ks = (1, 3, 5, 10)
+    hits: dict[str, dict[int, int]] = {m: dict.fromkeys(ks, 0) for m in ("dense", "bm25", "fused")}
+    answerable = [q for q in questions if q["kind"] != "unanswerable"]
+    for q in answerable:
+        ranked = service.retriever.rankings(q["question"])
+        for method, ranking in (("dense", ranked.dense), ("bm25", ranked.lexical),
+                                ("fused", ranked.fused)):  # fmt: skip
+            rows = [r for r, _ in ranking]
+            first = next(
+                (i for i, r in enumerate(rows) if any(
+                    paragraphs[r].doc_id == e["doc"] and contains(paragraphs[r].text, e["text"])
+                    for e in q["evidence"])),
+                None,
+            )  # fmt: skip
+            for k in ks:
+                hits[method][k] += first is not None and first < k
+    return {
+        m: {f"recall@{k}": round(v / len(answerable), 4) for k, v in per_k.items()}
+        for m, per_k in hits.items()
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, required=True)
@@ -51,9 +84,23 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="write one JSON line per question here")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.add_argument("--data-dir", type=Path, help="index folder (default: the QA_DATA_DIR)")
+    parser.add_argument(
+        "--retrieval",
+        action="store_true",
+        help="only measure retrieval: evidence recall@k for dense, BM25 and fused rankings",
+    )
     args = parser.parse_args()
 
     questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
+    if args.retrieval:
+        recall = retrieval_recall(questions, args.data_dir)
+        if args.json:
+            print(json.dumps(recall))
+        else:
+            print(f"{'ranking':<8} " + " ".join(f"{k:>10}" for k in next(iter(recall.values()))))
+            for method, row in recall.items():
+                print(f"{method:<8} " + " ".join(f"{v:>10.1%}" for v in row.values()))
+        return 0
     ask = _asker(args)
     judgements: list[Judgement] = []
     out = args.out.open("w", encoding="utf-8") if args.out else None
