@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from qa.citations import measure_support
+from qa.citations import check_answer
 from qa.errors import BadInput
 from qa.evidence import (
     Candidate,
@@ -128,28 +128,33 @@ def answer_question(
     claim = _trim(chosen.text, question, reading.proposal, max_words=a.max_answer_words)
 
     clock = time.perf_counter()
-    support = measure_support(claim, paragraph.text, embedder=embedder)
+    checked = check_answer(
+        f"{claim} [1]", {1: paragraph}, embedder=embedder, min_support=a.min_support
+    )
     timings["verify_ms"] = _ms(clock)
-    if support.score < a.min_support:
+    if not checked.citations:
         return _abstain(
             question,
             retrieved,
             timings,
-            f"the best sentence was not supported by its paragraph (support {support.score:.2f})",
+            "the best sentence found was not supported by its own paragraph, so it was removed",
         )
-    citation = Citation(
-        **paragraph.model_dump(),
-        marker=1,
-        verified=True,
-        support_score=support.score,
-        span_start=support.span_start,
-        span_end=support.span_end,
-    )
+    citations = [
+        Citation(
+            **c.paragraph.model_dump(),
+            marker=c.marker,
+            verified=True,
+            support_score=c.support.score,
+            span_start=c.support.span_start,
+            span_end=c.support.span_end,
+        )
+        for c in checked.citations
+    ]
     return Answer(
         question=question,
-        answer=f"{claim} [1]",
+        answer=checked.text,
         status="answered",
-        citations=[citation],
+        citations=citations,
         retrieved=retrieved,
         short_answer=reading.proposal,
         evidence_score=round(chosen.score, 4),
@@ -185,7 +190,8 @@ def _read(
     """Ask the reader for a short answer and keep the best candidate sentence that contains it."""
     if generator is None:
         return Reading(None, candidates[0])
-    texts = [c.text for c in candidates]
+    texts = _within_budget([c.text for c in candidates], settings.answer.context_token_budget)
+    candidates = candidates[: len(texts)]
     g = settings.generation
     if generator.prompt_format == "chat":
         raw = generator.chat(reader_messages(question, texts), max_tokens=g.max_tokens, stop=STOP)
@@ -200,6 +206,24 @@ def _read(
         if found:
             return Reading(found, cand)
     return Reading(None, candidates[0])
+
+
+# Tokens per English word for the bundled models' tokenizers, rounded up: the budget is a
+# bound on prompt size (and so on latency), estimated without loading a tokenizer.
+TOKENS_PER_WORD = 1.5
+
+
+def _within_budget(texts: Sequence[str], budget_tokens: int) -> list[str]:
+    """The leading texts whose estimated token count fits the budget (always at least one)."""
+    kept: list[str] = []
+    used = 0.0
+    for text in texts:
+        cost = len(text.split()) * TOKENS_PER_WORD
+        if kept and used + cost > budget_tokens:
+            break
+        kept.append(text)
+        used += cost
+    return kept
 
 
 def _found_part(text: str, proposal: str, question: str) -> str | None:

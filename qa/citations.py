@@ -8,12 +8,14 @@ that supports the claim best is returned as the supporting span.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.interfaces import Embedder
 from qa.lexical import content_terms
+from qa.models import Paragraph
 from qa.sentences import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -77,3 +79,55 @@ def measure_support(claim: str, paragraph: str, *, embedder: Embedder) -> Suppor
             best = Support(round(score, 4), round(lexical, 4), round(semantic, 4), a, b)
     assert best is not None
     return best
+
+
+@dataclass(frozen=True)
+class CheckedCitation:
+    marker: int
+    paragraph: Paragraph
+    support: Support
+
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """An answer whose every remaining claim is supported by every citation it carries."""
+
+    text: str
+    citations: list[CheckedCitation]
+    removed_claims: list[str]
+    removed_citations: int
+
+
+def check_answer(
+    draft: str, cited: Mapping[int, Paragraph], *, embedder: Embedder, min_support: float
+) -> CheckedAnswer:
+    """Check each claim of `draft` against the paragraphs its markers point at.
+
+    A citation whose paragraph does not support its claim is removed; a claim left with no
+    supporting citation is removed. Markers are renumbered in order of first use.
+    """
+    parts: list[str] = []
+    citations: list[CheckedCitation] = []
+    marker_of: dict[str, int] = {}
+    removed_claims: list[str] = []
+    removed_citations = 0
+    for claim in split_claims(draft):
+        markers: list[int] = []
+        for old in claim.markers:
+            paragraph = cited.get(old)
+            if paragraph is None:
+                removed_citations += 1
+                continue
+            support = measure_support(claim.text, paragraph.text, embedder=embedder)
+            if support.score < min_support:
+                removed_citations += 1
+                continue
+            if paragraph.paragraph_id not in marker_of:
+                marker_of[paragraph.paragraph_id] = len(marker_of) + 1
+                citations.append(CheckedCitation(len(marker_of), paragraph, support))
+            markers.append(marker_of[paragraph.paragraph_id])
+        if not markers:
+            removed_claims.append(claim.text)
+            continue
+        parts.append(claim.text + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
+    return CheckedAnswer(" ".join(parts), citations, removed_claims, removed_citations)

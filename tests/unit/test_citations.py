@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.citations import Claim, measure_support, split_claims
+from qa.citations import Claim, check_answer, measure_support, split_claims
+from qa.models import Paragraph
 from tests.fakes import HashingEmbedder
 
 PARAGRAPH = (
@@ -151,3 +152,56 @@ def test_full_stop_after_a_marker_is_not_a_claim() -> None:
         Claim("The ferry resumed on Monday", [1]),
         Claim("Two crossings were added", [2]),
     ]
+
+
+# --- check_answer -----------------------------------------------------------------------------
+
+
+def _paragraph(pid: str, text: str) -> Paragraph:
+    return Paragraph(
+        paragraph_id=pid, doc_id="d", index=0, start=0, end=len(text), text=text, title="T"
+    )
+
+
+@pytest.mark.unit
+def test_check_answer_keeps_supported_claims_and_renumbers() -> None:
+    ferry = _paragraph("p1", "The ferry service resumed on Monday after the storm passed.")
+    budget = _paragraph("p2", "The council approved a budget of 4 million dollars.")
+    checked = check_answer(
+        "The ferry service resumed on Monday [3]. The council approved 4 million dollars [7].",
+        {3: ferry, 7: budget},
+        embedder=HashingEmbedder(),
+        min_support=0.5,
+    )
+    assert checked.text == (
+        "The ferry service resumed on Monday [1] The council approved 4 million dollars [2]"
+    )
+    assert [c.marker for c in checked.citations] == [1, 2]
+    assert [c.paragraph.paragraph_id for c in checked.citations] == ["p1", "p2"]
+    assert not checked.removed_claims
+
+
+@pytest.mark.unit
+def test_check_answer_removes_unsupported_citation_and_claim() -> None:
+    ferry = _paragraph("p1", "The ferry service resumed on Monday after the storm passed.")
+    budget = _paragraph("p2", "The council approved a budget of 4 million dollars.")
+    checked = check_answer(
+        "The ferry service resumed on Monday [1][2]. Volcanic ash closed the airport [2].",
+        {1: ferry, 2: budget},
+        embedder=HashingEmbedder(),
+        min_support=0.5,
+    )
+    assert checked.text == "The ferry service resumed on Monday [1]"
+    assert [c.paragraph.paragraph_id for c in checked.citations] == ["p1"]
+    assert checked.removed_claims == ["Volcanic ash closed the airport"]
+    assert checked.removed_citations == 2
+
+
+@pytest.mark.unit
+def test_check_answer_drops_markers_that_point_at_nothing() -> None:
+    checked = check_answer(
+        "The bridge reopened [4].", {}, embedder=HashingEmbedder(), min_support=0.1
+    )
+    assert checked.text == ""
+    assert checked.citations == []
+    assert checked.removed_claims == ["The bridge reopened"]
