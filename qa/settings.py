@@ -78,7 +78,7 @@ class AnswerSettings(_Group):
     )
     max_answer_words: int = Field(default=40, ge=5)
     min_support: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Support a citation needs to count as verified."
+        default=0.75, ge=0.0, le=1.0, description="Support a citation needs to count as verified."
     )
     min_answer_score: float = Field(
         default=0.58,
