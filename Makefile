@@ -27,10 +27,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DATA)/index/current: | $(STAMP)
-	$(BIN)/python scripts/rebuild_index.py seeds --data-dir $(DATA)
+	$(BIN)/python scripts/rebuild_index.py --data-dir $(DATA)
 
 index: $(STAMP)
-	$(BIN)/python scripts/rebuild_index.py seeds --data-dir $(DATA)
+	$(BIN)/python scripts/rebuild_index.py --data-dir $(DATA)
 
 serve: $(STAMP) $(DATA)/index/current
 	QA_DATA_DIR=$(DATA) $(BIN)/python -m api.main
@@ -61,4 +61,4 @@ eval-nyt: $(STAMP)
 	$(BIN)/python scripts/evaluate.py --questions ../shared/eval/nyt-dev/nyt-dev.jsonl --data-dir $(DATA)-nyt
 
 clean:
-	rm -rf $(VENV) $(DATA) test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DATA) $(DATA)-nyt test-output .pytest_cache .mypy_cache .ruff_cache

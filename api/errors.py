@@ -21,13 +21,14 @@ from qa.errors import (
 
 log = logging.getLogger(__name__)
 
-STATUS_BY_ERROR: list[tuple[type[QAError], int]] = [
-    (BadInput, 422),
-    (NotFound, 404),
-    (IndexNotBuilt, 503),
-    (IndexMismatch, 503),
-    (IndexCorrupt, 503),
-    (GenerationFailed, 502),
+# (error kind, HTTP status, title); the first matching kind wins.
+STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
+    (BadInput, 422, "Invalid request"),
+    (NotFound, 404, "Not found"),
+    (IndexNotBuilt, 503, "Index not built"),
+    (IndexMismatch, 503, "Index does not match the configuration"),
+    (IndexCorrupt, 503, "Index unreadable"),
+    (GenerationFailed, 502, "Language model failed"),
 ]
 
 
@@ -43,8 +44,11 @@ def _problem(status: int, title: str, detail: str) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def qa_error(_: Request, exc: QAError) -> JSONResponse:
-        status = next((code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind)), 500)
-        return _problem(status, type(exc).__name__, str(exc))
+        status, title = next(
+            ((code, title) for kind, code, title in STATUS_BY_ERROR if isinstance(exc, kind)),
+            (500, "Internal error"),
+        )
+        return _problem(status, title, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,6 +12,7 @@ from index.embedder import SentenceTransformerEmbedder
 from index.store import CorpusIndex
 from index.versions import current_version
 from qa.answering import answer_question
+from qa.cleaning import CLEANER_VERSION
 from qa.errors import NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
@@ -43,6 +44,13 @@ class QAService:
         corpus.manifest.check_compatible(
             embedding_model=embedder.model_name, dimension=embedder.dimension
         )
+        if corpus.manifest.cleaner_version != CLEANER_VERSION:
+            # still consistent in itself, so it is served; a rebuild applies the newer rules
+            log.warning(
+                "index was cleaned with cleaner %s, the code has %s; rebuild to apply it",
+                corpus.manifest.cleaner_version,
+                CLEANER_VERSION,
+            )
         retriever = Retriever(
             embedder=embedder,
             dense=corpus.dense,

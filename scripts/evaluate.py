@@ -31,7 +31,8 @@ def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
 
         def ask_http(question: str) -> dict[str, Any]:
             response = client.post("/ask", json={"question": question})
-            response.raise_for_status()
+            if response.is_error:  # recorded as a failed question; the run goes on
+                return {"status": f"http {response.status_code}", "answer": response.text}
             return dict(response.json())
 
         return ask_http
@@ -83,7 +84,9 @@ def main() -> int:
     parser.add_argument("--url", help="ask a running server instead of loading in-process")
     parser.add_argument("--out", type=Path, help="write one JSON line per question here")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    parser.add_argument("--data-dir", type=Path, help="index folder (default: the QA_DATA_DIR)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="data directory holding index/ (default: QA_DATA_DIR)"
+    )
     parser.add_argument(
         "--retrieval",
         action="store_true",

@@ -52,8 +52,7 @@ def main() -> int:
     finally:
         for bar in bars.values():
             bar.close()
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    # skipped files were already reported as warnings by the corpus reader (logging)
     print(
         f"Indexed {report.articles} articles, {report.paragraphs} paragraphs, "
         f"{report.sentences} sentences in {report.seconds:.1f} s → {report.version}"
