@@ -20,6 +20,7 @@ from qa.errors import (
 )
 
 log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
 
 # (error kind, HTTP status, title); the first matching kind wins.
 STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
@@ -32,23 +33,34 @@ STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
 ]
 
 
+def problem_details(exc: BaseException) -> dict[str, object]:
+    """RFC 9457 problem details for an error: a QAError says what to fix, anything else is 500."""
+    if isinstance(exc, QAError):
+        status, title = next(
+            ((code, title) for kind, code, title in STATUS_BY_ERROR if isinstance(exc, kind)),
+            (500, "Internal error"),
+        )
+        return {"type": "about:blank", "title": title, "status": status, "detail": str(exc)}
+    detail = "the server failed; the error was logged"
+    return {"type": "about:blank", "title": "Internal error", "status": 500, "detail": detail}
+
+
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
     """RFC 9457 problem details: one shape for every error."""
     return JSONResponse(
         status_code=status,
         content={"type": "about:blank", "title": title, "status": status, "detail": detail},
-        media_type="application/problem+json",
+        media_type=PROBLEM_JSON,
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def qa_error(_: Request, exc: QAError) -> JSONResponse:
-        status, title = next(
-            ((code, title) for kind, code, title in STATUS_BY_ERROR if isinstance(exc, kind)),
-            (500, "Internal error"),
+        body = problem_details(exc)
+        return JSONResponse(
+            status_code=int(str(body["status"])), content=body, media_type=PROBLEM_JSON
         )
-        return _problem(status, title, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -83,4 +95,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return _problem(500, "Internal error", "the server failed; the error was logged")
+        return JSONResponse(status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON)
