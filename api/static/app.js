@@ -1,5 +1,6 @@
-// The chat page: asks POST /ask, renders answers with clickable [n] citation markers and shows
-// the cited paragraph (and its whole article) in the source panel.
+// The chat page: asks POST /ask/stream, shows the answer's words as they arrive, then renders
+// the final answer with clickable [n] citation markers and shows the cited paragraph (and its
+// whole article) in the source panel.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
 // (textContent, createTextNode, Element.append(string)), never through innerHTML.
@@ -103,26 +104,146 @@
       throw new Error("Could not reach the server. Check that it is running and try again.");
     }
     const body = await response.text();
-    let data = null;
-    try {
-      data = body ? JSON.parse(body) : null;
-    } catch {
-      data = null;
-    }
-    if (!response.ok) {
-      let detail = data && data.detail;
-      if (Array.isArray(detail)) detail = detail.map((d) => (d && d.msg) || String(d)).join("; ");
-      if (typeof detail !== "string" || !detail) {
-        detail = `The server answered ${response.status}${response.statusText ? " " + response.statusText : ""}.`;
-      }
-      const error = new Error(detail);
-      error.title = data && typeof data.title === "string" ? data.title : "";
-      throw error;
-    }
+    const data = parseJSON(body);
+    if (!response.ok) throw problemError(data, response);
     if (data === null || typeof data !== "object") {
       throw new Error("The server sent a response that could not be read.");
     }
     return data;
+  }
+
+  function parseJSON(text) {
+    try {
+      return text ? JSON.parse(text) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An Error from RFC 9457 problem details: `detail` as the message, `title` kept aside. */
+  function problemError(data, response) {
+    let detail = data && data.detail;
+    if (Array.isArray(detail)) detail = detail.map((d) => (d && d.msg) || String(d)).join("; ");
+    if (typeof detail !== "string" || !detail) {
+      const status = (data && data.status) || (response && response.status);
+      const statusText = response && response.statusText ? " " + response.statusText : "";
+      detail = status ? `The server answered ${status}${statusText}.` : "Something went wrong.";
+    }
+    const error = new Error(detail);
+    error.title = data && typeof data.title === "string" ? data.title : "";
+    return error;
+  }
+
+  /**
+   * A Server-Sent Events parser: feed it decoded text with push(); it calls onEvent(name, data)
+   * for every complete event (a blank line ends one). Lines may end in \r\n, \n or \r;
+   * comment lines (": ping") and the id/retry fields are ignored.
+   */
+  function sseParser(onEvent) {
+    let buffer = "";
+    let name = "";
+    let data = [];
+
+    function dispatch() {
+      if (data.length) onEvent(name || "message", data.join("\n"));
+      name = "";
+      data = [];
+    }
+
+    function line(text) {
+      if (text === "") return dispatch();
+      if (text.startsWith(":")) return;
+      const colon = text.indexOf(":");
+      const field = colon === -1 ? text : text.slice(0, colon);
+      let value = colon === -1 ? "" : text.slice(colon + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "event") name = value;
+      else if (field === "data") data.push(value);
+    }
+
+    return {
+      push(chunk) {
+        buffer += chunk;
+        const ends = /\r\n|\r|\n/g;
+        let start = 0;
+        let match;
+        while ((match = ends.exec(buffer))) {
+          // a lone \r at the very end may be the first half of a \r\n split across chunks
+          if (match[0] === "\r" && match.index === buffer.length - 1) break;
+          line(buffer.slice(start, match.index));
+          start = ends.lastIndex;
+        }
+        buffer = buffer.slice(start);
+      },
+      // At the end of the stream an event without its closing blank line is dropped (as the
+      // SSE standard says), so a cut-off event is never taken for a complete one.
+      end() {
+        buffer = "";
+        name = "";
+        data = [];
+      },
+    };
+  }
+
+  /**
+   * POST the question to /ask/stream and read the event stream (EventSource cannot POST).
+   * Calls onToken(text) and onCitation(citation) as events arrive; resolves with the `done`
+   * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
+   * of an `error` event.
+   */
+  async function streamAnswer(question, { onToken, onCitation }) {
+    let response;
+    try {
+      response = await fetch("/ask/stream", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+        body: JSON.stringify({ question }),
+      });
+    } catch {
+      throw new Error("Could not reach the server. Check that it is running and try again.");
+    }
+    if (!response.ok) throw problemError(parseJSON(await response.text()), response);
+
+    let outcome = null; // { done } or { error } once the stream has said how it ends
+    const parser = sseParser((name, raw) => {
+      if (outcome) return;
+      const data = parseJSON(raw);
+      if (data === null || typeof data !== "object") {
+        outcome = { error: new Error("The server sent an event that could not be read.") };
+      } else if (name === "token") {
+        onToken(String(data.text ?? ""));
+      } else if (name === "citation") {
+        onCitation(data);
+      } else if (name === "done") {
+        outcome = { done: data };
+      } else if (name === "error") {
+        outcome = { error: problemError(data) };
+      }
+    });
+
+    const lost = "The connection to the server was lost before the answer was complete. Try again.";
+    if (!response.body) {
+      parser.push(await response.text()); // no streaming body: read it whole
+    } else {
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      try {
+        while (!outcome) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          parser.push(decoder.decode(value, { stream: true }));
+        }
+        if (!outcome) parser.push(decoder.decode());
+      } catch {
+        if (!outcome) throw new Error(lost);
+      } finally {
+        if (outcome) reader.cancel().catch(() => {});
+      }
+    }
+    parser.end();
+    if (!outcome) throw new Error(lost);
+    if (outcome.error) throw outcome.error;
+    return outcome.done;
   }
 
   function loadDocument(docId) {
@@ -164,15 +285,27 @@
     input.value = "";
     turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
 
+    let current = thinking; // what the final answer or error replaces
+    let draft = null; // the answer's text while it streams in
+    const checked = new Map(); // marker -> citation, from the `citation` events
     try {
-      const data = await fetchJSON("/ask", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question }),
+      const data = await streamAnswer(question, {
+        onToken(text) {
+          if (!draft) {
+            const bubble = renderDraft();
+            draft = bubble.querySelector(".answer-text");
+            current.replaceWith(bubble);
+            current = bubble;
+          }
+          draft.append(text);
+        },
+        onCitation(citation) {
+          checked.set(Number(citation.marker), citation);
+        },
       });
-      thinking.replaceWith(renderResponse(data));
+      current.replaceWith(renderResponse(withCheckedCitations(data, checked)));
     } catch (error) {
-      thinking.replaceWith(renderError(error));
+      current.replaceWith(renderError(error));
       if (!input.value) input.value = question; // let the user retry without retyping
     } finally {
       setBusy(false);
@@ -191,6 +324,24 @@
     box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
     box.append(el("p", null, error.message || "Something went wrong."));
     return box;
+  }
+
+  /** The bubble the words of an answer stream into; the rendered answer replaces it. */
+  function renderDraft() {
+    const box = el("div", "answer-draft");
+    box.setAttribute("aria-busy", "true"); // read out once, when the final answer replaces it
+    box.append(el("span", "speaker", "Answer"), el("p", "answer-text"));
+    return box;
+  }
+
+  /** The `done` body with a citation marked unverified when its `citation` event said so. */
+  function withCheckedCitations(data, checked) {
+    if (!data || !Array.isArray(data.citations) || !checked.size) return data;
+    const citations = data.citations.map((citation) => {
+      const event = checked.get(Number(citation && citation.marker));
+      return event && event.verified === false ? { ...citation, verified: false } : citation;
+    });
+    return { ...data, citations };
   }
 
   function renderResponse(data) {

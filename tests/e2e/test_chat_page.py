@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
+from api.errors import problem_details
+from api.routers.stream import answer_events, sse_event
+from qa.errors import GenerationFailed
+from qa.models import Answer
 from tests.e2e.conftest import Server
+from tests.e2e.test_stream import parse_sse_text
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -79,6 +84,17 @@ def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
     context.close()
 
 
+def stream_events(page: Any, question: str) -> list[tuple[str, Any]]:
+    """The events POST /ask/stream sends for `question`, read outside the page."""
+    response = page.request.post(
+        "/ask/stream", data={"question": question}, timeout=ANSWER_TIMEOUT_MS
+    )
+    assert response.status == 200, response.text()
+    events = parse_sse_text(response.text())
+    assert events and events[-1][0] == "done", events
+    return events
+
+
 def ask(page: Any, question: str) -> None:
     page.goto("/")
     page.fill("#question", question)
@@ -96,13 +112,28 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     page.goto("/")
     expect(page.locator("#question")).to_be_focused()
     page.fill("#question", "Whom did South Korea summon on Monday?")
-    with page.expect_response("**/ask", timeout=ANSWER_TIMEOUT_MS) as response_info:
+    # the page asks the streaming endpoint, with the question as JSON
+    with (
+        page.expect_request("**/ask/stream") as request_info,
+        page.expect_response("**/ask/stream", timeout=ANSWER_TIMEOUT_MS) as response_info,
+    ):
         page.press("#question", "Enter")
         # while the request runs: a thinking state, and the button cannot be pressed again
         expect(page.locator("#conversation .thinking")).to_be_visible()
         expect(page.locator("#ask")).to_be_disabled()
-    body = response_info.value.json()
-    assert response_info.value.status == 200, body
+    request = request_info.value
+    assert request.method == "POST"
+    assert json.loads(request.post_data or "{}") == {
+        "question": "Whom did South Korea summon on Monday?"
+    }
+    response = response_info.value
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    # Chromium keeps no copy of a streamed body for Playwright to read, so the same question
+    # is streamed once more here (answers are deterministic) to know what the page was sent.
+    events = stream_events(page, "Whom did South Korea summon on Monday?")
+    assert any(name == "token" for name, _ in events)
+    body = events[-1][1]
     assert body["status"] == "answered", body
 
     answer = last_turn(page).locator(".answer")
@@ -114,6 +145,10 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     assert links.count() >= 1
     expect(links.first).to_have_text("[1]")
     page.screenshot(path=str(test_output_dir / "chat-answered.png"), full_page=True)
+    # the words streamed in, then the answer was rendered from the `done` event
+    assert answer.locator(".answer-text").inner_text().startswith(body["answer"].split()[0])
+    expect(page.locator("#conversation .answer-draft")).to_have_count(0)
+    page.screenshot(path=str(test_output_dir / "chat-streamed.png"), full_page=True)
 
     links.first.click()
     citation = next(c for c in body["citations"] if c["marker"] == 1)
@@ -280,13 +315,28 @@ def fulfil_json(payload: dict[str, Any], status: int = 200) -> Any:
     return handler
 
 
+def sse_frames(payload: dict[str, Any]) -> list[str]:
+    """The SSE frames /ask/stream sends for an answer, built by the server's own helpers."""
+    events = answer_events(Answer.model_validate(payload))
+    return [sse_event(name, data).encode().decode("utf-8") for name, data in events]
+
+
+def fulfil_sse(payload: dict[str, Any]) -> Any:
+    def handler(route: Any) -> None:
+        route.fulfill(
+            status=200, content_type="text/event-stream", body="".join(sse_frames(payload))
+        )
+
+    return handler
+
+
 def test_model_and_article_text_is_inserted_as_text(
     probe: PageProbe, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
     page = probe.page
-    page.route("**/ask", fulfil_json(crafted_answer()))
+    page.route("**/ask/stream", fulfil_sse(crafted_answer()))
     page.route("**/documents/crafted-doc", fulfil_json(crafted_document()))
     ask(page, "Show me the crafted answer")
 
@@ -325,7 +375,7 @@ def test_phone_width_stacks_the_panel_below(
     )
     try:
         page = context.new_page()
-        page.route("**/ask", fulfil_json(crafted_answer()))
+        page.route("**/ask/stream", fulfil_sse(crafted_answer()))
         page.route("**/documents/crafted-doc", fulfil_json(crafted_document()))
         ask(page, "Show me the crafted answer")
         link = last_turn(page).locator(".answer .citation-link")
@@ -345,3 +395,136 @@ def test_phone_width_stacks_the_panel_below(
         page.screenshot(path=str(test_output_dir / "chat-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+FAILED = GenerationFailed("the language model stopped answering")
+
+# --- streaming, with the stream held open by the test ----------------------------------------
+
+# Replaces fetch("/ask/stream") with a response whose body the test writes with
+# window.__stream.push(text) and ends with window.__stream.close(): route.fulfill cannot hold a
+# response open, and these tests look at the page between two chunks.
+CONTROLLED_STREAM = """
+(() => {
+  const realFetch = window.fetch.bind(window);
+  const encoder = new TextEncoder();
+  let controller = null;
+  window.__stream = {
+    requested: null,
+    push: (text) => controller.enqueue(encoder.encode(text)),
+    close: () => {
+      try {
+        controller.close();
+      } catch {
+        // the page already cancelled the stream: it had read the last event it needed
+      }
+    },
+  };
+  window.fetch = (url, options) => {
+    if (!String(url).endsWith("/ask/stream")) return realFetch(url, options);
+    window.__stream.requested = (options && options.body) || "";
+    const body = new ReadableStream({ start: (c) => { controller = c; } });
+    const headers = { "Content-Type": "text/event-stream" };
+    return Promise.resolve(new Response(body, { status: 200, headers }));
+  };
+})();
+"""
+
+
+def open_controlled_stream(page: Any, question: str) -> None:
+    page.add_init_script(CONTROLLED_STREAM)
+    ask(page, question)
+    page.wait_for_function("window.__stream && window.__stream.requested !== null")
+    assert json.loads(page.evaluate("window.__stream.requested")) == {"question": question}
+
+
+def push(page: Any, text: str) -> None:
+    page.evaluate("(text) => window.__stream.push(text)", text)
+
+
+def test_tokens_show_as_they_arrive_then_the_answer_renders(
+    probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    payload = crafted_answer()
+    payload["citations"][0]["verified"] = True  # `done` says verified, the `citation` event not
+    events = answer_events(Answer.model_validate(payload))
+    events = [(n, {**d, "verified": False} if n == "citation" else d) for n, d in events]
+    frames = [sse_event(name, data).encode().decode() for name, data in events]
+    tokens = [data["text"] for name, data in events if name == "token"]
+    assert len(tokens) >= 4
+    half = len(tokens) // 2
+
+    open_controlled_stream(page, "Show me the crafted answer")
+    turn = last_turn(page)
+    expect(turn.locator(".thinking")).to_be_visible()
+
+    # the first words, one frame cut in two mid-line and one between the \r and \n of a line end
+    first = "".join(frames[:half])
+    cut = first.index("data:") + 8
+    push(page, first[:cut])
+    push(page, first[cut:])
+    crlf = frames[half].index("\r\n") + 1
+    push(page, frames[half][:crlf])
+    push(page, frames[half][crlf:] + ": ping - a keep-alive comment\r\n\r\n")
+    draft = turn.locator(".answer-draft .answer-text")
+    expect(draft).to_have_text("".join(tokens[: half + 1]).strip())
+    expect(turn.locator(".thinking")).to_have_count(0)
+    expect(turn.locator(".answer")).to_have_count(0)  # not rendered until `done`
+    expect(page.locator("#ask")).to_be_disabled()
+    assert page.locator("#conversation img, #conversation script").count() == 0
+    page.screenshot(path=str(test_output_dir / "chat-streaming.png"), full_page=True)
+
+    # the rest of the words, then the citation (unverified) and `done`
+    push(page, "".join(frames[half + 1 :]))
+    page.evaluate("window.__stream.close()")
+    answer = turn.locator(".answer")
+    expect(answer).to_be_visible()
+    expect(turn.locator(".answer-draft")).to_have_count(0)
+    expect(answer.locator(".answer-text")).to_contain_text(f"The answer is {PAYLOAD} here")
+    link = answer.locator(".citation-link")
+    expect(link).to_have_count(1)
+    expect(link).to_have_class("citation-link unverified")
+    expect(answer.locator(".sources .badge")).to_have_text("unverified")
+    expect(page.locator("#ask")).to_be_enabled()
+    assert page.locator("#conversation img, #conversation script").count() == 0
+    page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
+    assert probe.dialogs == []
+    assert not probe.errors, probe.errors
+
+
+@pytest.mark.parametrize(
+    ("ending", "message"),
+    [
+        pytest.param(
+            sse_event("error", problem_details(FAILED)).encode().decode(),
+            "the language model stopped answering",
+            id="error-event",
+        ),
+        pytest.param("", "connection to the server was lost", id="cut-off"),
+    ],
+)
+def test_a_stream_that_fails_shows_the_error(probe: PageProbe, ending: str, message: str) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    frames = sse_frames(crafted_answer())
+    open_controlled_stream(page, "Will this fail?")
+    push(page, "".join(f for f in frames if f.startswith("event: token")) + ending)
+    page.evaluate("window.__stream.close()")
+
+    turn = last_turn(page)
+    error = turn.locator(".error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(message)
+    if ending:
+        expect(error.locator(".speaker")).to_have_text(
+            f"Error — {problem_details(FAILED)['title']}"
+        )
+    # the partial words are not left behind as if they were an answer
+    expect(turn.locator(".answer-draft, .answer")).to_have_count(0)
+    expect(page.locator("#ask")).to_be_enabled()
+    expect(page.locator("#question")).to_have_value("Will this fail?")
+    assert not probe.errors, probe.errors

@@ -1,0 +1,133 @@
+"""POST /ask/stream: the `/ask` answer as Server-Sent Events (token, citation, done, error).
+
+The service computes the whole answer before anything can be sent (retrieval, reading and the
+citation checks run as one step), so the stream replays the finished answer: its text word by
+word, then each checked citation, then the full `/ask` body. Clients can show text as it
+arrives and still render the final answer from one well-defined `done` event.
+
+The pure part, `answer_events`, turns an `Answer` into the ordered `(event, data)` pairs and
+needs no server; the route only adds the thread hop, the error event and the SSE framing
+(done by `sse-starlette`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette.event import ServerSentEvent
+from sse_starlette.sse import EventSourceResponse
+
+from api.deps import Service
+from api.errors import problem_details
+from api.routers.ask import AskRequest
+from qa.answering import validate_question
+from qa.errors import QAError
+from qa.models import Answer
+
+router = APIRouter(tags=["answers"])
+log = logging.getLogger(__name__)
+
+EventPair = tuple[str, dict[str, Any]]
+
+# A word with the whitespace after it; or whitespace before the first word.
+_PIECE = re.compile(r"\S+\s*|\s+")
+
+
+def token_pieces(text: str) -> list[str]:
+    """Split `text` word by word, keeping every whitespace character: `"".join(...) == text`."""
+    return _PIECE.findall(text)
+
+
+def answer_events(answer: Answer) -> list[EventPair]:
+    """The stream for one finished answer, in order: tokens, citations, then `done`.
+
+    Token texts concatenate to `answer.answer`; citations come in marker order; `done` carries
+    exactly the body `POST /ask` returns.
+    """
+    events: list[EventPair] = [("token", {"text": piece}) for piece in token_pieces(answer.answer)]
+    events += [
+        ("citation", citation.model_dump(mode="json"))
+        for citation in sorted(answer.citations, key=lambda c: c.marker)
+    ]
+    events.append(("done", answer.model_dump(mode="json")))
+    return events
+
+
+def sse_event(event: str, data: Mapping[str, object]) -> ServerSentEvent:
+    """One SSE frame with compact JSON data (JSON escapes newlines, so it stays one line)."""
+    return ServerSentEvent(
+        data=json.dumps(data, ensure_ascii=False, separators=(",", ":")), event=event
+    )
+
+
+STREAM_DESCRIPTION = """\
+Answers like `POST /ask` (same JSON body, same checks), as a stream of
+[Server-Sent Events](https://html.spec.whatwg.org/multipage/server-sent-events.html).
+Every event's `data` is one line of JSON. In order:
+
+* `token`, zero or more: `{"text": "..."}`, a word of the answer with its whitespace;
+  concatenating every `text` gives exactly the `answer` of the `done` body.
+* `citation`, one per citation in marker order: the citation object, as in `citations` of
+  `/ask` (with `marker`, `verified`, `support_score`, `span_start` and `span_end`).
+* `done`, exactly once, last: the full body `POST /ask` returns for the question.
+
+Bad input (empty, whitespace-only or over-long question, malformed body) is refused before the
+stream starts, with the same problem-details response as `/ask`. If answering fails after the
+stream has started, the stream ends with one `error` event whose data is RFC 9457 problem
+details `{"type", "title", "status", "detail"}` instead of `done`.
+
+The answer is computed in full before the first event, so the stream replays it; comment lines
+(`: ping`) may arrive while it is being computed. Use `fetch` and read the body: `EventSource`
+cannot POST.
+"""
+
+STREAM_EXAMPLE = (
+    'event: token\r\ndata: {"text":"Georgy "}\r\n\r\n'
+    'event: token\r\ndata: {"text":"Zinoviev [1]."}\r\n\r\n'
+    'event: citation\r\ndata: {"marker":1,"verified":true,"paragraph_id":"…","…":"…"}\r\n\r\n'
+    'event: done\r\ndata: {"question":"…","answer":"Georgy Zinoviev [1].",'
+    '"status":"answered","citations":["…"],"…":"…"}\r\n\r\n'
+)
+
+
+@router.post(
+    "/ask/stream",
+    response_class=EventSourceResponse,
+    summary="Answer a question as a stream of Server-Sent Events",
+    description=STREAM_DESCRIPTION,
+    responses={
+        200: {
+            "description": "An event stream: `token`* `citation`* then `done` (or `error`).",
+            "content": {
+                "text/event-stream": {"schema": {"type": "string"}, "example": STREAM_EXAMPLE}
+            },
+        },
+        422: {"description": "Empty, over-long or malformed question (problem details)."},
+        503: {"description": "No index loaded (problem details)."},
+    },
+)
+async def ask_stream(body: AskRequest, service: Service) -> EventSourceResponse:
+    # Refuse bad questions with a plain 4xx before any event: same check and message as /ask.
+    validate_question(body.question, max_chars=service.settings.server.max_question_chars)
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        try:
+            # The models are CPU-bound and not async: keep them off the event loop.
+            answer = await run_in_threadpool(service.ask, body.question)
+            pairs = answer_events(answer)
+        except Exception as exc:  # reported as an event: the stream is already under way
+            # the same problem details /ask would answer with (a 500 hides the internals)
+            if not isinstance(exc, QAError):
+                log.exception("unhandled error while streaming an answer", exc_info=exc)
+            yield sse_event("error", problem_details(exc))
+            return
+        for event, data in pairs:
+            yield sse_event(event, data)
+
+    return EventSourceResponse(events())

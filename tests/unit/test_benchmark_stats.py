@@ -1,0 +1,119 @@
+"""Unit tests for the pure helpers of scripts/benchmark.py: percentiles, SSE frames, /proc."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import statistics
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "benchmark.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load()
+
+
+@pytest.mark.unit
+def test_percentiles_interpolate_linearly_like_numpy() -> None:
+    values = [10.0, 20.0, 30.0, 40.0, 50.0]
+    # numpy.percentile(values, [50, 95]) == [30.0, 48.0]
+    assert bench.percentiles(values) == {"n": 5, "p50": 30.0, "p95": 48.0}
+
+
+@pytest.mark.unit
+def test_percentiles_of_unsorted_values_match_statistics() -> None:
+    values = [7.0, 1.0, 3.0, 9.0]
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    assert bench.percentiles(values) == {"n": 4, "p50": round(cuts[49], 1), "p95": 8.7}
+
+
+@pytest.mark.unit
+def test_percentiles_of_one_and_of_no_value() -> None:
+    assert bench.percentiles([12.34]) == {"n": 1, "p50": 12.3, "p95": 12.3}
+    assert bench.percentiles([]) == {"n": 0, "p50": None, "p95": None}
+
+
+@pytest.mark.unit
+def test_sse_frames_yield_complete_frames_and_skip_comments() -> None:
+    lines = [
+        ": ping",
+        "",
+        "event: token",
+        'data: {"text":"Georgy "}',
+        "",
+        "event: done",
+        "data: {}",
+        "",
+    ]
+    frames = list(bench.sse_frames(lines))
+    assert [(f.event, f.data) for f in frames] == [
+        ("token", '{"text":"Georgy "}'),
+        ("done", "{}"),
+    ]
+
+
+@pytest.mark.unit
+def test_sse_frame_is_yielded_only_when_its_blank_line_arrives() -> None:
+    seen: list[str] = []
+
+    def lines() -> object:
+        for line in ["event: token", "data: {}"]:
+            seen.append(line)
+            yield line
+        seen.append("")
+        yield ""
+
+    first = next(bench.sse_frames(lines()))
+    assert first.event == "token"
+    assert seen[-1] == ""
+
+
+@pytest.mark.unit
+def test_sse_frames_without_event_name_are_messages_and_data_lines_join() -> None:
+    frames = list(bench.sse_frames(["data: a", "data: b"]))
+    assert [(f.event, f.data) for f in frames] == [("message", "a\nb")]
+
+
+@pytest.mark.unit
+def test_parse_status_kib_reads_vm_fields() -> None:
+    status = "Name:\tpython\nVmHWM:\t  950000 kB\nVmRSS:\t  901234 kB\nThreads:\t7\n"
+    assert bench.parse_status_kib(status, "VmRSS") == 901234
+    assert bench.parse_status_kib(status, "VmHWM") == 950000
+    assert bench.parse_status_kib(status, "VmSwap") is None
+
+
+@pytest.mark.unit
+def test_load_questions_from_jsonl_with_limit(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    rows = [{"id": "a", "question": "One?"}, {"question": "Two?"}, {"question": "Three?"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    assert bench.load_questions(path, 2) == ["One?", "Two?"]
+    assert bench.load_questions(None, None) == list(bench.DEFAULT_QUESTIONS)
+
+
+@pytest.mark.unit
+def test_load_questions_rejects_a_line_without_question(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "Fine?"}\n{"id": "x"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        bench.load_questions(path, None)
+
+
+@pytest.mark.unit
+def test_prompt_tokens_only_when_the_response_exposes_them() -> None:
+    assert bench.prompt_tokens_of({"timings_ms": {"read_ms": 12.0}}) is None
+    assert bench.prompt_tokens_of({"usage": {"prompt_tokens": 321}}) == 321
+    assert bench.prompt_tokens_of({"timings_ms": {"prompt_tokens": 99.0}}) == 99
