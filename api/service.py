@@ -6,6 +6,7 @@ Used by the app's lifespan and by the scripts (evaluation runs in-process throug
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.embedder import SentenceTransformerEmbedder
@@ -16,7 +17,7 @@ from qa.cleaning import CLEANER_VERSION
 from qa.errors import NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
-from qa.models import Answer, Article, Paragraph
+from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
 from qa.prompting import STOP, reader_messages, reader_prompt
 from qa.retrieval import Retriever
@@ -75,9 +76,10 @@ class QAService:
         )
         return cls(settings, embedder, corpus, retriever, generator)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         return answer_question(
             question,
+            history=history,
             retriever=self.retriever,
             corpus=self.corpus,
             embedder=self.embedder,

@@ -22,9 +22,10 @@ from qa.evidence import (
     score_sentences,
     type_match_strength,
 )
+from qa.followups import has_own_terms, standalone_question
 from qa.interfaces import Embedder, Generator, Vectors
 from qa.lexical import content_terms, words
-from qa.models import Answer, Citation, Paragraph, RetrievedParagraph
+from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.prompting import STOP, reader_messages, reader_prompt
 from qa.retrieval import Hit, Retriever
 from qa.settings import Settings
@@ -87,16 +88,26 @@ def answer_question(
     embedder: Embedder,
     generator: Generator | None,
     settings: Settings,
+    history: Sequence[Turn] = (),
 ) -> Answer:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    question = validate_question(question, max_chars=settings.server.max_question_chars)
-    retrieval = retriever.retrieve(question)
+    asked = validate_question(question, max_chars=settings.server.max_question_chars)
+    if len(history) > settings.server.max_history_turns:
+        raise BadInput(
+            f"history has {len(history)} turns; the limit is {settings.server.max_history_turns}. "
+            "Send only the most recent turns."
+        )
+    rewritten = standalone_question(asked, history)
+    # The rewrite finds the right paragraphs; the sentences are then judged against the
+    # question as asked, unless it has too few words of its own to judge anything by.
+    retrieval = retriever.retrieve(rewritten or asked)
+    question = asked if rewritten is None or has_own_terms(asked) else rewritten
     timings["retrieve_ms"] = _ms(clock)
     retrieved = [h.paragraph for h in retrieval.hits]
 
     clock = time.perf_counter()
-    candidates, vectors = _candidates(retrieval.hits, corpus)
+    candidates, vectors = _candidates(retrieval.hits, corpus, already_said=history)
     scored = score_sentences(
         question,
         retrieval.query_vector,
@@ -112,7 +123,8 @@ def answer_question(
     if not scored or scored[0].score < a.min_answer_score:
         best = f"{scored[0].score:.2f}" if scored else "none"
         return _abstain(
-            question,
+            asked,
+            rewritten,
             retrieved,
             timings,
             f"no sentence in the articles answers this well enough "
@@ -134,7 +146,8 @@ def answer_question(
     timings["verify_ms"] = _ms(clock)
     if not checked.citations:
         return _abstain(
-            question,
+            asked,
+            rewritten,
             retrieved,
             timings,
             "the best sentence found was not supported by its own paragraph, so it was removed",
@@ -151,7 +164,8 @@ def answer_question(
         for c in checked.citations
     ]
     return Answer(
-        question=question,
+        question=asked,
+        rewritten_question=rewritten,
         answer=checked.text,
         status="answered",
         citations=citations,
@@ -162,7 +176,11 @@ def answer_question(
     )
 
 
-def _candidates(hits: Sequence[Hit], corpus: Corpus) -> tuple[list[Candidate], Vectors]:
+def _candidates(
+    hits: Sequence[Hit], corpus: Corpus, already_said: Sequence[Turn] = ()
+) -> tuple[list[Candidate], Vectors]:
+    """Sentences of the retrieved paragraphs, except those an earlier answer already gave."""
+    said = [words(turn.answer) for turn in already_said if turn.answer]
     candidates: list[Candidate] = []
     ids: list[int] = []
     for hit in hits:
@@ -170,6 +188,8 @@ def _candidates(hits: Sequence[Hit], corpus: Corpus) -> tuple[list[Candidate], V
         sentence_ids = corpus.sentences_by_row.get(hit.row, [])
         for position, sid in enumerate(sentence_ids):
             ref = corpus.sentences[sid]
+            if said and _said_before(words(paragraph.text[ref.start : ref.end]), said):
+                continue
             previous = corpus.sentences[sentence_ids[position - 1]] if position else None
             context = paragraph.title
             if previous is not None:
@@ -179,6 +199,14 @@ def _candidates(hits: Sequence[Hit], corpus: Corpus) -> tuple[list[Candidate], V
             )
             ids.append(sid)
     return candidates, corpus.sentence_vectors[ids]
+
+
+def _said_before(sentence: list[str], answers: Sequence[list[str]]) -> bool:
+    """The sentence's first eight words stand in an earlier answer (a follow-up wants news)."""
+    head = sentence[:8]
+    return any(
+        answer[i : i + len(head)] == head for answer in answers for i in range(len(answer))
+    )
 
 
 def _read(
@@ -282,10 +310,15 @@ def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int)
 
 
 def _abstain(
-    question: str, retrieved: list[RetrievedParagraph], timings: Mapping[str, float], reason: str
+    question: str,
+    rewritten: str | None,
+    retrieved: list[RetrievedParagraph],
+    timings: Mapping[str, float],
+    reason: str,
 ) -> Answer:
     return Answer(
         question=question,
+        rewritten_question=rewritten,
         answer="The articles do not hold enough evidence to answer this. "
         "The closest paragraphs are listed so you can look for yourself.",
         status="insufficient_evidence",

@@ -66,6 +66,15 @@ class Citation(Paragraph):
     span_end: int = Field(description="End of the supporting span, offset inside the paragraph.")
 
 
+class Turn(BaseModel):
+    """One earlier exchange of a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(max_length=2000)
+    answer: str = Field(default="", max_length=20000)
+
+
 Status = Literal["answered", "insufficient_evidence"]
 
 
@@ -73,6 +82,9 @@ class Answer(BaseModel):
     """What `/ask` returns."""
 
     question: str
+    rewritten_question: str | None = Field(
+        default=None, description="What was searched, when a follow-up was rewritten."
+    )
     answer: str = Field(description="Concise answer with inline `[n]` markers.")
     status: Status
     citations: list[Citation]

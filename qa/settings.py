@@ -27,6 +27,9 @@ class ServerSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_question_chars: int = Field(default=500, ge=10, description="Longer questions get a 422.")
+    max_history_turns: int = Field(
+        default=10, ge=0, description="Earlier turns a follow-up may send; more get a 422."
+    )
 
 
 class IndexSettings(_Group):

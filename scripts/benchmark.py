@@ -511,8 +511,12 @@ def _notes(report: dict[str, Any]) -> list[str]:
     ]
     if report["ask"]["prompt_tokens"] is None:
         notes.append("prompt tokens: the /ask response does not expose them, so n/a")
-    if not report["ask_stream"]["available"]:
-        notes.append(f"/ask/stream answered {report['ask_stream']['http_status']}: n/a")
+    stream = report["ask_stream"]
+    if not stream["available"]:
+        notes.append(f"/ask/stream answered {stream['http_status']}: n/a")
+    elif stream["ttft_ms"]["p50"] and stream["total_ms"]["p50"]:
+        share = stream["ttft_ms"]["p50"] / stream["total_ms"]["p50"]
+        notes.append(f"/ask/stream: first token p50 is {share:.0%} of the stream's total p50")
     return notes
 
 

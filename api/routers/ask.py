@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Service
-from qa.models import Answer
+from qa.models import Answer, Turn
 
 router = APIRouter(tags=["answers"])
 
@@ -21,6 +21,10 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(min_length=1, description="The question, in plain words.")
+    history: list[Turn] = Field(
+        default_factory=list,
+        description="Earlier turns, oldest first; a follow-up question is read in their light.",
+    )
 
 
 @router.post(
@@ -39,4 +43,4 @@ async def ask(body: AskRequest, service: Service) -> Answer:
     paragraphs are then in `retrieved`.
     """
     # The models are CPU-bound and not async: keep them off the event loop.
-    return await run_in_threadpool(service.ask, body.question)
+    return await run_in_threadpool(service.ask, body.question, body.history)

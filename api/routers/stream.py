@@ -119,7 +119,7 @@ async def ask_stream(body: AskRequest, service: Service) -> EventSourceResponse:
     async def events() -> AsyncIterator[ServerSentEvent]:
         try:
             # The models are CPU-bound and not async: keep them off the event loop.
-            answer = await run_in_threadpool(service.ask, body.question)
+            answer = await run_in_threadpool(service.ask, body.question, body.history)
             pairs = answer_events(answer)
         except Exception as exc:  # reported as an event: the stream is already under way
             # the same problem details /ask would answer with (a 500 hides the internals)

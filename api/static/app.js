@@ -197,7 +197,7 @@
       response = await fetch("/ask/stream", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
-        body: JSON.stringify({ question }),
+        body: JSON.stringify({ question, history: history.slice(-MAX_HISTORY) }),
       });
     } catch {
       throw new Error("Could not reach the server. Check that it is running and try again.");
@@ -264,6 +264,10 @@
     form.setAttribute("aria-busy", value ? "true" : "false");
   }
 
+  // Earlier answered turns, sent with each question so follow-ups are read in context.
+  const history = [];
+  const MAX_HISTORY = 10;
+
   async function ask() {
     if (busy) return;
     const question = input.value.trim();
@@ -304,6 +308,7 @@
         },
       });
       current.replaceWith(renderResponse(withCheckedCitations(data, checked)));
+      if (data.status === "answered") history.push({ question, answer: String(data.answer ?? "") });
     } catch (error) {
       current.replaceWith(renderError(error));
       if (!input.value) input.value = question; // let the user retry without retyping
@@ -345,8 +350,14 @@
   }
 
   function renderResponse(data) {
-    if (data.status === "insufficient_evidence") return renderInsufficient(data);
-    return renderAnswer(data);
+    const box =
+      data.status === "insufficient_evidence" ? renderInsufficient(data) : renderAnswer(data);
+    if (data.rewritten_question) {
+      // a follow-up was read in the light of the conversation: show what was searched
+      const searched = el("p", "rewritten", `Searched for: ${data.rewritten_question}`);
+      box.insertBefore(searched, box.children[1] || null);
+    }
+    return box;
   }
 
   function renderAnswer(data) {

@@ -124,7 +124,8 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     request = request_info.value
     assert request.method == "POST"
     assert json.loads(request.post_data or "{}") == {
-        "question": "Whom did South Korea summon on Monday?"
+        "question": "Whom did South Korea summon on Monday?",
+        "history": [],  # the first question of a conversation
     }
     response = response_info.value
     assert response.status == 200
@@ -435,7 +436,10 @@ def open_controlled_stream(page: Any, question: str) -> None:
     page.add_init_script(CONTROLLED_STREAM)
     ask(page, question)
     page.wait_for_function("window.__stream && window.__stream.requested !== null")
-    assert json.loads(page.evaluate("window.__stream.requested")) == {"question": question}
+    assert json.loads(page.evaluate("window.__stream.requested")) == {
+        "question": question,
+        "history": [],
+    }
 
 
 def push(page: Any, text: str) -> None:
@@ -528,3 +532,32 @@ def test_a_stream_that_fails_shows_the_error(probe: PageProbe, ending: str, mess
     expect(page.locator("#ask")).to_be_enabled()
     expect(page.locator("#question")).to_have_value("Will this fail?")
     assert not probe.errors, probe.errors
+
+
+def test_follow_up_is_asked_with_the_conversation(probe: PageProbe, test_output_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    first = "Whom did South Korea summon on Monday?"
+    ask(page, first)
+    expect(last_turn(page).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    first_answer = last_turn(page).locator(".answer-text").inner_text()
+
+    follow_up = "And what did the embassy say about it?"
+    page.fill("#question", follow_up)
+    with page.expect_request("**/ask/stream") as request_info:
+        page.press("#question", "Enter")
+    body = json.loads(request_info.value.post_data or "{}")
+    assert body["question"] == follow_up
+    assert [turn["question"] for turn in body["history"]] == [first]
+    assert body["history"][0]["answer"]
+
+    turn = last_turn(page)
+    expect(turn.locator(".answer, .insufficient").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    # the page shows what was searched: the follow-up read with the previous question
+    expect(turn.locator(".rewritten")).to_contain_text(first.rstrip("?"))
+    if turn.locator(".answer:not(.insufficient)").count():
+        # a follow-up brings something new rather than repeating the first answer
+        assert turn.locator(".answer-text").inner_text() != first_answer
+        expect(turn.locator(".citation-link").first).to_be_visible()
+    page.screenshot(path=str(test_output_dir / "chat-follow-up.png"), full_page=True)

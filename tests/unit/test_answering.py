@@ -15,7 +15,7 @@ import pytest
 from index.store import CorpusIndex
 from qa.answering import answer_question
 from qa.errors import BadInput
-from qa.models import Answer
+from qa.models import Answer, Turn
 from qa.retrieval import Retriever
 from qa.settings import AnswerSettings, ServerSettings, Settings
 from tests.fakes import HashingEmbedder, ScriptedGenerator, build_corpus
@@ -380,3 +380,44 @@ def test_hashing_embedder_vectors_are_unit_length_float32() -> None:
     assert np.linalg.norm(vectors[0]) == pytest.approx(1.0)
     assert not vectors[1].any() and not vectors[2].any()
     assert embedder.embed([]).shape == (0, embedder.dimension)
+
+
+@pytest.mark.unit
+def test_follow_up_is_rewritten_with_the_previous_turn_and_answered(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, retriever, embedder = corpus
+    first = "When did the council of Port Alder approve the lighthouse plan?"
+    answer = answer_question(
+        "And who said it had guided fishing boats?",
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        generator=None,
+        settings=SETTINGS,
+        history=[Turn(question=first, answer="On Tuesday [1]")],
+    )
+    assert answer.question == "And who said it had guided fishing boats?"
+    assert answer.rewritten_question is not None and first.rstrip("?") in answer.rewritten_question
+    assert answer.status == "answered"
+    assert "Talvik" in answer.answer
+    assert answer.citations[0].doc_id == "port-alder-lighthouse"
+
+
+@pytest.mark.unit
+def test_too_many_history_turns_is_bad_input(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, retriever, embedder = corpus
+    settings = Settings(server=ServerSettings(max_history_turns=2))
+    turns = [Turn(question=f"Question {i}?", answer="…") for i in range(3)]
+    with pytest.raises(BadInput, match="history"):
+        answer_question(
+            "What happened?",
+            retriever=retriever,
+            corpus=index,
+            embedder=embedder,
+            generator=None,
+            settings=settings,
+            history=turns,
+        )

@@ -6,9 +6,11 @@ import importlib.util
 import json
 import statistics
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
+import httpx
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "benchmark.py"
@@ -69,7 +71,7 @@ def test_sse_frames_yield_complete_frames_and_skip_comments() -> None:
 def test_sse_frame_is_yielded_only_when_its_blank_line_arrives() -> None:
     seen: list[str] = []
 
-    def lines() -> object:
+    def lines() -> Iterator[str]:
         for line in ["event: token", "data: {}"]:
             seen.append(line)
             yield line
@@ -117,3 +119,70 @@ def test_prompt_tokens_only_when_the_response_exposes_them() -> None:
     assert bench.prompt_tokens_of({"timings_ms": {"read_ms": 12.0}}) is None
     assert bench.prompt_tokens_of({"usage": {"prompt_tokens": 321}}) == 321
     assert bench.prompt_tokens_of({"timings_ms": {"prompt_tokens": 99.0}}) == 99
+
+
+def _client(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
+    return httpx.Client(base_url="http://test", transport=httpx.MockTransport(handler))
+
+
+@pytest.mark.unit
+def test_stream_is_na_when_the_route_is_missing() -> None:
+    with _client(lambda request: httpx.Response(404, json={"detail": "Not Found"})) as client:
+        result = bench.measure_stream(client, ["Q?"])
+    assert result == {"available": False, "http_status": 404, "ttft_ms": None, "total_ms": None}
+
+
+@pytest.mark.unit
+def test_stream_times_the_first_token_frame() -> None:
+    body = (
+        ': ping\r\n\r\nevent: token\r\ndata: {"text":"Yes."}\r\n\r\nevent: done\r\ndata: {}\r\n\r\n'
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
+
+    with _client(handler) as client:
+        result = bench.measure_stream(client, ["A?", "B?"])
+    assert result["available"] is True
+    assert result["ttft_ms"]["n"] == 2
+    assert result["total_ms"]["n"] == 2
+    assert result["ttft_ms"]["p50"] <= result["total_ms"]["p50"]
+
+
+@pytest.mark.unit
+def test_table_shows_na_for_what_was_not_measured() -> None:
+    na = {"n": 0, "p50": None, "p95": None}
+    report = {
+        "environment": {"cpus": 2, "load_avg_start": 1.0, "load_avg_end": 1.5},
+        "corpus": {"folder": "seeds", "articles": 1, "paragraphs": 2, "sentences": 3},
+        "questions": {"source": "built-in", "count": 1},
+        "embedding": {
+            "model_load_s": 1.0,
+            "paragraphs_s": 1.0,
+            "sentences_s": 1.0,
+            "paragraphs_per_s": 2.0,
+            "sentences_per_s": 3.0,
+        },
+        "index_build": {"seconds": 2.0},
+        "retrieval_ms": {"n": 1, "p50": 10.0, "p95": 10.0},
+        "server": {
+            "gguf_prepare_s": None,
+            "startup_s": 3.0,
+            "rss_mib": 500.0,
+            "peak_rss_mib": 600.0,
+        },
+        "ask": {
+            "first_request_ms": 100.0,
+            "latency_ms": {"n": 1, "p50": 90.0, "p95": 90.0},
+            "statuses": {"answered": 1},
+            "server_stage_ms_p50": {"retrieve_ms": 10.0},
+            "prompt_tokens": None,
+        },
+        "ask_stream": {"available": False, "http_status": 404, "ttft_ms": na, "total_ms": na},
+        "percentile_method": "inclusive",
+        "notes": ["a note"],
+    }
+    table = bench.format_table(report)
+    assert "/ask/stream first token" in table
+    assert table.count("n/a") == 4  # GGUF prepare, stream ttft and total, prompt tokens
+    assert "p50 90.0 ms   p95 90.0 ms   (n=1)" in table

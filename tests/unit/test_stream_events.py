@@ -8,7 +8,7 @@ an error raised while answering, and the 4xx refusal before the stream starts.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,7 @@ from api.errors import install_error_handlers, problem_details
 from api.routers import stream
 from api.routers.stream import answer_events, token_pieces
 from qa.errors import GenerationFailed
-from qa.models import Answer, Citation, RetrievedParagraph
+from qa.models import Answer, Citation, RetrievedParagraph, Turn
 from qa.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -176,7 +176,7 @@ class StandInService:
     settings: Settings = field(default_factory=Settings)
     asked: list[str] = field(default_factory=list)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         self.asked.append(question)
         if isinstance(self.result, Exception):
             raise self.result

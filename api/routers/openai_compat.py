@@ -1,0 +1,410 @@
+"""An OpenAI-compatible face: `GET /v1/models` and `POST /v1/chat/completions`.
+
+Any client written for the OpenAI chat API (the official `openai` package, chat UIs, agent
+frameworks) can point its base URL at `http://host:port/v1` and ask the articles questions.
+It is the same service as `POST /ask`, in the OpenAI shapes:
+
+* The last `user` message is the question. Earlier `user`/`assistant` pairs become the
+  conversation history (`Turn`s), so a follow-up like "And what did he say about it?" is read
+  in their light. Only the most recent `server.max_history_turns` turns are kept, so a long
+  chat never gets refused for its length.
+* `system` and `developer` messages (and tool messages) are ignored: the articles are the only
+  source of truth, and a system prompt cannot change how answers are found or checked.
+* Sampling fields (`temperature`, `top_p`, `max_tokens`, `n`, `stop`, `seed`, ...) are
+  accepted and ignored; so is the API key. Any `model` id is accepted, and the response always
+  names `grounded-qa`.
+* The answer text, with its `[n]` markers, is `choices[0].message.content`. The grounding
+  comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
+  `rewritten_question`); the official client exposes them in `response.model_extra`.
+* `usage` counts whitespace-separated words, not model tokens: `prompt_tokens` are the words
+  of the question and of the history turns sent to the service, `completion_tokens` those of
+  the answer.
+
+With `stream: true` the answer comes as `chat.completion.chunk` Server-Sent Events, ending with
+`data: [DONE]`, like OpenAI's. As with `/ask/stream`, the answer is computed in full and then
+replayed word by word.
+
+The pure parts (`chat_input`, `completion`, `answer_chunks`, ...) need no server; the routes add
+the thread hop, the error frame and the SSE framing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sse_starlette.event import ServerSentEvent
+from sse_starlette.sse import EventSourceResponse
+
+from api.deps import Service
+from api.errors import problem_details
+from api.routers.stream import token_pieces
+from qa.answering import validate_question
+from qa.errors import BadInput, NotFound, QAError
+from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+log = logging.getLogger(__name__)
+
+MODEL_ID = "grounded-qa"
+# `created` of the one model: when this server process started
+STARTED = int(time.time())
+DONE = "[DONE]"
+
+Chunk = dict[str, Any]
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+class ModelCard(BaseModel):
+    id: str = MODEL_ID
+    object: Literal["model"] = "model"
+    created: int = Field(default=STARTED, description="When the server started (Unix time).")
+    owned_by: str = MODEL_ID
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+@router.get("/models", response_model=ModelList, summary="List the models (OpenAI-compatible)")
+async def list_models() -> ModelList:
+    """One model, `grounded-qa`: the articles with checked citations."""
+    return ModelList(data=[ModelCard()])
+
+
+@router.get(
+    "/models/{model}",
+    response_model=ModelCard,
+    summary="Describe a model (OpenAI-compatible)",
+    responses={404: {"description": "Any id but `grounded-qa` (problem details)."}},
+)
+async def retrieve_model(model: str) -> ModelCard:
+    if model != MODEL_ID:
+        raise NotFound(f"no model with id {model!r}; the only model is {MODEL_ID!r}")
+    return ModelCard()
+
+
+# --- request -----------------------------------------------------------------------------------
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted and ignored
+
+    role: str = Field(description="`user`, `assistant`; `system`, `developer`, `tool` are ignored.")
+    content: str | list[ContentPart] | None = None
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    # temperature, max_tokens, top_p, n, stop, seed, user, ...: accepted and ignored
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": MODEL_ID,
+                    "messages": [
+                        {"role": "user", "content": "Who did South Korea summon on Monday?"}
+                    ],
+                }
+            ]
+        },
+    )
+
+    model: str = Field(
+        default=MODEL_ID, description="Any id is accepted; answers name grounded-qa."
+    )
+    messages: list[ChatMessage]
+    stream: bool | None = False
+    stream_options: StreamOptions | None = None
+
+
+def message_text(message: ChatMessage) -> str:
+    """The text of a message: a string, or its text parts joined by newlines."""
+    if message.content is None:
+        return ""
+    if isinstance(message.content, str):
+        return message.content
+    texts = []
+    for part in message.content:
+        if part.type != "text":
+            raise BadInput(f"messages: only text content is supported, got a {part.type!r} part")
+        texts.append(part.text or "")
+    return "\n".join(texts)
+
+
+def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str, list[Turn]]:
+    """The question (the last `user` message) and the history before it, oldest first.
+
+    A `user` message followed by an `assistant` message is one turn; a `user` message nobody
+    answered is a turn with an empty answer; an `assistant` message with no question before it
+    (a greeting), blank questions, and `system`/`developer`/`tool` messages are left out. Only
+    the last `max_turns` turns are kept. The question itself is not checked here.
+    """
+    last_user = next((i for i in reversed(range(len(messages))) if messages[i].role == "user"), -1)
+    if last_user < 0:
+        raise BadInput("messages has no user message: the last user message is the question")
+    question = message_text(messages[last_user])
+
+    pairs: list[tuple[str, str]] = []
+    pending: str | None = None
+    for message in messages[:last_user]:
+        if message.role == "user":
+            if pending is not None:
+                pairs.append((pending, ""))
+            pending = message_text(message)
+        elif message.role == "assistant" and pending is not None:
+            pairs.append((pending, message_text(message)))
+            pending = None
+    if pending is not None:
+        pairs.append((pending, ""))
+    pairs = [(q, a) for q, a in pairs if q.strip()]
+    pairs = pairs[len(pairs) - max_turns :] if max_turns > 0 else []
+    try:
+        history = [Turn(question=q, answer=a) for q, a in pairs]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BadInput(f"messages: an earlier turn is unusable ({problems})") from exc
+    return question, history
+
+
+# --- response ----------------------------------------------------------------------------------
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str = Field(description="The answer with its `[n]` markers.")
+    refusal: None = None
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    """Whitespace-separated words, not model tokens."""
+
+    prompt_tokens: int = Field(description="Words of the question and of the history turns.")
+    completion_tokens: int = Field(description="Words of the answer.")
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str = MODEL_ID
+    choices: list[Choice]
+    usage: Usage
+    # the grounding, as in the /ask body
+    status: Status
+    citations: list[Citation]
+    retrieved: list[RetrievedParagraph]
+    reason: str | None = None
+    rewritten_question: str | None = None
+
+
+def new_completion_id() -> str:
+    return f"chatcmpl-{uuid.uuid4().hex}"
+
+
+def word_usage(question: str, history: Sequence[Turn], answer: Answer) -> Usage:
+    prompt = len(question.split()) + sum(
+        len(t.question.split()) + len(t.answer.split()) for t in history
+    )
+    completion_words = len(answer.answer.split())
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion_words,
+        total_tokens=prompt + completion_words,
+    )
+
+
+def grounding_fields(answer: Answer) -> dict[str, Any]:
+    """The extra top-level fields: what `/ask` says about the answer besides its text."""
+    return answer.model_dump(
+        mode="json", include={"status", "citations", "retrieved", "reason", "rewritten_question"}
+    )
+
+
+def completion(answer: Answer, usage: Usage, *, completion_id: str, created: int) -> ChatCompletion:
+    return ChatCompletion.model_validate(
+        {
+            "id": completion_id,
+            "created": created,
+            "choices": [Choice(message=AssistantMessage(content=answer.answer))],
+            "usage": usage,
+            **grounding_fields(answer),
+        }
+    )
+
+
+def chunk(
+    completion_id: str,
+    created: int,
+    delta: Mapping[str, Any],
+    finish_reason: str | None = None,
+    **extra: Any,
+) -> Chunk:
+    """One `chat.completion.chunk` with a single choice."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {"index": 0, "delta": dict(delta), "finish_reason": finish_reason, "logprobs": None}
+        ],
+        **extra,
+    }
+
+
+def role_chunk(completion_id: str, created: int) -> Chunk:
+    """The first chunk, sent before the answer is ready: who speaks."""
+    return chunk(completion_id, created, {"role": "assistant", "content": ""})
+
+
+def answer_chunks(answer: Answer, *, completion_id: str, created: int) -> list[Chunk]:
+    """Content deltas word by word (joined, exactly `answer.answer`), then the `stop` chunk.
+
+    The last chunk has an empty delta, `finish_reason: "stop"` and the grounding fields.
+    """
+    chunks = [
+        chunk(completion_id, created, {"content": piece}) for piece in token_pieces(answer.answer)
+    ]
+    chunks.append(chunk(completion_id, created, {}, "stop", **grounding_fields(answer)))
+    return chunks
+
+
+def usage_chunk(completion_id: str, created: int, usage: Usage) -> Chunk:
+    """Sent before `[DONE]` when `stream_options.include_usage` is set: no choices, the usage."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [],
+        "usage": usage.model_dump(),
+    }
+
+
+def error_frame(exc: BaseException) -> dict[str, Any]:
+    """`{"error": problem details}`, plus `message` (what OpenAI clients show) = the detail."""
+    problem = problem_details(exc)
+    return {"error": {**problem, "message": problem["detail"]}}
+
+
+def data_frame(data: Mapping[str, Any] | str) -> ServerSentEvent:
+    """A `data:` frame with no event name, as OpenAI sends; JSON is compact and on one line."""
+    if isinstance(data, str):
+        return ServerSentEvent(data=data)
+    return ServerSentEvent(data=json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+# --- the route ---------------------------------------------------------------------------------
+
+STREAM_EXAMPLE = (
+    'data: {"id":"chatcmpl-…","object":"chat.completion.chunk","created":1729500000,'
+    '"model":"grounded-qa","choices":[{"index":0,"delta":{"role":"assistant","content":""},'
+    '"finish_reason":null,"logprobs":null}]}\r\n\r\n'
+    'data: {"id":"chatcmpl-…","object":"chat.completion.chunk",…,"choices":[{"index":0,'
+    '"delta":{"content":"Georgy "},"finish_reason":null,"logprobs":null}]}\r\n\r\n'
+    'data: {"id":"chatcmpl-…","object":"chat.completion.chunk",…,"choices":[{"index":0,'
+    '"delta":{},"finish_reason":"stop","logprobs":null}],"status":"answered",'
+    '"citations":["…"],"retrieved":["…"],"reason":null,"rewritten_question":null}\r\n\r\n'
+    "data: [DONE]\r\n\r\n"
+)
+
+
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    summary="Answer the last user message, OpenAI chat style",
+    responses={
+        200: {
+            "model": ChatCompletion,
+            "description": (
+                "A `chat.completion` with the grounding as extra fields; with `stream: true`, "
+                "`chat.completion.chunk` events then `data: [DONE]`."
+            ),
+            "content": {
+                "text/event-stream": {"schema": {"type": "string"}, "example": STREAM_EXAMPLE}
+            },
+        },
+        422: {"description": "No or empty user message, over-long question (problem details)."},
+        503: {"description": "No index loaded (problem details)."},
+    },
+)
+async def chat_completions(
+    body: ChatCompletionRequest, service: Service
+) -> ChatCompletion | EventSourceResponse:
+    """The last `user` message is the question; earlier `user`/`assistant` pairs are the history.
+
+    `system` messages are ignored: the articles are the only source of truth. Sampling fields
+    are accepted and ignored, any `model` id is accepted (the answer names `grounded-qa`), and
+    the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
+    `rewritten_question`) comes as extra top-level fields. `usage` counts words, not tokens.
+
+    With `stream: true`: Server-Sent Events of `chat.completion.chunk` objects (the role, the
+    answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when
+    `stream_options.include_usage` is set), then `data: [DONE]`. If answering fails once the
+    stream has started, it ends with one `data: {"error": {...problem details...}}` frame.
+    Bad input is refused before the stream, with the same 422 problem details as `/ask`.
+    """
+    settings = service.settings.server
+    question, history = chat_input(body.messages, max_turns=settings.max_history_turns)
+    # refuse a bad question with a plain 4xx before any event: same check and message as /ask
+    validate_question(question, max_chars=settings.max_question_chars)
+    completion_id, created = new_completion_id(), int(time.time())
+
+    if not body.stream:
+        # The models are CPU-bound and not async: keep them off the event loop.
+        answer = await run_in_threadpool(service.ask, question, history)
+        usage = word_usage(question, history, answer)
+        return completion(answer, usage, completion_id=completion_id, created=created)
+
+    include_usage = body.stream_options is not None and body.stream_options.include_usage
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        yield data_frame(role_chunk(completion_id, created))
+        try:
+            answer = await run_in_threadpool(service.ask, question, history)
+            chunks = answer_chunks(answer, completion_id=completion_id, created=created)
+            if include_usage:
+                usage = word_usage(question, history, answer)
+                chunks.append(usage_chunk(completion_id, created, usage))
+        except Exception as exc:  # reported as a frame: the stream is already under way
+            if not isinstance(exc, QAError):
+                log.exception("unhandled error while streaming a chat completion", exc_info=exc)
+            yield data_frame(error_frame(exc))
+            return
+        for item in chunks:
+            yield data_frame(item)
+        yield data_frame(DONE)
+
+    return EventSourceResponse(events())

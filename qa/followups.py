@@ -1,0 +1,39 @@
+"""Follow-up questions: make "And what did Seoul say to that?" searchable on its own.
+
+A 270M model cannot be trusted to rewrite a question faithfully, so the rewrite is a rule:
+a question that leans on the conversation (a pronoun or "that" with nothing to point at, an
+opening "and"/"what about", or very few words of its own) is searched together with the
+previous question. The rewritten text is returned so the user sees what was searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.lexical import content_terms
+from qa.models import Turn
+
+_LEANS_BACK = re.compile(
+    r"^\s*(and|but|so|also|then|what about|how about)\b"
+    r"|\b(he|she|it|they|him|her|them|his|hers|its|their|theirs|that|this|those|these|"
+    r"there|then|the same|such)\b",
+    re.IGNORECASE,
+)
+MIN_OWN_TERMS = 3  # a question with fewer content words of its own cannot stand alone
+
+
+def has_own_terms(question: str) -> bool:
+    return len(set(content_terms(question))) >= MIN_OWN_TERMS
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_LEANS_BACK.search(question)) or not has_own_terms(question)
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str | None:
+    """The question to search, or None when it needs no rewriting."""
+    if not history or not is_follow_up(question):
+        return None
+    previous = history[-1].question.strip().rstrip("?")
+    return f"{question.strip()} (following: {previous})"

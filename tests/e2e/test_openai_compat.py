@@ -1,0 +1,172 @@
+"""The OpenAI-compatible endpoint over the seed articles, read with the official `openai` client.
+
+The client is pointed at the real uvicorn server (session `server`) with `base_url=.../v1` and a
+dummy key. The questions are written for these tests from the seed articles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server
+
+openai = pytest.importorskip("openai")
+
+pytestmark = pytest.mark.e2e
+
+MODEL = "grounded-qa"
+# (question, a fact the answer must state, the seed article that states it)
+TROOPS = (
+    "How many soldiers did South Korea's intelligence service estimate North Korea could send?",
+    "12,000",
+    "001_b3038a76a4f135e0",
+)
+UNANSWERABLE = "Who won the 2022 World Cup final?"
+# a first exchange, then a follow-up that only makes sense after it
+FIRST = "What did Zelenskyy say about North Korean troops?"
+FOLLOW_UP = "And what did he say about it?"
+ZELENSKYY_ARTICLES = {"000_f7372d653e73062b", "001_b3038a76a4f135e0"}
+
+
+@pytest.fixture(scope="module")
+def client(server: Server) -> Any:
+    return openai.OpenAI(
+        base_url=f"{server.url}/v1", api_key="not-needed", max_retries=0, timeout=120
+    )
+
+
+def user(content: str) -> dict[str, str]:
+    return {"role": "user", "content": content}
+
+
+def test_models_list_names_grounded_qa(client: Any) -> None:
+    models = list(client.models.list())
+    assert [m.id for m in models] == [MODEL]
+    assert models[0].object == "model"
+    assert models[0].owned_by == MODEL
+    assert isinstance(models[0].created, int)
+    assert client.models.retrieve(MODEL).id == MODEL
+
+
+def test_answer_has_a_marker_and_checked_citations(client: Any) -> None:
+    question, fact, doc_id = TROOPS
+    response = client.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "system", "content": "You are a helpful assistant."}, user(question)],
+        temperature=0.7,  # accepted and ignored
+        max_tokens=20,
+    )
+    assert response.object == "chat.completion"
+    assert response.model == MODEL
+    assert response.id.startswith("chatcmpl-")
+    choice = response.choices[0]
+    assert choice.finish_reason == "stop"
+    assert choice.message.role == "assistant"
+    content = choice.message.content
+    assert "[1]" in content, content
+    assert fact in content, content
+
+    extra = response.model_extra
+    assert extra["status"] == "answered", extra
+    citations = extra["citations"]
+    assert isinstance(citations, list) and citations, extra
+    assert {"verified", "paragraph_id", "marker", "doc_id", "text"} <= set(citations[0])
+    assert citations[0]["verified"] is True
+    assert any(c["doc_id"] == doc_id and fact in c["text"] for c in citations), citations
+    assert extra["retrieved"], extra
+    # usage counts words (see the README)
+    assert response.usage.completion_tokens == len(content.split())
+    assert response.usage.prompt_tokens == len(question.split())
+
+
+def test_any_model_id_is_accepted_and_grounded_qa_is_named(client: Any) -> None:
+    response = client.chat.completions.create(model="gpt-4o", messages=[user(TROOPS[0])])
+    assert response.model == MODEL
+    assert response.model_extra["status"] == "answered"
+
+
+def test_streamed_deltas_join_to_the_non_streamed_answer(client: Any) -> None:
+    question = TROOPS[0]
+    whole = client.chat.completions.create(model=MODEL, messages=[user(question)])
+    chunks = list(
+        client.chat.completions.create(
+            model=MODEL,
+            messages=[user(question)],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    assert chunks, "the stream sent no chunks"
+    assert all(c.object == "chat.completion.chunk" for c in chunks)
+    assert len({c.id for c in chunks}) == 1
+    assert chunks[0].choices[0].delta.role == "assistant"
+    with_choices = [c for c in chunks if c.choices]
+    text = "".join(c.choices[0].delta.content or "" for c in with_choices)
+    assert text == whole.choices[0].message.content
+    assert sum(1 for c in with_choices if c.choices[0].delta.content) > 1  # word by word
+
+    stop = with_choices[-1]
+    assert stop.choices[0].finish_reason == "stop"
+    assert all(c.choices[0].finish_reason is None for c in with_choices[:-1])
+    assert stop.model_extra["status"] == "answered"
+    assert [c["paragraph_id"] for c in stop.model_extra["citations"]] == [
+        c["paragraph_id"] for c in whole.model_extra["citations"]
+    ]
+    usage = chunks[-1]
+    assert usage.choices == [] and usage.usage is not None
+    assert usage.usage.completion_tokens == len(text.split())
+
+
+def test_unanswerable_question_says_insufficient_evidence(client: Any) -> None:
+    response = client.chat.completions.create(model=MODEL, messages=[user(UNANSWERABLE)])
+    extra = response.model_extra
+    assert extra["status"] == "insufficient_evidence", extra
+    assert extra["citations"] == []
+    assert extra["reason"]
+    assert response.choices[0].message.content
+    assert response.choices[0].finish_reason == "stop"
+
+    stream = client.chat.completions.create(model=MODEL, messages=[user(UNANSWERABLE)], stream=True)
+    last = [c for c in stream if c.choices][-1]
+    assert last.model_extra["status"] == "insufficient_evidence"
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+@pytest.mark.parametrize(
+    "messages",
+    [
+        pytest.param([user("")], id="empty"),
+        pytest.param([user(" \n\t ")], id="whitespace"),
+        pytest.param([{"role": "system", "content": "Be brief."}], id="no-user-message"),
+    ],
+)
+def test_empty_user_message_is_422(
+    client: Any, messages: list[dict[str, str]], stream: bool
+) -> None:
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        client.chat.completions.create(model=MODEL, messages=messages, stream=stream)
+    assert caught.value.status_code == 422
+    problem = caught.value.body
+    assert problem["status"] == 422, problem
+    assert problem["detail"], problem
+
+
+def test_follow_up_is_answered_from_the_conversation(client: Any) -> None:
+    first = client.chat.completions.create(model=MODEL, messages=[user(FIRST)])
+    assert first.model_extra["status"] == "answered", first.model_extra
+    conversation = [
+        user(FIRST),
+        {"role": "assistant", "content": first.choices[0].message.content},
+        user(FOLLOW_UP),
+    ]
+    response = client.chat.completions.create(model=MODEL, messages=conversation)
+    extra = response.model_extra
+    # the follow-up was searched together with the question before it
+    assert extra["rewritten_question"], extra
+    assert "Zelenskyy" in extra["rewritten_question"]
+    assert extra["status"] == "answered", extra
+    assert extra["citations"], extra
+    assert extra["citations"][0]["doc_id"] in ZELENSKYY_ARTICLES, extra["citations"]
+    assert "[1]" in response.choices[0].message.content
