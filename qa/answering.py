@@ -204,9 +204,7 @@ def _candidates(
 def _said_before(sentence: list[str], answers: Sequence[list[str]]) -> bool:
     """The sentence's first eight words stand in an earlier answer (a follow-up wants news)."""
     head = sentence[:8]
-    return any(
-        answer[i : i + len(head)] == head for answer in answers for i in range(len(answer))
-    )
+    return any(answer[i : i + len(head)] == head for answer in answers for i in range(len(answer)))
 
 
 def _read(
