@@ -1,6 +1,7 @@
 // The chat page: asks POST /ask/stream, shows the answer's words as they arrive, then renders
 // the final answer with clickable [n] citation markers and shows the cited paragraph (and its
-// whole article) in the source panel.
+// whole article) in the source panel. An answered turn can be copied as Markdown, its sources
+// as footnotes.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
 // (textContent, createTextNode, Element.append(string)), never through innerHTML.
@@ -93,6 +94,132 @@
     if (after) parent.append(after);
     return mark;
   }
+
+  // ---- the answer as Markdown -----------------------------------------------------------------
+
+  const MARKERS = /\[(\d+)\]/g;
+  const COPIED_FOR_MS = 2000;
+
+  /** One line of footnote text: runs of whitespace (newlines included) become one space. */
+  function oneLine(value) {
+    return String(value ?? "").replace(/\s+/g, " ").trim();
+  }
+
+  /**
+   * The supporting span of a citation (code points, as the offsets come from Python), or the
+   * whole paragraph when the span is missing or empty.
+   */
+  function supportingText(citation) {
+    const chars = Array.from(String(citation.text ?? ""));
+    const start = citation.span_start;
+    const end = citation.span_end;
+    if (Number.isInteger(start) && Number.isInteger(end)) {
+      const s = Math.max(0, Math.min(start, chars.length));
+      const e = Math.max(s, Math.min(end, chars.length));
+      const span = chars.slice(s, e).join("");
+      if (span.trim()) return span;
+    }
+    return chars.join("");
+  }
+
+  /**
+   * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the answer text
+   * with each cited [n] turned into a footnote reference [^n], then one footnote per citation:
+   *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index>)
+   * Missing title/source/date are left out. A marker with no citation stays as written.
+   * The result is text: nothing in it is rendered or escaped as HTML.
+   */
+  function answerToMarkdown(data) {
+    const answer = String((data && data.answer) ?? "");
+    const all = data && Array.isArray(data.citations) ? data.citations : [];
+    const byMarker = new Map();
+    for (const citation of all) {
+      const marker = Number(citation && citation.marker);
+      if (Number.isInteger(marker) && !byMarker.has(marker)) byMarker.set(marker, citation);
+    }
+
+    const body = answer.replace(MARKERS, (whole, n) => (byMarker.has(Number(n)) ? `[^${Number(n)}]` : whole));
+    const notes = [...byMarker.keys()]
+      .sort((a, b) => a - b)
+      .map((marker) => {
+        const citation = byMarker.get(marker);
+        const title = oneLine(citation.title);
+        const parts = [
+          title ? `*${title.replace(/\*/g, "\\*")}*` : "",
+          oneLine(citation.source),
+          oneLine(citation.date),
+        ].filter(Boolean);
+        const quote = `"${oneLine(supportingText(citation))}"`;
+        const where = [];
+        if (citation.doc_id !== undefined && citation.doc_id !== null && citation.doc_id !== "") {
+          where.push(`doc ${oneLine(citation.doc_id)}`);
+        }
+        if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index}`);
+        let line = `[^${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
+        if (where.length) line += ` (${where.join(", ")})`;
+        return line;
+      });
+    return notes.length ? `${body.trimEnd()}\n\n${notes.join("\n")}\n` : `${body.trimEnd()}\n`;
+  }
+
+  /** Put `text` on the clipboard; resolves to whether it worked. */
+  async function copyText(text) {
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch {
+        // not allowed here (no permission, not a secure context): try the old way
+      }
+    }
+    return copyWithTextarea(text);
+  }
+
+  function copyWithTextarea(text) {
+    const focused = document.activeElement;
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.tabIndex = -1;
+    area.className = "copy-buffer";
+    document.body.append(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch {
+      copied = false;
+    }
+    area.remove();
+    if (focused && typeof focused.focus === "function") focused.focus({ preventScroll: true });
+    return copied;
+  }
+
+  function copyMarkdownButton(data) {
+    const label = "Copy as Markdown";
+    const copy = button("copy-markdown", label);
+    copy.title = "Copy the answer and its sources as Markdown";
+    const status = el("span", "visually-hidden");
+    status.setAttribute("role", "status");
+    let timer = 0;
+    copy.addEventListener("click", async () => {
+      const copied = await copyText(answerToMarkdown(data));
+      copy.textContent = copied ? "Copied" : "Copy failed";
+      copy.classList.toggle("copied", copied);
+      status.textContent = copied ? "Copied the answer as Markdown." : "Could not copy the answer.";
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        copy.textContent = label;
+        copy.classList.remove("copied");
+        status.textContent = "";
+      }, COPIED_FOR_MS);
+    });
+    const wrap = el("div", "answer-actions");
+    wrap.append(copy, status);
+    return wrap;
+  }
+
+  window.groundedQa = Object.freeze({ answerToMarkdown });
 
   // ---- talking to the API -----------------------------------------------------------------
 
@@ -409,6 +536,7 @@
     const total = totalMs(data.timings_ms);
     if (total !== null) details.push(`${(total / 1000).toFixed(1)} s`);
     if (details.length) box.append(el("p", "answer-meta", details.join(" · ")));
+    box.append(copyMarkdownButton(data));
     return box;
   }
 

@@ -209,6 +209,7 @@ def test_unanswerable_question_is_marked_insufficient(
     expect(abstention.locator(".badge.abstained")).to_be_visible()
     expect(abstention.locator(".reason")).not_to_be_empty()
     assert abstention.locator(".citation-link").count() == 0
+    expect(abstention.locator(".copy-markdown")).to_have_count(0)  # nothing to copy
 
     closest = abstention.locator(".closest-item")
     assert closest.count() >= 1
@@ -561,3 +562,128 @@ def test_follow_up_is_asked_with_the_conversation(probe: PageProbe, test_output_
         assert turn.locator(".answer-text").inner_text() != first_answer
         expect(turn.locator(".citation-link").first).to_be_visible()
     page.screenshot(path=str(test_output_dir / "chat-follow-up.png"), full_page=True)
+
+
+# --- copying an answer as Markdown -----------------------------------------------------------
+
+TO_MARKDOWN = "(data) => window.groundedQa.answerToMarkdown(data)"
+
+
+def test_answer_copies_as_markdown_with_footnotes(
+    probe: PageProbe, server: Server, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    question = "Whom did South Korea summon on Monday?"
+    ask(page, question)
+    answer = last_turn(page).locator(".answer")
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(answer).not_to_have_class(re.compile(r"\binsufficient\b"))
+    body = stream_events(page, question)[-1][1]  # the same (deterministic) answer, as JSON
+    assert body["status"] == "answered", body
+    assert "[1]" in body["answer"], body["answer"]
+
+    markdown = page.evaluate(TO_MARKDOWN, body)
+    text, _, notes = markdown.partition("\n\n")
+    assert "[^1]" in text
+    assert not re.search(r"\[\d+\]", markdown), markdown  # every cited [n] became [^n]
+    citation = next(c for c in body["citations"] if c["marker"] == 1)
+    note = next(line for line in notes.splitlines() if line.startswith("[^1]: "))
+    assert f"*{citation['title']}*" in note
+    span = citation["text"][citation["span_start"] : citation["span_end"]] or citation["text"]
+    assert f'— "{" ".join(span.split())}"' in note
+    assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index']})")
+    assert len(notes.strip().splitlines()) == len({c["marker"] for c in body["citations"]})
+
+    # the button is reached from the keyboard and says when it has copied
+    copy = answer.locator("button.copy-markdown")
+    expect(copy).to_have_text("Copy as Markdown")
+    copy.focus()
+    expect(copy).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(copy).to_have_text("Copied")
+    expect(answer.locator("[role=status]")).to_have_text("Copied the answer as Markdown.")
+    page.screenshot(path=str(test_output_dir / "chat-copy-markdown.png"), full_page=True)
+    assert page.evaluate("navigator.clipboard.readText()") == markdown
+    expect(copy).to_have_text("Copy as Markdown")  # the confirmation is short-lived
+    assert not probe.errors, probe.errors
+
+
+def test_copy_falls_back_to_exec_command(probe: PageProbe) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    # a browser whose Clipboard API refuses; the page copies from a hidden text box instead
+    page.add_init_script(
+        """
+        navigator.clipboard.writeText = () => Promise.reject(new Error("not allowed"));
+        const realExecCommand = document.execCommand.bind(document);
+        window.__copied = [];
+        document.execCommand = (command, ...rest) => {
+          if (command === "copy") window.__copied.push(document.activeElement.value);
+          return realExecCommand(command, ...rest) || command === "copy";
+        };
+        """
+    )
+    page.route("**/ask/stream", fulfil_sse(crafted_answer()))
+    ask(page, "Show me the crafted answer")
+    answer = last_turn(page).locator(".answer")
+    copy = answer.locator(".copy-markdown")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    expect(copy).to_be_focused()  # focus goes back to the button after the text box is gone
+    assert page.evaluate("window.__copied") == [page.evaluate(TO_MARKDOWN, crafted_answer())]
+    assert page.locator("textarea").count() == 0
+    assert page.locator("#conversation img, #conversation script").count() == 0
+    assert probe.dialogs == []
+    assert not probe.errors, probe.errors
+
+
+def test_markdown_is_plain_text(probe: PageProbe) -> None:
+    page = probe.page
+    page.goto("/")
+    paragraph = "Émile 🎉 said: <b>bold</b> words here.\nNext line."
+    data = {
+        "answer": "Look <script>alert(1)</script> [2] and [1]. Also [7].",
+        "status": "answered",
+        "citations": [
+            {
+                "marker": 2,
+                "doc_id": "doc-b",
+                "index": 4,
+                "text": "A paragraph with no span.",
+                "title": None,
+                "source": None,
+                "date": None,
+                "span_start": 3,
+                "span_end": 3,
+            },
+            {
+                "marker": 1,
+                "doc_id": "doc-a",
+                "index": 0,
+                "text": paragraph,
+                "title": "<script>alert(3)</script> *Big* news",
+                "source": "Wire",
+                "date": "2024-10-21",
+                # code points: the emoji is one character to Python, two UTF-16 units to JS
+                "span_start": paragraph.index("said"),
+                "span_end": paragraph.index(" here"),
+            },
+        ],
+    }
+    markdown = page.evaluate(TO_MARKDOWN, data)
+    assert markdown == (
+        "Look <script>alert(1)</script> [^2] and [^1]. Also [7].\n"
+        "\n"
+        "[^1]: *<script>alert(3)</script> \\*Big\\* news*, Wire, 2024-10-21"
+        ' — "said: <b>bold</b> words" (doc doc-a, paragraph 0)\n'
+        '[^2]: "A paragraph with no span." (doc doc-b, paragraph 4)\n'
+    )
+    # an answer without citations is just its text
+    assert page.evaluate(TO_MARKDOWN, {"answer": "Plain [1].", "citations": []}) == "Plain [1].\n"
+    assert page.locator("script:not([src])").count() == 0
+    assert probe.dialogs == []
