@@ -145,13 +145,14 @@ def answer_question(
     )
     timings["verify_ms"] = _ms(clock)
     if not checked.citations:
-        return _abstain(
+        abstained = _abstain(
             asked,
             rewritten,
             retrieved,
             timings,
             "the best sentence found was not supported by its own paragraph, so it was removed",
         )
+        return abstained.model_copy(update={"removed_claims": checked.removed_claims})
     citations = [
         Citation(
             **c.paragraph.model_dump(),
@@ -171,6 +172,7 @@ def answer_question(
         citations=citations,
         retrieved=retrieved,
         short_answer=reading.proposal,
+        removed_claims=checked.removed_claims,
         evidence_score=round(chosen.score, 4),
         timings_ms=timings,
     )

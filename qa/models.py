@@ -100,4 +100,8 @@ class Answer(BaseModel):
     reason: str | None = Field(
         default=None, description="Why the service abstained, when status is insufficient_evidence."
     )
+    removed_claims: list[str] = Field(
+        default_factory=list,
+        description="Sentences taken out because no cited paragraph supported them.",
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)

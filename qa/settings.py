@@ -74,7 +74,7 @@ class GenerationSettings(_Group):
 
 class AnswerSettings(_Group):
     candidate_sentences: int = Field(
-        default=6, ge=1, description="Best-scoring sentences the reader looks at."
+        default=3, ge=1, description="Best-scoring sentences the reader looks at."
     )
     context_token_budget: int = Field(
         default=400, ge=50, description="Upper bound on passage tokens shown to the model."

@@ -479,6 +479,13 @@
   function renderResponse(data) {
     const box =
       data.status === "insufficient_evidence" ? renderInsufficient(data) : renderAnswer(data);
+    if (Array.isArray(data.removed_claims) && data.removed_claims.length) {
+      // claims the citation check took out: shown struck through, never as part of the answer
+      const removed = el("div", "removed-claims");
+      removed.append(el("p", "removed-label", "Removed, not supported by the cited paragraph:"));
+      for (const claim of data.removed_claims) removed.append(el("del", "removed-claim", String(claim)));
+      box.append(removed);
+    }
     if (data.rewritten_question) {
       // a follow-up was read in the light of the conversation: show what was searched
       const searched = el("p", "rewritten", `Searched for: ${data.rewritten_question}`);

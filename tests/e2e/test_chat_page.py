@@ -274,6 +274,7 @@ def crafted_answer() -> dict[str, Any]:
         "short_answer": PAYLOAD,
         "evidence_score": 0.5,
         "reason": None,
+        "removed_claims": [f"An unsupported claim {PAYLOAD}"],
         "timings_ms": {"retrieve_ms": 1.0},
     }
 
@@ -345,6 +346,8 @@ def test_model_and_article_text_is_inserted_as_text(
     answer = last_turn(page).locator(".answer")
     expect(answer).to_be_visible()
     expect(answer.locator(".answer-text")).to_contain_text(f"The answer is {PAYLOAD} here")
+    # a claim the citation check removed is shown struck through, as text
+    expect(answer.locator(".removed-claim")).to_have_text(f"An unsupported claim {PAYLOAD}")
     expect(answer.locator(".answer-text")).to_contain_text("<script>alert(2)</script>")
     expect(answer.locator(".citation-link")).to_have_count(1)
     expect(answer.locator(".citation-link")).to_have_class("citation-link unverified")
@@ -385,10 +388,17 @@ def test_phone_width_stacks_the_panel_below(
         link.click()
         panel = page.locator("#source-panel")
         expect(panel.locator(".article-body .cited")).to_be_visible()
-        conversation_box = page.locator("#conversation").bounding_box()
-        panel_box = panel.bounding_box()
-        assert conversation_box and panel_box
-        assert panel_box["y"] >= conversation_box["y"] + conversation_box["height"]
+        # both boxes read in one go: the panel scrolls into view, so two separate reads could
+        # straddle a scroll step
+        boxes = page.evaluate(
+            """() => ['#conversation', '#source-panel'].map((sel) => {
+                const r = document.querySelector(sel).getBoundingClientRect();
+                return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
+                        width: r.width};
+            })"""
+        )
+        conversation_box, panel_box = boxes
+        assert panel_box["top"] >= conversation_box["bottom"]
         assert panel_box["width"] > 300
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -489,6 +499,8 @@ def test_tokens_show_as_they_arrive_then_the_answer_renders(
     expect(answer).to_be_visible()
     expect(turn.locator(".answer-draft")).to_have_count(0)
     expect(answer.locator(".answer-text")).to_contain_text(f"The answer is {PAYLOAD} here")
+    # a claim the citation check removed is shown struck through, as text
+    expect(answer.locator(".removed-claim")).to_have_text(f"An unsupported claim {PAYLOAD}")
     link = answer.locator(".citation-link")
     expect(link).to_have_count(1)
     expect(link).to_have_class("citation-link unverified")

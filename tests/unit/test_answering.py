@@ -239,6 +239,8 @@ def test_abstains_when_the_citation_cannot_be_verified(
     assert answer.status == "insufficient_evidence"
     assert answer.citations == []
     assert answer.reason
+    # the claim that failed its check is reported, so the page can show it as removed
+    assert len(answer.removed_claims) == 1 and answer.removed_claims[0]
 
 
 @pytest.mark.unit
