@@ -8,16 +8,11 @@ demand: fail while streaming, and show what it was asked.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.errors import install_error_handlers
 from api.routers import openai_compat
 from api.routers.openai_compat import (
     MODEL_ID,
@@ -32,26 +27,16 @@ from api.routers.openai_compat import (
 )
 from qa.errors import BadInput, GenerationFailed
 from qa.models import Answer, Citation, RetrievedParagraph, Turn
-from qa.settings import Settings
+from tests.answers import (
+    PARAGRAPH_A,
+    PARAGRAPH_B,
+    StandInService,
+    client_for,
+    insufficient,
+    paragraph,
+)
 
 pytestmark = pytest.mark.unit
-
-PARAGRAPH_A = "The harbour council approved the plan on Tuesday. It will cost 4,200,000 dollars."
-PARAGRAPH_B = "Mayor Ingrid Talvik said the lighthouse had guided boats since 1887."
-
-
-def paragraph(doc_id: str, index: int, text: str) -> dict[str, Any]:
-    return {
-        "paragraph_id": f"{doc_id}:p{index}",
-        "doc_id": doc_id,
-        "index": index,
-        "start": 0,
-        "end": len(text),
-        "text": text,
-        "title": f"Title of {doc_id}",
-        "source": "Harbour News",
-        "date": "2024-10-21",
-    }
 
 
 def answered() -> Answer:
@@ -75,17 +60,6 @@ def answered() -> Answer:
             RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.02),
         ],
         short_answer="1887",
-    )
-
-
-def insufficient() -> Answer:
-    return Answer(
-        question="Who won the football final?",
-        answer="The articles do not hold enough evidence to answer this.",
-        status="insufficient_evidence",
-        citations=[],
-        retrieved=[RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.01)],
-        reason="no sentence in the closest paragraphs answers the question",
     )
 
 
@@ -300,31 +274,6 @@ def test_error_frame_is_problem_details_with_a_message() -> None:
 # --- the routes over a stand-in service --------------------------------------------------------
 
 
-@dataclass
-class StandInService:
-    """What the routes use of `QAService`: `settings` and `ask`."""
-
-    result: Answer | Exception
-    settings: Settings = field(default_factory=Settings)
-    asked: list[tuple[str, list[Turn]]] = field(default_factory=list)
-
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        self.asked.append((question, list(history)))
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
-
-
-@contextmanager
-def client_for(service: StandInService) -> Iterator[TestClient]:
-    app = FastAPI()
-    install_error_handlers(app)
-    app.include_router(openai_compat.router)
-    app.state.service = service
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
-
-
 def data_frames(client: TestClient, body: dict[str, Any]) -> list[str]:
     with client.stream("POST", "/v1/chat/completions", json=body) as r:
         assert r.status_code == 200, r.read()
@@ -349,7 +298,7 @@ CHAT = {
 
 def test_route_passes_question_and_history_and_names_grounded_qa() -> None:
     service = StandInService(answered())
-    with client_for(service) as client:
+    with client_for(service, openai_compat.router) as client:
         r = client.post("/v1/chat/completions", json=CHAT)
     assert r.status_code == 200, r.text
     assert service.asked == [
@@ -366,7 +315,7 @@ def test_route_passes_question_and_history_and_names_grounded_qa() -> None:
 
 def test_streamed_route_ends_with_done_and_usage_when_asked() -> None:
     service = StandInService(answered())
-    with client_for(service) as client:
+    with client_for(service, openai_compat.router) as client:
         frames = data_frames(
             client, {**CHAT, "stream": True, "stream_options": {"include_usage": True}}
         )
@@ -382,7 +331,7 @@ def test_streamed_route_ends_with_done_and_usage_when_asked() -> None:
 
 def test_failure_mid_stream_sends_an_error_frame_and_no_done() -> None:
     service = StandInService(GenerationFailed("the model crashed"))
-    with client_for(service) as client:
+    with client_for(service, openai_compat.router) as client:
         frames = data_frames(client, {**CHAT, "stream": True})
     assert "[DONE]" not in frames
     last = json.loads(frames[-1])
@@ -404,7 +353,7 @@ def test_bad_input_is_a_422_before_any_answering(
     chat: list[dict[str, Any]], hint: str, stream: bool
 ) -> None:
     service = StandInService(answered())
-    with client_for(service) as client:
+    with client_for(service, openai_compat.router) as client:
         r = client.post(
             "/v1/chat/completions", json={"model": MODEL_ID, "messages": chat, "stream": stream}
         )
@@ -415,7 +364,7 @@ def test_bad_input_is_a_422_before_any_answering(
 
 
 def test_models_list_and_retrieve() -> None:
-    with client_for(StandInService(answered())) as client:
+    with client_for(StandInService(answered()), openai_compat.router) as client:
         listed = client.get("/v1/models").json()
         assert listed["object"] == "list"
         assert [(m["id"], m["object"], m["owned_by"]) for m in listed["data"]] == [

@@ -8,40 +8,26 @@ an error raised while answering, and the 4xx refusal before the stream starts.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.errors import install_error_handlers, problem_details
+from api.errors import problem_details
 from api.routers import stream
 from api.routers.stream import answer_events, token_pieces
 from qa.errors import GenerationFailed
-from qa.models import Answer, Citation, RetrievedParagraph, Turn
-from qa.settings import Settings
+from qa.models import Answer, Citation, RetrievedParagraph
+from tests.answers import (
+    PARAGRAPH_A,
+    PARAGRAPH_B,
+    StandInService,
+    client_for,
+    insufficient,
+    paragraph,
+)
 
 pytestmark = pytest.mark.unit
-
-PARAGRAPH_A = "The harbour council approved the plan on Tuesday. It will cost 4,200,000 dollars."
-PARAGRAPH_B = "Mayor Ingrid Talvik said the lighthouse had guided boats since 1887."
-
-
-def paragraph(doc_id: str, index: int, text: str) -> dict[str, Any]:
-    return {
-        "paragraph_id": f"{doc_id}:p{index}",
-        "doc_id": doc_id,
-        "index": index,
-        "start": 0,
-        "end": len(text),
-        "text": text,
-        "title": f"Title of {doc_id}",
-        "source": "Harbour News",
-        "date": "2024-10-21",
-    }
 
 
 def citation(marker: int, doc_id: str, text: str, *, verified: bool = True) -> Citation:
@@ -72,17 +58,6 @@ def answered() -> Answer:
         short_answer="4,200,000 dollars",
         evidence_score=0.8,
         timings_ms={"retrieve_ms": 3.5, "read_ms": 12.0},
-    )
-
-
-def insufficient() -> Answer:
-    return Answer(
-        question="Who won the football final?",
-        answer="The articles do not hold enough evidence to answer this.",
-        status="insufficient_evidence",
-        citations=[],
-        retrieved=[RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.01)],
-        reason="no sentence in the closest paragraphs answers the question",
     )
 
 
@@ -168,37 +143,12 @@ def test_empty_answer_text_gives_no_tokens_but_done() -> None:
 # --- the route over a stand-in service ----------------------------------------------------------
 
 
-@dataclass
-class StandInService:
-    """What the route uses of `QAService`: `settings` and `ask`."""
-
-    result: Answer | Exception
-    settings: Settings = field(default_factory=Settings)
-    asked: list[str] = field(default_factory=list)
-
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        self.asked.append(question)
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
-
-
-@contextmanager
-def client_for(service: StandInService) -> Iterator[TestClient]:
-    app = FastAPI()
-    install_error_handlers(app)
-    app.include_router(stream.router)
-    app.state.service = service
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
-
-
 def read_events(client: TestClient, question: str) -> list[tuple[str, Any]]:
     events: list[tuple[str, Any]] = []
     with client.stream("POST", "/ask/stream", json={"question": question}) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
-        name, data = "message", []
+        name, data = "message", list[str]()
         for line in r.iter_lines():
             if not line:
                 if data:
@@ -213,7 +163,7 @@ def read_events(client: TestClient, question: str) -> list[tuple[str, Any]]:
 
 def test_route_streams_the_events_of_the_answer() -> None:
     answer = answered()
-    with client_for(StandInService(answer)) as client:
+    with client_for(StandInService(answer), stream.router) as client:
         events = read_events(client, answer.question)
     assert events == [(name, data) for name, data in answer_events(answer)]
 
@@ -228,7 +178,7 @@ def test_route_streams_the_events_of_the_answer() -> None:
 def test_error_while_answering_arrives_as_an_error_event(
     error: Exception, status: int, detail: str
 ) -> None:
-    with client_for(StandInService(error)) as client:
+    with client_for(StandInService(error), stream.router) as client:
         events = read_events(client, "Will this fail?")
     assert [name for name, _ in events] == ["error"]
     problem = events[0][1]
@@ -246,7 +196,7 @@ def test_error_while_answering_arrives_as_an_error_event(
 )
 def test_bad_question_is_refused_before_the_stream(question: str, hint: str) -> None:
     service = StandInService(answered())
-    with client_for(service) as client:
+    with client_for(service, stream.router) as client:
         r = client.post("/ask/stream", json={"question": question})
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")

@@ -1,0 +1,68 @@
+"""Made-up answers and a stand-in service for unit tests of the HTTP routes (no models)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+
+from api.errors import install_error_handlers
+from qa.models import Answer, RetrievedParagraph, Turn
+from qa.settings import Settings
+
+PARAGRAPH_A = "The harbour council approved the plan on Tuesday. It will cost 4,200,000 dollars."
+PARAGRAPH_B = "Mayor Ingrid Talvik said the lighthouse had guided boats since 1887."
+
+
+def paragraph(doc_id: str, index: int, text: str) -> dict[str, Any]:
+    return {
+        "paragraph_id": f"{doc_id}:p{index}",
+        "doc_id": doc_id,
+        "index": index,
+        "start": 0,
+        "end": len(text),
+        "text": text,
+        "title": f"Title of {doc_id}",
+        "source": "Harbour News",
+        "date": "2024-10-21",
+    }
+
+
+def insufficient() -> Answer:
+    return Answer(
+        question="Who won the football final?",
+        answer="The articles do not hold enough evidence to answer this.",
+        status="insufficient_evidence",
+        citations=[],
+        retrieved=[RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.01)],
+        reason="no sentence in the closest paragraphs answers the question",
+    )
+
+
+@dataclass
+class StandInService:
+    """What the routes use of `QAService`: `settings` and `ask`; records what was asked."""
+
+    result: Answer | Exception
+    settings: Settings = field(default_factory=Settings)
+    asked: list[tuple[str, list[Turn]]] = field(default_factory=list)
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        self.asked.append((question, list(history)))
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+@contextmanager
+def client_for(service: StandInService, router: APIRouter) -> Iterator[TestClient]:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(router)
+    app.state.service = service
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
