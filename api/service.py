@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from index.embedder import SentenceTransformerEmbedder
 from index.store import CorpusIndex
 from index.versions import current_version
-from qa.answering import answer_question
+from qa.answering import answer_question, ask_reader
 from qa.cleaning import CLEANER_VERSION
 from qa.errors import NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
 from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
-from qa.prompting import STOP, reader_messages, reader_prompt
 from qa.retrieval import Retriever
 from qa.sentences import sentence_spans
 from qa.settings import Settings
@@ -106,12 +105,4 @@ def _warm_up(embedder: SentenceTransformerEmbedder, generator: Generator | None)
     embedder.embed(["warm-up"])
     sentence_spans("Warm-up. Done.")
     if generator is not None:
-        prompt = reader_prompt("What is this?", ["This is a warm-up sentence."])
-        if generator.prompt_format == "chat":
-            generator.chat(
-                reader_messages("What is this?", ["This is a warm-up sentence."]),
-                max_tokens=1,
-                stop=STOP,
-            )
-        else:
-            generator.complete(prompt, max_tokens=1, stop=STOP)
+        ask_reader(generator, "What is this?", ["This is a warm-up sentence."], max_tokens=1)

@@ -115,7 +115,6 @@ def answer_question(
         vectors,
         doc_freq=corpus.doc_freq,
         n_docs=len(corpus.paragraphs),
-        paragraph_rank={h.row: i for i, h in enumerate(retrieval.hits)},
     )
     timings["score_ms"] = _ms(clock)
 
@@ -209,6 +208,15 @@ def _said_before(sentence: list[str], answers: Sequence[list[str]]) -> bool:
     return any(answer[i : i + len(head)] == head for answer in answers for i in range(len(answer)))
 
 
+def ask_reader(
+    generator: Generator, question: str, texts: Sequence[str], *, max_tokens: int
+) -> str:
+    """The reader prompt in the generator's own format: few-shot completion, or chat template."""
+    if generator.prompt_format == "chat":
+        return generator.chat(reader_messages(question, texts), max_tokens=max_tokens, stop=STOP)
+    return generator.complete(reader_prompt(question, texts), max_tokens=max_tokens, stop=STOP)
+
+
 def _read(
     question: str,
     candidates: Sequence[ScoredSentence],
@@ -220,11 +228,7 @@ def _read(
         return Reading(None, candidates[0])
     texts = _within_budget([c.text for c in candidates], settings.answer.context_token_budget)
     candidates = candidates[: len(texts)]
-    g = settings.generation
-    if generator.prompt_format == "chat":
-        raw = generator.chat(reader_messages(question, texts), max_tokens=g.max_tokens, stop=STOP)
-    else:
-        raw = generator.complete(reader_prompt(question, texts), max_tokens=g.max_tokens, stop=STOP)
+    raw = ask_reader(generator, question, texts, max_tokens=settings.generation.max_tokens)
     proposal = raw.strip().strip('."').strip()
     if not proposal:
         return Reading(None, candidates[0])

@@ -136,7 +136,6 @@ class EvidenceWeights:
     term_coverage: float = 0.30
     context_coverage: float = 0.15
     type_match: float = 0.10
-    rank: float = 0.0
 
 
 def score_sentences(
@@ -147,7 +146,6 @@ def score_sentences(
     *,
     doc_freq: Mapping[str, int],
     n_docs: int,
-    paragraph_rank: Mapping[int, int],
     weights: EvidenceWeights = EvidenceWeights(),  # noqa: B008 - frozen dataclass
 ) -> list[ScoredSentence]:
     """Candidates scored and sorted best first. A sentence that only repeats the question's
@@ -167,13 +165,11 @@ def score_sentences(
 
         type_ok = type_match_strength(kind, cand.text, question)
 
-        rank_bonus = 1.0 / (1 + paragraph_rank.get(cand.row, 0))
         score = (
             weights.cosine * float(cosines[i])
             + weights.term_coverage * term_cov
             + weights.context_coverage * ctx_cov
             + weights.type_match * type_ok
-            + weights.rank * rank_bonus
         )
         scored.append(
             ScoredSentence(

@@ -51,7 +51,6 @@ def features(
         scored = score_sentences(
             q["question"], retrieval.query_vector, candidates, vectors,
             doc_freq=service.corpus.doc_freq, n_docs=len(service.corpus.paragraphs),
-            paragraph_rank={h.row: i for i, h in enumerate(retrieval.hits)},
         )  # fmt: skip
         cands = []
         for s in scored[:20]:

@@ -135,7 +135,6 @@ def score(question: str, sentences: list[tuple[int, str]] = SENTENCES) -> list[S
         embedder.embed([c.text for c in candidates]),
         doc_freq=doc_freq,
         n_docs=len(sentences),
-        paragraph_rank={0: 0, 1: 1},
     )
 
 
@@ -183,7 +182,6 @@ def test_no_candidates_no_scores() -> None:
             np.zeros((0, embedder.dimension), dtype=np.float32),
             doc_freq={},
             n_docs=0,
-            paragraph_rank={},
         )
         == []
     )
