@@ -27,7 +27,7 @@ from qa.interfaces import Embedder, Generator, Vectors
 from qa.lexical import content_terms, words
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.prompting import STOP, reader_messages, reader_prompt
-from qa.retrieval import Hit, Retriever
+from qa.retrieval import Retriever
 from qa.settings import Settings
 
 
@@ -107,7 +107,9 @@ def answer_question(
     retrieved = [h.paragraph for h in retrieval.hits]
 
     clock = time.perf_counter()
-    candidates, vectors = _candidates(retrieval.hits, corpus, already_said=history)
+    candidates, vectors = _candidates(
+        [hit.row for hit in retrieval.hits], corpus, already_said=history
+    )
     scored = score_sentences(
         question,
         retrieval.query_vector,
@@ -135,6 +137,11 @@ def answer_question(
     timings["read_ms"] = _ms(clock)
 
     chosen = reading.chosen
+    if reading.proposal:
+        fuller = _fuller_statement(
+            chosen, reading.proposal, question, retrieval.query_vector, corpus, a.min_answer_score
+        )
+        chosen = fuller or chosen
     paragraph = corpus.paragraphs[chosen.row]
     claim = _trim(chosen.text, question, reading.proposal, max_words=a.max_answer_words)
 
@@ -178,28 +185,83 @@ def answer_question(
 
 
 def _candidates(
-    hits: Sequence[Hit], corpus: Corpus, already_said: Sequence[Turn] = ()
+    rows: Sequence[int], corpus: Corpus, already_said: Sequence[Turn] = ()
 ) -> tuple[list[Candidate], Vectors]:
-    """Sentences of the retrieved paragraphs, except those an earlier answer already gave."""
+    """Sentences of the given paragraphs, except those an earlier answer already gave."""
     said = [words(turn.answer) for turn in already_said if turn.answer]
     candidates: list[Candidate] = []
     ids: list[int] = []
-    for hit in hits:
-        paragraph = corpus.paragraphs[hit.row]
-        sentence_ids = corpus.sentences_by_row.get(hit.row, [])
+    for row in rows:
+        paragraph = corpus.paragraphs[row]
+        sentence_ids = corpus.sentences_by_row.get(row, [])
         for position, sid in enumerate(sentence_ids):
             ref = corpus.sentences[sid]
             if said and _said_before(words(paragraph.text[ref.start : ref.end]), said):
                 continue
-            previous = corpus.sentences[sentence_ids[position - 1]] if position else None
-            context = paragraph.title
-            if previous is not None:
-                context += " " + paragraph.text[previous.start : previous.end]
+            context = paragraph.title + " " + _previous_sentence(corpus, row, position)
             candidates.append(
-                Candidate(hit.row, ref.start, ref.end, paragraph.text[ref.start : ref.end], context)
+                Candidate(row, ref.start, ref.end, paragraph.text[ref.start : ref.end], context)
             )
             ids.append(sid)
     return candidates, corpus.sentence_vectors[ids]
+
+
+def _fuller_statement(
+    chosen: ScoredSentence,
+    proposal: str,
+    question: str,
+    query_vector: Vectors,
+    corpus: Corpus,
+    min_score: float,
+) -> ScoredSentence | None:
+    """The body sentence that reports what an article's opening summary says, if there is one.
+
+    A news article's first paragraph summarises; the body then gives the same fact with its
+    attribution, date or full quotation, which is what a reader checking the answer wants to
+    see. So when the chosen sentence opens its article and a later paragraph of the same article
+    holds the same answer words and is a good answer on its own, that one is cited instead.
+    """
+    opening = corpus.paragraphs[chosen.row]
+    if opening.index != 0:
+        return None
+    rows = [
+        row
+        for row in range(chosen.row + 1, len(corpus.paragraphs))
+        if corpus.paragraphs[row].doc_id == opening.doc_id
+    ]
+    candidates, vectors = _candidates(rows, corpus)
+    holding = [i for i, c in enumerate(candidates) if _contains_words(c.text, proposal)]
+    if not holding:
+        return None
+    scored = score_sentences(
+        question,
+        query_vector,
+        [candidates[i] for i in holding],
+        vectors[holding],
+        doc_freq=corpus.doc_freq,
+        n_docs=len(corpus.paragraphs),
+    )
+    return scored[0] if scored and scored[0].score >= min_score else None
+
+
+def _previous_sentence(corpus: Corpus, row: int, position: int) -> str:
+    """The sentence before one, looking back into the article's previous paragraph if needed.
+
+    Scraped articles often put each sentence in its own paragraph, so "The treaty was signed…"
+    names its treaty one paragraph up.
+    """
+    sentence_ids = corpus.sentences_by_row.get(row, [])
+    paragraph = corpus.paragraphs[row]
+    if position > 0:
+        ref = corpus.sentences[sentence_ids[position - 1]]
+        return paragraph.text[ref.start : ref.end]
+    if row == 0 or corpus.paragraphs[row - 1].doc_id != paragraph.doc_id:
+        return ""
+    before = corpus.sentences_by_row.get(row - 1, [])
+    if not before:
+        return ""
+    ref = corpus.sentences[before[-1]]
+    return corpus.paragraphs[row - 1].text[ref.start : ref.end]
 
 
 def _said_before(sentence: list[str], answers: Sequence[list[str]]) -> bool:

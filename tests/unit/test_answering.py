@@ -13,8 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 from index.store import CorpusIndex
-from qa.answering import answer_question
+from qa.answering import _candidates, _fuller_statement, _previous_sentence, answer_question
 from qa.errors import BadInput
+from qa.evidence import ScoredSentence, score_sentences
+from qa.interfaces import Vectors
 from qa.models import Answer, Turn
 from qa.retrieval import Retriever
 from qa.settings import AnswerSettings, ServerSettings, Settings
@@ -423,3 +425,61 @@ def test_too_many_history_turns_is_bad_input(
             settings=settings,
             history=turns,
         )
+
+
+# An article whose opening paragraph summarises what a body paragraph reports in full.
+STORM_ARTICLES = {
+    "alder-storm": (
+        "Storm hits the harbour\n\n"
+        "Forty boats were damaged in Port Alder harbour, officials said.\n\n"
+        "The storm arrived from the west shortly after midnight.\n\n"
+        "Harbour master Ole Berg said on Monday that forty boats were damaged when the storm "
+        "broke their moorings."
+    ),
+    "alder-bridge": (
+        "Bridge works begin\n\n"
+        "The new footbridge over the Alder river will open in May.\n\n"
+        "It was designed by a firm from Trondheim and costs two million crowns."
+    ),
+}
+STORM_QUESTION = "How many boats were damaged in the storm?"
+
+
+def _opening_sentence(index: CorpusIndex, question: str, query: Vectors) -> ScoredSentence:
+
+    opening_row = next(
+        row for row, p in enumerate(index.paragraphs) if p.doc_id == "alder-storm" and p.index == 0
+    )
+    candidates, vectors = _candidates([opening_row], index)
+    return score_sentences(
+        question, query, candidates, vectors, doc_freq=index.doc_freq,
+        n_docs=len(index.paragraphs),
+    )[0]  # fmt: skip
+
+
+def test_an_opening_summary_gives_way_to_the_body_sentence_that_reports_it() -> None:
+    index, _, embedder = build_corpus(STORM_ARTICLES)
+    query = embedder.embed([STORM_QUESTION])[0]
+    opening = _opening_sentence(index, STORM_QUESTION, query)
+    fuller = _fuller_statement(opening, "forty boats", STORM_QUESTION, query, index, 0.0)
+    assert fuller is not None
+    assert fuller.text.startswith("Harbour master Ole Berg said on Monday")
+    assert index.paragraphs[fuller.row].index == 2
+
+
+def test_the_opening_stays_when_no_later_paragraph_holds_the_answer_words() -> None:
+    index, _, embedder = build_corpus(STORM_ARTICLES)
+    query = embedder.embed([STORM_QUESTION])[0]
+    opening = _opening_sentence(index, STORM_QUESTION, query)
+    not_in_body = "Port Alder harbour"
+    assert _fuller_statement(opening, not_in_body, STORM_QUESTION, query, index, 0.0) is None
+    # …and a body sentence that holds them but is a poor answer on its own does not replace it
+    assert _fuller_statement(opening, "forty boats", STORM_QUESTION, query, index, 0.99) is None
+
+
+def test_a_paragraph_opening_sentence_is_read_with_the_previous_paragraph() -> None:
+    index, _, _ = build_corpus(STORM_ARTICLES)
+    rows = [row for row, p in enumerate(index.paragraphs) if p.doc_id == "alder-bridge"]
+    first, second = rows[0], rows[1]
+    assert _previous_sentence(index, second, 0) == index.paragraphs[first].text
+    assert _previous_sentence(index, first, 0) == ""  # nothing before an article's start
