@@ -294,7 +294,7 @@ def _read(
     proposal = raw.strip().strip('."').strip()
     if not proposal:
         return Reading(None, candidates[0])
-    floor = max(candidates[0].score * READER_SCORE_RATIO, settings.answer.min_answer_score)
+    floor = candidates[0].score * READER_SCORE_RATIO
     for cand in candidates:
         found = _found_part(cand.text, proposal, question) if cand.score >= floor else None
         if found:

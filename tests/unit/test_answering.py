@@ -457,6 +457,7 @@ def _opening_sentence(index: CorpusIndex, question: str, query: Vectors) -> Scor
     )[0]  # fmt: skip
 
 
+@pytest.mark.unit
 def test_an_opening_summary_gives_way_to_the_body_sentence_that_reports_it() -> None:
     index, _, embedder = build_corpus(STORM_ARTICLES)
     query = embedder.embed([STORM_QUESTION])[0]
@@ -467,6 +468,7 @@ def test_an_opening_summary_gives_way_to_the_body_sentence_that_reports_it() -> 
     assert index.paragraphs[fuller.row].index == 2
 
 
+@pytest.mark.unit
 def test_the_opening_stays_when_no_later_paragraph_holds_the_answer_words() -> None:
     index, _, embedder = build_corpus(STORM_ARTICLES)
     query = embedder.embed([STORM_QUESTION])[0]
@@ -477,6 +479,7 @@ def test_the_opening_stays_when_no_later_paragraph_holds_the_answer_words() -> N
     assert _fuller_statement(opening, "forty boats", STORM_QUESTION, query, index, 0.99) is None
 
 
+@pytest.mark.unit
 def test_a_paragraph_opening_sentence_is_read_with_the_previous_paragraph() -> None:
     index, _, _ = build_corpus(STORM_ARTICLES)
     rows = [row for row, p in enumerate(index.paragraphs) if p.doc_id == "alder-bridge"]
