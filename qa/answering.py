@@ -27,7 +27,7 @@ from qa.interfaces import Embedder, Generator, Vectors
 from qa.lexical import content_terms, words
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.prompting import STOP, reader_messages, reader_prompt
-from qa.retrieval import Retriever
+from qa.retrieval import Retrieval, Retriever
 from qa.settings import Settings
 
 
@@ -103,6 +103,15 @@ def answer_question(
     # question as asked, unless it has too few words of its own to judge anything by.
     retrieval = retriever.retrieve(rewritten or asked)
     question = asked if rewritten is None or has_own_terms(asked) else rewritten
+    if rewritten is not None and question == asked:
+        # A follow-up with words of its own ("And what did Seoul urge Russia to do?") is also
+        # searched as asked: the earlier question's words must not crowd out its own.
+        own = retriever.retrieve(asked)
+        seen = {hit.row for hit in own.hits}
+        retrieval = Retrieval(
+            query_vector=own.query_vector,
+            hits=own.hits + [hit for hit in retrieval.hits if hit.row not in seen],
+        )
     timings["retrieve_ms"] = _ms(clock)
     retrieved = [h.paragraph for h in retrieval.hits]
 
@@ -122,15 +131,15 @@ def answer_question(
 
     a = settings.answer
     if not scored or scored[0].score < a.min_answer_score:
-        best = f"{scored[0].score:.2f}" if scored else "none"
-        return _abstain(
-            asked,
-            rewritten,
-            retrieved,
-            timings,
-            f"no sentence in the articles answers this well enough "
-            f"(best evidence score {best}, needed {a.min_answer_score:.2f})",
-        )
+        if not content_terms(question):
+            reason = "the question has no words to look for in the articles; ask it in words"
+        else:
+            best = f"{scored[0].score:.2f}" if scored else "none"
+            reason = (
+                f"no sentence in the articles answers this well enough "
+                f"(best evidence score {best}, needed {a.min_answer_score:.2f})"
+            )
+        return _abstain(asked, rewritten, retrieved, timings, reason)
 
     clock = time.perf_counter()
     reading = _read(question, scored[: a.candidate_sentences], generator, settings)
@@ -324,7 +333,8 @@ def _found_part(text: str, proposal: str, question: str) -> str | None:
     """The longest leading part of the reader's proposal that stands word for word in `text`.
 
     Small models embellish ("June 19, 2019" for "June 19"); the part found in the evidence is
-    kept, the rest dropped. The part must say something the question does not.
+    kept, the rest dropped. The part must say something the question does not. (Trailing or
+    middle parts were tried: an incidental word there matched the wrong sentence.)
     """
     asked = set(content_terms(question))
     tokens = proposal.split()

@@ -151,6 +151,8 @@ def score_sentences(
     """Candidates scored and sorted best first. A sentence that only repeats the question's
     words (nothing new to say) is left out."""
     question_terms = content_terms(question)
+    if not question_terms:
+        return []  # nothing asked in words ("🚀🔥", "what?"): no sentence can be shown to answer
     idf = idf_weights(doc_freq, n_docs, question_terms)
     kind = answer_type(question)
     cosines = vectors @ query_vector if len(candidates) else np.zeros(0)

@@ -486,3 +486,14 @@ def test_a_paragraph_opening_sentence_is_read_with_the_previous_paragraph() -> N
     first, second = rows[0], rows[1]
     assert _previous_sentence(index, second, 0) == index.paragraphs[first].text
     assert _previous_sentence(index, first, 0) == ""  # nothing before an article's start
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("question", ["🚀🔥💥", "???", "What is it?"])
+def test_a_question_without_words_to_look_for_abstains(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], question: str
+) -> None:
+    answer = ask(corpus, question, settings=Settings(answer=AnswerSettings(min_answer_score=0.0)))
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+    assert "no words to look for" in (answer.reason or "")
