@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,12 +10,19 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
-from api.routers import ask, documents, openai_compat, stream
+from api.errors import REQUEST_ID_HEADER, document_problems, install_error_handlers
+from api.metrics import Metrics, MetricsMiddleware
+from api.metrics import router as metrics_router
+from api.middleware import BodySizeLimit, RequestLog, SecurityHeaders
+from api.queue import GenerationQueue
+from api.reload import IndexReloader
+from api.routers import admin, ask, documents, health, openai_compat, stream
+from api.security import ReadAccess
 from api.service import QAService
 from qa.settings import Settings
 
@@ -27,10 +35,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Refuses to start on a missing, corrupt or mismatched index: the error says how to fix.
+        # Refuses to start on a missing or mismatched index (the error says how to fix it); a
+        # corrupt current version is skipped for the last good one, with a warning.
         app.state.service = await run_in_threadpool(QAService.load, settings)
+        app.state.reloader = IndexReloader(app.state.service)
+        watcher = None
+        if settings.index.reload_interval_s > 0:  # picks up rebuilds without a restart
+            watcher = asyncio.create_task(
+                app.state.reloader.watch(settings.index.reload_interval_s)
+            )
         yield
+        if watcher is not None:
+            watcher.cancel()
         app.state.service = None
+        app.state.generation_queue.shutdown()
 
     app = FastAPI(
         title="Grounded QA",
@@ -40,11 +58,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served below from packaged assets: the machine may have no internet
     )
     app.state.settings = settings
+    app.state.generation_queue = GenerationQueue.from_settings(settings.server)
+    app.state.metrics = Metrics(app.state.generation_queue)
     install_error_handlers(app)
-    app.include_router(ask.router)
-    app.include_router(stream.router)
-    app.include_router(documents.router)
-    app.include_router(openai_compat.router)
+    document_problems(app)
+    # the last added runs first: request id and access log wrap everything else
+    app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
+    if settings.security.cors_allow_origins:  # off unless origins are configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.security.cors_allow_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+        )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestLog)
+    # questions and documents are open unless security.read_api_key is set
+    app.include_router(ask.router, dependencies=[ReadAccess])
+    app.include_router(stream.router, dependencies=[ReadAccess])
+    app.include_router(documents.router, dependencies=[ReadAccess])
+    app.include_router(openai_compat.router, dependencies=[ReadAccess])
+    app.include_router(health.router)
+    app.include_router(admin.router)  # every route needs the admin key
+    app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -3,32 +3,67 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.errors import (
     BadInput,
+    Conflict,
+    Forbidden,
     GenerationFailed,
+    GeneratorUnavailable,
     IndexCorrupt,
     IndexMismatch,
     IndexNotBuilt,
     NotFound,
+    Overloaded,
     QAError,
+    TimedOut,
+    TooLarge,
+    Unauthorized,
 )
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
+
+# The id of the request being handled, set by `api.middleware.RequestLog`; each request runs in
+# its own task, so it never leaks into another request's problem details or log lines.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: the body of every error response."""
+
+    type: str = Field(default="about:blank", description="Always `about:blank`.")
+    title: str = Field(description="What went wrong, in a few words.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What happened and what to do about it.")
+    request_id: str | None = Field(
+        default=None, description="The `X-Request-ID` of the request; the logs carry it too."
+    )
+
 
 # (error kind, HTTP status, title); the first matching kind wins.
 STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
     (BadInput, 422, "Invalid request"),
+    (TooLarge, 413, "Request too large"),
+    (Unauthorized, 401, "API key required"),
+    (Forbidden, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
+    (Conflict, 409, "Conflict"),
+    (Overloaded, 429, "Too many requests"),
+    (TimedOut, 503, "Timed out"),
     (IndexNotBuilt, 503, "Index not built"),
     (IndexMismatch, 503, "Index does not match the configuration"),
     (IndexCorrupt, 503, "Index unreadable"),
+    (GeneratorUnavailable, 503, "Language model unavailable"),  # before its base class
     (GenerationFailed, 502, "Language model failed"),
 ]
 
@@ -40,17 +75,33 @@ def problem_details(exc: BaseException) -> dict[str, object]:
             ((code, title) for kind, code, title in STATUS_BY_ERROR if isinstance(exc, kind)),
             (500, "Internal error"),
         )
-        return {"type": "about:blank", "title": title, "status": status, "detail": str(exc)}
-    detail = "the server failed; the error was logged"
-    return {"type": "about:blank", "title": "Internal error", "status": 500, "detail": detail}
+        return problem_body(status, title, str(exc))
+    return problem_body(500, "Internal error", "the server failed; the error was logged")
+
+
+def problem_body(status: int, title: str, detail: str) -> dict[str, object]:
+    """One shape for every error, with the request id the logs carry (set for every request
+    the app serves; absent only when a route runs without the middleware, as in unit tests)."""
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if (rid := request_id.get()) is not None:
+        body["request_id"] = rid
+    return body
+
+
+def problem_headers(exc: BaseException) -> dict[str, str]:
+    """Headers an error needs besides its body: when to retry, how to authenticate."""
+    if isinstance(exc, Overloaded | TimedOut):
+        return {"Retry-After": str(exc.retry_after_s)}
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="grounded-qa"'}
+    return {}
 
 
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
     """RFC 9457 problem details: one shape for every error."""
     return JSONResponse(
-        status_code=status,
-        content={"type": "about:blank", "title": title, "status": status, "detail": detail},
-        media_type=PROBLEM_JSON,
+        status_code=status, content=problem_body(status, title, detail), media_type=PROBLEM_JSON
     )
 
 
@@ -59,7 +110,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def qa_error(_: Request, exc: QAError) -> JSONResponse:
         body = problem_details(exc)
         return JSONResponse(
-            status_code=int(str(body["status"])), content=body, media_type=PROBLEM_JSON
+            status_code=int(str(body["status"])),
+            content=body,
+            media_type=PROBLEM_JSON,
+            headers=problem_headers(exc),
         )
 
     @app.exception_handler(RequestValidationError)
@@ -83,11 +137,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
-        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-        if exc.status_code == 404 and detail == "Not Found":
+        titles = {
+            404: "Not found",
+            405: "Method not allowed",
+            413: "Request too large",
+            422: "Invalid request",
+        }
+        status, detail = exc.status_code, exc.detail
+        if not isinstance(detail, str):
+            detail = "request failed"
+        if status == 400 and detail == "There was an error parsing the body":
+            # FastAPI's words for a body that is not UTF-8 or nested too deeply to parse: as
+            # unusable as invalid JSON, so the same status
+            status = 422
+            detail = "the request body is not valid JSON: send UTF-8 JSON of modest nesting"
+        if status == 404 and detail == "Not Found":
             detail = "no such endpoint; GET /docs lists them"
-        response = _problem(exc.status_code, titles.get(exc.status_code, "HTTP error"), detail)
+        response = _problem(status, titles.get(status, "HTTP error"), detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
@@ -95,4 +161,43 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON)
+        # sent from outside the middleware, so the request id header is added here
+        headers = {REQUEST_ID_HEADER: rid} if (rid := request_id.get()) else None
+        return JSONResponse(
+            status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON, headers=headers
+        )
+
+
+def document_problems(app: FastAPI) -> None:
+    """Every error response in the OpenAPI schema is problem details, as it is on the wire.
+
+    Routes list the statuses they can answer with; this adds what every route can get (a body
+    over the size limit, an unexpected 500) and gives all of them the problem details schema
+    under `application/problem+json`, replacing FastAPI's default validation-error schema.
+    """
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build_schema()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ProblemDetails"] = ProblemDetails.model_json_schema()
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation or method in ("post", "put", "patch"):
+                    responses.setdefault("413", {"description": "Body over the size limit."})
+                responses.setdefault("500", {"description": "Unexpected server failure."})
+                if "security" in operation:
+                    responses.setdefault("401", {"description": "Missing or wrong API key."})
+                for code, response in responses.items():
+                    if code[0] in "45":
+                        response["content"] = content
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

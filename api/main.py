@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
+from api.middleware import configure_logging
 from qa.settings import Settings
 
 
+def app_factory() -> FastAPI:
+    """One worker's app, for `uvicorn api.main:app_factory --factory --workers N`: every worker
+    process reads the same `QA_*` settings and loads the index read-only on its own."""
+    configure_logging()
+    return create_app(Settings())
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()  # JSON lines; the app writes its own access log line per request
     settings = Settings()
-    uvicorn.run(create_app(settings), host=settings.server.host, port=settings.server.port)
+    workers = settings.server.workers
+    uvicorn.run(
+        # several processes need an import string to start the app from; one can take the app
+        "api.main:app_factory" if workers > 1 else create_app(settings),
+        factory=workers > 1,
+        workers=workers,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

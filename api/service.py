@@ -1,6 +1,8 @@
-"""The composition root: builds the models and loads the index once, then answers questions.
+"""The composition root: builds the models and loads the index, then answers questions.
 
-Used by the app's lifespan and by the scripts (evaluation runs in-process through it).
+Used by the app's lifespan and by the scripts (evaluation runs in-process through it). The
+index is one `LoadedIndex` reference: `swap` replaces it whole when a new version is loaded
+(see api/reload.py), and every call reads it once, so a request never mixes two versions.
 """
 
 from __future__ import annotations
@@ -8,18 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from api.reload import LoadedIndex, open_index
 from index.embedder import SentenceTransformerEmbedder
 from index.store import CorpusIndex
-from index.versions import current_version
+from index.versions import load_last_good
 from qa.answering import answer_question, ask_reader
-from qa.cleaning import CLEANER_VERSION
 from qa.errors import NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
 from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
-from qa.retrieval import Retriever
+from qa.remote_generation import OpenAICompatibleGenerator
+from qa.retrieval import Retriever, published_between
 from qa.sentences import sentence_spans
 from qa.settings import Settings
 
@@ -30,34 +34,36 @@ log = logging.getLogger(__name__)
 class QAService:
     settings: Settings
     embedder: SentenceTransformerEmbedder
-    corpus: CorpusIndex
-    retriever: Retriever
+    index: LoadedIndex
     generator: Generator | None
+
+    @property
+    def corpus(self) -> CorpusIndex:
+        return self.index.corpus
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.index.retriever
+
+    def swap(self, loaded: LoadedIndex) -> None:
+        """Serve `loaded` from now on: one reference assignment, atomic for other threads."""
+        self.index = loaded
 
     @classmethod
     def load(cls, settings: Settings) -> QAService:
         embedder = SentenceTransformerEmbedder(
-            settings.index.embedding_model, batch_size=settings.index.embed_batch_size
+            settings.index.embedding_model,
+            batch_size=settings.index.embed_batch_size,
+            threads=settings.index.embed_threads,
         )
         embedder.warm_up()
-        corpus = CorpusIndex.load(current_version(settings.index_dir))
-        corpus.manifest.check_compatible(
-            embedding_model=embedder.model_name, dimension=embedder.dimension
+        # A corrupt current version is refused with a warning naming the damage and the last
+        # good one is served; a mismatched one (another embedding model) stops start-up.
+        loaded, _ = load_last_good(
+            settings.index_dir,
+            lambda version: open_index(version, embedder=embedder, settings=settings),
         )
-        if corpus.manifest.cleaner_version != CLEANER_VERSION:
-            # still consistent in itself, so it is served; a rebuild applies the newer rules
-            log.warning(
-                "index was cleaned with cleaner %s, the code has %s; rebuild to apply it",
-                corpus.manifest.cleaner_version,
-                CLEANER_VERSION,
-            )
-        retriever = Retriever(
-            embedder=embedder,
-            dense=corpus.dense,
-            lexical=corpus.lexical,
-            paragraphs=corpus.paragraphs,
-            settings=settings.retrieval,
-        )
+        corpus = loaded.corpus
         generator: Generator | None = None
         if settings.generation.backend == "llama_cpp":
             llama = LlamaCppGenerator(
@@ -66,31 +72,48 @@ class QAService:
             )
             llama.warm_up()
             generator = llama
-        _warm_up(embedder, generator)
+        elif settings.generation.backend == "openai":
+            remote = OpenAICompatibleGenerator(settings.generation)
+            remote.warm_up()  # only warns: until the server is reachable, answers are 503s
+            generator = remote
+        # a remote server warms its own cache; a failed probe must not stop start-up
+        _warm_up(embedder, generator if isinstance(generator, LlamaCppGenerator) else None)
         log.info(
             "loaded index with %d articles, %d paragraphs; generator %s",
             len(corpus.articles),
             len(corpus.paragraphs),
             generator.model_name if generator else "none",
         )
-        return cls(settings, embedder, corpus, retriever, generator)
+        return cls(settings, embedder, loaded, generator)
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Answer:
+        """Answer from the articles; with a date range, only from articles dated within it."""
+        index = self.index  # one version for the whole answer, even if a swap happens now
+        retriever = index.retriever
+        if date_from is not None or date_to is not None:
+            retriever = retriever.restricted(published_between(date_from, date_to))
         return answer_question(
             question,
             history=history,
-            retriever=self.retriever,
-            corpus=self.corpus,
+            retriever=retriever,
+            corpus=index.corpus,
             embedder=self.embedder,
             generator=self.generator,
             settings=self.settings,
         )
 
     def articles(self) -> list[Article]:
-        return list(self.corpus.articles.values())
+        return list(self.index.corpus.articles.values())
 
     def article(self, doc_id: str) -> tuple[Article, list[Paragraph]]:
-        article = self.corpus.articles.get(doc_id)
+        article = self.index.corpus.articles.get(doc_id)
         if article is None:
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)

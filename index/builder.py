@@ -1,28 +1,74 @@
-"""Build an index version from a corpus folder and make it current only once it is complete."""
+"""Build an index version from a corpus folder and make it current only once it is complete.
+
+Builds are incremental: articles whose raw file hash matches the current version are not
+cleaned again, and paragraphs (and sentences) it already holds keep their stored vectors, so
+only new or changed text is embedded. `full=True` starts from nothing. One build runs at a
+time per index folder (a file lock shared by the script and the server), and each build goes
+into a new version folder that becomes `current` in one atomic rename.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from index.corpus import read_corpus
+from index.manifest import Changes
 from index.store import CorpusIndex
-from index.versions import make_current, new_version_dir
+from index.versions import current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
+from qa.errors import Conflict, QAError
 from qa.interfaces import Embedder
+from qa.settings import IndexSettings
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = ".build.lock"
+
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class BuildReport:
-    version: Path
+    version: Path  # the current version after the build (the old one when nothing changed)
     articles: int
     paragraphs: int
     sentences: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    full: bool = True
+    up_to_date: bool = False  # nothing changed: no new version was written
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded_paragraphs: int = 0
+    embedded_sentences: int = 0
+    duplicates: int = 0
+
+
+@contextmanager
+def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[None]:
+    """Hold the one-build-at-a-time lock of `index_dir`; `Conflict` after `timeout_s` (-1 waits)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(index_dir / LOCK_NAME, thread_local=False)
+    try:
+        lock.acquire(timeout=timeout_s)
+    except Timeout as exc:
+        raise Conflict(
+            f"another rebuild of {index_dir} is running; try again when it has finished"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def rebuild_index(
@@ -30,22 +76,72 @@ def rebuild_index(
     index_dir: Path,
     *,
     embedder: Embedder,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
+    dense_settings: IndexSettings | None = None,
+    full: bool = False,
+    near_duplicate_threshold: float | None = None,
+    lock_timeout_s: float = -1,
 ) -> BuildReport:
     """Clean, split, embed and store `corpus_dir`; the previous index stays current on failure."""
+    with build_lock(index_dir, timeout_s=lock_timeout_s):
+        return rebuild_locked(
+            corpus_dir,
+            index_dir,
+            embedder=embedder,
+            progress=progress,
+            dense_settings=dense_settings,
+            full=full,
+            near_duplicate_threshold=near_duplicate_threshold,
+        )
+
+
+def rebuild_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    dense_settings: IndexSettings | None = None,
+    full: bool = False,
+    near_duplicate_threshold: float | None = None,
+) -> BuildReport:
+    """`rebuild_index` for a caller that already holds `build_lock(index_dir)`."""
     started = time.perf_counter()
-    articles, warnings = read_corpus(corpus_dir)
+    previous = None if full else _reusable_current(index_dir, embedder)
+    known = previous.articles if previous is not None else None
+    articles, warnings = read_corpus(corpus_dir, known=known, progress=progress)
     if not articles:
         raise ValueError(f"no usable .txt articles in {corpus_dir}")
-    index_dir.mkdir(parents=True, exist_ok=True)
+    base = current_version(index_dir).name if previous is not None else None
+    changes = _changes(previous, base, {a.doc_id: a.content_hash for a in articles})
+    if (
+        previous is not None
+        and not (changes.added or changes.changed or changes.removed)
+        and previous.manifest.near_duplicate_threshold == near_duplicate_threshold
+    ):
+        return BuildReport(
+            version=current_version(index_dir),
+            articles=len(articles),
+            paragraphs=len(previous.paragraphs),
+            sentences=len(previous.sentences),
+            seconds=time.perf_counter() - started,
+            warnings=warnings,
+            full=False,
+            up_to_date=True,
+            duplicates=len(previous.manifest.duplicates),
+        )
     version = new_version_dir(index_dir)
     try:
         built = CorpusIndex.build(
             articles,
             embedder=embedder,
             cleaner_version=CLEANER_VERSION,
-            corpus_dir=str(corpus_dir),
+            corpus_dir=os.path.abspath(corpus_dir),  # the document API writes into it
             progress=progress,
+            previous=previous,
+            near_duplicate_threshold=near_duplicate_threshold,
+            changes=changes,
+            dense_settings=dense_settings,
         )
         built.save(version)
     except BaseException:
@@ -59,4 +155,43 @@ def rebuild_index(
         sentences=len(built.sentences),
         seconds=time.perf_counter() - started,
         warnings=warnings,
+        full=previous is None,
+        added=changes.added,
+        changed=changes.changed,
+        removed=changes.removed,
+        embedded_paragraphs=built.manifest.changes.embedded_paragraphs,
+        embedded_sentences=built.manifest.changes.embedded_sentences,
+        duplicates=len(built.manifest.duplicates),
+    )
+
+
+def _reusable_current(index_dir: Path, embedder: Embedder) -> CorpusIndex | None:
+    """The current version if an incremental build may start from it, else None (full build)."""
+    if not (index_dir / "current").exists():
+        return None
+    try:
+        previous = CorpusIndex.load(current_version(index_dir))
+    except QAError as exc:  # a damaged current version is rebuilt from scratch, not reused
+        log.warning("current index cannot be reused (%s); building everything", exc)
+        return None
+    if previous.manifest.cleaner_version != CLEANER_VERSION:
+        log.warning("current index was cleaned with cleaner %s; building everything",
+                    previous.manifest.cleaner_version)  # fmt: skip
+        return None
+    if previous.manifest.embedding_model != embedder.model_name:
+        return None  # its vectors mean nothing to this model
+    if previous.paragraph_vectors is None:
+        return None  # built before paragraph vectors were kept: nothing to reuse
+    return previous
+
+
+def _changes(previous: CorpusIndex | None, base: str | None, hashes: dict[str, str]) -> Changes:
+    if previous is None:
+        return Changes(added=sorted(hashes))
+    before = previous.manifest.articles
+    return Changes(
+        base_version=base,
+        added=sorted(set(hashes) - set(before)),
+        changed=sorted(d for d in hashes if d in before and before[d] != hashes[d]),
+        removed=sorted(set(before) - set(hashes)),
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from qa.articles import make_article
+from qa.articles import content_hash, make_article
 from qa.models import Article
 
 log = logging.getLogger(__name__)
@@ -15,17 +17,27 @@ DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 _DOC_ID = re.compile(DOC_ID_PATTERN)
 
 
-def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
+def read_corpus(
+    folder: Path,
+    *,
+    known: Mapping[str, Article] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[list[Article], list[str]]:
     """Articles from every `*.txt` in `folder` (sorted by name), and warnings for skipped files.
 
     A file that is not UTF-8 text, has an unusable name, or has no text left after cleaning is
-    skipped with a warning rather than failing the whole build.
+    skipped with a warning rather than failing the whole build. A file whose content hash
+    matches its article in `known` (the current index) is not cleaned again: that article is
+    reused as it is.
     """
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     articles: list[Article] = []
     warnings: list[str] = []
-    for path in sorted(folder.glob("*.txt")):
+    paths = sorted(folder.glob("*.txt"))
+    for done, path in enumerate(paths, start=1):
+        if progress:
+            progress("articles", done, len(paths))
         if not path.is_file():
             warnings.append(f"skipped {path.name}: not a regular file")
             continue
@@ -43,6 +55,10 @@ def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
         if "\x00" in raw:
             warnings.append(f"skipped {path.name}: binary content")
             continue
+        previous = (known or {}).get(path.stem)
+        if previous is not None and previous.content_hash == content_hash(raw):
+            articles.append(previous)
+            continue
         article = make_article(path.stem, raw)
         if not article.text.strip():
             warnings.append(f"skipped {path.name}: no article text after cleaning")
@@ -51,3 +67,31 @@ def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
     for warning in warnings:
         log.warning(warning)
     return articles, warnings
+
+
+def write_article_file(folder: Path, doc_id: str, raw: str | bytes) -> Path:
+    """Write `<doc_id>.txt` whole or not at all: a temporary file, fsync, then one rename."""
+    if not _DOC_ID.match(doc_id):
+        raise ValueError(f"{doc_id!r} is not a usable document id ({DOC_ID_PATTERN})")
+    target = folder / f"{doc_id}.txt"
+    tmp = folder / f".{doc_id}.txt.{os.getpid()}.tmp"  # not *.txt: never read as an article
+    with tmp.open("wb") as f:
+        f.write(raw.encode("utf-8") if isinstance(raw, str) else raw)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+    _fsync_dir(folder)
+    return target
+
+
+def remove_article_file(folder: Path, doc_id: str) -> None:
+    (folder / f"{doc_id}.txt").unlink()
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

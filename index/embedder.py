@@ -31,9 +31,12 @@ def resolve_embedding_model(name: str) -> str:
 class SentenceTransformerEmbedder:
     """Cheap to construct; the model loads on first use (or `warm_up()`)."""
 
-    def __init__(self, model_name: str, *, batch_size: int = 32) -> None:
+    def __init__(
+        self, model_name: str, *, batch_size: int = 32, threads: int | None = None
+    ) -> None:
         self._model_name = model_name
         self._batch_size = batch_size
+        self._threads = threads
         self._model: SentenceTransformer | None = None
 
     @property
@@ -50,8 +53,13 @@ class SentenceTransformerEmbedder:
     def warm_up(self) -> SentenceTransformer:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+            import torch
             from sentence_transformers import SentenceTransformer
 
+            if self._threads is not None:
+                # process-wide: on two shared cores, two torch threads spin against each other
+                # and against llama.cpp's; one thread was faster under load (docs/scaling.md)
+                torch.set_num_threads(self._threads)
             self._model = SentenceTransformer(
                 resolve_embedding_model(self._model_name), device="cpu"
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,27 @@ from qa.errors import IndexCorrupt, IndexMismatch
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
+
+
+class Duplicate(BaseModel):
+    """A paragraph left out of search because it repeats an earlier one (a syndicated copy)."""
+
+    paragraph_id: str
+    duplicate_of: str = Field(description="The earlier paragraph it repeats, which is searched.")
+    similarity: float = Field(description="Content-word overlap (Jaccard) of the two, 0..1.")
+
+
+class Changes(BaseModel):
+    """What this build changed relative to the version it started from."""
+
+    base_version: str | None = Field(
+        default=None, description="Version whose vectors were reused; None for a full build."
+    )
+    added: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    embedded_paragraphs: int = 0
+    embedded_sentences: int = 0
 
 
 class Manifest(BaseModel):
@@ -24,9 +46,22 @@ class Manifest(BaseModel):
     articles: dict[str, str] = Field(description="doc_id -> SHA-256 of the raw article file.")
     paragraph_count: int
     sentence_count: int
+    # Indexes built before checksums, duplicates and change records load with these empty.
+    files: dict[str, str] = Field(
+        default_factory=dict, description="SHA-256 of every other file of the version."
+    )
+    near_duplicate_threshold: float | None = None
+    duplicates: list[Duplicate] = Field(default_factory=list)
+    changes: Changes = Field(default_factory=Changes)
 
     def save(self, folder: Path) -> None:
-        (folder / MANIFEST_NAME).write_text(self.model_dump_json(indent=2), encoding="utf-8")
+        """Written to a temporary name, flushed, then renamed: never seen half-written."""
+        tmp = folder / f".{MANIFEST_NAME}.tmp"
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(self.model_dump_json(indent=2))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, folder / MANIFEST_NAME)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:

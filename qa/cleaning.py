@@ -8,9 +8,10 @@ Every rule is a text heuristic; none is keyed to a particular site or article.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
+
+from qa.dates import parse_date
 
 CLEANER_VERSION = "1"
 
@@ -53,8 +54,6 @@ _ROLE_WORDS = {
 _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
 
-_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december"]  # fmt: skip
 _DATE_PREFIX = (
     r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published)(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
@@ -173,15 +172,11 @@ def _parse_date(line: str) -> str | None:
         m = form.match(line)
         if not m or not _TIME_REST.match(m["rest"]):
             continue
-        mon = m["mon"].lower()
-        if mon.isdigit():
-            month = int(mon)
-        else:
-            month = next((i for i, n in enumerate(_MONTH_NAMES, 1) if n.startswith(mon)), 0)
-        try:
-            return dt.date(int(m["year"]), month, int(m["day"])).isoformat()
-        except ValueError:
-            continue
+        # the line's shape is checked above; the date itself is read by dateutil
+        mon, day, year = m["mon"], m["day"], m["year"]
+        parsed = parse_date(f"{year}-{mon}-{day}" if mon.isdigit() else f"{day} {mon} {year}")
+        if parsed is not None:
+            return parsed.isoformat()
     return None
 
 

@@ -27,3 +27,39 @@ class IndexCorrupt(QAError):
 
 class GenerationFailed(QAError):
     """The language model could not produce text."""
+
+
+class GeneratorUnavailable(GenerationFailed):
+    """A remote language model could not be reached in time (down, refused, too slow)."""
+
+
+class Overloaded(QAError):
+    """Too many questions are already waiting; the caller should retry after `retry_after_s`."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class TimedOut(QAError):
+    """A question took longer than the time limit (waiting for its turn included)."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class TooLarge(QAError):
+    """The request body is larger than the configured limit."""
+
+
+class Unauthorized(QAError):
+    """No API key, or the wrong one, for an endpoint that needs one."""
+
+
+class Forbidden(QAError):
+    """The action is switched off by configuration; the message says how to enable it."""
+
+
+class Conflict(QAError):
+    """The request clashes with the index's state: a build is running, or the id is taken."""

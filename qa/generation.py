@@ -1,7 +1,8 @@
 """Language models behind the `Generator` protocol: llama.cpp on a local GGUF file.
 
 llama-cpp-python is imported lazily so that the rest of the package (and its tests) works
-without it. A remote OpenAI-compatible server would be one more class with the same methods.
+without it. A remote OpenAI-compatible server is the other implementation of the same
+protocol: `qa/remote_generation.py`.
 """
 
 from __future__ import annotations

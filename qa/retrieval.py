@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from qa.interfaces import Embedder, LexicalSearch, Vectors, VectorSearch
 from qa.lexical import content_terms, jaccard
@@ -55,6 +56,13 @@ def collapse_near_duplicates(
     return kept
 
 
+def published_between(date_from: date | None, date_to: date | None) -> Callable[[Paragraph], bool]:
+    """Keep paragraphs of articles dated within [date_from, date_to]; undated ones never."""
+    low = date_from.isoformat() if date_from else "0000-00-00"
+    high = date_to.isoformat() if date_to else "9999-99-99"
+    return lambda p: p.date is not None and low <= p.date[:10] <= high  # ISO dates sort as text
+
+
 class Retriever:
     def __init__(
         self,
@@ -64,19 +72,39 @@ class Retriever:
         lexical: LexicalSearch,
         paragraphs: Sequence[Paragraph],
         settings: RetrievalSettings,
+        keep: Callable[[Paragraph], bool] | None = None,
     ) -> None:
         self._embedder = embedder
         self._dense = dense
         self._lexical = lexical
         self._paragraphs = paragraphs
         self._settings = settings
+        self._keep = keep
+
+    def restricted(self, keep: Callable[[Paragraph], bool]) -> Retriever:
+        """The same search over only the paragraphs `keep` accepts (e.g. a date range)."""
+        return Retriever(
+            embedder=self._embedder,
+            dense=self._dense,
+            lexical=self._lexical,
+            paragraphs=self._paragraphs,
+            settings=self._settings,
+            keep=keep,
+        )
 
     def rankings(self, question: str) -> Rankings:
         """Dense, lexical and fused rankings (fused with near-duplicates collapsed)."""
         s = self._settings
         query_vector = self._embedder.embed([question])[0]
-        dense = self._dense.search(query_vector, s.dense_k)
-        lexical = self._lexical.search(question, s.lexical_k)
+        if self._keep is None:
+            dense = self._dense.search(query_vector, s.dense_k)
+            lexical = self._lexical.search(question, s.lexical_k)
+        else:  # rank everything, then keep the first k that pass: the filter may drop most
+            keep, everything = self._keep, len(self._paragraphs)
+            dense = [h for h in self._dense.search(query_vector, everything)
+                     if keep(self._paragraphs[h[0]])][: s.dense_k]  # fmt: skip
+            lexical = [h for h in self._lexical.search(question, everything)
+                       if keep(self._paragraphs[h[0]])][: s.lexical_k]  # fmt: skip
         fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in lexical]], k=s.rrf_k)
         kept = collapse_near_duplicates(
             [r for r, _ in fused],

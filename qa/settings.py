@@ -10,13 +10,14 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "QA_"
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 BUNDLED_GEMMA = "bundled:gemma-3-270m"
 BUNDLED_SMOLLM2 = "bundled:smollm2-135m-instruct"
+MIN_API_KEY_CHARS = 16
 
 
 class _Group(BaseModel):
@@ -26,10 +27,61 @@ class _Group(BaseModel):
 class ServerSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="API worker processes; each loads the index (read-only) and, with the "
+        "`llama_cpp` backend, its own model copy: pair several with `generation.backend=openai`.",
+    )
     max_question_chars: int = Field(default=500, ge=10, description="Longer questions get a 422.")
     max_history_turns: int = Field(
         default=10, ge=0, description="Earlier turns a follow-up may send; more get a 422."
     )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Larger request bodies get a 413."
+    )
+    max_completion_tokens: int = Field(
+        default=8192,
+        ge=1,
+        description="Largest `max_tokens` a /v1/chat/completions request may ask for; more get "
+        "a 422 (smaller values never cut an answer: it is an article sentence).",
+    )
+    generation_queue_size: int = Field(
+        default=8,
+        ge=0,
+        description="Questions that may wait while one is answered; beyond that a 429.",
+    )
+    request_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Time a question may take, waiting included; beyond that a 503.",
+    )
+
+
+class SecuritySettings(_Group):
+    admin_api_key: SecretStr | None = Field(
+        default=None,
+        description="Key for the admin endpoints; without it they are disabled (403).",
+    )
+    read_api_key: SecretStr | None = Field(
+        default=None,
+        description="If set, the question and document endpoints need this key as well.",
+    )
+    cors_allow_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API from other sites; empty = CORS off.",
+    )
+
+    @field_validator("admin_api_key", "read_api_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        # a short key is guessable, and an empty one (a variable set to "") would look "set"
+        if key is not None and len(key.get_secret_value()) < MIN_API_KEY_CHARS:
+            raise ValueError(
+                f"an API key needs at least {MIN_API_KEY_CHARS} characters; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return key
 
 
 class IndexSettings(_Group):
@@ -39,6 +91,51 @@ class IndexSettings(_Group):
         description="sentence-transformers model path, or the bundled MiniLM.",
     )
     embed_batch_size: int = Field(default=32, ge=1)
+    embed_threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads torch uses for embedding questions in the server; 1 keeps "
+        "latency steady beside llama.cpp's threads on a small machine (docs/scaling.md). "
+        "Index builds use all cores.",
+    )
+    reload_interval_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often the server checks whether `current` points at a new version, "
+        "and loads it; 0 turns the watcher off (POST /admin/reload still works).",
+    )
+    build_lock_timeout_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long adding or deleting a document waits for another index build "
+        "to finish before it gives up with a 409.",
+    )
+    exact_search_max_paragraphs: int = Field(
+        default=200_000,
+        ge=0,
+        description="Up to this many paragraphs the vector search is exact (FAISS IndexFlatIP); "
+        "above it, `approximate_index` (see docs/scaling.md). Applies when the index is built.",
+    )
+    approximate_index: Literal["ivf", "hnsw"] = Field(
+        default="ivf",
+        description="Index above the exact-search size: inverted lists (IndexIVFFlat) or an "
+        "HNSW graph (IndexHNSWFlat), both inner product.",
+    )
+    ivf_lists: int = Field(
+        default=0, ge=0, description="IVF clusters; 0 = 4·√paragraphs (at most one per paragraph)."
+    )
+    ivf_probe: int = Field(
+        default=32, ge=1, description="IVF clusters searched per question, saved with the index."
+    )
+    hnsw_m: int = Field(default=32, ge=4, le=128, description="HNSW links per vector.")
+    hnsw_ef_construction: int = Field(
+        default=80, ge=8, description="HNSW build beam width: higher builds slower, finds better."
+    )
+    hnsw_ef_search: int = Field(
+        default=64,
+        ge=8,
+        description="HNSW search beam width, saved with the index (at least the k asked for).",
+    )
 
 
 class RetrievalSettings(_Group):
@@ -52,9 +149,26 @@ class RetrievalSettings(_Group):
 
 
 class GenerationSettings(_Group):
-    backend: Literal["llama_cpp", "none"] = Field(
+    backend: Literal["llama_cpp", "openai", "none"] = Field(
         default="llama_cpp",
-        description="`none` answers extractively without a language model.",
+        description="`llama_cpp` runs the GGUF in-process; `openai` calls an OpenAI-compatible "
+        "server at `base_url`; `none` answers extractively without a language model.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8080/v1",
+        description="OpenAI-compatible API root (ends in /v1) for backend `openai`.",
+    )
+    model: str = Field(
+        default="",
+        description="Model name sent to the `openai` backend; empty = the server's default.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="Bearer token for the `openai` backend, if it needs one."
+    )
+    timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Per-request limit for the `openai` backend (connecting: at most 5 s).",
     )
     gguf_path: str = Field(
         default=BUNDLED_GEMMA,
@@ -106,6 +220,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
     answer: AnswerSettings = AnswerSettings()
+    security: SecuritySettings = SecuritySettings()
 
     @model_validator(mode="after")
     def _no_unknown_environment(self) -> Settings:

@@ -3,6 +3,7 @@
 
     python scripts/benchmark.py [--corpus seeds] [--questions FILE.jsonl] [--questions-limit N]
                                 [--retrieval-repeats R] [--json] [--keep-data DIR]
+                                [--llama-tuning] [--workers 1,2 --generator-url URL|spawn]
 
 What it measures (every number is a measurement of this run; nothing is estimated):
 
@@ -19,10 +20,21 @@ What it measures (every number is a measurement of this run; nothing is estimate
    of the stream) when the server has that route (404/405 -> n/a), and last the server's
    resident memory (VmRSS, and the peak VmHWM, from /proc/<pid>/status).
 
+5. the reader, in-process with the configured GGUF: each question through the service with
+   its generator wrapped to record the reader prompt; prompt tokens per request are counted
+   with the model's own tokenizer (the `/ask` response does not carry them), and each reader
+   call is timed;
+6. with `--llama-tuning`: those prompts again on a fresh `Llama` at n_threads 1 and 2, each
+   `cold` (`reset()` first: every token evaluated) and `warm` (back to back, as the server
+   runs them: llama.cpp keeps the KV cache of the longest prefix shared with the previous
+   prompt, i.e. the fixed few-shot part), one generated token each;
+7. with `--workers 1,2 --generator-url URL`: for each worker count, a server started with
+   `QA_SERVER__WORKERS=N` and `QA_GENERATION__BACKEND=openai` at URL (`spawn` starts
+   `python -m llama_cpp.server` with the configured GGUF for the run); `--clients` parallel
+   clients each ask every question once: requests/s, latency, start-up, summed worker RSS.
+
 The bundled GGUF is assembled into the temporary data dir before the server starts (timed and
 reported separately), so the start-up time is that of a server whose files are in place.
-Prompt tokens per request are reported only if the `/ask` response exposes them; it does not
-today, so they are n/a.
 
 Percentiles: `statistics.quantiles(values, n=100, method="inclusive")`, i.e. linear
 interpolation between order statistics (the same as `numpy.percentile`'s default).
@@ -229,8 +241,35 @@ def format_table(report: dict[str, Any]) -> str:
         ("/ask server stages p50", "  ".join(f"{k} {v}" for k, v in stages.items()) or "n/a"),
         ("/ask/stream first token", _pair(stream["ttft_ms"]) if stream["available"] else "n/a"),
         ("/ask/stream total", _pair(stream["total_ms"]) if stream["available"] else "n/a"),
-        ("prompt tokens / request", _pair(ask["prompt_tokens"], "")),
+        ("prompt tokens / request", _pair(report["reader"]["prompt_tokens"], "")),
+        ("reader call (in-process)", _pair(report["reader"]["reader_ms"])),
     ]
+    tuning = report.get("llama_tuning")
+    if tuning:
+        for threads in (1, 2):
+            for mode, label in (("cold", "no prefix reuse"), ("warm", "prefix reused")):
+                evaluated = tuning[f"threads_{threads}_{mode}_evaluated_tokens"]["p50"]
+                rows.append(
+                    (
+                        f"reader prompt, {threads} thread(s), {label}",
+                        f"{_pair(tuning[f'threads_{threads}_{mode}_ms'])}   "
+                        f"tokens evaluated p50 {_cell(evaluated)}",
+                    )
+                )
+    for row in report.get("workers") or []:
+        if "error" in row:
+            rows.append(
+                (f"{row['workers']} worker(s), remote generator", f"failed: {row['error']}")
+            )
+            continue
+        rows.append(
+            (
+                f"{row['workers']} worker(s), remote generator",
+                f"{_cell(row['requests_per_s'], ' req/s')}   {_pair(row['latency_ms'])}   "
+                f"start-up {_cell(row['startup_s'], ' s')}   RSS {_cell(row['rss_mib'], ' MiB')}"
+                f"   statuses {row['statuses']}",
+            )
+        )
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     lines += ["", f"percentiles: {report['percentile_method']}"]
@@ -347,7 +386,9 @@ class RunningServer:
 
 
 @contextmanager
-def running_server(data_dir: Path, log_path: Path) -> Iterator[RunningServer]:
+def running_server(
+    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
     """Spawn `python -m api.main` on a free loopback port, wait until ready, always stop it."""
     import httpx
 
@@ -358,6 +399,7 @@ def running_server(data_dir: Path, log_path: Path) -> Iterator[RunningServer]:
         "QA_DATA_DIR": str(data_dir),
         "QA_SERVER__HOST": "127.0.0.1",
         "QA_SERVER__PORT": str(port),
+        **(extra_env or {}),
     }
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
@@ -476,19 +518,41 @@ def measure_stream(client: httpx.Client, questions: list[str]) -> dict[str, Any]
     }
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's worker processes), from /proc."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        queue.extend(int(c) for c in children.split())
+    return found
+
+
 def server_memory(pid: int) -> dict[str, float | None]:
-    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    rss, peak = parse_status_kib(status, "VmRSS"), parse_status_kib(status, "VmHWM")
+    """Resident memory of the server and its worker processes, summed (VmRSS, VmHWM)."""
+    rss_total = peak_total = 0
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        rss_total += parse_status_kib(status, "VmRSS") or 0
+        peak_total += parse_status_kib(status, "VmHWM") or 0
     return {
-        "rss_mib": None if rss is None else round(rss / 1024, 1),
-        "peak_rss_mib": None if peak is None else round(peak / 1024, 1),
+        "rss_mib": round(rss_total / 1024, 1) if rss_total else None,
+        "peak_rss_mib": round(peak_total / 1024, 1) if peak_total else None,
     }
 
 
-def measure_server(data_dir: Path, questions: list[str], log_dir: Path) -> dict[str, Any]:
+def measure_server(
+    data_dir: Path, questions: list[str], log_dir: Path, gguf_s: float | None
+) -> dict[str, Any]:
     import httpx
 
-    gguf_s = prepare_gguf(data_dir)
     say("starting the server …")
     with running_server(data_dir, log_dir / "server.log") as server:
         say(f"server ready in {server.startup_s:.1f} s; asking {len(questions)} questions …")
@@ -504,13 +568,247 @@ def measure_server(data_dir: Path, questions: list[str], log_dir: Path) -> dict[
     }
 
 
+class RecordingReader:
+    """Wraps the service's generator: records each reader prompt, its llama.cpp token count
+    and the seconds the call took, and passes everything through unchanged."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.prompts: list[str] = []
+        self.tokens: list[int] = []
+        self.seconds: list[float] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def _count(self, text: str) -> None:
+        llm = self.inner._llm  # LlamaCppGenerator's model, loaded by the service
+        self.prompts.append(text)
+        self.tokens.append(len(llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)))
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+        self._count(prompt)
+        started = time.perf_counter()
+        try:
+            return str(self.inner.complete(prompt, max_tokens=max_tokens, stop=stop))
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+        # the chat template adds a few tokens per message; this counts the messages' text
+        self._count("\n".join(m["content"] for m in messages))
+        started = time.perf_counter()
+        try:
+            return str(self.inner.chat(messages, max_tokens=max_tokens, stop=stop))
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+
+def measure_reader(data_dir: Path, questions: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """Prompt tokens per request and reader call time, in-process with the configured GGUF
+    (the prompts are the ones the server builds; the HTTP response does not carry them)."""
+    from api.service import QAService
+    from qa.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    if settings.generation.backend != "llama_cpp":
+        return {"prompt_tokens": None, "reader_ms": None, "reader_calls": 0}, []
+    service = QAService.load(settings)
+    recorder = RecordingReader(service.generator)
+    service.generator = recorder  # type: ignore[assignment]
+    for question in questions:
+        service.ask(question)
+    result = {
+        "prompt_tokens": percentiles([float(t) for t in recorder.tokens]),
+        "reader_ms": percentiles([ms(t) for t in recorder.seconds]),
+        "reader_calls": len(recorder.tokens),
+        "model": recorder.inner.model_name,
+    }
+    del service
+    gc.collect()
+    return result, recorder.prompts
+
+
+def measure_llama_tuning(data_dir: Path, prompts: list[str]) -> dict[str, Any]:
+    """Prompt evaluation with and without llama.cpp's reuse of the previous prompt's KV cache
+    (the reader prompts share their few-shot prefix), at n_threads 1 and 2.
+
+    `cold`: `Llama.reset()` before each prompt, so every token is evaluated. `warm`: prompts
+    back to back, as the server runs them; `Llama.__call__` evaluates only the tokens after the
+    longest prefix shared with the previous prompt. One token is generated each time, so the
+    time is (almost all) prompt evaluation."""
+    import llama_cpp
+    from llama_cpp import Llama
+
+    from qa.generation import resolve_gguf
+    from qa.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    path = resolve_gguf(settings.generation.gguf_path, settings.models_dir)
+    results: dict[str, Any] = {"prompts": len(prompts)}
+    for threads in (1, 2):
+        llm = Llama(
+            model_path=str(path),
+            n_ctx=settings.generation.n_ctx,
+            n_threads=threads,
+            seed=0,
+            verbose=False,
+        )
+        llm(prompts[0], max_tokens=1)  # warm-up, untimed
+        for mode in ("cold", "warm"):
+            samples = []
+            evaluated = []
+            previous: list[int] = []
+            for prompt in prompts:
+                tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+                if mode == "cold":
+                    llm.reset()
+                    previous = []
+                expected = len(tokens) - Llama.longest_token_prefix(previous, tokens)
+                llama_cpp.llama_perf_context_reset(llm.ctx)
+                started = time.perf_counter()
+                llm(prompt, max_tokens=1, temperature=0.0)
+                samples.append(ms(time.perf_counter() - started))
+                # llama.cpp's own count of prompt tokens it evaluated (what the reuse saved)
+                counted = llama_cpp.llama_perf_context(llm.ctx).n_p_eval
+                evaluated.append(float(counted if counted > 0 else expected))
+                previous = tokens
+            results[f"threads_{threads}_{mode}_ms"] = percentiles(samples)
+            results[f"threads_{threads}_{mode}_evaluated_tokens"] = percentiles(evaluated)
+        llm.close()
+        del llm
+        gc.collect()
+    return results
+
+
+def _ask_concurrently(url: str, questions: list[str], clients: int) -> dict[str, Any]:
+    """Every question once per client, `clients` at a time: requests/s and latency."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    work = [q for _ in range(clients) for q in questions]
+
+    def ask(question: str) -> tuple[float, str]:
+        with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT_S, trust_env=False) as c:
+            started = time.perf_counter()
+            try:
+                status = str(c.post("/ask", json={"question": question}).status_code)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            return ms(time.perf_counter() - started), status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        done = list(pool.map(ask, work))
+    seconds = time.perf_counter() - started
+    statuses: dict[str, int] = {}
+    for _, status in done:
+        statuses[status] = statuses.get(status, 0) + 1
+    answered = [latency for latency, status in done if status == "200"]
+    return {
+        "requests": len(work),
+        "clients": clients,
+        "seconds": round(seconds, 2),
+        "requests_per_s": rate(len(answered), seconds),  # 200s only
+        "latency_ms": percentiles(answered),
+        "statuses": statuses,
+    }
+
+
+def measure_workers(
+    data_dir: Path,
+    questions: list[str],
+    workers: list[int],
+    generator_url: str,
+    clients: int,
+    log_dir: Path,
+) -> list[dict[str, Any]]:
+    """Throughput with N API worker processes sharing the index on disk and one remote
+    OpenAI-compatible generator."""
+    import httpx
+
+    rows = []
+    for count in workers:
+        env = {
+            "QA_SERVER__WORKERS": str(count),
+            "QA_GENERATION__BACKEND": "openai",
+            "QA_GENERATION__BASE_URL": generator_url,
+            # measure throughput, not the time limit: queued questions must not turn into 503s
+            "QA_SERVER__REQUEST_TIMEOUT_S": str(REQUEST_TIMEOUT_S),
+            "QA_SERVER__GENERATION_QUEUE_SIZE": str(4 * clients),
+            "QA_GENERATION__TIMEOUT_S": str(REQUEST_TIMEOUT_S),
+        }
+        say(f"{count} worker(s) against {generator_url} …")
+        with running_server(data_dir, log_dir / f"server-{count}w.log", env) as server:
+            with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT_S) as c:
+                for question in questions[: max(2, count)]:  # warm each worker, untimed
+                    c.post("/ask", json={"question": question})
+            load = _ask_concurrently(server.url, questions, clients)
+            rows.append(
+                {
+                    "workers": count,
+                    "startup_s": round(server.startup_s, 2),
+                    **load,
+                    **server_memory(server.process.pid),
+                }
+            )
+    return rows
+
+
+@contextmanager
+def spawned_generator(data_dir: Path, log_path: Path, threads: int) -> Iterator[str]:
+    """`python -m llama_cpp.server` with the configured GGUF on a free loopback port."""
+    import httpx
+
+    from qa.generation import resolve_gguf
+    from qa.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    gguf = resolve_gguf(settings.generation.gguf_path, settings.models_dir)
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
+             "127.0.0.1", "--port", str(port), "--n_ctx", str(settings.generation.n_ctx),
+             "--n_threads", str(threads), "--verbose", "False"],
+            stdout=log, stderr=log,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        started = time.perf_counter()
+        with httpx.Client(timeout=2, trust_env=False) as client:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"llama_cpp.server exited:\n{_tail(log_path)}")
+                try:
+                    if client.get(f"{url}/models").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.perf_counter() - started > READY_TIMEOUT_S:
+                    raise RuntimeError(f"llama_cpp.server not ready:\n{_tail(log_path)}")
+                time.sleep(READY_POLL_S)
+        yield url
+    finally:
+        _stop(process)
+
+
 def _notes(report: dict[str, Any]) -> list[str]:
     notes = [
         "index build reuses the embedder loaded for the throughput test (model load excluded)",
         "/ask and /ask/stream run one untimed warm-up request each before the timed ones",
     ]
-    if report["ask"]["prompt_tokens"] is None:
-        notes.append("prompt tokens: the /ask response does not expose them, so n/a")
+    if report["reader"]["prompt_tokens"] is not None:
+        notes.append(
+            "prompt tokens: counted in-process with the model's tokenizer on the reader prompts "
+            "the service built for the same questions (the /ask response does not carry them)"
+        )
+    if report.get("workers"):
+        notes.append(
+            "workers: each question once per client, clients in parallel, against "
+            f"{report['workers_generator']}; memory sums the server and its worker processes"
+        )
     stream = report["ask_stream"]
     if not stream["available"]:
         notes.append(f"/ask/stream answered {stream['http_status']}: n/a")
@@ -540,7 +838,30 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> dict[str, An
     say("timing retrieval in-process …")
     retrieval = measure_retrieval(data_dir, questions, args.retrieval_repeats)
     gc.collect()
-    served = measure_server(data_dir, questions, scratch)
+    gguf_s = prepare_gguf(data_dir)
+    say("counting reader prompt tokens in-process …")
+    reader, prompts = measure_reader(data_dir, questions)
+    tuning = None
+    if args.llama_tuning and prompts:
+        say("llama.cpp prefix cache and threads …")
+        tuning = measure_llama_tuning(data_dir, prompts)
+    served = measure_server(data_dir, questions, scratch, gguf_s)
+    workers, generator_url = None, args.generator_url
+    if args.workers:
+        with ExitStack() as stack:
+            if generator_url == "spawn":
+                generator_url = stack.enter_context(
+                    spawned_generator(
+                        data_dir, scratch / "llama-server.log", args.generator_threads
+                    )
+                )
+            try:
+                workers = measure_workers(
+                    data_dir, questions, args.workers, generator_url, args.clients, scratch
+                )
+            except (RuntimeError, OSError, ValueError) as exc:  # keep what was measured
+                say(f"workers: failed ({exc})")
+                workers = [{"workers": n, "error": str(exc)[:500]} for n in args.workers]
     report: dict[str, Any] = {
         "environment": {
             "cpus": os.cpu_count(),
@@ -562,6 +883,10 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> dict[str, An
         "index_build": build,
         "retrieval_ms": {**retrieval, "repeats_per_question": args.retrieval_repeats},
         **served,
+        "reader": reader,
+        "llama_tuning": tuning,
+        "workers": workers,
+        "workers_generator": args.generator_url if workers else None,
         "percentile_method": PERCENTILE_METHOD,
     }
     report["notes"] = _notes(report)
@@ -578,7 +903,31 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--keep-data", type=Path, help="build the index here and keep it")
+    parser.add_argument(
+        "--llama-tuning",
+        action="store_true",
+        help="also time reader prompts with and without the shared-prefix cache, 1 and 2 threads",
+    )
+    parser.add_argument(
+        "--workers",
+        type=lambda v: [int(n) for n in v.split(",")],
+        help="comma-separated API worker counts to measure throughput at (e.g. 1,2); needs "
+        "--generator-url",
+    )
+    parser.add_argument(
+        "--generator-url",
+        help="OpenAI-compatible base URL (…/v1) the workers use, or `spawn` to start "
+        "`python -m llama_cpp.server` with the configured GGUF",
+    )
+    parser.add_argument(
+        "--generator-threads", type=int, default=2, help="n_threads of a spawned generator"
+    )
+    parser.add_argument("--clients", type=int, default=4, help="parallel clients for --workers")
     args = parser.parse_args(argv)
+    if args.workers and not args.generator_url:
+        parser.error("--workers needs --generator-url (a URL, or spawn)")
+    if args.workers and min(args.workers) < 1:
+        parser.error("--workers counts must be at least 1")
     if args.questions_limit is not None and args.questions_limit < 1:
         parser.error("--questions-limit must be at least 1")
     if args.retrieval_repeats < 1:

@@ -1,10 +1,18 @@
 #!/usr/bin/env python
 """Rebuild the index from a folder of .txt articles (default: the configured corpus, seeds/).
 
-    python scripts/rebuild_index.py [FOLDER] [--data-dir DIR]
+    python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
 
-The new index is written beside the current one and becomes current only when complete;
-if anything fails, the previous index stays in place and the exit code is 1.
+Incremental by default: only new or changed articles are cleaned and embedded, deleted ones are
+dropped, and the vectors of everything else are reused from the current index; --full rebuilds
+everything. The new index is written beside the current one and becomes current only when
+complete; if anything fails, the previous index stays in place.
+
+exit status:
+  0  the index was built and is current, or it was already up to date
+  1  the build failed; the previous index is still current
+  2  bad command line
+  3  another rebuild of the same index was running (waited --wait seconds); nothing was done
 """
 
 from __future__ import annotations
@@ -18,15 +26,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tqdm import tqdm  # noqa: E402
 
-from index.builder import rebuild_index  # noqa: E402
+from index.builder import BuildReport, rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from qa.errors import Conflict  # noqa: E402
 from qa.settings import Settings  # noqa: E402
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}
+LABELS = {"articles": "reading articles", "paragraphs": "embedding paragraphs",
+          "sentences": "embedding sentences"}  # fmt: skip
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("folder", nargs="?", type=Path, help="folder of .txt articles")
     parser.add_argument("--data-dir", type=Path, help="where the index goes (default QA_DATA_DIR)")
+    parser.add_argument("--full", action="store_true", help="clean and embed every article again")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for another rebuild of the same index to finish (default 600)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
@@ -39,25 +65,62 @@ def main() -> int:
 
     def progress(label: str, done: int, total: int) -> None:
         bar = bars.get(label) or bars.setdefault(
-            label, tqdm(total=total, desc=f"embedding {label}", unit=label[:-1], file=sys.stderr)
+            label, tqdm(total=total, desc=LABELS[label], unit=UNITS[label], file=sys.stderr)
         )
         bar.update(done - bar.n)
 
     print(f"Indexing {folder} into {settings.index_dir} …", file=sys.stderr)
     try:
-        report = rebuild_index(folder, settings.index_dir, embedder=embedder, progress=progress)
+        report = rebuild_index(
+            folder,
+            settings.index_dir,
+            embedder=embedder,
+            progress=progress,
+            dense_settings=settings.index,
+            full=args.full,
+            near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+            lock_timeout_s=args.wait,
+        )
+    except Conflict as exc:
+        print(f"rebuild not started: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except Exception as exc:  # the previous index is untouched; say why and fail
         print(f"rebuild failed: {exc}; the previous index is still current", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     finally:
         for bar in bars.values():
             bar.close()
     # skipped files were already reported as warnings by the corpus reader (logging)
-    print(
-        f"Indexed {report.articles} articles, {report.paragraphs} paragraphs, "
-        f"{report.sentences} sentences in {report.seconds:.1f} s → {report.version}"
+    print(summary(report))
+    return EXIT_OK
+
+
+def summary(report: BuildReport) -> str:
+    if report.up_to_date:
+        return (
+            f"Index is up to date: {report.articles} articles, {report.paragraphs} paragraphs "
+            f"unchanged ({report.seconds:.1f} s) → {report.version}"
+        )
+    kind = "full build" if report.full else "incremental"
+    changes = (
+        f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
     )
-    return 0
+    return (
+        f"Indexed {report.articles} articles, {report.paragraphs} paragraphs, "
+        f"{report.sentences} sentences in {report.seconds:.1f} s → {report.version}\n"
+        f"  {kind}: {changes}; embedded {report.embedded_paragraphs} paragraphs and "
+        f"{report.embedded_sentences} sentences; {report.duplicates} near-duplicate "
+        "paragraphs left out"
+        + "".join(
+            f"\n  {what}: {', '.join(ids)}"
+            for what, ids in (
+                ("added", report.added if not report.full else []),
+                ("changed", report.changed),
+                ("removed", report.removed),
+            )
+            if ids
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from api.errors import install_error_handlers
+from api.queue import GenerationQueue
 from qa.models import Answer, RetrievedParagraph, Turn
 from qa.settings import Settings
 
@@ -64,5 +65,7 @@ def client_for(service: StandInService, router: APIRouter) -> Iterator[TestClien
     install_error_handlers(app)
     app.include_router(router)
     app.state.service = service
+    app.state.generation_queue = GenerationQueue.from_settings(service.settings.server)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+    app.state.generation_queue.shutdown()

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import Service
+from api.queue import AnswerQueue, check_question, note_answer
+from api.service import QAService
 from qa.models import Answer, Turn
 
 router = APIRouter(tags=["answers"])
+
+# what every answering route can answer besides 200 (problem details; see api/errors.py)
+BUSY_RESPONSES: dict[int | str, dict[str, object]] = {
+    429: {"description": "Too many questions waiting; retry after `Retry-After` seconds."},
+    503: {"description": "No index loaded, or the time limit passed (`Retry-After`)."},
+}
 
 
 class AskRequest(BaseModel):
@@ -25,6 +36,26 @@ class AskRequest(BaseModel):
         default_factory=list,
         description="Earlier turns, oldest first; a follow-up question is read in their light.",
     )
+    date_from: date | None = Field(
+        default=None,
+        description="Only articles published on or after this ISO date (e.g. 2024-10-01). "
+        "With a date range, articles without a date are left out.",
+    )
+    date_to: date | None = Field(
+        default=None, description="Only articles published on or before this ISO date."
+    )
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> AskRequest:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        return self
+
+    def answerer(self, service: QAService) -> Callable[..., Answer]:
+        """`service.ask`, restricted to the request's date range when it has one."""
+        if self.date_from is None and self.date_to is None:
+            return service.ask
+        return partial(service.ask, date_from=self.date_from, date_to=self.date_to)
 
 
 @router.post(
@@ -33,14 +64,18 @@ class AskRequest(BaseModel):
     summary="Answer a question from the articles, with citations",
     responses={
         422: {"description": "Empty, over-long or malformed question (problem details)."},
-        503: {"description": "No index loaded (problem details)."},
+        **BUSY_RESPONSES,
     },
 )
-async def ask(body: AskRequest, service: Service) -> Answer:
+async def ask(body: AskRequest, service: Service, queue: AnswerQueue, request: Request) -> Answer:
     """Retrieves paragraphs, finds the sentence that answers, and checks every citation.
 
     `status` is `insufficient_evidence` when the articles do not hold the answer; the closest
     paragraphs are then in `retrieved`.
     """
-    # The models are CPU-bound and not async: keep them off the event loop.
-    return await run_in_threadpool(service.ask, body.question, body.history)
+    check_question(body.question, body.history, service.settings.server)
+    # One worker thread answers in turn: the models are CPU-bound and llama.cpp is not
+    # thread-safe; a full queue is a 429 rather than a pile-up.
+    answer = await queue.run(body.answerer(service), body.question, body.history)
+    note_answer(request, answer)
+    return answer

@@ -11,8 +11,9 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
 * `system` and `developer` messages (and tool messages) are ignored: the articles are the only
   source of truth, and a system prompt cannot change how answers are found or checked.
 * Sampling fields (`temperature`, `top_p`, `max_tokens`, `n`, `stop`, `seed`, ...) are
-  accepted and ignored; so is the API key. Any `model` id is accepted, and the response always
-  names `grounded-qa`.
+  accepted and ignored (`max_tokens` only up to `server.max_completion_tokens`); so is the API
+  key, unless a read key is configured (`api/security.py`). Any `model` id is accepted, and the
+  response always names `grounded-qa`.
 * The answer text, with its `[n]` markers, is `choices[0].message.content`. The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
   `rewritten_question`); the official client exposes them in `response.model_extra`.
@@ -37,16 +38,17 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Literal
 
-from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
+from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import problem_details
+from api.queue import AnswerQueue, check_question, note_answer
+from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
-from qa.answering import validate_question
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn
 
@@ -139,6 +141,24 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessage]
     stream: bool | None = False
     stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+    )
+    max_completion_tokens: int | None = Field(
+        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+    )
+
+
+def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
+    """Refuse a request for more tokens than the server allows (a smaller one is honoured as
+    it is: the answer is one article sentence, never cut to a token count)."""
+    for name in ("max_tokens", "max_completion_tokens"):
+        asked = getattr(body, name)
+        if asked is not None and asked > limit:
+            raise BadInput(
+                f"{name} is {asked}; this server allows at most {limit} "
+                "(setting server.max_completion_tokens). Ask for fewer tokens or leave it out."
+            )
 
 
 def message_text(message: ChatMessage) -> str:
@@ -328,6 +348,16 @@ def data_frame(data: Mapping[str, Any] | str) -> ServerSentEvent:
 
 # --- the route ---------------------------------------------------------------------------------
 
+# Each event of the stream: an unnamed `data:` frame (a chunk as JSON, or `[DONE]`).
+CHUNK_EVENT_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["message"]},
+        "data": {"type": "string", "description": "A `chat.completion.chunk` as JSON, or [DONE]."},
+    },
+}
+
 STREAM_EXAMPLE = (
     'data: {"id":"chatcmpl-…","object":"chat.completion.chunk","created":1729500000,'
     '"model":"grounded-qa","choices":[{"index":0,"delta":{"role":"assistant","content":""},'
@@ -353,15 +383,15 @@ STREAM_EXAMPLE = (
                 "`chat.completion.chunk` events then `data: [DONE]`."
             ),
             "content": {
-                "text/event-stream": {"schema": {"type": "string"}, "example": STREAM_EXAMPLE}
+                "text/event-stream": {"schema": CHUNK_EVENT_SCHEMA, "example": STREAM_EXAMPLE}
             },
         },
         422: {"description": "No or empty user message, over-long question (problem details)."},
-        503: {"description": "No index loaded (problem details)."},
+        **BUSY_RESPONSES,
     },
 )
 async def chat_completions(
-    body: ChatCompletionRequest, service: Service
+    body: ChatCompletionRequest, service: Service, queue: AnswerQueue, request: Request
 ) -> ChatCompletion | EventSourceResponse:
     """The last `user` message is the question; earlier `user`/`assistant` pairs are the history.
 
@@ -377,23 +407,28 @@ async def chat_completions(
     Bad input is refused before the stream, with the same 422 problem details as `/ask`.
     """
     settings = service.settings.server
+    check_token_limit(body, limit=settings.max_completion_tokens)
     question, history = chat_input(body.messages, max_turns=settings.max_history_turns)
     # refuse a bad question with a plain 4xx before any event: same check and message as /ask
-    validate_question(question, max_chars=settings.max_question_chars)
+    check_question(question, history, settings)
     completion_id, created = new_completion_id(), int(time.time())
 
     if not body.stream:
-        # The models are CPU-bound and not async: keep them off the event loop.
-        answer = await run_in_threadpool(service.ask, question, history)
+        # one worker answers in turn (see api/queue.py); a full queue is a 429
+        answer = await queue.run(service.ask, question, history)
+        note_answer(request, answer)
         usage = word_usage(question, history, answer)
         return completion(answer, usage, completion_id=completion_id, created=created)
 
     include_usage = body.stream_options is not None and body.stream_options.include_usage
+    # the slot is taken before the stream starts, so a full queue is a plain 429 too
+    job = queue.submit(service.ask, question, history)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield data_frame(role_chunk(completion_id, created))
         try:
-            answer = await run_in_threadpool(service.ask, question, history)
+            answer = await job.result()  # a client that disconnects cancels a queued job
+            note_answer(request, answer)
             chunks = answer_chunks(answer, completion_id=completion_id, created=created)
             if include_usage:
                 usage = word_usage(question, history, answer)
@@ -407,4 +442,5 @@ async def chat_completions(
             yield data_frame(item)
         yield data_frame(DONE)
 
-    return EventSourceResponse(events())
+    # also drops the job of a client that left before the stream started
+    return EventSourceResponse(events(), background=BackgroundTask(job.cancel))

@@ -18,15 +18,15 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
 from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
+from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import problem_details
-from api.routers.ask import AskRequest
-from qa.answering import validate_question
+from api.queue import AnswerQueue, check_question, note_answer
+from api.routers.ask import BUSY_RESPONSES, AskRequest
 from qa.errors import QAError
 from qa.models import Answer
 
@@ -80,12 +80,24 @@ Every event's `data` is one line of JSON. In order:
 Bad input (empty, whitespace-only or over-long question, malformed body) is refused before the
 stream starts, with the same problem-details response as `/ask`. If answering fails after the
 stream has started, the stream ends with one `error` event whose data is RFC 9457 problem
-details `{"type", "title", "status", "detail"}` instead of `done`.
+details `{"type", "title", "status", "detail", "request_id"}` instead of `done` (status 503
+when the question was not answered within the time limit). When too many questions are
+already waiting, the request is refused before the stream with 429 and `Retry-After`.
 
 The answer is computed in full before the first event, so the stream replays it; comment lines
 (`: ping`) may arrive while it is being computed. Use `fetch` and read the body: `EventSource`
 cannot POST.
 """
+
+# What each event of the stream is, as OpenAPI 3.1 describes an event-stream item.
+SSE_EVENT_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["token", "citation", "done", "error"]},
+        "data": {"type": "string", "description": "One line of JSON."},
+    },
+}
 
 STREAM_EXAMPLE = (
     'event: token\r\ndata: {"text":"Georgy "}\r\n\r\n'
@@ -105,21 +117,26 @@ STREAM_EXAMPLE = (
         200: {
             "description": "An event stream: `token`* `citation`* then `done` (or `error`).",
             "content": {
-                "text/event-stream": {"schema": {"type": "string"}, "example": STREAM_EXAMPLE}
+                "text/event-stream": {"schema": SSE_EVENT_SCHEMA, "example": STREAM_EXAMPLE}
             },
         },
         422: {"description": "Empty, over-long or malformed question (problem details)."},
-        503: {"description": "No index loaded (problem details)."},
+        **BUSY_RESPONSES,
     },
 )
-async def ask_stream(body: AskRequest, service: Service) -> EventSourceResponse:
+async def ask_stream(
+    body: AskRequest, service: Service, queue: AnswerQueue, request: Request
+) -> EventSourceResponse:
     # Refuse bad questions with a plain 4xx before any event: same check and message as /ask.
-    validate_question(body.question, max_chars=service.settings.server.max_question_chars)
+    check_question(body.question, body.history, service.settings.server)
+    # The slot is taken before the stream starts, so a full queue is a plain 429 too.
+    job = queue.submit(body.answerer(service), body.question, body.history)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         try:
-            # The models are CPU-bound and not async: keep them off the event loop.
-            answer = await run_in_threadpool(service.ask, body.question, body.history)
+            # a client that disconnects cancels this wait, and with it the job if still queued
+            answer = await job.result()
+            note_answer(request, answer)
             pairs = answer_events(answer)
         except Exception as exc:  # reported as an event: the stream is already under way
             # the same problem details /ask would answer with (a 500 hides the internals)
@@ -130,4 +147,5 @@ async def ask_stream(body: AskRequest, service: Service) -> EventSourceResponse:
         for event, data in pairs:
             yield sse_event(event, data)
 
-    return EventSourceResponse(events())
+    # also drops the job of a client that left before the stream started
+    return EventSourceResponse(events(), background=BackgroundTask(job.cancel))

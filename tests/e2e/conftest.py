@@ -50,6 +50,9 @@ def start_server(data_dir: Path, log: Path, **env: str) -> Server:
         # the assembled GGUF is shared between test runs rather than re-assembled per data dir
         "QA_GENERATION__GGUF_PATH": os.environ.get("QA_GENERATION__GGUF_PATH", "")
         or "bundled:gemma-3-270m",
+        # the machine is shared: a slow answer is not a failure here (tests of the limit set
+        # their own)
+        "QA_SERVER__REQUEST_TIMEOUT_S": "300",
         **env,
     }
     handle = log.open("wb")

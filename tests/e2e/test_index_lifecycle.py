@@ -242,3 +242,139 @@ def test_server_refuses_a_corrupt_index(built: tuple[Path, Run], tmp_path: Path)
     assert "paragraphs.faiss" in log
     assert "rebuild" in log.lower()
     assert "rebuild_index.py" in log
+
+
+# --- incremental builds, rollback, last good version, kills and swaps ---------------------
+
+
+def rebuild_with(folder: Path, data_dir: Path, *flags: str) -> Run:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "rebuild_index.py"), str(folder),
+         "--data-dir", str(data_dir), *flags],
+        cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def run_script(name: str, *args: str, timeout: float = 300) -> Run:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / name), *args],
+        cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def versions_of(data_dir: Path) -> list[str]:
+    return sorted(p.name for p in (data_dir / "index" / "versions").iterdir())
+
+
+def test_incremental_rebuild_reports_what_changed(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    data_dir = tmp_path / "data"
+    assert rebuild_with(corpus, data_dir).returncode == 0
+
+    library = "Library opens in Oakhaven\n\nThe new Oakhaven library opened on Monday.\n"
+    write_corpus(corpus, {"2031-03-07-library.txt": library})
+    tram = corpus / "2031-03-04-tramline.txt"
+    tram.write_text(tram.read_text("utf-8").replace("22,000", "23,500"), encoding="utf-8")
+    (corpus / "2031-03-06-chess.txt").unlink()
+    run = rebuild_with(corpus, data_dir)
+
+    assert run.returncode == 0, run.output
+    assert "Indexed 3 articles" in run.stdout
+    assert "incremental: 1 added, 1 changed, 1 removed" in run.stdout
+    changes = manifest_of(data_dir)["changes"]
+    assert changes["added"] == ["2031-03-07-library"]
+    assert changes["changed"] == ["2031-03-04-tramline"]
+    assert changes["removed"] == ["2031-03-06-chess"]
+    assert changes["embedded_paragraphs"] == 2  # the library's paragraph and the changed one
+
+    before = versions_of(data_dir)
+    again = rebuild_with(corpus, data_dir)
+    assert again.returncode == 0, again.output
+    assert "up to date" in again.stdout
+    assert versions_of(data_dir) == before  # nothing changed: no new version
+
+    full = rebuild_with(corpus, data_dir, "--full")
+    assert full.returncode == 0, full.output
+    assert "full build" in full.stdout
+    assert manifest_of(data_dir)["changes"]["embedded_paragraphs"] >= 5
+
+
+def test_help_documents_the_exit_codes() -> None:
+    for script in ("rebuild_index.py", "rollback_index.py"):
+        run = run_script(script, "--help")
+        assert run.returncode == 0, run.output
+        assert "exit status" in run.stdout
+        for code in ("0 ", "1 ", "2 ", "3 "):
+            assert f"\n  {code}" in run.stdout, (script, code)
+    assert run_script("rebuild_index.py", "--no-such-flag").returncode == 2
+
+
+def test_rollback_script_goes_back_and_forward(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    data_dir = tmp_path / "data"
+    assert rebuild_with(corpus, data_dir).returncode == 0
+    first = (data_dir / "index" / "current").resolve().name
+    (corpus / "2031-03-06-chess.txt").unlink()
+    assert rebuild_with(corpus, data_dir).returncode == 0
+    second = (data_dir / "index" / "current").resolve().name
+
+    back = run_script("rollback_index.py", "--data-dir", str(data_dir))
+    assert back.returncode == 0, back.output
+    assert (data_dir / "index" / "current").resolve().name == first
+    assert "2031-03-06-chess" in manifest_of(data_dir)["articles"]
+    listed = run_script("rollback_index.py", "--data-dir", str(data_dir), "--list")
+    assert f"* {first}" in listed.stdout and f"  {second}" in listed.stdout
+
+    nothing = run_script("rollback_index.py", "--data-dir", str(data_dir))
+    assert nothing.returncode == 1
+    assert "no intact version older" in nothing.stderr
+    assert (data_dir / "index" / "current").resolve().name == first
+
+    forward = run_script("rollback_index.py", "--data-dir", str(data_dir), "--to", second)
+    assert forward.returncode == 0, forward.output
+    assert (data_dir / "index" / "current").resolve().name == second
+
+
+def test_server_serves_the_last_good_version_when_current_is_damaged(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    data_dir = tmp_path / "data"
+    assert rebuild_with(corpus, data_dir).returncode == 0
+    (corpus / "2031-03-06-chess.txt").unlink()
+    assert rebuild_with(corpus, data_dir).returncode == 0
+    damaged = data_dir / "index" / "current"
+    vectors = damaged / "sentences.npy"
+    data = bytearray(vectors.read_bytes())
+    data[-5] ^= 0xFF  # one flipped byte: the file still parses, only the checksum tells
+    vectors.write_bytes(bytes(data))
+
+    server = start_server(data_dir, tmp_path / "server.log", QA_GENERATION__BACKEND="none")
+    try:
+        with server.client() as client:
+            ids = {d["doc_id"] for d in client.get("/documents").json()["documents"]}
+            answer = client.post("/ask", json={"question": "Who won the chess championship?"})
+    finally:
+        stop_server(server)
+    assert "2031-03-06-chess" in ids  # the older, intact version is served
+    assert answer.status_code == 200
+    log = (tmp_path / "server.log").read_text()
+    assert "sentences.npy does not match its checksum" in log
+    assert "last good index version" in log
+
+
+def test_queries_succeed_while_rebuilds_are_killed_and_swapped(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    run = run_script(
+        "kill_rebuild.py", "--corpus", str(corpus), "--runs", "3", "--swaps", "2",
+        "--seed", "1", "--max-seconds", "500", "--json", timeout=700,
+    )  # fmt: skip
+    tally = json.loads(run.stdout.strip().splitlines()[-1])
+    assert tally["runs"] == 3, run.output
+    assert tally["swaps_seen_by_server"] == 2, run.output
+    assert tally["queries"] > 0
+    damage = (tally["corrupt_indexes"], tally["lost_articles"], tally["failed_queries"])
+    assert damage == (0, 0, 0), tally["problems"]
+    assert run.returncode == 0, run.output

@@ -6,9 +6,10 @@ import importlib.util
 import json
 import statistics
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -149,8 +150,7 @@ def test_stream_times_the_first_token_frame() -> None:
     assert result["ttft_ms"]["p50"] <= result["total_ms"]["p50"]
 
 
-@pytest.mark.unit
-def test_table_shows_na_for_what_was_not_measured() -> None:
+def _report() -> dict[str, Any]:
     na = {"n": 0, "p50": None, "p95": None}
     report = {
         "environment": {"cpus": 2, "load_avg_start": 1.0, "load_avg_end": 1.5},
@@ -179,10 +179,107 @@ def test_table_shows_na_for_what_was_not_measured() -> None:
             "prompt_tokens": None,
         },
         "ask_stream": {"available": False, "http_status": 404, "ttft_ms": na, "total_ms": na},
+        "reader": {"prompt_tokens": None, "reader_ms": None, "reader_calls": 0},
+        "llama_tuning": None,
+        "workers": None,
         "percentile_method": "inclusive",
         "notes": ["a note"],
     }
-    table = bench.format_table(report)
+    return report
+
+
+@pytest.mark.unit
+def test_table_shows_na_for_what_was_not_measured() -> None:
+    table = bench.format_table(_report())
     assert "/ask/stream first token" in table
-    assert table.count("n/a") == 4  # GGUF prepare, stream ttft and total, prompt tokens
+    # GGUF prepare, stream ttft and total, prompt tokens, reader call
+    assert table.count("n/a") == 5
     assert "p50 90.0 ms   p95 90.0 ms   (n=1)" in table
+    assert "worker" not in table
+    assert "prefix" not in table
+
+
+@pytest.mark.unit
+def test_table_shows_prompt_tokens_tuning_and_workers_when_measured() -> None:
+    report = _report()
+    report["reader"] = {
+        "prompt_tokens": {"n": 2, "p50": 410.0, "p95": 455.0},
+        "reader_ms": {"n": 2, "p50": 700.0, "p95": 900.0},
+        "reader_calls": 2,
+    }
+    stats = {"n": 2, "p50": 50.0, "p95": 60.0}
+    report["llama_tuning"] = {
+        f"threads_{t}_{mode}_{what}": stats
+        for t in (1, 2)
+        for mode in ("cold", "warm")
+        for what in ("ms", "evaluated_tokens")
+    }
+    report["workers"] = [
+        {
+            "workers": w,
+            "requests_per_s": 1.5 * w,
+            "latency_ms": stats,
+            "startup_s": 4.0,
+            "rss_mib": 800.0 * w,
+            "statuses": {"200": 8},
+        }
+        for w in (1, 2)
+    ]
+    table = bench.format_table(report)
+    assert "prompt tokens / request" in table and "p50 410.0   p95 455.0   (n=2)" in table
+    assert table.count("reader prompt, ") == 4
+    assert "2 thread(s), prefix reused" in table
+    lines = {line.split("  ")[0]: line for line in table.splitlines()}
+    assert "1.5 req/s" in lines["1 worker(s), remote generator"]
+    assert "3.0 req/s" in lines["2 worker(s), remote generator"]
+    assert "RSS 1,600.0 MiB" in table
+
+
+class _Tokenizer:
+    """Stands in for llama_cpp.Llama: one token per word, plus BOS."""
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = True) -> list[int]:
+        return [0] * (len(text.split()) + int(add_bos))
+
+
+class _Reader:
+    model_name = "fake.gguf"
+    prompt_format = "completion"
+
+    def __init__(self) -> None:
+        self._llm = _Tokenizer()
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+        return "answer"
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+        return "chat answer"
+
+
+@pytest.mark.unit
+def test_recording_reader_counts_tokens_and_passes_calls_through() -> None:
+    recorder = bench.RecordingReader(_Reader())
+    assert recorder.complete("one two three", max_tokens=4, stop=[]) == "answer"
+    messages = [{"role": "system", "content": "a b"}, {"role": "user", "content": "c"}]
+    assert recorder.chat(messages, max_tokens=4, stop=[]) == "chat answer"
+    assert recorder.tokens == [4, 4]  # words + BOS; chat messages joined by newlines
+    assert recorder.prompts[0] == "one two three"
+    assert len(recorder.seconds) == 2
+    assert recorder.prompt_format == "completion"  # everything else is the wrapped reader's
+
+
+@pytest.mark.unit
+def test_process_tree_lists_this_process() -> None:
+    import os
+
+    assert bench.process_tree(os.getpid())[0] == os.getpid()
+    memory = bench.server_memory(os.getpid())
+    assert memory["rss_mib"] and memory["rss_mib"] > 0
+
+
+@pytest.mark.unit
+def test_workers_need_a_generator_url() -> None:
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--workers", "1,2"])
+    args = bench.parse_args(["--workers", "1,2", "--generator-url", "spawn"])
+    assert args.workers == [1, 2]

@@ -430,8 +430,10 @@ def test_lost_paragraph_rows_make_load_corrupt(built: CorpusIndex, tmp_path: Pat
     path = tmp_path / "paragraphs.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")
-    with pytest.raises(IndexCorrupt, match="inconsistent"):
+    with pytest.raises(IndexCorrupt, match="paragraphs.jsonl does not match its checksum"):
         CorpusIndex.load(tmp_path)
+    with pytest.raises(IndexCorrupt, match="inconsistent"):  # caught even without checksums
+        CorpusIndex.load(tmp_path, verify=False)
 
 
 @pytest.mark.unit
@@ -440,8 +442,10 @@ def test_vectors_out_of_step_with_sentences_make_load_corrupt(
 ) -> None:
     built.save(tmp_path)
     np.save(tmp_path / "sentences.npy", built.sentence_vectors[:-1])
-    with pytest.raises(IndexCorrupt, match="inconsistent"):
+    with pytest.raises(IndexCorrupt, match="sentences.npy does not match its checksum"):
         CorpusIndex.load(tmp_path)
+    with pytest.raises(IndexCorrupt, match="inconsistent"):
+        CorpusIndex.load(tmp_path, verify=False)
 
 
 @pytest.mark.unit
@@ -487,7 +491,7 @@ def test_failed_rebuild_keeps_the_previous_version(tmp_path: Path) -> None:
     (corpus / "ferry.txt").write_text(ARTICLES["ferry"], encoding="utf-8")
     first = rebuild_index(corpus, tmp_path / "index", embedder=HashingEmbedder())
     with pytest.raises(RuntimeError, match="fell over"):
-        rebuild_index(corpus, tmp_path / "index", embedder=_BrokenEmbedder())
+        rebuild_index(corpus, tmp_path / "index", embedder=_BrokenEmbedder(), full=True)
     assert current_version(tmp_path / "index") == first.version.resolve()
     assert list((tmp_path / "index" / "versions").iterdir()) == [first.version]
 
@@ -499,7 +503,7 @@ def test_repeated_rebuilds_keep_a_loadable_current_version(tmp_path: Path) -> No
     (corpus / "ferry.txt").write_text(ARTICLES["ferry"], encoding="utf-8")
     index_dir = tmp_path / "index"
     reports = [
-        rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+        rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), full=True)
         for _ in range(KEEP_VERSIONS + 1)  # the first rebuild that has something to prune
     ]
     assert current_version(index_dir) == reports[-1].version.resolve()
@@ -522,7 +526,7 @@ def test_error_while_pruning_never_leaves_current_dangling(
 
     monkeypatch.setattr(versions, "_prune", failing_prune)
     # a failed clean-up only warns: the swap is done
-    report = rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    report = rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), full=True)
     assert current_version(index_dir) == report.version.resolve()
     CorpusIndex.load(current_version(index_dir))  # the new, complete version is current
 
@@ -533,4 +537,5 @@ def test_rebuild_of_an_empty_folder_fails_without_touching_the_index(tmp_path: P
     corpus.mkdir()
     with pytest.raises(ValueError, match="no usable"):
         rebuild_index(corpus, tmp_path / "index", embedder=HashingEmbedder())
-    assert not (tmp_path / "index").exists()
+    assert not (tmp_path / "index" / "current").exists()
+    assert not (tmp_path / "index" / "versions").exists()

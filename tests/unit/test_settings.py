@@ -87,7 +87,7 @@ def test_init_kwargs_override_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ("QA_SERVER__PORT", "eighty"),
         ("QA_RETRIEVAL__TOP_K", "0"),
         ("QA_RETRIEVAL__NEAR_DUPLICATE_THRESHOLD", "1.5"),
-        ("QA_GENERATION__BACKEND", "openai"),
+        ("QA_GENERATION__BACKEND", "vllm"),
         ("QA_GENERATION__PROMPT_FORMAT", "instruct"),
         ("QA_GENERATION__TOP_P", "0"),
         ("QA_ANSWER__MIN_SUPPORT", "-0.1"),
@@ -127,7 +127,7 @@ def test_misspelt_group_or_top_level_env_is_rejected(
         (ServerSettings, {"prot": 8001}),
         (IndexSettings, {"corpus": "seeds"}),
         (RetrievalSettings, {"topk": 3}),
-        (GenerationSettings, {"model": "x.gguf"}),
+        (GenerationSettings, {"gguf": "x.gguf"}),
         (AnswerSettings, {"min_score": 0.4}),
     ],
 )

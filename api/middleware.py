@@ -1,0 +1,206 @@
+"""ASGI middleware: request ids and the access log, the body-size limit, security headers.
+
+Each is plain ASGI rather than `BaseHTTPMiddleware`, so streamed answers pass through untouched
+and a client that disconnects is seen by the route at once. Also here: `configure_logging`,
+which makes every log line one JSON object carrying the id of the request it belongs to.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import IO, Any
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import PROBLEM_JSON, REQUEST_ID_HEADER, problem_body, request_id
+
+access_log = logging.getLogger("api.access")
+
+# An incoming id is kept only if it looks like an id (a UUID, a trace id): anything else could
+# forge or break log lines, so it is replaced by a fresh one.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
+
+# The chat page loads only its own script, style sheet and icon and talks only to this server:
+# no inline code, no other origins, no framing.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI starts itself with an inline script and inline styles.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+# JSON and event streams are never rendered as documents.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def new_request_id(incoming: str | None) -> str:
+    """The caller's id if it is a sane one, else a fresh random one."""
+    if incoming and _SANE_REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+class RequestLog:
+    """Gives every request an id (`X-Request-ID`, echoed back) and logs one line when it ends.
+
+    The line holds the id, method, path, status and duration, plus, for questions, the
+    answer's outcome and stage timings that the route left in `request.state`.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = new_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        request_id.set(rid)  # this task is this request's: nothing to reset afterwards
+        state = scope.setdefault("state", {})
+        state["request_id"] = rid
+        status = 500  # if the app fails before answering, the error handler sends a 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = rid
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            fields: dict[str, Any] = {
+                "request_id": rid,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            if "outcome" in state:
+                fields["outcome"] = state["outcome"]
+            if "timings_ms" in state:
+                fields["timings_ms"] = state["timings_ms"]
+            access_log.info("request", extra=fields)
+
+
+class BodySizeLimit:
+    """Refuses bodies over `max_bytes` with 413: at once when `Content-Length` says so, else as
+    soon as the streamed body passes the limit (so an unbounded upload is never buffered).
+
+    FastAPI's own `max_body_size` answers in plain text from outside the user middleware, so
+    its 413 would have neither the problem details shape nor the request id.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _detail(self, size: str) -> str:
+        return (
+            f"the request body is {size} bytes; the limit is {self.max_bytes} "
+            "(setting server.max_body_bytes). Send a shorter question or fewer earlier turns."
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            size = declared if declared.isdigit() else "of unreadable length"
+            response = JSONResponse(
+                problem_body(413, "Request too large", self._detail(size)),
+                status_code=413,
+                media_type=PROBLEM_JSON,
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # raised into the route reading the body; the error handler answers 413
+                    raise HTTPException(413, self._detail(f"more than {self.max_bytes}"))
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+class SecurityHeaders:
+    """Adds a Content-Security-Policy fitting the path, and the usual hardening headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def policy_for(path: str) -> str:
+        if path == "/" or path.startswith("/static/"):
+            return PAGE_CSP
+        if path == "/docs" or path.startswith("/docs-assets/"):
+            return DOCS_CSP
+        return API_CSP
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = self.policy_for(scope["path"])
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", policy)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _RequestIdFilter(logging.Filter):
+    """Stamps every log record with the id of the request it was written for, if any."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
+        return True
+
+
+def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
+    """One JSON object per line (on stderr by default), for the app's lines and uvicorn's."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],  # uvicorn's ANSI-coloured copy
+        )
+    )
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,192 @@
+"""Bounded admission for answering: one worker thread, a short queue, a time limit.
+
+The llama.cpp model must not be called from several threads at once, and on a small CPU two
+answers computed side by side are each slower than one after the other. So every question is
+answered by a single worker thread, in arrival order. At most `generation_queue_size` questions
+wait behind the one being answered; one more is refused at once with `Overloaded` (429 with
+`Retry-After`) instead of piling up until clients time out; so is one that would, by the
+measured time per answer, not be answered within the time limit anyway. A question that has not been
+answered within `request_timeout_s` of arriving (waiting included) gets `TimedOut` (503 with
+`Retry-After`).
+
+A slot is held by the job in the worker, not by the request: a request that gives up (timeout,
+client gone, stream closed) cancels its job, which frees the slot at once if the job was still
+waiting. A job the worker has started runs to the end (llama.cpp cannot be interrupted) and
+frees the slot then, so the count always matches the work the worker really has in hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Request
+
+from qa.answering import validate_question
+from qa.errors import BadInput, Overloaded, TimedOut
+from qa.models import Answer, Turn
+from qa.settings import ServerSettings
+
+T = TypeVar("T")
+
+# Before any question has been timed, assume this long per answer for Retry-After.
+_FIRST_GUESS_S = 1.0
+# Weight of the newest answer time in the running average: a slower answer counts more than a
+# faster one, so the estimate rises at once when the CPU gets busy and falls back slowly, and
+# admission errs towards a 429 now rather than a 503 later.
+_SLOWER_WEIGHT = 0.5
+_FASTER_WEIGHT = 0.1
+# Share of the time limit an admitted question is expected to need at most: the rest is
+# headroom for answers slower than the average.
+_ADMIT_WITHIN = 0.75
+
+
+class Job(Generic[T]):
+    """A question handed to the worker: await `result()`, or `cancel()` to give up on it."""
+
+    def __init__(self, future: Future[T], *, deadline: float, queue: GenerationQueue) -> None:
+        self._future = future
+        self._deadline = deadline
+        self._queue = queue
+
+    async def result(self) -> T:
+        """The job's value, or `TimedOut` at the deadline; cancelling the caller cancels it."""
+        remaining = self._deadline - time.monotonic()
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(self._future), max(remaining, 0))
+        except TimeoutError:
+            self.cancel()
+            raise TimedOut(
+                f"the question was not answered within {self._queue.timeout_s:g} s "
+                f"(waiting included); try again in a moment",
+                retry_after_s=self._queue.retry_after_s(),
+            ) from None
+        except asyncio.CancelledError:
+            self.cancel()  # the client went away: do not answer a question nobody waits for
+            raise
+
+    def cancel(self) -> None:
+        """Drop the job if the worker has not started it yet (a started one runs to its end)."""
+        self._future.cancel()
+
+
+class GenerationQueue:
+    """One worker thread with `capacity = 1 + max_waiting` slots; see the module docstring."""
+
+    def __init__(self, *, max_waiting: int, timeout_s: float) -> None:
+        self.max_waiting = max_waiting
+        self.timeout_s = timeout_s
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
+        self._lock = threading.Lock()  # slots are freed from the worker thread
+        self._in_hand = 0
+        self._seconds_per_job: float | None = None  # running average, once one has been timed
+        self.rejected = 0
+
+    @classmethod
+    def from_settings(cls, settings: ServerSettings) -> GenerationQueue:
+        return cls(max_waiting=settings.generation_queue_size, timeout_s=settings.request_timeout_s)
+
+    @property
+    def capacity(self) -> int:
+        return 1 + self.max_waiting
+
+    @property
+    def depth(self) -> int:
+        """Jobs in hand: the one being answered plus those waiting."""
+        with self._lock:
+            return self._in_hand
+
+    def retry_after_s(self) -> int:
+        """Whole seconds until the jobs in hand are likely done (at least 1)."""
+        with self._lock:
+            estimate = max(self._in_hand, 1) * (self._seconds_per_job or _FIRST_GUESS_S)
+        return max(1, math.ceil(estimate))
+
+    def submit(self, fn: Callable[..., T], /, *args: object) -> Job[T]:
+        """Queue `fn(*args)` for the worker, or raise `Overloaded` if every slot is taken."""
+        with self._lock:
+            # the jobs in hand, then this one
+            expected_s = (self._in_hand + 1) * (self._seconds_per_job or 0.0)
+            if self._in_hand >= self.capacity:
+                refusal = (
+                    f"{self.capacity} questions are already being answered or waiting "
+                    f"(setting server.generation_queue_size is {self.max_waiting})"
+                )
+            elif expected_s >= _ADMIT_WITHIN * self.timeout_s:
+                refusal = (
+                    f"with the questions ahead it would take about {expected_s:.0f} s, past "
+                    f"the time limit of {self.timeout_s:g} s (setting server.request_timeout_s)"
+                )
+            else:
+                refusal = None
+                self._in_hand += 1
+            if refusal is not None:
+                self.rejected += 1
+        if refusal is not None:
+            raise Overloaded(
+                f"{refusal}; retry after the number of seconds in the Retry-After header",
+                retry_after_s=self.retry_after_s(),
+            )
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            future = self._executor.submit(self._timed, fn, *args)
+        except RuntimeError:  # shut down: the server is stopping
+            self._release(None)
+            raise
+        future.add_done_callback(self._release)
+        return Job(future, deadline=deadline, queue=self)
+
+    async def run(self, fn: Callable[..., T], /, *args: object) -> T:
+        """`submit` and wait for the result."""
+        return await self.submit(fn, *args).result()
+
+    def shutdown(self) -> None:
+        """Drop the waiting jobs and let the running one finish in the background."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _timed(self, fn: Callable[..., T], *args: object) -> T:
+        started = time.monotonic()
+        try:
+            return fn(*args)
+        finally:
+            elapsed = time.monotonic() - started
+            with self._lock:
+                average = self._seconds_per_job
+                if average is None:
+                    self._seconds_per_job = elapsed
+                else:
+                    weight = _SLOWER_WEIGHT if elapsed > average else _FASTER_WEIGHT
+                    self._seconds_per_job = average + weight * (elapsed - average)
+
+    def _release(self, _: object) -> None:
+        with self._lock:
+            self._in_hand -= 1
+
+
+def get_generation_queue(request: Request) -> GenerationQueue:
+    queue: GenerationQueue = request.app.state.generation_queue
+    return queue
+
+
+AnswerQueue = Annotated[GenerationQueue, Depends(get_generation_queue)]
+
+
+def check_question(question: str, history: Sequence[Turn], settings: ServerSettings) -> None:
+    """Refuse an unusable question before it takes a slot (the service checks it again)."""
+    validate_question(question, max_chars=settings.max_question_chars)
+    if len(history) > settings.max_history_turns:
+        raise BadInput(
+            f"history has {len(history)} turns; the limit is {settings.max_history_turns}. "
+            "Send only the most recent turns."
+        )
+
+
+def note_answer(request: Request, answer: Answer) -> None:
+    """Hand the answer's outcome and stage timings to the access log line of this request."""
+    request.state.outcome = answer.status
+    request.state.timings_ms = dict(answer.timings_ms)

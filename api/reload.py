@@ -1,0 +1,141 @@
+"""Hot reload: a new index version is loaded beside the served one, then swapped in.
+
+`open_index` loads and checks one version (checksums, embedding model) and puts a `Retriever`
+over it. `IndexReloader.reload` does that for whatever `current` points at, off the request
+path, and hands the result to the service in one reference assignment: a request that already
+took the old `LoadedIndex` finishes on it, the next one gets the new one, and no request sees
+half of each. A version that fails to load is logged and skipped (the served one stays) until
+`current` points somewhere else. `watch` polls the `current` link every few seconds, so a
+rebuild by the script is picked up without a restart; `POST /admin/reload` asks at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from index.store import CorpusIndex
+from qa.cleaning import CLEANER_VERSION
+from qa.errors import IndexNotBuilt, QAError
+from qa.interfaces import Embedder
+from qa.retrieval import Retriever
+from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from api.service import QAService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """One index version in memory with the retriever over it; never changed once built."""
+
+    version: Path
+    corpus: CorpusIndex
+    retriever: Retriever
+
+
+def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
+    """Load `version` (every file checked against its checksum) and check it fits the model."""
+    corpus = CorpusIndex.load(version)
+    corpus.manifest.check_compatible(
+        embedding_model=embedder.model_name, dimension=embedder.dimension
+    )
+    if corpus.manifest.cleaner_version != CLEANER_VERSION:
+        # still consistent in itself, so it is served; a rebuild applies the newer rules
+        log.warning(
+            "index was cleaned with cleaner %s, the code has %s; rebuild to apply it",
+            corpus.manifest.cleaner_version,
+            CLEANER_VERSION,
+        )
+    retriever = Retriever(
+        embedder=embedder,
+        dense=corpus.dense,
+        lexical=corpus.lexical,
+        paragraphs=corpus.paragraphs,
+        settings=settings.retrieval,
+    )
+    return LoadedIndex(version=version, corpus=corpus, retriever=retriever)
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    status: Literal["reloaded", "unchanged", "failed"]
+    version: str  # the version served after the call
+    detail: str | None = None  # why a version was refused
+
+
+class IndexReloader:
+    """Swaps the version `current` points at into `service`; one reload at a time."""
+
+    def __init__(self, service: QAService) -> None:
+        self._service = service
+        self._lock = threading.Lock()
+        self._refused: Path | None = None  # not retried until `current` moves on
+
+    @property
+    def current_link(self) -> Path:
+        return self._service.settings.index_dir / "current"
+
+    def reload(self, *, retry: bool = False) -> ReloadResult:
+        """Blocking: call it from a worker thread. `retry` tries a refused version again."""
+        with self._lock:
+            served = self._service.index.version
+            link = self.current_link
+            if not link.exists():
+                return ReloadResult("unchanged", served.name, f"{link} is missing or dangling")
+            target = link.resolve()
+            if target == served:
+                return ReloadResult("unchanged", served.name)
+            if target == self._refused and not retry:
+                return ReloadResult("failed", served.name, f"version {target.name} was refused")
+            try:
+                loaded = open_index(
+                    target, embedder=self._service.embedder, settings=self._service.settings
+                )
+            except QAError as exc:
+                self._refused = target
+                log.warning("keeping index version %s; refused %s: %s", served.name,
+                            target.name, exc)  # fmt: skip
+                return ReloadResult("failed", served.name, str(exc))
+            self._service.swap(loaded)
+            self._refused = None
+            log.info(
+                "now serving index version %s (%d articles, %d paragraphs)",
+                target.name,
+                len(loaded.corpus.articles),
+                len(loaded.corpus.paragraphs),
+            )
+            return ReloadResult("reloaded", target.name)
+
+    async def watch(self, interval_s: float) -> None:
+        """Poll `current` forever (cancel the task to stop); reload off the event loop."""
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if self._moved():
+                    await run_in_threadpool(self.reload)
+            except Exception:  # a watcher that dies silently would stop all reloads
+                log.exception("index watcher failed; trying again in %.1f s", interval_s)
+
+    def _moved(self) -> bool:
+        link = self.current_link
+        return link.exists() and link.resolve() not in (self._service.index.version, self._refused)
+
+
+def get_reloader(request: Request) -> IndexReloader:
+    reloader: IndexReloader | None = getattr(request.app.state, "reloader", None)
+    if reloader is None:
+        raise IndexNotBuilt("the service is still starting or has no index")
+    return reloader
+
+
+Reloader = Annotated[IndexReloader, Depends(get_reloader)]

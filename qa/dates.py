@@ -1,0 +1,25 @@
+"""Calendar dates written in any common way, parsed by python-dateutil."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateutil import parser as date_parser
+
+# dateutil fills missing fields from `default`; two different defaults expose a partial date
+_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
+_NAMES = date_parser.parserinfo()
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A full calendar date ("2024-10-21", "Oct. 21, 2024", "Monday, 21 October 2024",
+    "2024-10-21T05:35:00Z"), else None. A date without a day, month or year is None, not a
+    guess."""
+    # a weekday name would let dateutil move a partial date onto that weekday: drop it
+    words = [w for w in re.split(r"\s+", text) if _NAMES.weekday(w.strip(".,")) is None]
+    try:
+        first, second = (date_parser.parse(" ".join(words), default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    return first.date() if first.date() == second.date() else None

@@ -1,0 +1,168 @@
+"""A language model on another machine, behind the same `Generator` protocol as the local GGUF.
+
+`OpenAICompatibleGenerator` talks to any OpenAI-compatible server (llama.cpp's `llama-server`
+or `python -m llama_cpp.server`, vLLM, Ollama, a hosted API): `/v1/completions` for the
+few-shot completion prompt, `/v1/chat/completions` for chat, streaming over Server-Sent Events.
+A server that cannot be reached (refused, down, too slow) raises `GeneratorUnavailable` (503);
+one that answers with an error or nonsense raises `GenerationFailed` (502).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Literal
+
+import httpx
+from httpx_sse import SSEError, connect_sse
+
+from qa.errors import GenerationFailed, GeneratorUnavailable
+from qa.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5.0  # a loopback or LAN server accepts at once; waiting longer only hangs
+UNAVAILABLE_STATUSES = frozenset({408, 429, 502, 503, 504})  # the server is there but not now
+
+
+class OpenAICompatibleGenerator:
+    """Thread-safe: one pooled `httpx.Client`; the remote server does its own scheduling."""
+
+    def __init__(
+        self, settings: GenerationSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self._settings = settings
+        headers = {}
+        if settings.api_key is not None:
+            headers["Authorization"] = f"Bearer {settings.api_key.get_secret_value()}"
+        self._client = httpx.Client(
+            base_url=settings.base_url.rstrip("/") + "/",
+            headers=headers,
+            timeout=httpx.Timeout(
+                settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s)
+            ),
+            transport=transport,
+            trust_env=False,  # a proxy from the environment must not sit between us and it
+        )
+
+    @property
+    def model_name(self) -> str:
+        return f"{self._settings.model or 'default'} at {self._settings.base_url}"
+
+    @property
+    def prompt_format(self) -> Literal["completion", "chat"]:
+        return self._settings.prompt_format
+
+    def warm_up(self) -> bool:
+        """Check that the server answers (`GET models`); never fails start-up, only warns, so
+        the service comes up and answers 503 until the generator is back."""
+        try:
+            self._client.get("models").raise_for_status()
+        except httpx.HTTPError as exc:
+            log.warning("generator at %s is not reachable yet: %s", self._settings.base_url, exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _body(self, max_tokens: int, stop: Sequence[str]) -> dict[str, Any]:
+        s = self._settings
+        body: dict[str, Any] = {
+            "max_tokens": max_tokens,
+            "stop": list(stop),
+            "temperature": s.temperature,
+            "top_p": s.top_p,
+            "seed": s.seed,
+        }
+        if s.model:
+            body["model"] = s.model
+        return body
+
+    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+        data = self._post("completions", {**self._body(max_tokens, stop), "prompt": prompt})
+        return str(_first_choice(data).get("text") or "")
+
+    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+        body = {**self._body(max_tokens, stop), "prompt": prompt, "stream": True}
+        with (
+            self._errors_mapped(),
+            connect_sse(self._client, "POST", "completions", json=body) as source,
+        ):
+            _raise_for_status(source.response)
+            for event in source.iter_sse():
+                if event.data.strip() == "[DONE]":
+                    return
+                chunk = _json(event.data)
+                if "error" in chunk:
+                    raise GenerationFailed(f"{self.model_name}: {chunk['error']}")
+                text = _first_choice(chunk).get("text")
+                if text:
+                    yield str(text)
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+        data = self._post(
+            "chat/completions", {**self._body(max_tokens, stop), "messages": messages}
+        )
+        message = _first_choice(data).get("message") or {}
+        return str(message.get("content") or "") if isinstance(message, dict) else ""
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self._errors_mapped():
+            response = self._client.post(path, json=body)
+            _raise_for_status(response)
+            return _json(response.text)
+
+    def _errors_mapped(self) -> AbstractContextManager[None]:
+        return _mapped_errors(self._settings.base_url, self._settings.timeout_s)
+
+
+@contextmanager
+def _mapped_errors(base_url: str, timeout_s: float) -> Iterator[None]:
+    """httpx failures as the service's errors: unreachable or too slow → GeneratorUnavailable,
+    a broken event stream → GenerationFailed."""
+    where = f"the language model server at {base_url}"
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise GeneratorUnavailable(
+            f"{where} did not answer within {timeout_s:g} s (setting generation.timeout_s); "
+            "try again later"
+        ) from exc
+    except SSEError as exc:  # a TransportError subclass: caught first
+        raise GenerationFailed(f"{where} did not stream Server-Sent Events: {exc}") from exc
+    except httpx.TransportError as exc:
+        raise GeneratorUnavailable(
+            f"{where} cannot be reached ({exc.__class__.__name__}: {exc}); "
+            "check that it is running (setting generation.base_url)"
+        ) from exc
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    response.read()
+    detail = response.text[:300]
+    message = f"the language model server answered {response.status_code}: {detail}"
+    if response.status_code in UNAVAILABLE_STATUSES:
+        raise GeneratorUnavailable(message)
+    raise GenerationFailed(message)
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GenerationFailed(f"the language model server sent invalid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise GenerationFailed("the language model server sent JSON that is not an object")
+    return data
+
+
+def _first_choice(data: dict[str, Any]) -> dict[str, Any]:
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise GenerationFailed("the language model server's response has no choices")
+    return choices[0]

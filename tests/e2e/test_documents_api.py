@@ -1,0 +1,248 @@
+"""The document API over HTTP: paging, adding and deleting articles, dates and date ranges.
+
+A real server (extractive answers, the real embedder) runs on an index built by the real
+script from a small made-up corpus in a temporary folder; adding and deleting change that
+folder and build new index versions, which the server serves before it answers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Server, build_index, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+ADMIN_KEY = "e2e-documents-admin-key-123456"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+CORPUS = {
+    "tram": """Oakhaven opens its first tram line
+
+Published: 2031-03-04
+
+The city of Oakhaven opened its first tram line on Sunday, a 9.5 kilometre route with 14 stops
+between the central station and the university.
+
+Transport director Priya Lindqvist said 22,000 passengers rode the trams on the first day.
+""",
+    "bakery": """Fire closes historic bakery in Millbrook
+
+March 5, 2031
+
+A fire on Tuesday morning closed the Hollis Bakery, which has stood on Millbrook's main square
+since 1884. Fire chief Daniel Osei said nobody was hurt.
+""",
+    "chess": """Teenager wins national chess title
+
+Sixteen-year-old Mira Castellano won the national chess championship on Saturday, becoming the
+youngest champion in the event's 70-year history.
+""",
+}
+
+NEW_ARTICLE = {
+    "title": "Glasshouse museum opens in Brenna",
+    "text": (
+        "The Brenna glasshouse museum opened on Friday with 340 species of orchids from "
+        "twelve countries.\n\nCurator Tomas Eriksen said the collection took eight years to "
+        "assemble and that entry will be free until June."
+    ),
+    "source": "Brenna Courier",
+    "date": "March 9, 2031",
+}
+
+
+@dataclass
+class Setup:
+    corpus: Path
+    data_dir: Path
+    server: Server
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    corpus = tmp_path_factory.mktemp("doc-corpus")
+    for doc_id, raw in CORPUS.items():
+        (corpus / f"{doc_id}.txt").write_text(raw, encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("doc-data")
+    build_index(corpus, data_dir)
+    server = start_server(
+        data_dir,
+        tmp_path_factory.mktemp("doc-logs") / "server.log",
+        QA_GENERATION__BACKEND="none",
+        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
+        QA_INDEX__RELOAD_INTERVAL_S="0.5",
+    )
+    yield Setup(corpus, data_dir, server)
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def client(setup: Setup) -> Iterator[httpx.Client]:
+    with setup.server.client() as c:
+        yield c
+
+
+def doc_ids(client: httpx.Client) -> list[str]:
+    listing = client.get("/documents", params={"limit": 1000}).json()
+    return [d["doc_id"] for d in listing["documents"]]
+
+
+def test_documents_are_paged_in_id_order(client: httpx.Client) -> None:
+    everything = client.get("/documents").json()
+    assert everything["total"] == len(everything["documents"]) >= 3
+    ids = [d["doc_id"] for d in everything["documents"]]
+    assert ids == sorted(ids)
+    page = client.get("/documents", params={"offset": 1, "limit": 1}).json()
+    assert page["documents"] == everything["documents"][1:2]
+    assert (page["total"], page["offset"], page["limit"]) == (everything["total"], 1, 1)
+    assert client.get("/documents", params={"limit": 0}).status_code == 422
+    assert client.get("/documents", params={"offset": -1}).status_code == 422
+
+
+def test_dates_are_parsed_from_the_article(client: httpx.Client) -> None:
+    dates = {d["doc_id"]: d["date"] for d in client.get("/documents").json()["documents"]}
+    assert dates["tram"] == "2031-03-04"
+    assert dates["bakery"] == "2031-03-05"
+    assert dates["chess"] is None
+
+
+def test_adding_and_deleting_need_the_admin_key(client: httpx.Client) -> None:
+    assert client.post("/documents", json=NEW_ARTICLE).status_code == 401
+    wrong = {"Authorization": "Bearer not-the-admin-key-at-all"}
+    assert client.post("/documents", json=NEW_ARTICLE, headers=wrong).status_code == 401
+    assert client.delete("/documents/tram").status_code == 401
+    assert client.post("/admin/reload").status_code == 401
+    assert "tram" in doc_ids(client)
+
+
+def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> None:
+    corpus = setup.corpus
+    before = client.get("/admin/index", headers=ADMIN).json()
+
+    added = client.post("/documents", json=NEW_ARTICLE, headers=ADMIN)
+
+    assert added.status_code == 201, added.text
+    body = added.json()
+    doc_id = body["doc_id"]
+    assert added.headers["location"] == f"/documents/{doc_id}"
+    assert (body["title"], body["source"], body["date"]) == (
+        "Glasshouse museum opens in Brenna",
+        "Brenna Courier",
+        "2031-03-09",
+    )
+    assert "340 species of orchids" in body["text"]
+    assert (corpus / f"{doc_id}.txt").is_file()  # written into the corpus folder
+    assert body["version"] != before["served"]
+    status = client.get("/admin/index", headers=ADMIN).json()
+    assert status["served"] == status["current"] == body["version"]
+    # built incrementally: only the new article's paragraphs were embedded
+    manifest = current_manifest(client, setup.data_dir)
+    assert manifest["changes"]["added"] == [doc_id]
+    assert manifest["changes"]["embedded_paragraphs"] == len(body["paragraphs"])
+
+    assert doc_id in doc_ids(client)
+    answer = client.post(
+        "/ask", json={"question": "How many species of orchids does the Brenna museum show?"}
+    ).json()
+    assert answer["status"] == "answered", answer
+    assert answer["citations"][0]["doc_id"] == doc_id
+    assert answer["citations"][0]["date"] == "2031-03-09"  # citations carry the date
+
+    again = client.post("/documents", json={**NEW_ARTICLE, "doc_id": doc_id}, headers=ADMIN)
+    assert again.status_code == 409, again.text
+
+    deleted = client.delete(f"/documents/{doc_id}", headers=ADMIN)
+    assert deleted.status_code == 204, deleted.text
+    assert not (corpus / f"{doc_id}.txt").exists()
+    assert client.get(f"/documents/{doc_id}").status_code == 404
+    assert doc_id not in doc_ids(client)
+    assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 404
+
+
+def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
+    """The manifest of the version the server says it serves."""
+    served = client.get("/admin/index", headers=ADMIN).json()["served"]
+    path = data_dir / "index" / "versions" / served / "manifest.json"
+    manifest: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return manifest
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"text": "Share this article\n\nBy John Smith"}, "no usable text"),
+        ({"text": "   "}, "text"),
+        ({"text": "A harbour reopened on Monday.", "date": "sometime soon"}, "calendar date"),
+        ({"text": "A harbour reopened on Monday.", "doc_id": "../escape"}, "doc_id"),
+        ({"text": "A harbour reopened on Monday.", "colour": "red"}, "colour"),
+    ],
+    ids=["boilerplate-only", "blank", "bad-date", "bad-id", "unknown-field"],
+)
+def test_unusable_articles_are_refused_with_a_reason(
+    client: httpx.Client, body: dict[str, str], expected: str
+) -> None:
+    before = doc_ids(client)
+    response = client.post("/documents", json=body, headers=ADMIN)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert expected in response.json()["detail"]
+    assert doc_ids(client) == before
+
+
+def test_concurrent_writers_are_serialised(client: httpx.Client, setup: Setup) -> None:
+    statuses: list[int] = []
+
+    def add(n: int) -> None:
+        article = {
+            "title": f"Harbour report number {n}",
+            "text": f"Harbour report {n}: the pier {n} was repaired and reopened to boats.",
+        }
+        with setup.server.client() as c:
+            statuses.append(c.post("/documents", json=article, headers=ADMIN).status_code)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) in ([201, 201], [201, 409]), statuses
+    listed = [d for d in doc_ids(client) if d.startswith("harbour-report-number")]
+    assert len(listed) == statuses.count(201)
+    for doc_id in listed:
+        assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204
+
+
+def test_date_range_filters_retrieval(client: httpx.Client) -> None:
+    question = "What happened in the city on the first day?"
+    wide = client.post("/ask", json={"question": question}).json()
+    assert {p["doc_id"] for p in wide["retrieved"]} >= {"tram", "bakery", "chess"}
+
+    march_4 = client.post(
+        "/ask", json={"question": question, "date_from": "2031-03-04", "date_to": "2031-03-04"}
+    ).json()
+    assert {p["doc_id"] for p in march_4["retrieved"]} == {"tram"}
+    assert all(p["date"] == "2031-03-04" for p in march_4["retrieved"])
+
+    later = client.post("/ask", json={"question": question, "date_from": "2031-03-05"}).json()
+    assert {p["doc_id"] for p in later["retrieved"]} == {"bakery"}  # undated chess left out
+
+    nothing = client.post("/ask", json={"question": question, "date_to": "2000-01-01"}).json()
+    assert nothing["status"] == "insufficient_evidence"
+    assert nothing["retrieved"] == []
+
+    backwards = client.post(
+        "/ask", json={"question": question, "date_from": "2031-03-06", "date_to": "2031-03-01"}
+    )
+    assert backwards.status_code == 422
+    assert "after date_to" in backwards.json()["detail"]
+    assert client.post("/ask", json={"question": question, "date_from": "March"}).status_code == 422

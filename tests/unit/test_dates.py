@@ -1,0 +1,133 @@
+"""Dates: parsed from articles and requests, carried by paragraphs, and filtering retrieval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from api.routers.ask import AskRequest
+from qa.articles import article_from_request, compose_raw, make_article, new_doc_id
+from qa.dates import parse_date
+from qa.errors import BadInput
+from qa.paragraphs import split_paragraphs
+from qa.retrieval import published_between
+from tests.fakes import build_corpus
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-10-21", dt.date(2024, 10, 21)),
+        ("Oct. 21, 2024", dt.date(2024, 10, 21)),
+        ("21 October 2024", dt.date(2024, 10, 21)),
+        ("October 21 2024", dt.date(2024, 10, 21)),
+        ("2024-10-21T05:35:00Z", dt.date(2024, 10, 21)),
+        ("Sept 3, 2015", dt.date(2015, 9, 3)),
+        ("Monday, Oct. 21, 2024", dt.date(2024, 10, 21)),
+        ("Tue 3, 2015", None),  # a weekday does not stand in for the month
+        ("October 2024", None),  # no day: not guessed
+        ("21 October", None),  # no year: not guessed
+        ("2024", None),
+        ("yesterday", None),
+        ("2024-02-30", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Updated on Oct. 21, 2024 5:35 a.m. E.T.", "2024-10-21"),
+        ("Published: 2031-03-04", "2031-03-04"),
+        ("March 5, 2031", "2031-03-05"),
+    ],
+)
+def test_the_cleaner_takes_a_date_line_as_the_articles_date(line: str, iso: str) -> None:
+    article = make_article("x", f"Harbour reopens\n\n{line}\n\nThe harbour reopened on Monday.")
+    assert article.date == iso
+    assert line not in article.text
+    assert {p.date for p in split_paragraphs(article)} == {iso}  # every paragraph carries it
+
+
+def test_an_article_sent_by_api_reads_back_with_its_metadata() -> None:
+    raw = compose_raw(
+        "The harbour reopened on Monday after storms.\n\nShips returned by noon.",
+        title="Harbour reopens after storms",
+        source="Coast Times",
+        date=dt.date(2024, 10, 21),
+    )
+    article, again = article_from_request(
+        "harbour", raw, title=None, source=None, date=None
+    )  # already composed: composing adds nothing
+    assert (article.title, article.source, article.date) == (
+        "Harbour reopens after storms",
+        "Coast Times",
+        "2024-10-21",
+    )
+    assert article.text == "The harbour reopened on Monday after storms.\n\nShips returned by noon."
+    assert again.startswith("Harbour reopens after storms\n\nSource: Coast Times")
+
+
+def test_an_article_with_nothing_left_after_cleaning_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="no usable text"):
+        article_from_request("x", "Share this article", title=None, source=None, date=None)
+
+
+def test_new_doc_ids_are_readable_and_differ_by_content() -> None:
+    first = new_doc_id("Harbour Reopens: After Storms!", "one text")
+    assert first.startswith("harbour-reopens-after-storms-")
+    assert first != new_doc_id("Harbour Reopens: After Storms!", "another text")
+    assert new_doc_id(None, "¡¿ ?!").startswith("article-")
+
+
+def test_published_between_keeps_only_dated_paragraphs_in_range() -> None:
+    article = make_article("a", "Title here\n\n2024-10-21\n\nSome body text about ships.")
+    paragraph = split_paragraphs(article)[0]
+    undated = paragraph.model_copy(update={"date": None})
+    assert published_between(dt.date(2024, 10, 21), dt.date(2024, 10, 21))(paragraph)
+    assert published_between(None, dt.date(2024, 10, 21))(paragraph)
+    assert published_between(dt.date(2024, 10, 1), None)(paragraph)
+    assert not published_between(dt.date(2024, 10, 22), None)(paragraph)
+    assert not published_between(None, dt.date(2024, 10, 20))(paragraph)
+    assert not published_between(None, None)(undated)
+
+
+def test_restricted_retriever_searches_only_articles_in_the_range() -> None:
+    articles = {
+        f"port-{day}": f"Port news {day}\n\n2024-10-{day:02d}\n\n"
+        f"The port of Skarra handled {day} ferries and cargo ships on that day."
+        for day in range(1, 29)
+    }
+    articles["undated"] = "Port news\n\nThe port of Skarra handled ferries and cargo ships."
+    corpus, retriever, _ = build_corpus(articles)
+    question = "How many ferries and cargo ships did the port of Skarra handle?"
+    everything = {h.paragraph.doc_id for h in retriever.retrieve(question, top_k=50).hits}
+    assert "undated" in everything
+
+    window = retriever.restricted(published_between(dt.date(2024, 10, 25), dt.date(2024, 10, 27)))
+    hits = window.retrieve(question, top_k=50).hits
+    assert {h.paragraph.doc_id for h in hits} == {"port-25", "port-26", "port-27"}
+    assert all(corpus.paragraphs[h.row].paragraph_id == h.paragraph.paragraph_id for h in hits)
+    none = retriever.restricted(published_between(dt.date(1999, 1, 1), dt.date(1999, 12, 31)))
+    assert none.retrieve(question).hits == []
+
+
+def test_ask_request_takes_an_optional_iso_date_range() -> None:
+    body = AskRequest.model_validate(
+        {"question": "What happened?", "date_from": "2024-10-01", "date_to": "2024-10-31"}
+    )
+    assert (body.date_from, body.date_to) == (dt.date(2024, 10, 1), dt.date(2024, 10, 31))
+    assert AskRequest.model_validate({"question": "What happened?"}).date_from is None
+    with pytest.raises(ValidationError, match="after date_to"):
+        AskRequest.model_validate(
+            {"question": "What happened?", "date_from": "2024-11-01", "date_to": "2024-10-31"}
+        )
+    with pytest.raises(ValidationError):
+        AskRequest.model_validate({"question": "What happened?", "date_from": "last week"})

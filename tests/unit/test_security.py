@@ -1,0 +1,223 @@
+"""API keys, CORS and document ids: admin actions closed to strangers, reads open by default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr, ValidationError
+
+from api.app import create_app
+from api.security import AdminAccess, key_matches
+from qa.settings import SecuritySettings, Settings
+from tests.answers import StandInService, insufficient
+
+pytestmark = pytest.mark.unit
+
+ADMIN_KEY = "admin-key-0123456789abcdef"
+READ_KEY = "read-key-0123456789abcdef"
+
+
+def make_app(**security: object) -> FastAPI:
+    settings = Settings(security=SecuritySettings(**security))  # type: ignore[arg-type]
+    app = create_app(settings)
+    app.state.service = StandInService(insufficient(), settings=settings)
+
+    # an admin action as the admin routers declare theirs
+    @app.post("/admin/ping", dependencies=[AdminAccess])
+    async def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    return app
+
+
+def client(**security: object) -> TestClient:
+    return TestClient(make_app(**security), raise_server_exceptions=False)
+
+
+# --- admin -------------------------------------------------------------------------------------
+
+
+def test_without_a_configured_key_admin_actions_are_disabled_and_say_how_to_enable() -> None:
+    for headers in ({}, {"Authorization": "Bearer anything-at-all-here"}):
+        r = client().post("/admin/ping", headers=headers)
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "QA_SECURITY__ADMIN_API_KEY" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-key-0123456789abcdef"},
+        {"Authorization": f"Bearer {ADMIN_KEY[:-1]}"},  # a prefix is not the key
+        {"Authorization": f"Basic {ADMIN_KEY}"},  # wrong scheme
+        {"X-API-Key": READ_KEY},  # the read key does not open admin actions
+    ],
+    ids=["none", "wrong", "prefix", "basic", "read-key"],
+)
+def test_admin_actions_refuse_a_missing_or_wrong_key(headers: dict[str, str]) -> None:
+    r = client(admin_api_key=ADMIN_KEY, read_api_key=READ_KEY).post("/admin/ping", headers=headers)
+    assert r.status_code == 401, r.text
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in r.json()["detail"]
+    assert ADMIN_KEY not in r.text
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Authorization": f"Bearer {ADMIN_KEY}"}, {"X-API-Key": ADMIN_KEY}]
+)
+def test_the_admin_key_opens_admin_actions(headers: dict[str, str]) -> None:
+    r = client(admin_api_key=ADMIN_KEY).post("/admin/ping", headers=headers)
+    assert r.status_code == 200, r.text
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def test_reads_are_open_by_default_whatever_key_a_client_sends() -> None:
+    c = client(admin_api_key=ADMIN_KEY)
+    assert c.post("/ask", json={"question": "Who?"}).status_code == 200
+    # OpenAI clients always send some key
+    r = c.post(
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "Who?"}]},
+        headers={"Authorization": "Bearer not-needed"},
+    )
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/ask", {"question": "Who?"}),
+        ("POST", "/ask/stream", {"question": "Who?"}),
+        ("POST", "/v1/chat/completions", {"messages": [{"role": "user", "content": "Who?"}]}),
+        ("GET", "/documents", None),
+        ("GET", "/v1/models", None),
+        ("GET", "/metrics", None),
+    ],
+)
+def test_a_read_key_closes_questions_and_documents(
+    method: str, path: str, body: dict[str, object] | None
+) -> None:
+    c = client(read_api_key=READ_KEY, admin_api_key=ADMIN_KEY)
+    refused = c.request(method, path, json=body)
+    assert refused.status_code == 401, refused.text
+    assert "API key" in refused.json()["detail"]
+    for key in (READ_KEY, ADMIN_KEY):
+        allowed = c.request(method, path, json=body, headers={"Authorization": f"Bearer {key}"})
+        assert allowed.status_code != 401, allowed.text
+
+
+def test_health_and_the_page_stay_open_with_a_read_key() -> None:
+    c = client(read_api_key=READ_KEY)
+    assert c.get("/healthz").status_code == 200
+    assert c.get("/").status_code == 200
+
+
+def test_keys_compare_whole_and_exact() -> None:
+    key = SecretStr(ADMIN_KEY)
+    assert key_matches(ADMIN_KEY, key)
+    assert not key_matches(ADMIN_KEY + "x", key)
+    assert not key_matches(ADMIN_KEY.upper(), key)
+    assert not key_matches("", key)
+    assert not key_matches(None, key)
+    assert not key_matches("ключ-0123456789abcdef", key)  # non-ASCII compares, does not crash
+
+
+def test_keys_are_secret_and_long_enough() -> None:
+    settings = SecuritySettings(admin_api_key=ADMIN_KEY)  # type: ignore[arg-type]
+    assert ADMIN_KEY not in repr(settings)
+    assert ADMIN_KEY not in settings.model_dump_json()
+    for short in ("", "short-key"):
+        with pytest.raises(ValidationError, match="at least 16 characters"):
+            SecuritySettings(admin_api_key=short)  # type: ignore[arg-type]
+
+
+def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_SECURITY__ADMIN_API_KEY", ADMIN_KEY)
+    monkeypatch.setenv("QA_SECURITY__CORS_ALLOW_ORIGINS", '["https://news.example"]')
+    settings = Settings()
+    assert settings.security.admin_api_key is not None
+    assert settings.security.admin_api_key.get_secret_value() == ADMIN_KEY
+    assert settings.security.cors_allow_origins == ["https://news.example"]
+
+
+# --- CORS --------------------------------------------------------------------------------------
+
+
+def preflight(c: TestClient, origin: str) -> dict[str, str]:
+    r = c.options(
+        "/ask",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+    )
+    return dict(r.headers)
+
+
+def test_cors_is_off_unless_configured() -> None:
+    c = client()
+    headers = preflight(c, "https://evil.example")
+    assert "access-control-allow-origin" not in headers
+    r = c.get("/documents", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_cors_allows_only_the_configured_origins() -> None:
+    c = client(cors_allow_origins=["https://news.example"])
+    assert preflight(c, "https://news.example")["access-control-allow-origin"] == (
+        "https://news.example"
+    )
+    assert "access-control-allow-origin" not in preflight(c, "https://evil.example")
+
+
+# --- document ids ------------------------------------------------------------------------------
+
+
+def test_every_route_taking_an_id_restricts_it_with_a_pattern() -> None:
+    """A new route with a `..._id` path parameter and no pattern fails this test."""
+    schema = make_app().openapi()
+    id_params = [
+        (path, parameter)
+        for path, item in schema["paths"].items()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["name"].endswith("id")
+    ]
+    assert id_params, "no route takes an id: the test looks at nothing"
+    for path, parameter in id_params:
+        pattern = parameter["schema"].get("pattern")
+        assert pattern, f"{path}: {parameter['name']} has no pattern"
+        for hostile in ("..", "../etc/passwd", "..\\windows", ".env", "a\x00b", "x" * 300):
+            assert not re.fullmatch(pattern, hostile), (path, hostile)
+
+
+@pytest.mark.parametrize(
+    "raw_path",
+    [
+        "/documents/..%2F..%2Fetc%2Fpasswd",
+        "/documents/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/documents/..%252F..%252Fetc%252Fpasswd",
+        "/documents/..%5C..%5Cwindows",
+        "/documents/.env",
+        "/documents/a%00b",
+        "/documents/%2e%2e",
+    ],
+)
+def test_traversal_style_ids_never_reach_the_service(raw_path: str) -> None:
+    asked: list[str] = []
+
+    class Recording(StandInService):
+        def article(self, doc_id: str) -> object:
+            asked.append(doc_id)
+            raise AssertionError("a hostile id reached the service")
+
+    app = make_app()
+    app.state.service = Recording(insufficient(), settings=app.state.settings)
+    r = TestClient(app, raise_server_exceptions=False).get(raw_path)
+    assert r.status_code in (404, 422), (r.status_code, r.text)
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert asked == []
