@@ -133,8 +133,8 @@ async def one_request(
             wait = retry_after_s(response)
     except httpx.TimeoutException:
         status = "timeout"
-    except httpx.HTTPError:
-        status = "connection-error"
+    except httpx.HTTPError as exc:
+        status = f"connection-error ({type(exc).__name__})"
         wait = 0.5  # do not spin on a server that is gone
     return Outcome(status, time.perf_counter() - started), wait
 
