@@ -55,6 +55,9 @@ class QAService:
             settings.index.embedding_model,
             batch_size=settings.index.embed_batch_size,
             threads=settings.index.embed_threads,
+            onnx_dir=(settings.models_dir / "onnx")
+            if settings.index.query_backend == "onnx"
+            else None,
         )
         embedder.warm_up()
         # A corrupt current version is refused with a warning naming the damage and the last

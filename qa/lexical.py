@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import Stemmer
@@ -108,5 +109,5 @@ def coverage(needles: Iterable[str], haystack: set[str], weights: Mapping[str, f
     return sum(weights.get(t, 1.0) for t in unique if term_found(t, haystack)) / total
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0

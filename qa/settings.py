@@ -91,6 +91,12 @@ class IndexSettings(_Group):
         description="sentence-transformers model path, or the bundled MiniLM.",
     )
     embed_batch_size: int = Field(default=32, ge=1)
+    query_backend: Literal["torch", "onnx"] = Field(
+        default="onnx",
+        description="What embeds questions and claims in the server: `onnx` exports the model "
+        "into <data_dir>/models/onnx once and uses it only if it reproduces torch's vectors "
+        "(about twice as fast per question); index builds always use torch.",
+    )
     embed_threads: int = Field(
         default=1,
         ge=1,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Compare embedding backends for the bundled MiniLM: speed and whether retrieval stays the same.
 
-    pip install -e ".[bench]"   # onnx, onnxruntime, openvino: not needed to serve or test
+    pip install -e ".[bench]"   # openvino (onnxruntime is a runtime dependency already)
     python scripts/embedding_backends.py [--corpus seeds] [--questions ../shared/eval/dev.jsonl]
                                          [--passes 3] [--threads 2] [--json]
 
