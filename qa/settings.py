@@ -117,7 +117,7 @@ class IndexSettings(_Group):
         "to finish before it gives up with a 409.",
     )
     exact_search_max_paragraphs: int = Field(
-        default=200_000,
+        default=50_000,
         ge=0,
         description="Up to this many paragraphs the vector search is exact (FAISS IndexFlatIP); "
         "above it, `approximate_index` (see docs/scaling.md). Applies when the index is built.",
