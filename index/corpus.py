@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from index.durable import fsync_dir, replace_atomically
 from qa.articles import content_hash, make_article
 from qa.models import Article
 
@@ -75,23 +76,11 @@ def write_article_file(folder: Path, doc_id: str, raw: str | bytes) -> Path:
         raise ValueError(f"{doc_id!r} is not a usable document id ({DOC_ID_PATTERN})")
     target = folder / f"{doc_id}.txt"
     tmp = folder / f".{doc_id}.txt.{os.getpid()}.tmp"  # not *.txt: never read as an article
-    with tmp.open("wb") as f:
-        f.write(raw.encode("utf-8") if isinstance(raw, str) else raw)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, target)
-    _fsync_dir(folder)
+    replace_atomically(target, raw.encode("utf-8") if isinstance(raw, str) else raw, tmp=tmp)
+    fsync_dir(folder)
     return target
 
 
 def remove_article_file(folder: Path, doc_id: str) -> None:
     (folder / f"{doc_id}.txt").unlink()
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(folder)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from index.durable import replace_atomically
 from qa.errors import IndexCorrupt, IndexMismatch
 
 FORMAT_VERSION = 1
@@ -56,12 +56,11 @@ class Manifest(BaseModel):
 
     def save(self, folder: Path) -> None:
         """Written to a temporary name, flushed, then renamed: never seen half-written."""
-        tmp = folder / f".{MANIFEST_NAME}.tmp"
-        with tmp.open("w", encoding="utf-8") as f:
-            f.write(self.model_dump_json(indent=2))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, folder / MANIFEST_NAME)
+        replace_atomically(
+            folder / MANIFEST_NAME,
+            self.model_dump_json(indent=2).encode("utf-8"),
+            tmp=folder / f".{MANIFEST_NAME}.tmp",
+        )
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:

@@ -19,7 +19,6 @@ the manifest, which is written last.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ import numpy as np
 from index.bm25_store import BM25Store
 from index.checksums import folder_checksums, verify_checksums
 from index.duplicates import find_near_duplicates
+from index.durable import fsync_dir, fsync_tree
 from index.faiss_store import FaissStore
 from index.manifest import MANIFEST_NAME, Changes, Duplicate, Manifest
 from qa.errors import IndexCorrupt
@@ -191,12 +191,12 @@ class CorpusIndex:
         self.dense.save(folder / "paragraphs.faiss")
         self.lexical.save(folder / "bm25")
         (folder / "doc_freq.json").write_text(json.dumps(self.doc_freq), encoding="utf-8")
-        _fsync_tree(folder)  # on disk before the manifest says the version is complete
+        fsync_tree(folder)  # on disk before the manifest says the version is complete
         self.manifest = self.manifest.model_copy(
             update={"files": folder_checksums(folder, exclude=frozenset({MANIFEST_NAME}))}
         )
         self.manifest.save(folder)  # last: a folder without a manifest is an unfinished build
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
     @classmethod
     def load(cls, folder: Path, *, verify: bool = True) -> CorpusIndex:
@@ -284,24 +284,6 @@ def _stack(rows: Sequence[Vectors | None], dimension: int) -> Vectors:
     if len(present) != len(rows):  # pragma: no cover - every row is reused or embedded
         raise RuntimeError("a paragraph or sentence was neither reused nor embedded")
     return np.ascontiguousarray(np.vstack(present), dtype=np.float32)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            with path.open("rb") as f:
-                os.fsync(f.fileno())
-    for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
-        _fsync_dir(path)
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _embed_in_batches(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from index.checksums import verify_checksums
+from index.durable import fsync_dir
 from index.manifest import MANIFEST_NAME, Manifest
 from qa.errors import IndexCorrupt, IndexNotBuilt
 
@@ -53,7 +54,7 @@ def make_current(index_dir: Path, version: Path, *, prune: bool = True) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(version.relative_to(index_dir))
     os.replace(tmp_link, index_dir / "current")
-    _fsync_dir(index_dir)  # the swap itself survives a power cut
+    fsync_dir(index_dir)  # the swap itself survives a power cut
     if not prune:
         return
     try:
@@ -161,10 +162,3 @@ def load_last_good(
         return loaded, version
     raise first_error or IndexNotBuilt(f"no complete index version under {index_dir}")
 
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

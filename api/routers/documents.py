@@ -21,7 +21,7 @@ from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
 from qa.articles import article_from_request, new_doc_id, parse_date
 from qa.errors import BadInput
-from qa.models import Paragraph
+from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 
 router = APIRouter(tags=["documents"])
@@ -87,6 +87,18 @@ class NewDocument(BaseModel):
     )
 
 
+def _document(article: Article, paragraphs: list[Paragraph]) -> Document:
+    return Document(
+        doc_id=article.doc_id,
+        title=article.display_title,
+        has_title=article.title is not None,
+        source=article.source,
+        date=article.date,
+        text=article.text,
+        paragraphs=paragraphs,
+    )
+
+
 class AddedDocument(Document):
     version: str = Field(description="The index version that holds the article, now served.")
 
@@ -119,16 +131,7 @@ async def list_documents(
     responses={404: {"description": "No article with that id (problem details)."}},
 )
 async def get_document(doc_id: DocId, service: Service) -> Document:
-    article, paragraphs = service.article(doc_id)
-    return Document(
-        doc_id=article.doc_id,
-        title=article.display_title,
-        has_title=article.title is not None,
-        source=article.source,
-        date=article.date,
-        text=article.text,
-        paragraphs=paragraphs,
-    )
+    return _document(*service.article(doc_id))
 
 
 @router.post(
@@ -169,18 +172,9 @@ async def add_document(
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
-    article, paragraphs = service.article(doc_id)
     response.headers["Location"] = f"/documents/{doc_id}"
-    return AddedDocument(
-        doc_id=article.doc_id,
-        title=article.display_title,
-        has_title=article.title is not None,
-        source=article.source,
-        date=article.date,
-        text=article.text,
-        paragraphs=paragraphs,
-        version=result.version,
-    )
+    document = _document(*service.article(doc_id))
+    return AddedDocument(**document.model_dump(), version=result.version)
 
 
 @router.delete(
