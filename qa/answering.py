@@ -7,6 +7,7 @@ best candidate sentences, and its choice counts only when its words stand in one
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -233,11 +234,13 @@ def _fuller_statement(
     opening = corpus.paragraphs[chosen.row]
     if opening.index != 0:
         return None
-    rows = [
-        row
-        for row in range(chosen.row + 1, len(corpus.paragraphs))
-        if corpus.paragraphs[row].doc_id == opening.doc_id
-    ]
+    # an article's paragraphs are consecutive rows, in order (as `_previous_sentence` relies on)
+    rows = list(
+        itertools.takewhile(
+            lambda row: corpus.paragraphs[row].doc_id == opening.doc_id,
+            range(chosen.row + 1, len(corpus.paragraphs)),
+        )
+    )
     candidates, vectors = _candidates(rows, corpus)
     holding = [i for i, c in enumerate(candidates) if _contains_words(c.text, proposal)]
     if not holding:
