@@ -16,7 +16,7 @@ from api.reload import LoadedIndex, open_index
 from index.embedder import SentenceTransformerEmbedder
 from index.store import CorpusIndex
 from index.versions import load_last_good
-from qa.answering import answer_question, ask_reader
+from qa.answering import ProgressCallback, answer_question, ask_reader, no_progress
 from qa.errors import NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
@@ -96,6 +96,7 @@ class QAService:
         *,
         date_from: date | None = None,
         date_to: date | None = None,
+        on_progress: ProgressCallback = no_progress,
     ) -> Answer:
         """Answer from the articles; with a date range, only from articles dated within it."""
         index = self.index  # one version for the whole answer, even if a swap happens now
@@ -110,6 +111,7 @@ class QAService:
             embedder=self.embedder,
             generator=self.generator,
             settings=self.settings,
+            on_progress=on_progress,
         )
 
     def articles(self) -> list[Article]:

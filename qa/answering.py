@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,6 +56,15 @@ class Corpus(Protocol):
     def doc_freq(self) -> Mapping[str, int]: ...
 
 
+# Told each stage as answering reaches it (stage name, details): lets a stream show progress
+# while the reader runs, since no answer text is sent before its citation is checked.
+ProgressCallback = Callable[[str, dict[str, object]], None]
+
+
+def no_progress(stage: str, detail: dict[str, object]) -> None:
+    return None
+
+
 # The reader may move the answer to another candidate only when that candidate's own evidence is
 # nearly as strong: a small model's pick must never outweigh the measured evidence.
 READER_SCORE_RATIO = 0.8
@@ -90,6 +99,7 @@ def answer_question(
     generator: Generator | None,
     settings: Settings,
     history: Sequence[Turn] = (),
+    on_progress: ProgressCallback = no_progress,
 ) -> Answer:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -100,6 +110,7 @@ def answer_question(
             "Send only the most recent turns."
         )
     rewritten = standalone_question(asked, history)
+    on_progress("searching", {"query": rewritten or asked})
     # The rewrite finds the right paragraphs; the sentences are then judged against the
     # question as asked, unless it has too few words of its own to judge anything by.
     retrieval = retriever.retrieve(rewritten or asked)
@@ -142,6 +153,14 @@ def answer_question(
             )
         return _abstain(asked, rewritten, retrieved, timings, reason)
 
+    shown = scored[: a.candidate_sentences]
+    on_progress(
+        "reading",
+        {
+            "sentences": len(shown),
+            "articles": len({corpus.paragraphs[s.row].doc_id for s in shown}),
+        },
+    )
     clock = time.perf_counter()
     reading = _read(question, scored[: a.candidate_sentences], generator, settings)
     timings["read_ms"] = _ms(clock)
@@ -155,6 +174,7 @@ def answer_question(
     paragraph = corpus.paragraphs[chosen.row]
     claim = _trim(chosen.text, question, reading.proposal, max_words=a.max_answer_words)
 
+    on_progress("checking", {"paragraph_id": paragraph.paragraph_id})
     clock = time.perf_counter()
     checked = check_answer(
         f"{claim} [1]", {1: paragraph}, embedder=embedder, min_support=a.min_support

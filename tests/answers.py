@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.errors import install_error_handlers
 from api.queue import GenerationQueue
+from qa.answering import ProgressCallback, no_progress
 from qa.models import Answer, RetrievedParagraph, Turn
 from qa.settings import Settings
 
@@ -52,8 +53,14 @@ class StandInService:
     settings: Settings = field(default_factory=Settings)
     asked: list[tuple[str, list[Turn]]] = field(default_factory=list)
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        on_progress: ProgressCallback = no_progress,
+    ) -> Answer:
         self.asked.append((question, list(history)))
+        on_progress("searching", {"query": question})
         if isinstance(self.result, Exception):
             raise self.result
         return self.result

@@ -1,21 +1,25 @@
-"""POST /ask/stream: the `/ask` answer as Server-Sent Events (token, citation, done, error).
+"""POST /ask/stream: the `/ask` answer as Server-Sent Events (status, token, citation, done, error).
 
-The service computes the whole answer before anything can be sent (retrieval, reading and the
-citation checks run as one step), so the stream replays the finished answer: its text word by
-word, then each checked citation, then the full `/ask` body. Clients can show text as it
-arrives and still render the final answer from one well-defined `done` event.
+No answer text is sent before its citation has been checked, and the check needs the finished
+sentence; so while the question waits, is searched and is read, the stream reports each stage
+as a `status` event (the slow part, the reader, takes most of the time), then sends the checked
+answer's text word by word, each checked citation, and the full `/ask` body. Clients can show
+progress at once, text as it arrives, and still render the final answer from one well-defined
+`done` event.
 
 The pure part, `answer_events`, turns an `Answer` into the ordered `(event, data)` pairs and
-needs no server; the route only adds the thread hop, the error event and the SSE framing
+needs no server; the route adds the progress reports, the error event and the SSE framing
 (done by `sse-starlette`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -71,6 +75,12 @@ Answers like `POST /ask` (same JSON body, same checks), as a stream of
 [Server-Sent Events](https://html.spec.whatwg.org/multipage/server-sent-events.html).
 Every event's `data` is one line of JSON. In order:
 
+* `status`, zero or more, while the answer is being worked out: `{"stage": ...}` with
+  `queued` (`ahead`: questions in front of this one), `searching` (`query`: what is
+  searched, the rewritten question for a follow-up), `reading` (`sentences`, `articles`: the
+  candidate sentences the reader looks at) and `checking` (`paragraph_id`: the paragraph the
+  answer's citation is checked against). Stages may be skipped: an abstention has no
+  `reading` or `checking`.
 * `token`, zero or more: `{"text": "..."}`, a word of the answer with its whitespace;
   concatenating every `text` gives exactly the `answer` of the `done` body.
 * `citation`, one per citation in marker order: the citation object, as in `citations` of
@@ -84,9 +94,9 @@ details `{"type", "title", "status", "detail", "request_id"}` instead of `done` 
 when the question was not answered within the time limit). When too many questions are
 already waiting, the request is refused before the stream with 429 and `Retry-After`.
 
-The answer is computed in full before the first event, so the stream replays it; comment lines
-(`: ping`) may arrive while it is being computed. Use `fetch` and read the body: `EventSource`
-cannot POST.
+The answer's text is sent only once its citation has been checked, so `token` events follow
+the last `status`; comment lines (`: ping`) may arrive in between. Use `fetch` and read the
+body: `EventSource` cannot POST.
 """
 
 # What each event of the stream is, as OpenAPI 3.1 describes an event-stream item.
@@ -94,12 +104,14 @@ SSE_EVENT_SCHEMA: dict[str, object] = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"type": "string", "enum": ["token", "citation", "done", "error"]},
+        "event": {"type": "string", "enum": ["status", "token", "citation", "done", "error"]},
         "data": {"type": "string", "description": "One line of JSON."},
     },
 }
 
 STREAM_EXAMPLE = (
+    'event: status\r\ndata: {"stage":"searching","query":"…"}\r\n\r\n'
+    'event: status\r\ndata: {"stage":"reading","sentences":3,"articles":2}\r\n\r\n'
     'event: token\r\ndata: {"text":"Georgy "}\r\n\r\n'
     'event: token\r\ndata: {"text":"Zinoviev [1]."}\r\n\r\n'
     'event: citation\r\ndata: {"marker":1,"verified":true,"paragraph_id":"…","…":"…"}\r\n\r\n'
@@ -115,7 +127,8 @@ STREAM_EXAMPLE = (
     description=STREAM_DESCRIPTION,
     responses={
         200: {
-            "description": "An event stream: `token`* `citation`* then `done` (or `error`).",
+            "description": "An event stream: `status`* `token`* `citation`* then `done` "
+            "(or `error`).",
             "content": {
                 "text/event-stream": {"schema": SSE_EVENT_SCHEMA, "example": STREAM_EXAMPLE}
             },
@@ -129,13 +142,27 @@ async def ask_stream(
 ) -> EventSourceResponse:
     # Refuse bad questions with a plain 4xx before any event: same check and message as /ask.
     check_question(body.question, body.history, service.settings.server)
+    loop = asyncio.get_running_loop()
+    progress: asyncio.Queue[EventPair] = asyncio.Queue()
+
+    def report(stage: str, detail: dict[str, object]) -> None:  # runs on the worker thread
+        loop.call_soon_threadsafe(progress.put_nowait, ("status", {"stage": stage, **detail}))
+
+    ahead = queue.depth
     # The slot is taken before the stream starts, so a full queue is a plain 429 too.
-    job = queue.submit(body.answerer(service), body.question, body.history)
+    job = queue.submit(
+        partial(body.answerer(service), on_progress=report), body.question, body.history
+    )
 
     async def events() -> AsyncIterator[ServerSentEvent]:
+        if ahead:
+            yield sse_event("status", {"stage": "queued", "ahead": ahead})
+        # a client that disconnects cancels this task, and with it the job if still queued
+        result = asyncio.ensure_future(job.result())
         try:
-            # a client that disconnects cancels this wait, and with it the job if still queued
-            answer = await job.result()
+            async for pair in _progress_until(result, progress):
+                yield sse_event(*pair)
+            answer = result.result()
             note_answer(request, answer)
             pairs = answer_events(answer)
         except Exception as exc:  # reported as an event: the stream is already under way
@@ -144,8 +171,31 @@ async def ask_stream(
                 log.exception("unhandled error while streaming an answer", exc_info=exc)
             yield sse_event("error", problem_details(exc))
             return
+        finally:
+            result.cancel()
         for event, data in pairs:
             yield sse_event(event, data)
 
     # also drops the job of a client that left before the stream started
     return EventSourceResponse(events(), background=BackgroundTask(job.cancel))
+
+
+async def _progress_until(
+    result: asyncio.Future[Answer], progress: asyncio.Queue[EventPair]
+) -> AsyncIterator[EventPair]:
+    """The progress events reported until `result` is done, then those still queued.
+
+    The worker reports through `call_soon_threadsafe`, as the finished future does, so every
+    report made before the answer was ready is delivered before it.
+    """
+    while not result.done():
+        next_report = asyncio.ensure_future(progress.get())
+        either: set[asyncio.Future[Any]] = {result, next_report}
+        try:
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            next_report.cancel()
+        if next_report.done() and not next_report.cancelled():
+            yield next_report.result()
+    while not progress.empty():
+        yield progress.get_nowait()

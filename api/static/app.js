@@ -314,11 +314,12 @@
 
   /**
    * POST the question to /ask/stream and read the event stream (EventSource cannot POST).
-   * Calls onToken(text) and onCitation(citation) as events arrive; resolves with the `done`
+   * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive; resolves
+   * with the `done`
    * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
    * of an `error` event.
    */
-  async function streamAnswer(question, { onToken, onCitation }) {
+  async function streamAnswer(question, { onStatus, onToken, onCitation }) {
     let response;
     try {
       response = await fetch("/ask/stream", {
@@ -337,6 +338,8 @@
       const data = parseJSON(raw);
       if (data === null || typeof data !== "object") {
         outcome = { error: new Error("The server sent an event that could not be read.") };
+      } else if (name === "status") {
+        onStatus(data);
       } else if (name === "token") {
         onToken(String(data.text ?? ""));
       } else if (name === "citation") {
@@ -410,7 +413,8 @@
     asked.append(el("span", "speaker", "You"), el("p", "question-text", question));
     const thinking = el("div", "thinking");
     thinking.setAttribute("role", "status");
-    thinking.append(el("span", "dots"), el("span", null, "Thinking…"));
+    const progress = el("span", "progress", "Sending the question…");
+    thinking.append(el("span", "dots"), progress);
     turn.append(asked, thinking);
     conversation.append(turn);
     input.value = "";
@@ -421,6 +425,9 @@
     const checked = new Map(); // marker -> citation, from the `citation` events
     try {
       const data = await streamAnswer(question, {
+        onStatus(stage) {
+          progress.textContent = describeStage(stage, question);
+        },
         onToken(text) {
           if (!draft) {
             const bubble = renderDraft();
@@ -445,6 +452,25 @@
         input.focus();
       }
       turn.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
+    }
+  }
+
+  /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
+  function describeStage(stage, question) {
+    const count = (n, one, many) => `${Number(n) || 0} ${Number(n) === 1 ? one : many}`;
+    switch (stage.stage) {
+      case "queued":
+        return `Waiting: ${count(stage.ahead, "question", "questions")} ahead of yours…`;
+      case "searching": {
+        const query = String(stage.query ?? "");
+        return query && query !== question ? `Searching for “${query}”…` : "Searching the articles…";
+      }
+      case "reading":
+        return `Reading ${count(stage.sentences, "candidate sentence", "candidate sentences")} from ${count(stage.articles, "article", "articles")}…`;
+      case "checking":
+        return "Checking the citation against its paragraph…";
+      default:
+        return "Working…";
     }
   }
 

@@ -476,6 +476,25 @@ def test_tokens_show_as_they_arrive_then_the_answer_renders(
     turn = last_turn(page)
     expect(turn.locator(".thinking")).to_be_visible()
 
+    # progress while the answer is worked out, shown in words (a query is inserted as text)
+    progress = turn.locator(".thinking .progress")
+    stages: list[tuple[dict[str, object], str]] = [
+        ({"stage": "queued", "ahead": 2}, "Waiting: 2 questions ahead of yours…"),
+        ({"stage": "searching", "query": f"x {PAYLOAD}"}, f"Searching for “x {PAYLOAD}”…"),
+        (
+            {"stage": "reading", "sentences": 3, "articles": 1},
+            "Reading 3 candidate sentences from 1 article…",
+        ),
+        (
+            {"stage": "checking", "paragraph_id": "p"},
+            "Checking the citation against its paragraph…",
+        ),  # noqa: E501
+    ]
+    for stage, shown in stages:
+        push(page, sse_event("status", stage).encode().decode())
+        expect(progress).to_have_text(shown)
+    assert page.locator("#conversation img, #conversation script").count() == 0
+
     # the first words, one frame cut in two mid-line and one between the \r and \n of a line end
     first = "".join(frames[:half])
     cut = first.index("data:") + 8

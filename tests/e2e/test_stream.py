@@ -71,16 +71,16 @@ def stream(client: httpx.Client, question: str) -> list[Event]:
 
 
 def check_stream_shape(events: list[Event]) -> dict[str, Any]:
-    """tokens*, citations*, then exactly one `done`, last; returns the `done` body."""
+    """statuses*, tokens*, citations*, then exactly one `done`, last; returns the `done` body."""
     names = [name for name, _ in events]
     assert names, "the stream sent no events"
     assert names[-1] == "done", names
     assert names.count("done") == 1, names
     assert "error" not in names, events
-    tokens = [name == "token" for name in names[:-1]]
-    # no token after the first citation
-    assert tokens == sorted(tokens, reverse=True), names
-    assert set(names[:-1]) <= {"token", "citation"}, names
+    order = {"status": 0, "token": 1, "citation": 2}
+    assert set(names[:-1]) <= set(order), names
+    ranks = [order[name] for name in names[:-1]]
+    assert ranks == sorted(ranks), names  # every status first, no token after a citation
     done: dict[str, Any] = events[-1][1]
     text = "".join(data["text"] for name, data in events if name == "token")
     assert text == done["answer"]
@@ -101,6 +101,14 @@ def test_streamed_answer_matches_ask(client: httpx.Client) -> None:
     assert done["citations"], done
     assert any(c["doc_id"] == doc_id and fact in c["text"] for c in done["citations"])
 
+    stages = [data["stage"] for name, data in events if name == "status"]
+    assert stages[-3:] == ["searching", "reading", "checking"], stages
+    assert set(stages[:-3]) <= {"queued"}, stages
+    searching = next(data for name, data in events if name == "status")
+    assert searching.get("query", question) == question
+    citation_checked = next(d for n, d in events if n == "status" and d["stage"] == "checking")
+    assert citation_checked["paragraph_id"] == done["citations"][0]["paragraph_id"]
+
     r = client.post("/ask", json={"question": question})
     assert r.status_code == 200, r.text
     asked = r.json()
@@ -119,7 +127,9 @@ def test_streamed_answer_matches_ask(client: httpx.Client) -> None:
 
 
 def test_unanswerable_question_streams_insufficient_evidence(client: httpx.Client) -> None:
-    done = check_stream_shape(stream(client, UNANSWERABLE))
+    events = stream(client, UNANSWERABLE)
+    done = check_stream_shape(events)
+    assert [d["stage"] for n, d in events if n == "status"][-1:] == ["searching"], events
     assert done["status"] == "insufficient_evidence", done
     assert done["citations"] == []
     assert done["reason"], done
@@ -167,7 +177,7 @@ def test_openapi_documents_the_stream(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/ask/stream"]["post"]
     assert operation["summary"]
-    for name in ("token", "citation", "done", "error"):
+    for name in ("status", "token", "citation", "done", "error"):
         assert f"`{name}`" in operation["description"], name
     assert "text/event-stream" in operation["responses"]["200"]["content"]
     assert "application/json" not in operation["responses"]["200"]["content"]

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 import pytest
 
 from index.store import CorpusIndex
-from qa.answering import _candidates, _fuller_statement, _previous_sentence, answer_question
+from qa.answering import (
+    ProgressCallback,
+    _candidates,
+    _fuller_statement,
+    _previous_sentence,
+    answer_question,
+    no_progress,
+)
 from qa.errors import BadInput
 from qa.evidence import ScoredSentence, score_sentences
 from qa.interfaces import Vectors
@@ -75,6 +82,7 @@ def ask(
     question: str,
     generator: ScriptedGenerator | None = None,
     settings: Settings = SETTINGS,
+    on_progress: ProgressCallback = no_progress,
 ) -> Answer:
     index, retriever, embedder = corpus
     return answer_question(
@@ -84,6 +92,7 @@ def ask(
         embedder=embedder,
         generator=generator,
         settings=settings,
+        on_progress=on_progress,
     )
 
 
@@ -218,6 +227,39 @@ def test_unrelated_question_abstains(
     assert answer.short_answer is None
     assert answer.retrieved  # the closest paragraphs are still shown
     assert "[" not in answer.answer
+
+
+@pytest.mark.unit
+def test_progress_is_reported_stage_by_stage(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    stages: list[tuple[str, dict[str, object]]] = []
+
+    def note(stage: str, detail: dict[str, object]) -> None:
+        stages.append((stage, detail))
+
+    answer = ask(corpus, ANSWERABLE, generator=ScriptedGenerator("28 members"), on_progress=note)
+    assert answer.status == "answered"
+    assert [stage for stage, _ in stages] == ["searching", "reading", "checking"]
+    assert stages[0][1] == {"query": ANSWERABLE}
+    reading = stages[1][1]
+    assert isinstance(reading["sentences"], int) and reading["sentences"] >= 1
+    assert isinstance(reading["articles"], int) and 1 <= reading["articles"] <= reading["sentences"]
+    assert stages[2][1] == {"paragraph_id": answer.citations[0].paragraph_id}
+
+
+@pytest.mark.unit
+def test_an_abstention_reports_only_the_search(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    stages: list[str] = []
+
+    def note(stage: str, detail: dict[str, object]) -> None:
+        stages.append(stage)
+
+    answer = ask(corpus, UNRELATED, on_progress=note)
+    assert answer.status == "insufficient_evidence"
+    assert stages == ["searching"]
 
 
 @pytest.mark.unit

@@ -130,13 +130,20 @@ def _client(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
 def test_stream_is_na_when_the_route_is_missing() -> None:
     with _client(lambda request: httpx.Response(404, json={"detail": "Not Found"})) as client:
         result = bench.measure_stream(client, ["Q?"])
-    assert result == {"available": False, "http_status": 404, "ttft_ms": None, "total_ms": None}
+    assert result == {
+        "available": False,
+        "http_status": 404,
+        "first_event_ms": None,
+        "ttft_ms": None,
+        "total_ms": None,
+    }
 
 
 @pytest.mark.unit
-def test_stream_times_the_first_token_frame() -> None:
+def test_stream_times_the_first_event_and_the_first_token_frame() -> None:
     body = (
-        ': ping\r\n\r\nevent: token\r\ndata: {"text":"Yes."}\r\n\r\nevent: done\r\ndata: {}\r\n\r\n'
+        ': ping\r\n\r\nevent: status\r\ndata: {"stage":"searching"}\r\n\r\n'
+        'event: token\r\ndata: {"text":"Yes."}\r\n\r\nevent: done\r\ndata: {}\r\n\r\n'
     )
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -145,9 +152,10 @@ def test_stream_times_the_first_token_frame() -> None:
     with _client(handler) as client:
         result = bench.measure_stream(client, ["A?", "B?"])
     assert result["available"] is True
+    assert result["first_event_ms"]["n"] == 2
     assert result["ttft_ms"]["n"] == 2
     assert result["total_ms"]["n"] == 2
-    assert result["ttft_ms"]["p50"] <= result["total_ms"]["p50"]
+    assert result["first_event_ms"]["p50"] <= result["ttft_ms"]["p50"] <= result["total_ms"]["p50"]
 
 
 def _report() -> dict[str, Any]:
@@ -178,7 +186,13 @@ def _report() -> dict[str, Any]:
             "server_stage_ms_p50": {"retrieve_ms": 10.0},
             "prompt_tokens": None,
         },
-        "ask_stream": {"available": False, "http_status": 404, "ttft_ms": na, "total_ms": na},
+        "ask_stream": {
+            "available": False,
+            "http_status": 404,
+            "first_event_ms": na,
+            "ttft_ms": na,
+            "total_ms": na,
+        },
         "reader": {"prompt_tokens": None, "reader_ms": None, "reader_calls": 0},
         "llama_tuning": None,
         "workers": None,
@@ -192,8 +206,8 @@ def _report() -> dict[str, Any]:
 def test_table_shows_na_for_what_was_not_measured() -> None:
     table = bench.format_table(_report())
     assert "/ask/stream first token" in table
-    # GGUF prepare, stream ttft and total, prompt tokens, reader call
-    assert table.count("n/a") == 5
+    # GGUF prepare, stream first event, ttft and total, prompt tokens, reader call
+    assert table.count("n/a") == 6
     assert "p50 90.0 ms   p95 90.0 ms   (n=1)" in table
     assert "worker" not in table
     assert "prefix" not in table

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.queue import GenerationQueue
+from qa.answering import ProgressCallback, no_progress
 from qa.errors import Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import ServerSettings, Settings
@@ -41,7 +42,13 @@ class GatedService:
     most_at_once: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        on_progress: ProgressCallback = no_progress,
+    ) -> Answer:
+        on_progress("searching", {"query": question})
         with self._lock:
             self.started.append(question)
             self.running += 1
@@ -232,6 +239,30 @@ def test_beyond_capacity_a_request_gets_429_with_retry_after(path: str) -> None:
     assert problem["request_id"] == refused.headers["X-Request-ID"]
     assert results[0].status_code == 200
     assert service.started == ["Who?"]
+
+
+def test_a_waiting_stream_says_how_many_questions_are_ahead() -> None:
+    service = GatedService()
+    client = app_client(service, generation_queue_size=1)
+    service.settings = client.app.state.settings  # type: ignore[attr-defined]
+    results: list[httpx.Response] = []
+    first = threading.Thread(
+        target=post_in_thread,
+        args=(client, results),
+        kwargs={"url": "/ask", "json": {"question": "First?"}},
+    )
+    first.start()
+    wait_until(lambda: service.started)
+    with client.stream("POST", "/ask/stream", json={"question": "Second?"}) as r:
+        lines = r.iter_lines()
+        assert next(lines) == "event: status"
+        assert next(lines) == 'data: {"stage":"queued","ahead":1}'
+        service.gate.set()  # the first answer finishes; the second is searched and answered
+        rest = "\n".join(lines)
+    first.join(timeout=10)
+    assert results[0].status_code == 200
+    assert rest.index('"stage":"searching"') < rest.index("event: done"), rest
+    assert service.started == ["First?", "Second?"]
 
 
 def test_past_the_time_limit_a_request_gets_503_with_retry_after() -> None:

@@ -165,7 +165,9 @@ def test_route_streams_the_events_of_the_answer() -> None:
     answer = answered()
     with client_for(StandInService(answer), stream.router) as client:
         events = read_events(client, answer.question)
-    assert events == [(name, data) for name, data in answer_events(answer)]
+    # the progress the service reported, relayed as it came, then the answer's own events
+    searching = ("status", {"stage": "searching", "query": answer.question})
+    assert events == [searching] + [(name, data) for name, data in answer_events(answer)]
 
 
 @pytest.mark.parametrize(
@@ -180,8 +182,8 @@ def test_error_while_answering_arrives_as_an_error_event(
 ) -> None:
     with client_for(StandInService(error), stream.router) as client:
         events = read_events(client, "Will this fail?")
-    assert [name for name, _ in events] == ["error"]
-    problem = events[0][1]
+    assert [name for name, _ in events] == ["status", "error"]
+    problem = events[1][1]
     assert set(problem) == {"type", "title", "status", "detail"}
     assert problem == problem_details(error)  # what /ask would answer with
     assert problem["status"] == status
