@@ -25,7 +25,7 @@ from qa.evidence import (
 )
 from qa.followups import has_own_terms, standalone_question
 from qa.interfaces import Embedder, Generator, Vectors
-from qa.lexical import content_terms, words
+from qa.lexical import content_terms, term_found, words
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.prompting import STOP, reader_messages, reader_prompt
 from qa.retrieval import Retrieval, Retriever
@@ -128,8 +128,11 @@ def answer_question(
     retrieved = [h.paragraph for h in retrieval.hits]
 
     clock = time.perf_counter()
+    # a follow-up's own words ("the embassy" in "And what did the embassy say?") are what it
+    # asks about now; the earlier question's words only say where to look
+    focus = content_terms(asked) if rewritten is not None else []
     candidates, vectors = _candidates(
-        [hit.row for hit in retrieval.hits], corpus, already_said=history
+        [hit.row for hit in retrieval.hits], corpus, already_said=history, focus=focus
     )
     scored = score_sentences(
         question,
@@ -162,7 +165,7 @@ def answer_question(
         },
     )
     clock = time.perf_counter()
-    reading = _read(question, scored[: a.candidate_sentences], generator, settings)
+    reading = _read(question, shown, generator, settings, focus=focus)
     timings["read_ms"] = _ms(clock)
 
     chosen = reading.chosen
@@ -172,7 +175,10 @@ def answer_question(
         )
         chosen = fuller or chosen
     paragraph = corpus.paragraphs[chosen.row]
-    claim = _trim(chosen.text, question, reading.proposal, max_words=a.max_answer_words)
+    # a follow-up's answer is cut to what it asks about now (its own words), where it has any
+    claim = _trim(
+        chosen.text, asked if focus else question, reading.proposal, max_words=a.max_answer_words
+    )
 
     on_progress("checking", {"paragraph_id": paragraph.paragraph_id})
     clock = time.perf_counter()
@@ -215,9 +221,17 @@ def answer_question(
 
 
 def _candidates(
-    rows: Sequence[int], corpus: Corpus, already_said: Sequence[Turn] = ()
+    rows: Sequence[int],
+    corpus: Corpus,
+    already_said: Sequence[Turn] = (),
+    focus: Sequence[str] = (),
 ) -> tuple[list[Candidate], Vectors]:
-    """Sentences of the given paragraphs, except those an earlier answer already gave."""
+    """Sentences of the given paragraphs, except those an earlier answer already gave.
+
+    Of a sentence already given, the clauses that hold the follow-up's own words (`focus`)
+    stay: "And what did the embassy say?" is answered by the "while the embassy insisted …"
+    half of a sentence the first answer quoted whole.
+    """
     said = [words(turn.answer) for turn in already_said if turn.answer]
     candidates: list[Candidate] = []
     ids: list[int] = []
@@ -226,14 +240,39 @@ def _candidates(
         sentence_ids = corpus.sentences_by_row.get(row, [])
         for position, sid in enumerate(sentence_ids):
             ref = corpus.sentences[sid]
-            if said and _said_before(words(paragraph.text[ref.start : ref.end]), said):
-                continue
+            text = paragraph.text[ref.start : ref.end]
             context = paragraph.title + " " + _previous_sentence(corpus, row, position)
-            candidates.append(
-                Candidate(row, ref.start, ref.end, paragraph.text[ref.start : ref.end], context)
-            )
-            ids.append(sid)
+            if not (said and _said_before(words(text), said)):
+                candidates.append(Candidate(row, ref.start, ref.end, text, context))
+                ids.append(sid)
+                continue
+            for start, end in _clauses(text)[1:] if focus else ():
+                clause = text[start:end]
+                if _holds_any(clause, focus):
+                    # scored with the whole sentence's vector: a clause has none of its own
+                    candidates.append(
+                        Candidate(row, ref.start + start, ref.start + end, f"… {clause}", text)
+                    )
+                    ids.append(sid)
     return candidates, corpus.sentence_vectors[ids]
+
+
+# Where one clause of a news sentence hands over to another with a different subject
+# ("…, while the embassy insisted …", "…; the ministry said …").
+_CLAUSE_BREAK = re.compile(r"[,;]?\s+(?:while|whereas|but|although)\s+|;\s+", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 5
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of a sentence's clauses, split where another one begins; [] when there is one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(sentence)))
+    spans = [(a, b) for a, b in spans if len(sentence[a:b].split()) >= MIN_CLAUSE_WORDS]
+    return spans if len(spans) > 1 else []
 
 
 def _fuller_statement(
@@ -316,8 +355,13 @@ def _read(
     candidates: Sequence[ScoredSentence],
     generator: Generator | None,
     settings: Settings,
+    focus: Sequence[str] = (),
 ) -> Reading:
-    """Ask the reader for a short answer and keep the best candidate sentence that contains it."""
+    """Ask the reader for a short answer and keep the best candidate sentence that contains it.
+
+    With a `focus` (a follow-up's own words), the reader may not move the answer away from
+    them: a pick that lacks them answers the earlier question, not this one.
+    """
     if generator is None:
         return Reading(None, candidates[0])
     texts = _within_budget([c.text for c in candidates], settings.answer.context_token_budget)
@@ -327,11 +371,19 @@ def _read(
     if not proposal:
         return Reading(None, candidates[0])
     floor = candidates[0].score * READER_SCORE_RATIO
+    keeps_focus = _holds_any(candidates[0].text, focus)
     for cand in candidates:
-        found = _found_part(cand.text, proposal, question) if cand.score >= floor else None
+        if cand.score < floor or (keeps_focus and not _holds_any(cand.text, focus)):
+            continue
+        found = _found_part(cand.text, proposal, question)
         if found:
             return Reading(found, cand)
     return Reading(None, candidates[0])
+
+
+def _holds_any(text: str, terms: Sequence[str]) -> bool:
+    present = set(content_terms(text))
+    return any(term_found(t, present) for t in terms)
 
 
 # Tokens per English word for the bundled models' tokenizers, rounded up: the budget is a
@@ -380,19 +432,27 @@ def _contains_words(text: str, phrase: str) -> bool:
 
 
 def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int) -> str:
-    """Shorten an over-long sentence to the run of clauses that answers the question."""
+    """Shorten an over-long sentence to the clauses that answer the question.
+
+    A window is a run of clauses, or the opening clause (usually the subject) with a later run:
+    "Russia's embassy, in comments issued after …, said …" keeps who said it and what.
+    """
     if len(sentence.split()) <= max_words:
         return sentence
     clauses = [c for c in re.split(r"(?<=[,;:—–])\s+", sentence) if c]
     question_terms = set(content_terms(question))
     kind = answer_type(question)
+    windows = [
+        (i, j) for i in range(len(clauses)) for j in range(i + 1, len(clauses) + 1)
+    ]  # fmt: skip
     best, best_key = sentence, (-1.0, 0)
-    for i in range(len(clauses)):
-        for j in range(i + 1, len(clauses) + 1):
-            window = " ".join(clauses[i:j])
+    for i, j in windows:
+        runs = [clauses[i:j]] if i < 2 else [clauses[i:j], [*clauses[:1], "…", *clauses[i:j]]]
+        for run in runs:
+            window = " ".join(run)
             n = len(window.split())
             if n > max_words:
-                break
+                continue
             terms = set(content_terms(window))
             hit = len(terms & question_terms) + len(terms - question_terms) * 0.01
             if proposal and _contains_words(window, proposal):
@@ -403,8 +463,9 @@ def _trim(sentence: str, question: str, proposal: str | None, *, max_words: int)
                 best, best_key = window, (hit, -n)
     if best is sentence:
         return " ".join(sentence.split()[:max_words]) + " …"
-    prefix = "… " if not sentence.startswith(best) else ""
-    suffix = " …" if not sentence.endswith(best) else ""
+    best = best.replace(", …", " …")
+    prefix = "… " if not sentence.startswith(best.split(" … ")[0]) else ""
+    suffix = " …" if not sentence.endswith(best.split(" … ")[-1]) else ""
     return f"{prefix}{best.rstrip(',;:—–')}{suffix}".strip()
 
 

@@ -26,6 +26,7 @@ class AnswerType(Enum):
     YEAR = "year"
     TIME = "time"
     PERSON = "person"
+    STATEMENT = "statement"
     ANY = "any"
 
 
@@ -36,6 +37,9 @@ _QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"\b(what|which) year\b", re.I), AnswerType.YEAR),
     (re.compile(r"\bwhen\b|\b(what|which) (month|time)\b", re.I), AnswerType.TIME),
     (re.compile(r"^\s*(who|whom|whose)\b|\bwho (is|was|are|were)\b", re.I), AnswerType.PERSON),
+    (re.compile(r"\bwhat (?:did|does|do|has|have|had|will|would)\b.*\b(?:say|said|tell|told|"
+                r"claim(?:ed)?|warn(?:ed)?|insist(?:ed)?|announced?|argued?|reply|replied|"
+                r"respond(?:ed)?|write|wrote|written)\b", re.I), AnswerType.STATEMENT),
 ]  # fmt: skip
 
 _CALENDAR_WORDS = frozenset(
@@ -50,6 +54,17 @@ _TIME_WORDS = _CALENDAR_WORDS | frozenset(
     month year decade century morning afternoon evening night noon midnight
     """.split()
 )
+# What a sentence reporting someone's words holds. (Quotation marks alone are no sign: news
+# puts single words in quotes for emphasis.)
+_REPORTING_WORDS = frozenset(
+    """
+    said says say saying told tells tell warned warns warning insisted insists claimed claims
+    stated states added adds announced announces argued argues according wrote writes replied
+    replies responded responds noted notes stressed stresses declared declares asserted
+    maintained denied denies urged urges
+    """.split()
+)
+_QUOTES = frozenset('"“”«»')
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 
 
@@ -74,6 +89,8 @@ def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
         return any(w.isdigit() and len(w) == 4 for w in new_words)
     if kind is AnswerType.TIME:
         return any(w[0].isdigit() or w in _TIME_WORDS for w in new_words)
+    if kind is AnswerType.STATEMENT:
+        return any(w in _REPORTING_WORDS for w in new_words)
     names = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
     return any(not set(name.split()) <= asked for name in names)
 

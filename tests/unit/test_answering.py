@@ -16,8 +16,11 @@ from index.store import CorpusIndex
 from qa.answering import (
     ProgressCallback,
     _candidates,
+    _clauses,
     _fuller_statement,
     _previous_sentence,
+    _read,
+    _trim,
     answer_question,
     no_progress,
 )
@@ -539,3 +542,125 @@ def test_a_question_without_words_to_look_for_abstains(
     assert answer.status == "insufficient_evidence"
     assert answer.citations == []
     assert "no words to look for" in (answer.reason or "")
+
+
+# --- follow-ups about part of an earlier answer ------------------------------------------------
+
+PIER_ARTICLES = {
+    "pier-dispute": (
+        "Council and builder argue over the broken pier\n\n"
+        "The Port Alder council summoned the harbour builder on Monday to demand repairs to the "
+        "pier, while the builder insisted that the damage was caused by the winter storms.\n\n"
+        "Fishermen have moored their boats in the next bay since the pier cracked in January."
+    ),
+    "ferry-timetable": (
+        "Ferry timetable changes for the summer\n\n"
+        "The island ferry will sail four times a day from June, the operator said on Friday."
+    ),
+}
+PIER_SENTENCE = (
+    "The Port Alder council summoned the harbour builder on Monday to demand repairs to the "
+    "pier, while the builder insisted that the damage was caused by the winter storms."
+)
+
+
+@pytest.mark.unit
+def test_follow_up_is_answered_from_the_clause_of_an_earlier_answer_it_asks_about() -> None:
+    index, retriever, embedder = build_corpus(PIER_ARTICLES)
+    first = "Whom did the council summon on Monday?"
+    history = [Turn(question=first, answer=f"{PIER_SENTENCE} [1]")]
+    answer = answer_question(
+        "And what did the builder say about it?",
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        generator=None,
+        settings=SETTINGS,
+        history=history,
+    )
+    assert answer.rewritten_question is not None
+    assert answer.status == "answered", answer.reason
+    assert answer.answer == (
+        "… the builder insisted that the damage was caused by the winter storms. [1]"
+    )
+    citation = answer.citations[0]
+    assert citation.doc_id == "pier-dispute" and citation.verified
+    assert PIER_SENTENCE in citation.text
+
+
+@pytest.mark.unit
+def test_a_sentence_already_given_offers_only_the_clauses_holding_the_follow_ups_words() -> None:
+    index, _, _ = build_corpus(PIER_ARTICLES)
+    row = next(i for i, p in enumerate(index.paragraphs) if PIER_SENTENCE in p.text)
+    said = [Turn(question="Whom?", answer=f"{PIER_SENTENCE} [1]")]
+    unsaid, _ = _candidates([row], index)
+    assert [c.text for c in unsaid] == [PIER_SENTENCE]
+    assert _candidates([row], index, already_said=said)[0] == []
+    clauses, vectors = _candidates([row], index, already_said=said, focus=["builder"])
+    assert [c.text for c in clauses] == [
+        "… the builder insisted that the damage was caused by the winter storms."
+    ]
+    paragraph = index.paragraphs[row].text
+    assert paragraph[clauses[0].start : clauses[0].end] == clauses[0].text.removeprefix("… ")
+    assert len(vectors) == 1
+    assert _candidates([row], index, already_said=said, focus=["ferry"])[0] == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sentence", "clauses"),
+    [
+        (PIER_SENTENCE, PIER_SENTENCE.split(", while ")),
+        ("Prices rose in May; economists expect them to keep rising.", []),  # 4 words: no clause
+        (
+            "The mayor backed the plan for the pier; the council members voted against it.",
+            ["The mayor backed the plan for the pier", "the council members voted against it."],
+        ),
+        ("Short, but not split in two.", []),
+    ],
+)
+def test_clauses_split_where_another_subject_takes_over(sentence: str, clauses: list[str]) -> None:
+    assert [sentence[a:b] for a, b in _clauses(sentence)] == clauses
+
+
+@pytest.mark.unit
+def test_a_statement_is_trimmed_to_who_said_it_and_what() -> None:
+    sentence = (
+        "The builder's lawyer, in comments issued after the council summoned the harbour "
+        "builder on Monday to demand repairs to the pier and the jetty before the busy summer "
+        "season, said "
+        "the damage was caused by the storms and not by the work."
+    )
+    assert len(sentence.split()) > 40
+    trimmed = _trim(sentence, "And what did the lawyer say?", None, max_words=40)
+    assert trimmed == (
+        "The builder's lawyer … said the damage was caused by the storms and not by the work."
+    )
+
+
+def _scored(text: str, score: float) -> ScoredSentence:
+    return ScoredSentence(
+        index=0, row=0, start=0, end=len(text), text=text, score=score, cosine=score,
+        term_coverage=score, context_coverage=score, type_match=1.0,
+    )  # fmt: skip
+
+
+@pytest.mark.unit
+def test_the_reader_may_not_move_a_follow_up_away_from_its_own_words() -> None:
+    about_builder = _scored("The builder insisted the storms broke the pier.", 0.7)
+    about_council = _scored("The council summoned the harbour builder's lawyer.", 0.65)
+    question = "And what did the builder say? (following: Whom did the council summon?)"
+    generator = ScriptedGenerator(default="the harbour builder's lawyer")
+    # without a focus, the reader's pick (nearly as good as the best) is taken
+    free = _read(question, [about_builder, about_council], generator, SETTINGS)
+    assert free.chosen is about_council and free.proposal == "the harbour builder's lawyer"
+    # the follow-up asks about the builder: both hold the word, so the pick stands
+    assert (
+        _read(
+            question, [about_builder, about_council], generator, SETTINGS, focus=["builder"]
+        ).chosen
+        is about_council
+    )  # noqa: E501
+    # … but a pick without the follow-up's own word does not
+    kept = _read(question, [about_builder, about_council], generator, SETTINGS, focus=["storm"])
+    assert kept.chosen is about_builder and kept.proposal is None

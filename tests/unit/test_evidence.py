@@ -78,7 +78,30 @@ def test_other_questions_ask_for_anything(question: str) -> None:
     assert answer_type(question) is AnswerType.ANY
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the mayor say about the lighthouse?",
+        "And what did the builder say?",
+        "What has the ministry claimed?",
+        "What did the coach tell reporters after the match?",
+    ],
+)
+def test_what_did_someone_say_asks_for_a_statement(question: str) -> None:
+    assert answer_type(question) is AnswerType.STATEMENT
+
+
 # --- holds_answer_type ----------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_a_statement_is_reported_speech_not_quotation_marks() -> None:
+    q = "What did the mayor say about the pier?"
+    assert holds_answer_type(AnswerType.STATEMENT, "The mayor said the pier would reopen.", q)
+    assert holds_answer_type(AnswerType.STATEMENT, "She insisted the pier was safe.", q)
+    # scare quotes are no statement
+    assert not holds_answer_type(AnswerType.STATEMENT, "The mayor visited the “new” pier.", q)
 
 
 @pytest.mark.unit
