@@ -493,6 +493,8 @@ def test_tokens_show_as_they_arrive_then_the_answer_renders(
     for stage, shown in stages:
         push(page, sse_event("status", stage).encode().decode())
         expect(progress).to_have_text(shown)
+        if stage["stage"] == "reading":
+            page.screenshot(path=str(test_output_dir / "chat-progress.png"), full_page=True)
     assert page.locator("#conversation img, #conversation script").count() == 0
 
     # the first words, one frame cut in two mid-line and one between the \r and \n of a line end
