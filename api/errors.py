@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa.errors import (
     BadInput,
+    ClientGone,
     Conflict,
     Forbidden,
     GenerationFailed,
@@ -60,6 +61,7 @@ STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
     (Conflict, 409, "Conflict"),
     (Overloaded, 429, "Too many requests"),
     (TimedOut, 503, "Timed out"),
+    (ClientGone, 499, "Client closed request"),  # nginx's code; logged, never read
     (IndexNotBuilt, 503, "Index not built"),
     (IndexMismatch, 503, "Index does not match the configuration"),
     (IndexCorrupt, 503, "Index unreadable"),

@@ -28,7 +28,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Request
 
 from qa.answering import validate_question
-from qa.errors import BadInput, Overloaded, TimedOut
+from qa.errors import BadInput, ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import ServerSettings
 
@@ -141,9 +141,25 @@ class GenerationQueue:
         future.add_done_callback(self._release)
         return Job(future, deadline=deadline, queue=self)
 
-    async def run(self, fn: Callable[..., T], /, *args: object) -> T:
-        """`submit` and wait for the result."""
-        return await self.submit(fn, *args).result()
+    async def run(self, fn: Callable[..., T], /, *args: object, client: Request | None = None) -> T:
+        """`submit` and wait for the result. If `client` disconnects first, the job is dropped
+        (if still waiting) and `ClientGone` raised: a plain request's handler is not cancelled
+        when its client leaves, so without this a timed-out client would keep its slot."""
+        job = self.submit(fn, *args)
+        if client is None:
+            return await job.result()
+        answer = asyncio.ensure_future(job.result())
+        gone = asyncio.ensure_future(_until_disconnected(client))
+        try:
+            await asyncio.wait({answer, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            if not answer.done():
+                answer.cancel()  # cancels the job too (see Job.result)
+        if not answer.done() or answer.cancelled():
+            job.cancel()
+            raise ClientGone("the client disconnected before the answer was ready")
+        return answer.result()
 
     def shutdown(self) -> None:
         """Drop the waiting jobs and let the running one finish in the background."""
@@ -166,6 +182,13 @@ class GenerationQueue:
     def _release(self, _: object) -> None:
         with self._lock:
             self._in_hand -= 1
+
+
+async def _until_disconnected(client: Request) -> None:
+    """Returns when the client has gone. The body has been read, so the next ASGI message
+    is the disconnect (the same wait sse-starlette uses for streams)."""
+    while (await client.receive())["type"] != "http.disconnect":
+        pass
 
 
 def get_generation_queue(request: Request) -> GenerationQueue:

@@ -49,6 +49,10 @@ class TimedOut(QAError):
         self.retry_after_s = retry_after_s
 
 
+class ClientGone(QAError):
+    """The client disconnected before its answer was ready: nobody is left to read the reply."""
+
+
 class TooLarge(QAError):
     """The request body is larger than the configured limit."""
 

@@ -76,6 +76,6 @@ async def ask(body: AskRequest, service: Service, queue: AnswerQueue, request: R
     check_question(body.question, body.history, service.settings.server)
     # One worker thread answers in turn: the models are CPU-bound and llama.cpp is not
     # thread-safe; a full queue is a 429 rather than a pile-up.
-    answer = await queue.run(body.answerer(service), body.question, body.history)
+    answer = await queue.run(body.answerer(service), body.question, body.history, client=request)
     note_answer(request, answer)
     return answer

@@ -415,7 +415,7 @@ async def chat_completions(
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
-        answer = await queue.run(service.ask, question, history)
+        answer = await queue.run(service.ask, question, history, client=request)
         note_answer(request, answer)
         usage = word_usage(question, history, answer)
         return completion(answer, usage, completion_id=completion_id, created=created)

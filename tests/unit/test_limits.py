@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.queue import GenerationQueue
 from qa.answering import ProgressCallback, no_progress
-from qa.errors import Overloaded, TimedOut
+from qa.errors import ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import ServerSettings, Settings
 from tests.answers import StandInService, insufficient
@@ -263,6 +263,46 @@ def test_a_waiting_stream_says_how_many_questions_are_ahead() -> None:
     assert results[0].status_code == 200
     assert rest.index('"stage":"searching"') < rest.index("event: done"), rest
     assert service.started == ["First?", "Second?"]
+
+
+class ClientThatLeaves:
+    """What `GenerationQueue.run` uses of a request: `receive`, which reports the disconnect
+    once the test sets `left`."""
+
+    def __init__(self) -> None:
+        self.left = asyncio.Event()
+
+    async def receive(self) -> dict[str, str]:
+        await self.left.wait()
+        return {"type": "http.disconnect"}
+
+
+def test_a_client_that_leaves_gives_up_its_waiting_job() -> None:
+    gate = threading.Event()
+    ran: list[str] = []
+
+    def slow(name: str) -> str:
+        ran.append(name)
+        assert gate.wait(timeout=10), "the test never opened the gate"
+        return name
+
+    async def scenario() -> None:
+        queue = GenerationQueue(max_waiting=1, timeout_s=10)
+        first = queue.submit(slow, "first")
+        client = ClientThatLeaves()
+        second = asyncio.ensure_future(queue.run(slow, "second", client=client))  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        assert queue.depth == 2
+        client.left.set()
+        with pytest.raises(ClientGone, match="disconnected"):
+            await second
+        assert queue.depth == 1  # the slot is free at once, not when the first answer is done
+        gate.set()
+        assert await first.result() == "first"
+        queue.shutdown()
+
+    asyncio.run(scenario())
+    assert ran == ["first"]  # the abandoned question was never answered
 
 
 def test_past_the_time_limit_a_request_gets_503_with_retry_after() -> None:
