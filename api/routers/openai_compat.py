@@ -22,8 +22,8 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   the answer.
 
 With `stream: true` the answer comes as `chat.completion.chunk` Server-Sent Events, ending with
-`data: [DONE]`, like OpenAI's. As with `/ask/stream`, the answer is computed in full and then
-replayed word by word.
+`data: [DONE]`, like OpenAI's. The answer is computed and checked in full, then sent word by
+word (this format has no place for `/ask/stream`'s `status` progress events).
 
 The pure parts (`chat_input`, `completion`, `answer_chunks`, ...) need no server; the routes add
 the thread hop, the error frame and the SSE framing.

@@ -15,6 +15,7 @@ needs no server; the route adds the progress reports, the error event and the SS
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -78,9 +79,10 @@ Every event's `data` is one line of JSON. In order:
 * `status`, zero or more, while the answer is being worked out: `{"stage": ...}` with
   `queued` (`ahead`: questions in front of this one), `searching` (`query`: what is
   searched, the rewritten question for a follow-up), `reading` (`sentences`, `articles`: the
-  candidate sentences the reader looks at) and `checking` (`paragraph_id`: the paragraph the
-  answer's citation is checked against). Stages may be skipped: an abstention has no
-  `reading` or `checking`.
+  candidate sentences the reader looks at; not sent without a language model) and
+  `checking` (`paragraph_id`: the paragraph the answer's citation is checked against). Stages
+  may be skipped: an abstention on the evidence score stops after `searching` (one whose
+  citation check fails has been through `checking`).
 * `token`, zero or more: `{"text": "..."}`, a word of the answer with its whitespace;
   concatenating every `text` gives exactly the `answer` of the `done` body.
 * `citation`, one per citation in marker order: the citation object, as in `citations` of
@@ -146,7 +148,8 @@ async def ask_stream(
     progress: asyncio.Queue[EventPair] = asyncio.Queue()
 
     def report(stage: str, detail: dict[str, object]) -> None:  # runs on the worker thread
-        loop.call_soon_threadsafe(progress.put_nowait, ("status", {"stage": stage, **detail}))
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody left to tell
+            loop.call_soon_threadsafe(progress.put_nowait, ("status", {"stage": stage, **detail}))
 
     ahead = queue.depth
     # The slot is taken before the stream starts, so a full queue is a plain 429 too.

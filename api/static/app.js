@@ -462,8 +462,12 @@
       case "queued":
         return `Waiting: ${count(stage.ahead, "question", "questions")} ahead of yours…`;
       case "searching": {
-        const query = String(stage.query ?? "");
-        return query && query !== question ? `Searching for “${query}”…` : "Searching the articles…";
+        // the server collapses white space in the question; a rewrite differs in words
+        const squeeze = (text) => text.replace(/\s+/g, " ").trim();
+        const query = squeeze(String(stage.query ?? ""));
+        return query && query !== squeeze(question)
+          ? `Searching for “${query}”…`
+          : "Searching the articles…";
       }
       case "reading":
         return `Reading ${count(stage.sentences, "candidate sentence", "candidate sentences")} from ${count(stage.articles, "article", "articles")}…`;

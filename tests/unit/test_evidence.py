@@ -102,6 +102,11 @@ def test_a_statement_is_reported_speech_not_quotation_marks() -> None:
     assert holds_answer_type(AnswerType.STATEMENT, "She insisted the pier was safe.", q)
     # scare quotes are no statement
     assert not holds_answer_type(AnswerType.STATEMENT, "The mayor visited the “new” pier.", q)
+    # nouns that look like reporting verbs are no statement either
+    assert not holds_answer_type(
+        AnswerType.STATEMENT, "The United States imposed new sanctions on Monday.", q
+    )
+    assert not holds_answer_type(AnswerType.STATEMENT, "The claims were filed in May.", q)
 
 
 @pytest.mark.unit

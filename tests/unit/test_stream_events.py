@@ -7,7 +7,9 @@ an error raised while answering, and the 4xx refusal before the stream starts.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.errors import problem_details
 from api.routers import stream
-from api.routers.stream import answer_events, token_pieces
+from api.routers.stream import EventPair, answer_events, token_pieces
 from qa.errors import GenerationFailed
 from qa.models import Answer, Citation, RetrievedParagraph
 from tests.answers import (
@@ -206,3 +208,40 @@ def test_bad_question_is_refused_before_the_stream(question: str, hint: str) -> 
     assert body["status"] == 422
     assert hint in body["detail"]
     assert service.asked == []  # the models never ran
+
+
+def test_progress_reported_before_the_answer_is_all_relayed_in_order() -> None:
+    async def scenario() -> list[EventPair]:
+        loop = asyncio.get_running_loop()
+        progress: asyncio.Queue[EventPair] = asyncio.Queue()
+        result: asyncio.Future[Answer] = loop.create_future()
+
+        def worker() -> None:  # reports from another thread, then finishes, as the queue does
+            for i in range(200):
+                loop.call_soon_threadsafe(progress.put_nowait, ("status", {"stage": str(i)}))
+            loop.call_soon_threadsafe(result.set_result, answered())
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        relayed = [pair async for pair in stream._progress_until(result, progress)]
+        thread.join()
+        assert result.done()
+        return relayed
+
+    relayed = asyncio.run(scenario())
+    assert relayed == [("status", {"stage": str(i)}) for i in range(200)]
+
+
+def test_a_failed_answer_still_relays_the_progress_made_before_it() -> None:
+    async def scenario() -> list[EventPair]:
+        loop = asyncio.get_running_loop()
+        progress: asyncio.Queue[EventPair] = asyncio.Queue()
+        result: asyncio.Future[Answer] = loop.create_future()
+        progress.put_nowait(("status", {"stage": "searching"}))
+        result.set_exception(RuntimeError("boom"))
+        relayed = [pair async for pair in stream._progress_until(result, progress)]
+        with pytest.raises(RuntimeError, match="boom"):
+            result.result()
+        return relayed
+
+    assert asyncio.run(scenario()) == [("status", {"stage": "searching"})]
