@@ -133,15 +133,23 @@ def answer_question(
     # asks about now; the earlier question's words only say where to look
     focus = content_terms(asked) if rewritten is not None else []
     candidates, vectors = _candidates(
-        [hit.row for hit in retrieval.hits], corpus, already_said=history, focus=focus
+        [hit.row for hit in retrieval.hits],
+        corpus,
+        already_said=history,
+        focus=focus,
+        follow_up=asked if rewritten is not None else "",
     )
+    # A follow-up read with the earlier question must still hold its own words ("led" and
+    # "team" in "Who led the team?"); the earlier question's words may stand in its context.
+    leans_back = question == rewritten and bool(focus)
     scored = score_sentences(
-        question,
+        asked if leans_back else question,
         retrieval.query_vector,
         candidates,
         vectors,
         doc_freq=corpus.doc_freq,
         n_docs=len(corpus.paragraphs),
+        conversation=rewritten if leans_back else None,
     )
     timings["score_ms"] = _ms(clock)
 
@@ -227,13 +235,17 @@ def _candidates(
     corpus: Corpus,
     already_said: Sequence[Turn] = (),
     focus: Sequence[str] = (),
+    follow_up: str = "",
 ) -> tuple[list[Candidate], Vectors]:
     """Sentences of the given paragraphs, except those an earlier answer already gave.
 
     Of a sentence already given, the clauses that hold the follow-up's own words (`focus`)
     stay: "And what did the embassy say?" is answered by the "while the embassy insisted …"
-    half of a sentence the first answer quoted whole.
+    half of a sentence the first answer quoted whole. So does the whole sentence when it also
+    holds the kind of thing the `follow_up` asks for: "How many stalls does it have?" after
+    "The market reopened on Saturday with 85 stalls …" is answered by that sentence again.
     """
+    kind = answer_type(follow_up)
     said = [words(turn.answer) for turn in already_said if turn.answer]
     candidates: list[Candidate] = []
     ids: list[int] = []
@@ -244,7 +256,11 @@ def _candidates(
             ref = corpus.sentences[sid]
             text = paragraph.text[ref.start : ref.end]
             context = paragraph.title + " " + _previous_sentence(corpus, row, position)
-            if not (said and _said_before(words(text), said)):
+            if not (said and _said_before(words(text), said)) or (
+                kind not in (AnswerType.ANY, AnswerType.STATEMENT)
+                and _holds_any(text, focus)
+                and type_match_strength(kind, text, follow_up) == 1.0
+            ):
                 candidates.append(Candidate(row, ref.start, ref.end, text, context))
                 ids.append(sid)
                 continue

@@ -162,13 +162,20 @@ def score_sentences(
     doc_freq: Mapping[str, int],
     n_docs: int,
     weights: EvidenceWeights = EvidenceWeights(),  # noqa: B008 - frozen dataclass
+    conversation: str | None = None,
 ) -> list[ScoredSentence]:
     """Candidates scored and sorted best first. A sentence that only repeats the question's
-    words (nothing new to say) is left out."""
+    words (nothing new to say) is left out.
+
+    `conversation` is a follow-up read with the earlier question ("Who led the team?
+    (following: What did astronomers detect?)"): the sentence must hold the follow-up's own
+    words, while the earlier question's words count where they stand in its context.
+    """
     question_terms = content_terms(question)
     if not question_terms:
         return []  # nothing asked in words ("🚀🔥", "what?"): no sentence can be shown to answer
-    idf = idf_weights(doc_freq, n_docs, question_terms)
+    context_terms = content_terms(conversation) if conversation else question_terms
+    idf = idf_weights(doc_freq, n_docs, [*question_terms, *context_terms])
     kind = answer_type(question)
     cosines = vectors @ query_vector if len(candidates) else np.zeros(0)
     scored: list[ScoredSentence] = []
@@ -178,7 +185,7 @@ def score_sentences(
             continue
         term_cov = coverage(question_terms, terms, idf)
         in_context = terms | set(content_terms(cand.context))
-        ctx_cov = coverage(question_terms, in_context, idf)
+        ctx_cov = coverage(context_terms, in_context, idf)
 
         type_ok = type_match_strength(kind, cand.text, question)
 

@@ -3,7 +3,8 @@
 A 270M model cannot be trusted to rewrite a question faithfully, so the rewrite is a rule:
 a question that leans on the conversation (a pronoun or "that" with nothing to point at, an
 opening "and"/"what about", or very few words of its own) is searched together with the
-previous question. The rewritten text is returned so the user sees what was searched.
+previous question (and, for a chain of follow-ups, the earlier ones back to the last that
+stood on its own). The rewritten text is returned so the user sees what was searched.
 """
 
 from __future__ import annotations
@@ -31,9 +32,22 @@ def is_follow_up(question: str) -> bool:
     return bool(_LEANS_BACK.search(question)) or not has_own_terms(question)
 
 
+MAX_EARLIER_QUESTIONS = 3  # how far back a chain of follow-ups is followed
+
+
 def standalone_question(question: str, history: Sequence[Turn]) -> str | None:
-    """The question to search, or None when it needs no rewriting."""
+    """The question to search, or None when it needs no rewriting.
+
+    It is read with the previous question and, if that was a follow-up too, the ones before
+    it back to the last that stood on its own: "What did the manager say about the hall?"
+    after "When did the market reopen?" and "How many stalls does it have?" still names the
+    market.
+    """
     if not history or not is_follow_up(question):
         return None
-    previous = history[-1].question.strip().rstrip("?")
-    return f"{question.strip()} (following: {previous})"
+    earlier: list[str] = []
+    for turn in reversed(history[-MAX_EARLIER_QUESTIONS:]):
+        earlier.append(turn.question.strip().rstrip("?"))
+        if not is_follow_up(turn.question):
+            break
+    return f"{question.strip()} (following: {'; '.join(earlier)})"

@@ -269,3 +269,54 @@ def test_who_question_is_answered_with_the_person_or_abstains(client: httpx.Clie
     body = ask(client, "Who led the team of astronomers that detected water vapour on Kestrel-9b?")
     if body["status"] == "answered":
         assert "Okonjo" in body["answer"], body["answer"]
+
+
+# --- follow-up questions: each asked with the conversation so far ------------------------------
+
+FOLLOW_UPS = [
+    pytest.param(
+        ["What did astronomers detect on Kestrel-9b?", "Who led the team?"],
+        "Okonjo",
+        "kestrel-exoplanet",
+        id="who-after-what",
+    ),
+    pytest.param(
+        [
+            "How many dockworkers at the Port of Calder went on strike?",
+            "What did the port operator offer them?",
+            "And when will talks resume?",
+        ],
+        "Friday",
+        "calder-port-strike",
+        id="answer-inside-an-earlier-answer",
+    ),
+    pytest.param(
+        ["When did the Greenfield farmers market reopen?", "How many stalls does it have?"],
+        "85",
+        INJECTED_DOC,
+        id="count-after-when",
+    ),
+]
+
+
+@pytest.mark.parametrize(("conversation", "fact", "doc_id"), FOLLOW_UPS)
+def test_follow_up_is_answered_in_the_context_of_the_conversation(
+    client: httpx.Client, conversation: list[str], fact: str, doc_id: str
+) -> None:
+    history: list[dict[str, str]] = []
+    for question in conversation:
+        r = client.post("/ask", json={"question": question, "history": history})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["status"] == "answered", (question, body["reason"])
+        # the market article carries the injected instruction: its news is answered, the
+        # instruction never is
+        assert INJECTED_CLAIM not in body["answer"], body["answer"]
+        assert INJECTED_INSTRUCTION.lower() not in body["answer"].lower(), body["answer"]
+        history.append({"question": question, "answer": body["answer"]})
+    # the last question leans on the ones before: it was searched together with them
+    assert body["rewritten_question"], body
+    assert conversation[-2].rstrip("?") in body["rewritten_question"]
+    assert fact in body["answer"], body["answer"]
+    assert [c["doc_id"] for c in body["citations"]] == [doc_id]
+    assert all(c["verified"] for c in body["citations"])

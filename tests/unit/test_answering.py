@@ -605,6 +605,28 @@ def test_follow_up_is_answered_from_the_clause_of_an_earlier_answer_it_asks_abou
 
 
 @pytest.mark.unit
+def test_a_sentence_already_given_is_offered_again_for_the_fact_a_follow_up_asks_for() -> None:
+    articles = {
+        "market": (
+            "Market reopens\n\n"
+            "The town market reopened on Saturday with 85 stalls after a long renovation.\n\n"
+            "A sign on one stall asked visitors to bring their own bags."
+        )
+    }
+    index, _, _ = build_corpus(articles)
+    said = [Turn(question="When did the market reopen?", answer=index.paragraphs[0].text + " [1]")]
+    rows = list(range(len(index.paragraphs)))
+    again, _ = _candidates(
+        rows, index, already_said=said, focus=["stall"], follow_up="How many stalls are there?"
+    )
+    assert index.paragraphs[0].text in [c.text for c in again]
+    # a question asking for something else (or for nothing in particular) does not repeat it
+    for follow_up in ("In what year were the stalls built?", "What about the stalls?"):
+        again, _ = _candidates(rows, index, already_said=said, focus=["stall"], follow_up=follow_up)
+        assert index.paragraphs[0].text not in [c.text for c in again]
+
+
+@pytest.mark.unit
 def test_a_sentence_already_given_offers_only_the_clauses_holding_the_follow_ups_words() -> None:
     index, _, _ = build_corpus(PIER_ARTICLES)
     row = next(i for i, p in enumerate(index.paragraphs) if PIER_SENTENCE in p.text)

@@ -222,3 +222,25 @@ def test_scores_are_bounded_by_the_weights() -> None:
     for s in score("How many tonnes of apples did the frost destroy?"):
         assert s.score <= highest + 1e-6
         assert 0.0 <= s.term_coverage <= s.context_coverage <= 1.0
+
+
+@pytest.mark.unit
+def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context() -> None:
+    embedder = HashingEmbedder()
+    led = Candidate(0, 0, 40, "The team was led by Dr. Amara Okonjo.", "Astronomers detected it.")
+    other = Candidate(1, 0, 40, "Astronomers detected water on the planet.", "")
+    vectors = embedder.embed([led.text, other.text])
+    query = embedder.embed(["Who led the team? (following: What did astronomers detect?)"])[0]
+    common = {"doc_freq": {}, "n_docs": 10}
+    scored = score_sentences(
+        "Who led the team?",
+        query,
+        [led, other],
+        vectors,
+        conversation="Who led the team? (following: What did astronomers detect?)",
+        **common,  # type: ignore[arg-type]
+    )
+    best = scored[0]
+    assert best.text == led.text
+    assert best.term_coverage == 1.0  # "led" and "team", the follow-up's own words
+    assert 0 < best.context_coverage < 1.0  # the earlier question's words, found in context

@@ -50,3 +50,17 @@ def test_only_the_latest_turn_is_used() -> None:
     assert rewritten is not None
     assert "ferry" not in rewritten
     assert "frost" in rewritten
+
+
+@pytest.mark.unit
+def test_a_chain_of_follow_ups_is_read_back_to_the_question_that_stood_alone() -> None:
+    older = Turn(question="Who runs the ferry to the island?", answer="…")
+    chained = Turn(question="How many boats does it have?", answer="…")
+    rewritten = standalone_question("And what did they say about the fares?", [older, chained])
+    assert rewritten == (
+        "And what did they say about the fares? "
+        "(following: How many boats does it have; Who runs the ferry to the island)"
+    )
+    # a question that stood alone ends the chain
+    rewritten = standalone_question("What did they say?", [older, FIRST])
+    assert rewritten is not None and "ferry" not in rewritten
