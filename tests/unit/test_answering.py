@@ -17,10 +17,12 @@ from qa.answering import (
     ProgressCallback,
     _candidates,
     _clauses,
+    _elaboration_first,
     _fuller_statement,
     _previous_sentence,
     _read,
     _trim,
+    _words_after_question,
     _worth_reading,
     answer_question,
     no_progress,
@@ -737,3 +739,60 @@ def test_the_reader_is_shown_only_sentences_it_may_move_the_answer_to() -> None:
     reading = _read("Whom did the council summon?", [best, close], generator, SETTINGS)
     assert reading.chosen is close and reading.proposal == "the harbour builder's lawyer"
     assert weak.text not in generator.prompts[0]
+
+
+# --- a sentence that says something about the subject beats one that only names it ----------
+
+NAMES_IT = _scored(
+    "The city signed a contract with the builder in May that includes a penalty clause.", 0.74
+)
+SAYS_WHAT_IT_IS = _scored(
+    "The clause in the contract makes the builder pay for every week of delay.", 0.60
+)
+
+
+@pytest.mark.unit
+def test_words_after_the_question_are_counted_after_its_last_word() -> None:
+    question = "What does the penalty clause in the contract require?"
+    assert _words_after_question(NAMES_IT.text, question) == 0
+    assert _words_after_question(SAYS_WHAT_IT_IS.text, question) >= 2
+    assert _words_after_question("Nothing in common here.", question) == 0
+
+
+@pytest.mark.unit
+def test_a_sentence_saying_what_the_subject_is_goes_before_one_that_only_names_it() -> None:
+    question = "What does the penalty clause in the contract require?"
+    assert _elaboration_first([NAMES_IT, SAYS_WHAT_IT_IS], question) == [SAYS_WHAT_IT_IS, NAMES_IT]
+    # not when the best already says something after the question's words
+    assert _elaboration_first([SAYS_WHAT_IT_IS, NAMES_IT], question) == [
+        SAYS_WHAT_IT_IS,
+        NAMES_IT,
+    ]
+    # not for a question asking for a number, date, name or statement: those often come first
+    counted = "How many clauses does the contract with the builder include?"
+    assert _elaboration_first([NAMES_IT, SAYS_WHAT_IT_IS], counted) == [NAMES_IT, SAYS_WHAT_IT_IS]
+    # nothing to reorder
+    assert _elaboration_first([NAMES_IT], question) == [NAMES_IT]
+
+
+@pytest.mark.unit
+def test_without_a_reader_the_elaborating_sentence_is_the_answer() -> None:
+    articles = {
+        "harbour-contract": (
+            "City signs harbour contract\n\n"
+            f"{NAMES_IT.text}\n\n"
+            f"{SAYS_WHAT_IT_IS.text} The builder said the schedule was realistic."
+        ),
+        "ferry": "Ferry timetable\n\nThe island ferry will sail four times a day from June.",
+    }
+    index, retriever, embedder = build_corpus(articles)
+    answer = answer_question(
+        "What does the penalty clause in the contract require?",
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        generator=None,
+        settings=Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5)),
+    )
+    assert answer.status == "answered", answer.reason
+    assert answer.answer == f"{SAYS_WHAT_IT_IS.text} [1]"
