@@ -56,7 +56,7 @@ _TIME_WORDS = _CALENDAR_WORDS | frozenset(
 )
 # What a sentence reporting someone's words holds. (Quotation marks alone are no sign: news
 # puts single words in quotes for emphasis.)
-_REPORTING_WORDS = frozenset(
+REPORTING_WORDS = frozenset(
     """
     said says say saying told tells tell warned warns insisted insists claimed stated added
     announced argued argues according wrote writes replied responded noted stressed declared
@@ -88,7 +88,7 @@ def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind is AnswerType.TIME:
         return any(w[0].isdigit() or w in _TIME_WORDS for w in new_words)
     if kind is AnswerType.STATEMENT:
-        return any(w in _REPORTING_WORDS for w in new_words)
+        return any(w in REPORTING_WORDS for w in new_words)
     names = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
     return any(not set(name.split()) <= asked for name in names)
 
@@ -145,6 +145,12 @@ class Candidate:
     context: str  # words around the sentence that resolve "he", "the treaty", …
 
 
+# Share (idf-weighted) of the earlier questions' words a follow-up's answer must hold in
+# itself or its context: "Who was fined there?" after a question about a market is not
+# answered from an article about a court case that merely has "fined" in it.
+MIN_CONVERSATION_COVERAGE = 0.25
+
+
 @dataclass(frozen=True)
 class EvidenceWeights:
     cosine: float = 0.45
@@ -168,13 +174,16 @@ def score_sentences(
     words (nothing new to say) is left out.
 
     `conversation` is a follow-up read with the earlier question ("Who led the team?
-    (following: What did astronomers detect?)"): the sentence must hold the follow-up's own
-    words, while the earlier question's words count where they stand in its context.
+    (following: What did astronomers detect?)"): term coverage counts the follow-up's own
+    words, context coverage the whole conversation's, and a sentence whose context holds
+    under MIN_CONVERSATION_COVERAGE of the earlier questions' words is left out.
     """
     question_terms = content_terms(question)
     if not question_terms:
         return []  # nothing asked in words ("🚀🔥", "what?"): no sentence can be shown to answer
-    context_terms = content_terms(conversation) if conversation else question_terms
+    context_terms = (content_terms(conversation) if conversation else []) or question_terms
+    # the earlier questions' own words: a follow-up's answer must stand among some of them
+    earlier_terms = set(context_terms) - set(question_terms)
     idf = idf_weights(doc_freq, n_docs, [*question_terms, *context_terms])
     kind = answer_type(question)
     cosines = vectors @ query_vector if len(candidates) else np.zeros(0)
@@ -185,6 +194,8 @@ def score_sentences(
             continue
         term_cov = coverage(question_terms, terms, idf)
         in_context = terms | set(content_terms(cand.context))
+        if earlier_terms and coverage(earlier_terms, in_context, idf) < MIN_CONVERSATION_COVERAGE:
+            continue  # holds the follow-up's words but is about something else
         ctx_cov = coverage(context_terms, in_context, idf)
 
         type_ok = type_match_strength(kind, cand.text, question)

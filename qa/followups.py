@@ -39,15 +39,19 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str | None:
     """The question to search, or None when it needs no rewriting.
 
     It is read with the previous question and, if that was a follow-up too, the ones before
-    it back to the last that stood on its own: "What did the manager say about the hall?"
-    after "When did the market reopen?" and "How many stalls does it have?" still names the
-    market.
+    it back to the last that stood on its own (at most MAX_EARLIER_QUESTIONS, each once):
+    "What did the manager say about the hall?" after "When did the market reopen?" and "How
+    many stalls does it have?" still names the market.
     """
     if not history or not is_follow_up(question):
         return None
     earlier: list[str] = []
     for turn in reversed(history[-MAX_EARLIER_QUESTIONS:]):
-        earlier.append(turn.question.strip().rstrip("?"))
+        text = turn.question.strip().rstrip("?")
+        if text and text not in earlier:
+            earlier.append(text)
         if not is_follow_up(turn.question):
             break
+    if not earlier:
+        return None
     return f"{question.strip()} (following: {'; '.join(earlier)})"

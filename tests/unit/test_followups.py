@@ -64,3 +64,14 @@ def test_a_chain_of_follow_ups_is_read_back_to_the_question_that_stood_alone() -
     # a question that stood alone ends the chain
     rewritten = standalone_question("What did they say?", [older, FIRST])
     assert rewritten is not None and "ferry" not in rewritten
+
+
+@pytest.mark.unit
+def test_a_chain_names_each_earlier_question_once_and_skips_empty_ones() -> None:
+    again = Turn(question="What about it?", answer="…")
+    empty = Turn(question="", answer="…")
+    rewritten = standalone_question("And then?", [FIRST, again, again])
+    assert rewritten == (
+        "And then? (following: What about it; How many trees did the orchard growers lose to frost)"
+    )
+    assert standalone_question("And then?", [empty]) is None
