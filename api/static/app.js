@@ -24,6 +24,31 @@
   const backButton = document.getElementById("panel-back");
   const corpusInfo = document.getElementById("corpus-info");
 
+  // A server with a read API key refuses questions without it (401); the page then asks for
+  // the key once and keeps it for this tab only (sessionStorage), sending it as a Bearer token.
+  const KEY_STORE = "groundedQa.readKey";
+  let readKey = "";
+  try {
+    readKey = sessionStorage.getItem(KEY_STORE) || "";
+  } catch {
+    // storage blocked: the key lasts until the page is closed
+  }
+
+  /** `headers` plus the read key, when the user has given one. */
+  function withKey(headers = {}) {
+    return readKey ? { ...headers, Authorization: `Bearer ${readKey}` } : headers;
+  }
+
+  function rememberKey(key) {
+    readKey = key;
+    documents.clear(); // fetches refused without the key must not stay cached
+    try {
+      sessionStorage.setItem(KEY_STORE, key);
+    } catch {
+      // storage blocked: keep it in memory only
+    }
+  }
+
   let busy = false;
   let activeTrigger = null; // the marker or button whose source the panel shows
   let panelToken = 0; // guards against a slow document fetch overwriting a newer panel
@@ -226,7 +251,7 @@
   async function fetchJSON(url, options) {
     let response;
     try {
-      response = await fetch(url, options);
+      response = await fetch(url, { ...options, headers: withKey(options && options.headers) });
     } catch {
       throw new Error("Could not reach the server. Check that it is running and try again.");
     }
@@ -258,6 +283,7 @@
     }
     const error = new Error(detail);
     error.title = data && typeof data.title === "string" ? data.title : "";
+    error.status = (data && data.status) || (response && response.status) || 0;
     return error;
   }
 
@@ -324,7 +350,7 @@
     try {
       response = await fetch("/ask/stream", {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+        headers: withKey({ "Content-Type": "application/json", Accept: "text/event-stream" }),
         body: JSON.stringify({ question, history: history.slice(-MAX_HISTORY) }),
       });
     } catch {
@@ -444,7 +470,7 @@
       current.replaceWith(renderResponse(withCheckedCitations(data, checked)));
       if (data.status === "answered") history.push({ question, answer: String(data.answer ?? "") });
     } catch (error) {
-      current.replaceWith(renderError(error));
+      current.replaceWith(renderError(error, question));
       if (!input.value) input.value = question; // let the user retry without retyping
     } finally {
       setBusy(false);
@@ -480,13 +506,41 @@
 
   // ---- rendering answers ---------------------------------------------------------------------
 
-  function renderError(error) {
+  function renderError(error, question) {
     const box = el("div", "error");
     box.setAttribute("role", "alert");
     box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
     box.append(el("p", null, error.message || "Something went wrong."));
+    if (error.status === 401) box.append(renderKeyForm(question));
     return box;
   }
+
+  /** Asks for the server's read API key, then asks the question again with it. */
+  function renderKeyForm(question) {
+    const keyForm = el("form", "key-form");
+    const label = el("label", null, "This server needs a read API key:");
+    const field = el("input");
+    field.type = "password";
+    field.autocomplete = "off";
+    field.required = true;
+    field.id = `read-key-${++keyForms}`;
+    label.htmlFor = field.id;
+    const submit = el("button", null, "Use key and ask again");
+    submit.type = "submit";
+    keyForm.append(label, field, submit);
+    keyForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const key = field.value.trim();
+      if (!key || busy) return;
+      rememberKey(key);
+      keyForm.replaceWith(el("p", "key-note", "Asked again with the key given."));
+      input.value = question;
+      ask();
+      loadCorpusInfo();
+    });
+    return keyForm;
+  }
+  let keyForms = 0;
 
   /** The bubble the words of an answer stream into; the rendered answer replaces it. */
   function renderDraft() {
@@ -792,15 +846,18 @@
     }
   });
 
-  fetchJSON("/documents").then(
-    (data) => {
-      const total = typeof data.total === "number" ? data.total : (data.documents || []).length;
-      corpusInfo.textContent = `${total} article${total === 1 ? "" : "s"} indexed.`;
-    },
-    () => {
-      corpusInfo.textContent = "";
-    },
-  );
+  function loadCorpusInfo() {
+    fetchJSON("/documents").then(
+      (data) => {
+        const total = typeof data.total === "number" ? data.total : (data.documents || []).length;
+        corpusInfo.textContent = `${total} article${total === 1 ? "" : "s"} indexed.`;
+      },
+      () => {
+        corpusInfo.textContent = "";
+      },
+    );
+  }
+  loadCorpusInfo();
 
   input.focus();
 })();

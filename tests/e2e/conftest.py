@@ -65,7 +65,8 @@ def start_server(data_dir: Path, log: Path, **env: str) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")
         try:
-            if httpx.get(f"{url}/documents", timeout=2).status_code == 200:
+            # /readyz is open even when a read API key guards /documents
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return Server(url, process, log)
         except httpx.HTTPError:
             pass

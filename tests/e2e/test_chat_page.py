@@ -14,7 +14,7 @@ from api.errors import problem_details
 from api.routers.stream import answer_events, sse_event
 from qa.errors import GenerationFailed
 from qa.models import Answer
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, start_server, stop_server
 from tests.e2e.test_stream import parse_sse_text
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -722,3 +722,53 @@ def test_markdown_is_plain_text(probe: PageProbe) -> None:
     assert page.evaluate(TO_MARKDOWN, {"answer": "Plain [1].", "citations": []}) == "Plain [1].\n"
     assert page.locator("script:not([src])").count() == 0
     assert probe.dialogs == []
+
+
+# --- a server that needs a read API key ------------------------------------------------------
+
+READ_KEY = "page-read-key-0123456789abcdef"
+
+
+def test_a_server_with_a_read_key_asks_for_it_once_then_answers(
+    browser: Any, seeds_data_dir: Path, tmp_path: Path, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    guarded = start_server(
+        seeds_data_dir, tmp_path / "guarded.log", QA_SECURITY__READ_API_KEY=READ_KEY
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=guarded.url)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        question = "When was the treaty signed by Putin and Kim Jong Un?"
+        ask(page, question)
+        turn = last_turn(page)
+        expect(turn.locator(".error")).to_contain_text("API key")
+        form = turn.locator(".key-form")
+        expect(form.locator("input[type=password]")).to_be_visible()
+
+        # a wrong key: refused again, and asked for again
+        form.locator("input").fill("not-the-key-0123456789")
+        form.locator("input").press("Enter")
+        turn = last_turn(page)
+        expect(turn.locator(".key-form")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        assert page.locator("#conversation > li.turn").count() == 2
+
+        turn.locator(".key-form input").fill(READ_KEY)
+        turn.locator(".key-form button").click()
+        answered = last_turn(page)
+        expect(answered.locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        expect(answered.locator(".answer-text")).to_contain_text("June 19")
+        # the key also opens the cited article, and the article count in the header
+        answered.locator(".citation-link").first.click()
+        expect(page.locator("#source-panel mark, #source-panel .highlight").first).to_be_visible()
+        expect(page.locator("#corpus-info")).to_contain_text("5 articles indexed")
+        page.screenshot(path=str(test_output_dir / "chat-read-key.png"), full_page=True)
+        # the key is kept for the tab, not written into the page
+        assert READ_KEY not in page.content()
+        stored = page.evaluate("sessionStorage.getItem('groundedQa.readKey')")
+        assert stored == READ_KEY
+    finally:
+        context.close()
+        stop_server(guarded)
