@@ -191,10 +191,8 @@ def answer_question(
         )
         chosen = fuller or chosen
     paragraph = corpus.paragraphs[chosen.row]
-    # a follow-up's answer is cut to what it asks about now (its own words), where it has any
-    claim = _trim(
-        chosen.text, asked if focus else question, reading.proposal, max_words=a.max_answer_words
-    )
+    # a follow-up's answer is cut to what it asks about now: the words it was judged by
+    claim = _trim(chosen.text, judged, reading.proposal, max_words=a.max_answer_words)
 
     on_progress("checking", {"paragraph_id": paragraph.paragraph_id})
     clock = time.perf_counter()
@@ -440,7 +438,7 @@ def _named_at_the_end(sentence: str, question: str) -> str | None:
     last two content words are both the question's ("… includes a penalty clause."; not
     "… took the ferry to the island." for a question that only names the island)."""
     asked = set(content_terms(question))
-    terms = content_terms(_ATTRIBUTION_TAIL.sub("", sentence.rstrip(' .!?"”’')))
+    terms = _terms_before_attribution(sentence)
     if len(terms) >= 2 and all(term_found(t, asked) for t in terms[-2:]):
         return terms[-1]
     return None
@@ -453,12 +451,16 @@ _ATTRIBUTION_TAIL = re.compile(
 )
 
 
+def _terms_before_attribution(sentence: str) -> list[str]:
+    """The sentence's content terms, in order, a trailing attribution left out."""
+    return content_terms(_ATTRIBUTION_TAIL.sub("", sentence.rstrip(' .!?"”’')))
+
+
 def _words_after_question(sentence: str, question: str) -> int:
     """Content words of `sentence` after the last of the question's, a trailing attribution
     left out; -1 when the sentence holds none of the question's words."""
-    sentence = _ATTRIBUTION_TAIL.sub("", sentence.rstrip(' .!?"”’'))
     asked = set(content_terms(question))
-    terms = content_terms(sentence)
+    terms = _terms_before_attribution(sentence)
     positions = [i for i, term in enumerate(terms) if term_found(term, asked)]
     return len(terms) - 1 - positions[-1] if positions else -1
 

@@ -8,7 +8,7 @@ the thresholds they rely on in the `Settings` they pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -89,6 +89,7 @@ def ask(
     generator: ScriptedGenerator | None = None,
     settings: Settings = SETTINGS,
     on_progress: ProgressCallback = no_progress,
+    history: Sequence[Turn] = (),
 ) -> Answer:
     index, retriever, embedder = corpus
     return answer_question(
@@ -98,6 +99,7 @@ def ask(
         embedder=embedder,
         generator=generator,
         settings=settings,
+        history=history,
         on_progress=on_progress,
     )
 
@@ -453,15 +455,10 @@ def test_hashing_embedder_vectors_are_unit_length_float32() -> None:
 def test_follow_up_is_rewritten_with_the_previous_turn_and_answered(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
-    index, retriever, embedder = corpus
     first = "When did the council of Port Alder approve the lighthouse plan?"
-    answer = answer_question(
+    answer = ask(
+        corpus,
         "And who said it had guided fishing boats?",
-        retriever=retriever,
-        corpus=index,
-        embedder=embedder,
-        generator=None,
-        settings=SETTINGS,
         history=[Turn(question=first, answer="On Tuesday [1]")],
     )
     assert answer.question == "And who said it had guided fishing boats?"
@@ -475,19 +472,10 @@ def test_follow_up_is_rewritten_with_the_previous_turn_and_answered(
 def test_too_many_history_turns_is_bad_input(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
-    index, retriever, embedder = corpus
     settings = Settings(server=ServerSettings(max_history_turns=2))
     turns = [Turn(question=f"Question {i}?", answer="…") for i in range(3)]
     with pytest.raises(BadInput, match="history"):
-        answer_question(
-            "What happened?",
-            retriever=retriever,
-            corpus=index,
-            embedder=embedder,
-            generator=None,
-            settings=settings,
-            history=turns,
-        )
+        ask(corpus, "What happened?", settings=settings, history=turns)
 
 
 # An article whose opening paragraph summarises what a body paragraph reports in full.
@@ -584,17 +572,10 @@ PIER_SENTENCE = (
 
 @pytest.mark.unit
 def test_follow_up_is_answered_from_the_clause_of_an_earlier_answer_it_asks_about() -> None:
-    index, retriever, embedder = build_corpus(PIER_ARTICLES)
     first = "Whom did the council summon on Monday?"
     history = [Turn(question=first, answer=f"{PIER_SENTENCE} [1]")]
-    answer = answer_question(
-        "And what did the builder say about it?",
-        retriever=retriever,
-        corpus=index,
-        embedder=embedder,
-        generator=None,
-        settings=SETTINGS,
-        history=history,
+    answer = ask(
+        build_corpus(PIER_ARTICLES), "And what did the builder say about it?", history=history
     )
     assert answer.rewritten_question is not None
     assert answer.status == "answered", answer.reason
@@ -810,13 +791,9 @@ def test_without_a_reader_the_elaborating_sentence_is_the_answer() -> None:
         ),
         "ferry": "Ferry timetable\n\nThe island ferry will sail four times a day from June.",
     }
-    index, retriever, embedder = build_corpus(articles)
-    answer = answer_question(
+    answer = ask(
+        build_corpus(articles),
         "What does the penalty clause in the contract require?",
-        retriever=retriever,
-        corpus=index,
-        embedder=embedder,
-        generator=None,
         settings=Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5)),
     )
     assert answer.status == "answered", answer.reason
@@ -835,17 +812,9 @@ def test_a_short_follow_up_is_not_answered_from_an_article_about_something_else(
             "The shipping firm was fined 2 million dollars, Judge Ruth Alder said."
         ),
     }
-    index, retriever, embedder = build_corpus(articles)
-    first_answer = index.paragraphs[0].text + " [1]"
+    corpus = build_corpus(articles)
+    first_answer = corpus[0].paragraphs[0].text + " [1]"
     history = [Turn(question="When did the town market reopen?", answer=first_answer)]
-    answer = answer_question(
-        "Who was fined there?",
-        retriever=retriever,
-        corpus=index,
-        embedder=embedder,
-        generator=None,
-        settings=SETTINGS,
-        history=history,
-    )
+    answer = ask(corpus, "Who was fined there?", history=history)
     assert answer.rewritten_question is not None
     assert answer.status == "insufficient_evidence", answer.answer
