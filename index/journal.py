@@ -101,7 +101,8 @@ def settle(index_dir: Path) -> list[str]:
         for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}.txt.*.tmp"):
             tmp.unlink(missing_ok=True)  # the article file a kill left half-written
         notes.append(_settle(index_dir, change))
-        (folder / PENDING_NAME).unlink(missing_ok=True)
+    if (folder / PENDING_NAME).exists():
+        (folder / PENDING_NAME).unlink()
         fsync_dir(folder)
     return notes
 
