@@ -44,7 +44,6 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -62,7 +61,14 @@ sys.path.insert(0, str(ROOT))
 from index.checksums import sha256_file  # noqa: E402
 from index.versions import PRUNING_DIR, check_version  # noqa: E402
 from qa.errors import QAError  # noqa: E402
-from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, Server, log, start_server  # noqa: E402
+from scripts.kill_rebuild import (  # noqa: E402
+    ADMIN_KEY,
+    QUESTIONS,
+    Server,
+    log,
+    run_rebuild,
+    start_server,
+)
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 WORDS = ("harbour council budget ferry tram library orchard bridge school museum storm festival "
@@ -202,11 +208,8 @@ def main() -> int:
         data_dir = work / "data"
         # questions embed with torch: the ONNX export would only slow every start-up here
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__QUERY_BACKEND": "torch"}
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "rebuild_index.py"), str(corpus),
-             "--data-dir", str(data_dir)],
-            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        if run_rebuild(corpus, data_dir, env, full=True).wait() != 0:
+            raise SystemExit(f"could not index {args.corpus}")
         run = Run(work, corpus, data_dir, env, tally, rng)
         try:
             run.calibrate()
