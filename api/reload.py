@@ -92,22 +92,24 @@ class ServedState:
 
 
 def served_state(service: QAService) -> ServedState:
+    """Compare the served version with the one `current` points at (a cheap look at a link)."""
     served = service.index.version.name
     link = service.settings.index_dir / "current"
     if not link.exists():
-        if link.is_symlink():
-            missing = Path(os.readlink(link)).name
-            return ServedState(served, missing, f"'current' points at version {missing}, "
-                               "which is missing")  # fmt: skip
-        return ServedState(served, None, "there is no 'current' index version on disk")
+        if not link.is_symlink():
+            return ServedState(served, None, "there is no 'current' index version on disk")
+        missing = Path(os.readlink(link)).name
+        return ServedState(served, missing, f"'current' points at version {missing}, which is "
+                           "missing")  # fmt: skip
     current = link.resolve().name
     if current == served:
         return ServedState(served, current)
     refusal = service.refusal
     if refusal is not None and refusal.version == current:
-        return ServedState(served, current, f"the current version {current} was refused: "
-                           f"{refusal.reason}")  # fmt: skip
-    return ServedState(served, current, f"the current version {current} is not loaded yet")
+        why = f"the current version {current} was refused: {refusal.reason}"
+    else:
+        why = f"the current version {current} is not loaded yet"
+    return ServedState(served, current, why)
 
 
 @dataclass(frozen=True)

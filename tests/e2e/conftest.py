@@ -60,7 +60,7 @@ def start_server(data_dir: Path, log: Path, **env: str) -> Server:
         [sys.executable, "-m", "api.main"], cwd=ROOT, env=environ, stdout=handle, stderr=handle
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 600  # a busy shared machine can take minutes
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")
