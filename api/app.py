@@ -18,12 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import REQUEST_ID_HEADER, document_problems, install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
 from api.metrics import router as metrics_router
-from api.middleware import BodySizeLimit, RequestLog, SecurityHeaders
+from api.middleware import BodySizeLimit, CatchAll, HeadAsGet, RequestLog, SecurityHeaders
 from api.queue import GenerationQueue
-from api.reload import IndexReloader
+from api.reload import IndexReloader, served_state
 from api.routers import admin, ask, documents, health, openai_compat, stream
 from api.security import ReadAccess
 from api.service import QAService
+from index.builder import recover
 from qa.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,6 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What a killed process left is settled first: a document change under way is kept or
+        # undone, half-removed and unfinished versions are removed (index/journal.py).
+        app.state.recovered = await run_in_threadpool(_recover_at_startup, settings)
         # Refuses to start on a missing or mismatched index (the error says how to fix it); a
         # corrupt current version is skipped for the last good one, with a warning.
         app.state.service = await run_in_threadpool(QAService.load, settings)
@@ -56,13 +60,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         docs_url=None,  # served below from packaged assets: the machine may have no internet
+        # Starlette would redirect /ask/ to /ask, building the Location from the request's
+        # Host header; a trailing slash is a 404 that names the path without it instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
+    app.state.recovered = []
     app.state.generation_queue = GenerationQueue.from_settings(settings.server)
-    app.state.metrics = Metrics(app.state.generation_queue)
+    app.state.metrics = Metrics(app.state.generation_queue, degraded=lambda: _degraded(app))
     install_error_handlers(app)
     document_problems(app)
-    # the last added runs first: request id and access log wrap everything else
+    # the last added runs first: request id and access log wrap everything else; the first
+    # added runs last, next to the routes
+    app.add_middleware(CatchAll)  # an unexpected error is a 500 that keeps the connection
+    app.add_middleware(HeadAsGet)  # HEAD works wherever GET does
     app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
     if settings.security.cors_allow_origins:  # off unless origins are configured
         app.add_middleware(
@@ -92,6 +103,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_offline_docs(app)
 
     return app
+
+
+def _recover_at_startup(settings: Settings) -> list[str]:
+    try:
+        recovered = recover(settings.index_dir)
+    except OSError as exc:  # e.g. a read-only data folder: serving still works
+        log.warning("start-up recovery skipped: %s", exc.strerror or exc)
+        return []
+    log.info("start-up recovery: %s", "; ".join(recovered) or "nothing to recover")
+    return recovered
+
+
+def _degraded(app: FastAPI) -> bool:
+    service: QAService | None = getattr(app.state, "service", None)
+    return service is not None and served_state(service).degraded
 
 
 def _mount_offline_docs(app: FastAPI) -> None:

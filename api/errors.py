@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.message
 import logging
 from contextvars import ContextVar
 from typing import Any
@@ -100,6 +101,17 @@ def problem_headers(exc: BaseException) -> dict[str, str]:
     return {}
 
 
+def is_json_media_type(content_type: str) -> bool:
+    """`application/json` or `application/<something>+json`, parameters (charset) aside: what
+    FastAPI parses as JSON. `application/jsonx` or `text/json` are not."""
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
     """RFC 9457 problem details: one shape for every error."""
     return JSONResponse(
@@ -121,10 +133,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         content_type = request.headers.get("content-type", "")
-        if request.method == "POST" and "json" not in content_type:
+        if request.method == "POST" and not is_json_media_type(content_type):
             return _problem(
                 415 if content_type else 422,
-                "Invalid request",
+                "Unsupported media type" if content_type else "Invalid request",
                 "send the body as JSON with the header Content-Type: application/json",
             )
         problems = []
@@ -138,7 +150,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(422, "Invalid request", "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {
             404: "Not found",
             405: "Method not allowed",
@@ -154,7 +166,11 @@ def install_error_handlers(app: FastAPI) -> None:
             status = 422
             detail = "the request body is not valid JSON: send UTF-8 JSON of modest nesting"
         if status == 404 and detail == "Not Found":
-            detail = "no such endpoint; GET /docs lists them"
+            path = request.url.path
+            if len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
+                detail = f"no such endpoint; paths have no trailing slash: {path.rstrip('/')}"
+            else:
+                detail = "no such endpoint; GET /docs lists them"
         response = _problem(status, titles.get(status, "HTTP error"), detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
@@ -197,8 +213,8 @@ def document_problems(app: FastAPI) -> None:
                 if "security" in operation:
                     responses.setdefault("401", {"description": "Missing or wrong API key."})
                 for code, response in responses.items():
-                    if code[0] in "45":
-                        response["content"] = content
+                    if code[0] in "45":  # a declared JSON model (as /readyz's 503) stays
+                        response["content"] = {**response.get("content", {}), **content}
         app.openapi_schema = schema
         return schema
 

@@ -34,6 +34,7 @@ def main() -> None:
         # with equal timers a client can reuse a connection the server is closing, and the
         # request fails with "server disconnected" (seen once in a 20-client load run).
         timeout_keep_alive=30,
+        server_header=False,  # no "server: uvicorn" banner telling a scanner what runs here
     )
 
 

@@ -8,6 +8,7 @@ a scan of random paths cannot blow up the number of series.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -23,7 +24,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
 
 
 class Metrics:
-    def __init__(self, queue: GenerationQueue) -> None:
+    def __init__(self, queue: GenerationQueue, *, degraded: Callable[[], bool]) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "qa_http_requests",
@@ -51,6 +52,12 @@ class Metrics:
         )
         capacity.set(queue.capacity)
         # refusals are the 429s in qa_http_requests_total
+        index_degraded = Gauge(
+            "qa_index_degraded",
+            "1 while an older index version than `current` is served (see /readyz), else 0.",
+            registry=self.registry,
+        )
+        index_degraded.set_function(lambda: 1.0 if degraded() else 0.0)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and the access log, the body-size limit, security headers.
+"""ASGI middleware: request ids and the access log, the body-size limit, security headers,
+HEAD for every GET route, and a 500 for an unexpected error that keeps the connection open.
 
 Each is plain ASGI rather than `BaseHTTPMiddleware`, so streamed answers pass through untouched
 and a client that disconnects is seen by the route at once. Also here: `configure_logging`,
@@ -20,9 +21,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_JSON, REQUEST_ID_HEADER, problem_body, request_id
+from api.errors import PROBLEM_JSON, REQUEST_ID_HEADER, problem_body, problem_details, request_id
 
 access_log = logging.getLogger("api.access")
+log = logging.getLogger(__name__)
 
 # An incoming id is kept only if it looks like an id (a UUID, a trace id): anything else could
 # forge or break log lines, so it is replaced by a fresh one.
@@ -102,6 +104,14 @@ class RequestLog:
             access_log.info("request", extra=fields)
 
 
+# What a too-large body holds on each route, for the 413's advice (by path prefix).
+_WHAT_WAS_TOO_LARGE = (
+    ("/ask", "Send a shorter question or fewer earlier turns."),
+    ("/v1/chat/completions", "Send shorter messages or fewer of them."),
+    ("/documents", "Send a shorter article, or split it into several."),
+)
+
+
 class BodySizeLimit:
     """Refuses bodies over `max_bytes` with 413: at once when `Content-Length` says so, else as
     soon as the streamed body passes the limit (so an unbounded upload is never buffered).
@@ -114,10 +124,14 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    def _detail(self, size: str) -> str:
+    def _detail(self, size: str, path: str) -> str:
+        advice = next(
+            (text for prefix, text in _WHAT_WAS_TOO_LARGE if path.startswith(prefix)),
+            "Send a smaller body.",
+        )
         return (
             f"the request body is {size} bytes; the limit is {self.max_bytes} "
-            "(setting server.max_body_bytes). Send a shorter question or fewer earlier turns."
+            f"(setting server.max_body_bytes). {advice}"
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -128,7 +142,7 @@ class BodySizeLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             size = declared if declared.isdigit() else "of unreadable length"
             response = JSONResponse(
-                problem_body(413, "Request too large", self._detail(size)),
+                problem_body(413, "Request too large", self._detail(size, scope["path"])),
                 status_code=413,
                 media_type=PROBLEM_JSON,
             )
@@ -143,10 +157,69 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     # raised into the route reading the body; the error handler answers 413
-                    raise HTTPException(413, self._detail(f"more than {self.max_bytes}"))
+                    raise HTTPException(
+                        413, self._detail(f"more than {self.max_bytes}", scope["path"])
+                    )
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class HeadAsGet:
+    """Answers HEAD wherever GET is answered: the route runs as for GET, and only the status
+    and headers (Content-Length included) are sent. FastAPI routes, unlike Starlette's, do not
+    take HEAD by themselves."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        inner = {**scope, "method": "GET"}  # the server still sees HEAD and sends no body
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(inner, receive, send_headers_only)
+        finally:
+            for key in ("route", "endpoint", "path_params"):  # for the metrics' route label
+                if key in inner:
+                    scope[key] = inner[key]
+
+
+class CatchAll:
+    """An unexpected error in a route becomes a 500 problem response here, inside the other
+    middleware, so it carries the request id and is logged and counted like any answer; and
+    since nothing is re-raised to the server, the client's keep-alive connection stays usable.
+    (An error after the response started can only end that response: it is re-raised.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_start)
+        except Exception as exc:
+            if started:
+                raise
+            log.exception("unhandled error", exc_info=exc)
+            response = JSONResponse(problem_details(exc), status_code=500, media_type=PROBLEM_JSON)
+            await response(scope, receive, send)
 
 
 class SecurityHeaders:

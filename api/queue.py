@@ -31,6 +31,7 @@ from qa.answering import validate_question
 from qa.errors import BadInput, ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import ServerSettings
+from qa.text_input import empty_text_problem, has_visible_text
 
 T = TypeVar("T")
 
@@ -200,7 +201,16 @@ AnswerQueue = Annotated[GenerationQueue, Depends(get_generation_queue)]
 
 
 def check_question(question: str, history: Sequence[Turn], settings: ServerSettings) -> None:
-    """Refuse an unusable question before it takes a slot (the service checks it again)."""
+    """Refuse an unusable question before it takes a slot (the service checks it again).
+
+    The texts arrive normalised (api/inputs.py); one with nothing visible left is refused here
+    with the same message on every answering endpoint.
+    """
+    if not has_visible_text(question):
+        raise BadInput(empty_text_problem("question", "a question"))
+    for n, turn in enumerate(history):
+        if not has_visible_text(turn.question):
+            raise BadInput(empty_text_problem(f"history.{n}.question", "each earlier question"))
     validate_question(question, max_chars=settings.max_question_chars)
     if len(history) > settings.max_history_turns:
         raise BadInput(

@@ -5,14 +5,17 @@ over it. `IndexReloader.reload` does that for whatever `current` points at, off 
 path, and hands the result to the service in one reference assignment: a request that already
 took the old `LoadedIndex` finishes on it, the next one gets the new one, and no request sees
 half of each. A version that fails to load is logged and skipped (the served one stays) until
-`current` points somewhere else. `watch` polls the `current` link every few seconds, so a
-rebuild by the script is picked up without a restart; `POST /admin/reload` asks at once.
+`current` points somewhere else; the service keeps why (`Refusal`), and `served_state` tells
+/readyz and /metrics whether the served version is the current one. `watch` polls the
+`current` link every few seconds, so a rebuild by the script is picked up without a restart;
+`POST /admin/reload` asks at once. No detail here carries a filesystem path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
+from index.checksums import without_paths
 from index.store import CorpusIndex
 from qa.cleaning import CLEANER_VERSION
 from qa.errors import IndexNotBuilt, QAError
@@ -67,6 +71,48 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A version `current` pointed at that could not be loaded, and why."""
+
+    version: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ServedState:
+    """Whether the served version is the current one; `reason` says why not."""
+
+    served: str
+    current: str | None
+    reason: str | None = None
+
+    @property
+    def degraded(self) -> bool:
+        return self.reason is not None
+
+
+def served_state(service: QAService) -> ServedState:
+    """Compare the served version with the one `current` points at (a cheap look at a link)."""
+    served = service.index.version.name
+    link = service.settings.index_dir / "current"
+    if not link.exists():
+        if not link.is_symlink():
+            return ServedState(served, None, "there is no 'current' index version on disk")
+        missing = Path(os.readlink(link)).name
+        return ServedState(served, missing, f"'current' points at version {missing}, which is "
+                           "missing")  # fmt: skip
+    current = link.resolve().name
+    if current == served:
+        return ServedState(served, current)
+    refusal = service.refusal
+    if refusal is not None and refusal.version == current:
+        why = f"the current version {current} was refused: {refusal.reason}"
+    else:
+        why = f"the current version {current} is not loaded yet"
+    return ServedState(served, current, why)
+
+
+@dataclass(frozen=True)
 class ReloadResult:
     status: Literal["reloaded", "unchanged", "failed"]
     version: str  # the version served after the call
@@ -79,7 +125,6 @@ class IndexReloader:
     def __init__(self, service: QAService) -> None:
         self._service = service
         self._lock = threading.Lock()
-        self._refused: Path | None = None  # not retried until `current` moves on
 
     @property
     def current_link(self) -> Path:
@@ -91,23 +136,25 @@ class IndexReloader:
             served = self._service.index.version
             link = self.current_link
             if not link.exists():
-                return ReloadResult("unchanged", served.name, f"{link} is missing or dangling")
+                missing = "'current' is missing or points at a missing version"
+                return ReloadResult("unchanged", served.name, missing)
             target = link.resolve()
             if target == served:
                 return ReloadResult("unchanged", served.name)
-            if target == self._refused and not retry:
+            refused = self._service.refusal
+            if refused is not None and refused.version == target.name and not retry:
                 return ReloadResult("failed", served.name, f"version {target.name} was refused")
             try:
                 loaded = open_index(
                     target, embedder=self._service.embedder, settings=self._service.settings
                 )
             except QAError as exc:
-                self._refused = target
+                reason = without_paths(str(exc), self._service.settings.index_dir)
+                self._service.refusal = Refusal(target.name, reason)
                 log.warning("keeping index version %s; refused %s: %s", served.name,
-                            target.name, exc)  # fmt: skip
-                return ReloadResult("failed", served.name, str(exc))
+                            target.name, reason)  # fmt: skip
+                return ReloadResult("failed", served.name, reason)
             self._service.swap(loaded)
-            self._refused = None
             log.info(
                 "now serving index version %s (%d articles, %d paragraphs)",
                 target.name,
@@ -128,7 +175,13 @@ class IndexReloader:
 
     def _moved(self) -> bool:
         link = self.current_link
-        return link.exists() and link.resolve() not in (self._service.index.version, self._refused)
+        if not link.exists():
+            return False
+        target = link.resolve()
+        refused = self._service.refusal
+        return target != self._service.index.version and not (
+            refused is not None and refused.version == target.name
+        )
 
 
 def get_reloader(request: Request) -> IndexReloader:

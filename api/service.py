@@ -11,13 +11,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from api.reload import LoadedIndex, open_index
+from api.reload import LoadedIndex, Refusal, open_index
+from index.checksums import without_paths
 from index.embedder import SentenceTransformerEmbedder
 from index.store import CorpusIndex
 from index.versions import load_last_good
 from qa.answering import ProgressCallback, answer_question, ask_reader, no_progress
-from qa.errors import NotFound
+from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator
 from qa.models import Answer, Article, Paragraph, Turn
@@ -26,6 +28,7 @@ from qa.remote_generation import OpenAICompatibleGenerator
 from qa.retrieval import Retriever, published_between
 from qa.sentences import sentence_spans
 from qa.settings import Settings
+from qa.text_input import normalize_text, require_text
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class QAService:
     embedder: SentenceTransformerEmbedder
     index: LoadedIndex
     generator: Generator | None
+    # the version `current` points at, when it could not be loaded (an older one is served)
+    refusal: Refusal | None = None
 
     @property
     def corpus(self) -> CorpusIndex:
@@ -48,6 +53,7 @@ class QAService:
     def swap(self, loaded: LoadedIndex) -> None:
         """Serve `loaded` from now on: one reference assignment, atomic for other threads."""
         self.index = loaded
+        self.refusal = None
 
     @classmethod
     def load(cls, settings: Settings) -> QAService:
@@ -61,11 +67,18 @@ class QAService:
         )
         embedder.warm_up()
         # A corrupt current version is refused with a warning naming the damage and the last
-        # good one is served; a mismatched one (another embedding model) stops start-up.
-        loaded, _ = load_last_good(
-            settings.index_dir,
-            lambda version: open_index(version, embedder=embedder, settings=settings),
-        )
+        # good one is served (and /readyz says so); a mismatched one (another embedding model)
+        # stops start-up.
+        refused: dict[Path, str] = {}
+
+        def open_checked(version: Path) -> LoadedIndex:
+            try:
+                return open_index(version, embedder=embedder, settings=settings)
+            except IndexCorrupt as exc:
+                refused[version] = without_paths(str(exc), settings.index_dir)
+                raise
+
+        loaded, _ = load_last_good(settings.index_dir, open_checked)
         corpus = loaded.corpus
         generator: Generator | None = None
         if settings.generation.backend == "llama_cpp":
@@ -87,7 +100,12 @@ class QAService:
             len(corpus.paragraphs),
             generator.model_name if generator else "none",
         )
-        return cls(settings, embedder, loaded, generator)
+        service = cls(settings, embedder, loaded, generator)
+        link = settings.index_dir / "current"
+        current = link.resolve() if link.exists() else None
+        if current in refused:
+            service.refusal = Refusal(current.name, refused[current])
+        return service
 
     def ask(
         self,
@@ -98,7 +116,16 @@ class QAService:
         date_to: date | None = None,
         on_progress: ProgressCallback = no_progress,
     ) -> Answer:
-        """Answer from the articles; with a date range, only from articles dated within it."""
+        """Answer from the articles; with a date range, only from articles dated within it.
+
+        The texts are normalised here too (the routes already did), so no caller in the
+        process hands the models raw text.
+        """
+        question = require_text(question, field="question", what="a question")
+        history = [
+            Turn(question=normalize_text(t.question), answer=normalize_text(t.answer))
+            for t in history
+        ]
         index = self.index  # one version for the whole answer, even if a swap happens now
         retriever = index.retriever
         if date_from is not None or date_to is not None:

@@ -21,9 +21,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.corpus import read_corpus
+from index.journal import settle
 from index.manifest import Changes
 from index.store import CorpusIndex
-from index.versions import current_version, make_current, new_version_dir
+from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
 from qa.errors import Conflict, QAError
 from qa.interfaces import Embedder
@@ -55,20 +56,40 @@ class BuildReport:
 
 
 @contextmanager
-def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[None]:
-    """Hold the one-build-at-a-time lock of `index_dir`; `Conflict` after `timeout_s` (-1 waits)."""
+def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[list[str]]:
+    """Hold the one-build-at-a-time lock of `index_dir`; `Conflict` after `timeout_s` (-1 waits).
+
+    Whoever takes the lock first settles what a killed process left (no build is under way
+    while it is held): a document change under way is kept or undone by the current version
+    (index/journal.py), half-removed and unfinished versions are removed (`clean_leftovers`).
+    The lock yields what was recovered, one line each.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(index_dir / LOCK_NAME, thread_local=False)
     try:
         lock.acquire(timeout=timeout_s)
     except Timeout as exc:
-        raise Conflict(
-            f"another rebuild of {index_dir} is running; try again when it has finished"
-        ) from exc
+        raise Conflict("another index build is running; try again when it has finished") from exc
     try:
-        yield
+        recovered = settle(index_dir) + clean_leftovers(index_dir)
+        for note in recovered:
+            log.warning("recovered: %s", note)
+        yield recovered
     finally:
         lock.release()
+
+
+def recover(index_dir: Path) -> list[str]:
+    """Settle what killed processes left (see `build_lock`) now, e.g. at server start-up.
+
+    If a build holds the lock, nothing is done here: that build settled it when it started.
+    """
+    try:
+        with build_lock(index_dir, timeout_s=0) as recovered:
+            return recovered
+    except Conflict:
+        log.info("an index build is running; it has settled what earlier ones left")
+        return []
 
 
 def rebuild_index(

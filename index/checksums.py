@@ -34,6 +34,14 @@ def folder_checksums(folder: Path, *, exclude: frozenset[str] = frozenset()) -> 
     }
 
 
+def without_paths(message: str, folder: Path) -> str:
+    """`message` with `folder`'s path dropped from the file names in it: errors of a version
+    name its files relative to it, so no problem detail a client sees carries a path."""
+    for prefix in {str(folder.resolve()), str(folder.absolute()), str(folder)}:
+        message = message.replace(prefix + "/", "").replace(prefix, ".")
+    return message
+
+
 def verify_checksums(folder: Path, expected: Mapping[str, str]) -> None:
     """Raise `IndexCorrupt` naming every missing or altered file; extra files are ignored."""
     problems: list[str] = []
@@ -51,7 +59,7 @@ def verify_checksums(folder: Path, expected: Mapping[str, str]) -> None:
             problems.append(f"{name} does not match its checksum")
     if problems:
         raise IndexCorrupt(
-            f"index at {folder} is damaged: {'; '.join(problems)}. "
+            f"index version {folder.name} is damaged: {'; '.join(problems)}. "
             "Roll back (python scripts/rollback_index.py) or rebuild it: "
             "python scripts/rebuild_index.py"
         )

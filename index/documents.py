@@ -2,8 +2,14 @@
 
 The corpus folder stays the source of truth: an article is added by writing its file (whole
 or not at all) and deleted by removing it, and the new index version is built from the folder
-by the same incremental path as `scripts/rebuild_index.py`, under the same lock. If the build
-fails, the folder change is undone, so folder and current index never disagree for long.
+by the same incremental path as `scripts/rebuild_index.py`, under the same lock. Each change
+is written down first (index/journal.py) and settled after the build, or by the next holder
+of the lock if this process dies: it is either in the current version or undone, so folder
+and current index never disagree for long.
+
+Both are idempotent: adding an article the current version already holds with the same
+content, or deleting one that was deleted through the API, does nothing and says so (`None`),
+so a client may retry after a lost answer or a crash.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
+from index.checksums import sha256_file
 from index.corpus import remove_article_file, write_article_file
 from index.manifest import Manifest
 from index.versions import current_version
-from qa.errors import Conflict, NotFound
+from qa.articles import content_hash
+from qa.errors import BadInput, Conflict, NotFound
 from qa.interfaces import Embedder
 from qa.settings import IndexSettings
 
@@ -35,15 +44,42 @@ def add_article(
     index_settings: IndexSettings,
     near_duplicate_threshold: float | None,
     progress: Progress | None = None,
-) -> BuildReport:
-    """Write `<doc_id>.txt` into the corpus folder and make an index holding it current."""
+) -> BuildReport | None:
+    """Write `<doc_id>.txt` into the corpus folder and make an index holding it current.
+
+    `None` when the current version already holds this very article (a retry). The same id
+    with other content is a `Conflict`; an article the build would skip is `BadInput`.
+    """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
-        folder = corpus_folder(index_dir)
-        if (folder / f"{doc_id}.txt").exists():
-            raise Conflict(f"a document with id {doc_id!r} exists; DELETE it first to replace it")
-        write_article_file(folder, doc_id, raw)
+        manifest = Manifest.load(current_version(index_dir))
+        folder = Path(os.path.abspath(manifest.corpus_dir))
+        wanted = content_hash(raw)
+        indexed = manifest.articles.get(doc_id)
+        if indexed == wanted:
+            return None
+        if indexed is not None:
+            raise Conflict(
+                f"a document with id {doc_id!r} exists with other content; DELETE it first to "
+                "replace it"
+            )
+        path = folder / f"{doc_id}.txt"
+        existed = path.exists()
+        if existed and (not path.is_file() or sha256_file(path) != wanted):
+            raise Conflict(
+                f"the corpus folder holds another, unindexed file for id {doc_id!r}; remove it "
+                "or choose another id"
+            )
+        journal.begin(
+            index_dir,
+            journal.PendingChange(
+                op="add", doc_id=doc_id, content_hash=wanted, corpus_dir=str(folder),
+                file_existed=existed,
+            ),
+        )  # fmt: skip
         try:
-            return rebuild_locked(
+            if not existed:
+                write_article_file(folder, doc_id, raw)
+            report = rebuild_locked(
                 folder,
                 index_dir,
                 embedder=embedder,
@@ -51,9 +87,15 @@ def add_article(
                 dense_settings=index_settings,
                 near_duplicate_threshold=near_duplicate_threshold,
             )
-        except BaseException:
-            remove_article_file(folder, doc_id)  # the folder goes back to what is indexed
-            raise
+            if doc_id not in Manifest.load(report.version).articles:
+                why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}.txt")]
+                raise BadInput(
+                    f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "
+                    "nothing was added"
+                )
+        finally:
+            journal.settle(index_dir)  # kept if committed, else the file is removed again
+        return report
 
 
 def delete_article(
@@ -63,20 +105,36 @@ def delete_article(
     embedder: Embedder,
     index_settings: IndexSettings,
     near_duplicate_threshold: float | None,
-) -> BuildReport:
-    """Remove `<doc_id>.txt` from the corpus folder and make an index without it current."""
+) -> BuildReport | None:
+    """Remove `<doc_id>.txt` from the corpus folder and make an index without it current.
+
+    `None` when nothing was indexed to delete: the id was deleted before (a retry), or only
+    an unindexed file of that name was in the folder (it is removed).
+    """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
         folder = Path(os.path.abspath(manifest.corpus_dir))
         path = folder / f"{doc_id}.txt"
-        if doc_id not in manifest.articles and not path.exists():
+        if doc_id not in manifest.articles:
+            if path.is_file():  # a file the index skipped: nothing to rebuild
+                remove_article_file(folder, doc_id)
+                return None
+            if journal.was_deleted(index_dir, doc_id):
+                return None
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         if set(manifest.articles) <= {doc_id}:
             raise Conflict(f"{doc_id!r} is the only article; an index needs at least one")
-        raw = path.read_bytes() if path.exists() else None
-        if raw is not None:
-            remove_article_file(folder, doc_id)
+        raw = path.read_bytes() if path.is_file() else None
+        journal.begin(
+            index_dir,
+            journal.PendingChange(
+                op="delete", doc_id=doc_id, content_hash=manifest.articles[doc_id],
+                corpus_dir=str(folder), raw_b64=journal.raw_b64(raw) if raw is not None else None,
+            ),
+        )  # fmt: skip
         try:
+            if raw is not None:
+                remove_article_file(folder, doc_id)
             return rebuild_locked(
                 folder,
                 index_dir,
@@ -84,7 +142,5 @@ def delete_article(
                 dense_settings=index_settings,
                 near_duplicate_threshold=near_duplicate_threshold,
             )
-        except BaseException:
-            if raw is not None:  # put the file back: it is still in the current index
-                write_article_file(folder, doc_id, raw)
-            raise
+        finally:
+            journal.settle(index_dir)  # kept if committed, else the file is put back

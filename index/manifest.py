@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from index.checksums import without_paths
 from index.durable import replace_atomically
 from qa.errors import IndexCorrupt, IndexMismatch
 
@@ -69,7 +70,8 @@ class Manifest(BaseModel):
             return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             raise IndexCorrupt(
-                f"cannot read {path}: {exc}. Rebuild it: python scripts/rebuild_index.py"
+                f"cannot read {MANIFEST_NAME} of index version {folder.name}: "
+                f"{without_paths(str(exc), folder)}. Rebuild it: python scripts/rebuild_index.py"
             ) from exc
 
     def check_compatible(self, *, embedding_model: str, dimension: int) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from index.bm25_store import BM25Store
-from index.checksums import folder_checksums, verify_checksums
+from index.checksums import folder_checksums, verify_checksums, without_paths
 from index.duplicates import find_near_duplicates
 from index.durable import fsync_dir, fsync_tree
 from index.faiss_store import FaissStore
@@ -220,8 +220,8 @@ class CorpusIndex:
             paragraph_vectors = np.load(vectors_path) if vectors_path.exists() else None
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise IndexCorrupt(
-                f"index at {folder} is unreadable ({exc}); rebuild it: "
-                "python scripts/rebuild_index.py"
+                f"index version {folder.name} is unreadable ({without_paths(str(exc), folder)}); "
+                "rebuild it: python scripts/rebuild_index.py"
             ) from exc
         if (
             len(dense) != len(paragraphs)
@@ -229,8 +229,8 @@ class CorpusIndex:
             or (paragraph_vectors is not None and len(paragraph_vectors) != len(paragraphs))
         ):
             raise IndexCorrupt(
-                f"index at {folder} is inconsistent (vector and paragraph counts differ); "
-                "rebuild it: python scripts/rebuild_index.py"
+                f"index version {folder.name} is inconsistent (vector and paragraph counts "
+                "differ); rebuild it: python scripts/rebuild_index.py"
             )
         return cls(
             manifest=manifest,

@@ -2,8 +2,12 @@
 
     <index_dir>/versions/<stamp>/   one complete build each
     <index_dir>/current -> versions/<stamp>
-A crash mid-build leaves only an unfinished folder under versions/, never a broken `current`.
-The versions kept beside the current one are what `rollback` and `load_last_good` fall back on.
+    <index_dir>/.pruning/<stamp>/   a version being removed (renamed out of versions/ first)
+A crash mid-build leaves only an unfinished folder under versions/, never a broken `current`,
+and a crash while an old version is removed leaves it under .pruning/, never a listed version
+with files missing. `clean_leftovers` (run under the build lock, where no build is under way)
+removes both. The versions kept beside the current one are what `rollback` and
+`load_last_good` fall back on.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ log = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 3
 STALE_BUILD_SECONDS = 3600
+PRUNING_DIR = ".pruning"
 
 
 def current_version(index_dir: Path) -> Path:
     link = index_dir / "current"
     if not link.exists():
         raise IndexNotBuilt(
-            f"no index at {index_dir}; build one: python scripts/rebuild_index.py [FOLDER]"
+            "no index has been built yet; build one: python scripts/rebuild_index.py [FOLDER]"
         )
     return link.resolve()
 
@@ -70,14 +75,77 @@ def _prune(index_dir: Path, *, keep: Path) -> None:
     unfinished = [p for p in versions if p not in complete]
     for old in complete[:-KEEP_VERSIONS]:
         if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+            discard_version(index_dir, old)
     for folder in unfinished:
         try:
             stale = time.time() - folder.stat().st_mtime > STALE_BUILD_SECONDS
         except OSError:
             continue
         if folder != keep and stale:  # an hour-old unfinished build is a crashed one
-            shutil.rmtree(folder, ignore_errors=True)
+            discard_version(index_dir, folder)
+
+
+def discard_version(index_dir: Path, version: Path) -> None:
+    """Remove a version folder so that a kill at any moment leaves no half-removed version in
+    versions/: it is first renamed out into .pruning/ (one atomic step, made durable), then
+    deleted there. What a kill leaves in .pruning/ is removed by `clean_leftovers`."""
+    trash = index_dir / PRUNING_DIR
+    trash.mkdir(exist_ok=True)
+    target = trash / version.name
+    if target.exists():  # the same version, left by a kill during an earlier removal
+        shutil.rmtree(target, ignore_errors=True)
+    os.rename(version, target)
+    fsync_dir(version.parent)
+    fsync_dir(trash)
+    shutil.rmtree(target, ignore_errors=True)
+
+
+def version_problem(version: Path) -> str | None:
+    """Why `version` cannot be loaded, from a quick look (its manifest, and every file it
+    lists present), or None. Checksums are checked when a version is loaded."""
+    if not (version / MANIFEST_NAME).exists():
+        return "unfinished build (no manifest)"
+    try:
+        manifest = Manifest.load(version)
+    except IndexCorrupt:
+        return "its manifest is unreadable"
+    missing = sorted(name for name in manifest.files if not (version / name).is_file())
+    if missing:
+        return f"files missing: {', '.join(missing[:5])}" + (" …" if len(missing) > 5 else "")
+    return None
+
+
+def clean_leftovers(index_dir: Path) -> list[str]:
+    """Remove what killed builds and prunes left; call it holding the build lock, when no
+    build is under way. `current` is never touched, even when it is damaged (the server then
+    serves the last good version and says so). Returns what was removed, one line each."""
+    notes: list[str] = []
+    trash = index_dir / PRUNING_DIR
+    if trash.is_dir():
+        left = sorted(trash.iterdir())
+        for path in left:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        if left:
+            names = ", ".join(p.name for p in left)
+            notes.append(f"finished removing {len(left)} pruned version(s) a kill interrupted: "
+                         f"{names}")  # fmt: skip
+    link = index_dir / "current"
+    current = link.resolve() if link.exists() else None
+    folder = index_dir / "versions"
+    for version in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not version.is_dir() or version == current:
+            continue
+        problem = version_problem(version)
+        if problem is not None:
+            discard_version(index_dir, version)
+            notes.append(f"removed version {version.name}: {problem}")
+    for stale in index_dir.glob(".current-*"):  # a temporary link a kill left before the swap
+        if stale.is_symlink():
+            stale.unlink()
+    return notes
 
 
 def complete_versions(index_dir: Path) -> list[Path]:
@@ -88,6 +156,11 @@ def complete_versions(index_dir: Path) -> list[Path]:
     return sorted(
         (p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST_NAME).exists()), reverse=True
     )
+
+
+def loadable_versions(index_dir: Path) -> list[Path]:
+    """Complete versions whose manifest reads and whose files are all there, newest first."""
+    return [v for v in complete_versions(index_dir) if version_problem(v) is None]
 
 
 def check_version(version: Path) -> Manifest:
@@ -146,7 +219,8 @@ def load_last_good(
         current = link.resolve()
         candidates = [current] + [v for v in candidates if v.name < current.name]
     elif link.is_symlink():
-        first_error = IndexCorrupt(f"{link} points at {os.readlink(link)}, which is missing")
+        missing = Path(os.readlink(link)).name
+        first_error = IndexCorrupt(f"'current' points at version {missing}, which is missing")
         warn(str(first_error))
     else:
         current_version(index_dir)  # raises IndexNotBuilt with how to build one
@@ -160,5 +234,4 @@ def load_last_good(
         if version != current:
             warn(f"serving the last good index version {version.name} instead of the current one")
         return loaded, version
-    raise first_error or IndexNotBuilt(f"no complete index version under {index_dir}")
-
+    raise first_error or IndexNotBuilt("no complete index version to serve")

@@ -275,7 +275,9 @@ class Server:
             self.process.kill()
 
 
-def start_server(data_dir: Path, log_path: Path, env: dict[str, str]) -> Server:
+def start_server(
+    data_dir: Path, log_path: Path, env: dict[str, str], *, deadline_s: float = 180
+) -> Server:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -292,7 +294,7 @@ def start_server(data_dir: Path, log_path: Path, env: dict[str, str]) -> Server:
     process = subprocess.Popen([sys.executable, "-m", "api.main"], cwd=ROOT, env=environ,
                                stdout=handle, stderr=handle)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log_path.read_text()}")

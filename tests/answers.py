@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -45,6 +46,13 @@ def insufficient() -> Answer:
     )
 
 
+@dataclass(frozen=True)
+class StandInIndex:
+    """The served index as /metrics looks at it: a version name only."""
+
+    version: Path = Path("stand-in-version")
+
+
 @dataclass
 class StandInService:
     """What the routes use of `QAService`: `settings` and `ask`; records what was asked."""
@@ -52,6 +60,8 @@ class StandInService:
     result: Answer | Exception
     settings: Settings = field(default_factory=Settings)
     asked: list[tuple[str, list[Turn]]] = field(default_factory=list)
+    index: StandInIndex = field(default_factory=StandInIndex)
+    refusal: None = None
 
     def ask(
         self,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from api.deps import Service
 from api.reload import Reloader
 from api.security import AdminAccess
-from index.versions import complete_versions
+from index.versions import loadable_versions
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminAccess])
 
@@ -32,10 +32,16 @@ class ReloadOutcome(BaseModel):
 class IndexStatus(BaseModel):
     served: str = Field(description="The version this server answers from.")
     current: str | None = Field(description="The version `current` points at on disk.")
-    versions: list[str] = Field(description="Complete versions on disk, newest first.")
+    versions: list[str] = Field(
+        description="Loadable versions on disk (complete, every file present), newest first."
+    )
     articles: int
     paragraphs: int
     near_duplicates: int = Field(description="Paragraphs left out as near-duplicates.")
+    recovered_at_startup: list[str] = Field(
+        description="What start-up settled that a killed process had left: a document change "
+        "kept or undone, half-removed or unfinished versions removed."
+    )
 
 
 @router.post(
@@ -57,14 +63,16 @@ async def reload_index(reloader: Reloader) -> ReloadOutcome:
     summary="Which index version is served and which are on disk (admin)",
     responses=ADMIN_RESPONSES,
 )
-async def index_status(service: Service) -> IndexStatus:
+async def index_status(service: Service, request: Request) -> IndexStatus:
     index = service.index
     link = service.settings.index_dir / "current"
+    versions = await run_in_threadpool(loadable_versions, service.settings.index_dir)
     return IndexStatus(
         served=index.version.name,
         current=link.resolve().name if link.exists() else None,
-        versions=[v.name for v in complete_versions(service.settings.index_dir)],
+        versions=[v.name for v in versions],
         articles=len(index.corpus.articles),
         paragraphs=len(index.corpus.paragraphs),
         near_duplicates=len(index.corpus.manifest.duplicates),
+        recovered_at_startup=getattr(request.app.state, "recovered", []),
     )

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import Service
+from api.inputs import ClientText, HistoryTurn
 from api.queue import AnswerQueue, check_question, note_answer
 from api.service import QAService
-from qa.models import Answer, Turn
+from qa.models import Answer
 
 router = APIRouter(tags=["answers"])
 
@@ -31,8 +32,11 @@ class AskRequest(BaseModel):
         },
     )
 
-    question: str = Field(min_length=1, description="The question, in plain words.")
-    history: list[Turn] = Field(
+    question: ClientText = Field(
+        description="The question, in plain words (normalised: NFC, no control characters); "
+        "it must keep at least one visible character."
+    )
+    history: list[HistoryTurn] = Field(
         default_factory=list,
         description="Earlier turns, oldest first; a follow-up question is read in their light.",
     )

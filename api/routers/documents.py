@@ -4,6 +4,8 @@ Adding and deleting go through the same incremental, atomic path as
 `scripts/rebuild_index.py` (index/documents.py): the article file is written into (or removed
 from) the corpus folder, a new index version is built and made current, and this server swaps
 it in before answering, so the next request already sees the change. One build runs at a time.
+Each change is journalled, so a crash leaves it either done or undone, and both are idempotent:
+a retried add of the same article answers 200 with it, a retried delete 204.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Service
+from api.inputs import ClientText, OptionalText
 from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
 from qa.articles import article_from_request, new_doc_id, parse_date
-from qa.errors import BadInput
+from qa.errors import BadInput, IndexCorrupt
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
+from qa.text_input import empty_text_problem, has_visible_text
 
 router = APIRouter(tags=["documents"])
 
@@ -72,11 +76,11 @@ class NewDocument(BaseModel):
         },
     )
 
-    text: str = Field(min_length=1, description="The article body; paragraphs separated by a "
-                      "blank line. Cleaned like a file in the corpus folder.")  # fmt: skip
-    title: str | None = Field(default=None, max_length=300, description="Headline.")
-    source: str | None = Field(default=None, max_length=200, description="Publisher or agency.")
-    date: str | None = Field(
+    text: ClientText = Field(description="The article body; paragraphs separated by a blank "
+                             "line. Cleaned like a file in the corpus folder.")  # fmt: skip
+    title: OptionalText = Field(default=None, max_length=300, description="Headline.")
+    source: OptionalText = Field(default=None, max_length=200, description="Publisher or agency.")
+    date: OptionalText = Field(
         default=None,
         description="Publication date: ISO (2024-10-21) or written out (Oct. 21, 2024).",
     )
@@ -141,17 +145,31 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
     summary="Add an article (admin)",
     dependencies=[AdminAccess],
     responses={
+        200: {
+            "model": AddedDocument,
+            "description": "The same article (same id, same content) was already indexed: a "
+            "retry. Nothing was changed.",
+        },
         401: {"description": "No or wrong admin API key (problem details)."},
         403: {"description": "Admin actions are switched off (problem details)."},
-        409: {"description": "The id exists, or another build did not finish in time."},
+        409: {
+            "description": "The id exists with other content, or another build did not finish "
+            "in time."
+        },
         422: {"description": "No usable text, a bad date or id (problem details)."},
+        503: {"description": "Indexed, but the new index version could not be loaded."},
     },
 )
 async def add_document(
     body: NewDocument, service: Service, reloader: Reloader, response: Response
 ) -> AddedDocument:
     """Writes the article into the corpus folder, builds a new index version incrementally
-    (only this article is embedded), makes it current and serves it before returning."""
+    (only this article is embedded), makes it current and serves it before returning.
+
+    Safe to retry: if the article is already indexed with the same content (say the first
+    answer was lost), the answer is 200 with it and nothing changes."""
+    if not has_visible_text(body.text):
+        raise BadInput(empty_text_problem("text", "the article's text"))
     published = None
     if body.date is not None:
         published = parse_date(body.date)
@@ -162,7 +180,7 @@ async def add_document(
         doc_id, body.text, title=body.title, source=body.source, date=published
     )
     settings = service.settings
-    await run_in_threadpool(
+    report = await run_in_threadpool(
         add_article,
         settings.index_dir,
         doc_id,
@@ -172,8 +190,16 @@ async def add_document(
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
+    article = service.index.corpus.articles.get(doc_id)
+    if article is None:  # indexed, but the server could not load that version
+        raise IndexCorrupt(
+            "the article was indexed, but the new index version could not be loaded "
+            f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
+        )
+    if report is None:
+        response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/documents/{doc_id}"
-    document = _document(*service.article(doc_id))
+    document = _document(article, split_paragraphs(article))
     return AddedDocument(**document.model_dump(), version=result.version)
 
 
@@ -185,12 +211,14 @@ async def add_document(
     responses={
         401: {"description": "No or wrong admin API key (problem details)."},
         403: {"description": "Admin actions are switched off (problem details)."},
-        404: {"description": "No article with that id (problem details)."},
+        404: {"description": "No article with that id, nor one deleted (problem details)."},
         409: {"description": "The last article, or another build did not finish in time."},
     },
 )
 async def remove_document(doc_id: DocId, service: Service, reloader: Reloader) -> Response:
-    """Removes the article file, builds a new index version without it, and serves it."""
+    """Removes the article file, builds a new index version without it, and serves it.
+
+    Safe to retry: deleting an article that was already deleted this way is a 204 too."""
     settings = service.settings
     await run_in_threadpool(
         delete_article,

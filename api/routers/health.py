@@ -1,12 +1,23 @@
-"""GET /healthz (the process answers) and GET /readyz (index and models loaded)."""
+"""GET /healthz (the process answers) and GET /readyz (the current index and the models loaded).
+
+Readiness, for load balancers and orchestrators: 200 `ready` only when the index version
+served is the one `current` points at. While the server answers from an older version (the
+current one was refused as damaged, or is not loaded yet), /readyz is 503 with a JSON body
+whose `status` is `degraded`, naming both versions and the reason; so a balancer that routes
+on /readyz stops sending traffic to an instance that would answer without the newest
+articles, while /healthz stays 200 so the process is not restarted for it. Before the index
+and models are loaded (and while stopping) it is 503 with problem details.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.reload import served_state
 from qa.errors import IndexNotBuilt
 
 router = APIRouter(tags=["operations"])
@@ -17,9 +28,15 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    status: Literal["ready"] = "ready"
-    articles: int = Field(description="Articles in the loaded index.")
-    paragraphs: int = Field(description="Paragraphs in the loaded index.")
+    status: Literal["ready", "degraded"] = Field(
+        description="`ready`: the current index version is served (HTTP 200). `degraded`: an "
+        "older version is served (HTTP 503); `reason` says why."
+    )
+    reason: str | None = Field(default=None, description="Why the server is degraded.")
+    served_version: str = Field(description="The index version answers come from.")
+    current_version: str | None = Field(description="The version `current` points at on disk.")
+    articles: int = Field(description="Articles in the served index.")
+    paragraphs: int = Field(description="Paragraphs in the served index.")
     generator: str | None = Field(description="The language model, or null when there is none.")
 
 
@@ -32,15 +49,30 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    summary="Readiness: the index and the models are loaded",
-    responses={503: {"description": "Still starting, or stopping (problem details)."}},
+    summary="Readiness: the current index version and the models are loaded",
+    responses={
+        503: {
+            "model": Readiness,
+            "description": "Degraded: an older index version than `current` is served (JSON, "
+            "`status: degraded`); or still starting or stopping (problem details).",
+        }
+    },
 )
-async def readyz(request: Request) -> Readiness:
+async def readyz(request: Request) -> Readiness | JSONResponse:
     service = getattr(request.app.state, "service", None)
     if service is None:
         raise IndexNotBuilt("not ready: the index and the models are not loaded (yet)")
-    return Readiness(
-        articles=len(service.corpus.articles),
-        paragraphs=len(service.corpus.paragraphs),
+    index = service.index  # one version for the whole answer
+    state = served_state(service)
+    readiness = Readiness(
+        status="degraded" if state.degraded else "ready",
+        reason=state.reason,
+        served_version=index.version.name,
+        current_version=state.current,
+        articles=len(index.corpus.articles),
+        paragraphs=len(index.corpus.paragraphs),
         generator=service.generator.model_name if service.generator is not None else None,
     )
+    if state.degraded:
+        return JSONResponse(readiness.model_dump(), status_code=503)
+    return readiness

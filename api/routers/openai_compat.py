@@ -36,21 +36,23 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import problem_details
+from api.inputs import normalized_content
 from api.queue import AnswerQueue, check_question, note_answer
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn
+from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 log = logging.getLogger(__name__)
@@ -103,14 +105,16 @@ class ContentPart(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: str
-    text: str | None = None
+    text: str | None = None  # normalised with the message's content
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted and ignored
 
     role: str = Field(description="`user`, `assistant`; `system`, `developer`, `tool` are ignored.")
-    content: str | list[ContentPart] | None = None
+    content: Annotated[str | list[ContentPart] | None, BeforeValidator(normalized_content)] = Field(
+        default=None, description="Text, or a list of `text` parts (normalised like `/ask`)."
+    )
 
 
 class StreamOptions(BaseModel):
@@ -200,7 +204,7 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
             pending = None
     if pending is not None:
         pairs.append((pending, ""))
-    pairs = [(q, a) for q, a in pairs if q.strip()]
+    pairs = [(q, a) for q, a in pairs if has_visible_text(q)]
     pairs = pairs[len(pairs) - max_turns :] if max_turns > 0 else []
     try:
         history = [Turn(question=q, answer=a) for q, a in pairs]

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 ADMIN_KEY = "e2e-documents-admin-key-123456"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+JSON = {"content-type": "application/json"}
 
 CORPUS = {
     "tram": """Oakhaven opens its first tram line
@@ -157,15 +158,24 @@ def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> No
     assert answer["citations"][0]["doc_id"] == doc_id
     assert answer["citations"][0]["date"] == "2031-03-09"  # citations carry the date
 
+    # a retry (the same article again, say after a lost answer) is a success that changes
+    # nothing; other content under the same id is a conflict
     again = client.post("/documents", json={**NEW_ARTICLE, "doc_id": doc_id}, headers=ADMIN)
-    assert again.status_code == 409, again.text
+    assert again.status_code == 200, again.text
+    assert again.json() == body
+    other = {**NEW_ARTICLE, "doc_id": doc_id, "text": NEW_ARTICLE["text"] + " Updated."}
+    conflict = client.post("/documents", json=other, headers=ADMIN)
+    assert conflict.status_code == 409, conflict.text
+    assert "other content" in conflict.json()["detail"]
 
     deleted = client.delete(f"/documents/{doc_id}", headers=ADMIN)
     assert deleted.status_code == 204, deleted.text
     assert not (corpus / f"{doc_id}.txt").exists()
     assert client.get(f"/documents/{doc_id}").status_code == 404
     assert doc_id not in doc_ids(client)
-    assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 404
+    # deleting it again is a retry: a success; an id never known is a 404
+    assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204
+    assert client.delete("/documents/never-added-here", headers=ADMIN).status_code == 404
 
 
 def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
@@ -180,22 +190,49 @@ def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
     ("body", "expected"),
     [
         ({"text": "Share this article\n\nBy John Smith"}, "no usable text"),
-        ({"text": "   "}, "text"),
+        ({"text": "   "}, "text is empty"),
+        ({"text": "\u0000"}, "text is empty"),
+        ({"text": "\u0000\u0000\u0000"}, "text is empty"),
+        ({"text": "\u0007\u0007 \u200b"}, "text is empty"),
+        ({"text": "A harbour reopened.\ud800"}, "unpaired surrogate"),
         ({"text": "A harbour reopened on Monday.", "date": "sometime soon"}, "calendar date"),
         ({"text": "A harbour reopened on Monday.", "doc_id": "../escape"}, "doc_id"),
         ({"text": "A harbour reopened on Monday.", "colour": "red"}, "colour"),
     ],
-    ids=["boilerplate-only", "blank", "bad-date", "bad-id", "unknown-field"],
-)
+    ids=["boilerplate-only", "blank", "nul", "nuls", "bell-and-invisible", "surrogate",
+         "bad-date", "bad-id", "unknown-field"],
+)  # fmt: skip
 def test_unusable_articles_are_refused_with_a_reason(
-    client: httpx.Client, body: dict[str, str], expected: str
+    client: httpx.Client, setup: Setup, body: dict[str, str], expected: str
 ) -> None:
     before = doc_ids(client)
-    response = client.post("/documents", json=body, headers=ADMIN)
+    files = sorted(setup.corpus.iterdir())
+    # sent with \u escapes, as a lone surrogate travels on the wire
+    raw = json.dumps(body).encode("ascii")
+    response = client.post("/documents", content=raw, headers={**ADMIN, **JSON})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert expected in response.json()["detail"]
     assert doc_ids(client) == before
+    assert sorted(setup.corpus.iterdir()) == files  # nothing left in the corpus folder
+
+
+def test_control_characters_are_removed_from_an_article(client: httpx.Client) -> None:
+    article = {
+        "title": "Bell\u0007 tower\u0000 restored",
+        "source": "\u0007",  # nothing visible: as if not sent
+        "text": "The bell\u0000 tower of Ostra was restored\u200b on Monday.\r\n\r\n"
+        "Cafe\u0301s reopened.",
+    }
+    added = client.post("/documents", content=json.dumps(article), headers={**ADMIN, **JSON})
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert body["title"] == "Bell tower restored"
+    assert body["source"] is None
+    assert "\x00" not in body["text"] and "\u200b" not in body["text"]
+    assert "The bell tower of Ostra was restored on Monday." in body["text"]
+    assert "Cafés reopened." in body["text"]  # NFC
+    assert client.delete(f"/documents/{body['doc_id']}", headers=ADMIN).status_code == 204
 
 
 def test_concurrent_writers_are_serialised(client: httpx.Client, setup: Setup) -> None:

@@ -356,10 +356,21 @@ def test_server_serves_the_last_good_version_when_current_is_damaged(tmp_path: P
         with server.client() as client:
             ids = {d["doc_id"] for d in client.get("/documents").json()["documents"]}
             answer = client.post("/ask", json={"question": "Who won the chess championship?"})
+            ready = client.get("/readyz")
+            metrics = client.get("/metrics").text
     finally:
         stop_server(server)
     assert "2031-03-06-chess" in ids  # the older, intact version is served
     assert answer.status_code == 200
+    # and readiness says so: degraded (503 for load balancers), with both versions and why
+    assert ready.status_code == 503, ready.text
+    readiness = ready.json()
+    assert readiness["status"] == "degraded"
+    assert readiness["current_version"] == damaged.resolve().name
+    assert readiness["served_version"] not in (None, readiness["current_version"])
+    assert "sentences.npy does not match its checksum" in readiness["reason"]
+    assert str(data_dir) not in readiness["reason"]
+    assert "qa_index_degraded 1.0" in metrics
     log = (tmp_path / "server.log").read_text()
     assert "sentences.npy does not match its checksum" in log
     assert "last good index version" in log

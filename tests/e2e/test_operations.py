@@ -106,6 +106,33 @@ def test_liveness_and_readiness(client: httpx.Client) -> None:
     assert body["paragraphs"] > 0 and body["generator"]
 
 
+def test_no_server_banner_and_head_wherever_get_works(client: httpx.Client) -> None:
+    for path in ("/", "/healthz", "/readyz", "/documents", "/metrics"):
+        get, head = client.get(path), client.head(path)
+        assert "server" not in get.headers, get.headers  # no "server: uvicorn"
+        assert head.status_code == get.status_code == 200, (path, head.status_code)
+        assert head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+        if path in ("/", "/healthz"):  # the others change from one request to the next
+            assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_a_trailing_slash_is_not_redirected_to_the_host_the_request_named(
+    client: httpx.Client,
+) -> None:
+    r = client.get("/documents/", headers={"host": "attacker.example"}, follow_redirects=False)
+    assert r.status_code == 404
+    assert "location" not in r.headers and "attacker.example" not in r.text
+    assert "no trailing slash: /documents" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/jsonx", "text/plain", "application/xml"])
+def test_a_body_of_another_media_type_is_a_415(client: httpx.Client, content_type: str) -> None:
+    r = client.post("/ask", content=b'{"question": "Who?"}', headers={"content-type": content_type})
+    assert r.status_code == 415, r.text
+    assert "Content-Type: application/json" in r.json()["detail"]
+
+
 def test_one_json_log_line_per_request_with_its_id_and_stage_timings(
     server: Server, client: httpx.Client
 ) -> None:

@@ -269,7 +269,7 @@ def test_rollback_returns_to_the_previous_version_and_forward_again(tmp_path: Pa
 def test_a_second_build_waits_for_the_lock_or_gives_up(tmp_path: Path) -> None:
     corpus = write(tmp_path / "corpus", ARTICLES)
     index_dir = tmp_path / "index"
-    with build_lock(index_dir), pytest.raises(Conflict, match="another rebuild"):
+    with build_lock(index_dir), pytest.raises(Conflict, match="another index build"):
         rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), lock_timeout_s=0.1)
     assert not (index_dir / "current").exists()
     rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), lock_timeout_s=0.1)
@@ -297,16 +297,23 @@ def test_add_and_delete_article_change_the_folder_and_the_index(tmp_path: Path) 
     assert report.added == ["library"]
     assert (corpus / "library.txt").read_text("utf-8") == raw
     assert "library" in CorpusIndex.load(current_version(index_dir)).articles
-    with pytest.raises(Conflict, match="exists"):
-        add_article(index_dir, "library", raw, embedder=HashingEmbedder(),
+    # the same article again is a retry: nothing is built; other content under the id is not
+    assert add_article(index_dir, "library", raw, embedder=HashingEmbedder(),
+                       index_settings=settings, near_duplicate_threshold=0.9) is None  # fmt: skip
+    with pytest.raises(Conflict, match="exists with other content"):
+        add_article(index_dir, "library", raw + " Again.", embedder=HashingEmbedder(),
                     index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
 
     delete_article(index_dir, "library", embedder=HashingEmbedder(), index_settings=settings,
                    near_duplicate_threshold=0.9)  # fmt: skip
     assert not (corpus / "library.txt").exists()
     assert "library" not in CorpusIndex.load(current_version(index_dir)).articles
+    # deleting it again is a retry; an id never indexed is not found
+    again = delete_article(index_dir, "library", embedder=HashingEmbedder(),
+                           index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
+    assert again is None
     with pytest.raises(NotFound):
-        delete_article(index_dir, "library", embedder=HashingEmbedder(), index_settings=settings,
+        delete_article(index_dir, "atlantis", embedder=HashingEmbedder(), index_settings=settings,
                        near_duplicate_threshold=0.9)  # fmt: skip
 
 

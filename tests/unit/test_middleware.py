@@ -19,7 +19,6 @@ from api.middleware import PAGE_CSP, configure_logging, new_request_id
 from qa.models import Answer
 from qa.settings import Settings
 from tests.answers import StandInService, insufficient
-from tests.fakes import ScriptedGenerator, build_corpus
 
 pytestmark = pytest.mark.unit
 
@@ -190,23 +189,6 @@ def test_healthz_needs_nothing_and_readyz_waits_for_the_service() -> None:
     assert r.status_code == 503
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "not loaded" in r.json()["detail"]
-
-
-class LoadedService(StandInService):
-    """A stand-in with what /readyz reports on: a real small index and a (scripted) model."""
-
-    def __init__(self) -> None:
-        super().__init__(answer_with_timings())
-        self.corpus, _, _ = build_corpus({"harbour": "Harbour news.\n\nThe council met today."})
-        self.generator = ScriptedGenerator(model_name="fake:reader")
-
-
-def test_readyz_reports_the_loaded_index_and_model() -> None:
-    c = TestClient(make_app(LoadedService()))
-    body = c.get("/readyz").json()
-    assert body["status"] == "ready"
-    assert body["articles"] == 1 and body["paragraphs"] >= 1
-    assert body["generator"] == "fake:reader"
 
 
 def metric(text: str, name: str, **labels: str) -> float:

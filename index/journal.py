@@ -1,0 +1,165 @@
+"""The document change under way, written down before the corpus folder changes.
+
+Adding or deleting an article changes two things that cannot change in one step: the corpus
+folder (the article's file) and the current index version. So the change is first written
+down (`<index>/journal/pending.json`, whole or not at all), then the folder changes, then the
+new version is built and made current (the commit: one rename of `current`), and only then is
+the record removed. Only a holder of the build lock writes a record, so a record found by the
+next holder was left by a process that died, and `settle` decides it by the current version:
+
+* the current version holds the change: it was committed, the record is dropped;
+* it does not: the folder change is undone (an added file removed, a deleted one written
+  back) and the record dropped, so the folder agrees with the current version again.
+
+An add is therefore either fully served or leaves no trace, whenever the process dies, and a
+client that retries it gets the same result as if its first try had been answered. Ids
+deleted through the API are remembered (`journal/deleted.json`, the latest
+`REMEMBERED_DELETES`) so that a retried DELETE succeeds instead of getting a 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from index.checksums import sha256_file
+from index.corpus import remove_article_file, write_article_file
+from index.durable import fsync_dir, replace_atomically
+from index.manifest import Manifest
+from index.versions import current_version
+from qa.errors import IndexCorrupt, IndexNotBuilt
+
+log = logging.getLogger(__name__)
+
+JOURNAL_DIR = "journal"
+PENDING_NAME = "pending.json"
+DELETED_NAME = "deleted.json"
+REMEMBERED_DELETES = 1000
+
+
+class PendingChange(BaseModel):
+    """One add or delete between its record and its commit."""
+
+    op: Literal["add", "delete"]
+    doc_id: str
+    content_hash: str = Field(description="SHA-256 of the article file added or deleted.")
+    corpus_dir: str = Field(description="The folder the file goes into or comes out of.")
+    file_existed: bool = Field(
+        default=False, description="add: the same file was already there; undoing keeps it."
+    )
+    raw_b64: str | None = Field(
+        default=None, description="delete: the file's bytes, to write back when undoing."
+    )
+
+
+def _journal(index_dir: Path) -> Path:
+    folder = index_dir / JOURNAL_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write_json(folder: Path, name: str, data: object) -> None:
+    replace_atomically(
+        folder / name, json.dumps(data).encode("utf-8"), tmp=folder / f".{name}.{os.getpid()}.tmp"
+    )
+    fsync_dir(folder)
+
+
+def begin(index_dir: Path, change: PendingChange) -> None:
+    """Write the record down (durably) before the corpus folder changes."""
+    _write_json(_journal(index_dir), PENDING_NAME, change.model_dump())
+
+
+def pending(index_dir: Path) -> PendingChange | None:
+    path = index_dir / JOURNAL_DIR / PENDING_NAME
+    if not path.exists():
+        return None
+    try:
+        return PendingChange.model_validate_json(path.read_bytes())
+    except ValueError:  # never written half (temporary file, then rename); unreadable = foreign
+        log.warning("ignoring an unreadable pending-change record")
+        return None
+
+
+def settle(index_dir: Path) -> list[str]:
+    """Decide a change left under way by the current version; call it holding the build lock.
+
+    Returns what was done, one line each (nothing when no change was under way).
+    """
+    folder = index_dir / JOURNAL_DIR
+    for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
+        tmp.unlink(missing_ok=True)  # a record or list a kill left half-written
+    change = pending(index_dir)
+    notes: list[str] = []
+    if change is not None:
+        for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}.txt.*.tmp"):
+            tmp.unlink(missing_ok=True)  # the article file a kill left half-written
+        notes.append(_settle(index_dir, change))
+    if (folder / PENDING_NAME).exists():
+        (folder / PENDING_NAME).unlink()
+        fsync_dir(folder)
+    return notes
+
+
+def _settle(index_dir: Path, change: PendingChange) -> str:
+    indexed = _indexed_articles(index_dir)
+    corpus = Path(change.corpus_dir)
+    path = corpus / f"{change.doc_id}.txt"
+    if change.op == "add":
+        if indexed.get(change.doc_id) == change.content_hash:
+            _forget_deleted(index_dir, change.doc_id)
+            return f"the add of {change.doc_id!r} was committed; kept"
+        if not change.file_existed and path.is_file() and sha256_file(path) == change.content_hash:
+            remove_article_file(corpus, change.doc_id)
+        return f"the add of {change.doc_id!r} was not committed; undone (its file removed)"
+    if change.doc_id not in indexed:
+        if path.is_file() and sha256_file(path) == change.content_hash:
+            remove_article_file(corpus, change.doc_id)
+        remember_deleted(index_dir, change.doc_id)
+        return f"the delete of {change.doc_id!r} was committed; kept"
+    if change.raw_b64 is not None and not path.exists():
+        write_article_file(corpus, change.doc_id, base64.b64decode(change.raw_b64))
+    return f"the delete of {change.doc_id!r} was not committed; undone (its file put back)"
+
+
+def _indexed_articles(index_dir: Path) -> dict[str, str]:
+    """doc_id -> content hash of the current version; empty when there is none to read."""
+    try:
+        return Manifest.load(current_version(index_dir)).articles
+    except (IndexNotBuilt, IndexCorrupt):
+        return {}
+
+
+def _deleted(index_dir: Path) -> dict[str, bool]:
+    path = index_dir / JOURNAL_DIR / DELETED_NAME
+    try:
+        ids = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(i): True for i in ids} if isinstance(ids, list) else {}
+
+
+def was_deleted(index_dir: Path, doc_id: str) -> bool:
+    """Whether `doc_id` was deleted through the API (and not added again since)."""
+    return doc_id in _deleted(index_dir)
+
+
+def remember_deleted(index_dir: Path, doc_id: str) -> None:
+    ids = [i for i in _deleted(index_dir) if i != doc_id] + [doc_id]
+    _write_json(_journal(index_dir), DELETED_NAME, ids[-REMEMBERED_DELETES:])
+
+
+def _forget_deleted(index_dir: Path, doc_id: str) -> None:
+    ids = _deleted(index_dir)
+    if doc_id in ids:
+        _write_json(_journal(index_dir), DELETED_NAME, [i for i in ids if i != doc_id])
+
+
+def raw_b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

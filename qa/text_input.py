@@ -1,0 +1,79 @@
+"""The one rule for text a client sends: questions, history turns, chat messages, articles.
+
+`normalize_text` is applied at the API boundary to every such text (and again by the service
+for callers inside the process), so the tokenizer and the model never see raw client input:
+
+* a lone surrogate (`"\\ud800"` in JSON: half of a UTF-16 pair, not a character) is refused:
+  it cannot be encoded as UTF-8, and the tokenizer fails on it;
+* the text is put in Unicode NFC form (a composed "é" and "e" + combining accent match);
+* line breaks become newlines (`\\r\\n` and a lone `\\r`); other control characters than
+  newline and tab are removed (NUL, BEL, escape, ...), and so are the zero-width space and
+  the byte-order mark, which are invisible, mean nothing in running text and split words for
+  search. Other format characters stay (zero-width joiners in emoji and Indic scripts,
+  direction marks in Arabic and Hebrew).
+
+`has_visible_text` says whether anything is left to read; a required text without visible
+characters is refused with `empty_text_problem`'s message, the same on every endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from qa.errors import BadInput
+
+# C0 and C1 controls and DEL except tab and newline; zero-width space; byte-order mark
+_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAK = re.compile("\r\n?")
+
+
+class UnusableText(BadInput):
+    """A text the service cannot read at all (a lone surrogate)."""
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why `text` cannot be read, or None: names the first lone surrogate and where it is."""
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    return (
+        f"has an unpaired surrogate (U+{code:04X}) at character {found.start() + 1}, which is "
+        "not a character: send valid Unicode text (a lone \\ud800-\\udfff escape in JSON is not "
+        "allowed)"
+    )
+
+
+def normalize_text(text: str) -> str:
+    """NFC, without control characters (but newline and tab) or invisible padding.
+
+    Raises `UnusableText` for a lone surrogate. The result may be empty: whether that is
+    allowed depends on the field (see `has_visible_text`).
+    """
+    problem = surrogate_problem(text)
+    if problem is not None:
+        raise UnusableText(f"the text {problem}")
+    return _REMOVED.sub("", unicodedata.normalize("NFC", _LINE_BREAK.sub("\n", text)))
+
+
+def has_visible_text(text: str) -> bool:
+    """True when some character is neither white space nor a control or format character."""
+    return any(unicodedata.category(c)[0] not in "ZC" for c in text)
+
+
+def empty_text_problem(field: str, what: str) -> str:
+    """The one message for a required text with nothing visible in it."""
+    return (
+        f"{field} is empty: send {what} with at least one visible character "
+        "(control characters and invisible ones are removed)"
+    )
+
+
+def require_text(text: str, *, field: str, what: str) -> str:
+    """`normalize_text(text)`, or `BadInput` when nothing visible is left."""
+    normalized = normalize_text(text)
+    if not has_visible_text(normalized):
+        raise BadInput(empty_text_problem(field, what))
+    return normalized

@@ -1,0 +1,491 @@
+#!/usr/bin/env python
+"""Kill the server (SIGKILL) while it adds and deletes documents; restart it and count damage.
+
+    python scripts/kill_documents.py [--corpus seeds] [--kills 30] [--seed 0]
+                                     [--max-seconds 3600] [--json]
+
+Set-up: the corpus is copied into a temporary folder and indexed there (a temporary data dir,
+never data/), and a server (`python -m api.main`, extractive answers, admin key, index watcher
+every 0.5 s) is started on it. A thread asks questions (POST /ask) and lists the documents
+without pause while the server is up.
+
+Each round sends one change through the API: an add of a made-up article (a few paragraphs,
+or tens, so that builds last long enough to interrupt), or a delete of an article added
+earlier (acknowledged). The server is killed in the middle of it, at one of two kinds of moment:
+
+* random: after a random delay between 0 and 120 % of how long that kind of change took when
+  it was left to finish (measured first, and updated by every change that finished);
+* pruning: as soon as an old index version is being removed (its folder appears under
+  index/.pruning), or right after the new version was made current if that is not seen in
+  time. A round counts as "during pruning" only when start-up then finished a removal.
+
+Then the server is restarted on the same data, and the script checks:
+
+* every acknowledged add (200/201) is served, with its text; every acknowledged delete stays
+  deleted (else: lost documents / resurrected documents);
+* the change the kill interrupted (no answer) is either fully done or fully undone: served
+  with its file in the corpus folder, or absent without it;
+* its retry succeeds (an add 200 or 201, a delete 204; a 409 is counted apart);
+* the corpus folder and the served index hold the same articles (else: orphan or missing files);
+* every folder under index/versions is a complete version whose files match their checksums,
+  and nothing is left under index/.pruning or in the journal (else: broken versions, leftovers);
+* /readyz is `ready`; a few questions are answered (200); any question the asking thread got
+  anything but a 200 for while the server was up is a failed question.
+
+It prints the counts and exits 0 only when nothing was lost, orphaned, broken, failed, or
+answered 409 on a retry. Rounds stop early at `--max-seconds` (then fewer kills are reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index.checksums import sha256_file  # noqa: E402
+from index.versions import PRUNING_DIR, check_version  # noqa: E402
+from qa.errors import QAError  # noqa: E402
+from scripts.kill_rebuild import (  # noqa: E402
+    ADMIN_KEY,
+    QUESTIONS,
+    Server,
+    log,
+    run_rebuild,
+    start_server,
+)
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+WORDS = ("harbour council budget ferry tram library orchard bridge school museum storm festival "
+         "pier lighthouse market station vineyard quarry glacier canal").split()  # fmt: skip
+
+
+@dataclass
+class Tally:
+    kills: int = 0
+    kills_during_add: int = 0
+    kills_during_delete: int = 0
+    kills_aimed_at_pruning: int = 0
+    kills_during_pruning: int = 0  # start-up finished removing a half-removed version
+    changes_finished_before_kill: int = 0
+    acknowledged_adds: int = 0
+    acknowledged_deletes: int = 0
+    interrupted_done: int = 0  # the change the kill cut off (no answer) was fully done
+    interrupted_undone: int = 0  # ... or fully undone
+    half_done_changes: int = 0
+    retries: dict[str, int] = field(default_factory=dict)  # status -> count
+    retry_409s: int = 0
+    lost_documents: int = 0
+    resurrected_documents: int = 0
+    orphan_files: int = 0
+    missing_files: int = 0
+    broken_versions: int = 0
+    leftovers_after_startup: int = 0
+    not_ready_after_restart: int = 0
+    recovered_at_startup: int = 0  # notes start-up gave
+    questions: int = 0
+    failed_questions: int = 0
+    interrupted_questions: int = 0  # cut off by a kill: not a failure
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return (
+            self.lost_documents == self.resurrected_documents == self.orphan_files == 0
+            and self.missing_files == self.broken_versions == self.leftovers_after_startup == 0
+            and self.failed_questions == self.retry_409s == self.half_done_changes == 0
+            and self.not_ready_after_restart == 0
+        )
+
+
+class Asker(threading.Thread):
+    """Asks questions while the server is up; a kill turns cut-off requests into interruptions."""
+
+    def __init__(self, tally: Tally) -> None:
+        super().__init__(daemon=True)
+        self._tally = tally
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self._url: str | None = None
+        self._generation = 0  # bumped by every kill
+
+    def up(self, url: str) -> None:
+        with self._lock:
+            self._url = url
+
+    def down(self) -> None:
+        with self._lock:
+            self._url = None
+            self._generation += 1
+
+    def run(self) -> None:
+        i = 0
+        while not self._halt.is_set():
+            with self._lock:
+                url, generation = self._url, self._generation
+            if url is None:
+                time.sleep(0.05)
+                continue
+            i += 1
+            try:
+                with httpx.Client(base_url=url, timeout=60) as client:
+                    if i % 3:
+                        response = client.post("/ask", json={"question": QUESTIONS[i % 4]})
+                    else:
+                        response = client.get("/documents", params={"limit": 1000})
+                outcome = "ok" if response.status_code == 200 else f"{response.status_code}"
+            except httpx.HTTPError as exc:
+                outcome = repr(exc)
+            with self._lock:
+                self._tally.questions += 1
+                if outcome == "ok":
+                    continue
+                if generation != self._generation:  # the server was killed under it
+                    self._tally.interrupted_questions += 1
+                else:
+                    self._tally.failed_questions += 1
+                    self._tally.problems.append(f"question failed: {outcome[:200]}")
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=120)
+
+
+@dataclass
+class Change:
+    op: str  # add | delete
+    doc_id: str
+    body: dict[str, Any] | None = None  # add: what was sent
+    status: int | None = None  # the answer, if one came before the kill
+    document: dict[str, Any] | None = None
+
+
+def article(rng: random.Random, n: int) -> dict[str, Any]:
+    """A made-up article: short, medium or long (so that its build takes a while)."""
+    paragraphs = rng.choice([3, 12, 30, 60])
+    body = "\n\n".join(
+        f"Item {p}: the {rng.choice(WORDS)} committee said the {rng.choice(WORDS)} plan for "
+        f"district {p} would cost {rng.randrange(2, 900)} million and take {p % 7 + 2} years. "
+        f"Residents asked about the {rng.choice(WORDS)} and the {rng.choice(WORDS)} in ward {p}."
+        for p in range(paragraphs)
+    )
+    return {"doc_id": f"kill-doc-{n:03d}", "title": f"Fault report {n}", "text": body}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--kills", type=int, default=30, help="server kills (default 30)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    tally = Tally()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kill-documents-") as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        shutil.copytree(args.corpus, corpus)
+        data_dir = work / "data"
+        # questions embed with torch: the ONNX export would only slow every start-up here
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__QUERY_BACKEND": "torch"}
+        if run_rebuild(corpus, data_dir, env, full=True).wait() != 0:
+            raise SystemExit(f"could not index {args.corpus}")
+        run = Run(work, corpus, data_dir, env, tally, rng)
+        try:
+            run.calibrate()
+            plan = ["random"] * (args.kills - args.kills // 3) + ["pruning"] * (args.kills // 3)
+            rng.shuffle(plan)
+            for n, moment in enumerate(plan, start=1):
+                if time.monotonic() - started > args.max_seconds:
+                    tally.problems.append(f"stopped after {n - 1} kills: --max-seconds reached")
+                    break
+                run.round(n, moment)
+                log(f"kill {n}/{len(plan)} ({moment}): lost {tally.lost_documents}, orphans "
+                    f"{tally.orphan_files}, broken {tally.broken_versions}, 409s "
+                    f"{tally.retry_409s}, questions {tally.questions} "
+                    f"({tally.failed_questions} failed)")  # fmt: skip
+        finally:
+            run.stop()
+    tally.seconds = round(time.monotonic() - started, 1)
+    report(tally, as_json=args.json)
+    return 0 if tally.clean else 1
+
+
+class Run:
+    """The server under test, what the script knows it acknowledged, and one round at a time."""
+
+    def __init__(
+        self, work: Path, corpus: Path, data_dir: Path, env: dict[str, str], tally: Tally,
+        rng: random.Random,
+    ) -> None:  # fmt: skip
+        self.work, self.corpus, self.data_dir, self.env = work, corpus, data_dir, env
+        self.index_dir = data_dir / "index"
+        self.tally, self.rng = tally, rng
+        self.added: dict[str, str] = {}  # acknowledged adds still present: doc_id -> text
+        self.deleted: set[str] = set()  # acknowledged deletes
+        self.seconds: dict[str, list[float]] = {"add": [], "delete": []}
+        self.counter = 0
+        self.asker = Asker(tally)
+        self.asker.start()
+        self.server = self.start()
+
+    # --- server ------------------------------------------------------------------------
+
+    def start(self) -> Server:
+        log_path = self.work / f"server-{time.monotonic_ns()}.log"
+        # a busy machine can take minutes to load the embedder
+        server = start_server(self.data_dir, log_path, self.env, deadline_s=900)
+        ready = httpx.get(f"{server.url}/readyz", timeout=30)
+        if ready.status_code != 200 or ready.json().get("status") != "ready":
+            self.tally.not_ready_after_restart += 1
+            self.tally.problems.append(f"not ready after start-up: {ready.text[:300]}")
+        self.asker.up(server.url)
+        return server
+
+    def kill(self) -> None:
+        self.asker.down()
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait()
+
+    def stop(self) -> None:
+        self.asker.stop()
+        self.server.stop()
+
+    # --- changes -----------------------------------------------------------------------
+
+    def next_change(self) -> Change:
+        if self.added and (self.rng.random() < 0.4 or len(self.added) > 6):
+            return Change("delete", self.rng.choice(sorted(self.added)))
+        return self.new_add()
+
+    def new_add(self) -> Change:
+        self.counter += 1
+        body = article(self.rng, self.counter)
+        return Change("add", body["doc_id"], body)
+
+    def send(self, change: Change) -> None:
+        """Send the change and note the answer (nothing, if the server dies first)."""
+        try:
+            with httpx.Client(base_url=self.server.url, timeout=600) as client:
+                if change.op == "add":
+                    response = client.post("/documents", json=change.body, headers=ADMIN)
+                else:
+                    response = client.delete(f"/documents/{change.doc_id}", headers=ADMIN)
+        except httpx.HTTPError:
+            return
+        change.status = response.status_code
+        if change.op == "add" and response.status_code in (200, 201):
+            change.document = response.json()
+
+    def acknowledge(self, change: Change) -> None:
+        if change.status is None:
+            return
+        if change.op == "add" and change.status in (200, 201) and change.body is not None:
+            self.tally.acknowledged_adds += 1
+            self.added[change.doc_id] = change.body["text"]
+            self.deleted.discard(change.doc_id)
+        elif change.op == "delete" and change.status == 204:
+            self.tally.acknowledged_deletes += 1
+            self.added.pop(change.doc_id, None)
+            self.deleted.add(change.doc_id)
+        else:
+            self.tally.problems.append(f"{change.op} {change.doc_id} got {change.status}")
+
+    def calibrate(self) -> None:
+        """Three adds and a delete, left to finish: how long changes take."""
+        for change in [self.new_add() for _ in range(3)]:
+            self.timed(change)
+        self.timed(Change("delete", sorted(self.added)[0]))
+        log(f"calibrated: add {max(self.seconds['add'], default=0):.1f} s, delete "
+            f"{max(self.seconds['delete'], default=0):.1f} s")  # fmt: skip
+
+    def timed(self, change: Change) -> None:
+        began = time.monotonic()
+        self.send(change)
+        self.seconds[change.op].append(time.monotonic() - began)
+        self.acknowledge(change)
+
+    # --- one round ---------------------------------------------------------------------
+
+    def round(self, n: int, moment: str) -> None:
+        change = self.next_change()
+        current_before = os.readlink(self.index_dir / "current")
+        began = time.monotonic()
+        sender = threading.Thread(target=self.send, args=(change,))
+        sender.start()
+        if moment == "pruning":
+            self.tally.kills_aimed_at_pruning += 1
+            self.wait_for_pruning(current_before, sender)
+        else:
+            longest = max(self.seconds[change.op], default=2.0)
+            sender.join(timeout=self.rng.uniform(0.0, 1.2) * longest)
+        finished = not sender.is_alive()
+        self.kill()
+        sender.join()
+        self.tally.kills += 1
+        if change.op == "add":
+            self.tally.kills_during_add += 1
+        else:
+            self.tally.kills_during_delete += 1
+        if finished and change.status is not None:
+            self.tally.changes_finished_before_kill += 1
+            self.seconds[change.op].append(time.monotonic() - began)
+        self.acknowledge(change)
+        self.server = self.start()
+        self.check(n, change)
+
+    def wait_for_pruning(self, current_before: str, sender: threading.Thread) -> None:
+        """Return when an old version starts being removed (or soon after the new version is
+        made current, if that is missed), or when the change has finished."""
+        pruning = self.index_dir / PRUNING_DIR
+        committed_at: float | None = None
+        while sender.is_alive():
+            if pruning.is_dir() and any(pruning.iterdir()):
+                return
+            if committed_at is None:
+                try:
+                    if os.readlink(self.index_dir / "current") != current_before:
+                        committed_at = time.monotonic()
+                except OSError:
+                    pass
+            elif time.monotonic() - committed_at > 0.05:
+                return
+            time.sleep(0.0005)
+
+    # --- checks after the restart ------------------------------------------------------
+
+    def check(self, n: int, change: Change) -> None:
+        tally = self.tally
+        with httpx.Client(base_url=self.server.url, timeout=120) as client:
+            status = client.get("/admin/index", headers=ADMIN).json()
+            recovered = status.get("recovered_at_startup", [])
+            tally.recovered_at_startup += len(recovered)
+            if any(note.startswith("finished removing") for note in recovered):
+                tally.kills_during_pruning += 1
+            listing = client.get("/documents", params={"limit": 1000}).json()
+            served = {d["doc_id"] for d in listing["documents"]}
+
+            interrupted = change.doc_id if change.status is None else None
+            for doc_id, text in self.added.items():
+                if doc_id == interrupted:  # a delete cut off: all or nothing, checked below
+                    continue
+                document = client.get(f"/documents/{doc_id}")
+                if document.status_code != 200 or text.split("\n\n")[0] not in document.text:
+                    tally.lost_documents += 1
+                    tally.problems.append(f"kill {n}: acknowledged {doc_id} is not served")
+            for doc_id in self.deleted & served:
+                tally.resurrected_documents += 1
+                tally.problems.append(f"kill {n}: deleted {doc_id} is served again")
+
+            if change.status is None:  # interrupted: all or nothing, then a retry
+                file_there = (self.corpus / f"{change.doc_id}.txt").exists()
+                is_served = change.doc_id in served
+                if is_served != file_there:
+                    tally.half_done_changes += 1
+                    tally.problems.append(
+                        f"kill {n}: {change.op} of {change.doc_id} half done: served "
+                        f"{is_served}, file {file_there}"
+                    )
+                elif is_served == (change.op == "add"):
+                    tally.interrupted_done += 1
+                else:
+                    tally.interrupted_undone += 1
+                self.retry(client, n, change)
+                served = {
+                    d["doc_id"]
+                    for d in client.get("/documents", params={"limit": 1000}).json()["documents"]
+                }
+
+            self.check_disk(n, served)
+            for question in QUESTIONS[:3]:
+                answer = client.post("/ask", json={"question": question})
+                tally.questions += 1
+                if answer.status_code != 200:
+                    tally.failed_questions += 1
+                    tally.problems.append(f"kill {n}: question got {answer.status_code}")
+
+    def retry(self, client: httpx.Client, n: int, change: Change) -> None:
+        if change.op == "add":
+            response = client.post("/documents", json=change.body, headers=ADMIN)
+            ok = response.status_code in (200, 201)
+        else:
+            response = client.delete(f"/documents/{change.doc_id}", headers=ADMIN)
+            ok = response.status_code == 204
+        code = str(response.status_code)
+        self.tally.retries[code] = self.tally.retries.get(code, 0) + 1
+        if response.status_code == 409:
+            self.tally.retry_409s += 1
+        if not ok:
+            self.tally.problems.append(
+                f"kill {n}: retry of {change.op} {change.doc_id} got {response.status_code} "
+                f"{response.text[:200]}"
+            )
+        change.status = response.status_code
+        self.acknowledge(change)
+
+    def check_disk(self, n: int, served: set[str]) -> None:
+        tally = self.tally
+        files = {p.stem for p in self.corpus.glob("*.txt")}
+        tally.orphan_files += len(files - served)
+        tally.missing_files += len(served - files)
+        if files != served:
+            tally.problems.append(
+                f"kill {n}: folder and index differ: files only {sorted(files - served)}, "
+                f"index only {sorted(served - files)}"
+            )
+        current = (self.index_dir / "current").resolve()
+        manifest = json.loads((current / "manifest.json").read_text("utf-8"))
+        for doc_id, digest in manifest["articles"].items():
+            path = self.corpus / f"{doc_id}.txt"
+            if path.exists() and sha256_file(path) != digest:
+                tally.orphan_files += 1
+                tally.problems.append(f"kill {n}: {doc_id}.txt differs from what is indexed")
+        for version in sorted((self.index_dir / "versions").iterdir()):
+            try:
+                check_version(version)
+            except QAError as exc:
+                tally.broken_versions += 1
+                tally.problems.append(f"kill {n}: broken version {version.name}: {exc}")
+        pruning = self.index_dir / PRUNING_DIR
+        left = list(pruning.iterdir()) if pruning.is_dir() else []
+        left += [p for p in (self.index_dir / "journal").glob("pending*")]
+        tally.leftovers_after_startup += len(left)
+        if left:
+            tally.problems.append(f"kill {n}: left after start-up: {[p.name for p in left]}")
+
+
+def report(tally: Tally, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(asdict(tally)))
+        return
+    for name, value in asdict(tally).items():
+        if name == "retries":
+            value = ", ".join(f"{k}: {v}" for k, v in sorted(Counter(value).items())) or "none"
+        if name != "problems":
+            print(f"{name:30} {value}")
+    for problem in tally.problems[:30]:
+        print(f"problem: {problem}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

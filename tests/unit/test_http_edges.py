@@ -1,0 +1,118 @@
+"""Small HTTP edges: HEAD, trailing slashes, what a 413 names, 415 for non-JSON bodies, and an
+unexpected error answered without dropping the connection (the real app, stand-in service)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from qa.settings import SecuritySettings, ServerSettings, Settings
+from tests.answers import StandInService, insufficient
+
+pytestmark = pytest.mark.unit
+
+ADMIN = {"Authorization": "Bearer unit-http-edges-admin-key"}
+
+
+@pytest.fixture
+def client() -> TestClient:
+    settings = Settings(
+        server=ServerSettings(max_body_bytes=2048),
+        security=SecuritySettings(admin_api_key=ADMIN["Authorization"][7:]),  # type: ignore[arg-type]
+    )
+    app = create_app(settings)
+    app.state.service = StandInService(insufficient(), settings=settings)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/v1/models", "/openapi.json", "/docs"])
+def test_head_works_wherever_get_does(client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert get.status_code == 200
+    assert head.status_code == 200, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("content-length") == get.headers.get("content-length")
+
+
+def test_head_where_get_is_refused_is_refused_the_same_way(client: TestClient) -> None:
+    assert client.head("/ask").status_code == client.get("/ask").status_code == 405
+    assert client.head("/no/such/page").status_code == 404
+
+
+def test_head_is_counted_under_its_route(client: TestClient) -> None:
+    client.head("/healthz")
+    text = client.get("/metrics").text
+    assert 'qa_http_requests_total{method="HEAD",route="/healthz",status="200"} 1.0' in text
+
+
+@pytest.mark.parametrize("path", ["/documents/", "/ask/", "/healthz/"])
+def test_a_trailing_slash_is_a_404_naming_the_path_without_it(
+    client: TestClient, path: str
+) -> None:
+    r = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+    assert r.status_code == 404
+    assert "location" not in r.headers
+    assert "evil.example" not in r.text
+    assert r.json()["detail"].endswith(f"no trailing slash: {path.rstrip('/')}")
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("/ask", "shorter question"),
+        ("/ask/stream", "shorter question"),
+        ("/v1/chat/completions", "shorter messages"),
+        ("/documents", "shorter article"),
+    ],
+)
+def test_a_413_names_what_was_too_large(client: TestClient, path: str, names: str) -> None:
+    r = client.post(path, json={"text": "x" * 4000}, headers=ADMIN)
+    assert r.status_code == 413
+    detail = r.json()["detail"]
+    assert names in detail and "server.max_body_bytes" in detail
+    if path == "/documents":
+        assert "question" not in detail
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/jsonx", "text/plain", "text/json", "application/x-www-form"]
+)
+def test_a_body_that_is_not_json_by_its_media_type_is_a_415(
+    client: TestClient, content_type: str
+) -> None:
+    r = client.post("/ask", content=b'{"question": "Who?"}', headers={"content-type": content_type})
+    assert r.status_code == 415, r.text
+    assert r.json()["title"] == "Unsupported media type"
+    assert "Content-Type: application/json" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON",
+        "application/x+json",
+    ],
+)
+def test_json_media_types_are_read_as_json(client: TestClient, content_type: str) -> None:
+    r = client.post("/ask", content=b'{"question": "Who?"}', headers={"content-type": content_type})
+    assert r.status_code == 200, r.text
+
+
+def test_an_unexpected_error_is_a_500_answered_inside_the_middleware(client: TestClient) -> None:
+    r = client.get("/boom", headers={"X-Request-ID": "edge-1"})
+    assert r.status_code == 500
+    assert r.headers["X-Request-ID"] == "edge-1"  # the request id middleware saw the answer
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "secret" not in r.text
+    assert r.json()["request_id"] == "edge-1"
+    assert client.get("/healthz").status_code == 200

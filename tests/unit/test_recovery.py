@@ -1,0 +1,195 @@
+"""What the build lock's holder settles: a journalled document change, and the leftovers of
+killed builds and prunes (index/journal.py, `clean_leftovers` in index/versions.py).
+
+The states a kill leaves are made by hand here (test_crash_safety.py makes them with real
+kills); each test then takes the lock with `recover` and checks what is left.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import journal
+from index.builder import rebuild_index, recover
+from index.documents import add_article, delete_article
+from index.versions import (
+    PRUNING_DIR,
+    clean_leftovers,
+    complete_versions,
+    current_version,
+    loadable_versions,
+    new_version_dir,
+)
+from qa.articles import content_hash
+from qa.errors import BadInput, Conflict
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
+
+pytestmark = pytest.mark.unit
+
+SETTINGS = IndexSettings(build_lock_timeout_s=5)
+FERRY = "Ferry returns\n\nThe ferry to Skarra island resumed service on Monday."
+ORCHARD = "Frost hits orchards\n\nA late frost destroyed 3,000 tonnes of apples in Brenna."
+LIBRARY = "Library opens\n\nThe town council opened a library beside the port on Friday."
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    (corpus / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    return corpus, index_dir
+
+
+def add(index_dir: Path, doc_id: str, raw: str) -> object:
+    return add_article(index_dir, doc_id, raw, embedder=HashingEmbedder(),
+                       index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+
+
+def pending_add(
+    corpus: Path, doc_id: str, raw: str, *, existed: bool = False
+) -> journal.PendingChange:
+    return journal.PendingChange(
+        op="add", doc_id=doc_id, content_hash=content_hash(raw), corpus_dir=str(corpus),
+        file_existed=existed,
+    )  # fmt: skip
+
+
+# --- the journal ---------------------------------------------------------------------------
+
+
+def test_an_uncommitted_add_is_undone_and_reported(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    journal.begin(index_dir, pending_add(corpus, "library", LIBRARY))
+    (corpus / "library.txt").write_text(LIBRARY, encoding="utf-8")
+    (corpus / ".library.txt.4242.tmp").write_text(LIBRARY[:5], encoding="utf-8")
+
+    notes = recover(index_dir)
+
+    assert notes == ["the add of 'library' was not committed; undone (its file removed)"]
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt", "orchard.txt"]
+    assert journal.pending(index_dir) is None
+    assert recover(index_dir) == []  # settled once
+
+
+def test_undoing_an_add_never_removes_a_file_it_did_not_write(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    # the same file was there before the add (kept), or was changed since (not ours)
+    journal.begin(index_dir, pending_add(corpus, "library", LIBRARY, existed=True))
+    (corpus / "library.txt").write_text(LIBRARY, encoding="utf-8")
+    recover(index_dir)
+    assert (corpus / "library.txt").exists()
+
+    journal.begin(index_dir, pending_add(corpus, "museum", "Museum\n\nIt reopened."))
+    (corpus / "museum.txt").write_text("Museum\n\nSomeone else's text.", encoding="utf-8")
+    recover(index_dir)
+    assert (corpus / "museum.txt").exists()
+
+
+def test_an_uncommitted_delete_puts_the_exact_file_back(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    raw = (corpus / "orchard.txt").read_bytes()
+    journal.begin(
+        index_dir,
+        journal.PendingChange(
+            op="delete", doc_id="orchard", content_hash=content_hash(ORCHARD),
+            corpus_dir=str(corpus), raw_b64=journal.raw_b64(raw),
+        ),
+    )  # fmt: skip
+    (corpus / "orchard.txt").unlink()
+
+    assert recover(index_dir) == [
+        "the delete of 'orchard' was not committed; undone (its file put back)"
+    ]
+    assert (corpus / "orchard.txt").read_bytes() == raw
+
+
+def test_an_unreadable_record_is_dropped(built: tuple[Path, Path]) -> None:
+    _, index_dir = built
+    folder = index_dir / journal.JOURNAL_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / journal.PENDING_NAME).write_text("{not json", encoding="utf-8")
+    (folder / ".pending.json.77.tmp").write_text("{half", encoding="utf-8")
+    recover(index_dir)
+    assert list(folder.iterdir()) == []
+
+
+def test_deleted_ids_are_remembered_up_to_a_limit_and_forgotten_on_add(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, index_dir = built
+    monkeypatch.setattr(journal, "REMEMBERED_DELETES", 3)
+    for doc_id in ("a", "b", "c", "d"):
+        journal.remember_deleted(index_dir, doc_id)
+    assert [journal.was_deleted(index_dir, d) for d in "abcd"] == [False, True, True, True]
+
+    delete_article(index_dir, "orchard", embedder=HashingEmbedder(), index_settings=SETTINGS,
+                   near_duplicate_threshold=None)  # fmt: skip
+    assert journal.was_deleted(index_dir, "orchard")
+    add(index_dir, "orchard", ORCHARD)
+    assert not journal.was_deleted(index_dir, "orchard")
+
+
+# --- adds the build would skip, and files already in the folder -----------------------------
+
+
+@pytest.mark.parametrize("raw", ["Headline\n\nText with a \x00 NUL byte.", "\x00\x00\x00"])
+def test_an_article_the_build_skips_is_refused_and_leaves_nothing(
+    built: tuple[Path, Path], raw: str
+) -> None:
+    corpus, index_dir = built
+    before = current_version(index_dir)
+    with pytest.raises(BadInput, match="could not be indexed"):
+        add(index_dir, "binary", raw)
+    assert not (corpus / "binary.txt").exists()
+    assert current_version(index_dir) == before
+    assert journal.pending(index_dir) is None
+
+
+def test_an_unindexed_file_is_indexed_by_an_add_of_the_same_text_else_a_conflict(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    (corpus / "library.txt").write_text(LIBRARY, encoding="utf-8")  # left by an older crash
+    report = add(index_dir, "library", LIBRARY)
+    assert report is not None and getattr(report, "added", None) == ["library"]
+
+    (corpus / "museum.txt").write_text("Museum\n\nOther text.", encoding="utf-8")
+    with pytest.raises(Conflict, match="unindexed file"):
+        add(index_dir, "museum", "Museum\n\nThe text sent now.")
+    assert (corpus / "museum.txt").read_text("utf-8") == "Museum\n\nOther text."
+
+
+# --- leftovers of killed builds and prunes ------------------------------------------------
+
+
+def test_leftovers_are_removed_and_current_is_never_touched(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    (corpus / "library.txt").write_text(LIBRARY, encoding="utf-8")
+    older = current_version(index_dir)
+    newer = rebuild_index(corpus, index_dir, embedder=HashingEmbedder()).version
+    (newer / "paragraphs.faiss").unlink()  # current, damaged: served around, never removed
+    (older / "doc_freq.json").unlink()  # an older version a kill half-removed
+    unfinished = new_version_dir(index_dir)  # a killed build, empty
+    half_pruned = index_dir / PRUNING_DIR / "20000101T000000Z-000000001"
+    half_pruned.mkdir(parents=True)
+    (half_pruned / "sentences.npy").write_bytes(b"x")
+    os.symlink("versions/gone", index_dir / ".current-999")
+
+    assert loadable_versions(index_dir) == []  # the damaged current one is not loadable either
+    notes = clean_leftovers(index_dir)
+
+    assert len(notes) == 3, notes
+    assert any("finished removing 1 pruned version" in n for n in notes)
+    assert any(older.name in n and "doc_freq.json" in n for n in notes)
+    assert any(unfinished.name in n and "unfinished build" in n for n in notes)
+    assert complete_versions(index_dir) == [newer]
+    assert current_version(index_dir) == newer
+    assert list((index_dir / PRUNING_DIR).iterdir()) == []
+    assert not (index_dir / ".current-999").is_symlink()

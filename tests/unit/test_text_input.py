@@ -1,0 +1,77 @@
+"""The one input rule for client text: NFC, no control characters, no lone surrogates."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from qa.errors import BadInput
+from qa.text_input import (
+    UnusableText,
+    has_visible_text,
+    normalize_text,
+    require_text,
+    surrogate_problem,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def test_text_is_put_in_nfc_form() -> None:
+    decomposed = "Cafe\u0301 in Zu\u0308rich"
+    normalized = normalize_text(decomposed)
+    assert normalized == "Café in Zürich"
+    assert unicodedata.is_normalized("NFC", normalized)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Who\x00 won?", "Who won?"),
+        ("Who\x07 won\x1b?", "Who won?"),
+        ("a\x7fb\x85c\x9fd", "abcd"),  # DEL and C1 controls
+        ("zero\u200bwidth\ufeff", "zerowidth"),  # zero-width space, byte-order mark
+        ("line one\r\nline two\rline three", "line one\nline two\nline three"),
+        ("tab\tand\nnewline stay", "tab\tand\nnewline stay"),
+    ],
+)
+def test_control_and_invisible_characters_are_removed(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+def test_meaningful_format_characters_stay() -> None:
+    # a zero-width joiner inside an emoji sequence, a right-to-left mark in Hebrew text
+    for text in ("family 👨\u200d👩\u200d👧", "שלום\u200f world"):
+        assert normalize_text(text) == text
+
+
+def test_normalising_twice_changes_nothing() -> None:
+    raw = "Cafe\u0301\x00 \u200bnews\r\n"
+    assert normalize_text(normalize_text(raw)) == normalize_text(raw)
+
+
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udfff", "\udc00"])
+def test_a_lone_surrogate_is_refused_and_located(surrogate: str) -> None:
+    text = f"Who{surrogate} won?"
+    with pytest.raises(UnusableText) as refused:
+        normalize_text(text)
+    assert isinstance(refused.value, BadInput)  # a 422 at the API
+    message = str(refused.value)
+    assert f"U+{ord(surrogate):04X}" in message and "character 4" in message
+    assert surrogate_problem("a proper pair: 😀") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00", "\u0007\u0007", "\u200b\ufeff", "\u200d\u200c", "\t\n \u00a0"]
+)
+def test_text_without_visible_characters_is_empty(text: str) -> None:
+    assert not has_visible_text(normalize_text(text))
+    with pytest.raises(BadInput, match="question is empty: send a question"):
+        require_text(text, field="question", what="a question")
+
+
+@pytest.mark.parametrize("text", ["a", " ?", "١", "漢", "😀"])
+def test_any_visible_character_counts(text: str) -> None:
+    assert has_visible_text(text)
+    assert require_text(text, field="question", what="a question") == text
