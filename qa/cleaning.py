@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trafilatura.utils import RE_FILTER, remove_control_characters, trim
+
 from qa.dates import parse_date
 
-CLEANER_VERSION = "1"
+# 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
+# lines) and more related-story headers; saved pages and archives (articles gained author, url)
+CLEANER_VERSION = "2"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -202,13 +206,16 @@ def _parse_date(line: str) -> str | None:
 
 
 def _normalise(raw: str) -> list[Block]:
-    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = re.sub(r"[\u00a0\u2009\u202f]", " ", text)  # non-breaking spaces are just spaces
-    text = re.sub(r"[\u200b\u200c\u200d]", "", text)  # zero-width characters are invisible junk
+    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines.
+
+    trafilatura's text helpers do the character work: invisible characters (zero-width
+    spaces and joiners, byte-order marks, soft hyphens, control characters) go, and every
+    run of white space (non-breaking and thin spaces too) becomes one space.
+    """
+    text = remove_control_characters(raw.replace("\r\n", "\n").replace("\r", "\n"))
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
-        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in chunk.split("\n")]
+        lines = [trim(line) for line in chunk.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             blocks.append(lines)
@@ -257,6 +264,7 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or _is_copyright_credit(line)
         or _LINK_RESIDUE.search(line)
         or _SHARE.match(line)
+        or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
         or (_FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS)
         or (_BYLINE.match(line) and len(line.split()) <= 10)
@@ -440,7 +448,7 @@ def clean_article(raw: str) -> CleanedArticle:
     paragraphs = _drop_trailing_roles(paragraphs)
     paragraphs = _join_broken_paragraphs(paragraphs)
     paragraphs = _drop_subheadings(paragraphs)
-    paragraphs = _dedupe([re.sub(r"\s+", " ", p).strip() for p in paragraphs])
+    paragraphs = _dedupe([trim(p) for p in paragraphs])
     return CleanedArticle(
         title=title, source=meta.source, date=meta.date, paragraphs=[p for p in paragraphs if p]
     )
