@@ -191,3 +191,17 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
             while line and not line.endswith(b"\n"):  # skip the rest of the long line
                 line = f.readline(1 << 20)
             yield number, None
+
+
+def archive_origin(folder: Path, doc_id: str) -> str | None:
+    """"<archive> line N" when a .jsonl archive in `folder` holds the article `doc_id`."""
+    for path in article_files(folder):
+        if suffix_of(path) not in ARCHIVE_SUFFIXES:
+            continue
+        for number, line in _lines(path, max_bytes=1 << 30):
+            try:
+                if line and line.strip() and record_doc_id(parse_record(line.decode())) == doc_id:
+                    return f"{path.name} line {number}"
+            except (BadInput, UnicodeDecodeError):
+                continue
+    return None

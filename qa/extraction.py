@@ -7,9 +7,10 @@ and related-story lists, and reads the title, author, date, site name and canoni
 from the page's metadata. What this module adds, each measured in docs/extraction.md:
 
 - **precision first, recall as a safety net.** The body is extracted with
-  `favor_precision=True`; when that pass keeps less than half the words of a
-  `favor_recall=True` pass, it has cut into the article itself (a page whose markup it
-  misread), and the recall pass is used instead;
+  `favor_precision=True`; when that finds little (under 3,000 characters) a `favor_recall=True`
+  pass runs too, and its body is used if it is over 1.5 times as long: the precise pass
+  missed the article or cut into it (trafilatura's balanced mode retries its own short
+  results the same way, with these limits);
 - **the text cleaner's line rules** (qa/cleaning.py `clean_paragraphs`: captions, credits,
   bylines, share and follow prompts, copyright and tag lines, related-story sections,
   repeated titles), which also read the text's own dateline;
@@ -55,6 +56,10 @@ _BLOCK_LINES = re.compile(r"\n+")
 _TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _LIST_MARKER = re.compile(r"^- ")  # what trafilatura puts before a list item in plain text
 _GROUP_MAX_WORDS = 120
+# trafilatura's own limits for retrying a short result in recall mode (ESCALATION_MAX_LENGTH,
+# ESCALATION_ACCEPT_RATIO in trafilatura/core.py, calibrated on its benchmark suite)
+RETRY_BELOW_CHARS = 3000
+ACCEPT_RATIO = 1.5
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class ExtractionOptions:
     include_tables: bool = True
     include_comments: bool = False
     deduplicate: bool = False
-    recall_fallback: float | None = 0.5  # None: never run the recall pass
+    recall_fallback: bool = True  # a short precise result is retried with favor_recall
     drop_headings: bool = False  # measured: the benchmark's article bodies keep headings
     line_rules: bool = True  # the text cleaner's boilerplate rules (qa/cleaning.py)
 
@@ -207,12 +212,15 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _extract_body(tree: Any, options: ExtractionOptions) -> Any:
+    """The precise pass's body; when it is short, the recall pass's if that is clearly longer
+    (the rule trafilatura's balanced mode applies to its own short results, with its limits)."""
     main = _body(tree, options.trafilatura_args())
-    if options.recall_fallback is None:
+    length = _chars(main)
+    if not options.recall_fallback or length >= RETRY_BELOW_CHARS:
         return main
     backup = _body(tree, options.trafilatura_args(recall=True))
-    if backup is not None and _words(main) < options.recall_fallback * _words(backup):
-        return backup  # the precise pass cut into the article itself
+    if backup is not None and _chars(backup) > ACCEPT_RATIO * length:
+        return backup  # the precise pass missed the article, or cut into it
     return main
 
 
@@ -222,8 +230,8 @@ def _body(tree: Any, args: dict[str, Any]) -> Any:
     return None if document is None else document.body
 
 
-def _words(body: Any) -> int:
-    return len(" ".join(body.itertext()).split()) if body is not None else 0
+def _chars(body: Any) -> int:
+    return len(" ".join(" ".join(body.itertext()).split())) if body is not None else 0
 
 
 def _paragraphs(body: Any, options: ExtractionOptions) -> list[str]:
