@@ -8,9 +8,9 @@ from the page's metadata. What this module adds, each measured in docs/extractio
 
 - **precision first, recall as a safety net.** The body is extracted with
   `favor_precision=True`; when that finds little (under 3,000 characters) a `favor_recall=True`
-  pass runs too, and its body is used if it is over 1.5 times as long: the precise pass
-  missed the article or cut into it (trafilatura's balanced mode retries its own short
-  results the same way, with these limits);
+  pass runs too, and its body is used if it is over 1.5 times as long (and at least 250
+  characters): the precise pass missed the article or cut into it (trafilatura's balanced
+  mode retries its own short results the same way, with these limits);
 - **the text cleaner's line rules** (qa/cleaning.py `clean_paragraphs`: captions, credits,
   bylines, share and follow prompts, copyright and tag lines, related-story sections,
   repeated titles), which also read the text's own dateline;
@@ -56,10 +56,14 @@ _BLOCK_LINES = re.compile(r"\n+")
 _TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _LIST_MARKER = re.compile(r"^- ")  # what trafilatura puts before a list item in plain text
 _GROUP_MAX_WORDS = 120
+MIN_PROSE_WORDS = 10  # an article has a paragraph this long; menus and link lists do not
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # trafilatura's own limits for retrying a short result in recall mode (ESCALATION_MAX_LENGTH,
-# ESCALATION_ACCEPT_RATIO in trafilatura/core.py, calibrated on its benchmark suite)
+# ESCALATION_ACCEPT_RATIO in trafilatura/core.py, calibrated on its benchmark suite, and
+# MIN_EXTRACTED_SIZE in its settings.cfg: a shorter retry result is noise)
 RETRY_BELOW_CHARS = 3000
 ACCEPT_RATIO = 1.5
+RETRY_MIN_CHARS = 250
 
 
 @dataclass(frozen=True)
@@ -176,8 +180,11 @@ def extract_page(
     if options.line_rules:
         cleaned = clean_paragraphs(blocks, title=title)
         blocks, dateline = cleaned.paragraphs, cleaned.date
-    if not blocks:
-        raise BadInput("no article text was found in the page")
+    if not any(_prose_words(b) >= MIN_PROSE_WORDS for b in blocks):
+        raise BadInput(
+            "no article text was found in the page"
+            + (" (only short lines, such as menus and links)" if blocks else "")
+        )
     return ExtractedPage(
         title=title,
         author=meta.author or None,
@@ -186,6 +193,12 @@ def extract_page(
         url=safe_url(meta.url),
         paragraphs=blocks,
     )
+
+
+def _prose_words(paragraph: str) -> int:
+    """Words; in scripts written without spaces (Chinese, Japanese, Korean), about three
+    characters make a word."""
+    return max(len(paragraph.split()), len(_CJK.findall(paragraph)) // 3)
 
 
 def _looks_binary(text: str) -> bool:
@@ -219,7 +232,8 @@ def _extract_body(tree: Any, options: ExtractionOptions) -> Any:
     if not options.recall_fallback or length >= RETRY_BELOW_CHARS:
         return main
     backup = _body(tree, options.trafilatura_args(recall=True))
-    if backup is not None and _chars(backup) > ACCEPT_RATIO * length:
+    retried = _chars(backup)
+    if retried >= RETRY_MIN_CHARS and retried > ACCEPT_RATIO * length:
         return backup  # the precise pass missed the article, or cut into it
     return main
 
