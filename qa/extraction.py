@@ -41,8 +41,6 @@ from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encodi
 from qa.cleaning import clean_paragraphs
 from qa.errors import BadInput
 
-log = logging.getLogger(__name__)
-
 # trafilatura logs every page it gives up on as a warning; the caller reports those itself
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -169,12 +167,17 @@ def extract_page(
         raise BadInput("the page is empty")
     if _looks_binary(text):
         raise BadInput("binary content, not an HTML page")
-    tree = load_html(text)
-    if tree is None:
-        raise BadInput("the page could not be read as HTML")
-    meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
-    body = _extract_body(tree, options)
-    blocks = _paragraphs(body, options) if body is not None else []
+    try:
+        tree = load_html(text)
+        if tree is None:
+            raise BadInput("the page could not be read as HTML")
+        meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
+        body = _extract_body(tree, options)
+        blocks = _paragraphs(body, options) if body is not None else []
+    except BadInput:
+        raise
+    except Exception as exc:  # a parser failing on one odd page must not stop a whole build
+        raise BadInput(f"the page could not be read as HTML ({type(exc).__name__})") from exc
     title = meta.title.strip() if meta.title and meta.title.strip() else None
     dateline = None
     if options.line_rules:

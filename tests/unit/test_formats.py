@@ -225,3 +225,17 @@ def test_pages_are_added_and_deleted_as_html_files_and_archive_articles_are_not_
                    near_duplicate_threshold=None)  # fmt: skip
     assert not (folder / "ferry.html").exists()
     assert "ferry" not in CorpusIndex.load(current_version(index_dir)).articles
+
+
+def test_rows_written_before_authors_and_addresses_existed_still_load() -> None:
+    from qa.models import Article, Paragraph
+
+    article = Article.model_validate(
+        {"doc_id": "a", "title": None, "source": None, "date": None, "text": "T.",
+         "content_hash": "h"}
+    )  # fmt: skip
+    paragraph = Paragraph.model_validate(
+        {"paragraph_id": "a:1", "doc_id": "a", "index": 0, "start": 0, "end": 2, "text": "T.",
+         "title": "T.", "source": None, "date": None}
+    )  # fmt: skip
+    assert (article.author, article.url, paragraph.author, paragraph.url) == (None,) * 4
