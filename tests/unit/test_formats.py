@@ -17,6 +17,7 @@ from index.formats import doc_id_of, read_article_file, suffix_of
 from index.store import CorpusIndex
 from index.versions import current_version
 from qa.errors import Conflict
+from qa.models import Article, Paragraph
 from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
 from tests.pages import FURNITURE, news_page
@@ -228,8 +229,6 @@ def test_pages_are_added_and_deleted_as_html_files_and_archive_articles_are_not_
 
 
 def test_rows_written_before_authors_and_addresses_existed_still_load() -> None:
-    from qa.models import Article, Paragraph
-
     article = Article.model_validate(
         {"doc_id": "a", "title": None, "source": None, "date": None, "text": "T.",
          "content_hash": "h"}
