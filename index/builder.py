@@ -54,6 +54,11 @@ class BuildReport:
     embedded_sentences: int = 0
     duplicates: int = 0
 
+    @property
+    def skipped(self) -> int:
+        """Files and archive lines left out (each has a warning saying why)."""
+        return len(self.warnings)
+
 
 @contextmanager
 def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[list[str]]:
@@ -130,9 +135,14 @@ def rebuild_locked(
     started = time.perf_counter()
     previous = None if full else _reusable_current(index_dir, embedder)
     known = previous.articles if previous is not None else None
-    articles, warnings = read_corpus(corpus_dir, known=known, progress=progress)
+    max_bytes = (dense_settings or IndexSettings()).max_document_bytes
+    articles, warnings = read_corpus(
+        corpus_dir, known=known, progress=progress, max_bytes=max_bytes
+    )
     if not articles:
-        raise ValueError(f"no usable .txt articles in {corpus_dir}")
+        raise ValueError(
+            f"no usable articles in {corpus_dir} (.txt, .html, .htm, .html.gz or .jsonl files)"
+        )
     base = current_version(index_dir).name if previous is not None else None
     changes = _changes(previous, base, {a.doc_id: a.content_hash for a in articles})
     if (

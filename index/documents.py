@@ -20,7 +20,8 @@ from pathlib import Path
 from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
-from index.corpus import remove_article_file, write_article_file
+from index.corpus import article_file, remove_article_file, write_article_file
+from index.formats import archive_origin
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import content_hash
@@ -38,14 +39,16 @@ def corpus_folder(index_dir: Path) -> Path:
 def add_article(
     index_dir: Path,
     doc_id: str,
-    raw: str,
+    raw: str | bytes,
     *,
     embedder: Embedder,
     index_settings: IndexSettings,
     near_duplicate_threshold: float | None,
     progress: Progress | None = None,
+    suffix: str = ".txt",
 ) -> BuildReport | None:
-    """Write `<doc_id>.txt` into the corpus folder and make an index holding it current.
+    """Write `<doc_id><suffix>` (.txt, or .html for a page) into the corpus folder and make an
+    index holding it current.
 
     `None` when the current version already holds this very article (a retry). The same id
     with other content is a `Conflict`; an article the build would skip is `BadInput`.
@@ -62,7 +65,13 @@ def add_article(
                 f"a document with id {doc_id!r} exists with other content; DELETE it first to "
                 "replace it"
             )
-        path = folder / f"{doc_id}.txt"
+        found = article_file(folder, doc_id)
+        if found is not None and found.name != f"{doc_id}{suffix}":
+            raise Conflict(
+                f"the corpus folder holds another, unindexed file for id {doc_id!r} "
+                f"({found.name}); remove it or choose another id"
+            )
+        path = folder / f"{doc_id}{suffix}"
         existed = path.exists()
         if existed and (not path.is_file() or sha256_file(path) != wanted):
             raise Conflict(
@@ -73,12 +82,12 @@ def add_article(
             index_dir,
             journal.PendingChange(
                 op="add", doc_id=doc_id, content_hash=wanted, corpus_dir=str(folder),
-                file_existed=existed,
+                file_existed=existed, suffix=suffix,
             ),
         )  # fmt: skip
         try:
             if not existed:
-                write_article_file(folder, doc_id, raw)
+                write_article_file(folder, doc_id, raw, suffix=suffix)
             report = rebuild_locked(
                 folder,
                 index_dir,
@@ -88,7 +97,7 @@ def add_article(
                 near_duplicate_threshold=near_duplicate_threshold,
             )
             if doc_id not in Manifest.load(report.version).articles:
-                why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}.txt")]
+                why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}{suffix}")]
                 raise BadInput(
                     f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "
                     "nothing was added"
@@ -106,35 +115,44 @@ def delete_article(
     index_settings: IndexSettings,
     near_duplicate_threshold: float | None,
 ) -> BuildReport | None:
-    """Remove `<doc_id>.txt` from the corpus folder and make an index without it current.
+    """Remove the article's file from the corpus folder and make an index without it current.
 
     `None` when nothing was indexed to delete: the id was deleted before (a retry), or only
-    an unindexed file of that name was in the folder (it is removed).
+    an unindexed file of that name was in the folder (it is removed). An article from a .jsonl
+    archive is not deleted (`Conflict`): its line is in a file that holds other articles too,
+    so it is taken out by editing that archive.
     """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
         folder = Path(os.path.abspath(manifest.corpus_dir))
-        path = folder / f"{doc_id}.txt"
+        path = article_file(folder, doc_id)
+        suffix = path.name[len(doc_id) :] if path is not None else ".txt"
         if doc_id not in manifest.articles:
-            if path.is_file():  # a file the index skipped: nothing to rebuild
-                remove_article_file(folder, doc_id)
+            if path is not None and path.is_file():  # a file the index skipped: no rebuild
+                remove_article_file(folder, doc_id, suffix=suffix)
                 return None
             if journal.was_deleted(index_dir, doc_id):
                 return None
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         if set(manifest.articles) <= {doc_id}:
             raise Conflict(f"{doc_id!r} is the only article; an index needs at least one")
-        raw = path.read_bytes() if path.is_file() else None
+        if path is None and (origin := archive_origin(folder, doc_id)) is not None:
+            raise Conflict(
+                f"{doc_id!r} comes from the archive {origin}; remove that line from the archive "
+                "and rebuild the index to delete it"
+            )
+        raw = path.read_bytes() if path is not None and path.is_file() else None
         journal.begin(
             index_dir,
             journal.PendingChange(
                 op="delete", doc_id=doc_id, content_hash=manifest.articles[doc_id],
                 corpus_dir=str(folder), raw_b64=journal.raw_b64(raw) if raw is not None else None,
+                suffix=suffix,
             ),
         )  # fmt: skip
         try:
             if raw is not None:
-                remove_article_file(folder, doc_id)
+                remove_article_file(folder, doc_id, suffix=suffix)
             return rebuild_locked(
                 folder,
                 index_dir,

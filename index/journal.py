@@ -56,6 +56,7 @@ class PendingChange(BaseModel):
     raw_b64: str | None = Field(
         default=None, description="delete: the file's bytes, to write back when undoing."
     )
+    suffix: str = Field(default=".txt", description="The file's ending: .txt, .html, …")
 
 
 def _journal(index_dir: Path) -> Path:
@@ -98,7 +99,7 @@ def settle(index_dir: Path) -> list[str]:
     change = pending(index_dir)
     notes: list[str] = []
     if change is not None:
-        for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}.txt.*.tmp"):
+        for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}{change.suffix}.*.tmp"):
             tmp.unlink(missing_ok=True)  # the article file a kill left half-written
         notes.append(_settle(index_dir, change))
     if (folder / PENDING_NAME).exists():
@@ -110,21 +111,23 @@ def settle(index_dir: Path) -> list[str]:
 def _settle(index_dir: Path, change: PendingChange) -> str:
     indexed = _indexed_articles(index_dir)
     corpus = Path(change.corpus_dir)
-    path = corpus / f"{change.doc_id}.txt"
+    path = corpus / f"{change.doc_id}{change.suffix}"
     if change.op == "add":
         if indexed.get(change.doc_id) == change.content_hash:
             _forget_deleted(index_dir, change.doc_id)
             return f"the add of {change.doc_id!r} was committed; kept"
         if not change.file_existed and path.is_file() and sha256_file(path) == change.content_hash:
-            remove_article_file(corpus, change.doc_id)
+            remove_article_file(corpus, change.doc_id, suffix=change.suffix)
         return f"the add of {change.doc_id!r} was not committed; undone (its file removed)"
     if change.doc_id not in indexed:
         if path.is_file() and sha256_file(path) == change.content_hash:
-            remove_article_file(corpus, change.doc_id)
+            remove_article_file(corpus, change.doc_id, suffix=change.suffix)
         remember_deleted(index_dir, change.doc_id)
         return f"the delete of {change.doc_id!r} was committed; kept"
     if change.raw_b64 is not None and not path.exists():
-        write_article_file(corpus, change.doc_id, base64.b64decode(change.raw_b64))
+        write_article_file(
+            corpus, change.doc_id, base64.b64decode(change.raw_b64), suffix=change.suffix
+        )
     return f"the delete of {change.doc_id!r} was not committed; undone (its file put back)"
 
 

@@ -1,4 +1,5 @@
-"""From a raw article file's text to a cleaned `Article`, and back for articles sent by API."""
+"""From a raw article (a text file, a saved web page) to a cleaned `Article`, and back for
+articles sent by API."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import re
 from qa.cleaning import clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.models import Article
 
-__all__ = ["article_from_request", "compose_raw", "content_hash", "make_article", "new_doc_id",
-           "parse_date"]  # fmt: skip
+__all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
+           "make_article", "new_doc_id", "parse_date", "slug"]  # fmt: skip
 
 
-def content_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+def content_hash(raw: str | bytes) -> str:
+    """SHA-256 of a raw article: of its UTF-8 bytes for text, as it is for bytes."""
+    return hashlib.sha256(raw.encode("utf-8") if isinstance(raw, str) else raw).hexdigest()
 
 
 def make_article(doc_id: str, raw: str) -> Article:
@@ -27,6 +30,30 @@ def make_article(doc_id: str, raw: str) -> Article:
         source=cleaned.source,
         date=cleaned.date,
         text=cleaned.text,
+        content_hash=content_hash(raw),
+    )
+
+
+def article_from_page(
+    doc_id: str,
+    raw: str | bytes,
+    *,
+    url: str | None = None,
+    options: ExtractionOptions = DEFAULT_OPTIONS,
+) -> Article:
+    """The article of a saved web page (`BadInput` when it has none): the extracted body, and
+    the page's title, date, site name (as `source`), author and canonical address. `url` is
+    where the page came from, used when the page does not state its own address."""
+    page = extract_page(raw, url=url, options=options)
+    date = parse_date(page.date) if page.date else None
+    return Article(
+        doc_id=doc_id,
+        title=page.title,
+        source=page.sitename,
+        date=date.isoformat() if date else None,
+        author=page.author,
+        url=page.url,
+        text=page.text,
         content_hash=content_hash(raw),
     )
 
@@ -56,8 +83,12 @@ def article_from_request(
     return article, raw
 
 
+def slug(text: str, *, words: int = 8) -> str:
+    """Lower-case words of `text` joined by hyphens, for readable ids ("article" if none)."""
+    found = re.findall(r"[a-z0-9]+", text.lower())[:words]
+    return "-".join(found)[:60].strip("-") or "article"
+
+
 def new_doc_id(title: str | None, text: str) -> str:
     """A readable, unique-enough id: the title's (or opening words') slug and a content hash."""
-    words = re.findall(r"[a-z0-9]+", (title or text).lower())[:8]
-    slug = "-".join(words)[:60].strip("-") or "article"
-    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+    return f"{slug(title or text)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"

@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trafilatura.utils import RE_FILTER, remove_control_characters, trim
+
 from qa.dates import parse_date
 
-CLEANER_VERSION = "1"
+# 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
+# lines) and more related-story headers; saved pages and archives (articles gained author, url)
+CLEANER_VERSION = "2"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -31,7 +35,10 @@ _LINK_RESIDUE = re.compile(r"opens? in (?:a )?new (?:window|tab)\s*\]?$", re.IGN
 _RELATED_HEADER = re.compile(
     r"^(?:related(?: stories| articles| coverage| content| links| reading| news)?|read more|"
     r"read also|also read|see also|more on this(?: story| topic)?|you may also like|"
-    r"recommended(?: stories| reading)?|further reading|more stories)\s*(?::.*)?$",
+    r"recommended(?: stories| reading| for you)?|further reading|more stories|see more|"
+    r"don['’]t miss|most (?:read|popular|viewed)|trending(?: now| stories)?|related posts|"
+    r"you might also like|more from [\w .&'’-]{1,40}?)\s*(?::.*)?$"
+    r"|^also on [\w-]+(?:\.[\w-]+)+\b.*$",  # "Also on example.com <linked headline>"
     re.IGNORECASE,
 )
 _NAME = r"[A-Z][\w.'’-]*,?"
@@ -46,6 +53,21 @@ _CREDIT_LINE = re.compile(
     r"\s+by\b|^\(?updated\s+to\s+(?:include|add|reflect|correct|clarify)\b",
     re.IGNORECASE,
 )
+# Site furniture that is never article text: social follow and share prompts, copyright
+# notices, taxonomy lines, reading times, and lines holding only an e-mail address or a
+# social-media profile. Checked on short lines only (`_FURNITURE_MAX_WORDS`).
+_FURNITURE = re.compile(
+    r"^(?:like this (?:story|article)\?\s*)?share (?:it|this)\b.*"
+    r"|.*\bfollow (?:us|him|her|them|me)(?: on (?:twitter|x|facebook|instagram|linkedin|"
+    r"threads|bluesky|tiktok|youtube)\b| @\w+).*"
+    r"|^(?:copyright|©|\(c\))\s.*\b(?:19|20)\d\d\b.*|.*\ball rights reserved\b.*"
+    r"|^(?:filed under|tagged|tags?|categories|category|topics)\s*:.*"
+    r"|^\d+\s*min(?:ute)?s?\s+read$|^reading time\s*:.*"
+    r"|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^@\w+$"
+    r"|^(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin)\.com/\S+$",
+    re.IGNORECASE,
+)
+_FURNITURE_MAX_WORDS = 40
 _SOURCE = re.compile(r"^source\s*:\s*(.+?)\.?$", re.IGNORECASE)
 _ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
@@ -184,13 +206,16 @@ def _parse_date(line: str) -> str | None:
 
 
 def _normalise(raw: str) -> list[Block]:
-    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = re.sub(r"[\u00a0\u2009\u202f]", " ", text)  # non-breaking spaces are just spaces
-    text = re.sub(r"[\u200b\u200c\u200d]", "", text)  # zero-width characters are invisible junk
+    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines.
+
+    trafilatura's text helpers do the character work: invisible characters (zero-width
+    spaces and joiners, byte-order marks, soft hyphens, control characters) go, and every
+    run of white space (non-breaking and thin spaces too) becomes one space.
+    """
+    text = remove_control_characters(raw.replace("\r\n", "\n").replace("\r", "\n"))
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
-        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in chunk.split("\n")]
+        lines = [trim(line) for line in chunk.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             blocks.append(lines)
@@ -239,7 +264,9 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or _is_copyright_credit(line)
         or _LINK_RESIDUE.search(line)
         or _SHARE.match(line)
+        or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
+        or (_FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS)
         or (_BYLINE.match(line) and len(line.split()) <= 10)
     )
 
@@ -387,6 +414,26 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
 # --- pipeline -----------------------------------------------------------------------------
 
 
+def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> CleanedArticle:
+    """The boilerplate rules for text an HTML extractor has already split into paragraphs.
+
+    The line and block rules apply (icons, captions, credits, bylines, share labels, source and
+    date lines, related-story sections, dateline places, trailing roles, repeats); a line of a
+    paragraph is a line here. The layout repairs (soft wraps, split sentences, headings told
+    by their shape) do not: the page's markup already said where paragraphs and headings are.
+    `title` comes from the page's metadata; a paragraph repeating it is dropped.
+    """
+    meta = _Meta()
+    blocks = [[line.strip() for line in p.split("\n") if line.strip()] for p in paragraphs]
+    blocks = [b for b in blocks if b and not _is_icon_block(b) and not _is_caption_block(b)]
+    blocks = _drop_related_sections(_filter_lines(blocks, meta))
+    kept = ["\n".join(b) for b in blocks]
+    if title:
+        kept = [p for p in kept if p.casefold() != title.casefold()]
+    kept = _dedupe(_drop_trailing_roles(_drop_dateline_place(kept)))
+    return CleanedArticle(title=title, source=meta.source, date=meta.date, paragraphs=kept)
+
+
 def clean_article(raw: str) -> CleanedArticle:
     """Clean one raw article into title, source, date and body paragraphs."""
     meta = _Meta()
@@ -401,7 +448,7 @@ def clean_article(raw: str) -> CleanedArticle:
     paragraphs = _drop_trailing_roles(paragraphs)
     paragraphs = _join_broken_paragraphs(paragraphs)
     paragraphs = _drop_subheadings(paragraphs)
-    paragraphs = _dedupe([re.sub(r"\s+", " ", p).strip() for p in paragraphs])
+    paragraphs = _dedupe([trim(p) for p in paragraphs])
     return CleanedArticle(
         title=title, source=meta.source, date=meta.date, paragraphs=[p for p in paragraphs if p]
     )

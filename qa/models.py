@@ -16,8 +16,14 @@ class Article(BaseModel):
     title: str | None = Field(default=None, description="Headline, when the article has one.")
     source: str | None = Field(default=None, description="Publisher or agency, when stated.")
     date: str | None = Field(default=None, description="Publication or update date (ISO 8601).")
+    author: str | None = Field(default=None, description="Author(s), when the page names them.")
+    url: str | None = Field(
+        default=None, description="The article's address (http or https), when known."
+    )
     text: str = Field(description="Cleaned article body; paragraphs separated by blank lines.")
-    content_hash: str = Field(description="SHA-256 of the raw file, used to detect changes.")
+    content_hash: str = Field(
+        description="SHA-256 of the raw file (or archive line), used to detect changes."
+    )
 
     @property
     def display_title(self) -> str:
@@ -42,6 +48,9 @@ class Paragraph(BaseModel):
     title: str = Field(description="The article's display title.")
     source: str | None = None
     date: str | None = None
+    # optional, so indexes written before they existed still load
+    author: str | None = None
+    url: str | None = Field(default=None, description="The article's address, when known.")
 
 
 class RetrievedParagraph(Paragraph):

@@ -47,6 +47,8 @@ def split_paragraphs(article: Article) -> list[Paragraph]:
                 title=article.display_title,
                 source=article.source,
                 date=article.date,
+                author=article.author,
+                url=article.url,
             )
         )
     return paragraphs

@@ -18,6 +18,7 @@ BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 BUNDLED_GEMMA = "bundled:gemma-3-270m"
 BUNDLED_SMOLLM2 = "bundled:smollm2-135m-instruct"
 MIN_API_KEY_CHARS = 16
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 class _Group(BaseModel):
@@ -85,7 +86,17 @@ class SecuritySettings(_Group):
 
 
 class IndexSettings(_Group):
-    corpus_dir: Path = Field(default=Path("seeds"), description="Folder of .txt articles.")
+    corpus_dir: Path = Field(
+        default=Path("seeds"),
+        description="Folder of articles: .txt, .html, .htm, .html.gz pages, .jsonl archives.",
+    )
+    max_document_bytes: int = Field(
+        default=MAX_DOCUMENT_BYTES,
+        ge=1024,
+        description="Largest article file read (a page after decompression, a text file, one "
+        "line of a .jsonl archive); larger ones are skipped with a warning, and POST "
+        "/documents refuses them with a 413.",
+    )
     embedding_model: str = Field(
         default=BUNDLED_EMBEDDER,
         description="sentence-transformers model path, or the bundled MiniLM.",

@@ -1,7 +1,12 @@
 #!/usr/bin/env python
-"""Rebuild the index from a folder of .txt articles (default: the configured corpus, seeds/).
+"""Rebuild the index from a folder of articles (default: the configured corpus, seeds/).
 
     python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
+
+The folder may hold text files (.txt), saved web pages (.html, .htm, .html.gz) and archives
+(.jsonl, one article a line). A file or archive line that cannot be used (binary, empty, no
+article in it, larger than index.max_document_bytes, a bad line) is skipped with a warning
+naming it; the build goes on, and the summary says how many were skipped.
 
 Incremental by default: only new or changed articles are cleaned and embedded, deleted ones are
 dropped, and the vectors of everything else are reused from the current index; --full rebuilds
@@ -43,7 +48,9 @@ def main() -> int:
         epilog=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", nargs="?", type=Path, help="folder of .txt articles")
+    parser.add_argument(
+        "folder", nargs="?", type=Path, help="folder of .txt, .html, .htm, .html.gz, .jsonl files"
+    )
     parser.add_argument("--data-dir", type=Path, help="where the index goes (default QA_DATA_DIR)")
     parser.add_argument("--full", action="store_true", help="clean and embed every article again")
     parser.add_argument(
@@ -90,16 +97,19 @@ def main() -> int:
     finally:
         for bar in bars.values():
             bar.close()
-    # skipped files were already reported as warnings by the corpus reader (logging)
+    # each skipped file or line was already reported as a warning by the corpus reader
     print(summary(report))
     return EXIT_OK
 
 
 def summary(report: BuildReport) -> str:
+    skipped = f"\n  skipped {report.skipped} file(s) or archive line(s)" + (
+        ": see the warnings above" if report.skipped else ""
+    )
     if report.up_to_date:
         return (
             f"Index is up to date: {report.articles} articles, {report.paragraphs} paragraphs "
-            f"unchanged ({report.seconds:.1f} s) → {report.version}"
+            f"unchanged ({report.seconds:.1f} s) → {report.version}" + skipped
         )
     kind = "full build" if report.full else "incremental"
     changes = (
@@ -120,6 +130,7 @@ def summary(report: BuildReport) -> str:
             )
             if ids
         )
+        + skipped
     )
 
 

@@ -4,8 +4,6 @@ Adding and deleting go through the same incremental, atomic path as
 `scripts/rebuild_index.py` (index/documents.py): the article file is written into (or removed
 from) the corpus folder, a new index version is built and made current, and this server swaps
 it in before answering, so the next request already sees the change. One build runs at a time.
-Each change is journalled, so a crash leaves it either done or undone, and both are idempotent:
-a retried add of the same article answers 200 with it, a retried delete 204.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import Service
 from api.inputs import ClientText, OptionalText
@@ -22,8 +20,8 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from qa.articles import article_from_request, new_doc_id, parse_date
-from qa.errors import BadInput, IndexCorrupt
+from qa.articles import article_from_page, article_from_request, new_doc_id, parse_date
+from qa.errors import BadInput, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import empty_text_problem, has_visible_text
@@ -41,6 +39,7 @@ class DocumentSummary(BaseModel):
     title: str
     source: str | None
     date: str | None
+    url: str | None = Field(default=None, description="The article's address (http or https).")
     paragraphs: int = Field(description="Paragraphs of the article, as GET /documents/{id}.")
 
 
@@ -55,8 +54,10 @@ class Document(BaseModel):
     doc_id: str
     title: str
     has_title: bool = Field(description="False when the title was made from the opening words.")
-    source: str | None
+    source: str | None = Field(description="Publisher, agency or (for a web page) site name.")
     date: str | None
+    author: str | None = None
+    url: str | None = Field(default=None, description="The article's address (http or https).")
     text: str = Field(description="The cleaned article; paragraph offsets point into it.")
     paragraphs: list[Paragraph]
 
@@ -71,24 +72,54 @@ class NewDocument(BaseModel):
                     "text": "The harbour of Skarra reopened on Monday after a week of storms.",
                     "source": "Coast Times",
                     "date": "2024-10-21",
-                }
+                },
+                {
+                    "html": "<html><head><title>Harbour reopens after storms</title>"
+                    '<meta property="article:published_time" content="2024-10-21">'
+                    '<link rel="canonical" href="https://coast.example/harbour"></head>'
+                    "<body><article><p>The harbour of Skarra reopened on Monday after a "
+                    "week of storms.</p></article></body></html>",
+                },
             ]
         },
     )
 
-    text: ClientText = Field(description="The article body; paragraphs separated by a blank "
-                             "line. Cleaned like a file in the corpus folder.")  # fmt: skip
-    title: OptionalText = Field(default=None, max_length=300, description="Headline.")
-    source: OptionalText = Field(default=None, max_length=200, description="Publisher or agency.")
+    text: ClientText | None = Field(default=None, description="The article body; "
+                             "paragraphs separated by a blank line. Cleaned like a .txt file in "
+                             "the corpus folder. Send `text` or `html`, not both.")  # fmt: skip
+    html: ClientText | None = Field(
+        default=None,
+        description="A saved web page, the whole HTML document, instead of `text`: the article "
+        "and its title, date, site name, author and address are read from the page, as for an "
+        ".html file in the corpus folder (so `title`, `source` and `date` are not sent with it).",
+    )
+    title: OptionalText = Field(default=None, max_length=300, description="Headline (with text).")
+    source: OptionalText = Field(
+        default=None, max_length=200, description="Publisher or agency (with text)."
+    )
     date: OptionalText = Field(
         default=None,
-        description="Publication date: ISO (2024-10-21) or written out (Oct. 21, 2024).",
+        description="Publication date (with text): ISO (2024-10-21) or written out "
+        "(Oct. 21, 2024).",
     )
     doc_id: str | None = Field(
         default=None,
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
+
+    @model_validator(mode="after")
+    def _text_or_html(self) -> NewDocument:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("send the article as `text` or as `html` (a saved web page), "
+                             "exactly one of them")  # fmt: skip
+        given = [f for f in ("title", "source", "date") if getattr(self, f) is not None]
+        if self.html is not None and given:
+            raise ValueError(
+                f"{', '.join(given)} cannot be sent with `html`: the page's own metadata is "
+                "used; send the article as `text` to set them yourself"
+            )
+        return self
 
 
 def _document(article: Article, paragraphs: list[Paragraph]) -> Document:
@@ -98,6 +129,8 @@ def _document(article: Article, paragraphs: list[Paragraph]) -> Document:
         has_title=article.title is not None,
         source=article.source,
         date=article.date,
+        author=article.author,
+        url=article.url,
         text=article.text,
         paragraphs=paragraphs,
     )
@@ -105,6 +138,10 @@ def _document(article: Article, paragraphs: list[Paragraph]) -> Document:
 
 class AddedDocument(Document):
     version: str = Field(description="The index version that holds the article, now served.")
+    skipped: int = Field(
+        description="Other files or archive lines of the corpus folder the build skipped."
+    )
+    warnings: list[str] = Field(description="Why each of them was skipped.")
 
 
 @router.get("/documents", response_model=DocumentList, summary="List the indexed articles")
@@ -121,6 +158,7 @@ async def list_documents(
             title=article.display_title,
             source=article.source,
             date=article.date,
+            url=article.url,
             paragraphs=len(split_paragraphs(article)),  # near-duplicates included
         )
         for article in articles[offset : offset + limit]
@@ -156,30 +194,29 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
             "description": "The id exists with other content, or another build did not finish "
             "in time."
         },
-        422: {"description": "No usable text, a bad date or id (problem details)."},
+        413: {"description": "The page is larger than index.max_document_bytes."},
+        422: {"description": "No usable text or article in the page, a bad date or id, "
+              "both or neither of text and html (problem details)."},  # fmt: skip
         503: {"description": "Indexed, but the new index version could not be loaded."},
     },
 )
 async def add_document(
     body: NewDocument, service: Service, reloader: Reloader, response: Response
 ) -> AddedDocument:
-    """Writes the article into the corpus folder, builds a new index version incrementally
-    (only this article is embedded), makes it current and serves it before returning.
+    """Writes the article into the corpus folder (`text` as a .txt file, `html` as a .html
+    file), builds a new index version incrementally (only this article is embedded), makes it
+    current and serves it before returning.
 
     Safe to retry: if the article is already indexed with the same content (say the first
     answer was lost), the answer is 200 with it and nothing changes."""
-    if not has_visible_text(body.text):
-        raise BadInput(empty_text_problem("text", "the article's text"))
-    published = None
-    if body.date is not None:
-        published = parse_date(body.date)
-        if published is None:
-            raise BadInput(f"date {body.date!r} is not a calendar date; send e.g. 2024-10-21")
-    doc_id = body.doc_id or new_doc_id(body.title, body.text)
-    _, raw = article_from_request(
-        doc_id, body.text, title=body.title, source=body.source, date=published
-    )
     settings = service.settings
+    raw: str | bytes
+    if body.html is not None:
+        doc_id, raw, suffix = await run_in_threadpool(
+            _page_file, body.html, body.doc_id, settings.index.max_document_bytes
+        )
+    else:
+        doc_id, raw, suffix = _text_file(body)
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,
@@ -188,6 +225,7 @@ async def add_document(
         embedder=service.embedder,
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+        suffix=suffix,
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
     article = service.index.corpus.articles.get(doc_id)
@@ -200,7 +238,44 @@ async def add_document(
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/documents/{doc_id}"
     document = _document(article, split_paragraphs(article))
-    return AddedDocument(**document.model_dump(), version=result.version)
+    return AddedDocument(
+        **document.model_dump(),
+        version=result.version,
+        skipped=report.skipped if report else 0,
+        warnings=report.warnings if report else [],
+    )
+
+
+def _text_file(body: NewDocument) -> tuple[str, str, str]:
+    """Id, file text and suffix of an article sent as text (checked to keep some text)."""
+    text = body.text or ""
+    if not has_visible_text(text):
+        raise BadInput(empty_text_problem("text", "the article's text"))
+    published = None
+    if body.date is not None:
+        published = parse_date(body.date)
+        if published is None:
+            raise BadInput(f"date {body.date!r} is not a calendar date; send e.g. 2024-10-21")
+    doc_id = body.doc_id or new_doc_id(body.title, text)
+    _, raw = article_from_request(
+        doc_id, text, title=body.title, source=body.source, date=published
+    )
+    return doc_id, raw, ".txt"
+
+
+def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes, str]:
+    """Id, file bytes and suffix of a page (checked to hold an article). The file starts with
+    a UTF-8 byte-order mark, so it is read back as sent whatever charset the page declares."""
+    if not has_visible_text(html):
+        raise BadInput(empty_text_problem("html", "the saved web page"))
+    data = html.encode("utf-8")
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"the page is {len(data):,} bytes, more than index.max_document_bytes "
+            f"({max_bytes:,}); it would be skipped in the corpus folder too"
+        )
+    article = article_from_page(doc_id or "page", html)
+    return doc_id or new_doc_id(article.title, article.text), b"\xef\xbb\xbf" + data, ".html"
 
 
 @router.delete(

@@ -4,7 +4,9 @@
 // as footnotes.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
-// (textContent, createTextNode, Element.append(string)), never through innerHTML.
+// (textContent, createTextNode, Element.append(string)), never through innerHTML. An article's
+// address becomes a link only when it is an absolute http(s) URL (addressLink), opened with
+// rel="noopener noreferrer".
 "use strict";
 
 (() => {
@@ -75,7 +77,32 @@
   }
 
   function metaLine(item) {
-    return [item.source, formatDate(item.date)].filter(Boolean).join(" · ");
+    const author = item.author ? `by ${item.author}` : "";
+    return [item.source, author, formatDate(item.date)].filter(Boolean).join(" · ");
+  }
+
+  /** The article's address as http(s) URL text, or "" for anything else (javascript:, data:…). */
+  function safeAddress(value) {
+    if (typeof value !== "string" || !value) return "";
+    let url;
+    try {
+      url = new URL(value);
+    } catch {
+      return "";
+    }
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : "";
+  }
+
+  /** A link to the article's address (opens in a new tab), or null when it has none. */
+  function addressLink(item, className) {
+    const href = safeAddress(item && item.url);
+    if (!href) return null;
+    const link = el("a", className, href);
+    link.href = href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.title = "Open the article where it was published";
+    return link;
   }
 
   function formatDate(value) {
@@ -169,10 +196,12 @@
       .map((marker) => {
         const citation = byMarker.get(marker);
         const title = oneLine(citation.title);
+        const address = safeAddress(citation.url);
         const parts = [
           title ? `*${title.replace(/\*/g, "\\*")}*` : "",
           oneLine(citation.source),
           oneLine(citation.date),
+          address ? `<${address}>` : "",
         ].filter(Boolean);
         const quote = `"${oneLine(supportingText(citation))}"`;
         const where = [];
@@ -613,6 +642,8 @@
         const details = el("div", "source-details");
         const meta = metaLine(citation);
         if (meta) details.append(el("span", "source-meta", meta));
+        const address = addressLink(citation, "source-url");
+        if (address) details.append(address);
         details.append(verificationBadge(citation));
         item.append(open, details);
         sources.append(item);
@@ -679,6 +710,8 @@
         li.append(el("div", "closest-title", item.title || "Untitled article"));
         const meta = metaLine(item);
         if (meta) li.append(el("div", "closest-meta", meta));
+        const address = addressLink(item, "source-url");
+        if (address) li.append(address);
         li.append(el("p", "closest-text", item.text));
         const open = button("link-button", "Read in the article", () => showParagraph(item, open));
         open.setAttribute("aria-controls", "source-panel");
@@ -732,6 +765,8 @@
     if (meta) metaRow.append(el("span", "source-meta", meta));
     if (badge) metaRow.append(badge);
     if (metaRow.childNodes.length) card.append(metaRow);
+    const address = addressLink(item, "source-url");
+    if (address) card.append(address);
 
     card.append(el("h4", "section-label", label));
     const quote = el("blockquote", "cited-paragraph");

@@ -22,11 +22,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build_index(corpus: Path, data_dir: Path) -> None:
-    subprocess.run(
+def build_index(
+    corpus: Path, data_dir: Path, *, capture: bool = False
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "rebuild_index.py"), str(corpus),
          "--data-dir", str(data_dir)],
         check=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        capture_output=capture, text=True,
     )  # fmt: skip
 
 

@@ -370,6 +370,51 @@ def test_model_and_article_text_is_inserted_as_text(
     page.screenshot(path=str(test_output_dir / "chat-crafted.png"), full_page=True)
 
 
+def test_an_articles_address_is_a_link_only_when_it_is_http(
+    probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    answered = crafted_answer()
+    address = "https://news.example/harbour?id=1&x=<b>"
+    answered["citations"][0].update(url=address, author=f"Anna {PAYLOAD}")
+    page.route("**/ask/stream", fulfil_sse(answered))
+    page.route("**/documents/crafted-doc", fulfil_json(crafted_document()))
+    ask(page, "Show me the crafted answer")
+
+    answer = last_turn(page).locator(".answer")
+    link = answer.locator(".sources a.source-url")
+    expect(link).to_have_count(1)
+    href = "https://news.example/harbour?id=1&x=%3Cb%3E"
+    expect(link).to_have_attribute("href", href)
+    expect(link).to_have_text(href)
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(answer.locator(".source-meta")).to_contain_text(f"by Anna {PAYLOAD}")
+    answer.locator(".citation-link").click()
+    expect(page.locator("#source-panel a.source-url")).to_have_attribute("href", href)
+    markdown = page.evaluate(TO_MARKDOWN, answered)
+    assert f"<{href}>" in markdown
+
+    # an address that is not http(s) is never a link, nor shown
+    page.unroute("**/ask/stream")
+    insufficient = {
+        **answered, "status": "insufficient_evidence", "citations": [],
+        "answer": "The articles do not hold enough evidence to answer this.",
+        "retrieved": [{**answered["retrieved"][0], "url": "javascript:alert(3)"},
+                      {**answered["retrieved"][0], "url": "data:text/html,<script>x</script>"}],
+        "reason": "made up", "short_answer": None, "evidence_score": None,
+    }  # fmt: skip
+    page.route("**/ask/stream", fulfil_sse(insufficient))
+    ask(page, "Show me the crafted abstention")
+    expect(last_turn(page).locator(".closest-item").first).to_be_visible()
+    assert page.locator("a.source-url").count() == 0
+    assert page.locator("a[href^='javascript'], a[href^='data']").count() == 0
+    assert probe.dialogs == []
+    page.screenshot(path=str(test_output_dir / "chat-address-link.png"), full_page=True)
+
+
 def test_phone_width_stacks_the_panel_below(
     browser: Any, server: Server, test_output_dir: Path
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cleaning import CLEANER_VERSION, CleanedArticle, clean_article
+from qa.cleaning import CLEANER_VERSION, CleanedArticle, clean_article, clean_paragraphs
 
 HEADLINE = "Harbour town votes to rebuild its old lighthouse"
 BODY_1 = "The council approved the plan on Tuesday after a long debate about costs."
@@ -138,7 +138,11 @@ def test_parenthesis_without_agency_is_kept() -> None:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("header", ["RELATED STORIES", "Related:", "Read more", "See also"])
+@pytest.mark.parametrize(
+    "header",
+    ["RELATED STORIES", "Related:", "Read more", "See also", "SEE MORE:", "DON'T MISS",
+     "Most read", "More from Coast Times"],
+)  # fmt: skip
 def test_related_header_and_links_are_dropped_until_a_normal_paragraph(header: str) -> None:
     links = [
         "Harbour festival draws record crowds Opens in new window ]",
@@ -168,6 +172,23 @@ def test_link_residue_line_is_dropped_anywhere() -> None:
         "Edited by Sam Poe.",
         "Reporting by Ann Lee; Editing by Bo Chan",
         "Updated to include comments from the mayor.",
+        # site furniture
+        "Like this story? Share it with a friend!",
+        "Share this article with your friends",
+        "Follow us on Twitter @coasttimes and on Facebook.",
+        "Email Ann Lee at ann@coast.example or follow her @annlee.",
+        "Copyright 2023 Coast Times. All rights reserved.",
+        "© 2024 Harbour Media",
+        "Filed under: Harbour, Storms |",
+        "Tags: ferries, weather",
+        "5 min read",
+        "ann.lee@coast.example",
+        "twitter.com/annlee",
+        "Also on coast.example Ferry timetable changes from Monday",
+        # trafilatura's share-button labels
+        "Facebook",
+        "E-Mail",
+        "Print",
     ],
 )
 def test_boilerplate_line_is_dropped(line: str) -> None:
@@ -177,6 +198,21 @@ def test_boilerplate_line_is_dropped(line: str) -> None:
 @pytest.mark.unit
 def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
     assert body(f"by Jane Doe\nSHARE\n{HEADLINE}\n© Jo Smith / Some Images", BODY_1) == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Readers who follow us on the harbour walk can see the new light, the mayor said in a "
+        "long speech that went on about the town, its people, its boats and its history for "
+        "more than an hour before the lamps were lit and the crowd finally went home again.",
+        "He said the copyright of the old photographs from 1923 belongs to the museum.",
+        "Share prices of the ferry company rose by 4 percent on Monday.",
+    ],
+)
+def test_sentences_like_furniture_are_kept(line: str) -> None:
+    assert body(line, BODY_1) == [line, BODY_1]
 
 
 @pytest.mark.unit
@@ -404,9 +440,43 @@ def test_whitespace_is_normalised_and_quotes_are_kept() -> None:
 
 
 @pytest.mark.unit
+def test_invisible_characters_go_and_every_space_is_one_space() -> None:
+    raw = f"\ufeff{HEADLINE}\n\n\u200bThe new\u2009beacon\u202fis\u3000bright; a well\u00ad-lit"
+    raw += " pier.\n\n\u200b\n\nA second paragraph.\u200d"
+    cleaned = clean_article(raw)
+    assert cleaned.title == HEADLINE
+    expected = ["The new beacon is bright; a well-lit pier.", "A second paragraph."]
+    assert cleaned.paragraphs == expected
+
+
+@pytest.mark.unit
 def test_paragraphs_have_no_newlines_and_are_stripped() -> None:
     for p in body("  A line with trailing spaces.  ", BODY_1):
         assert p == p.strip() and "\n" not in p and p
+
+
+# --- paragraphs an HTML extractor already split --------------------------------------------
+
+
+@pytest.mark.unit
+def test_clean_paragraphs_applies_the_line_rules_and_reads_the_dateline() -> None:
+    cleaned = clean_paragraphs(
+        [HEADLINE, "By Jane Doe", "Published: March 5, 2031", BODY_1,
+         "Related stories", "Harbour festival draws record crowds", BODY_2,
+         "Share", "Follow us on Twitter @coast", "Staff Writer"],
+        title=HEADLINE,
+    )  # fmt: skip
+    assert cleaned == CleanedArticle(
+        title=HEADLINE, source=None, date="2031-03-05", paragraphs=[BODY_1, BODY_2]
+    )
+
+
+@pytest.mark.unit
+def test_clean_paragraphs_keeps_headings_and_short_lines_the_markup_gave() -> None:
+    # no layout repair: the page said where paragraphs and headings are
+    paragraphs = ["Why the pier matters", BODY_1, "The vote was close and", "nobody expected it."]
+    assert clean_paragraphs(paragraphs).paragraphs == paragraphs
+    assert clean_paragraphs(["Ferries\nBuses\nTrams"]).paragraphs == ["Ferries\nBuses\nTrams"]
 
 
 # --- combined -----------------------------------------------------------------------------

@@ -64,6 +64,13 @@ def test_nested_env_override_with_double_underscore(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.unit
+def test_the_document_size_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().index.max_document_bytes == 10 * 1024 * 1024
+    monkeypatch.setenv("QA_INDEX__MAX_DOCUMENT_BYTES", "2097152")
+    assert Settings().index.max_document_bytes == 2 * 1024 * 1024
+
+
+@pytest.mark.unit
 def test_env_without_prefix_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RETRIEVAL__TOP_K", "3")
     monkeypatch.setenv("DATA_DIR", "/elsewhere")
@@ -93,6 +100,7 @@ def test_init_kwargs_override_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ("QA_ANSWER__MIN_SUPPORT", "-0.1"),
         ("QA_ANSWER__MAX_ANSWER_WORDS", "2"),
         ("QA_SERVER__MAX_QUESTION_CHARS", "5"),
+        ("QA_INDEX__MAX_DOCUMENT_BYTES", "100"),
     ],
 )
 def test_invalid_env_values_are_rejected(

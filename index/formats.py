@@ -1,0 +1,207 @@
+"""Reading one article file of any accepted kind into articles, or into clear reasons to skip it.
+
+    .txt                   one article: UTF-8 text, cleaned by qa/cleaning.py
+    .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
+    .jsonl                 an archive: one article a line (qa/archives.py)
+
+A file's (or an archive line's) SHA-256 is the article's `content_hash`; an article in `known`
+(the current index) with the same id and hash is reused as it is, without cleaning or extracting
+it again. Every file or line that cannot be used becomes a warning `skipped <file>[ line N]:
+<why>` instead of failing the build. Nothing is read past `max_bytes` (a gzipped page is
+decompressed at most that far), so a huge or malicious file cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.archives import article_from_record, parse_record, record_doc_id
+from qa.articles import article_from_page, content_hash, make_article
+from qa.errors import BadInput
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
+from qa.models import Article
+
+TEXT_SUFFIXES = (".txt",)
+PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
+ARCHIVE_SUFFIXES = (".jsonl",)
+SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first where they overlap
+
+
+@dataclass
+class FileArticles:
+    """What one file gave: its articles, and a warning for each part of it that was skipped."""
+
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # "file" or "file line N", per article
+
+
+def suffix_of(path: Path) -> str | None:
+    """The accepted suffix `path` ends with (case-insensitive), or None."""
+    name = path.name.lower()
+    return next((s for s in SUFFIXES if name.endswith(s) and len(name) > len(s)), None)
+
+
+def doc_id_of(path: Path) -> str:
+    """A single-article file's id: its name without the accepted suffix."""
+    suffix = suffix_of(path)
+    return path.name[: -len(suffix)] if suffix else path.stem
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The files of `folder` that may hold articles, sorted by name (hidden ones left out)."""
+    return sorted(
+        p for p in folder.iterdir() if not p.name.startswith(".") and suffix_of(p) is not None
+    )
+
+
+def read_article_file(
+    path: Path,
+    *,
+    max_bytes: int,
+    known: Mapping[str, Article] | None = None,
+    extraction: ExtractionOptions = DEFAULT_OPTIONS,
+) -> FileArticles:
+    """The articles in `path`. This is the ingestion every index build runs (and the
+    extraction benchmark measures)."""
+    result = FileArticles()
+    suffix = suffix_of(path)
+    try:
+        if not path.is_file():
+            raise BadInput("not a regular file")
+        if suffix in ARCHIVE_SUFFIXES:
+            _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
+            return result
+        data = _read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
+        doc_id = doc_id_of(path)
+        previous = (known or {}).get(doc_id)
+        if previous is not None and previous.content_hash == content_hash(data):
+            article = previous
+        elif suffix in PAGE_SUFFIXES:
+            article = article_from_page(doc_id, data, options=extraction)
+        else:
+            article = _text_article(doc_id, data)
+    except BadInput as exc:
+        result.warnings.append(f"skipped {path.name}: {exc}")
+    except OSError as exc:
+        result.warnings.append(f"skipped {path.name}: cannot be read ({exc.strerror or exc})")
+    else:
+        result.articles.append(article)
+        result.origins.append(path.name)
+    return result
+
+
+def _text_article(doc_id: str, data: bytes) -> Article:
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput("not UTF-8 text") from None
+    if "\x00" in raw:
+        raise BadInput("binary content")
+    article = make_article(doc_id, raw)
+    if not article.text.strip():
+        raise BadInput("no article text after cleaning")
+    return article
+
+
+def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
+    """The file's bytes (decompressed for a gzipped page), refusing more than `max_bytes`."""
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise BadInput(_too_large(max_bytes))
+    if not gzipped:
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            page = unzipped.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BadInput(f"not a valid gzip file ({exc})") from exc
+    if len(page) > max_bytes:
+        raise BadInput(_too_large(max_bytes, what="the page, uncompressed,"))
+    return page
+
+
+def _too_large(max_bytes: int, *, what: str = "the file") -> str:
+    return (
+        f"{what} is larger than the limit of {max_bytes:,} bytes "
+        "(setting index.max_document_bytes)"
+    )
+
+
+def _read_archive(
+    path: Path,
+    result: FileArticles,
+    *,
+    max_bytes: int,
+    known: Mapping[str, Article] | None,
+    extraction: ExtractionOptions,
+) -> None:
+    """Every good line of an archive; a bad line is one warning and the rest still counts."""
+    seen: dict[str, int] = {}
+    for number, line in _lines(path, max_bytes=max_bytes):
+        where = f"{path.name} line {number}"
+        try:
+            if line is None:
+                raise BadInput(_too_large(max_bytes, what="the line"))
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadInput("not UTF-8 text") from None
+            if not text.strip():
+                continue
+            record = parse_record(text)
+            doc_id = record_doc_id(record)
+            if doc_id in seen:
+                raise BadInput(f"the same article as line {seen[doc_id]} (id {doc_id})")
+            seen[doc_id] = number
+            line_hash = content_hash(line.strip())
+            previous = (known or {}).get(doc_id)
+            if previous is not None and previous.content_hash == line_hash:
+                article = previous
+            else:
+                article = article_from_record(
+                    record, doc_id=doc_id, line_hash=line_hash, options=extraction
+                )
+        except BadInput as exc:
+            result.warnings.append(f"skipped {where}: {exc}")
+            continue
+        result.articles.append(article)
+        result.origins.append(where)
+
+
+def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line; None for a line longer than `max_bytes`, which is
+    skipped without being held in memory."""
+    with path.open("rb") as f:
+        number = 0
+        while True:
+            line = f.readline(max_bytes + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) <= max_bytes or line.endswith(b"\n"):
+                yield number, line
+                continue
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = f.readline(1 << 20)
+            yield number, None
+
+
+def archive_origin(folder: Path, doc_id: str) -> str | None:
+    """"<archive> line N" when a .jsonl archive in `folder` holds the article `doc_id`."""
+    for path in article_files(folder):
+        if suffix_of(path) not in ARCHIVE_SUFFIXES:
+            continue
+        for number, line in _lines(path, max_bytes=1 << 30):
+            try:
+                if line and line.strip() and record_doc_id(parse_record(line.decode())) == doc_id:
+                    return f"{path.name} line {number}"
+            except (BadInput, UnicodeDecodeError):
+                continue
+    return None

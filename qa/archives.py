@@ -1,0 +1,136 @@
+"""One line of a `.jsonl` archive export: a JSON object holding one article.
+
+Fields: `title`, `text` or `html` (exactly one), and optionally `date`, `source`, `url` and
+`author`. Other fields are ignored, so exports that carry more (ids, tags, language) load as
+they are. A `text` line is cleaned like a text file; an `html` line goes through the page
+extractor, and the line's own fields win over what the page says about itself (an archive's
+fields were chosen by whoever exported it). The id is stable: taken from the `url`, or from
+the content when there is none, so re-importing an archive keeps every id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from qa.articles import article_from_page, article_from_request, parse_date, slug
+from qa.errors import BadInput
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
+from qa.models import Article
+
+_LONG_FIELD = 300
+
+
+class ArchiveRecord(BaseModel):
+    """The fields of one archive line that the service reads."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+
+    @field_validator("title", "source", "author")
+    @classmethod
+    def _short(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > _LONG_FIELD:
+            raise ValueError(f"is longer than {_LONG_FIELD} characters")
+        return value or None
+
+    @field_validator("date")
+    @classmethod
+    def _calendar_date(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not a calendar date (e.g. 2024-10-21)")
+        return parsed.isoformat()
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if safe_url(value) is None:
+            raise ValueError(f"{value[:80]!r} is not an http or https address")
+        return urldefrag(value)[0]  # the same article whatever part of it is linked
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ArchiveRecord:
+        if bool(self.text) == bool(self.html):
+            raise ValueError("give the article as exactly one of `text` or `html`")
+        if self.text and not self.title:
+            raise ValueError("`title` is missing (only an `html` line may leave it to the page)")
+        return self
+
+
+def parse_record(line: str) -> ArchiveRecord:
+    """The record on one line; `BadInput` naming what is wrong with it."""
+    try:
+        value: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(value, dict):
+        raise BadInput(f"a line must hold a JSON object, not {type(value).__name__}")
+    try:
+        return ArchiveRecord.model_validate(value)
+    except ValidationError as exc:
+        problems = "; ".join(
+            (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "")
+            + str(e["msg"]).removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        raise BadInput(problems) from exc
+
+
+def record_doc_id(record: ArchiveRecord) -> str:
+    """Stable id: a slug and a hash of the address, or of the title and body without one."""
+    if record.url:
+        parts = urlsplit(record.url)
+        segments = [s for s in parts.path.split("/") if re.search(r"[A-Za-z]", s)]
+        name = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else parts.netloc
+        key = record.url
+    else:
+        name = record.title or ""
+        key = f"{record.title or ''}\x00{record.text or record.html or ''}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{slug(name, words=6)}-{digest}"
+
+
+def article_from_record(
+    record: ArchiveRecord,
+    *,
+    doc_id: str,
+    line_hash: str,
+    options: ExtractionOptions = DEFAULT_OPTIONS,
+) -> Article:
+    """The cleaned article of a record; `BadInput` when it holds no usable text."""
+    if record.html:
+        page = article_from_page(doc_id, record.html, url=record.url, options=options)
+        return page.model_copy(
+            update={
+                "title": record.title or page.title,
+                "source": record.source or page.source,
+                "date": record.date or page.date,
+                "author": record.author or page.author,
+                "url": record.url or page.url,
+                "content_hash": line_hash,
+            }
+        )
+    published = parse_date(record.date) if record.date else None
+    article, _ = article_from_request(
+        doc_id, record.text or "", title=record.title, source=record.source, date=published
+    )
+    return article.model_copy(
+        update={"author": record.author, "url": record.url, "content_hash": line_hash}
+    )

@@ -1,0 +1,289 @@
+"""From a saved web page to an article: decode it, let trafilatura find the article and its
+metadata, then drop the site furniture that is left.
+
+trafilatura (the best-measured open extractor on the article-extraction benchmark) does the
+hard part: it finds the article body among navigation, share buttons, cookie notices, comments
+and related-story lists, and reads the title, author, date, site name and canonical address
+from the page's metadata. What this module adds, each measured in docs/extraction.md:
+
+- **precision first, recall as a safety net.** The body is extracted with
+  `favor_precision=True`; when that finds little (under 3,000 characters) a `favor_recall=True`
+  pass runs too, and its body is used if it is over 1.5 times as long (and at least 250
+  characters): the precise pass missed the article or cut into it (trafilatura's balanced
+  mode retries its own short results the same way, with these limits);
+- **the text cleaner's line rules** (qa/cleaning.py `clean_paragraphs`: captions, credits,
+  bylines, share and follow prompts, copyright and tag lines, related-story sections,
+  repeated titles), which also read the text's own dateline;
+- **the page's metadata date wins** over a date written in the text (see `extract_page`).
+
+Scripts, styles and event-handler attributes never reach the text: the body is read from
+trafilatura's tree of text elements (p, head, list, quote, table), which holds none of them.
+"""
+
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import charset_normalizer
+from trafilatura import bare_extraction
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+from qa.cleaning import clean_paragraphs
+from qa.errors import BadInput
+
+# trafilatura logs every page it gives up on as a warning; the caller reports those itself
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+_MULTIBYTE = {
+    "shift_jis", "cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp", "gb2312",
+    "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "euc_kr", "cp949", "johab",
+    "utf_16", "utf_32",
+}  # fmt: skip
+_BLOCK_LINES = re.compile(r"\n+")
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_LIST_MARKER = re.compile(r"^- ")  # what trafilatura puts before a list item in plain text
+_GROUP_MAX_WORDS = 120
+MIN_PROSE_WORDS = 10  # an article has a paragraph this long; menus and link lists do not
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# trafilatura's own limits for retrying a short result in recall mode (ESCALATION_MAX_LENGTH,
+# ESCALATION_ACCEPT_RATIO in trafilatura/core.py, calibrated on its benchmark suite, and
+# MIN_EXTRACTED_SIZE in its settings.cfg: a shorter retry result is noise)
+RETRY_BELOW_CHARS = 3000
+ACCEPT_RATIO = 1.5
+RETRY_MIN_CHARS = 250
+
+
+@dataclass(frozen=True)
+class ExtractionOptions:
+    """How trafilatura runs and what is done after it; the defaults are the measured choice."""
+
+    favor_precision: bool = True
+    favor_recall: bool = False
+    fast: bool = True  # skip trafilatura's readability/jusText comparison: the recall pass
+    # below is the safety net instead, and measured better
+    include_tables: bool = True
+    include_comments: bool = False
+    deduplicate: bool = False
+    recall_fallback: bool = True  # a short precise result is retried with favor_recall
+    drop_headings: bool = False  # measured: the benchmark's article bodies keep headings
+    line_rules: bool = True  # the text cleaner's boilerplate rules (qa/cleaning.py)
+
+    def trafilatura_args(self, *, recall: bool = False) -> dict[str, Any]:
+        return {
+            "favor_precision": self.favor_precision and not recall,
+            "favor_recall": self.favor_recall or recall,
+            "fast": self.fast,
+            "include_tables": self.include_tables,
+            "include_comments": self.include_comments,
+            "deduplicate": self.deduplicate,
+            "with_metadata": False,
+        }
+
+
+DEFAULT_OPTIONS = ExtractionOptions()
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What a page holds: its metadata and the article's paragraphs."""
+
+    title: str | None
+    author: str | None
+    date: str | None  # ISO date
+    sitename: str | None
+    url: str | None  # http(s) only
+    paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+
+def decode_html(data: bytes) -> str:
+    """Decode a page as a browser would: byte-order mark, then the charset the page declares
+    (meta tag or XML declaration; `iso-8859-1` read as windows-1252, as the HTML standard
+    says), then UTF-8, then a guess for undeclared legacy encodings."""
+    bom_encoding, bom = read_bom(data)
+    if bom_encoding is not None and bom is not None:
+        return data[len(bom) :].decode(bom_encoding, errors="replace")
+    declared = html_body_declared_encoding(data)
+    if declared is not None:
+        encoding = resolve_encoding(declared) or declared
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: sniff instead
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return data.decode(_guess_legacy_encoding(data), errors="replace")
+
+
+def _guess_legacy_encoding(data: bytes) -> str:
+    """charset_normalizer's guess, except that among single-byte code pages that read the bytes
+    about equally well, windows-1252 wins: it is what undeclared Western pages are written in
+    (the HTML standard's default), and short texts leave the detector unsure between cp125x."""
+    results = list(charset_normalizer.from_bytes(data))
+    if not results:
+        return "cp1252"
+    best = results[0]
+    if codecs.lookup(best.encoding).name.replace("-", "_") in _MULTIBYTE:
+        return best.encoding
+    for result in results:
+        if result.chaos <= best.chaos + 0.1 and "cp1252" in result.could_be_from_charset:
+            return "cp1252"
+    return best.encoding
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+
+def extract_page(
+    html: str | bytes, *, url: str | None = None, options: ExtractionOptions = DEFAULT_OPTIONS
+) -> ExtractedPage:
+    """The article in a page; `BadInput` saying why when the page holds none.
+
+    Dates: the page's metadata date (article:published_time, JSON-LD datePublished, a
+    <time> element, the address) is kept when the text's own dateline says otherwise; the
+    dateline is used only when the metadata has none. See docs/extraction.md for why.
+    """
+    text = decode_html(html) if isinstance(html, bytes) else html
+    if not text.strip():
+        raise BadInput("the page is empty")
+    if _looks_binary(text):
+        raise BadInput("binary content, not an HTML page")
+    try:
+        tree = load_html(text)
+        if tree is None:
+            raise BadInput("the page could not be read as HTML")
+        meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
+        body = _extract_body(tree, options)
+        blocks = _paragraphs(body, options) if body is not None else []
+    except BadInput:
+        raise
+    except Exception as exc:  # a parser failing on one odd page must not stop a whole build
+        raise BadInput(f"the page could not be read as HTML ({type(exc).__name__})") from exc
+    title = meta.title.strip() if meta.title and meta.title.strip() else None
+    dateline = None
+    if options.line_rules:
+        cleaned = clean_paragraphs(blocks, title=title)
+        blocks, dateline = cleaned.paragraphs, cleaned.date
+    if not any(_prose_words(b) >= MIN_PROSE_WORDS for b in blocks):
+        raise BadInput(
+            "no article text was found in the page"
+            + (" (only short lines, such as menus and links)" if blocks else "")
+        )
+    return ExtractedPage(
+        title=title,
+        author=meta.author or None,
+        date=meta.date or dateline,
+        sitename=meta.sitename or None,
+        url=safe_url(meta.url),
+        paragraphs=blocks,
+    )
+
+
+def _prose_words(paragraph: str) -> int:
+    """Words; in scripts written without spaces (Chinese, Japanese, Korean), about three
+    characters make a word."""
+    return max(len(paragraph.split()), len(_CJK.findall(paragraph)) // 3)
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL characters, or many other control characters, never stand in an HTML page."""
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return "\x00" in text or controls > 0.02 * len(sample)
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is an absolute http(s) address, else None (never javascript: or data:)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
+        c.isspace() or ord(c) < 32 for c in url
+    ):
+        return None
+    return url
+
+
+def _extract_body(tree: Any, options: ExtractionOptions) -> Any:
+    """The precise pass's body; when it is short, the recall pass's if that is clearly longer
+    (the rule trafilatura's balanced mode applies to its own short results, with its limits)."""
+    main = _body(tree, options.trafilatura_args())
+    length = _chars(main)
+    if not options.recall_fallback or length >= RETRY_BELOW_CHARS:
+        return main
+    backup = _body(tree, options.trafilatura_args(recall=True))
+    retried = _chars(backup)
+    if retried >= RETRY_MIN_CHARS and retried > ACCEPT_RATIO * length:
+        return backup  # the precise pass missed the article, or cut into it
+    return main
+
+
+def _body(tree: Any, args: dict[str, Any]) -> Any:
+    """trafilatura's tree of the article's text elements, or None when it finds none."""
+    document: Any = bare_extraction(tree, **args)
+    return None if document is None else document.body
+
+
+def _chars(body: Any) -> int:
+    return len(" ".join(" ".join(body.itertext()).split())) if body is not None else 0
+
+
+def _paragraphs(body: Any, options: ExtractionOptions) -> list[str]:
+    """Paragraphs of trafilatura's body tree: one per text line of a paragraph or quote, one
+    per list or table (its items or rows on their own lines, split when long)."""
+    paragraphs: list[str] = []
+    for block in body:
+        if options.drop_headings and block.tag == "head":
+            continue
+        lines = [line.strip() for line in _BLOCK_LINES.split(xmltotxt(block, False))]
+        lines = [line for line in lines if line]
+        if block.tag == "list":
+            paragraphs.extend(_grouped([_LIST_MARKER.sub("", line) for line in lines]))
+        elif block.tag == "table":
+            rows = [_row(line) for line in lines if not _TABLE_RULE.match(line)]
+            paragraphs.extend(_grouped([row for row in rows if row]))
+        else:
+            paragraphs.extend(lines)
+    return [p for p in paragraphs if any(c.isalnum() for c in p)]
+
+
+def _row(line: str) -> str:
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return " | ".join(cell for cell in cells if cell)
+
+
+def _grouped(lines: list[str]) -> list[str]:
+    """Consecutive lines as one paragraph, a new one whenever it would pass the word limit."""
+    groups: list[list[str]] = []
+    words = 0
+    for line in lines:
+        n = len(line.split())
+        if not groups or words + n > _GROUP_MAX_WORDS:
+            groups.append([])
+            words = 0
+        groups[-1].append(line)
+        words += n
+    return ["\n".join(group) for group in groups]

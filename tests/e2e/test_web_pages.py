@@ -1,0 +1,175 @@
+"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz and .jsonl
+builds one index with the real script; a real server answers from a page's body and cites it
+with the page's own title, date and address; a page is added over HTTP as html.
+
+The pages are made up (tests/pages.py) and carry the furniture of real news pages around the
+article; the server answers without a language model (the best-scoring sentence).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Server, build_index, start_server, stop_server
+from tests.pages import FURNITURE, news_page
+
+pytestmark = pytest.mark.e2e
+
+ADMIN_KEY = "e2e-web-pages-admin-key-1234567"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+HARBOUR_URL = "https://coast.example/news/skarra-harbour-reopens"
+# the answer (forty metres) stands only in this page's body, not in its title or metadata;
+# the body's own dateline (May 9) disagrees with the page's metadata date (May 2)
+HARBOUR = news_page(
+    title="Skarra harbour reopens after storms",
+    paragraphs=[
+        "May 9, 2023",
+        "The harbour of Skarra reopened on Monday after a week of storms had kept every boat "
+        "in port, harbour master Ilse Brandt said.",
+        "Repair crews replaced forty metres of the eastern breakwater, which the waves had torn "
+        "open on Tuesday night.",
+        "The ferry to the mainland will run twice a day until the summer timetable starts.",
+    ],
+    date="2023-05-02", author="Anna Berg", site="Coast Times", url=HARBOUR_URL,
+    charset="windows-1252",
+)  # fmt: skip
+ORCHARD = news_page(
+    title="Frost destroys apples in the Brenna valley",
+    paragraphs=[
+        "A late frost destroyed about 3,000 tonnes of apples in the Brenna valley last week, "
+        "the growers' association said on Thursday.",
+        "Growers asked the regional council for emergency loans to pay seasonal workers.",
+    ],
+    date="2023-04-20", site="Valley News",
+)  # fmt: skip
+TRAM = """Oakhaven opens its first tram line
+
+Published: 2023-03-04
+
+The city of Oakhaven opened its first tram line on Sunday, a 9.5 kilometre route with 14 stops
+between the central station and the university.
+"""
+ARCHIVE = [
+    {"title": "Teenager wins national chess title", "date": "2023-02-11",
+     "url": "https://chess.example/2023/castellano-title", "source": "Board News",
+     "text": "Sixteen-year-old Mira Castellano won the national chess championship on "
+             "Saturday, the youngest champion in the event's 70-year history."},
+    {"title": "A line without its body"},
+    {"html": news_page(title="Glasshouse museum opens in Brenna", paragraphs=[
+        "The Brenna glasshouse museum opened on Friday with 340 species of orchids from twelve "
+        "countries, curator Tomas Eriksen said."], date="2023-03-10", site="Brenna Courier")},
+]  # fmt: skip
+
+
+@dataclass
+class Setup:
+    corpus: Path
+    build_output: str
+    server: Server
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    corpus = tmp_path_factory.mktemp("web-corpus")
+    (corpus / "tram.txt").write_text(TRAM, encoding="utf-8")
+    (corpus / "harbour.html").write_bytes(HARBOUR.encode("windows-1252"))
+    (corpus / "orchard.html.gz").write_bytes(gzip.compress(ORCHARD.encode("utf-8")))
+    lines = [json.dumps(record) for record in ARCHIVE]
+    (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("web-data")
+    built = build_index(corpus, data_dir, capture=True)
+    server = start_server(
+        data_dir,
+        tmp_path_factory.mktemp("web-logs") / "server.log",
+        QA_GENERATION__BACKEND="none",
+        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
+        QA_INDEX__RELOAD_INTERVAL_S="0.5",
+        QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
+    )
+    yield Setup(corpus, built.stdout + built.stderr, server)
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def client(setup: Setup) -> Iterator[httpx.Client]:
+    with setup.server.client() as c:
+        yield c
+
+
+def test_one_index_holds_every_kind_and_the_bad_line_is_named(
+    setup: Setup, client: httpx.Client
+) -> None:
+    assert "skipped archive.jsonl line 2: " in setup.build_output
+    assert "skipped 1 file(s) or archive line(s)" in setup.build_output
+    listing = client.get("/documents").json()
+    by_title = {d["title"]: d for d in listing["documents"]}
+    assert listing["total"] == 5, by_title
+    assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
+    assert by_title["Teenager wins national chess title"]["url"] == (
+        "https://chess.example/2023/castellano-title"
+    )
+    assert by_title["Glasshouse museum opens in Brenna"]["source"] == "Brenna Courier"
+
+
+def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Client) -> None:
+    response = client.post(
+        "/ask", json={"question": "How many metres of the eastern breakwater did crews replace?"}
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "answered", body
+    assert "forty metres" in body["answer"]
+    citation = body["citations"][0]
+    assert citation["doc_id"] == "harbour"
+    assert (citation["title"], citation["date"], citation["url"]) == (
+        "Skarra harbour reopens after storms", "2023-05-02", HARBOUR_URL
+    )  # the page's metadata date, not the May 9 dateline in its text
+    assert (citation["source"], citation["author"]) == ("Coast Times", "Anna Berg")
+
+
+def test_a_page_reads_back_without_its_furniture(client: httpx.Client) -> None:
+    document = client.get("/documents/harbour").json()
+    assert (document["url"], document["author"], document["date"]) == (
+        HARBOUR_URL, "Anna Berg", "2023-05-02"
+    )
+    texts = [p["text"] for p in document["paragraphs"]]
+    assert texts[0].startswith("The harbour of Skarra reopened on Monday")
+    for piece in [*FURNITURE, "May 9, 2023", "analytics"]:
+        assert not any(piece.casefold() in t.casefold() for t in texts), piece
+    for p in document["paragraphs"]:
+        assert document["text"][p["start"] : p["end"]] == p["text"]
+
+
+def test_a_page_is_added_as_html(setup: Setup, client: httpx.Client) -> None:
+    page = news_page(
+        title="Ferry returns to Skarra island",
+        paragraphs=["The ferry to Skarra island resumed service on Monday after a week of "
+                    "storms, the operator Holm Lines said in a statement."],
+        date="2023-05-08", site="Coast Times", url="https://coast.example/news/ferry-returns",
+    )  # fmt: skip
+    both = client.post("/documents", json={"html": page, "text": "x"}, headers=ADMIN)
+    assert both.status_code == 422 and "exactly one" in both.text
+    refused = client.post("/documents", json={"html": page, "title": "Mine"}, headers=ADMIN)
+    assert refused.status_code == 422 and "metadata" in refused.text
+
+    added = client.post("/documents", json={"html": page}, headers=ADMIN)
+
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert (body["title"], body["date"], body["url"], body["source"]) == (
+        "Ferry returns to Skarra island", "2023-05-08",
+        "https://coast.example/news/ferry-returns", "Coast Times",
+    )  # fmt: skip
+    assert body["skipped"] == 1 and "archive.jsonl line 2" in body["warnings"][0]
+    assert (setup.corpus / f"{body['doc_id']}.html").is_file()
+    assert client.get(f"/documents/{body['doc_id']}").json()["url"] == body["url"]
+    no_article = client.post(
+        "/documents", json={"html": "<html><body><nav>Home</nav></body></html>"}, headers=ADMIN
+    )
+    assert no_article.status_code == 422 and "no article text" in no_article.text

@@ -1,0 +1,96 @@
+"""Unit tests for qa.archives: one line of a .jsonl archive into one article."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.archives import article_from_record, parse_record, record_doc_id
+from qa.errors import BadInput
+from tests.pages import news_page
+
+pytestmark = pytest.mark.unit
+
+TEXT = (
+    "The Brenna glasshouse museum opened on Friday with 340 species of orchids from twelve "
+    "countries.\n\nCurator Tomas Eriksen said entry will be free until June."
+)
+
+
+def line(**fields: object) -> str:
+    return json.dumps(fields)
+
+
+def test_a_text_line_is_cleaned_like_a_text_file_and_keeps_its_fields() -> None:
+    record = parse_record(line(title="Glasshouse opens", text=TEXT, date="March 9, 2031",
+                               source="Brenna Courier", url="https://courier.example/glasshouse",
+                               author="Lena Holm", tags=["museums"]))  # fmt: skip
+    article = article_from_record(record, doc_id="glasshouse-1", line_hash="ab" * 32)
+    assert (article.title, article.source, article.date) == (
+        "Glasshouse opens", "Brenna Courier", "2031-03-09"
+    )
+    assert (article.author, article.url) == ("Lena Holm", "https://courier.example/glasshouse")
+    assert article.text == TEXT
+    assert article.content_hash == "ab" * 32
+
+
+def test_an_html_line_reads_the_page_and_its_own_fields_win() -> None:
+    html = news_page(title="Page title", paragraphs=TEXT.split("\n\n"), date="2023-05-02",
+                     site="Page Site", author="Page Author",
+                     url="https://page.example/a")  # fmt: skip
+    page = article_from_record(parse_record(line(html=html)), doc_id="a", line_hash="h")
+    assert (page.title, page.source, page.date, page.author, page.url) == (
+        "Page title", "Page Site", "2023-05-02", "Page Author", "https://page.example/a"
+    )
+    overridden = article_from_record(
+        parse_record(line(html=html, title="Archive title", date="2023-06-01")),
+        doc_id="a",
+        line_hash="h",
+    )
+    assert (overridden.title, overridden.date) == ("Archive title", "2023-06-01")
+    assert overridden.text == TEXT
+
+
+def test_ids_are_stable_and_come_from_the_address_or_else_the_content() -> None:
+    address = "https://x.example/2031/glasshouse-opens.html"
+    with_url = parse_record(line(title="A", text=TEXT, url=f"{address}#top"))
+    same_url = parse_record(line(title="Other", text="Other text, long enough.", url=address))
+    assert record_doc_id(with_url) == record_doc_id(same_url)
+    assert record_doc_id(with_url).startswith("glasshouse-opens-")
+
+    def content_id(text: str) -> str:
+        return record_doc_id(parse_record(line(title="Glasshouse opens in Brenna", text=text)))
+
+    assert content_id(TEXT) == content_id(TEXT)
+    assert content_id(TEXT).startswith("glasshouse-opens-in-brenna-")
+    assert content_id(TEXT) != content_id(TEXT + " More.")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('{"title": "A", "text": "B"', "not valid JSON"),
+        ("[1, 2]", "JSON object, not list"),
+        (line(title="A"), "exactly one of `text` or `html`"),
+        (line(title="A", text="B", html="<p>C</p>"), "exactly one of `text` or `html`"),
+        (line(text=TEXT), "`title` is missing"),
+        (line(title="A", text=TEXT, date="yesterday"), "`date` 'yesterday' is not a calendar date"),
+        (line(title="A", text=TEXT, url="javascript:alert(1)"), "`url` "),
+        (line(title="A" * 400, text=TEXT), "`title` is longer than 300"),
+        (line(title=5, text=TEXT), "`title`"),
+    ],
+)
+def test_a_bad_line_says_what_is_wrong(raw: str, message: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_record(raw)
+    assert message in str(caught.value)
+
+
+def test_a_line_without_usable_text_is_refused() -> None:
+    record = parse_record(line(title="Share", text="Share this article"))
+    with pytest.raises(BadInput, match="no usable text"):
+        article_from_record(record, doc_id="x", line_hash="h")
+    page = parse_record(line(html="<html><body><nav><a href='/'>Home</a></nav></body></html>"))
+    with pytest.raises(BadInput, match="no article text"):
+        article_from_record(page, doc_id="y", line_hash="h")

@@ -1,0 +1,67 @@
+"""POST /documents bodies: an article as text or as a saved page, checked before anything is
+written (api/routers/documents.py)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from api.routers.documents import NewDocument, _page_file
+from qa.errors import BadInput, TooLarge
+from qa.extraction import decode_html
+from tests.pages import news_page
+
+pytestmark = pytest.mark.unit
+
+PAGE = news_page(
+    title="Skarra harbour reopens",
+    paragraphs=["The harbour of Skarra reopened on Monday after a week of storms had kept "
+                "every boat in port, harbour master Ilse Brandt said."],
+    charset="windows-1252",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, "exactly one of them"),
+        ({"text": "A body.", "html": PAGE}, "exactly one of them"),
+        ({"html": PAGE, "title": "Mine"}, "title cannot be sent with `html`"),
+        ({"html": PAGE, "source": "S", "date": "2024-10-21"}, "source, date cannot be sent"),
+        ({"html": PAGE, "url": "https://x.example"}, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_request_with_both_neither_or_overrides_is_refused(
+    body: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        NewDocument.model_validate(body)
+
+
+def test_an_empty_page_is_refused_like_empty_text() -> None:
+    from api.routers.documents import _page_file
+    from qa.errors import BadInput
+
+    for html in ("", "\u0000", " \n"):
+        with pytest.raises(BadInput, match="html is empty"):
+            _page_file(NewDocument.model_validate({"html": html}).html or "", None, 10_000)
+
+
+def test_text_and_html_requests_are_accepted() -> None:
+    assert NewDocument.model_validate({"text": "A body.", "title": "T"}).html is None
+    assert NewDocument.model_validate({"html": PAGE, "doc_id": "skarra"}).text is None
+
+
+def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:
+    doc_id, raw, suffix = _page_file(PAGE, None, 1_000_000)
+    assert suffix == ".html" and doc_id.startswith("skarra-harbour-reopens-")
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark outranks the declared charset
+    assert decode_html(raw) == PAGE
+    assert _page_file(PAGE, "mine", 1_000_000)[0] == "mine"
+
+
+def test_a_page_over_the_limit_or_without_an_article_is_refused() -> None:
+    with pytest.raises(TooLarge, match="index.max_document_bytes"):
+        _page_file(PAGE, None, 1024)
+    with pytest.raises(BadInput, match="no article text"):
+        _page_file("<html><body><nav><a href='/'>Home</a></nav></body></html>", None, 10_000)

@@ -1,0 +1,221 @@
+"""Unit tests for qa.extraction: the article and its metadata out of small made-up pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.articles import article_from_page
+from qa.errors import BadInput
+from qa.extraction import ExtractionOptions, decode_html, extract_page, safe_url
+from tests.pages import FURNITURE, news_page
+
+pytestmark = pytest.mark.unit
+
+TITLE = "Skarra harbour reopens after storms"
+BODY = [
+    "The harbour of Skarra reopened on Monday after a week of storms had kept every boat in "
+    "port, harbour master Ilse Brandt said.",
+    "Repair crews replaced forty metres of the eastern breakwater, which the waves had torn "
+    "open on Tuesday night.",
+    "“We worked through the nights to get the fleet out again,” Brandt said, adding that the "
+    "ferry to the mainland would run twice a day until the summer timetable starts.",
+]
+URL = "https://coast.example/news/skarra-harbour-reopens"
+
+
+def page(**overrides: object) -> str:
+    fields: dict[str, object] = {
+        "title": TITLE, "paragraphs": BODY, "date": "2023-05-02", "author": "Anna Berg",
+        "site": "Coast Times", "url": URL,
+    }  # fmt: skip
+    fields.update(overrides)
+    return news_page(**fields)  # type: ignore[arg-type]
+
+
+def no_furniture(paragraphs: list[str]) -> None:
+    for piece in FURNITURE:
+        assert not any(piece.casefold() in p.casefold() for p in paragraphs), piece
+
+
+# --- the article and its metadata -----------------------------------------------------------
+
+
+def test_the_article_is_extracted_without_the_page_around_it() -> None:
+    extracted = extract_page(page())
+    assert extracted.paragraphs == BODY
+    no_furniture(extracted.paragraphs)
+
+
+def test_metadata_comes_from_the_page() -> None:
+    extracted = extract_page(page())
+    assert (extracted.title, extracted.author, extracted.date) == (TITLE, "Anna Berg", "2023-05-02")
+    assert (extracted.sitename, extracted.url) == ("Coast Times", URL)
+
+
+def test_metadata_from_json_ld() -> None:
+    extracted = extract_page(page(json_ld=True, author="Jon Holm", date="2022-11-30"))
+    assert (extracted.author, extracted.date) == ("Jon Holm", "2022-11-30")
+
+
+def test_an_article_from_a_page_carries_its_metadata_into_the_model() -> None:
+    data = page().encode("utf-8")
+    article = article_from_page("skarra", data)
+    assert (article.title, article.source, article.date) == (TITLE, "Coast Times", "2023-05-02")
+    assert (article.author, article.url) == ("Anna Berg", URL)
+    assert article.text == "\n\n".join(BODY)
+    assert len(article.content_hash) == 64
+
+
+def test_a_page_without_an_address_uses_the_one_it_came_from() -> None:
+    assert extract_page(page(url=None), url="https://saved.example/a").url == (
+        "https://saved.example/a"
+    )
+
+
+def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
+    furniture = [
+        '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
+        "<p>Like this story? Share it with a friend!</p>",
+        "<p>Follow us on Twitter @coasttimes and on Facebook.</p>",
+        "<p>Tags: harbour, storms, Skarra</p>",
+        "<p>Copyright 2023 Coast Times. All rights reserved.</p>",
+        "<p>5 min read</p>",
+        "<p>(Reporting by Anna Berg; editing by Jon Holm)</p>",
+        "<p>Facebook</p><p>Twitter</p>",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in BODY) + "".join(furniture)
+    html = page(paragraphs=[]).replace('<div class="article-body">', f"<div>{body}", 1)
+    assert extract_page(html).paragraphs == BODY
+    kept = extract_page(html, options=ExtractionOptions(line_rules=False)).paragraphs
+    assert len(kept) > len(BODY)  # trafilatura alone keeps some of it: the rules are needed
+
+
+def test_lists_and_tables_keep_their_items_on_lines_of_one_paragraph() -> None:
+    extra = (
+        "<p>The five new ferries are:</p><ul><li>Brenna</li><li>Skarra</li><li>Holm</li></ul>"
+        "<table><tr><th>Route</th><th>Crossings</th></tr>"
+        "<tr><td>Skarra - Brenna</td><td>12</td></tr></table>"
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert "Brenna\nSkarra\nHolm" in paragraphs
+    assert "Route | Crossings\nSkarra - Brenna | 12" in paragraphs
+
+
+# --- dates: the page's metadata wins over the text's dateline -------------------------------
+
+
+def test_the_metadata_date_wins_over_a_dateline_in_the_text() -> None:
+    extracted = extract_page(page(paragraphs=["May 9, 2023", *BODY], date="2023-05-02"))
+    assert extracted.date == "2023-05-02"
+    assert "May 9, 2023" not in extracted.text  # a date line is not a paragraph
+
+
+def test_the_dateline_is_used_when_the_page_states_no_date() -> None:
+    extracted = extract_page(page(paragraphs=["Published: May 9, 2023", *BODY], date=None))
+    assert extracted.date == "2023-05-09"
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+WESTERN = [
+    "Le maître d’hôtel du Café Brûlé a dit « merci » à 200 clients — naïve joie, déjà vue.",
+    "Die Straße am Hafen bleibt für drei Wochen gesperrt, sagte die Bürgermeisterin am Dienstag.",
+    "El puerto reabrió el lunes; según el capitán, “la flota saldrá mañana a las seis”.",
+]
+JAPANESE = [
+    "東京都は月曜日、新しい図書館を開館したと発表した。館長の山田花子さんは「多くの市民に来て"
+    "ほしい」と話した。",
+    "図書館には約三十万冊の本が並び、子ども向けの読書室も設けられた。開館時間は午前九時から"
+    "午後八時までとなる。",
+    "建設費は約四十億円で、区民の寄付も一部に充てられた。初日には二千人以上が訪れたという。",
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "declared", "body"),
+    [
+        ("windows-1252", "windows-1252", WESTERN),
+        ("windows-1252", "iso-8859-1", WESTERN),  # browsers read latin-1 labels as cp1252
+        ("windows-1252", None, WESTERN),
+        ("shift_jis", "Shift_JIS", JAPANESE),
+        ("shift_jis", None, JAPANESE),
+        ("utf-8", None, WESTERN),
+    ],
+)
+def test_legacy_encodings_are_decoded(encoding: str, declared: str | None, body: list[str]) -> None:
+    html = page(paragraphs=body, charset=declared, title=body[0][:20])
+    data = html.encode(encoding)
+    assert decode_html(data) == html
+    assert extract_page(data).paragraphs == body
+
+
+def test_a_page_declared_in_http_equiv_is_decoded() -> None:
+    html = page(charset=None, head_extra=(
+        '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">'
+    ), paragraphs=JAPANESE)  # fmt: skip
+    assert extract_page(html.encode("shift_jis")).paragraphs == JAPANESE
+
+
+def test_a_byte_order_mark_wins_and_a_wrong_declaration_is_not_trusted() -> None:
+    html = page(charset="windows-1252", paragraphs=WESTERN)
+    assert decode_html(b"\xef\xbb\xbf" + html.encode("utf-8")) == html
+    wrong = page(charset="utf-8", paragraphs=WESTERN)  # says UTF-8, is windows-1252
+    assert decode_html(wrong.encode("windows-1252")) == wrong
+
+
+# --- what never reaches the text ------------------------------------------------------------
+
+
+def test_scripts_styles_and_event_handlers_never_reach_the_text() -> None:
+    hostile = [
+        "<script>document.write('stolen cookies')</script>",
+        "<style>p { color: red; content: 'styled away' }</style>",
+        '<p onclick="steal()">Officials said the quay will open at dawn.</p>',
+        '<img src="x.png" onerror="alert(1)">',
+        "<noscript>Enable JavaScript to read this</noscript>",
+    ]
+    html = page(body_extra="".join(hostile), url="javascript:alert(1)")
+    extracted = extract_page(html)
+    text = extracted.text
+    for leaked in ("stolen cookies", "styled away", "steal()", "onclick", "alert", "color: red",
+                   "window.analytics", "<", "Enable JavaScript"):  # fmt: skip
+        assert leaked not in text, leaked
+    assert "Officials said the quay will open at dawn." in extracted.paragraphs
+    assert extracted.url is None  # only http(s) addresses are kept
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://a.example/x?y=1", True),
+        ("http://a.example", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//a.example/x", False),
+        ("/relative/path", False),
+        ("https://a.example/x y", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_absolute_http_addresses_are_kept(url: str | None, kept: bool) -> None:
+    assert (safe_url(url) is not None) is kept
+
+
+# --- bad pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 4, "binary"),
+        (page(paragraphs=[]).encode(), "no article"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
+    ],
+)
+def test_a_page_without_an_article_says_why(data: bytes, message: str) -> None:
+    with pytest.raises(BadInput, match=message):
+        extract_page(data)

@@ -1,0 +1,240 @@
+"""Reading every kind of article file (index/formats.py, index/corpus.py) and building from a
+folder that mixes them: pages, gzipped pages, archives with bad lines, limits, deletions."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+import index.formats
+from index.builder import rebuild_index
+from index.corpus import read_corpus
+from index.documents import add_article, delete_article
+from index.formats import doc_id_of, read_article_file, suffix_of
+from index.store import CorpusIndex
+from index.versions import current_version
+from qa.errors import Conflict
+from qa.models import Article, Paragraph
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
+from tests.pages import FURNITURE, news_page
+
+pytestmark = pytest.mark.unit
+
+HARBOUR = [
+    "The harbour of Skarra reopened on Monday after a week of storms had kept every boat in "
+    "port, harbour master Ilse Brandt said.",
+    "Repair crews replaced forty metres of the eastern breakwater, which the waves had torn "
+    "open on Tuesday night.",
+]
+ORCHARD = [
+    "A late frost destroyed about 3,000 tonnes of apples in the Brenna valley last week, the "
+    "growers' association said on Thursday.",
+    "Growers asked the regional council for emergency loans to pay their seasonal workers.",
+]
+TRAM = "Oakhaven opens tram line\n\nThe city of Oakhaven opened its first tram line on Sunday.\n"
+
+
+def harbour_page() -> str:
+    return news_page(title="Skarra harbour reopens", paragraphs=HARBOUR, date="2023-05-02",
+                     site="Coast Times", url="https://coast.example/skarra")  # fmt: skip
+
+
+def orchard_page() -> str:
+    return news_page(title="Frost hits orchards", paragraphs=ORCHARD, date="2023-04-20",
+                     site="Valley News", author="Jon Holm")  # fmt: skip
+
+
+def archive_lines() -> list[str]:
+    return [
+        json.dumps({"title": "Library opens by the port", "url": "https://t.example/library",
+                    "text": "The town council opened a library beside the port on Friday."}),
+        '{"title": "Broken line", "text": ',
+        "",
+        json.dumps({"html": news_page(title="Museum reopens", paragraphs=[
+            "The Lindqvist museum of maritime history reopened its doors on Saturday after "
+            "two years of repairs, its director said."])}),
+        json.dumps({"title": "No body here"}),
+        json.dumps({"title": "Library opens by the port", "url": "https://t.example/library",
+                    "text": "The same address again, so the same article."}),
+    ]  # fmt: skip
+
+
+def mixed_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tram.txt").write_text(TRAM, encoding="utf-8")
+    (folder / "harbour.html").write_text(harbour_page(), encoding="utf-8")
+    (folder / "orchard.html.gz").write_bytes(gzip.compress(orchard_page().encode("utf-8")))
+    (folder / "archive.jsonl").write_text("\n".join(archive_lines()) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_suffixes_and_ids() -> None:
+    assert [suffix_of(Path(n)) for n in ("a.txt", "a.HTML", "a.htm", "a.html.gz", "a.jsonl",
+                                         "a.md", ".html", "a.gz")] == [
+        ".txt", ".html", ".htm", ".html.gz", ".jsonl", None, None, None]  # fmt: skip
+    assert doc_id_of(Path("2024-10-21.harbour.html.gz")) == "2024-10-21.harbour"
+
+
+def test_a_mixed_folder_reads_every_kind_and_names_each_bad_line(tmp_path: Path) -> None:
+    articles, warnings = read_corpus(mixed_folder(tmp_path))
+    by_id = {a.doc_id: a for a in articles}
+    assert {"tram", "harbour", "orchard"} <= set(by_id)
+    assert len(articles) == 5  # tram, two pages, two good archive lines
+    harbour = by_id["harbour"]
+    assert (harbour.title, harbour.source, harbour.date, harbour.url) == (
+        "Skarra harbour reopens", "Coast Times", "2023-05-02", "https://coast.example/skarra"
+    )
+    assert harbour.text == "\n\n".join(HARBOUR)
+    assert by_id["orchard"].author == "Jon Holm"
+    assert by_id["orchard"].text == "\n\n".join(ORCHARD)
+    library = next(a for a in articles if a.title == "Library opens by the port")
+    assert library.doc_id.startswith("library-") and library.url == "https://t.example/library"
+    assert any(a.title == "Museum reopens" for a in articles)
+    for article in articles:
+        for piece in FURNITURE:
+            assert piece.casefold() not in article.text.casefold(), (article.doc_id, piece)
+    assert len(warnings) == 3
+    assert warnings[0].startswith("skipped archive.jsonl line 2: not valid JSON")
+    assert warnings[1].startswith("skipped archive.jsonl line 5: ")
+    assert "exactly one of `text` or `html`" in warnings[1]
+    assert warnings[2].startswith("skipped archive.jsonl line 6: the same article as line 1")
+
+
+def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path)
+    first = [a.doc_id for a in read_corpus(folder)[0]]
+    (folder / "archive.jsonl").rename(folder / "renamed.jsonl")
+    assert sorted(a.doc_id for a in read_corpus(folder)[0]) == sorted(first)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.html", b"", "the page is empty"),
+        ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 3, "binary"),
+        ("menu.htm", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+         "no article text"),
+        ("broken.html.gz", b"\x1f\x8b\x08 not really gzip", "not a valid gzip file"),
+        ("big.html", b"<p>" + b"word " * 400 + b"</p>", "larger than the limit of 1,024 bytes"),
+        ("bomb.html.gz", gzip.compress(b"<p>" + b" " * 100_000 + b"</p>"),
+         "the page, uncompressed, is larger than the limit"),
+        ("big.txt", b"Title\n\n" + b"word " * 400, "larger than the limit"),
+    ],
+)  # fmt: skip
+def test_a_bad_file_is_skipped_with_its_reason(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    found = read_article_file(tmp_path / name, max_bytes=1024)
+    assert found.articles == []
+    assert len(found.warnings) == 1
+    assert found.warnings[0].startswith(f"skipped {name}: ")
+    assert message in found.warnings[0]
+
+
+def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:
+    good = json.dumps({"title": "Short", "text": "The ferry runs twice a day from Monday on."})
+    long = json.dumps({"title": "Long", "text": "word " * 500})
+    (tmp_path / "a.jsonl").write_text(f"{long}\n{good}\n", encoding="utf-8")
+    found = read_article_file(tmp_path / "a.jsonl", max_bytes=1024)
+    assert [a.title for a in found.articles] == ["Short"]
+    assert found.warnings == [
+        "skipped a.jsonl line 1: the line is larger than the limit of 1,024 bytes "
+        "(setting index.max_document_bytes)"
+    ]
+
+
+def test_an_id_given_twice_keeps_the_first(tmp_path: Path) -> None:
+    (tmp_path / "harbour.html").write_text(harbour_page(), encoding="utf-8")
+    (tmp_path / "harbour.txt").write_text(TRAM, encoding="utf-8")
+    articles, warnings = read_corpus(tmp_path)
+    assert [(a.doc_id, a.source) for a in articles] == [("harbour", "Coast Times")]
+    assert warnings == ["skipped harbour.txt: its id 'harbour' is already used by harbour.html"]
+
+
+def test_unchanged_pages_and_lines_are_not_extracted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = mixed_folder(tmp_path)
+    known = {a.doc_id: a for a in read_corpus(folder)[0]}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr(index.formats, "article_from_page", refuse)
+    monkeypatch.setattr(index.formats, "article_from_record", refuse)
+    again, _ = read_corpus(folder, known=known)
+    assert [a.doc_id for a in again] == list(known)
+    assert all(a is known[a.doc_id] for a in again)
+
+
+# --- builds ---------------------------------------------------------------------------------
+
+
+def test_a_bad_archive_line_loses_nothing_already_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "tram.txt").write_text(TRAM, encoding="utf-8")
+    (folder / "harbour.html").write_text(harbour_page(), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+
+    (folder / "archive.jsonl").write_text("\n".join(archive_lines()) + "\n", encoding="utf-8")
+    report = rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+
+    assert report.skipped == 3 and len(report.warnings) == 3
+    assert len(report.added) == 2 and report.removed == []
+    after = CorpusIndex.load(current_version(index_dir))
+    assert {"tram", "harbour"} <= set(after.articles) and len(after.articles) == 4
+    cited = next(p for p in after.paragraphs if p.doc_id == "harbour")
+    assert (cited.title, cited.date, cited.url) == (
+        "Skarra harbour reopens", "2023-05-02", "https://coast.example/skarra"
+    )
+
+
+def test_pages_are_added_and_deleted_as_html_files_and_archive_articles_are_not_deleted(
+    tmp_path: Path,
+) -> None:
+    folder = mixed_folder(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    settings = IndexSettings(build_lock_timeout_s=1)
+    page = b"\xef\xbb\xbf" + news_page(title="Ferry returns", paragraphs=[
+        "The ferry to Skarra island resumed service on Monday after a week of storms, the "
+        "operator said."], site="Coast Times").encode("utf-8")  # fmt: skip
+
+    report = add_article(index_dir, "ferry", page, embedder=HashingEmbedder(),
+                         index_settings=settings, near_duplicate_threshold=None,
+                         suffix=".html")  # fmt: skip
+
+    assert report.added == ["ferry"] and report.skipped == 3
+    assert (folder / "ferry.html").read_bytes() == page
+    assert CorpusIndex.load(current_version(index_dir)).articles["ferry"].source == "Coast Times"
+    library = next(a for a in read_corpus(folder)[0] if a.title == "Library opens by the port")
+    with pytest.raises(Conflict, match="exists"):
+        add_article(index_dir, library.doc_id, "x", embedder=HashingEmbedder(),
+                    index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    with pytest.raises(Conflict, match=r"archive archive\.jsonl line 1; remove that line"):
+        delete_article(index_dir, library.doc_id, embedder=HashingEmbedder(),
+                       index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+
+    delete_article(index_dir, "ferry", embedder=HashingEmbedder(), index_settings=settings,
+                   near_duplicate_threshold=None)  # fmt: skip
+    assert not (folder / "ferry.html").exists()
+    assert "ferry" not in CorpusIndex.load(current_version(index_dir)).articles
+
+
+def test_rows_written_before_authors_and_addresses_existed_still_load() -> None:
+    article = Article.model_validate(
+        {"doc_id": "a", "title": None, "source": None, "date": None, "text": "T.",
+         "content_hash": "h"}
+    )  # fmt: skip
+    paragraph = Paragraph.model_validate(
+        {"paragraph_id": "a:1", "doc_id": "a", "index": 0, "start": 0, "end": 2, "text": "T.",
+         "title": "T.", "source": None, "date": None}
+    )  # fmt: skip
+    assert (article.author, article.url, paragraph.author, paragraph.url) == (None,) * 4
