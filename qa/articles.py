@@ -12,7 +12,9 @@ from qa.errors import BadInput
 from qa.models import Article
 
 __all__ = ["article_from_request", "compose_raw", "content_hash", "make_article", "new_doc_id",
-           "parse_date"]  # fmt: skip
+           "parse_date", "title_matches"]  # fmt: skip
+
+_WORD = re.compile(r"\w+")
 
 
 def content_hash(raw: str) -> str:
@@ -61,3 +63,11 @@ def new_doc_id(title: str | None, text: str) -> str:
     words = re.findall(r"[a-z0-9]+", (title or text).lower())[:8]
     slug = "-".join(words)[:60].strip("-") or "article"
     return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def title_matches(title: str, query: str) -> bool:
+    """Every word of `query` begins a word of `title`, ignoring case: a filter as you type
+    ("korea summ" matches "South Korea summons …")."""
+    words = set(_WORD.findall(title.casefold()))
+    parts = _WORD.findall(query.casefold())
+    return all(any(word.startswith(part) for word in words) for part in parts)

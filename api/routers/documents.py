@@ -19,7 +19,7 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from qa.articles import article_from_request, new_doc_id, parse_date
+from qa.articles import article_from_request, new_doc_id, parse_date, title_matches
 from qa.errors import BadInput
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
@@ -35,6 +35,7 @@ DocId = Annotated[
 class DocumentSummary(BaseModel):
     doc_id: str
     title: str
+    has_title: bool = Field(description="False when the title was made from the opening words.")
     source: str | None
     date: str | None
     paragraphs: int = Field(description="Paragraphs of the article, as GET /documents/{id}.")
@@ -42,7 +43,7 @@ class DocumentSummary(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
-    total: int = Field(description="All indexed articles, not just this page.")
+    total: int = Field(description="All indexed articles (that match `q`), not just this page.")
     offset: int
     limit: int
 
@@ -108,13 +109,24 @@ async def list_documents(
     service: Service,
     offset: Annotated[int, Query(ge=0, description="Articles to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Articles to return.")] = 100,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only articles whose title has a word starting with each word of `q` "
+            "(any case): `q=korea summ` finds 'South Korea summons …'.",
+        ),
+    ] = None,
 ) -> DocumentList:
     index = service.index  # one version for the whole page
     articles = sorted(index.corpus.articles.values(), key=lambda a: a.doc_id)
+    if q and q.split():
+        articles = [a for a in articles if title_matches(a.display_title, q)]
     page = [
         DocumentSummary(
             doc_id=article.doc_id,
             title=article.display_title,
+            has_title=article.title is not None,
             source=article.source,
             date=article.date,
             paragraphs=len(split_paragraphs(article)),  # near-duplicates included
