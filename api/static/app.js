@@ -15,6 +15,7 @@ import {
   parseJSON,
   problemError,
   readKey,
+  readKeyForm,
   withKey,
 } from "./common.js";
 import { clearTurns, loadTurns, saveTurns } from "./conversation-store.js";
@@ -42,8 +43,7 @@ import { selectTab } from "./tabs.js";
   // the key once and keeps it for this tab only (sessionStorage, see common.js).
   function rememberKey(key) {
     readKey.set(key);
-    documents.clear(); // fetches refused without the key must not stay cached
-    documentsChanged(); // the documents panel and the examples can load now
+    documentsChanged(); // the documents panel, the article cache and the examples load again
   }
 
   let busy = false;
@@ -507,21 +507,8 @@ import { selectTab } from "./tabs.js";
 
   /** Asks for the server's read API key, then asks the question again with it. */
   function renderKeyForm(question) {
-    const keyForm = el("form", "key-form");
-    const label = el("label", null, "This server needs a read API key:");
-    const field = el("input");
-    field.type = "password";
-    field.autocomplete = "off";
-    field.required = true;
-    field.id = `read-key-${++keyForms}`;
-    label.htmlFor = field.id;
-    const submit = el("button", null, "Use key and ask again");
-    submit.type = "submit";
-    keyForm.append(label, field, submit);
-    keyForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const key = field.value.trim();
-      if (!key || busy) return;
+    const keyForm = readKeyForm("Use key and ask again", (key) => {
+      if (busy) return;
       rememberKey(key);
       keyForm.replaceWith(el("p", "key-note", "Asked again with the key given."));
       input.value = question;
@@ -529,7 +516,6 @@ import { selectTab } from "./tabs.js";
     });
     return keyForm;
   }
-  let keyForms = 0;
 
   /** The bubble the words of an answer stream into; the rendered answer replaces it. */
   function renderDraft() {
@@ -970,7 +956,10 @@ import { selectTab } from "./tabs.js";
       backToAnswer();
     }
   });
-  document.addEventListener(DOCUMENTS_CHANGED, loadCorpusInfo);
+  document.addEventListener(DOCUMENTS_CHANGED, () => {
+    documents.clear(); // articles fetched before (or refused without a key) may have changed
+    loadCorpusInfo();
+  });
 
   restoreConversation();
   loadCorpusInfo();

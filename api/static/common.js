@@ -24,6 +24,32 @@ export function count(n, one, many) {
   return `${Number(n) || 0} ${Number(n) === 1 ? one : many}`;
 }
 
+let keyForms = 0;
+
+/**
+ * A form asking for the server's read API key: a password field and `submitText`. Calls
+ * `onKey(key)` with the trimmed key when it is submitted with one.
+ */
+export function readKeyForm(submitText, onKey) {
+  const form = el("form", "key-form");
+  const label = el("label", null, "This server needs a read API key:");
+  const field = el("input");
+  field.type = "password";
+  field.autocomplete = "off";
+  field.required = true;
+  field.id = `read-key-${++keyForms}`;
+  label.htmlFor = field.id;
+  const submit = el("button", null, submitText);
+  submit.type = "submit";
+  form.append(label, field, submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = field.value.trim();
+    if (key) onKey(key);
+  });
+  return form;
+}
+
 // ---- dates ----------------------------------------------------------------------------------
 
 export function formatDate(value) {

@@ -16,6 +16,7 @@ import {
   fetchJSON,
   formatDate,
   readKey,
+  readKeyForm,
 } from "./common.js";
 import { selectTab } from "./tabs.js";
 
@@ -81,7 +82,13 @@ async function loadList({ append = false } = {}) {
     list.replaceChildren();
     more.hidden = true;
     summary.replaceChildren(alertBox(`Could not list the articles: ${error.message}`));
-    if (error.status === 401) summary.append(readKeyForm());
+    if (error.status === 401) {
+      // the key opens this list, the article count and the examples: they all load again
+      summary.append(readKeyForm("Use key", (key) => {
+        readKey.set(key);
+        documentsChanged();
+      }));
+    }
     return;
   }
   if (token !== listToken) return;
@@ -107,24 +114,6 @@ function listItem(doc) {
   open.append(el("span", "article-title", doc.title || "Untitled article"), el("span", "article-meta", metaText(doc, doc.paragraphs)));
   item.append(open);
   return item;
-}
-
-/** Asks for the server's read API key when listing is refused, then lists again. */
-function readKeyForm() {
-  const form = el("form", "key-form");
-  const label = el("label", null, "This server needs a read API key:");
-  const field = keyInput("articles-read-key");
-  label.htmlFor = field.id;
-  const submit = el("button", null, "Use key");
-  submit.type = "submit";
-  form.append(label, field, submit);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (!field.value.trim()) return;
-    readKey.set(field.value.trim());
-    documentsChanged(); // this list, the article count and the examples load again
-  });
-  return form;
 }
 
 function keyInput(id) {

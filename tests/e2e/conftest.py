@@ -158,6 +158,11 @@ class PageProbe:
             ),
         )
 
+    def script_errors(self) -> list[str]:
+        """The errors, less Chromium's note on each refused request (a 401 or 422 a test
+        asked for)."""
+        return [e for e in self.errors if "Failed to load resource" not in e]
+
     def _on_dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
@@ -223,6 +228,18 @@ def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServer
     yield PageServer(running, generator, corpus)
     stop_server(running)
     generator.stop()
+
+
+@pytest.fixture
+def page_probe(browser: Any, page_server: PageServer) -> Iterator[PageProbe]:
+    """A fresh browser tab (nothing stored yet) on the page server, at desktop size."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=page_server.server.url
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield PageProbe(page)
+    context.close()
 
 
 def log_records(server: Server) -> list[dict[str, Any]]:

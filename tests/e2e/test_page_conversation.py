@@ -30,17 +30,6 @@ READING_DELAY_S = 8.0
 
 
 @pytest.fixture
-def probe(browser: Any, page_server: PageServer) -> Iterator[PageProbe]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 860}, base_url=page_server.server.url
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield PageProbe(page)
-    context.close()
-
-
-@pytest.fixture
 def slow_reader(page_server: PageServer) -> Iterator[Any]:
     """The scripted reader takes READING_DELAY_S per question while the test runs."""
     page_server.generator.delay_s = READING_DELAY_S
@@ -159,11 +148,11 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
 
 
 def test_stop_ends_a_question_being_read_and_the_server_stops_it(
-    probe: PageProbe, page_server: PageServer, slow_reader: Any, test_output_dir: Path
+    page_probe: PageProbe, page_server: PageServer, slow_reader: Any, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     server = page_server.server
     page.goto("/")
     page.fill("#question", QUESTION)
@@ -207,15 +196,15 @@ def test_stop_ends_a_question_being_read_and_the_server_stops_it(
     assert [t.get_attribute("class") for t in page.locator("#conversation > li > div").all()][
         1
     ] == "stopped"
-    assert script_errors(probe) == []
+    assert page_probe.script_errors() == []
 
 
 def test_stop_drops_a_waiting_question_at_once(
-    probe: PageProbe, page_server: PageServer, slow_reader: Any
+    page_probe: PageProbe, page_server: PageServer, slow_reader: Any
 ) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     server = page_server.server
     results: list[httpx.Response] = []
     before = slow_reader.completions
@@ -252,19 +241,15 @@ def test_stop_drops_a_waiting_question_at_once(
     assert slow_reader.completions == before + 1  # the stopped question was never read
 
 
-def script_errors(probe: PageProbe) -> list[str]:
-    return [e for e in probe.errors if "Failed to load resource" not in e]
-
-
 # --- the conversation across a reload, and New chat ------------------------------------------
 
 
 def test_the_conversation_survives_a_reload_until_new_chat(
-    probe: PageProbe, test_output_dir: Path
+    page_probe: PageProbe, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     page.goto("/")
     ask(page, QUESTION)
     answer = last_turn(page).locator(".answer")
@@ -310,18 +295,18 @@ def test_the_conversation_survives_a_reload_until_new_chat(
         ask(page, QUESTION)
     assert json.loads(request_info.value.post_data or "{}")["history"] == []
     expect(last_turn(page).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    assert script_errors(probe) == []
+    assert page_probe.script_errors() == []
 
 
 # --- example questions ---------------------------------------------------------------------------
 
 
 def test_example_questions_come_from_the_titles_and_ask(
-    probe: PageProbe, test_output_dir: Path
+    page_probe: PageProbe, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     page.goto("/")
     examples = page.locator("#examples .example")
     expect(examples.first).to_be_visible()
@@ -340,4 +325,4 @@ def test_example_questions_come_from_the_titles_and_ask(
     expect(turn.locator(".answer, .insufficient").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#empty-state")).to_be_hidden()
     expect(turn.locator(".answer:not(.insufficient) .citation-link").first).to_be_visible()
-    assert script_errors(probe) == []
+    assert page_probe.script_errors() == []

@@ -3,34 +3,18 @@ listing, filtering by title words, reading an article, and an admin adding and d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer
+from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe
 
 pytestmark = pytest.mark.e2e
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
-
-
-@pytest.fixture
-def probe(browser: Any, page_server: PageServer) -> Iterator[PageProbe]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=page_server.server.url
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield PageProbe(page)
-    context.close()
-
-
-def script_errors(probe: PageProbe) -> list[str]:
-    """The page's errors, less Chromium's note on each refused request (401, 422 here)."""
-    return [e for e in probe.errors if "Failed to load resource" not in e]
 
 
 def listed(page: Any, **params: str) -> dict[str, Any]:
@@ -40,11 +24,11 @@ def listed(page: Any, **params: str) -> dict[str, Any]:
 
 
 def test_the_panel_lists_filters_and_opens_articles(
-    probe: PageProbe, test_output_dir: Path
+    page_probe: PageProbe, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     page.goto("/")
     expect(page.locator("#tab-articles")).to_have_attribute("aria-selected", "true")
     everything = listed(page)
@@ -92,13 +76,13 @@ def test_the_panel_lists_filters_and_opens_articles(
     page.screenshot(path=str(test_output_dir / "docs-panel-article.png"), full_page=True)
     view.get_by_role("button", name="← All articles").click()
     expect(items).to_have_count(everything["total"])
-    assert not probe.errors, probe.errors
+    assert not page_probe.errors, page_probe.errors
 
 
-def test_an_admin_adds_and_deletes_an_article(probe: PageProbe, test_output_dir: Path) -> None:
+def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output_dir: Path) -> None:
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     page.goto("/")
     before = listed(page)["total"]
     page.get_by_role("button", name="Add an article").click()
@@ -161,16 +145,16 @@ def test_an_admin_adds_and_deletes_an_article(probe: PageProbe, test_output_dir:
     expect(page.locator("#articles-view .article-item")).to_have_count(before)
     assert added["doc_id"] not in [d["doc_id"] for d in listed(page)["documents"]]
     page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
-    assert probe.dialogs == []
-    assert script_errors(probe) == []
+    assert page_probe.dialogs == []
+    assert page_probe.script_errors() == []
 
 
-def test_a_refused_admin_key_is_forgotten_and_asked_for_again(probe: PageProbe) -> None:
+def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PageProbe) -> None:
     """A delete refused for its key (one kept from earlier that is wrong now) shows the
     server's detail and asks for the key again; the article stays."""
     from playwright.sync_api import expect
 
-    page = probe.page
+    page = page_probe.page
     page.goto("/")
     page.evaluate("sessionStorage.setItem('groundedQa.adminKey', 'stale-admin-key-0123456789')")
     page.reload()
@@ -184,4 +168,48 @@ def test_a_refused_admin_key_is_forgotten_and_asked_for_again(probe: PageProbe) 
     expect(confirm.get_by_label("Admin API key")).to_be_visible()  # asked for again
     assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
     assert "chess" in [d["doc_id"] for d in listed(page)["documents"]]
-    assert script_errors(probe) == []
+    assert page_probe.script_errors() == []
+
+
+def test_a_long_list_comes_a_page_at_a_time_and_titles_stay_text(page_probe: PageProbe) -> None:
+    """60 articles (answered by the test, with markup in their titles): 50 first, then the rest
+    on "Show more", each page asked for with its offset."""
+    from urllib.parse import parse_qs, urlparse
+
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    total = 60
+    offsets: list[int] = []
+
+    def documents(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        offset, limit = int(query["offset"][0]), int(query["limit"][0])
+        offsets.append(offset)
+        rows = [
+            {
+                "doc_id": f"doc-{n:02d}",
+                "title": f"Article {n:02d} {PAYLOAD}",
+                "has_title": True,
+                "source": None,
+                "date": None,
+                "paragraphs": 1,
+            }
+            for n in range(offset, min(offset + limit, total))
+        ]
+        body = {"documents": rows, "total": total, "offset": offset, "limit": limit}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route(lambda url: urlparse(url).path == "/documents", documents)
+    page.goto("/")
+    items = page.locator("#articles-view .article-item")
+    expect(items).to_have_count(50)
+    more = page.get_by_role("button", name="Show more (10 left)")
+    more.click()
+    expect(items).to_have_count(total)
+    expect(more).to_be_hidden()
+    expect(items.last.locator(".article-title")).to_have_text(f"Article 59 {PAYLOAD}")
+    assert 50 in offsets
+    assert page.locator("#articles-view img, #examples img").count() == 0
+    page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
+    assert page_probe.dialogs == []
