@@ -18,7 +18,8 @@ from api.errors import request_id
 from api.queue import Cancellation, GenerationQueue, stoppable
 from qa.answering import ProgressCallback, no_progress
 from qa.errors import ClientGone
-from tests.unit.test_limits import ClientThatLeaves, wait_until
+from tests.answers import StandInService
+from tests.unit.test_limits import ClientThatLeaves, app_client, wait_until
 
 pytestmark = pytest.mark.unit
 
@@ -122,3 +123,19 @@ def test_a_stopped_answer_does_not_count_towards_the_time_per_answer(
     wait_until(lambda: queue.depth == 0)
     assert job._future.exception() is not None  # noqa: SLF001 - what the worker ended with
     assert queue.retry_after_s() == 1  # still the first guess: no answer has been timed
+
+
+def test_a_question_whose_client_left_is_logged_as_cancelled_with_499(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What a plain request's access log line says when its question ended with ClientGone."""
+
+    service = StandInService(
+        result=ClientGone("the client disconnected before the answer was ready")
+    )
+    client = app_client(service)
+    with caplog.at_level(logging.INFO, logger="api.access"):
+        response = client.post("/ask", json={"question": "Who?"})
+    assert response.status_code == 499
+    line = next(r for r in caplog.records if r.name == "api.access")
+    assert (line.status, line.outcome) == (499, "cancelled")  # type: ignore[attr-defined]
