@@ -121,14 +121,12 @@ def _degraded(app: FastAPI) -> bool:
 
 
 def _mount_offline_docs(app: FastAPI) -> None:
-    """Swagger UI from the `swagger-ui-bundle` package instead of a CDN."""
-    import swagger_ui_bundle
+    """Swagger UI 5 (it renders the OpenAPI 3.1 schema FastAPI publishes) from the
+    `fastapi-swagger` package, which vendors swagger-ui-dist, instead of a CDN."""
+    from importlib.resources import files
 
-    app.mount(
-        "/docs-assets",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-        name="docs-assets",
-    )
+    assets = Path(str(files("fastapi_swagger.resources")))
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

@@ -121,7 +121,9 @@ def _problem(status: int, title: str, detail: str) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
-    async def qa_error(_: Request, exc: QAError) -> JSONResponse:
+    async def qa_error(request: Request, exc: QAError) -> JSONResponse:
+        if isinstance(exc, ClientGone):
+            request.state.outcome = "cancelled"  # the access log line says so beside the 499
         body = problem_details(exc)
         return JSONResponse(
             status_code=int(str(body["status"])),

@@ -10,30 +10,37 @@ answered within `request_timeout_s` of arriving (waiting included) gets `TimedOu
 `Retry-After`).
 
 A slot is held by the job in the worker, not by the request: a request that gives up (timeout,
-client gone, stream closed) cancels its job, which frees the slot at once if the job was still
-waiting. A job the worker has started runs to the end (llama.cpp cannot be interrupted) and
-frees the slot then, so the count always matches the work the worker really has in hand.
+client gone, stream closed, Stop on the page) cancels its job, which frees the slot at once if
+the job was still waiting. A job the worker has started cannot be interrupted mid-stage
+(llama.cpp cannot), but it stops at its next stage boundary: its `Cancellation` makes the
+progress callback raise `ClientGone` when answering reports the next stage, so the worker moves
+on to the next question instead of finishing an answer nobody will read. The slot is freed
+when the worker lets go of the job, so the count always matches the work really in hand.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Request
 
-from qa.answering import validate_question
+from api.errors import request_id
+from qa.answering import ProgressCallback, no_progress, validate_question
 from qa.errors import BadInput, ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import ServerSettings
 from qa.text_input import empty_text_problem, has_visible_text
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Before any question has been timed, assume this long per answer for Retry-After.
 _FIRST_GUESS_S = 1.0
@@ -47,13 +54,61 @@ _FASTER_WEIGHT = 0.1
 _ADMIT_WITHIN = 0.75
 
 
+class Cancellation:
+    """Set once nobody waits for a job's answer: the job then stops at its next stage.
+
+    `guard(report)` is the progress callback to hand to the answer path: it raises `ClientGone`
+    (which ends the job in the worker thread) at the first stage reported after `set()`, and
+    otherwise passes the report on. Made in the request's task, it keeps the request id, so the
+    log line that says where the answer stopped carries it.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._request_id = request_id.get()
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def guard(self, report: ProgressCallback = no_progress) -> ProgressCallback:
+        def on_progress(stage: str, detail: dict[str, object]) -> None:  # on the worker thread
+            if self._event.is_set():
+                log.info(
+                    "stopped answering: the client left",
+                    extra={"request_id": self._request_id, "stopped_before": stage},
+                )
+                raise ClientGone(f"the client left; answering stopped before {stage!r}")
+            report(stage, detail)
+
+        return on_progress
+
+
+def stoppable(
+    answerer: Callable[..., T], stop: Cancellation, report: ProgressCallback = no_progress
+) -> Callable[..., T]:
+    """`answerer` (an `ask` taking `on_progress`) that stops at a stage boundary once `stop` is
+    set."""
+    return partial(answerer, on_progress=stop.guard(report))
+
+
 class Job(Generic[T]):
     """A question handed to the worker: await `result()`, or `cancel()` to give up on it."""
 
-    def __init__(self, future: Future[T], *, deadline: float, queue: GenerationQueue) -> None:
+    def __init__(
+        self,
+        future: Future[T],
+        *,
+        deadline: float,
+        queue: GenerationQueue,
+        stop: Cancellation | None = None,
+    ) -> None:
         self._future = future
         self._deadline = deadline
         self._queue = queue
+        self._stop = stop
 
     async def result(self) -> T:
         """The job's value, or `TimedOut` at the deadline; cancelling the caller cancels it."""
@@ -72,8 +127,11 @@ class Job(Generic[T]):
             raise
 
     def cancel(self) -> None:
-        """Drop the job if the worker has not started it yet (a started one runs to its end)."""
+        """Drop the job if the worker has not started it yet; a started one stops at its next
+        stage boundary if it was submitted with a `Cancellation`, else runs to its end."""
         self._future.cancel()
+        if self._stop is not None:
+            self._stop.set()
 
 
 class GenerationQueue:
@@ -108,8 +166,11 @@ class GenerationQueue:
             estimate = max(self._in_hand, 1) * (self._seconds_per_job or _FIRST_GUESS_S)
         return max(1, math.ceil(estimate))
 
-    def submit(self, fn: Callable[..., T], /, *args: object) -> Job[T]:
-        """Queue `fn(*args)` for the worker, or raise `Overloaded` if every slot is taken."""
+    def submit(
+        self, fn: Callable[..., T], /, *args: object, stop: Cancellation | None = None
+    ) -> Job[T]:
+        """Queue `fn(*args)` for the worker, or raise `Overloaded` if every slot is taken.
+        Cancelling the job sets `stop` (see `stoppable`)."""
         with self._lock:
             # the jobs in hand, then this one
             expected_s = (self._in_hand + 1) * (self._seconds_per_job or 0.0)
@@ -140,13 +201,21 @@ class GenerationQueue:
             self._release(None)
             raise
         future.add_done_callback(self._release)
-        return Job(future, deadline=deadline, queue=self)
+        return Job(future, deadline=deadline, queue=self, stop=stop)
 
-    async def run(self, fn: Callable[..., T], /, *args: object, client: Request | None = None) -> T:
+    async def run(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: object,
+        client: Request | None = None,
+        stop: Cancellation | None = None,
+    ) -> T:
         """`submit` and wait for the result. If `client` disconnects first, the job is dropped
-        (if still waiting) and `ClientGone` raised: a plain request's handler is not cancelled
-        when its client leaves, so without this a timed-out client would keep its slot."""
-        job = self.submit(fn, *args)
+        (if still waiting, else stopped at its next stage when `fn` watches `stop`) and
+        `ClientGone` raised: a plain request's handler is not cancelled when its client leaves,
+        so without this a timed-out client would keep its slot."""
+        job = self.submit(fn, *args, stop=stop)
         if client is None:
             return await job.result()
         answer = asyncio.ensure_future(job.result())
@@ -168,17 +237,24 @@ class GenerationQueue:
 
     def _timed(self, fn: Callable[..., T], *args: object) -> T:
         started = time.monotonic()
+        stopped = False
         try:
             return fn(*args)
+        except ClientGone:
+            stopped = True  # part-way: its time says nothing about a whole answer's
+            raise
         finally:
-            elapsed = time.monotonic() - started
-            with self._lock:
-                average = self._seconds_per_job
-                if average is None:
-                    self._seconds_per_job = elapsed
-                else:
-                    weight = _SLOWER_WEIGHT if elapsed > average else _FASTER_WEIGHT
-                    self._seconds_per_job = average + weight * (elapsed - average)
+            if not stopped:
+                self._note_time(time.monotonic() - started)
+
+    def _note_time(self, elapsed: float) -> None:
+        with self._lock:
+            average = self._seconds_per_job
+            if average is None:
+                self._seconds_per_job = elapsed
+            else:
+                weight = _SLOWER_WEIGHT if elapsed > average else _FASTER_WEIGHT
+                self._seconds_per_job = average + weight * (elapsed - average)
 
     def _release(self, _: object) -> None:
         with self._lock:

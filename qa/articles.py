@@ -14,7 +14,9 @@ from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.models import Article
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
-           "make_article", "new_doc_id", "parse_date", "slug"]  # fmt: skip
+           "make_article", "new_doc_id", "parse_date", "slug", "title_matches"]  # fmt: skip
+
+_WORD = re.compile(r"\w+")
 
 
 def content_hash(raw: str | bytes) -> str:
@@ -92,3 +94,11 @@ def slug(text: str, *, words: int = 8) -> str:
 def new_doc_id(title: str | None, text: str) -> str:
     """A readable, unique-enough id: the title's (or opening words') slug and a content hash."""
     return f"{slug(title or text)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def title_matches(title: str, query: str) -> bool:
+    """Every word of `query` begins a word of `title`, ignoring case: a filter as you type
+    ("korea summ" matches "South Korea summons …")."""
+    words = set(_WORD.findall(title.casefold()))
+    parts = _WORD.findall(query.casefold())
+    return all(any(word.startswith(part) for word in words) for part in parts)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import Service
 from api.inputs import ClientText, HistoryTurn
-from api.queue import AnswerQueue, check_question, note_answer
+from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.service import QAService
 from qa.models import Answer
 
@@ -80,6 +80,9 @@ async def ask(body: AskRequest, service: Service, queue: AnswerQueue, request: R
     check_question(body.question, body.history, service.settings.server)
     # One worker thread answers in turn: the models are CPU-bound and llama.cpp is not
     # thread-safe; a full queue is a 429 rather than a pile-up.
-    answer = await queue.run(body.answerer(service), body.question, body.history, client=request)
+    # A client that leaves drops its question if still waiting, or stops it at its next stage.
+    stop = Cancellation()
+    answerer = stoppable(body.answerer(service), stop)
+    answer = await queue.run(answerer, body.question, body.history, client=request, stop=stop)
     note_answer(request, answer)
     return answer

@@ -20,7 +20,13 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from qa.articles import article_from_page, article_from_request, new_doc_id, parse_date
+from qa.articles import (
+    article_from_page,
+    article_from_request,
+    new_doc_id,
+    parse_date,
+    title_matches,
+)
 from qa.errors import BadInput, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
@@ -37,6 +43,7 @@ DocId = Annotated[
 class DocumentSummary(BaseModel):
     doc_id: str
     title: str
+    has_title: bool = Field(description="False when the title was made from the opening words.")
     source: str | None
     date: str | None
     url: str | None = Field(default=None, description="The article's address (http or https).")
@@ -45,7 +52,7 @@ class DocumentSummary(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
-    total: int = Field(description="All indexed articles, not just this page.")
+    total: int = Field(description="All indexed articles (that match `q`), not just this page.")
     offset: int
     limit: int
 
@@ -149,13 +156,24 @@ async def list_documents(
     service: Service,
     offset: Annotated[int, Query(ge=0, description="Articles to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Articles to return.")] = 100,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only articles whose title has a word starting with each word of `q` "
+            "(any case): `q=korea summ` finds 'South Korea summons …'.",
+        ),
+    ] = None,
 ) -> DocumentList:
     index = service.index  # one version for the whole page
     articles = sorted(index.corpus.articles.values(), key=lambda a: a.doc_id)
+    if q and q.split():
+        articles = [a for a in articles if title_matches(a.display_title, q)]
     page = [
         DocumentSummary(
             doc_id=article.doc_id,
             title=article.display_title,
+            has_title=article.title is not None,
             source=article.source,
             date=article.date,
             url=article.url,

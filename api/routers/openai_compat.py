@@ -47,7 +47,7 @@ from starlette.background import BackgroundTask
 from api.deps import Service
 from api.errors import problem_details
 from api.inputs import normalized_content
-from api.queue import AnswerQueue, check_question, note_answer
+from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
 from qa.errors import BadInput, NotFound, QAError
@@ -419,14 +419,18 @@ async def chat_completions(
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
-        answer = await queue.run(service.ask, question, history, client=request)
+        stop = Cancellation()  # a client that leaves stops its question at the next stage
+        answer = await queue.run(
+            stoppable(service.ask, stop), question, history, client=request, stop=stop
+        )
         note_answer(request, answer)
         usage = word_usage(question, history, answer)
         return completion(answer, usage, completion_id=completion_id, created=created)
 
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     # the slot is taken before the stream starts, so a full queue is a plain 429 too
-    job = queue.submit(service.ask, question, history)
+    stop = Cancellation()
+    job = queue.submit(stoppable(service.ask, stop), question, history, stop=stop)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield data_frame(role_chunk(completion_id, created))

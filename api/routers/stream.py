@@ -20,7 +20,6 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,7 +29,7 @@ from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import problem_details
-from api.queue import AnswerQueue, check_question, note_answer
+from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES, AskRequest
 from qa.errors import QAError
 from qa.models import Answer
@@ -152,10 +151,12 @@ async def ask_stream(
             loop.call_soon_threadsafe(progress.put_nowait, ("status", {"stage": stage, **detail}))
 
     ahead = queue.depth
-    # The slot is taken before the stream starts, so a full queue is a plain 429 too.
-    job = queue.submit(
-        partial(body.answerer(service), on_progress=report), body.question, body.history
-    )
+    # The slot is taken before the stream starts, so a full queue is a plain 429 too. A client
+    # that leaves (Stop on the page) drops the job if still waiting, or stops it at its next
+    # stage boundary.
+    stop = Cancellation()
+    answerer = stoppable(body.answerer(service), stop, report)
+    job = queue.submit(answerer, body.question, body.history, stop=stop)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         if ahead:
@@ -168,6 +169,9 @@ async def ask_stream(
             answer = result.result()
             note_answer(request, answer)
             pairs = answer_events(answer)
+        except asyncio.CancelledError:  # the client left: sse-starlette cancels this task
+            request.state.outcome = "cancelled"  # the access log line says so
+            raise
         except Exception as exc:  # reported as an event: the stream is already under way
             # the same problem details /ask would answer with (a 500 hides the internals)
             if not isinstance(exc, QAError):

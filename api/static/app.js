@@ -7,7 +7,21 @@
 // (textContent, createTextNode, Element.append(string)), never through innerHTML. An article's
 // address becomes a link only when it is an absolute http(s) URL (addressLink), opened with
 // rel="noopener noreferrer".
-"use strict";
+import {
+  DOCUMENTS_CHANGED,
+  button,
+  documentsChanged,
+  el,
+  fetchJSON,
+  formatDate,
+  parseJSON,
+  problemError,
+  readKey,
+  readKeyForm,
+  withKey,
+} from "./common.js";
+import { clearTurns, loadTurns, saveTurns } from "./conversation-store.js";
+import { selectTab } from "./tabs.js";
 
 (() => {
   const MARKER = /\[(\d+)\]/;
@@ -25,52 +39,19 @@
   const panelBody = document.getElementById("source-body");
   const backButton = document.getElementById("panel-back");
   const corpusInfo = document.getElementById("corpus-info");
+  const sourceView = document.getElementById("source-view");
 
   // A server with a read API key refuses questions without it (401); the page then asks for
-  // the key once and keeps it for this tab only (sessionStorage), sending it as a Bearer token.
-  const KEY_STORE = "groundedQa.readKey";
-  let readKey = "";
-  try {
-    readKey = sessionStorage.getItem(KEY_STORE) || "";
-  } catch {
-    // storage blocked: the key lasts until the page is closed
-  }
-
-  /** `headers` plus the read key, when the user has given one. */
-  function withKey(headers = {}) {
-    return readKey ? { ...headers, Authorization: `Bearer ${readKey}` } : headers;
-  }
-
+  // the key once and keeps it for this tab only (sessionStorage, see common.js).
   function rememberKey(key) {
-    readKey = key;
-    documents.clear(); // fetches refused without the key must not stay cached
-    try {
-      sessionStorage.setItem(KEY_STORE, key);
-    } catch {
-      // storage blocked: keep it in memory only
-    }
+    readKey.set(key);
+    documentsChanged(); // the documents panel, the article cache and the examples load again
   }
 
   let busy = false;
   let activeTrigger = null; // the marker or button whose source the panel shows
   let panelToken = 0; // guards against a slow document fetch overwriting a newer panel
   const documents = new Map(); // doc_id -> Promise<document>
-
-  // ---- small DOM helpers (text only) ------------------------------------------------------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function button(className, text, onClick) {
-    const node = el("button", className, text);
-    node.type = "button";
-    if (onClick) node.addEventListener("click", onClick);
-    return node;
-  }
 
   function scrollBehavior() {
     return REDUCED_MOTION.matches ? "auto" : "smooth";
@@ -103,22 +84,6 @@
     link.rel = "noopener noreferrer";
     link.title = "Open the article where it was published";
     return link;
-  }
-
-  function formatDate(value) {
-    if (!value) return "";
-    const text = String(value);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return text;
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-    const date = new Date(text);
-    if (Number.isNaN(date.getTime())) return text;
-    // A bare date is a calendar day: read and show it in UTC so no time zone shifts it.
-    return date.toLocaleDateString(undefined, {
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      ...(dateOnly ? { timeZone: "UTC" } : {}),
-    });
   }
 
   /**
@@ -273,48 +238,9 @@
     return wrap;
   }
 
-  window.groundedQa = Object.freeze({ answerToMarkdown });
+  window.groundedQa = Object.freeze({ answerToMarkdown, exampleQuestion });
 
   // ---- talking to the API -----------------------------------------------------------------
-
-  async function fetchJSON(url, options) {
-    let response;
-    try {
-      response = await fetch(url, { ...options, headers: withKey(options && options.headers) });
-    } catch {
-      throw new Error("Could not reach the server. Check that it is running and try again.");
-    }
-    const body = await response.text();
-    const data = parseJSON(body);
-    if (!response.ok) throw problemError(data, response);
-    if (data === null || typeof data !== "object") {
-      throw new Error("The server sent a response that could not be read.");
-    }
-    return data;
-  }
-
-  function parseJSON(text) {
-    try {
-      return text ? JSON.parse(text) : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** An Error from RFC 9457 problem details: `detail` as the message, `title` kept aside. */
-  function problemError(data, response) {
-    let detail = data && data.detail;
-    if (Array.isArray(detail)) detail = detail.map((d) => (d && d.msg) || String(d)).join("; ");
-    if (typeof detail !== "string" || !detail) {
-      const status = (data && data.status) || (response && response.status);
-      const statusText = response && response.statusText ? " " + response.statusText : "";
-      detail = status ? `The server answered ${status}${statusText}.` : "Something went wrong.";
-    }
-    const error = new Error(detail);
-    error.title = data && typeof data.title === "string" ? data.title : "";
-    error.status = (data && data.status) || (response && response.status) || 0;
-    return error;
-  }
 
   /**
    * A Server-Sent Events parser: feed it decoded text with push(); it calls onEvent(name, data)
@@ -372,15 +298,16 @@
    * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive; resolves
    * with the `done`
    * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
-   * of an `error` event.
+   * of an `error` event (or, once `signal` is aborted, with whatever the aborted fetch gives).
    */
-  async function streamAnswer(question, { onStatus, onToken, onCitation }) {
+  async function streamAnswer(question, { onStatus, onToken, onCitation, signal }) {
     let response;
     try {
       response = await fetch("/ask/stream", {
         method: "POST",
         headers: withKey({ "Content-Type": "application/json", Accept: "text/event-stream" }),
         body: JSON.stringify({ question, history: history.slice(-MAX_HISTORY) }),
+        signal, // Stop aborts the request; the server then drops or stops the question
       });
     } catch {
       throw new Error("Could not reach the server. Check that it is running and try again.");
@@ -442,11 +369,15 @@
 
   // ---- asking ------------------------------------------------------------------------------
 
+  let controller = null; // aborts the question being answered (the Stop button)
+
   function setBusy(value) {
     busy = value;
     askButton.disabled = value;
     askButton.textContent = value ? "Asking…" : "Ask";
+    stopButton.hidden = !value;
     form.setAttribute("aria-busy", value ? "true" : "false");
+    if (!value) showNotice("");
   }
 
   // Earlier answered turns, sent with each question so follow-ups are read in context.
@@ -454,7 +385,10 @@
   const MAX_HISTORY = 10;
 
   async function ask() {
-    if (busy) return;
+    if (busy) {
+      showBusyNotice();
+      return;
+    }
     const question = input.value.trim();
     if (!question) {
       input.focus();
@@ -462,6 +396,8 @@
     }
     setBusy(true);
     emptyState.hidden = true;
+    controller = new AbortController();
+    const signal = controller.signal;
 
     const turn = el("li", "turn");
     const asked = el("div", "question");
@@ -480,6 +416,7 @@
     const checked = new Map(); // marker -> citation, from the `citation` events
     try {
       const data = await streamAnswer(question, {
+        signal,
         onStatus(stage) {
           progress.textContent = describeStage(stage, question);
         },
@@ -496,19 +433,72 @@
           checked.set(Number(citation.marker), citation);
         },
       });
-      current.replaceWith(renderResponse(withCheckedCitations(data, checked)));
-      if (data.status === "answered") history.push({ question, answer: String(data.answer ?? "") });
+      const shown = withCheckedCitations(data, checked);
+      current.replaceWith(renderResponse(shown));
+      keep(turn, { question, kind: "answer", data: shown });
     } catch (error) {
-      current.replaceWith(renderError(error, question));
-      if (!input.value) input.value = question; // let the user retry without retyping
+      if (signal.aborted) {
+        current.replaceWith(renderStopped());
+        keep(turn, { question, kind: "stopped" });
+      } else {
+        current.replaceWith(renderError(error, question));
+        if (!input.value) input.value = question; // let the user retry without retyping
+        keep(turn, { question, kind: "error", error: errorRecord(error) });
+      }
     } finally {
+      controller = null;
       setBusy(false);
-      if (document.activeElement === document.body || document.activeElement === askButton) {
+      if (
+        document.activeElement === document.body ||
+        document.activeElement === askButton ||
+        document.activeElement === stopButton
+      ) {
         input.focus();
       }
       turn.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
     }
   }
+
+  // ---- stopping a question, and a question asked while one is answered ---------------------------
+
+  const stopButton = document.getElementById("stop");
+  const notice = document.getElementById("ask-notice");
+
+  /** Abort the request being answered: the server drops the question or stops it at its next stage. */
+  function stop() {
+    if (controller) controller.abort();
+  }
+
+  function showNotice(text) {
+    notice.textContent = text;
+    notice.hidden = !text;
+  }
+
+  /** A question asked while another is answered is never silently dropped: say why. */
+  function showBusyNotice() {
+    showNotice("An answer is still being worked out — Stop it first, or wait for it.");
+  }
+
+  function renderStopped() {
+    const box = el("div", "stopped");
+    box.setAttribute("role", "status");
+    box.append(el("span", "speaker", "Stopped"), el("p", null, "You stopped this question before it was answered."));
+    return box;
+  }
+
+  stopButton.addEventListener("click", stop);
+  input.addEventListener("keydown", (event) => {
+    if (!busy) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      stop();
+    } else if (event.key === "Enter") {
+      // the disabled Ask button blocks the form's own submit: answer the key press here
+      event.preventDefault();
+      showBusyNotice();
+    }
+  });
+  input.addEventListener("input", () => showNotice(""));
 
   /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
   function describeStage(stage, question) {
@@ -546,30 +536,15 @@
 
   /** Asks for the server's read API key, then asks the question again with it. */
   function renderKeyForm(question) {
-    const keyForm = el("form", "key-form");
-    const label = el("label", null, "This server needs a read API key:");
-    const field = el("input");
-    field.type = "password";
-    field.autocomplete = "off";
-    field.required = true;
-    field.id = `read-key-${++keyForms}`;
-    label.htmlFor = field.id;
-    const submit = el("button", null, "Use key and ask again");
-    submit.type = "submit";
-    keyForm.append(label, field, submit);
-    keyForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const key = field.value.trim();
-      if (!key || busy) return;
+    const keyForm = readKeyForm("Use key and ask again", (key) => {
+      if (busy) return;
       rememberKey(key);
       keyForm.replaceWith(el("p", "key-note", "Asked again with the key given."));
       input.value = question;
       ask();
-      loadCorpusInfo();
     });
     return keyForm;
   }
-  let keyForms = 0;
 
   /** The bubble the words of an answer stream into; the rendered answer replaces it. */
   function renderDraft() {
@@ -754,6 +729,7 @@
 
   function openPanel(trigger, heading, { item, badge, spanStart, spanEnd, label }) {
     const token = ++panelToken;
+    selectTab("source");
     setActiveTrigger(trigger);
     panelHeading.textContent = heading;
     backButton.hidden = false;
@@ -867,6 +843,141 @@
     }
   }
 
+  // ---- the conversation across reloads (localStorage; never the keys) --------------------------
+
+  let turns = loadTurns(); // what is shown, as saved: { question, kind, data | error }
+
+  /** Remember a finished turn (unless a New chat removed it meanwhile) and, if answered, send it
+   * with later questions so follow-ups are read in context. */
+  function keep(turn, record) {
+    if (!turn.isConnected) return;
+    if (record.kind === "answer" && record.data && record.data.status === "answered") {
+      history.push({ question: record.question, answer: String(record.data.answer ?? "") });
+    }
+    turns.push(record);
+    turns = saveTurns(turns);
+  }
+
+  function errorRecord(error) {
+    return { message: error.message || "", title: error.title || "", status: error.status || 0 };
+  }
+
+  function renderSavedTurn(record) {
+    const turn = el("li", "turn");
+    const asked = el("div", "question");
+    asked.append(el("span", "speaker", "You"), el("p", "question-text", record.question));
+    let box;
+    if (record.kind === "answer") box = renderResponse(record.data);
+    else if (record.kind === "stopped") box = renderStopped();
+    else box = renderError(Object.assign(new Error(record.error.message), record.error), record.question);
+    turn.append(asked, box);
+    return turn;
+  }
+
+  function restoreConversation() {
+    for (const record of turns) {
+      try {
+        conversation.append(renderSavedTurn(record));
+      } catch {
+        continue; // a turn saved by another version of the page that this one cannot show
+      }
+      if (record.kind === "answer" && record.data.status === "answered") {
+        history.push({ question: record.question, answer: String(record.data.answer ?? "") });
+      }
+    }
+    emptyState.hidden = conversation.children.length > 0;
+    const last = conversation.lastElementChild;
+    if (last) last.scrollIntoView({ block: "end" });
+  }
+
+  // ---- a new chat ---------------------------------------------------------------------------
+
+  const newChatButton = document.getElementById("new-chat");
+
+  function newChat() {
+    stop(); // a question still being answered is given up (its turn is not kept)
+    conversation.replaceChildren();
+    history.length = 0;
+    turns = [];
+    clearTurns();
+    resetSourcePanel();
+    emptyState.hidden = false;
+    input.value = "";
+    showNotice("");
+    input.focus();
+  }
+
+  function resetSourcePanel() {
+    panelToken++;
+    setActiveTrigger(null);
+    panelHeading.textContent = "Source";
+    backButton.hidden = true;
+    panel.classList.remove("has-source");
+    panelBody.replaceChildren(sourcePlaceholder);
+  }
+  const sourcePlaceholder = panelBody.firstElementChild;
+
+  newChatButton.addEventListener("click", newChat);
+
+  // ---- what is indexed: the count, and example questions on an empty conversation ---------------
+
+  const examples = document.getElementById("examples");
+  const EXAMPLES_SHOWN = 3;
+
+  /** A question about an article, made from its headline alone (so it fits any corpus). */
+  function exampleQuestion(title) {
+    const headline = String(title ?? "").replace(/\s+/g, " ").replace(/[\s.?!…:;,]+$/, "").trim();
+    return `What does the article “${headline}” report?`;
+  }
+
+  /** Articles with a real headline first, newest first (undated last), at most a few. */
+  function exampleArticles(articles) {
+    const usable = articles.filter((a) => a && typeof a.title === "string" && a.title.trim());
+    const rank = (a) => [a.has_title === false ? 1 : 0, a.date ? 0 : 1];
+    return usable
+      .slice()
+      .sort((a, b) => {
+        const [ta, da] = rank(a);
+        const [tb, db] = rank(b);
+        return ta - tb || da - db || String(b.date || "").localeCompare(String(a.date || ""));
+      })
+      .slice(0, EXAMPLES_SHOWN);
+  }
+
+  function renderExamples(articles) {
+    const chosen = exampleArticles(articles);
+    examples.replaceChildren();
+    if (!chosen.length) return;
+    examples.append(el("p", "examples-label", "Or try one of these:"));
+    const list = el("ul", "example-list");
+    for (const article of chosen) {
+      const question = exampleQuestion(article.title);
+      const item = el("li");
+      item.append(
+        button("example", question, () => {
+          input.value = question;
+          ask();
+        }),
+      );
+      list.append(item);
+    }
+    examples.append(list);
+  }
+
+  function loadCorpusInfo() {
+    fetchJSON("/documents").then(
+      (data) => {
+        const total = typeof data.total === "number" ? data.total : (data.documents || []).length;
+        corpusInfo.textContent = `${total} article${total === 1 ? "" : "s"} indexed.`;
+        renderExamples(Array.isArray(data.documents) ? data.documents : []);
+      },
+      () => {
+        corpusInfo.textContent = "";
+        examples.replaceChildren();
+      },
+    );
+  }
+
   // ---- wiring ------------------------------------------------------------------------------
 
   form.addEventListener("submit", (event) => {
@@ -875,23 +986,17 @@
   });
   backButton.addEventListener("click", backToAnswer);
   panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
+    if (event.key === "Escape" && sourceView.contains(event.target)) {
       event.preventDefault();
       backToAnswer();
     }
   });
+  document.addEventListener(DOCUMENTS_CHANGED, () => {
+    documents.clear(); // articles fetched before (or refused without a key) may have changed
+    loadCorpusInfo();
+  });
 
-  function loadCorpusInfo() {
-    fetchJSON("/documents").then(
-      (data) => {
-        const total = typeof data.total === "number" ? data.total : (data.documents || []).length;
-        corpusInfo.textContent = `${total} article${total === 1 ? "" : "s"} indexed.`;
-      },
-      () => {
-        corpusInfo.textContent = "";
-      },
-    );
-  }
+  restoreConversation();
   loadCorpusInfo();
 
   input.focus();

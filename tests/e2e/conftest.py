@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.e2e.scripted_generator import ScriptedGenerator
+
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -113,3 +128,135 @@ def test_output_dir() -> Path:
     folder = ROOT / "test-output"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+# --- the browser: Debian's Chromium driven by Playwright ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the chat page tests need Debian's chromium "
+            "(install it with `apt-get install -y chromium`)",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        pytest.fail("playwright is not installed: pip install -e '.[dev]'", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProbe:
+    """A page plus what it did that it should not have: dialogs and script errors."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"{msg.text} ({msg.location.get('url')})")
+                if msg.type == "error"
+                else None
+            ),
+        )
+
+    def script_errors(self) -> list[str]:
+        """The errors, less Chromium's note on each refused request (a 401 or 422 a test
+        asked for)."""
+        return [e for e in self.errors if "Failed to load resource" not in e]
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+# --- a server for the page's documents panel and chat controls ----------------------------------
+
+PAGE_ADMIN_KEY = "page-admin-key-0123456789abcdef"
+
+# Made-up articles: one without a date, one without an outlet line, so the panel has to say so.
+PAGE_CORPUS = {
+    "harbour": """Skarra harbour reopens after a week of storms
+
+Source: Coast Times
+Published: 2031-10-21
+
+The harbour of Skarra reopened on Monday after a week of storms had closed it to all ships.
+
+Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour.
+""",
+    "tram": """Oakhaven opens its first tram line
+
+Published: 2031-03-04
+
+The city of Oakhaven opened its first tram line on Sunday, a 9.5 kilometre route with 14 stops
+between the central station and the university.
+
+Transport director Priya Lindqvist said 22,000 passengers rode the trams on the first day.
+""",
+    "chess": """Teenager wins national chess title
+
+Source: Brenna Courier
+
+Sixteen-year-old Mira Castellano won the national chess championship on Saturday, becoming the
+youngest champion in the event's 70-year history.
+""",
+}
+
+
+@dataclass
+class PageServer:
+    server: Server
+    generator: ScriptedGenerator
+    corpus: Path
+
+
+@pytest.fixture(scope="session")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServer]:
+    """Our server over the made-up articles, with an admin key and a scripted reader."""
+    corpus = tmp_path_factory.mktemp("page-corpus")
+    for doc_id, raw in PAGE_CORPUS.items():
+        (corpus / f"{doc_id}.txt").write_text(raw, encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("page-data")
+    build_index(corpus, data_dir)
+    generator = ScriptedGenerator().start()
+    running = start_server(
+        data_dir,
+        tmp_path_factory.mktemp("page-logs") / "server.log",
+        QA_GENERATION__BACKEND="openai",
+        QA_GENERATION__BASE_URL=generator.base_url,
+        QA_SECURITY__ADMIN_API_KEY=PAGE_ADMIN_KEY,
+    )
+    yield PageServer(running, generator, corpus)
+    stop_server(running)
+    generator.stop()
+
+
+@pytest.fixture
+def page_probe(browser: Any, page_server: PageServer) -> Iterator[PageProbe]:
+    """A fresh browser tab (nothing stored yet) on the page server, at desktop size."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=page_server.server.url
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield PageProbe(page)
+    context.close()
+
+
+def log_records(server: Server) -> list[dict[str, Any]]:
+    """The server's JSON log lines so far."""
+    records = []
+    for line in server.log.read_text("utf-8", errors="replace").splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    return records

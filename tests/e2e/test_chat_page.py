@@ -14,65 +14,14 @@ from api.errors import problem_details
 from api.routers.stream import answer_events, sse_event
 from qa.errors import GenerationFailed
 from qa.models import Answer
-from tests.e2e.conftest import Server, start_server, stop_server
+from tests.e2e.conftest import PageProbe, Server, start_server, stop_server
 from tests.e2e.test_stream import parse_sse_text
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
 PAYLOAD = "<img src=x onerror=alert(1)>"
 CITED_INDEX = 30  # deep in the crafted article, so opening it has to scroll
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the chat page tests need Debian's chromium "
-            "(install it with `apt-get install -y chromium`)",
-            pytrace=False,
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the dev extra installs it
-        pytest.fail("playwright is not installed: pip install -e '.[dev]'", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class PageProbe:
-    """A page plus what it did that it should not have: dialogs and script errors."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        page.on("dialog", self._on_dialog)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on(
-            "console",
-            lambda msg: (
-                self.errors.append(f"{msg.text} ({msg.location.get('url')})")
-                if msg.type == "error"
-                else None
-            ),
-        )
-
-    def _on_dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
 
 @pytest.fixture

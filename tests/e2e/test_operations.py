@@ -8,7 +8,6 @@ body limit, so overload and limits can be provoked on purpose.
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 import time
@@ -20,7 +19,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, Server, build_index, start_server, stop_server
+from tests.e2e.conftest import (
+    ROOT,
+    Server,
+    build_index,
+    log_records,
+    start_server,
+    stop_server,
+)
 from tests.e2e.test_stream import parse_sse_text
 
 pytestmark = pytest.mark.e2e
@@ -65,14 +71,6 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     yield running
     stop_server(running)
-
-
-def log_records(server: Server) -> list[dict[str, Any]]:
-    records = []
-    for line in server.log.read_text("utf-8", errors="replace").splitlines():
-        if line.startswith("{"):
-            records.append(json.loads(line))
-    return records
 
 
 def access_line(server: Server, request_id: str) -> dict[str, Any]:

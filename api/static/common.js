@@ -1,0 +1,167 @@
+// What the chat (app.js) and the documents panel (documents.js) share: text-only DOM helpers,
+// dates, the API keys kept for this tab, and JSON requests with RFC 9457 problem errors.
+//
+// Safety rule: article, model and server text is only ever inserted as text (textContent,
+// Element.append(string)), never through innerHTML.
+
+// ---- small DOM helpers (text only) --------------------------------------------------------
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+export function button(className, text, onClick) {
+  const node = el("button", className, text);
+  node.type = "button";
+  if (onClick) node.addEventListener("click", onClick);
+  return node;
+}
+
+export function count(n, one, many) {
+  return `${Number(n) || 0} ${Number(n) === 1 ? one : many}`;
+}
+
+let keyForms = 0;
+
+/**
+ * A form asking for the server's read API key: a password field and `submitText`. Calls
+ * `onKey(key)` with the trimmed key when it is submitted with one.
+ */
+export function readKeyForm(submitText, onKey) {
+  const form = el("form", "key-form");
+  const label = el("label", null, "This server needs a read API key:");
+  const field = el("input");
+  field.type = "password";
+  field.autocomplete = "off";
+  field.required = true;
+  field.id = `read-key-${++keyForms}`;
+  label.htmlFor = field.id;
+  const submit = el("button", null, submitText);
+  submit.type = "submit";
+  form.append(label, field, submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = field.value.trim();
+    if (key) onKey(key);
+  });
+  return form;
+}
+
+// ---- dates ----------------------------------------------------------------------------------
+
+export function formatDate(value) {
+  if (!value) return "";
+  const text = String(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return text;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) return text;
+  // A bare date is a calendar day: read and show it in UTC so no time zone shifts it.
+  return date.toLocaleDateString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    ...(dateOnly ? { timeZone: "UTC" } : {}),
+  });
+}
+
+// ---- API keys: kept for this tab only (sessionStorage), never in localStorage ---------------
+
+// A server with a read API key refuses questions and documents without it (401); admin actions
+// (adding, deleting articles) need the admin key, which also opens everything the read key does.
+const READ_KEY = "groundedQa.readKey";
+const ADMIN_KEY = "groundedQa.adminKey";
+const keys = { [READ_KEY]: "", [ADMIN_KEY]: "" };
+for (const name of Object.keys(keys)) {
+  try {
+    keys[name] = sessionStorage.getItem(name) || "";
+  } catch {
+    // storage blocked: keys last until the page is closed
+  }
+}
+
+function storeKey(name, key) {
+  keys[name] = key;
+  try {
+    if (key) sessionStorage.setItem(name, key);
+    else sessionStorage.removeItem(name);
+  } catch {
+    // storage blocked: keep it in memory only
+  }
+}
+
+export const readKey = {
+  get: () => keys[READ_KEY],
+  set: (key) => storeKey(READ_KEY, key),
+};
+
+export const adminKey = {
+  get: () => keys[ADMIN_KEY],
+  set: (key) => storeKey(ADMIN_KEY, key),
+  forget: () => storeKey(ADMIN_KEY, ""),
+};
+
+/** `headers` plus a key: the admin key for admin actions, else the read key when given. */
+export function withKey(headers = {}, { admin = false } = {}) {
+  const key = admin ? adminKey.get() : readKey.get() || adminKey.get();
+  return key ? { ...headers, Authorization: `Bearer ${key}` } : headers;
+}
+
+// ---- talking to the API -----------------------------------------------------------------------
+
+/**
+ * A JSON request. `options.admin` sends the admin key. Resolves with the parsed body (null for
+ * 204 No Content); rejects with an Error carrying the problem `detail`, `title` and `status`.
+ */
+export async function fetchJSON(url, options = {}) {
+  const { admin = false, headers, ...rest } = options;
+  let response;
+  try {
+    response = await fetch(url, { ...rest, headers: withKey(headers, { admin }) });
+  } catch {
+    throw new Error("Could not reach the server. Check that it is running and try again.");
+  }
+  const body = await response.text();
+  const data = parseJSON(body);
+  if (!response.ok) throw problemError(data, response);
+  if (response.status === 204) return null;
+  if (data === null || typeof data !== "object") {
+    throw new Error("The server sent a response that could not be read.");
+  }
+  return data;
+}
+
+export function parseJSON(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An Error from RFC 9457 problem details: `detail` as the message, `title` kept aside. */
+export function problemError(data, response) {
+  let detail = data && data.detail;
+  if (Array.isArray(detail)) detail = detail.map((d) => (d && d.msg) || String(d)).join("; ");
+  if (typeof detail !== "string" || !detail) {
+    const status = (data && data.status) || (response && response.status);
+    const statusText = response && response.statusText ? " " + response.statusText : "";
+    detail = status ? `The server answered ${status}${statusText}.` : "Something went wrong.";
+  }
+  const error = new Error(detail);
+  error.title = data && typeof data.title === "string" ? data.title : "";
+  error.status = (data && data.status) || (response && response.status) || 0;
+  return error;
+}
+
+// ---- events between the page's parts ----------------------------------------------------------
+
+/** The indexed articles changed (added, deleted) or a key now opens them: reload what shows them. */
+export const DOCUMENTS_CHANGED = "groundedqa:documents-changed";
+
+export function documentsChanged() {
+  document.dispatchEvent(new CustomEvent(DOCUMENTS_CHANGED));
+}

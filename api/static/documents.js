@@ -1,0 +1,334 @@
+// The documents panel (the side panel's "Articles" tab): what is indexed, filtered by words of
+// the title, one article to read, and, for an admin, adding or deleting one.
+//
+// Uses GET /documents (with `q` for the filter), GET /documents/{id}, and the admin actions
+// POST /documents and DELETE /documents/{id}. The admin key is asked for only when the user
+// adds or deletes, and kept for this tab (sessionStorage, see common.js).
+//
+// Safety rule: article and server text is only ever inserted as text, never through innerHTML.
+import {
+  DOCUMENTS_CHANGED,
+  adminKey,
+  button,
+  count,
+  documentsChanged,
+  el,
+  fetchJSON,
+  formatDate,
+  readKey,
+  readKeyForm,
+} from "./common.js";
+import { selectTab } from "./tabs.js";
+
+const PAGE_SIZE = 50;
+const FILTER_DELAY_MS = 200;
+
+const body = document.getElementById("articles-body");
+const heading = document.getElementById("articles-heading");
+const addButton = document.getElementById("add-article");
+
+/** "Outlet · date · N paragraphs", saying plainly what is not known. */
+function metaText(doc, paragraphs) {
+  return [
+    doc.source || "outlet unknown",
+    doc.date ? formatDate(doc.date) : "date unknown",
+    count(paragraphs, "paragraph", "paragraphs"),
+  ].join(" · ");
+}
+
+function alertBox(text) {
+  const box = el("p", "panel-error", text);
+  box.setAttribute("role", "alert");
+  return box;
+}
+
+function show(view, focusTarget) {
+  body.replaceChildren(view);
+  if (focusTarget) focusTarget.focus({ preventScroll: true });
+}
+
+// ---- the list, filtered by words of the title -----------------------------------------------
+
+const listView = el("div", "articles-list-view");
+const filterLabel = el("label", "visually-hidden", "Filter the articles by words in the title");
+const filter = el("input", "articles-filter");
+filter.type = "search";
+filter.id = "articles-filter";
+filter.placeholder = "Filter by words in the title…";
+filter.autocomplete = "off";
+filterLabel.htmlFor = filter.id;
+const message = el("p", "panel-message");
+message.setAttribute("role", "status");
+const summary = el("p", "articles-summary");
+summary.setAttribute("aria-live", "polite");
+const list = el("ul", "articles-list");
+const more = button("link-button articles-more", "Show more", () => loadList({ append: true }));
+more.hidden = true;
+listView.append(filterLabel, filter, message, summary, list, more);
+
+let listToken = 0; // a newer request wins over a slower older one
+let shown = 0;
+
+async function loadList({ append = false } = {}) {
+  const token = ++listToken;
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(append ? shown : 0) });
+  const words = filter.value.trim();
+  if (words) params.set("q", words);
+  let data;
+  try {
+    data = await fetchJSON(`/documents?${params}`);
+  } catch (error) {
+    if (token !== listToken) return;
+    list.replaceChildren();
+    more.hidden = true;
+    summary.replaceChildren(alertBox(`Could not list the articles: ${error.message}`));
+    if (error.status === 401) {
+      // the key opens this list, the article count and the examples: they all load again
+      summary.append(readKeyForm("Use key", (key) => {
+        readKey.set(key);
+        documentsChanged();
+      }));
+    }
+    return;
+  }
+  if (token !== listToken) return;
+  const documents = Array.isArray(data.documents) ? data.documents : [];
+  if (!append) {
+    list.replaceChildren();
+    shown = 0;
+  }
+  for (const doc of documents) list.append(listItem(doc));
+  shown += documents.length;
+  const total = Number(data.total) || 0;
+  summary.textContent = words
+    ? `${count(total, "article matches", "articles match")} “${words}”.`
+    : `${count(total, "article", "articles")} indexed.`;
+  if (!total) summary.append(" ", words ? "Try fewer or other words." : "Add one to start.");
+  more.hidden = shown >= total;
+  if (!more.hidden) more.textContent = `Show more (${total - shown} left)`;
+}
+
+function listItem(doc) {
+  const item = el("li", "article-item");
+  const open = button("article-open", null, () => openArticle(doc.doc_id));
+  open.append(el("span", "article-title", doc.title || "Untitled article"), el("span", "article-meta", metaText(doc, doc.paragraphs)));
+  item.append(open);
+  return item;
+}
+
+function keyInput(id) {
+  const field = el("input");
+  field.type = "password";
+  field.autocomplete = "off";
+  field.id = id;
+  return field;
+}
+
+let filterTimer = 0;
+filter.addEventListener("input", () => {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => loadList(), FILTER_DELAY_MS);
+});
+
+function showList(note = "") {
+  message.textContent = note;
+  show(listView, note ? null : heading);
+  loadList();
+}
+
+// ---- one article ------------------------------------------------------------------------------
+
+async function openArticle(docId) {
+  const view = el("article", "article-view");
+  const back = button("link-button", "← All articles", () => showList());
+  view.append(back, el("p", "note", "Loading the article…"));
+  show(view, back);
+  let doc;
+  try {
+    doc = await fetchJSON(`/documents/${encodeURIComponent(docId)}`);
+  } catch (error) {
+    view.replaceChildren(back, alertBox(`Could not open the article: ${error.message}`));
+    return;
+  }
+  if (!view.isConnected) return; // the user went elsewhere meanwhile
+  const paragraphs = Array.isArray(doc.paragraphs) ? doc.paragraphs : [];
+  const title = el("h3", "article-heading", doc.title || "Untitled article");
+  title.tabIndex = -1;
+  view.replaceChildren(back, title, el("p", "article-meta", metaText(doc, paragraphs.length)));
+  if (doc.has_title === false) {
+    view.append(el("p", "note", "This article has no headline; its opening words stand in for a title."));
+  }
+  const text = el("div", "article-text");
+  for (const paragraph of paragraphs) text.append(el("p", "article-paragraph", paragraph.text ?? ""));
+  view.append(text, deleteControls(doc));
+  title.focus({ preventScroll: true });
+}
+
+// ---- admin: deleting and adding ------------------------------------------------------------------
+
+/** The admin key field, shown only while the tab has no admin key. Returns [row, read()]. */
+function adminKeyRow(id) {
+  const row = el("div", "admin-key-row");
+  const field = keyInput(id);
+  const label = el("label", null, "Admin API key");
+  label.htmlFor = field.id;
+  row.append(label, field);
+  row.hidden = Boolean(adminKey.get());
+  const read = () => {
+    if (!row.hidden) adminKey.set(field.value.trim());
+    return adminKey.get();
+  };
+  return [row, read];
+}
+
+/** An admin request's error, shown in `place`; a refused key is forgotten and asked for again. */
+function showAdminError(place, keyRow, error) {
+  if (error.status === 401) {
+    adminKey.forget();
+    keyRow.hidden = false;
+  } else if (adminKey.get()) {
+    keyRow.hidden = true; // the server took the key and refused something else
+  }
+  place.replaceChildren(alertBox(error.message));
+}
+
+function deleteControls(doc) {
+  const box = el("div", "admin-actions");
+  const start = button("danger-link", "Delete this article…", () => {
+    start.hidden = true;
+    confirm.hidden = false;
+    (keyRow.hidden ? remove : keyRow.querySelector("input")).focus();
+  });
+  const confirm = el("form", "confirm-delete");
+  confirm.hidden = true;
+  const [keyRow, readAdminKey] = adminKeyRow(`delete-key-${doc.doc_id}`);
+  const errors = el("div");
+  const remove = el("button", "danger", "Delete");
+  remove.type = "submit";
+  const cancel = button("link-button", "Cancel", () => {
+    confirm.hidden = true;
+    start.hidden = false;
+    start.focus();
+  });
+  const actions = el("div", "form-actions");
+  actions.append(remove, cancel);
+  confirm.append(el("p", null, `Delete “${doc.title || doc.doc_id}” from the index? This cannot be undone.`), keyRow, errors, actions);
+  confirm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!readAdminKey()) {
+      keyRow.hidden = false;
+      errors.replaceChildren(alertBox("Enter the admin API key to delete articles."));
+      return;
+    }
+    remove.disabled = true;
+    remove.textContent = "Deleting…";
+    try {
+      await fetchJSON(`/documents/${encodeURIComponent(doc.doc_id)}`, { method: "DELETE", admin: true });
+    } catch (error) {
+      showAdminError(errors, keyRow, error);
+      remove.disabled = false;
+      remove.textContent = "Delete";
+      return;
+    }
+    showList(`Deleted “${doc.title || doc.doc_id}”.`);
+    documentsChanged();
+  });
+  box.append(start, confirm);
+  return box;
+}
+
+function field(labelText, control, hint) {
+  const wrap = el("div", "form-field");
+  const label = el("label", null, labelText);
+  label.htmlFor = control.id;
+  wrap.append(label, control);
+  if (hint) wrap.append(el("span", "hint", hint));
+  return wrap;
+}
+
+function textInput(id, type = "text") {
+  const input = el(type === "textarea" ? "textarea" : "input");
+  if (type !== "textarea") input.type = type;
+  input.id = id;
+  return input;
+}
+
+function showAddForm() {
+  const form = el("form", "add-article-form");
+  const title = textInput("new-title");
+  const source = textInput("new-source");
+  const date = textInput("new-date");
+  const text = textInput("new-text", "textarea");
+  text.rows = 8;
+  text.required = true;
+  const file = textInput("new-file", "file");
+  file.accept = ".txt,text/plain";
+  file.addEventListener("change", async () => {
+    const chosen = file.files && file.files[0];
+    if (chosen) text.value = await chosen.text(); // read in the browser; sent as `text`
+  });
+  const [keyRow, readAdminKey] = adminKeyRow("new-admin-key");
+  const errors = el("div");
+  const submit = el("button", "primary", "Add article");
+  submit.type = "submit";
+  const actions = el("div", "form-actions");
+  actions.append(submit, button("link-button", "Cancel", () => showList()));
+  const legend = el("h3", "form-heading", "Add an article");
+  legend.tabIndex = -1;
+  form.append(
+    legend,
+    field("Title", title, "optional: the headline"),
+    field("Outlet", source, "optional: publisher or agency"),
+    field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
+    field("Text", text, "paragraphs separated by a blank line"),
+    field("…or load a .txt file", file),
+    keyRow,
+    errors,
+    actions,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!readAdminKey()) {
+      keyRow.hidden = false;
+      errors.replaceChildren(alertBox("Enter the admin API key to add articles."));
+      return;
+    }
+    const payload = { text: text.value };
+    for (const [name, input] of [["title", title], ["source", source], ["date", date]]) {
+      if (input.value.trim()) payload[name] = input.value.trim();
+    }
+    submit.disabled = true;
+    submit.textContent = "Adding… (indexing it)";
+    let added;
+    try {
+      added = await fetchJSON("/documents", {
+        method: "POST",
+        admin: true,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+    } catch (error) {
+      showAdminError(errors, keyRow, error);
+      submit.disabled = false;
+      submit.textContent = "Add article";
+      return;
+    }
+    documentsChanged();
+    await openArticle(added.doc_id);
+    const view = body.querySelector(".article-view");
+    if (view) view.insertBefore(el("p", "panel-message", "Added and indexed: it can be asked about now."), view.children[1] || null);
+  });
+  show(form, legend);
+}
+
+// ---- wiring ---------------------------------------------------------------------------------
+
+addButton.addEventListener("click", () => {
+  selectTab("articles");
+  showAddForm();
+});
+document.addEventListener(DOCUMENTS_CHANGED, () => {
+  if (listView.isConnected) loadList();
+});
+show(listView);
+loadList();

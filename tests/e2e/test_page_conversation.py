@@ -1,0 +1,328 @@
+"""The chat's controls in a real headless Chromium, against a real server over made-up articles:
+the question box stays in view, Stop (and what the server does about it), the conversation across
+a reload, New chat, and example questions from the indexed titles.
+
+The server's reader is a scripted OpenAI-compatible server whose delay the test sets, so a
+question is known to be in the `reading` stage, or waiting behind another, when Stop is pressed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import PageProbe, PageServer, Server, log_records
+
+pytestmark = pytest.mark.e2e
+
+ANSWER_TIMEOUT_MS = 60_000
+QUESTION = "How many fishing boats left Skarra harbour?"
+PARAGRAPH = "Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour."
+BUSY = "An answer is still being worked out — Stop it first, or wait for it."
+READING_DELAY_S = 8.0
+
+
+@pytest.fixture
+def slow_reader(page_server: PageServer) -> Iterator[Any]:
+    """The scripted reader takes READING_DELAY_S per question while the test runs."""
+    page_server.generator.delay_s = READING_DELAY_S
+    yield page_server.generator
+    page_server.generator.delay_s = 0.0
+
+
+def last_turn(page: Any) -> Any:
+    return page.locator("#conversation > li.turn").last
+
+
+def ask(page: Any, question: str) -> None:
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+
+
+def saved_turn(n: int) -> dict[str, Any]:
+    """A turn as the page saves it: the question and the answer body with its citation."""
+    citation = {
+        "paragraph_id": f"harbour:p{n}",
+        "doc_id": "harbour",
+        "index": 1,
+        "start": 0,
+        "end": len(PARAGRAPH),
+        "text": PARAGRAPH,
+        "title": "Skarra harbour reopens after a week of storms",
+        "source": "Coast Times",
+        "date": "2031-10-21",
+        "marker": 1,
+        "verified": True,
+        "support_score": 0.9,
+        "span_start": 0,
+        "span_end": len(PARAGRAPH),
+    }
+    answer = f"Answer {n}: {PARAGRAPH} [1]"
+    return {
+        "question": f"Question {n}: how many boats left the harbour?",
+        "kind": "answer",
+        "data": {
+            "question": f"Question {n}",
+            "answer": answer,
+            "status": "answered",
+            "citations": [citation],
+            "retrieved": [],
+            "short_answer": "40",
+            "evidence_score": 0.8,
+            "reason": None,
+            "timings_ms": {"retrieve_ms": 1.0},
+        },
+    }
+
+
+def record_for(server: Server, request_id: str, message: str, timeout_s: float = 60) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for record in log_records(server):
+            if record.get("request_id") == request_id and record.get("message") == message:
+                return record
+        time.sleep(0.2)
+    raise AssertionError(f"no {message!r} log line for {request_id}")
+
+
+def queue_depth(server: Server) -> float:
+    for line in httpx.get(f"{server.url}/metrics", timeout=10).text.splitlines():
+        if line.startswith("qa_generation_queue_depth "):
+            return float(line.split()[1])
+    raise AssertionError("no qa_generation_queue_depth in /metrics")
+
+
+# --- the question box stays in view ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
+def test_the_question_box_stays_in_view_in_a_long_conversation(
+    browser: Any, page_server: PageServer, test_output_dir: Path, width: int, height: int, name: str
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        base_url=page_server.server.url,
+        is_mobile=name == "phone",
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        turns = [saved_turn(n) for n in range(1, 13)]
+        page.evaluate(
+            "(v) => localStorage.setItem('groundedQa.conversation', v)",
+            json.dumps({"version": 1, "turns": turns}),
+        )
+        page.reload()
+        expect(page.locator("#conversation > li.turn")).to_have_count(len(turns))
+        conversation = page.locator("#conversation").bounding_box()
+        assert conversation and conversation["height"] > 2 * height  # far longer than the window
+        box = page.locator("#question")
+        for where in (0, 0.5, 1):
+            page.evaluate("(f) => window.scrollTo(0, f * document.body.scrollHeight)", where)
+            expect(box).to_be_in_viewport()
+            bounds = box.bounding_box()
+            assert bounds and bounds["y"] >= 0 and bounds["y"] + bounds["height"] <= height
+        # the last answer is not hidden under the box when the page scrolls to it
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        expect(last_turn(page).locator(".answer-text")).to_be_in_viewport()
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight / 3)")
+        page.screenshot(path=str(test_output_dir / f"chat-sticky-{name}.png"))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "the page scrolls sideways"
+    finally:
+        context.close()
+
+
+# --- Stop --------------------------------------------------------------------------------------
+
+
+def test_stop_ends_a_question_being_read_and_the_server_stops_it(
+    page_probe: PageProbe, page_server: PageServer, slow_reader: Any, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    server = page_server.server
+    page.goto("/")
+    page.fill("#question", QUESTION)
+    with page.expect_response("**/ask/stream") as response_info:
+        page.press("#question", "Enter")
+    request_id = response_info.value.headers["x-request-id"]
+    turn = last_turn(page)
+    expect(turn.locator(".thinking .progress")).to_contain_text("Reading", timeout=30_000)
+    expect(page.locator("#stop")).to_be_visible()
+    expect(page.locator("#ask")).to_be_disabled()
+
+    # a second question while this one is answered is not silently dropped
+    ask(page, "And the tram line?")
+    expect(page.locator("#ask-notice")).to_have_text(BUSY)
+    expect(page.locator("#question")).to_have_value("And the tram line?")
+    assert page.locator("#conversation > li.turn").count() == 1
+    page.screenshot(path=str(test_output_dir / "chat-busy-notice.png"), full_page=True)
+
+    page.click("#stop")
+    expect(turn.locator(".stopped")).to_contain_text("You stopped this question")
+    expect(page.locator("#stop")).to_be_hidden()
+    expect(page.locator("#ask")).to_be_enabled()
+    expect(page.locator("#ask-notice")).to_be_hidden()
+    page.screenshot(path=str(test_output_dir / "chat-stopped.png"), full_page=True)
+
+    # the server: the stream's request ended as cancelled, and the answer stopped at the stage
+    # after reading instead of being checked and sent
+    access = record_for(server, request_id, "request")
+    assert access["path"] == "/ask/stream"
+    assert access["outcome"] == "cancelled", access
+    stopped = record_for(server, request_id, "stopped answering: the client left")
+    assert stopped["stopped_before"] not in ("searching", "reading"), stopped
+
+    # the next question is answered as usual
+    slow_reader.delay_s = 0.0
+    page.fill("#question", QUESTION)
+    page.press("#question", "Enter")
+    answered = last_turn(page).locator(".answer")
+    expect(answered).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(answered.locator(".answer-text")).to_contain_text("40 fishing boats")
+    assert [t.get_attribute("class") for t in page.locator("#conversation > li > div").all()][
+        1
+    ] == "stopped"
+    assert page_probe.script_errors() == []
+
+
+def test_stop_drops_a_waiting_question_at_once(
+    page_probe: PageProbe, page_server: PageServer, slow_reader: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    server = page_server.server
+    results: list[httpx.Response] = []
+    before = slow_reader.completions
+    ahead = threading.Thread(
+        target=lambda: results.append(
+            httpx.post(f"{server.url}/ask", json={"question": QUESTION}, timeout=120)
+        )
+    )
+    ahead.start()  # another client's question keeps the worker busy
+    try:
+        deadline = time.monotonic() + 60
+        while slow_reader.completions == before:  # it is being read
+            assert time.monotonic() < deadline, "the first question never reached the reader"
+            time.sleep(0.1)
+        page.goto("/")
+        page.fill("#question", "When did the tram line open?")
+        with page.expect_response("**/ask/stream") as response_info:
+            page.press("#question", "Enter")
+        request_id = response_info.value.headers["x-request-id"]
+        progress = last_turn(page).locator(".thinking .progress")
+        expect(progress).to_have_text("Waiting: 1 question ahead of yours…")
+        assert queue_depth(server) == 2
+        page.click("#stop")
+        expect(last_turn(page).locator(".stopped")).to_be_visible()
+        # dropped from the queue at once, while the first question is still being read
+        deadline = time.monotonic() + 3
+        while queue_depth(server) != 1:
+            assert time.monotonic() < deadline, "the stopped question kept its place"
+            time.sleep(0.1)
+        assert record_for(server, request_id, "request")["outcome"] == "cancelled"
+    finally:
+        ahead.join(timeout=120)
+    assert results and results[0].status_code == 200
+    assert slow_reader.completions == before + 1  # the stopped question was never read
+
+
+# --- the conversation across a reload, and New chat ------------------------------------------
+
+
+def test_the_conversation_survives_a_reload_until_new_chat(
+    page_probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    ask(page, QUESTION)
+    answer = last_turn(page).locator(".answer")
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    answer_text = answer.locator(".answer-text").inner_text()
+    # a key given in this tab must not end up in the saved conversation
+    page.evaluate("sessionStorage.setItem('groundedQa.readKey', 'read-key-kept-for-the-tab-only')")
+
+    page.reload()
+    restored = last_turn(page)
+    expect(restored.locator(".question-text")).to_have_text(QUESTION)
+    expect(restored.locator(".answer-text")).to_have_text(answer_text)
+    expect(page.locator("#empty-state")).to_be_hidden()
+    restored.locator(".citation-link").first.click()  # its citation still opens its source
+    expect(page.locator("#source-panel .source-title")).to_have_text(
+        "Skarra harbour reopens after a week of storms"
+    )
+    expect(page.locator("#source-panel .cited-paragraph mark")).to_be_visible()
+    page.screenshot(path=str(test_output_dir / "chat-restored.png"), full_page=True)
+    saved = page.evaluate("JSON.stringify(localStorage)")
+    assert "read-key-kept-for-the-tab-only" not in saved
+    assert QUESTION in saved
+
+    # a follow-up after the reload is read with the restored turn
+    page.fill("#question", "Who said so?")
+    with page.expect_request("**/ask/stream") as request_info:
+        page.press("#question", "Enter")
+    body = json.loads(request_info.value.post_data or "{}")
+    assert [turn["question"] for turn in body["history"]] == [QUESTION]
+    expect(last_turn(page).locator(".answer, .insufficient").first).to_be_visible(
+        timeout=ANSWER_TIMEOUT_MS
+    )
+
+    page.get_by_role("button", name="New chat").click()
+    expect(page.locator("#conversation > li")).to_have_count(0)
+    expect(page.locator("#empty-state")).to_be_visible()
+    expect(page.locator("#question")).to_be_focused()
+    assert page.evaluate("localStorage.getItem('groundedQa.conversation')") is None
+    page.reload()
+    expect(page.locator("#conversation > li")).to_have_count(0)
+    # and the next question starts a new conversation
+    with page.expect_request("**/ask/stream") as request_info:
+        ask(page, QUESTION)
+    assert json.loads(request_info.value.post_data or "{}")["history"] == []
+    expect(last_turn(page).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert page_probe.script_errors() == []
+
+
+# --- example questions ---------------------------------------------------------------------------
+
+
+def test_example_questions_come_from_the_titles_and_ask(
+    page_probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    examples = page.locator("#examples .example")
+    expect(examples.first).to_be_visible()
+    documents = page.request.get("/documents").json()["documents"]
+    titles = [d["title"] for d in documents if d["has_title"]]
+    shown = [e.inner_text() for e in examples.all()]
+    assert 1 <= len(shown) <= 3
+    for question in shown:
+        assert any(title in question for title in titles), (question, titles)
+    page.screenshot(path=str(test_output_dir / "chat-examples.png"), full_page=True)
+
+    with page.expect_request("**/ask/stream") as request_info:
+        examples.first.click()
+    assert json.loads(request_info.value.post_data or "{}")["question"] == shown[0]
+    turn = last_turn(page)
+    expect(turn.locator(".answer, .insufficient").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#empty-state")).to_be_hidden()
+    expect(turn.locator(".answer:not(.insufficient) .citation-link").first).to_be_visible()
+    assert page_probe.script_errors() == []

@@ -1,0 +1,216 @@
+"""The documents panel in a real headless Chromium, against a real server over made-up articles:
+listing, filtering by title words, reading an article, and an admin adding and deleting one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe
+
+pytestmark = pytest.mark.e2e
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
+
+
+def listed(page: Any, **params: str) -> dict[str, Any]:
+    response = page.request.get("/documents", params=params)
+    assert response.ok, response.text()
+    return dict(response.json())
+
+
+def test_the_panel_lists_filters_and_opens_articles(
+    page_probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    expect(page.locator("#tab-articles")).to_have_attribute("aria-selected", "true")
+    everything = listed(page)
+    items = page.locator("#articles-view .article-item")
+    expect(items).to_have_count(everything["total"])
+    expect(page.locator(".articles-summary")).to_have_text(
+        f"{everything['total']} articles indexed."
+    )
+    for doc, item in zip(everything["documents"], items.all(), strict=True):
+        expect(item.locator(".article-title")).to_have_text(doc["title"])
+        meta = item.locator(".article-meta")
+        expect(meta).to_contain_text(f"{doc['paragraphs']} paragraph")
+        expect(meta).to_contain_text(doc["source"] or "outlet unknown")
+        if doc["date"] is None:
+            expect(meta).to_contain_text("date unknown")
+        else:
+            expect(meta).not_to_contain_text("date unknown")
+    assert any(d["date"] is None for d in everything["documents"])  # the corpus has one
+    page.screenshot(path=str(test_output_dir / "docs-panel-list.png"), full_page=True)
+
+    # filtering by the beginnings of title words, as the API does with `q`
+    page.fill("#articles-filter", "tram OAK")
+    expect(items).to_have_count(listed(page, q="tram OAK")["total"])
+    expect(items).to_have_count(1)
+    expect(items.first.locator(".article-title")).to_contain_text("Oakhaven opens its first tram")
+    expect(page.locator(".articles-summary")).to_contain_text("1 article matches")
+    page.fill("#articles-filter", "zeppelin")
+    expect(items).to_have_count(0)
+    expect(page.locator(".articles-summary")).to_contain_text("0 articles match “zeppelin”")
+    page.fill("#articles-filter", "")
+    expect(items).to_have_count(everything["total"])
+
+    # opening one shows its title, outlet, date and every paragraph
+    harbour = next(d for d in everything["documents"] if d["doc_id"] == "harbour")
+    page.locator("#articles-view").get_by_role("button", name=harbour["title"]).click()
+    view = page.locator(".article-view")
+    expect(view.locator(".article-heading")).to_have_text(harbour["title"])
+    expect(view.locator(".article-heading")).to_be_focused()
+    expect(view.locator(".article-meta")).to_contain_text("Coast Times")
+    expect(view.locator(".article-meta")).to_contain_text("2031")
+    full = page.request.get("/documents/harbour").json()
+    paragraphs = view.locator(".article-paragraph")
+    expect(paragraphs).to_have_count(len(full["paragraphs"]))
+    expect(paragraphs.first).to_have_text(full["paragraphs"][0]["text"])
+    page.screenshot(path=str(test_output_dir / "docs-panel-article.png"), full_page=True)
+    view.get_by_role("button", name="← All articles").click()
+    expect(items).to_have_count(everything["total"])
+    assert not page_probe.errors, page_probe.errors
+
+
+def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    before = listed(page)["total"]
+    page.get_by_role("button", name="Add an article").click()
+    form = page.locator(".add-article-form")
+    expect(form.locator(".form-heading")).to_be_focused()
+    title = f"Lighthouse keeper retires {PAYLOAD}"
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Outlet").fill("Skarra Weekly")
+    form.get_by_label("Date").fill("soon")
+    form.get_by_label("Text").fill(
+        "Lighthouse keeper Oskar Brandt retired on Friday after 41 years at the Skarra light."
+        "\n\nHe said he would miss the storms most of all."
+    )
+    # the admin key is asked for here, the first time an admin action is tried
+    key = form.get_by_label("Admin API key")
+    expect(key).to_be_visible()
+    form.get_by_role("button", name="Add article").click()
+    expect(form.locator(".panel-error")).to_have_text("Enter the admin API key to add articles.")
+
+    key.fill("not-the-admin-key-0123456789")
+    form.get_by_role("button", name="Add article").click()
+    expect(form.locator(".panel-error")).to_contain_text("admin API key")  # the server's 401
+    expect(key).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
+
+    key.fill(PAGE_ADMIN_KEY)
+    form.get_by_role("button", name="Add article").click()
+    # the server's 422 for the date, shown as it said it
+    expect(form.locator(".panel-error")).to_contain_text("'soon' is not a calendar date")
+    page.screenshot(path=str(test_output_dir / "docs-panel-add-error.png"), full_page=True)
+    expect(key).to_be_hidden()  # the key was right: kept for this tab, not asked again
+    form.get_by_label("Date").fill("Oct. 24, 2031")
+    form.get_by_role("button", name="Add article").click()
+
+    view = page.locator(".article-view")
+    expect(view.locator(".panel-message")).to_contain_text(
+        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(view.locator(".article-heading")).to_have_text(title)  # as text, not markup
+    expect(view.locator(".article-meta")).to_contain_text("Skarra Weekly")
+    expect(view.locator(".article-paragraph")).to_have_count(2)
+    assert page.locator("#articles-view img").count() == 0
+    page.screenshot(path=str(test_output_dir / "docs-panel-added.png"), full_page=True)
+    added = next(d for d in listed(page)["documents"] if d["title"] == title)
+    assert listed(page)["total"] == before + 1
+    # the key stays in this tab's sessionStorage, never in localStorage
+    assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") == PAGE_ADMIN_KEY
+    assert PAGE_ADMIN_KEY not in page.evaluate("JSON.stringify(localStorage)")
+    expect(page.locator("#corpus-info")).to_contain_text(f"{before + 1} articles indexed")
+
+    # deleting asks to confirm (no key asked: the tab has it), then the list no longer has it
+    view.get_by_role("button", name="Delete this article…").click()
+    confirm = view.locator(".confirm-delete")
+    expect(confirm).to_contain_text("This cannot be undone")
+    expect(confirm.get_by_label("Admin API key")).to_be_hidden()
+    page.screenshot(path=str(test_output_dir / "docs-panel-delete.png"), full_page=True)
+    confirm.get_by_role("button", name="Delete").click()
+    message = page.locator("#articles-view .panel-message")
+    expect(message).to_have_text(f"Deleted “{title}”.", timeout=INDEXING_TIMEOUT_MS)
+    expect(page.locator("#articles-view .article-item")).to_have_count(before)
+    assert added["doc_id"] not in [d["doc_id"] for d in listed(page)["documents"]]
+    page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
+    assert page_probe.dialogs == []
+    assert page_probe.script_errors() == []
+
+
+def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PageProbe) -> None:
+    """A delete refused for its key (one kept from earlier that is wrong now) shows the
+    server's detail and asks for the key again; the article stays."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("sessionStorage.setItem('groundedQa.adminKey', 'stale-admin-key-0123456789')")
+    page.reload()
+    articles = page.locator("#articles-view")
+    articles.get_by_role("button", name="Teenager wins national chess title").click()
+    view = page.locator(".article-view")
+    view.get_by_role("button", name="Delete this article…").click()
+    confirm = view.locator(".confirm-delete")
+    confirm.get_by_role("button", name="Delete").click()
+    expect(confirm.locator(".panel-error")).to_contain_text("admin API key")
+    expect(confirm.get_by_label("Admin API key")).to_be_visible()  # asked for again
+    assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
+    assert "chess" in [d["doc_id"] for d in listed(page)["documents"]]
+    assert page_probe.script_errors() == []
+
+
+def test_a_long_list_comes_a_page_at_a_time_and_titles_stay_text(page_probe: PageProbe) -> None:
+    """60 articles (answered by the test, with markup in their titles): 50 first, then the rest
+    on "Show more", each page asked for with its offset."""
+    from urllib.parse import parse_qs, urlparse
+
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    total = 60
+    offsets: list[int] = []
+
+    def documents(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        offset = int(query.get("offset", ["0"])[0])  # the page's count asks without paging
+        limit = int(query.get("limit", ["100"])[0])
+        offsets.append(offset)
+        rows = [
+            {
+                "doc_id": f"doc-{n:02d}",
+                "title": f"Article {n:02d} {PAYLOAD}",
+                "has_title": True,
+                "source": None,
+                "date": None,
+                "paragraphs": 1,
+            }
+            for n in range(offset, min(offset + limit, total))
+        ]
+        body = {"documents": rows, "total": total, "offset": offset, "limit": limit}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route(lambda url: urlparse(url).path == "/documents", documents)
+    page.goto("/")
+    items = page.locator("#articles-view .article-item")
+    expect(items).to_have_count(50)
+    more = page.get_by_role("button", name="Show more (10 left)")
+    more.click()
+    expect(items).to_have_count(total)
+    expect(more).to_be_hidden()
+    expect(items.last.locator(".article-title")).to_have_text(f"Article 59 {PAYLOAD}")
+    assert 50 in offsets
+    assert page.locator("#articles-view img, #examples img").count() == 0
+    page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
+    assert page_probe.dialogs == []
