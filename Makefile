@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 # build it for AVX2 without native detection.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-.PHONY: install serve index test test-unit test-e2e lint eval eval-nyt browser clean
+.PHONY: install serve index test test-unit test-e2e lint eval eval-nyt eval-wiki calibrate train-selector browser clean
 
 install: $(STAMP)
 
@@ -60,5 +60,22 @@ eval-nyt: $(STAMP)
 	test -e $(DATA)-nyt/index/current || $(BIN)/python scripts/rebuild_index.py ../shared/eval/nyt-dev/corpus --data-dir $(DATA)-nyt
 	$(BIN)/python scripts/evaluate.py --questions ../shared/eval/nyt-dev/nyt-dev.jsonl --data-dir $(DATA)-nyt
 
+eval-wiki: $(STAMP)
+	test -e $(DATA)-wiki/index/current || $(BIN)/python scripts/rebuild_index.py ../shared/eval/public-qa/wiki-val/corpus --data-dir $(DATA)-wiki
+	$(BIN)/python scripts/evaluate.py --questions ../shared/eval/public-qa/wiki-val/wiki-val.jsonl --data-dir $(DATA)-wiki
+
+# the selector's abstention threshold, chosen on the three validation sets together
+calibrate: $(STAMP) $(DATA)/index/current
+	test -e $(DATA)-nyt/index/current || $(BIN)/python scripts/rebuild_index.py ../shared/eval/nyt-dev/corpus --data-dir $(DATA)-nyt
+	test -e $(DATA)-wiki/index/current || $(BIN)/python scripts/rebuild_index.py ../shared/eval/public-qa/wiki-val/corpus --data-dir $(DATA)-wiki
+	$(BIN)/python scripts/calibrate.py --set ../shared/eval/dev.jsonl:$(DATA) \
+	    --set ../shared/eval/nyt-dev/nyt-dev.jsonl:$(DATA)-nyt \
+	    --set ../shared/eval/public-qa/wiki-val/wiki-val.jsonl:$(DATA)-wiki
+
+# the answer selector from public-qa/train (about 30 min of data building, then about an hour)
+train-selector: $(STAMP)
+	test -e $(DATA)/selector/squad.pkl || $(BIN)/python scripts/selector_data.py --work-dir $(DATA)/selector
+	$(BIN)/python scripts/train_selector.py --work-dir $(DATA)/selector --out models/selector
+
 clean:
-	rm -rf $(VENV) $(DATA) $(DATA)-nyt test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DATA) $(DATA)-nyt $(DATA)-wiki test-output .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,8 @@ language-model ones. Deterministic fakes for tests are real classes too (`tests/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import numpy as np
@@ -55,3 +56,35 @@ class LexicalSearch(Protocol):
     """Best paragraphs for a query's words: (row, BM25 score) best first."""
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]: ...
+
+
+@dataclass(frozen=True)
+class SelectorInput:
+    """A candidate sentence as the selector reads it: with its article's title and the
+    sentence before it."""
+
+    sentence: str
+    title: str
+    previous: str
+    # named features of the candidate the selector may weigh with its own reading
+    # (qa/selection.py: `candidate_features`); empty when there are none
+    features: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The selector's verdict on one candidate: how likely it answers the question (0..1), and
+    where in the sentence the answer stands (character offsets), if it found a span."""
+
+    score: float
+    span_start: int | None = None
+    span_end: int | None = None
+
+
+class Selector(Protocol):
+    """Reads a question with each candidate sentence and scores it (a cross-encoder)."""
+
+    @property
+    def model_name(self) -> str: ...
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]: ...

@@ -1,131 +1,176 @@
 #!/usr/bin/env python
-"""Calibrate the evidence weights, the abstention threshold and the citation-support threshold.
+"""Choose the abstention threshold on the selector's score, on every validation set together.
 
     python scripts/calibrate.py --set ../shared/eval/dev.jsonl:data \\
-                                --set ../shared/eval/nyt-dev/nyt-dev.jsonl:data-nyt
+        --set ../shared/eval/nyt-dev/nyt-dev.jsonl:data-nyt \\
+        --set ../shared/eval/public-qa/wiki-val/wiki-val.jsonl:data-wiki [--max-wrong 0.10]
 
-Each --set is QUESTIONS:DATA_DIR (index already built). All sets are used together, never one
-alone. Prints (1) weight/threshold settings that keep abstention accuracy at 100 % on every set
-while maximising answer accuracy, with the window of thresholds that gives the same result, and
-(2) citation support of answer sentences against their own paragraph versus other retrieved
-paragraphs. Extraction only (no language model), so it measures the evidence scorer itself.
+Each --set is QUESTIONS:DATA_DIR (index already built). Every question is answered by the full
+answer path with the threshold at 0 (nothing withheld on the score), and its best answer score
+recorded with whether the answer is right. Then, for each threshold, a question is answered
+when its score reaches it. Printed: the score distributions of right answers, wrong answers and
+unanswerable questions; accuracy and abstention per set at each threshold; and the chosen
+operating point: the lowest threshold at which wrong answers (answered unanswerable questions
+and wrong answers to answerable ones) are at most --max-wrong of the answers given, on all sets
+pooled with equal weight per set. Never one set alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.service import QAService  # noqa: E402
-from qa.answering import _candidates  # noqa: E402
-from qa.citations import measure_support  # noqa: E402
-from qa.evaluation import contains  # noqa: E402
-from qa.evidence import score_sentences  # noqa: E402
-from qa.settings import GenerationSettings, Settings  # noqa: E402
+from qa.evaluation import judge  # noqa: E402
+from qa.settings import Settings  # noqa: E402
 
-FEATURES = ("cosine", "term_coverage", "context_coverage", "type_match")
-GRID = {
-    "cosine": (0.3, 0.45, 0.6),
-    "term_coverage": (0.1, 0.2, 0.3, 0.4),
-    "context_coverage": (0.0, 0.15, 0.3),
-    "type_match": (0.0, 0.1, 0.2),
-}
+THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
 
-def features(
-    questions: Path, data_dir: Path
-) -> tuple[list[dict[str, Any]], list[float], list[float]]:
-    settings = Settings(data_dir=data_dir, generation=GenerationSettings(backend="none"))
+@dataclass(frozen=True)
+class Outcome:
+    set: str
+    qid: str
+    answerable: bool
+    score: float  # 0 when the answer path abstained before scoring (no words, no support)
+    right: bool  # the answer (had it been given) is right
+
+
+def outcomes(name: str, questions: Path, data_dir: Path) -> list[Outcome]:
+    settings = Settings(data_dir=data_dir, generation={"backend": "none"})
+    settings.answer.min_answer_score = 0.0
     service = QAService.load(settings)
-    rows, own, other = [], [], []
-    for line in questions.read_text().splitlines():
+    found = []
+    for line in questions.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
         q = json.loads(line)
-        retrieval = service.retriever.retrieve(q["question"])
-        candidates, vectors = _candidates(retrieval.hits, service.corpus)
-        scored = score_sentences(
-            q["question"], retrieval.query_vector, candidates, vectors,
-            doc_freq=service.corpus.doc_freq, n_docs=len(service.corpus.paragraphs),
-        )  # fmt: skip
-        cands = []
-        for s in scored[:20]:
-            ok = bool(q["answers"]) and all(
-                any(contains(s.text, alt) for alt in group) for group in q["answers"]
-            )
-            cands.append({**{f: float(getattr(s, f)) for f in FEATURES}, "ok": ok})
-        rows.append({"kind": q["kind"], "cands": cands})
-        if scored and q["kind"] != "unanswerable":
-            best = scored[0]
-            paragraphs = service.corpus.paragraphs
-            own.append(measure_support(best.text, paragraphs[best.row].text,
-                                       embedder=service.embedder).score)  # fmt: skip
-            for hit in retrieval.hits[:3]:
-                if hit.row != best.row and best.text not in paragraphs[hit.row].text:
-                    other.append(measure_support(best.text, paragraphs[hit.row].text,
-                                                 embedder=service.embedder).score)  # fmt: skip
-    return rows, own, other
+        answer = service.ask(q["question"]).model_dump()
+        answerable = q["kind"] != "unanswerable"
+        score = float(answer["evidence_score"] or 0.0) if answer["status"] == "answered" else 0.0
+        right = judge(q, answer, 0.0).correct if answerable else False
+        found.append(Outcome(name, q["id"], answerable, score, right))
+    return found
 
 
-def outcome(
-    rows: list[dict[str, Any]], weights: dict[str, float], threshold: float
-) -> tuple[int, int, int, int]:
-    right = answerable = abstained = unanswerable = 0
-    for row in rows:
-        scores = [sum(weights[f] * c[f] for f in FEATURES) for c in row["cands"]]
-        best = max(range(len(scores)), key=scores.__getitem__) if scores else None
-        answered = best is not None and scores[best] >= threshold
-        if row["kind"] == "unanswerable":
-            unanswerable += 1
-            abstained += not answered
-        else:
-            answerable += 1
-            right += answered and row["cands"][best]["ok"]
-    return right, answerable, abstained, unanswerable
+def at_threshold(items: list[Outcome], t: float) -> dict[str, float]:
+    answerable = [o for o in items if o.answerable]
+    unanswerable = [o for o in items if not o.answerable]
+    given = [o for o in items if o.score >= t]
+    wrong = [o for o in given if not (o.answerable and o.right)]
+    return {
+        "accuracy": sum(o.right and o.score >= t for o in answerable) / max(1, len(answerable)),
+        "abstention": sum(o.score < t for o in unanswerable) / max(1, len(unanswerable)),
+        "wrong_share": len(wrong) / max(1, len(given)),
+    }
+
+
+def histogram(values: list[float], bins: int = 10) -> str:
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int(v * bins))] += 1
+    return " ".join(f"{c:3d}" for c in counts)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", action="append", required=True, help="QUESTIONS:DATA_DIR")
-    parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--set", action="append", required=True, metavar="QUESTIONS:DATA_DIR")
+    parser.add_argument("--max-wrong", type=float, default=0.10)
+    parser.add_argument("--out", type=Path, help="write every outcome here (JSON lines)")
+    parser.add_argument(
+        "--card", type=Path, help="write the figures into this model card's Validation section"
+    )
     args = parser.parse_args()
-    sets, own, other = {}, [], []
+    by_set: dict[str, list[Outcome]] = {}
     for spec in args.set:
-        questions, data_dir = spec.split(":", 1)
-        sets[questions], o, x = features(Path(questions), Path(data_dir))
-        own += o
-        other += x
-    thresholds = [t / 100 for t in range(30, 95)]
-    results = []
-    for values in itertools.product(*GRID.values()):
-        weights = dict(zip(GRID, values, strict=True))
-        passing = []
-        for t in thresholds:
-            outcomes = [outcome(rows, weights, t) for rows in sets.values()]
-            if all(a == u for _, _, a, u in outcomes):  # every unanswerable question abstained
-                passing.append((sum(r / n for r, n, _, _ in outcomes), t, outcomes))
-        if passing:
-            best = max(p[0] for p in passing)
-            window = [p[1] for p in passing if p[0] == best]
-            outcomes = next(p[2] for p in passing if p[0] == best)
-            results.append((best, len(window), weights, min(window), max(window), outcomes))
-    results.sort(key=lambda r: (-r[0], -r[1]))
-    print("weights | threshold window | right/answerable per set | abstained/unanswerable")
-    for _, _, weights, lo, hi, outcomes in results[: args.top]:
-        per_set = ", ".join(f"{r}/{n}" for r, n, _, _ in outcomes)
-        abst = ", ".join(f"{a}/{u}" for _, _, a, u in outcomes)
-        print(f"{weights} | {lo:.2f}–{hi:.2f} | {per_set} | {abst}")
-    own.sort()
-    other.sort()
-    print(f"\ncitation support, answer sentence vs its own paragraph: n={len(own)} "
-          f"min={own[0]:.2f} p5={own[len(own) // 20]:.2f}")  # fmt: skip
-    print(f"citation support, answer sentence vs other retrieved paragraphs: n={len(other)} "
-          f"p95={other[int(len(other) * 0.95)]:.2f} max={other[-1]:.2f}")  # fmt: skip
+        questions, _, data_dir = spec.rpartition(":")
+        name = Path(questions).stem
+        by_set[name] = outcomes(name, Path(questions), Path(data_dir))
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as out:
+            for items in by_set.values():
+                for o in items:
+                    out.write(json.dumps(o.__dict__) + "\n")
+
+    print("score distribution (bins of 0.1 from 0 to 1):")
+    for name, items in by_set.items():
+        right = [o.score for o in items if o.answerable and o.right]
+        wrong = [o.score for o in items if o.answerable and not o.right]
+        none = [o.score for o in items if not o.answerable]
+        print(f"  {name:<12} right        {histogram(right)}")
+        print(f"  {'':<12} wrong        {histogram(wrong)}")
+        print(f"  {'':<12} unanswerable {histogram(none)}")
+    print()
+    header = "threshold " + " ".join(f"{n[:10]:>10} acc/abst" for n in by_set) + "  wrong share"
+    print(header)
+    chosen = None
+    for t in THRESHOLDS:
+        rows = {n: at_threshold(items, t) for n, items in by_set.items()}
+        pooled = sum(r["wrong_share"] for r in rows.values()) / len(rows)
+        cells = " ".join(
+            f"{r['accuracy']:>10.1%} {r['abstention']:>4.0%}    " for r in rows.values()
+        )
+        print(f"{t:>9.2f} {cells} {pooled:>8.1%}")
+        if chosen is None and pooled <= args.max_wrong:
+            chosen = t
+    print()
+    print(
+        f"chosen threshold: {chosen} (lowest with pooled wrong-answer share ≤ {args.max_wrong:.0%})"
+    )
+    if args.card and chosen is not None:
+        write_card(args.card, by_set, chosen, args.max_wrong)
+        print(f"wrote the Validation section of {args.card}")
     return 0
+
+
+def write_card(
+    card: Path, by_set: dict[str, list[Outcome]], chosen: float, max_wrong: float
+) -> None:
+    """Replace everything from the card's `## Validation` heading on with these figures."""
+    lines = [
+        "## Validation",
+        "",
+        "Written by `scripts/calibrate.py --card` from the full answer path (retrieval, shortlist,",
+        "selector, trimming, citation check) on the three validation sets, none of them trained",
+        f"on. Threshold chosen: **{chosen}**, the lowest at which wrong answers (answered",
+        "unanswerable questions and wrong answers to answerable ones) are at most",
+        f"{max_wrong:.0%} of the answers given, the three sets pooled with equal weight.",
+        "",
+        "| set | answerable | unanswerable | answered right | abstained on unanswerable "
+        "| wrong share of answers |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, items in by_set.items():
+        row = at_threshold(items, chosen)
+        answerable = sum(o.answerable for o in items)
+        lines.append(
+            f"| {name} | {answerable} | {len(items) - answerable} | {row['accuracy']:.1%} "
+            f"| {row['abstention']:.1%} | {row['wrong_share']:.1%} |"
+        )
+    lines += [
+        "",
+        "Best answer score, counts in bins of 0.1 from 0 to 1:",
+        "",
+        "| set | outcome | " + " | ".join(f"{i / 10:.1f}" for i in range(10)) + " |",
+        "|---|---|" + "---|" * 10,
+    ]
+    for name, items in by_set.items():
+        groups = {
+            "right": [o.score for o in items if o.answerable and o.right],
+            "wrong": [o.score for o in items if o.answerable and not o.right],
+            "unanswerable": [o.score for o in items if not o.answerable],
+        }
+        for label, values in groups.items():
+            cells = " | ".join(histogram(values).split())
+            lines.append(f"| {name} | {label} | {cells} |")
+    text = card.read_text(encoding="utf-8")
+    head = text.split("## Validation", 1)[0].rstrip()
+    card.write_text(head + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

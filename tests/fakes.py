@@ -15,8 +15,8 @@ import numpy as np
 
 from index.store import CorpusIndex
 from qa.articles import make_article
-from qa.interfaces import Vectors
-from qa.lexical import content_terms
+from qa.interfaces import Selection, SelectorInput, Vectors
+from qa.lexical import content_terms, term_found
 from qa.retrieval import Retriever
 from qa.settings import RetrievalSettings
 
@@ -53,6 +53,47 @@ class HashingEmbedder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         np.divide(vectors, norms, out=vectors, where=norms > 0)
         return vectors
+
+
+class OverlapSelector:
+    """Scores a sentence by the share of the question's content words it holds, its context
+    counting half (a stand-in for the trained cross-encoder); the span is the first word of
+    the sentence the question does not contain. `scores` overrides the score of sentences that
+    contain a given text, so a test can script a verdict. Records every question it read."""
+
+    def __init__(self, scores: Mapping[str, float] | None = None) -> None:
+        self._scores = dict(scores or {})
+        self.questions: list[str] = []
+        self.read: list[list[str]] = []
+
+    @property
+    def model_name(self) -> str:
+        return "fake:overlap"
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
+        self.questions.append(question)
+        self.read.append([i.sentence for i in items])
+        asked = set(content_terms(question))
+        out = []
+        for item in items:
+            scripted = [v for k, v in self._scores.items() if k in item.sentence]
+            own = set(content_terms(item.sentence))
+            around = set(content_terms(f"{item.title} {item.previous}"))
+            found = sum(1.0 if term_found(t, own) else 0.5 if term_found(t, around) else 0.0
+                        for t in asked)  # fmt: skip
+            score = scripted[0] if scripted else found / max(1, len(asked))
+            out.append(Selection(score, *_first_new_word(item.sentence, asked)))
+        return out
+
+
+def _first_new_word(sentence: str, asked: set[str]) -> tuple[int | None, int | None]:
+    import re
+
+    for match in re.finditer(r"[\w,.-]*\w", sentence):
+        terms = content_terms(match.group(0))
+        if terms and not any(t in asked for t in terms):
+            return match.start(), match.end()
+    return None, None
 
 
 class ScriptedGenerator:

