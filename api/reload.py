@@ -1,10 +1,10 @@
 """Hot reload: a new index version is loaded beside the served one, then swapped in.
 
-`open_index` loads and checks one version (checksums, embedding model) and puts a `Retriever`
-over it. `IndexReloader.reload` does that for whatever `current` points at, off the request
-path, and hands the result to the service in one reference assignment: a request that already
-took the old `LoadedIndex` finishes on it, the next one gets the new one, and no request sees
-half of each. A version that fails to load is logged and skipped (the served one stays) until
+`index/loaded.py` loads and checks one version (checksums, embedding model) and puts a
+`Retriever` over it. `IndexReloader.reload` does that for whatever `current` points at, off the
+request path, and hands the result to the service in one reference assignment: a request that
+already took the old `LoadedIndex` finishes on it, the next one gets the new one, and no request
+sees half of each. A version that fails to load is logged and skipped (the served one stays) until
 `current` points somewhere else; the service keeps why (`Refusal`), and `served_state` tells
 /readyz and /metrics whether the served version is the current one. `watch` polls the
 `current` link every few seconds, so a rebuild by the script is picked up without a restart;
@@ -19,63 +19,35 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from index.checksums import without_paths
-from index.store import CorpusIndex
-from qa.cleaning import CLEANER_VERSION
+from index.loaded import LoadedIndex, Refusal, open_index
 from qa.errors import IndexNotBuilt, QAError
 from qa.interfaces import Embedder
-from qa.retrieval import Retriever
 from qa.settings import Settings
-
-if TYPE_CHECKING:
-    from api.service import QAService
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class LoadedIndex:
-    """One index version in memory with the retriever over it; never changed once built."""
+class Served(Protocol):
+    """What reloading needs of the service (api/service.py's `QAService` is one)."""
 
-    version: Path
-    corpus: CorpusIndex
-    retriever: Retriever
+    refusal: Refusal | None
 
+    @property
+    def settings(self) -> Settings: ...
 
-def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
-    """Load `version` (every file checked against its checksum) and check it fits the model."""
-    corpus = CorpusIndex.load(version)
-    corpus.manifest.check_compatible(
-        embedding_model=embedder.model_name, dimension=embedder.dimension
-    )
-    if corpus.manifest.cleaner_version != CLEANER_VERSION:
-        # still consistent in itself, so it is served; a rebuild applies the newer rules
-        log.warning(
-            "index was cleaned with cleaner %s, the code has %s; rebuild to apply it",
-            corpus.manifest.cleaner_version,
-            CLEANER_VERSION,
-        )
-    retriever = Retriever(
-        embedder=embedder,
-        dense=corpus.dense,
-        lexical=corpus.lexical,
-        paragraphs=corpus.paragraphs,
-        settings=settings.retrieval,
-    )
-    return LoadedIndex(version=version, corpus=corpus, retriever=retriever)
+    @property
+    def embedder(self) -> Embedder: ...
 
+    @property
+    def index(self) -> LoadedIndex: ...
 
-@dataclass(frozen=True)
-class Refusal:
-    """A version `current` pointed at that could not be loaded, and why."""
-
-    version: str
-    reason: str
+    def swap(self, loaded: LoadedIndex) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +63,7 @@ class ServedState:
         return self.reason is not None
 
 
-def served_state(service: QAService) -> ServedState:
+def served_state(service: Served) -> ServedState:
     """Compare the served version with the one `current` points at (a cheap look at a link)."""
     served = service.index.version.name
     link = service.settings.index_dir / "current"
@@ -122,7 +94,7 @@ class ReloadResult:
 class IndexReloader:
     """Swaps the version `current` points at into `service`; one reload at a time."""
 
-    def __init__(self, service: QAService) -> None:
+    def __init__(self, service: Served) -> None:
         self._service = service
         self._lock = threading.Lock()
 

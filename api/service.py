@@ -2,7 +2,8 @@
 
 Used by the app's lifespan and by the scripts (evaluation runs in-process through it). The
 index is one `LoadedIndex` reference: `swap` replaces it whole when a new version is loaded
-(see api/reload.py), and every call reads it once, so a request never mixes two versions.
+(api/reload.py, which knows the service only as its `Served` protocol), and every call reads
+it once, so a request never mixes two versions.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from api.reload import LoadedIndex, Refusal, open_index
 from index.checksums import without_paths
 from index.embedder import SentenceTransformerEmbedder
+from index.loaded import LoadedIndex, Refusal, open_index
+from index.selector import OnnxSelector, resolve_selector
 from index.store import CorpusIndex
 from index.versions import load_last_good
-from qa.answering import ProgressCallback, answer_question, ask_reader, no_progress
+from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
-from qa.interfaces import Generator
+from qa.interfaces import Generator, Selector
 from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
@@ -38,6 +40,7 @@ class QAService:
     settings: Settings
     embedder: SentenceTransformerEmbedder
     index: LoadedIndex
+    selector: Selector
     generator: Generator | None
     # the version `current` points at, when it could not be loaded (an older one is served)
     refusal: Refusal | None = None
@@ -80,6 +83,11 @@ class QAService:
 
         loaded, _ = load_last_good(settings.index_dir, open_checked)
         corpus = loaded.corpus
+        selector = OnnxSelector(
+            resolve_selector(settings.answer.selector_model),
+            threads=settings.answer.selector_threads,
+        )
+        selector.warm_up()
         generator: Generator | None = None
         if settings.generation.backend == "llama_cpp":
             llama = LlamaCppGenerator(
@@ -92,15 +100,14 @@ class QAService:
             remote = OpenAICompatibleGenerator(settings.generation)
             remote.warm_up()  # only warns: until the server is reachable, answers are 503s
             generator = remote
-        # a remote server warms its own cache; a failed probe must not stop start-up
-        _warm_up(embedder, generator if isinstance(generator, LlamaCppGenerator) else None)
+        _warm_up(embedder)
         log.info(
             "loaded index with %d articles, %d paragraphs; generator %s",
             len(corpus.articles),
             len(corpus.paragraphs),
             generator.model_name if generator else "none",
         )
-        service = cls(settings, embedder, loaded, generator)
+        service = cls(settings, embedder, loaded, selector, generator)
         link = settings.index_dir / "current"
         current = link.resolve() if link.exists() else None
         if current in refused:
@@ -136,8 +143,9 @@ class QAService:
             retriever=retriever,
             corpus=index.corpus,
             embedder=self.embedder,
-            generator=self.generator,
+            selector=self.selector,
             settings=self.settings,
+            generator=self.generator,
             on_progress=on_progress,
         )
 
@@ -151,13 +159,7 @@ class QAService:
         return article, split_paragraphs(article)
 
 
-def _warm_up(embedder: SentenceTransformerEmbedder, generator: Generator | None) -> None:
-    """Pay first-call costs at start-up, not on the first user's question.
-
-    The reader prompt's fixed few-shot prefix also lands in llama.cpp's cache this way, and
-    later prompts that share it skip re-reading it.
-    """
+def _warm_up(embedder: SentenceTransformerEmbedder) -> None:
+    """Pay first-call costs at start-up, not on the first user's question."""
     embedder.embed(["warm-up"])
     sentence_spans("Warm-up. Done.")
-    if generator is not None:
-        ask_reader(generator, "What is this?", ["This is a warm-up sentence."], max_tokens=1)

@@ -132,5 +132,9 @@ def article_from_record(
         doc_id, record.text or "", title=record.title, source=record.source, date=published
     )
     return article.model_copy(
-        update={"author": record.author, "url": record.url, "content_hash": line_hash}
+        update={
+            "author": record.author or article.author,
+            "url": record.url,
+            "content_hash": line_hash,
+        }
     )

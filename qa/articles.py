@@ -31,6 +31,7 @@ def make_article(doc_id: str, raw: str) -> Article:
         title=cleaned.title,
         source=cleaned.source,
         date=cleaned.date,
+        author=cleaned.author,
         text=cleaned.text,
         content_hash=content_hash(raw),
     )

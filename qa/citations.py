@@ -17,10 +17,11 @@ from qa.interfaces import Embedder
 from qa.lexical import content_terms
 from qa.models import Paragraph
 from qa.sentences import sentence_spans
+from qa.settings import AnswerSettings
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 
-LEXICAL_WEIGHT = 0.6  # copied words are the strongest evidence a small reader did not invent
+LEXICAL_WEIGHT = AnswerSettings().support_lexical_weight  # the setting's default
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ def split_claims(answer: str) -> list[Claim]:
     return claims
 
 
-def measure_support(claim: str, paragraph: str, *, embedder: Embedder) -> Support:
+def measure_support(
+    claim: str, paragraph: str, *, embedder: Embedder, lexical_weight: float = LEXICAL_WEIGHT
+) -> Support:
     """Best support `paragraph` gives `claim`, over windows of one or two adjacent sentences."""
     spans = sentence_spans(paragraph) or []
     windows = [(s.start, s.end) for s in spans]
@@ -73,7 +76,7 @@ def measure_support(claim: str, paragraph: str, *, embedder: Embedder) -> Suppor
         found = claim_terms & set(content_terms(text))
         lexical = len(found) / len(claim_terms) if claim_terms else 0.0
         semantic = float(np.clip(cos, 0.0, 1.0))
-        score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * semantic
+        score = lexical_weight * lexical + (1 - lexical_weight) * semantic
         # prefer the shorter window when support is equal: it is the tighter span
         if best is None or score > best.score + 1e-9:
             best = Support(round(score, 4), round(lexical, 4), round(semantic, 4), a, b)
@@ -81,11 +84,19 @@ def measure_support(claim: str, paragraph: str, *, embedder: Embedder) -> Suppor
     return best
 
 
-@dataclass(frozen=True)
+def is_quote(claim: str, paragraph: str) -> bool:
+    """The claim's words stand word for word in the paragraph (each part, where "…" cut it)."""
+    text = " ".join(paragraph.split())
+    parts = [" ".join(p.split()).strip(" .") for p in claim.split("…")]
+    return any(parts) and all(p in text for p in parts if p)
+
+
+@dataclass
 class CheckedCitation:
     marker: int
     paragraph: Paragraph
     support: Support
+    quoted: bool = True  # every claim citing it stands word for word in the paragraph
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,12 @@ class CheckedAnswer:
 
 
 def check_answer(
-    draft: str, cited: Mapping[int, Paragraph], *, embedder: Embedder, min_support: float
+    draft: str,
+    cited: Mapping[int, Paragraph],
+    *,
+    embedder: Embedder,
+    min_support: float,
+    lexical_weight: float = LEXICAL_WEIGHT,
 ) -> CheckedAnswer:
     """Check each claim of `draft` against the paragraphs its markers point at.
 
@@ -118,13 +134,19 @@ def check_answer(
             if paragraph is None:
                 removed_citations += 1
                 continue
-            support = measure_support(claim.text, paragraph.text, embedder=embedder)
+            support = measure_support(
+                claim.text, paragraph.text, embedder=embedder, lexical_weight=lexical_weight
+            )
             if support.score < min_support:
                 removed_citations += 1
                 continue
+            quoted = is_quote(claim.text, paragraph.text)
             if paragraph.paragraph_id not in marker_of:
                 marker_of[paragraph.paragraph_id] = len(marker_of) + 1
-                citations.append(CheckedCitation(len(marker_of), paragraph, support))
+                citations.append(CheckedCitation(len(marker_of), paragraph, support, quoted))
+            else:
+                known = citations[marker_of[paragraph.paragraph_id] - 1]
+                known.quoted = known.quoted and quoted
             markers.append(marker_of[paragraph.paragraph_id])
         if not markers:
             removed_claims.append(claim.text)

@@ -17,7 +17,8 @@ from qa.dates import parse_date
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
-CLEANER_VERSION = "2"
+# 3: a byline ("By Jane Doe") of a text file is kept as the article's author
+CLEANER_VERSION = "3"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -126,6 +127,7 @@ class CleanedArticle:
     source: str | None
     date: str | None
     paragraphs: list[str]
+    author: str | None = None
 
     @property
     def text(self) -> str:
@@ -139,6 +141,7 @@ class _Meta:
 
     source: str | None = None
     date: str | None = None
+    author: str | None = None
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -267,8 +270,16 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
         or (_FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS)
-        or (_BYLINE.match(line) and len(line.split()) <= 10)
+        or _byline(line, meta)
     )
+
+
+def _byline(line: str, meta: _Meta) -> bool:
+    """Rule 3: a byline ("by Jane Doe and Li Wei") is dropped; the first one is the author."""
+    if not (_BYLINE.match(line) and len(line.split()) <= 10):
+        return False
+    meta.author = meta.author or line.split(None, 1)[1].strip(" ,")
+    return True
 
 
 def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:
@@ -431,7 +442,9 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
     if title:
         kept = [p for p in kept if p.casefold() != title.casefold()]
     kept = _dedupe(_drop_trailing_roles(_drop_dateline_place(kept)))
-    return CleanedArticle(title=title, source=meta.source, date=meta.date, paragraphs=kept)
+    return CleanedArticle(
+        title=title, source=meta.source, date=meta.date, paragraphs=kept, author=meta.author
+    )
 
 
 def clean_article(raw: str) -> CleanedArticle:
@@ -450,5 +463,9 @@ def clean_article(raw: str) -> CleanedArticle:
     paragraphs = _drop_subheadings(paragraphs)
     paragraphs = _dedupe([trim(p) for p in paragraphs])
     return CleanedArticle(
-        title=title, source=meta.source, date=meta.date, paragraphs=[p for p in paragraphs if p]
+        title=title,
+        source=meta.source,
+        date=meta.date,
+        paragraphs=[p for p in paragraphs if p],
+        author=meta.author,
     )

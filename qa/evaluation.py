@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.citations import MARKER
+from qa.citations import MARKER, split_claims
 
 LONG_ANSWER_WORDS = 50  # a longer answer to a single-fact question counts as wrong
 
@@ -39,6 +39,8 @@ class Judgement:
     evidence_found: float = 0.0
     words: int = 0
     latency_s: float = 0.0
+    claims_kept: int = 0  # claims in the answer given (each with its markers)
+    claims_removed: int = 0  # claims the citation check took out (generate mode, mostly)
     notes: list[str] = field(default_factory=list)
 
 
@@ -48,6 +50,8 @@ def judge(question: dict[str, Any], response: dict[str, Any], latency_s: float) 
     citations = response.get("citations", []) if answered else []
     words = answer_words(answer) if answered else 0
     j = Judgement(question["id"], question["kind"], False, words=words, latency_s=latency_s)
+    j.claims_kept = len(split_claims(answer)) if answered else 0
+    j.claims_removed = len(response.get("removed_claims") or [])
     if question["kind"] == "unanswerable":
         j.correct = not answered
         if answered:
@@ -100,6 +104,8 @@ def summarise(judgements: Sequence[Judgement]) -> dict[str, float | int]:
         "citation_precision": _ratio(sum(j.cited_right for j in answerable), cited),
         "evidence_recall": _ratio(sum(j.evidence_found for j in answerable), len(answerable)),
         "median_answer_words": statistics.median(answered_words) if answered_words else 0,
+        "claims_kept": sum(j.claims_kept for j in judgements),
+        "claims_removed": sum(j.claims_removed for j in judgements),
         "latency_p50_s": round(percentile(latencies, 50), 3),
         "latency_p95_s": round(percentile(latencies, 95), 3),
     }

@@ -16,8 +16,10 @@ from enum import Enum
 
 import numpy as np
 
+from qa.candidates import Candidate
 from qa.interfaces import Vectors
 from qa.lexical import content_terms, coverage, idf_weights, term_found, words
+from qa.settings import EvidenceSettings
 
 
 class AnswerType(Enum):
@@ -136,29 +138,6 @@ class ScoredSentence:
     type_match: float
 
 
-@dataclass(frozen=True)
-class Candidate:
-    row: int
-    start: int
-    end: int
-    text: str
-    context: str  # words around the sentence that resolve "he", "the treaty", …
-
-
-# Share (idf-weighted) of the earlier questions' words a follow-up's answer must hold in
-# itself or its context: "Who was fined there?" after a question about a market is not
-# answered from an article about a court case that merely has "fined" in it.
-MIN_CONVERSATION_COVERAGE = 0.25
-
-
-@dataclass(frozen=True)
-class EvidenceWeights:
-    cosine: float = 0.45
-    term_coverage: float = 0.30
-    context_coverage: float = 0.15
-    type_match: float = 0.10
-
-
 def score_sentences(
     question: str,
     query_vector: Vectors,
@@ -167,8 +146,9 @@ def score_sentences(
     *,
     doc_freq: Mapping[str, int],
     n_docs: int,
-    weights: EvidenceWeights = EvidenceWeights(),  # noqa: B008 - frozen dataclass
+    weights: EvidenceSettings = EvidenceSettings(),  # noqa: B008 - frozen defaults
     conversation: str | None = None,
+    keep_echoes: bool = False,
 ) -> list[ScoredSentence]:
     """Candidates scored and sorted best first. A sentence that only repeats the question's
     words (nothing new to say) is left out.
@@ -176,7 +156,7 @@ def score_sentences(
     `conversation` is a follow-up read with the earlier question ("Who led the team?
     (following: What did astronomers detect?)"): term coverage counts the follow-up's own
     words, context coverage the whole conversation's, and a sentence whose context holds
-    under MIN_CONVERSATION_COVERAGE of the earlier questions' words is left out.
+    under `weights.min_conversation_coverage` of the earlier questions' words is left out.
     """
     question_terms = content_terms(question)
     if not question_terms:
@@ -190,11 +170,14 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for i, cand in enumerate(candidates):
         terms = set(content_terms(cand.text))
-        if not terms - set(question_terms):
+        if weights.drop_echoes and not keep_echoes and not terms - set(question_terms):
             continue
         term_cov = coverage(question_terms, terms, idf)
         in_context = terms | set(content_terms(cand.context))
-        if earlier_terms and coverage(earlier_terms, in_context, idf) < MIN_CONVERSATION_COVERAGE:
+        if (
+            earlier_terms
+            and coverage(earlier_terms, in_context, idf) < weights.min_conversation_coverage
+        ):
             continue  # holds the follow-up's words but is about something else
         ctx_cov = coverage(context_terms, in_context, idf)
 

@@ -20,7 +20,6 @@ Scripts, styles and event-handler attributes never reach the text: the body is r
 trafilatura's tree of text elements (p, head, list, quote, table), which holds none of them.
 """
 
-
 from __future__ import annotations
 
 import codecs
@@ -179,10 +178,10 @@ def extract_page(
     except Exception as exc:  # a parser failing on one odd page must not stop a whole build
         raise BadInput(f"the page could not be read as HTML ({type(exc).__name__})") from exc
     title = meta.title.strip() if meta.title and meta.title.strip() else None
-    dateline = None
+    dateline = byline = None
     if options.line_rules:
         cleaned = clean_paragraphs(blocks, title=title)
-        blocks, dateline = cleaned.paragraphs, cleaned.date
+        blocks, dateline, byline = cleaned.paragraphs, cleaned.date, cleaned.author
     if not any(_prose_words(b) >= MIN_PROSE_WORDS for b in blocks):
         raise BadInput(
             "no article text was found in the page"
@@ -190,7 +189,7 @@ def extract_page(
         )
     return ExtractedPage(
         title=title,
-        author=meta.author or None,
+        author=meta.author or byline,  # the page's metadata first, as for dates
         date=meta.date or dateline,
         sitename=meta.sitename or None,
         url=safe_url(meta.url),
@@ -220,8 +219,10 @@ def safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
-        c.isspace() or ord(c) < 32 for c in url
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() or ord(c) < 32 for c in url)
     ):
         return None
     return url

@@ -1,57 +1,132 @@
-"""Follow-up questions: make "And what did Seoul say to that?" searchable on its own.
+"""Follow-up questions: make "What did he say about the troops?" searchable on its own.
 
-A 270M model cannot be trusted to rewrite a question faithfully, so the rewrite is a rule:
-a question that leans on the conversation (a pronoun or "that" with nothing to point at, an
-opening "and"/"what about", or very few words of its own) is searched together with the
-previous question (and, for a chain of follow-ups, the earlier ones back to the last that
-stood on its own). The rewritten text is returned so the user sees what was searched.
+A question is read with the conversation only when it needs it:
+- it refers back: a pronoun ("he", "it", "they", "that" …) or an opening "and"/"what about";
+- or it is too short to search alone: fewer than `conversation.min_own_terms` content words
+  and no name or number of its own ("Who led the team?", "Why?"). "What is the GDP of
+  Brazil?" names what it asks about and stands alone, however short.
+
+A person pronoun ("he", "her", "his" …) is replaced by the name it points at: the one name in
+the previous question, else the one name in the previous answer (none is used when a text names
+several). "What did he say about North Korean troops?" after "Who is Mark Rutte?" becomes "What
+did Mark Rutte say about North Korean troops?" and is searched and judged as a question of its
+own. Otherwise the question is read together with the previous question (and, for a chain of
+follow-ups, the earlier ones back to the last that stood alone): "When was that? (following:
+When did the market reopen)". No coreference model is available offline and a 270M model cannot
+be trusted to rewrite faithfully, so both are rules; the rewritten text is returned in the
+answer so the user sees what was searched.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.lexical import content_terms
 from qa.models import Turn
+from qa.settings import ConversationSettings
 
-_LEANS_BACK = re.compile(
-    r"^\s*(and|but|so|also|then|what about|how about)\b"
-    r"|\b(he|she|it|they|him|her|them|his|hers|its|their|theirs|that|this|those|these|"
-    r"there|then|the same|such)\b",
+DEFAULTS = ConversationSettings()
+
+_OPENING = re.compile(r"^\s*(and|but|so|also|then|what about|how about)\b", re.IGNORECASE)
+_PERSON = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
+_OTHER = re.compile(
+    r"\b(it|its|they|them|their|theirs|that|this|those|these|there|then|the same|such)\b",
     re.IGNORECASE,
 )
-MIN_OWN_TERMS = 3  # a question with fewer content words of its own cannot stand alone
+# A name: a run of capitalised words ("Zelenskyy", "Mark Rutte", "Dr. Amara Okonjo").
+_NAME = re.compile(r"\b(?:[A-Z][a-z]{1,3}\.\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
+# a name or a number of its own: a capitalised word that does not open the question, or a digit
+_OWN_ANCHOR = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]+|\d")
+_QUESTION_OPENING = re.compile(
+    r"^\s*(Who|Whom|Whose|What|Which|When|Where|Why|How|The|A|An|Is|Are|Was|Were|Did|Does|Do)\b"
+)
 
 
-def has_own_terms(question: str) -> bool:
-    return len(set(content_terms(question))) >= MIN_OWN_TERMS
+@dataclass(frozen=True)
+class Rewrite:
+    text: str  # what is searched
+    standalone: bool  # a pronoun was replaced by a name: the rewrite reads as a question alone
+    # the question (pronoun replaced when it could be) after the earlier questions it leans on,
+    # as a reader would see them: "When did the market reopen? How many stalls does it have?"
+    conversation: str = ""
 
 
-def is_follow_up(question: str) -> bool:
-    return bool(_LEANS_BACK.search(question)) or not has_own_terms(question)
+def has_own_terms(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
+    """Enough content words of its own to be judged by them."""
+    return len(set(content_terms(question))) >= min_terms
 
 
-MAX_EARLIER_QUESTIONS = 3  # how far back a chain of follow-ups is followed
+def needs_conversation(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
+    if _OPENING.search(question) or _PERSON.search(question) or _OTHER.search(question):
+        return True
+    return not has_own_terms(question, min_terms) and not _OWN_ANCHOR.search(question.strip())
 
 
-def standalone_question(question: str, history: Sequence[Turn]) -> str | None:
-    """The question to search, or None when it needs no rewriting.
+def is_follow_up(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
+    return needs_conversation(question, min_terms)
 
-    It is read with the previous question and, if that was a follow-up too, the ones before
-    it back to the last that stood on its own (at most MAX_EARLIER_QUESTIONS, each once):
-    "What did the manager say about the hall?" after "When did the market reopen?" and "How
-    many stalls does it have?" still names the market.
-    """
-    if not history or not is_follow_up(question):
+
+def rewrite_follow_up(
+    question: str, history: Sequence[Turn], settings: ConversationSettings = DEFAULTS
+) -> Rewrite | None:
+    """What to search for a question asked after `history`, or None when it stands alone."""
+    if not history or not needs_conversation(question, settings.min_own_terms):
         return None
+    previous = history[-1]
+    text = question.strip()
+    if _PERSON.search(text):
+        name = only_name(previous.question) or only_name(previous.answer)
+        if name:
+            text = replace_person(text, name)
+    if text != question.strip() and not _OTHER.search(text) and not _OPENING.search(text):
+        return Rewrite(text, standalone=True)
     earlier: list[str] = []
-    for turn in reversed(history[-MAX_EARLIER_QUESTIONS:]):
-        text = turn.question.strip().rstrip("?")
-        if text and text not in earlier:
-            earlier.append(text)
-        if not is_follow_up(turn.question):
+    for turn in reversed(history[-settings.max_earlier_questions :]):
+        said = turn.question.strip().rstrip("?")
+        if said and said not in earlier:
+            earlier.append(said)
+        if not needs_conversation(turn.question, settings.min_own_terms):
             break
     if not earlier:
         return None
-    return f"{question.strip()} (following: {'; '.join(earlier)})"
+    read = " ".join([*(f"{q}?" for q in reversed(earlier)), text])
+    return Rewrite(f"{text} (following: {'; '.join(earlier)})", False, read)
+
+
+def standalone_question(
+    question: str, history: Sequence[Turn], settings: ConversationSettings = DEFAULTS
+) -> str | None:
+    """The text to search for a follow-up, or None when the question stands alone."""
+    rewrite = rewrite_follow_up(question, history, settings)
+    return rewrite.text if rewrite else None
+
+
+def names(text: str) -> list[str]:
+    """Runs of capitalised words ("South Korea’s" as "South Korea"), the text's opening
+    question word or article not counted."""
+    found = _NAME.findall(_QUESTION_OPENING.sub(lambda m: m.group(1).lower(), text))
+    return [re.sub(r"[’']s$", "", name) for name in found]
+
+
+def only_name(text: str) -> str | None:
+    """The one name in a text ("Who is Mark Rutte?", "Dr. Amara Okonjo led it."); None when
+    there are none or several ("What did Zelenskyy say about North Korean troops?": which one
+    "he" is, is not a rule's call, so the question is read with the conversation instead)."""
+    found = set(names(text))
+    return found.pop() if len(found) == 1 else None
+
+
+def replace_person(question: str, name: str) -> str:
+    """Each person pronoun replaced by `name` ("his"/"her speech" by "name’s")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(1).lower()
+        follows = question[match.end() :].lstrip()
+        possessive = word in {"his", "hers"} or (
+            word == "her" and bool(follows) and follows[0].isalpha()
+        )
+        return f"{name}’s" if possessive else name
+
+    return _PERSON.sub(swap, question)

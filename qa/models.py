@@ -67,7 +67,15 @@ class Citation(Paragraph):
     """A paragraph an answer points at with marker `[n]`, and how well it supports its sentence."""
 
     marker: int = Field(description="The n of the `[n]` marker in the answer text.")
-    verified: bool = Field(description="True when the cited paragraph supports the claim.")
+    verified: bool = Field(
+        description="True when the cited paragraph supports the claim (support_score at least "
+        "answer.min_support); every returned citation is."
+    )
+    quoted: bool = Field(
+        default=True,
+        description="True when the words citing it stand word for word in the paragraph (a "
+        "quote); false when the paragraph supports them in other words (generate mode).",
+    )
     support_score: float = Field(description="Support of the claim by the paragraph, 0..1.")
     span_start: int = Field(
         description="Start of the supporting span, offset inside the paragraph."
@@ -101,10 +109,20 @@ class Answer(BaseModel):
         description="Paragraphs considered, best first; on insufficient evidence, the closest ones."
     )
     short_answer: str | None = Field(
-        default=None, description="The reader's short answer, when it was found in the evidence."
+        default=None,
+        description="The direct answer inside the cited sentence (a name, number, date or "
+        "phrase), as the selector marked it; null when it marked none.",
     )
     evidence_score: float | None = Field(
-        default=None, description="How strongly the best sentence matches the question."
+        default=None,
+        description="The answer selector's score (0..1) that the cited sentence answers the "
+        "question; null on abstention (the best score is then in `reason`).",
+    )
+    answers_question: bool = Field(
+        default=False,
+        description="True when the selector judged that the articles answer the question (its "
+        "score cleared answer.min_answer_score). A separate check from `verified`/`quoted`, which "
+        "say the cited paragraph holds the words.",
     )
     reason: str | None = Field(
         default=None, description="Why the service abstained, when status is insufficient_evidence."

@@ -17,6 +17,7 @@ ENV_PREFIX = "QA_"
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 BUNDLED_GEMMA = "bundled:gemma-3-270m"
 BUNDLED_SMOLLM2 = "bundled:smollm2-135m-instruct"
+BUNDLED_SELECTOR = "bundled:minilm-l6-selector"
 MIN_API_KEY_CHARS = 16
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -167,9 +168,11 @@ class RetrievalSettings(_Group):
 
 class GenerationSettings(_Group):
     backend: Literal["llama_cpp", "openai", "none"] = Field(
-        default="llama_cpp",
-        description="`llama_cpp` runs the GGUF in-process; `openai` calls an OpenAI-compatible "
-        "server at `base_url`; `none` answers extractively without a language model.",
+        default="none",
+        description="`none` answers with the article sentence the selector chose (extract "
+        "mode). Generate mode: `llama_cpp` runs a GGUF in-process, `openai` calls an "
+        "OpenAI-compatible server at `base_url`; the model words the answer from the chosen "
+        "sentence and its words are kept only when they pass the citation check.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8080/v1",
@@ -197,28 +200,114 @@ class GenerationSettings(_Group):
     )
     n_ctx: int = Field(default=2048, ge=256)
     n_threads: int = Field(default=2, ge=1)
-    max_tokens: int = Field(default=32, ge=1, le=1024)
+    max_tokens: int = Field(
+        default=96, ge=1, le=1024, description="Longest answer the model may write."
+    )
+    max_passages: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Paragraphs of the selector's best choices shown to the model, numbered.",
+    )
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     seed: int = 0
 
 
-class AnswerSettings(_Group):
-    candidate_sentences: int = Field(
-        default=3, ge=1, description="Best-scoring sentences the reader looks at."
+class EvidenceSettings(_Group):
+    """The cheap evidence score that shortlists candidate sentences for the selector
+    (qa/evidence.py): a weighted sum of features, each 0..1."""
+
+    cosine: float = Field(default=0.45, ge=0.0, description="Question–sentence cosine.")
+    term_coverage: float = Field(
+        default=0.30, ge=0.0, description="IDF-weighted share of the question's words found."
     )
-    context_token_budget: int = Field(
-        default=400, ge=50, description="Upper bound on passage tokens shown to the model."
+    context_coverage: float = Field(
+        default=0.15, ge=0.0, description="The same over the sentence, title and sentence before."
+    )
+    type_match: float = Field(
+        default=0.10, ge=0.0, description="Holds the kind of thing asked for (number, date, …)."
+    )
+    drop_echoes: bool = Field(
+        default=False,
+        description="Leave out a sentence that only repeats the question's words (nothing new "
+        "to say). Off: it showed no gain with the selector (docs/grounding.md).",
+    )
+    min_conversation_coverage: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Share (IDF-weighted) of the earlier questions' words a leaning follow-up's "
+        "answer must hold in itself or its context.",
+    )
+
+
+class ConversationSettings(_Group):
+    """How a follow-up is told from a question that stands alone, and what it is not told
+    again (qa/followups.py, qa/conversation.py)."""
+
+    min_own_terms: int = Field(
+        default=3,
+        ge=0,
+        description="A question with fewer content words of its own is read as a follow-up.",
+    )
+    max_earlier_questions: int = Field(
+        default=3, ge=1, description="How far back a chain of follow-ups is read."
+    )
+    said_before_words: int = Field(
+        default=8,
+        ge=1,
+        description="A sentence whose first this-many words stand in an earlier answer was "
+        "given already; a follow-up is answered from something else.",
+    )
+    min_clause_words: int = Field(
+        default=5, ge=1, description="Shortest clause of a given sentence offered on its own."
+    )
+
+
+class AnswerSettings(_Group):
+    selector_model: str = Field(
+        default=BUNDLED_SELECTOR,
+        description="Folder of the answer selector (ONNX model, tokenizer, card), or the "
+        "bundled one trained by scripts/train_selector.py.",
+    )
+    selector_candidates: int = Field(
+        default=20,
+        ge=1,
+        description="Best sentences by evidence score that the selector reads per question.",
+    )
+    selector_threads: int = Field(
+        default=1, ge=1, description="CPU threads ONNX Runtime uses for the selector."
     )
     max_answer_words: int = Field(default=40, ge=5)
+    max_answer_sentences: int = Field(
+        default=3,
+        ge=1,
+        le=5,
+        description="Sentences in an answer to a question of several parts (one per part).",
+    )
+    same_statement_overlap: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Two sentences sharing this share (Jaccard) of their content words say the "
+        "same thing: only the first is given.",
+    )
     min_support: float = Field(
         default=0.75, ge=0.0, le=1.0, description="Support a citation needs to count as verified."
     )
-    min_answer_score: float = Field(
-        default=0.58,
+    support_lexical_weight: float = Field(
+        default=0.6,
         ge=0.0,
         le=1.0,
-        description="Below this evidence score the service abstains (see docs/grounding.md).",
+        description="Share of a citation's support that is the claim's words found in the "
+        "paragraph; the rest is their cosine (qa/citations.py).",
+    )
+    min_answer_score: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Below this selector score the service abstains (see docs/grounding.md).",
     )
 
 
@@ -236,6 +325,8 @@ class Settings(BaseSettings):
     index: IndexSettings = IndexSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
+    conversation: ConversationSettings = ConversationSettings()
     answer: AnswerSettings = AnswerSettings()
     security: SecuritySettings = SecuritySettings()
 

@@ -3,7 +3,7 @@
 
     python scripts/benchmark.py [--corpus seeds] [--questions FILE.jsonl] [--questions-limit N]
                                 [--retrieval-repeats R] [--json] [--keep-data DIR]
-                                [--llama-tuning] [--workers 1,2 --generator-url URL|spawn]
+                                [--workers 1,2 --generator-url URL|spawn]
 
 What it measures (every number is a measurement of this run; nothing is estimated):
 
@@ -14,27 +14,25 @@ What it measures (every number is a measurement of this run; nothing is estimate
    one already loaded in step 1, so model load time is not part of it);
 3. retrieval: `service.retriever.retrieve(question)` in-process (query embedding, FAISS, BM25,
    fusion), after one untimed warm-up call, each question `--retrieval-repeats` times;
-4. the server, `python -m api.main` over the index from step 2 on a free loopback port: time from
-   spawn until `GET /documents` answers 200, then `POST /ask` per question (one untimed warm-up
-   request first), then `POST /ask/stream` (time to the first `event: token` frame and to the end
-   of the stream) when the server has that route (404/405 -> n/a), and last the server's
-   resident memory (VmRSS, and the peak VmHWM, from /proc/<pid>/status).
-
-5. the reader, in-process with the configured GGUF: each question through the service with
-   its generator wrapped to record the reader prompt; prompt tokens per request are counted
-   with the model's own tokenizer (the `/ask` response does not carry them), and each reader
-   call is timed;
-6. with `--llama-tuning`: those prompts again on a fresh `Llama` at n_threads 1 and 2, each
-   `cold` (`reset()` first: every token evaluated) and `warm` (back to back, as the server
-   runs them: llama.cpp keeps the KV cache of the longest prefix shared with the previous
-   prompt, i.e. the fixed few-shot part), one generated token each;
-7. with `--workers 1,2 --generator-url URL`: for each worker count, a server started with
-   `QA_SERVER__WORKERS=N` and `QA_GENERATION__BACKEND=openai` at URL (`spawn` starts
-   `python -m llama_cpp.server` with the configured GGUF for the run); `--clients` parallel
-   clients each ask every question once: requests/s, latency, start-up, summed worker RSS.
-
-The bundled GGUF is assembled into the temporary data dir before the server starts (timed and
-reported separately), so the start-up time is that of a server whose files are in place.
+4. the server, `python -m api.main` over the index from step 2 on a free loopback port, with
+   the configured settings (by default `generation.backend=none`: the answer selector picks
+   the sentence and no language model is loaded): time from spawn until `GET /documents`
+   answers 200; then `POST /ask` per question (one untimed warm-up request first), timed by
+   the client, and each stage the response's `timings_ms` reports, per stage present
+   (`retrieve_ms`, `select_ms`: candidate sentences gathered, shortlisted and read by the
+   selector; `write_ms` in generate mode only; `verify_ms`: the citation check); then
+   `POST /ask/stream` when the server has that route (404/405 -> n/a): time to the first
+   event (a `status`), to the first event after the `status` ones (the checked answer's first
+   `token`: no answer text is sent before its citation is checked) and to the `done` event
+   (end of stream); last, the server's resident memory (VmRSS, and the peak VmHWM, from
+   /proc/<pid>/status);
+5. with `--workers 1,2 --generator-url URL`, generate mode with a remote model: for each
+   worker count, a server started with `QA_SERVER__WORKERS=N` and
+   `QA_GENERATION__BACKEND=openai` at URL (`spawn` starts `python -m llama_cpp.server` with
+   the configured GGUF for the run; the bundled GGUF is assembled first, timed and reported
+   apart from start-up); `--clients` parallel clients each ask every question once:
+   requests/s, latency, the server's stage timings (`write_ms` is the model), start-up, summed
+   worker RSS.
 
 Percentiles: `statistics.quantiles(values, n=100, method="inclusive")`, i.e. linear
 interpolation between order statistics (the same as `numpy.percentile`'s default).
@@ -42,7 +40,7 @@ interpolation between order statistics (the same as `numpy.percentile`'s default
 `--questions` takes JSONL with a `question` field per line; without it, eight built-in
 questions about the seed articles are asked. `--json` prints one JSON object on stdout instead
 of the table (progress goes to stderr either way). Temporary files are removed at the end unless
-`--keep-data DIR` names a folder to build the index into and keep. The server is stopped on
+`--keep-data DIR` names a folder to build the index into and keep. The servers are stopped on
 every exit path.
 """
 
@@ -177,16 +175,93 @@ def rate(count: int, seconds: float) -> float | None:
     return round(count / seconds, 1) if seconds > 0 else None
 
 
-def prompt_tokens_of(response: dict[str, Any]) -> int | None:
-    """Prompt tokens, if the `/ask` response exposes them (`usage.prompt_tokens` or a
-    `prompt_tokens` entry at the top or in `timings_ms`)."""
-    usage = response.get("usage")
-    candidates = [
-        usage.get("prompt_tokens") if isinstance(usage, dict) else None,
-        response.get("prompt_tokens"),
-        (response.get("timings_ms") or {}).get("prompt_tokens"),
-    ]
-    return next((int(c) for c in candidates if isinstance(c, int | float)), None)
+# The stages `/ask` reports in `timings_ms`, in the order an answer goes through them, with the
+# table's label for each (qa/answering.py). `write_ms` appears only in generate mode.
+STAGE_LABELS: dict[str, str] = {
+    "retrieve_ms": "retrieval (retrieve_ms, in /ask)",
+    "select_ms": "selector (select_ms, in /ask)",
+    "write_ms": "writing, language model (write_ms, in /ask)",
+    "verify_ms": "citation check (verify_ms, in /ask)",
+}
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, f"{stage} (in /ask)")
+
+
+def stage_samples(bodies: Iterable[dict[str, Any]]) -> dict[str, list[float]]:
+    """Milliseconds per stage over the `/ask` bodies' `timings_ms`: every stage that appears,
+    the known ones in answer order and then any other by name. An answer that stopped before a
+    stage (an abstention on the answer score has no `verify_ms`) gives that stage no sample."""
+    samples: dict[str, list[float]] = {}
+    for body in bodies:
+        for stage, value in (body.get("timings_ms") or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                samples.setdefault(stage, []).append(float(value))
+    known = list(STAGE_LABELS)
+
+    def order(stage: str) -> tuple[int, str]:
+        return (known.index(stage) if stage in known else len(known), stage)
+
+    return {stage: samples[stage] for stage in sorted(samples, key=order)}
+
+
+def stage_stats(bodies: Iterable[dict[str, Any]]) -> dict[str, dict[str, float | int | None]]:
+    """`percentiles` of each stage in `stage_samples`."""
+    return {stage: percentiles(values) for stage, values in stage_samples(bodies).items()}
+
+
+@dataclass
+class StreamTimes:
+    """Seconds from sending a `/ask/stream` request to each mark (None: never reached)."""
+
+    first_event: float | None = None  # any event; the stream opens with a `status`
+    first_kind: str | None = None  # that event's name
+    answer: float | None = None  # the first event after the `status` ones: the checked answer
+    done: float | None = None  # the `done` event, the last: the whole `/ask` body is in
+    closed: float | None = None  # the response has ended
+    stages: tuple[str, ...] = ()  # the `stage` of each `status` event, in order
+    late_statuses: int = 0  # `status` events after the answer began (should be none)
+
+
+def time_stream(frames: Iterable[SseFrame], clock: Callable[[], float]) -> StreamTimes:
+    """Mark when each part of one stream arrives; `clock()` gives the seconds since the request.
+
+    Before the answer only `status` events come (no text is sent before its citation is
+    checked); the first other event (`token`, or `citation`/`done` for an empty answer) is
+    when the answer starts arriving. An `error` event, or a stream without `done`, raises."""
+    times = StreamTimes()
+    stages: list[str] = []
+    for frame in frames:
+        now = clock()
+        if times.first_event is None:
+            times.first_event, times.first_kind = now, frame.event
+        if frame.event == "error":
+            raise RuntimeError(f"/ask/stream sent an error event: {frame.data}")
+        if frame.event == "status":
+            if times.answer is not None:
+                times.late_statuses += 1
+            try:
+                stages.append(str(json.loads(frame.data).get("stage")))
+            except (ValueError, AttributeError):
+                stages.append("?")
+            continue
+        if times.answer is None:
+            times.answer = now
+        if frame.event == "done":
+            times.done = now
+    times.closed = clock()
+    times.stages = tuple(stages)
+    if times.done is None:
+        raise RuntimeError("/ask/stream ended without a `done` event")
+    return times
+
+
+def count(items: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
 
 
 def _cell(value: object, unit: str = "") -> str:
@@ -203,11 +278,43 @@ def _pair(stats: dict[str, Any] | None, unit: str = " ms") -> str:
     return f"p50 {_cell(stats['p50'], unit)}   p95 {_cell(stats['p95'], unit)}   (n={stats['n']})"
 
 
+def _counts(counts: dict[str, int] | None) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (counts or {}).items()) or "n/a"
+
+
+def _stream_rows(stream: dict[str, Any]) -> list[tuple[str, str]]:
+    if not stream["available"]:
+        na = f"n/a (HTTP {stream['http_status']})"
+        return [("/ask/stream", na)]
+    return [
+        (
+            "/ask/stream first event",
+            f"{_pair(stream['first_event_ms'])}   first: {_counts(stream['first_event_kinds'])}",
+        ),
+        ("/ask/stream status stages", _counts(stream["status_stages"])),
+        ("/ask/stream answer starts (1st token)", _pair(stream["answer_ms"])),
+        ("/ask/stream end (done event)", _pair(stream["done_ms"])),
+    ]
+
+
+def _worker_row(row: dict[str, Any]) -> tuple[str, str]:
+    name = f"{row['workers']} worker(s), remote generator"
+    if "error" in row:
+        return name, f"failed: {row['error']}"
+    stages = "  ".join(
+        f"{stage} {_cell(stats['p50'])}" for stage, stats in (row.get("stage_ms") or {}).items()
+    )
+    return name, (
+        f"{_cell(row['requests_per_s'], ' req/s')}   {_pair(row['latency_ms'])}   "
+        f"stages p50: {stages or 'n/a'}   start-up {_cell(row['startup_s'], ' s')}   "
+        f"RSS {_cell(row['rss_mib'], ' MiB')}   statuses {row['statuses']}"
+    )
+
+
 def format_table(report: dict[str, Any]) -> str:
     """The report as a two-column text table."""
     env, corpus, emb = report["environment"], report["corpus"], report["embedding"]
     build, server, ask = report["index_build"], report["server"], report["ask"]
-    stream, stages = report["ask_stream"], ask.get("server_stage_ms_p50") or {}
     rows: list[tuple[str, str]] = [
         (
             "machine",
@@ -231,49 +338,19 @@ def format_table(report: dict[str, Any]) -> str:
         ),
         ("index build", _cell(build["seconds"], " s")),
         ("retrieval (in-process)", _pair(report["retrieval_ms"])),
-        ("GGUF prepare (not start-up)", _cell(server["gguf_prepare_s"], " s")),
+        ("server answer mode", server.get("mode") or "n/a"),
         ("server start-up to ready", _cell(server["startup_s"], " s")),
         ("server RSS after questions", _cell(server["rss_mib"], " MiB")),
         ("server peak RSS", _cell(server["peak_rss_mib"], " MiB")),
         ("/ask first request", _cell(ask["first_request_ms"], " ms")),
-        ("/ask total", _pair(ask["latency_ms"])),
-        ("/ask statuses", ", ".join(f"{k} {v}" for k, v in ask["statuses"].items()) or "n/a"),
-        ("/ask server stages p50", "  ".join(f"{k} {v}" for k, v in stages.items()) or "n/a"),
-        (
-            "/ask/stream first event",
-            _pair(stream["first_event_ms"]) if stream["available"] else "n/a",
-        ),
-        ("/ask/stream first token", _pair(stream["ttft_ms"]) if stream["available"] else "n/a"),
-        ("/ask/stream total", _pair(stream["total_ms"]) if stream["available"] else "n/a"),
-        ("prompt tokens / request", _pair(report["reader"]["prompt_tokens"], "")),
-        ("reader call (in-process)", _pair(report["reader"]["reader_ms"])),
+        ("/ask total (client)", _pair(ask["latency_ms"])),
+        *((stage_label(stage), _pair(stats)) for stage, stats in ask["stage_ms"].items()),
+        ("/ask statuses", _counts(ask["statuses"])),
+        *_stream_rows(report["ask_stream"]),
     ]
-    tuning = report.get("llama_tuning")
-    if tuning:
-        for threads in (1, 2):
-            for mode, label in (("cold", "no prefix reuse"), ("warm", "prefix reused")):
-                evaluated = tuning[f"threads_{threads}_{mode}_evaluated_tokens"]["p50"]
-                rows.append(
-                    (
-                        f"reader prompt, {threads} thread(s), {label}",
-                        f"{_pair(tuning[f'threads_{threads}_{mode}_ms'])}   "
-                        f"tokens evaluated p50 {_cell(evaluated)}",
-                    )
-                )
-    for row in report.get("workers") or []:
-        if "error" in row:
-            rows.append(
-                (f"{row['workers']} worker(s), remote generator", f"failed: {row['error']}")
-            )
-            continue
-        rows.append(
-            (
-                f"{row['workers']} worker(s), remote generator",
-                f"{_cell(row['requests_per_s'], ' req/s')}   {_pair(row['latency_ms'])}   "
-                f"start-up {_cell(row['startup_s'], ' s')}   RSS {_cell(row['rss_mib'], ' MiB')}"
-                f"   statuses {row['statuses']}",
-            )
-        )
+    if report.get("workers"):
+        rows.append(("GGUF prepare (spawned generator)", _cell(report.get("gguf_prepare_s"), " s")))
+        rows += [_worker_row(row) for row in report["workers"]]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     lines += ["", f"percentiles: {report['percentile_method']}"]
@@ -363,15 +440,13 @@ def measure_retrieval(data_dir: Path, questions: list[str], repeats: int) -> dic
     return percentiles(samples)
 
 
-def prepare_gguf(data_dir: Path) -> float | None:
-    """Put the configured GGUF in place (the bundled one is assembled) and return the seconds
-    it took; None when generation is off."""
+def prepare_gguf(data_dir: Path) -> float:
+    """Put the configured GGUF in place for a spawned generator (the bundled one is assembled
+    from its parts) and return the seconds it took."""
     from qa.generation import resolve_gguf
     from qa.settings import Settings
 
     settings = Settings(data_dir=data_dir)
-    if settings.generation.backend != "llama_cpp":
-        return None
     spec = settings.generation.gguf_path
     return round(_timed(lambda: resolve_gguf(spec, settings.models_dir)), 2)
 
@@ -458,84 +533,61 @@ def _post_ask(client: httpx.Client, question: str) -> dict[str, Any]:
 
 
 def measure_ask(client: httpx.Client, questions: list[str]) -> dict[str, Any]:
-    """`POST /ask` latency per question (client side), after one untimed warm-up request."""
+    """`POST /ask` latency per question (client side), and the server's own time per stage
+    from each response's `timings_ms`, after one untimed warm-up request."""
     first_ms = ms(_timed(lambda: _post_ask(client, questions[0])))
     latencies: list[float] = []
-    stages: dict[str, list[float]] = {}
-    statuses: dict[str, int] = {}
-    tokens: list[float] = []
+    bodies: list[dict[str, Any]] = []
     for question in questions:
         started = time.perf_counter()
         body = _post_ask(client, question)
         latencies.append(ms(time.perf_counter() - started))
-        statuses[str(body.get("status"))] = statuses.get(str(body.get("status")), 0) + 1
-        for stage, value in (body.get("timings_ms") or {}).items():
-            stages.setdefault(stage, []).append(float(value))
-        if (count := prompt_tokens_of(body)) is not None:
-            tokens.append(count)
+        bodies.append(body)
     return {
         "first_request_ms": first_ms,
         "latency_ms": percentiles(latencies),
-        "statuses": statuses,
-        "server_stage_ms_p50": {k: percentiles(v)["p50"] for k, v in stages.items()},
-        "prompt_tokens": percentiles(tokens) if tokens else None,
+        "stage_ms": stage_stats(bodies),
+        "statuses": count(str(body.get("status")) for body in bodies),
     }
 
 
-def _stream_once(
-    client: httpx.Client, question: str
-) -> tuple[int, float | None, float | None, float]:
-    """Status code, seconds to the first event of any kind and to the first `token` frame (None
-    if none came), seconds in all."""
+def _stream_once(client: httpx.Client, question: str) -> tuple[int, StreamTimes | None]:
+    """Status code and, for a 200, when each part of the stream arrived."""
     started = time.perf_counter()
-    first_event: float | None = None
-    first_token: float | None = None
     with client.stream("POST", "/ask/stream", json={"question": question}) as response:
         if response.status_code != 200:
             response.read()
-            return response.status_code, None, None, time.perf_counter() - started
-        for frame in sse_frames(response.iter_lines()):
-            if first_event is None:
-                first_event = time.perf_counter() - started
-            if frame.event == "token" and first_token is None:
-                first_token = time.perf_counter() - started
-            elif frame.event == "error":
-                raise RuntimeError(f"/ask/stream sent an error event: {frame.data}")
-    return 200, first_event, first_token, time.perf_counter() - started
+            return response.status_code, None
+        frames = sse_frames(response.iter_lines())
+        return 200, time_stream(frames, lambda: time.perf_counter() - started)
 
 
 def measure_stream(client: httpx.Client, questions: list[str]) -> dict[str, Any]:
-    """Time to the first event (a `status`), to the first token, and in all per question over
-    SSE; n/a when the route is missing.
+    """Per question over SSE: time to the first event (a `status`), to the first event after
+    the `status` ones (the checked answer's first `token`) and to `done`, the end of the stream;
+    n/a when the route is missing.
 
     The first request detects the route and warms it up; it is not counted."""
-    status, _, _, _ = _stream_once(client, questions[0])
+    status, _ = _stream_once(client, questions[0])
     if status in UNAVAILABLE:
-        return {
-            "available": False,
-            "http_status": status,
-            "first_event_ms": None,
-            "ttft_ms": None,
-            "total_ms": None,
-        }
+        return {"available": False, "http_status": status}
     if status != 200:
         raise RuntimeError(f"POST /ask/stream answered {status}")
-    events: list[float] = []
-    firsts: list[float] = []
-    totals: list[float] = []
-    for question in questions:
-        _, event, first, total = _stream_once(client, question)
-        totals.append(ms(total))
-        if event is not None:
-            events.append(ms(event))
-        if first is not None:
-            firsts.append(ms(first))
+    runs = [times for _, times in (_stream_once(client, q) for q in questions) if times]
+
+    def marks(name: str) -> dict[str, float | int | None]:
+        return percentiles([ms(v) for t in runs if (v := getattr(t, name)) is not None])
+
     return {
         "available": True,
         "http_status": 200,
-        "first_event_ms": percentiles(events),
-        "ttft_ms": percentiles(firsts),
-        "total_ms": percentiles(totals),
+        "first_event_ms": marks("first_event"),
+        "first_event_kinds": count(str(t.first_kind) for t in runs),
+        "status_stages": count(stage for t in runs for stage in t.stages),
+        "answer_ms": marks("answer"),
+        "done_ms": marks("done"),
+        "closed_ms": marks("closed"),
+        "late_statuses": sum(t.late_statuses for t in runs),
     }
 
 
@@ -569,171 +621,73 @@ def server_memory(pid: int) -> dict[str, float | None]:
     }
 
 
-def measure_server(
-    data_dir: Path, questions: list[str], log_dir: Path, gguf_s: float | None
-) -> dict[str, Any]:
+def answer_mode(client: httpx.Client) -> str:
+    """What the server answers with, from `GET /readyz`'s `generator` (null: no model)."""
+    import httpx
+
+    try:
+        body = client.get("/readyz").json()
+    except (httpx.HTTPError, ValueError):
+        return "unknown"
+    if not isinstance(body, dict) or "generator" not in body:
+        return "unknown"
+    if body["generator"] is None:
+        return "extract (selector's sentence, no language model)"
+    return f"generate ({body['generator']} words the chosen sentence)"
+
+
+def measure_server(data_dir: Path, questions: list[str], log_dir: Path) -> dict[str, Any]:
     import httpx
 
     say("starting the server …")
     with running_server(data_dir, log_dir / "server.log") as server:
         say(f"server ready in {server.startup_s:.1f} s; asking {len(questions)} questions …")
         with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT_S, trust_env=False) as c:
+            mode = answer_mode(c)
             ask = measure_ask(c, questions)
             say("streaming …")
             stream = measure_stream(c, questions)
         memory = server_memory(server.process.pid)
     return {
-        "server": {"gguf_prepare_s": gguf_s, "startup_s": round(server.startup_s, 2), **memory},
+        "server": {"mode": mode, "startup_s": round(server.startup_s, 2), **memory},
         "ask": ask,
         "ask_stream": stream,
     }
 
 
-class RecordingReader:
-    """Wraps the service's generator: records each reader prompt, its llama.cpp token count
-    and the seconds the call took, and passes everything through unchanged."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.prompts: list[str] = []
-        self.tokens: list[int] = []
-        self.seconds: list[float] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def _count(self, text: str) -> None:
-        llm = self.inner._llm  # LlamaCppGenerator's model, loaded by the service
-        self.prompts.append(text)
-        self.tokens.append(len(llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)))
-
-    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
-        self._count(prompt)
-        started = time.perf_counter()
-        try:
-            return str(self.inner.complete(prompt, max_tokens=max_tokens, stop=stop))
-        finally:
-            self.seconds.append(time.perf_counter() - started)
-
-    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
-        # the chat template adds a few tokens per message; this counts the messages' text
-        self._count("\n".join(m["content"] for m in messages))
-        started = time.perf_counter()
-        try:
-            return str(self.inner.chat(messages, max_tokens=max_tokens, stop=stop))
-        finally:
-            self.seconds.append(time.perf_counter() - started)
-
-
-def measure_reader(data_dir: Path, questions: list[str]) -> tuple[dict[str, Any], list[str]]:
-    """Prompt tokens per request and reader call time, in-process with the configured GGUF
-    (the prompts are the ones the server builds; the HTTP response does not carry them)."""
-    from api.service import QAService
-    from qa.settings import Settings
-
-    settings = Settings(data_dir=data_dir)
-    if settings.generation.backend != "llama_cpp":
-        return {"prompt_tokens": None, "reader_ms": None, "reader_calls": 0}, []
-    service = QAService.load(settings)
-    recorder = RecordingReader(service.generator)
-    service.generator = recorder  # type: ignore[assignment]
-    for question in questions:
-        service.ask(question)
-    result = {
-        "prompt_tokens": percentiles([float(t) for t in recorder.tokens]),
-        "reader_ms": percentiles([ms(t) for t in recorder.seconds]),
-        "reader_calls": len(recorder.tokens),
-        "model": recorder.inner.model_name,
-    }
-    del service
-    gc.collect()
-    return result, recorder.prompts
-
-
-def measure_llama_tuning(data_dir: Path, prompts: list[str]) -> dict[str, Any]:
-    """Prompt evaluation with and without llama.cpp's reuse of the previous prompt's KV cache
-    (the reader prompts share their few-shot prefix), at n_threads 1 and 2.
-
-    `cold`: `Llama.reset()` before each prompt, so every token is evaluated. `warm`: prompts
-    back to back, as the server runs them; `Llama.__call__` evaluates only the tokens after the
-    longest prefix shared with the previous prompt. One token is generated each time, so the
-    time is (almost all) prompt evaluation."""
-    import llama_cpp
-    from llama_cpp import Llama
-
-    from qa.generation import resolve_gguf
-    from qa.settings import Settings
-
-    settings = Settings(data_dir=data_dir)
-    path = resolve_gguf(settings.generation.gguf_path, settings.models_dir)
-    results: dict[str, Any] = {"prompts": len(prompts)}
-    for threads in (1, 2):
-        llm = Llama(
-            model_path=str(path),
-            n_ctx=settings.generation.n_ctx,
-            n_threads=threads,
-            seed=0,
-            verbose=False,
-        )
-        llm(prompts[0], max_tokens=1)  # warm-up, untimed
-        for mode in ("cold", "warm"):
-            samples = []
-            evaluated = []
-            previous: list[int] = []
-            for prompt in prompts:
-                tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
-                if mode == "cold":
-                    llm.reset()
-                    previous = []
-                expected = len(tokens) - Llama.longest_token_prefix(previous, tokens)
-                llama_cpp.llama_perf_context_reset(llm.ctx)
-                started = time.perf_counter()
-                llm(prompt, max_tokens=1, temperature=0.0)
-                samples.append(ms(time.perf_counter() - started))
-                # llama.cpp's own count of prompt tokens it evaluated (what the reuse saved)
-                counted = llama_cpp.llama_perf_context(llm.ctx).n_p_eval
-                evaluated.append(float(counted if counted > 0 else expected))
-                previous = tokens
-            results[f"threads_{threads}_{mode}_ms"] = percentiles(samples)
-            results[f"threads_{threads}_{mode}_evaluated_tokens"] = percentiles(evaluated)
-        llm.close()
-        del llm
-        gc.collect()
-    return results
-
-
 def _ask_concurrently(url: str, questions: list[str], clients: int) -> dict[str, Any]:
-    """Every question once per client, `clients` at a time: requests/s and latency."""
+    """Every question once per client, `clients` at a time: requests/s, latency, and the
+    server's stage timings of the answered ones."""
     from concurrent.futures import ThreadPoolExecutor
 
     import httpx
 
     work = [q for _ in range(clients) for q in questions]
 
-    def ask(question: str) -> tuple[float, str]:
+    def ask(question: str) -> tuple[float, str, dict[str, Any]]:
         with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT_S, trust_env=False) as c:
             started = time.perf_counter()
             try:
-                status = str(c.post("/ask", json={"question": question}).status_code)
+                response = c.post("/ask", json={"question": question})
             except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            return ms(time.perf_counter() - started), status
+                return ms(time.perf_counter() - started), type(exc).__name__, {}
+            latency = ms(time.perf_counter() - started)
+            ok = response.status_code == 200
+            return latency, str(response.status_code), dict(response.json()) if ok else {}
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         done = list(pool.map(ask, work))
     seconds = time.perf_counter() - started
-    statuses: dict[str, int] = {}
-    for _, status in done:
-        statuses[status] = statuses.get(status, 0) + 1
-    answered = [latency for latency, status in done if status == "200"]
+    answered = [(latency, body) for latency, status, body in done if status == "200"]
     return {
         "requests": len(work),
         "clients": clients,
         "seconds": round(seconds, 2),
         "requests_per_s": rate(len(answered), seconds),  # 200s only
-        "latency_ms": percentiles(answered),
-        "statuses": statuses,
+        "latency_ms": percentiles([latency for latency, _ in answered]),
+        "stage_ms": stage_stats(body for _, body in answered),
+        "statuses": count(status for _, status, _ in done),
     }
 
 
@@ -745,14 +699,14 @@ def measure_workers(
     clients: int,
     log_dir: Path,
 ) -> list[dict[str, Any]]:
-    """Throughput with N API worker processes sharing the index on disk and one remote
-    OpenAI-compatible generator."""
+    """Generate mode: throughput with N API worker processes sharing the index on disk and
+    one remote OpenAI-compatible generator that words each answer."""
     import httpx
 
     rows = []
-    for count in workers:
+    for n_workers in workers:
         env = {
-            "QA_SERVER__WORKERS": str(count),
+            "QA_SERVER__WORKERS": str(n_workers),
             "QA_GENERATION__BACKEND": "openai",
             "QA_GENERATION__BASE_URL": generator_url,
             # measure throughput, not the time limit: queued questions must not turn into 503s
@@ -760,15 +714,15 @@ def measure_workers(
             "QA_SERVER__GENERATION_QUEUE_SIZE": str(4 * clients),
             "QA_GENERATION__TIMEOUT_S": str(REQUEST_TIMEOUT_S),
         }
-        say(f"{count} worker(s) against {generator_url} …")
-        with running_server(data_dir, log_dir / f"server-{count}w.log", env) as server:
-            with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT_S) as c:
-                for question in questions[: max(2, count)]:  # warm each worker, untimed
+        say(f"{n_workers} worker(s) against {generator_url} …")
+        with running_server(data_dir, log_dir / f"server-{n_workers}w.log", env) as server:
+            with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT_S, trust_env=False) as c:
+                for question in questions[: max(2, n_workers)]:  # warm each worker, untimed
                     c.post("/ask", json={"question": question})
             load = _ask_concurrently(server.url, questions, clients)
             rows.append(
                 {
-                    "workers": count,
+                    "workers": n_workers,
                     "startup_s": round(server.startup_s, 2),
                     **load,
                     **server_memory(server.process.pid),
@@ -819,26 +773,28 @@ def _notes(report: dict[str, Any]) -> list[str]:
     notes = [
         "index build reuses the embedder loaded for the throughput test (model load excluded)",
         "/ask and /ask/stream run one untimed warm-up request each before the timed ones",
+        "stage rows are the server's own timings_ms of the same /ask requests; select_ms covers "
+        "gathering and shortlisting the candidate sentences and the selector model reading them",
     ]
-    if report["reader"]["prompt_tokens"] is not None:
-        notes.append(
-            "prompt tokens: counted in-process with the model's tokenizer on the reader prompts "
-            "the service built for the same questions (the /ask response does not carry them)"
-        )
     if report.get("workers"):
         notes.append(
-            "workers: each question once per client, clients in parallel, against "
-            f"{report['workers_generator']}; memory sums the server and its worker processes"
+            "workers: generate mode (QA_GENERATION__BACKEND=openai) against "
+            f"{report['workers_generator']}; each question once per client, clients in "
+            "parallel; memory sums the server and its worker processes"
         )
     stream = report["ask_stream"]
     if not stream["available"]:
         notes.append(f"/ask/stream answered {stream['http_status']}: n/a")
-    elif stream["ttft_ms"]["p50"] and stream["total_ms"]["p50"]:
-        share = stream["ttft_ms"]["p50"] / stream["total_ms"]["p50"]
+        return notes
+    answer, done = stream["answer_ms"]["p50"], stream["done_ms"]["p50"]
+    if answer and done:
         notes.append(
-            f"/ask/stream: first token p50 is {share:.0%} of the stream's total p50 (no text "
-            "is sent before its citation is checked); the first event is a `status`"
+            f"/ask/stream: the answer's first token comes at {answer / done:.0%} of the time to "
+            "`done` (p50): only `status` events come before it, since no text is sent before "
+            "its citation is checked"
         )
+    if stream["late_statuses"]:
+        notes.append(f"/ask/stream: {stream['late_statuses']} `status` event(s) after the answer")
     return notes
 
 
@@ -862,24 +818,18 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> dict[str, An
     say("timing retrieval in-process …")
     retrieval = measure_retrieval(data_dir, questions, args.retrieval_repeats)
     gc.collect()
-    gguf_s = prepare_gguf(data_dir)
-    say("counting reader prompt tokens in-process …")
-    reader, prompts = measure_reader(data_dir, questions)
-    tuning = None
-    if args.llama_tuning and prompts:
-        say("llama.cpp prefix cache and threads …")
-        tuning = measure_llama_tuning(data_dir, prompts)
-    served = measure_server(data_dir, questions, scratch, gguf_s)
-    workers, generator_url = None, args.generator_url
+    served = measure_server(data_dir, questions, scratch)
+    workers, generator_url, gguf_s = None, args.generator_url, None
     if args.workers:
         with ExitStack() as stack:
-            if generator_url == "spawn":
-                generator_url = stack.enter_context(
-                    spawned_generator(
-                        data_dir, scratch / "llama-server.log", args.generator_threads
-                    )
-                )
             try:
+                if generator_url == "spawn":
+                    gguf_s = prepare_gguf(data_dir)
+                    generator_url = stack.enter_context(
+                        spawned_generator(
+                            data_dir, scratch / "llama-server.log", args.generator_threads
+                        )
+                    )
                 workers = measure_workers(
                     data_dir, questions, args.workers, generator_url, args.clients, scratch
                 )
@@ -907,10 +857,9 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> dict[str, An
         "index_build": build,
         "retrieval_ms": {**retrieval, "repeats_per_question": args.retrieval_repeats},
         **served,
-        "reader": reader,
-        "llama_tuning": tuning,
         "workers": workers,
         "workers_generator": args.generator_url if workers else None,
+        "gguf_prepare_s": gguf_s,
         "percentile_method": PERCENTILE_METHOD,
     }
     report["notes"] = _notes(report)
@@ -919,7 +868,7 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> dict[str, An
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("seeds"), help="folder of .txt files")
+    parser.add_argument("--corpus", type=Path, default=Path("seeds"), help="folder of articles")
     parser.add_argument("--questions", type=Path, help="JSONL with a `question` field per line")
     parser.add_argument("--questions-limit", type=int, help="ask only the first N questions")
     parser.add_argument(
@@ -928,20 +877,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--keep-data", type=Path, help="build the index here and keep it")
     parser.add_argument(
-        "--llama-tuning",
-        action="store_true",
-        help="also time reader prompts with and without the shared-prefix cache, 1 and 2 threads",
-    )
-    parser.add_argument(
         "--workers",
         type=lambda v: [int(n) for n in v.split(",")],
-        help="comma-separated API worker counts to measure throughput at (e.g. 1,2); needs "
-        "--generator-url",
+        help="comma-separated API worker counts to measure generate-mode throughput at (e.g. "
+        "1,2); needs --generator-url",
     )
     parser.add_argument(
         "--generator-url",
-        help="OpenAI-compatible base URL (…/v1) the workers use, or `spawn` to start "
-        "`python -m llama_cpp.server` with the configured GGUF",
+        help="OpenAI-compatible base URL (…/v1) the workers' generate mode uses, or `spawn` to "
+        "start `python -m llama_cpp.server` with the configured GGUF",
     )
     parser.add_argument(
         "--generator-threads", type=int, default=2, help="n_threads of a spawned generator"

@@ -5,7 +5,8 @@
         --set nyt=../shared/eval/nyt-dev/nyt-dev.jsonl:data-nyt [--config NAME=K=V,K=V ...]
 
 Each --set is NAME=QUESTIONS:DATA_DIR (an index already built there). Each --config is a name
-and QA_* settings; without --config a default comparison of generators and k is run.
+and QA_* settings; without --config the default comparison below is run (the rules left in
+the answer path switched off one at a time, the selector's shortlist, and generate mode).
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_CONFIGS: dict[str, dict[str, str]] = {
-    "no model (extractive)": {"QA_GENERATION__BACKEND": "none"},
-    "gemma-3-270m, completion (default)": {},
-    "smollm2-135m, completion": {"QA_GENERATION__GGUF_PATH": "bundled:smollm2-135m-instruct"},
-    "smollm2-135m, chat template": {
+    "default (extract mode)": {},
+    "no trimming": {"QA_ANSWER__MAX_ANSWER_WORDS": "1000"},
+    "echoes kept": {"QA_EVIDENCE__DROP_ECHOES": "false"},
+    "selector reads 10 candidates": {"QA_ANSWER__SELECTOR_CANDIDATES": "10"},
+    "selector reads 40 candidates": {"QA_ANSWER__SELECTOR_CANDIDATES": "40"},
+    "generate mode, gemma-3-270m": {"QA_GENERATION__BACKEND": "llama_cpp"},
+    "generate mode, smollm2-135m chat": {
+        "QA_GENERATION__BACKEND": "llama_cpp",
         "QA_GENERATION__GGUF_PATH": "bundled:smollm2-135m-instruct",
         "QA_GENERATION__PROMPT_FORMAT": "chat",
     },
-    "gemma, top_k=4 paragraphs": {"QA_RETRIEVAL__TOP_K": "4"},
-    "gemma, top_k=12 paragraphs": {"QA_RETRIEVAL__TOP_K": "12"},
-    "gemma, reader sees 3 sentences": {"QA_ANSWER__CANDIDATE_SENTENCES": "3"},
-    "gemma, max 30 answer words": {"QA_ANSWER__MAX_ANSWER_WORDS": "30"},
 }
 COLUMNS = [
     ("answer_accuracy", "acc"),
@@ -38,6 +39,8 @@ COLUMNS = [
     ("citation_precision", "cite P"),
     ("evidence_recall", "ev R"),
     ("median_answer_words", "words"),
+    ("claims_kept", "kept"),
+    ("claims_removed", "removed"),
     ("latency_p50_s", "p50 s"),
 ]
 
@@ -56,9 +59,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", required=True, help="NAME=QUESTIONS:DATA_DIR")
     parser.add_argument("--config", action="append", default=[], help="NAME=K=V,K=V")
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only this default configuration (by name)"
+    )
     args = parser.parse_args()
     sets = [(n, *spec.split(":", 1)) for n, spec in (s.split("=", 1) for s in args.set)]
-    configs = DEFAULT_CONFIGS
+    configs = {n: c for n, c in DEFAULT_CONFIGS.items() if not args.only or n in args.only}
     if args.config:
         configs = {}
         for item in args.config:

@@ -37,7 +37,10 @@ class Readiness(BaseModel):
     current_version: str | None = Field(description="The version `current` points at on disk.")
     articles: int = Field(description="Articles in the served index.")
     paragraphs: int = Field(description="Paragraphs in the served index.")
-    generator: str | None = Field(description="The language model, or null when there is none.")
+    selector: str = Field(description="The answer selector model.")
+    generator: str | None = Field(
+        description="The language model of generate mode, or null when there is none (the default)."
+    )
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the server process answers")
@@ -71,6 +74,7 @@ async def readyz(request: Request) -> Readiness | JSONResponse:
         current_version=state.current,
         articles=len(index.corpus.articles),
         paragraphs=len(index.corpus.paragraphs),
+        selector=service.selector.model_name,
         generator=service.generator.model_name if service.generator is not None else None,
     )
     if state.degraded:

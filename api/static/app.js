@@ -59,7 +59,8 @@ import { selectTab } from "./tabs.js";
 
   function metaLine(item) {
     const author = item.author ? `by ${item.author}` : "";
-    return [item.source, author, formatDate(item.date)].filter(Boolean).join(" · ");
+    const date = item.date ? formatDate(item.date) : "date unknown";
+    return [item.source, author, date].filter(Boolean).join(" · ");
   }
 
   /** The article's address as http(s) URL text, or "" for anything else (javascript:, data:…). */
@@ -516,6 +517,8 @@ import { selectTab } from "./tabs.js";
       }
       case "reading":
         return `Reading ${count(stage.sentences, "candidate sentence", "candidate sentences")} from ${count(stage.articles, "article", "articles")}…`;
+      case "writing":
+        return "Wording the answer from the chosen sentence…";
       case "checking":
         return "Checking the citation against its paragraph…";
       default:
@@ -589,12 +592,29 @@ import { selectTab } from "./tabs.js";
     const box = el("div", "answer");
     box.append(el("span", "speaker", "Answer"));
 
+    // the direct answer first, when the selector marked one inside the cited sentence
+    const short = typeof data.short_answer === "string" ? data.short_answer.trim() : "";
+    if (short) {
+      const lead = el("p", "short-answer");
+      lead.append(el("strong", null, short));
+      box.append(lead);
+    }
+
     const text = el("p", "answer-text");
+    let highlighted = false;
     String(data.answer ?? "")
       .split(MARKER)
       .forEach((part, i) => {
         if (i % 2 === 0) {
-          if (part) text.append(part);
+          if (!part) return;
+          const at = short && !highlighted ? part.indexOf(short) : -1;
+          if (at < 0) {
+            text.append(part);
+            return;
+          }
+          // the short answer highlighted where it stands in the quoted sentence
+          highlighted = true;
+          text.append(part.slice(0, at), el("mark", "short-answer-mark", short), part.slice(at + short.length));
           return;
         }
         const citation = byMarker.get(Number(part));
@@ -628,8 +648,16 @@ import { selectTab } from "./tabs.js";
       box.append(el("p", "note", "This answer came back without citations."));
     }
 
+    if (data.answers_question) {
+      const answers = el("span", "badge answers", "answers the question");
+      const score = typeof data.evidence_score === "number" ? ` (score ${data.evidence_score.toFixed(2)})` : "";
+      answers.title = `The answer selector judged that the cited sentence answers the question${score}: a separate check from the source badges, which say the words stand in the paragraph.`;
+      const checks = el("p", "answer-checks");
+      checks.append(answers);
+      box.append(checks);
+    }
     const details = [];
-    if (typeof data.evidence_score === "number") details.push(`evidence ${data.evidence_score.toFixed(2)}`);
+    if (typeof data.evidence_score === "number") details.push(`answer score ${data.evidence_score.toFixed(2)}`);
     const total = totalMs(data.timings_ms);
     if (total !== null) details.push(`${(total / 1000).toFixed(1)} s`);
     if (details.length) box.append(el("p", "answer-meta", details.join(" · ")));
@@ -647,13 +675,18 @@ import { selectTab } from "./tabs.js";
     return link;
   }
 
+  /** What was checked about a source, in words: quoted from it, supported by it, or neither. */
   function verificationBadge(citation) {
     const verified = Boolean(citation.verified);
-    const badge = el("span", `badge ${verified ? "verified" : "unverified"}`, verified ? "verified" : "unverified");
+    const quoted = verified && citation.quoted !== false;
+    const words = !verified ? "unverified" : quoted ? `quoted from [${citation.marker}]` : `supported by [${citation.marker}]`;
+    const badge = el("span", `badge ${verified ? "verified" : "unverified"}${quoted ? " quoted" : ""}`, words);
     const score = typeof citation.support_score === "number" ? ` (support ${citation.support_score.toFixed(2)})` : "";
-    badge.title = verified
-      ? `The paragraph supports this claim${score}.`
-      : `The paragraph was not confirmed to support this claim${score}.`;
+    badge.title = !verified
+      ? `The paragraph was not confirmed to support this claim${score}.`
+      : quoted
+        ? `These words stand in the paragraph as quoted${score}. Whether they answer the question is a separate check.`
+        : `The paragraph supports these words, written in other words${score}.`;
     return badge;
   }
 

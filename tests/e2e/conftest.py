@@ -222,7 +222,7 @@ class PageServer:
 
 @pytest.fixture(scope="session")
 def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServer]:
-    """Our server over the made-up articles, with an admin key and a scripted reader."""
+    """Our server over made-up articles, with an admin key, in generate mode (scripted model)."""
     corpus = tmp_path_factory.mktemp("page-corpus")
     for doc_id, raw in PAGE_CORPUS.items():
         (corpus / f"{doc_id}.txt").write_text(raw, encoding="utf-8")

@@ -1,24 +1,39 @@
-"""A scripted OpenAI-compatible generator on loopback, for the page tests that need a reader
-whose speed the test sets (a real model's is whatever the CPU makes it).
+"""A scripted OpenAI-compatible generator on loopback, for tests of generate mode with a model
+whose words and speed the test sets (a real model's are whatever the weights and CPU make them).
 
-It proposes nothing (empty text), so our server answers with the best-scoring article sentence,
-as it does without a model; `delay_s` holds every completion back that long, which keeps a
-question in the `reading` stage while a test stops it.
+By default it answers like a careful model: the first sentence of passage [1] of the prompt,
+cited `[1]`. `reply` (when set) is returned instead, word for word: a test sets a partly or wholly
+wrong answer there. `delay_s` holds every completion back that long, which keeps a question in
+the `writing` stage while a test stops it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+PASSAGE_ONE = re.compile(r"^\[1\] \([^)]*\) (.+)$", re.MULTILINE)
+
+
+def careful_answer(prompt: str) -> str:
+    """The first sentence of the last passage [1] in the prompt, cited."""
+    found = PASSAGE_ONE.findall(prompt)
+    if not found:
+        return ""
+    first = re.split(r"(?<=[.!?])\s+", found[-1].strip(), maxsplit=1)[0]
+    return f"{first.rstrip('.')} [1]."
 
 
 class ScriptedGenerator:
     def __init__(self) -> None:
         self.delay_s = 0.0
         self.completions = 0
+        self.reply: str | None = None
+        self.prompts: list[str] = []
         generator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,10 +57,17 @@ class ScriptedGenerator:
                 generator.completions += 1
                 time.sleep(generator.delay_s)
                 chat = self.path.endswith("/chat/completions")
-                choice = (
-                    {"index": 0, "message": {"role": "assistant", "content": ""}}
+                prompt = (
+                    "\n".join(str(m.get("content", "")) for m in request.get("messages", []))
                     if chat
-                    else {"index": 0, "text": ""}
+                    else str(request.get("prompt", ""))
+                )
+                generator.prompts.append(prompt)
+                text = generator.reply if generator.reply is not None else careful_answer(prompt)
+                choice = (
+                    {"index": 0, "message": {"role": "assistant", "content": text}}
+                    if chat
+                    else {"index": 0, "text": text}
                 )
                 if not request.get("stream"):
                     self._json({"id": "scripted", "choices": [{**choice, "finish_reason": "stop"}]})

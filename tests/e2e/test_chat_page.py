@@ -106,9 +106,21 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     title = panel.locator(".source-title")
     expect(title).to_have_text(citation["title"])
     assert title.inner_text().strip()
+    quoted = citation.get("quoted", True)
     expect(panel.locator(".badge")).to_have_text(
-        "verified" if citation["verified"] else "unverified"
+        ("quoted from [1]" if quoted else "supported by [1]")
+        if citation["verified"]
+        else "unverified"
     )
+    # the answer's own check is separate from the source's, and said in words
+    if body["answers_question"]:
+        expect(answer.locator(".answer-checks .badge.answers")).to_have_text("answers the question")
+    if body["short_answer"]:
+        expect(answer.locator(".short-answer strong")).to_have_text(body["short_answer"])
+        if body["short_answer"] in body["answer"]:
+            expect(answer.locator(".answer-text mark.short-answer-mark")).to_have_text(
+                body["short_answer"]
+            )
 
     mark = panel.locator(".cited-paragraph mark")
     expect(mark).to_have_count(1)

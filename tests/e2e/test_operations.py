@@ -101,7 +101,8 @@ def test_liveness_and_readiness(client: httpx.Client) -> None:
     body = ready.json()
     assert body["status"] == "ready"
     assert body["articles"] == len(list((ROOT / "seeds").glob("*.txt")))
-    assert body["paragraphs"] > 0 and body["generator"]
+    assert body["paragraphs"] > 0 and body["selector"]
+    assert body["generator"] is None  # extract mode, the default: no language model loaded
 
 
 def test_no_server_banner_and_head_wherever_get_works(client: httpx.Client) -> None:
@@ -147,7 +148,7 @@ def test_one_json_log_line_per_request_with_its_id_and_stage_timings(
     assert line["duration_ms"] > 0
     assert line["outcome"] == r.json()["status"]
     assert line["timings_ms"] == r.json()["timings_ms"]
-    assert {"retrieve_ms", "score_ms"} <= set(line["timings_ms"])
+    assert {"retrieve_ms", "select_ms"} <= set(line["timings_ms"])
 
 
 def test_a_problem_and_its_log_line_share_the_request_id(

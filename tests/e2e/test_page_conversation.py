@@ -2,8 +2,9 @@
 the question box stays in view, Stop (and what the server does about it), the conversation across
 a reload, New chat, and example questions from the indexed titles.
 
-The server's reader is a scripted OpenAI-compatible server whose delay the test sets, so a
-question is known to be in the `reading` stage, or waiting behind another, when Stop is pressed.
+The server runs in generate mode with a scripted OpenAI-compatible model whose delay the test
+sets, so a question is known to be in the `writing` stage, or waiting behind another, when Stop is
+pressed.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "How many fishing boats left Skarra harbour?"
 PARAGRAPH = "Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour."
 BUSY = "An answer is still being worked out — Stop it first, or wait for it."
-READING_DELAY_S = 8.0
+WRITING_DELAY_S = 8.0
 
 
 @pytest.fixture
-def slow_reader(page_server: PageServer) -> Iterator[Any]:
-    """The scripted reader takes READING_DELAY_S per question while the test runs."""
-    page_server.generator.delay_s = READING_DELAY_S
+def slow_writer(page_server: PageServer) -> Iterator[Any]:
+    """The scripted model takes WRITING_DELAY_S per question while the test runs."""
+    page_server.generator.delay_s = WRITING_DELAY_S
     yield page_server.generator
     page_server.generator.delay_s = 0.0
 
@@ -147,8 +148,8 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
 # --- Stop --------------------------------------------------------------------------------------
 
 
-def test_stop_ends_a_question_being_read_and_the_server_stops_it(
-    page_probe: PageProbe, page_server: PageServer, slow_reader: Any, test_output_dir: Path
+def test_stop_ends_a_question_being_worded_and_the_server_stops_it(
+    page_probe: PageProbe, page_server: PageServer, slow_writer: Any, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -160,7 +161,7 @@ def test_stop_ends_a_question_being_read_and_the_server_stops_it(
         page.press("#question", "Enter")
     request_id = response_info.value.headers["x-request-id"]
     turn = last_turn(page)
-    expect(turn.locator(".thinking .progress")).to_contain_text("Reading", timeout=30_000)
+    expect(turn.locator(".thinking .progress")).to_contain_text("Wording", timeout=30_000)
     expect(page.locator("#stop")).to_be_visible()
     expect(page.locator("#ask")).to_be_disabled()
 
@@ -179,15 +180,15 @@ def test_stop_ends_a_question_being_read_and_the_server_stops_it(
     page.screenshot(path=str(test_output_dir / "chat-stopped.png"), full_page=True)
 
     # the server: the stream's request ended as cancelled, and the answer stopped at the stage
-    # after reading instead of being checked and sent
+    # after writing instead of being checked and sent
     access = record_for(server, request_id, "request")
     assert access["path"] == "/ask/stream"
     assert access["outcome"] == "cancelled", access
     stopped = record_for(server, request_id, "stopped answering: the client left")
-    assert stopped["stopped_before"] not in ("searching", "reading"), stopped
+    assert stopped["stopped_before"] not in ("searching", "reading", "writing"), stopped
 
     # the next question is answered as usual
-    slow_reader.delay_s = 0.0
+    slow_writer.delay_s = 0.0
     page.fill("#question", QUESTION)
     page.press("#question", "Enter")
     answered = last_turn(page).locator(".answer")
@@ -200,14 +201,14 @@ def test_stop_ends_a_question_being_read_and_the_server_stops_it(
 
 
 def test_stop_drops_a_waiting_question_at_once(
-    page_probe: PageProbe, page_server: PageServer, slow_reader: Any
+    page_probe: PageProbe, page_server: PageServer, slow_writer: Any
 ) -> None:
     from playwright.sync_api import expect
 
     page = page_probe.page
     server = page_server.server
     results: list[httpx.Response] = []
-    before = slow_reader.completions
+    before = slow_writer.completions
     ahead = threading.Thread(
         target=lambda: results.append(
             httpx.post(f"{server.url}/ask", json={"question": QUESTION}, timeout=120)
@@ -216,8 +217,8 @@ def test_stop_drops_a_waiting_question_at_once(
     ahead.start()  # another client's question keeps the worker busy
     try:
         deadline = time.monotonic() + 60
-        while slow_reader.completions == before:  # it is being read
-            assert time.monotonic() < deadline, "the first question never reached the reader"
+        while slow_writer.completions == before:  # it is being worded
+            assert time.monotonic() < deadline, "the first question never reached the model"
             time.sleep(0.1)
         page.goto("/")
         page.fill("#question", "When did the tram line open?")
@@ -229,7 +230,7 @@ def test_stop_drops_a_waiting_question_at_once(
         assert queue_depth(server) == 2
         page.click("#stop")
         expect(last_turn(page).locator(".stopped")).to_be_visible()
-        # dropped from the queue at once, while the first question is still being read
+        # dropped from the queue at once, while the first question is still being worded
         deadline = time.monotonic() + 3
         while queue_depth(server) != 1:
             assert time.monotonic() < deadline, "the stopped question kept its place"
@@ -238,7 +239,7 @@ def test_stop_drops_a_waiting_question_at_once(
     finally:
         ahead.join(timeout=120)
     assert results and results[0].status_code == 200
-    assert slow_reader.completions == before + 1  # the stopped question was never read
+    assert slow_writer.completions == before + 1  # the stopped question never reached the model
 
 
 # --- the conversation across a reload, and New chat ------------------------------------------

@@ -1,5 +1,5 @@
-"""The generator on another process: a real `llama_cpp.server` on loopback serving the bundled
-Gemma GGUF, and our server started with `QA_GENERATION__BACKEND=openai` pointed at it.
+"""Generate mode with the model on another process: a real `llama_cpp.server` on loopback serving
+the bundled Gemma GGUF, and our server started with `QA_GENERATION__BACKEND=openai` pointed at it.
 
 Also: an unreachable generator gives a quick 503 with problem details, not a hang.
 """
@@ -27,12 +27,12 @@ from tests.e2e.conftest import Server, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
-# (question, a fact the answer must contain): asked through our server, read by the remote model
+# answerable from the seeds: asked through our server, the answer written by the remote model
 QUESTIONS = [
-    ("How many special forces troops did North Korea send to Russia for training?", "1,500"),
-    ("In what year did Kim Jong-un last oversee nuclear testing?", "2017"),
+    "How many special forces troops did North Korea send to Russia for training?",
+    "In what year did Kim Jong-un last oversee nuclear testing?",
 ]
-ANSWERABLE = QUESTIONS[0][0]
+ANSWERABLE = QUESTIONS[0]
 
 
 def _free_port() -> int:
@@ -97,7 +97,7 @@ def remote_server(
         tmp_path_factory.mktemp("remote-logs") / "server.log",
         QA_GENERATION__BACKEND="openai",
         QA_GENERATION__BASE_URL=base_url,
-        # a busy two-core test machine can take tens of seconds for one reader prompt
+        # a busy two-core test machine can take tens of seconds for one prompt
         QA_GENERATION__TIMEOUT_S="150",
         QA_SERVER__REQUEST_TIMEOUT_S="180",
     )
@@ -115,24 +115,35 @@ def _paragraph_texts(client: httpx.Client, doc_id: str) -> list[str]:
     return [p["text"] for p in r.json()["paragraphs"]]
 
 
-@pytest.mark.parametrize(("question", "fact"), QUESTIONS)
-def test_answers_read_by_the_remote_model_are_grounded(
-    remote_server: Server, llama_server: tuple[str, Path], question: str, fact: str
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_generate_mode_with_the_remote_model_passes_only_checked_claims(
+    remote_server: Server, llama_server: tuple[str, Path], question: str
 ) -> None:
+    """Generate mode over a real llama.cpp server with the bundled 270M base model: whatever it
+    writes, what comes back is either claims each supported by the paragraph it cites, or
+    `insufficient_evidence` with the unsupported claims listed as removed, never passed on."""
     _, log = llama_server
     before = _completion_requests(log)
     with remote_server.client(timeout=240) as client:
         r = client.post("/ask", json={"question": question})
         assert r.status_code == 200, r.text
         body: dict[str, Any] = r.json()
-        assert body["status"] == "answered", body
-        assert fact in body["answer"]
-        assert body["citations"], body
-        for citation in body["citations"]:
-            assert citation["verified"] is True
-            assert citation["text"] in _paragraph_texts(client, citation["doc_id"])
-            assert f"[{citation['marker']}]" in body["answer"]
-        assert "read_ms" in body["timings_ms"]  # the reader ran …
+        assert "write_ms" in body["timings_ms"]  # the model wrote …
+        assert body["status"] in ("answered", "insufficient_evidence"), body
+        for removed in body["removed_claims"]:
+            assert removed not in body["answer"]
+        if body["status"] == "insufficient_evidence":
+            assert body["citations"] == []
+            assert body["reason"], body
+        else:
+            assert body["citations"], body
+            for citation in body["citations"]:
+                assert citation["verified"] is True
+                assert citation["support_score"] >= 0.75
+                assert citation["text"] in _paragraph_texts(client, citation["doc_id"])
+                assert f"[{citation['marker']}]" in body["answer"]
+            # every claim carries a marker: the answer ends with one
+            assert re.search(r"\[\d+\]$", body["answer"]), body["answer"]
     assert _completion_requests(log) > before  # … on the remote server
 
 

@@ -129,7 +129,8 @@ def test_streamed_answer_matches_ask(client: httpx.Client) -> None:
 def test_unanswerable_question_streams_insufficient_evidence(client: httpx.Client) -> None:
     events = stream(client, UNANSWERABLE)
     done = check_stream_shape(events)
-    assert [d["stage"] for n, d in events if n == "status"][-1:] == ["searching"], events
+    # the selector read the candidates and its score said no: nothing is checked or sent
+    assert [d["stage"] for n, d in events if n == "status"][-1:] == ["reading"], events
     assert done["status"] == "insufficient_evidence", done
     assert done["citations"] == []
     assert done["reason"], done

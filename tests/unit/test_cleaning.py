@@ -467,7 +467,11 @@ def test_clean_paragraphs_applies_the_line_rules_and_reads_the_dateline() -> Non
         title=HEADLINE,
     )  # fmt: skip
     assert cleaned == CleanedArticle(
-        title=HEADLINE, source=None, date="2031-03-05", paragraphs=[BODY_1, BODY_2]
+        title=HEADLINE,
+        source=None,
+        date="2031-03-05",
+        paragraphs=[BODY_1, BODY_2],
+        author="Jane Doe",  # its byline; a page's own metadata author goes first (qa/articles)
     )
 
 
@@ -517,3 +521,16 @@ def test_messy_article_with_many_artefacts() -> None:
         "Engineers warned the repairs would cost more than the first estimate.",
         "Work is expected to start next spring, officials said.",
     ]
+
+
+@pytest.mark.unit
+def test_a_byline_is_dropped_from_the_text_and_kept_as_the_author() -> None:
+    raw = (
+        "Ferry service returns to Skarra\n\n"
+        "by Ana Lindqvist and Tom Reyes\n\n"
+        "The ferry to Skarra island ran again on Monday after a month of repairs to the pier.\n"
+    )
+    cleaned = clean_article(raw)
+    assert cleaned.author == "Ana Lindqvist and Tom Reyes"
+    assert "Lindqvist" not in cleaned.text
+    assert clean_article("Title here\n\nThe ferry ran again on Monday.\n").author is None

@@ -226,3 +226,18 @@ def test_percentile_nearest_rank() -> None:
     assert percentile(values, 95) == 19.0
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert percentile([], 50) == 0.0
+
+
+@pytest.mark.unit
+def test_claims_kept_and_removed_are_counted() -> None:
+    question = {"id": "q", "kind": "single", "answers": [["28"]], "evidence": []}
+    response = {
+        "status": "answered",
+        "answer": "The choir has 28 members [1]. It won in 2031 [2].",
+        "citations": [],
+        "removed_claims": ["It sang on the moon"],
+    }
+    j = judge(question, response, 0.1)
+    assert (j.claims_kept, j.claims_removed) == (2, 1)
+    summary = summarise([j, judge(question, {"status": "insufficient_evidence"}, 0.1)])
+    assert (summary["claims_kept"], summary["claims_removed"]) == (2, 1)

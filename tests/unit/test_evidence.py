@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 
 import numpy as np
 import pytest
 
+from qa.candidates import Candidate
 from qa.evidence import (
     AnswerType,
-    Candidate,
-    EvidenceWeights,
     ScoredSentence,
     answer_type,
     holds_answer_type,
     score_sentences,
 )
 from qa.lexical import content_terms
+from qa.settings import EvidenceSettings
 from tests.fakes import HashingEmbedder
 
 # --- answer_type ----------------------------------------------------------------------------
@@ -193,10 +192,32 @@ def test_type_match_is_reported_per_sentence() -> None:
 
 
 @pytest.mark.unit
-def test_sentence_that_only_repeats_the_question_is_left_out() -> None:
+def test_sentence_that_only_repeats_the_question_is_left_out_when_set() -> None:
     sentences = [(0, "The choir sang."), (0, "The choir sang at the festival in Elmsby.")]
-    scored = score("Where has the choir sang?", sentences)
-    assert [s.index for s in scored] == [1]
+    embedder = HashingEmbedder()
+    texts = [t for _, t in sentences]
+    dropped = score_sentences(
+        "Where has the choir sang?",
+        embedder.embed(["Where has the choir sang?"])[0],
+        [Candidate(0, 0, len(t), t) for t in texts],
+        embedder.embed(texts),
+        doc_freq={},
+        n_docs=1,
+        weights=EvidenceSettings(drop_echoes=True),
+    )
+    assert [s.index for s in dropped] == [1]
+    # the default keeps it (no measured gain with the selector), as do training lists
+    texts = [t for _, t in sentences]
+    kept = score_sentences(
+        "Where has the choir sang?",
+        embedder.embed(["Where has the choir sang?"])[0],
+        [Candidate(0, 0, len(t), t) for t in texts],
+        embedder.embed(texts),
+        doc_freq={},
+        n_docs=1,
+        keep_echoes=True,
+    )
+    assert sorted(s.index for s in kept) == [0, 1]
 
 
 @pytest.mark.unit
@@ -217,8 +238,8 @@ def test_no_candidates_no_scores() -> None:
 
 @pytest.mark.unit
 def test_scores_are_bounded_by_the_weights() -> None:
-    weights = [getattr(EvidenceWeights(), f.name) for f in dataclasses.fields(EvidenceWeights)]
-    highest = sum(w for w in weights if w > 0)
+    weights = EvidenceSettings()
+    highest = weights.cosine + weights.term_coverage + weights.context_coverage + weights.type_match
     for s in score("How many tonnes of apples did the frost destroy?"):
         assert s.score <= highest + 1e-6
         assert 0.0 <= s.term_coverage <= s.context_coverage <= 1.0

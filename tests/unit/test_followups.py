@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followups import is_follow_up, standalone_question
+from qa.followups import Rewrite, is_follow_up, rewrite_follow_up, standalone_question
 from qa.models import Turn
 
 FIRST = Turn(question="How many trees did the orchard growers lose to frost?", answer="…")
@@ -75,3 +75,54 @@ def test_a_chain_names_each_earlier_question_once_and_skips_empty_ones() -> None
         "And then? (following: What about it; How many trees did the orchard growers lose to frost)"
     )
     assert standalone_question("And then?", [empty]) is None
+
+
+RUTTE = Turn(question="Who is Mark Rutte?", answer="Mark Rutte is the secretary general of NATO.")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    ["What is the GDP of Brazil?", "When did Oakhaven open?", "How big was the 2019 harvest?"],
+)
+def test_a_short_question_with_a_name_or_number_of_its_own_stands_alone(question: str) -> None:
+    assert not is_follow_up(question)
+    assert standalone_question(question, [RUTTE, FIRST]) is None
+
+
+@pytest.mark.unit
+def test_a_person_pronoun_is_replaced_by_the_name_in_the_previous_question() -> None:
+    rewrite = rewrite_follow_up("What did he say about North Korean troops?", [RUTTE])
+    assert rewrite == Rewrite("What did Mark Rutte say about North Korean troops?", True)
+    rewrite = rewrite_follow_up("What did her office announce?", [RUTTE])
+    assert rewrite is not None and rewrite.text == "What did Mark Rutte’s office announce?"
+
+
+@pytest.mark.unit
+def test_without_a_name_in_the_question_the_answer_names_who_is_meant() -> None:
+    asked = Turn(question="Who led the observatory team?", answer="Dr. Amara Okonjo led it.")
+    rewrite = rewrite_follow_up("Where did she study?", [asked])
+    assert rewrite == Rewrite("Where did Dr. Amara Okonjo study?", True)
+
+
+@pytest.mark.unit
+def test_a_pronoun_with_no_name_to_point_at_reads_the_question_with_the_previous_one() -> None:
+    rewrite = rewrite_follow_up("When was that?", [FIRST])
+    assert rewrite is not None and not rewrite.standalone
+    assert rewrite.text == (
+        "When was that? (following: How many trees did the orchard growers lose to frost)"
+    )
+
+
+@pytest.mark.unit
+def test_with_several_names_before_the_pronoun_is_left_and_read_with_the_conversation() -> None:
+    asked = Turn(
+        question="What did Zelenskyy say about North Korean troops?",
+        answer="A day before South Korea’s announcement, Zelenskyy cited intelligence reports.",
+    )
+    rewrite = rewrite_follow_up("And what did he say about it?", [asked])
+    assert rewrite is not None and not rewrite.standalone
+    assert rewrite.text.startswith("And what did he say about it? (following: ")
+    assert rewrite.conversation == (
+        "What did Zelenskyy say about North Korean troops? And what did he say about it?"
+    )

@@ -14,12 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.reload import IndexReloader, open_index
+from api.reload import IndexReloader
 from api.service import QAService
 from index.builder import rebuild_index
+from index.loaded import open_index
 from index.versions import current_version
 from qa.settings import GenerationSettings, IndexSettings, SecuritySettings, Settings
-from tests.fakes import HashingEmbedder
+from tests.fakes import HashingEmbedder, OverlapSelector
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +48,7 @@ class Setup:
         loaded = open_index(
             current_version(self.index_dir), embedder=embedder, settings=self.settings
         )
-        self.service = QAService(self.settings, embedder, loaded, None)  # type: ignore[arg-type]
+        self.service = QAService(self.settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
         app = create_app(self.settings)
         app.state.service = self.service
         app.state.reloader = IndexReloader(self.service)

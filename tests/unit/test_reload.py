@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from api.reload import IndexReloader, open_index
+from api.reload import IndexReloader
 from api.service import QAService
 from index.builder import rebuild_index
+from index.loaded import open_index
 from index.versions import current_version
 from qa.settings import GenerationSettings, Settings
-from tests.fakes import HashingEmbedder
+from tests.fakes import HashingEmbedder, OverlapSelector
 
 pytestmark = pytest.mark.unit
 
@@ -38,7 +39,7 @@ def setting_up(tmp_path: Path) -> tuple[Path, QAService, IndexReloader]:
     embedder = HashingEmbedder()
     rebuild_index(corpus, settings.index_dir, embedder=embedder)
     loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
-    service = QAService(settings, embedder, loaded, None)  # type: ignore[arg-type]
+    service = QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
     return corpus, service, IndexReloader(service)
 
 

@@ -36,7 +36,7 @@ def test_defaults() -> None:
     assert s.index_dir == Path("data") / "index"
     assert s.models_dir == Path("data") / "models"
     assert s.retrieval.top_k == RetrievalSettings().top_k
-    assert s.generation.backend == "llama_cpp"
+    assert s.generation.backend == "none"
 
 
 @pytest.mark.unit

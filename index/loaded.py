@@ -1,0 +1,60 @@
+"""One index version loaded into memory, checked, with the retriever over it.
+
+`open_index` loads a version (every file checked against its checksum), checks that it fits the
+embedding model, and puts a `Retriever` over it. The service serves one `LoadedIndex` at a time;
+api/reload.py swaps in a new one whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.store import CorpusIndex
+from qa.cleaning import CLEANER_VERSION
+from qa.interfaces import Embedder
+from qa.retrieval import Retriever
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """One index version in memory with the retriever over it; never changed once built."""
+
+    version: Path
+    corpus: CorpusIndex
+    retriever: Retriever
+
+
+def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
+    """Load `version` (every file checked against its checksum) and check it fits the model."""
+    corpus = CorpusIndex.load(version)
+    corpus.manifest.check_compatible(
+        embedding_model=embedder.model_name, dimension=embedder.dimension
+    )
+    if corpus.manifest.cleaner_version != CLEANER_VERSION:
+        # still consistent in itself, so it is served; a rebuild applies the newer rules
+        log.warning(
+            "index was cleaned with cleaner %s, the code has %s; rebuild to apply it",
+            corpus.manifest.cleaner_version,
+            CLEANER_VERSION,
+        )
+    retriever = Retriever(
+        embedder=embedder,
+        dense=corpus.dense,
+        lexical=corpus.lexical,
+        paragraphs=corpus.paragraphs,
+        settings=settings.retrieval,
+    )
+    return LoadedIndex(version=version, corpus=corpus, retriever=retriever)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A version `current` pointed at that could not be loaded, and why."""
+
+    version: str
+    reason: str

@@ -1,0 +1,95 @@
+"""Candidate sentences: every sentence of the retrieved paragraphs, with what surrounds it.
+
+A candidate carries its article's title and the sentence before it (looking back into the
+previous paragraph of the same article when it opens its paragraph), so "He said …" or "The
+treaty was signed …" can be judged with the words that say who or what is meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa.interfaces import Vectors
+from qa.models import Paragraph
+
+
+class SentenceRefLike(Protocol):
+    @property
+    def row(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+class Corpus(Protocol):
+    """What answering needs from the index (implemented by `index.store.CorpusIndex`)."""
+
+    @property
+    def paragraphs(self) -> Sequence[Paragraph]: ...
+    @property
+    def sentences(self) -> Sequence[SentenceRefLike]: ...
+    @property
+    def sentence_vectors(self) -> Vectors: ...
+    @property
+    def sentences_by_row(self) -> Mapping[int, list[int]]: ...
+    @property
+    def doc_freq(self) -> Mapping[str, int]: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    row: int  # paragraph row
+    start: int  # offsets inside the paragraph text
+    end: int
+    text: str
+    title: str = ""
+    previous: str = ""  # the sentence before, for "he", "the treaty", …
+    sentence: int = -1  # index of the whole sentence in the corpus (its vector), -1 if none
+
+    @property
+    def context(self) -> str:
+        return f"{self.title} {self.previous}".strip()
+
+
+def candidate_sentences(rows: Sequence[int], corpus: Corpus) -> tuple[list[Candidate], Vectors]:
+    """Every sentence of the given paragraphs, in order, and their vectors."""
+    candidates: list[Candidate] = []
+    for row in rows:
+        paragraph = corpus.paragraphs[row]
+        for position, sid in enumerate(corpus.sentences_by_row.get(row, [])):
+            ref = corpus.sentences[sid]
+            candidates.append(
+                Candidate(
+                    row,
+                    ref.start,
+                    ref.end,
+                    paragraph.text[ref.start : ref.end],
+                    paragraph.title,
+                    previous_sentence(corpus, row, position),
+                    sid,
+                )
+            )
+    return candidates, corpus.sentence_vectors[[c.sentence for c in candidates]]
+
+
+def previous_sentence(corpus: Corpus, row: int, position: int) -> str:
+    """The sentence before one, looking back into the article's previous paragraph if needed.
+
+    Scraped articles often put each sentence in its own paragraph, so "The treaty was signed…"
+    names its treaty one paragraph up. (An article's paragraphs are consecutive rows, in order.)
+    """
+    sentence_ids = corpus.sentences_by_row.get(row, [])
+    paragraph = corpus.paragraphs[row]
+    if position > 0:
+        ref = corpus.sentences[sentence_ids[position - 1]]
+        return paragraph.text[ref.start : ref.end]
+    if row == 0 or corpus.paragraphs[row - 1].doc_id != paragraph.doc_id:
+        return ""
+    before = corpus.sentences_by_row.get(row - 1, [])
+    if not before:
+        return ""
+    ref = corpus.sentences[before[-1]]
+    return corpus.paragraphs[row - 1].text[ref.start : ref.end]

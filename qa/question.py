@@ -1,0 +1,138 @@
+"""The question, analysed once: what was asked, what is searched, what sentences are judged by.
+
+Every later stage reads this one object instead of working the question out again: retrieval
+searches `search_queries`, candidate sentences are scored against `judged`, the selector reads
+`read_as`, and a follow-up's own words (`focus`) say what it asks about now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.errors import BadInput
+from qa.evidence import AnswerType, answer_type
+from qa.followups import DEFAULTS, has_own_terms, rewrite_follow_up
+from qa.lexical import content_terms
+from qa.models import Turn
+from qa.settings import ConversationSettings
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    asked: str  # the question as asked, white space collapsed
+    rewritten: str | None  # a follow-up read with the earlier questions (what is searched)
+    judged: str  # what candidate sentences are scored against
+    conversation: str | None  # a follow-up with words of its own, read with the earlier ones
+    kind: AnswerType  # what the question asks for
+    focus: tuple[str, ...]  # a follow-up's own content words: what it asks about now
+    history: tuple[Turn, ...] = ()
+    parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
+
+    def part(self, text: str) -> QuestionAnalysis:
+        """One part of the question, analysed as a question of its own."""
+        return QuestionAnalysis(text, None, text, None, answer_type(text), (), self.history)
+
+    @property
+    def follow_up(self) -> bool:
+        return self.rewritten is not None
+
+    @property
+    def search_queries(self) -> list[str]:
+        """What to search, best first: a follow-up with words of its own is also searched as
+        asked, so the earlier question's words do not crowd out its own."""
+        if self.rewritten is None:
+            return [self.asked]
+        if self.judged == self.asked and self.conversation is None:
+            return [self.asked, self.rewritten]
+        return [self.rewritten]
+
+    @property
+    def read_as(self) -> str:
+        """The question as the selector reads it: a follow-up that leans on the conversation
+        ("Who led the team?") is read with the earlier questions."""
+        return self.conversation or self.judged
+
+    @property
+    def has_words(self) -> bool:
+        return bool(content_terms(self.judged))
+
+
+# a second question joined by "and" + a question word: "What did X say, and how did Y answer?"
+_PART_BREAK = re.compile(
+    r"\s*,?\s+and\s+(?=(?:who|whom|whose|what|when|where|why|how|which)\b)", re.IGNORECASE
+)
+_WH = re.compile(r"^\s*(who|whom|whose|what|when|where|why|how|which)\b\s*", re.IGNORECASE)
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The parts of a question that asks several things, each a question of its own; () for a
+    question of one part. A part without words of its own ("… and why?") borrows the first
+    part's: "Who crossed the border and why?" → "Who crossed the border?", "why crossed the
+    border?"."""
+    pieces = [p.strip(" ?,") for p in _PART_BREAK.split(question.strip())]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return ()
+    first_rest = _WH.sub("", pieces[0])
+    parts = []
+    for piece in pieces:
+        if not content_terms(piece) and _WH.match(piece):
+            piece = f"{piece} {first_rest}"
+        parts.append(f"{piece[0].upper()}{piece[1:]}?")
+    return tuple(parts)
+
+
+def validate_question(question: str, *, max_chars: int) -> str:
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise BadInput("question is empty: send a question as a non-empty string")
+    if len(cleaned) > max_chars:
+        raise BadInput(
+            f"question is {len(cleaned)} characters long; the limit is {max_chars}. "
+            "Ask a shorter question."
+        )
+    return cleaned
+
+
+def analyse_question(
+    question: str,
+    history: Sequence[Turn] = (),
+    *,
+    max_chars: int,
+    max_history_turns: int,
+    conversation: ConversationSettings = DEFAULTS,
+) -> QuestionAnalysis:
+    asked = validate_question(question, max_chars=max_chars)
+    if len(history) > max_history_turns:
+        raise BadInput(
+            f"history has {len(history)} turns; the limit is {max_history_turns}. "
+            "Send only the most recent turns."
+        )
+    rewrite = rewrite_follow_up(asked, history, conversation)
+    if rewrite is None:
+        return QuestionAnalysis(
+            asked, None, asked, None, answer_type(asked), (), tuple(history), question_parts(asked)
+        )
+    rewritten = rewrite.text
+    focus = tuple(content_terms(asked))
+    if rewrite.standalone:  # "What did he say …?" → "What did Mark Rutte say …?"
+        return QuestionAnalysis(
+            asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history)
+        )
+    # Judged by its own words when it has enough of them; else by the whole rewrite. A
+    # follow-up with some words of its own ("Who led the team?") is judged by those, with
+    # the earlier questions' words counted in the sentence's context.
+    standalone = has_own_terms(asked, conversation.min_own_terms)
+    leans_back = not standalone and bool(focus)
+    judged = asked if standalone or leans_back else rewritten
+    return QuestionAnalysis(
+        asked,
+        rewritten,
+        judged,
+        rewrite.conversation if leans_back else None,
+        answer_type(asked),
+        focus,
+        tuple(history),
+    )

@@ -1,0 +1,72 @@
+"""Shortening an over-long answer sentence to whole clauses around the answer.
+
+A sentence longer than `answer.max_answer_words` is cut at clause boundaries (after a comma,
+semicolon, colon or dash), never mid-clause: the clauses that hold the answer span are kept,
+then neighbouring clauses are added, the earlier side first (it usually says who acts or
+speaks), while the words fit. Cuts are marked with "…".
+"""
+
+from __future__ import annotations
+
+import re
+
+_BREAK = re.compile(r"(?<=[,;:—–])\s+")
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of the sentence's clauses (each keeps its trailing punctuation)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BREAK.finditer(sentence):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(sentence)))
+    return [(a, b) for a, b in spans if sentence[a:b].strip()]
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def trim(sentence: str, span: tuple[int, int] | None, *, max_words: int) -> str:
+    """The sentence, or the run of its clauses around `span` (offsets in it) within
+    `max_words` words. Without a span the run starts at the sentence's opening."""
+    if _words(sentence) <= max_words:
+        return sentence
+    clauses = clause_spans(sentence)
+    a, b = span if span is not None else (0, 0)
+    inside = [i for i, (x, y) in enumerate(clauses) if x < max(b, a + 1) and y > a] or [0]
+    first, last = inside[0], inside[-1]
+
+    def size(i: int, j: int) -> int:
+        return _words(sentence[clauses[i][0] : clauses[j][1]])
+
+    if size(first, last) > max_words:
+        return _cut_words(sentence, clauses[first][0], clauses[last][1], a, max_words)
+    grown = True
+    while grown:
+        grown = False
+        if first > 0 and size(first - 1, last) <= max_words:
+            first -= 1
+            grown = True
+        elif last + 1 < len(clauses) and size(first, last + 1) <= max_words:
+            last += 1
+            grown = True
+    text = sentence[clauses[first][0] : clauses[last][1]].rstrip(",;:—– ")
+    prefix = "… " if first > 0 else ""
+    suffix = " …" if last < len(clauses) - 1 else ""
+    return f"{prefix}{text}{suffix}"
+
+
+def _cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) -> str:
+    """One clause longer than the limit: the words around the anchor (a last resort)."""
+    tokens = [
+        (m.start(), m.end()) for m in re.finditer(r"\S+", sentence) if start <= m.start() < end
+    ]
+    at = next((k for k, (x, y) in enumerate(tokens) if y > anchor), 0)
+    lo = max(0, min(at - max_words // 3, len(tokens) - max_words))
+    kept = tokens[lo : lo + max_words]
+    text = sentence[kept[0][0] : kept[-1][1]]
+    prefix = "… " if kept[0][0] > 0 else ""
+    suffix = " …" if kept[-1][1] < len(sentence.rstrip()) else ""
+    return f"{prefix}{text}{suffix}"

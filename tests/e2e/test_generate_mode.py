@@ -1,0 +1,88 @@
+"""Generate mode over HTTP against a scripted OpenAI-compatible model whose answers the test
+sets: a good answer comes back with its citation checked; a partly wrong one loses the claim its
+paragraph does not support (reported in `removed_claims`); a wholly wrong one, or one citing a
+passage it was not shown, is withheld as `insufficient_evidence`. Our real server, selector,
+embedder and index; made-up articles (tests/e2e/conftest.py: PAGE_CORPUS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import PageServer
+
+pytestmark = pytest.mark.e2e
+
+QUESTION = "How many fishing boats left Skarra harbour?"
+GOOD = "Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour [1]."
+WRONG = "A tsunami destroyed the old lighthouse and the fish market in 1998 [1]."
+
+
+@pytest.fixture
+def model(page_server: PageServer) -> Iterator[Any]:
+    yield page_server.generator
+    page_server.generator.reply = None
+
+
+def ask(page_server: PageServer, question: str = QUESTION) -> dict[str, Any]:
+    with page_server.server.client(timeout=120) as client:
+        r = client.post("/ask", json={"question": question})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_a_good_answer_is_kept_with_its_checked_citation(
+    page_server: PageServer, model: Any
+) -> None:
+    model.reply = GOOD
+    before = len(model.prompts)
+    body = ask(page_server)
+    assert body["status"] == "answered", body
+    assert body["answer"] == GOOD.rstrip(".")
+    assert body["removed_claims"] == []
+    (citation,) = body["citations"]
+    assert citation["doc_id"] == "harbour" and citation["verified"] is True
+    assert "write_ms" in body["timings_ms"]
+    # the model was shown that paragraph, numbered, under the question
+    prompt = model.prompts[before]
+    assert "[1] (Skarra harbour reopens after a week of storms) Harbour master" in prompt
+    assert prompt.rstrip().endswith(f"Question: {QUESTION}\nAnswer:")
+
+
+def test_a_partly_wrong_answer_loses_the_unsupported_claim(
+    page_server: PageServer, model: Any
+) -> None:
+    model.reply = f"{GOOD} {WRONG}"
+    body = ask(page_server)
+    assert body["status"] == "answered", body
+    assert body["answer"] == GOOD.rstrip(".")
+    assert body["removed_claims"] == [WRONG.removesuffix(" [1].")]
+    assert "tsunami" not in body["answer"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [WRONG, "Harbour master Ingrid Talvik said 40 fishing boats left port [4].", ""],
+    ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty"],
+)
+def test_an_answer_without_support_is_withheld(
+    page_server: PageServer, model: Any, reply: str
+) -> None:
+    model.reply = reply
+    body = ask(page_server)
+    assert body["status"] == "insufficient_evidence", body
+    assert body["citations"] == []
+    assert body["retrieved"], body  # the closest paragraphs are still listed
+    assert "tsunami" not in body["answer"] and "Talvik" not in body["answer"]
+
+
+def test_the_model_is_not_asked_when_the_articles_do_not_answer(
+    page_server: PageServer, model: Any
+) -> None:
+    model.reply = WRONG
+    before = model.completions
+    body = ask(page_server, "What is the population of Iceland?")
+    assert body["status"] == "insufficient_evidence"
+    assert model.completions == before

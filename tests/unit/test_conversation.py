@@ -1,0 +1,140 @@
+"""Unit tests for qa.conversation: what a follow-up may be answered with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from index.store import CorpusIndex
+from qa.candidates import Candidate, candidate_sentences, previous_sentence
+from qa.conversation import clauses as _clauses
+from qa.conversation import conversation_candidates
+from qa.interfaces import Vectors
+from qa.models import Turn
+from qa.question import analyse_question
+from tests.fakes import build_corpus
+from tests.unit.test_answering import PIER_ARTICLES, PIER_SENTENCE
+
+LIMITS = {"max_chars": 500, "max_history_turns": 10}
+
+
+def _candidates(
+    rows: Sequence[int],
+    index: CorpusIndex,
+    already_said: Sequence[Turn] = (),
+    focus: Sequence[str] = (),
+    follow_up: str = "",
+) -> tuple[list[Candidate], Vectors]:
+    """The follow-up's candidates (`focus` is implied by the follow-up's own words)."""
+    if not already_said:
+        return candidate_sentences(rows, index)
+    question = follow_up or ("And what about the " + " ".join(focus) + "?" if focus else "And?")
+    analysis = analyse_question(question, already_said, **LIMITS)
+    return conversation_candidates(analysis, rows, index)
+
+
+@pytest.mark.unit
+def test_a_sentence_already_given_is_offered_again_for_the_fact_a_follow_up_asks_for() -> None:
+    articles = {
+        "market": (
+            "Market reopens\n\n"
+            "The town market reopened on Saturday with 85 stalls after a long renovation.\n\n"
+            "A sign on one stall asked visitors to bring their own bags."
+        )
+    }
+    index, _, _ = build_corpus(articles)
+    said = [Turn(question="When did the market reopen?", answer=index.paragraphs[0].text + " [1]")]
+    rows = list(range(len(index.paragraphs)))
+    again, _ = _candidates(rows, index, already_said=said, follow_up="How many stalls are there?")
+    assert index.paragraphs[0].text in [c.text for c in again]
+    # a question asking for something else (or for nothing in particular) does not repeat it
+    for follow_up in (
+        "In what year were those stalls built?",
+        "What about the stalls?",
+        "Who opened those stalls?",  # any capitalised word passes for a name ("Saturday")
+    ):
+        again, _ = _candidates(rows, index, already_said=said, follow_up=follow_up)
+        assert index.paragraphs[0].text not in [c.text for c in again]
+
+
+@pytest.mark.unit
+def test_a_question_that_stands_alone_may_be_answered_with_a_sentence_given_before() -> None:
+    index, _, _ = build_corpus(PIER_ARTICLES)
+    row = next(i for i, p in enumerate(index.paragraphs) if PIER_SENTENCE in p.text)
+    said = [Turn(question="Whom?", answer=f"{PIER_SENTENCE} [1]")]
+    analysis = analyse_question("Whom did the Port Alder council summon on Monday?", said, **LIMITS)
+    found, _ = conversation_candidates(analysis, [row], index)
+    assert [c.text for c in found] == [PIER_SENTENCE]
+
+
+@pytest.mark.unit
+def test_a_sentence_already_given_offers_only_the_clauses_holding_the_follow_ups_words() -> None:
+    index, _, _ = build_corpus(PIER_ARTICLES)
+    row = next(i for i, p in enumerate(index.paragraphs) if PIER_SENTENCE in p.text)
+    said = [Turn(question="Whom?", answer=f"{PIER_SENTENCE} [1]")]
+    unsaid, _ = _candidates([row], index)
+    assert [c.text for c in unsaid] == [PIER_SENTENCE]
+    assert _candidates([row], index, already_said=said)[0] == []
+    clauses, vectors = _candidates([row], index, already_said=said, focus=["builder"])
+    assert [c.text for c in clauses] == [
+        "… the builder insisted that the damage was caused by the winter storms."
+    ]
+    paragraph = index.paragraphs[row].text
+    assert paragraph[clauses[0].start : clauses[0].end] == clauses[0].text.removeprefix("… ")
+    assert len(vectors) == 1
+    assert _candidates([row], index, already_said=said, focus=["ferry"])[0] == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sentence", "clauses"),
+    [
+        (PIER_SENTENCE, PIER_SENTENCE.split(", while ")),
+        (  # a clause under five words is not offered on its own
+            "Prices rose in May; economists expect them to keep rising.",
+            ["economists expect them to keep rising."],
+        ),
+        (  # … and does not hide the clauses after it
+            "He agreed, but the embassy insisted the report was false, while the ministry said "
+            "nothing at all on Monday.",
+            [
+                "the embassy insisted the report was false",
+                "the ministry said nothing at all on Monday.",
+            ],
+        ),
+        (  # "but" without a comma does not start a clause
+            "Officials said the report was nothing but a rumour from abroad.",
+            ["Officials said the report was nothing but a rumour from abroad."],
+        ),
+        (
+            "The mayor backed the plan for the pier; the council members voted against it.",
+            ["The mayor backed the plan for the pier", "the council members voted against it."],
+        ),
+        ("Short, but not split in two.", []),
+    ],
+)
+def test_clauses_split_where_another_subject_takes_over(sentence: str, clauses: list[str]) -> None:
+    assert [sentence[a:b] for a, b in _clauses(sentence)] == clauses
+
+
+STORM_ARTICLES = {
+    "alder-bridge": (
+        "Bridge works begin\n\n"
+        "The new footbridge over the Alder river will open in May.\n\n"
+        "It was designed by a firm from Trondheim and costs two million crowns."
+    ),
+}
+
+
+@pytest.mark.unit
+def test_a_paragraph_opening_sentence_is_read_with_the_previous_paragraph() -> None:
+    index, _, _ = build_corpus(STORM_ARTICLES)
+    rows = [row for row, p in enumerate(index.paragraphs) if p.doc_id == "alder-bridge"]
+    first, second = rows[0], rows[1]
+    assert previous_sentence(index, second, 0) == index.paragraphs[first].text
+    assert previous_sentence(index, first, 0) == ""  # nothing before an article's start
+    found, vectors = candidate_sentences(rows, index)
+    assert [c.previous for c in found] == ["", index.paragraphs[first].text]
+    assert all(c.title == "Bridge works begin" for c in found)
+    assert len(vectors) == len(found)

@@ -1,0 +1,80 @@
+"""Unit tests for qa.question: a question is analysed once, for every later stage."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.errors import BadInput
+from qa.evidence import AnswerType
+from qa.models import Turn
+from qa.question import analyse_question
+
+pytestmark = pytest.mark.unit
+
+LIMITS = {"max_chars": 500, "max_history_turns": 10}
+FIRST = Turn(question="What did astronomers detect on Kestrel-9b?", answer="Water vapour [1]")
+
+
+def test_a_standalone_question_is_searched_and_judged_as_asked() -> None:
+    a = analyse_question("  How many   members does the choir have? ", **LIMITS)
+    assert a.asked == "How many members does the choir have?"
+    assert a.rewritten is None and not a.follow_up
+    assert a.search_queries == [a.asked]
+    assert a.judged == a.read_as == a.asked
+    assert a.kind is AnswerType.NUMBER
+    assert a.focus == ()
+
+
+def test_a_question_with_history_that_stands_alone_is_not_rewritten() -> None:
+    a = analyse_question("What is the GDP of the Republic of Brazil?", [FIRST], **LIMITS)
+    assert a.rewritten is None
+    assert a.search_queries == [a.asked]
+
+
+def test_a_leaning_follow_up_is_judged_by_its_words_and_read_with_the_conversation() -> None:
+    a = analyse_question("Who led the team?", [FIRST], **LIMITS)
+    assert a.follow_up
+    assert a.rewritten is not None and "Kestrel-9b" in a.rewritten
+    assert a.search_queries == [a.rewritten]
+    assert a.judged == "Who led the team?"
+    # the selector reads it after the question it leans on, as a reader would
+    assert (
+        a.conversation
+        == a.read_as
+        == "What did astronomers detect on Kestrel-9b? Who led the team?"
+    )
+    assert a.kind is AnswerType.PERSON
+    assert set(a.focus) == {"led", "team"}
+
+
+def test_a_follow_up_with_words_of_its_own_is_also_searched_as_asked() -> None:
+    a = analyse_question(
+        "And what did the embassy of Russia say about the drones?", [FIRST], **LIMITS
+    )
+    assert a.follow_up
+    assert a.search_queries == [a.asked, a.rewritten]
+    assert a.judged == a.asked and a.conversation is None
+
+
+def test_a_follow_up_without_words_of_its_own_is_judged_by_the_rewrite() -> None:
+    a = analyse_question("When was that?", [FIRST], **LIMITS)
+    assert a.judged == a.rewritten == a.read_as
+    assert a.kind is AnswerType.TIME
+    assert a.has_words
+
+
+def test_a_question_without_content_words_has_none() -> None:
+    assert not analyse_question("What?", **LIMITS).has_words
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_an_empty_question_is_bad_input(question: str) -> None:
+    with pytest.raises(BadInput, match="empty"):
+        analyse_question(question, **LIMITS)
+
+
+def test_limits_are_enforced() -> None:
+    with pytest.raises(BadInput, match="41 characters"):
+        analyse_question("x" * 41, max_chars=40, max_history_turns=1)
+    with pytest.raises(BadInput, match="history has 2 turns"):
+        analyse_question("Why?", [FIRST, FIRST], max_chars=40, max_history_turns=1)

@@ -1,0 +1,74 @@
+"""Unit tests for qa.trimming: long answers are cut at clause boundaries around the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.trimming import clause_spans, trim
+
+pytestmark = pytest.mark.unit
+
+LONG = (
+    "Growers met in the town hall on Thursday evening, where the association's chair, a retired "
+    "schoolteacher, read out a long list of losses, farm by farm, while outside the wind kept "
+    "rising, and in the end they agreed to ask the province for emergency help to replant the "
+    "damaged pear trees before the spring."
+)
+
+
+def test_a_short_sentence_is_kept_whole() -> None:
+    sentence = "The choir has 28 members."
+    assert trim(sentence, (14, 16), max_words=40) == sentence
+
+
+def test_clauses_end_after_commas_semicolons_colons_and_dashes() -> None:
+    sentence = "First part, second part; third: fourth — fifth"
+    parts = [sentence[a:b] for a, b in clause_spans(sentence)]
+    assert parts == ["First part,", "second part;", "third:", "fourth —", "fifth"]
+
+
+def test_the_clause_holding_the_answer_is_kept_with_neighbours_that_fit() -> None:
+    at = LONG.index("emergency help")
+    trimmed = trim(LONG, (at, at + len("emergency help")), max_words=25)
+    assert "emergency help" in trimmed
+    assert len(trimmed.replace("…", "").split()) <= 25
+    assert trimmed.startswith("… ")
+    for part in trimmed.split(" … "):
+        assert part.strip("… ") in LONG
+
+
+@pytest.mark.parametrize("words", [8, 12, 20, 30])
+def test_cuts_fall_on_clause_boundaries(words: int) -> None:
+    at = LONG.index("retired schoolteacher")
+    trimmed = trim(LONG, (at, at + 21), max_words=words).strip("… ")
+    assert "retired schoolteacher" in trimmed
+    starts = {LONG[a:b].split()[0] for a, b in clause_spans(LONG)}
+    if len(trimmed.split()) > 1 and trimmed.split()[0] not in starts:
+        pytest.fail(f"starts mid-clause: {trimmed!r}")
+
+
+def test_earlier_clauses_are_added_first() -> None:
+    sentence = (
+        "The minister, speaking in Paris on Monday, said the treaty would be signed, adding "
+        "that details were still open, and that the vote would follow."
+    )
+    at = sentence.index("the treaty")
+    trimmed = trim(sentence, (at, at + 10), max_words=16)
+    assert trimmed.startswith("The minister") or trimmed.startswith("… speaking")
+    assert "the treaty would be signed" in trimmed
+
+
+def test_without_a_span_the_opening_is_kept() -> None:
+    trimmed = trim(LONG, None, max_words=20)
+    assert trimmed.startswith("Growers met in the town hall")
+    assert trimmed.endswith("…")
+
+
+def test_a_single_clause_over_the_limit_is_cut_around_the_answer() -> None:
+    sentence = (
+        " ".join(f"w{i}" for i in range(60)) + " answer " + " ".join(f"v{i}" for i in range(30))
+    )
+    at = sentence.index("answer")
+    trimmed = trim(sentence, (at, at + 6), max_words=20)
+    assert "answer" in trimmed
+    assert len(trimmed.replace("…", "").split()) == 20

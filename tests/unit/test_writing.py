@@ -1,0 +1,110 @@
+"""Generate mode (qa/writing.py through qa/answering.py): the model writes over numbered
+paragraphs, every claim is checked against the paragraphs it cites, an unsupported one is
+removed and reported, and an answer left without support is withheld. Fakes only: a scripted
+generator and the overlap selector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from index.store import CorpusIndex
+from qa.answering import answer_question
+from qa.models import Answer
+from qa.retrieval import Retriever
+from qa.writing import Passage, clean, completion_prompt, write_answer
+from tests.fakes import HashingEmbedder, OverlapSelector, ScriptedGenerator, build_corpus
+from tests.unit.test_answering import ANSWERABLE, ARTICLES, CHOIR_SIZE, SETTINGS, UNRELATED
+
+pytestmark = pytest.mark.unit
+
+Built = tuple[CorpusIndex, Retriever, HashingEmbedder]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Built:
+    return build_corpus(ARTICLES)
+
+
+def ask(
+    corpus: Built,
+    question: str,
+    generator: ScriptedGenerator,
+    on_progress: Callable[[str, dict[str, object]], None] = lambda stage, detail: None,
+) -> Answer:
+    index, retriever, embedder = corpus
+    return answer_question(
+        question,
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        selector=OverlapSelector(),
+        settings=SETTINGS,
+        generator=generator,
+        on_progress=on_progress,
+    )
+
+
+def test_a_supported_answer_keeps_its_words_and_citation(corpus: Built) -> None:
+    generator = ScriptedGenerator("The choir has 28 members [1].")
+    stages: list[str] = []
+    answer = ask(corpus, ANSWERABLE, generator, lambda stage, detail: stages.append(stage))
+    assert answer.status == "answered"
+    assert answer.answer == "The choir has 28 members [1]"
+    assert answer.citations[0].doc_id == "elmsby-choir"
+    assert answer.citations[0].verified
+    assert answer.removed_claims == []
+    assert "write_ms" in answer.timings_ms
+    assert stages.index("writing") < stages.index("checking")
+    # the model saw the question and the chosen paragraph, numbered
+    assert f"[1] (Village choir wins national title) {CHOIR_SIZE}" in generator.prompts[0]
+    assert generator.prompts[0].rstrip().endswith(f"Question: {ANSWERABLE}\nAnswer:")
+
+
+def test_a_partly_wrong_answer_loses_the_unsupported_claim(corpus: Built) -> None:
+    made_up = "Olympic divers in Melbourne trained underwater with sharks nightly"
+    generator = ScriptedGenerator(f"The choir has 28 members [1]. {made_up} [1].")
+    answer = ask(corpus, ANSWERABLE, generator)
+    assert answer.status == "answered"
+    assert answer.answer == "The choir has 28 members [1]"
+    assert answer.removed_claims == [made_up]
+
+
+def test_a_wholly_wrong_answer_is_withheld(corpus: Built) -> None:
+    made_up = "Olympic divers in Melbourne trained underwater with sharks nightly"
+    answer = ask(corpus, ANSWERABLE, ScriptedGenerator(f"{made_up} [1]."))
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+    assert answer.removed_claims == [made_up]
+    assert answer.reason is not None and "not supported" in answer.reason
+
+
+@pytest.mark.parametrize("written", ["", "The choir has 28 members.", "It has 28 members [7]."])
+def test_no_answer_without_a_valid_citation(corpus: Built, written: str) -> None:
+    """Empty, uncited, or citing a passage it was not shown: nothing is passed through."""
+    answer = ask(corpus, ANSWERABLE, ScriptedGenerator(written))
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+
+
+def test_no_model_is_asked_when_the_selector_abstains(corpus: Built) -> None:
+    generator = ScriptedGenerator("The cup went to the capital's team [1].")
+    answer = ask(corpus, UNRELATED, generator)
+    assert answer.status == "insufficient_evidence"
+    assert generator.prompts == [] and generator.messages == []
+
+
+def test_chat_models_get_the_passages_in_the_user_message() -> None:
+    generator = ScriptedGenerator("It has 28 [1].", prompt_format="chat")
+    passages = [Passage("Choir", CHOIR_SIZE)]
+    written = write_answer(generator, "How big is it?", passages, max_tokens=16)
+    assert written.text == "It has 28 [1]."
+    assert f"[1] (Choir) {CHOIR_SIZE}" in generator.messages[0][1]["content"]
+    assert generator.calls[0][1] == 16
+
+
+def test_clean_keeps_the_first_paragraph() -> None:
+    assert clean("  The port   reopened [1] .\n\nQuestion: more") == "The port reopened [1]."
+    assert clean("\n") == ""
+    assert "Question: q\nAnswer:" in completion_prompt("q", [Passage("t", "s")])
