@@ -14,10 +14,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from qa.candidates import Corpus
+from qa.antecedents import names_someone, opens_with_reference, short_answer_names
+from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
-from qa.evidence import score_sentences
+from qa.evidence import AnswerType, score_sentences
 from qa.interfaces import Embedder, Generator, Selector
 from qa.lexical import content_terms
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
@@ -25,7 +26,7 @@ from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retrieval, Retriever
 from qa.selection import Choice, select
 from qa.settings import Settings
-from qa.trimming import trim
+from qa.trimming import clause_words, trim
 from qa.writing import Passage, write_answer
 
 __all__ = ["ProgressCallback", "answer_question", "no_progress", "validate_question"]
@@ -197,16 +198,24 @@ def _checked_answer(
 ) -> Answer:
     """The chosen sentences (one; up to one per part of the question), each trimmed and cited
     to its paragraph, each claim checked on its own."""
+    a = settings.answer
     cited: dict[int, Paragraph] = {}
     marker_of: dict[int, int] = {}
     claims: list[str] = []
-    for choice in picked:
-        row = choice.candidate.row
+
+    def quote(candidate: Candidate, text: str) -> None:
+        row = candidate.row
         if row not in marker_of:
             marker_of[row] = len(marker_of) + 1
             cited[marker_of[row]] = corpus.paragraphs[row]
-        claim = trim(choice.candidate.text, choice.span, max_words=settings.answer.max_answer_words)
-        claims.append(f"{claim} [{marker_of[row]}]")
+        claims.append(f"{text} [{marker_of[row]}]")
+
+    for choice in picked:
+        claim = trim(choice.candidate.text, choice.span, max_words=a.max_answer_words)
+        before = _antecedent(analysis, choice, claim, corpus, settings)
+        if before is not None:
+            quote(*before)
+        quote(choice.candidate, claim)
     on_progress("checking", {"paragraph_id": cited[1].paragraph_id})
     clock = time.perf_counter()
     checked = check_answer(
@@ -226,6 +235,25 @@ def _checked_answer(
         )
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
     return _answered(analysis, picked[0], checked, retrieved, timings)
+
+
+def _antecedent(
+    analysis: QuestionAnalysis, choice: Choice, claim: str, corpus: Corpus, settings: Settings
+) -> tuple[Candidate, str] | None:
+    """The sentence before a quote that opens with "he", "the official"…, cut to its opening
+    clauses, when those name who that is and neither the short answer nor the question does."""
+    a = settings.answer
+    if not a.carry_antecedent or not opens_with_reference(claim):
+        return None
+    if short_answer_names(choice.short_answer):
+        return None
+    if analysis.kind is not AnswerType.PERSON and names_someone(analysis.asked):
+        return None  # the question names whom it is about; a "Who…?" needs the name given
+    before = candidate_before(corpus, choice.candidate)
+    if before is None or (clause_words(before.text) or [0])[0] > a.max_antecedent_words:
+        return None  # its opening clause alone is too long to quote without cutting it
+    text = trim(before.text, None, max_words=a.max_antecedent_words)
+    return (before, text) if names_someone(text) else None
 
 
 def _generated_answer(

@@ -81,15 +81,38 @@ def previous_sentence(corpus: Corpus, row: int, position: int) -> str:
     Scraped articles often put each sentence in its own paragraph, so "The treaty was signed…"
     names its treaty one paragraph up. (An article's paragraphs are consecutive rows, in order.)
     """
+    found = sentence_before(corpus, row, position)
+    if found is None:
+        return ""
+    before_row, start, end = found
+    return corpus.paragraphs[before_row].text[start:end]
+
+
+def sentence_before(corpus: Corpus, row: int, position: int) -> tuple[int, int, int] | None:
+    """(paragraph row, start, end) of the sentence before the `position`-th of paragraph
+    `row`, in the same article; None at an article's opening."""
     sentence_ids = corpus.sentences_by_row.get(row, [])
     paragraph = corpus.paragraphs[row]
     if position > 0:
         ref = corpus.sentences[sentence_ids[position - 1]]
-        return paragraph.text[ref.start : ref.end]
+        return row, ref.start, ref.end
     if row == 0 or corpus.paragraphs[row - 1].doc_id != paragraph.doc_id:
-        return ""
+        return None
     before = corpus.sentences_by_row.get(row - 1, [])
     if not before:
-        return ""
+        return None
     ref = corpus.sentences[before[-1]]
-    return corpus.paragraphs[row - 1].text[ref.start : ref.end]
+    return row - 1, ref.start, ref.end
+
+
+def candidate_before(corpus: Corpus, candidate: Candidate) -> Candidate | None:
+    """The sentence before a candidate, as a candidate of its own paragraph."""
+    starts = [corpus.sentences[sid].start for sid in corpus.sentences_by_row.get(candidate.row, [])]
+    if candidate.start not in starts:
+        return None
+    found = sentence_before(corpus, candidate.row, starts.index(candidate.start))
+    if found is None:
+        return None
+    row, start, end = found
+    paragraph = corpus.paragraphs[row]
+    return Candidate(row, start, end, paragraph.text[start:end], paragraph.title)

@@ -20,7 +20,10 @@ What it measures (every number is a measurement of this run; nothing is estimate
    answers 200; then `POST /ask` per question (one untimed warm-up request first), timed by
    the client, and each stage the response's `timings_ms` reports, per stage present
    (`retrieve_ms`, `select_ms`: candidate sentences gathered, shortlisted and read by the
-   selector; `write_ms` in generate mode only; `verify_ms`: the citation check); then
+   selector; `write_ms` in generate mode only; `verify_ms`: the citation check); then after
+   each question a follow-up (FOLLOW_UPS in turn: "When was that?", …) with that question and
+   its answer as the history, timed the same way, with its p50 over the first questions' p50
+   and how many were read as follow-ups (`rewritten_question` set); then
    `POST /ask/stream` when the server has that route (404/405 -> n/a): time to the first
    event (a `status`), to the first event after the `status` ones (the checked answer's first
    `token`: no answer text is sent before its citation is checked) and to the `done` event
@@ -82,6 +85,14 @@ DEFAULT_QUESTIONS: tuple[str, ...] = (
     "How many USB sticks did the activists send across the border with their balloons?",
     "Which U.S. State Department spokesman called Putin's remarks on arms deliveries concerning?",
     "What is the population of Pyongyang?",
+)
+# Asked after each question, with that question and its answer as the history: each leans on
+# the conversation (a pronoun, or too few words to search alone), so each is read as a follow-up.
+FOLLOW_UPS: tuple[str, ...] = (
+    "When was that?",
+    "What else did they say about it?",
+    "Who said that?",
+    "And why?",
 )
 PERCENTILE_METHOD = (
     "statistics.quantiles(n=100, method='inclusive'): linear interpolation, "
@@ -183,6 +194,13 @@ STAGE_LABELS: dict[str, str] = {
     "write_ms": "writing, language model (write_ms, in /ask)",
     "verify_ms": "citation check (verify_ms, in /ask)",
 }
+
+
+def follow_up_ratio(follow_up_p50: float | None, first_p50: float | None) -> float | None:
+    """Follow-up p50 over first-question p50 (1.2 = follow-ups 20 % slower)."""
+    if not follow_up_p50 or not first_p50:
+        return None
+    return round(follow_up_p50 / first_p50, 3)
 
 
 def stage_label(stage: str) -> str:
@@ -297,6 +315,22 @@ def _stream_rows(stream: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _follow_up_rows(follow: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not follow:
+        return []
+    ratio = follow.get("ratio_to_first_p50")
+    shown = "n/a" if ratio is None else f"{ratio:.2f}x"
+    return [
+        ("/ask follow-up (client)", _pair(follow["latency_ms"])),
+        *((f"  follow-up {stage_label(k)}", _pair(v)) for k, v in follow["stage_ms"].items()),
+        (
+            "  follow-up vs first p50",
+            f"{shown}   read as follow-ups {follow['read_as_follow_up']}"
+            f"/{follow['count']}   answers {_counts(follow['statuses'])}",
+        ),
+    ]
+
+
 def _worker_row(row: dict[str, Any]) -> tuple[str, str]:
     name = f"{row['workers']} worker(s), remote generator"
     if "error" in row:
@@ -307,7 +341,8 @@ def _worker_row(row: dict[str, Any]) -> tuple[str, str]:
     return name, (
         f"{_cell(row['requests_per_s'], ' req/s')}   {_pair(row['latency_ms'])}   "
         f"stages p50: {stages or 'n/a'}   start-up {_cell(row['startup_s'], ' s')}   "
-        f"RSS {_cell(row['rss_mib'], ' MiB')}   statuses {row['statuses']}"
+        f"RSS {_cell(row['rss_mib'], ' MiB')}   HTTP {_counts(row['statuses'])}   "
+        f"answers {_counts(row.get('answers'))}"
     )
 
 
@@ -346,6 +381,7 @@ def format_table(report: dict[str, Any]) -> str:
         ("/ask total (client)", _pair(ask["latency_ms"])),
         *((stage_label(stage), _pair(stats)) for stage, stats in ask["stage_ms"].items()),
         ("/ask statuses", _counts(ask["statuses"])),
+        *_follow_up_rows(report.get("follow_ups")),
         *_stream_rows(report["ask_stream"]),
     ]
     if report.get("workers"):
@@ -548,6 +584,37 @@ def measure_ask(client: httpx.Client, questions: list[str]) -> dict[str, Any]:
         "latency_ms": percentiles(latencies),
         "stage_ms": stage_stats(bodies),
         "statuses": count(str(body.get("status")) for body in bodies),
+        "_turns": [(q, str(b.get("answer", ""))) for q, b in zip(questions, bodies, strict=True)],
+    }
+
+
+def measure_follow_ups(
+    client: httpx.Client, turns: list[tuple[str, str]], first_p50: float | None
+) -> dict[str, Any]:
+    """`POST /ask` of a follow-up (FOLLOW_UPS in turn) after each question, with that question
+    and its answer as the history: latency, stages, whether it was read as a follow-up
+    (`rewritten_question` set), and its p50 against the first questions' p50."""
+    latencies: list[float] = []
+    bodies: list[dict[str, Any]] = []
+    for n, (question, answer) in enumerate(turns):
+        follow_up = FOLLOW_UPS[n % len(FOLLOW_UPS)]
+        payload = {"question": follow_up, "history": [{"question": question, "answer": answer}]}
+        started = time.perf_counter()
+        response = client.post("/ask", json=payload)
+        latencies.append(ms(time.perf_counter() - started))
+        response.raise_for_status()
+        bodies.append(dict(response.json()))
+    stats = percentiles(latencies)
+    p50 = stats.get("p50")
+    return {
+        "latency_ms": stats,
+        "stage_ms": stage_stats(bodies),
+        "read_as_follow_up": sum(1 for b in bodies if b.get("rewritten_question")),
+        "count": len(bodies),
+        "statuses": count(str(b.get("status")) for b in bodies),
+        "ratio_to_first_p50": follow_up_ratio(
+            float(p50) if p50 is not None else None, first_p50
+        ),
     }
 
 
@@ -645,12 +712,16 @@ def measure_server(data_dir: Path, questions: list[str], log_dir: Path) -> dict[
         with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT_S, trust_env=False) as c:
             mode = answer_mode(c)
             ask = measure_ask(c, questions)
+            say("follow-ups …")
+            first_p50 = ask["latency_ms"].get("p50")
+            follow_ups = measure_follow_ups(c, ask.pop("_turns"), first_p50)
             say("streaming …")
             stream = measure_stream(c, questions)
         memory = server_memory(server.process.pid)
     return {
         "server": {"mode": mode, "startup_s": round(server.startup_s, 2), **memory},
         "ask": ask,
+        "follow_ups": follow_ups,
         "ask_stream": stream,
     }
 
@@ -688,6 +759,7 @@ def _ask_concurrently(url: str, questions: list[str], clients: int) -> dict[str,
         "latency_ms": percentiles([latency for latency, _ in answered]),
         "stage_ms": stage_stats(body for _, body in answered),
         "statuses": count(status for _, status, _ in done),
+        "answers": count(str(body.get("status")) for _, body in answered),
     }
 
 

@@ -471,3 +471,51 @@ def test_a_question_of_one_part_gets_one_sentence(
     answer = ask(corpus, "How much will rebuilding the lighthouse cost and who pays?")
     assert len(answer.citations) == 1
     assert answer.answer.count("[") == 1
+
+
+FERRY_ARTICLES = {
+    "tern-ferry": (
+        "Ferry service to Tern Island resumes\n\n"
+        "The island's ferry captain, Olaf Brandt, spoke at the quay on Monday morning.\n\n"
+        "He said the crossings would run twice daily until the autumn storms."
+    ),
+    "tern-school": (
+        "Island school gets a new roof\n\n"
+        "The school on Tern Island reopened on Monday. It said lessons would run twice daily "
+        "until the autumn term ends."
+    ),
+}
+
+
+def test_a_quote_opening_with_a_pronoun_carries_the_sentence_that_names_who() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.5, min_support=0.5))
+    question = "How often will the ferry crossings run until the storms?"
+    answer = ask(corpus, question, settings=settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.answer.startswith("The island's ferry captain, Olaf Brandt … [1] He said")
+    assert answer.answer.endswith("autumn storms. [2]")
+    assert [c.doc_id for c in answer.citations] == ["tern-ferry", "tern-ferry"]
+    assert all(c.verified and c.quoted for c in answer.citations)
+
+
+def test_a_pronoun_quote_is_given_alone_when_the_sentence_before_names_nobody() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.5, min_support=0.5))
+    answer = ask(corpus, "How often will lessons run until the autumn term?", settings=settings)
+    assert answer.status == "answered", answer.reason
+    # "The school on Tern Island…" names a place: carried too, so the quote says whose lessons
+    assert answer.answer.startswith("The school on Tern Island reopened on Monday. [1] It said")
+    off = Settings(
+        answer=AnswerSettings(min_answer_score=0.5, min_support=0.5, carry_antecedent=False)
+    )
+    alone = ask(corpus, "How often will lessons run until the autumn term?", settings=off)
+    assert alone.answer.startswith("It said lessons would run") and alone.answer.count("[") == 1
+
+
+def test_a_pronoun_quote_is_given_alone_when_the_question_names_whom_it_is_about() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.5, min_support=0.5))
+    answer = ask(corpus, "How often did Olaf Brandt say crossings would run?", settings=settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.answer.startswith("He said the crossings") and answer.answer.count("[") == 1

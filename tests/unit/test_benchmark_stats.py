@@ -377,6 +377,7 @@ def test_table_shows_generate_mode_workers_with_their_stages() -> None:
             "startup_s": 4.0,
             "rss_mib": 800.0 * w,
             "statuses": {"200": 8},
+            "answers": {"answered": 6, "insufficient_evidence": 2},
         }
         for w in (1, 2)
     ] + [{"workers": 3, "error": "llama_cpp.server exited"}]
@@ -389,7 +390,7 @@ def test_table_shows_generate_mode_workers_with_their_stages() -> None:
     assert "write_ms 800.0" in lines["2 worker(s), remote generator"]
     assert "3.0 req/s" in lines["2 worker(s), remote generator"]
     assert "failed: llama_cpp.server exited" in lines["3 worker(s), remote generator"]
-    assert "RSS 1,600.0 MiB" in table
+    assert "RSS 1,600.0 MiB   HTTP 200 8   answers answered 6, insufficient_evidence 2" in table
     assert "0.4 s" in lines["GGUF prepare (spawned generator)"]
     assert "generate mode (QA_GENERATION__BACKEND=openai) against spawn" in table
 
@@ -411,3 +412,44 @@ def test_workers_need_a_generator_url_and_llama_tuning_is_gone() -> None:
     assert args.workers == [1, 2]
     with pytest.raises(SystemExit):
         bench.parse_args(["--llama-tuning"])
+
+
+@pytest.mark.unit
+def test_follow_ups_are_asked_with_each_question_and_its_answer_as_history() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        payload = json.loads(request.content)
+        seen.append(payload)
+        body = {
+            "status": "answered",
+            "rewritten_question": f"{payload['question']} ({payload['history'][0]['question']})",
+            "timings_ms": {"retrieve_ms": 4.0, "select_ms": 6.0},
+        }
+        return httpx.Response(200, json=body)
+
+    with _client(handler) as client:
+        result = bench.measure_follow_ups(client, [("A?", "a. [1]"), ("B?", "b. [1]")], 100.0)
+    assert [p["question"] for p in seen] == list(bench.FOLLOW_UPS[:2])
+    assert seen[1]["history"] == [{"question": "B?", "answer": "b. [1]"}]
+    assert result["count"] == 2 and result["read_as_follow_up"] == 2
+    assert result["stage_ms"]["select_ms"]["p50"] == 6.0
+    assert result["ratio_to_first_p50"] == round(result["latency_ms"]["p50"] / 100.0, 3)
+
+
+@pytest.mark.unit
+def test_follow_up_ratio_and_its_row() -> None:
+    assert bench.follow_up_ratio(110.0, 100.0) == 1.1
+    assert bench.follow_up_ratio(None, 100.0) is None and bench.follow_up_ratio(5.0, 0.0) is None
+    report = _report()
+    report["follow_ups"] = {
+        "latency_ms": {"n": 4, "p50": 99.0, "p95": 120.0},
+        "stage_ms": {"select_ms": {"n": 4, "p50": 70.0, "p95": 80.0}},
+        "read_as_follow_up": 4,
+        "count": 4,
+        "statuses": {"answered": 3, "insufficient_evidence": 1},
+        "ratio_to_first_p50": 1.1,
+    }
+    table = bench.format_table(report)
+    assert "/ask follow-up (client)" in table
+    assert "1.10x   read as follow-ups 4/4   answers answered 3, insufficient_evidence 1" in table
