@@ -1,7 +1,8 @@
 """Shortening an over-long answer sentence to whole clauses around the answer.
 
 A sentence longer than `answer.max_answer_words` is cut at clause boundaries (after a comma,
-semicolon, colon or dash), never mid-clause: the clauses that hold the answer span are kept,
+semicolon, colon or dash, with or without a closing quote, or after a closing quote or bracket
+that ends a sentence), never mid-clause: the clauses that hold the answer span are kept,
 then neighbouring clauses are added, the earlier side first (it usually says who acts or
 speaks), while the words fit. Cuts are marked with "…".
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-_BREAK = re.compile(r"(?<=[,;:—–])\s+")
+# after a comma, semicolon, colon or dash; or after punctuation closed by a quote or bracket
+# (`goose,” Mr. Kohlberg said`, `Company.) “We must`: a sentence the splitter left joined)
+_BREAK = re.compile(r"(?<=[,;:—–])\s+|(?<=[,;:—–.!?][”’\"')\]])\s+")
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:

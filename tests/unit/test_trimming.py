@@ -72,3 +72,18 @@ def test_a_single_clause_over_the_limit_is_cut_around_the_answer() -> None:
     trimmed = trim(sentence, (at, at + 6), max_words=20)
     assert "answer" in trimmed
     assert len(trimmed.replace("…", "").split()) == 20
+
+
+def test_a_comma_or_stop_inside_closing_quotes_or_brackets_is_a_clause_break() -> None:
+    sentence = (
+        "(Jan Ostrow is a board member of the Harbour Trust.) “We must all insist on honest "
+        "books or we will lose the trust of the town,” Ms. Ostrow said at the last meeting of "
+        "the trust, which has raised 5 million dollars since its founding in the spring of 1990."
+    )
+    assert clause_spans(sentence)[0] == (0, sentence.index(" “We"))
+    out = trim(sentence, (sentence.index("5 million"), sentence.index(" since")), max_words=30)
+    # the run starts at a clause, never at a word cut such as "… Harbour Trust.) “We must"
+    assert out == (
+        "… Ms. Ostrow said at the last meeting of the trust, which has raised 5 million dollars "
+        "since its founding in the spring of 1990."
+    )
