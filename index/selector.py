@@ -218,13 +218,24 @@ class OnnxSelector:
             return []
         logits, spans = self.read(question, items)
         if self._combiner is not None and self._use_combiner:
-            scores = self._combiner.scores(logits, [item.features for item in items])
+            features = [
+                {**item.features, **reading_features(span)}
+                for item, span in zip(items, spans, strict=True)
+            ]
+            scores = self._combiner.scores(logits, features)
         else:
             scores = [_sigmoid(float(x)) for x in logits]
         return [
             Selection(score, span[0] if span else None, span[1] if span else None)
             for score, span in zip(scores, spans, strict=True)
         ]
+
+
+def reading_features(span: tuple[int, int, float] | None) -> dict[str, float]:
+    """What the cross-encoder's own reading adds beside its relevance logit: how sure its
+    span head is of an answer inside the sentence (start + end logit of the best span; a
+    sentence that only shares the question's words has no clear span)."""
+    return {"span_confidence": span[2] if span is not None else 0.0}
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from index.selector import (  # noqa: E402
     Limits,
     OnnxSelector,
     pad,
+    reading_features,
     sha256,
 )
 from qa.interfaces import SelectorInput  # noqa: E402
@@ -385,11 +386,11 @@ def tune_questions(lists: dict[str, list[dict[str, Any]]], limit: int) -> list[d
 
 
 def fit_combiner(
-    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int, reading: bool = True
 ) -> dict[str, Any]:
-    """A logistic regression over the cross-encoder's logit, its gap to the question's best
-    and the candidate features, on the tuning questions' service-view candidates (target: the
-    sentence holds the answer)."""
+    """A logistic regression over the cross-encoder's logit, its gap to the question's best,
+    the candidate features and (`reading`) the span head's confidence, on the tuning questions'
+    service-view candidates (target: the sentence holds the answer)."""
     from sklearn.linear_model import LogisticRegression
 
     rows: list[list[float]] = []
@@ -400,11 +401,13 @@ def fit_combiner(
         if not cands:
             continue
         items = [as_input(c) for c in cands]
-        logits, _ = selector.read(q["question"], items)
+        logits, spans = selector.read(q["question"], items)
         best = float(np.max(logits))
-        for item, logit, c in zip(items, logits, cands, strict=True):
+        for item, logit, span, c in zip(items, logits, spans, cands, strict=True):
             values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
             values.update(item.features)
+            if reading:
+                values.update(reading_features(span))
             names = list(values)
             rows.append([values[n] for n in names])
             labels.append(int(c["label"]))
@@ -505,6 +508,11 @@ def main() -> int:
         action="store_true",
         help="keep the model already exported in --out; only fit the combiner and report",
     )
+    parser.add_argument(
+        "--no-span-feature",
+        action="store_true",
+        help="fit the combiner without the span head's confidence (the v1 combiner's features)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -537,7 +545,7 @@ def main() -> int:
     fit_on, report_on = tune[::2], tune[1::2]
     reader = OnnxSelector(args.out, threads=args.threads)
     alone = tune_figures(reader, report_on)
-    combiner = fit_combiner(reader, fit_on, args.seed)
+    combiner = fit_combiner(reader, fit_on, args.seed, reading=not args.no_span_feature)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     report = {
