@@ -14,7 +14,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from qa.antecedents import names_someone, opens_with_reference, short_answer_names
+from qa.antecedents import (
+    names_someone,
+    naming_clause,
+    opens_with_reference,
+    short_answer_names,
+)
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
@@ -26,7 +31,7 @@ from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retrieval, Retriever
 from qa.selection import Choice, select
 from qa.settings import Settings
-from qa.trimming import clause_words, trim
+from qa.trimming import trim
 from qa.writing import Passage, write_answer
 
 __all__ = ["ProgressCallback", "answer_question", "no_progress", "validate_question"]
@@ -240,8 +245,9 @@ def _checked_answer(
 def _antecedent(
     analysis: QuestionAnalysis, choice: Choice, claim: str, corpus: Corpus, settings: Settings
 ) -> tuple[Candidate, str] | None:
-    """The sentence before a quote that opens with "he", "the official"…, cut to its opening
-    clauses, when those name who that is and neither the short answer nor the question does."""
+    """The sentence before a quote that opens with "he", "the official"…, cut to the clauses
+    around its first clause that opens with a name, when neither the short answer nor the
+    question names whom the quote is about."""
     a = settings.answer
     if not a.carry_antecedent or not opens_with_reference(claim):
         return None
@@ -250,10 +256,13 @@ def _antecedent(
     if analysis.kind is not AnswerType.PERSON and names_someone(analysis.asked):
         return None  # the question names whom it is about; a "Who…?" needs the name given
     before = candidate_before(corpus, choice.candidate)
-    if before is None or (clause_words(before.text) or [0])[0] > a.max_antecedent_words:
-        return None  # its opening clause alone is too long to quote without cutting it
-    text = trim(before.text, None, max_words=a.max_antecedent_words)
-    return (before, text) if names_someone(text) else None
+    naming = naming_clause(before.text) if before is not None else None
+    if before is None or naming is None:
+        return None
+    if len(before.text[naming[0] : naming[1]].split()) > a.max_antecedent_words:
+        return None  # the clause with the name is too long to quote without cutting it
+    text = trim(before.text, naming, max_words=a.max_antecedent_words)
+    return (before, text) if names_someone(f" {text}") else None
 
 
 def _generated_answer(

@@ -1,16 +1,19 @@
 """Quotes that lean on the sentence before: "He said…", "The official added…".
 
 A quote that opens with a pronoun or with "the official" (and the like) does not say who is
-speaking or acting. The answer then carries the sentence before it, when that sentence names
-someone, unless the short answer already names them (a "Who…?" answered with a name) or the
-question does (it is not a "Who…?" and holds a name: the reader knows whom "he" is). A name is
-told by its capital letter; there is no named-entity model, so a place or an organisation
-counts too.
+speaking or acting. The answer then carries the sentence before it, cut to the clauses around
+its first clause that opens with a name, unless the short answer already names them (a
+"Who…?" answered with a name) or the question does (it is not a "Who…?" and holds a name: the
+reader knows whom "he" is). A name is told by its capital letter; there is no named-entity
+model, so a place or an organisation counts too.
 """
 
 from __future__ import annotations
 
 import re
+
+from qa.lexical import content_terms
+from qa.trimming import clause_spans
 
 # a pronoun, or "the" + a role a news story names once and then refers back to
 _REFERENCE = re.compile(
@@ -26,6 +29,8 @@ _NOT_NAMES = frozenset(
     "june july august september october november december".split()
 )
 _PRONOUNS = frozenset("he she they his her their it its him them".split())
+_ARTICLES = frozenset("the a an".split())
+_MAX_NAME_WORDS = 5
 
 
 def opens_with_reference(text: str) -> bool:
@@ -41,8 +46,32 @@ def names_someone(text: str) -> bool:
 
 
 def short_answer_names(short_answer: str | None) -> bool:
-    """Whether the short answer is itself a name (capitalised, not a pronoun)."""
-    if not short_answer:
-        return False
-    first = short_answer.split()[0].strip("\"“‘'")
-    return first[:1].isupper() and first.lower() not in _PRONOUNS
+    """Whether the short answer is a name: at most a few words, one of them capitalised and
+    not a pronoun, an article, a day or a month ("Olaf Brandt", "the NATO chief"; not "He",
+    "The official")."""
+    if not short_answer or len(short_answer.split()) > _MAX_NAME_WORDS:
+        return False  # a clause, not a name: "Russia was relying on …"
+    for word in short_answer.split():
+        word = word.strip("\"“”‘’'.,;:()")
+        lower = word.lower()
+        if word[:1].isupper() and lower not in _PRONOUNS | _NOT_NAMES | _ARTICLES:
+            return True
+    return False
+
+
+def naming_clause(sentence: str) -> tuple[int, int] | None:
+    """Offsets of the first clause that opens with a name ("Kim Yo-jong, the powerful sister…",
+    "…, Zelenskyy cited…"), skipping openers such as "A day before…" or "In 2012,"; None if no
+    clause does. A capitalised word that is not a stop word, pronoun, article, day or month is
+    taken for a name."""
+    for start, end in clause_spans(sentence):
+        words = sentence[start:end].split()
+        first = words[0].strip("\"“”‘’'(") if words else ""
+        lower = first.lower()
+        if (
+            first[:1].isupper()
+            and lower not in _PRONOUNS | _ARTICLES | _NOT_NAMES
+            and content_terms(first)
+        ):
+            return start, end
+    return None

@@ -283,13 +283,13 @@ class AnswerSettings(_Group):
     carry_antecedent: bool = Field(
         default=True,
         description="A quote opening with a pronoun or \"the official\" also quotes the "
-        "sentence before it, when that one names someone (qa/antecedents.py).",
+        "clause of the sentence before it that opens with a name (qa/antecedents.py).",
     )
     max_antecedent_words: int = Field(
         default=10,
         ge=3,
-        description="Words of the sentence before that such a quote carries (its opening "
-        "clauses; with a quote of max_answer_words the answer stays within 50 words).",
+        description="Words of the sentence before that such a quote carries (whole clauses; "
+        "with a quote of max_answer_words the answer stays within 50 words).",
     )
     max_answer_sentences: int = Field(
         default=3,

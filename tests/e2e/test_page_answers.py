@@ -113,3 +113,26 @@ def test_a_pronoun_follow_up_and_an_unrelated_question_mid_conversation(
     body = api_answer(server, "What is the GDP of Brazil?", history)
     assert body["status"] == "insufficient_evidence" and body["rewritten_question"] is None
     assert not probe.errors, probe.errors
+
+
+def test_a_quote_opening_with_a_pronoun_carries_the_clause_that_names_who(
+    probe: PageProbe, server: Server, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    question = "Who claimed that the South Korean military was behind the drone infiltration?"
+    body = api_answer(server, question, [])
+    assert body["status"] == "answered", body
+    claims = re.split(r"\s*\[\d+\]\s*", body["answer"].strip())
+    # the quote "She claimed …" comes after the words that say who she is, both quoted and checked
+    assert claims[0].startswith("Kim Yo-jong"), body["answer"]
+    assert claims[1].startswith("She claimed"), body["answer"]
+    assert all(c["verified"] and c["quoted"] for c in body["citations"])
+
+    page = probe.page
+    page.goto("/")
+    box = ask(page, question)
+    expect(box.locator(".answer-text")).to_contain_text("Kim Yo-jong")
+    expect(box.locator(".answer-text")).to_contain_text("She claimed")
+    page.screenshot(path=str(test_output_dir / "chat-pronoun-quote.png"), full_page=True)
+    assert not probe.errors, probe.errors

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa.antecedents import names_someone, opens_with_reference, short_answer_names
+from qa.antecedents import (
+    names_someone,
+    naming_clause,
+    opens_with_reference,
+    short_answer_names,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -47,3 +52,15 @@ def test_a_name_as_short_answer_names_who() -> None:
     assert not short_answer_names("he")
     assert not short_answer_names("twice daily")
     assert not short_answer_names(None)
+    assert not short_answer_names("The official")
+    assert short_answer_names("the NATO chief")
+    assert not short_answer_names("Russia was relying on North Korean forces")
+
+
+def test_the_clause_that_names_who_is_found_past_an_opener() -> None:
+    sentence = "A day before the vote, Zelenskyy cited new reports from the front."
+    start, end = naming_clause(sentence) or (0, 0)
+    assert sentence[start:end] == "Zelenskyy cited new reports from the front."
+    kim = "Kim Yo-jong, the sister of the leader, issued a statement."
+    assert naming_clause(kim) == (0, len("Kim Yo-jong,"))
+    assert naming_clause("In the end, the council agreed.") is None
