@@ -23,7 +23,7 @@ from qa.antecedents import (
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
-from qa.evidence import AnswerType, score_sentences
+from qa.evidence import AnswerType, holds_answer_type, score_sentences
 from qa.interfaces import Embedder, Generator, Selector
 from qa.lexical import content_terms
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
@@ -345,12 +345,25 @@ def _answered(
         status="answered",
         citations=citations,
         retrieved=retrieved,
-        short_answer=choice.short_answer,
+        short_answer=_fitting_short_answer(analysis, choice.short_answer),
         removed_claims=checked.removed_claims,
         evidence_score=round(choice.score, 4),
         answers_question=True,
         timings_ms=timings,
     )
+
+
+def _fitting_short_answer(analysis: QuestionAnalysis, short: str | None) -> str | None:
+    """The selector's span as the direct answer, unless it is not of the kind asked for (a
+    "Who…?" answered with "Monday", a "How many…?" with no number): then the quote stands alone
+    rather than lead with a wrong answer."""
+    if short is None:
+        return None
+    if analysis.kind is AnswerType.PERSON:
+        return short if short_answer_names(short) else None
+    if analysis.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YEAR, AnswerType.TIME):
+        return short if holds_answer_type(analysis.kind, short, "") else None
+    return short
 
 
 def _abstain(

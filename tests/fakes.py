@@ -57,9 +57,10 @@ class HashingEmbedder:
 
 class OverlapSelector:
     """Scores a sentence by the share of the question's content words it holds, its context
-    counting half (a stand-in for the trained cross-encoder); the span is the first word of
-    the sentence the question does not contain. `scores` overrides the score of sentences that
-    contain a given text, so a test can script a verdict. Records every question it read."""
+    counting half (a stand-in for the trained cross-encoder); the span is the first number,
+    else the first word, of the sentence that the question does not contain. `scores`
+    overrides the score of sentences that contain a given text, so a test can script a
+    verdict. Records every question it read."""
 
     def __init__(self, scores: Mapping[str, float] | None = None) -> None:
         self._scores = dict(scores or {})
@@ -89,10 +90,14 @@ class OverlapSelector:
 def _first_new_word(sentence: str, asked: set[str]) -> tuple[int | None, int | None]:
     import re
 
-    for match in re.finditer(r"[\w,.-]*\w", sentence):
-        terms = content_terms(match.group(0))
-        if terms and not any(t in asked for t in terms):
-            return match.start(), match.end()
+    new = [
+        m
+        for m in re.finditer(r"[\w,.-]*\w", sentence)
+        if (terms := content_terms(m.group(0))) and not any(t in asked for t in terms)
+    ]
+    # a number first (what "how many" asks for), else the first new word
+    for match in sorted(new, key=lambda m: not m.group(0)[0].isdigit()):
+        return match.start(), match.end()
     return None, None
 
 

@@ -514,3 +514,13 @@ def test_a_pronoun_quote_is_given_alone_when_the_question_names_whom_it_is_about
     answer = ask(corpus, "How often did Olaf Brandt say crossings would run?", settings=settings)
     assert answer.status == "answered", answer.reason
     assert answer.answer.startswith("He said the crossings") and answer.answer.count("[") == 1
+
+
+def test_a_short_answer_of_the_wrong_kind_is_not_given() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    # the stand-in selector's span is the sentence's first new word: "island's", not a name
+    answer = ask(corpus, "Who spoke at the quay on Monday morning?", settings=settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer is None
+    assert "Olaf Brandt" in answer.answer  # the quote stands, without a wrong lead
