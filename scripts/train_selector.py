@@ -386,7 +386,7 @@ def tune_questions(lists: dict[str, list[dict[str, Any]]], limit: int) -> list[d
 
 
 def fit_combiner(
-    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int, reading: bool = True
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int, reading: bool = False
 ) -> dict[str, Any]:
     """A logistic regression over the cross-encoder's logit, its gap to the question's best,
     the candidate features and (`reading`) the span head's confidence, on the tuning questions'
@@ -509,9 +509,10 @@ def main() -> int:
         help="keep the model already exported in --out; only fit the combiner and report",
     )
     parser.add_argument(
-        "--no-span-feature",
+        "--span-feature",
         action="store_true",
-        help="fit the combiner without the span head's confidence (the v1 combiner's features)",
+        help="also give the combiner the span head's confidence (tried, not shipped: "
+        "docs/grounding.md)",
     )
     args = parser.parse_args()
 
@@ -545,7 +546,7 @@ def main() -> int:
     fit_on, report_on = tune[::2], tune[1::2]
     reader = OnnxSelector(args.out, threads=args.threads)
     alone = tune_figures(reader, report_on)
-    combiner = fit_combiner(reader, fit_on, args.seed, reading=not args.no_span_feature)
+    combiner = fit_combiner(reader, fit_on, args.seed, reading=args.span_feature)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     report = {
