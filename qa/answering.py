@@ -239,7 +239,7 @@ def _checked_answer(
             "the best sentence found was not supported by its own paragraph, so it was removed",
         )
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
-    return _answered(analysis, picked[0], checked, retrieved, timings)
+    return _answered(analysis, picked[0], checked, retrieved, timings, settings)
 
 
 def _antecedent(
@@ -316,7 +316,7 @@ def _generated_answer(
             else "the model wrote no answer",
         )
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
-    return _answered(analysis, choices[0], checked, retrieved, timings)
+    return _answered(analysis, choices[0], checked, retrieved, timings, settings)
 
 
 def _answered(
@@ -325,6 +325,7 @@ def _answered(
     checked: CheckedAnswer,
     retrieved: list[RetrievedParagraph],
     timings: dict[str, float],
+    settings: Settings,
 ) -> Answer:
     citations = [
         Citation(
@@ -345,7 +346,9 @@ def _answered(
         status="answered",
         citations=citations,
         retrieved=retrieved,
-        short_answer=_fitting_short_answer(analysis, choice.short_answer),
+        short_answer=_fitting_short_answer(
+            analysis, choice.short_answer, settings.answer.min_statement_words
+        ),
         removed_claims=checked.removed_claims,
         evidence_score=round(choice.score, 4),
         answers_question=True,
@@ -353,16 +356,20 @@ def _answered(
     )
 
 
-def _fitting_short_answer(analysis: QuestionAnalysis, short: str | None) -> str | None:
+def _fitting_short_answer(
+    analysis: QuestionAnalysis, short: str | None, min_statement_words: int
+) -> str | None:
     """The selector's span as the direct answer, unless it is not of the kind asked for (a
-    "Who…?" answered with "Monday", a "How many…?" with no number): then the quote stands alone
-    rather than lead with a wrong answer."""
+    "Who…?" answered with "Monday", a "How many…?" with no number, a "What did X say?" with one
+    word): then the quote stands alone rather than lead with a wrong or partial answer."""
     if short is None:
         return None
     if analysis.kind is AnswerType.PERSON:
         return short if short_answer_names(short) else None
     if analysis.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YEAR, AnswerType.TIME):
         return short if holds_answer_type(analysis.kind, short, "") else None
+    if analysis.kind is AnswerType.STATEMENT:  # what someone said is a clause, not a word
+        return short if len(short.split()) >= min_statement_words else None
     return short
 
 

@@ -285,6 +285,12 @@ class AnswerSettings(_Group):
         description="A quote opening with a pronoun or \"the official\" also quotes the "
         "clause of the sentence before it that opens with a name (qa/antecedents.py).",
     )
+    min_statement_words: int = Field(
+        default=3,
+        ge=1,
+        description="A \"What did X say?\" question's short answer needs this many words; a "
+        "shorter span (one word of the quote) is not given as the direct answer.",
+    )
     max_antecedent_words: int = Field(
         default=10,
         ge=3,

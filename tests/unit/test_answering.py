@@ -524,3 +524,16 @@ def test_a_short_answer_of_the_wrong_kind_is_not_given() -> None:
     assert answer.status == "answered", answer.reason
     assert answer.short_answer is None
     assert "Olaf Brandt" in answer.answer  # the quote stands, without a wrong lead
+
+
+def test_a_one_word_span_is_not_the_direct_answer_to_what_someone_said() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    answer = ask(corpus, "What did the ferry captain say about the crossings?", settings=settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer is None  # the stand-in's span is one word
+    relaxed = Settings(
+        answer=AnswerSettings(min_answer_score=0.3, min_support=0.5, min_statement_words=1)
+    )
+    kept = ask(corpus, "What did the ferry captain say about the crossings?", settings=relaxed)
+    assert kept.short_answer is not None and kept.short_answer in kept.answer
