@@ -23,7 +23,7 @@ from qa.antecedents import (
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
-from qa.evidence import AnswerType, holds_answer_type, score_sentences
+from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector
 from qa.lexical import content_terms
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
@@ -364,13 +364,8 @@ def _fitting_short_answer(
     word): then the quote stands alone rather than lead with a wrong or partial answer."""
     if short is None:
         return None
-    if analysis.kind is AnswerType.PERSON:
-        return short if short_answer_names(short) else None
-    if analysis.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YEAR, AnswerType.TIME):
-        return short if holds_answer_type(analysis.kind, short, "") else None
-    if analysis.kind is AnswerType.STATEMENT:  # what someone said is a clause, not a word
-        return short if len(short.split()) >= min_statement_words else None
-    return short
+    fits = short_answer_fits(analysis.kind, short, min_statement_words=min_statement_words)
+    return short if fits else None
 
 
 def _abstain(

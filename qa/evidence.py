@@ -95,6 +95,42 @@ def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
     return any(not set(name.split()) <= asked for name in names)
 
 
+# a span that says when: the time words, and the units a "when" is often answered in
+_WHEN_WORDS = _TIME_WORDS | frozenset("day hour minute season".split())
+# quantities said in words ("twice as many", "half", "hundreds of")
+_QUANTITY_WORDS = frozenset(
+    """
+    half twice double triple quarter third dozen hundred thousand million billion trillion
+    percent majority
+    """.split()
+)
+
+
+def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
+    """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
+    a year for "what year", a date for "what date", a time for "when"; for "who", anything but
+    a bare time or number ("Monday" is no one); for "what did X say", at least
+    `min_statement_words` words. Plurals count as their singular ("days", "thousands")."""
+    tokens = words(short)
+    if not tokens:
+        return False
+    forms = set(tokens) | {t[:-1] for t in tokens if t.endswith("s")}
+    has_figure = any(t[0].isdigit() for t in tokens)
+    if kind is AnswerType.NUMBER:
+        return has_figure or bool(forms & _QUANTITY_WORDS)
+    if kind is AnswerType.YEAR:
+        return any(t.isdigit() and len(t) == 4 for t in tokens)
+    if kind is AnswerType.DATE:
+        return has_figure or bool(forms & _CALENDAR_WORDS)
+    if kind is AnswerType.TIME:
+        return has_figure or bool(forms & _WHEN_WORDS)
+    if kind is AnswerType.PERSON:
+        return not all(t[0].isdigit() or t in _WHEN_WORDS for t in forms)
+    if kind is AnswerType.STATEMENT:
+        return len(tokens) >= min_statement_words
+    return True
+
+
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.I)
 
 

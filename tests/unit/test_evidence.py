@@ -14,6 +14,7 @@ from qa.evidence import (
     answer_type,
     holds_answer_type,
     score_sentences,
+    short_answer_fits,
 )
 from qa.lexical import content_terms
 from qa.settings import EvidenceSettings
@@ -265,3 +266,33 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
     assert best.text == led.text
     assert best.term_coverage == 1.0  # "led" and "team", the follow-up's own words
     assert 0 < best.context_coverage < 1.0  # the earlier question's words, found in context
+
+
+@pytest.mark.parametrize(
+    ("kind", "short", "fits"),
+    [
+        (AnswerType.NUMBER, "1,500", True),
+        (AnswerType.NUMBER, "three", True),
+        (AnswerType.NUMBER, "twice as many copies", True),
+        (AnswerType.NUMBER, "half", True),
+        (AnswerType.NUMBER, "West Africans", False),
+        (AnswerType.YEAR, "1614", True),
+        (AnswerType.YEAR, "Dutch", False),
+        (AnswerType.DATE, "June 19", True),
+        (AnswerType.TIME, "the earliest days of the war", True),
+        (AnswerType.TIME, "Jon Swain, Hala Jaber", False),
+        (AnswerType.PERSON, "print workers", True),
+        (AnswerType.PERSON, "Kim Yo-jong", True),
+        (AnswerType.PERSON, "Monday", False),
+        (AnswerType.PERSON, "2017", False),
+        (AnswerType.ANY, "anything at all", True),
+    ],
+)
+def test_a_short_answer_fits_the_kind_asked_for(kind: AnswerType, short: str, fits: bool) -> None:
+    assert short_answer_fits(kind, short) is fits
+
+
+def test_what_someone_said_needs_a_few_words() -> None:
+    assert not short_answer_fits(AnswerType.STATEMENT, "escalation", min_statement_words=3)
+    said = "a significant escalation"
+    assert short_answer_fits(AnswerType.STATEMENT, said, min_statement_words=3)
