@@ -268,6 +268,7 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
     assert 0 < best.context_coverage < 1.0  # the earlier question's words, found in context
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("kind", "short", "fits"),
     [
@@ -292,6 +293,7 @@ def test_a_short_answer_fits_the_kind_asked_for(kind: AnswerType, short: str, fi
     assert short_answer_fits(kind, short) is fits
 
 
+@pytest.mark.unit
 def test_what_someone_said_needs_a_few_words() -> None:
     assert not short_answer_fits(AnswerType.STATEMENT, "escalation", min_statement_words=3)
     said = "a significant escalation"
