@@ -218,10 +218,12 @@ class OnnxSelector:
             return []
         logits, spans = self.read(question, items)
         if self._combiner is not None and self._use_combiner:
-            features = [
-                {**item.features, **reading_features(span)}
-                for item, span in zip(items, spans, strict=True)
-            ]
+            features: list[Mapping[str, float]] = [item.features for item in items]
+            if self._combiner.reads_spans:
+                features = [
+                    {**named, **reading_features(span)}
+                    for named, span in zip(features, spans, strict=True)
+                ]
             scores = self._combiner.scores(logits, features)
         else:
             scores = [_sigmoid(float(x)) for x in logits]
@@ -245,6 +247,11 @@ class Combiner:
 
     weights: dict[str, float]
     bias: float
+
+    @property
+    def reads_spans(self) -> bool:
+        """Whether it weighs the span head's confidence (`reading_features`)."""
+        return "span_confidence" in self.weights
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Combiner:

@@ -256,8 +256,10 @@ def _antecedent(
     if analysis.kind is not AnswerType.PERSON and names_someone(analysis.asked):
         return None  # the question names whom it is about; a "Who…?" needs the name given
     before = candidate_before(corpus, choice.candidate)
-    naming = naming_clause(before.text) if before is not None else None
-    if before is None or naming is None:
+    if before is None:
+        return None
+    naming = naming_clause(before.text)
+    if naming is None:
         return None
     if len(before.text[naming[0] : naming[1]].split()) > a.max_antecedent_words:
         return None  # the clause with the name is too long to quote without cutting it

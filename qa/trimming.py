@@ -27,11 +27,6 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if sentence[a:b].strip()]
 
 
-def clause_words(sentence: str) -> list[int]:
-    """Words in each clause of the sentence."""
-    return [_words(sentence[a:b]) for a, b in clause_spans(sentence)]
-
-
 def _words(text: str) -> int:
     return len(text.split())
 

@@ -95,10 +95,11 @@ def _first_new_word(sentence: str, asked: set[str]) -> tuple[int | None, int | N
         for m in re.finditer(r"[\w,.-]*\w", sentence)
         if (terms := content_terms(m.group(0))) and not any(t in asked for t in terms)
     ]
+    if not new:
+        return None, None
     # a number first (what "how many" asks for), else the first new word
-    for match in sorted(new, key=lambda m: not m.group(0)[0].isdigit()):
-        return match.start(), match.end()
-    return None, None
+    match = min(new, key=lambda m: not m.group(0)[0].isdigit())
+    return match.start(), match.end()
 
 
 class ScriptedGenerator:
