@@ -30,6 +30,8 @@ _NOT_NAMES = frozenset(
 )
 _PRONOUNS = frozenset("he she they his her their it its him them".split())
 _ARTICLES = frozenset("the a an".split())
+# capitalised words that are not names
+_NOT_NAME_WORDS = _PRONOUNS | _ARTICLES | _NOT_NAMES
 _MAX_NAME_WORDS = 5
 
 
@@ -51,12 +53,7 @@ def short_answer_names(short_answer: str | None) -> bool:
     "The official")."""
     if not short_answer or len(short_answer.split()) > _MAX_NAME_WORDS:
         return False  # a clause, not a name: "Russia was relying on …"
-    for word in short_answer.split():
-        word = word.strip("\"“”‘’'.,;:()")
-        lower = word.lower()
-        if word[:1].isupper() and lower not in _PRONOUNS | _NOT_NAMES | _ARTICLES:
-            return True
-    return False
+    return any(_capitalised_name(w.strip("\"“”‘’'.,;:()")) for w in short_answer.split())
 
 
 def naming_clause(sentence: str) -> tuple[int, int] | None:
@@ -67,11 +64,12 @@ def naming_clause(sentence: str) -> tuple[int, int] | None:
     for start, end in clause_spans(sentence):
         words = sentence[start:end].split()
         first = words[0].strip("\"“”‘’'(") if words else ""
-        lower = first.lower()
-        if (
-            first[:1].isupper()
-            and lower not in _PRONOUNS | _ARTICLES | _NOT_NAMES
-            and content_terms(first)
-        ):
+        if _capitalised_name(first) and content_terms(first):
             return start, end
     return None
+
+
+def _capitalised_name(word: str) -> bool:
+    """A word taken for (part of) a name: capitalised, and not a pronoun, an article, a day or
+    a month."""
+    return word[:1].isupper() and word.lower() not in _NOT_NAME_WORDS
