@@ -104,9 +104,17 @@ def _pair(cand: dict[str, Any]) -> Pair:
     return Pair(item, int(cand["label"]), cand.get("answer"))
 
 
-def make_group(q: dict[str, Any], rng: random.Random, size: int, null_share: float) -> Group | None:
+def make_group(
+    q: dict[str, Any],
+    rng: random.Random,
+    size: int,
+    null_share: float,
+    same_negatives: int | None = None,
+) -> Group | None:
     """One positive and `size - 1` negatives among the preselected candidates; or, for a share
-    of questions, `size` negatives with the gold paragraph removed."""
+    of questions, `size` negatives with the gold paragraph removed. At least `same_negatives`
+    of the negatives (where there are that many) are other sentences of the gold paragraph;
+    None means a third of them, at least one."""
     cands = q["candidates"]
     positives = [c for c in cands if c["label"] == 1]
     if not positives:
@@ -125,7 +133,8 @@ def make_group(q: dict[str, Any], rng: random.Random, size: int, null_share: flo
         )
         return Group(q["question"], [_pair(c) for c in chosen], has_answer=False)
     positive = rng.choice(positives)
-    want_same = min(len(same), max(1, (size - 1) // 3))
+    wanted = max(1, (size - 1) // 3) if same_negatives is None else same_negatives
+    want_same = min(len(same), wanted, size - 1)
     negatives = rng.sample(same, want_same) if want_same else []
     pool = [c for c in top if c not in negatives]
     negatives += rng.sample(pool, min(len(pool), size - 1 - len(negatives)))
@@ -191,7 +200,13 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
-        made = [g for g in (make_group(q, rng, args.group, args.null_share) for q in pool) if g]
+        made = [
+            g
+            for g in (
+                make_group(q, rng, args.group, args.null_share, args.same_negatives) for q in pool
+            )
+            if g
+        ]
         take = made[: args.per_source[name]]
         used[name] = len(take)
         groups += take
@@ -481,6 +496,12 @@ def main() -> int:
         help="questions taken from each source, e.g. squad=5000,newwiki=2500",
     )
     parser.add_argument("--group", type=int, default=5, help="candidates per question")
+    parser.add_argument(
+        "--same-negatives",
+        type=int,
+        help="negatives taken from the gold paragraph's other sentences (default: a third of "
+        "the group's negatives, at least one)",
+    )
     parser.add_argument("--batch-questions", type=int, default=6)
     parser.add_argument(
         "--null-share",
@@ -555,6 +576,7 @@ def main() -> int:
         "per_source": run["per_source"],
         "steps": run["steps"],
         "group": args.group,
+        "same_negatives": args.same_negatives,
         "batch_questions": args.batch_questions,
         "null_share": args.null_share,
         "lr": args.lr,
