@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
 from index.corpus import read_corpus
 from qa.paragraphs import split_paragraphs
+from tests.scripts import load_script
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-
-
-def _load(name: str) -> ModuleType:
-    sys.path.insert(0, str(SCRIPTS))  # scale_benchmark imports synthetic_corpus by name
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _load("synthetic_corpus")
-scale = _load("scale_benchmark")
+synthetic = load_script("synthetic_corpus")
+scale = load_script("scale_benchmark")
 
 
 @pytest.mark.unit

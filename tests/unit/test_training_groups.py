@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.unit
+from tests.scripts import load_script
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "train_selector.py"
+pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")
 def train_selector() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_selector", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_selector")
 
 
 def _question() -> dict[str, Any]:
