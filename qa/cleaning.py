@@ -18,7 +18,8 @@ from qa.dates import parse_date
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
 # 3: a byline ("By Jane Doe") of a text file is kept as the article's author
-CLEANER_VERSION = "3"
+# 4: sentences end after a note mark that follows a full stop ("2000.[12] Next…", qa/sentences.py)
+CLEANER_VERSION = "4"
 
 Block = list[str]  # the lines of one blank-line separated block
 

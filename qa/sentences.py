@@ -1,7 +1,16 @@
-"""Sentence spans inside a paragraph (pysbd: rule-based, handles "U.S." and "Oct. 10")."""
+"""Sentence spans inside a paragraph (pysbd: rule-based, handles "U.S." and "Oct. 10").
+
+Saved Wikipedia pages (and other pages with numbered notes) put a note mark straight after a
+sentence's full stop: `…in 2000.[12] Marie Colvin…`, `…applications.[citation needed] Windows…`.
+pysbd does not end a sentence there, or ends it before the mark and opens the next sentence
+with it, so such a paragraph reads as one long sentence. The marks are kept in the text (it is
+what the source says, and what a citation points at); they only decide where sentences end:
+after the mark, which stays with the sentence it annotates.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +39,48 @@ def sentence_spans(text: str) -> list[Span]:
             continue
         start = piece.start + raw.index(stripped)
         spans.append(Span(start, start + len(stripped), stripped))
-    return _merge_closing_quotes(text, spans)
+    return _split_after_notes(text, _marks_to_previous(text, _merge_closing_quotes(text, spans)))
+
+
+# a note mark: a number, a letter or a few lower-case words in brackets ("[3]", "[c]",
+# "[citation needed]"); several may follow each other ("[2][3]")
+_NOTES = r"(?:\[(?:\d{1,3}|[a-z][a-z ]{0,29})\])+"
+# a sentence's end followed by note marks, then the next sentence (a capital, digit or quote);
+# not the full stop of an initial or abbreviation such as "U.S."
+_END_WITH_NOTES = re.compile(rf"(?<!\b[A-Z])[.!?][\"”’)]?{_NOTES}(?=\s+[\"“‘(]?[A-Z0-9])")
+_OPENING_NOTES = re.compile(rf"{_NOTES}(?=\s)")
+
+
+def _marks_to_previous(text: str, spans: list[Span]) -> list[Span]:
+    """A sentence that opens with note marks hands them back to the sentence before."""
+    out: list[Span] = []
+    for span in spans:
+        opening = _OPENING_NOTES.match(span.text)
+        if out and opening and text[out[-1].end : span.start].strip() == "":
+            prev = out.pop()
+            end = span.start + opening.end()
+            out.append(Span(prev.start, end, text[prev.start : end]))
+            rest = text[end : span.end]
+            start = end + len(rest) - len(rest.lstrip())
+            if start < span.end:
+                out.append(Span(start, span.end, text[start : span.end]))
+        else:
+            out.append(span)
+    return out
+
+
+def _split_after_notes(text: str, spans: list[Span]) -> list[Span]:
+    """A sentence the splitter left joined at a note mark is cut after the mark."""
+    out: list[Span] = []
+    for span in spans:
+        start = span.start
+        for match in _END_WITH_NOTES.finditer(span.text):
+            end = span.start + match.end()
+            out.append(Span(start, end, text[start:end]))
+            rest = text[end : span.end]
+            start = end + len(rest) - len(rest.lstrip())
+        out.append(Span(start, span.end, text[start : span.end]))
+    return out
 
 
 def _merge_closing_quotes(text: str, spans: list[Span]) -> list[Span]:

@@ -1,0 +1,63 @@
+"""Sentence spans: pysbd's splitting, plus sentence ends at note marks of saved pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.sentences import _END_WITH_NOTES, sentence_spans
+
+pytestmark = pytest.mark.unit
+
+
+def texts(paragraph: str) -> list[str]:
+    spans = sentence_spans(paragraph)
+    assert all(paragraph[s.start : s.end] == s.text for s in spans)  # offsets into the text
+    return [s.text for s in spans]
+
+
+def test_plain_sentences_and_abbreviations() -> None:
+    assert texts("Mr. Smith went to the U.S. on Oct. 10. He stayed.") == [
+        "Mr. Smith went to the U.S. on Oct. 10.",
+        "He stayed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "It won every award since 2000.[citation needed] Its reporter was killed in 2012.",
+            ["It won every award since 2000.[citation needed]", "Its reporter was killed in 2012."],
+        ),
+        (
+            "He was born in 1950.[1] He died in 2000.[2][3] The end.",
+            ["He was born in 1950.[1]", "He died in 2000.[2][3]", "The end."],
+        ),
+        ('It was "great."[4] Others disagreed.', ['It was "great."[4]', "Others disagreed."]),
+        (
+            "It ran DOS.[citation needed] Windows 3.0 programs ran in protected mode.",
+            ["It ran DOS.[citation needed]", "Windows 3.0 programs ran in protected mode."],
+        ),
+    ],
+)
+def test_a_note_mark_after_a_full_stop_ends_the_sentence_and_stays_with_it(
+    paragraph: str, expected: list[str]
+) -> None:
+    assert texts(paragraph) == expected
+
+
+def test_brackets_that_are_not_notes_after_a_sentence_end_do_not_split() -> None:
+    # a mark inside a sentence, an editorial insertion, an initialism's full stop
+    assert texts("As of 2014[update], Sharkey is the Speaker.") == [
+        "As of 2014[update], Sharkey is the Speaker."
+    ]
+    assert texts('She said "[h]e noted" it. Then [the plan] failed.') == [
+        'She said "[h]e noted" it.',
+        "Then [the plan] failed.",
+    ]
+    # (pysbd itself splits "U.S.[1] Army"; the note rule adds no cut there)
+    assert not _END_WITH_NOTES.search("He joined the U.S.[1] Army in 1950.")
+
+
+def test_a_paragraph_that_opens_with_a_mark_keeps_it() -> None:
+    assert texts("[1] An odd start. Fine.") == ["[1] An odd start.", "Fine."]
