@@ -347,3 +347,24 @@ def test_the_last_article_cannot_be_deleted(tmp_path: Path) -> None:
         delete_article(index_dir, "ferry", embedder=HashingEmbedder(),
                        index_settings=IndexSettings(), near_duplicate_threshold=None)  # fmt: skip
     assert (corpus / "ferry.txt").exists()
+
+
+def test_an_index_cleaned_by_an_older_cleaner_is_rebuilt_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sentence spans are reused by paragraph id, so a change to cleaning or sentence splitting
+    (a new CLEANER_VERSION) must not keep the old spans of unchanged paragraphs."""
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr("index.builder.CLEANER_VERSION", "older")
+    build(corpus, index_dir)
+    monkeypatch.undo()
+    assert CorpusIndex.load(current_version(index_dir)).manifest.cleaner_version == "older"
+
+    embedder, report = build(corpus, index_dir)
+
+    rebuilt = CorpusIndex.load(current_version(index_dir))
+    assert rebuilt.manifest.cleaner_version != "older"
+    # nothing reused: every paragraph and sentence split and embedded again
+    assert report.embedded_paragraphs == len(rebuilt.paragraphs)
+    assert len(embedder.texts) == len(rebuilt.paragraphs) + len(rebuilt.sentences)
