@@ -143,7 +143,8 @@ def main() -> int:
         for key, value in summary.items():
             shown = (
                 f"{value:.1%}"
-                if isinstance(value, float) and key.endswith(("accuracy", "precision", "recall"))
+                if isinstance(value, float)
+                and key.endswith(("accuracy", "precision", "recall", "_low", "_high"))
                 else value
             )
             print(f"{key:<22} {shown}")

@@ -15,6 +15,7 @@ from qa.evaluation import (
     normalise,
     percentile,
     summarise,
+    wilson_interval,
 )
 
 QUESTION: dict[str, Any] = {
@@ -203,6 +204,8 @@ def test_summarise_numbers() -> None:
     summary = summarise(judgements)
     assert summary["questions"] == 5
     assert summary["answer_accuracy"] == pytest.approx(1 / 3, abs=1e-4)
+    low, high = summary["answer_accuracy_low"], summary["answer_accuracy_high"]
+    assert 0 < low < 1 / 3 < high < 1
     assert summary["abstention_accuracy"] == 0.5
     assert summary["citation_precision"] == pytest.approx(2 / 3, abs=1e-4)
     assert summary["evidence_recall"] == 0.5
@@ -216,6 +219,18 @@ def test_summarise_nothing_is_all_zero() -> None:
     summary = summarise([])
     assert summary["questions"] == 0
     assert all(v == 0 for v in summary.values())
+
+
+@pytest.mark.unit
+def test_wilson_interval_matches_the_textbook_values() -> None:
+    # 42 of 50 (84 %): the interval of the NYT dev set's size
+    assert wilson_interval(42, 50) == pytest.approx((0.7149, 0.9166), abs=1e-4)
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson_interval(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+    # more questions, a narrower interval around the same share
+    small, large = wilson_interval(42, 50), wilson_interval(168, 200)
+    assert large[1] - large[0] < small[1] - small[0]
 
 
 @pytest.mark.unit
