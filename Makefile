@@ -42,6 +42,7 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check qa index api scripts tests
+	$(BIN)/ruff format --check qa index api scripts tests
 	$(BIN)/mypy
 
 test: $(STAMP) browser lint

@@ -129,8 +129,7 @@ def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
 
 def _too_large(max_bytes: int, *, what: str = "the file") -> str:
     return (
-        f"{what} is larger than the limit of {max_bytes:,} bytes "
-        "(setting index.max_document_bytes)"
+        f"{what} is larger than the limit of {max_bytes:,} bytes (setting index.max_document_bytes)"
     )
 
 
@@ -194,7 +193,7 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """"<archive> line N" when a .jsonl archive in `folder` holds the article `doc_id`."""
+    """ "<archive> line N" when a .jsonl archive in `folder` holds the article `doc_id`."""
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue

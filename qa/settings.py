@@ -282,13 +282,13 @@ class AnswerSettings(_Group):
     max_answer_words: int = Field(default=40, ge=5)
     carry_antecedent: bool = Field(
         default=True,
-        description="A quote opening with a pronoun or \"the official\" also quotes the "
+        description='A quote opening with a pronoun or "the official" also quotes the '
         "clause of the sentence before it that opens with a name (qa/antecedents.py).",
     )
     min_statement_words: int = Field(
         default=3,
         ge=1,
-        description="A \"What did X say?\" question's short answer needs this many words; a "
+        description='A "What did X say?" question\'s short answer needs this many words; a '
         "shorter span (one word of the quote) is not given as the direct answer.",
     )
     max_antecedent_words: int = Field(

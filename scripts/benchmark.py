@@ -612,9 +612,7 @@ def measure_follow_ups(
         "read_as_follow_up": sum(1 for b in bodies if b.get("rewritten_question")),
         "count": len(bodies),
         "statuses": count(str(b.get("status")) for b in bodies),
-        "ratio_to_first_p50": follow_up_ratio(
-            float(p50) if p50 is not None else None, first_p50
-        ),
+        "ratio_to_first_p50": follow_up_ratio(float(p50) if p50 is not None else None, first_p50),
     }
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-ENDS = ".!?,;:—–\"”’)]"
+ENDS = '.!?,;:—–"”’)]'
 MARKER = re.compile(r"\s*\[(\d+)\]\s*")
 
 

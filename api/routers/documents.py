@@ -213,8 +213,10 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
             "in time."
         },
         413: {"description": "The page is larger than index.max_document_bytes."},
-        422: {"description": "No usable text or article in the page, a bad date or id, "
-              "both or neither of text and html (problem details)."},  # fmt: skip
+        422: {
+            "description": "No usable text or article in the page, a bad date or id, "
+            "both or neither of text and html (problem details)."
+        },  # fmt: skip
         503: {"description": "Indexed, but the new index version could not be loaded."},
     },
 )

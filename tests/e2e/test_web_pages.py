@@ -128,7 +128,9 @@ def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Clien
     citation = body["citations"][0]
     assert citation["doc_id"] == "harbour"
     assert (citation["title"], citation["date"], citation["url"]) == (
-        "Skarra harbour reopens after storms", "2023-05-02", HARBOUR_URL
+        "Skarra harbour reopens after storms",
+        "2023-05-02",
+        HARBOUR_URL,
     )  # the page's metadata date, not the May 9 dateline in its text
     assert (citation["source"], citation["author"]) == ("Coast Times", "Anna Berg")
 
@@ -136,7 +138,9 @@ def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Clien
 def test_a_page_reads_back_without_its_furniture(client: httpx.Client) -> None:
     document = client.get("/documents/harbour").json()
     assert (document["url"], document["author"], document["date"]) == (
-        HARBOUR_URL, "Anna Berg", "2023-05-02"
+        HARBOUR_URL,
+        "Anna Berg",
+        "2023-05-02",
     )
     texts = [p["text"] for p in document["paragraphs"]]
     assert texts[0].startswith("The harbour of Skarra reopened on Monday")

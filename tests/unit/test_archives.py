@@ -28,7 +28,9 @@ def test_a_text_line_is_cleaned_like_a_text_file_and_keeps_its_fields() -> None:
                                author="Lena Holm", tags=["museums"]))  # fmt: skip
     article = article_from_record(record, doc_id="glasshouse-1", line_hash="ab" * 32)
     assert (article.title, article.source, article.date) == (
-        "Glasshouse opens", "Brenna Courier", "2031-03-09"
+        "Glasshouse opens",
+        "Brenna Courier",
+        "2031-03-09",
     )
     assert (article.author, article.url) == ("Lena Holm", "https://courier.example/glasshouse")
     assert article.text == TEXT
@@ -41,7 +43,11 @@ def test_an_html_line_reads_the_page_and_its_own_fields_win() -> None:
                      url="https://page.example/a")  # fmt: skip
     page = article_from_record(parse_record(line(html=html)), doc_id="a", line_hash="h")
     assert (page.title, page.source, page.date, page.author, page.url) == (
-        "Page title", "Page Site", "2023-05-02", "Page Author", "https://page.example/a"
+        "Page title",
+        "Page Site",
+        "2023-05-02",
+        "Page Author",
+        "https://page.example/a",
     )
     overridden = article_from_record(
         parse_record(line(html=html, title="Archive title", date="2023-06-01")),

@@ -86,7 +86,10 @@ def test_a_mixed_folder_reads_every_kind_and_names_each_bad_line(tmp_path: Path)
     assert len(articles) == 5  # tram, two pages, two good archive lines
     harbour = by_id["harbour"]
     assert (harbour.title, harbour.source, harbour.date, harbour.url) == (
-        "Skarra harbour reopens", "Coast Times", "2023-05-02", "https://coast.example/skarra"
+        "Skarra harbour reopens",
+        "Coast Times",
+        "2023-05-02",
+        "https://coast.example/skarra",
     )
     assert harbour.text == "\n\n".join(HARBOUR)
     assert by_id["orchard"].author == "Jon Holm"
@@ -192,7 +195,9 @@ def test_a_bad_archive_line_loses_nothing_already_indexed(tmp_path: Path) -> Non
     assert {"tram", "harbour"} <= set(after.articles) and len(after.articles) == 4
     cited = next(p for p in after.paragraphs if p.doc_id == "harbour")
     assert (cited.title, cited.date, cited.url) == (
-        "Skarra harbour reopens", "2023-05-02", "https://coast.example/skarra"
+        "Skarra harbour reopens",
+        "2023-05-02",
+        "https://coast.example/skarra",
     )
 
 
