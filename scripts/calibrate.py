@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.service import QAService  # noqa: E402
 from qa.evaluation import judge  # noqa: E402
-from qa.settings import Settings  # noqa: E402
+from qa.settings import GenerationSettings, Settings  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
@@ -42,7 +42,7 @@ class Outcome:
 
 
 def outcomes(name: str, questions: Path, data_dir: Path) -> list[Outcome]:
-    settings = Settings(data_dir=data_dir, generation={"backend": "none"})
+    settings = Settings(data_dir=data_dir, generation=GenerationSettings(backend="none"))
     settings.answer.min_answer_score = 0.0
     service = QAService.load(settings)
     found = []

@@ -29,6 +29,7 @@ top-10 lists, identical top-10 sets, and mean overlap).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -236,7 +237,9 @@ def main() -> int:
     )
     embedder = SentenceTransformerEmbedder(settings.index.embedding_model, batch_size=batch)
     model = embedder.warm_up()
-    tokenizer, max_length = model.tokenizer, int(model.max_seq_length)
+    tokenizer = model.tokenizer
+    # the model's own limit (256 for MiniLM); its tokenizer's if the model states none
+    max_length = int(model.max_seq_length or tokenizer.model_max_length)
     rows = [measure("torch", embedder.embed, paragraphs, questions, args.passes)]
     with tempfile.TemporaryDirectory(prefix="qa-onnx-") as scratch:
         fp32, int8 = export_onnx(model, Path(scratch))
@@ -252,7 +255,7 @@ def main() -> int:
             except ImportError as exc:
                 print(f"{name}: skipped ({exc})", file=sys.stderr)
                 continue
-            embed: EmbedFn = lambda texts, r=runner: r.embed(texts, batch)  # noqa: E731
+            embed: EmbedFn = functools.partial(runner.embed, batch_size=batch)
             rows.append(measure(name, embed, paragraphs, questions, args.passes))
     compare(rows)
     for row in rows:

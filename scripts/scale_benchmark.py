@@ -77,9 +77,9 @@ def pct(values: Sequence[float]) -> dict[str, float]:
     return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2)}
 
 
-def timed_ms(call: Callable[[], object]) -> float:
+def timed_ms(call: Callable[..., object], *args: object) -> float:
     started = time.perf_counter()
-    call()
+    call(*args)
     return (time.perf_counter() - started) * 1000
 
 
@@ -135,7 +135,7 @@ def measure_embedding(sample: int, queries: int, seed: int, scratch: Path) -> di
     anchors = embedder.embed(texts)
     seconds = time.perf_counter() - started
     questions = [synthetic_corpus.question(seed, i) for i in range(queries)]
-    single = [timed_ms(lambda q=q: embedder.embed([q])) for q in questions[:50]]
+    single = [timed_ms(embedder.embed, [q]) for q in questions[:50]]
     np.save(scratch / "anchors.npy", anchors)
     np.save(scratch / "queries.npy", embedder.embed(questions))
     (scratch / "questions.json").write_text(json.dumps(questions))
@@ -202,7 +202,7 @@ def measure_exact(
     truth = {
         name: flat._index.search(np.ascontiguousarray(q), TOP)[1] for name, q in query_sets.items()
     }
-    search_ms = [timed_ms(lambda q=q: flat.search(q, 20)) for q in timed_queries]
+    search_ms = [timed_ms(flat.search, q, 20) for q in timed_queries]
     path = scratch / f"flat-{size}.faiss"
     flat.save(path)
     report = {
@@ -241,7 +241,7 @@ def child(size: int, args: argparse.Namespace) -> dict[str, Any]:
     gc.collect()
     bm25_dir = scratch / f"bm25-{size}"
     lexical.save(bm25_dir)
-    bm25_ms = [timed_ms(lambda q=q: lexical.search(q, 20)) for q in questions]
+    bm25_ms = [timed_ms(lexical.search, q, 20) for q in questions]
     report["bm25"] = {
         "build_s": round(bm25_build_s, 1),
         "rss_growth_mib": round(rss_mib() - rss_before, 1),
@@ -299,7 +299,7 @@ def child(size: int, args: argparse.Namespace) -> dict[str, Any]:
         settings=RetrievalSettings(),
     )
     retriever.retrieve(questions[0])
-    total_ms = [timed_ms(lambda q=q: retriever.retrieve(q)) for q in questions]
+    total_ms = [timed_ms(retriever.retrieve, q) for q in questions]
     setting = {"flat": None, "ivf": settings.ivf_probe, "hnsw": settings.hnsw_ef_search}[kind]
     default_row = next(
         (r for r in report.get(kind, {}).get("sweep", []) if r["setting"] == setting), None
@@ -343,7 +343,7 @@ def measure_approximate(
     build_s = time.perf_counter() - started
     path = scratch / f"{kind}-{size}.faiss"
     store.save(path)
-    index = store._index
+    index: Any = store._index  # faiss.IndexIVFFlat or IndexHNSWFlat: knobs by kind
     saved = index.nprobe if kind == "ivf" else index.hnsw.efSearch
     sweep = []
     for value in sweep_values:
@@ -358,7 +358,7 @@ def measure_approximate(
                 found = {r for r, _ in store.search(q, TOP)}
                 hits += len(found & set(true_rows.tolist()))
             row[f"recall@10_{name}"] = round(hits / (TOP * len(queries)), 4)
-        row["search_ms"] = pct([timed_ms(lambda q=q: store.search(q, 20)) for q in timed_queries])
+        row["search_ms"] = pct([timed_ms(store.search, q, 20) for q in timed_queries])
         sweep.append(row)
     if kind == "ivf":
         index.nprobe = saved

@@ -45,7 +45,7 @@ from qa.evidence import score_sentences  # noqa: E402
 from qa.lexical import content_terms  # noqa: E402
 from qa.retrieval import Retriever  # noqa: E402
 from qa.sentences import sentence_spans  # noqa: E402
-from qa.settings import Settings  # noqa: E402
+from qa.settings import GenerationSettings, Settings  # noqa: E402
 
 SOURCES = {
     "squad-v1.1-dev.json": "squad",
@@ -218,7 +218,7 @@ def main() -> int:
     parser.add_argument("--sources", nargs="*", default=list(SOURCES.values()))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings(data_dir=args.work_dir, generation={"backend": "none"})
+    settings = Settings(data_dir=args.work_dir, generation=GenerationSettings(backend="none"))
     # index builds embed with torch (batch throughput), questions with ONNX (as the server)
     builder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size

@@ -246,8 +246,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         labels: list[int] = []
         spans: list[tuple[int, int] | None] = []
         for g, group in enumerate(batch):
-            rows = encoder.encode(group.question, [p.item for p in group.pairs])
-            for e, p in zip(rows, group.pairs, strict=True):
+            read = encoder.encode(group.question, [p.item for p in group.pairs])
+            for e, p in zip(read, group.pairs, strict=True):
                 encoded.append(e)
                 owners.append(g)
                 labels.append(p.label)
