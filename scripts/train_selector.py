@@ -294,7 +294,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad()
-        running.append(float(loss))
+        running.append(loss.item())  # the value only; no warning about the graph
         if (step + 1) % args.log_every == 0 or step + 1 == steps:
             elapsed = time.perf_counter() - started
             eta = elapsed / (step + 1) * (steps - step - 1)
