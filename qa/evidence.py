@@ -112,9 +112,13 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     a bare time or number ("Monday" is no one); for "what did X say", at least
     `min_statement_words` words. Plurals count as their singular ("days", "thousands")."""
     tokens = words(short)
+    # "1990s" is read as "1990" + "s": the "s" is the figure's plural, not a word
+    tokens = [
+        t for i, t in enumerate(tokens) if not (t == "s" and i and tokens[i - 1][0].isdigit())
+    ]
     if not tokens:
         return False
-    forms = set(tokens) | {t[:-1] for t in tokens if t.endswith("s")}
+    forms = set(tokens) | {t[:-1] for t in tokens if len(t) > 1 and t.endswith("s")}
     has_figure = any(t[0].isdigit() for t in tokens)
     if kind is AnswerType.NUMBER:
         return has_figure or bool(forms & _QUANTITY_WORDS)

@@ -286,6 +286,9 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.PERSON, "Kim Yo-jong", True),
         (AnswerType.PERSON, "Monday", False),
         (AnswerType.PERSON, "2017", False),
+        (AnswerType.PERSON, "1990s", False),  # a figure's plural: still a bare time
+        (AnswerType.PERSON, "s", True),  # a lone letter is not a time or a number
+        (AnswerType.TIME, "the 1990s", True),
         (AnswerType.ANY, "anything at all", True),
     ],
 )
