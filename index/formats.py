@@ -193,7 +193,7 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """ "<archive> line N" when a .jsonl archive in `folder` holds the article `doc_id`."""
+    """Where a .jsonl archive in `folder` holds the article `doc_id`: "<archive> line N"."""
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue

@@ -60,8 +60,7 @@ def _marks_to_previous(text: str, spans: list[Span]) -> list[Span]:
             prev = out.pop()
             end = span.start + opening.end()
             out.append(Span(prev.start, end, text[prev.start : end]))
-            rest = text[end : span.end]
-            start = end + len(rest) - len(rest.lstrip())
+            start = _past_space(text, end, span.end)
             if start < span.end:
                 out.append(Span(start, span.end, text[start : span.end]))
         else:
@@ -77,10 +76,14 @@ def _split_after_notes(text: str, spans: list[Span]) -> list[Span]:
         for match in _END_WITH_NOTES.finditer(span.text):
             end = span.start + match.end()
             out.append(Span(start, end, text[start:end]))
-            rest = text[end : span.end]
-            start = end + len(rest) - len(rest.lstrip())
+            start = _past_space(text, end, span.end)
         out.append(Span(start, span.end, text[start : span.end]))
     return out
+
+
+def _past_space(text: str, at: int, end: int) -> int:
+    """The first offset from `at` (up to `end`) that is not white space."""
+    return at + len(text[at:end]) - len(text[at:end].lstrip())
 
 
 def _merge_closing_quotes(text: str, spans: list[Span]) -> list[Span]:

@@ -201,11 +201,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
         made = [
-            g
-            for g in (
-                make_group(q, rng, args.group, args.null_share, args.same_negatives) for q in pool
-            )
-            if g
+            group
+            for q in pool
+            if (group := make_group(q, rng, args.group, args.null_share, args.same_negatives))
         ]
         take = made[: args.per_source[name]]
         used[name] = len(take)

@@ -216,7 +216,7 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
         422: {
             "description": "No usable text or article in the page, a bad date or id, "
             "both or neither of text and html (problem details)."
-        },  # fmt: skip
+        },
         503: {"description": "Indexed, but the new index version could not be loaded."},
     },
 )
