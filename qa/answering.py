@@ -221,25 +221,12 @@ def _checked_answer(
         if before is not None:
             quote(*before)
         quote(choice.candidate, claim)
-    on_progress("checking", {"paragraph_id": cited[1].paragraph_id})
-    clock = time.perf_counter()
-    checked = check_answer(
-        " ".join(claims),
-        cited,
-        embedder=embedder,
-        min_support=settings.answer.min_support,
-        lexical_weight=settings.answer.support_lexical_weight,
-    )
-    timings["verify_ms"] = _ms(clock)
-    if not checked.citations:
-        abstained = _abstain(
-            analysis,
-            retrieved,
-            timings,
-            "the best sentence found was not supported by its own paragraph, so it was removed",
-        )
-        return abstained.model_copy(update={"removed_claims": checked.removed_claims})
-    return _answered(analysis, picked[0], checked, retrieved, timings, settings)
+    return _checked(
+        " ".join(claims), cited, analysis, picked[0], embedder, settings, retrieved, timings,
+        on_progress,
+        unsupported="the best sentence found was not supported by its own paragraph, so it was "
+        "removed",
+    )  # fmt: skip
 
 
 def _antecedent(
@@ -298,10 +285,33 @@ def _generated_answer(
         max_tokens=settings.generation.max_tokens,
     )
     timings["write_ms"] = _ms(clock)
+    return _checked(
+        written.text, cited, analysis, choices[0], embedder, settings, retrieved, timings,
+        on_progress,
+        unsupported="the model's answer was not supported by the paragraphs it cites, so it was "
+        "removed" if written.text else "the model wrote no answer",
+    )  # fmt: skip
+
+
+def _checked(
+    text: str,
+    cited: Mapping[int, Paragraph],
+    analysis: QuestionAnalysis,
+    choice: Choice,
+    embedder: Embedder,
+    settings: Settings,
+    retrieved: list[RetrievedParagraph],
+    timings: dict[str, float],
+    on_progress: ProgressCallback,
+    *,
+    unsupported: str,
+) -> Answer:
+    """Every claim of `text` checked against the paragraphs its markers name; the answer, or an
+    abstention (`unsupported`, with the removed claims) when no claim is left."""
     on_progress("checking", {"paragraph_id": cited[1].paragraph_id})
     clock = time.perf_counter()
     checked = check_answer(
-        written.text,
+        text,
         cited,
         embedder=embedder,
         min_support=settings.answer.min_support,
@@ -309,16 +319,9 @@ def _generated_answer(
     )
     timings["verify_ms"] = _ms(clock)
     if not checked.citations:
-        abstained = _abstain(
-            analysis,
-            retrieved,
-            timings,
-            "the model's answer was not supported by the paragraphs it cites, so it was removed"
-            if written.text
-            else "the model wrote no answer",
-        )
+        abstained = _abstain(analysis, retrieved, timings, unsupported)
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
-    return _answered(analysis, choices[0], checked, retrieved, timings, settings)
+    return _answered(analysis, choice, checked, retrieved, timings, settings)
 
 
 def _answered(
