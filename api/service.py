@@ -146,6 +146,7 @@ class QAService:
             selector=self.selector,
             settings=self.settings,
             generator=self.generator,
+            vocabulary=index.vocabulary,
             on_progress=on_progress,
         )
 

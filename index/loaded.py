@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from index.store import CorpusIndex
+from index.vocabulary import CorpusVocabulary
 from qa.cleaning import CLEANER_VERSION
 from qa.interfaces import Embedder
 from qa.retrieval import Retriever
@@ -27,6 +29,7 @@ class LoadedIndex:
     version: Path
     corpus: CorpusIndex
     retriever: Retriever
+    vocabulary: CorpusVocabulary  # the articles' words, counted on first use
 
 
 def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
@@ -49,7 +52,13 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         paragraphs=corpus.paragraphs,
         settings=settings.retrieval,
     )
-    return LoadedIndex(version=version, corpus=corpus, retriever=retriever)
+    vocabulary = CorpusVocabulary(  # lazily: nothing is read until a question needs it
+        chain(
+            (article.title or "" for article in corpus.articles.values()),
+            (paragraph.text for paragraph in corpus.paragraphs),
+        )
+    )
+    return LoadedIndex(version, corpus, retriever, vocabulary)
 
 
 @dataclass(frozen=True)

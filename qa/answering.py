@@ -24,7 +24,7 @@ from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
-from qa.interfaces import Embedder, Generator, Selector
+from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import content_terms
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.question import QuestionAnalysis, analyse_question, validate_question
@@ -55,6 +55,7 @@ def answer_question(
     settings: Settings,
     history: Sequence[Turn] = (),
     generator: Generator | None = None,
+    vocabulary: Vocabulary | None = None,
     on_progress: ProgressCallback = no_progress,
 ) -> Answer:
     timings: dict[str, float] = {}
@@ -65,6 +66,8 @@ def answer_question(
         max_chars=settings.server.max_question_chars,
         max_history_turns=settings.server.max_history_turns,
         conversation=settings.conversation,
+        vocabulary=vocabulary,
+        spelling=settings.spelling,
     )
     on_progress("searching", {"query": analysis.rewritten or analysis.asked})
     retrieval = search(analysis, retriever)
@@ -357,6 +360,7 @@ def _answered(
         removed_claims=checked.removed_claims,
         evidence_score=round(choice.score, 4),
         answers_question=True,
+        unknown_words=list(analysis.unknown),
         timings_ms=timings,
     )
 
@@ -388,6 +392,7 @@ def _abstain(
         citations=[],
         retrieved=retrieved,
         reason=reason,
+        unknown_words=list(analysis.unknown),
         timings_ms=dict(timings),
     )
 

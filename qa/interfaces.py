@@ -88,3 +88,15 @@ class Selector(Protocol):
     def model_name(self) -> str: ...
 
     def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]: ...
+
+
+class Vocabulary(Protocol):
+    """The words of the indexed articles, for telling a question word they do not hold."""
+
+    def knows(self, word: str) -> bool:
+        """The articles hold the word, or it is a common English word."""
+        ...
+
+    def nearest(self, word: str, max_distance: int) -> str | None:
+        """The articles' word nearest to `word`, at most `max_distance` edits away."""
+        ...

@@ -83,6 +83,17 @@ class Citation(Paragraph):
     span_end: int = Field(description="End of the supporting span, offset inside the paragraph.")
 
 
+class UnknownWord(BaseModel):
+    """A question word that no article holds (nor a common English word list)."""
+
+    word: str = Field(description="The word as asked.")
+    suggestion: str | None = Field(
+        default=None,
+        description="The nearest word the articles hold, one or two letters away (as the "
+        "articles spell it); null when none is that close.",
+    )
+
+
 class Turn(BaseModel):
     """One earlier exchange of a conversation."""
 
@@ -130,5 +141,11 @@ class Answer(BaseModel):
     removed_claims: list[str] = Field(
         default_factory=list,
         description="Sentences taken out because no cited paragraph supported them.",
+    )
+    unknown_words: list[UnknownWord] = Field(
+        default_factory=list,
+        description="Question words found in no article: a misspelling ('Youseff', where the "
+        "articles say 'Youssef') or something the articles never mention. Reported only; the "
+        "question was searched as asked.",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)

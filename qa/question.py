@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
 from qa.followups import DEFAULTS, has_own_terms, rewrite_follow_up
+from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
-from qa.models import Turn
-from qa.settings import ConversationSettings
+from qa.models import Turn, UnknownWord
+from qa.settings import ConversationSettings, SpellingSettings
+from qa.spelling import unknown_words
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class QuestionAnalysis:
     focus: tuple[str, ...]  # a follow-up's own content words: what it asks about now
     history: tuple[Turn, ...] = ()
     parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
+    unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
 
     def part(self, text: str) -> QuestionAnalysis:
         """One part of the question, analysed as a question of its own."""
@@ -103,6 +106,24 @@ def analyse_question(
     max_chars: int,
     max_history_turns: int,
     conversation: ConversationSettings = DEFAULTS,
+    vocabulary: Vocabulary | None = None,
+    spelling: SpellingSettings | None = None,
+) -> QuestionAnalysis:
+    """The question read once. With `vocabulary`, its words that no article holds are noted
+    (qa/spelling.py); the question itself is not changed."""
+    analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
+    if vocabulary is None:
+        return analysis
+    unknown = unknown_words(analysis.asked, vocabulary, spelling or SpellingSettings())
+    return replace(analysis, unknown=unknown)
+
+
+def _analysed(
+    question: str,
+    history: Sequence[Turn],
+    max_chars: int,
+    max_history_turns: int,
+    conversation: ConversationSettings,
 ) -> QuestionAnalysis:
     asked = validate_question(question, max_chars=max_chars)
     if len(history) > max_history_turns:

@@ -265,6 +265,24 @@ class ConversationSettings(_Group):
     )
 
 
+class SpellingSettings(_Group):
+    """Question words no article holds, each with the nearest word one does ("did you mean"):
+    reported beside the answer, never used to change the question (qa/spelling.py)."""
+
+    enabled: bool = Field(default=True, description="Report unknown question words at all.")
+    min_word_length: int = Field(
+        default=5,
+        ge=1,
+        description="Shorter words are not checked (short words have too many near neighbours).",
+    )
+    two_edits_from: int = Field(
+        default=7,
+        ge=1,
+        description="A word this long or longer may be two edits from its suggestion; a shorter "
+        "one only one (an edit: a letter added, dropped, changed, or two swapped).",
+    )
+
+
 class AnswerSettings(_Group):
     selector_model: str = Field(
         default=BUNDLED_SELECTOR,
@@ -345,6 +363,7 @@ class Settings(BaseSettings):
     evidence: EvidenceSettings = EvidenceSettings()
     conversation: ConversationSettings = ConversationSettings()
     answer: AnswerSettings = AnswerSettings()
+    spelling: SpellingSettings = SpellingSettings()
     security: SecuritySettings = SecuritySettings()
 
     @model_validator(mode="after")

@@ -16,7 +16,8 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   response always names `grounded-qa`.
 * The answer text, with its `[n]` markers, is `choices[0].message.content`. The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
-  `rewritten_question`); the official client exposes them in `response.model_extra`.
+  `rewritten_question`, `unknown_words`); the official client exposes them in
+  `response.model_extra`.
 * `usage` counts whitespace-separated words, not model tokens: `prompt_tokens` are the words
   of the question and of the history turns sent to the service, `completion_tokens` those of
   the answer.
@@ -51,7 +52,7 @@ from api.queue import AnswerQueue, Cancellation, check_question, note_answer, st
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
 from qa.errors import BadInput, NotFound, QAError
-from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn
+from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn, UnknownWord
 from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -251,6 +252,7 @@ class ChatCompletion(BaseModel):
     retrieved: list[RetrievedParagraph]
     reason: str | None = None
     rewritten_question: str | None = None
+    unknown_words: list[UnknownWord] = Field(default_factory=list)
 
 
 def new_completion_id() -> str:
@@ -272,8 +274,11 @@ def word_usage(question: str, history: Sequence[Turn], answer: Answer) -> Usage:
 def grounding_fields(answer: Answer) -> dict[str, Any]:
     """The extra top-level fields: what `/ask` says about the answer besides its text."""
     return answer.model_dump(
-        mode="json", include={"status", "citations", "retrieved", "reason", "rewritten_question"}
-    )
+        mode="json",
+        include={
+            "status", "citations", "retrieved", "reason", "rewritten_question", "unknown_words"
+        },
+    )  # fmt: skip
 
 
 def completion(answer: Answer, usage: Usage, *, completion_id: str, created: int) -> ChatCompletion:
@@ -370,7 +375,8 @@ STREAM_EXAMPLE = (
     '"delta":{"content":"Georgy "},"finish_reason":null,"logprobs":null}]}\r\n\r\n'
     'data: {"id":"chatcmpl-…","object":"chat.completion.chunk",…,"choices":[{"index":0,'
     '"delta":{},"finish_reason":"stop","logprobs":null}],"status":"answered",'
-    '"citations":["…"],"retrieved":["…"],"reason":null,"rewritten_question":null}\r\n\r\n'
+    '"citations":["…"],"retrieved":["…"],"reason":null,"rewritten_question":null,'
+    '"unknown_words":[]}\r\n\r\n'
     "data: [DONE]\r\n\r\n"
 )
 
@@ -402,7 +408,8 @@ async def chat_completions(
     `system` messages are ignored: the articles are the only source of truth. Sampling fields
     are accepted and ignored, any `model` id is accepted (the answer names `grounded-qa`), and
     the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
-    `rewritten_question`) comes as extra top-level fields. `usage` counts words, not tokens.
+    `rewritten_question`, `unknown_words`) comes as extra top-level fields. `usage` counts
+    words, not tokens.
 
     With `stream: true`: Server-Sent Events of `chat.completion.chunk` objects (the role, the
     answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when

@@ -577,12 +577,51 @@ import { selectTab } from "./tabs.js";
       for (const claim of data.removed_claims) removed.append(el("del", "removed-claim", String(claim)));
       box.append(removed);
     }
+    // under the label: words no article holds (often why there is no answer), then what a
+    // follow-up was searched as
+    const unknown = renderUnknownWords(data);
+    if (unknown) box.insertBefore(unknown, box.children[1] || null);
     if (data.rewritten_question) {
       // a follow-up was read in the light of the conversation: show what was searched
       const searched = el("p", "rewritten", `Searched for: ${data.rewritten_question}`);
       box.insertBefore(searched, box.children[1] || null);
     }
     return box;
+  }
+
+  /** Question words no article holds, and the question asked again with the articles' nearest
+   * words ("did you mean"); the service never changes the question itself. */
+  function renderUnknownWords(data) {
+    const words = (Array.isArray(data.unknown_words) ? data.unknown_words : []).filter(
+      (w) => w && typeof w.word === "string" && w.word,
+    );
+    if (!words.length) return null;
+    const note = el("p", "unknown-words");
+    note.append(`Not in any article: ${words.map((w) => `“${w.word}”`).join(", ")}.`);
+    const fixes = words.filter((w) => typeof w.suggestion === "string" && w.suggestion);
+    if (fixes.length && typeof data.question === "string") {
+      let corrected = data.question;
+      for (const w of fixes) corrected = replaceWord(corrected, w.word, w.suggestion);
+      note.append(
+        " Did you mean: ",
+        button("ask-corrected", corrected, () => {
+          if (busy) {
+            showBusyNotice();
+            return;
+          }
+          input.value = corrected;
+          ask();
+        }),
+      );
+    }
+    return note;
+  }
+
+  /** `text` with the whole word `word` (not part of a longer one) replaced by `by`. */
+  function replaceWord(text, word, by) {
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = new RegExp(`(^|[^\\p{L}])${escaped}(?![\\p{L}])`, "gu");
+    return text.replace(pattern, (_, before) => before + by);
   }
 
   function renderAnswer(data) {

@@ -170,3 +170,16 @@ def test_follow_up_is_answered_from_the_conversation(client: Any) -> None:
     assert extra["citations"], extra
     assert extra["citations"][0]["doc_id"] in ZELENSKYY_ARTICLES, extra["citations"]
     assert "[1]" in response.choices[0].message.content
+
+
+def test_a_misspelt_name_comes_back_with_the_articles_spelling(client: Any) -> None:
+    question = "What did Maria Zakarova say about South Korea?"
+    response = client.chat.completions.create(model=MODEL, messages=[user(question)])
+    assert response.model_extra["unknown_words"] == [
+        {"word": "Zakarova", "suggestion": "Zakharova"}
+    ], response.model_extra
+    chunks = list(
+        client.chat.completions.create(model=MODEL, messages=[user(question)], stream=True)
+    )
+    grounded = [c.model_extra for c in chunks if c.model_extra and "unknown_words" in c.model_extra]
+    assert grounded and grounded[0]["unknown_words"][0]["suggestion"] == "Zakharova", grounded

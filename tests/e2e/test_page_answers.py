@@ -136,3 +136,39 @@ def test_a_quote_opening_with_a_pronoun_carries_the_clause_that_names_who(
     expect(box.locator(".answer-text")).to_contain_text("She claimed")
     page.screenshot(path=str(test_output_dir / "chat-pronoun-quote.png"), full_page=True)
     assert not probe.errors, probe.errors
+
+
+def test_a_misspelt_name_is_reported_with_the_articles_spelling_and_asked_again_in_one_click(
+    probe: PageProbe, server: Server, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    question = "What did Maria Zakarova say about South Korea?"
+    corrected = "What did Maria Zakharova say about South Korea?"
+    body = api_answer(server, question, [])
+    # reported, never silently changed: the question is searched and answered as asked
+    assert body["unknown_words"] == [{"word": "Zakarova", "suggestion": "Zakharova"}], body
+    assert body["question"] == question and body["rewritten_question"] is None
+    assert api_answer(server, corrected, [])["unknown_words"] == []
+    # a word no article holds and that is nothing like one: reported, with no suggestion
+    other = api_answer(server, "What did Qwxzyvo say about South Korea?", [])
+    assert other["unknown_words"] == [{"word": "Qwxzyvo", "suggestion": None}], other
+
+    page = probe.page
+    page.goto("/")
+    box = ask(page, question)
+    note = box.locator(".unknown-words")
+    expect(note).to_contain_text("Not in any article: “Zakarova”")
+    again = note.locator("button.ask-corrected")
+    expect(again).to_have_text(corrected)
+    page.screenshot(path=str(test_output_dir / "chat-did-you-mean.png"), full_page=True)
+
+    count = page.locator("#conversation > li.turn").count()
+    with page.expect_response("**/ask/stream", timeout=ANSWER_TIMEOUT_MS):
+        again.click()
+    turn = page.locator("#conversation > li.turn").nth(count)
+    expect(turn.locator(".question-text")).to_have_text(corrected)
+    asked_again = turn.locator(".answer, .insufficient").first
+    asked_again.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    expect(asked_again.locator(".unknown-words")).to_have_count(0)
+    assert not probe.errors, probe.errors

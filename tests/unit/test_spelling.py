@@ -1,0 +1,86 @@
+"""Question words no article holds (qa/spelling.py), with a made-up vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import analyse_question
+from qa.settings import SpellingSettings
+from qa.spelling import unknown_words
+
+pytestmark = pytest.mark.unit
+
+
+class FakeVocabulary:
+    """Knows `words` (any case); suggests from `near`, recording the distance it was asked."""
+
+    def __init__(self, words: set[str], near: dict[str, str] | None = None) -> None:
+        self.words = {w.lower() for w in words}
+        self.near = near or {}
+        self.asked: dict[str, int] = {}
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.words
+
+    def nearest(self, word: str, max_distance: int) -> str | None:
+        self.asked[word] = max_distance
+        return self.near.get(word)
+
+
+SETTINGS = SpellingSettings()
+
+
+def test_a_word_no_article_holds_is_reported_with_the_nearest_the_articles_hold() -> None:
+    vocabulary = FakeVocabulary({"year", "alberto", "leave", "prison"}, {"Youseff": "Youssef"})
+    found = unknown_words("In what year would Alberto Youseff leave prison?", vocabulary, SETTINGS)
+    assert [(u.word, u.suggestion) for u in found] == [("Youseff", "Youssef")]
+
+
+def test_a_word_with_nothing_near_is_reported_without_a_suggestion() -> None:
+    found = unknown_words("Where did Dr. Grierson teach?", FakeVocabulary({"teach"}), SETTINGS)
+    assert [(u.word, u.suggestion) for u in found] == [("Grierson", None)]
+
+
+def test_short_words_function_words_figures_and_repeats_are_not_checked() -> None:
+    vocabulary = FakeVocabulary(set())
+    found = unknown_words("What about 2017 and Zork, zork's Zork?", vocabulary, SETTINGS)
+    # "What", "about", "and" are function words; "Zork" has four letters; 2017 is a figure
+    assert found == ()
+    found = unknown_words("Quarks, quarks and QUARKS", vocabulary, SETTINGS)
+    assert [u.word for u in found] == ["Quarks"]  # once, as first asked
+
+
+def test_a_possessive_is_checked_as_its_word() -> None:
+    vocabulary = FakeVocabulary({"lawyer"}, {"Youseff": "Youssef"})
+    found = unknown_words("Who is Youseff’s lawyer?", vocabulary, SETTINGS)
+    assert [(u.word, u.suggestion) for u in found] == [("Youseff", "Youssef")]
+
+
+def test_a_short_word_may_be_one_edit_away_and_a_long_one_two() -> None:
+    vocabulary = FakeVocabulary(set())
+    unknown_words("Forida Connectitcut", vocabulary, SETTINGS)
+    assert vocabulary.asked == {"Forida": 1, "Connectitcut": 2}
+    vocabulary = FakeVocabulary(set())
+    unknown_words("Forida", vocabulary, SpellingSettings(two_edits_from=6))
+    assert vocabulary.asked == {"Forida": 2}
+
+
+def test_switched_off_nothing_is_reported() -> None:
+    found = unknown_words("Youseff", FakeVocabulary(set()), SpellingSettings(enabled=False))
+    assert found == ()
+
+
+def test_the_analysis_notes_unknown_words_and_leaves_the_question_as_asked() -> None:
+    vocabulary = FakeVocabulary({"happened"}, {"Pyongyangg": "Pyongyang"})
+    analysis = analyse_question(
+        "What happened in Pyongyangg?",
+        max_chars=500,
+        max_history_turns=10,
+        vocabulary=vocabulary,
+        spelling=SETTINGS,
+    )
+    assert [(u.word, u.suggestion) for u in analysis.unknown] == [("Pyongyangg", "Pyongyang")]
+    assert analysis.asked == analysis.judged == "What happened in Pyongyangg?"
+    assert analysis.search_queries == ["What happened in Pyongyangg?"]
+    plain = analyse_question("What happened in Pyongyangg?", max_chars=500, max_history_turns=10)
+    assert plain.unknown == ()

@@ -1,0 +1,63 @@
+"""The articles' words (index/vocabulary.py): real rapidfuzz and the real English word list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from index.vocabulary import CorpusVocabulary, english_words, fold
+
+pytestmark = pytest.mark.unit
+
+TEXTS = [
+    "Alberto Youssef was jailed in Curitiba. Youssef’s lawyer said he would appeal.",
+    "Gloria Steinem spoke in Florida; the Köppen map shows Florida's climate.",
+    "The youssef family (lower case once) and Gloria again.",
+]
+
+
+def test_words_are_known_folded_for_case_accents_and_possessives() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.knows("YOUSSEF") and vocabulary.knows("Youssef's")
+    assert vocabulary.knows("Koppen")  # the articles say "Köppen"
+    assert vocabulary.knows("harmed")  # a common English word the articles do not hold
+    assert not vocabulary.knows("Youseff")
+    assert fold("Köppen’s") == "koppen"
+
+
+def test_the_nearest_word_is_within_the_edits_allowed_and_spelt_as_the_articles_spell_it() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.nearest("youseff", 2) == "Youssef"  # "Youssef" twice, "youssef" once
+    assert vocabulary.nearest("Youseff", 1) is None  # two edits away
+    assert vocabulary.nearest("Curitbia", 1) == "Curitiba"  # two letters swapped: one edit
+    assert vocabulary.nearest("Zanzibar", 2) is None
+
+
+def test_a_tie_goes_to_the_word_with_the_same_first_letter() -> None:
+    # "Glorida" is one edit from both "Gloria" and "Florida"; Florida is the commoner here
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.nearest("Glorida", 1) == "Gloria"
+
+
+def test_the_articles_are_not_read_until_a_word_is_looked_up() -> None:
+    read: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for text in TEXTS:
+            read.append(text)
+            yield text
+
+    vocabulary = CorpusVocabulary(texts())
+    assert read == []
+    assert vocabulary.knows("Youssef")
+    assert len(read) == len(TEXTS)
+    assert vocabulary.knows("Steinem") and not vocabulary.knows("Youseff")  # counted once
+    assert len(read) == len(TEXTS)
+
+
+def test_the_english_list_is_the_packaged_one() -> None:
+    words = english_words()
+    assert len(words) > 80_000
+    assert {"harmed", "erected", "nightlife"} <= words
+    assert "connectitcut" not in words
