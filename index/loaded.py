@@ -29,7 +29,7 @@ class LoadedIndex:
     version: Path
     corpus: CorpusIndex
     retriever: Retriever
-    vocabulary: CorpusVocabulary  # the articles' words, counted on first use
+    vocabulary: CorpusVocabulary  # the articles' words, for "did you mean"
 
 
 def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
@@ -52,7 +52,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         paragraphs=corpus.paragraphs,
         settings=settings.retrieval,
     )
-    vocabulary = CorpusVocabulary(  # lazily: nothing is read until a question needs it
+    vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(
             (article.title or "" for article in corpus.articles.values()),
             (paragraph.text for paragraph in corpus.paragraphs),

@@ -281,6 +281,9 @@ class SpellingSettings(_Group):
         description="A word this long or longer may be two edits from its suggestion; a shorter "
         "one only one (an edit: a letter added, dropped, changed, or two swapped).",
     )
+    max_words: int = Field(
+        default=5, ge=1, le=50, description="At most this many unknown words are reported."
+    )
 
 
 class AnswerSettings(_Group):

@@ -11,6 +11,7 @@ so the reader decides and asks again.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from qa.interfaces import Vocabulary
 from qa.lexical import FUNCTION_WORDS
@@ -18,26 +19,41 @@ from qa.models import UnknownWord
 from qa.settings import SpellingSettings
 
 # a run of letters, with inner apostrophes ("O'Neill", "don't"); figures are not words here
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# the English word list and spelling by edits are for the Latin script (accents allowed);
+# a word of another script is not checked
+_LATIN = re.compile(r"[A-Za-z'’]+")
+_LONGEST_WORD = 30  # longer "words" are unspaced text or a pasted address, not a misspelling
 
 
 def unknown_words(
     question: str, vocabulary: Vocabulary, settings: SpellingSettings
 ) -> tuple[UnknownWord, ...]:
-    """The question's words (in order, each once) that `vocabulary` does not know."""
+    """The question's words (in order, each once, at most `settings.max_words`) that
+    `vocabulary` does not know. Only words in the Latin script are checked."""
     if not settings.enabled:
         return ()
     found: list[UnknownWord] = []
     seen: set[str] = set()
-    for match in _WORD.finditer(question):
-        word = _POSSESSIVE.sub("", match.group(0))
+    for match in WORD.finditer(question):
+        word = POSSESSIVE.sub("", match.group(0))
         key = word.lower()
-        if len(word) < settings.min_word_length or key in seen or key in FUNCTION_WORDS:
+        if not settings.min_word_length <= len(word) <= _LONGEST_WORD:
+            continue
+        if key in seen or key in FUNCTION_WORDS or not _is_latin(word):
             continue
         seen.add(key)
         if vocabulary.knows(word):
             continue
         edits = 2 if len(word) >= settings.two_edits_from else 1
         found.append(UnknownWord(word=word, suggestion=vocabulary.nearest(word, edits)))
+        if len(found) == settings.max_words:
+            break
     return tuple(found)
+
+
+def _is_latin(word: str) -> bool:
+    """Latin letters, accented or not ("Darüşşafaka" is; "Москва" and "東京" are not)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return bool(_LATIN.fullmatch(bare))

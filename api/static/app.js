@@ -620,7 +620,8 @@ import { selectTab } from "./tabs.js";
   /** `text` with the whole word `word` (not part of a longer one) replaced by `by`. */
   function replaceWord(text, word, by) {
     const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const pattern = new RegExp(`(^|[^\\p{L}])${escaped}(?![\\p{L}])`, "gu");
+    // any case: the service reports a word once, as first asked ("Zakarova", "zakarova")
+    const pattern = new RegExp(`(^|[^\\p{L}])${escaped}(?![\\p{L}])`, "giu");
     return text.replace(pattern, (_, before) => before + by);
   }
 

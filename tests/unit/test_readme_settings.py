@@ -45,7 +45,9 @@ def same(shown: str, actual: Any) -> bool:
 def test_every_setting_has_a_row_with_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in [n for n in os.environ if n.startswith("QA_")]:
         monkeypatch.delenv(name)
-    rows = dict(ROW.findall(README.read_text(encoding="utf-8")))
+    found = ROW.findall(README.read_text(encoding="utf-8"))
+    rows = dict(found)
+    assert len(rows) == len(found), "a setting has two rows"
     defaults = dict(settings_defaults(Settings().model_dump()))
     assert sorted(set(defaults) - set(rows)) == [], "settings without a README row"
     assert sorted(set(rows) - set(defaults)) == [], "README rows for no setting"

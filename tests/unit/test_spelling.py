@@ -65,6 +65,17 @@ def test_a_short_word_may_be_one_edit_away_and_a_long_one_two() -> None:
     assert vocabulary.asked == {"Forida": 2}
 
 
+def test_only_latin_script_words_are_checked_and_a_few_at_most() -> None:
+    vocabulary = FakeVocabulary(set())
+    found = unknown_words("Что сказала Захарова о Darüşşafaka?", vocabulary, SETTINGS)
+    assert [u.word for u in found] == ["Darüşşafaka"]  # accented Latin is Latin
+    assert unknown_words("東京で何が起きたのですか", vocabulary, SETTINGS) == ()
+    assert unknown_words("See " + "x" * 40 + " now", vocabulary, SETTINGS) == ()  # not a word
+    many = " ".join(f"Zork{letter}x" for letter in "abcdefghij")
+    assert len(unknown_words(many, vocabulary, SETTINGS)) == SETTINGS.max_words == 5
+    assert len(unknown_words(many, vocabulary, SpellingSettings(max_words=8))) == 8
+
+
 def test_switched_off_nothing_is_reported() -> None:
     found = unknown_words("Youseff", FakeVocabulary(set()), SpellingSettings(enabled=False))
     assert found == ()

@@ -40,7 +40,7 @@ def test_a_tie_goes_to_the_word_with_the_same_first_letter() -> None:
     assert vocabulary.nearest("Glorida", 1) == "Gloria"
 
 
-def test_the_articles_are_not_read_until_a_word_is_looked_up() -> None:
+def test_the_articles_are_read_once_when_the_vocabulary_is_built() -> None:
     read: list[str] = []
 
     def texts() -> Iterator[str]:
@@ -49,11 +49,18 @@ def test_the_articles_are_not_read_until_a_word_is_looked_up() -> None:
             yield text
 
     vocabulary = CorpusVocabulary(texts())
-    assert read == []
-    assert vocabulary.knows("Youssef")
+    assert len(read) == len(TEXTS)  # counted when the index is opened, not on a question
+    assert vocabulary.knows("Youssef") and vocabulary.knows("Steinem")
+    assert vocabulary.nearest("Youseff", 2) == vocabulary.nearest("Youseff", 2) == "Youssef"
     assert len(read) == len(TEXTS)
-    assert vocabulary.knows("Steinem") and not vocabulary.knows("Youseff")  # counted once
-    assert len(read) == len(TEXTS)
+
+
+def test_words_within_the_edits_allowed_are_found_at_either_length() -> None:
+    # only words of a length within the allowed edits are compared; none of those is missed
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.nearest("Curit", 2) is None
+    assert vocabulary.nearest("Curitib", 1) == "Curitiba"  # one longer: still compared
+    assert vocabulary.nearest("Curitibaa", 1) == "Curitiba"  # one shorter: still compared
 
 
 def test_the_english_list_is_the_packaged_one() -> None:
