@@ -8,7 +8,7 @@ that supports the claim best is returned as the supporting span.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,19 +69,61 @@ def measure_support(
         return Support(0.0, 0.0, 0.0, 0, 0)
     claim_terms = set(content_terms(claim))
     texts = [paragraph[a:b] for a, b in windows]
-    vectors = embedder.embed([claim, *texts])
-    cosines = vectors[1:] @ vectors[0]
+    lexical = [
+        len(claim_terms & set(content_terms(text))) / len(claim_terms) if claim_terms else 0.0
+        for text in texts
+    ]
+    semantic = _cosines(claim, texts, lexical, embedder=embedder, lexical_weight=lexical_weight)
     best: Support | None = None
-    for (a, b), text, cos in zip(windows, texts, cosines, strict=True):
-        found = claim_terms & set(content_terms(text))
-        lexical = len(found) / len(claim_terms) if claim_terms else 0.0
-        semantic = float(np.clip(cos, 0.0, 1.0))
-        score = lexical_weight * lexical + (1 - lexical_weight) * semantic
+    for (a, b), found, cos in zip(windows, lexical, semantic, strict=True):
+        if cos is None:  # not embedded: it could not have come near the best
+            continue
+        score = lexical_weight * found + (1 - lexical_weight) * cos
         # prefer the shorter window when support is equal: it is the tighter span
         if best is None or score > best.score + 1e-9:
-            best = Support(round(score, 4), round(lexical, 4), round(semantic, 4), a, b)
+            best = Support(round(score, 4), round(found, 4), round(cos, 4), a, b)
     assert best is not None
     return best
+
+
+# windows embedded at a time, the claim with the first of them
+_WINDOWS_PER_CALL = 4
+# a window is left out when even a perfect cosine would leave it this far under the best
+_OUT_OF_REACH = 1e-6
+
+
+def _cosines(
+    claim: str,
+    texts: Sequence[str],
+    lexical: Sequence[float],
+    *,
+    embedder: Embedder,
+    lexical_weight: float,
+) -> list[float | None]:
+    """Each window's cosine with the claim (clipped to 0..1), or None for a window that was not
+    embedded because its score could not reach the best: windows go in order of the most they
+    could score (their word share with a cosine of 1), and embedding stops once the best found is
+    beyond what any window left could score. The best window is the one embedding them all would
+    find; what is saved is the model's time on the others (most of a long paragraph's windows
+    for a claim quoted from one of its sentences)."""
+    ceiling = [lexical_weight * found + (1 - lexical_weight) for found in lexical]
+    order = sorted(range(len(texts)), key=lambda i: -ceiling[i])
+    cosines: list[float | None] = [None] * len(texts)
+    claim_vector: np.ndarray | None = None
+    best = -1.0
+    for start in range(0, len(order), _WINDOWS_PER_CALL):
+        batch = order[start : start + _WINDOWS_PER_CALL]
+        if ceiling[batch[0]] < best - _OUT_OF_REACH:
+            break
+        head = [claim] if claim_vector is None else []
+        vectors = embedder.embed([*head, *(texts[i] for i in batch)])
+        if claim_vector is None:
+            claim_vector, vectors = vectors[0], vectors[1:]
+        for i, vector in zip(batch, vectors, strict=True):
+            cos = float(np.clip(vector @ claim_vector, 0.0, 1.0))
+            cosines[i] = cos
+            best = max(best, lexical_weight * lexical[i] + (1 - lexical_weight) * cos)
+    return cosines
 
 
 def is_quote(claim: str, paragraph: str) -> bool:

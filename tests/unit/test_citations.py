@@ -205,3 +205,116 @@ def test_check_answer_drops_markers_that_point_at_nothing() -> None:
     assert checked.text == ""
     assert checked.citations == []
     assert checked.removed_claims == ["The bridge reopened"]
+
+
+# --- measure_support embeds only the windows that could win ---------------------------------
+
+
+class CountingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = 0
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+def _every_window(claim: str, paragraph: str, lexical_weight: float = 0.6):  # type: ignore[no-untyped-def]
+    """The support as a full pass finds it: every window embedded (the reference)."""
+    import numpy as np
+
+    from qa.citations import Support
+    from qa.lexical import content_terms
+    from qa.sentences import sentence_spans
+
+    spans = sentence_spans(paragraph) or []
+    windows = [(s.start, s.end) for s in spans]
+    windows += [(a.start, b.end) for a, b in zip(spans, spans[1:], strict=False)]
+    terms = set(content_terms(claim))
+    texts = [paragraph[a:b] for a, b in windows]
+    vectors = HashingEmbedder().embed([claim, *texts])
+    best = None
+    for (a, b), text, cos in zip(windows, texts, vectors[1:] @ vectors[0], strict=True):
+        lexical = len(terms & set(content_terms(text))) / len(terms) if terms else 0.0
+        semantic = float(np.clip(cos, 0.0, 1.0))
+        score = lexical_weight * lexical + (1 - lexical_weight) * semantic
+        if best is None or score > best.score + 1e-9:
+            best = Support(round(score, 4), round(lexical, 4), round(semantic, 4), a, b)
+    return best
+
+
+LONG = " ".join(
+    [
+        "The council met on Tuesday to discuss the harbour budget.",
+        "Fishermen asked for a new breakwater after the winter storms.",
+        "The mayor said the money would come from the ferry levy.",
+        "Shopkeepers complained that the levy had already doubled.",
+        "A vote is expected next month, the clerk said.",
+        "Tourism fell by a third last summer.",
+        "The harbour master warned that the old wall could fail.",
+        "Engineers put the cost at four million crowns.",
+    ]
+)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The mayor said the money would come from the ferry levy.",  # a quoted sentence
+        "Engineers put the cost at four million crowns.",  # the last sentence
+        "Fishermen asked for a new breakwater … after the winter storms.",  # a cut quote
+        "The clerk expects a vote next month on the harbour budget.",  # reworded, two sentences
+        "Choir wins folk contest.",  # nothing to do with it
+        "",  # no words at all
+    ],
+)
+def test_support_is_what_embedding_every_window_finds(claim: str) -> None:
+    assert measure_support(claim, LONG, embedder=HashingEmbedder()) == _every_window(claim, LONG)
+
+
+@pytest.mark.unit
+def test_a_quoted_sentence_embeds_only_the_windows_that_hold_its_words() -> None:
+    embedder = CountingEmbedder()
+    support = measure_support(
+        "The mayor said the money would come from the ferry levy.", LONG, embedder=embedder
+    )
+    assert support.lexical == 1.0
+    # 8 sentences make 15 windows; a full pass embeds them all and the claim (16 texts)
+    assert embedder.texts < 16
+
+
+class MeaningEmbedder(HashingEmbedder):
+    """The claim and one chosen window mean the same (cosine 1); every other text is unrelated
+    to the claim (cosine 0): the window with fewer shared words must still win."""
+
+    def __init__(self, claim: str, same: str) -> None:
+        super().__init__()
+        self.claim, self.same = claim, same
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        rows = np.zeros((len(texts), 2), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            row[0 if text in (self.claim, self.same) else 1] = 1.0
+        return rows
+
+
+@pytest.mark.unit
+def test_a_window_with_fewer_shared_words_but_the_same_meaning_is_still_found() -> None:
+    claim = "Otters, herons, beavers and salmon returned."
+    sentences = [
+        "Otters, herons, beavers and salmon were counted.",  # 4 of 5 words: 0.48 + 0
+        "Otters, herons and beavers were seen.",  # 3 of 5: at most 0.36 + 0.4
+        "Otters, herons and beavers fed.",
+        "Otters, herons and beavers rested.",
+        "Nobody came.",
+        "Beavers and salmon are back.",  # 2 of 5, same meaning: 0.24 + 0.4 = 0.64
+    ]
+    paragraph = " ".join(sentences)
+    embedder = MeaningEmbedder(claim, sentences[-1])
+    support = measure_support(claim, paragraph, embedder=embedder)
+    assert paragraph[support.span_start : support.span_end] == sentences[-1]
+    assert support.score == pytest.approx(0.64)
