@@ -14,7 +14,6 @@ of, and the same word asked again is not looked up again.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -23,7 +22,7 @@ from importlib.resources import files
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from qa.spelling import POSSESSIVE, WORD
+from qa.spelling import POSSESSIVE, WORD, without_accents
 
 _ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
 _CACHED_LOOKUPS = 4096
@@ -31,8 +30,7 @@ _CACHED_LOOKUPS = 4096
 
 def fold(word: str) -> str:
     """Lower case, accents and a possessive "'s" dropped, typographic apostrophes made plain."""
-    bare = POSSESSIVE.sub("", word.lower()).replace("’", "'")
-    return "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
+    return without_accents(POSSESSIVE.sub("", word.lower()).replace("’", "'"))
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,12 @@ def unknown_words(
     return tuple(found)
 
 
+def without_accents(text: str) -> str:
+    """`text` with its accents dropped ("Köppen" → "Koppen"); letters NFKD does not split, such
+    as "ß" or "Ł", stay as they are."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _is_latin(word: str) -> bool:
     """Latin letters, accented or not ("Darüşşafaka" is; "Москва" and "東京" are not)."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return bool(_LATIN.fullmatch(bare))
+    return bool(_LATIN.fullmatch(without_accents(word)))
