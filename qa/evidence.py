@@ -110,20 +110,20 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
     a year for "what year", a date for "what date", a time for "when"; for "who", anything but
     a bare time or number ("Monday" is no one); for "what did X say", at least
-    `min_statement_words` words. Plurals count as their singular ("days", "thousands")."""
-    tokens = words(short)
+    `min_statement_words` words. Plurals count as their singular ("days", "thousands"), except
+    that a decade ("1990s") is no year."""
+    read = words(short)
     # "1990s" is read as "1990" + "s": the "s" is the figure's plural, not a word
-    tokens = [
-        t for i, t in enumerate(tokens) if not (t == "s" and i and tokens[i - 1][0].isdigit())
-    ]
+    plural = {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
+    tokens = [t for i, t in enumerate(read) if i - 1 not in plural or t != "s"]
     if not tokens:
         return False
     forms = set(tokens) | {t[:-1] for t in tokens if len(t) > 1 and t.endswith("s")}
     has_figure = any(t[0].isdigit() for t in tokens)
     if kind is AnswerType.NUMBER:
         return has_figure or bool(forms & _QUANTITY_WORDS)
-    if kind is AnswerType.YEAR:
-        return any(t.isdigit() and len(t) == 4 for t in tokens)
+    if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year
+        return any(t.isdigit() and len(t) == 4 and i not in plural for i, t in enumerate(read))
     if kind is AnswerType.DATE:
         return has_figure or bool(forms & _CALENDAR_WORDS)
     if kind is AnswerType.TIME:

@@ -279,6 +279,8 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.NUMBER, "West Africans", False),
         (AnswerType.YEAR, "1614", True),
         (AnswerType.YEAR, "Dutch", False),
+        (AnswerType.YEAR, "the 1990s", False),  # a decade is no year
+        (AnswerType.YEAR, "the 1980s and in 1994", True),
         (AnswerType.DATE, "June 19", True),
         (AnswerType.TIME, "the earliest days of the war", True),
         (AnswerType.TIME, "Jon Swain, Hala Jaber", False),
