@@ -53,10 +53,20 @@ def unknown_words(
     return tuple(found)
 
 
+# Latin letters that NFKD leaves whole, written as their usual plain-letter spelling (a table of
+# nine letters, not a dependency: transliterating libraries also romanise other scripts, and
+# `_is_latin` must still tell "Москва" apart)
+_PLAIN = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
 def without_accents(text: str) -> str:
-    """`text` with its accents dropped ("Köppen" → "Koppen"); letters NFKD does not split, such
-    as "ß" or "Ł", stay as they are."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """`text` with its accents dropped ("Köppen" → "Koppen", "Łódź" → "Lodz", "Straße" →
+    "Strasse")."""
+    split = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    return "".join(c for c in split if not unicodedata.combining(c))
 
 
 def _is_latin(word: str) -> bool:

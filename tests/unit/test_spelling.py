@@ -6,7 +6,7 @@ import pytest
 
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import unknown_words
+from qa.spelling import unknown_words, without_accents
 
 pytestmark = pytest.mark.unit
 
@@ -95,3 +95,12 @@ def test_the_analysis_notes_unknown_words_and_leaves_the_question_as_asked() -> 
     assert analysis.search_queries == ["What happened in Pyongyangg?"]
     plain = analyse_question("What happened in Pyongyangg?", max_chars=500, max_history_turns=10)
     assert plain.unknown == ()
+
+
+def test_letters_nfkd_leaves_whole_are_written_plain() -> None:
+    assert without_accents("Köppen") == "Koppen"
+    assert without_accents("Łódź") == "Lodz"
+    assert without_accents("Straße, Øresund, Æsir") == "Strasse, Oresund, AEsir"
+    vocabulary = FakeVocabulary(set())
+    found = unknown_words("Did Wałęsa win in Gdańsk?", vocabulary, SETTINGS)
+    assert [u.word for u in found] == ["Wałęsa", "Gdańsk"]  # Polish is Latin script too
