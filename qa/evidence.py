@@ -115,7 +115,7 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     read = words(short)
     # "1990s" is read as "1990" + "s": the "s" is the figure's plural, not a word
     plural = {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
-    tokens = [t for i, t in enumerate(read) if i - 1 not in plural or t != "s"]
+    tokens = [t for i, t in enumerate(read) if i - 1 not in plural]  # the "s" after a figure
     if not tokens:
         return False
     forms = set(tokens) | {t[:-1] for t in tokens if len(t) > 1 and t.endswith("s")}
