@@ -157,8 +157,11 @@ class IndexSettings(_Group):
 
 
 class RetrievalSettings(_Group):
-    dense_k: int = Field(default=20, ge=1, description="Paragraphs taken from the FAISS search.")
-    lexical_k: int = Field(default=20, ge=1, description="Paragraphs taken from the BM25 search.")
+    # Fusion needs deep lists: a paragraph BM25 ranks first but the vector search ranks 27th
+    # scores 1/61 if the dense list is cut at 20, below paragraphs both lists hold in the middle
+    # (docs/grounding.md, "Retrieval recall").
+    dense_k: int = Field(default=100, ge=1, description="Paragraphs taken from the FAISS search.")
+    lexical_k: int = Field(default=100, ge=1, description="Paragraphs taken from the BM25 search.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     top_k: int = Field(default=8, ge=1, description="Fused paragraphs considered for an answer.")
     near_duplicate_threshold: float = Field(

@@ -45,7 +45,7 @@ from qa.evidence import score_sentences  # noqa: E402
 from qa.lexical import content_terms  # noqa: E402
 from qa.retrieval import Retriever  # noqa: E402
 from qa.sentences import sentence_spans  # noqa: E402
-from qa.settings import GenerationSettings, Settings  # noqa: E402
+from qa.settings import GenerationSettings, RetrievalSettings, Settings  # noqa: E402
 
 SOURCES = {
     "squad-v1.1-dev.json": "squad",
@@ -216,9 +216,20 @@ def main() -> int:
     parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
     parser.add_argument("--limit", type=int, help="questions per source (a smoke run)")
     parser.add_argument("--sources", nargs="*", default=list(SOURCES.values()))
+    parser.add_argument(
+        "--retrieval-depth",
+        type=int,
+        default=20,
+        help="paragraphs each of the vector and keyword searches hands to fusion; 20 is what "
+        "the shipped selector's lists were built with (the service now reads 100)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings(data_dir=args.work_dir, generation=GenerationSettings(backend="none"))
+    settings = Settings(
+        data_dir=args.work_dir,
+        generation=GenerationSettings(backend="none"),
+        retrieval=RetrievalSettings(dense_k=args.retrieval_depth, lexical_k=args.retrieval_depth),
+    )
     # index builds embed with torch (batch throughput), questions with ONNX (as the server)
     builder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size
