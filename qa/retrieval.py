@@ -50,12 +50,16 @@ def _term_set(text: str) -> frozenset[str]:
 
 
 def collapse_near_duplicates(
-    rows: Sequence[int], texts: Mapping[int, str], *, threshold: float
+    rows: Sequence[int], texts: Mapping[int, str], *, threshold: float, limit: int | None = None
 ) -> list[int]:
-    """Keep the first of any group of paragraphs whose content words overlap above `threshold`."""
+    """Keep the first of any group of paragraphs whose content words overlap above `threshold`;
+    with `limit`, stop once that many are kept (each row is compared with every row kept, so
+    collapsing all of two 100-long rankings costs more than the searches)."""
     kept: list[int] = []
     kept_terms: list[frozenset[str]] = []
     for row in rows:
+        if limit is not None and len(kept) >= limit:
+            break
         terms = _term_set(texts[row])
         if any(jaccard(terms, other) >= threshold for other in kept_terms):
             continue
@@ -100,8 +104,9 @@ class Retriever:
             keep=keep,
         )
 
-    def rankings(self, question: str) -> Rankings:
-        """Dense, lexical and fused rankings (fused with near-duplicates collapsed)."""
+    def rankings(self, question: str, *, limit: int | None = None) -> Rankings:
+        """Dense, lexical and fused rankings (fused with near-duplicates collapsed, the first
+        `limit` of it, or all of it)."""
         s = self._settings
         query_vector = self._embedder.embed([question])[0]
         if self._keep is None:
@@ -118,16 +123,17 @@ class Retriever:
             [r for r, _ in fused],
             {r: self._paragraphs[r].text for r, _ in fused},
             threshold=s.near_duplicate_threshold,
+            limit=limit,
         )
         fused_scores = dict(fused)
         return Rankings(query_vector, dense, lexical, [(r, fused_scores[r]) for r in kept])
 
     def retrieve(self, question: str, *, top_k: int | None = None) -> Retrieval:
-        ranked = self.rankings(question)
+        ranked = self.rankings(question, limit=top_k or self._settings.top_k)
         query_vector = ranked.query_vector
         dense_scores, lexical_scores = dict(ranked.dense), dict(ranked.lexical)
         fused_scores = dict(ranked.fused)
-        rows = [r for r, _ in ranked.fused][: top_k or self._settings.top_k]
+        rows = [r for r, _ in ranked.fused]
         hits = [
             Hit(
                 row,

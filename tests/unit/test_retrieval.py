@@ -96,6 +96,19 @@ def test_collapse_keeps_distinct_paragraphs_in_order() -> None:
 
 
 @pytest.mark.unit
+def test_collapse_with_a_limit_stops_once_that_many_are_kept() -> None:
+    texts = {
+        4: "The ferry to Skarra resumed service on Monday after storms.",
+        1: "The ferry to Skarra resumed its service on Monday, after the storms.",
+        6: "Apple growers in the valley lost their harvest to frost.",
+        3: "The choir won the national title on Saturday.",
+    }
+    # the copy of 4 is skipped, not counted: the limit is of paragraphs kept
+    assert collapse_near_duplicates([4, 1, 6, 3], texts, threshold=0.9, limit=2) == [4, 6]
+    assert collapse_near_duplicates([4, 1, 6, 3], texts, threshold=0.9, limit=9) == [4, 6, 3]
+
+
+@pytest.mark.unit
 def test_collapse_threshold_decides() -> None:
     texts = {0: "ferry harbour storm", 1: "ferry harbour island"}  # Jaccard 2/4
     assert collapse_near_duplicates([0, 1], texts, threshold=0.5) == [0]
