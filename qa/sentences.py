@@ -6,6 +6,9 @@ pysbd does not end a sentence there, or ends it before the mark and opens the ne
 with it, so such a paragraph reads as one long sentence. The marks are kept in the text (it is
 what the source says, and what a citation points at); they only decide where sentences end:
 after the mark, which stays with the sentence it annotates.
+
+pysbd also runs on past a sentence that ends inside round brackets, `(It closes at 5 p.m.) “The
+idea…` or `…declined to comment.) Still, …`: the sentence ends after the closing bracket.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def sentence_spans(text: str) -> list[Span]:
             continue
         start = piece.start + raw.index(stripped)
         spans.append(Span(start, start + len(stripped), stripped))
-    return _split_after_notes(text, _marks_to_previous(text, _merge_closing_quotes(text, spans)))
+    return _split_missed_ends(text, _marks_to_previous(text, _merge_closing_quotes(text, spans)))
 
 
 # a note mark: a number, a letter or a few lower-case words in brackets ("[3]", "[c]",
@@ -49,6 +52,9 @@ _NOTES = r"(?:\[(?:\d{1,3}|[a-z][a-z ]{0,29})\])+"
 # not the full stop of an initial or abbreviation such as "U.S."
 _END_WITH_NOTES = re.compile(rf"(?<!\b[A-Z])[.!?][\"”’)]?{_NOTES}(?=\s+[\"“‘(]?[A-Z0-9])")
 _OPENING_NOTES = re.compile(rf"{_NOTES}(?=\s)")
+# a sentence's end inside round brackets, then the next sentence (a capital or an opening quote);
+# not an initial's or abbreviation's full stop such as "(U.S.) Army"
+_END_IN_BRACKETS = re.compile(r"(?<!\b[A-Z])[.!?][\"”’]?\)(?=\s+[\"“‘]?[A-Z])")
 
 
 def _marks_to_previous(text: str, spans: list[Span]) -> list[Span]:
@@ -68,13 +74,18 @@ def _marks_to_previous(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def _split_after_notes(text: str, spans: list[Span]) -> list[Span]:
-    """A sentence the splitter left joined at a note mark is cut after the mark."""
+def _split_missed_ends(text: str, spans: list[Span]) -> list[Span]:
+    """A sentence the splitter left joined at a note mark, or after a sentence in brackets, is
+    cut after the mark or bracket."""
     out: list[Span] = []
     for span in spans:
         start = span.start
-        for match in _END_WITH_NOTES.finditer(span.text):
-            end = span.start + match.end()
+        ends = sorted(
+            {m.end() for m in _END_WITH_NOTES.finditer(span.text)}
+            | {m.end() for m in _END_IN_BRACKETS.finditer(span.text)}
+        )
+        for match_end in ends:
+            end = span.start + match_end
             out.append(Span(start, end, text[start:end]))
             start = _past_space(text, end, span.end)
         out.append(Span(start, span.end, text[start : span.end]))

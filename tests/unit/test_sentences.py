@@ -61,3 +61,41 @@ def test_brackets_that_are_not_notes_after_a_sentence_end_do_not_split() -> None
 
 def test_a_paragraph_that_opens_with_a_mark_keeps_it() -> None:
     assert texts("[1] An odd start. Fine.") == ["[1] An odd start.", "Fine."]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Visitors may stay late. (It closes at 5 p.m.) “The idea is to linger,” she said.",
+            [
+                "Visitors may stay late.",
+                "(It closes at 5 p.m.)",
+                "“The idea is to linger,” she said.",
+            ],
+        ),
+        (
+            "The shows went ahead. (Citing obligations, the band declined to comment.) Still, "
+            "the dates sold out.",
+            [
+                "The shows went ahead.",
+                "(Citing obligations, the band declined to comment.)",
+                "Still, the dates sold out.",
+            ],
+        ),
+        ("(Who knew?) The vote passed.", ["(Who knew?)", "The vote passed."]),
+    ],
+)
+def test_a_sentence_that_ends_inside_round_brackets_ends_after_them(
+    paragraph: str, expected: list[str]
+) -> None:
+    assert texts(paragraph) == expected
+
+
+def test_an_abbreviation_or_lower_case_word_after_a_bracket_does_not_split() -> None:
+    assert texts("He joined the Army (U.S.) Reserve in 1950.") == [
+        "He joined the Army (U.S.) Reserve in 1950."
+    ]
+    assert texts("They met at noon (about 12 p.m.) and talked.") == [
+        "They met at noon (about 12 p.m.) and talked."
+    ]
