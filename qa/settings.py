@@ -345,7 +345,7 @@ class AnswerSettings(_Group):
         "paragraph; the rest is their cosine (qa/citations.py).",
     )
     min_answer_score: float = Field(
-        default=0.25,
+        default=0.20,
         ge=0.0,
         le=1.0,
         description="Below this selector score the service abstains (see docs/grounding.md).",
