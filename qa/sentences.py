@@ -7,8 +7,10 @@ with it, so such a paragraph reads as one long sentence. The marks are kept in t
 what the source says, and what a citation points at); they only decide where sentences end:
 after the mark, which stays with the sentence it annotates.
 
-pysbd also runs on past a sentence that ends inside round brackets, `(It closes at 5 p.m.) “The
-idea…` or `…declined to comment.) Still, …`: the sentence ends after the closing bracket.
+pysbd also runs on past a sentence written whole inside round brackets, `(It closes at 5 p.m.)
+“The idea…`: it ends after the closing bracket. Only a bracket that opens a sentence counts, so
+an aside inside one, `Alphabet (Google Inc.) Chief…`, `Sen. Ted Cruz (R-Tex.) Tuesday…`, is
+left whole.
 """
 
 from __future__ import annotations
@@ -52,9 +54,26 @@ _NOTES = r"(?:\[(?:\d{1,3}|[a-z][a-z ]{0,29})\])+"
 # not the full stop of an initial or abbreviation such as "U.S."
 _END_WITH_NOTES = re.compile(rf"(?<!\b[A-Z])[.!?][\"”’)]?{_NOTES}(?=\s+[\"“‘(]?[A-Z0-9])")
 _OPENING_NOTES = re.compile(rf"{_NOTES}(?=\s)")
-# a sentence's end inside round brackets, then the next sentence (a capital or an opening quote);
-# not an initial's or abbreviation's full stop such as "(U.S.) Army"
-_END_IN_BRACKETS = re.compile(r"(?<!\b[A-Z])[.!?][\"”’]?\)(?=\s+[\"“‘]?[A-Z])")
+# a sentence's end inside round brackets, then the next sentence (a capital, digit or quote, or
+# another bracket); not an initial's full stop such as "(U.S.) Army"
+_END_IN_BRACKETS = re.compile(r"(?<!\b[A-Z])[.!?][\"”’]?\)(?=\s+[\"“‘'(]?[A-Z0-9])")
+# what comes before a bracket that opens a sentence: nothing, or a sentence's end that is not
+# the stop of a short capitalised abbreviation ("Lt. Gen. (Ret.) Mark…")
+_BEFORE_OPENING = re.compile(r"(?:^|(?P<word>\S*)[.!?][\"”’)]?\s+)$")
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}")
+
+
+def _bracketed_sentence_ends(sentence: str) -> list[int]:
+    """Offsets just after each closing bracket of `sentence` that ends a sentence in brackets."""
+    ends = []
+    for match in _END_IN_BRACKETS.finditer(sentence):
+        opening = sentence.rfind("(", 0, match.start())
+        if opening < 0 or ")" in sentence[opening : match.start()]:
+            continue
+        before = _BEFORE_OPENING.search(sentence[:opening])
+        if before and not _ABBREVIATION.fullmatch(before["word"] or ""):
+            ends.append(match.end())
+    return ends
 
 
 def _marks_to_previous(text: str, spans: list[Span]) -> list[Span]:
@@ -82,7 +101,7 @@ def _split_missed_ends(text: str, spans: list[Span]) -> list[Span]:
         start = span.start
         ends = sorted(
             {m.end() for m in _END_WITH_NOTES.finditer(span.text)}
-            | {m.end() for m in _END_IN_BRACKETS.finditer(span.text)}
+            | set(_bracketed_sentence_ends(span.text))
         )
         for match_end in ends:
             end = span.start + match_end

@@ -137,7 +137,7 @@ def write_card(
         "",
         "Written by `scripts/calibrate.py --card` from the full answer path (retrieval, shortlist,",
         "selector, trimming, citation check) on the three validation sets, none of them trained",
-        f"on. Threshold chosen: **{chosen}**, the lowest at which wrong answers (answered",
+        f"on. Threshold chosen: **{chosen:.2f}**, the lowest at which wrong answers (answered",
         "unanswerable questions and wrong answers to answerable ones) are at most",
         f"{max_wrong:.0%} of the answers given, the three sets pooled with equal weight.",
         "",

@@ -45,7 +45,7 @@ from qa.evidence import score_sentences  # noqa: E402
 from qa.lexical import content_terms  # noqa: E402
 from qa.retrieval import Retriever  # noqa: E402
 from qa.sentences import sentence_spans  # noqa: E402
-from qa.settings import GenerationSettings, RetrievalSettings, Settings  # noqa: E402
+from qa.settings import GenerationSettings, Settings  # noqa: E402
 
 SOURCES = {
     "squad-v1.1-dev.json": "squad",
@@ -228,7 +228,8 @@ def main() -> int:
     settings = Settings(
         data_dir=args.work_dir,
         generation=GenerationSettings(backend="none"),
-        retrieval=RetrievalSettings(dense_k=args.retrieval_depth, lexical_k=args.retrieval_depth),
+        # a mapping, not a RetrievalSettings: merged with any QA_RETRIEVAL__* in the environment
+        retrieval={"dense_k": args.retrieval_depth, "lexical_k": args.retrieval_depth},
     )
     # index builds embed with torch (batch throughput), questions with ONNX (as the server)
     builder = SentenceTransformerEmbedder(

@@ -92,10 +92,27 @@ def test_a_sentence_that_ends_inside_round_brackets_ends_after_them(
     assert texts(paragraph) == expected
 
 
-def test_an_abbreviation_or_lower_case_word_after_a_bracket_does_not_split() -> None:
-    assert texts("He joined the Army (U.S.) Reserve in 1950.") == [
-        "He joined the Army (U.S.) Reserve in 1950."
+def test_an_aside_in_brackets_inside_a_sentence_does_not_split() -> None:
+    for whole in [
+        "He joined the Army (U.S.) Reserve in 1950.",
+        "They met at noon (about 12 p.m.) and talked.",
+        "Alphabet (Google Inc.) Chief Executive Sundar Pichai spoke.",
+        "Sen. Ted Cruz (R-Tex.) Tuesday said no.",
+        "Lt. Gen. (Ret.) Mark Hertling said so.",
+        "In 1950 (Jan.) The Times wrote about it.",
+    ]:
+        assert texts(whole) == [whole]
+
+
+def test_the_next_sentence_after_a_bracket_may_open_with_a_figure_or_another_bracket() -> None:
+    assert texts("He left early. (It was late.) 2020 was hard.") == [
+        "He left early.",
+        "(It was late.)",
+        "2020 was hard.",
     ]
-    assert texts("They met at noon (about 12 p.m.) and talked.") == [
-        "They met at noon (about 12 p.m.) and talked."
+    assert texts("He came. (It rained.) (Nobody minded.) Then it ended.") == [
+        "He came.",
+        "(It rained.)",
+        "(Nobody minded.)",
+        "Then it ended.",
     ]
