@@ -225,11 +225,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings(
-        data_dir=args.work_dir,
-        generation=GenerationSettings(backend="none"),
-        # a mapping, not a RetrievalSettings: merged with any QA_RETRIEVAL__* in the environment
-        retrieval={"dense_k": args.retrieval_depth, "lexical_k": args.retrieval_depth},
+    settings = Settings(data_dir=args.work_dir, generation=GenerationSettings(backend="none"))
+    # only the depth is set here; any other QA_RETRIEVAL__* from the environment still applies
+    depth = {"dense_k": args.retrieval_depth, "lexical_k": args.retrieval_depth}
+    settings = settings.model_copy(
+        update={"retrieval": settings.retrieval.model_copy(update=depth)}
     )
     # index builds embed with torch (batch throughput), questions with ONNX (as the server)
     builder = SentenceTransformerEmbedder(
