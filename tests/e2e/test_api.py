@@ -47,9 +47,27 @@ ANSWERABLE = [
     ),
 ]
 
+NEAR_MISS = (
+    "a known error of the shipped selector: a question that nearly matches a sentence (another "
+    "country's minister, another step of the same bill) is answered with it; its training data "
+    "holds no such questions (docs/grounding.md)"
+)
+
 UNANSWERABLE = [
     pytest.param("Who won the 2022 football World Cup final?", id="sports-result"),
     pytest.param("What is a good recipe for banana bread?", id="recipe"),
+    # the articles name South Korea's vice foreign minister, never North Korea's foreign minister
+    pytest.param(
+        "What is the name of North Korea's foreign minister?",
+        id="near-miss-minister",
+        marks=pytest.mark.xfail(strict=True, reason=NEAR_MISS),
+    ),
+    # they say Putin submitted the bill to the State Duma, not when the Duma will vote
+    pytest.param(
+        "When will the State Duma vote on the treaty?",
+        id="near-miss-vote",
+        marks=pytest.mark.xfail(strict=True, reason=NEAR_MISS),
+    ),
 ]
 
 
