@@ -19,7 +19,7 @@ from qa.dates import parse_date
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
 # 3: a byline ("By Jane Doe") of a text file is kept as the article's author
 # 4: sentences end after a note mark that follows a full stop ("2000.[12] Next…", qa/sentences.py)
-# 5: a sentence that ends inside round brackets ends after them ("(It closes at 5 p.m.) “The…")
+# 5: a sentence written in round brackets ends after them ("(It closes at 5 p.m.) “The…")
 CLEANER_VERSION = "5"
 
 Block = list[str]  # the lines of one blank-line separated block

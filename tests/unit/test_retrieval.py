@@ -74,13 +74,17 @@ def test_rrf_of_nothing_is_empty() -> None:
 # --- near duplicates ------------------------------------------------------------------------
 
 
+# 1 is a near-copy of 4; 6 is about something else
+FERRY_AND_COPY = {
+    4: "The ferry to Skarra resumed service on Monday after storms.",
+    1: "The ferry to Skarra resumed its service on Monday, after the storms.",
+    6: "Apple growers in the valley lost their harvest to frost.",
+}
+
+
 @pytest.mark.unit
 def test_collapse_keeps_the_first_of_near_duplicates() -> None:
-    texts = {
-        4: "The ferry to Skarra resumed service on Monday after storms.",
-        1: "The ferry to Skarra resumed its service on Monday, after the storms.",
-        6: "Apple growers in the valley lost their harvest to frost.",
-    }
+    texts = FERRY_AND_COPY
     assert collapse_near_duplicates([4, 1, 6], texts, threshold=0.9) == [4, 6]
     assert collapse_near_duplicates([1, 4, 6], texts, threshold=0.9) == [1, 6]
 
@@ -97,12 +101,7 @@ def test_collapse_keeps_distinct_paragraphs_in_order() -> None:
 
 @pytest.mark.unit
 def test_collapse_with_a_limit_stops_once_that_many_are_kept() -> None:
-    texts = {
-        4: "The ferry to Skarra resumed service on Monday after storms.",
-        1: "The ferry to Skarra resumed its service on Monday, after the storms.",
-        6: "Apple growers in the valley lost their harvest to frost.",
-        3: "The choir won the national title on Saturday.",
-    }
+    texts = {**FERRY_AND_COPY, 3: "The choir won the national title on Saturday."}
     # the copy of 4 is skipped, not counted: the limit is of paragraphs kept
     assert collapse_near_duplicates([4, 1, 6, 3], texts, threshold=0.9, limit=2) == [4, 6]
     assert collapse_near_duplicates([4, 1, 6, 3], texts, threshold=0.9, limit=9) == [4, 6, 3]
