@@ -15,7 +15,9 @@ project's own retriever, and trains, from the bundled all-MiniLM-L6-v2:
 Each question contributes one group: its answer sentence and negatives drawn from the
 candidates the service itself would score (the retriever's best by evidence score): other
 sentences of the gold paragraph and sentences of other retrieved paragraphs. A share of the
-groups have the gold paragraph removed (no answer among them). The model is exported to ONNX,
+groups have the gold paragraph removed (no answer among them). With `--swap-share`, a share of
+questions also give a near miss: the question with one name or number swapped, every candidate
+a negative (tried, not shipped: docs/grounding.md). The model is exported to ONNX,
 quantised to int8 (kept only if it ranks as the fp32 model does on the tuning part), and its
 card written beside it. Progress goes to stdout; a fixed seed makes the run repeatable.
 """
@@ -29,6 +31,7 @@ import math
 import os
 import pickle
 import random
+import re
 import shutil
 import sys
 import time
@@ -186,6 +189,77 @@ def span_targets(e: Encoded, answer: tuple[int, int] | None) -> tuple[int, int] 
     return e.sentence_start + start, e.sentence_start + end
 
 
+# A name: capitalised words, possibly joined by "of"/"de"/"the" ("Bank of England"); a number.
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|the)\s+)?[A-Z][\w'’.-]*)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+
+
+def _kind(entity: str) -> str:
+    if _YEAR.fullmatch(entity):
+        return "year"
+    if entity[0].isdigit():
+        return "number"
+    return f"name{len(entity.split())}"
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
+
+
+def _entities(text: str, *, skip_first: bool) -> list[str]:
+    """Names and numbers in `text`. A capitalised word that opens a sentence is not taken for a
+    name (with `skip_first`), nor is "I" with its contractions; a possessive 's is dropped."""
+    names = []
+    for m in _NAME.finditer(text):
+        if skip_first and _SENTENCE_START.search(text[: m.start()]):
+            continue
+        name = re.sub(r"['’]s$", "", m.group().rstrip("."))
+        if name and not re.fullmatch(r"I(?:['’]\w+)?", name.split()[0]):
+            names.append(name)
+    return names + [m.group() for m in _NUMBER.finditer(text)]
+
+
+def swapped_group(q: dict[str, Any], rng: random.Random, size: int) -> Group | None:
+    """A near miss with no answer (as SQuAD 2.0's unanswerable questions are made): the question
+    with one name or number that its answer sentence holds swapped for another of the same
+    kind from the question's candidates, read beside the answer sentence and other sentences
+    of its paragraph. Every candidate is a negative: none of them mentions the new name."""
+    cands = q["candidates"]
+    positives = [c for c in cands if c["label"] == 1]
+    if not positives:
+        return None
+    positive = positives[0]
+    gold_rows = {c["row"] for c in positives}
+    same = [c for c in cands[:PRESELECTED] if c["label"] == 0 and c["row"] in gold_rows]
+    other = [c for c in cands[:PRESELECTED] if c["label"] == 0 and c["row"] not in gold_rows]
+    chosen = [positive] + same[: size - 1]
+    chosen += other[: size - len(chosen)]
+    read = " ".join(f"{c['text']} {c['title']} {c['previous']}" for c in chosen).lower()
+    question = q["question"]
+    targets = [e for e in _entities(question, skip_first=True) if e in positive["text"]]
+    if not targets:
+        return None
+    target = rng.choice(sorted(set(targets)))
+    words = set(target.lower().split())
+    pool = sorted(
+        {
+            e
+            for c in cands
+            for e in _entities(c["text"], skip_first=True)
+            if _kind(e) == _kind(target)
+            and not words & set(e.lower().split())
+            and e.lower() not in read
+            and e.lower() not in question.lower()
+        }
+    )
+    if not pool:
+        return None
+    replaced = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", rng.choice(pool), question, count=1)
+    if replaced == question:
+        return None
+    return Group(replaced, [Pair(_pair(c).item, 0, None) for c in chosen], has_answer=False)
+
+
 def train(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -197,24 +271,35 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     lists = load_lists(args.work_dir, wanted)
     groups: list[Group] = []
     used: dict[str, int] = {}
+    swapped: dict[str, int] = {}
+    swap_rng = random.Random(args.seed + 1)
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
         made = [
-            group
+            (q, group)
             for q in pool
             if (group := make_group(q, rng, args.group, args.null_share, args.same_negatives))
         ]
         take = made[: args.per_source[name]]
         used[name] = len(take)
-        groups += take
+        groups += [group for _, group in take]
+        if args.swap_share:  # a separate generator: with no swaps the draw is v1's
+            near = [
+                miss
+                for q, _ in take
+                if swap_rng.random() < args.swap_share
+                and (miss := swapped_group(q, swap_rng, args.group))
+            ]
+            swapped[name] = len(near)
+            groups += near
     rng.shuffle(groups)
     if args.limit:
         groups = groups[: args.limit]
     groups = _bucketed(groups, args.batch_questions, rng)
     steps = math.ceil(len(groups) / args.batch_questions)
     print(
-        f"training on {len(groups)} questions ({used}), {steps} steps of "
+        f"training on {len(groups)} questions ({used}; near misses {swapped}), {steps} steps of "
         f"{args.batch_questions} questions × {args.group} candidates",
         flush=True,
     )
@@ -307,6 +392,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "null": float(null.detach()),
         "questions": len(groups),
         "per_source": used,
+        "near_misses": swapped,
         "steps": steps,
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
@@ -460,6 +546,30 @@ def tune_figures(selector: OnnxSelector, questions: list[dict[str, Any]]) -> dic
     }
 
 
+def near_miss_figures(
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int
+) -> dict[str, Any]:
+    """On tuning questions: the cross-encoder's best logit over a near miss's group
+    (`swapped_group`) read with the real question and with the swapped one. How well it tells
+    them apart (AUC), and how often the swapped question scores lower."""
+    rng = random.Random(seed)
+    real: list[float] = []
+    swapped: list[float] = []
+    for q in questions:
+        group = swapped_group(q, rng, 5)
+        if group is None:
+            continue
+        items = [p.item for p in group.pairs]
+        real.append(float(np.max(selector.read(q["question"], items)[0])))
+        swapped.append(float(np.max(selector.read(group.question, items)[0])))
+    lower = sum(s < r for r, s in zip(real, swapped, strict=True))
+    return {
+        "questions": len(real),
+        "auc_real_vs_swapped": round(_auc(real, swapped), 4),
+        "swapped_scores_lower": round(lower / max(1, len(real)), 4),
+    }
+
+
 def _auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
     if not positives or not negatives:
         return float("nan")
@@ -507,6 +617,13 @@ def main() -> int:
         default=0.15,
         help="share of groups with the gold paragraph removed",
     )
+    parser.add_argument(
+        "--swap-share",
+        type=float,
+        default=0.0,
+        help="share of questions that also give a near miss: a name or number of the question "
+        "swapped, every candidate a negative (swapped_group)",
+    )
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -540,6 +657,7 @@ def main() -> int:
         lists = load_lists(args.work_dir, [n for n in SOURCES if args.per_source[n] > 0])
         previous = json.loads((args.out / "training.json").read_text(encoding="utf-8"))
         run = {k: previous[k] for k in ("questions", "per_source", "steps")}
+        run["near_misses"] = previous.get("near_misses", {})
         run["minutes"] = previous["train_minutes"]
     else:
         trained = train(args)
@@ -568,6 +686,7 @@ def main() -> int:
     combiner = fit_combiner(reader, fit_on, args.seed, reading=args.span_feature)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
+    near_misses = near_miss_figures(reader, report_on, args.seed)
     report = {
         "seed": args.seed,
         "questions": run["questions"],
@@ -577,6 +696,8 @@ def main() -> int:
         "same_negatives": args.same_negatives,
         "batch_questions": args.batch_questions,
         "null_share": args.null_share,
+        "swap_share": args.swap_share,
+        "near_misses": run["near_misses"],
         "lr": args.lr,
         "span_weight": args.span_weight,
         "bf16": args.bf16,
@@ -585,6 +706,7 @@ def main() -> int:
         "tune_questions": {"combiner_fit": len(fit_on), "reported": len(report_on), "half": half},
         "tune_cross_encoder_alone": alone,
         "tune_with_combiner": combined,
+        "tune_near_misses": near_misses,
         "combiner": combiner,
         "postprocess_minutes": round(
             (time.perf_counter() - started) / 60 - (0 if args.reuse else run["minutes"]), 1
@@ -615,7 +737,10 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   before fusion, `--retrieval-depth`); {questions} questions used
   ({per_source}). Positives: the sentence holding the answer span; negatives: other sentences
   of the gold paragraph and of other retrieved paragraphs (best by evidence score), and
-  {null_share:.0%} of the groups with the gold paragraph removed. 5 % of each source's
+  {null_share:.0%} of the groups with the gold paragraph removed. Near misses: for
+  {swap_share:.0%} of the questions, where one can be made, one more group with a name or
+  number of the question swapped for another of the same kind from its candidates and every
+  candidate a negative (SQuAD 2.0-style; {near_total} groups: {near_misses}). 5 % of each source's
   articles are kept apart for tuning (by article): the combiner is fitted on one half of
   them and the tuning figures below are on the other half. Never trained on `dev.jsonl`,
   `nyt-dev` or `wiki-val`; the New York Times split of SQuAD-Shifts is not used at all.
@@ -642,6 +767,10 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
 
 Combiner weights: {weights}, bias {bias}.
 
+Near misses ({near_questions} tuning questions): the cross-encoder's best logit over the
+near-miss group read with the real question against the swapped one, AUC {near_auc:.3f}; the
+swapped question scores lower for {near_lower:.1%}.
+
 ## Validation
 
 See the section below, written by `scripts/calibrate.py --card` on the three validation
@@ -661,6 +790,11 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
         comb_auc=combined["auc_answer_vs_gold_removed"],
         weights=", ".join(f"{k} {v:+.3f}" for k, v in report["combiner"]["weights"].items()),
         bias=f"{report['combiner']['bias']:+.3f}",
+        near_total=sum(report["near_misses"].values()),
+        near_misses=", ".join(f"{k} {v}" for k, v in report["near_misses"].items()) or "none",
+        near_questions=report["tune_near_misses"]["questions"],
+        near_auc=report["tune_near_misses"]["auc_real_vs_swapped"],
+        near_lower=report["tune_near_misses"]["swapped_scores_lower"],
     )
     (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
 

@@ -59,3 +59,56 @@ def test_default_is_one_same_paragraph_negative_in_a_group_of_five(
         a = train_selector.make_group(_question(), random.Random(seed), 5, 0.0)
         b = train_selector.make_group(_question(), random.Random(seed), 5, 0.0, 1)
         assert [p.item.sentence for p in a.pairs] == [p.item.sentence for p in b.pairs]
+
+
+def _near_miss_question() -> dict[str, Any]:
+    def cand(text: str, row: int, label: int) -> dict[str, Any]:
+        return {"text": text, "title": "T", "previous": "", "row": row, "label": label}
+
+    return {
+        "question": "Who did Anna Berg meet in Oslo in 1998?",
+        "candidates": [
+            cand("In 1998 Anna Berg met Per Holm in Oslo.", 0, 1),
+            cand("She later moved away.", 0, 0),
+            cand("The talks moved to Bergen in 2004 and to Tromsø.", 1, 0),
+            cand("They were chaired by Olav Dahl.", 2, 0),
+        ],
+    }
+
+
+def test_a_near_miss_swaps_a_name_or_number_its_answer_sentence_holds(
+    train_selector: ModuleType,
+) -> None:
+    """The question changes in one name or number, to one of the same kind found among the
+    candidates; every candidate becomes a negative and the group has no answer."""
+    seen = set()
+    for seed in range(30):
+        group = train_selector.swapped_group(_near_miss_question(), random.Random(seed), 2)
+        assert group is not None and not group.has_answer
+        assert all(p.label == 0 and p.answer is None for p in group.pairs)
+        assert group.pairs[0].item.sentence.startswith("In 1998 Anna Berg")
+        seen.add(group.question)
+    # a year goes for a year, a two-word name for a two-word name, a place for a place; the
+    # replacement is never one the group's sentences mention (here: not Per Holm)
+    assert seen <= {
+        "Who did Anna Berg meet in Oslo in 2004?",
+        "Who did Olav Dahl meet in Oslo in 1998?",
+        "Who did Anna Berg meet in Bergen in 1998?",
+        "Who did Anna Berg meet in Tromsø in 1998?",
+    }
+    assert len(seen) >= 3
+
+
+def test_no_near_miss_without_a_name_or_number_in_the_answer_sentence(
+    train_selector: ModuleType,
+) -> None:
+    q = _near_miss_question()
+    q["question"] = "Who did she meet there?"
+    assert train_selector.swapped_group(q, random.Random(0), 3) is None
+
+
+def test_a_capitalised_word_that_opens_a_sentence_is_not_a_name(
+    train_selector: ModuleType,
+) -> None:
+    text = " In 1998 Anna Berg's son said: He met Per, I'm sure."
+    assert train_selector._entities(text, skip_first=True) == ["Anna Berg", "Per", "1998"]
