@@ -737,10 +737,7 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   before fusion, `--retrieval-depth`); {questions} questions used
   ({per_source}). Positives: the sentence holding the answer span; negatives: other sentences
   of the gold paragraph and of other retrieved paragraphs (best by evidence score), and
-  {null_share:.0%} of the groups with the gold paragraph removed. Near misses: for
-  {swap_share:.0%} of the questions, where one can be made, one more group with a name or
-  number of the question swapped for another of the same kind from its candidates and every
-  candidate a negative (SQuAD 2.0-style; {near_total} groups: {near_misses}). 5 % of each source's
+  {null_share:.0%} of the groups with the gold paragraph removed. {near_data} 5 % of each source's
   articles are kept apart for tuning (by article): the combiner is fitted on one half of
   them and the tuning figures below are on the other half. Never trained on `dev.jsonl`,
   `nyt-dev` or `wiki-val`; the New York Times split of SQuAD-Shifts is not used at all.
@@ -778,6 +775,18 @@ sets (never trained on).
 """
 
 
+def _near_miss_data(report: dict[str, Any]) -> str:
+    if not report["swap_share"]:
+        return "No near misses (`--swap-share 0`)."
+    counts = ", ".join(f"{k} {v}" for k, v in report["near_misses"].items())
+    return (
+        f"Near misses: for {report['swap_share']:.0%} of the questions, where one can be made,\n"
+        "  one more group with a name or number of the question swapped for another of the same\n"
+        "  kind from its candidates and every candidate a negative (SQuAD 2.0-style;\n"
+        f"  {sum(report['near_misses'].values())} groups: {counts})."
+    )
+
+
 def write_card(folder: Path, report: dict[str, Any]) -> None:
     alone, combined = report["tune_cross_encoder_alone"], report["tune_with_combiner"]
     text = CARD.format(
@@ -790,8 +799,7 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
         comb_auc=combined["auc_answer_vs_gold_removed"],
         weights=", ".join(f"{k} {v:+.3f}" for k, v in report["combiner"]["weights"].items()),
         bias=f"{report['combiner']['bias']:+.3f}",
-        near_total=sum(report["near_misses"].values()),
-        near_misses=", ".join(f"{k} {v}" for k, v in report["near_misses"].items()) or "none",
+        near_data=_near_miss_data(report),
         near_questions=report["tune_near_misses"]["questions"],
         near_auc=report["tune_near_misses"]["auc_real_vs_swapped"],
         near_lower=report["tune_near_misses"]["swapped_scores_lower"],
