@@ -78,6 +78,7 @@ class Group:
     question: str
     pairs: list[Pair]
     has_answer: bool
+    twin: str | None = None  # a near miss read with the answer sentence only (twin_question)
 
 
 TUNE_SHARE = 0.05  # of each source's articles (at least one) are kept apart for tuning
@@ -260,6 +261,41 @@ def swapped_group(q: dict[str, Any], rng: random.Random, size: int) -> Group | N
     return Group(replaced, [Pair(_pair(c).item, 0, None) for c in chosen], has_answer=False)
 
 
+def twin_question(q: dict[str, Any], rng: random.Random) -> str | None:
+    """A near miss to train against its real question: one name or number of the question that
+    its answer sentence holds, swapped for another of the same kind that another candidate
+    sentence mentions but the answer sentence (with its title and previous sentence) does not
+    ("South Korea's vice foreign minister" → "North Korea's…", where the paragraph speaks of
+    both). Read with the answer sentence, it should score clearly under the real question."""
+    positives = [c for c in q["candidates"] if c["label"] == 1]
+    if not positives:
+        return None
+    positive = positives[0]
+    read = f"{positive['text']} {positive['title']} {positive['previous']}".lower()
+    question = q["question"]
+    targets = [e for e in _entities(question, skip_first=True) if e in positive["text"]]
+    if not targets:
+        return None
+    target = rng.choice(sorted(set(targets)))
+    words = set(target.lower().split())
+    pool = sorted(
+        {
+            e
+            for c in q["candidates"]
+            if c is not positive
+            for e in _entities(c["text"], skip_first=True)
+            if _kind(e) == _kind(target)
+            and not words & set(e.lower().split())
+            and e.lower() not in read
+            and e.lower() not in question.lower()
+        }
+    )
+    if not pool:
+        return None
+    replaced = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", rng.choice(pool), question, count=1)
+    return None if replaced == question else replaced
+
+
 def train(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -273,6 +309,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     used: dict[str, int] = {}
     swapped: dict[str, int] = {}
     swap_rng = random.Random(args.seed + 1)
+    twin_rng = random.Random(args.seed + 2)
+    twins: dict[str, int] = {}
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
@@ -293,13 +331,20 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             ]
             swapped[name] = len(near)
             groups += near
+        if args.twin_share:  # its own generator too: the draw above is untouched
+            twins[name] = 0
+            for q, group in take:
+                if group.has_answer and twin_rng.random() < args.twin_share:
+                    group.twin = twin_question(q, twin_rng)
+                    twins[name] += group.twin is not None
     rng.shuffle(groups)
     if args.limit:
         groups = groups[: args.limit]
     groups = _bucketed(groups, args.batch_questions, rng)
     steps = math.ceil(len(groups) / args.batch_questions)
     print(
-        f"training on {len(groups)} questions ({used}; near misses {swapped}), {steps} steps of "
+        f"training on {len(groups)} questions ({used}; near misses {swapped}; twins {twins}), "
+        f"{steps} steps of "
         f"{args.batch_questions} questions × {args.group} candidates",
         flush=True,
     )
@@ -328,6 +373,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         owners: list[int] = []
         labels: list[int] = []
         spans: list[tuple[int, int] | None] = []
+        twin_rows: list[tuple[int, int]] = []  # (the real question's row, its twin's row)
         for g, group in enumerate(batch):
             read = encoder.encode(group.question, [p.item for p in group.pairs])
             for e, p in zip(read, group.pairs, strict=True):
@@ -335,12 +381,27 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                 owners.append(g)
                 labels.append(p.label)
                 spans.append(span_targets(e, p.answer) if p.label else None)
+        for g, group in enumerate(batch):  # after every real row: those keep their places
+            if group.twin is None:
+                continue
+            k = next(i for i, p in enumerate(group.pairs) if p.label)
+            real = next(i for i, o in enumerate(owners) if o == g) + k
+            encoded += encoder.encode(group.twin, [group.pairs[k].item])
+            owners.append(-1)  # in no group's list
+            labels.append(0)
+            spans.append(None)
+            twin_rows.append((real, len(encoded) - 1))
         feed = {k: torch.from_numpy(v) for k, v in pad(encoded).items()}
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             logits, starts, ends = model(**feed)
         logits, starts, ends = logits.float(), starts.float(), ends.float()
         target = torch.tensor(labels, dtype=torch.float32)
-        loss = bce(logits, target)
+        own = [i for i, o in enumerate(owners) if o >= 0]
+        loss = bce(logits[own], target[own])
+        if twin_rows:  # the real question must beat its twin on the answer sentence
+            reals, twins_at = (torch.tensor(rows) for rows in zip(*twin_rows, strict=True))
+            gap = logits[reals] - logits[twins_at]
+            loss = loss + args.twin_weight * torch.relu(args.twin_margin - gap).mean()
         # listwise: each group's candidates against a learned "none of these"
         owner = torch.tensor(owners)
         list_loss = torch.zeros(())
@@ -393,6 +454,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "questions": len(groups),
         "per_source": used,
         "near_misses": swapped,
+        "twins": twins,
         "steps": steps,
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
@@ -570,6 +632,29 @@ def near_miss_figures(
     }
 
 
+def twin_figures(
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int
+) -> dict[str, Any]:
+    """On tuning questions: the cross-encoder's logit for the answer sentence read with the
+    real question and with its twin (`twin_question`). AUC and how often the twin is lower."""
+    rng = random.Random(seed)
+    real: list[float] = []
+    twin: list[float] = []
+    for q in questions:
+        asked = twin_question(q, rng)
+        if asked is None:
+            continue
+        item = as_input(next(c for c in q["candidates"] if c["label"] == 1))
+        real.append(float(selector.read(q["question"], [item])[0][0]))
+        twin.append(float(selector.read(asked, [item])[0][0]))
+    lower = sum(t < r for r, t in zip(real, twin, strict=True))
+    return {
+        "questions": len(real),
+        "auc_real_vs_twin": round(_auc(real, twin), 4),
+        "twin_scores_lower": round(lower / max(1, len(real)), 4),
+    }
+
+
 def _auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
     if not positives or not negatives:
         return float("nan")
@@ -624,6 +709,16 @@ def main() -> int:
         help="share of questions that also give a near miss: a name or number of the question "
         "swapped, every candidate a negative (swapped_group)",
     )
+    parser.add_argument(
+        "--twin-share",
+        type=float,
+        default=0.0,
+        help="share of questions trained beside a twin: a name or number swapped for one another "
+        "candidate mentions, read with the answer sentence only, which must score at least "
+        "--twin-margin under the real question (twin_question)",
+    )
+    parser.add_argument("--twin-margin", type=float, default=2.0)
+    parser.add_argument("--twin-weight", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -658,6 +753,7 @@ def main() -> int:
         previous = json.loads((args.out / "training.json").read_text(encoding="utf-8"))
         run = {k: previous[k] for k in ("questions", "per_source", "steps")}
         run["near_misses"] = previous.get("near_misses", {})
+        run["twins"] = previous.get("twins", {})
         run["minutes"] = previous["train_minutes"]
     else:
         trained = train(args)
@@ -687,6 +783,7 @@ def main() -> int:
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     near_misses = near_miss_figures(reader, report_on, args.seed)
+    twin_figs = twin_figures(reader, report_on, args.seed)
     report = {
         "seed": args.seed,
         "questions": run["questions"],
@@ -698,6 +795,9 @@ def main() -> int:
         "null_share": args.null_share,
         "swap_share": args.swap_share,
         "near_misses": run["near_misses"],
+        "twin_share": args.twin_share,
+        "twin_margin": args.twin_margin,
+        "twins": run["twins"],
         "lr": args.lr,
         "span_weight": args.span_weight,
         "bf16": args.bf16,
@@ -707,6 +807,7 @@ def main() -> int:
         "tune_cross_encoder_alone": alone,
         "tune_with_combiner": combined,
         "tune_near_misses": near_misses,
+        "tune_twins": twin_figs,
         "combiner": combiner,
         "postprocess_minutes": round(
             (time.perf_counter() - started) / 60 - (0 if args.reuse else run["minutes"]), 1
@@ -776,14 +877,24 @@ sets (never trained on).
 
 
 def _near_miss_data(report: dict[str, Any]) -> str:
+    twins = ""
+    if report.get("twin_share"):
+        twins = (
+            f" Twins: for {report['twin_share']:.0%} of the questions, where one can be made, a\n"
+            "  near miss with a name or number swapped for one another candidate mentions, read\n"
+            "  with the answer sentence only, must score at least "
+            f"{report['twin_margin']} logits under the real\n"
+            f"  question ({sum(report['twins'].values())} twins; tuning: AUC real vs twin "
+            f"{report['tune_twins']['auc_real_vs_twin']:.3f})."
+        )
     if not report["swap_share"]:
-        return "No near misses (`--swap-share 0`)."
+        return "No near misses (`--swap-share 0`)." + twins
     counts = ", ".join(f"{k} {v}" for k, v in report["near_misses"].items())
     return (
         f"Near misses: for {report['swap_share']:.0%} of the questions, where one can be made,\n"
         "  one more group with a name or number of the question swapped for another of the same\n"
         "  kind from its candidates and every candidate a negative (SQuAD 2.0-style;\n"
-        f"  {sum(report['near_misses'].values())} groups: {counts})."
+        f"  {sum(report['near_misses'].values())} groups: {counts})." + twins
     )
 
 

@@ -112,3 +112,32 @@ def test_a_capitalised_word_that_opens_a_sentence_is_not_a_name(
 ) -> None:
     text = " In 1998 Anna Berg's son said: He met Per, I'm sure."
     assert train_selector._entities(text, skip_first=True) == ["Anna Berg", "Per", "1998"]
+
+
+def test_a_twin_swaps_in_a_name_another_candidate_mentions_but_the_answer_does_not(
+    train_selector: ModuleType,
+) -> None:
+    """Unlike a near-miss group, a twin may take a name the answer's neighbours mention (Per
+    Holm is in the answer sentence, so never; Olav Dahl is in another sentence, so may be)."""
+    seen = set()
+    for seed in range(30):
+        twin = train_selector.twin_question(_near_miss_question(), random.Random(seed))
+        assert twin is not None
+        seen.add(twin)
+    assert seen <= {
+        "Who did Anna Berg meet in Oslo in 2004?",
+        "Who did Olav Dahl meet in Oslo in 1998?",
+        "Who did Anna Berg meet in Bergen in 1998?",
+        "Who did Anna Berg meet in Tromsø in 1998?",
+    }
+    assert len(seen) >= 3
+
+
+def test_no_twin_when_every_other_name_is_in_the_answer_sentence(
+    train_selector: ModuleType,
+) -> None:
+    q = _near_miss_question()
+    q["candidates"] = [q["candidates"][0], {**q["candidates"][1], "text": "Per Holm agreed."}]
+    assert train_selector.twin_question(q, random.Random(0)) is None
+    q["question"] = "Who did she meet there?"
+    assert train_selector.twin_question(q, random.Random(0)) is None
