@@ -17,9 +17,14 @@ candidates the service itself would score (the retriever's best by evidence scor
 sentences of the gold paragraph and sentences of other retrieved paragraphs. A share of the
 groups have the gold paragraph removed (no answer among them). With `--swap-share`, a share of
 questions also give a near miss: the question with one name or number swapped, every candidate
-a negative (tried, not shipped: docs/grounding.md). The model is exported to ONNX,
-quantised to int8 (kept only if it ranks as the fp32 model does on the tuning part), and its
-card written beside it. Progress goes to stdout; a fixed seed makes the run repeatable.
+a negative; with `--twin-share`, a share of questions are read beside a twin (a name or number
+swapped for one another candidate mentions) that must score under them on the answer sentence;
+with `--gap-share`, a share of answer sentences are also read with the answer replaced by a
+vague filler of its kind ("several", "that day", "someone"), a negative that must score under
+the real sentence (all three off by default; what each did: docs/grounding.md). The model is
+exported to ONNX, quantised to int8 (kept only if it ranks as the fp32 model does on the
+tuning part), and its card written beside it. Progress goes to stdout; a fixed seed makes the
+run repeatable.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ from index.selector import (  # noqa: E402
     reading_features,
     sha256,
 )
+from qa.evidence import AnswerType, answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
 
@@ -79,6 +85,7 @@ class Group:
     pairs: list[Pair]
     has_answer: bool
     twin: str | None = None  # a near miss read with the answer sentence only (twin_question)
+    gapped: SelectorInput | None = None  # the answer sentence without its answer (gapped_copy)
 
 
 TUNE_SHARE = 0.05  # of each source's articles (at least one) are kept apart for tuning
@@ -296,6 +303,69 @@ def twin_question(q: dict[str, Any], rng: random.Random) -> str | None:
     return None if replaced == question else replaced
 
 
+_VAGUE_NUMBER = ("several", "some", "many", "a number of")
+_VAGUE_DATE = ("that day", "one day")
+_VAGUE_YEAR = ("that year", "one year")
+_VAGUE_PERSON = ("someone", "a person", "an official")
+_DATE_WORD = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"(?:(?:\b\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|twice)\b)"
+    r"[%½]?(?:[\s-]+|$))+",
+    re.I,
+)
+
+
+def _gap(answer: str, question: str, rng: random.Random) -> str | None:
+    """The answer with what the question asks replaced by a filler of its kind that says
+    nothing, by the question's answer type (the service's own `answer_type`): for "when" a
+    year by "that year" and a date by "that day"; for "how many" the figures by "several"
+    (the unit kept: "nine months" → "several months"); for "who" a name by "someone". None
+    otherwise (a phrase has no neutral stand-in)."""
+    text = answer.strip()
+    kind = answer_type(question)
+    if kind in (AnswerType.TIME, AnswerType.DATE, AnswerType.YEAR):
+        if re.fullmatch(r"(?:in\s+)?(?:1\d{3}|20\d{2})", text):
+            return rng.choice(_VAGUE_YEAR)
+        if _DATE_WORD.search(text) and len(text.split()) <= 5:
+            return rng.choice(_VAGUE_DATE)
+        return None
+    if kind is AnswerType.NUMBER:
+        figures = _QUANTITY.search(text)
+        if not figures or len(text.split()) > 4 or not figures.group().strip():
+            return None
+        head, tail = text[: figures.start()].rstrip("$£€"), text[figures.end() :]
+        if head and not head[-1].isspace():  # inside a token ("4:53", "US$5")
+            return None
+        return f"{head}{rng.choice(_VAGUE_NUMBER)}{' ' if tail else ''}{tail}".strip()
+    if kind is AnswerType.PERSON and _NAME.fullmatch(text):
+        return rng.choice(_VAGUE_PERSON)
+    return None
+
+
+def gapped_copy(q: dict[str, Any], rng: random.Random) -> SelectorInput | None:
+    """The answer sentence with its answer span replaced by a vague filler of the same kind
+    ("sent 1,500 troops" → "sent several troops", "on June 19" → "on that day", a who-answer →
+    "someone"): on the question's topic, in the question's words, and without what it asks
+    (the near miss a reader meets as "several officers were killed" for "how many died?").
+    None where the answer is of no such kind or its span is unknown."""
+    positives = [c for c in q["candidates"] if c["label"] == 1 and c.get("answer")]
+    if not positives:
+        return None
+    positive = positives[0]
+    start, end = positive["answer"]
+    text = positive["text"]
+    gap = _gap(text[start:end], q["question"], rng)
+    if gap is None:
+        return None
+    gapped = f"{text[:start]}{gap}{text[end:]}"
+    return SelectorInput(gapped, positive["title"], positive["previous"])
+
+
 def train(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -311,6 +381,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     swap_rng = random.Random(args.seed + 1)
     twin_rng = random.Random(args.seed + 2)
     twins: dict[str, int] = {}
+    gap_rng = random.Random(args.seed + 3)
+    gaps: dict[str, int] = {}
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
@@ -337,13 +409,20 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                 if group.has_answer and twin_rng.random() < args.twin_share:
                     group.twin = twin_question(q, twin_rng)
                     twins[name] += group.twin is not None
+        if args.gap_share:  # and its own generator: with no gaps the draw is v1's
+            gaps[name] = 0
+            for q, group in take:
+                if group.has_answer and gap_rng.random() < args.gap_share:
+                    group.gapped = gapped_copy(q, gap_rng)
+                    gaps[name] += group.gapped is not None
     rng.shuffle(groups)
     if args.limit:
         groups = groups[: args.limit]
     groups = _bucketed(groups, args.batch_questions, rng)
     steps = math.ceil(len(groups) / args.batch_questions)
     print(
-        f"training on {len(groups)} questions ({used}; near misses {swapped}; twins {twins}), "
+        f"training on {len(groups)} questions ({used}; near misses {swapped}; twins {twins}; "
+        f"gapped copies {gaps}), "
         f"{steps} steps of "
         f"{args.batch_questions} questions × {args.group} candidates",
         flush=True,
@@ -391,17 +470,32 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             labels.append(0)
             spans.append(None)
             twin_rows.append((real, len(encoded) - 1))
+        gap_rows: list[tuple[int, int]] = []  # (the answer sentence's row, its gapped copy's)
+        for g, group in enumerate(batch):
+            if group.gapped is None:
+                continue
+            k = next(i for i, p in enumerate(group.pairs) if p.label)
+            real = next(i for i, o in enumerate(owners) if o == g) + k
+            encoded += encoder.encode(group.question, [group.gapped])
+            owners.append(-2)  # in no group's list, but a negative for the BCE loss
+            labels.append(0)
+            spans.append(None)
+            gap_rows.append((real, len(encoded) - 1))
         feed = {k: torch.from_numpy(v) for k, v in pad(encoded).items()}
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             logits, starts, ends = model(**feed)
         logits, starts, ends = logits.float(), starts.float(), ends.float()
         target = torch.tensor(labels, dtype=torch.float32)
-        own = [i for i, o in enumerate(owners) if o >= 0]
+        own = [i for i, o in enumerate(owners) if o >= 0 or o == -2]
         loss = bce(logits[own], target[own])
         if twin_rows:  # the real question must beat its twin on the answer sentence
             reals, twins_at = (torch.tensor(rows) for rows in zip(*twin_rows, strict=True))
             gap = logits[reals] - logits[twins_at]
             loss = loss + args.twin_weight * torch.relu(args.twin_margin - gap).mean()
+        if gap_rows:  # the answer sentence must beat its copy without the answer
+            reals, gaps_at = (torch.tensor(rows) for rows in zip(*gap_rows, strict=True))
+            gap = logits[reals] - logits[gaps_at]
+            loss = loss + args.gap_weight * torch.relu(args.gap_margin - gap).mean()
         # listwise: each group's candidates against a learned "none of these"
         owner = torch.tensor(owners)
         list_loss = torch.zeros(())
@@ -455,6 +549,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "per_source": used,
         "near_misses": swapped,
         "twins": twins,
+        "gaps": gaps,
         "steps": steps,
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
@@ -655,6 +750,29 @@ def twin_figures(
     }
 
 
+def gap_figures(
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int
+) -> dict[str, Any]:
+    """On tuning questions: the cross-encoder's logit for the answer sentence and for its
+    gapped copy (`gapped_copy`), read with the question. AUC and how often the copy is lower."""
+    rng = random.Random(seed)
+    real: list[float] = []
+    gapped: list[float] = []
+    for q in questions:
+        copy = gapped_copy(q, rng)
+        if copy is None:
+            continue
+        item = as_input(next(c for c in q["candidates"] if c["label"] == 1 and c.get("answer")))
+        real.append(float(selector.read(q["question"], [item])[0][0]))
+        gapped.append(float(selector.read(q["question"], [copy])[0][0]))
+    lower = sum(g < r for r, g in zip(real, gapped, strict=True))
+    return {
+        "questions": len(real),
+        "auc_real_vs_gapped": round(_auc(real, gapped), 4),
+        "gapped_scores_lower": round(lower / max(1, len(real)), 4),
+    }
+
+
 def _auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
     if not positives or not negatives:
         return float("nan")
@@ -719,6 +837,16 @@ def main() -> int:
     )
     parser.add_argument("--twin-margin", type=float, default=2.0)
     parser.add_argument("--twin-weight", type=float, default=1.0)
+    parser.add_argument(
+        "--gap-share",
+        type=float,
+        default=0.0,
+        help="share of questions whose answer sentence is also read with its answer replaced by "
+        "a vague filler of its kind ('several', 'that day', 'someone'): a negative, and at least "
+        "--gap-margin under the real sentence (gapped_copy)",
+    )
+    parser.add_argument("--gap-margin", type=float, default=2.0)
+    parser.add_argument("--gap-weight", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -754,6 +882,7 @@ def main() -> int:
         run = {k: previous[k] for k in ("questions", "per_source", "steps")}
         run["near_misses"] = previous.get("near_misses", {})
         run["twins"] = previous.get("twins", {})
+        run["gaps"] = previous.get("gaps", {})
         run["minutes"] = previous["train_minutes"]
     else:
         trained = train(args)
@@ -784,6 +913,7 @@ def main() -> int:
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     near_misses = near_miss_figures(reader, report_on, args.seed)
     twin_figs = twin_figures(reader, report_on, args.seed)
+    gap_figs = gap_figures(reader, report_on, args.seed)
     report = {
         "seed": args.seed,
         "questions": run["questions"],
@@ -798,6 +928,9 @@ def main() -> int:
         "twin_share": args.twin_share,
         "twin_margin": args.twin_margin,
         "twins": run["twins"],
+        "gap_share": args.gap_share,
+        "gap_margin": args.gap_margin,
+        "gaps": run["gaps"],
         "lr": args.lr,
         "span_weight": args.span_weight,
         "bf16": args.bf16,
@@ -808,6 +941,7 @@ def main() -> int:
         "tune_with_combiner": combined,
         "tune_near_misses": near_misses,
         "tune_twins": twin_figs,
+        "tune_gapped": gap_figs,
         "combiner": combiner,
         "postprocess_minutes": round(
             (time.perf_counter() - started) / 60 - (0 if args.reuse else run["minutes"]), 1
@@ -886,6 +1020,15 @@ def _near_miss_data(report: dict[str, Any]) -> str:
             f"{report['twin_margin']} logits under the real\n"
             f"  question ({sum(report['twins'].values())} twins; tuning: AUC real vs twin "
             f"{report['tune_twins']['auc_real_vs_twin']:.3f})."
+        )
+    if report.get("gap_share"):
+        twins += (
+            f" Gapped copies: for {report['gap_share']:.0%} of the questions whose answer is a\n"
+            "  number, a date, a year or (for who) a name, the answer sentence with the answer\n"
+            "  replaced by a vague filler of its kind ('several', 'that day', 'someone') is a\n"
+            f"  negative that must score at least {report['gap_margin']} logits under the real\n"
+            f"  sentence ({sum(report['gaps'].values())} copies; tuning: AUC real vs gapped "
+            f"{report['tune_gapped']['auc_real_vs_gapped']:.3f})."
         )
     if not report["swap_share"]:
         return "No near misses (`--swap-share 0`)." + twins

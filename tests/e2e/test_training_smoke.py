@@ -117,7 +117,7 @@ def test_training_pipeline_smoke_run(tmp_path: Path) -> None:
         [str(ROOT / "scripts/train_selector.py"), "--work-dir", str(work), "--out", str(out),
          "--per-source", "squad=48,newwiki=0,reddit=0,amazon=0", "--group", "3",
          "--batch-questions", "4", "--threads", "2", "--log-every", "2", "--swap-share", "1",
-         "--twin-share", "1"],
+         "--twin-share", "1", "--gap-share", "1"],
         tmp_path,
     )  # fmt: skip
     assert "training on" in printed and "steps" in printed
@@ -130,6 +130,8 @@ def test_training_pipeline_smoke_run(tmp_path: Path) -> None:
     assert report["near_misses"]["squad"] > 0 and report["tune_near_misses"]["questions"] >= 0
     # and twins, read beside their real question with the answer sentence only
     assert report["twins"]["squad"] > 0 and report["tune_twins"]["questions"] >= 0
+    # and gapped copies ("opened in that year" for "When did … open?")
+    assert report["gaps"]["squad"] > 0 and report["tune_gapped"]["questions"] >= 0
     assert report["sha256"] in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
 
     selector = OnnxSelector(out, threads=1)

@@ -141,3 +141,69 @@ def test_no_twin_when_every_other_name_is_in_the_answer_sentence(
     assert train_selector.twin_question(q, random.Random(0)) is None
     q["question"] = "Who did she meet there?"
     assert train_selector.twin_question(q, random.Random(0)) is None
+
+
+def _answered(question: str, sentence: str, answer: str) -> dict[str, Any]:
+    start = sentence.index(answer)
+    positive = {
+        "text": sentence,
+        "title": "T",
+        "previous": "P",
+        "row": 0,
+        "label": 1,
+        "answer": (start, start + len(answer)),
+    }
+    return {"question": question, "candidates": [positive]}
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer", "fillers"),
+    [
+        ("How many troops were sent?", "The North sent 1,500 troops.", "1,500", "_VAGUE_NUMBER"),
+        ("How long was he ill?", "He was ill for nine months.", "nine months", "_VAGUE_NUMBER"),
+        ("When was the treaty signed?", "It was signed on June 19.", "June 19", "_VAGUE_DATE"),
+        ("When did it open?", "It opened in 1972 to great fanfare.", "1972", "_VAGUE_YEAR"),
+        (
+            "Who summoned the envoy?",
+            "Kim Hong Kyun summoned the envoy.",
+            "Kim Hong Kyun",
+            "_VAGUE_PERSON",
+        ),
+    ],
+)
+def test_a_gapped_copy_drops_what_the_question_asks_and_keeps_the_rest(
+    train_selector: ModuleType,
+    question: str,
+    sentence: str,
+    answer: str,
+    fillers: str,
+) -> None:
+    for seed in range(5):
+        copy = train_selector.gapped_copy(
+            _answered(question, sentence, answer), random.Random(seed)
+        )
+        assert copy is not None
+        assert answer not in copy.sentence
+        assert sentence.replace(answer, "") != copy.sentence  # a filler stands in its place
+        assert any(f in copy.sentence for f in getattr(train_selector, fillers))
+        assert copy.sentence.endswith(sentence[sentence.index(answer) + len(answer) :])
+        assert (copy.title, copy.previous) == ("T", "P")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        # the answer is a phrase: it has no neutral stand-in
+        ("What did the ministry call it?", "The ministry called it fake news.", "fake news"),
+        # a number inside a token
+        ("How much time was left?", "With 4:53 left, they scored.", "4:53"),
+        # "who" answered by a lower-case phrase
+        ("Who was sent?", "The North sent special forces.", "special forces"),
+    ],
+)
+def test_no_gapped_copy_where_the_answer_has_no_neutral_stand_in(
+    train_selector: ModuleType, question: str, sentence: str, answer: str
+) -> None:
+    assert (
+        train_selector.gapped_copy(_answered(question, sentence, answer), random.Random(0)) is None
+    )
