@@ -207,3 +207,15 @@ def test_no_gapped_copy_where_the_answer_has_no_neutral_stand_in(
     assert (
         train_selector.gapped_copy(_answered(question, sentence, answer), random.Random(0)) is None
     )
+
+
+@pytest.mark.parametrize(("avx512_bf16", "amx"), [(False, False), (True, False), (False, True)])
+def test_bf16_autocast_only_where_the_cpu_computes_in_bf16(
+    train_selector: ModuleType, monkeypatch: pytest.MonkeyPatch, avx512_bf16: bool, amx: bool
+) -> None:
+    cpu = train_selector.torch.cpu
+    monkeypatch.setattr(cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(cpu, "_is_amx_tile_supported", lambda: amx)
+    assert train_selector.bf16_wanted("auto") is (avx512_bf16 or amx)
+    assert train_selector.bf16_wanted("on") is True
+    assert train_selector.bf16_wanted("off") is False
