@@ -125,13 +125,15 @@ FACTS = [
 ]
 # the same, with the shipped selector's known errors among them marked
 KNOWN_ERRORS = {
-    "planet-distance": "a known error of the shipped selector: it answers with 'Kestrel-9b is "
-    "roughly 2.4 times the size of Earth …' (score 0.54) instead of the sentence that says "
-    "'about 140 light-years from Earth'",
+    "planet-distance": "a known error of the shipped selector on some CPUs: it answers with "
+    "'Kestrel-9b is roughly 2.4 times the size of Earth …' (score 0.54) instead of the sentence "
+    "that says 'about 140 light-years from Earth'; on another CPU model (no AVX512-BF16) it "
+    "chooses that one, at 0.60: the two score close, and the CPU's kernels move the scores",
 }
+# not strict: whether the error shows depends on the CPU (see the reason)
 FACTS_AS_ANSWERED = [
     pytest.param(
-        *p.values, id=p.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_ERRORS[p.id])
+        *p.values, id=p.id, marks=pytest.mark.xfail(strict=False, reason=KNOWN_ERRORS[p.id])
     )
     if p.id in KNOWN_ERRORS
     else p
