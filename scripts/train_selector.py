@@ -227,6 +227,34 @@ def _entities(text: str, *, skip_first: bool) -> list[str]:
     return names + [m.group() for m in _NUMBER.finditer(text)]
 
 
+def _swap(q: dict[str, Any], positive: dict[str, Any], read: str, rng: random.Random) -> str | None:
+    """The question with one name or number that the answer sentence (`positive`) holds
+    swapped for another of the same kind that a candidate mentions but `read` (the text the
+    swapped question will be read with) and the question do not. None where there is none."""
+    question = q["question"]
+    targets = [e for e in _entities(question, skip_first=True) if e in positive["text"]]
+    if not targets:
+        return None
+    target = rng.choice(sorted(set(targets)))
+    words = set(target.lower().split())
+    read = read.lower()
+    pool = sorted(
+        {
+            e
+            for c in q["candidates"]
+            for e in _entities(c["text"], skip_first=True)
+            if _kind(e) == _kind(target)
+            and not words & set(e.lower().split())
+            and e.lower() not in read
+            and e.lower() not in question.lower()
+        }
+    )
+    if not pool:
+        return None
+    replaced = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", rng.choice(pool), question, count=1)
+    return None if replaced == question else replaced
+
+
 def swapped_group(q: dict[str, Any], rng: random.Random, size: int) -> Group | None:
     """A near miss with no answer (as SQuAD 2.0's unanswerable questions are made): the question
     with one name or number that its answer sentence holds swapped for another of the same
@@ -242,28 +270,9 @@ def swapped_group(q: dict[str, Any], rng: random.Random, size: int) -> Group | N
     other = [c for c in cands[:PRESELECTED] if c["label"] == 0 and c["row"] not in gold_rows]
     chosen = [positive] + same[: size - 1]
     chosen += other[: size - len(chosen)]
-    read = " ".join(f"{c['text']} {c['title']} {c['previous']}" for c in chosen).lower()
-    question = q["question"]
-    targets = [e for e in _entities(question, skip_first=True) if e in positive["text"]]
-    if not targets:
-        return None
-    target = rng.choice(sorted(set(targets)))
-    words = set(target.lower().split())
-    pool = sorted(
-        {
-            e
-            for c in cands
-            for e in _entities(c["text"], skip_first=True)
-            if _kind(e) == _kind(target)
-            and not words & set(e.lower().split())
-            and e.lower() not in read
-            and e.lower() not in question.lower()
-        }
-    )
-    if not pool:
-        return None
-    replaced = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", rng.choice(pool), question, count=1)
-    if replaced == question:
+    read = " ".join(f"{c['text']} {c['title']} {c['previous']}" for c in chosen)
+    replaced = _swap(q, positive, read, rng)
+    if replaced is None:
         return None
     return Group(replaced, [Pair(_pair(c).item, 0, None) for c in chosen], has_answer=False)
 
@@ -278,29 +287,7 @@ def twin_question(q: dict[str, Any], rng: random.Random) -> str | None:
     if not positives:
         return None
     positive = positives[0]
-    read = f"{positive['text']} {positive['title']} {positive['previous']}".lower()
-    question = q["question"]
-    targets = [e for e in _entities(question, skip_first=True) if e in positive["text"]]
-    if not targets:
-        return None
-    target = rng.choice(sorted(set(targets)))
-    words = set(target.lower().split())
-    pool = sorted(
-        {
-            e
-            for c in q["candidates"]
-            if c is not positive
-            for e in _entities(c["text"], skip_first=True)
-            if _kind(e) == _kind(target)
-            and not words & set(e.lower().split())
-            and e.lower() not in read
-            and e.lower() not in question.lower()
-        }
-    )
-    if not pool:
-        return None
-    replaced = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", rng.choice(pool), question, count=1)
-    return None if replaced == question else replaced
+    return _swap(q, positive, f"{positive['text']} {positive['title']} {positive['previous']}", rng)
 
 
 _VAGUE_NUMBER = ("several", "some", "many", "a number of")
@@ -460,27 +447,24 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                 owners.append(g)
                 labels.append(p.label)
                 spans.append(span_targets(e, p.answer) if p.label else None)
-        for g, group in enumerate(batch):  # after every real row: those keep their places
-            if group.twin is None:
-                continue
-            k = next(i for i, p in enumerate(group.pairs) if p.label)
-            real = next(i for i, o in enumerate(owners) if o == g) + k
-            encoded += encoder.encode(group.twin, [group.pairs[k].item])
-            owners.append(-1)  # in no group's list
-            labels.append(0)
-            spans.append(None)
-            twin_rows.append((real, len(encoded) - 1))
         gap_rows: list[tuple[int, int]] = []  # (the answer sentence's row, its gapped copy's)
-        for g, group in enumerate(batch):
-            if group.gapped is None:
-                continue
-            k = next(i for i, p in enumerate(group.pairs) if p.label)
-            real = next(i for i, o in enumerate(owners) if o == g) + k
-            encoded += encoder.encode(group.question, [group.gapped])
-            owners.append(-2)  # in no group's list, but a negative for the BCE loss
+        # (the answer sentence's row, the question and sentence of a negative read against
+        # it, its owner, the list its pair of rows goes to)
+        contrasts: list[tuple[int, str, SelectorInput, int, list[tuple[int, int]]]] = []
+        for g, group in enumerate(batch):  # the twin, read with the answer sentence
+            if group.twin is not None:  # in no group's list
+                answer_at, item = _answer_row(group, owners, g)
+                contrasts.append((answer_at, group.twin, item, -1, twin_rows))
+        for g, group in enumerate(batch):  # the question, read with the gapped copy
+            if group.gapped is not None:  # in no group's list, but a BCE negative
+                answer_at, _ = _answer_row(group, owners, g)
+                contrasts.append((answer_at, group.question, group.gapped, -2, gap_rows))
+        for answer_at, asked, item, owned_by, into in contrasts:  # after every real row
+            encoded += encoder.encode(asked, [item])
+            owners.append(owned_by)
             labels.append(0)
             spans.append(None)
-            gap_rows.append((real, len(encoded) - 1))
+            into.append((answer_at, len(encoded) - 1))
         feed = {k: torch.from_numpy(v) for k, v in pad(encoded).items()}
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             logits, starts, ends = model(**feed)
@@ -488,14 +472,16 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         target = torch.tensor(labels, dtype=torch.float32)
         own = [i for i, o in enumerate(owners) if o >= 0 or o == -2]
         loss = bce(logits[own], target[own])
-        if twin_rows:  # the real question must beat its twin on the answer sentence
-            reals, twins_at = (torch.tensor(rows) for rows in zip(*twin_rows, strict=True))
-            gap = logits[reals] - logits[twins_at]
-            loss = loss + args.twin_weight * torch.relu(args.twin_margin - gap).mean()
-        if gap_rows:  # the answer sentence must beat its copy without the answer
-            reals, gaps_at = (torch.tensor(rows) for rows in zip(*gap_rows, strict=True))
-            gap = logits[reals] - logits[gaps_at]
-            loss = loss + args.gap_weight * torch.relu(args.gap_margin - gap).mean()
+        # the real question must beat its twin on the answer sentence, and the answer
+        # sentence its copy without the answer, each by a margin
+        for pairs, margin, weight in (
+            (twin_rows, args.twin_margin, args.twin_weight),
+            (gap_rows, args.gap_margin, args.gap_weight),
+        ):
+            if pairs:
+                reals, others = (torch.tensor(r) for r in zip(*pairs, strict=True))
+                gap = logits[reals] - logits[others]
+                loss = loss + weight * torch.relu(margin - gap).mean()
         # listwise: each group's candidates against a learned "none of these"
         owner = torch.tensor(owners)
         list_loss = torch.zeros(())
@@ -554,6 +540,12 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
     }
+
+
+def _answer_row(group: Group, owners: list[int], g: int) -> tuple[int, SelectorInput]:
+    """The row of group g's answer sentence among the batch's rows, and the sentence."""
+    k = next(i for i, p in enumerate(group.pairs) if p.label)
+    return owners.index(g) + k, group.pairs[k].item
 
 
 def _bucketed(groups: list[Group], per_batch: int, rng: random.Random) -> list[Group]:
@@ -719,12 +711,7 @@ def near_miss_figures(
         items = [p.item for p in group.pairs]
         real.append(float(np.max(selector.read(q["question"], items)[0])))
         swapped.append(float(np.max(selector.read(group.question, items)[0])))
-    lower = sum(s < r for r, s in zip(real, swapped, strict=True))
-    return {
-        "questions": len(real),
-        "auc_real_vs_swapped": round(_auc(real, swapped), 4),
-        "swapped_scores_lower": round(lower / max(1, len(real)), 4),
-    }
+    return _separation(real, swapped, "swapped")
 
 
 def twin_figures(
@@ -742,12 +729,7 @@ def twin_figures(
         item = as_input(next(c for c in q["candidates"] if c["label"] == 1))
         real.append(float(selector.read(q["question"], [item])[0][0]))
         twin.append(float(selector.read(asked, [item])[0][0]))
-    lower = sum(t < r for r, t in zip(real, twin, strict=True))
-    return {
-        "questions": len(real),
-        "auc_real_vs_twin": round(_auc(real, twin), 4),
-        "twin_scores_lower": round(lower / max(1, len(real)), 4),
-    }
+    return _separation(real, twin, "twin")
 
 
 def gap_figures(
@@ -765,11 +747,17 @@ def gap_figures(
         item = as_input(next(c for c in q["candidates"] if c["label"] == 1 and c.get("answer")))
         real.append(float(selector.read(q["question"], [item])[0][0]))
         gapped.append(float(selector.read(q["question"], [copy])[0][0]))
-    lower = sum(g < r for r, g in zip(real, gapped, strict=True))
+    return _separation(real, gapped, "gapped")
+
+
+def _separation(real: list[float], other: list[float], name: str) -> dict[str, Any]:
+    """How well scores of the real pairs stand above their altered ones: AUC, and the share
+    of pairs where the altered one scores lower."""
+    lower = sum(o < r for r, o in zip(real, other, strict=True))
     return {
         "questions": len(real),
-        "auc_real_vs_gapped": round(_auc(real, gapped), 4),
-        "gapped_scores_lower": round(lower / max(1, len(real)), 4),
+        f"auc_real_vs_{name}": round(_auc(real, other), 4),
+        f"{name}_scores_lower": round(lower / max(1, len(real)), 4),
     }
 
 
@@ -1023,9 +1011,9 @@ sets (never trained on).
 
 
 def _near_miss_data(report: dict[str, Any]) -> str:
-    twins = ""
+    extra = ""
     if report.get("twin_share"):
-        twins = (
+        extra = (
             f" Twins: for {report['twin_share']:.0%} of the questions, where one can be made, a\n"
             "  near miss with a name or number swapped for one another candidate mentions, read\n"
             "  with the answer sentence only, must score at least "
@@ -1034,7 +1022,7 @@ def _near_miss_data(report: dict[str, Any]) -> str:
             f"{report['tune_twins']['auc_real_vs_twin']:.3f})."
         )
     if report.get("gap_share"):
-        twins += (
+        extra += (
             f" Gapped copies: for {report['gap_share']:.0%} of the questions whose answer is a\n"
             "  number, a date, a year or (for who) a name, the answer sentence with the answer\n"
             "  replaced by a vague filler of its kind ('several', 'that day', 'someone') is a\n"
@@ -1043,13 +1031,13 @@ def _near_miss_data(report: dict[str, Any]) -> str:
             f"{report['tune_gapped']['auc_real_vs_gapped']:.3f})."
         )
     if not report["swap_share"]:
-        return "No near misses (`--swap-share 0`)." + twins
+        return "No near misses (`--swap-share 0`)." + extra
     counts = ", ".join(f"{k} {v}" for k, v in report["near_misses"].items())
     return (
         f"Near misses: for {report['swap_share']:.0%} of the questions, where one can be made,\n"
         "  one more group with a name or number of the question swapped for another of the same\n"
         "  kind from its candidates and every candidate a negative (SQuAD 2.0-style;\n"
-        f"  {sum(report['near_misses'].values())} groups: {counts})." + twins
+        f"  {sum(report['near_misses'].values())} groups: {counts})." + extra
     )
 
 

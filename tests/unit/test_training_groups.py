@@ -76,6 +76,16 @@ def _near_miss_question() -> dict[str, Any]:
     }
 
 
+# what the swaps of _near_miss_question may give: a year for a year, a two-word name for a
+# two-word name, a place for a place, never one the answer sentence mentions (Per Holm)
+SWAPS = {
+    "Who did Anna Berg meet in Oslo in 2004?",
+    "Who did Olav Dahl meet in Oslo in 1998?",
+    "Who did Anna Berg meet in Bergen in 1998?",
+    "Who did Anna Berg meet in Tromsø in 1998?",
+}
+
+
 def test_a_near_miss_swaps_a_name_or_number_its_answer_sentence_holds(
     train_selector: ModuleType,
 ) -> None:
@@ -90,12 +100,7 @@ def test_a_near_miss_swaps_a_name_or_number_its_answer_sentence_holds(
         seen.add(group.question)
     # a year goes for a year, a two-word name for a two-word name, a place for a place; the
     # replacement is never one the group's sentences mention (here: not Per Holm)
-    assert seen <= {
-        "Who did Anna Berg meet in Oslo in 2004?",
-        "Who did Olav Dahl meet in Oslo in 1998?",
-        "Who did Anna Berg meet in Bergen in 1998?",
-        "Who did Anna Berg meet in Tromsø in 1998?",
-    }
+    assert seen <= SWAPS
     assert len(seen) >= 3
 
 
@@ -124,12 +129,7 @@ def test_a_twin_swaps_in_a_name_another_candidate_mentions_but_the_answer_does_n
         twin = train_selector.twin_question(_near_miss_question(), random.Random(seed))
         assert twin is not None
         seen.add(twin)
-    assert seen <= {
-        "Who did Anna Berg meet in Oslo in 2004?",
-        "Who did Olav Dahl meet in Oslo in 1998?",
-        "Who did Anna Berg meet in Bergen in 1998?",
-        "Who did Anna Berg meet in Tromsø in 1998?",
-    }
+    assert seen <= SWAPS
     assert len(seen) >= 3
 
 
