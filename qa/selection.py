@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.candidates import Candidate
 from qa.evidence import ScoredSentence
-from qa.interfaces import Selector, SelectorInput
+from qa.interfaces import Selector, SelectorInput, SpanCheck
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,11 @@ def select(
     selector: Selector,
     limit: int,
     ranks: Mapping[int, int],
+    span_check: SpanCheck | None = None,
 ) -> list[Choice]:
     """The best `limit` candidates by evidence, scored by the selector, best first. `ranks`:
-    each retrieved paragraph's row → its place in the retrieval (0 = first)."""
+    each retrieved paragraph's row → its place in the retrieval (0 = first); `span_check`: how
+    well an answer span fits the kind of answer asked for (`qa/evidence.py: span_fit`)."""
     shortlist = list(scored[:limit])
     if not shortlist:
         return []
@@ -89,6 +91,7 @@ def select(
             )
             for c, s in zip(picked, shortlist, strict=True)
         ],
+        span_check=span_check,
     )
     choices = [
         Choice(
