@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import QAError
-from qa.interfaces import Selection, SelectorInput, SpanCheck
+from qa.interfaces import Selection, SelectorInput
 
 # the selector trained for this project, committed beside the code with its model card
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "models" / "selector"
@@ -211,24 +211,19 @@ class OnnxSelector:
                 spans[i] = best_span(starts[k], ends[k], encoded[i], self._encoder.limits.span)
         return logits, spans
 
-    def select(
-        self,
-        question: str,
-        items: Sequence[SelectorInput],
-        *,
-        span_check: SpanCheck | None = None,
-    ) -> list[Selection]:
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
         """One `Selection` per item, in the order given. With a combiner, an item's score also
-        weighs its features, what its span head read (`reading_features`) and how its reading
-        compares with the others' in this call."""
+        weighs its features and how its reading compares with the others' in this call."""
         if not items:
             return []
         logits, spans = self.read(question, items)
         if self._combiner is not None and self._use_combiner:
-            features = [
-                {**item.features, **reading_features(span, item.sentence, span_check)}
-                for item, span in zip(items, spans, strict=True)
-            ]
+            features: list[Mapping[str, float]] = [item.features for item in items]
+            if self._combiner.reads_spans:
+                features = [
+                    {**named, **reading_features(span)}
+                    for named, span in zip(features, spans, strict=True)
+                ]
             scores = self._combiner.scores(logits, features)
         else:
             scores = [_sigmoid(float(x)) for x in logits]
@@ -238,18 +233,11 @@ class OnnxSelector:
         ]
 
 
-def reading_features(
-    span: tuple[int, int, float] | None, sentence: str, span_check: SpanCheck | None = None
-) -> dict[str, float]:
+def reading_features(span: tuple[int, int, float] | None) -> dict[str, float]:
     """What the cross-encoder's own reading adds beside its relevance logit: how sure its
     span head is of an answer inside the sentence (start + end logit of the best span; a
-    sentence that only shares the question's words has no clear span) and, given the
-    question's `span_check`, whether that span is the kind of answer asked for ("several
-    officers" is no answer to "how many officers"). A combiner weighs those it was fitted with."""
-    features = {"span_confidence": span[2] if span is not None else 0.0}
-    if span_check is not None:
-        features["span_fit"] = span_check(sentence[span[0] : span[1]] if span else None)
-    return features
+    sentence that only shares the question's words has no clear span)."""
+    return {"span_confidence": span[2] if span is not None else 0.0}
 
 
 @dataclass(frozen=True)
@@ -259,6 +247,11 @@ class Combiner:
 
     weights: dict[str, float]
     bias: float
+
+    @property
+    def reads_spans(self) -> bool:
+        """Whether it weighs the span head's confidence (`reading_features`)."""
+        return "span_confidence" in self.weights
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Combiner:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 
 from qa.antecedents import (
     names_someone,
@@ -24,7 +23,7 @@ from qa.antecedents import (
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer
 from qa.conversation import conversation_candidates
-from qa.evidence import AnswerType, score_sentences, short_answer_fits, span_fit
+from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import content_terms
 from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
@@ -145,7 +144,6 @@ def choose(
         selector=selector,
         limit=settings.answer.selector_candidates,
         ranks={hit.row: rank for rank, hit in enumerate(retrieval.hits)},
-        span_check=partial(span_fit, analysis.kind),
     )
 
 

@@ -135,20 +135,6 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     return True
 
 
-# the kinds whose answer is a figure or a calendar word, so a span can be checked against them
-_CHECKED_KINDS = frozenset({AnswerType.NUMBER, AnswerType.YEAR, AnswerType.DATE, AnswerType.TIME})
-
-
-def span_fit(kind: AnswerType, span: str | None) -> float:
-    """A combiner feature (`index/selector.py: reading_features`): for a question asking for a
-    number, year, date or time, 1.0 when the answer span the selector found in the sentence is
-    of that kind and 0.0 when it is not ("several officers" for "how many officers"); 1.0 for
-    every other question, whose spans cannot be checked this way."""
-    if kind not in _CHECKED_KINDS:
-        return 1.0
-    return 1.0 if span and short_answer_fits(kind, span) else 0.0
-
-
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.I)
 
 

@@ -6,7 +6,7 @@ language-model ones. Deterministic fakes for tests are real classes too (`tests/
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -87,20 +87,7 @@ class Selector(Protocol):
     @property
     def model_name(self) -> str: ...
 
-    def select(
-        self,
-        question: str,
-        items: Sequence[SelectorInput],
-        *,
-        span_check: SpanCheck | None = None,
-    ) -> list[Selection]:
-        """`span_check`, from the question's analysis, rates an answer span found in a
-        sentence (`qa/evidence.py: span_fit`); a selector may weigh it with its own reading."""
-        ...
-
-
-# rates an answer span (its text) against what the question asks for: 0..1
-SpanCheck = Callable[[str | None], float]
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]: ...
 
 
 class Vocabulary(Protocol):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.candidates import Candidate
 from qa.evidence import ScoredSentence
-from qa.interfaces import Selector, SelectorInput, SpanCheck
+from qa.interfaces import Selector, SelectorInput
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,9 @@ def select(
     selector: Selector,
     limit: int,
     ranks: Mapping[int, int],
-    span_check: SpanCheck | None = None,
 ) -> list[Choice]:
     """The best `limit` candidates by evidence, scored by the selector, best first. `ranks`:
-    each retrieved paragraph's row → its place in the retrieval (0 = first); `span_check`: how
-    well an answer span fits the kind of answer asked for (`qa/evidence.py: span_fit`)."""
+    each retrieved paragraph's row → its place in the retrieval (0 = first)."""
     shortlist = list(scored[:limit])
     if not shortlist:
         return []
@@ -91,7 +89,6 @@ def select(
             )
             for c, s in zip(picked, shortlist, strict=True)
         ],
-        span_check=span_check,
     )
     choices = [
         Choice(

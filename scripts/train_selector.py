@@ -42,7 +42,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +64,8 @@ from index.selector import (  # noqa: E402
     reading_features,
     sha256,
 )
-from qa.evidence import AnswerType, answer_type, span_fit  # noqa: E402
-from qa.interfaces import SelectorInput, SpanCheck  # noqa: E402
+from qa.evidence import AnswerType, answer_type  # noqa: E402
+from qa.interfaces import SelectorInput  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
 
 SOURCES = ("squad", "newwiki", "reddit", "amazon")
@@ -634,22 +633,12 @@ def tune_questions(lists: dict[str, list[dict[str, Any]]], limit: int) -> list[d
     return [q for name in lists for q in [q for q in lists[name] if q["split"] == "tune"][:limit]]
 
 
-def span_check(question: str) -> SpanCheck:
-    """The service's own check of an answer span against the question (`qa/answering.py`)."""
-    return partial(span_fit, answer_type(question))
-
-
 def fit_combiner(
-    selector: OnnxSelector,
-    questions: list[dict[str, Any]],
-    seed: int,
-    reading: bool = False,
-    fit_span: bool = False,
+    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int, reading: bool = False
 ) -> dict[str, Any]:
     """A logistic regression over the cross-encoder's logit, its gap to the question's best,
-    the candidate features, (`reading`) the span head's confidence and (`fit_span`) whether
-    its span is the kind of answer asked for, on the tuning questions' service-view candidates
-    (target: the sentence holds the answer)."""
+    the candidate features and (`reading`) the span head's confidence, on the tuning questions'
+    service-view candidates (target: the sentence holds the answer)."""
     from sklearn.linear_model import LogisticRegression
 
     rows: list[list[float]] = []
@@ -665,11 +654,8 @@ def fit_combiner(
         for item, logit, span, c in zip(items, logits, spans, cands, strict=True):
             values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
             values.update(item.features)
-            read = reading_features(span, item.sentence, span_check(q["question"]))
             if reading:
-                values["span_confidence"] = read["span_confidence"]
-            if fit_span:
-                values["span_fit"] = read["span_fit"]
+                values.update(reading_features(span))
             names = list(values)
             rows.append([values[n] for n in names])
             labels.append(int(c["label"]))
@@ -693,11 +679,7 @@ def tune_figures(selector: OnnxSelector, questions: list[dict[str, Any]]) -> dic
         cands = service_view(q)
         if not any(c["label"] == 1 for c in cands):
             continue
-        check = span_check(q["question"])
-        scores = [
-            s.score
-            for s in selector.select(q["question"], [as_input(c) for c in cands], span_check=check)
-        ]
+        scores = [s.score for s in selector.select(q["question"], [as_input(c) for c in cands])]
         best = int(np.argmax(scores))
         total += 1
         right += cands[best]["label"] == 1
@@ -705,9 +687,7 @@ def tune_figures(selector: OnnxSelector, questions: list[dict[str, Any]]) -> dic
         gold_rows = {c["row"] for c in cands if c["label"] == 1}
         rest = [as_input(c) for c in cands if c["row"] not in gold_rows]
         if rest:
-            without.append(
-                max(s.score for s in selector.select(q["question"], rest, span_check=check))
-            )
+            without.append(max(s.score for s in selector.select(q["question"], rest)))
     return {
         "questions": total,
         "top1_answer_sentence": round(right / max(1, total), 4),
@@ -892,12 +872,6 @@ def main() -> int:
         help="also give the combiner the span head's confidence (tried, not shipped: "
         "docs/grounding.md)",
     )
-    parser.add_argument(
-        "--span-fit-feature",
-        action="store_true",
-        help="also give the combiner whether the span head's answer is of the kind asked for "
-        "(qa/evidence.py: span_fit)",
-    )
     args = parser.parse_args()
     args.bf16 = bf16_wanted(args.bf16)
 
@@ -934,9 +908,7 @@ def main() -> int:
     fit_on, report_on = tune[::2], tune[1::2]
     reader = OnnxSelector(args.out, threads=args.threads)
     alone = tune_figures(reader, report_on)
-    combiner = fit_combiner(
-        reader, fit_on, args.seed, reading=args.span_feature, fit_span=args.span_fit_feature
-    )
+    combiner = fit_combiner(reader, fit_on, args.seed, reading=args.span_feature)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     near_misses = near_miss_figures(reader, report_on, args.seed)

@@ -15,7 +15,7 @@ import numpy as np
 
 from index.store import CorpusIndex
 from qa.articles import make_article
-from qa.interfaces import Selection, SelectorInput, SpanCheck, Vectors
+from qa.interfaces import Selection, SelectorInput, Vectors
 from qa.lexical import content_terms, term_found
 from qa.retrieval import Retriever
 from qa.settings import RetrievalSettings
@@ -71,13 +71,7 @@ class OverlapSelector:
     def model_name(self) -> str:
         return "fake:overlap"
 
-    def select(
-        self,
-        question: str,
-        items: Sequence[SelectorInput],
-        *,
-        span_check: SpanCheck | None = None,
-    ) -> list[Selection]:
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
         self.questions.append(question)
         self.read.append([i.sentence for i in items])
         asked = set(content_terms(question))

@@ -15,7 +15,6 @@ from qa.evidence import (
     holds_answer_type,
     score_sentences,
     short_answer_fits,
-    span_fit,
 )
 from qa.lexical import content_terms
 from qa.settings import EvidenceSettings
@@ -304,28 +303,3 @@ def test_what_someone_said_needs_a_few_words() -> None:
     assert not short_answer_fits(AnswerType.STATEMENT, "escalation", min_statement_words=3)
     said = "a significant escalation"
     assert short_answer_fits(AnswerType.STATEMENT, said, min_statement_words=3)
-
-
-# --- span_fit: the selector's span against the kind asked for -----------------------------
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    ("kind", "span", "fit"),
-    [
-        (AnswerType.NUMBER, "several officers", 0.0),
-        (AnswerType.NUMBER, "1,500 troops", 1.0),
-        (AnswerType.YEAR, "the Dutch explorer", 0.0),
-        (AnswerType.YEAR, "1614", 1.0),
-        (AnswerType.DATE, "Oct. 3", 1.0),
-        (AnswerType.TIME, None, 0.0),
-        # kinds a span cannot be checked against are never marked down
-        (AnswerType.PERSON, "Monday", 1.0),
-        (AnswerType.STATEMENT, "escalation", 1.0),
-        (AnswerType.ANY, None, 1.0),
-    ],
-)
-def test_span_fit_marks_down_only_a_checked_kind_missed(
-    kind: AnswerType, span: str | None, fit: float
-) -> None:
-    assert span_fit(kind, span) == fit
