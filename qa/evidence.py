@@ -32,14 +32,29 @@ class AnswerType(Enum):
     ANY = "any"
 
 
+# The kind asked for is read from the question's own wh-phrase, from its first question word
+# on ("In what year…", "…signed on what date?"): a clause inside it sets no kind ("What does
+# the beroe do when pursuing prey?" asks for no time, "Who was in charge when…?" for a person).
+# A "when" that opens a clause ("When the war ended, who signed…?") gives way to the question
+# word after it. On the 34,941 training questions, the answer is a time for 12 % of the
+# questions that the old reading ("when" anywhere) took for "when" questions though "when" was
+# not their question word, and for 82 % of those that open with "When". Only "how many" and
+# its kin set the kind wherever they stand in the phrase ("The area where the city sits has
+# been lived in for how many years?").
+_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_AUXILIARIES = (
+    "did does do was were is are will would has have had can could should shall may might must"
+)
+_WHEN_ASKS = re.compile(rf"\s*(?:$|[?!.,;:]|(?:{'|'.join(_AUXILIARIES.split())})\b|['’]s\b)", re.I)
+_BEFORE_WHEN = re.compile(r"\b(?:since|by|until|till)\s+$", re.I)
 _QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
-    (re.compile(r"\bhow (many|much|old|long|far|large|big|high)\b|\bwhat (number|percentage|"
+    (re.compile(r"\bhow (many|much|old|long|far|large|big|high)\b|^what (number|percentage|"
                 r"share|proportion|amount)\b", re.I), AnswerType.NUMBER),
-    (re.compile(r"\b(what|which) (date|day)\b", re.I), AnswerType.DATE),
-    (re.compile(r"\b(what|which) year\b", re.I), AnswerType.YEAR),
-    (re.compile(r"\bwhen\b|\b(what|which) (month|time)\b", re.I), AnswerType.TIME),
-    (re.compile(r"^\s*(who|whom|whose)\b|\bwho (is|was|are|were)\b", re.I), AnswerType.PERSON),
-    (re.compile(r"\bwhat (?:did|does|do|has|have|had|will|would)\b.*\b(?:say|said|tell|told|"
+    (re.compile(r"^(what|which) (date|day)\b", re.I), AnswerType.DATE),
+    (re.compile(r"^(what|which) year\b", re.I), AnswerType.YEAR),
+    (re.compile(r"^when\b|^(what|which) (month|time)\b", re.I), AnswerType.TIME),
+    (re.compile(r"^(who|whom|whose)\b", re.I), AnswerType.PERSON),
+    (re.compile(r"^what (?:did|does|do|has|have|had|will|would)\b.*\b(?:say|said|tell|told|"
                 r"claim(?:ed)?|warn(?:ed)?|insist(?:ed)?|announced?|argued?|reply|replied|"
                 r"respond(?:ed)?|write|wrote|written)\b", re.I), AnswerType.STATEMENT),
 ]  # fmt: skip
@@ -69,10 +84,25 @@ _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*"
 
 
 def answer_type(question: str) -> AnswerType:
+    found = list(_QUESTION_WORD.finditer(question))
+    # a "when" that starts a clause gives way to a question word after it, if there is one
+    asked = next((m for m in found if _asks(question, m)), found[0] if found else None)
+    phrase = question[asked.start() :] if asked else ""
     for pattern, kind in _QUESTION_TYPES:
-        if pattern.search(question):
+        if pattern.search(phrase):
             return kind
     return AnswerType.ANY
+
+
+def _asks(question: str, word: re.Match[str]) -> bool:
+    """Is this question word the one asked, not a conjunction? "When" asks before a verb
+    ("When did…", "When was…"), at the end ("…resumed when?") or after "since", "by", "until"
+    ("By when…"); in "When the war ended, who…" it opens a clause."""
+    if word.group(0).lower() != "when":
+        return True
+    return bool(
+        _WHEN_ASKS.match(question, word.end()) or _BEFORE_WHEN.search(question, 0, word.start())
+    )
 
 
 def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:

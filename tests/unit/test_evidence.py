@@ -59,10 +59,46 @@ def test_time_questions_ask_for_a_time(question: str) -> None:
 @pytest.mark.unit
 @pytest.mark.parametrize(
     "question",
-    ["Who rebuilt the lighthouse?", "Whom did the council appoint?", "Who is the new mayor?"],
+    [
+        "Who rebuilt the lighthouse?",
+        "Whom did the council appoint?",
+        "Who is the new mayor?",
+        "In the end, who paid for the bridge?",
+        "The bridge was paid for by whom?",
+        "Who was mayor when the bridge opened?",
+    ],
 )
 def test_who_questions_ask_for_a_person(question: str) -> None:
     assert answer_type(question) is AnswerType.PERSON
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # a "when" clause inside the question is not what it asks for
+        ("What did the keeper do when the storm came?", AnswerType.ANY),
+        ("Which newspaper did he own when he bought the Times?", AnswerType.ANY),
+        ("Where was the minister when she resigned?", AnswerType.ANY),
+        ("When the storm came, what did the keeper do?", AnswerType.ANY),
+        ("When the war ended, who signed the treaty?", AnswerType.PERSON),
+        ("What did the mayor say when the bridge opened?", AnswerType.STATEMENT),
+        # nor a relative "who was"
+        ("Which ship carried the men who were rescued?", AnswerType.ANY),
+        # the question word counts wherever it stands
+        ("By when must the ferry be repaired?", AnswerType.TIME),
+        ("When was the town where the treaty was signed founded?", AnswerType.TIME),
+        ("Tell me when the ferry resumed.", AnswerType.TIME),
+        ("The treaty was signed on what date?", AnswerType.DATE),
+        # and "how many" wherever it stands, even after a clause
+        ("The area where the town sits has been farmed for how many years?", AnswerType.NUMBER),
+        ("When the bridge opened, how many cars crossed it?", AnswerType.NUMBER),
+    ],
+)
+def test_the_kind_comes_from_the_question_word_not_a_clause(
+    question: str, kind: AnswerType
+) -> None:
+    assert answer_type(question) is kind
 
 
 @pytest.mark.unit
