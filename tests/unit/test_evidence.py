@@ -318,6 +318,8 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.YEAR, "the 1990s", False),  # a decade is no year
         (AnswerType.YEAR, "the 1980s and in 1994", True),
         (AnswerType.DATE, "June 19", True),
+        (AnswerType.DATE, "Tuesday", True),  # "what day…?" is answered with a weekday
+        (AnswerType.DATE, "the town hall", False),
         (AnswerType.TIME, "the earliest days of the war", True),
         (AnswerType.TIME, "Jon Swain, Hala Jaber", False),
         (AnswerType.PERSON, "print workers", True),
