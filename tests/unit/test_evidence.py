@@ -85,6 +85,19 @@ def test_who_questions_ask_for_a_person(question: str) -> None:
         ("What did the mayor say when the bridge opened?", AnswerType.STATEMENT),
         # nor a relative "who was"
         ("Which ship carried the men who were rescued?", AnswerType.ANY),
+        # a relative word before the question asked in place is not the question word
+        ("The company which built the bridge was founded in what year?", AnswerType.YEAR),
+        ("The man who was arrested was born in what year?", AnswerType.YEAR),
+        ("The party which won gained what share of the vote?", AnswerType.NUMBER),
+        ("The town was ruled by whom?", AnswerType.PERSON),
+        # a "when" before its verb, with a few words between, is still asked
+        ("When during the war did the soldiers who deserted return?", AnswerType.TIME),
+        ("When and where did the war end?", AnswerType.TIME),
+        ("When violence is used, what is it called?", AnswerType.ANY),
+        # a yes/no question asks for no kind
+        ("Was the bridge built when the mayor was in office?", AnswerType.ANY),
+        ("Is the man who was arrested still in custody?", AnswerType.ANY),
+        ("Can it hold much water? How long does it last?", AnswerType.NUMBER),
         # the question word counts wherever it stands
         ("By when must the ferry be repaired?", AnswerType.TIME),
         ("When was the town where the treaty was signed founded?", AnswerType.TIME),
