@@ -22,7 +22,13 @@ from qa.lexical import content_terms, term_found, words
 from qa.question import QuestionAnalysis
 from qa.settings import ConversationSettings
 
-_REPEATABLE_KINDS = (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YEAR, AnswerType.TIME)
+_REPEATABLE_KINDS = (
+    AnswerType.NUMBER,
+    AnswerType.DURATION,
+    AnswerType.DATE,
+    AnswerType.YEAR,
+    AnswerType.TIME,
+)
 # Where one clause of a news sentence hands over to another with a different subject
 # ("…, while the embassy insisted …", "…; the ministry said …"). "but" only after a comma:
 # "nothing but a rumour" is one clause.

@@ -24,6 +24,7 @@ from qa.settings import EvidenceSettings
 
 class AnswerType(Enum):
     NUMBER = "number"
+    DURATION = "duration"  # "how long": a number, or a span of time ("a year", "several months")
     DATE = "date"
     YEAR = "year"
     TIME = "time"
@@ -64,7 +65,8 @@ _SUBJECT_WORDS = frozenset(
     """.split()
 )
 _QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
-    (re.compile(r"\bhow (many|much|old|long|far|large|big|high)\b|^what (number|percentage|"
+    (re.compile(r"\bhow long\b", re.I), AnswerType.DURATION),
+    (re.compile(r"\bhow (many|much|old|far|large|big|high)\b|^what (number|percentage|"
                 r"share|proportion|amount)\b", re.I), AnswerType.NUMBER),
     (re.compile(r"^(what|which) (date|day)\b", re.I), AnswerType.DATE),
     (re.compile(r"^(what|which) year\b", re.I), AnswerType.YEAR),
@@ -167,7 +169,7 @@ def holds_answer_type(kind: AnswerType, sentence: str, question: str) -> bool:
         return True
     asked = set(words(question))
     new_words = [w for w in words(sentence) if w not in asked]
-    if kind is AnswerType.NUMBER:
+    if kind in (AnswerType.NUMBER, AnswerType.DURATION):  # as fitted: a figure
         return any(w[0].isdigit() for w in new_words)
     if kind is AnswerType.DATE:
         return any(w[0].isdigit() or w in _CALENDAR_WORDS for w in new_words)
@@ -189,6 +191,10 @@ _WHEN_WORDS = _TIME_WORDS | frozenset("day hour minute season".split())
 _DAY_WORDS = _CALENDAR_WORDS | frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
 )
+# how long something lasts, said without a figure ("a year", "several months", "decades")
+_DURATION_WORDS = frozenset(
+    "second minute hour night day week month season year decade century lifetime".split()
+)
 # quantities said in words ("twice as many", "half", "hundreds of")
 _QUANTITY_WORDS = frozenset(
     """
@@ -200,10 +206,11 @@ _QUANTITY_WORDS = frozenset(
 
 def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
     """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
-    a year for "what year", a date or a day ("Tuesday") for "what date", a time for "when"; for
-    "who", anything but a bare time or number ("Monday" is no one); for "what did X say", at least
-    `min_statement_words` words. Plurals count as their singular ("days", "thousands"), except
-    that a decade ("1990s") is no year."""
+    that or a span of time ("a year", "decades") for "how long", a year for "what year", a date
+    or a day ("Tuesday") for "what date", a time for "when"; for "who", anything but a bare time
+    or number ("Monday" is no one); for "what did X say", at least `min_statement_words` words.
+    Plurals count as their singular ("days", "thousands"), except that a decade ("1990s") is no
+    year."""
     read = words(short)
     # "1990s" is read as "1990" + "s": the "s" is the figure's plural, not a word
     plural = {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
@@ -214,6 +221,8 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     has_figure = any(t[0].isdigit() for t in tokens)
     if kind is AnswerType.NUMBER:
         return has_figure or bool(forms & _QUANTITY_WORDS)
+    if kind is AnswerType.DURATION:
+        return has_figure or bool(forms & (_QUANTITY_WORDS | _DURATION_WORDS))
     if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year
         return any(t.isdigit() and len(t) == 4 and i not in plural for i, t in enumerate(read))
     if kind is AnswerType.DATE:

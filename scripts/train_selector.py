@@ -321,7 +321,7 @@ def _gap(answer: str, question: str, rng: random.Random) -> str | None:
         if _DATE_WORD.search(text) and len(text.split()) <= 5:
             return rng.choice(_VAGUE_DATE)
         return None
-    if kind is AnswerType.NUMBER:
+    if kind in (AnswerType.NUMBER, AnswerType.DURATION):
         figures = _QUANTITY.search(text)
         if not figures or len(text.split()) > 4 or not figures.group().strip():
             return None

@@ -97,12 +97,14 @@ def test_who_questions_ask_for_a_person(question: str) -> None:
         # a yes/no question asks for no kind
         ("Was the bridge built when the mayor was in office?", AnswerType.ANY),
         ("Is the man who was arrested still in custody?", AnswerType.ANY),
-        ("Can it hold much water? How long does it last?", AnswerType.NUMBER),
+        ("Can it hold much water? How long does it last?", AnswerType.DURATION),
         # the question word counts wherever it stands
         ("By when must the ferry be repaired?", AnswerType.TIME),
         ("When was the town where the treaty was signed founded?", AnswerType.TIME),
         ("Tell me when the ferry resumed.", AnswerType.TIME),
         ("The treaty was signed on what date?", AnswerType.DATE),
+        ("How long did the strike last?", AnswerType.DURATION),
+        ("How long ago was the bridge built?", AnswerType.DURATION),
         # and "how many" wherever it stands, even after a clause
         ("The area where the town sits has been farmed for how many years?", AnswerType.NUMBER),
         ("When the bridge opened, how many cars crossed it?", AnswerType.NUMBER),
@@ -332,6 +334,11 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.YEAR, "the 1980s and in 1994", True),
         (AnswerType.DATE, "June 19", True),
         (AnswerType.DATE, "Tuesday", True),  # "what day…?" is answered with a weekday
+        (AnswerType.DURATION, "several months", True),  # "how long…?"
+        (AnswerType.DURATION, "decades", True),
+        (AnswerType.DURATION, "18 days", True),
+        (AnswerType.DURATION, "the union", False),
+        (AnswerType.NUMBER, "several months", False),  # no answer to "how many officers"
         (AnswerType.DATE, "the town hall", False),
         (AnswerType.TIME, "the earliest days of the war", True),
         (AnswerType.TIME, "Jon Swain, Hala Jaber", False),
