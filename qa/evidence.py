@@ -83,11 +83,15 @@ _CALENDAR_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec
     """.split()
 )
-_TIME_WORDS = _CALENDAR_WORDS | frozenset(
-    """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week
-    month year decade century morning afternoon evening night noon midnight
-    """.split()
+_DAY_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
+)
+_TIME_WORDS = (
+    _CALENDAR_WORDS
+    | _DAY_NAMES
+    | frozenset(
+        "week month year decade century morning afternoon evening night noon midnight".split()
+    )
 )
 # What a sentence reporting someone's words holds. (Quotation marks alone are no sign: news
 # puts single words in quotes for emphasis.)
@@ -124,7 +128,8 @@ def _question_word(question: str) -> re.Match[str] | None:
         if len(opening) > 1 and not _asks(question, first, strictly=True):
             return opening[1]  # "When violence is used, what is it called?"
         return first
-    if _words_of(question)[:1] and _words_of(question)[0] in _AUXILIARIES:
+    first_words = _words_of(question)[:1]
+    if first_words and first_words[0] in _AUXILIARIES:
         return None  # "Is the man who was arrested still held?": yes or no
     if asking:
         return asking[-1]
@@ -132,6 +137,7 @@ def _question_word(question: str) -> re.Match[str] | None:
 
 
 def _words_of(text: str) -> list[str]:
+    # not `qa.lexical.words`: that drops the "'s" of "When's…" and reads "one" as "1"
     return re.findall(r"[a-z0-9’']+", text.lower())
 
 
@@ -188,9 +194,7 @@ _WHEN_WORDS = _TIME_WORDS | frozenset("day hour minute season".split())
 # a span that names a day: "what day…?" is answered "Tuesday" as often as with a date (of the
 # training questions' "what day" answers, 73 % are weekdays). Only the short answer reads this;
 # the type match the combiner was fitted with (`holds_answer_type`) keeps the calendar words.
-_DAY_WORDS = _CALENDAR_WORDS | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
-)
+_DAY_WORDS = _CALENDAR_WORDS | _DAY_NAMES
 # how long something lasts, said without a figure ("a year", "several months", "decades")
 _DURATION_WORDS = frozenset(
     "second minute hour night day week month season year decade century lifetime".split()
