@@ -61,6 +61,10 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     page.goto("/")
     expect(page.locator("#question")).to_be_focused()
     page.fill("#question", "Whom did South Korea summon on Monday?")
+    # The request is held in the browser until the thinking state has been seen: the real
+    # server can answer within a fraction of a second, before a poll of the page would see it.
+    held: list[Any] = []
+    page.route("**/ask/stream", lambda route: held.append(route), times=1)
     # the page asks the streaming endpoint, with the question as JSON
     with (
         page.expect_request("**/ask/stream") as request_info,
@@ -70,6 +74,8 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
         # while the request runs: a thinking state, and the button cannot be pressed again
         expect(page.locator("#conversation .thinking")).to_be_visible()
         expect(page.locator("#ask")).to_be_disabled()
+        assert len(held) == 1
+        held[0].continue_()  # on to the real server, unchanged
     request = request_info.value
     assert request.method == "POST"
     assert json.loads(request.post_data or "{}") == {
