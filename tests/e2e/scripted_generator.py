@@ -3,8 +3,9 @@ whose words and speed the test sets (a real model's are whatever the weights and
 
 By default it answers like a careful model: the first sentence of passage [1] of the prompt,
 cited `[1]`. `reply` (when set) is returned instead, word for word: a test sets a partly or wholly
-wrong answer there. `delay_s` holds every completion back that long, which keeps a question in
-the `writing` stage while a test stops it.
+wrong answer there. While `released` is clear, every completion waits for it (at most
+`HOLD_LIMIT_S`), which keeps a question in the `writing` stage for as long as a test needs, on a
+fast or a slow machine alike.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+HOLD_LIMIT_S = 120.0  # a test that forgets to release its hold still ends
 PASSAGE_ONE = re.compile(r"^\[1\] \([^)]*\) (.+)$", re.MULTILINE)
 
 
@@ -30,7 +31,8 @@ def careful_answer(prompt: str) -> str:
 
 class ScriptedGenerator:
     def __init__(self) -> None:
-        self.delay_s = 0.0
+        self.released = threading.Event()
+        self.released.set()
         self.completions = 0
         self.reply: str | None = None
         self.prompts: list[str] = []
@@ -55,7 +57,7 @@ class ScriptedGenerator:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = json.loads(self.rfile.read(length) or b"{}")
                 generator.completions += 1
-                time.sleep(generator.delay_s)
+                generator.released.wait(HOLD_LIMIT_S)
                 chat = self.path.endswith("/chat/completions")
                 prompt = (
                     "\n".join(str(m.get("content", "")) for m in request.get("messages", []))

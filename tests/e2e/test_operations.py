@@ -308,14 +308,16 @@ def test_beyond_the_queue_requests_get_429_with_retry_after_and_never_a_5xx(
     """No waiting room: of several questions at once, one is answered and the others refused."""
     results: list[httpx.Response] = []
     lock = threading.Lock()
+    questions = [f"What did the spokesperson say about item {n}?" for n in range(6)]
+    together = threading.Barrier(len(questions))  # all are sent at once, however fast the server
 
     def ask(question: str) -> None:
         with guarded.client() as c:
+            together.wait(timeout=60)
             r = c.post("/ask", json={"question": question})
         with lock:
             results.append(r)
 
-    questions = [f"What did the spokesperson say about item {n}?" for n in range(6)]
     threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
     for thread in threads:
         thread.start()

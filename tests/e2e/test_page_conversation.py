@@ -27,15 +27,15 @@ ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "How many fishing boats left Skarra harbour?"
 PARAGRAPH = "Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour."
 BUSY = "An answer is still being worked out — Stop it first, or wait for it."
-WRITING_DELAY_S = 8.0
 
 
 @pytest.fixture
 def slow_writer(page_server: PageServer) -> Iterator[Any]:
-    """The scripted model takes WRITING_DELAY_S per question while the test runs."""
-    page_server.generator.delay_s = WRITING_DELAY_S
+    """The scripted model holds every question in the writing stage until the test sets
+    `released` (a hold, not a timer: the test's steps take what the machine makes them)."""
+    page_server.generator.released.clear()
     yield page_server.generator
-    page_server.generator.delay_s = 0.0
+    page_server.generator.released.set()
 
 
 def last_turn(page: Any) -> Any:
@@ -178,6 +178,7 @@ def test_stop_ends_a_question_being_worded_and_the_server_stops_it(
     expect(page.locator("#ask")).to_be_enabled()
     expect(page.locator("#ask-notice")).to_be_hidden()
     page.screenshot(path=str(test_output_dir / "chat-stopped.png"), full_page=True)
+    slow_writer.released.set()  # the model finishes wording the stopped question
 
     # the server: the stream's request ended as cancelled, and the answer stopped at the stage
     # after writing instead of being checked and sent
@@ -188,7 +189,6 @@ def test_stop_ends_a_question_being_worded_and_the_server_stops_it(
     assert stopped["stopped_before"] not in ("searching", "reading", "writing"), stopped
 
     # the next question is answered as usual
-    slow_writer.delay_s = 0.0
     page.fill("#question", QUESTION)
     page.press("#question", "Enter")
     answered = last_turn(page).locator(".answer")
@@ -237,6 +237,7 @@ def test_stop_drops_a_waiting_question_at_once(
             time.sleep(0.1)
         assert record_for(server, request_id, "request")["outcome"] == "cancelled"
     finally:
+        slow_writer.released.set()  # the first question is worded and answered
         ahead.join(timeout=120)
     assert results and results[0].status_code == 200
     assert slow_writer.completions == before + 1  # the stopped question never reached the model
