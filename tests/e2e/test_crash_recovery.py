@@ -125,6 +125,33 @@ def kill_when(server: Server, condition: Callable[[], bool], timeout_s: float = 
     server.process.wait()
 
 
+def kill_during(
+    setup: Setup,
+    change: Callable[[httpx.Client], object],
+    condition: Callable[[], bool],
+    undo: Callable[[httpx.Client], httpx.Response],
+    tries: int = 5,
+) -> None:
+    """Send `change` and SIGKILL the server when `condition` holds, while the change is still
+    written down as pending. A kill that came after the change was settled (a fast machine,
+    or the test process descheduled) proves nothing: the change is undone through the API and
+    tried again."""
+    pending = setup.data_dir / "index" / "journal" / "pending.json"
+    for _ in range(tries):
+        with setup.client() as c:
+            sending = in_background(lambda c=c: change(c))
+            kill_when(setup.server, condition)
+            sending.join()
+        if pending.exists():
+            return
+        setup.restart()
+        with setup.client() as c:
+            undone = undo(c)
+            # undone now, or already (404 on a delete, 409 on an add: nothing to undo)
+            assert undone.status_code in (201, 204, 404, 409), undone.text
+    pytest.fail(f"no kill landed while the change was pending, in {tries} tries")
+
+
 def served_ids(client: httpx.Client) -> set[str]:
     return {
         d["doc_id"] for d in client.get("/documents", params={"limit": 1000}).json()["documents"]
@@ -138,10 +165,12 @@ def assert_folder_agrees(setup: Setup, client: httpx.Client) -> None:
 
 def test_an_add_killed_mid_way_is_settled_at_start_up_and_a_retry_succeeds(setup: Setup) -> None:
     article_file = setup.corpus / f"{LONG['doc_id']}.txt"
-    with setup.client() as c:
-        posting = in_background(lambda: c.post("/documents", json=LONG, headers=ADMIN))
-        kill_when(setup.server, article_file.exists)
-        posting.join()
+    kill_during(
+        setup,
+        lambda c: c.post("/documents", json=LONG, headers=ADMIN),
+        article_file.exists,
+        undo=lambda c: c.delete(f"/documents/{LONG['doc_id']}", headers=ADMIN),
+    )
     # what killed builds and prunes leave: an empty version folder, a version half removed
     killed_build = setup.versions / "20000101T000000Z-000000000"
     killed_build.mkdir()
@@ -177,10 +206,15 @@ def test_a_delete_killed_mid_way_is_settled_at_start_up_and_a_retry_succeeds(
     setup: Setup,
 ) -> None:
     article_file = setup.corpus / "bakery.txt"
-    with setup.client() as c:
-        deleting = in_background(lambda: c.delete("/documents/bakery", headers=ADMIN))
-        kill_when(setup.server, lambda: not article_file.exists())
-        deleting.join()
+    title, _, text = CORPUS["bakery"].partition("\n\n")
+    kill_during(
+        setup,
+        lambda c: c.delete("/documents/bakery", headers=ADMIN),
+        lambda: not article_file.exists(),
+        undo=lambda c: c.post(
+            "/documents", json={"doc_id": "bakery", "title": title, "text": text}, headers=ADMIN
+        ),
+    )
 
     setup.restart()
 
