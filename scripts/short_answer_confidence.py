@@ -1,0 +1,126 @@
+#!/usr/bin/env python
+"""Would withholding a short answer the span head is unsure of help? Measured, not shipped.
+
+    python scripts/short_answer_confidence.py [--work-dir data/selector] [--model models/selector]
+                                              [--min-score 0.20] [--tune-limit 400]
+
+On the tuning questions of the selector's candidate lists (`scripts/selector_data.py`; the
+articles `train_selector.py` keeps apart, never trained on), each question's candidates are
+scored as the service scores them, and for the best one, when it clears `--min-score` and its
+span fits the asked kind (`short_answer_fits`), the span head's probability of its span is
+read: start probability × end probability, each a softmax over the whole input. A span is right
+when the gold answer is inside it or it is inside the gold answer (case and punctuation aside).
+Printed: how well the probability tells right spans from wrong ones (AUC), and what
+withholding spans under a few thresholds would show and remove. docs/grounding.md quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import train_selector as ts  # noqa: E402
+
+from index.selector import OnnxSelector, pad  # noqa: E402
+from qa.evidence import answer_type, short_answer_fits  # noqa: E402
+from qa.settings import AnswerSettings  # noqa: E402
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def span_is_right(span: str, answers: list[str]) -> bool:
+    s = _norm(span)
+    return bool(s) and any(_norm(a) and (_norm(a) in s or s in _norm(a)) for a in answers)
+
+
+def span_probability(selector: OnnxSelector, question: str, item: Any) -> tuple[str, float]:
+    """The best span (as the service picks it) and its start × end probability."""
+    encoder = selector._encoder  # noqa: SLF001 - a measurement script reads the raw outputs
+    assert encoder is not None
+    e = encoder.encode(question, [item])[0]
+    _, starts, ends = selector._session.run(None, pad([e]))  # noqa: SLF001
+    first, count = e.sentence_start, len(e.offsets)
+    s = starts[0].astype(np.float64)
+    t = ends[0].astype(np.float64)
+    pairs = s[first : first + count, None] + t[None, first : first + count]
+    i, j = np.indices(pairs.shape)
+    pairs[(j < i) | (j >= i + encoder.limits.span)] = -np.inf
+    ib, jb = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
+    p_start = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+    p_end = np.exp(t - t.max()) / np.exp(t - t.max()).sum()
+    text = item.sentence[e.offsets[ib][0] : e.offsets[jb][1]]
+    return text, float(p_start[first + ib] * p_end[first + jb])
+
+
+def auc(positives: list[float], negatives: list[float]) -> float:
+    if not positives or not negatives:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
+    parser.add_argument("--model", type=Path, default=Path("models/selector"))
+    parser.add_argument("--min-score", type=float, default=0.20)
+    parser.add_argument("--tune-limit", type=int, default=400)
+    args = parser.parse_args()
+
+    selector = OnnxSelector(args.model, threads=1)
+    selector.warm_up()
+    lists = ts.load_lists(args.work_dir, ts.SOURCES)
+    questions = ts.tune_questions(lists, args.tune_limit)
+    statement_words = AnswerSettings().min_statement_words
+    rows: list[tuple[bool, bool, float]] = []  # (right sentence, right span, probability)
+    for n, q in enumerate(questions, 1):
+        cands = ts.service_view(q)
+        if not cands:
+            continue
+        items = [ts.as_input(c) for c in cands]
+        scores = [s.score for s in selector.select(q["question"], items)]
+        top = int(np.argmax(scores))
+        if scores[top] < args.min_score:
+            continue
+        span, probability = span_probability(selector, q["question"], items[top])
+        kind = answer_type(q["question"])
+        if not short_answer_fits(kind, span, min_statement_words=statement_words):
+            continue
+        right_sentence = cands[top]["label"] == 1
+        rows.append(
+            (right_sentence, right_sentence and span_is_right(span, q["answers"]), probability)
+        )
+        if n % 200 == 0:
+            print(f"{n}/{len(questions)} questions", file=sys.stderr, flush=True)
+
+    in_right = [r for r in rows if r[0]]
+    print(f"tuning questions: {len(questions)}; answered with a fitting short answer: {len(rows)}")
+    print(
+        "AUC right vs wrong span, answers from the right sentence: "
+        f"{auc([p for _, ok, p in in_right if ok], [p for _, ok, p in in_right if not ok]):.3f}"
+    )
+    print("threshold  shown  right  wrong  precision | right sentence: right spans  wrong spans")
+    for threshold in (0.0, 0.05, 0.1, 0.2, 0.3):
+        shown = [r for r in rows if r[2] >= threshold]
+        right = sum(ok for _, ok, _ in shown)
+        kept = [r for r in in_right if r[2] >= threshold]
+        good = sum(ok for _, ok, _ in kept)
+        print(
+            f"{threshold:9.2f}  {len(shown):5d}  {right:5d}  {len(shown) - right:5d}  "
+            f"{right / max(1, len(shown)):9.3f} | {good:25d}  {len(kept) - good:11d}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
