@@ -621,6 +621,12 @@ def test_follow_up_is_asked_with_the_conversation(probe: PageProbe, test_output_
 TO_MARKDOWN = "(data) => window.groundedQa.answerToMarkdown(data)"
 
 
+def hold_page_time(page: Any) -> None:
+    """Stop the page's clock (installed with `page.clock.install()`) where it is: its timers
+    wait for `page.clock.run_for`."""
+    page.clock.pause_at(page.evaluate("Date.now()") + 1)
+
+
 def test_answer_copies_as_markdown_with_footnotes(
     probe: PageProbe, server: Server, test_output_dir: Path
 ) -> None:
@@ -628,6 +634,7 @@ def test_answer_copies_as_markdown_with_footnotes(
 
     page = probe.page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.clock.install()  # the page's timers, so the short-lived "Copied" can be held below
     question = "Whom did South Korea summon on Monday?"
     ask(page, question)
     answer = last_turn(page).locator(".answer")
@@ -654,12 +661,15 @@ def test_answer_copies_as_markdown_with_footnotes(
     expect(copy).to_have_text("Copy as Markdown")
     copy.focus()
     expect(copy).to_be_focused()
+    hold_page_time(page)  # "Copied" stays however slow the machine, until time moves on
     page.keyboard.press("Enter")
     expect(copy).to_have_text("Copied")
     expect(answer.locator("[role=status]")).to_have_text("Copied the answer as Markdown.")
     page.screenshot(path=str(test_output_dir / "chat-copy-markdown.png"), full_page=True)
     assert page.evaluate("navigator.clipboard.readText()") == markdown
+    page.clock.run_for(2_500)
     expect(copy).to_have_text("Copy as Markdown")  # the confirmation is short-lived
+    expect(answer.locator("[role=status]")).to_have_text("")
     assert not probe.errors, probe.errors
 
 
@@ -680,10 +690,12 @@ def test_copy_falls_back_to_exec_command(probe: PageProbe) -> None:
         """
     )
     page.route("**/ask/stream", fulfil_sse(crafted_answer()))
+    page.clock.install()
     ask(page, "Show me the crafted answer")
     answer = last_turn(page).locator(".answer")
     copy = answer.locator(".copy-markdown")
     expect(copy).to_be_visible()
+    hold_page_time(page)
     copy.click()
     expect(copy).to_have_text("Copied")
     expect(copy).to_be_focused()  # focus goes back to the button after the text box is gone
