@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from index import journal
 from tests.e2e.conftest import Server, build_index, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
@@ -136,13 +137,12 @@ def kill_during(
     written down as pending. A kill that came after the change was settled (a fast machine,
     or the test process descheduled) proves nothing: the change is undone through the API and
     tried again."""
-    pending = setup.data_dir / "index" / "journal" / "pending.json"
     for _ in range(tries):
         with setup.client() as c:
             sending = in_background(lambda c=c: change(c))
             kill_when(setup.server, condition)
             sending.join()
-        if pending.exists():
+        if journal.pending(setup.data_dir / "index") is not None:
             return
         setup.restart()
         with setup.client() as c:
