@@ -175,7 +175,6 @@ def test_unreachable_generator_gives_a_quick_503(
         tmp_path_factory.mktemp("unreachable-logs") / "server.log",
         QA_GENERATION__BACKEND="openai",
         QA_GENERATION__BASE_URL=closed,
-        QA_GENERATION__TIMEOUT_S="120",  # far above the bound below: it must not be waited out
     )
     try:
         with running.client(timeout=30) as client:
@@ -188,8 +187,7 @@ def test_unreachable_generator_gives_a_quick_503(
             assert problem["status"] == 503
             assert problem["title"] == "Language model unavailable"
             assert closed in problem["detail"]
-            assert elapsed < 60  # a refused connection, not the 120 s timeout (with slack for a
-            # first question on a busy machine)
+            assert elapsed < 10
             # questions that never reach the model still work while it is down
             assert client.get("/documents").status_code == 200
     finally:
