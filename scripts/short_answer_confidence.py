@@ -9,7 +9,8 @@ articles `train_selector.py` keeps apart, never trained on), each question's can
 scored as the service scores them, and for the best one, when it clears `--min-score` and its
 span fits the asked kind (`short_answer_fits`), the span head's probability of its span is
 read: start probability × end probability, each a softmax over the whole input. A span is right
-when the gold answer is inside it or it is inside the gold answer (case and punctuation aside).
+when the gold answer is inside it or it is inside the gold answer, in whole words with case and
+punctuation aside (`qa.evaluation.contains`, as `evaluate.py` judges answers).
 Printed: how well the probability tells right spans from wrong ones (AUC), and what
 withholding spans under a few thresholds would show and remove. docs/grounding.md quotes it.
 """
@@ -17,7 +18,6 @@ withholding spans under a few thresholds would show and remove. docs/grounding.m
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,44 +29,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train_selector as ts  # noqa: E402
 
-from index.selector import OnnxSelector, pad  # noqa: E402
+from index.selector import OnnxSelector, best_span, pad  # noqa: E402
+from qa.evaluation import contains, normalise  # noqa: E402
 from qa.evidence import answer_type, short_answer_fits  # noqa: E402
 from qa.settings import AnswerSettings  # noqa: E402
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
-
-
 def span_is_right(span: str, answers: list[str]) -> bool:
-    s = _norm(span)
-    return bool(s) and any(_norm(a) and (_norm(a) in s or s in _norm(a)) for a in answers)
+    """The gold answer inside the span, or the span inside it, as `evaluate.py` matches words."""
+    return bool(normalise(span)) and any(
+        normalise(a) and (contains(span, a) or contains(a, span)) for a in answers
+    )
 
 
 def span_probability(selector: OnnxSelector, question: str, item: Any) -> tuple[str, float]:
-    """The best span (as the service picks it) and its start × end probability."""
+    """The best span, as the service picks it (`best_span`), and its start × end probability."""
     encoder = selector._encoder  # noqa: SLF001 - a measurement script reads the raw outputs
     assert encoder is not None
     e = encoder.encode(question, [item])[0]
     _, starts, ends = selector._session.run(None, pad([e]))  # noqa: SLF001
-    first, count = e.sentence_start, len(e.offsets)
+    found = best_span(starts[0], ends[0], e, encoder.limits.span)
+    if found is None:
+        return "", 0.0
+    a, b, _ = found
+    inside = [k for k, (x, y) in enumerate(e.offsets) if x >= a and y <= b]
+    first, last = e.sentence_start + inside[0], e.sentence_start + inside[-1]
     s = starts[0].astype(np.float64)
     t = ends[0].astype(np.float64)
-    pairs = s[first : first + count, None] + t[None, first : first + count]
-    i, j = np.indices(pairs.shape)
-    pairs[(j < i) | (j >= i + encoder.limits.span)] = -np.inf
-    ib, jb = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
     p_start = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
     p_end = np.exp(t - t.max()) / np.exp(t - t.max()).sum()
-    text = item.sentence[e.offsets[ib][0] : e.offsets[jb][1]]
-    return text, float(p_start[first + ib] * p_end[first + jb])
-
-
-def auc(positives: list[float], negatives: list[float]) -> float:
-    if not positives or not negatives:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
-    return wins / (len(positives) * len(negatives))
+    return item.sentence[a:b], float(p_start[first] * p_end[last])
 
 
 def main() -> int:
@@ -104,10 +96,12 @@ def main() -> int:
             print(f"{n}/{len(questions)} questions", file=sys.stderr, flush=True)
 
     in_right = [r for r in rows if r[0]]
+    right_spans = [p for _, ok, p in in_right if ok]
+    wrong_spans = [p for _, ok, p in in_right if not ok]
     print(f"tuning questions: {len(questions)}; answered with a fitting short answer: {len(rows)}")
     print(
         "AUC right vs wrong span, answers from the right sentence: "
-        f"{auc([p for _, ok, p in in_right if ok], [p for _, ok, p in in_right if not ok]):.3f}"
+        f"{ts._auc(right_spans, wrong_spans):.3f}"
     )
     print("threshold  shown  right  wrong  precision | right sentence: right spans  wrong spans")
     for threshold in (0.0, 0.05, 0.1, 0.2, 0.3):
