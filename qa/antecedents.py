@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from qa.dates import MONTH_NAMES, WEEKDAY_NAMES
 from qa.lexical import content_terms
 from qa.trimming import clause_spans
 
@@ -24,10 +25,7 @@ _REFERENCE = re.compile(
 )
 # a capitalised word after the first: a name, a place, an organisation
 _NAME = re.compile(r"(?<=\s)[\"“‘']?[A-Z][\w'’.-]*[a-z]")
-_NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december".split()
-)
+_NOT_NAMES = WEEKDAY_NAMES | MONTH_NAMES
 _PRONOUNS = frozenset("he she they his her their it its him them".split())
 _ARTICLES = frozenset("the a an".split())
 # capitalised words that are not names

@@ -11,6 +11,13 @@ from dateutil import parser as date_parser
 _DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
 _NAMES = date_parser.parserinfo()
 
+# The calendar's words, lower case, from dateutil's own tables (the parser above reads them)
+MONTH_NAMES = frozenset(names[-1].lower() for names in _NAMES.MONTHS)  # "january" … "december"
+MONTH_ABBREVIATIONS = frozenset(
+    name.lower() for names in _NAMES.MONTHS for name in names[:-1] if name != names[-1]
+)  # "jan", "sep", "sept" …; "may" is a full name only
+WEEKDAY_NAMES = frozenset(names[-1].lower() for names in _NAMES.WEEKDAYS)  # "monday" …
+
 
 def parse_date(text: str) -> dt.date | None:
     """A full calendar date ("2024-10-21", "Oct. 21, 2024", "Monday, 21 October 2024",

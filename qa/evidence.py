@@ -17,6 +17,7 @@ from enum import Enum
 import numpy as np
 
 from qa.candidates import Candidate
+from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
 from qa.interfaces import Vectors
 from qa.lexical import content_terms, coverage, idf_weights, term_found, words
 from qa.settings import EvidenceSettings
@@ -77,15 +78,8 @@ _QUESTION_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"respond(?:ed)?|write|wrote|written)\b", re.I), AnswerType.STATEMENT),
 ]  # fmt: skip
 
-_CALENDAR_WORDS = frozenset(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """.split()
-)
-_DAY_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
-)
+_CALENDAR_WORDS = MONTH_NAMES | MONTH_ABBREVIATIONS
+_DAY_NAMES = WEEKDAY_NAMES | frozenset("today yesterday tomorrow".split())
 _TIME_WORDS = (
     _CALENDAR_WORDS
     | _DAY_NAMES
@@ -294,9 +288,13 @@ def score_sentences(
     weights: EvidenceSettings = EvidenceSettings(),  # noqa: B008 - frozen defaults
     conversation: str | None = None,
     keep_echoes: bool = False,
+    kind: AnswerType | None = None,
 ) -> list[ScoredSentence]:
     """Candidates scored and sorted best first. A sentence that only repeats the question's
     words (nothing new to say) is left out.
+
+    `kind` is what the question asks for, as its analysis read it (`QuestionAnalysis.kind`);
+    without one (training lists, tests) it is read from `question`.
 
     `conversation` is a follow-up read with the earlier question ("Who led the team?
     (following: What did astronomers detect?)"): term coverage counts the follow-up's own
@@ -310,7 +308,8 @@ def score_sentences(
     # the earlier questions' own words: a follow-up's answer must stand among some of them
     earlier_terms = set(context_terms) - set(question_terms)
     idf = idf_weights(doc_freq, n_docs, [*question_terms, *context_terms])
-    kind = answer_type(question)
+    if kind is None:
+        kind = answer_type(question)
     cosines = vectors @ query_vector if len(candidates) else np.zeros(0)
     scored: list[ScoredSentence] = []
     for i, cand in enumerate(candidates):

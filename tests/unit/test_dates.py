@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from api.routers.ask import AskRequest
 from qa.articles import article_from_request, compose_raw, make_article, new_doc_id
-from qa.dates import parse_date
+from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, parse_date
 from qa.errors import BadInput
 from qa.paragraphs import split_paragraphs
 from qa.retrieval import published_between
@@ -131,3 +131,10 @@ def test_ask_request_takes_an_optional_iso_date_range() -> None:
         )
     with pytest.raises(ValidationError):
         AskRequest.model_validate({"question": "What happened?", "date_from": "last week"})
+
+
+def test_the_calendar_words_are_dateutils() -> None:
+    assert len(MONTH_NAMES) == 12 and {"january", "may", "september"} <= MONTH_NAMES
+    assert {"jan", "sep", "sept", "dec"} <= MONTH_ABBREVIATIONS
+    assert not MONTH_ABBREVIATIONS & MONTH_NAMES  # "may" is a name, not an abbreviation
+    assert len(WEEKDAY_NAMES) == 7 and {"monday", "sunday"} <= WEEKDAY_NAMES
