@@ -128,6 +128,7 @@ def choose(
         n_docs=len(corpus.paragraphs),
         weights=settings.evidence,
         conversation=analysis.conversation,
+        kind=analysis.kind,
     )
     shortlist = scored[: settings.answer.selector_candidates]
     on_progress(

@@ -244,6 +244,26 @@ def test_type_match_is_reported_per_sentence() -> None:
 
 
 @pytest.mark.unit
+def test_the_kind_the_analysis_read_is_the_one_scored() -> None:
+    """The question is analysed once: a kind handed in is used as it is, not read again from
+    the question's words (without one, the words decide, as for training lists)."""
+    question = "How many members does the choir have?"
+    embedder = HashingEmbedder()
+    candidates = [Candidate(row, 0, len(text), text, TITLE[row]) for row, text in SENTENCES]
+    scored = score_sentences(
+        question,
+        embedder.embed([question])[0],
+        candidates,
+        embedder.embed([c.text for c in candidates]),
+        doc_freq={},
+        n_docs=len(SENTENCES),
+        kind=AnswerType.ANY,  # asks for no particular kind: every sentence fits
+    )
+    assert {s.type_match for s in scored} == {1.0}
+    assert {s.index: s.type_match for s in score(question)}[3] == 0.0  # read: a number
+
+
+@pytest.mark.unit
 def test_sentence_that_only_repeats_the_question_is_left_out_when_set() -> None:
     sentences = [(0, "The choir sang."), (0, "The choir sang at the festival in Elmsby.")]
     embedder = HashingEmbedder()
