@@ -201,7 +201,11 @@ SENTENCES = [
 TITLE = {0: "Village choir wins national title", 1: "Frost damages apple orchards"}
 
 
-def score(question: str, sentences: list[tuple[int, str]] = SENTENCES) -> list[ScoredSentence]:
+def score(
+    question: str,
+    sentences: list[tuple[int, str]] = SENTENCES,
+    kind: AnswerType | None = None,
+) -> list[ScoredSentence]:
     embedder = HashingEmbedder()
     candidates = [Candidate(row, 0, len(text), text, TITLE[row]) for row, text in sentences]
     doc_freq: Counter[str] = Counter()
@@ -214,6 +218,7 @@ def score(question: str, sentences: list[tuple[int, str]] = SENTENCES) -> list[S
         embedder.embed([c.text for c in candidates]),
         doc_freq=doc_freq,
         n_docs=len(sentences),
+        kind=kind,
     )
 
 
@@ -248,17 +253,7 @@ def test_the_kind_the_analysis_read_is_the_one_scored() -> None:
     """The question is analysed once: a kind handed in is used as it is, not read again from
     the question's words (without one, the words decide, as for training lists)."""
     question = "How many members does the choir have?"
-    embedder = HashingEmbedder()
-    candidates = [Candidate(row, 0, len(text), text, TITLE[row]) for row, text in SENTENCES]
-    scored = score_sentences(
-        question,
-        embedder.embed([question])[0],
-        candidates,
-        embedder.embed([c.text for c in candidates]),
-        doc_freq={},
-        n_docs=len(SENTENCES),
-        kind=AnswerType.ANY,  # asks for no particular kind: every sentence fits
-    )
+    scored = score(question, kind=AnswerType.ANY)  # asks for no particular kind: all fit
     assert {s.type_match for s in scored} == {1.0}
     assert {s.index: s.type_match for s in score(question)}[3] == 0.0  # read: a number
 
