@@ -25,19 +25,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each other by name
 
+from selector_data import read_source, write_corpus  # noqa: E402
+
+from index.formats import (  # noqa: E402
+    ARCHIVE_SUFFIXES,
+    article_files,
+    doc_id_of,
+    read_article_file,
+    suffix_of,
+)
 from qa.evaluation import judge, summarise  # noqa: E402
-
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".jsonl")
+from qa.settings import IndexSettings  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -55,32 +64,30 @@ def parse_set(spec: str) -> QuestionSet:
     return QuestionSet(Path(questions).stem, Path(questions), Path(corpus))
 
 
-def article_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(ARTICLE_SUFFIXES))
+def article_ids(path: Path) -> list[str]:
+    """The ids of the articles an article file holds: a single article's is its file name
+    without the suffix (`index.formats.doc_id_of`), an archive's are its records' own."""
+    if suffix_of(path) not in ARCHIVE_SUFFIXES:
+        return [doc_id_of(path)]
+    found = read_article_file(path, max_bytes=IndexSettings().max_document_bytes)
+    return [article.doc_id for article in found.articles]
 
 
-def article_id(path: Path) -> str:
-    name = path.name
-    for suffix in sorted(ARTICLE_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
+def corpus_ids(folder: Path) -> set[str]:
+    return {ident for path in article_files(folder) for ident in article_ids(path)}
 
 
-def squad_articles(data: dict[str, Any], prefix: str) -> Iterator[tuple[str, str]]:
-    """(file name, text) of each article of a SQuAD-format file: its title, then its
-    paragraphs, one blank line apart."""
-    for i, article in enumerate(data.get("data", [])):
-        title = str(article.get("title") or f"Article {i}").replace("_", " ")
-        paragraphs = [str(p["context"]).strip() for p in article.get("paragraphs", [])]
-        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:50] or "article"
-        yield f"{prefix}{i:03d}-{slug}.txt", "\n\n".join([title, *paragraphs]) + "\n"
+def squad_folder(squad: Path, name: str, folder: Path) -> Path:
+    """The articles of a SQuAD-format file as a folder of text files, written as the selector's
+    training corpora are (`scripts/selector_data.py`: `read_source`, `write_corpus`)."""
+    shutil.rmtree(folder, ignore_errors=True)  # only this file's articles, none of a last run's
+    write_corpus(read_source(squad, name), folder)
+    return folder
 
 
-def assemble(folders: Sequence[Path], extra: Iterable[tuple[str, str]], dest: Path) -> int:
-    """Links every article of `folders` into `dest` and writes the `extra` articles there.
-    Refuses two articles with the same id (the judge matches evidence by id). Returns how
-    many articles `dest` holds."""
+def assemble(folders: Sequence[Path], dest: Path) -> int:
+    """Links every article file of `folders` into `dest`. Refuses two articles with the same id
+    (the judge matches evidence by id). Returns how many files `dest` holds."""
     dest.mkdir(parents=True, exist_ok=True)
     seen: dict[str, str] = {}
 
@@ -92,26 +99,21 @@ def assemble(folders: Sequence[Path], extra: Iterable[tuple[str, str]], dest: Pa
             )
         seen[ident] = where
 
-    wanted: dict[str, Path | str] = {}
+    wanted: dict[str, Path] = {}
     for folder in folders:
         for path in article_files(folder):
-            claim(article_id(path), str(folder))
+            for ident in article_ids(path):
+                claim(ident, str(folder))
             wanted[path.name] = path.resolve()
-    for name, text in extra:
-        claim(article_id(Path(name)), "the distractors")
-        wanted[name] = text
     for old in dest.iterdir():  # an earlier run's article no longer asked for
         if old.name not in wanted:
             old.unlink()
     for name, source in wanted.items():
         target = dest / name
-        if isinstance(source, Path):
-            if target.is_symlink() and target.resolve() == source:
-                continue
-            target.unlink(missing_ok=True)
-            target.symlink_to(source)
-        elif not target.exists() or target.read_text(encoding="utf-8") != source:
-            target.write_text(source, encoding="utf-8")
+        if target.is_symlink() and target.resolve() == source:
+            continue
+        target.unlink(missing_ok=True)
+        target.symlink_to(source)
     return len(wanted)
 
 
@@ -163,13 +165,13 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 
-    extra: list[tuple[str, str]] = []
-    for k, path in enumerate(args.squad):
-        extra += squad_articles(json.loads(path.read_text(encoding="utf-8")), f"distractor{k}-")
+    squads = [
+        squad_folder(path, f"distractor{k}-", args.work_dir / f"squad{k}")
+        for k, path in enumerate(args.squad)
+    ]
     folder = args.work_dir / "articles"
-    folders = [s.corpus for s in args.sets] + args.distractors
-    total = assemble(folders, extra, folder)
-    distractors = len(extra) + sum(len(article_files(f)) for f in args.distractors)
+    total = assemble([s.corpus for s in args.sets] + args.distractors + squads, folder)
+    distractors = sum(len(article_files(f)) for f in args.distractors + squads)
     print(f"{total} articles ({distractors} distractors) in {folder}", file=sys.stderr)
     build(folder, args.work_dir)
 
@@ -179,7 +181,7 @@ def main() -> int:
     service = QAService.load(Settings(data_dir=args.work_dir))
     figures: dict[str, dict[str, Any]] = {}
     for qs in args.sets:
-        own = {article_id(p) for p in article_files(qs.corpus)}
+        own = corpus_ids(qs.corpus)
         questions = [json.loads(line) for line in qs.questions.read_text().splitlines() if line]
         judgements, elsewhere = [], {"answerable": 0, "unanswerable": 0}
         for q in questions:

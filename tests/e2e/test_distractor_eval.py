@@ -65,6 +65,16 @@ def _questions(path: Path, questions: list[dict[str, Any]]) -> Path:
     return path
 
 
+def _single(ident: str, question: str, answer: str, doc: str, evidence: str) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "kind": "single",
+        "question": question,
+        "answers": [[answer]],
+        "evidence": [{"doc": doc, "text": evidence}],
+    }
+
+
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     return subprocess.run(
@@ -84,32 +94,32 @@ def test_each_set_is_asked_of_one_index_with_the_distractors(tmp_path: Path) -> 
     harbour_questions = _questions(
         tmp_path / "harbours.jsonl",
         [
-            {
-                "id": "h1",
-                "kind": "single",
-                "question": "How many fishing boats were damaged in the storms at Skarra?",
-                "answers": [["14"]],
-                "evidence": [{"doc": "harbour-skarra", "text": "14 fishing boats"}],
-            },
-            {
-                "id": "h2",
-                "kind": "single",
-                "question": "Who designed the new ferry pier in Tollan?",
-                "answers": [["Marco Adler"]],
-                "evidence": [{"doc": "harbour-tollan", "text": "designed by the engineer"}],
-            },
-        ],
+            _single(
+                "h1",
+                "How many fishing boats were damaged in the storms at Skarra?",
+                "14",
+                "harbour-skarra",
+                "14 fishing boats",
+            ),
+            _single(
+                "h2",
+                "Who designed the new ferry pier in Tollan?",
+                "Marco Adler",
+                "harbour-tollan",
+                "designed by the engineer",
+            ),
+        ],  # fmt: skip
     )
     orchard_questions = _questions(
         tmp_path / "orchards.jsonl",
         [
-            {
-                "id": "o1",
-                "kind": "single",
-                "question": "How many tonnes of apples did the late frost destroy?",
-                "answers": [["900"]],
-                "evidence": [{"doc": "orchard-frost", "text": "900 tonnes of apples"}],
-            },
+            _single(
+                "o1",
+                "How many tonnes of apples did the late frost destroy?",
+                "900",
+                "orchard-frost",
+                "900 tonnes of apples",
+            ),  # fmt: skip
             {
                 "id": "o2",
                 "kind": "unanswerable",

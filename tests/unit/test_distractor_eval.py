@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -31,8 +32,9 @@ def test_articles_of_every_folder_and_the_distractors_land_in_one_folder(
 ) -> None:
     a = _folder(tmp_path, "a", {"one.txt": "One\n\nText.", "notes.md": "not an article"})
     b = _folder(tmp_path, "b", {"two.html": "<p>Two</p>"})
+    d = _folder(tmp_path, "d", {"d-000-x.txt": "X\n\nY.\n"})
     dest = tmp_path / "all"
-    total = script.assemble([a, b], [("d-000-x.txt", "X\n\nY.\n")], dest)
+    total = script.assemble([a, b, d], dest)
     assert total == 3
     assert sorted(p.name for p in dest.iterdir()) == ["d-000-x.txt", "one.txt", "two.html"]
     assert (dest / "one.txt").is_symlink() and (dest / "one.txt").read_text() == "One\n\nText."
@@ -41,10 +43,11 @@ def test_articles_of_every_folder_and_the_distractors_land_in_one_folder(
 
 def test_a_second_run_drops_what_is_no_longer_asked_for(script: ModuleType, tmp_path: Path) -> None:
     a = _folder(tmp_path, "a", {"one.txt": "One", "two.txt": "Two"})
+    d = _folder(tmp_path, "d", {"d-000-x.txt": "X"})
     dest = tmp_path / "all"
-    script.assemble([a], [("d-000-x.txt", "X")], dest)
+    script.assemble([a, d], dest)
     (a / "two.txt").unlink()
-    assert script.assemble([a], [], dest) == 1
+    assert script.assemble([a], dest) == 1
     assert [p.name for p in dest.iterdir()] == ["one.txt"]
 
 
@@ -52,21 +55,39 @@ def test_two_articles_with_one_id_stop_the_run(script: ModuleType, tmp_path: Pat
     a = _folder(tmp_path, "a", {"same.txt": "One"})
     b = _folder(tmp_path, "b", {"same.html": "<p>Other</p>"})
     with pytest.raises(SystemExit, match="'same'"):
-        script.assemble([a, b], [], tmp_path / "all")
+        script.assemble([a, b], tmp_path / "all")
 
 
-def test_squad_articles_are_title_then_paragraphs(script: ModuleType) -> None:
+def test_an_archive_line_clashing_with_a_file_stops_the_run(
+    script: ModuleType, tmp_path: Path
+) -> None:
+    record = '{"title": "One", "text": "The pier reopened on Monday."}\n'
+    a = _folder(tmp_path, "a", {"archive.jsonl": record})
+    (ident,) = script.corpus_ids(a)  # an archive's ids are its records', not its file name
+    assert ident.startswith("one-") and ident != "archive"
+    b = _folder(tmp_path, "b", {f"{ident}.txt": "Other\n\nText."})
+    with pytest.raises(SystemExit, match=f"'{ident}'"):
+        script.assemble([a, b], tmp_path / "all")
+
+
+def test_squad_articles_are_written_as_the_training_corpora_are(
+    script: ModuleType, tmp_path: Path
+) -> None:
     data = {
         "data": [
-            {"title": "Ice_hockey", "paragraphs": [{"context": " First. "}, {"context": "Next."}]},
-            {"paragraphs": [{"context": "Untitled."}]},
+            {"title": "Ice_hockey", "paragraphs": [{"context": " First. ", "qas": []},
+                                                   {"context": "Next.", "qas": []}]},
         ]
-    }
-    out = list(script.squad_articles(data, "d0-"))
-    assert out == [
-        ("d0-000-ice-hockey.txt", "Ice hockey\n\nFirst.\n\nNext.\n"),
-        ("d0-001-article-1.txt", "Article 1\n\nUntitled.\n"),
-    ]
+    }  # fmt: skip
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps(data), encoding="utf-8")
+    folder = tmp_path / "squad0"
+    (folder / "stale.txt").parent.mkdir()
+    (folder / "stale.txt").write_text("a last run's article")
+    script.squad_folder(squad, "d0-", folder)
+    files = list(folder.iterdir())
+    assert [f.name for f in files] == ["d0-000-0000-ice-hockey.txt"]
+    assert files[0].read_text() == "Ice hockey\n\nFirst.\n\nNext.\n"
 
 
 @pytest.mark.parametrize(
@@ -91,5 +112,5 @@ def test_a_set_is_questions_then_corpus(script: ModuleType) -> None:
 
 
 def test_an_article_id_is_its_name_without_the_extension(script: ModuleType) -> None:
-    assert script.article_id(Path("x/page.html.gz")) == "page"
-    assert script.article_id(Path("x/000_f7.txt")) == "000_f7"
+    assert script.article_ids(Path("x/page.html.gz")) == ["page"]
+    assert script.article_ids(Path("x/000_f7.txt")) == ["000_f7"]
