@@ -14,8 +14,10 @@ articles is. The service runs with the settings it ships with (QA_* env vars app
 
 Per set it prints the figures of `scripts/evaluate.py` and how many answers cite an article
 that is not in the set's own corpus (a distractor took the answer). An article's id is its
-file name without the extension, so the judge finds the set's evidence as before; two
-articles with the same name in different folders would make that ambiguous and stop the run.
+file name without the extension (an archive's articles keep their records' ids), so the judge
+finds the set's evidence as before; two articles with one id in different folders would make
+that ambiguous and stop the run. SQuAD articles are written as the selector's training corpora
+are (`scripts/selector_data.py`).
 
 The index is built incrementally under `--work-dir` (default `data-distractors`), so a second
 run reuses it.
