@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from index.sentence_search import BestSentenceSearch
 from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
 from qa.cleaning import CLEANER_VERSION
-from qa.interfaces import Embedder
+from qa.interfaces import Embedder, VectorSearch
 from qa.retrieval import Retriever
-from qa.settings import Settings
+from qa.settings import RetrievalSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         )
     retriever = Retriever(
         embedder=embedder,
-        dense=corpus.dense,
+        dense=vector_search(corpus, settings.retrieval),
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
         settings=settings.retrieval,
@@ -59,6 +60,23 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         )
     )
     return LoadedIndex(version, corpus, retriever, vocabulary)
+
+
+def vector_search(corpus: CorpusIndex, settings: RetrievalSettings) -> VectorSearch:
+    """The paragraph vectors' search, scored by the best sentence too unless turned off."""
+    if not settings.sentence_scores:
+        return corpus.dense
+    if len(corpus.sentences) > settings.sentence_scores_max:
+        log.info(
+            "%d sentences: over retrieval.sentence_scores_max (%d), searching paragraph "
+            "vectors only",
+            len(corpus.sentences),
+            settings.sentence_scores_max,
+        )
+        return corpus.dense
+    return BestSentenceSearch(
+        corpus.dense, corpus.sentence_vectors, [ref.row for ref in corpus.sentences]
+    )
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,19 @@ class RetrievalSettings(_Group):
     lexical_k: int = Field(default=100, ge=1, description="Paragraphs taken from the BM25 search.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     top_k: int = Field(default=8, ge=1, description="Fused paragraphs considered for an answer.")
+    sentence_scores: bool = Field(
+        default=True,
+        description="Score each paragraph in the vector search by the better of its own and "
+        "its best sentence's cosine, so one matching sentence of a long paragraph counts "
+        '(docs/grounding.md, "Retrieval recall"); false: the paragraph\'s own vector only.',
+    )
+    sentence_scores_max: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="Above this many sentences in the index the sentence scan (about 0.1 s a "
+        "question per million sentences on 2 cores; docs/scaling.md) is skipped and the "
+        "paragraph vectors alone are searched.",
+    )
     near_duplicate_threshold: float = Field(
         default=0.9, ge=0.0, le=1.0, description="Token overlap above which paragraphs collapse."
     )

@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from index.loaded import vector_search
 from index.store import CorpusIndex
 from qa.articles import make_article
 from qa.interfaces import Selection, SelectorInput, Vectors
@@ -171,12 +172,13 @@ def build_index(
 def make_retriever(
     corpus: CorpusIndex, embedder: HashingEmbedder, settings: RetrievalSettings | None = None
 ) -> Retriever:
+    settings = settings or RetrievalSettings()
     return Retriever(
         embedder=embedder,
-        dense=corpus.dense,
+        dense=vector_search(corpus, settings),
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
-        settings=settings or RetrievalSettings(),
+        settings=settings,
     )
 
 
