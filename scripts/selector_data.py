@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.builder import rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.loaded import vector_search  # noqa: E402
 from index.store import CorpusIndex  # noqa: E402
 from index.versions import current_version  # noqa: E402
 from qa.candidates import candidate_sentences  # noqa: E402
@@ -223,11 +224,23 @@ def main() -> int:
         help="paragraphs each of the vector and keyword searches hands to fusion; 20 is what "
         "the shipped selector's lists were built with (the service now reads 100)",
     )
+    parser.add_argument(
+        "--sentence-scores",
+        choices=("on", "off"),
+        default="off",
+        help="score paragraphs in the vector search by their best sentence too "
+        "(retrieval.sentence_scores, on in the service); off is what the shipped selector's "
+        "lists were built with",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     settings = Settings(data_dir=args.work_dir, generation=GenerationSettings(backend="none"))
     # only the depth is set here; any other QA_RETRIEVAL__* from the environment still applies
-    depth = {"dense_k": args.retrieval_depth, "lexical_k": args.retrieval_depth}
+    depth = {
+        "dense_k": args.retrieval_depth,
+        "lexical_k": args.retrieval_depth,
+        "sentence_scores": args.sentence_scores == "on",
+    }
     settings = settings.model_copy(
         update={"retrieval": settings.retrieval.model_copy(update=depth)}
     )
@@ -265,7 +278,7 @@ def main() -> int:
         corpus = CorpusIndex.load(version)
         retriever = Retriever(
             embedder=embedder,
-            dense=corpus.dense,
+            dense=vector_search(corpus, settings.retrieval),
             lexical=corpus.lexical,
             paragraphs=corpus.paragraphs,
             settings=settings.retrieval,
