@@ -314,11 +314,60 @@ def child(size: int, args: argparse.Namespace) -> dict[str, Any]:
         else (default_row or {}).get("recall@10_held-out"),
         "retrieval_ms": pct(total_ms),
     }
+    report["sentence_scores"] = measure_sentence_scores(
+        size, dense, embedder, lexical, texts, questions, anchors, args.seed
+    )
     report["faiss_threads"] = faiss.omp_get_max_threads()
     report["peak_rss_mib"] = rss_mib("VmHWM")
     report["start_rss_mib"] = base_rss
     report["peak_bytes_per_paragraph"] = round((rss_mib("VmHWM") - base_rss) * 2**20 / size)
     return report
+
+
+def measure_sentence_scores(
+    size: int,
+    dense: FaissStore,
+    embedder: Any,
+    lexical: Any,
+    texts: list[str],
+    questions: list[str],
+    anchors: np.ndarray,
+    seed: int,
+) -> dict[str, Any]:
+    """The full retrieval again with `retrieval.sentence_scores` (each paragraph scored by its
+    best sentence too): synthetic sentence vectors from the same mixture, 1–6 a paragraph
+    (mean 3.5, the seeds' and the validation corpora's ratio), unless that many sentences are
+    over `retrieval.sentence_scores_max`, where the service skips the scan."""
+    from index.sentence_search import BestSentenceSearch
+    from qa.retrieval import Retriever
+
+    limit = RetrievalSettings().sentence_scores_max
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 7, size)
+    sentences = int(counts.sum())
+    if sentences > limit:
+        return {"sentences": sentences, "skipped": f"over sentence_scores_max ({limit:,})"}
+    say(f"{size:,}: full retrieval with sentence scores ({sentences:,} sentences) …")
+    rss_before = rss_mib()
+    vectors = mixture_vectors(sub_centres(anchors, seed), sentences, seed, stream=2)
+    rows = np.repeat(np.arange(size), counts)
+    search = BestSentenceSearch(dense, vectors, rows.tolist())
+    query = mixture_vectors(sub_centres(anchors, seed), 1, seed, stream=3)[0]
+    scan_ms = [timed_ms(search.search, query, RetrievalSettings().dense_k) for _ in questions]
+    with_sentences = Retriever(
+        embedder=embedder,
+        dense=search,
+        lexical=lexical,
+        paragraphs=LazyParagraphs(texts),
+        settings=RetrievalSettings(),
+    )
+    total_ms = [timed_ms(with_sentences.retrieve, q) for q in questions]
+    return {
+        "sentences": sentences,
+        "vector_search_ms": pct(scan_ms),
+        "retrieval_ms": pct(total_ms),
+        "rss_growth_mib": round(rss_mib() - rss_before, 1),
+    }
 
 
 def measure_approximate(
@@ -380,6 +429,19 @@ def measure_approximate(
 # --- report ----------------------------------------------------------------------------------
 
 
+def sentence_line(m: dict[str, Any] | None) -> str:
+    if m is None:
+        return "  with sentence scores      not measured"
+    if "skipped" in m:
+        return f"  with sentence scores      {m['sentences']:,} sentences: {m['skipped']}, skipped"
+    return (
+        f"  with sentence scores      {m['sentences']:,} sentences: vector search (FAISS + scan) "
+        f"p50 {m['vector_search_ms']['p50']} ms p95 {m['vector_search_ms']['p95']} ms; "
+        f"retrieval total p50 {m['retrieval_ms']['p50']} ms p95 {m['retrieval_ms']['p95']} ms; "
+        f"+{m['rss_growth_mib']} MiB RSS"
+    )
+
+
 def format_table(report: dict[str, Any]) -> str:
     emb = report["embedding"]
     lines = [
@@ -430,6 +492,7 @@ def format_table(report: dict[str, Any]) -> str:
             f"held-out {d['recall@10_held-out']}",
             f"  retrieval total           p50 {d['retrieval_ms']['p50']} ms p95 "
             f"{d['retrieval_ms']['p95']} ms (query embedding + FAISS + BM25 + fusion)",
+            sentence_line(r.get("sentence_scores")),
             f"  memory                    peak RSS {r['peak_rss_mib']} MiB "
             f"({r['peak_bytes_per_paragraph']} B/paragraph over the start), "
             f"text {r['text_mib']} MiB",
