@@ -10,9 +10,11 @@ answer path with the threshold at 0 (nothing withheld on the score), and its bes
 recorded with whether the answer is right. Then, for each threshold, a question is answered
 when its score reaches it. Printed: the score distributions of right answers, wrong answers and
 unanswerable questions; accuracy and abstention per set at each threshold; and the chosen
-operating point: the lowest threshold at which wrong answers (answered unanswerable questions
+operating point: among the thresholds at which wrong answers (answered unanswerable questions
 and wrong answers to answerable ones) are at most --max-wrong of the answers given, on all sets
-pooled with equal weight per set. Never one set alone.
+pooled with equal weight per set, the one that answers the most questions right (mean accuracy
+of the sets), and of those the one with the fewest wrong answers: the lowest threshold within
+the limit, raised as far as raising it costs no right answer. Never one set alone.
 """
 
 from __future__ import annotations
@@ -70,6 +72,23 @@ def at_threshold(items: list[Outcome], t: float) -> dict[str, float]:
     }
 
 
+def choose(rows: dict[float, list[dict[str, float]]], max_wrong: float) -> float | None:
+    """The operating point from each threshold's per-set figures (`at_threshold`): within the
+    pooled wrong-share limit, the most right answers, then the smallest wrong share (so a lower
+    threshold that only adds wrong answers is not chosen), then the higher threshold."""
+
+    def pooled(sets: list[dict[str, float]], key: str) -> float:
+        return round(sum(r[key] for r in sets) / len(sets), 9)
+
+    allowed = [t for t, sets in rows.items() if pooled(sets, "wrong_share") <= max_wrong]
+    if not allowed:
+        return None
+    return max(
+        allowed,
+        key=lambda t: (pooled(rows[t], "accuracy"), -pooled(rows[t], "wrong_share"), t),
+    )
+
+
 def histogram(values: list[float], bins: int = 10) -> str:
     counts = [0] * bins
     for v in values:
@@ -108,19 +127,20 @@ def main() -> int:
     print()
     header = "threshold " + " ".join(f"{n[:10]:>10} acc/abst" for n in by_set) + "  wrong share"
     print(header)
-    chosen = None
+    by_threshold: dict[float, list[dict[str, float]]] = {}
     for t in THRESHOLDS:
         rows = {n: at_threshold(items, t) for n, items in by_set.items()}
+        by_threshold[t] = list(rows.values())
         pooled = sum(r["wrong_share"] for r in rows.values()) / len(rows)
         cells = " ".join(
             f"{r['accuracy']:>10.1%} {r['abstention']:>4.0%}    " for r in rows.values()
         )
         print(f"{t:>9.2f} {cells} {pooled:>8.1%}")
-        if chosen is None and pooled <= args.max_wrong:
-            chosen = t
+    chosen = choose(by_threshold, args.max_wrong)
     print()
     print(
-        f"chosen threshold: {chosen} (lowest with pooled wrong-answer share ≤ {args.max_wrong:.0%})"
+        f"chosen threshold: {chosen} (pooled wrong-answer share ≤ {args.max_wrong:.0%}: the most "
+        "right answers, then the fewest wrong)"
     )
     if args.card and chosen is not None:
         write_card(args.card, by_set, chosen, args.max_wrong)
@@ -137,9 +157,10 @@ def write_card(
         "",
         "Written by `scripts/calibrate.py --card` from the full answer path (retrieval, shortlist,",
         "selector, trimming, citation check) on the three validation sets, none of them trained",
-        f"on. Threshold chosen: **{chosen:.2f}**, the lowest at which wrong answers (answered",
-        "unanswerable questions and wrong answers to answerable ones) are at most",
-        f"{max_wrong:.0%} of the answers given, the three sets pooled with equal weight.",
+        f"on. Threshold chosen: **{chosen:.2f}**: of the thresholds at which wrong answers",
+        "(answered unanswerable questions and wrong answers to answerable ones) are at most",
+        f"{max_wrong:.0%} of the answers given, the three sets pooled with equal weight, the one",
+        "with the most right answers, then the fewest wrong ones.",
         "",
         "| set | answerable | unanswerable | answered right | abstained on unanswerable "
         "| wrong share of answers |",
