@@ -968,8 +968,9 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   package), 6 layers, hidden size 384; tokenizer `tokenizer.json` copied from it.
 - **Data**: `../shared/eval/public-qa/train/` (SQuAD v1.1 dev, CC BY-SA 4.0; SQuAD-Shifts
   New-Wiki, Reddit and Amazon reviews, CC BY 4.0). Candidate lists built with the project's
-  own index and retriever by `scripts/selector_data.py` (each ranking cut at 20 paragraphs
-  before fusion, `--retrieval-depth`); {questions} questions used
+  own index and retriever by `scripts/selector_data.py` with its defaults (each ranking cut
+  at 20 paragraphs before fusion, `--retrieval-depth`; paragraphs scored by their own vectors,
+  `--sentence-scores off`); {questions} questions used
   ({per_source}). Positives: the sentence holding the answer span; negatives: other sentences
   of the gold paragraph and of other retrieved paragraphs (best by evidence score), and
   {null_share:.0%} of the groups with the gold paragraph removed. {near_data} 5 % of each source's
