@@ -17,6 +17,8 @@ their retrieval features and a label:
 
 The output, `<work-dir>/<source>.pkl`, is read by `scripts/train_selector.py`, which keeps a
 share of each source's articles apart for tuning (by article, never by question).
+`<work-dir>/lists.json` records the retrieval options each source's lists were built with, for
+the model card.
 """
 
 from __future__ import annotations
@@ -287,6 +289,11 @@ def main() -> int:
         out = args.work_dir / f"{name}.pkl"
         with out.open("wb") as handle:
             pickle.dump(lists, handle)
+        record_options(
+            args.work_dir,
+            name,
+            {"retrieval_depth": args.retrieval_depth, "sentence_scores": args.sentence_scores},
+        )
         positives = sum(any(c["label"] == 1 for c in q["candidates"]) for q in lists)
         retrieved = sum(q["gold_retrieved"] for q in lists)
         print(
@@ -295,6 +302,18 @@ def main() -> int:
             flush=True,
         )
     return 0
+
+
+LIST_OPTIONS = "lists.json"
+
+
+def record_options(work_dir: Path, source: str, options: dict[str, Any]) -> None:
+    """Note in `<work-dir>/lists.json` the options `source`'s lists were built with (other
+    sources' entries kept: they may come from other runs)."""
+    path = work_dir / LIST_OPTIONS
+    recorded = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    recorded[source] = options
+    path.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

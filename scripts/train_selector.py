@@ -936,6 +936,7 @@ def main() -> int:
         "bf16": args.bf16,
         "quantised": args.quantise,
         "train_minutes": run["minutes"],
+        "lists": list_options(args.work_dir, list(lists)),
         "tune_questions": {"combiner_fit": len(fit_on), "reported": len(report_on), "half": half},
         "tune_cross_encoder_alone": alone,
         "tune_with_combiner": combined,
@@ -968,9 +969,7 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   package), 6 layers, hidden size 384; tokenizer `tokenizer.json` copied from it.
 - **Data**: `../shared/eval/public-qa/train/` (SQuAD v1.1 dev, CC BY-SA 4.0; SQuAD-Shifts
   New-Wiki, Reddit and Amazon reviews, CC BY 4.0). Candidate lists built with the project's
-  own index and retriever by `scripts/selector_data.py` with its defaults (each ranking cut
-  at 20 paragraphs before fusion, `--retrieval-depth`; paragraphs scored by their own vectors,
-  `--sentence-scores off`); {questions} questions used
+  own index and retriever by `scripts/selector_data.py` ({lists_text}); {questions} questions used
   ({per_source}). Positives: the sentence holding the answer span; negatives: other sentences
   of the gold paragraph and of other retrieved paragraphs (best by evidence score), and
   {null_share:.0%} of the groups with the gold paragraph removed. {near_data} 5 % of each source's
@@ -1042,6 +1041,31 @@ def _near_miss_data(report: dict[str, Any]) -> str:
     )
 
 
+def list_options(work_dir: Path, sources: Sequence[str]) -> dict[str, Any]:
+    """What `selector_data.py` recorded of how each source's lists were built (`lists.json`);
+    a source it recorded nothing for (lists from before the record) is left out."""
+    path = work_dir / "lists.json"
+    recorded = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {name: recorded[name] for name in sources if name in recorded}
+
+
+def _lists_text(lists: dict[str, Any]) -> str:
+    if not lists:
+        return "retrieval options not recorded"
+    kinds = sorted({json.dumps(o, sort_keys=True) for o in lists.values()})
+    parts = []
+    for kind in kinds:
+        o = json.loads(kind)
+        names = [n for n, v in lists.items() if json.dumps(v, sort_keys=True) == kind]
+        prefix = "" if len(kinds) == 1 else ", ".join(names) + ": "
+        parts.append(
+            f"{prefix}each ranking cut at {o.get('retrieval_depth')} paragraphs before fusion, "
+            f"`--retrieval-depth`; best-sentence scores `--sentence-scores "
+            f"{o.get('sentence_scores')}`"
+        )
+    return "; ".join(parts)
+
+
 def write_card(folder: Path, report: dict[str, Any]) -> None:
     alone, combined = report["tune_cross_encoder_alone"], report["tune_with_combiner"]
     text = CARD.format(
@@ -1055,6 +1079,7 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
         weights=", ".join(f"{k} {v:+.3f}" for k, v in report["combiner"]["weights"].items()),
         bias=f"{report['combiner']['bias']:+.3f}",
         near_data=_near_miss_data(report),
+        lists_text=_lists_text(report.get("lists", {})),
         near_questions=report["tune_near_misses"]["questions"],
         near_auc=report["tune_near_misses"]["auc_real_vs_swapped"],
         near_lower=report["tune_near_misses"]["swapped_scores_lower"],

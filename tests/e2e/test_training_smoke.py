@@ -112,6 +112,8 @@ def test_training_pipeline_smoke_run(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "squad: 12 articles, 48 questions" in printed
     assert (work / "squad.pkl").is_file()
+    recorded = json.loads((work / "lists.json").read_text(encoding="utf-8"))
+    assert recorded == {"squad": {"retrieval_depth": 20, "sentence_scores": "off"}}
 
     printed = run(
         [str(ROOT / "scripts/train_selector.py"), "--work-dir", str(work), "--out", str(out),
@@ -132,7 +134,11 @@ def test_training_pipeline_smoke_run(tmp_path: Path) -> None:
     assert report["twins"]["squad"] > 0 and report["tune_twins"]["questions"] >= 0
     # and gapped copies ("opened in that year" for "When did … open?")
     assert report["gaps"]["squad"] > 0 and report["tune_gapped"]["questions"] >= 0
-    assert report["sha256"] in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert report["sha256"] in card
+    # the card says how the lists were retrieved, from what selector_data.py recorded
+    assert report["lists"] == recorded
+    assert "cut at 20 paragraphs" in card and "`--sentence-scores off`" in card
 
     selector = OnnxSelector(out, threads=1)
     features = candidate_features(
