@@ -285,21 +285,12 @@ def child(size: int, args: argparse.Namespace) -> dict[str, Any]:
             mixture_vectors(sub_centres(anchors, args.seed), size, args.seed, stream=0), settings
         )
     from index.embedder import SentenceTransformerEmbedder
-    from qa.retrieval import Retriever
 
     embedder = SentenceTransformerEmbedder(
         settings.embedding_model, threads=settings.embed_threads
     )  # as the server runs it
     embedder.warm_up()
-    retriever = Retriever(
-        embedder=embedder,
-        dense=dense,
-        lexical=lexical,
-        paragraphs=LazyParagraphs(texts),
-        settings=RetrievalSettings(),
-    )
-    retriever.retrieve(questions[0])
-    total_ms = [timed_ms(retriever.retrieve, q) for q in questions]
+    total_ms = retrieval_ms(dense, embedder, lexical, texts, questions)
     setting = {"flat": None, "ivf": settings.ivf_probe, "hnsw": settings.hnsw_ef_search}[kind]
     default_row = next(
         (r for r in report.get(kind, {}).get("sweep", []) if r["setting"] == setting), None
@@ -324,6 +315,24 @@ def child(size: int, args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def retrieval_ms(
+    dense: Any, embedder: Any, lexical: Any, texts: list[str], questions: list[str]
+) -> list[float]:
+    """The service's `Retriever` over these searches with the default settings: each
+    question's time, after one untimed warm-up question."""
+    from qa.retrieval import Retriever
+
+    retriever = Retriever(
+        embedder=embedder,
+        dense=dense,
+        lexical=lexical,
+        paragraphs=LazyParagraphs(texts),
+        settings=RetrievalSettings(),
+    )
+    retriever.retrieve(questions[0])
+    return [timed_ms(retriever.retrieve, q) for q in questions]
+
+
 def measure_sentence_scores(
     size: int,
     dense: FaissStore,
@@ -339,9 +348,9 @@ def measure_sentence_scores(
     (mean 3.5, the seeds' and the validation corpora's ratio), unless that many sentences are
     over `retrieval.sentence_scores_max`, where the service skips the scan."""
     from index.sentence_search import BestSentenceSearch
-    from qa.retrieval import Retriever
 
-    limit = RetrievalSettings().sentence_scores_max
+    retrieval = RetrievalSettings()
+    limit = retrieval.sentence_scores_max
     rng = np.random.default_rng(seed)
     counts = rng.integers(1, 7, size)
     sentences = int(counts.sum())
@@ -349,19 +358,13 @@ def measure_sentence_scores(
         return {"sentences": sentences, "skipped": f"over sentence_scores_max ({limit:,})"}
     say(f"{size:,}: full retrieval with sentence scores ({sentences:,} sentences) …")
     rss_before = rss_mib()
-    vectors = mixture_vectors(sub_centres(anchors, seed), sentences, seed, stream=2)
+    centres = sub_centres(anchors, seed)
+    vectors = mixture_vectors(centres, sentences, seed, stream=2)
     rows = np.repeat(np.arange(size), counts)
     search = BestSentenceSearch(dense, vectors, rows.tolist())
-    query = mixture_vectors(sub_centres(anchors, seed), 1, seed, stream=3)[0]
-    scan_ms = [timed_ms(search.search, query, RetrievalSettings().dense_k) for _ in questions]
-    with_sentences = Retriever(
-        embedder=embedder,
-        dense=search,
-        lexical=lexical,
-        paragraphs=LazyParagraphs(texts),
-        settings=RetrievalSettings(),
-    )
-    total_ms = [timed_ms(with_sentences.retrieve, q) for q in questions]
+    query = mixture_vectors(centres, 1, seed, stream=3)[0]
+    scan_ms = [timed_ms(search.search, query, retrieval.dense_k) for _ in questions]
+    total_ms = retrieval_ms(search, embedder, lexical, texts, questions)
     return {
         "sentences": sentences,
         "vector_search_ms": pct(scan_ms),

@@ -1052,18 +1052,15 @@ def list_options(work_dir: Path, sources: Sequence[str]) -> dict[str, Any]:
 def _lists_text(lists: dict[str, Any]) -> str:
     if not lists:
         return "retrieval options not recorded"
-    kinds = sorted({json.dumps(o, sort_keys=True) for o in lists.values()})
-    parts = []
-    for kind in kinds:
-        o = json.loads(kind)
-        names = [n for n, v in lists.items() if json.dumps(v, sort_keys=True) == kind]
-        prefix = "" if len(kinds) == 1 else ", ".join(names) + ": "
-        parts.append(
-            f"{prefix}each ranking cut at {o.get('retrieval_depth')} paragraphs before fusion, "
-            f"`--retrieval-depth`; best-sentence scores `--sentence-scores "
-            f"{o.get('sentence_scores')}`"
-        )
-    return "; ".join(parts)
+    sources: dict[tuple[Any, Any], list[str]] = {}  # (depth, sentence scores) → sources
+    for name, o in lists.items():
+        sources.setdefault((o.get("retrieval_depth"), o.get("sentence_scores")), []).append(name)
+    return "; ".join(
+        ("" if len(sources) == 1 else ", ".join(names) + ": ")
+        + f"each ranking cut at {depth} paragraphs before fusion, `--retrieval-depth`; "
+        f"best-sentence scores `--sentence-scores {scores}`"
+        for (depth, scores), names in sources.items()
+    )
 
 
 def write_card(folder: Path, report: dict[str, Any]) -> None:
