@@ -40,7 +40,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -370,6 +370,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     twins: dict[str, int] = {}
     gap_rng = random.Random(args.seed + 3)
     gaps: dict[str, int] = {}
+    mined: dict[str, list[float]] = {}
+    miner = _miner(args.miner, args.threads)
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
@@ -380,6 +382,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         ]
         take = made[: args.per_source[name]]
         used[name] = len(take)
+        if args.hard_negatives:  # after the draw above, so the questions taken are v1's
+            harden(take, args.hard_negatives, miner, mined, random.Random(args.seed + 4))
         groups += [group for _, group in take]
         if args.swap_share:  # a separate generator: with no swaps the draw is v1's
             near = [
@@ -540,6 +544,58 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
     }
+
+
+MINED_ANSWER = 12  # candidates (best by evidence) the miner reads for a question with an answer
+MINED_NULL = 16  # and of the gold-removed pool for a "no answer here" group
+
+
+def _miner(folder: Path, threads: int) -> Callable[[str, list[SelectorInput]], list[float]]:
+    """The cross-encoder's logits alone (no combiner) of the selector in `folder`."""
+    selector = OnnxSelector(folder, threads=threads, use_combiner=False)
+    return lambda asked, items: [float(x) for x in selector.read(asked, items)[0]]
+
+
+def harden(
+    take: list[tuple[dict[str, Any], Group]],
+    count: int,
+    score: Callable[[str, list[SelectorInput]], list[float]],
+    mined: dict[str, list[float]],
+    rng: random.Random,
+) -> None:
+    """Swap `count` of each group's negatives for the candidates `score` (another selector's
+    cross-encoder, `--miner`) rates highest: the sentences it would wrongly pick. Only label-0
+    candidates are mined (none holds an answer string); `mined` keeps the scores read."""
+    started = time.perf_counter()
+    for n, (q, group) in enumerate(take):
+        cands = q["candidates"]
+        if group.has_answer:
+            pool = [c for c in cands[:MINED_ANSWER] if c["label"] == 0]
+        else:
+            gold_rows = {c["row"] for c in cands if c["label"] == 1}
+            pool = [c for c in cands if c["label"] == 0 and c["row"] not in gold_rows]
+            pool = pool[:MINED_NULL]
+        if not pool:
+            continue
+        key = f"{q.get('qid', q['question'])}:{int(group.has_answer)}"
+        if key not in mined:
+            mined[key] = score(q["question"], [_pair(c).item for c in pool])
+        order = sorted(range(len(pool)), key=lambda i: -mined[key][i])
+        hard = [_pair(pool[i]) for i in order[:count]]
+        texts = {p.item.sentence for p in hard}
+        positives = [p for p in group.pairs if p.label == 1]
+        rest = [p for p in group.pairs if p.label == 0 and p.item.sentence not in texts]
+        room = len(group.pairs) - len(positives) - len(hard)
+        pairs = positives + hard + rest[: max(0, room)]
+        rng.shuffle(pairs)
+        group.pairs = pairs
+        if (n + 1) % 500 == 0:
+            elapsed = time.perf_counter() - started
+            print(
+                f"mined {n + 1}/{len(take)}  {elapsed / 60:.1f} min elapsed, "
+                f"~{elapsed / (n + 1) * (len(take) - n - 1) / 60:.1f} min left",
+                flush=True,
+            )
 
 
 def _answer_row(group: Group, owners: list[int], g: int) -> tuple[int, SelectorInput]:
@@ -843,6 +899,14 @@ def main() -> int:
     )
     parser.add_argument("--gap-margin", type=float, default=2.0)
     parser.add_argument("--gap-weight", type=float, default=1.0)
+    parser.add_argument(
+        "--hard-negatives",
+        type=int,
+        default=0,
+        help="negatives of each group swapped for those --miner scores highest (mined hard "
+        "negatives; tried, not shipped: docs/grounding.md)",
+    )
+    parser.add_argument("--miner", type=Path, default=Path("models/selector"))
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -921,6 +985,7 @@ def main() -> int:
         "steps": run["steps"],
         "group": args.group,
         "same_negatives": args.same_negatives,
+        "hard_negatives": args.hard_negatives,
         "batch_questions": args.batch_questions,
         "null_share": args.null_share,
         "swap_share": args.swap_share,

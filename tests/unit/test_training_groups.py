@@ -219,3 +219,48 @@ def test_bf16_autocast_only_where_the_cpu_computes_in_bf16(
     assert train_selector.bf16_wanted("auto") is (avx512_bf16 or amx)
     assert train_selector.bf16_wanted("on") is True
     assert train_selector.bf16_wanted("off") is False
+
+
+def _scored_by_number(asked: str, items: list[Any]) -> list[float]:
+    """A made-up miner: rates 'other 7' over 'other 6' … and 'same 4' over 'same 0'."""
+    return [float(item.sentence.split()[-1]) for item in items]
+
+
+def test_hard_negatives_are_the_candidates_the_miner_rates_highest(
+    train_selector: ModuleType,
+) -> None:
+    q = _question()
+    q["candidates"].append(  # holds an answer string (label None): never mined
+        {"text": "answer again 99", "title": "T", "previous": "", "row": 9, "label": None}
+    )
+    for seed in range(10):
+        group = train_selector.make_group(q, random.Random(seed), 5, 0.0)
+        train_selector.harden([(q, group)], 2, _scored_by_number, {}, random.Random(seed))
+        sentences = [p.item.sentence for p in group.pairs]
+        assert len(sentences) == 5 and len(set(sentences)) == 5
+        assert sum(p.label for p in group.pairs) == 1 and "the answer" in sentences
+        # the miner reads the 12 best by evidence: other 0-3, the answer, same 0-4, other 4-5
+        assert {"other 5", "same 4"} <= set(sentences)
+        assert "answer again 99" not in sentences
+
+
+def test_hard_negatives_of_a_no_answer_group_stay_out_of_the_gold_paragraph(
+    train_selector: ModuleType,
+) -> None:
+    q = _question()
+    group = train_selector.make_group(q, random.Random(0), 5, 1.0)  # gold paragraph removed
+    assert group is not None and not group.has_answer
+    train_selector.harden([(q, group)], 2, _scored_by_number, {}, random.Random(0))
+    sentences = [p.item.sentence for p in group.pairs]
+    assert len(sentences) == 5 and not any(
+        s.startswith("same") or s == "the answer" for s in sentences
+    )
+    assert {"other 7", "other 6"} <= set(sentences)
+
+
+def test_no_hard_negatives_leaves_the_draw_as_it_was(train_selector: ModuleType) -> None:
+    q = _question()
+    group = train_selector.make_group(q, random.Random(3), 5, 0.0)
+    before = [p.item.sentence for p in group.pairs]
+    train_selector.harden([(q, group)], 0, _scored_by_number, {}, random.Random(3))
+    assert sorted(p.item.sentence for p in group.pairs) == sorted(before)
