@@ -1077,8 +1077,15 @@ sets (never trained on).
 
 def _near_miss_data(report: dict[str, Any]) -> str:
     extra = ""
-    if report.get("twin_share"):
+    if report.get("hard_negatives"):
         extra = (
+            f" Mined hard negatives: {report['hard_negatives']} of each group's negatives are the\n"
+            "  candidates with no answer string that another selector's cross-encoder\n"
+            f"  (`--miner`) rates highest, among the {MINED_ANSWER} best by evidence score (gold\n"
+            f"  paragraph removed: the {MINED_NULL} best of the rest)."
+        )
+    if report.get("twin_share"):
+        extra += (
             f" Twins: for {report['twin_share']:.0%} of the questions, where one can be made, a\n"
             "  near miss with a name or number swapped for one another candidate mentions, read\n"
             "  with the answer sentence only, must score at least "
