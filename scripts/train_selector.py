@@ -115,6 +115,12 @@ def _pair(cand: dict[str, Any]) -> Pair:
     return Pair(item, int(cand["label"]), cand.get("answer"))
 
 
+def _gold_removed(cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The negatives left when the gold paragraph is removed, in the list's order."""
+    gold_rows = {c["row"] for c in cands if c["label"] == 1}
+    return [c for c in cands if c["label"] == 0 and c["row"] not in gold_rows]
+
+
 def make_group(
     q: dict[str, Any],
     rng: random.Random,
@@ -133,10 +139,8 @@ def make_group(
     gold_rows = {c["row"] for c in positives}
     top = [c for c in cands[:PRESELECTED] if c["label"] == 0]
     same = [c for c in top if c["row"] in gold_rows]
-    other = [c for c in top if c["row"] not in gold_rows]
     if rng.random() < null_share:
-        rest = [c for c in cands[PRESELECTED:] if c["label"] == 0 and c["row"] not in gold_rows]
-        pool = other + rest
+        pool = _gold_removed(cands)
         if len(pool) < 2:
             return None
         chosen = (
@@ -370,8 +374,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     twins: dict[str, int] = {}
     gap_rng = random.Random(args.seed + 3)
     gaps: dict[str, int] = {}
-    mined: dict[str, list[float]] = {}
-    miner = _miner(args.miner, args.threads)
+    miner = _miner(args.miner, args.threads) if args.hard_negatives else None
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
         rng.shuffle(pool)
@@ -382,8 +385,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         ]
         take = made[: args.per_source[name]]
         used[name] = len(take)
-        if args.hard_negatives:  # after the draw above, so the questions taken are v1's
-            harden(take, args.hard_negatives, miner, mined, random.Random(args.seed + 4))
+        if miner is not None:  # after the draw above, so the questions taken are v1's
+            harden(take, args.hard_negatives, miner, random.Random(args.seed + 4))
         groups += [group for _, group in take]
         if args.swap_share:  # a separate generator: with no swaps the draw is v1's
             near = [
@@ -560,27 +563,22 @@ def harden(
     take: list[tuple[dict[str, Any], Group]],
     count: int,
     score: Callable[[str, list[SelectorInput]], list[float]],
-    mined: dict[str, list[float]],
     rng: random.Random,
 ) -> None:
     """Swap `count` of each group's negatives for the candidates `score` (another selector's
     cross-encoder, `--miner`) rates highest: the sentences it would wrongly pick. Only label-0
-    candidates are mined (none holds an answer string); `mined` keeps the scores read."""
+    candidates are mined (none holds an answer string)."""
     started = time.perf_counter()
     for n, (q, group) in enumerate(take):
         cands = q["candidates"]
         if group.has_answer:
             pool = [c for c in cands[:MINED_ANSWER] if c["label"] == 0]
         else:
-            gold_rows = {c["row"] for c in cands if c["label"] == 1}
-            pool = [c for c in cands if c["label"] == 0 and c["row"] not in gold_rows]
-            pool = pool[:MINED_NULL]
+            pool = _gold_removed(cands)[:MINED_NULL]
         if not pool:
             continue
-        key = f"{q.get('qid', q['question'])}:{int(group.has_answer)}"
-        if key not in mined:
-            mined[key] = score(q["question"], [_pair(c).item for c in pool])
-        order = sorted(range(len(pool)), key=lambda i: -mined[key][i])
+        scores = score(q["question"], [_pair(c).item for c in pool])
+        order = sorted(range(len(pool)), key=lambda i: -scores[i])
         hard = [_pair(pool[i]) for i in order[:count]]
         texts = {p.item.sentence for p in hard}
         positives = [p for p in group.pairs if p.label == 1]

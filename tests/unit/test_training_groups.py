@@ -235,7 +235,7 @@ def test_hard_negatives_are_the_candidates_the_miner_rates_highest(
     )
     for seed in range(10):
         group = train_selector.make_group(q, random.Random(seed), 5, 0.0)
-        train_selector.harden([(q, group)], 2, _scored_by_number, {}, random.Random(seed))
+        train_selector.harden([(q, group)], 2, _scored_by_number, random.Random(seed))
         sentences = [p.item.sentence for p in group.pairs]
         assert len(sentences) == 5 and len(set(sentences)) == 5
         assert sum(p.label for p in group.pairs) == 1 and "the answer" in sentences
@@ -250,7 +250,7 @@ def test_hard_negatives_of_a_no_answer_group_stay_out_of_the_gold_paragraph(
     q = _question()
     group = train_selector.make_group(q, random.Random(0), 5, 1.0)  # gold paragraph removed
     assert group is not None and not group.has_answer
-    train_selector.harden([(q, group)], 2, _scored_by_number, {}, random.Random(0))
+    train_selector.harden([(q, group)], 2, _scored_by_number, random.Random(0))
     sentences = [p.item.sentence for p in group.pairs]
     assert len(sentences) == 5 and not any(
         s.startswith("same") or s == "the answer" for s in sentences
@@ -262,5 +262,5 @@ def test_no_hard_negatives_leaves_the_draw_as_it_was(train_selector: ModuleType)
     q = _question()
     group = train_selector.make_group(q, random.Random(3), 5, 0.0)
     before = [p.item.sentence for p in group.pairs]
-    train_selector.harden([(q, group)], 0, _scored_by_number, {}, random.Random(3))
+    train_selector.harden([(q, group)], 0, _scored_by_number, random.Random(3))
     assert sorted(p.item.sentence for p in group.pairs) == sorted(before)
