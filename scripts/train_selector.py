@@ -386,7 +386,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         take = made[: args.per_source[name]]
         used[name] = len(take)
         if miner is not None:  # after the draw above, so the questions taken are v1's
-            harden(take, args.hard_negatives, miner, random.Random(args.seed + 4))
+            harden(take, args.hard_negatives, miner, random.Random(args.seed + 4), args.denoise)
         groups += [group for _, group in take]
         if args.swap_share:  # a separate generator: with no swaps the draw is v1's
             near = [
@@ -564,10 +564,13 @@ def harden(
     count: int,
     score: Callable[[str, list[SelectorInput]], list[float]],
     rng: random.Random,
+    denoise: bool = False,
 ) -> None:
     """Swap `count` of each group's negatives for the candidates `score` (another selector's
     cross-encoder, `--miner`) rates highest: the sentences it would wrongly pick. Only label-0
-    candidates are mined (none holds an answer string)."""
+    candidates are mined (none holds an answer string). With `denoise`, a candidate rated at or
+    above the question's own answer sentence is not mined (likely an answer the string match
+    missed), and a question whose list holds no answer sentence gets none."""
     started = time.perf_counter()
     for n, (q, group) in enumerate(take):
         cands = q["candidates"]
@@ -575,10 +578,13 @@ def harden(
             pool = [c for c in cands[:MINED_ANSWER] if c["label"] == 0]
         else:
             pool = _gold_removed(cands)[:MINED_NULL]
-        if not pool:
+        answers = [c for c in cands if c["label"] == 1] if denoise else []
+        if not pool or (denoise and not answers):
             continue
-        scores = score(q["question"], [_pair(c).item for c in pool])
-        order = sorted(range(len(pool)), key=lambda i: -scores[i])
+        scores = score(q["question"], [_pair(c).item for c in answers + pool])
+        bar = max(scores[: len(answers)]) if answers else float("inf")
+        scores = scores[len(answers) :]
+        order = sorted((i for i in range(len(pool)) if scores[i] < bar), key=lambda i: -scores[i])
         hard = [_pair(pool[i]) for i in order[:count]]
         texts = {p.item.sentence for p in hard}
         positives = [p for p in group.pairs if p.label == 1]
@@ -905,6 +911,12 @@ def main() -> int:
         "negatives; tried, not shipped: docs/grounding.md)",
     )
     parser.add_argument("--miner", type=Path, default=Path("models/selector"))
+    parser.add_argument(
+        "--denoise",
+        action="store_true",
+        help="with --hard-negatives: never mine a candidate the miner rates at or above the "
+        "question's answer sentence (tried, not shipped: docs/grounding.md)",
+    )
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -984,6 +996,7 @@ def main() -> int:
         "group": args.group,
         "same_negatives": args.same_negatives,
         "hard_negatives": args.hard_negatives,
+        "denoise": args.denoise,
         "batch_questions": args.batch_questions,
         "null_share": args.null_share,
         "swap_share": args.swap_share,
@@ -1082,6 +1095,10 @@ def _near_miss_data(report: dict[str, Any]) -> str:
             f"  (`--miner`) rates highest, among the {MINED_ANSWER} best by evidence score (gold\n"
             f"  paragraph removed: the {MINED_NULL} best of the rest)."
         )
+        if report.get("denoise"):
+            extra += (
+                " Denoised: none rated at or above the question's own answer sentence was\n  mined."
+            )
     if report.get("twin_share"):
         extra += (
             f" Twins: for {report['twin_share']:.0%} of the questions, where one can be made, a\n"

@@ -264,3 +264,49 @@ def test_no_hard_negatives_leaves_the_draw_as_it_was(train_selector: ModuleType)
     before = [p.item.sentence for p in group.pairs]
     train_selector.harden([(q, group)], 0, _scored_by_number, random.Random(3))
     assert sorted(p.item.sentence for p in group.pairs) == sorted(before)
+
+
+def _answer_at(level: float) -> Any:
+    """A made-up miner as above that rates the answer sentence at `level`."""
+
+    def score(asked: str, items: list[Any]) -> list[float]:
+        return [
+            level if item.sentence == "the answer" else float(item.sentence.split()[-1])
+            for item in items
+        ]
+
+    return score
+
+
+def test_denoised_mining_skips_candidates_rated_at_or_over_the_answer(
+    train_selector: ModuleType,
+) -> None:
+    q = _question()
+    for seed in range(10):
+        group = train_selector.make_group(q, random.Random(seed), 5, 0.0)
+        # the 12 best by evidence hold other 0-5 and same 0-4; at 3.5 the hardest under the
+        # answer are 'other 3' and 'same 3' (without denoising: 'other 5' and 'same 4')
+        train_selector.harden([(q, group)], 2, _answer_at(3.5), random.Random(seed), True)
+        sentences = [p.item.sentence for p in group.pairs]
+        assert len(sentences) == 5 and len(set(sentences)) == 5 and "the answer" in sentences
+        assert {"other 3", "same 3"} <= set(sentences)
+
+
+def test_denoised_mining_of_an_answer_rated_highest_is_plain_mining(
+    train_selector: ModuleType,
+) -> None:
+    q = _question()
+    group = train_selector.make_group(q, random.Random(2), 5, 0.0)
+    train_selector.harden([(q, group)], 2, _answer_at(99.0), random.Random(2), True)
+    assert {"other 5", "same 4"} <= {p.item.sentence for p in group.pairs}
+
+
+def test_denoised_mining_leaves_a_list_without_its_answer_sentence_alone(
+    train_selector: ModuleType,
+) -> None:
+    q = _question()
+    group = train_selector.make_group(q, random.Random(0), 5, 1.0)  # gold paragraph removed
+    q["candidates"] = [c for c in q["candidates"] if c["label"] == 0]
+    before = sorted(p.item.sentence for p in group.pairs)
+    train_selector.harden([(q, group)], 2, _answer_at(0.5), random.Random(0), True)
+    assert sorted(p.item.sentence for p in group.pairs) == before
