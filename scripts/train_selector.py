@@ -527,11 +527,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         optimizer.zero_grad()
         running.append(loss.item())  # the value only; no warning about the graph
         if (step + 1) % args.log_every == 0 or step + 1 == steps:
-            elapsed = time.perf_counter() - started
-            eta = elapsed / (step + 1) * (steps - step - 1)
             print(
                 f"step {step + 1}/{steps}  loss {np.mean(running[-args.log_every :]):.4f}  "
-                f"{elapsed / 60:.1f} min elapsed, ~{eta / 60:.1f} min left",
+                + _progress(started, step + 1, steps),
                 flush=True,
             )
     model.eval()
@@ -594,12 +592,14 @@ def harden(
         rng.shuffle(pairs)
         group.pairs = pairs
         if (n + 1) % 500 == 0:
-            elapsed = time.perf_counter() - started
-            print(
-                f"mined {n + 1}/{len(take)}  {elapsed / 60:.1f} min elapsed, "
-                f"~{elapsed / (n + 1) * (len(take) - n - 1) / 60:.1f} min left",
-                flush=True,
-            )
+            print(f"mined {n + 1}/{len(take)}  " + _progress(started, n + 1, len(take)), flush=True)
+
+
+def _progress(started: float, done: int, total: int) -> str:
+    """Minutes since `started` and, at this pace, left for the rest of `total`."""
+    elapsed = time.perf_counter() - started
+    left = elapsed / done * (total - done)
+    return f"{elapsed / 60:.1f} min elapsed, ~{left / 60:.1f} min left"
 
 
 def _answer_row(group: Group, owners: list[int], g: int) -> tuple[int, SelectorInput]:
