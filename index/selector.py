@@ -25,6 +25,7 @@ import numpy as np
 
 from qa.errors import QAError
 from qa.interfaces import Selection, SelectorInput
+from qa.lexical import content_terms, term_found
 
 # the selector trained for this project, committed beside the code with its model card
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "models" / "selector"
@@ -221,8 +222,8 @@ class OnnxSelector:
             features: list[Mapping[str, float]] = [item.features for item in items]
             if self._combiner.reads_spans:
                 features = [
-                    {**named, **reading_features(span)}
-                    for named, span in zip(features, spans, strict=True)
+                    {**named, **reading_features(span, question, item.sentence)}
+                    for named, span, item in zip(features, spans, items, strict=True)
                 ]
             scores = self._combiner.scores(logits, features)
         else:
@@ -233,11 +234,34 @@ class OnnxSelector:
         ]
 
 
-def reading_features(span: tuple[int, int, float] | None) -> dict[str, float]:
-    """What the cross-encoder's own reading adds beside its relevance logit: how sure its
-    span head is of an answer inside the sentence (start + end logit of the best span; a
-    sentence that only shares the question's words has no clear span)."""
-    return {"span_confidence": span[2] if span is not None else 0.0}
+# what the cross-encoder's own reading adds beside its relevance logit (`reading_features`)
+READING_FEATURES = ("span_confidence", "span_echo")
+
+
+def reading_features(
+    span: tuple[int, int, float] | None, question: str = "", sentence: str = ""
+) -> dict[str, float]:
+    """What the cross-encoder's own reading adds beside its relevance logit:
+    - `span_confidence`: how sure its span head is of an answer inside the sentence (start +
+      end logit of the best span; a sentence that only shares the question's words has no
+      clear span);
+    - `span_echo`: the share of the best span's content terms that the question already
+      holds (an answer repeats little of its question; 0 when the span has no content term).
+    """
+    if span is None:
+        return {"span_confidence": 0.0, "span_echo": 0.0}
+    return {
+        "span_confidence": span[2],
+        "span_echo": span_echo(question, sentence[span[0] : span[1]]),
+    }
+
+
+def span_echo(question: str, span_text: str) -> float:
+    terms = content_terms(span_text)
+    if not terms:
+        return 0.0
+    asked = set(content_terms(question))
+    return sum(term_found(t, asked) for t in terms) / len(terms)
 
 
 @dataclass(frozen=True)
@@ -250,8 +274,8 @@ class Combiner:
 
     @property
     def reads_spans(self) -> bool:
-        """Whether it weighs the span head's confidence (`reading_features`)."""
-        return "span_confidence" in self.weights
+        """Whether it weighs what the span head read (`reading_features`)."""
+        return any(name in self.weights for name in READING_FEATURES)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Combiner:

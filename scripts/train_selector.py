@@ -694,11 +694,14 @@ def tune_questions(lists: dict[str, list[dict[str, Any]]], limit: int) -> list[d
 
 
 def fit_combiner(
-    selector: OnnxSelector, questions: list[dict[str, Any]], seed: int, reading: bool = False
+    selector: OnnxSelector,
+    questions: list[dict[str, Any]],
+    seed: int,
+    reading: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A logistic regression over the cross-encoder's logit, its gap to the question's best,
-    the candidate features and (`reading`) the span head's confidence, on the tuning questions'
-    service-view candidates (target: the sentence holds the answer)."""
+    the candidate features and the named `reading_features` of its best span (`reading`), on
+    the tuning questions' service-view candidates (target: the sentence holds the answer)."""
     from sklearn.linear_model import LogisticRegression
 
     rows: list[list[float]] = []
@@ -715,7 +718,8 @@ def fit_combiner(
             values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
             values.update(item.features)
             if reading:
-                values.update(reading_features(span))
+                read = reading_features(span, q["question"], item.sentence)
+                values.update({name: read[name] for name in reading})
             names = list(values)
             rows.append([values[n] for n in names])
             labels.append(int(c["label"]))
@@ -946,6 +950,12 @@ def main() -> int:
         help="also give the combiner the span head's confidence (tried, not shipped: "
         "docs/grounding.md)",
     )
+    parser.add_argument(
+        "--echo-feature",
+        action="store_true",
+        help="also give the combiner the share of the best span's content terms that the "
+        "question holds (span_echo; docs/grounding.md)",
+    )
     args = parser.parse_args()
     args.bf16 = bf16_wanted(args.bf16)
 
@@ -982,7 +992,15 @@ def main() -> int:
     fit_on, report_on = tune[::2], tune[1::2]
     reader = OnnxSelector(args.out, threads=args.threads)
     alone = tune_figures(reader, report_on)
-    combiner = fit_combiner(reader, fit_on, args.seed, reading=args.span_feature)
+    reading = [
+        name
+        for name, wanted in (
+            ("span_confidence", args.span_feature),
+            ("span_echo", args.echo_feature),
+        )
+        if wanted
+    ]
+    combiner = fit_combiner(reader, fit_on, args.seed, reading=reading)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
     combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
     near_misses = near_miss_figures(reader, report_on, args.seed)
