@@ -221,8 +221,9 @@ class OnnxSelector:
         if self._combiner is not None and self._use_combiner:
             features: list[Mapping[str, float]] = [item.features for item in items]
             if self._combiner.reads_spans:
+                asked = set(content_terms(question))
                 features = [
-                    {**named, **reading_features(span, question, item.sentence)}
+                    {**named, **reading_features(span, item.sentence, asked)}
                     for named, span, item in zip(features, spans, items, strict=True)
                 ]
             scores = self._combiner.scores(logits, features)
@@ -239,7 +240,7 @@ READING_FEATURES = ("span_confidence", "span_echo")
 
 
 def reading_features(
-    span: tuple[int, int, float] | None, question: str = "", sentence: str = ""
+    span: tuple[int, int, float] | None, sentence: str, asked: set[str]
 ) -> dict[str, float]:
     """What the cross-encoder's own reading adds beside its relevance logit:
     - `span_confidence`: how sure its span head is of an answer inside the sentence (start +
@@ -247,20 +248,20 @@ def reading_features(
       clear span);
     - `span_echo`: the share of the best span's content terms that the question already
       holds (an answer repeats little of its question; 0 when the span has no content term).
+    `asked` is the question's content terms, computed once for all of its candidates.
     """
     if span is None:
         return {"span_confidence": 0.0, "span_echo": 0.0}
     return {
         "span_confidence": span[2],
-        "span_echo": span_echo(question, sentence[span[0] : span[1]]),
+        "span_echo": span_echo(sentence[span[0] : span[1]], asked),
     }
 
 
-def span_echo(question: str, span_text: str) -> float:
+def span_echo(span_text: str, asked: set[str]) -> float:
     terms = content_terms(span_text)
     if not terms:
         return 0.0
-    asked = set(content_terms(question))
     return sum(term_found(t, asked) for t in terms) / len(terms)
 
 

@@ -66,6 +66,7 @@ from index.selector import (  # noqa: E402
 )
 from qa.evidence import AnswerType, answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
+from qa.lexical import content_terms  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
 
 SOURCES = ("squad", "newwiki", "reddit", "amazon")
@@ -713,12 +714,13 @@ def fit_combiner(
             continue
         items = [as_input(c) for c in cands]
         logits, spans = selector.read(q["question"], items)
+        asked = set(content_terms(q["question"])) if reading else set()
         best = float(np.max(logits))
         for item, logit, span, c in zip(items, logits, spans, cands, strict=True):
             values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
             values.update(item.features)
             if reading:
-                read = reading_features(span, q["question"], item.sentence)
+                read = reading_features(span, item.sentence, asked)
                 values.update({name: read[name] for name in reading})
             names = list(values)
             rows.append([values[n] for n in names])
