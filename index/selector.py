@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from index.onnx_weights import model_for_this_cpu
 from qa.errors import QAError
 from qa.interfaces import Selection, SelectorInput
 from qa.lexical import content_terms, term_found
@@ -33,6 +35,8 @@ MODEL_FILE = "selector.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "selector.json"
 COMBINER_FILE = "combiner.json"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -184,9 +188,14 @@ class OnnxSelector:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads or 0
         options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
-        )
+        # int8 weights are read as uint8 where this CPU's int8 products saturate: the same
+        # integers, so the scores do not depend on the machine (index/onnx_weights.py)
+        with model_for_this_cpu(model) as (source, unsigned):
+            if unsigned:
+                log.info("selector: int8 products saturate on this CPU; weights read as uint8")
+            self._session = ort.InferenceSession(
+                str(source), options, providers=["CPUExecutionProvider"]
+            )
         combiner = self._dir / COMBINER_FILE
         if combiner.exists():
             self._combiner = Combiner.from_dict(json.loads(combiner.read_text(encoding="utf-8")))

@@ -8,9 +8,13 @@ share the question's words.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
+import onnx
 import pytest
 
+from index.onnx_weights import signed_weights, unsigned_weights
 from index.selector import BUNDLED_DIR, MODEL_FILE, OnnxSelector, sha256
 from qa.interfaces import SelectorInput
 from qa.selection import candidate_features
@@ -121,3 +125,23 @@ def test_a_questions_candidates_are_read_together_whatever_their_order(
     assert [s[:2] if s else None for s in shuffled_spans] == [
         spans[i][:2] if spans[i] else None for i in order
     ]
+
+
+def test_the_scores_are_those_of_exact_integer_products(
+    selector: OnnxSelector, tmp_path: Path
+) -> None:
+    """The shipped file keeps its int8 weights; the same model with them stored as uint8 is
+    computed exactly on every CPU, so the service's scores must equal its scores wherever it
+    runs (on a CPU whose int8 products saturate, only if the weights are read unsigned)."""
+    folder = tmp_path / "unsigned"
+    shutil.copytree(BUNDLED_DIR, folder)
+    model = onnx.load(str(folder / MODEL_FILE))
+    assert signed_weights(model) > 0
+    unsigned_weights(model)
+    onnx.save(model, str(folder / MODEL_FILE))
+    exact = OnnxSelector(folder, threads=1)
+    for question, title, sentences, _, _ in CASES:
+        items = [SelectorInput(s, title, "", NEUTRAL) for s in sentences]
+        served, _ = selector.read(question, items)
+        reference, _ = exact.read(question, items)
+        assert list(served) == pytest.approx(list(reference), abs=1e-4)
