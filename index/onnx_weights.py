@@ -10,9 +10,9 @@ scored differently by machine.
 The cure changes no number of the model: each int8 weight `w` is read as the uint8 `w + 128` with
 zero point 128, so `weight - zero_point` is the same integer, and ONNX Runtime multiplies uint8 by
 uint8 with the products widened to 32 bits (all 38 matrices exact on that CPU). That is slower
-(the selector's p50 there: 594 → 710 ms a question on about 2,000 paragraphs), and where VNNI does
-the int8 product exactly it would be slower for nothing, so the model is changed only where the
-CPU needs it:
+(the selector's p50 there: 594 → 710–771 ms a question on about 2,000 paragraphs), and where
+VNNI does the int8 product exactly it would be slower for nothing, so the model is changed only
+where the CPU needs it:
 `model_for_this_cpu` asks ONNX Runtime itself (a product known to saturate) rather than guessing
 from CPU flags, and the file on disk stays as trained (its hash is what its card states).
 """

@@ -1079,7 +1079,10 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   quantisation: {quantised}. Dynamic quantisation scales activations per run, so the
   service reads all of a question's candidates in one run (up to 32, `index/selector.py`):
   their scores are comparable with each other; the same sentence read beside other
-  candidates can move by a few tenths of a logit.
+  candidates can move by a few tenths of a logit. The int8 weights are stored as trained; on
+  a CPU whose ONNX Runtime multiplies uint8 by int8 inexactly (AVX2 without VNNI or AMX: the
+  16-bit pair sums saturate), the service reads them as uint8 with zero point 128, the same
+  integers, so every CPU computes the same products (`index/onnx_weights.py`).
 - **Training time**: {train_minutes} min on 2 CPU cores, plus {postprocess_minutes} min for the
   export, the combiner and the tuning figures (`python scripts/train_selector.py`, after
   `python scripts/selector_data.py`, about 30 min, once).

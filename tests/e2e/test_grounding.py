@@ -127,8 +127,9 @@ FACTS = [
 KNOWN_ERRORS = {
     "planet-distance": "a known error of the shipped selector on some CPUs: it answers with "
     "'Kestrel-9b is roughly 2.4 times the size of Earth …' (score 0.54) instead of the sentence "
-    "that says 'about 140 light-years from Earth'; on another CPU model (no AVX512-BF16) it "
-    "chooses that one, at 0.60: the two score close, and the CPU's kernels move the scores",
+    "that says 'about 140 light-years from Earth'; on CPUs without AVX512-BF16 it chooses that "
+    "one, at about 0.60. Not the int8 products: on a CPU without VNNI it answers right whether "
+    "they saturate or not (0.57, 0.60), so some other floating point of the machine moves it",
 }
 # not strict: whether the error shows depends on the CPU (see the reason)
 FACTS_AS_ANSWERED = [
