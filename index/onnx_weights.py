@@ -34,10 +34,10 @@ _OFFSET = 128
 _PROBE_ROWS, _PROBE_DEPTH, _PROBE_COLUMNS = 64, 384, 32
 
 
-def _weight_inputs(model: onnx.ModelProto) -> list[str]:
-    """Names of the initialisers that are MatMulInteger weights or their zero points."""
+def _weight_tensors(model: onnx.ModelProto) -> list[onnx.TensorProto]:
+    """The constant MatMulInteger weights and their zero points, each once."""
     constant = {init.name: init for init in model.graph.initializer}
-    names: list[str] = []
+    found: dict[str, onnx.TensorProto] = {}
     for node in model.graph.node:
         if node.op_type != "MatMulInteger" or node.input[1] not in constant:
             continue
@@ -47,15 +47,14 @@ def _weight_inputs(model: onnx.ModelProto) -> list[str]:
             # without a stored zero point the default (0) would change meaning with the type
             raise ValueError(f"{node.name}: an int8 weight without a constant zero point")
         for name in (weight, zero_point):
-            if name not in names:
-                names.append(name)
-    return names
+            if name in constant:
+                found.setdefault(name, constant[name])
+    return list(found.values())
 
 
 def signed_weights(model: onnx.ModelProto) -> int:
     """How many MatMulInteger weights and zero points are stored as int8."""
-    by_name = {init.name: init for init in model.graph.initializer}
-    return sum(by_name[name].data_type == TensorProto.INT8 for name in _weight_inputs(model))
+    return sum(t.data_type == TensorProto.INT8 for t in _weight_tensors(model))
 
 
 def unsigned_weights(model: onnx.ModelProto) -> int:
@@ -64,16 +63,19 @@ def unsigned_weights(model: onnx.ModelProto) -> int:
     Weight and zero point move together, so `weight - zero_point` keeps every value. Returns the
     number of tensors changed (0 for a model already stored unsigned).
     """
-    by_name = {init.name: init for init in model.graph.initializer}
     changed = 0
-    for name in _weight_inputs(model):
-        tensor = by_name[name]
+    for tensor in _weight_tensors(model):
         if tensor.data_type != TensorProto.INT8:
             continue
-        shifted = (numpy_helper.to_array(tensor).astype(np.int16) + _OFFSET).astype(np.uint8)
-        tensor.CopyFrom(numpy_helper.from_array(shifted, name))
+        values = numpy_helper.to_array(tensor).astype(np.int16)
+        tensor.CopyFrom(numpy_helper.from_array((values + _OFFSET).astype(np.uint8), tensor.name))
         changed += 1
     return changed
+
+
+def exact_product(activations: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """What MatMulInteger must give (zero points 0), in integers that cannot overflow."""
+    return activations.astype(np.int64) @ weights.astype(np.int64)
 
 
 def product_model(weights: np.ndarray, zero_point: np.ndarray | None) -> onnx.ModelProto:
@@ -121,7 +123,7 @@ def signed_products_exact() -> bool:
     """Does this CPU's ONNX Runtime multiply uint8 by int8 exactly? Asked once per process."""
     activations, weights = probe_inputs()
     got = run_product(product_model(weights, np.array(0, dtype=np.int8)), activations)
-    return bool(np.array_equal(got, activations.astype(np.int64) @ weights.astype(np.int64)))
+    return bool(np.array_equal(got, exact_product(activations, weights)))
 
 
 @contextlib.contextmanager

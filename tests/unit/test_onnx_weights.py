@@ -16,6 +16,7 @@ import pytest
 from onnx import numpy_helper
 
 from index.onnx_weights import (
+    exact_product,
     model_for_this_cpu,
     probe_inputs,
     product_model,
@@ -30,15 +31,13 @@ pytestmark = pytest.mark.unit
 INT8_ZERO = np.array(0, dtype=np.int8)
 
 
-def _exact(activations: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    return activations.astype(np.int64) @ weights.astype(np.int64)
-
-
 def test_unsigned_weights_give_exact_integer_products() -> None:
     activations, weights = probe_inputs()
     model = product_model(weights, INT8_ZERO)
     assert unsigned_weights(model) == 2  # the weight and its zero point
-    np.testing.assert_array_equal(run_product(model, activations), _exact(activations, weights))
+    np.testing.assert_array_equal(
+        run_product(model, activations), exact_product(activations, weights)
+    )
 
 
 def test_the_stored_values_keep_weight_minus_zero_point() -> None:
@@ -77,10 +76,17 @@ def test_an_int8_weight_without_a_zero_point_is_refused() -> None:
         unsigned_weights(product_model(weights, None))
 
 
+def test_uint8_weights_without_a_zero_point_are_left_alone() -> None:
+    _, weights = probe_inputs()
+    model = product_model((weights.astype(np.int16) + 128).astype(np.uint8), None)
+    assert signed_weights(model) == 0
+    assert unsigned_weights(model) == 0
+
+
 def test_the_probe_reports_what_this_cpu_does_with_int8_weights() -> None:
     activations, weights = probe_inputs()
     got = run_product(product_model(weights, INT8_ZERO), activations)
-    assert signed_products_exact() == bool(np.array_equal(got, _exact(activations, weights)))
+    assert signed_products_exact() == bool(np.array_equal(got, exact_product(activations, weights)))
 
 
 def test_the_model_loaded_for_this_cpu_computes_exact_products(tmp_path: Path) -> None:
@@ -94,6 +100,6 @@ def test_the_model_loaded_for_this_cpu_computes_exact_products(tmp_path: Path) -
         session = ort.InferenceSession(str(source), providers=["CPUExecutionProvider"])
     assert source.exists() != unsigned  # a temporary copy is gone afterwards
     np.testing.assert_array_equal(
-        session.run(None, {"A": activations})[0], _exact(activations, weights)
+        session.run(None, {"A": activations})[0], exact_product(activations, weights)
     )
     assert path.read_bytes() == stored  # the file on disk is never changed
