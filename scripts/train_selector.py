@@ -186,6 +186,48 @@ class SelectorModel(nn.Module):
         return logit, spans[..., 0], spans[..., 1]
 
 
+def shared_span_loss(
+    batch: Sequence[Group],
+    encoded: Sequence[Encoded],
+    owners: Sequence[int],
+    spans: Sequence[tuple[int, int] | None],
+    starts: torch.Tensor,
+    ends: torch.Tensor,
+    span_null: torch.Tensor,
+) -> torch.Tensor:
+    """Span loss normalised over all of a question's candidates at once (Clark and Gardner,
+    2018, "Simple and Effective Multi-Paragraph Reading Comprehension": shared-norm), with a
+    learned "no answer in any of these" beside the tokens: the answer's first and last token
+    must beat every token of every candidate sentence, and on a list without the answer the
+    null must. So a span's logits say how likely it is to be the answer among all the
+    sentences read, comparable across sentences, where the per-sentence loss only says where
+    the answer would be in a sentence known to hold it."""
+    total = torch.zeros(())
+    counted = 0
+    for g, group in enumerate(batch):
+        members = [i for i, o in enumerate(owners) if o == g]
+        s_parts, e_parts = [span_null[:1]], [span_null[1:]]
+        target: tuple[int, int] | None = None
+        offset = 1
+        for i in members:
+            e = encoded[i]
+            a, b = e.sentence_start, e.sentence_start + len(e.offsets)
+            span = spans[i]
+            if span is not None:
+                target = (offset + span[0] - a, offset + span[1] - a)
+            s_parts.append(starts[i, a:b])
+            e_parts.append(ends[i, a:b])
+            offset += b - a
+        if group.has_answer and target is None:
+            continue  # the answer's tokens are unknown (cut off): no span target
+        gold = target or (0, 0)
+        for parts, at in ((s_parts, gold[0]), (e_parts, gold[1])):
+            row = torch.cat(parts).unsqueeze(0)
+            total = total + nn.functional.cross_entropy(row, torch.tensor([at])) / 2
+        counted += 1
+    return total / max(1, counted)
+
+
 def span_targets(e: Encoded, answer: tuple[int, int] | None) -> tuple[int, int] | None:
     """Token positions (in the padded row) of the answer's first and last token."""
     if answer is None:
@@ -426,7 +468,11 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     model = SelectorModel(base)
     model.train()
     null = nn.Parameter(torch.zeros(1))
+    # the span head's own "no answer in these sentences" (start, end), for --shared-norm
+    span_null = nn.Parameter(torch.zeros(2))
     heads = [*model.relevance.parameters(), *model.span.parameters(), null]
+    if args.shared_norm:
+        heads.append(span_null)
     optimizer = torch.optim.AdamW(
         [
             {"params": list(model.bert.parameters()), "lr": args.lr},
@@ -505,7 +551,10 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         loss = loss + list_loss / len(batch)
         mask = feed["attention_mask"].bool()
         span_rows = [i for i, s in enumerate(spans) if s is not None]
-        if span_rows:
+        if args.shared_norm:
+            span_loss = shared_span_loss(batch, encoded, owners, spans, starts, ends, span_null)
+            loss = loss + args.span_weight * span_loss
+        elif span_rows:
             sentence_mask = torch.zeros_like(mask)
             for i in span_rows:
                 e = encoded[i]
@@ -925,6 +974,13 @@ def main() -> int:
     )
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--span-weight", type=float, default=0.5)
+    parser.add_argument(
+        "--shared-norm",
+        action="store_true",
+        help="normalise the span loss over all of a question's candidates, with a learned "
+        "'no answer' (shared-norm), so span logits compare across sentences (tried with "
+        "--span-feature as v14, not shipped: docs/grounding.md)",
+    )
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
         "--bf16",
@@ -1029,6 +1085,7 @@ def main() -> int:
         "gaps": run["gaps"],
         "lr": args.lr,
         "span_weight": args.span_weight,
+        "shared_norm": args.shared_norm,
         "bf16": args.bf16,
         "quantised": args.quantise,
         "train_minutes": run["minutes"],
