@@ -550,11 +550,10 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             )
         loss = loss + list_loss / len(batch)
         mask = feed["attention_mask"].bool()
-        span_rows = [i for i, s in enumerate(spans) if s is not None]
         if args.shared_norm:
             span_loss = shared_span_loss(batch, encoded, owners, spans, starts, ends, span_null)
             loss = loss + args.span_weight * span_loss
-        elif span_rows:
+        elif span_rows := [i for i, s in enumerate(spans) if s is not None]:
             sentence_mask = torch.zeros_like(mask)
             for i in span_rows:
                 e = encoded[i]
@@ -1132,7 +1131,7 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
 - **Settings**: seed {seed}, one epoch of {steps} steps, {batch_questions} questions × {group}
   candidates a step, AdamW lr {lr} (heads ×10), 5 % warm-up then linear decay, loss =
   binary cross-entropy + listwise softmax with a learned "none of these" + {span_weight} ×
-  span cross-entropy; bf16 autocast: {bf16}. Exported to ONNX (opset 17); int8 dynamic
+  {span_loss}; bf16 autocast: {bf16}. Exported to ONNX (opset 17); int8 dynamic
   quantisation: {quantised}. Dynamic quantisation scales activations per run, so the
   service reads all of a question's candidates in one run (up to 32, `index/selector.py`):
   their scores are comparable with each other; the same sentence read beside other
@@ -1243,6 +1242,13 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
         weights=", ".join(f"{k} {v:+.3f}" for k, v in report["combiner"]["weights"].items()),
         bias=f"{report['combiner']['bias']:+.3f}",
         near_data=_near_miss_data(report),
+        span_loss="span cross-entropy"
+        + (
+            ' normalised over the question\'s whole list, with a learned "no answer" '
+            "(`--shared-norm`)"
+            if report.get("shared_norm")
+            else ""
+        ),
         lists_text=_lists_text(report.get("lists", {})),
         near_questions=report["tune_near_misses"]["questions"],
         near_auc=report["tune_near_misses"]["auc_real_vs_swapped"],
