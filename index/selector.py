@@ -6,9 +6,12 @@ before it):
 
     [CLS] question [SEP] sentence [SEP] title. previous sentence [SEP]
 
-and returns a relevance logit (does this sentence answer the question?) and, for every token,
-start and end logits of the answer span. The encoding below is the one the model was trained
-with; `scripts/train_selector.py` imports it from here, so the two cannot drift apart.
+(token type 0 for the question, 1 after it; a model trained with `mark_matches` reads type 2
+on every sentence or context token whose word is one of the question's content terms, the
+exact-match feature of DrQA, Chen et al. 2017) and returns a relevance logit (does this
+sentence answer the question?) and, for every token, start and end logits of the answer span.
+The encoding below is the one the model was trained with; `scripts/train_selector.py` imports
+it from here, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 from index.onnx_weights import model_for_this_cpu
 from qa.errors import QAError
 from qa.interfaces import Selection, SelectorInput
-from qa.lexical import content_terms, term_found
+from qa.lexical import content_term_spans, content_terms, term_found
 
 # the selector trained for this project, committed beside the code with its model card
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "models" / "selector"
@@ -68,13 +71,24 @@ def context_text(title: str, previous: str) -> str:
     return title or previous
 
 
+# the token type of a sentence or context token whose word the question holds (`mark_matches`)
+MATCH_TYPE = 2
+
+
 class Encoder:
     """Token ids for (question, sentence, context), with the sentence tokens' offsets."""
 
-    def __init__(self, tokenizer_file: Path, limits: Limits = Limits()) -> None:  # noqa: B008
+    def __init__(
+        self,
+        tokenizer_file: Path,
+        limits: Limits = Limits(),  # noqa: B008
+        *,
+        mark_matches: bool = False,
+    ) -> None:
         from tokenizers import Tokenizer
 
         self.limits = limits
+        self.mark_matches = mark_matches
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
@@ -95,6 +109,7 @@ class Encoder:
         )
         batch = self._tokenizer.encode_batch(texts, add_special_tokens=False)
         q = batch[0].ids[: self.limits.question]
+        asked = set(content_terms(question)) if self.mark_matches else set()
         n = len(items)
         out: list[Encoded] = []
         for k in range(n):
@@ -104,10 +119,23 @@ class Encoder:
             c_ids = context.ids[: self.limits.context]
             ids = [self.cls, *q, self.sep, *s_ids, self.sep, *c_ids, self.sep]
             head = len(q) + 2
-            out.append(
-                Encoded(ids, [0] * head + [1] * (len(ids) - head), head, offsets)  # type: ignore[arg-type]
-            )
+            types = [0] * head + [1] * (len(ids) - head)
+            if asked:
+                s_types = _match_types(sentence, texts[1 + k], len(s_ids), asked)
+                c_types = _match_types(context, texts[1 + n + k], len(c_ids), asked)
+                types = [0] * head + s_types + [1] + c_types + [1]
+            out.append(Encoded(ids, types, head, offsets))  # type: ignore[arg-type]
         return out
+
+
+def _match_types(encoding: Any, text: str, count: int, asked: set[str]) -> list[int]:
+    """Type 1 for each of the first `count` tokens, `MATCH_TYPE` where the token lies inside
+    a word of `text` that is one of the question's content terms (`asked`)."""
+    matched = [(a, b) for a, b, term in content_term_spans(text) if term_found(term, asked)]
+    return [
+        MATCH_TYPE if any(a < end and start < b for a, b in matched) else 1
+        for start, end in encoding.offsets[:count]
+    ]
 
 
 def pad(encoded: Sequence[Encoded]) -> dict[str, np.ndarray]:
@@ -200,7 +228,11 @@ class OnnxSelector:
         if combiner.exists():
             self._combiner = Combiner.from_dict(json.loads(combiner.read_text(encoding="utf-8")))
         limits = Limits(**self._config.get("limits", {}))
-        self._encoder = Encoder(self._dir / TOKENIZER_FILE, limits)
+        self._encoder = Encoder(
+            self._dir / TOKENIZER_FILE,
+            limits,
+            mark_matches=bool(self._config.get("mark_matches", False)),
+        )
         self.read("Warm-up?", [SelectorInput("Warm-up sentence.", "", "")])
 
     def read(

