@@ -119,11 +119,12 @@ class Encoder:
             c_ids = context.ids[: self.limits.context]
             ids = [self.cls, *q, self.sep, *s_ids, self.sep, *c_ids, self.sep]
             head = len(q) + 2
-            types = [0] * head + [1] * (len(ids) - head)
             if asked:
                 s_types = _match_types(sentence, texts[1 + k], len(s_ids), asked)
                 c_types = _match_types(context, texts[1 + n + k], len(c_ids), asked)
                 types = [0] * head + s_types + [1] + c_types + [1]
+            else:
+                types = [0] * head + [1] * (len(ids) - head)
             out.append(Encoded(ids, types, head, offsets))  # type: ignore[arg-type]
         return out
 

