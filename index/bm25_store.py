@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import bm25s
 import Stemmer
 
 _STEMMER_LANGUAGE = "english"
+
+# bm25s sets its own logger to DEBUG on import, so "Building index from IDs objects" reached the
+# rebuild script's output and the server's log past their WARNING level: inherit theirs instead.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 class BM25Store:

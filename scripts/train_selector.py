@@ -1119,6 +1119,7 @@ def main() -> int:
         "tune_twins": twin_figs,
         "tune_gapped": gap_figs,
         "combiner": combiner,
+        "refit": args.reuse,
         "postprocess_minutes": round(
             (time.perf_counter() - started) / 60 - (0 if args.reuse else run["minutes"]), 1
         ),
@@ -1162,8 +1163,8 @@ both picks the answer sentence and decides abstention (`answer.min_answer_score`
   a CPU whose ONNX Runtime multiplies uint8 by int8 inexactly (AVX2 without VNNI or AMX: the
   16-bit pair sums saturate), the service reads them as uint8 with zero point 128, the same
   integers, so every CPU computes the same products (`index/onnx_weights.py`).
-- **Training time**: {train_minutes} min on 2 CPU cores, plus {postprocess_minutes} min for the
-  export, the combiner and the tuning figures (`python scripts/train_selector.py`, after
+- **Training time**: {train_minutes} min on 2 CPU cores, plus {postprocess_minutes} min for
+  {postprocess_text} (`python scripts/train_selector.py`, after
   `python scripts/selector_data.py`, about 30 min, once).
 - **File**: `selector.onnx`, {bytes} bytes, sha256 `{sha256}`
   (checked by `tests/e2e/test_selector_model.py`).
@@ -1273,6 +1274,11 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
             else ""
         ),
         lists_text=_lists_text(report.get("lists", {})),
+        postprocess_text=(
+            "the combiner and the tuning figures (a refit with `--reuse`: nothing exported again)"
+            if report.get("refit")
+            else "the export, the combiner and the tuning figures"
+        ),
         matches=(
             " Sentence and context words that are content terms of the question are read as "
             "token type 2 (`--mark-matches`; the type embeddings grown from 2 rows to 3, the "
