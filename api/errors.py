@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from qa.errors import (
     BadInput,
@@ -147,8 +149,14 @@ def install_error_handlers(app: FastAPI) -> None:
                 reason = (error.get("ctx") or {}).get("error", "")
                 problems.append(f"the request body is not valid JSON: {reason}".rstrip(": "))
                 continue
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+            if where:
+                problems.append(f"{where}: {message}")
+            elif error.get("type") == "missing":  # no body at all
+                problems.append("the request body is empty: send a JSON object")
+            else:  # a check of the whole body (e.g. date_from after date_to): its own words
+                problems.append(message)
         return _problem(422, "Invalid request", "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)
@@ -176,6 +184,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = _problem(status, titles.get(status, "HTTP error"), detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        if status == 405:
+            response.headers["Allow"] = allowed_methods(request.app.router.routes, request.scope)
         return response
 
     @app.exception_handler(Exception)
@@ -186,6 +196,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON, headers=headers
         )
+
+
+def allowed_methods(routes: list[BaseRoute], scope: Scope) -> str:
+    """Every method some route of the path takes (RFC 9110 15.5.6), HEAD wherever GET is.
+
+    Starlette's 405 names only the methods of the first route whose path matched, so
+    `PUT /documents` was told `Allow: GET` though `POST /documents` exists too. Each method is
+    tried against the routes as the router would (`BaseRoute.matches`, which also sees inside
+    included routers).
+    """
+    methods = {
+        method
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    }
+    if "GET" in methods:
+        methods.add("HEAD")  # api.middleware.HeadAsGet answers it
+    return ", ".join(sorted(methods))
 
 
 def document_problems(app: FastAPI) -> None:

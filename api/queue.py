@@ -54,6 +54,11 @@ _FASTER_WEIGHT = 0.1
 _ADMIT_WITHIN = 0.75
 
 
+def _seconds(value: float) -> str:
+    """`0.8 s`, `12 s`: a tenth where whole seconds would round a short wait to the limit."""
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
 class Cancellation:
     """Set once nobody waits for a job's answer: the job then stops at its next stage.
 
@@ -181,8 +186,9 @@ class GenerationQueue:
                 )
             elif expected_s >= _ADMIT_WITHIN * self.timeout_s:
                 refusal = (
-                    f"with the questions ahead it would take about {expected_s:.0f} s, past "
-                    f"the time limit of {self.timeout_s:g} s (setting server.request_timeout_s)"
+                    f"with the questions ahead it would take about {_seconds(expected_s)}, more "
+                    f"than {_ADMIT_WITHIN:.0%} of the time limit of {self.timeout_s:g} s "
+                    "(setting server.request_timeout_s)"
                 )
             else:
                 refusal = None

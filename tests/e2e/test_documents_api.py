@@ -187,6 +187,22 @@ def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        (b"", "the request body is empty: send a JSON object"),
+        (b"{}", "send the article as `text` or as `html` (a saved web page), exactly one of them"),
+    ],
+    ids=["no-body", "neither-text-nor-html"],
+)
+def test_a_body_refused_as_a_whole_is_told_what_to_send(
+    client: httpx.Client, raw: bytes, detail: str
+) -> None:
+    response = client.post("/documents", content=raw, headers={**ADMIN, **JSON})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == detail
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         ({"text": "Share this article\n\nBy John Smith"}, "no usable text"),

@@ -116,3 +116,45 @@ def test_an_unexpected_error_is_a_500_answered_inside_the_middleware(client: Tes
     assert "secret" not in r.text
     assert r.json()["request_id"] == "edge-1"
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/documents", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/documents", {"GET", "HEAD", "POST"}),
+        ("PATCH", "/documents/some-article", {"DELETE", "GET", "HEAD"}),
+        ("GET", "/ask", {"POST"}),
+    ],
+)
+def test_a_405_allows_every_method_the_path_takes(
+    client: TestClient, method: str, path: str, allowed: set[str]
+) -> None:
+    r = client.request(method, path, headers=ADMIN)
+    assert r.status_code == 405, r.text
+    assert {m.strip() for m in r.headers["allow"].split(",")} == allowed
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        (
+            "/ask",
+            {"question": "What happened?", "date_from": "2024-11-01", "date_to": "2024-10-31"},
+            "date_from 2024-11-01 is after date_to 2024-10-31",
+        ),
+    ],
+)
+def test_a_check_of_the_whole_body_is_refused_in_its_own_words(
+    client: TestClient, path: str, body: dict[str, str], detail: str
+) -> None:
+    r = client.post(path, json=body, headers=ADMIN)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith(detail), r.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/ask", "/ask/stream", "/v1/chat/completions"])
+def test_an_empty_body_is_told_to_send_a_json_object(client: TestClient, path: str) -> None:
+    r = client.post(path, headers={"Content-Type": "application/json", **ADMIN})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "the request body is empty: send a JSON object"

@@ -141,6 +141,23 @@ def test_unchanged_corpus_is_up_to_date_and_writes_no_version(tmp_path: Path) ->
     assert len(complete_versions(index_dir)) == 2
 
 
+def test_the_same_articles_from_another_folder_are_recorded_with_that_folder(
+    tmp_path: Path,
+) -> None:
+    first_folder = write(tmp_path / "first", ARTICLES)
+    moved = write(tmp_path / "moved", ARTICLES)
+    index_dir = tmp_path / "index"
+    build(first_folder, index_dir)
+    embedder, again = build(moved, index_dir)
+    assert not again.up_to_date and not (again.added or again.changed or again.removed)
+    assert embedder.texts == []  # every vector reused
+    assert CorpusIndex.load(current_version(index_dir)).manifest.corpus_dir == str(moved)
+    add_article(index_dir, "harbour", "Harbour reopens\n\nThe harbour reopened on Monday.",
+                embedder=HashingEmbedder(), index_settings=IndexSettings(build_lock_timeout_s=1),
+                near_duplicate_threshold=None)  # fmt: skip
+    assert (moved / "harbour.txt").exists() and not (first_folder / "harbour.txt").exists()
+
+
 def test_unchanged_articles_are_not_cleaned_again(tmp_path: Path) -> None:
     corpus = write(tmp_path / "corpus", ARTICLES)
     articles, _ = read_corpus(corpus)
