@@ -7,7 +7,7 @@ from datetime import date
 from functools import partial
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.deps import Service
 from api.inputs import ClientText, HistoryTurn
@@ -48,6 +48,22 @@ class AskRequest(BaseModel):
     date_to: date | None = Field(
         default=None, description="Only articles published on or before this ISO date."
     )
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """A calendar date written as YYYY-MM-DD, said in those words when it is not (pydantic's
+        own, "input is too short" or "should have zero time", do not say what to send)."""
+        if value is None or isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(
+            f"{value!r} is not a calendar date; send one as YYYY-MM-DD, e.g. 2024-10-01"
+        )
 
     @model_validator(mode="after")
     def _range_in_order(self) -> AskRequest:

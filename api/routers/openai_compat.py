@@ -112,7 +112,9 @@ class ContentPart(BaseModel):
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted and ignored
 
-    role: str = Field(description="`user`, `assistant`; `system`, `developer`, `tool` are ignored.")
+    role: Literal["user", "assistant", "system", "developer", "tool", "function"] = Field(
+        description="`user`, `assistant`; `system`, `developer`, `tool`, `function` are ignored."
+    )
     content: Annotated[str | list[ContentPart] | None, BeforeValidator(normalized_content)] = Field(
         default=None, description="Text, or a list of `text` parts (normalised like `/ask`)."
     )

@@ -158,3 +158,12 @@ def test_an_empty_body_is_told_to_send_a_json_object(client: TestClient, path: s
     r = client.post(path, headers={"Content-Type": "application/json", **ADMIN})
     assert r.status_code == 422, r.text
     assert r.json()["detail"] == "the request body is empty: send a JSON object"
+
+
+def test_a_chat_message_of_an_unknown_role_is_named(client: TestClient) -> None:
+    r = client.post(
+        "/v1/chat/completions",
+        json={"model": "grounded-qa", "messages": [{"role": "wizard", "content": "Hello?"}]},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("messages.0.role: Input should be 'user', 'assistant'")
