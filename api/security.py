@@ -64,7 +64,8 @@ def require_admin(request: Request, bearer: Bearer, header: ApiKeyHeader) -> Non
 
 
 def require_reader(request: Request, bearer: Bearer, header: ApiKeyHeader) -> None:
-    """Dependency for questions and documents: open unless `security.read_api_key` is set."""
+    """Dependency for questions, documents and metrics: open unless `security.read_api_key`
+    is set."""
     security = _settings(request).security
     if security.read_api_key is None:
         return
@@ -74,7 +75,7 @@ def require_reader(request: Request, bearer: Bearer, header: ApiKeyHeader) -> No
     if security.admin_api_key is not None and key_matches(presented, security.admin_api_key):
         return
     raise Unauthorized(
-        "this server needs an API key for questions and documents: send "
+        "this server needs its read API key for questions, documents and metrics: send "
         "'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
     )
 

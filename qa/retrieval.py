@@ -93,6 +93,11 @@ class Retriever:
         self._settings = settings
         self._keep = keep
 
+    @property
+    def is_restricted(self) -> bool:
+        """Searches only some paragraphs (`restricted`)."""
+        return self._keep is not None
+
     def restricted(self, keep: Callable[[Paragraph], bool]) -> Retriever:
         """The same search over only the paragraphs `keep` accepts (e.g. a date range)."""
         return Retriever(

@@ -292,6 +292,7 @@ def test_date_range_filters_retrieval(client: httpx.Client) -> None:
     nothing = client.post("/ask", json={"question": question, "date_to": "2000-01-01"}).json()
     assert nothing["status"] == "insufficient_evidence"
     assert nothing["retrieved"] == []
+    assert nothing["reason"].startswith("no article is dated within the date range")
 
     backwards = client.post(
         "/ask", json={"question": question, "date_from": "2031-03-06", "date_to": "2031-03-01"}

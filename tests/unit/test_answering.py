@@ -539,3 +539,20 @@ def test_a_one_word_span_is_not_the_direct_answer_to_what_someone_said() -> None
     )
     kept = ask(corpus, "What did the ferry captain say about the crossings?", settings=relaxed)
     assert kept.short_answer is not None and kept.short_answer in kept.answer
+
+
+def test_a_search_restricted_to_no_paragraph_says_the_date_range_holds_no_article(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, retriever, embedder = corpus
+    answer = answer_question(
+        ANSWERABLE,
+        retriever=retriever.restricted(lambda paragraph: False),
+        corpus=index,
+        embedder=embedder,
+        selector=OverlapSelector(),
+        settings=SETTINGS,
+    )
+    assert answer.status == "insufficient_evidence" and answer.retrieved == []
+    assert answer.reason is not None
+    assert answer.reason.startswith("no article is dated within the date range")
