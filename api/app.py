@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import REQUEST_ID_HEADER, document_problems, install_error_handlers
@@ -96,9 +96,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    # the page's question box carries the server's limit, so the page can warn before sending
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    box = 'id="question"'
+    if page.count(box) != 1:
+        raise RuntimeError(f"api/static/index.html needs one question box ({box})")
+    page = page.replace(box, f'{box} data-max-chars="{settings.server.max_question_chars}"')
+
     @app.get("/", include_in_schema=False)
-    async def chat_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html")
+    async def chat_page() -> HTMLResponse:
+        return HTMLResponse(page)
 
     _mount_offline_docs(app)
 

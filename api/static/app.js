@@ -372,11 +372,14 @@ import { selectTab } from "./tabs.js";
 
   let controller = null; // aborts the question being answered (the Stop button)
 
+  let stopShownAt = 0; // when Stop took the Ask button's place (performance.now())
+
   function setBusy(value) {
     busy = value;
     askButton.disabled = value;
     askButton.textContent = value ? "Asking…" : "Ask";
     stopButton.hidden = !value;
+    if (value) stopShownAt = performance.now();
     form.setAttribute("aria-busy", value ? "true" : "false");
     if (!value) showNotice("");
   }
@@ -392,6 +395,7 @@ import { selectTab } from "./tabs.js";
     }
     const question = input.value.trim();
     if (!question) {
+      showNotice("Type a question first.");
       input.focus();
       return;
     }
@@ -410,6 +414,7 @@ import { selectTab } from "./tabs.js";
     turn.append(asked, thinking);
     conversation.append(turn);
     input.value = "";
+    pending = { turn, question };
     turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
 
     let current = thinking; // what the final answer or error replaces
@@ -440,6 +445,8 @@ import { selectTab } from "./tabs.js";
     } catch (error) {
       if (signal.aborted) {
         current.replaceWith(renderStopped());
+        // to ask it again, or edit it, without retyping (not after New chat took the turn away)
+        if (turn.isConnected && !input.value) input.value = question;
         keep(turn, { question, kind: "stopped" });
       } else {
         current.replaceWith(renderError(error, question));
@@ -448,6 +455,7 @@ import { selectTab } from "./tabs.js";
       }
     } finally {
       controller = null;
+      pending = null;
       setBusy(false);
       if (
         document.activeElement === document.body ||
@@ -470,6 +478,11 @@ import { selectTab } from "./tabs.js";
     if (controller) controller.abort();
   }
 
+  // Stop appears where Ask was: the second click of a double click on Ask lands on it. That
+  // click (the browser counts it as the second, `detail` 2) soon after Stop appeared is not a
+  // decision to stop; a single click, or Enter or Space on the button, stops at once.
+  const STOP_CLICK_GRACE_MS = 1000;
+
   function showNotice(text) {
     notice.textContent = text;
     notice.hidden = !text;
@@ -480,14 +493,20 @@ import { selectTab } from "./tabs.js";
     showNotice("An answer is still being worked out — Stop it first, or wait for it.");
   }
 
-  function renderStopped() {
+  function renderStopped(left = false) {
     const box = el("div", "stopped");
     box.setAttribute("role", "status");
-    box.append(el("span", "speaker", "Stopped"), el("p", null, "You stopped this question before it was answered."));
+    const why = left
+      ? "Not answered: the page was reloaded or closed while this question was worked out."
+      : "You stopped this question before it was answered.";
+    box.append(el("span", "speaker", "Stopped"), el("p", null, why));
     return box;
   }
 
-  stopButton.addEventListener("click", stop);
+  stopButton.addEventListener("click", (event) => {
+    if (event.detail >= 2 && performance.now() - stopShownAt < STOP_CLICK_GRACE_MS) return;
+    stop();
+  });
   input.addEventListener("keydown", (event) => {
     if (!busy) return;
     if (event.key === "Escape") {
@@ -499,7 +518,16 @@ import { selectTab } from "./tabs.js";
       showBusyNotice();
     }
   });
-  input.addEventListener("input", () => showNotice(""));
+  // the server's limit on a question (server.max_question_chars), set on the box when served
+  const maxChars = Number(input.dataset.maxChars) || 0;
+  input.addEventListener("input", () => {
+    const length = input.value.trim().length;
+    showNotice(
+      maxChars && length > maxChars
+        ? `${length} characters: the limit is ${maxChars}. Ask a shorter question.`
+        : "",
+    );
+  });
 
   /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
   function describeStage(stage, question) {
@@ -919,11 +947,26 @@ import { selectTab } from "./tabs.js";
   // ---- the conversation across reloads (localStorage; never the keys) --------------------------
 
   let turns = loadTurns(); // what is shown, as saved: { question, kind, data | error }
+  let pending = null; // { turn, question } while a question is being answered
+
+  // A reload or a closed tab while a question is worked out: the question is kept as not
+  // answered, and offered again in the box when the page comes back.
+  let leaving = false; // the page is going: the request's failure that follows is not kept
+  window.addEventListener("pagehide", () => {
+    leaving = true;
+    if (!pending || !pending.turn.isConnected) return;
+    turns.push({ question: pending.question, kind: "stopped", left: true });
+    turns = saveTurns(turns);
+    pending = null;
+  });
+  window.addEventListener("pageshow", () => {
+    leaving = false; // back from the browser's page cache
+  });
 
   /** Remember a finished turn (unless a New chat removed it meanwhile) and, if answered, send it
    * with later questions so follow-ups are read in context. */
   function keep(turn, record) {
-    if (!turn.isConnected) return;
+    if (!turn.isConnected || leaving) return;
     if (record.kind === "answer" && record.data && record.data.status === "answered") {
       history.push({ question: record.question, answer: String(record.data.answer ?? "") });
     }
@@ -941,7 +984,7 @@ import { selectTab } from "./tabs.js";
     asked.append(el("span", "speaker", "You"), el("p", "question-text", record.question));
     let box;
     if (record.kind === "answer") box = renderResponse(record.data);
-    else if (record.kind === "stopped") box = renderStopped();
+    else if (record.kind === "stopped") box = renderStopped(Boolean(record.left));
     else box = renderError(Object.assign(new Error(record.error.message), record.error), record.question);
     turn.append(asked, box);
     return turn;
@@ -961,6 +1004,10 @@ import { selectTab } from "./tabs.js";
     emptyState.hidden = conversation.children.length > 0;
     const last = conversation.lastElementChild;
     if (last) last.scrollIntoView({ block: "end" });
+    const lastRecord = turns[turns.length - 1];
+    if (lastRecord && lastRecord.kind === "stopped" && lastRecord.left && !input.value) {
+      input.value = lastRecord.question; // asked just before the page went: ask it again
+    }
   }
 
   // ---- a new chat ---------------------------------------------------------------------------
@@ -974,6 +1021,7 @@ import { selectTab } from "./tabs.js";
     turns = [];
     clearTurns();
     resetSourcePanel();
+    selectTab("articles");
     emptyState.hidden = false;
     input.value = "";
     showNotice("");

@@ -200,6 +200,73 @@ def test_stop_ends_a_question_being_worded_and_the_server_stops_it(
     assert page_probe.script_errors() == []
 
 
+def test_a_double_click_on_ask_does_not_stop_the_question_and_a_stop_keeps_its_text(
+    page_probe: PageProbe, page_server: PageServer, slow_writer: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.fill("#question", QUESTION)
+    box = page.locator("#ask").bounding_box()
+    assert box is not None
+    # Stop takes Ask's place: the second click of the double click lands on it
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    turn = last_turn(page)
+    expect(turn.locator(".thinking .progress")).to_contain_text("Wording", timeout=30_000)
+    expect(page.locator("#stop")).to_be_visible()
+    assert turn.locator(".stopped").count() == 0
+    expect(page.locator("#question")).to_have_value("")
+
+    page.click("#stop")  # a click of its own stops at once
+    expect(turn.locator(".stopped")).to_contain_text("You stopped this question")
+    # the stopped question is back in the box, to ask again or edit
+    expect(page.locator("#question")).to_have_value(QUESTION)
+    assert page_probe.script_errors() == []
+
+
+def test_a_reload_while_a_question_is_answered_keeps_it_as_not_answered(
+    page_probe: PageProbe, page_server: PageServer, slow_writer: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    ask(page, QUESTION)
+    expect(last_turn(page).locator(".thinking .progress")).to_contain_text(
+        "Wording", timeout=30_000
+    )
+    page.reload()
+    turn = last_turn(page)
+    expect(turn.locator(".question-text")).to_have_text(QUESTION)
+    expect(turn.locator(".stopped")).to_contain_text("the page was reloaded or closed")
+    expect(page.locator("#question")).to_have_value(QUESTION)  # offered again
+    assert page_probe.script_errors() == []
+
+
+def test_the_box_says_what_is_wrong_before_sending(page_probe: PageProbe) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.fill("#question", "   ")
+    page.press("#question", "Enter")
+    expect(page.locator("#ask-notice")).to_have_text("Type a question first.")
+    assert page.locator("#conversation > li").count() == 0
+    limit = int(page.get_attribute("#question", "data-max-chars") or 0)
+    assert limit == 500  # server.max_question_chars, as served
+    page.fill("#question", "w" * (limit + 1))
+    expect(page.locator("#ask-notice")).to_have_text(
+        f"{limit + 1} characters: the limit is {limit}. Ask a shorter question."
+    )
+    page.fill("#question", "w" * limit)
+    expect(page.locator("#ask-notice")).to_be_hidden()
+
+
 def test_stop_drops_a_waiting_question_at_once(
     page_probe: PageProbe, page_server: PageServer, slow_writer: Any
 ) -> None:
