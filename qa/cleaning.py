@@ -34,7 +34,7 @@ _AGENCY = re.compile(
     r"Shutterstock|Alamy|PA|Anadolu|Kyodo|TASS)\b"
 )
 _TRAILING_PAREN = re.compile(r"\(([^()]{1,200})\)$")
-_LINK_RESIDUE = re.compile(r"opens? in (?:a )?new (?:window|tab)\s*\]?$", re.IGNORECASE)
+_LINK_RESIDUE = re.compile(r"opens? (?:in )?(?:a )?new (?:window|tab)\s*\]?$", re.IGNORECASE)
 _RELATED_HEADER = re.compile(
     r"^(?:related(?: stories| articles| coverage| content| links| reading| news)?|read more|"
     r"read also|also read|see also|more on this(?: story| topic)?|you may also like|"
@@ -57,10 +57,18 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 # Site furniture that is never article text: social follow and share prompts, copyright
-# notices, taxonomy lines, reading times, and lines holding only an e-mail address or a
+# notices, taxonomy lines, reading times and audio players, newsletter, subscription and
+# tip-line prompts, photo credit lines, and lines holding only an e-mail address or a
 # social-media profile. Checked on short lines only (`_FURNITURE_MAX_WORDS`).
 _FURNITURE = re.compile(
     r"^(?:like this (?:story|article)\?\s*)?share (?:it|this)\b.*"
+    r"|^listen to (?:this|the) (?:article|story)\b.*"
+    r"|^(?:sign up|subscribe)\b.*\b(?:newsletter|inbox|to (?:continue|keep) reading)\b.*"
+    r"|^already an? (?:subscriber|member)\?.*|^(?:subscribe|log in|sign in) to (?:continue|keep)"
+    r" reading\b.*"
+    r"|^(?:have|got) a (?:news )?tip\?.*"
+    r"|^(?:photo|image|picture|video|illustration)(?: credit)?s?\s*:.*\bcredit\b.*"
+    r"|^(?:photo|image)\s+credits?\s*:.*"
     r"|.*\bfollow (?:us|him|her|them|me)(?: on (?:twitter|x|facebook|instagram|linkedin|"
     r"threads|bluesky|tiktok|youtube)\b| @\w+).*"
     r"|^(?:copyright|©|\(c\))\s.*\b(?:19|20)\d\d\b.*|.*\ball rights reserved\b.*"

@@ -185,6 +185,14 @@ def test_link_residue_line_is_dropped_anywhere() -> None:
         "ann.lee@coast.example",
         "twitter.com/annlee",
         "Also on coast.example Ferry timetable changes from Monday",
+        "Listen to this article 4 min",
+        "Sign up for our morning newsletter to get the harbour news in your inbox.",
+        "Subscribe to continue reading",
+        "Already a subscriber? Log in to keep reading.",
+        "Have a news tip? Email us at tips@coast.example.",
+        "Photo: The ferry at the pier. Credit: Ann Lee/Coast Times",
+        "Photo credit: Ann Lee",
+        "Our Standards: The Coast Times Trust Principles., opens new tab",
         # trafilatura's share-button labels
         "Facebook",
         "E-Mail",
@@ -209,6 +217,9 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "more than an hour before the lamps were lit and the crowd finally went home again.",
         "He said the copyright of the old photographs from 1923 belongs to the museum.",
         "Share prices of the ferry company rose by 4 percent on Monday.",
+        "Subscribers to the ferry pass rose by a fifth last year, the company said.",
+        "Listen to the recordings, the mayor said, and you will hear the storm.",
+        "Photo: the ferry at the pier on Monday, before the storm.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:
