@@ -20,7 +20,8 @@ from qa.dates import parse_date
 # 3: a byline ("By Jane Doe") of a text file is kept as the article's author
 # 4: sentences end after a note mark that follows a full stop ("2000.[12] Next…", qa/sentences.py)
 # 5: a sentence written in round brackets ends after them ("(It closes at 5 p.m.) “The…")
-CLEANER_VERSION = "5"
+# 6: audio-player, newsletter, paywall and tip-line prompts and photo-credit lines are furniture
+CLEANER_VERSION = "6"
 
 Block = list[str]  # the lines of one blank-line separated block
 
