@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -55,7 +56,11 @@ def read_corpus(
         if progress:
             progress("articles", done, len(paths))
         if suffix_of(path) not in ARCHIVE_SUFFIXES and not _DOC_ID.match(doc_id_of(path)):
-            warnings.append(f"skipped {path.name}: file name is not a usable document id")
+            warnings.append(
+                f"skipped {path.name}: its name is not a usable document id (letters, digits, "
+                f"'.', '_' and '-', up to 200, starting with a letter or digit): rename it, "
+                f"e.g. to {usable_name(path)!r}"
+            )
             continue
         found = read_article_file(path, max_bytes=max_bytes, known=known, extraction=extraction)
         warnings.extend(found.warnings)
@@ -71,6 +76,15 @@ def read_corpus(
     for warning in warnings:
         log.warning(warning)
     return articles, warnings
+
+
+def usable_name(path: Path) -> str:
+    """A name the file could take ("Fire - Post (1).html" → "Fire-Post-1.html"): accents
+    dropped, every run of other characters one hyphen."""
+    suffix = suffix_of(path) or path.suffix
+    plain = unicodedata.normalize("NFKD", doc_id_of(path)).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:200] or "article"
+    return f"{stem}{suffix}"
 
 
 def write_article_file(

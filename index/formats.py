@@ -149,7 +149,7 @@ def _read_archive(
             if line is None:
                 raise BadInput(_too_large(max_bytes, what="the line"))
             try:
-                text = line.decode("utf-8")
+                text = _line_text(line)
             except UnicodeDecodeError:
                 raise BadInput("not UTF-8 text") from None
             if not text.strip():
@@ -172,6 +172,11 @@ def _read_archive(
             continue
         result.articles.append(article)
         result.origins.append(where)
+
+
+def _line_text(line: bytes) -> str:
+    """A line as text; the byte-order mark Windows tools put before the first one goes."""
+    return line.decode("utf-8").removeprefix("\ufeff")
 
 
 def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -199,7 +204,11 @@ def archive_origin(folder: Path, doc_id: str) -> str | None:
             continue
         for number, line in _lines(path, max_bytes=1 << 30):
             try:
-                if line and line.strip() and record_doc_id(parse_record(line.decode())) == doc_id:
+                if (
+                    line
+                    and line.strip()
+                    and record_doc_id(parse_record(_line_text(line))) == doc_id
+                ):
                     return f"{path.name} line {number}"
             except (BadInput, UnicodeDecodeError):
                 continue

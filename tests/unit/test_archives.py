@@ -100,3 +100,63 @@ def test_a_line_without_usable_text_is_refused() -> None:
     page = parse_record(line(html="<html><body><nav><a href='/'>Home</a></nav></body></html>"))
     with pytest.raises(BadInput, match="no article text"):
         article_from_record(page, doc_id="y", line_hash="h")
+
+
+def test_the_names_exports_give_the_fields_are_read() -> None:
+    record = parse_record(
+        line(headline="Glasshouse opens", body=TEXT, published="2031-03-09",
+             link="https://courier.example/glasshouse", authors=["Lena Holm", "Tomas Berg"],
+             publisher={"@type": "Organization", "name": "Brenna Courier"})
+    )  # fmt: skip
+    article = article_from_record(record, doc_id="g", line_hash="h")
+    assert (article.title, article.date, article.url) == (
+        "Glasshouse opens",
+        "2031-03-09",
+        "https://courier.example/glasshouse",
+    )
+    assert (article.author, article.source) == ("Lena Holm; Tomas Berg", "Brenna Courier")
+    assert article.text == TEXT
+    # the field's own name wins over another name for it
+    both = parse_record(line(title="Own", headline="Other", text=TEXT))
+    assert both.title == "Own"
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [(1950000000, "2031-10-17"), (1950000000000, "2031-10-17"), (1950000000.5, "2031-10-17")],
+)
+def test_a_unix_time_is_a_date(value: float, date: str) -> None:
+    assert parse_record(line(title="A", text=TEXT, date=value)).date == date
+
+
+def test_authors_given_as_objects_are_named() -> None:
+    authors = [{"name": "Lena Holm", "url": "/lena"}, {"name": "Tomas Berg"}]
+    assert parse_record(line(title="A", text=TEXT, author=authors)).author == (
+        "Lena Holm; Tomas Berg"
+    )
+    with pytest.raises(BadInput, match="`author`"):
+        parse_record(line(title="A", text=TEXT, author=[{"id": 7}]))
+
+
+def test_markup_in_an_archive_text_becomes_plain_text() -> None:
+    html_text = (
+        "<p>The Brenna glasshouse museum opened on Friday with <b>340 species</b> of orchids "
+        "&amp; ferns&nbsp;from twelve countries.</p><p>Curator Tomas Eriksen said entry will be "
+        "free until June &mdash; <a href='/prices'>see prices</a>.</p>"
+    )
+    record = parse_record(line(title="Glasshouse &amp; ferns open", text=html_text))
+    article = article_from_record(record, doc_id="g", line_hash="h")
+    assert article.title == "Glasshouse & ferns open"
+    assert article.text.split("\n\n") == [
+        "The Brenna glasshouse museum opened on Friday with 340 species of orchids & ferns "
+        "from twelve countries.",
+        "Curator Tomas Eriksen said entry will be free until June — see prices.",
+    ]
+    plain = "Prices rose 3 < 5 percent, and 7 > 4 analysts agreed."
+    assert parse_record(line(title="A", text=plain)).text == plain  # no markup: untouched
+
+
+def test_a_json_error_is_worded_once() -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_record('{"title": "A", "text": "line\x01break"}')
+    assert "at at" not in str(caught.value) and "at column" in str(caught.value)

@@ -243,3 +243,34 @@ def test_rows_written_before_authors_and_addresses_existed_still_load() -> None:
          "title": "T.", "source": None, "date": None}
     )  # fmt: skip
     assert (article.author, article.url, paragraph.author, paragraph.url) == (None,) * 4
+
+
+def test_an_archive_written_with_a_byte_order_mark_keeps_its_first_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"title": "Tram opens", "text": TRAM}), archive_lines()[0]]
+    data = "\ufeff" + "\r\n".join(lines) + "\r\n"  # as Windows tools write it
+    (tmp_path / "export.jsonl").write_bytes(data.encode("utf-8"))
+    found = read_article_file(tmp_path / "export.jsonl", max_bytes=100_000)
+    assert found.warnings == []
+    assert [a.title for a in found.articles] == ["Tram opens", "Library opens by the port"]
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("Skarra harbour reopens - Coast Times.html", "Skarra-harbour-reopens-Coast-Times.html"),
+        ("harbour (1).html", "harbour-1.html"),
+        ("café-news.html.gz", "cafe-news.html.gz"),
+    ],
+)
+def test_a_file_whose_name_is_no_id_is_skipped_with_a_name_it_could_take(
+    tmp_path: Path, name: str, suggested: str
+) -> None:
+    page = harbour_page().encode("utf-8")
+    (tmp_path / name).write_bytes(gzip.compress(page) if name.endswith(".gz") else page)
+    (tmp_path / "tram.txt").write_text(TRAM, encoding="utf-8")
+    articles, warnings = read_corpus(tmp_path)
+    assert [a.doc_id for a in articles] == ["tram"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"skipped {name}: its name is not")
+    assert warnings[0].endswith(f"rename it, e.g. to {suggested!r}")
+    (tmp_path / name).rename(tmp_path / suggested)  # and the name it suggests is read
+    assert len(read_corpus(tmp_path)[0]) == 2
