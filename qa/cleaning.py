@@ -20,7 +20,9 @@ from qa.dates import parse_date
 # 3: a byline ("By Jane Doe") of a text file is kept as the article's author
 # 4: sentences end after a note mark that follows a full stop ("2000.[12] Next…", qa/sentences.py)
 # 5: a sentence written in round brackets ends after them ("(It closes at 5 p.m.) “The…")
-# 6: audio-player, newsletter, paywall and tip-line prompts and photo-credit lines are furniture
+# 6: audio-player, newsletter, paywall and tip-line prompts, photo-credit lines and "Updated 2
+#    hours ago" are furniture; a date line may give the time first ("Updated 5:35 AM EDT, Oct
+#    21, 2024") or end in an offset ("9:12 AM GMT+2")
 CLEANER_VERSION = "6"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -64,6 +66,8 @@ _CREDIT_LINE = re.compile(
 _FURNITURE = re.compile(
     r"^(?:like this (?:story|article)\?\s*)?share (?:it|this)\b.*"
     r"|^listen to (?:this|the) (?:article|story)\b.*"
+    r"|^(?:updated|published|posted)\s+(?:\d+|an?|one)\s+(?:second|minute|min|hour|day|week)s?"
+    r"\s+ago$"
     r"|^(?:sign up|subscribe)\b.*\b(?:newsletter|inbox|to (?:continue|keep) reading)\b.*"
     r"|^already an? (?:subscriber|member)\?.*|^(?:subscribe|log in|sign in) to (?:continue|keep)"
     r" reading\b.*"
@@ -92,10 +96,12 @@ _DATE_PREFIX = (
     r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published)(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 )
+# a time of day before the date, as AP writes it: "Updated 5:35 AM EDT, Oct 21, 2024"
+_TIME_FIRST = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{1,4}\.?(?:[A-Z]\.?)?)?,?\s+)?"
 _MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
 _DATE_FORMS = [
-    re.compile(_DATE_PREFIX + body + _REST, re.IGNORECASE)
+    re.compile(_DATE_PREFIX + _TIME_FIRST + body + _REST, re.IGNORECASE)
     for body in (
         rf"{_MON}\s+{_DAY},?\s+{_YEAR}",  # Oct. 21, 2024
         rf"{_DAY}\s+{_MON},?\s+{_YEAR}",  # 21 October 2024
@@ -104,7 +110,8 @@ _DATE_FORMS = [
 ]
 # After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
 _TIME_REST = re.compile(
-    r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12})?$"
+    r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12}"
+    r"(?:[+-]\d{1,2}(?::?\d{2})?)?)?$"  # and an offset: "9:12 AM GMT+2"
 )
 
 _CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes

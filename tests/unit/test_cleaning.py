@@ -192,6 +192,7 @@ def test_link_residue_line_is_dropped_anywhere() -> None:
         "Have a news tip? Email us at tips@coast.example.",
         "Photo: The ferry at the pier. Credit: Ann Lee/Coast Times",
         "Photo credit: Ann Lee",
+        "Updated 2 hours ago",
         "Our Standards: The Coast Times Trust Principles., opens new tab",
         # trafilatura's share-button labels
         "Facebook",
@@ -248,6 +249,9 @@ def test_source_line_is_captured_and_dropped() -> None:
         ("Published: 3 June 2023", "2023-06-03"),
         ("Sept. 9, 2021", "2021-09-09"),
         ("Updated 2022-02-28 at 14:20 GMT", "2022-02-28"),
+        ("Updated 5:35 AM EDT, Oct 21, 2024", "2024-10-21"),
+        ("Published 9:35 a.m. ET Oct. 21, 2024", "2024-10-21"),
+        ("October 21, 2024 9:12 AM GMT+2", "2024-10-21"),
     ],
 )
 def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
@@ -257,8 +261,14 @@ def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
 
 
 @pytest.mark.unit
-def test_sentence_containing_a_date_is_not_a_date_line() -> None:
-    text = "Published June 3, 2023, the report angered fishermen."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Published June 3, 2023, the report angered fishermen.",
+        "At 5:35 AM EDT, Oct 21, 2024 the storm reached the coast.",
+    ],
+)
+def test_sentence_containing_a_date_is_not_a_date_line(text: str) -> None:
     cleaned = clean_article(doc(text))
     assert cleaned.date is None
     assert cleaned.paragraphs == [text]
