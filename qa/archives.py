@@ -154,7 +154,7 @@ class ArchiveRecord(BaseModel):
 def parse_record(line: str) -> ArchiveRecord:
     """The record on one line; `BadInput` naming what is wrong with it."""
     try:
-        value: Any = json.loads(line)
+        value: Any = json.loads(line.rstrip())  # an error at the end is at its column, not "line 2"
     except json.JSONDecodeError as exc:
         # json's own words for a control character already end in "at"
         raise BadInput(

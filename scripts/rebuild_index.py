@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tqdm import tqdm  # noqa: E402
+from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
 from index.builder import BuildReport, rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
@@ -78,16 +79,17 @@ def main() -> int:
 
     print(f"Indexing {folder} into {settings.index_dir} …", file=sys.stderr)
     try:
-        report = rebuild_index(
-            folder,
-            settings.index_dir,
-            embedder=embedder,
-            progress=progress,
-            dense_settings=settings.index,
-            full=args.full,
-            near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-            lock_timeout_s=args.wait,
-        )
+        with logging_redirect_tqdm():  # a warning on a line of its own, not after a bar
+            report = rebuild_index(
+                folder,
+                settings.index_dir,
+                embedder=embedder,
+                progress=progress,
+                dense_settings=settings.index,
+                full=args.full,
+                near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+                lock_timeout_s=args.wait,
+            )
     except Conflict as exc:
         print(f"rebuild not started: {exc}", file=sys.stderr)
         return EXIT_BUSY
