@@ -22,16 +22,8 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from w3lib.html import remove_tags, replace_entities
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 from qa.articles import article_from_page, article_from_request, parse_date, slug
 from qa.errors import BadInput
@@ -40,75 +32,105 @@ from qa.models import Article
 
 _LONG_FIELD = 300
 
-# Each field, then the other names exports give it (the first one a line has is read).
+# Each field's other names in exports, tried in order when a line lacks the field's own name
+# (or leaves it empty); a value under another name that does not fit the field is ignored, as
+# an unknown field is, so a line that loaded before still loads.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline"),
-    "text": ("text", "body", "content", "articleBody", "article_text"),
-    "html": ("html",),
-    "date": ("date", "published", "pubDate", "pub_date", "datePublished", "published_at",
+    "title": ("headline",),
+    "text": ("body", "content", "articleBody", "article_text"),
+    "date": ("published", "pubDate", "pub_date", "datePublished", "published_at",
              "publishedAt", "publish_date", "date_published"),
-    "source": ("source", "publisher", "site_name", "outlet"),
-    "url": ("url", "link", "canonical_url"),
-    "author": ("author", "authors", "byline", "creator"),
+    "source": ("publisher", "site_name", "outlet"),
+    "url": ("link", "canonical_url"),
+    "author": ("authors", "byline", "creator"),
 }  # fmt: skip
 
-# Markup that shows a text field holds HTML: common tags, or character entities.
-_MARKUP = re.compile(
-    r"</?(?:p|br|div|span|a|b|i|em|strong|h[1-6]|li|ul|ol|blockquote|figure|figcaption|img|"
-    r"table|tr|td)\b[^>]*>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});",
+_TAG_NAMES = r"p|br|div|span|a|b|i|em|strong|h[1-6]|li|ul|ol|blockquote|figure|figcaption|img|"
+_TAG_NAMES += r"table|tr|td|script|style"
+# A tag as HTML writes it: its name, then only attributes with values (`<a href="/x">`, `</p>`,
+# `<br/>`), so "x<a and y>b" in a sentence is not one.
+_TAG = re.compile(
+    rf"<(?:/(?:{_TAG_NAMES})\s*|(?:{_TAG_NAMES})"
+    r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))*\s*/?)>",
     re.IGNORECASE,
 )
+_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|figure|tr|table|ul|ol)\s*>", re.I)
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|blockquote|figure|tr|table|ul|ol)\b[^>]*>", re.I)
 
 
 def plain_text(value: str) -> str:
-    """`value` without its markup: a block's end a paragraph break, `<br>` a line break, other
-    tags removed and entities replaced; text without markup is returned as it is."""
-    if not _MARKUP.search(value):
+    """`value` without its markup: a block's start or end a paragraph break, `<br>` a line
+    break, scripts and styles gone with their content, other tags removed, entities replaced.
+    Text with no tag is only unescaped if it has entities, and returned as it is otherwise."""
+    if _TAG.search(value):
+        value = remove_tags_with_content(value, which_ones=("script", "style"))
+        value = _BLOCK.sub("\n\n", _LINE_BREAK.sub("\n", value))
+        value = remove_tags(value)
+    elif not _ENTITY.search(value):
         return value
-    value = _BLOCK_END.sub("\n\n", _LINE_BREAK.sub("\n", value))
-    return replace_entities(remove_tags(value)).replace("\xa0", " ")
+    return replace_entities(value).replace("\xa0", " ")
 
 
-def _field(name: str) -> Any:
-    return Field(default=None, validation_alias=AliasChoices(*ALIASES[name]))
+def _author_names(value: Any) -> Any:
+    """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined."""
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(i, str) or (isinstance(i, dict) and "name" in i) for i in items):
+        return value  # left to the type check, which says what was expected
+    names = [str(i["name"] if isinstance(i, dict) else i).strip() for i in items]
+    return "; ".join(n for n in names if n) or None
 
 
-class ArchiveRecord(BaseModel):
-    """The fields of one archive line that the service reads."""
+_EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _numeric_date(value: int | float) -> str:
+    """A number as a date: YYYYMMDD or YYYYMMDDhhmmss (eight digits are read only so), else a
+    Unix time (seconds, or milliseconds when over 1e11), UTC; a date outside 1900-2100 is
+    refused."""
+    digits = str(int(value)) if float(value).is_integer() else ""
+    if len(digits) in (8, 14):
+        try:
+            date = dt.datetime.strptime(digits[:8], "%Y%m%d").date()
+        except ValueError:
+            date = None
+        if date is not None and _EARLIEST <= date <= _LATEST:
+            return date.isoformat()
+        if len(digits) == 8:  # as seconds, a day of 1970-1973: far likelier a mistyped date
+            raise ValueError(f"{value!r} is neither a date written as digits nor a Unix time")
+    seconds = value / 1000 if abs(value) > 1e11 else value
+    try:
+        date = dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        date = None
+    if date is None or not _EARLIEST <= date <= _LATEST:
+        raise ValueError(f"{value!r} is neither a date written as digits nor a Unix time")
+    return date.isoformat()
+
+
+class _Fields(BaseModel):
+    """Each field of an archive line checked on its own."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    title: str | None = _field("title")
-    text: str | None = _field("text")
-    html: str | None = _field("html")
-    date: str | None = _field("date")
-    source: str | None = _field("source")
-    url: str | None = _field("url")
-    author: str | None = _field("author")
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
 
     @field_validator("author", "source", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined."""
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(i, str) or (isinstance(i, dict) and "name" in i) for i in items):
-            return value  # left to the type check, which says what was expected
-        names = [str(i["name"] if isinstance(i, dict) else i).strip() for i in items]
-        return "; ".join(n for n in names if n) or None
+        return _author_names(value)
 
     @field_validator("date", mode="before")
     @classmethod
-    def _unix_time(cls, value: Any) -> Any:
-        """A Unix time as its UTC date: seconds, or milliseconds when over 1e11 (as seconds,
-        a date after the year 5000)."""
+    def _number(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            seconds = value / 1000 if abs(value) > 1e11 else value
-            try:
-                return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
-            except (OverflowError, OSError, ValueError):
-                raise ValueError(f"{value!r} is not a Unix time") from None
+            return _numeric_date(value)
         return value
 
     @field_validator("title", "text", "source", "author", mode="after")
@@ -142,6 +164,10 @@ class ArchiveRecord(BaseModel):
             raise ValueError(f"{value[:80]!r} is not an http or https address")
         return urldefrag(value)[0]  # the same article whatever part of it is linked
 
+
+class ArchiveRecord(_Fields):
+    """The fields of one archive line that the service reads."""
+
     @model_validator(mode="after")
     def _one_body(self) -> ArchiveRecord:
         if bool(self.text) == bool(self.html):
@@ -163,7 +189,7 @@ def parse_record(line: str) -> ArchiveRecord:
     if not isinstance(value, dict):
         raise BadInput(f"a line must hold a JSON object, not {type(value).__name__}")
     try:
-        return ArchiveRecord.model_validate(value)
+        return ArchiveRecord.model_validate(_with_other_names(value))
     except ValidationError as exc:
         problems = "; ".join(
             (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "")
@@ -171,6 +197,32 @@ def parse_record(line: str) -> ArchiveRecord:
             for e in exc.errors()
         )
         raise BadInput(problems) from exc
+
+
+def _with_other_names(value: dict[str, Any]) -> dict[str, Any]:
+    """The line's fields, each missing or empty one taken from its first other name
+    (`ALIASES`) whose value fits the field; `text` only when the line has no `html`."""
+    fields = dict(value)
+    for field, names in ALIASES.items():
+        if not _empty(fields.get(field)) or (field == "text" and not _empty(fields.get("html"))):
+            continue
+        for name in names:
+            if not _empty(value.get(name)) and _fits(field, value[name]):
+                fields[field] = value[name]
+                break
+    return fields
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _fits(field: str, value: Any) -> bool:
+    try:
+        _Fields.model_validate({field: value})
+    except ValidationError:
+        return False
+    return True
 
 
 def record_doc_id(record: ArchiveRecord) -> str:

@@ -123,10 +123,35 @@ def test_the_names_exports_give_the_fields_are_read() -> None:
 
 @pytest.mark.parametrize(
     ("value", "date"),
-    [(1950000000, "2031-10-17"), (1950000000000, "2031-10-17"), (1950000000.5, "2031-10-17")],
+    [
+        (1950000000, "2031-10-17"),
+        (1950000000000, "2031-10-17"),
+        (1950000000.5, "2031-10-17"),
+        (20241021, "2024-10-21"),  # digits, not seconds after 1970
+        (20241021053500, "2024-10-21"),
+    ],
 )
-def test_a_unix_time_is_a_date(value: float, date: str) -> None:
+def test_a_date_given_as_a_number_is_read(value: float, date: str) -> None:
     assert parse_record(line(title="A", text=TEXT, date=value)).date == date
+
+
+@pytest.mark.parametrize("value", [10**17, -(10**13), 20241399])
+def test_a_number_that_is_no_plausible_date_is_refused(value: int) -> None:
+    with pytest.raises(BadInput, match="`date` .* is neither a date written as digits"):
+        parse_record(line(title="A", text=TEXT, date=value))
+
+
+def test_another_name_whose_value_does_not_fit_is_ignored_as_before() -> None:
+    record = parse_record(
+        line(title="A", text=TEXT, published=True, link="/news/a", byline={"original": "x"},
+             authors=[{"id": 7}], content="<p>teaser</p>")
+    )  # fmt: skip
+    assert (record.date, record.url, record.author) == (None, None, None)
+    assert record.text == TEXT  # its own `text` wins
+    html = news_page(title="Page", paragraphs=TEXT.split("\n\n"))
+    assert parse_record(line(html=html, content="teaser")).text is None  # an html line
+    # an empty field of its own is filled from another name
+    assert parse_record(line(title="A", text="", body=TEXT)).text == TEXT
 
 
 def test_authors_given_as_objects_are_named() -> None:
@@ -154,6 +179,22 @@ def test_markup_in_an_archive_text_becomes_plain_text() -> None:
     ]
     plain = "Prices rose 3 < 5 percent, and 7 > 4 analysts agreed."
     assert parse_record(line(title="A", text=plain)).text == plain  # no markup: untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("<p>First paragraph.<p>Second paragraph.", "First paragraph.\n\nSecond paragraph."),
+        ("Before.<script>var x = 1;</script><style>p {}</style> After.", "Before. After."),
+        ("If x<a and y>b then the ratio holds.", "If x<a and y>b then the ratio holds."),
+        ("Write to <ann@coast.example> &amp; ask.", "Write to <ann@coast.example> & ask."),
+        ("Line one<br/>line two.", "Line one\nline two."),
+    ],
+)
+def test_plain_text_reads_markup_as_html_writes_it(text: str, plain: str) -> None:
+    from qa.archives import plain_text
+
+    assert plain_text(text).strip() == plain
 
 
 def test_a_json_error_is_worded_once() -> None:
