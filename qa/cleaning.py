@@ -60,20 +60,10 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 # Site furniture that is never article text: social follow and share prompts, copyright
-# notices, taxonomy lines, reading times and audio players, newsletter, subscription and
-# tip-line prompts, photo credit lines, and lines holding only an e-mail address or a
+# notices, taxonomy lines, reading times, and lines holding only an e-mail address or a
 # social-media profile. Checked on short lines only (`_FURNITURE_MAX_WORDS`).
 _FURNITURE = re.compile(
     r"^(?:like this (?:story|article)\?\s*)?share (?:it|this)\b.*"
-    r"|^listen to (?:this|the) (?:article|story)\b.*"
-    r"|^(?:updated|published|posted)\s+(?:\d+|an?|one)\s+(?:second|minute|min|hour|day|week)s?"
-    r"\s+ago$"
-    r"|^(?:sign up|subscribe)\b.*\b(?:newsletter|inbox|to (?:continue|keep) reading)\b.*"
-    r"|^already an? (?:subscriber|member)\?.*|^(?:subscribe|log in|sign in) to (?:continue|keep)"
-    r" reading\b.*"
-    r"|^(?:have|got) a (?:news )?tip\?.*"
-    r"|^(?:photo|image|picture|video|illustration)(?: credit)?s?\s*:.*\bcredit\b.*"
-    r"|^(?:photo|image)\s+credits?\s*:.*"
     r"|.*\bfollow (?:us|him|her|them|me)(?: on (?:twitter|x|facebook|instagram|linkedin|"
     r"threads|bluesky|tiktok|youtube)\b| @\w+).*"
     r"|^(?:copyright|©|\(c\))\s.*\b(?:19|20)\d\d\b.*|.*\ball rights reserved\b.*"
@@ -84,6 +74,25 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE_MAX_WORDS = 40
+# The page's prompts to the reader: audio players, "Updated 2 hours ago", newsletter, paywall
+# and tip-line prompts, photo credit lines. Written tighter, and checked on shorter lines
+# (`_PROMPT_MAX_WORDS`), as their opening words also open sentences ("Sign up for the scheme
+# closes on Friday…", "Listen to the story of the captain…").
+_PROMPT = re.compile(
+    r"^listen to (?:this|the) (?:article|story)(?:\s*[·|:-]?\s*\d+(?::\d{2})?\s*"
+    r"(?:min(?:ute)?s?)?)?\s*$"
+    r"|^(?:updated|published|posted)\s+(?:\d+|an?|one)\s+(?:second|minute|min|hour|day|week)s?"
+    r"\s+ago$"
+    r"|^(?:sign up|subscribe) (?:for|to) (?:(?:our|the|my|a)\s+)?(?:[\w'’-]+\s+){0,3}"
+    r"newsletters?\b.*"
+    r"|^(?:subscribe|log in|sign in) to (?:continue|keep) reading\b.*"
+    r"|^already an? (?:subscriber|member)\?.*"
+    r"|^(?:have|got) a (?:news )?tip\?.*"
+    r"|^(?:photo|image|picture|video|illustration)s?\s*:.*\bcredits?\s*:.*"
+    r"|^(?:photo|image)\s+credits?\s*:.*",
+    re.IGNORECASE,
+)
+_PROMPT_MAX_WORDS = 16
 _SOURCE = re.compile(r"^source\s*:\s*(.+?)\.?$", re.IGNORECASE)
 _ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
@@ -97,7 +106,9 @@ _DATE_PREFIX = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 )
 # a time of day before the date, as AP writes it: "Updated 5:35 AM EDT, Oct 21, 2024"
-_TIME_FIRST = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{1,4}\.?(?:[A-Z]\.?)?)?,?\s+)?"
+_TIME_FIRST = (  # the zone in capitals only ("EDT", "E.T."), so "10.45 The …" is no time
+    r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{1,4}\.?(?:[A-Z]\.?)?))?,?\s+)?"
+)
 _MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
 _DATE_FORMS = [
@@ -111,7 +122,7 @@ _DATE_FORMS = [
 # After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
 _TIME_REST = re.compile(
     r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12}"
-    r"(?:[+-]\d{1,2}(?::?\d{2})?)?)?$"  # and an offset: "9:12 AM GMT+2"
+    r"(?:(?<=GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)?)?$"  # an offset after GMT or UTC: "GMT+2"
 )
 
 _CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes
@@ -288,6 +299,7 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
         or (_FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS)
+        or (_PROMPT.match(line) and len(line.split()) <= _PROMPT_MAX_WORDS)
         or _byline(line, meta)
     )
 

@@ -221,6 +221,10 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "Subscribers to the ferry pass rose by a fifth last year, the company said.",
         "Listen to the recordings, the mayor said, and you will hear the storm.",
         "Photo: the ferry at the pier on Monday, before the storm.",
+        "Sign up for the scheme closes on Friday; residents can register in the council "
+        "newsletter.",
+        "Photo: Residents credit the lifeboat crew with saving them.",
+        "Listen to the story of the captain, he said.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:
@@ -266,6 +270,8 @@ def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
     [
         "Published June 3, 2023, the report angered fishermen.",
         "At 5:35 AM EDT, Oct 21, 2024 the storm reached the coast.",
+        "June 3, 2023 3-1",  # a score, not a time zone's offset
+        "10.45 The March 3, 2024",
     ],
 )
 def test_sentence_containing_a_date_is_not_a_date_line(text: str) -> None:
