@@ -184,8 +184,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = _problem(status, titles.get(status, "HTTP error"), detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
-        if status == 405:
-            response.headers["Allow"] = allowed_methods(request.app.router.routes, request.scope)
+        if status == 405 and (allowed := allowed_methods(request.app.router.routes, request.scope)):
+            response.headers["Allow"] = allowed  # else (a mounted app's 405) its own stays
         return response
 
     @app.exception_handler(Exception)

@@ -151,7 +151,7 @@ def rebuild_locked(
         and previous.manifest.near_duplicate_threshold == near_duplicate_threshold
         # the same articles read from another folder: a new version records that folder, or
         # POST /documents would go on writing into the old one
-        and previous.manifest.corpus_dir == os.path.abspath(corpus_dir)
+        and os.path.realpath(previous.manifest.corpus_dir) == os.path.realpath(corpus_dir)
     ):
         return BuildReport(
             version=current_version(index_dir),

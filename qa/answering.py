@@ -73,13 +73,13 @@ def answer_question(
     retrieval = search(analysis, retriever)
     timings["retrieve_ms"] = _ms(clock)
     retrieved = [h.paragraph for h in retrieval.hits]
-    if not retrieval.hits:  # a restricted search ranks every paragraph it may keep
+    if not retrieval.hits:
         return _abstain(
             analysis, retrieved, timings,
             "no article is dated within the date range asked for (undated articles are left "
             "out of a range)"
-            if retriever.is_restricted
-            else "the index holds no paragraph to read",
+            if not retriever.keeps_any()
+            else "no paragraph was found to read for this question",
         )  # fmt: skip
     if not analysis.has_words:
         return _abstain(

@@ -98,6 +98,11 @@ class Retriever:
         """Searches only some paragraphs (`restricted`)."""
         return self._keep is not None
 
+    def keeps_any(self) -> bool:
+        """Some paragraph is searched (a restriction may leave none: a date range no article
+        is dated within)."""
+        return self._keep is None or any(self._keep(p) for p in self._paragraphs)
+
     def restricted(self, keep: Callable[[Paragraph], bool]) -> Retriever:
         """The same search over only the paragraphs `keep` accepts (e.g. a date range)."""
         return Retriever(

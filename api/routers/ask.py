@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -56,11 +57,11 @@ class AskRequest(BaseModel):
         own, "input is too short" or "should have zero time", do not say what to send)."""
         if value is None or isinstance(value, date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                pass  # e.g. 2024-02-30
         raise ValueError(
             f"{value!r} is not a calendar date; send one as YYYY-MM-DD, e.g. 2024-10-01"
         )

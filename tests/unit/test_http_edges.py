@@ -167,3 +167,9 @@ def test_a_chat_message_of_an_unknown_role_is_named(client: TestClient) -> None:
     )
     assert r.status_code == 422, r.text
     assert r.json()["detail"].startswith("messages.0.role: Input should be 'user', 'assistant'")
+
+
+def test_a_405_from_a_mounted_app_sends_no_empty_allow(client: TestClient) -> None:
+    r = client.post("/static/app.js", headers=ADMIN)
+    assert r.status_code == 405
+    assert r.headers.get("allow", "GET") != ""

@@ -158,6 +158,15 @@ def test_the_same_articles_from_another_folder_are_recorded_with_that_folder(
     assert (moved / "harbour.txt").exists() and not (first_folder / "harbour.txt").exists()
 
 
+def test_the_same_folder_by_another_path_is_up_to_date(tmp_path: Path) -> None:
+    folder = write(tmp_path / "corpus", ARTICLES)
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    index_dir = tmp_path / "index"
+    build(folder, index_dir)
+    assert build(tmp_path / "link", index_dir)[1].up_to_date
+    assert build(tmp_path / "corpus" / ".." / "corpus", index_dir)[1].up_to_date
+
+
 def test_unchanged_articles_are_not_cleaned_again(tmp_path: Path) -> None:
     corpus = write(tmp_path / "corpus", ARTICLES)
     articles, _ = read_corpus(corpus)
