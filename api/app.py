@@ -98,10 +98,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # the page's question box carries the server's limit, so the page can warn before sending
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    box = 'id="question"'
+    box = 'id="question" name="question" type="text" maxlength="2000"'
     if page.count(box) != 1:
         raise RuntimeError(f"api/static/index.html needs one question box ({box})")
-    page = page.replace(box, f'{box} data-max-chars="{settings.server.max_question_chars}"')
+    limit = settings.server.max_question_chars
+    # maxlength only stops a runaway paste (it would cut the text silently): the page warns
+    # above the limit itself, and the server refuses with a message
+    page = page.replace(
+        box, box.replace('"2000"', f'"{max(2000, 4 * limit)}"') + f' data-max-chars="{limit}"'
+    )
 
     @app.get("/", include_in_schema=False)
     async def chat_page() -> HTMLResponse:

@@ -521,7 +521,8 @@ import { selectTab } from "./tabs.js";
   // the server's limit on a question (server.max_question_chars), set on the box when served
   const maxChars = Number(input.dataset.maxChars) || 0;
   input.addEventListener("input", () => {
-    const length = input.value.trim().length;
+    // as the server counts: white space collapsed, characters (not UTF-16 units)
+    const length = [...input.value.trim().replace(/\s+/g, " ")].length;
     showNotice(
       maxChars && length > maxChars
         ? `${length} characters: the limit is ${maxChars}. Ask a shorter question.`
@@ -952,15 +953,25 @@ import { selectTab } from "./tabs.js";
   // A reload or a closed tab while a question is worked out: the question is kept as not
   // answered, and offered again in the box when the page comes back.
   let leaving = false; // the page is going: the request's failure that follows is not kept
+  let pendingLeft = null; // the record saved for the question in hand when the page went
   window.addEventListener("pagehide", () => {
     leaving = true;
     if (!pending || !pending.turn.isConnected) return;
-    turns.push({ question: pending.question, kind: "stopped", left: true });
+    pendingLeft = { question: pending.question, kind: "stopped", left: true };
+    turns.push(pendingLeft);
     turns = saveTurns(turns);
-    pending = null;
   });
-  window.addEventListener("pageshow", () => {
-    leaving = false; // back from the browser's page cache
+  window.addEventListener("pageshow", (event) => {
+    leaving = false;
+    if (!event.persisted) return;
+    // back from the browser's page cache with the question still in hand: it was not left
+    // after all, so the "not answered" record saved on leaving goes (its answer is kept as usual)
+    const last = turns[turns.length - 1];
+    if (pendingLeft && last === pendingLeft) {
+      turns.pop();
+      turns = saveTurns(turns);
+    }
+    pendingLeft = null;
   });
 
   /** Remember a finished turn (unless a New chat removed it meanwhile) and, if answered, send it

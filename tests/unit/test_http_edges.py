@@ -173,3 +173,10 @@ def test_a_405_from_a_mounted_app_sends_no_empty_allow(client: TestClient) -> No
     r = client.post("/static/app.js", headers=ADMIN)
     assert r.status_code == 405
     assert r.headers.get("allow", "GET") != ""
+
+
+def test_the_page_carries_the_servers_question_limit() -> None:
+    settings = Settings(server=ServerSettings(max_question_chars=3000))
+    page = TestClient(create_app(settings)).get("/").text
+    assert 'data-max-chars="3000"' in page
+    assert 'maxlength="12000"' in page  # never under the limit: a paste is not cut silently
