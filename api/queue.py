@@ -4,8 +4,9 @@ The llama.cpp model must not be called from several threads at once, and on a sm
 answers computed side by side are each slower than one after the other. So every question is
 answered by a single worker thread, in arrival order. At most `generation_queue_size` questions
 wait behind the one being answered; one more is refused at once with `Overloaded` (429 with
-`Retry-After`) instead of piling up until clients time out; so is one that would, by the
-measured time per answer, not be answered within the time limit anyway. A question that has not been
+`Retry-After`) instead of piling up until clients time out; so is one that would, behind the
+questions ahead of it and by the measured time per answer, not be answered within the time
+limit anyway (a question with none ahead is always let in). A question that has not been
 answered within `request_timeout_s` of arriving (waiting included) gets `TimedOut` (503 with
 `Retry-After`).
 
@@ -184,7 +185,9 @@ class GenerationQueue:
                     f"{self.capacity} questions are already being answered or waiting "
                     f"(setting server.generation_queue_size is {self.max_waiting})"
                 )
-            elif expected_s >= _ADMIT_WITHIN * self.timeout_s:
+            elif self._in_hand and expected_s >= _ADMIT_WITHIN * self.timeout_s:
+                # only with questions ahead: alone, a question starts at once, and refusing it
+                # would also keep the average (measured on answers finished) from ever falling
                 refusal = (
                     f"with the questions ahead it would take about {_seconds(expected_s)}, more "
                     f"than {_ADMIT_WITHIN:.0%} of the time limit of {self.timeout_s:g} s "

@@ -140,6 +140,21 @@ def test_a_waiting_question_past_the_time_limit_times_out_and_never_runs() -> No
         queue.shutdown()
 
 
+def test_a_question_with_none_ahead_is_let_in_however_slow_the_last_answers_were() -> None:
+    """Refusing it would keep the average (updated by answers that finish) high for good: with
+    a slow model every later question was refused until a restart."""
+    queue = GenerationQueue(max_waiting=5, timeout_s=0.4)
+
+    async def scenario() -> None:
+        await queue.submit(time.sleep, 0.35).result()  # 0.35 s, past 3/4 of the limit
+        assert await queue.submit(lambda: "answered").result() == "answered"
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        queue.shutdown()
+
+
 def test_a_question_that_would_wait_past_the_time_limit_is_refused_up_front() -> None:
     queue = GenerationQueue(max_waiting=5, timeout_s=0.7)
     service = GatedService()
