@@ -21,7 +21,7 @@ from qa.antecedents import (
     short_answer_names,
 )
 from qa.candidates import Candidate, Corpus, candidate_before
-from qa.citations import CheckedAnswer, check_answer
+from qa.citations import CheckedAnswer, check_answer, split_claims
 from qa.conversation import conversation_candidates
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
@@ -300,9 +300,17 @@ def _generated_answer(
     return _checked(
         written.text, cited, analysis, choices[0], embedder, settings, retrieved, timings,
         on_progress,
-        unsupported="the model's answer was not supported by the paragraphs it cites, so it was "
-        "removed" if written.text else "the model wrote no answer",
+        unsupported=_why_unsupported(written.text),
     )  # fmt: skip
+
+
+def _why_unsupported(text: str) -> str:
+    """Why a model's answer left no claim: it wrote none, cited nothing, or was not supported."""
+    if not text.strip():
+        return "the model wrote no answer"
+    if not any(claim.markers for claim in split_claims(text)):
+        return "the model's answer cites no paragraph ([n]), so it was removed"
+    return "the model's answer was not supported by the paragraphs it cites, so it was removed"
 
 
 def _checked(

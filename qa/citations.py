@@ -2,7 +2,9 @@
 
 Support is measured, not assumed: lexical (the claim's content words found in one sentence
 window of the paragraph) and semantic (cosine between the claim and that window). The window
-that supports the claim best is returned as the supporting span.
+that supports the claim best is returned as the supporting span. Neither notices a changed
+figure, name or negation, so a claim must also state no figure, capitalised name or negation
+that its paragraph lacks (`facts_missing`).
 """
 
 from __future__ import annotations
@@ -126,6 +128,34 @@ def _cosines(
     return cosines
 
 
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.I)
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def facts_missing(claim: str, paragraph: str, title: str = "") -> list[str]:
+    """What the claim states that its paragraph (with its title) does not hold: each figure
+    ("15,000" against the paragraph's 1,500; a year it never names), a negation the paragraph
+    lacks, and each capitalised name (the first word only before another capitalised one).
+    Word overlap and the embedding's cosine both score "sent 100 drones" like "sent drones",
+    or "South Korea fired" like "North Korea fired"; a claim that changes a fact this way is
+    not supported."""
+    source = f"{title}\n{paragraph}"
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
+    missing = [n for n in _NUMBER.findall(claim) if n.replace(",", "") not in numbers]
+    if (negation := _NEGATION.search(claim)) and not _NEGATION.search(source):
+        missing.append(negation.group(0))
+    words = {w.casefold() for w in _WORD.findall(source)}
+    claimed = _WORD.findall(claim)
+    # the first word is capitalised anyway: a name only when the next is one too ("South Korea")
+    names = [
+        w
+        for i, w in enumerate(claimed)
+        if w[0].isupper() and (i > 0 or (len(claimed) > 1 and claimed[1][0].isupper()))
+    ]
+    return missing + [w for w in names if w.casefold() not in words]
+
+
 def is_quote(claim: str, paragraph: str) -> bool:
     """The claim's words stand word for word in the paragraph (each part, where "…" cut it)."""
     text = " ".join(paragraph.split())
@@ -179,7 +209,9 @@ def check_answer(
             support = measure_support(
                 claim.text, paragraph.text, embedder=embedder, lexical_weight=lexical_weight
             )
-            if support.score < min_support:
+            if support.score < min_support or facts_missing(
+                claim.text, paragraph.text, paragraph.title
+            ):
                 removed_citations += 1
                 continue
             quoted = is_quote(claim.text, paragraph.text)

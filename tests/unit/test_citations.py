@@ -318,3 +318,49 @@ def test_a_window_with_fewer_shared_words_but_the_same_meaning_is_still_found() 
     support = measure_support(claim, paragraph, embedder=embedder)
     assert paragraph[support.span_start : support.span_end] == sentences[-1]
     assert support.score == pytest.approx(0.64)
+
+
+TREATY = (
+    "The treaty was signed by Putin and North Korean leader Kim Jong Un on June 19 in "
+    "Pyongyang. North Korea fired artillery rounds across the border, and 1,500 special "
+    "forces troops were sent to Russia."
+)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        ("The treaty was signed on June 19, 2019, by Putin.", ["2019"]),
+        ("The treaty was signed by the Russian President.", ["Russian", "President"]),
+        ("North Korea sent 15,000 special forces troops to Russia.", ["15,000"]),
+        ("North Korea had not sent any special forces troops to Russia.", ["not"]),
+        ("South Korea fired artillery rounds across the border.", ["South"]),
+        ("The treaty was signed in Krasnoyarsk.", ["Krasnoyarsk"]),
+        # what the paragraph (or its title) does hold passes
+        ("Putin and Kim Jong Un signed the treaty on June 19.", []),
+        ("North Korea sent 1500 special forces troops to Russia.", []),
+        ("The Summit treaty was signed in Pyongyang.", []),  # "Summit" is in the title
+        ("Officials said North Korea fired artillery rounds.", []),  # a capital opens it
+    ],
+)
+def test_a_claim_that_changes_a_figure_name_or_negation_is_caught(
+    claim: str, missing: list[str]
+) -> None:
+    from qa.citations import facts_missing
+
+    assert facts_missing(claim, TREATY, "Summit in Pyongyang") == missing
+
+
+@pytest.mark.unit
+def test_check_answer_removes_a_claim_whose_figure_its_paragraph_lacks() -> None:
+    troops = _paragraph("p1", TREATY)
+    checked = check_answer(
+        "North Korea sent 15,000 special forces troops to Russia [1]. "
+        "North Korea sent 1,500 special forces troops to Russia [1].",
+        {1: troops},
+        embedder=HashingEmbedder(),
+        min_support=0.0,  # only the facts decide here
+    )
+    assert checked.removed_claims == ["North Korea sent 15,000 special forces troops to Russia"]
+    assert checked.text == "North Korea sent 1,500 special forces troops to Russia [1]"

@@ -80,12 +80,27 @@ def test_a_wholly_wrong_answer_is_withheld(corpus: Built) -> None:
     assert answer.reason is not None and "not supported" in answer.reason
 
 
-@pytest.mark.parametrize("written", ["", "The choir has 28 members.", "It has 28 members [7]."])
-def test_no_answer_without_a_valid_citation(corpus: Built, written: str) -> None:
-    """Empty, uncited, or citing a passage it was not shown: nothing is passed through."""
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("", "the model wrote no answer"),
+        ("The choir has 28 members.", "cites no paragraph"),
+        ("It has 28 members [7].", "not supported by the paragraphs it cites"),
+    ],
+)
+def test_no_answer_without_a_valid_citation(corpus: Built, written: str, why: str) -> None:
+    """Empty, uncited, or citing a passage it was not shown: nothing is passed through, and
+    the reason says which."""
     answer = ask(corpus, ANSWERABLE, ScriptedGenerator(written))
     assert answer.status == "insufficient_evidence"
     assert answer.citations == []
+    assert answer.reason is not None and why in answer.reason
+
+
+def test_a_claim_that_changes_the_figure_is_withheld(corpus: Built) -> None:
+    answer = ask(corpus, ANSWERABLE, ScriptedGenerator("The choir has 82 members [1]."))
+    assert answer.status == "insufficient_evidence"
+    assert answer.removed_claims == ["The choir has 82 members"]
 
 
 def test_no_model_is_asked_when_the_selector_abstains(corpus: Built) -> None:
