@@ -35,6 +35,7 @@ from qa.errors import (
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+_PROBLEMS_LISTED = 10  # of a request's validation errors, the first ones named in the detail
 REQUEST_ID_HEADER = "X-Request-ID"
 
 # The id of the request being handled, set by `api.middleware.RequestLog`; each request runs in
@@ -144,7 +145,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 "send the body as JSON with the header Content-Type: application/json",
             )
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors[:_PROBLEMS_LISTED]:
             if error.get("type") == "json_invalid":
                 reason = (error.get("ctx") or {}).get("error", "")
                 problems.append(f"the request body is not valid JSON: {reason}".rstrip(": "))
@@ -157,6 +159,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 problems.append("the request body is empty: send a JSON object")
             else:  # a check of the whole body (e.g. date_from after date_to): its own words
                 problems.append(message)
+        if len(errors) > _PROBLEMS_LISTED:  # 150,000 unknown fields made a 5 MB reply
+            problems.append(f"and {len(errors) - _PROBLEMS_LISTED} more problems")
         return _problem(422, "Invalid request", "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)

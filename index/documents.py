@@ -117,8 +117,10 @@ def delete_article(
 ) -> BuildReport | None:
     """Remove the article's file from the corpus folder and make an index without it current.
 
-    `None` when nothing was indexed to delete: the id was deleted before (a retry), or only
-    an unindexed file of that name was in the folder (it is removed). An article from a .jsonl
+    `None` when the id was deleted before (a retry). An id never indexed is `NotFound`, even
+    when a file of that name is in the folder (one the index skipped, or not an article at
+    all): the API deletes articles, not other files, and keeps no copy to restore such a file
+    from. An article from a .jsonl
     archive is not deleted (`Conflict`): its line is in a file that holds other articles too,
     so it is taken out by editing that archive.
     """
@@ -128,11 +130,14 @@ def delete_article(
         path = article_file(folder, doc_id)
         suffix = path.name[len(doc_id) :] if path is not None else ".txt"
         if doc_id not in manifest.articles:
-            if path is not None and path.is_file():  # a file the index skipped: no rebuild
-                remove_article_file(folder, doc_id, suffix=suffix)
-                return None
             if journal.was_deleted(index_dir, doc_id):
                 return None
+            if path is not None and path.is_file():  # a file the index skipped: not an article
+                raise NotFound(
+                    f"no document with id {doc_id!r}: the corpus folder has a file "
+                    f"{path.name!r}, but it is not indexed (a rebuild says why); it is left as "
+                    "it is"
+                )
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         if set(manifest.articles) <= {doc_id}:
             raise Conflict(f"{doc_id!r} is the only article; an index needs at least one")

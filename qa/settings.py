@@ -61,6 +61,9 @@ class ServerSettings(_Group):
 
 
 class SecuritySettings(_Group):
+    # a refused key is not repeated in the error (it goes to logs): pydantic quotes the input
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
     admin_api_key: SecretStr | None = Field(
         default=None,
         description="Key for the admin endpoints; without it they are disabled (403).",
@@ -78,7 +81,8 @@ class SecuritySettings(_Group):
     @classmethod
     def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
         # a short key is guessable, and an empty one (a variable set to "") would look "set"
-        if key is not None and len(key.get_secret_value()) < MIN_API_KEY_CHARS:
+        # white space only would never match (header values are stripped)
+        if key is not None and len(key.get_secret_value().strip()) < MIN_API_KEY_CHARS:
             raise ValueError(
                 f"an API key needs at least {MIN_API_KEY_CHARS} characters; make one with "
                 "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
@@ -183,6 +187,8 @@ class RetrievalSettings(_Group):
 
 
 class GenerationSettings(_Group):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # its api_key
+
     backend: Literal["llama_cpp", "openai", "none"] = Field(
         default="none",
         description="`none` answers with the article sentence the selector chose (extract "
@@ -369,7 +375,11 @@ class Settings(BaseSettings):
     """Everything the service can be told. Built once and handed to the components."""
 
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_default=True
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+        hide_input_in_errors=True,  # a refused API key would otherwise be quoted into the logs
     )
 
     data_dir: Path = Field(

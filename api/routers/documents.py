@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.deps import Service
 from api.inputs import ClientText, OptionalText
@@ -114,6 +114,15 @@ class NewDocument(BaseModel):
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
+
+    @field_validator("title", "source", "date")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        # each is one line of the stored file: a line break would start the article's own
+        # "Source:" or "Published:" line, past these fields' checks
+        if value is not None and "\n" in value:
+            raise ValueError("must be one line: remove the line breaks")
+        return value
 
     @model_validator(mode="after")
     def _text_or_html(self) -> NewDocument:

@@ -29,6 +29,11 @@ PAGE = news_page(
         ({"html": PAGE, "title": "Mine"}, "title cannot be sent with `html`"),
         ({"html": PAGE, "source": "S", "date": "2024-10-21"}, "source, date cannot be sent"),
         ({"html": PAGE, "url": "https://x.example"}, "Extra inputs are not permitted"),
+        (
+            {"text": "A body.", "title": "Strike ends\n\nSource: Reuters\n\nPublished: 1999-01-01"},
+            "must be one line",
+        ),
+        ({"text": "A body.", "source": "Coast\nTimes"}, "must be one line"),
     ],
 )
 def test_a_request_with_both_neither_or_overrides_is_refused(

@@ -180,3 +180,12 @@ def test_the_page_carries_the_servers_question_limit() -> None:
     page = TestClient(create_app(settings)).get("/").text
     assert 'data-max-chars="3000"' in page
     assert 'maxlength="12000"' in page  # never under the limit: a paste is not cut silently
+
+
+def test_a_body_with_many_problems_names_the_first_ten(client: TestClient) -> None:
+    body = {"question": "What happened?", **{f"k{i}": 1 for i in range(100)}}
+    r = client.post("/ask", json=body)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail.startswith("k0: Extra inputs are not permitted")
+    assert detail.count("Extra inputs") == 10 and detail.endswith("and 90 more problems")

@@ -394,3 +394,15 @@ def test_an_index_cleaned_by_an_older_cleaner_is_rebuilt_in_full(
     # nothing reused: every paragraph and sentence split and embedded again
     assert report.embedded_paragraphs == len(rebuilt.paragraphs)
     assert len(embedder.texts) == len(rebuilt.paragraphs) + len(rebuilt.sentences)
+
+
+def test_delete_of_a_file_the_index_skipped_is_not_found_and_keeps_it(tmp_path: Path) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    (corpus / "notes.txt").write_bytes(b"operator notes \xff\xfe not utf-8")  # skipped
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    with pytest.raises(NotFound, match="'notes.txt', but it is not indexed"):
+        delete_article(index_dir, "notes", embedder=HashingEmbedder(),
+                       index_settings=IndexSettings(build_lock_timeout_s=1),
+                       near_duplicate_threshold=None)  # fmt: skip
+    assert (corpus / "notes.txt").exists()

@@ -133,9 +133,16 @@ def test_keys_are_secret_and_long_enough() -> None:
     settings = SecuritySettings(admin_api_key=ADMIN_KEY)  # type: ignore[arg-type]
     assert ADMIN_KEY not in repr(settings)
     assert ADMIN_KEY not in settings.model_dump_json()
-    for short in ("", "short-key"):
+    for short in ("", "short-key", " " * 20):
         with pytest.raises(ValidationError, match="at least 16 characters"):
             SecuritySettings(admin_api_key=short)  # type: ignore[arg-type]
+
+
+def test_a_refused_key_is_not_quoted_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_SECURITY__ADMIN_API_KEY", "Pr0d-Secret-K3y")  # one too short
+    with pytest.raises(ValidationError, match="at least 16 characters") as refused:
+        Settings()
+    assert "Pr0d-Secret-K3y" not in str(refused.value)
 
 
 def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
