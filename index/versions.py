@@ -73,9 +73,15 @@ def _prune(index_dir: Path, *, keep: Path) -> None:
     versions = sorted(p for p in (index_dir / "versions").iterdir() if p.is_dir())
     complete = [p for p in versions if (p / MANIFEST_NAME).exists()]
     unfinished = [p for p in versions if p not in complete]
-    for old in complete[:-KEEP_VERSIONS]:
-        if old != keep:
-            discard_version(index_dir, old)
+    doomed = [old for old in complete[:-KEEP_VERSIONS] if old != keep]
+    # A version to roll back to survives: when none of the kept ones older than `keep` is intact
+    # (damaged ones are complete too), the newest intact one of the rest is spared.
+    older = [v for v in complete[-KEEP_VERSIONS:] if v.name < keep.name]
+    if doomed and not any(_intact(v) for v in reversed(older)):
+        spared = next((v for v in reversed(doomed) if _intact(v)), None)
+        doomed = [v for v in doomed if v != spared]
+    for old in doomed:
+        discard_version(index_dir, old)
     for folder in unfinished:
         try:
             stale = time.time() - folder.stat().st_mtime > STALE_BUILD_SECONDS
@@ -83,6 +89,14 @@ def _prune(index_dir: Path, *, keep: Path) -> None:
             continue
         if folder != keep and stale:  # an hour-old unfinished build is a crashed one
             discard_version(index_dir, folder)
+
+
+def _intact(version: Path) -> bool:
+    try:
+        check_version(version)
+    except (IndexCorrupt, OSError):
+        return False
+    return True
 
 
 def discard_version(index_dir: Path, version: Path) -> None:

@@ -406,3 +406,28 @@ def test_delete_of_a_file_the_index_skipped_is_not_found_and_keeps_it(tmp_path: 
                        index_settings=IndexSettings(build_lock_timeout_s=1),
                        near_duplicate_threshold=None)  # fmt: skip
     assert (corpus / "notes.txt").exists()
+
+
+def test_pruning_spares_a_version_to_roll_back_to_when_the_newer_ones_are_damaged(
+    tmp_path: Path,
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    built = []
+    for n in range(4):
+        write(corpus, {"museum": ARTICLES["museum"] + f"\n\nVisitors on day {n} were counted."})
+        build(corpus, index_dir)
+        built.append(current_version(index_dir))
+    assert complete_versions(index_dir)[::-1] == built[1:]  # the newest three are kept
+    for damaged in built[2:]:  # the two newest, the served one among them
+        (damaged / "sentences.npy").write_bytes(b"truncated")
+    write(corpus, {"museum": ARTICLES["museum"] + "\n\nThe cafe reopens."})
+    build(corpus, index_dir)  # newest three: 2, 3 (both damaged) and the new one
+    assert built[1] in complete_versions(index_dir)  # the newest intact older one is spared
+    assert rollback(index_dir) == built[1]
+    # with an intact version among the newest three, the older ones go as before
+    write(corpus, {"museum": ARTICLES["museum"] + "\n\nA new wing opens."})
+    build(corpus, index_dir)
+    write(corpus, {"museum": ARTICLES["museum"] + "\n\nThe wing closes."})
+    build(corpus, index_dir)
+    assert len(complete_versions(index_dir)) == 3
