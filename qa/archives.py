@@ -72,15 +72,6 @@ def plain_text(value: str) -> str:
     return replace_entities(value).replace("\xa0", " ")
 
 
-def _author_names(value: Any) -> Any:
-    """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined."""
-    items = value if isinstance(value, list) else [value]
-    if not all(isinstance(i, str) or (isinstance(i, dict) and "name" in i) for i in items):
-        return value  # left to the type check, which says what was expected
-    names = [str(i["name"] if isinstance(i, dict) else i).strip() for i in items]
-    return "; ".join(n for n in names if n) or None
-
-
 _EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
@@ -124,7 +115,12 @@ class _Fields(BaseModel):
     @field_validator("author", "source", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        return _author_names(value)
+        """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined."""
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(i, str) or (isinstance(i, dict) and "name" in i) for i in items):
+            return value  # left to the type check, which says what was expected
+        names = [str(i["name"] if isinstance(i, dict) else i).strip() for i in items]
+        return "; ".join(n for n in names if n) or None
 
     @field_validator("date", mode="before")
     @classmethod

@@ -206,12 +206,14 @@ def check_answer(
             if paragraph is None:
                 removed_citations += 1
                 continue
+            # the facts first: a claim that changes one is not embedded for nothing
+            if facts_missing(claim.text, paragraph.text, paragraph.title):
+                removed_citations += 1
+                continue
             support = measure_support(
                 claim.text, paragraph.text, embedder=embedder, lexical_weight=lexical_weight
             )
-            if support.score < min_support or facts_missing(
-                claim.text, paragraph.text, paragraph.title
-            ):
+            if support.score < min_support:
                 removed_citations += 1
                 continue
             quoted = is_quote(claim.text, paragraph.text)

@@ -93,11 +93,6 @@ class Retriever:
         self._settings = settings
         self._keep = keep
 
-    @property
-    def is_restricted(self) -> bool:
-        """Searches only some paragraphs (`restricted`)."""
-        return self._keep is not None
-
     def keeps_any(self) -> bool:
         """Some paragraph is searched (a restriction may leave none: a date range no article
         is dated within)."""
