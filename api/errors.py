@@ -41,6 +41,31 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # The id of the request being handled, set by `api.middleware.RequestLog`; each request runs in
 # its own task, so it never leaks into another request's problem details or log lines.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# Set by `api.middleware.RequestLog` for paths under /v1: there an error also carries OpenAI's
+# `error` object (what OpenAI clients read and show) and a refused request is OpenAI's 400.
+openai_errors: ContextVar[bool] = ContextVar("openai_errors", default=False)
+OPENAI_PREFIX = "/v1/"
+
+# OpenAI's `error.type` and `error.code` by HTTP status; other 4xx are invalid requests, 5xx
+# server errors.
+_OPENAI_KINDS: dict[int, tuple[str, str | None]] = {
+    400: ("invalid_request_error", None),
+    401: ("authentication_error", "invalid_api_key"),
+    403: ("permission_error", None),
+    404: ("invalid_request_error", "not_found"),
+    413: ("invalid_request_error", "request_too_large"),
+    429: ("rate_limit_error", "rate_limit_exceeded"),
+    503: ("server_error", "service_unavailable"),
+}
+
+
+class OpenAIError(BaseModel):
+    """OpenAI's error object: `message` is the problem's detail."""
+
+    message: str
+    type: str = Field(description="`invalid_request_error`, `authentication_error`, ….")
+    param: str | None = Field(default=None, description="The request field at fault, if one.")
+    code: str | None = None
 
 
 class ProblemDetails(BaseModel):
@@ -52,6 +77,10 @@ class ProblemDetails(BaseModel):
     detail: str = Field(description="What happened and what to do about it.")
     request_id: str | None = Field(
         default=None, description="The `X-Request-ID` of the request; the logs carry it too."
+    )
+    error: OpenAIError | None = Field(
+        default=None,
+        description="Only under `/v1`: the same error in OpenAI's shape, for OpenAI clients.",
     )
 
 
@@ -81,18 +110,39 @@ def problem_details(exc: BaseException) -> dict[str, object]:
             ((code, title) for kind, code, title in STATUS_BY_ERROR if isinstance(exc, kind)),
             (500, "Internal error"),
         )
-        return problem_body(status, title, str(exc))
+        param = exc.param if isinstance(exc, BadInput) else None
+        return problem_body(status, title, str(exc), param=param)
     return problem_body(500, "Internal error", "the server failed; the error was logged")
 
 
-def problem_body(status: int, title: str, detail: str) -> dict[str, object]:
+def problem_body(
+    status: int, title: str, detail: str, *, param: str | None = None
+) -> dict[str, object]:
     """One shape for every error, with the request id the logs carry (set for every request
-    the app serves; absent only when a route runs without the middleware, as in unit tests)."""
+    the app serves; absent only when a route runs without the middleware, as in unit tests).
+
+    Under /v1 (`openai_errors`) a 422 is sent as 400, as OpenAI does, and the body also holds
+    OpenAI's `error` object: its clients raise `BadRequestError` and show `error.message`.
+    Callers take the status to send from the body's `status`.
+    """
+    openai = openai_errors.get()
+    if openai and status == 422:
+        status = 400
     body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
     body["detail"] = detail
     if (rid := request_id.get()) is not None:
         body["request_id"] = rid
+    if openai:
+        body["error"] = openai_error(status, detail, param=param)
     return body
+
+
+def openai_error(status: int, detail: str, *, param: str | None = None) -> dict[str, object]:
+    """OpenAI's error object for an error of this status."""
+    kind, code = _OPENAI_KINDS.get(
+        status, ("server_error" if status >= 500 else "invalid_request_error", None)
+    )
+    return OpenAIError(message=detail, type=kind, param=param, code=code).model_dump()
 
 
 def problem_headers(exc: BaseException) -> dict[str, str]:
@@ -115,16 +165,24 @@ def is_json_media_type(content_type: str) -> bool:
     )
 
 
-def _problem(status: int, title: str, detail: str) -> JSONResponse:
+def _problem(status: int, title: str, detail: str, *, param: str | None = None) -> JSONResponse:
     """RFC 9457 problem details: one shape for every error."""
-    return JSONResponse(
-        status_code=status, content=problem_body(status, title, detail), media_type=PROBLEM_JSON
-    )
+    body = problem_body(status, title, detail, param=param)
+    return JSONResponse(status_code=int(str(body["status"])), content=body, media_type=PROBLEM_JSON)
+
+
+def is_openai_path(request: Request) -> bool:
+    """Whether the request is under /v1, noted for `problem_body` (the middleware notes it too,
+    for the errors it answers itself; an app without it, as in unit tests, still gets it)."""
+    openai = request.url.path.startswith(OPENAI_PREFIX)
+    openai_errors.set(openai)
+    return openai
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def qa_error(request: Request, exc: QAError) -> JSONResponse:
+        is_openai_path(request)
         if isinstance(exc, ClientGone):
             request.state.outcome = "cancelled"  # the access log line says so beside the 499
         body = problem_details(exc)
@@ -137,6 +195,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        is_openai_path(request)
         content_type = request.headers.get("content-type", "")
         if request.method == "POST" and not is_json_media_type(content_type):
             return _problem(
@@ -146,6 +205,10 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         problems = []
         errors = exc.errors()
+        # the first field at fault, for OpenAI's `error.param` ("messages.0.role")
+        param = next(
+            (".".join(str(p) for p in e.get("loc", ()) if p != "body") for e in errors), None
+        )
         for error in errors[:_PROBLEMS_LISTED]:
             if error.get("type") == "json_invalid":
                 reason = (error.get("ctx") or {}).get("error", "")
@@ -161,10 +224,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 problems.append(message)
         if len(errors) > _PROBLEMS_LISTED:  # 150,000 unknown fields made a 5 MB reply
             problems.append(f"and {len(errors) - _PROBLEMS_LISTED} more problems")
-        return _problem(422, "Invalid request", "; ".join(problems))
+        return _problem(422, "Invalid request", "; ".join(problems), param=param or None)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        is_openai_path(request)
         titles = {
             404: "Not found",
             405: "Method not allowed",
@@ -234,7 +298,11 @@ def document_problems(app: FastAPI) -> None:
             return app.openapi_schema
         schema = build_schema()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["ProblemDetails"] = ProblemDetails.model_json_schema()
+        problem_schema = ProblemDetails.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components.update(problem_schema.pop("$defs", {}))
+        components["ProblemDetails"] = problem_schema
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}

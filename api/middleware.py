@@ -21,7 +21,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_JSON, REQUEST_ID_HEADER, problem_body, problem_details, request_id
+from api.errors import (
+    OPENAI_PREFIX,
+    PROBLEM_JSON,
+    REQUEST_ID_HEADER,
+    openai_errors,
+    problem_body,
+    problem_details,
+    request_id,
+)
 
 access_log = logging.getLogger("api.access")
 log = logging.getLogger(__name__)
@@ -75,6 +83,7 @@ class RequestLog:
             return
         rid = new_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
         request_id.set(rid)  # this task is this request's: nothing to reset afterwards
+        openai_errors.set(scope["path"].startswith(OPENAI_PREFIX))
         state = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500  # if the app fails before answering, the error handler sends a 500

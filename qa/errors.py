@@ -6,7 +6,12 @@ class QAError(Exception):
 
 
 class BadInput(QAError):
-    """The caller sent something unusable; the message says what to fix."""
+    """The caller sent something unusable; the message says what to fix, and `param`, when
+    one field is at fault, names it (OpenAI's `error.param`)."""
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 class NotFound(QAError):

@@ -10,10 +10,14 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   chat never gets refused for its length.
 * `system` and `developer` messages (and tool messages) are ignored: the articles are the only
   source of truth, and a system prompt cannot change how answers are found or checked.
-* Sampling fields (`temperature`, `top_p`, `max_tokens`, `n`, `stop`, `seed`, ...) are
-  accepted and ignored (`max_tokens` only up to `server.max_completion_tokens`); so is the API
-  key, unless a read key is configured (`api/security.py`). Any `model` id is accepted, and the
-  response always names `grounded-qa`.
+* Sampling fields (`temperature`, `top_p`, `max_tokens`, `stop`, `seed`, ...) are accepted
+  and ignored (`max_tokens` only up to `server.max_completion_tokens`); so is the API key,
+  unless a read key is configured (`api/security.py`). Any `model` id is accepted, and the
+  response always names `grounded-qa`. What a client would rely on and cannot have (`n` over
+  1, JSON output, a forced tool call, log probabilities) is refused (`check_supported`), and
+  so is a conversation that ends with the assistant's message.
+* Errors are problem details, as everywhere, plus OpenAI's `error` object, and a refused
+  request is a 400, as OpenAI's (`api/errors.py: problem_body`).
 * The answer text, with its `[n]` markers, is `choices[0].message.content`. The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
   `rewritten_question`, `unknown_words`); the official client exposes them in
@@ -46,7 +50,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from api.deps import Service
-from api.errors import problem_details
+from api.errors import openai_error, problem_details
 from api.inputs import normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
@@ -127,7 +131,8 @@ class StreamOptions(BaseModel):
 
 
 class ChatCompletionRequest(BaseModel):
-    # temperature, max_tokens, top_p, n, stop, seed, user, ...: accepted and ignored
+    # temperature, max_tokens, top_p, stop, seed, user, ...: accepted and ignored; n, tool_choice,
+    # response_format, logprobs are checked by `check_supported`
     model_config = ConfigDict(
         extra="allow",
         json_schema_extra={
@@ -156,6 +161,53 @@ class ChatCompletionRequest(BaseModel):
     )
 
 
+def check_supported(body: ChatCompletionRequest) -> None:
+    """Refuse what a client would rely on and this server cannot give, naming the field: more
+    than one choice, JSON or schema output, a forced tool call, log probabilities. Silently
+    ignored, each broke the caller later (`choices[1]`, `json.loads`, an agent loop waiting for
+    its tool call). Values OpenAI itself refuses are refused too."""
+    extra = body.model_extra or {}
+    n = extra.get("n")
+    if n is not None and n != 1:
+        raise BadInput(
+            f"n is {n!r}; this server gives exactly one answer per request: leave n out or send 1",
+            param="n",
+        )
+    fmt = extra.get("response_format")
+    kind = fmt.get("type") if isinstance(fmt, dict) else fmt
+    if fmt is not None and kind != "text":
+        raise BadInput(
+            f"response_format {kind!r} is not supported: answers are article sentences with "
+            'citations, not JSON; leave response_format out or send {"type": "text"}',
+            param="response_format",
+        )
+    choice = extra.get("tool_choice")
+    if choice is not None and choice not in ("none", "auto"):
+        raise BadInput(
+            "tool_choice asks for a tool call, and this server calls no tools (tools are "
+            'ignored): leave tool_choice out or send "auto" or "none"',
+            param="tool_choice",
+        )
+    if extra.get("logprobs") or extra.get("top_logprobs"):
+        raise BadInput(
+            "log probabilities are not available: the answer is quoted from an article, not "
+            "sampled; leave logprobs and top_logprobs out",
+            param="logprobs" if extra.get("logprobs") else "top_logprobs",
+        )
+    for name, highest in (("temperature", 2), ("top_p", 1)):
+        value = extra.get(name)
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 <= value <= highest
+        ):
+            raise BadInput(
+                f"{name} must be a number from 0 to {highest} (it is ignored)", param=name
+            )
+    if body.stream_options is not None and not body.stream:
+        raise BadInput("stream_options is only allowed with stream: true", param="stream_options")
+
+
 def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
     """Refuse a request for more tokens than the server allows (a smaller one is honoured as
     it is: the answer is one article sentence, never cut to a token count)."""
@@ -164,7 +216,8 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
         if asked is not None and asked > limit:
             raise BadInput(
                 f"{name} is {asked}; this server allows at most {limit} "
-                "(setting server.max_completion_tokens). Ask for fewer tokens or leave it out."
+                "(setting server.max_completion_tokens). Ask for fewer tokens or leave it out.",
+                param=name,
             )
 
 
@@ -177,7 +230,10 @@ def message_text(message: ChatMessage) -> str:
     texts = []
     for part in message.content:
         if part.type != "text":
-            raise BadInput(f"messages: only text content is supported, got a {part.type!r} part")
+            raise BadInput(
+                f"messages: only text content is supported, got a {part.type!r} part",
+                param="messages",
+            )
         texts.append(part.text or "")
     return "\n".join(texts)
 
@@ -192,7 +248,17 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
     """
     last_user = next((i for i in reversed(range(len(messages))) if messages[i].role == "user"), -1)
     if last_user < 0:
-        raise BadInput("messages has no user message: the last user message is the question")
+        raise BadInput(
+            "messages has no user message: the last user message is the question",
+            param="messages",
+        )
+    if any(m.role == "assistant" for m in messages[last_user + 1 :]):
+        # the earlier question would be answered again, as if the reply had not been sent
+        raise BadInput(
+            "the last message is the assistant's: end messages with the user's question "
+            "(this server does not continue an assistant message)",
+            param="messages",
+        )
     question = message_text(messages[last_user])
 
     pairs: list[tuple[str, str]] = []
@@ -345,9 +411,14 @@ def usage_chunk(completion_id: str, created: int, usage: Usage) -> Chunk:
 
 
 def error_frame(exc: BaseException) -> dict[str, Any]:
-    """`{"error": problem details}`, plus `message` (what OpenAI clients show) = the detail."""
+    """`{"error": ...}`: the problem details (title, status, detail, request id) with OpenAI's
+    `message` (what OpenAI clients show: the detail), `type`, `param` and `code`."""
     problem = problem_details(exc)
-    return {"error": {**problem, "message": problem["detail"]}}
+    problem.pop("type", None)  # about:blank; OpenAI's `type` is the kind of error
+    openai = problem.pop("error", None)  # absent outside a /v1 request (unit tests)
+    if not isinstance(openai, dict):
+        openai = openai_error(int(str(problem["status"])), str(problem["detail"]))
+    return {"error": {**problem, **openai}}
 
 
 def data_frame(data: Mapping[str, Any] | str) -> ServerSentEvent:
@@ -398,7 +469,13 @@ STREAM_EXAMPLE = (
                 "text/event-stream": {"schema": CHUNK_EVENT_SCHEMA, "example": STREAM_EXAMPLE}
             },
         },
-        422: {"description": "No or empty user message, over-long question (problem details)."},
+        400: {
+            "description": (
+                "No or empty user message, over-long question, an unsupported field (`n` over "
+                "1, `response_format` JSON, a forced `tool_choice`, `logprobs`): problem "
+                "details with OpenAI's `error` object."
+            )
+        },
         **BUSY_RESPONSES,
     },
 )
@@ -408,8 +485,9 @@ async def chat_completions(
     """The last `user` message is the question; earlier `user`/`assistant` pairs are the history.
 
     `system` messages are ignored: the articles are the only source of truth. Sampling fields
-    are accepted and ignored, any `model` id is accepted (the answer names `grounded-qa`), and
-    the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
+    are accepted and ignored (`n` over 1, JSON `response_format`, a forced `tool_choice` and
+    `logprobs` are a 400 naming the field), any `model` id is accepted (the answer names
+    `grounded-qa`), and the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
     `rewritten_question`, `unknown_words`) comes as extra top-level fields. `usage` counts
     words, not tokens.
 
@@ -417,9 +495,11 @@ async def chat_completions(
     answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when
     `stream_options.include_usage` is set), then `data: [DONE]`. If answering fails once the
     stream has started, it ends with one `data: {"error": {...problem details...}}` frame.
-    Bad input is refused before the stream, with the same 422 problem details as `/ask`.
+    Bad input is refused before the stream, with the problem details of `/ask` plus OpenAI's
+    `error` object, as a 400.
     """
     settings = service.settings.server
+    check_supported(body)
     check_token_limit(body, limit=settings.max_completion_tokens)
     question, history = chat_input(body.messages, max_turns=settings.max_history_turns)
     # refuse a bad question with a plain 4xx before any event: same check and message as /ask

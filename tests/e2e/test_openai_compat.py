@@ -142,15 +142,23 @@ def test_unanswerable_question_says_insufficient_evidence(client: Any) -> None:
         pytest.param([{"role": "system", "content": "Be brief."}], id="no-user-message"),
     ],
 )
-def test_empty_user_message_is_422(
+def test_empty_user_message_is_a_bad_request_the_client_can_explain(
     client: Any, messages: list[dict[str, str]], stream: bool
 ) -> None:
-    with pytest.raises(openai.UnprocessableEntityError) as caught:
+    with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model=MODEL, messages=messages, stream=stream)
-    assert caught.value.status_code == 422
-    problem = caught.value.body
-    assert problem["status"] == 422, problem
-    assert problem["detail"], problem
+    assert caught.value.status_code == 400
+    # the client reads OpenAI's error object: what to fix is in the exception itself
+    assert caught.value.type == "invalid_request_error"
+    assert "user message" in str(caught.value) or "question is empty" in str(caught.value)
+    assert caught.value.message.endswith(caught.value.body["message"]), caught.value.body
+
+
+def test_a_field_the_server_cannot_honour_is_named(client: Any) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=MODEL, messages=[user(FIRST)], n=2)
+    assert caught.value.param == "n"
+    assert "exactly one answer" in str(caught.value)
 
 
 def test_follow_up_is_answered_from_the_conversation(client: Any) -> None:

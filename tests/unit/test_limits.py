@@ -372,13 +372,13 @@ TWO_TURNS = [{"question": "One?", "answer": "a"}, {"question": "Two?", "answer":
         (
             "/v1/chat/completions",
             {"messages": [{"role": "user", "content": "Who?"}], "max_tokens": 10**6},
-            422,
+            400,
             "server.max_completion_tokens",
         ),
         (
             "/v1/chat/completions",
             {"messages": [{"role": "user", "content": "Who?"}], "max_completion_tokens": 0},
-            422,
+            400,
             "max_completion_tokens",
         ),
         ("/ask", {"question": "Who?", "padding": "x" * 4000}, 413, "server.max_body_bytes"),

@@ -115,13 +115,20 @@ def test_unanswered_questions_are_turns_with_empty_answers_and_greetings_are_dro
     assert history == [Turn(question="first", answer=""), Turn(question="second", answer="")]
 
 
-def test_the_last_user_message_is_the_question_even_if_an_assistant_message_follows() -> None:
+def test_a_conversation_ending_with_the_assistant_is_refused() -> None:
+    # answering it would repeat the answer to the question before, as if none had been sent
+    with pytest.raises(BadInput, match="last message is the assistant's") as caught:
+        chat_input(
+            messages(("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")),
+            max_turns=10,
+        )
+    assert caught.value.param == "messages"
+    # a system message after the question is ignored, as everywhere
     question, history = chat_input(
-        messages(("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "prefill")),
+        messages(("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("system", "be brief")),
         max_turns=10,
     )
-    assert question == "q2"
-    assert history == [Turn(question="q1", answer="a1")]
+    assert (question, history) == ("q2", [Turn(question="q1", answer="a1")])
 
 
 def test_only_the_most_recent_turns_are_kept() -> None:
@@ -255,15 +262,17 @@ def test_usage_chunk_has_no_choices() -> None:
     assert item["usage"] == {"prompt_tokens": 2, "completion_tokens": 7, "total_tokens": 9}
 
 
-def test_error_frame_is_problem_details_with_a_message() -> None:
+def test_error_frame_is_problem_details_in_openais_shape() -> None:
     frame = error_frame(GenerationFailed("the model crashed"))
     assert frame == {
         "error": {
-            "type": "about:blank",
             "title": "Language model failed",
             "status": 502,
             "detail": "the model crashed",
             "message": "the model crashed",
+            "type": "server_error",
+            "param": None,
+            "code": None,
         }
     }
     hidden = error_frame(RuntimeError("secret internals"))["error"]
@@ -349,7 +358,7 @@ def test_failure_mid_stream_sends_an_error_frame_and_no_done() -> None:
         pytest.param([{"role": "user", "content": "x" * 501}], "500", id="over-long"),
     ],
 )
-def test_bad_input_is_a_422_before_any_answering(
+def test_bad_input_is_a_400_before_any_answering(
     chat: list[dict[str, Any]], hint: str, stream: bool
 ) -> None:
     service = StandInService(answered())
@@ -357,10 +366,73 @@ def test_bad_input_is_a_422_before_any_answering(
         r = client.post(
             "/v1/chat/completions", json={"model": MODEL_ID, "messages": chat, "stream": stream}
         )
-    assert r.status_code == 422, r.text
+    assert r.status_code == 400, r.text  # OpenAI's status: its clients raise BadRequestError
     assert r.headers["content-type"].startswith("application/problem+json")
     assert hint in r.json()["detail"], r.json()
+    # OpenAI's error object beside the problem details: what its clients read and show
+    error = r.json()["error"]
+    assert error["message"] == r.json()["detail"]
+    assert error["type"] == "invalid_request_error"
     assert service.asked == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "param", "hint"),
+    [
+        pytest.param({"n": 2}, "n", "exactly one answer", id="n"),
+        pytest.param(
+            {"response_format": {"type": "json_object"}}, "response_format", "not JSON", id="json"
+        ),
+        pytest.param(
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "x"}}},
+            "response_format",
+            "json_schema",
+            id="schema",
+        ),
+        pytest.param({"tool_choice": "required"}, "tool_choice", "calls no tools", id="required"),
+        pytest.param(
+            {"tool_choice": {"type": "function", "function": {"name": "search"}}},
+            "tool_choice",
+            "calls no tools",
+            id="forced",
+        ),
+        pytest.param({"logprobs": True}, "logprobs", "not available", id="logprobs"),
+        pytest.param({"top_logprobs": 3}, "top_logprobs", "not available", id="top_logprobs"),
+        pytest.param({"temperature": 5}, "temperature", "from 0 to 2", id="temperature"),
+        pytest.param({"top_p": "high"}, "top_p", "from 0 to 1", id="top_p"),
+        pytest.param(
+            {"stream_options": {"include_usage": True}}, "stream_options", "stream: true", id="so"
+        ),
+    ],
+)
+def test_what_a_client_would_rely_on_and_cannot_have_is_refused_by_name(
+    extra: dict[str, Any], param: str, hint: str
+) -> None:
+    service = StandInService(answered())
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": "Who?"}], **extra}
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["param"] == param
+    assert hint in r.json()["error"]["message"]
+    assert service.asked == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"n": 1, "temperature": 0.2, "top_p": 1, "seed": 7, "stop": ["\n"], "user": "u1"},
+        {"response_format": {"type": "text"}, "tool_choice": "auto", "logprobs": False},
+        {"tools": [{"type": "function", "function": {"name": "search"}}], "tool_choice": "none"},
+    ],
+)
+def test_fields_that_change_nothing_here_are_accepted(extra: dict[str, Any]) -> None:
+    service = StandInService(answered())
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": "Who?"}], **extra}
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["choices"]) == 1
 
 
 def test_models_list_and_retrieve() -> None:
@@ -375,3 +447,4 @@ def test_models_list_and_retrieve() -> None:
         missing = client.get("/v1/models/gpt-4o")
         assert missing.status_code == 404
         assert MODEL_ID in missing.json()["detail"]
+        assert missing.json()["error"]["code"] == "not_found"
