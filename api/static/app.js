@@ -378,7 +378,9 @@ import { selectTab } from "./tabs.js";
     busy = value;
     askButton.disabled = value;
     askButton.textContent = value ? "Asking…" : "Ask";
+    const askHadFocus = value && document.activeElement === askButton;
     stopButton.hidden = !value;
+    if (askHadFocus) stopButton.focus(); // Ask is disabled: focus would fall to the page
     if (value) stopShownAt = performance.now();
     form.setAttribute("aria-busy", value ? "true" : "false");
     if (!value) showNotice("");
@@ -738,8 +740,10 @@ import { selectTab } from "./tabs.js";
     const link = button("citation-link", `[${citation.marker}]`);
     link.addEventListener("click", () => showCitation(citation, link));
     link.setAttribute("aria-controls", "source-panel");
-    link.setAttribute("aria-label", `Source ${citation.marker}: ${citation.title || "untitled article"}`);
-    link.title = `Show source ${citation.marker}: ${citation.title || "untitled article"}`;
+    const checked = citation.verified ? "" : " (unverified)"; // said in words, not only colour
+    link.setAttribute("aria-label", `Source ${citation.marker}${checked}: ${citation.title || "untitled article"}`);
+    link.setAttribute("aria-expanded", "false");
+    link.title = `Show source ${citation.marker}${checked}: ${citation.title || "untitled article"}`;
     if (!citation.verified) link.classList.add("unverified");
     return link;
   }
@@ -792,6 +796,8 @@ import { selectTab } from "./tabs.js";
         li.append(el("p", "closest-text", item.text));
         const open = button("link-button", "Read in the article", () => showParagraph(item, open));
         open.setAttribute("aria-controls", "source-panel");
+        // named by its article: a list of "Read in the article" buttons says nothing out of context
+        open.setAttribute("aria-label", `Read in the article: ${item.title || "untitled article"}`);
         li.append(open);
         list.append(li);
       });
@@ -921,7 +927,11 @@ import { selectTab } from "./tabs.js";
   function setActiveTrigger(trigger) {
     if (activeTrigger) {
       activeTrigger.classList.remove("active");
-      activeTrigger.removeAttribute("aria-expanded");
+      if (activeTrigger.classList.contains("citation-link")) {
+        activeTrigger.setAttribute("aria-expanded", "false");
+      } else {
+        activeTrigger.removeAttribute("aria-expanded");
+      }
     }
     activeTrigger = trigger || null;
     if (activeTrigger) {

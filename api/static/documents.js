@@ -242,7 +242,12 @@ function field(labelText, control, hint) {
   const label = el("label", null, labelText);
   label.htmlFor = control.id;
   wrap.append(label, control);
-  if (hint) wrap.append(el("span", "hint", hint));
+  if (hint) {
+    const note = el("span", "hint", hint);
+    note.id = `${control.id}-hint`;
+    control.setAttribute("aria-describedby", note.id); // read out with the field's label
+    wrap.append(note);
+  }
   return wrap;
 }
 

@@ -1,5 +1,5 @@
 // The side panel's two views, as tabs: the indexed articles, and the source a citation opens.
-// Arrow keys move between the tabs (the WAI-ARIA tabs pattern).
+// Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern).
 
 const tabs = Array.from(document.querySelectorAll("#panel-tabs [role=tab]"));
 
@@ -17,9 +17,10 @@ for (const [i, tab] of tabs.entries()) {
   tab.addEventListener("click", () => selectTab(tab.dataset.tab));
   tab.addEventListener("keydown", (event) => {
     const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (!step) return;
+    const edge = { Home: 0, End: tabs.length - 1 }[event.key];
+    if (!step && edge === undefined) return;
     event.preventDefault();
-    const next = tabs[(i + step + tabs.length) % tabs.length];
+    const next = step ? tabs[(i + step + tabs.length) % tabs.length] : tabs[edge];
     selectTab(next.dataset.tab);
     next.focus();
   });
