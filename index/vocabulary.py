@@ -65,6 +65,9 @@ class CorpusVocabulary:
         key = fold(word)
         return key in self._english or key in self._counts
 
+    def holds(self, word: str) -> bool:
+        return fold(word) in self._counts
+
     def nearest(self, word: str, max_distance: int) -> str | None:
         return self._nearest(fold(word), max_distance)
 

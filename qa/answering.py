@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from qa.antecedents import (
+    named_speaker,
     names_someone,
     naming_clause,
     opens_with_reference,
     short_answer_names,
+    speaker_is_reference,
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer, split_claims
@@ -31,7 +33,7 @@ from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retrieval, Retriever
 from qa.selection import Choice, select
 from qa.settings import Settings
-from qa.trimming import trim
+from qa.trimming import clause_spans, cut_words, trim
 from qa.writing import Passage, write_answer
 
 __all__ = ["ProgressCallback", "answer_question", "no_progress", "validate_question"]
@@ -86,6 +88,12 @@ def answer_question(
             analysis, retrieved, timings,
             "the question has no words to look for in the articles; ask it in words",
         )  # fmt: skip
+    if analysis.other_script:
+        return _abstain(
+            analysis, retrieved, timings,
+            "none of the question's words is found in any article: it is written in another "
+            "script than the articles; ask it in the articles' language",
+        )  # fmt: skip
 
     clock = time.perf_counter()
     a = settings.answer
@@ -97,12 +105,19 @@ def answer_question(
     timings["select_ms"] = _ms(clock)
     if not picked:
         best = f"{choices[0].score:.2f}" if choices else "none"
+        searched, every = retriever.articles_kept()
+        within = (
+            f"; the date range left {searched} of the {every} articles to search (undated "
+            "articles are left out of a range)"
+            if searched < every
+            else ""
+        )
         return _abstain(
             analysis,
             retrieved,
             timings,
             f"no sentence in the articles answers this well enough "
-            f"(best answer score {best}, needed {a.min_answer_score:.2f})",
+            f"(best answer score {best}, needed {a.min_answer_score:.2f}){within}",
         )
     if generator is not None:
         return _generated_answer(
@@ -227,43 +242,65 @@ def _checked_answer(
             cited[marker_of[row]] = corpus.paragraphs[row]
         claims.append(f"{text} [{marker_of[row]}]")
 
-    for choice in picked:
+    speaker: str | None = None  # the name a "Who…?" is answered with, from the sentence before
+    for n, choice in enumerate(picked):
         claim = trim(choice.candidate.text, choice.span, max_words=a.max_answer_words)
         before = _antecedent(analysis, choice, claim, corpus, settings)
         if before is not None:
-            quote(*before)
+            candidate, text, name = before
+            quote(candidate, text)
+            if n == 0 and analysis.kind is AnswerType.PERSON:
+                speaker = name
         quote(choice.candidate, claim)
     return _checked(
         " ".join(claims), cited, analysis, picked[0], embedder, settings, retrieved, timings,
         on_progress,
         unsupported="the best sentence found was not supported by its own paragraph, so it was "
         "removed",
+        short_answer=speaker,
     )  # fmt: skip
 
 
 def _antecedent(
     analysis: QuestionAnalysis, choice: Choice, claim: str, corpus: Corpus, settings: Settings
-) -> tuple[Candidate, str] | None:
+) -> tuple[Candidate, str, str | None] | None:
     """The sentence before a quote that opens with "he", "the official"…, cut to the clauses
     around its first clause that opens with a name, when neither the short answer nor the
-    question names whom the quote is about."""
+    question names whom the quote is about.
+
+    A quote whose words are given to a pronoun ("“…,” he told reporters") carries the name of
+    the speaker the sentence before gives words to ("said Evan Medeiros"), or else its first
+    clause that opens with a name; asked "Who…?", it does so whatever the short answer (taken
+    from inside the quote, it names someone the quote mentions, not the speaker asked for).
+    Returns the sentence before, the text it carries and the speaker's name when one was found.
+    """
     a = settings.answer
-    if not a.carry_antecedent or not opens_with_reference(claim):
+    if not a.carry_antecedent:
         return None
-    if short_answer_names(choice.short_answer):
+    unnamed_speaker = speaker_is_reference(claim)
+    if not (opens_with_reference(claim) or unnamed_speaker):
         return None
-    if analysis.kind is not AnswerType.PERSON and names_someone(analysis.asked):
+    asks_who = analysis.kind is AnswerType.PERSON
+    if short_answer_names(choice.short_answer) and not (unnamed_speaker and asks_who):
+        return None
+    if not asks_who and names_someone(analysis.asked):
         return None  # the question names whom it is about; a "Who…?" needs the name given
     before = candidate_before(corpus, choice.candidate)
     if before is None:
         return None
+    speaker = named_speaker(before.text) if unnamed_speaker else None
+    if speaker is not None:  # from the start of the name's clause, cut if need be
+        start = next(x for x, y in clause_spans(before.text) if y > speaker[0])
+        text = cut_words(before.text, start, len(before.text), speaker[0], a.max_antecedent_words)
+        name = before.text[speaker[0] : speaker[1]]
+        return (before, text, name) if name in text else (before, text, None)
     naming = naming_clause(before.text)
     if naming is None:
         return None
     if len(before.text[naming[0] : naming[1]].split()) > a.max_antecedent_words:
         return None  # the clause with the name is too long to quote without cutting it
     text = trim(before.text, naming, max_words=a.max_antecedent_words)
-    return (before, text) if names_someone(f" {text}") else None
+    return (before, text, None) if names_someone(f" {text}") else None
 
 
 def _generated_answer(
@@ -325,9 +362,11 @@ def _checked(
     on_progress: ProgressCallback,
     *,
     unsupported: str,
+    short_answer: str | None = None,
 ) -> Answer:
     """Every claim of `text` checked against the paragraphs its markers name; the answer, or an
-    abstention (`unsupported`, with the removed claims) when no claim is left."""
+    abstention (`unsupported`, with the removed claims) when no claim is left. `short_answer`,
+    when given, replaces the selector's span if its claim survived the check."""
     on_progress("checking", {"paragraph_id": cited[1].paragraph_id})
     clock = time.perf_counter()
     checked = check_answer(
@@ -341,7 +380,9 @@ def _checked(
     if not checked.citations:
         abstained = _abstain(analysis, retrieved, timings, unsupported)
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
-    return _answered(analysis, choice, checked, retrieved, timings, settings)
+    if short_answer is not None and short_answer not in checked.text:
+        short_answer = None  # the claim that held it was removed
+    return _answered(analysis, choice, checked, retrieved, timings, settings, short_answer)
 
 
 def _answered(
@@ -351,6 +392,7 @@ def _answered(
     retrieved: list[RetrievedParagraph],
     timings: dict[str, float],
     settings: Settings,
+    short_answer: str | None = None,
 ) -> Answer:
     citations = [
         Citation(
@@ -371,7 +413,8 @@ def _answered(
         status="answered",
         citations=citations,
         retrieved=retrieved,
-        short_answer=_fitting_short_answer(
+        short_answer=short_answer
+        or _fitting_short_answer(
             analysis, choice.short_answer, settings.answer.min_statement_words
         ),
         removed_claims=checked.removed_claims,
@@ -387,8 +430,9 @@ def _fitting_short_answer(
 ) -> str | None:
     """The selector's span as the direct answer, unless it is not of the kind asked for (a
     "Who…?" answered with "Monday", a "How many…?" with no number, a "What did X say?" with one
-    word): then the quote stands alone rather than lead with a wrong or partial answer."""
-    if short is None:
+    word, any span for a yes-or-no question): then the quote stands alone rather than lead
+    with a wrong or partial answer."""
+    if short is None or analysis.yes_no:
         return None
     fits = short_answer_fits(analysis.kind, short, min_statement_words=min_statement_words)
     return short if fits else None

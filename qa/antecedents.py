@@ -1,11 +1,13 @@
-"""Quotes that lean on the sentence before: "He said…", "The official added…".
+"""Quotes that lean on the sentence before: "He said…", "The official added…", "“…,” he noted".
 
-A quote that opens with a pronoun or with "the official" (and the like) does not say who is
-speaking or acting. The answer then carries the sentence before it, cut to the clauses around
-its first clause that opens with a name, unless the short answer already names them (a
-"Who…?" answered with a name) or the question does (it is not a "Who…?" and holds a name: the
-reader knows whom "he" is). A name is told by its capital letter; there is no named-entity
-model, so a place or an organisation counts too.
+A quote that opens with a pronoun or with "the official" (and the like), or whose words are
+given to a pronoun ("“…,” he told reporters"), does not say who is speaking or acting. The
+answer then carries the sentence before it, cut to the clauses around its first clause that
+opens with a name (or, for words given to a pronoun, around the name the sentence before gives
+words to: "said Evan Medeiros"), unless the short answer already names them (a "Who…?"
+answered with a name) or the question does (it is not a "Who…?" and holds a name: the reader
+knows whom "he" is). A name is told by its capital letter; there is no named-entity model, so
+a place or an organisation counts too.
 """
 
 from __future__ import annotations
@@ -31,11 +33,47 @@ _ARTICLES = frozenset("the a an".split())
 # capitalised words that are not names
 _NOT_NAME_WORDS = _PRONOUNS | _ARTICLES | _NOT_NAMES
 _MAX_NAME_WORDS = 5
+# verbs that give words to a speaker in news writing
+_SPEECH = (
+    r"said|says|told|tells|added|adds|noted|wrote|stated|explained|continued|argued|warned|"
+    r"insisted|claimed|asked|replied|declared|recalled|remarked|acknowledged|admitted|"
+    r"observed|predicted|suggested|posted|tweeted|announced|stressed|cautioned|urged"
+)
+# words given to a pronoun: "“…,” he told reporters", "…, she said."
+_PRONOUN_SPEAKER = re.compile(rf"(?:[”\"’]|,)\s*(?:he|she|they)\s+(?:{_SPEECH})\b", re.I)
+_CAPITALISED = r"[A-Z][\w'’.-]*"
+# a named speaker: "said Evan Medeiros", "Antonio Guterres warned"
+_NAMED_SPEAKER = re.compile(
+    rf"\b(?:{_SPEECH})\s+(?P<after>(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED})"
+    rf"|(?P<before>(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED})\s+(?:{_SPEECH})\b"
+)
 
 
 def opens_with_reference(text: str) -> bool:
     """Whether the quote opens with a word that points back to someone named before."""
     return bool(_REFERENCE.match(text.strip()))
+
+
+def speaker_is_reference(text: str) -> bool:
+    """Whether the quote gives its words to a pronoun: "“…,” he told reporters"."""
+    return bool(_PRONOUN_SPEAKER.search(text))
+
+
+def named_speaker(sentence: str) -> tuple[int, int] | None:
+    """Offsets of the first name given words by a speech verb ("said Evan Medeiros", "Antonio
+    Guterres warned"); None if none. Capitalised words that are not names (a pronoun, "The",
+    a day, a month) are dropped from the name's edges, and a name left empty is no name."""
+    for match in _NAMED_SPEAKER.finditer(sentence):
+        group = "after" if match.group("after") else "before"
+        start, end = match.span(group)
+        words = [
+            (m.start() + start, m.end() + start)
+            for m in re.finditer(r"\S+", sentence[start:end])
+            if _capitalised_name(m.group().strip("\"“”‘’'.,;:()"))
+        ]
+        if words:
+            return words[0][0], words[-1][1]
+    return None
 
 
 def names_someone(text: str) -> bool:

@@ -97,6 +97,10 @@ class Vocabulary(Protocol):
         """The articles hold the word, or it is a common English word."""
         ...
 
+    def holds(self, word: str) -> bool:
+        """The articles hold the word (common English words aside)."""
+        ...
+
     def nearest(self, word: str, max_distance: int) -> str | None:
         """The articles' word nearest to `word`, at most `max_distance` edits away."""
         ...

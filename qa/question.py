@@ -18,7 +18,7 @@ from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord
 from qa.settings import ConversationSettings, SpellingSettings
-from qa.spelling import unknown_words
+from qa.spelling import in_another_script, unknown_words
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class QuestionAnalysis:
     history: tuple[Turn, ...] = ()
     parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
     unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
+    other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
 
     def part(self, text: str) -> QuestionAnalysis:
         """One part of the question, analysed as a question of its own."""
@@ -61,12 +62,31 @@ class QuestionAnalysis:
     def has_words(self) -> bool:
         return bool(content_terms(self.judged))
 
+    @property
+    def yes_no(self) -> bool:
+        """Asked with a verb first and no question word ("Did Seoul deny it?", "Is Russia a
+        member?"): the answer is yes or no, which no span of a sentence says."""
+        return is_yes_no(self.asked)
+
 
 # a second question joined by "and" + a question word: "What did X say, and how did Y answer?"
 _PART_BREAK = re.compile(
     r"\s*,?\s+and\s+(?=(?:who|whom|whose|what|when|where|why|how|which)\b)", re.IGNORECASE
 )
 _WH = re.compile(r"^\s*(who|whom|whose|what|when|where|why|how|which)\b\s*", re.IGNORECASE)
+
+
+_YES_NO = re.compile(
+    r"^\W*(?:did|does|do|was|were|is|are|will|would|has|have|had|can|could|should|shall|may|"
+    r"might|must)(?:n['’]?t)?\b(?!.*\b(?:who|whom|whose|what|when|where|why|how|which)\b)",
+    re.IGNORECASE,
+)
+
+
+def is_yes_no(question: str) -> bool:
+    """A question asked with a verb first and no question word anywhere ("Did X deny it?"; not
+    "Do you know who signed it?", which asks who)."""
+    return bool(_YES_NO.match(question))
 
 
 def question_parts(question: str) -> tuple[str, ...]:
@@ -115,7 +135,8 @@ def analyse_question(
     if vocabulary is None:
         return analysis
     unknown = unknown_words(analysis.asked, vocabulary, spelling or SpellingSettings())
-    return replace(analysis, unknown=unknown)
+    other_script = in_another_script(analysis.asked, vocabulary)
+    return replace(analysis, unknown=unknown, other_script=other_script)
 
 
 def _analysed(

@@ -98,6 +98,14 @@ class Retriever:
         is dated within)."""
         return self._keep is None or any(self._keep(p) for p in self._paragraphs)
 
+    def articles_kept(self) -> tuple[int, int]:
+        """(articles searched, articles in all): what a restriction (a date range) leaves."""
+        every = {p.doc_id for p in self._paragraphs}
+        if self._keep is None:
+            return len(every), len(every)
+        keep = self._keep
+        return len({p.doc_id for p in self._paragraphs if keep(p)}), len(every)
+
     def restricted(self, keep: Callable[[Paragraph], bool]) -> Retriever:
         """The same search over only the paragraphs `keep` accepts (e.g. a date range)."""
         return Retriever(

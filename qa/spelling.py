@@ -62,6 +62,17 @@ _PLAIN = str.maketrans(
 )  # fmt: skip
 
 
+def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question is written in a script the articles do not use: it has words, none
+    of them in the Latin script and none held by any article ("러시아는 언제…" over English
+    articles). Its words then cannot be searched, and the selector, trained on English, reads
+    it as noise; a question with one Latin word (a name) is read as usual."""
+    asked = [w for w in WORD.findall(question) if len(w) >= 2 and w.lower() not in FUNCTION_WORDS]
+    if not asked or any(_is_latin(w) for w in asked):
+        return False
+    return not any(vocabulary.holds(w) for w in asked)
+
+
 def without_accents(text: str) -> str:
     """`text` with its accents dropped ("Köppen" → "Koppen", "Łódź" → "Lodz", "Straße" →
     "Strasse")."""

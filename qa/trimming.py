@@ -45,7 +45,7 @@ def trim(sentence: str, span: tuple[int, int] | None, *, max_words: int) -> str:
         return _words(sentence[clauses[i][0] : clauses[j][1]])
 
     if size(first, last) > max_words:
-        return _cut_words(sentence, clauses[first][0], clauses[last][1], a, max_words)
+        return cut_words(sentence, clauses[first][0], clauses[last][1], a, max_words)
     grown = True
     while grown:
         grown = False
@@ -61,8 +61,9 @@ def trim(sentence: str, span: tuple[int, int] | None, *, max_words: int) -> str:
     return f"{prefix}{text}{suffix}"
 
 
-def _cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) -> str:
-    """One clause longer than the limit: the words around the anchor (a last resort)."""
+def cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) -> str:
+    """The words of sentence[start:end] around the anchor, at most `max_words`, with "…" where
+    cut: for one clause longer than the limit (a last resort)."""
     tokens = [
         (m.start(), m.end()) for m in re.finditer(r"\S+", sentence) if start <= m.start() < end
     ]

@@ -7,6 +7,7 @@ article) rather than for exact wording.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -140,6 +141,34 @@ def test_answerable_question_is_grounded(
     body = ask(client, question)
     assert body["question"] == question
     check_grounded(client, body, fact, doc_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        # "“…,” he noted." after "“…,” said Evan Medeiros, an Asia expert …"
+        (
+            "Who said Russia could give North Korea confidence to resume nuclear testing?",
+            "Evan Medeiros",
+        ),
+        # "“…,” he told reporters …" after "UN secretary-general Antonio Guterres warned …"
+        (
+            "Who told reporters at the UN headquarters that any relationship with the DPRK "
+            "must abide by sanctions?",
+            "Antonio Guterres",
+        ),
+    ],
+)
+def test_who_is_answered_with_the_speaker_of_a_quote_given_to_a_pronoun(
+    client: httpx.Client, question: str, speaker: str
+) -> None:
+    body = ask(client, question)
+    # the sentence before, which names the speaker, is quoted and cited too, and the short
+    # answer is the speaker (not a name from inside the quote)
+    check_grounded(client, body, speaker)
+    assert body["short_answer"] == speaker, body
+    claims = re.split(r"\s*\[\d+\]\s*", body["answer"].strip())
+    assert speaker in claims[0] and re.search(r"\b(he|she) (noted|told)\b", claims[1]), claims
 
 
 @pytest.mark.parametrize(

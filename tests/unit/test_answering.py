@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from index.store import CorpusIndex
+from index.vocabulary import CorpusVocabulary
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.errors import BadInput
 from qa.models import Answer, Turn
@@ -556,3 +557,57 @@ def test_a_search_restricted_to_no_paragraph_says_the_date_range_holds_no_articl
     assert answer.status == "insufficient_evidence" and answer.retrieved == []
     assert answer.reason is not None
     assert answer.reason.startswith("no article is dated within the date range")
+
+
+def test_a_refusal_within_a_date_range_says_how_many_articles_it_left(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, retriever, embedder = corpus
+    kept = next(iter(index.articles))  # one article of several in the range
+    restricted = retriever.restricted(lambda paragraph: paragraph.doc_id == kept)
+    asked = {"restricted": restricted, "whole": retriever}
+    reasons = {}
+    for name, searched in asked.items():
+        answer = answer_question(
+            UNRELATED,
+            retriever=searched,
+            corpus=index,
+            embedder=embedder,
+            selector=OverlapSelector(),
+            settings=SETTINGS,
+        )
+        assert answer.status == "insufficient_evidence"
+        reasons[name] = answer.reason or ""
+    assert f"the date range left 1 of the {len(index.articles)} articles" in reasons["restricted"]
+    assert "date range" not in reasons["whole"]
+
+
+def test_a_question_in_another_script_is_declined_before_reading(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, retriever, embedder = corpus
+    answer = answer_question(
+        "합창단에는 몇 명의 단원이 있습니까?",  # the choir question, in Korean
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        selector=OverlapSelector(),
+        settings=SETTINGS,
+        vocabulary=CorpusVocabulary(p.text for p in index.paragraphs),
+    )
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason is not None and "another script" in answer.reason
+
+
+def test_a_yes_or_no_question_gets_the_quote_and_no_span_as_its_direct_answer() -> None:
+    corpus = build_corpus(FERRY_ARTICLES)
+    relaxed = Settings(
+        answer=AnswerSettings(min_answer_score=0.3, min_support=0.5, min_statement_words=1)
+    )
+    asked = ask(corpus, "What did the ferry captain say about the crossings?", settings=relaxed)
+    assert asked.short_answer is not None  # the stand-in marks a span
+    yes_no = ask(
+        corpus, "Did the ferry captain say anything about the crossings?", settings=relaxed
+    )
+    assert yes_no.status == "answered", yes_no.reason
+    assert yes_no.short_answer is None  # no span says yes or no; the quote answers

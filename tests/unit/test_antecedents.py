@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from qa.antecedents import (
+    named_speaker,
     names_someone,
     naming_clause,
     opens_with_reference,
     short_answer_names,
+    speaker_is_reference,
 )
 
 pytestmark = pytest.mark.unit
@@ -64,3 +66,56 @@ def test_the_clause_that_names_who_is_found_past_an_opener() -> None:
     kim = "Kim Yo-jong, the sister of the leader, issued a statement."
     assert naming_clause(kim) == (0, len("Kim Yo-jong,"))
     assert naming_clause("In the end, the council agreed.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The port will stay shut,” he told reporters in Calder.",
+        "“We are ready,” she said.",
+        "Talks will resume on Friday, they added.",
+        "“It is too early,” He noted, “to say more.”",
+    ],
+)
+def test_words_given_to_a_pronoun(text: str) -> None:
+    assert speaker_is_reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The port will stay shut,” Tomas Breckner told reporters.",
+        "He said the port would stay shut.",  # opens with the pronoun: the other rule
+        "The union said that he told the workers to stay home.",
+        "Members shed their coats, she-wolves said nothing.",
+    ],
+)
+def test_words_given_to_a_name_or_not_given_at_all(text: str) -> None:
+    assert not speaker_is_reference(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("“Costs will rise,” said Tomas Breckner, the union's leader.", "Tomas Breckner"),
+        ("Mayor Elena Vasquez warned the council on Tuesday.", "Mayor Elena Vasquez"),
+        ("On Monday, union leader Tomas Breckner told members to walk out.", "Tomas Breckner"),
+        ("“Enough,” the mayor said, and Ruth Adeyemi added that taxes would rise.", "Ruth Adeyemi"),
+    ],
+)
+def test_the_speaker_the_sentence_before_names(sentence: str, name: str) -> None:
+    found = named_speaker(sentence)
+    assert found is not None
+    assert sentence[found[0] : found[1]] == name
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry said on Monday it was ready.",  # no name, only "The"
+        "He said the talks had failed.",
+        "Costs rose by 14 percent in March.",  # no speech verb
+    ],
+)
+def test_no_speaker_is_made_up(sentence: str) -> None:
+    assert named_speaker(sentence) is None

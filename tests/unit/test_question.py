@@ -7,7 +7,7 @@ import pytest
 from qa.errors import BadInput
 from qa.evidence import AnswerType
 from qa.models import Turn
-from qa.question import analyse_question
+from qa.question import analyse_question, is_yes_no
 
 pytestmark = pytest.mark.unit
 
@@ -78,3 +78,20 @@ def test_limits_are_enforced() -> None:
         analyse_question("x" * 41, max_chars=40, max_history_turns=1)
     with pytest.raises(BadInput, match="history has 2 turns"):
         analyse_question("Why?", [FIRST, FIRST], max_chars=40, max_history_turns=1)
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no"),
+    [
+        ("Did South Korea deny sending the drones?", True),
+        ("Is Russia a permanent member of the Security Council?", True),
+        ("Wasn't the treaty signed in June?", True),
+        ("  does the ban still hold", True),
+        ("Do you know who signed the treaty?", False),  # asks who
+        ("Who denied it?", False),
+        ("Disputes over what?", False),
+        ("Island nations: do they vote?", False),  # not verb-first
+    ],
+)
+def test_a_yes_or_no_question_is_told_by_its_opening_verb(question: str, yes_no: bool) -> None:
+    assert is_yes_no(question) is yes_no

@@ -6,7 +6,7 @@ import pytest
 
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import unknown_words, without_accents
+from qa.spelling import in_another_script, unknown_words, without_accents
 
 pytestmark = pytest.mark.unit
 
@@ -20,6 +20,9 @@ class FakeVocabulary:
         self.asked: dict[str, int] = {}
 
     def knows(self, word: str) -> bool:
+        return word.lower() in self.words
+
+    def holds(self, word: str) -> bool:
         return word.lower() in self.words
 
     def nearest(self, word: str, max_distance: int) -> str | None:
@@ -104,3 +107,19 @@ def test_letters_nfkd_leaves_whole_are_written_plain() -> None:
     vocabulary = FakeVocabulary(set())
     found = unknown_words("Did Wałęsa win in Gdańsk?", vocabulary, SETTINGS)
     assert [u.word for u in found] == ["Wałęsa", "Gdańsk"]  # Polish is Latin script too
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("러시아는 언제 우크라이나를 침공했습니까?", True),  # Korean over English articles
+        ("Когда Россия вторглась в Украину?", True),
+        ("러시아는 Putin 언제?", False),  # a Latin word (a name) is searched as usual
+        ("Москва?", False),  # a word the articles hold
+        ("When did Russia invade?", False),
+        ("?!", False),  # no words at all: another reason
+    ],
+)
+def test_a_question_in_a_script_the_articles_do_not_use(question: str, other: bool) -> None:
+    vocabulary = FakeVocabulary({"russia", "putin", "invade", "москва"})
+    assert in_another_script(question, vocabulary) is other
