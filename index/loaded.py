@@ -55,7 +55,11 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
     )
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(
-            (article.title or "" for article in corpus.articles.values()),
+            # a byline or outlet is in the article too: its names are not "found in no article"
+            (
+                " ".join(filter(None, (article.title, article.author, article.source)))
+                for article in corpus.articles.values()
+            ),
             (paragraph.text for paragraph in corpus.paragraphs),
         )
     )

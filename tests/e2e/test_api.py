@@ -385,3 +385,24 @@ def test_root_serves_the_chat_page(client: httpx.Client) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert "<html" in r.text.lower()
     assert 'id="question"' in r.text
+
+
+def test_a_question_in_a_script_no_article_uses_is_declined_saying_so(
+    client: httpx.Client,
+) -> None:
+    body = ask(
+        client, "러시아는 언제 우크라이나를 침공했습니까?"
+    )  # when did Russia invade Ukraine?
+    assert body["status"] == "insufficient_evidence", body
+    assert "another script" in body["reason"], body
+
+
+def test_a_name_from_an_articles_byline_is_not_reported_as_found_nowhere(
+    client: httpx.Client,
+) -> None:
+    documents = client.get("/documents").json()["documents"]
+    authors = [get_document(client, d["doc_id"]).get("author") for d in documents]
+    named = [a for a in authors if a and all(w[:1].isupper() for w in a.split())]
+    assert named, authors  # a seed article carries a byline
+    body = client.post("/ask", json={"question": f"Who is {named[0]}?"}).json()
+    assert body["unknown_words"] == [], body
