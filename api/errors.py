@@ -205,9 +205,15 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         problems = []
         errors = exc.errors()
-        # the first field at fault, for OpenAI's `error.param` ("messages.0.role")
+        # the first body field at fault, for OpenAI's `error.param` ("messages.0.role"); none
+        # for JSON that does not parse (its `loc` is a character offset)
         param = next(
-            (".".join(str(p) for p in e.get("loc", ()) if p != "body") for e in errors), None
+            (
+                ".".join(str(p) for p in e["loc"][1:])
+                for e in errors
+                if e.get("type") != "json_invalid" and tuple(e.get("loc", ()))[:1] == ("body",)
+            ),
+            None,
         )
         for error in errors[:_PROBLEMS_LISTED]:
             if error.get("type") == "json_invalid":
@@ -306,9 +312,13 @@ def document_problems(app: FastAPI) -> None:
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
-        for path_item in schema.get("paths", {}).values():
+        for path, path_item in schema.get("paths", {}).items():
             for method, operation in path_item.items():
                 responses = operation.setdefault("responses", {})
+                if path.startswith(OPENAI_PREFIX) and "422" in responses:
+                    # refused requests are OpenAI's 400 there (`problem_body`)
+                    refused = responses.pop("422")
+                    responses.setdefault("400", refused)
                 if "requestBody" in operation or method in ("post", "put", "patch"):
                     responses.setdefault("413", {"description": "Body over the size limit."})
                 responses.setdefault("500", {"description": "Unexpected server failure."})

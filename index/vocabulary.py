@@ -53,6 +53,7 @@ class CorpusVocabulary:
             word = POSSESSIVE.sub("", match)
             spellings[fold(word)][word] += count
         self._counts = {key: sum(forms.values()) for key, forms in spellings.items()}
+        self._letters = frozenset(letter for word in written for letter in word.lower())
         self._spelt = {key: forms.most_common(1)[0][0] for key, forms in spellings.items()}
         by_length: defaultdict[int, list[str]] = defaultdict(list)
         for key in self._counts:
@@ -65,8 +66,8 @@ class CorpusVocabulary:
         key = fold(word)
         return key in self._english or key in self._counts
 
-    def holds(self, word: str) -> bool:
-        return fold(word) in self._counts
+    def holds_letter(self, letter: str) -> bool:
+        return letter.lower() in self._letters
 
     def nearest(self, word: str, max_distance: int) -> str | None:
         return self._nearest(fold(word), max_distance)

@@ -71,6 +71,12 @@ def answer_question(
         vocabulary=vocabulary,
         spelling=settings.spelling,
     )
+    if analysis.other_script:  # nothing to search with: no letter of it is in any article
+        return _abstain(
+            analysis, [], timings,
+            "none of the question's words is found in any article: it is written in another "
+            "script than the articles; ask it in the articles' language",
+        )  # fmt: skip
     on_progress("searching", {"query": analysis.rewritten or analysis.asked})
     retrieval = search(analysis, retriever)
     timings["retrieve_ms"] = _ms(clock)
@@ -87,12 +93,6 @@ def answer_question(
         return _abstain(
             analysis, retrieved, timings,
             "the question has no words to look for in the articles; ask it in words",
-        )  # fmt: skip
-    if analysis.other_script:
-        return _abstain(
-            analysis, retrieved, timings,
-            "none of the question's words is found in any article: it is written in another "
-            "script than the articles; ask it in the articles' language",
         )  # fmt: skip
 
     clock = time.perf_counter()
@@ -243,14 +243,20 @@ def _checked_answer(
         claims.append(f"{text} [{marker_of[row]}]")
 
     speaker: str | None = None  # the name a "Who…?" is answered with, from the sentence before
+    own_span = True  # whether the selector's span may be the short answer
     for n, choice in enumerate(picked):
         claim = trim(choice.candidate.text, choice.span, max_words=a.max_answer_words)
         before = _antecedent(analysis, choice, claim, corpus, settings)
         if before is not None:
             candidate, text, name = before
             quote(candidate, text)
+            # the answer stays within max_answer_words, the carried words included
+            room = max(a.max_answer_words - len(text.split()), a.max_answer_words // 2)
+            claim = trim(choice.candidate.text, choice.span, max_words=room)
             if n == 0 and analysis.kind is AnswerType.PERSON:
                 speaker = name
+        if n == 0 and analysis.kind is AnswerType.PERSON and speaker_is_reference(claim):
+            own_span = False  # the span is inside a quote given to "he": not the one asked for
         quote(choice.candidate, claim)
     return _checked(
         " ".join(claims), cited, analysis, picked[0], embedder, settings, retrieved, timings,
@@ -258,6 +264,7 @@ def _checked_answer(
         unsupported="the best sentence found was not supported by its own paragraph, so it was "
         "removed",
         short_answer=speaker,
+        own_span=own_span,
     )  # fmt: skip
 
 
@@ -363,10 +370,12 @@ def _checked(
     *,
     unsupported: str,
     short_answer: str | None = None,
+    own_span: bool = True,
 ) -> Answer:
     """Every claim of `text` checked against the paragraphs its markers name; the answer, or an
     abstention (`unsupported`, with the removed claims) when no claim is left. `short_answer`,
-    when given, replaces the selector's span if its claim survived the check."""
+    when given, replaces the selector's span if its claim survived the check; without
+    `own_span` the selector's span is never the short answer."""
     on_progress("checking", {"paragraph_id": cited[1].paragraph_id})
     clock = time.perf_counter()
     checked = check_answer(
@@ -382,7 +391,11 @@ def _checked(
         return abstained.model_copy(update={"removed_claims": checked.removed_claims})
     if short_answer is not None and short_answer not in checked.text:
         short_answer = None  # the claim that held it was removed
-    return _answered(analysis, choice, checked, retrieved, timings, settings, short_answer)
+    if short_answer is None and own_span:
+        short_answer = _fitting_short_answer(
+            analysis, choice.short_answer, settings.answer.min_statement_words
+        )
+    return _answered(analysis, choice, checked, retrieved, timings, short_answer)
 
 
 def _answered(
@@ -391,8 +404,7 @@ def _answered(
     checked: CheckedAnswer,
     retrieved: list[RetrievedParagraph],
     timings: dict[str, float],
-    settings: Settings,
-    short_answer: str | None = None,
+    short_answer: str | None,
 ) -> Answer:
     citations = [
         Citation(
@@ -413,10 +425,7 @@ def _answered(
         status="answered",
         citations=citations,
         retrieved=retrieved,
-        short_answer=short_answer
-        or _fitting_short_answer(
-            analysis, choice.short_answer, settings.answer.min_statement_words
-        ),
+        short_answer=short_answer,
         removed_claims=checked.removed_claims,
         evidence_score=round(choice.score, 4),
         answers_question=True,

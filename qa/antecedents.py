@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from qa.dates import MONTH_NAMES, WEEKDAY_NAMES
-from qa.lexical import content_terms
+from qa.lexical import FUNCTION_WORDS, content_terms
 from qa.trimming import clause_spans
 
 # a pronoun, or "the" + a role a news story names once and then refers back to
@@ -39,14 +39,39 @@ _SPEECH = (
     r"insisted|claimed|asked|replied|declared|recalled|remarked|acknowledged|admitted|"
     r"observed|predicted|suggested|posted|tweeted|announced|stressed|cautioned|urged"
 )
+# of those, the ones that never take an object, so a name after them is the speaker
+# ("“…,” said Evan Medeiros"; not "told Reuters", "urged Congress")
+_INVERTED_SPEECH = (
+    r"said|says|added|adds|noted|wrote|stated|explained|continued|argued|insisted|claimed|"
+    r"replied|declared|recalled|remarked|acknowledged|admitted|observed|predicted|stressed"
+)
 # words given to a pronoun: "“…,” he told reporters", "…, she said."
 _PRONOUN_SPEAKER = re.compile(rf"(?:[”\"’]|,)\s*(?:he|she|they)\s+(?:{_SPEECH})\b", re.I)
-_CAPITALISED = r"[A-Z][\w'’.-]*"
-# a named speaker: "said Evan Medeiros", "Antonio Guterres warned"
-_NAMED_SPEAKER = re.compile(
-    rf"\b(?:{_SPEECH})\s+(?P<after>(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED})"
-    rf"|(?P<before>(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED})\s+(?:{_SPEECH})\b"
+# the speaker after an attribution that follows the quote: "…,” said (union leader) Tomas
+# Breckner" (at most three lower-case words of title before the name)
+_SPEAKER_AFTER = re.compile(
+    rf"(?:[”\"’]|,)\s*(?:{_INVERTED_SPEECH})\s+(?:[a-z][\w'’-]*\s+){{0,3}}(?P<name>[^\W\d_])"
 )
+# a speech verb after the words before it: "Antonio Guterres warned"
+_SPEECH_VERB = re.compile(rf"\s(?:{_SPEECH})\b")
+_TOKEN = re.compile(r"\S+")
+_EDGE = "\"“”‘’'.,;:()"
+
+
+def _name_run(sentence: str, tokens: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The capitalised words of `tokens` as one name: words that are not names ("On",
+    "Tuesday", "The") dropped from its start, at most four words; None if none is left."""
+    run = [t for t in tokens if t.group().strip(_EDGE)[:1].isupper()]
+    if len(run) != len(tokens):
+        return None  # a lower-case word inside: not one name
+    while run and (
+        not _capitalised_name(word := run[0].group().strip(_EDGE)) or word.lower() in FUNCTION_WORDS
+    ):
+        run = run[1:]
+    if not run or len(run) > _MAX_NAME_WORDS - 1:
+        return None
+    end = run[-1].start() + len(run[-1].group().rstrip(_EDGE))
+    return run[0].start(), end
 
 
 def opens_with_reference(text: str) -> bool:
@@ -60,19 +85,40 @@ def speaker_is_reference(text: str) -> bool:
 
 
 def named_speaker(sentence: str) -> tuple[int, int] | None:
-    """Offsets of the first name given words by a speech verb ("said Evan Medeiros", "Antonio
-    Guterres warned"); None if none. Capitalised words that are not names (a pronoun, "The",
-    a day, a month) are dropped from the name's edges, and a name left empty is no name."""
-    for match in _NAMED_SPEAKER.finditer(sentence):
-        group = "after" if match.group("after") else "before"
-        start, end = match.span(group)
-        words = [
-            (m.start() + start, m.end() + start)
-            for m in re.finditer(r"\S+", sentence[start:end])
-            if _capitalised_name(m.group().strip("\"“”‘’'.,;:()"))
-        ]
-        if words:
-            return words[0][0], words[-1][1]
+    """Offsets of the name a speech verb gives words to: after an attribution that follows a
+    quote ("“…,” said Evan Medeiros") or just before the verb ("UN secretary-general Antonio
+    Guterres warned"); None if none. Capitalised words are taken for a name (no named-entity
+    model), so the rules are narrow: a verb that takes an object ("told Reuters") is only read
+    backwards, and a single capitalised word that opens the sentence ("Officials said") is
+    not taken for a name."""
+    tokens = list(_TOKEN.finditer(sentence))
+    after = _SPEAKER_AFTER.search(sentence)
+    if after is not None:
+        at = after.start("name")
+        following = [t for t in tokens if t.start() >= at]
+        run: list[re.Match[str]] = []
+        for token in following[: _MAX_NAME_WORDS - 1]:
+            if not token.group().strip(_EDGE)[:1].isupper():
+                break
+            run.append(token)
+            if token.group()[-1:] in ',.;:”"':
+                break  # the name ends at its punctuation
+        if (found := _name_run(sentence, run)) is not None:
+            return found
+    for verb in _SPEECH_VERB.finditer(sentence):
+        before = [t for t in tokens if t.end() <= verb.start()]
+        run = []
+        for token in reversed(before[-(_MAX_NAME_WORDS - 1) :]):
+            if not token.group().strip(_EDGE)[:1].isupper() or token.group()[-1:] in ",;:":
+                break
+            run.insert(0, token)
+        found = _name_run(sentence, run)
+        if found is None:
+            continue
+        opens = found[0] == (tokens[0].start() if tokens else 0)
+        if opens and len(sentence[found[0] : found[1]].split()) == 1:
+            continue  # "Officials said", "Reporters asked": a capital of the sentence's start
+        return found
     return None
 
 

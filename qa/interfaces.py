@@ -97,8 +97,9 @@ class Vocabulary(Protocol):
         """The articles hold the word, or it is a common English word."""
         ...
 
-    def holds(self, word: str) -> bool:
-        """The articles hold the word (common English words aside)."""
+    def holds_letter(self, letter: str) -> bool:
+        """Some article's word holds the letter (any case): whether the articles use its
+        script."""
         ...
 
     def nearest(self, word: str, max_distance: int) -> str | None:

@@ -77,16 +77,25 @@ _WH = re.compile(r"^\s*(who|whom|whose|what|when|where|why|how|which)\b\s*", re.
 
 
 _YES_NO = re.compile(
-    r"^\W*(?:did|does|do|was|were|is|are|will|would|has|have|had|can|could|should|shall|may|"
-    r"might|must)(?:n['’]?t)?\b(?!.*\b(?:who|whom|whose|what|when|where|why|how|which)\b)",
+    r"^\W*(?:(?:did|does|do|was|were|is|are|will|would|has|have|had|can|could|should|shall|"
+    r"may|might|must)(?:n['’]?t)?|won['’]?t|shan['’]?t)\b"
+    r"(?!.*\b(?:who|whom|whose|what|when|where|why|how|which)\b)",
+    re.IGNORECASE,
+)
+# a request put as a question ("Can you tell me the name…?") and a choice ("…in Paris or
+# Berlin?") ask for a span, not for yes or no
+_NOT_YES_NO = re.compile(
+    r"^\W*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|give|name|list|say|show|"
+    r"explain|describe|find|summari[sz]e|let)\b|\bor\b",
     re.IGNORECASE,
 )
 
 
 def is_yes_no(question: str) -> bool:
     """A question asked with a verb first and no question word anywhere ("Did X deny it?"; not
-    "Do you know who signed it?", which asks who)."""
-    return bool(_YES_NO.match(question))
+    "Do you know who signed it?", which asks who), that is neither a request ("Can you name
+    the ship?") nor a choice ("Was it signed in Paris or Berlin?")."""
+    return bool(_YES_NO.match(question)) and not _NOT_YES_NO.search(question)
 
 
 def question_parts(question: str) -> tuple[str, ...]:

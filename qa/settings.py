@@ -322,11 +322,18 @@ class AnswerSettings(_Group):
     selector_threads: int = Field(
         default=1, ge=1, description="CPU threads ONNX Runtime uses for the selector."
     )
-    max_answer_words: int = Field(default=40, ge=5)
+    max_answer_words: int = Field(
+        default=50,
+        ge=5,
+        description="Words an answer's quote may have, the sentence before it carries "
+        "included: a longer sentence is cut to whole clauses around the answer span (an answer "
+        "over 50 words buries its answer; the evaluation counts it wrong).",
+    )
     carry_antecedent: bool = Field(
         default=True,
-        description='A quote opening with a pronoun or "the official" also quotes the '
-        "clause of the sentence before it that opens with a name (qa/antecedents.py).",
+        description='A quote opening with a pronoun or "the official", or given to a pronoun '
+        '("“…,” he said"), also quotes the clause of the sentence before it that names who '
+        "(qa/antecedents.py).",
     )
     min_statement_words: int = Field(
         default=3,
@@ -337,8 +344,8 @@ class AnswerSettings(_Group):
     max_antecedent_words: int = Field(
         default=10,
         ge=3,
-        description="Words of the sentence before that such a quote carries (whole clauses; "
-        "with a quote of max_answer_words the answer stays within 50 words).",
+        description="Words of the sentence before that such a quote carries at most (whole "
+        "clauses); the quote is then cut to max_answer_words less these.",
     )
     max_answer_sentences: int = Field(
         default=3,

@@ -63,14 +63,15 @@ _PLAIN = str.maketrans(
 
 
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
-    """Whether the question is written in a script the articles do not use: it has words, none
-    of them in the Latin script and none held by any article ("러시아는 언제…" over English
+    """Whether the question is written in a script the articles do not use: it has letters,
+    none of them Latin and none found in any article's words ("러시아는 언제…" over English
     articles). Its words then cannot be searched, and the selector, trained on English, reads
-    it as noise; a question with one Latin word (a name) is read as usual."""
-    asked = [w for w in WORD.findall(question) if len(w) >= 2 and w.lower() not in FUNCTION_WORDS]
-    if not asked or any(_is_latin(w) for w in asked):
+    it as noise. A question with any Latin letter ("What is 러시아?", "G7 제재?") is read as
+    usual, and so is one in the articles' own script (Korean over Korean articles)."""
+    letters = [c for c in question if c.isalpha()]
+    if not letters or any(_is_latin(c) for c in letters):
         return False
-    return not any(vocabulary.holds(w) for w in asked)
+    return not any(vocabulary.holds_letter(c) for c in letters)
 
 
 def without_accents(text: str) -> str:

@@ -503,7 +503,10 @@ async def chat_completions(
     check_token_limit(body, limit=settings.max_completion_tokens)
     question, history = chat_input(body.messages, max_turns=settings.max_history_turns)
     # refuse a bad question with a plain 4xx before any event: same check and message as /ask
-    check_question(question, history, settings)
+    try:
+        check_question(question, history, settings)
+    except BadInput as exc:
+        raise BadInput(str(exc), param="messages") from exc
     completion_id, created = new_completion_id(), int(time.time())
 
     if not body.stream:

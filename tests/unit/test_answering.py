@@ -611,3 +611,46 @@ def test_a_yes_or_no_question_gets_the_quote_and_no_span_as_its_direct_answer() 
     )
     assert yes_no.status == "answered", yes_no.reason
     assert yes_no.short_answer is None  # no span says yes or no; the quote answers
+
+
+SPEAKER_ARTICLES = {
+    "calder-strike": (
+        "Dockworkers walk out at the Port of Calder\n\n"
+        "“We will not load a single ship until the offer improves,” said union leader Tomas "
+        "Breckner, who has led the dockworkers since 2019.\n\n"
+        "“Retailers along the whole coast will feel this within two weeks,” he told reporters "
+        "at the Harbour Authority on Monday."
+    ),
+    "calder-talks": (
+        "Calder talks stall\n\n"
+        "The spokesman said Calder Terminals would reopen soon.\n\n"
+        "“Shelves in the Northern Province will empty within a month,” he warned."
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # the sentence before names who the words of "he" are: the name is the short answer
+        (
+            "Who told reporters that retailers along the coast would feel the strike?",
+            "Tomas Breckner",
+        ),
+        # it names nobody ("The spokesman said Calder…"): no short answer rather than a name
+        # from inside the quote
+        ("Who warned that shelves in the Northern Province would empty?", None),
+    ],
+)
+def test_who_said_words_given_to_a_pronoun_is_answered_with_the_speaker_or_no_short_answer(
+    question: str, short: str | None
+) -> None:
+    corpus = build_corpus(SPEAKER_ARTICLES)
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    answer = ask(corpus, question, settings=settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer == short, answer
+    if short is not None:
+        first, second = answer.answer.split(" [1] ")
+        assert short in first and second.startswith("“Retailers"), answer.answer
+        assert {c.marker for c in answer.citations} == {1, 2}

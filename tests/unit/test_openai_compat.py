@@ -424,6 +424,8 @@ def test_what_a_client_would_rely_on_and_cannot_have_is_refused_by_name(
         {"n": 1, "temperature": 0.2, "top_p": 1, "seed": 7, "stop": ["\n"], "user": "u1"},
         {"response_format": {"type": "text"}, "tool_choice": "auto", "logprobs": False},
         {"tools": [{"type": "function", "function": {"name": "search"}}], "tool_choice": "none"},
+        {"n": None, "tool_choice": None, "stream_options": None, "response_format": None},
+        {"top_logprobs": None, "logprobs": None, "temperature": 1, "top_p": 1.0, "n": 1.0},
     ],
 )
 def test_fields_that_change_nothing_here_are_accepted(extra: dict[str, Any]) -> None:
@@ -448,3 +450,33 @@ def test_models_list_and_retrieve() -> None:
         assert missing.status_code == 404
         assert MODEL_ID in missing.json()["detail"]
         assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_openai_param_names_a_body_field_and_never_a_character_offset() -> None:
+    with client_for(StandInService(answered()), openai_compat.router) as client:
+        broken = client.post(
+            "/v1/chat/completions",
+            content=b'{"messages": [',
+            headers={"Content-Type": "application/json"},
+        )
+        blank = client.post(
+            "/v1/chat/completions", json={"messages": [{"role": "user", "content": "  "}]}
+        )
+    assert broken.status_code == 400 and broken.json()["error"]["param"] is None, broken.json()
+    # the question is the last user message: its refusal names `messages`
+    assert blank.status_code == 400 and blank.json()["error"]["param"] == "messages", blank.json()
+
+
+def test_the_schema_lists_400_not_422_under_v1(client_app_schema: dict[str, Any]) -> None:
+    chat = client_app_schema["paths"]["/v1/chat/completions"]["post"]["responses"]
+    assert "400" in chat and "422" not in chat
+    ask = client_app_schema["paths"]["/ask"]["post"]["responses"]
+    assert "422" in ask
+
+
+@pytest.fixture
+def client_app_schema() -> dict[str, Any]:
+    from api.app import create_app
+    from qa.settings import Settings
+
+    return create_app(Settings()).openapi()

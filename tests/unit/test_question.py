@@ -91,6 +91,10 @@ def test_limits_are_enforced() -> None:
         ("Who denied it?", False),
         ("Disputes over what?", False),
         ("Island nations: do they vote?", False),  # not verb-first
+        ("Won't Russia retaliate?", True),
+        ("Can you tell me the name of the minister?", False),  # a request for a span
+        ("Could you name the ship?", False),
+        ("Was the deal signed in Paris or Berlin?", False),  # a choice
     ],
 )
 def test_a_yes_or_no_question_is_told_by_its_opening_verb(question: str, yes_no: bool) -> None:
