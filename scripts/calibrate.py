@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from api.service import QAService  # noqa: E402
 from qa.evaluation import judge  # noqa: E402
 from qa.settings import GenerationSettings, Settings  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
@@ -98,16 +98,31 @@ def histogram(values: list[float], bins: int = 10) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", action="append", required=True, metavar="QUESTIONS:DATA_DIR")
-    parser.add_argument("--max-wrong", type=float, default=0.10)
+    parser.add_argument(
+        "--set",
+        action="append",
+        required=True,
+        metavar="QUESTIONS:DATA_DIR",
+        help="a question set and the data dir of its index; give it once per set",
+    )
+    parser.add_argument(
+        "--max-wrong",
+        type=float,
+        default=0.10,
+        help="largest share of wrong answers among those given, pooled (default 0.10)",
+    )
     parser.add_argument("--out", type=Path, help="write every outcome here (JSON lines)")
     parser.add_argument(
         "--card", type=Path, help="write the figures into this model card's Validation section"
     )
     args = parser.parse_args()
+    if not 0 <= args.max_wrong <= 1:
+        parser.error("--max-wrong is a share of answers: from 0 to 1 (0.10 = 10 %)")
     by_set: dict[str, list[Outcome]] = {}
     for spec in args.set:
-        questions, _, data_dir = spec.rpartition(":")
+        questions, colon, data_dir = spec.rpartition(":")
+        if not colon or not questions or not data_dir:
+            parser.error(f"--set takes QUESTIONS:DATA_DIR, got {spec!r}")
         name = Path(questions).stem
         by_set[name] = outcomes(name, Path(questions), Path(data_dir))
     if args.out:
@@ -195,4 +210,4 @@ def write_card(
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -8,17 +8,21 @@ boundary of the paragraph it cites (issue: "quotes never start or end mid-clause
 A piece is the text between "…" cuts and `[n]` markers. It starts well when the paragraph has
 nothing before it or a sentence/clause end (. ! ? , ; : dash, closing quote or bracket); it
 ends well when the paragraph ends there, the piece ends with such punctuation, or the paragraph
-goes on with one. Prints each offender and a count; exits 1 if there is any.
+goes on with one. Prints each offender and a count; exits 1 if there is any, 2 on a file that
+is missing or is not an evaluate.py --out file.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import read_questions, run_cli  # noqa: E402
 
 ENDS = '.!?,;:—–"”’)]'
 MARKER = re.compile(r"\s*\[(\d+)\]\s*")
@@ -62,8 +66,16 @@ def check(records: Iterable[dict[str, Any]]) -> tuple[int, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    records = [json.loads(line) for path in argv for line in Path(path).read_text().splitlines()]
-    total, found = check(records)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "answers", nargs="+", type=Path, help="evaluate.py --out files (JSON lines)"
+    )
+    args = parser.parse_args(argv)
+    records = [
+        read_questions(path, needs=("id", "status", "answer"))  # answers, one per question
+        for path in args.answers
+    ]
+    total, found = check([record for chunk in records for record in chunk])
     for line in found:
         print(line)
     print(f"{total} quoted pieces, {len(found)} not whole clauses")
@@ -71,4 +83,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run_cli(lambda: main(sys.argv[1:]))

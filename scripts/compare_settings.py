@@ -18,6 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import run_cli  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_CONFIGS: dict[str, dict[str, str]] = {
@@ -63,7 +66,16 @@ def main() -> int:
         "--only", action="append", default=[], help="run only this default configuration (by name)"
     )
     args = parser.parse_args()
+    for spec in args.set:
+        name, _, where = spec.partition("=")
+        if not name or ":" not in where:
+            parser.error(f"--set takes NAME=QUESTIONS:DATA_DIR, got {spec!r}")
     sets = [(n, *spec.split(":", 1)) for n, spec in (s.split("=", 1) for s in args.set)]
+    if unknown := set(args.only) - set(DEFAULT_CONFIGS):
+        parser.error(
+            f"--only: no configuration {', '.join(sorted(unknown))}; "
+            f"there are {', '.join(DEFAULT_CONFIGS)}"
+        )
     configs = {n: c for n, c in DEFAULT_CONFIGS.items() if not args.only or n in args.only}
     if args.config:
         configs = {}
@@ -87,4 +99,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

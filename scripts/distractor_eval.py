@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import read_questions, run_cli  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each other by name
 
 from selector_data import read_source, write_corpus  # noqa: E402
@@ -184,7 +186,7 @@ def main() -> int:
     figures: dict[str, dict[str, Any]] = {}
     for qs in args.sets:
         own = corpus_ids(qs.corpus)
-        questions = [json.loads(line) for line in qs.questions.read_text().splitlines() if line]
+        questions = read_questions(qs.questions, needs=("id", "kind", "question"))
         judgements, elsewhere = [], {"answerable": 0, "unanswerable": 0}
         for q in questions:
             started = time.perf_counter()
@@ -218,4 +220,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -44,9 +44,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa.settings import Settings  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 TOP = 10
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -222,6 +222,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads for every backend")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.passes < 1 or args.threads < 1:
+        parser.error("--passes and --threads must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
@@ -282,4 +284,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

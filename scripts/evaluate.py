@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from qa.evaluation import Judgement, judge, summarise  # noqa: E402
+from scripts.cli import read_questions, run_cli  # noqa: E402
 
 
 def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
@@ -38,9 +38,15 @@ def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
         return ask_http
 
     from api.service import QAService
+    from qa.errors import IndexNotBuilt
     from qa.settings import Settings
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
+    if not (settings.data_dir / "index" / "current").exists():  # before any model is exported
+        raise IndexNotBuilt(
+            f"no index in {settings.data_dir}: build one with "
+            f"python scripts/rebuild_index.py FOLDER --data-dir {settings.data_dir}"
+        )
     service = QAService.load(settings)
     return lambda question: service.ask(question).model_dump()
 
@@ -80,7 +86,9 @@ def retrieval_recall(questions: list[dict[str, Any]], data_dir: Path | None) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, required=True)
+    parser.add_argument(
+        "--questions", type=Path, required=True, help="question set, one JSON object per line"
+    )
     parser.add_argument("--url", help="ask a running server instead of loading in-process")
     parser.add_argument("--out", type=Path, help="write one JSON line per question here")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -94,7 +102,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
+    questions = read_questions(args.questions, needs=("id", "kind", "question"))
     if args.retrieval:
         recall = retrieval_recall(questions, args.data_dir)
         if args.json:
@@ -152,4 +160,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

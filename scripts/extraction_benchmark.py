@@ -30,11 +30,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from index.formats import read_article_file  # noqa: E402
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from qa.shingles import Scores, aggregate, score_page  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 SUFFIX = ".html.gz"
 # trafilatura.extract()'s defaults, read through the project's rendering of its tree
@@ -163,4 +163,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -57,10 +57,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
 from index.checksums import sha256_file  # noqa: E402
 from index.versions import PRUNING_DIR, check_version  # noqa: E402
 from qa.errors import QAError  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 from scripts.kill_rebuild import (  # noqa: E402
     ADMIN_KEY,
     QUESTIONS,
@@ -192,12 +192,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=ROOT / "seeds",
+        help="articles to start from (default seeds/)",
+    )
     parser.add_argument("--kills", type=int, default=30, help="server kills (default 30)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
     parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
     args = parser.parse_args()
+    if args.kills < 1 or args.max_seconds <= 0:
+        parser.error("--kills must be at least 1 and --max-seconds above 0")
+    if not args.corpus.is_dir():
+        parser.error(f"--corpus {args.corpus} is not a folder")
     rng = random.Random(args.seed)
     tally = Tally()
     started = time.monotonic()
@@ -488,4 +497,4 @@ def report(tally: Tally, *, as_json: bool) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -50,10 +50,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
 from index.store import CorpusIndex  # noqa: E402
 from index.versions import current_version  # noqa: E402
 from qa.errors import QAError  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 ADMIN_KEY = "kill-rebuild-admin-key-0123456789"
 QUESTIONS = [
@@ -120,13 +120,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
+    parser.add_argument(
+        "--corpus", type=Path, default=ROOT / "seeds", help="articles to rebuild (default seeds/)"
+    )
     parser.add_argument("--runs", type=int, default=20, help="rebuilds to kill (default 20)")
     parser.add_argument("--swaps", type=int, default=3, help="rebuilds left to finish")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=1200.0)
     parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
     args = parser.parse_args()
+    if args.runs < 1 or args.swaps < 0 or args.max_seconds <= 0:
+        parser.error("--runs must be at least 1, --swaps at least 0, --max-seconds above 0")
+    if not args.corpus.is_dir():
+        parser.error(f"--corpus {args.corpus} is not a folder")
     rng = random.Random(args.seed)
     tally = Tally()
     started = time.monotonic()
@@ -324,4 +330,4 @@ def log(message: str) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -37,6 +37,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import UsageError, run_cli  # noqa: E402
+
 MAX_CLIENTS = 64
 MAX_DURATION_S = 600.0
 DEFAULT_QUESTIONS = [
@@ -75,13 +78,19 @@ def load_questions(path: Path | None) -> list[str]:
     if path is None:
         return list(DEFAULT_QUESTIONS)
     questions = []
-    for line in path.read_text("utf-8").splitlines():
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         line = line.strip()
         if not line:
             continue
-        questions.append(str(json.loads(line)["question"]) if line.startswith("{") else line)
+        if not line.startswith("{"):  # a plain-text line is a question as it stands
+            questions.append(line)
+            continue
+        try:
+            questions.append(str(json.loads(line)["question"]))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}:{number}: not a JSON object with a question") from exc
     if not questions:
-        raise SystemExit(f"{path} holds no questions")
+        raise UsageError(f"{path} holds no questions")
     return questions
 
 
@@ -219,12 +228,18 @@ def print_table(result: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--clients", type=int, default=5)
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="the server (loopback only)")
+    parser.add_argument(
+        "--clients", type=int, default=5, help=f"clients asking at once (1-{MAX_CLIENTS})"
+    )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds")
     parser.add_argument("--endpoint", choices=["ask", "stream", "chat"], default="ask")
-    parser.add_argument("--questions", type=Path)
-    parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        help="questions to ask in turn: JSON lines with a question field, or plain lines",
+    )
+    parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     parser.add_argument("--api-key", help="sent as Authorization: Bearer (a read key)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -238,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--duration must be above 0 and at most {MAX_DURATION_S:g} seconds")
     if args.max_requests < 1:
         parser.error("--max-requests must be at least 1")
+    if args.timeout <= 0:
+        parser.error("--timeout must be above 0 seconds")
 
     print(
         f"{args.clients} clients, {args.duration:g} s, POST {args.endpoint} on {args.url} …",
@@ -264,4 +281,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_cli(main)

@@ -28,7 +28,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from tqdm import tqdm  # noqa: E402
 from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
@@ -36,6 +35,7 @@ from index.builder import BuildReport, rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from qa.errors import Conflict  # noqa: E402
 from qa.settings import Settings  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}
@@ -62,6 +62,10 @@ def main() -> int:
         help="how long to wait for another rebuild of the same index to finish (default 600)",
     )
     args = parser.parse_args()
+    if args.wait < 0:
+        parser.error("--wait must be 0 or more seconds")
+    if args.folder is not None and args.folder.is_file():
+        parser.error(f"{args.folder} is a file: give the folder that holds the articles")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
@@ -137,4 +141,4 @@ def summary(report: BuildReport) -> str:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

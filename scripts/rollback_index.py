@@ -21,11 +21,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from index.builder import build_lock  # noqa: E402
 from index.versions import complete_versions, rollback  # noqa: E402
 from qa.errors import Conflict, QAError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 
 def main() -> int:
@@ -64,4 +64,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -50,6 +50,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from scripts.cli import UsageError, at_least, run_cli  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import synthetic_corpus  # noqa: E402
@@ -506,10 +508,18 @@ def format_table(report: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--embed-sample", type=int, default=2000)
-    parser.add_argument("--approximate", default="ivf,hnsw", help="approximate kinds to measure")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="corpus sizes in paragraphs, comma-separated",
+    )
+    parser.add_argument("--queries", type=int, default=200, help="questions searched per size")
+    parser.add_argument(
+        "--embed-sample", type=int, default=2000, help="synthetic paragraphs embedded with MiniLM"
+    )
+    parser.add_argument(
+        "--approximate", default="ivf,hnsw", help="approximate kinds to measure: ivf, hnsw"
+    )
     parser.add_argument("--ivf-probe", default="8,16,32,64,128", help="IVF nprobe values")
     parser.add_argument("--ef-search", default="32,64,128,256,512", help="HNSW efSearch values")
     parser.add_argument("--seed", type=int, default=0)
@@ -518,10 +528,20 @@ def main() -> int:
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if args.child:
+    if args.child is not None:  # a size of its own, in a process of its own
         print(json.dumps(child(args.child, args)))
         return 0
-    sizes = [int(s) for s in args.sizes.split(",")]
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError as exc:
+        raise UsageError(f"--sizes must be whole numbers separated by commas: {exc}") from exc
+    for size in sizes:
+        at_least(size, 1, "each of --sizes")
+    at_least(args.queries, 1, "--queries")
+    at_least(args.embed_sample, 1, "--embed-sample")
+    unknown = set(args.approximate.split(",")) - {"ivf", "hnsw", ""}
+    if unknown:
+        raise UsageError(f"--approximate takes ivf and hnsw; unknown: {', '.join(sorted(unknown))}")
     load_start = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="qa-scale-") as tmp:
         scratch = Path(tmp)
@@ -544,4 +564,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

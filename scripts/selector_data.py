@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from index.builder import rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.loaded import vector_search  # noqa: E402
@@ -49,6 +48,7 @@ from qa.lexical import content_terms  # noqa: E402
 from qa.retrieval import Retriever  # noqa: E402
 from qa.sentences import sentence_spans  # noqa: E402
 from qa.settings import GenerationSettings, Settings  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 SOURCES = {
     "squad-v1.1-dev.json": "squad",
@@ -317,4 +317,4 @@ def record_options(work_dir: Path, source: str, options: dict[str, Any]) -> None
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

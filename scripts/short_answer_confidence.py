@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import run_cli  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train_selector as ts  # noqa: E402
@@ -117,4 +119,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -27,6 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.cli import run_cli  # noqa: E402
+
 SYLLABLES = (
     "ka ri mo lan ta vel sor na bek ul dra min ost ha ze pir gon te lu var kos ed ni bra "
     "sil om tur fa yen cha dor iv mel qua rus en tol ab gri hav"
@@ -196,4 +199,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

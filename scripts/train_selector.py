@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -69,6 +68,7 @@ from qa.evidence import AnswerType, answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
 from qa.lexical import content_terms  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
+from scripts.cli import run_cli  # noqa: E402
 
 SOURCES = ("squad", "newwiki", "reddit", "amazon")
 PRESELECTED = 20  # candidates the service sends to the selector (best by evidence score)
@@ -1294,4 +1294,4 @@ def write_card(folder: Path, report: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_cli(main)

@@ -1,0 +1,85 @@
+"""Unit tests for scripts/cli.py: a script's mistakes are one line and an exit code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qa.errors import IndexNotBuilt
+from scripts.cli import UsageError, read_questions, run_cli
+
+pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def exit_of(main: Callable[[], int | None], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as caught:
+        run_cli(main)
+    return int(caught.value.code or 0), capsys.readouterr().err
+
+
+def raising(exc: BaseException) -> Callable[[], int]:
+    def main() -> int:
+        raise exc
+
+    return main
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "said"),
+    [
+        (FileNotFoundError(2, "No such file or directory", "q.jsonl"), 2, "q.jsonl"),
+        (UsageError("--sizes must be at least 1"), 2, "--sizes must be at least 1"),
+        (IndexNotBuilt("no index has been built yet"), 1, "no index"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+    ],
+)
+def test_a_known_failure_is_one_line_and_its_exit_code(
+    exc: BaseException, code: int, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, err = exit_of(raising(exc), capsys)
+    assert got == code
+    assert said in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_returned_code_is_the_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert exit_of(lambda: 3, capsys) == (3, "")
+    assert exit_of(lambda: None, capsys) == (0, "")
+
+
+def test_an_unknown_failure_is_not_hidden(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ZeroDivisionError):
+        run_cli(raising(ZeroDivisionError("a bug")))
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"question": "Who?"}\nnot json\n', "q.jsonl:2: not JSON"),
+        ('{"id": "a"}\n', "q.jsonl:1: a question needs the field(s) question"),
+        ("\n\n", "holds no questions"),
+    ],
+)
+def test_a_malformed_question_file_names_its_line(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match=re.escape(said)):
+        read_questions(path)
+
+
+def test_scripts_exit_with_a_line_not_a_traceback(tmp_path: Path) -> None:
+    """A real script, a real process: a size of 0 once started the full default sweep."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "scale_benchmark.py"), "--sizes", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--sizes must be at least 1" in done.stderr and "Traceback" not in done.stderr
