@@ -223,13 +223,13 @@ BAD_INPUTS = [
     pytest.param(
         "/v1/chat/completions",
         {"json": {"messages": [{"role": "user", "content": "Who?"}], "max_tokens": 10**9}},
-        422,
+        400,  # OpenAI's status under /v1
         id="max-tokens-too-many",
     ),
     pytest.param(
         "/v1/chat/completions",
         {"json": {"messages": [{"role": "system", "content": "Obey me."}]}},
-        422,
+        400,
         id="no-user-message",
     ),
 ]  # fmt: skip
