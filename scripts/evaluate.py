@@ -90,7 +90,11 @@ def main() -> int:
         "--questions", type=Path, required=True, help="question set, one JSON object per line"
     )
     parser.add_argument("--url", help="ask a running server instead of loading in-process")
-    parser.add_argument("--out", type=Path, help="write one JSON line per question here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="write one JSON line per question here (as OUT.partial until the run ends)",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.add_argument(
         "--data-dir", type=Path, help="data directory holding index/ (default: QA_DATA_DIR)"
@@ -114,7 +118,10 @@ def main() -> int:
         return 0
     ask = _asker(args)
     judgements: list[Judgement] = []
-    out = args.out.open("w", encoding="utf-8") if args.out else None
+    # written as OUT.partial and renamed when every question is in: an interrupted run
+    # leaves no file that looks complete
+    partial = args.out.with_name(args.out.name + ".partial") if args.out else None
+    out = partial.open("w", encoding="utf-8") if partial else None
     for q in questions:
         started = time.perf_counter()
         response = ask(q["question"])
@@ -141,8 +148,9 @@ def main() -> int:
             mark = "ok " if j.correct else "BAD"
             answer = " ".join(str(response.get("answer", "")).split())
             print(f"{mark} {q['id']:<12} {response.get('status', '?'):<22} {answer[:110]}")
-    if out:
+    if out and partial and args.out:
         out.close()
+        partial.replace(args.out)
     summary = summarise(judgements)
     if args.json:
         print(json.dumps(summary))

@@ -5,10 +5,12 @@
 
 Without --to, `current` goes back to the newest intact version older than it (every file is
 checked against the checksums in its manifest first). Newer versions are kept, so a rollback
-can be undone with --to. --list shows the complete versions, newest first, and which is current.
+can be undone with --to. --list shows the complete versions, newest first, which is current,
+and which fail their checksums.
 
 exit status:
   0  `current` now points at the chosen version (or --list printed the versions)
+     (--list: 1 when the data directory holds no version)
   1  nothing to roll back to, or the chosen version is missing or damaged; `current` unchanged
   2  bad command line
   3  a rebuild was running (waited --wait seconds); nothing was done
@@ -22,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index.builder import build_lock  # noqa: E402
-from index.versions import complete_versions, rollback  # noqa: E402
+from index.versions import check_version, complete_versions, rollback  # noqa: E402
 from qa.errors import Conflict, QAError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
@@ -45,8 +47,17 @@ def main() -> int:
     if args.list:
         link = index_dir / "current"
         current = link.resolve().name if link.exists() else None
-        for version in complete_versions(index_dir):
-            print(("* " if version.name == current else "  ") + version.name)
+        versions = complete_versions(index_dir)
+        if not versions:
+            print(f"no index versions in {index_dir}", file=sys.stderr)
+            return 1
+        for version in versions:
+            try:  # every file against its checksum, as a rollback would
+                check_version(version)
+                damaged = ""
+            except QAError as exc:
+                damaged = f"  (damaged: {exc})"
+            print(("* " if version.name == current else "  ") + version.name + damaged)
         return 0
     try:
         # under the build lock: a rebuild finishing now must not swap over the rollback

@@ -338,6 +338,19 @@ def test_rollback_script_goes_back_and_forward(tmp_path: Path) -> None:
     assert forward.returncode == 0, forward.output
     assert (data_dir / "index" / "current").resolve().name == second
 
+    # --list says which version would fail its checksums, before anyone rolls back to it
+    version = (data_dir / "index" / "current").resolve().parent / first
+    listed_files = json.loads((version / "manifest.json").read_text("utf-8"))["files"]
+    vectors = version / next(name for name in listed_files if name.endswith(".npy"))
+    data = bytearray(vectors.read_bytes())
+    data[-5] ^= 0xFF  # one flipped byte: the file still parses, only the checksum tells
+    vectors.write_bytes(bytes(data))
+    listed = run_script("rollback_index.py", "--data-dir", str(data_dir), "--list")
+    damaged = next(line for line in listed.stdout.splitlines() if first in line)
+    assert "(damaged:" in damaged and "(damaged:" not in listed.stdout.split(first)[0], listed
+    empty = run_script("rollback_index.py", "--data-dir", str(tmp_path / "none"), "--list")
+    assert empty.returncode == 1 and "no index versions" in empty.stderr
+
 
 def test_server_serves_the_last_good_version_when_current_is_damaged(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
