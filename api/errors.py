@@ -171,18 +171,16 @@ def _problem(status: int, title: str, detail: str, *, param: str | None = None) 
     return JSONResponse(status_code=int(str(body["status"])), content=body, media_type=PROBLEM_JSON)
 
 
-def is_openai_path(request: Request) -> bool:
-    """Whether the request is under /v1, noted for `problem_body` (the middleware notes it too,
+def note_openai_path(request: Request) -> None:
+    """Note for `problem_body` whether the request is under /v1 (the middleware notes it too,
     for the errors it answers itself; an app without it, as in unit tests, still gets it)."""
-    openai = request.url.path.startswith(OPENAI_PREFIX)
-    openai_errors.set(openai)
-    return openai
+    openai_errors.set(request.url.path.startswith(OPENAI_PREFIX))
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QAError)
     async def qa_error(request: Request, exc: QAError) -> JSONResponse:
-        is_openai_path(request)
+        note_openai_path(request)
         if isinstance(exc, ClientGone):
             request.state.outcome = "cancelled"  # the access log line says so beside the 499
         body = problem_details(exc)
@@ -195,7 +193,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        is_openai_path(request)
+        note_openai_path(request)
         content_type = request.headers.get("content-type", "")
         if request.method == "POST" and not is_json_media_type(content_type):
             return _problem(
@@ -234,7 +232,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        is_openai_path(request)
+        note_openai_path(request)
         titles = {
             404: "Not found",
             405: "Method not allowed",

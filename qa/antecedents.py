@@ -58,12 +58,9 @@ _TOKEN = re.compile(r"\S+")
 _EDGE = "\"“”‘’'.,;:()"
 
 
-def _name_run(sentence: str, tokens: list[re.Match[str]]) -> tuple[int, int] | None:
-    """The capitalised words of `tokens` as one name: words that are not names ("On",
-    "Tuesday", "The") dropped from its start, at most four words; None if none is left."""
-    run = [t for t in tokens if t.group().strip(_EDGE)[:1].isupper()]
-    if len(run) != len(tokens):
-        return None  # a lower-case word inside: not one name
+def _name_run(run: list[re.Match[str]]) -> tuple[int, int] | None:
+    """A run of capitalised words as one name: words that are not names ("On", "Tuesday",
+    "The") dropped from its start, at most four words; None if none is left."""
     while run and (
         not _capitalised_name(word := run[0].group().strip(_EDGE)) or word.lower() in FUNCTION_WORDS
     ):
@@ -103,7 +100,7 @@ def named_speaker(sentence: str) -> tuple[int, int] | None:
             run.append(token)
             if token.group()[-1:] in ',.;:”"':
                 break  # the name ends at its punctuation
-        if (found := _name_run(sentence, run)) is not None:
+        if (found := _name_run(run)) is not None:
             return found
     for verb in _SPEECH_VERB.finditer(sentence):
         before = [t for t in tokens if t.end() <= verb.start()]
@@ -112,7 +109,7 @@ def named_speaker(sentence: str) -> tuple[int, int] | None:
             if not token.group().strip(_EDGE)[:1].isupper() or token.group()[-1:] in ",;:":
                 break
             run.insert(0, token)
-        found = _name_run(sentence, run)
+        found = _name_run(run)
         if found is None:
             continue
         opens = found[0] == (tokens[0].start() if tokens else 0)

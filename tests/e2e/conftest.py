@@ -260,3 +260,13 @@ def log_records(server: Server) -> list[dict[str, Any]]:
         if line.startswith("{"):
             records.append(json.loads(line))
     return records
+
+
+@pytest.fixture
+def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
+    """A fresh desktop-sized page on the seeds server (a test file may define its own)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield PageProbe(page)
+    context.close()

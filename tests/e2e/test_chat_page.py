@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +22,6 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 CITED_INDEX = 30  # deep in the crafted article, so opening it has to scroll
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield PageProbe(page)
-    context.close()
 
 
 def stream_events(page: Any, question: str) -> list[tuple[str, Any]]:

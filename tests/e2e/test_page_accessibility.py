@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,15 +12,6 @@ from tests.e2e.conftest import PageProbe, Server
 ANSWER_TIMEOUT_MS = 120_000
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield PageProbe(page)
-    context.close()
 
 
 def test_the_live_log_holds_a_list_of_turns(probe: PageProbe) -> None:
