@@ -6,6 +6,10 @@
 
 In-process (default) it loads the service from the same settings as the server (QA_* env vars);
 with --url it asks a running server over HTTP instead.
+
+A question with a `history` (a list of earlier questions) is a follow-up: the earlier questions
+are asked first, in order, each with the conversation so far and the service's own answers,
+and only the last is judged (and timed).
 """
 
 from __future__ import annotations
@@ -20,17 +24,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qa.evaluation import Judgement, judge, summarise  # noqa: E402
-from scripts.cli import read_questions, run_cli  # noqa: E402
+from scripts.cli import UsageError, read_questions, run_cli  # noqa: E402
+
+Asker = Callable[[str, list[dict[str, str]]], dict[str, Any]]
 
 
-def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
+def _asker(args: argparse.Namespace) -> Asker:
     if args.url:
         import httpx
 
         client = httpx.Client(base_url=args.url, timeout=120)
 
-        def ask_http(question: str) -> dict[str, Any]:
-            response = client.post("/ask", json={"question": question})
+        def ask_http(question: str, history: list[dict[str, str]]) -> dict[str, Any]:
+            response = client.post("/ask", json={"question": question, "history": history})
             if response.is_error:  # recorded as a failed question; the run goes on
                 return {"status": f"http {response.status_code}", "answer": response.text}
             return dict(response.json())
@@ -39,6 +45,7 @@ def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
 
     from api.service import QAService
     from qa.errors import IndexNotBuilt
+    from qa.models import Turn
     from qa.settings import Settings
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
@@ -48,7 +55,18 @@ def _asker(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
             f"python scripts/rebuild_index.py FOLDER --data-dir {settings.data_dir}"
         )
     service = QAService.load(settings)
-    return lambda question: service.ask(question).model_dump()
+    return lambda question, history: service.ask(
+        question, [Turn(**turn) for turn in history]
+    ).model_dump()
+
+
+def converse(ask: Asker, earlier: list[str]) -> list[dict[str, str]]:
+    """The conversation the service holds after being asked `earlier` in order."""
+    history: list[dict[str, str]] = []
+    for question in earlier:
+        answer = ask(question, history)
+        history.append({"question": question, "answer": str(answer.get("answer") or "")})
+    return history
 
 
 def retrieval_recall(questions: list[dict[str, Any]], data_dir: Path | None) -> dict[str, Any]:
@@ -107,6 +125,10 @@ def main() -> int:
     args = parser.parse_args()
 
     questions = read_questions(args.questions, needs=("id", "kind", "question"))
+    for q in questions:
+        earlier = q.get("history", [])
+        if not isinstance(earlier, list) or not all(isinstance(e, str) for e in earlier):
+            raise UsageError(f"{args.questions}: {q['id']}: history must be a list of questions")
     if args.retrieval:
         recall = retrieval_recall(questions, args.data_dir)
         if args.json:
@@ -123,8 +145,9 @@ def main() -> int:
     partial = args.out.with_name(args.out.name + ".partial") if args.out else None
     out = partial.open("w", encoding="utf-8") if partial else None
     for q in questions:
+        history = converse(ask, q.get("history", []))
         started = time.perf_counter()
-        response = ask(q["question"])
+        response = ask(q["question"], history)
         latency = time.perf_counter() - started
         j = judge(q, response, latency)
         judgements.append(j)
@@ -133,6 +156,8 @@ def main() -> int:
                 "id": q["id"],
                 "kind": q["kind"],
                 "question": q["question"],
+                **({"history": history} if history else {}),
+                "rewritten_question": response.get("rewritten_question"),
                 "answer": response.get("answer"),
                 "status": response.get("status"),
                 "correct": j.correct,
