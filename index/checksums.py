@@ -61,5 +61,6 @@ def verify_checksums(folder: Path, expected: Mapping[str, str]) -> None:
         raise IndexCorrupt(
             f"index version {folder.name} is damaged: {'; '.join(problems)}. "
             "Roll back (python scripts/rollback_index.py) or rebuild it: "
-            "python scripts/rebuild_index.py"
+            "python scripts/rebuild_index.py",
+            damage="; ".join(problems),
         )

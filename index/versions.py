@@ -195,7 +195,15 @@ def rollback(index_dir: Path, *, to: str | None = None) -> Path:
         if target not in versions:
             known = ", ".join(v.name for v in versions) or "none"
             raise IndexNotBuilt(f"no complete version {to!r}; complete versions: {known}")
-        check_version(target)
+        try:
+            check_version(target)
+        except IndexCorrupt as exc:  # its own advice would name the rollback being made
+            raise IndexCorrupt(
+                f"version {to} is damaged ({exc.damage}); choose another "
+                "(python scripts/rollback_index.py --list) or rebuild: "
+                "python scripts/rebuild_index.py",
+                damage=exc.damage,
+            ) from exc
         make_current(index_dir, target, prune=False)
         return target
     current = current_version(index_dir)
@@ -206,13 +214,14 @@ def rollback(index_dir: Path, *, to: str | None = None) -> Path:
         try:
             check_version(version)
         except IndexCorrupt as exc:
-            problems.append(str(exc))
+            problems.append(f"{version.name}: {exc.damage}")
             continue
         make_current(index_dir, version, prune=False)
         return version
     raise IndexNotBuilt(
         f"no intact version older than {current.name} to roll back to"
         + (f" ({'; '.join(problems)})" if problems else "")
+        + "; rebuild instead: python scripts/rebuild_index.py"
     )
 
 

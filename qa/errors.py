@@ -27,7 +27,12 @@ class IndexMismatch(QAError):
 
 
 class IndexCorrupt(QAError):
-    """Index files are missing or unreadable."""
+    """Index files are missing or unreadable. `damage` says what is wrong without the advice
+    on what to do, for callers whose advice differs (a rollback choosing among versions)."""
+
+    def __init__(self, message: str, damage: str | None = None) -> None:
+        super().__init__(message)
+        self.damage = damage or message
 
 
 class GenerationFailed(QAError):

@@ -56,7 +56,7 @@ def main() -> int:
                 check_version(version)
                 damaged = ""
             except QAError as exc:
-                damaged = f"  (damaged: {exc})"
+                damaged = f"  (damaged: {getattr(exc, 'damage', exc)})"
             print(("* " if version.name == current else "  ") + version.name + damaged)
         return 0
     try:

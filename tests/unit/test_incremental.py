@@ -292,6 +292,30 @@ def test_rollback_returns_to_the_previous_version_and_forward_again(tmp_path: Pa
         rollback(index_dir, to="19990101T000000Z-000000000")
 
 
+def test_a_damaged_version_is_refused_with_advice_that_does_not_name_rollback(
+    tmp_path: Path,
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    first = current_version(index_dir)
+    (corpus / "museum.txt").unlink()
+    build(corpus, index_dir)
+    second = current_version(index_dir)
+    (first / "paragraphs.faiss").write_bytes(b"truncated")
+
+    with pytest.raises(IndexCorrupt) as refused:
+        rollback(index_dir, to=first.name)
+    message = str(refused.value)
+    assert "paragraphs.faiss does not match its checksum" in message
+    assert "--list" in message and "rebuild" in message and "Roll back" not in message
+    with pytest.raises(IndexNotBuilt) as nothing:  # the only older version is the damaged one
+        rollback(index_dir)
+    assert f"{first.name}: paragraphs.faiss does not match" in str(nothing.value)
+    assert "rebuild instead" in str(nothing.value) and "Roll back" not in str(nothing.value)
+    assert current_version(index_dir) == second
+
+
 def test_a_second_build_waits_for_the_lock_or_gives_up(tmp_path: Path) -> None:
     corpus = write(tmp_path / "corpus", ARTICLES)
     index_dir = tmp_path / "index"
