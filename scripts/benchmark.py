@@ -447,10 +447,19 @@ def measure_embedding(
 def measure_build(
     corpus_dir: Path, data_dir: Path, embedder: SentenceTransformerEmbedder
 ) -> dict[str, Any]:
+    """The build as `scripts/rebuild_index.py` makes it, near-duplicate removal included."""
     from index.builder import rebuild_index
+    from qa.settings import Settings
 
+    settings = Settings(data_dir=data_dir)
     started = time.perf_counter()
-    built = rebuild_index(corpus_dir, data_dir / "index", embedder=embedder)
+    built = rebuild_index(
+        corpus_dir,
+        settings.index_dir,
+        embedder=embedder,
+        dense_settings=settings.index,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+    )
     seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),

@@ -453,3 +453,19 @@ def test_follow_up_ratio_and_its_row() -> None:
     table = bench.format_table(report)
     assert "/ask follow-up (client)" in table
     assert "1.10x   read as follow-ups 4/4   answers answered 3, insufficient_evidence 1" in table
+
+
+@pytest.mark.unit
+def test_the_benchmark_builds_as_rebuild_index_does_near_duplicates_left_out(
+    tmp_path: Path,
+) -> None:
+    from tests.fakes import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shared = "The harbour authority said the ferry would run twice a day from Monday."
+    (corpus / "a.txt").write_text(f"Ferry returns\n\n{shared}\n\nTickets cost four euros.")
+    (corpus / "b.txt").write_text(f"Island news\n\n{shared}\n\nThe library opens in May.")
+    built = bench.measure_build(corpus, tmp_path / "data", HashingEmbedder())
+    # four paragraphs, one of them a copy of another: the service's index holds three
+    assert built["paragraphs"] == 3
