@@ -24,7 +24,7 @@ from qa.antecedents import (
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer, split_claims
-from qa.conversation import conversation_candidates
+from qa.conversation import conversation_candidates, span_as_asked
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import content_terms
@@ -98,7 +98,11 @@ def answer_question(
     clock = time.perf_counter()
     a = settings.answer
     choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
-    picked = [c for c in choices[:1] if c.score >= a.min_answer_score]
+    picked = [
+        span_as_asked(analysis, c, selector, settings.conversation)
+        for c in choices[:1]
+        if c.score >= a.min_answer_score
+    ]
     if len(analysis.parts) > 1 and generator is None:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
         picked = _part_answers(analysis, picked, retriever, corpus, selector, settings)

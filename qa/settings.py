@@ -280,7 +280,7 @@ class ConversationSettings(_Group):
         default=8,
         ge=1,
         description="A sentence whose first this-many words stand in an earlier answer was "
-        "given already; a follow-up is answered from something else.",
+        "given already: a follow-up gets it again only when it asks about that statement.",
     )
     min_clause_words: int = Field(
         default=5, ge=1, description="Shortest clause of a given sentence offered on its own."

@@ -138,3 +138,78 @@ def test_a_paragraph_opening_sentence_is_read_with_the_previous_paragraph() -> N
     assert [c.previous for c in found] == ["", index.paragraphs[first].text]
     assert all(c.title == "Bridge works begin" for c in found)
     assert len(vectors) == len(found)
+
+
+BRIEFING = {
+    "briefing": (
+        "Ministry briefing\n\n"
+        "Officials said on Tuesday that the harbour would close for repairs, spokesman Arne "
+        "Lund told reporters in Bergen.\n\n"
+        "The repairs are expected to cost four million crowns."
+    ),
+}
+
+
+def _briefing_said() -> tuple[CorpusIndex, list[int], list[Turn], str]:
+    index, _, _ = build_corpus(BRIEFING)
+    rows = list(range(len(index.paragraphs)))
+    sentence = index.paragraphs[0].text
+    said = [Turn(question="What did officials say about the harbour?", answer=f"{sentence} [1]")]
+    return index, rows, said, sentence
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Who said that?", "When?", "Where was he when he said that?", "When did they say it?"],
+)
+def test_a_follow_up_about_the_same_statement_may_be_answered_by_it_again(follow_up: str) -> None:
+    index, rows, said, sentence = _briefing_said()
+    again, vectors = _candidates(rows, index, already_said=said, follow_up=follow_up)
+    assert sentence in [c.text for c in again]
+    assert len(vectors) == len(again)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "What else did they say?",  # asks for news
+        "Tell me more.",
+        "And?",
+        "What about the ferry?",
+        "And the ferry?",
+        "How much will the repairs cost?",  # the sentence holds no number
+        "Who paid for it?",  # a word of its own the sentence lacks
+    ],
+)
+def test_a_follow_up_asking_for_something_else_is_not_answered_by_it_again(
+    follow_up: str,
+) -> None:
+    index, rows, said, sentence = _briefing_said()
+    again, _ = _candidates(rows, index, already_said=said, follow_up=follow_up)
+    assert sentence not in [c.text for c in again]
+
+
+@pytest.mark.unit
+def test_a_sentence_given_again_has_its_span_read_from_the_follow_up_as_asked() -> None:
+    from qa.conversation import span_as_asked
+    from qa.evidence import score_sentences
+    from qa.selection import select
+    from tests.fakes import OverlapSelector
+
+    index, rows, said, sentence = _briefing_said()
+    analysis = analyse_question("Who said that?", said, **LIMITS)
+    found, vectors = conversation_candidates(analysis, rows, index)
+    scored = score_sentences(
+        analysis.judged, vectors[0], found, vectors,
+        doc_freq=index.doc_freq, n_docs=len(index.paragraphs),
+    )  # fmt: skip
+    selector = OverlapSelector()
+    chosen = select(analysis.read_as, found, scored, selector=selector, limit=5, ranks={})
+    given = next(c for c in chosen if c.candidate.text == sentence)
+    reread = span_as_asked(analysis, given, selector)
+    assert selector.questions[-1] == "Who said that?"  # read as asked, not with the conversation
+    assert reread.score == given.score and reread.candidate == given.candidate
+    fresh = next(c for c in chosen if c.candidate.text != sentence)
+    assert span_as_asked(analysis, fresh, selector) is fresh  # not given before: left alone
