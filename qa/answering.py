@@ -47,6 +47,10 @@ def no_progress(stage: str, detail: dict[str, object]) -> None:
     return None
 
 
+# how every refusal opens (`_abstain`)
+DECLINED = "The articles do not hold enough evidence to answer this."
+
+
 def answer_question(
     question: str,
     *,
@@ -460,8 +464,7 @@ def _abstain(
     return Answer(
         question=analysis.asked,
         rewritten_question=analysis.rewritten,
-        answer="The articles do not hold enough evidence to answer this. "
-        "The closest paragraphs are listed so you can look for yourself.",
+        answer=f"{DECLINED} The closest paragraphs are listed so you can look for yourself.",
         status="insufficient_evidence",
         citations=[],
         retrieved=retrieved,

@@ -18,7 +18,9 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   so is a conversation that ends with the assistant's message.
 * Errors are problem details, as everywhere, plus OpenAI's `error` object, and a refused
   request is a 400, as OpenAI's (`api/errors.py: problem_body`).
-* The answer text, with its `[n]` markers, is `choices[0].message.content`. The grounding
+* The answer text, with its `[n]` markers, is `choices[0].message.content`; a refusal's
+  content also says why and which articles the closest paragraphs come from, since a chat
+  client shows the content alone (`message_content`). The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
   `rewritten_question`, `unknown_words`); the official client exposes them in
   `response.model_extra`.
@@ -55,6 +57,7 @@ from api.inputs import normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
+from qa.answering import DECLINED
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn, UnknownWord
 from qa.text_input import has_visible_text
@@ -331,7 +334,7 @@ def word_usage(question: str, history: Sequence[Turn], answer: Answer) -> Usage:
     prompt = len(question.split()) + sum(
         len(t.question.split()) + len(t.answer.split()) for t in history
     )
-    completion_words = len(answer.answer.split())
+    completion_words = len(message_content(answer).split())
     return Usage(
         prompt_tokens=prompt,
         completion_tokens=completion_words,
@@ -349,12 +352,27 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def message_content(answer: Answer, titles: int = 3) -> str:
+    """The assistant message's text: the answer; for a refusal, which a chat client shows with
+    nothing else (the closest paragraphs are in `retrieved`, which it does not show), the
+    refusal, why, and the articles of the closest paragraphs (at most `titles` of them)."""
+    if answer.status != "insufficient_evidence" or not answer.answer.startswith(DECLINED):
+        return answer.answer
+    said = DECLINED[:-1] + (f": {answer.reason.rstrip('.')}." if answer.reason else ".")
+    named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]
+    if not named:
+        return said
+    quoted = [f"“{title}”" for title in named]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return f"{said} The closest paragraphs are from {listed}."
+
+
 def completion(answer: Answer, usage: Usage, *, completion_id: str, created: int) -> ChatCompletion:
     return ChatCompletion.model_validate(
         {
             "id": completion_id,
             "created": created,
-            "choices": [Choice(message=AssistantMessage(content=answer.answer))],
+            "choices": [Choice(message=AssistantMessage(content=message_content(answer)))],
             "usage": usage,
             **grounding_fields(answer),
         }
@@ -387,12 +405,13 @@ def role_chunk(completion_id: str, created: int) -> Chunk:
 
 
 def answer_chunks(answer: Answer, *, completion_id: str, created: int) -> list[Chunk]:
-    """Content deltas word by word (joined, exactly `answer.answer`), then the `stop` chunk.
+    """Content deltas word by word (joined, exactly `message_content`), then the `stop` chunk.
 
     The last chunk has an empty delta, `finish_reason: "stop"` and the grounding fields.
     """
     chunks = [
-        chunk(completion_id, created, {"content": piece}) for piece in token_pieces(answer.answer)
+        chunk(completion_id, created, {"content": piece})
+        for piece in token_pieces(message_content(answer))
     ]
     chunks.append(chunk(completion_id, created, {}, "stop", **grounding_fields(answer)))
     return chunks

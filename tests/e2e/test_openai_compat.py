@@ -125,7 +125,10 @@ def test_unanswerable_question_says_insufficient_evidence(client: Any) -> None:
     assert extra["status"] == "insufficient_evidence", extra
     assert extra["citations"] == []
     assert extra["reason"]
-    assert response.choices[0].message.content
+    # a chat client shows the content alone: it says why and names the closest paragraphs' articles
+    content = response.choices[0].message.content
+    assert content and extra["reason"] in content
+    assert extra["retrieved"][0]["title"] in content
     assert response.choices[0].finish_reason == "stop"
 
     stream = client.chat.completions.create(model=MODEL, messages=[user(UNANSWERABLE)], stream=True)

@@ -21,6 +21,7 @@ from api.routers.openai_compat import (
     chat_input,
     completion,
     error_frame,
+    message_content,
     role_chunk,
     usage_chunk,
     word_usage,
@@ -216,7 +217,29 @@ def test_completion_of_an_abstention() -> None:
     assert body["status"] == "insufficient_evidence"
     assert body["citations"] == []
     assert body["reason"] == answer.reason
-    assert body["choices"][0]["message"]["content"] == answer.answer
+    # a chat client shows the content alone: it says why, and where the closest paragraphs are
+    assert body["choices"][0]["message"]["content"] == (
+        "The articles do not hold enough evidence to answer this: no sentence in the closest "
+        "paragraphs answers the question. The closest paragraphs are from “Title of council”."
+    )
+    assert usage.completion_tokens == len(body["choices"][0]["message"]["content"].split())
+
+
+def test_a_refusal_names_at_most_three_articles_once_each() -> None:
+    retrieved = [
+        RetrievedParagraph(**paragraph(doc, i, PARAGRAPH_A), score=0.01)
+        for i, doc in enumerate(["a", "b", "a", "c", "d"])
+    ]
+    answer = insufficient().model_copy(update={"retrieved": retrieved, "reason": None})
+    assert message_content(answer) == (
+        "The articles do not hold enough evidence to answer this. The closest paragraphs are "
+        "from “Title of a”, “Title of b” and “Title of c”."
+    )
+    alone = insufficient().model_copy(update={"retrieved": [], "reason": "it is in Korean."})
+    assert message_content(alone) == (
+        "The articles do not hold enough evidence to answer this: it is in Korean."
+    )
+    assert message_content(answered()) == answered().answer
 
 
 def test_chunks_replay_the_answer_and_end_with_stop_and_the_grounding() -> None:
