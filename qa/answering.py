@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from qa.antecedents import (
     named_speaker,
@@ -24,11 +25,11 @@ from qa.antecedents import (
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer, split_claims
-from qa.conversation import conversation_candidates, span_as_asked
+from qa.conversation import conversation_candidates, given_before
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import content_terms
-from qa.models import Answer, Citation, Paragraph, RetrievedParagraph, Turn
+from qa.models import DECLINED, Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retrieval, Retriever
 from qa.selection import Choice, select
@@ -45,10 +46,6 @@ ProgressCallback = Callable[[str, dict[str, object]], None]
 
 def no_progress(stage: str, detail: dict[str, object]) -> None:
     return None
-
-
-# how every refusal opens (`_abstain`)
-DECLINED = "The articles do not hold enough evidence to answer this."
 
 
 def answer_question(
@@ -103,7 +100,7 @@ def answer_question(
     a = settings.answer
     choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
     picked = [
-        span_as_asked(analysis, c, selector, settings.conversation)
+        _span_for_follow_up(analysis, c, selector, settings.conversation.said_before_words)
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
@@ -177,6 +174,45 @@ def choose(
         limit=settings.answer.selector_candidates,
         ranks={hit.row: rank for rank, hit in enumerate(retrieval.hits)},
     )
+
+
+def _span_for_follow_up(
+    analysis: QuestionAnalysis, choice: Choice, selector: Selector, said_before_words: int
+) -> Choice:
+    """`choice`, its answer span read from the follow-up alone when an earlier answer gave the
+    sentence and the span it marks is the earlier question's own answer.
+
+    A follow-up read with the earlier questions ("Where from?" after "How many balloons did
+    they send?") may be answered by the sentence that answered them (qa/conversation.py), and
+    read that way the span head marks what they asked for ("20 balloons carrying 300,000").
+    When reading the earlier question alone marks the same words, the follow-up as asked says
+    which part is asked now ("the South Korean border town"); otherwise the span stands ("Oct.
+    3" for "When?" after "What did media report about the officers?")."""
+    if (
+        choice.span is None
+        or not analysis.reads_earlier_questions
+        or not given_before(analysis, choice.candidate.text, said_before_words)
+    ):
+        return choice
+
+    def span_of(question: str) -> tuple[int, int] | None:
+        # only the span is kept, and the span head reads no candidate features: no ranks
+        read = select(
+            question, [choice.candidate], [replace(choice.evidence, index=0)],
+            selector=selector, limit=1, ranks={},
+        )  # fmt: skip
+        return read[0].span
+
+    earlier = span_of(analysis.history[-1].question)
+    if earlier is None or not _mostly_within(choice.span, earlier):
+        return choice
+    return replace(choice, span=span_of(analysis.asked))
+
+
+def _mostly_within(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The two spans share at least half of the shorter one."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared > 0 and shared * 2 >= min(a[1] - a[0], b[1] - b[0])
 
 
 def _part_answers(

@@ -1,35 +1,37 @@
 """Candidates for a follow-up: what the conversation has already said is not news, unless the
 follow-up asks about it.
 
-A sentence an earlier answer already gave is offered again whole when the follow-up asks about
-that same statement: it asks for no news ("else", "more", "other", "what about …", or a bare
-"And?"), every word of its own that the earlier questions did not use stands in the sentence
-(none, for "Who said that?", "When?", "Where was he when he said that?"), and, when it asks for
-a kind of answer (a number, a time, a person), the sentence holds one. "Who said that?" after
-"What did the State Department say about …?" is answered by the sentence that answered it,
-whose speaker the selector now marks; "How many stalls does it have?" after "The market
-reopened on Saturday with 85 stalls …" by that sentence again. Otherwise it is left out,
-except the clauses of it that hold the follow-up's own words (`focus`): "And what did the
-embassy say?" is answered by the "while the embassy insisted …" half of a sentence the first
-answer quoted whole.
+A sentence an earlier answer already gave is offered again when the follow-up asks about that
+same statement: it asks for no news ("What else…?", "Tell me more", "What about …?", "And
+Boeing?", "Then what?", a bare "And?"), every word of its own that the earlier questions did
+not use stands in the sentence (none, for "Who said that?", "When?", "Where was he when he said
+that?"), and, when it asks for a kind of answer (a number, a time, a person), the sentence
+holds one. "Who said that?" after "What did the State Department say about …?" is answered by
+the sentence that answered it; "How many stalls does it have?" after "The market reopened on
+Saturday with 85 stalls …" by that sentence again. Which part of it answers the follow-up is
+read in qa/answering.py (`_span_for_follow_up`). When a later clause of the sentence holds all
+of the follow-up's new words (and the kind asked for), that clause is offered in its place.
+
+Otherwise the sentence is left out, except the clauses of it that hold any of the follow-up's
+new words: "And what did the embassy say?" is answered by the "while the embassy insisted …"
+half of a sentence the first answer quoted whole.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from qa.candidates import Candidate, Corpus, candidate_sentences
 from qa.evidence import AnswerType, type_match_strength
-from qa.interfaces import Selector, Vectors
+from qa.interfaces import Vectors
 from qa.lexical import content_terms, term_found, words
 from qa.question import QuestionAnalysis
-from qa.selection import Choice, select
 from qa.settings import ConversationSettings
 
 # kinds of answer a sentence given again must hold one of ("When?" is not answered again by a
-# sentence that holds no time)
+# sentence that holds no time; for "Who…?" the check is weak: any capitalised word that is not
+# in the follow-up passes for a name, "Saturday" included)
 _TYPED_KINDS = (
     AnswerType.NUMBER,
     AnswerType.DURATION,
@@ -38,17 +40,26 @@ _TYPED_KINDS = (
     AnswerType.TIME,
     AnswerType.PERSON,
 )
-# a follow-up that asks for something not yet said: "What else …?", "Tell me more", "What about
-# the embassy?", and "And Boeing?" (an "and" followed by neither a question word nor a verb: the
-# earlier question asked again of something else)
+_QUESTION_WORDS = r"who|whom|whose|what|which|when|where|why|how"
+_VERBS = (
+    r"is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|shall|may|might|must"
+)
+_PRONOUNS = r"he|she|it|they|we|you|i|his|her|its|their|this|that|these|those|there"
+# A follow-up that asks for something not yet said: "What else …?", "Tell me more", "Any
+# other …?", "What about the embassy?", "Then what?", "What next?", and "And Boeing?" (an "and"
+# followed by neither a question word, a verb, a pronoun nor "according": the earlier question
+# asked again of something else). "How many more troops…?" asks about the statement.
 _WANTS_NEWS = re.compile(
-    r"^\W*(?:(?:and|but|so)\s+)?(?:what|how)\s+about\b"
-    r"|\b(?:else|more|other|others|another|further|besides)\b"
-    r"|^\W*and\s+(?!(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should"
-    r"|who|whom|whose|what|which|when|where|why|how)\b)",
+    rf"^\W*(?:(?:and|but|so)\s+)?(?:what|how)\s+about\b"
+    r"|\belse\b"
+    r"|\b(?:tell|show)\s+(?:me|us)\s+more\b|\b(?:what|anything|something)\s+more\b|^\W*more\b"
+    r"|\b(?:any|what|which)\s+(?:other|others|another)\b|^\W*another\b"
+    r"|^\W*(?:and\s+)?(?:then\s+what|what\s+(?:then|next)|what\s+happened\s+next)\b"
+    rf"|^\W*and\s+(?!(?:{_QUESTION_WORDS}|{_VERBS}|{_PRONOUNS}|according)\b)"
+    rf"(?!(?:{_VERBS})n['’]?t\b)",
     re.IGNORECASE,
 )
-_QUESTION_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(rf"\b(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
 # Where one clause of a news sentence hands over to another with a different subject
 # ("…, while the embassy insisted …", "…; the ministry said …"). "but" only after a comma:
 # "nothing but a rumour" is one clause.
@@ -64,35 +75,38 @@ def conversation_candidates(
 ) -> tuple[list[Candidate], Vectors]:
     """The candidate sentences of `rows`, less what earlier answers already gave."""
     found, vectors = candidate_sentences(rows, corpus)
-    said = [words(turn.answer) for turn in analysis.history if turn.answer]
-    if not said or not analysis.follow_up:
+    if not analysis.follow_up or not any(turn.answer for turn in analysis.history):
         return found, vectors
     kept: list[Candidate] = []
     positions: list[int] = []
     asked_before = {t for turn in analysis.history for t in content_terms(turn.question)}
     new_focus = [t for t in analysis.focus if not term_found(t, asked_before)]
     same_statement = not wants_news(analysis.asked)
+    typed = analysis.kind in _TYPED_KINDS
+
+    def holds_kind(text: str) -> bool:
+        return not typed or type_match_strength(analysis.kind, text, analysis.asked) == 1.0
+
     for i, cand in enumerate(found):
-        if not said_before(words(cand.text), said, settings.said_before_words):
+        if not given_before(analysis, cand.text, settings.said_before_words):
             kept.append(cand)
             positions.append(i)
             continue
-        repeatable = (
-            same_statement
-            and holds_all(cand.text, new_focus)
-            and (
-                analysis.kind not in _TYPED_KINDS
-                or type_match_strength(analysis.kind, cand.text, analysis.asked) == 1.0
-            )
-        )
+        repeatable = same_statement and holds_all(cand.text, new_focus) and holds_kind(cand.text)
         # the clauses after the sentence's opening (which the earlier answer began with) that
-        # hold what the follow-up asks about now
-        spans = [
-            (start, end)
-            for start, end in (clauses(cand.text, settings.min_clause_words) if new_focus else [])
-            if start > 0
-            and (holds_all if repeatable else holds_any)(cand.text[start:end], new_focus)
-        ]
+        # hold what the follow-up asks about now: all of it (and the kind asked for) in place
+        # of a sentence that may be given again, any of it otherwise
+        spans = []
+        for start, end in clauses(cand.text, settings.min_clause_words) if new_focus else []:
+            clause = cand.text[start:end]
+            if start == 0:
+                continue
+            if (
+                holds_all(clause, new_focus) and holds_kind(clause)
+                if repeatable
+                else holds_any(clause, new_focus)
+            ):
+                spans.append((start, end))
         if repeatable and not spans:
             kept.append(cand)
             positions.append(i)
@@ -107,33 +121,12 @@ def conversation_candidates(
     return kept, vectors[positions]
 
 
-def span_as_asked(
-    analysis: QuestionAnalysis,
-    choice: Choice,
-    selector: Selector,
-    settings: ConversationSettings = DEFAULTS,
-) -> Choice:
-    """`choice`, with its answer span read from the follow-up as asked when an earlier answer
-    already gave its sentence. Read with the earlier questions, the selector marks what they
-    asked for ("Monday (local time) that Putin submitted the bill…" for "When?" after "Which
-    agency reported that Putin submitted the bill?"); the conversation served to find the
-    statement, and the follow-up alone says which part of it is asked for now."""
+def given_before(
+    analysis: QuestionAnalysis, text: str, head_words: int = DEFAULTS.said_before_words
+) -> bool:
+    """An earlier answer of the conversation already gave the sentence (`said_before`)."""
     said = [words(turn.answer) for turn in analysis.history if turn.answer]
-    if (
-        not analysis.follow_up
-        or analysis.read_as == analysis.asked
-        or not said_before(words(choice.candidate.text), said, settings.said_before_words)
-    ):
-        return choice
-    again = select(
-        analysis.asked,
-        [choice.candidate],
-        [replace(choice.evidence, index=0)],
-        selector=selector,
-        limit=1,
-        ranks={},
-    )
-    return replace(choice, span=again[0].span)
+    return bool(said) and said_before(words(text), said, head_words)
 
 
 def wants_news(question: str) -> bool:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.lexical import content_terms
+from qa.lexical import FUNCTION_WORDS, content_terms
 from qa.models import Turn
 from qa.settings import ConversationSettings
 
@@ -105,9 +105,17 @@ def standalone_question(
 
 def names(text: str) -> list[str]:
     """Runs of capitalised words ("South Korea’s" as "South Korea"), the text's opening
-    question word or article not counted."""
+    question word or article not counted, nor a function word that opens a run because it
+    opens a sentence ("In Moscow, …" names Moscow; "The closest …", "Now he …" name nobody)."""
     found = _NAME.findall(_QUESTION_OPENING.sub(lambda m: m.group(1).lower(), text))
-    return [re.sub(r"[’']s$", "", name) for name in found]
+    kept = []
+    for name in found:
+        parts = name.split()
+        while parts and parts[0].lower() in FUNCTION_WORDS:
+            parts.pop(0)
+        if parts:
+            kept.append(re.sub(r"[’']s$", "", " ".join(parts)))
+    return kept
 
 
 def only_name(text: str) -> str | None:

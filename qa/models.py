@@ -104,6 +104,14 @@ class Turn(BaseModel):
 
 
 Status = Literal["answered", "insufficient_evidence"]
+# how every refusal's text opens (qa/answering.py: `_abstain`; /v1 goes on with the reason)
+DECLINED = "The articles do not hold enough evidence to answer this."
+
+
+def is_refusal(text: str) -> bool:
+    """The text of a refusal, as /ask or /v1 gave it: no answer to read a name or a sentence
+    from when a client carries it back as a conversation's earlier turn."""
+    return text.lstrip().startswith(DECLINED[:-1])
 
 
 class Answer(BaseModel):

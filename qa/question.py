@@ -16,7 +16,7 @@ from qa.evidence import AnswerType, answer_type
 from qa.followups import DEFAULTS, has_own_terms, rewrite_follow_up
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
-from qa.models import Turn, UnknownWord
+from qa.models import Turn, UnknownWord, is_refusal
 from qa.settings import ConversationSettings, SpellingSettings
 from qa.spelling import in_another_script, unknown_words
 
@@ -33,6 +33,7 @@ class QuestionAnalysis:
     parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
     unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
+    resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
 
     def part(self, text: str) -> QuestionAnalysis:
         """One part of the question, analysed as a question of its own."""
@@ -57,6 +58,11 @@ class QuestionAnalysis:
         """The question as the selector reads it: a follow-up that leans on the conversation
         ("Who led the team?") is read with the earlier questions."""
         return self.conversation or self.judged
+
+    @property
+    def reads_earlier_questions(self) -> bool:
+        """The selector reads this follow-up together with the earlier questions."""
+        return self.follow_up and not self.resolved and self.read_as != self.asked
 
     @property
     def has_words(self) -> bool:
@@ -161,6 +167,9 @@ def _analysed(
             f"history has {len(history)} turns; the limit is {max_history_turns}. "
             "Send only the most recent turns."
         )
+    # a refusal carried back by the client is a question nobody answered: no name ("The") or
+    # sentence is read from its text
+    history = [Turn(question=t.question, answer="") if is_refusal(t.answer) else t for t in history]
     rewrite = rewrite_follow_up(asked, history, conversation)
     if rewrite is None:
         return QuestionAnalysis(
@@ -170,8 +179,9 @@ def _analysed(
     focus = tuple(content_terms(asked))
     if rewrite.standalone:  # "What did he say …?" → "What did Mark Rutte say …?"
         return QuestionAnalysis(
-            asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history)
-        )
+            asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history),
+            resolved=True,
+        )  # fmt: skip
     # Judged by its own words when it has enough of them; else by the whole rewrite. A
     # follow-up with some words of its own ("Who led the team?") is judged by those, with
     # the earlier questions' words counted in the sentence's context.

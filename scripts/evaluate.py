@@ -27,6 +27,7 @@ from qa.evaluation import Judgement, judge, summarise  # noqa: E402
 from scripts.cli import UsageError, read_questions, run_cli  # noqa: E402
 
 Asker = Callable[[str, list[dict[str, str]]], dict[str, Any]]
+ANSWER_STATUSES = ("answered", "insufficient_evidence")
 
 
 def _asker(args: argparse.Namespace) -> Asker:
@@ -65,7 +66,9 @@ def converse(ask: Asker, earlier: list[str]) -> list[dict[str, str]]:
     history: list[dict[str, str]] = []
     for question in earlier:
         answer = ask(question, history)
-        history.append({"question": question, "answer": str(answer.get("answer") or "")})
+        # a failed request (an HTTP error) said nothing: its body is not an answer to carry
+        given = answer.get("answer") if answer.get("status") in ANSWER_STATUSES else None
+        history.append({"question": question, "answer": str(given or "")})
     return history
 
 
@@ -127,8 +130,15 @@ def main() -> int:
     questions = read_questions(args.questions, needs=("id", "kind", "question"))
     for q in questions:
         earlier = q.get("history", [])
-        if not isinstance(earlier, list) or not all(isinstance(e, str) for e in earlier):
+        if not isinstance(earlier, list) or not all(
+            isinstance(e, str) and e.strip() for e in earlier
+        ):
             raise UsageError(f"{args.questions}: {q['id']}: history must be a list of questions")
+        if earlier and args.retrieval:
+            raise UsageError(
+                f"{args.questions}: {q['id']}: --retrieval ranks questions on their own; "
+                "a follow-up (a question with a history) is measured by the whole run"
+            )
     if args.retrieval:
         recall = retrieval_recall(questions, args.data_dir)
         if args.json:

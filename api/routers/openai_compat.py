@@ -57,9 +57,16 @@ from api.inputs import normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
-from qa.answering import DECLINED
 from qa.errors import BadInput, NotFound, QAError
-from qa.models import Answer, Citation, RetrievedParagraph, Status, Turn, UnknownWord
+from qa.models import (
+    DECLINED,
+    Answer,
+    Citation,
+    RetrievedParagraph,
+    Status,
+    Turn,
+    UnknownWord,
+)
 from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 import pytest
 
 from index.store import CorpusIndex
+from qa.answering import _span_for_follow_up
 from qa.candidates import Candidate, candidate_sentences, previous_sentence
 from qa.conversation import clauses as _clauses
-from qa.conversation import conversation_candidates
-from qa.interfaces import Vectors
+from qa.conversation import conversation_candidates, wants_news
+from qa.evidence import score_sentences
+from qa.interfaces import Selection, SelectorInput, Vectors
 from qa.models import Turn
 from qa.question import analyse_question
+from qa.selection import select
 from tests.fakes import build_corpus
 from tests.unit.test_answering import PIER_ARTICLES, PIER_SENTENCE
 
@@ -179,7 +182,7 @@ def test_a_follow_up_about_the_same_statement_may_be_answered_by_it_again(follow
         "And?",
         "What about the ferry?",
         "And the ferry?",
-        "How much will the repairs cost?",  # the sentence holds no number
+        "How much will the repairs cost?",  # "cost" is not in the sentence
         "Who paid for it?",  # a word of its own the sentence lacks
     ],
 )
@@ -191,25 +194,121 @@ def test_a_follow_up_asking_for_something_else_is_not_answered_by_it_again(
     assert sentence not in [c.text for c in again]
 
 
-@pytest.mark.unit
-def test_a_sentence_given_again_has_its_span_read_from_the_follow_up_as_asked() -> None:
-    from qa.conversation import span_as_asked
-    from qa.evidence import score_sentences
-    from qa.selection import select
-    from tests.fakes import OverlapSelector
+class SpanScript:
+    """A selector that marks, in every sentence, the first of `spans` whose question words
+    (the key) all stand in the question it reads; records the questions."""
 
+    def __init__(self, spans: dict[str, str]) -> None:
+        self.spans = spans
+        self.questions: list[str] = []
+
+    @property
+    def model_name(self) -> str:
+        return "fake:span-script"
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
+        self.questions.append(question)
+        out = []
+        for item in items:
+            marked = next(
+                (s for k, s in self.spans.items() if all(w in question for w in k.split())),
+                None,
+            )
+            at = item.sentence.find(marked) if marked else -1
+            out.append(
+                Selection(0.9, at, at + len(marked)) if marked and at >= 0 else Selection(0.9)
+            )
+        return out
+
+
+def _chosen_again(follow_up: str, spans: dict[str, str]) -> tuple[str | None, SpanScript]:
     index, rows, said, sentence = _briefing_said()
-    analysis = analyse_question("Who said that?", said, **LIMITS)
+    analysis = analyse_question(follow_up, said, **LIMITS)
     found, vectors = conversation_candidates(analysis, rows, index)
     scored = score_sentences(
         analysis.judged, vectors[0], found, vectors,
         doc_freq=index.doc_freq, n_docs=len(index.paragraphs),
     )  # fmt: skip
-    selector = OverlapSelector()
+    selector = SpanScript(spans)
     chosen = select(analysis.read_as, found, scored, selector=selector, limit=5, ranks={})
     given = next(c for c in chosen if c.candidate.text == sentence)
-    reread = span_as_asked(analysis, given, selector)
-    assert selector.questions[-1] == "Who said that?"  # read as asked, not with the conversation
-    assert reread.score == given.score and reread.candidate == given.candidate
-    fresh = next(c for c in chosen if c.candidate.text != sentence)
-    assert span_as_asked(analysis, fresh, selector) is fresh  # not given before: left alone
+    again = _span_for_follow_up(analysis, given, selector, 8)
+    assert again.candidate == given.candidate and again.score == given.score
+    return again.short_answer, selector
+
+
+@pytest.mark.unit
+def test_a_span_that_answers_the_earlier_question_is_read_again_from_the_follow_up() -> None:
+    # read with the conversation the span head marks what the earlier question asked for
+    spans = {"officials harbour": "the harbour would close for repairs", "Who": "Arne Lund"}
+    short, selector = _chosen_again("Who said that?", spans)
+    assert short == "Arne Lund"
+    assert selector.questions[-2:] == [
+        "What did officials say about the harbour?",
+        "Who said that?",
+    ]
+
+
+@pytest.mark.unit
+def test_a_span_of_its_own_stands() -> None:
+    # the conversation's read marks something the earlier question alone does not: kept
+    spans = {"When following": "on Tuesday", "officials harbour": "would close for repairs"}
+    short, selector = _chosen_again("When?", spans)
+    assert short == "on Tuesday"
+    assert selector.questions[-1] == "What did officials say about the harbour?"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "news"),
+    [
+        ("What else did he say?", True),
+        ("Tell me more.", True),
+        ("And?", True),
+        ("What about the embassy?", True),
+        ("And the embassy?", True),
+        ("Any other countries?", True),
+        ("Then what?", True),
+        ("What next?", True),
+        ("Who said that?", False),
+        ("When?", False),
+        ("And who said that?", False),
+        ("And he said that when?", False),
+        ("And according to whom?", False),
+        ("And didn't he deny it?", False),
+        ("How many more troops were sent?", False),
+        ("Who said other countries would follow?", False),
+        ("Did she give any evidence?", False),
+    ],
+)
+def test_a_follow_up_asking_for_news_is_told_from_one_asking_about_the_statement(
+    question: str, news: bool
+) -> None:
+    assert wants_news(question) is news
+
+
+@pytest.mark.unit
+def test_a_sentence_without_the_kind_asked_for_is_not_given_again() -> None:
+    index, rows, said, sentence = _briefing_said()
+    # "Who" passes on any capitalised word; a number is checked for
+    again, _ = _candidates(rows, index, already_said=said, follow_up="How many did they close?")
+    assert sentence not in [c.text for c in again]
+
+
+@pytest.mark.unit
+def test_a_clause_in_place_of_a_sentence_keeps_the_kind_asked_for() -> None:
+    index, _, _ = build_corpus(PIER_ARTICLES)
+    row = next(i for i, p in enumerate(index.paragraphs) if PIER_SENTENCE in p.text)
+    said = [Turn(question="Whom did the council summon?", answer=f"{PIER_SENTENCE} [1]")]
+    # the builder's clause holds no time: the whole sentence, with "on Monday", is offered
+    whole, _ = _candidates(
+        [row], index, already_said=said, follow_up="When did the builder insist?"
+    )
+    assert [c.text for c in whole] == [PIER_SENTENCE]
+    # asked for no kind, the clause that holds the new words stands in for the sentence
+    clause, _ = _candidates(
+        [row], index, already_said=said, follow_up="What did the builder insist?"
+    )
+    assert [c.text for c in clause] == [
+        "… the builder insisted that the damage was caused by the winter storms."
+    ]

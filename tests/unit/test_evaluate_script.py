@@ -22,7 +22,7 @@ def test_earlier_questions_are_asked_in_order_with_the_answers_so_far() -> None:
 
     def ask(question: str, history: list[dict[str, str]]) -> dict[str, Any]:
         asked.append((question, [dict(turn) for turn in history]))
-        return {"answer": f"answer to {question}"}
+        return {"answer": f"answer to {question}", "status": "answered"}
 
     history = converse(ask, ["Who led it?", "When?"])
     assert asked == [
@@ -35,22 +35,42 @@ def test_earlier_questions_are_asked_in_order_with_the_answers_so_far() -> None:
     ]
 
 
-def test_a_refusal_is_carried_as_its_text_and_no_answer_as_empty() -> None:
-    replies = iter([{"answer": None, "status": "http 422"}, {"answer": "x"}])
-    history = converse(lambda q, h: next(replies), ["a?", "b?"])
-    assert [turn["answer"] for turn in history] == ["", "x"]
+def test_a_refusal_is_carried_as_its_text_and_a_failed_request_as_nothing() -> None:
+    refusal = "The articles do not hold enough evidence to answer this."
+    replies = iter(
+        [
+            {"answer": '{"title": "Unprocessable"}', "status": "http 422"},
+            {"answer": refusal, "status": "insufficient_evidence"},
+            {"answer": "x [1]", "status": "answered"},
+        ]
+    )
+    history = converse(lambda q, h: next(replies), ["a?", "b?", "c?"])
+    assert [turn["answer"] for turn in history] == ["", refusal, "x [1]"]
 
 
 def test_no_history_asks_nothing() -> None:
     assert converse(lambda q, h: pytest.fail("asked"), []) == []
 
 
-def test_a_history_that_is_not_a_list_of_questions_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("history", ["Who?", ["Who?", "  "], [3]])
+def test_a_history_that_is_not_a_list_of_questions_is_a_usage_error(
+    tmp_path: Path, history: Any
+) -> None:
     path = tmp_path / "q.jsonl"
-    line = {"id": "f1", "kind": "single", "question": "Why?", "history": "Who?"}
+    line = {"id": "f1", "kind": "single", "question": "Why?", "history": history}
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     command = [sys.executable, "scripts/evaluate.py", "--questions", str(path)]
     command += ["--data-dir", str(tmp_path)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "f1: history must be a list of questions" in done.stderr
+
+
+def test_retrieval_alone_refuses_follow_ups(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    line = {"id": "f2", "kind": "single", "question": "When?", "history": ["Who won?"]}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    command = [sys.executable, "scripts/evaluate.py", "--questions", str(path), "--retrieval"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "f2: --retrieval ranks questions on their own" in done.stderr

@@ -126,3 +126,44 @@ def test_with_several_names_before_the_pronoun_is_left_and_read_with_the_convers
     assert rewrite.conversation == (
         "What did Zelenskyy say about North Korean troops? And what did he say about it?"
     )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The closest paragraphs are listed. The ministry said so.", []),
+        ("Now he is back in New York for a 10th marathon.", ["New York"]),
+        (
+            "In Moscow, Kremlin spokesman Dmitry Peskov said it.",
+            ["Moscow", "Kremlin", "Dmitry Peskov"],
+        ),
+        ("Who is Mark Rutte?", ["Mark Rutte"]),
+    ],
+)
+def test_a_capitalised_function_word_opening_a_sentence_is_not_a_name(
+    text: str, found: list[str]
+) -> None:
+    from qa.followups import names
+
+    assert names(text) == found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "The articles do not hold enough evidence to answer this. The closest paragraphs are "
+        "listed so you can look for yourself.",
+        "The articles do not hold enough evidence to answer this: no sentence answers it. The "
+        "closest paragraphs are from “Guterres warns Russia”.",  # as /v1 words it
+    ],
+)
+def test_a_refusal_carried_back_is_no_answer_to_take_a_name_from(refusal: str) -> None:
+    from qa.question import analyse_question
+
+    history = [Turn(question="Where was the UN chief born?", answer=refusal)]
+    analysis = analyse_question("Who is he?", history, max_chars=500, max_history_turns=10)
+    assert analysis.rewritten is not None
+    assert "The" not in analysis.rewritten.split("(")[0]  # not "Who is The?"
+    assert analysis.history[0].answer == "" and analysis.history[0].question
