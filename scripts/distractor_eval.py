@@ -156,6 +156,7 @@ def main() -> int:
     parser.add_argument(
         "--set", dest="sets", type=parse_set, action="append", required=True,
         metavar="QUESTIONS:CORPUS",
+        help="a question set and the folder of its own articles; repeat for each set",
     )  # fmt: skip
     parser.add_argument(
         "--distractors", type=Path, action="append", default=[], metavar="FOLDER",
@@ -165,7 +166,12 @@ def main() -> int:
         "--squad", type=Path, action="append", default=[],
         help="a SQuAD-format file whose articles are added as distractors",
     )  # fmt: skip
-    parser.add_argument("--work-dir", type=Path, default=Path("data-distractors"))
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("data-distractors"),
+        help="where the combined index is built and kept for the next run (default %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 

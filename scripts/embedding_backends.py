@@ -216,11 +216,20 @@ def compare(rows: list[dict[str, Any]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
-    parser.add_argument("--questions", type=Path, default=ROOT.parent / "shared/eval/dev.jsonl")
-    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument(
+        "--corpus", type=Path, default=ROOT / "seeds", help="folder of articles to embed"
+    )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=ROOT.parent / "shared/eval/dev.jsonl",
+        help="question file (JSON lines with a question field) whose questions are embedded",
+    )
+    parser.add_argument(
+        "--passes", type=int, default=3, help="timed passes per backend (default %(default)s)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="threads for every backend")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     if args.passes < 1 or args.threads < 1:
         parser.error("--passes and --threads must be at least 1")

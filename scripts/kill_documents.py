@@ -199,8 +199,15 @@ def main() -> int:
         help="articles to start from (default seeds/)",
     )
     parser.add_argument("--kills", type=int, default=30, help="server kills (default 30)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the random kill times (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=3600.0,
+        help="stop the loop after this long, kills done or not (default %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
     args = parser.parse_args()
     if args.kills < 1 or args.max_seconds <= 0:

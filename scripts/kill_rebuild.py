@@ -125,8 +125,15 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=20, help="rebuilds to kill (default 20)")
     parser.add_argument("--swaps", type=int, default=3, help="rebuilds left to finish")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--max-seconds", type=float, default=1200.0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the random kill times (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=1200.0,
+        help="stop the loop after this long, runs done or not (default %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
     args = parser.parse_args()
     if args.runs < 1 or args.swaps < 0 or args.max_seconds <= 0:

@@ -233,7 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         "--clients", type=int, default=5, help=f"clients asking at once (1-{MAX_CLIENTS})"
     )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds")
-    parser.add_argument("--endpoint", choices=["ask", "stream", "chat"], default="ask")
+    parser.add_argument(
+        "--endpoint",
+        choices=["ask", "stream", "chat"],
+        default="ask",
+        help="POST /ask, /ask/stream or /v1/chat/completions (default %(default)s)",
+    )
     parser.add_argument(
         "--questions",
         type=Path,

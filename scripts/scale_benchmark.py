@@ -522,8 +522,13 @@ def main() -> int:
     )
     parser.add_argument("--ivf-probe", default="8,16,32,64,128", help="IVF nprobe values")
     parser.add_argument("--ef-search", default="32,64,128,256,512", help="HNSW efSearch values")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the synthetic paragraphs and vectors (default %(default)s)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -215,10 +215,25 @@ def candidate_lists(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train-dir", type=Path, default=Path("../shared/eval/public-qa/train"))
-    parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
+    parser.add_argument(
+        "--train-dir",
+        type=Path,
+        default=Path("../shared/eval/public-qa/train"),
+        help="folder of the SQuAD-format training files (default %(default)s)",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("data/selector"),
+        help="where each source's index and candidate lists are written (default %(default)s)",
+    )
     parser.add_argument("--limit", type=int, help="questions per source (a smoke run)")
-    parser.add_argument("--sources", nargs="*", default=list(SOURCES.values()))
+    parser.add_argument(
+        "--sources",
+        nargs="*",
+        default=list(SOURCES.values()),
+        help="which sources to build lists for (default: all of %(default)s)",
+    )
     parser.add_argument(
         "--retrieval-depth",
         type=int,

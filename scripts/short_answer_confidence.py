@@ -65,10 +65,30 @@ def span_probability(selector: OnnxSelector, question: str, item: Any) -> tuple[
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
-    parser.add_argument("--model", type=Path, default=Path("models/selector"))
-    parser.add_argument("--min-score", type=float, default=0.20)
-    parser.add_argument("--tune-limit", type=int, default=400)
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("data/selector"),
+        help="the candidate lists of scripts/selector_data.py (default %(default)s)",
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=Path("models/selector"),
+        help="the selector folder to read with (default %(default)s)",
+    )
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        default=0.20,
+        help="answer score a question's best candidate must reach to count (default %(default)s)",
+    )
+    parser.add_argument(
+        "--tune-limit",
+        type=int,
+        default=400,
+        help="tuning questions read per source (default %(default)s)",
+    )
     args = parser.parse_args()
 
     selector = OnnxSelector(args.model, threads=1)

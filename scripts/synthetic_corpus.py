@@ -186,10 +186,21 @@ def write(folder: Path, count: int, seed: int, per_article: int, form: str) -> i
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write into")
-    parser.add_argument("--paragraphs", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--per-article", type=int, default=12)
-    parser.add_argument("--format", choices=["txt", "jsonl"], default="txt")
+    parser.add_argument(
+        "--paragraphs", type=int, default=10_000, help="how many paragraphs (default %(default)s)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the same seed writes the same corpus (default 0)"
+    )
+    parser.add_argument(
+        "--per-article", type=int, default=12, help="paragraphs per article (default %(default)s)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=["txt", "jsonl"],
+        default="txt",
+        help="one .txt file per article, or one JSON-lines archive (default %(default)s)",
+    )
     args = parser.parse_args()
     if args.paragraphs < 1 or args.per_article < 1:
         parser.error("--paragraphs and --per-article must be at least 1")

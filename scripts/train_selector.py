@@ -917,9 +917,21 @@ def _per_source(text: str) -> dict[str, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work-dir", type=Path, default=Path("data/selector"))
-    parser.add_argument("--out", type=Path, default=Path("models/selector"))
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("data/selector"),
+        help="the candidate lists of scripts/selector_data.py (default %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("models/selector"),
+        help="folder the model, its combiner and its card are written to (default %(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=13, help="seed of every draw and of torch (default 13)"
+    )
     parser.add_argument(
         "--per-source",
         type=_per_source,
@@ -933,7 +945,9 @@ def main() -> int:
         help="negatives taken from the gold paragraph's other sentences (default: a third of "
         "the group's negatives, at least one)",
     )
-    parser.add_argument("--batch-questions", type=int, default=6)
+    parser.add_argument(
+        "--batch-questions", type=int, default=6, help="questions per training step (default 6)"
+    )
     parser.add_argument(
         "--null-share",
         type=float,
@@ -955,8 +969,15 @@ def main() -> int:
         "candidate mentions, read with the answer sentence only, which must score at least "
         "--twin-margin under the real question (twin_question)",
     )
-    parser.add_argument("--twin-margin", type=float, default=2.0)
-    parser.add_argument("--twin-weight", type=float, default=1.0)
+    parser.add_argument(
+        "--twin-margin",
+        type=float,
+        default=2.0,
+        help="logits the real question must score over its twin (default 2.0)",
+    )
+    parser.add_argument(
+        "--twin-weight", type=float, default=1.0, help="weight of the twin loss (default 1.0)"
+    )
     parser.add_argument(
         "--gap-share",
         type=float,
@@ -965,8 +986,15 @@ def main() -> int:
         "a vague filler of its kind ('several', 'that day', 'someone'): a negative, and at least "
         "--gap-margin under the real sentence (gapped_copy)",
     )
-    parser.add_argument("--gap-margin", type=float, default=2.0)
-    parser.add_argument("--gap-weight", type=float, default=1.0)
+    parser.add_argument(
+        "--gap-margin",
+        type=float,
+        default=2.0,
+        help="logits the real sentence must score over its gapped copy (default 2.0)",
+    )
+    parser.add_argument(
+        "--gap-weight", type=float, default=1.0, help="weight of the gap loss (default 1.0)"
+    )
     parser.add_argument(
         "--hard-negatives",
         type=int,
@@ -974,15 +1002,28 @@ def main() -> int:
         help="negatives of each group swapped for those --miner scores highest (mined hard "
         "negatives; tried, not shipped: docs/grounding.md)",
     )
-    parser.add_argument("--miner", type=Path, default=Path("models/selector"))
+    parser.add_argument(
+        "--miner",
+        type=Path,
+        default=Path("models/selector"),
+        help="the selector folder that scores candidates for --hard-negatives (default "
+        "%(default)s)",
+    )
     parser.add_argument(
         "--denoise",
         action="store_true",
         help="with --hard-negatives: never mine a candidate the miner rates at or above the "
         "question's answer sentence (tried, not shipped: docs/grounding.md)",
     )
-    parser.add_argument("--lr", type=float, default=4e-5)
-    parser.add_argument("--span-weight", type=float, default=0.5)
+    parser.add_argument(
+        "--lr", type=float, default=4e-5, help="AdamW learning rate; heads ×10 (default 4e-5)"
+    )
+    parser.add_argument(
+        "--span-weight",
+        type=float,
+        default=0.5,
+        help="weight of the answer-span loss beside the relevance losses (default 0.5)",
+    )
     parser.add_argument(
         "--shared-norm",
         action="store_true",
@@ -990,7 +1031,12 @@ def main() -> int:
         "'no answer' (shared-norm), so span logits compare across sentences (tried with "
         "--span-feature as v14, not shipped: docs/grounding.md)",
     )
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="torch and ONNX Runtime threads (default: the CPU count)",
+    )
     parser.add_argument(
         "--bf16",
         choices=("auto", "on", "off"),
@@ -999,13 +1045,22 @@ def main() -> int:
         "~1.5x faster than fp32 there) and trains in fp32 elsewhere (emulated bf16 was ~20x "
         "slower than fp32 on a CPU without it)",
     )
-    parser.add_argument("--no-bf16", dest="bf16", action="store_const", const="off")
-    parser.add_argument("--no-quantise", dest="quantise", action="store_false")
+    parser.add_argument(
+        "--no-bf16", dest="bf16", action="store_const", const="off", help="the same as --bf16 off"
+    )
+    parser.add_argument(
+        "--no-quantise",
+        dest="quantise",
+        action="store_false",
+        help="export the ONNX model in fp32, without int8 dynamic quantisation",
+    )
     parser.add_argument("--limit", type=int, help="train on this many questions (a smoke run)")
     parser.add_argument(
         "--tune-limit", type=int, default=400, help="tuning questions per source to report on"
     )
-    parser.add_argument("--log-every", type=int, default=20)
+    parser.add_argument(
+        "--log-every", type=int, default=20, help="steps between progress lines (default 20)"
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",

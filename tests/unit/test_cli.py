@@ -83,3 +83,18 @@ def test_scripts_exit_with_a_line_not_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert "--sizes must be at least 1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_script_option_says_what_it_does() -> None:
+    import ast
+
+    silent = [
+        f"{path.name}: {[a.value for a in call.args if isinstance(a, ast.Constant)]}"
+        for path in sorted((ROOT / "scripts").glob("*.py"))
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add_argument"
+        and "help" not in {k.arg for k in call.keywords}
+    ]
+    assert not silent, f"options without help text: {silent}"
