@@ -47,8 +47,11 @@ _RELATED_HEADER = re.compile(
     r"|^also on [\w-]+(?:\.[\w-]+)+\b.*$",  # "Also on example.com <linked headline>"
     re.IGNORECASE,
 )
-_NAME = r"[A-Z][\w.'’-]*,?"
-_PARTICLE = r"and|&|de|del|da|van|von|der|al|bin|le|la"
+# a word of a name: a letter, then word characters; that the letter is a capital ("Łukasik",
+# "Ólafur" too, which [A-Z] would miss) is checked in `_byline`
+_NAME = r"[^\W\d_][\w.'’-]*,?"
+_PARTICLES = ("and", "&", "de", "del", "da", "van", "von", "der", "al", "bin", "le", "la")
+_PARTICLE = "|".join(_PARTICLES)
 _BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*$")
 _SHARE = re.compile(
     r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
@@ -308,6 +311,8 @@ def _byline(line: str, meta: _Meta) -> bool:
     """Rule 3: a byline ("by Jane Doe and Li Wei") is dropped; the first one is the author."""
     if not (_BYLINE.match(line) and len(line.split()) <= 10):
         return False
+    if not all(w[0].isupper() or w in _PARTICLES for w in line.split()[1:]):
+        return False  # "by the river", "by then": not a name
     meta.author = meta.author or line.split(None, 1)[1].strip(" ,")
     return True
 

@@ -561,3 +561,20 @@ def test_a_byline_is_dropped_from_the_text_and_kept_as_the_author() -> None:
     assert cleaned.author == "Ana Lindqvist and Tom Reyes"
     assert "Lindqvist" not in cleaned.text
     assert clean_article("Title here\n\nThe ferry ran again on Monday.\n").author is None
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("By Zoë Łukasik", "Zoë Łukasik"),  # a capital outside A–Z opens the name
+        ("By Ólafur Arnalds and Åsa Berg", "Ólafur Arnalds and Åsa Berg"),
+        ("by the harbour wall", None),  # words, not a name: the line stays
+    ],
+)
+def test_a_byline_names_may_open_with_any_capital(line: str, author: str | None) -> None:
+    body = "The harbour master said the crane came early."
+    raw = f"Crane arrives in Rostock port\n\n{line}\n\n{body}\n"
+    cleaned = clean_article(raw)
+    assert cleaned.author == author
+    assert (line in cleaned.text) is (author is None)
