@@ -148,7 +148,10 @@ class _Fields(BaseModel):
             return None
         parsed = parse_date(value)
         if parsed is None:
-            raise ValueError(f"{value!r} is not a calendar date (e.g. 2024-10-21)")
+            raise ValueError(
+                f"{value!r} is not a calendar date, or its day and month could be either "
+                "(write it as year-month-day, e.g. 2024-10-21)"
+            )
         return parsed.isoformat()
 
     @field_validator("url")

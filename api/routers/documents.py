@@ -284,7 +284,10 @@ def _text_file(body: NewDocument) -> tuple[str, str, str]:
     if body.date is not None:
         published = parse_date(body.date)
         if published is None:
-            raise BadInput(f"date {body.date!r} is not a calendar date; send e.g. 2024-10-21")
+            raise BadInput(
+                f"date {body.date!r} is not a calendar date, or its day and month could be "
+                "either; send it as year-month-day, e.g. 2024-10-21"
+            )
     doc_id = body.doc_id or new_doc_id(body.title, text)
     _, raw = article_from_request(
         doc_id, text, title=body.title, source=body.source, date=published
