@@ -46,6 +46,27 @@ def surrogate_problem(text: str) -> str | None:
     )
 
 
+def garbled_problem(text: str) -> str | None:
+    """Why `text` looks wrongly decoded or binary, or None: replacement characters (U+FFFD,
+    which a decoder leaves where bytes were not of its encoding), or a text mostly of the
+    Latin-1 range's symbols and accented letters (a binary file's bytes read as Latin-1; a
+    European language's own text has a few in a hundred)."""
+    replaced = text.count("\ufffd")
+    if replaced:
+        return (
+            f"holds {replaced} replacement character(s) (U+FFFD), which a decoder leaves where "
+            "bytes were not of its encoding: read the file with its real encoding"
+        )
+    visible = [c for c in text if not c.isspace()]
+    latin1 = sum("\u0080" <= c <= "\u00ff" for c in visible)
+    if len(visible) >= 50 and latin1 > 0.3 * len(visible):
+        return (
+            f"is {latin1 / len(visible):.0%} Latin-1 symbols and accented letters, as a binary "
+            "file read as text is: send the article's text"
+        )
+    return None
+
+
 def normalize_text(text: str) -> str:
     """NFC, without control characters (but newline and tab) or invisible padding.
 

@@ -30,7 +30,7 @@ from qa.articles import (
 from qa.errors import BadInput, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
-from qa.text_input import empty_text_problem, has_visible_text
+from qa.text_input import empty_text_problem, garbled_problem, has_visible_text
 
 router = APIRouter(tags=["documents"])
 
@@ -280,6 +280,9 @@ def _text_file(body: NewDocument) -> tuple[str, str, str]:
     text = body.text or ""
     if not has_visible_text(text):
         raise BadInput(empty_text_problem("text", "the article's text"))
+    garbled = garbled_problem(text)
+    if garbled is not None:
+        raise BadInput(f"text {garbled}")
     published = None
     if body.date is not None:
         published = parse_date(body.date)

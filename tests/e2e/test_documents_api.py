@@ -214,9 +214,13 @@ def test_a_body_refused_as_a_whole_is_told_what_to_send(
         ({"text": "A harbour reopened on Monday.", "date": "sometime soon"}, "calendar date"),
         ({"text": "A harbour reopened on Monday.", "doc_id": "../escape"}, "doc_id"),
         ({"text": "A harbour reopened on Monday.", "colour": "red"}, "colour"),
+        ({"text": "A harbour reopened on Monday.", "date": "03/04/2024"}, "year-month-day"),
+        ({"text": "B\ufffdckerei Schr\ufffdder closed on Monday after 90 years."}, "U+FFFD"),
+        ({"text": bytes(range(256)).decode("latin-1") * 4}, "binary file"),
     ],
     ids=["boilerplate-only", "blank", "nul", "nuls", "bell-and-invisible", "surrogate",
-         "bad-date", "bad-id", "unknown-field"],
+         "bad-date", "bad-id", "unknown-field", "ambiguous-date", "replacement-characters",
+         "binary"],
 )  # fmt: skip
 def test_unusable_articles_are_refused_with_a_reason(
     client: httpx.Client, setup: Setup, body: dict[str, str], expected: str

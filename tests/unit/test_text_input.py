@@ -75,3 +75,20 @@ def test_text_without_visible_characters_is_empty(text: str) -> None:
 def test_any_visible_character_counts(text: str) -> None:
     assert has_visible_text(text)
     assert require_text(text, field="question", what="a question") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("B\ufffdckerei Schr\ufffdder schlie\ufffdt", "3 replacement character(s)"),
+        (bytes(range(128, 256)).decode("latin-1") * 3, "Latin-1 symbols"),
+        ("Bäckerei Schröder schließt nach 90 Jahren in der Hauptstraße von Köln.", None),
+        ("Hafnarfjörður er bær á höfuðborgarsvæðinu; þar búa um 30 þúsund manns.", None),
+        ("北京市是中华人民共和国的首都，也是全国的政治、文化中心。" * 3, None),
+    ],
+)
+def test_a_wrongly_decoded_or_binary_text_is_told_from_text(text: str, said: str | None) -> None:
+    from qa.text_input import garbled_problem
+
+    problem = garbled_problem(text)
+    assert (problem is None) if said is None else (problem is not None and said in problem)
