@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 
 from qa.cleaning import clean_article
 from qa.dates import parse_date
@@ -92,14 +93,29 @@ def slug(text: str, *, words: int = 8) -> str:
     return "-".join(found)[:60].strip("-") or "article"
 
 
+# letters that carry no accent to take off, written as an English keyboard writes them
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, as typed on a keyboard without them: "Kraków" → "krakow",
+    "Łukasik" → "lukasik"."""
+    marked = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN_LETTERS))
+    return "".join(c for c in marked if not unicodedata.combining(c))
+
+
 def new_doc_id(title: str | None, text: str) -> str:
-    """A readable, unique-enough id: the title's (or opening words') slug and a content hash."""
-    return f"{slug(title or text)}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+    """A readable, unique-enough id: the title's (or opening words') slug, accents taken off
+    ("krakow-tram-…", not "krak-w-tram-…"), and a content hash. (Archive records and the
+    training corpora keep `slug` as it was: their ids must not change.)"""
+    return f"{slug(folded(title or text))}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
 
 
 def title_matches(title: str, query: str) -> bool:
-    """Every word of `query` begins a word of `title`, ignoring case: a filter as you type
-    ("korea summ" matches "South Korea summons …")."""
-    words = set(_WORD.findall(title.casefold()))
-    parts = _WORD.findall(query.casefold())
+    """Every word of `query` begins a word of `title`, ignoring case and accents: a filter as
+    you type ("korea summ" matches "South Korea summons …", "krakow" "Kraków trams …")."""
+    words = set(_WORD.findall(folded(title)))
+    parts = _WORD.findall(folded(query))
     return all(any(word.startswith(part) for word in words) for part in parts)

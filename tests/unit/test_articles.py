@@ -25,3 +25,20 @@ TITLE = "South Korea summons Russian envoy"
 )
 def test_title_filter_matches_word_beginnings(query: str, expected: bool) -> None:
     assert title_matches(TITLE, query) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [("Kraków tram drivers win a pay rise", "krakow tram"), ("Lyon cafe reopens", "café")],
+)
+def test_the_title_filter_ignores_accents_both_ways(title: str, query: str) -> None:
+    assert title_matches(title, query)
+    assert not title_matches(title, "krakau")
+
+
+def test_a_new_id_takes_the_accents_off_the_title() -> None:
+    from qa.articles import new_doc_id
+
+    assert new_doc_id("Kraków tram drivers", "x").startswith("krakow-tram-drivers-")
+    assert new_doc_id("Bäckerei Schröder schließt", "x").startswith("backerei-schroder-schliesst-")
+    assert new_doc_id(None, "Zoë Łukasik reports from Rostock.").startswith("zoe-lukasik-")
