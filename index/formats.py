@@ -103,6 +103,8 @@ def _text_article(doc_id: str, data: bytes) -> Article:
         raise BadInput("not UTF-8 text") from None
     if "\x00" in raw:
         raise BadInput("binary content")
+    if not raw.strip():
+        raise BadInput("the file is empty")
     article = make_article(doc_id, raw)
     if not article.text.strip():
         raise BadInput("no article text after cleaning")

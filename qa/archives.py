@@ -170,7 +170,13 @@ class ArchiveRecord(_Fields):
     @model_validator(mode="after")
     def _one_body(self) -> ArchiveRecord:
         if bool(self.text) == bool(self.html):
-            raise ValueError("give the article as exactly one of `text` or `html`")
+            given = [f"`{name}`" for name in ("text", "html") if name in self.model_fields_set]
+            raise ValueError(
+                f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} empty: give the "
+                "article's text or page"
+                if given and not (self.text or self.html)
+                else "give the article as exactly one of `text` or `html`"
+            )
         if self.text and not self.title:
             raise ValueError("`title` is missing (only an `html` line may leave it to the page)")
         return self

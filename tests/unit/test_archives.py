@@ -80,6 +80,7 @@ def test_ids_are_stable_and_come_from_the_address_or_else_the_content() -> None:
         ("[1, 2]", "JSON object, not list"),
         (line(title="A"), "exactly one of `text` or `html`"),
         (line(title="A", text="B", html="<p>C</p>"), "exactly one of `text` or `html`"),
+        (line(title="Empty story", text=""), "`text` is empty: give the article's text"),
         (line(text=TEXT), "`title` is missing"),
         (line(title="A", text=TEXT, date="yesterday"), "`date` 'yesterday' is not a calendar date"),
         (line(title="A", text=TEXT, url="javascript:alert(1)"), "`url` "),

@@ -126,6 +126,8 @@ def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
         ("bomb.html.gz", gzip.compress(b"<p>" + b" " * 100_000 + b"</p>"),
          "the page, uncompressed, is larger than the limit"),
         ("big.txt", b"Title\n\n" + b"word " * 400, "larger than the limit"),
+        ("empty.txt", b"", "the file is empty"),
+        ("blank.txt", b" \n\n \n", "the file is empty"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_skipped_with_its_reason(
