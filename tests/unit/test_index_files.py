@@ -297,7 +297,7 @@ def test_read_corpus_skips_unusable_files_with_warnings(
     assert "UTF-8" in by_file["latin1.txt"]
     assert "binary" in by_file["binary.txt"]
     assert "name" in by_file["has space.txt"] and "name" in by_file["-dash-first.txt"]
-    assert "no article text" in by_file["blank.txt"]
+    assert "the file is empty" in by_file["blank.txt"]
     assert sorted(r.getMessage() for r in caplog.records) == sorted(warnings)
 
 
