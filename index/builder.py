@@ -26,7 +26,7 @@ from index.manifest import Changes
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
-from qa.errors import Conflict, QAError
+from qa.errors import Conflict, EmptyCorpus, QAError
 from qa.interfaces import Embedder
 from qa.settings import IndexSettings
 
@@ -140,8 +140,9 @@ def rebuild_locked(
         corpus_dir, known=known, progress=progress, max_bytes=max_bytes
     )
     if not articles:
-        raise ValueError(
+        raise EmptyCorpus(
             f"no usable articles in {corpus_dir} (.txt, .html, .htm, .html.gz or .jsonl files)"
+            + (f"; {len(warnings)} skipped, the first: {warnings[0]}" if warnings else "")
         )
     base = current_version(index_dir).name if previous is not None else None
     changes = _changes(previous, base, {a.doc_id: a.content_hash for a in articles})

@@ -15,13 +15,14 @@ so a client may retry after a lost answer or a crash.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
 from index.corpus import article_file, remove_article_file, write_article_file
-from index.formats import archive_origin
+from index.formats import archive_origin, read_article_file
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import content_hash
@@ -78,6 +79,7 @@ def add_article(
                 f"the corpus folder holds another, unindexed file for id {doc_id!r}; remove it "
                 "or choose another id"
             )
+        _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
         journal.begin(
             index_dir,
             journal.PendingChange(
@@ -105,6 +107,25 @@ def add_article(
         finally:
             journal.settle(index_dir)  # kept if committed, else the file is removed again
         return report
+
+
+def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) -> None:
+    """`BadInput` when the build would skip the article (too large, no text after cleaning,
+    not a page): read as the build reads a file, from a scratch folder, before anything is
+    written or rebuilt, so a refused article leaves the index and the folder as they were."""
+    scratch = Path(tempfile.mkdtemp(prefix="qa-add-"))
+    trial = scratch / f"{doc_id}{suffix}"
+    try:  # one file: removed by hand, not by a tree removal that a build's pruning shares
+        trial.write_bytes(raw.encode("utf-8") if isinstance(raw, str) else raw)
+        read = read_article_file(trial, max_bytes=max_bytes)
+    finally:
+        trial.unlink(missing_ok=True)
+        scratch.rmdir()
+    if not read.articles:
+        raise BadInput(
+            f"the article could not be indexed ({'; '.join(read.warnings) or 'skipped'}); "
+            "nothing was added"
+        )
 
 
 def delete_article(

@@ -77,3 +77,7 @@ class Forbidden(QAError):
 
 class Conflict(QAError):
     """The request clashes with the index's state: a build is running, or the id is taken."""
+
+
+class EmptyCorpus(Conflict, ValueError):
+    """The corpus folder holds no article the build can use (an index needs one at least)."""

@@ -221,7 +221,7 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
             "description": "The id exists with other content, or another build did not finish "
             "in time."
         },
-        413: {"description": "The page is larger than index.max_document_bytes."},
+        413: {"description": "The page or text is larger than index.max_document_bytes."},
         422: {
             "description": "No usable text or article in the page, a bad date or id, "
             "both or neither of text and html (problem details)."
@@ -245,7 +245,7 @@ async def add_document(
             _page_file, body.html, body.doc_id, settings.index.max_document_bytes
         )
     else:
-        doc_id, raw, suffix = _text_file(body)
+        doc_id, raw, suffix = _text_file(body, settings.index.max_document_bytes)
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,
@@ -275,7 +275,7 @@ async def add_document(
     )
 
 
-def _text_file(body: NewDocument) -> tuple[str, str, str]:
+def _text_file(body: NewDocument, max_bytes: int) -> tuple[str, str, str]:
     """Id, file text and suffix of an article sent as text (checked to keep some text)."""
     text = body.text or ""
     if not has_visible_text(text):
@@ -295,6 +295,12 @@ def _text_file(body: NewDocument) -> tuple[str, str, str]:
     _, raw = article_from_request(
         doc_id, text, title=body.title, source=body.source, date=published
     )
+    size = len(raw.encode("utf-8"))
+    if size > max_bytes:
+        raise TooLarge(
+            f"the article is {size:,} bytes as a file, more than index.max_document_bytes "
+            f"({max_bytes:,}); it would be skipped in the corpus folder too"
+        )
     return doc_id, raw, ".txt"
 
 

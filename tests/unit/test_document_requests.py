@@ -70,3 +70,13 @@ def test_a_page_over_the_limit_or_without_an_article_is_refused() -> None:
         _page_file(PAGE, None, 1024)
     with pytest.raises(BadInput, match="no article text"):
         _page_file("<html><body><nav><a href='/'>Home</a></nav></body></html>", None, 10_000)
+
+
+def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
+    from api.routers.documents import _text_file
+
+    body = NewDocument(title="Long read", text="The port grew. " * 100)
+    with pytest.raises(TooLarge, match="more than index.max_document_bytes"):
+        _text_file(body, 1024)
+    doc_id, raw, suffix = _text_file(body, 1_000_000)
+    assert doc_id.startswith("long-read-") and suffix == ".txt" and "The port grew." in raw

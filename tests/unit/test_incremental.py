@@ -19,7 +19,7 @@ from index.documents import add_article, delete_article
 from index.duplicates import find_near_duplicates
 from index.store import CorpusIndex
 from index.versions import complete_versions, current_version, load_last_good, rollback
-from qa.errors import Conflict, IndexCorrupt, IndexNotBuilt, NotFound
+from qa.errors import BadInput, Conflict, IndexCorrupt, IndexNotBuilt, NotFound
 from qa.interfaces import Vectors
 from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
@@ -365,6 +365,42 @@ def test_add_and_delete_article_change_the_folder_and_the_index(tmp_path: Path) 
     with pytest.raises(NotFound):
         delete_article(index_dir, "atlantis", embedder=HashingEmbedder(), index_settings=settings,
                        near_duplicate_threshold=0.9)  # fmt: skip
+
+
+def test_an_article_the_build_would_skip_changes_neither_folder_nor_index(
+    tmp_path: Path,
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    before = current_version(index_dir)
+    # a change in the folder that no build has taken yet: a refused add must not build it
+    (corpus / "pier.txt").write_text("Pier mended\n\nThe pier was mended on Friday.", "utf-8")
+    files = sorted(p.name for p in corpus.iterdir())
+    settings = IndexSettings(build_lock_timeout_s=1, max_document_bytes=1024)
+    embedder = CountingEmbedder()
+
+    with pytest.raises(BadInput, match="larger than the limit of 1,024 bytes"):
+        add_article(index_dir, "long-read", "Long read\n\n" + "The port grew. " * 100,
+                    embedder=embedder, index_settings=settings,
+                    near_duplicate_threshold=None)  # fmt: skip
+    assert current_version(index_dir) == before  # no build ran: nothing was switched
+    assert embedder.texts == []
+    assert sorted(p.name for p in corpus.iterdir()) == files
+
+
+def test_deleting_the_last_article_is_a_conflict_and_keeps_it(tmp_path: Path) -> None:
+    corpus = write(tmp_path / "corpus", {"ferry": ARTICLES["ferry"]})
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    before = current_version(index_dir)
+    settings = IndexSettings(build_lock_timeout_s=1)
+
+    with pytest.raises(Conflict, match="the only article"):
+        delete_article(index_dir, "ferry", embedder=HashingEmbedder(), index_settings=settings,
+                       near_duplicate_threshold=None)  # fmt: skip
+    assert current_version(index_dir) == before
+    assert (corpus / "ferry.txt").read_text("utf-8") == ARTICLES["ferry"]
 
 
 def test_a_failed_build_undoes_the_folder_change(tmp_path: Path) -> None:
