@@ -46,7 +46,7 @@ class ServerSettings(_Group):
         default=8192,
         ge=1,
         description="Largest `max_tokens` a /v1/chat/completions request may ask for; more get "
-        "a 422 (smaller values never cut an answer: it is an article sentence).",
+        "a 400 (smaller values never cut an answer: it is an article sentence).",
     )
     generation_queue_size: int = Field(
         default=8,

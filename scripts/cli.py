@@ -45,7 +45,14 @@ def run_cli(main: Callable[[], int | None]) -> NoReturn:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"{prog}: {exc.strerror or exc}{where}", file=sys.stderr)
         code = USAGE
-    except (QAError, ValidationError) as exc:  # no index, a misspelt QA_* setting, …
+    except ValidationError as exc:  # a misspelt or out-of-range QA_* setting
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) + ': ' if e['loc'] else ''}{e['msg']}"
+            for e in exc.errors()
+        )
+        print(f"{prog}: {exc.title}: {problems}", file=sys.stderr)
+        code = FAILED
+    except QAError as exc:  # no index, …
         print(f"{prog}: {exc}", file=sys.stderr)
         code = FAILED
     except Exception as exc:

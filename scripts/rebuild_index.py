@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Rebuild the index from a folder of articles (default: the configured corpus, seeds/).
+"""Rebuild the index from a folder of articles (default: the folder the current index was
+built from; with no index yet, the configured corpus, seeds/).
 
     python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
 
@@ -33,11 +34,29 @@ from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
 from index.builder import BuildReport, rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from qa.errors import Conflict  # noqa: E402
+from index.manifest import Manifest  # noqa: E402
+from index.versions import current_version  # noqa: E402
+from qa.errors import Conflict, QAError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+def default_folder(settings: Settings) -> Path:
+    """The folder to index when none is given: `QA_INDEX__CORPUS_DIR` when it is set, else the
+    folder the current index was built from (a rebuild after `rebuild_index.py ~/articles`
+    keeps indexing ~/articles, where the documents API also writes), else the configured
+    default (seeds/)."""
+    if "corpus_dir" in settings.index.model_fields_set:
+        return settings.index.corpus_dir
+    try:
+        built_from = Path(Manifest.load(current_version(settings.index_dir)).corpus_dir)
+    except QAError:  # no index yet, or one whose manifest cannot be read
+        return settings.index.corpus_dir
+    return built_from if built_from.is_dir() else settings.index.corpus_dir
+
+
 UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}
 LABELS = {"articles": "reading articles", "paragraphs": "embedding paragraphs",
           "sentences": "embedding sentences"}  # fmt: skip
@@ -69,7 +88,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
-    folder = args.folder or settings.index.corpus_dir
+    folder = args.folder or default_folder(settings)
     embedder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size
     )

@@ -98,3 +98,34 @@ def test_every_script_option_says_what_it_does() -> None:
         and "help" not in {k.arg for k in call.keywords}
     ]
     assert not silent, f"options without help text: {silent}"
+
+
+def test_a_rebuild_without_a_folder_indexes_the_folder_the_index_was_built_from(
+    tmp_path: Path,
+) -> None:
+    from index.builder import rebuild_index
+    from qa.settings import IndexSettings, Settings
+    from scripts.rebuild_index import default_folder
+    from tests.fakes import HashingEmbedder
+
+    settings = Settings(data_dir=tmp_path / "data")
+    assert default_folder(settings) == settings.index.corpus_dir  # no index yet: seeds/
+    mine = tmp_path / "my-articles"
+    mine.mkdir()
+    (mine / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
+    rebuild_index(mine, settings.index_dir, embedder=HashingEmbedder())
+    assert default_folder(settings) == mine  # not back to seeds/
+    chosen = Settings(data_dir=tmp_path / "data", index=IndexSettings(corpus_dir=tmp_path))
+    assert default_folder(chosen) == tmp_path  # QA_INDEX__CORPUS_DIR, when set, wins
+
+
+def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.settings import ServerSettings, Settings
+
+    def main() -> int:
+        Settings(server=ServerSettings(port=0))
+        return 0
+
+    code, err = exit_of(main, capsys)
+    assert code == 1
+    assert err.count("\n") == 1 and "port: Input should be greater than or equal to 1" in err
