@@ -36,7 +36,7 @@ from index.builder import BuildReport, rebuild_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.versions import current_version  # noqa: E402
-from qa.errors import Conflict, QAError  # noqa: E402
+from qa.errors import Conflict, EmptyCorpus, QAError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
@@ -114,6 +114,9 @@ def main() -> int:
                 lock_timeout_s=args.wait,
             )
     except Conflict as exc:
+        if isinstance(exc, EmptyCorpus):  # a failed build, not another one running
+            print(f"rebuild failed: {exc}; the previous index is still current", file=sys.stderr)
+            return EXIT_FAILED
         print(f"rebuild not started: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except Exception as exc:  # the previous index is untouched; say why and fail
