@@ -122,6 +122,11 @@ _DATE_FORMS = [
         r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})",  # 2024-10-21
     )
 ]
+# day and month in figures ("Published: 14/03/2024", "14.03.2024", "03/14/2024"): read only when
+# one reading is possible (qa/dates.py: "03/04/2024" could be either and stays in the text)
+_NUMERIC_DATE = re.compile(
+    _DATE_PREFIX + r"(?P<numeric>\d{1,2}[./]\d{1,2}[./]\d{4})" + _REST, re.IGNORECASE
+)
 # After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
 _TIME_REST = re.compile(
     r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12}"
@@ -234,6 +239,10 @@ def _parse_date(line: str) -> str | None:
         parsed = parse_date(f"{year}-{mon}-{day}" if mon.isdigit() else f"{day} {mon} {year}")
         if parsed is not None:
             return parsed.isoformat()
+    numeric = _NUMERIC_DATE.match(line)
+    if numeric and _TIME_REST.match(numeric["rest"]):
+        parsed = parse_date(numeric["numeric"])
+        return parsed.isoformat() if parsed is not None else None
     return None
 
 

@@ -52,6 +52,9 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
         ("Updated on Oct. 21, 2024 5:35 a.m. E.T.", "2024-10-21"),
         ("Published: 2031-03-04", "2031-03-04"),
         ("March 5, 2031", "2031-03-05"),
+        ("Published: 14/03/2024", "2024-03-14"),  # day and month in figures, one reading
+        ("14.03.2024", "2024-03-14"),
+        ("Updated: 03/14/2024, 10:30", "2024-03-14"),
     ],
 )
 def test_the_cleaner_takes_a_date_line_as_the_articles_date(line: str, iso: str) -> None:
@@ -59,6 +62,12 @@ def test_the_cleaner_takes_a_date_line_as_the_articles_date(line: str, iso: str)
     assert article.date == iso
     assert line not in article.text
     assert {p.date for p in split_paragraphs(article)} == {iso}  # every paragraph carries it
+
+
+def test_a_date_line_whose_day_and_month_could_be_either_stays_in_the_text() -> None:
+    article = make_article("x", "Harbour reopens\n\nPublished: 03/04/2024\n\nThe harbour reopened.")
+    assert article.date is None
+    assert "Published: 03/04/2024" in article.text
 
 
 def test_an_article_sent_by_api_reads_back_with_its_metadata() -> None:
