@@ -121,8 +121,9 @@ def names(text: str) -> list[str]:
 def only_name(text: str) -> str | None:
     """The one name in a text ("Who is Mark Rutte?", "Dr. Amara Okonjo led it."); None when
     there are none or several ("What did Zelenskyy say about North Korean troops?": which one
-    "he" is, is not a rule's call, so the question is read with the conversation instead)."""
-    found = set(names(text))
+    "he" is, is not a rule's call, so the question is read with the conversation instead). An
+    initialism ("UN", "NATO", "KCNA") names an organisation, not whom "he" or "she" means."""
+    found = {name for name in names(text) if not name.isupper()}
     return found.pop() if len(found) == 1 else None
 
 

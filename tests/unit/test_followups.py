@@ -167,3 +167,13 @@ def test_a_refusal_carried_back_is_no_answer_to_take_a_name_from(refusal: str) -
     assert analysis.rewritten is not None
     assert "The" not in analysis.rewritten.split("(")[0]  # not "Who is The?"
     assert analysis.history[0].answer == "" and analysis.history[0].question
+
+
+@pytest.mark.unit
+def test_an_initialism_is_not_whom_a_person_pronoun_means() -> None:
+    history = [Turn(question="Where was the UN chief born?", answer="")]
+    rewrite = rewrite_follow_up("Who is he?", history)
+    assert rewrite is not None and "Who is UN" not in rewrite.text
+    # beside a person's name, an organisation's initialism leaves that one name
+    named = [Turn(question="What did NATO chief Mark Rutte say?", answer="")]
+    assert standalone_question("What did he add?", named) == "What did Mark Rutte add?"
