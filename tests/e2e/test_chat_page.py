@@ -15,6 +15,7 @@ from api.routers.stream import answer_events, sse_event
 from qa.errors import GenerationFailed
 from qa.models import Answer
 from tests.e2e.conftest import PageProbe, Server, start_server, stop_server
+from tests.e2e.crafted import document, fulfil_json, fulfil_sse, sse_frames
 from tests.e2e.test_stream import parse_sse_text
 
 ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
@@ -244,54 +245,13 @@ def crafted_document() -> dict[str, Any]:
     paragraphs = [f"Opening {PAYLOAD} words."]
     paragraphs += [f"Filler paragraph {i} of a long article." for i in range(1, 40)]
     paragraphs[CITED_INDEX] = f"Before the span. {PAYLOAD} After the span."
-    text = "\n\n".join(paragraphs)
-    rows, offset = [], 0
-    for i, body in enumerate(paragraphs):
-        rows.append(
-            {
-                "paragraph_id": f"crafted-doc:p{i}",
-                "doc_id": "crafted-doc",
-                "index": i,
-                "start": offset,
-                "end": offset + len(body),
-                "text": body,
-                "title": f"Title {PAYLOAD}",
-                "source": None,
-                "date": None,
-            }
-        )
-        offset += len(body) + 2
-    return {
-        "doc_id": "crafted-doc",
-        "title": f"Title {PAYLOAD}",
-        "has_title": True,
-        "source": f"Source {PAYLOAD}",
-        "date": "2024-10-21",
-        "text": text,
-        "paragraphs": rows,
-    }
-
-
-def fulfil_json(payload: dict[str, Any], status: int = 200) -> Any:
-    def handler(route: Any) -> None:
-        route.fulfill(status=status, content_type="application/json", body=json.dumps(payload))
-
-    return handler
-
-
-def sse_frames(payload: dict[str, Any]) -> list[str]:
-    """The SSE frames /ask/stream sends for an answer, built by the server's own helpers."""
-    events = answer_events(Answer.model_validate(payload))
-    return [sse_event(name, data).encode().decode("utf-8") for name, data in events]
-
-
-def fulfil_sse(payload: dict[str, Any]) -> Any:
-    def handler(route: Any) -> None:
-        route.fulfill(
-            status=200, content_type="text/event-stream", body="".join(sse_frames(payload))
-        )
-
-    return handler
+    return document(
+        "crafted-doc",
+        paragraphs,
+        title=f"Title {PAYLOAD}",
+        article={"source": f"Source {PAYLOAD}", "date": "2024-10-21"},
+        paragraph={"source": None, "date": None},
+    )
 
 
 def test_model_and_article_text_is_inserted_as_text(

@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 
-from api.routers.stream import answer_events, sse_event
-from qa.models import Answer
 from tests.e2e.conftest import PageProbe
+from tests.e2e.crafted import document, fulfil_json, fulfil_sse
 
 pytestmark = pytest.mark.e2e
 
@@ -329,40 +328,13 @@ def crafted_answer() -> dict[str, Any]:
 
 
 def crafted_document() -> dict[str, Any]:
-    paragraphs = [PARAGRAPH, OTHER]
-    rows, offset = [], 0
-    for i, body in enumerate(paragraphs):
-        rows.append(
-            {
-                "paragraph_id": f"skarra:p{i}",
-                "doc_id": "skarra",
-                "index": i,
-                "start": offset,
-                "end": offset + len(body),
-                "text": body,
-                "title": TITLE,
-                "source": "Coast Times",
-                "date": "2031-10-21",
-            }
-        )
-        offset += len(body) + 2
-    return {
-        "doc_id": "skarra",
-        "title": TITLE,
-        "has_title": True,
-        "source": "Coast Times",
-        "date": "2031-10-21",
-        "url": ADDRESS,
-        "text": "\n\n".join(paragraphs),
-        "paragraphs": rows,
-    }
-
-
-def sse_body(payload: dict[str, Any]) -> str:
-    """The SSE frames /ask/stream sends for an answer, built by the server's own helpers."""
-    return "".join(
-        sse_event(name, data).encode().decode()
-        for name, data in answer_events(Answer.model_validate(payload))
+    dated = {"source": "Coast Times", "date": "2031-10-21"}
+    return document(
+        "skarra",
+        [PARAGRAPH, OTHER],
+        title=TITLE,
+        article={**dated, "url": ADDRESS},
+        paragraph=dated,
     )
 
 
@@ -373,19 +345,8 @@ def test_markers_notes_and_errors_pass_axe(
     from playwright.sync_api import expect
 
     page = open_page(probe, scheme)
-    page.route(
-        "**/ask/stream",
-        lambda route: route.fulfill(
-            status=200, content_type="text/event-stream", body=sse_body(crafted_answer())
-        ),
-        times=1,
-    )
-    page.route(
-        "**/documents/skarra",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(crafted_document())
-        ),
-    )
+    page.route("**/ask/stream", fulfil_sse(crafted_answer()), times=1)
+    page.route("**/documents/skarra", fulfil_json(crafted_document()))
     answer = ask(page, "When did the harbur reopen?")
     expect(answer.locator(".citation-link.unverified")).to_have_count(1)
     expect(answer.locator(".removed-claim")).to_be_visible()
