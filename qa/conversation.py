@@ -75,7 +75,8 @@ def conversation_candidates(
 ) -> tuple[list[Candidate], Vectors]:
     """The candidate sentences of `rows`, less what earlier answers already gave."""
     found, vectors = candidate_sentences(rows, corpus)
-    if not analysis.follow_up or not any(turn.answer for turn in analysis.history):
+    said = _said(analysis)
+    if not analysis.follow_up or not said:
         return found, vectors
     kept: list[Candidate] = []
     positions: list[int] = []
@@ -88,7 +89,7 @@ def conversation_candidates(
         return not typed or type_match_strength(analysis.kind, text, analysis.asked) == 1.0
 
     for i, cand in enumerate(found):
-        if not given_before(analysis, cand.text, settings.said_before_words):
+        if not said_before(words(cand.text), said, settings.said_before_words):
             kept.append(cand)
             positions.append(i)
             continue
@@ -125,8 +126,13 @@ def given_before(
     analysis: QuestionAnalysis, text: str, head_words: int = DEFAULTS.said_before_words
 ) -> bool:
     """An earlier answer of the conversation already gave the sentence (`said_before`)."""
-    said = [words(turn.answer) for turn in analysis.history if turn.answer]
+    said = _said(analysis)
     return bool(said) and said_before(words(text), said, head_words)
+
+
+def _said(analysis: QuestionAnalysis) -> list[list[str]]:
+    """The words of each earlier answer (a refusal carried back counts as none)."""
+    return [words(turn.answer) for turn in analysis.history if turn.answer]
 
 
 def wants_news(question: str) -> bool:
