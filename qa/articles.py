@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 
 from qa.cleaning import clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.models import Article
+from qa.spelling import without_accents
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
            "make_article", "new_doc_id", "parse_date", "slug", "title_matches"]  # fmt: skip
@@ -93,17 +93,10 @@ def slug(text: str, *, words: int = 8) -> str:
     return "-".join(found)[:60].strip("-") or "article"
 
 
-# letters that carry no accent to take off, written as an English keyboard writes them
-_PLAIN_LETTERS = str.maketrans(
-    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
 def folded(text: str) -> str:
     """Lower case without accents, as typed on a keyboard without them: "Kraków" → "krakow",
     "Łukasik" → "lukasik"."""
-    marked = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN_LETTERS))
-    return "".join(c for c in marked if not unicodedata.combining(c))
+    return without_accents(text).casefold()
 
 
 def new_doc_id(title: str | None, text: str) -> str:

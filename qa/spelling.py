@@ -54,11 +54,12 @@ def unknown_words(
 
 
 # Latin letters that NFKD leaves whole, written as their usual plain-letter spelling (a table of
-# eight letters in both cases, not a dependency: transliterating libraries also romanise other
+# nine letters in both cases, not a dependency: transliterating libraries also romanise other
 # scripts, and `_is_latin` must still tell "Москва" apart)
 _PLAIN = str.maketrans(
     {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
-     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "ı": "i"}
+     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d",
+     "ı": "i"}
 )  # fmt: skip
 
 

@@ -104,6 +104,7 @@ def test_letters_nfkd_leaves_whole_are_written_plain() -> None:
     assert without_accents("Köppen") == "Koppen"
     assert without_accents("Łódź") == "Lodz"
     assert without_accents("Straße, Øresund, Æsir") == "Strasse, Oresund, AEsir"
+    assert without_accents("Ðóra, Þór, Hafnarfjörður") == "Dora, THor, Hafnarfjordur"
     vocabulary = FakeVocabulary(set())
     found = unknown_words("Did Wałęsa win in Gdańsk?", vocabulary, SETTINGS)
     assert [u.word for u in found] == ["Wałęsa", "Gdańsk"]  # Polish is Latin script too
