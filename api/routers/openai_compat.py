@@ -66,6 +66,7 @@ from qa.models import (
     Status,
     Turn,
     UnknownWord,
+    is_refusal,
 )
 from qa.text_input import has_visible_text
 
@@ -363,7 +364,7 @@ def message_content(answer: Answer, titles: int = 3) -> str:
     """The assistant message's text: the answer; for a refusal, which a chat client shows with
     nothing else (the closest paragraphs are in `retrieved`, which it does not show), the
     refusal, why, and the articles of the closest paragraphs (at most `titles` of them)."""
-    if answer.status != "insufficient_evidence" or not answer.answer.startswith(DECLINED):
+    if answer.status != "insufficient_evidence" or not is_refusal(answer.answer):
         return answer.answer
     said = DECLINED[:-1] + (f": {answer.reason.rstrip('.')}." if answer.reason else ".")
     named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]
