@@ -28,7 +28,7 @@ from index.versions import clean_leftovers, current_version, make_current, new_v
 from qa.cleaning import CLEANER_VERSION
 from qa.errors import Conflict, EmptyCorpus, QAError
 from qa.interfaces import Embedder
-from qa.settings import IndexSettings
+from qa.settings import IndexSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,30 @@ def rebuild_index(
             full=full,
             near_duplicate_threshold=near_duplicate_threshold,
         )
+
+
+def rebuild_configured(
+    corpus_dir: Path,
+    settings: Settings,
+    *,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    full: bool = False,
+    lock_timeout_s: float = -1,
+) -> BuildReport:
+    """`rebuild_index` into `settings`' index with its index options and near-duplicate
+    removal: the build `scripts/rebuild_index.py` makes, for every script that measures or
+    serves one like it."""
+    return rebuild_index(
+        corpus_dir,
+        settings.index_dir,
+        embedder=embedder,
+        progress=progress,
+        dense_settings=settings.index,
+        full=full,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+        lock_timeout_s=lock_timeout_s,
+    )
 
 
 def rebuild_locked(

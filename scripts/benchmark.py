@@ -10,8 +10,9 @@ What it measures (every number is a measurement of this run; nothing is estimate
 1. embedding throughput: `SentenceTransformerEmbedder.embed` over every paragraph text, then
    every sentence text, of the corpus (after one untimed warm-up call), in paragraphs/s and
    sentences/s; the model's load time is reported on its own;
-2. index build: `index.builder.rebuild_index` into a temporary data dir (the embedder is the
-   one already loaded in step 1, so model load time is not part of it);
+2. index build: `index.builder.rebuild_configured` (the build `scripts/rebuild_index.py`
+   makes) into a temporary data dir (the embedder is the one already loaded in step 1, so
+   model load time is not part of it);
 3. retrieval: `service.retriever.retrieve(question)` in-process (query embedding, FAISS, BM25,
    fusion), after one untimed warm-up call, each question `--retrieval-repeats` times;
 4. the server, `python -m api.main` over the index from step 2 on a free loopback port, with
@@ -448,18 +449,11 @@ def measure_build(
     corpus_dir: Path, data_dir: Path, embedder: SentenceTransformerEmbedder
 ) -> dict[str, Any]:
     """The build as `scripts/rebuild_index.py` makes it, near-duplicate removal included."""
-    from index.builder import rebuild_index
+    from index.builder import rebuild_configured
     from qa.settings import Settings
 
-    settings = Settings(data_dir=data_dir)
     started = time.perf_counter()
-    built = rebuild_index(
-        corpus_dir,
-        settings.index_dir,
-        embedder=embedder,
-        dense_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-    )
+    built = rebuild_configured(corpus_dir, Settings(data_dir=data_dir), embedder=embedder)
     seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),

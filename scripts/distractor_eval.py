@@ -129,7 +129,7 @@ def foreign(response: dict[str, Any], own: set[str]) -> bool:
 
 
 def build(folder: Path, data_dir: Path) -> None:
-    from index.builder import rebuild_index
+    from index.builder import rebuild_configured
     from index.embedder import SentenceTransformerEmbedder
     from qa.settings import Settings
 
@@ -137,13 +137,7 @@ def build(folder: Path, data_dir: Path) -> None:
     embedder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size
     )
-    report = rebuild_index(
-        folder,
-        settings.index_dir,
-        embedder=embedder,
-        dense_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-    )
+    report = rebuild_configured(folder, settings, embedder=embedder)
     print(
         f"index: {report.articles} articles, {report.paragraphs} paragraphs "
         f"({report.duplicates} near-duplicates left out), {report.seconds:.0f} s",

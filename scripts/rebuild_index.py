@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tqdm import tqdm  # noqa: E402
 from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
-from index.builder import BuildReport, rebuild_index  # noqa: E402
+from index.builder import BuildReport, rebuild_configured  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.versions import current_version  # noqa: E402
@@ -103,14 +103,12 @@ def main() -> int:
     print(f"Indexing {folder} into {settings.index_dir} …", file=sys.stderr)
     try:
         with logging_redirect_tqdm():  # a warning on a line of its own, not after a bar
-            report = rebuild_index(
+            report = rebuild_configured(
                 folder,
-                settings.index_dir,
+                settings,
                 embedder=embedder,
                 progress=progress,
-                dense_settings=settings.index,
                 full=args.full,
-                near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
                 lock_timeout_s=args.wait,
             )
     except Conflict as exc:
