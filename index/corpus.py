@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from index.durable import fsync_dir, replace_atomically
 from index.formats import (
     ARCHIVE_SUFFIXES,
+    DOC_ID,
+    DOC_ID_PATTERN,
     PAGE_SUFFIXES,
     TEXT_SUFFIXES,
     article_files,
     doc_id_of,
+    is_renamed,
     read_article_file,
     suffix_of,
 )
@@ -24,9 +25,6 @@ from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
 
 log = logging.getLogger(__name__)
-
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
-_DOC_ID = re.compile(DOC_ID_PATTERN)
 
 
 def read_corpus(
@@ -37,11 +35,13 @@ def read_corpus(
     max_bytes: int = MAX_DOCUMENT_BYTES,
     extraction: ExtractionOptions = DEFAULT_OPTIONS,
 ) -> tuple[list[Article], list[str]]:
-    """Articles from every article file in `folder` (sorted by name), and a warning for each
-    file or archive line skipped.
+    """Articles from every article file in `folder` (sorted by name, files named as their id
+    first), and a warning for each file or archive line skipped.
 
-    A file that is not UTF-8 text (pages: not decodable), is binary, too large, has an unusable
-    name, or has no article text is skipped with a warning rather than failing the whole build;
+    A file whose name is not a document id is read under an id made of its name
+    (`index.formats.doc_id_of`). A file that is not UTF-8 text (pages: not decodable), is
+    binary, too large, or has no article text is skipped with a warning rather than failing
+    the whole build;
     so is an archive line that is not a valid record, and an article whose id an earlier file
     already gave. An article whose content hash matches its article in `known` (the current
     index) is not cleaned again: that article is reused as it is.
@@ -51,17 +51,11 @@ def read_corpus(
     articles: list[Article] = []
     warnings: list[str] = []
     origin: dict[str, str] = {}
-    paths = article_files(folder)
+    # a file named as its id comes first: its id is never taken by a name made for another file
+    paths = sorted(article_files(folder), key=_renamed_article)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress("articles", done, len(paths))
-        if suffix_of(path) not in ARCHIVE_SUFFIXES and not _DOC_ID.match(doc_id_of(path)):
-            warnings.append(
-                f"skipped {path.name}: its name is not a usable document id (letters, digits, "
-                f"'.', '_' and '-', up to 200, starting with a letter or digit): rename it, "
-                f"e.g. to {usable_name(path)!r}"
-            )
-            continue
         found = read_article_file(path, max_bytes=max_bytes, known=known, extraction=extraction)
         warnings.extend(found.warnings)
         for article, where in zip(found.articles, found.origins, strict=True):
@@ -78,20 +72,15 @@ def read_corpus(
     return articles, warnings
 
 
-def usable_name(path: Path) -> str:
-    """A name the file could take ("Fire - Post (1).html" → "Fire-Post-1.html"): accents
-    dropped, every run of other characters one hyphen."""
-    suffix = suffix_of(path) or path.suffix
-    plain = unicodedata.normalize("NFKD", doc_id_of(path)).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:200] or "article"
-    return f"{stem}{suffix}"
+def _renamed_article(path: Path) -> bool:
+    return suffix_of(path) not in ARCHIVE_SUFFIXES and is_renamed(path)
 
 
 def write_article_file(
     folder: Path, doc_id: str, raw: str | bytes, *, suffix: str = ".txt"
 ) -> Path:
     """Write `<doc_id><suffix>` whole or not at all: a temporary file, fsync, then one rename."""
-    if not _DOC_ID.match(doc_id):
+    if not DOC_ID.match(doc_id):
         raise ValueError(f"{doc_id!r} is not a usable document id ({DOC_ID_PATTERN})")
     target = folder / f"{doc_id}{suffix}"
     tmp = folder / f".{doc_id}{suffix}.{os.getpid()}.tmp"  # hidden: never read as an article
@@ -106,9 +95,19 @@ def remove_article_file(folder: Path, doc_id: str, *, suffix: str = ".txt") -> N
 
 
 def article_file(folder: Path, doc_id: str) -> Path | None:
-    """The single-article file (.txt or a page) that holds `doc_id`, if there is one."""
+    """The single-article file (.txt or a page) that holds `doc_id`, if there is one: the one
+    named `<doc_id><suffix>`, else one whose id was made of its name ("Fire - Post.html")."""
     for suffix in TEXT_SUFFIXES + PAGE_SUFFIXES:
         path = folder / f"{doc_id}{suffix}"
         if path.exists():
             return path
-    return None
+    return next(
+        (
+            path
+            for path in article_files(folder)
+            if suffix_of(path) not in ARCHIVE_SUFFIXES
+            and is_renamed(path)
+            and doc_id_of(path) == doc_id
+        ),
+        None,
+    )

@@ -22,7 +22,7 @@ from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
 from index.corpus import article_file, remove_article_file, write_article_file
-from index.formats import archive_origin, read_article_file
+from index.formats import archive_origin, is_renamed, read_article_file, suffix_of
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import content_hash
@@ -143,7 +143,8 @@ def delete_article(
     all): the API deletes articles, not other files, and keeps no copy to restore such a file
     from. An article from a .jsonl
     archive is not deleted (`Conflict`): its line is in a file that holds other articles too,
-    so it is taken out by editing that archive.
+    so it is taken out by editing that archive. Nor is one whose id was made of its file's name
+    ("Fire - Post.html" → "Fire-Post"): the change log restores a file by its id.
     """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
@@ -162,6 +163,12 @@ def delete_article(
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         if set(manifest.articles) <= {doc_id}:
             raise Conflict(f"{doc_id!r} is the only article; an index needs at least one")
+        if path is not None and is_renamed(path):
+            raise Conflict(
+                f"{doc_id!r} is read from the file {path.name!r}, whose name is not its id; "
+                "delete that file and rebuild the index, or rename it to "
+                f"{doc_id + (suffix_of(path) or '')!r} to manage it through the API"
+            )
         if path is None and (origin := archive_origin(folder, doc_id)) is not None:
             raise Conflict(
                 f"{doc_id!r} comes from the archive {origin}; remove that line from the archive "

@@ -14,7 +14,10 @@ decompressed at most that far), so a huge or malicious file cannot exhaust memor
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
+import re
+import unicodedata
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +33,9 @@ TEXT_SUFFIXES = (".txt",)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 ARCHIVE_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first where they overlap
+
+DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
+DOC_ID = re.compile(DOC_ID_PATTERN)
 
 
 @dataclass
@@ -47,10 +53,33 @@ def suffix_of(path: Path) -> str | None:
     return next((s for s in SUFFIXES if name.endswith(s) and len(name) > len(s)), None)
 
 
-def doc_id_of(path: Path) -> str:
-    """A single-article file's id: its name without the accepted suffix."""
+def name_stem(path: Path) -> str:
+    """A file's name without the accepted suffix."""
     suffix = suffix_of(path)
     return path.name[: -len(suffix)] if suffix else path.stem
+
+
+def usable_id(stem: str) -> str:
+    """`stem` made a document id ("Fire - Post (1)" → "Fire-Post-1"): accents dropped, every
+    run of other characters one hyphen; a stem with no letter or digit left gets "article-"
+    and a hash of itself, so two such files still differ."""
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    usable = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:200].rstrip("-._")
+    if not usable:
+        return f"article-{hashlib.sha256(stem.encode('utf-8')).hexdigest()[:8]}"
+    return usable
+
+
+def doc_id_of(path: Path) -> str:
+    """A single-article file's id: its name without the accepted suffix, or, when that name is
+    not a document id (a browser saves pages as "Title - Site.html"), the id made of it."""
+    stem = name_stem(path)
+    return stem if DOC_ID.match(stem) else usable_id(stem)
+
+
+def is_renamed(path: Path) -> bool:
+    """Whether the file's id is not its own name (`doc_id_of` made one of it)."""
+    return doc_id_of(path) != name_stem(path)
 
 
 def article_files(folder: Path) -> list[Path]:

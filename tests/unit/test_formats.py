@@ -4,6 +4,7 @@ folder that mixes them: pages, gzipped pages, archives with bad lines, limits, d
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -257,22 +258,62 @@ def test_an_archive_written_with_a_byte_order_mark_keeps_its_first_line(tmp_path
 
 
 @pytest.mark.parametrize(
-    ("name", "suggested"),
+    ("name", "made"),
     [
-        ("Skarra harbour reopens - Coast Times.html", "Skarra-harbour-reopens-Coast-Times.html"),
-        ("harbour (1).html", "harbour-1.html"),
-        ("café-news.html.gz", "cafe-news.html.gz"),
+        ("Skarra harbour reopens - Coast Times.html", "Skarra-harbour-reopens-Coast-Times"),
+        ("harbour (1).html", "harbour-1"),
+        ("café-news.html.gz", "cafe-news"),
+        ("_draft_.txt", "draft"),
+        ("Гавань.html", "article-" + hashlib.sha256("Гавань".encode()).hexdigest()[:8]),
     ],
 )
-def test_a_file_whose_name_is_no_id_is_skipped_with_a_name_it_could_take(
-    tmp_path: Path, name: str, suggested: str
+def test_a_file_whose_name_is_no_id_is_read_under_an_id_made_of_its_name(
+    tmp_path: Path, name: str, made: str
 ) -> None:
-    page = harbour_page().encode("utf-8")
-    (tmp_path / name).write_bytes(gzip.compress(page) if name.endswith(".gz") else page)
-    (tmp_path / "tram.txt").write_text(TRAM, encoding="utf-8")
+    page = TRAM if name.endswith(".txt") else harbour_page()
+    data = gzip.compress(page.encode()) if name.endswith(".gz") else page.encode()
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "tram-line.txt").write_text(TRAM, encoding="utf-8")
     articles, warnings = read_corpus(tmp_path)
-    assert [a.doc_id for a in articles] == ["tram"]
-    assert len(warnings) == 1 and warnings[0].startswith(f"skipped {name}: its name is not")
-    assert warnings[0].endswith(f"rename it, e.g. to {suggested!r}")
-    (tmp_path / name).rename(tmp_path / suggested)  # and the name it suggests is read
-    assert len(read_corpus(tmp_path)[0]) == 2
+    assert warnings == []
+    assert sorted(a.doc_id for a in articles) == sorted([made, "tram-line"])
+    assert doc_id_of(tmp_path / name) == made and index.formats.is_renamed(tmp_path / name)
+    assert read_corpus(tmp_path)[0] == articles  # the same id on every read
+
+
+def test_a_file_named_as_its_id_keeps_that_id_before_a_name_made_for_another(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "harbour (1).html").write_text(harbour_page(), encoding="utf-8")  # sorts first
+    (tmp_path / "harbour-1.txt").write_text(TRAM, encoding="utf-8")
+    articles, warnings = read_corpus(tmp_path)
+    assert [(a.doc_id, a.title) for a in articles] == [("harbour-1", "Oakhaven opens tram line")]
+    assert warnings == [
+        "skipped harbour (1).html: its id 'harbour-1' is already used by harbour-1.txt"
+    ]
+
+
+def test_an_article_whose_id_was_made_of_its_file_name_is_not_deleted_through_the_api(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "Skarra harbour - Coast Times.html").write_text(harbour_page(), encoding="utf-8")
+    (folder / "tram.txt").write_text(TRAM, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    assert "Skarra-harbour-Coast-Times" in CorpusIndex.load(current_version(index_dir)).articles
+    settings = IndexSettings(build_lock_timeout_s=1)
+    with pytest.raises(Conflict, match=r"rename it to 'Skarra-harbour-Coast-Times\.html'"):
+        delete_article(index_dir, "Skarra-harbour-Coast-Times", embedder=HashingEmbedder(),
+                       index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    assert (folder / "Skarra harbour - Coast Times.html").exists()
+    with pytest.raises(Conflict, match="exists with other content"):  # nor added over
+        add_article(index_dir, "Skarra-harbour-Coast-Times", "x", embedder=HashingEmbedder(),
+                    index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    (folder / "Skarra harbour - Coast Times.html").rename(
+        folder / "Skarra-harbour-Coast-Times.html"
+    )
+    delete_article(index_dir, "Skarra-harbour-Coast-Times", embedder=HashingEmbedder(),
+                   index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == ["tram.txt"]
