@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,7 +10,12 @@ from pathlib import Path
 import bm25s
 import Stemmer
 
+from qa.lexical import fold_latin
+
 _STEMMER_LANGUAGE = "english"
+# Written beside bm25s' own files: how the words were read. An index saved without it read them
+# with their accents, and its queries are read the same way, or "Kraków" would find nothing.
+_READING = "reading.json"
 
 # bm25s sets its own logger to DEBUG on import, so "Building index from IDs objects" reached the
 # rebuild script's output and the server's log past their WARNING level: inherit theirs instead.
@@ -17,10 +23,14 @@ logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 class BM25Store:
-    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+    """Paragraphs by BM25; the words of Latin script are read without accents ("Krakow" finds
+    "Kraków"), in the paragraphs and the queries alike."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int, *, folds_accents: bool = True) -> None:
         self._retriever = retriever
         self._size = size
         self._stemmer = Stemmer.Stemmer(_STEMMER_LANGUAGE)
+        self.folds_accents = folds_accents
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> BM25Store:
@@ -28,22 +38,30 @@ class BM25Store:
         retriever = bm25s.BM25()
         if texts:
             tokens = bm25s.tokenize(
-                list(texts), stopwords="en", stemmer=stemmer, show_progress=False
-            )
+                [fold_latin(t) for t in texts], stopwords="en", stemmer=stemmer,
+                show_progress=False,
+            )  # fmt: skip
             retriever.index(tokens, show_progress=False)
         return cls(retriever, len(texts))
 
     @classmethod
     def load(cls, folder: Path, size: int) -> BM25Store:
-        return cls(bm25s.BM25.load(str(folder)), size)
+        reading = folder / _READING
+        folds = (
+            reading.exists() and json.loads(reading.read_text("utf-8")).get("accents") == "folded"
+        )
+        return cls(bm25s.BM25.load(str(folder)), size, folds_accents=folds)
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder))
+        if self.folds_accents:
+            (folder / _READING).write_text(json.dumps({"accents": "folded"}) + "\n", "utf-8")
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         if self._size == 0:
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
+        text = fold_latin(query) if self.folds_accents else query
+        tokens = bm25s.tokenize([text], stopwords="en", stemmer=self._stemmer, show_progress=False)
         if not tokens.vocab:
             return []
         rows, scores = self._retriever.retrieve(

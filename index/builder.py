@@ -174,6 +174,8 @@ def rebuild_locked(
         previous is not None
         and not (changes.added or changes.changed or changes.removed)
         and previous.manifest.near_duplicate_threshold == near_duplicate_threshold
+        # saved before keyword search read words without accents: a new version does
+        and previous.lexical.folds_accents
         # the same articles read from another folder: a new version records that folder, or
         # POST /documents would go on writing into the old one
         and os.path.realpath(previous.manifest.corpus_dir) == os.path.realpath(corpus_dir)

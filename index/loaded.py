@@ -46,6 +46,11 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             corpus.manifest.cleaner_version,
             CLEANER_VERSION,
         )
+    if not corpus.lexical.folds_accents:
+        log.warning(
+            "index keyword search reads words with their accents ('Krakow' misses 'Kraków'); "
+            "rebuild to read them without"
+        )
     retriever = Retriever(
         embedder=embedder,
         dense=vector_search(corpus, settings.retrieval),

@@ -22,7 +22,8 @@ from importlib.resources import files
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from qa.spelling import POSSESSIVE, WORD, without_accents
+from qa.lexical import without_accents
+from qa.spelling import POSSESSIVE, WORD
 
 _ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
 _CACHED_LOOKUPS = 4096

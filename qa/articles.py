@@ -11,8 +11,8 @@ from qa.cleaning import clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
+from qa.lexical import without_accents
 from qa.models import Article
-from qa.spelling import without_accents
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
            "make_article", "new_doc_id", "parse_date", "slug", "title_matches"]  # fmt: skip

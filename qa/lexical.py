@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
@@ -27,6 +28,7 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -49,6 +51,44 @@ _SPELLING = {
 _BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations)$")
 
 
+# Latin letters that NFKD leaves whole, written as their usual plain-letter spelling (a table of
+# nine letters in both cases, not a dependency: transliterating libraries also romanise other
+# scripts, and `is_latin` must still tell "Москва" apart)
+_PLAIN = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d",
+     "ı": "i"}
+)  # fmt: skip
+
+
+def without_accents(text: str) -> str:
+    """`text` with its accents dropped ("Köppen" → "Koppen", "Łódź" → "Lodz", "Straße" →
+    "Strasse")."""
+    split = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    return "".join(c for c in split if not unicodedata.combining(c))
+
+
+_LATIN = re.compile(r"[A-Za-z'’]+")
+
+
+def is_latin(word: str) -> bool:
+    """Latin letters, accented or not ("Darüşşafaka" is; "Москва" and "東京" are not)."""
+    return bool(_LATIN.fullmatch(without_accents(word)))
+
+
+def fold_latin(text: str) -> str:
+    """`text` with the accents of its Latin words dropped ("Kraków" → "Krakow"), so a name typed
+    without them is found; words of other scripts are left as they are ("й" stays "й")."""
+    return _LETTERS.sub(
+        lambda m: (
+            m.group()
+            if m.group().isascii() or not is_latin(m.group())
+            else without_accents(m.group())
+        ),
+        text,
+    )
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
@@ -57,6 +97,8 @@ def _stemmer() -> Stemmer.Stemmer:
 def normalise_token(token: str) -> str:
     """Lower-case, unify number forms (`12,000` = `12000`, `three` = `3`), strip possessives."""
     token = token.lower().replace("’", "'")
+    if not token.isascii() and is_latin(token):
+        token = without_accents(token)  # "kraków" = "krakow"
     if token[0].isdigit():
         return token.replace(",", "").rstrip(".")
     if token.endswith("'s"):

@@ -11,10 +11,9 @@ so the reader decides and asks again.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from qa.interfaces import Vocabulary
-from qa.lexical import FUNCTION_WORDS
+from qa.lexical import FUNCTION_WORDS, is_latin
 from qa.models import UnknownWord
 from qa.settings import SpellingSettings
 
@@ -23,7 +22,6 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # the English word list and spelling by edits are for the Latin script (accents allowed);
 # a word of another script is not checked
-_LATIN = re.compile(r"[A-Za-z'’]+")
 _LONGEST_WORD = 30  # longer "words" are unspaced text or a pasted address, not a misspelling
 
 
@@ -41,7 +39,7 @@ def unknown_words(
         key = word.lower()
         if not settings.min_word_length <= len(word) <= _LONGEST_WORD:
             continue
-        if key in seen or key in FUNCTION_WORDS or not _is_latin(word):
+        if key in seen or key in FUNCTION_WORDS or not is_latin(word):
             continue
         seen.add(key)
         if vocabulary.knows(word):
@@ -53,16 +51,6 @@ def unknown_words(
     return tuple(found)
 
 
-# Latin letters that NFKD leaves whole, written as their usual plain-letter spelling (a table of
-# nine letters in both cases, not a dependency: transliterating libraries also romanise other
-# scripts, and `_is_latin` must still tell "Москва" apart)
-_PLAIN = str.maketrans(
-    {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
-     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d",
-     "ı": "i"}
-)  # fmt: skip
-
-
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
     """Whether the question is written in a script the articles do not use: it has letters,
     none of them Latin and none found in any article's words ("러시아는 언제…" over English
@@ -70,18 +58,6 @@ def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
     it as noise. A question with any Latin letter ("What is 러시아?", "G7 제재?") is read as
     usual, and so is one in the articles' own script (Korean over Korean articles)."""
     letters = [c for c in question if c.isalpha()]
-    if not letters or any(_is_latin(c) for c in letters):
+    if not letters or any(is_latin(c) for c in letters):
         return False
     return not any(vocabulary.holds_letter(c) for c in letters)
-
-
-def without_accents(text: str) -> str:
-    """`text` with its accents dropped ("Köppen" → "Koppen", "Łódź" → "Lodz", "Straße" →
-    "Strasse")."""
-    split = unicodedata.normalize("NFKD", text.translate(_PLAIN))
-    return "".join(c for c in split if not unicodedata.combining(c))
-
-
-def _is_latin(word: str) -> bool:
-    """Latin letters, accented or not ("Darüşşafaka" is; "Москва" and "東京" are not)."""
-    return bool(_LATIN.fullmatch(without_accents(word)))

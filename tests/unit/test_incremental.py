@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.bm25_store import BM25Store
 from index.builder import BuildReport, build_lock, rebuild_index
 from index.corpus import read_corpus
 from index.documents import add_article, delete_article
@@ -139,6 +140,21 @@ def test_unchanged_corpus_is_up_to_date_and_writes_no_version(tmp_path: Path) ->
     assert not full.up_to_date and full.full
     assert full_embedder.texts
     assert len(complete_versions(index_dir)) == 2
+
+
+def test_an_index_whose_keyword_search_kept_accents_is_rebuilt_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    with monkeypatch.context() as old:  # saved as before words were read without accents
+        old.setattr(BM25Store, "save", lambda self, folder: self._retriever.save(str(folder)))
+        build(corpus, index_dir)
+    assert not CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
+    embedder, again = build(corpus, index_dir)
+    assert not again.up_to_date and embedder.texts == []  # a new version, every vector reused
+    assert CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
+    assert build(corpus, index_dir)[1].up_to_date
 
 
 def test_the_same_articles_from_another_folder_are_recorded_with_that_folder(

@@ -10,6 +10,7 @@ from qa.lexical import (
     FUNCTION_WORDS,
     content_terms,
     coverage,
+    fold_latin,
     idf_weights,
     jaccard,
     normalise_token,
@@ -126,3 +127,10 @@ def test_jaccard() -> None:
     assert jaccard({"a"}, {"a"}) == 1.0
     assert jaccard({"a"}, {"b"}) == 0.0
     assert jaccard(set(), set()) == 1.0
+
+
+@pytest.mark.unit
+def test_latin_words_match_without_their_accents_and_other_scripts_keep_theirs() -> None:
+    assert content_terms("Kraków, Łódź and Sønderborg") == content_terms("Krakow, Lodz, Sonderborg")
+    assert normalise_token("Straße") == "strasse"
+    assert fold_latin("Café in Kraków; Йошкар-Ола, 東京") == "Cafe in Krakow; Йошкар-Ола, 東京"

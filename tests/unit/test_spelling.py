@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from qa.lexical import without_accents
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import in_another_script, unknown_words, without_accents
+from qa.spelling import in_another_script, unknown_words
 
 pytestmark = pytest.mark.unit
 
