@@ -62,11 +62,19 @@ def article_from_page(
     )
 
 
-def compose_raw(text: str, *, title: str | None, source: str | None, date: dt.date | None) -> str:
+def compose_raw(
+    text: str,
+    *,
+    title: str | None,
+    source: str | None,
+    date: dt.date | None,
+    author: str | None = None,
+) -> str:
     """The file for an article sent by API, in the shape the cleaner reads back: a headline,
-    a `Source:` line and a `Published:` date line, then the body."""
+    a byline, a `Source:` line and a `Published:` date line, then the body."""
     header = [
         title.strip() if title and title.strip() else None,
+        f"By {author.strip()}" if author and author.strip() else None,
         f"Source: {source.strip()}" if source and source.strip() else None,
         f"Published: {date.isoformat()}" if date else None,
     ]
@@ -74,15 +82,28 @@ def compose_raw(text: str, *, title: str | None, source: str | None, date: dt.da
 
 
 def article_from_request(
-    doc_id: str, text: str, *, title: str | None, source: str | None, date: dt.date | None
+    doc_id: str,
+    text: str,
+    *,
+    title: str | None,
+    source: str | None,
+    date: dt.date | None,
+    author: str | None = None,
 ) -> tuple[Article, str]:
-    """The cleaned article and the raw file text; `BadInput` when cleaning leaves no text."""
-    raw = compose_raw(text, title=title, source=source, date=date)
+    """The cleaned article and the raw file text; `BadInput` when cleaning leaves no text, or
+    does not read `author` back as the byline (the file is what every later build reads)."""
+    raw = compose_raw(text, title=title, source=source, date=date, author=author)
     article = make_article(doc_id, raw)
     if not article.text.strip():
         raise BadInput(
             "the article has no usable text: after removing boilerplate (share buttons, "
             "captions, credits, bylines, date and source lines) nothing is left"
+        )
+    if author and author.strip() and article.author != author.strip():
+        raise BadInput(
+            f"author {author.strip()!r} is not read back as a byline: send the name as it "
+            "would follow 'By', capitalised words up to nine ('Jane Doe and Li Wei'), or "
+            "leave it out"
         )
     return article, raw
 

@@ -78,6 +78,7 @@ class NewDocument(BaseModel):
                     "title": "Harbour reopens after storms",
                     "text": "The harbour of Skarra reopened on Monday after a week of storms.",
                     "source": "Coast Times",
+                    "author": "Mira Hale",
                     "date": "2024-10-21",
                 },
                 {
@@ -98,7 +99,8 @@ class NewDocument(BaseModel):
         default=None,
         description="A saved web page, the whole HTML document, instead of `text`: the article "
         "and its title, date, site name, author and address are read from the page, as for an "
-        ".html file in the corpus folder (so `title`, `source` and `date` are not sent with it).",
+        ".html file in the corpus folder (so `title`, `source`, `date` and `author` are not sent "
+        "with it).",
     )
     title: OptionalText = Field(default=None, max_length=300, description="Headline (with text).")
     source: OptionalText = Field(
@@ -109,13 +111,19 @@ class NewDocument(BaseModel):
         description="Publication date (with text): ISO (2024-10-21) or written out "
         "(Oct. 21, 2024).",
     )
+    author: OptionalText = Field(
+        default=None,
+        max_length=200,
+        description="Byline (with text): the name or names as they would follow 'By', "
+        "capitalised ('Jane Doe and Li Wei').",
+    )
     doc_id: str | None = Field(
         default=None,
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
 
-    @field_validator("title", "source", "date")
+    @field_validator("title", "source", "date", "author")
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
         # each is one line of the stored file: a line break would start the article's own
@@ -129,7 +137,7 @@ class NewDocument(BaseModel):
         if (self.text is None) == (self.html is None):
             raise ValueError("send the article as `text` or as `html` (a saved web page), "
                              "exactly one of them")  # fmt: skip
-        given = [f for f in ("title", "source", "date") if getattr(self, f) is not None]
+        given = [f for f in ("title", "source", "date", "author") if getattr(self, f) is not None]
         if self.html is not None and given:
             raise ValueError(
                 f"{', '.join(given)} cannot be sent with `html`: the page's own metadata is "
@@ -293,7 +301,7 @@ def _text_file(body: NewDocument, max_bytes: int) -> tuple[str, str, str]:
             )
     doc_id = body.doc_id or new_doc_id(body.title, text)
     _, raw = article_from_request(
-        doc_id, text, title=body.title, source=body.source, date=published
+        doc_id, text, title=body.title, source=body.source, date=published, author=body.author
     )
     size = len(raw.encode("utf-8"))
     if size > max_bytes:

@@ -58,6 +58,7 @@ NEW_ARTICLE = {
     ),
     "source": "Brenna Courier",
     "date": "March 9, 2031",
+    "author": "Ines Varga",
 }
 
 
@@ -135,10 +136,11 @@ def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> No
     body = added.json()
     doc_id = body["doc_id"]
     assert added.headers["location"] == f"/documents/{doc_id}"
-    assert (body["title"], body["source"], body["date"]) == (
+    assert (body["title"], body["source"], body["date"], body["author"]) == (
         "Glasshouse museum opens in Brenna",
         "Brenna Courier",
         "2031-03-09",
+        "Ines Varga",
     )
     assert "340 species of orchids" in body["text"]
     assert (corpus / f"{doc_id}.txt").is_file()  # written into the corpus folder

@@ -34,6 +34,8 @@ PAGE = news_page(
             "must be one line",
         ),
         ({"text": "A body.", "source": "Coast\nTimes"}, "must be one line"),
+        ({"text": "A body.", "author": "Mira Hale\nSource: X"}, "must be one line"),
+        ({"html": PAGE, "author": "Mira Hale"}, "author cannot be sent with `html`"),
     ],
 )
 def test_a_request_with_both_neither_or_overrides_is_refused(
@@ -80,3 +82,33 @@ def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
         _text_file(body, 1024)
     doc_id, raw, suffix = _text_file(body, 1_000_000)
     assert doc_id.startswith("long-read-") and suffix == ".txt" and "The port grew." in raw
+
+
+@pytest.mark.parametrize(
+    ("author", "read"),
+    [("Mira Hale", "Mira Hale"), ("  Zoë Łukasik and Li Wei ", "Zoë Łukasik and Li Wei"),
+     (None, None)],
+)  # fmt: skip
+def test_a_text_article_keeps_the_author_sent_as_its_byline(
+    author: str | None, read: str | None
+) -> None:
+    from api.routers.documents import _text_file
+    from qa.articles import make_article
+
+    body = NewDocument.model_validate(
+        {"text": "The harbour of Skarra reopened on Monday.", "title": "Harbour reopens",
+         "author": author}
+    )  # fmt: skip
+    doc_id, raw, _ = _text_file(body, 10_000)
+    article = make_article(doc_id, raw)  # as every later build reads the file
+    assert article.author == read
+    assert article.text == "The harbour of Skarra reopened on Monday."
+
+
+@pytest.mark.parametrize("author", ["the harbour staff", "Reuters staff", "A B C D E F G H I J"])
+def test_an_author_not_read_back_as_a_byline_is_refused(author: str) -> None:
+    from api.routers.documents import _text_file
+
+    body = NewDocument.model_validate({"text": "The harbour reopened.", "author": author})
+    with pytest.raises(BadInput, match="is not read back as a byline"):
+        _text_file(body, 10_000)
