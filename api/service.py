@@ -27,7 +27,7 @@ from qa.interfaces import Generator, Selector
 from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
-from qa.retrieval import Retriever, published_between
+from qa.retrieval import Retriever, all_of, in_articles, published_between
 from qa.sentences import sentence_spans
 from qa.settings import Settings
 from qa.text_input import normalize_text, require_text
@@ -121,9 +121,11 @@ class QAService:
         *,
         date_from: date | None = None,
         date_to: date | None = None,
+        doc_ids: Sequence[str] | None = None,
         on_progress: ProgressCallback = no_progress,
     ) -> Answer:
-        """Answer from the articles; with a date range, only from articles dated within it.
+        """Answer from the articles; with a date range, only from articles dated within it;
+        with `doc_ids`, only from those articles (an id no article has is `BadInput`).
 
         The texts are normalised here too (the routes already did), so no caller in the
         process hands the models raw text.
@@ -135,8 +137,13 @@ class QAService:
         ]
         index = self.index  # one version for the whole answer, even if a swap happens now
         retriever = index.retriever
+        restrictions = []
         if date_from is not None or date_to is not None:
-            retriever = retriever.restricted(published_between(date_from, date_to))
+            restrictions.append(published_between(date_from, date_to))
+        if doc_ids is not None:
+            restrictions.append(in_articles(doc_ids, index.corpus.articles))
+        if restrictions:
+            retriever = retriever.restricted(all_of(restrictions))
         return answer_question(
             question,
             history=history,

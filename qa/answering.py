@@ -85,9 +85,8 @@ def answer_question(
     if not retrieval.hits:
         return _abstain(
             analysis, retrieved, timings,
-            "no article is dated within the date range asked for (undated articles are left "
-            "out of a range)"
-            if not retriever.keeps_any()
+            retriever.restriction.nothing_kept
+            if retriever.restriction is not None and not retriever.keeps_any()
             else "no paragraph was found to read for this question",
         )  # fmt: skip
     if not analysis.has_words:
@@ -111,10 +110,11 @@ def answer_question(
     if not picked:
         best = f"{choices[0].score:.2f}" if choices else "none"
         searched, every = retriever.articles_kept()
+        restriction = retriever.restriction
         within = (
-            f"; the date range left {searched} of the {every} articles to search (undated "
-            "articles are left out of a range)"
-            if searched < every
+            f"; {restriction.scope} left {searched} of the {every} articles to search"
+            f"{restriction.note}"
+            if restriction is not None and searched < every
             else ""
         )
         return _abstain(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from qa.errors import BadInput
 from qa.interfaces import Embedder, LexicalSearch, Vectors, VectorSearch
 from qa.lexical import content_terms, jaccard
 from qa.models import Paragraph, RetrievedParagraph
@@ -68,11 +69,63 @@ def collapse_near_duplicates(
     return kept
 
 
-def published_between(date_from: date | None, date_to: date | None) -> Callable[[Paragraph], bool]:
+@dataclass(frozen=True)
+class Restriction:
+    """Which paragraphs a search keeps (a date range, some articles), and how a refusal names
+    it: `nothing_kept` when no paragraph passes, `scope` and `note` for what it left."""
+
+    keep: Callable[[Paragraph], bool]
+    scope: str
+    nothing_kept: str
+    note: str = ""
+
+    def __call__(self, paragraph: Paragraph) -> bool:
+        return self.keep(paragraph)
+
+
+_UNDATED = " (undated articles are left out of a range)"
+
+
+def published_between(date_from: date | None, date_to: date | None) -> Restriction:
     """Keep paragraphs of articles dated within [date_from, date_to]; undated ones never."""
     low = date_from.isoformat() if date_from else "0000-00-00"
     high = date_to.isoformat() if date_to else "9999-99-99"
-    return lambda p: p.date is not None and low <= p.date[:10] <= high  # ISO dates sort as text
+    return Restriction(
+        keep=lambda p: p.date is not None and low <= p.date[:10] <= high,  # ISO sorts as text
+        scope="the date range",
+        nothing_kept=f"no article is dated within the date range asked for{_UNDATED}",
+        note=_UNDATED,
+    )
+
+
+def in_articles(doc_ids: Iterable[str], articles: Container[str]) -> Restriction:
+    """Keep paragraphs of the articles `doc_ids`; `BadInput` names the ids no article has."""
+    wanted = frozenset(doc_ids)
+    unknown = sorted(d for d in wanted if d not in articles)
+    if unknown:
+        shown = ", ".join(repr(d) for d in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise BadInput(f"doc_ids: no article has the id(s) {shown}; GET /documents lists the ids")
+    return Restriction(
+        keep=lambda p: p.doc_id in wanted,
+        scope="the articles asked for",
+        # every paragraph of those articles repeats one searched in another article
+        nothing_kept="no paragraph of the articles asked for is searched: each repeats a "
+        "paragraph of another article, which is searched there",
+    )
+
+
+def all_of(restrictions: Sequence[Restriction]) -> Restriction:
+    """Keep a paragraph that every one of `restrictions` keeps."""
+    if len(restrictions) == 1:
+        return restrictions[0]
+    scope = " and ".join(r.scope for r in restrictions)
+    note = "".join(r.note for r in restrictions)
+    return Restriction(
+        keep=lambda p: all(r.keep(p) for r in restrictions),
+        scope=scope,
+        nothing_kept=f"no article is left to search by {scope}{note}",
+        note=note,
+    )
 
 
 class Retriever:
@@ -84,14 +137,15 @@ class Retriever:
         lexical: LexicalSearch,
         paragraphs: Sequence[Paragraph],
         settings: RetrievalSettings,
-        keep: Callable[[Paragraph], bool] | None = None,
+        restriction: Restriction | None = None,
     ) -> None:
         self._embedder = embedder
         self._dense = dense
         self._lexical = lexical
         self._paragraphs = paragraphs
         self._settings = settings
-        self._keep = keep
+        self.restriction = restriction
+        self._keep = restriction.keep if restriction is not None else None
 
     def keeps_any(self) -> bool:
         """Some paragraph is searched (a restriction may leave none: a date range no article
@@ -106,15 +160,15 @@ class Retriever:
         keep = self._keep
         return len({p.doc_id for p in self._paragraphs if keep(p)}), len(every)
 
-    def restricted(self, keep: Callable[[Paragraph], bool]) -> Retriever:
-        """The same search over only the paragraphs `keep` accepts (e.g. a date range)."""
+    def restricted(self, restriction: Restriction) -> Retriever:
+        """The same search over only the paragraphs `restriction` keeps (e.g. a date range)."""
         return Retriever(
             embedder=self._embedder,
             dense=self._dense,
             lexical=self._lexical,
             paragraphs=self._paragraphs,
             settings=self._settings,
-            keep=keep,
+            restriction=restriction,
         )
 
     def rankings(self, question: str, *, limit: int | None = None) -> Rankings:

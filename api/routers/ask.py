@@ -6,15 +6,25 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from api.deps import Service
 from api.inputs import ClientText, HistoryTurn
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.service import QAService
+from index.corpus import DOC_ID_PATTERN
 from qa.models import Answer
+from qa.retrieval import in_articles
 
 router = APIRouter(tags=["answers"])
 
@@ -49,6 +59,13 @@ class AskRequest(BaseModel):
     date_to: date | None = Field(
         default=None, description="Only articles published on or before this ISO date."
     )
+    doc_ids: list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Only these articles (ids as GET /documents lists them); an id no article "
+        "has is a 422. With a date range too, the articles must also be dated within it.",
+    )
 
     @field_validator("date_from", "date_to", mode="before")
     @classmethod
@@ -73,10 +90,14 @@ class AskRequest(BaseModel):
         return self
 
     def answerer(self, service: QAService) -> Callable[..., Answer]:
-        """`service.ask`, restricted to the request's date range when it has one."""
-        if self.date_from is None and self.date_to is None:
+        """`service.ask`, restricted to the request's date range and articles when it has them."""
+        if self.date_from is None and self.date_to is None and self.doc_ids is None:
             return service.ask
-        return partial(service.ask, date_from=self.date_from, date_to=self.date_to)
+        if self.doc_ids is not None:  # an unknown id is a 422 now, not after the queue
+            in_articles(self.doc_ids, service.index.corpus.articles)
+        return partial(
+            service.ask, date_from=self.date_from, date_to=self.date_to, doc_ids=self.doc_ids
+        )
 
 
 @router.post(

@@ -306,3 +306,34 @@ def test_date_range_filters_retrieval(client: httpx.Client) -> None:
     assert backwards.status_code == 422
     assert "after date_to" in backwards.json()["detail"]
     assert client.post("/ask", json={"question": question, "date_from": "March"}).status_code == 422
+
+
+def test_a_question_can_be_asked_of_some_articles_only(client: httpx.Client) -> None:
+    question = "Who won the national chess championship?"
+    everywhere = client.post("/ask", json={"question": question}).json()
+    assert everywhere["status"] == "answered", everywhere
+    assert everywhere["citations"][0]["doc_id"] == "chess"
+
+    chess = client.post("/ask", json={"question": question, "doc_ids": ["chess"]}).json()
+    assert chess["status"] == "answered" and {p["doc_id"] for p in chess["retrieved"]} == {"chess"}
+
+    elsewhere = client.post("/ask", json={"question": question, "doc_ids": ["tram", "bakery"]})
+    body = elsewhere.json()
+    assert elsewhere.status_code == 200 and body["status"] == "insufficient_evidence", body
+    assert {p["doc_id"] for p in body["retrieved"]} <= {"tram", "bakery"}
+    assert "the articles asked for left 2 of the" in body["reason"]
+
+    with_dates = client.post(
+        "/ask", json={"question": question, "doc_ids": ["chess"], "date_from": "2031-01-01"}
+    ).json()  # chess is undated: nothing is left to search
+    assert with_dates["reason"].startswith(
+        "no article is left to search by the date range and the articles asked for"
+    )
+
+    unknown = client.post("/ask", json={"question": question, "doc_ids": ["chess", "nowhere"]})
+    assert unknown.status_code == 422
+    assert "no article has the id(s) 'nowhere'" in unknown.json()["detail"]
+    streamed = client.post("/ask/stream", json={"question": question, "doc_ids": ["nowhere"]})
+    assert streamed.status_code == 422  # refused before any event is sent
+    for bad in ([], ["has space"], "chess"):
+        assert client.post("/ask", json={"question": question, "doc_ids": bad}).status_code == 422

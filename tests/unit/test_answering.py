@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 import pytest
 
@@ -19,7 +20,7 @@ from index.vocabulary import CorpusVocabulary
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.errors import BadInput
 from qa.models import Answer, Turn
-from qa.retrieval import Retriever
+from qa.retrieval import Retriever, in_articles, published_between
 from qa.settings import AnswerSettings, ServerSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
 
@@ -548,7 +549,7 @@ def test_a_search_restricted_to_no_paragraph_says_the_date_range_holds_no_articl
     index, retriever, embedder = corpus
     answer = answer_question(
         ANSWERABLE,
-        retriever=retriever.restricted(lambda paragraph: False),
+        retriever=retriever.restricted(published_between(date(1999, 1, 1), date(1999, 12, 31))),
         corpus=index,
         embedder=embedder,
         selector=OverlapSelector(),
@@ -559,12 +560,12 @@ def test_a_search_restricted_to_no_paragraph_says_the_date_range_holds_no_articl
     assert answer.reason.startswith("no article is dated within the date range")
 
 
-def test_a_refusal_within_a_date_range_says_how_many_articles_it_left(
+def test_a_refusal_within_some_articles_says_how_many_it_left(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
     index, retriever, embedder = corpus
-    kept = next(iter(index.articles))  # one article of several in the range
-    restricted = retriever.restricted(lambda paragraph: paragraph.doc_id == kept)
+    kept = next(iter(index.articles))  # one article of several
+    restricted = retriever.restricted(in_articles([kept], index.articles))
     asked = {"restricted": restricted, "whole": retriever}
     reasons = {}
     for name, searched in asked.items():
@@ -578,8 +579,13 @@ def test_a_refusal_within_a_date_range_says_how_many_articles_it_left(
         )
         assert answer.status == "insufficient_evidence"
         reasons[name] = answer.reason or ""
-    assert f"the date range left 1 of the {len(index.articles)} articles" in reasons["restricted"]
-    assert "date range" not in reasons["whole"]
+    assert (
+        f"the articles asked for left 1 of the {len(index.articles)} articles to search"
+        in reasons["restricted"]
+    )
+    assert "left" not in reasons["whole"]
+    with pytest.raises(BadInput, match=r"no article has the id\(s\) 'nowhere'; GET /documents"):
+        in_articles([kept, "nowhere"], index.articles)
 
 
 def test_a_question_in_another_script_is_declined_before_reading(

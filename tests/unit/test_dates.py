@@ -12,7 +12,7 @@ from qa.articles import article_from_request, compose_raw, make_article, new_doc
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, parse_date
 from qa.errors import BadInput
 from qa.paragraphs import split_paragraphs
-from qa.retrieval import published_between
+from qa.retrieval import all_of, in_articles, published_between
 from tests.fakes import build_corpus
 
 pytestmark = pytest.mark.unit
@@ -131,6 +131,26 @@ def test_restricted_retriever_searches_only_articles_in_the_range() -> None:
     assert all(corpus.paragraphs[h.row].paragraph_id == h.paragraph.paragraph_id for h in hits)
     none = retriever.restricted(published_between(dt.date(1999, 1, 1), dt.date(1999, 12, 31)))
     assert none.retrieve(question).hits == []
+
+
+def test_date_ranges_and_articles_restrict_together_and_say_what_left_nothing() -> None:
+    articles = {
+        f"port-{day}": f"Port news\n\nPublished: 2024-10-{day:02d}\n\nThe port of Skarra "
+        f"handled {day} ferries."
+        for day in (1, 2)
+    }
+    _, retriever, _ = build_corpus(articles)
+    both = all_of([published_between(dt.date(2024, 10, 2), None),
+                   in_articles(["port-1", "port-2"], articles)])  # fmt: skip
+    hits = retriever.restricted(both).retrieve("How many ferries did Skarra handle?").hits
+    assert {h.paragraph.doc_id for h in hits} == {"port-2"}
+    neither = all_of([published_between(dt.date(2024, 10, 2), None),
+                      in_articles(["port-1"], articles)])  # fmt: skip
+    assert not retriever.restricted(neither).keeps_any()
+    assert neither.nothing_kept == (
+        "no article is left to search by the date range and the articles asked for (undated "
+        "articles are left out of a range)"
+    )
 
 
 def test_ask_request_takes_an_optional_iso_date_range() -> None:
