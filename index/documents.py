@@ -22,7 +22,15 @@ from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
 from index.corpus import article_file, remove_article_file, write_article_file
-from index.formats import archive_origin, is_renamed, read_article_file, suffix_of
+from index.formats import (
+    ARCHIVE_SUFFIXES,
+    archive_origin,
+    article_files,
+    doc_id_of,
+    is_renamed,
+    read_article_file,
+    suffix_of,
+)
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import content_hash
@@ -61,12 +69,17 @@ def add_article(
         indexed = manifest.articles.get(doc_id)
         if indexed == wanted:
             return None
+        found = article_file(folder, doc_id)
+        if indexed is not None and found is not None and is_renamed(found):
+            raise Conflict(
+                f"a document with id {doc_id!r} exists with other content, read from the file "
+                f"{found.name!r}; change that file and rebuild the index to replace it"
+            )
         if indexed is not None:
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content; DELETE it first to "
                 "replace it"
             )
-        found = article_file(folder, doc_id)
         if found is not None and found.name != f"{doc_id}{suffix}":
             raise Conflict(
                 f"the corpus folder holds another, unindexed file for id {doc_id!r} "
@@ -128,6 +141,18 @@ def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) 
         )
 
 
+def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
+    """Another file or archive line of `folder` that gives `doc_id`, besides `path`."""
+    for other in article_files(folder):
+        if (
+            other != path
+            and suffix_of(other) not in ARCHIVE_SUFFIXES
+            and doc_id_of(other) == doc_id
+        ):
+            return other.name
+    return archive_origin(folder, doc_id)
+
+
 def delete_article(
     index_dir: Path,
     doc_id: str,
@@ -168,6 +193,11 @@ def delete_article(
                 f"{doc_id!r} is read from the file {path.name!r}, whose name is not its id; "
                 "delete that file and rebuild the index, or rename it to "
                 f"{doc_id + (suffix_of(path) or '')!r} to manage it through the API"
+            )
+        if path is not None and (other := _other_source(folder, doc_id, path)) is not None:
+            raise Conflict(
+                f"{other} gives the id {doc_id!r} too (the build skipped it for {path.name}), "
+                "so it would take this article's place; rename or remove it first"
             )
         if path is None and (origin := archive_origin(folder, doc_id)) is not None:
             raise Conflict(

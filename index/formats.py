@@ -27,6 +27,7 @@ from qa.archives import article_from_record, parse_record, record_doc_id
 from qa.articles import article_from_page, content_hash, make_article
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
+from qa.lexical import without_accents
 from qa.models import Article
 
 TEXT_SUFFIXES = (".txt",)
@@ -62,8 +63,9 @@ def name_stem(path: Path) -> str:
 def usable_id(stem: str) -> str:
     """`stem` made a document id ("Fire - Post (1)" → "Fire-Post-1"): accents dropped, every
     run of other characters one hyphen; a stem with no letter or digit left gets "article-"
-    and a hash of itself, so two such files still differ."""
-    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    and a hash of itself (composed, NFC), so two such files still differ."""
+    stem = unicodedata.normalize("NFC", stem)  # a name stored decomposed (macOS) is the same
+    plain = without_accents(stem).encode("ascii", "ignore").decode()  # "Łódź" → "Lodz"
     usable = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:200].rstrip("-._")
     if not usable:
         return f"article-{hashlib.sha256(stem.encode('utf-8')).hexdigest()[:8]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -264,6 +265,9 @@ def test_an_archive_written_with_a_byte_order_mark_keeps_its_first_line(tmp_path
         ("harbour (1).html", "harbour-1"),
         ("café-news.html.gz", "cafe-news"),
         ("_draft_.txt", "draft"),
+        ("Łódź fire – Evening Post.html", "Lodz-fire-Evening-Post"),
+        ("Sønderborg harbour (1).html", "Sonderborg-harbour-1"),
+        ("Ærø Straße Þór.htm", "AEro-Strasse-THor"),
         ("Гавань.html", "article-" + hashlib.sha256("Гавань".encode()).hexdigest()[:8]),
     ],
 )
@@ -279,6 +283,17 @@ def test_a_file_whose_name_is_no_id_is_read_under_an_id_made_of_its_name(
     assert sorted(a.doc_id for a in articles) == sorted([made, "tram-line"])
     assert doc_id_of(tmp_path / name) == made and index.formats.is_renamed(tmp_path / name)
     assert read_corpus(tmp_path)[0] == articles  # the same id on every read
+
+
+def test_a_name_gives_one_id_whether_its_letters_are_stored_composed_or_not(
+    tmp_path: Path,
+) -> None:
+    for name in ("Май", "Café"):
+        composed, decomposed = (unicodedata.normalize(f, name) for f in ("NFC", "NFD"))
+        assert composed != decomposed
+        assert doc_id_of(tmp_path / f"{composed}.html") == doc_id_of(
+            tmp_path / f"{decomposed}.html"
+        )
 
 
 def test_a_file_named_as_its_id_keeps_that_id_before_a_name_made_for_another(
@@ -308,7 +323,7 @@ def test_an_article_whose_id_was_made_of_its_file_name_is_not_deleted_through_th
         delete_article(index_dir, "Skarra-harbour-Coast-Times", embedder=HashingEmbedder(),
                        index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
     assert (folder / "Skarra harbour - Coast Times.html").exists()
-    with pytest.raises(Conflict, match="exists with other content"):  # nor added over
+    with pytest.raises(Conflict, match="read from the file 'Skarra harbour - Coast Times.html'"):
         add_article(index_dir, "Skarra-harbour-Coast-Times", "x", embedder=HashingEmbedder(),
                     index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
     (folder / "Skarra harbour - Coast Times.html").rename(
@@ -316,4 +331,26 @@ def test_an_article_whose_id_was_made_of_its_file_name_is_not_deleted_through_th
     )
     delete_article(index_dir, "Skarra-harbour-Coast-Times", embedder=HashingEmbedder(),
                    index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == ["tram.txt"]
+
+
+def test_deleting_the_article_that_won_a_clash_of_ids_is_refused_while_the_other_waits(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour (1).html").write_text(harbour_page(), encoding="utf-8")
+    (folder / "harbour-1.txt").write_text(TRAM, encoding="utf-8")
+    (folder / "tram.txt").write_text(TRAM.replace("Sunday", "Monday"), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    settings = IndexSettings(build_lock_timeout_s=1)
+    with pytest.raises(Conflict, match=r"harbour \(1\)\.html gives the id 'harbour-1' too"):
+        delete_article(index_dir, "harbour-1", embedder=HashingEmbedder(),
+                       index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
+    assert (folder / "harbour-1.txt").exists()
+    (folder / "harbour (1).html").unlink()
+    delete_article(index_dir, "harbour-1", embedder=HashingEmbedder(), index_settings=settings,
+                   near_duplicate_threshold=None)  # fmt: skip
+    assert "harbour-1" not in CorpusIndex.load(current_version(index_dir)).articles
     assert sorted(p.name for p in folder.iterdir()) == ["tram.txt"]
