@@ -53,6 +53,7 @@ class BuildReport:
     embedded_paragraphs: int = 0
     embedded_sentences: int = 0
     duplicates: int = 0
+    rewritten: str | None = None  # why a new version though no article changed
 
     @property
     def skipped(self) -> int:
@@ -170,16 +171,11 @@ def rebuild_locked(
         )
     base = current_version(index_dir).name if previous is not None else None
     changes = _changes(previous, base, {a.doc_id: a.content_hash for a in articles})
-    if (
-        previous is not None
-        and not (changes.added or changes.changed or changes.removed)
-        and previous.manifest.near_duplicate_threshold == near_duplicate_threshold
-        # saved before keyword search read words without accents: a new version does
-        and previous.lexical.folds_accents
-        # the same articles read from another folder: a new version records that folder, or
-        # POST /documents would go on writing into the old one
-        and os.path.realpath(previous.manifest.corpus_dir) == os.path.realpath(corpus_dir)
-    ):
+    unchanged = previous is not None and not (changes.added or changes.changed or changes.removed)
+    rewritten = (
+        _why_rewritten(previous, corpus_dir, near_duplicate_threshold) if unchanged else None
+    )
+    if previous is not None and unchanged and rewritten is None:
         return BuildReport(
             version=current_version(index_dir),
             articles=len(articles),
@@ -223,7 +219,25 @@ def rebuild_locked(
         embedded_paragraphs=built.manifest.changes.embedded_paragraphs,
         embedded_sentences=built.manifest.changes.embedded_sentences,
         duplicates=len(built.manifest.duplicates),
+        rewritten=rewritten,
     )
+
+
+def _why_rewritten(
+    previous: CorpusIndex | None, corpus_dir: Path, near_duplicate_threshold: float | None
+) -> str | None:
+    """Why a new version is written though no article changed, or None (it is up to date)."""
+    if previous is None:
+        return None
+    if previous.manifest.near_duplicate_threshold != near_duplicate_threshold:
+        return "the near-duplicate threshold changed"
+    if not previous.lexical.folds_accents:
+        return "keyword search now reads words without their accents"
+    # the same articles read from another folder: a new version records that folder, or
+    # POST /documents would go on writing into the old one
+    if os.path.realpath(previous.manifest.corpus_dir) != os.path.realpath(corpus_dir):
+        return "the articles are read from another folder"
+    return None
 
 
 def _reusable_current(index_dir: Path, embedder: Embedder) -> CorpusIndex | None:

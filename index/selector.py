@@ -30,7 +30,7 @@ import numpy as np
 from index.onnx_weights import model_for_this_cpu
 from qa.errors import QAError
 from qa.interfaces import Selection, SelectorInput
-from qa.lexical import content_term_spans, content_terms, term_found
+from qa.lexical import PLAIN_LETTERS, content_term_spans, content_terms, term_found
 
 # the selector trained for this project, committed beside the code with its model card
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "models" / "selector"
@@ -85,11 +85,18 @@ class Encoder:
         *,
         mark_matches: bool = False,
     ) -> None:
-        from tokenizers import Tokenizer
+        from tokenizers import Tokenizer, normalizers
 
         self.limits = limits
         self.mark_matches = mark_matches
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        # BERT's normaliser drops accent marks ("é" → "e") but keeps letters that have none to
+        # drop ("ø", "ł", "ß"): spelled out first, "Sønderborg" reads as "Sonderborg" does
+        # (offsets still point into the text as given)
+        self._tokenizer.normalizer = normalizers.Sequence(
+            [normalizers.Replace(letter, plain) for letter, plain in PLAIN_LETTERS.items()]
+            + ([self._tokenizer.normalizer] if self._tokenizer.normalizer else [])
+        )
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
         self.cls = self._require("[CLS]")

@@ -54,11 +54,12 @@ _BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations)$")
 # Latin letters that NFKD leaves whole, written as their usual plain-letter spelling (a table of
 # nine letters in both cases, not a dependency: transliterating libraries also romanise other
 # scripts, and `is_latin` must still tell "Москва" apart)
-_PLAIN = str.maketrans(
-    {"ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
-     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d",
-     "ı": "i"}
-)  # fmt: skip
+PLAIN_LETTERS = {
+    "ß": "ss", "ẞ": "SS", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+    "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d",
+    "ı": "i",
+}  # fmt: skip
+_PLAIN = str.maketrans(PLAIN_LETTERS)
 
 
 def without_accents(text: str) -> str:

@@ -147,6 +147,11 @@ def summary(report: BuildReport) -> str:
         f"  {kind}: {changes}; embedded {report.embedded_paragraphs} paragraphs and "
         f"{report.embedded_sentences} sentences; {report.duplicates} near-duplicate "
         "paragraphs left out"
+        + (
+            f"\n  no article changed; a new version because {report.rewritten}"
+            if report.rewritten
+            else ""
+        )
         + "".join(
             f"\n  {what}: {', '.join(ids)}"
             for what, ids in (

@@ -23,6 +23,7 @@ from index.versions import complete_versions, current_version, load_last_good, r
 from qa.errors import BadInput, Conflict, IndexCorrupt, IndexNotBuilt, NotFound
 from qa.interfaces import Vectors
 from qa.settings import IndexSettings
+from scripts.rebuild_index import summary
 from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.unit
@@ -153,6 +154,8 @@ def test_an_index_whose_keyword_search_kept_accents_is_rebuilt_by_the_next_build
     assert not CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
     embedder, again = build(corpus, index_dir)
     assert not again.up_to_date and embedder.texts == []  # a new version, every vector reused
+    assert again.rewritten == "keyword search now reads words without their accents"
+    assert "no article changed; a new version because keyword search" in summary(again)
     assert CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
     assert build(corpus, index_dir)[1].up_to_date
 
@@ -166,6 +169,7 @@ def test_the_same_articles_from_another_folder_are_recorded_with_that_folder(
     build(first_folder, index_dir)
     embedder, again = build(moved, index_dir)
     assert not again.up_to_date and not (again.added or again.changed or again.removed)
+    assert again.rewritten == "the articles are read from another folder"
     assert embedder.texts == []  # every vector reused
     assert CorpusIndex.load(current_version(index_dir)).manifest.corpus_dir == str(moved)
     add_article(index_dir, "harbour", "Harbour reopens\n\nThe harbour reopened on Monday.",

@@ -51,3 +51,14 @@ def test_term_spans_point_at_their_words() -> None:
     spans = content_term_spans(text)
     assert [text[a:b] for a, b, _ in spans] == ["Mayor's", "12,000", "cranes"]
     assert [term for *_, term in spans] == ["mayor", "12000", "crane"]
+
+
+def test_letters_without_an_accent_mark_read_as_their_plain_spelling() -> None:
+    encoder = Encoder(BUNDLED_DIR / TOKENIZER_FILE)
+    accented = SelectorInput("The Sønderborg ferry left Łódź's twin town.", "Straße news", "")
+    plain = SelectorInput("The Sonderborg ferry left Lodz's twin town.", "Strasse news", "")
+    (a,) = encoder.encode("Where did the Sønderborg ferry go?", [accented])
+    (b,) = encoder.encode("Where did the Sonderborg ferry go?", [plain])
+    assert a.ids == b.ids  # one reading, with or without them
+    words = [accented.sentence[start:end] for start, end in a.offsets]
+    assert "Søn" in words and "Łó" in words  # offsets point into the sentence as given
