@@ -1,13 +1,16 @@
 // The chat page: asks POST /ask/stream, shows the answer's words as they arrive, then renders
 // the final answer with clickable [n] citation markers and shows the cited paragraph (and its
 // whole article) in the source panel. An answered turn can be copied as Markdown, its sources
-// as footnotes.
+// as footnotes. A conversation may ask only about one article (its scope, chosen with "Ask
+// about this article" in the documents panel): a chip by the question box says so, and each
+// question is then sent with `doc_ids`.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
 // (textContent, createTextNode, Element.append(string)), never through innerHTML. An article's
 // address becomes a link only when it is an absolute http(s) URL (addressLink), opened with
 // rel="noopener noreferrer".
 import {
+  ASK_ABOUT,
   DOCUMENTS_CHANGED,
   button,
   documentsChanged,
@@ -20,7 +23,7 @@ import {
   readKeyForm,
   withKey,
 } from "./common.js";
-import { clearTurns, loadTurns, saveTurns } from "./conversation-store.js";
+import { clearTurns, loadScope, loadTurns, saveScope, saveTurns } from "./conversation-store.js";
 import { selectTab } from "./tabs.js";
 
 (() => {
@@ -295,19 +298,22 @@ import { selectTab } from "./tabs.js";
   }
 
   /**
-   * POST the question to /ask/stream and read the event stream (EventSource cannot POST).
+   * POST the question to /ask/stream and read the event stream (EventSource cannot POST), asked
+   * only of the article `scope` when given (`doc_ids`), else of every article.
    * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive; resolves
    * with the `done`
    * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
    * of an `error` event (or, once `signal` is aborted, with whatever the aborted fetch gives).
    */
-  async function streamAnswer(question, { onStatus, onToken, onCitation, signal }) {
+  async function streamAnswer(question, { scope, onStatus, onToken, onCitation, signal }) {
+    const request = { question, history: history.slice(-MAX_HISTORY) };
+    if (scope) request.doc_ids = [scope.doc_id];
     let response;
     try {
       response = await fetch("/ask/stream", {
         method: "POST",
         headers: withKey({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-        body: JSON.stringify({ question, history: history.slice(-MAX_HISTORY) }),
+        body: JSON.stringify(request),
         signal, // Stop aborts the request; the server then drops or stops the question
       });
     } catch {
@@ -405,10 +411,10 @@ import { selectTab } from "./tabs.js";
     emptyState.hidden = true;
     controller = new AbortController();
     const signal = controller.signal;
+    const askedOf = scope; // a scope chosen or removed meanwhile is for the next question
 
     const turn = el("li", "turn");
-    const asked = el("div", "question");
-    asked.append(el("span", "speaker", "You"), el("p", "question-text", question));
+    const asked = renderQuestion(question, askedOf);
     const thinking = el("div", "thinking");
     thinking.setAttribute("role", "status");
     const progress = el("span", "progress", "Sending the question…");
@@ -416,7 +422,7 @@ import { selectTab } from "./tabs.js";
     turn.append(asked, thinking);
     conversation.append(turn);
     input.value = "";
-    pending = { turn, question };
+    pending = { turn, question, scope: askedOf };
     turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
 
     let current = thinking; // what the final answer or error replaces
@@ -424,6 +430,7 @@ import { selectTab } from "./tabs.js";
     const checked = new Map(); // marker -> citation, from the `citation` events
     try {
       const data = await streamAnswer(question, {
+        scope: askedOf,
         signal,
         onStatus(stage) {
           progress.textContent = describeStage(stage, question);
@@ -443,17 +450,18 @@ import { selectTab } from "./tabs.js";
       });
       const shown = withCheckedCitations(data, checked);
       current.replaceWith(renderResponse(shown));
-      keep(turn, { question, kind: "answer", data: shown });
+      keep(turn, withScope({ question, kind: "answer", data: shown }, askedOf));
     } catch (error) {
       if (signal.aborted) {
         current.replaceWith(renderStopped());
         // to ask it again, or edit it, without retyping (not after New chat took the turn away)
         if (turn.isConnected && !input.value) input.value = question;
-        keep(turn, { question, kind: "stopped" });
+        keep(turn, withScope({ question, kind: "stopped" }, askedOf));
       } else {
-        current.replaceWith(renderError(error, question));
+        if (articleGone(error, askedOf) && turn.isConnected) markScopeGone(askedOf);
+        current.replaceWith(renderError(error, question, askedOf));
         if (!input.value) input.value = question; // let the user retry without retyping
-        keep(turn, { question, kind: "error", error: errorRecord(error) });
+        keep(turn, withScope({ question, kind: "error", error: errorRecord(error) }, askedOf));
       }
     } finally {
       controller = null;
@@ -485,9 +493,24 @@ import { selectTab } from "./tabs.js";
   // decision to stop; a single click, or Enter or Space on the button, stops at once.
   const STOP_CLICK_GRACE_MS = 1000;
 
-  function showNotice(text) {
-    notice.textContent = text;
-    notice.hidden = !text;
+  let noticeTimer = 0;
+
+  /** Say `text` under the question box (its role=status region reads it out); "" hides it.
+   * `tone` "info" is for news that is not a problem (the scope changed). */
+  function showNotice(text, tone = "warn") {
+    clearTimeout(noticeTimer);
+    notice.classList.toggle("info", Boolean(text) && tone === "info");
+    if (!text) {
+      notice.textContent = "";
+      notice.hidden = true;
+    } else if (notice.hidden) {
+      // a live region shown and filled at once is not always read out: show it empty first
+      notice.textContent = "";
+      notice.hidden = false;
+      noticeTimer = setTimeout(() => (notice.textContent = text), 50);
+    } else {
+      notice.textContent = text;
+    }
   }
 
   /** A question asked while another is answered is never silently dropped: say why. */
@@ -559,13 +582,49 @@ import { selectTab } from "./tabs.js";
 
   // ---- rendering answers ---------------------------------------------------------------------
 
-  function renderError(error, question) {
+  function renderError(error, question, askedOf = null) {
     const box = el("div", "error");
     box.setAttribute("role", "alert");
     box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
     box.append(el("p", null, error.message || "Something went wrong."));
     if (error.status === 401) box.append(renderKeyForm(question));
+    if (articleGone(error, askedOf)) box.append(renderArticleGone(question, askedOf));
     return box;
+  }
+
+  /** Whether `error` is the server's 422 for an article id it no longer has (deleted meanwhile)
+   * on a question asked only of the article `askedOf`. */
+  function articleGone(error, askedOf) {
+    return Boolean(askedOf) && error.status === 422 && /no article has the id/i.test(error.message || "");
+  }
+
+  /** What happened in words, and the way out: stop asking only about that article, and ask
+   * the question of every article. */
+  function renderArticleGone(question, askedOf) {
+    const wrap = el("div", "scope-gone");
+    wrap.append(
+      el(
+        "p",
+        null,
+        `“${scopeName(askedOf)}” is no longer among the indexed articles (it may have been deleted), ` +
+          "so the question could not be asked of it.",
+      ),
+    );
+    wrap.append(
+      button("scope-gone-ask", "Ask all the articles instead", () => {
+        if (busy) {
+          showBusyNotice();
+          return;
+        }
+        if (scope) {
+          setScope(null); // as the button says, whichever article the chip names now
+          showNotice("Asking all the articles again.", "info");
+        }
+        input.value = question;
+        ask();
+      }),
+    );
+    return wrap;
   }
 
   /** Asks for the server's read API key, then asks the question again with it. */
@@ -967,7 +1026,7 @@ import { selectTab } from "./tabs.js";
   window.addEventListener("pagehide", () => {
     leaving = true;
     if (!pending || !pending.turn.isConnected) return;
-    pendingLeft = { question: pending.question, kind: "stopped", left: true };
+    pendingLeft = withScope({ question: pending.question, kind: "stopped", left: true }, pending.scope);
     turns.push(pendingLeft);
     turns = saveTurns(turns);
   });
@@ -1001,12 +1060,15 @@ import { selectTab } from "./tabs.js";
 
   function renderSavedTurn(record) {
     const turn = el("li", "turn");
-    const asked = el("div", "question");
-    asked.append(el("span", "speaker", "You"), el("p", "question-text", record.question));
+    const askedOf = savedScope(record.scope);
+    const asked = renderQuestion(record.question, askedOf);
     let box;
     if (record.kind === "answer") box = renderResponse(record.data);
     else if (record.kind === "stopped") box = renderStopped(Boolean(record.left));
-    else box = renderError(Object.assign(new Error(record.error.message), record.error), record.question);
+    else {
+      const error = Object.assign(new Error(record.error.message), record.error);
+      box = renderError(error, record.question, askedOf);
+    }
     turn.append(asked, box);
     return turn;
   }
@@ -1031,6 +1093,122 @@ import { selectTab } from "./tabs.js";
     }
   }
 
+  // ---- asking only about one article: the conversation's scope ---------------------------------
+
+  // One article at a time: choosing another replaces it (the chip names one article, and a
+  // refusal then speaks of that one). Kept with the conversation across reloads (a follow-up
+  // after a reload goes where the ones before it went); New chat clears it.
+  const scopeBar = document.getElementById("ask-scope");
+  const placeholder = input.placeholder;
+  let scope = loadScope(); // { doc_id, title }, or null: questions go to every article
+  let scopeGone = false; // the server no longer has the scope's article (deleted meanwhile)
+
+  function scopeName(value) {
+    return (value && (value.title || value.doc_id)) || "the article";
+  }
+
+  /** `value` as a scope, { doc_id, title }, or null when it is not one. */
+  function savedScope(value) {
+    if (!value || typeof value.doc_id !== "string" || !value.doc_id) return null;
+    return { doc_id: value.doc_id, title: typeof value.title === "string" ? value.title : "" };
+  }
+
+  /** A turn's record, with the article it was asked of, if any. */
+  function withScope(record, askedOf) {
+    if (askedOf) record.scope = { doc_id: askedOf.doc_id, title: askedOf.title };
+    return record;
+  }
+
+  /** The question's bubble, saying which article alone it was asked of. */
+  function renderQuestion(question, askedOf) {
+    const asked = el("div", "question");
+    asked.append(el("span", "speaker", "You"), el("p", "question-text", question));
+    if (askedOf) asked.append(el("p", "question-scope", `Asked only about: ${scopeName(askedOf)}`));
+    return asked;
+  }
+
+  function setScope(next) {
+    scope = savedScope(next);
+    scopeGone = false;
+    saveScope(scope);
+    renderScope();
+  }
+
+  /** The chip by the question box: "Asking only: <title> ✕", or nothing. */
+  function renderScope() {
+    const hadFocus = scopeBar.contains(document.activeElement);
+    scopeBar.replaceChildren();
+    scopeBar.hidden = !scope;
+    input.removeAttribute("aria-describedby");
+    input.placeholder = scope ? "Ask about this article…" : placeholder;
+    if (!scope) return;
+    const name = scopeName(scope);
+    const chip = el("div", scopeGone ? "scope-chip gone" : "scope-chip");
+    const text = el("span", "scope-text");
+    text.id = "ask-scope-text";
+    text.append(el("span", "scope-label", "Asking only:"), " ", el("span", "scope-title", name));
+    if (scopeGone) text.append(" ", el("span", "scope-gone-note", "(no longer indexed)"));
+    const remove = button("scope-remove", null, () => {
+      setScope(null);
+      showNotice("Asking all the articles again.", "info");
+      input.focus();
+    });
+    const label = `Stop asking only about ${name}`;
+    remove.setAttribute("aria-label", label);
+    remove.title = label;
+    const cross = el("span", null, "✕");
+    cross.setAttribute("aria-hidden", "true");
+    remove.append(cross);
+    chip.append(text, remove);
+    scopeBar.append(chip);
+    input.setAttribute("aria-describedby", text.id); // read with the box: where a question goes
+    if (hadFocus) remove.focus();
+  }
+
+  /** The scope's article is gone: the chip says so (the way out is its remove button). */
+  function markScopeGone(gone, { announce = false } = {}) {
+    if (!scope || scope.doc_id !== gone.doc_id || scopeGone) return;
+    scopeGone = true;
+    renderScope();
+    if (announce) {
+      showNotice(
+        `“${scopeName(scope)}” is no longer indexed. Remove it beside the question box to ask all the articles.`,
+      );
+    }
+  }
+
+  /** Whether the scope's article is still indexed (after a reload, or an article deleted). */
+  function checkScope() {
+    const checked = scope;
+    if (!checked) return;
+    loadDocument(checked.doc_id).then(
+      () => {
+        if (scope === checked && scopeGone) {
+          scopeGone = false;
+          renderScope();
+        }
+      },
+      (error) => {
+        if (scope === checked && error.status === 404) markScopeGone(checked, { announce: true });
+      },
+    );
+  }
+
+  document.addEventListener(ASK_ABOUT, (event) => {
+    const next = savedScope(event.detail);
+    if (!next) return;
+    const before = scope;
+    setScope(next);
+    const name = scopeName(next);
+    showNotice(
+      before && before.doc_id !== next.doc_id
+        ? `Now asking only about “${name}”, instead of “${scopeName(before)}”.`
+        : `Now asking only about “${name}”.`,
+      "info",
+    );
+    input.focus();
+  });
+
   // ---- a new chat ---------------------------------------------------------------------------
 
   const newChatButton = document.getElementById("new-chat");
@@ -1040,12 +1218,14 @@ import { selectTab } from "./tabs.js";
     conversation.replaceChildren();
     history.length = 0;
     turns = [];
+    const hadScope = Boolean(scope);
+    setScope(null); // the scope belongs to the conversation
     clearTurns();
     resetSourcePanel();
     selectTab("articles");
     emptyState.hidden = false;
     input.value = "";
-    showNotice("");
+    showNotice(hadScope ? "New chat: asking all the articles." : "", "info");
     input.focus();
   }
 
@@ -1136,10 +1316,13 @@ import { selectTab } from "./tabs.js";
   document.addEventListener(DOCUMENTS_CHANGED, () => {
     documents.clear(); // articles fetched before (or refused without a key) may have changed
     loadCorpusInfo();
+    checkScope(); // the article asked about may have been deleted
   });
 
+  renderScope();
   restoreConversation();
   loadCorpusInfo();
+  checkScope();
 
   input.focus();
 })();

@@ -165,3 +165,15 @@ export const DOCUMENTS_CHANGED = "groundedqa:documents-changed";
 export function documentsChanged() {
   document.dispatchEvent(new CustomEvent(DOCUMENTS_CHANGED));
 }
+
+/**
+ * "Ask about this article" was pressed in the documents panel: the chat (app.js) asks only of
+ * that article from now on. `detail` is `{ doc_id, title }`.
+ */
+export const ASK_ABOUT = "groundedqa:ask-about";
+
+export function askAbout(doc) {
+  document.dispatchEvent(
+    new CustomEvent(ASK_ABOUT, { detail: { doc_id: doc.doc_id, title: doc.title || "" } }),
+  );
+}

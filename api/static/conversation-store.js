@@ -1,8 +1,9 @@
 // The conversation kept across reloads, in localStorage: the questions and what was shown for
-// them (answers with their citations, stops, errors). Never the API keys: those stay in
-// sessionStorage (common.js).
+// them (answers with their citations, stops, errors), and the article the conversation asks
+// only about, if any (its scope). Never the API keys: those stay in sessionStorage (common.js).
 
 const KEY = "groundedQa.conversation";
+const SCOPE_KEY = "groundedQa.conversationScope";
 const VERSION = 1;
 const MAX_TURNS = 50;
 
@@ -44,9 +45,34 @@ export function saveTurns(turns) {
   return turns.slice(-MAX_TURNS);
 }
 
+/** The conversation's scope, `{ doc_id, title }`, or null when it asks over every article. */
+export function loadScope() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SCOPE_KEY) || "null");
+    if (saved && typeof saved.doc_id === "string" && saved.doc_id) {
+      return { doc_id: saved.doc_id, title: typeof saved.title === "string" ? saved.title : "" };
+    }
+  } catch {
+    // unreadable or blocked storage: ask over every article
+  }
+  return null;
+}
+
+/** Save the scope (null: none). */
+export function saveScope(scope) {
+  try {
+    if (scope) localStorage.setItem(SCOPE_KEY, JSON.stringify({ doc_id: scope.doc_id, title: scope.title }));
+    else localStorage.removeItem(SCOPE_KEY);
+  } catch {
+    // blocked or full storage: the scope lasts until the page is closed
+  }
+}
+
+/** Forget the conversation: its turns and its scope. */
 export function clearTurns() {
   try {
     localStorage.removeItem(KEY);
+    localStorage.removeItem(SCOPE_KEY);
   } catch {
     // blocked storage: nothing was saved
   }

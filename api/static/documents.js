@@ -1,5 +1,6 @@
 // The documents panel (the side panel's "Articles" tab): what is indexed, filtered by words of
-// the title, one article to read, and, for an admin, adding or deleting one.
+// the title, one article to read (and to ask about alone: "Ask about this article"), and, for an
+// admin, adding or deleting one.
 //
 // Uses GET /documents (with `q` for the filter), GET /documents/{id}, and the admin actions
 // POST /documents and DELETE /documents/{id}. The admin key is asked for only when the user
@@ -9,6 +10,7 @@
 import {
   DOCUMENTS_CHANGED,
   adminKey,
+  askAbout,
   button,
   count,
   documentsChanged,
@@ -154,7 +156,9 @@ async function openArticle(docId) {
   const paragraphs = Array.isArray(doc.paragraphs) ? doc.paragraphs : [];
   const title = el("h3", "article-heading", doc.title || "Untitled article");
   title.tabIndex = -1;
-  view.replaceChildren(back, title, el("p", "article-meta", metaText(doc, paragraphs.length)));
+  // scopes the chat to this article (app.js shows the chip and moves focus to the question box)
+  const scope = button("ask-about", "Ask about this article", () => askAbout(doc));
+  view.replaceChildren(back, title, el("p", "article-meta", metaText(doc, paragraphs.length)), scope);
   if (doc.has_title === false) {
     view.append(el("p", "note", "This article has no headline; its opening words stand in for a title."));
   }

@@ -67,3 +67,13 @@ def document(
         "text": "\n\n".join(paragraphs),
         "paragraphs": rows,
     }
+
+
+def fulfil_problem(status: int, title: str, detail: str) -> Any:
+    """An error as the server sends one: RFC 9457 problem details."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+
+    def handler(route: Any) -> None:
+        route.fulfill(status=status, content_type="application/problem+json", body=json.dumps(body))
+
+    return handler

@@ -3,8 +3,8 @@
 The page must really turn dark (computed colours, not just a class), and axe-core must find
 nothing in the page's states, color-contrast above all: an answer with its citation open, a
 refusal with its closest paragraphs, the documents tab, verified and unverified markers, notes,
-errors and the busy state. Each state is also checked in the light scheme, which the dark one
-must leave as it was.
+errors, the busy state, and a chat asked about one article (its chip, and the article gone).
+Each state is also checked in the light scheme, which the dark one must leave as it was.
 
 axe-core is the axe.min.js that the axe-playwright-python package ships, or the file that
 AXE_CORE_JS names, evaluated in the page and run there with its default rules.
@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import PageProbe
-from tests.e2e.crafted import document, fulfil_json, fulfil_sse
+from tests.e2e.crafted import document, fulfil_json, fulfil_problem, fulfil_sse
 
 pytestmark = pytest.mark.e2e
 
@@ -263,6 +263,51 @@ def test_the_documents_tab_passes_axe(probe: PageProbe, scheme: str, test_output
     expect(page.locator(".add-article-form .panel-error")).to_be_visible()
     assert_accessible(page, "the documents tab: add an article, no admin key")
     shoot(page, scheme, "add-article", test_output_dir)
+    assert not probe.script_errors(), probe.errors
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_asking_about_one_article_passes_axe(
+    probe: PageProbe, scheme: str, test_output_dir: Path
+) -> None:
+    """The scope chip by the question box, its notice and its remove control, focused; then the
+    article gone (the server's 422, routed in the browser): the chip marked, the way out."""
+    from playwright.sync_api import expect
+
+    page = open_page(probe, scheme)
+    first = page.request.get("/documents").json()["documents"][0]
+    page.locator(".article-open").first.click()
+    page.get_by_role("button", name="Ask about this article").click()
+    chip = page.locator("#ask-scope .scope-chip")
+    expect(chip).to_be_visible()
+    expect(page.locator("#ask-notice")).to_contain_text("Now asking only about")
+    assert_accessible(page, "asking about one article: the chip and its notice")
+    chip_bg = style(page, ".scope-chip", "backgroundColor")
+    for part in (".scope-text", ".scope-remove"):
+        assert contrast(style(page, part, "color"), chip_bg) >= 4.5, part
+    notice_bg = style(page, "#ask-notice", "backgroundColor")
+    assert contrast(style(page, "#ask-notice", "color"), notice_bg) >= 4.5
+    # its remove control, reached by keyboard: a ring that stands out from the chip and page
+    page.focus("#question")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator(".scope-remove")).to_be_focused()
+    ring = style(page, ".scope-remove", "outlineColor")
+    assert style(page, ".scope-remove", "outlineStyle") == "solid"
+    assert (
+        contrast(ring, chip_bg) >= 3 and contrast(ring, style(page, "body", "backgroundColor")) >= 3
+    )
+    assert_accessible(page, "asking about one article: its remove control focused")
+    shoot(page, scheme, "scope", test_output_dir)
+
+    detail = f"doc_ids: no article has the id(s) '{first['doc_id']}'; GET /documents lists the ids"
+    page.route("**/ask/stream", fulfil_problem(422, "Invalid request", detail), times=1)
+    error = ask(page, "Who reopened the harbour?")
+    expect(error.get_by_role("button", name="Ask all the articles instead")).to_be_visible()
+    expect(chip).to_have_class(re.compile(r"\bgone\b"))
+    gone_bg = style(page, ".scope-chip", "backgroundColor")
+    assert contrast(style(page, ".scope-gone-note", "color"), gone_bg) >= 4.5
+    assert_accessible(page, "asking about one article: the article gone")
+    shoot(page, scheme, "scope-gone", test_output_dir)
     assert not probe.script_errors(), probe.errors
 
 

@@ -1,0 +1,300 @@
+"""Asking about one article ("Ask about this article") in a real headless Chromium: the chip by
+the question box, `doc_ids` on the questions while it stands, one article at a time, the scope
+kept with the conversation (a reload keeps it, New chat clears it), and an article deleted
+meanwhile.
+
+The first test runs on the seed articles with the real server and models, and checks what the
+page shows against what the API answers; the others run on the made-up articles of the page
+server (generate mode, scripted model), which an admin may add to and delete from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, Server
+
+pytestmark = pytest.mark.e2e
+
+ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
+INDEXING_TIMEOUT_S = 120  # adding or deleting an article builds a new index version first
+SCOPE_KEY = "groundedQa.conversationScope"
+
+# On the seeds, this is answered from the envoy article (001) when every article is searched,
+# and from the ambassador article (004) alone when asked of it.
+QUESTION = "Whom did South Korea summon on Monday?"
+AMBASSADOR = "004_ef56e6841386378c"
+BORDER = "003_6d9b07edcc481eb6"
+
+
+def api_answer(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """What POST /ask answers to the request body the page sent /ask/stream."""
+    with server.client(timeout=300) as client:
+        response = client.post("/ask", json=request)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def titles(page: Any) -> dict[str, str]:
+    response = page.request.get("/documents")
+    assert response.ok, response.text()
+    return {d["doc_id"]: d["title"] for d in response.json()["documents"]}
+
+
+def open_article(page: Any, title: str) -> Any:
+    """Open the article `title` from the Articles tab; its view, once loaded."""
+    page.click("#tab-articles")
+    back = page.locator(".article-view").get_by_role("button", name="← All articles")
+    if back.count():
+        back.click()
+    page.locator("#articles-view").get_by_role("button", name=title).click()
+    view = page.locator(".article-view")
+    view.locator(".article-heading").wait_for()
+    return view
+
+
+def ask_and_read(page: Any, question: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Ask on the page: the request's JSON body, the answer the page got (the `done` body, as
+    the page saved it with the turn) and the new turn's answer or refusal box, once shown."""
+    count = page.locator("#conversation > li.turn").count()
+    page.fill("#question", question)
+    with page.expect_request("**/ask/stream") as request_info:
+        page.press("#question", "Enter")
+    turn = page.locator("#conversation > li.turn").nth(count)
+    box = turn.locator(".answer, .insufficient").first
+    box.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    saved = page.evaluate("JSON.parse(localStorage.getItem('groundedQa.conversation'))")
+    record = saved["turns"][-1]
+    assert record["question"] == question and record["kind"] == "answer", record
+    return json.loads(request_info.value.post_data or "{}"), dict(record["data"]), box
+
+
+def sent(page: Any, question: str) -> dict[str, Any]:
+    """Ask on the page; the request's JSON body (the answer is left to come)."""
+    page.fill("#question", question)
+    with page.expect_request("**/ask/stream") as request_info:
+        page.press("#question", "Enter")
+    return dict(json.loads(request_info.value.post_data or "{}"))
+
+
+def answered(page: Any) -> None:
+    turn = page.locator("#conversation > li.turn").last
+    turn.locator(".answer, .insufficient, .error").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def chip(page: Any) -> Any:
+    """The chip's words (its ✕ is a button named in words of its own)."""
+    return page.locator("#ask-scope .scope-chip .scope-text")
+
+
+# --- the seeds, the real models ---------------------------------------------------------------
+
+
+def test_a_question_asked_about_one_article_is_answered_from_it_alone(
+    probe: PageProbe, server: Server, test_output_dir: Any
+) -> None:
+    """By keyboard alone: open an article, "Ask about this article", ask; the request carries
+    its id and the answer cites it alone. Another article replaces it (a refusal then names
+    what the restriction left), and the chip's ✕ asks every article again."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    names = titles(page)
+    ambassador = names[AMBASSADOR]
+    expect(chip(page)).to_have_count(0)
+    expect(page.locator("#ask-scope")).to_be_hidden()
+
+    # the keyboard only: the article's entry, Enter; the heading takes focus, Tab reaches the
+    # button, Enter scopes the chat and puts focus in the question box
+    entry = page.locator("#articles-view").get_by_role("button", name=ambassador)
+    entry.focus()
+    page.keyboard.press("Enter")
+    heading = page.locator(".article-view .article-heading")
+    expect(heading).to_be_focused()
+    page.keyboard.press("Tab")
+    scope_button = page.get_by_role("button", name="Ask about this article")
+    expect(scope_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#question")).to_be_focused()
+    expect(chip(page)).to_have_text(f"Asking only: {ambassador}")
+    expect(page.locator("#ask-notice")).to_have_text(f"Now asking only about “{ambassador}”.")
+    assert page.get_attribute("#ask-notice", "role") == "status"  # read out
+    assert page.get_attribute("#question", "aria-describedby") == "ask-scope-text"
+    remove = page.get_by_role("button", name=f"Stop asking only about {ambassador}")
+    expect(remove).to_be_visible()
+
+    # asked of that article alone: the request says so, and the answer cites it alone
+    request, done, box = ask_and_read(page, QUESTION)
+    assert request == {"question": QUESTION, "history": [], "doc_ids": [AMBASSADOR]}
+    expected = api_answer(server, request)
+    assert done["status"] == expected["status"] == "answered", done
+    assert done["answer"] == expected["answer"]
+    assert done["citations"] and {c["doc_id"] for c in done["citations"]} == {AMBASSADOR}
+    # shown as any answer is: markers, sources named by the article, the copy button
+    expect(box).not_to_have_class(re.compile(r"\binsufficient\b"))
+    expect(box.locator(".answer-text .citation-link").first).to_be_visible()
+    sources = box.locator(".sources .source-name")
+    expect(sources).to_have_count(len(done["citations"]))
+    for name in sources.all_inner_texts():
+        assert name == ambassador
+    expect(box.locator(".copy-markdown")).to_be_visible()
+    turn = page.locator("#conversation > li.turn").last
+    expect(turn.locator(".question-scope")).to_have_text(f"Asked only about: {ambassador}")
+    expect(chip(page)).to_be_visible()  # it stands for the next question too
+    page.screenshot(path=str(test_output_dir / "chat-scoped.png"), full_page=True)
+
+    # another article replaces the scope; a refusal says what the restriction left
+    border = names[BORDER]
+    open_article(page, border).get_by_role("button", name="Ask about this article").click()
+    expect(chip(page)).to_have_count(1)
+    expect(chip(page)).to_have_text(f"Asking only: {border}")
+    expect(page.locator("#ask-notice")).to_have_text(
+        f"Now asking only about “{border}”, instead of “{ambassador}”."
+    )
+    expect(page.locator("#question")).to_be_focused()
+    request, done, box = ask_and_read(page, QUESTION)
+    assert request["doc_ids"] == [BORDER]
+    assert done["status"] == "insufficient_evidence", done
+    assert {r["doc_id"] for r in done["retrieved"]} <= {BORDER}
+    left = "the articles asked for left 1 of the 5 articles to search"
+    expect(box.locator(".reason")).to_contain_text(left)
+
+    # the chip's ✕, by keyboard (just before the question box): every article again
+    page.focus("#question")
+    page.keyboard.press("Shift+Tab")
+    remove = page.get_by_role("button", name=f"Stop asking only about {border}")
+    expect(remove).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ask-scope")).to_be_hidden()
+    expect(page.locator("#question")).to_be_focused()
+    expect(page.locator("#ask-notice")).to_have_text("Asking all the articles again.")
+    assert page.get_attribute("#question", "aria-describedby") is None
+
+    request, done, box = ask_and_read(page, QUESTION)
+    assert "doc_ids" not in request
+    everywhere = api_answer(server, request)
+    assert done["answer"] == everywhere["answer"]
+    # (on the seeds, every article searched, the envoy article answers)
+    assert {c["doc_id"] for c in done["citations"]} - {AMBASSADOR}, done["citations"]
+    turn = page.locator("#conversation > li.turn").last
+    expect(turn.locator(".question-scope")).to_have_count(0)
+    assert probe.script_errors() == []
+    assert probe.dialogs == []
+
+
+# --- the page server: the scope belongs to the conversation -----------------------------------
+
+HARBOUR = "Skarra harbour reopens after a week of storms"
+TRAM = "Oakhaven opens its first tram line"
+
+
+def test_the_scope_stays_with_the_conversation_until_new_chat(
+    page_probe: PageProbe, test_output_dir: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    open_article(page, TRAM).get_by_role("button", name="Ask about this article").click()
+    expect(chip(page)).to_have_text(f"Asking only: {TRAM}")
+    first = sent(page, "How many passengers rode the trams on the first day?")
+    assert first["doc_ids"] == ["tram"]
+    answered(page)
+
+    # a reload brings the conversation back with its scope: the chip, the turn's note, and the
+    # next question (a follow-up, read with the turn before) still goes to that article
+    page.reload()
+    expect(chip(page)).to_have_text(f"Asking only: {TRAM}")
+    expect(page.locator("#conversation .question-scope")).to_have_text(f"Asked only about: {TRAM}")
+    follow_up = sent(page, "Who said so?")
+    assert follow_up["doc_ids"] == ["tram"]
+    assert len(follow_up["history"]) == 1
+    answered(page)
+    assert "tram" in (page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") or "")
+
+    # New chat: a new conversation asks every article
+    page.get_by_role("button", name="New chat").click()
+    expect(page.locator("#ask-scope")).to_be_hidden()
+    expect(page.locator("#ask-notice")).to_have_text("New chat: asking all the articles.")
+    expect(page.locator("#question")).to_be_focused()
+    assert page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") is None
+    page.reload()
+    expect(page.locator("#ask-scope")).to_be_hidden()
+    assert "doc_ids" not in sent(page, "How many fishing boats left Skarra harbour?")
+    answered(page)
+    assert page_probe.script_errors() == []
+
+
+def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
+    page_probe: PageProbe, page_server: PageServer, test_output_dir: Any
+) -> None:
+    """Someone deletes the article asked about: the question's error says so in words with a
+    button to ask all the articles, the chip is marked, and a reload says it again."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
+    title = "Ferry service to Brenna resumes"
+    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+        added = client.post(
+            "/documents",
+            headers=admin,
+            json={
+                "title": title,
+                "text": "The ferry between Skarra and Brenna sailed again on Tuesday after a "
+                "month in dry dock.\n\nCaptain Leif Marrow said 300 passengers made the "
+                "first crossing.",
+            },
+        )
+    assert added.status_code in (200, 201), added.text
+    doc_id = added.json()["doc_id"]
+    try:
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        open_article(page, title).get_by_role("button", name="Ask about this article").click()
+        expect(chip(page)).to_have_text(f"Asking only: {title}")
+    finally:
+        with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+            deleted = client.delete(f"/documents/{doc_id}", headers=admin)
+        assert deleted.status_code == 204, deleted.text
+
+    question = "How many passengers made the first crossing?"
+    request = sent(page, question)
+    assert request["doc_ids"] == [doc_id]
+    error = page.locator("#conversation > li.turn").last.locator(".error")
+    expect(error).to_contain_text(f"no article has the id(s) '{doc_id}'")  # the server's words
+    expect(error).to_contain_text(f"“{title}” is no longer among the indexed articles")
+    expect(chip(page)).to_have_text(f"Asking only: {title} (no longer indexed)")
+    expect(page.locator("#question")).to_have_value(question)  # to ask again without retyping
+    page.screenshot(path=str(test_output_dir / "chat-scope-gone.png"), full_page=True)
+
+    # after a reload the chip is checked against the index and marked again, and said
+    page.reload()
+    expect(chip(page)).to_have_text(f"Asking only: {title} (no longer indexed)")
+    expect(page.locator("#ask-notice")).to_contain_text(f"“{title}” is no longer indexed.")
+    way_out = page.locator("#conversation .error").get_by_role(
+        "button", name="Ask all the articles instead"
+    )
+    way_out.focus()
+    with page.expect_request("**/ask/stream") as request_info:
+        page.keyboard.press("Enter")
+    again = json.loads(request_info.value.post_data or "{}")
+    assert again["question"] == question
+    assert "doc_ids" not in again
+    expect(page.locator("#ask-scope")).to_be_hidden()
+    assert page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") is None
+    answered(page)
+    last = page.locator("#conversation > li.turn").last
+    expect(last.locator(".answer, .insufficient").first).to_be_visible()
+    assert page_probe.dialogs == []
+    assert page_probe.script_errors() == []
