@@ -47,9 +47,8 @@ class BM25Store:
     @classmethod
     def load(cls, folder: Path, size: int) -> BM25Store:
         reading = folder / _READING
-        folds = (
-            reading.exists() and json.loads(reading.read_text("utf-8")).get("accents") == "folded"
-        )
+        said = json.loads(reading.read_text("utf-8")) if reading.exists() else {}
+        folds = isinstance(said, dict) and said.get("accents") == "folded"
         return cls(bm25s.BM25.load(str(folder)), size, folds_accents=folds)
 
     def save(self, folder: Path) -> None:

@@ -12,8 +12,6 @@ from index.formats import (
     ARCHIVE_SUFFIXES,
     DOC_ID,
     DOC_ID_PATTERN,
-    PAGE_SUFFIXES,
-    TEXT_SUFFIXES,
     article_files,
     doc_id_of,
     is_renamed,
@@ -51,8 +49,7 @@ def read_corpus(
     articles: list[Article] = []
     warnings: list[str] = []
     origin: dict[str, str] = {}
-    # a file named as its id comes first: its id is never taken by a name made for another file
-    paths = sorted(article_files(folder), key=_renamed_article)
+    paths = reading_order(folder)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress("articles", done, len(paths))
@@ -72,15 +69,21 @@ def read_corpus(
     return articles, warnings
 
 
-def _renamed_article(path: Path) -> bool:
-    return suffix_of(path) not in ARCHIVE_SUFFIXES and is_renamed(path)
+def reading_order(folder: Path) -> list[Path]:
+    """The article files of `folder` in the order a build reads them, the first to give an id
+    keeping it: by name, except that files whose ids were made of their names come last (so
+    such an id never takes the id of a file named as it)."""
+    return sorted(
+        article_files(folder),
+        key=lambda path: suffix_of(path) not in ARCHIVE_SUFFIXES and is_renamed(path),
+    )
 
 
 def write_article_file(
     folder: Path, doc_id: str, raw: str | bytes, *, suffix: str = ".txt"
 ) -> Path:
     """Write `<doc_id><suffix>` whole or not at all: a temporary file, fsync, then one rename."""
-    if not DOC_ID.match(doc_id):
+    if not DOC_ID.fullmatch(doc_id):
         raise ValueError(f"{doc_id!r} is not a usable document id ({DOC_ID_PATTERN})")
     target = folder / f"{doc_id}{suffix}"
     tmp = folder / f".{doc_id}{suffix}.{os.getpid()}.tmp"  # hidden: never read as an article
@@ -95,19 +98,14 @@ def remove_article_file(folder: Path, doc_id: str, *, suffix: str = ".txt") -> N
 
 
 def article_file(folder: Path, doc_id: str) -> Path | None:
-    """The single-article file (.txt or a page) that holds `doc_id`, if there is one: the one
-    named `<doc_id><suffix>`, else one whose id was made of its name ("Fire - Post.html")."""
-    for suffix in TEXT_SUFFIXES + PAGE_SUFFIXES:
-        path = folder / f"{doc_id}{suffix}"
-        if path.exists():
-            return path
+    """The single-article file (.txt or a page) that gives `doc_id`, if there is one: the
+    first in reading order ("harbour.TXT", or "Fire - Post.html" for "Fire-Post"). An archive
+    line read before it may hold the id instead (`index.formats.archive_origin`)."""
     return next(
         (
             path
-            for path in article_files(folder)
-            if suffix_of(path) not in ARCHIVE_SUFFIXES
-            and is_renamed(path)
-            and doc_id_of(path) == doc_id
+            for path in reading_order(folder)
+            if suffix_of(path) not in ARCHIVE_SUFFIXES and doc_id_of(path) == doc_id
         ),
         None,
     )

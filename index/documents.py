@@ -145,7 +145,7 @@ def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
     """Another file or archive line of `folder` that gives `doc_id`, besides `path`."""
     for other in article_files(folder):
         if (
-            other != path
+            other.name != path.name
             and suffix_of(other) not in ARCHIVE_SUFFIXES
             and doc_id_of(other) == doc_id
         ):
@@ -196,8 +196,9 @@ def delete_article(
             )
         if path is not None and (other := _other_source(folder, doc_id, path)) is not None:
             raise Conflict(
-                f"{other} gives the id {doc_id!r} too (the build skipped it for {path.name}), "
-                "so it would take this article's place; rename or remove it first"
+                f"{path.name} and {other} both give the id {doc_id!r}: the index holds the one "
+                "read first, and deleting one would bring the other back in its place; rename "
+                "or remove one of them first"
             )
         if path is None and (origin := archive_origin(folder, doc_id)) is not None:
             raise Conflict(

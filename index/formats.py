@@ -27,7 +27,7 @@ from qa.archives import article_from_record, parse_record, record_doc_id
 from qa.articles import article_from_page, content_hash, make_article
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
-from qa.lexical import without_accents
+from qa.lexical import is_latin, without_accents
 from qa.models import Article
 
 TEXT_SUFFIXES = (".txt",)
@@ -62,13 +62,18 @@ def name_stem(path: Path) -> str:
 
 def usable_id(stem: str) -> str:
     """`stem` made a document id ("Fire - Post (1)" → "Fire-Post-1"): accents dropped, every
-    run of other characters one hyphen; a stem with no letter or digit left gets "article-"
-    and a hash of itself (composed, NFC), so two such files still differ."""
+    run of other characters one hyphen. A stem that loses letters of another script gets a
+    hash of itself (composed, NFC) after what is left, and one with no letter or digit left is
+    "article-" and that hash, so two such files still differ."""
     stem = unicodedata.normalize("NFC", stem)  # a name stored decomposed (macOS) is the same
     plain = without_accents(stem).encode("ascii", "ignore").decode()  # "Łódź" → "Lodz"
-    usable = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:200].rstrip("-._")
+    usable = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:191].rstrip("-._")
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
     if not usable:
-        return f"article-{hashlib.sha256(stem.encode('utf-8')).hexdigest()[:8]}"
+        return f"article-{digest}"
+    if any(c.isalpha() and not is_latin(c) for c in stem):
+        # letters of another script were lost: "Новости 2024" and "Москва 2024" differ
+        return f"{usable}-{digest}"
     return usable
 
 
@@ -76,7 +81,7 @@ def doc_id_of(path: Path) -> str:
     """A single-article file's id: its name without the accepted suffix, or, when that name is
     not a document id (a browser saves pages as "Title - Site.html"), the id made of it."""
     stem = name_stem(path)
-    return stem if DOC_ID.match(stem) else usable_id(stem)
+    return stem if DOC_ID.fullmatch(stem) else usable_id(stem)
 
 
 def is_renamed(path: Path) -> bool:

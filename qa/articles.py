@@ -92,6 +92,7 @@ def article_from_request(
 ) -> tuple[Article, str]:
     """The cleaned article and the raw file text; `BadInput` when cleaning leaves no text, or
     does not read `author` back as the byline (the file is what every later build reads)."""
+    author = " ".join(author.split()) if author else None  # one line, single spaces
     raw = compose_raw(text, title=title, source=source, date=date, author=author)
     article = make_article(doc_id, raw)
     if not article.text.strip():
@@ -99,9 +100,9 @@ def article_from_request(
             "the article has no usable text: after removing boilerplate (share buttons, "
             "captions, credits, bylines, date and source lines) nothing is left"
         )
-    if author and author.strip() and article.author != author.strip():
+    if author and article.author != author:
         raise BadInput(
-            f"author {author.strip()!r} is not read back as a byline: send the name as it "
+            f"author {author!r} is not read back as a byline: send the name as it "
             "would follow 'By', capitalised words up to nine ('Jane Doe and Li Wei'), or "
             "leave it out"
         )

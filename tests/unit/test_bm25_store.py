@@ -23,9 +23,10 @@ TEXTS = [
 @pytest.mark.parametrize(
     ("query", "row"),
     [
-        ("When did the Krakow tram open?", 0),
-        ("When did the Kraków tram open?", 0),
-        ("orchards of Sonderborg", 1),
+        ("Krakow", 0),
+        ("Kraków", 0),
+        ("Sonderborg", 1),
+        ("SØNDERBORG", 1),
         ("Москва такси", 2),  # another script: read as it is
     ],
 )
@@ -48,4 +49,5 @@ def test_an_index_saved_before_accents_were_dropped_is_searched_as_it_was_built(
     retriever.save(str(tmp_path / "bm25"))
     old = BM25Store.load(tmp_path / "bm25", len(TEXTS))
     assert not old.folds_accents
-    assert old.search("the Kraków tram", k=1)[0][0] == 0  # not read as "krakow", which it lacks
+    assert old.search("Kraków", k=1)[0][0] == 0  # not read as "krakow", which it lacks
+    assert old.search("Krakow", k=1) == []  # as it always was: rebuild to find it

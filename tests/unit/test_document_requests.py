@@ -86,7 +86,7 @@ def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
 
 @pytest.mark.parametrize(
     ("author", "read"),
-    [("Mira Hale", "Mira Hale"), ("  Zoë Łukasik and Li Wei ", "Zoë Łukasik and Li Wei"),
+    [("Mira Hale", "Mira Hale"), ("  Zoë Łukasik and  Li Wei ", "Zoë Łukasik and Li Wei"),
      (None, None)],
 )  # fmt: skip
 def test_a_text_article_keeps_the_author_sent_as_its_byline(

@@ -268,6 +268,10 @@ def test_an_archive_written_with_a_byte_order_mark_keeps_its_first_line(tmp_path
         ("Łódź fire – Evening Post.html", "Lodz-fire-Evening-Post"),
         ("Sønderborg harbour (1).html", "Sonderborg-harbour-1"),
         ("Ærø Straße Þór.htm", "AEro-Strasse-THor"),
+        (
+            "Новости 2024 - Сайт.html",
+            "2024-" + hashlib.sha256("Новости 2024 - Сайт".encode()).hexdigest()[:8],
+        ),
         ("Гавань.html", "article-" + hashlib.sha256("Гавань".encode()).hexdigest()[:8]),
     ],
 )
@@ -345,7 +349,7 @@ def test_deleting_the_article_that_won_a_clash_of_ids_is_refused_while_the_other
     index_dir = tmp_path / "index"
     rebuild_index(folder, index_dir, embedder=HashingEmbedder())
     settings = IndexSettings(build_lock_timeout_s=1)
-    with pytest.raises(Conflict, match=r"harbour \(1\)\.html gives the id 'harbour-1' too"):
+    with pytest.raises(Conflict, match=r"harbour-1\.txt and harbour \(1\)\.html both give"):
         delete_article(index_dir, "harbour-1", embedder=HashingEmbedder(),
                        index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
     assert (folder / "harbour-1.txt").exists()
@@ -354,3 +358,19 @@ def test_deleting_the_article_that_won_a_clash_of_ids_is_refused_while_the_other
                    near_duplicate_threshold=None)  # fmt: skip
     assert "harbour-1" not in CorpusIndex.load(current_version(index_dir)).articles
     assert sorted(p.name for p in folder.iterdir()) == ["tram.txt"]
+
+
+def test_an_article_file_with_an_upper_case_suffix_is_found_to_delete(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "Harbour.TXT").write_text(TRAM, encoding="utf-8")
+    (folder / "tram.txt").write_text(TRAM.replace("Sunday", "Monday"), encoding="utf-8")
+    (folder / "abc\n.txt").write_text(TRAM, encoding="utf-8")  # a line break is no id
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    assert set(CorpusIndex.load(current_version(index_dir)).articles) == {"Harbour", "tram", "abc"}
+    delete_article(index_dir, "Harbour", embedder=HashingEmbedder(),
+                   index_settings=IndexSettings(build_lock_timeout_s=1),
+                   near_duplicate_threshold=None)  # fmt: skip
+    assert "Harbour" not in CorpusIndex.load(current_version(index_dir)).articles
+    assert not (folder / "Harbour.TXT").exists()
