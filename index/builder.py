@@ -159,7 +159,10 @@ def rebuild_locked(
     """`rebuild_index` for a caller that already holds `build_lock(index_dir)`."""
     started = time.perf_counter()
     previous = None if full else _reusable_current(index_dir, embedder)
-    known = previous.articles if previous is not None else None
+    # another cleaner: every article is cleaned again, but an unchanged paragraph text keeps its
+    # vectors (its id names the text); only its sentence spans are split again
+    recleaned = previous is not None and previous.manifest.cleaner_version != CLEANER_VERSION
+    known = previous.articles if previous is not None and not recleaned else None
     max_bytes = (dense_settings or IndexSettings()).max_document_bytes
     articles, warnings = read_corpus(
         corpus_dir, known=known, progress=progress, max_bytes=max_bytes
@@ -199,6 +202,7 @@ def rebuild_locked(
             near_duplicate_threshold=near_duplicate_threshold,
             changes=changes,
             dense_settings=dense_settings,
+            reuse_sentence_spans=not recleaned,
         )
         built.save(version)
     except BaseException:
@@ -229,6 +233,11 @@ def _why_rewritten(
     """Why a new version is written though no article changed, or None (it is up to date)."""
     if previous is None:
         return None
+    if previous.manifest.cleaner_version != CLEANER_VERSION:
+        return (
+            f"the cleaner changed ({previous.manifest.cleaner_version} → {CLEANER_VERSION}): "
+            "every article was cleaned again"
+        )
     if previous.manifest.near_duplicate_threshold != near_duplicate_threshold:
         return "the near-duplicate threshold changed"
     if not previous.lexical.folds_accents:
@@ -241,7 +250,8 @@ def _why_rewritten(
 
 
 def _reusable_current(index_dir: Path, embedder: Embedder) -> CorpusIndex | None:
-    """The current version if an incremental build may start from it, else None (full build)."""
+    """The current version if an incremental build may start from it (its vectors reused),
+    else None (full build)."""
     if not (index_dir / "current").exists():
         return None
     try:
@@ -250,9 +260,9 @@ def _reusable_current(index_dir: Path, embedder: Embedder) -> CorpusIndex | None
         log.warning("current index cannot be reused (%s); building everything", exc)
         return None
     if previous.manifest.cleaner_version != CLEANER_VERSION:
-        log.warning("current index was cleaned with cleaner %s; building everything",
+        log.warning("current index was cleaned with cleaner %s; cleaning every article again "
+                    "(unchanged paragraphs keep their vectors)",
                     previous.manifest.cleaner_version)  # fmt: skip
-        return None
     if previous.manifest.embedding_model != embedder.model_name:
         return None  # its vectors mean nothing to this model
     if previous.paragraph_vectors is None:

@@ -87,11 +87,14 @@ class CorpusIndex:
         near_duplicate_threshold: float | None = None,
         changes: Changes | None = None,
         dense_settings: IndexSettings | None = None,
+        reuse_sentence_spans: bool = True,
     ) -> CorpusIndex:
         """Index `articles`; vectors of paragraphs `previous` already holds are reused.
 
         A paragraph id names the article and the exact paragraph text, so an equal id means an
-        equal text and its stored paragraph and sentence vectors are still right. With
+        equal text and its stored paragraph and sentence vectors are still right. Its sentence
+        spans are reused too, unless `reuse_sentence_spans` is false (another cleaner, which
+        may split sentences otherwise: a sentence split the same way keeps its vector). With
         `near_duplicate_threshold`, a paragraph that repeats an earlier one is left out.
         """
         candidates = [p for article in articles for p in split_paragraphs(article)]
@@ -110,7 +113,7 @@ class CorpusIndex:
         kept = [i for i, p in enumerate(candidates) if p.paragraph_id not in left_out]
         paragraphs = [candidates[i] for i in kept]
 
-        reuse = _Reusable.of(previous, embedder.model_name)
+        reuse = _Reusable.of(previous, embedder.model_name, spans=reuse_sentence_spans)
         to_embed = [p for p in paragraphs if p.paragraph_id not in reuse.paragraph_vectors]
         fresh = _embed_in_batches(embedder, [p.text for p in to_embed], "paragraphs", progress)
         # the model need not even load when everything is reused
@@ -255,7 +258,7 @@ class _Reusable:
     sentences: dict[tuple[str, int, int], Vectors] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, previous: CorpusIndex | None, model_name: str) -> _Reusable:
+    def of(cls, previous: CorpusIndex | None, model_name: str, *, spans: bool = True) -> _Reusable:
         if (
             previous is None
             or previous.paragraph_vectors is None
@@ -270,6 +273,8 @@ class _Reusable:
             pid = previous.paragraphs[ref.row].paragraph_id
             reuse.sentence_spans[pid].append((ref.start, ref.end))
             reuse.sentences[(pid, ref.start, ref.end)] = previous.sentence_vectors[i]
+        if not spans:  # split again; a span that comes out the same keeps its vector
+            reuse.sentence_spans.clear()
         return reuse
 
 

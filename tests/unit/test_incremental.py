@@ -22,6 +22,7 @@ from index.store import CorpusIndex
 from index.versions import complete_versions, current_version, load_last_good, rollback
 from qa.errors import BadInput, Conflict, IndexCorrupt, IndexNotBuilt, NotFound
 from qa.interfaces import Vectors
+from qa.sentences import Span
 from qa.settings import IndexSettings
 from scripts.rebuild_index import summary
 from tests.fakes import HashingEmbedder
@@ -455,25 +456,42 @@ def test_the_last_article_cannot_be_deleted(tmp_path: Path) -> None:
     assert (corpus / "ferry.txt").exists()
 
 
-def test_an_index_cleaned_by_an_older_cleaner_is_rebuilt_in_full(
+def test_an_index_cleaned_by_an_older_cleaner_is_cleaned_again_keeping_its_vectors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sentence spans are reused by paragraph id, so a change to cleaning or sentence splitting
-    (a new CLEANER_VERSION) must not keep the old spans of unchanged paragraphs."""
+    (a new CLEANER_VERSION) must split every paragraph again; a paragraph text that came out the
+    same keeps its vector (its id names the text), and so does a sentence split the same way."""
     corpus = write(tmp_path / "corpus", ARTICLES)
     index_dir = tmp_path / "index"
     monkeypatch.setattr("index.builder.CLEANER_VERSION", "older")
+    # the older cleaner split no sentence: one span a paragraph
+    monkeypatch.setattr(
+        "index.store.sentence_spans", lambda text: [Span(0, len(text), text)] if text else []
+    )
     build(corpus, index_dir)
     monkeypatch.undo()
-    assert CorpusIndex.load(current_version(index_dir)).manifest.cleaner_version == "older"
+    older = CorpusIndex.load(current_version(index_dir))
+    assert older.manifest.cleaner_version == "older"
+    assert len(older.sentences) == len(older.paragraphs)
 
     embedder, report = build(corpus, index_dir)
 
     rebuilt = CorpusIndex.load(current_version(index_dir))
-    assert rebuilt.manifest.cleaner_version != "older"
-    # nothing reused: every paragraph and sentence split and embedded again
-    assert report.embedded_paragraphs == len(rebuilt.paragraphs)
-    assert len(embedder.texts) == len(rebuilt.paragraphs) + len(rebuilt.sentences)
+    assert rebuilt.manifest.cleaner_version != "older" and not report.up_to_date
+    assert report.rewritten is not None and report.rewritten.startswith("the cleaner changed")
+    assert report.embedded_paragraphs == 0  # every paragraph text is the same
+    split = [
+        p.text[ref.start : ref.end]
+        for ref in rebuilt.sentences
+        for p in [rebuilt.paragraphs[ref.row]]
+        if (ref.start, ref.end) != (0, len(p.text))
+    ]
+    assert split and sorted(embedder.texts) == sorted(split)  # only sentences split anew
+    assert len(rebuilt.sentences) > len(older.sentences)
+    np.testing.assert_allclose(rebuilt.paragraph_vectors, older.paragraph_vectors)
+    again = build(corpus, index_dir)[1]
+    assert again.up_to_date
 
 
 def test_delete_of_a_file_the_index_skipped_is_not_found_and_keeps_it(tmp_path: Path) -> None:
