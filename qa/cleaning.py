@@ -23,7 +23,8 @@ from qa.dates import parse_date
 # 6: audio-player, newsletter, paywall and tip-line prompts, photo-credit lines and "Updated 2
 #    hours ago" are furniture; a date line may give the time first ("Updated 5:35 AM EDT, Oct
 #    21, 2024") or end in an offset ("9:12 AM GMT+2")
-CLEANER_VERSION = "6"
+# 7: "Date:" and "Publication date:" label a date line, as "Published:" does
+CLEANER_VERSION = "7"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -105,7 +106,8 @@ _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
 
 _DATE_PREFIX = (
-    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published)(?:\s+on)?\s*:?\s*)?"
+    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published|date|publication\s+date)"
+    r"(?:\s+on)?\s*:?\s*)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 )
 # a time of day before the date, as AP writes it: "Updated 5:35 AM EDT, Oct 21, 2024"

@@ -256,6 +256,9 @@ def test_source_line_is_captured_and_dropped() -> None:
         ("Updated 5:35 AM EDT, Oct 21, 2024", "2024-10-21"),
         ("Published 9:35 a.m. ET Oct. 21, 2024", "2024-10-21"),
         ("October 21, 2024 9:12 AM GMT+2", "2024-10-21"),
+        ("Date: 2024-02-08", "2024-02-08"),
+        ("DATE: Feb. 8, 2024", "2024-02-08"),
+        ("Publication date: 8 February 2024", "2024-02-08"),
     ],
 )
 def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
@@ -272,6 +275,8 @@ def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
         "At 5:35 AM EDT, Oct 21, 2024 the storm reached the coast.",
         "June 3, 2023 3-1",  # a score, not a time zone's offset
         "10.45 The March 3, 2024",
+        "Date: the band's first show since June 3, 2023",
+        "Dated June 3, 2023, the letter was never sent.",
     ],
 )
 def test_sentence_containing_a_date_is_not_a_date_line(text: str) -> None:
