@@ -75,6 +75,15 @@ def add_article(
                 f"a document with id {doc_id!r} exists with other content, read from the file "
                 f"{found.name!r}; change that file and rebuild the index to replace it"
             )
+        if (
+            indexed is not None
+            and found is not None
+            and ((other := _other_source(folder, doc_id, found)) is not None)
+        ):
+            raise Conflict(
+                f"a document with id {doc_id!r} exists with other content, and {found.name} and "
+                f"{other} both give that id; rename or remove one of them first"
+            )
         if indexed is not None:
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content; DELETE it first to "

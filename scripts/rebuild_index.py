@@ -148,7 +148,7 @@ def summary(report: BuildReport) -> str:
         f"{report.embedded_sentences} sentences; {report.duplicates} near-duplicate "
         "paragraphs left out"
         + (
-            f"\n  no article changed; a new version because {report.rewritten}"
+            f"\n  no article file changed; a new version because {report.rewritten}"
             if report.rewritten
             else ""
         )

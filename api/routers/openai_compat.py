@@ -43,10 +43,18 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
@@ -57,6 +65,7 @@ from api.inputs import normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
+from index.corpus import DOC_ID_PATTERN
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     DECLINED,
@@ -68,6 +77,7 @@ from qa.models import (
     UnknownWord,
     is_refusal,
 )
+from qa.retrieval import in_articles
 from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -169,6 +179,13 @@ class ChatCompletionRequest(BaseModel):
     )
     max_completion_tokens: int | None = Field(
         default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+    )
+    doc_ids: list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Not OpenAI's: only these articles, as `doc_ids` of POST /ask (a client "
+        "sends it as an extra body field); an id no article has is a 400.",
     )
 
 
@@ -534,13 +551,20 @@ async def chat_completions(
         check_question(question, history, settings)
     except BadInput as exc:
         raise BadInput(str(exc), param="messages") from exc
+    answer_from = service.ask
+    if body.doc_ids is not None:
+        try:  # an unknown id is refused now, not after the queue
+            in_articles(body.doc_ids, service.index.corpus.articles)
+        except BadInput as exc:
+            raise BadInput(str(exc), param="doc_ids") from exc
+        answer_from = partial(service.ask, doc_ids=body.doc_ids)
     completion_id, created = new_completion_id(), int(time.time())
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
         stop = Cancellation()  # a client that leaves stops its question at the next stage
         answer = await queue.run(
-            stoppable(service.ask, stop), question, history, client=request, stop=stop
+            stoppable(answer_from, stop), question, history, client=request, stop=stop
         )
         note_answer(request, answer)
         usage = word_usage(question, history, answer)
@@ -549,7 +573,7 @@ async def chat_completions(
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     # the slot is taken before the stream starts, so a full queue is a plain 429 too
     stop = Cancellation()
-    job = queue.submit(stoppable(service.ask, stop), question, history, stop=stop)
+    job = queue.submit(stoppable(answer_from, stop), question, history, stop=stop)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield data_frame(role_chunk(completion_id, created))

@@ -164,6 +164,25 @@ def test_a_field_the_server_cannot_honour_is_named(client: Any) -> None:
     assert "exactly one answer" in str(caught.value)
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_client_asks_of_some_articles_with_doc_ids_as_an_extra_field(
+    client: Any, stream: bool
+) -> None:
+    question, _, doc_id = TROOPS
+    others = ["000_f7372d653e73062b"]  # another seed article, about other things
+    asked = {"model": MODEL, "messages": [user(question)]}
+    if not stream:
+        there = client.chat.completions.create(**asked, extra_body={"doc_ids": [doc_id]})
+        assert there.model_extra["status"] == "answered", there.model_extra
+        assert {c["doc_id"] for c in there.model_extra["citations"]} == {doc_id}
+        elsewhere = client.chat.completions.create(**asked, extra_body={"doc_ids": others})
+        assert {p["doc_id"] for p in elsewhere.model_extra["retrieved"]} == set(others)
+    for bad, says in ((["nowhere"], "no article has the id(s) 'nowhere'"), ([], "doc_ids")):
+        with pytest.raises(openai.BadRequestError) as caught:
+            client.chat.completions.create(**asked, stream=stream, extra_body={"doc_ids": bad})
+        assert says in str(caught.value)
+
+
 def test_follow_up_is_answered_from_the_conversation(client: Any) -> None:
     first = client.chat.completions.create(model=MODEL, messages=[user(FIRST)])
     assert first.model_extra["status"] == "answered", first.model_extra

@@ -353,6 +353,9 @@ def test_deleting_the_article_that_won_a_clash_of_ids_is_refused_while_the_other
         delete_article(index_dir, "harbour-1", embedder=HashingEmbedder(),
                        index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
     assert (folder / "harbour-1.txt").exists()
+    with pytest.raises(Conflict, match=r"harbour \(1\)\.html both give that id; rename or"):
+        add_article(index_dir, "harbour-1", "Other text.", embedder=HashingEmbedder(),
+                    index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
     (folder / "harbour (1).html").unlink()
     delete_article(index_dir, "harbour-1", embedder=HashingEmbedder(), index_settings=settings,
                    near_duplicate_threshold=None)  # fmt: skip

@@ -156,7 +156,7 @@ def test_an_index_whose_keyword_search_kept_accents_is_rebuilt_by_the_next_build
     embedder, again = build(corpus, index_dir)
     assert not again.up_to_date and embedder.texts == []  # a new version, every vector reused
     assert again.rewritten == "keyword search now reads words without their accents"
-    assert "no article changed; a new version because keyword search" in summary(again)
+    assert "no article file changed; a new version because keyword search" in summary(again)
     assert CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
     assert build(corpus, index_dir)[1].up_to_date
 
