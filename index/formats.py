@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 import zlib
@@ -25,10 +26,13 @@ from pathlib import Path
 
 from qa.archives import article_from_record, parse_record, record_doc_id
 from qa.articles import article_from_page, content_hash, make_article
+from qa.cleaning import unread_dateline
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
@@ -122,6 +126,7 @@ def read_article_file(
             article = article_from_page(doc_id, data, options=extraction)
         else:
             article = _text_article(doc_id, data)
+            _say_unread_date(path, article)
     except BadInput as exc:
         result.warnings.append(f"skipped {path.name}: {exc}")
     except OSError as exc:
@@ -130,6 +135,22 @@ def read_article_file(
         result.articles.append(article)
         result.origins.append(path.name)
     return result
+
+
+def _say_unread_date(path: Path, article: Article) -> None:
+    """A warning, not a skip, when a text article is undated because its date line has no one
+    reading: the article is indexed, but a date range will leave it out."""
+    if article.date is not None:
+        return
+    line = next((p for p in article.text.split("\n\n")[:5] if unread_dateline(p)), None)
+    if line is not None:
+        log.warning(
+            "%s is indexed undated: its date line %r has no one reading (the day and month "
+            "could be either, or it is no calendar date); write the date as year-month-day, "
+            "e.g. 2024-04-03",
+            path.name,
+            line,
+        )
 
 
 def _text_article(doc_id: str, data: bytes) -> Article:

@@ -248,6 +248,16 @@ def _parse_date(line: str) -> str | None:
     return None
 
 
+def unread_dateline(paragraph: str) -> bool:
+    """Whether `paragraph` is a date line in figures that has no one reading as a date
+    ("Published: 03/04/2024": the 3rd of April or the 4th of March): the cleaner keeps it as
+    text and the article stays undated, which the index build says."""
+    numeric = _NUMERIC_DATE.match(paragraph)
+    return bool(
+        numeric and _TIME_REST.match(numeric["rest"]) and parse_date(numeric["numeric"]) is None
+    )
+
+
 # --- rules on raw blocks ------------------------------------------------------------------
 
 

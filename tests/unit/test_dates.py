@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from api.routers.ask import AskRequest
+from index.corpus import read_corpus
 from qa.articles import article_from_request, compose_raw, make_article, new_doc_id
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, parse_date
 from qa.errors import BadInput
@@ -68,6 +71,24 @@ def test_a_date_line_whose_day_and_month_could_be_either_stays_in_the_text() -> 
     article = make_article("x", "Harbour reopens\n\nPublished: 03/04/2024\n\nThe harbour reopened.")
     assert article.date is None
     assert "Published: 03/04/2024" in article.text
+
+
+def test_the_build_says_which_article_is_undated_for_its_unread_date_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "harbour.txt").write_text(
+        "Harbour reopens\n\nPublished: 03/04/2024\n\nThe harbour reopened.", encoding="utf-8"
+    )
+    (tmp_path / "tram.txt").write_text(
+        "Tram opens\n\nPublished: 13/04/2024\n\nThe tram opened.", encoding="utf-8"
+    )  # one reading: 13 April
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        articles, skipped = read_corpus(tmp_path)
+    assert [a.date for a in articles] == [None, "2024-04-13"] and skipped == []
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and said[0].startswith(
+        "harbour.txt is indexed undated: its date line 'Published: 03/04/2024' has no one reading"
+    )
 
 
 def test_an_article_sent_by_api_reads_back_with_its_metadata() -> None:
