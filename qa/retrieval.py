@@ -145,19 +145,19 @@ class Retriever:
         self._paragraphs = paragraphs
         self._settings = settings
         self.restriction = restriction
-        self._keep = restriction.keep if restriction is not None else None
 
     def keeps_any(self) -> bool:
         """Some paragraph is searched (a restriction may leave none: a date range no article
         is dated within)."""
-        return self._keep is None or any(self._keep(p) for p in self._paragraphs)
+        keep = self.restriction
+        return keep is None or any(keep(p) for p in self._paragraphs)
 
     def articles_kept(self) -> tuple[int, int]:
         """(articles searched, articles in all): what a restriction (a date range) leaves."""
         every = {p.doc_id for p in self._paragraphs}
-        if self._keep is None:
+        keep = self.restriction
+        if keep is None:
             return len(every), len(every)
-        keep = self._keep
         return len({p.doc_id for p in self._paragraphs if keep(p)}), len(every)
 
     def restricted(self, restriction: Restriction) -> Retriever:
@@ -176,11 +176,12 @@ class Retriever:
         `limit` of it, or all of it)."""
         s = self._settings
         query_vector = self._embedder.embed([question])[0]
-        if self._keep is None:
+        keep = self.restriction
+        if keep is None:
             dense = self._dense.search(query_vector, s.dense_k)
             lexical = self._lexical.search(question, s.lexical_k)
         else:  # rank everything, then keep the first k that pass: the filter may drop most
-            keep, everything = self._keep, len(self._paragraphs)
+            everything = len(self._paragraphs)
             dense = [h for h in self._dense.search(query_vector, everything)
                      if keep(self._paragraphs[h[0]])][: s.dense_k]  # fmt: skip
             lexical = [h for h in self._lexical.search(question, everything)
