@@ -97,15 +97,18 @@ def remove_article_file(folder: Path, doc_id: str, *, suffix: str = ".txt") -> N
     fsync_dir(folder)
 
 
+def files_giving(folder: Path, doc_id: str) -> list[Path]:
+    """The single-article files (.txt or pages) of `folder` that give `doc_id`, in reading
+    order: the first is the one a build indexes ("harbour.TXT", or "Fire - Post.html" for
+    "Fire-Post"); an archive line read before it may hold the id instead
+    (`index.formats.archive_origin`)."""
+    return [
+        path
+        for path in reading_order(folder)
+        if suffix_of(path) not in ARCHIVE_SUFFIXES and doc_id_of(path) == doc_id
+    ]
+
+
 def article_file(folder: Path, doc_id: str) -> Path | None:
-    """The single-article file (.txt or a page) that gives `doc_id`, if there is one: the
-    first in reading order ("harbour.TXT", or "Fire - Post.html" for "Fire-Post"). An archive
-    line read before it may hold the id instead (`index.formats.archive_origin`)."""
-    return next(
-        (
-            path
-            for path in reading_order(folder)
-            if suffix_of(path) not in ARCHIVE_SUFFIXES and doc_id_of(path) == doc_id
-        ),
-        None,
-    )
+    """The single-article file that gives `doc_id`, if there is one (`files_giving`)."""
+    return next(iter(files_giving(folder, doc_id)), None)

@@ -21,12 +21,9 @@ from pathlib import Path
 from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
-from index.corpus import article_file, remove_article_file, write_article_file
+from index.corpus import article_file, files_giving, remove_article_file, write_article_file
 from index.formats import (
-    ARCHIVE_SUFFIXES,
     archive_origin,
-    article_files,
-    doc_id_of,
     is_renamed,
     read_article_file,
     suffix_of,
@@ -152,14 +149,8 @@ def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) 
 
 def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
     """Another file or archive line of `folder` that gives `doc_id`, besides `path`."""
-    for other in article_files(folder):
-        if (
-            other.name != path.name
-            and suffix_of(other) not in ARCHIVE_SUFFIXES
-            and doc_id_of(other) == doc_id
-        ):
-            return other.name
-    return archive_origin(folder, doc_id)
+    others = [other.name for other in files_giving(folder, doc_id) if other.name != path.name]
+    return others[0] if others else archive_origin(folder, doc_id)
 
 
 def delete_article(
