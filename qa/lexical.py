@@ -77,17 +77,15 @@ def is_latin(word: str) -> bool:
     return bool(_LATIN.fullmatch(without_accents(word)))
 
 
+def fold_word(word: str) -> str:
+    """`word` without its accents if it is Latin ("Kraków" → "Krakow"), else as it is ("й")."""
+    return word if word.isascii() or not is_latin(word) else without_accents(word)
+
+
 def fold_latin(text: str) -> str:
     """`text` with the accents of its Latin words dropped ("Kraków" → "Krakow"), so a name typed
     without them is found; words of other scripts are left as they are ("й" stays "й")."""
-    return _LETTERS.sub(
-        lambda m: (
-            m.group()
-            if m.group().isascii() or not is_latin(m.group())
-            else without_accents(m.group())
-        ),
-        text,
-    )
+    return _LETTERS.sub(lambda m: fold_word(m.group()), text)
 
 
 @lru_cache(maxsize=1)
@@ -98,8 +96,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def normalise_token(token: str) -> str:
     """Lower-case, unify number forms (`12,000` = `12000`, `three` = `3`), strip possessives."""
     token = token.lower().replace("’", "'")
-    if not token.isascii() and is_latin(token):
-        token = without_accents(token)  # "kraków" = "krakow"
+    token = fold_word(token)  # "kraków" = "krakow"
     if token[0].isdigit():
         return token.replace(",", "").rstrip(".")
     if token.endswith("'s"):
