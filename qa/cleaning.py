@@ -241,21 +241,25 @@ def _parse_date(line: str) -> str | None:
         parsed = parse_date(f"{year}-{mon}-{day}" if mon.isdigit() else f"{day} {mon} {year}")
         if parsed is not None:
             return parsed.isoformat()
-    numeric = _NUMERIC_DATE.match(line)
-    if numeric and _TIME_REST.match(numeric["rest"]):
-        parsed = parse_date(numeric["numeric"])
+    numeric = _numeric_dateline(line)
+    if numeric is not None:
+        parsed = parse_date(numeric)
         return parsed.isoformat() if parsed is not None else None
     return None
+
+
+def _numeric_dateline(line: str) -> str | None:
+    """The date in figures of a line that holds only one ("Published: 14/03/2024"), else None."""
+    numeric = _NUMERIC_DATE.match(line)
+    return numeric["numeric"] if numeric and _TIME_REST.match(numeric["rest"]) else None
 
 
 def unread_dateline(paragraph: str) -> bool:
     """Whether `paragraph` is a date line in figures that has no one reading as a date
     ("Published: 03/04/2024": the 3rd of April or the 4th of March): the cleaner keeps it as
     text and the article stays undated, which the index build says."""
-    numeric = _NUMERIC_DATE.match(paragraph)
-    return bool(
-        numeric and _TIME_REST.match(numeric["rest"]) and parse_date(numeric["numeric"]) is None
-    )
+    numeric = _numeric_dateline(paragraph)
+    return numeric is not None and parse_date(numeric) is None
 
 
 # --- rules on raw blocks ------------------------------------------------------------------
