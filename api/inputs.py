@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from index.corpus import DOC_ID_PATTERN
 from qa.models import Turn
 from qa.text_input import has_visible_text, normalize_text, surrogate_problem
 
@@ -52,6 +53,11 @@ def normalized_content(value: Any) -> Any:
 
 ClientText = Annotated[str, BeforeValidator(normalized)]
 OptionalText = Annotated[str | None, BeforeValidator(normalized_or_none)]
+# `doc_ids` of /ask, /ask/stream and /v1: some articles, by the ids GET /documents lists
+DocIds = Annotated[
+    list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]],
+    Field(min_length=1, max_length=1000),
+]
 
 
 class HistoryTurn(Turn):

@@ -6,23 +6,20 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     field_validator,
     model_validator,
 )
 
 from api.deps import Service
-from api.inputs import ClientText, HistoryTurn
+from api.inputs import ClientText, DocIds, HistoryTurn
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.service import QAService
-from index.corpus import DOC_ID_PATTERN
 from qa.models import Answer
 from qa.retrieval import in_articles
 
@@ -59,10 +56,8 @@ class AskRequest(BaseModel):
     date_to: date | None = Field(
         default=None, description="Only articles published on or before this ISO date."
     )
-    doc_ids: list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]] | None = Field(
+    doc_ids: DocIds | None = Field(
         default=None,
-        min_length=1,
-        max_length=1000,
         description="Only these articles (ids as GET /documents lists them); an id no article "
         "has is a 422. With a date range too, the articles must also be dated within it.",
     )

@@ -52,7 +52,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
 )
 from sse_starlette.event import ServerSentEvent
@@ -61,11 +60,10 @@ from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import openai_error, problem_details
-from api.inputs import normalized_content
+from api.inputs import DocIds, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
-from index.corpus import DOC_ID_PATTERN
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     DECLINED,
@@ -180,10 +178,8 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: int | None = Field(
         default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
     )
-    doc_ids: list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]] | None = Field(
+    doc_ids: DocIds | None = Field(
         default=None,
-        min_length=1,
-        max_length=1000,
         description="Not OpenAI's: only these articles, as `doc_ids` of POST /ask (a client "
         "sends it as an extra body field); an id no article has is a 400.",
     )
