@@ -23,7 +23,7 @@ import {
   readKeyForm,
   withKey,
 } from "./common.js";
-import { clearTurns, loadScope, loadTurns, saveScope, saveTurns } from "./conversation-store.js";
+import { asScope, clearTurns, loadScope, loadTurns, saveScope, saveTurns } from "./conversation-store.js";
 import { selectTab } from "./tabs.js";
 
 (() => {
@@ -1060,7 +1060,7 @@ import { selectTab } from "./tabs.js";
 
   function renderSavedTurn(record) {
     const turn = el("li", "turn");
-    const askedOf = savedScope(record.scope);
+    const askedOf = asScope(record.scope);
     const asked = renderQuestion(record.question, askedOf);
     let box;
     if (record.kind === "answer") box = renderResponse(record.data);
@@ -1107,12 +1107,6 @@ import { selectTab } from "./tabs.js";
     return (value && (value.title || value.doc_id)) || "the article";
   }
 
-  /** `value` as a scope, { doc_id, title }, or null when it is not one. */
-  function savedScope(value) {
-    if (!value || typeof value.doc_id !== "string" || !value.doc_id) return null;
-    return { doc_id: value.doc_id, title: typeof value.title === "string" ? value.title : "" };
-  }
-
   /** A turn's record, with the article it was asked of, if any. */
   function withScope(record, askedOf) {
     if (askedOf) record.scope = { doc_id: askedOf.doc_id, title: askedOf.title };
@@ -1128,7 +1122,7 @@ import { selectTab } from "./tabs.js";
   }
 
   function setScope(next) {
-    scope = savedScope(next);
+    scope = asScope(next);
     scopeGone = false;
     saveScope(scope);
     renderScope();
@@ -1195,7 +1189,7 @@ import { selectTab } from "./tabs.js";
   }
 
   document.addEventListener(ASK_ABOUT, (event) => {
-    const next = savedScope(event.detail);
+    const next = asScope(event.detail);
     if (!next) return;
     const before = scope;
     setScope(next);

@@ -45,13 +45,16 @@ export function saveTurns(turns) {
   return turns.slice(-MAX_TURNS);
 }
 
+/** `value` as a scope, `{ doc_id, title }`, or null when it is not one. */
+export function asScope(value) {
+  if (!value || typeof value.doc_id !== "string" || !value.doc_id) return null;
+  return { doc_id: value.doc_id, title: typeof value.title === "string" ? value.title : "" };
+}
+
 /** The conversation's scope, `{ doc_id, title }`, or null when it asks over every article. */
 export function loadScope() {
   try {
-    const saved = JSON.parse(localStorage.getItem(SCOPE_KEY) || "null");
-    if (saved && typeof saved.doc_id === "string" && saved.doc_id) {
-      return { doc_id: saved.doc_id, title: typeof saved.title === "string" ? saved.title : "" };
-    }
+    return asScope(JSON.parse(localStorage.getItem(SCOPE_KEY) || "null"));
   } catch {
     // unreadable or blocked storage: ask over every article
   }
