@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.resources
-import json
 import os
 import re
 import time
@@ -410,18 +409,7 @@ def test_markers_notes_and_errors_pass_axe(
     # an error that asks for the read API key
     page.route(
         "**/ask/stream",
-        lambda route: route.fulfill(
-            status=401,
-            content_type="application/problem+json",
-            body=json.dumps(
-                {
-                    "type": "about:blank",
-                    "title": "Unauthorized",
-                    "status": 401,
-                    "detail": "This server needs a read API key.",
-                }
-            ),
-        ),
+        fulfil_problem(401, "Unauthorized", "This server needs a read API key."),
         times=1,
     )
     error = ask(page, "Who reopened the harbour?")
