@@ -1312,6 +1312,14 @@ import { selectTab } from "./tabs.js";
     loadCorpusInfo();
     checkScope(); // the article asked about may have been deleted
   });
+  // Another tab, a script or a colleague may have added or deleted articles while this tab was
+  // in the background: coming back to it reads the count and the article asked about again.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    documents.clear();
+    loadCorpusInfo();
+    checkScope();
+  });
 
   renderScope();
   restoreConversation();

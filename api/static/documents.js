@@ -339,5 +339,10 @@ addButton.addEventListener("click", () => {
 document.addEventListener(DOCUMENTS_CHANGED, () => {
   if (listView.isConnected) loadList();
 });
+// Back from the background (articles may have changed elsewhere meanwhile), a list of one page is
+// read again with its filter; a longer one, paged by hand, keeps its place until the next change.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && listView.isConnected && shown <= PAGE_SIZE) loadList();
+});
 show(listView);
 loadList();

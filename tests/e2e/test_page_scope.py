@@ -298,3 +298,57 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     expect(last.locator(".answer, .insufficient").first).to_be_visible()
     assert page_probe.dialogs == []
     assert page_probe.script_errors() == []
+
+
+def back_to_the_tab(page: Any) -> None:
+    """What the browser does when the user comes back to a tab that was in the background."""
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
+def test_coming_back_to_the_tab_reads_what_changed_meanwhile(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """An article deleted by someone else (another tab, a script) while this tab was in the
+    background: the count, the Articles list and the chip catch up when the tab is shown again,
+    not before."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
+    title = "Night market opens on the Skarra quay"
+    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+        added = client.post(
+            "/documents",
+            headers=admin,
+            json={
+                "title": title,
+                "text": "A night market opened on the Skarra quay on Friday with 60 stalls.",
+            },
+        )
+    assert added.status_code in (200, 201), added.text
+    doc_id = added.json()["doc_id"]
+    total = len(titles(page))
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    expect(page.locator("#corpus-info")).to_have_text(f"{total} articles indexed.")
+    open_article(page, title).get_by_role("button", name="Ask about this article").click()
+    expect(chip(page)).to_have_text(f"Asking only: {title}")
+    page.locator(".article-view").get_by_role("button", name="← All articles").click()
+    listed = page.locator("#articles-view").get_by_role("button", name=title)
+    expect(listed).to_be_visible()
+
+    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+        deleted = client.delete(f"/documents/{doc_id}", headers=admin)
+    assert deleted.status_code == 204, deleted.text
+    page.wait_for_timeout(500)  # nothing tells the page yet: it still shows what it read
+    expect(page.locator("#corpus-info")).to_have_text(f"{total} articles indexed.")
+    expect(listed).to_be_visible()
+
+    back_to_the_tab(page)
+    expect(page.locator("#corpus-info")).to_have_text(f"{total - 1} articles indexed.")
+    expect(listed).to_have_count(0)
+    expect(chip(page)).to_have_text(f"Asking only: {title} (no longer indexed)")
+    expect(page.locator("#ask-notice")).to_contain_text(f"“{title}” is no longer indexed.")
+    assert page_probe.dialogs == []
+    assert page_probe.script_errors() == []
