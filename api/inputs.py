@@ -9,14 +9,29 @@ checked by `api.queue.check_question`, the same for /ask, /ask/stream and chat c
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from index.corpus import DOC_ID_PATTERN
-from qa.models import Turn
+from qa.models import Answer, Turn
+from qa.retrieval import in_articles
 from qa.text_input import has_visible_text, normalize_text, surrogate_problem
+
+if TYPE_CHECKING:
+    from api.service import QAService
 
 
 def normalized(value: Any) -> Any:
@@ -65,3 +80,55 @@ class HistoryTurn(Turn):
 
     question: ClientText = Field(max_length=2000)
     answer: ClientText = Field(default="", max_length=20000)
+
+
+class AnswerScope(BaseModel):
+    """Which articles a question is asked of: a date range, some articles, or both. The same
+    fields, checks and words on /ask, /ask/stream and (as extra body fields) /v1."""
+
+    date_from: date | None = Field(
+        default=None,
+        description="Only articles published on or after this ISO date (e.g. 2024-10-01). "
+        "With a date range, articles without a date are left out.",
+    )
+    date_to: date | None = Field(
+        default=None, description="Only articles published on or before this ISO date."
+    )
+    doc_ids: DocIds | None = Field(
+        default=None,
+        description="Only these articles (ids as GET /documents lists them); an id no article "
+        "has is refused. With a date range too, the articles must also be dated within it.",
+    )
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """A calendar date written as YYYY-MM-DD, said in those words when it is not (pydantic's
+        own, "input is too short" or "should have zero time", do not say what to send)."""
+        if value is None or isinstance(value, date):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass  # e.g. 2024-02-30
+        raise ValueError(
+            f"{value!r} is not a calendar date; send one as YYYY-MM-DD, e.g. 2024-10-01"
+        )
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> AnswerScope:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        return self
+
+    def answerer(self, service: QAService) -> Callable[..., Answer]:
+        """`service.ask`, restricted to the request's date range and articles when it has them.
+        An unknown id is refused now (`BadInput`), not after the queue."""
+        if self.date_from is None and self.date_to is None and self.doc_ids is None:
+            return service.ask
+        if self.doc_ids is not None:
+            in_articles(self.doc_ids, service.index.corpus.articles)
+        return partial(
+            service.ask, date_from=self.date_from, date_to=self.date_to, doc_ids=self.doc_ids
+        )

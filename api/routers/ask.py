@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from datetime import date
-from functools import partial
-
 from fastapi import APIRouter, Request
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field
 
 from api.deps import Service
-from api.inputs import ClientText, DocIds, HistoryTurn
+from api.inputs import AnswerScope, ClientText, HistoryTurn
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
-from api.service import QAService
 from qa.models import Answer
-from qa.retrieval import in_articles
 
 router = APIRouter(tags=["answers"])
 
@@ -32,7 +19,7 @@ BUSY_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class AskRequest(BaseModel):
+class AskRequest(AnswerScope):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -48,51 +35,6 @@ class AskRequest(BaseModel):
         default_factory=list,
         description="Earlier turns, oldest first; a follow-up question is read in their light.",
     )
-    date_from: date | None = Field(
-        default=None,
-        description="Only articles published on or after this ISO date (e.g. 2024-10-01). "
-        "With a date range, articles without a date are left out.",
-    )
-    date_to: date | None = Field(
-        default=None, description="Only articles published on or before this ISO date."
-    )
-    doc_ids: DocIds | None = Field(
-        default=None,
-        description="Only these articles (ids as GET /documents lists them); an id no article "
-        "has is a 422. With a date range too, the articles must also be dated within it.",
-    )
-
-    @field_validator("date_from", "date_to", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> object:
-        """A calendar date written as YYYY-MM-DD, said in those words when it is not (pydantic's
-        own, "input is too short" or "should have zero time", do not say what to send)."""
-        if value is None or isinstance(value, date):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass  # e.g. 2024-02-30
-        raise ValueError(
-            f"{value!r} is not a calendar date; send one as YYYY-MM-DD, e.g. 2024-10-01"
-        )
-
-    @model_validator(mode="after")
-    def _range_in_order(self) -> AskRequest:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
-        return self
-
-    def answerer(self, service: QAService) -> Callable[..., Answer]:
-        """`service.ask`, restricted to the request's date range and articles when it has them."""
-        if self.date_from is None and self.date_to is None and self.doc_ids is None:
-            return service.ask
-        if self.doc_ids is not None:  # an unknown id is a 422 now, not after the queue
-            in_articles(self.doc_ids, service.index.corpus.articles)
-        return partial(
-            service.ask, date_from=self.date_from, date_to=self.date_to, doc_ids=self.doc_ids
-        )
 
 
 @router.post(

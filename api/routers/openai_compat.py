@@ -43,7 +43,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
-from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -60,7 +59,7 @@ from starlette.background import BackgroundTask
 
 from api.deps import Service
 from api.errors import openai_error, problem_details
-from api.inputs import DocIds, normalized_content
+from api.inputs import AnswerScope, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
@@ -75,7 +74,6 @@ from qa.models import (
     UnknownWord,
     is_refusal,
 )
-from qa.retrieval import in_articles
 from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -149,7 +147,9 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(AnswerScope):
+    # date_from, date_to, doc_ids (AnswerScope): not OpenAI's; a client sends them as extra body
+    # fields, and they restrict the articles as on POST /ask (an unknown id is a 400)
     # temperature, max_tokens, top_p, stop, seed, user, ...: accepted and ignored; n, tool_choice,
     # response_format, logprobs are checked by `check_supported`
     model_config = ConfigDict(
@@ -177,11 +177,6 @@ class ChatCompletionRequest(BaseModel):
     )
     max_completion_tokens: int | None = Field(
         default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
-    )
-    doc_ids: DocIds | None = Field(
-        default=None,
-        description="Not OpenAI's: only these articles, as `doc_ids` of POST /ask (a client "
-        "sends it as an extra body field); an id no article has is a 400.",
     )
 
 
@@ -529,7 +524,8 @@ async def chat_completions(
     `logprobs` are a 400 naming the field), any `model` id is accepted (the answer names
     `grounded-qa`), and the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
     `rewritten_question`, `unknown_words`) comes as extra top-level fields. `usage` counts
-    words, not tokens.
+    words, not tokens. `doc_ids`, `date_from` and `date_to`, sent as extra body fields,
+    restrict the articles as on POST /ask.
 
     With `stream: true`: Server-Sent Events of `chat.completion.chunk` objects (the role, the
     answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when
@@ -547,13 +543,10 @@ async def chat_completions(
         check_question(question, history, settings)
     except BadInput as exc:
         raise BadInput(str(exc), param="messages") from exc
-    answer_from = service.ask
-    if body.doc_ids is not None:
-        try:  # an unknown id is refused now, not after the queue
-            in_articles(body.doc_ids, service.index.corpus.articles)
-        except BadInput as exc:
-            raise BadInput(str(exc), param="doc_ids") from exc
-        answer_from = partial(service.ask, doc_ids=body.doc_ids)
+    try:  # an unknown id is refused now, not after the queue
+        answer_from = body.answerer(service)
+    except BadInput as exc:
+        raise BadInput(str(exc), param="doc_ids") from exc
     completion_id, created = new_completion_id(), int(time.time())
 
     if not body.stream:

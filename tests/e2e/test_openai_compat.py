@@ -183,6 +183,26 @@ def test_a_client_asks_of_some_articles_with_doc_ids_as_an_extra_field(
         assert says in str(caught.value)
 
 
+def test_a_date_range_as_extra_fields_is_honoured_or_refused_by_name(client: Any) -> None:
+    """`date_from`/`date_to` restrict the articles as on POST /ask; they were once accepted and
+    ignored, so an answer came from outside the range."""
+    question, _, _ = TROOPS
+    asked = {"model": MODEL, "messages": [user(question)]}
+    later = client.chat.completions.create(**asked, extra_body={"date_from": "2030-01-01"})
+    assert later.model_extra["status"] == "insufficient_evidence", later.model_extra
+    assert "date range" in later.model_extra["reason"], later.model_extra
+    assert later.model_extra["citations"] == []
+    for bad, param, says in (
+        ({"date_from": "2024-13-01"}, "date_from", "not a calendar date"),
+        ({"date_from": "2024-10-02", "date_to": "2024-10-01"}, None, "is after date_to"),
+    ):
+        with pytest.raises(openai.BadRequestError) as caught:
+            client.chat.completions.create(**asked, extra_body=bad)
+        assert says in str(caught.value)
+        if param:
+            assert caught.value.param == param
+
+
 def test_follow_up_is_answered_from_the_conversation(client: Any) -> None:
     first = client.chat.completions.create(model=MODEL, messages=[user(FIRST)])
     assert first.model_extra["status"] == "answered", first.model_extra
