@@ -22,7 +22,7 @@ from api.middleware import BodySizeLimit, CatchAll, HeadAsGet, RequestLog, Secur
 from api.queue import GenerationQueue
 from api.reload import IndexReloader, served_state
 from api.routers import admin, ask, documents, health, openai_compat, stream
-from api.security import ReadAccess
+from api.security import ReadAccess, document_open_reads
 from api.service import QAService
 from index.builder import recover
 from qa.settings import Settings
@@ -87,13 +87,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestLog)
     # questions and documents are open unless security.read_api_key is set
-    app.include_router(ask.router, dependencies=[ReadAccess])
-    app.include_router(stream.router, dependencies=[ReadAccess])
-    app.include_router(documents.router, dependencies=[ReadAccess])
-    app.include_router(openai_compat.router, dependencies=[ReadAccess])
+    read_routers = (ask.router, stream.router, documents.router, openai_compat.router)
+    for router in read_routers:
+        app.include_router(router, dependencies=[ReadAccess])
     app.include_router(health.router)
     app.include_router(admin.router)  # every route needs the admin key
-    app.include_router(metrics_router)
+    app.include_router(metrics_router)  # behind ReadAccess of its own
+    document_open_reads(
+        app, [route for router in (*read_routers, metrics_router) for route in router.routes]
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # the page's question box carries the server's limit, so the page can warn before sending

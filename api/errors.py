@@ -288,6 +288,10 @@ def allowed_methods(routes: list[BaseRoute], scope: Scope) -> str:
     return ", ".join(sorted(methods))
 
 
+# FastAPI's own validation-error schemas: never sent (problem details are), so not documented
+_FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
 def document_problems(app: FastAPI) -> None:
     """Every error response in the OpenAPI schema is problem details, as it is on the wire.
 
@@ -307,7 +311,8 @@ def document_problems(app: FastAPI) -> None:
         )
         components.update(problem_schema.pop("$defs", {}))
         components["ProblemDetails"] = problem_schema
-        for name in ("HTTPValidationError", "ValidationError"):
+        removed = {f"#/components/schemas/{name}" for name in _FASTAPI_ERROR_SCHEMAS}
+        for name in _FASTAPI_ERROR_SCHEMAS:
             components.pop(name, None)
         content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
         for path, path_item in schema.get("paths", {}).items():
@@ -319,12 +324,21 @@ def document_problems(app: FastAPI) -> None:
                     responses.setdefault("400", refused)
                 if "requestBody" in operation or method in ("post", "put", "patch"):
                     responses.setdefault("413", {"description": "Body over the size limit."})
+                if "requestBody" in operation:
+                    responses.setdefault(
+                        "415", {"description": "A body sent as another media type than JSON."}
+                    )
                 responses.setdefault("500", {"description": "Unexpected server failure."})
                 if "security" in operation:
                     responses.setdefault("401", {"description": "Missing or wrong API key."})
                 for code, response in responses.items():
                     if code[0] in "45":  # a declared JSON model (as /readyz's 503) stays
-                        response["content"] = {**response.get("content", {}), **content}
+                        kept = {
+                            media: body
+                            for media, body in response.get("content", {}).items()
+                            if body.get("schema", {}).get("$ref") not in removed
+                        }  # FastAPI's validation error, which is never sent, goes
+                        response["content"] = {**kept, **content}
         app.openapi_schema = schema
         return schema
 

@@ -10,11 +10,14 @@ the admin key opens them too.
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import SecretStr
+from starlette.routing import BaseRoute
 
 from qa.errors import Forbidden, Unauthorized
 from qa.settings import Settings
@@ -82,3 +85,31 @@ def require_reader(request: Request, bearer: Bearer, header: ApiKeyHeader) -> No
 
 AdminAccess = Depends(require_admin)
 ReadAccess = Depends(require_reader)
+
+
+def document_open_reads(app: FastAPI, reads: Iterable[BaseRoute]) -> None:
+    """In the OpenAPI schema, the routes of `reads` (questions, documents, metrics: each behind
+    `ReadAccess`) take a key only when the server has a read key: without one their `security`
+    also lists `{}` (no key), as OpenAPI says an optional key. A route of them that is an admin
+    action (`AdminAccess` of its own) always needs its key."""
+    open_paths = {
+        (route.path, method.lower())
+        for route in reads
+        if isinstance(route, APIRoute)
+        and not any(d.dependency is require_admin for d in route.dependencies)
+        for method in route.methods or ()
+    }
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build_schema()
+        settings: Settings = app.state.settings
+        if settings.security.read_api_key is not None:
+            return schema
+        for path, method in open_paths:
+            operation = schema["paths"].get(path, {}).get(method)
+            if operation is not None and {} not in operation.setdefault("security", []):
+                operation["security"].append({})
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -169,7 +169,10 @@ class ChatCompletionRequest(AnswerScope):
     model: str = Field(
         default=MODEL_ID, description="Any id is accepted; answers name grounded-qa."
     )
-    messages: list[ChatMessage]
+    messages: list[ChatMessage] = Field(
+        json_schema_extra={"minItems": 1},  # documented; an empty list gets our own 400
+        description="The conversation; its last `user` message is the question.",
+    )
     stream: bool | None = False
     stream_options: StreamOptions | None = None
     max_tokens: int | None = Field(

@@ -78,9 +78,9 @@ Every event's `data` is one line of JSON. In order:
 * `status`, zero or more, while the answer is being worked out: `{"stage": ...}` with
   `queued` (`ahead`: questions in front of this one), `searching` (`query`: what is
   searched, the rewritten question for a follow-up), `reading` (`sentences`, `articles`: the
-  candidate sentences the reader looks at; not sent without a language model) and
+  candidate sentences the selector reads), `writing` (`passages`; generate mode only) and
   `checking` (`paragraph_id`: the paragraph the answer's citation is checked against). Stages
-  may be skipped: an abstention on the evidence score stops after `searching` (one whose
+  may be skipped: an abstention on the selector's score stops after `reading` (one whose
   citation check fails has been through `checking`).
 * `token`, zero or more: `{"text": "..."}`, a word of the answer with its whitespace;
   concatenating every `text` gives exactly the `answer` of the `done` body.

@@ -497,6 +497,51 @@ def test_the_schema_lists_400_not_422_under_v1(client_app_schema: dict[str, Any]
     assert "422" in ask
 
 
+def test_every_schema_reference_resolves_and_errors_are_problem_details(
+    client_app_schema: dict[str, Any],
+) -> None:
+    """FastAPI's validation-error schema, never sent, was removed from the components but still
+    referred to by four operations' 422 (400 under /v1), which tools could not resolve."""
+    import json
+    import re
+
+    text = json.dumps(client_app_schema)
+    referred = set(re.findall(r"#/components/schemas/(\w+)", text))
+    assert referred and referred <= set(client_app_schema["components"]["schemas"])
+    for path, item in client_app_schema["paths"].items():
+        for method, operation in item.items():
+            for code, response in operation["responses"].items():
+                if code[0] == "4":
+                    assert "application/problem+json" in response["content"], (path, method, code)
+                    assert "application/json" not in response["content"], (path, method, code)
+            if "requestBody" in operation:  # a body in another media type than JSON
+                assert "415" in operation["responses"], (path, method)
+
+
+def test_read_routes_take_a_key_only_when_the_server_has_one() -> None:
+    from api.app import create_app
+    from qa.settings import Settings
+
+    def security(settings: Settings) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        schema = create_app(settings).openapi()
+        return {
+            (method, path): operation.get("security", [])
+            for path, item in schema["paths"].items()
+            for method, operation in item.items()
+        }
+
+    open_server = security(Settings())
+    for read in [("post", "/ask"), ("get", "/documents"), ("post", "/v1/chat/completions"),
+                 ("get", "/metrics")]:  # fmt: skip
+        assert {} in open_server[read], read
+    for admin in [("post", "/documents"), ("delete", "/documents/{doc_id}"),
+                  ("post", "/admin/reload")]:  # fmt: skip
+        assert open_server[admin] and {} not in open_server[admin], admin
+    keyed = security(Settings(security={"read_api_key": "read-key-0123456789abcdef"}))
+    assert all({} not in listed for listed in keyed.values())
+    assert keyed[("post", "/ask")]
+
+
 @pytest.fixture
 def client_app_schema() -> dict[str, Any]:
     from api.app import create_app
