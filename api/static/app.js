@@ -428,6 +428,7 @@ import { selectTab } from "./tabs.js";
     let current = thinking; // what the final answer or error replaces
     let draft = null; // the answer's text while it streams in
     const checked = new Map(); // marker -> citation, from the `citation` events
+    const sentAt = performance.now(); // the time shown counts the wait in line too
     try {
       const data = await streamAnswer(question, {
         scope: askedOf,
@@ -449,8 +450,9 @@ import { selectTab } from "./tabs.js";
         },
       });
       const shown = withCheckedCitations(data, checked);
-      current.replaceWith(renderResponse(shown));
-      keep(turn, withScope({ question, kind: "answer", data: shown }, askedOf));
+      const waitedMs = Math.round(performance.now() - sentAt);
+      current.replaceWith(renderResponse(shown, waitedMs));
+      keep(turn, withScope({ question, kind: "answer", data: shown, waited_ms: waitedMs }, askedOf));
     } catch (error) {
       if (signal.aborted) {
         current.replaceWith(renderStopped());
@@ -657,9 +659,10 @@ import { selectTab } from "./tabs.js";
     return { ...data, citations };
   }
 
-  function renderResponse(data) {
+  /** An answer or a refusal; `waitedMs`, when known, is how long the page waited for it. */
+  function renderResponse(data, waitedMs) {
     const box =
-      data.status === "insufficient_evidence" ? renderInsufficient(data) : renderAnswer(data);
+      data.status === "insufficient_evidence" ? renderInsufficient(data) : renderAnswer(data, waitedMs);
     if (Array.isArray(data.removed_claims) && data.removed_claims.length) {
       // claims the citation check took out: shown struck through, never as part of the answer
       const removed = el("div", "removed-claims");
@@ -715,7 +718,7 @@ import { selectTab } from "./tabs.js";
     return text.replace(pattern, (_, before) => before + by);
   }
 
-  function renderAnswer(data) {
+  function renderAnswer(data, waitedMs) {
     const citations = Array.isArray(data.citations) ? data.citations : [];
     const byMarker = new Map(citations.map((c) => [Number(c.marker), c]));
 
@@ -788,9 +791,24 @@ import { selectTab } from "./tabs.js";
     }
     const details = [];
     if (typeof data.evidence_score === "number") details.push(`answer score ${data.evidence_score.toFixed(2)}`);
-    const total = totalMs(data.timings_ms);
-    if (total !== null) details.push(`${(total / 1000).toFixed(1)} s`);
-    if (details.length) box.append(el("p", "answer-meta", details.join(" · ")));
+    const worked = totalMs(data.timings_ms);
+    const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+    let timeTitle = "";
+    if (typeof waitedMs === "number" && waitedMs >= 0) {
+      // what the user waited, queue and network included; the service's own stages beside it
+      details.push(seconds(waitedMs));
+      timeTitle = `Answered ${seconds(waitedMs)} after asking`;
+      if (worked !== null) timeTitle += `; the service worked on it for ${seconds(worked)}, the rest was waiting for other questions and the network`;
+      timeTitle += ".";
+    } else if (worked !== null) {
+      details.push(`${seconds(worked)} of work`); // saved before the page measured the wait
+      timeTitle = "How long the service worked on it (the wait before was not recorded).";
+    }
+    if (details.length) {
+      const meta = el("p", "answer-meta", details.join(" · "));
+      if (timeTitle) meta.title = timeTitle;
+      box.append(meta);
+    }
     box.append(copyMarkdownButton(data));
     return box;
   }
@@ -1063,7 +1081,7 @@ import { selectTab } from "./tabs.js";
     const askedOf = asScope(record.scope);
     const asked = renderQuestion(record.question, askedOf);
     let box;
-    if (record.kind === "answer") box = renderResponse(record.data);
+    if (record.kind === "answer") box = renderResponse(record.data, record.waited_ms);
     else if (record.kind === "stopped") box = renderStopped(Boolean(record.left));
     else {
       const error = Object.assign(new Error(record.error.message), record.error);

@@ -310,6 +310,52 @@ def test_stop_drops_a_waiting_question_at_once(
     assert slow_writer.completions == before + 1  # the stopped question never reached the model
 
 
+def test_the_time_shown_counts_the_wait_behind_other_questions(
+    page_probe: PageProbe, page_server: PageServer, slow_writer: Any
+) -> None:
+    """The time under an answer is what the user waited, from asking to the answer; it was the
+    sum of the service's own stages, which leaves out the time spent queued behind others."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    server = page_server.server
+    before = slow_writer.completions
+    ahead = threading.Thread(
+        target=lambda: httpx.post(f"{server.url}/ask", json={"question": QUESTION}, timeout=120)
+    )
+    ahead.start()  # another client's question holds the worker
+    try:
+        deadline = time.monotonic() + 60
+        while slow_writer.completions == before:
+            assert time.monotonic() < deadline, "the first question never reached the model"
+            time.sleep(0.1)
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        ask(page, QUESTION)
+        progress = last_turn(page).locator(".thinking .progress")
+        expect(progress).to_have_text("Waiting: 1 question ahead of yours…")
+        time.sleep(2.5)  # waiting in line
+    finally:
+        slow_writer.released.set()
+        ahead.join(timeout=120)
+    meta = last_turn(page).locator(".answer-meta")
+    expect(meta).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    saved = page.evaluate("JSON.parse(localStorage.getItem('groundedQa.conversation'))")
+    record = saved["turns"][-1]
+    worked_s = sum(record["data"]["timings_ms"].values()) / 1000
+    waited_s = record["waited_ms"] / 1000
+    assert waited_s >= 2.5 > worked_s, record
+    shown = float(meta.inner_text().split(" · ")[-1].removesuffix(" s"))
+    assert abs(shown - waited_s) <= 0.05 + 1e-9, (meta.inner_text(), waited_s)  # to 0.1 s
+    title = meta.get_attribute("title") or ""
+    assert "the service worked on it for" in title, title
+    assert "waiting for other questions" in title, title
+    page.reload()  # the saved turn shows the same time
+    expect(last_turn(page).locator(".answer-meta")).to_have_text(meta.inner_text())
+    assert page_probe.script_errors() == []
+
+
 # --- the conversation across a reload, and New chat ------------------------------------------
 
 
