@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.message
 import logging
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -215,8 +216,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         for error in errors[:_PROBLEMS_LISTED]:
             if error.get("type") == "json_invalid":
-                reason = (error.get("ctx") or {}).get("error", "")
-                problems.append(f"the request body is not valid JSON: {reason}".rstrip(": "))
+                problems.append(_json_problem(error, await request.body()))
                 continue
             where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
@@ -224,6 +224,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 problems.append(f"{where}: {message}")
             elif error.get("type") == "missing":  # no body at all
                 problems.append("the request body is empty: send a JSON object")
+            elif error.get("type") in _NOT_AN_OBJECT:  # null, [], 42, "x"
+                sent = type(error.get("input")).__name__
+                problems.append(
+                    f"the request body is {_JSON_KINDS.get(sent, sent)}, not a JSON object: "
+                    "send an object of the fields GET /docs lists for this endpoint"
+                )
             else:  # a check of the whole body (e.g. date_from after date_to): its own words
                 problems.append(message)
         if len(errors) > _PROBLEMS_LISTED:  # 150,000 unknown fields made a 5 MB reply
@@ -246,7 +252,11 @@ def install_error_handlers(app: FastAPI) -> None:
             # FastAPI's words for a body that is not UTF-8 or nested too deeply to parse: as
             # unusable as invalid JSON, so the same status
             status = 422
-            detail = "the request body is not valid JSON: send UTF-8 JSON of modest nesting"
+            detail = (
+                "the request body is not valid JSON, or too much of it to read: send UTF-8 "
+                "JSON nested at most a few hundred levels deep, with no number of more than "
+                "4,300 digits"
+            )
         if status == 404 and detail == "Not Found":
             path = request.url.path
             if len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
@@ -268,6 +278,29 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON, headers=headers
         )
+
+
+# pydantic's words for a body that is valid JSON but not an object, and the JSON names of what was
+_NOT_AN_OBJECT = ("model_attributes_type", "model_type", "dict_type")
+_JSON_KINDS = {"NoneType": "null", "list": "an array", "int": "a number", "float": "a number",
+               "str": "a string", "bool": "true or false"}  # fmt: skip
+
+
+def _json_problem(error: Mapping[str, Any], body: bytes) -> str:
+    """Invalid JSON, said with where: json's own reason ("Expecting ',' delimiter"), the line and
+    column, and for a raw control character in a string how to write it instead."""
+    reason = str((error.get("ctx") or {}).get("error", "")).removesuffix(" at").strip()
+    loc = error.get("loc", ())
+    offset = loc[-1] if loc and isinstance(loc[-1], int) else None
+    problem = f"the request body is not valid JSON: {reason}".rstrip(": ")
+    if offset is not None:
+        text = body.decode("utf-8", errors="replace")[:offset]
+        line = text.count("\n") + 1
+        column = offset - (text.rfind("\n") + 1) + 1
+        problem += f" at line {line}, column {column}"
+    if "control character" in reason.lower():
+        problem += r" (a line break or tab inside a string is written \n or \t)"
+    return problem
 
 
 def allowed_methods(routes: list[BaseRoute], scope: Scope) -> str:

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from index.corpus import DOC_ID_PATTERN
-from qa.models import Answer, Turn
+from qa.models import TURN_ANSWER_MAX_CHARS, TURN_QUESTION_MAX_CHARS, Answer, Turn
 from qa.retrieval import in_articles
 from qa.text_input import has_visible_text, normalize_text, surrogate_problem
 
@@ -63,6 +63,12 @@ def normalized_content(value: Any) -> Any:
             else part
             for part in value
         ]
+    if value is not None and not isinstance(value, str):
+        # one message here, rather than one per member of the union it would fail
+        raise PydanticCustomError(
+            "content_type",
+            'content must be a string or a list of content parts ([{"type": "text", "text": "…"}])',
+        )
     return normalized(value)
 
 
@@ -78,8 +84,8 @@ DocIds = Annotated[
 class HistoryTurn(Turn):
     """An earlier turn as a client sends it, both texts normalised."""
 
-    question: ClientText = Field(max_length=2000)
-    answer: ClientText = Field(default="", max_length=20000)
+    question: ClientText = Field(max_length=TURN_QUESTION_MAX_CHARS)
+    answer: ClientText = Field(default="", max_length=TURN_ANSWER_MAX_CHARS)
 
 
 class AnswerScope(BaseModel):

@@ -94,13 +94,18 @@ class UnknownWord(BaseModel):
     )
 
 
+# the longest earlier question and answer a conversation may carry (characters)
+TURN_QUESTION_MAX_CHARS = 2000
+TURN_ANSWER_MAX_CHARS = 20000
+
+
 class Turn(BaseModel):
     """One earlier exchange of a conversation."""
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(max_length=2000)
-    answer: str = Field(default="", max_length=20000)
+    question: str = Field(max_length=TURN_QUESTION_MAX_CHARS)
+    answer: str = Field(default="", max_length=TURN_ANSWER_MAX_CHARS)
 
 
 Status = Literal["answered", "insufficient_evidence"]

@@ -129,7 +129,8 @@ def validate_question(question: str, *, max_chars: int) -> str:
     if len(cleaned) > max_chars:
         raise BadInput(
             f"question is {len(cleaned)} characters long; the limit is {max_chars}. "
-            "Ask a shorter question."
+            "Ask a shorter question. (Counted with white space collapsed, after Unicode "
+            "normalisation to NFC, which writes some characters as two.)"
         )
     return cleaned
 

@@ -66,6 +66,8 @@ from api.routers.stream import token_pieces
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     DECLINED,
+    TURN_ANSWER_MAX_CHARS,
+    TURN_QUESTION_MAX_CHARS,
     Answer,
     Citation,
     RetrievedParagraph,
@@ -197,6 +199,11 @@ def check_supported(body: ChatCompletionRequest) -> None:
         )
     fmt = extra.get("response_format")
     kind = fmt.get("type") if isinstance(fmt, dict) else fmt
+    if isinstance(fmt, dict) and kind is None:
+        raise BadInput(
+            'response_format has no type: send {"type": "text"} or leave response_format out',
+            param="response_format",
+        )
     if fmt is not None and kind != "text":
         raise BadInput(
             f"response_format {kind!r} is not supported: answers are article sentences with "
@@ -283,23 +290,36 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
         )
     question = message_text(messages[last_user])
 
-    pairs: list[tuple[str, str]] = []
-    pending: str | None = None
-    for message in messages[:last_user]:
+    # (question, answer, and the index in `messages` of each, to name one that is refused)
+    pairs: list[tuple[str, str, int, int | None]] = []
+    pending: tuple[str, int] | None = None
+    for index, message in enumerate(messages[:last_user]):
         if message.role == "user":
             if pending is not None:
-                pairs.append((pending, ""))
-            pending = message_text(message)
+                pairs.append((pending[0], "", pending[1], None))
+            pending = (message_text(message), index)
         elif message.role == "assistant" and pending is not None:
-            pairs.append((pending, message_text(message)))
+            pairs.append((pending[0], message_text(message), pending[1], index))
             pending = None
     if pending is not None:
-        pairs.append((pending, ""))
-    pairs = [(q, a) for q, a in pairs if has_visible_text(q)]
+        pairs.append((pending[0], "", pending[1], None))
+    pairs = [pair for pair in pairs if has_visible_text(pair[0])]
     pairs = pairs[len(pairs) - max_turns :] if max_turns > 0 else []
+    for asked, said, asked_at, said_at in pairs:
+        for text, at, limit, who in (
+            (asked, asked_at, TURN_QUESTION_MAX_CHARS, "user"),
+            (said, said_at, TURN_ANSWER_MAX_CHARS, "assistant"),
+        ):
+            if len(text) > limit:
+                raise BadInput(
+                    f"messages.{at}: an earlier {who} message is {len(text)} characters long; "
+                    f"a conversation may carry earlier {who} messages of at most {limit}. "
+                    "Shorten it or leave it out.",
+                    param=f"messages.{at}.content",
+                )
     try:
-        history = [Turn(question=q, answer=a) for q, a in pairs]
-    except ValidationError as exc:
+        history = [Turn(question=q, answer=a) for q, a, _, _ in pairs]
+    except ValidationError as exc:  # the checks above should leave nothing for this
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise BadInput(f"messages: an earlier turn is unusable ({problems})") from exc
     return question, history

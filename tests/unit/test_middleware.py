@@ -224,3 +224,24 @@ def test_an_unparsable_body_is_a_422_like_invalid_json(client: TestClient, raw: 
     assert r.status_code == 422, r.text
     assert r.json()["title"] == "Invalid request"
     assert "not valid JSON" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        (b'{"question": "hi"', "Expecting ',' delimiter at line 1, column 18"),
+        (b'{\n  "question": "hi",\n  "history": [}\n', "Expecting value at line 3, column 15"),
+        (b'{"question": "a\nb"}', r"a line break or tab inside a string is written \n"),
+        (b"null", "the request body is null, not a JSON object"),
+        (b"[]", "the request body is an array, not a JSON object"),
+        (b"42", "the request body is a number, not a JSON object"),
+        (b'"why?"', "the request body is a string, not a JSON object"),
+        (b'{"question": "x", "date_from": 1' + b"0" * 5000 + b"}", "no number of more than"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_what_and_where(
+    client: TestClient, raw: bytes, says: str
+) -> None:
+    r = client.post("/ask", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert says in r.json()["detail"], r.json()["detail"]

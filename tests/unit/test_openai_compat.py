@@ -169,7 +169,7 @@ def test_no_user_message_is_bad_input(chat: list[tuple[str, Any]]) -> None:
 
 def test_an_over_long_earlier_turn_is_bad_input_not_a_crash() -> None:
     chat = messages(("user", "x" * 3000), ("assistant", "a"), ("user", "And then?"))
-    with pytest.raises(BadInput, match="earlier turn"):
+    with pytest.raises(BadInput, match="messages.0: an earlier user message is 3000 characters"):
         chat_input(chat, max_turns=10)
 
 
@@ -548,3 +548,57 @@ def client_app_schema() -> dict[str, Any]:
     from qa.settings import Settings
 
     return create_app(Settings()).openapi()
+
+
+# --- refusals that say what to fix ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (5, "content must be a string or a list of content parts"),
+        ({}, "content must be a string or a list of content parts"),
+    ],
+)
+def test_content_of_the_wrong_kind_is_one_plain_problem(content: object, says: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.unit.test_security import make_app
+
+    with TestClient(make_app()) as client:
+        r = client.post(
+            "/v1/chat/completions", json={"messages": [{"role": "user", "content": content}]}
+        )
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert says in error["message"] and "list[" not in error["message"], error
+    assert error["param"] == "messages.0.content", error
+
+
+def test_an_over_long_earlier_message_is_named_by_its_index() -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.unit.test_security import make_app
+
+    messages = [
+        {"role": "user", "content": "What opened?"},
+        {"role": "assistant", "content": "The tram line."},
+        {"role": "user", "content": "x" * 2001},
+        {"role": "assistant", "content": "a"},
+        {"role": "user", "content": "When?"},
+    ]
+    with TestClient(make_app()) as client:
+        long_question = client.post("/v1/chat/completions", json={"messages": messages})
+        messages[2]["content"], messages[3]["content"] = "And where?", "b" * 20001
+        long_answer = client.post("/v1/chat/completions", json={"messages": messages})
+        no_type = client.post(
+            "/v1/chat/completions",
+            json={"messages": messages[-1:], "response_format": {}},
+        )
+    for response, at, who in ((long_question, 2, "user"), (long_answer, 3, "assistant")):
+        assert response.status_code == 400, response.text
+        error = response.json()["error"]
+        assert error["param"] == f"messages.{at}.content", error
+        assert f"messages.{at}: an earlier {who} message is" in error["message"], error
+    assert no_type.status_code == 400
+    assert "response_format has no type" in no_type.json()["error"]["message"]
