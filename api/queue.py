@@ -250,20 +250,23 @@ class GenerationQueue:
         try:
             return fn(*args)
         except ClientGone:
-            stopped = True  # part-way: its time says nothing about a whole answer's
+            stopped = True  # part-way: an answer takes at least this long, maybe more
             raise
         finally:
-            if not stopped:
-                self._note_time(time.monotonic() - started)
+            self._note_time(time.monotonic() - started, at_least=stopped)
 
-    def _note_time(self, elapsed: float) -> None:
+    def _note_time(self, elapsed: float, *, at_least: bool = False) -> None:
+        """Fold an answer's time into the running average. A stopped answer's time (`at_least`)
+        only raises it: when every answer runs past the time limit and is stopped, none would
+        ever be timed, and questions were let in to wait for a 503 instead of a 429."""
         with self._lock:
             average = self._seconds_per_job
             if average is None:
                 self._seconds_per_job = elapsed
-            else:
-                weight = _SLOWER_WEIGHT if elapsed > average else _FASTER_WEIGHT
-                self._seconds_per_job = average + weight * (elapsed - average)
+            elif elapsed > average:
+                self._seconds_per_job = average + _SLOWER_WEIGHT * (elapsed - average)
+            elif not at_least:
+                self._seconds_per_job = average + _FASTER_WEIGHT * (elapsed - average)
 
     def _release(self, _: object) -> None:
         with self._lock:

@@ -183,6 +183,41 @@ def test_a_question_that_would_wait_past_the_time_limit_is_refused_up_front() ->
         queue.shutdown()
 
 
+def test_answers_stopped_at_the_time_limit_still_teach_the_queue_to_refuse_early() -> None:
+    """Every answer runs past the limit and is stopped part-way, so none finishes to be timed:
+    the time each ran before it stopped is a lower bound, and it is enough to refuse a question
+    that would wait behind another (429 now) rather than let it in to time out (503 later)."""
+    from api.queue import Cancellation, stoppable
+
+    queue = GenerationQueue(max_waiting=5, timeout_s=0.3)
+
+    def slow_ask(question: str, history: object, on_progress: ProgressCallback) -> Answer:
+        for _ in range(40):  # 2 s in stages of 50 ms, each a point where it can be stopped
+            on_progress("searching", {"query": question})
+            time.sleep(0.05)
+        return insufficient()
+
+    async def ask(question: str) -> None:
+        stop = Cancellation()
+        await queue.run(stoppable(slow_ask, stop), question, [], stop=stop)
+
+    async def scenario() -> None:
+        with pytest.raises(TimedOut):
+            await ask("first")
+        wait_until(lambda: queue.depth == 0)  # stopped at its next stage, and timed
+        running = asyncio.ensure_future(ask("second"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Overloaded, match="server.request_timeout_s"):
+            queue.submit(lambda: "third")
+        with pytest.raises(TimedOut):
+            await running
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        queue.shutdown()
+
+
 def test_a_caller_that_goes_away_frees_its_waiting_slot(queue: GenerationQueue) -> None:
     service = GatedService()
 
