@@ -285,6 +285,12 @@ class ConversationSettings(_Group):
     min_clause_words: int = Field(
         default=5, ge=1, description="Shortest clause of a given sentence offered on its own."
     )
+    read_alone_too: bool = Field(
+        default=True,
+        description="A follow-up the selector reads after the earlier questions is also read as "
+        "asked, and each sentence keeps the better of its two scores (the selector was trained "
+        "on questions that stand alone); costs a second reading of the shortlist.",
+    )
 
 
 class SpellingSettings(_Group):

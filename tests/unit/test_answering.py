@@ -19,9 +19,10 @@ from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.errors import BadInput
+from qa.interfaces import Selection, SelectorInput
 from qa.models import Answer, Turn
 from qa.retrieval import Retriever, in_articles, published_between
-from qa.settings import AnswerSettings, ServerSettings, Settings
+from qa.settings import AnswerSettings, ConversationSettings, ServerSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
 
 pytestmark = pytest.mark.unit
@@ -376,6 +377,42 @@ def test_a_leaning_follow_up_is_read_with_the_conversation(
     first = "How much will rebuilding the lighthouse in Port Alder cost?"
     ask(corpus, "Who said that?", selector, history=[Turn(question=first, answer="")])
     assert selector.questions and first.rstrip("?") in selector.questions[0]
+
+
+class StandAloneReader(OverlapSelector):
+    """Scores as OverlapSelector when it reads the follow-up as asked, and low when it reads it
+    after the earlier questions: the trained selector's weakness, scripted."""
+
+    def __init__(self, asked: str) -> None:
+        super().__init__({"Mayor Ingrid Talvik said": 0.9})
+        self.asked = asked
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
+        read = super().select(question, items)
+        if question == self.asked:
+            return read
+        return [Selection(min(r.score, 0.05), r.span_start, r.span_end) for r in read]
+
+
+def test_a_follow_up_read_with_the_conversation_is_also_read_as_asked(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    first = "How much will rebuilding the lighthouse in Port Alder cost?"
+    follow_up = "And who said that?"
+    history = [Turn(question=first, answer="")]
+    selector = StandAloneReader(follow_up)
+    answer = ask(corpus, follow_up, selector, history=history)
+    assert answer.rewritten_question is not None
+    assert len(selector.questions) == 2 and selector.questions[1] == follow_up
+    assert first.rstrip("?") in selector.questions[0]
+    assert answer.status == "answered", answer.reason
+    assert "Mayor Ingrid Talvik said" in answer.answer
+
+    alone_off = Settings(conversation=ConversationSettings(read_alone_too=False))
+    selector = StandAloneReader(follow_up)
+    refused = ask(corpus, follow_up, selector, settings=alone_off, history=history)
+    assert selector.questions == selector.questions[:1]  # read once, with the conversation
+    assert refused.status == "insufficient_evidence"
 
 
 PIER_ARTICLES = {
