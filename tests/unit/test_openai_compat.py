@@ -565,10 +565,10 @@ def test_content_of_the_wrong_kind_is_one_plain_problem(content: object, says: s
 
     from tests.unit.test_security import make_app
 
-    with TestClient(make_app()) as client:
-        r = client.post(
-            "/v1/chat/completions", json={"messages": [{"role": "user", "content": content}]}
-        )
+    client = TestClient(make_app())  # no lifespan: the stand-in service needs no index
+    r = client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "user", "content": content}]}
+    )
     assert r.status_code == 400, r.text
     error = r.json()["error"]
     assert says in error["message"] and "list[" not in error["message"], error
@@ -587,14 +587,13 @@ def test_an_over_long_earlier_message_is_named_by_its_index() -> None:
         {"role": "assistant", "content": "a"},
         {"role": "user", "content": "When?"},
     ]
-    with TestClient(make_app()) as client:
-        long_question = client.post("/v1/chat/completions", json={"messages": messages})
-        messages[2]["content"], messages[3]["content"] = "And where?", "b" * 20001
-        long_answer = client.post("/v1/chat/completions", json={"messages": messages})
-        no_type = client.post(
-            "/v1/chat/completions",
-            json={"messages": messages[-1:], "response_format": {}},
-        )
+    client = TestClient(make_app())  # no lifespan: the stand-in service needs no index
+    long_question = client.post("/v1/chat/completions", json={"messages": messages})
+    messages[2]["content"], messages[3]["content"] = "And where?", "b" * 20001
+    long_answer = client.post("/v1/chat/completions", json={"messages": messages})
+    no_type = client.post(
+        "/v1/chat/completions", json={"messages": messages[-1:], "response_format": {}}
+    )
     for response, at, who in ((long_question, 2, "user"), (long_answer, 3, "assistant")):
         assert response.status_code == 400, response.text
         error = response.json()["error"]
