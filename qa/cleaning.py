@@ -24,7 +24,9 @@ from qa.dates import parse_date
 #    hours ago" are furniture; a date line may give the time first ("Updated 5:35 AM EDT, Oct
 #    21, 2024") or end in an offset ("9:12 AM GMT+2")
 # 7: "Date:" and "Publication date:" label a date line, as "Published:" does
-CLEANER_VERSION = "7"
+# 8: saved pages: no words of a sentence lost to trafilatura's precision rules (a linked phrase in
+#    <span class="link">, the text after an empty inline element; qa/extraction.py)
+CLEANER_VERSION = "8"
 
 Block = list[str]  # the lines of one blank-line separated block
 

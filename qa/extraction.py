@@ -14,7 +14,11 @@ from the page's metadata. What this module adds, each measured in docs/extractio
 - **the text cleaner's line rules** (qa/cleaning.py `clean_paragraphs`: captions, credits,
   bylines, share and follow prompts, copyright and tag lines, related-story sections,
   repeated titles), which also read the text's own dateline;
-- **the page's metadata date wins** over a date written in the text (see `extract_page`).
+- **the page's metadata date wins** over a date written in the text (see `extract_page`);
+- **no words cut out of a sentence**: `favor_precision` deletes elements that trafilatura's
+  precision rules take for page furniture (a `span` of class `link`, an empty inline element
+  with the text after it); inside running text those hold words of the sentence, so they are
+  unwrapped or removed without their text first (`_keep_running_text`).
 
 Scripts, styles and event-handler attributes never reach the text: the body is read from
 trafilatura's tree of text elements (p, head, list, quote, table), which holds none of them.
@@ -25,16 +29,23 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import charset_normalizer
+from lxml.etree import Element
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    PRECISION_DISCARD_XPATH,
+    TEASER_DISCARD_XPATH,
+)
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 from qa.cleaning import clean_paragraphs
@@ -61,6 +72,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 RETRY_BELOW_CHARS = 3000
 ACCEPT_RATIO = 1.5
 RETRY_MIN_CHARS = 250
+_WORD = re.compile(r"\w")
+# inline tags trafilatura's precision mode deletes when empty, together with the text after them
+# (CUT_EMPTY_ELEMS in trafilatura/settings.py, pruned without tails when favor_precision is on)
+_INLINE = ("b", "em", "i", "q", "span", "strong")
+_TEXTLESS = ("script", "style", "noscript", "template", "svg", "img")
 
 
 @dataclass(frozen=True)
@@ -171,6 +187,8 @@ def extract_page(
         if tree is None:
             raise BadInput("the page could not be read as HTML")
         meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
+        if options.favor_precision:
+            _keep_running_text(tree)
         body = _extract_body(tree, options)
         blocks = _paragraphs(body, options) if body is not None else []
     except BadInput:
@@ -226,6 +244,59 @@ def safe_url(url: str | None) -> str | None:
     ):
         return None
     return url
+
+
+def _keep_running_text(tree: Any) -> None:
+    """Keep the words of a sentence that trafilatura's precision mode would cut out of it.
+
+    Two of its precision-only rules, meant for page furniture, also hit words inside sentences:
+    an element whose class is `link` (or `bottom`, or styled with a border) is deleted, text and
+    all, and so a linked phrase wrapped in `<span class="link">` vanishes ("has reported that
+    for his role"); an empty inline element (an icon's `<i></i>`) is deleted together with the
+    text after it. Such a `span` with text right before or after it in its parent is unwrapped
+    (its text stays, its children keep their own tags and rules), unless one of trafilatura's
+    other rules (hidden, navigation, teaser…) would delete it anyway; an empty inline element
+    that text follows is removed, its text kept, as trafilatura's other modes do.
+    """
+    for xpath in PRECISION_DISCARD_XPATH:
+        for element in xpath(tree):
+            if element.tag == "span" and _in_running_text(element) and not _discarded(element):
+                element.drop_tag()
+    for element in list(tree.iter(*_INLINE)):
+        if element.tail and _WORD.search(element.tail) and _textless(element):
+            element.drop_tree()  # lxml keeps the tail, joined to the text before
+
+
+def _discarded(element: Any) -> bool:
+    """Whether trafilatura's rules for every mode (hidden, aria-hidden, navigation…) or for
+    teasers delete `element`. They read its own attributes only, so they are run on a bare
+    copy of it, not on the whole page again."""
+    bare = copy(element)  # a copy, as attribute names a parser takes ("@click") may not be
+    del bare[:]  # valid for a new element
+    holder = Element("div")
+    holder.append(bare)
+    return any(xpath(holder) for xpath in (*OVERALL_DISCARD_XPATH, *TEASER_DISCARD_XPATH))
+
+
+def _in_running_text(element: Any) -> bool:
+    """Whether words stand right before or right after `element` in its parent."""
+    previous = element.getprevious()
+    before = element.getparent().text if previous is None else previous.tail
+    return any(text and _WORD.search(text) for text in (before, element.tail))
+
+
+def _textless(element: Any) -> bool:
+    """No text inside (scripts, styles and images hold none that is read), and no line break.
+    An element holding only white space is left to trafilatura, which keeps it and its space."""
+    if element.text:
+        return False
+    for child in element.iterdescendants():
+        if child.tag == "br":
+            return False
+        own = child.text if isinstance(child.tag, str) and child.tag not in _TEXTLESS else None
+        if (own and own.strip()) or (child.tail and child.tail.strip()):
+            return False
+    return True
 
 
 def _extract_body(tree: Any, options: ExtractionOptions) -> Any:

@@ -101,6 +101,43 @@ def test_lists_and_tables_keep_their_items_on_lines_of_one_paragraph() -> None:
     assert "Route | Crossings\nSkarra - Brenna | 12" in paragraphs
 
 
+# --- no words cut out of a sentence -----------------------------------------------------------
+
+
+def test_a_linked_phrase_wrapped_as_a_link_keeps_its_words_in_the_sentence() -> None:
+    extra = (
+        '<p>The council has said that <span class="link"><a href="/closure">the harbour will '
+        'close</a></span> for the winter, and <span class="link"><a href="/f">the ferry'
+        "</a></span> will stop.</p>"
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert (
+        "The council has said that the harbour will close for the winter, and the ferry will stop."
+        in paragraphs
+    )
+
+
+def test_the_text_after_an_empty_inline_element_is_kept() -> None:
+    extra = (
+        '<p>The mayor <i class="icon-quote"></i>spoke to reporters about the plan.</p>'
+        "<p><strong></strong>The repairs will cost the town two million crowns.</p>"
+        '<p>Bids open <span><img src="x.png"></span>on Monday.</p>'
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert "The mayor spoke to reporters about the plan." in paragraphs
+    assert "The repairs will cost the town two million crowns." in paragraphs
+    assert "Bids open on Monday." in paragraphs
+
+
+def test_a_hidden_link_inside_a_sentence_stays_out() -> None:
+    extra = (
+        '<p>The council said <span class="link" aria-hidden="true"><a href="/x">Skip to '
+        "map</a></span>the quay opens at dawn.</p>"
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert "The council said the quay opens at dawn." in paragraphs
+
+
 # --- dates: the page's metadata wins over the text's dateline -------------------------------
 
 
