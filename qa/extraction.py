@@ -210,9 +210,35 @@ def extract_page(
         author=meta.author or byline,  # the page's metadata first, as for dates
         date=meta.date or dateline,
         sitename=meta.sitename or None,
-        url=safe_url(meta.url),
+        url=_page_url(tree, meta.url),
         paragraphs=blocks,
     )
+
+
+def _page_url(tree: Any, found: str | None) -> str | None:
+    """The page's address: its canonical link, then its og:url, then what trafilatura found
+    (twitter:url, a relative canonical link made absolute, <base>, else the address the page
+    came from); the first that is an absolute http(s) URL.
+
+    trafilatura reads og:url before the canonical link, which names the address the publisher
+    wants cited (og:url may name a share domain, or http for https), and reads both only inside
+    <head>: a page that closes its head early (an ad script before its metadata) has them in
+    <body>, where the HTML parser puts them, so they are looked for in the whole page.
+    """
+    canonical = (
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    )
+    og_url = (
+        meta.get("content")
+        for meta in tree.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").strip().lower() == "og:url"
+    )
+    for candidate in (*canonical, *og_url):
+        if url := safe_url(candidate):
+            return url
+    return safe_url(found)
 
 
 def _prose_words(paragraph: str) -> int:

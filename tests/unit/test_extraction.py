@@ -72,6 +72,22 @@ def test_a_page_without_an_address_uses_the_one_it_came_from() -> None:
     )
 
 
+def test_the_canonical_link_wins_over_og_url() -> None:
+    share = '<meta property="og:url" content="http://share.coast.example/skarra">'
+    assert extract_page(page(head_extra=share)).url == URL
+    assert extract_page(page(url=None, head_extra=share)).url == "http://share.coast.example/skarra"
+    bad = page(url="javascript:alert(1)", head_extra=share)  # not usable: og:url is next
+    assert extract_page(bad).url == "http://share.coast.example/skarra"
+
+
+def test_the_address_is_found_when_the_page_closes_its_head_early() -> None:
+    # an ad script before the metadata: the parser puts the metadata after it in <body>
+    early = page(url=None).replace(
+        "<head>", f'<head></head><body><div class="ad"></div><link rel="canonical" href="{URL}">'
+    )
+    assert extract_page(early).url == URL
+
+
 def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
     furniture = [
         '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
