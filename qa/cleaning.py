@@ -26,7 +26,8 @@ from qa.dates import parse_date
 # 7: "Date:" and "Publication date:" label a date line, as "Published:" does
 # 8: saved pages: no words of a sentence lost to trafilatura's precision rules (a linked phrase in
 #    <span class="link">, the text after an empty inline element; qa/extraction.py); a page's
-#    url is its canonical link, then og:url, found outside <head> too
+#    url is its canonical link, then og:url, found outside <head> too; its title loses a
+#    trailing " - Site" that names the site
 CLEANER_VERSION = "8"
 
 Block = list[str]  # the lines of one blank-line separated block

@@ -29,12 +29,14 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import charset_normalizer
+from courlan import extract_domain  # trafilatura's own address library
 from lxml.etree import Element
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -75,6 +77,7 @@ RETRY_MIN_CHARS = 250
 _WORD = re.compile(r"\w")
 # inline tags trafilatura's precision mode deletes when empty, together with the text after them
 # (CUT_EMPTY_ELEMS in trafilatura/settings.py, pruned without tails when favor_precision is on)
+_TITLE_SEPARATORS = (" - ", " – ", " — ", " | ")
 _INLINE = ("b", "em", "i", "q", "span", "strong")
 _TEXTLESS = ("script", "style", "noscript", "template", "svg", "img")
 
@@ -195,7 +198,10 @@ def extract_page(
         raise
     except Exception as exc:  # a parser failing on one odd page must not stop a whole build
         raise BadInput(f"the page could not be read as HTML ({type(exc).__name__})") from exc
+    address = _page_url(tree, meta.url)
     title = meta.title.strip() if meta.title and meta.title.strip() else None
+    if title:
+        title = _without_site_name(title, meta.sitename, address)
     dateline = byline = None
     if options.line_rules:
         cleaned = clean_paragraphs(blocks, title=title)
@@ -210,7 +216,7 @@ def extract_page(
         author=meta.author or byline,  # the page's metadata first, as for dates
         date=meta.date or dateline,
         sitename=meta.sitename or None,
-        url=_page_url(tree, meta.url),
+        url=address,
         paragraphs=blocks,
     )
 
@@ -239,6 +245,42 @@ def _page_url(tree: Any, found: str | None) -> str | None:
         if url := safe_url(candidate):
             return url
     return safe_url(found)
+
+
+def _without_site_name(title: str, sitename: str | None, url: str | None) -> str:
+    """`title` without a trailing " - Site", " – Site", " — Site" or " | Site" that names the
+    site: its name (og:site_name, or the one trafilatura found), its domain ("ZDNet" on
+    zdnet.com, "SpaceNews.com"); compared without case, spaces and punctuation. A trailing part
+    that names something else (a section: "| Editorial", "- Auto News"; a subtitle) stays."""
+    names = {_name_key(sitename)} if sitename else set()
+    domain = extract_domain(url, fast=True) if url else None
+    if domain:
+        names |= {_name_key(domain), _name_key(domain.split(".")[0])}
+    names.discard("")
+    while True:
+        cuts = [(title.rfind(sep), sep) for sep in _TITLE_SEPARATORS]
+        cuts += [  # a site name holding a separator itself ("Remember 80/90 - Memorabilia")
+            (len(title) - len(sep) - len(sitename), sep)
+            for sep in _TITLE_SEPARATORS
+            if sitename and title.casefold().endswith((sep + sitename).casefold())
+        ]
+        cut = next(
+            (
+                (at, sep)
+                for at, sep in sorted(cuts, reverse=True)
+                if at > 0 and _name_key(title[at + len(sep) :]) in names
+            ),
+            None,
+        )
+        if cut is None or not _name_key(title[: cut[0]]):
+            return title
+        title = title[: cut[0]].rstrip()
+
+
+def _name_key(name: str) -> str:
+    """A name compared without case, accents, spaces or punctuation ("SpaceNews.com")."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if c.isalnum())
 
 
 def _prose_words(paragraph: str) -> int:

@@ -88,6 +88,25 @@ def test_the_address_is_found_when_the_page_closes_its_head_early() -> None:
     assert extract_page(early).url == URL
 
 
+@pytest.mark.parametrize(
+    ("title", "site", "url", "kept"),
+    [
+        (f"{TITLE} - Coast Times", "Coast Times", URL, TITLE),  # the page's site name
+        (f"{TITLE} – COAST TIMES", "Coast Times", URL, TITLE),
+        (f"{TITLE} | Skarrapost", None, "https://www.skarrapost.com/a", TITLE),  # its domain
+        (f"{TITLE} — skarrapost.com", None, "https://news.skarrapost.com/a", TITLE),
+        (f"{TITLE} - Coast - Times and Tides", "Coast - Times and Tides", URL, TITLE),
+        (f"{TITLE} | Editorial", "Coast Times", URL, f"{TITLE} | Editorial"),  # a section
+        (f"{TITLE} - the storm damage", "Coast Times", URL, f"{TITLE} - the storm damage"),
+        ("Coast Times | Coast Times", "Coast Times", URL, "Coast Times"),  # never all of it
+    ],
+)
+def test_the_site_name_after_a_title_is_dropped(
+    title: str, site: str | None, url: str, kept: str
+) -> None:
+    assert extract_page(page(title=title, site=site, url=url)).title == kept
+
+
 def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
     furniture = [
         '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
