@@ -27,7 +27,7 @@ from qa.dates import parse_date
 # 8: saved pages: no words of a sentence lost to trafilatura's precision rules (a linked phrase in
 #    <span class="link">, the text after an empty inline element; qa/extraction.py); a page's
 #    url is its canonical link, then og:url, found outside <head> too; its title loses a
-#    trailing " - Site" that names the site
+#    trailing " - Site" that names the site; its authors, the site's or owner's name beside a person
 CLEANER_VERSION = "8"
 
 Block = list[str]  # the lines of one blank-line separated block

@@ -213,7 +213,7 @@ def extract_page(
         )
     return ExtractedPage(
         title=title,
-        author=meta.author or byline,  # the page's metadata first, as for dates
+        author=_people(meta.author, tree, meta.sitename, address) or byline,  # metadata first
         date=meta.date or dateline,
         sitename=meta.sitename or None,
         url=address,
@@ -277,10 +277,58 @@ def _without_site_name(title: str, sitename: str | None, url: str | None) -> str
         title = title[: cut[0]].rstrip()
 
 
+def _people(author: str | None, tree: Any, sitename: str | None, url: str | None) -> str | None:
+    """`author` ("A; B", as trafilatura joins names) without the names of the site or its
+    owner, when a name is left: a page's `<meta name="author">` often names the publisher or
+    the company ("Condé Nast", from its copyright line), and trafilatura adds the people its
+    structured data names after it ("Condé Nast; Molly Wood"). The site is its name, its domain
+    or the holder its `<meta name="copyright">` or `<meta name="publisher">` names; an author
+    that is all there is stays (a personal site's author is often its name)."""
+    if not author:
+        return None
+    names = author.split("; ")
+    owners = [_words(text) for text in _site_names(tree, sitename, url)]
+    people = [n for n in names if not any(_within(_words(n), owner) for owner in owners)]
+    return "; ".join(people) if people else author
+
+
+def _site_names(tree: Any, sitename: str | None, url: str | None) -> list[str]:
+    """The names a page gives its site and owner: site name, domain, copyright holder."""
+    names = [sitename] if sitename else []
+    domain = extract_domain(url, fast=True) if url else None
+    if domain:
+        names += [domain, domain.split(".")[0]]
+    for meta in tree.iter("meta"):
+        if (meta.get("name") or "").strip().lower() in ("copyright", "publisher"):
+            names.append(meta.get("content") or "")
+    return names
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _folded(text))
+
+
+def _within(name: list[str], owner: list[str]) -> bool:
+    """Whether `name`'s words are all of `owner`'s, or stand together in it ("Condé Nast" in
+    "Copyright (c) Condé Nast 2019"), or are its words run together ("Business Insider",
+    businessinsider.de)."""
+    if not name:
+        return False
+    if "".join(name) == "".join(owner):
+        return True
+    return any(owner[i : i + len(name)] == name for i in range(len(owner) - len(name) + 1))
+
+
 def _name_key(name: str) -> str:
     """A name compared without case, accents, spaces or punctuation ("SpaceNews.com")."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in folded if c.isalnum())
+    return "".join(c for c in _folded(name) if c.isalnum())
+
+
+def _folded(text: str) -> str:
+    """`text` in lower case without accents ("Condé" → "conde")."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 def _prose_words(paragraph: str) -> int:

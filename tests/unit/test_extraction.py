@@ -107,6 +107,30 @@ def test_the_site_name_after_a_title_is_dropped(
     assert extract_page(page(title=title, site=site, url=url)).title == kept
 
 
+COMPANY = (
+    '<meta name="author" content="Skarra Média Group">'
+    '<meta name="copyright" content="Copyright (c) Skarra Media Group 2023">'
+)
+PERSON = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+    '"NewsArticle", "author": [{"@type": "Person", "name": "Anna Berg"}]}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "site", "author"),
+    [
+        (COMPANY + PERSON, None, "Anna Berg"),  # the copyright holder is no author
+        ('<meta name="author" content="Coast Times">' + PERSON, "Coast Times", "Anna Berg"),
+        ('<meta name="author" content="Coast Times">', "Coast Times", "Coast Times"),  # all
+    ],
+)
+def test_the_site_or_its_owner_is_not_an_author_beside_a_person(
+    head: str, site: str | None, author: str
+) -> None:
+    assert extract_page(page(author=None, site=site, head_extra=head)).author == author
+
+
 def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
     furniture = [
         '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
