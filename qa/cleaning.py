@@ -28,6 +28,8 @@ from qa.dates import parse_date
 #    <span class="link">, the text after an empty inline element; qa/extraction.py); a page's
 #    url is its canonical link, then og:url, found outside <head> too; its title loses a
 #    trailing " - Site" that names the site; its authors, the site's or owner's name beside a person
+#    A related-story line that carries its headline ("Also on example.com <headline>", "Read
+#    more: <headline>") is dropped up to 40 words (was 15) when it does not end like a sentence
 CLEANER_VERSION = "8"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -52,6 +54,11 @@ _RELATED_HEADER = re.compile(
     r"|^also on [\w-]+(?:\.[\w-]+)+\b.*$",  # "Also on example.com <linked headline>"
     re.IGNORECASE,
 )
+_RELATED_MAX_WORDS = 15
+# a related header and the linked headline on its line: "Read more: <headline>" (a colon after
+# the header) or "Also on example.com <headline>"
+_RELATED_WITH_HEADLINE = re.compile(r"^[^:]{1,40}:\s*\S|^also on [\w-]+(?:\.[\w-]+)+\s+\S", re.I)
+_HEADLINE_MAX_WORDS = 40
 # a word of a name: a letter, then word characters; that the letter is a capital ("Łukasik",
 # "Ólafur" too, which [A-Z] would miss) is checked in `_byline`
 _NAME = r"[^\W\d_][\w.'’-]*,?"
@@ -142,6 +149,7 @@ _TIME_REST = re.compile(
 _CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes
 _TERMINAL = re.compile(rf"[.!?:;…][{_CLOSERS}]*$")  # a sentence or clause really ends here
 _COMPLETE_END = re.compile(rf"[.!?:;…{_CLOSERS}]$")  # rule 8: such a paragraph is complete
+_SENTENCE_END = re.compile(rf"\.[{_CLOSERS}]*$")  # rule 4: a headline does not end so
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S., U.N., D.C.
 _TITLE_ABBREVS = {"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col",
                   "capt", "sgt", "prof", "rev", "mt", "ft"}  # fmt: skip
@@ -369,7 +377,7 @@ def _drop_related_sections(blocks: list[Block]) -> list[Block]:
     in_section = False
     for block in blocks:
         text = " ".join(block)
-        if len(block) == 1 and _RELATED_HEADER.match(text) and len(text.split()) <= 15:
+        if len(block) == 1 and _RELATED_HEADER.match(text) and _related_line_length(text):
             in_section = True
             continue
         if in_section and len(text.split()) <= 20 and not re.search(r"\.[”\"’']?$", text):
@@ -377,6 +385,17 @@ def _drop_related_sections(blocks: list[Block]) -> list[Block]:
         in_section = False
         kept.append(block)
     return kept
+
+
+def _related_line_length(text: str) -> bool:
+    """A related-story header is short; one that carries its linked headline ("Read more:
+    <headline>", "Also on example.com <headline>") may be as long as a headline, which does not
+    end like a sentence."""
+    words = len(text.split())
+    if words <= _RELATED_MAX_WORDS:
+        return True
+    with_headline = _RELATED_WITH_HEADLINE.match(text) is not None
+    return with_headline and words <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(text)
 
 
 def _is_soft_wrapped(blocks: list[Block]) -> bool:

@@ -153,6 +153,36 @@ def test_related_header_and_links_are_dropped_until_a_normal_paragraph(header: s
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also on coast.example Harbour master and ferry crews from the north coast threatened "
+        "with fines as the council clears the quay",
+        "Read more: Harbour master and ferry crews from the north coast threatened with fines "
+        "as the council clears the old quay",
+    ],
+)
+def test_a_related_line_with_a_long_headline_is_dropped(line: str) -> None:
+    assert len(line.split()) > 15
+    assert body(BODY_1, line, BODY_2) == [BODY_1, BODY_2]
+    assert clean_paragraphs([BODY_1, line, BODY_2]).paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also on coast.example, the council posted the full list of the quay works that will "
+        "close the harbour road.",
+        "Read more: the council posted the full list of the quay works that will close the "
+        "harbour road for a week.",
+    ],
+)
+def test_a_long_sentence_opening_like_a_related_line_is_kept(line: str) -> None:
+    assert body(BODY_1, line, BODY_2) == [BODY_1, line, BODY_2]
+
+
+@pytest.mark.unit
 def test_link_residue_line_is_dropped_anywhere() -> None:
     assert body(BODY_1, "Council budget explained Opens in a new tab", BODY_2) == [BODY_1, BODY_2]
 
