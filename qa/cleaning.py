@@ -30,6 +30,7 @@ from qa.dates import parse_date
 #    trailing " - Site" that names the site; its authors, the site's or owner's name beside a person
 #    A related-story line that carries its headline ("Also on example.com <headline>", "Read
 #    more: <headline>") is dropped up to 40 words (was 15) when it does not end like a sentence
+#    A comments label ("Comments", "12 comments") at the end of the article is dropped
 CLEANER_VERSION = "8"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -108,6 +109,11 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 _PROMPT_MAX_WORDS = 16
+_COMMENTS_LABEL = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|(?:leave|add|post|write) a comment|(?:show|view|read) (?:all )?"
+    r"comments)\s*(?:\(\d+\))?\s*:?$",
+    re.IGNORECASE,
+)
 _SOURCE = re.compile(r"^source\s*:\s*(.+?)\.?$", re.IGNORECASE)
 _ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
@@ -462,6 +468,14 @@ def _drop_trailing_roles(paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+def _drop_trailing_comment_labels(paragraphs: list[str]) -> list[str]:
+    """Rule 5: a comments section's label ("Comments", "12 comments", "Leave a comment") left
+    after the article by its comment widget is dropped from the end; never mid-text."""
+    while paragraphs and _COMMENTS_LABEL.match(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    return paragraphs
+
+
 def _continues(a: str, b: str) -> bool:
     """Rule 8: does paragraph b continue the sentence that paragraph a leaves unfinished?"""
     if b[0].islower():
@@ -524,7 +538,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
     kept = ["\n".join(b) for b in blocks]
     if title:
         kept = [p for p in kept if p.casefold() != title.casefold()]
-    kept = _dedupe(_drop_trailing_roles(_drop_dateline_place(kept)))
+    kept = _dedupe(_drop_trailing_comment_labels(_drop_trailing_roles(_drop_dateline_place(kept))))
     return CleanedArticle(
         title=title, source=meta.source, date=meta.date, paragraphs=kept, author=meta.author
     )
@@ -541,7 +555,7 @@ def clean_article(raw: str) -> CleanedArticle:
     paragraphs = [p for b in blocks for p in _join_lines(b, soft)]
     title, paragraphs = _take_title(paragraphs)
     paragraphs = _drop_dateline_place(paragraphs)
-    paragraphs = _drop_trailing_roles(paragraphs)
+    paragraphs = _drop_trailing_comment_labels(_drop_trailing_roles(paragraphs))
     paragraphs = _join_broken_paragraphs(paragraphs)
     paragraphs = _drop_subheadings(paragraphs)
     paragraphs = _dedupe([trim(p) for p in paragraphs])

@@ -183,6 +183,22 @@ def test_a_long_sentence_opening_like_a_related_line_is_kept(line: str) -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("labels", [["Comments"], ["Comments", "comments"], ["12 Comments"],
+                                    ["Leave a comment"], ["View all comments (3)"]])  # fmt: skip
+def test_a_comments_label_at_the_end_is_dropped(labels: list[str]) -> None:
+    assert body(BODY_1, BODY_2, *labels) == [BODY_1, BODY_2]
+    assert clean_paragraphs([BODY_1, BODY_2, *labels]).paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_a_comments_label_inside_the_text_is_kept() -> None:
+    paragraphs = [BODY_1, "Comments", BODY_2]
+    assert clean_paragraphs(paragraphs).paragraphs == paragraphs
+    text = "Readers left 200 comments on the plan."
+    assert body(BODY_1, text) == [BODY_1, text]
+
+
+@pytest.mark.unit
 def test_link_residue_line_is_dropped_anywhere() -> None:
     assert body(BODY_1, "Council budget explained Opens in a new tab", BODY_2) == [BODY_1, BODY_2]
 
