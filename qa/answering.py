@@ -6,7 +6,8 @@ one learned score (`qa/selection.py`); the citation is then checked against its 
 (`qa/citations.py`) before anything is returned. In generate mode (a language model
 configured), once the selector has decided to answer, the model writes the answer over the
 paragraphs of the best choices with [n] markers, and each claim is checked the same way
-(`qa/writing.py`); an answer left without support is withheld.
+(`qa/writing.py`); a model answer left without support is withheld, and the sentence the
+selector chose is quoted instead (`quoted_instead` says why).
 """
 
 from __future__ import annotations
@@ -125,10 +126,26 @@ def answer_question(
             f"(best answer score {best}, needed {a.min_answer_score:.2f}){within}",
         )
     if generator is not None:
-        return _generated_answer(
+        generated = _generated_answer(
             analysis, choices, corpus, embedder, generator, settings, retrieved, timings,
             on_progress,
         )  # fmt: skip
+        if generated.status == "answered":
+            return generated
+        # The model's words were all removed, but the selector judged that the articles answer
+        # the question: the article's own sentence is given, as in extract mode, rather than a
+        # refusal that would say the articles hold no answer.
+        quoted = _checked_answer(
+            analysis, picked, corpus, embedder, settings, retrieved, timings, on_progress
+        )
+        if quoted.status != "answered":
+            return generated
+        return quoted.model_copy(
+            update={
+                "removed_claims": [*generated.removed_claims, *quoted.removed_claims],
+                "quoted_instead": generated.reason,
+            }
+        )
     return _checked_answer(
         analysis, picked, corpus, embedder, settings, retrieved, timings, on_progress
     )

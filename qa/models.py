@@ -155,6 +155,12 @@ class Answer(BaseModel):
         default_factory=list,
         description="Sentences taken out because no cited paragraph supported them.",
     )
+    quoted_instead: str | None = Field(
+        default=None,
+        description="Generate mode: why the model's answer was withheld (every claim of it "
+        "removed), so the answer quotes the article's sentence the selector chose instead; "
+        "null otherwise.",
+    )
     unknown_words: list[UnknownWord] = Field(
         default_factory=list,
         description="Question words found in no article: a misspelling ('Youseff', where the "

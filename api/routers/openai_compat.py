@@ -363,6 +363,8 @@ class ChatCompletion(BaseModel):
     reason: str | None = None
     rewritten_question: str | None = None
     unknown_words: list[UnknownWord] = Field(default_factory=list)
+    removed_claims: list[str] = Field(default_factory=list)
+    quoted_instead: str | None = None
 
 
 def new_completion_id() -> str:
@@ -386,7 +388,8 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
     return answer.model_dump(
         mode="json",
         include={
-            "status", "citations", "retrieved", "reason", "rewritten_question", "unknown_words"
+            "status", "citations", "retrieved", "reason", "rewritten_question", "unknown_words",
+            "removed_claims", "quoted_instead",
         },
     )  # fmt: skip
 

@@ -663,11 +663,21 @@ import { selectTab } from "./tabs.js";
   function renderResponse(data, waitedMs) {
     const box =
       data.status === "insufficient_evidence" ? renderInsufficient(data) : renderAnswer(data, waitedMs);
-    if (Array.isArray(data.removed_claims) && data.removed_claims.length) {
+    const claims = Array.isArray(data.removed_claims) ? data.removed_claims : [];
+    const withheld = typeof data.quoted_instead === "string" && data.quoted_instead;
+    if (claims.length || withheld) {
       // claims the citation check took out: shown struck through, never as part of the answer
       const removed = el("div", "removed-claims");
-      removed.append(el("p", "removed-label", "Removed, not supported by the cited paragraph:"));
-      for (const claim of data.removed_claims) removed.append(el("del", "removed-claim", String(claim)));
+      removed.append(
+        el(
+          "p",
+          "removed-label",
+          withheld // generate mode: the model's answer was withheld, the article quoted instead
+            ? `The model's answer was withheld (${withheld}); the answer above quotes the article instead.${claims.length ? " What it wrote:" : ""}`
+            : "Removed, not supported by the cited paragraph:",
+        ),
+      );
+      for (const claim of claims) removed.append(el("del", "removed-claim", String(claim)));
       box.append(removed);
     }
     // under the label: words no article holds (often why there is no answer), then what a

@@ -1,8 +1,9 @@
 """Generate mode over HTTP against a scripted OpenAI-compatible model whose answers the test
 sets: a good answer comes back with its citation checked; a partly wrong one loses the claim its
 paragraph does not support (reported in `removed_claims`); a wholly wrong one, or one citing a
-passage it was not shown, is withheld as `insufficient_evidence`. Our real server, selector,
-embedder and index; made-up articles (tests/e2e/conftest.py: PAGE_CORPUS)."""
+passage it was not shown, is withheld, and the sentence the selector chose is quoted instead
+(`quoted_instead` says why). Our real server, selector, embedder and index; made-up articles
+(tests/e2e/conftest.py: PAGE_CORPUS)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PageServer
+from tests.e2e.conftest import PageProbe, PageServer
 
 pytestmark = pytest.mark.e2e
 
@@ -67,15 +68,27 @@ def test_a_partly_wrong_answer_loses_the_unsupported_claim(
     [WRONG, "Harbour master Ingrid Talvik said 40 fishing boats left port [4].", ""],
     ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty"],
 )
-def test_an_answer_without_support_is_withheld(
+def test_an_answer_without_support_is_withheld_for_a_quote(
     page_server: PageServer, model: Any, reply: str
 ) -> None:
+    """The selector judged that the articles answer, so the service does not say they do not:
+    none of the model's words come back, the article's sentence does, quoted and cited."""
     model.reply = reply
     body = ask(page_server)
-    assert body["status"] == "insufficient_evidence", body
-    assert body["citations"] == []
-    assert body["retrieved"], body  # the closest paragraphs are still listed
-    assert "tsunami" not in body["answer"] and "Talvik" not in body["answer"]
+    assert body["status"] == "answered", body
+    assert body["answer"] == (
+        "Harbour master Ingrid Talvik said 40 fishing boats left port within the first hour. [1]"
+    )
+    (citation,) = body["citations"]
+    assert citation["doc_id"] == "harbour" and citation["quoted"] is True, citation
+    assert body["quoted_instead"], body
+    assert "tsunami" not in body["answer"]
+    with page_server.server.client(timeout=120) as client:  # and /v1 says so too
+        chat = client.post(
+            "/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION}]}
+        ).json()
+    assert chat["quoted_instead"] == body["quoted_instead"], chat
+    assert chat["removed_claims"] == body["removed_claims"], chat
 
 
 def test_the_model_is_not_asked_when_the_articles_do_not_answer(
@@ -86,3 +99,27 @@ def test_the_model_is_not_asked_when_the_articles_do_not_answer(
     body = ask(page_server, "What is the population of Iceland?")
     assert body["status"] == "insufficient_evidence"
     assert model.completions == before
+
+
+def test_the_page_says_the_models_answer_was_withheld_for_a_quote(
+    page_server: PageServer, model: Any, page_probe: PageProbe
+) -> None:
+    from playwright.sync_api import expect
+
+    model.reply = WRONG
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.fill("#question", QUESTION)
+    page.press("#question", "Enter")
+    turn = page.locator("#conversation > li.turn").last
+    answer = turn.locator(".answer")
+    expect(answer.locator(".answer-text")).to_contain_text(
+        "Harbour master Ingrid Talvik said 40 fishing boats", timeout=60_000
+    )
+    label = answer.locator(".removed-label")
+    expect(label).to_contain_text("The model's answer was withheld")
+    expect(label).to_contain_text("the answer above quotes the article instead")
+    expect(answer.locator(".removed-claim")).to_have_text([WRONG.removesuffix(" [1].")])
+    assert page_probe.script_errors() == []

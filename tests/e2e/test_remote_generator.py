@@ -120,8 +120,9 @@ def test_generate_mode_with_the_remote_model_passes_only_checked_claims(
     remote_server: Server, llama_server: tuple[str, Path], question: str
 ) -> None:
     """Generate mode over a real llama.cpp server with the bundled 270M base model: whatever it
-    writes, what comes back is either claims each supported by the paragraph it cites, or
-    `insufficient_evidence` with the unsupported claims listed as removed, never passed on."""
+    writes, what comes back is claims each supported by the paragraph it cites, or, with its
+    unsupported claims listed as removed and never passed on, the article's sentence quoted
+    instead (`quoted_instead`), or `insufficient_evidence`."""
     _, log = llama_server
     before = _completion_requests(log)
     with remote_server.client(timeout=240) as client:
@@ -130,8 +131,9 @@ def test_generate_mode_with_the_remote_model_passes_only_checked_claims(
         body: dict[str, Any] = r.json()
         assert "write_ms" in body["timings_ms"]  # the model wrote …
         assert body["status"] in ("answered", "insufficient_evidence"), body
-        for removed in body["removed_claims"]:
-            assert removed not in body["answer"]
+        if not body.get("quoted_instead"):  # a quote may hold words the model copied
+            for removed in body["removed_claims"]:
+                assert removed not in body["answer"]
         if body["status"] == "insufficient_evidence":
             assert body["citations"] == []
             assert body["reason"], body

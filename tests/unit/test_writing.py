@@ -1,7 +1,8 @@
 """Generate mode (qa/writing.py through qa/answering.py): the model writes over numbered
 paragraphs, every claim is checked against the paragraphs it cites, an unsupported one is
-removed and reported, and an answer left without support is withheld. Fakes only: a scripted
-generator and the overlap selector."""
+removed and reported, and an answer left without support is withheld for the sentence the
+selector chose, quoted as in extract mode. Fakes only: a scripted generator and the overlap
+selector."""
 
 from __future__ import annotations
 
@@ -71,13 +72,30 @@ def test_a_partly_wrong_answer_loses_the_unsupported_claim(corpus: Built) -> Non
     assert answer.removed_claims == [made_up]
 
 
-def test_a_wholly_wrong_answer_is_withheld(corpus: Built) -> None:
+def quoted(corpus: Built) -> Answer:
+    """The extract-mode answer to ANSWERABLE: what a withheld model answer gives way to."""
+    index, retriever, embedder = corpus
+    return answer_question(
+        ANSWERABLE, retriever=retriever, corpus=index, embedder=embedder,
+        selector=OverlapSelector(), settings=SETTINGS,
+    )  # fmt: skip
+
+
+def test_a_wholly_wrong_answer_is_withheld_for_the_articles_sentence(corpus: Built) -> None:
+    """The selector judged that the articles answer: a refusal ("the articles do not hold
+    enough evidence") would say otherwise, so the chosen sentence is quoted instead."""
     made_up = "Olympic divers in Melbourne trained underwater with sharks nightly"
     answer = ask(corpus, ANSWERABLE, ScriptedGenerator(f"{made_up} [1]."))
-    assert answer.status == "insufficient_evidence"
-    assert answer.citations == []
+    extract = quoted(corpus)
+    assert extract.status == "answered" and CHOIR_SIZE.rstrip(".") in extract.answer
+    assert answer.status == "answered"
+    assert answer.answer == extract.answer
+    assert [c.paragraph_id for c in answer.citations] == [c.paragraph_id for c in extract.citations]
+    assert answer.citations[0].quoted
     assert answer.removed_claims == [made_up]
-    assert answer.reason is not None and "not supported" in answer.reason
+    assert answer.quoted_instead is not None and "not supported" in answer.quoted_instead
+    assert answer.reason is None and answer.answers_question
+    assert extract.quoted_instead is None
 
 
 @pytest.mark.parametrize(
@@ -88,18 +106,18 @@ def test_a_wholly_wrong_answer_is_withheld(corpus: Built) -> None:
         ("It has 28 members [7].", "not supported by the paragraphs it cites"),
     ],
 )
-def test_no_answer_without_a_valid_citation(corpus: Built, written: str, why: str) -> None:
-    """Empty, uncited, or citing a passage it was not shown: nothing is passed through, and
-    the reason says which."""
+def test_no_model_words_without_a_valid_citation(corpus: Built, written: str, why: str) -> None:
+    """Empty, uncited, or citing a passage it was not shown: none of the model's words are
+    passed through, the article is quoted instead, and `quoted_instead` says which."""
     answer = ask(corpus, ANSWERABLE, ScriptedGenerator(written))
-    assert answer.status == "insufficient_evidence"
-    assert answer.citations == []
-    assert answer.reason is not None and why in answer.reason
+    assert answer.status == "answered"
+    assert answer.answer == quoted(corpus).answer
+    assert answer.quoted_instead is not None and why in answer.quoted_instead
 
 
 def test_a_claim_that_changes_the_figure_is_withheld(corpus: Built) -> None:
     answer = ask(corpus, ANSWERABLE, ScriptedGenerator("The choir has 82 members [1]."))
-    assert answer.status == "insufficient_evidence"
+    assert "82" not in answer.answer and answer.quoted_instead is not None
     assert answer.removed_claims == ["The choir has 82 members"]
 
 
