@@ -72,8 +72,12 @@ class Cancellation:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._request_id = request_id.get()
+        self._why = "the client left"
 
-    def set(self) -> None:
+    def set(self, why: str = "the client left") -> None:
+        """Stop the job; `why` is said in the log line where it stops."""
+        if not self._event.is_set():
+            self._why = why
         self._event.set()
 
     def is_set(self) -> bool:
@@ -83,10 +87,10 @@ class Cancellation:
         def on_progress(stage: str, detail: dict[str, object]) -> None:  # on the worker thread
             if self._event.is_set():
                 log.info(
-                    "stopped answering: the client left",
+                    f"stopped answering: {self._why}",
                     extra={"request_id": self._request_id, "stopped_before": stage},
                 )
-                raise ClientGone(f"the client left; answering stopped before {stage!r}")
+                raise ClientGone(f"{self._why}; answering stopped before {stage!r}")
             report(stage, detail)
 
         return on_progress
@@ -95,9 +99,9 @@ class Cancellation:
 def stoppable(
     answerer: Callable[..., T], stop: Cancellation, report: ProgressCallback = no_progress
 ) -> Callable[..., T]:
-    """`answerer` (an `ask` taking `on_progress`) that stops at a stage boundary once `stop` is
-    set."""
-    return partial(answerer, on_progress=stop.guard(report))
+    """`answerer` (an `ask` taking `on_progress` and `should_stop`) that stops at a stage
+    boundary once `stop` is set, and stops a language model writing at its next token."""
+    return partial(answerer, on_progress=stop.guard(report), should_stop=stop.is_set)
 
 
 class Job(Generic[T]):
@@ -122,7 +126,7 @@ class Job(Generic[T]):
         try:
             return await asyncio.wait_for(asyncio.wrap_future(self._future), max(remaining, 0))
         except TimeoutError:
-            self.cancel()
+            self.cancel(why="the time limit passed")
             raise TimedOut(
                 f"the question was not answered within {self._queue.timeout_s:g} s "
                 f"(waiting included); try again in a moment",
@@ -132,12 +136,13 @@ class Job(Generic[T]):
             self.cancel()  # the client went away: do not answer a question nobody waits for
             raise
 
-    def cancel(self) -> None:
+    def cancel(self, why: str = "the client left") -> None:
         """Drop the job if the worker has not started it yet; a started one stops at its next
-        stage boundary if it was submitted with a `Cancellation`, else runs to its end."""
+        stage boundary (or token, while a model writes) if it was submitted with a
+        `Cancellation`, else runs to its end."""
         self._future.cancel()
         if self._stop is not None:
-            self._stop.set()
+            self._stop.set(why)
 
 
 class GenerationQueue:

@@ -9,7 +9,7 @@ it once, so a request never mixes two versions.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -123,6 +123,7 @@ class QAService:
         date_to: date | None = None,
         doc_ids: Sequence[str] | None = None,
         on_progress: ProgressCallback = no_progress,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Answer:
         """Answer from the articles; with a date range, only from articles dated within it;
         with `doc_ids`, only from those articles (an id no article has is `BadInput`).
@@ -155,6 +156,7 @@ class QAService:
             generator=self.generator,
             vocabulary=index.vocabulary,
             on_progress=on_progress,
+            should_stop=should_stop,
         )
 
     def articles(self) -> list[Article]:

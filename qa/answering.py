@@ -61,7 +61,10 @@ def answer_question(
     generator: Generator | None = None,
     vocabulary: Vocabulary | None = None,
     on_progress: ProgressCallback = no_progress,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Answer:
+    """`on_progress` hears each stage as it starts (and may end the answer there by raising);
+    `should_stop` is asked while a language model writes, the one stage that takes long."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     analysis = analyse_question(
@@ -128,7 +131,7 @@ def answer_question(
     if generator is not None:
         generated = _generated_answer(
             analysis, choices, corpus, embedder, generator, settings, retrieved, timings,
-            on_progress,
+            on_progress, should_stop,
         )  # fmt: skip
         if generated.status == "answered":
             return generated
@@ -405,9 +408,11 @@ def _generated_answer(
     retrieved: list[RetrievedParagraph],
     timings: dict[str, float],
     on_progress: ProgressCallback,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Answer:
     """Generate mode: the model answers over the paragraphs of the best choices, numbered; every
-    claim it writes is checked against the paragraphs its markers name."""
+    claim it writes is checked against the paragraphs its markers name. A question given up
+    while the model writes (`should_stop`) stops it; the next stage report then ends it."""
     rows: list[int] = []
     for choice in choices:  # best first; the best cleared the bar, the others must too
         if len(rows) == settings.generation.max_passages:
@@ -424,6 +429,7 @@ def _generated_answer(
         analysis.read_as,
         [Passage(p.title, p.text) for p in cited.values()],
         max_tokens=settings.generation.max_tokens,
+        should_stop=should_stop,
     )
     timings["write_ms"] = _ms(clock)
     return _checked(

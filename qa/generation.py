@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,26 +85,56 @@ class LlamaCppGenerator:
             "seed": s.seed,
         }
 
-    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
-        return "".join(self.stream(prompt, max_tokens=max_tokens, stop=stop))
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
+        return "".join(
+            self.stream(prompt, max_tokens=max_tokens, stop=stop, should_stop=should_stop)
+        )
 
-    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+    def stream(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[str]:
         self.warm_up()
         with self._lock:
             try:
                 for chunk in self._llm(prompt, stream=True, **self._sampling(max_tokens, stop)):
                     yield chunk["choices"][0]["text"]
+                    if should_stop is not None and should_stop():
+                        return  # the question was given up: free the model for the next one
             except (RuntimeError, ValueError) as exc:
                 raise GenerationFailed(f"{self.model_name}: {exc}") from exc
 
-    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
         """Uses the chat template stored in the GGUF (for instruction-tuned models)."""
         self.warm_up()
+        parts: list[str] = []
         with self._lock:
             try:
-                out = self._llm.create_chat_completion(
-                    messages=messages, **self._sampling(max_tokens, stop)
-                )
+                for chunk in self._llm.create_chat_completion(
+                    messages=messages, stream=True, **self._sampling(max_tokens, stop)
+                ):
+                    delta = chunk["choices"][0].get("delta") or {}
+                    parts.append(str(delta.get("content") or ""))
+                    if should_stop is not None and should_stop():
+                        break  # the question was given up: free the model for the next one
             except (RuntimeError, ValueError) as exc:
                 raise GenerationFailed(f"{self.model_name}: {exc}") from exc
-        return str(out["choices"][0]["message"]["content"] or "")
+        return "".join(parts)

@@ -6,7 +6,7 @@ language-model ones. Deterministic fakes for tests are real classes too (`tests/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -29,17 +29,38 @@ class Embedder(Protocol):
 
 
 class Generator(Protocol):
-    """A language model that continues a prompt."""
+    """A language model that continues a prompt. `should_stop`, when given, is asked between
+    tokens (or before a request that cannot be interrupted): once it says yes, the model stops
+    and what it wrote so far is returned."""
 
     @property
     def model_name(self) -> str: ...
 
-    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str: ...
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str: ...
 
-    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]: ...
+    def stream(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[str]: ...
 
     def chat(
-        self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
     ) -> str: ...
 
     @property

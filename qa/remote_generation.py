@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Literal
 
@@ -81,11 +81,30 @@ class OpenAICompatibleGenerator:
             body["model"] = s.model
         return body
 
-    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+    # One request each: `should_stop` is asked before it is sent (a request under way ends at
+    # generation.timeout_s) and, when streaming, between tokens.
+
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
+        if should_stop is not None and should_stop():
+            return ""
         data = self._post("completions", {**self._body(max_tokens, stop), "prompt": prompt})
         return str(_first_choice(data).get("text") or "")
 
-    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+    def stream(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[str]:
         body = {**self._body(max_tokens, stop), "prompt": prompt, "stream": True}
         with (
             self._errors_mapped(),
@@ -101,8 +120,19 @@ class OpenAICompatibleGenerator:
                 text = _first_choice(chunk).get("text")
                 if text:
                     yield str(text)
+                if should_stop is not None and should_stop():
+                    return
 
-    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
+        if should_stop is not None and should_stop():
+            return ""
         data = self._post(
             "chat/completions", {**self._body(max_tokens, stop), "messages": messages}
         )

@@ -14,7 +14,7 @@ The model's words are never the evidence that an answer is right.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.interfaces import Generator
@@ -75,16 +75,22 @@ def chat_messages(question: str, passages: Sequence[Passage]) -> list[dict[str, 
 
 
 def write_answer(
-    generator: Generator, question: str, passages: Sequence[Passage], *, max_tokens: int
+    generator: Generator,
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    max_tokens: int,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Written:
-    """The model's answer to `question` from `passages` (may be empty; checked by the caller)."""
+    """The model's answer to `question` from `passages` (may be empty; checked by the caller).
+    `should_stop` ends the writing early (the question was given up)."""
     if generator.prompt_format == "chat":
         messages = chat_messages(question, passages)
-        text = generator.chat(messages, max_tokens=max_tokens, stop=STOP)
+        text = generator.chat(messages, max_tokens=max_tokens, stop=STOP, should_stop=should_stop)
         size = sum(len(m["content"]) for m in messages)
     else:
         prompt = completion_prompt(question, passages)
-        text = generator.complete(prompt, max_tokens=max_tokens, stop=STOP)
+        text = generator.complete(prompt, max_tokens=max_tokens, stop=STOP, should_stop=should_stop)
         size = len(prompt)
     return Written(text=clean(text), prompt_chars=size)
 

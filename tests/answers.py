@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +68,7 @@ class StandInService:
         question: str,
         history: Sequence[Turn] = (),
         on_progress: ProgressCallback = no_progress,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Answer:
         self.asked.append((question, list(history)))
         on_progress("searching", {"query": question})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -137,12 +137,26 @@ class ScriptedGenerator:
     def _next(self) -> str:
         return self._queue.popleft() if self._queue else self._default
 
-    def complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> str:
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
         self.prompts.append(prompt)
         self.calls.append(("complete", max_tokens, tuple(stop)))
         return self._next()
 
-    def stream(self, prompt: str, *, max_tokens: int, stop: Sequence[str]) -> Iterator[str]:
+    def stream(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[str]:
         self.prompts.append(prompt)
         self.calls.append(("stream", max_tokens, tuple(stop)))
         text = self._next()
@@ -150,7 +164,14 @@ class ScriptedGenerator:
         for i in range(0, len(text), size):
             yield text[i : i + size]
 
-    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, stop: Sequence[str]) -> str:
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
         self.messages.append([dict(m) for m in messages])
         self.calls.append(("chat", max_tokens, tuple(stop)))
         return self._next()

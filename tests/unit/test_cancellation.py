@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -32,7 +32,12 @@ class StagedAnswer:
         self.reached: list[str] = []
         self.finished: list[str] = []
 
-    def ask(self, question: str, on_progress: ProgressCallback = no_progress) -> str:
+    def ask(
+        self,
+        question: str,
+        on_progress: ProgressCallback = no_progress,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
         self.reached.append(f"{question}:searching")
         on_progress("searching", {"query": question})
         assert self.gate.wait(timeout=10), "the test never opened the gate"

@@ -12,7 +12,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -48,6 +48,7 @@ class GatedService:
         question: str,
         history: Sequence[Turn] = (),
         on_progress: ProgressCallback = no_progress,
+        should_stop: object = None,
     ) -> Answer:
         on_progress("searching", {"query": question})
         with self._lock:
@@ -191,7 +192,9 @@ def test_answers_stopped_at_the_time_limit_still_teach_the_queue_to_refuse_early
 
     queue = GenerationQueue(max_waiting=5, timeout_s=0.3)
 
-    def slow_ask(question: str, history: object, on_progress: ProgressCallback) -> Answer:
+    def slow_ask(
+        question: str, history: object, on_progress: ProgressCallback, should_stop: object
+    ) -> Answer:
         for _ in range(40):  # 2 s in stages of 50 ms, each a point where it can be stopped
             on_progress("searching", {"query": question})
             time.sleep(0.05)
@@ -216,6 +219,51 @@ def test_answers_stopped_at_the_time_limit_still_teach_the_queue_to_refuse_early
         asyncio.run(scenario())
     finally:
         queue.shutdown()
+
+
+def test_a_question_past_its_time_limit_stops_the_model_writing_at_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The time limit stops a model in the middle of writing (it asks `should_stop` between
+    tokens), so the worker is free for the next question, and the log says why it stopped."""
+    from api.queue import Cancellation, stoppable
+
+    queue = GenerationQueue(max_waiting=5, timeout_s=0.3)
+    tokens: list[int] = []
+
+    def writing_ask(
+        question: str,
+        history: object,
+        on_progress: ProgressCallback,
+        should_stop: Callable[[], bool],
+    ) -> Answer:
+        on_progress("writing", {"passages": 1})
+        for token in range(400):  # 4 s of writing, 10 ms a token, unless stopped
+            if should_stop():
+                break
+            tokens.append(token)
+            time.sleep(0.01)
+        on_progress("checking", {})
+        return insufficient()
+
+    async def scenario() -> None:
+        stop = Cancellation()
+        with pytest.raises(TimedOut):
+            await queue.run(stoppable(writing_ask, stop), "slow", [], stop=stop)
+        started = time.monotonic()
+        wait_until(lambda: queue.depth == 0, timeout=2)
+        assert time.monotonic() - started < 1.0  # not the 3.7 s left of the writing
+        assert await queue.run(lambda: "next") == "next"
+
+    caplog.set_level("INFO", logger="api.queue")
+    try:
+        asyncio.run(scenario())
+    finally:
+        queue.shutdown()
+    assert len(tokens) < 100, len(tokens)  # about 0.3 s of tokens, then stopped
+    said = {r.getMessage() for r in caplog.records if r.getMessage().startswith("stopped")}
+    # (an earlier test's job may stop in this one's log too: the same words)
+    assert said == {"stopped answering: the time limit passed"}, said
 
 
 def test_a_caller_that_goes_away_frees_its_waiting_slot(queue: GenerationQueue) -> None:

@@ -6,7 +6,9 @@ selector."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
 
 import pytest
 
@@ -141,3 +143,53 @@ def test_clean_keeps_the_first_paragraph() -> None:
     assert clean("  The port   reopened [1] .\n\nQuestion: more") == "The port reopened [1]."
     assert clean("\n") == ""
     assert "Question: q\nAnswer:" in completion_prompt("q", [Passage("t", "s")])
+
+
+# --- a question given up while the model writes ------------------------------------------------
+
+
+class EndlessModel:
+    """Stands in for llama_cpp.Llama: writes a word at a time for ever, counting the words."""
+
+    def __init__(self) -> None:
+        self.words = 0
+
+    def _words(self, chat: bool) -> Iterator[dict[str, Any]]:
+        while True:
+            self.words += 1
+            yield {"choices": [{"delta": {"content": "word "}} if chat else {"text": "word "}]}
+
+    def __call__(self, prompt: str, *, stream: bool, **sampling: Any) -> Iterator[dict[str, Any]]:
+        return self._words(chat=False)
+
+    def create_chat_completion(self, *, stream: bool, **sampling: Any) -> Iterator[dict[str, Any]]:
+        return self._words(chat=True)
+
+
+@pytest.mark.parametrize("prompt_format", ["completion", "chat"])
+def test_the_local_model_stops_writing_once_the_question_is_given_up(
+    prompt_format: Literal["completion", "chat"],
+) -> None:
+    """A question past its time limit (or whose client left) stopped only at the next stage, so
+    the model wrote on to max_tokens, and every question behind it waited or timed out too."""
+    from qa.generation import LlamaCppGenerator
+    from qa.settings import GenerationSettings
+
+    generator = LlamaCppGenerator(
+        Path("model.gguf"), GenerationSettings(prompt_format=prompt_format)
+    )
+    model = EndlessModel()
+    generator._llm = model  # no GGUF loaded: the stand-in writes
+    asked: list[int] = []
+
+    def given_up() -> bool:
+        asked.append(model.words)
+        return model.words >= 5
+
+    written = write_answer(
+        generator, "How big is it?", [Passage("t", "s")], max_tokens=10**9,
+        should_stop=given_up,
+    )  # fmt: skip
+    assert model.words == 5
+    assert written.text == "word word word word word"
+    assert asked == [1, 2, 3, 4, 5]  # asked after every word
