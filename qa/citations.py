@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,9 @@ LEXICAL_WEIGHT = AnswerSettings().support_lexical_weight  # the setting's defaul
 class Claim:
     text: str  # without markers
     markers: list[int]
+    # the punctuation written right after the markers ("… Monday [1]." ends with "."): kept
+    # when the claim is written out again, so checked sentences do not run together
+    end: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,9 @@ def split_claims(answer: str) -> list[Claim]:
         # a full stop after a marker ("... Monday [1]. Next ...") belongs to the claim before it
         text = MARKER.sub("", answer[position : match.start()]).strip().lstrip(".,;:!? ")
         markers = [int(m) for m in re.findall(r"\[(\d+)\]", match.group(1))]
+        end = re.match(r"[.!?;:,…]?", answer[match.end() :])
         if text:
-            claims.append(Claim(text, markers))
+            claims.append(Claim(text, markers, end.group(0) if end else ""))
         elif claims:  # markers after markers belong to the previous claim
             claims[-1].markers.extend(markers)
         position = match.end()
@@ -227,5 +231,6 @@ def check_answer(
         if not markers:
             removed_claims.append(claim.text)
             continue
-        parts.append(claim.text + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
+        written = "".join(f"[{m}]" for m in dict.fromkeys(markers))
+        parts.append(f"{claim.text} {written}{claim.end}")
     return CheckedAnswer(" ".join(parts), citations, removed_claims, removed_citations)

@@ -173,8 +173,9 @@ def test_check_answer_keeps_supported_claims_and_renumbers() -> None:
         embedder=HashingEmbedder(),
         min_support=0.5,
     )
+    # each sentence keeps the full stop written after its marker: they do not run together
     assert checked.text == (
-        "The ferry service resumed on Monday [1] The council approved 4 million dollars [2]"
+        "The ferry service resumed on Monday [1]. The council approved 4 million dollars [2]."
     )
     assert [c.marker for c in checked.citations] == [1, 2]
     assert [c.paragraph.paragraph_id for c in checked.citations] == ["p1", "p2"]
@@ -191,7 +192,7 @@ def test_check_answer_removes_unsupported_citation_and_claim() -> None:
         embedder=HashingEmbedder(),
         min_support=0.5,
     )
-    assert checked.text == "The ferry service resumed on Monday [1]"
+    assert checked.text == "The ferry service resumed on Monday [1]."
     assert [c.paragraph.paragraph_id for c in checked.citations] == ["p1"]
     assert checked.removed_claims == ["Volcanic ash closed the airport"]
     assert checked.removed_citations == 2
@@ -363,4 +364,4 @@ def test_check_answer_removes_a_claim_whose_figure_its_paragraph_lacks() -> None
         min_support=0.0,  # only the facts decide here
     )
     assert checked.removed_claims == ["North Korea sent 15,000 special forces troops to Russia"]
-    assert checked.text == "North Korea sent 1,500 special forces troops to Russia [1]"
+    assert checked.text == "North Korea sent 1,500 special forces troops to Russia [1]."

@@ -54,7 +54,7 @@ def test_a_supported_answer_keeps_its_words_and_citation(corpus: Built) -> None:
     stages: list[str] = []
     answer = ask(corpus, ANSWERABLE, generator, lambda stage, detail: stages.append(stage))
     assert answer.status == "answered"
-    assert answer.answer == "The choir has 28 members [1]"
+    assert answer.answer == "The choir has 28 members [1]."
     assert answer.citations[0].doc_id == "elmsby-choir"
     assert answer.citations[0].verified
     assert answer.removed_claims == []
@@ -70,7 +70,7 @@ def test_a_partly_wrong_answer_loses_the_unsupported_claim(corpus: Built) -> Non
     generator = ScriptedGenerator(f"The choir has 28 members [1]. {made_up} [1].")
     answer = ask(corpus, ANSWERABLE, generator)
     assert answer.status == "answered"
-    assert answer.answer == "The choir has 28 members [1]"
+    assert answer.answer == "The choir has 28 members [1]."
     assert answer.removed_claims == [made_up]
 
 
