@@ -1071,13 +1071,20 @@ import { selectTab } from "./tabs.js";
     pendingLeft = null;
   });
 
-  /** Remember a finished turn (unless a New chat removed it meanwhile) and, if answered, send it
-   * with later questions so follow-ups are read in context. */
+  /** The turn as history sent with later questions (so follow-ups are read in context): an
+   * answer with its text, a refusal with none (the question still says what the talk is about,
+   * as POST /ask reads a refusal carried back); null for a stopped or failed question. */
+  function asHistory(record) {
+    if (record.kind !== "answer" || !record.data) return null;
+    const answered = record.data.status === "answered";
+    return { question: record.question, answer: answered ? String(record.data.answer ?? "") : "" };
+  }
+
+  /** Remember a finished turn (unless a New chat removed it meanwhile). */
   function keep(turn, record) {
     if (!turn.isConnected || leaving) return;
-    if (record.kind === "answer" && record.data && record.data.status === "answered") {
-      history.push({ question: record.question, answer: String(record.data.answer ?? "") });
-    }
+    const earlier = asHistory(record);
+    if (earlier) history.push(earlier);
     turns.push(record);
     turns = saveTurns(turns);
   }
@@ -1108,9 +1115,8 @@ import { selectTab } from "./tabs.js";
       } catch {
         continue; // a turn saved by another version of the page that this one cannot show
       }
-      if (record.kind === "answer" && record.data.status === "answered") {
-        history.push({ question: record.question, answer: String(record.data.answer ?? "") });
-      }
+      const earlier = asHistory(record);
+      if (earlier) history.push(earlier);
     }
     emptyState.hidden = conversation.children.length > 0;
     const last = conversation.lastElementChild;

@@ -441,3 +441,31 @@ def test_example_questions_come_from_the_titles_and_ask(
     expect(page.locator("#empty-state")).to_be_hidden()
     expect(turn.locator(".answer:not(.insufficient) .citation-link").first).to_be_visible()
     assert page_probe.script_errors() == []
+
+
+def test_a_refused_question_is_still_part_of_the_conversation(page_probe: PageProbe) -> None:
+    """A follow-up after a refusal is read with the refused question, as POST /ask reads a
+    refusal carried back (its text is not sent as an answer); only answered turns were sent,
+    so "And the lighthouse?" after a refusal was read with nothing before it."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    refused = "What is the population of Iceland?"
+    ask(page, refused)
+    expect(last_turn(page).locator(".insufficient")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    for attempt in range(2):  # asked now, then again after a reload (the saved conversation)
+        if attempt:
+            page.reload()
+            expect(page.locator("#conversation > li.turn")).to_have_count(2)
+        page.fill("#question", "And Norway?")
+        with page.expect_request("**/ask/stream") as request_info:
+            page.press("#question", "Enter")
+        sent = json.loads(request_info.value.post_data or "{}")
+        assert sent["history"][0] == {"question": refused, "answer": ""}, sent
+        expect(last_turn(page).locator(".answer, .insufficient").first).to_be_visible(
+            timeout=ANSWER_TIMEOUT_MS
+        )
+    assert page_probe.script_errors() == []
