@@ -100,6 +100,12 @@ class QAService:
             remote = OpenAICompatibleGenerator(settings.generation)
             remote.warm_up()  # only warns: until the server is reachable, answers are 503s
             generator = remote
+        elif "gguf_path" in settings.generation.model_fields_set:
+            log.warning(
+                "generation.gguf_path is set but generation.backend is none, so no model is "
+                "loaded and answers quote the articles; set QA_GENERATION__BACKEND=llama_cpp "
+                "to use it"
+            )
         _warm_up(embedder)
         log.info(
             "loaded index with %d articles, %d paragraphs; generator %s",

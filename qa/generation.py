@@ -39,7 +39,16 @@ def resolve_gguf(spec: str, models_dir: Path) -> Path:
         if not ggufs:
             raise FileNotFoundError(f"no .gguf file in {folder}")
         return ggufs[0]
+    if spec.startswith("bundled:"):
+        raise FileNotFoundError(
+            f"no bundled model is called {spec!r} (setting generation.gguf_path): the bundled "
+            f"ones are {BUNDLED_GEMMA} and {BUNDLED_SMOLLM2}"
+        )
     path = Path(spec).expanduser()
+    if path.is_dir():
+        raise FileNotFoundError(
+            f"GGUF model {path} is a folder, not a .gguf file (setting generation.gguf_path)"
+        )
     if not path.is_file():
         raise FileNotFoundError(f"GGUF model {path} does not exist (setting generation.gguf_path)")
     return path
@@ -67,13 +76,19 @@ class LlamaCppGenerator:
             from llama_cpp import Llama
 
             s = self._settings
-            self._llm = Llama(
-                model_path=str(self._path),
-                n_ctx=s.n_ctx,
-                n_threads=s.n_threads,
-                seed=s.seed,
-                verbose=False,
-            )
+            try:
+                self._llm = Llama(
+                    model_path=str(self._path),
+                    n_ctx=s.n_ctx,
+                    n_threads=s.n_threads,
+                    seed=s.seed,
+                    verbose=False,
+                )
+            except ValueError as exc:  # llama.cpp's "Failed to load model from file: …"
+                raise ValueError(
+                    f"{self._path} could not be loaded as a GGUF model ({exc}); check the file "
+                    "or point generation.gguf_path at another one"
+                ) from exc
 
     def _sampling(self, max_tokens: int, stop: Sequence[str]) -> dict[str, Any]:
         s = self._settings

@@ -574,7 +574,7 @@ import { selectTab } from "./tabs.js";
       case "reading":
         return `Reading ${count(stage.sentences, "candidate sentence", "candidate sentences")} from ${count(stage.articles, "article", "articles")}…`;
       case "writing":
-        return "Wording the answer from the chosen sentence…";
+        return `Wording the answer from ${count(stage.passages, "paragraph", "paragraphs")}…`;
       case "checking":
         return "Checking the citation against its paragraph…";
       default:
