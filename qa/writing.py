@@ -6,8 +6,9 @@ chose). With a model configured, the selector has already decided that the artic
 question; the model is then shown the paragraphs of the best choices, numbered [1]…[n] (at most
 `generation.max_passages`), and writes a short answer with [n] markers. `qa/citations.py` checks
 each claim against the paragraphs its markers name: an unsupported citation is dropped, a claim
-left with no supporting citation is removed and reported (`removed_claims`), and an answer left without support is withheld: the answer
-then quotes the sentence the selector chose, as in extract mode (`quoted_instead` says why).
+left with no supporting citation is removed and reported (`removed_claims`), and an answer left
+without support is withheld: the answer then quotes the sentence the selector chose, as in
+extract mode (`quoted_instead` says why).
 The model's words are never the evidence that an answer is right.
 """
 
