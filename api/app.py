@@ -106,8 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limit = settings.server.max_question_chars
     # maxlength only stops a runaway paste (it would cut the text silently): the page warns
     # above the limit itself, and the server refuses with a message
+    # and the most earlier turns it takes (server.max_history_turns): the page sends no more
     page = page.replace(
-        box, box.replace('"2000"', f'"{max(2000, 4 * limit)}"') + f' data-max-chars="{limit}"'
+        box,
+        box.replace('"2000"', f'"{max(2000, 4 * limit)}"')
+        + f' data-max-chars="{limit}" data-max-history="{settings.server.max_history_turns}"',
     )
 
     @app.get("/", include_in_schema=False)

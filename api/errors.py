@@ -216,7 +216,9 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         for error in errors[:_PROBLEMS_LISTED]:
             if error.get("type") == "json_invalid":
-                problems.append(_json_problem(error, await request.body()))
+                # the text json.loads read (UTF-16 and a BOM decoded), which its offset counts in
+                read = exc.body if isinstance(exc.body, str) else await request.body()
+                problems.append(_json_problem(error, read))
                 continue
             where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
@@ -286,7 +288,7 @@ _JSON_KINDS = {"NoneType": "null", "list": "an array", "int": "a number", "float
                "str": "a string", "bool": "true or false"}  # fmt: skip
 
 
-def _json_problem(error: Mapping[str, Any], body: bytes) -> str:
+def _json_problem(error: Mapping[str, Any], body: str | bytes) -> str:
     """Invalid JSON, said with where: json's own reason ("Expecting ',' delimiter"), the line and
     column, and for a raw control character in a string how to write it instead."""
     reason = str((error.get("ctx") or {}).get("error", "")).removesuffix(" at").strip()
@@ -294,7 +296,8 @@ def _json_problem(error: Mapping[str, Any], body: bytes) -> str:
     offset = loc[-1] if loc and isinstance(loc[-1], int) else None
     problem = f"the request body is not valid JSON: {reason}".rstrip(": ")
     if offset is not None:
-        text = body.decode("utf-8", errors="replace")[:offset]
+        read = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
+        text = read[:offset]
         line = text.count("\n") + 1
         column = offset - (text.rfind("\n") + 1) + 1
         problem += f" at line {line}, column {column}"

@@ -12,10 +12,10 @@ answered within `request_timeout_s` of arriving (waiting included) gets `TimedOu
 
 A slot is held by the job in the worker, not by the request: a request that gives up (timeout,
 client gone, stream closed, Stop on the page) cancels its job, which frees the slot at once if
-the job was still waiting. A job the worker has started cannot be interrupted mid-stage
-(llama.cpp cannot), but it stops at its next stage boundary: its `Cancellation` makes the
-progress callback raise `ClientGone` when answering reports the next stage, so the worker moves
-on to the next question instead of finishing an answer nobody will read. The slot is freed
+the job was still waiting. A job the worker has started stops at its next stage boundary: its
+`Cancellation` makes the progress callback raise `ClientGone` when answering reports the next
+stage, and a language model writing asks `should_stop` between tokens, so the worker moves on
+to the next question instead of finishing an answer nobody will read. The slot is freed
 when the worker lets go of the job, so the count always matches the work really in hand.
 """
 

@@ -110,6 +110,7 @@ def document_open_reads(app: FastAPI, reads: Iterable[BaseRoute]) -> None:
             operation = schema["paths"].get(path, {}).get(method)
             if operation is not None and {} not in operation.setdefault("security", []):
                 operation["security"].append({})
+                operation.get("responses", {}).pop("401", None)  # no key asked, none refused
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,8 +55,9 @@ def split_claims(answer: str) -> list[Claim]:
         end = re.match(r"[.!?;:,…]?", answer[match.end() :])
         if text:
             claims.append(Claim(text, markers, end.group(0) if end else ""))
-        elif claims:  # markers after markers belong to the previous claim
+        elif claims:  # markers after markers belong to the previous claim, and so does the end
             claims[-1].markers.extend(markers)
+            claims[-1] = replace(claims[-1], end=end.group(0) if end else "")
         position = match.end()
     tail = MARKER.sub("", answer[position:]).strip().lstrip(".,;:!? ")
     if tail:

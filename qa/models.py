@@ -157,9 +157,9 @@ class Answer(BaseModel):
     )
     quoted_instead: str | None = Field(
         default=None,
-        description="Generate mode: why the model's answer was withheld (every claim of it "
-        "removed), so the answer quotes the article's sentence the selector chose instead; "
-        "null otherwise.",
+        description="Generate mode: why the model's answer was withheld (it wrote nothing, "
+        "cited no paragraph, or no claim of it was supported), so the answer quotes the "
+        "article's sentence the selector chose instead; null otherwise.",
     )
     unknown_words: list[UnknownWord] = Field(
         default_factory=list,

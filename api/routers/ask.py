@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Service
 from api.inputs import AnswerScope, ClientText, HistoryTurn
@@ -19,14 +19,7 @@ BUSY_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class AskRequest(AnswerScope):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"question": "What did the spokesperson say about the treaty?"}]
-        },
-    )
-
+class _Asked(BaseModel):
     question: ClientText = Field(
         description="The question, in plain words (normalised: NFC, no control characters); "
         "it must keep at least one visible character."
@@ -34,6 +27,17 @@ class AskRequest(AnswerScope):
     history: list[HistoryTurn] = Field(
         default_factory=list,
         description="Earlier turns, oldest first; a follow-up question is read in their light.",
+    )
+
+
+# AnswerScope first among the bases puts its fields last: `question` leads the schema and the
+# problems listed
+class AskRequest(AnswerScope, _Asked):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"question": "What did the spokesperson say about the treaty?"}]
+        },
     )
 
 

@@ -22,7 +22,8 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   content also says why and which articles the closest paragraphs come from, since a chat
   client shows the content alone (`message_content`). The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
-  `rewritten_question`, `unknown_words`); the official client exposes them in
+  `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`); the official
+  client exposes them in
   `response.model_extra`.
 * `usage` counts whitespace-separated words, not model tokens: `prompt_tokens` are the words
   of the question and of the history turns sent to the service, `completion_tokens` those of
@@ -149,7 +150,27 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
-class ChatCompletionRequest(AnswerScope):
+class _Chat(BaseModel):
+    model: str = Field(
+        default=MODEL_ID, description="Any id is accepted; answers name grounded-qa."
+    )
+    messages: list[ChatMessage] = Field(
+        json_schema_extra={"minItems": 1},  # documented; an empty list gets our own 400
+        description="The conversation; its last `user` message is the question.",
+    )
+    stream: bool | None = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+    )
+    max_completion_tokens: int | None = Field(
+        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+    )
+
+
+# AnswerScope first among the bases puts its fields last: `messages` leads the schema and the
+# problems listed
+class ChatCompletionRequest(AnswerScope, _Chat):
     # date_from, date_to, doc_ids (AnswerScope): not OpenAI's; a client sends them as extra body
     # fields, and they restrict the articles as on POST /ask (an unknown id is a 400)
     # temperature, max_tokens, top_p, stop, seed, user, ...: accepted and ignored; n, tool_choice,
@@ -166,22 +187,6 @@ class ChatCompletionRequest(AnswerScope):
                 }
             ]
         },
-    )
-
-    model: str = Field(
-        default=MODEL_ID, description="Any id is accepted; answers name grounded-qa."
-    )
-    messages: list[ChatMessage] = Field(
-        json_schema_extra={"minItems": 1},  # documented; an empty list gets our own 400
-        description="The conversation; its last `user` message is the question.",
-    )
-    stream: bool | None = False
-    stream_options: StreamOptions | None = None
-    max_tokens: int | None = Field(
-        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
-    )
-    max_completion_tokens: int | None = Field(
-        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
     )
 
 
@@ -549,7 +554,8 @@ async def chat_completions(
     are accepted and ignored (`n` over 1, JSON `response_format`, a forced `tool_choice` and
     `logprobs` are a 400 naming the field), any `model` id is accepted (the answer names
     `grounded-qa`), and the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
-    `rewritten_question`, `unknown_words`) comes as extra top-level fields. `usage` counts
+    `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`) comes as extra
+    top-level fields. `usage` counts
     words, not tokens. `doc_ids`, `date_from` and `date_to`, sent as extra body fields,
     restrict the articles as on POST /ask.
 

@@ -306,7 +306,7 @@ import { selectTab } from "./tabs.js";
    * of an `error` event (or, once `signal` is aborted, with whatever the aborted fetch gives).
    */
   async function streamAnswer(question, { scope, onStatus, onToken, onCitation, signal }) {
-    const request = { question, history: history.slice(-MAX_HISTORY) };
+    const request = { question, history: MAX_HISTORY > 0 ? history.slice(-MAX_HISTORY) : [] };
     if (scope) request.doc_ids = [scope.doc_id];
     let response;
     try {
@@ -394,7 +394,10 @@ import { selectTab } from "./tabs.js";
 
   // Earlier answered turns, sent with each question so follow-ups are read in context.
   const history = [];
-  const MAX_HISTORY = 10;
+  // the most earlier turns the server takes (server.max_history_turns, given with the page)
+  const MAX_HISTORY = Number.isInteger(Number(input.dataset.maxHistory))
+    ? Number(input.dataset.maxHistory)
+    : 10;
 
   async function ask() {
     if (busy) {

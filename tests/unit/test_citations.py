@@ -147,6 +147,15 @@ def test_empty_paragraph_supports_nothing() -> None:
 
 
 @pytest.mark.unit
+def test_the_end_written_after_the_last_of_several_markers_is_kept() -> None:
+    claims = split_claims("The choir has 28 members [1], [2]. It sang [3].")
+    assert [(c.text, c.markers, c.end) for c in claims] == [
+        ("The choir has 28 members", [1, 2], "."),
+        ("It sang", [3], "."),
+    ]
+
+
+@pytest.mark.unit
 def test_full_stop_after_a_marker_is_not_a_claim() -> None:
     assert split_claims("The ferry resumed on Monday [1]. Two crossings were added [2].") == [
         Claim("The ferry resumed on Monday", [1]),

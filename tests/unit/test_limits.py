@@ -260,10 +260,10 @@ def test_a_question_past_its_time_limit_stops_the_model_writing_at_once(
         asyncio.run(scenario())
     finally:
         queue.shutdown()
-    assert len(tokens) < 100, len(tokens)  # about 0.3 s of tokens, then stopped
+    assert len(tokens) < 200, len(tokens)  # about 0.3 s of tokens, then stopped, not 4 s
     said = {r.getMessage() for r in caplog.records if r.getMessage().startswith("stopped")}
-    # (an earlier test's job may stop in this one's log too: the same words)
-    assert said == {"stopped answering: the time limit passed"}, said
+    # (another test's job may stop in this one's log too, for its own reason)
+    assert "stopped answering: the time limit passed" in said, said
 
 
 def test_a_caller_that_goes_away_frees_its_waiting_slot(queue: GenerationQueue) -> None:

@@ -231,6 +231,9 @@ def test_an_unparsable_body_is_a_422_like_invalid_json(client: TestClient, raw: 
     [
         (b'{"question": "hi"', "Expecting ',' delimiter at line 1, column 18"),
         (b'{\n  "question": "hi",\n  "history": [}\n', "Expecting value at line 3, column 15"),
+        # the position counts what json read: UTF-16 and a BOM are decoded first
+        ('{\n  "question": "hi",\n  "history": [}\n'.encode("utf-16"), "line 3, column 15"),
+        ('{\n  "question": "hi",\n  "history": [}\n'.encode("utf-8-sig"), "line 3, column 15"),
         (b'{"question": "a\nb"}', r"a line break or tab inside a string is written \n"),
         (b"null", "the request body is null, not a JSON object"),
         (b"[]", "the request body is an array, not a JSON object"),

@@ -522,8 +522,11 @@ def test_read_routes_take_a_key_only_when_the_server_has_one() -> None:
     from api.app import create_app
     from qa.settings import Settings
 
+    schemas: list[dict[str, Any]] = []
+
     def security(settings: Settings) -> dict[tuple[str, str], list[dict[str, Any]]]:
         schema = create_app(settings).openapi()
+        schemas.append(schema)
         return {
             (method, path): operation.get("security", [])
             for path, item in schema["paths"].items()
@@ -534,11 +537,13 @@ def test_read_routes_take_a_key_only_when_the_server_has_one() -> None:
     for read in [("post", "/ask"), ("get", "/documents"), ("post", "/v1/chat/completions"),
                  ("get", "/metrics")]:  # fmt: skip
         assert {} in open_server[read], read
+        assert "401" not in schemas[0]["paths"][read[1]][read[0]]["responses"], read
     for admin in [("post", "/documents"), ("delete", "/documents/{doc_id}"),
                   ("post", "/admin/reload")]:  # fmt: skip
         assert open_server[admin] and {} not in open_server[admin], admin
     keyed = security(Settings(security={"read_api_key": "read-key-0123456789abcdef"}))
     assert all({} not in listed for listed in keyed.values())
+    assert "401" in schemas[1]["paths"]["/ask"]["post"]["responses"]
     assert keyed[("post", "/ask")]
 
 
