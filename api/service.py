@@ -88,24 +88,7 @@ class QAService:
             threads=settings.answer.selector_threads,
         )
         selector.warm_up()
-        generator: Generator | None = None
-        if settings.generation.backend == "llama_cpp":
-            llama = LlamaCppGenerator(
-                resolve_gguf(settings.generation.gguf_path, settings.models_dir),
-                settings.generation,
-            )
-            llama.warm_up()
-            generator = llama
-        elif settings.generation.backend == "openai":
-            remote = OpenAICompatibleGenerator(settings.generation)
-            remote.warm_up()  # only warns: until the server is reachable, answers are 503s
-            generator = remote
-        elif "gguf_path" in settings.generation.model_fields_set:
-            log.warning(
-                "generation.gguf_path is set but generation.backend is none, so no model is "
-                "loaded and answers quote the articles; set QA_GENERATION__BACKEND=llama_cpp "
-                "to use it"
-            )
+        generator = build_generator(settings)
         _warm_up(embedder)
         log.info(
             "loaded index with %d articles, %d paragraphs; generator %s",
@@ -173,6 +156,29 @@ class QAService:
         if article is None:
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)
+
+
+def build_generator(settings: Settings) -> Generator | None:
+    """The language model of generate mode, loaded and warmed up; None in extract mode (and a
+    warning when a GGUF path is set without the backend that would load it)."""
+    if settings.generation.backend == "llama_cpp":
+        llama = LlamaCppGenerator(
+            resolve_gguf(settings.generation.gguf_path, settings.models_dir),
+            settings.generation,
+        )
+        llama.warm_up()
+        return llama
+    if settings.generation.backend == "openai":
+        remote = OpenAICompatibleGenerator(settings.generation)
+        remote.warm_up()  # only warns: until the server is reachable, answers are 503s
+        return remote
+    if "gguf_path" in settings.generation.model_fields_set:
+        log.warning(
+            "generation.gguf_path is set but generation.backend is none, so no model is "
+            "loaded and answers quote the articles; set QA_GENERATION__BACKEND=llama_cpp "
+            "to use it"
+        )
+    return None
 
 
 def _warm_up(embedder: SentenceTransformerEmbedder) -> None:

@@ -41,3 +41,18 @@ def test_a_file_that_is_no_model_names_the_setting(tmp_path: Path) -> None:
         generator.warm_up()
     message = str(refused.value)
     assert str(garbage) in message and "generation.gguf_path" in message
+
+
+def test_a_gguf_path_without_a_backend_loads_nothing_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from api.service import build_generator
+    from qa.settings import Settings
+
+    caplog.set_level("WARNING", logger="api.service")
+    assert build_generator(Settings()) is None
+    assert not caplog.records  # extract mode, nothing set: nothing to say
+    configured = Settings(generation=GenerationSettings(gguf_path="/models/some.gguf"))
+    assert build_generator(configured) is None
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert "generation.backend is none" in said and "QA_GENERATION__BACKEND" in said
