@@ -187,20 +187,14 @@ def choose(
         },
     )
     ranks = {hit.row: rank for rank, hit in enumerate(retrieval.hits)}
-    readings = [analysis.read_as]
+    readings = [(analysis.read_as, settings.answer.selector_candidates)]
     if analysis.reads_earlier_questions and settings.conversation.read_alone_too:
-        readings.append(analysis.asked)
+        # the second reading, of the best few by evidence, costs a fraction of the first
+        readings.append((analysis.asked, settings.conversation.read_alone_candidates))
     return best_reading(
         [
-            select(
-                question,
-                candidates,
-                shortlist,
-                selector=selector,
-                limit=settings.answer.selector_candidates,
-                ranks=ranks,
-            )
-            for question in readings
+            select(question, candidates, shortlist, selector=selector, limit=limit, ranks=ranks)
+            for question, limit in readings
         ]
     )
 

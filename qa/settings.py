@@ -291,6 +291,11 @@ class ConversationSettings(_Group):
         "asked, and each sentence keeps the better of its two scores (the selector was trained "
         "on questions that stand alone); costs a second reading of the shortlist.",
     )
+    read_alone_candidates: int = Field(
+        default=10,
+        ge=1,
+        description="How many of the shortlist (best by evidence) the second reading reads.",
+    )
 
 
 class SpellingSettings(_Group):
