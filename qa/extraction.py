@@ -29,7 +29,6 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +51,7 @@ from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encodi
 
 from qa.cleaning import clean_paragraphs
 from qa.errors import BadInput
+from qa.lexical import without_accents
 
 # trafilatura logs every page it gives up on as a warning; the caller reports those itself
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -325,10 +325,8 @@ def _name_key(name: str) -> str:
 
 
 def _folded(text: str) -> str:
-    """`text` in lower case without accents ("Condé" → "conde")."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
-    )
+    """`text` in lower case without accents ("Condé" → "conde"), as the project drops them."""
+    return without_accents(text.casefold())
 
 
 def _prose_words(paragraph: str) -> int:
