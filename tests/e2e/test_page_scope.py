@@ -39,6 +39,24 @@ def api_answer(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
+ADMIN = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
+
+
+def add_article(page_server: PageServer, title: str, text: str) -> str:
+    """Add an article through the API, as an admin elsewhere would; its id."""
+    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+        added = client.post("/documents", headers=ADMIN, json={"title": title, "text": text})
+    assert added.status_code in (200, 201), added.text
+    return str(added.json()["doc_id"])
+
+
+def delete_article(page_server: PageServer, doc_id: str) -> None:
+    """Delete an article through the API, as an admin elsewhere would."""
+    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
+        deleted = client.delete(f"/documents/{doc_id}", headers=ADMIN)
+    assert deleted.status_code == 204, deleted.text
+
+
 def titles(page: Any) -> dict[str, str]:
     response = page.request.get("/documents")
     assert response.ok, response.text()
@@ -242,21 +260,13 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     from playwright.sync_api import expect
 
     page = page_probe.page
-    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
     title = "Ferry service to Brenna resumes"
-    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
-        added = client.post(
-            "/documents",
-            headers=admin,
-            json={
-                "title": title,
-                "text": "The ferry between Skarra and Brenna sailed again on Tuesday after a "
-                "month in dry dock.\n\nCaptain Leif Marrow said 300 passengers made the "
-                "first crossing.",
-            },
-        )
-    assert added.status_code in (200, 201), added.text
-    doc_id = added.json()["doc_id"]
+    doc_id = add_article(
+        page_server,
+        title,
+        "The ferry between Skarra and Brenna sailed again on Tuesday after a month in dry "
+        "dock.\n\nCaptain Leif Marrow said 300 passengers made the first crossing.",
+    )
     try:
         page.goto("/")
         page.evaluate("localStorage.clear()")
@@ -264,9 +274,7 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
         open_article(page, title).get_by_role("button", name="Ask about this article").click()
         expect(chip(page)).to_have_text(f"Asking only: {title}")
     finally:
-        with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
-            deleted = client.delete(f"/documents/{doc_id}", headers=admin)
-        assert deleted.status_code == 204, deleted.text
+        delete_article(page_server, doc_id)
 
     question = "How many passengers made the first crossing?"
     request = sent(page, question)
@@ -314,19 +322,10 @@ def test_coming_back_to_the_tab_reads_what_changed_meanwhile(
     from playwright.sync_api import expect
 
     page = page_probe.page
-    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
     title = "Night market opens on the Skarra quay"
-    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
-        added = client.post(
-            "/documents",
-            headers=admin,
-            json={
-                "title": title,
-                "text": "A night market opened on the Skarra quay on Friday with 60 stalls.",
-            },
-        )
-    assert added.status_code in (200, 201), added.text
-    doc_id = added.json()["doc_id"]
+    doc_id = add_article(
+        page_server, title, "A night market opened on the Skarra quay on Friday with 60 stalls."
+    )
     total = len(titles(page))
     page.goto("/")
     page.evaluate("localStorage.clear()")
@@ -338,9 +337,7 @@ def test_coming_back_to_the_tab_reads_what_changed_meanwhile(
     listed = page.locator("#articles-view").get_by_role("button", name=title)
     expect(listed).to_be_visible()
 
-    with page_server.server.client(timeout=INDEXING_TIMEOUT_S) as client:
-        deleted = client.delete(f"/documents/{doc_id}", headers=admin)
-    assert deleted.status_code == 204, deleted.text
+    delete_article(page_server, doc_id)
     page.wait_for_timeout(500)  # nothing tells the page yet: it still shows what it read
     expect(page.locator("#corpus-info")).to_have_text(f"{total} articles indexed.")
     expect(listed).to_be_visible()
