@@ -148,7 +148,7 @@ def openai_error(status: int, detail: str, *, param: str | None = None) -> dict[
 
 def problem_headers(exc: BaseException) -> dict[str, str]:
     """Headers an error needs besides its body: when to retry, how to authenticate."""
-    if isinstance(exc, Overloaded | TimedOut):
+    if isinstance(exc, Overloaded | TimedOut | GeneratorUnavailable):
         return {"Retry-After": str(exc.retry_after_s)}
     if isinstance(exc, Unauthorized):
         return {"WWW-Authenticate": 'Bearer realm="grounded-qa"'}

@@ -40,7 +40,12 @@ class GenerationFailed(QAError):
 
 
 class GeneratorUnavailable(GenerationFailed):
-    """A remote language model could not be reached in time (down, refused, too slow)."""
+    """A remote language model could not be reached in time (down, refused, too slow); the
+    caller may retry after `retry_after_s`."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class Overloaded(QAError):

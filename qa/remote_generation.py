@@ -4,15 +4,19 @@
 or `python -m llama_cpp.server`, vLLM, Ollama, a hosted API): `/v1/completions` for the
 few-shot completion prompt, `/v1/chat/completions` for chat, streaming over Server-Sent Events.
 A server that cannot be reached (refused, down, too slow) raises `GeneratorUnavailable` (503);
-one that answers with an error or nonsense raises `GenerationFailed` (502).
+one that answers with an error or nonsense raises `GenerationFailed` (502). The 503 carries
+`Retry-After`: the server's own when it sent one, else `generation.retry_after_s`.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
@@ -110,7 +114,7 @@ class OpenAICompatibleGenerator:
             self._errors_mapped(),
             connect_sse(self._client, "POST", "completions", json=body) as source,
         ):
-            _raise_for_status(source.response)
+            _raise_for_status(source.response, self._settings.retry_after_s)
             for event in source.iter_sse():
                 if event.data.strip() == "[DONE]":
                     return
@@ -142,15 +146,16 @@ class OpenAICompatibleGenerator:
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         with self._errors_mapped():
             response = self._client.post(path, json=body)
-            _raise_for_status(response)
+            _raise_for_status(response, self._settings.retry_after_s)
             return _json(response.text)
 
     def _errors_mapped(self) -> AbstractContextManager[None]:
-        return _mapped_errors(self._settings.base_url, self._settings.timeout_s)
+        s = self._settings
+        return _mapped_errors(s.base_url, s.timeout_s, s.retry_after_s)
 
 
 @contextmanager
-def _mapped_errors(base_url: str, timeout_s: float) -> Iterator[None]:
+def _mapped_errors(base_url: str, timeout_s: float, retry_after_s: int) -> Iterator[None]:
     """httpx failures as the service's errors: unreachable or too slow → GeneratorUnavailable,
     a broken event stream → GenerationFailed."""
     where = f"the language model server at {base_url}"
@@ -159,26 +164,47 @@ def _mapped_errors(base_url: str, timeout_s: float) -> Iterator[None]:
     except httpx.TimeoutException as exc:
         raise GeneratorUnavailable(
             f"{where} did not answer within {timeout_s:g} s (setting generation.timeout_s); "
-            "try again later"
+            "try again later",
+            retry_after_s=retry_after_s,
         ) from exc
     except SSEError as exc:  # a TransportError subclass: caught first
         raise GenerationFailed(f"{where} did not stream Server-Sent Events: {exc}") from exc
     except httpx.TransportError as exc:
         raise GeneratorUnavailable(
             f"{where} cannot be reached ({exc.__class__.__name__}: {exc}); "
-            "check that it is running (setting generation.base_url)"
+            "check that it is running (setting generation.base_url)",
+            retry_after_s=retry_after_s,
         ) from exc
 
 
-def _raise_for_status(response: httpx.Response) -> None:
+def _raise_for_status(response: httpx.Response, retry_after_s: int) -> None:
+    """An error status as the service's error; a busy or unavailable server's own Retry-After
+    (seconds or an HTTP date) is passed on, else `retry_after_s`."""
     if response.status_code < 400:
         return
     response.read()
     detail = response.text[:300]
     message = f"the language model server answered {response.status_code}: {detail}"
     if response.status_code in UNAVAILABLE_STATUSES:
-        raise GeneratorUnavailable(message)
+        told = _retry_after(response.headers.get("Retry-After"))
+        raise GeneratorUnavailable(message, retry_after_s=retry_after_s if told is None else told)
     raise GenerationFailed(message)
+
+
+def _retry_after(value: str | None) -> int | None:
+    """A Retry-After header's seconds from now, at least 1; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return max(1, int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(1, math.ceil((when - datetime.now(UTC)).total_seconds()))
 
 
 def _json(text: str) -> dict[str, Any]:

@@ -212,6 +212,12 @@ class GenerationSettings(_Group):
         gt=0,
         description="Per-request limit for the `openai` backend (connecting: at most 5 s).",
     )
+    retry_after_s: int = Field(
+        default=10,
+        ge=1,
+        description="`Retry-After` on the 503 sent while the `openai` backend cannot be reached "
+        "or is busy, unless its own answer said when to retry.",
+    )
     gguf_path: str = Field(
         default=BUNDLED_GEMMA,
         description="A .gguf path, or bundled:gemma-3-270m / bundled:smollm2-135m-instruct.",

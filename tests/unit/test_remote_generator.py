@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import email.utils
 import json
 import socket
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from api.errors import problem_details
+from api.errors import problem_details, problem_headers
 from qa.errors import GenerationFailed, GeneratorUnavailable
 from qa.remote_generation import OpenAICompatibleGenerator
 from qa.settings import GenerationSettings
@@ -148,6 +150,44 @@ def test_busy_or_failing_upstream_statuses_are_unavailable(status: int) -> None:
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, 7),  # the setting
+        ({"Retry-After": "42"}, 42),  # the server's own seconds
+        ({"Retry-After": "0"}, 1),
+        ({"Retry-After": "soon"}, 7),  # unreadable: the setting
+    ],
+    ids=["none", "seconds", "zero", "unreadable"],
+)
+def test_an_unavailable_generator_says_when_to_retry(
+    headers: dict[str, str], expected: int
+) -> None:
+    server = RecordingServer(lambda _: httpx.Response(503, text="loading", headers=headers))
+    with pytest.raises(GeneratorUnavailable) as info:
+        generator(server, retry_after_s=7).complete("p", max_tokens=1, stop=[])
+    assert info.value.retry_after_s == expected
+    assert problem_headers(info.value) == {"Retry-After": str(expected)}
+
+
+@pytest.mark.unit
+def test_a_retry_after_date_is_read_as_seconds_from_now() -> None:
+    later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    server = RecordingServer(lambda _: httpx.Response(429, headers={"Retry-After": later}))
+    with pytest.raises(GeneratorUnavailable) as info:
+        generator(server).chat([{"role": "user", "content": "q"}], max_tokens=1, stop=[])
+    assert 85 <= info.value.retry_after_s <= 91
+
+
+@pytest.mark.unit
+def test_an_unreachable_generator_says_when_to_retry() -> None:
+    gen = generator(RecordingServer(_raise(httpx.ConnectError("refused"))), retry_after_s=12)
+    with pytest.raises(GeneratorUnavailable) as info:
+        list(gen.stream("p", max_tokens=1, stop=[]))
+    assert problem_headers(info.value) == {"Retry-After": "12"}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
     "response",
     [
         httpx.Response(500, text="segfault"),
@@ -190,7 +230,7 @@ def test_a_closed_port_fails_fast_over_a_real_socket() -> None:
 
 @pytest.mark.unit
 def test_unavailable_maps_to_503_and_failed_to_502() -> None:
-    assert problem_details(GeneratorUnavailable("down"))["status"] == 503
+    assert problem_details(GeneratorUnavailable("down", retry_after_s=5))["status"] == 503
     assert problem_details(GenerationFailed("broken"))["status"] == 502
 
 
