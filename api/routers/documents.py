@@ -69,6 +69,9 @@ class Document(BaseModel):
     paragraphs: list[Paragraph]
 
 
+_PAGE_METADATA = ("title", "source", "date", "author")  # read from a page, sent only with text
+
+
 class NewDocument(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -88,7 +91,22 @@ class NewDocument(BaseModel):
                     "<body><article><p>The harbour of Skarra reopened on Monday after a "
                     "week of storms.</p></article></body></html>",
                 },
-            ]
+            ],
+            # what _text_or_html checks, for clients that read the schema: exactly one of
+            # `text` and `html`, and none of the metadata fields beside `html` (null = absent)
+            "oneOf": [
+                {
+                    "required": ["text"],
+                    "properties": {"text": {"type": "string"}, "html": {"type": "null"}},
+                },
+                {
+                    "required": ["html"],
+                    "properties": {
+                        "html": {"type": "string"},
+                        **{f: {"type": "null"} for f in ("text", *_PAGE_METADATA)},
+                    },
+                },
+            ],
         },
     )
 
@@ -137,7 +155,7 @@ class NewDocument(BaseModel):
         if (self.text is None) == (self.html is None):
             raise ValueError("send the article as `text` or as `html` (a saved web page), "
                              "exactly one of them")  # fmt: skip
-        given = [f for f in ("title", "source", "date", "author") if getattr(self, f) is not None]
+        given = [f for f in _PAGE_METADATA if getattr(self, f) is not None]
         if self.html is not None and given:
             raise ValueError(
                 f"{', '.join(given)} cannot be sent with `html`: the page's own metadata is "
