@@ -57,11 +57,15 @@ def normalized_content(value: Any) -> Any:
     """A chat message's content: a string, or a list of parts each with its `text` normalised
     (here rather than in the part, so the error is one message and not one per union member)."""
     if isinstance(value, list):
+        for number, part in enumerate(value):
+            if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+                raise PydanticCustomError(
+                    "content_part",
+                    f"content part {number} is not an object with a type: send parts as "
+                    '{"type": "text", "text": "…"}',
+                )
         return [
-            {**part, "text": normalized(part["text"])}
-            if isinstance(part, dict) and "text" in part
-            else part
-            for part in value
+            {**part, "text": normalized(part["text"])} if "text" in part else part for part in value
         ]
     if value is not None and not isinstance(value, str):
         # one message here, rather than one per member of the union it would fail

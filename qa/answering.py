@@ -12,6 +12,7 @@ selector chose is quoted instead (`quoted_instead` says why).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -38,7 +39,17 @@ from qa.settings import Settings
 from qa.trimming import clause_spans, cut_words, trim
 from qa.writing import Passage, write_answer
 
-__all__ = ["ProgressCallback", "answer_question", "no_progress", "validate_question"]
+__all__ = [
+    "ProgressCallback",
+    "answer_question",
+    "no_progress",
+    "reader_reason",
+    "validate_question",
+]
+
+# the reason for most refusals, and the scores that follow it (`reader_reason` leaves them out)
+NO_SENTENCE_GOOD_ENOUGH = "no sentence in the articles answers this well enough"
+_SCORE_NOTE = re.compile(r"^ \(best answer score [^)]*\)")
 
 # Told each stage as answering reaches it (stage name, details): lets a stream show progress,
 # since no answer text is sent before its citation is checked.
@@ -125,7 +136,7 @@ def answer_question(
             analysis,
             retrieved,
             timings,
-            f"no sentence in the articles answers this well enough "
+            f"{NO_SENTENCE_GOOD_ENOUGH} "
             f"(best answer score {best}, needed {a.min_answer_score:.2f}){within}",
         )
     if generator is not None:
@@ -530,6 +541,17 @@ def _fitting_short_answer(
         return None
     fits = short_answer_fits(analysis.kind, short, min_statement_words=min_statement_words)
     return short if fits else None
+
+
+def reader_reason(reason: str | None) -> str | None:
+    """A refusal's reason as a reader needs it beside "the articles do not hold enough
+    evidence": the scores left out, and nothing when that is all it says. A narrowed search
+    ("a date range left 2 of the 5 articles…"), another script or a question with no words
+    stays."""
+    if reason is None or not reason.startswith(NO_SENTENCE_GOOD_ENOUGH):
+        return reason
+    rest = _SCORE_NOTE.sub("", reason.removeprefix(NO_SENTENCE_GOOD_ENOUGH), count=1)
+    return rest.lstrip("; ") or None
 
 
 def _abstain(

@@ -14,13 +14,14 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   and ignored (`max_tokens` only up to `server.max_completion_tokens`); so is the API key,
   unless a read key is configured (`api/security.py`). Any `model` id is accepted, and the
   response always names `grounded-qa`. What a client would rely on and cannot have (`n` over
-  1, JSON output, a forced tool call, log probabilities) is refused (`check_supported`), and
-  so is a conversation that ends with the assistant's message.
+  1, JSON output, a forced tool call, audio, log probabilities) is refused (`check_supported`),
+  and so is a conversation with an assistant message after the last user message.
 * Errors are problem details, as everywhere, plus OpenAI's `error` object, and a refused
   request is a 400, as OpenAI's (`api/errors.py: problem_body`).
-* The answer text, with its `[n]` markers, is `choices[0].message.content`; a refusal's
-  content also says why and which articles the closest paragraphs come from, since a chat
-  client shows the content alone (`message_content`). The grounding
+* The answer text, with its `[n]` markers, is `choices[0].message.content`, followed by a
+  `Sources:` list naming what each marker points at unless `sources_in_text` is false; a
+  refusal's content says which articles the closest paragraphs come from, since a chat client
+  shows the content alone (`message_content`). The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
   `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`); the official
   client exposes them in
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -52,6 +54,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     ValidationError,
 )
 from sse_starlette.event import ServerSentEvent
@@ -64,6 +68,7 @@ from api.inputs import AnswerScope, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
+from qa.answering import reader_reason
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     DECLINED,
@@ -147,7 +152,7 @@ class ChatMessage(BaseModel):
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    include_usage: bool = False
+    include_usage: StrictBool = False
 
 
 class _Chat(BaseModel):
@@ -158,12 +163,13 @@ class _Chat(BaseModel):
         json_schema_extra={"minItems": 1},  # documented; an empty list gets our own 400
         description="The conversation; its last `user` message is the question.",
     )
-    stream: bool | None = False
+    # strict, as OpenAI's: "stream": "yes" or "max_tokens": "10" is a 400, not a guess
+    stream: StrictBool | None = False
     stream_options: StreamOptions | None = None
-    max_tokens: int | None = Field(
+    max_tokens: StrictInt | None = Field(
         default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
     )
-    max_completion_tokens: int | None = Field(
+    max_completion_tokens: StrictInt | None = Field(
         default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
     )
 
@@ -175,6 +181,13 @@ class ChatCompletionRequest(AnswerScope, _Chat):
     # fields, and they restrict the articles as on POST /ask (an unknown id is a 400)
     # temperature, max_tokens, top_p, stop, seed, user, ...: accepted and ignored; n, tool_choice,
     # response_format, logprobs are checked by `check_supported`
+    sources_in_text: StrictBool = Field(
+        default=True,
+        description="Not OpenAI's: end the answer's text with a `Sources:` list naming the "
+        "article and paragraph of each `[n]` marker, for clients that show only the text (chat "
+        "UIs, LangChain). `false` for the answer alone; the `citations` field carries them "
+        "either way.",
+    )
     model_config = ConfigDict(
         extra="allow",
         json_schema_extra={
@@ -197,7 +210,7 @@ def check_supported(body: ChatCompletionRequest) -> None:
     its tool call). Values OpenAI itself refuses are refused too."""
     extra = body.model_extra or {}
     n = extra.get("n")
-    if n is not None and n != 1:
+    if n is not None and (isinstance(n, bool) or n != 1):
         raise BadInput(
             f"n is {n!r}; this server gives exactly one answer per request: leave n out or send 1",
             param="n",
@@ -215,12 +228,20 @@ def check_supported(body: ChatCompletionRequest) -> None:
             'citations, not JSON; leave response_format out or send {"type": "text"}',
             param="response_format",
         )
-    choice = extra.get("tool_choice")
-    if choice is not None and choice not in ("none", "auto"):
+    for name in ("tool_choice", "function_call"):  # function_call: the older form
+        choice = extra.get(name)
+        if choice is not None and choice not in ("none", "auto"):
+            raise BadInput(
+                f"{name} asks for a tool call, and this server calls no tools (tools and "
+                f'functions are ignored): leave {name} out or send "auto" or "none"',
+                param=name,
+            )
+    modalities = extra.get("modalities")
+    if extra.get("audio") is not None or (modalities is not None and modalities != ["text"]):
         raise BadInput(
-            "tool_choice asks for a tool call, and this server calls no tools (tools are "
-            'ignored): leave tool_choice out or send "auto" or "none"',
-            param="tool_choice",
+            "only text answers are available: leave audio out and send modalities "
+            '["text"] or leave it out',
+            param="audio" if extra.get("audio") is not None else "modalities",
         )
     if extra.get("logprobs") or extra.get("top_logprobs"):
         raise BadInput(
@@ -228,15 +249,21 @@ def check_supported(body: ChatCompletionRequest) -> None:
             "sampled; leave logprobs and top_logprobs out",
             param="logprobs" if extra.get("logprobs") else "top_logprobs",
         )
-    for name, highest in (("temperature", 2), ("top_p", 1)):
+    for name, lowest, highest in (
+        ("temperature", 0, 2),
+        ("top_p", 0, 1),
+        ("presence_penalty", -2, 2),
+        ("frequency_penalty", -2, 2),
+    ):
         value = extra.get(name)
         if value is not None and (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not 0 <= value <= highest
+            or not lowest <= value <= highest
         ):
             raise BadInput(
-                f"{name} must be a number from 0 to {highest} (it is ignored)", param=name
+                f"{name} must be a number from {lowest} to {highest} (it is ignored)",
+                param=name,
             )
     if body.stream_options is not None and not body.stream:
         raise BadInput("stream_options is only allowed with stream: true", param="stream_options")
@@ -255,21 +282,28 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
             )
 
 
-def message_text(message: ChatMessage) -> str:
-    """The text of a message: a string, or its text parts joined by newlines."""
+def message_text(message: ChatMessage, index: int, *, asked: bool = False) -> str:
+    """The text of a message (`messages[index]`): a string, or its text parts joined by
+    newlines. Other parts (an image) are refused in the question (`asked`) and left out of
+    earlier turns. An earlier assistant answer loses the `Sources:` list this server added."""
     if message.content is None:
         return ""
     if isinstance(message.content, str):
-        return message.content
-    texts = []
-    for part in message.content:
-        if part.type != "text":
-            raise BadInput(
-                f"messages: only text content is supported, got a {part.type!r} part",
-                param="messages",
-            )
-        texts.append(part.text or "")
-    return "\n".join(texts)
+        text = message.content
+    else:
+        texts = []
+        for number, part in enumerate(message.content):
+            if part.type != "text" and not asked:
+                continue
+            if part.type != "text":
+                raise BadInput(
+                    f"messages.{index}: only text content is supported, but content part "
+                    f"{number} is of type {part.type!r}; send the question as text",
+                    param=f"messages.{index}.content",
+                )
+            texts.append(part.text or "")
+        text = "\n".join(texts)
+    return without_sources(text) if message.role == "assistant" else text
 
 
 def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str, list[Turn]]:
@@ -286,14 +320,17 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
             "messages has no user message: the last user message is the question",
             param="messages",
         )
-    if any(m.role == "assistant" for m in messages[last_user + 1 :]):
+    after = [m.role for m in messages[last_user + 1 :]]
+    if "assistant" in after:
         # the earlier question would be answered again, as if the reply had not been sent
+        what = " and ".join(dict.fromkeys(f"{role!r}" for role in after))
         raise BadInput(
-            "the last message is the assistant's: end messages with the user's question "
-            "(this server does not continue an assistant message)",
-            param="messages",
+            f"messages end with {what} after the last user message; this server answers the "
+            "last user message and calls no tools, so it does not continue an assistant "
+            "message or read tool results: end messages with the user's question",
+            param=f"messages.{last_user + 1}",
         )
-    question = message_text(messages[last_user])
+    question = message_text(messages[last_user], last_user, asked=True)
 
     # (question, answer, and the index in `messages` of each, to name one that is refused)
     pairs: list[tuple[str, str, int, int | None]] = []
@@ -302,9 +339,9 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
         if message.role == "user":
             if pending is not None:
                 pairs.append((pending[0], "", pending[1], None))
-            pending = (message_text(message), index)
+            pending = (message_text(message, index), index)
         elif message.role == "assistant" and pending is not None:
-            pairs.append((pending[0], message_text(message), pending[1], index))
+            pairs.append((pending[0], message_text(message, index), pending[1], index))
             pending = None
     if pending is not None:
         pairs.append((pending[0], "", pending[1], None))
@@ -376,11 +413,13 @@ def new_completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def word_usage(question: str, history: Sequence[Turn], answer: Answer) -> Usage:
+def word_usage(
+    question: str, history: Sequence[Turn], answer: Answer, *, sources: bool = True
+) -> Usage:
     prompt = len(question.split()) + sum(
         len(t.question.split()) + len(t.answer.split()) for t in history
     )
-    completion_words = len(message_content(answer).split())
+    completion_words = len(message_content(answer, sources=sources).split())
     return Usage(
         prompt_tokens=prompt,
         completion_tokens=completion_words,
@@ -399,27 +438,55 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
     )  # fmt: skip
 
 
-def message_content(answer: Answer, titles: int = 3) -> str:
-    """The assistant message's text: the answer; for a refusal, which a chat client shows with
-    nothing else (the closest paragraphs are in `retrieved`, which it does not show), the
-    refusal, why, and the articles of the closest paragraphs (at most `titles` of them)."""
+SOURCES_HEADING = "Sources:"
+# the list `message_content` ends an answer with: what `without_sources` takes off again
+_SOURCES = re.compile(r"\n\n" + re.escape(SOURCES_HEADING) + r"\n(?:- \[\d+\] [^\n]*(?:\n|\Z))+\Z")
+
+
+def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) -> str:
+    """The assistant message's text, which is all a chat client shows: the answer, ending
+    with a `Sources:` list that says what each `[n]` marker points at (unless not `sources`);
+    for a refusal, the refusal, why when there is more to say than that, and the articles of
+    the closest paragraphs (at most `titles` of them; they are in `retrieved`, which a chat
+    client does not show)."""
     if answer.status != "insufficient_evidence" or not is_refusal(answer.answer):
-        return answer.answer
-    said = DECLINED[:-1] + (f": {answer.reason.rstrip('.')}." if answer.reason else ".")
+        if not sources or not answer.citations:
+            return answer.answer
+        listed = {c.marker: c for c in answer.citations if c.marker is not None}
+        lines = [f"- [{marker}] {source_line(c)}" for marker, c in sorted(listed.items())]
+        return "\n\n".join([answer.answer, "\n".join([SOURCES_HEADING, *lines])])
+    why = reader_reason(answer.reason)
+    said = DECLINED[:-1] + (f": {why.rstrip('.')}." if why else ".")
     named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]
     if not named:
         return said
-    quoted = [f"“{title}”" for title in named]
-    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-    return f"{said} The closest paragraphs are from {listed}."
+    return f"{said} The closest paragraphs are from these articles: {'; '.join(named)}."
 
 
-def completion(answer: Answer, usage: Usage, *, completion_id: str, created: int) -> ChatCompletion:
+def source_line(citation: Citation) -> str:
+    """One entry of the `Sources:` list: the article's title, source and date, the paragraph
+    (counted from 1) and the article's id (`GET /documents/{id}`), and its address if known."""
+    about = ", ".join(x for x in (citation.source, citation.date) if x)
+    where = f"paragraph {citation.index + 1} of {citation.doc_id}"
+    parts = [citation.title + (f" ({about})" if about else ""), where, citation.url]
+    return " — ".join(p for p in parts if p)
+
+
+def without_sources(text: str) -> str:
+    """An answer as it was before `message_content` added its `Sources:` list, which a client
+    sends back as an earlier assistant message."""
+    return _SOURCES.sub("", text)
+
+
+def completion(
+    answer: Answer, usage: Usage, *, completion_id: str, created: int, sources: bool = True
+) -> ChatCompletion:
+    content = message_content(answer, sources=sources)
     return ChatCompletion.model_validate(
         {
             "id": completion_id,
             "created": created,
-            "choices": [Choice(message=AssistantMessage(content=message_content(answer)))],
+            "choices": [Choice(message=AssistantMessage(content=content))],
             "usage": usage,
             **grounding_fields(answer),
         }
@@ -451,14 +518,16 @@ def role_chunk(completion_id: str, created: int) -> Chunk:
     return chunk(completion_id, created, {"role": "assistant", "content": ""})
 
 
-def answer_chunks(answer: Answer, *, completion_id: str, created: int) -> list[Chunk]:
+def answer_chunks(
+    answer: Answer, *, completion_id: str, created: int, sources: bool = True
+) -> list[Chunk]:
     """Content deltas word by word (joined, exactly `message_content`), then the `stop` chunk.
 
     The last chunk has an empty delta, `finish_reason: "stop"` and the grounding fields.
     """
     chunks = [
         chunk(completion_id, created, {"content": piece})
-        for piece in token_pieces(message_content(answer))
+        for piece in token_pieces(message_content(answer, sources=sources))
     ]
     chunks.append(chunk(completion_id, created, {}, "stop", **grounding_fields(answer)))
     return chunks
@@ -538,8 +607,9 @@ STREAM_EXAMPLE = (
         400: {
             "description": (
                 "No or empty user message, over-long question, an unsupported field (`n` over "
-                "1, `response_format` JSON, a forced `tool_choice`, `logprobs`): problem "
-                "details with OpenAI's `error` object."
+                "1, `response_format` JSON, a forced `tool_choice` or `function_call`, audio, "
+                "`logprobs`), a value OpenAI refuses too: problem details with OpenAI's "
+                "`error` object."
             )
         },
         **BUSY_RESPONSES,
@@ -551,8 +621,9 @@ async def chat_completions(
     """The last `user` message is the question; earlier `user`/`assistant` pairs are the history.
 
     `system` messages are ignored: the articles are the only source of truth. Sampling fields
-    are accepted and ignored (`n` over 1, JSON `response_format`, a forced `tool_choice` and
-    `logprobs` are a 400 naming the field), any `model` id is accepted (the answer names
+    are accepted and ignored (`n` over 1, JSON `response_format`, a forced `tool_choice` or
+    `function_call`, audio and `logprobs` are a 400 naming the field), any `model` id is
+    accepted (the answer names
     `grounded-qa`), and the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
     `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`) comes as extra
     top-level fields. `usage` counts
@@ -580,6 +651,7 @@ async def chat_completions(
     except BadInput as exc:
         raise BadInput(str(exc), param="doc_ids") from exc
     completion_id, created = new_completion_id(), int(time.time())
+    sources = body.sources_in_text
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
@@ -588,8 +660,10 @@ async def chat_completions(
             stoppable(answer_from, stop), question, history, client=request, stop=stop
         )
         note_answer(request, answer)
-        usage = word_usage(question, history, answer)
-        return completion(answer, usage, completion_id=completion_id, created=created)
+        usage = word_usage(question, history, answer, sources=sources)
+        return completion(
+            answer, usage, completion_id=completion_id, created=created, sources=sources
+        )
 
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     # the slot is taken before the stream starts, so a full queue is a plain 429 too
@@ -601,9 +675,11 @@ async def chat_completions(
         try:
             answer = await job.result()  # a client that disconnects cancels a queued job
             note_answer(request, answer)
-            chunks = answer_chunks(answer, completion_id=completion_id, created=created)
+            chunks = answer_chunks(
+                answer, completion_id=completion_id, created=created, sources=sources
+            )
             if include_usage:
-                usage = word_usage(question, history, answer)
+                usage = word_usage(question, history, answer, sources=sources)
                 chunks.append(usage_chunk(completion_id, created, usage))
         except Exception as exc:  # reported as a frame: the stream is already under way
             if not isinstance(exc, QAError):

@@ -67,6 +67,11 @@ def test_answer_has_a_marker_and_checked_citations(client: Any) -> None:
     content = choice.message.content
     assert "[1]" in content, content
     assert fact in content, content
+    # what [1] points at, for a client that shows only the text
+    said, _, sources = content.partition("\n\nSources:\n- [1] ")
+    assert "[1]" in said and fact in said, content
+    assert sources.startswith(response.model_extra["citations"][0]["title"]), content
+    assert response.model_extra["citations"][0]["doc_id"] in sources, content
 
     extra = response.model_extra
     assert extra["status"] == "answered", extra
@@ -125,9 +130,11 @@ def test_unanswerable_question_says_insufficient_evidence(client: Any) -> None:
     assert extra["status"] == "insufficient_evidence", extra
     assert extra["citations"] == []
     assert extra["reason"]
-    # a chat client shows the content alone: it says why and names the closest paragraphs' articles
+    # a chat client shows the content alone: it refuses and names the closest paragraphs'
+    # articles; the scores stay in `reason`
     content = response.choices[0].message.content
-    assert content and extra["reason"] in content
+    assert content.startswith("The articles do not hold enough evidence to answer this")
+    assert "best answer score" in extra["reason"] and "score" not in content
     assert extra["retrieved"][0]["title"] in content
     assert response.choices[0].finish_reason == "stop"
 

@@ -64,6 +64,10 @@ def answered() -> Answer:
     )
 
 
+# what the `Sources:` list says of answered()'s one citation
+SOURCE_LINE = "Title of lighthouse (Harbour News, 2024-10-21) — paragraph 3 of lighthouse"
+
+
 def messages(*pairs: tuple[str, Any]) -> list[ChatMessage]:
     return [ChatMessage(role=role, content=content) for role, content in pairs]
 
@@ -118,12 +122,12 @@ def test_unanswered_questions_are_turns_with_empty_answers_and_greetings_are_dro
 
 def test_a_conversation_ending_with_the_assistant_is_refused() -> None:
     # answering it would repeat the answer to the question before, as if none had been sent
-    with pytest.raises(BadInput, match="last message is the assistant's") as caught:
+    with pytest.raises(BadInput, match="messages end with 'assistant' after the last") as caught:
         chat_input(
             messages(("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")),
             max_turns=10,
         )
-    assert caught.value.param == "messages"
+    assert caught.value.param == "messages.3"
     # a system message after the question is ignored, as everywhere
     question, history = chat_input(
         messages(("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("system", "be brief")),
@@ -189,6 +193,7 @@ def test_completion_is_a_chat_completion_with_the_grounding_as_extra_fields() ->
     body = completion(answer, usage, completion_id="chatcmpl-x", created=123).model_dump(
         mode="json"
     )
+    content = f"{answer.answer}\n\nSources:\n- [1] {SOURCE_LINE}"
     assert body["id"] == "chatcmpl-x"
     assert body["object"] == "chat.completion"
     assert body["created"] == 123
@@ -196,13 +201,18 @@ def test_completion_is_a_chat_completion_with_the_grounding_as_extra_fields() ->
     assert body["choices"] == [
         {
             "index": 0,
-            "message": {"role": "assistant", "content": answer.answer, "refusal": None},
+            "message": {"role": "assistant", "content": content, "refusal": None},
             "finish_reason": "stop",
             "logprobs": None,
         }
     ]
-    # words, not tokens: 5 of the question + 2 + 3 of the turn; 7 of the answer
-    assert body["usage"] == {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
+    # words, not tokens: 5 of the question + 2 + 3 of the turn; those of the content
+    words = len(content.split())
+    assert body["usage"] == {
+        "prompt_tokens": 10,
+        "completion_tokens": words,
+        "total_tokens": 10 + words,
+    }
     assert body["status"] == "answered"
     assert body["citations"] == [c.model_dump(mode="json") for c in answer.citations]
     assert body["retrieved"] == [r.model_dump(mode="json") for r in answer.retrieved]
@@ -220,7 +230,8 @@ def test_completion_of_an_abstention() -> None:
     # a chat client shows the content alone: it says why, and where the closest paragraphs are
     assert body["choices"][0]["message"]["content"] == (
         "The articles do not hold enough evidence to answer this: no sentence in the closest "
-        "paragraphs answers the question. The closest paragraphs are from “Title of council”."
+        "paragraphs answers the question. The closest paragraphs are from these articles: "
+        "Title of council."
     )
     assert usage.completion_tokens == len(body["choices"][0]["message"]["content"].split())
 
@@ -233,19 +244,20 @@ def test_a_refusal_names_at_most_three_articles_once_each() -> None:
     answer = insufficient().model_copy(update={"retrieved": retrieved, "reason": None})
     assert message_content(answer) == (
         "The articles do not hold enough evidence to answer this. The closest paragraphs are "
-        "from “Title of a”, “Title of b” and “Title of c”."
+        "from these articles: Title of a; Title of b; Title of c."
     )
     alone = insufficient().model_copy(update={"retrieved": [], "reason": "it is in Korean."})
     assert message_content(alone) == (
         "The articles do not hold enough evidence to answer this: it is in Korean."
     )
-    assert message_content(answered()) == answered().answer
+    assert message_content(answered(), sources=False) == answered().answer
 
 
 def test_chunks_replay_the_answer_and_end_with_stop_and_the_grounding() -> None:
     answer = answered()
     first = role_chunk("chatcmpl-x", 7)
     chunks = answer_chunks(answer, completion_id="chatcmpl-x", created=7)
+    content = message_content(answer)
     assert first["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     for item in [first, *chunks]:
         assert item["id"] == "chatcmpl-x"
@@ -255,8 +267,8 @@ def test_chunks_replay_the_answer_and_end_with_stop_and_the_grounding() -> None:
         assert len(item["choices"]) == 1
         assert json.loads(json.dumps(item)) == item  # JSON as it goes on the wire
     deltas = [c["choices"][0]["delta"] for c in chunks[:-1]]
-    assert len(deltas) == len(answer.answer.split())
-    assert "".join(d["content"] for d in deltas) == answer.answer
+    assert len(deltas) == len(content.split())
+    assert "".join(d["content"] for d in deltas) == content
     assert all(c["choices"][0]["finish_reason"] is None for c in [first, *chunks[:-1]])
     last = chunks[-1]
     assert last["choices"][0] == {
@@ -279,7 +291,7 @@ def test_empty_answer_gives_only_the_stop_chunk() -> None:
 
 
 def test_usage_chunk_has_no_choices() -> None:
-    usage = word_usage("a b", [], answered())
+    usage = word_usage("a b", [], answered(), sources=False)
     item = usage_chunk("c", 1, usage)
     assert item["choices"] == []
     assert item["usage"] == {"prompt_tokens": 2, "completion_tokens": 7, "total_tokens": 9}
@@ -342,14 +354,20 @@ def test_route_passes_question_and_history_and_names_grounded_qa() -> None:
     body = r.json()
     assert body["model"] == MODEL_ID
     assert body["id"].startswith("chatcmpl-")
-    assert body["choices"][0]["message"]["content"] == answered().answer
+    assert body["choices"][0]["message"]["content"] == message_content(answered())
 
 
 def test_streamed_route_ends_with_done_and_usage_when_asked() -> None:
     service = StandInService(answered())
     with client_for(service, openai_compat.router) as client:
         frames = data_frames(
-            client, {**CHAT, "stream": True, "stream_options": {"include_usage": True}}
+            client,
+            {
+                **CHAT,
+                "stream": True,
+                "stream_options": {"include_usage": True},
+                "sources_in_text": False,
+            },
         )
     assert frames[-1] == "[DONE]"
     chunks = [json.loads(f) for f in frames[:-1]]
@@ -606,3 +624,140 @@ def test_an_over_long_earlier_message_is_named_by_its_index() -> None:
         assert f"messages.{at}: an earlier {who} message is" in error["message"], error
     assert no_type.status_code == 400
     assert "response_format has no type" in no_type.json()["error"]["message"]
+
+
+# --- what a client that shows only the text needs ------------------------------------------
+
+
+def test_an_answer_ends_with_the_sources_its_markers_point_at() -> None:
+    two = answered().model_copy(
+        update={
+            "answer": "It has guided boats since 1887 [1], and costs 4.2 million [2].",
+            "citations": [
+                answered().citations[0],
+                Citation(
+                    **{**paragraph("council", 0, PARAGRAPH_A), "source": None, "date": None},
+                    url="https://harbour.example/council",
+                    marker=2,
+                    verified=True,
+                    support_score=0.8,
+                    span_start=0,
+                    span_end=len(PARAGRAPH_A),
+                ),
+            ],
+        }
+    )
+    assert message_content(two).split("\n") == [
+        two.answer,
+        "",
+        "Sources:",
+        f"- [1] {SOURCE_LINE}",
+        "- [2] Title of council — paragraph 1 of council — https://harbour.example/council",
+    ]
+    assert message_content(two, sources=False) == two.answer
+
+
+def test_an_earlier_answer_sent_back_loses_its_sources_list() -> None:
+    said = message_content(answered())
+    question, history = chat_input(
+        messages(("user", "How old is it?"), ("assistant", said), ("user", "Who built it?")),
+        max_turns=10,
+    )
+    assert history == [Turn(question="How old is it?", answer=answered().answer)]
+    # a user's own "Sources:" text, or an answer with more after the list, is left as it is
+    own = "See below.\n\nSources:\n- my notes"
+    _, history = chat_input(
+        messages(("user", "q1"), ("assistant", own), ("user", "q2")), max_turns=10
+    )
+    assert history[0].answer == own
+
+
+def test_a_refusal_leaves_out_the_scores() -> None:
+    low = insufficient().model_copy(
+        update={
+            "reason": "no sentence in the articles answers this well enough "
+            "(best answer score 0.02, needed 0.20)"
+        }
+    )
+    assert message_content(low).startswith(
+        "The articles do not hold enough evidence to answer this. The closest"
+    )
+    narrowed = low.model_copy(
+        update={"reason": f"{low.reason}; the date range left 1 of the 5 articles to search"}
+    )
+    assert message_content(narrowed).startswith(
+        "The articles do not hold enough evidence to answer this: the date range left 1 of "
+        "the 5 articles to search. The closest"
+    )
+
+
+def test_images_in_earlier_turns_are_left_out_but_refused_in_the_question() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA=="}}
+    question, history = chat_input(
+        messages(
+            ("user", [{"type": "text", "text": "What is this?"}, image]),
+            ("assistant", "A harbour."),
+            ("user", "Who built it?"),
+        ),
+        max_turns=10,
+    )
+    assert (question, history) == (
+        "Who built it?",
+        [Turn(question="What is this?", answer="A harbour.")],
+    )
+    with pytest.raises(BadInput, match="content part 1 is of type 'image_url'") as caught:
+        chat_input(messages(("user", [{"type": "text", "text": "Who?"}, image])), max_turns=10)
+    assert caught.value.param == "messages.0.content"
+
+
+def test_a_tool_call_conversation_is_refused_naming_what_follows_the_question() -> None:
+    with pytest.raises(BadInput, match="messages end with 'assistant' and 'tool'") as caught:
+        chat_input(
+            [
+                ChatMessage(role="user", content="Weather?"),
+                ChatMessage(role="assistant", content=None, tool_calls=[{"id": "1"}]),
+                ChatMessage(role="tool", content="sunny", tool_call_id="1"),
+            ],
+            max_turns=10,
+        )
+    assert caught.value.param == "messages.1"
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"function_call": {"name": "get_weather"}}, "function_call"),
+        ({"modalities": ["text", "audio"]}, "modalities"),
+        ({"audio": {"voice": "alloy", "format": "wav"}}, "audio"),
+        ({"presence_penalty": 5}, "presence_penalty"),
+        ({"frequency_penalty": -3}, "frequency_penalty"),
+        ({"n": True}, "n"),
+        ({"stream": "yes"}, "stream"),
+        ({"max_tokens": "10"}, "max_tokens"),
+        ({"sources_in_text": "no"}, "sources_in_text"),
+    ],
+)
+def test_fields_openai_would_refuse_are_refused(extra: dict[str, Any], param: str) -> None:
+    service = StandInService(answered())
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": "Who?"}], **extra}
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["param"] == param
+    assert service.asked == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [[{"text": "Who?"}], ["Who?"]],
+    ids=["part-without-type", "bare-string"],
+)
+def test_a_malformed_content_part_gets_one_message(content: list[Any]) -> None:
+    service = StandInService(answered())
+    body = {"messages": [{"role": "user", "content": content}]}
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert "content part 0 is not an object with a type" in error["message"]
+    assert "list[" not in error["message"] and ".str" not in str(error["param"])
