@@ -31,7 +31,9 @@ from qa.dates import parse_date
 #    A related-story line that carries its headline ("Also on example.com <headline>", "Read
 #    more: <headline>") is dropped up to 40 words (was 15) when it does not end like a sentence
 #    A comments label ("Comments", "12 comments") at the end of the article is dropped
-CLEANER_VERSION = "8"
+# 9: sentences (qa/sentences.py): a dateline's dash ("HOPE, Ark. — Mike…") and a clock time
+#    followed by a day, month or time zone ("at 5:30 a.m. Monday") no longer end a sentence
+CLEANER_VERSION = "9"
 
 Block = list[str]  # the lines of one blank-line separated block
 

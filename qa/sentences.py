@@ -11,6 +11,9 @@ pysbd also runs on past a sentence written whole inside round brackets, `(It clo
 “The idea…`: it ends after the closing bracket. Only a bracket that opens a sentence counts, so
 an aside inside one, `Alphabet (Google Inc.) Chief…`, `Sen. Ted Cruz (R-Tex.) Tuesday…`, is
 left whole.
+
+pysbd ends a sentence too early at a dateline's abbreviation, `CHANTILLY, Va. — On a recent…`,
+and at a clock time followed by a day, `at 5:30 a.m. Monday, and…`: those are joined again.
 """
 
 from __future__ import annotations
@@ -44,7 +47,38 @@ def sentence_spans(text: str) -> list[Span]:
             continue
         start = piece.start + raw.index(stripped)
         spans.append(Span(start, start + len(stripped), stripped))
-    return _split_missed_ends(text, _marks_to_previous(text, _merge_closing_quotes(text, spans)))
+    joined = _join_continuations(text, _merge_closing_quotes(text, spans))
+    return _split_missed_ends(text, _marks_to_previous(text, joined))
+
+
+# what a sentence cannot open with: a dash, which continues a dateline ("CHANTILLY, Va. — On a
+# recent Wednesday…", where pysbd ends a sentence at the state's abbreviation)
+_CONTINUES = re.compile(r"[—–]")
+# a clock time's "a.m." or "p.m." at a sentence's end ...
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+# ... and the word after it that says the sentence goes on: a day, a month or a time zone
+# ("at 5:30 a.m. Monday, and…", "at 3 p.m. Oct. 4", "at 9 a.m. EDT")
+_AFTER_CLOCK = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b|"
+    r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]ST)\b|local time\b|today\b|tonight\b"
+)
+
+
+def _join_continuations(text: str, spans: list[Span]) -> list[Span]:
+    """Sentences pysbd ends too early are joined to the next: before a dash (a dateline), and
+    after "a.m."/"p.m." when a day, month or time zone follows."""
+    joined: list[Span] = []
+    for span in spans:
+        if joined and (
+            _CONTINUES.match(span.text)
+            or (_CLOCK_END.search(joined[-1].text) and _AFTER_CLOCK.match(span.text))
+        ):
+            prev = joined.pop()
+            joined.append(Span(prev.start, span.end, text[prev.start : span.end]))
+        else:
+            joined.append(span)
+    return joined
 
 
 # a note mark: a number, a letter or a few lower-case words in brackets ("[3]", "[c]",

@@ -116,3 +116,36 @@ def test_the_next_sentence_after_a_bracket_may_open_with_a_figure_or_another_bra
         "(Nobody minded.)",
         "Then it ended.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (  # pysbd ends a sentence at the state's abbreviation of a dateline
+            "SKARRA, Va. — The harbour reopened on Monday. Boats left at once.",
+            ["SKARRA, Va. — The harbour reopened on Monday.", "Boats left at once."],
+        ),
+        (  # and at a clock time that a day, a month or a time zone follows
+            "The ferry left at 5:30 a.m. Monday, and it docked at 3 p.m. Oct. 4. Then it rained.",
+            [
+                "The ferry left at 5:30 a.m. Monday, and it docked at 3 p.m. Oct. 4.",
+                "Then it rained.",
+            ],
+        ),
+        ("It opens at 9 a.m. EDT on weekdays.", ["It opens at 9 a.m. EDT on weekdays."]),
+        (  # a clock time that ends a sentence still ends it
+            "The meeting ended at 5 p.m. The mayor left. Officials met at 9 a.m. Today it rains.",
+            [
+                "The meeting ended at 5 p.m.",
+                "The mayor left.",
+                "Officials met at 9 a.m.",
+                "Today it rains.",
+            ],
+        ),
+    ],
+    ids=["dateline", "clock-and-day", "clock-and-zone", "clock-at-the-end"],
+)
+def test_a_dateline_or_a_clock_time_does_not_end_a_sentence_early(
+    paragraph: str, expected: list[str]
+) -> None:
+    assert texts(paragraph) == expected
