@@ -21,7 +21,7 @@ import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,9 @@ class Encoded:
     types: list[int]
     sentence_start: int  # index of the sentence's first token in `ids`
     offsets: list[tuple[int, int]]  # character offsets in the sentence, one per sentence token
+    # the word each sentence token belongs to (the tokenizer's word ids), so that a span is
+    # snapped to whole words; empty when unknown
+    words: list[int | None] = field(default_factory=list)
 
 
 def context_text(title: str, previous: str) -> str:
@@ -123,6 +126,7 @@ class Encoder:
             sentence, context = batch[1 + k], batch[1 + n + k]
             s_ids = sentence.ids[: self.limits.sentence]
             offsets = [tuple(o) for o in sentence.offsets[: self.limits.sentence]]
+            words = list(sentence.word_ids[: self.limits.sentence])
             c_ids = context.ids[: self.limits.context]
             ids = [self.cls, *q, self.sep, *s_ids, self.sep, *c_ids, self.sep]
             head = len(q) + 2
@@ -132,7 +136,7 @@ class Encoder:
                 types = [0] * head + s_types + [1] + c_types + [1]
             else:
                 types = [0] * head + [1] * (len(ids) - head)
-            out.append(Encoded(ids, types, head, offsets))  # type: ignore[arg-type]
+            out.append(Encoded(ids, types, head, offsets, words))  # type: ignore[arg-type]
         return out
 
 
@@ -163,7 +167,8 @@ def best_span(
     start_logits: np.ndarray, end_logits: np.ndarray, e: Encoded, max_tokens: int
 ) -> tuple[int, int, float] | None:
     """Character offsets of the best answer span inside the sentence, and its score: the
-    highest start + end logit with start ≤ end < start + max_tokens."""
+    highest start + end logit with start ≤ end < start + max_tokens, widened to whole words
+    (the model may mark a word piece: "Maria Zakhar" of "Maria Zakharova")."""
     first, count = e.sentence_start, len(e.offsets)
     if count == 0:
         return None
@@ -173,7 +178,18 @@ def best_span(
     i, j = np.indices(pairs.shape)
     pairs[(j < i) | (j >= i + max_tokens)] = -np.inf
     i_best, j_best = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
-    return e.offsets[i_best][0], e.offsets[j_best][1], float(pairs[i_best, j_best])
+    score = float(pairs[i_best, j_best])
+    i_word, j_word = int(i_best), int(j_best)
+    if len(e.words) == count:
+        while i_word > 0 and e.words[i_word] is not None and e.words[i_word - 1] == e.words[i_word]:
+            i_word -= 1
+        while (
+            j_word + 1 < count
+            and e.words[j_word] is not None
+            and e.words[j_word + 1] == e.words[j_word]
+        ):
+            j_word += 1
+    return e.offsets[i_word][0], e.offsets[j_word][1], score
 
 
 def sha256(path: Path) -> str:
