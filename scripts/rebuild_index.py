@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Rebuild the index from a folder of articles (default: the folder the current index was
-built from; with no index yet, the configured corpus, seeds/).
+"""Rebuild the index from a folder of articles (default: QA_INDEX__CORPUS_DIR when set, else
+the folder the current index was built from; with no index yet, seeds/).
 
     python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
 
@@ -43,18 +43,28 @@ from scripts.cli import run_cli  # noqa: E402
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
+class FolderGone(Exception):
+    """The folder the current index was built from is no longer there."""
+
+
 def default_folder(settings: Settings) -> Path:
     """The folder to index when none is given: `QA_INDEX__CORPUS_DIR` when it is set, else the
     folder the current index was built from (a rebuild after `rebuild_index.py ~/articles`
     keeps indexing ~/articles, where the documents API also writes), else the configured
-    default (seeds/)."""
+    default (seeds/). If that folder is gone, `FolderGone`: indexing seeds/ instead would
+    drop every article of the index without a word."""
     if "corpus_dir" in settings.index.model_fields_set:
         return settings.index.corpus_dir
     try:
         built_from = Path(Manifest.load(current_version(settings.index_dir)).corpus_dir)
     except QAError:  # no index yet, or one whose manifest cannot be read
         return settings.index.corpus_dir
-    return built_from if built_from.is_dir() else settings.index.corpus_dir
+    if not built_from.is_dir():
+        raise FolderGone(
+            f"the current index was built from {built_from}, which is not a folder any more: "
+            "give the folder to index (rebuild_index.py FOLDER) or set QA_INDEX__CORPUS_DIR"
+        )
+    return built_from
 
 
 UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}
@@ -88,7 +98,10 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)
-    folder = args.folder or default_folder(settings)
+    try:
+        folder = args.folder or default_folder(settings)
+    except FolderGone as exc:
+        parser.error(str(exc))
     embedder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size
     )

@@ -119,6 +119,23 @@ def test_a_rebuild_without_a_folder_indexes_the_folder_the_index_was_built_from(
     assert default_folder(chosen) == tmp_path  # QA_INDEX__CORPUS_DIR, when set, wins
 
 
+def test_a_rebuild_without_a_folder_refuses_when_that_folder_is_gone(tmp_path: Path) -> None:
+    # indexing seeds/ instead would drop every article of the index without a word
+    from index.builder import rebuild_index
+    from qa.settings import Settings
+    from scripts.rebuild_index import FolderGone, default_folder
+    from tests.fakes import HashingEmbedder
+
+    settings = Settings(data_dir=tmp_path / "data")
+    mine = tmp_path / "my-articles"
+    mine.mkdir()
+    (mine / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
+    rebuild_index(mine, settings.index_dir, embedder=HashingEmbedder())
+    mine.rename(tmp_path / "moved")
+    with pytest.raises(FolderGone, match="my-articles, which is not a folder any more"):
+        default_folder(settings)
+
+
 def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
     from qa.settings import ServerSettings, Settings
 
