@@ -181,6 +181,22 @@ def test_cors_allows_only_the_configured_origins() -> None:
     assert "access-control-allow-origin" not in preflight(c, "https://evil.example")
 
 
+def test_cors_allows_every_method_a_route_takes() -> None:
+    c = client(cors_allow_origins=["https://news.example"])
+    methods = {
+        (path, method.upper())
+        for path, item in make_app().openapi()["paths"].items()
+        for method in item
+    }
+    assert ("/documents/{doc_id}", "DELETE") in methods
+    for path, method in methods:
+        r = c.options(
+            path.replace("{doc_id}", "x").replace("{model}", "grounded-qa"),
+            headers={"Origin": "https://news.example", "Access-Control-Request-Method": method},
+        )
+        assert r.status_code == 200, (path, method, r.text)
+
+
 # --- document ids ------------------------------------------------------------------------------
 
 
