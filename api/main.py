@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from api.app import create_app
 from api.middleware import configure_logging
-from qa.settings import Settings
+from qa.settings import Settings, settings_problem
 
 
 def app_factory() -> FastAPI:
@@ -19,7 +20,10 @@ def app_factory() -> FastAPI:
 
 def main() -> None:
     configure_logging()  # JSON lines; the app writes its own access log line per request
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a misspelt or out-of-range QA_* setting: one line
+        raise SystemExit(f"api.main: settings refused: {settings_problem(exc)}") from None
     workers = settings.server.workers
     uvicorn.run(
         # several processes need an import string to start the app from; one can take the app

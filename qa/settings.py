@@ -10,7 +10,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "QA_"
@@ -446,3 +454,29 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """A refused `Settings()` as one line, each problem named by its setting: a misspelt name
+    inside a group (`QA_SERVER__TYPO`) reads as one at the top does, with the names known
+    there."""
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        if error["type"] == "extra_forbidden" and loc:
+            model: type[BaseModel] = Settings
+            for part in loc[:-1]:
+                annotation = (
+                    model.model_fields[part].annotation if part in model.model_fields else None
+                )
+                if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                    break
+                model = annotation
+            prefix = ENV_PREFIX + "".join(f"{part.upper()}__" for part in loc[:-1])
+            known = ", ".join(f"{prefix}{name.upper()}" for name in model.model_fields)
+            problems.append(f"unknown setting {prefix}{loc[-1].upper()}; known ones: {known}")
+        else:
+            said = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
+            message = str(said) if said is not None else error["msg"]  # no "Value error, "
+            problems.append(f"{'.'.join(loc) + ': ' if loc else ''}{message}")
+    return "; ".join(problems)

@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from qa.errors import QAError
+from qa.settings import Settings, settings_problem
 
 USAGE = 2
 FAILED = 1
@@ -46,9 +47,13 @@ def run_cli(main: Callable[[], int | None]) -> NoReturn:
         print(f"{prog}: {exc.strerror or exc}{where}", file=sys.stderr)
         code = USAGE
     except ValidationError as exc:  # a misspelt or out-of-range QA_* setting
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) + ': ' if e['loc'] else ''}{e['msg']}"
-            for e in exc.errors()
+        problems = (
+            settings_problem(exc)
+            if exc.title == Settings.__name__
+            else "; ".join(
+                f"{'.'.join(map(str, e['loc'])) + ': ' if e['loc'] else ''}{e['msg']}"
+                for e in exc.errors()
+            )
         )
         print(f"{prog}: {exc.title}: {problems}", file=sys.stderr)
         code = FAILED

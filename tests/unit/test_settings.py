@@ -17,6 +17,7 @@ from qa.settings import (
     RetrievalSettings,
     ServerSettings,
     Settings,
+    settings_problem,
 )
 
 
@@ -116,6 +117,38 @@ def test_misspelt_key_inside_a_group_is_rejected(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("QA_RETRIEVAL__TOPK", "3")
     with pytest.raises(ValidationError, match="topk"):
         Settings()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("QA_RETRIEVAL__TOPK", "unknown setting QA_RETRIEVAL__TOPK; known ones: QA_RETRIEVAL__"),
+        ("QA_RETREIVAL__TOP_K", "unknown setting QA_RETREIVAL__TOP_K; known ones: QA_DATA_DIR"),
+        ("QA_DATADIR", "unknown setting QA_DATADIR; known ones: QA_DATA_DIR, QA_SERVER"),
+    ],
+)
+def test_a_misspelt_setting_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, says: str
+) -> None:
+    monkeypatch.setenv(name, "3")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    problem = settings_problem(caught.value)
+    assert problem.startswith(says) and "\n" not in problem, problem
+    assert "Value error" not in problem and "Extra inputs" not in problem
+
+
+@pytest.mark.unit
+def test_the_server_stops_with_that_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.main import main
+
+    monkeypatch.setenv("QA_SERVER__PORTT", "8080")
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert str(caught.value).startswith(
+        "api.main: settings refused: unknown setting QA_SERVER__PORTT; known ones: QA_SERVER__HOST"
+    )
 
 
 @pytest.mark.unit
