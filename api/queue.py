@@ -186,10 +186,12 @@ class GenerationQueue:
             # the jobs in hand, then this one
             expected_s = (self._in_hand + 1) * (self._seconds_per_job or 0.0)
             if self._in_hand >= self.capacity:
-                refusal = (
-                    f"{self.capacity} questions are already being answered or waiting "
-                    f"(setting server.generation_queue_size is {self.max_waiting})"
+                held = (
+                    "1 question is already being answered"
+                    if self.capacity == 1
+                    else f"{self.capacity} questions are already being answered or waiting"
                 )
+                refusal = f"{held} (setting server.generation_queue_size is {self.max_waiting})"
             elif self._in_hand and expected_s >= _ADMIT_WITHIN * self.timeout_s:
                 # only with questions ahead: alone, a question starts at once, and refusing it
                 # would also keep the average (measured on answers finished) from ever falling

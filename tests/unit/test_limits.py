@@ -117,6 +117,22 @@ def test_a_full_queue_refuses_at_once_with_a_retry_hint(queue: GenerationQueue) 
     assert queue.depth == 0
 
 
+def test_with_no_waiting_room_the_refusal_counts_one_question() -> None:
+    queue = GenerationQueue(max_waiting=0, timeout_s=5.0)
+    service = GatedService()
+
+    async def scenario() -> None:
+        running = asyncio.ensure_future(queue.run(service.ask, "running"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Overloaded, match="^1 question is already being answered "):
+            queue.submit(service.ask, "one too many")
+        service.gate.set()
+        await running
+
+    asyncio.run(scenario())
+    queue.shutdown()
+
+
 def test_a_waiting_question_past_the_time_limit_times_out_and_never_runs() -> None:
     queue = GenerationQueue(max_waiting=1, timeout_s=0.2)
     service = GatedService()
