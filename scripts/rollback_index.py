@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Make an earlier index version current again (a running server picks it up by itself).
 
-    python scripts/rollback_index.py [--data-dir DIR] [--to VERSION] [--list]
+    python scripts/rollback_index.py [--data-dir DIR] [--to VERSION] [--list] [--wait SECONDS]
 
 Without --to, `current` goes back to the newest intact version older than it (every file is
 checked against the checksums in its manifest first). Newer versions are kept, so a rollback
