@@ -12,11 +12,13 @@ from index.formats import (
     ARCHIVE_SUFFIXES,
     DOC_ID,
     DOC_ID_PATTERN,
+    SUFFIXES,
     article_files,
     doc_id_of,
     is_renamed,
     read_article_file,
     suffix_of,
+    unread_files,
 )
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.models import Article
@@ -39,7 +41,7 @@ def read_corpus(
     A file whose name is not a document id is read under an id made of its name
     (`index.formats.doc_id_of`). A file that is not UTF-8 text (pages: not decodable), is
     binary, too large, or has no article text is skipped with a warning rather than failing
-    the whole build;
+    the whole build, and so is a file of another kind (a .json or .zip export, a .docx);
     so is an archive line that is not a valid record, and an article whose id an earlier file
     already gave. An article whose content hash matches its article in `known` (the current
     index) is not cleaned again: that article is reused as it is.
@@ -64,6 +66,12 @@ def read_corpus(
                 continue
             origin[article.doc_id] = where
             articles.append(article)
+    readable = ", ".join(SUFFIXES)
+    warnings.extend(
+        f"skipped {path.name}: not a kind of file the index reads ({readable}); convert it "
+        "to one of them, or move it out of the folder"
+        for path in unread_files(folder)
+    )
     for warning in warnings:
         log.warning(warning)
     return articles, warnings

@@ -100,6 +100,16 @@ def article_files(folder: Path) -> list[Path]:
     )
 
 
+def unread_files(folder: Path) -> list[Path]:
+    """The files of `folder` a build does not read, by their suffix (a .json or .zip export,
+    a .docx), sorted by name; hidden files left out."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if not p.name.startswith(".") and suffix_of(p) is None and p.is_file()
+    )
+
+
 def read_article_file(
     path: Path,
     *,

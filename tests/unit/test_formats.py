@@ -143,6 +143,24 @@ def test_a_bad_file_is_skipped_with_its_reason(
     assert message in found.warnings[0]
 
 
+def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
+    for name in ("export.json", "batch.zip", "notes.docx"):
+        (tmp_path / name).write_bytes(b"{}")
+    (tmp_path / ".DS_Store").write_bytes(b"x")  # hidden: not an article anyone put there
+    (tmp_path / "sub").mkdir()
+    articles, warnings = read_corpus(tmp_path)
+    assert [a.doc_id for a in articles] == ["ferry"]
+    assert [w.split(":")[0] for w in warnings] == [
+        "skipped batch.zip",
+        "skipped export.json",
+        "skipped notes.docx",
+    ]
+    assert "not a kind of file the index reads (.txt, .html.gz, .html, .htm, .jsonl)" in warnings[0]
+
+
 def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:
     good = json.dumps({"title": "Short", "text": "The ferry runs twice a day from Monday on."})
     long = json.dumps({"title": "Long", "text": "word " * 500})

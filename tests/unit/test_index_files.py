@@ -293,7 +293,8 @@ def test_read_corpus_skips_unusable_files_with_warnings(
     assert "resumed service on Monday" in articles[0].text
     assert articles[2].text == articles[1].text
     by_file = dict(w.removeprefix("skipped ").split(": ", 1) for w in warnings)
-    assert set(by_file) == {"latin1.txt", "binary.txt", "blank.txt"}
+    assert set(by_file) == {"latin1.txt", "binary.txt", "blank.txt", "notes.md"}
+    assert "not a kind of file the index reads" in by_file["notes.md"]
     assert "UTF-8" in by_file["latin1.txt"]
     assert "binary" in by_file["binary.txt"]
     assert "the file is empty" in by_file["blank.txt"]
