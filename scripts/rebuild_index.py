@@ -6,7 +6,8 @@ the folder the current index was built from; with no index yet, seeds/).
 
 The folder may hold text files (.txt), saved web pages (.html, .htm, .html.gz) and archives
 (.jsonl, one article a line). A file or archive line that cannot be used (binary, empty, no
-article in it, larger than index.max_document_bytes, a bad line) is skipped with a warning
+article in it, larger than index.max_document_bytes, a bad line, a file of another kind such
+as a .json or .zip export) is skipped with a warning
 naming it; the build goes on, and the summary says how many were skipped.
 
 Incremental by default: only new or changed articles are cleaned and embedded, deleted ones are
