@@ -57,6 +57,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
         settings=settings.retrieval,
+        articles=len(corpus.articles),
     )
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(

@@ -138,6 +138,7 @@ class Retriever:
         paragraphs: Sequence[Paragraph],
         settings: RetrievalSettings,
         restriction: Restriction | None = None,
+        articles: int | None = None,
     ) -> None:
         self._embedder = embedder
         self._dense = dense
@@ -145,6 +146,9 @@ class Retriever:
         self._paragraphs = paragraphs
         self._settings = settings
         self.restriction = restriction
+        # every article, those whose paragraphs all repeat another article's too (the count
+        # GET /documents gives); by default, those with a searched paragraph
+        self._articles = articles
 
     def keeps_any(self) -> bool:
         """Some paragraph is searched (a restriction may leave none: a date range no article
@@ -154,11 +158,12 @@ class Retriever:
 
     def articles_kept(self) -> tuple[int, int]:
         """(articles searched, articles in all): what a restriction (a date range) leaves."""
-        every = {p.doc_id for p in self._paragraphs}
+        searched = {p.doc_id for p in self._paragraphs}
+        every = self._articles if self._articles is not None else len(searched)
         keep = self.restriction
         if keep is None:
-            return len(every), len(every)
-        return len({p.doc_id for p in self._paragraphs if keep(p)}), len(every)
+            return len(searched), every
+        return len({p.doc_id for p in self._paragraphs if keep(p)}), every
 
     def restricted(self, restriction: Restriction) -> Retriever:
         """The same search over only the paragraphs `restriction` keeps (e.g. a date range)."""
@@ -169,6 +174,7 @@ class Retriever:
             paragraphs=self._paragraphs,
             settings=self._settings,
             restriction=restriction,
+            articles=self._articles,
         )
 
     def rankings(self, question: str, *, limit: int | None = None) -> Rankings:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa.retrieval import Retriever, collapse_near_duplicates, reciprocal_rank_fusion
+from qa.retrieval import (
+    Retriever,
+    collapse_near_duplicates,
+    in_articles,
+    reciprocal_rank_fusion,
+)
 from qa.settings import RetrievalSettings
 from tests.fakes import HashingEmbedder, build_corpus
 
@@ -194,3 +199,22 @@ def test_hashing_embedder_gives_shared_words_a_high_cosine() -> None:
     assert float(a @ c) < 0.3
     assert float(a @ a) == pytest.approx(1.0)
     assert not empty.any()
+
+
+@pytest.mark.unit
+def test_a_restricted_search_counts_every_article_in_its_total() -> None:
+    corpus, retriever, embedder = build_corpus(ARTICLES)
+    searched = len({p.doc_id for p in corpus.paragraphs})
+    counted = Retriever(
+        embedder=embedder,
+        dense=corpus.dense,
+        lexical=corpus.lexical,
+        paragraphs=corpus.paragraphs,
+        settings=RetrievalSettings(),
+        articles=searched + 1,  # one article whose every paragraph repeats another's
+    )
+    only_one = counted.restricted(
+        in_articles([corpus.paragraphs[0].doc_id], {corpus.paragraphs[0].doc_id})
+    )
+    assert only_one.articles_kept() == (1, searched + 1)
+    assert retriever.restricted(only_one.restriction).articles_kept() == (1, searched)  # type: ignore[arg-type]
