@@ -210,8 +210,10 @@ def _read_archive(
     known: Mapping[str, Article] | None,
     extraction: ExtractionOptions,
 ) -> None:
-    """Every good line of an archive; a bad line is one warning and the rest still counts."""
-    seen: dict[str, int] = {}
+    """Every good line of an archive; a bad line is one warning and the rest still counts. Of
+    lines with the same id (the same address), the last is the article: an export that
+    appends an article's updates ends with the latest."""
+    last = _last_lines(path, max_bytes=max_bytes)
     for number, line in _lines(path, max_bytes=max_bytes):
         where = f"{path.name} line {number}"
         try:
@@ -225,10 +227,15 @@ def _read_archive(
                 continue
             record = parse_record(text)
             doc_id = record_doc_id(record)
-            if doc_id in seen:
-                raise BadInput(f"the same article as line {seen[doc_id]} (id {doc_id})")
-            seen[doc_id] = number
             line_hash = content_hash(line.strip())
+            kept, kept_hash = last[doc_id]
+            if kept != number:
+                raise BadInput(
+                    f"the same article as line {kept} (id {doc_id})"
+                    if kept_hash == line_hash
+                    else f"line {kept} has the same id ({doc_id}) with other content, and the "
+                    "later line is kept"
+                )
             previous = (known or {}).get(doc_id)
             if previous is not None and previous.content_hash == line_hash:
                 article = previous
@@ -241,6 +248,22 @@ def _read_archive(
             continue
         result.articles.append(article)
         result.origins.append(where)
+
+
+def _last_lines(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
+    """Each id's last good line in the archive, and that line's hash (bad lines are left for
+    `_read_archive` to report)."""
+    last: dict[str, tuple[int, str]] = {}
+    for number, line in _lines(path, max_bytes=max_bytes):
+        if line is None:
+            continue
+        try:
+            text = _line_text(line)
+            if text.strip():
+                last[record_doc_id(parse_record(text))] = (number, content_hash(line.strip()))
+        except (BadInput, UnicodeDecodeError):
+            continue
+    return last
 
 
 def _line_text(line: bytes) -> str:
@@ -267,10 +290,13 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """Where a .jsonl archive in `folder` holds the article `doc_id`: "<archive> line N"."""
+    """Where a .jsonl archive in `folder` holds the article `doc_id`: "<archive> line N", or
+    "lines N and M" when several lines give it (the last is the one a build reads, and
+    removing it alone would bring back the one before)."""
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue
+        numbers = []
         for number, line in _lines(path, max_bytes=1 << 30):
             try:
                 if (
@@ -278,7 +304,11 @@ def archive_origin(folder: Path, doc_id: str) -> str | None:
                     and line.strip()
                     and record_doc_id(parse_record(_line_text(line))) == doc_id
                 ):
-                    return f"{path.name} line {number}"
+                    numbers.append(str(number))
             except (BadInput, UnicodeDecodeError):
                 continue
+        if len(numbers) == 1:
+            return f"{path.name} line {numbers[0]}"
+        if numbers:
+            return f"{path.name} lines {', '.join(numbers[:-1])} and {numbers[-1]}"
     return None

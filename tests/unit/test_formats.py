@@ -61,7 +61,7 @@ def archive_lines() -> list[str]:
             "two years of repairs, its director said."])}),
         json.dumps({"title": "No body here"}),
         json.dumps({"title": "Library opens by the port", "url": "https://t.example/library",
-                    "text": "The same address again, so the same article."}),
+                    "text": "The same address again, updated: it opened on Tuesday."}),
     ]  # fmt: skip
 
 
@@ -98,15 +98,29 @@ def test_a_mixed_folder_reads_every_kind_and_names_each_bad_line(tmp_path: Path)
     assert by_id["orchard"].text == "\n\n".join(ORCHARD)
     library = next(a for a in articles if a.title == "Library opens by the port")
     assert library.doc_id.startswith("library-") and library.url == "https://t.example/library"
+    # the later line with the same address is the article: an update appended to the export
+    assert library.text == "The same address again, updated: it opened on Tuesday."
     assert any(a.title == "Museum reopens" for a in articles)
     for article in articles:
         for piece in FURNITURE:
             assert piece.casefold() not in article.text.casefold(), (article.doc_id, piece)
     assert len(warnings) == 3
-    assert warnings[0].startswith("skipped archive.jsonl line 2: not valid JSON")
-    assert warnings[1].startswith("skipped archive.jsonl line 5: ")
-    assert "exactly one of `text` or `html`" in warnings[1]
-    assert warnings[2].startswith("skipped archive.jsonl line 6: the same article as line 1")
+    assert warnings[1].startswith("skipped archive.jsonl line 2: not valid JSON")
+    assert warnings[2].startswith("skipped archive.jsonl line 5: ")
+    assert "exactly one of `text` or `html`" in warnings[2]
+    assert warnings[0].startswith(
+        "skipped archive.jsonl line 1: line 6 has the same id (library-"
+    ) and warnings[0].endswith("with other content, and the later line is kept")
+
+
+def test_an_archive_line_repeated_as_it_was_is_skipped(tmp_path: Path) -> None:
+    line = json.dumps({"title": "Ferry", "url": "https://t.example/ferry", "text": "It ran."})
+    (tmp_path / "a.jsonl").write_text(f"{line}\n{line}\n", encoding="utf-8")
+    articles, warnings = read_corpus(tmp_path)
+    assert [a.text for a in articles] == ["It ran."]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "skipped a.jsonl line 1: the same article as line 2 (id ferry-"
+    )
 
 
 def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
@@ -245,7 +259,7 @@ def test_pages_are_added_and_deleted_as_html_files_and_archive_articles_are_not_
     with pytest.raises(Conflict, match="exists"):
         add_article(index_dir, library.doc_id, "x", embedder=HashingEmbedder(),
                     index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
-    with pytest.raises(Conflict, match=r"archive archive\.jsonl line 1; remove that line"):
+    with pytest.raises(Conflict, match=r"archive archive\.jsonl lines 1 and 6; remove those lines"):
         delete_article(index_dir, library.doc_id, embedder=HashingEmbedder(),
                        index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
 
