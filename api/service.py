@@ -21,13 +21,14 @@ from index.selector import OnnxSelector, resolve_selector
 from index.store import CorpusIndex
 from index.versions import load_last_good
 from qa.answering import ProgressCallback, answer_question, no_progress
+from qa.candidates import Corpus, ScopedCorpus
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
 from qa.models import Answer, Article, Paragraph, Turn
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
-from qa.retrieval import Retriever, all_of, in_articles, published_between
+from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
 from qa.sentences import sentence_spans
 from qa.settings import Settings
 from qa.text_input import normalize_text, require_text
@@ -132,13 +133,18 @@ class QAService:
             restrictions.append(published_between(date_from, date_to))
         if doc_ids is not None:
             restrictions.append(in_articles(doc_ids, index.corpus.articles))
+        corpus: Corpus = index.corpus
         if restrictions:
-            retriever = retriever.restricted(all_of(restrictions))
+            keep = all_of(restrictions)
+            view = scoped_paragraphs(index.corpus.paragraphs, index.twins, keep)
+            retriever = retriever.restricted(keep, paragraphs=view)
+            if view is not index.corpus.paragraphs:
+                corpus = ScopedCorpus(index.corpus, view)
         return answer_question(
             question,
             history=history,
             retriever=retriever,
-            corpus=index.corpus,
+            corpus=corpus,
             embedder=self.embedder,
             selector=self.selector,
             settings=self.settings,

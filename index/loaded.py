@@ -8,7 +8,8 @@ api/reload.py swaps in a new one whole.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
 from qa.cleaning import CLEANER_VERSION
 from qa.interfaces import Embedder, VectorSearch
+from qa.models import Paragraph
+from qa.paragraphs import split_paragraphs
 from qa.retrieval import Retriever
 from qa.settings import RetrievalSettings, Settings
 
@@ -31,6 +34,9 @@ class LoadedIndex:
     corpus: CorpusIndex
     retriever: Retriever
     vocabulary: CorpusVocabulary  # the articles' words, for "did you mean"
+    # row → paragraphs of other articles that repeat it word for word (left out of the index:
+    # the manifest's duplicates), which a restricted search may put in its place
+    twins: Mapping[int, Sequence[Paragraph]] = field(default_factory=dict)
 
 
 def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
@@ -69,7 +75,28 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             (paragraph.text for paragraph in corpus.paragraphs),
         )
     )
-    return LoadedIndex(version, corpus, retriever, vocabulary)
+    return LoadedIndex(version, corpus, retriever, vocabulary, word_for_word_twins(corpus))
+
+
+def word_for_word_twins(corpus: CorpusIndex) -> dict[int, list[Paragraph]]:
+    """Each searched paragraph's copies in other articles with the very same text (the
+    near-duplicates left out of the index; one that differs at all keeps its own sentence
+    offsets and cannot stand in)."""
+    rows = {p.paragraph_id: row for row, p in enumerate(corpus.paragraphs)}
+    by_article: dict[str, dict[str, Paragraph]] = {}
+    twins: dict[int, list[Paragraph]] = {}
+    for duplicate in corpus.manifest.duplicates:
+        row = rows.get(duplicate.duplicate_of)
+        doc_id = duplicate.paragraph_id.split(":", 1)[0]
+        article = corpus.articles.get(doc_id)
+        if row is None or article is None:
+            continue
+        if doc_id not in by_article:
+            by_article[doc_id] = {p.paragraph_id: p for p in split_paragraphs(article)}
+        copy = by_article[doc_id].get(duplicate.paragraph_id)
+        if copy is not None and copy.text == corpus.paragraphs[row].text:
+            twins.setdefault(row, []).append(copy)
+    return twins
 
 
 def vector_search(corpus: CorpusIndex, settings: RetrievalSettings) -> VectorSearch:

@@ -40,6 +40,32 @@ class Corpus(Protocol):
 
 
 @dataclass(frozen=True)
+class ScopedCorpus:
+    """`base` with some paragraphs standing in for others in their rows (word-for-word copies
+    in another article: `qa.retrieval.scoped_paragraphs`); same text, so the sentences and
+    their vectors are the base's."""
+
+    base: Corpus
+    paragraphs: Sequence[Paragraph]
+
+    @property
+    def sentences(self) -> Sequence[SentenceRefLike]:
+        return self.base.sentences
+
+    @property
+    def sentence_vectors(self) -> Vectors:
+        return self.base.sentence_vectors
+
+    @property
+    def sentences_by_row(self) -> Mapping[int, list[int]]:
+        return self.base.sentences_by_row
+
+    @property
+    def doc_freq(self) -> Mapping[str, int]:
+        return self.base.doc_freq
+
+
+@dataclass(frozen=True)
 class Candidate:
     row: int  # paragraph row
     start: int  # offsets inside the paragraph text

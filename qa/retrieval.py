@@ -128,6 +128,27 @@ def all_of(restrictions: Sequence[Restriction]) -> Restriction:
     )
 
 
+def scoped_paragraphs(
+    paragraphs: Sequence[Paragraph],
+    twins: Mapping[int, Sequence[Paragraph]],
+    keep: Restriction,
+) -> Sequence[Paragraph]:
+    """The index's paragraphs as a restricted search should see them. A paragraph that another
+    article repeats word for word is searched once, under the article read first (`twins`:
+    row → the copies left out of the index). When `keep` leaves out that article but keeps a
+    copy's (a dated copy of an undated page, the article asked about), the copy takes the
+    row's place, so the search finds it and the citation names it."""
+    view: list[Paragraph] | None = None
+    for row, copies in twins.items():
+        if keep(paragraphs[row]):
+            continue
+        twin = next((c for c in copies if keep(c)), None)
+        if twin is not None:
+            view = view if view is not None else list(paragraphs)
+            view[row] = twin
+    return paragraphs if view is None else view
+
+
 class Retriever:
     def __init__(
         self,
@@ -165,13 +186,17 @@ class Retriever:
             return len(searched), every
         return len({p.doc_id for p in self._paragraphs if keep(p)}), every
 
-    def restricted(self, restriction: Restriction) -> Retriever:
-        """The same search over only the paragraphs `restriction` keeps (e.g. a date range)."""
+    def restricted(
+        self, restriction: Restriction, *, paragraphs: Sequence[Paragraph] | None = None
+    ) -> Retriever:
+        """The same search over only the paragraphs `restriction` keeps (e.g. a date range);
+        `paragraphs` is the index's row by row, some perhaps standing in for others
+        (`scoped_paragraphs`)."""
         return Retriever(
             embedder=self._embedder,
             dense=self._dense,
             lexical=self._lexical,
-            paragraphs=self._paragraphs,
+            paragraphs=self._paragraphs if paragraphs is None else paragraphs,
             settings=self._settings,
             restriction=restriction,
             articles=self._articles,

@@ -1,0 +1,79 @@
+"""A restricted search and the copies left out of the index: a word-for-word copy of a paragraph
+in an article the restriction keeps stands in for the searched one it repeats, when the
+restriction leaves that one out (a dated copy of an undated page; the article asked about)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.service import QAService
+from index.builder import rebuild_index
+from index.loaded import open_index
+from index.versions import current_version
+from qa.settings import GenerationSettings, Settings
+from tests.fakes import HashingEmbedder, OverlapSelector
+
+pytestmark = pytest.mark.unit
+
+BRIDGE = (
+    "Repairs to the Mill Road bridge will cost about 1.4 million dollars, the council said.\n\n"
+    "Work on the Mill Road bridge starts in spring."
+)
+HARBOUR = (
+    "Skarra harbour reopens\n\nPublished: 2019-11-25\n\n"
+    "Harbour master Lene Aasgaard said repairs to the north breakwater would cost about "
+    "2.3 million kroner."
+)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> QAService:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a-notice.txt").write_text(f"Council notice\n\n{BRIDGE}", "utf-8")  # undated
+    (corpus / "b-dated.txt").write_text(
+        f"Council notice\n\nPublished: 2019-11-20\n\n{BRIDGE}", "utf-8"
+    )
+    (corpus / "harbour.txt").write_text(HARBOUR, "utf-8")
+    settings = Settings(data_dir=tmp_path / "data", generation=GenerationSettings(backend="none"))
+    embedder = HashingEmbedder()
+    rebuild_index(
+        corpus,
+        settings.index_dir,
+        embedder=embedder,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+    )
+    loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
+    # the copy's paragraphs are left out: only the undated notice's are searched
+    assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
+    assert sum(len(c) for c in loaded.twins.values()) == 2
+    return QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
+
+
+QUESTION = "How much will the repairs to the Mill Road bridge cost?"
+
+
+def test_unrestricted_the_article_read_first_answers(service: QAService) -> None:
+    answer = service.ask(QUESTION)
+    assert answer.status == "answered" and "1.4 million" in answer.answer
+    assert answer.citations[0].doc_id == "a-notice"
+
+
+def test_a_date_range_finds_the_dated_copy_and_cites_it(service: QAService) -> None:
+    answer = service.ask(QUESTION, date_from=date(2019, 1, 1))
+    assert answer.status == "answered" and "1.4 million" in answer.answer, answer
+    cited = answer.citations[0]
+    assert (cited.doc_id, cited.date) == ("b-dated", "2019-11-20")
+    article = service.index.corpus.articles["b-dated"]
+    assert article.text[cited.start : cited.end] == cited.text  # offsets into the copy
+    assert all(r.doc_id != "a-notice" for r in answer.retrieved)
+
+
+def test_asking_about_the_copy_finds_its_paragraphs(service: QAService) -> None:
+    answer = service.ask(QUESTION, doc_ids=["b-dated"])
+    assert answer.status == "answered" and "1.4 million" in answer.answer, answer
+    assert {c.doc_id for c in answer.citations} == {"b-dated"}
+    assert {r.doc_id for r in answer.retrieved} == {"b-dated"}
