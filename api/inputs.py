@@ -64,6 +64,12 @@ def normalized_content(value: Any) -> Any:
                     f"content part {number} is not an object with a type: send parts as "
                     '{"type": "text", "text": "…"}',
                 )
+            if part.get("text") is not None and not isinstance(part["text"], str):
+                raise PydanticCustomError(
+                    "content_part",
+                    f"content part {number} has a text that is not a string: send parts as "
+                    '{"type": "text", "text": "…"}',
+                )
         return [
             {**part, "text": normalized(part["text"])} if "text" in part else part for part in value
         ]

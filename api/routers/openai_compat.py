@@ -341,7 +341,10 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
                 pairs.append((pending[0], "", pending[1], None))
             pending = (message_text(message, index), index)
         elif message.role == "assistant" and pending is not None:
-            pairs.append((pending[0], message_text(message, index), pending[1], index))
+            said = message_text(message, index)
+            if not has_visible_text(said):
+                continue  # a tool call with no text: the answer comes after the tool's result
+            pairs.append((pending[0], said, pending[1], index))
             pending = None
     if pending is not None:
         pairs.append((pending[0], "", pending[1], None))
@@ -440,7 +443,10 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
 
 SOURCES_HEADING = "Sources:"
 # the list `message_content` ends an answer with: what `without_sources` takes off again
-_SOURCES = re.compile(r"\n\n" + re.escape(SOURCES_HEADING) + r"\n(?:- \[\d+\] [^\n]*(?:\n|\Z))+\Z")
+# (however a client re-spaced it: one blank line or more, "-" or "*" bullets, a part of its own)
+_SOURCES = re.compile(
+    r"\s*\n" + re.escape(SOURCES_HEADING) + r"[ \t]*\n(?:[ \t]*[-*] \[\d+\] [^\n]*(?:\n|\Z))+\s*\Z"
+)
 
 
 def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) -> str:
@@ -456,11 +462,13 @@ def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) ->
         lines = [f"- [{marker}] {source_line(c)}" for marker, c in sorted(listed.items())]
         return "\n\n".join([answer.answer, "\n".join([SOURCES_HEADING, *lines])])
     why = reader_reason(answer.reason)
-    said = DECLINED[:-1] + (f": {why.rstrip('.')}." if why else ".")
+    said = DECLINED + (f" {why[0].upper()}{why[1:].rstrip('.')}." if why else "")
     named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]
     if not named:
         return said
-    return f"{said} The closest paragraphs are from these articles: {'; '.join(named)}."
+    titled = "; ".join(named)
+    stop = "" if titled.endswith((".", "…", "?", "!")) else "."
+    return f"{said} The closest paragraphs are from these articles: {titled}{stop}"
 
 
 def source_line(citation: Citation) -> str:
@@ -475,7 +483,7 @@ def source_line(citation: Citation) -> str:
 def without_sources(text: str) -> str:
     """An answer as it was before `message_content` added its `Sources:` list, which a client
     sends back as an earlier assistant message."""
-    return _SOURCES.sub("", text)
+    return _SOURCES.sub("", text, count=1)
 
 
 def completion(
@@ -645,7 +653,8 @@ async def chat_completions(
     try:
         check_question(question, history, settings)
     except BadInput as exc:
-        raise BadInput(str(exc), param="messages") from exc
+        asked = max(i for i, m in enumerate(body.messages) if m.role == "user")
+        raise BadInput(str(exc), param=f"messages.{asked}.content") from exc
     try:  # an unknown id is refused now, not after the queue
         answer_from = body.answerer(service)
     except BadInput as exc:

@@ -24,6 +24,7 @@ from api.routers.openai_compat import (
     message_content,
     role_chunk,
     usage_chunk,
+    without_sources,
     word_usage,
 )
 from qa.errors import BadInput, GenerationFailed
@@ -229,7 +230,7 @@ def test_completion_of_an_abstention() -> None:
     assert body["reason"] == answer.reason
     # a chat client shows the content alone: it says why, and where the closest paragraphs are
     assert body["choices"][0]["message"]["content"] == (
-        "The articles do not hold enough evidence to answer this: no sentence in the closest "
+        "The articles do not hold enough evidence to answer this. No sentence in the closest "
         "paragraphs answers the question. The closest paragraphs are from these articles: "
         "Title of council."
     )
@@ -248,7 +249,7 @@ def test_a_refusal_names_at_most_three_articles_once_each() -> None:
     )
     alone = insufficient().model_copy(update={"retrieved": [], "reason": "it is in Korean."})
     assert message_content(alone) == (
-        "The articles do not hold enough evidence to answer this: it is in Korean."
+        "The articles do not hold enough evidence to answer this. It is in Korean."
     )
     assert message_content(answered(), sources=False) == answered().answer
 
@@ -504,8 +505,9 @@ def test_openai_param_names_a_body_field_and_never_a_character_offset() -> None:
             "/v1/chat/completions", json={"messages": [{"role": "user", "content": "  "}]}
         )
     assert broken.status_code == 400 and broken.json()["error"]["param"] is None, broken.json()
-    # the question is the last user message: its refusal names `messages`
-    assert blank.status_code == 400 and blank.json()["error"]["param"] == "messages", blank.json()
+    # the question is the last user message: its refusal names that message's content
+    error = blank.json()["error"]
+    assert blank.status_code == 400 and error["param"] == "messages.0.content", error
 
 
 def test_the_schema_lists_400_not_422_under_v1(client_app_schema: dict[str, Any]) -> None:
@@ -686,7 +688,7 @@ def test_a_refusal_leaves_out_the_scores() -> None:
         update={"reason": f"{low.reason}; the date range left 1 of the 5 articles to search"}
     )
     assert message_content(narrowed).startswith(
-        "The articles do not hold enough evidence to answer this: the date range left 1 of "
+        "The articles do not hold enough evidence to answer this. The date range left 1 of "
         "the 5 articles to search. The closest"
     )
 
@@ -761,3 +763,60 @@ def test_a_malformed_content_part_gets_one_message(content: list[Any]) -> None:
     error = r.json()["error"]
     assert "content part 0 is not an object with a type" in error["message"]
     assert "list[" not in error["message"] and ".str" not in str(error["param"])
+
+
+def test_the_sources_list_is_taken_off_however_a_client_re_spaced_it() -> None:
+    said = message_content(answered())
+    for sent_back in (
+        said + "\n\n",
+        said.replace("\n\nSources:", "\nSources:"),
+        said.replace("\n- [", "\n* ["),
+        said.replace("\n", "\r\n"),
+    ):
+        assert without_sources(sent_back.replace("\r\n", "\n")) == answered().answer
+    # as a part of its own
+    parts = [
+        {"type": "text", "text": answered().answer},
+        {"type": "text", "text": said.split("\n\n", 1)[1]},
+    ]
+    _, history = chat_input(
+        messages(("user", "How old?"), ("assistant", parts), ("user", "Who built it?")),
+        max_turns=10,
+    )
+    assert history[0].answer == answered().answer
+
+
+def test_a_tool_call_without_text_does_not_take_the_answer_after_the_tool_result() -> None:
+    question, history = chat_input(
+        [
+            ChatMessage(role="user", content="How old is the lighthouse?"),
+            ChatMessage(role="assistant", content=None, tool_calls=[{"id": "1"}]),
+            ChatMessage(role="tool", content="1887", tool_call_id="1"),
+            ChatMessage(role="assistant", content="It was built in 1887."),
+            ChatMessage(role="user", content="Who built it?"),
+        ],
+        max_turns=10,
+    )
+    assert history == [Turn(question="How old is the lighthouse?", answer="It was built in 1887.")]
+
+
+def test_a_text_part_that_is_no_string_gets_one_message() -> None:
+    service = StandInService(answered())
+    body = {"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]}
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 400, r.text
+    assert "content part 0 has a text that is not a string" in r.json()["error"]["message"]
+
+
+def test_a_refusal_naming_a_title_that_ends_in_an_ellipsis_adds_no_full_stop() -> None:
+    retrieved = [
+        RetrievedParagraph(
+            **{**paragraph("a", 0, PARAGRAPH_A), "title": "Seoul voiced regret after Russia…"},
+            score=0.01,
+        )
+    ]
+    answer = insufficient().model_copy(update={"retrieved": retrieved, "reason": None})
+    assert message_content(answer).endswith(
+        "from these articles: Seoul voiced regret after Russia…"
+    )
