@@ -203,7 +203,7 @@ def delete_article(
         if path is None and (origin := archive_origin(folder, doc_id)) is not None:
             raise Conflict(
                 f"{doc_id!r} comes from the archive {origin}; remove "
-                f"{'those lines' if ' lines ' in origin else 'that line'} from the archive "
+                f"{'those lines' if ' lines ' in origin or ';' in origin else 'that line'} "
                 "and rebuild the index to delete it"
             )
         raw = path.read_bytes() if path is not None and path.is_file() else None

@@ -211,9 +211,11 @@ def _read_archive(
     extraction: ExtractionOptions,
 ) -> None:
     """Every good line of an archive; a bad line is one warning and the rest still counts. Of
-    lines with the same id (the same address), the last is the article: an export that
-    appends an article's updates ends with the latest."""
+    lines with the same id (the same address), the last that gives an article is the article:
+    an export that appends an article's updates ends with the latest. An earlier version is
+    not even read when the last one is already indexed as it is (`known`)."""
     last = _last_lines(path, max_bytes=max_bytes)
+    chosen: dict[str, tuple[int, Article]] = {}  # id → its line and article so far
     for number, line in _lines(path, max_bytes=max_bytes):
         where = f"{path.name} line {number}"
         try:
@@ -228,15 +230,12 @@ def _read_archive(
             record = parse_record(text)
             doc_id = record_doc_id(record)
             line_hash = content_hash(line.strip())
-            kept, kept_hash = last[doc_id]
-            if kept != number:
-                raise BadInput(
-                    f"the same article as line {kept} (id {doc_id})"
-                    if kept_hash == line_hash
-                    else f"line {kept} has the same id ({doc_id}) with other content, and the "
-                    "later line is kept"
-                )
+            final, final_hash = last[doc_id]
             previous = (known or {}).get(doc_id)
+            if final != number and final_hash == line_hash:
+                raise BadInput(f"the same article as line {final} (id {doc_id})")
+            if final != number and previous is not None and previous.content_hash == final_hash:
+                raise BadInput(_replaced(final, doc_id))
             if previous is not None and previous.content_hash == line_hash:
                 article = previous
             else:
@@ -246,8 +245,19 @@ def _read_archive(
         except BadInput as exc:
             result.warnings.append(f"skipped {where}: {exc}")
             continue
+        earlier = chosen.get(doc_id)
+        if earlier is not None:  # said only now: a later line that gives no article keeps it
+            result.warnings.append(
+                f"skipped {path.name} line {earlier[0]}: {_replaced(number, doc_id)}"
+            )
+        chosen[doc_id] = (number, article)
+    for number, article in sorted(chosen.values(), key=lambda kept: kept[0]):
         result.articles.append(article)
-        result.origins.append(where)
+        result.origins.append(f"{path.name} line {number}")
+
+
+def _replaced(later: int, doc_id: str) -> str:
+    return f"line {later} has the same id ({doc_id}) with other content, and the later line is kept"
 
 
 def _last_lines(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
@@ -290,9 +300,10 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """Where a .jsonl archive in `folder` holds the article `doc_id`: "<archive> line N", or
-    "lines N and M" when several lines give it (the last is the one a build reads, and
-    removing it alone would bring back the one before)."""
+    """Where the .jsonl archives in `folder` hold the article `doc_id`: "<archive> line N", or
+    "lines N and M", for every archive that gives it (a build reads the last line of the first
+    archive; removing only that would bring back another)."""
+    places = []
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue
@@ -308,7 +319,7 @@ def archive_origin(folder: Path, doc_id: str) -> str | None:
             except (BadInput, UnicodeDecodeError):
                 continue
         if len(numbers) == 1:
-            return f"{path.name} line {numbers[0]}"
-        if numbers:
-            return f"{path.name} lines {', '.join(numbers[:-1])} and {numbers[-1]}"
-    return None
+            places.append(f"{path.name} line {numbers[0]}")
+        elif numbers:
+            places.append(f"{path.name} lines {', '.join(numbers[:-1])} and {numbers[-1]}")
+    return "; ".join(places) or None

@@ -105,12 +105,21 @@ def test_a_mixed_folder_reads_every_kind_and_names_each_bad_line(tmp_path: Path)
         for piece in FURNITURE:
             assert piece.casefold() not in article.text.casefold(), (article.doc_id, piece)
     assert len(warnings) == 3
-    assert warnings[1].startswith("skipped archive.jsonl line 2: not valid JSON")
-    assert warnings[2].startswith("skipped archive.jsonl line 5: ")
-    assert "exactly one of `text` or `html`" in warnings[2]
-    assert warnings[0].startswith(
+    assert warnings[0].startswith("skipped archive.jsonl line 2: not valid JSON")
+    assert warnings[1].startswith("skipped archive.jsonl line 5: ")
+    assert "exactly one of `text` or `html`" in warnings[1]
+    assert warnings[2].startswith(
         "skipped archive.jsonl line 1: line 6 has the same id (library-"
-    ) and warnings[0].endswith("with other content, and the later line is kept")
+    ) and warnings[2].endswith("with other content, and the later line is kept")
+
+
+def test_a_later_line_that_gives_no_article_leaves_the_earlier_one(tmp_path: Path) -> None:
+    good = json.dumps({"title": "Ferry", "url": "https://t.example/ferry", "text": "It ran."})
+    empty = json.dumps({"url": "https://t.example/ferry", "html": "<nav>Home</nav>"})
+    (tmp_path / "a.jsonl").write_text(f"{good}\n{empty}\n", encoding="utf-8")
+    articles, warnings = read_corpus(tmp_path)
+    assert [a.text for a in articles] == ["It ran."]
+    assert len(warnings) == 1 and warnings[0].startswith("skipped a.jsonl line 2: ")
 
 
 def test_an_archive_line_repeated_as_it_was_is_skipped(tmp_path: Path) -> None:
@@ -259,7 +268,10 @@ def test_pages_are_added_and_deleted_as_html_files_and_archive_articles_are_not_
     with pytest.raises(Conflict, match="exists"):
         add_article(index_dir, library.doc_id, "x", embedder=HashingEmbedder(),
                     index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
-    with pytest.raises(Conflict, match=r"archive archive\.jsonl lines 1 and 6; remove those lines"):
+    (folder / "older.jsonl").write_text(archive_lines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(
+        Conflict, match=r"archive archive\.jsonl lines 1 and 6; older\.jsonl line 1; remove those"
+    ):
         delete_article(index_dir, library.doc_id, embedder=HashingEmbedder(),
                        index_settings=settings, near_duplicate_threshold=None)  # fmt: skip
 
