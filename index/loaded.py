@@ -63,7 +63,20 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
         settings=settings.retrieval,
-        articles=len(corpus.articles),
+        articles=[
+            Paragraph(
+                paragraph_id=f"{article.doc_id}:article",
+                doc_id=article.doc_id,
+                index=0,
+                start=0,
+                end=0,
+                text="",
+                title=article.display_title,
+                source=article.source,
+                date=article.date,
+            )
+            for article in corpus.articles.values()
+        ],  # fmt: skip
     )
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(

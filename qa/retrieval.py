@@ -159,7 +159,7 @@ class Retriever:
         paragraphs: Sequence[Paragraph],
         settings: RetrievalSettings,
         restriction: Restriction | None = None,
-        articles: int | None = None,
+        articles: Sequence[Paragraph] | None = None,
     ) -> None:
         self._embedder = embedder
         self._dense = dense
@@ -167,8 +167,9 @@ class Retriever:
         self._paragraphs = paragraphs
         self._settings = settings
         self.restriction = restriction
-        # every article, those whose paragraphs all repeat another article's too (the count
-        # GET /documents gives); by default, those with a searched paragraph
+        # one stand-in per article (its metadata, no text), those whose paragraphs all repeat
+        # another article's too: what a restriction keeps is counted on these, as GET
+        # /documents counts; by default, the articles with a searched paragraph
         self._articles = articles
 
     def keeps_any(self) -> bool:
@@ -179,12 +180,12 @@ class Retriever:
 
     def articles_kept(self) -> tuple[int, int]:
         """(articles searched, articles in all): what a restriction (a date range) leaves."""
-        searched = {p.doc_id for p in self._paragraphs}
-        every = self._articles if self._articles is not None else len(searched)
+        articles = self._articles if self._articles is not None else self._paragraphs
+        every = {p.doc_id for p in articles}
         keep = self.restriction
         if keep is None:
-            return len(searched), every
-        return len({p.doc_id for p in self._paragraphs if keep(p)}), every
+            return len(every), len(every)
+        return len({p.doc_id for p in articles if keep(p)}), len(every)
 
     def restricted(
         self, restriction: Restriction, *, paragraphs: Sequence[Paragraph] | None = None

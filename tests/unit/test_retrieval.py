@@ -204,17 +204,18 @@ def test_hashing_embedder_gives_shared_words_a_high_cosine() -> None:
 @pytest.mark.unit
 def test_a_restricted_search_counts_every_article_in_its_total() -> None:
     corpus, retriever, embedder = build_corpus(ARTICLES)
-    searched = len({p.doc_id for p in corpus.paragraphs})
+    searched = sorted({p.doc_id for p in corpus.paragraphs})
+    first = corpus.paragraphs[0]
+    # one more article, whose every paragraph repeats another's: in no searched row
+    stand_ins = [first.model_copy(update={"doc_id": d}) for d in [*searched, "copy"]]
     counted = Retriever(
         embedder=embedder,
         dense=corpus.dense,
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
         settings=RetrievalSettings(),
-        articles=searched + 1,  # one article whose every paragraph repeats another's
+        articles=stand_ins,
     )
-    only_one = counted.restricted(
-        in_articles([corpus.paragraphs[0].doc_id], {corpus.paragraphs[0].doc_id})
-    )
-    assert only_one.articles_kept() == (1, searched + 1)
-    assert retriever.restricted(only_one.restriction).articles_kept() == (1, searched)  # type: ignore[arg-type]
+    asked = in_articles([first.doc_id, "copy"], {*searched, "copy"})
+    assert counted.restricted(asked).articles_kept() == (2, len(searched) + 1)
+    assert retriever.restricted(asked).articles_kept() == (1, len(searched))
