@@ -76,7 +76,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
                 date=article.date,
             )
             for article in corpus.articles.values()
-        ],  # fmt: skip
+        ],
     )
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(
