@@ -4,7 +4,8 @@ Any client written for the OpenAI chat API (the official `openai` package, chat 
 frameworks) can point its base URL at `http://host:port/v1` and ask the articles questions.
 It is the same service as `POST /ask`, in the OpenAI shapes:
 
-* The last `user` message is the question. Earlier `user`/`assistant` pairs become the
+* The last `user` message is the question (the text after a prompt template's "Question:"
+  label, when it has one: `labelled_question`). Earlier `user`/`assistant` pairs become the
   conversation history (`Turn`s), so a follow-up like "And what did he say about it?" is read
   in their light. Only the most recent `server.max_history_turns` turns are kept, so a long
   chat never gets refused for its length.
@@ -282,6 +283,31 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
             )
 
 
+# a prompt template's label before the question, capitalised, opening a line or a sentence
+# ("… cite sources. Question: Who is …?", "QUESTION: …", "Q: …"), and a line's label that ends
+# it ("Answer:", "Context:"); "what is the question: who paid?" has none
+_QUESTION_LABEL = re.compile(
+    r"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?:Question|QUESTION|Query|QUERY|Q)[ \t]*:[ \t]*",
+    re.MULTILINE,
+)
+_AFTER_QUESTION = re.compile(
+    r"^[ \t]*(?:Helpful [Aa]nswer|Answer|ANSWER|A|Context|CONTEXT|Sources?)[ \t]*:", re.MULTILINE
+)
+
+
+def labelled_question(text: str) -> str:
+    """The question a prompt template wraps in instructions: the text after its last
+    "Question:" label, up to an "Answer:" or "Context:" line. Frameworks put such templates in
+    the user message, and the instructions' words would be searched as the question's. Text
+    without a label, or with nothing after it, is the question as it is."""
+    labels = list(_QUESTION_LABEL.finditer(text))
+    if not labels:
+        return text
+    after = text[labels[-1].end() :]
+    asked = _AFTER_QUESTION.split(after, maxsplit=1)[0].strip()
+    return asked if has_visible_text(asked) else text
+
+
 def message_text(message: ChatMessage, index: int, *, asked: bool = False) -> str:
     """The text of a message (`messages[index]`): a string, or its text parts joined by
     newlines. Other parts (an image) are refused in the question (`asked`) and left out of
@@ -303,7 +329,7 @@ def message_text(message: ChatMessage, index: int, *, asked: bool = False) -> st
                 )
             texts.append(part.text or "")
         text = "\n".join(texts)
-    return without_sources(text) if message.role == "assistant" else text
+    return without_sources(text) if message.role == "assistant" else labelled_question(text)
 
 
 def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str, list[Turn]]:

@@ -820,3 +820,32 @@ def test_a_refusal_naming_a_title_that_ends_in_an_ellipsis_adds_no_full_stop() -
     assert message_content(answer).endswith(
         "from these articles: Seoul voiced regret after Russia…"
     )
+
+
+@pytest.mark.parametrize(
+    ("sent", "asked"),
+    [
+        (
+            "You are a research assistant. Use only the provided documents and cite sources. "
+            "Be brief. Question: Who is Maria Zakharova?",
+            "Who is Maria Zakharova?",
+        ),
+        ("Answer concisely.\n\nQuestion: What did Peskov say?\nAnswer:", "What did Peskov say?"),
+        ("Use this.\nContext: a b c\nQUESTION: Who won?\nHelpful Answer:", "Who won?"),
+        ("Q: How many troops?\nA:", "How many troops?"),
+        # no template: the message is the question as it is
+        ("What is the question: who paid?", "What is the question: who paid?"),
+        ("Which question did the reporter ask?", "Which question did the reporter ask?"),
+        ("Question:", "Question:"),
+    ],
+    ids=["inline", "answer-line", "context-first", "q-a", "no-label", "the-word", "empty"],
+)
+def test_a_prompt_templates_question_is_the_question(sent: str, asked: str) -> None:
+    question, history = chat_input(
+        messages(
+            ("user", "Question: How old is it?\nAnswer:"), ("assistant", "Old."), ("user", sent)
+        ),
+        max_turns=10,
+    )
+    assert question == asked
+    assert history == [Turn(question="How old is it?", answer="Old.")]
