@@ -24,6 +24,8 @@ from functools import lru_cache
 
 import pysbd
 
+from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
+
 
 @dataclass(frozen=True)
 class Span:
@@ -56,13 +58,18 @@ def sentence_spans(text: str) -> list[Span]:
 _CONTINUES = re.compile(r"[—–]")
 # a clock time's "a.m." or "p.m." at a sentence's end ...
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
-# ... and the word after it that says the sentence goes on: a day, a month or a time zone
-# ("at 5:30 a.m. Monday, and…", "at 3 p.m. Oct. 4", "at 9 a.m. EDT")
-_AFTER_CLOCK = re.compile(
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b|"
-    r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]ST)\b|local time\b|today\b|tonight\b"
-)
+# ... and what after it says the sentence goes on: a day or a month (dateutil's names, as
+# qa/dates.py reads them: "at 5:30 a.m. Monday, and…", "at 3 p.m. Oct. 4") or a time zone
+# ("at 9 a.m. EDT")
+_CALENDAR_WORDS = WEEKDAY_NAMES | MONTH_NAMES | MONTH_ABBREVIATIONS
+_FIRST_WORD = re.compile(r"[A-Z][a-z]*\b")
+_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]ST)\b|local time\b")
+
+
+def _goes_on_after_clock(sentence: str) -> bool:
+    """Whether `sentence`, after one that ends in "a.m." or "p.m.", continues it."""
+    word = _FIRST_WORD.match(sentence)
+    return bool(word and word[0].lower() in _CALENDAR_WORDS) or bool(_TIME_ZONE.match(sentence))
 
 
 def _join_continuations(text: str, spans: list[Span]) -> list[Span]:
@@ -72,7 +79,7 @@ def _join_continuations(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         if joined and (
             _CONTINUES.match(span.text)
-            or (_CLOCK_END.search(joined[-1].text) and _AFTER_CLOCK.match(span.text))
+            or (_CLOCK_END.search(joined[-1].text) and _goes_on_after_clock(span.text))
         ):
             prev = joined.pop()
             joined.append(Span(prev.start, span.end, text[prev.start : span.end]))
