@@ -18,6 +18,7 @@ from index.store import CorpusIndex
 from qa.articles import make_article
 from qa.interfaces import Selection, SelectorInput, Vectors
 from qa.lexical import content_terms, term_found
+from qa.models import Paragraph
 from qa.retrieval import Retriever
 from qa.settings import RetrievalSettings
 
@@ -191,7 +192,11 @@ def build_index(
 
 
 def make_retriever(
-    corpus: CorpusIndex, embedder: HashingEmbedder, settings: RetrievalSettings | None = None
+    corpus: CorpusIndex,
+    embedder: HashingEmbedder,
+    settings: RetrievalSettings | None = None,
+    *,
+    articles: Sequence[Paragraph] | None = None,
 ) -> Retriever:
     settings = settings or RetrievalSettings()
     return Retriever(
@@ -200,6 +205,7 @@ def make_retriever(
         lexical=corpus.lexical,
         paragraphs=corpus.paragraphs,
         settings=settings,
+        articles=articles,
     )
 
 

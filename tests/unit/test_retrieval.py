@@ -11,7 +11,7 @@ from qa.retrieval import (
     reciprocal_rank_fusion,
 )
 from qa.settings import RetrievalSettings
-from tests.fakes import HashingEmbedder, build_corpus
+from tests.fakes import HashingEmbedder, build_corpus, make_retriever
 
 ARTICLES = {
     "lighthouse": (
@@ -208,14 +208,7 @@ def test_a_restricted_search_counts_every_article_in_its_total() -> None:
     first = corpus.paragraphs[0]
     # one more article, whose every paragraph repeats another's: in no searched row
     stand_ins = [first.model_copy(update={"doc_id": d}) for d in [*searched, "copy"]]
-    counted = Retriever(
-        embedder=embedder,
-        dense=corpus.dense,
-        lexical=corpus.lexical,
-        paragraphs=corpus.paragraphs,
-        settings=RetrievalSettings(),
-        articles=stand_ins,
-    )
+    counted = make_retriever(corpus, embedder, articles=stand_ins)
     asked = in_articles([first.doc_id, "copy"], {*searched, "copy"})
     assert counted.restricted(asked).articles_kept() == (2, len(searched) + 1)
     assert retriever.restricted(asked).articles_kept() == (1, len(searched))
