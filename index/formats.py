@@ -260,20 +260,26 @@ def _replaced(later: int, doc_id: str) -> str:
     return f"line {later} has the same id ({doc_id}) with other content, and the later line is kept"
 
 
-def _last_lines(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
-    """Each id's last good line in the archive, and that line's hash (bad lines are left for
-    `_read_archive` to report)."""
-    last: dict[str, tuple[int, str]] = {}
+def _line_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes]]:
+    """(line number, article id, line) of each archive line that is a record (bad lines are
+    left for `_read_archive` to report)."""
     for number, line in _lines(path, max_bytes=max_bytes):
         if line is None:
             continue
         try:
             text = _line_text(line)
             if text.strip():
-                last[record_doc_id(parse_record(text))] = (number, content_hash(line.strip()))
+                yield number, record_doc_id(parse_record(text)), line
         except (BadInput, UnicodeDecodeError):
             continue
-    return last
+
+
+def _last_lines(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
+    """Each id's last good line in the archive, and that line's hash."""
+    return {
+        doc_id: (number, content_hash(line.strip()))
+        for number, doc_id, line in _line_ids(path, max_bytes=max_bytes)
+    }
 
 
 def _line_text(line: bytes) -> str:
@@ -307,17 +313,7 @@ def archive_origin(folder: Path, doc_id: str) -> str | None:
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue
-        numbers = []
-        for number, line in _lines(path, max_bytes=1 << 30):
-            try:
-                if (
-                    line
-                    and line.strip()
-                    and record_doc_id(parse_record(_line_text(line))) == doc_id
-                ):
-                    numbers.append(str(number))
-            except (BadInput, UnicodeDecodeError):
-                continue
+        numbers = [str(n) for n, found, _ in _line_ids(path, max_bytes=1 << 30) if found == doc_id]
         if len(numbers) == 1:
             places.append(f"{path.name} line {numbers[0]}")
         elif numbers:
