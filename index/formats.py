@@ -1,6 +1,7 @@
 """Reading one article file of any accepted kind into articles, or into clear reasons to skip it.
 
-    .txt                   one article: UTF-8 text, cleaned by qa/cleaning.py
+    .txt                   one article: text (UTF-8, else decoded as qa/extraction.decode_text
+                           says), cleaned by qa/cleaning.py
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .jsonl                 an archive: one article a line (qa/archives.py)
 
@@ -28,9 +29,10 @@ from qa.archives import article_from_record, parse_record, record_doc_id
 from qa.articles import article_from_page, content_hash, make_article
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_text
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
+from qa.text_input import garbled_problem
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ def read_article_file(
         elif suffix in PAGE_SUFFIXES:
             article = article_from_page(doc_id, data, options=extraction)
         else:
-            article = _text_article(doc_id, data)
+            article = _text_article(doc_id, data, name=path.name)
             _say_unread_date(path, article)
     except BadInput as exc:
         result.warnings.append(f"skipped {path.name}: {exc}")
@@ -163,19 +165,29 @@ def _say_unread_date(path: Path, article: Article) -> None:
         )
 
 
-def _text_article(doc_id: str, data: bytes) -> Article:
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadInput("not UTF-8 text") from None
+def _text_article(doc_id: str, data: bytes, *, name: str) -> Article:
+    """A text file's article. A file in another encoding than UTF-8 is read in the encoding a
+    byte-order mark names or, without one, the likeliest legacy encoding, with a warning that
+    says which (a wrong guess shows as odd letters in the answers)."""
+    raw, encoding, guessed = decode_text(data)
     if "\x00" in raw:
         raise BadInput("binary content")
+    if encoding != "utf-8" and garbled_problem(raw) is not None:  # a guess or a stray mark
+        raise BadInput("not text: neither UTF-8 nor any other encoding reads it as text")
     if not raw.strip():
         raise BadInput("the file is empty")
     article = make_article(doc_id, raw)
     if not article.text.strip():
         raise BadInput("no article text after cleaning")
-    return article
+    if guessed:
+        log.warning(
+            "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look wrong in "
+            "the answers, save it as UTF-8 and rebuild",
+            name,
+            encoding,
+        )
+    # the hash is of the file's bytes, as the check for an unchanged file computes it
+    return article.model_copy(update={"content_hash": content_hash(data)})
 
 
 def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:

@@ -31,7 +31,7 @@ import logging
 import re
 from copy import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import charset_normalizer
@@ -150,6 +150,30 @@ def decode_html(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     return data.decode(_guess_legacy_encoding(data), errors="replace")
+
+
+class DecodedText(NamedTuple):
+    text: str
+    encoding: str  # Python's name for it: "utf-8", "utf-16-le", "cp1252", …
+    guessed: bool  # neither UTF-8 nor named by a byte-order mark
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """A plain-text file's text: in the encoding its byte-order mark names (UTF-8, UTF-16 or
+    UTF-32, as Windows Notepad writes them), else UTF-8, else the likeliest legacy encoding (a
+    text saved as Windows-1252 or Shift-JIS declares nothing). A guess can be wrong where a
+    short text reads well either way, so the caller says which files were guessed."""
+    bom_encoding, bom = read_bom(data)
+    if bom_encoding is not None and bom is not None:
+        return DecodedText(
+            data[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, False
+        )
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+    encoding = codecs.lookup(_guess_legacy_encoding(data)).name
+    return DecodedText(data.decode(encoding, errors="replace"), encoding, True)
 
 
 def _guess_legacy_encoding(data: bytes) -> str:

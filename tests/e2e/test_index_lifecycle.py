@@ -126,7 +126,7 @@ def _unusable_folder(tmp: Path) -> Path:
     folder.mkdir()
     (folder / "notes.md").write_text("Not an article: wrong extension.\n", encoding="utf-8")
     (folder / "blank.txt").write_text("   \n\n  \n", encoding="utf-8")
-    (folder / "latin1.txt").write_bytes("Caf\u00e9 cr\u00e8me prices rose.\n".encode("latin-1"))
+    (folder / "noise.txt").write_bytes(bytes(range(128, 256)) * 4)  # no encoding's text
     return folder
 
 
@@ -162,16 +162,15 @@ def test_failed_rebuild_keeps_the_previous_index(
     assert after_versions == before_versions  # no half-built version left behind
 
 
-def test_undecodable_and_binary_files_are_skipped_with_a_warning(
+def test_a_legacy_encoded_file_is_read_and_named_and_a_binary_one_skipped(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     good = dict(list(ARTICLES.items())[:2])
     corpus = write_corpus(tmp_path_factory.mktemp("mixed"), good)
-    # Windows-1252 text with curly quotes and an accented name: not UTF-8
+    # Windows-1252 text with curly quotes and an accented name: not UTF-8, read as cp1252
     (corpus / "cp1252-article.txt").write_bytes(
-        "\u201cWe are delighted,\u201d said Jos\u00e9 Mart\u00ednez of the caf\u00e9.\n".encode(
-            "cp1252"
-        )
+        "Caf\u00e9 reopens\n\n\u201cWe are delighted,\u201d said Jos\u00e9 Mart\u00ednez of the "
+        "caf\u00e9.\n".encode("cp1252")
     )
     # valid UTF-8 bytes but with NULs: a binary file with a .txt name
     (corpus / "binary-blob.txt").write_bytes(b"\x00\x01\x02PK\x03\x04 data\x00\x00 more data\x00")
@@ -181,10 +180,22 @@ def test_undecodable_and_binary_files_are_skipped_with_a_warning(
 
     assert run.returncode == 0, run.output
     warnings = [line for line in run.stderr.splitlines() if "warning" in line.lower()]
-    assert any("cp1252-article.txt" in w for w in warnings), run.stderr
-    assert any("binary-blob.txt" in w for w in warnings), run.stderr
-    assert "Indexed 2 articles" in run.stdout
-    assert set(manifest_of(data_dir)["articles"]) == {Path(n).stem for n in good}
+    assert any("cp1252-article.txt is not UTF-8: read as cp1252" in w for w in warnings), run.stderr
+    assert any("skipped binary-blob.txt: binary content" in w for w in warnings), run.stderr
+    assert "Indexed 3 articles" in run.stdout
+    assert set(manifest_of(data_dir)["articles"]) == {Path(n).stem for n in good} | {
+        "cp1252-article"
+    }
+    paragraphs = [
+        json.loads(line)
+        for line in (data_dir / "index" / "current" / "paragraphs.jsonl")
+        .read_text("utf-8")
+        .splitlines()
+    ]
+    assert any(
+        p["text"] == "\u201cWe are delighted,\u201d said Jos\u00e9 Mart\u00ednez of the caf\u00e9."
+        for p in paragraphs
+    ), paragraphs[-3:]
 
 
 def copy_index(data_dir: Path, target: Path) -> Path:

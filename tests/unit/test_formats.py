@@ -153,6 +153,8 @@ def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
         ("big.txt", b"Title\n\n" + b"word " * 400, "larger than the limit"),
         ("empty.txt", b"", "the file is empty"),
         ("blank.txt", b" \n\n \n", "the file is empty"),
+        ("blob.txt", b"\x00\x01\x02PK\x03\x04 data\x00", "binary content"),
+        ("noise.txt", bytes(range(128, 256)) * 8, "neither UTF-8 nor any other encoding"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_skipped_with_its_reason(
@@ -164,6 +166,36 @@ def test_a_bad_file_is_skipped_with_its_reason(
     assert len(found.warnings) == 1
     assert found.warnings[0].startswith(f"skipped {name}: ")
     assert message in found.warnings[0]
+
+
+WINDOWS_TEXT = (
+    "Harbour reopens after storm\n\n\u201cWe are delighted,\u201d said Jos\u00e9 Mart\u00ednez, "
+    "who runs the caf\u00e9 by the quay, after repairs costing \u00a32.4m.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "warned"),
+    [("cp1252", True), ("utf-16", False), ("utf-8-sig", False), ("utf-8", False)],
+)
+def test_a_text_file_in_another_encoding_is_read_and_a_guessed_one_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, encoding: str, warned: bool
+) -> None:
+    path = tmp_path / "harbour.txt"
+    path.write_bytes(WINDOWS_TEXT.encode(encoding))
+    with caplog.at_level("WARNING", logger="index.formats"):
+        found = read_article_file(path, max_bytes=10_000)
+    assert found.warnings == []
+    (article,) = found.articles
+    assert article.title == "Harbour reopens after storm"
+    assert article.text.startswith("\u201cWe are delighted,\u201d said Jos\u00e9 Mart\u00ednez")
+    # the hash is the file's, so an unchanged file is not read again on the next build
+    assert article.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    notes = [r.getMessage() for r in caplog.records]
+    assert notes == (
+        ["harbour.txt is not UTF-8: read as cp1252, the likeliest encoding; if its letters look "
+         "wrong in the answers, save it as UTF-8 and rebuild"] if warned else []
+    )  # fmt: skip
 
 
 def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(

@@ -496,7 +496,7 @@ def test_an_index_cleaned_by_an_older_cleaner_is_cleaned_again_keeping_its_vecto
 
 def test_delete_of_a_file_the_index_skipped_is_not_found_and_keeps_it(tmp_path: Path) -> None:
     corpus = write(tmp_path / "corpus", ARTICLES)
-    (corpus / "notes.txt").write_bytes(b"operator notes \xff\xfe not utf-8")  # skipped
+    (corpus / "notes.txt").write_bytes(b"operator notes \x00\x01\x02 binary")  # skipped
     index_dir = tmp_path / "index"
     build(corpus, index_dir)
     with pytest.raises(NotFound, match="'notes.txt', but it is not indexed"):

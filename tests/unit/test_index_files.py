@@ -280,7 +280,7 @@ def test_read_corpus_skips_unusable_files_with_warnings(
 ) -> None:
     (tmp_path / "b-orchard.txt").write_text(ARTICLES["orchard"], encoding="utf-8")
     (tmp_path / "a_ferry.txt").write_text(ARTICLES["ferry"], encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes("Caf\u00e9 owners met in the square.".encode("latin-1"))
+    (tmp_path / "noise.txt").write_bytes(bytes(range(128, 256)) * 4)  # no encoding's text
     (tmp_path / "binary.txt").write_bytes(ARTICLES["ferry"].encode() + b"\n\nx\x00\x01\x02y")
     (tmp_path / "-dash first.txt").write_text(ARTICLES["orchard"], encoding="utf-8")
     (tmp_path / "blank.txt").write_text(" \n\n \n", encoding="utf-8")
@@ -293,9 +293,9 @@ def test_read_corpus_skips_unusable_files_with_warnings(
     assert "resumed service on Monday" in articles[0].text
     assert articles[2].text == articles[1].text
     by_file = dict(w.removeprefix("skipped ").split(": ", 1) for w in warnings)
-    assert set(by_file) == {"latin1.txt", "binary.txt", "blank.txt", "notes.md"}
+    assert set(by_file) == {"noise.txt", "binary.txt", "blank.txt", "notes.md"}
     assert "not a kind of file the index reads" in by_file["notes.md"]
-    assert "UTF-8" in by_file["latin1.txt"]
+    assert "neither UTF-8 nor any other encoding" in by_file["noise.txt"]
     assert "binary" in by_file["binary.txt"]
     assert "the file is empty" in by_file["blank.txt"]
     assert sorted(r.getMessage() for r in caplog.records) == sorted(warnings)
