@@ -29,8 +29,8 @@ from qa.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
-# every method a route takes (a test holds this to the schema): DELETE /documents/{id} too
-CORS_METHODS = ["GET", "HEAD", "POST", "DELETE"]
+# every method a route takes (a test holds this to the schema): PUT and DELETE /documents/{id} too
+CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,4 +1,5 @@
-"""Adding and deleting one article: change the corpus folder, then build incrementally.
+"""Adding, replacing and deleting one article: change the corpus folder, then build
+incrementally.
 
 The corpus folder stays the source of truth: an article is added by writing its file (whole
 or not at all) and deleted by removing it, and the new index version is built from the folder
@@ -52,12 +53,15 @@ def add_article(
     near_duplicate_threshold: float | None,
     progress: Progress | None = None,
     suffix: str = ".txt",
+    replace: bool = False,
 ) -> BuildReport | None:
     """Write `<doc_id><suffix>` (.txt, or .html for a page) into the corpus folder and make an
     index holding it current.
 
     `None` when the current version already holds this very article (a retry). The same id
-    with other content is a `Conflict`; an article the build would skip is `BadInput`.
+    with other content is a `Conflict`, unless `replace`: then the article's file is replaced
+    by the new one in the same single build (`replace_article`). An article the build would
+    skip is `BadInput`.
     """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
@@ -67,6 +71,12 @@ def add_article(
         if indexed == wanted:
             return None
         found = article_file(folder, doc_id)
+        if replace and indexed is not None:
+            return _replace_locked(
+                index_dir, folder, doc_id, raw, found, suffix=suffix, wanted=wanted,
+                embedder=embedder, index_settings=index_settings,
+                near_duplicate_threshold=near_duplicate_threshold, progress=progress,
+            )  # fmt: skip
         if indexed is not None and found is not None and is_renamed(found):
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content, read from the file "
@@ -83,8 +93,8 @@ def add_article(
             )
         if indexed is not None:
             raise Conflict(
-                f"a document with id {doc_id!r} exists with other content; DELETE it first to "
-                "replace it"
+                f"a document with id {doc_id!r} exists with other content; send it with PUT "
+                f"/documents/{doc_id} to replace it"
             )
         if found is not None and found.name != f"{doc_id}{suffix}":
             raise Conflict(
@@ -126,6 +136,72 @@ def add_article(
         finally:
             journal.settle(index_dir)  # kept if committed, else the file is removed again
         return report
+
+
+def _replace_locked(
+    index_dir: Path,
+    folder: Path,
+    doc_id: str,
+    raw: str | bytes,
+    found: Path | None,
+    *,
+    suffix: str,
+    wanted: str,
+    embedder: Embedder,
+    index_settings: IndexSettings,
+    near_duplicate_threshold: float | None,
+    progress: Progress | None,
+) -> BuildReport:
+    """Put the new file in place of the indexed article's and build once, so there is no
+    version without the article in between; holding the build lock. Refused where a delete
+    would be (an article from an archive line, or read from a file whose name is not its id,
+    or whose id two sources give): the change log restores a file by its id."""
+    if found is None:
+        origin = archive_origin(folder, doc_id)
+        raise Conflict(
+            f"{doc_id!r} comes from {f'the archive {origin}' if origin else 'no file of its own'}"
+            "; change it there and rebuild the index to replace it"
+        )
+    if is_renamed(found):
+        raise Conflict(
+            f"a document with id {doc_id!r} exists with other content, read from the file "
+            f"{found.name!r}; change that file and rebuild the index to replace it"
+        )
+    if (other := _other_source(folder, doc_id, found)) is not None:
+        raise Conflict(
+            f"{found.name} and {other} both give the id {doc_id!r}; rename or remove one of "
+            "them first"
+        )
+    _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
+    old_suffix = found.name[len(doc_id) :]
+    journal.begin(
+        index_dir,
+        journal.PendingChange(
+            op="replace", doc_id=doc_id, content_hash=wanted, corpus_dir=str(folder),
+            raw_b64=journal.raw_b64(found.read_bytes()), suffix=suffix, old_suffix=old_suffix,
+        ),
+    )  # fmt: skip
+    try:
+        write_article_file(folder, doc_id, raw, suffix=suffix)  # atomic over a same-named file
+        if old_suffix != suffix:
+            remove_article_file(folder, doc_id, suffix=old_suffix)
+        report = rebuild_locked(
+            folder,
+            index_dir,
+            embedder=embedder,
+            progress=progress,
+            dense_settings=index_settings,
+            near_duplicate_threshold=near_duplicate_threshold,
+        )
+        if Manifest.load(report.version).articles.get(doc_id) != wanted:
+            why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}{suffix}")]
+            raise BadInput(
+                f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "
+                "nothing was replaced"
+            )
+    finally:
+        journal.settle(index_dir)  # kept if committed, else the earlier file is put back
+    return report
 
 
 def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) -> None:

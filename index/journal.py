@@ -1,15 +1,17 @@
 """The document change under way, written down before the corpus folder changes.
 
-Adding or deleting an article changes two things that cannot change in one step: the corpus
-folder (the article's file) and the current index version. So the change is first written
-down (`<index>/journal/pending.json`, whole or not at all), then the folder changes, then the
-new version is built and made current (the commit: one rename of `current`), and only then is
-the record removed. Only a holder of the build lock writes a record, so a record found by the
-next holder was left by a process that died, and `settle` decides it by the current version:
+Adding, replacing or deleting an article changes two things that cannot change in one step:
+the corpus folder (the article's file) and the current index version. So the change is first
+written down (`<index>/journal/pending.json`, whole or not at all), then the folder changes,
+then the new version is built and made current (the commit: one rename of `current`), and only
+then is the record removed. Only a holder of the build lock writes a record, so a record found
+by the next holder was left by a process that died, and `settle` decides it by the current
+version:
 
 * the current version holds the change: it was committed, the record is dropped;
 * it does not: the folder change is undone (an added file removed, a deleted one written
-  back) and the record dropped, so the folder agrees with the current version again.
+  back, a replaced one's new file removed and the earlier one written back) and the record
+  dropped, so the folder agrees with the current version again.
 
 An add is therefore either fully served or leaves no trace, whenever the process dies, and a
 client that retries it gets the same result as if its first try had been answered. Ids
@@ -44,9 +46,9 @@ REMEMBERED_DELETES = 1000
 
 
 class PendingChange(BaseModel):
-    """One add or delete between its record and its commit."""
+    """One add, replace or delete between its record and its commit."""
 
-    op: Literal["add", "delete"]
+    op: Literal["add", "delete", "replace"]
     doc_id: str
     content_hash: str = Field(description="SHA-256 of the article file added or deleted.")
     corpus_dir: str = Field(description="The folder the file goes into or comes out of.")
@@ -54,9 +56,13 @@ class PendingChange(BaseModel):
         default=False, description="add: the same file was already there; undoing keeps it."
     )
     raw_b64: str | None = Field(
-        default=None, description="delete: the file's bytes, to write back when undoing."
+        default=None,
+        description="delete, replace: the (earlier) file's bytes, to write back when undoing.",
     )
     suffix: str = Field(default=".txt", description="The file's ending: .txt, .html, …")
+    old_suffix: str | None = Field(
+        default=None, description="replace: the earlier file's ending, where it goes back."
+    )
 
 
 def _journal(index_dir: Path) -> Path:
@@ -112,6 +118,8 @@ def _settle(index_dir: Path, change: PendingChange) -> str:
     indexed = _indexed_articles(index_dir)
     corpus = Path(change.corpus_dir)
     path = corpus / f"{change.doc_id}{change.suffix}"
+    if change.op == "replace":
+        return _settle_replace(indexed, corpus, change)
     if change.op == "add":
         if indexed.get(change.doc_id) == change.content_hash:
             _forget_deleted(index_dir, change.doc_id)
@@ -129,6 +137,24 @@ def _settle(index_dir: Path, change: PendingChange) -> str:
             corpus, change.doc_id, base64.b64decode(change.raw_b64), suffix=change.suffix
         )
     return f"the delete of {change.doc_id!r} was not committed; undone (its file put back)"
+
+
+def _settle_replace(indexed: dict[str, str], corpus: Path, change: PendingChange) -> str:
+    if indexed.get(change.doc_id) == change.content_hash:
+        return f"the replacement of {change.doc_id!r} was committed; kept"
+    new = corpus / f"{change.doc_id}{change.suffix}"
+    if new.is_file() and sha256_file(new) == change.content_hash:
+        remove_article_file(corpus, change.doc_id, suffix=change.suffix)
+    if change.raw_b64 is not None:
+        earlier = base64.b64decode(change.raw_b64)
+        old_suffix = change.old_suffix or change.suffix
+        old = corpus / f"{change.doc_id}{old_suffix}"
+        if not (old.is_file() and old.read_bytes() == earlier):
+            write_article_file(corpus, change.doc_id, earlier, suffix=old_suffix)
+    return (
+        f"the replacement of {change.doc_id!r} was not committed; undone (its earlier file put "
+        "back)"
+    )
 
 
 def _indexed_articles(index_dir: Path) -> dict[str, str]:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Kill the server (SIGKILL) while it adds and deletes documents; restart it and count damage.
+"""Kill the server (SIGKILL) while it adds, replaces and deletes documents; restart it and count
+damage.
 
     python scripts/kill_documents.py [--corpus seeds] [--kills 30] [--seed 0]
                                      [--max-seconds 3600] [--json]
@@ -10,8 +11,9 @@ every 0.5 s) is started on it. A thread asks questions (POST /ask) and lists the
 without pause while the server is up.
 
 Each round sends one change through the API: an add of a made-up article (a few paragraphs,
-or tens, so that builds last long enough to interrupt), or a delete of an article added
-earlier (acknowledged). The server is killed in the middle of it, at one of two kinds of moment:
+or tens, so that builds last long enough to interrupt), a replacement (PUT) of an article added
+earlier by another made-up text, or a delete of an article added earlier (acknowledged). The
+server is killed in the middle of it, at one of two kinds of moment:
 
 * random: after a random delay between 0 and 120 % of how long that kind of change took when
   it was left to finish (measured first, and updated by every change that finished);
@@ -21,11 +23,12 @@ earlier (acknowledged). The server is killed in the middle of it, at one of two 
 
 Then the server is restarted on the same data, and the script checks:
 
-* every acknowledged add (200/201) is served, with its text; every acknowledged delete stays
-  deleted (else: lost documents / resurrected documents);
+* every acknowledged add or replacement (200/201) is served, with its text; every acknowledged
+  delete stays deleted (else: lost documents / resurrected documents);
 * the change the kill interrupted (no answer) is either fully done or fully undone: served
-  with its file in the corpus folder, or absent without it;
-* its retry succeeds (an add 200 or 201, a delete 204; a 409 is counted apart);
+  with its file in the corpus folder, or absent without it; a replacement served with either
+  its earlier or its new text, the file holding the one served;
+* its retry succeeds (an add or replacement 200 or 201, a delete 204; a 409 is counted apart);
 * the corpus folder and the served index hold the same articles (else: orphan or missing files);
 * every folder under index/versions is a complete version whose files match their checksums,
   and nothing is left under index/.pruning or in the journal (else: broken versions, leftovers);
@@ -80,11 +83,13 @@ class Tally:
     kills: int = 0
     kills_during_add: int = 0
     kills_during_delete: int = 0
+    kills_during_replace: int = 0
     kills_aimed_at_pruning: int = 0
     kills_during_pruning: int = 0  # start-up finished removing a half-removed version
     changes_finished_before_kill: int = 0
     acknowledged_adds: int = 0
     acknowledged_deletes: int = 0
+    acknowledged_replaces: int = 0
     interrupted_done: int = 0  # the change the kill cut off (no answer) was fully done
     interrupted_undone: int = 0  # ... or fully undone
     half_done_changes: int = 0
@@ -169,9 +174,10 @@ class Asker(threading.Thread):
 
 @dataclass
 class Change:
-    op: str  # add | delete
+    op: str  # add | replace | delete
     doc_id: str
-    body: dict[str, Any] | None = None  # add: what was sent
+    body: dict[str, Any] | None = None  # add, replace: what was sent
+    previous: str | None = None  # replace: the text it replaces
     status: int | None = None  # the answer, if one came before the kill
     document: dict[str, Any] | None = None
 
@@ -259,7 +265,7 @@ class Run:
         self.tally, self.rng = tally, rng
         self.added: dict[str, str] = {}  # acknowledged adds still present: doc_id -> text
         self.deleted: set[str] = set()  # acknowledged deletes
-        self.seconds: dict[str, list[float]] = {"add": [], "delete": []}
+        self.seconds: dict[str, list[float]] = {"add": [], "replace": [], "delete": []}
         self.counter = 0
         self.asker = Asker(tally)
         self.asker.start()
@@ -290,9 +296,19 @@ class Run:
     # --- changes -----------------------------------------------------------------------
 
     def next_change(self) -> Change:
-        if self.added and (self.rng.random() < 0.4 or len(self.added) > 6):
+        draw = self.rng.random()
+        if self.added and draw < 0.3:
+            return self.new_replace()
+        if self.added and (draw < 0.6 or len(self.added) > 6):
             return Change("delete", self.rng.choice(sorted(self.added)))
         return self.new_add()
+
+    def new_replace(self) -> Change:
+        doc_id = self.rng.choice(sorted(self.added))
+        self.counter += 1
+        body = article(self.rng, self.counter)
+        del body["doc_id"]  # the path names it
+        return Change("replace", doc_id, body, previous=self.added[doc_id])
 
     def new_add(self) -> Change:
         self.counter += 1
@@ -303,21 +319,29 @@ class Run:
         """Send the change and note the answer (nothing, if the server dies first)."""
         try:
             with httpx.Client(base_url=self.server.url, timeout=600) as client:
-                if change.op == "add":
-                    response = client.post("/documents", json=change.body, headers=ADMIN)
-                else:
-                    response = client.delete(f"/documents/{change.doc_id}", headers=ADMIN)
+                response = self.request(client, change)
         except httpx.HTTPError:
             return
         change.status = response.status_code
-        if change.op == "add" and response.status_code in (200, 201):
+        if change.op != "delete" and response.status_code in (200, 201):
             change.document = response.json()
+
+    @staticmethod
+    def request(client: httpx.Client, change: Change) -> httpx.Response:
+        if change.op == "add":
+            return client.post("/documents", json=change.body, headers=ADMIN)
+        if change.op == "replace":
+            return client.put(f"/documents/{change.doc_id}", json=change.body, headers=ADMIN)
+        return client.delete(f"/documents/{change.doc_id}", headers=ADMIN)
 
     def acknowledge(self, change: Change) -> None:
         if change.status is None:
             return
-        if change.op == "add" and change.status in (200, 201) and change.body is not None:
-            self.tally.acknowledged_adds += 1
+        if change.op != "delete" and change.status in (200, 201) and change.body is not None:
+            if change.op == "add":
+                self.tally.acknowledged_adds += 1
+            else:
+                self.tally.acknowledged_replaces += 1
             self.added[change.doc_id] = change.body["text"]
             self.deleted.discard(change.doc_id)
         elif change.op == "delete" and change.status == 204:
@@ -328,12 +352,13 @@ class Run:
             self.tally.problems.append(f"{change.op} {change.doc_id} got {change.status}")
 
     def calibrate(self) -> None:
-        """Three adds and a delete, left to finish: how long changes take."""
+        """Three adds, a replacement and a delete, left to finish: how long changes take."""
         for change in [self.new_add() for _ in range(3)]:
             self.timed(change)
+        self.timed(self.new_replace())
         self.timed(Change("delete", sorted(self.added)[0]))
-        log(f"calibrated: add {max(self.seconds['add'], default=0):.1f} s, delete "
-            f"{max(self.seconds['delete'], default=0):.1f} s")  # fmt: skip
+        log("calibrated: " + ", ".join(f"{op} {max(took, default=0):.1f} s"
+                                       for op, took in self.seconds.items()))  # fmt: skip
 
     def timed(self, change: Change) -> None:
         began = time.monotonic()
@@ -361,6 +386,8 @@ class Run:
         self.tally.kills += 1
         if change.op == "add":
             self.tally.kills_during_add += 1
+        elif change.op == "replace":
+            self.tally.kills_during_replace += 1
         else:
             self.tally.kills_during_delete += 1
         if finished and change.status is not None:
@@ -413,7 +440,10 @@ class Run:
                 tally.resurrected_documents += 1
                 tally.problems.append(f"kill {n}: deleted {doc_id} is served again")
 
-            if change.status is None:  # interrupted: all or nothing, then a retry
+            if change.status is None and change.op == "replace":
+                self.check_replacement(client, n, change)
+                self.retry(client, n, change)
+            elif change.status is None:  # interrupted: all or nothing, then a retry
                 file_there = (self.corpus / f"{change.doc_id}.txt").exists()
                 is_served = change.doc_id in served
                 if is_served != file_there:
@@ -440,13 +470,27 @@ class Run:
                     tally.failed_questions += 1
                     tally.problems.append(f"kill {n}: question got {answer.status_code}")
 
-    def retry(self, client: httpx.Client, n: int, change: Change) -> None:
-        if change.op == "add":
-            response = client.post("/documents", json=change.body, headers=ADMIN)
-            ok = response.status_code in (200, 201)
+    def check_replacement(self, client: httpx.Client, n: int, change: Change) -> None:
+        """A replacement cut off is served with its earlier text or its new one, whole (its
+        file holding the same: `check_disk` compares every file with the index)."""
+        assert change.body is not None and change.previous is not None
+        document = client.get(f"/documents/{change.doc_id}")
+        text = document.json().get("text", "") if document.status_code == 200 else ""
+        new, old = (t.split("\n\n")[0] in text for t in (change.body["text"], change.previous))
+        if new == old:  # neither (lost) or, impossibly, both
+            self.tally.half_done_changes += 1
+            self.tally.problems.append(
+                f"kill {n}: replacement of {change.doc_id} half done: served "
+                f"{document.status_code}, new text {new}, earlier text {old}"
+            )
+        elif new:
+            self.tally.interrupted_done += 1
         else:
-            response = client.delete(f"/documents/{change.doc_id}", headers=ADMIN)
-            ok = response.status_code == 204
+            self.tally.interrupted_undone += 1
+
+    def retry(self, client: httpx.Client, n: int, change: Change) -> None:
+        response = self.request(client, change)
+        ok = response.status_code in ((204,) if change.op == "delete" else (200, 201))
         code = str(response.status_code)
         self.tally.retries[code] = self.tally.retries.get(code, 0) + 1
         if response.status_code == 409:

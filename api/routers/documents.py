@@ -1,6 +1,7 @@
-"""The articles: list and read them (so citations open in context), add and delete them.
+"""The articles: list and read them (so citations open in context), add, replace and delete
+them.
 
-Adding and deleting go through the same incremental, atomic path as
+Adding, replacing and deleting go through the same incremental, atomic path as
 `scripts/rebuild_index.py` (index/documents.py): the article file is written into (or removed
 from) the corpus folder, a new index version is built and made current, and this server swaps
 it in before answering, so the next request already sees the change. One build runs at a time.
@@ -8,6 +9,7 @@ it in before answering, so the next request already sees the change. One build r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -23,6 +25,7 @@ from index.documents import add_article, delete_article
 from qa.articles import (
     article_from_page,
     article_from_request,
+    content_hash,
     new_doc_id,
     parse_date,
     title_matches,
@@ -264,14 +267,72 @@ async def add_document(
 
     Safe to retry: if the article is already indexed with the same content (say the first
     answer was lost), the answer is 200 with it and nothing changes."""
+    added = await _store(body, body.doc_id, service, reloader, replace=False)
+    if added.unchanged:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/documents/{added.document.doc_id}"
+    return added.document
+
+
+@router.put(
+    "/documents/{doc_id}",
+    response_model=AddedDocument,
+    summary="Replace an article, or add it under this id (admin)",
+    dependencies=[AdminAccess],
+    responses={
+        201: {"model": AddedDocument, "description": "No article had this id: it was added."},
+        401: {"description": "No or wrong admin API key (problem details)."},
+        403: {"description": "Admin actions are switched off (problem details)."},
+        409: {
+            "description": "The article comes from an archive line or a file not named as its "
+            "id, or another build did not finish in time."
+        },
+        413: {"description": "The page or text is larger than index.max_document_bytes."},
+        422: {
+            "description": "No usable text or article in the page, a bad date, a `doc_id` in "
+            "the body other than the path's, both or neither of text and html."
+        },
+        503: {"description": "Indexed, but the new index version could not be loaded."},
+    },
+)
+async def replace_document(
+    doc_id: DocId, body: NewDocument, service: Service, reloader: Reloader, response: Response
+) -> AddedDocument:
+    """Puts the article in place of the one with this id, in one index build: questions are
+    answered from the earlier text until the new one is served, never from neither. 200 with
+    the article (also when it was already indexed as sent: nothing changes, so a retry is
+    safe); 201 when no article had this id and it was added. A change cut short by a crash is
+    undone at the next start, the earlier file put back."""
+    if body.doc_id is not None and body.doc_id != doc_id:
+        raise BadInput(
+            f"doc_id {body.doc_id!r} in the body is not the path's {doc_id!r}: leave it out, "
+            "or send it to the path of the article to replace"
+        )
+    added = await _store(body, doc_id, service, reloader, replace=True)
+    if added.created:
+        response.status_code = status.HTTP_201_CREATED
+    response.headers["Location"] = f"/documents/{doc_id}"
+    return added.document
+
+
+@dataclass(frozen=True)
+class _Stored:
+    document: AddedDocument
+    unchanged: bool  # already indexed as sent: nothing was built
+    created: bool  # no article had the id before
+
+
+async def _store(
+    body: NewDocument, given_id: str | None, service: Service, reloader: Reloader, *, replace: bool
+) -> _Stored:
     settings = service.settings
     raw: str | bytes
     if body.html is not None:
         doc_id, raw, suffix = await run_in_threadpool(
-            _page_file, body.html, body.doc_id, settings.index.max_document_bytes
+            _page_file, body.html, given_id, settings.index.max_document_bytes
         )
     else:
-        doc_id, raw, suffix = _text_file(body, settings.index.max_document_bytes)
+        doc_id, raw, suffix = _text_file(body, given_id, settings.index.max_document_bytes)
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,
@@ -281,27 +342,30 @@ async def add_document(
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
         suffix=suffix,
+        replace=replace,
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
     article = service.index.corpus.articles.get(doc_id)
-    if article is None:  # indexed, but the server could not load that version
+    if article is None or (report is not None and article.content_hash != content_hash(raw)):
+        # indexed, but the server could not load that version
         raise IndexCorrupt(
             "the article was indexed, but the new index version could not be loaded "
             f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
         )
-    if report is None:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/documents/{doc_id}"
     document = _document(article, split_paragraphs(article))
-    return AddedDocument(
-        **document.model_dump(),
-        version=result.version,
-        skipped=report.skipped if report else 0,
-        warnings=report.warnings if report else [],
+    return _Stored(
+        AddedDocument(
+            **document.model_dump(),
+            version=result.version,
+            skipped=report.skipped if report else 0,
+            warnings=report.warnings if report else [],
+        ),
+        unchanged=report is None,
+        created=report is not None and doc_id in report.added,
     )
 
 
-def _text_file(body: NewDocument, max_bytes: int) -> tuple[str, str, str]:
+def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[str, str, str]:
     """Id, file text and suffix of an article sent as text (checked to keep some text)."""
     text = body.text or ""
     if not has_visible_text(text):
@@ -317,7 +381,7 @@ def _text_file(body: NewDocument, max_bytes: int) -> tuple[str, str, str]:
                 f"date {body.date!r} is not a calendar date, or its day and month could be "
                 "either; send it as year-month-day, e.g. 2024-10-21"
             )
-    doc_id = body.doc_id or new_doc_id(body.title, text)
+    doc_id = doc_id or new_doc_id(body.title, text)
     _, raw = article_from_request(
         doc_id, text, title=body.title, source=body.source, date=published, author=body.author
     )

@@ -1,4 +1,5 @@
-"""The document API over HTTP: paging, adding and deleting articles, dates and date ranges.
+"""The document API over HTTP: paging, adding, replacing and deleting articles, dates and date
+ranges.
 
 A real server (extractive answers, the real embedder) runs on an index built by the real
 script from a small made-up corpus in a temporary folder; adding and deleting change that
@@ -178,6 +179,58 @@ def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> No
     # deleting it again is a retry: a success; an id never known is a 404
     assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204
     assert client.delete("/documents/never-added-here", headers=ADMIN).status_code == 404
+
+
+def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
+    client: httpx.Client, setup: Setup
+) -> None:
+    corpus = setup.corpus
+    text = (
+        "The Varnhem ferry will resume on Tuesday after a month of repairs, the harbour office "
+        "said.\n\nHarbour master Oda Lind said the ferry would run four times a day."
+    )
+    first = {"title": "Varnhem ferry to resume", "text": text}
+    assert client.put("/documents/ferry-news", json=first).status_code == 401
+
+    created = client.put("/documents/ferry-news", json=first, headers=ADMIN)
+    assert created.status_code == 201, created.text  # no article had the id: added
+    assert created.headers["location"] == "/documents/ferry-news"
+    question = {"question": "How many times a day will the Varnhem ferry run?"}
+    before = client.post("/ask", json=question).json()
+    assert before["status"] == "answered", before
+    assert "four times a day" in before["answer"]
+
+    corrected = {**first, "text": text.replace("four times", "six times")}
+    replaced = client.put("/documents/ferry-news", json=corrected, headers=ADMIN)
+
+    assert replaced.status_code == 200, replaced.text
+    body = replaced.json()
+    assert "six times a day" in body["text"] and "four times" not in body["text"]
+    manifest = current_manifest(client, setup.data_dir)
+    assert manifest["changes"]["changed"] == ["ferry-news"]  # one build, the article changed
+    assert manifest["changes"]["added"] == manifest["changes"]["removed"] == []
+    after = client.post("/ask", json=question).json()
+    assert after["status"] == "answered", after
+    assert "six times a day" in after["answer"]
+    assert after["citations"][0]["doc_id"] == "ferry-news"
+    # a retry changes nothing; a body naming another id is refused
+    again = client.put("/documents/ferry-news", json=corrected, headers=ADMIN)
+    assert again.status_code == 200 and again.json()["version"] == body["version"]
+    wrong = client.put("/documents/ferry-news", json={**corrected, "doc_id": "tram"}, headers=ADMIN)
+    assert wrong.status_code == 422, wrong.text
+    assert "is not the path's 'ferry-news'" in wrong.json()["detail"]
+
+    page = (
+        "<html><head><title>Varnhem ferry resumes</title></head><body><article><p>The Varnhem "
+        "ferry resumed on Tuesday after a month of repairs and runs six times a day, harbour "
+        "master Oda Lind said.</p></article></body></html>"
+    )
+    as_page = client.put("/documents/ferry-news", json={"html": page}, headers=ADMIN)
+    assert as_page.status_code == 200, as_page.text
+    assert as_page.json()["title"] == "Varnhem ferry resumes"
+    assert sorted(p.name for p in corpus.glob("ferry-news.*")) == ["ferry-news.html"]
+
+    assert client.delete("/documents/ferry-news", headers=ADMIN).status_code == 204
 
 
 def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:

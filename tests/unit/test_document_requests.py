@@ -79,8 +79,8 @@ def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
 
     body = NewDocument(title="Long read", text="The port grew. " * 100)
     with pytest.raises(TooLarge, match="more than index.max_document_bytes"):
-        _text_file(body, 1024)
-    doc_id, raw, suffix = _text_file(body, 1_000_000)
+        _text_file(body, None, 1024)
+    doc_id, raw, suffix = _text_file(body, None, 1_000_000)
     assert doc_id.startswith("long-read-") and suffix == ".txt" and "The port grew." in raw
 
 
@@ -99,7 +99,7 @@ def test_a_text_article_keeps_the_author_sent_as_its_byline(
         {"text": "The harbour of Skarra reopened on Monday.", "title": "Harbour reopens",
          "author": author}
     )  # fmt: skip
-    doc_id, raw, _ = _text_file(body, 10_000)
+    doc_id, raw, _ = _text_file(body, None, 10_000)
     article = make_article(doc_id, raw)  # as every later build reads the file
     assert article.author == read
     assert article.text == "The harbour of Skarra reopened on Monday."
@@ -111,7 +111,7 @@ def test_an_author_not_read_back_as_a_byline_is_refused(author: str) -> None:
 
     body = NewDocument.model_validate({"text": "The harbour reopened.", "author": author})
     with pytest.raises(BadInput, match="is not read back as a byline"):
-        _text_file(body, 10_000)
+        _text_file(body, None, 10_000)
 
 
 @pytest.mark.parametrize(

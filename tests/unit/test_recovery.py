@@ -8,6 +8,7 @@ kills); each test then takes the lock with `recover` and checks what is left.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from index.versions import (
 )
 from qa.articles import content_hash
 from qa.errors import BadInput, Conflict
+from qa.interfaces import Vectors
 from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
 
@@ -108,6 +110,109 @@ def test_an_uncommitted_delete_puts_the_exact_file_back(built: tuple[Path, Path]
         "the delete of 'orchard' was not committed; undone (its file put back)"
     ]
     assert (corpus / "orchard.txt").read_bytes() == raw
+
+
+def replace(index_dir: Path, doc_id: str, raw: str | bytes, suffix: str = ".txt") -> object:
+    return add_article(index_dir, doc_id, raw, embedder=HashingEmbedder(), index_settings=SETTINGS,
+                       near_duplicate_threshold=None, suffix=suffix, replace=True)  # fmt: skip
+
+
+def test_a_replacement_is_one_build_and_a_retry_builds_nothing(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    before = current_version(index_dir)
+    newer = FERRY + " It runs twice a day."
+
+    report = replace(index_dir, "ferry", newer)
+
+    assert report.changed == ["ferry"] and report.added == [] and report.removed == []
+    assert (corpus / "ferry.txt").read_text("utf-8") == newer
+    assert current_version(index_dir) != before
+    assert replace(index_dir, "ferry", newer) is None  # already as sent
+    # an id no article has is added
+    assert replace(index_dir, "library", LIBRARY).added == ["library"]
+    assert journal.pending(index_dir) is None
+
+
+def test_a_replacement_in_another_kind_of_file_leaves_one_file(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    page = (
+        b"<html><head><title>Ferry returns</title></head><body><article><p>The ferry to Skarra "
+        b"island resumed service on Monday, and it now runs twice a day.</p></article>"
+        b"</body></html>"
+    )
+
+    report = replace(index_dir, "ferry", page, suffix=".html")
+
+    assert report.changed == ["ferry"]
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.html", "orchard.txt"]
+
+
+def test_an_uncommitted_replacement_puts_the_earlier_file_back(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    earlier = (corpus / "ferry.txt").read_bytes()
+    page = b"<html><body><p>The ferry now runs twice a day, its owners said.</p></body></html>"
+    journal.begin(
+        index_dir,
+        journal.PendingChange(
+            op="replace", doc_id="ferry", content_hash=content_hash(page), corpus_dir=str(corpus),
+            raw_b64=journal.raw_b64(earlier), suffix=".html", old_suffix=".txt",
+        ),
+    )  # fmt: skip
+    (corpus / "ferry.html").write_bytes(page)  # killed after the new file, before the old left
+    (corpus / "ferry.txt").unlink()  # or after both
+
+    assert recover(index_dir) == [
+        "the replacement of 'ferry' was not committed; undone (its earlier file put back)"
+    ]
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt", "orchard.txt"]
+    assert (corpus / "ferry.txt").read_bytes() == earlier
+
+
+def test_a_failed_replacement_build_keeps_the_earlier_article(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    before = current_version(index_dir)
+
+    class Failing(HashingEmbedder):
+        def embed(self, texts: Sequence[str]) -> Vectors:
+            raise RuntimeError("the embedding model fell over")
+
+    with pytest.raises(RuntimeError, match="fell over"):
+        add_article(index_dir, "ferry", FERRY + " Updated.", embedder=Failing(),
+                    index_settings=SETTINGS, near_duplicate_threshold=None,
+                    replace=True)  # fmt: skip
+    assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
+    assert current_version(index_dir) == before
+
+
+def test_a_replacement_the_build_would_skip_changes_nothing(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    before = current_version(index_dir)
+    with pytest.raises(BadInput, match="the file is empty"):
+        replace(index_dir, "ferry", " \n\n ")
+    assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
+    assert current_version(index_dir) == before
+
+
+def test_an_article_from_an_archive_or_a_renamed_file_is_not_replaced(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    (corpus / "Pier mended - Coast Times.txt").write_text(
+        "Pier mended\n\nThe pier was mended on Friday.", "utf-8"
+    )
+    (corpus / "export.jsonl").write_text(
+        '{"title": "Museum", "text": "The museum reopened on Saturday."}\n',
+        "utf-8",
+    )
+    report = rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    (museum,) = [i for i in report.added if i.startswith("museum-")]  # the archive line's id
+    with pytest.raises(Conflict, match="change that file and rebuild"):
+        replace(index_dir, "Pier-mended-Coast-Times", "Pier\n\nThe pier reopened.")
+    with pytest.raises(Conflict, match="comes from the archive export.jsonl"):
+        replace(index_dir, museum, "Museum\n\nThe museum closed again.")
+    assert sorted(p.name for p in corpus.iterdir()) == [
+        "Pier mended - Coast Times.txt", "export.jsonl", "ferry.txt", "orchard.txt"
+    ]  # fmt: skip
 
 
 def test_an_unreadable_record_is_dropped(built: tuple[Path, Path]) -> None:
