@@ -60,7 +60,7 @@ def add_article(
 
     `None` when the current version already holds this very article (a retry). The same id
     with other content is a `Conflict`, unless `replace`: then the article's file is replaced
-    by the new one in the same single build (`replace_article`). An article the build would
+    by the new one in the same single build (`_replace_locked`). An article the build would
     skip is `BadInput`.
     """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
@@ -194,6 +194,16 @@ def _replace_locked(
             near_duplicate_threshold=near_duplicate_threshold,
         )
         if Manifest.load(report.version).articles.get(doc_id) != wanted:
+            # the build skipped the new file (read as the trial read it, so hardly ever): put
+            # the earlier file back and build again, so the article is not left out
+            journal.settle(index_dir)
+            rebuild_locked(
+                folder,
+                index_dir,
+                embedder=embedder,
+                dense_settings=index_settings,
+                near_duplicate_threshold=near_duplicate_threshold,
+            )
             why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}{suffix}")]
             raise BadInput(
                 f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import index.documents
 from index import journal
 from index.builder import rebuild_index, recover
 from index.documents import add_article, delete_article
+from index.manifest import Manifest
 from index.versions import (
     PRUNING_DIR,
     clean_leftovers,
@@ -191,6 +193,19 @@ def test_a_replacement_the_build_would_skip_changes_nothing(built: tuple[Path, P
         replace(index_dir, "ferry", " \n\n ")
     assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
     assert current_version(index_dir) == before
+
+
+def test_a_replacement_the_build_skips_after_all_leaves_the_earlier_article_served(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, index_dir = built
+    monkeypatch.setattr(index.documents, "_check_readable", lambda *args: None)  # let it through
+    with pytest.raises(BadInput, match="nothing was replaced"):
+        replace(index_dir, "ferry", " \n\n ")
+    assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
+    served = Manifest.load(current_version(index_dir)).articles
+    assert served["ferry"] == content_hash(FERRY)
+    assert journal.pending(index_dir) is None
 
 
 def test_an_article_from_an_archive_or_a_renamed_file_is_not_replaced(
