@@ -21,7 +21,7 @@ from api.metrics import router as metrics_router
 from api.middleware import BodySizeLimit, CatchAll, HeadAsGet, RequestLog, SecurityHeaders
 from api.queue import GenerationQueue
 from api.reload import IndexReloader, served_state
-from api.routers import admin, ask, documents, health, openai_compat, stream
+from api.routers import admin, ask, documents, health, openai_compat, search, stream
 from api.security import ReadAccess, document_open_reads
 from api.service import QAService
 from index.builder import recover
@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestLog)
     # questions and documents are open unless security.read_api_key is set
-    read_routers = (ask.router, stream.router, documents.router, openai_compat.router)
+    read_routers = (ask.router, stream.router, search.router, documents.router,
+                    openai_compat.router)  # fmt: skip
     for router in read_routers:
         app.include_router(router, dependencies=[ReadAccess])
     app.include_router(health.router)

@@ -25,7 +25,7 @@ from qa.candidates import Corpus, ScopedCorpus
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
-from qa.models import Answer, Article, Paragraph, Turn
+from qa.models import Answer, Article, Paragraph, RetrievedParagraph, Turn
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
 from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
@@ -127,19 +127,7 @@ class QAService:
             for t in history
         ]
         index = self.index  # one version for the whole answer, even if a swap happens now
-        retriever = index.retriever
-        restrictions = []
-        if date_from is not None or date_to is not None:
-            restrictions.append(published_between(date_from, date_to))
-        if doc_ids is not None:
-            restrictions.append(in_articles(doc_ids, index.corpus.articles))
-        corpus: Corpus = index.corpus
-        if restrictions:
-            keep = all_of(restrictions)
-            view = scoped_paragraphs(index.corpus.paragraphs, index.twins, keep)
-            retriever = retriever.restricted(keep, paragraphs=view)
-            if view is not index.corpus.paragraphs:
-                corpus = ScopedCorpus(index.corpus, view)
+        retriever, corpus = _scoped(index, date_from, date_to, doc_ids)
         return answer_question(
             question,
             history=history,
@@ -154,6 +142,25 @@ class QAService:
             should_stop=should_stop,
         )
 
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> Found:
+        """The paragraphs that best match `query`, best first, as an answer's are retrieved
+        (meaning and keywords fused, syndicated copies once); with a date range or `doc_ids`,
+        only from those articles."""
+        query = require_text(query, field="query", what="words to search for")
+        index = self.index
+        retriever, _ = _scoped(index, date_from, date_to, doc_ids)
+        searched, total = retriever.articles_kept()
+        hits = retriever.retrieve(query, top_k=limit).hits if retriever.keeps_any() else []
+        return Found([hit.paragraph for hit in hits], searched, total)
+
     def articles(self) -> list[Article]:
         return list(self.index.corpus.articles.values())
 
@@ -162,6 +169,37 @@ class QAService:
         if article is None:
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)
+
+
+@dataclass(frozen=True)
+class Found:
+    paragraphs: list[RetrievedParagraph]
+    articles_searched: int
+    articles_total: int
+
+
+def _scoped(
+    index: LoadedIndex,
+    date_from: date | None,
+    date_to: date | None,
+    doc_ids: Sequence[str] | None,
+) -> tuple[Retriever, Corpus]:
+    """The retriever and corpus of the articles a date range and `doc_ids` leave (all of them
+    without either); an id no article has is `BadInput`."""
+    restrictions = []
+    if date_from is not None or date_to is not None:
+        restrictions.append(published_between(date_from, date_to))
+    if doc_ids is not None:
+        restrictions.append(in_articles(doc_ids, index.corpus.articles))
+    if not restrictions:
+        return index.retriever, index.corpus
+    keep = all_of(restrictions)
+    view = scoped_paragraphs(index.corpus.paragraphs, index.twins, keep)
+    retriever = index.retriever.restricted(keep, paragraphs=view)
+    corpus: Corpus = index.corpus
+    if view is not index.corpus.paragraphs:
+        corpus = ScopedCorpus(index.corpus, view)
+    return retriever, corpus
 
 
 def build_generator(settings: Settings) -> Generator | None:

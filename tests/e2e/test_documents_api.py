@@ -233,6 +233,55 @@ def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
     assert client.delete("/documents/ferry-news", headers=ADMIN).status_code == 204
 
 
+def test_search_returns_paragraphs_to_check_with_their_offsets(client: httpx.Client) -> None:
+    found = client.post("/search", json={"query": "  fire at the   bakery ", "limit": 2})
+
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["query"] == "fire at the bakery"
+    assert body["articles_searched"] == body["articles_total"] >= 3
+    results = body["results"]
+    assert 1 <= len(results) <= 2
+    first = results[0]
+    assert first["doc_id"] == "bakery" and "Hollis Bakery" in first["text"]
+    assert first["title"] == "Fire closes historic bakery in Millbrook"
+    assert first["score"] >= results[-1]["score"]
+    article = client.get("/documents/bakery").json()
+    assert article["text"][first["start"] : first["end"]] == first["text"]  # offsets to check
+
+    # the filters of /ask: a date range and some articles
+    ranged = client.post(
+        "/search", json={"query": "fire at the bakery", "date_from": "2031-03-01",
+                         "date_to": "2031-03-04"},
+    ).json()  # fmt: skip
+    assert {r["doc_id"] for r in ranged["results"]} == {"tram"}
+    assert ranged["articles_searched"] == 1
+    chosen = client.post("/search", json={"query": "fire", "doc_ids": ["chess"]}).json()
+    assert {r["doc_id"] for r in chosen["results"]} == {"chess"}
+    nothing = client.post("/search", json={"query": "fire", "date_from": "2040-01-01"}).json()
+    assert nothing["results"] == [] and nothing["articles_searched"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"query": " \u200b "}, "query is empty"),
+        ({"query": "tram " * 200}, "query is longer than 500 characters"),
+        ({"query": "tram", "limit": 0}, "limit"),
+        ({"query": "tram", "limit": 51}, "limit"),
+        ({"query": "tram", "doc_ids": ["no-such-article"]}, "no-such-article"),
+        ({"query": "tram", "question": "tram?"}, "question"),
+    ],
+    ids=["empty", "too-long", "limit-0", "limit-51", "unknown-id", "unknown-field"],
+)
+def test_a_bad_search_is_told_what_to_fix(
+    client: httpx.Client, body: dict[str, Any], detail: str
+) -> None:
+    refused = client.post("/search", json=body)
+    assert refused.status_code == 422, refused.text
+    assert detail in json.dumps(refused.json())
+
+
 def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
     """The manifest of the version the server says it serves."""
     served = client.get("/admin/index", headers=ADMIN).json()["served"]

@@ -1,0 +1,85 @@
+"""POST /search: the paragraphs that best match some words, to read and check for oneself.
+
+The same retrieval an answer starts from (meaning and keywords fused, syndicated copies once,
+the same date range and article filters), without choosing a sentence or answering.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Service
+from api.inputs import AnswerScope, ClientText
+from qa.errors import BadInput
+from qa.models import RetrievedParagraph
+from qa.text_input import empty_text_problem, has_visible_text
+
+router = APIRouter(tags=["answers"])
+
+MAX_RESULTS = 50  # at most what each of the two searches brings back by default (100) halved
+
+
+class _Searched(BaseModel):
+    query: ClientText = Field(
+        description="Words or a question to search for (normalised as a question is)."
+    )
+    limit: int = Field(
+        default=10, ge=1, le=MAX_RESULTS, description="Paragraphs to return, best first."
+    )
+
+
+class SearchRequest(AnswerScope, _Searched):  # AnswerScope's fields last, as on /ask
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "drone leaflets Pyongyang", "limit": 5}]},
+    )
+
+
+class SearchResults(BaseModel):
+    query: str = Field(description="The query as searched (normalised).")
+    results: list[RetrievedParagraph] = Field(
+        description="Paragraphs, best first, with their article's title, date and address, "
+        "their offsets in GET /documents/{doc_id}'s text, and how they ranked."
+    )
+    articles_searched: int = Field(
+        description="Articles searched: all of them, or those a date range or doc_ids leave."
+    )
+    articles_total: int = Field(description="Articles in the index.")
+
+
+@router.post(
+    "/search",
+    response_model=SearchResults,
+    summary="Find the paragraphs that best match some words",
+    responses={
+        422: {"description": "Empty or over-long query, or malformed filters (problem details)."},
+        503: {"description": "No index is loaded yet (problem details)."},
+    },
+)
+async def search(body: SearchRequest, service: Service) -> SearchResults:
+    """Ranks paragraphs as an answer's are retrieved, and returns the best `limit` of them;
+    no sentence is chosen and nothing is answered, so nothing is refused for weak evidence
+    either: an empty list means the filters left no article."""
+    if not has_visible_text(body.query):
+        raise BadInput(empty_text_problem("query", "words to search for"))
+    limit = service.settings.server.max_question_chars
+    if len(" ".join(body.query.split())) > limit:
+        raise BadInput(f"query is longer than {limit} characters; search for fewer words")
+    # not through the answer queue: a search is one query embedding and two index lookups
+    # (tens of milliseconds), which would only skew the queue's estimate of an answer's time
+    found = await run_in_threadpool(
+        service.search,
+        body.query,
+        limit=body.limit,
+        date_from=body.date_from,
+        date_to=body.date_to,
+        doc_ids=body.doc_ids,
+    )
+    return SearchResults(
+        query=" ".join(body.query.split()),
+        results=found.paragraphs,
+        articles_searched=found.articles_searched,
+        articles_total=found.articles_total,
+    )
