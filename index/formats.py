@@ -169,22 +169,33 @@ def _text_article(doc_id: str, data: bytes, *, name: str) -> Article:
     """A text file's article. A file in another encoding than UTF-8 is read in the encoding a
     byte-order mark names or, without one, the likeliest legacy encoding, with a warning that
     says which (a wrong guess shows as odd letters in the answers)."""
-    raw, encoding, guessed = decode_text(data)
+    decoded = decode_text(data)
+    raw = decoded.text
     if "\x00" in raw:
         raise BadInput("binary content")
-    if encoding != "utf-8" and garbled_problem(raw) is not None:  # a guess or a stray mark
+    # a guess, a mixture or a stray byte-order mark may read bytes that are no text at all
+    if (decoded.encoding != "utf-8" or decoded.guessed) and garbled_problem(raw) is not None:
         raise BadInput("not text: neither UTF-8 nor any other encoding reads it as text")
     if not raw.strip():
         raise BadInput("the file is empty")
     article = make_article(doc_id, raw)
     if not article.text.strip():
         raise BadInput("no article text after cleaning")
-    if guessed:
+    if not any(c.isalnum() for c in article.text):
+        raise BadInput("no words in the article text, only punctuation or symbols")
+    if decoded.foreign_bytes:
+        log.warning(
+            "%s is not all UTF-8: read as UTF-8, with %d byte(s) that are not UTF-8 read as "
+            "cp1252; if its letters look wrong in the answers, save it as UTF-8 and rebuild",
+            name,
+            decoded.foreign_bytes,
+        )
+    elif decoded.guessed:
         log.warning(
             "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look wrong in "
             "the answers, save it as UTF-8 and rebuild",
             name,
-            encoding,
+            decoded.encoding,
         )
     # the hash is of the file's bytes, as the check for an unchanged file computes it
     return article.model_copy(update={"content_hash": content_hash(data)})

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -155,41 +156,144 @@ def decode_html(data: bytes) -> str:
 class DecodedText(NamedTuple):
     text: str
     encoding: str  # Python's name for it: "utf-8", "utf-16-le", "cp1252", …
-    guessed: bool  # neither UTF-8 nor named by a byte-order mark
+    guessed: bool  # not all of it UTF-8, nor named by a byte-order mark
+    foreign_bytes: int = 0  # in a UTF-8 text, bytes that are not UTF-8, read as windows-1252
 
 
 def decode_text(data: bytes) -> DecodedText:
     """A plain-text file's text: in the encoding its byte-order mark names (UTF-8, UTF-16 or
     UTF-32, as Windows Notepad writes them), else UTF-8, else the likeliest legacy encoding (a
-    text saved as Windows-1252 or Shift-JIS declares nothing). A guess can be wrong where a
-    short text reads well either way, so the caller says which files were guessed."""
+    text saved as Windows-1252 or Shift-JIS declares nothing). A UTF-8 text with a pasted-in
+    Windows-1252 paragraph (bytes that are not UTF-8 among ones that are) keeps its UTF-8 and
+    reads the others as Windows-1252. A guess can be wrong where a short text reads well in
+    two encodings, so the caller says which files were guessed."""
     bom_encoding, bom = read_bom(data)
-    if bom_encoding is not None and bom is not None:
+    if bom_encoding is not None and bom is not None and bom_encoding != "utf-8":
         return DecodedText(
             data[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, False
         )
+    body = data[len(bom) :] if bom is not None else data
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8", False)
+        return DecodedText(body.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         pass
-    encoding = codecs.lookup(_guess_legacy_encoding(data)).name
-    return DecodedText(data.decode(encoding, errors="replace"), encoding, True)
+    text, foreign = _utf8_with_cp1252(body)
+    if bom is not None or len(_UTF8_MULTIBYTE.findall(body)) >= foreign:
+        return DecodedText(text, "utf-8", True, foreign)
+    encoding = codecs.lookup(_guess_legacy_encoding(body)).name
+    return DecodedText(body.decode(encoding, errors="replace"), encoding, True)
+
+
+# a well-formed UTF-8 sequence of two to four bytes (RFC 3629): rare in a legacy text
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _utf8_with_cp1252(data: bytes) -> tuple[str, int]:
+    """UTF-8, with each byte that is not part of a UTF-8 sequence read as windows-1252; and
+    how many such bytes there were."""
+    parts: list[str] = []
+    foreign = 0
+    at = 0
+    while at < len(data):
+        try:
+            parts.append(data[at:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            parts.append(data[at : at + exc.start].decode("utf-8"))
+            bad = data[at + exc.start : at + exc.end]
+            parts.append(bad.decode("cp1252", errors="replace"))
+            foreign += len(bad)
+            at += exc.end
+    return "".join(parts), foreign
+
+
+# the code pages text is written in, by region (charset_normalizer also tries DOS, Mac-Greek,
+# HP-Roman8 and others, which win on short texts by accident: "Núñez" as "N·±ez")
+_LIKELY_ENCODINGS = [
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "koi8_u",
+    "mac_roman", "cp932", "euc_jp", "iso2022_jp", "gb18030", "big5", "cp949", "utf_16",
+    "utf_16_le", "utf_16_be", "utf_32",
+]  # fmt: skip
+
+
+_IN_WORD_MARKS = "·"  # the Catalan middle dot ("col·lecció")
+
+
+def _odd_in_words(text: str) -> int:
+    """Symbols, digits of another kind, control characters and stray punctuation (not quotes,
+    brackets or dashes) between two letters, as a wrong code page leaves them ("Ma³gorzata",
+    "M¸ller", "k‰ytt‰j‰"); letters, marks, "Smith’s" and spaces there are normal."""
+    return sum(
+        1
+        for i in range(1, len(text) - 1)
+        if ord(text[i]) > 127
+        and (
+            unicodedata.category(text[i])[0] in "NSC"
+            or (unicodedata.category(text[i]) == "Po" and text[i] not in _IN_WORD_MARKS)
+        )
+        and text[i - 1].isalpha()
+        and text[i + 1].isalpha()
+    )
+
+
+# the letters beyond a-z of the languages written in the Latin code pages above (their
+# standard alphabets): a reading whose letters no one language has mixes code pages' letters
+_LATIN_ALPHABETS = (
+    "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "ąćęłńóśźż", "áéíóöőúüű", "čćđšž", "ăâîșțşţ",
+    "çğıöşüâîû", "äöüßé", "àâæçéèêëîïôœùûüÿ", "áéíñóúü", "áâãàçéêíóôõú", "àèéìíîòóùú",
+    "áéëïóöü", "æøåéó", "åäöé", "äöåšž", "áðéíóúýþæö", "àçèéíïòóúü", "äõöüšž", "āčēģīķļņšūž",
+    "ąčęėįšųūž", "ċġħżà", "çë", "âêîôûŵŷáéíóú", "äöüéèà",
+)  # fmt: skip
+
+
+# an a-z letter beside a letter of another script, in one word
+_MIXED_WORD = re.compile(r"[A-Za-z][^\W\d_A-Za-z\u00c0-\u024f]|[^\W\d_A-Za-z\u00c0-\u024f][A-Za-z]")
+
+
+def _fits_one_alphabet(text: str) -> bool:
+    """Whether the letters beyond a-z in `text` all belong to one language's alphabet, or all
+    to one other script (Cyrillic, Greek, …): true of text read in its own code page, and
+    rarely of one read in another's ("Ýstanbul … Þiþli", "Dvoøák")."""
+    letters = {c for c in text.lower() if c.isalpha() and ord(c) > 127}
+    if not letters:
+        return True
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in letters}
+    if scripts != {"LATIN"}:  # one other script, in words of its own ("unterstќtzt" is not)
+        return len(scripts) == 1 and not _MIXED_WORD.search(text)
+    return any(letters <= set(alphabet) for alphabet in _LATIN_ALPHABETS)
 
 
 def _guess_legacy_encoding(data: bytes) -> str:
-    """charset_normalizer's guess, except that among single-byte code pages that read the bytes
-    about equally well, windows-1252 wins: it is what undeclared Western pages are written in
-    (the HTML standard's default), and short texts leave the detector unsure between cp125x."""
-    results = list(charset_normalizer.from_bytes(data))
+    """charset_normalizer's guess among the likely code pages, weighed by two signs of a wrong
+    code page that its scores miss on short texts: symbols inside words ("Ma³gorzata"), and
+    letters that no one language has together ("Ýstanbul … Þiþli"). Among the readings with
+    the fewest symbols in words and about as little chaos, one whose letters fit a language
+    wins, and windows-1252 before the others: it is what undeclared Western text is written in
+    (the HTML standard's default for pages), and a short text reads about as well in any
+    cp125x."""
+    results = list(charset_normalizer.from_bytes(data, cp_isolation=_LIKELY_ENCODINGS))
     if not results:
         return "cp1252"
-    best = results[0]
-    if codecs.lookup(best.encoding).name.replace("-", "_") in _MULTIBYTE:
-        return best.encoding
-    for result in results:
-        if result.chaos <= best.chaos + 0.1 and "cp1252" in result.could_be_from_charset:
+    if codecs.lookup(results[0].encoding).name.replace("-", "_") in _MULTIBYTE:
+        return results[0].encoding
+    ranked = sorted(
+        ((_odd_in_words(str(r)), r.chaos, n, r) for n, r in enumerate(results)),
+        key=lambda t: t[:3],
+    )
+    odd, chaos = ranked[0][0], ranked[0][1]
+    ties = [r for o, c, _, r in ranked if o == odd and c <= chaos + 0.1]
+    fitting = [r for r in ties if _fits_one_alphabet(str(r))]
+    for group in (fitting, ties):
+        if any("cp1252" in r.could_be_from_charset for r in group):
             return "cp1252"
-    return best.encoding
+        if group:
+            return group[0].encoding
+    return ties[0].encoding
 
 
 # --- extraction ---------------------------------------------------------------------------

@@ -46,9 +46,31 @@ def surrogate_problem(text: str) -> str | None:
     )
 
 
+# a Windows-1252 reading of a UTF-8 lead byte followed by continuation bytes ("Ã©" for "é",
+# "â€™" for "’"): the lead is Â-ô, each continuation a character cp1252 gives to 0x80-0xBF
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+"
+)
+
+
+def _mojibake(text: str) -> list[tuple[str, str]]:
+    """Each run of `text` that is UTF-8 bytes read as Windows-1252, with what it was written
+    as: a run that encodes to cp1252 and decodes back as UTF-8 ("Ã©" → "é")."""
+    found = []
+    for match in _MOJIBAKE.finditer(text):
+        try:
+            meant = match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:  # "é»" in «Café»: not a UTF-8 sequence
+            continue
+        found.append((match.group(), meant))
+    return found
+
+
 def garbled_problem(text: str) -> str | None:
     """Why `text` looks wrongly decoded or binary, or None: replacement characters (U+FFFD,
-    which a decoder leaves where bytes were not of its encoding), or a text mostly of the
+    which a decoder leaves where bytes were not of its encoding), UTF-8 read as Windows-1252
+    ("JosÃ© MartÃ­nez", twice or more), or a text mostly of the
     Latin-1 range's symbols and accented letters (a binary file's bytes read as Latin-1; a
     European language's own text has a few in a hundred)."""
     replaced = text.count("\ufffd")
@@ -56,6 +78,13 @@ def garbled_problem(text: str) -> str | None:
         return (
             f"holds {replaced} replacement character(s) (U+FFFD), which a decoder leaves where "
             "bytes were not of its encoding: read the file with its real encoding"
+        )
+    mojibake = _mojibake(text)
+    if len(mojibake) >= 2:
+        seen, meant = mojibake[0]
+        return (
+            f"holds {len(mojibake)} sequences of UTF-8 read as Windows-1252 (such as {seen!r} for "
+            f"{meant!r}): send the text as it was written, or read its file as UTF-8"
         )
     visible = [c for c in text if not c.isspace()]
     latin1 = sum("\u0080" <= c <= "\u00ff" for c in visible)

@@ -321,10 +321,13 @@ def test_a_body_refused_as_a_whole_is_told_what_to_send(
         ({"text": "A harbour reopened on Monday.", "date": "03/04/2024"}, "year-month-day"),
         ({"text": "B\ufffdckerei Schr\ufffdder closed on Monday after 90 years."}, "U+FFFD"),
         ({"text": bytes(range(256)).decode("latin-1") * 4}, "binary file"),
+        ({"text": "Jos\u00c3\u00a9 Mart\u00c3\u00adnez reopened the caf\u00c3\u00a9."},
+         "UTF-8 read as Windows-1252"),
+        ({"text": "!!! ??? ...\n\n--- *** ---"}, "no words in the article text"),
     ],
     ids=["boilerplate-only", "blank", "nul", "nuls", "bell-and-invisible", "surrogate",
          "bad-date", "bad-id", "unknown-field", "ambiguous-date", "replacement-characters",
-         "binary"],
+         "binary", "mojibake", "punctuation-only"],
 )  # fmt: skip
 def test_unusable_articles_are_refused_with_a_reason(
     client: httpx.Client, setup: Setup, body: dict[str, str], expected: str

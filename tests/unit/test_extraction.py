@@ -6,7 +6,7 @@ import pytest
 
 from qa.articles import article_from_page
 from qa.errors import BadInput
-from qa.extraction import ExtractionOptions, decode_html, extract_page, safe_url
+from qa.extraction import ExtractionOptions, decode_html, decode_text, extract_page, safe_url
 from tests.pages import FURNITURE, news_page
 
 pytestmark = pytest.mark.unit
@@ -257,6 +257,50 @@ def test_a_byte_order_mark_wins_and_a_wrong_declaration_is_not_trusted() -> None
     assert decode_html(b"\xef\xbb\xbf" + html.encode("utf-8")) == html
     wrong = page(charset="utf-8", paragraphs=WESTERN)  # says UTF-8, is windows-1252
     assert decode_html(wrong.encode("windows-1252")) == wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Jos\u00e9 Mart\u00ednez wins\n\nThe mayor said it was \u201ca good day\u201d.", "cp1252"),
+        ("M\u00fcller resigns\n\nJ\u00fcrgen M\u00fcller quit on Monday.", "cp1252"),
+        ("\u20ac5m deal\n\nThe club paid \u20ac5m for N\u00fa\u00f1ez.", "cp1252"),
+        ("\u00c6r\u00f8 ferry\n\nThe \u00c6r\u00f8sk\u00f8bing ferry resumes on Monday.", "cp1252"),
+        ("Stra\u00dfe closed\n\nThe Hauptstra\u00dfe is closed until Friday.", "cp1252"),
+        ("Ma\u0142gorzata \u017b\u00f3\u0142kiewska of Gda\u0144sk said the z\u0142oty rose.",
+         "cp1250"),
+        ("Anton\u00edn Dvo\u0159\u00e1k se narodil v Nelahozevsi. P\u0159\u00ed\u0161t\u00ed "
+         "koncert bude v Brn\u011b.", "cp1250"),
+        ("\u0130stanbul opens \u015ei\u015fli bridge\n\nMayor \u00d6mer \u00c7a\u011flar said "
+         "it cost 420 million lira.", "cp1254"),
+        ("Owner H\u00e9l\u00e8ne B\u00e9langer said \u201cevery morning\u201d in Qu\u00e9bec.",
+         "mac_roman"),
+        ("\u041c\u044d\u0440 \u041c\u043e\u0441\u043a\u0432\u044b \u043e\u0442\u043a\u0440"
+         "\u044b\u043b \u043c\u043e\u0441\u0442.", "cp1251"),
+        ("\u03a4\u03bf \u03bd\u03ad\u03bf \u03bc\u03b5\u03c4\u03c1\u03cc \u03c4\u03b7\u03c2 "
+         "\u0391\u03b8\u03ae\u03bd\u03b1\u03c2 \u03ac\u03bd\u03bf\u03b9\u03be\u03b5.", "cp1253"),
+    ],
+)  # fmt: skip
+def test_a_text_in_a_legacy_code_page_is_read_in_it(text: str, encoding: str) -> None:
+    decoded = decode_text(text.encode(encoding))
+    assert decoded.text == text
+    assert decoded.guessed
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-mark", "utf-8-mark"])
+def test_a_utf8_text_with_a_pasted_windows_paragraph_keeps_both(bom: bytes) -> None:
+    utf8 = "The drivers\u2019 strike ended after Fr\u00e9d\u00e9ric Lema\u00eetre signed.\n\n"
+    pasted = "They waited \u201cnine days\u201d \u2014 the longest strike.\n"
+    decoded = decode_text(bom + utf8.encode("utf-8") + pasted.encode("cp1252"))
+    assert decoded.text == utf8 + pasted
+    assert (decoded.encoding, decoded.guessed, decoded.foreign_bytes) == ("utf-8", True, 3)
+
+
+def test_utf8_and_marked_texts_are_not_guessed() -> None:
+    text = "Caf\u00e9 \u201cNo\u00ebl\u201d"
+    assert decode_text(text.encode("utf-8")) == (text, "utf-8", False, 0)
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8", False, 0)
+    assert decode_text(text.encode("utf-16")).text == text
 
 
 # --- what never reaches the text ------------------------------------------------------------

@@ -155,6 +155,7 @@ def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
         ("blank.txt", b" \n\n \n", "the file is empty"),
         ("blob.txt", b"\x00\x01\x02PK\x03\x04 data\x00", "binary content"),
         ("noise.txt", bytes(range(128, 256)) * 8, "neither UTF-8 nor any other encoding"),
+        ("marks.txt", b"!!! ??? ...\n\n--- *** ---", "no words in the article text"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_skipped_with_its_reason(
@@ -196,6 +197,22 @@ def test_a_text_file_in_another_encoding_is_read_and_a_guessed_one_is_named(
         ["harbour.txt is not UTF-8: read as cp1252, the likeliest encoding; if its letters look "
          "wrong in the answers, save it as UTF-8 and rebuild"] if warned else []
     )  # fmt: skip
+
+
+def test_a_utf8_file_with_bytes_of_another_encoding_is_read_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bergen.txt"
+    head = "Bergen market reopens\n\nBergen\u2019s fish market reopened on Thursday.\n\n"
+    pasted = "S\u00f8ren \u00d8deg\u00e5rd said 31 stalls had returned.\n"
+    path.write_bytes(b"\xef\xbb\xbf" + head.encode("utf-8") + pasted.encode("cp1252"))
+    with caplog.at_level("WARNING", logger="index.formats"):
+        (article,) = read_article_file(path, max_bytes=10_000).articles
+    assert "S\u00f8ren \u00d8deg\u00e5rd said" in article.text
+    assert [r.getMessage() for r in caplog.records] == [
+        "bergen.txt is not all UTF-8: read as UTF-8, with 3 byte(s) that are not UTF-8 read as "
+        "cp1252; if its letters look wrong in the answers, save it as UTF-8 and rebuild"
+    ]
 
 
 def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(

@@ -82,6 +82,12 @@ def test_any_visible_character_counts(text: str) -> None:
     [
         ("B\ufffdckerei Schr\ufffdder schlie\ufffdt", "3 replacement character(s)"),
         (bytes(range(128, 256)).decode("latin-1") * 3, "Latin-1 symbols"),
+        (
+            "Jos\u00c3\u00a9 Mart\u00c3\u00adnez said \u00e2\u20ac\u0153yes\u00e2\u20ac.",
+            "3 sequences of UTF-8 read as Windows-1252 (such as '\u00c3\u00a9' for '\u00e9')",
+        ),
+        ("Jos\u00c3\u00a9 came to the caf\u00e9.", None),  # one such pair may be meant
+        ("\u00abCaf\u00e9\u00bb \u00e0 S\u00e3o Paulo, \u00c6r\u00f8 and \u00d6sterreich", None),
         ("Bäckerei Schröder schließt nach 90 Jahren in der Hauptstraße von Köln.", None),
         ("Hafnarfjörður er bær á höfuðborgarsvæðinu; þar búa um 30 þúsund manns.", None),
         ("北京市是中华人民共和国的首都，也是全国的政治、文化中心。" * 3, None),
