@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
 import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -18,7 +23,37 @@ def app_factory() -> FastAPI:
     return create_app(Settings())
 
 
-def main() -> None:
+# command-line options that stand for settings, each written to its QA_* variable so that
+# worker processes (which read only the environment) see it too
+OPTIONS = {
+    "--data-dir": ("QA_DATA_DIR", "the data folder (index, models); QA_DATA_DIR"),
+    "--host": ("QA_SERVER__HOST", "address to listen on (default 127.0.0.1); QA_SERVER__HOST"),
+    "--port": ("QA_SERVER__PORT", "port to listen on (default 8000); QA_SERVER__PORT"),
+    "--workers": ("QA_SERVER__WORKERS", "worker processes (default 1); QA_SERVER__WORKERS"),
+}
+
+
+def parse_args(argv: Sequence[str]) -> None:
+    """`--help`, or the options above into their QA_* variables. Every other setting is read
+    from QA_* variables only (README, "Configuration"); an unknown option exits with code 2
+    rather than starting a server that ignores it."""
+    parser = argparse.ArgumentParser(
+        prog="python -m api.main",
+        description="Serve the question-answering API and chat page. Settings come from QA_* "
+        "environment variables (README, 'Configuration'; e.g. QA_GENERATION__BACKEND=none); "
+        "these options set the commonest ones for this run.",
+    )
+    for option, (_, help_text) in OPTIONS.items():
+        parser.add_argument(option, help=help_text)
+    args = parser.parse_args(argv)
+    for option, (variable, _) in OPTIONS.items():
+        value = getattr(args, option.removeprefix("--").replace("-", "_"))
+        if value is not None:
+            os.environ[variable] = value
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parse_args(sys.argv[1:] if argv is None else argv)
     configure_logging()  # JSON lines; the app writes its own access log line per request
     try:
         settings = Settings()

@@ -145,10 +145,44 @@ def test_the_server_stops_with_that_line(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setenv("QA_SERVER__PORTT", "8080")
     with pytest.raises(SystemExit) as caught:
-        main()
+        main([])
     assert str(caught.value).startswith(
         "api.main: settings refused: unknown setting QA_SERVER__PORTT; known ones: QA_SERVER__HOST"
     )
+
+
+@pytest.mark.unit
+def test_help_and_unknown_options_never_start_a_server(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import api.main
+
+    monkeypatch.setattr(api.main.uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    for argv, code in ((["--help"], 0), (["--bogus"], 2), (["serve"], 2)):
+        with pytest.raises(SystemExit) as caught:
+            api.main.main(argv)
+        assert caught.value.code == code
+    out, err = capsys.readouterr()
+    assert "QA_* environment variables" in " ".join(out.split()) and "--port PORT" in out
+    assert "unrecognized arguments: --bogus" in err
+
+
+@pytest.mark.unit
+def test_options_set_their_settings_for_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.main
+
+    for name in ("QA_SERVER__PORT", "QA_SERVER__HOST", "QA_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    api.main.parse_args(["--port", "8765", "--host", "0.0.0.0", "--data-dir", "/srv/qa"])
+    assert os.environ["QA_SERVER__PORT"] == "8765"  # workers read the environment
+    settings = Settings()
+    assert (settings.server.port, settings.server.host, str(settings.data_dir)) == (
+        8765,
+        "0.0.0.0",
+        "/srv/qa",
+    )
+    for name in ("QA_SERVER__PORT", "QA_SERVER__HOST", "QA_DATA_DIR"):
+        monkeypatch.delenv(name)  # set by parse_args, not by monkeypatch: undone by hand
 
 
 @pytest.mark.unit
