@@ -2,7 +2,8 @@
 // the title, one article to read (and to ask about alone: "Ask about this article"), and, for an
 // admin, adding or deleting one.
 //
-// Uses GET /documents (with `q` for the filter), GET /documents/{id}, and the admin actions
+// Uses GET /documents (with `q` for the filter), POST /search (the filter's words searched in the
+// articles' text, "Search the text"), GET /documents/{id}, and the admin actions
 // POST /documents and DELETE /documents/{id}. The admin key is asked for only when the user
 // adds or deletes, and kept for this tab (sessionStorage, see common.js).
 //
@@ -66,7 +67,10 @@ summary.setAttribute("aria-live", "polite");
 const list = el("ul", "articles-list");
 const more = button("link-button articles-more", "Show more", () => loadList({ append: true }));
 more.hidden = true;
-listView.append(filterLabel, filter, message, summary, list, more);
+// the filter's words searched in the articles' paragraphs, not only their titles
+const textSearch = button("link-button text-search", "", () => searchText(filter.value.trim()));
+textSearch.hidden = true;
+listView.append(filterLabel, filter, textSearch, message, summary, list, more);
 
 let listToken = 0; // a newer request wins over a slower older one
 let shown = 0;
@@ -76,6 +80,8 @@ async function loadList({ append = false } = {}) {
   const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(append ? shown : 0) });
   const words = filter.value.trim();
   if (words) params.set("q", words);
+  textSearch.hidden = !words;
+  textSearch.textContent = `Search the articles’ text for “${words}”`;
   let data;
   try {
     data = await fetchJSON(`/documents?${params}`);
@@ -140,7 +146,49 @@ function showList(note = "") {
 
 // ---- one article ------------------------------------------------------------------------------
 
-async function openArticle(docId) {
+const SEARCH_RESULTS = 20;
+
+/** The paragraphs that best match `words` (POST /search), each opening its article there. */
+async function searchText(words) {
+  if (!words) return;
+  const view = el("div", "search-view");
+  const back = button("link-button", "← All articles", () => showList());
+  const title = el("h3", "search-heading", `Paragraphs matching “${words}”`);
+  title.tabIndex = -1;
+  const status = el("p", "note", "Searching…");
+  status.setAttribute("role", "status");
+  view.append(back, title, status);
+  show(view, title);
+  let data;
+  try {
+    data = await fetchJSON("/search", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: words, limit: SEARCH_RESULTS }),
+    });
+  } catch (error) {
+    if (view.isConnected) status.replaceWith(alertBox(`Could not search: ${error.message}`));
+    return;
+  }
+  if (!view.isConnected) return; // the user went elsewhere meanwhile
+  const results = Array.isArray(data.results) ? data.results : [];
+  status.textContent = results.length
+    ? `The ${count(results.length, "paragraph", "paragraphs")} that best match, best first ` +
+      "(by meaning and by words: the weakest may share little with them)."
+    : "No paragraph found.";
+  const found = el("ol", "search-results");
+  for (const hit of results) {
+    const item = el("li", "search-result");
+    const open = button("article-open", null, () => openArticle(hit.doc_id, { paragraph: hit.index }));
+    const where = [hit.source || "outlet unknown", hit.date ? formatDate(hit.date) : "date unknown", `paragraph ${Number(hit.index) + 1}`];
+    open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where.join(" · ")));
+    item.append(open, el("p", "search-snippet", hit.text ?? ""));
+    found.append(item);
+  }
+  view.append(found);
+}
+
+async function openArticle(docId, { paragraph = null } = {}) {
   const view = el("article", "article-view");
   const back = button("link-button", "← All articles", () => showList());
   view.append(back, el("p", "note", "Loading the article…"));
@@ -163,9 +211,23 @@ async function openArticle(docId) {
     view.append(el("p", "note", "This article has no headline; its opening words stand in for a title."));
   }
   const text = el("div", "article-text");
-  for (const paragraph of paragraphs) text.append(el("p", "article-paragraph", paragraph.text ?? ""));
+  let found = null;
+  for (const p of paragraphs) {
+    const shown = el("p", "article-paragraph", p.text ?? "");
+    if (paragraph !== null && p.index === paragraph) {
+      found = shown; // the paragraph a search result pointed at, marked and scrolled to
+      shown.classList.add("found");
+      shown.tabIndex = -1;
+    }
+    text.append(shown);
+  }
   view.append(text, deleteControls(doc));
-  title.focus({ preventScroll: true });
+  if (found) {
+    found.scrollIntoView({ block: "center" });
+    found.focus({ preventScroll: true });
+  } else {
+    title.focus({ preventScroll: true });
+  }
 }
 
 // ---- admin: deleting and adding ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The documents panel in a real headless Chromium, against a real server over made-up articles:
-listing, filtering by title words, reading an article, and an admin adding and deleting one."""
+listing, filtering by title words, searching the text, reading an article, and an admin adding
+and deleting one."""
 
 from __future__ import annotations
 
@@ -79,6 +80,46 @@ def test_the_panel_lists_filters_and_opens_articles(
     page.screenshot(path=str(test_output_dir / "docs-panel-article.png"), full_page=True)
     view.get_by_role("button", name="← All articles").click()
     expect(items).to_have_count(everything["total"])
+    assert not page_probe.errors, page_probe.errors
+
+
+def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
+    page_probe: PageProbe, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    # "fishing boats" is in no title: the title filter finds nothing, the text search finds it
+    page.fill("#articles-filter", "fishing boats")
+    expect(page.locator(".articles-summary")).to_contain_text("0 articles match")
+    search = page.get_by_role("button", name="Search the articles’ text for “fishing boats”")
+    expect(search).to_be_visible()
+    search.click()
+
+    view = page.locator(".search-view")
+    expect(view.locator(".search-heading")).to_be_focused()
+    results = view.locator(".search-result")
+    expected = page.request.post("/search", data={"query": "fishing boats", "limit": 20}).json()
+    expect(results).to_have_count(len(expected["results"]))
+    best = expected["results"][0]
+    assert best["doc_id"] == "harbour" and "40 fishing boats" in best["text"]
+    expect(results.first.locator(".article-title")).to_have_text(best["title"])
+    expect(results.first.locator(".article-meta")).to_contain_text(f"paragraph {best['index'] + 1}")
+    expect(results.first.locator(".search-snippet")).to_have_text(best["text"])
+    page.screenshot(path=str(test_output_dir / "docs-panel-search.png"), full_page=True)
+
+    # a result opens its article at that paragraph, marked and focused
+    results.first.get_by_role("button").click()
+    article = page.locator(".article-view")
+    expect(article.locator(".article-heading")).to_have_text(best["title"])
+    found = article.locator(".article-paragraph.found")
+    expect(found).to_have_count(1)
+    expect(found).to_have_text(best["text"])
+    expect(found).to_be_focused()
+    article.get_by_role("button", name="← All articles").click()
+    page.fill("#articles-filter", "")
+    expect(page.locator(".text-search")).to_be_hidden()  # nothing to search for
     assert not page_probe.errors, page_probe.errors
 
 
