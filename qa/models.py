@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+TITLE_MAX_CHARS = 100  # a title made of an untitled article's opening words
+
 
 class Article(BaseModel):
     """A cleaned article: `text` is what paragraph offsets point into."""
@@ -30,8 +32,11 @@ class Article(BaseModel):
         """A title for people: the headline, else the opening words of the article."""
         if self.title:
             return self.title
-        words = self.text.split()[:10]
-        return " ".join(words) + ("…" if len(self.text.split()) > 10 else "")
+        words = self.text.split()
+        opening = " ".join(words[:10])
+        if len(opening) > TITLE_MAX_CHARS:  # a script written without spaces (Chinese, Japanese)
+            return opening[: TITLE_MAX_CHARS - 1].rstrip() + "…"
+        return opening + ("…" if len(words) > 10 else "")
 
 
 class Paragraph(BaseModel):

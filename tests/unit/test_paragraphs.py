@@ -135,3 +135,20 @@ def test_untitled_article_uses_opening_words_as_title() -> None:
     paragraphs = split_paragraphs(article(f"{P1}\n\n{P2}"))
     assert paragraphs[0].title.startswith("The ferry to Skarra island")
     assert paragraphs[0].title.endswith("…")
+
+
+@pytest.mark.unit
+def test_an_untitled_article_is_named_by_its_opening_words_within_a_line() -> None:
+    from qa.models import TITLE_MAX_CHARS, Article
+
+    english = Article(doc_id="a", text="South Korea voiced regret on Tuesday after Russia "
+                      "sided with the North over the drone claims.", content_hash="x")  # fmt: skip
+    assert english.display_title == "South Korea voiced regret on Tuesday after Russia sided with…"
+    opening = "東京都は六月一日、江東区に新しい防災センターを開設した。"
+    japanese = Article(doc_id="b", text=opening * 8, content_hash="x")
+    assert len(japanese.display_title) == TITLE_MAX_CHARS
+    assert (
+        japanese.display_title.startswith("東京都は六月一日") and japanese.display_title[-1] == "…"
+    )
+    short = Article(doc_id="c", text="Ferries resume.", content_hash="x")
+    assert short.display_title == "Ferries resume."
