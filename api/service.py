@@ -25,12 +25,13 @@ from qa.candidates import Corpus, ScopedCorpus
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
-from qa.models import Answer, Article, Paragraph, RetrievedParagraph, Turn
+from qa.models import Answer, Article, Paragraph, RetrievedParagraph, Turn, UnknownWord
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
 from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
 from qa.sentences import sentence_spans
 from qa.settings import Settings
+from qa.spelling import unknown_words
 from qa.text_input import normalize_text, require_text
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ class QAService:
         retriever, _ = _scoped(index, date_from, date_to, doc_ids)
         searched, total = retriever.articles_kept()
         hits = retriever.retrieve(query, top_k=limit).hits if retriever.keeps_any() else []
-        return Found([hit.paragraph for hit in hits], searched, total)
+        unknown = unknown_words(query, index.vocabulary, self.settings.spelling)
+        return Found([hit.paragraph for hit in hits], searched, total, list(unknown))
 
     def articles(self) -> list[Article]:
         return list(self.index.corpus.articles.values())
@@ -176,6 +178,7 @@ class Found:
     paragraphs: list[RetrievedParagraph]
     articles_searched: int
     articles_total: int
+    unknown_words: list[UnknownWord]
 
 
 def _scoped(

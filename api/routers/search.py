@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from api.deps import Service
 from api.inputs import AnswerScope, ClientText
 from qa.errors import BadInput
-from qa.models import RetrievedParagraph
+from qa.models import RetrievedParagraph, UnknownWord
 from qa.text_input import empty_text_problem, has_visible_text
 
 router = APIRouter(tags=["answers"])
@@ -25,7 +25,7 @@ class _Searched(BaseModel):
     query: ClientText = Field(
         description="Words or a question to search for (normalised as a question is)."
     )
-    limit: int = Field(
+    limit: StrictInt = Field(
         default=10, ge=1, le=MAX_RESULTS, description="Paragraphs to return, best first."
     )
 
@@ -47,6 +47,10 @@ class SearchResults(BaseModel):
         description="Articles searched: all of them, or those a date range or doc_ids leave."
     )
     articles_total: int = Field(description="Articles in the index.")
+    unknown_words: list[UnknownWord] = Field(
+        description="Query words found in no article, each with the articles' nearest word when "
+        "there is one ('Volkswagon' → 'Volkswagen'): a misspelt name finds nothing by its words."
+    )
 
 
 @router.post(
@@ -54,7 +58,10 @@ class SearchResults(BaseModel):
     response_model=SearchResults,
     summary="Find the paragraphs that best match some words",
     responses={
-        422: {"description": "Empty or over-long query, or malformed filters (problem details)."},
+        422: {
+            "description": "Empty or over-long query, a limit that is not a whole number from 1 "
+            "to 50, malformed filters or an id no article has (problem details)."
+        },
         503: {"description": "No index is loaded yet (problem details)."},
     },
 )
@@ -65,8 +72,11 @@ async def search(body: SearchRequest, service: Service) -> SearchResults:
     if not has_visible_text(body.query):
         raise BadInput(empty_text_problem("query", "words to search for"))
     limit = service.settings.server.max_question_chars
-    if len(" ".join(body.query.split())) > limit:
-        raise BadInput(f"query is longer than {limit} characters; search for fewer words")
+    length = len(" ".join(body.query.split()))
+    if length > limit:
+        raise BadInput(
+            f"query is {length} characters long; the limit is {limit}. Search for fewer words."
+        )
     # not through the answer queue: a search is one query embedding and two index lookups
     # (tens of milliseconds), which would only skew the queue's estimate of an answer's time
     found = await run_in_threadpool(
@@ -82,4 +92,5 @@ async def search(body: SearchRequest, service: Service) -> SearchResults:
         results=found.paragraphs,
         articles_searched=found.articles_searched,
         articles_total=found.articles_total,
+        unknown_words=found.unknown_words,
     )

@@ -80,8 +80,7 @@ async function loadList({ append = false } = {}) {
   const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(append ? shown : 0) });
   const words = filter.value.trim();
   if (words) params.set("q", words);
-  textSearch.hidden = !words;
-  textSearch.textContent = `Search the articles’ text for “${words}”`;
+  labelTextSearch();
   let data;
   try {
     data = await fetchJSON(`/documents?${params}`);
@@ -111,7 +110,9 @@ async function loadList({ append = false } = {}) {
   summary.textContent = words
     ? `${count(total, "article matches", "articles match")} “${words}”.`
     : `${count(total, "article", "articles")} indexed.`;
-  if (!total) summary.append(" ", words ? "Try fewer or other words." : "Add one to start.");
+  if (!total) {
+    summary.append(" ", words ? "Try fewer or other words, or search the articles’ text (Enter)." : "Add one to start.");
+  }
   more.hidden = shown >= total;
   if (!more.hidden) more.textContent = `Show more (${total - shown} left)`;
 }
@@ -133,9 +134,22 @@ function keyInput(id) {
 }
 
 let filterTimer = 0;
+function labelTextSearch() {
+  const words = filter.value.trim();
+  textSearch.hidden = !words;
+  textSearch.textContent = `Search the articles’ text for “${words}”`;
+}
 filter.addEventListener("input", () => {
+  labelTextSearch(); // at once: the button searches what the box holds now
   clearTimeout(filterTimer);
   filterTimer = setTimeout(() => loadList(), FILTER_DELAY_MS);
+});
+// the titles filter as one types; Enter searches the text, as the button under the box does
+filter.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && filter.value.trim()) {
+    event.preventDefault();
+    searchText(filter.value.trim());
+  }
 });
 
 function showList(note = "") {
@@ -148,7 +162,8 @@ function showList(note = "") {
 
 const SEARCH_RESULTS = 20;
 
-/** The paragraphs that best match `words` (POST /search), each opening its article there. */
+/** The paragraphs that best match `words` (POST /search), each opening its article there; the
+ * article's back button returns to these results, to the one opened. */
 async function searchText(words) {
   if (!words) return;
   const view = el("div", "search-view");
@@ -176,10 +191,14 @@ async function searchText(words) {
     ? `The ${count(results.length, "paragraph", "paragraphs")} that best match, best first ` +
       "(by meaning and by words: the weakest may share little with them)."
     : "No paragraph found.";
+  const unknown = Array.isArray(data.unknown_words) ? data.unknown_words : [];
+  if (unknown.length) view.insertBefore(didYouMean(words, unknown), status.nextSibling);
   const found = el("ol", "search-results");
   for (const hit of results) {
     const item = el("li", "search-result");
-    const open = button("article-open", null, () => openArticle(hit.doc_id, { paragraph: hit.index }));
+    const open = button("article-open", null, () =>
+      openArticle(hit.doc_id, { paragraph: hit.index, back: ["← Back to the results", () => show(view, open)] }),
+    );
     const where = [hit.source || "outlet unknown", hit.date ? formatDate(hit.date) : "date unknown", `paragraph ${Number(hit.index) + 1}`];
     open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where.join(" · ")));
     item.append(open, el("p", "search-snippet", hit.text ?? ""));
@@ -188,9 +207,29 @@ async function searchText(words) {
   view.append(found);
 }
 
-async function openArticle(docId, { paragraph = null } = {}) {
+/** "No article has the word “X”; did you mean “Y”?", with a button searching that instead. */
+function didYouMean(words, unknown) {
+  const note = el("p", "note did-you-mean");
+  let corrected = words;
+  const named = [];
+  for (const { word, suggestion } of unknown) {
+    named.push(`“${word}”`);
+    if (suggestion) corrected = corrected.split(word).join(suggestion);
+  }
+  note.append(`No article has the word${named.length > 1 ? "s" : ""} ${named.join(", ")}.`);
+  if (corrected !== words) {
+    note.append(" ", button("link-button", `Search for “${corrected}” instead`, () => {
+      filter.value = corrected;
+      labelTextSearch();
+      searchText(corrected);
+    }));
+  }
+  return note;
+}
+
+async function openArticle(docId, { paragraph = null, back: [backLabel, backTo] = ["← All articles", () => showList()] } = {}) {
   const view = el("article", "article-view");
-  const back = button("link-button", "← All articles", () => showList());
+  const back = button("link-button", backLabel, backTo);
   view.append(back, el("p", "note", "Loading the article…"));
   show(view, back);
   let doc;
@@ -218,11 +257,15 @@ async function openArticle(docId, { paragraph = null } = {}) {
       found = shown; // the paragraph a search result pointed at, marked and scrolled to
       shown.classList.add("found");
       shown.tabIndex = -1;
+      shown.setAttribute("aria-describedby", "found-note");
     }
     text.append(shown);
   }
   view.append(text, deleteControls(doc));
   if (found) {
+    const note = el("span", "visually-hidden", "The paragraph the search found.");
+    note.id = "found-note"; // read out with the marked paragraph, not part of its text
+    view.append(note);
     found.scrollIntoView({ block: "center" });
     found.focus({ preventScroll: true });
   } else {

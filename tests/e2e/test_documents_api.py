@@ -261,18 +261,36 @@ def test_search_returns_paragraphs_to_check_with_their_offsets(client: httpx.Cli
     nothing = client.post("/search", json={"query": "fire", "date_from": "2040-01-01"}).json()
     assert nothing["results"] == [] and nothing["articles_searched"] == 0
 
+    # a misspelt word finds nothing by its letters: the articles' nearest word is offered
+    assert body["unknown_words"] == []
+    misspelt = client.post("/search", json={"query": "Castelano chess"}).json()
+    assert misspelt["unknown_words"] == [{"word": "Castelano", "suggestion": "Castellano"}]
+
 
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
         ({"query": " \u200b "}, "query is empty"),
-        ({"query": "tram " * 200}, "query is longer than 500 characters"),
+        ({"query": "tram " * 200}, "query is 999 characters long; the limit is 500"),
         ({"query": "tram", "limit": 0}, "limit"),
         ({"query": "tram", "limit": 51}, "limit"),
+        ({"query": "tram", "limit": "10"}, "valid integer"),
+        ({"query": "tram", "limit": True}, "valid integer"),
+        ({"query": "tram", "limit": 10.0}, "valid integer"),
         ({"query": "tram", "doc_ids": ["no-such-article"]}, "no-such-article"),
         ({"query": "tram", "question": "tram?"}, "question"),
     ],
-    ids=["empty", "too-long", "limit-0", "limit-51", "unknown-id", "unknown-field"],
+    ids=[
+        "empty",
+        "too-long",
+        "limit-0",
+        "limit-51",
+        "limit-string",
+        "limit-bool",
+        "limit-float",
+        "unknown-id",
+        "unknown-field",
+    ],
 )
 def test_a_bad_search_is_told_what_to_fix(
     client: httpx.Client, body: dict[str, Any], detail: str

@@ -110,14 +110,31 @@ def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
     page.screenshot(path=str(test_output_dir / "docs-panel-search.png"), full_page=True)
 
     # a result opens its article at that paragraph, marked and focused
-    results.first.get_by_role("button").click()
+    opened = results.first.get_by_role("button")
+    opened.click()
     article = page.locator(".article-view")
     expect(article.locator(".article-heading")).to_have_text(best["title"])
     found = article.locator(".article-paragraph.found")
     expect(found).to_have_count(1)
     expect(found).to_have_text(best["text"])
     expect(found).to_be_focused()
-    article.get_by_role("button", name="← All articles").click()
+    expect(found).to_have_accessible_description("The paragraph the search found.")
+    # back to the same results, at the one opened
+    article.get_by_role("button", name="← Back to the results").click()
+    expect(results).to_have_count(len(expected["results"]))
+    expect(opened).to_be_focused()
+    view.get_by_role("button", name="← All articles").click()
+
+    # Enter in the box searches the text too; a word no article has gets a "did you mean"
+    page.fill("#articles-filter", "fishing boets")
+    page.press("#articles-filter", "Enter")
+    hint = view.locator(".did-you-mean")
+    expect(hint).to_contain_text("No article has the word “boets”.")
+    hint.get_by_role("button", name="Search for “fishing boats” instead").click()
+    expect(view.locator(".search-heading")).to_have_text("Paragraphs matching “fishing boats”")
+    expect(view.locator(".did-you-mean")).to_have_count(0)
+    view.get_by_role("button", name="← All articles").click()
+    expect(page.locator("#articles-filter")).to_have_value("fishing boats")  # what was searched
     page.fill("#articles-filter", "")
     expect(page.locator(".text-search")).to_be_hidden()  # nothing to search for
     assert not page_probe.errors, page_probe.errors
