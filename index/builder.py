@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from index.manifest import Changes
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
-from qa.errors import Conflict, EmptyCorpus, QAError
+from qa.errors import BadInput, Conflict, EmptyCorpus, QAError
 from qa.interfaces import Embedder
 from qa.settings import IndexSettings, Settings
 
@@ -155,8 +155,12 @@ def rebuild_locked(
     dense_settings: IndexSettings | None = None,
     full: bool = False,
     near_duplicate_threshold: float | None = None,
+    require: Mapping[str, str] | None = None,
 ) -> BuildReport:
-    """`rebuild_index` for a caller that already holds `build_lock(index_dir)`."""
+    """`rebuild_index` for a caller that already holds `build_lock(index_dir)`. `require`:
+    article ids and the content hashes the new version must hold (the document API's add or
+    replacement); when the folder does not give them so, `BadInput` is raised before anything
+    is built or made current."""
     started = time.perf_counter()
     previous = None if full else _reusable_current(index_dir, embedder)
     # another cleaner: every article is cleaned again, but an unchanged paragraph text keeps its
@@ -172,8 +176,16 @@ def rebuild_locked(
             f"no usable articles in {corpus_dir} (.txt, .html, .htm, .html.gz or .jsonl files)"
             + (f"; {len(warnings)} skipped, the first: {warnings[0]}" if warnings else "")
         )
+    hashes = {a.doc_id: a.content_hash for a in articles}
+    for doc_id, wanted in (require or {}).items():
+        if hashes.get(doc_id) != wanted:
+            why = [w for w in warnings if w.startswith(f"skipped {doc_id}.")]
+            raise BadInput(
+                f"the article {doc_id!r} could not be indexed ({'; '.join(why) or 'skipped'}); "
+                "nothing was changed"
+            )
     base = current_version(index_dir).name if previous is not None else None
-    changes = _changes(previous, base, {a.doc_id: a.content_hash for a in articles})
+    changes = _changes(previous, base, hashes)
     unchanged = previous is not None and not (changes.added or changes.changed or changes.removed)
     rewritten = (
         _why_rewritten(previous, corpus_dir, near_duplicate_threshold) if unchanged else None

@@ -126,13 +126,8 @@ def add_article(
                 progress=progress,
                 dense_settings=index_settings,
                 near_duplicate_threshold=near_duplicate_threshold,
+                require={doc_id: wanted},  # else nothing is made current, and the file goes
             )
-            if doc_id not in Manifest.load(report.version).articles:
-                why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}{suffix}")]
-                raise BadInput(
-                    f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "
-                    "nothing was added"
-                )
         finally:
             journal.settle(index_dir)  # kept if committed, else the file is removed again
         return report
@@ -174,6 +169,8 @@ def _replace_locked(
         )
     _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
     old_suffix = found.name[len(doc_id) :]
+    if old_suffix.lower() == suffix.lower():
+        suffix = old_suffix  # "ferry.TXT" stays that file (one file on a case-blind disk)
     journal.begin(
         index_dir,
         journal.PendingChange(
@@ -185,33 +182,19 @@ def _replace_locked(
         write_article_file(folder, doc_id, raw, suffix=suffix)  # atomic over a same-named file
         if old_suffix != suffix:
             remove_article_file(folder, doc_id, suffix=old_suffix)
-        report = rebuild_locked(
+        # a version without the new article is never made current: the build refuses first,
+        # and settle puts the earlier file back, so the earlier article stays served
+        return rebuild_locked(
             folder,
             index_dir,
             embedder=embedder,
             progress=progress,
             dense_settings=index_settings,
             near_duplicate_threshold=near_duplicate_threshold,
+            require={doc_id: wanted},
         )
-        if Manifest.load(report.version).articles.get(doc_id) != wanted:
-            # the build skipped the new file (read as the trial read it, so hardly ever): put
-            # the earlier file back and build again, so the article is not left out
-            journal.settle(index_dir)
-            rebuild_locked(
-                folder,
-                index_dir,
-                embedder=embedder,
-                dense_settings=index_settings,
-                near_duplicate_threshold=near_duplicate_threshold,
-            )
-            why = [w for w in report.warnings if w.startswith(f"skipped {doc_id}{suffix}")]
-            raise BadInput(
-                f"the article could not be indexed ({'; '.join(why) or 'skipped'}); "
-                "nothing was replaced"
-            )
     finally:
         journal.settle(index_dir)  # kept if committed, else the earlier file is put back
-    return report
 
 
 def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) -> None:

@@ -105,8 +105,9 @@ def settle(index_dir: Path) -> list[str]:
     change = pending(index_dir)
     notes: list[str] = []
     if change is not None:
-        for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}{change.suffix}.*.tmp"):
-            tmp.unlink(missing_ok=True)  # the article file a kill left half-written
+        for suffix in {change.suffix, change.old_suffix or change.suffix}:
+            for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}{suffix}.*.tmp"):
+                tmp.unlink(missing_ok=True)  # the article file a kill left half-written
         notes.append(_settle(index_dir, change))
     if (folder / PENDING_NAME).exists():
         (folder / PENDING_NAME).unlink()

@@ -178,7 +178,11 @@ def decode_text(data: bytes) -> DecodedText:
     except UnicodeDecodeError:
         pass
     text, foreign = _utf8_with_cp1252(body)
-    if bom is not None or len(_UTF8_MULTIBYTE.findall(body)) >= foreign:
+    # mostly UTF-8: marked so, or as many well-formed sequences as stray bytes and a reading
+    # whose letters fit one language (a windows-1252 "ß“" is well-formed UTF-8 by chance too)
+    if bom is not None or (
+        len(_UTF8_MULTIBYTE.findall(body)) >= foreign and _fits_one_alphabet(text[:SAMPLE_CHARS])
+    ):
         return DecodedText(text, "utf-8", True, foreign)
     encoding = codecs.lookup(_guess_legacy_encoding(body)).name
     return DecodedText(body.decode(encoding, errors="replace"), encoding, True)
@@ -194,21 +198,24 @@ _UTF8_MULTIBYTE = re.compile(
 
 def _utf8_with_cp1252(data: bytes) -> tuple[str, int]:
     """UTF-8, with each byte that is not part of a UTF-8 sequence read as windows-1252; and
-    how many such bytes there were."""
-    parts: list[str] = []
+    how many such bytes there were. One pass: the stray bytes come back from the decoder as
+    lone surrogates (U+DC80-U+DCFF, "surrogateescape"), each run of them read again."""
+    text = data.decode("utf-8", errors="surrogateescape")
     foreign = 0
-    at = 0
-    while at < len(data):
-        try:
-            parts.append(data[at:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as exc:
-            parts.append(data[at : at + exc.start].decode("utf-8"))
-            bad = data[at + exc.start : at + exc.end]
-            parts.append(bad.decode("cp1252", errors="replace"))
-            foreign += len(bad)
-            at += exc.end
-    return "".join(parts), foreign
+
+    def as_cp1252(run: re.Match[str]) -> str:
+        nonlocal foreign
+        foreign += len(run.group())
+        raw = bytes(ord(c) - 0xDC00 for c in run.group())
+        return raw.decode("cp1252", errors="replace")
+
+    return _ESCAPED.sub(as_cp1252, text), foreign
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+# a decoded text's opening that the plausibility checks read (they are linear in Python; the
+# opening tells as well as the whole for a text in one encoding)
+SAMPLE_CHARS = 100_000
 
 
 # the code pages text is written in, by region (charset_normalizer also tries DOS, Mac-Greek,
@@ -282,12 +289,12 @@ def _guess_legacy_encoding(data: bytes) -> str:
     if codecs.lookup(results[0].encoding).name.replace("-", "_") in _MULTIBYTE:
         return results[0].encoding
     ranked = sorted(
-        ((_odd_in_words(str(r)), r.chaos, n, r) for n, r in enumerate(results)),
+        ((_odd_in_words(str(r)[:SAMPLE_CHARS]), r.chaos, n, r) for n, r in enumerate(results)),
         key=lambda t: t[:3],
     )
     odd, chaos = ranked[0][0], ranked[0][1]
     ties = [r for o, c, _, r in ranked if o == odd and c <= chaos + 0.1]
-    fitting = [r for r in ties if _fits_one_alphabet(str(r))]
+    fitting = [r for r in ties if _fits_one_alphabet(str(r)[:SAMPLE_CHARS])]
     for group in (fitting, ties):
         if any("cp1252" in r.could_be_from_charset for r in group):
             return "cp1252"

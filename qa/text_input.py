@@ -47,9 +47,12 @@ def surrogate_problem(text: str) -> str | None:
 
 
 # a Windows-1252 reading of a UTF-8 lead byte followed by continuation bytes ("Ã©" for "é",
-# "â€™" for "’"): the lead is Â-ô, each continuation a character cp1252 gives to 0x80-0xBF
+# "â€™" for "’"): the lead is one of the bytes that begin the characters European text has,
+# Â-Å (U+0080-U+017F: Latin-1 and Latin Extended-A) or â (U+2000-U+2FFF: punctuation, €, ™),
+# each continuation a character cp1252 gives to 0x80-0xBF. An accented letter before a quote
+# or an ellipsis ("Perché…»", "CAFÉ’S") can be well-formed UTF-8 by chance, but not from these.
 _MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+"
 )
 

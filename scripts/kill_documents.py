@@ -178,6 +178,7 @@ class Change:
     doc_id: str
     body: dict[str, Any] | None = None  # add, replace: what was sent
     previous: str | None = None  # replace: the text it replaces
+    text: str | None = None  # the article text it should be served with, if not body["text"]
     status: int | None = None  # the answer, if one came before the kill
     document: dict[str, Any] | None = None
 
@@ -304,10 +305,17 @@ class Run:
         return self.new_add()
 
     def new_replace(self) -> Change:
+        """Another text for an article added earlier; one time in three a saved page, so the
+        file changes kind too (<id>.txt becomes <id>.html, and back)."""
         doc_id = self.rng.choice(sorted(self.added))
         self.counter += 1
         body = article(self.rng, self.counter)
         del body["doc_id"]  # the path names it
+        if self.rng.random() < 1 / 3:
+            paragraphs = "".join(f"<p>{p}</p>" for p in body["text"].split("\n\n"))
+            page = (f"<html><head><title>{body['title']}</title></head><body><article>"
+                    f"{paragraphs}</article></body></html>")  # fmt: skip
+            return Change("replace", doc_id, {"html": page}, self.added[doc_id], body["text"])
         return Change("replace", doc_id, body, previous=self.added[doc_id])
 
     def new_add(self) -> Change:
@@ -342,7 +350,7 @@ class Run:
                 self.tally.acknowledged_adds += 1
             else:
                 self.tally.acknowledged_replaces += 1
-            self.added[change.doc_id] = change.body["text"]
+            self.added[change.doc_id] = change.text or change.body["text"]
             self.deleted.discard(change.doc_id)
         elif change.op == "delete" and change.status == 204:
             self.tally.acknowledged_deletes += 1
@@ -444,7 +452,7 @@ class Run:
                 self.check_replacement(client, n, change)
                 self.retry(client, n, change)
             elif change.status is None:  # interrupted: all or nothing, then a retry
-                file_there = (self.corpus / f"{change.doc_id}.txt").exists()
+                file_there = self.file_of(change.doc_id) is not None
                 is_served = change.doc_id in served
                 if is_served != file_there:
                     tally.half_done_changes += 1
@@ -476,7 +484,8 @@ class Run:
         assert change.body is not None and change.previous is not None
         document = client.get(f"/documents/{change.doc_id}")
         text = document.json().get("text", "") if document.status_code == 200 else ""
-        new, old = (t.split("\n\n")[0] in text for t in (change.body["text"], change.previous))
+        wanted = change.text or change.body["text"]
+        new, old = (t.split("\n\n")[0] in text for t in (wanted, change.previous))
         if new == old:  # neither (lost) or, impossibly, both
             self.tally.half_done_changes += 1
             self.tally.problems.append(
@@ -503,9 +512,14 @@ class Run:
         change.status = response.status_code
         self.acknowledge(change)
 
+    def file_of(self, doc_id: str) -> Path | None:
+        """The article's file, a text or (after a page replaced it) a page."""
+        found = [self.corpus / f"{doc_id}{suffix}" for suffix in (".txt", ".html")]
+        return next((path for path in found if path.exists()), None)
+
     def check_disk(self, n: int, served: set[str]) -> None:
         tally = self.tally
-        files = {p.stem for p in self.corpus.glob("*.txt")}
+        files = {p.stem for p in [*self.corpus.glob("*.txt"), *self.corpus.glob("*.html")]}
         tally.orphan_files += len(files - served)
         tally.missing_files += len(served - files)
         if files != served:
@@ -516,10 +530,15 @@ class Run:
         current = (self.index_dir / "current").resolve()
         manifest = json.loads((current / "manifest.json").read_text("utf-8"))
         for doc_id, digest in manifest["articles"].items():
-            path = self.corpus / f"{doc_id}.txt"
-            if path.exists() and sha256_file(path) != digest:
+            path = self.file_of(doc_id)
+            if path is not None and sha256_file(path) != digest:
                 tally.orphan_files += 1
-                tally.problems.append(f"kill {n}: {doc_id}.txt differs from what is indexed")
+                tally.problems.append(f"kill {n}: {path.name} differs from what is indexed")
+            if (self.corpus / f"{doc_id}.txt").exists() and (
+                self.corpus / f"{doc_id}.html"
+            ).exists():
+                tally.orphan_files += 1
+                tally.problems.append(f"kill {n}: {doc_id} has both a .txt and a .html file")
         for version in sorted((self.index_dir / "versions").iterdir()):
             try:
                 check_version(version)

@@ -25,12 +25,11 @@ from index.documents import add_article, delete_article
 from qa.articles import (
     article_from_page,
     article_from_request,
-    content_hash,
     new_doc_id,
     parse_date,
     title_matches,
 )
-from qa.errors import BadInput, IndexCorrupt, TooLarge
+from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import empty_text_problem, garbled_problem, has_visible_text
@@ -346,11 +345,18 @@ async def _store(
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
     article = service.index.corpus.articles.get(doc_id)
-    if article is None or (report is not None and article.content_hash != content_hash(raw)):
-        # indexed, but the server could not load that version
+    # version names sort in the order they were built: an older one served means ours failed
+    # to load; a newer one is another change made meanwhile, which may have changed this id too
+    stale = report is not None and result.version < report.version.name
+    if stale or (report is None and article is None):
         raise IndexCorrupt(
             "the article was indexed, but the new index version could not be loaded "
             f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
+        )
+    if article is None:
+        raise Conflict(
+            f"the article was indexed as {doc_id!r}, then deleted by another request before "
+            "this one could answer; send it again to add it back"
         )
     document = _document(article, split_paragraphs(article))
     return _Stored(

@@ -267,6 +267,8 @@ def test_a_byte_order_mark_wins_and_a_wrong_declaration_is_not_trusted() -> None
         ("\u20ac5m deal\n\nThe club paid \u20ac5m for N\u00fa\u00f1ez.", "cp1252"),
         ("\u00c6r\u00f8 ferry\n\nThe \u00c6r\u00f8sk\u00f8bing ferry resumes on Monday.", "cp1252"),
         ("Stra\u00dfe closed\n\nThe Hauptstra\u00dfe is closed until Friday.", "cp1252"),
+        # "ß“" is well-formed UTF-8 by chance: not a UTF-8 text with a stray byte
+        ("Er sagte \u201eDas ist gro\u00df\u201c. Dann ging er nach Hause.", "cp1252"),
         ("Ma\u0142gorzata \u017b\u00f3\u0142kiewska of Gda\u0144sk said the z\u0142oty rose.",
          "cp1250"),
         ("Anton\u00edn Dvo\u0159\u00e1k se narodil v Nelahozevsi. P\u0159\u00ed\u0161t\u00ed "

@@ -199,13 +199,47 @@ def test_a_replacement_the_build_skips_after_all_leaves_the_earlier_article_serv
     built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus, index_dir = built
+    before = current_version(index_dir)
     monkeypatch.setattr(index.documents, "_check_readable", lambda *args: None)  # let it through
-    with pytest.raises(BadInput, match="nothing was replaced"):
+    with pytest.raises(BadInput, match="'ferry' could not be indexed .*the file is empty"):
         replace(index_dir, "ferry", " \n\n ")
     assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
-    served = Manifest.load(current_version(index_dir)).articles
-    assert served["ferry"] == content_hash(FERRY)
+    # no version without the article was ever made current
+    assert current_version(index_dir) == before
+    assert Manifest.load(before).articles["ferry"] == content_hash(FERRY)
     assert journal.pending(index_dir) is None
+    # nor for an add
+    with pytest.raises(BadInput, match="'library' could not be indexed"):
+        add(index_dir, "library", " \n\n ")
+    assert current_version(index_dir) == before
+    assert not (corpus / "library.txt").exists()
+
+
+def test_a_suffix_in_other_capitals_is_replaced_in_its_own_file(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    (corpus / "ferry.txt").rename(corpus / "ferry.TXT")
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    newer = FERRY + " It runs twice a day."
+    assert replace(index_dir, "ferry", newer).changed == ["ferry"]
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.TXT", "orchard.txt"]
+    assert (corpus / "ferry.TXT").read_text("utf-8") == newer
+
+
+def test_settling_removes_a_half_written_earlier_file_too(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    earlier = (corpus / "ferry.txt").read_bytes()
+    page = b"<html><body><p>The ferry now runs twice a day, its owners said.</p></body></html>"
+    journal.begin(
+        index_dir,
+        journal.PendingChange(
+            op="replace", doc_id="ferry", content_hash=content_hash(page), corpus_dir=str(corpus),
+            raw_b64=journal.raw_b64(earlier), suffix=".html", old_suffix=".txt",
+        ),
+    )  # fmt: skip
+    (corpus / "ferry.txt").unlink()
+    (corpus / ".ferry.txt.4242.tmp").write_bytes(earlier[:5])  # killed while putting it back
+    recover(index_dir)
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt", "orchard.txt"]
 
 
 def test_an_article_from_an_archive_or_a_renamed_file_is_not_replaced(

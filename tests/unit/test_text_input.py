@@ -88,6 +88,11 @@ def test_any_visible_character_counts(text: str) -> None:
         ),
         ("Jos\u00c3\u00a9 came to the caf\u00e9.", None),  # one such pair may be meant
         ("\u00abCaf\u00e9\u00bb \u00e0 S\u00e3o Paulo, \u00c6r\u00f8 and \u00d6sterreich", None),
+        # an accented letter before a quote or an ellipsis is well-formed UTF-8 by chance
+        ("Disse: \u00abPerch\u00e9\u2026\u00bb e poi rispose \u00abCos\u00ec\u2026\u00bb.", None),
+        ("\u201ccaf\u00e9\u2026\u201d \u2026 \u201col\u00e9\u2026\u201d", None),
+        ("LE CAF\u00c9\u2019S MENU ET L\u2019\u00c9T\u00c9\u2026 PER\u00da\u00bb", None),
+        ("N\u00c3O\u2026 S\u00c3O\u2026", None),
         ("Bäckerei Schröder schließt nach 90 Jahren in der Hauptstraße von Köln.", None),
         ("Hafnarfjörður er bær á höfuðborgarsvæðinu; þar búa um 30 þúsund manns.", None),
         ("北京市是中华人民共和国的首都，也是全国的政治、文化中心。" * 3, None),
