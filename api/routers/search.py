@@ -18,7 +18,9 @@ from qa.text_input import empty_text_problem, has_visible_text
 
 router = APIRouter(tags=["answers"])
 
-MAX_RESULTS = 50  # at most what each of the two searches brings back by default (100) halved
+MAX_RESULTS = (
+    50  # a page to read; each of the two searches ranks 100 by default (dense_k, lexical_k)
+)
 
 
 class _Searched(BaseModel):
@@ -71,11 +73,11 @@ async def search(body: SearchRequest, service: Service) -> SearchResults:
     either: an empty list means the filters left no article."""
     if not has_visible_text(body.query):
         raise BadInput(empty_text_problem("query", "words to search for"))
-    limit = service.settings.server.max_question_chars
+    max_chars = service.settings.server.max_question_chars
     length = len(" ".join(body.query.split()))
-    if length > limit:
+    if length > max_chars:
         raise BadInput(
-            f"query is {length} characters long; the limit is {limit}. Search for fewer words."
+            f"query is {length} characters long; the limit is {max_chars}. Search for fewer words."
         )
     # not through the answer queue: a search is one query embedding and two index lookups
     # (tens of milliseconds), which would only skew the queue's estimate of an answer's time
