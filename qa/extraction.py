@@ -177,13 +177,16 @@ def decode_text(data: bytes) -> DecodedText:
         return DecodedText(body.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         pass
-    text, foreign = _utf8_with_cp1252(body)
+    # the stray bytes come back from the decoder as lone surrogates U+DC80-U+DCFF
+    escaped = body.decode("utf-8", errors="surrogateescape")
+    foreign = len(escaped) - len(escaped.encode("utf-8", "ignore").decode("utf-8"))
     # mostly UTF-8: marked so, or as many well-formed sequences as stray bytes and a reading
-    # whose letters fit one language (a windows-1252 "ß“" is well-formed UTF-8 by chance too)
-    if bom is not None or (
-        len(_UTF8_MULTIBYTE.findall(body)) >= foreign and _fits_one_alphabet(text[:SAMPLE_CHARS])
-    ):
-        return DecodedText(text, "utf-8", True, foreign)
+    # whose letters fit one language (a windows-1252 "ß“" is well-formed UTF-8 by chance too);
+    # a legacy text, with a stray byte for each of its letters beyond ASCII, stops at the count
+    if bom is not None or len(_UTF8_MULTIBYTE.findall(body)) >= foreign:
+        text = escaped.translate(_CP1252_OF_STRAY)  # each stray byte read as windows-1252
+        if bom is not None or _fits_one_alphabet(text[:SAMPLE_CHARS]):
+            return DecodedText(text, "utf-8", True, foreign)
     encoding = codecs.lookup(_guess_legacy_encoding(body)).name
     return DecodedText(body.decode(encoding, errors="replace"), encoding, True)
 
@@ -196,23 +199,11 @@ _UTF8_MULTIBYTE = re.compile(
 )
 
 
-def _utf8_with_cp1252(data: bytes) -> tuple[str, int]:
-    """UTF-8, with each byte that is not part of a UTF-8 sequence read as windows-1252; and
-    how many such bytes there were. One pass: the stray bytes come back from the decoder as
-    lone surrogates (U+DC80-U+DCFF, "surrogateescape"), each run of them read again."""
-    text = data.decode("utf-8", errors="surrogateescape")
-    foreign = 0
-
-    def as_cp1252(run: re.Match[str]) -> str:
-        nonlocal foreign
-        foreign += len(run.group())
-        raw = bytes(ord(c) - 0xDC00 for c in run.group())
-        return raw.decode("cp1252", errors="replace")
-
-    return _ESCAPED.sub(as_cp1252, text), foreign
-
-
-_ESCAPED = re.compile("[\udc80-\udcff]+")
+# a stray byte b, as "surrogateescape" gives it back (U+DC00 + b), → b read as windows-1252
+# (its five unassigned bytes as U+FFFD)
+_CP1252_OF_STRAY = {
+    0xDC00 + b: bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0x100)
+}
 # a decoded text's opening that the plausibility checks read (they are linear in Python; the
 # opening tells as well as the whole for a text in one encoding)
 SAMPLE_CHARS = 100_000
@@ -294,13 +285,10 @@ def _guess_legacy_encoding(data: bytes) -> str:
     )
     odd, chaos = ranked[0][0], ranked[0][1]
     ties = [r for o, c, _, r in ranked if o == odd and c <= chaos + 0.1]
-    fitting = [r for r in ties if _fits_one_alphabet(str(r)[:SAMPLE_CHARS])]
-    for group in (fitting, ties):
-        if any("cp1252" in r.could_be_from_charset for r in group):
-            return "cp1252"
-        if group:
-            return group[0].encoding
-    return ties[0].encoding
+    group = [r for r in ties if _fits_one_alphabet(str(r)[:SAMPLE_CHARS])] or ties
+    if any("cp1252" in r.could_be_from_charset for r in group):
+        return "cp1252"
+    return group[0].encoding
 
 
 # --- extraction ---------------------------------------------------------------------------
