@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from index import journal
@@ -109,28 +110,52 @@ def add_article(
                 "or choose another id"
             )
         _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
-        journal.begin(
+
+        def write() -> None:
+            if not existed:
+                write_article_file(folder, doc_id, raw, suffix=suffix)
+
+        return _journalled(
             index_dir,
             journal.PendingChange(
                 op="add", doc_id=doc_id, content_hash=wanted, corpus_dir=str(folder),
                 file_existed=existed, suffix=suffix,
             ),
+            write,
+            embedder=embedder, index_settings=index_settings,
+            near_duplicate_threshold=near_duplicate_threshold, progress=progress,
+            require={doc_id: wanted},  # else nothing is made current, and the file goes
         )  # fmt: skip
-        try:
-            if not existed:
-                write_article_file(folder, doc_id, raw, suffix=suffix)
-            report = rebuild_locked(
-                folder,
-                index_dir,
-                embedder=embedder,
-                progress=progress,
-                dense_settings=index_settings,
-                near_duplicate_threshold=near_duplicate_threshold,
-                require={doc_id: wanted},  # else nothing is made current, and the file goes
-            )
-        finally:
-            journal.settle(index_dir)  # kept if committed, else the file is removed again
-        return report
+
+
+def _journalled(
+    index_dir: Path,
+    change: journal.PendingChange,
+    apply: Callable[[], None],
+    *,
+    embedder: Embedder,
+    index_settings: IndexSettings,
+    near_duplicate_threshold: float | None,
+    progress: Progress | None = None,
+    require: Mapping[str, str] | None = None,
+) -> BuildReport:
+    """Write `change` down, `apply` it to the corpus folder, build from the folder and make the
+    version current; then settle the record: kept if committed, else the folder change undone
+    (index/journal.py). Holding the build lock."""
+    journal.begin(index_dir, change)
+    try:
+        apply()
+        return rebuild_locked(
+            Path(change.corpus_dir),
+            index_dir,
+            embedder=embedder,
+            progress=progress,
+            dense_settings=index_settings,
+            near_duplicate_threshold=near_duplicate_threshold,
+            require=require,
+        )
+    finally:
+        journal.settle(index_dir)
 
 
 def _replace_locked(
@@ -171,30 +196,25 @@ def _replace_locked(
     old_suffix = found.name[len(doc_id) :]
     if old_suffix.lower() == suffix.lower():
         suffix = old_suffix  # "ferry.TXT" stays that file (one file on a case-blind disk)
-    journal.begin(
+
+    def swap() -> None:
+        write_article_file(folder, doc_id, raw, suffix=suffix)  # atomic over a same-named file
+        if old_suffix != suffix:
+            remove_article_file(folder, doc_id, suffix=old_suffix)
+
+    # a version without the new article is never made current: the build refuses first, and
+    # settling puts the earlier file back, so the earlier article stays served
+    return _journalled(
         index_dir,
         journal.PendingChange(
             op="replace", doc_id=doc_id, content_hash=wanted, corpus_dir=str(folder),
             raw_b64=journal.raw_b64(found.read_bytes()), suffix=suffix, old_suffix=old_suffix,
         ),
+        swap,
+        embedder=embedder, index_settings=index_settings,
+        near_duplicate_threshold=near_duplicate_threshold, progress=progress,
+        require={doc_id: wanted},
     )  # fmt: skip
-    try:
-        write_article_file(folder, doc_id, raw, suffix=suffix)  # atomic over a same-named file
-        if old_suffix != suffix:
-            remove_article_file(folder, doc_id, suffix=old_suffix)
-        # a version without the new article is never made current: the build refuses first,
-        # and settle puts the earlier file back, so the earlier article stays served
-        return rebuild_locked(
-            folder,
-            index_dir,
-            embedder=embedder,
-            progress=progress,
-            dense_settings=index_settings,
-            near_duplicate_threshold=near_duplicate_threshold,
-            require={doc_id: wanted},
-        )
-    finally:
-        journal.settle(index_dir)  # kept if committed, else the earlier file is put back
 
 
 def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) -> None:
@@ -276,23 +296,19 @@ def delete_article(
                 "and rebuild the index to delete it"
             )
         raw = path.read_bytes() if path is not None and path.is_file() else None
-        journal.begin(
+
+        def remove() -> None:
+            if raw is not None:
+                remove_article_file(folder, doc_id, suffix=suffix)
+
+        return _journalled(
             index_dir,
             journal.PendingChange(
                 op="delete", doc_id=doc_id, content_hash=manifest.articles[doc_id],
                 corpus_dir=str(folder), raw_b64=journal.raw_b64(raw) if raw is not None else None,
                 suffix=suffix,
             ),
+            remove,
+            embedder=embedder, index_settings=index_settings,
+            near_duplicate_threshold=near_duplicate_threshold,
         )  # fmt: skip
-        try:
-            if raw is not None:
-                remove_article_file(folder, doc_id, suffix=suffix)
-            return rebuild_locked(
-                folder,
-                index_dir,
-                embedder=embedder,
-                dense_settings=index_settings,
-                near_duplicate_threshold=near_duplicate_threshold,
-            )
-        finally:
-            journal.settle(index_dir)  # kept if committed, else the file is put back
