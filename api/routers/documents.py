@@ -188,6 +188,15 @@ class AddedDocument(Document):
     warnings: list[str] = Field(description="Why each of them was skipped.")
 
 
+# what the admin routes answer besides their own outcomes (problem details)
+_ADMIN_REFUSALS: dict[int | str, dict[str, object]] = {
+    401: {"description": "No or wrong admin API key (problem details)."},
+    403: {"description": "Admin actions are switched off (problem details)."},
+}
+_TOO_LARGE = {"description": "The page or text is larger than index.max_document_bytes."}
+_NOT_LOADED = {"description": "Indexed, but the new index version could not be loaded."}
+
+
 @router.get("/documents", response_model=DocumentList, summary="List the indexed articles")
 async def list_documents(
     service: Service,
@@ -243,18 +252,17 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
             "description": "The same article (same id, same content) was already indexed: a "
             "retry. Nothing was changed.",
         },
-        401: {"description": "No or wrong admin API key (problem details)."},
-        403: {"description": "Admin actions are switched off (problem details)."},
+        **_ADMIN_REFUSALS,
         409: {
             "description": "The id exists with other content, or another build did not finish "
             "in time."
         },
-        413: {"description": "The page or text is larger than index.max_document_bytes."},
+        413: _TOO_LARGE,
         422: {
             "description": "No usable text or article in the page, a bad date or id, "
             "both or neither of text and html (problem details)."
         },
-        503: {"description": "Indexed, but the new index version could not be loaded."},
+        503: _NOT_LOADED,
     },
 )
 async def add_document(
@@ -280,18 +288,17 @@ async def add_document(
     dependencies=[AdminAccess],
     responses={
         201: {"model": AddedDocument, "description": "No article had this id: it was added."},
-        401: {"description": "No or wrong admin API key (problem details)."},
-        403: {"description": "Admin actions are switched off (problem details)."},
+        **_ADMIN_REFUSALS,
         409: {
             "description": "The article comes from an archive line or a file not named as its "
             "id, or another build did not finish in time."
         },
-        413: {"description": "The page or text is larger than index.max_document_bytes."},
+        413: _TOO_LARGE,
         422: {
             "description": "No usable text or article in the page, a bad date, a `doc_id` in "
             "the body other than the path's, both or neither of text and html."
         },
-        503: {"description": "Indexed, but the new index version could not be loaded."},
+        503: _NOT_LOADED,
     },
 )
 async def replace_document(
@@ -421,8 +428,7 @@ def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, byte
     summary="Delete an article (admin)",
     dependencies=[AdminAccess],
     responses={
-        401: {"description": "No or wrong admin API key (problem details)."},
-        403: {"description": "Admin actions are switched off (problem details)."},
+        **_ADMIN_REFUSALS,
         404: {"description": "No article with that id, nor one deleted (problem details)."},
         409: {"description": "The last article, or another build did not finish in time."},
     },

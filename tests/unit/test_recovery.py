@@ -149,8 +149,9 @@ def test_a_replacement_in_another_kind_of_file_leaves_one_file(built: tuple[Path
     assert sorted(p.name for p in corpus.iterdir()) == ["ferry.html", "orchard.txt"]
 
 
-def test_an_uncommitted_replacement_puts_the_earlier_file_back(built: tuple[Path, Path]) -> None:
-    corpus, index_dir = built
+def begin_page_replacement(corpus: Path, index_dir: Path) -> tuple[bytes, bytes]:
+    """The record of a replacement of ferry.txt by a page, as written before the folder
+    changes; the earlier file's bytes and the page's."""
     earlier = (corpus / "ferry.txt").read_bytes()
     page = b"<html><body><p>The ferry now runs twice a day, its owners said.</p></body></html>"
     journal.begin(
@@ -160,6 +161,12 @@ def test_an_uncommitted_replacement_puts_the_earlier_file_back(built: tuple[Path
             raw_b64=journal.raw_b64(earlier), suffix=".html", old_suffix=".txt",
         ),
     )  # fmt: skip
+    return earlier, page
+
+
+def test_an_uncommitted_replacement_puts_the_earlier_file_back(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    earlier, page = begin_page_replacement(corpus, index_dir)
     (corpus / "ferry.html").write_bytes(page)  # killed after the new file, before the old left
     (corpus / "ferry.txt").unlink()  # or after both
 
@@ -227,15 +234,7 @@ def test_a_suffix_in_other_capitals_is_replaced_in_its_own_file(built: tuple[Pat
 
 def test_settling_removes_a_half_written_earlier_file_too(built: tuple[Path, Path]) -> None:
     corpus, index_dir = built
-    earlier = (corpus / "ferry.txt").read_bytes()
-    page = b"<html><body><p>The ferry now runs twice a day, its owners said.</p></body></html>"
-    journal.begin(
-        index_dir,
-        journal.PendingChange(
-            op="replace", doc_id="ferry", content_hash=content_hash(page), corpus_dir=str(corpus),
-            raw_b64=journal.raw_b64(earlier), suffix=".html", old_suffix=".txt",
-        ),
-    )  # fmt: skip
+    earlier, _ = begin_page_replacement(corpus, index_dir)
     (corpus / "ferry.txt").unlink()
     (corpus / ".ferry.txt.4242.tmp").write_bytes(earlier[:5])  # killed while putting it back
     recover(index_dir)
