@@ -30,13 +30,10 @@ const body = document.getElementById("articles-body");
 const heading = document.getElementById("articles-heading");
 const addButton = document.getElementById("add-article");
 
-/** "Outlet · date · N paragraphs", saying plainly what is not known. */
-function metaText(doc, paragraphs) {
-  return [
-    doc.source || "outlet unknown",
-    doc.date ? formatDate(doc.date) : "date unknown",
-    count(paragraphs, "paragraph", "paragraphs"),
-  ].join(" · ");
+/** "Outlet · date · N paragraphs" (or `last` in place of the count), saying plainly what is not
+ * known. */
+function metaText(doc, paragraphs, last = count(paragraphs, "paragraph", "paragraphs")) {
+  return [doc.source || "outlet unknown", doc.date ? formatDate(doc.date) : "date unknown", last].join(" · ");
 }
 
 function alertBox(text) {
@@ -199,8 +196,8 @@ async function searchText(words) {
     const open = button("article-open", null, () =>
       openArticle(hit.doc_id, { paragraph: hit.index, back: ["← Back to the results", () => show(view, open)] }),
     );
-    const where = [hit.source || "outlet unknown", hit.date ? formatDate(hit.date) : "date unknown", `paragraph ${Number(hit.index) + 1}`];
-    open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where.join(" · ")));
+    const where = metaText(hit, null, `paragraph ${Number(hit.index) + 1}`);
+    open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where));
     item.append(open, el("p", "search-snippet", hit.text ?? ""));
     found.append(item);
   }
