@@ -14,7 +14,6 @@ from api.deps import Service
 from api.inputs import AnswerScope, ClientText
 from qa.errors import BadInput
 from qa.models import RetrievedParagraph, UnknownWord
-from qa.text_input import empty_text_problem, has_visible_text
 
 router = APIRouter(tags=["answers"])
 
@@ -71,8 +70,6 @@ async def search(body: SearchRequest, service: Service) -> SearchResults:
     """Ranks paragraphs as an answer's are retrieved, and returns the best `limit` of them;
     no sentence is chosen and nothing is answered, so nothing is refused for weak evidence
     either: an empty list means the filters left no article."""
-    if not has_visible_text(body.query):
-        raise BadInput(empty_text_problem("query", "words to search for"))
     max_chars = service.settings.server.max_question_chars
     length = len(" ".join(body.query.split()))
     if length > max_chars:
