@@ -25,7 +25,8 @@ from qa.candidates import Corpus, ScopedCorpus
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
-from qa.models import Answer, Article, Paragraph, RetrievedParagraph, Turn, UnknownWord
+from qa.lexical import matched_spans
+from qa.models import Answer, Article, Paragraph, SearchHit, Turn, UnknownWord
 from qa.paragraphs import split_paragraphs
 from qa.remote_generation import OpenAICompatibleGenerator
 from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
@@ -161,7 +162,11 @@ class QAService:
         searched, total = retriever.articles_kept()
         hits = retriever.retrieve(query, top_k=limit).hits if retriever.keeps_any() else []
         unknown = unknown_words(query, index.vocabulary, self.settings.spelling)
-        return Found([hit.paragraph for hit in hits], searched, total, list(unknown))
+        found = [
+            SearchHit(**p.model_dump(), matches=matched_spans(query, p.text))
+            for p in (hit.paragraph for hit in hits)
+        ]
+        return Found(found, searched, total, list(unknown))
 
     def articles(self) -> list[Article]:
         return list(self.index.corpus.articles.values())
@@ -175,7 +180,7 @@ class QAService:
 
 @dataclass(frozen=True)
 class Found:
-    paragraphs: list[RetrievedParagraph]
+    paragraphs: list[SearchHit]
     articles_searched: int
     articles_total: int
     unknown_words: list[UnknownWord]

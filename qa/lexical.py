@@ -126,6 +126,27 @@ def content_term_spans(text: str) -> list[tuple[int, int, str]]:
     return [(start, end, stem) for (start, end, _), stem in zip(kept, stems, strict=True)]
 
 
+_JOINS = re.compile(r"[ \t\u00a0-]{1,2}")  # between two words of one highlighted span
+
+
+def matched_spans(query: str, text: str) -> list[tuple[int, int]]:
+    """Where `text` holds the content words of `query` (as `content_terms` reads both: "drones"
+    finds "drone", "Kraków" finds "Krakow"), as (start, end) offsets; words next to each other,
+    apart only by spaces or a hyphen, make one span ("Kim Jong Un")."""
+    wanted = set(content_terms(query))
+    spans: list[tuple[int, int]] = []
+    if not wanted:
+        return spans
+    for start, end, term in content_term_spans(text):
+        if not term_found(term, wanted):
+            continue
+        if spans and _JOINS.fullmatch(text[spans[-1][1] : start]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def idf_weights(doc_freq: Mapping[str, int], n_docs: int, terms: Iterable[str]) -> dict[str, float]:
     """Smoothed inverse document frequency; unseen terms get the largest weight."""
     return {t: math.log(1 + (n_docs + 1) / (doc_freq.get(t, 0) + 0.5)) for t in set(terms)}

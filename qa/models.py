@@ -68,6 +68,17 @@ class RetrievedParagraph(Paragraph):
     lexical_score: float | None = Field(default=None, description="BM25 score for the question.")
 
 
+class SearchHit(RetrievedParagraph):
+    """A paragraph a search found, with where it holds the words searched for."""
+
+    matches: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(start, end) offsets inside the paragraph's text of the query's words it "
+        "holds, in any form ('drones' finds 'drone'); neighbouring words are one span. Empty "
+        "when the paragraph was found by meaning alone.",
+    )
+
+
 class Citation(Paragraph):
     """A paragraph an answer points at with marker `[n]`, and how well it supports its sentence."""
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from api.deps import Service
 from api.inputs import AnswerScope, ClientText
 from qa.errors import BadInput
-from qa.models import RetrievedParagraph, UnknownWord
+from qa.models import SearchHit, UnknownWord
 
 router = APIRouter(tags=["answers"])
 
@@ -40,9 +40,10 @@ class SearchRequest(AnswerScope, _Searched):  # AnswerScope's fields last, as on
 
 class SearchResults(BaseModel):
     query: str = Field(description="The query as searched (normalised).")
-    results: list[RetrievedParagraph] = Field(
+    results: list[SearchHit] = Field(
         description="Paragraphs, best first, with their article's title, date and address, "
-        "their offsets in GET /documents/{doc_id}'s text, and how they ranked."
+        "their offsets in GET /documents/{doc_id}'s text, how they ranked, and where they hold "
+        "the query's words."
     )
     articles_searched: int = Field(
         description="Articles searched: all of them, or those a date range or doc_ids leave."

@@ -194,14 +194,32 @@ async function searchText(words) {
   for (const hit of results) {
     const item = el("li", "search-result");
     const open = button("article-open", null, () =>
-      openArticle(hit.doc_id, { paragraph: hit.index, back: ["← Back to the results", () => show(view, open)] }),
+      openArticle(hit.doc_id, {
+        paragraph: hit.index,
+        matches: hit.matches,
+        back: ["← Back to the results", () => show(view, open)],
+      }),
     );
     const where = metaText(hit, null, `paragraph ${Number(hit.index) + 1}`);
     open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where));
-    item.append(open, el("p", "search-snippet", hit.text ?? ""));
+    item.append(open, marked(el("p", "search-snippet"), hit.text ?? "", hit.matches));
     found.append(item);
   }
   view.append(found);
+}
+
+/** `node` holding `text`, with the words a search matched (`matches`: [start, end] offsets into
+ * `text`) in <mark>; offsets out of order or out of range are skipped, never thrown on. */
+function marked(node, text, matches) {
+  let at = 0;
+  for (const [start, end] of Array.isArray(matches) ? matches : []) {
+    if (!(Number.isInteger(start) && Number.isInteger(end) && at <= start && start < end && end <= text.length)) continue;
+    if (start > at) node.append(text.slice(at, start));
+    node.append(el("mark", "search-match", text.slice(start, end)));
+    at = end;
+  }
+  node.append(text.slice(at));
+  return node;
 }
 
 /** "No article has the word “X”; did you mean “Y”?", with a button searching that instead. */
@@ -224,7 +242,10 @@ function didYouMean(words, unknown) {
   return note;
 }
 
-async function openArticle(docId, { paragraph = null, back: [backLabel, backTo] = ["← All articles", () => showList()] } = {}) {
+async function openArticle(
+  docId,
+  { paragraph = null, matches = [], back: [backLabel, backTo] = ["← All articles", () => showList()] } = {},
+) {
   const view = el("article", "article-view");
   const back = button("link-button", backLabel, backTo);
   view.append(back, el("p", "note", "Loading the article…"));
@@ -249,8 +270,10 @@ async function openArticle(docId, { paragraph = null, back: [backLabel, backTo] 
   const text = el("div", "article-text");
   let found = null;
   for (const p of paragraphs) {
-    const shown = el("p", "article-paragraph", p.text ?? "");
-    if (paragraph !== null && p.index === paragraph) {
+    const shown = el("p", "article-paragraph");
+    const foundHere = paragraph !== null && p.index === paragraph;
+    marked(shown, p.text ?? "", foundHere ? matches : []);
+    if (foundHere) {
       found = shown; // the paragraph a search result pointed at, marked and scrolled to
       shown.classList.add("found");
       shown.tabIndex = -1;

@@ -248,6 +248,9 @@ def test_search_returns_paragraphs_to_check_with_their_offsets(client: httpx.Cli
     assert first["score"] >= results[-1]["score"]
     article = client.get("/documents/bakery").json()
     assert article["text"][first["start"] : first["end"]] == first["text"]  # offsets to check
+    # where the paragraph holds the words searched for, to mark them
+    marked = {first["text"][a:b].lower() for a, b in first["matches"]}
+    assert "bakery" in marked and marked <= {"fire", "fires", "bakery", "hollis bakery"}
 
     # the filters of /ask: a date range and some articles
     ranged = client.post(

@@ -107,6 +107,10 @@ def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
     expect(results.first.locator(".article-title")).to_have_text(best["title"])
     expect(results.first.locator(".article-meta")).to_contain_text(f"paragraph {best['index'] + 1}")
     expect(results.first.locator(".search-snippet")).to_have_text(best["text"])
+    # the words searched for are marked where the paragraph holds them ("40 fishing boats")
+    words = [best["text"][a:b] for a, b in best["matches"]]
+    assert "fishing boats" in words
+    expect(results.first.locator(".search-snippet mark")).to_have_text(words)
     page.screenshot(path=str(test_output_dir / "docs-panel-search.png"), full_page=True)
 
     # a result opens its article at that paragraph, marked and focused
@@ -119,6 +123,8 @@ def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
     expect(found).to_have_text(best["text"])
     expect(found).to_be_focused()
     expect(found).to_have_accessible_description("The paragraph the search found.")
+    expect(found.locator("mark")).to_have_text(words)
+    expect(article.locator(".article-paragraph:not(.found) mark")).to_have_count(0)
     # back to the same results, at the one opened
     article.get_by_role("button", name="← Back to the results").click()
     expect(results).to_have_count(len(expected["results"]))

@@ -13,6 +13,7 @@ from qa.lexical import (
     fold_latin,
     idf_weights,
     jaccard,
+    matched_spans,
     normalise_token,
     words,
 )
@@ -134,3 +135,32 @@ def test_latin_words_match_without_their_accents_and_other_scripts_keep_theirs()
     assert content_terms("Kraków, Łódź and Sønderborg") == content_terms("Krakow, Lodz, Sonderborg")
     assert normalise_token("Straße") == "strasse"
     assert fold_latin("Café in Kraków; Йошкар-Ола, 東京") == "Cafe in Krakow; Йошкар-Ола, 東京"
+
+
+def _marked(query: str, text: str) -> list[str]:
+    return [text[start:end] for start, end in matched_spans(query, text)]
+
+
+@pytest.mark.unit
+def test_the_words_a_search_matched_are_found_in_their_other_forms() -> None:
+    text = "A drone flew over Kraków twice; the drones were shot down near the border."
+    assert _marked("Drones over Krakow?", text) == ["drone", "Kraków", "drones"]
+
+
+@pytest.mark.unit
+def test_neighbouring_matched_words_are_one_span_and_function_words_are_not_marked() -> None:
+    text = "Kim Jong Un meets the Russian leader in Pyongyang, said the state-run agency."
+    assert _marked("When did Kim Jong Un meet the state-run agency?", text) == [
+        "Kim Jong Un meets",
+        "state-run agency",
+    ]
+    assert _marked("the of what", text) == []
+    assert _marked("tram", "") == []
+
+
+@pytest.mark.unit
+def test_matched_spans_are_offsets_into_the_text() -> None:
+    text = "Fire at the bakery: the bakery’s ovens, 12,000 loaves."
+    spans = matched_spans("bakery fires 12000", text)
+    assert [text[a:b] for a, b in spans] == ["Fire", "bakery", "bakery’s", "12,000"]
+    assert all(0 <= a < b <= len(text) for a, b in spans)
