@@ -109,7 +109,9 @@ def add_article(
                 f"the corpus folder holds another, unindexed file for id {doc_id!r}; remove it "
                 "or choose another id"
             )
-        _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
+        _check_readable(
+            doc_id, raw, suffix, index_settings.max_document_bytes, kept="nothing was added"
+        )
 
         def write() -> None:
             if not existed:
@@ -192,7 +194,10 @@ def _replace_locked(
             f"{found.name} and {other} both give the id {doc_id!r}; rename or remove one of "
             "them first"
         )
-    _check_readable(doc_id, raw, suffix, index_settings.max_document_bytes)
+    _check_readable(
+        doc_id, raw, suffix, index_settings.max_document_bytes,
+        kept="the stored article is unchanged",
+    )  # fmt: skip
     old_suffix = found.name[len(doc_id) :]
     if old_suffix.lower() == suffix.lower():
         suffix = old_suffix  # "ferry.TXT" stays that file (one file on a case-blind disk)
@@ -217,10 +222,13 @@ def _replace_locked(
     )  # fmt: skip
 
 
-def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) -> None:
+def _check_readable(
+    doc_id: str, raw: str | bytes, suffix: str, max_bytes: int, *, kept: str
+) -> None:
     """`BadInput` when the build would skip the article (too large, no text after cleaning,
     not a page): read as the build reads a file, from a scratch folder, before anything is
-    written or rebuilt, so a refused article leaves the index and the folder as they were."""
+    written or rebuilt, so a refused article leaves the index and the folder as they were
+    (`kept` says so: nothing added, or the stored article unchanged)."""
     scratch = Path(tempfile.mkdtemp(prefix="qa-add-"))
     trial = scratch / f"{doc_id}{suffix}"
     try:  # one file: removed by hand, not by a tree removal that a build's pruning shares
@@ -231,8 +239,7 @@ def _check_readable(doc_id: str, raw: str | bytes, suffix: str, max_bytes: int) 
         scratch.rmdir()
     if not read.articles:
         raise BadInput(
-            f"the article could not be indexed ({'; '.join(read.warnings) or 'skipped'}); "
-            "nothing was added"
+            f"the article could not be indexed ({'; '.join(read.warnings) or 'skipped'}); {kept}"
         )
 
 

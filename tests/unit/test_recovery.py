@@ -207,7 +207,8 @@ def test_a_replacement_the_build_skips_after_all_leaves_the_earlier_article_serv
 ) -> None:
     corpus, index_dir = built
     before = current_version(index_dir)
-    monkeypatch.setattr(index.documents, "_check_readable", lambda *args: None)  # let it through
+    # let it through
+    monkeypatch.setattr(index.documents, "_check_readable", lambda *args, **kwargs: None)
     with pytest.raises(BadInput, match="'ferry' could not be indexed .*the file is empty"):
         replace(index_dir, "ferry", " \n\n ")
     assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
@@ -298,11 +299,16 @@ def test_an_article_the_build_skips_is_refused_and_leaves_nothing(
 ) -> None:
     corpus, index_dir = built
     before = current_version(index_dir)
-    with pytest.raises(BadInput, match="could not be indexed"):
+    with pytest.raises(BadInput, match="could not be indexed .*; nothing was added$"):
         add(index_dir, "binary", raw)
     assert not (corpus / "binary.txt").exists()
     assert current_version(index_dir) == before
     assert journal.pending(index_dir) is None
+    # a replacement says what it kept: the article as it was
+    with pytest.raises(BadInput, match="could not be indexed .*; the stored article is unchanged$"):
+        replace(index_dir, "ferry", raw)
+    assert (corpus / "ferry.txt").read_text("utf-8") == FERRY
+    assert current_version(index_dir) == before
 
 
 def test_an_unindexed_file_is_indexed_by_an_add_of_the_same_text_else_a_conflict(
