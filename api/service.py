@@ -21,7 +21,7 @@ from index.selector import OnnxSelector, resolve_selector
 from index.store import CorpusIndex
 from index.versions import load_last_good
 from qa.answering import ProgressCallback, answer_question, no_progress
-from qa.candidates import Corpus, ScopedCorpus
+from qa.candidates import Corpus, scoped_corpus
 from qa.errors import IndexCorrupt, NotFound
 from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
@@ -129,7 +129,10 @@ class QAService:
             for t in history
         ]
         index = self.index  # one version for the whole answer, even if a swap happens now
-        retriever, corpus = _scoped(index, date_from, date_to, doc_ids)
+        retriever, view = _scoped(index, date_from, date_to, doc_ids)
+        corpus: Corpus = index.corpus
+        if view is not index.corpus.paragraphs:  # a copy's sentences are embedded only here
+            corpus = scoped_corpus(index.corpus, view, self.embedder.embed)
         return answer_question(
             question,
             history=history,
@@ -191,23 +194,20 @@ def _scoped(
     date_from: date | None,
     date_to: date | None,
     doc_ids: Sequence[str] | None,
-) -> tuple[Retriever, Corpus]:
-    """The retriever and corpus of the articles a date range and `doc_ids` leave (all of them
-    without either); an id no article has is `BadInput`."""
+) -> tuple[Retriever, Sequence[Paragraph]]:
+    """The retriever of the articles a date range and `doc_ids` leave (all of them without
+    either), and the paragraphs it sees (the index's, or a view with copies in the place of
+    rows whose article is left out); an id no article has is `BadInput`."""
     restrictions = []
     if date_from is not None or date_to is not None:
         restrictions.append(published_between(date_from, date_to))
     if doc_ids is not None:
         restrictions.append(in_articles(doc_ids, index.corpus.articles))
     if not restrictions:
-        return index.retriever, index.corpus
+        return index.retriever, index.corpus.paragraphs
     keep = all_of(restrictions)
-    view = scoped_paragraphs(index.corpus.paragraphs, index.twins, keep)
-    retriever = index.retriever.restricted(keep, paragraphs=view)
-    corpus: Corpus = index.corpus
-    if view is not index.corpus.paragraphs:
-        corpus = ScopedCorpus(index.corpus, view)
-    return retriever, corpus
+    view = scoped_paragraphs(index.corpus.paragraphs, index.copies, keep)
+    return index.retriever.restricted(keep, paragraphs=view), view
 
 
 def build_generator(settings: Settings) -> Generator | None:

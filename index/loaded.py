@@ -34,9 +34,9 @@ class LoadedIndex:
     corpus: CorpusIndex
     retriever: Retriever
     vocabulary: CorpusVocabulary  # the articles' words, for "did you mean"
-    # row → paragraphs of other articles that repeat it word for word (left out of the index:
-    # the manifest's duplicates), which a restricted search may put in its place
-    twins: Mapping[int, Sequence[Paragraph]] = field(default_factory=dict)
+    # row → paragraphs of other articles that repeat it, word for word or nearly (left out of
+    # the index: the manifest's duplicates), which a restricted search may put in its place
+    copies: Mapping[int, Sequence[Paragraph]] = field(default_factory=dict)
 
 
 def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
@@ -88,16 +88,16 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             (paragraph.text for paragraph in corpus.paragraphs),
         )
     )
-    return LoadedIndex(version, corpus, retriever, vocabulary, word_for_word_twins(corpus))
+    return LoadedIndex(version, corpus, retriever, vocabulary, paragraph_copies(corpus))
 
 
-def word_for_word_twins(corpus: CorpusIndex) -> dict[int, list[Paragraph]]:
-    """Each searched paragraph's copies in other articles with the very same text (the
-    near-duplicates left out of the index; one that differs at all keeps its own sentence
-    offsets and cannot stand in)."""
+def paragraph_copies(corpus: CorpusIndex) -> dict[int, list[Paragraph]]:
+    """Each searched paragraph's copies in other articles: the near-duplicates left out of the
+    index, word for word or nearly (a copy whose text differs has its own sentences, which a
+    restricted search splits and embeds when it puts the copy in the row's place)."""
     rows = {p.paragraph_id: row for row, p in enumerate(corpus.paragraphs)}
     by_article: dict[str, dict[str, Paragraph]] = {}
-    twins: dict[int, list[Paragraph]] = {}
+    copies: dict[int, list[Paragraph]] = {}
     for duplicate in corpus.manifest.duplicates:
         row = rows.get(duplicate.duplicate_of)
         doc_id = duplicate.paragraph_id.split(":", 1)[0]
@@ -107,9 +107,9 @@ def word_for_word_twins(corpus: CorpusIndex) -> dict[int, list[Paragraph]]:
         if doc_id not in by_article:
             by_article[doc_id] = {p.paragraph_id: p for p in split_paragraphs(article)}
         copy = by_article[doc_id].get(duplicate.paragraph_id)
-        if copy is not None and copy.text == corpus.paragraphs[row].text:
-            twins.setdefault(row, []).append(copy)
-    return twins
+        if copy is not None:
+            copies.setdefault(row, []).append(copy)
+    return copies
 
 
 def vector_search(corpus: CorpusIndex, settings: RetrievalSettings) -> VectorSearch:

@@ -7,12 +7,15 @@ treaty was signed …" can be judged with the words that say who or what is mean
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from qa.interfaces import Vectors
 from qa.models import Paragraph
+from qa.sentences import sentence_spans
 
 
 class SentenceRefLike(Protocol):
@@ -40,29 +43,59 @@ class Corpus(Protocol):
 
 
 @dataclass(frozen=True)
+class _SentenceRef:
+    row: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ScopedCorpus:
-    """`base` with some paragraphs standing in for others in their rows (word-for-word copies
-    in another article: `qa.retrieval.scoped_paragraphs`); same text, so the sentences and
-    their vectors are the base's."""
+    """`base` with some paragraphs standing in for others in their rows: copies in another
+    article that a restricted search puts in the place of the row they repeat
+    (`qa.retrieval.scoped_paragraphs`). A word-for-word copy reads the base's sentences and
+    vectors; one whose text differs has its own (`scoped_corpus`)."""
 
     base: Corpus
     paragraphs: Sequence[Paragraph]
-
-    @property
-    def sentences(self) -> Sequence[SentenceRefLike]:
-        return self.base.sentences
-
-    @property
-    def sentence_vectors(self) -> Vectors:
-        return self.base.sentence_vectors
-
-    @property
-    def sentences_by_row(self) -> Mapping[int, list[int]]:
-        return self.base.sentences_by_row
+    sentences: Sequence[SentenceRefLike]
+    sentence_vectors: Vectors
+    sentences_by_row: Mapping[int, list[int]]
 
     @property
     def doc_freq(self) -> Mapping[str, int]:
         return self.base.doc_freq
+
+
+def scoped_corpus(
+    base: Corpus, view: Sequence[Paragraph], embed: Callable[[Sequence[str]], Vectors]
+) -> ScopedCorpus:
+    """`base` seen through `view` (its paragraphs, some rows holding a copy instead). The
+    sentences of a copy whose text differs from its row's are split as a build splits them and
+    embedded now (`embed`), after the base's, so a candidate quotes and offsets the copy."""
+    rows = [
+        row
+        for row, paragraph in enumerate(view)
+        if paragraph is not base.paragraphs[row] and paragraph.text != base.paragraphs[row].text
+    ]
+    if not rows:
+        return ScopedCorpus(
+            base, view, base.sentences, base.sentence_vectors, base.sentences_by_row
+        )
+    sentences: list[SentenceRefLike] = list(base.sentences)
+    by_row = dict(base.sentences_by_row)
+    texts: list[str] = []
+    for row in rows:
+        text = view[row].text
+        by_row[row] = []
+        for span in sentence_spans(text):
+            by_row[row].append(len(sentences))
+            sentences.append(_SentenceRef(row, span.start, span.end))
+            texts.append(text[span.start : span.end])
+    vectors = base.sentence_vectors
+    if texts:
+        vectors = np.vstack([vectors, embed(texts).astype(np.float32, copy=False)])
+    return ScopedCorpus(base, view, sentences, vectors, by_row)
 
 
 @dataclass(frozen=True)

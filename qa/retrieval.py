@@ -130,22 +130,23 @@ def all_of(restrictions: Sequence[Restriction]) -> Restriction:
 
 def scoped_paragraphs(
     paragraphs: Sequence[Paragraph],
-    twins: Mapping[int, Sequence[Paragraph]],
+    copies: Mapping[int, Sequence[Paragraph]],
     keep: Restriction,
 ) -> Sequence[Paragraph]:
     """The index's paragraphs as a restricted search should see them. A paragraph that another
-    article repeats word for word is searched once, under the article read first (`twins`:
-    row → the copies left out of the index). When `keep` leaves out that article but keeps a
-    copy's (a dated copy of an undated page, the article asked about), the copy takes the
-    row's place, so the search finds it and the citation names it."""
+    article repeats, word for word or nearly, is searched once, under the article read first
+    (`copies`: row → the copies left out of the index). When `keep` leaves out that article
+    but keeps a copy's (a dated copy of an undated page, the article asked about), the copy
+    takes the row's place, found by the row's vectors and words, so the search finds it and
+    the citation names it (and quotes it: `qa.candidates.scoped_corpus`)."""
     view: list[Paragraph] | None = None
-    for row, copies in twins.items():
+    for row, found in copies.items():
         if keep(paragraphs[row]):
             continue
-        twin = next((c for c in copies if keep(c)), None)
-        if twin is not None:
+        copy = next((c for c in found if keep(c)), None)
+        if copy is not None:
             view = view if view is not None else list(paragraphs)
-            view[row] = twin
+            view[row] = copy
     return paragraphs if view is None else view
 
 

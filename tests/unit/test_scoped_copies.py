@@ -1,6 +1,6 @@
-"""A restricted search and the copies left out of the index: a word-for-word copy of a paragraph
-in an article the restriction keeps stands in for the searched one it repeats, when the
-restriction leaves that one out (a dated copy of an undated page; the article asked about)."""
+"""A restricted search and the copies left out of the index: a copy of a paragraph (word for word
+or nearly) in an article the restriction keeps stands in for the searched one it repeats, when
+the restriction leaves that one out (a dated copy of an undated page; the article asked about)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def service(tmp_path: Path) -> QAService:
     loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
     # the copy's paragraphs are left out: only the undated notice's are searched
     assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
-    assert sum(len(c) for c in loaded.twins.values()) == 2
+    assert sum(len(c) for c in loaded.copies.values()) == 2
     return QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
 
 
@@ -77,3 +77,39 @@ def test_asking_about_the_copy_finds_its_paragraphs(service: QAService) -> None:
     assert answer.status == "answered" and "1.4 million" in answer.answer, answer
     assert {c.doc_id for c in answer.citations} == {"b-dated"}
     assert {r.doc_id for r in answer.retrieved} == {"b-dated"}
+
+
+def test_a_near_copy_stands_in_with_its_own_words(tmp_path: Path) -> None:
+    """A syndicated copy that differs by a word is left out of the index as a near-duplicate;
+    asked about alone, its own sentence is quoted, with offsets into its own text."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a-notice.txt").write_text(f"Council notice\n\n{BRIDGE}", "utf-8")
+    edited = BRIDGE.replace("the council said", "the town council said")
+    (corpus / "b-edited.txt").write_text(f"Town notice\n\n{edited}", "utf-8")
+    (corpus / "harbour.txt").write_text(HARBOUR, "utf-8")
+    settings = Settings(data_dir=tmp_path / "data", generation=GenerationSettings(backend="none"))
+    embedder = HashingEmbedder()
+    rebuild_index(
+        corpus,
+        settings.index_dir,
+        embedder=embedder,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+    )
+    loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
+    assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
+    copies = [c for found in loaded.copies.values() for c in found]
+    assert any("town council" in c.text for c in copies)  # not word for word, still a copy
+    service = QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
+
+    answer = service.ask(QUESTION, doc_ids=["b-edited"])
+    assert answer.status == "answered" and "the town council said" in answer.answer, answer
+    cited = answer.citations[0]
+    assert cited.doc_id == "b-edited"
+    article = service.index.corpus.articles["b-edited"]
+    assert article.text[cited.start : cited.end] == cited.text
+    assert cited.text[cited.span_start : cited.span_end] in answer.answer
+    found = service.search("Mill Road bridge repairs", limit=5, doc_ids=["b-edited"])
+    assert "the town council said" in found.paragraphs[0].text
+    # unrestricted, the article read first is searched and cited, as before
+    assert service.ask(QUESTION).citations[0].doc_id == "a-notice"
