@@ -337,8 +337,9 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
 
     A `user` message followed by an `assistant` message is one turn; a `user` message nobody
     answered is a turn with an empty answer; an `assistant` message with no question before it
-    (a greeting), blank questions, and `system`/`developer`/`tool` messages are left out. Only
-    the last `max_turns` turns are kept. The question itself is not checked here.
+    (a greeting), blank questions, turns too long to carry, and `system`/`developer`/`tool`
+    messages are left out. Only the last `max_turns` turns are kept. The question itself is
+    not checked here.
     """
     last_user = next((i for i in reversed(range(len(messages))) if messages[i].role == "user"), -1)
     if last_user < 0:
@@ -374,20 +375,16 @@ def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str,
             pending = None
     if pending is not None:
         pairs.append((pending[0], "", pending[1], None))
-    pairs = [pair for pair in pairs if has_visible_text(pair[0])]
+    # a turn too long to carry (a pasted article) is left out rather than refused: a chat app
+    # resends the whole conversation, and its user cannot edit what was sent before
+    pairs = [
+        pair
+        for pair in pairs
+        if has_visible_text(pair[0])
+        and len(pair[0]) <= TURN_QUESTION_MAX_CHARS
+        and len(pair[1]) <= TURN_ANSWER_MAX_CHARS
+    ]
     pairs = pairs[len(pairs) - max_turns :] if max_turns > 0 else []
-    for asked, said, asked_at, said_at in pairs:
-        for text, at, limit, who in (
-            (asked, asked_at, TURN_QUESTION_MAX_CHARS, "user"),
-            (said, said_at, TURN_ANSWER_MAX_CHARS, "assistant"),
-        ):
-            if len(text) > limit:
-                raise BadInput(
-                    f"messages.{at}: an earlier {who} message is {len(text)} characters long; "
-                    f"a conversation may carry earlier {who} messages of at most {limit}. "
-                    "Shorten it or leave it out.",
-                    param=f"messages.{at}.content",
-                )
     try:
         history = [Turn(question=q, answer=a) for q, a, _, _ in pairs]
     except ValidationError as exc:  # the checks above should leave nothing for this

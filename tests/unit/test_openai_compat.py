@@ -28,7 +28,14 @@ from api.routers.openai_compat import (
     word_usage,
 )
 from qa.errors import BadInput, GenerationFailed
-from qa.models import Answer, Citation, RetrievedParagraph, Turn
+from qa.models import (
+    TURN_ANSWER_MAX_CHARS,
+    TURN_QUESTION_MAX_CHARS,
+    Answer,
+    Citation,
+    RetrievedParagraph,
+    Turn,
+)
 from tests.answers import (
     PARAGRAPH_A,
     PARAGRAPH_B,
@@ -172,10 +179,24 @@ def test_no_user_message_is_bad_input(chat: list[tuple[str, Any]]) -> None:
         chat_input(messages(*chat), max_turns=10)
 
 
-def test_an_over_long_earlier_turn_is_bad_input_not_a_crash() -> None:
-    chat = messages(("user", "x" * 3000), ("assistant", "a"), ("user", "And then?"))
-    with pytest.raises(BadInput, match="messages.0: an earlier user message is 3000 characters"):
-        chat_input(chat, max_turns=10)
+def test_an_over_long_earlier_turn_is_left_out_not_refused() -> None:
+    """A chat app resends the whole conversation: one pasted article earlier on must not make
+    every later question a 400 that its user cannot fix."""
+    chat = messages(
+        ("user", "Who runs the ferry?"), ("assistant", "Lene Aasgaard [1]."),
+        ("user", "x" * (TURN_QUESTION_MAX_CHARS + 1)), ("assistant", "Nothing found."),
+        ("user", "When?"), ("assistant", "y" * (TURN_ANSWER_MAX_CHARS + 1)),
+        ("user", "And then?"),
+    )  # fmt: skip
+    question, history = chat_input(chat, max_turns=10)
+    assert question == "And then?"
+    assert history == [Turn(question="Who runs the ferry?", answer="Lene Aasgaard [1].")]
+    # the longest turns carried are kept whole
+    longest = messages(
+        ("user", "q" * TURN_QUESTION_MAX_CHARS), ("assistant", "a" * TURN_ANSWER_MAX_CHARS),
+        ("user", "And then?"),
+    )  # fmt: skip
+    assert len(chat_input(longest, max_turns=10)[1]) == 1
 
 
 def test_an_empty_question_is_returned_as_is_for_the_route_to_refuse() -> None:
@@ -612,7 +633,7 @@ def test_content_of_the_wrong_kind_is_one_plain_problem(content: object, says: s
     assert error["param"] == "messages.0.content", error
 
 
-def test_an_over_long_earlier_message_is_named_by_its_index() -> None:
+def test_an_over_long_earlier_message_is_left_out_of_the_history_over_http() -> None:
     from fastapi.testclient import TestClient
 
     from tests.unit.test_security import make_app
@@ -624,18 +645,17 @@ def test_an_over_long_earlier_message_is_named_by_its_index() -> None:
         {"role": "assistant", "content": "a"},
         {"role": "user", "content": "When?"},
     ]
-    client = TestClient(make_app())  # no lifespan: the stand-in service needs no index
+    app = make_app()
+    client = TestClient(app)  # no lifespan: the stand-in service needs no index
     long_question = client.post("/v1/chat/completions", json={"messages": messages})
     messages[2]["content"], messages[3]["content"] = "And where?", "b" * 20001
     long_answer = client.post("/v1/chat/completions", json={"messages": messages})
     no_type = client.post(
         "/v1/chat/completions", json={"messages": messages[-1:], "response_format": {}}
     )
-    for response, at, who in ((long_question, 2, "user"), (long_answer, 3, "assistant")):
-        assert response.status_code == 400, response.text
-        error = response.json()["error"]
-        assert error["param"] == f"messages.{at}.content", error
-        assert f"messages.{at}: an earlier {who} message is" in error["message"], error
+    assert long_question.status_code == long_answer.status_code == 200, long_answer.text
+    kept = [Turn(question="What opened?", answer="The tram line.")]
+    assert app.state.service.asked == [("When?", kept), ("When?", kept)]
     assert no_type.status_code == 400
     assert "response_format has no type" in no_type.json()["error"]["message"]
 
