@@ -109,6 +109,13 @@ def answer_question(
             analysis, retrieved, timings,
             "the question has no words to look for in the articles; ask it in words",
         )  # fmt: skip
+    if analysis.absent:  # no sentence can say what someone no article names did
+        names = ", ".join(f"“{name}”" for name in analysis.absent)
+        return _abstain(
+            analysis, retrieved, timings,
+            f"no article mentions {names}, nor any name spelt nearly so: the articles cannot "
+            "say what the question asks about; the closest paragraphs are listed",
+        )  # fmt: skip
 
     clock = time.perf_counter()
     a = settings.answer

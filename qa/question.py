@@ -18,7 +18,7 @@ from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
 from qa.settings import ConversationSettings, SpellingSettings
-from qa.spelling import in_another_script, unknown_words
+from qa.spelling import absent_names, in_another_script, unknown_words
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class QuestionAnalysis:
     history: tuple[Turn, ...] = ()
     parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
     unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
+    absent: tuple[str, ...] = ()  # names asked about that no article mentions (qa/spelling.py)
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
 
@@ -145,14 +146,17 @@ def analyse_question(
     vocabulary: Vocabulary | None = None,
     spelling: SpellingSettings | None = None,
 ) -> QuestionAnalysis:
-    """The question read once. With `vocabulary`, its words that no article holds are noted
-    (qa/spelling.py); the question itself is not changed."""
+    """The question read once. With `vocabulary`, its words that no article holds are noted,
+    and the names among them that no article mentions (qa/spelling.py); the question itself is
+    not changed."""
     analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
     if vocabulary is None:
         return analysis
-    unknown = unknown_words(analysis.asked, vocabulary, spelling or SpellingSettings())
+    spelling = spelling or SpellingSettings()
+    unknown = unknown_words(analysis.asked, vocabulary, spelling)
+    absent = absent_names(analysis.asked, unknown, vocabulary, spelling)
     other_script = in_another_script(analysis.asked, vocabulary)
-    return replace(analysis, unknown=unknown, other_script=other_script)
+    return replace(analysis, unknown=unknown, absent=absent, other_script=other_script)
 
 
 def _analysed(

@@ -11,6 +11,7 @@ so the reader decides and asks again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.interfaces import Vocabulary
 from qa.lexical import FUNCTION_WORDS, is_latin
@@ -61,3 +62,30 @@ def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
     if not letters or any(is_latin(c) for c in letters):
         return False
     return not any(vocabulary.holds_letter(c) for c in letters)
+
+
+def absent_names(
+    question: str,
+    unknown: Sequence[UnknownWord],
+    vocabulary: Vocabulary,
+    settings: SpellingSettings,
+) -> tuple[str, ...]:
+    """The names the question asks about that no article mentions: among its `unknown` words
+    (no article holds them, and they are no common English word), those written with a capital
+    that do not open the question and are more than `settings.absent_name_edits` edits from
+    every word the articles hold. "What did Sergei Lavrov say?" over articles that never name
+    him gives ("Lavrov",); "Cyndi Whitehead" over articles that name Cindy Whitehead gives
+    nothing (two edits: a misspelling). No sentence can say what someone absent did, however
+    well it matches the rest of the question."""
+    if not settings.decline_absent_names:
+        return ()
+    first = WORD.search(question)
+    opening = POSSESSIVE.sub("", first.group(0)) if first else ""
+    return tuple(
+        u.word
+        for u in unknown
+        if u.suggestion is None
+        and u.word[:1].isupper()
+        and u.word != opening
+        and vocabulary.nearest(u.word, settings.absent_name_edits) is None
+    )

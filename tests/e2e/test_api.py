@@ -406,3 +406,16 @@ def test_a_name_from_an_articles_byline_is_not_reported_as_found_nowhere(
     assert named, authors  # a seed article carries a byline
     body = client.post("/ask", json={"question": f"Who is {named[0]}?"}).json()
     assert body["unknown_words"] == [], body
+
+
+def test_a_question_about_someone_no_article_names_is_declined_saying_so(
+    client: httpx.Client,
+) -> None:
+    # the seed articles quote several officials' words about South Korea, never Lavrov's
+    body = ask(client, "What did Sergei Lavrov say about South Korea?")
+    assert body["status"] == "insufficient_evidence", body
+    assert "no article mentions “Lavrov”" in body["reason"], body
+    assert body["retrieved"], body  # the closest paragraphs, to check for oneself
+    # a name the articles hold, misspelt by two letters, is still answered
+    spelt = ask(client, "What did Zakharowa say South Korean authorities should do?")
+    assert spelt["status"] == "answered", spelt

@@ -7,7 +7,7 @@ import pytest
 from qa.lexical import without_accents
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import in_another_script, unknown_words
+from qa.spelling import absent_names, in_another_script, unknown_words
 
 pytestmark = pytest.mark.unit
 
@@ -132,3 +132,39 @@ def test_a_question_in_a_script_the_articles_do_not_use(
     question: str, words: set[str], other: bool
 ) -> None:
     assert in_another_script(question, FakeVocabulary(words)) is other
+
+
+# --- names no article mentions -----------------------------------------------------------------
+
+
+def _absent(question: str, vocabulary: FakeVocabulary, **settings: object) -> tuple[str, ...]:
+    spelling = SpellingSettings(**settings)  # type: ignore[arg-type]
+    return absent_names(
+        question, unknown_words(question, vocabulary, spelling), vocabulary, spelling
+    )
+
+
+def test_a_capitalised_name_no_article_mentions_is_absent() -> None:
+    vocabulary = FakeVocabulary({"sergei", "about", "south", "korea", "miller"})
+    assert _absent("What did Sergei Lavrov say about South Korea?", vocabulary) == ("Lavrov",)
+    assert vocabulary.asked["Lavrov"] == 2  # two edits away at most is a misspelling, not absent
+    assert _absent("What did Sergei Lavrov say?", vocabulary, decline_absent_names=False) == ()
+
+
+def test_a_name_near_an_article_word_a_lower_case_word_or_the_opening_word_is_not_absent() -> None:
+    # "Cyndi" is two edits from the articles' "Cindy": too far for "did you mean" (a word of
+    # five letters gets one edit), near enough to be a misspelling, asked about all the same
+    class TwoEditsAway(FakeVocabulary):
+        def nearest(self, word: str, max_distance: int) -> str | None:
+            return "Cindy" if word == "Cyndi" and max_distance >= 2 else None
+
+    vocabulary = TwoEditsAway({"whitehead", "job", "hold"})
+    question = "What job did Cyndi Whitehead hold?"
+    assert [(u.word, u.suggestion) for u in unknown_words(question, vocabulary, SETTINGS)] == [
+        ("Cyndi", None)
+    ]
+    assert _absent(question, vocabulary) == ()
+    assert _absent(question, vocabulary, absent_name_edits=1) == ("Cyndi",)
+    # a word not capitalised is no name ("quarks"); the opening word is capitalised anyway
+    assert _absent("Which quarks decay?", FakeVocabulary({"decay"})) == ()
+    assert _absent("Lavrov said what?", FakeVocabulary({"said"})) == ()
