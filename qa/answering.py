@@ -12,6 +12,7 @@ selector chose is quoted instead (`quoted_instead` says why).
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -130,7 +131,9 @@ def answer_question(
         picked = _part_answers(analysis, picked, retriever, corpus, selector, settings)
     timings["select_ms"] = _ms(clock)
     if not picked:
-        best = f"{choices[0].score:.2f}" if choices else "none"
+        # rounded down: a score just under the bar must not read as equal to it ("0.20, needed
+        # 0.20" for 0.1996)
+        best = f"{math.floor(choices[0].score * 100 + 1e-9) / 100:.2f}" if choices else "none"
         searched, every = retriever.articles_kept()
         restriction = retriever.restriction
         within = (

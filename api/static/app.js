@@ -146,7 +146,8 @@ import { selectTab } from "./tabs.js";
   /**
    * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the answer text
    * with each cited [n] turned into a footnote reference [^n], then one footnote per citation:
-   *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index>)
+   *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>)
+   * (paragraphs counted from 1, as the search results and the /v1 Sources list count them)
    * Missing title/source/date are left out. A marker with no citation stays as written.
    * The result is text: nothing in it is rendered or escaped as HTML.
    */
@@ -177,7 +178,7 @@ import { selectTab } from "./tabs.js";
         if (citation.doc_id !== undefined && citation.doc_id !== null && citation.doc_id !== "") {
           where.push(`doc ${oneLine(citation.doc_id)}`);
         }
-        if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index}`);
+        if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index + 1}`);
         let line = `[^${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
         if (where.length) line += ` (${where.join(", ")})`;
         return line;

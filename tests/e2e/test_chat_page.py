@@ -603,7 +603,8 @@ def test_answer_copies_as_markdown_with_footnotes(
     assert f"*{citation['title']}*" in note
     span = citation["text"][citation["span_start"] : citation["span_end"]] or citation["text"]
     assert f'— "{" ".join(span.split())}"' in note
-    assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index']})")
+    # counted from 1, as the search results and /v1's Sources list count paragraphs
+    assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1})")
     assert len(notes.strip().splitlines()) == len({c["marker"] for c in body["citations"]})
 
     # the button is reached from the keyboard and says when it has copied
@@ -694,8 +695,8 @@ def test_markdown_is_plain_text(probe: PageProbe) -> None:
         "Look <script>alert(1)</script> [^2] and [^1]. Also [7].\n"
         "\n"
         "[^1]: *<script>alert(3)</script> \\*Big\\* news*, Wire, 2024-10-21"
-        ' — "said: <b>bold</b> words" (doc doc-a, paragraph 0)\n'
-        '[^2]: "A paragraph with no span." (doc doc-b, paragraph 4)\n'
+        ' — "said: <b>bold</b> words" (doc doc-a, paragraph 1)\n'
+        '[^2]: "A paragraph with no span." (doc doc-b, paragraph 5)\n'
     )
     # an answer without citations is just its text
     assert page.evaluate(TO_MARKDOWN, {"answer": "Plain [1].", "citations": []}) == "Plain [1].\n"

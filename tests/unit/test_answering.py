@@ -239,6 +239,16 @@ def test_unrelated_question_abstains(
     assert "[" not in answer.answer
 
 
+@pytest.mark.parametrize(("score", "shown"), [(0.5996, "0.59"), (0.29, "0.29"), (0.0, "0.00")])
+def test_a_best_score_under_the_bar_is_never_shown_as_reaching_it(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], score: float, shown: str
+) -> None:
+    # every sentence scores `score` (each holds a space); the bar is 0.60
+    answer = ask(corpus, "When did the growers meet?", OverlapSelector({" ": score}))
+    assert answer.status == "insufficient_evidence", answer
+    assert f"(best answer score {shown}, needed 0.60)" in (answer.reason or ""), answer.reason
+
+
 def test_progress_is_reported_stage_by_stage(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
