@@ -182,6 +182,12 @@ class PageProbe:
 # --- a server for the page's documents panel and chat controls ----------------------------------
 
 PAGE_ADMIN_KEY = "page-admin-key-0123456789abcdef"
+# this tab's saved conversation ({version, turns, scope, saved}; null before anything is saved):
+# kept in localStorage under the tab's id, which sessionStorage holds (conversation-store.js)
+SAVED_CONVERSATION = (
+    "JSON.parse(localStorage.getItem('groundedQa.conversation.' + "
+    "sessionStorage.getItem('groundedQa.tabConversation')))"
+)
 
 # Made-up articles: one without a date, one without an outlet line, so the panel has to say so.
 PAGE_CORPUS = {

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import PageProbe, PageServer, Server, log_records
+from tests.e2e.conftest import SAVED_CONVERSATION, PageProbe, PageServer, Server, log_records
 
 pytestmark = pytest.mark.e2e
 
@@ -118,7 +118,7 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
         page = context.new_page()
         page.goto("/")
         turns = [saved_turn(n) for n in range(1, 13)]
-        page.evaluate(
+        page.evaluate(  # where a conversation was saved before each tab had its own: still read
             "(v) => localStorage.setItem('groundedQa.conversation', v)",
             json.dumps({"version": 1, "turns": turns}),
         )
@@ -341,7 +341,7 @@ def test_the_time_shown_counts_the_wait_behind_other_questions(
         ahead.join(timeout=120)
     meta = last_turn(page).locator(".answer-meta")
     expect(meta).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
-    saved = page.evaluate("JSON.parse(localStorage.getItem('groundedQa.conversation'))")
+    saved = page.evaluate(SAVED_CONVERSATION)
     record = saved["turns"][-1]
     worked_s = sum(record["data"]["timings_ms"].values()) / 1000
     waited_s = record["waited_ms"] / 1000
@@ -402,7 +402,7 @@ def test_the_conversation_survives_a_reload_until_new_chat(
     expect(page.locator("#conversation > li")).to_have_count(0)
     expect(page.locator("#empty-state")).to_be_visible()
     expect(page.locator("#question")).to_be_focused()
-    assert page.evaluate("localStorage.getItem('groundedQa.conversation')") is None
+    assert page.evaluate(SAVED_CONVERSATION)["turns"] == []
     page.reload()
     expect(page.locator("#conversation > li")).to_have_count(0)
     # and the next question starts a new conversation
@@ -410,6 +410,59 @@ def test_the_conversation_survives_a_reload_until_new_chat(
         ask(page, QUESTION)
     assert json.loads(request_info.value.post_data or "{}")["history"] == []
     expect(last_turn(page).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    assert page_probe.script_errors() == []
+
+
+def test_two_tabs_keep_their_own_conversations(page_probe: PageProbe) -> None:
+    """A researcher with the page open in two tabs: a reload of one shows its own questions,
+    never the other tab's, and New chat in one leaves the other's alone."""
+    from playwright.sync_api import expect
+
+    first = page_probe.page
+    first.goto("/")
+    first.evaluate("localStorage.clear()")
+    first.reload()
+    ask(first, QUESTION)
+    expect(last_turn(first).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+
+    second = first.context.new_page()
+    try:
+        second.goto("/")
+        # a new tab carries on from the newest conversation, as a copy of its own
+        expect(second.locator("#conversation > li.turn")).to_have_count(1)
+        other = "Who is the harbour master?"
+        ask(second, other)
+        expect(second.locator("#conversation > li.turn")).to_have_count(2)
+        expect(last_turn(second).locator(".answer, .insufficient").first).to_be_visible(
+            timeout=ANSWER_TIMEOUT_MS
+        )
+
+        first.reload()
+        questions = first.locator("#conversation .question-text")
+        expect(questions).to_have_text([QUESTION])  # its own, not the other tab's
+        second.get_by_role("button", name="New chat").click()
+        expect(second.locator("#conversation > li")).to_have_count(0)
+        first.reload()
+        expect(questions).to_have_text([QUESTION])
+        second.reload()
+        expect(second.locator("#conversation > li")).to_have_count(0)
+
+        # a duplicated tab (sessionStorage copied, so the same id) takes an id of its own
+        own_id = first.evaluate("sessionStorage.getItem('groundedQa.tabConversation')")
+        copy = first.context.new_page()
+        try:
+            copy.add_init_script(
+                f"sessionStorage.setItem('groundedQa.tabConversation', {json.dumps(own_id)})"
+            )
+            copy.goto("/")
+            expect(copy.locator("#conversation .question-text")).to_have_text([QUESTION])
+            copy.wait_for_function(
+                f"sessionStorage.getItem('groundedQa.tabConversation') !== {json.dumps(own_id)}"
+            )
+        finally:
+            copy.close()
+    finally:
+        second.close()
     assert page_probe.script_errors() == []
 
 

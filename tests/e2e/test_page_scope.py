@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, Server
+from tests.e2e.conftest import PAGE_ADMIN_KEY, SAVED_CONVERSATION, PageProbe, PageServer, Server
 
 pytestmark = pytest.mark.e2e
 
 ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
 INDEXING_TIMEOUT_S = 120  # adding or deleting an article builds a new index version first
-SCOPE_KEY = "groundedQa.conversationScope"
 
 # On the seeds, this is answered from the envoy article (001) when every article is searched,
 # and from the ambassador article (004) alone when asked of it.
@@ -85,7 +84,7 @@ def ask_and_read(page: Any, question: str) -> tuple[dict[str, Any], dict[str, An
     turn = page.locator("#conversation > li.turn").nth(count)
     box = turn.locator(".answer, .insufficient").first
     box.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    saved = page.evaluate("JSON.parse(localStorage.getItem('groundedQa.conversation'))")
+    saved = page.evaluate(SAVED_CONVERSATION)
     record = saved["turns"][-1]
     assert record["question"] == question and record["kind"] == "answer", record
     return json.loads(request_info.value.post_data or "{}"), dict(record["data"]), box
@@ -237,14 +236,14 @@ def test_the_scope_stays_with_the_conversation_until_new_chat(
     assert follow_up["doc_ids"] == ["tram"]
     assert len(follow_up["history"]) == 1
     answered(page)
-    assert "tram" in (page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") or "")
+    assert page.evaluate(SAVED_CONVERSATION)["scope"]["doc_id"] == "tram"
 
     # New chat: a new conversation asks every article
     page.get_by_role("button", name="New chat").click()
     expect(page.locator("#ask-scope")).to_be_hidden()
     expect(page.locator("#ask-notice")).to_have_text("New chat: asking all the articles.")
     expect(page.locator("#question")).to_be_focused()
-    assert page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") is None
+    assert (page.evaluate(SAVED_CONVERSATION) or {}).get("scope") is None
     page.reload()
     expect(page.locator("#ask-scope")).to_be_hidden()
     assert "doc_ids" not in sent(page, "How many fishing boats left Skarra harbour?")
@@ -300,7 +299,7 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     assert again["question"] == question
     assert "doc_ids" not in again
     expect(page.locator("#ask-scope")).to_be_hidden()
-    assert page.evaluate(f"localStorage.getItem('{SCOPE_KEY}')") is None
+    assert (page.evaluate(SAVED_CONVERSATION) or {}).get("scope") is None
     answered(page)
     last = page.locator("#conversation > li.turn").last
     expect(last.locator(".answer, .insufficient").first).to_be_visible()
