@@ -70,10 +70,11 @@ def compose_raw(
     date: dt.date | None,
     author: str | None = None,
 ) -> str:
-    """The file for an article sent by API, in the shape the cleaner reads back: a headline,
-    a byline, a `Source:` line and a `Published:` date line, then the body."""
+    """The file for an article sent by API, in the shape the cleaner reads back: a `Title:`
+    line (the title as sent, whatever its shape), a byline, a `Source:` line and a
+    `Published:` date line, then the body."""
     header = [
-        title.strip() if title and title.strip() else None,
+        f"Title: {' '.join(title.split())}" if title and title.strip() else None,
         f"By {author.strip()}" if author and author.strip() else None,
         f"Source: {source.strip()}" if source and source.strip() else None,
         f"Published: {date.isoformat()}" if date else None,

@@ -33,7 +33,9 @@ from qa.dates import parse_date
 #    A comments label ("Comments", "12 comments") at the end of the article is dropped
 # 9: sentences (qa/sentences.py): a dateline's dash ("HOPE, Ark. — Mike…") and a clock time
 #    followed by a day, month or time zone ("at 5:30 a.m. Monday") no longer end a sentence
-CLEANER_VERSION = "9"
+# 10: a first line labelled "Title:" or "Headline:" is the title, whatever its shape (a headline
+#    that ends in a full stop or runs past 20 words; what POST /documents writes for its title)
+CLEANER_VERSION = "10"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -546,16 +548,35 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
     )
 
 
+_TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*(\S.*)$", re.IGNORECASE)
+
+
+def _labelled_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
+    """A first line labelled "Title:" or "Headline:" names the title as written; the label
+    says so, so the headline rules (rule 6) do not judge its shape."""
+    if not blocks:
+        return None, blocks
+    found = _TITLE_LABEL.match(blocks[0][0])
+    if found is None:
+        return None, blocks
+    rest = blocks[0][1:]
+    return found.group(1), ([rest] if rest else []) + blocks[1:]
+
+
 def clean_article(raw: str) -> CleanedArticle:
     """Clean one raw article into title, source, date and body paragraphs."""
     meta = _Meta()
-    blocks = _normalise(raw)
+    labelled, blocks = _labelled_title(_normalise(raw))
     blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
     blocks = _filter_lines(blocks, meta)
     blocks = _drop_related_sections(blocks)
     soft = _is_soft_wrapped(blocks)
     paragraphs = [p for b in blocks for p in _join_lines(b, soft)]
-    title, paragraphs = _take_title(paragraphs)
+    if labelled is None:
+        title, paragraphs = _take_title(paragraphs)
+    else:
+        title = labelled
+        paragraphs = [p for p in paragraphs if p.casefold() != labelled.casefold()]
     paragraphs = _drop_dateline_place(paragraphs)
     paragraphs = _drop_trailing_comment_labels(_drop_trailing_roles(paragraphs))
     paragraphs = _join_broken_paragraphs(paragraphs)

@@ -58,6 +58,7 @@ filter.placeholder = "Filter by words in the title…";
 filter.autocomplete = "off";
 filterLabel.htmlFor = filter.id;
 const message = el("p", "panel-message");
+message.tabIndex = -1; // "Deleted “…”." takes the focus from the Delete button it replaces
 message.setAttribute("role", "status");
 const summary = el("p", "articles-summary");
 summary.setAttribute("aria-live", "polite");
@@ -151,7 +152,7 @@ filter.addEventListener("keydown", (event) => {
 
 function showList(note = "") {
   message.textContent = note;
-  show(listView, note ? null : heading);
+  show(listView, note ? message : heading);
   loadList();
 }
 
@@ -311,14 +312,21 @@ function adminKeyRow(id) {
 }
 
 /** An admin request's error, shown in `place`; a refused key is forgotten and asked for again. */
+/** The server's refusal of an admin action, with the focus where the fix is: the key field
+ * when the key was refused, else the message (the form's button, disabled while the request
+ * ran, had lost it). */
 function showAdminError(place, keyRow, error) {
+  const box = alertBox(error.message);
+  box.tabIndex = -1;
+  place.replaceChildren(box);
   if (error.status === 401) {
     adminKey.forget();
     keyRow.hidden = false;
-  } else if (adminKey.get()) {
-    keyRow.hidden = true; // the server took the key and refused something else
+    keyRow.querySelector("input").focus();
+    return;
   }
-  place.replaceChildren(alertBox(error.message));
+  if (adminKey.get()) keyRow.hidden = true; // the server took the key and refused something else
+  box.focus();
 }
 
 function deleteControls(doc) {
@@ -341,12 +349,16 @@ function deleteControls(doc) {
   });
   const actions = el("div", "form-actions");
   actions.append(remove, cancel);
+  confirm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !remove.disabled) cancel.click(); // as Cancel: nothing typed is lost
+  });
   confirm.append(el("p", null, `Delete “${doc.title || doc.doc_id}” from the index? This cannot be undone.`), keyRow, errors, actions);
   confirm.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!readAdminKey()) {
       keyRow.hidden = false;
       errors.replaceChildren(alertBox("Enter the admin API key to delete articles."));
+      keyRow.querySelector("input").focus();
       return;
     }
     remove.disabled = true;
@@ -390,7 +402,9 @@ function textInput(id, type = "text") {
 function showAddForm() {
   const form = el("form", "add-article-form");
   const title = textInput("new-title");
+  title.maxLength = 300; // the API's limits (POST /documents)
   const source = textInput("new-source");
+  source.maxLength = 200;
   const date = textInput("new-date");
   const text = textInput("new-text", "textarea");
   text.rows = 8;
@@ -425,6 +439,7 @@ function showAddForm() {
     if (!readAdminKey()) {
       keyRow.hidden = false;
       errors.replaceChildren(alertBox("Enter the admin API key to add articles."));
+      keyRow.querySelector("input").focus();
       return;
     }
     const payload = { text: text.value };

@@ -155,7 +155,8 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     page.get_by_role("button", name="Add an article").click()
     form = page.locator(".add-article-form")
     expect(form.locator(".form-heading")).to_be_focused()
-    title = f"Lighthouse keeper retires {PAYLOAD}"
+    # a wire-style headline with a full stop: typed as the title, it is the title as typed
+    title = f"Lighthouse keeper retires {PAYLOAD}."
     form.get_by_label("Title").fill(title)
     form.get_by_label("Outlet").fill("Skarra Weekly")
     form.get_by_label("Date").fill("soon")
@@ -168,6 +169,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     expect(key).to_be_visible()
     form.get_by_role("button", name="Add article").click()
     expect(form.locator(".panel-error")).to_have_text("Enter the admin API key to add articles.")
+    expect(key).to_be_focused()  # where the fix is
 
     key.fill("not-the-admin-key-0123456789")
     form.get_by_role("button", name="Add article").click()
@@ -175,6 +177,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     # shown until the answer comes, and the key is forgotten only then
     expect(form.locator(".panel-error")).to_contain_text(SERVER_401)
     expect(key).to_be_visible()
+    expect(key).to_be_focused()
     assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
 
     key.fill(PAGE_ADMIN_KEY)
@@ -183,6 +186,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     expect(form.locator(".panel-error")).to_contain_text("'soon' is not a calendar date")
     page.screenshot(path=str(test_output_dir / "docs-panel-add-error.png"), full_page=True)
     expect(key).to_be_hidden()  # the key was right: kept for this tab, not asked again
+    expect(form.locator(".panel-error")).to_be_focused()  # not lost to the page's body
     form.get_by_label("Date").fill("Oct. 24, 2031")
     form.get_by_role("button", name="Add article").click()
 
@@ -191,6 +195,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
         "Added and indexed", timeout=INDEXING_TIMEOUT_MS
     )
     expect(view.locator(".article-heading")).to_have_text(title)  # as text, not markup
+    expect(view.get_by_text("This article has no headline")).to_have_count(0)
     expect(view.locator(".article-meta")).to_contain_text("Skarra Weekly")
     expect(view.locator(".article-paragraph")).to_have_count(2)
     assert page.locator("#articles-view img").count() == 0
@@ -211,6 +216,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     confirm.get_by_role("button", name="Delete").click()
     message = page.locator("#articles-view .panel-message")
     expect(message).to_have_text(f"Deleted “{title}”.", timeout=INDEXING_TIMEOUT_MS)
+    expect(message).to_be_focused()  # the Delete button it replaces had the focus
     expect(page.locator("#articles-view .article-item")).to_have_count(before)
     assert added["doc_id"] not in [d["doc_id"] for d in listed(page)["documents"]]
     page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
@@ -230,10 +236,16 @@ def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PagePr
     articles = page.locator("#articles-view")
     articles.get_by_role("button", name="Teenager wins national chess title").click()
     view = page.locator(".article-view")
-    view.get_by_role("button", name="Delete this article…").click()
+    start = view.get_by_role("button", name="Delete this article…")
+    start.click()
     confirm = view.locator(".confirm-delete")
+    page.keyboard.press("Escape")  # as Cancel
+    expect(confirm).to_be_hidden()
+    expect(start).to_be_focused()
+    start.click()
     confirm.get_by_role("button", name="Delete").click()
     expect(confirm.locator(".panel-error")).to_contain_text(SERVER_401)
+    expect(confirm.get_by_label("Admin API key")).to_be_focused()
     expect(confirm.get_by_label("Admin API key")).to_be_visible()  # asked for again
     assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
     assert "chess" in [d["doc_id"] for d in listed(page)["documents"]]

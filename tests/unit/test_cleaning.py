@@ -374,6 +374,24 @@ def test_long_first_line_is_not_a_title() -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Seoul summons Russian envoy over North Korean troops.",  # wire style, a full stop
+        "Exclusive: Seoul weighs arms for Ukraine, officials say…",
+        " ".join(["word"] * 25).capitalize(),  # past 20 words
+    ],
+)
+def test_a_labelled_title_is_the_title_whatever_its_shape(headline: str) -> None:
+    cleaned = clean_article(f"Title: {headline}\n\nSource: Coast Times\n\n{headline}\n\n{BODY_1}")
+    assert (cleaned.title, cleaned.source) == (headline, "Coast Times")
+    assert cleaned.paragraphs == [BODY_1]  # a repeat of it is dropped, as a headline's is
+    # only the opening line is read so; an unlabelled one is judged by its shape as before
+    assert clean_article(f"{headline}\n\n{BODY_1}").title is None
+    assert clean_article(f"{BODY_1}\n\nHeadline: {headline}").title is None
+
+
+@pytest.mark.unit
 def test_repeated_title_is_dropped_and_dek_is_kept() -> None:
     dek = "Residents hope the project will bring back visitors to the coast"
     assert body(dek, HEADLINE, BODY_1) == [dek, BODY_1]

@@ -107,7 +107,7 @@ def test_an_article_sent_by_api_reads_back_with_its_metadata() -> None:
         "2024-10-21",
     )
     assert article.text == "The harbour reopened on Monday after storms.\n\nShips returned by noon."
-    assert again.startswith("Harbour reopens after storms\n\nSource: Coast Times")
+    assert again.startswith("Title: Harbour reopens after storms\n\nSource: Coast Times")
 
 
 def test_an_article_with_nothing_left_after_cleaning_is_bad_input() -> None:
