@@ -739,11 +739,13 @@ import { selectTab } from "./tabs.js";
     const box = el("div", "answer");
     box.append(el("span", "speaker", "Answer"));
 
-    // the direct answer first, when the selector marked one inside the cited sentence
+    // the direct answer first, when the selector marked one inside the cited sentence: labelled
+    // as the selector's reading (it can mark the wrong part of the right sentence), the quote
+    // under it is the answer to check
     const short = typeof data.short_answer === "string" ? data.short_answer.trim() : "";
     if (short) {
       const lead = el("p", "short-answer");
-      lead.append(el("strong", null, short));
+      lead.append(el("span", "short-answer-label", "Likely answer (check it in the quote): "), el("strong", null, short));
       box.append(lead);
     }
 
@@ -796,7 +798,7 @@ import { selectTab } from "./tabs.js";
     }
 
     if (data.answers_question) {
-      const answers = el("span", "badge answers", "answers the question");
+      const answers = el("span", "badge answers", "the quote answers the question");
       const score = typeof data.evidence_score === "number" ? ` (score ${data.evidence_score.toFixed(2)})` : "";
       answers.title = `The answer selector judged that the cited sentence answers the question${score}: a separate check from the source badges, which say the words stand in the paragraph.`;
       const checks = el("p", "answer-checks");

@@ -115,7 +115,7 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     )
     # the answer's own check is separate from the source's, and said in words
     if body["answers_question"]:
-        expect(answer.locator(".answer-checks .badge.answers")).to_have_text("answers the question")
+        expect(answer.locator(".answer-checks .badge.answers")).to_have_text("the quote answers the question")
     if body["short_answer"]:
         expect(answer.locator(".short-answer strong")).to_have_text(body["short_answer"])
         if body["short_answer"] in body["answer"]:
