@@ -13,6 +13,7 @@ import {
   ASK_ABOUT,
   DOCUMENTS_CHANGED,
   button,
+  count,
   documentsChanged,
   el,
   fetchJSON,
@@ -563,7 +564,6 @@ import { selectTab } from "./tabs.js";
 
   /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
   function describeStage(stage, question) {
-    const count = (n, one, many) => `${Number(n) || 0} ${Number(n) === 1 ? one : many}`;
     switch (stage.stage) {
       case "queued":
         return `Waiting: ${count(stage.ahead, "question", "questions")} ahead of yours…`;
@@ -592,7 +592,16 @@ import { selectTab } from "./tabs.js";
     const box = el("div", "error");
     box.setAttribute("role", "alert");
     box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
-    box.append(el("p", null, error.message || "Something went wrong."));
+    if (error.status === 429) {
+      // the queue is full: what to do, in the reader's words (the server's detail, which names
+      // its setting, is for whoever runs it: kept as the message's tooltip)
+      const when = error.retryAfter ? `in about ${count(error.retryAfter, "second", "seconds")}` : "in a moment";
+      const busyText = el("p", null, `The service is busy answering other people's questions. Ask again ${when}: the question is back in the box.`);
+      if (error.message) busyText.title = error.message;
+      box.append(busyText);
+    } else {
+      box.append(el("p", null, error.message || "Something went wrong."));
+    }
     if (error.status === 401) box.append(renderKeyForm(question));
     if (articleGone(error, askedOf)) box.append(renderArticleGone(question, askedOf));
     return box;

@@ -154,6 +154,9 @@ export function problemError(data, response) {
   const error = new Error(detail);
   error.title = data && typeof data.title === "string" ? data.title : "";
   error.status = (data && data.status) || (response && response.status) || 0;
+  // seconds to wait before asking again (429, 503), when the server says
+  const wait = Number(response && response.headers && response.headers.get("Retry-After"));
+  if (Number.isFinite(wait) && wait > 0) error.retryAfter = Math.ceil(wait);
   return error;
 }
 

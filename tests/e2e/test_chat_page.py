@@ -115,7 +115,9 @@ def test_answer_with_clickable_citation(probe: PageProbe, test_output_dir: Path)
     )
     # the answer's own check is separate from the source's, and said in words
     if body["answers_question"]:
-        expect(answer.locator(".answer-checks .badge.answers")).to_have_text("the quote answers the question")
+        expect(answer.locator(".answer-checks .badge.answers")).to_have_text(
+            "the quote answers the question"
+        )
     if body["short_answer"]:
         expect(answer.locator(".short-answer strong")).to_have_text(body["short_answer"])
         if body["short_answer"] in body["answer"]:
@@ -202,6 +204,43 @@ def test_server_errors_show_their_detail(probe: PageProbe) -> None:
     expect(page.locator("#ask")).to_be_enabled()
     # the question is put back so it can be fixed and asked again
     expect(page.locator("#question")).not_to_have_value("")
+
+
+def test_a_full_queue_says_when_to_ask_again_in_the_readers_words(probe: PageProbe) -> None:
+    """The server's 429 (its queue is full; the detail, for whoever runs it, names a setting):
+    the page says to ask again after Retry-After, with the question back in the box."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    detail = (
+        "9 questions are already being answered or waiting (setting "
+        "server.generation_queue_size is 8); retry after the number of seconds in the "
+        "Retry-After header"
+    )
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=429,
+            headers={"Retry-After": "12", "Content-Type": "application/problem+json"},
+            body=json.dumps(
+                {
+                    "type": "about:blank",
+                    "title": "Too Many Requests",
+                    "status": 429,
+                    "detail": detail,
+                }
+            ),
+        ),  # fmt: skip
+        times=1,
+    )
+    ask(page, "How many fishing boats left Skarra harbour?")
+    error = last_turn(page).locator(".error")
+    expect(error).to_contain_text(
+        "The service is busy answering other people's questions. Ask again in about 12 seconds"
+    )
+    expect(error).not_to_contain_text("generation_queue_size")
+    expect(page.locator("#question")).to_have_value("How many fishing boats left Skarra harbour?")
+    assert probe.script_errors() == [], probe.errors
 
 
 def crafted_answer() -> dict[str, Any]:

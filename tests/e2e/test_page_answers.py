@@ -74,7 +74,9 @@ def test_a_two_part_question_is_answered_with_a_cited_sentence_per_part(
     expect(box.locator(".answer-text .citation-link")).to_have_count(len(body["citations"]))
     expect(box.locator(".sources > li")).to_have_count(len(body["citations"]))
     expect(box.locator(".sources .badge.quoted").first).to_contain_text("quoted from [1]")
-    expect(box.locator(".answer-checks .badge.answers")).to_have_text("the quote answers the question")
+    expect(box.locator(".answer-checks .badge.answers")).to_have_text(
+        "the quote answers the question"
+    )
     page.screenshot(path=str(test_output_dir / "chat-two-parts.png"), full_page=True)
     assert not probe.errors, probe.errors
 
