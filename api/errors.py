@@ -265,10 +265,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 detail = f"no such endpoint; paths have no trailing slash: {path.rstrip('/')}"
             else:
                 detail = "no such endpoint; GET /docs lists them"
+        allowed = (
+            allowed_methods(request.app.router.routes, request.scope) if status == 405 else None
+        )
+        if allowed and detail == "Method Not Allowed":  # Starlette's words: say what is allowed
+            detail = f"{request.method} is not allowed on {request.url.path}; send {allowed}"
         response = _problem(status, titles.get(status, "HTTP error"), detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
-        if status == 405 and (allowed := allowed_methods(request.app.router.routes, request.scope)):
+        if allowed:
             response.headers["Allow"] = allowed  # else (a mounted app's 405) its own stays
         return response
 

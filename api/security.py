@@ -59,10 +59,16 @@ def require_admin(request: Request, bearer: Bearer, header: ApiKeyHeader) -> Non
             "admin actions are disabled: set QA_SECURITY__ADMIN_API_KEY (16 characters or "
             "more) when starting the server, then send it as 'Authorization: Bearer <key>'"
         )
-    if not key_matches(presented_key(bearer, header), expected):
+    presented = presented_key(bearer, header)
+    if presented is None:
         raise Unauthorized(
             "this admin action needs the admin API key: send 'Authorization: Bearer <key>' "
             "or 'X-API-Key: <key>'"
+        )
+    if not key_matches(presented, expected):
+        raise Unauthorized(
+            "the admin API key sent is not this server's: send the key it was started with "
+            "(QA_SECURITY__ADMIN_API_KEY) as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
         )
 
 
@@ -77,9 +83,14 @@ def require_reader(request: Request, bearer: Bearer, header: ApiKeyHeader) -> No
         return
     if security.admin_api_key is not None and key_matches(presented, security.admin_api_key):
         return
+    if presented is None:
+        raise Unauthorized(
+            "this server needs its read API key for questions, documents and metrics: send "
+            "'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+        )
     raise Unauthorized(
-        "this server needs its read API key for questions, documents and metrics: send "
-        "'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+        "the API key sent is neither this server's read key nor its admin key: send the read "
+        "key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
     )
 
 

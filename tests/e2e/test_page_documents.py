@@ -17,8 +17,8 @@ pytestmark = pytest.mark.e2e
 PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
 
-# how api/security.py words the 401 of an admin action
-SERVER_401 = "this admin action needs the admin API key"
+# how api/security.py words the 401 of an admin action sent with a wrong key
+SERVER_401 = "the admin API key sent is not this server's"
 
 
 def listed(page: Any, **params: str) -> dict[str, Any]:

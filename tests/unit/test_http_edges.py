@@ -133,6 +133,10 @@ def test_a_405_allows_every_method_the_path_takes(
     r = client.request(method, path, headers=ADMIN)
     assert r.status_code == 405, r.text
     assert {m.strip() for m in r.headers["allow"].split(",")} == allowed
+    # and says so in its detail, not only "Method Not Allowed"
+    assert r.json()["detail"] == (
+        f"{method} is not allowed on {path}; send {r.headers['allow']}"
+    ), r.json()
 
 
 @pytest.mark.parametrize(

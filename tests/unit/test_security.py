@@ -48,22 +48,27 @@ def test_without_a_configured_key_admin_actions_are_disabled_and_say_how_to_enab
         assert "QA_SECURITY__ADMIN_API_KEY" in r.json()["detail"]
 
 
+MISSING = "needs the admin API key"
+WRONG = "the admin API key sent is not this server's"
+
+
 @pytest.mark.parametrize(
-    "headers",
+    ("headers", "says"),
     [
-        {},
-        {"Authorization": "Bearer wrong-key-0123456789abcdef"},
-        {"Authorization": f"Bearer {ADMIN_KEY[:-1]}"},  # a prefix is not the key
-        {"Authorization": f"Basic {ADMIN_KEY}"},  # wrong scheme
-        {"X-API-Key": READ_KEY},  # the read key does not open admin actions
+        ({}, MISSING),
+        ({"Authorization": "Bearer wrong-key-0123456789abcdef"}, WRONG),
+        ({"Authorization": f"Bearer {ADMIN_KEY[:-1]}"}, WRONG),  # a prefix is not the key
+        ({"Authorization": f"Basic {ADMIN_KEY}"}, MISSING),  # wrong scheme: no key read
+        ({"X-API-Key": READ_KEY}, WRONG),  # the read key does not open admin actions
     ],
     ids=["none", "wrong", "prefix", "basic", "read-key"],
 )
-def test_admin_actions_refuse_a_missing_or_wrong_key(headers: dict[str, str]) -> None:
+def test_admin_actions_refuse_a_missing_or_wrong_key(headers: dict[str, str], says: str) -> None:
     r = client(admin_api_key=ADMIN_KEY, read_api_key=READ_KEY).post("/admin/ping", headers=headers)
     assert r.status_code == 401, r.text
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
     assert "Authorization: Bearer" in r.json()["detail"]
+    assert says in r.json()["detail"]  # a missing key and a wrong one are told apart
     assert ADMIN_KEY not in r.text
 
 
