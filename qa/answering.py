@@ -142,6 +142,11 @@ def answer_question(
             if restriction is not None and searched < every
             else ""
         )
+        if analysis.mostly_unknown:
+            within += (
+                "; most of the question's words are in no article nor in English: if it is "
+                "asked in another language, ask it in the articles' language"
+            )
         return _abstain(
             analysis,
             retrieved,

@@ -18,7 +18,7 @@ from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
 from qa.settings import ConversationSettings, SpellingSettings
-from qa.spelling import absent_names, in_another_script, unknown_words
+from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class QuestionAnalysis:
     unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
     absent: tuple[str, ...] = ()  # names asked about that no article mentions (qa/spelling.py)
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
+    mostly_unknown: bool = False  # most words in no article nor English: another language?
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
 
     def part(self, text: str) -> QuestionAnalysis:
@@ -156,7 +157,13 @@ def analyse_question(
     unknown = unknown_words(analysis.asked, vocabulary, spelling)
     absent = absent_names(analysis.asked, unknown, vocabulary, spelling)
     other_script = in_another_script(analysis.asked, vocabulary)
-    return replace(analysis, unknown=unknown, absent=absent, other_script=other_script)
+    return replace(
+        analysis,
+        unknown=unknown,
+        absent=absent,
+        other_script=other_script,
+        mostly_unknown=mostly_unknown(analysis.asked, unknown, spelling),
+    )
 
 
 def _analysed(

@@ -34,6 +34,20 @@ def unknown_words(
     if not settings.enabled:
         return ()
     found: list[UnknownWord] = []
+    for word in checked_words(question, settings):
+        if vocabulary.knows(word):
+            continue
+        edits = 2 if len(word) >= settings.two_edits_from else 1
+        found.append(UnknownWord(word=word, suggestion=vocabulary.nearest(word, edits)))
+        if len(found) == settings.max_words:
+            break
+    return tuple(found)
+
+
+def checked_words(question: str, settings: SpellingSettings) -> list[str]:
+    """The question's words that are looked up (in order, each once): Latin words of
+    `settings.min_word_length` letters or more that are not function words."""
+    words: list[str] = []
     seen: set[str] = set()
     for match in WORD.finditer(question):
         word = POSSESSIVE.sub("", match.group(0))
@@ -43,13 +57,18 @@ def unknown_words(
         if key in seen or key in FUNCTION_WORDS or not is_latin(word):
             continue
         seen.add(key)
-        if vocabulary.knows(word):
-            continue
-        edits = 2 if len(word) >= settings.two_edits_from else 1
-        found.append(UnknownWord(word=word, suggestion=vocabulary.nearest(word, edits)))
-        if len(found) == settings.max_words:
-            break
-    return tuple(found)
+        words.append(word)
+    return words
+
+
+def mostly_unknown(
+    question: str, unknown: Sequence[UnknownWord], settings: SpellingSettings
+) -> bool:
+    """Most of the question's words are in no article and no English word list: three or more,
+    and at least half of those looked up ("Quand la Corée du Nord a-t-elle envoyé des troupes
+    en Russie?" over English articles). Asked in another language, the question finds little
+    and the selector, trained on English, reads it poorly; a refusal then says so."""
+    return len(unknown) >= 3 and 2 * len(unknown) >= len(checked_words(question, settings))
 
 
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:

@@ -419,3 +419,11 @@ def test_a_question_about_someone_no_article_names_is_declined_saying_so(
     # a name the articles hold, misspelt by two letters, is still answered
     spelt = ask(client, "What did Zakharowa say South Korean authorities should do?")
     assert spelt["status"] == "answered", spelt
+
+
+def test_a_question_in_another_latin_language_is_declined_saying_why(
+    client: httpx.Client,
+) -> None:
+    body = ask(client, "Quand la Corée du Nord a-t-elle envoyé des troupes en Russie ?")
+    assert body["status"] == "insufficient_evidence", body
+    assert "ask it in the articles' language" in body["reason"], body

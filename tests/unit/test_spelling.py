@@ -7,7 +7,7 @@ import pytest
 from qa.lexical import without_accents
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import absent_names, in_another_script, unknown_words
+from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
 
 pytestmark = pytest.mark.unit
 
@@ -168,3 +168,15 @@ def test_a_name_near_an_article_word_a_lower_case_word_or_the_opening_word_is_no
     # a word not capitalised is no name ("quarks"); the opening word is capitalised anyway
     assert _absent("Which quarks decay?", FakeVocabulary({"decay"})) == ()
     assert _absent("Lavrov said what?", FakeVocabulary({"said"})) == ()
+
+
+def test_a_question_mostly_in_no_article_nor_english_is_told_so() -> None:
+    vocabulary = FakeVocabulary({"north", "korea", "troops", "russia", "when"})
+    french = "Quand la Corée du Nord a-t-elle envoyé des troupes en Russie?"
+    unknown = unknown_words(french, vocabulary, SETTINGS)
+    assert [u.word for u in unknown] == ["Quand", "Corée", "envoyé", "troupes", "Russie"]
+    assert mostly_unknown(french, unknown, SETTINGS)
+    # two misspelt names in an English question are not another language
+    english = "When did Zakarova and Lavorv send troops to Russia?"
+    unknown = unknown_words(english, vocabulary, SETTINGS)
+    assert len(unknown) == 2 and not mostly_unknown(english, unknown, SETTINGS)
