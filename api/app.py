@@ -116,6 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         + f' data-max-chars="{limit}" data-max-history="{settings.server.max_history_turns}"',
     )
 
+    # whether admin actions are switched on (a key is set; never the key): with them off, the
+    # page does not offer to add or delete articles only for the server to refuse
+    if page.count("<body>") != 1:
+        raise RuntimeError("api/static/index.html needs one <body>")
+    admin_state = "on" if settings.security.admin_api_key is not None else "off"
+    page = page.replace("<body>", f'<body data-admin="{admin_state}">')
+
     @app.get("/", include_in_schema=False)
     async def chat_page() -> HTMLResponse:
         return HTMLResponse(page)

@@ -29,6 +29,9 @@ const FILTER_DELAY_MS = 200;
 const body = document.getElementById("articles-body");
 const heading = document.getElementById("articles-heading");
 const addButton = document.getElementById("add-article");
+// the server has admin actions switched on (api/app.py); off, adding and deleting are not offered
+const ADMIN_ON = document.body.dataset.admin !== "off";
+addButton.hidden = !ADMIN_ON;
 
 /** "Outlet · date · N paragraphs" (or `last` in place of the count), saying plainly what is not
  * known. */
@@ -282,7 +285,8 @@ async function openArticle(
     }
     text.append(shown);
   }
-  view.append(text, deleteControls(doc));
+  view.append(text);
+  if (ADMIN_ON) view.append(deleteControls(doc));
   if (found) {
     const note = el("span", "visually-hidden", "The paragraph the search found.");
     note.id = "found-note"; // read out with the marked paragraph, not part of its text

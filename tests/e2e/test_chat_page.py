@@ -791,3 +791,19 @@ def test_a_server_with_a_read_key_asks_for_it_once_then_answers(
     finally:
         context.close()
         stop_server(guarded)
+
+
+def test_with_admin_actions_off_adding_and_deleting_are_not_offered(probe: PageProbe) -> None:
+    """The seeds server runs without an admin key: the page does not offer an Add form and a
+    Delete button only for the server to refuse them with a 403."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.goto("/")
+    assert page.evaluate("document.body.dataset.admin") == "off"
+    expect(page.locator("#add-article")).to_be_hidden()
+    page.locator("#articles-view .article-item button").first.click()
+    view = page.locator(".article-view")
+    expect(view.locator(".article-paragraph").first).to_be_visible()
+    expect(view.get_by_role("button", name="Delete this article…")).to_have_count(0)
+    assert probe.script_errors() == [], probe.errors

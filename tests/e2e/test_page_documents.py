@@ -151,6 +151,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
 
     page = page_probe.page
     page.goto("/")
+    assert page.evaluate("document.body.dataset.admin") == "on"  # the server has an admin key
     before = listed(page)["total"]
     page.get_by_role("button", name="Add an article").click()
     form = page.locator(".add-article-form")
