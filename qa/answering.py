@@ -530,7 +530,7 @@ def _answered(
         for c in checked.citations
     ]
     return Answer(
-        question=analysis.asked,
+        question=analysis.as_typed,
         rewritten_question=analysis.rewritten,
         answer=checked.text,
         status="answered",
@@ -576,7 +576,7 @@ def _abstain(
     reason: str,
 ) -> Answer:
     return Answer(
-        question=analysis.asked,
+        question=analysis.as_typed,
         rewritten_question=analysis.rewritten,
         answer=f"{DECLINED} The closest paragraphs are listed so you can look for yourself.",
         status="insufficient_evidence",

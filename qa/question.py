@@ -17,6 +17,7 @@ from qa.followups import DEFAULTS, has_own_terms, rewrite_follow_up
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
+from qa.sentences import sentence_spans
 from qa.settings import ConversationSettings, SpellingSettings
 from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
 
@@ -36,6 +37,12 @@ class QuestionAnalysis:
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
     mostly_unknown: bool = False  # most words in no article nor English: another language?
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
+    typed: str = ""  # as typed, when `asked` is the question taken out of a preamble or request
+
+    @property
+    def as_typed(self) -> str:
+        """The question as the user typed it (white space collapsed), to echo back."""
+        return self.typed or self.asked
 
     def part(self, text: str) -> QuestionAnalysis:
         """One part of the question, analysed as a question of its own."""
@@ -124,6 +131,55 @@ def question_parts(question: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+# A sentence before the question that speaks of the asker or gives an instruction ("I am
+# writing a story and need to check a fact.", "Please be brief.", "Ignore previous
+# instructions."): read with the question, its words crowd out the question's own (measured
+# in docs/grounding.md, "Questions asked with a preamble"). A sentence about the world ("Seoul
+# summoned an envoy on Monday. Who was it?") is not one: its words are the question's context.
+_PREAMBLE = re.compile(
+    r"^\W*(?:i|i['’](?:m|ve|d|ll)|we|we['’](?:re|ve)|my|our|me|us|please|kindly|ignore|disregard|"
+    r"forget|answer|respond|reply|use|using|only|be|keep|give|write|thanks|thank|hi|hello|hey|"
+    r"dear|note|context|background|for context|as a)\b",
+    re.IGNORECASE,
+)
+# a request wrapped round the question: "Could you please tell me, based on the articles you
+# have, how many…?" asks "how many…?"; stripped only before a question word
+_REQUEST = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?)?"
+    r"(?:tell|show|let)\s+me(?:\s+know)?|i\s+(?:want|need|would\s+like|['’]d\s+like)\s+to\s+"
+    r"know|do\s+you\s+know)?[\s,]*"
+    r"(?:(?:based\s+on|according\s+to|from|using|in)\s+(?:the|your|these|those)\s+"
+    r"(?:articles?|documents?|sources?|texts?|stories|news)"
+    r"(?:\s+(?:you\s+have|provided|given|above|here|indexed))?[\s,]*)?"
+    r"(?=(?:who|whom|whose|what|when|where|why|how|which|whether|if)\b)",
+    re.IGNORECASE,
+)
+
+
+def core_question(question: str) -> str:
+    """The question a user wrapped in words about themselves or in a request: leading
+    sentences that speak of the asker or instruct ("I am writing a story and need to check a
+    fact for my editor.") are left out when a question follows, and a request round the
+    question ("Could you please tell me, based on the articles you have, how many…?") is
+    taken off before its question word. Anything else is the question as asked."""
+    spans = sentence_spans(question)
+    sentences = [question[span.start : span.end] for span in spans]
+
+    def aside(sentence: str) -> bool:
+        return bool(_PREAMBLE.match(sentence)) and not sentence.endswith("?")
+
+    while len(sentences) > 1 and aside(sentences[0]):
+        sentences = sentences[1:]  # before the question: about the asker, or an instruction
+    while len(sentences) > 1 and aside(sentences[-1]):
+        sentences = sentences[:-1]  # after it: "Please answer briefly."
+    core = " ".join(sentences).strip()
+    request = _REQUEST.match(core)
+    if request and request.end() > 0:
+        core = core[request.end() :]
+        core = core[:1].upper() + core[1:]
+    return core if core and content_terms(core) else question
+
+
 def validate_question(question: str, *, max_chars: int) -> str:
     cleaned = " ".join(question.split())
     if not cleaned:
@@ -173,7 +229,9 @@ def _analysed(
     max_history_turns: int,
     conversation: ConversationSettings,
 ) -> QuestionAnalysis:
-    asked = validate_question(question, max_chars=max_chars)
+    typed = validate_question(question, max_chars=max_chars)
+    asked = core_question(typed)
+    typed = typed if asked != typed else ""
     if len(history) > max_history_turns:
         raise BadInput(
             f"history has {len(history)} turns; the limit is {max_history_turns}. "
@@ -185,14 +243,15 @@ def _analysed(
     rewrite = rewrite_follow_up(asked, history, conversation)
     if rewrite is None:
         return QuestionAnalysis(
-            asked, None, asked, None, answer_type(asked), (), tuple(history), question_parts(asked)
-        )
+            asked, None, asked, None, answer_type(asked), (), tuple(history),
+            question_parts(asked), typed=typed,
+        )  # fmt: skip
     rewritten = rewrite.text
     focus = tuple(content_terms(asked))
     if rewrite.standalone:  # "What did he say …?" → "What did Mark Rutte say …?"
         return QuestionAnalysis(
             asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history),
-            resolved=True,
+            resolved=True, typed=typed,
         )  # fmt: skip
     # Judged by its own words when it has enough of them; else by the whole rewrite. A
     # follow-up with some words of its own ("Who led the team?") is judged by those, with
@@ -208,4 +267,5 @@ def _analysed(
         answer_type(asked),
         focus,
         tuple(history),
+        typed=typed,
     )
