@@ -145,6 +145,25 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
         context.close()
 
 
+def test_in_a_short_window_the_question_box_scrolls_with_the_page(
+    browser: Any, page_server: PageServer
+) -> None:
+    """A phone held sideways (or a page zoomed to 200 %): a bar kept at the bottom would cover
+    close to half the window, so there it scrolls with the conversation."""
+    context = browser.new_context(
+        viewport={"width": 740, "height": 375}, base_url=page_server.server.url
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        position = "(s) => getComputedStyle(document.querySelector(s)).position"
+        assert page.evaluate(position, ".ask-bar") == "static"
+        page.set_viewport_size({"width": 740, "height": 700})
+        assert page.evaluate(position, ".ask-bar") == "sticky"
+    finally:
+        context.close()
+
+
 # --- Stop --------------------------------------------------------------------------------------
 
 
