@@ -25,7 +25,7 @@ import {
   withKey,
 } from "./common.js";
 import { asScope, clearTurns, loadScope, loadTurns, saveScope, saveTurns } from "./conversation-store.js";
-import { selectTab } from "./tabs.js";
+import { TAB_SELECTED, selectTab } from "./tabs.js";
 
 (() => {
   const MARKER = /\[(\d+)\]/;
@@ -1041,6 +1041,13 @@ import { selectTab } from "./tabs.js";
       activeTrigger.setAttribute("aria-expanded", "true");
     }
   }
+
+  // the citation that opened the source view is expanded only while that view is shown
+  document.addEventListener(TAB_SELECTED, (event) => {
+    if (activeTrigger && activeTrigger.classList.contains("citation-link")) {
+      activeTrigger.setAttribute("aria-expanded", event.detail === "source" ? "true" : "false");
+    }
+  });
 
   function revealPanel() {
     // On a phone the panel sits below the conversation: bring it into view.

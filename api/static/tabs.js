@@ -3,6 +3,9 @@
 
 const tabs = Array.from(document.querySelectorAll("#panel-tabs [role=tab]"));
 
+/** The event sent on `document` when a tab is selected; `detail` is its name. */
+export const TAB_SELECTED = "groundedqa:tab-selected";
+
 /** Show the view of tab `name` ("articles" or "source"). */
 export function selectTab(name) {
   for (const tab of tabs) {
@@ -11,6 +14,8 @@ export function selectTab(name) {
     tab.tabIndex = selected ? 0 : -1;
     document.getElementById(tab.getAttribute("aria-controls")).hidden = !selected;
   }
+  // what the tab shows changed: a control that opened it says whether it is shown (app.js)
+  document.dispatchEvent(new CustomEvent(TAB_SELECTED, { detail: name }));
 }
 
 for (const [i, tab] of tabs.entries()) {
