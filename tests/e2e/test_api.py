@@ -427,3 +427,18 @@ def test_a_question_in_another_latin_language_is_declined_saying_why(
     body = ask(client, "Quand la Corée du Nord a-t-elle envoyé des troupes en Russie ?")
     assert body["status"] == "insufficient_evidence", body
     assert "ask it in the articles' language" in body["reason"], body
+
+
+def test_a_question_asked_with_a_preamble_is_answered_as_the_question_alone(
+    client: httpx.Client,
+) -> None:
+    core = "How many special forces troops did North Korea send to Russia for training?"
+    typed = (
+        "I am writing a story about the Korean peninsula and need to check a fact for my "
+        "editor, who is strict about sourcing. Could you please tell me, based on the "
+        f"articles you have, {core[0].lower()}{core[1:]}"
+    )
+    plain, wrapped = ask(client, core), ask(client, typed)
+    assert plain["status"] == wrapped["status"] == "answered", wrapped
+    assert wrapped["answer"] == plain["answer"] and "1,500" in wrapped["answer"]
+    assert wrapped["question"] == typed  # echoed as typed
