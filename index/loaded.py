@@ -78,6 +78,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             for article in corpus.articles.values()
         ],
     )
+    copies = paragraph_copies(corpus)
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(
             # a byline or outlet is in the article too: its names are not "found in no article"
@@ -86,9 +87,11 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
                 for article in corpus.articles.values()
             ),
             (paragraph.text for paragraph in corpus.paragraphs),
+            # and so is a near-copy left out of the searched rows (a scoped question quotes it)
+            (copy.text for found in copies.values() for copy in found),
         )
     )
-    return LoadedIndex(version, corpus, retriever, vocabulary, paragraph_copies(corpus))
+    return LoadedIndex(version, corpus, retriever, vocabulary, copies)
 
 
 def paragraph_copies(corpus: CorpusIndex) -> dict[int, list[Paragraph]]:

@@ -110,12 +110,14 @@ def answer_question(
             analysis, retrieved, timings,
             "the question has no words to look for in the articles; ask it in words",
         )  # fmt: skip
-    if analysis.absent:  # no sentence can say what someone no article names did
+    # no sentence can say what someone no article names did (a question mostly in another
+    # language is told that instead: its capitalised nouns are no names)
+    if analysis.absent and not analysis.mostly_unknown:
         names = ", ".join(f"“{name}”" for name in analysis.absent)
         return _abstain(
             analysis, retrieved, timings,
             f"no article mentions {names}, nor any name spelt nearly so: the articles cannot "
-            "say what the question asks about; the closest paragraphs are listed",
+            "say what the question asks about",
         )  # fmt: skip
 
     clock = time.perf_counter()

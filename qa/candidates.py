@@ -7,9 +7,10 @@ treaty was signed …" can be judged with the words that say who or what is mean
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast, overload
 
 import numpy as np
 
@@ -49,22 +50,70 @@ class _SentenceRef:
     end: int
 
 
+class _Extended(Sequence[SentenceRefLike]):
+    """`base` then `extra`, read in place (the base's refs are not copied per question)."""
+
+    def __init__(self, base: Sequence[SentenceRefLike], extra: list[SentenceRefLike]) -> None:
+        self._base = base
+        self._extra = extra
+
+    def __len__(self) -> int:
+        return len(self._base) + len(self._extra)
+
+    @overload
+    def __getitem__(self, index: int) -> SentenceRefLike: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SentenceRefLike]: ...
+    def __getitem__(self, index: int | slice) -> SentenceRefLike | Sequence[SentenceRefLike]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index < len(self._base):
+            return self._base[index]
+        return self._extra[index - len(self._base)]
+
+
 @dataclass(frozen=True)
 class ScopedCorpus:
     """`base` with some paragraphs standing in for others in their rows: copies in another
     article that a restricted search puts in the place of the row they repeat
     (`qa.retrieval.scoped_paragraphs`). A word-for-word copy reads the base's sentences and
-    vectors; one whose text differs has its own (`scoped_corpus`)."""
+    vectors; one whose text differs has its own (`scoped_corpus`), numbered after the base's
+    and kept apart from them (`extra_vectors`), so a question does not copy the index's."""
 
     base: Corpus
     paragraphs: Sequence[Paragraph]
     sentences: Sequence[SentenceRefLike]
-    sentence_vectors: Vectors
     sentences_by_row: Mapping[int, list[int]]
+    extra_vectors: Vectors | None = None
 
     @property
     def doc_freq(self) -> Mapping[str, int]:
         return self.base.doc_freq
+
+    @property
+    def sentence_vectors(self) -> Vectors:
+        """Every sentence's vector, the copies' after the base's (a copy of the whole matrix:
+        the answer path reads `sentence_vectors_of` instead)."""
+        if self.extra_vectors is None:
+            return self.base.sentence_vectors
+        return np.vstack([self.base.sentence_vectors, self.extra_vectors])
+
+    def vectors_of(self, ids: Sequence[int]) -> Vectors:
+        base = self.base.sentence_vectors
+        if self.extra_vectors is None:
+            return base[list(ids)]
+        cut = len(base)
+        rows = [base[i] if i < cut else self.extra_vectors[i - cut] for i in ids]
+        return np.array(rows, dtype=np.float32).reshape(len(rows), base.shape[1])
+
+
+def sentence_vectors_of(corpus: Corpus, ids: Sequence[int]) -> Vectors:
+    """The vectors of sentences `ids`, read without copying a scoped corpus's whole matrix."""
+    if isinstance(corpus, ScopedCorpus):
+        return corpus.vectors_of(ids)
+    return corpus.sentence_vectors[list(ids)]
 
 
 def scoped_corpus(
@@ -79,23 +128,21 @@ def scoped_corpus(
         if paragraph is not base.paragraphs[row] and paragraph.text != base.paragraphs[row].text
     ]
     if not rows:
-        return ScopedCorpus(
-            base, view, base.sentences, base.sentence_vectors, base.sentences_by_row
-        )
-    sentences: list[SentenceRefLike] = list(base.sentences)
-    by_row = dict(base.sentences_by_row)
+        return ScopedCorpus(base, view, base.sentences, base.sentences_by_row)
+    extra: list[SentenceRefLike] = []
+    own: dict[int, list[int]] = {}
     texts: list[str] = []
     for row in rows:
         text = view[row].text
-        by_row[row] = []
+        own[row] = []
         for span in sentence_spans(text):
-            by_row[row].append(len(sentences))
-            sentences.append(_SentenceRef(row, span.start, span.end))
+            own[row].append(len(base.sentences) + len(extra))
+            extra.append(_SentenceRef(row, span.start, span.end))
             texts.append(text[span.start : span.end])
-    vectors = base.sentence_vectors
-    if texts:
-        vectors = np.vstack([vectors, embed(texts).astype(np.float32, copy=False)])
-    return ScopedCorpus(base, view, sentences, vectors, by_row)
+    vectors = embed(texts).astype(np.float32, copy=False) if texts else None
+    # the copies' rows first; the base's read in place (a ChainMap only writes to its first map)
+    by_row = ChainMap(own, cast(MutableMapping[int, list[int]], base.sentences_by_row))
+    return ScopedCorpus(base, view, _Extended(base.sentences, extra), by_row, vectors)
 
 
 @dataclass(frozen=True)
@@ -131,7 +178,7 @@ def candidate_sentences(rows: Sequence[int], corpus: Corpus) -> tuple[list[Candi
                     sid,
                 )
             )
-    return candidates, corpus.sentence_vectors[[c.sentence for c in candidates]]
+    return candidates, sentence_vectors_of(corpus, [c.sentence for c in candidates])
 
 
 def previous_sentence(corpus: Corpus, row: int, position: int) -> str:

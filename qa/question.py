@@ -131,16 +131,28 @@ def question_parts(question: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-# A sentence before the question that speaks of the asker or gives an instruction ("I am
-# writing a story and need to check a fact.", "Please be brief.", "Ignore previous
-# instructions."): read with the question, its words crowd out the question's own (measured
-# in docs/grounding.md, "Questions asked with a preamble"). A sentence about the world ("Seoul
-# summoned an envoy on Monday. Who was it?") is not one: its words are the question's context.
-_PREAMBLE = re.compile(
-    r"^\W*(?:i|i['’](?:m|ve|d|ll)|we|we['’](?:re|ve)|my|our|me|us|please|kindly|ignore|disregard|"
-    r"forget|answer|respond|reply|use|using|only|be|keep|give|write|thanks|thank|hi|hello|hey|"
-    r"dear|note|context|background|for context|as a)\b",
+# Sentences round the question that are not about the world: an instruction or a greeting
+# ("Ignore previous instructions.", "Please answer briefly.", "Thanks!"), or the asker saying
+# what they are doing ("I am writing a story and need to check a fact for my editor."). Read
+# with the question, their words crowd out its own (docs/grounding.md, "Questions asked with a
+# preamble"). A sentence about the world stays, whatever its first word ("US troops arrived on
+# Monday. Who led them?", "Background: …", "My city council voted to close it. Why?"): its words
+# are the question's context. Openers are matched as written (capitalised), so "us" is no "US".
+_INSTRUCTION = re.compile(
+    r"^\W*(?:Please|Kindly|Ignore|Disregard|Forget|Thanks|Thank you|Hi|Hello|Hey|Dear)\b"
+)
+_ASKER = re.compile(r"^\W*(?:I|I['’](?:m|ve|d|ll)|We|We['’](?:re|ve|d)|My|Our)\b")
+_ASKER_INTENT = re.compile(
+    r"\b(?:writ(?:e|ing)|working on|research(?:ing)?|fact[- ]?check(?:ing)?|check(?:ing)?|"
+    r"verify(?:ing)?|need|want|would like|['’]d like|trying|curious|wondering|help|editor|"
+    r"deadline|assignment)\b",
     re.IGNORECASE,
+)
+# after the question, only what the answer should look like ("Please answer briefly.", "Cite
+# your sources.", "Thanks.")
+_FORM_NOTE = re.compile(
+    r"^\W*(?:Please|Kindly|Thanks|Thank you|Answer|Respond|Reply|Cite|Keep it|Be brief|"
+    r"Be concise|Use only|Only use)\b"
 )
 # a request wrapped round the question: "Could you please tell me, based on the articles you
 # have, how many…?" asks "how many…?"; stripped only before a question word
@@ -151,7 +163,7 @@ _REQUEST = re.compile(
     r"(?:(?:based\s+on|according\s+to|from|using|in)\s+(?:the|your|these|those)\s+"
     r"(?:articles?|documents?|sources?|texts?|stories|news)"
     r"(?:\s+(?:you\s+have|provided|given|above|here|indexed))?[\s,]*)?"
-    r"(?=(?:who|whom|whose|what|when|where|why|how|which|whether|if)\b)",
+    r"(?=(?:who|whom|whose|what|when|where|why|how|which)\b)",
     re.IGNORECASE,
 )
 
@@ -165,13 +177,19 @@ def core_question(question: str) -> str:
     spans = sentence_spans(question)
     sentences = [question[span.start : span.end] for span in spans]
 
-    def aside(sentence: str) -> bool:
-        return bool(_PREAMBLE.match(sentence)) and not sentence.endswith("?")
+    def before(sentence: str) -> bool:
+        if sentence.endswith("?"):
+            return False
+        if _INSTRUCTION.match(sentence):
+            return True
+        return bool(_ASKER.match(sentence)) and bool(_ASKER_INTENT.search(sentence))
 
-    while len(sentences) > 1 and aside(sentences[0]):
-        sentences = sentences[1:]  # before the question: about the asker, or an instruction
-    while len(sentences) > 1 and aside(sentences[-1]):
-        sentences = sentences[:-1]  # after it: "Please answer briefly."
+    while len(sentences) > 1 and before(sentences[0]):
+        sentences = sentences[1:]  # an instruction, or the asker on what they are doing
+    while (
+        len(sentences) > 1 and not sentences[-1].endswith("?") and _FORM_NOTE.match(sentences[-1])
+    ):
+        sentences = sentences[:-1]  # "Please answer briefly."
     core = " ".join(sentences).strip()
     request = _REQUEST.match(core)
     if request and request.end() > 0:
@@ -211,14 +229,14 @@ def analyse_question(
         return analysis
     spelling = spelling or SpellingSettings()
     unknown = unknown_words(analysis.asked, vocabulary, spelling)
-    absent = absent_names(analysis.asked, unknown, vocabulary, spelling)
+    absent = absent_names(analysis.asked, vocabulary, spelling)
     other_script = in_another_script(analysis.asked, vocabulary)
     return replace(
         analysis,
         unknown=unknown,
         absent=absent,
         other_script=other_script,
-        mostly_unknown=mostly_unknown(analysis.asked, unknown, spelling),
+        mostly_unknown=mostly_unknown(analysis.asked, vocabulary, spelling),
     )
 
 
@@ -240,6 +258,9 @@ def _analysed(
     # a refusal carried back by the client is a question nobody answered: no name ("The") or
     # sentence is read from its text
     history = [Turn(question=t.question, answer="") if is_refusal(t.answer) else t for t in history]
+    # earlier questions come back as typed (the answers echo them so): read as their core too,
+    # or a preamble's words would be searched with every follow-up
+    history = [t.model_copy(update={"question": core_question(t.question)}) for t in history]
     rewrite = rewrite_follow_up(asked, history, conversation)
     if rewrite is None:
         return QuestionAnalysis(

@@ -11,7 +11,6 @@ so the reader decides and asks again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from qa.interfaces import Vocabulary
 from qa.lexical import FUNCTION_WORDS, is_latin
@@ -37,8 +36,8 @@ def unknown_words(
     for word in checked_words(question, settings):
         if vocabulary.knows(word):
             continue
-        edits = 2 if len(word) >= settings.two_edits_from else 1
-        found.append(UnknownWord(word=word, suggestion=vocabulary.nearest(word, edits)))
+        suggestion = vocabulary.nearest(word, _suggestion_edits(word, settings))
+        found.append(UnknownWord(word=word, suggestion=suggestion))
         if len(found) == settings.max_words:
             break
     return tuple(found)
@@ -61,14 +60,15 @@ def checked_words(question: str, settings: SpellingSettings) -> list[str]:
     return words
 
 
-def mostly_unknown(
-    question: str, unknown: Sequence[UnknownWord], settings: SpellingSettings
-) -> bool:
+def mostly_unknown(question: str, vocabulary: Vocabulary, settings: SpellingSettings) -> bool:
     """Most of the question's words are in no article and no English word list: three or more,
     and at least half of those looked up ("Quand la Corée du Nord a-t-elle envoyé des troupes
     en Russie?" over English articles). Asked in another language, the question finds little
-    and the selector, trained on English, reads it poorly; a refusal then says so."""
-    return len(unknown) >= 3 and 2 * len(unknown) >= len(checked_words(question, settings))
+    and the selector, trained on English, reads it poorly; a refusal then says so. (Counted
+    over every word looked up, not the `max_words` that are reported.)"""
+    checked = checked_words(question, settings)
+    unknown = sum(not vocabulary.knows(word) for word in checked)
+    return unknown >= 3 and 2 * unknown >= len(checked)
 
 
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
@@ -84,27 +84,30 @@ def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
 
 
 def absent_names(
-    question: str,
-    unknown: Sequence[UnknownWord],
-    vocabulary: Vocabulary,
-    settings: SpellingSettings,
+    question: str, vocabulary: Vocabulary, settings: SpellingSettings
 ) -> tuple[str, ...]:
-    """The names the question asks about that no article mentions: among its `unknown` words
-    (no article holds them, and they are no common English word), those written with a capital
-    that do not open the question and are more than `settings.absent_name_edits` edits from
-    every word the articles hold. "What did Sergei Lavrov say?" over articles that never name
-    him gives ("Lavrov",); "Cyndi Whitehead" over articles that name Cindy Whitehead gives
-    nothing (two edits: a misspelling). No sentence can say what someone absent did, however
-    well it matches the rest of the question."""
+    """The names the question asks about that no article mentions: among the words looked up
+    (every one, not the `max_words` reported), those that no article holds and that are no
+    common English word, written with a capital, not opening the question, and more than
+    `settings.absent_name_edits` edits (or the edits "did you mean" allows) from every word the
+    articles hold. "What did Sergei Lavrov say?" over articles that never name him gives
+    ("Lavrov",); "Cyndi Whitehead" over articles that name Cindy Whitehead gives nothing (two
+    edits: a misspelling). No sentence can say what someone absent did, however well it
+    matches the rest of the question."""
     if not settings.decline_absent_names:
         return ()
     first = WORD.search(question)
     opening = POSSESSIVE.sub("", first.group(0)) if first else ""
-    return tuple(
-        u.word
-        for u in unknown
-        if u.suggestion is None
-        and u.word[:1].isupper()
-        and u.word != opening
-        and vocabulary.nearest(u.word, settings.absent_name_edits) is None
-    )
+    absent = []
+    for word in checked_words(question, settings):
+        if not word[:1].isupper() or word == opening or vocabulary.knows(word):
+            continue
+        edits = max(settings.absent_name_edits, _suggestion_edits(word, settings))
+        if vocabulary.nearest(word, edits) is None:
+            absent.append(word)
+    return tuple(absent)
+
+
+def _suggestion_edits(word: str, settings: SpellingSettings) -> int:
+    """How far "did you mean" looks for `word`: two edits from `two_edits_from` letters."""
+    return 2 if len(word) >= settings.two_edits_from else 1

@@ -596,7 +596,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       // the queue is full: what to do, in the reader's words (the server's detail, which names
       // its setting, is for whoever runs it: kept as the message's tooltip)
       const when = error.retryAfter ? `in about ${count(error.retryAfter, "second", "seconds")}` : "in a moment";
-      const busyText = el("p", null, `The service is busy answering other people's questions. Ask again ${when}: the question is back in the box.`);
+      const busyText = el("p", null, `The service is busy answering other people's questions. Ask it again ${when}.`);
       if (error.message) busyText.title = error.message;
       box.append(busyText);
     } else {
@@ -1042,11 +1042,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     }
   }
 
-  // the citation that opened the source view is expanded only while that view is shown
+  // the control that opened the source view is expanded only while that view is shown
   document.addEventListener(TAB_SELECTED, (event) => {
-    if (activeTrigger && activeTrigger.classList.contains("citation-link")) {
-      activeTrigger.setAttribute("aria-expanded", event.detail === "source" ? "true" : "false");
-    }
+    if (activeTrigger) activeTrigger.setAttribute("aria-expanded", event.detail === "source" ? "true" : "false");
   });
 
   function revealPanel() {

@@ -101,6 +101,9 @@ function open() {
     id = newId();
     current = newest ? { turns: newest.turns, scope: newest.scope } : { turns: [], scope: null };
     rememberId(id);
+    // saved under this tab's id at once (with the copied one's time, so it is not the newest),
+    // so a reload shows this copy, not whatever another tab saved meanwhile
+    write(current.turns, newest ? newest.saved : 0);
   }
   if (typeof BroadcastChannel === "function") {
     const channel = new BroadcastChannel("groundedQa.conversations");
@@ -110,6 +113,7 @@ function open() {
       else if (message.has === id) {
         id = newId(); // a duplicated tab: the tab it copied keeps the id, this one takes another
         rememberId(id);
+        write(current.turns, current.saved || 0);
       }
     };
     channel.postMessage({ whoHas: id });
@@ -119,14 +123,14 @@ open();
 
 /** Write this tab's conversation; when storage is full, other tabs' oldest conversations go
  * first, then this one's oldest turns. Returns the turns kept. */
-function write(turns) {
+function write(turns, saved = Date.now()) {
   let kept = turns.slice(-MAX_TURNS);
   const others = savedKeys().filter((key) => key !== PREFIX + id);
   for (const key of others.slice(KEEP - 1)) forget(key);
   const spare = others.slice(0, KEEP - 1);
   for (;;) {
     try {
-      const record = { version: VERSION, turns: kept, scope: current.scope, saved: Date.now() };
+      const record = { version: VERSION, turns: kept, scope: current.scope, saved };
       localStorage.setItem(PREFIX + id, JSON.stringify(record));
       return kept;
     } catch {

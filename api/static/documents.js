@@ -213,16 +213,18 @@ async function searchText(words) {
 }
 
 /** `node` holding `text`, with the words a search matched (`matches`: [start, end] offsets into
- * `text`) in <mark>; offsets out of order or out of range are skipped, never thrown on. */
+ * `text`, from Python, so counted in code points, not UTF-16 units: an emoji before a match
+ * must not shift it) in <mark>; offsets out of order or out of range are skipped. */
 function marked(node, text, matches) {
+  const chars = Array.from(text);
   let at = 0;
   for (const [start, end] of Array.isArray(matches) ? matches : []) {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && at <= start && start < end && end <= text.length)) continue;
-    if (start > at) node.append(text.slice(at, start));
-    node.append(el("mark", "search-match", text.slice(start, end)));
+    if (!(Number.isInteger(start) && Number.isInteger(end) && at <= start && start < end && end <= chars.length)) continue;
+    if (start > at) node.append(chars.slice(at, start).join(""));
+    node.append(el("mark", "search-match", chars.slice(start, end).join("")));
     at = end;
   }
-  node.append(text.slice(at));
+  node.append(chars.slice(at).join(""));
   return node;
 }
 
@@ -315,7 +317,6 @@ function adminKeyRow(id) {
   return [row, read];
 }
 
-/** An admin request's error, shown in `place`; a refused key is forgotten and asked for again. */
 /** The server's refusal of an admin action, with the focus where the fix is: the key field
  * when the key was refused, else the message (the form's button, disabled while the request
  * ran, had lost it). */

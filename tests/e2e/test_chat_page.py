@@ -236,7 +236,7 @@ def test_a_full_queue_says_when_to_ask_again_in_the_readers_words(probe: PagePro
     ask(page, "How many fishing boats left Skarra harbour?")
     error = last_turn(page).locator(".error")
     expect(error).to_contain_text(
-        "The service is busy answering other people's questions. Ask again in about 12 seconds"
+        "The service is busy answering other people's questions. Ask it again in about 12 seconds"
     )
     expect(error).not_to_contain_text("generation_queue_size")
     expect(page.locator("#question")).to_have_value("How many fishing boats left Skarra harbour?")

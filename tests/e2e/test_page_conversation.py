@@ -462,10 +462,27 @@ def test_two_tabs_keep_their_own_conversations(page_probe: PageProbe) -> None:
         first.reload()
         questions = first.locator("#conversation .question-text")
         expect(questions).to_have_text([QUESTION])  # its own, not the other tab's
+
+        # a tab left idle since it opened: a reload shows what it showed, not a newer question
+        idle = first.context.new_page()
+        try:
+            idle.goto("/")
+            expect(idle.locator("#conversation .question-text")).to_have_count(2)  # the newest
+            ask(first, "Who reopened the harbour?")
+            expect(first.locator("#conversation > li.turn")).to_have_count(2)
+            expect(last_turn(first).locator(".answer, .insufficient").first).to_be_visible(
+                timeout=ANSWER_TIMEOUT_MS
+            )
+            idle.reload()
+            expect(idle.locator("#conversation .question-text")).to_have_text([QUESTION, other])
+        finally:
+            idle.close()
+        first.reload()
+        expect(questions).to_have_text([QUESTION, "Who reopened the harbour?"])
         second.get_by_role("button", name="New chat").click()
         expect(second.locator("#conversation > li")).to_have_count(0)
         first.reload()
-        expect(questions).to_have_text([QUESTION])
+        expect(questions).to_have_text([QUESTION, "Who reopened the harbour?"])
         second.reload()
         expect(second.locator("#conversation > li")).to_have_count(0)
 
@@ -477,7 +494,9 @@ def test_two_tabs_keep_their_own_conversations(page_probe: PageProbe) -> None:
                 f"sessionStorage.setItem('groundedQa.tabConversation', {json.dumps(own_id)})"
             )
             copy.goto("/")
-            expect(copy.locator("#conversation .question-text")).to_have_text([QUESTION])
+            expect(copy.locator("#conversation .question-text")).to_have_text(
+                [QUESTION, "Who reopened the harbour?"]
+            )
             deadline = time.monotonic() + 10  # (wait_for_function evaluates a string: the CSP
             # refuses that, so the id is read until it changes)
             while copy.evaluate(TAB_ID) == own_id:

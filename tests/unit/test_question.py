@@ -122,6 +122,26 @@ def test_a_yes_or_no_question_is_told_by_its_opening_verb(question: str, yes_no:
             "Seoul summoned an envoy on Monday. Who was it?",
             "Seoul summoned an envoy on Monday. Who was it?",
         ),
+        (
+            "US troops arrived on Monday. Who led them?",
+            "US troops arrived on Monday. Who led them?",
+        ),
+        ("Our council voted to close it. Why?", "Our council voted to close it. Why?"),
+        (
+            "Background: troops went to Kursk. How many?",
+            "Background: troops went to Kursk. How many?",
+        ),
+        (
+            "I think it was signed in June. When was it ratified?",
+            "I think it was signed in June. When was it ratified?",
+        ),
+        (
+            "Who is the president? I mean of South Korea.",
+            "Who is the president? I mean of South Korea.",
+        ),
+        ("My editor wants this checked. Who signed it?", "Who signed it?"),
+        # asks yes or no: the request is not taken off
+        ("Do you know whether Seoul denied it?", "Do you know whether Seoul denied it?"),
         # abbreviations are not sentence ends; a request with no question word stays whole
         ("I.B.M. sold what?", "I.B.M. sold what?"),
         ("What did Mr. Silver say?", "What did Mr. Silver say?"),
@@ -141,3 +161,18 @@ def test_a_question_asked_with_a_preamble_is_analysed_as_its_core_and_echoed_as_
     assert analysis.as_typed == typed
     plain = analyse_question("Who signed the treaty?", max_chars=500, max_history_turns=10)
     assert plain.as_typed == plain.asked == "Who signed the treaty?"
+
+
+def test_earlier_questions_are_read_as_their_core_too() -> None:
+    """The answers echo a question as typed, and clients send it back as history: a follow-up
+    must not be searched with the preamble's words."""
+    earlier = Turn(
+        question="I am writing a story and need to check a fact for my editor. How many troops "
+        "did North Korea send to Russia?",
+        answer="North Korea sent 1,500 troops to Russia [1].",
+    )
+    analysis = analyse_question(
+        "And when did they arrive?", [earlier], max_chars=500, max_history_turns=10
+    )
+    assert analysis.rewritten is not None
+    assert "editor" not in analysis.rewritten and "How many troops" in analysis.rewritten

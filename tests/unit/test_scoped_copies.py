@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from api.service import QAService
 from index.builder import rebuild_index
 from index.loaded import open_index
 from index.versions import current_version
+from qa.candidates import scoped_corpus
 from qa.settings import GenerationSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector
 
@@ -85,7 +87,7 @@ def test_a_near_copy_stands_in_with_its_own_words(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a-notice.txt").write_text(f"Council notice\n\n{BRIDGE}", "utf-8")
-    edited = BRIDGE.replace("the council said", "the town council said")
+    edited = BRIDGE.replace("the council said", "the Vorontsky council said")
     (corpus / "b-edited.txt").write_text(f"Town notice\n\n{edited}", "utf-8")
     (corpus / "harbour.txt").write_text(HARBOUR, "utf-8")
     settings = Settings(data_dir=tmp_path / "data", generation=GenerationSettings(backend="none"))
@@ -99,17 +101,30 @@ def test_a_near_copy_stands_in_with_its_own_words(tmp_path: Path) -> None:
     loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
     assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
     copies = [c for found in loaded.copies.values() for c in found]
-    assert any("town council" in c.text for c in copies)  # not word for word, still a copy
+    assert any("Vorontsky council" in c.text for c in copies)  # not word for word, still a copy
+    # its words are the articles' words: a name only it holds is not "mentioned nowhere"
+    assert loaded.vocabulary.knows("Vorontsky")
     service = QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
 
     answer = service.ask(QUESTION, doc_ids=["b-edited"])
-    assert answer.status == "answered" and "the town council said" in answer.answer, answer
+    assert answer.status == "answered" and "the Vorontsky council said" in answer.answer, answer
     cited = answer.citations[0]
     assert cited.doc_id == "b-edited"
     article = service.index.corpus.articles["b-edited"]
     assert article.text[cited.start : cited.end] == cited.text
     assert cited.text[cited.span_start : cited.span_end] in answer.answer
+    # the copy's sentences are numbered after the index's, their vectors kept apart
+    near = next(c for c in copies if "Vorontsky" in c.text)
+    original = BRIDGE.split("\n\n")[0]
+    view = [near if p.text == original else p for p in loaded.corpus.paragraphs]
+    scoped = scoped_corpus(loaded.corpus, view, embedder.embed)
+    row = view.index(near)
+    ids = [*scoped.sentences_by_row[row], 0]
+    assert all(i >= len(loaded.corpus.sentences) for i in ids[:-1])
+    assert [scoped.sentences[i].row for i in ids[:-1]] == [row] * (len(ids) - 1)
+    np.testing.assert_array_equal(scoped.vectors_of(ids), scoped.sentence_vectors[ids])
+    assert scoped.extra_vectors is not None and len(scoped.extra_vectors) == len(ids) - 1
     found = service.search("Mill Road bridge repairs", limit=5, doc_ids=["b-edited"])
-    assert "the town council said" in found.paragraphs[0].text
+    assert "the Vorontsky council said" in found.paragraphs[0].text
     # unrestricted, the article read first is searched and cited, as before
     assert service.ask(QUESTION).citations[0].doc_id == "a-notice"

@@ -139,9 +139,7 @@ def test_a_question_in_a_script_the_articles_do_not_use(
 
 def _absent(question: str, vocabulary: FakeVocabulary, **settings: object) -> tuple[str, ...]:
     spelling = SpellingSettings(**settings)  # type: ignore[arg-type]
-    return absent_names(
-        question, unknown_words(question, vocabulary, spelling), vocabulary, spelling
-    )
+    return absent_names(question, vocabulary, spelling)
 
 
 def test_a_capitalised_name_no_article_mentions_is_absent() -> None:
@@ -149,6 +147,9 @@ def test_a_capitalised_name_no_article_mentions_is_absent() -> None:
     assert _absent("What did Sergei Lavrov say about South Korea?", vocabulary) == ("Lavrov",)
     assert vocabulary.asked["Lavrov"] == 2  # two edits away at most is a misspelling, not absent
     assert _absent("What did Sergei Lavrov say?", vocabulary, decline_absent_names=False) == ()
+    # every word is looked at, not only the few "did you mean" reports
+    few = FakeVocabulary({"about"})
+    assert _absent("What did Sergei Lavrov say about it?", few, max_words=1) == ("Sergei", "Lavrov")
 
 
 def test_a_name_near_an_article_word_a_lower_case_word_or_the_opening_word_is_not_absent() -> None:
@@ -175,8 +176,10 @@ def test_a_question_mostly_in_no_article_nor_english_is_told_so() -> None:
     french = "Quand la Corée du Nord a-t-elle envoyé des troupes en Russie?"
     unknown = unknown_words(french, vocabulary, SETTINGS)
     assert [u.word for u in unknown] == ["Quand", "Corée", "envoyé", "troupes", "Russie"]
-    assert mostly_unknown(french, unknown, SETTINGS)
+    assert mostly_unknown(french, vocabulary, SETTINGS)
+    # counted over every word, not only the few reported
+    assert mostly_unknown(french, vocabulary, SpellingSettings(max_words=1))
     # two misspelt names in an English question are not another language
     english = "When did Zakarova and Lavorv send troops to Russia?"
     unknown = unknown_words(english, vocabulary, SETTINGS)
-    assert len(unknown) == 2 and not mostly_unknown(english, unknown, SETTINGS)
+    assert len(unknown) == 2 and not mostly_unknown(english, vocabulary, SETTINGS)
