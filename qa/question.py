@@ -156,6 +156,16 @@ _FORM_NOTE = re.compile(
 )
 # a request wrapped round the question: "Could you please tell me, based on the articles you
 # have, how many…?" asks "how many…?"; stripped only before a question word
+# a request set off by commas round where to look ("Could you please tell me, based on the
+# articles you have, in what year…?"): taken off whatever word the question starts with
+_REQUEST_CLAUSE = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?)?"
+    r"(?:tell|show|let)\s+me(?:\s+know)?\s*,\s*)?"
+    r"(?:based\s+on|according\s+to|from|using|in)\s+(?:the|your|these|those)\s+"
+    r"(?:articles?|documents?|sources?|texts?|stories|news)"
+    r"(?:\s+(?:you\s+have|provided|given|above|here|indexed))?\s*,\s*(?=\S)",
+    re.IGNORECASE,
+)
 _REQUEST = re.compile(
     r"^\W*(?:(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:tell|show|let)\s+me(?:\s+know)?|i\s+(?:want|need|would\s+like|['’]d\s+like)\s+to\s+"
@@ -191,7 +201,7 @@ def core_question(question: str) -> str:
     ):
         sentences = sentences[:-1]  # "Please answer briefly."
     core = " ".join(sentences).strip()
-    request = _REQUEST.match(core)
+    request = _REQUEST_CLAUSE.match(core) or _REQUEST.match(core)
     if request and request.end() > 0:
         core = core[request.end() :]
         core = core[:1].upper() + core[1:]

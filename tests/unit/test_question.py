@@ -117,6 +117,11 @@ def test_a_yes_or_no_question_is_told_by_its_opening_verb(question: str, yes_no:
         ("How many troops? Please answer briefly.", "How many troops?"),
         ("Can you tell me who won the final?", "Who won the final?"),
         ("According to the articles, who won the final?", "Who won the final?"),
+        (
+            "Could you please tell me, based on the articles you have, in what year was it built?",
+            "In what year was it built?",
+        ),
+        ("Based on the articles, the Duma did what?", "The Duma did what?"),
         # a sentence about the world is the question's context, not a preamble
         (
             "Seoul summoned an envoy on Monday. Who was it?",
