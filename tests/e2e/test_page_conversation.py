@@ -115,14 +115,16 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
         is_mobile=name == "phone",
     )
     try:
-        page = context.new_page()
-        page.goto("/")
+        first = context.new_page()
+        first.goto("/")
         turns = [saved_turn(n) for n in range(1, 13)]
-        page.evaluate(  # where a conversation was saved before each tab had its own: still read
-            "(v) => localStorage.setItem('groundedQa.conversation', v)",
+        first.evaluate(  # where a conversation was saved before each tab had its own
+            "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation', v); }",
             json.dumps({"version": 1, "turns": turns}),
         )
-        page.reload()
+        first.close()
+        page = context.new_page()  # a new tab carries on from it
+        page.goto("/")
         expect(page.locator("#conversation > li.turn")).to_have_count(len(turns))
         conversation = page.locator("#conversation").bounding_box()
         assert conversation and conversation["height"] > 2 * height  # far longer than the window
