@@ -141,7 +141,8 @@ def question_parts(question: str) -> tuple[str, ...]:
 _INSTRUCTION = re.compile(
     r"^\W*(?:Please|Kindly|Ignore|Disregard|Forget|Thanks|Thank you|Hi|Hello|Hey|Dear)\b"
 )
-_ASKER = re.compile(r"^\W*(?:I|I['’](?:m|ve|d|ll)|We|We['’](?:re|ve|d)|My|Our)\b")
+# "I" as a word, not the initial of "I.B.M." or "I-95"
+_ASKER = re.compile(r"^\W*(?:I(?=\s)|I['’](?:m|ve|d|ll)\b|(?:We|We['’](?:re|ve|d)|My|Our)\b)")
 _ASKER_INTENT = re.compile(
     r"\b(?:writ(?:e|ing)|working on|research(?:ing)?|fact[- ]?check(?:ing)?|check(?:ing)?|"
     r"verify(?:ing)?|need|want|would like|['’]d like|trying|curious|wondering|help|editor|"
@@ -154,8 +155,6 @@ _FORM_NOTE = re.compile(
     r"^\W*(?:Please|Kindly|Thanks|Thank you|Answer|Respond|Reply|Cite|Keep it|Be brief|"
     r"Be concise|Use only|Only use)\b"
 )
-# a request wrapped round the question: "Could you please tell me, based on the articles you
-# have, how many…?" asks "how many…?"; stripped only before a question word
 # a request set off by commas round where to look ("Could you please tell me, based on the
 # articles you have, in what year…?"): taken off whatever word the question starts with
 _REQUEST_CLAUSE = re.compile(
@@ -166,6 +165,8 @@ _REQUEST_CLAUSE = re.compile(
     r"(?:\s+(?:you\s+have|provided|given|above|here|indexed))?\s*,\s*(?=\S)",
     re.IGNORECASE,
 )
+# a request wrapped round the question: "Could you please tell me, based on the articles you
+# have, how many…?" asks "how many…?"; stripped only before a question word
 _REQUEST = re.compile(
     r"^\W*(?:(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?)?"
     r"(?:tell|show|let)\s+me(?:\s+know)?|i\s+(?:want|need|would\s+like|['’]d\s+like)\s+to\s+"

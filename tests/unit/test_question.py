@@ -145,6 +145,8 @@ def test_a_yes_or_no_question_is_told_by_its_opening_verb(question: str, yes_no:
             "Who is the president? I mean of South Korea.",
         ),
         ("My editor wants this checked. Who signed it?", "Who signed it?"),
+        # "I." is an initial here, not the asker
+        ("I.B.M. needs new chips. Who makes them?", "I.B.M. needs new chips. Who makes them?"),
         # asks yes or no: the request is not taken off
         ("Do you know whether Seoul denied it?", "Do you know whether Seoul denied it?"),
         # abbreviations are not sentence ends; a request with no question word stays whole
