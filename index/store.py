@@ -70,6 +70,10 @@ class CorpusIndex:
         for row, paragraph in enumerate(self.paragraphs):
             self.rows_by_doc.setdefault(paragraph.doc_id, []).append(row)
 
+    def vectors_of(self, ids: Sequence[int]) -> Vectors:
+        """The vectors of sentences `ids`, in that order."""
+        return self.sentence_vectors[list(ids)]
+
     def sentence_text(self, i: int) -> str:
         ref = self.sentences[i]
         return self.paragraphs[ref.row].text[ref.start : ref.end]

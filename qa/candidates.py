@@ -36,9 +36,11 @@ class Corpus(Protocol):
     @property
     def sentences(self) -> Sequence[SentenceRefLike]: ...
     @property
-    def sentence_vectors(self) -> Vectors: ...
-    @property
     def sentences_by_row(self) -> Mapping[int, list[int]]: ...
+    def vectors_of(self, ids: Sequence[int]) -> Vectors:
+        """The vectors of sentences `ids` (indexes into `sentences`), in that order."""
+        ...
+
     @property
     def doc_freq(self) -> Mapping[str, int]: ...
 
@@ -92,28 +94,13 @@ class ScopedCorpus:
     def doc_freq(self) -> Mapping[str, int]:
         return self.base.doc_freq
 
-    @property
-    def sentence_vectors(self) -> Vectors:
-        """Every sentence's vector, the copies' after the base's (a copy of the whole matrix:
-        the answer path reads `sentence_vectors_of` instead)."""
-        if self.extra_vectors is None:
-            return self.base.sentence_vectors
-        return np.vstack([self.base.sentence_vectors, self.extra_vectors])
-
     def vectors_of(self, ids: Sequence[int]) -> Vectors:
-        base = self.base.sentence_vectors
         if self.extra_vectors is None:
-            return base[list(ids)]
-        cut = len(base)
-        rows = [base[i] if i < cut else self.extra_vectors[i - cut] for i in ids]
-        return np.array(rows, dtype=np.float32).reshape(len(rows), base.shape[1])
-
-
-def sentence_vectors_of(corpus: Corpus, ids: Sequence[int]) -> Vectors:
-    """The vectors of sentences `ids`, read without copying a scoped corpus's whole matrix."""
-    if isinstance(corpus, ScopedCorpus):
-        return corpus.vectors_of(ids)
-    return corpus.sentence_vectors[list(ids)]
+            return self.base.vectors_of(ids)
+        cut = len(self.base.sentences)
+        from_base = iter(self.base.vectors_of([i for i in ids if i < cut]))
+        rows = [next(from_base) if i < cut else self.extra_vectors[i - cut] for i in ids]
+        return np.array(rows, dtype=np.float32).reshape(len(rows), self.extra_vectors.shape[1])
 
 
 def scoped_corpus(
@@ -178,7 +165,7 @@ def candidate_sentences(rows: Sequence[int], corpus: Corpus) -> tuple[list[Candi
                     sid,
                 )
             )
-    return candidates, sentence_vectors_of(corpus, [c.sentence for c in candidates])
+    return candidates, corpus.vectors_of([c.sentence for c in candidates])
 
 
 def previous_sentence(corpus: Corpus, row: int, position: int) -> str:
