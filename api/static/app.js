@@ -12,6 +12,7 @@
 import {
   ASK_ABOUT,
   DOCUMENTS_CHANGED,
+  appendMarked,
   button,
   count,
   documentsChanged,
@@ -92,29 +93,14 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   /**
-   * Append `text` to `parent` with characters start..end wrapped in <mark>.
-   * The offsets come from Python, so they count code points, not UTF-16 units.
-   * Returns the <mark>, or null when the span is missing or empty.
+   * Append `text` to `parent` with characters start..end (code points, clamped to the text)
+   * wrapped in <mark>. Returns the <mark>, or null when the span is missing or empty.
    */
   function appendHighlighted(parent, text, start, end) {
-    const chars = Array.from(String(text ?? ""));
-    if (!Number.isInteger(start) || !Number.isInteger(end)) {
-      parent.append(chars.join(""));
-      return null;
-    }
-    const s = Math.max(0, Math.min(start, chars.length));
-    const e = Math.max(s, Math.min(end, chars.length));
-    if (e <= s) {
-      parent.append(chars.join(""));
-      return null;
-    }
-    const before = chars.slice(0, s).join("");
-    const after = chars.slice(e).join("");
-    if (before) parent.append(before);
-    const mark = el("mark", null, chars.slice(s, e).join(""));
-    parent.append(mark);
-    if (after) parent.append(after);
-    return mark;
+    const length = Array.from(String(text ?? "")).length;
+    const s = Number.isInteger(start) ? Math.max(0, Math.min(start, length)) : 0;
+    const e = Number.isInteger(end) ? Math.max(s, Math.min(end, length)) : s;
+    return appendMarked(parent, text, [[s, e]])[0] ?? null;
   }
 
   // ---- the answer as Markdown -----------------------------------------------------------------

@@ -20,6 +20,28 @@ export function button(className, text, onClick) {
   return node;
 }
 
+/**
+ * Append `text` to `node` with each [start, end] span of `spans` wrapped in <mark> (of class
+ * `className`, if any). The offsets come from Python, so they count code points, not UTF-16
+ * units: an emoji before a span must not shift it. Spans out of order or out of range are
+ * skipped, never thrown on. Returns the marks made.
+ */
+export function appendMarked(node, text, spans, className = null) {
+  const chars = Array.from(String(text ?? ""));
+  const marks = [];
+  let at = 0;
+  for (const [start, end] of Array.isArray(spans) ? spans : []) {
+    if (!(Number.isInteger(start) && Number.isInteger(end) && at <= start && start < end && end <= chars.length)) continue;
+    if (start > at) node.append(chars.slice(at, start).join(""));
+    const mark = el("mark", className, chars.slice(start, end).join(""));
+    node.append(mark);
+    marks.push(mark);
+    at = end;
+  }
+  if (at < chars.length) node.append(chars.slice(at).join(""));
+  return marks;
+}
+
 export function count(n, one, many) {
   return `${Number(n) || 0} ${Number(n) === 1 ? one : many}`;
 }

@@ -11,6 +11,7 @@
 import {
   DOCUMENTS_CHANGED,
   adminKey,
+  appendMarked,
   askAbout,
   button,
   count,
@@ -206,26 +207,12 @@ async function searchText(words) {
     );
     const where = metaText(hit, null, `paragraph ${Number(hit.index) + 1}`);
     open.append(el("span", "article-title", hit.title || "Untitled article"), el("span", "article-meta", where));
-    item.append(open, marked(el("p", "search-snippet"), hit.text ?? "", hit.matches));
+    const snippet = el("p", "search-snippet");
+    appendMarked(snippet, hit.text, hit.matches, "search-match"); // the words searched for
+    item.append(open, snippet);
     found.append(item);
   }
   view.append(found);
-}
-
-/** `node` holding `text`, with the words a search matched (`matches`: [start, end] offsets into
- * `text`, from Python, so counted in code points, not UTF-16 units: an emoji before a match
- * must not shift it) in <mark>; offsets out of order or out of range are skipped. */
-function marked(node, text, matches) {
-  const chars = Array.from(text);
-  let at = 0;
-  for (const [start, end] of Array.isArray(matches) ? matches : []) {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && at <= start && start < end && end <= chars.length)) continue;
-    if (start > at) node.append(chars.slice(at, start).join(""));
-    node.append(el("mark", "search-match", chars.slice(start, end).join("")));
-    at = end;
-  }
-  node.append(chars.slice(at).join(""));
-  return node;
 }
 
 /** "No article has the word “X”; did you mean “Y”?", with a button searching that instead. */
@@ -278,7 +265,7 @@ async function openArticle(
   for (const p of paragraphs) {
     const shown = el("p", "article-paragraph");
     const foundHere = paragraph !== null && p.index === paragraph;
-    marked(shown, p.text ?? "", foundHere ? matches : []);
+    appendMarked(shown, p.text, foundHere ? matches : [], "search-match");
     if (foundHere) {
       found = shown; // the paragraph a search result pointed at, marked and scrolled to
       shown.classList.add("found");
