@@ -12,7 +12,7 @@ import pytest
 
 from api.service import QAService
 from index.builder import rebuild_index
-from index.loaded import open_index
+from index.loaded import LoadedIndex, open_index
 from index.versions import current_version
 from qa.candidates import scoped_corpus
 from qa.settings import GenerationSettings, Settings
@@ -31,15 +31,13 @@ HARBOUR = (
 )
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> QAService:
+def load(tmp_path: Path, articles: dict[str, str]) -> tuple[Settings, HashingEmbedder, LoadedIndex]:
+    """The index of `articles` (file stem → text), built with the near-duplicate threshold the
+    settings give, and loaded."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a-notice.txt").write_text(f"Council notice\n\n{BRIDGE}", "utf-8")  # undated
-    (corpus / "b-dated.txt").write_text(
-        f"Council notice\n\nPublished: 2019-11-20\n\n{BRIDGE}", "utf-8"
-    )
-    (corpus / "harbour.txt").write_text(HARBOUR, "utf-8")
+    for stem, text in articles.items():
+        (corpus / f"{stem}.txt").write_text(text, "utf-8")
     settings = Settings(data_dir=tmp_path / "data", generation=GenerationSettings(backend="none"))
     embedder = HashingEmbedder()
     rebuild_index(
@@ -49,6 +47,19 @@ def service(tmp_path: Path) -> QAService:
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
     )
     loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
+    return settings, embedder, loaded
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> QAService:
+    settings, embedder, loaded = load(
+        tmp_path,
+        {
+            "a-notice": f"Council notice\n\n{BRIDGE}",  # undated
+            "b-dated": f"Council notice\n\nPublished: 2019-11-20\n\n{BRIDGE}",
+            "harbour": HARBOUR,
+        },
+    )
     # the copy's paragraphs are left out: only the undated notice's are searched
     assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
     assert sum(len(c) for c in loaded.copies.values()) == 2
@@ -84,21 +95,15 @@ def test_asking_about_the_copy_finds_its_paragraphs(service: QAService) -> None:
 def test_a_near_copy_stands_in_with_its_own_words(tmp_path: Path) -> None:
     """A syndicated copy that differs by a word is left out of the index as a near-duplicate;
     asked about alone, its own sentence is quoted, with offsets into its own text."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a-notice.txt").write_text(f"Council notice\n\n{BRIDGE}", "utf-8")
     edited = BRIDGE.replace("the council said", "the Vorontsky council said")
-    (corpus / "b-edited.txt").write_text(f"Town notice\n\n{edited}", "utf-8")
-    (corpus / "harbour.txt").write_text(HARBOUR, "utf-8")
-    settings = Settings(data_dir=tmp_path / "data", generation=GenerationSettings(backend="none"))
-    embedder = HashingEmbedder()
-    rebuild_index(
-        corpus,
-        settings.index_dir,
-        embedder=embedder,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+    settings, embedder, loaded = load(
+        tmp_path,
+        {
+            "a-notice": f"Council notice\n\n{BRIDGE}",
+            "b-edited": f"Town notice\n\n{edited}",
+            "harbour": HARBOUR,
+        },
     )
-    loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
     assert {p.doc_id for p in loaded.corpus.paragraphs} == {"a-notice", "harbour"}
     copies = [c for found in loaded.copies.values() for c in found]
     assert any("Vorontsky council" in c.text for c in copies)  # not word for word, still a copy
