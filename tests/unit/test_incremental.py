@@ -6,6 +6,7 @@ subclass records every text it was asked to embed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from index.documents import add_article, delete_article
 from index.duplicates import find_near_duplicates
 from index.store import CorpusIndex
 from index.versions import complete_versions, current_version, load_last_good, rollback
+from qa.articles import compose_raw
 from qa.errors import BadInput, Conflict, IndexCorrupt, IndexNotBuilt, NotFound
 from qa.interfaces import Vectors
 from qa.sentences import Span
@@ -386,6 +388,35 @@ def test_add_and_delete_article_change_the_folder_and_the_index(tmp_path: Path) 
     with pytest.raises(NotFound):
         delete_article(index_dir, "atlantis", embedder=HashingEmbedder(), index_settings=settings,
                        near_duplicate_threshold=0.9)  # fmt: skip
+
+
+def test_a_retried_add_an_earlier_release_wrote_out_differently_is_still_a_retry(
+    tmp_path: Path,
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir)
+    settings = IndexSettings(build_lock_timeout_s=1)
+    body = "The town council opened a library beside the port on Monday."
+    when = dt.date(2024, 5, 6)
+    # an earlier release wrote the title as a bare first line; this one writes "Title: …"
+    legacy = f"Library opens\n\nSource: Port Gazette\n\nPublished: {when.isoformat()}\n\n{body}\n"
+    now = compose_raw(body, title="Library opens", source="Port Gazette", date=when)
+    assert now != legacy
+    add_article(index_dir, "library", legacy, embedder=HashingEmbedder(),
+                index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
+    before = current_version(index_dir)
+
+    again = add_article(index_dir, "library", now, embedder=CountingEmbedder(),
+                        index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
+
+    assert again is None and current_version(index_dir) == before
+    assert (corpus / "library.txt").read_text("utf-8") == legacy  # the stored file is kept
+    # a different article under the same id is still refused, whatever its shape
+    other = compose_raw(body, title="Library closes", source="Port Gazette", date=when)
+    with pytest.raises(Conflict, match="exists with other content"):
+        add_article(index_dir, "library", other, embedder=HashingEmbedder(),
+                    index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
 
 
 def test_an_article_the_build_would_skip_changes_neither_folder_nor_index(
