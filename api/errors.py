@@ -263,6 +263,8 @@ def install_error_handlers(app: FastAPI) -> None:
             path = request.url.path
             if len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
                 detail = f"no such endpoint; paths have no trailing slash: {path.rstrip('/')}"
+            elif path.startswith("/v1/") and (v1 := _openai_routes(request)):
+                detail = f"no such endpoint; the OpenAI-compatible ones are {v1}"
             else:
                 detail = "no such endpoint; GET /docs lists them"
         allowed = (
@@ -309,6 +311,20 @@ def _json_problem(error: Mapping[str, Any], body: str | bytes) -> str:
     if "control character" in reason.lower():
         problem += r" (a line break or tab inside a string is written \n or \t)"
     return problem
+
+
+def _openai_routes(request: Request) -> str:
+    """The app's /v1 endpoints ("POST /v1/chat/completions, GET /v1/models, …"), for a client
+    that asked for another OpenAI endpoint (/v1/responses, /v1/embeddings): read from the
+    OpenAPI schema (built once), which sees inside the included routers."""
+    paths = request.app.openapi().get("paths", {})
+    return ", ".join(
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        if path.startswith("/v1/")
+        for method in operations
+        if method.upper() in ("GET", "POST", "PUT", "DELETE", "PATCH")
+    )
 
 
 def allowed_methods(routes: list[BaseRoute], scope: Scope) -> str:

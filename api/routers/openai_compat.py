@@ -41,6 +41,7 @@ the thread hop, the error frame and the SSE framing.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import re
@@ -204,12 +205,32 @@ class ChatCompletionRequest(AnswerScope, _Chat):
     )
 
 
+# this server's own fields, which OpenAI's clients send as extra body fields
+OWN_FIELDS = (*AnswerScope.model_fields, "sources_in_text")
+
+
+def _check_own_field_names(extra: Mapping[str, Any]) -> None:
+    """Refuse an unknown field that is a misspelling of one of this server's own ("doc_id",
+    "docIds", "dateFrom"): ignored like OpenAI's many other optional fields, it would quietly
+    widen the search or change the text. Other unknown fields are accepted and ignored, as
+    OpenAI-compatible servers do, so a newer client's parameters do not break it."""
+    for name in extra:
+        meant = difflib.get_close_matches(name.lower(), OWN_FIELDS, n=1, cutoff=0.75)
+        if meant:
+            raise BadInput(
+                f"{name} is not a field of this server: did you mean {meant[0]}? (unknown "
+                "fields are otherwise ignored)",
+                param=name,
+            )
+
+
 def check_supported(body: ChatCompletionRequest) -> None:
     """Refuse what a client would rely on and this server cannot give, naming the field: more
     than one choice, JSON or schema output, a forced tool call, log probabilities. Silently
     ignored, each broke the caller later (`choices[1]`, `json.loads`, an agent loop waiting for
     its tool call). Values OpenAI itself refuses are refused too."""
     extra = body.model_extra or {}
+    _check_own_field_names(extra)
     n = extra.get("n")
     if n is not None and (isinstance(n, bool) or n != 1):
         raise BadInput(
@@ -283,15 +304,14 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
             )
 
 
-# a prompt template's label before the question, capitalised, opening a line or a sentence
-# ("… cite sources. Question: Who is …?", "QUESTION: …", "Q: …"), and a line's label that ends
-# it ("Answer:", "Context:"); "what is the question: who paid?" has none
+# a prompt template's label before the question, in any case, opening a line or a sentence
+# ("… cite sources. Question: Who is …?", "QUESTION: …", "q: …", "… articles. question: …"), and
+# a line's label that ends it ("Answer:", "Context:"); "what is the question: who paid?" has none
 _QUESTION_LABEL = re.compile(
-    r"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?:Question|QUESTION|Query|QUERY|Q)[ \t]*:[ \t]*",
-    re.MULTILINE,
+    r"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?i:question|query|q)[ \t]*:[ \t]*", re.MULTILINE
 )
 _AFTER_QUESTION = re.compile(
-    r"^[ \t]*(?:Helpful [Aa]nswer|Answer|ANSWER|A|Context|CONTEXT|Sources?)[ \t]*:", re.MULTILINE
+    r"^[ \t]*(?i:helpful answer|answer|a|context|sources?)[ \t]*:", re.MULTILINE
 )
 
 

@@ -194,3 +194,14 @@ def test_a_body_with_many_problems_names_the_first_ten(client: TestClient) -> No
     detail = r.json()["detail"]
     assert detail.startswith("k0: Extra inputs are not permitted")
     assert detail.count("Extra inputs") == 10 and detail.endswith("and 90 more problems")
+
+
+@pytest.mark.parametrize("path", ["/v1/responses", "/v1/embeddings", "/v1/completions"])
+def test_another_openai_endpoint_is_a_404_naming_the_ones_there_are(
+    client: TestClient, path: str
+) -> None:
+    r = client.post(path, json={"model": "grounded-qa", "input": "Who?"})
+    assert r.status_code == 404
+    detail = r.json()["detail"]
+    assert "POST /v1/chat/completions" in detail and "GET /v1/models" in detail
+    assert client.post("/no/such/page").json()["detail"] == "no such endpoint; GET /docs lists them"

@@ -478,6 +478,11 @@ def test_bad_input_is_a_400_before_any_answering(
         pytest.param({"stream": "yes"}, "stream", "valid boolean", id="stream-str"),
         pytest.param({"max_tokens": "10"}, "max_tokens", "valid integer", id="max-str"),
         pytest.param({"sources_in_text": "no"}, "sources_in_text", "valid boolean", id="src"),
+        # a misspelt field of this server's own would quietly widen the search
+        pytest.param({"doc_id": ["a"]}, "doc_id", "did you mean doc_ids?", id="doc_id"),
+        pytest.param({"docIds": ["a"]}, "docIds", "did you mean doc_ids?", id="docIds"),
+        pytest.param({"dateFrom": "2024-01-01"}, "dateFrom", "did you mean date_from?", id="from"),
+        pytest.param({"source_in_text": False}, "source_in_text", "sources_in_text?", id="srcs"),
     ],
 )
 def test_what_a_client_would_rely_on_and_cannot_have_is_refused_by_name(
@@ -501,6 +506,8 @@ def test_what_a_client_would_rely_on_and_cannot_have_is_refused_by_name(
         {"tools": [{"type": "function", "function": {"name": "search"}}], "tool_choice": "none"},
         {"n": None, "tool_choice": None, "stream_options": None, "response_format": None},
         {"top_logprobs": None, "logprobs": None, "temperature": 1, "top_p": 1.0, "n": 1.0},
+        # fields this server does not know, and no misspelling of its own: ignored
+        {"prompt_cache_key": "k", "safety_identifier": "s", "top_k": 5, "documents": []},
     ],
 )
 def test_fields_that_change_nothing_here_are_accepted(extra: dict[str, Any]) -> None:
@@ -841,12 +848,24 @@ def test_a_refusal_naming_a_title_that_ends_in_an_ellipsis_adds_no_full_stop() -
         ("Answer concisely.\n\nQuestion: What did Peskov say?\nAnswer:", "What did Peskov say?"),
         ("Use this.\nContext: a b c\nQUESTION: Who won?\nHelpful Answer:", "Who won?"),
         ("Q: How many troops?\nA:", "How many troops?"),
+        ("Answer using only the articles. question: Who won?", "Who won?"),
+        ("use this.\nquestion: Who won?\nanswer:", "Who won?"),
         # no template: the message is the question as it is
         ("What is the question: who paid?", "What is the question: who paid?"),
         ("Which question did the reporter ask?", "Which question did the reporter ask?"),
         ("Question:", "Question:"),
     ],
-    ids=["inline", "answer-line", "context-first", "q-a", "no-label", "the-word", "empty"],
+    ids=[
+        "inline",
+        "answer-line",
+        "context-first",
+        "q-a",
+        "lower-inline",
+        "lower-lines",
+        "no-label",
+        "the-word",
+        "empty",
+    ],  # fmt: skip
 )
 def test_a_prompt_templates_question_is_the_question(sent: str, asked: str) -> None:
     question, history = chat_input(
