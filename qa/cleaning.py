@@ -35,7 +35,11 @@ from qa.dates import parse_date
 #    followed by a day, month or time zone ("at 5:30 a.m. Monday") no longer end a sentence
 # 10: a first line labelled "Title:" or "Headline:" is the title, whatever its shape (a headline
 #    that ends in a full stop or runs past 20 words; what POST /documents writes for its title)
-CLEANER_VERSION = "10"
+# 11: ad-slot notes ("Advertisement", "Story continues below advertisement", "Continue reading
+#    the main story"), a "Photo:" caption ending in its credit, a writer's e-mail contact line
+#    and a row of share buttons are furniture; a saved page whose body is split in sibling parts
+#    of one class (around ads) is read whole, and dated by its byline (qa/extraction.py)
+CLEANER_VERSION = "11"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -90,7 +94,19 @@ _FURNITURE = re.compile(
     r"|^(?:filed under|tagged|tags?|categories|category|topics)\s*:.*"
     r"|^\d+\s*min(?:ute)?s?\s+read$|^reading time\s*:.*"
     r"|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^@\w+$"
-    r"|^(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin)\.com/\S+$",
+    r"|^(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin)\.com/\S+$"
+    # ad slots and their notes, NYT's "Continue reading the main story" among them
+    r"|^advertisements?$|^continue reading the main story$"
+    r"|^(?:story|article) continues below(?: (?:this |the )?(?:advertisement|ad))?\.?$"
+    # a caption labelled as one that ends in its credit ("Photo: … (Ann Lee/Coast Times)"), and
+    # a writer's contact line ("Reach her at …@….com")
+    r"|^(?:photo|photograph|image|picture)\s*:\s*\S.*\([^()/]+/[^()]+\)\.?$"
+    r"|(?:^|.*\s)reach (?:him|her|them|me|the (?:author|writer|reporter)) at\b"
+    r".*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+.*"
+    r"|^(?:contact|e-?mail) (?:him|her|them|me|the (?:author|writer|reporter)) at\b"
+    r".*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+.*"
+    # a row of share buttons ("Share on Facebook Share on Twitter Email")
+    r"|^(?:(?:share(?: on| via)? \w+|share|tweet|e-?mail|print|copy link|save)\s*[|·•,]?\s*){2,}$",
     re.IGNORECASE,
 )
 _FURNITURE_MAX_WORDS = 40

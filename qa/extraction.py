@@ -44,6 +44,7 @@ from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import (
+    BODY_XPATH,
     OVERALL_DISCARD_XPATH,
     PRECISION_DISCARD_XPATH,
     TEASER_DISCARD_XPATH,
@@ -51,6 +52,7 @@ from trafilatura.xpaths import (
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 from qa.cleaning import clean_paragraphs
+from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.lexical import without_accents
 
@@ -97,6 +99,7 @@ class ExtractionOptions:
     recall_fallback: bool = True  # a short precise result is retried with favor_recall
     drop_headings: bool = False  # measured: the benchmark's article bodies keep headings
     line_rules: bool = True  # the text cleaner's boilerplate rules (qa/cleaning.py)
+    join_body_parts: bool = True  # a body split in sibling parts is read whole
 
     def trafilatura_args(self, *, recall: bool = False) -> dict[str, Any]:
         return {
@@ -315,6 +318,8 @@ def extract_page(
         meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
         if options.favor_precision:
             _keep_running_text(tree)
+        if options.join_body_parts:
+            _join_body_parts(tree)
         body = _extract_body(tree, options)
         blocks = _paragraphs(body, options) if body is not None else []
     except BadInput:
@@ -337,7 +342,7 @@ def extract_page(
     return ExtractedPage(
         title=title,
         author=_people(meta.author, tree, meta.sitename, address) or byline,  # metadata first
-        date=meta.date or dateline,
+        date=meta.date or dateline or _byline_date(tree),
         sitename=meta.sitename or None,
         url=address,
         paragraphs=blocks,
@@ -409,10 +414,45 @@ def _people(author: str | None, tree: Any, sitename: str | None, url: str | None
     that is all there is stays (a personal site's author is often its name)."""
     if not author:
         return None
-    names = author.split("; ")
+    names = [n for n in author.split("; ") if not _DATE_PIECE.search(n)]
+    if not names:
+        return None
     owners = [_words(text) for text in _site_names(tree, sitename, url)]
     people = [n for n in names if not any(_within(_words(n), owner) for owner in owners)]
     return "; ".join(people) if people else author
+
+
+# a piece of a date that trafilatura took for a name from a byline that also dates the story
+# ("By Nadia Okonkwo | Oct. 10, 2025" gives "Nadia Okonkwo; Oct"): a month alone, or figures
+_DATE_PIECE = re.compile(
+    r"^\W*(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\W*$|\d", re.IGNORECASE
+)
+# the elements a page writes its byline and date in (class, id or itemprop)
+_DATED_ELEMENT = re.compile(r"byline|dateline|date|time|publish|posted", re.IGNORECASE)
+_BYLINE_PARTS = re.compile(r"\s*[|·•]\s*|\s+[—–]\s+|\n")
+
+
+def _byline_date(tree: Any) -> str | None:
+    """The story's date as its byline or date element writes it ("By Nadia Okonkwo | Oct. 10,
+    2025", `<span class="time">August 12, 2025, 7:30 AM</span>`), for a page whose metadata
+    and text give none: trafilatura's quick date search does not read such elements, and its
+    extensive one takes a copyright year for a date. Only a full calendar date is taken
+    (`qa/dates.py: parse_date`), from a short element whose class, id or itemprop names a byline
+    or a date, read in page order."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        named = " ".join(element.get(a) or "" for a in ("class", "id", "itemprop"))
+        if not _DATED_ELEMENT.search(named):
+            continue
+        text = " ".join("".join(element.itertext()).split())
+        if not text or len(text) > 200:
+            continue
+        for part in _BYLINE_PARTS.split(text):
+            found = parse_date(part.strip())
+            if found is not None:
+                return found.isoformat()
+    return None
 
 
 def _site_names(tree: Any, sitename: str | None, url: str | None) -> list[str]:
@@ -502,6 +542,41 @@ def _keep_running_text(tree: Any) -> None:
     for element in list(tree.iter(*_INLINE)):
         if element.tail and _WORD.search(element.tail) and _textless(element):
             element.drop_tree()  # lxml keeps the tail, joined to the text before
+
+
+def _join_body_parts(tree: Any) -> None:
+    """Read an article body that the page splits into sibling parts as one.
+
+    Pages cut the body into parts of one tag and class between ads, photos and related links
+    (`<div class="article-body__part">` … `<div class="inline-ad">` … the next part), and
+    trafilatura reads the first element its body rules match: the first part alone, a
+    paragraph or two of the story, with no sign that the rest was left out. Where the element a
+    body rule matches first has siblings of its tag and class that hold paragraphs too, the run
+    from the first such part to the last is wrapped in one element of that tag and class, which
+    the same rule then matches first; what stands between the parts is judged by trafilatura's
+    own rules as anywhere in a body.
+    """
+    for rule in BODY_XPATH:
+        first = next(iter(rule(tree)), None)
+        if first is None:
+            continue
+        parent, kind = first.getparent(), first.get("class")
+        if parent is None or not kind:
+            return
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        parts = [
+            i for i, c in enumerate(siblings)
+            if c.tag == first.tag and c.get("class") == kind and c.find(".//p") is not None
+        ]  # fmt: skip
+        if len(parts) < 2:
+            return
+        run = siblings[parts[0] : parts[-1] + 1]
+        whole = Element(first.tag)
+        whole.set("class", kind)
+        parent.insert(parent.index(run[0]), whole)
+        for element in run:
+            whole.append(element)  # lxml moves it, its tail with it
+        return
 
 
 def _discarded(element: Any) -> bool:

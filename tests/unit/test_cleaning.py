@@ -240,6 +240,13 @@ def test_link_residue_line_is_dropped_anywhere() -> None:
         "Photo credit: Ann Lee",
         "Updated 2 hours ago",
         "Our Standards: The Coast Times Trust Principles., opens new tab",
+        "ADVERTISEMENT",
+        "Story continues below advertisement",
+        "Continue reading the main story",
+        "Photo: Pickets outside the terminal on Sunday. (Ann Lee/Coast Times)",
+        "Share on Facebook Share on Twitter Email",
+        "Share on Facebook | Share on X | Print",
+        "Ann Lee covers the harbour for the Times. Reach her at ann@coast.example.",
         # trafilatura's share-button labels
         "Facebook",
         "E-Mail",
@@ -271,6 +278,10 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "newsletter.",
         "Photo: Residents credit the lifeboat crew with saving them.",
         "Listen to the story of the captain, he said.",
+        "The advertisement ran for weeks before the vote.",
+        "Anyone with information should contact them at tips@police.example, police said.",
+        "He said he could not reach her at home.",
+        "Print and save the form before Friday.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:

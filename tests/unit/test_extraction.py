@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from qa.articles import article_from_page
@@ -209,6 +211,58 @@ def test_the_metadata_date_wins_over_a_dateline_in_the_text() -> None:
 def test_the_dateline_is_used_when_the_page_states_no_date() -> None:
     extracted = extract_page(page(paragraphs=["Published: May 9, 2023", *BODY], date=None))
     assert extracted.date == "2023-05-09"
+
+
+def test_a_byline_element_dates_a_page_that_states_no_date_elsewhere() -> None:
+    byline = '<p class="byline">By Anna Berg | Oct. 10, 2025</p>'
+    html = page(date=None, author=None).replace(
+        '<div class="article-body">', byline + '<div class="article-body">', 1
+    )
+    extracted = extract_page(html)
+    assert extracted.date == "2025-10-10"
+    assert extracted.author in (None, "Anna Berg")  # never a piece of the date ("Anna Berg; Oct")
+    # a copyright year is no date
+    footer = "<footer><p class='date'>© 2025 Coast Times</p></footer>"
+    assert extract_page(page(date=None, body_extra=footer)).date is None
+
+
+# --- a body the page splits into parts --------------------------------------------------------
+
+
+STORY = [
+    "About 640 harbour workers and four tugs were assigned to the clean-up on Tuesday, and crews "
+    "focused on the quay walls along the western edge of the old town, the port authority said.",
+    "An information centre opened at the ferry terminal in Skarra, and the town hall is taking "
+    "calls from boat owners whose moorings were lost. The Red Cross said 310 people had asked "
+    "for help.",
+    "The cost of the storm damage is still being assessed. Mooring in the outer basin had been "
+    "restricted to commercial boats since January because of the work on the breakwater.",
+]
+
+
+def split_page(parts: list[list[str]], between: str) -> str:
+    """A page whose article body is cut into sibling parts of one class, with `between` (an
+    ad, a photo, related links) after each part but the last."""
+    e = html.escape
+    pieces = [
+        '<div class="article-body__part">' + "".join(f"<p>{e(p)}</p>" for p in part) + "</div>"
+        for part in parts
+    ]
+    body = between.join(pieces)
+    return page(paragraphs=[]).replace('<div class="article-body">', f"<div>{body}", 1)
+
+
+def test_a_body_split_into_parts_around_ads_is_read_whole() -> None:
+    ad = (
+        '<div class="inline-ad"><p>ADVERTISEMENT</p>'
+        "<p>Story continues below advertisement</p></div>"
+    )
+    parts = [BODY, STORY[:2], STORY[2:]]
+    html = split_page(parts, ad)
+    assert extract_page(html).paragraphs == [*BODY, *STORY]
+    # trafilatura alone reads the first part only
+    first = extract_page(html, options=ExtractionOptions(join_body_parts=False)).paragraphs
+    assert first == BODY
 
 
 # --- encodings --------------------------------------------------------------------------------
