@@ -3,7 +3,8 @@
 // whole article) in the source panel. An answered turn can be copied as Markdown, its sources
 // as footnotes. A conversation may ask only about one article (its scope, chosen with "Ask
 // about this article" in the documents panel): a chip by the question box says so, and each
-// question is then sent with `doc_ids`.
+// question is then sent with `doc_ids`. It may also ask only of articles dated within a range
+// ("Dates" by the question box), sent as `date_from` and `date_to`.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
 // (textContent, createTextNode, Element.append(string)), never through innerHTML. An article's
@@ -25,7 +26,17 @@ import {
   readKeyForm,
   withKey,
 } from "./common.js";
-import { asScope, clearTurns, loadScope, loadTurns, saveScope, saveTurns } from "./conversation-store.js";
+import {
+  asDates,
+  asScope,
+  clearTurns,
+  loadDates,
+  loadScope,
+  loadTurns,
+  saveDates,
+  saveScope,
+  saveTurns,
+} from "./conversation-store.js";
 import { TAB_SELECTED, selectTab } from "./tabs.js";
 
 (() => {
@@ -287,15 +298,18 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
   /**
    * POST the question to /ask/stream and read the event stream (EventSource cannot POST), asked
-   * only of the article `scope` when given (`doc_ids`), else of every article.
+   * only of the article `scope` when given (`doc_ids`), else of every article, and only of
+   * articles dated within `dates` when given (`date_from`, `date_to`).
    * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive; resolves
    * with the `done`
    * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
    * of an `error` event (or, once `signal` is aborted, with whatever the aborted fetch gives).
    */
-  async function streamAnswer(question, { scope, onStatus, onToken, onCitation, signal }) {
+  async function streamAnswer(question, { scope, dates, onStatus, onToken, onCitation, signal }) {
     const request = { question, history: MAX_HISTORY > 0 ? history.slice(-MAX_HISTORY) : [] };
     if (scope) request.doc_ids = [scope.doc_id];
+    if (dates && dates.from) request.date_from = dates.from;
+    if (dates && dates.to) request.date_to = dates.to;
     let response;
     try {
       response = await fetch("/ask/stream", {
@@ -403,9 +417,10 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     controller = new AbortController();
     const signal = controller.signal;
     const askedOf = scope; // a scope chosen or removed meanwhile is for the next question
+    const askedIn = dates; // so are dates
 
     const turn = el("li", "turn");
-    const asked = renderQuestion(question, askedOf);
+    const asked = renderQuestion(question, askedOf, askedIn);
     const thinking = el("div", "thinking");
     thinking.setAttribute("role", "status");
     const progress = el("span", "progress", "Sending the question…");
@@ -413,7 +428,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     turn.append(asked, thinking);
     conversation.append(turn);
     input.value = "";
-    pending = { turn, question, scope: askedOf };
+    pending = { turn, question, scope: askedOf, dates: askedIn };
     turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
 
     let current = thinking; // what the final answer or error replaces
@@ -423,6 +438,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     try {
       const data = await streamAnswer(question, {
         scope: askedOf,
+        dates: askedIn,
         signal,
         onStatus(stage) {
           progress.textContent = describeStage(stage, question);
@@ -443,18 +459,18 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const shown = withCheckedCitations(data, checked);
       const waitedMs = Math.round(performance.now() - sentAt);
       current.replaceWith(renderResponse(shown, waitedMs));
-      keep(turn, withScope({ question, kind: "answer", data: shown, waited_ms: waitedMs }, askedOf));
+      keep(turn, withScope({ question, kind: "answer", data: shown, waited_ms: waitedMs }, askedOf, askedIn));
     } catch (error) {
       if (signal.aborted) {
         current.replaceWith(renderStopped());
         // to ask it again, or edit it, without retyping (not after New chat took the turn away)
         if (turn.isConnected && !input.value) input.value = question;
-        keep(turn, withScope({ question, kind: "stopped" }, askedOf));
+        keep(turn, withScope({ question, kind: "stopped" }, askedOf, askedIn));
       } else {
         if (articleGone(error, askedOf) && turn.isConnected) markScopeGone(askedOf);
         current.replaceWith(renderError(error, question, askedOf));
         if (!input.value) input.value = question; // let the user retry without retyping
-        keep(turn, withScope({ question, kind: "error", error: errorRecord(error) }, askedOf));
+        keep(turn, withScope({ question, kind: "error", error: errorRecord(error) }, askedOf, askedIn));
       }
     } finally {
       controller = null;
@@ -1060,7 +1076,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   window.addEventListener("pagehide", () => {
     leaving = true;
     if (!pending || !pending.turn.isConnected) return;
-    pendingLeft = withScope({ question: pending.question, kind: "stopped", left: true }, pending.scope);
+    pendingLeft = withScope(
+      { question: pending.question, kind: "stopped", left: true },
+      pending.scope,
+      pending.dates,
+    );
     turns.push(pendingLeft);
     turns = saveTurns(turns);
   });
@@ -1102,7 +1122,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   function renderSavedTurn(record) {
     const turn = el("li", "turn");
     const askedOf = asScope(record.scope);
-    const asked = renderQuestion(record.question, askedOf);
+    const asked = renderQuestion(record.question, askedOf, asDates(record.dates));
     let box;
     if (record.kind === "answer") box = renderResponse(record.data, record.waited_ms);
     else if (record.kind === "stopped") box = renderStopped(Boolean(record.left));
@@ -1147,17 +1167,19 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return (value && (value.title || value.doc_id)) || "the article";
   }
 
-  /** A turn's record, with the article it was asked of, if any. */
-  function withScope(record, askedOf) {
+  /** A turn's record, with the article and the dates it was asked of, if any. */
+  function withScope(record, askedOf, askedIn = null) {
     if (askedOf) record.scope = { doc_id: askedOf.doc_id, title: askedOf.title };
+    if (askedIn) record.dates = { from: askedIn.from, to: askedIn.to };
     return record;
   }
 
-  /** The question's bubble, saying which article alone it was asked of. */
-  function renderQuestion(question, askedOf) {
+  /** The question's bubble, saying which article alone, and which dates, it was asked of. */
+  function renderQuestion(question, askedOf, askedIn = null) {
     const asked = el("div", "question");
     asked.append(el("span", "speaker", "You"), el("p", "question-text", question));
     if (askedOf) asked.append(el("p", "question-scope", `Asked only about: ${scopeName(askedOf)}`));
+    if (askedIn) asked.append(el("p", "question-scope question-dates", `Asked only of articles dated ${datesText(askedIn)}`));
     return asked;
   }
 
@@ -1173,7 +1195,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const hadFocus = scopeBar.contains(document.activeElement);
     scopeBar.replaceChildren();
     scopeBar.hidden = !scope;
-    input.removeAttribute("aria-describedby");
+    describeInput();
     input.placeholder = scope ? "Ask about this article…" : placeholder;
     if (!scope) return;
     const name = scopeName(scope);
@@ -1195,7 +1217,6 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     remove.append(cross);
     chip.append(text, remove);
     scopeBar.append(chip);
-    input.setAttribute("aria-describedby", text.id); // read with the box: where a question goes
     if (hadFocus) remove.focus();
   }
 
@@ -1243,6 +1264,121 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     input.focus();
   });
 
+  /** The chips' words are read with the question box: where a question goes. */
+  function describeInput() {
+    const ids = [scope ? "ask-scope-text" : "", dates ? "ask-dates-text" : ""].filter(Boolean);
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+
+  // ---- asking only of articles dated within a range ("Dates") ----------------------------------
+
+  // Kept with the conversation across reloads, as the scope is; New chat clears it. An article
+  // without a date is left out while a range is set (the API's `date_from` / `date_to`).
+  const datesBar = document.getElementById("ask-dates");
+  const datesToggle = document.getElementById("dates-toggle");
+  const datesForm = document.getElementById("date-range");
+  const dateFrom = document.getElementById("date-from");
+  const dateTo = document.getElementById("date-to");
+  const datesProblem = document.getElementById("date-problem");
+  let dates = loadDates(); // { from, to } (ISO dates, either may be ""), or null: any date
+
+  /** "from 2024-10-01 to 2024-10-31", "from 2024-10-01 on", "up to 2024-10-31", "on 2024-10-01". */
+  function datesText(value) {
+    if (value.from && value.to) {
+      return value.from === value.to ? `on ${value.from}` : `from ${value.from} to ${value.to}`;
+    }
+    return value.from ? `from ${value.from} on` : `up to ${value.to}`;
+  }
+
+  function setDates(next) {
+    dates = asDates(next);
+    saveDates(dates);
+    renderDates();
+  }
+
+  /** The chip by the question box: "Articles dated: from … to … ✕", or nothing. */
+  function renderDates() {
+    const hadFocus = datesBar.contains(document.activeElement);
+    datesBar.replaceChildren();
+    datesBar.hidden = !dates;
+    datesToggle.classList.toggle("set", Boolean(dates));
+    describeInput();
+    if (!dates) return;
+    const chip = el("div", "scope-chip dates-chip");
+    const text = el("span", "scope-text");
+    text.id = "ask-dates-text";
+    text.append(el("span", "scope-label", "Articles dated:"), " ", el("span", "scope-title", datesText(dates)));
+    const label = `Stop asking only of articles dated ${datesText(dates)}`;
+    const remove = button("scope-remove", null, () => {
+      setDates(null);
+      showNotice("Asking articles of any date again.", "info");
+      input.focus();
+    });
+    remove.setAttribute("aria-label", label);
+    remove.title = label;
+    const cross = el("span", null, "✕");
+    cross.setAttribute("aria-hidden", "true");
+    remove.append(cross);
+    chip.append(text, remove);
+    datesBar.append(chip);
+    if (hadFocus) remove.focus();
+  }
+
+  function openDates(open) {
+    datesForm.hidden = !open;
+    datesToggle.setAttribute("aria-expanded", String(open));
+    datesProblem.hidden = true;
+    if (!open) return;
+    dateFrom.value = dates ? dates.from : "";
+    dateTo.value = dates ? dates.to : "";
+    dateFrom.focus();
+  }
+
+  datesToggle.addEventListener("click", () => openDates(datesForm.hidden));
+
+  document.getElementById("date-cancel").addEventListener("click", () => {
+    openDates(false);
+    datesToggle.focus();
+  });
+
+  datesForm.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    openDates(false);
+    datesToggle.focus();
+  });
+
+  datesForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const from = dateFrom.value;
+    const to = dateTo.value;
+    // a date input holds "" or a full ISO date; one typed half-way is "" with badInput set
+    const unread = [dateFrom, dateTo].find((field) => field.validity && field.validity.badInput);
+    if (unread || (from && to && from > to)) {
+      datesProblem.textContent = unread
+        ? "That date is not complete: give a day, a month and a year, or leave it empty."
+        : "The first date is after the second: swap them, or change one.";
+      datesProblem.hidden = false;
+      (unread || dateFrom).focus();
+      return;
+    }
+    const had = Boolean(dates);
+    setDates(from || to ? { from, to } : null);
+    openDates(false);
+    showNotice(
+      dates
+        ? `Now asking only articles dated ${datesText(dates)}; undated articles are left out.`
+        : had
+          ? "Asking articles of any date again."
+          : "",
+      "info",
+    );
+    input.focus();
+  });
+
+  renderDates();
+
   // ---- a new chat ---------------------------------------------------------------------------
 
   const newChatButton = document.getElementById("new-chat");
@@ -1252,8 +1388,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     conversation.replaceChildren();
     history.length = 0;
     turns = [];
-    const hadScope = Boolean(scope);
+    const hadScope = Boolean(scope) || Boolean(dates);
     setScope(null); // the scope belongs to the conversation
+    setDates(null); // and so do its dates
     clearTurns();
     resetSourcePanel();
     selectTab("articles");

@@ -1,6 +1,6 @@
 // The conversation kept across reloads, in localStorage: the questions and what was shown for
-// them (answers with their citations, stops, errors), and the article the conversation asks
-// only about, if any (its scope). Never the API keys: those stay in sessionStorage (common.js).
+// them (answers with their citations, stops, errors), the article the conversation asks only
+// about, if any (its scope), and the dates its articles must fall between, if any. Never the API keys: those stay in sessionStorage (common.js).
 //
 // Each tab has a conversation of its own, so two tabs never overwrite each other's: the tab's
 // conversation id is kept in sessionStorage (which a reload keeps and another tab does not
@@ -10,7 +10,7 @@
 // sessionStorage and so the id, learns from the tab it copied (BroadcastChannel) that the id is
 // taken, and takes a new one. The newest KEEP conversations are kept.
 
-const PREFIX = "groundedQa.conversation."; // + id → { version, turns, scope, saved }
+const PREFIX = "groundedQa.conversation."; // + id → { version, turns, scope, dates, saved }
 const TAB_KEY = "groundedQa.tabConversation"; // sessionStorage: this tab's conversation id
 // where one conversation for every tab was kept before: read once, as the newest
 const LEGACY_KEY = "groundedQa.conversation";
@@ -26,6 +26,19 @@ function usable(turn) {
   return turn.kind === "stopped";
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `value` as a date range, `{ from, to }` (ISO dates, either may be ""), or null when it holds
+ * neither date, or they are the wrong way round. */
+export function asDates(value) {
+  if (!value || typeof value !== "object") return null;
+  const from = typeof value.from === "string" && ISO_DATE.test(value.from) ? value.from : "";
+  const to = typeof value.to === "string" && ISO_DATE.test(value.to) ? value.to : "";
+  if (!from && !to) return null;
+  if (from && to && from > to) return null;
+  return { from, to };
+}
+
 /** `value` as a scope, `{ doc_id, title }`, or null when it is not one. */
 export function asScope(value) {
   if (!value || typeof value.doc_id !== "string" || !value.doc_id) return null;
@@ -36,7 +49,12 @@ function read(key) {
   try {
     const saved = JSON.parse(localStorage.getItem(key) || "null");
     if (saved && saved.version === VERSION && Array.isArray(saved.turns)) {
-      return { turns: saved.turns.filter(usable), scope: asScope(saved.scope), saved: Number(saved.saved) || 0 };
+      return {
+        turns: saved.turns.filter(usable),
+        scope: asScope(saved.scope),
+        dates: asDates(saved.dates),
+        saved: Number(saved.saved) || 0,
+      };
     }
   } catch {
     // unreadable or blocked storage
@@ -83,7 +101,7 @@ function rememberId(value) {
 }
 
 let id = null;
-let current = { turns: [], scope: null };
+let current = { turns: [], scope: null, dates: null };
 
 function open() {
   let own = null;
@@ -99,7 +117,9 @@ function open() {
   } else {
     const newest = savedKeys().map(read).find(Boolean) || legacy();
     id = newId();
-    current = newest ? { turns: newest.turns, scope: newest.scope } : { turns: [], scope: null };
+    current = newest
+      ? { turns: newest.turns, scope: newest.scope, dates: newest.dates || null }
+      : { turns: [], scope: null, dates: null };
     rememberId(id);
     // saved under this tab's id at once (with the copied one's time, so it is not the newest),
     // so a reload shows this copy, not whatever another tab saved meanwhile
@@ -130,7 +150,7 @@ function write(turns, saved = Date.now()) {
   const spare = others.slice(0, KEEP - 1);
   for (;;) {
     try {
-      const record = { version: VERSION, turns: kept, scope: current.scope, saved };
+      const record = { version: VERSION, turns: kept, scope: current.scope, dates: current.dates, saved };
       localStorage.setItem(PREFIX + id, JSON.stringify(record));
       return kept;
     } catch {
@@ -172,10 +192,21 @@ export function saveScope(scope) {
   current.turns = write(current.turns);
 }
 
-/** Forget this tab's conversation: its turns and its scope (other tabs keep theirs). Saved
+/** The conversation's date range, `{ from, to }`, or null when any date (or none) will do. */
+export function loadDates() {
+  return current.dates;
+}
+
+/** Save the date range (null: none). */
+export function saveDates(dates) {
+  current.dates = asDates(dates);
+  current.turns = write(current.turns);
+}
+
+/** Forget this tab's conversation: its turns, its scope and its dates (other tabs keep theirs). Saved
  * empty, not removed, so a reload shows the new chat, not the newest other conversation. */
 export function clearTurns() {
-  current = { turns: [], scope: null };
+  current = { turns: [], scope: null, dates: null };
   forget(LEGACY_KEY);
   forget(LEGACY_SCOPE_KEY);
   write([]);

@@ -157,7 +157,7 @@ def test_the_dark_scheme_paints_the_page_dark(probe: PageProbe) -> None:
     ask_bg = style(page, "#ask", "backgroundColor")
     assert contrast(style(page, "#ask", "color"), ask_bg) >= 4.5
     # the focus ring stands out from the page
-    page.focus("#question")
+    page.focus("#dates-toggle")  # the button before Ask (the question box, Dates, Ask)
     page.keyboard.press("Tab")  # to Ask, by keyboard: :focus-visible
     ring = style(page, "#ask", "outlineColor")
     assert style(page, "#ask", "outlineStyle") == "solid"
