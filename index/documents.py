@@ -93,7 +93,7 @@ def add_article(
                 f"{other} both give that id; rename or remove one of them first"
             )
         if indexed is not None:
-            if _reads_the_same(found, doc_id, raw, suffix):
+            if _reads_the_same(found, indexed, doc_id, raw, suffix):
                 return None  # a retry of an add an earlier release wrote out differently
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content; send it with PUT "
@@ -224,12 +224,17 @@ def _replace_locked(
     )  # fmt: skip
 
 
-def _reads_the_same(found: Path | None, doc_id: str, raw: str | bytes, suffix: str) -> bool:
-    """The stored text file and `raw` read back as the same article (title, byline, source,
-    date and body): a client retrying an add after an upgrade sends what an earlier release
-    wrote out in another shape (`qa/articles.py: compose_raw`), so the files' hashes differ
-    while the article does not."""
+def _reads_the_same(
+    found: Path | None, indexed: str, doc_id: str, raw: str | bytes, suffix: str
+) -> bool:
+    """The stored text file, as the current version indexed it (`indexed`, its hash), and `raw`
+    read back as the same article (title, byline, source, date and body): a client retrying an
+    add after an upgrade sends what an earlier release wrote out in another shape
+    (`qa/articles.py: compose_raw`), so the files' hashes differ while the article does not. A
+    file edited since the index was built is not what is served, so it is no retry of it."""
     if found is None or suffix != ".txt" or suffix_of(found) != ".txt":
+        return False
+    if sha256_file(found) != indexed:
         return False
     try:
         stored = found.read_bytes().decode("utf-8")

@@ -101,14 +101,20 @@ _FURNITURE = re.compile(
     # a caption labelled as one that ends in its credit ("Photo: … (Ann Lee/Coast Times)"), and
     # a writer's contact line ("Reach her at …@….com")
     r"|^(?:photo|photograph|image|picture)\s*:\s*\S.*\([^()/]+/[^()]+\)\.?$"
-    r"|(?:^|.*\s)reach (?:him|her|them|me|the (?:author|writer|reporter)) at\b"
-    r".*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+.*"
-    r"|^(?:contact|e-?mail) (?:him|her|them|me|the (?:author|writer|reporter)) at\b"
-    r".*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+.*"
-    # a row of share buttons ("Share on Facebook Share on Twitter Email")
-    r"|^(?:(?:share(?: on| via)? \w+|share|tweet|e-?mail|print|copy link|save)\s*[|·•,]?\s*){2,}$",
+    # (a sentence of its own, the address right after "at": "… for the Courier. Reach her at
+    # ann@coast.example"; not "customers who cannot reach them at the branch …")
+    r"|^(?:[^.!?]*[.!?]\s+)?(?:reach|contact|e-?mail) (?:him|her|me|the (?:author|writer|"
+    r"reporter)) at [\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*",
     re.IGNORECASE,
 )
+# a row of share buttons on one line ("Share on Facebook Share on Twitter Email"): read word by
+# word (`_share_row`), as a pattern of repeated optional parts would backtrack without end on a
+# line of many "share"s
+_SHARE_WORDS = frozenset({"share", "tweet", "email", "e-mail", "print", "save", "copy", "link"})
+_SHARE_TARGETS = frozenset(
+    {"on", "via", "facebook", "twitter", "x", "linkedin", "whatsapp", "reddit", "pinterest",
+     "telegram", "threads", "bluesky", "messenger", "flipboard", "email", "e-mail"}
+)  # fmt: skip
 _FURNITURE_MAX_WORDS = 40
 # The page's prompts to the reader: audio players, "Updated 2 hours ago", newsletter, paywall
 # and tip-line prompts, photo credit lines. Written tighter, and checked on shorter lines
@@ -364,10 +370,23 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or _SHARE.match(line)
         or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
-        or (_FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS)
+        or (len(line.split()) <= _FURNITURE_MAX_WORDS and bool(_FURNITURE.match(line)))
+        or _share_row(line)
         or (_PROMPT.match(line) and len(line.split()) <= _PROMPT_MAX_WORDS)
         or _byline(line, meta)
     )
+
+
+def _share_row(line: str) -> bool:
+    """A line of share buttons only, two or more ("Share on Facebook | Share on X | Email"): its
+    words are share words and the places shared to, with separators between."""
+    words = re.findall(r"[\w-]+", line.lower())
+    if not 2 <= len(words) <= _FURNITURE_MAX_WORDS or re.search(r"[^\w\s|·•,/-]", line):
+        return False
+    if not all(w in _SHARE_WORDS or w in _SHARE_TARGETS for w in words):
+        return False
+    buttons = sum(w in _SHARE_WORDS for w in words)
+    return buttons >= 2 or (buttons == 1 and len(words) >= 3 and words[0] != "share")
 
 
 def _byline(line: str, meta: _Meta) -> bool:

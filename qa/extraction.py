@@ -52,7 +52,7 @@ from trafilatura.xpaths import (
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 from qa.cleaning import clean_paragraphs
-from qa.dates import parse_date
+from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.errors import BadInput
 from qa.lexical import without_accents
 
@@ -414,7 +414,7 @@ def _people(author: str | None, tree: Any, sitename: str | None, url: str | None
     that is all there is stays (a personal site's author is often its name)."""
     if not author:
         return None
-    names = [n for n in author.split("; ") if not _DATE_PIECE.search(n)]
+    names = [n for n in author.split("; ") if not _not_a_name(n)]
     if not names:
         return None
     owners = [_words(text) for text in _site_names(tree, sitename, url)]
@@ -422,37 +422,71 @@ def _people(author: str | None, tree: Any, sitename: str | None, url: str | None
     return "; ".join(people) if people else author
 
 
-# a piece of a date that trafilatura took for a name from a byline that also dates the story
-# ("By Nadia Okonkwo | Oct. 10, 2025" gives "Nadia Okonkwo; Oct"): a month alone, or figures
-_DATE_PIECE = re.compile(
-    r"^\W*(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\W*$|\d", re.IGNORECASE
-)
-# the elements a page writes its byline and date in (class, id or itemprop)
-_DATED_ELEMENT = re.compile(r"byline|dateline|date|time|publish|posted", re.IGNORECASE)
-_BYLINE_PARTS = re.compile(r"\s*[|·•]\s*|\s+[—–]\s+|\n")
+# the words of a class, id or itemprop that name where a page writes its story's date
+_DATE_ELEMENT_WORDS = frozenset(
+    {"byline", "dateline", "date", "time", "timestamp", "pubdate", "published", "publish",
+     "posted", "datepublished"}
+)  # fmt: skip
+# not where the story's date is: navigation, side rails and footers, comments, event listings
+_NOT_THE_STORY = re.compile(r"^(?:nav|aside|footer)$")
+_NOT_THE_STORY_WORDS = frozenset({"comment", "comments", "event", "events", "updated", "modified"})
+_BYLINE_PARTS = re.compile(r"\s*[|·•]\s*|\s+[—–]\s+")
+_PUBLISHED = re.compile(r"^(?:(?:first\s+)?published|posted)(?:\s+on)?\s*:?\s*", re.IGNORECASE)
+_UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
+BYLINE_SEARCH_ELEMENTS = 60  # elements after the headline where a byline may stand
+BYLINE_MAX_CHARS = 200  # a longer element is running text, not a byline
 
 
 def _byline_date(tree: Any) -> str | None:
     """The story's date as its byline or date element writes it ("By Nadia Okonkwo | Oct. 10,
     2025", `<span class="time">August 12, 2025, 7:30 AM</span>`), for a page whose metadata
     and text give none: trafilatura's quick date search does not read such elements, and its
-    extensive one takes a copyright year for a date. Only a full calendar date is taken
-    (`qa/dates.py: parse_date`), from a short element whose class, id or itemprop names a byline
-    or a date, read in page order."""
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
+    extensive one takes a copyright year for a date.
+
+    Only the first `BYLINE_SEARCH_ELEMENTS` elements after the page's headline (its first
+    `h1`) are read, in page order, so a masthead's "today", a rail of latest stories before the
+    article and the comments after it are not; nor is anything inside navigation, an aside or a
+    footer, or in an element named for comments, events or an update. An element counts when a
+    word of its class, id or itemprop names a byline or a date and its text is short; its
+    pieces between `|`, `·` and dashes are read after a "Published" or "Posted on" label, a
+    piece that is an "Updated" line is not, and only a full calendar date is taken
+    (`qa/dates.py: parse_date`)."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return None
+    for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
+        if not isinstance(element.tag, str) or not (_element_words(element) & _DATE_ELEMENT_WORDS):
             continue
-        named = " ".join(element.get(a) or "" for a in ("class", "id", "itemprop"))
-        if not _DATED_ELEMENT.search(named):
+        if any(
+            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
+            for up in (element, *element.iterancestors())
+        ):
             continue
         text = " ".join("".join(element.itertext()).split())
-        if not text or len(text) > 200:
+        if not text or len(text) > BYLINE_MAX_CHARS:
             continue
         for part in _BYLINE_PARTS.split(text):
-            found = parse_date(part.strip())
+            if _UPDATED.match(part):
+                continue
+            found = parse_date(_PUBLISHED.sub("", part.strip(), count=1))
             if found is not None:
                 return found.isoformat()
     return None
+
+
+def _element_words(element: Any) -> frozenset[str]:
+    """The words of an element's class, id and itemprop ("article-byline__date" → article,
+    byline, date)."""
+    named = " ".join(element.get(a) or "" for a in ("class", "id", "itemprop"))
+    return frozenset(re.findall(r"[a-z]+", named.lower()))
+
+
+def _not_a_name(piece: str) -> bool:
+    """A piece of a date that trafilatura took for a name from a byline that also dates the
+    story ("By Nadia Okonkwo | Oct. 10, 2025" gives "Nadia Okonkwo; Oct"): a month alone, or
+    figures."""
+    word = piece.strip(" .,").lower()
+    return word in MONTH_NAMES or word in MONTH_ABBREVIATIONS or any(c.isdigit() for c in piece)
 
 
 def _site_names(tree: Any, sitename: str | None, url: str | None) -> list[str]:
@@ -551,32 +585,60 @@ def _join_body_parts(tree: Any) -> None:
     (`<div class="article-body__part">` … `<div class="inline-ad">` … the next part), and
     trafilatura reads the first element its body rules match: the first part alone, a
     paragraph or two of the story, with no sign that the rest was left out. Where the element a
-    body rule matches first has siblings of its tag and class that hold paragraphs too, the run
-    from the first such part to the last is wrapped in one element of that tag and class, which
-    the same rule then matches first; what stands between the parts is judged by trafilatura's
-    own rules as anywhere in a body.
+    body rule matches first has following siblings of its tag and class (a modifier such as
+    `article-body__part--last` aside) that hold paragraphs too, the run from it to the last such
+    part is wrapped in one element of that tag and class, which the same rule then matches
+    first; what stands between the parts is judged by trafilatura's own rules as anywhere in a
+    body. The run ends before anything that starts another story or section: an `article`
+    element, or a heading (h1-h3) in a part or between parts (the next story of an endless
+    page, "More from …" teasers); an `article`, a `post` or an `entry` is never cut into parts.
     """
+    first = None
     for rule in BODY_XPATH:
         first = next(iter(rule(tree)), None)
-        if first is None:
-            continue
-        parent, kind = first.getparent(), first.get("class")
-        if parent is None or not kind:
-            return
-        siblings = [c for c in parent if isinstance(c.tag, str)]
-        parts = [
-            i for i, c in enumerate(siblings)
-            if c.tag == first.tag and c.get("class") == kind and c.find(".//p") is not None
-        ]  # fmt: skip
-        if len(parts) < 2:
-            return
-        run = siblings[parts[0] : parts[-1] + 1]
-        whole = Element(first.tag)
-        whole.set("class", kind)
-        parent.insert(parent.index(run[0]), whole)
-        for element in run:
-            whole.append(element)  # lxml moves it, its tail with it
+        if first is not None:
+            break
+    if first is None or first.tag == "article":
         return
+    parent, kind = first.getparent(), _class_tokens(first)
+    if parent is None or not kind or kind & _WHOLE_STORIES:
+        return
+    run = [first]
+    for sibling in first.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag == "article" or _holds_heading(sibling):
+            break
+        run.append(sibling)
+    parts = [
+        k for k, element in enumerate(run)
+        if element.tag == first.tag and _class_tokens(element) == kind
+        and element.find(".//p") is not None
+    ]  # fmt: skip
+    if len(parts) < 2:
+        return
+    whole = Element(first.tag)
+    whole.set("class", first.get("class") or "")
+    parent.insert(parent.index(first), whole)
+    for element in run[: parts[-1] + 1]:
+        whole.append(element)  # lxml moves it, its tail with it
+
+
+# classes of a whole story or post, never a part of one
+_WHOLE_STORIES = frozenset({"post", "entry", "story", "article"})
+
+
+def _class_tokens(element: Any) -> frozenset[str]:
+    """The element's classes, without BEM modifiers (`part--last` is `part`'s)."""
+    return frozenset(t for t in (element.get("class") or "").split() if "--" not in t)
+
+
+def _holds_heading(element: Any) -> bool:
+    return (
+        element.tag in ("h1", "h2", "h3")
+        or element.find(".//h1") is not None
+        or (element.find(".//h2") is not None or element.find(".//h3") is not None)
+    )
 
 
 def _discarded(element: Any) -> bool:

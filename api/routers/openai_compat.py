@@ -207,6 +207,14 @@ class ChatCompletionRequest(AnswerScope, _Chat):
 
 # this server's own fields, which OpenAI's clients send as extra body fields
 OWN_FIELDS = (*AnswerScope.model_fields, "sources_in_text")
+# how close (difflib's ratio) an unknown field's name is to one of them to be taken for it
+MISSPELLING_CUTOFF = 0.75
+# other names a client may give them, which no spelling check links to them
+_OWN_FIELD_ALIASES = {
+    "from_date": "date_from", "start_date": "date_from", "date_start": "date_from",
+    "to_date": "date_to", "end_date": "date_to", "date_end": "date_to",
+    "document_ids": "doc_ids", "documentids": "doc_ids", "article_ids": "doc_ids",
+}  # fmt: skip
 
 
 def _check_own_field_names(extra: Mapping[str, Any]) -> None:
@@ -215,10 +223,13 @@ def _check_own_field_names(extra: Mapping[str, Any]) -> None:
     widen the search or change the text. Other unknown fields are accepted and ignored, as
     OpenAI-compatible servers do, so a newer client's parameters do not break it."""
     for name in extra:
-        meant = difflib.get_close_matches(name.lower(), OWN_FIELDS, n=1, cutoff=0.75)
+        key = name.lower()
+        meant = _OWN_FIELD_ALIASES.get(key) or next(
+            iter(difflib.get_close_matches(key, OWN_FIELDS, n=1, cutoff=MISSPELLING_CUTOFF)), None
+        )
         if meant:
             raise BadInput(
-                f"{name} is not a field of this server: did you mean {meant[0]}? (unknown "
+                f"{name} is not a field of this server: did you mean {meant}? (unknown "
                 "fields are otherwise ignored)",
                 param=name,
             )

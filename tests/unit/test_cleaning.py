@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from qa.cleaning import CLEANER_VERSION, CleanedArticle, clean_article, clean_paragraphs
@@ -282,6 +284,11 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "Anyone with information should contact them at tips@police.example, police said.",
         "He said he could not reach her at home.",
         "Print and save the form before Friday.",
+        "Customers who cannot reach them at the branch can write to help@bank.example, the bank "
+        "said.",
+        "Contact them at the harbour office or by e-mail at info@harbour.example, the council "
+        "said.",
+        "Email and print services were down all day at the library.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:
@@ -658,3 +665,13 @@ def test_a_byline_names_may_open_with_any_capital(line: str, author: str | None)
     cleaned = clean_article(raw)
     assert cleaned.author == author
     assert (line in cleaned.text) is (author is None)
+
+
+@pytest.mark.unit
+def test_a_line_of_many_shares_is_read_at_once() -> None:
+    """The share-row rule reads words, not a pattern of repeated optional parts: one that
+    backtracked took minutes on a line of 20 "Share"s, and held the server's event loop."""
+    line = "Share " * 400 + "now."
+    started = time.perf_counter()
+    assert body(line, BODY_1) == [line, BODY_1]
+    assert time.perf_counter() - started < 1.0

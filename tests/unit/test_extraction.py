@@ -213,17 +213,52 @@ def test_the_dateline_is_used_when_the_page_states_no_date() -> None:
     assert extracted.date == "2023-05-09"
 
 
-def test_a_byline_element_dates_a_page_that_states_no_date_elsewhere() -> None:
-    byline = '<p class="byline">By Anna Berg | Oct. 10, 2025</p>'
-    html = page(date=None, author=None).replace(
-        '<div class="article-body">', byline + '<div class="article-body">', 1
+def dated_page(byline: str, *, before: str = "", after: str = "") -> str:
+    """A page with no date in its metadata nor its text; `byline` after its headline, `before`
+    the headline, `after` the article."""
+    e = html.escape
+    return (
+        f"<html><head><title>{e(TITLE)}</title></head><body>{before}<h1>{e(TITLE)}</h1>"
+        f"{byline}<div class='article-body'>"
+        + "".join(f"<p>{e(p)}</p>" for p in BODY)
+        + f"</div>{after}</body></html>"
     )
-    extracted = extract_page(html)
-    assert extracted.date == "2025-10-10"
-    assert extracted.author in (None, "Anna Berg")  # never a piece of the date ("Anna Berg; Oct")
-    # a copyright year is no date
+
+
+@pytest.mark.parametrize(
+    ("month", "number"), [("Oct.", 10), ("October", 10), ("Sept.", 9), ("May", 5)]
+)
+def test_a_byline_element_dates_a_page_that_states_no_date_elsewhere(
+    month: str, number: int
+) -> None:
+    extracted = extract_page(dated_page(f'<p class="byline">By Anna Berg | {month} 10, 2025</p>'))
+    assert extracted.date == f"2025-{number:02d}-10"
+    # never a piece of the date as an author ("Anna Berg; Oct")
+    names = (extracted.author or "").split("; ")
+    assert month.strip(".") not in names and not any(c.isdigit() for n in names for c in n)
+
+
+def test_only_the_storys_own_byline_dates_it() -> None:
+    byline = '<p class="byline">By Anna Berg | Published Oct. 10, 2025</p>'
+    rail = '<div class="latest"><span class="date">Oct. 3, 2025</span> Ferry fares rise</div>'
+    masthead = '<div class="masthead-date">Tuesday, Oct. 14, 2025</div>'
+    comment = '<div class="comments"><span class="date">Nov. 2, 2025</span> Great news!</div>'
+    events = '<aside><span class="event-date">Dec. 6, 2025</span> Harbour festival</aside>'
+    both = (
+        '<p class="byline"><span class="updated">Updated Oct. 12, 2025</span> · '
+        '<span class="published">Oct. 10, 2025</span></p>'
+    )
+    story = dated_page(byline, before=rail + masthead, after=comment)
+    assert extract_page(story).date == "2025-10-10"
+    assert extract_page(dated_page(both)).date == "2025-10-10"  # published, not updated
+    # with no byline date, neither what is around the story nor a copyright year dates it
     footer = "<footer><p class='date'>© 2025 Coast Times</p></footer>"
-    assert extract_page(page(date=None, body_extra=footer)).date is None
+    around = dated_page(
+        "<p class='byline'>By Anna Berg</p>",
+        before=rail + masthead,
+        after=comment + events + footer,
+    )
+    assert extract_page(around).date is None
 
 
 # --- a body the page splits into parts --------------------------------------------------------
@@ -263,6 +298,22 @@ def test_a_body_split_into_parts_around_ads_is_read_whole() -> None:
     # trafilatura alone reads the first part only
     first = extract_page(html, options=ExtractionOptions(join_body_parts=False)).paragraphs
     assert first == BODY
+    # a last part with a modifier class is a part too
+    last = html.replace(
+        '<div class="article-body__part">' + "<p>" + STORY[2][:20],
+        '<div class="article-body__part article-body__part--last">' + "<p>" + STORY[2][:20],
+    )
+    assert "--last" in last
+    assert extract_page(last).paragraphs == [*BODY, *STORY]
+
+
+def test_what_starts_another_story_is_not_joined_to_the_body() -> None:
+    # the next story of an endless page, and teasers under a "More from" heading, written
+    # with the body's own class
+    for heading in ("<h2>Frost damages apple orchards</h2>", "<h3>More from Coast Times</h3>"):
+        page_html = split_page([BODY, STORY], heading)
+        alone = extract_page(page_html, options=ExtractionOptions(join_body_parts=False))
+        assert extract_page(page_html).paragraphs == alone.paragraphs
 
 
 # --- encodings --------------------------------------------------------------------------------

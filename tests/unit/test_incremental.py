@@ -417,6 +417,15 @@ def test_a_retried_add_an_earlier_release_wrote_out_differently_is_still_a_retry
     with pytest.raises(Conflict, match="exists with other content"):
         add_article(index_dir, "library", other, embedder=HashingEmbedder(),
                     index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
+    # the file edited by hand since the index was built is not what is served: sending its new
+    # text is no retry of the add, so it is refused, not answered "unchanged"
+    edited = legacy.replace("opened", "closed")
+    (corpus / "library.txt").write_text(edited, "utf-8")
+    sent = compose_raw(body.replace("opened", "closed"), title="Library opens",
+                       source="Port Gazette", date=when)  # fmt: skip
+    with pytest.raises(Conflict, match="exists with other content"):
+        add_article(index_dir, "library", sent, embedder=HashingEmbedder(),
+                    index_settings=settings, near_duplicate_threshold=0.9)  # fmt: skip
 
 
 def test_an_article_the_build_would_skip_changes_neither_folder_nor_index(

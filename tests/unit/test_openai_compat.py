@@ -483,6 +483,8 @@ def test_bad_input_is_a_400_before_any_answering(
         pytest.param({"docIds": ["a"]}, "docIds", "did you mean doc_ids?", id="docIds"),
         pytest.param({"dateFrom": "2024-01-01"}, "dateFrom", "did you mean date_from?", id="from"),
         pytest.param({"source_in_text": False}, "source_in_text", "sources_in_text?", id="srcs"),
+        pytest.param({"start_date": "2024-01-01"}, "start_date", "date_from?", id="start"),
+        pytest.param({"document_ids": ["a"]}, "document_ids", "did you mean doc_ids?", id="ids"),
     ],
 )
 def test_what_a_client_would_rely_on_and_cannot_have_is_refused_by_name(
