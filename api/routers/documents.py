@@ -338,7 +338,10 @@ async def _store(
             _page_file, body.html, given_id, settings.index.max_document_bytes
         )
     else:
-        doc_id, raw, suffix = _text_file(body, given_id, settings.index.max_document_bytes)
+        # cleaning a long text takes a while: off the event loop, as a page's extraction is
+        doc_id, raw, suffix = await run_in_threadpool(
+            _text_file, body, given_id, settings.index.max_document_bytes
+        )
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,
