@@ -391,6 +391,23 @@ function textInput(id, type = "text") {
   return input;
 }
 
+/** A saved page's text, decoded as a browser would: UTF-8 when the bytes are UTF-8 (or begin
+ * with its byte-order mark), else the charset its <meta> declares (windows-1252 when it
+ * declares none), so a page saved in a legacy encoding keeps its accents and curly quotes. */
+function decodePage(bytes) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const head = new TextDecoder("windows-1252").decode(bytes.subarray(0, 4096));
+    const declared = /<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head);
+    try {
+      return new TextDecoder(declared ? declared[1] : "windows-1252").decode(bytes);
+    } catch {
+      return new TextDecoder("windows-1252").decode(bytes); // a label no browser knows
+    }
+  }
+}
+
 function showAddForm() {
   const form = el("form", "add-article-form");
   const title = textInput("new-title");
@@ -402,10 +419,35 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,text/plain";
+  file.accept = ".txt,.html,.htm,text/plain,text/html";
+  // a saved web page is sent whole as `html`: the server finds the article in it and reads its
+  // title, outlet and date from the page, so the fields above are not sent with it
+  let page = null; // { name, html } while a saved page is chosen
+  const pageNote = el("p", "hint page-note");
+  pageNote.id = "new-page-note";
+  pageNote.setAttribute("role", "status");
+  pageNote.hidden = true;
+  function usePage(next) {
+    page = next;
+    pageNote.hidden = !page;
+    pageNote.textContent = page
+      ? `Saved page “${page.name}”: the article, its title, outlet and date are read from the page.`
+      : "";
+    for (const input of [title, source, date, text]) input.disabled = Boolean(page);
+    text.required = !page;
+  }
   file.addEventListener("change", async () => {
     const chosen = file.files && file.files[0];
-    if (chosen) text.value = await chosen.text(); // read in the browser; sent as `text`
+    if (!chosen) {
+      usePage(null);
+      return;
+    }
+    if (/\.html?$/i.test(chosen.name) || chosen.type === "text/html") {
+      usePage({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
+    } else {
+      usePage(null);
+      text.value = await chosen.text(); // read in the browser; sent as `text`
+    }
   });
   const [keyRow, readAdminKey] = adminKeyRow("new-admin-key");
   const errors = el("div");
@@ -421,7 +463,8 @@ function showAddForm() {
     field("Outlet", source, "optional: publisher or agency"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt file", file),
+    field("…or load a .txt file or a saved web page (.html)", file),
+    pageNote,
     keyRow,
     errors,
     actions,
@@ -434,8 +477,8 @@ function showAddForm() {
       keyRow.querySelector("input").focus();
       return;
     }
-    const payload = { text: text.value };
-    for (const [name, input] of [["title", title], ["source", source], ["date", date]]) {
+    const payload = page ? { html: page.html } : { text: text.value };
+    for (const [name, input] of page ? [] : [["title", title], ["source", source], ["date", date]]) {
       if (input.value.trim()) payload[name] = input.value.trim();
     }
     submit.disabled = true;

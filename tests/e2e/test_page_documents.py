@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe
+from tests.pages import FURNITURE, news_page
 
 pytestmark = pytest.mark.e2e
 
@@ -222,6 +223,63 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     assert added["doc_id"] not in [d["doc_id"] for d in listed(page)["documents"]]
     page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
     assert page_probe.dialogs == []
+    assert page_probe.script_errors() == []
+
+
+def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
+    page_probe: PageProbe,
+) -> None:
+    """A saved page (windows-1252, curly quotes, the site's furniture around the article) is
+    sent whole as `html`: the article comes out with the page's own title, outlet and date,
+    its quotes intact, and none of the furniture; the typed fields are set aside meanwhile."""
+    from playwright.sync_api import expect
+
+    paragraphs = [
+        "The ferry “Skarra Star” made its last crossing on Sunday after 38 years in service, "
+        "the harbour office said.",
+        "About 400 people waited on the quay to see the ship off; the captain’s last words on "
+        "the radio were “thank you, Skarra”.",
+    ]
+    html = news_page(
+        title="Ferry makes its last crossing", paragraphs=paragraphs, date="2024-11-02",
+        author="Anna Berg", site="Coast Times", url="https://coast.example/ferry-last-crossing",
+        charset="windows-1252",
+    ).encode("cp1252")  # fmt: skip
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+    page.reload()
+    page.get_by_role("button", name="Add an article").click()
+    form = page.locator(".add-article-form")
+    form.get_by_label("Title").fill("a title typed before the page was chosen")
+    form.get_by_label("…or load a .txt file or a saved web page (.html)").set_input_files(
+        {"name": "ferry.html", "mimeType": "text/html", "buffer": html}
+    )
+    note = form.locator(".page-note")
+    expect(note).to_have_text(
+        "Saved page “ferry.html”: the article, its title, outlet and date are read from the page."
+    )
+    for label in ("Title", "Outlet", "Date", "Text"):
+        expect(form.get_by_label(label)).to_be_disabled()
+    with page.expect_request("**/documents") as sent:
+        form.get_by_role("button", name="Add article").click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert set(body) == {"html"} and "“Skarra Star”" in body["html"]
+
+    view = page.locator(".article-view")
+    expect(view.locator(".panel-message")).to_contain_text(
+        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(view.locator(".article-heading")).to_have_text("Ferry makes its last crossing")
+    expect(view.locator(".article-meta")).to_contain_text("Coast Times")
+    expect(view.locator(".article-paragraph")).to_have_count(2)
+    expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
+    for piece in FURNITURE:
+        expect(view.get_by_text(piece, exact=False)).to_have_count(0)
+    added = next(
+        d for d in listed(page)["documents"] if d["title"] == "Ferry makes its last crossing"
+    )
+    assert added["date"] == "2024-11-02" and added["source"] == "Coast Times"
     assert page_probe.script_errors() == []
 
 
