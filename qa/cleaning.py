@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
-from qa.dates import parse_date
+from qa.dates import is_weekday_name, month_number, parse_date
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -38,7 +38,9 @@ from qa.dates import parse_date
 # 11: ad-slot notes ("Advertisement", "Story continues below advertisement", "Continue reading
 #    the main story"), a "Photo:" caption ending in its credit, a writer's e-mail contact line
 #    and a row of share buttons are furniture; a saved page whose body is split in sibling parts
-#    of one class (around ads) is read whole, and dated by its byline (qa/extraction.py)
+#    of one class (around ads) is read whole, and dated by its byline (qa/extraction.py); a date
+#    line in another language is read ("8 de septiembre de 2025", "Veröffentlicht am 12. August
+#    2025", qa/dates.py)
 CLEANER_VERSION = "11"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -149,21 +151,25 @@ _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
 
 _DATE_PREFIX = (
-    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published|date|publication\s+date)"
-    r"(?:\s+on)?\s*:?\s*)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published|date|publication\s+date"
+    # the same labels in the languages whose month names are read (qa/dates.py)
+    r"|publicado|actualizado|fecha|ver[öo]ffentlicht|aktualisiert|datum|publi[ée]|mis\s+[àa]\s+jour"
+    r"|pubblicato|aggiornato|data|gepubliceerd|bijgewerkt|opublikowano|publicat|publicerad"
+    r"|julkaistu)(?:\s+(?:on|el|am|le|il|op|den|em))?\s*:?\s*)?"
+    r"(?:(?P<weekday>[^\W\d_]{2,12})\.?,?\s+)?"  # "Monday, ", "lunes, ": a weekday's name
 )
 # a time of day before the date, as AP writes it: "Updated 5:35 AM EDT, Oct 21, 2024"
 _TIME_FIRST = (  # the zone in capitals only ("EDT", "E.T."), so "10.45 The …" is no time
     r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{1,4}\.?(?:[A-Z]\.?)?))?,?\s+)?"
 )
-_MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_MON = r"(?P<mon>[^\W\d_]{3,12})\.?"  # a month's name, in English or another language
 _DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
 _DATE_FORMS = [
     re.compile(_DATE_PREFIX + _TIME_FIRST + body + _REST, re.IGNORECASE)
     for body in (
         rf"{_MON}\s+{_DAY},?\s+{_YEAR}",  # Oct. 21, 2024
-        rf"{_DAY}\s+{_MON},?\s+{_YEAR}",  # 21 October 2024
+        rf"{_DAY}\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?{_YEAR}",  # 21 October 2024, 8 de
+        # septiembre de 2025, 12. August 2025
         r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})",  # 2024-10-21
     )
 ]
@@ -280,9 +286,14 @@ def _parse_date(line: str) -> str | None:
         m = form.match(line)
         if not m or not _TIME_REST.match(m["rest"]):
             continue
-        # the line's shape is checked above; the date itself is read by dateutil
+        if m["weekday"] is not None and not is_weekday_name(m["weekday"]):
+            continue  # "Madrid, 8 de septiembre de 2025" is a dateline with a place, not a date
+        # the line's shape is checked above; the date itself is read by dateutil, or a month's
+        # name in another language by the calendar's own words (qa/dates.py)
         mon, day, year = m["mon"], m["day"], m["year"]
         parsed = parse_date(f"{year}-{mon}-{day}" if mon.isdigit() else f"{day} {mon} {year}")
+        if parsed is None and not mon.isdigit() and (number := month_number(mon)) is not None:
+            parsed = parse_date(f"{year}-{number:02d}-{int(day):02d}")
         if parsed is not None:
             return parsed.isoformat()
     numeric = _numeric_dateline(line)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from functools import lru_cache
 
+from babel.dates import get_day_names, get_month_names
 from dateutil import parser as date_parser
 
 # dateutil fills missing fields from `default`; two different defaults expose a partial date
@@ -19,6 +22,53 @@ MONTH_ABBREVIATIONS = frozenset(
 WEEKDAY_NAMES = frozenset(names[-1].lower() for names in _NAMES.WEEKDAYS)  # "monday" …
 # day and month in figures, year last: "03/04/2024" is 3 April in Europe and March 4 in the US
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}\s*$")
+
+
+# Month and weekday names in the languages news is most often saved in, from the CLDR data that
+# babel carries (wide and abbreviated, in running text and standing alone: "septiembre",
+# "Aug.", Polish "września"), accents kept and dropped. A name two languages give to different
+# months ("listopad": November in Polish, October in Croatian) is no month here.
+DATE_LANGUAGES = (
+    "en", "es", "fr", "de", "it", "pt", "nl", "ca", "sv", "da", "nb", "fi", "pl", "cs", "sk",
+    "ro", "hr", "sl", "tr", "id",
+)  # fmt: skip
+
+
+def _plain(word: str) -> str:
+    split = unicodedata.normalize("NFKD", word.lower().strip(" ."))
+    return "".join(c for c in split if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _calendar_words() -> tuple[dict[str, int], frozenset[str]]:
+    found: dict[str, set[int]] = {}
+    weekdays: set[str] = set()
+    for language in DATE_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    for form in {name.lower().strip(" ."), _plain(name)}:
+                        found.setdefault(form, set()).add(number)
+                weekdays.update(
+                    form
+                    for name in get_day_names(width, context, language).values()
+                    for form in (name.lower().strip(" ."), _plain(name))
+                )
+    months = {word: next(iter(n)) for word, n in found.items() if len(n) == 1 and len(word) >= 3}
+    return months, frozenset(w for w in weekdays if len(w) >= 3)
+
+
+def month_number(word: str) -> int | None:
+    """The month a month's name or abbreviation gives, in any of `DATE_LANGUAGES` ("septiembre"
+    9, "août" 8, "Okt." 10), else None."""
+    months, _ = _calendar_words()
+    return months.get(word.lower().strip(" .")) or months.get(_plain(word))
+
+
+def is_weekday_name(word: str) -> bool:
+    """A weekday's name or abbreviation in any of `DATE_LANGUAGES` ("Monday", "lunes", "Mo.")."""
+    _, weekdays = _calendar_words()
+    return word.lower().strip(" .,") in weekdays or _plain(word.strip(",")) in weekdays
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -675,3 +675,38 @@ def test_a_line_of_many_shares_is_read_at_once() -> None:
     started = time.perf_counter()
     assert body(line, BODY_1) == [line, BODY_1]
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("8 de septiembre de 2025", "2025-09-08"),
+        ("lunes, 8 de septiembre de 2025", "2025-09-08"),
+        ("Publicado: 8 de septiembre de 2025", "2025-09-08"),
+        ("12. August 2025", "2025-08-12"),
+        ("Veröffentlicht am 12. August 2025", "2025-08-12"),
+        ("Publié le 12 août 2025", "2025-08-12"),
+        ("3 października 2025", "2025-10-03"),
+        ("Mayo 3, 2025", "2025-05-03"),
+    ],
+)
+def test_a_date_line_in_another_language_dates_the_article(line: str, iso: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert cleaned.date == iso
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Madrid, 8 de septiembre de 2025",  # a place, not a weekday: a dateline of the text
+        "3 listopada 2025",  # November in Polish, October in Croatian: no one reading
+        "The 12 apostles 2025",
+    ],
+)
+def test_a_line_that_is_not_only_a_date_stays_text(line: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert cleaned.date is None
+    assert line in cleaned.paragraphs
