@@ -40,7 +40,7 @@ from qa.dates import is_weekday_name, month_number, parse_date
 #    and a row of share buttons are furniture; a saved page whose body is split in sibling parts
 #    of one class (around ads) is read whole, and dated by its byline (qa/extraction.py); a date
 #    line in another language is read ("8 de septiembre de 2025", "Veröffentlicht am 12. August
-#    2025", qa/dates.py)
+#    2025", qa/dates.py), and a byline in another language ("Por Lucía Márquez") is the author
 CLEANER_VERSION = "11"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -73,9 +73,16 @@ _HEADLINE_MAX_WORDS = 40
 # a word of a name: a letter, then word characters; that the letter is a capital ("Łukasik",
 # "Ólafur" too, which [A-Z] would miss) is checked in `_byline`
 _NAME = r"[^\W\d_][\w.'’-]*,?"
-_PARTICLES = ("and", "&", "de", "del", "da", "van", "von", "der", "al", "bin", "le", "la")
+_PARTICLES = (
+    "and", "&", "de", "del", "da", "van", "von", "der", "al", "bin", "le", "la",
+    "y", "und", "et", "e", "en", "i", "och", "og",  # "and" in the byline languages below
+)  # fmt: skip
 _PARTICLE = "|".join(_PARTICLES)
-_BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*$")
+# "By" and the word other languages' bylines open with (Spanish and Portuguese, German, French,
+# Dutch, Italian, Swedish and Norwegian, Danish, Polish), capitalised or in capitals
+_BY = r"(?:[Bb]y|[Pp]or|[Vv]on|[Pp]ar|[Dd]oor|[Dd]i|[Aa]v|[Aa]f|[Pp]rzez)"
+_BYLINE = re.compile(rf"^(?:{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ))\s+{_NAME}"
+                     rf"(?:\s+(?:{_NAME}|{_PARTICLE}))*$")  # fmt: skip
 _SHARE = re.compile(
     r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
     re.IGNORECASE,
@@ -404,8 +411,11 @@ def _byline(line: str, meta: _Meta) -> bool:
     """Rule 3: a byline ("by Jane Doe and Li Wei") is dropped; the first one is the author."""
     if not (_BYLINE.match(line) and len(line.split()) <= 10):
         return False
-    if not all(w[0].isupper() or w in _PARTICLES for w in line.split()[1:]):
+    words = line.split()
+    if not all(w[0].isupper() or w in _PARTICLES for w in words[1:]):
         return False  # "by the river", "by then": not a name
+    if words[0].lower() != "by" and len(words) < 3:
+        return False  # "Di Maio", "Von Braun": a name of two words, not a byline
     meta.author = meta.author or line.split(None, 1)[1].strip(" ,")
     return True
 

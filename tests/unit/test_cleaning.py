@@ -710,3 +710,27 @@ def test_a_line_that_is_not_only_a_date_stays_text(line: str) -> None:
     cleaned = clean_article(doc(line, BODY_1))
     assert cleaned.date is None
     assert line in cleaned.paragraphs
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("Por Lucía Márquez", "Lucía Márquez"),
+        ("Von Anna Berg und Jan Holm", "Anna Berg und Jan Holm"),
+        ("Par Lucie Martin", "Lucie Martin"),
+        ("Av Erik Lund", "Erik Lund"),
+    ],
+)
+def test_a_byline_in_another_language_is_the_author(line: str, author: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert cleaned.author == author
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("line", ["Di Maio", "Von Braun", "Par for the course, he said."])
+def test_a_name_or_sentence_opening_like_a_byline_stays(line: str) -> None:
+    cleaned = clean_article(doc(BODY_1, line))
+    assert cleaned.author is None
+    assert line in cleaned.paragraphs
