@@ -40,7 +40,8 @@ from qa.dates import is_weekday_name, month_number, parse_date
 #    and a row of share buttons are furniture; a saved page whose body is split in sibling parts
 #    of one class (around ads) is read whole, and dated by its byline (qa/extraction.py); a date
 #    line in another language is read ("8 de septiembre de 2025", "Veröffentlicht am 12. August
-#    2025", qa/dates.py), and a byline in another language ("Por Lucía Márquez") is the author
+#    2025", qa/dates.py), a byline in another language ("Por Lucía Márquez") is the author and
+#    a source line labelled in one ("Fuente: EFE") the source
 CLEANER_VERSION = "11"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -149,7 +150,12 @@ _COMMENTS_LABEL = re.compile(
     r"comments)\s*(?:\(\d+\))?\s*:?$",
     re.IGNORECASE,
 )
-_SOURCE = re.compile(r"^source\s*:\s*(.+?)\.?$", re.IGNORECASE)
+# "Source:" and the same label in the languages whose date lines are read (qa/dates.py)
+_SOURCE = re.compile(
+    r"^(?:source|fuente|quelle|fonte|bron|[źz]r[óo]d[łl]o|kilde|k[äa]lla|l[äa]hde|sursa)\s*:\s*"
+    r"(.+?)\.?$",
+    re.IGNORECASE,
+)
 _ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
     "journalist", "producer", "photographer", "intern", "staff",

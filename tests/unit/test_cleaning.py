@@ -734,3 +734,11 @@ def test_a_name_or_sentence_opening_like_a_byline_stays(line: str) -> None:
     cleaned = clean_article(doc(BODY_1, line))
     assert cleaned.author is None
     assert line in cleaned.paragraphs
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("label", ["Fuente", "Quelle", "Fonte", "Source"])
+def test_a_source_line_in_another_language_is_the_source(label: str) -> None:
+    cleaned = clean_article(doc(f"{label}: Agencia EFE", BODY_1))
+    assert cleaned.source == "Agencia EFE"
+    assert cleaned.paragraphs == [BODY_1]
