@@ -406,6 +406,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       showBusyNotice();
       return;
     }
+    // dates typed in the open Dates form are what the user sees: applied before asking, or,
+    // when they cannot be, the form says why and nothing is asked
+    if (!datesForm.hidden && !applyDates({ announce: false })) return;
     const question = input.value.trim();
     if (!question) {
       showNotice("Type a question first.");
@@ -1255,14 +1258,26 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const before = scope;
     setScope(next);
     const name = scopeName(next);
+    const outside = dates && !withinDates(event.detail.date, dates);
     showNotice(
-      before && before.doc_id !== next.doc_id
+      (before && before.doc_id !== next.doc_id
         ? `Now asking only about “${name}”, instead of “${scopeName(before)}”.`
-        : `Now asking only about “${name}”.`,
-      "info",
+        : `Now asking only about “${name}”.`) +
+        (outside
+          ? ` It is ${event.detail.date ? `dated ${formatDate(event.detail.date)}` : "undated"}, ` +
+            `outside the dates set (${datesText(dates)}): remove them to ask it.`
+          : ""),
+      outside ? "" : "info",
     );
     input.focus();
   });
+
+  /** Whether an article dated `date` (ISO, or null when undated) is within `range`. */
+  function withinDates(date, range) {
+    if (!date) return false; // undated articles are left out of any range
+    const day = String(date).slice(0, 10);
+    return (!range.from || day >= range.from) && (!range.to || day <= range.to);
+  }
 
   /** The chips' words are read with the question box: where a question goes. */
   function describeInput() {
@@ -1283,12 +1298,13 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   const datesProblem = document.getElementById("date-problem");
   let dates = loadDates(); // { from, to } (ISO dates, either may be ""), or null: any date
 
-  /** "from 2024-10-01 to 2024-10-31", "from 2024-10-01 on", "up to 2024-10-31", "on 2024-10-01". */
+  /** "from Oct 1, 2024 to Oct 31, 2024", "from Oct 1, 2024 on", "up to Oct 31, 2024", "on Oct
+   * 21, 2024": the dates as the articles' own are shown (common.js formatDate). */
   function datesText(value) {
-    if (value.from && value.to) {
-      return value.from === value.to ? `on ${value.from}` : `from ${value.from} to ${value.to}`;
-    }
-    return value.from ? `from ${value.from} on` : `up to ${value.to}`;
+    const from = formatDate(value.from);
+    const to = formatDate(value.to);
+    if (value.from && value.to) return value.from === value.to ? `on ${from}` : `from ${from} to ${to}`;
+    return value.from ? `from ${from} on` : `up to ${to}`;
   }
 
   function setDates(next) {
@@ -1303,6 +1319,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     datesBar.replaceChildren();
     datesBar.hidden = !dates;
     datesToggle.classList.toggle("set", Boolean(dates));
+    datesToggle.setAttribute("aria-label", dates ? `Dates: ${datesText(dates)}` : "Dates");
     describeInput();
     if (!dates) return;
     const chip = el("div", "scope-chip dates-chip");
@@ -1328,7 +1345,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   function openDates(open) {
     datesForm.hidden = !open;
     datesToggle.setAttribute("aria-expanded", String(open));
-    datesProblem.hidden = true;
+    showDatesProblem(null);
     if (!open) return;
     dateFrom.value = dates ? dates.from : "";
     dateTo.value = dates ? dates.to : "";
@@ -1336,6 +1353,66 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   datesToggle.addEventListener("click", () => openDates(datesForm.hidden));
+  datesToggle.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !datesForm.hidden) {
+      event.preventDefault();
+      openDates(false);
+    }
+  });
+
+  /** The form's problem (null: none), on the field to fix (aria-invalid, read with it). */
+  function showDatesProblem(problem, field = null) {
+    datesProblem.hidden = !problem;
+    datesProblem.textContent = problem || "";
+    for (const each of [dateFrom, dateTo]) {
+      const wrong = Boolean(problem) && each === field;
+      if (wrong) {
+        each.setAttribute("aria-invalid", "true");
+        each.setAttribute("aria-describedby", datesProblem.id);
+      } else {
+        each.removeAttribute("aria-invalid");
+        each.removeAttribute("aria-describedby");
+      }
+    }
+    if (field) field.focus();
+  }
+
+  const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+  /** Apply what the form holds: true when applied (or nothing to apply), false when a date
+   * cannot be read or the range is the wrong way round (the form then says why). */
+  function applyDates({ announce = true } = {}) {
+    const from = dateFrom.value;
+    const to = dateTo.value;
+    // a date input holds "" or a date; one typed half-way is "" with badInput set, and a year of
+    // five or six figures ("20245-12-31") is a value the API cannot take
+    const unread = [dateFrom, dateTo].find(
+      (field) => (field.validity && field.validity.badInput) || (field.value && !ISO_DAY.test(field.value)),
+    );
+    if (unread) {
+      showDatesProblem("That date is not a calendar date: give a day, a month and a four-figure year, or leave it empty.", unread);
+      return false;
+    }
+    if (from && to && from > to) {
+      showDatesProblem("The first date is after the second: swap them, or change one.", dateFrom);
+      return false;
+    }
+    const had = dates;
+    setDates(from || to ? { from, to } : null);
+    openDates(false);
+    const changed = JSON.stringify(had) !== JSON.stringify(dates);
+    if (announce || changed) {
+      showNotice(
+        dates
+          ? `Now asking only articles dated ${datesText(dates)}; undated articles are left out.`
+          : had
+            ? "Asking articles of any date again."
+            : "",
+        "info",
+      );
+    }
+    return true;
+  }
 
   document.getElementById("date-cancel").addEventListener("click", () => {
     openDates(false);
@@ -1351,30 +1428,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
   datesForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    const from = dateFrom.value;
-    const to = dateTo.value;
-    // a date input holds "" or a full ISO date; one typed half-way is "" with badInput set
-    const unread = [dateFrom, dateTo].find((field) => field.validity && field.validity.badInput);
-    if (unread || (from && to && from > to)) {
-      datesProblem.textContent = unread
-        ? "That date is not complete: give a day, a month and a year, or leave it empty."
-        : "The first date is after the second: swap them, or change one.";
-      datesProblem.hidden = false;
-      (unread || dateFrom).focus();
-      return;
-    }
-    const had = Boolean(dates);
-    setDates(from || to ? { from, to } : null);
-    openDates(false);
-    showNotice(
-      dates
-        ? `Now asking only articles dated ${datesText(dates)}; undated articles are left out.`
-        : had
-          ? "Asking articles of any date again."
-          : "",
-      "info",
-    );
-    input.focus();
+    if (applyDates()) input.focus();
   });
 
   renderDates();
@@ -1391,6 +1445,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const hadScope = Boolean(scope) || Boolean(dates);
     setScope(null); // the scope belongs to the conversation
     setDates(null); // and so do its dates
+    openDates(false);
     clearTurns();
     resetSourcePanel();
     selectTab("articles");

@@ -193,12 +193,14 @@ export function documentsChanged() {
 
 /**
  * "Ask about this article" was pressed in the documents panel: the chat (app.js) asks only of
- * that article from now on. `detail` is `{ doc_id, title }`.
+ * that article from now on. `detail` is `{ doc_id, title, date }` (`date` null when undated).
  */
 export const ASK_ABOUT = "groundedqa:ask-about";
 
 export function askAbout(doc) {
   document.dispatchEvent(
-    new CustomEvent(ASK_ABOUT, { detail: { doc_id: doc.doc_id, title: doc.title || "" } }),
+    new CustomEvent(ASK_ABOUT, {
+      detail: { doc_id: doc.doc_id, title: doc.title || "", date: doc.date || null },
+    }),
   );
 }

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 ANSWER_TIMEOUT_MS = 120_000  # the first question also warms up the models
 QUESTION = "Whom did South Korea summon on Monday?"
 DATED = "001_b3038a76a4f135e0"  # the one seed article with a date: 2024-10-21
+UNDATED_TITLE = "South Korea summons Russian ambassador as tensions rise with North Korea"
+# the range as the page shows it (common.js formatDate: the browser's en-US short dates)
+OCTOBER = "from Oct 1, 2024 to Oct 31, 2024"
 
 
 def ask(page: Any, question: str) -> tuple[dict[str, Any], Any]:
@@ -55,7 +58,7 @@ def test_a_date_range_restricts_the_questions_until_it_is_removed(
     page.goto("/")
     page.evaluate("localStorage.clear()")
     page.reload()
-    toggle = page.get_by_role("button", name="Dates")
+    toggle = page.locator("#dates-toggle")
     form = page.locator("#date-range")
     expect(form).to_be_hidden()
     expect(page.locator("#ask-dates")).to_be_hidden()
@@ -80,13 +83,13 @@ def test_a_date_range_restricts_the_questions_until_it_is_removed(
     page.fill("#date-to", "2024-10-31")
     page.click("#date-apply")
     expect(form).to_be_hidden()
-    expect(chip(page)).to_have_text("Articles dated: from 2024-10-01 to 2024-10-31")
+    expect(chip(page)).to_have_text(f"Articles dated: {OCTOBER}")
     expect(page.locator("#ask-notice")).to_have_text(
-        "Now asking only articles dated from 2024-10-01 to 2024-10-31; undated articles are "
-        "left out."
+        f"Now asking only articles dated {OCTOBER}; undated articles are left out."
     )
     expect(page.locator("#question")).to_be_focused()
     assert page.get_attribute("#question", "aria-describedby") == "ask-dates-text"
+    assert toggle.get_attribute("aria-label") == f"Dates: {OCTOBER}"  # says a range is set
 
     # the question carries the range and is answered as the API answers that request: from
     # the dated article alone
@@ -101,14 +104,12 @@ def test_a_date_range_restricts_the_questions_until_it_is_removed(
     assert {r["doc_id"] for r in done["retrieved"]} <= {DATED}
     assert saved["dates"] == {"from": "2024-10-01", "to": "2024-10-31"}
     assert saved["turns"][-1]["dates"] == {"from": "2024-10-01", "to": "2024-10-31"}
-    expect(turn.locator(".question-dates")).to_have_text(
-        "Asked only of articles dated from 2024-10-01 to 2024-10-31"
-    )
+    expect(turn.locator(".question-dates")).to_have_text(f"Asked only of articles dated {OCTOBER}")
     page.screenshot(path=str(test_output_dir / "chat-dates.png"), full_page=True)
 
     # kept across a reload, with the turn's note; the form reopens with the range filled in
     page.reload()
-    expect(chip(page)).to_have_text("Articles dated: from 2024-10-01 to 2024-10-31")
+    expect(chip(page)).to_have_text(f"Articles dated: {OCTOBER}")
     expect(page.locator("#conversation .question-dates")).to_have_count(1)
     toggle.click()
     expect(page.locator("#date-from")).to_have_value("2024-10-01")
@@ -118,32 +119,57 @@ def test_a_date_range_restricts_the_questions_until_it_is_removed(
     expect(toggle).to_be_focused()
     expect(chip(page)).to_be_visible()
 
-    # a range before any dated article: nothing is left, and the refusal says why
+    # an article outside the range, asked about alone: the notice says it cannot be answered
+    page.click("#tab-articles")
+    page.locator("#articles-view").get_by_role("button", name=UNDATED_TITLE).click()
+    page.get_by_role("button", name="Ask about this article").click()
+    expect(page.locator("#ask-notice")).to_have_text(
+        f"Now asking only about “{UNDATED_TITLE}”. It is undated, outside the dates set "
+        f"({OCTOBER}): remove them to ask it."
+    )
+    page.get_by_role("button", name=f"Stop asking only about {UNDATED_TITLE}").click()
+
+    # a range before any dated article, typed and not applied: asking applies it first;
+    # nothing is left, and the refusal says why
     toggle.click()
     page.fill("#date-from", "")
     page.fill("#date-to", "2020-01-01")
-    page.click("#date-apply")
-    expect(chip(page)).to_have_text("Articles dated: up to 2020-01-01")
     request, turn = ask(page, QUESTION)
+    expect(form).to_be_hidden()
+    expect(chip(page)).to_have_text("Articles dated: up to Jan 1, 2020")
     assert request["date_to"] == "2020-01-01" and "date_from" not in request
     expect(turn.locator(".insufficient")).to_be_visible()
     expect(turn.locator(".insufficient")).to_contain_text("date")
 
     # the chip's ✕: any date again, and the next question goes to every article
-    page.get_by_role("button", name="Stop asking only of articles dated up to 2020-01-01").click()
+    page.get_by_role("button", name="Stop asking only of articles dated up to Jan 1, 2020").click()
     expect(page.locator("#ask-dates")).to_be_hidden()
     expect(page.locator("#ask-notice")).to_have_text("Asking articles of any date again.")
     assert page.get_attribute("#question", "aria-describedby") is None
     request, _ = ask(page, QUESTION)
     assert "date_from" not in request and "date_to" not in request
 
-    # New chat clears a range too
+    # a year of five figures (the date field takes one) is refused, not dropped
     toggle.click()
     page.fill("#date-from", "2024-10-21")
+    page.fill("#date-to", "20245-10-21")
+    page.click("#date-apply")
+    expect(page.locator("#date-problem")).to_have_text(
+        "That date is not a calendar date: give a day, a month and a four-figure year, or leave "
+        "it empty."
+    )
+    expect(page.locator("#date-to")).to_be_focused()
+    assert page.get_attribute("#date-to", "aria-invalid") == "true"
+    expect(page.locator("#ask-dates")).to_be_hidden()
+
+    # New chat clears a range too, and closes the form
     page.fill("#date-to", "2024-10-21")
     page.click("#date-apply")
-    expect(chip(page)).to_have_text("Articles dated: on 2024-10-21")
+    expect(chip(page)).to_have_text("Articles dated: on Oct 21, 2024")
+    toggle.click()
     page.click("#new-chat")
     expect(page.locator("#ask-dates")).to_be_hidden()
+    expect(form).to_be_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
     assert page.evaluate(SAVED_CONVERSATION)["dates"] is None
     assert probe.errors == [] and probe.dialogs == []
