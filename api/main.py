@@ -10,15 +10,32 @@ from collections.abc import Sequence
 import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from api.app import create_app
 from api.middleware import configure_logging
-from qa.settings import Settings, settings_problem
+from index.selector import MODEL_FILE, resolve_selector
+from index.versions import current_version
+from qa.errors import QAError
+from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, resolve_gguf
+from qa.settings import BUNDLED_SELECTOR, Settings, settings_parse_problem, settings_problem
+
+
+def quiet_progress_bars() -> None:
+    """The log is JSON lines: the model libraries' progress bars ("Loading weights: 100%|…")
+    are not written to it. transformers is told so directly, as tqdm has read its environment
+    by now; TQDM_DISABLE (tqdm's default for every bar) covers worker processes started later,
+    which read it when they first import tqdm."""
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
 
 def app_factory() -> FastAPI:
     """One worker's app, for `uvicorn api.main:app_factory --factory --workers N`: every worker
     process reads the same `QA_*` settings and loads the index read-only on its own."""
+    quiet_progress_bars()
     configure_logging()
     return create_app(Settings())
 
@@ -52,13 +69,48 @@ def parse_args(argv: Sequence[str]) -> None:
             os.environ[variable] = value
 
 
+# bundled models are assembled (Gemma) or found at start-up by the app itself, not checked here
+BUNDLED_GGUFS = (BUNDLED_GEMMA, BUNDLED_SMOLLM2)
+
+
+def start_problem(settings: Settings) -> str | None:
+    """What stops the server before any model loads, in one line: no index built yet, a GGUF
+    path that is no file (or a bundled name that is none), or an answer selector folder that is
+    not there. (The app's start-up finds the rest, and a damaged
+    index version is skipped for the last good one there.)"""
+    try:
+        current_version(settings.index_dir)
+    except QAError as exc:
+        return f"{exc} --data-dir {settings.data_dir}"
+    gguf = settings.generation.gguf_path
+    if settings.generation.backend == "llama_cpp" and gguf and gguf not in BUNDLED_GGUFS:
+        try:
+            resolve_gguf(gguf, settings.models_dir)  # a path, or a bundled name that is none
+        except (OSError, ImportError) as exc:
+            return str(exc)
+    selector = resolve_selector(settings.answer.selector_model)
+    if not (selector / MODEL_FILE).is_file():
+        return (
+            f"the answer selector {settings.answer.selector_model!r} has no {MODEL_FILE} "
+            "(setting answer.selector_model: a folder made by scripts/train_selector.py, or "
+            f"{BUNDLED_SELECTOR!r})"
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parse_args(sys.argv[1:] if argv is None else argv)
+    quiet_progress_bars()
     configure_logging()  # JSON lines; the app writes its own access log line per request
     try:
         settings = Settings()
     except ValidationError as exc:  # a misspelt or out-of-range QA_* setting: one line
         raise SystemExit(f"api.main: settings refused: {settings_problem(exc)}") from None
+    except SettingsError as exc:  # a list setting that is not JSON: one line too
+        raise SystemExit(f"api.main: settings refused: {settings_parse_problem(exc)}") from None
+    problem = start_problem(settings)
+    if problem is not None:  # said in one line, not at the end of the lifespan's traceback
+        raise SystemExit(f"api.main: cannot start: {problem}")
     workers = settings.server.workers
     uvicorn.run(
         # several processes need an import string to start the app from; one can take the app

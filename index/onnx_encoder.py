@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,9 @@ def prepare_onnx_encoder(
         options.inter_op_num_threads = 1
         session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         encoder = OnnxEncoder(session, model.tokenizer, int(model.max_seq_length or 256))
-        expected = model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True)
+        expected = model.encode(
+            list(PROBES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         distance = float(np.max(1.0 - np.sum(encoder.embed(PROBES) * expected, axis=1)))
     except Exception as exc:  # any failure here only costs speed: torch still works
         log.warning("questions embed with torch: the ONNX export could not be used (%s)", exc)
@@ -134,7 +137,10 @@ def _export(model: SentenceTransformer, path: Path) -> None:
     axes["last_hidden_state"] = {0: "batch", 1: "tokens"}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.partial")
-    with torch.no_grad():
+    # the tracer's warnings about Python values it fixes as constants (the sequence length's
+    # checks) concern shapes the dynamic axes cover; they are not for the server's log
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         torch.onnx.export(
             Encoder(), tuple(example[name] for name in names), str(partial),
             input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,

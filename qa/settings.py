@@ -7,6 +7,7 @@ Unknown keys are an error (`extra="forbid"`), so a misspelt setting never silent
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -495,3 +496,15 @@ def settings_problem(exc: ValidationError) -> str:
             message = str(said) if said is not None else error["msg"]  # no "Value error, "
             problems.append(f"{'.'.join(loc) + ': ' if loc else ''}{message}")
     return "; ".join(problems)
+
+
+def settings_parse_problem(exc: Exception) -> str:
+    """A `QA_*` value that could not even be parsed (pydantic-settings' `SettingsError`: a list
+    setting that is not JSON), as one line naming the variables of the group it is in."""
+    found = re.search(r'field "(\w+)"', str(exc))
+    group = f"{ENV_PREFIX}{found.group(1).upper()}" if found else None
+    names = sorted(k for k in os.environ if group and (k == group or k.startswith(group + "__")))
+    return (
+        f"a value of {', '.join(names) or 'a QA_* variable'} could not be read: a list setting is "
+        "written as JSON, e.g. QA_SECURITY__CORS_ALLOW_ORIGINS='[\"https://app.example\"]'"
+    )

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from qa.errors import QAError
-from qa.settings import Settings, settings_problem
+from qa.settings import Settings, settings_parse_problem, settings_problem
 
 USAGE = 2
 FAILED = 1
@@ -46,6 +47,9 @@ def run_cli(main: Callable[[], int | None]) -> NoReturn:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"{prog}: {exc.strerror or exc}{where}", file=sys.stderr)
         code = USAGE
+    except SettingsError as exc:  # a list setting that is not JSON
+        print(f"{prog}: Settings: {settings_parse_problem(exc)}", file=sys.stderr)
+        code = FAILED
     except ValidationError as exc:  # a misspelt or out-of-range QA_* setting
         problems = (
             settings_problem(exc)

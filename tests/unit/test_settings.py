@@ -152,6 +152,58 @@ def test_the_server_stops_with_that_line(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.unit
+def test_a_list_setting_that_is_not_json_stops_the_server_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api.main import main
+
+    monkeypatch.setenv("QA_SECURITY__CORS_ALLOW_ORIGINS", "notjson")
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    said = str(caught.value)
+    assert said.startswith(
+        "api.main: settings refused: a value of QA_SECURITY__CORS_ALLOW_ORIGINS could not be read"
+    )
+    assert "\n" not in said and "written as JSON" in said
+
+
+@pytest.mark.unit
+def test_no_index_or_no_selector_stops_the_server_with_one_line_before_any_model_loads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import api.main
+
+    monkeypatch.setattr(api.main.uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    monkeypatch.setattr(api.main, "create_app", lambda *a, **k: pytest.fail("models loaded"))
+    monkeypatch.setenv("QA_DATA_DIR", str(tmp_path))  # what --data-dir sets, undone after
+    with pytest.raises(SystemExit) as caught:
+        api.main.main([])
+    said = str(caught.value)
+    assert said.startswith("api.main: cannot start: no index has been built yet")
+    assert f"--data-dir {tmp_path}" in said and "\n" not in said
+
+    (tmp_path / "index" / "v1").mkdir(parents=True)
+    (tmp_path / "index" / "current").symlink_to("v1")
+    monkeypatch.setenv("QA_ANSWER__SELECTOR_MODEL", str(tmp_path / "nope"))
+    with pytest.raises(SystemExit) as caught:
+        api.main.main([])
+    assert "has no selector.onnx (setting answer.selector_model" in str(caught.value)
+
+    monkeypatch.delenv("QA_ANSWER__SELECTOR_MODEL")
+    monkeypatch.setenv("QA_GENERATION__BACKEND", "llama_cpp")
+    for gguf, says in (
+        (str(tmp_path / "nope.gguf"), "nope.gguf does not exist (setting generation.gguf_path)"),
+        ("bundled:nope", "no bundled model is called 'bundled:nope'"),
+    ):
+        monkeypatch.setenv("QA_GENERATION__GGUF_PATH", gguf)
+        with pytest.raises(SystemExit) as caught:
+            api.main.main([])
+        assert str(caught.value).startswith("api.main: cannot start: ") and says in str(
+            caught.value
+        )
+
+
+@pytest.mark.unit
 def test_help_and_unknown_options_never_start_a_server(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
