@@ -96,8 +96,6 @@ def main() -> int:
         parser.error("--wait must be 0 or more seconds")
     if args.folder is not None and args.folder.is_file():
         parser.error(f"{args.folder} is a file: give the folder that holds the articles")
-    if args.folder is not None and not args.folder.exists():
-        parser.error(f"{args.folder} does not exist: give the folder that holds the articles")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
     settings = Settings() if args.data_dir is None else Settings(data_dir=args.data_dir)

@@ -85,17 +85,6 @@ def test_scripts_exit_with_a_line_not_a_traceback(tmp_path: Path) -> None:
     assert "--sizes must be at least 1" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_rebuild_of_a_folder_that_is_not_there_is_a_bad_command_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "rebuild_index.py"), str(tmp_path / "nowhere"),
-         "--data-dir", str(tmp_path / "data")],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 2, done.stderr
-    assert "nowhere does not exist: give the folder that holds the articles" in done.stderr
-    assert not (tmp_path / "data").exists()  # nothing was started
-
-
 def test_every_script_option_says_what_it_does() -> None:
     import ast
 
