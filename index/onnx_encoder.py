@@ -137,10 +137,11 @@ def _export(model: SentenceTransformer, path: Path) -> None:
     axes["last_hidden_state"] = {0: "batch", 1: "tokens"}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.partial")
-    # the tracer's warnings about Python values it fixes as constants (the sequence length's
-    # checks) concern shapes the dynamic axes cover; they are not for the server's log
+    # the tracer's and the exporter's warnings (Python values fixed as constants, indexing
+    # written as several ONNX operators) concern this one model, which the probe sentences
+    # check after the export; they are not for the server's log
     with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Encoder(), tuple(example[name] for name in names), str(partial),
             input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
