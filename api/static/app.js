@@ -27,6 +27,7 @@ import {
   withKey,
 } from "./common.js";
 import {
+  ISO_DATE,
   asDates,
   asScope,
   clearTurns,
@@ -1202,25 +1203,41 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     input.placeholder = scope ? "Ask about this article…" : placeholder;
     if (!scope) return;
     const name = scopeName(scope);
-    const chip = el("div", scopeGone ? "scope-chip gone" : "scope-chip");
+    const chip = renderChip({
+      className: scopeGone ? "scope-chip gone" : "scope-chip",
+      textId: "ask-scope-text",
+      label: "Asking only:",
+      title: name,
+      note: scopeGone ? "(no longer indexed)" : null,
+      removeLabel: `Stop asking only about ${name}`,
+      onRemove() {
+        setScope(null);
+        showNotice("Asking all the articles again.", "info");
+      },
+    });
+    scopeBar.append(chip);
+    if (hadFocus) chip.querySelector(".scope-remove").focus();
+  }
+
+  /** A chip by the question box: "<label> <title> (note)" and its ✕ button, which runs
+   * `onRemove` and puts focus back in the question box. */
+  function renderChip({ className, textId, label, title, note = null, removeLabel, onRemove }) {
+    const chip = el("div", className);
     const text = el("span", "scope-text");
-    text.id = "ask-scope-text";
-    text.append(el("span", "scope-label", "Asking only:"), " ", el("span", "scope-title", name));
-    if (scopeGone) text.append(" ", el("span", "scope-gone-note", "(no longer indexed)"));
+    text.id = textId;
+    text.append(el("span", "scope-label", label), " ", el("span", "scope-title", title));
+    if (note) text.append(" ", el("span", "scope-gone-note", note));
     const remove = button("scope-remove", null, () => {
-      setScope(null);
-      showNotice("Asking all the articles again.", "info");
+      onRemove();
       input.focus();
     });
-    const label = `Stop asking only about ${name}`;
-    remove.setAttribute("aria-label", label);
-    remove.title = label;
+    remove.setAttribute("aria-label", removeLabel);
+    remove.title = removeLabel;
     const cross = el("span", null, "✕");
     cross.setAttribute("aria-hidden", "true");
     remove.append(cross);
     chip.append(text, remove);
-    scopeBar.append(chip);
-    if (hadFocus) remove.focus();
+    return chip;
   }
 
   /** The scope's article is gone: the chip says so (the way out is its remove button). */
@@ -1322,24 +1339,19 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     datesToggle.setAttribute("aria-label", dates ? `Dates: ${datesText(dates)}` : "Dates");
     describeInput();
     if (!dates) return;
-    const chip = el("div", "scope-chip dates-chip");
-    const text = el("span", "scope-text");
-    text.id = "ask-dates-text";
-    text.append(el("span", "scope-label", "Articles dated:"), " ", el("span", "scope-title", datesText(dates)));
-    const label = `Stop asking only of articles dated ${datesText(dates)}`;
-    const remove = button("scope-remove", null, () => {
-      setDates(null);
-      showNotice("Asking articles of any date again.", "info");
-      input.focus();
+    const chip = renderChip({
+      className: "scope-chip dates-chip",
+      textId: "ask-dates-text",
+      label: "Articles dated:",
+      title: datesText(dates),
+      removeLabel: `Stop asking only of articles dated ${datesText(dates)}`,
+      onRemove() {
+        setDates(null);
+        showNotice("Asking articles of any date again.", "info");
+      },
     });
-    remove.setAttribute("aria-label", label);
-    remove.title = label;
-    const cross = el("span", null, "✕");
-    cross.setAttribute("aria-hidden", "true");
-    remove.append(cross);
-    chip.append(text, remove);
     datesBar.append(chip);
-    if (hadFocus) remove.focus();
+    if (hadFocus) chip.querySelector(".scope-remove").focus();
   }
 
   function openDates(open) {
@@ -1377,8 +1389,6 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (field) field.focus();
   }
 
-  const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
   /** Apply what the form holds: true when applied (or nothing to apply), false when a date
    * cannot be read or the range is the wrong way round (the form then says why). */
   function applyDates({ announce = true } = {}) {
@@ -1387,7 +1397,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     // a date input holds "" or a date; one typed half-way is "" with badInput set, and a year of
     // five or six figures ("20245-12-31") is a value the API cannot take
     const unread = [dateFrom, dateTo].find(
-      (field) => (field.validity && field.validity.badInput) || (field.value && !ISO_DAY.test(field.value)),
+      (field) => (field.validity && field.validity.badInput) || (field.value && !ISO_DATE.test(field.value)),
     );
     if (unread) {
       showDatesProblem("That date is not a calendar date: give a day, a month and a four-figure year, or leave it empty.", unread);

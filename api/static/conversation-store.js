@@ -26,7 +26,8 @@ function usable(turn) {
   return turn.kind === "stopped";
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A date as the API takes it (`date_from`, `date_to`): year-month-day, four-figure year. */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `value` as a date range, `{ from, to }` (ISO dates, either may be ""), or null when it holds
  * neither date, or they are the wrong way round. */
