@@ -259,6 +259,14 @@ def page_probe(browser: Any, page_server: PageServer) -> Iterator[PageProbe]:
     context.close()
 
 
+def api_answer(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """What POST /ask answers to the request body the page sent /ask/stream."""
+    with server.client(timeout=300) as client:
+        response = client.post("/ask", json=request)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
 def log_records(server: Server) -> list[dict[str, Any]]:
     """The server's JSON log lines so far."""
     records = []

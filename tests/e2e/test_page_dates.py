@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SAVED_CONVERSATION, PageProbe, Server
+from tests.e2e.conftest import SAVED_CONVERSATION, PageProbe, Server, api_answer
 
 pytestmark = pytest.mark.e2e
 
@@ -36,13 +36,6 @@ def ask(page: Any, question: str) -> tuple[dict[str, Any], Any]:
     turn = page.locator("#conversation > li.turn").nth(count)
     turn.locator(".answer, .insufficient, .error").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     return json.loads(request_info.value.post_data or "{}"), turn
-
-
-def api_answer(server: Server, request: dict[str, Any]) -> dict[str, Any]:
-    with server.client(timeout=300) as client:
-        response = client.post("/ask", json=request)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def chip(page: Any) -> Any:

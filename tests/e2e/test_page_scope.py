@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PAGE_ADMIN_KEY, SAVED_CONVERSATION, PageProbe, PageServer, Server
+from tests.e2e.conftest import (
+    PAGE_ADMIN_KEY,
+    SAVED_CONVERSATION,
+    PageProbe,
+    PageServer,
+    Server,
+    api_answer,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +35,6 @@ INDEXING_TIMEOUT_S = 120  # adding or deleting an article builds a new index ver
 QUESTION = "Whom did South Korea summon on Monday?"
 AMBASSADOR = "004_ef56e6841386378c"
 BORDER = "003_6d9b07edcc481eb6"
-
-
-def api_answer(server: Server, request: dict[str, Any]) -> dict[str, Any]:
-    """What POST /ask answers to the request body the page sent /ask/stream."""
-    with server.client(timeout=300) as client:
-        response = client.post("/ask", json=request)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 ADMIN = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
