@@ -125,6 +125,8 @@ _SHARE_TARGETS = frozenset(
     {"on", "via", "facebook", "twitter", "x", "linkedin", "whatsapp", "reddit", "pinterest",
      "telegram", "threads", "bluesky", "messenger", "flipboard", "email", "e-mail"}
 )  # fmt: skip
+_SHARE_ROW_WORD = re.compile(r"[\w-]+")
+_NOT_IN_SHARE_ROW = re.compile(r"[^\w\s|·•,/-]")  # a row holds words and separators only
 _FURNITURE_MAX_WORDS = 40
 # The page's prompts to the reader: audio players, "Updated 2 hours ago", newsletter, paywall
 # and tip-line prompts, photo credit lines. Written tighter, and checked on shorter lines
@@ -387,6 +389,7 @@ def _drop_line(line: str, meta: _Meta) -> bool:
     if (date := _parse_date(line)) is not None:
         meta.date = meta.date or date
         return True
+    words = len(line.split())
     return bool(
         _IMAGE_FILE.match(line)
         or _is_copyright_credit(line)
@@ -394,9 +397,9 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or _SHARE.match(line)
         or RE_FILTER.match(line)  # trafilatura's list of share-button labels ("Facebook", "Print")
         or _CREDIT_LINE.match(line)
-        or (len(line.split()) <= _FURNITURE_MAX_WORDS and bool(_FURNITURE.match(line)))
+        or (words <= _FURNITURE_MAX_WORDS and bool(_FURNITURE.match(line)))
         or _share_row(line)
-        or (_PROMPT.match(line) and len(line.split()) <= _PROMPT_MAX_WORDS)
+        or (words <= _PROMPT_MAX_WORDS and bool(_PROMPT.match(line)))
         or _byline(line, meta)
     )
 
@@ -404,8 +407,8 @@ def _drop_line(line: str, meta: _Meta) -> bool:
 def _share_row(line: str) -> bool:
     """A line of share buttons only, two or more ("Share on Facebook | Share on X | Email"): its
     words are share words and the places shared to, with separators between."""
-    words = re.findall(r"[\w-]+", line.lower())
-    if not 2 <= len(words) <= _FURNITURE_MAX_WORDS or re.search(r"[^\w\s|·•,/-]", line):
+    words = _SHARE_ROW_WORD.findall(line.lower())
+    if not 2 <= len(words) <= _FURNITURE_MAX_WORDS or _NOT_IN_SHARE_ROW.search(line):
         return False
     if not all(w in _SHARE_WORDS or w in _SHARE_TARGETS for w in words):
         return False

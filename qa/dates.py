@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 
 from babel.dates import get_day_names, get_month_names
 from dateutil import parser as date_parser
+
+from qa.lexical import without_accents
 
 # dateutil fills missing fields from `default`; two different defaults expose a partial date
 _DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
@@ -35,8 +36,8 @@ DATE_LANGUAGES = (
 
 
 def _plain(word: str) -> str:
-    split = unicodedata.normalize("NFKD", word.lower().strip(" ."))
-    return "".join(c for c in split if not unicodedata.combining(c))
+    """The word as the project compares words: lower case, accents dropped (qa/lexical.py)."""
+    return without_accents(word.lower().strip(" ."))
 
 
 @lru_cache(maxsize=1)

@@ -455,7 +455,7 @@ def _byline_date(tree: Any) -> str | None:
     if headline is None:
         return None
     for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
-        if not isinstance(element.tag, str) or not (_element_words(element) & _DATE_ELEMENT_WORDS):
+        if not _element_words(element) & _DATE_ELEMENT_WORDS:  # following::* holds elements only
             continue
         if any(
             _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
@@ -634,11 +634,8 @@ def _class_tokens(element: Any) -> frozenset[str]:
 
 
 def _holds_heading(element: Any) -> bool:
-    return (
-        element.tag in ("h1", "h2", "h3")
-        or element.find(".//h1") is not None
-        or (element.find(".//h2") is not None or element.find(".//h3") is not None)
-    )
+    """The element is, or holds, a heading h1-h3 (lxml's `iter` starts at the element)."""
+    return next(element.iter("h1", "h2", "h3"), None) is not None
 
 
 def _discarded(element: Any) -> bool:
