@@ -1,4 +1,4 @@
-"""Reading a corpus folder: text files, saved web pages and .jsonl archives (index/formats.py)."""
+"""Reading a corpus folder: text files, saved web pages and archives (index/formats.py)."""
 
 from __future__ import annotations
 

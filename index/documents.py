@@ -273,6 +273,12 @@ def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
     return others[0] if others else archive_origin(folder, doc_id)
 
 
+def _those_records(origin: str) -> str:
+    """ "that line", "those rows"…: what the archive places `archive_origin` gave are called."""
+    unit = "row" if " row" in origin else "line"
+    return f"those {unit}s" if f" {unit}s " in origin or ";" in origin else f"that {unit}"
+
+
 def delete_article(
     index_dir: Path,
     doc_id: str,
@@ -286,8 +292,8 @@ def delete_article(
     `None` when the id was deleted before (a retry). An id never indexed is `NotFound`, even
     when a file of that name is in the folder (one the index skipped, or not an article at
     all): the API deletes articles, not other files, and keeps no copy to restore such a file
-    from. An article from a .jsonl
-    archive is not deleted (`Conflict`): its line is in a file that holds other articles too,
+    from. An article from an archive (.jsonl, .csv, .tsv) is not deleted (`Conflict`): its
+    line or row is in a file that holds other articles too,
     so it is taken out by editing that archive. Nor is one whose id was made of its file's name
     ("Fire - Post.html" → "Fire-Post"): the change log restores a file by its id.
     """
@@ -323,7 +329,7 @@ def delete_article(
         if path is None and (origin := archive_origin(folder, doc_id)) is not None:
             raise Conflict(
                 f"{doc_id!r} comes from the archive {origin}; remove "
-                f"{'those lines' if ' lines ' in origin or ';' in origin else 'that line'} "
+                f"{_those_records(origin)} "
                 "and rebuild the index to delete it"
             )
         raw = path.read_bytes() if path is not None and path.is_file() else None

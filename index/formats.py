@@ -4,19 +4,24 @@
                            says), cleaned by qa/cleaning.py
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .jsonl                 an archive: one article a line (qa/archives.py)
+    .csv .tsv              an archive as a table: one article a row, under a header row
 
-A file's (or an archive line's) SHA-256 is the article's `content_hash`; an article in `known`
-(the current index) with the same id and hash is reused as it is, without cleaning or extracting
-it again. Every file or line that cannot be used becomes a warning `skipped <file>[ line N]:
-<why>` instead of failing the build. Nothing is read past `max_bytes` (a gzipped page is
-decompressed at most that far), so a huge or malicious file cannot exhaust memory.
+A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
+`content_hash`; an article in `known` (the current index) with the same id and hash is reused
+as it is, without cleaning or extracting it again. Every file, line or row that cannot be used
+becomes a warning `skipped <file>[ line N| row N]: <why>` instead of failing the build. Nothing
+is read past `max_bytes` (a gzipped page is decompressed at most that far), so a huge or
+malicious file cannot exhaust memory.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
 import hashlib
 import io
+import json
 import logging
 import re
 import unicodedata
@@ -24,8 +29,11 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from qa.archives import article_from_record, parse_record, record_doc_id
+from w3lib.encoding import read_bom
+
+from qa.archives import article_from_record, column_names, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, make_article
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
@@ -38,7 +46,8 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
-ARCHIVE_SUFFIXES = (".jsonl",)
+TABLE_SUFFIXES = (".csv", ".tsv")
+ARCHIVE_SUFFIXES = (".jsonl", *TABLE_SUFFIXES)
 SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first where they overlap
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
@@ -233,75 +242,232 @@ def _read_archive(
     known: Mapping[str, Article] | None,
     extraction: ExtractionOptions,
 ) -> None:
-    """Every good line of an archive; a bad line is one warning and the rest still counts. Of
-    lines with the same id (the same address), the last that gives an article is the article:
+    """Every good record of an archive; a bad one is one warning and the rest still counts. Of
+    records with the same id (the same address), the last that gives an article is the article:
     an export that appends an article's updates ends with the latest. An earlier version is
     not even read when the last one is already indexed as it is (`known`)."""
-    last = _last_lines(path, max_bytes=max_bytes)
-    chosen: dict[str, tuple[int, Article]] = {}  # id → its line and article so far
-    for number, line in _lines(path, max_bytes=max_bytes):
-        where = f"{path.name} line {number}"
+    unit = _unit(path)
+    last = _last_records(path, max_bytes=max_bytes)
+    chosen: dict[str, tuple[int, Article]] = {}  # id → its record number and article so far
+    for entry in _entries(path, max_bytes=max_bytes, say_guess=True):
+        where = f"{path.name} {unit} {entry.number}"
         try:
-            if line is None:
-                raise BadInput(_too_large(max_bytes, what="the line"))
-            try:
-                text = _line_text(line)
-            except UnicodeDecodeError:
-                raise BadInput("not UTF-8 text") from None
-            if not text.strip():
-                continue
-            record = parse_record(text)
+            if entry.problem is not None:
+                raise BadInput(entry.problem)
+            record = record_of(entry.fields)
             doc_id = record_doc_id(record)
-            line_hash = content_hash(line.strip())
+            record_hash = content_hash(entry.raw)
             final, final_hash = last[doc_id]
             previous = (known or {}).get(doc_id)
-            if final != number and final_hash == line_hash:
-                raise BadInput(f"the same article as line {final} (id {doc_id})")
-            if final != number and previous is not None and previous.content_hash == final_hash:
-                raise BadInput(_replaced(final, doc_id))
-            if previous is not None and previous.content_hash == line_hash:
+            if final != entry.number and final_hash == record_hash:
+                raise BadInput(f"the same article as {unit} {final} (id {doc_id})")
+            if (
+                final != entry.number
+                and previous is not None
+                and previous.content_hash == final_hash
+            ):
+                raise BadInput(_replaced(unit, final, doc_id))
+            if previous is not None and previous.content_hash == record_hash:
                 article = previous
             else:
                 article = article_from_record(
-                    record, doc_id=doc_id, line_hash=line_hash, options=extraction
+                    record, doc_id=doc_id, line_hash=record_hash, options=extraction
                 )
         except BadInput as exc:
-            result.warnings.append(f"skipped {where}: {exc}")
+            result.warnings.append(f"skipped {entry.where or where}: {exc}")
             continue
         earlier = chosen.get(doc_id)
-        if earlier is not None:  # said only now: a later line that gives no article keeps it
+        if earlier is not None:  # said only now: a later record that gives no article keeps it
             result.warnings.append(
-                f"skipped {path.name} line {earlier[0]}: {_replaced(number, doc_id)}"
+                f"skipped {path.name} {unit} {earlier[0]}: {_replaced(unit, entry.number, doc_id)}"
             )
-        chosen[doc_id] = (number, article)
+        chosen[doc_id] = (entry.number, article)
     for number, article in sorted(chosen.values(), key=lambda kept: kept[0]):
         result.articles.append(article)
-        result.origins.append(f"{path.name} line {number}")
+        result.origins.append(f"{path.name} {unit} {number}")
 
 
-def _replaced(later: int, doc_id: str) -> str:
-    return f"line {later} has the same id ({doc_id}) with other content, and the later line is kept"
+def _replaced(unit: str, later: int, doc_id: str) -> str:
+    return (
+        f"{unit} {later} has the same id ({doc_id}) with other content, and the later {unit} is "
+        "kept"
+    )
 
 
-def _line_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes]]:
-    """(line number, article id, line) of each archive line that is a record (bad lines are
-    left for `_read_archive` to report)."""
+def _unit(path: Path) -> str:
+    """What a record of the archive is called where it is named: a line, or a table's row."""
+    return "row" if suffix_of(path) in TABLE_SUFFIXES else "line"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One record of an archive as read from the file, before it is checked as a record."""
+
+    number: int  # its line, or its row (the header row is row 1, as a spreadsheet shows it)
+    raw: bytes = b""  # what its content hash is of
+    fields: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None  # why it cannot be read at all
+    where: str | None = None  # said in place of "<file> <unit> <number>"
+
+
+def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[_Entry]:
+    """The records of an archive, blank ones left out. A problem with the whole file (a table
+    without a header row naming a text column) is `BadInput`."""
+    if suffix_of(path) in TABLE_SUFFIXES:
+        yield from _table_entries(path, max_bytes=max_bytes, say_guess=say_guess)
+        return
     for number, line in _lines(path, max_bytes=max_bytes):
         if line is None:
+            yield _Entry(number, problem=_too_large(max_bytes, what="the line"))
             continue
         try:
             text = _line_text(line)
-            if text.strip():
-                yield number, record_doc_id(parse_record(text)), line
-        except (BadInput, UnicodeDecodeError):
+        except UnicodeDecodeError:
+            yield _Entry(number, problem="not UTF-8 text")
             continue
+        if not text.strip():
+            continue
+        try:
+            value = parse_line(text)
+        except BadInput as exc:
+            yield _Entry(number, problem=str(exc))
+            continue
+        # the line's own bytes are its hash, as indexes built before tables were read hold it
+        yield _Entry(number, raw=line.strip(), fields=value)
 
 
-def _last_lines(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
-    """Each id's last good line in the archive, and that line's hash."""
+def _table_entries(path: Path, *, max_bytes: int, say_guess: bool) -> Iterator[_Entry]:
+    """The rows of a `.csv` or `.tsv` export under its header row, read as they stream (a news
+    dump of a few GB is not held in memory). The file is read as UTF-8 (a byte-order mark
+    named as it says), else in the likeliest legacy encoding of its first 64 KiB, with a
+    warning when `say_guess` (a spreadsheet saves "CSV" in the Windows code page). A `.csv`'s
+    separator is the one of `,` `;` tab `|` that splits its header row into the most cells (a
+    spreadsheet in a language that writes decimal commas saves `;`). A cell may span lines
+    inside quotes. A row's content hash is of its named cells, so an export that adds or
+    reorders columns an article does not use keeps its articles."""
+    _allow_fields_up_to(max_bytes)
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
+        encoding, guessed = _table_encoding(sample)
+        if guessed and say_guess:
+            log.warning(
+                "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look "
+                "wrong in the answers, save it as UTF-8 and rebuild",
+                path.name,
+                encoding,
+            )
+        f.seek(0)
+        # bytes the encoding does not read stay as escapes, so only their rows are skipped
+        text = io.TextIOWrapper(f, encoding=encoding, errors="surrogateescape", newline="")
+        delimiter = "\t" if suffix_of(path) == ".tsv" else _delimiter(sample, encoding)
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            header = next(reader, None)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise BadInput(
+                f"its first row cannot be read ({_why_unreadable(exc, encoding)})"
+            ) from None
+        if header is None:
+            raise BadInput("the file is empty")
+        names = column_names(header)
+        number = 1
+        while True:
+            try:
+                row = next(reader, None)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                yield _Entry(
+                    number + 1,
+                    problem=_why_unreadable(exc, encoding),
+                    where=f"{path.name} from row {number + 1} on",
+                )
+                return
+            if row is None:
+                return
+            number += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if any(_ESCAPED.search(cell) for cell in row):
+                yield _Entry(
+                    number,
+                    problem=f"holds bytes that are not {encoding} text, which the rest of the "
+                    "file is; save the file in one encoding and rebuild",
+                )
+                continue
+            if sum(len(cell.encode("utf-8")) for cell in row) > max_bytes:
+                yield _Entry(number, problem=_too_large(max_bytes, what="the row"))
+                continue
+            extra = [cell for cell in row[len(names) :] if cell.strip()]
+            if extra:
+                yield _Entry(
+                    number,
+                    problem=f"it has {len(names) + len(extra)} cells with text, and the header "
+                    f"row names {len(names)} columns (a separator or quote out of place?)",
+                )
+                continue
+            fields = {
+                name: cell for name, cell in zip(names, row, strict=False) if name and cell.strip()
+            }
+            raw = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            yield _Entry(number, raw=raw, fields=fields)
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (surrogateescape)
+
+
+def _table_encoding(sample: bytes) -> tuple[str, bool]:
+    """The encoding a table is read in, and whether it is a guess."""
+    bom_encoding, bom = read_bom(sample)
+    if bom_encoding is not None and bom is not None:
+        return ("utf-8-sig" if bom_encoding == "utf-8" else bom_encoding), False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return decode_text(sample).encoding, True
+    return "utf-8", False
+
+
+def _delimiter(sample: bytes, encoding: str) -> str:
+    """The separator of `,` `;` tab `|` that splits the header row into the most cells."""
+    first = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[:1]
+    if not first:
+        return ","
+    counts = {d: len(next(csv.reader(first, delimiter=d))) for d in (",", ";", "\t", "|")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _why_unreadable(exc: Exception, encoding: str) -> str:
+    if isinstance(exc, UnicodeDecodeError):  # a UTF-16 file cut short: escapes do not apply
+        return f"not {encoding} text: save the file as UTF-8 and rebuild"
+    return f"not a well-formed table: {exc}"
+
+
+def _allow_fields_up_to(max_bytes: int) -> None:
+    """Raise the csv module's cell limit (128 KiB, process-wide) to the article limit; a larger
+    row is refused by its size, as an archive line is."""
+    if csv.field_size_limit() < max_bytes + 1:
+        csv.field_size_limit(max_bytes + 1)
+
+
+def _record_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes]]:
+    """(record number, article id, raw record) of each archive record that is one (bad records
+    are left for `_read_archive` to report, and a file that is no archive gives none)."""
+    try:
+        for entry in _entries(path, max_bytes=max_bytes):
+            if entry.problem is not None:
+                continue
+            try:
+                yield entry.number, record_doc_id(record_of(entry.fields)), entry.raw
+            except BadInput:
+                continue
+    except BadInput:
+        return
+
+
+def _last_records(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
+    """Each id's last good record in the archive, and that record's hash."""
     return {
-        doc_id: (number, content_hash(line.strip()))
-        for number, doc_id, line in _line_ids(path, max_bytes=max_bytes)
+        doc_id: (number, content_hash(raw))
+        for number, doc_id, raw in _record_ids(path, max_bytes=max_bytes)
     }
 
 
@@ -329,16 +495,19 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """Where the .jsonl archives in `folder` hold the article `doc_id`: "<archive> line N", or
-    "lines N and M", for every archive that gives it (a build reads the last line of the first
-    archive; removing only that would bring back another)."""
+    """Where the archives in `folder` hold the article `doc_id`: "<archive> line N" (a table's
+    "row N"), or "lines N and M", for every archive that gives it (a build reads the last
+    record of the first archive; removing only that would bring back another)."""
     places = []
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue
-        numbers = [str(n) for n, found, _ in _line_ids(path, max_bytes=1 << 30) if found == doc_id]
+        unit = _unit(path)
+        numbers = [
+            str(n) for n, found, _ in _record_ids(path, max_bytes=1 << 30) if found == doc_id
+        ]
         if len(numbers) == 1:
-            places.append(f"{path.name} line {numbers[0]}")
+            places.append(f"{path.name} {unit} {numbers[0]}")
         elif numbers:
-            places.append(f"{path.name} lines {', '.join(numbers[:-1])} and {numbers[-1]}")
+            places.append(f"{path.name} {unit}s {', '.join(numbers[:-1])} and {numbers[-1]}")
     return "; ".join(places) or None

@@ -1,4 +1,5 @@
-"""One line of a `.jsonl` archive export: a JSON object holding one article.
+"""One record of an archive export: a line of a `.jsonl` file (a JSON object) or a row of a
+`.csv` or `.tsv` file (its cells named by the header row), holding one article.
 
 Fields: `title`, `text` or `html` (exactly one), and optionally `date`, `source`, `url` and
 `author`, each also under the names exports commonly give it (`ALIASES`: `headline`, `body`,
@@ -40,7 +41,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("body", "content", "articleBody", "article_text"),
     "date": ("published", "pubDate", "pub_date", "datePublished", "published_at",
              "publishedAt", "publish_date", "date_published"),
-    "source": ("publisher", "site_name", "outlet"),
+    "source": ("publisher", "site_name", "outlet", "publication"),
     "url": ("link", "canonical_url"),
     "author": ("authors", "byline", "creator"),
 }  # fmt: skip
@@ -178,12 +179,19 @@ class ArchiveRecord(_Fields):
                 else "give the article as exactly one of `text` or `html`"
             )
         if self.text and not self.title:
-            raise ValueError("`title` is missing (only an `html` line may leave it to the page)")
+            raise ValueError(
+                "`title` is missing (only an article given as `html` may leave it to the page)"
+            )
         return self
 
 
 def parse_record(line: str) -> ArchiveRecord:
     """The record on one line; `BadInput` naming what is wrong with it."""
+    return record_of(parse_line(line))
+
+
+def parse_line(line: str) -> dict[str, Any]:
+    """The JSON object on one line; `BadInput` when it is not one."""
     try:
         value: Any = json.loads(line.rstrip())  # an error at the end is at its column, not "line 2"
     except json.JSONDecodeError as exc:
@@ -193,6 +201,12 @@ def parse_record(line: str) -> ArchiveRecord:
         ) from exc
     if not isinstance(value, dict):
         raise BadInput(f"a line must hold a JSON object, not {type(value).__name__}")
+    return value
+
+
+def record_of(value: dict[str, Any]) -> ArchiveRecord:
+    """The record of one line's object or one row's named cells; `BadInput` naming what is
+    wrong with it."""
     try:
         return ArchiveRecord.model_validate(_with_other_names(value))
     except ValidationError as exc:
@@ -202,6 +216,31 @@ def parse_record(line: str) -> ArchiveRecord:
             for e in exc.errors()
         )
         raise BadInput(problems) from exc
+
+
+_FIELD_NAMES = {name.lower(): name for name in (*ALIASES, "html")} | {
+    other.lower(): other for others in ALIASES.values() for other in others
+}
+
+
+def column_names(header: list[str]) -> list[str | None]:
+    """A table's header row as field names: each column that names a field or one of its other
+    names in any case ("Title", "CONTENT", "pubDate") spelled as the record reads it, and any
+    other column, or a name repeated, as None (its cells are not read, as a line's unknown
+    fields are not). `BadInput` when no column names the article's text or page, which every
+    row needs."""
+    names: list[str | None] = []
+    for cell in header:
+        known = _FIELD_NAMES.get(cell.strip().lower())
+        names.append(known if known is not None and known not in names else None)
+    bodies = ("text", "html", *ALIASES["text"])
+    if not any(name in bodies for name in names):
+        shown = ", ".join(repr(c.strip()) for c in header[:8] if c.strip()) or "nothing"
+        raise BadInput(
+            f"its first row names no column of article text (it names {shown}); the first "
+            "row must name the columns, one of them `text` (or `html`, `body`, `content`)"
+        )
+    return names
 
 
 def _with_other_names(value: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
-"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz and .jsonl
-builds one index with the real script; a real server answers from a page's body and cites it
-with the page's own title, date and address; a page is added over HTTP as html.
+"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, .jsonl and a
+spreadsheet's .csv builds one index with the real script; a real server answers from a page's
+body and from a table's row and cites each with its own title, date and address; a page is
+added over HTTP as html.
 
 The pages are made up (tests/pages.py) and carry the furniture of real news pages around the
 article; the server answers without a language model (the best-scoring sentence).
@@ -66,6 +67,15 @@ ARCHIVE = [
         "The Brenna glasshouse museum opened on Friday with 340 species of orchids from twelve "
         "countries, curator Tomas Eriksen said."], date="2023-03-10", site="Brenna Courier")},
 ]  # fmt: skip
+# as a spreadsheet in a language that writes decimal commas saves "CSV": semicolons, quoted
+# cells over several lines, the Windows code page; the third row has no body
+TABLE = (
+    "Headline;Body;Published;Publisher\r\n"
+    '"Café Lindström reopens after the fire";"Café Lindström on Harbour Street reopened on '
+    "Wednesday, eight months after a kitchen fire.\r\n\r\nOwner Sofia Lindström said the new "
+    'bakery oven cost 14,500 euros.";2023-06-14;Harbour Gazette\r\n'
+    "Council meeting moved;;2023-06-15;Harbour Gazette\r\n"
+)
 
 
 @dataclass
@@ -83,6 +93,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "orchard.html.gz").write_bytes(gzip.compress(ORCHARD.encode("utf-8")))
     lines = [json.dumps(record) for record in ARCHIVE]
     (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "gazette.csv").write_bytes(TABLE.encode("cp1252"))
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -107,10 +118,12 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     setup: Setup, client: httpx.Client
 ) -> None:
     assert "skipped archive.jsonl line 2: " in setup.build_output
-    assert "skipped 1 file(s) or archive line(s)" in setup.build_output
+    assert "skipped gazette.csv row 3: " in setup.build_output
+    assert "gazette.csv is not UTF-8: read as cp1252" in setup.build_output
+    assert "skipped 2 file(s) or archive line(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 5, by_title
+    assert listing["total"] == 6, by_title
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
     assert by_title["Teenager wins national chess title"]["url"] == (
         "https://chess.example/2023/castellano-title"
@@ -133,6 +146,24 @@ def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Clien
         HARBOUR_URL,
     )  # the page's metadata date, not the May 9 dateline in its text
     assert (citation["source"], citation["author"]) == ("Coast Times", "Anna Berg")
+
+
+def test_an_answer_from_a_table_row_cites_the_rows_fields(client: httpx.Client) -> None:
+    response = client.post(
+        "/ask", json={"question": "How much did the new bakery oven of Café Lindström cost?"}
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "answered", body
+    assert "14,500 euros" in body["answer"]
+    citation = body["citations"][0]
+    assert (citation["title"], citation["date"], citation["source"]) == (
+        "Café Lindström reopens after the fire",
+        "2023-06-14",
+        "Harbour Gazette",
+    )
+    document = client.get(f"/documents/{citation['doc_id']}").json()
+    texts = [p["text"] for p in document["paragraphs"]]
+    assert len(texts) == 2 and texts[1].startswith("Owner Sofia Lindström said"), texts
 
 
 def test_a_page_reads_back_without_its_furniture(client: httpx.Client) -> None:
@@ -170,7 +201,7 @@ def test_a_page_is_added_as_html(setup: Setup, client: httpx.Client) -> None:
         "Ferry returns to Skarra island", "2023-05-08",
         "https://coast.example/news/ferry-returns", "Coast Times",
     )  # fmt: skip
-    assert body["skipped"] == 1 and "archive.jsonl line 2" in body["warnings"][0]
+    assert body["skipped"] == 2 and "archive.jsonl line 2" in body["warnings"][0]
     assert (setup.corpus / f"{body['doc_id']}.html").is_file()
     assert client.get(f"/documents/{body['doc_id']}").json()["url"] == body["url"]
     no_article = client.post(

@@ -230,7 +230,7 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
         "skipped export.json",
         "skipped notes.docx",
     ]
-    assert "not a kind of file the index reads (.txt, .html.gz, .html, .htm, .jsonl)" in warnings[0]
+    assert "file the index reads (.txt, .html.gz, .html, .htm, .jsonl, .csv, .tsv)" in warnings[0]
 
 
 def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:

@@ -1,0 +1,187 @@
+"""Archives as tables (index/formats.py, qa/archives.py): a `.csv` or `.tsv` export, one
+article a row under a header row, as scrapers, spreadsheets and news datasets write them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+import pytest
+
+from index.builder import rebuild_index
+from index.corpus import read_corpus
+from index.documents import delete_article
+from index.formats import archive_origin, read_article_file
+from index.store import CorpusIndex
+from index.versions import current_version
+from qa.archives import column_names
+from qa.errors import BadInput, Conflict
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
+
+pytestmark = pytest.mark.unit
+
+LIMIT = 10 << 20
+FERRY = (
+    "The ferry to Skarra island resumed service on Monday after a week of storms, the operator "
+    "said.\n\nIt now sails twice a day, at 08:00 and at 17:30."
+)
+TRAM = "The new tram line to the harbour opened on Saturday, three months late."
+
+
+def table(rows: list[list[str]], *, delimiter: str = ",") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def news_rows() -> list[list[str]]:
+    """A news dataset's shape: an unnamed index column, other names for the fields, columns the
+    service does not read, and a body over several lines."""
+    return [
+        ["", "id", "Title", "publication", "author", "date", "year", "url", "content"],
+        ["0", "17", "Ferry returns", "Coast Times", "Ana Berg", "2025-03-02", "2025",
+         "https://coast.example/2025/03/02/ferry-returns", FERRY],
+        ["1", "18", "Tram opens", "City Post", "", "2025-04-05", "2025", "", TRAM],
+    ]  # fmt: skip
+
+
+def test_a_csv_export_gives_an_article_a_row_with_its_fields(tmp_path: Path) -> None:
+    path = tmp_path / "news.csv"
+    path.write_text(table(news_rows()), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == []
+    assert found.origins == ["news.csv row 2", "news.csv row 3"]
+    ferry, tram = found.articles
+    assert (ferry.title, ferry.source, ferry.author, ferry.date) == (
+        "Ferry returns", "Coast Times", "Ana Berg", "2025-03-02",
+    )  # fmt: skip
+    assert ferry.url == "https://coast.example/2025/03/02/ferry-returns"
+    assert ferry.doc_id.startswith("ferry-returns-")
+    assert "twice a day" in ferry.text and "resumed service" in ferry.text
+    assert (tram.title, tram.source, tram.author) == ("Tram opens", "City Post", None)
+
+
+def test_a_spreadsheet_export_with_semicolons_in_the_windows_code_page_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [["Headline", "Body", "Date"],
+            ["Straßenbahn fährt wieder", "Die Straßenbahn in Köln fährt seit Montag wieder, "
+             "nach drei Wochen Pause; die Stadt zahlt.", "2025-08-12"]]  # fmt: skip
+    path = tmp_path / "export.csv"
+    path.write_bytes(table(rows, delimiter=";").encode("cp1252"))
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        found = read_article_file(path, max_bytes=LIMIT)
+    (article,) = found.articles
+    assert article.title == "Straßenbahn fährt wieder"
+    assert "Köln" in article.text and "die Stadt zahlt" in article.text
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "export.csv is not UTF-8: read as cp1252" in said[0]
+
+
+def test_a_tsv_with_a_byte_order_mark_keeps_its_first_column(tmp_path: Path) -> None:
+    path = tmp_path / "feed.tsv"
+    rows = [["title", "text", "date"], ["Tram opens", TRAM, "2025-04-05"]]
+    path.write_bytes(b"\xef\xbb\xbf" + table(rows, delimiter="\t").encode("utf-8"))
+    (article,) = read_article_file(path, max_bytes=LIMIT).articles
+    assert (article.title, article.date) == ("Tram opens", "2025-04-05")
+
+
+def test_a_table_whose_first_row_names_no_text_column_is_skipped_saying_so(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("region,sales\nnorth,12\n", encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.articles == []
+    assert found.warnings == [
+        "skipped numbers.csv: its first row names no column of article text (it names "
+        "'region', 'sales'); the first row must name the columns, one of them `text` (or "
+        "`html`, `body`, `content`)"
+    ]
+    with pytest.raises(BadInput):
+        column_names(["", "year"])
+
+
+def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    rows = [["title", "text", "date", "url"],
+            ["", TRAM, "", ""],                          # row 2: no title
+            ["Tram opens", TRAM, "soon", ""],            # row 3: no date
+            ["", "", "", ""],                            # row 4: blank, passed over
+            ["Ferry returns", FERRY, "", "", "extra"],   # row 5: a cell too many
+            ["Ferry returns", "x " * 700, "", ""],       # row 6: over the limit
+            ["Ferry returns", FERRY, "2025-03-02", ""]]  # fmt: skip
+    path = tmp_path / "mixed.csv"
+    path.write_text(table(rows), encoding="utf-8")
+    found = read_article_file(path, max_bytes=1024)
+    assert [a.title for a in found.articles] == ["Ferry returns"]
+    assert found.origins == ["mixed.csv row 7"]
+    assert [w.split(": ", 1)[0] for w in found.warnings] == [
+        "skipped mixed.csv row 2", "skipped mixed.csv row 3", "skipped mixed.csv row 5",
+        "skipped mixed.csv row 6",
+    ]  # fmt: skip
+    assert "`title` is missing" in found.warnings[0]
+    assert "'soon' is not a calendar date" in found.warnings[1]
+    assert "5 cells with text, and the header row names 4 columns" in found.warnings[2]
+    assert "the row is larger than the limit of 1,024 bytes" in found.warnings[3]
+
+
+def test_a_row_in_another_encoding_than_the_first_64_kib_is_skipped_alone(tmp_path: Path) -> None:
+    rows = [["title", "text"]] + [[f"Story {n}", TRAM * 20] for n in range(60)]
+    odd = table([["Café reopens", "The café is open."]]).encode("cp1252")
+    last = table([["Ferry returns", FERRY]]).encode("utf-8")
+    path = tmp_path / "dump.csv"
+    path.write_bytes(table(rows).encode("utf-8") + odd + last)
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert len(found.articles) == 61 and found.articles[-1].title == "Ferry returns"
+    assert found.warnings == [
+        "skipped dump.csv row 62: holds bytes that are not utf-8 text, which the rest of the "
+        "file is; save the file in one encoding and rebuild"
+    ]
+
+
+def test_the_later_row_with_the_same_address_is_the_article(tmp_path: Path) -> None:
+    url = "https://coast.example/ferry"
+    rows = [["title", "text", "url"], ["Ferry returns", FERRY, url],
+            ["Ferry returns (updated)", FERRY + "\n\nUpdated.", url]]  # fmt: skip
+    path = tmp_path / "news.csv"
+    path.write_text(table(rows), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Ferry returns (updated)"]
+    assert found.warnings[0].startswith("skipped news.csv row 2: row 3 has the same id (ferry-")
+    assert found.warnings[0].endswith("with other content, and the later row is kept")
+
+
+def test_an_unchanged_row_is_reused_even_when_columns_it_does_not_use_change(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "news.csv"
+    path.write_text(table(news_rows()), encoding="utf-8")
+    first = read_article_file(path, max_bytes=LIMIT).articles
+    wider = [[*row[:2], "views", *row[2:]] for row in news_rows()]
+    for n, row in enumerate(wider[1:]):
+        row[2] = str(1000 + n)
+    path.write_text(table(wider), encoding="utf-8")
+    known = {a.doc_id: a for a in first}
+    again = read_article_file(path, max_bytes=LIMIT, known=known).articles
+    assert [a is known[a.doc_id] for a in again] == [True, True]
+
+
+def test_a_table_article_is_found_and_not_deleted_through_the_api(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "news.csv").write_text(table(news_rows()), encoding="utf-8")
+    (folder / "tram.txt").write_text("Tram opens\n\n" + TRAM, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    articles, warnings = read_corpus(folder)
+    assert warnings == [] and len(articles) == 3
+    ferry = next(a for a in articles if a.title == "Ferry returns")
+    assert ferry.doc_id in CorpusIndex.load(current_version(index_dir)).articles
+    assert archive_origin(folder, ferry.doc_id) == "news.csv row 2"
+    with pytest.raises(Conflict, match=r"archive news\.csv row 2; remove that row and rebuild"):
+        delete_article(index_dir, ferry.doc_id, embedder=HashingEmbedder(),
+                       index_settings=IndexSettings(build_lock_timeout_s=1),
+                       near_duplicate_threshold=None)  # fmt: skip
