@@ -174,7 +174,7 @@ def rebuild_locked(
     if not articles:
         raise EmptyCorpus(
             f"no usable articles in {corpus_dir} "
-            "(.txt, .html, .htm, .html.gz, .jsonl, .csv or .tsv files)"
+            "(.txt, .html, .htm, .html.gz, .jsonl, .json, .csv or .tsv files)"
             + (f"; {len(warnings)} skipped, the first: {warnings[0]}" if warnings else "")
         )
     hashes = {a.doc_id: a.content_hash for a in articles}

@@ -275,7 +275,7 @@ def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
 
 def _those_records(origin: str) -> str:
     """ "that line", "those rows"…: what the archive places `archive_origin` gave are called."""
-    unit = "row" if " row" in origin else "line"
+    unit = next((u for u in ("row", "item") if f" {u}" in origin), "line")
     return f"those {unit}s" if f" {unit}s " in origin or ";" in origin else f"that {unit}"
 
 
@@ -292,7 +292,7 @@ def delete_article(
     `None` when the id was deleted before (a retry). An id never indexed is `NotFound`, even
     when a file of that name is in the folder (one the index skipped, or not an article at
     all): the API deletes articles, not other files, and keeps no copy to restore such a file
-    from. An article from an archive (.jsonl, .csv, .tsv) is not deleted (`Conflict`): its
+    from. An article from an archive (.jsonl, .json, .csv, .tsv) is not deleted (`Conflict`): its
     line or row is in a file that holds other articles too,
     so it is taken out by editing that archive. Nor is one whose id was made of its file's name
     ("Fire - Post.html" → "Fire-Post"): the change log restores a file by its id.

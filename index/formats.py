@@ -5,13 +5,14 @@
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row
+    .json                  an archive as a JSON array of articles (or an object holding one)
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
-as it is, without cleaning or extracting it again. Every file, line or row that cannot be used
-becomes a warning `skipped <file>[ line N| row N]: <why>` instead of failing the build. Nothing
-is read past `max_bytes` (a gzipped page is decompressed at most that far), so a huge or
-malicious file cannot exhaust memory.
+as it is, without cleaning or extracting it again. Every file, line, row or item that cannot be
+used becomes a warning `skipped <file>[ line N| row N| item N]: <why>` instead of failing the
+build. Nothing is read past `max_bytes` (a gzipped page is decompressed at most that far), so a
+huge or malicious file cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -31,9 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ijson
 from w3lib.encoding import read_bom
 
-from qa.archives import article_from_record, column_names, parse_line, record_doc_id, record_of
+from qa.archives import (
+    ALIASES,
+    article_from_record,
+    column_names,
+    parse_line,
+    record_doc_id,
+    record_of,
+)
 from qa.articles import article_from_page, content_hash, make_article
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
@@ -47,7 +56,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt",)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".tsv")
-ARCHIVE_SUFFIXES = (".jsonl", *TABLE_SUFFIXES)
+ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES)
 SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first where they overlap
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
@@ -112,7 +121,7 @@ def article_files(folder: Path) -> list[Path]:
 
 
 def unread_files(folder: Path) -> list[Path]:
-    """The files of `folder` a build does not read, by their suffix (a .json or .zip export,
+    """The files of `folder` a build does not read, by their suffix (a .zip or .xml export,
     a .docx), sorted by name; hidden files left out."""
     return sorted(
         p
@@ -295,8 +304,10 @@ def _replaced(unit: str, later: int, doc_id: str) -> str:
 
 
 def _unit(path: Path) -> str:
-    """What a record of the archive is called where it is named: a line, or a table's row."""
-    return "row" if suffix_of(path) in TABLE_SUFFIXES else "line"
+    """What a record of the archive is called where it is named: a line, a table's row, or an
+    item of a JSON array."""
+    suffix = suffix_of(path)
+    return "row" if suffix in TABLE_SUFFIXES else "item" if suffix == ".json" else "line"
 
 
 @dataclass(frozen=True)
@@ -315,6 +326,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
     without a header row naming a text column) is `BadInput`."""
     if suffix_of(path) in TABLE_SUFFIXES:
         yield from _table_entries(path, max_bytes=max_bytes, say_guess=say_guess)
+        return
+    if suffix_of(path) == ".json":
+        yield from _json_entries(path, max_bytes=max_bytes)
         return
     for number, line in _lines(path, max_bytes=max_bytes):
         if line is None:
@@ -409,6 +423,98 @@ def _table_entries(path: Path, *, max_bytes: int, say_guess: bool) -> Iterator[_
             }
             raw = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
             yield _Entry(number, raw=raw, fields=fields)
+
+
+def _json_entries(path: Path, *, max_bytes: int) -> Iterator[_Entry]:
+    """The articles of a `.json` export, item by item as they stream (ijson): the items of a
+    top-level array, or of the first array of objects a top-level object holds (an API's
+    `{"status": "ok", "articles": [...]}`), or the object itself when it is one article (it
+    names a text field). Items are numbered from 1 in the array. An item that is not valid
+    JSON ends the reading there, with a warning from that item on."""
+    prefix = _json_articles_at(path)
+    number = 0
+    with path.open("rb") as f:
+        if f.read(3) != b"\xef\xbb\xbf":  # the byte-order mark Windows tools write first
+            f.seek(0)
+        items = ijson.items(f, prefix, use_float=True)
+        while True:
+            try:
+                value = next(items, _END)
+            except (ijson.JSONError, UnicodeDecodeError) as exc:
+                yield _Entry(
+                    number + 1,
+                    problem=f"not valid JSON ({_json_problem(exc)})",
+                    where=f"{path.name} from item {number + 1} on",
+                )
+                return
+            if value is _END:
+                return
+            number += 1
+            if not isinstance(value, dict):
+                yield _Entry(number, problem=f"an item must be a JSON object, not {_kind(value)}")
+                continue
+            raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            if len(raw) > max_bytes:
+                yield _Entry(number, problem=_too_large(max_bytes, what="the item"))
+                continue
+            yield _Entry(number, raw=raw, fields=value)
+
+
+_END = object()
+
+
+def _json_articles_at(path: Path) -> str:
+    """Where a `.json` export keeps its articles, as an ijson prefix: "item" (a top-level
+    array), "<key>.item" (the first array of objects in a top-level object), or "" (the
+    top-level object is itself an article). `BadInput` when it holds none of these."""
+    keys: list[str] = []
+    first_list: str | None = None
+    opened: str | None = None  # the key whose array was just opened, until its first item
+    with path.open("rb") as f:
+        if not f.read(1 << 16).removeprefix(b"\xef\xbb\xbf").strip() and not f.read(1):
+            raise BadInput("the file is empty")
+        f.seek(0)
+        if f.read(3) != b"\xef\xbb\xbf":  # the byte-order mark Windows tools write first
+            f.seek(0)
+        try:
+            for prefix, event, value in ijson.parse(f):
+                if prefix == "" and event == "start_array":
+                    return "item"
+                if prefix == "" and event in ("string", "number", "boolean", "null"):
+                    raise BadInput(f"the file holds a single JSON {event}, not articles")
+                if prefix == "" and event == "map_key":
+                    keys.append(str(value))
+                elif opened is not None and prefix == f"{opened}.item":
+                    if event == "start_map" and first_list is None:
+                        first_list = opened
+                    opened = None
+                elif event == "start_array" and prefix in keys and "." not in prefix:
+                    opened = prefix
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            if not keys:  # not even a first field: nothing to read
+                raise BadInput(f"not valid JSON ({_json_problem(exc)})") from None
+    bodies = {name.lower() for name in ("text", "html", *ALIASES["text"])}
+    if any(key.lower() in bodies for key in keys):
+        return ""
+    if first_list is not None:
+        return f"{first_list}.item"
+    shown = f" (with {', '.join(repr(k) for k in keys[:8])})" if keys else ""
+    raise BadInput(
+        f"no articles: the file holds an object{shown} and no list of objects; give a JSON "
+        "array of articles, each with `title` and `text` (or `html`)"
+    )
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc).split("\n")[0][:200]
+
+
+def _kind(value: object) -> str:
+    return {list: "an array", str: "a string", type(None): "null", bool: "true or false"}.get(
+        type(value), "a number"
+    )
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (surrogateescape)

@@ -1,5 +1,6 @@
-"""One record of an archive export: a line of a `.jsonl` file (a JSON object) or a row of a
-`.csv` or `.tsv` file (its cells named by the header row), holding one article.
+"""One record of an archive export, holding one article: a line of a `.jsonl` file or an item
+of a `.json` file (a JSON object), or a row of a `.csv` or `.tsv` file (its cells named by the
+header row).
 
 Fields: `title`, `text` or `html` (exactly one), and optionally `date`, `source`, `url` and
 `author`, each also under the names exports commonly give it (`ALIASES`: `headline`, `body`,

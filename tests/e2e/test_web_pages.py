@@ -1,7 +1,7 @@
-"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, .jsonl and a
-spreadsheet's .csv builds one index with the real script; a real server answers from a page's
-body and from a table's row and cites each with its own title, date and address; a page is
-added over HTTP as html.
+"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, .jsonl, a news
+API's .json and a spreadsheet's .csv builds one index with the real script; a real server
+answers from a page's body and from a table's row and cites each with its own title, date and
+address; a page is added over HTTP as html.
 
 The pages are made up (tests/pages.py) and carry the furniture of real news pages around the
 article; the server answers without a language model (the best-scoring sentence).
@@ -67,6 +67,18 @@ ARCHIVE = [
         "The Brenna glasshouse museum opened on Friday with 340 species of orchids from twelve "
         "countries, curator Tomas Eriksen said."], date="2023-03-10", site="Brenna Courier")},
 ]  # fmt: skip
+# as a news API answers: articles in a list beside other fields, the source as an object
+API_ANSWER = {
+    "status": "ok",
+    "totalResults": 1,
+    "articles": [{
+        "source": {"id": None, "name": "Valley News"}, "author": "Per Holm",
+        "title": "Brenna bridge closes for repairs", "url": "https://valley.example/bridge",
+        "publishedAt": "2023-07-01T08:30:00Z",
+        "content": "The Brenna bridge closed on Saturday for six weeks of repairs to its "
+                   "steel arches, the county said.",
+    }],
+}  # fmt: skip
 # as a spreadsheet in a language that writes decimal commas saves "CSV": semicolons, quoted
 # cells over several lines, the Windows code page; the third row has no body
 TABLE = (
@@ -94,6 +106,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     lines = [json.dumps(record) for record in ARCHIVE]
     (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (corpus / "gazette.csv").write_bytes(TABLE.encode("cp1252"))
+    (corpus / "api.json").write_text(json.dumps(API_ANSWER), encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -123,7 +136,9 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive line(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 6, by_title
+    assert listing["total"] == 7, by_title
+    assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
+    assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
     assert by_title["Teenager wins national chess title"]["url"] == (
         "https://chess.example/2023/castellano-title"

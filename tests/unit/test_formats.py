@@ -219,7 +219,7 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
-    for name in ("export.json", "batch.zip", "notes.docx"):
+    for name in ("export.xml", "batch.zip", "notes.docx"):
         (tmp_path / name).write_bytes(b"{}")
     (tmp_path / ".DS_Store").write_bytes(b"x")  # hidden: not an article anyone put there
     (tmp_path / "sub").mkdir()
@@ -227,10 +227,11 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
     assert [a.doc_id for a in articles] == ["ferry"]
     assert [w.split(":")[0] for w in warnings] == [
         "skipped batch.zip",
-        "skipped export.json",
+        "skipped export.xml",
         "skipped notes.docx",
     ]
-    assert "file the index reads (.txt, .html.gz, .html, .htm, .jsonl, .csv, .tsv)" in warnings[0]
+    readable = "(.txt, .html.gz, .html, .htm, .jsonl, .json, .csv, .tsv)"
+    assert f"not a kind of file the index reads {readable}" in warnings[0]
 
 
 def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:

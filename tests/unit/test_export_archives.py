@@ -1,10 +1,12 @@
-"""Archives as tables (index/formats.py, qa/archives.py): a `.csv` or `.tsv` export, one
-article a row under a header row, as scrapers, spreadsheets and news datasets write them."""
+"""Archive exports besides .jsonl (index/formats.py, qa/archives.py): a `.csv` or `.tsv` table,
+one article a row under a header row, as scrapers, spreadsheets and news datasets write them,
+and a `.json` document, an array of articles or an API's answer holding one."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -182,6 +184,97 @@ def test_a_table_article_is_found_and_not_deleted_through_the_api(tmp_path: Path
     assert ferry.doc_id in CorpusIndex.load(current_version(index_dir)).articles
     assert archive_origin(folder, ferry.doc_id) == "news.csv row 2"
     with pytest.raises(Conflict, match=r"archive news\.csv row 2; remove that row and rebuild"):
+        delete_article(index_dir, ferry.doc_id, embedder=HashingEmbedder(),
+                       index_settings=IndexSettings(build_lock_timeout_s=1),
+                       near_duplicate_threshold=None)  # fmt: skip
+
+
+def test_a_json_array_gives_an_article_an_item_and_names_the_bad_items(tmp_path: Path) -> None:
+    items = [
+        {"title": "Ferry returns", "text": FERRY, "date": "2025-03-02"},
+        {"title": "No body"},
+        5,
+        {"headline": "Tram opens", "body": TRAM, "published": 1717000000},
+    ]
+    path = tmp_path / "export.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(items, indent=2).encode("utf-8"))
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Ferry returns", "Tram opens"]
+    assert found.origins == ["export.json item 1", "export.json item 4"]
+    assert found.articles[1].date == "2024-05-29"
+    assert found.warnings == [
+        "skipped export.json item 2: give the article as exactly one of `text` or `html`",
+        "skipped export.json item 3: an item must be a JSON object, not a number",
+    ]
+
+
+def test_a_news_apis_answer_is_read_from_its_list_of_articles(tmp_path: Path) -> None:
+    answer = {
+        "status": "ok",
+        "totalResults": 1,
+        "articles": [{
+            "source": {"id": None, "name": "Coast Times"}, "author": "Ana Berg",
+            "title": "Ferry returns", "description": "Service is back.",
+            "url": "https://coast.example/ferry", "publishedAt": "2025-03-02T10:00:00Z",
+            "content": FERRY,
+        }],
+    }  # fmt: skip
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(answer), encoding="utf-8")
+    (article,) = read_article_file(path, max_bytes=LIMIT).articles
+    assert (article.title, article.source, article.author, article.date, article.url) == (
+        "Ferry returns", "Coast Times", "Ana Berg", "2025-03-02", "https://coast.example/ferry",
+    )  # fmt: skip
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps({"title": "Tram opens", "text": TRAM, "tags": [{"a": 1}]}))
+    assert [a.title for a in read_article_file(single, max_bytes=LIMIT).articles] == ["Tram opens"]
+
+
+@pytest.mark.parametrize(
+    ("content", "warning"),
+    [
+        ("  \n", "skipped x.json: the file is empty"),
+        ('"hello"', "skipped x.json: the file holds a single JSON string, not articles"),
+        ('{"meta": {"n": 1}, "tags": ["a"]}', "skipped x.json: no articles: the file holds an "
+         "object (with 'meta', 'tags') and no list of objects; give a JSON array of articles, "
+         "each with `title` and `text` (or `html`)"),
+        ("{nope", "skipped x.json: not valid JSON ("),
+    ],
+)  # fmt: skip
+def test_a_json_file_without_articles_is_skipped_saying_why(
+    tmp_path: Path, content: str, warning: str
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.articles == [] and len(found.warnings) == 1
+    assert found.warnings[0].startswith(warning)
+
+
+def test_json_broken_part_way_keeps_the_items_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text(
+        json.dumps(
+            [{"title": "Tram opens", "text": TRAM}, {"title": "Ferry returns", "text": FERRY}]
+        )[:-40],
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Tram opens"]
+    assert found.warnings == [
+        "skipped cut.json from item 2 on: not valid JSON (parse error: premature EOF)"
+    ]
+
+
+def test_a_json_article_is_not_deleted_through_the_api(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    items = [{"title": "Tram opens", "text": TRAM}, {"title": "Ferry returns", "text": FERRY}]
+    (folder / "export.json").write_text(json.dumps(items), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    ferry = next(a for a in read_corpus(folder)[0] if a.title == "Ferry returns")
+    with pytest.raises(Conflict, match=r"archive export\.json item 2; remove that item and"):
         delete_article(index_dir, ferry.doc_id, embedder=HashingEmbedder(),
                        index_settings=IndexSettings(build_lock_timeout_s=1),
                        near_duplicate_threshold=None)  # fmt: skip
