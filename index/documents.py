@@ -86,7 +86,14 @@ def add_article(
         if (
             indexed is not None
             and found is not None
-            and ((other := _other_source(folder, doc_id, found)) is not None)
+            and (
+                (
+                    other := _other_source(
+                        folder, doc_id, found, max_bytes=index_settings.max_document_bytes
+                    )
+                )
+                is not None
+            )
         ):
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content, and {found.name} and "
@@ -181,7 +188,7 @@ def _replace_locked(
     would be (an article from an archive line, or read from a file whose name is not its id,
     or whose id two sources give): the change log restores a file by its id."""
     if found is None:
-        origin = archive_origin(folder, doc_id)
+        origin = archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
         raise Conflict(
             f"{doc_id!r} comes from {f'the archive {origin}' if origin else 'no file of its own'}"
             "; change it there and rebuild the index to replace it"
@@ -191,7 +198,9 @@ def _replace_locked(
             f"a document with id {doc_id!r} exists with other content, read from the file "
             f"{found.name!r}; change that file and rebuild the index to replace it"
         )
-    if (other := _other_source(folder, doc_id, found)) is not None:
+    if (
+        other := _other_source(folder, doc_id, found, max_bytes=index_settings.max_document_bytes)
+    ) is not None:
         raise Conflict(
             f"{found.name} and {other} both give the id {doc_id!r}; rename or remove one of "
             "them first"
@@ -267,16 +276,13 @@ def _check_readable(
         )
 
 
-def _other_source(folder: Path, doc_id: str, path: Path) -> str | None:
-    """Another file or archive line of `folder` that gives `doc_id`, besides `path`."""
+def _other_source(folder: Path, doc_id: str, path: Path, *, max_bytes: int) -> str | None:
+    """Another file or archive record of `folder` that gives `doc_id`, besides `path`."""
     others = [other.name for other in files_giving(folder, doc_id) if other.name != path.name]
-    return others[0] if others else archive_origin(folder, doc_id)
-
-
-def _those_records(origin: str) -> str:
-    """ "that line", "those rows"…: what the archive places `archive_origin` gave are called."""
-    unit = next((u for u in ("row", "item") if f" {u}" in origin), "line")
-    return f"those {unit}s" if f" {unit}s " in origin or ";" in origin else f"that {unit}"
+    if others:
+        return others[0]
+    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    return str(origin) if origin else None
 
 
 def delete_article(
@@ -320,16 +326,26 @@ def delete_article(
                 "delete that file and rebuild the index, or rename it to "
                 f"{doc_id + (suffix_of(path) or '')!r} to manage it through the API"
             )
-        if path is not None and (other := _other_source(folder, doc_id, path)) is not None:
+        if (
+            path is not None
+            and (
+                other := _other_source(
+                    folder, doc_id, path, max_bytes=index_settings.max_document_bytes
+                )
+            )
+            is not None
+        ):
             raise Conflict(
                 f"{path.name} and {other} both give the id {doc_id!r}: the index holds the one "
                 "read first, and deleting one would bring the other back in its place; rename "
                 "or remove one of them first"
             )
-        if path is None and (origin := archive_origin(folder, doc_id)) is not None:
+        if path is None and (
+            origin := archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
+        ):
             raise Conflict(
                 f"{doc_id!r} comes from the archive {origin}; remove "
-                f"{_those_records(origin)} "
+                f"{origin.those} "
                 "and rebuild the index to delete it"
             )
         raw = path.read_bytes() if path is not None and path.is_file() else None

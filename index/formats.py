@@ -17,12 +17,9 @@ huge or malicious file cannot exhaust memory.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import gzip
 import hashlib
 import io
-import json
 import logging
 import re
 import unicodedata
@@ -30,25 +27,16 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import ijson
-from w3lib.encoding import read_bom
-
-from qa.archives import (
-    ALIASES,
-    article_from_record,
-    column_names,
-    parse_line,
-    record_doc_id,
-    record_of,
-)
+from index.exports import Entry, TableReading, json_entries, table_entries, too_large
+from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, make_article
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_text
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
+from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import garbled_problem
 
 log = logging.getLogger(__name__)
@@ -224,7 +212,7 @@ def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
     with path.open("rb") as f:
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise BadInput(_too_large(max_bytes))
+        raise BadInput(too_large(max_bytes))
     if not gzipped:
         return data
     try:
@@ -233,14 +221,8 @@ def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise BadInput(f"not a valid gzip file ({exc})") from exc
     if len(page) > max_bytes:
-        raise BadInput(_too_large(max_bytes, what="the page, uncompressed,"))
+        raise BadInput(too_large(max_bytes, what="the page, uncompressed,"))
     return page
-
-
-def _too_large(max_bytes: int, *, what: str = "the file") -> str:
-    return (
-        f"{what} is larger than the limit of {max_bytes:,} bytes (setting index.max_document_bytes)"
-    )
 
 
 def _read_archive(
@@ -266,7 +248,8 @@ def _read_archive(
             record = record_of(entry.fields)
             doc_id = record_doc_id(record)
             record_hash = content_hash(entry.raw)
-            final, final_hash = last[doc_id]
+            # both passes read a record alike, so it is there; were it not, it is its own last
+            final, final_hash = last.get(doc_id, (entry.number, record_hash))
             previous = (known or {}).get(doc_id)
             if final != entry.number and final_hash == record_hash:
                 raise BadInput(f"the same article as {unit} {final} (id {doc_id})")
@@ -283,7 +266,8 @@ def _read_archive(
                     record, doc_id=doc_id, line_hash=record_hash, options=extraction
                 )
         except BadInput as exc:
-            result.warnings.append(f"skipped {entry.where or where}: {exc}")
+            where = f"{path.name} {entry.where}" if entry.where else where
+            result.warnings.append(f"skipped {where}: {exc}")
             continue
         earlier = chosen.get(doc_id)
         if earlier is not None:  # said only now: a later record that gives no article keeps it
@@ -310,248 +294,55 @@ def _unit(path: Path) -> str:
     return "row" if suffix in TABLE_SUFFIXES else "item" if suffix == ".json" else "line"
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """One record of an archive as read from the file, before it is checked as a record."""
-
-    number: int  # its line, or its row (the header row is row 1, as a spreadsheet shows it)
-    raw: bytes = b""  # what its content hash is of
-    fields: dict[str, Any] = field(default_factory=dict)
-    problem: str | None = None  # why it cannot be read at all
-    where: str | None = None  # said in place of "<file> <unit> <number>"
-
-
-def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[_Entry]:
+def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[Entry]:
     """The records of an archive, blank ones left out. A problem with the whole file (a table
-    without a header row naming a text column) is `BadInput`."""
-    if suffix_of(path) in TABLE_SUFFIXES:
-        yield from _table_entries(path, max_bytes=max_bytes, say_guess=say_guess)
+    without a header row naming a text column) is `BadInput`. `say_guess`: warn when a table's
+    encoding was guessed or some of its rows were read in another (once a build)."""
+    suffix = suffix_of(path)
+    if suffix == ".json":
+        yield from json_entries(path, max_bytes=max_bytes)
         return
-    if suffix_of(path) == ".json":
-        yield from _json_entries(path, max_bytes=max_bytes)
+    if suffix in TABLE_SUFFIXES:
+        reading = TableReading()
+        yield from table_entries(path, max_bytes=max_bytes, tsv=suffix == ".tsv", reading=reading)
+        if say_guess:
+            _say_table_encoding(path, reading)
         return
     for number, line in _lines(path, max_bytes=max_bytes):
         if line is None:
-            yield _Entry(number, problem=_too_large(max_bytes, what="the line"))
+            yield Entry(number, problem=too_large(max_bytes, what="the line"))
             continue
         try:
             text = _line_text(line)
         except UnicodeDecodeError:
-            yield _Entry(number, problem="not UTF-8 text")
+            yield Entry(number, problem="not UTF-8 text")
             continue
         if not text.strip():
             continue
         try:
             value = parse_line(text)
         except BadInput as exc:
-            yield _Entry(number, problem=str(exc))
+            yield Entry(number, problem=str(exc))
             continue
         # the line's own bytes are its hash, as indexes built before tables were read hold it
-        yield _Entry(number, raw=line.strip(), fields=value)
+        yield Entry(number, raw=line.strip(), fields=value)
 
 
-def _table_entries(path: Path, *, max_bytes: int, say_guess: bool) -> Iterator[_Entry]:
-    """The rows of a `.csv` or `.tsv` export under its header row, read as they stream (a news
-    dump of a few GB is not held in memory). The file is read as UTF-8 (a byte-order mark
-    named as it says), else in the likeliest legacy encoding of its first 64 KiB, with a
-    warning when `say_guess` (a spreadsheet saves "CSV" in the Windows code page). A `.csv`'s
-    separator is the one of `,` `;` tab `|` that splits its header row into the most cells (a
-    spreadsheet in a language that writes decimal commas saves `;`). A cell may span lines
-    inside quotes. A row's content hash is of its named cells, so an export that adds or
-    reorders columns an article does not use keeps its articles."""
-    _allow_fields_up_to(max_bytes)
-    with path.open("rb") as f:
-        sample = f.read(1 << 16)
-        encoding, guessed = _table_encoding(sample)
-        if guessed and say_guess:
-            log.warning(
-                "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look "
-                "wrong in the answers, save it as UTF-8 and rebuild",
-                path.name,
-                encoding,
-            )
-        f.seek(0)
-        # bytes the encoding does not read stay as escapes, so only their rows are skipped
-        text = io.TextIOWrapper(f, encoding=encoding, errors="surrogateescape", newline="")
-        delimiter = "\t" if suffix_of(path) == ".tsv" else _delimiter(sample, encoding)
-        reader = csv.reader(text, delimiter=delimiter)
-        try:
-            header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"its first row cannot be read ({_why_unreadable(exc, encoding)})"
-            ) from None
-        if header is None:
-            raise BadInput("the file is empty")
-        names = column_names(header)
-        number = 1
-        while True:
-            try:
-                row = next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                yield _Entry(
-                    number + 1,
-                    problem=_why_unreadable(exc, encoding),
-                    where=f"{path.name} from row {number + 1} on",
-                )
-                return
-            if row is None:
-                return
-            number += 1
-            if not any(cell.strip() for cell in row):
-                continue
-            if any(_ESCAPED.search(cell) for cell in row):
-                yield _Entry(
-                    number,
-                    problem=f"holds bytes that are not {encoding} text, which the rest of the "
-                    "file is; save the file in one encoding and rebuild",
-                )
-                continue
-            if sum(len(cell.encode("utf-8")) for cell in row) > max_bytes:
-                yield _Entry(number, problem=_too_large(max_bytes, what="the row"))
-                continue
-            extra = [cell for cell in row[len(names) :] if cell.strip()]
-            if extra:
-                yield _Entry(
-                    number,
-                    problem=f"it has {len(names) + len(extra)} cells with text, and the header "
-                    f"row names {len(names)} columns (a separator or quote out of place?)",
-                )
-                continue
-            fields = {
-                name: cell for name, cell in zip(names, row, strict=False) if name and cell.strip()
-            }
-            raw = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            yield _Entry(number, raw=raw, fields=fields)
-
-
-def _json_entries(path: Path, *, max_bytes: int) -> Iterator[_Entry]:
-    """The articles of a `.json` export, item by item as they stream (ijson): the items of a
-    top-level array, or of the first array of objects a top-level object holds (an API's
-    `{"status": "ok", "articles": [...]}`), or the object itself when it is one article (it
-    names a text field). Items are numbered from 1 in the array. An item that is not valid
-    JSON ends the reading there, with a warning from that item on."""
-    prefix = _json_articles_at(path)
-    number = 0
-    with path.open("rb") as f:
-        if f.read(3) != b"\xef\xbb\xbf":  # the byte-order mark Windows tools write first
-            f.seek(0)
-        items = ijson.items(f, prefix, use_float=True)
-        while True:
-            try:
-                value = next(items, _END)
-            except (ijson.JSONError, UnicodeDecodeError) as exc:
-                yield _Entry(
-                    number + 1,
-                    problem=f"not valid JSON ({_json_problem(exc)})",
-                    where=f"{path.name} from item {number + 1} on",
-                )
-                return
-            if value is _END:
-                return
-            number += 1
-            if not isinstance(value, dict):
-                yield _Entry(number, problem=f"an item must be a JSON object, not {_kind(value)}")
-                continue
-            raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            if len(raw) > max_bytes:
-                yield _Entry(number, problem=_too_large(max_bytes, what="the item"))
-                continue
-            yield _Entry(number, raw=raw, fields=value)
-
-
-_END = object()
-
-
-def _json_articles_at(path: Path) -> str:
-    """Where a `.json` export keeps its articles, as an ijson prefix: "item" (a top-level
-    array), "<key>.item" (the first array of objects in a top-level object), or "" (the
-    top-level object is itself an article). `BadInput` when it holds none of these."""
-    keys: list[str] = []
-    first_list: str | None = None
-    opened: str | None = None  # the key whose array was just opened, until its first item
-    with path.open("rb") as f:
-        if not f.read(1 << 16).removeprefix(b"\xef\xbb\xbf").strip() and not f.read(1):
-            raise BadInput("the file is empty")
-        f.seek(0)
-        if f.read(3) != b"\xef\xbb\xbf":  # the byte-order mark Windows tools write first
-            f.seek(0)
-        try:
-            for prefix, event, value in ijson.parse(f):
-                if prefix == "" and event == "start_array":
-                    return "item"
-                if prefix == "" and event in ("string", "number", "boolean", "null"):
-                    raise BadInput(f"the file holds a single JSON {event}, not articles")
-                if prefix == "" and event == "map_key":
-                    keys.append(str(value))
-                elif opened is not None and prefix == f"{opened}.item":
-                    if event == "start_map" and first_list is None:
-                        first_list = opened
-                    opened = None
-                elif event == "start_array" and prefix in keys and "." not in prefix:
-                    opened = prefix
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
-            if not keys:  # not even a first field: nothing to read
-                raise BadInput(f"not valid JSON ({_json_problem(exc)})") from None
-    bodies = {name.lower() for name in ("text", "html", *ALIASES["text"])}
-    if any(key.lower() in bodies for key in keys):
-        return ""
-    if first_list is not None:
-        return f"{first_list}.item"
-    shown = f" (with {', '.join(repr(k) for k in keys[:8])})" if keys else ""
-    raise BadInput(
-        f"no articles: the file holds an object{shown} and no list of objects; give a JSON "
-        "array of articles, each with `title` and `text` (or `html`)"
-    )
-
-
-def _json_problem(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return str(exc).split("\n")[0][:200]
-
-
-def _kind(value: object) -> str:
-    return {list: "an array", str: "a string", type(None): "null", bool: "true or false"}.get(
-        type(value), "a number"
-    )
-
-
-_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (surrogateescape)
-
-
-def _table_encoding(sample: bytes) -> tuple[str, bool]:
-    """The encoding a table is read in, and whether it is a guess."""
-    bom_encoding, bom = read_bom(sample)
-    if bom_encoding is not None and bom is not None:
-        return ("utf-8-sig" if bom_encoding == "utf-8" else bom_encoding), False
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return decode_text(sample).encoding, True
-    return "utf-8", False
-
-
-def _delimiter(sample: bytes, encoding: str) -> str:
-    """The separator of `,` `;` tab `|` that splits the header row into the most cells."""
-    first = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[:1]
-    if not first:
-        return ","
-    counts = {d: len(next(csv.reader(first, delimiter=d))) for d in (",", ";", "\t", "|")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
-def _why_unreadable(exc: Exception, encoding: str) -> str:
-    if isinstance(exc, UnicodeDecodeError):  # a UTF-16 file cut short: escapes do not apply
-        return f"not {encoding} text: save the file as UTF-8 and rebuild"
-    return f"not a well-formed table: {exc}"
-
-
-def _allow_fields_up_to(max_bytes: int) -> None:
-    """Raise the csv module's cell limit (128 KiB, process-wide) to the article limit; a larger
-    row is refused by its size, as an archive line is."""
-    if csv.field_size_limit() < max_bytes + 1:
-        csv.field_size_limit(max_bytes + 1)
+def _say_table_encoding(path: Path, reading: TableReading) -> None:
+    if reading.guessed:
+        log.warning(
+            "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look wrong in "
+            "the answers, save it as UTF-8 and rebuild",
+            path.name,
+            reading.encoding,
+        )
+    if reading.stray_rows:
+        log.warning(
+            "%s is not all UTF-8: %d row(s) hold bytes that are not, read as cp1252; if their "
+            "letters look wrong in the answers, save the file as UTF-8 and rebuild",
+            path.name,
+            reading.stray_rows,
+        )
 
 
 def _record_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes]]:
@@ -600,20 +391,45 @@ def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
             yield number, None
 
 
-def archive_origin(folder: Path, doc_id: str) -> str | None:
-    """Where the archives in `folder` hold the article `doc_id`: "<archive> line N" (a table's
-    "row N"), or "lines N and M", for every archive that gives it (a build reads the last
-    record of the first archive; removing only that would bring back another)."""
-    places = []
+@dataclass(frozen=True)
+class ArchiveOrigin:
+    """Where the archives of a folder hold an article: "<archive> line N" (a table's "row N",
+    a JSON export's "item N"), or "lines N and M", for each archive that gives it."""
+
+    places: tuple[str, ...]
+    units: frozenset[str]  # "line", "row", "item"
+
+    def __str__(self) -> str:
+        return "; ".join(self.places)
+
+    @property
+    def those(self) -> str:
+        """ "that line", "those rows", "those lines and rows": what to remove."""
+        several = len(self.places) > 1 or any(
+            f" {u}s " in p for p in self.places for u in self.units
+        )
+        nouns = [f"{u}s" if several else u for u in sorted(self.units)]
+        return f"{'those' if several else 'that'} {' and '.join(nouns)}"
+
+
+def archive_origin(
+    folder: Path, doc_id: str, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> ArchiveOrigin | None:
+    """Where the archives in `folder` hold the article `doc_id`, for every archive that gives
+    it (a build reads the last record of the first archive; removing only that would bring
+    back another); None when none does."""
+    places: list[str] = []
+    units: set[str] = set()
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             continue
         unit = _unit(path)
-        numbers = [
-            str(n) for n, found, _ in _record_ids(path, max_bytes=1 << 30) if found == doc_id
-        ]
+        ids = _record_ids(path, max_bytes=max_bytes)
+        numbers = [str(n) for n, found, _ in ids if found == doc_id]
         if len(numbers) == 1:
             places.append(f"{path.name} {unit} {numbers[0]}")
         elif numbers:
             places.append(f"{path.name} {unit}s {', '.join(numbers[:-1])} and {numbers[-1]}")
-    return "; ".join(places) or None
+        if numbers:
+            units.add(unit)
+    return ArchiveOrigin(tuple(places), frozenset(units)) if places else None

@@ -39,7 +39,7 @@ _LONG_FIELD = 300
 # an unknown field is, so a line that loaded before still loads.
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("headline",),
-    "text": ("body", "content", "articleBody", "article_text"),
+    "text": ("body", "content", "articleBody", "article_text", "article"),
     "date": ("published", "pubDate", "pub_date", "datePublished", "published_at",
              "publishedAt", "publish_date", "date_published"),
     "source": ("publisher", "site_name", "outlet", "publication"),

@@ -42,7 +42,9 @@ from qa.dates import is_weekday_name, month_number, parse_date
 #    line in another language is read ("8 de septiembre de 2025", "Veröffentlicht am 12. August
 #    2025", qa/dates.py), a byline in another language ("Por Lucía Márquez") is the author and
 #    a source line labelled in one ("Fuente: EFE") the source
-CLEANER_VERSION = "11"
+# 12: archives read `publication` as the source and `article` as the text when their own
+#    names are absent (qa/archives.py), so a .jsonl line indexed before is read again
+CLEANER_VERSION = "12"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -207,6 +207,14 @@ _UTF8_MULTIBYTE = re.compile(
 _CP1252_OF_STRAY = {
     0xDC00 + b: bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0x100)
 }
+
+
+def stray_bytes_as_cp1252(text: str) -> str:
+    """`text` decoded with "surrogateescape", each byte the decoder could not read (a lone
+    surrogate U+DC80-U+DCFF) read as windows-1252 instead."""
+    return text.translate(_CP1252_OF_STRAY)
+
+
 # a decoded text's opening that the plausibility checks read (they are linear in Python; the
 # opening tells as well as the whole for a text in one encoding)
 SAMPLE_CHARS = 100_000

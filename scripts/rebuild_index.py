@@ -143,7 +143,7 @@ def main() -> int:
 
 
 def summary(report: BuildReport) -> str:
-    skipped = f"\n  skipped {report.skipped} file(s) or archive line(s)" + (
+    skipped = f"\n  skipped {report.skipped} file(s) or archive record(s)" + (
         ": see the warnings above" if report.skipped else ""
     )
     if report.up_to_date:

@@ -133,7 +133,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped archive.jsonl line 2: " in setup.build_output
     assert "skipped gazette.csv row 3: " in setup.build_output
     assert "gazette.csv is not UTF-8: read as cp1252" in setup.build_output
-    assert "skipped 2 file(s) or archive line(s)" in setup.build_output
+    assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
     assert listing["total"] == 7, by_title

@@ -130,18 +130,139 @@ def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(tmp_path: Path) ->
     assert "the row is larger than the limit of 1,024 bytes" in found.warnings[3]
 
 
-def test_a_row_in_another_encoding_than_the_first_64_kib_is_skipped_alone(tmp_path: Path) -> None:
+def test_rows_in_the_windows_code_page_after_64_kib_of_ascii_are_read_as_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An English news dump: plain ASCII as far as the encoding is judged, then a cp1252 row."""
     rows = [["title", "text"]] + [[f"Story {n}", TRAM * 20] for n in range(60)]
-    odd = table([["Café reopens", "The café is open."]]).encode("cp1252")
+    odd = table([["Café reopens", "The café’s owner reopened it."]]).encode("cp1252")
     last = table([["Ferry returns", FERRY]]).encode("utf-8")
     path = tmp_path / "dump.csv"
     path.write_bytes(table(rows).encode("utf-8") + odd + last)
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == [] and len(found.articles) == 62
+    assert found.articles[60].title == "Café reopens"
+    assert "café’s owner" in found.articles[60].text
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert said.startswith("dump.csv is not all UTF-8: 1 row(s) hold bytes that are not, read")
+
+
+def test_a_row_over_the_limit_is_skipped_alone_whatever_the_csv_modules_limit(
+    tmp_path: Path,
+) -> None:
+    rows = [["title", "text"], ["Before", TRAM], ["Huge", "word " * 1000], ["After", FERRY],
+            ["Last", TRAM + " Again."]]  # fmt: skip
+    path = tmp_path / "huge.csv"
+    path.write_text(table(rows), encoding="utf-8")
+    previous = csv.field_size_limit()
+    try:
+        for cell_limit in (131072, 2000):  # the module's default, and one under the row
+            csv.field_size_limit(cell_limit)
+            found = read_article_file(path, max_bytes=1024)
+            assert [a.title for a in found.articles] == ["Before", "After", "Last"]
+            assert found.warnings == [
+                "skipped huge.csv row 3: the row is larger than the limit of 1,024 bytes "
+                "(setting index.max_document_bytes); if it should not be, a quote in it may be "
+                "left open"
+            ]
+    finally:
+        csv.field_size_limit(previous)
+
+
+def test_a_utf16_table_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Excel's "Unicode Text": UTF-16 with a mark, tab-separated."""
+    rows = [["text", "title"], ["Les cheminots sont en grève depuis lundi.", "Grève"]]
+    path = tmp_path / "unicode.tsv"
+    path.write_bytes(table(rows, delimiter="\t").encode("utf-16"))
+    (article,) = read_article_file(path, max_bytes=LIMIT).articles
+    assert (article.title, article.text) == ("Grève", "Les cheminots sont en grève depuis lundi.")
+
+
+def test_a_quote_left_open_is_named_and_a_malformed_row_skipped_alone(tmp_path: Path) -> None:
+    path = tmp_path / "news.csv"
+    path.write_text(
+        "title,text\r\nFirst,The tram opened on Saturday.\r\n"
+        'Second,"The ferry "returned" on Monday."\r\n'
+        "Third,The ferry sails twice a day.\r\n"
+        'Fourth,"Unclosed quote body\r\nFifth,The harbour reopened.\r\n',
+        encoding="utf-8",
+    )
     found = read_article_file(path, max_bytes=LIMIT)
-    assert len(found.articles) == 61 and found.articles[-1].title == "Ferry returns"
-    assert found.warnings == [
-        "skipped dump.csv row 62: holds bytes that are not utf-8 text, which the rest of the "
-        "file is; save the file in one encoding and rebuild"
-    ]
+    assert [a.title for a in found.articles] == ["First", "Third"]
+    assert found.warnings[0].startswith("skipped news.csv row 3: not a well-formed row (")
+    assert found.warnings[1] == (
+        "skipped news.csv row 5 and the rows after it: a quote opened in this row is never "
+        "closed, so every row after it was read as one cell: close it, or double a quote inside "
+        'a quoted cell ("")'
+    )
+
+
+def test_dates_in_figures_are_read_in_the_order_the_table_shows(tmp_path: Path) -> None:
+    rows = [["title", "text", "date"],
+            ["Tram opens", TRAM, "12/31/2016"],   # month first, and only so
+            ["Ferry returns", FERRY, "03/04/2016"],
+            ["Harbour", "The harbour reopened on Monday.", "1483142400"],
+            ["Pier", "The pier was mended on Friday.", "20170105"]]  # fmt: skip
+    path = tmp_path / "us.csv"
+    path.write_text(table(rows), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == []
+    assert [a.date for a in found.articles] == [
+        "2016-12-31", "2016-03-04", "2016-12-31", "2017-01-05",
+    ]  # fmt: skip
+    both = [rows[0], rows[1], rows[2], ["Pier", "The pier was mended on Friday.", "31/12/2016"]]
+    path.write_text(table(both), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Tram opens", "Pier"]
+    assert "'03/04/2016' is not a calendar date" in found.warnings[0]
+
+
+def test_the_shapes_datasets_and_spreadsheets_give(tmp_path: Path) -> None:
+    # All the News 2.0: the body under "article"; a scraper's table with the page and its text
+    (tmp_path / "atn.csv").write_text(table([
+        ["date", "year", "author", "title", "article", "url", "section", "publication"],
+        ["2016-12-09", "2016", "Ana Berg", "Tram opens", TRAM, "", "city", "City Post"],
+    ]), encoding="utf-8")  # fmt: skip
+    (tmp_path / "scraped.csv").write_text(table([
+        ["url", "title", "html", "text"],
+        ["", "Ferry returns", "<html><body><p>Menu</p></body></html>", FERRY],
+    ]), encoding="utf-8")  # fmt: skip
+    # Excel's first line naming the separator; a table of one column, whose cells hold commas
+    (tmp_path / "excel.csv").write_text(
+        "sep=;\r\n" + table([["title", "text"], ["Tram opens", TRAM]], delimiter=";"),
+        encoding="utf-8",
+    )
+    (tmp_path / "one.csv").write_text(
+        "text\r\n" + table([["The pier, mended at last, opens on Friday."]]), encoding="utf-8"
+    )
+    atn = read_article_file(tmp_path / "atn.csv", max_bytes=LIMIT).articles[0]
+    assert (atn.title, atn.source, atn.text) == ("Tram opens", "City Post", TRAM)
+    scraped = read_article_file(tmp_path / "scraped.csv", max_bytes=LIMIT).articles[0]
+    assert "twice a day" in scraped.text and "Menu" not in scraped.text
+    excel = read_article_file(tmp_path / "excel.csv", max_bytes=LIMIT)
+    assert excel.warnings == [] and excel.origins == ["excel.csv row 2"]
+    one = read_article_file(tmp_path / "one.csv", max_bytes=LIMIT)
+    assert one.warnings == ["skipped one.csv row 2: `title` is missing (only an article given "
+                            "as `html` may leave it to the page)"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "warning"),
+    [
+        (b"PK\x03\x04" + bytes(range(256)) * 4, "binary content, not a table"),
+        (b"title,text\r\n", "it has a header row and no rows under it"),
+        (b"\r\n  \r\n", "the file is empty"),
+    ],
+)
+def test_a_table_with_no_rows_to_read_is_skipped_saying_why(
+    tmp_path: Path, data: bytes, warning: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.articles == [] and len(found.warnings) == 1
+    assert found.warnings[0].startswith(f"skipped x.csv: {warning}")
 
 
 def test_the_later_row_with_the_same_address_is_the_article(tmp_path: Path) -> None:
@@ -182,7 +303,14 @@ def test_a_table_article_is_found_and_not_deleted_through_the_api(tmp_path: Path
     assert warnings == [] and len(articles) == 3
     ferry = next(a for a in articles if a.title == "Ferry returns")
     assert ferry.doc_id in CorpusIndex.load(current_version(index_dir)).articles
-    assert archive_origin(folder, ferry.doc_id) == "news.csv row 2"
+    assert str(archive_origin(folder, ferry.doc_id)) == "news.csv row 2"
+    (folder / "more.jsonl").write_text(
+        json.dumps({"title": "Ferry returns", "text": FERRY, "url": ferry.url}) + "\n", "utf-8"
+    )
+    origin = archive_origin(folder, ferry.doc_id)
+    assert origin is not None and str(origin) == "more.jsonl line 1; news.csv row 2"
+    assert origin.those == "those lines and rows"
+    (folder / "more.jsonl").unlink()
     with pytest.raises(Conflict, match=r"archive news\.csv row 2; remove that row and rebuild"):
         delete_article(index_dir, ferry.doc_id, embedder=HashingEmbedder(),
                        index_settings=IndexSettings(build_lock_timeout_s=1),
@@ -262,7 +390,8 @@ def test_json_broken_part_way_keeps_the_items_before_it(tmp_path: Path) -> None:
     found = read_article_file(path, max_bytes=LIMIT)
     assert [a.title for a in found.articles] == ["Tram opens"]
     assert found.warnings == [
-        "skipped cut.json from item 2 on: not valid JSON (parse error: premature EOF)"
+        "skipped cut.json item 2 and the items after it: not valid JSON (parse error: premature "
+        "EOF)"
     ]
 
 
