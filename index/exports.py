@@ -59,8 +59,9 @@ _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (sur
 _SEP_LINE = re.compile(r"sep=(.)\s*")  # Excel's first line naming the separator: "sep=;"
 _DATE_FIELDS = ("date", *ALIASES["date"])
 _BODY_FIELDS = ("text", *ALIASES["text"])
-# a date in figures whose day and month order the table as a whole may tell: 03/04/2016
-_FIGURES_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+# a date in figures whose day and month order the table as a whole may tell: 03/04/2016, and
+# with a time of day after it, 03/04/2016 10:30
+_FIGURES_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})((?:[\sT,]+\d.*)?)")
 # a cell of figures alone in a date column, read as a number would be: YYYYMMDD or a Unix time
 _NUMERIC_DATE = re.compile(r"\d{8}|\d{9,13}(?:\.\d+)?")
 _CELL_LIMIT = 2**31 - 1  # the csv module's own, process-wide; records are limited by _Lines
@@ -73,15 +74,14 @@ class _TooLarge(Exception):
 class _Lines:
     """A table's lines for `csv.reader`, counting the characters of the record being read so
     that one over the limit stops it before it is held, whatever the process-wide cell limit
-    of the csv module is."""
+    of the csv module is; the record's lines are kept (at most that limit) to find its end."""
 
     def __init__(self, text: io.TextIOWrapper, max_chars: int) -> None:
         self._text = text
         self._max = max_chars
         self._pushed: list[str] = []
+        self._record: list[str] = []
         self._pending = 0
-        self._quotes = 0
-        self._ended = True
 
     def __iter__(self) -> _Lines:
         return self
@@ -91,29 +91,79 @@ class _Lines:
         if not line:
             raise StopIteration
         self._pending += len(line)
-        self._quotes += line.count('"')
-        self._ended = line.endswith(("\n", "\r"))
+        self._record.append(line)
         if self._pending > self._max:
             raise _TooLarge
         return line
+
+    def peek(self, chars: int) -> list[str]:
+        """The next lines, up to about `chars` characters, left to be read."""
+        peeked: list[str] = []
+        while sum(map(len, peeked)) < chars:
+            line = self._pushed.pop() if self._pushed else self._text.readline(chars)
+            if not line:
+                break
+            peeked.append(line)
+        self._pushed.extend(reversed(peeked))
+        return peeked
+
+    @property
+    def record_lines(self) -> int:
+        """How many lines the record being read has taken so far."""
+        return len(self._record)
 
     def push_back(self, line: str) -> None:
         self._pushed.append(line)
         self.record_done()
 
     def record_done(self) -> None:
-        self._pending = self._quotes = 0
+        self._pending = 0
+        self._record = []
 
-    def skip_record(self) -> None:
-        """Read on to the end of the record over the limit: the first line end outside quotes
-        (an even count of `"` so far, as quoting doubles a quote inside a quoted cell)."""
-        while self._quotes % 2 or not self._ended:
+    def skip_record(self, separator: str, *, quoted: bool) -> None:
+        """Read on to the end of the record over the limit: the first line end outside a
+        quoted cell, read as the csv module reads quotes (a table without quoting ends its
+        record at the line's end)."""
+        state = _Quotes(separator)
+        line = ""
+        for line in self._record:
+            state.feed(line, quoted=quoted)
+        while state.open or not line.endswith(("\n", "\r")):
             line = self._text.readline(self._max + 1)
             if not line:
                 break
-            self._quotes += line.count('"')
-            self._ended = line.endswith(("\n", "\r"))
+            state.feed(line, quoted=quoted)
         self.record_done()
+
+
+class _Quotes:
+    """Whether a quoted cell is open, line after line (a quote opens a cell only at its
+    start; inside, a doubled quote is a quote and a single one closes it)."""
+
+    def __init__(self, separator: str) -> None:
+        self._separator = separator
+        self.open = False
+        self._at_start = True
+
+    def feed(self, line: str, *, quoted: bool) -> None:
+        if not quoted:
+            return
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if self.open:
+                if char == '"' and line[i + 1 : i + 2] == '"':
+                    i += 1
+                elif char == '"':
+                    self.open = False
+            elif char == '"' and self._at_start:
+                self.open = True
+            else:
+                self._at_start = char in (self._separator, "\n", "\r")
+                i += 1
+                continue
+            self._at_start = False
+            i += 1
 
 
 @dataclass
@@ -176,7 +226,20 @@ def _table_rows(
             separator = _separator(lines, tsv=tsv)
         except (_TooLarge, UnicodeDecodeError) as exc:
             raise BadInput(f"its first row cannot be read ({_why(exc, reading)})") from None
-        yield from _rows(lines, separator, max_bytes, day_first, reading)
+        quoted = _quoted(lines, separator)
+        yield from _rows(lines, separator, quoted, max_bytes, day_first, reading)
+
+
+def _quoted(lines: _Lines, separator: str) -> bool:
+    """Whether the table quotes its cells as a csv writer does. A .csv does; a .tsv only when
+    its opening shows a quoted cell with what only quoting allows in it (a doubled quote, a tab
+    or a line break): written without quoting (a database's COPY, a join on tabs), a cell that
+    opens with a quotation mark is text, not a quoted cell."""
+    if separator != "\t":
+        return True
+    opening = "".join(lines.peek(1 << 16))
+    cell = re.compile(r'(?:^|\t)"((?:[^"]|"")*)"(?=\t|\r|\n|$)', re.MULTILINE)
+    return any(re.search(r'""|\t|\n|\r', found[1]) for found in cell.finditer(opening))
 
 
 def _separator(lines: _Lines, *, tsv: bool) -> str:
@@ -197,12 +260,23 @@ def _separator(lines: _Lines, *, tsv: bool) -> str:
 
 
 def _rows(
-    lines: _Lines, separator: str, max_bytes: int, day_first: bool | None, reading: TableReading
+    lines: _Lines,
+    separator: str,
+    quoted: bool,
+    max_bytes: int,
+    day_first: bool | None,
+    reading: TableReading,
 ) -> Iterator[Entry]:
     names: list[str | None] | None = None
     number = 0  # the row last read
+    given = 0  # rows that were not empty, read or not
     while True:
-        reader = csv.reader(lines, delimiter=separator, strict=True)
+        reader = csv.reader(
+            lines,
+            delimiter=separator,
+            strict=True,
+            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+        )
         try:
             for row in reader:
                 lines.record_done()
@@ -212,15 +286,17 @@ def _rows(
                     continue
                 entry = _row_entry(number, row, names, max_bytes, day_first, reading)
                 if entry is not None:
+                    given += 1
                     yield entry
             break
         except _TooLarge:
             number += 1
-            lines.skip_record()
+            lines.skip_record(separator, quoted=quoted)
             if names is None:
                 raise BadInput(
                     f"its first row is larger than the limit of {max_bytes:,} bytes"
                 ) from None
+            given += 1
             yield Entry(
                 number,
                 problem=too_large(max_bytes, what="the row")
@@ -228,9 +304,11 @@ def _rows(
             )
         except csv.Error as exc:
             number += 1
+            spanned = lines.record_lines
             lines.record_done()
             if names is None:
                 raise BadInput(f"its first row cannot be read ({exc})") from None
+            given += 1
             if "unexpected end of data" in str(exc):
                 yield Entry(
                     number,
@@ -239,12 +317,18 @@ def _rows(
                     where=f"row {number} and the rows after it",
                 )
                 return
+            runs_on = (
+                f"; it runs over {spanned} lines, the rows a quote opened in it took in"
+                if spanned > 1
+                else ""
+            )
             yield Entry(
                 number,
-                problem=f"not a well-formed row ({exc}): a quote inside a cell is doubled "
-                'and the cell quoted ("He said ""yes""")',
+                problem=f"not a well-formed row ({exc}{runs_on}): a quote inside a cell is "
+                'doubled and the cell quoted ("He said ""yes""")',
             )
         except UnicodeDecodeError as exc:  # a UTF-16 file cut short: escapes do not apply
+            given += 1
             yield Entry(
                 number + 1,
                 problem=_why(exc, reading),
@@ -253,7 +337,7 @@ def _rows(
             return
     if names is None:
         raise BadInput("the file is empty")
-    if number == 1:
+    if given == 0:  # nothing after the header but empty rows
         raise BadInput("it has a header row and no rows under it")
 
 
@@ -296,7 +380,7 @@ def _row_entry(
             fields[name] = float(value) if "." in value else int(value)
         elif day_first is not None and (found := _FIGURES_DATE.fullmatch(value)):
             day, month = (found[1], found[3]) if day_first else (found[3], found[1])
-            fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}"
+            fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}{found[5]}"
     if fields.get("html") and any(fields.get(name) for name in _BODY_FIELDS):
         del fields["html"]  # a scraper's table with both: the text it extracted
     # the hash is of what the record reads, so columns it does not read can change freely
@@ -333,93 +417,230 @@ def _why(exc: Exception, reading: TableReading) -> str:
 
 # --- JSON documents -----------------------------------------------------------------------
 
-_END = object()
+# deeper than any article needs; a deeper item is refused before it is built (a JSON reader
+# that builds every level can be made to use memory by nesting alone)
+_MAX_DEPTH = 64
+_TITLE_KEYS = frozenset(name.lower() for name in ("title", *ALIASES["title"]))
+_BODY_KEYS = frozenset(name.lower() for name in ("html", *_BODY_FIELDS))
+_SEARCHED_DEPTH = 4  # how many keys down a top-level object a list of articles is looked for
 _UTF8_MARK = b"\xef\xbb\xbf"
+_STARTS = ("start_map", "start_array")
+_ENDS = ("end_map", "end_array")
+
+
+@dataclass(frozen=True)
+class _ArticlesAt:
+    """Where a JSON export keeps its articles: the items of the array under `keys` (() for a
+    top-level array), or, with `values`, each top-level value (one article a file, or one a
+    line, as a .jsonl saved under .json)."""
+
+    keys: tuple[str, ...] = ()
+    values: bool = False
+
+    @property
+    def depth(self) -> int:
+        """How many containers are open where an article begins."""
+        return 0 if self.values else len(self.keys) + 1
+
+
+@dataclass
+class _Open:
+    """A container open while a JSON file streams."""
+
+    kind: str  # "start_map" or "start_array"
+    under: str | None  # the key it is the value of (None: an array's item, or the top)
+    key: str | None = None  # in an object, the key of the value being read
+    items: int = 0  # in an array, the items begun so far
+    first_of: int | None = None  # an object that is the first item of that candidate list
 
 
 def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
-    """The articles of a `.json` export, item by item as they stream: the items of a
-    top-level array, or of the first array of objects a top-level object holds (an API's
-    `{"status": "ok", "articles": [...]}`), or the object itself when it is one article (it
-    names a text field). An item that is not valid JSON ends the reading there, with one
-    entry saying so from that item on."""
-    prefix = _json_articles_at(path)
+    """The articles of a `.json` export, item by item as the file streams (ijson's
+    `basic_parse`: events, so nothing is held but the item being built). An item nested deeper
+    than `_MAX_DEPTH` levels or larger than `max_bytes` is skipped without being built; broken
+    JSON ends the reading there, with one entry saying so from that item on."""
+    at = _json_articles_at(path)
+    opened: list[_Open] = []
     number = 0
+    item: _Item | None = None
     with path.open("rb") as f:
-        if f.read(3) != _UTF8_MARK:  # the byte-order mark Windows tools write first
-            f.seek(0)
-        items = ijson.items(f, prefix, use_float=True)
-        while True:
-            try:
-                value = next(items, _END)
-            except (ijson.JSONError, UnicodeDecodeError) as exc:
-                yield Entry(
-                    number + 1,
-                    problem=f"not valid JSON ({_json_problem(exc)})",
-                    where=f"item {number + 1} and the items after it",
-                )
-                return
-            if value is _END:
-                return
-            number += 1
-            if not isinstance(value, dict):
-                yield Entry(number, problem=f"an item must be a JSON object, not {_kind(value)}")
-                continue
-            raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            if len(raw) > max_bytes:
-                yield Entry(number, problem=too_large(max_bytes, what="the item"))
-                continue
-            yield Entry(number, raw=raw, fields=value)
-
-
-def _json_articles_at(path: Path) -> str:
-    """Where a `.json` export keeps its articles, as an ijson prefix: "item" (a top-level
-    array), "<key>.item" (the first array of objects in a top-level object), or "" (the
-    top-level object is itself an article). `BadInput` when it holds none of these."""
-    keys: list[str] = []
-    first_list: str | None = None
-    opened: str | None = None  # the key whose array was just opened, until its first item
-    with path.open("rb") as f:
-        if not f.read(1 << 16).removeprefix(_UTF8_MARK).strip() and not f.read(1):
-            raise BadInput("the file is empty")
-        f.seek(0)
-        if f.read(3) != _UTF8_MARK:
-            f.seek(0)
+        _skip_utf8_mark(f)
         try:
-            for prefix, event, value in ijson.parse(f):
-                if prefix == "" and event == "start_array":
-                    return "item"
-                if prefix == "" and event in ("string", "number", "boolean", "null"):
-                    raise BadInput(f"the file holds a single JSON {event}, not articles")
-                if prefix == "" and event == "map_key":
-                    keys.append(str(value))
-                elif opened is not None and prefix == f"{opened}.item":
-                    if event == "start_map" and first_list is None:
-                        first_list = opened
-                    opened = None
-                elif event == "start_array" and prefix in keys and "." not in prefix:
-                    opened = prefix
+            for event, value in ijson.basic_parse(f, use_float=True, multiple_values=True):
+                if item is not None:
+                    if item.add(event, value):
+                        yield item.entry(number)
+                        item = None
+                    continue
+                if event not in (*_ENDS, "map_key") and _at_articles(at, opened):
+                    number += 1
+                    if event in _STARTS:
+                        item = _Item(max_bytes=max_bytes)
+                        item.add(event, value)
+                    else:
+                        yield Entry(
+                            number, problem=f"an item must be a JSON object, not {_kind(event)}"
+                        )
+                    continue
+                if event == "map_key":
+                    opened[-1].key = str(value)
+                elif event in _STARTS:
+                    parent = opened[-1] if opened else None
+                    under = (
+                        parent.key if parent is not None and parent.kind == "start_map" else None
+                    )
+                    opened.append(_Open(event, under))
+                elif event in _ENDS:
+                    opened.pop()
         except (ijson.JSONError, UnicodeDecodeError) as exc:
-            if not keys:  # not even a first field: nothing to read
+            failed = number if item is not None else number + 1  # an item begun is counted
+            yield Entry(
+                failed,
+                problem=f"not valid JSON ({_json_problem(exc)})",
+                where=f"item {failed} and the items after it",
+            )
+            return
+    if number == 0:
+        raise BadInput("its list of articles is empty")
+
+
+def _at_articles(at: _ArticlesAt, opened: list[_Open]) -> bool:
+    """Whether a value beginning now is an article: a top-level value, or an item of the
+    array where the articles are."""
+    if at.values or len(opened) != at.depth:
+        return at.values and not opened
+    return opened[-1].kind == "start_array" and tuple(o.under for o in opened[1:]) == at.keys
+
+
+class _Item:
+    """One item built from its parse events, unless it turns out nested too deep or too
+    large: then its events are only counted until it ends."""
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self._builder = ijson.ObjectBuilder()
+        self._max_bytes = max_bytes
+        self._depth = 0
+        self._size = 0
+        self._problem: str | None = None
+
+    def add(self, event: str, value: Any) -> bool:
+        """Take the next event; True when the item has ended with it."""
+        self._depth += (event in _STARTS) - (event in _ENDS)
+        if self._problem is None:
+            self._size += len(value) if isinstance(value, str) else 8
+            if self._depth > _MAX_DEPTH:
+                self._problem = f"the item is nested deeper than {_MAX_DEPTH} levels"
+            elif self._size > self._max_bytes:
+                self._problem = too_large(self._max_bytes, what="the item")
+            else:
+                self._builder.event(event, value)
+        return self._depth == 0
+
+    def entry(self, number: int) -> Entry:
+        if self._problem is not None:
+            return Entry(number, problem=self._problem)
+        value = self._builder.value
+        if not isinstance(value, dict):
+            return Entry(number, problem="an item must be a JSON object, not an array")
+        raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        if len(raw) > self._max_bytes:
+            return Entry(number, problem=too_large(self._max_bytes, what="the item"))
+        return Entry(number, raw=raw, fields=value)
+
+
+def _json_articles_at(path: Path) -> _ArticlesAt:
+    """Where a `.json` export keeps its articles: a top-level array's items; each top-level
+    value when there are several (one object a line); a top-level object that names a title
+    and a text is one article; else, in a top-level object, the first list of objects (up to
+    `_SEARCHED_DEPTH` keys down: `{"articles": [...]}`, `{"response": {"docs": [...]}}`) whose
+    first object names a text, else the first list of objects, else the object itself when it
+    names a text. `BadInput` when it holds none of these."""
+    with path.open("rb") as f:
+        start = f.read(1 << 16)
+        if not start.removeprefix(_UTF8_MARK).strip() and not f.read(1):
+            raise BadInput("the file is empty")
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise BadInput("UTF-16 text: a .json file is read as UTF-8 (save it as UTF-8)")
+        f.seek(0)
+        _skip_utf8_mark(f)
+        opened: list[_Open] = []
+        top_keys: set[str] = set()
+        lists: list[tuple[tuple[str, ...], set[str]]] = []  # where, its first object's keys
+        values = 0
+        try:
+            for event, value in ijson.basic_parse(f, multiple_values=True):
+                if not opened and event not in _ENDS:  # a top-level value begins
+                    values += 1
+                    if values > 1:
+                        return _ArticlesAt(values=True)
+                    if event == "start_array":
+                        return _ArticlesAt()
+                    if event != "start_map":
+                        raise BadInput(f"the file holds {_kind(event)}, not articles")
+                    opened.append(_Open(event, None))
+                    continue
+                if event == "map_key":
+                    here = opened[-1]
+                    here.key = str(value)
+                    if len(opened) == 1:
+                        top_keys.add(here.key.lower())
+                    if here.first_of is not None:
+                        lists[here.first_of][1].add(here.key.lower())
+                elif event in _STARTS:
+                    parent = opened[-1]
+                    under = parent.key if parent.kind == "start_map" else None
+                    child = _Open(event, under)
+                    if parent.kind == "start_array":
+                        parent.items += 1
+                        # (the depth first: a path is not built for every level of a deep file)
+                        if (
+                            event == "start_map"
+                            and parent.items == 1
+                            and len(opened) <= _SEARCHED_DEPTH + 1
+                            and None not in (keys := tuple(o.under for o in opened[1:]))
+                        ):
+                            lists.append((tuple(k for k in keys if k is not None), set()))
+                            child.first_of = len(lists) - 1
+                    opened.append(child)
+                elif event in _ENDS:
+                    opened.pop()
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            if values == 0 or not top_keys:  # not even a first field: nothing to read
                 raise BadInput(f"not valid JSON ({_json_problem(exc)})") from None
-    if any(key.lower() in {"text", "html", *(b.lower() for b in _BODY_FIELDS)} for key in keys):
-        return ""
-    if first_list is not None:
-        return f"{first_list}.item"
-    shown = f" (with {', '.join(repr(k) for k in keys[:8])})" if keys else ""
+    if top_keys & _TITLE_KEYS and top_keys & _BODY_KEYS:
+        return _ArticlesAt(values=True)
+    with_text = [where for where, keys in lists if keys & _BODY_KEYS]
+    if with_text or lists:
+        return _ArticlesAt(keys=(with_text or [lists[0][0]])[0])
+    if top_keys & _BODY_KEYS:
+        return _ArticlesAt(values=True)
+    shown = f" (with {', '.join(repr(k) for k in sorted(top_keys)[:8])})" if top_keys else ""
     raise BadInput(
         f"no articles: the file holds an object{shown} and no list of objects; give a JSON "
         "array of articles, each with `title` and `text` (or `html`)"
     )
 
 
+def _skip_utf8_mark(f: Any) -> None:
+    """Past the byte-order mark Windows tools write first, if there is one."""
+    if f.read(3) != _UTF8_MARK:
+        f.seek(0)
+
+
 def _json_problem(exc: Exception) -> str:
+    """The parser's first line, as text (yajl gives bytes, with the line it stopped at)."""
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
-    return str(exc).split("\n")[0][:200]
+    said = exc.args[0] if exc.args else str(exc)
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+    first = text.strip().split("\n")[0].strip()
+    if "invalid char" in first:
+        first += " (NaN and Infinity are not JSON: write null)"
+    return first[:200]
 
 
-def _kind(value: object) -> str:
-    return {list: "an array", str: "a string", type(None): "null", bool: "true or false"}.get(
-        type(value), "a number"
-    )
+def _kind(event: str) -> str:
+    return {
+        "string": "a string", "number": "a number", "boolean": "true or false",
+        "null": "null", "start_array": "an array",
+    }.get(event, event)  # fmt: skip

@@ -17,15 +17,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib.resources import files
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from qa.lexical import without_accents
+from qa.lexical import english_word_counts, without_accents
 from qa.spelling import POSSESSIVE, WORD
 
-_ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
 _CACHED_LOOKUPS = 4096
 
 
@@ -37,8 +35,7 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Common English words (symspellpy's frequency list), folded; read once per process."""
-    text = (files("symspellpy") / _ENGLISH_LIST).read_text(encoding="utf-8")
-    return frozenset(fold(line.split(maxsplit=1)[0]) for line in text.splitlines() if line)
+    return frozenset(fold(word) for word in english_word_counts())
 
 
 class CorpusVocabulary:

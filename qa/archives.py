@@ -195,6 +195,8 @@ def parse_line(line: str) -> dict[str, Any]:
     """The JSON object on one line; `BadInput` when it is not one."""
     try:
         value: Any = json.loads(line.rstrip())  # an error at the end is at its column, not "line 2"
+    except RecursionError:
+        raise BadInput("nested deeper than a JSON reader goes (about 1,000 levels)") from None
     except json.JSONDecodeError as exc:
         # json's own words for a control character already end in "at"
         raise BadInput(

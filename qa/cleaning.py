@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
 from qa.dates import is_weekday_name, month_number, parse_date
+from qa.lexical import english_word_counts
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -43,7 +44,9 @@ from qa.dates import is_weekday_name, month_number, parse_date
 #    2025", qa/dates.py), a byline in another language ("Por Lucía Márquez") is the author and
 #    a source line labelled in one ("Fuente: EFE") the source
 # 12: archives read `publication` as the source and `article` as the text when their own
-#    names are absent (qa/archives.py), so a .jsonl line indexed before is read again
+#    names are absent (qa/archives.py), so a .jsonl line indexed before is read again; a line
+#    break between two words of one-line-per-paragraph text keeps a space ("said\nthat"),
+#    only one inside a word is mended ("a bi\nll")
 CLEANER_VERSION = "12"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -496,13 +499,28 @@ def _join_lines(block: Block, soft: bool) -> list[str]:
         elif soft:
             paragraphs[-1] = f"{prev} {line}"
         elif prev[-1].isalpha() and line[0].islower():
-            # One-line-per-paragraph text broken inside a word ("a bi\nll"): mend it.
-            paragraphs[-1] = prev + line
+            # one-line-per-paragraph text broken inside a word ("a bi\nll") is mended; one
+            # broken between words ("the minister said\nthat") keeps its space
+            glue = "" if _mends_a_word(prev, line) else " "
+            paragraphs[-1] = prev + glue + line
         elif line[0].islower():
             paragraphs[-1] = f"{prev} {line}"
         else:
             paragraphs.append(line)  # separate lines in such text are separate paragraphs
     return paragraphs
+
+
+def _mends_a_word(before: str, after: str) -> bool:
+    """Whether a line break between `before` and `after` split a word: the two pieces
+    together make an English word more common than either piece alone ("bi|ll" → "bill",
+    "a|nd" → "and"; not "said|that", nor "in|to", where "into" is rarer than "in")."""
+    head = re.search(r"[A-Za-z]+$", before)
+    tail = re.match(r"[a-z]+", after)
+    if head is None or tail is None:
+        return False
+    counts = english_word_counts()
+    joined = counts.get((head[0] + tail[0]).lower(), 0)
+    return joined > min(counts.get(head[0].lower(), 0), counts.get(tail[0], 0))
 
 
 # --- rules on paragraphs ------------------------------------------------------------------

@@ -22,7 +22,8 @@ MONTH_ABBREVIATIONS = frozenset(
 )  # "jan", "sep", "sept" …; "may" is a full name only
 WEEKDAY_NAMES = frozenset(names[-1].lower() for names in _NAMES.WEEKDAYS)  # "monday" …
 # day and month in figures, year last: "03/04/2024" is 3 April in Europe and March 4 in the US
-_NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}\s*$")
+# (a time of day may follow: "03/04/2024 10:30" is no less ambiguous)
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}(?:\s*$|[\sT,]+\d)")
 
 
 # Month and weekday names in the languages news is most often saved in, from the CLDR data that

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
+from importlib.resources import files
 
 import Stemmer
 
@@ -180,3 +181,19 @@ def coverage(needles: Iterable[str], haystack: set[str], weights: Mapping[str, f
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
+
+
+_ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
+
+
+@lru_cache(maxsize=1)
+def english_word_counts() -> dict[str, int]:
+    """Common English words, lower case, with how often each is written (symspellpy's frequency
+    list: 82,765 words from Google Books n-grams, MIT); read once per process."""
+    text = (files("symspellpy") / _ENGLISH_LIST).read_text(encoding="utf-8")
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        word, _, count = line.partition(" ")
+        if word and count.strip().isdigit():
+            counts[word] = int(count)
+    return counts

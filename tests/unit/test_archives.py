@@ -198,6 +198,11 @@ def test_plain_text_reads_markup_as_html_writes_it(text: str, plain: str) -> Non
     assert plain_text(text).strip() == plain
 
 
+def test_a_line_nested_deeper_than_json_reads_is_a_bad_line() -> None:
+    with pytest.raises(BadInput, match="nested deeper than a JSON reader goes"):
+        parse_record('{"title": "A", "text": "B", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+
 def test_a_json_error_is_worded_once() -> None:
     with pytest.raises(BadInput) as caught:
         parse_record('{"title": "A", "text": "line\x01break"}')

@@ -520,6 +520,18 @@ def test_mid_word_wrap_is_joined_without_space() -> None:
 
 
 @pytest.mark.unit
+def test_a_break_between_two_words_keeps_its_space() -> None:
+    """Only a break that splits a word is mended: the pieces make a word commoner than either
+    ("a|nd"), not two words that run together ("said|that", "in|to")."""
+    paragraphs = body(
+        BODY_1,
+        "The minister said\nthat the talks would go\ninto a second week, and a\nnd more.",
+    )
+    assert paragraphs == [BODY_1, "The minister said that the talks would go into a second "
+                                  "week, and and more."]  # fmt: skip
+
+
+@pytest.mark.unit
 def test_soft_wrapped_text_is_joined_with_spaces() -> None:
     raw = (
         "The council approved the plan on Tuesday\nafter a long debate about the costs\n"

@@ -39,6 +39,9 @@ pytestmark = pytest.mark.unit
         ("2024-02-30", None),
         ("03/04/2024", None),  # 3 April or March 4: not guessed
         ("03.04.2024", None),
+        ("03/04/2024 09:15", None),  # a time of day after it does not make it less ambiguous
+        ("03/04/2024, 9:15 am", None),
+        ("21/10/2024 10:30", dt.date(2024, 10, 21)),
         ("21/10/2024", dt.date(2024, 10, 21)),  # only one reading
         ("10/21/2024", dt.date(2024, 10, 21)),
         ("04/04/2024", dt.date(2024, 4, 4)),  # both readings agree

@@ -362,7 +362,7 @@ def test_a_news_apis_answer_is_read_from_its_list_of_articles(tmp_path: Path) ->
     ("content", "warning"),
     [
         ("  \n", "skipped x.json: the file is empty"),
-        ('"hello"', "skipped x.json: the file holds a single JSON string, not articles"),
+        ('"hello"', "skipped x.json: the file holds a string, not articles"),
         ('{"meta": {"n": 1}, "tags": ["a"]}', "skipped x.json: no articles: the file holds an "
          "object (with 'meta', 'tags') and no list of objects; give a JSON array of articles, "
          "each with `title` and `text` (or `html`)"),
@@ -407,3 +407,140 @@ def test_a_json_article_is_not_deleted_through_the_api(tmp_path: Path) -> None:
         delete_article(index_dir, ferry.doc_id, embedder=HashingEmbedder(),
                        index_settings=IndexSettings(build_lock_timeout_s=1),
                        near_duplicate_threshold=None)  # fmt: skip
+
+
+def test_json_nested_deep_anywhere_costs_little_and_skips_only_its_item(tmp_path: Path) -> None:
+    a, b = ({"title": t, "text": TRAM} for t in ("A", "B"))
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "all.json").write_text(deep, encoding="utf-8")
+    (tmp_path / "before.json").write_text(
+        '{"x": ' + deep + ', "articles": [' + json.dumps(a) + "]}", encoding="utf-8"
+    )
+    (tmp_path / "item.json").write_text(
+        '[{"title": "A", "text": "x", "extra": ' + "[" * 990 + "]" * 990 + "}, "
+        + json.dumps(b) + "]",
+        encoding="utf-8",
+    )  # fmt: skip
+    skipped = read_article_file(tmp_path / "all.json", max_bytes=LIMIT)
+    assert skipped.warnings == ["skipped all.json item 1: the item is nested deeper than 64 levels"]
+    assert [
+        x.title for x in read_article_file(tmp_path / "before.json", max_bytes=LIMIT).articles
+    ] == ["A"]
+    found = read_article_file(tmp_path / "item.json", max_bytes=LIMIT)
+    assert [x.title for x in found.articles] == ["B"]
+    assert found.warnings == ["skipped item.json item 1: the item is nested deeper than 64 levels"]
+
+
+def test_a_json_item_over_the_limit_is_skipped_without_being_built(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(
+        json.dumps([{"title": "Big", "text": "word " * 1000}, {"title": "B", "text": TRAM}]),
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=1024)
+    assert [a.title for a in found.articles] == ["B"]
+    assert found.warnings == [
+        "skipped big.json item 1: the item is larger than the limit of 1,024 bytes (setting "
+        "index.max_document_bytes)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document", "titles"),
+    [
+        # a list of facets before the articles: the list whose objects hold a text
+        ({"facets": [{"name": "x"}], "articles": [{"title": "A", "text": TRAM}]}, ["A"]),
+        # a text field of the wrapper itself, without a title: still the list
+        ({"content": "news export", "articles": [{"title": "A", "text": TRAM}]}, ["A"]),
+        # a few levels down
+        ({"data": {"articles": [{"title": "A", "text": TRAM}]}}, ["A"]),
+        ({"response": {"docs": [{"headline": "H", "body": TRAM}]}}, ["H"]),
+        # one article, with a list of related ones inside it
+        ({"title": "Main", "text": FERRY, "related": [{"title": "A", "text": TRAM}]}, ["Main"]),
+    ],
+)  # fmt: skip
+def test_the_list_of_articles_is_found_in_an_apis_answer(
+    tmp_path: Path, document: dict[str, object], titles: list[str]
+) -> None:
+    path = tmp_path / "answer.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == [] and [a.title for a in found.articles] == titles
+
+
+def test_json_lines_saved_as_json_and_the_errors_json_readers_meet(tmp_path: Path) -> None:
+    a, b = ({"title": t, "text": TRAM} for t in ("A", "B"))
+    (tmp_path / "lines.json").write_text(f"{json.dumps(a)}\n{json.dumps(b)}\n", encoding="utf-8")
+    (tmp_path / "nan.json").write_text(
+        "[" + json.dumps(a)[:-1] + ', "author": NaN}]', encoding="utf-8"
+    )
+    (tmp_path / "utf16.json").write_bytes(json.dumps([a]).encode("utf-16"))
+    (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
+    lines = read_article_file(tmp_path / "lines.json", max_bytes=LIMIT)
+    assert [x.title for x in lines.articles] == ["A", "B"]
+    assert lines.origins == ["lines.json item 1", "lines.json item 2"]
+    (nan,) = read_article_file(tmp_path / "nan.json", max_bytes=LIMIT).warnings
+    assert nan.startswith("skipped nan.json item 1 and the items after it: not valid JSON (")
+    assert nan.endswith("(NaN and Infinity are not JSON: write null))")
+    assert read_article_file(tmp_path / "utf16.json", max_bytes=LIMIT).warnings == [
+        "skipped utf16.json: UTF-16 text: a .json file is read as UTF-8 (save it as UTF-8)"
+    ]
+    assert read_article_file(tmp_path / "empty.json", max_bytes=LIMIT).warnings == [
+        "skipped empty.json: its list of articles is empty"
+    ]
+
+
+def test_a_tsv_written_without_quoting_keeps_its_quotation_marks(tmp_path: Path) -> None:
+    """A database's COPY or a join on tabs: a cell that opens with a quotation mark is text."""
+    path = tmp_path / "copy.tsv"
+    path.write_text(
+        'title\ttext\n"Strike" ends\tThe strike ended on Monday.\n'
+        'Minister\t"We will win," the minister said as the talks began.\n'
+        "Ferry\tThe ferry sails twice a day.\n",
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == []
+    assert [a.title for a in found.articles] == ['"Strike" ends', "Minister", "Ferry"]
+    assert found.articles[1].text.startswith('"We will win," the minister said')
+    quoted = tmp_path / "pandas.tsv"  # a csv writer's quoting: a cell over two lines
+    quoted.write_text('title\ttext\nA\t"He said ""yes"" and\nleft."\nB\tThe pier.\n', "utf-8")
+    read = read_article_file(quoted, max_bytes=LIMIT)
+    assert [a.text for a in read.articles] == ['He said "yes" and left.', "The pier."]
+
+
+def test_a_row_over_the_limit_with_a_quote_in_its_text_ends_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "screen.csv"
+    rows = 'title,text\nA,The tram opened.\nB,a 5" screen ' + "z" * 3000 + "\nC,The ferry sails.\n"
+    path.write_text(rows, encoding="utf-8")
+    found = read_article_file(path, max_bytes=1024)
+    assert [a.title for a in found.articles] == ["A", "C"]
+    assert found.warnings[0].startswith("skipped screen.csv row 3: the row is larger than")
+
+
+def test_a_quote_closed_rows_later_is_said_with_the_lines_it_took(tmp_path: Path) -> None:
+    path = tmp_path / "later.csv"
+    path.write_text(
+        'title,text\nA,The tram opened.\nB,"text opened\nC,The ferry sails.\nD,"closed here",\n'
+        "E,The pier opened.\n",
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["A", "E"]
+    assert "it runs over 3 lines, the rows a quote opened in it took in" in found.warnings[0]
+
+
+def test_dates_with_a_time_of_day_take_the_tables_order_too(tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        "title,text,date\nA,The tram opened.,31/12/2016 10:30\nB,The ferry sails.,03/04/2016 "
+        "09:15\nC,The pier.,03/04/2016\n\n,\n",
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == []
+    assert [a.date for a in found.articles] == ["2016-12-31", "2016-04-03", "2016-04-03"]
+    (tmp_path / "blank.csv").write_text("title,text\n\n,\n\n", encoding="utf-8")
+    assert read_article_file(tmp_path / "blank.csv", max_bytes=LIMIT).warnings == [
+        "skipped blank.csv: it has a header row and no rows under it"
+    ]
