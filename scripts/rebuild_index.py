@@ -70,7 +70,7 @@ def default_folder(settings: Settings) -> Path:
 
 
 UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}
-LABELS = {"articles": "reading articles", "paragraphs": "embedding paragraphs",
+LABELS = {"articles": "reading files", "paragraphs": "embedding paragraphs",
           "sentences": "embedding sentences"}  # fmt: skip
 
 
