@@ -97,13 +97,16 @@ class _Lines:
         return line
 
     def peek(self, chars: int) -> list[str]:
-        """The next lines, up to about `chars` characters, left to be read."""
+        """The next lines, whole (the csv module ends a record at the end of each string it is
+        given), until about `chars` characters are read; left to be read."""
         peeked: list[str] = []
-        while sum(map(len, peeked)) < chars:
-            line = self._pushed.pop() if self._pushed else self._text.readline(chars)
+        read = 0
+        while read < chars:
+            line = self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
             if not line:
                 break
             peeked.append(line)
+            read += len(line)
         self._pushed.extend(reversed(peeked))
         return peeked
 

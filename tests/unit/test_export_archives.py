@@ -544,3 +544,12 @@ def test_dates_with_a_time_of_day_take_the_tables_order_too(tmp_path: Path) -> N
     assert read_article_file(tmp_path / "blank.csv", max_bytes=LIMIT).warnings == [
         "skipped blank.csv: it has a header row and no rows under it"
     ]
+
+
+def test_a_first_row_longer_than_the_sniffed_opening_is_read_whole(tmp_path: Path) -> None:
+    """The opening read to judge a .tsv's quoting must not cut a long line in two."""
+    long_text = "The ferry sails twice a day. " * 4000  # about 116,000 characters on one line
+    path = tmp_path / "long.tsv"
+    path.write_text(f"title\ttext\nFerry\t{long_text}\nTram\t{TRAM}\n", encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert found.warnings == [] and [a.title for a in found.articles] == ["Ferry", "Tram"]
