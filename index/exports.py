@@ -234,10 +234,11 @@ def _table_rows(
 
 
 def _quoted(lines: _Lines, separator: str) -> bool:
-    """Whether the table quotes its cells as a csv writer does. A .csv does; a .tsv only when
-    its opening shows a quoted cell with what only quoting allows in it (a doubled quote, a tab
-    or a line break): written without quoting (a database's COPY, a join on tabs), a cell that
-    opens with a quotation mark is text, not a quoted cell."""
+    """Whether the table quotes its cells as a csv writer does. One split by commas,
+    semicolons or bars does; one split by tabs (a .tsv) only when its opening shows a quoted
+    cell with what only quoting allows in it (a doubled quote, a tab or a line break): written
+    without quoting (a database's COPY, a join on tabs), a cell that opens with a quotation
+    mark is text, not a quoted cell."""
     if separator != "\t":
         return True
     opening = "".join(lines.peek(1 << 16))
