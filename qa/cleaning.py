@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
 from qa.dates import is_weekday_name, month_number, parse_date
-from qa.lexical import english_word_counts
+from qa.lexical import splits_a_word, without_zero_width_spaces
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -46,7 +46,8 @@ from qa.lexical import english_word_counts
 # 12: archives read `publication` as the source and `article` as the text when their own
 #    names are absent (qa/archives.py), so a .jsonl line indexed before is read again; a line
 #    break between two words of one-line-per-paragraph text keeps a space ("said\nthat"),
-#    only one inside a word is mended ("a bi\nll")
+#    only one inside a word is mended ("a bi\nll"); so does a zero-width space that stood
+#    for the space between two words ("minister\u200bsaid")
 CLEANER_VERSION = "12"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -344,10 +345,12 @@ def _normalise(raw: str) -> list[Block]:
     """Rule 10: unify newlines and spaces, then split into blocks of stripped lines.
 
     trafilatura's text helpers do the character work: invisible characters (zero-width
-    spaces and joiners, byte-order marks, soft hyphens, control characters) go, and every
-    run of white space (non-breaking and thin spaces too) becomes one space.
+    joiners, byte-order marks, soft hyphens, control characters) go, and every run of white
+    space (non-breaking and thin spaces too) becomes one space. A zero-width space goes too,
+    or becomes a space where it stood between two words (`without_zero_width_spaces`).
     """
-    text = remove_control_characters(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    unified = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = remove_control_characters(without_zero_width_spaces(unified))
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
         lines = [trim(line) for line in chunk.split("\n")]
@@ -501,26 +504,13 @@ def _join_lines(block: Block, soft: bool) -> list[str]:
         elif prev[-1].isalpha() and line[0].islower():
             # one-line-per-paragraph text broken inside a word ("a bi\nll") is mended; one
             # broken between words ("the minister said\nthat") keeps its space
-            glue = "" if _mends_a_word(prev, line) else " "
+            glue = "" if line[0].islower() and splits_a_word(prev, line) else " "
             paragraphs[-1] = prev + glue + line
         elif line[0].islower():
             paragraphs[-1] = f"{prev} {line}"
         else:
             paragraphs.append(line)  # separate lines in such text are separate paragraphs
     return paragraphs
-
-
-def _mends_a_word(before: str, after: str) -> bool:
-    """Whether a line break between `before` and `after` split a word: the two pieces
-    together make an English word more common than either piece alone ("bi|ll" → "bill",
-    "a|nd" → "and"; not "said|that", nor "in|to", where "into" is rarer than "in")."""
-    head = re.search(r"[A-Za-z]+$", before)
-    tail = re.match(r"[a-z]+", after)
-    if head is None or tail is None:
-        return False
-    counts = english_word_counts()
-    joined = counts.get((head[0] + tail[0]).lower(), 0)
-    return joined > min(counts.get(head[0].lower(), 0), counts.get(tail[0], 0))
 
 
 # --- rules on paragraphs ------------------------------------------------------------------

@@ -197,3 +197,35 @@ def english_word_counts() -> dict[str, int]:
         if word and count.strip().isdigit():
             counts[word] = int(count)
     return counts
+
+
+def splits_a_word(before: str, after: str) -> bool:
+    """Whether a break between the letters ending `before` and those opening `after` split one
+    word: together they make an English word more common than either piece alone ("bi|ll" →
+    "bill", "a|nd" → "and", "exa|mple"); not "said|that", nor "in|to", where "into" is rarer
+    than "in"."""
+    head = re.search(r"[A-Za-z]+$", before)
+    tail = re.match(r"[A-Za-z]+", after)
+    if head is None or tail is None:
+        return False
+    counts = english_word_counts()
+    joined = counts.get((head[0] + tail[0]).lower(), 0)
+    return joined > min(counts.get(head[0].lower(), 0), counts.get(tail[0].lower(), 0))
+
+
+_ZERO_WIDTH_SPACE = re.compile("\u200b+")
+
+
+def without_zero_width_spaces(text: str) -> str:
+    """Zero-width spaces (U+200B, invisible break opportunities) taken out: one inside a word
+    goes ("exa\u200bmple"), one standing for the space between two words becomes a space
+    ("minister\u200bsaid", "North\u200bKorea"); next to anything but letters it goes."""
+    if "\u200b" not in text:
+        return text
+
+    def replaced(found: re.Match[str]) -> str:
+        before, after = text[: found.start()], text[found.end() :]
+        between_letters = before[-1:].isalpha() and after[:1].isalpha()
+        return " " if between_letters and not splits_a_word(before[-40:], after[:40]) else ""
+
+    return _ZERO_WIDTH_SPACE.sub(replaced, text)

@@ -7,10 +7,11 @@ for callers inside the process), so the tokenizer and the model never see raw cl
   it cannot be encoded as UTF-8, and the tokenizer fails on it;
 * the text is put in Unicode NFC form (a composed "é" and "e" + combining accent match);
 * line breaks become newlines (`\\r\\n` and a lone `\\r`); other control characters than
-  newline and tab are removed (NUL, BEL, escape, ...), and so are the zero-width space and
-  the byte-order mark, which are invisible, mean nothing in running text and split words for
-  search. Other format characters stay (zero-width joiners in emoji and Indic scripts,
-  direction marks in Arabic and Hebrew).
+  newline and tab are removed (NUL, BEL, escape, ...), and so is the byte-order mark; a
+  zero-width space, invisible and splitting words for search, is removed too, or becomes a
+  space where it stood between two words (`qa.lexical.without_zero_width_spaces`). Other
+  format characters stay (zero-width joiners in emoji and Indic scripts, direction marks in
+  Arabic and Hebrew).
 
 `has_visible_text` says whether anything is left to read; a required text without visible
 characters is refused with `empty_text_problem`'s message, the same on every endpoint.
@@ -22,6 +23,7 @@ import re
 import unicodedata
 
 from qa.errors import BadInput
+from qa.lexical import without_zero_width_spaces
 
 # C0 and C1 controls and DEL except tab and newline; zero-width space; byte-order mark
 _REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
@@ -108,7 +110,8 @@ def normalize_text(text: str) -> str:
     problem = surrogate_problem(text)
     if problem is not None:
         raise UnusableText(f"the text {problem}")
-    return _REMOVED.sub("", unicodedata.normalize("NFC", _LINE_BREAK.sub("\n", text)))
+    composed = unicodedata.normalize("NFC", _LINE_BREAK.sub("\n", text))
+    return _REMOVED.sub("", without_zero_width_spaces(composed))
 
 
 def has_visible_text(text: str) -> bool:

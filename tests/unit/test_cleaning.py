@@ -532,6 +532,16 @@ def test_a_break_between_two_words_keeps_its_space() -> None:
 
 
 @pytest.mark.unit
+def test_a_zero_width_space_between_two_words_is_their_space() -> None:
+    """A saved page's invisible break opportunity (U+200B): inside a word or a link it goes,
+    between two words it was their space."""
+    text = "The minister\u200bsaid the talks in North\u200bKorea were an exa\u200bmple, as "
+    paragraphs = body(BODY_1, text + "www.example.com/long\u200b/path shows.")
+    assert paragraphs == [BODY_1, "The minister said the talks in North Korea were an example, "
+                                  "as www.example.com/long/path shows."]  # fmt: skip
+
+
+@pytest.mark.unit
 def test_soft_wrapped_text_is_joined_with_spaces() -> None:
     raw = (
         "The council approved the plan on Tuesday\nafter a long debate about the costs\n"

@@ -31,7 +31,9 @@ def test_text_is_put_in_nfc_form() -> None:
         ("Who\x00 won?", "Who won?"),
         ("Who\x07 won\x1b?", "Who won?"),
         ("a\x7fb\x85c\x9fd", "abcd"),  # DEL and C1 controls
-        ("zero\u200bwidth\ufeff", "zerowidth"),  # zero-width space, byte-order mark
+        ("exa\u200bmple\ufeff", "example"),  # zero-width space in a word, byte-order mark
+        ("zero\u200bwidth", "zero width"),  # between two words it stood for their space
+        ("North\u200bKorea's 2\u200b024", "North Korea's 2024"),
         ("line one\r\nline two\rline three", "line one\nline two\nline three"),
         ("tab\tand\nnewline stay", "tab\tand\nnewline stay"),
     ],
