@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ _SEPARATORS = (",", ";", "\t", "|")
 _NO_SEPARATOR = "\x1f"  # a header of one column: its rows are not split at all
 _BINARY = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a zip (an .xlsx workbook) or an old .xls
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (surrogateescape)
-_SEP_LINE = re.compile(r"sep=(.)\s*")  # Excel's first line naming the separator: "sep=;"
+_SEP_LINE = re.compile(r"sep=([^\s\"])\s*")  # Excel's first line naming the separator: "sep=;"
 _DATE_FIELDS = ("date", *ALIASES["date"])
 _BODY_FIELDS = ("text", *ALIASES["text"])
 # a date in figures whose day and month order the table as a whole may tell: 03/04/2016, and
@@ -122,6 +123,21 @@ class _Lines:
     def record_done(self) -> None:
         self._pending = 0
         self._record = []
+
+    def skip_to_even_quotes(self) -> int:
+        """Read on while the record read so far holds an odd number of quotes (a malformed
+        cell still open), at most to the limit; how many lines that took."""
+        quotes = sum(line.count('"') for line in self._record)
+        taken = 0
+        read = sum(map(len, self._record))
+        while quotes % 2 and read <= self._max:
+            line = self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
+            if not line:
+                break
+            quotes += line.count('"')
+            read += len(line)
+            taken += 1
+        return taken
 
     def skip_record(self, separator: str, *, quoted: bool) -> None:
         """Read on to the end of the record over the limit: the first line end outside a
@@ -216,7 +232,7 @@ def _table_rows(
             raise BadInput("the file is empty")
         reading.encoding, reading.guessed = _table_encoding(sample)
         if sample.startswith(_BINARY) or (
-            b"\x00" in sample and not reading.encoding.startswith("utf-")
+            b"\x00" in sample and not reading.encoding.startswith(("utf-16", "utf-32"))
         ):
             raise BadInput(
                 "binary content, not a table (a spreadsheet workbook such as .xlsx? save it as CSV)"
@@ -227,9 +243,9 @@ def _table_rows(
         lines = _Lines(text, max_chars=max_bytes)
         try:
             separator = _separator(lines, tsv=tsv)
+            quoted = _quoted(lines, separator)
         except (_TooLarge, UnicodeDecodeError) as exc:
-            raise BadInput(f"its first row cannot be read ({_why(exc, reading)})") from None
-        quoted = _quoted(lines, separator)
+            raise BadInput(f"its first rows cannot be read ({_why(exc, reading)})") from None
         yield from _rows(lines, separator, quoted, max_bytes, day_first, reading)
 
 
@@ -309,6 +325,10 @@ def _rows(
         except csv.Error as exc:
             number += 1
             spanned = lines.record_lines
+            if quoted and spanned == 1:
+                # broken on its first line with a quote left open there ("He said "yes" and
+                # left.↵Later…"): the lines up to the quote that closes it belong to it
+                spanned += lines.skip_to_even_quotes()
             lines.record_done()
             if names is None:
                 raise BadInput(f"its first row cannot be read ({exc})") from None
@@ -405,12 +425,26 @@ def _table_encoding(sample: bytes) -> tuple[str, bool]:
     if bom_encoding is not None and bom is not None:
         # the codecs that take the mark off the first header cell
         return _TAKES_THE_MARK_OFF.get(bom_encoding, bom_encoding), False
+    if b"\x00" in sample:  # valid UTF-8, but no text is: UTF-16 without its mark, or binary
+        return _utf16_without_mark(sample) or "utf-8", False
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         guess = decode_text(sample)
         return guess.encoding, guess.encoding != "utf-8"
     return "utf-8", False
+
+
+def _utf16_without_mark(sample: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark: text whose every other byte is NUL (the high
+    byte of a Latin letter), little- or big-endian by where the NULs stand; None otherwise."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.6 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _why(exc: Exception, reading: TableReading) -> str:
@@ -429,6 +463,10 @@ _BODY_KEYS = frozenset(name.lower() for name in ("html", *_BODY_FIELDS))
 _SEARCHED_DEPTH = 4  # how many keys down a top-level object a list of articles is looked for
 _UTF8_MARK = b"\xef\xbb\xbf"
 _STARTS = ("start_map", "start_array")
+# what the parser raises on input it cannot read: broken JSON, bytes that are not UTF-8, an
+# integer of more than 4,300 digits (Python's limit, a ValueError; ijson's C backend may leave
+# it pending and raise SystemError instead)
+_UNREADABLE = (ijson.JSONError, UnicodeDecodeError, ValueError, SystemError)
 _ENDS = ("end_map", "end_array")
 
 
@@ -454,7 +492,7 @@ class _Open:
     kind: str  # "start_map" or "start_array"
     under: str | None  # the key it is the value of (None: an array's item, or the top)
     key: str | None = None  # in an object, the key of the value being read
-    items: int = 0  # in an array, the items begun so far
+    items: int = 0  # in an array, the objects begun so far
     first_of: int | None = None  # an object that is the first item of that candidate list
 
 
@@ -470,13 +508,13 @@ def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     with path.open("rb") as f:
         _skip_utf8_mark(f)
         try:
-            for event, value in ijson.basic_parse(f, use_float=True, multiple_values=True):
+            for event, value in ijson.basic_parse(f, multiple_values=True):
                 if item is not None:
                     if item.add(event, value):
                         yield item.entry(number)
                         item = None
                     continue
-                if event not in (*_ENDS, "map_key") and _at_articles(at, opened):
+                if event not in (*_ENDS, "map_key") and _at_articles(at, opened, event):
                     number += 1
                     if event in _STARTS:
                         item = _Item(max_bytes=max_bytes)
@@ -496,7 +534,7 @@ def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
                     opened.append(_Open(event, under))
                 elif event in _ENDS:
                     opened.pop()
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
+        except _UNREADABLE as exc:
             failed = number if item is not None else number + 1  # an item begun is counted
             yield Entry(
                 failed,
@@ -508,11 +546,13 @@ def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
         raise BadInput("its list of articles is empty")
 
 
-def _at_articles(at: _ArticlesAt, opened: list[_Open]) -> bool:
-    """Whether a value beginning now is an article: a top-level value, or an item of the
-    array where the articles are."""
+def _at_articles(at: _ArticlesAt, opened: list[_Open], event: str) -> bool:
+    """Whether a value beginning now is an article: a top-level value (but a top-level array
+    of articles, whose items are), or an item of the array where the articles are."""
+    if not opened and (at.values or (not at.keys and event != "start_array")):
+        return True  # (after a top-level array, another value is an article, or said not to be)
     if at.values or len(opened) != at.depth:
-        return at.values and not opened
+        return False
     return opened[-1].kind == "start_array" and tuple(o.under for o in opened[1:]) == at.keys
 
 
@@ -530,6 +570,8 @@ class _Item:
     def add(self, event: str, value: Any) -> bool:
         """Take the next event; True when the item has ended with it."""
         self._depth += (event in _STARTS) - (event in _ENDS)
+        if isinstance(value, Decimal):  # a number with a fraction or exponent: as json reads it
+            value = float(value)
         if self._problem is None:
             self._size += len(value) if isinstance(value, str) else 8
             if self._depth > _MAX_DEPTH:
@@ -568,38 +610,39 @@ def _json_articles_at(path: Path) -> _ArticlesAt:
         f.seek(0)
         _skip_utf8_mark(f)
         opened: list[_Open] = []
-        top_keys: set[str] = set()
+        top_keys: dict[str, str] = {}  # lower case → as written
         lists: list[tuple[tuple[str, ...], set[str]]] = []  # where, its first object's keys
         values = 0
+        first = ""
         try:
             for event, value in ijson.basic_parse(f, multiple_values=True):
                 if not opened and event not in _ENDS:  # a top-level value begins
                     values += 1
                     if values > 1:
                         return _ArticlesAt(values=True)
+                    first = event
                     if event == "start_array":
                         return _ArticlesAt()
-                    if event != "start_map":
-                        raise BadInput(f"the file holds {_kind(event)}, not articles")
-                    opened.append(_Open(event, None))
+                    if event == "start_map":
+                        opened.append(_Open(event, None))
                     continue
                 if event == "map_key":
                     here = opened[-1]
                     here.key = str(value)
                     if len(opened) == 1:
-                        top_keys.add(here.key.lower())
+                        top_keys.setdefault(here.key.lower(), here.key)
                     if here.first_of is not None:
                         lists[here.first_of][1].add(here.key.lower())
                 elif event in _STARTS:
                     parent = opened[-1]
                     under = parent.key if parent.kind == "start_map" else None
                     child = _Open(event, under)
-                    if parent.kind == "start_array":
+                    if parent.kind == "start_array" and event == "start_map":
                         parent.items += 1
-                        # (the depth first: a path is not built for every level of a deep file)
+                        # its first object (the depth first: no path for every level of a deep
+                        # file)
                         if (
-                            event == "start_map"
-                            and parent.items == 1
+                            parent.items == 1
                             and len(opened) <= _SEARCHED_DEPTH + 1
                             and None not in (keys := tuple(o.under for o in opened[1:]))
                         ):
@@ -608,17 +651,20 @@ def _json_articles_at(path: Path) -> _ArticlesAt:
                     opened.append(child)
                 elif event in _ENDS:
                     opened.pop()
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
+        except _UNREADABLE as exc:
             if values == 0 or not top_keys:  # not even a first field: nothing to read
                 raise BadInput(f"not valid JSON ({_json_problem(exc)})") from None
-    if top_keys & _TITLE_KEYS and top_keys & _BODY_KEYS:
+    if first != "start_map":
+        raise BadInput(f"the file holds {_kind(first)}, not articles")
+    if top_keys.keys() & _TITLE_KEYS and top_keys.keys() & _BODY_KEYS:
         return _ArticlesAt(values=True)
     with_text = [where for where, keys in lists if keys & _BODY_KEYS]
     if with_text or lists:
         return _ArticlesAt(keys=(with_text or [lists[0][0]])[0])
-    if top_keys & _BODY_KEYS:
+    if top_keys.keys() & _BODY_KEYS:
         return _ArticlesAt(values=True)
-    shown = f" (with {', '.join(repr(k) for k in sorted(top_keys)[:8])})" if top_keys else ""
+    named = list(top_keys.values())[:8]
+    shown = f" (with {', '.join(repr(k) for k in named)})" if named else ""
     raise BadInput(
         f"no articles: the file holds an object{shown} and no list of objects; give a JSON "
         "array of articles, each with `title` and `text` (or `html`)"
@@ -635,6 +681,8 @@ def _json_problem(exc: Exception) -> str:
     """The parser's first line, as text (yajl gives bytes, with the line it stopped at)."""
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
+    if isinstance(exc, SystemError) or "Exceeds the limit" in str(exc):
+        return "a number of more than 4,300 digits, more than a JSON reader takes"
     said = exc.args[0] if exc.args else str(exc)
     text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
     first = text.strip().split("\n")[0].strip()

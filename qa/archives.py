@@ -197,7 +197,9 @@ def parse_line(line: str) -> dict[str, Any]:
         value: Any = json.loads(line.rstrip())  # an error at the end is at its column, not "line 2"
     except RecursionError:
         raise BadInput("nested deeper than a JSON reader goes (about 1,000 levels)") from None
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # a JSONDecodeError, or an integer over Python's 4,300 digits
+        if not isinstance(exc, json.JSONDecodeError):
+            raise BadInput(f"not valid JSON ({exc})") from None
         # json's own words for a control character already end in "at"
         raise BadInput(
             f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
@@ -247,9 +249,14 @@ def column_names(header: list[str]) -> list[str | None]:
 
 
 def _with_other_names(value: dict[str, Any]) -> dict[str, Any]:
-    """The line's fields, each missing or empty one taken from its first other name
-    (`ALIASES`) whose value fits the field; `text` only when the line has no `html`."""
+    """The line's fields, each missing or empty one taken from the same name in another case,
+    else from its first other name (`ALIASES`) whose value fits the field; `text` only when
+    the line has no `html`."""
     fields = dict(value)
+    for key in value:  # a field's name in another case ("Title", "TEXT"), as a table's header
+        known = _FIELD_NAMES.get(key.lower()) if isinstance(key, str) else None
+        if known is not None and known != key and _empty(fields.get(known)):
+            fields[known] = value[key]
     for field, names in ALIASES.items():
         if not _empty(fields.get(field)) or (field == "text" and not _empty(fields.get("html"))):
             continue

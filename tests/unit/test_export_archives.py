@@ -553,3 +553,66 @@ def test_a_first_row_longer_than_the_sniffed_opening_is_read_whole(tmp_path: Pat
     path.write_text(f"title\ttext\nFerry\t{long_text}\nTram\t{TRAM}\n", encoding="utf-8")
     found = read_article_file(path, max_bytes=LIMIT)
     assert found.warnings == [] and [a.title for a in found.articles] == ["Ferry", "Tram"]
+
+
+def test_a_row_broken_on_its_first_line_takes_its_quoted_lines_with_it(tmp_path: Path) -> None:
+    """No article is made of the rest of a malformed row (here with another row's address)."""
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        'title,text,url\nA,"He said "yes" and left.\nLater, officials confirmed it.",'
+        "https://x.example/a\nB,The ferry sails twice a day.,https://x.example/b\n",
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [(a.title, a.url) for a in found.articles] == [("B", "https://x.example/b")]
+    assert found.origins == ["broken.csv row 3"]
+    assert "it runs over 2 lines" in found.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "titles", "warnings"),
+    [
+        # a top-level array, then objects: every value is read or named
+        ('[{"title": "A", "text": "x y"}]\n{"title": "B", "text": "x y z"}\n', ["A", "B"], []),
+        # the first line is not an article; the others are
+        ('null\n{"title": "A", "text": "x y"}\n', ["A"], [" item 1: an item must be a JSON "
+                                                           "object, not null"]),
+        # the list's first item is not an object
+        ('{"articles": [[1], {"title": "A", "text": "x y"}]}', ["A"],
+         [" item 1: an item must be a JSON object, not an array"]),
+        # field names in another case, as a table's header may have them
+        ('{"Articles": [{"Title": "A", "Text": "x y"}]}', ["A"], []),
+        # an id over 2^63, and a number with a huge exponent, are numbers
+        ('[{"id": 18446744073709551615, "title": "A", "text": "x y", "score": 1e400}]', ["A"], []),
+        ('{"n": 1' + "0" * 4400 + ', "articles": [{"title": "A", "text": "x y"}]}', [],
+         [": not valid JSON (a number of more than 4,300 digits, more than a JSON reader takes)"]),
+    ],
+)  # fmt: skip
+def test_json_shapes_a_third_review_found(
+    tmp_path: Path, content: str, titles: list[str], warnings: list[str]
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == titles
+    assert [w.removeprefix("skipped x.json") for w in found.warnings] == warnings
+
+
+def test_utf16_without_its_mark_reads_and_a_binary_file_is_said(tmp_path: Path) -> None:
+    (tmp_path / "u.csv").write_bytes(
+        b"title,text\nA,The tram opened.\n".decode().encode("utf-16-le")
+    )
+    (tmp_path / "b.csv").write_bytes(b"title,text\n" + bytes(range(256)) * 8)
+    (tmp_path / "odd.tsv").write_bytes(f"title\ttext\nA\t{TRAM}\n".encode("utf-16") + b"B")
+    assert [a.text for a in read_article_file(tmp_path / "u.csv", max_bytes=LIMIT).articles] == [
+        "The tram opened."
+    ]
+    assert (
+        read_article_file(tmp_path / "b.csv", max_bytes=LIMIT)
+        .warnings[0]
+        .startswith("skipped b.csv: binary content, not a table")
+    )
+    assert read_article_file(tmp_path / "odd.tsv", max_bytes=LIMIT).warnings == [
+        "skipped odd.tsv: its first rows cannot be read (not utf-16 text: save the file as "
+        "UTF-8 and rebuild)"
+    ]
