@@ -29,7 +29,7 @@ from typing import Any
 import ijson
 from w3lib.encoding import read_bom
 
-from qa.archives import ALIASES, column_names
+from qa.archives import BODY_NAMES, column_names, names_of
 from qa.errors import BadInput
 from qa.extraction import decode_text, stray_bytes_as_cp1252
 
@@ -58,8 +58,7 @@ _NO_SEPARATOR = "\x1f"  # a header of one column: its rows are not split at all
 _BINARY = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a zip (an .xlsx workbook) or an old .xls
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte the decoder did not read (surrogateescape)
 _SEP_LINE = re.compile(r"sep=([^\s\"])\s*")  # Excel's first line naming the separator: "sep=;"
-_DATE_FIELDS = ("date", *ALIASES["date"])
-_BODY_FIELDS = ("text", *ALIASES["text"])
+_DATE_FIELDS = names_of("date")
 # a date in figures whose day and month order the table as a whole may tell: 03/04/2016, and
 # with a time of day after it, 03/04/2016 10:30
 _FIGURES_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})((?:[\sT,]+\d.*)?)")
@@ -87,8 +86,13 @@ class _Lines:
     def __iter__(self) -> _Lines:
         return self
 
+    def _read_line(self) -> str:
+        """The next line, a peeked one first; "" at the end. A line longer than the limit
+        comes in parts."""
+        return self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
+
     def __next__(self) -> str:
-        line = self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
+        line = self._read_line()
         if not line:
             raise StopIteration
         self._pending += len(line)
@@ -103,7 +107,7 @@ class _Lines:
         peeked: list[str] = []
         read = 0
         while read < chars:
-            line = self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
+            line = self._read_line()
             if not line:
                 break
             peeked.append(line)
@@ -129,9 +133,9 @@ class _Lines:
         cell still open), at most to the limit; how many lines that took."""
         quotes = sum(line.count('"') for line in self._record)
         taken = 0
-        read = sum(map(len, self._record))
+        read = self._pending
         while quotes % 2 and read <= self._max:
-            line = self._pushed.pop() if self._pushed else self._text.readline(self._max + 1)
+            line = self._read_line()
             if not line:
                 break
             quotes += line.count('"')
@@ -143,29 +147,31 @@ class _Lines:
         """Read on to the end of the record over the limit: the first line end outside a
         quoted cell, read as the csv module reads quotes (a table without quoting ends its
         record at the line's end)."""
-        state = _Quotes(separator)
+        state = _Quotes(separator, quoted=quoted)
         line = ""
         for line in self._record:
-            state.feed(line, quoted=quoted)
+            state.feed(line)
         while state.open or not line.endswith(("\n", "\r")):
-            line = self._text.readline(self._max + 1)
+            line = self._read_line()
             if not line:
                 break
-            state.feed(line, quoted=quoted)
+            state.feed(line)
         self.record_done()
 
 
 class _Quotes:
     """Whether a quoted cell is open, line after line (a quote opens a cell only at its
-    start; inside, a doubled quote is a quote and a single one closes it)."""
+    start; inside, a doubled quote is a quote and a single one closes it). In a table
+    without quoting none ever is."""
 
-    def __init__(self, separator: str) -> None:
+    def __init__(self, separator: str, *, quoted: bool) -> None:
         self._separator = separator
+        self._quoted = quoted
         self.open = False
         self._at_start = True
 
-    def feed(self, line: str, *, quoted: bool) -> None:
-        if not quoted:
+    def feed(self, line: str) -> None:
+        if not self._quoted:
             return
         i = 0
         while i < len(line):
@@ -405,7 +411,7 @@ def _row_entry(
         elif day_first is not None and (found := _FIGURES_DATE.fullmatch(value)):
             day, month = (found[1], found[3]) if day_first else (found[3], found[1])
             fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}{found[5]}"
-    if fields.get("html") and any(fields.get(name) for name in _BODY_FIELDS):
+    if fields.get("html") and any(fields.get(name) for name in names_of("text")):
         del fields["html"]  # a scraper's table with both: the text it extracted
     # the hash is of what the record reads, so columns it does not read can change freely
     raw = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -458,8 +464,8 @@ def _why(exc: Exception, reading: TableReading) -> str:
 # deeper than any article needs; a deeper item is refused before it is built (a JSON reader
 # that builds every level can be made to use memory by nesting alone)
 _MAX_DEPTH = 64
-_TITLE_KEYS = frozenset(name.lower() for name in ("title", *ALIASES["title"]))
-_BODY_KEYS = frozenset(name.lower() for name in ("html", *_BODY_FIELDS))
+_TITLE_KEYS = frozenset(name.lower() for name in names_of("title"))
+_BODY_KEYS = frozenset(name.lower() for name in BODY_NAMES)
 _SEARCHED_DEPTH = 4  # how many keys down a top-level object a list of articles is looked for
 _UTF8_MARK = b"\xef\xbb\xbf"
 _STARTS = ("start_map", "start_array")

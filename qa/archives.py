@@ -223,6 +223,14 @@ def record_of(value: dict[str, Any]) -> ArchiveRecord:
         raise BadInput(problems) from exc
 
 
+def names_of(field: str) -> tuple[str, ...]:
+    """A field's own name and its other names (`ALIASES`)."""
+    return (field, *ALIASES.get(field, ()))
+
+
+# the names a record's article text or page may stand under
+BODY_NAMES = (*names_of("text"), "html")
+
 _FIELD_NAMES = {name.lower(): name for name in (*ALIASES, "html")} | {
     other.lower(): other for others in ALIASES.values() for other in others
 }
@@ -238,8 +246,7 @@ def column_names(header: list[str]) -> list[str | None]:
     for cell in header:
         known = _FIELD_NAMES.get(cell.strip().lower())
         names.append(known if known is not None and known not in names else None)
-    bodies = ("text", "html", *ALIASES["text"])
-    if not any(name in bodies for name in names):
+    if not any(name in BODY_NAMES for name in names):
         shown = ", ".join(repr(c.strip()) for c in header[:8] if c.strip()) or "nothing"
         raise BadInput(
             f"its first row names no column of article text (it names {shown}); the first "

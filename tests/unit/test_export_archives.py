@@ -616,3 +616,19 @@ def test_utf16_without_its_mark_reads_and_a_binary_file_is_said(tmp_path: Path) 
         "skipped odd.tsv: its first rows cannot be read (not utf-16 text: save the file as "
         "UTF-8 and rebuild)"
     ]
+
+
+def test_a_row_over_the_limit_in_the_opening_a_tsv_was_judged_by_is_skipped_alone(
+    tmp_path: Path,
+) -> None:
+    """The lines read ahead to judge a .tsv's quoting are where the skipping reads on from."""
+    path = tmp_path / "quoted.tsv"
+    path.write_text(
+        'title\ttext\nA\t"He said ""yes"" and left."\nB\t' + "z" * 3000 + "\nC\tThe pier.\n"
+        "D\tThe ferry sails.\n",
+        encoding="utf-8",
+    )
+    found = read_article_file(path, max_bytes=1024)
+    assert [a.title for a in found.articles] == ["A", "C", "D"]
+    assert found.origins == ["quoted.tsv row 2", "quoted.tsv row 4", "quoted.tsv row 5"]
+    assert [w.split(":")[0] for w in found.warnings] == ["skipped quoted.tsv row 3"]
