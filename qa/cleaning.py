@@ -501,13 +501,11 @@ def _join_lines(block: Block, soft: bool) -> list[str]:
             paragraphs[-1] = prev + line  # "well-\nknown": a hyphenated word split at the margin
         elif soft:
             paragraphs[-1] = f"{prev} {line}"
-        elif prev[-1].isalpha() and line[0].islower():
-            # one-line-per-paragraph text broken inside a word ("a bi\nll") is mended; one
-            # broken between words ("the minister said\nthat") keeps its space
-            glue = "" if line[0].islower() and splits_a_word(prev, line) else " "
-            paragraphs[-1] = prev + glue + line
         elif line[0].islower():
-            paragraphs[-1] = f"{prev} {line}"
+            # a sentence going on; one-line-per-paragraph text broken inside a word ("a bi\nll")
+            # is mended, one broken between words ("the minister said\nthat") keeps its space
+            glue = "" if splits_a_word(prev, line) else " "
+            paragraphs[-1] = prev + glue + line
         else:
             paragraphs.append(line)  # separate lines in such text are separate paragraphs
     return paragraphs

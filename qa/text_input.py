@@ -25,8 +25,9 @@ import unicodedata
 from qa.errors import BadInput
 from qa.lexical import without_zero_width_spaces
 
-# C0 and C1 controls and DEL except tab and newline; zero-width space; byte-order mark
-_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+# C0 and C1 controls and DEL except tab and newline; byte-order mark (zero-width spaces are
+# gone before: qa.lexical.without_zero_width_spaces)
+_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n?")
 
