@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import Server, build_index, start_server, stop_server
+from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
 from tests.pages import FURNITURE, news_page
 
 pytestmark = pytest.mark.e2e
@@ -146,12 +146,10 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert by_title["Glasshouse museum opens in Brenna"]["source"] == "Brenna Courier"
 
 
-def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Client) -> None:
-    response = client.post(
-        "/ask", json={"question": "How many metres of the eastern breakwater did crews replace?"}
-    )
-    body = response.json()
-    assert response.status_code == 200 and body["status"] == "answered", body
+def test_an_answer_from_a_page_body_cites_the_pages_metadata(setup: Setup) -> None:
+    question = "How many metres of the eastern breakwater did crews replace?"
+    body = api_answer(setup.server, {"question": question})
+    assert body["status"] == "answered", body
     assert "forty metres" in body["answer"]
     citation = body["citations"][0]
     assert citation["doc_id"] == "harbour"
@@ -163,12 +161,12 @@ def test_an_answer_from_a_page_body_cites_the_pages_metadata(client: httpx.Clien
     assert (citation["source"], citation["author"]) == ("Coast Times", "Anna Berg")
 
 
-def test_an_answer_from_a_table_row_cites_the_rows_fields(client: httpx.Client) -> None:
-    response = client.post(
-        "/ask", json={"question": "How much did the new bakery oven of Café Lindström cost?"}
-    )
-    body = response.json()
-    assert response.status_code == 200 and body["status"] == "answered", body
+def test_an_answer_from_a_table_row_cites_the_rows_fields(
+    setup: Setup, client: httpx.Client
+) -> None:
+    question = "How much did the new bakery oven of Café Lindström cost?"
+    body = api_answer(setup.server, {"question": question})
+    assert body["status"] == "answered", body
     assert "14,500 euros" in body["answer"]
     citation = body["citations"][0]
     assert (citation["title"], citation["date"], citation["source"]) == (

@@ -510,35 +510,28 @@ def test_short_dek_right_under_the_title_is_kept() -> None:
 
 
 @pytest.mark.unit
-def test_mid_word_wrap_is_joined_without_space() -> None:
-    paragraphs = body(
-        BODY_1,
-        "Fishermen spoke of infringement a\nnd interference, and then voted on a bi\nll.",
-    )
-    assert paragraphs == [BODY_1, "Fishermen spoke of infringement and interference, "
-                                  "and then voted on a bill."]  # fmt: skip
-
-
-@pytest.mark.unit
-def test_a_break_between_two_words_keeps_its_space() -> None:
-    """Only a break that splits a word is mended: the pieces make a word commoner than either
-    ("a|nd"), not two words that run together ("said|that", "in|to")."""
-    paragraphs = body(
-        BODY_1,
-        "The minister said\nthat the talks would go\ninto a second week, and a\nnd more.",
-    )
-    assert paragraphs == [BODY_1, "The minister said that the talks would go into a second "
-                                  "week, and and more."]  # fmt: skip
-
-
-@pytest.mark.unit
-def test_a_zero_width_space_between_two_words_is_their_space() -> None:
-    """A saved page's invisible break opportunity (U+200B): inside a word or a link it goes,
-    between two words it was their space."""
-    text = "The minister\u200bsaid the talks in North\u200bKorea were an exa\u200bmple, as "
-    paragraphs = body(BODY_1, text + "www.example.com/long\u200b/path shows.")
-    assert paragraphs == [BODY_1, "The minister said the talks in North Korea were an example, "
-                                  "as www.example.com/long/path shows."]  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        # a word broken at the line's end is mended
+        ("Fishermen spoke of infringement a\nnd interference, and then voted on a bi\nll.",
+         "Fishermen spoke of infringement and interference, and then voted on a bill."),
+        # only a break that splits a word: the pieces make a word commoner than either
+        # ("a|nd"), not two words that run together ("said|that", "in|to")
+        ("The minister said\nthat the talks would go\ninto a second week, and a\nnd more.",
+         "The minister said that the talks would go into a second week, and and more."),
+        # a saved page's invisible break opportunity (U+200B): inside a word or a link it
+        # goes, between two words it was their space
+        ("The minister\u200bsaid the talks in North\u200bKorea were an exa\u200bmple, as "
+         "www.example.com/long\u200b/path shows.",
+         "The minister said the talks in North Korea were an example, as "
+         "www.example.com/long/path shows."),
+    ],
+)  # fmt: skip
+def test_a_word_split_by_a_break_is_mended_and_two_words_keep_their_space(
+    text: str, joined: str
+) -> None:
+    assert body(BODY_1, text) == [BODY_1, joined]
 
 
 @pytest.mark.unit
