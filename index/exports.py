@@ -514,7 +514,7 @@ def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     with path.open("rb") as f:
         _skip_utf8_mark(f)
         try:
-            for event, value in ijson.basic_parse(f, multiple_values=True):
+            for event, value in ijson.basic_parse(_NonFinite(f), multiple_values=True):
                 if item is not None:
                     if item.add(event, value):
                         yield item.entry(number)
@@ -621,7 +621,7 @@ def _json_articles_at(path: Path) -> _ArticlesAt:
         values = 0
         first = ""
         try:
-            for event, value in ijson.basic_parse(f, multiple_values=True):
+            for event, value in ijson.basic_parse(_NonFinite(f), multiple_values=True):
                 if not opened and event not in _ENDS:  # a top-level value begins
                     values += 1
                     if values > 1:
@@ -677,6 +677,77 @@ def _json_articles_at(path: Path) -> _ArticlesAt:
     )
 
 
+# outside a string: a string opens, or a constant Python's json writes and JSON has no word for
+_OUTSIDE = re.compile(rb'"|NaN|-?Infinity')
+_INSIDE = re.compile(rb'[\\"]')  # in a string: an escape, or the string's end
+# what a read may end in that could begin such a constant ("-" may begin a number, held all the
+# same: it is given with the next read)
+_CONSTANT_START = re.compile(rb"(?:N|Na|-|-?(?:I|In|Inf|Infi|Infin|Infini|Infinit))\Z")
+
+
+class _NonFinite:
+    """A binary file read with `NaN`, `Infinity` and `-Infinity` outside strings given as
+    `null`: Python's json writes them (a missing value of a pandas table is NaN) and ijson, as
+    JSON itself, has no such values, so an export holding one would end there. Hand-written:
+    ijson has no option for them, and this keeps the streaming (a few regular-expression
+    searches a chunk; only what lies outside strings is rewritten)."""
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self._in_string = False
+        self._escaped = False  # the last chunk ended in a string's backslash
+        self._held = b""  # a chunk's end that may begin a constant
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        while True:
+            chunk = self._f.read(size if size > 0 else -1)
+            text = self._held + chunk
+            self._held = b""
+            if not chunk:  # the end: what was held is what it is
+                return text
+            out = self._rewrite(text)
+            if out:
+                return out  # (never empty before the end: an empty read means the end)
+
+    def _rewrite(self, text: bytes) -> bytes:
+        out: list[bytes] = []
+        at = 0
+        if self._escaped:
+            out.append(text[:1])
+            at, self._escaped = 1, False
+        while at < len(text):
+            if self._in_string:
+                found = _INSIDE.search(text, at)
+                if found is None:
+                    out.append(text[at:])
+                    break
+                if found.group() == b"\\":
+                    out.append(text[at : found.end() + 1])
+                    self._escaped = found.end() == len(text)
+                    at = found.end() + 1
+                    continue
+                out.append(text[at : found.end()])
+                self._in_string, at = False, found.end()
+                continue
+            found = _OUTSIDE.search(text, at)
+            if found is None:
+                rest = text[at:]
+                start = _CONSTANT_START.search(rest)
+                if start is not None:
+                    self._held, rest = rest[start.start() :], rest[: start.start()]
+                out.append(rest)
+                break
+            if found.group() == b'"':
+                out.append(text[at : found.end()])
+                self._in_string = True
+            else:
+                out.append(text[at : found.start()] + b"null")
+            at = found.end()
+        return b"".join(out)
+
+
 def _skip_utf8_mark(f: Any) -> None:
     """Past the byte-order mark Windows tools write first, if there is one."""
     if f.read(3) != _UTF8_MARK:
@@ -691,10 +762,7 @@ def _json_problem(exc: Exception) -> str:
         return "a number of more than 4,300 digits, more than a JSON reader takes"
     said = exc.args[0] if exc.args else str(exc)
     text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
-    first = text.strip().split("\n")[0].strip()
-    if "invalid char" in first:
-        first += " (NaN and Infinity are not JSON: write null)"
-    return first[:200]
+    return text.strip().split("\n")[0].strip()[:200]
 
 
 def _kind(event: str) -> str:

@@ -192,9 +192,11 @@ def parse_record(line: str) -> ArchiveRecord:
 
 
 def parse_line(line: str) -> dict[str, Any]:
-    """The JSON object on one line; `BadInput` when it is not one."""
+    """The JSON object on one line; `BadInput` when it is not one. `NaN` and `Infinity`, which
+    Python's json writes for a missing value of a pandas table, read as null (absent)."""
     try:
-        value: Any = json.loads(line.rstrip())  # an error at the end is at its column, not "line 2"
+        # an error at the end is at its column, not "line 2"
+        value: Any = json.loads(line.rstrip(), parse_constant=_absent)
     except RecursionError:
         raise BadInput("nested deeper than a JSON reader goes (about 1,000 levels)") from None
     except ValueError as exc:  # a JSONDecodeError, or an integer over Python's 4,300 digits
@@ -207,6 +209,10 @@ def parse_line(line: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadInput(f"a line must hold a JSON object, not {type(value).__name__}")
     return value
+
+
+def _absent(_constant: str) -> None:
+    return None
 
 
 def record_of(value: dict[str, Any]) -> ArchiveRecord:

@@ -30,6 +30,7 @@ FERRY = (
     "The ferry to Skarra island resumed service on Monday after a week of storms, the operator "
     "said.\n\nIt now sails twice a day, at 08:00 and at 17:30."
 )
+DAY = "2025-04-05"
 TRAM = "The new tram line to the harbour opened on Saturday, three months late."
 
 
@@ -471,17 +472,18 @@ def test_the_list_of_articles_is_found_in_an_apis_answer(
 def test_json_lines_saved_as_json_and_the_errors_json_readers_meet(tmp_path: Path) -> None:
     a, b = ({"title": t, "text": TRAM} for t in ("A", "B"))
     (tmp_path / "lines.json").write_text(f"{json.dumps(a)}\n{json.dumps(b)}\n", encoding="utf-8")
-    (tmp_path / "nan.json").write_text(
-        "[" + json.dumps(a)[:-1] + ', "author": NaN}]', encoding="utf-8"
+    (tmp_path / "broken.json").write_text(
+        "[" + json.dumps(a)[:-1] + ', "author": undefined}]', encoding="utf-8"
     )
     (tmp_path / "utf16.json").write_bytes(json.dumps([a]).encode("utf-16"))
     (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
     lines = read_article_file(tmp_path / "lines.json", max_bytes=LIMIT)
     assert [x.title for x in lines.articles] == ["A", "B"]
     assert lines.origins == ["lines.json item 1", "lines.json item 2"]
-    (nan,) = read_article_file(tmp_path / "nan.json", max_bytes=LIMIT).warnings
-    assert nan.startswith("skipped nan.json item 1 and the items after it: not valid JSON (")
-    assert nan.endswith("(NaN and Infinity are not JSON: write null))")
+    (broken,) = read_article_file(tmp_path / "broken.json", max_bytes=LIMIT).warnings
+    assert broken.startswith(
+        "skipped broken.json item 1 and the items after it: not valid JSON (lexical error"
+    )
     assert read_article_file(tmp_path / "utf16.json", max_bytes=LIMIT).warnings == [
         "skipped utf16.json: UTF-16 text: a .json file is read as UTF-8 (save it as UTF-8)"
     ]
@@ -632,3 +634,57 @@ def test_a_row_over_the_limit_in_the_opening_a_tsv_was_judged_by_is_skipped_alon
     assert [a.title for a in found.articles] == ["A", "C", "D"]
     assert found.origins == ["quoted.tsv row 2", "quoted.tsv row 4", "quoted.tsv row 5"]
     assert [w.split(":")[0] for w in found.warnings] == ["skipped quoted.tsv row 3"]
+
+
+def test_nan_and_infinity_that_pythons_json_writes_read_as_absent(tmp_path: Path) -> None:
+    """A pandas table's missing cells are NaN; `json.dump` of its records writes them as the
+    bare words NaN and Infinity, which JSON has no word for. They read as null, in a .json
+    export as in a .jsonl one, and the articles after them are read too."""
+    nan, inf = float("nan"), float("inf")
+    records = [
+        {"title": "Ferry returns", "text": FERRY, "date": nan, "author": nan, "url": nan},
+        {"title": nan, "text": TRAM, "source": -inf},
+        {"title": "Tram opens", "text": f"{TRAM} NaN, Infinity", "source": inf, "date": DAY},
+    ]
+    (tmp_path / "frame.json").write_text(json.dumps({"articles": records}), encoding="utf-8")
+    (tmp_path / "frame.jsonl").write_text(
+        "".join(json.dumps(r | {"title": f"L {r['title']}"}) + "\n" for r in records[::2]),
+        encoding="utf-8",
+    )
+    found = read_article_file(tmp_path / "frame.json", max_bytes=LIMIT)
+    assert found.warnings == [
+        "skipped frame.json item 2: `title` is missing (only an article given as `html` may "
+        "leave it to the page)"
+    ]
+    ferry, tram = found.articles
+    assert ferry.title == "Ferry returns"
+    assert (ferry.date, ferry.author, ferry.source, ferry.url) == (None, None, None, None)
+    assert (tram.title, tram.source, tram.date) == ("Tram opens", None, DAY)
+    assert tram.text.endswith("NaN, Infinity")  # inside a string, the words stay
+    lines = read_article_file(tmp_path / "frame.jsonl", max_bytes=LIMIT)
+    assert lines.warnings == []
+    assert [(x.title, x.date, x.source) for x in lines.articles] == [
+        ("L Ferry returns", None, None),
+        ("L Tram opens", DAY, None),
+    ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 64])
+def test_non_finite_constants_become_null_at_any_read_size(chunk: int) -> None:
+    """ijson reads the file in chunks of its own size: a constant, an escape or a string's end
+    split between two reads reads as it does whole."""
+    from index.exports import _NonFinite
+
+    document = (
+        '[{"a": NaN, "b": "NaN \\"Infinity\\" \\\\", "c": -Infinity, "d": [Infinity, -1.5e-3]},'
+        ' {"e": "\\\\", "f": NaN}, "-Infinity", -2, NaN]'
+    )
+    expected = json.loads(document, parse_constant=lambda _: None)
+
+    class Slow(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            return super().read(chunk if size is None or size < 0 else min(size, chunk))
+
+    stream = _NonFinite(Slow(document.encode("utf-8")))
+    read = b"".join(iter(lambda: stream.read(4), b""))
+    assert json.loads(read) == expected
