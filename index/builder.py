@@ -45,6 +45,7 @@ class BuildReport:
     sentences: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    counted: int = 0  # skips not named in `warnings`, only counted there (index.formats.Skips)
     full: bool = True
     up_to_date: bool = False  # nothing changed: no new version was written
     added: list[str] = field(default_factory=list)
@@ -57,8 +58,9 @@ class BuildReport:
 
     @property
     def skipped(self) -> int:
-        """Files and archive lines left out (each has a warning saying why)."""
-        return len(self.warnings)
+        """Files and archive records left out (each has a warning saying why, or past a
+        file's first `LISTED_SKIPS` is counted in one)."""
+        return len(self.warnings) + self.counted
 
 
 @contextmanager
@@ -199,6 +201,7 @@ def rebuild_locked(
             sentences=len(previous.sentences),
             seconds=time.perf_counter() - started,
             warnings=warnings,
+            counted=warnings.counted,
             full=False,
             up_to_date=True,
             duplicates=len(previous.manifest.duplicates),
@@ -229,6 +232,7 @@ def rebuild_locked(
         sentences=len(built.sentences),
         seconds=time.perf_counter() - started,
         warnings=warnings,
+        counted=warnings.counted,
         full=previous is None,
         added=changes.added,
         changed=changes.changed,

@@ -13,6 +13,7 @@ from index.formats import (
     DOC_ID,
     DOC_ID_PATTERN,
     SUFFIXES,
+    Skips,
     article_files,
     doc_id_of,
     is_renamed,
@@ -34,9 +35,10 @@ def read_corpus(
     progress: Callable[[str, int, int], None] | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     extraction: ExtractionOptions = DEFAULT_OPTIONS,
-) -> tuple[list[Article], list[str]]:
+) -> tuple[list[Article], Skips]:
     """Articles from every article file in `folder` (sorted by name, files named as their id
-    first), and a warning for each file or archive line skipped.
+    first), and a warning for each file or archive line skipped (`Skips`: at most
+    `LISTED_SKIPS` of one file named, the rest of them counted in one line).
 
     A file whose name is not a document id is read under an id made of its name
     (`index.formats.doc_id_of`). A file that no encoding reads as text, is
@@ -49,29 +51,32 @@ def read_corpus(
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder {folder} does not exist")
     articles: list[Article] = []
-    warnings: list[str] = []
+    warnings = Skips()
     origin: dict[str, str] = {}
     paths = reading_order(folder)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress("articles", done, len(paths))
         found = read_article_file(path, max_bytes=max_bytes, known=known, extraction=extraction)
-        warnings.extend(found.warnings)
+        warnings.merge(found.warnings)
         for article, where in zip(found.articles, found.origins, strict=True):
             if article.doc_id in origin:
-                warnings.append(
+                warnings.skip(
+                    path.name,
                     f"skipped {where}: its id {article.doc_id!r} is already used by "
-                    f"{origin[article.doc_id]}"
+                    f"{origin[article.doc_id]}",
                 )
                 continue
             origin[article.doc_id] = where
             articles.append(article)
     readable = ", ".join(SUFFIXES)
-    warnings.extend(
-        f"skipped {path.name}: not a kind of file the index reads ({readable}); convert it "
-        "to one of them, or move it out of the folder"
-        for path in unread_files(folder)
-    )
+    for path in unread_files(folder):
+        warnings.skip(
+            path.name,
+            f"skipped {path.name}: not a kind of file the index reads ({readable}); convert it "
+            "to one of them, or move it out of the folder",
+        )
+    warnings.close()
     for warning in warnings:
         log.warning(warning)
     return articles, warnings

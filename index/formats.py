@@ -51,12 +51,52 @@ DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
 
 
+# skips named one a line for each file; the rest of a file's are counted in one line after them
+LISTED_SKIPS = 20
+
+
+class Skips(list[str]):
+    """A warning for each file or archive record skipped, but at most `LISTED_SKIPS` of one
+    file named one by one: the rest of that file's are counted in one line after them (`close`),
+    so a table of a million broken rows is 21 lines, in memory, in the log and in the document
+    API's answers, not a million. Every skip is `len(self) + self.counted`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._listed: dict[str, int] = {}
+        self._unlisted: dict[str, int] = {}
+        self.counted = 0  # skips not named one by one (in the lines `close` adds)
+
+    def skip(self, name: str, warning: str) -> None:
+        """`warning` about file `name`: kept, or counted once the file has its share."""
+        if self._listed.get(name, 0) < LISTED_SKIPS:
+            self._listed[name] = self._listed.get(name, 0) + 1
+            self.append(warning)
+        else:
+            self._unlisted[name] = self._unlisted.get(name, 0) + 1
+
+    def close(self) -> None:
+        """A line for each file with skips past its share, saying how many."""
+        for name, more in self._unlisted.items():
+            self.append(
+                f"skipped {more:,} more part(s) of {name}, for reasons like those above (the "
+                f"first {LISTED_SKIPS} are named); fix those and rebuild to see the rest"
+            )
+            self.counted += more - 1  # the line itself is counted as a warning
+        self._unlisted.clear()
+
+    def merge(self, other: Skips) -> None:
+        self.extend(other)
+        self.counted += other.counted
+
+
 @dataclass
 class FileArticles:
-    """What one file gave: its articles, and a warning for each part of it that was skipped."""
+    """What one file gave: its articles, and a warning for each part of it that was skipped
+    (`Skips`: at most `LISTED_SKIPS` named, the rest counted)."""
 
     articles: list[Article] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: Skips = field(default_factory=Skips)
     origins: list[str] = field(default_factory=list)  # "file" or "file line N", per article
 
 
@@ -134,6 +174,7 @@ def read_article_file(
             raise BadInput("not a regular file")
         if suffix in ARCHIVE_SUFFIXES:
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
+            result.warnings.close()
             return result
         data = _read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
         doc_id = doc_id_of(path)
@@ -146,12 +187,15 @@ def read_article_file(
             article = _text_article(doc_id, data, name=path.name)
             _say_unread_date(path, article)
     except BadInput as exc:
-        result.warnings.append(f"skipped {path.name}: {exc}")
+        result.warnings.skip(path.name, f"skipped {path.name}: {exc}")
     except OSError as exc:
-        result.warnings.append(f"skipped {path.name}: cannot be read ({exc.strerror or exc})")
+        result.warnings.skip(
+            path.name, f"skipped {path.name}: cannot be read ({exc.strerror or exc})"
+        )
     else:
         result.articles.append(article)
         result.origins.append(path.name)
+    result.warnings.close()  # (an archive that failed part way has counted skips too)
     return result
 
 
@@ -267,12 +311,13 @@ def _read_archive(
                 )
         except BadInput as exc:
             where = f"{path.name} {entry.where}" if entry.where else where
-            result.warnings.append(f"skipped {where}: {exc}")
+            result.warnings.skip(path.name, f"skipped {where}: {exc}")
             continue
         earlier = chosen.get(doc_id)
         if earlier is not None:  # said only now: a later record that gives no article keeps it
-            result.warnings.append(
-                f"skipped {path.name} {unit} {earlier[0]}: {_replaced(unit, entry.number, doc_id)}"
+            result.warnings.skip(
+                path.name,
+                f"skipped {path.name} {unit} {earlier[0]}: {_replaced(unit, entry.number, doc_id)}",
             )
         chosen[doc_id] = (entry.number, article)
     for number, article in sorted(chosen.values(), key=lambda kept: kept[0]):

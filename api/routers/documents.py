@@ -22,6 +22,7 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
+from index.formats import LISTED_SKIPS
 from qa.articles import (
     article_from_page,
     article_from_request,
@@ -185,7 +186,10 @@ class AddedDocument(Document):
     skipped: int = Field(
         description="Other files or archive lines of the corpus folder the build skipped."
     )
-    warnings: list[str] = Field(description="Why each of them was skipped.")
+    warnings: list[str] = Field(
+        description=f"Why each of them was skipped: at most {LISTED_SKIPS} of one file named "
+        "one by one, the rest of that file's counted in one line."
+    )
 
 
 # what the admin routes answer besides their own outcomes (problem details)

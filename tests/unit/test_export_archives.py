@@ -688,3 +688,25 @@ def test_non_finite_constants_become_null_at_any_read_size(chunk: int) -> None:
     stream = _NonFinite(Slow(document.encode("utf-8")))
     read = b"".join(iter(lambda: stream.read(4), b""))
     assert json.loads(read) == expected
+
+
+def test_a_file_of_many_bad_records_names_twenty_and_counts_the_rest(tmp_path: Path) -> None:
+    """A broken export is not a warning a row: memory, the log and the document API's answer
+    stay small, and the build still says how many were skipped."""
+    from index.formats import LISTED_SKIPS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [["title", "date", "text"], ["Tram opens", DAY, TRAM]]
+    rows += [[f"Bad {n}", "soon", FERRY] for n in range(LISTED_SKIPS + 30)]
+    (corpus / "news.csv").write_text(table(rows), encoding="utf-8")
+    (corpus / "other.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
+    found = read_article_file(corpus / "news.csv", max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Tram opens"]
+    assert len(found.warnings) == LISTED_SKIPS + 1 and found.warnings.counted == 29
+    assert found.warnings[0].startswith("skipped news.csv row 3: `date` 'soon'")
+    assert found.warnings[-1].startswith("skipped 30 more part(s) of news.csv, for reasons like")
+    report = rebuild_index(corpus, tmp_path / "index", embedder=HashingEmbedder())
+    assert report.skipped == LISTED_SKIPS + 30 + 1  # and other.jsonl's one line, named
+    assert len(report.warnings) == LISTED_SKIPS + 2
+    assert report.warnings[-1].startswith("skipped other.jsonl line 1: ")
