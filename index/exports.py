@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from w3lib.encoding import read_bom
 from qa.archives import BODY_NAMES, column_names, names_of
 from qa.errors import BadInput
 from qa.extraction import decode_text, stray_bytes_as_cp1252
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -484,6 +487,8 @@ class _ArticlesAt:
 
     keys: tuple[str, ...] = ()
     values: bool = False
+    # other lists whose first object names a text too: not read (one list is the articles)
+    others: tuple[tuple[str, ...], ...] = ()
 
     @property
     def depth(self) -> int:
@@ -502,12 +507,21 @@ class _Open:
     first_of: int | None = None  # an object that is the first item of that candidate list
 
 
-def json_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
+def json_entries(path: Path, *, max_bytes: int, say_others: bool = False) -> Iterator[Entry]:
     """The articles of a `.json` export, item by item as the file streams (ijson's
     `basic_parse`: events, so nothing is held but the item being built). An item nested deeper
     than `_MAX_DEPTH` levels or larger than `max_bytes` is skipped without being built; broken
-    JSON ends the reading there, with one entry saying so from that item on."""
+    JSON ends the reading there, with one entry saying so from that item on. `say_others`:
+    warn when other lists of the file hold articles too (they are not read)."""
     at = _json_articles_at(path)
+    if say_others and at.others:
+        log.warning(
+            "%s: the articles are read from the list under %s; the list(s) under %s hold "
+            "articles too and are not read (put them in one list, or in a file of their own)",
+            path.name,
+            _path_of(at.keys),
+            ", ".join(_path_of(keys) for keys in at.others),
+        )
     opened: list[_Open] = []
     number = 0
     item: _Item | None = None
@@ -666,7 +680,7 @@ def _json_articles_at(path: Path) -> _ArticlesAt:
         return _ArticlesAt(values=True)
     with_text = [where for where, keys in lists if keys & _BODY_KEYS]
     if with_text or lists:
-        return _ArticlesAt(keys=(with_text or [lists[0][0]])[0])
+        return _ArticlesAt(keys=(with_text or [lists[0][0]])[0], others=tuple(with_text[1:]))
     if top_keys.keys() & _BODY_KEYS:
         return _ArticlesAt(values=True)
     named = list(top_keys.values())[:8]
@@ -746,6 +760,10 @@ class _NonFinite:
                 out.append(text[at : found.start()] + b"null")
             at = found.end()
         return b"".join(out)
+
+
+def _path_of(keys: tuple[str, ...]) -> str:
+    return "'" + ".".join(keys) + "'"
 
 
 def _skip_utf8_mark(f: Any) -> None:

@@ -342,10 +342,11 @@ def _unit(path: Path) -> str:
 def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[Entry]:
     """The records of an archive, blank ones left out. A problem with the whole file (a table
     without a header row naming a text column) is `BadInput`. `say_guess`: warn when a table's
-    encoding was guessed or some of its rows were read in another (once a build)."""
+    encoding was guessed or some of its rows were read in another, or when a JSON export holds
+    articles in a list not read (once a build)."""
     suffix = suffix_of(path)
     if suffix == ".json":
-        yield from json_entries(path, max_bytes=max_bytes)
+        yield from json_entries(path, max_bytes=max_bytes, say_others=say_guess)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()

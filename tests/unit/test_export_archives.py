@@ -710,3 +710,22 @@ def test_a_file_of_many_bad_records_names_twenty_and_counts_the_rest(tmp_path: P
     assert report.skipped == LISTED_SKIPS + 30 + 1  # and other.jsonl's one line, named
     assert len(report.warnings) == LISTED_SKIPS + 2
     assert report.warnings[-1].startswith("skipped other.jsonl line 1: ")
+
+
+def test_a_second_list_of_articles_is_named_as_not_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "two.json"
+    first, second = [{"title": "A", "text": TRAM}], [{"title": "B", "text": FERRY}]
+    path.write_text(
+        json.dumps({"status": "ok", "articles": first, "meta": {"more": second}}), encoding="utf-8"
+    )
+    with caplog.at_level(logging.WARNING):
+        found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["A"] and found.warnings == []
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        "two.json: the articles are read from the list under 'articles'; the list(s) under "
+        "'meta.more' hold articles too and are not read (put them in one list, or in a file of "
+        "their own)"
+    ]
