@@ -198,3 +198,18 @@ def test_the_calendar_words_are_dateutils() -> None:
     assert {"jan", "sep", "sept", "dec"} <= MONTH_ABBREVIATIONS
     assert not MONTH_ABBREVIATIONS & MONTH_NAMES  # "may" is a name, not an abbreviation
     assert len(WEEKDAY_NAMES) == 7 and {"monday", "sunday"} <= WEEKDAY_NAMES
+
+
+@pytest.mark.parametrize("time", ["", "T05:35:00Z", "T05:35", " 23:59:59", "T12:00:00.5-0800"])
+@pytest.mark.parametrize(
+    "day", ["2024-10-21", "2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "0000-01-01"]
+)
+def test_iso_dates_read_as_dateutil_reads_them(day: str, time: str) -> None:
+    """The fast path for year-month-day (what exports write) gives what the general one
+    does, refusals included; a time out of range is left to the general one."""
+    from qa.dates import _ISO, _parsed
+
+    text = f"{day}{time}"
+    assert _ISO.match(text)
+    assert parse_date.__wrapped__(text) == _parsed(text)
+    assert _ISO.match(f"{day}T24:00") is None and parse_date(f"{day}T24:00") is None

@@ -217,6 +217,15 @@ def test_dates_in_figures_are_read_in_the_order_the_table_shows(tmp_path: Path) 
     found = read_article_file(path, max_bytes=LIMIT)
     assert [a.title for a in found.articles] == ["Tram opens", "Pier"]
     assert "'03/04/2016' is not a calendar date" in found.warnings[0]
+    # the order is remembered for the file's content, not its name or size: the same file
+    # rewritten to the same length in the other order reads in that order
+    european = [rows[0], ["Tram opens", TRAM, "31/12/2016"], rows[2]]
+    path.write_text(table([rows[0], rows[1], rows[2]]), encoding="utf-8")
+    assert [a.date for a in read_article_file(path, max_bytes=LIMIT).articles][1] == "2016-03-04"
+    size = path.stat().st_size
+    path.write_text(table(european), encoding="utf-8")
+    assert path.stat().st_size == size
+    assert [a.date for a in read_article_file(path, max_bytes=LIMIT).articles][1] == "2016-04-03"
 
 
 def test_the_shapes_datasets_and_spreadsheets_give(tmp_path: Path) -> None:
