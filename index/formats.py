@@ -86,8 +86,11 @@ class Skips(list[str]):
         self._unlisted.clear()
 
     def merge(self, other: Skips) -> None:
+        """`other`'s warnings after these, each file's share counting what it named there."""
         self.extend(other)
         self.counted += other.counted
+        for name, listed in other._listed.items():
+            self._listed[name] = self._listed.get(name, 0) + listed
 
 
 @dataclass

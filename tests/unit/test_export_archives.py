@@ -738,3 +738,20 @@ def test_a_second_list_of_articles_is_named_as_not_read(
         "'meta.more' hold articles too and are not read (put them in one list, or in a file of "
         "their own)"
     ]
+
+
+def test_a_files_share_of_named_skips_counts_across_merges() -> None:
+    from index.formats import LISTED_SKIPS, Skips
+
+    first = Skips()
+    for n in range(LISTED_SKIPS - 1):
+        first.skip("a.csv", f"skipped a.csv row {n}")
+    first.close()
+    corpus = Skips()
+    corpus.merge(first)
+    for n in range(3):  # its ids repeated by a later file: the file's share is nearly spent
+        corpus.skip("a.csv", f"skipped a.csv row {n}: its id is already used")
+    corpus.skip("b.csv", "skipped b.csv row 2")
+    corpus.close()
+    assert len(corpus) == LISTED_SKIPS + 2 and corpus.counted == 1
+    assert corpus[-1].startswith("skipped 2 more part(s) of a.csv")
