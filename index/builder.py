@@ -21,6 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.corpus import read_corpus
+from index.formats import Skips
 from index.journal import settle
 from index.manifest import Changes
 from index.store import CorpusIndex
@@ -44,8 +45,7 @@ class BuildReport:
     paragraphs: int
     sentences: int
     seconds: float
-    warnings: list[str] = field(default_factory=list)
-    counted: int = 0  # skips not named in `warnings`, only counted there (index.formats.Skips)
+    warnings: Skips = field(default_factory=Skips)
     full: bool = True
     up_to_date: bool = False  # nothing changed: no new version was written
     added: list[str] = field(default_factory=list)
@@ -60,7 +60,7 @@ class BuildReport:
     def skipped(self) -> int:
         """Files and archive records left out (each has a warning saying why, or past a
         file's first `LISTED_SKIPS` is counted in one)."""
-        return len(self.warnings) + self.counted
+        return len(self.warnings) + self.warnings.counted
 
 
 @contextmanager
@@ -201,7 +201,6 @@ def rebuild_locked(
             sentences=len(previous.sentences),
             seconds=time.perf_counter() - started,
             warnings=warnings,
-            counted=warnings.counted,
             full=False,
             up_to_date=True,
             duplicates=len(previous.manifest.duplicates),
@@ -232,7 +231,6 @@ def rebuild_locked(
         sentences=len(built.sentences),
         seconds=time.perf_counter() - started,
         warnings=warnings,
-        counted=warnings.counted,
         full=previous is None,
         added=changes.added,
         changed=changes.changed,

@@ -177,7 +177,6 @@ def read_article_file(
             raise BadInput("not a regular file")
         if suffix in ARCHIVE_SUFFIXES:
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
-            result.warnings.close()
             return result
         data = _read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
         doc_id = doc_id_of(path)
@@ -198,7 +197,8 @@ def read_article_file(
     else:
         result.articles.append(article)
         result.origins.append(path.name)
-    result.warnings.close()  # (an archive that failed part way has counted skips too)
+    finally:  # every way out, an archive that failed part way too, says what it counted
+        result.warnings.close()
     return result
 
 
