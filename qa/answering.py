@@ -50,7 +50,7 @@ __all__ = [
 
 # the reason for most refusals, and the scores that follow it (`reader_reason` leaves them out)
 NO_SENTENCE_GOOD_ENOUGH = "no sentence in the articles answers this well enough"
-_SCORE_NOTE = re.compile(r"^ \(best answer score [^)]*\)")
+_SCORE_NOTE = re.compile(r"^ \((?:best answer score|no sentence left to score)[^)]*\)")
 
 # Told each stage as answering reaches it (stage name, details): lets a stream show progress,
 # since no answer text is sent before its citation is checked.
@@ -132,10 +132,29 @@ def answer_question(
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
         picked = _part_answers(analysis, picked, retriever, corpus, selector, settings)
     timings["select_ms"] = _ms(clock)
+    if not picked and analysis.may_stand_alone and settings.conversation.short_may_stand_alone:
+        # "Who signed the treaty?" after a question about balloons is short, not a follow-up
+        # of it: asked again without the history, as a new question
+        alone = answer_question(
+            question, retriever=retriever, corpus=corpus, embedder=embedder, selector=selector,
+            settings=settings, generator=generator, vocabulary=vocabulary,
+            on_progress=on_progress, should_stop=should_stop,
+        )  # fmt: skip
+        if alone.status == "answered":
+            return alone
     if not picked:
         # rounded down: a score just under the bar must not read as equal to it ("0.20, needed
         # 0.20" for 0.1996)
-        best = f"{math.floor(choices[0].score * 100 + 1e-9) / 100:.2f}" if choices else "none"
+        if choices:
+            shown = math.floor(choices[0].score * 100 + 1e-9) / 100
+            best = f"best answer score {shown:.2f}, needed {a.min_answer_score:.2f}"
+        elif analysis.follow_up:  # every sentence found was left out as not about the talk
+            best = (
+                "no sentence left to score: a follow-up is answered from sentences about the "
+                "earlier questions, or one an earlier answer gave when it asks about that"
+            )
+        else:
+            best = "no sentence left to score"
         searched, every = retriever.articles_kept()
         restriction = retriever.restriction
         within = (
@@ -153,8 +172,7 @@ def answer_question(
             analysis,
             retrieved,
             timings,
-            f"{NO_SENTENCE_GOOD_ENOUGH} "
-            f"(best answer score {best}, needed {a.min_answer_score:.2f}){within}",
+            f"{NO_SENTENCE_GOOD_ENOUGH} ({best}){within}",
         )
     if generator is not None:
         generated = _generated_answer(

@@ -4,7 +4,10 @@ A question is read with the conversation only when it needs it:
 - it refers back: a pronoun ("he", "it", "they", "that" …) or an opening "and"/"what about";
 - or it is too short to search alone: fewer than `conversation.min_own_terms` content words
   and no name or number of its own ("Who led the team?", "Why?"). "What is the GDP of
-  Brazil?" names what it asks about and stands alone, however short.
+  Brazil?" names what it asks about and stands alone, however short. A question that is only
+  short may still be a new one ("Who signed the treaty?" after a question about balloons): when
+  its reading with the conversation finds no answer, it is answered as asked alone
+  (qa/answering.py, `conversation.short_may_stand_alone`).
 
 A person pronoun ("he", "her", "his" …) is replaced by the name it points at: the one name in
 the previous question, else the one name in the previous answer (none is used when a text names
@@ -58,8 +61,14 @@ def has_own_terms(question: str, min_terms: int = DEFAULTS.min_own_terms) -> boo
     return len(set(content_terms(question))) >= min_terms
 
 
+def refers_back(question: str) -> bool:
+    """It points at the conversation: a pronoun ("he", "it", "that" …) or an opening "and",
+    "what about" …. A question that is only short ("Who signed the treaty?") does not."""
+    return bool(_OPENING.search(question) or _PERSON.search(question) or _OTHER.search(question))
+
+
 def needs_conversation(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
-    if _OPENING.search(question) or _PERSON.search(question) or _OTHER.search(question):
+    if refers_back(question):
         return True
     return not has_own_terms(question, min_terms) and not _OWN_ANCHOR.search(question.strip())
 

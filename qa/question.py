@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
-from qa.followups import DEFAULTS, has_own_terms, rewrite_follow_up
+from qa.followups import DEFAULTS, has_own_terms, refers_back, rewrite_follow_up
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
@@ -72,6 +72,12 @@ class QuestionAnalysis:
     def reads_earlier_questions(self) -> bool:
         """The selector reads this follow-up together with the earlier questions."""
         return self.follow_up and not self.resolved and self.read_as != self.asked
+
+    @property
+    def may_stand_alone(self) -> bool:
+        """Read as a follow-up only for being short ("Who signed the treaty?"): no pronoun or
+        opening "and" points back, so it may be a new question."""
+        return self.follow_up and not self.resolved and not refers_back(self.asked)
 
     @property
     def has_words(self) -> bool:

@@ -312,6 +312,12 @@ class ConversationSettings(_Group):
         ge=1,
         description="How many of the shortlist (best by evidence) the second reading reads.",
     )
+    short_may_stand_alone: bool = Field(
+        default=True,
+        description="A question read as a follow-up only for being short (no pronoun or "
+        "opening 'and': \"Who signed the treaty?\") whose reading with the conversation finds "
+        "no answer is answered as a new question, without the history.",
+    )
 
 
 class SpellingSettings(_Group):

@@ -17,7 +17,7 @@ import pytest
 
 from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
-from qa.answering import ProgressCallback, answer_question, no_progress
+from qa.answering import ProgressCallback, answer_question, no_progress, reader_reason
 from qa.errors import BadInput
 from qa.interfaces import Selection, SelectorInput
 from qa.models import Answer, Turn
@@ -423,6 +423,65 @@ def test_a_follow_up_read_with_the_conversation_is_also_read_as_asked(
     refused = ask(corpus, follow_up, selector, settings=alone_off, history=history)
     assert selector.questions == selector.questions[:1]  # read once, with the conversation
     assert refused.status == "insufficient_evidence"
+
+
+class ReadsOnlyAlone(OverlapSelector):
+    """Scores nothing well when the question is read after the conversation."""
+
+    def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:
+        read = super().select(question, items)
+        if "?" not in question.rstrip("?"):  # one question, as asked
+            return read
+        return [Selection(min(r.score, 0.05), r.span_start, r.span_end) for r in read]
+
+
+def test_a_short_question_that_points_nowhere_back_is_answered_as_a_new_one(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    # short enough to be read as a follow-up, but no pronoun or "and" leans on the lighthouse
+    history = [
+        Turn(question="How much will rebuilding the lighthouse in Port Alder cost?", answer="")
+    ]
+    short = "Who won the contest?"
+
+    def settings(stand_alone: bool) -> Settings:
+        return Settings(
+            answer=SETTINGS.answer,
+            conversation=ConversationSettings(
+                read_alone_too=False, short_may_stand_alone=stand_alone
+            ),
+        )
+
+    refused = ask(corpus, short, ReadsOnlyAlone(), settings=settings(False), history=history)
+    assert refused.status == "insufficient_evidence"
+    assert refused.rewritten_question is not None
+
+    answer = ask(corpus, short, ReadsOnlyAlone(), settings=settings(True), history=history)
+    assert answer.status == "answered", answer.reason
+    assert "choir won the national folk singing contest" in answer.answer
+    assert answer.rewritten_question is None  # searched as asked, alone
+
+    # a follow-up that points back is never re-asked without the conversation
+    pointing = ask(
+        corpus, "Who won it?", ReadsOnlyAlone(), settings=settings(True), history=history
+    )
+    assert pointing.status == "insufficient_evidence"
+    assert pointing.rewritten_question is not None
+
+
+def test_a_follow_up_with_no_sentence_left_to_score_says_so_not_a_score_of_none(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    history = [Turn(question="What is the population of Iceland?", answer="")]
+    answer = ask(corpus, "And how many members does it have?", history=history)
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason is not None
+    assert "none" not in answer.reason, answer.reason
+    assert (
+        "no sentence left to score: a follow-up is answered from sentences about the "
+        "earlier questions" in answer.reason
+    )
+    assert reader_reason(answer.reason) is None  # nothing for a reader beyond "not enough"
 
 
 PIER_ARTICLES = {

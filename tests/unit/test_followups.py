@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followups import Rewrite, is_follow_up, rewrite_follow_up, standalone_question
+from qa.followups import (
+    Rewrite,
+    is_follow_up,
+    refers_back,
+    rewrite_follow_up,
+    standalone_question,
+)
 from qa.models import Turn
 
 FIRST = Turn(question="How many trees did the orchard growers lose to frost?", answer="…")
@@ -177,3 +183,20 @@ def test_an_initialism_is_not_whom_a_person_pronoun_means() -> None:
     # beside a person's name, an organisation's initialism leaves that one name
     named = [Turn(question="What did NATO chief Mark Rutte say?", answer="")]
     assert standalone_question("What did he add?", named) == "What did Mark Rutte add?"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "points_back"),
+    [
+        ("Who signed the treaty?", False),  # short, so read as a follow-up, but names its subject
+        ("Who led the team?", False),
+        ("Who signed it?", True),
+        ("And the embassy?", True),
+        ("What did he say?", True),
+        ("What about those reports?", True),
+    ],
+)
+def test_refers_back_only_on_a_pronoun_or_an_opening_and(question: str, points_back: bool) -> None:
+    assert is_follow_up(question)
+    assert refers_back(question) is points_back
