@@ -15,6 +15,7 @@ from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
+from qa.sentences import CLOCK_END, goes_on_after_clock
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -48,7 +49,10 @@ from qa.lexical import splits_a_word, without_zero_width_spaces
 #    break between two words of one-line-per-paragraph text keeps a space ("said\nthat"),
 #    only one inside a word is mended ("a bi\nll"); so does a zero-width space that stood
 #    for the space between two words ("minister\u200bsaid")
-CLEANER_VERSION = "12"
+# 13: a paragraph ending in a clock time's "a.m." or "p.m." is not joined to a capitalised
+#    paragraph after it unless that goes on with a day, month or time zone ("at 3 a.m." +
+#    "Firefighters arrived…" stay two paragraphs; "at 5:30 a.m." + "Monday, …" is one sentence)
+CLEANER_VERSION = "13"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -560,6 +564,8 @@ def _continues(a: str, b: str) -> bool:
     if not _starts_upper(b) or b[0] in _OPEN_QUOTES:
         return False  # a quotation opens a new paragraph, never continues one
     if _ends_with_abbreviation(a):
+        if CLOCK_END.search(a):  # "at 3 a.m." ends a sentence unless "Monday"/"EDT" goes on
+            return goes_on_after_clock(b)
         return not _is_heading_like(a) and _first_word(b) not in _OPENERS
     last = a.split()[-1].lower()
     return last in _DANGLING and len(a.split()) > 1  # "... talks in" + "Geneva on Monday"

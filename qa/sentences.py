@@ -57,7 +57,7 @@ def sentence_spans(text: str) -> list[Span]:
 # recent Wednesday…", where pysbd ends a sentence at the state's abbreviation)
 _CONTINUES = re.compile(r"[—–]")
 # a clock time's "a.m." or "p.m." at a sentence's end ...
-_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 # ... and what after it says the sentence goes on: a day or a month (dateutil's names, as
 # qa/dates.py reads them: "at 5:30 a.m. Monday, and…", "at 3 p.m. Oct. 4") or a time zone
 # ("at 9 a.m. EDT")
@@ -66,7 +66,7 @@ _FIRST_WORD = re.compile(r"[A-Z][a-z]*\b")
 _TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]ST)\b|local time\b")
 
 
-def _goes_on_after_clock(sentence: str) -> bool:
+def goes_on_after_clock(sentence: str) -> bool:
     """Whether `sentence`, after one that ends in "a.m." or "p.m.", continues it."""
     word = _FIRST_WORD.match(sentence)
     return bool(word and word[0].lower() in _CALENDAR_WORDS) or bool(_TIME_ZONE.match(sentence))
@@ -79,7 +79,7 @@ def _join_continuations(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         if joined and (
             _CONTINUES.match(span.text)
-            or (_CLOCK_END.search(joined[-1].text) and _goes_on_after_clock(span.text))
+            or (CLOCK_END.search(joined[-1].text) and goes_on_after_clock(span.text))
         ):
             prev = joined.pop()
             joined.append(Span(prev.start, span.end, text[prev.start : span.end]))

@@ -480,6 +480,31 @@ def test_abbreviation_before_sentence_opener_does_not_join() -> None:
 
 
 @pytest.mark.unit
+def test_clock_time_at_a_paragraph_end_ends_its_sentence() -> None:
+    first = "The fire started at 3 a.m."
+    second = "Firefighters arrived within ten minutes and found the ground floor ablaze."
+    assert body(first, second) == [first, second]
+    assert body("The ferry left at 9:40 p.m.", "Passengers were told to wait.") == [
+        "The ferry left at 9:40 p.m.",
+        "Passengers were told to wait.",
+    ]
+
+
+@pytest.mark.unit
+def test_clock_time_joins_the_day_month_or_time_zone_that_goes_on() -> None:
+    assert body("The polls closed at 8 p.m.", "Tuesday, and counting began at once.") == [
+        "The polls closed at 8 p.m. Tuesday, and counting began at once."
+    ]
+    assert body("The launch is set for 6 a.m.", "EDT on the coast.") == [
+        "The launch is set for 6 a.m. EDT on the coast."
+    ]
+    # a lower-case continuation joins as after any abbreviation
+    assert body("The shop opens at 7 a.m.", "on weekdays only.") == [
+        "The shop opens at 7 a.m. on weekdays only."
+    ]
+
+
+@pytest.mark.unit
 def test_complete_sentence_does_not_join_lowercase_start() -> None:
     first = "The council agreed."
     second = "iPads will be handed out to visitors."
