@@ -305,6 +305,10 @@ def _guess_legacy_encoding(data: bytes) -> str:
 # --- extraction ---------------------------------------------------------------------------
 
 
+_TAG = re.compile(r"<[A-Za-z!/?]")
+_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.IGNORECASE)
+
+
 def extract_page(
     html: str | bytes, *, url: str | None = None, options: ExtractionOptions = DEFAULT_OPTIONS
 ) -> ExtractedPage:
@@ -319,6 +323,11 @@ def extract_page(
         raise BadInput("the page is empty")
     if _looks_binary(text):
         raise BadInput("binary content, not an HTML page")
+    if not _TAG.search(text):
+        raise BadInput("no HTML tags in it: this is plain text, not a web page; send it as text")
+    if not _WHOLE_PAGE.search(text):
+        # a fragment ("<p>…</p>"): trafilatura reads whole documents only
+        text = f"<html><body>{text}</body></html>"
     try:
         tree = load_html(text)
         if tree is None:

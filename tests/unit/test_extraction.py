@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 
 import pytest
 
@@ -466,3 +467,23 @@ def test_only_absolute_http_addresses_are_kept(url: str | None, kept: bool) -> N
 def test_a_page_without_an_article_says_why(data: bytes, message: str) -> None:
     with pytest.raises(BadInput, match=message):
         extract_page(data)
+
+
+@pytest.mark.unit
+def test_a_fragment_of_html_is_read_as_a_page(caplog: pytest.LogCaptureFixture) -> None:
+    """trafilatura reads whole documents only; "<p>…</p>" pasted alone is a page's body."""
+    fragment = (
+        "<p>The council of Port Alder approved the lighthouse plan on Tuesday after a long "
+        "debate about the costs of the work.</p><p>Work is expected to start next spring.</p>"
+    )
+    with caplog.at_level(logging.ERROR):
+        page = extract_page(fragment)
+    assert page.paragraphs[0].startswith("The council of Port Alder approved")
+    assert "Work is expected to start next spring." in page.paragraphs
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.unit
+def test_plain_text_sent_as_a_page_says_what_to_send() -> None:
+    with pytest.raises(BadInput, match="no HTML tags in it: this is plain text"):
+        extract_page("just some words, no tags at all")

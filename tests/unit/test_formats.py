@@ -156,6 +156,7 @@ def test_archive_ids_are_stable_across_reads(tmp_path: Path) -> None:
         ("blob.txt", b"\x00\x01\x02PK\x03\x04 data\x00", "binary content"),
         ("noise.txt", bytes(range(128, 256)) * 8, "neither UTF-8 nor any other encoding"),
         ("marks.txt", b"!!! ??? ...\n\n--- *** ---", "no words in the article text"),
+        ("plain.html", b"The council met on Tuesday. " * 5, "no HTML tags in it"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_skipped_with_its_reason(
