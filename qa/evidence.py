@@ -202,6 +202,17 @@ _QUANTITY_WORDS = frozenset(
 )
 
 
+# a count written with a thousands separator or a decimal point ("1,000", "2.5") says no when
+_COUNT = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+\.\d+(?![\d.])")
+
+
+def says_when(text: str) -> bool:
+    """Does `text` hold a figure that can say when: any figure but a count written with a
+    thousands separator or a decimal point ("more than 1,000", "2.5")? A bare figure may be a
+    year, a day, a clock time or an age ("When did she start driving?" "16")."""
+    return any(ch.isdigit() for ch in _COUNT.sub(" ", text))
+
+
 def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
     """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
     that or a span of time ("a year", "decades") for "how long", a year for "what year", a date
@@ -221,12 +232,15 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
         return has_figure or bool(forms & _QUANTITY_WORDS)
     if kind is AnswerType.DURATION:
         return has_figure or bool(forms & (_QUANTITY_WORDS | _DURATION_WORDS))
-    if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year
-        return any(t.isdigit() and len(t) == 4 and i not in plural for i, t in enumerate(read))
+    if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year, nor "1,000"
+        return says_when(short) and any(
+            t.isdigit() and len(t) == 4 and i not in plural
+            for i, t in enumerate(words(_COUNT.sub(" ", short)))
+        )
     if kind is AnswerType.DATE:
-        return has_figure or bool(forms & _DAY_WORDS)
+        return says_when(short) or bool(forms & _DAY_WORDS)
     if kind is AnswerType.TIME:
-        return has_figure or bool(forms & _WHEN_WORDS)
+        return says_when(short) or bool(forms & _WHEN_WORDS)
     if kind is AnswerType.PERSON:
         return not all(t[0].isdigit() or t in _WHEN_WORDS for t in forms)
     if kind is AnswerType.STATEMENT:

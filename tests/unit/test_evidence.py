@@ -364,6 +364,19 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.PERSON, "1990s", False),  # a figure's plural: still a bare time
         (AnswerType.PERSON, "s", True),  # a lone letter is not a time or a number
         (AnswerType.TIME, "the 1990s", True),
+        # a count is no time: "When did they launch balloons?" is not "more than 1,000"
+        (AnswerType.TIME, "North Korea launched more than 1,000", False),
+        (AnswerType.TIME, "2.5", False),
+        (AnswerType.TIME, "16", True),  # an age: "When did she start driving?"
+        (AnswerType.DATE, "1,000", False),  # "What day?"
+        (AnswerType.YEAR, "1,000", False),
+        (AnswerType.TIME, "3 a.m.", True),
+        (AnswerType.TIME, "11:00", True),
+        (AnswerType.TIME, "Oct. 10", True),
+        (AnswerType.TIME, "23 November 1930", True),
+        (AnswerType.DATE, "the 19th", True),
+        (AnswerType.DATE, "10/21/2024", True),
+        (AnswerType.TIME, "500 BC", True),
         (AnswerType.ANY, "anything at all", True),
     ],
 )
