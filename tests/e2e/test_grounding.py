@@ -317,6 +317,26 @@ FOLLOW_UPS = [
 ]
 
 
+def test_a_short_question_about_something_else_is_answered_as_a_new_one(
+    client: httpx.Client,
+) -> None:
+    """Short enough to be read as a follow-up ("approved", "budget"), but no pronoun or "and"
+    leans on the strike asked about before: the conversation's reading finds nothing, and the
+    question is answered as asked alone."""
+    first = "How many dockworkers at the Port of Calder went on strike?"
+    r = client.post("/ask", json={"question": first})
+    assert r.status_code == 200 and r.json()["status"] == "answered", r.text
+    history = [{"question": first, "answer": r.json()["answer"]}]
+    r = client.post("/ask", json={"question": "Who approved the budget?", "history": history})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "answered", body["reason"]
+    assert body["rewritten_question"] is None, body["rewritten_question"]
+    assert "Riverton City Council approved a budget" in body["answer"], body["answer"]
+    assert [c["doc_id"] for c in body["citations"]] == ["riverton-budget"]
+    assert all(c["verified"] for c in body["citations"])
+
+
 @pytest.mark.parametrize(("conversation", "fact", "doc_id"), FOLLOW_UPS)
 def test_follow_up_is_answered_in_the_context_of_the_conversation(
     client: httpx.Client, conversation: list[str], fact: str, doc_id: str
