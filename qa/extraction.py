@@ -324,7 +324,10 @@ def extract_page(
     if _looks_binary(text):
         raise BadInput("binary content, not an HTML page")
     if not _TAG.search(text):
-        raise BadInput("no HTML tags in it: this is plain text, not a web page; send it as text")
+        raise BadInput(
+            "no HTML tags in it: this is plain text, not a web page; give it as a text "
+            "article (`text`, or a .txt file)"
+        )
     if not _WHOLE_PAGE.search(text):
         # a fragment ("<p>…</p>"): trafilatura reads whole documents only
         text = f"<html><body>{text}</body></html>"
