@@ -11,13 +11,15 @@ A question is read with the conversation only when it needs it:
 
 A person pronoun ("he", "her", "his" …) is replaced by the name it points at: the one name in
 the previous question, else the one name in the previous answer (none is used when a text names
-several). "What did he say about North Korean troops?" after "Who is Mark Rutte?" becomes "What
-did Mark Rutte say about North Korean troops?" and is searched and judged as a question of its
-own. Otherwise the question is read together with the previous question (and, for a chain of
-follow-ups, the earlier ones back to the last that stood alone): "When was that? (following:
-When did the market reopen)". No coreference model is available offline and a 270M model cannot
-be trusted to rewrite faithfully, so both are rules; the rewritten text is returned in the
-answer so the user sees what was searched.
+several); after a "Who…?" the person its answer names ("he" after "Who is the Kremlin
+spokesman?" is the spokesman, not the Kremlin), and after a question that said "he" too, the
+same person (`person_meant`). "What did he say about North Korean troops?" after "Who is Mark
+Rutte?" becomes "What did Mark Rutte say about North Korean troops?" and is searched and judged
+as a question of its own. Otherwise the question is read together with the previous question
+(and, for a chain of follow-ups, the earlier ones back to the last that stood alone): "When was
+that? (following: When did the market reopen)". No coreference model is available offline and a
+270M model cannot be trusted to rewrite faithfully, so both are rules; the rewritten text is
+returned in the answer so the user sees what was searched.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.evidence import AnswerType, answer_type
 from qa.lexical import FUNCTION_WORDS, content_terms
 from qa.models import Turn
 from qa.settings import ConversationSettings
@@ -83,10 +86,9 @@ def rewrite_follow_up(
     """What to search for a question asked after `history`, or None when it stands alone."""
     if not history or not needs_conversation(question, settings.min_own_terms):
         return None
-    previous = history[-1]
     text = question.strip()
     if _PERSON.search(text):
-        name = only_name(previous.question) or only_name(previous.answer)
+        name = person_meant(history)
         if name:
             text = replace_person(text, name)
     if text != question.strip() and not _OTHER.search(text) and not _OPENING.search(text):
@@ -102,6 +104,32 @@ def rewrite_follow_up(
         return None
     read = " ".join([*(f"{q}?" for q in reversed(earlier)), text])
     return Rewrite(f"{text} (following: {'; '.join(earlier)})", False, read)
+
+
+# "Who is Mark Rutte?": the question names the person it asks about
+_WHO_IS_NAME = re.compile(
+    r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\W*$"
+)
+
+
+def person_meant(history: Sequence[Turn]) -> str | None:
+    """The name a person pronoun of the next question points at, or None:
+    - the previous question said "he" too: the same person as it meant ("What did he say?",
+      then "When did he say it?"), else the one name its answer holds;
+    - it asked who ("Who is the Kremlin spokesman?", "Who led the team?"): the person its
+      answer names, not a name in the question, unless it asked who a name is ("Who is Mark
+      Rutte?");
+    - otherwise the one name in the previous question, else in its answer."""
+    previous = history[-1]
+    if _PERSON.search(previous.question):
+        carried = person_meant(history[:-1]) if len(history) > 1 else None
+        return carried or only_name(previous.answer)
+    if answer_type(previous.question) is AnswerType.PERSON:
+        named = _WHO_IS_NAME.match(previous.question.strip())
+        if named and only_name(named.group("name")):
+            return only_name(named.group("name"))
+        return only_name(previous.answer)
+    return only_name(previous.question) or only_name(previous.answer)
 
 
 def standalone_question(

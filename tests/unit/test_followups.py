@@ -200,3 +200,31 @@ def test_an_initialism_is_not_whom_a_person_pronoun_means() -> None:
 def test_refers_back_only_on_a_pronoun_or_an_opening_and(question: str, points_back: bool) -> None:
     assert is_follow_up(question)
     assert refers_back(question) is points_back
+
+
+@pytest.mark.unit
+def test_after_a_who_question_the_pronoun_is_the_person_answered_not_a_name_asked_about() -> None:
+    asked = Turn(
+        question="Who is the Kremlin spokesman?",
+        answer="Kremlin spokesman Dmitry Peskov dismissed the reports.",
+    )
+    # the answer names two: which one "he" is, is not a rule's call, so no name is put in
+    rewrite = rewrite_follow_up("What did he say about North Korea?", [asked])
+    assert rewrite is not None and not rewrite.standalone
+    assert "Kremlin say" not in rewrite.text
+    led = Turn(question="Who led the Kremlin team?", answer="It was led by Dmitry Peskov.")
+    rewrite = rewrite_follow_up("What did he say?", [led])
+    assert rewrite == Rewrite("What did Dmitry Peskov say?", True)
+    # asking who a name is: the name is whom "he" means
+    rewrite = rewrite_follow_up("What did he say?", [RUTTE])
+    assert rewrite == Rewrite("What did Mark Rutte say?", True)
+
+
+@pytest.mark.unit
+def test_a_pronoun_after_a_pronoun_means_the_same_person() -> None:
+    said = Turn(question="What did he say about North Korea?", answer="")
+    rewrite = rewrite_follow_up("When did he dismiss the speculation?", [RUTTE, said])
+    assert rewrite == Rewrite("When did Mark Rutte dismiss the speculation?", True)
+    # not "North Korea", the one name of the question before
+    rewrite = rewrite_follow_up("When did he dismiss the speculation?", [said])
+    assert rewrite is not None and "North Korea dismiss" not in rewrite.text
