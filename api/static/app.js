@@ -416,6 +416,14 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       input.focus();
       return;
     }
+    // over the server's limit: said here, as while typing, rather than sent to be refused
+    const length = [...question.replace(/\s+/g, " ")].length;
+    const maxChars = questionLimit();
+    if (maxChars && length > maxChars) {
+      showNotice(`${length} characters: the limit is ${maxChars}. Ask a shorter question.`);
+      input.focus();
+      return;
+    }
     setBusy(true);
     emptyState.hidden = true;
     controller = new AbortController();
@@ -557,8 +565,10 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     }
   });
   // the server's limit on a question (server.max_question_chars), set on the box when served
-  const maxChars = Number(input.dataset.maxChars) || 0;
+  // (read when used: 0, unknown, leaves the check to the server)
+  const questionLimit = () => Number(input.dataset.maxChars) || 0;
   input.addEventListener("input", () => {
+    const maxChars = questionLimit();
     // as the server counts: white space collapsed, characters (not UTF-16 units)
     const length = [...input.value.trim().replace(/\s+/g, " ")].length;
     showNotice(

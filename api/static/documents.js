@@ -202,7 +202,13 @@ async function searchText(words) {
       openArticle(hit.doc_id, {
         paragraph: hit.index,
         matches: hit.matches,
-        back: ["← Back to the results", () => show(view, open)],
+        back: [
+          "← Back to the results",
+          () => {
+            show(view, open);
+            open.scrollIntoView({ block: "center" }); // the list as left, at the same result
+          },
+        ],
       }),
     );
     const where = metaText(hit, null, `paragraph ${Number(hit.index) + 1}`);

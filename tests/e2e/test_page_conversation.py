@@ -284,6 +284,12 @@ def test_the_box_says_what_is_wrong_before_sending(page_probe: PageProbe) -> Non
     expect(page.locator("#ask-notice")).to_have_text(
         f"{limit + 1} characters: the limit is {limit}. Ask a shorter question."
     )
+    # asked anyway, it is not sent: the notice stays and no turn is added
+    page.press("#question", "Enter")
+    expect(page.locator("#ask-notice")).to_have_text(
+        f"{limit + 1} characters: the limit is {limit}. Ask a shorter question."
+    )
+    assert page.locator("#conversation > li").count() == 0
     page.fill("#question", "w" * limit)
     expect(page.locator("#ask-notice")).to_be_hidden()
 

@@ -130,6 +130,19 @@ def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
     article.get_by_role("button", name="← Back to the results").click()
     expect(results).to_have_count(len(expected["results"]))
     expect(opened).to_be_focused()
+    # the last result, opened from a short window, comes back in view (the list is scrolled
+    # back to it, not left at the top with the focus out of sight)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 900, "height": 420})
+    last = results.last.get_by_role("button")
+    last.scroll_into_view_if_needed()
+    last.click()
+    expect(article.locator(".article-paragraph.found")).to_have_count(1)
+    article.get_by_role("button", name="← Back to the results").click()
+    expect(last).to_be_focused()
+    expect(last).to_be_in_viewport()
+    if size:
+        page.set_viewport_size(size)
     view.get_by_role("button", name="← All articles").click()
 
     # Enter in the box searches the text too; a word no article has gets a "did you mean"
