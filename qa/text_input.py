@@ -102,6 +102,27 @@ def garbled_problem(text: str) -> str | None:
     return None
 
 
+# HTML elements that only a page's markup holds, not an article's words
+_MARKUP = re.compile(
+    r"</?(?:p|div|br|span|a|h[1-6]|li|ul|ol|table|tr|td|article|section|html|body|head|"
+    r"script|style|strong|em|b|i|img|meta|link)\b[^<>]{0,500}>",
+    re.IGNORECASE,
+)
+
+
+def markup_problem(text: str) -> str | None:
+    """Why `text` looks like a web page's markup rather than an article's words, or None: two
+    or more HTML tags ("<p>…</p>"), which would be indexed, quoted and cited as they are. One
+    tag can be an article's own words (a story about "<script>" injection)."""
+    tags = _MARKUP.findall(text)
+    if len(tags) < 2:
+        return None
+    return (
+        f"holds HTML markup ({len(tags)} tags, such as {tags[0][:40]!r}): send a saved web "
+        "page as html, which reads the article out of it, or the article's words without tags"
+    )
+
+
 def normalize_text(text: str) -> str:
     """NFC, without control characters (but newline and tab) or invisible padding.
 

@@ -33,7 +33,12 @@ from qa.articles import (
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
-from qa.text_input import empty_text_problem, garbled_problem, has_visible_text
+from qa.text_input import (
+    empty_text_problem,
+    garbled_problem,
+    has_visible_text,
+    markup_problem,
+)
 
 router = APIRouter(tags=["documents"])
 
@@ -390,7 +395,7 @@ def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[s
     text = body.text or ""
     if not has_visible_text(text):
         raise BadInput(empty_text_problem("text", "the article's text"))
-    garbled = garbled_problem(text)
+    garbled = garbled_problem(text) or markup_problem(text)
     if garbled is not None:
         raise BadInput(f"text {garbled}")
     published = None

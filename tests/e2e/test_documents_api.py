@@ -345,10 +345,12 @@ def test_a_body_refused_as_a_whole_is_told_what_to_send(
         ({"text": "Jos\u00c3\u00a9 Mart\u00c3\u00adnez reopened the caf\u00c3\u00a9."},
          "UTF-8 read as Windows-1252"),
         ({"text": "!!! ??? ...\n\n--- *** ---"}, "no words in the article text"),
+        ({"text": "<p>The navy seized a tanker on Monday.</p>\n<p>It had sailed from Riga.</p>"},
+         "holds HTML markup"),
     ],
     ids=["boilerplate-only", "blank", "nul", "nuls", "bell-and-invisible", "surrogate",
          "bad-date", "bad-id", "unknown-field", "ambiguous-date", "replacement-characters",
-         "binary", "mojibake", "punctuation-only"],
+         "binary", "mojibake", "punctuation-only", "html-as-text"],
 )  # fmt: skip
 def test_unusable_articles_are_refused_with_a_reason(
     client: httpx.Client, setup: Setup, body: dict[str, str], expected: str

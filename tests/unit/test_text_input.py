@@ -105,3 +105,23 @@ def test_a_wrongly_decoded_or_binary_text_is_told_from_text(text: str, said: str
 
     problem = garbled_problem(text)
     assert (problem is None) if said is None else (problem is not None and said in problem)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("<p>The navy seized a tanker.</p>\n<p>It had sailed from Riga.</p>", True),
+        ('<div class="story">The navy seized a tanker.<br>It sailed.</div>', True),
+        ("Hackers hid a <script> tag in the page, the report said.", False),  # one: words
+        ("Prices rose as 3 < 5 and 7 > 2 in the index.", False),
+        ("The navy seized a tanker on Monday.", False),
+    ],
+)
+def test_markup_sent_as_text_is_told_apart_from_words(text: str, refused: bool) -> None:
+    from qa.text_input import markup_problem
+
+    problem = markup_problem(text)
+    assert (problem is not None) is refused
+    if refused:
+        assert problem is not None and "send a saved web page as html" in problem
