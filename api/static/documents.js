@@ -414,6 +414,19 @@ function decodePage(bytes) {
   }
 }
 
+/** A text file's characters: UTF-8 (or UTF-16 with its byte-order mark), else Windows-1252,
+ * the commonest legacy encoding of Western text files (a browser's `file.text()` reads only
+ * UTF-8, and would leave U+FFFD, which the server refuses, for every other byte). */
+function decodeTextFile(bytes) {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}
+
 function showAddForm() {
   const form = el("form", "add-article-form");
   const title = textInput("new-title");
@@ -452,7 +465,8 @@ function showAddForm() {
       usePage({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
     } else {
       usePage(null);
-      text.value = await chosen.text(); // read in the browser; sent as `text`
+      // read in the browser; sent as `text`
+      text.value = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
     }
   });
   const [keyRow, readAdminKey] = adminKeyRow("new-admin-key");

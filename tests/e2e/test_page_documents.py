@@ -239,6 +239,27 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     assert page_probe.script_errors() == []
 
 
+def test_a_text_file_in_a_legacy_encoding_is_read_with_its_accents(page_probe: PageProbe) -> None:
+    """A browser reads a file as UTF-8 only; a Windows-1252 .txt (Notepad's old default) would
+    fill the box with U+FFFD, which the server refuses. The page reads such a file as
+    Windows-1252, and a UTF-8 or UTF-16 file as it is."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.get_by_role("button", name="Add an article").click()
+    form = page.locator(".add-article-form")
+    chooser = form.get_by_label("…or load a .txt file or a saved web page (.html)")
+    words = "Renée Dupré opened the “Café du Port” on Friday — at last."
+    for encoding in ("cp1252", "utf-8", "utf-16"):
+        chooser.set_input_files(
+            {"name": f"cafe-{encoding}.txt", "mimeType": "text/plain",
+             "buffer": words.encode(encoding)}
+        )  # fmt: skip
+        expect(form.get_by_label("Text")).to_have_value(words)
+    assert page_probe.script_errors() == []
+
+
 def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
     page_probe: PageProbe,
 ) -> None:
