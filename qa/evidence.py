@@ -213,6 +213,12 @@ def says_when(text: str) -> bool:
     return any(ch.isdigit() for ch in _COUNT.sub(" ", text))
 
 
+def _figure_plurals(read: Sequence[str]) -> set[int]:
+    """Where a figure takes a plural: "1990s" is read as "1990" + "s", and that "s" is the
+    figure's, not a word."""
+    return {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
+
+
 def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
     """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
     that or a span of time ("a year", "decades") for "how long", a year for "what year", a date
@@ -221,8 +227,7 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     Plurals count as their singular ("days", "thousands"), except that a decade ("1990s") is no
     year."""
     read = words(short)
-    # "1990s" is read as "1990" + "s": the "s" is the figure's plural, not a word
-    plural = {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
+    plural = _figure_plurals(read)
     tokens = [t for i, t in enumerate(read) if i - 1 not in plural]  # the "s" after a figure
     if not tokens:
         return False
@@ -232,11 +237,10 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
         return has_figure or bool(forms & _QUANTITY_WORDS)
     if kind is AnswerType.DURATION:
         return has_figure or bool(forms & (_QUANTITY_WORDS | _DURATION_WORDS))
-    if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year, nor "1,000"
-        return says_when(short) and any(
-            t.isdigit() and len(t) == 4 and i not in plural
-            for i, t in enumerate(words(_COUNT.sub(" ", short)))
-        )
+    if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year, nor a count ("1,000")
+        dated = words(_COUNT.sub(" ", short))
+        decades = _figure_plurals(dated)
+        return any(t.isdigit() and len(t) == 4 and i not in decades for i, t in enumerate(dated))
     if kind is AnswerType.DATE:
         return says_when(short) or bool(forms & _DAY_WORDS)
     if kind is AnswerType.TIME:

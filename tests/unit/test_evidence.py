@@ -370,6 +370,8 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.TIME, "16", True),  # an age: "When did she start driving?"
         (AnswerType.DATE, "1,000", False),  # "What day?"
         (AnswerType.YEAR, "1,000", False),
+        (AnswerType.YEAR, "1,000 and the 1990s", False),  # neither a count nor a decade
+        (AnswerType.YEAR, "1,000 in 2019", True),
         (AnswerType.TIME, "3 a.m.", True),
         (AnswerType.TIME, "11:00", True),
         (AnswerType.TIME, "Oct. 10", True),
