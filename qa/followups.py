@@ -126,9 +126,8 @@ def person_meant(history: Sequence[Turn]) -> str | None:
         return carried or only_name(previous.answer)
     if answer_type(previous.question) is AnswerType.PERSON:
         named = _WHO_IS_NAME.match(previous.question.strip())
-        if named and only_name(named.group("name")):
-            return only_name(named.group("name"))
-        return only_name(previous.answer)
+        asked_about = only_name(named.group("name")) if named else None
+        return asked_about or only_name(previous.answer)
     return only_name(previous.question) or only_name(previous.answer)
 
 

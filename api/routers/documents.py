@@ -395,9 +395,9 @@ def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[s
     text = body.text or ""
     if not has_visible_text(text):
         raise BadInput(empty_text_problem("text", "the article's text"))
-    garbled = garbled_problem(text) or markup_problem(text)
-    if garbled is not None:
-        raise BadInput(f"text {garbled}")
+    problem = garbled_problem(text) or markup_problem(text)
+    if problem is not None:
+        raise BadInput(f"text {problem}")
     published = None
     if body.date is not None:
         published = parse_date(body.date)

@@ -417,10 +417,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       return;
     }
     // over the server's limit: said here, as while typing, rather than sent to be refused
-    const length = [...question.replace(/\s+/g, " ")].length;
-    const maxChars = questionLimit();
-    if (maxChars && length > maxChars) {
-      showNotice(`${length} characters: the limit is ${maxChars}. Ask a shorter question.`);
+    const tooLong = overLimit(question);
+    if (tooLong) {
+      showNotice(tooLong);
       input.focus();
       return;
     }
@@ -564,19 +563,18 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       showBusyNotice();
     }
   });
-  // the server's limit on a question (server.max_question_chars), set on the box when served
-  // (read when used: 0, unknown, leaves the check to the server)
-  const questionLimit = () => Number(input.dataset.maxChars) || 0;
-  input.addEventListener("input", () => {
-    const maxChars = questionLimit();
-    // as the server counts: white space collapsed, characters (not UTF-16 units)
-    const length = [...input.value.trim().replace(/\s+/g, " ")].length;
-    showNotice(
-      maxChars && length > maxChars
-        ? `${length} characters: the limit is ${maxChars}. Ask a shorter question.`
-        : "",
-    );
-  });
+  /** What is wrong with a question over the server's limit (server.max_question_chars, set on
+   * the box when served and read when used: none, unknown, leaves the check to the server),
+   * or "" when it is within it. Counted as the server counts: white space collapsed,
+   * characters (not UTF-16 units). */
+  function overLimit(question) {
+    const maxChars = Number(input.dataset.maxChars) || 0;
+    const length = [...question.trim().replace(/\s+/g, " ")].length;
+    return maxChars && length > maxChars
+      ? `${length} characters: the limit is ${maxChars}. Ask a shorter question.`
+      : "";
+  }
+  input.addEventListener("input", () => showNotice(overLimit(input.value)));
 
   /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
   function describeStage(stage, question) {
