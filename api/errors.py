@@ -29,6 +29,7 @@ from qa.errors import (
     NotFound,
     Overloaded,
     QAError,
+    ShuttingDown,
     TimedOut,
     TooLarge,
     Unauthorized,
@@ -95,6 +96,7 @@ STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
     (Conflict, 409, "Conflict"),
     (Overloaded, 429, "Too many requests"),
     (TimedOut, 503, "Timed out"),
+    (ShuttingDown, 503, "Shutting down"),
     (ClientGone, 499, "Client closed request"),  # nginx's code; logged, never read
     (IndexNotBuilt, 503, "Index not built"),
     (IndexMismatch, 503, "Index does not match the configuration"),

@@ -64,6 +64,11 @@ class TimedOut(QAError):
         self.retry_after_s = retry_after_s
 
 
+class ShuttingDown(QAError):
+    """The server is stopping, and a streamed question under way was not answered within the
+    grace it gives (`server.shutdown_grace_s`); the caller should ask again once it is back."""
+
+
 class ClientGone(QAError):
     """The client disconnected before its answer was ready: nobody is left to read the reply."""
 

@@ -67,6 +67,13 @@ class ServerSettings(_Group):
         gt=0,
         description="Time a question may take, waiting included; beyond that a 503.",
     )
+    shutdown_grace_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="When the server is told to stop, how long a streamed answer under way "
+        "(waiting included) may still take; one not done by then ends with an `error` event "
+        "(503) instead of `done`.",
+    )
 
 
 class SecuritySettings(_Group):

@@ -65,6 +65,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from api.deps import Service
+from api.draining import Drain
 from api.errors import openai_error, problem_details
 from api.inputs import AnswerScope, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
@@ -695,7 +696,9 @@ async def chat_completions(
     With `stream: true`: Server-Sent Events of `chat.completion.chunk` objects (the role, the
     answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when
     `stream_options.include_usage` is set), then `data: [DONE]`. If answering fails once the
-    stream has started, it ends with one `data: {"error": {...problem details...}}` frame.
+    stream has started (or the server is told to stop and the answer is not ready within
+    `server.shutdown_grace_s`), it ends with one `data: {"error": {...problem details...}}`
+    frame.
     Bad input is refused before the stream, with the problem details of `/ask` plus OpenAI's
     `error` object, as a 400.
     """
@@ -732,11 +735,14 @@ async def chat_completions(
     # the slot is taken before the stream starts, so a full queue is a plain 429 too
     stop = Cancellation()
     job = queue.submit(stoppable(answer_from, stop), question, history, stop=stop)
+    # told to stop, the server lets the question be answered within the grace, else says so
+    drain = Drain(settings.shutdown_grace_s)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield data_frame(role_chunk(completion_id, created))
         try:
-            answer = await job.result()  # a client that disconnects cancels a queued job
+            # a client that disconnects cancels a queued job
+            answer = await drain.result(job.result())
             note_answer(request, answer)
             chunks = answer_chunks(
                 answer, completion_id=completion_id, created=created, sources=sources
@@ -754,4 +760,6 @@ async def chat_completions(
         yield data_frame(DONE)
 
     # also drops the job of a client that left before the stream started
-    return EventSourceResponse(events(), background=BackgroundTask(job.cancel))
+    return EventSourceResponse(
+        events(), background=BackgroundTask(job.cancel), **drain.response_options()
+    )

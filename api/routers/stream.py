@@ -28,6 +28,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from api.deps import Service
+from api.draining import Drain
 from api.errors import problem_details
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES, AskRequest
@@ -92,7 +93,8 @@ Bad input (empty, whitespace-only or over-long question, malformed body) is refu
 stream starts, with the same problem-details response as `/ask`. If answering fails after the
 stream has started, the stream ends with one `error` event whose data is RFC 9457 problem
 details `{"type", "title", "status", "detail", "request_id"}` instead of `done` (status 503
-when the question was not answered within the time limit). When too many questions are
+when the question was not answered within the time limit, or when the server was told to stop
+and the answer was not ready within `server.shutdown_grace_s`). When too many questions are
 already waiting, the request is refused before the stream with 429 and `Retry-After`.
 
 The answer's text is sent only once its citation has been checked, so `token` events follow
@@ -157,6 +159,8 @@ async def ask_stream(
     stop = Cancellation()
     answerer = stoppable(body.answerer(service), stop, report)
     job = queue.submit(answerer, body.question, body.history, stop=stop)
+    # told to stop, the server lets the question be answered within the grace, else says so
+    drain = Drain(service.settings.server.shutdown_grace_s)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         if ahead:
@@ -164,7 +168,7 @@ async def ask_stream(
         # a client that disconnects cancels this task, and with it the job if still queued
         result = asyncio.ensure_future(job.result())
         try:
-            async for pair in _progress_until(result, progress):
+            async for pair in _progress_until(result, progress, drain):
                 yield sse_event(*pair)
             answer = result.result()
             note_answer(request, answer)
@@ -184,13 +188,16 @@ async def ask_stream(
             yield sse_event(event, data)
 
     # also drops the job of a client that left before the stream started
-    return EventSourceResponse(events(), background=BackgroundTask(job.cancel))
+    return EventSourceResponse(
+        events(), background=BackgroundTask(job.cancel), **drain.response_options()
+    )
 
 
 async def _progress_until(
-    result: asyncio.Future[Answer], progress: asyncio.Queue[EventPair]
+    result: asyncio.Future[Answer], progress: asyncio.Queue[EventPair], drain: Drain
 ) -> AsyncIterator[EventPair]:
-    """The progress events reported until `result` is done, then those still queued.
+    """The progress events reported until `result` is done, then those still queued;
+    `ShuttingDown` when the server is stopping and the answer is not ready within its grace.
 
     The worker reports through `call_soon_threadsafe`, as the finished future does, so every
     report made before the answer was ready is delivered before it.
@@ -199,7 +206,7 @@ async def _progress_until(
         next_report = asyncio.ensure_future(progress.get())
         either: set[asyncio.Future[Any]] = {result, next_report}
         try:
-            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            await drain.wait(either)
         finally:
             next_report.cancel()
         if next_report.done() and not next_report.cancelled():

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.draining import Drain
 from api.errors import problem_details
 from api.routers import stream
 from api.routers.stream import EventPair, answer_events, token_pieces
@@ -223,7 +224,7 @@ def test_progress_reported_before_the_answer_is_all_relayed_in_order() -> None:
 
         thread = threading.Thread(target=worker)
         thread.start()
-        relayed = [pair async for pair in stream._progress_until(result, progress)]
+        relayed = [pair async for pair in stream._progress_until(result, progress, Drain(10.0))]
         thread.join()
         assert result.done()
         return relayed
@@ -239,7 +240,7 @@ def test_a_failed_answer_still_relays_the_progress_made_before_it() -> None:
         result: asyncio.Future[Answer] = loop.create_future()
         progress.put_nowait(("status", {"stage": "searching"}))
         result.set_exception(RuntimeError("boom"))
-        relayed = [pair async for pair in stream._progress_until(result, progress)]
+        relayed = [pair async for pair in stream._progress_until(result, progress, Drain(10.0))]
         with pytest.raises(RuntimeError, match="boom"):
             result.result()
         return relayed
