@@ -473,8 +473,12 @@ function showAddForm() {
   const errors = el("div");
   const submit = el("button", "primary", "Add article");
   submit.type = "submit";
+  const cancel = button("link-button", "Cancel", () => showList());
   const actions = el("div", "form-actions");
-  actions.append(submit, button("link-button", "Cancel", () => showList()));
+  actions.append(submit, cancel);
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !submit.disabled) cancel.click(); // as Cancel, not while adding
+  });
   const legend = el("h3", "form-heading", "Add an article");
   legend.tabIndex = -1;
   form.append(

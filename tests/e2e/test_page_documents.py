@@ -239,6 +239,56 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     assert page_probe.script_errors() == []
 
 
+def test_escape_closes_the_add_form_as_its_cancel_button_does(page_probe: PageProbe) -> None:
+    """Escape in "Add an article" does what Cancel does: back to the list with the focus on the
+    panel's heading, what was typed dropped (the form opens empty again, as after Cancel). Not
+    while the article is being added: the answer would open it over the list anyway."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+    page.reload()
+    add = page.get_by_role("button", name="Add an article")
+    form = page.locator(".add-article-form")
+    heading = page.locator("#articles-heading")
+    items = page.locator("#articles-view .article-item")
+    total = listed(page)["total"]
+    add.click()
+    form.get_by_label("Title").fill("Typed, then cancelled")
+    form.get_by_role("button", name="Cancel").click()  # what Escape is to match
+    expect(form).to_have_count(0)
+    expect(heading).to_be_focused()
+    expect(items).to_have_count(total)
+    for label in ("Title", "Text", "…or load a .txt file or a saved web page (.html)"):
+        add.click()
+        expect(form.get_by_label("Title")).to_have_value("")  # a new form, as after Cancel
+        form.get_by_label("Title").fill("Typed, then escaped")
+        form.get_by_label(label).press("Escape")
+        expect(form).to_have_count(0)
+        expect(heading).to_be_focused()
+        expect(items).to_have_count(total)
+
+    held: list[Any] = []
+    page.route(  # the POST held, to be answered below
+        "**/documents",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    add.click()
+    form.get_by_label("Text").fill("The Skarra ferry sailed on time on Monday.")
+    form.get_by_role("button", name="Add article").click()
+    expect(form.get_by_role("button", name="Adding… (indexing it)")).to_be_disabled()
+    form.get_by_label("Text").press("Escape")
+    expect(form).to_have_count(1)  # still there, saying it is adding
+    problem = {"status": 503, "title": "Timed out", "detail": "slow"}
+    held[0].fulfill(status=503, content_type="application/problem+json", body=json.dumps(problem))
+    expect(form.locator(".panel-error")).to_have_text("slow")
+    form.get_by_label("Text").press("Escape")  # the request over: Escape closes it again
+    expect(form).to_have_count(0)
+    expect(heading).to_be_focused()
+    assert page_probe.script_errors() == []
+
+
 def test_a_text_file_in_a_legacy_encoding_is_read_with_its_accents(page_probe: PageProbe) -> None:
     """A browser reads a file as UTF-8 only; a Windows-1252 .txt (Notepad's old default) would
     fill the box with U+FFFD, which the server refuses. The page reads such a file as
