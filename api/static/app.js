@@ -14,6 +14,7 @@ import {
   ASK_ABOUT,
   DOCUMENTS_CHANGED,
   appendMarked,
+  articleProblem,
   button,
   count,
   documentsChanged,
@@ -603,6 +604,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   // ---- rendering answers ---------------------------------------------------------------------
 
   function renderError(error, question, askedOf = null) {
+    // an article gone is said in the reader's words alone (renderArticleGone): the server's
+    // detail points API clients to GET /documents
+    const gone = articleGone(error, askedOf);
     const box = el("div", "error");
     box.setAttribute("role", "alert");
     box.append(el("span", "speaker", error.title ? `Error — ${error.title}` : "Error"));
@@ -613,11 +617,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const busyText = el("p", null, `The service is busy answering other people's questions. Ask it again ${when}.`);
       if (error.message) busyText.title = error.message;
       box.append(busyText);
-    } else {
+    } else if (!gone) {
       box.append(el("p", null, error.message || "Something went wrong."));
     }
     if (error.status === 401) box.append(renderKeyForm(question));
-    if (articleGone(error, askedOf)) box.append(renderArticleGone(question, askedOf));
+    if (gone) box.append(renderArticleGone(question, askedOf));
     return box;
   }
 
@@ -998,7 +1002,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       (error) => {
         if (token !== panelToken) return;
         body.removeAttribute("aria-busy");
-        body.replaceChildren(el("p", "note", `Could not load the whole article: ${error.message}`));
+        body.replaceChildren(el("p", "note", `Could not load the whole article: ${articleProblem(error)}`));
       },
     );
   }

@@ -182,6 +182,13 @@ export function problemError(data, response) {
   return error;
 }
 
+/** Why an article (GET /documents/{id}) could not be fetched, in the reader's words: for an id
+ * the server no longer has (404), its detail points API clients to GET /documents for the ids,
+ * which means nothing on the page. */
+export function articleProblem(error) {
+  return error.status === 404 ? "it is no longer among the indexed articles (it may have been deleted)." : error.message;
+}
+
 // ---- events between the page's parts ----------------------------------------------------------
 
 /** The indexed articles changed (added, deleted) or a key now opens them: reload what shows them. */

@@ -12,6 +12,7 @@ import {
   DOCUMENTS_CHANGED,
   adminKey,
   appendMarked,
+  articleProblem,
   askAbout,
   button,
   count,
@@ -253,7 +254,7 @@ async function openArticle(
   try {
     doc = await fetchJSON(`/documents/${encodeURIComponent(docId)}`);
   } catch (error) {
-    view.replaceChildren(back, alertBox(`Could not open the article: ${error.message}`));
+    view.replaceChildren(back, alertBox(`Could not open the article: ${articleProblem(error)}`));
     return;
   }
   if (!view.isConnected) return; // the user went elsewhere meanwhile

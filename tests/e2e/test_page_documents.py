@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe
+from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer
+from tests.e2e.test_page_scope import add_article, delete_article
 from tests.pages import FURNITURE, news_page
 
 pytestmark = pytest.mark.e2e
@@ -286,6 +287,72 @@ def test_escape_closes_the_add_form_as_its_cancel_button_does(page_probe: PagePr
     form.get_by_label("Text").press("Escape")  # the request over: Escape closes it again
     expect(form).to_have_count(0)
     expect(heading).to_be_focused()
+    assert page_probe.script_errors() == []
+
+
+def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """The server's 404 for an article it no longer has points API clients to GET /documents;
+    the page says in its own words that the article is gone instead: opened from a list read
+    before it was deleted, and as a saved answer's citation."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    title = "Skarra lighthouse gets a new lamp"
+    paragraph = "The Skarra lighthouse was fitted with a new lamp on Thursday."
+    doc_id = add_article(page_server, title, paragraph)
+    cited = {
+        "paragraph_id": f"{doc_id}:p0",
+        "doc_id": doc_id,
+        "index": 0,
+        "title": title,
+        "start": 0,
+        "end": len(paragraph),
+        "text": paragraph,
+        "marker": 1,
+        "verified": True,
+    }
+    answer = {
+        "question": "What did the lighthouse get?",
+        "answer": "A new lamp. [1]",
+        "status": "answered",
+        "citations": [cited],
+        "retrieved": [],
+    }
+    saved = {
+        "version": 1,
+        "saved": 1,
+        "turns": [{"question": "What did it get?", "kind": "answer", "data": answer}],
+    }
+    try:
+        page.goto("/")
+        page.evaluate(
+            "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation.' + "
+            "sessionStorage.getItem('groundedQa.tabConversation'), v); }",
+            json.dumps(saved),
+        )
+        page.reload()
+        item = page.locator("#articles-view").get_by_role("button", name=title)
+        expect(item).to_be_visible()
+    finally:
+        delete_article(page_server, doc_id)
+    gone = page.request.get(f"/documents/{doc_id}")
+    assert gone.status == 404 and "GET /documents" in gone.json()["detail"]  # the API's words
+
+    item.click()  # the list was read before the delete
+    problem = page.locator(".article-view .panel-error")
+    expect(problem).to_have_text(
+        "Could not open the article: it is no longer among the indexed articles "
+        "(it may have been deleted)."
+    )
+    page.locator("#conversation .citation-link").first.click()
+    note = page.locator("#source-body .article-body")
+    expect(note).to_have_text(
+        "Could not load the whole article: it is no longer among the indexed articles "
+        "(it may have been deleted)."
+    )
+    expect(page.locator("#source-panel")).not_to_contain_text("GET /documents")
     assert page_probe.script_errors() == []
 
 

@@ -278,8 +278,11 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     request = sent(page, question)
     assert request["doc_ids"] == [doc_id]
     error = page.locator("#conversation > li.turn").last.locator(".error")
-    expect(error).to_contain_text(f"no article has the id(s) '{doc_id}'")  # the server's words
     expect(error).to_contain_text(f"“{title}” is no longer among the indexed articles")
+    # in the reader's words alone: not the server's detail, which points API clients to an
+    # endpoint ("doc_ids: no article has the id(s) '…'; GET /documents lists the ids")
+    expect(error).not_to_contain_text("no article has the id")
+    expect(error).not_to_contain_text("GET /documents")
     expect(chip(page)).to_have_text(f"Asking only: {title} (no longer indexed)")
     expect(page.locator("#question")).to_have_value(question)  # to ask again without retyping
     page.screenshot(path=str(test_output_dir / "chat-scope-gone.png"), full_page=True)
@@ -288,6 +291,7 @@ def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     page.reload()
     expect(chip(page)).to_have_text(f"Asking only: {title} (no longer indexed)")
     expect(page.locator("#ask-notice")).to_contain_text(f"“{title}” is no longer indexed.")
+    expect(page.locator("#conversation .error")).not_to_contain_text("GET /documents")
     way_out = page.locator("#conversation .error").get_by_role(
         "button", name="Ask all the articles instead"
     )
