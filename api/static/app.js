@@ -45,6 +45,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   const MARKER = /\[(\d+)\]/;
   const CLOSEST_SHOWN = 3;
   const NARROW = window.matchMedia("(max-width: 860px)");
+  const PHONE = window.matchMedia("(max-width: 520px)"); // style.css's narrowest layout
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   const form = document.getElementById("ask-form");
@@ -1175,7 +1176,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   // refusal then speaks of that one). Kept with the conversation across reloads (a follow-up
   // after a reload goes where the ones before it went); New chat clears it.
   const scopeBar = document.getElementById("ask-scope");
-  const placeholder = input.placeholder;
+  // the question box's hint, whole and on a phone, where the box is too narrow for the whole
+  // one (it would be cut off): for every article, and for the one asked about
+  const PLACEHOLDERS = {
+    all: [input.placeholder, "Ask the articles…"],
+    one: ["Ask about this article…", "Ask this article…"],
+  };
   let scope = loadScope(); // { doc_id, title }, or null: questions go to every article
   let scopeGone = false; // the server no longer has the scope's article (deleted meanwhile)
 
@@ -1206,13 +1212,17 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     renderScope();
   }
 
+  function showPlaceholder() {
+    input.placeholder = PLACEHOLDERS[scope ? "one" : "all"][PHONE.matches ? 1 : 0];
+  }
+
   /** The chip by the question box: "Asking only: <title> ✕", or nothing. */
   function renderScope() {
     const hadFocus = scopeBar.contains(document.activeElement);
     scopeBar.replaceChildren();
     scopeBar.hidden = !scope;
     describeInput();
-    input.placeholder = scope ? "Ask about this article…" : placeholder;
+    showPlaceholder();
     if (!scope) return;
     const name = scopeName(scope);
     const chip = renderChip({
@@ -1555,6 +1565,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     ask();
   });
   backButton.addEventListener("click", backToAnswer);
+  PHONE.addEventListener("change", showPlaceholder); // a window resized, a phone turned
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && sourceView.contains(event.target)) {
       event.preventDefault();

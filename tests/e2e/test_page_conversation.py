@@ -1,6 +1,7 @@
 """The chat's controls in a real headless Chromium, against a real server over made-up articles:
-the question box stays in view, Stop (and what the server does about it), the conversation across
-a reload, New chat, and example questions from the indexed titles.
+the question box stays in view (its hint not cut off on a phone), Stop (and what the server does
+about it), the conversation across a reload, New chat, and example questions from the indexed
+titles.
 
 The server runs in generate mode with a scripted OpenAI-compatible model whose delay the test
 sets, so a question is known to be in the `writing` stage, or waiting behind another, when Stop is
@@ -162,6 +163,62 @@ def test_in_a_short_window_the_question_box_scrolls_with_the_page(
         assert page.evaluate(position, ".ask-bar") == "static"
         page.set_viewport_size({"width": 740, "height": 700})
         assert page.evaluate(position, ".ask-bar") == "sticky"
+    finally:
+        context.close()
+
+
+def placeholder_and_room(page: Any) -> tuple[str, float, float]:
+    """The question box's placeholder, its width in the box's font, and the width the box has
+    for text (inside its padding), in CSS pixels."""
+    found = page.evaluate(
+        """() => {
+          const box = document.getElementById("question");
+          const style = getComputedStyle(box);
+          const canvas = document.createElement("canvas").getContext("2d");
+          canvas.font = style.font;
+          const needed = canvas.measureText(box.placeholder).width;
+          const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+          return [box.placeholder, needed, box.clientWidth - padding];
+        }"""
+    )
+    return str(found[0]), float(found[1]), float(found[2])
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
+def test_the_question_box_placeholder_fits_the_box(
+    browser: Any, page_server: PageServer, width: int, height: int, name: str
+) -> None:
+    """Its hint is not cut off on a phone (a shorter one there), for every article and for one;
+    on a desktop it is the whole one, and a phone turned into a wider window gets it back."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        base_url=page_server.server.url,
+        is_mobile=name == "phone",
+    )
+    whole = {False: "Ask about the articles…", True: "Ask about this article…"}
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        for scoped in (False, True):
+            if scoped:
+                page.locator("#articles-view .article-open").first.click()
+                page.get_by_role("button", name="Ask about this article").click()
+                expect(page.locator("#ask-scope")).to_be_visible()
+            text, needed, room = placeholder_and_room(page)
+            assert text and needed <= room, f"{name}: {text!r} takes {needed:.0f} px of {room:.0f}"
+            if name == "desktop":
+                assert text == whole[scoped]
+            else:
+                assert text != whole[scoped]  # it would not fit
+                box = page.locator("#question")
+                page.set_viewport_size({"width": 1280, "height": 860})
+                expect(box).to_have_attribute("placeholder", whole[scoped])
+                page.set_viewport_size({"width": width, "height": height})
+                expect(box).to_have_attribute("placeholder", text)
     finally:
         context.close()
 
