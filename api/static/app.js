@@ -618,6 +618,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const busyText = el("p", null, `The service is busy answering other people's questions. Ask it again ${when}.`);
       if (error.message) busyText.title = error.message;
       box.append(busyText);
+    } else if (error.status === 503 && error.title === "Shutting down") {
+      // the server was stopped while the question waited: its detail names a setting
+      const stopped = el("p", null, "The service was stopped before it could answer (it may be restarting). Ask the question again once it is back.");
+      if (error.message) stopped.title = error.message;
+      box.append(stopped);
     } else if (!gone) {
       box.append(el("p", null, error.message || "Something went wrong."));
     }

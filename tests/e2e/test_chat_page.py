@@ -248,6 +248,42 @@ def test_a_full_queue_says_when_to_ask_again_in_the_readers_words(probe: PagePro
     assert probe.script_errors() == [], probe.errors
 
 
+def test_a_server_stopped_mid_question_says_to_ask_again_in_the_readers_words(
+    probe: PageProbe,
+) -> None:
+    """A stream the server ends with its "Shutting down" error event (it was stopped while the
+    question waited; the detail names a setting): the page says to ask again once it is back,
+    with the question back in the box."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    problem = {
+        "type": "about:blank",
+        "title": "Shutting down",
+        "status": 503,
+        "detail": "the server is shutting down and did not answer this question within "
+        "server.shutdown_grace_s (10 s); ask again once it is back",
+    }
+    events = (
+        'event: status\r\ndata: {"stage":"queued","ahead":2}\r\n\r\n'
+        f"event: error\r\ndata: {json.dumps(problem)}\r\n\r\n"
+    )
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=200, headers={"Content-Type": "text/event-stream"}, body=events
+        ),
+        times=1,
+    )
+    ask(page, "How many fishing boats left Skarra harbour?")
+    error = last_turn(page).locator(".error")
+    expect(error).to_contain_text("The service was stopped before it could answer")
+    expect(error).to_contain_text("Ask the question again once it is back")
+    expect(error).not_to_contain_text("shutdown_grace_s")
+    expect(page.locator("#question")).to_have_value("How many fishing boats left Skarra harbour?")
+    assert probe.script_errors() == [], probe.errors
+
+
 def crafted_answer() -> dict[str, Any]:
     paragraph = f"Before the span. {PAYLOAD} After the span."
     start = paragraph.index(PAYLOAD)
