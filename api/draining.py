@@ -12,7 +12,7 @@ questions in hand to be answered in extract mode, and one still unanswered then 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, TypeVar
 
 import anyio
@@ -29,9 +29,12 @@ class Drain:
     """One stream's view of a shutdown. Hand `response_options()` to `EventSourceResponse`
     (its `shutdown_event` is set when the server is told to stop) and wait through `wait`."""
 
-    def __init__(self, grace_s: float) -> None:
+    def __init__(self, grace_s: float, give_up: Callable[[str], None] | None = None) -> None:
+        """`give_up(why)` is called when the grace has passed (the job's `cancel`: the log line
+        where it stops then says why)."""
         self.grace_s = grace_s
         self.stopping = anyio.Event()
+        self._give_up = give_up
         self._deadline: float | None = None
 
     def response_options(self) -> dict[str, Any]:
@@ -58,6 +61,8 @@ class Drain:
             done, _ = await asyncio.wait(futures, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             if done:
                 return
+        if self._give_up is not None:
+            self._give_up("the server is shutting down")
         raise ShuttingDown(
             "the server is shutting down and did not answer this question within "
             f"server.shutdown_grace_s ({self.grace_s:g} s); ask again once it is back"

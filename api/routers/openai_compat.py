@@ -736,7 +736,7 @@ async def chat_completions(
     stop = Cancellation()
     job = queue.submit(stoppable(answer_from, stop), question, history, stop=stop)
     # told to stop, the server lets the question be answered within the grace, else says so
-    drain = Drain(settings.shutdown_grace_s)
+    drain = Drain(settings.shutdown_grace_s, give_up=job.cancel)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield data_frame(role_chunk(completion_id, created))

@@ -160,7 +160,7 @@ async def ask_stream(
     answerer = stoppable(body.answerer(service), stop, report)
     job = queue.submit(answerer, body.question, body.history, stop=stop)
     # told to stop, the server lets the question be answered within the grace, else says so
-    drain = Drain(service.settings.server.shutdown_grace_s)
+    drain = Drain(service.settings.server.shutdown_grace_s, give_up=job.cancel)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         if ahead:

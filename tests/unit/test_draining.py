@@ -37,8 +37,10 @@ def test_an_answer_ready_within_the_grace_is_given() -> None:
 
 
 def test_an_answer_not_ready_when_the_grace_ends_is_a_shutting_down_error_and_is_dropped() -> None:
+    given_up: list[str] = []
+
     async def scenario() -> tuple[BaseException | None, bool, float]:
-        drain = Drain(grace_s=0.1)
+        drain = Drain(grace_s=0.1, give_up=given_up.append)
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[str] = loop.create_future()
         loop.call_later(0.02, drain.stopping.set)
@@ -54,6 +56,7 @@ def test_an_answer_not_ready_when_the_grace_ends_is_a_shutting_down_error_and_is
     assert isinstance(caught, ShuttingDown)
     assert "shutdown_grace_s (0.1 s)" in str(caught) and "ask again" in str(caught)
     assert dropped  # the job behind it is cancelled, not left to run for nobody
+    assert given_up == ["the server is shutting down"]  # and its log line says why
     assert 0.1 <= waited < 1.0
 
 
