@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,11 +15,18 @@ from pydantic_settings import SettingsError
 
 from api.app import create_app
 from api.middleware import configure_logging
+from index.manifest import FORMAT_VERSION, Manifest
 from index.selector import MODEL_FILE, resolve_selector
 from index.versions import current_version
 from qa.errors import QAError
 from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, resolve_gguf
-from qa.settings import BUNDLED_SELECTOR, Settings, settings_parse_problem, settings_problem
+from qa.settings import (
+    BUNDLED_EMBEDDER,
+    BUNDLED_SELECTOR,
+    Settings,
+    settings_parse_problem,
+    settings_problem,
+)
 
 
 def quiet_progress_bars() -> None:
@@ -74,19 +82,30 @@ BUNDLED_GGUFS = (BUNDLED_GEMMA, BUNDLED_SMOLLM2)
 
 
 def start_problem(settings: Settings) -> str | None:
-    """What stops the server before any model loads, in one line: no index built yet, a GGUF
-    path that is no file (or a bundled name that is none), or an answer selector folder that is
-    not there. (The app's start-up finds the rest, and a damaged
-    index version is skipped for the last good one there.)"""
+    """What stops the server before any model loads, in one line: no index built yet, an index
+    built with another embedding model (or in another format), an embedding model path that is
+    not there, a GGUF path that is no GGUF file (or a bundled name that is none), or an answer
+    selector folder that is not there. (The app's start-up finds the rest, and a damaged index
+    version is skipped for the last good one there.)"""
     try:
-        current_version(settings.index_dir)
+        current = current_version(settings.index_dir)
     except QAError as exc:
         return f"{exc} --data-dir {settings.data_dir}"
+    if (mismatch := _index_mismatch(current, settings.index.embedding_model)) is not None:
+        return mismatch
+    model = settings.index.embedding_model
+    # a path (a model id such as "org/name" is left to sentence-transformers)
+    looks_like_path = model.startswith(("/", ".", "~"))
+    if looks_like_path and not os.path.exists(os.path.expanduser(model)):
+        return (
+            f"the embedding model {model!r} does not exist (setting index.embedding_model, "
+            f"QA_INDEX__EMBEDDING_MODEL; the bundled one is {BUNDLED_EMBEDDER!r})"
+        )
     gguf = settings.generation.gguf_path
     if settings.generation.backend == "llama_cpp" and gguf and gguf not in BUNDLED_GGUFS:
         try:
             resolve_gguf(gguf, settings.models_dir)  # a path, or a bundled name that is none
-        except (OSError, ImportError) as exc:
+        except (OSError, ImportError, ValueError) as exc:
             return str(exc)
     selector = resolve_selector(settings.answer.selector_model)
     if not (selector / MODEL_FILE).is_file():
@@ -127,6 +146,29 @@ def main(argv: Sequence[str] | None = None) -> None:
         timeout_keep_alive=30,
         server_header=False,  # no "server: uvicorn" banner telling a scanner what runs here
     )
+
+
+def _index_mismatch(version: Path, embedding_model: str) -> str | None:
+    """The current version's manifest against the configured embedding model, read without
+    loading it (the app checks the vectors' width too). A version whose manifest cannot be
+    read is left to the app, which serves the last good one instead."""
+    try:
+        manifest = Manifest.load(version)
+    except QAError:
+        return None
+    if manifest.format_version != FORMAT_VERSION:
+        return (
+            f"index format {manifest.format_version} is not {FORMAT_VERSION}; rebuild it: "
+            "python scripts/rebuild_index.py"
+        )
+    if manifest.embedding_model != embedding_model:
+        return (
+            f"the index was built with the embedding model {manifest.embedding_model!r}, but "
+            f"the service is configured for {embedding_model!r} (setting "
+            "index.embedding_model, QA_INDEX__EMBEDDING_MODEL): set it back, or rebuild the "
+            "index with it: python scripts/rebuild_index.py"
+        )
+    return None
 
 
 if __name__ == "__main__":

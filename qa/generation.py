@@ -16,6 +16,8 @@ from typing import Any, Literal
 from qa.errors import GenerationFailed
 from qa.settings import BUNDLED_GEMMA, BUNDLED_SMOLLM2, GenerationSettings
 
+GGUF_MAGIC = b"GGUF"  # the first bytes of every GGUF file (ggml's gguf.h: GGUF_MAGIC)
+
 
 def resolve_gguf(spec: str, models_dir: Path) -> Path:
     """A GGUF path from a setting: a file path, or one of the models bundled as packages."""
@@ -51,6 +53,12 @@ def resolve_gguf(spec: str, models_dir: Path) -> Path:
         )
     if not path.is_file():
         raise FileNotFoundError(f"GGUF model {path} does not exist (setting generation.gguf_path)")
+    with path.open("rb") as file:
+        if file.read(len(GGUF_MAGIC)) != GGUF_MAGIC:
+            raise ValueError(
+                f"{path} is not a GGUF model (a .gguf file begins with {GGUF_MAGIC.decode()}); "
+                "check the file or point generation.gguf_path at another one"
+            )
     return path
 
 

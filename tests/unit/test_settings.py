@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,6 +202,61 @@ def test_no_index_or_no_selector_stops_the_server_with_one_line_before_any_model
         assert str(caught.value).startswith("api.main: cannot start: ") and says in str(
             caught.value
         )
+
+
+@pytest.mark.unit
+def test_another_embedding_model_or_a_file_that_is_no_gguf_stops_the_server_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Said before any model loads, as a missing index is (before: the models loaded, then a
+    traceback, exit status 3)."""
+    import api.main
+    from index.manifest import FORMAT_VERSION
+
+    monkeypatch.setattr(api.main.uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    monkeypatch.setattr(api.main, "create_app", lambda *a, **k: pytest.fail("models loaded"))
+    monkeypatch.setenv("QA_DATA_DIR", str(tmp_path))
+    version = tmp_path / "index" / "v1"
+    version.mkdir(parents=True)
+    (tmp_path / "index" / "current").symlink_to("v1")
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedding_model": "bundled:all-MiniLM-L6-v2",
+        "dimension": 384,
+        "cleaner_version": "13",
+        "corpus_dir": str(tmp_path / "articles"),
+        "articles": {"a": "0" * 64},
+        "paragraph_count": 1,
+        "sentence_count": 1,
+    }
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    def refusal() -> str:
+        with pytest.raises(SystemExit) as caught:
+            api.main.main([])
+        said = str(caught.value)
+        assert said.startswith("api.main: cannot start: ") and "\n" not in said, said
+        return said
+
+    other = str(tmp_path / "other-model")
+    monkeypatch.setenv("QA_INDEX__EMBEDDING_MODEL", other)
+    said = refusal()
+    assert "the index was built with the embedding model 'bundled:all-MiniLM-L6-v2'" in said
+    assert f"configured for {other!r}" in said and "QA_INDEX__EMBEDDING_MODEL" in said
+
+    manifest["embedding_model"] = other  # built with a model whose folder is gone since
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert f"the embedding model {other!r} does not exist" in refusal()
+
+    monkeypatch.delenv("QA_INDEX__EMBEDDING_MODEL")
+    manifest["embedding_model"] = "bundled:all-MiniLM-L6-v2"
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    notes = tmp_path / "notes.gguf"
+    notes.write_text("not a model", encoding="utf-8")
+    monkeypatch.setenv("QA_GENERATION__BACKEND", "llama_cpp")
+    monkeypatch.setenv("QA_GENERATION__GGUF_PATH", str(notes))
+    said = refusal()
+    assert f"{notes} is not a GGUF model" in said and "generation.gguf_path" in said
 
 
 @pytest.mark.unit
