@@ -49,6 +49,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   const form = document.getElementById("ask-form");
+  // the sticky question box's height, for the room style.css keeps above it when focus or a
+  // new answer is scrolled into view: its chips, notices and the dates form make it taller
+  const askBar = document.querySelector(".ask-bar");
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--ask-bar-height", `${askBar.offsetHeight}px`);
+  }).observe(askBar);
   const input = document.getElementById("question");
   const askButton = document.getElementById("ask");
   const conversation = document.getElementById("conversation");

@@ -166,3 +166,39 @@ def test_a_date_range_restricts_the_questions_until_it_is_removed(
     assert toggle.get_attribute("aria-expanded") == "false"
     assert page.evaluate(SAVED_CONVERSATION)["dates"] is None
     assert probe.errors == [] and probe.dialogs == []
+
+
+def test_a_new_answer_is_not_left_under_a_question_box_grown_by_its_chips(
+    probe: PageProbe,
+) -> None:
+    """The question box grows with a date chip, an "Asking only" chip and a notice: a new
+    answer, scrolled into view, ends above the box rather than under it (its score line and
+    "Copy as Markdown" were hidden behind a box taller than the fixed room kept for it)."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    for question in ("Who signed the treaty?", "What did North Korea say about the drones?"):
+        ask(page, question)  # enough conversation for the page to scroll
+    page.click("#dates-toggle")
+    page.fill("#date-from", "2024-10-01")
+    page.fill("#date-to", "2024-10-31")
+    page.click("#date-apply")
+    page.click("#tab-articles")
+    page.locator("#articles-view .article-open").first.click()
+    page.get_by_role("button", name="Ask about this article").click()
+    expect(page.locator("#ask-dates")).to_be_visible()
+    expect(page.locator("#ask-scope")).to_be_visible()
+    for question in (QUESTION, "What did South Korea ask Russia to do?"):
+        _, turn = ask(page, question)
+        page.wait_for_timeout(500)  # the scroll into view, smooth or not
+        bar = page.locator(".ask-bar").bounding_box()
+        shown = turn.bounding_box()
+        assert bar and shown and bar["height"] > 100, bar  # the chips have grown the box
+        bottom = shown["y"] + shown["height"]
+        assert bottom <= bar["y"] + 1, (
+            f"the new answer ends {bottom - bar['y']:.0f} px under the question box's top"
+        )
+    assert probe.script_errors() == [], probe.errors
