@@ -1,7 +1,8 @@
 """The chat's controls in a real headless Chromium, against a real server over made-up articles:
-the question box stays in view (its hint not cut off on a phone), Stop (and what the server does
-about it), the conversation across a reload, New chat, and example questions from the indexed
-titles.
+the question box stays in view (at the window's bottom beside a tall side panel on a desktop,
+its hint not cut off on a phone), a printed conversation is printed whole, Stop (and what the
+server does about it), the conversation across a reload, New chat, and example questions from
+the indexed titles.
 
 The server runs in generate mode with a scripted OpenAI-compatible model whose delay the test
 sets, so a question is known to be in the `writing` stage, or waiting behind another, when Stop is
@@ -11,6 +12,7 @@ pressed.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -163,6 +165,156 @@ def test_in_a_short_window_the_question_box_scrolls_with_the_page(
         assert page.evaluate(position, ".ask-bar") == "static"
         page.set_viewport_size({"width": 740, "height": 700})
         assert page.evaluate(position, ".ask-bar") == "sticky"
+    finally:
+        context.close()
+
+
+def long_article(route: Any) -> None:
+    """GET /documents/tram as an article of 30 paragraphs: its text makes the side panel far
+    taller than the window."""
+    response = route.fetch()
+    doc = response.json()
+    paragraphs = [dict(p) for _ in range(15) for p in doc["paragraphs"]]
+    for index, paragraph in enumerate(paragraphs):
+        paragraph["index"] = index
+    route.fulfill(response=response, json={**doc, "paragraphs": paragraphs})
+
+
+def where_the_box_is(page: Any) -> dict[str, float]:
+    """The bottoms of the question box's bar, of its form and of the side panel, the window's
+    height and how far the page is scrolled, in CSS pixels."""
+    return dict(
+        page.evaluate(
+            """() => {
+              const bottom = (s) => document.querySelector(s).getBoundingClientRect().bottom;
+              return {bar: bottom(".ask-bar"), form: bottom("#ask-form"),
+                      panel: bottom("#source-panel"), window: window.innerHeight,
+                      scrolled: window.scrollY};
+            }"""
+        )
+    )
+
+
+def assert_the_box_is_at_the_window_bottom(page: Any, when: str) -> None:
+    """Wherever the page or the side panel is scrolled (by the wheel over each, or to the
+    page's end), the question box's bar ends at the window's bottom edge. The page scrolls as
+    a whole (the wheel over the chat moves it), and at its end the panel ends within the
+    window."""
+    panel = page.locator("#source-panel").bounding_box()
+    chat = page.locator(".chat").bounding_box()
+    assert panel and chat
+    moves = {
+        "as it opened": lambda: None,
+        "after the wheel over the panel": lambda: (
+            page.mouse.move(panel["x"] + panel["width"] / 2, panel["y"] + panel["height"] / 2),
+            page.mouse.wheel(0, 5000),
+        ),
+        "after the wheel over the chat": lambda: (
+            page.mouse.move(chat["x"] + chat["width"] / 2, chat["y"] + 40),
+            page.mouse.wheel(0, 5000),
+        ),
+        "at the page's end": lambda: page.evaluate(
+            "window.scrollTo(0, document.documentElement.scrollHeight)"
+        ),
+    }
+    wrong = []
+    for where, move in moves.items():
+        move()
+        page.wait_for_timeout(300)  # the wheel scrolls as a frame comes
+        found = where_the_box_is(page)
+        bottom = found["window"]
+        if abs(found["bar"] - bottom) > 2 or not bottom - 20 <= found["form"] <= bottom:
+            wrong.append(
+                f"{where}: the question box's bar ends {bottom - found['bar']:.0f} px above "
+                f"the window's bottom ({bottom} px), its form {bottom - found['form']:.0f} px"
+            )
+        if where == "after the wheel over the chat" and found["scrolled"] <= 0:
+            wrong.append(f"{where}: the page did not scroll (is the chat scrolling on its own?)")
+        if where == "at the page's end" and found["panel"] > bottom + 1:
+            wrong.append(f"{where}: the panel's end is below the window's bottom")
+    assert not wrong, f"{when}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("height", [800, 1000])
+def test_on_a_desktop_the_question_box_stays_at_the_window_bottom_beside_a_tall_panel(
+    browser: Any, page_server: PageServer, test_output_dir: Path, height: int
+) -> None:
+    """The side panel holding more than the window (a long article open) makes the page taller
+    than the window. The chat column was only as tall as its conversation: the question box
+    ended above the window's bottom, and once the page scrolled it floated ~100 px above it
+    with empty space under it. The column now reaches the page's end."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": height}, base_url=page_server.server.url
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.route("**/documents/tram", long_article)
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        page.locator("#articles-view .article-open", has_text="tram").click()
+        expect(page.locator("#articles-view .article-paragraph")).to_have_count(30)
+        taller = page.evaluate("document.getElementById('articles-body').scrollHeight")
+        assert taller > height  # the panel has more to show than the window holds
+        expect(page.locator("#empty-state")).to_be_visible()
+        assert_the_box_is_at_the_window_bottom(page, "an empty chat")
+        page.screenshot(path=str(test_output_dir / f"chat-tall-panel-empty-{height}.png"))
+
+        page.evaluate("window.scrollTo(0, 0)")
+        ask(page, QUESTION)
+        answer = last_turn(page).locator(".answer")
+        expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        expect(answer).to_be_in_viewport()
+        assert_the_box_is_at_the_window_bottom(page, "after an answer")
+        page.screenshot(path=str(test_output_dir / f"chat-tall-panel-answer-{height}.png"))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "the page scrolls sideways"
+    finally:
+        context.close()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF from Chromium has (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def test_a_printed_conversation_is_printed_whole(browser: Any, page_server: PageServer) -> None:
+    """Printed (or saved as a PDF), in landscape too, where the page is as wide as a desktop
+    window, the whole conversation is on paper. (A page the window's height, with the chat
+    scrolling on its own, once printed only what fitted the first sheet.)"""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=page_server.server.url
+    )
+    try:
+        first = context.new_page()
+        first.goto("/")
+        turns = [saved_turn(n) for n in range(1, 11)]
+        first.evaluate(
+            "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation', v); }",
+            json.dumps({"version": 1, "turns": turns}),
+        )
+        first.close()
+        page = context.new_page()
+        page.goto("/")
+        expect(page.locator("#conversation > li.turn")).to_have_count(len(turns))
+        pages = {
+            (paper, landscape): pdf_pages(page.pdf(format=paper, landscape=landscape))
+            for paper in ("Letter", "A4")
+            for landscape in (True, False)
+        }
+        for paper in ("Letter", "A4"):
+            # ten answers fill several sheets either way; a landscape sheet is shorter but the
+            # page as laid out there is wider (a portrait sheet is narrow enough to put the
+            # panel under the chat), so about as many sheets as in portrait, not one
+            assert pages[paper, True] > 1, pages
+            assert pages[paper, True] >= pages[paper, False] - 1, pages
     finally:
         context.close()
 
