@@ -15,10 +15,10 @@ from pydantic_settings import SettingsError
 
 from api.app import create_app
 from api.middleware import configure_logging
-from index.manifest import FORMAT_VERSION, Manifest
+from index.manifest import Manifest
 from index.selector import MODEL_FILE, resolve_selector
 from index.versions import current_version
-from qa.errors import QAError
+from qa.errors import IndexMismatch, QAError
 from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, resolve_gguf
 from qa.settings import (
     BUNDLED_EMBEDDER,
@@ -156,18 +156,11 @@ def _index_mismatch(version: Path, embedding_model: str) -> str | None:
         manifest = Manifest.load(version)
     except QAError:
         return None
-    if manifest.format_version != FORMAT_VERSION:
-        return (
-            f"index format {manifest.format_version} is not {FORMAT_VERSION}; rebuild it: "
-            "python scripts/rebuild_index.py"
-        )
-    if manifest.embedding_model != embedding_model:
-        return (
-            f"the index was built with the embedding model {manifest.embedding_model!r}, but "
-            f"the service is configured for {embedding_model!r} (setting "
-            "index.embedding_model, QA_INDEX__EMBEDDING_MODEL): set it back, or rebuild the "
-            "index with it: python scripts/rebuild_index.py"
-        )
+    try:
+        manifest.check_format()
+        manifest.check_model_name(embedding_model)
+    except IndexMismatch as exc:
+        return str(exc)
     return None
 
 

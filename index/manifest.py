@@ -74,13 +74,28 @@ class Manifest(BaseModel):
                 f"{without_paths(str(exc), folder)}. Rebuild it: python scripts/rebuild_index.py"
             ) from exc
 
-    def check_compatible(self, *, embedding_model: str, dimension: int) -> None:
-        """Refuse an index whose vectors came from another model: they would be meaningless."""
+    def check_format(self) -> None:
+        """Refuse an index written in another format."""
         if self.format_version != FORMAT_VERSION:
             raise IndexMismatch(
                 f"index format {self.format_version} is not {FORMAT_VERSION}; "
                 "rebuild it: python scripts/rebuild_index.py"
             )
+
+    def check_model_name(self, embedding_model: str) -> None:
+        """Refuse an index built with another embedding model, known by name alone: what the
+        server can say before it loads any model (api/main.py: start_problem)."""
+        if self.embedding_model != embedding_model:
+            raise IndexMismatch(
+                f"the index was built with the embedding model {self.embedding_model!r}, but "
+                f"the service is configured for {embedding_model!r} (setting "
+                "index.embedding_model, QA_INDEX__EMBEDDING_MODEL): set it back, or rebuild the "
+                "index with it: python scripts/rebuild_index.py"
+            )
+
+    def check_compatible(self, *, embedding_model: str, dimension: int) -> None:
+        """Refuse an index whose vectors came from another model: they would be meaningless."""
+        self.check_format()
         if self.embedding_model != embedding_model or self.dimension != dimension:
             raise IndexMismatch(
                 f"index was built with {self.embedding_model!r} ({self.dimension} dimensions) but "
