@@ -276,6 +276,13 @@ def log_records(server: Server) -> list[dict[str, Any]]:
     return records
 
 
+def sideways_overflow(page: Any) -> float:
+    """How far the page scrolls sideways, in CSS pixels (0 or less: it does not)."""
+    return float(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
 @pytest.fixture
 def probe(browser: Any, server: Server) -> Iterator[PageProbe]:
     """A fresh desktop-sized page on the seeds server (a test file may define its own)."""

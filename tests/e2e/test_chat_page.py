@@ -14,7 +14,7 @@ from api.errors import problem_details
 from api.routers.stream import answer_events, sse_event
 from qa.errors import GenerationFailed
 from qa.models import Answer
-from tests.e2e.conftest import PageProbe, Server, start_server, stop_server
+from tests.e2e.conftest import PageProbe, Server, sideways_overflow, start_server, stop_server
 from tests.e2e.crafted import document, fulfil_json, fulfil_sse, sse_frames
 from tests.e2e.test_stream import parse_sse_text
 
@@ -447,10 +447,7 @@ def test_phone_width_stacks_the_panel_below(
         conversation_box, panel_box = boxes
         assert panel_box["top"] >= conversation_box["bottom"]
         assert panel_box["width"] > 300
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, "the page scrolls sideways on a phone-width screen"
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways on a phone-width screen"
         page.screenshot(path=str(test_output_dir / "chat-phone.png"), full_page=True)
     finally:
         context.close()

@@ -22,7 +22,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import SAVED_CONVERSATION, PageProbe, PageServer, Server, log_records
+from tests.e2e.conftest import (
+    SAVED_CONVERSATION,
+    PageProbe,
+    PageServer,
+    Server,
+    log_records,
+    sideways_overflow,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -142,10 +149,7 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
         expect(last_turn(page).locator(".answer-text")).to_be_in_viewport()
         page.evaluate("window.scrollTo(0, document.body.scrollHeight / 3)")
         page.screenshot(path=str(test_output_dir / f"chat-sticky-{name}.png"))
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, "the page scrolls sideways"
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways"
     finally:
         context.close()
 
@@ -270,10 +274,7 @@ def test_on_a_desktop_the_question_box_stays_at_the_window_bottom_beside_a_tall_
         expect(answer).to_be_in_viewport()
         assert_the_box_is_at_the_window_bottom(page, "after an answer")
         page.screenshot(path=str(test_output_dir / f"chat-tall-panel-answer-{height}.png"))
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, "the page scrolls sideways"
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways"
     finally:
         context.close()
 
