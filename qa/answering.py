@@ -26,6 +26,14 @@ from qa.antecedents import (
     short_answer_names,
     speaker_is_reference,
 )
+from qa.article_details import (
+    ArticleDetail,
+    DetailQuestion,
+    article_meant,
+    detail_of,
+    detail_statement,
+    missing_detail,
+)
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import CheckedAnswer, check_answer, split_claims
 from qa.conversation import conversation_candidates, given_before
@@ -119,6 +127,13 @@ def answer_question(
             f"no article mentions {names}, nor any name spelt nearly so: the articles cannot "
             "say what the question asks about",
         )  # fmt: skip
+
+    if analysis.about_article is not None and settings.answer.article_details:
+        # "Who wrote the article about …?": told from the article's details, not its sentences
+        told = _detail_answer(analysis, analysis.about_article, retrieval, embedder, settings)
+        if told is not None:
+            told.timings_ms.update(timings)
+            return told
 
     clock = time.perf_counter()
     a = settings.answer
@@ -562,6 +577,60 @@ def _answered(
         answers_question=True,
         unknown_words=list(analysis.unknown),
         timings_ms=timings,
+    )
+
+
+def _detail_answer(
+    analysis: QuestionAnalysis,
+    asked_for: DetailQuestion,
+    retrieval: Retrieval,
+    embedder: Embedder,
+    settings: Settings,
+) -> Answer | None:
+    """The article's author, date or source, cited to the paragraph of it that matched what the
+    question says the article is about; a refusal that names the article when it states no
+    such detail. None leaves the question to the sentences: no article matches well enough and
+    it asks for a source (an outlet is often named in the text: "KCNA reported …"), or the
+    detail is off."""
+    retrieved = [h.paragraph for h in retrieval.hits]
+    described = asked_for.about or analysis.rewritten or analysis.asked
+    meant = article_meant(described, retrieved, embedder)
+    if meant is None or meant.match < settings.answer.min_article_match:
+        if asked_for.detail is ArticleDetail.SOURCE:
+            return None
+        best = f" (best: “{meant.paragraph.title}”, {meant.match:.2f})" if meant else ""
+        return _abstain(
+            analysis, retrieved, {},
+            "no article matches what the question says the article is about well enough"
+            f"{best}; an article's author and date are answered for the article it describes",
+        )  # fmt: skip
+    paragraph = meant.paragraph
+    value = detail_of(paragraph, asked_for.detail)
+    if value is None:
+        if asked_for.detail is ArticleDetail.SOURCE:
+            return None
+        return _abstain(analysis, retrieved, {}, missing_detail(paragraph.title, asked_for.detail))
+    statement, short = detail_statement(paragraph.title, asked_for.detail, value)
+    citation = Citation(
+        **Paragraph.model_validate(paragraph, from_attributes=True).model_dump(),
+        marker=1,
+        verified=True,
+        quoted=False,
+        support_score=1.0,
+        span_start=0,
+        span_end=0,
+        detail=asked_for.detail.value,
+    )
+    return Answer(
+        question=analysis.as_typed,
+        rewritten_question=analysis.rewritten,
+        answer=f"{statement} [1]",
+        status="answered",
+        citations=[citation],
+        retrieved=retrieved,
+        short_answer=short,
+        answers_question=False,  # no sentence was judged: the article's details say it
+        unknown_words=list(analysis.unknown),
     )
 
 

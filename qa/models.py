@@ -97,6 +97,13 @@ class Citation(Paragraph):
         description="Start of the supporting span, offset inside the paragraph."
     )
     span_end: int = Field(description="End of the supporting span, offset inside the paragraph.")
+    detail: Literal["author", "date", "source"] | None = Field(
+        default=None,
+        description="Set when the claim states one of the article's details (its author, date "
+        "or source, as its file or page gives them) rather than words of the paragraph: the "
+        "paragraph is then the one that matched what the question said the article is about, "
+        "and the span is empty.",
+    )
 
 
 class UnknownWord(BaseModel):
@@ -162,7 +169,8 @@ class Answer(BaseModel):
         default=False,
         description="True when the selector judged that the articles answer the question (its "
         "score cleared answer.min_answer_score). A separate check from `verified`/`quoted`, which "
-        "say the cited paragraph holds the words.",
+        "say the cited paragraph holds the words. False for an answer told from an article's "
+        "details (a citation with `detail`): no sentence was judged.",
     )
     reason: str | None = Field(
         default=None, description="Why the service abstained, when status is insufficient_evidence."

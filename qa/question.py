@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from qa.article_details import DetailQuestion, asks_about_article
 from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
 from qa.followups import DEFAULTS, has_own_terms, refers_back, rewrite_follow_up
@@ -38,6 +39,8 @@ class QuestionAnalysis:
     mostly_unknown: bool = False  # most words in no article nor English: another language?
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
     typed: str = ""  # as typed, when `asked` is the question taken out of a preamble or request
+    # asks for a detail of an article itself (its author, date or source), not its text
+    about_article: DetailQuestion | None = None
 
     @property
     def as_typed(self) -> str:
@@ -242,6 +245,7 @@ def analyse_question(
     and the names among them that no article mentions (qa/spelling.py); the question itself is
     not changed."""
     analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
+    analysis = replace(analysis, about_article=asks_about_article(analysis.asked))
     if vocabulary is None:
         return analysis
     spelling = spelling or SpellingSettings()

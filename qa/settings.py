@@ -431,6 +431,19 @@ class AnswerSettings(_Group):
         le=1.0,
         description="Below this selector score the service abstains (see docs/grounding.md).",
     )
+    article_details: bool = Field(
+        default=True,
+        description="Answer a question about an article itself (who wrote it, its date, its "
+        "source) from the article's details rather than its sentences (qa/article_details.py).",
+    )
+    min_article_match: float = Field(
+        default=0.40,
+        ge=0.0,
+        le=1.0,
+        description="Such a question is about an article only when what it says the article is "
+        "about matches one this well (mean cosine to its title and its best retrieved "
+        "paragraph); below it, no article is the one meant.",
+    )
 
 
 class Settings(BaseSettings):

@@ -180,7 +180,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           oneLine(citation.date),
           address ? `<${address}>` : "",
         ].filter(Boolean);
-        const quote = `"${oneLine(supportingText(citation))}"`;
+        // a detail of the article (its author, date, source) is said as such, not as a quote
+        const quote = detailText(citation) || `"${oneLine(supportingText(citation))}"`;
         const where = [];
         if (citation.doc_id !== undefined && citation.doc_id !== null && citation.doc_id !== "") {
           where.push(`doc ${oneLine(citation.doc_id)}`);
@@ -191,6 +192,18 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         return line;
       });
     return notes.length ? `${body.trimEnd()}\n\n${notes.join("\n")}\n` : `${body.trimEnd()}\n`;
+  }
+
+  /**
+   * What a citation's claim rests on when it states a detail of the article (its author, date
+   * or source, as its file or page gives them) rather than words of the paragraph: "the
+   * article's author: Mira Hale"; "" for any other citation.
+   */
+  function detailText(citation) {
+    const name = citation && typeof citation.detail === "string" ? citation.detail : "";
+    if (!["author", "date", "source"].includes(name)) return "";
+    const value = name === "date" ? formatDate(citation.date) : citation[name];
+    return `the article's ${name}: ${oneLine(value)}`;
   }
 
   /** Put `text` on the clipboard; resolves to whether it worked. */
@@ -784,7 +797,10 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const short = typeof data.short_answer === "string" ? data.short_answer.trim() : "";
     if (short) {
       const lead = el("p", "short-answer");
-      lead.append(el("span", "short-answer-label", "Likely answer (check it in the quote): "), el("strong", null, short));
+      // an article's detail (its author, date, source) is no reading of a quote
+      const told = citations.some((c) => detailText(c));
+      const label = told ? "From the article's details: " : "Likely answer (check it in the quote): ";
+      lead.append(el("span", "short-answer-label", label), el("strong", null, short));
       box.append(lead);
     }
 
@@ -882,6 +898,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
   /** What was checked about a source, in words: quoted from it, supported by it, or neither. */
   function verificationBadge(citation) {
+    const detail = detailText(citation);
+    if (detail) {
+      const badge = el("span", "badge verified detail", detail.replace(/:.*$/, ""));
+      badge.title = `Told from ${detail}, as its file or page gives it, not from the words of a paragraph. The paragraph shown is the one that matched what the question said the article is about.`;
+      return badge;
+    }
     const verified = Boolean(citation.verified);
     const quoted = verified && citation.quoted !== false;
     const words = !verified ? "unverified" : quoted ? `quoted from [${citation.marker}]` : `supported by [${citation.marker}]`;
@@ -958,7 +980,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       badge: verificationBadge(citation),
       spanStart: citation.span_start,
       spanEnd: citation.span_end,
-      label: "Cited paragraph",
+      // a detail of the article: the paragraph only shows which article was meant
+      label: detailText(citation) ? "Paragraph that matched the article the question describes" : "Cited paragraph",
     });
   }
 

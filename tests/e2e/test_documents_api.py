@@ -181,6 +181,42 @@ def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> No
     assert client.delete("/documents/never-added-here", headers=ADMIN).status_code == 404
 
 
+def test_who_wrote_an_article_and_when_is_told_from_its_details(client: httpx.Client) -> None:
+    """The byline, date and source sent with an article answer questions about the article
+    itself, cited to it; an article without a byline is not given one."""
+    added = client.post("/documents", json={**NEW_ARTICLE, "doc_id": "glasshouse"}, headers=ADMIN)
+    assert added.status_code == 201, added.text
+    try:
+        author = client.post(
+            "/ask", json={"question": "Who wrote the article about the Brenna glasshouse museum?"}
+        ).json()
+        assert author["status"] == "answered", author
+        assert author["short_answer"] == "Ines Varga", author
+        assert author["answer"] == "“Glasshouse museum opens in Brenna” is by Ines Varga. [1]"
+        (citation,) = author["citations"]
+        assert (citation["doc_id"], citation["detail"], citation["author"]) == (
+            "glasshouse",
+            "author",
+            "Ines Varga",
+        )
+        paragraphs = client.get("/documents/glasshouse").json()["paragraphs"]
+        assert citation["paragraph_id"] in {p["paragraph_id"] for p in paragraphs}
+        dated = client.post(
+            "/ask", json={"question": "When was the story about the orchid museum published?"}
+        ).json()
+        assert dated["short_answer"] == "March 9, 2031", dated
+        assert dated["citations"][0]["detail"] == "date"
+
+        # the chess article has no byline: the answer says so and names it
+        nobody = client.post(
+            "/ask", json={"question": "Who wrote the article about the national chess title?"}
+        ).json()
+        assert nobody["status"] == "insufficient_evidence", nobody
+        assert "“Teenager wins national chess title”, does not name its author" in nobody["reason"]
+    finally:
+        assert client.delete("/documents/glasshouse", headers=ADMIN).status_code == 204
+
+
 def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
     client: httpx.Client, setup: Setup
 ) -> None:

@@ -174,3 +174,42 @@ def test_a_misspelt_name_is_reported_with_the_articles_spelling_and_asked_again_
     asked_again.wait_for(timeout=ANSWER_TIMEOUT_MS)
     expect(asked_again.locator(".unknown-words")).to_have_count(0)
     assert not probe.errors, probe.errors
+
+
+def test_who_wrote_an_article_is_told_from_its_byline_and_shown_as_such(
+    probe: PageProbe, server: Server, test_output_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    with server.client() as client:
+        listed = client.get("/documents").json()["documents"]
+        documents = [client.get(f"/documents/{d['doc_id']}").json() for d in listed]
+    bylined = next(d for d in documents if d["author"] and d["has_title"])
+    # asked by what the article is about (its headline), as a reader would
+    question = f"Who wrote the article about {bylined['title']}?"
+    body = api_answer(server, question, [])
+    assert body["status"] == "answered", body
+    assert body["short_answer"] == bylined["author"], body
+    (citation,) = body["citations"]
+    assert (citation["doc_id"], citation["detail"]) == (bylined["doc_id"], "author")
+    assert body["answers_question"] is False  # told from the article's details, no sentence
+
+    page = probe.page
+    page.goto("/")
+    box = ask(page, question)
+    expect(box.locator(".short-answer")).to_have_text(
+        f"From the article's details: {bylined['author']}"
+    )
+    expect(box.locator(".badge.answers")).to_have_count(0)  # no quote was judged to answer
+    badge = box.locator(".sources .badge.detail")
+    expect(badge).to_have_text("the article's author")
+    expect(badge).to_have_attribute("title", re.compile(r"not from the words of a paragraph"))
+    box.locator(".sources .source-link").first.click()
+    panel = page.locator("#source-panel")
+    expect(panel).to_contain_text("Paragraph that matched the article the question describes")
+    expect(panel.locator("mark")).to_have_count(0)  # no words of it are the claim's support
+    # copied as Markdown, the footnote says it is the article's author, not a quote
+    markdown = page.evaluate("(data) => window.groundedQa.answerToMarkdown(data)", body)
+    assert f"— the article's author: {bylined['author']} (doc " in markdown, markdown
+    page.screenshot(path=str(test_output_dir / "chat-byline.png"), full_page=True)
+    assert not probe.errors, probe.errors

@@ -23,6 +23,7 @@ from api.routers.openai_compat import (
     error_frame,
     message_content,
     role_chunk,
+    source_line,
     usage_chunk,
     without_sources,
     word_usage,
@@ -240,6 +241,14 @@ def test_completion_is_a_chat_completion_with_the_grounding_as_extra_fields() ->
     assert body["retrieved"] == [r.model_dump(mode="json") for r in answer.retrieved]
     assert body["reason"] is None
     assert body["rewritten_question"] == answer.rewritten_question
+
+
+def test_a_source_told_from_the_articles_details_says_so() -> None:
+    citation = answered().citations[0].model_copy(update={"detail": "author", "span_end": 0})
+    assert source_line(citation) == (
+        "Title of lighthouse (Harbour News, 2024-10-21) — the article's author, as lighthouse "
+        "gives it"
+    )
 
 
 def test_completion_of_an_abstention() -> None:

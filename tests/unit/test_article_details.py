@@ -1,0 +1,196 @@
+"""Questions about an article itself (its author, date, source), answered from its details.
+
+Detection is checked on questions written here; the answer path with fakes over made-up
+articles whose files carry a byline, a dateline and a "Source:" line (the text cleaner turns
+them into the article's details, so no sentence of the article says them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from index.store import CorpusIndex
+from qa.answering import answer_question
+from qa.article_details import ArticleDetail, article_meant, asks_about_article, spoken_date
+from qa.models import Answer, RetrievedParagraph, Turn
+from qa.retrieval import Retriever
+from qa.settings import AnswerSettings, Settings
+from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
+
+pytestmark = pytest.mark.unit
+
+ARTICLES = {
+    "harbour": (
+        "Harbour reopens after storms\n\nBy Mira Hale\n\nOct. 21, 2024\n\n"
+        "The harbour of Skarra reopened on Monday after a week of storms.\n\n"
+        "Ferries resume on Tuesday, the port authority said.\n\nSource: Coast Times"
+    ),
+    "orchards": (
+        "Late frost damages apple orchards in the Brenna valley\n\n"
+        "A late frost destroyed about 3,000 tonnes of apples across the Brenna valley.\n\n"
+        "Growers asked the province for emergency help to replant the damaged trees."
+    ),
+}
+SETTINGS = Settings(answer=AnswerSettings(min_answer_score=0.6, min_support=0.5))
+
+
+@pytest.fixture(autouse=True)
+def _no_qa_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import os
+
+    for name in list(os.environ):
+        if name.upper().startswith("QA_"):
+            monkeypatch.delenv(name)
+    yield
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[CorpusIndex, Retriever, HashingEmbedder]:
+    return build_corpus(ARTICLES)
+
+
+def ask(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+    question: str,
+    settings: Settings = SETTINGS,
+    history: tuple[Turn, ...] = (),
+) -> Answer:
+    index, retriever, embedder = corpus
+    return answer_question(
+        question,
+        retriever=retriever,
+        corpus=index,
+        embedder=embedder,
+        selector=OverlapSelector(),
+        settings=settings,
+        history=history,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "detail", "about"),
+    [
+        ("Who wrote the article about the harbour reopening?", "author", "the harbour reopening"),
+        ("who wrote the story?", "author", ""),
+        ("What is the byline on the story about the frost?", "author", "the frost"),
+        ("Which reporter filed this piece on ferries?", "author", "ferries"),
+        ("Who is the author of the news article on apples?", "author", "apples"),
+        ("When was the article about the storms published?", "date", "the storms"),
+        ("What date was this story published?", "date", ""),
+        ("Which news agency supplied the report on the harbour?", "source", "the harbour"),
+        ("What newspaper ran the story about the frost?", "source", "the frost"),
+        ("What is the source of the article about ferries?", "source", "ferries"),
+    ],
+)
+def test_questions_about_the_article_itself(question: str, detail: str, about: str) -> None:
+    asked = asks_about_article(question)
+    assert asked is not None
+    assert asked.detail is ArticleDetail(detail)
+    assert asked.about == about
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which news agency reported that the harbour reopened?",  # the text names it
+        "Who wrote the letter to the council?",  # no article named
+        "When was the IPCC Fourth Assessment Report published?",  # a named work
+        "When was the FCC's sixth report and order released?",  # someone's report
+        "Who issued the report on the failures of the party in 2012?",
+        "What magazine wrote an article before the trial?",  # an article, not this one
+        "Which kind of approach works better with the writer of the article?",
+        "When did the ferries resume?",
+    ],
+)
+def test_questions_about_the_text_are_left_to_the_sentences(question: str) -> None:
+    assert asks_about_article(question) is None
+
+
+def test_dates_are_said_in_words() -> None:
+    assert spoken_date("2024-10-21") == "October 21, 2024"
+    assert spoken_date("2024-03") == "March 2024"
+    assert spoken_date("2024") == "2024"
+    assert spoken_date("2024-10-21T08:30:00Z") == "October 21, 2024"
+
+
+def test_the_author_is_told_from_the_byline_and_cited_to_the_article(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, "Who wrote the article about the harbour of Skarra reopening?")
+    assert answer.status == "answered"
+    assert answer.answer == "“Harbour reopens after storms” is by Mira Hale. [1]"
+    assert answer.short_answer == "Mira Hale"
+    (citation,) = answer.citations
+    assert citation.detail == "author"
+    assert citation.doc_id == "harbour"
+    assert citation.author == "Mira Hale"
+    assert (citation.span_start, citation.span_end, citation.quoted) == (0, 0, False)
+
+
+def test_date_and_source(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
+    dated = ask(corpus, "When was the story about the Skarra harbour published?")
+    assert dated.answer == "“Harbour reopens after storms” is dated October 21, 2024. [1]"
+    assert dated.citations[0].detail == "date"
+    source = ask(corpus, "Which newspaper published the article about the Skarra harbour?")
+    assert source.answer == "“Harbour reopens after storms” comes from Coast Times. [1]"
+    assert source.short_answer == "Coast Times"
+
+
+def test_an_article_without_a_byline_is_not_given_one(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, "Who wrote the article about frost in the apple orchards?")
+    assert answer.status == "insufficient_evidence"
+    assert answer.citations == []
+    assert answer.reason is not None
+    assert "“Late frost damages apple orchards in the Brenna valley”" in answer.reason
+    assert "does not name its author" in answer.reason
+
+
+def test_an_article_nobody_wrote_here_is_no_article(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    answer = ask(corpus, "Who wrote the article about the football cup final in the capital?")
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason is not None
+    assert answer.reason.startswith("no article matches what the question says")
+
+
+def test_a_missing_source_leaves_the_question_to_the_sentences(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    # the orchards article names no source: the question is answered from the text, if at all
+    answer = ask(corpus, "Which newspaper published the article about frost in the orchards?")
+    assert all(c.detail is None for c in answer.citations)
+
+
+def test_the_setting_turns_it_off(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
+    off = Settings(
+        answer=AnswerSettings(min_answer_score=0.6, min_support=0.5, article_details=False)
+    )
+    answer = ask(corpus, "Who wrote the article about the harbour of Skarra reopening?", off)
+    assert all(c.detail is None for c in answer.citations)
+    assert "Mira Hale" not in answer.answer
+
+
+def test_a_follow_up_finds_the_article_through_the_conversation(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    history = (Turn(question="When did the harbour of Skarra reopen?", answer=""),)
+    answer = ask(corpus, "Who wrote the article?", history=history)
+    assert answer.status == "answered"
+    assert answer.short_answer == "Mira Hale"
+
+
+def test_the_article_meant_weighs_title_and_paragraph(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    index, _, embedder = corpus
+    hits = [RetrievedParagraph(**p.model_dump(), score=0.0) for p in index.paragraphs]
+    meant = article_meant("apple orchards frost", hits, embedder)
+    assert meant is not None
+    assert meant.paragraph.doc_id == "orchards"
+    assert 0 < meant.match <= 1
+    assert article_meant("anything", [], embedder) is None
