@@ -35,7 +35,7 @@ from qa.article_details import (
     missing_detail,
 )
 from qa.candidates import Candidate, Corpus, candidate_before
-from qa.citations import CheckedAnswer, check_answer, split_claims
+from qa.citations import MARKER, CheckedAnswer, check_answer, split_claims
 from qa.conversation import conversation_candidates, given_before
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
@@ -593,7 +593,9 @@ def _detail_answer(
     it asks for a source (an outlet is often named in the text: "KCNA reported …"), or the
     detail is off."""
     retrieved = [h.paragraph for h in retrieval.hits]
-    described = asked_for.about or analysis.rewritten or analysis.asked
+    # "Who wrote that article?" after an answer: the article that answer quoted
+    earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
+    described = asked_for.about or earlier or analysis.rewritten or analysis.asked
     meant = article_meant(described, retrieved, embedder)
     if meant is None or meant.match < settings.answer.min_article_match:
         if asked_for.detail is ArticleDetail.SOURCE:

@@ -184,6 +184,22 @@ def test_a_follow_up_finds_the_article_through_the_conversation(
     assert answer.short_answer == "Mira Hale"
 
 
+def test_that_article_after_an_answer_is_the_article_it_quoted(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    # the earlier question is about both articles; its answer quoted the harbour one
+    history = (
+        Turn(
+            question="What happened after the storms and the frost in the valley?",
+            answer="The harbour of Skarra reopened on Monday after a week of storms. [1]",
+        ),
+    )
+    answer = ask(corpus, "When was that article published?", history=history)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer == "October 21, 2024"
+    assert answer.citations[0].doc_id == "harbour"
+
+
 def test_the_article_meant_weighs_title_and_paragraph(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
