@@ -71,9 +71,11 @@ def judge(question: dict[str, Any], response: dict[str, Any], latency_s: float) 
     evidence = question["evidence"]
 
     def supports(citation: dict[str, Any], item: dict[str, str]) -> bool:
-        return citation.get("doc_id") == item["doc"] and contains(
-            citation.get("text", ""), item["text"]
-        )
+        if citation.get("doc_id") != item["doc"]:
+            return False
+        if "detail" in item:  # our questions about an article itself: its author, date, source
+            return citation.get("detail") == item["detail"]
+        return contains(citation.get("text", ""), item["text"])
 
     j.cited = len(citations)
     j.cited_right = sum(any(supports(c, e) for e in evidence) for c in citations)

@@ -93,7 +93,8 @@ def retrieval_recall(questions: list[dict[str, Any]], data_dir: Path | None) -> 
             rows = [r for r, _ in ranking]
             first = next(
                 (i for i, r in enumerate(rows) if any(
-                    paragraphs[r].doc_id == e["doc"] and contains(paragraphs[r].text, e["text"])
+                    paragraphs[r].doc_id == e["doc"] and "text" in e  # a detail names none
+                    and contains(paragraphs[r].text, e["text"])
                     for e in q["evidence"])),
                 None,
             )  # fmt: skip

@@ -110,6 +110,24 @@ def test_correct_answer_with_right_citation() -> None:
 
 
 @pytest.mark.unit
+def test_an_article_detail_is_cited_by_the_detail_not_by_words() -> None:
+    question = {
+        **QUESTION,
+        "question": "Who wrote the article about the ferry timetable?",
+        "answers": [["Mira Hale"]],
+        "evidence": [{"doc": "skarra-ferry", "detail": "author"}],
+    }
+    told = {**cite(), "detail": "author"}
+    j = judge(question, answered("“Ferry timetable” is by Mira Hale. [1]", [told]), 0.1)
+    assert (j.correct, j.cited, j.cited_right) == (True, 1, 1)
+    other = {**cite(), "detail": "date"}
+    j = judge(question, answered("“Ferry timetable” is by Mira Hale. [1]", [other]), 0.1)
+    assert (j.cited, j.cited_right) == (1, 0)
+    j = judge(question, answered("Mira Hale said so. [1]", [cite()]), 0.1)  # a quote
+    assert j.cited_right == 0
+
+
+@pytest.mark.unit
 def test_wrong_answer() -> None:
     j = judge(QUESTION, answered("The timetable adds three crossings. [1]", [cite()]), 0.1)
     assert j.correct is False
