@@ -589,27 +589,30 @@ def _detail_answer(
 ) -> Answer | None:
     """The article's author, date or source, cited to the paragraph of it that matched what the
     question says the article is about; a refusal that names the article when it states no
-    such detail. None leaves the question to the sentences: no article matches well enough and
-    it asks for a source (an outlet is often named in the text: "KCNA reported …"), or the
-    detail is off."""
+    such detail, or that no article matches. None leaves the question to the sentences: the
+    source of "the report on …" that no matching article states (an outlet the text names,
+    "KCNA reported …", may be meant)."""
     retrieved = [h.paragraph for h in retrieval.hits]
     # "Who wrote that article?" after an answer: the article that answer quoted
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
     described = asked_for.about or earlier or analysis.rewritten or analysis.asked
     meant = article_meant(described, retrieved, embedder)
+    # a source asked of "the report on …" may be an outlet the text names ("KCNA reported"):
+    # without one in the article's details, the sentences may still say it
+    to_the_text = asked_for.detail is ArticleDetail.SOURCE and not asked_for.names_article
     if meant is None or meant.match < settings.answer.min_article_match:
-        if asked_for.detail is ArticleDetail.SOURCE:
+        if to_the_text:
             return None
         best = f" (best: “{meant.paragraph.title}”, {meant.match:.2f})" if meant else ""
         return _abstain(
             analysis, retrieved, {},
             "no article matches what the question says the article is about well enough"
-            f"{best}; an article's author and date are answered for the article it describes",
+            f"{best}; an article's author, date and source are told for the article it describes",
         )  # fmt: skip
     paragraph = meant.paragraph
     value = detail_of(paragraph, asked_for.detail)
     if value is None:
-        if asked_for.detail is ArticleDetail.SOURCE:
+        if to_the_text:
             return None
         return _abstain(analysis, retrieved, {}, missing_detail(paragraph.title, asked_for.detail))
     statement, short = detail_statement(paragraph.title, asked_for.detail, value)

@@ -87,6 +87,8 @@ _ABOUT = re.compile(
 )
 
 
+_NAMED = re.compile(_REF)
+_PUBLICATION = re.compile(r"\b(?:article|story|piece|column|op-?ed|write-?up)s?$")
 _TRAILING_VERB = re.compile(
     r"\s+(?:(?:first\s+)?(?:published|written|posted|released|filed|dated|put\s+out|issued|run|"
     r"printed))$",
@@ -98,6 +100,9 @@ _TRAILING_VERB = re.compile(
 class DetailQuestion:
     detail: ArticleDetail
     about: str  # what the article is said to be about ("" when the question does not say)
+    # named as "the article", "story", "piece" …, which can only be a publication; "the report"
+    # may be one the text tells of ("Which agency carried the report on …?": "KCNA reported")
+    names_article: bool = True
 
 
 def asks_about_article(question: str) -> DetailQuestion | None:
@@ -107,7 +112,9 @@ def asks_about_article(question: str) -> DetailQuestion | None:
             found = _ABOUT.search(question)
             about = found.group("about").strip().rstrip("?.! ") if found else ""
             about = _TRAILING_VERB.sub("", about)
-            return DetailQuestion(detail, about)
+            named = _NAMED.search(question)
+            publication = bool(named and _PUBLICATION.search(named.group(0)))
+            return DetailQuestion(detail, about, publication)
     return None
 
 

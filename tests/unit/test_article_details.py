@@ -158,12 +158,26 @@ def test_an_article_nobody_wrote_here_is_no_article(
     assert answer.reason.startswith("no article matches what the question says")
 
 
-def test_a_missing_source_leaves_the_question_to_the_sentences(
+def test_a_missing_source_of_the_report_leaves_the_question_to_the_sentences(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
-    # the orchards article names no source: the question is answered from the text, if at all
-    answer = ask(corpus, "Which newspaper published the article about frost in the orchards?")
+    # the orchards article names no source; "the report" may be one its text tells of
+    asked = asks_about_article("Which agency carried the report on frost in the orchards?")
+    assert asked is not None and not asked.names_article
+    answer = ask(corpus, "Which agency carried the report on frost in the orchards?")
     assert all(c.detail is None for c in answer.citations)
+    assert answer.reason is None or "does not name its source" not in answer.reason
+
+
+def test_a_missing_source_of_the_article_is_said(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    question = "Which newspaper published the article about late frost in the apple orchards?"
+    asked = asks_about_article(question)
+    assert asked is not None and asked.names_article
+    answer = ask(corpus, question)
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason is not None and "does not name its source" in answer.reason
 
 
 def test_the_setting_turns_it_off(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
