@@ -19,7 +19,7 @@ from index.manifest import Manifest
 from index.selector import MODEL_FILE, resolve_selector
 from index.versions import current_version
 from qa.errors import IndexMismatch, QAError
-from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, resolve_gguf
+from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, gguf_problem, resolve_gguf
 from qa.settings import (
     BUNDLED_EMBEDDER,
     BUNDLED_SELECTOR,
@@ -84,9 +84,9 @@ BUNDLED_GGUFS = (BUNDLED_GEMMA, BUNDLED_SMOLLM2)
 def start_problem(settings: Settings) -> str | None:
     """What stops the server before any model loads, in one line: no index built yet, an index
     built with another embedding model (or in another format), an embedding model path that is
-    not there, a GGUF path that is no GGUF file (or a bundled name that is none), or an answer
-    selector folder that is not there. (The app's start-up finds the rest, and a damaged index
-    version is skipped for the last good one there.)"""
+    not there, a GGUF path that is no GGUF file or one llama.cpp cannot read (or a bundled name
+    that is none), or an answer selector folder that is not there. (The app's start-up finds
+    the rest, and a damaged index version is skipped for the last good one there.)"""
     try:
         current = current_version(settings.index_dir)
     except QAError as exc:
@@ -104,9 +104,11 @@ def start_problem(settings: Settings) -> str | None:
     gguf = settings.generation.gguf_path
     if settings.generation.backend == "llama_cpp" and gguf and gguf not in BUNDLED_GGUFS:
         try:
-            resolve_gguf(gguf, settings.models_dir)  # a path, or a bundled name that is none
+            path = resolve_gguf(gguf, settings.models_dir)  # a path, or a bundled name that is none
         except (OSError, ImportError, ValueError) as exc:
             return str(exc)
+        if (problem := gguf_problem(path)) is not None:  # a GGUF llama.cpp cannot read
+            return problem
     selector = resolve_selector(settings.answer.selector_model)
     if not (selector / MODEL_FILE).is_file():
         return (

@@ -62,6 +62,30 @@ def resolve_gguf(spec: str, models_dir: Path) -> Path:
     return path
 
 
+def gguf_problem(path: Path) -> str | None:
+    """Why llama.cpp cannot load the GGUF file `path`, or None when it can. Read without its
+    weights (header, metadata, vocabulary, the table of tensors and where they lie), so it takes
+    a fraction of a second: an architecture this llama.cpp does not know, or a damaged or cut-off
+    file, is found before the server starts rather than at the end of its start-up."""
+    try:
+        import llama_cpp
+        from llama_cpp import _logger
+    except ImportError:  # pragma: no cover - install problem; the generator reports it
+        return None
+    _logger.set_verbose(False)  # llama.cpp's own account of the file, line by line, not wanted
+    llama_cpp.llama_backend_init()
+    params = llama_cpp.llama_model_default_params()
+    params.vocab_only = True
+    model = llama_cpp.llama_model_load_from_file(str(path).encode(), params)
+    if not model:
+        return (
+            f"{path} could not be loaded by llama.cpp (an architecture it does not know, or a "
+            "damaged or cut-off file); check the file or point generation.gguf_path at another one"
+        )
+    llama_cpp.llama_model_free(model)
+    return None
+
+
 class LlamaCppGenerator:
     """One llama.cpp context. Calls are serialised: the context is not thread-safe."""
 

@@ -258,6 +258,11 @@ def test_another_embedding_model_or_a_file_that_is_no_gguf_stops_the_server_with
     said = refusal()
     assert f"{notes} is not a GGUF model" in said and "generation.gguf_path" in said
 
+    # the right signature, but nothing llama.cpp can read after it (a cut-off download, say)
+    notes.write_bytes(b"GGUF" + (3).to_bytes(4, "little") + bytes(64))
+    said = refusal()
+    assert f"{notes} could not be loaded by llama.cpp" in said and "generation.gguf_path" in said
+
 
 @pytest.mark.unit
 def test_help_and_unknown_options_never_start_a_server(
