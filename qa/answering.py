@@ -27,7 +27,6 @@ from qa.antecedents import (
     speaker_is_reference,
 )
 from qa.article_details import (
-    ArticleDetail,
     DetailQuestion,
     article_meant,
     detail_of,
@@ -130,10 +129,12 @@ def answer_question(
 
     if analysis.about_article is not None and settings.answer.article_details:
         # "Who wrote the article about …?": told from the article's details, not its sentences
-        told = _detail_answer(analysis, analysis.about_article, retrieval, embedder, settings)
-        if told is not None:
-            told.timings_ms.update(timings)
-            return told
+        one_article = retriever.articles_kept()[0] == 1  # asked of one article alone
+        told = _detail_answer(
+            analysis, analysis.about_article, retrieval, embedder, settings, one_article
+        )
+        told.timings_ms.update(timings)
+        return told
 
     clock = time.perf_counter()
     a = settings.answer
@@ -586,23 +587,26 @@ def _detail_answer(
     retrieval: Retrieval,
     embedder: Embedder,
     settings: Settings,
-) -> Answer | None:
+    one_article: bool = False,
+) -> Answer:
     """The article's author, date or source, cited to the paragraph of it that matched what the
-    question says the article is about; a refusal that names the article when it states no
-    such detail, or that no article matches. None leaves the question to the sentences: the
-    source of "the report on …" that no matching article states (an outlet the text names,
-    "KCNA reported …", may be meant)."""
+    question says the article is about; else a refusal that names the article when it states no
+    such detail, or says that no article matches. `one_article`: only one article is searched
+    (`doc_ids`, the page's "Ask about this article"), so a question that does not say what the
+    article is about ("Who wrote this article?") means that one."""
     retrieved = [h.paragraph for h in retrieval.hits]
     # "Who wrote that article?" after an answer: the article that answer quoted
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
     described = asked_for.about or earlier or analysis.rewritten or analysis.asked
     meant = article_meant(described, retrieved, embedder)
-    # a source asked of "the report on …" may be an outlet the text names ("KCNA reported"):
-    # without one in the article's details, the sentences may still say it
-    to_the_text = asked_for.detail is ArticleDetail.SOURCE and not asked_for.names_article
-    if meant is None or meant.match < settings.answer.min_article_match:
-        if to_the_text:
-            return None
+    this_one = one_article and not asked_for.about
+    if meant is None or (meant.match < settings.answer.min_article_match and not this_one):
+        if not asked_for.about and not earlier:
+            return _abstain(
+                analysis, retrieved, {},
+                "the question does not say which article it means: say what the article is "
+                "about (“Who wrote the article about …?”), or ask it of that article alone",
+            )  # fmt: skip
         best = f" (best: “{meant.paragraph.title}”, {meant.match:.2f})" if meant else ""
         return _abstain(
             analysis, retrieved, {},
@@ -612,9 +616,8 @@ def _detail_answer(
     paragraph = meant.paragraph
     value = detail_of(paragraph, asked_for.detail)
     if value is None:
-        if to_the_text:
-            return None
-        return _abstain(analysis, retrieved, {}, missing_detail(paragraph.title, asked_for.detail))
+        why = missing_detail(paragraph.title, asked_for.detail, asked_of_it=one_article)
+        return _abstain(analysis, retrieved, {}, why)
     statement, short = detail_statement(paragraph.title, asked_for.detail, value)
     citation = Citation(
         **Paragraph.model_validate(paragraph, from_attributes=True).model_dump(),

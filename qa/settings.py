@@ -437,7 +437,7 @@ class AnswerSettings(_Group):
         "source) from the article's details rather than its sentences (qa/article_details.py).",
     )
     min_article_match: float = Field(
-        default=0.40,
+        default=0.30,
         ge=0.0,
         le=1.0,
         description="Such a question is about an article only when what it says the article is "

@@ -532,7 +532,8 @@ def source_line(citation: Citation) -> str:
     about = ", ".join(x for x in (citation.source, citation.date) if x)
     where = f"paragraph {citation.index + 1} of {citation.doc_id}"
     if citation.detail is not None:  # told from the article's details, not the paragraph's words
-        where = f"the article's {citation.detail}, as {citation.doc_id} gives it"
+        value = getattr(citation, citation.detail)
+        where = f"the article's {citation.detail} ({value}), as {citation.doc_id} gives it"
     parts = [citation.title + (f" ({about})" if about else ""), where, citation.url]
     return " — ".join(p for p in parts if p)
 

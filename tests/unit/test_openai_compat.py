@@ -244,10 +244,10 @@ def test_completion_is_a_chat_completion_with_the_grounding_as_extra_fields() ->
 
 
 def test_a_source_told_from_the_articles_details_says_so() -> None:
-    citation = answered().citations[0].model_copy(update={"detail": "author", "span_end": 0})
+    citation = answered().citations[0].model_copy(update={"detail": "source", "span_end": 0})
     assert source_line(citation) == (
-        "Title of lighthouse (Harbour News, 2024-10-21) — the article's author, as lighthouse "
-        "gives it"
+        "Title of lighthouse (Harbour News, 2024-10-21) — the article's source (Harbour News), "
+        "as lighthouse gives it"
     )
 
 
