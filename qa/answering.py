@@ -133,8 +133,9 @@ def answer_question(
         told = _detail_answer(
             analysis, analysis.about_article, retrieval, embedder, settings, one_article
         )
-        told.timings_ms.update(timings)
-        return told
+        if told is not None:
+            told.timings_ms.update(timings)
+            return told
 
     clock = time.perf_counter()
     a = settings.answer
@@ -588,25 +589,37 @@ def _detail_answer(
     embedder: Embedder,
     settings: Settings,
     one_article: bool = False,
-) -> Answer:
+) -> Answer | None:
     """The article's author, date or source, cited to the paragraph of it that matched what the
-    question says the article is about; else a refusal that names the article when it states no
-    such detail, or says that no article matches. `one_article`: only one article is searched
-    (`doc_ids`, the page's "Ask about this article"), so a question that does not say what the
-    article is about ("Who wrote this article?") means that one."""
+    question says the article is about; a refusal that names the article when it states no such
+    detail. The article is described by the question ("the article about …"), or pointed at
+    ("Who wrote that article?"): the article an earlier answer quoted, or the one article the
+    question is asked of (`doc_ids`, the page's "Ask about this article"). None leaves the
+    question to the sentences: an article described otherwise ("the op-ed criticizing the
+    mayor", "the article in The Lancet") may be one the news tells of. One that matches no
+    article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
     retrieved = [h.paragraph for h in retrieval.hits]
     # "Who wrote that article?" after an answer: the article that answer quoted
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
-    described = asked_for.about or earlier or analysis.rewritten or analysis.asked
+    if asked_for.about:
+        described = asked_for.about
+    elif not asked_for.pointing:
+        return None
+    elif one_article:
+        described = analysis.asked
+    elif earlier or analysis.rewritten:  # the earlier question, when its answer is not sent
+        described = earlier or str(analysis.rewritten)
+    else:
+        return _abstain(
+            analysis, retrieved, {},
+            "the question does not say which article it means: say what the article is about "
+            "(“Who wrote the article about …?”), or ask it of that article alone",
+        )  # fmt: skip
     meant = article_meant(described, retrieved, embedder)
-    this_one = one_article and not asked_for.about
+    this_one = one_article and asked_for.pointing
     if meant is None or (meant.match < settings.answer.min_article_match and not this_one):
-        if not asked_for.about and not earlier:
-            return _abstain(
-                analysis, retrieved, {},
-                "the question does not say which article it means: say what the article is "
-                "about (“Who wrote the article about …?”), or ask it of that article alone",
-            )  # fmt: skip
+        # "the article about …" names an article the question takes to be in the corpus: a
+        # quote from the text would be no answer to who wrote it
         best = f" (best: “{meant.paragraph.title}”, {meant.match:.2f})" if meant else ""
         return _abstain(
             analysis, retrieved, {},

@@ -57,7 +57,8 @@ _MODIFIER = (
     r"(?:news|latest|recent|earlier|original|first|second|last|online|whole|same|full|other|"
     r"new|main|lead)"
 )
-_REF = rf"(?i:the|this|that|these|those)\s+(?:{_MODIFIER}\s+){{0,2}}{_NOUN}\b"
+# ("the piece of legislation", "a piece of music" are no articles)
+_REF = rf"(?i:the|this|that|these|those)\s+(?:{_MODIFIER}\s+){{0,2}}{_NOUN}\b(?!\s+of\b)"
 _WROTE = r"(?i:wrote|authored|penned|filed|co-?wrote)"
 _WRITTEN = r"(?i:written|authored|penned|filed|bylined)"
 _PUBLISHED = r"(?i:published|ran|carried|supplied|put\s+out|produced|distributed|posted|issued)"
@@ -97,9 +98,14 @@ _COMPILED = {
 }
 # what the question says the article is about: the words after "the article about/on …", up to
 # a second question joined on ("…, and when was it published?")
+# ("the article in The Lancet that the minister cited", "the column that angered the king": a
+# clause that says what the article did, not what it is about, names one the news tells of)
 _ABOUT = re.compile(
-    rf"{_REF}\s+(?i:about|on|of|over|covering|concerning|regarding|reporting|describing|that)\s+(?P<about>.+)"
+    rf"{_REF}\s+(?i:about|on|over|covering|concerning|regarding|reporting\s+on|describing)\s+"
+    r"(?P<about>.+)"
 )
+# nothing after the noun but the verb: "Who wrote that article?", "When was this story published?"
+_POINTING = re.compile(rf"{_REF}(?P<rest>.*)$")
 _NEXT_PART = re.compile(
     r"(?:,\s*|\s+)(?:and|or|but)\s+(?:who|whom|when|where|which|what|how|why|is|was|did|does)\b.*$",
     re.IGNORECASE,
@@ -115,6 +121,9 @@ _TRAILING_VERB = re.compile(
 class DetailQuestion:
     detail: ArticleDetail
     about: str  # what the article is said to be about ("" when the question does not say)
+    # names the article and nothing else: "that article", "this story", "the piece" (one the
+    # conversation or the question's scope has shown), not "the op-ed criticizing the mayor"
+    pointing: bool = False
 
 
 def asks_about_article(question: str) -> DetailQuestion | None:
@@ -124,7 +133,11 @@ def asks_about_article(question: str) -> DetailQuestion | None:
             found = _ABOUT.search(question)
             about = found.group("about") if found else ""
             about = _NEXT_PART.sub("", about).strip().rstrip("?.!, ")
-            return DetailQuestion(detail, _TRAILING_VERB.sub("", about).strip())
+            about = _TRAILING_VERB.sub("", about).strip()
+            after = _POINTING.search(question)
+            rest = after.group("rest") if after else ""
+            rest = _TRAILING_VERB.sub("", " " + _NEXT_PART.sub("", rest).strip().rstrip("?.!, "))
+            return DetailQuestion(detail, about, pointing=not about and not rest.strip())
     return None
 
 

@@ -121,6 +121,8 @@ def test_questions_about_the_article_itself(question: str, detail: str, about: s
         "Which network carried the report that Kim met Putin?",
         "Which state media outlet carried the report on Kim Jong Un's meeting?",
         "When was the jobs report published?",
+        "Who wrote the piece of legislation?",
+        "What is the date of the piece of evidence?",
         "When did the ferries resume?",
     ],
 )
@@ -176,6 +178,22 @@ def test_an_article_nobody_wrote_here_is_no_article(
     assert answer.status == "insufficient_evidence"
     assert answer.reason is not None
     assert answer.reason.startswith("no article matches what the question says")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who wrote the op-ed criticizing the harbour authority?",  # one the news tells of
+        "When was the article in the port authority's newsletter published?",
+    ],
+)
+def test_an_article_described_by_what_it_did_is_left_to_the_sentences(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], question: str
+) -> None:
+    asked = asks_about_article(question)
+    assert asked is not None and not asked.about and not asked.pointing
+    answer = ask(corpus, question)
+    assert all(c.detail is None for c in answer.citations)
 
 
 def test_a_missing_source_of_the_article_is_said(
