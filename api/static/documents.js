@@ -35,10 +35,13 @@ const addButton = document.getElementById("add-article");
 const ADMIN_ON = document.body.dataset.admin !== "off";
 addButton.hidden = !ADMIN_ON;
 
-/** "Outlet · date · N paragraphs" (or `last` in place of the count), saying plainly what is not
- * known. */
+/** "Outlet · by author · date · N paragraphs" (or `last` in place of the count), saying plainly
+ * what is not known; the author only where the server sent it (one article, not the list). */
 function metaText(doc, paragraphs, last = count(paragraphs, "paragraph", "paragraphs")) {
-  return [doc.source || "outlet unknown", doc.date ? formatDate(doc.date) : "date unknown", last].join(" · ");
+  const by = doc.author ? `by ${doc.author}` : "";
+  return [doc.source || "outlet unknown", by, doc.date ? formatDate(doc.date) : "date unknown", last]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 function alertBox(text) {
@@ -434,6 +437,8 @@ function showAddForm() {
   title.maxLength = 300; // the API's limits (POST /documents)
   const source = textInput("new-source");
   source.maxLength = 200;
+  const author = textInput("new-author");
+  author.maxLength = 200;
   const date = textInput("new-date");
   const text = textInput("new-text", "textarea");
   text.rows = 8;
@@ -451,9 +456,9 @@ function showAddForm() {
     page = next;
     pageNote.hidden = !page;
     pageNote.textContent = page
-      ? `Saved page “${page.name}”: the article, its title, outlet and date are read from the page.`
+      ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
       : "";
-    for (const input of [title, source, date, text]) input.disabled = Boolean(page);
+    for (const input of [title, source, author, date, text]) input.disabled = Boolean(page);
     text.required = !page;
   }
   file.addEventListener("change", async () => {
@@ -486,6 +491,7 @@ function showAddForm() {
     legend,
     field("Title", title, "optional: the headline"),
     field("Outlet", source, "optional: publisher or agency"),
+    field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
     field("…or load a .txt file or a saved web page (.html)", file),
@@ -503,7 +509,8 @@ function showAddForm() {
       return;
     }
     const payload = page ? { html: page.html } : { text: text.value };
-    for (const [name, input] of page ? [] : [["title", title], ["source", source], ["date", date]]) {
+    const fields = [["title", title], ["source", source], ["author", author], ["date", date]];
+    for (const [name, input] of page ? [] : fields) {
       if (input.value.trim()) payload[name] = input.value.trim();
     }
     submit.disabled = true;

@@ -175,6 +175,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     title = f"Lighthouse keeper retires {PAYLOAD}."
     form.get_by_label("Title").fill(title)
     form.get_by_label("Outlet").fill("Skarra Weekly")
+    form.get_by_label("Author").fill("Ines Varga")
     form.get_by_label("Date").fill("soon")
     form.get_by_label("Text").fill(
         "Lighthouse keeper Oskar Brandt retired on Friday after 41 years at the Skarra light."
@@ -212,7 +213,7 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     )
     expect(view.locator(".article-heading")).to_have_text(title)  # as text, not markup
     expect(view.get_by_text("This article has no headline")).to_have_count(0)
-    expect(view.locator(".article-meta")).to_contain_text("Skarra Weekly")
+    expect(view.locator(".article-meta")).to_contain_text("Skarra Weekly · by Ines Varga · ")
     expect(view.locator(".article-paragraph")).to_have_count(2)
     assert page.locator("#articles-view img").count() == 0
     page.screenshot(path=str(test_output_dir / "docs-panel-added.png"), full_page=True)
@@ -408,9 +409,10 @@ def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
     )
     note = form.locator(".page-note")
     expect(note).to_have_text(
-        "Saved page “ferry.html”: the article, its title, outlet and date are read from the page."
+        "Saved page “ferry.html”: the article, its title, outlet, author and date are read from "
+        "the page."
     )
-    for label in ("Title", "Outlet", "Date", "Text"):
+    for label in ("Title", "Outlet", "Author", "Date", "Text"):
         expect(form.get_by_label(label)).to_be_disabled()
     with page.expect_request("**/documents") as sent:
         form.get_by_role("button", name="Add article").click()
