@@ -127,19 +127,25 @@ def answer_question(
             "say what the question asks about",
         )  # fmt: skip
 
-    if analysis.about_article is not None and settings.answer.article_details:
-        # "Who wrote the article about …?": told from the article's details, not its sentences
+    clock = time.perf_counter()
+    a = settings.answer
+    choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
+    best_score = choices[0].score if choices else 0.0
+    if (
+        analysis.about_article is not None
+        and a.article_details
+        and best_score < a.text_over_details_score
+    ):
+        # "Who wrote the article about …?": told from the article's details, unless a sentence
+        # answers it well (the news may tell who wrote or ran an article it reports on)
         one_article = retriever.articles_kept()[0] == 1  # asked of one article alone
         told = _detail_answer(
             analysis, analysis.about_article, retrieval, embedder, settings, one_article
         )
         if told is not None:
             told.timings_ms.update(timings)
+            told.timings_ms["select_ms"] = _ms(clock)
             return told
-
-    clock = time.perf_counter()
-    a = settings.answer
-    choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
     picked = [
         _span_for_follow_up(analysis, c, selector, settings.conversation.said_before_words)
         for c in choices[:1]

@@ -117,6 +117,9 @@ _TRAILING_VERB = re.compile(
 )
 
 
+_REFERS_BACK = frozenset({"it", "this", "that", "them", "these", "those", "him", "her"})
+
+
 @dataclass(frozen=True)
 class DetailQuestion:
     detail: ArticleDetail
@@ -137,6 +140,9 @@ def asks_about_article(question: str) -> DetailQuestion | None:
             after = _POINTING.search(question)
             rest = after.group("rest") if after else ""
             rest = _TRAILING_VERB.sub("", " " + _NEXT_PART.sub("", rest).strip().rstrip("?.!, "))
+            if about.lower() in _REFERS_BACK:  # "the article about it": the one talked of
+                about = ""
+                rest = ""
             return DetailQuestion(detail, about, pointing=not about and not rest.strip())
     return None
 

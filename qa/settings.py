@@ -436,6 +436,14 @@ class AnswerSettings(_Group):
         description="Answer a question about an article itself (who wrote it, its date, its "
         "source) from the article's details rather than its sentences (qa/article_details.py).",
     )
+    text_over_details_score: float = Field(
+        default=0.60,
+        ge=0.0,
+        le=1.0,
+        description="Such a question is answered from a sentence instead when the best one "
+        "scores at least this: the news may say who wrote or ran an article it reports on "
+        '("…, Reuters reported").',
+    )
     min_article_match: float = Field(
         default=0.30,
         ge=0.0,
