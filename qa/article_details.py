@@ -72,6 +72,8 @@ _PATTERNS: dict[ArticleDetail, tuple[str, ...]] = {
         rf"(?i:\bwho)\s+{_WROTE}\s+{_REF}",
         rf"(?i:^\W*(?:who|what)(?:\s+is|\s+was|\s+are|\s+were|’s|'s)\s+the\s+(?:author|writer|reporter|journalist|correspondent)s?\s+(?:of|on|for|behind))\s+{_REF}",
         rf"(?i:\bby\s+whom\s+(?:was|were))\s+{_REF}",
+        rf"(?i:\bwho\s+(?:is|was|are|were))\s+{_REF}(?i:.*\bby)\W*$",
+        rf"(?i:\bwhose\s+){_NOUN}\s+(?i:is|was)\s+(?i:this|that|it)\W*$",
         rf"(?i:\bwho\s+(?:was|were))\s+{_REF}(?i:.*\b{_WRITTEN}\s+by)\W*$",
         rf"(?i:\b(?:which|what)\s+(?:reporter|journalist|writer|correspondent|author)s?)\s+{_WROTE}\s+{_REF}",
         rf"(?i:\b(?:whose\s+byline|(?:what\s+is|what's)\s+the\s+byline)\s+(?:is\s+)?(?:on|of|under|for))\s+{_REF}",
@@ -87,6 +89,8 @@ _PATTERNS: dict[ArticleDetail, tuple[str, ...]] = {
         rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?:{_PUBLISHED}|(?i:is\s+the\s+source\s+of))\s+{_REF}",
         rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:is|was)\s+{_REF}(?i:.*\bfrom)\W*$",
         rf"(?i:\bwho\s+){_PUBLISHED}\s+{_REF}",
+        rf"(?i:\b(?:in|on)\s+(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{_REF}(?i:.*\b(?:appear|run|come\s+out))\W*$",
+        rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{_REF}(?i:.*\b(?:appear|run|come\s+out)\s+in)\W*$",
         rf"(?i:\bsource\s+of)\s+{_REF}",
         rf"(?i:\bwhere\s+(?:was|were))\s+{_REF}(?i:.*\b(?:first\s+)?(?:published|posted|run|printed))\b",
         rf"(?i:\bwhere\s+(?:is|was|does|did))\s+{_REF}(?i:.*\b(?:from|come\s+from))\W*$",
@@ -112,7 +116,7 @@ _NEXT_PART = re.compile(
 )
 _TRAILING_VERB = re.compile(
     rf"\s+(?:(?:was|were)\s+)?(?:(?:first\s+)?{_DATED}|{_WRITTEN}\s+by|run|come\s+out|appear|"
-    r"go\s+online|from|come\s+from)$",
+    r"go\s+online|from|come\s+from|appear\s+in|run\s+in|by)$",
     re.IGNORECASE,
 )
 

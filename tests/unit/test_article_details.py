@@ -86,6 +86,11 @@ def ask(
         ("When was the article about the storms published?", "date", "the storms"),
         ("What date was this story published?", "date", ""),
         ("Who wrote the article about it?", "author", ""),  # the one talked of
+        ("Who is this article by?", "author", ""),
+        ("Who was the story about the frost by?", "author", "the frost"),
+        ("Whose article is this?", "author", ""),
+        ("In which newspaper did the story about the harbour appear?", "source", "the harbour"),
+        ("What newspaper did the article about ferries appear in?", "source", "ferries"),
         ("Which news agency supplied the news report on the harbour?", "source", "the harbour"),
         ("Who was the article about the ferries written by?", "author", "the ferries"),
         ("What is the date of the article about the frost?", "date", "the frost"),
