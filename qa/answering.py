@@ -602,7 +602,8 @@ def _detail_answer(
     ("Who wrote that article?"): the article an earlier answer quoted, or the one article the
     question is asked of (`doc_ids`, the page's "Ask about this article"). None leaves the
     question to the sentences: an article described otherwise ("the op-ed criticizing the
-    mayor", "the article in The Lancet") may be one the news tells of. One that matches no
+    mayor", "the article in The Lancet"), or pointed at with nothing to point at, may be one
+    the news tells of. One that matches no
     article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
     retrieved = [h.paragraph for h in retrieval.hits]
     # "Who wrote that article?" after an answer: the article that answer quoted
@@ -616,11 +617,9 @@ def _detail_answer(
     elif earlier or analysis.rewritten:  # the earlier question, when its answer is not sent
         described = earlier or str(analysis.rewritten)
     else:
-        return _abstain(
-            analysis, retrieved, {},
-            "the question does not say which article it means: say what the article is about "
-            "(“Who wrote the article about …?”), or ask it of that article alone",
-        )  # fmt: skip
+        # "When was the article published?" out of the blue: an article its text tells of, if
+        # any (such training questions are answered from their paragraph: "May 2006")
+        return None
     meant = article_meant(described, retrieved, embedder)
     this_one = one_article and asked_for.pointing
     if meant is None or (meant.match < settings.answer.min_article_match and not this_one):
