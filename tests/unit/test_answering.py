@@ -10,7 +10,7 @@ tests/unit/test_selector_model.py cover.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -25,7 +25,7 @@ from qa.retrieval import Retriever, in_articles, published_between
 from qa.settings import AnswerSettings, ConversationSettings, ServerSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("no_qa_environment")]
 
 LIGHTHOUSE_COST = "The rebuilding will cost 4,200,000 dollars, paid from a regional heritage fund."
 CHOIR_SIZE = "The choir has 28 members, the youngest of them twelve years old."
@@ -58,16 +58,6 @@ UNRELATED = "Which football team won the cup final in the capital?"
 
 # Thresholds these tests rely on; clear-cut cases sit far on either side of them.
 SETTINGS = Settings(answer=AnswerSettings(min_answer_score=0.6, min_support=0.5))
-
-
-@pytest.fixture(autouse=True)
-def _no_qa_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import os
-
-    for name in list(os.environ):
-        if name.upper().startswith("QA_"):
-            monkeypatch.delenv(name)
-    yield
 
 
 @pytest.fixture(scope="module")

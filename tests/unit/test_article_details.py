@@ -7,8 +7,6 @@ them into the article's details, so no sentence of the article says them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from index.store import CorpusIndex
@@ -19,7 +17,7 @@ from qa.retrieval import Retriever, in_articles
 from qa.settings import AnswerSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("no_qa_environment")]
 
 ARTICLES = {
     "harbour": (
@@ -34,16 +32,6 @@ ARTICLES = {
     ),
 }
 SETTINGS = Settings(answer=AnswerSettings(min_answer_score=0.6, min_support=0.5))
-
-
-@pytest.fixture(autouse=True)
-def _no_qa_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import os
-
-    for name in list(os.environ):
-        if name.upper().startswith("QA_"):
-            monkeypatch.delenv(name)
-    yield
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ each row's default is the one `Settings` has."""
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -42,9 +41,8 @@ def same(shown: str, actual: Any) -> bool:
     return text == str(actual)
 
 
-def test_every_setting_has_a_row_with_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [n for n in os.environ if n.startswith("QA_")]:
-        monkeypatch.delenv(name)
+@pytest.mark.usefixtures("no_qa_environment")
+def test_every_setting_has_a_row_with_its_default() -> None:
     found = ROW.findall(README.read_text(encoding="utf-8"))
     rows = dict(found)
     assert len(rows) == len(found), "a setting has two rows"

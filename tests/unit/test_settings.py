@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,7 @@ from qa.settings import (
     settings_problem,
 )
 
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No `QA_*` variable from the shell leaks into these tests."""
-    for name in list(os.environ):
-        if name.upper().startswith("QA_"):
-            monkeypatch.delenv(name)
-    yield
+pytestmark = pytest.mark.usefixtures("no_qa_environment")
 
 
 @pytest.mark.unit
