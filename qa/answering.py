@@ -140,7 +140,7 @@ def answer_question(
         # answers it well (the news may tell who wrote or ran an article it reports on)
         one_article = retriever.articles_kept()[0] == 1  # asked of one article alone
         told = _detail_answer(
-            analysis, analysis.about_article, retrieval, embedder, settings, one_article
+            analysis, analysis.about_article, retrieved, embedder, settings, one_article
         )
         if told is not None:
             told.timings_ms.update(timings)
@@ -591,7 +591,7 @@ def _answered(
 def _detail_answer(
     analysis: QuestionAnalysis,
     asked_for: DetailQuestion,
-    retrieval: Retrieval,
+    retrieved: list[RetrievedParagraph],
     embedder: Embedder,
     settings: Settings,
     one_article: bool = False,
@@ -605,7 +605,6 @@ def _detail_answer(
     mayor", "the article in The Lancet"), or pointed at with nothing to point at, may be one
     the news tells of. One that matches no
     article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
-    retrieved = [h.paragraph for h in retrieval.hits]
     # "Who wrote that article?" after an answer: the article that answer quoted
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
     if asked_for.about:

@@ -172,21 +172,20 @@ def article_meant(
     retrieved first."""
     if not hits:
         return None
-    titles: dict[str, int] = {}
+    titles: dict[str, str] = {}  # each article's title, in retrieval order
     for hit in hits:
-        titles.setdefault(hit.doc_id, len(titles))
-    heads = [next(h.title for h in hits if h.doc_id == doc) for doc in titles]
-    vectors = np.asarray(embedder.embed([described, *heads, *(h.text for h in hits)]))
+        titles.setdefault(hit.doc_id, hit.title)
+    vectors = np.asarray(embedder.embed([described, *titles.values(), *(h.text for h in hits)]))
     query = vectors[0]
-    title_cosine = vectors[1 : 1 + len(heads)] @ query
-    paragraph_cosine = vectors[1 + len(heads) :] @ query
+    title_cosine = vectors[1 : 1 + len(titles)] @ query
+    paragraph_cosine = vectors[1 + len(titles) :] @ query
     best: dict[str, tuple[float, RetrievedParagraph]] = {}
     for hit, cosine in zip(hits, paragraph_cosine, strict=True):
         if hit.doc_id not in best or cosine > best[hit.doc_id][0]:
             best[hit.doc_id] = (float(cosine), hit)
     scored = [
         ArticleMatch(best[doc][1], (float(title_cosine[i]) + best[doc][0]) / 2)
-        for doc, i in titles.items()
+        for i, doc in enumerate(titles)
     ]
     return max(scored, key=lambda m: m.match)  # the first of equals: retrieval order
 
