@@ -24,12 +24,14 @@ from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
 from index.corpus import article_file, files_giving, remove_article_file, write_article_file
+from index.durable import fsync_dir
 from index.formats import (
     archive_origin,
     is_renamed,
     read_article_file,
     suffix_of,
 )
+from index.imports import imported_line, without_line
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import content_hash, make_article
@@ -187,6 +189,11 @@ def _replace_locked(
     version without the article in between; holding the build lock. Refused where a delete
     would be (an article from an archive line, or read from a file whose name is not its id,
     or whose id two sources give): the change log restores a file by its id."""
+    if found is None and imported_line(folder, doc_id, max_bytes=index_settings.max_document_bytes):
+        raise Conflict(
+            f"{doc_id!r} was imported with an archive (POST /documents/import); delete it "
+            f"(DELETE /documents/{doc_id}) and add the new version"
+        )
     if found is None:
         origin = archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
         raise Conflict(
@@ -341,6 +348,14 @@ def delete_article(
                 "or remove one of them first"
             )
         if path is None and (
+            imported := imported_line(folder, doc_id, max_bytes=index_settings.max_document_bytes)
+        ):
+            return _unimport_locked(
+                index_dir, folder, doc_id, imported, content_hash=manifest.articles[doc_id],
+                embedder=embedder, index_settings=index_settings,
+                near_duplicate_threshold=near_duplicate_threshold,
+            )  # fmt: skip
+        if path is None and (
             origin := archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
         ):
             raise Conflict(
@@ -365,3 +380,40 @@ def delete_article(
             embedder=embedder, index_settings=index_settings,
             near_duplicate_threshold=near_duplicate_threshold,
         )  # fmt: skip
+
+
+def _unimport_locked(
+    index_dir: Path,
+    folder: Path,
+    doc_id: str,
+    imported: tuple[Path, int],
+    *,
+    content_hash: str,
+    embedder: Embedder,
+    index_settings: IndexSettings,
+    near_duplicate_threshold: float | None,
+) -> BuildReport:
+    """Delete an article the document API imported (index/imports.py): its line is taken out
+    of the import archive, which is removed when no other line is left; holding the build
+    lock. Settled like any change: a crash before the commit writes the archive back."""
+    archive, number = imported
+    earlier = archive.read_bytes()
+    remaining = without_line(earlier, number)
+
+    def remove() -> None:
+        if remaining:
+            journal.write_file(folder, archive.name, remaining)
+        else:
+            archive.unlink()
+            fsync_dir(folder)
+
+    return _journalled(
+        index_dir,
+        journal.PendingChange(
+            op="unimport", doc_id=doc_id, content_hash=content_hash, corpus_dir=str(folder),
+            raw_b64=journal.raw_b64(earlier), suffix=".jsonl", archive=archive.name,
+        ),
+        remove,
+        embedder=embedder, index_settings=index_settings,
+        near_duplicate_threshold=near_duplicate_threshold,
+    )  # fmt: skip

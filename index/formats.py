@@ -342,6 +342,12 @@ def _unit(path: Path) -> str:
     return "row" if suffix in TABLE_SUFFIXES else "item" if suffix == ".json" else "line"
 
 
+def archive_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
+    """The records of the archive `path` as read from it, before each is checked as a record
+    (the document API's import stores them again)."""
+    return _entries(path, max_bytes=max_bytes)
+
+
 def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[Entry]:
     """The records of an archive, blank ones left out. A problem with the whole file (a table
     without a header row naming a text column) is `BadInput`. `say_guess`: warn when a table's
@@ -407,6 +413,21 @@ def _record_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes
                 continue
     except BadInput:
         return
+
+
+def ids_in_folder(folder: Path, *, max_bytes: int) -> dict[str, str]:
+    """Every id a file or archive record of `folder` gives, and where ("harbour.txt",
+    "export.jsonl line 3"; the first place, in name order), read in one pass: what an import
+    checks its new ids against, however many it brings."""
+    places: dict[str, str] = {}
+    for path in article_files(folder):
+        if suffix_of(path) not in ARCHIVE_SUFFIXES:
+            places.setdefault(doc_id_of(path), path.name)
+            continue
+        unit = _unit(path)
+        for number, doc_id, _ in _record_ids(path, max_bytes=max_bytes):
+            places.setdefault(doc_id, f"{path.name} {unit} {number}")
+    return places
 
 
 def _last_records(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:

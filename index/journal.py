@@ -46,9 +46,9 @@ REMEMBERED_DELETES = 1000
 
 
 class PendingChange(BaseModel):
-    """One add, replace or delete between its record and its commit."""
+    """One add, replace, delete or import between its record and its commit."""
 
-    op: Literal["add", "delete", "replace"]
+    op: Literal["add", "delete", "replace", "import", "unimport"]
     doc_id: str
     content_hash: str = Field(description="SHA-256 of the article file added or deleted.")
     corpus_dir: str = Field(description="The folder the file goes into or comes out of.")
@@ -62,6 +62,16 @@ class PendingChange(BaseModel):
     suffix: str = Field(default=".txt", description="The file's ending: .txt, .html, …")
     old_suffix: str | None = Field(
         default=None, description="replace: the earlier file's ending, where it goes back."
+    )
+    articles: dict[str, str] = Field(
+        default_factory=dict,
+        description="import: the id and content hash of each article the new archive adds "
+        "(`doc_id` is then the archive's file stem).",
+    )
+    archive: str | None = Field(
+        default=None,
+        description="unimport (deleting an imported article): the import archive whose line "
+        "is taken out; `raw_b64` holds its earlier bytes.",
     )
 
 
@@ -108,6 +118,9 @@ def settle(index_dir: Path) -> list[str]:
         for suffix in {change.suffix, change.old_suffix or change.suffix}:
             for tmp in Path(change.corpus_dir).glob(f".{change.doc_id}{suffix}.*.tmp"):
                 tmp.unlink(missing_ok=True)  # the article file a kill left half-written
+        if change.archive is not None:
+            for tmp in Path(change.corpus_dir).glob(f".{change.archive}.*.tmp"):
+                tmp.unlink(missing_ok=True)
         notes.append(_settle(index_dir, change))
     if (folder / PENDING_NAME).exists():
         (folder / PENDING_NAME).unlink()
@@ -121,6 +134,10 @@ def _settle(index_dir: Path, change: PendingChange) -> str:
     path = corpus / f"{change.doc_id}{change.suffix}"
     if change.op == "replace":
         return _settle_replace(indexed, corpus, change)
+    if change.op == "import":
+        return _settle_import(index_dir, indexed, corpus, change)
+    if change.op == "unimport":
+        return _settle_unimport(index_dir, indexed, corpus, change)
     if change.op == "add":
         if indexed.get(change.doc_id) == change.content_hash:
             _forget_deleted(index_dir, change.doc_id)
@@ -156,6 +173,46 @@ def _settle_replace(indexed: dict[str, str], corpus: Path, change: PendingChange
         f"the replacement of {change.doc_id!r} was not committed; undone (its earlier file put "
         "back)"
     )
+
+
+def _settle_import(
+    index_dir: Path, indexed: dict[str, str], corpus: Path, change: PendingChange
+) -> str:
+    """An import is committed when the current version holds every article its archive adds
+    (one build made them current together); else the archive is removed."""
+    path = corpus / f"{change.doc_id}{change.suffix}"
+    if all(indexed.get(doc_id) == wanted for doc_id, wanted in change.articles.items()):
+        for doc_id in change.articles:
+            _forget_deleted(index_dir, doc_id)
+        return f"the import of {path.name} ({len(change.articles)} article(s)) was committed; kept"
+    if path.is_file() and sha256_file(path) == change.content_hash:
+        path.unlink()
+        fsync_dir(corpus)
+    return f"the import of {path.name} was not committed; undone (its archive removed)"
+
+
+def _settle_unimport(
+    index_dir: Path, indexed: dict[str, str], corpus: Path, change: PendingChange
+) -> str:
+    """Deleting an imported article rewrites its import archive without its line (or removes
+    the archive it was alone in): committed when the current version no longer holds it, else
+    the archive is written back as it was."""
+    name = change.archive or ""
+    if change.doc_id not in indexed:
+        remember_deleted(index_dir, change.doc_id)
+        return f"the delete of {change.doc_id!r} (from {name}) was committed; kept"
+    if change.raw_b64 is not None:
+        earlier = base64.b64decode(change.raw_b64)
+        path = corpus / name
+        if not (path.is_file() and path.read_bytes() == earlier):
+            write_file(corpus, name, earlier)
+    return f"the delete of {change.doc_id!r} (from {name}) was not committed; undone"
+
+
+def write_file(folder: Path, name: str, raw: bytes) -> None:
+    """Write `folder/name` whole or not at all (a hidden temporary file, then one rename)."""
+    replace_atomically(folder / name, raw, tmp=folder / f".{name}.{os.getpid()}.tmp")
+    fsync_dir(folder)
 
 
 def _indexed_articles(index_dir: Path) -> dict[str, str]:

@@ -22,7 +22,8 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from index.formats import LISTED_SKIPS
+from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS
+from index.imports import import_archive
 from qa.articles import (
     article_from_page,
     article_from_request,
@@ -172,6 +173,18 @@ class NewDocument(BaseModel):
         return self
 
 
+def _summary(article: Article) -> DocumentSummary:
+    return DocumentSummary(
+        doc_id=article.doc_id,
+        title=article.display_title,
+        has_title=article.title is not None,
+        source=article.source,
+        date=article.date,
+        url=article.url,
+        paragraphs=len(split_paragraphs(article)),  # near-duplicates included
+    )
+
+
 def _document(article: Article, paragraphs: list[Paragraph]) -> Document:
     return Document(
         doc_id=article.doc_id,
@@ -224,18 +237,7 @@ async def list_documents(
     articles = sorted(index.corpus.articles.values(), key=lambda a: a.doc_id)
     if q and q.split():
         articles = [a for a in articles if title_matches(a.display_title, q)]
-    page = [
-        DocumentSummary(
-            doc_id=article.doc_id,
-            title=article.display_title,
-            has_title=article.title is not None,
-            source=article.source,
-            date=article.date,
-            url=article.url,
-            paragraphs=len(split_paragraphs(article)),  # near-duplicates included
-        )
-        for article in articles[offset : offset + limit]
-    ]
+    page = [_summary(article) for article in articles[offset : offset + limit]]
     return DocumentList(documents=page, total=len(articles), offset=offset, limit=limit)
 
 
@@ -328,6 +330,121 @@ async def replace_document(
         response.status_code = status.HTTP_201_CREATED
     response.headers["Location"] = f"/documents/{doc_id}"
     return added.document
+
+
+class ArchiveUpload(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "coast-times.jsonl",
+                    "content": '{"title": "Harbour reopens after storms", "text": "The harbour '
+                    'of Skarra reopened on Monday.", "date": "2024-10-21", "url": '
+                    '"https://coast.example/harbour"}\n',
+                }
+            ]
+        },
+    )
+
+    name: str = Field(
+        min_length=1,
+        max_length=255,
+        description="The export's file name; its ending says the format: "
+        + ", ".join(ARCHIVE_SUFFIXES)
+        + ". Records refused are named after it ('coast-times.jsonl line 3').",
+    )
+    content: ClientText = Field(
+        description="The export's text: one JSON object a line (.jsonl), a JSON array (.json), "
+        "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
+        "folder has (title, text or html, date, source, url, author, or their other names)."
+    )
+
+
+class ImportedArchive(BaseModel):
+    added: list[DocumentSummary] = Field(description="The articles added, in the export's order.")
+    unchanged: list[str] = Field(
+        description="Ids of the export's articles the index already held as sent (a retry)."
+    )
+    refused: list[str] = Field(
+        description="Each record not imported, and why: one the index build would skip (not "
+        "valid JSON, no text, a bad date …) or one whose id is already indexed with other "
+        f"content (at most {LISTED_SKIPS} unreadable records named, the rest counted)."
+    )
+    stored_as: str | None = Field(
+        description="The archive written into the corpus folder (null when nothing was added)."
+    )
+    version: str = Field(description="The index version now served.")
+    skipped: int = Field(
+        description="Other files or archive lines of the corpus folder the build skipped."
+    )
+    warnings: list[str] = Field(description="Why each of them was skipped.")
+
+
+@router.post(
+    "/documents/import",
+    response_model=ImportedArchive,
+    status_code=status.HTTP_201_CREATED,
+    summary="Add the articles of an archive export (admin)",
+    dependencies=[AdminAccess],
+    responses={
+        200: {
+            "model": ImportedArchive,
+            "description": "No article was added: every one the export gives is already "
+            "indexed as sent (a retry); `refused` names any other record.",
+        },
+        **_ADMIN_REFUSALS,
+        409: {"description": "Another build did not finish in time."},
+        413: {"description": "The request is larger than server.max_body_bytes."},
+        422: {
+            "description": "No record of the export could be imported (each one's reason in "
+            "the detail), or a name that is not an archive's (problem details)."
+        },
+        503: _NOT_LOADED,
+    },
+)
+async def import_documents(
+    body: ArchiveUpload, service: Service, reloader: Reloader, response: Response
+) -> ImportedArchive:
+    """Reads the export as an index build reads an archive in the corpus folder, writes the
+    articles the index does not hold yet into one new archive there (`import-<hash>.jsonl`)
+    and builds once; the server serves them before answering. Records the build would skip,
+    and articles whose id is already indexed with other content, are listed in `refused`; the
+    rest are added. Safe to retry: an export already imported adds nothing (200)."""
+    settings = service.settings
+    report = await run_in_threadpool(
+        import_archive,
+        settings.index_dir,
+        body.name,
+        body.content.encode("utf-8"),
+        embedder=service.embedder,
+        index_settings=settings.index,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+    )
+    result = await run_in_threadpool(reloader.reload, retry=True)
+    build = report.build
+    if build is not None and result.version < build.version.name:
+        raise IndexCorrupt(
+            "the articles were indexed, but the new index version could not be loaded "
+            f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
+        )
+    articles = service.index.corpus.articles
+    added = [
+        _summary(article)
+        for article in (articles.get(doc_id) for doc_id in report.added)
+        if article is not None  # deleted by another request meanwhile: not listed
+    ]
+    if not report.added:
+        response.status_code = status.HTTP_200_OK
+    return ImportedArchive(
+        added=added,
+        unchanged=report.unchanged,
+        refused=report.refused,
+        stored_as=report.stored_as,
+        version=result.version,
+        skipped=build.skipped if build else 0,
+        warnings=list(build.warnings) if build else [],
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 //
 // Uses GET /documents (with `q` for the filter), POST /search (the filter's words searched in the
 // articles' text, "Search the text"), GET /documents/{id}, and the admin actions
-// POST /documents and DELETE /documents/{id}. The admin key is asked for only when the user
+// POST /documents, POST /documents/import (an archive export's articles) and DELETE /documents/{id}. The admin key is asked for only when the user
 // adds or deletes, and kept for this tab (sessionStorage, see common.js).
 //
 // Safety rule: article and server text is only ever inserted as text, never through innerHTML.
@@ -444,33 +444,41 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.html,.htm,text/plain,text/html";
+  file.accept = ".txt,.html,.htm,.jsonl,.json,.csv,.tsv,text/plain,text/html,text/csv,application/json";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
-  // title, outlet and date from the page, so the fields above are not sent with it
+  // title, outlet and date from the page, so the fields above are not sent with it; an archive
+  // export (one article a line or row) is sent whole to POST /documents/import
   let page = null; // { name, html } while a saved page is chosen
+  let archive = null; // { name, content } while an archive export is chosen
   const pageNote = el("p", "hint page-note");
   pageNote.id = "new-page-note";
   pageNote.setAttribute("role", "status");
   pageNote.hidden = true;
-  function usePage(next) {
-    page = next;
-    pageNote.hidden = !page;
+  function useFile(nextPage, nextArchive = null) {
+    page = nextPage;
+    archive = nextArchive;
+    pageNote.hidden = !page && !archive;
     pageNote.textContent = page
       ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
-      : "";
-    for (const input of [title, source, author, date, text]) input.disabled = Boolean(page);
-    text.required = !page;
+      : archive
+        ? `Archive “${archive.name}”: each line or row is an article, with its own title, outlet, author and date. Records that cannot be read are listed after the import.`
+        : "";
+    for (const input of [title, source, author, date, text]) input.disabled = Boolean(page || archive);
+    text.required = !page && !archive;
+    submit.textContent = archive ? "Import articles" : "Add article";
   }
   file.addEventListener("change", async () => {
     const chosen = file.files && file.files[0];
     if (!chosen) {
-      usePage(null);
+      useFile(null);
       return;
     }
     if (/\.html?$/i.test(chosen.name) || chosen.type === "text/html") {
-      usePage({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
+      useFile({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
+    } else if (ARCHIVE_NAME.test(chosen.name)) {
+      useFile(null, { name: chosen.name, content: decodeTextFile(new Uint8Array(await chosen.arrayBuffer())) });
     } else {
-      usePage(null);
+      useFile(null);
       // read in the browser; sent as `text`
       text.value = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
     }
@@ -494,7 +502,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt file or a saved web page (.html)", file),
+    field("…or load a .txt file, a saved web page (.html) or an archive export (.jsonl, .json, .csv, .tsv)", file),
     pageNote,
     keyRow,
     errors,
@@ -506,6 +514,10 @@ function showAddForm() {
       keyRow.hidden = false;
       errors.replaceChildren(alertBox("Enter the admin API key to add articles."));
       keyRow.querySelector("input").focus();
+      return;
+    }
+    if (archive) {
+      await importArchive(archive, submit, errors, keyRow);
       return;
     }
     const payload = page ? { html: page.html } : { text: text.value };
@@ -535,6 +547,54 @@ function showAddForm() {
     if (view) view.insertBefore(el("p", "panel-message", "Added and indexed: it can be asked about now."), view.children[1] || null);
   });
   show(form, legend);
+}
+
+const ARCHIVE_NAME = /\.(jsonl|json|csv|tsv)$/i;
+
+/** Send an archive export to POST /documents/import, then say what it did: the articles added
+ * (each opens), those already indexed, and each record refused with the server's reason. */
+async function importArchive(archive, submit, errors, keyRow) {
+  submit.disabled = true;
+  submit.textContent = "Importing… (indexing the articles)";
+  let report;
+  try {
+    report = await fetchJSON("/documents/import", {
+      method: "POST",
+      admin: true,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: archive.name, content: archive.content }),
+    });
+  } catch (error) {
+    showAdminError(errors, keyRow, error);
+    submit.disabled = false;
+    submit.textContent = "Import articles";
+    return;
+  }
+  if (report.added.length) documentsChanged();
+  const view = el("div", "import-report");
+  const heading = el("h3", "form-heading", `Imported from “${archive.name}”`);
+  heading.tabIndex = -1;
+  const said = [
+    `${count(report.added.length, "article", "articles")} added and indexed`,
+    report.unchanged.length ? `${count(report.unchanged.length, "was", "were")} already indexed as sent` : "",
+    report.refused.length ? `${count(report.refused.length, "record", "records")} not imported` : "",
+  ].filter(Boolean);
+  const summaryLine = el("p", "panel-message", `${said.join("; ")}.`);
+  summaryLine.setAttribute("role", "status");
+  view.append(heading, summaryLine);
+  if (report.added.length) {
+    const added = el("ul", "articles-list");
+    for (const doc of report.added) added.append(listItem(doc));
+    view.append(added);
+  }
+  if (report.refused.length) {
+    view.append(el("p", "hint", "Not imported, and why:"));
+    const refused = el("ul", "import-refused");
+    for (const reason of report.refused) refused.append(el("li", null, reason));
+    view.append(refused);
+  }
+  view.append(button("link-button", "Back to the articles", () => showList()));
+  show(view, heading);
 }
 
 // ---- wiring ---------------------------------------------------------------------------------

@@ -269,6 +269,87 @@ def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
     assert client.delete("/documents/ferry-news", headers=ADMIN).status_code == 204
 
 
+EXPORT = "\n".join(
+    [
+        json.dumps(
+            {
+                "headline": "Salt marsh reserve doubles in size",
+                "body": "The Kestrel Bay salt marsh reserve grew from 410 to 830 hectares on "
+                "Thursday, when the council bought the farmland beside it.\n\nWarden Lise "
+                "Nakamura said 37 pairs of avocets nested there last spring.",
+                "published": "2031-03-12",
+                "link": "https://bay.example/news/salt-marsh-reserve",
+                "publisher": "Kestrel Bay Gazette",
+            }
+        ),
+        "{not json",
+        json.dumps(
+            {
+                "title": "Night buses return to Ulmstead",
+                "html": "<html><body><article><h1>Night buses return to Ulmstead</h1><p>Night "
+                "buses returned to Ulmstead on Saturday, running every 40 minutes until 4 "
+                "a.m.</p></article></body></html>",
+                "url": "https://bay.example/news/night-buses",
+            }
+        ),
+    ]
+)
+
+
+def test_an_archive_export_is_imported_asked_and_its_articles_deleted(
+    client: httpx.Client, setup: Setup
+) -> None:
+    corpus = setup.corpus
+    upload = {"name": "gazette.jsonl", "content": EXPORT}
+    assert client.post("/documents/import", json=upload).status_code == 401
+
+    imported = client.post("/documents/import", json=upload, headers=ADMIN)
+
+    assert imported.status_code == 201, imported.text
+    body = imported.json()
+    added = {d["title"]: d for d in body["added"]}
+    assert sorted(added) == ["Night buses return to Ulmstead", "Salt marsh reserve doubles in size"]
+    marsh = added["Salt marsh reserve doubles in size"]
+    assert (marsh["source"], marsh["date"], marsh["url"]) == (
+        "Kestrel Bay Gazette",
+        "2031-03-12",
+        "https://bay.example/news/salt-marsh-reserve",
+    )
+    assert [r.split(":")[0] for r in body["refused"]] == ["gazette.jsonl line 2"]
+    assert (corpus / body["stored_as"]).is_file()
+    manifest = current_manifest(client, setup.data_dir)
+    assert sorted(manifest["changes"]["added"]) == sorted(d["doc_id"] for d in body["added"])
+
+    answer = client.post(
+        "/ask", json={"question": "How many pairs of avocets nested in the Kestrel Bay reserve?"}
+    ).json()
+    assert answer["status"] == "answered", answer
+    assert "37 pairs" in answer["answer"]
+    assert answer["citations"][0]["doc_id"] == marsh["doc_id"]
+    assert answer["citations"][0]["url"] == "https://bay.example/news/salt-marsh-reserve"
+
+    # sent again (a lost answer): nothing added, nothing built
+    again = client.post("/documents/import", json=upload, headers=ADMIN)
+    assert again.status_code == 200, again.text
+    assert again.json()["added"] == [] and again.json()["version"] == body["version"]
+    assert sorted(again.json()["unchanged"]) == sorted(d["doc_id"] for d in body["added"])
+    # nothing usable: a 422 naming each record; a name that is no archive's: a 422 too
+    bad = client.post("/documents/import", json={"name": "x.jsonl", "content": "oops"},
+                      headers=ADMIN)  # fmt: skip
+    assert bad.status_code == 422 and "x.jsonl line 1" in bad.json()["detail"], bad.text
+    txt = client.post("/documents/import", json={"name": "x.txt", "content": "a"}, headers=ADMIN)
+    assert txt.status_code == 422 and "archive's format" in txt.json()["detail"], txt.text
+
+    # an imported article is deleted through the API: its line leaves the archive
+    assert client.delete(f"/documents/{marsh['doc_id']}", headers=ADMIN).status_code == 204
+    assert marsh["doc_id"] not in doc_ids(client)
+    stored = (corpus / body["stored_as"]).read_text(encoding="utf-8")
+    assert "Salt marsh" not in stored and "Night buses" in stored
+    buses = added["Night buses return to Ulmstead"]["doc_id"]
+    assert client.delete(f"/documents/{buses}", headers=ADMIN).status_code == 204
+    assert not (corpus / body["stored_as"]).exists()
+
+
 def test_search_returns_paragraphs_to_check_with_their_offsets(client: httpx.Client) -> None:
     found = client.post("/search", json={"query": "  fire at the   bakery ", "limit": 2})
 

@@ -1,0 +1,251 @@
+"""Adding the articles of an archive export in one build (`POST /documents/import`).
+
+An export a user has (`.jsonl`, `.json`, `.csv` or `.tsv`, docs/extraction.md) is read exactly
+as a build reads such a file in the corpus folder, from a scratch folder first. Its records
+that give an article are written, one JSON object a line, to one new archive in the corpus
+folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;
+then one incremental build makes them current. So the corpus folder stays the source of truth
+and `scripts/rebuild_index.py` reads the same articles back.
+
+- A record the build would skip (not valid JSON, no text, a date that is no calendar date …)
+  is refused and named, as a build names it; the rest are imported.
+- An article the current version already holds with the same content is `unchanged`: an
+  import sent again (say its answer was lost) adds nothing and builds nothing.
+- An article whose id the index (or another file of the folder) already gives with other
+  content is refused, so no id is ever given by two files.
+
+A table's dates in figures are read as the whole table says (31/12/2016 in one row tells how
+03/04/2016 in another reads); a record is therefore stored with its date as read, in ISO
+form, so the stored line reads the same without the rows around it.
+
+The change is written down first (index/journal.py, `op="import"`) and settled after the
+build, or by the next holder of the build lock if this process dies: the new archive is
+either served with every article it holds or removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index import journal
+from index.builder import BuildReport, Progress, build_lock, rebuild_locked
+from index.corpus import files_giving
+from index.exports import Entry
+from index.formats import (
+    ARCHIVE_SUFFIXES,
+    archive_entries,
+    archive_origin,
+    ids_in_folder,
+    read_article_file,
+)
+from index.manifest import Manifest
+from index.versions import current_version
+from qa.archives import ALIASES
+from qa.errors import BadInput
+from qa.interfaces import Embedder
+from qa.models import Article
+from qa.settings import IndexSettings
+
+IMPORT_PREFIX = "import-"
+_DATE_NAMES = {"date", *(name.lower() for name in ALIASES["date"])}
+_ORIGIN_NUMBER = re.compile(r" (?:line|row|item) (\d+)$")
+_IMPORTED_PLACE = re.compile(rf"({re.escape(IMPORT_PREFIX)}[0-9a-f]+\.jsonl) line (\d+)")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the articles added and those already indexed as sent (ids, in the
+    export's order), the records refused (each "<file> line N: why"), the archive written
+    (None when nothing was added) and the build (None when nothing was built)."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    stored_as: str | None = None
+    build: BuildReport | None = None
+
+
+def import_archive(
+    index_dir: Path,
+    name: str,
+    data: bytes,
+    *,
+    embedder: Embedder,
+    index_settings: IndexSettings,
+    near_duplicate_threshold: float | None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Add the articles of the export `data` (named `name`, whose ending says its format) to
+    the corpus folder of the current version and make an index holding them current.
+
+    `BadInput` when no record of it gives an article (each record's reason is in the
+    message); otherwise the report says what was added, what was already there and what was
+    refused."""
+    suffix = next((s for s in ARCHIVE_SUFFIXES if name.lower().endswith(s)), None)
+    if suffix is None:
+        raise BadInput(
+            f"name {name!r} does not end in an archive's format ({', '.join(ARCHIVE_SUFFIXES)})"
+        )
+    max_bytes = index_settings.max_document_bytes
+    with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
+        manifest = Manifest.load(current_version(index_dir))
+        folder = Path(os.path.abspath(manifest.corpus_dir))
+        report = ImportReport()
+        articles, lines, origins = _read_export(
+            name, data, max_bytes=max_bytes, refused=report.refused
+        )
+        kept: dict[str, str] = {}  # id → content hash, of the articles to add
+        stored: list[str] = []
+        in_folder: dict[str, str] | None = None  # read once, when a new id needs it
+        for article, line, where in zip(articles, lines, origins, strict=True):
+            indexed = manifest.articles.get(article.doc_id)
+            if indexed == article.content_hash:
+                report.unchanged.append(article.doc_id)
+                continue
+            if indexed is None and in_folder is None:
+                in_folder = ids_in_folder(folder, max_bytes=max_bytes)
+            problem = (
+                "an article with this id is already indexed with other content (to replace it, "
+                f"delete it with DELETE /documents/{article.doc_id} and import again; or leave "
+                "this record out)"
+                if indexed is not None
+                else _given_elsewhere(article.doc_id, in_folder or {})
+            )
+            if problem is not None:
+                report.refused.append(f"{where} (id {article.doc_id}): {problem}")
+                continue
+            kept[article.doc_id] = article.content_hash
+            stored.append(line)
+            report.added.append(article.doc_id)
+        report.refused.sort(key=_record_number)  # in the export's order
+        if not kept:
+            if not report.unchanged:
+                raise BadInput(
+                    f"no article of {name} could be imported: "
+                    + "; ".join(report.refused[:5])
+                    + (f"; and {len(report.refused) - 5} more" if len(report.refused) > 5 else "")
+                )
+            return report
+        raw = ("\n".join(stored) + "\n").encode("utf-8")
+        stem = f"{IMPORT_PREFIX}{hashlib.sha256(raw).hexdigest()[:16]}"
+        target = folder / f"{stem}.jsonl"
+        if target.exists():  # the same articles, written before and not indexed as they are
+            raise BadInput(
+                f"the corpus folder already holds {target.name}, which the index does not serve "
+                "as it is; remove it or rebuild the index, then import again"
+            )
+        report.stored_as = target.name
+        change = journal.PendingChange(
+            op="import", doc_id=stem, content_hash=hashlib.sha256(raw).hexdigest(),
+            corpus_dir=str(folder), suffix=".jsonl", articles=kept, archive=target.name,
+        )  # fmt: skip
+        journal.begin(index_dir, change)
+        try:
+            journal.write_file(folder, target.name, raw)
+            report.build = rebuild_locked(
+                folder,
+                index_dir,
+                embedder=embedder,
+                progress=progress,
+                dense_settings=index_settings,
+                near_duplicate_threshold=near_duplicate_threshold,
+                require=kept,  # else nothing is made current, and the file goes
+            )
+        finally:
+            journal.settle(index_dir)
+        return report
+
+
+def _read_export(
+    name: str, data: bytes, *, max_bytes: int, refused: list[str]
+) -> tuple[list[Article], list[str], list[str]]:
+    """The articles of the export as a build reads them, for each the JSON line that gives it
+    again in an archive of its own, and where in the export it is ("export.csv row 3"); a
+    record that gives none is added to `refused`."""
+    scratch = Path(tempfile.mkdtemp(prefix="qa-import-"))
+    try:
+        upload = scratch / _safe_name(name)
+        upload.write_bytes(data)
+        read = read_article_file(upload, max_bytes=max_bytes)
+        read.warnings.close()
+        refused.extend(w.removeprefix("skipped ") for w in read.warnings)
+        entries = {entry.number: entry for entry in archive_entries(upload, max_bytes=max_bytes)}
+        lines = [
+            _line(entries[_number(origin)], article)
+            for origin, article in zip(read.origins, read.articles, strict=True)
+        ]
+        # read the lines back as the build will: the same ids, and the hashes it will index
+        again = scratch / "normalised.jsonl"
+        again.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        stored = read_article_file(again, max_bytes=max_bytes)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if [a.doc_id for a in stored.articles] != [a.doc_id for a in read.articles]:
+        raise BadInput(f"{name} could not be read back the same way once stored; nothing changed")
+    return stored.articles, lines, read.origins
+
+
+def _number(origin: str) -> int:
+    match = _ORIGIN_NUMBER.search(origin)
+    if match is None:  # every archive article's origin names its record
+        raise ValueError(f"no record number in {origin!r}")
+    return int(match.group(1))
+
+
+def _record_number(refusal: str) -> int:
+    match = re.search(r" (?:line|row|item) (\d+)\b", refusal)
+    return int(match.group(1)) if match else 0
+
+
+def _line(entry: Entry, article: Article) -> str:
+    """The record as one JSON line, its date as read (a table's "03/04/2016" is only
+    unambiguous beside its other rows)."""
+    fields: dict[str, Any] = {
+        key: value
+        for key, value in entry.fields.items()
+        if not (isinstance(key, str) and key.lower() in _DATE_NAMES)
+    }
+    if article.date:
+        fields["date"] = article.date
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _given_elsewhere(doc_id: str, in_folder: dict[str, str]) -> str | None:
+    """Why an id the index lacks cannot be added: a file or archive record of the folder gives
+    it already (one the build skipped as a duplicate or as unreadable)."""
+    place = in_folder.get(doc_id)
+    return f"the corpus folder's {place} gives this id already" if place else None
+
+
+def _safe_name(name: str) -> str:
+    """`name` as a file name in the scratch folder: its last part, other characters dropped."""
+    base = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return base or "archive.jsonl"
+
+
+def imported_line(folder: Path, doc_id: str, *, max_bytes: int) -> tuple[Path, int] | None:
+    """The import archive (one this module wrote) and the line of it that alone gives
+    `doc_id` in the folder; None when the article comes from anywhere else too, or from
+    elsewhere only. Such an article is deleted by taking its line out (`without_line`)."""
+    if files_giving(folder, doc_id):
+        return None
+    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    if origin is None or len(origin.places) != 1:
+        return None
+    match = _IMPORTED_PLACE.fullmatch(origin.places[0])
+    return (folder / match.group(1), int(match.group(2))) if match else None
+
+
+def without_line(raw: bytes, number: int) -> bytes:
+    """An import archive's bytes without line `number` (counted from 1)."""
+    lines = raw.split(b"\n")
+    kept = lines[: number - 1] + lines[number:]
+    return b"\n".join(kept) if any(line.strip() for line in kept) else b""

@@ -1,0 +1,232 @@
+"""Importing an archive export through the document API's path (index/imports.py): what is
+added, kept, refused; one build; deleting an imported article; and what a kill leaves, settled
+by the next holder of the build lock (states made by hand, as in test_recovery.py)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from index import journal
+from index.builder import rebuild_index, recover
+from index.documents import add_article, delete_article
+from index.imports import ImportReport, import_archive, without_line
+from index.manifest import Manifest
+from index.versions import current_version
+from qa.errors import BadInput, Conflict
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
+
+pytestmark = pytest.mark.unit
+
+SETTINGS = IndexSettings(build_lock_timeout_s=5)
+FERRY = "Ferry returns\n\nThe ferry to Skarra island resumed service on Monday."
+
+TABLE = (
+    "headline,body,published,url\n"
+    '"Harbour reopens","The harbour of Skarra reopened on Monday after storms.",31/12/2023,'
+    "https://coast.example/harbour\n"
+    '"Bridge closes","The bridge over the Tolva closed on Friday for repairs.",03/04/2024,'
+    "https://coast.example/bridge\n"
+    '"No body",,2024-01-01,https://coast.example/empty\n'
+)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    return corpus, index_dir
+
+
+def run_import(index_dir: Path, name: str, text: str) -> ImportReport:
+    return import_archive(index_dir, name, text.encode("utf-8"), embedder=HashingEmbedder(),
+                          index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+
+
+def served(index_dir: Path) -> dict[str, str]:
+    return Manifest.load(current_version(index_dir)).articles
+
+
+def imported_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("import-*.jsonl"))
+
+
+def test_an_export_is_added_in_one_build_and_its_bad_records_are_named(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    before = current_version(index_dir).name
+
+    report = run_import(index_dir, "coast.csv", TABLE)
+
+    assert len(report.added) == 2
+    assert report.refused == [
+        "coast.csv row 4: give the article as exactly one of `text` or `html`"
+    ]
+    assert report.build is not None and sorted(report.build.added) == sorted(report.added)
+    assert current_version(index_dir).name != before
+    assert set(report.added) <= set(served(index_dir))
+    (archive,) = imported_files(corpus)
+    assert archive.name == report.stored_as
+    lines = [json.loads(line) for line in archive.read_text(encoding="utf-8").splitlines()]
+    # a table's dates are read as the whole table says (31/12 makes 03/04 the 3rd of April)
+    # and stored in ISO form, so the line reads the same alone
+    assert [line["date"] for line in lines] == ["2023-12-31", "2024-04-03"]
+    assert not (index_dir / journal.JOURNAL_DIR / journal.PENDING_NAME).exists()
+
+
+def test_the_same_export_again_builds_nothing(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    first = run_import(index_dir, "coast.csv", TABLE)
+    version = current_version(index_dir).name
+
+    again = run_import(index_dir, "coast.csv", TABLE)
+
+    assert again.added == [] and again.build is None
+    assert again.unchanged == first.added
+    assert current_version(index_dir).name == version
+    assert len(imported_files(corpus)) == 1
+
+
+def test_an_id_indexed_with_other_content_is_refused_and_the_rest_added(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    run_import(index_dir, "coast.csv", TABLE)
+    changed = {"title": "Bridge closes", "text": "The bridge closed for a year.",
+               "url": "https://coast.example/bridge"}  # fmt: skip
+    new = {"title": "Mill burns", "text": "The old mill at Varne burned down on Sunday."}
+    export = "\n".join(json.dumps(r) for r in (changed, new)) + "\n"
+
+    report = run_import(index_dir, "more.jsonl", export)
+
+    assert len(report.added) == 1 and report.added[0].startswith("mill-burns")
+    (refused,) = report.refused
+    assert refused.startswith("more.jsonl line 1 (id bridge-")
+    assert "already indexed with other content" in refused
+    assert len(imported_files(corpus)) == 2
+
+
+def test_an_export_with_no_usable_record_is_refused_and_leaves_nothing(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    version = current_version(index_dir).name
+    with pytest.raises(BadInput, match=r"no article of bad\.jsonl could be imported: .*line 1"):
+        run_import(index_dir, "bad.jsonl", "not json\n")
+    with pytest.raises(BadInput, match="does not end in an archive's format"):
+        run_import(index_dir, "notes.txt", FERRY)
+    assert current_version(index_dir).name == version
+    assert imported_files(corpus) == []
+
+
+def test_an_imported_article_is_deleted_by_taking_its_line_out(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    first, second = run_import(index_dir, "coast.csv", TABLE).added
+    (archive,) = imported_files(corpus)
+    kept_line = archive.read_text(encoding="utf-8").splitlines()[1]
+
+    delete = dict(embedder=HashingEmbedder(), index_settings=SETTINGS,
+                  near_duplicate_threshold=None)  # fmt: skip
+    assert delete_article(index_dir, first, **delete) is not None  # type: ignore[arg-type]
+
+    assert first not in served(index_dir) and second in served(index_dir)
+    assert archive.read_text(encoding="utf-8") == kept_line + "\n"
+    assert delete_article(index_dir, first, **delete) is None  # type: ignore[arg-type]  # a retry
+    delete_article(index_dir, second, **delete)  # type: ignore[arg-type]
+    assert imported_files(corpus) == []  # the last line: the archive goes
+
+
+def test_an_imported_article_is_not_replaced_in_place(built: tuple[Path, Path]) -> None:
+    _, index_dir = built
+    doc_id = run_import(index_dir, "coast.csv", TABLE).added[0]
+    with pytest.raises(Conflict, match=r"was imported with an archive .*\(DELETE /documents/"):
+        add_article(index_dir, doc_id, "Other\n\nOther text here.", embedder=HashingEmbedder(),
+                    index_settings=SETTINGS, near_duplicate_threshold=None,
+                    replace=True)  # fmt: skip
+
+
+def test_an_uncommitted_import_is_undone_and_a_committed_one_kept(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    raw = b'{"title": "Mill burns", "text": "The old mill at Varne burned down on Sunday."}\n'
+    change = journal.PendingChange(
+        op="import", doc_id="import-00ff", content_hash=hashlib.sha256(raw).hexdigest(),
+        corpus_dir=str(corpus), suffix=".jsonl", articles={"mill-burns-1": "x"},
+        archive="import-00ff.jsonl",
+    )  # fmt: skip
+    journal.begin(index_dir, change)
+    (corpus / "import-00ff.jsonl").write_bytes(raw)
+    (corpus / ".import-00ff.jsonl.4242.tmp").write_bytes(raw[:5])
+
+    assert recover(index_dir) == [
+        "the import of import-00ff.jsonl was not committed; undone (its archive removed)"
+    ]
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt"]
+
+    # killed after the commit, before the record was settled: the import stands
+    report = run_import(index_dir, "mill.jsonl", raw.decode())
+    (archive,) = imported_files(corpus)
+    journal.begin(index_dir, journal.PendingChange(
+        op="import", doc_id=archive.stem,
+        content_hash=hashlib.sha256(archive.read_bytes()).hexdigest(),
+        corpus_dir=str(corpus), suffix=".jsonl", archive=archive.name,
+        articles={doc_id: served(index_dir)[doc_id] for doc_id in report.added},
+    ))  # fmt: skip
+
+    assert recover(index_dir) == [
+        f"the import of {archive.name} (1 article(s)) was committed; kept"
+    ]
+    assert imported_files(corpus) == [archive]
+
+
+def test_an_uncommitted_delete_of_an_imported_article_writes_the_archive_back(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    doc_id = run_import(index_dir, "coast.csv", TABLE).added[0]
+    (archive,) = imported_files(corpus)
+    earlier = archive.read_bytes()
+    journal.begin(index_dir, journal.PendingChange(
+        op="unimport", doc_id=doc_id, content_hash=served(index_dir)[doc_id],
+        corpus_dir=str(corpus), raw_b64=base64.b64encode(earlier).decode(), suffix=".jsonl",
+        archive=archive.name,
+    ))  # fmt: skip
+    archive.write_bytes(without_line(earlier, 1))  # killed after the rewrite, before the commit
+
+    (note,) = recover(index_dir)
+
+    assert note.endswith("was not committed; undone")
+    assert archive.read_bytes() == earlier
+
+
+def test_without_line_keeps_the_other_lines_whole() -> None:
+    raw = b'{"a":1}\n{"b":2}\n{"c":3}\n'
+    assert without_line(raw, 2) == b'{"a":1}\n{"c":3}\n'
+    assert without_line(raw, 1) == b'{"b":2}\n{"c":3}\n'
+    assert without_line(b'{"a":1}\n', 1) == b""
+
+
+def test_an_id_a_skipped_file_of_the_folder_gives_is_refused(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    first = run_import(index_dir, "coast.csv", TABLE)
+    doc_id = first.added[0]
+    delete_article(index_dir, doc_id, embedder=HashingEmbedder(), index_settings=SETTINGS,
+                   near_duplicate_threshold=None)  # fmt: skip
+    (corpus / f"{doc_id}.txt").write_text("", encoding="utf-8")  # a file the build skips
+
+    again = run_import(index_dir, "coast.csv", TABLE)
+
+    assert again.added == [] and again.unchanged == first.added[1:]
+    assert again.refused[0] == (
+        f"coast.csv row 2 (id {doc_id}): the corpus folder's {doc_id}.txt gives this id already"
+    )
