@@ -154,6 +154,37 @@ def test_the_question_box_stays_in_view_in_a_long_conversation(
         context.close()
 
 
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_question_box_shows_its_placeholder_whole(
+    browser: Any, page_server: PageServer, width: int
+) -> None:
+    """On a small phone (320 px) the box beside the Dates and Ask buttons was a dozen letters
+    wide, "Ask about the articl": there it takes a row of its own."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 640}, base_url=page_server.server.url
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        box = page.locator("#question")
+        fits = box.evaluate(
+            """(input) => {
+                const style = getComputedStyle(input);
+                const context = document.createElement("canvas").getContext("2d");
+                context.font = style.font;
+                const room = input.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight);
+                return context.measureText(input.placeholder).width <= room;
+            }"""
+        )
+        assert fits, f"the question box cuts its placeholder at {width} px"
+        ask = page.get_by_role("button", name="Ask", exact=True).bounding_box()
+        assert ask and ask["x"] + ask["width"] <= width  # the buttons stay in the window
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways"
+    finally:
+        context.close()
+
+
 def test_in_a_short_window_the_question_box_scrolls_with_the_page(
     browser: Any, page_server: PageServer
 ) -> None:
