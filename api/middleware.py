@@ -117,6 +117,11 @@ class RequestLog:
 _WHAT_WAS_TOO_LARGE = (
     ("/ask", "Send a shorter question or fewer earlier turns."),
     ("/v1/chat/completions", "Send shorter messages or fewer of them."),
+    (
+        "/documents/import",
+        "Split the export into several files, or put it into the corpus folder and rebuild "
+        "the index.",
+    ),
     ("/documents", "Send a shorter article, or split it into several."),
 )
 
