@@ -41,6 +41,7 @@ from index.corpus import files_giving
 from index.exports import Entry
 from index.formats import (
     ARCHIVE_SUFFIXES,
+    LISTED_SKIPS,
     archive_entries,
     archive_origin,
     ids_in_folder,
@@ -57,7 +58,8 @@ from qa.settings import IndexSettings
 IMPORT_PREFIX = "import-"
 _DATE_NAMES = {"date", *(name.lower() for name in ALIASES["date"])}
 _ORIGIN_NUMBER = re.compile(r" (?:line|row|item) (\d+)$")
-_IMPORTED_PLACE = re.compile(rf"({re.escape(IMPORT_PREFIX)}[0-9a-f]+\.jsonl) line (\d+)")
+_IMPORTED_PLACE = re.compile(rf"({re.escape(IMPORT_PREFIX)}[0-9a-f]{{16}}\.jsonl) line (\d+)")
+_MORE_SKIPS = re.compile(r"skipped ([\d,]+) more part\(s\) of ")
 
 
 @dataclass
@@ -99,25 +101,36 @@ def import_archive(
         manifest = Manifest.load(current_version(index_dir))
         folder = Path(os.path.abspath(manifest.corpus_dir))
         report = ImportReport()
-        articles, lines, origins = _read_export(
-            name, data, max_bytes=max_bytes, refused=report.refused
+        articles, lines, origins, unlisted = _read_export(
+            name, suffix, data, max_bytes=max_bytes, refused=report.refused
+        )
+        # the indexed articles of ids the export gives with another record's hash: the same
+        # article all the same (from an archive put into the folder by hand, whose line is
+        # written otherwise) is no new content
+        served = _served_articles(
+            current_version(index_dir),
+            {
+                a.doc_id
+                for a in articles
+                if manifest.articles.get(a.doc_id) not in (None, a.content_hash)
+            },
         )
         kept: dict[str, str] = {}  # id → content hash, of the articles to add
         stored: list[str] = []
-        in_folder: dict[str, str] | None = None  # read once, when a new id needs it
+        in_folder: dict[str, str] | None = None  # read once, when an id needs it
         for article, line, where in zip(articles, lines, origins, strict=True):
             indexed = manifest.articles.get(article.doc_id)
-            if indexed == article.content_hash:
+            if indexed == article.content_hash or _same_article(
+                served.get(article.doc_id), article
+            ):
                 report.unchanged.append(article.doc_id)
                 continue
-            if indexed is None and in_folder is None:
+            if in_folder is None:
                 in_folder = ids_in_folder(folder, max_bytes=max_bytes)
             problem = (
-                "an article with this id is already indexed with other content (to replace it, "
-                f"delete it with DELETE /documents/{article.doc_id} and import again; or leave "
-                "this record out)"
+                _indexed_otherwise(article.doc_id, in_folder.get(article.doc_id))
                 if indexed is not None
-                else _given_elsewhere(article.doc_id, in_folder or {})
+                else _given_elsewhere(article.doc_id, in_folder)
             )
             if problem is not None:
                 report.refused.append(f"{where} (id {article.doc_id}): {problem}")
@@ -126,12 +139,18 @@ def import_archive(
             stored.append(line)
             report.added.append(article.doc_id)
         report.refused.sort(key=_record_number)  # in the export's order
+        refusals = len(report.refused) + unlisted
+        if unlisted:
+            report.refused.append(
+                f"and {unlisted:,} more record(s) of {name} not imported, for reasons like "
+                f"those above (only the first {LISTED_SKIPS} are named)"
+            )
         if not kept:
             if not report.unchanged:
                 raise BadInput(
                     f"no article of {name} could be imported: "
                     + "; ".join(report.refused[:5])
-                    + (f"; and {len(report.refused) - 5} more" if len(report.refused) > 5 else "")
+                    + (f"; and {refusals - 5:,} more" if refusals > 5 else "")
                 )
             return report
         raw = ("\n".join(stored) + "\n").encode("utf-8")
@@ -165,19 +184,33 @@ def import_archive(
 
 
 def _read_export(
-    name: str, data: bytes, *, max_bytes: int, refused: list[str]
-) -> tuple[list[Article], list[str], list[str]]:
+    name: str, suffix: str, data: bytes, *, max_bytes: int, refused: list[str]
+) -> tuple[list[Article], list[str], list[str], int]:
     """The articles of the export as a build reads them, for each the JSON line that gives it
     again in an archive of its own, and where in the export it is ("export.csv row 3"); a
-    record that gives none is added to `refused`."""
+    record that gives none is added to `refused` (past the first `LISTED_SKIPS`, only counted:
+    the last value returned)."""
     scratch = Path(tempfile.mkdtemp(prefix="qa-import-"))
     try:
-        upload = scratch / _safe_name(name)
+        upload = scratch / _safe_name(name, suffix)
         upload.write_bytes(data)
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
-        refused.extend(w.removeprefix("skipped ") for w in read.warnings)
-        entries = {entry.number: entry for entry in archive_entries(upload, max_bytes=max_bytes)}
+        unlisted = 0
+        for warning in read.warnings:
+            more = _MORE_SKIPS.match(warning)
+            if more is not None:  # said again after the refusals, as an import's
+                unlisted += int(more.group(1).replace(",", ""))
+            else:
+                refused.append(warning.removeprefix("skipped "))
+        if not read.articles and not refused:
+            refused.append(f"{upload.name}: it holds no record (it is empty, or blank lines only)")
+        # (a file with no record read is not read again: its problem is in `refused` already)
+        entries = (
+            {entry.number: entry for entry in archive_entries(upload, max_bytes=max_bytes)}
+            if read.articles
+            else {}
+        )
         lines = [
             _line(entries[_number(origin)], article)
             for origin, article in zip(read.origins, read.articles, strict=True)
@@ -190,7 +223,7 @@ def _read_export(
         shutil.rmtree(scratch, ignore_errors=True)
     if [a.doc_id for a in stored.articles] != [a.doc_id for a in read.articles]:
         raise BadInput(f"{name} could not be read back the same way once stored; nothing changed")
-    return stored.articles, lines, read.origins
+    return stored.articles, lines, read.origins, unlisted
 
 
 def _number(origin: str) -> int:
@@ -218,6 +251,46 @@ def _line(entry: Entry, article: Article) -> str:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
+def _served_articles(version: Path, ids: set[str]) -> dict[str, Article]:
+    """The articles `ids` as the version `version` holds them (none read when `ids` is empty)."""
+    found: dict[str, Article] = {}
+    if not ids:
+        return found
+    with (version / "articles.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and any(f'"{doc_id}"' in line for doc_id in ids - found.keys()):
+                article = Article.model_validate_json(line)
+                if article.doc_id in ids:
+                    found[article.doc_id] = article
+    return found
+
+
+_COMPARED = ("title", "source", "date", "author", "url", "text")
+
+
+def _same_article(indexed: Article | None, article: Article) -> bool:
+    """Whether the index holds `article` as read from the export, whatever record gave it."""
+    return indexed is not None and all(
+        getattr(indexed, name) == getattr(article, name) for name in _COMPARED
+    )
+
+
+def _indexed_otherwise(doc_id: str, place: str | None) -> str:
+    """Why an id the index holds with other content is refused, and what lets the record in:
+    a delete through the API, or, for an article from an archive put into the folder by hand
+    (which the API does not delete), an edit of that archive."""
+    if place is not None and _ORIGIN_NUMBER.search(place) and not _IMPORTED_PLACE.fullmatch(place):
+        return (
+            f"an article with this id is already indexed with other content, from the corpus "
+            f"folder's {place} (change it there and rebuild the index to replace it; or leave "
+            "this record out)"
+        )
+    return (
+        "an article with this id is already indexed with other content (to replace it, delete "
+        f"it with DELETE /documents/{doc_id} and import again; or leave this record out)"
+    )
+
+
 def _given_elsewhere(doc_id: str, in_folder: dict[str, str]) -> str | None:
     """Why an id the index lacks cannot be added: a file or archive record of the folder gives
     it already (one the build skipped as a duplicate or as unreadable)."""
@@ -225,10 +298,19 @@ def _given_elsewhere(doc_id: str, in_folder: dict[str, str]) -> str | None:
     return f"the corpus folder's {place} gives this id already" if place else None
 
 
-def _safe_name(name: str) -> str:
-    """`name` as a file name in the scratch folder: its last part, other characters dropped."""
+_MAX_NAME_BYTES = 200  # a file name's limit is 255 bytes on most file systems
+
+
+def _safe_name(name: str, suffix: str) -> str:
+    """`name` as a file name in the scratch folder: its last part, other characters dropped,
+    ending in `suffix` after at least one character (".jsonl" alone is no archive's name, and
+    would be read as a text file), and short enough in bytes for any file system."""
     base = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
-    return base or "archive.jsonl"
+    ending = base[-len(suffix) :] if base.lower().endswith(suffix) else suffix  # as written
+    stem = base[: -len(suffix)].rstrip(" .") if base.lower().endswith(suffix) else ""
+    while len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem or 'export'}{ending}"
 
 
 def imported_line(folder: Path, doc_id: str, *, max_bytes: int) -> tuple[Path, int] | None:

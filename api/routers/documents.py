@@ -364,12 +364,14 @@ class ArchiveUpload(BaseModel):
 class ImportedArchive(BaseModel):
     added: list[DocumentSummary] = Field(description="The articles added, in the export's order.")
     unchanged: list[str] = Field(
-        description="Ids of the export's articles the index already held as sent (a retry)."
+        description="Ids of the export's articles the index already held as sent (a retry, or "
+        "articles of an archive put into the corpus folder by hand)."
     )
     refused: list[str] = Field(
         description="Each record not imported, and why: one the index build would skip (not "
         "valid JSON, no text, a bad date …) or one whose id is already indexed with other "
-        f"content (at most {LISTED_SKIPS} unreadable records named, the rest counted)."
+        f"content (at most {LISTED_SKIPS} unreadable records named, the rest counted in a last "
+        "line)."
     )
     stored_as: str | None = Field(
         description="The archive written into the corpus folder (null when nothing was added)."

@@ -230,3 +230,91 @@ def test_an_id_a_skipped_file_of_the_folder_gives_is_refused(built: tuple[Path, 
     assert again.refused[0] == (
         f"coast.csv row 2 (id {doc_id}): the corpus folder's {doc_id}.txt gives this id already"
     )
+
+
+@pytest.mark.parametrize("name", [".jsonl", "...jsonl", " .jsonl", "é" * 200 + ".jsonl"])
+def test_a_name_that_is_only_an_ending_or_too_long_a_file_name_is_read_all_the_same(
+    built: tuple[Path, Path], name: str
+) -> None:
+    corpus, index_dir = built
+    export = json.dumps({"title": "Mill burns", "text": "The old mill burned on Sunday."})
+
+    report = run_import(index_dir, name, export + "\n" + "{not json\n")
+
+    assert len(report.added) == 1
+    (refused,) = report.refused
+    assert refused.endswith(".jsonl line 2: not valid JSON (Expecting property name enclosed "
+                            "in double quotes at column 2)")  # fmt: skip
+
+
+def test_an_empty_export_or_one_no_record_of_is_read_says_why(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    with pytest.raises(BadInput, match=r"could be imported: x\.jsonl: it holds no record"):
+        run_import(index_dir, "x.jsonl", "\n  \n")
+    # a problem of the whole table is named as the file's, with what was (not) done
+    with pytest.raises(
+        BadInput, match=r"no article of a/b/c\.csv could be imported: c\.csv: its first row names"
+    ):
+        run_import(index_dir, "a/b/c.csv", '{"title": "x", "text": "y"}\n')
+    assert imported_files(corpus) == []
+
+
+def test_refusals_past_those_named_are_counted_last(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    bad = [json.dumps({"title": f"bad {i}"}) for i in range(25)]
+    good = json.dumps({"title": "Mill burns", "text": "The old mill burned on Sunday."})
+
+    report = run_import(index_dir, "many.jsonl", "\n".join([*bad, good]) + "\n")
+
+    assert len(report.added) == 1 and len(report.refused) == 21
+    assert report.refused[0].startswith("many.jsonl line 1: ")
+    assert report.refused[-1] == (
+        "and 5 more record(s) of many.jsonl not imported, for reasons like those above (only "
+        "the first 20 are named)"
+    )
+    with pytest.raises(BadInput, match=r"line 5: [^;]*; and 20 more$"):
+        run_import(index_dir, "bad.jsonl", "\n".join(bad) + "\n")
+
+
+def test_an_export_of_articles_already_indexed_from_a_hand_placed_archive_adds_nothing(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    records = [
+        {"title": "Mill burns", "text": "The old mill at Varne burned down on Sunday.",
+         "date": "2024-03-01", "url": "https://coast.example/mill"},
+        {"title": "Bridge closes", "text": "The bridge closed on Friday.", "date": "2024-03-02"},
+    ]  # fmt: skip
+    export = "\n".join(json.dumps(r) for r in records) + "\n"
+    (corpus / "feed.jsonl").write_text(export, encoding="utf-8")
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    version = current_version(index_dir).name
+
+    again = run_import(index_dir, "feed.jsonl", export)
+
+    assert again.added == [] and len(again.unchanged) == 2 and again.refused == []
+    assert current_version(index_dir).name == version and imported_files(corpus) == []
+
+    # other content under an id from that archive: the way to replace it is to edit it there
+    # (the API does not delete an article from an archive put into the folder by hand)
+    changed = {**records[0], "text": "The old mill at Varne was saved from the fire."}
+    with pytest.raises(BadInput) as refused:
+        run_import(index_dir, "changed.jsonl", json.dumps(changed) + "\n")
+    assert "from the corpus folder's feed.jsonl line 1 (change it there and rebuild" in str(
+        refused.value
+    )
+    assert "DELETE" not in str(refused.value)
+
+
+def test_only_an_archive_named_as_an_import_writes_is_edited_by_a_delete(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    record = {"title": "Mill burns", "text": "The old mill at Varne burned down on Sunday."}
+    (corpus / "import-2024.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    (doc_id,) = set(served(index_dir)) - {"ferry"}
+
+    with pytest.raises(Conflict, match="comes from the archive import-2024.jsonl line 1"):
+        delete_article(index_dir, doc_id, embedder=HashingEmbedder(), index_settings=SETTINGS,
+                       near_duplicate_threshold=None)  # fmt: skip
