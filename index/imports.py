@@ -65,12 +65,15 @@ _MORE_SKIPS = re.compile(r"skipped ([\d,]+) more part\(s\) of ")
 @dataclass
 class ImportReport:
     """What an import did: the articles added and those already indexed as sent (ids, in the
-    export's order), the records refused (each "<file> line N: why"), the archive written
-    (None when nothing was added) and the build (None when nothing was built)."""
+    export's order), the records refused (each "<file> line N: why", the first
+    `LISTED_SKIPS` unreadable ones named and the rest counted in a last line; `not_imported`
+    counts them all), the archive written (None when nothing was added) and the build (None
+    when nothing was built)."""
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    not_imported: int = 0
     stored_as: str | None = None
     build: BuildReport | None = None
 
@@ -140,6 +143,7 @@ def import_archive(
             report.added.append(article.doc_id)
         report.refused.sort(key=_record_number)  # in the export's order
         refusals = len(report.refused) + unlisted
+        report.not_imported = refusals
         if unlisted:
             report.refused.append(
                 f"and {unlisted:,} more record(s) of {name} not imported, for reasons like "

@@ -373,6 +373,10 @@ class ImportedArchive(BaseModel):
         f"content (at most {LISTED_SKIPS} unreadable records named, the rest counted in a last "
         "line)."
     )
+    not_imported: int = Field(
+        description="How many records of the export were not imported (`refused` names at "
+        f"most {LISTED_SKIPS} unreadable ones)."
+    )
     stored_as: str | None = Field(
         description="The archive written into the corpus folder (null when nothing was added)."
     )
@@ -442,6 +446,7 @@ async def import_documents(
         added=added,
         unchanged=report.unchanged,
         refused=report.refused,
+        not_imported=report.not_imported,
         stored_as=report.stored_as,
         version=result.version,
         skipped=build.skipped if build else 0,

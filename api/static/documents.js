@@ -577,7 +577,7 @@ async function importArchive(archive, submit, errors, keyRow) {
   const said = [
     `${count(report.added.length, "article", "articles")} added and indexed`,
     report.unchanged.length ? `${count(report.unchanged.length, "was", "were")} already indexed as sent` : "",
-    report.refused.length ? `${count(report.refused.length, "record", "records")} not imported` : "",
+    report.not_imported ? `${count(report.not_imported, "record", "records")} not imported` : "",
   ].filter(Boolean);
   const summaryLine = el("p", "panel-message", `${said.join("; ")}.`);
   summaryLine.setAttribute("role", "status");

@@ -316,6 +316,7 @@ def test_an_archive_export_is_imported_asked_and_its_articles_deleted(
         "https://bay.example/news/salt-marsh-reserve",
     )
     assert [r.split(":")[0] for r in body["refused"]] == ["gazette.jsonl line 2"]
+    assert body["not_imported"] == 1
     assert (corpus / body["stored_as"]).is_file()
     manifest = current_manifest(client, setup.data_dir)
     assert sorted(manifest["changes"]["added"]) == sorted(d["doc_id"] for d in body["added"])

@@ -266,7 +266,7 @@ def test_refusals_past_those_named_are_counted_last(built: tuple[Path, Path]) ->
 
     report = run_import(index_dir, "many.jsonl", "\n".join([*bad, good]) + "\n")
 
-    assert len(report.added) == 1 and len(report.refused) == 21
+    assert len(report.added) == 1 and len(report.refused) == 21 and report.not_imported == 25
     assert report.refused[0].startswith("many.jsonl line 1: ")
     assert report.refused[-1] == (
         "and 5 more record(s) of many.jsonl not imported, for reasons like those above (only "
