@@ -101,6 +101,11 @@ def add_article(
                 f"a document with id {doc_id!r} exists with other content, and {found.name} and "
                 f"{other} both give that id; rename or remove one of them first"
             )
+        if indexed is not None and found is None:  # from an archive: PUT cannot replace it
+            raise Conflict(
+                f"a document with id {doc_id!r} exists with other content; "
+                + _archive_conflict(folder, doc_id, index_settings.max_document_bytes)
+            )
         if indexed is not None:
             if _reads_the_same(found, indexed, doc_id, raw, suffix):
                 return None  # a retry of an add an earlier release wrote out differently
@@ -189,17 +194,8 @@ def _replace_locked(
     version without the article in between; holding the build lock. Refused where a delete
     would be (an article from an archive line, or read from a file whose name is not its id,
     or whose id two sources give): the change log restores a file by its id."""
-    if found is None and imported_line(folder, doc_id, max_bytes=index_settings.max_document_bytes):
-        raise Conflict(
-            f"{doc_id!r} was imported with an archive (POST /documents/import); delete it "
-            f"(DELETE /documents/{doc_id}) and add the new version"
-        )
     if found is None:
-        origin = archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
-        raise Conflict(
-            f"{doc_id!r} comes from {f'the archive {origin}' if origin else 'no file of its own'}"
-            "; change it there and rebuild the index to replace it"
-        )
+        raise Conflict(_archive_conflict(folder, doc_id, index_settings.max_document_bytes))
     if is_renamed(found):
         raise Conflict(
             f"a document with id {doc_id!r} exists with other content, read from the file "
@@ -238,6 +234,22 @@ def _replace_locked(
         near_duplicate_threshold=near_duplicate_threshold, progress=progress,
         require={doc_id: wanted},
     )  # fmt: skip
+
+
+def _archive_conflict(folder: Path, doc_id: str, max_bytes: int) -> str:
+    """Why an indexed article read from an archive is not replaced (by `PUT`, or by an add of
+    other content under its id), and what does: for one the API imported, a delete and a new
+    add; else an edit of the archive."""
+    if imported_line(folder, doc_id, max_bytes=max_bytes):
+        return (
+            f"{doc_id!r} was imported with an archive (POST /documents/import); delete it "
+            f"(DELETE /documents/{doc_id}) and add the new version"
+        )
+    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    return (
+        f"{doc_id!r} comes from {f'the archive {origin}' if origin else 'no file of its own'}; "
+        "change it there and rebuild the index to replace it"
+    )
 
 
 def _reads_the_same(

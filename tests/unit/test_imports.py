@@ -318,3 +318,15 @@ def test_only_an_archive_named_as_an_import_writes_is_edited_by_a_delete(
     with pytest.raises(Conflict, match="comes from the archive import-2024.jsonl line 1"):
         delete_article(index_dir, doc_id, embedder=HashingEmbedder(), index_settings=SETTINGS,
                        near_duplicate_threshold=None)  # fmt: skip
+
+
+def test_other_content_under_an_imported_id_says_to_delete_it_first(
+    built: tuple[Path, Path],
+) -> None:
+    """POST /documents with an imported article's id and other content: a PUT cannot replace
+    it (it was one line of an import archive), so the 409 says what does."""
+    _, index_dir = built
+    doc_id = run_import(index_dir, "coast.csv", TABLE).added[0]
+    with pytest.raises(Conflict, match=rf"exists with other content; '{doc_id}' was imported "):
+        add_article(index_dir, doc_id, "Other\n\nOther text here.", embedder=HashingEmbedder(),
+                    index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
