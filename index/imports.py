@@ -299,7 +299,13 @@ def _given_elsewhere(doc_id: str, in_folder: dict[str, str]) -> str | None:
     """Why an id the index lacks cannot be added: a file or archive record of the folder gives
     it already (one the build skipped as a duplicate or as unreadable)."""
     place = in_folder.get(doc_id)
-    return f"the corpus folder's {place} gives this id already" if place else None
+    if not place:
+        return None
+    return (
+        f"the corpus folder's {place} gives this id already, though the index does not serve "
+        "it (added since the last build, or skipped by it): rebuild the index or remove it, "
+        "then import again; or leave this record out"
+    )
 
 
 _MAX_NAME_BYTES = 200  # a file name's limit is 255 bytes on most file systems

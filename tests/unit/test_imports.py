@@ -228,7 +228,9 @@ def test_an_id_a_skipped_file_of_the_folder_gives_is_refused(built: tuple[Path, 
 
     assert again.added == [] and again.unchanged == first.added[1:]
     assert again.refused[0] == (
-        f"coast.csv row 2 (id {doc_id}): the corpus folder's {doc_id}.txt gives this id already"
+        f"coast.csv row 2 (id {doc_id}): the corpus folder's {doc_id}.txt gives this id already, "
+        "though the index does not serve it (added since the last build, or skipped by it): "
+        "rebuild the index or remove it, then import again; or leave this record out"
     )
 
 
