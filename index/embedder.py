@@ -91,7 +91,11 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.warm_up()
-        if self._onnx is not None:
+        if self._onnx is not None and len(texts) <= self._batch_size:
+            # ONNX Runtime for a question or a few sentences; a build's many texts go to
+            # torch in batches, as `scripts/rebuild_index.py` embeds them. In one ONNX run an
+            # import's 3,762 sentences were padded to the longest and held at once: 210 s and
+            # 8 GB in the server, against 65 s and 1.3 GB now (scripts/import_benchmark.py)
             return self._onnx.embed(texts)
         vectors = model.encode(
             list(texts),

@@ -128,14 +128,15 @@ class IndexSettings(_Group):
         default="onnx",
         description="What embeds questions and claims in the server: `onnx` exports the model "
         "into <data_dir>/models/onnx once and uses it only if it reproduces torch's vectors "
-        "(about twice as fast per question); index builds always use torch.",
+        "(about twice as fast per question); index builds always use torch, in batches of "
+        "embed_batch_size (the document API's builds in the server too).",
     )
     embed_threads: int = Field(
         default=1,
         ge=1,
-        description="CPU threads torch uses for embedding questions in the server; 1 keeps "
-        "latency steady beside llama.cpp's threads on a small machine (docs/scaling.md). "
-        "Index builds use all cores.",
+        description="CPU threads torch uses for embedding in the server (questions, and the "
+        "document API's builds); 1 keeps latency steady beside llama.cpp's threads on a small "
+        "machine (docs/scaling.md). scripts/rebuild_index.py uses all cores.",
     )
     reload_interval_s: float = Field(
         default=2.0,
