@@ -66,7 +66,7 @@ from index.selector import (  # noqa: E402
 )
 from qa.evidence import AnswerType, answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
-from qa.lexical import content_terms  # noqa: E402
+from qa.lexical import FUNCTION_WORDS, content_terms  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
@@ -158,6 +158,113 @@ def make_group(
     pairs = [_pair(positive)] + [_pair(c) for c in negatives]
     rng.shuffle(pairs)
     return Group(q["question"], pairs, has_answer=True)
+
+
+_WH_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how"}
+_QUESTION_WORD = re.compile(r"[\w’'-]+")
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"}
+_LONGEST_RUN = 10
+_PREPOSITIONS = {"of", "in", "on", "at", "for", "from", "to", "with", "by", "about", "between",
+                 "during", "after", "before", "over", "under", "into", "against"}  # fmt: skip
+# a run of shared words that holds one of these is a clause ("did the council close"), not
+# the thing both questions are about
+_CLAUSE_WORDS = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will",
+                 "would", "can", "could", "should", "be", "been", "being"}  # fmt: skip
+
+
+def _names_a_thing(words: list[re.Match[str]], lower: list[str], start: int, end: int) -> bool:
+    """Whether words `start`..`end` look like what a pronoun stands for: a name (capitalised
+    words, "of" or "and" between them: "North Korea", "Bank of England"), or a phrase after a
+    determiner that ends the question or meets a preposition ("the bridge?", "the treaty
+    between …"), not "council" of "did the council close the bridge" (a verb may follow)."""
+    texts = [w.group() for w in words[start:end]]
+    if texts[0][0].isupper() and texts[-1][0].isupper():
+        return all(t[0].isupper() or t.lower() in {"of", "and", "the"} for t in texts)
+    after_determiner = lower[start - 1] in _DETERMINERS
+    no_function_word = not any(w in FUNCTION_WORDS for w in lower[start:end])
+    ends = end == len(words) or lower[end] in _PREPOSITIONS  # "close" in "the council close"
+    return after_determiner and no_function_word and ends
+
+
+def follow_up_question(question: str, earlier: str, rng: random.Random) -> str | None:
+    """`question` asked as a follow-up to `earlier`, as the service's selector reads one
+    (qa/followups.py: "<earlier>? <question>"): the longest run of its words (up to six, at
+    least one of them a content word, never its opening word) that `earlier` says too is
+    replaced by a pronoun, with a determiner before it ("the treaty" → "it"; no verb such as
+    "did" or "was" in the run, which would make it a clause). None when the two
+    share no such run. "When did the Normans conquer England?" after "Who led the Normans?"
+    becomes "Who led the Normans? When did they conquer England?"."""
+    words = list(_QUESTION_WORD.finditer(question))
+    lower = [w.group().lower() for w in words]
+    said = f" {' '.join(w.lower() for w in _QUESTION_WORD.findall(earlier))} "
+    best: tuple[int, int] | None = None
+    for start in range(1, len(words)):
+        for end in range(min(len(words), start + _LONGEST_RUN), start, -1):
+            run = lower[start:end]
+            if not any(w not in FUNCTION_WORDS and w not in _WH_WORDS for w in run):
+                continue
+            if any(w in _CLAUSE_WORDS or w in _WH_WORDS for w in run):
+                continue
+            if not _names_a_thing(words, lower, start, end):
+                continue
+            if f" {' '.join(run)} " in said:
+                if best is None or end - start > best[1] - best[0]:
+                    best = (start, end)
+                break
+    if best is None:
+        return None
+    start, end = best
+    if start > 1 and lower[start - 1] in _DETERMINERS:
+        start -= 1
+    plural = lower[end - 1].endswith("s") and not lower[end - 1].endswith("ss")
+    subject = start > 0 and lower[start - 1] in {"did", "does", "do", "was", "were", "is", "are"}
+    pronoun = rng.choice(["they" if subject else "them", "those"] if plural else ["it", "that"])
+    rest = question[: words[start].start()] + pronoun + question[words[end - 1].end() :]
+    if len(_QUESTION_WORD.findall(rest)) < 2:
+        return None
+    return f"{earlier.strip().rstrip('?').strip()}? {rest.strip()}"
+
+
+def follow_up_group(
+    q: dict[str, Any],
+    earlier: dict[str, Any],
+    rng: random.Random,
+    size: int,
+    same_negatives: int | None = None,
+) -> Group | None:
+    """`q`'s group read as a follow-up to `earlier`, another question on its paragraph
+    (`follow_up_question`); the earlier question's answer sentence, when it is another one,
+    is among the negatives, so that the follow-up is not answered by what answered it."""
+    text = follow_up_question(q["question"], earlier["question"], rng)
+    if text is None:
+        return None
+    group = make_group(q, rng, size, 0.0, same_negatives)
+    if group is None:
+        return None
+    answered_before = {c["text"] for c in earlier["candidates"] if c["label"] == 1}
+    shown = {pair.item.sentence for pair in group.pairs}
+    extra = [
+        c for c in q["candidates"]
+        if c["label"] == 0 and c["text"] in answered_before and c["text"] not in shown
+    ]  # fmt: skip
+    negatives = [n for n, pair in enumerate(group.pairs) if pair.label == 0]
+    if extra and negatives:
+        group.pairs[rng.choice(negatives)] = _pair(extra[0])
+    group.question = text
+    return group
+
+
+def follow_up_partners(questions: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """The other questions on each question's answer paragraph, by the question's position."""
+    by_paragraph: dict[int, list[int]] = {}
+    for n, q in enumerate(questions):
+        for row in {c["row"] for c in q["candidates"] if c["label"] == 1}:
+            by_paragraph.setdefault(row, []).append(n)
+    partners: dict[int, list[dict[str, Any]]] = {}
+    for members in by_paragraph.values():
+        for n in members:
+            partners.setdefault(n, []).extend(questions[m] for m in members if m != n)
+    return partners
 
 
 class SelectorModel(nn.Module):
@@ -427,6 +534,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     twins: dict[str, int] = {}
     gap_rng = random.Random(args.seed + 3)
     gaps: dict[str, int] = {}
+    follow_rng = random.Random(args.seed + 5)
+    follow_ups: dict[str, int] = {}
     miner = _miner(args.miner, args.threads) if args.hard_negatives else None
     for name in wanted:
         pool = [q for q in lists[name] if q["split"] == "train"]
@@ -456,6 +565,22 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                 if group.has_answer and twin_rng.random() < args.twin_share:
                     group.twin = twin_question(q, twin_rng)
                     twins[name] += group.twin is not None
+        if args.follow_share:  # its own generator too: with no follow-ups the draw is v1's
+            index = {id(q): n for n, q in enumerate(pool)}
+            partners = follow_up_partners(pool)
+            made_follow = [
+                group
+                for q, _ in take
+                if follow_rng.random() < args.follow_share
+                and (earlier := partners.get(index[id(q)]))
+                and (
+                    group := follow_up_group(
+                        q, follow_rng.choice(earlier), follow_rng, args.group, args.same_negatives
+                    )
+                )
+            ]
+            follow_ups[name] = len(made_follow)
+            groups += made_follow
         if args.gap_share:  # and its own generator: with no gaps the draw is v1's
             gaps[name] = 0
             for q, group in take:
@@ -469,7 +594,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     steps = math.ceil(len(groups) / args.batch_questions)
     print(
         f"training on {len(groups)} questions ({used}; near misses {swapped}; twins {twins}; "
-        f"gapped copies {gaps}), "
+        f"gapped copies {gaps}; follow-ups {follow_ups}), "
         f"{steps} steps of "
         f"{args.batch_questions} questions × {args.group} candidates",
         flush=True,
@@ -600,6 +725,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "near_misses": swapped,
         "twins": twins,
         "gaps": gaps,
+        "follow_ups": follow_ups,
         "steps": steps,
         "minutes": round((time.perf_counter() - started) / 60, 1),
         "lists": lists,
@@ -987,6 +1113,14 @@ def main() -> int:
         "--gap-margin under the real sentence (gapped_copy)",
     )
     parser.add_argument(
+        "--follow-share",
+        type=float,
+        default=0.0,
+        help="share of questions that also give a follow-up group: the question read after "
+        "another on its paragraph, a phrase the two share replaced by a pronoun, as the service "
+        "reads a follow-up ('<earlier>? <question>'; follow_up_group)",
+    )
+    parser.add_argument(
         "--gap-margin",
         type=float,
         default=2.0,
@@ -1095,6 +1229,7 @@ def main() -> int:
         run["near_misses"] = previous.get("near_misses", {})
         run["twins"] = previous.get("twins", {})
         run["gaps"] = previous.get("gaps", {})
+        run["follow_ups"] = previous.get("follow_ups", {})
         run["minutes"] = previous["train_minutes"]
     else:
         trained = train(args)
@@ -1159,6 +1294,8 @@ def main() -> int:
         "gap_share": args.gap_share,
         "gap_margin": args.gap_margin,
         "gaps": run["gaps"],
+        "follow_share": args.follow_share,
+        "follow_ups": run["follow_ups"],
         "lr": args.lr,
         "span_weight": args.span_weight,
         "shared_norm": args.shared_norm,

@@ -310,3 +310,68 @@ def test_denoised_mining_leaves_a_list_without_its_answer_sentence_alone(
     before = sorted(p.item.sentence for p in group.pairs)
     train_selector.harden([(q, group)], 2, _answer_at(0.5), random.Random(0), True)
     assert sorted(p.item.sentence for p in group.pairs) == before
+
+
+# --- follow-ups (--follow-share) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier", "allowed"),
+    [
+        ("When did the Normans conquer England?", "Who led the Normans?",
+         {"Who led the Normans? When did they conquer England?",
+          "Who led the Normans? When did those conquer England?"}),
+        ("Why did the council close the bridge?", "Which bridge did the council close?",
+         {"Which bridge did the council close? Why did the council close it?",
+          "Which bridge did the council close? Why did the council close that?"}),
+        ("In what year did the Bank of England open?", "Who founded the Bank of England?",
+         {"Who founded the Bank of England? In what year did it open?",
+          "Who founded the Bank of England? In what year did that open?"}),
+    ],
+)  # fmt: skip
+def test_a_follow_up_says_with_a_pronoun_what_the_earlier_question_named(
+    train_selector: ModuleType, question: str, earlier: str, allowed: set[str]
+) -> None:
+    """Read as the service reads a follow-up: the earlier question, then this one with the
+    thing both name (a name, or a phrase after "the" that a preposition or the end follows)
+    said with a pronoun; never a clause ("did the council close")."""
+    made = {
+        train_selector.follow_up_question(question, earlier, random.Random(seed))
+        for seed in range(10)
+    }
+    assert made <= allowed and made
+
+
+def test_no_follow_up_when_the_questions_share_no_such_phrase(train_selector: ModuleType) -> None:
+    follow = train_selector.follow_up_question
+    assert follow("Who wrote the book?", "What is the capital of Peru?", random.Random(0)) is None
+    # shared words that are a clause, not a thing, are not replaced
+    assert follow("Why did it rain?", "When did it rain?", random.Random(0)) is None
+
+
+def test_a_follow_up_group_keeps_its_answer_and_shows_what_answered_before(
+    train_selector: ModuleType,
+) -> None:
+    """The group is the question's own (one positive), read as a follow-up; the earlier
+    question's answer sentence, when it is another sentence, is one of its negatives."""
+
+    def cand(text: str, row: int, label: int) -> dict[str, Any]:
+        return {"text": text, "title": "T", "previous": "", "row": row, "label": label}
+
+    sentences = ["Rollo led the Normans.", "The Normans conquered England in 1066."]
+    sentences += [f"filler {n}" for n in range(8)]
+    earlier = {
+        "question": "Who led the Normans?",
+        "candidates": [cand(t, 0, int(n == 0)) for n, t in enumerate(sentences)],
+    }
+    later = {
+        "question": "When did the Normans conquer England?",
+        "candidates": [cand(t, 0, int(n == 1)) for n, t in enumerate(sentences)],
+    }
+    for seed in range(10):
+        group = train_selector.follow_up_group(later, earlier, random.Random(seed), 5)
+        assert group is not None and group.has_answer
+        assert group.question.startswith("Who led the Normans? When did th")
+        texts = {p.item.sentence: p.label for p in group.pairs}
+        assert texts["The Normans conquered England in 1066."] == 1
+        assert texts["Rollo led the Normans."] == 0
