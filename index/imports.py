@@ -48,6 +48,7 @@ from index.formats import (
     read_article_file,
 )
 from index.manifest import Manifest
+from index.store import read_articles
 from index.versions import current_version
 from qa.archives import ALIASES
 from qa.errors import BadInput
@@ -257,16 +258,9 @@ def _line(entry: Entry, article: Article) -> str:
 
 def _served_articles(version: Path, ids: set[str]) -> dict[str, Article]:
     """The articles `ids` as the version `version` holds them (none read when `ids` is empty)."""
-    found: dict[str, Article] = {}
     if not ids:
-        return found
-    with (version / "articles.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip() and any(f'"{doc_id}"' in line for doc_id in ids - found.keys()):
-                article = Article.model_validate_json(line)
-                if article.doc_id in ids:
-                    found[article.doc_id] = article
-    return found
+        return {}
+    return {a.doc_id: a for a in read_articles(version) if a.doc_id in ids}
 
 
 _COMPARED = ("title", "source", "date", "author", "url", "text")

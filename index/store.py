@@ -212,7 +212,7 @@ class CorpusIndex:
         if verify:
             verify_checksums(folder, manifest.files)
         try:
-            articles = [Article.model_validate(r) for r in _read_jsonl(folder / "articles.jsonl")]
+            articles = read_articles(folder)
             paragraphs = [
                 Paragraph.model_validate(r) for r in _read_jsonl(folder / "paragraphs.jsonl")
             ]
@@ -316,6 +316,12 @@ def _write_jsonl(path: Path, rows: Sequence[object]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_articles(folder: Path) -> list[Article]:
+    """The cleaned articles a version folder holds (the document API's import compares an
+    export's articles with them)."""
+    return [Article.model_validate(r) for r in _read_jsonl(folder / "articles.jsonl")]
 
 
 def _read_jsonl(path: Path) -> list[Any]:
