@@ -28,6 +28,16 @@ FILE_LABEL = (
 SERVER_401 = "the admin API key sent is not this server's"
 
 
+def open_add_form_as_admin(page: Any) -> Any:
+    """The page with the admin key kept for the tab (as after a first admin action) and the
+    Add form open; the form."""
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+    page.reload()
+    page.get_by_role("button", name="Add an article").click()
+    return page.locator(".add-article-form")
+
+
 def listed(page: Any, **params: str) -> dict[str, Any]:
     response = page.request.get("/documents", params=params)
     assert response.ok, response.text()
@@ -403,11 +413,7 @@ def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
         charset="windows-1252",
     ).encode("cp1252")  # fmt: skip
     page = page_probe.page
-    page.goto("/")
-    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
-    page.reload()
-    page.get_by_role("button", name="Add an article").click()
-    form = page.locator(".add-article-form")
+    form = open_add_form_as_admin(page)
     form.get_by_label("Title").fill("a title typed before the page was chosen")
     form.get_by_label(FILE_LABEL).set_input_files(
         {"name": "ferry.html", "mimeType": "text/html", "buffer": html}
@@ -458,11 +464,7 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
         '"No text at all",,2031-05-05,Coast Times\n'
     )
     page = page_probe.page
-    page.goto("/")
-    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
-    page.reload()
-    page.get_by_role("button", name="Add an article").click()
-    form = page.locator(".add-article-form")
+    form = open_add_form_as_admin(page)
     form.get_by_label(FILE_LABEL).set_input_files(
         {"name": "coast.csv", "mimeType": "text/csv", "buffer": table.encode("utf-8")}
     )
