@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from api.deps import Service
 from api.inputs import ClientText, OptionalText
-from api.reload import Reloader
+from api.reload import Reloader, ReloadResult
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
@@ -430,10 +430,7 @@ async def import_documents(
     result = await run_in_threadpool(reloader.reload, retry=True)
     build = report.build
     if build is not None and result.version < build.version.name:
-        raise IndexCorrupt(
-            "the articles were indexed, but the new index version could not be loaded "
-            f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
-        )
+        raise _not_loaded("the articles were", result)
     articles = service.index.corpus.articles
     added = [
         _summary(article)
@@ -492,10 +489,7 @@ async def _store(
     # to load; a newer one is another change made meanwhile, which may have changed this id too
     stale = report is not None and result.version < report.version.name
     if stale or (report is None and article is None):
-        raise IndexCorrupt(
-            "the article was indexed, but the new index version could not be loaded "
-            f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
-        )
+        raise _not_loaded("the article was", result)
     if article is None:
         raise Conflict(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
@@ -511,6 +505,14 @@ async def _store(
         ),
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
+    )
+
+
+def _not_loaded(what: str, result: ReloadResult) -> IndexCorrupt:
+    """The 503 of a change that was indexed but whose new version this server could not load."""
+    return IndexCorrupt(
+        f"{what} indexed, but the new index version could not be loaded "
+        f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
     )
 
 
