@@ -54,7 +54,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -119,10 +119,20 @@ class Tally:
         )
 
 
+class Counts(Protocol):
+    """What the asking thread and a restart count (this script's `Tally`, kill_imports.py's)."""
+
+    questions: int
+    failed_questions: int
+    interrupted_questions: int
+    not_ready_after_restart: int
+    problems: list[str]
+
+
 class Asker(threading.Thread):
     """Asks questions while the server is up; a kill turns cut-off requests into interruptions."""
 
-    def __init__(self, tally: Tally) -> None:
+    def __init__(self, tally: Counts) -> None:
         super().__init__(daemon=True)
         self._tally = tally
         self._halt = threading.Event()
@@ -254,25 +264,17 @@ def main() -> int:
     return 0 if tally.clean else 1
 
 
-class Run:
-    """The server under test, what the script knows it acknowledged, and one round at a time."""
+class KilledServer:
+    """The server under test on `data_dir`, started again after each kill, with the thread
+    asking questions while it is up (this script's `Run`, and kill_imports.py's)."""
 
-    def __init__(
-        self, work: Path, corpus: Path, data_dir: Path, env: dict[str, str], tally: Tally,
-        rng: random.Random,
-    ) -> None:  # fmt: skip
-        self.work, self.corpus, self.data_dir, self.env = work, corpus, data_dir, env
+    def __init__(self, work: Path, data_dir: Path, env: dict[str, str], tally: Counts) -> None:
+        self.work, self.data_dir, self.env = work, data_dir, env
         self.index_dir = data_dir / "index"
-        self.tally, self.rng = tally, rng
-        self.added: dict[str, str] = {}  # acknowledged adds still present: doc_id -> text
-        self.deleted: set[str] = set()  # acknowledged deletes
-        self.seconds: dict[str, list[float]] = {"add": [], "replace": [], "delete": []}
-        self.counter = 0
+        self.counts = tally
         self.asker = Asker(tally)
         self.asker.start()
         self.server = self.start()
-
-    # --- server ------------------------------------------------------------------------
 
     def start(self) -> Server:
         log_path = self.work / f"server-{time.monotonic_ns()}.log"
@@ -280,8 +282,8 @@ class Run:
         server = start_server(self.data_dir, log_path, self.env, deadline_s=900)
         ready = httpx.get(f"{server.url}/readyz", timeout=30)
         if ready.status_code != 200 or ready.json().get("status") != "ready":
-            self.tally.not_ready_after_restart += 1
-            self.tally.problems.append(f"not ready after start-up: {ready.text[:300]}")
+            self.counts.not_ready_after_restart += 1
+            self.counts.problems.append(f"not ready after start-up: {ready.text[:300]}")
         self.asker.up(server.url)
         return server
 
@@ -293,6 +295,21 @@ class Run:
     def stop(self) -> None:
         self.asker.stop()
         self.server.stop()
+
+
+class Run(KilledServer):
+    """What the script knows it acknowledged, and one round at a time."""
+
+    def __init__(
+        self, work: Path, corpus: Path, data_dir: Path, env: dict[str, str], tally: Tally,
+        rng: random.Random,
+    ) -> None:  # fmt: skip
+        self.corpus, self.tally, self.rng = corpus, tally, rng
+        self.added: dict[str, str] = {}  # acknowledged adds still present: doc_id -> text
+        self.deleted: set[str] = set()  # acknowledged deletes
+        self.seconds: dict[str, list[float]] = {"add": [], "replace": [], "delete": []}
+        self.counter = 0
+        super().__init__(work, data_dir, env, tally)
 
     # --- changes -----------------------------------------------------------------------
 

@@ -37,7 +37,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -56,8 +55,8 @@ from qa.archives import record_doc_id, record_of  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.settings import MAX_DOCUMENT_BYTES  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
-from scripts.kill_documents import WORDS, Asker  # noqa: E402
-from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, Server, log, run_rebuild, start_server  # noqa: E402
+from scripts.kill_documents import WORDS, KilledServer  # noqa: E402
+from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, log, run_rebuild  # noqa: E402
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
@@ -178,40 +177,19 @@ def main() -> int:
     return 0 if tally.clean else 1
 
 
-class Run:
+class Run(KilledServer):
+    """What the script knows it acknowledged, and one round at a time."""
+
     def __init__(
         self, work: Path, corpus: Path, data_dir: Path, env: dict[str, str], tally: Tally,
         rng: random.Random,
     ) -> None:  # fmt: skip
-        self.work, self.corpus, self.data_dir, self.env = work, corpus, data_dir, env
-        self.index_dir = data_dir / "index"
-        self.tally, self.rng = tally, rng
+        self.corpus, self.tally, self.rng = corpus, tally, rng
         self.imported: dict[str, str] = {}  # acknowledged and still there: doc_id -> opening
         self.deleted: set[str] = set()
         self.seconds: dict[str, list[float]] = {"import": [], "delete": []}
         self.counter = 0
-        self.asker = Asker(tally)  # type: ignore[arg-type]  # the same counters by name
-        self.asker.start()
-        self.server = self.start()
-
-    def start(self) -> Server:
-        server = start_server(self.data_dir, self.work / f"server-{time.monotonic_ns()}.log",
-                              self.env, deadline_s=900)  # fmt: skip
-        ready = httpx.get(f"{server.url}/readyz", timeout=30)
-        if ready.status_code != 200 or ready.json().get("status") != "ready":
-            self.tally.not_ready_after_restart += 1
-            self.tally.problems.append(f"not ready after start-up: {ready.text[:300]}")
-        self.asker.up(server.url)
-        return server
-
-    def kill(self) -> None:
-        self.asker.down()
-        self.server.process.send_signal(signal.SIGKILL)
-        self.server.process.wait()
-
-    def stop(self) -> None:
-        self.asker.stop()
-        self.server.stop()
+        super().__init__(work, data_dir, env, tally)
 
     def next_change(self) -> Change:
         if self.imported and self.rng.random() < 0.4:
