@@ -414,7 +414,7 @@ def _unimport_locked(
 
     def remove() -> None:
         if remaining:
-            journal.write_file(folder, archive.name, remaining)
+            write_article_file(folder, archive.stem, remaining, suffix=archive.suffix)
         else:
             archive.unlink()
             fsync_dir(folder)

@@ -37,7 +37,7 @@ from typing import Any
 
 from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
-from index.corpus import files_giving
+from index.corpus import files_giving, write_article_file
 from index.exports import Entry
 from index.formats import (
     ARCHIVE_SUFFIXES,
@@ -102,7 +102,8 @@ def import_archive(
         )
     max_bytes = index_settings.max_document_bytes
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
-        manifest = Manifest.load(current_version(index_dir))
+        version = current_version(index_dir)
+        manifest = Manifest.load(version)
         folder = Path(os.path.abspath(manifest.corpus_dir))
         report = ImportReport()
         articles, lines, origins, unlisted = _read_export(
@@ -112,7 +113,7 @@ def import_archive(
         # article all the same (from an archive put into the folder by hand, whose line is
         # written otherwise) is no new content
         served = _served_articles(
-            current_version(index_dir),
+            version,
             {
                 a.doc_id
                 for a in articles
@@ -173,7 +174,7 @@ def import_archive(
         )  # fmt: skip
         journal.begin(index_dir, change)
         try:
-            journal.write_file(folder, target.name, raw)
+            write_article_file(folder, stem, raw, suffix=".jsonl")
             report.build = rebuild_locked(
                 folder,
                 index_dir,

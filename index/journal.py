@@ -205,14 +205,8 @@ def _settle_unimport(
         earlier = base64.b64decode(change.raw_b64)
         path = corpus / name
         if not (path.is_file() and path.read_bytes() == earlier):
-            write_file(corpus, name, earlier)
+            write_article_file(corpus, path.stem, earlier, suffix=path.suffix)
     return f"the delete of {change.doc_id!r} (from {name}) was not committed; undone"
-
-
-def write_file(folder: Path, name: str, raw: bytes) -> None:
-    """Write `folder/name` whole or not at all (a hidden temporary file, then one rename)."""
-    replace_atomically(folder / name, raw, tmp=folder / f".{name}.{os.getpid()}.tmp")
-    fsync_dir(folder)
 
 
 def _indexed_articles(index_dir: Path) -> dict[str, str]:
