@@ -35,7 +35,12 @@ from qa.article_details import (
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import MARKER, CheckedAnswer, check_answer, split_claims
-from qa.conversation import conversation_candidates, given_before
+from qa.conversation import (
+    conversation_candidates,
+    given_before,
+    near_last_answer,
+    prefer_near_answer,
+)
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import content_terms
@@ -260,12 +265,21 @@ def choose(
     if analysis.reads_earlier_questions and settings.conversation.read_alone_too:
         # the second reading, of the best few by evidence, costs a fraction of the first
         readings.append((analysis.asked, settings.conversation.read_alone_candidates))
-    return best_reading(
+    choices = best_reading(
         [
             select(question, candidates, shortlist, selector=selector, limit=limit, ranks=ranks)
             for question, limit in readings
         ]
     )
+    c = settings.conversation
+    if not analysis.history or c.near_answer_paragraphs <= 0:
+        return choices
+    # a conversation moves through an article: near the last answer is preferred
+    near = near_last_answer(
+        analysis, {ch.candidate.row for ch in choices}, corpus, c.near_answer_paragraphs,
+        c.said_before_words,
+    )  # fmt: skip
+    return prefer_near_answer(choices, near, settings.answer.min_answer_score, c.near_answer_weight)
 
 
 def best_reading(readings: Sequence[Sequence[Choice]]) -> list[Choice]:

@@ -15,18 +15,30 @@ of the follow-up's new words (and the kind asked for), that clause is offered in
 Otherwise the sentence is left out, except the clauses of it that hold any of the follow-up's
 new words: "And what did the embassy say?" is answered by the "while the embassy insisted …"
 half of a sentence the first answer quoted whole.
+
+A conversation moves through an article: the next answer is usually close to the last one (of
+our two follow-up sets' 50 answerable questions, 40 are answered within two paragraphs of the
+previous answer, 30 in its very paragraph; conversational QA data shows the same, Choi et al.,
+"QuAC", 2018). So among the sentences that clear the bar, one near the previous answer is
+preferred (`prefer_near_answer`): its log-odds count `conversation.near_answer_weight` more when
+they are ranked. It never lifts a sentence over the bar: whether to answer stays the selector's
+call alone (a larger lift that did answer more follow-ups also answered three unanswerable ones
+of five, docs/grounding.md).
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qa.candidates import Candidate, Corpus, candidate_sentences
+from qa.citations import MARKER
 from qa.evidence import AnswerType, type_match_strength
 from qa.interfaces import Vectors
 from qa.lexical import content_terms, term_found, words
 from qa.question import QuestionAnalysis
+from qa.selection import Choice
 from qa.settings import ConversationSettings
 
 # kinds of answer a sentence given again must hold one of ("When?" is not answered again by a
@@ -171,3 +183,59 @@ def holds_all(text: str, terms: Sequence[str]) -> bool:
 def holds_any(text: str, terms: Sequence[str]) -> bool:
     present = set(content_terms(text))
     return any(term_found(t, present) for t in terms)
+
+
+def near_last_answer(
+    analysis: QuestionAnalysis,
+    rows: Iterable[int],
+    corpus: Corpus,
+    within: int = DEFAULTS.near_answer_paragraphs,
+    head_words: int = DEFAULTS.said_before_words,
+) -> set[int]:
+    """Of `rows`, those within `within` paragraphs (same article) of a paragraph the last answer
+    quoted. A quoted piece (the answer's text between markers and "…") is found in a paragraph
+    by its first `head_words` words, as `said_before` finds a sentence in an answer. Only the
+    paragraphs around `rows` are read (an article's paragraphs are consecutive rows)."""
+    last = analysis.history[-1].answer if analysis.history else ""
+    pieces = [words(p) for p in re.split(r"…|\.\.\.", MARKER.sub("…", last))]
+    heads = [p[:head_words] for p in pieces if len(p) >= min(head_words, 4)]
+    if within <= 0 or not heads:
+        return set()
+    paragraphs = corpus.paragraphs
+    quoted: dict[int, bool] = {}
+
+    def quotes(row: int) -> bool:
+        if row not in quoted:
+            text = words(paragraphs[row].text)
+            quoted[row] = any(
+                text[i : i + len(head)] == head for head in heads for i in range(len(text))
+            )
+        return quoted[row]
+
+    near = set()
+    for row in rows:
+        doc = paragraphs[row].doc_id
+        around = range(max(0, row - within), min(len(paragraphs), row + within + 1))
+        if any(paragraphs[r].doc_id == doc and quotes(r) for r in around):
+            near.add(row)
+    return near
+
+
+def prefer_near_answer(
+    choices: Sequence[Choice], near: set[int], bar: float, weight: float
+) -> list[Choice]:
+    """`choices` (best first) with the best of those over `bar` first, a sentence of a `near`
+    paragraph counting `weight` more in log-odds; the order is otherwise kept. No sentence
+    under the bar moves, so whether the question is answered does not change."""
+    ranked = list(choices)
+    over = [c for c in ranked if c.score >= bar]
+    if not near or not over:
+        return ranked
+
+    def lifted(choice: Choice) -> float:
+        p = min(max(choice.score, 1e-6), 1 - 1e-6)
+        return math.log(p / (1 - p)) + (weight if choice.candidate.row in near else 0.0)
+
+    best = max(over, key=lifted)  # the first of equals: the selector's order
+    ranked.remove(best)
+    return [best, *ranked]

@@ -326,6 +326,18 @@ class ConversationSettings(_Group):
         "opening 'and': \"Who signed the treaty?\") whose reading with the conversation finds "
         "no answer is answered as a new question, without the history.",
     )
+    near_answer_paragraphs: int = Field(
+        default=2,
+        ge=0,
+        description="A question asked after an answer prefers, among the sentences that clear "
+        "the bar, those within this many paragraphs of that answer in its article (0: none).",
+    )
+    near_answer_weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="What nearness adds to a sentence's score in log-odds when sentences over the "
+        "bar are ranked (1.0 multiplies its odds by e); it never lifts one over the bar.",
+    )
 
 
 class SpellingSettings(_Group):

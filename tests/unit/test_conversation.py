@@ -10,12 +10,17 @@ from index.store import CorpusIndex
 from qa.answering import _span_for_follow_up
 from qa.candidates import Candidate, candidate_sentences, previous_sentence
 from qa.conversation import clauses as _clauses
-from qa.conversation import conversation_candidates, wants_news
-from qa.evidence import score_sentences
+from qa.conversation import (
+    conversation_candidates,
+    near_last_answer,
+    prefer_near_answer,
+    wants_news,
+)
+from qa.evidence import ScoredSentence, score_sentences
 from qa.interfaces import Selection, SelectorInput, Vectors
 from qa.models import Turn
 from qa.question import analyse_question
-from qa.selection import select
+from qa.selection import Choice, select
 from tests.fakes import build_corpus
 from tests.unit.test_answering import PIER_ARTICLES, PIER_SENTENCE
 
@@ -312,3 +317,78 @@ def test_a_clause_in_place_of_a_sentence_keeps_the_kind_asked_for() -> None:
     assert [c.text for c in clause] == [
         "… the builder insisted that the damage was caused by the winter storms."
     ]
+
+
+# Two articles of several paragraphs each: the conversation's last answer quoted the second
+# paragraph of "ferry".
+NEAR_ARTICLES = {
+    "ferry": (
+        "Ferry service resumes\n\n"
+        "The harbour ferry ran again on Monday after a month of repairs.\n\n"
+        "Captain Ines Moreau said the new engine had been shipped from Rotterdam in May.\n\n"
+        "She said the crossing now takes twelve minutes.\n\n"
+        "Fares will stay the same until the spring.\n\n"
+        "The old engine will be sold for scrap.\n\n"
+        "A second boat is planned for next year."
+    ),
+    "bridge": (
+        "Bridge closed\n\n"
+        "The old bridge was closed on Friday for an inspection.\n\n"
+        "Engineers found cracks in two of its piers.\n\n"
+        "The council said repairs could take a year."
+    ),
+}
+
+
+def _near(answer: str, question: str = "Why was that?") -> tuple[CorpusIndex, set[int]]:
+    index, _, _ = build_corpus(NEAR_ARTICLES)
+    said = [Turn(question="Where did the engine come from?", answer=answer)]
+    analysis = analyse_question(question, said, **LIMITS)
+    return index, near_last_answer(analysis, range(len(index.paragraphs)), index, 2, 8)
+
+
+@pytest.mark.unit
+def test_paragraphs_near_the_last_answer_are_those_of_its_article_within_reach() -> None:
+    index, near = _near(
+        "Captain Ines Moreau said the new engine had been shipped from Rotterdam in May. [1]"
+    )
+    quoted = next(
+        i for i, p in enumerate(index.paragraphs) if p.text.startswith("Captain Ines Moreau")
+    )
+    by_row = {i: (p.doc_id, p.index) for i, p in enumerate(index.paragraphs)}
+    doc, at = by_row[quoted]
+    assert near == {i for i, (d, k) in by_row.items() if d == doc and abs(k - at) <= 2}
+    assert len(near) == 4  # the one paragraph before it and two after; none of "bridge"
+    # a trimmed quote is found by its pieces between "…" too
+    _, trimmed = _near("… the new engine had been shipped from Rotterdam in May. [1]")
+    assert trimmed == near
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("answer", ["", "Nothing of the articles says so, in these words. [1]"])
+def test_nothing_is_near_an_answer_no_paragraph_quotes(answer: str) -> None:
+    _, near = _near(answer)
+    assert near == set()
+
+
+def _choice(row: int, score: float) -> Choice:
+    text = f"sentence of row {row}"
+    candidate = Candidate(row, 0, len(text), text)
+    return Choice(
+        candidate, ScoredSentence(row, row, 0, len(text), text, 0, 0, 0, 0, 0), score, None
+    )
+
+
+@pytest.mark.unit
+def test_a_sentence_near_the_last_answer_is_preferred_among_those_over_the_bar() -> None:
+    far, near, under = _choice(1, 0.37), _choice(7, 0.27), _choice(8, 0.15)
+    ranked = prefer_near_answer([far, near, under], {7, 8}, bar=0.2, weight=1.0)
+    assert ranked == [near, far, under]
+    # no sentence is lifted over the bar, so whether to answer does not change
+    assert prefer_near_answer([far, under], {8}, bar=0.2, weight=1.0) == [far, under]
+    assert prefer_near_answer([under], {8}, bar=0.2, weight=5.0) == [under]
+    # a sentence far better than the near one stays first, and without weight nothing moves
+    clear = _choice(2, 0.86)
+    assert prefer_near_answer([clear, near], {7}, bar=0.2, weight=1.0) == [clear, near]
+    assert prefer_near_answer([far, near], {7}, bar=0.2, weight=0.0) == [far, near]
+    assert prefer_near_answer([far, near], set(), bar=0.2, weight=1.0) == [far, near]

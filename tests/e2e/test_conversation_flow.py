@@ -1,0 +1,93 @@
+"""A conversation moves through an article: a question asked after an answer prefers, among
+the sentences good enough to answer it, those near that answer (docs/grounding.md, "Near the
+last answer"). A real server over three made-up articles, two of which report a prison
+sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Server, build_index, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+CORPUS = {
+    "harlow-trial": """Former Harlow treasurer convicted of fraud
+
+A court in Harlow on Tuesday convicted the town's former treasurer, Paul Denning, of taking \
+money meant for the town's schools.
+
+Denning was given a prison sentence of three years and must repay 200,000 pounds.
+
+His lawyer said he would appeal the verdict.
+""",
+    "marsh-robbery": """Two men jailed for jewellery robbery at Marsh harbour
+
+Two men were convicted on Monday of robbing a jewellery shop near Marsh harbour last winter.
+
+Each received a sentence of eight years in prison, the longest the law allows for the crime.
+
+The shop's owner said she was relieved the case was over.
+""",
+    "marsh-ferry": """Harbour ferry returns after repairs
+
+The Marsh harbour ferry ran again on Monday after a month of repairs to its engine.
+
+Its captain said the crossing now takes twelve minutes.
+""",
+}
+
+# names no trial: either sentence answers it, and read alone the robbery's reads better
+QUESTION = "How long must the convicted man stay in prison?"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    corpus = tmp_path_factory.mktemp("flow-corpus")
+    for doc_id, text in CORPUS.items():
+        (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("flow-data")
+    build_index(corpus, data_dir)
+    running: Server = start_server(data_dir, tmp_path_factory.mktemp("flow-logs") / "server.log")
+    try:
+        with running.client() as c:
+            yield c
+    finally:
+        stop_server(running)
+
+
+def _ask(client: httpx.Client, question: str, history: list[dict[str, str]]) -> dict[str, Any]:
+    r = client.post("/ask", json={"question": question, "history": history})
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    assert body["status"] == "answered", (question, body["reason"])
+    assert all(c["verified"] for c in body["citations"])
+    return body
+
+
+def test_asked_alone_the_question_is_answered_from_the_sentence_that_reads_best(
+    client: httpx.Client,
+) -> None:
+    body = _ask(client, QUESTION, [])
+    assert [c["doc_id"] for c in body["citations"]] == ["marsh-robbery"], body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("first", "doc_id", "fact"),
+    [
+        ("Who was convicted of fraud in Harlow?", "harlow-trial", "three years"),
+        ("Who robbed the jewellery shop near Marsh harbour?", "marsh-robbery", "eight years"),
+    ],
+)
+def test_asked_after_an_answer_it_is_answered_near_that_answer(
+    client: httpx.Client, first: str, doc_id: str, fact: str
+) -> None:
+    earlier = _ask(client, first, [])
+    assert [c["doc_id"] for c in earlier["citations"]] == [doc_id], earlier["answer"]
+    body = _ask(client, QUESTION, [{"question": first, "answer": earlier["answer"]}])
+    assert [c["doc_id"] for c in body["citations"]] == [doc_id], body["answer"]
+    assert fact in body["answer"], body["answer"]
