@@ -43,7 +43,7 @@ from qa.conversation import (
 )
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
-from qa.lexical import content_terms
+from qa.lexical import content_terms, words
 from qa.models import DECLINED, Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retrieval, Retriever
@@ -118,9 +118,15 @@ def answer_question(
             else "no paragraph was found to read for this question",
         )  # fmt: skip
     if not analysis.has_words:
+        # "When?", "What is it?" asked with no conversation: only words that lean on one
+        leans = bool(words(analysis.asked)) and not analysis.history
         return _abstain(
             analysis, retrieved, timings,
-            "the question has no words to look for in the articles; ask it in words",
+            "the question's words (“when”, “it” …) only point back at an earlier question, and "
+            "none came with it: ask it in full (what it is about), or send the conversation as "
+            "`history`"
+            if leans
+            else "the question has no words to look for in the articles; ask it in words",
         )  # fmt: skip
     # no sentence can say what someone no article names did (a question mostly in another
     # language is told that instead: its capitalised nouns are no names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TITLE_MAX_CHARS = 100  # a title made of an untitled article's opening words
 
@@ -129,6 +129,12 @@ class Turn(BaseModel):
 
     question: str = Field(max_length=TURN_QUESTION_MAX_CHARS)
     answer: str = Field(default="", max_length=TURN_ANSWER_MAX_CHARS)
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _no_answer(cls, value: object) -> object:
+        """`null` is how many clients write a turn that got no answer: the same as none."""
+        return "" if value is None else value
 
 
 Status = Literal["answered", "insufficient_evidence"]

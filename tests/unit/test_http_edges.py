@@ -208,3 +208,13 @@ def test_another_openai_endpoint_is_a_404_naming_the_ones_there_are(
     detail = r.json()["detail"]
     assert "POST /v1/chat/completions" in detail and "GET /v1/models" in detail
     assert client.post("/no/such/page").json()["detail"] == "no such endpoint; GET /docs lists them"
+
+
+def test_a_history_turn_whose_answer_is_null_is_taken_as_one_without_an_answer(
+    client: TestClient,
+) -> None:
+    history = [{"question": "Who led the team?", "answer": None}]
+    r = client.post("/ask", json={"question": "When did they start?", "history": history})
+    assert r.status_code == 200, r.text
+    r = client.post("/ask", json={"question": "When?", "history": [{"question": None}]})
+    assert r.status_code == 422  # a turn's question is still required

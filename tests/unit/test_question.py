@@ -183,3 +183,11 @@ def test_earlier_questions_are_read_as_their_core_too() -> None:
     )
     assert analysis.rewritten is not None
     assert "editor" not in analysis.rewritten and "How many troops" in analysis.rewritten
+
+
+def test_a_turn_whose_answer_is_null_is_a_turn_without_an_answer() -> None:
+    # many clients write a turn that got no answer as null rather than leaving it out
+    turn = Turn.model_validate({"question": "Who led the team?", "answer": None})
+    assert turn.answer == "" == Turn(question="Who led the team?").answer
+    with pytest.raises(ValueError, match="valid string"):
+        Turn.model_validate({"question": "Who led the team?", "answer": 42})
