@@ -15,13 +15,13 @@ from pydantic_settings import SettingsError
 
 from api.app import create_app
 from api.middleware import configure_logging
+from index.embedder import embedding_model_problem
 from index.manifest import Manifest
 from index.selector import MODEL_FILE, resolve_selector
 from index.versions import current_version
 from qa.errors import IndexMismatch, QAError
 from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, gguf_problem, resolve_gguf
 from qa.settings import (
-    BUNDLED_EMBEDDER,
     BUNDLED_SELECTOR,
     Settings,
     settings_parse_problem,
@@ -93,14 +93,8 @@ def start_problem(settings: Settings) -> str | None:
         return f"{exc} --data-dir {settings.data_dir}"
     if (mismatch := _index_mismatch(current, settings.index.embedding_model)) is not None:
         return mismatch
-    model = settings.index.embedding_model
-    # a path (a model id such as "org/name" is left to sentence-transformers)
-    looks_like_path = model.startswith(("/", ".", "~"))
-    if looks_like_path and not os.path.exists(os.path.expanduser(model)):
-        return (
-            f"the embedding model {model!r} does not exist (setting index.embedding_model, "
-            f"QA_INDEX__EMBEDDING_MODEL; the bundled one is {BUNDLED_EMBEDDER!r})"
-        )
+    if (problem := embedding_model_problem(settings.index.embedding_model)) is not None:
+        return problem
     gguf = settings.generation.gguf_path
     if settings.generation.backend == "llama_cpp" and gguf and gguf not in BUNDLED_GGUFS:
         try:

@@ -31,6 +31,35 @@ def resolve_embedding_model(name: str) -> str:
     return name
 
 
+def embedding_model_problem(name: str) -> str | None:
+    """Why the embedding model `name` cannot be loaded here without the network, in one line, or
+    None: a path that is not there, or a model id that is neither a folder nor in the Hugging
+    Face cache (the service never downloads at run time, and sentence-transformers would only
+    say it could not connect to huggingface.co)."""
+    if name == BUNDLED_EMBEDDER or os.path.exists(os.path.expanduser(name)):
+        return None
+    setting = (
+        f"setting index.embedding_model, QA_INDEX__EMBEDDING_MODEL; the bundled one is "
+        f"{BUNDLED_EMBEDDER!r}"
+    )
+    if name.startswith(("/", ".", "~")):
+        return f"the embedding model {name!r} does not exist ({setting})"
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(name, "config.json")
+    except Exception:  # noqa: BLE001 - not a valid model id ("a b", "x/y/z"): not cached either
+        cached = None
+    if isinstance(cached, str):
+        return None
+    return (
+        f"the embedding model {name!r} is neither a folder nor in the Hugging Face cache on this "
+        "machine, and nothing is downloaded at run time: give the folder of a "
+        "sentence-transformers model, or load it once where there is a network so that it is "
+        f"cached ({setting})"
+    )
+
+
 class SentenceTransformerEmbedder:
     """Cheap to construct; the model loads on first use (or `warm_up()`)."""
 

@@ -35,7 +35,7 @@ from tqdm import tqdm  # noqa: E402
 from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
 from index.builder import BuildReport, rebuild_configured  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder, embedding_model_problem  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.versions import current_version  # noqa: E402
 from qa.errors import Conflict, EmptyCorpus, QAError  # noqa: E402
@@ -107,6 +107,9 @@ def main() -> int:
         folder = args.folder or default_folder(settings)
     except FolderGone as exc:
         parser.error(str(exc))
+    if (problem := embedding_model_problem(settings.index.embedding_model)) is not None:
+        print(f"rebuild_index.py: {problem}", file=sys.stderr)
+        return 1
     embedder = SentenceTransformerEmbedder(
         settings.index.embedding_model, batch_size=settings.index.embed_batch_size
     )

@@ -339,3 +339,33 @@ def test_groups_are_not_shared_between_instances() -> None:
     a.retrieval.top_k = 2
     assert b.retrieval.top_k == RetrievalSettings().top_k
     assert Settings().retrieval.top_k == RetrievalSettings().top_k
+
+
+@pytest.mark.unit
+def test_an_embedding_model_that_cannot_be_loaded_offline_is_named_before_anything_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub.constants
+
+    from index.embedder import embedding_model_problem
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    assert embedding_model_problem("bundled:all-MiniLM-L6-v2") is None
+    assert (
+        embedding_model_problem(str(tmp_path)) is None
+    )  # a folder: sentence-transformers reads it
+    missing = str(tmp_path / "gone")
+    assert f"the embedding model {missing!r} does not exist" in (
+        embedding_model_problem(missing) or ""
+    )
+    # a model id: only what the Hugging Face cache holds (nothing is downloaded at run time)
+    said = embedding_model_problem("acme/news-embedder") or ""
+    assert "'acme/news-embedder' is neither a folder nor in the Hugging Face cache" in said
+    assert "QA_INDEX__EMBEDDING_MODEL" in said and "\n" not in said
+    assert "nor in the Hugging Face cache" in (embedding_model_problem("not a model id") or "")
+    snapshot = tmp_path / "hub" / "models--acme--news-embedder" / "snapshots" / "abc123"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "hub" / "models--acme--news-embedder" / "refs").mkdir()
+    (tmp_path / "hub" / "models--acme--news-embedder" / "refs" / "main").write_text("abc123")
+    assert embedding_model_problem("acme/news-embedder") is None
