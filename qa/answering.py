@@ -141,7 +141,8 @@ def answer_question(
     clock = time.perf_counter()
     a = settings.answer
     choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
-    best_score = choices[0].score if choices else 0.0
+    # the highest score (the first choice may be one near the last answer, not the highest)
+    best_score = max((c.score for c in choices), default=0.0)
     if (
         analysis.about_article is not None
         and a.article_details
