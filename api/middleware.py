@@ -122,7 +122,12 @@ _WHAT_WAS_TOO_LARGE = (
         "Split the export into several files, or put it into the corpus folder and rebuild "
         "the index.",
     ),
-    ("/documents", "Send a shorter article, or split it into several."),
+    (
+        "/documents",
+        "Send a shorter article, or split it into several; a saved web page that cannot be "
+        "split can be put into the corpus folder and indexed by a rebuild, or the limit "
+        "raised.",
+    ),
 )
 
 

@@ -23,6 +23,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -383,6 +384,14 @@ def _rows(
         raise BadInput("it has a header row and no rows under it")
 
 
+def _calendar_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _row_entry(
     number: int,
     row: list[str],
@@ -422,7 +431,14 @@ def _row_entry(
             fields[name] = float(value) if "." in value else int(value)
         elif day_first is not None and (found := _FIGURES_DATE.fullmatch(value)):
             day, month = (found[1], found[3]) if day_first else (found[3], found[1])
-            fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}{found[5]}"
+            if _calendar_day(int(found[4]), int(month), int(day)):
+                fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}{found[5]}"
+            # else left as the file writes it, which is what its refusal quotes ("45/45/2024")
+    if not any(fields.get(name) for name in BODY_NAMES):
+        # an empty text cell: said as empty ("`text` is empty"), not as a missing column
+        given = next((name for name in names if name in BODY_NAMES), None)
+        if given is not None:
+            fields[given] = ""
     if fields.get("html") and any(fields.get(name) for name in names_of("text")):
         del fields["html"]  # a scraper's table with both: the text it extracted
     # the hash is of what the record reads, so columns it does not read can change freely

@@ -55,6 +55,7 @@ from qa.errors import BadInput
 from qa.interfaces import Embedder
 from qa.models import Article
 from qa.settings import IndexSettings
+from qa.text_input import garbled_problem
 
 IMPORT_PREFIX = "import-"
 _DATE_NAMES = {"date", *(name.lower() for name in ALIASES["date"])}
@@ -129,6 +130,11 @@ def import_archive(
                 served.get(article.doc_id), article
             ):
                 report.unchanged.append(article.doc_id)
+                continue
+            # as POST /documents refuses such a text: a client that decoded the export wrongly
+            garbled = _garbled(line, article)
+            if garbled is not None:
+                report.refused.append(f"{where} (id {article.doc_id}): its text {garbled}")
                 continue
             if in_folder is None:
                 in_folder = ids_in_folder(folder, max_bytes=max_bytes)
@@ -242,6 +248,21 @@ def _number(origin: str) -> int:
 def _record_number(refusal: str) -> int:
     match = re.search(r" (?:line|row|item) (\d+)\b", refusal)
     return int(match.group(1)) if match else 0
+
+
+def _garbled(line: str, article: Article) -> str | None:
+    """Why a record's words look wrongly decoded (`garbled_problem`), or None: its fields as
+    written (the cleaner would drop a garbled paragraph without a word), and for a page the
+    article read out of it (its markup is not read)."""
+    fields = json.loads(line)
+    written = "\n".join(
+        value for key, value in fields.items() if isinstance(value, str) and key.lower() != "html"
+    )
+    return garbled_problem(written) or (
+        garbled_problem(f"{article.title}\n{article.text}")
+        if any(key.lower() == "html" for key in fields)
+        else None
+    )
 
 
 def _line(entry: Entry, article: Article) -> str:

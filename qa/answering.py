@@ -152,8 +152,9 @@ def answer_question(
         # answers it well (the news may tell who wrote or ran an article it reports on)
         one_article = retriever.articles_kept()[0] == 1  # asked of one article alone
         told = _detail_answer(
-            analysis, analysis.about_article, retrieved, embedder, settings, one_article
-        )
+            analysis, analysis.about_article, retrieved, embedder, settings, one_article,
+            scope=_scope_note(retriever),
+        )  # fmt: skip
         if told is not None:
             told.timings_ms.update(timings)
             told.timings_ms["select_ms"] = _ms(clock)
@@ -190,14 +191,7 @@ def answer_question(
             )
         else:
             best = "no sentence left to score"
-        searched, every = retriever.articles_kept()
-        restriction = retriever.restriction
-        within = (
-            f"; {restriction.scope} left {searched} of the {every} articles to search"
-            f"{restriction.note}"
-            if restriction is not None and searched < every
-            else ""
-        )
+        within = _scope_note(retriever)
         if analysis.mostly_unknown:
             within += (
                 "; most of the question's words are in no article nor in English: if it is "
@@ -616,6 +610,7 @@ def _detail_answer(
     embedder: Embedder,
     settings: Settings,
     one_article: bool = False,
+    scope: str = "",
 ) -> Answer | None:
     """The article's author, date or source, cited to the paragraph of it that matched what the
     question says the article is about; a refusal that names the article when it states no such
@@ -649,7 +644,8 @@ def _detail_answer(
         return _abstain(
             analysis, retrieved, {},
             "no article matches what the question says the article is about well enough"
-            f"{best}; an article's author, date and source are told for the article it describes",
+            f"{best}; an article's author, date and source are told for the article it describes"
+            f"{scope}",
         )  # fmt: skip
     paragraph = meant.paragraph
     value = detail_of(paragraph, asked_for.detail)
@@ -678,6 +674,17 @@ def _detail_answer(
         answers_question=False,  # no sentence was judged: the article's details say it
         unknown_words=list(analysis.unknown),
     )
+
+
+def _scope_note(retriever: Retriever) -> str:
+    """What a date range or the articles asked for left to search, said with a refusal ("; the
+    date range left 9 of the 33 articles to search …"), or nothing when they left out none."""
+    searched, every = retriever.articles_kept()
+    restriction = retriever.restriction
+    if restriction is None or searched >= every:
+        return ""
+    left = f"{restriction.scope} left {searched} of the {every} articles to search"
+    return f"; {left}{restriction.note}"
 
 
 def _fitting_short_answer(

@@ -151,8 +151,8 @@ class _Fields(BaseModel):
         parsed = parse_date(value)
         if parsed is None:
             raise ValueError(
-                f"{value!r} is not a calendar date, or its day and month could be either "
-                "(write it as year-month-day, e.g. 2024-10-21)"
+                f"{value!r} is not a calendar date (a day, a month and a year), or its day and "
+                "month could be either (write it as year-month-day, e.g. 2024-10-21)"
             )
         return parsed.isoformat()
 
@@ -236,6 +236,7 @@ def names_of(field: str) -> tuple[str, ...]:
 
 # the names a record's article text or page may stand under
 BODY_NAMES = (*names_of("text"), "html")
+_BODY_KEYS = frozenset(name.lower() for name in BODY_NAMES)
 
 _FIELD_NAMES = {name.lower(): name for name in (*ALIASES, "html")} | {
     other.lower(): other for others in ALIASES.values() for other in others
@@ -277,6 +278,14 @@ def _with_other_names(value: dict[str, Any]) -> dict[str, Any]:
             if not _empty(value.get(name)) and _fits(field, value[name]):
                 fields[field] = value[name]
                 break
+    if (
+        all(_empty(fields.get(name)) for name in ("text", "html"))
+        and "html" not in fields
+        and any(isinstance(key, str) and key.lower() in _BODY_KEYS for key in value)
+    ):
+        # a body given under another name ("body", "content") but empty: said as empty
+        # ("`text` is empty"), not as if the record had no body field at all
+        fields["text"] = ""
     return fields
 
 

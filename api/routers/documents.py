@@ -529,8 +529,8 @@ def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[s
         published = parse_date(body.date)
         if published is None:
             raise BadInput(
-                f"date {body.date!r} is not a calendar date, or its day and month could be "
-                "either; send it as year-month-day, e.g. 2024-10-21"
+                f"date {body.date!r} is not a calendar date (a day, a month and a year), or "
+                "its day and month could be either; send it as year-month-day, e.g. 2024-10-21"
             )
     doc_id = doc_id or new_doc_id(body.title, text)
     _, raw = article_from_request(
@@ -557,6 +557,10 @@ def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, byte
             f"({max_bytes:,}); it would be skipped in the corpus folder too"
         )
     article = article_from_page(doc_id or "page", html)
+    # a page decoded with the wrong encoding before it was sent, refused as its text would be
+    problem = garbled_problem(f"{article.title}\n{article.text}")
+    if problem is not None:
+        raise BadInput(f"html: the article read out of the page {problem}")
     return doc_id or new_doc_id(article.title, article.text), b"\xef\xbb\xbf" + data, ".html"
 
 

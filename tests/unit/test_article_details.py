@@ -294,3 +294,20 @@ def test_the_article_meant_weighs_title_and_paragraph(
     assert meant.paragraph.doc_id == "orchards"
     assert 0 < meant.match <= 1
     assert article_meant("anything", [], embedder) is None
+
+
+def test_an_article_left_out_by_the_scope_is_said_to_be_left_out(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    # the harbour article is there, but the question is asked of the orchards one only: the
+    # refusal says what the scope left, as every other refusal does
+    index, retriever, embedder = corpus
+    answer = answer_question(
+        "Who wrote the article about the harbour reopening?",
+        retriever=retriever.restricted(in_articles(["orchards"], index.articles)),
+        corpus=index, embedder=embedder, selector=no_sentence_answers(), settings=SETTINGS,
+    )  # fmt: skip
+    assert answer.status == "insufficient_evidence"
+    assert answer.reason is not None
+    assert answer.reason.startswith("no article matches what the question says")
+    assert answer.reason.endswith("; the articles asked for left 1 of the 2 articles to search")

@@ -3,6 +3,8 @@ written (api/routers/documents.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from pydantic import ValidationError
 
@@ -139,3 +141,29 @@ def test_the_published_schema_accepts_what_the_model_accepts(body: dict[str, obj
     except ValidationError:
         accepted = False
     assert jsonschema_rs.validator_for(schema).is_valid(body) == accepted
+
+
+LOJA = [
+    "A loja fantástica abriu na segunda-feira no centro da cidade, disse o prefeito.",
+    "O prefeito disse que a loja é um sucesso e que outras lojas vão abrir em breve.",
+    "Os moradores fizeram fila desde cedo para ver a inauguração da loja nova.",
+]
+
+
+@pytest.mark.parametrize(
+    ("misread", "message"),
+    [
+        # a latin-1 page decoded as UTF-8 by the client: replacement characters
+        (lambda text: text.encode("latin-1").decode("utf-8", errors="replace"),
+         "replacement character"),
+        # a UTF-8 page decoded as Windows-1252: "Ã¡" for "á"
+        (lambda text: text.encode("utf-8").decode("cp1252"), "UTF-8 read as Windows-1252"),
+    ],
+)  # fmt: skip
+def test_a_page_decoded_with_the_wrong_encoding_is_refused_as_its_text_would_be(
+    misread: Callable[[str], str], message: str
+) -> None:
+    page = news_page(title="Loja abre no centro", paragraphs=LOJA)
+    with pytest.raises(BadInput, match=f"html: the article read out of the page holds .*{message}"):
+        _page_file(misread(page), None, 1_000_000)
+    assert _page_file(page, None, 1_000_000)[2] == ".html"  # read right, it is taken

@@ -70,7 +70,7 @@ def test_a_trailing_slash_is_a_404_naming_the_path_without_it(
         ("/ask", "shorter question"),
         ("/ask/stream", "shorter question"),
         ("/v1/chat/completions", "shorter messages"),
-        ("/documents", "shorter article"),
+        ("/documents", "shorter article, or split it into several; a saved web page"),
         ("/documents/import", "Split the export"),
     ],
 )

@@ -68,9 +68,8 @@ def test_an_export_is_added_in_one_build_and_its_bad_records_are_named(
     report = run_import(index_dir, "coast.csv", TABLE)
 
     assert len(report.added) == 2
-    assert report.refused == [
-        "coast.csv row 4: give the article as exactly one of `text` or `html`"
-    ]
+    # an empty cell is said as empty, not as a missing column
+    assert report.refused == ["coast.csv row 4: `text` is empty: give the article's text or page"]
     assert report.build is not None and sorted(report.build.added) == sorted(report.added)
     assert current_version(index_dir).name != before
     assert set(report.added) <= set(served(index_dir))
@@ -332,3 +331,44 @@ def test_other_content_under_an_imported_id_says_to_delete_it_first(
     with pytest.raises(Conflict, match=rf"exists with other content; '{doc_id}' was imported "):
         add_article(index_dir, doc_id, "Other\n\nOther text here.", embedder=HashingEmbedder(),
                     index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+
+
+def test_a_date_that_is_no_calendar_date_is_quoted_as_the_table_writes_it(
+    built: tuple[Path, Path],
+) -> None:
+    _, index_dir = built
+    table = (
+        "title,text,date\n"
+        '"Mill burns","The mill by the river burned down overnight.",45/45/2024\n'
+        '"Harbour reopens","The harbour of Skarra reopened on Monday.",31/12/2023\n'
+    )
+    report = run_import(index_dir, "mills.csv", table)
+    assert len(report.added) == 1
+    # not "2024-45-45", which the file does not hold
+    assert report.refused == [
+        "mills.csv row 2: `date` '45/45/2024' is not a calendar date (a day, a month and a "
+        "year), or its day and month could be either (write it as year-month-day, e.g. "
+        "2024-10-21)"
+    ]
+
+
+def test_a_record_decoded_with_the_wrong_encoding_is_refused_as_post_documents_refuses_it(
+    built: tuple[Path, Path],
+) -> None:
+    _, index_dir = built
+    right = (
+        "The new shop on the harbour front opened on Monday, the mayor said.\n\n"
+        "Its owner, José Martínez, said the café would stay open until ten every night."
+    )
+    misread = right.encode("utf-8").decode("cp1252")  # "JosÃ© MartÃ­nez"
+    lines = [
+        {"title": "Shop opens", "text": misread},
+        {"title": "Shop opens again", "text": right},
+    ]
+    report = run_import(
+        index_dir, "lojas.jsonl", "\n".join(json.dumps(line, ensure_ascii=False) for line in lines)
+    )
+    assert len(report.added) == 1
+    (refusal,) = report.refused
+    assert refusal.startswith("lojas.jsonl line 1 (id shop-opens-")
+    assert "its text holds 3 sequences of UTF-8 read as Windows-1252" in refusal
