@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 
 from qa.cleaning import clean_article
 from qa.dates import parse_date
@@ -134,4 +135,8 @@ def title_matches(title: str, query: str) -> bool:
     you type ("korea summ" matches "South Korea summons …", "krakow" "Kraków trams …")."""
     words = set(_WORD.findall(folded(title)))
     parts = _WORD.findall(folded(query))
-    return all(any(word.startswith(part) for word in words) for part in parts)
+    # a symbol no word holds ("🌉", "€"): found anywhere in the title, not left out of the filter
+    symbols = {c for c in query if unicodedata.category(c).startswith("S")}
+    return all(any(word.startswith(part) for word in words) for part in parts) and all(
+        symbol in title for symbol in symbols
+    )

@@ -229,7 +229,8 @@ async def list_documents(
         Query(
             max_length=200,
             description="Only articles whose title has a word starting with each word of `q` "
-            "(any case): `q=korea summ` finds 'South Korea summons …'.",
+            "(any case), and each of its symbols (an emoji) in the title: `q=korea summ` finds "
+            "'South Korea summons …'.",
         ),
     ] = None,
 ) -> DocumentList:

@@ -27,6 +27,14 @@ def test_title_filter_matches_word_beginnings(query: str, expected: bool) -> Non
     assert title_matches(TITLE, query) is expected
 
 
+def test_a_symbol_in_the_filter_is_found_in_the_title() -> None:
+    # an emoji or a currency sign holds no word, but is no reason to list every article
+    assert title_matches("Harbour 🌉 bridge reopens", "🌉")
+    assert title_matches("Harbour 🌉 bridge reopens", "harb 🌉")
+    assert not title_matches(TITLE, "🌉")
+    assert not title_matches(TITLE, "korea €")
+
+
 @pytest.mark.parametrize(
     ("title", "query"),
     [("Kraków tram drivers win a pay rise", "krakow tram"), ("Lyon cafe reopens", "café")],
