@@ -483,7 +483,7 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
         ["Lighthouse keeper retires", "Pier repaired"]
     )
     expect(report.locator(".import-refused li")).to_have_text(
-        ["coast.csv row 4: give the article as exactly one of `text` or `html`"]
+        ["coast.csv row 4: `text` is empty: give the article's text or page"]
     )
     ids = [d["doc_id"] for d in listed(page)["documents"] if d["source"] == "Coast Times"
            and d["title"] in ("Lighthouse keeper retires", "Pier repaired")]  # fmt: skip
