@@ -52,7 +52,10 @@ from qa.sentences import CLOCK_END, goes_on_after_clock
 # 13: a paragraph ending in a clock time's "a.m." or "p.m." is not joined to a capitalised
 #    paragraph after it unless that goes on with a day, month or time zone ("at 3 a.m." +
 #    "Firefighters arrived…" stay two paragraphs; "at 5:30 a.m." + "Monday, …" is one sentence)
-CLEANER_VERSION = "13"
+# 14: a saved page's authors lose a "By"/"Analysis by" before a name and an English weekday
+#    glued on after it ("Malcolm Owen Monday"), a job title beside a person ("Staff writer",
+#    "CNN Editor-at-large") and a CMS placeholder ("Admin", "Editorial") (qa/extraction.py)
+CLEANER_VERSION = "14"
 
 Block = list[str]  # the lines of one blank-line separated block
 

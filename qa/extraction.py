@@ -434,9 +434,13 @@ def _people(author: str | None, tree: Any, sitename: str | None, url: str | None
     that is all there is stays (a personal site's author is often its name)."""
     if not author:
         return None
-    names = [n for n in author.split("; ") if not _not_a_name(n)]
+    names = [_as_name(n) for n in author.split("; ")]
+    names = [n for n in names if n and not _not_a_name(n)]
     if not names:
         return None
+    # a job title beside the person it describes ("Paul Takahashi; Staff writer", "STEVE
+    # PEOPLES; AP National Political Writer"): the person
+    names = [n for n in names if not _job_title(n)] or names
     owners = [_words(text) for text in _site_names(tree, sitename, url)]
     people = [n for n in names if not any(_within(_words(n), owner) for owner in owners)]
     return "; ".join(people) if people else author
@@ -504,9 +508,40 @@ def _element_words(element: Any) -> frozenset[str]:
 def _not_a_name(piece: str) -> bool:
     """A piece of a date that trafilatura took for a name from a byline that also dates the
     story ("By Nadia Okonkwo | Oct. 10, 2025" gives "Nadia Okonkwo; Oct"): a month alone, or
-    figures."""
+    figures; or a blog's placeholder for nobody in particular ("Admin", "Editorial")."""
     word = piece.strip(" .,").lower()
-    return word in MONTH_NAMES or word in MONTH_ABBREVIATIONS or any(c.isdigit() for c in piece)
+    return (
+        word in MONTH_NAMES
+        or word in MONTH_ABBREVIATIONS
+        or word in _NOBODY
+        or any(c.isdigit() for c in piece)
+    )
+
+
+# what a CMS writes where no person is named
+_NOBODY = frozenset({"admin", "administrator", "editorial", "webmaster", "editor", "staff"})
+# "By", "Analysis by" … before a name, which trafilatura keeps from some pages' bylines
+_BY_PREFIX = re.compile(r"^(?:(?:analysis|opinion|commentary|story|words|written|text)\s+)?by\s+",
+                        re.IGNORECASE)  # fmt: skip
+# a weekday glued on from the dateline after the byline ("Malcolm Owen Monday"): full English
+# names only, as a short one ("Sun") is also a family name
+_TRAILING_WEEKDAY = re.compile(
+    r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?$", re.IGNORECASE
+)
+# the words of a job title, not a name ("Staff writer", "CNN Editor-at-large")
+_ROLE_WORDS = frozenset(
+    {"writer", "editor", "editor-at-large", "correspondent", "reporter", "contributor",
+     "columnist", "staff"}
+)  # fmt: skip
+
+
+def _as_name(piece: str) -> str:
+    """A piece of trafilatura's author without a "By" before it or a weekday after it."""
+    return _TRAILING_WEEKDAY.sub("", _BY_PREFIX.sub("", piece.strip())).strip()
+
+
+def _job_title(piece: str) -> bool:
+    return any(word in _ROLE_WORDS for word in piece.lower().split())
 
 
 def _site_names(tree: Any, sitename: str | None, url: str | None) -> list[str]:

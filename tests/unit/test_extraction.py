@@ -134,6 +134,23 @@ def test_the_site_or_its_owner_is_not_an_author_beside_a_person(
     assert extract_page(page(author=None, site=site, head_extra=head)).author == author
 
 
+@pytest.mark.parametrize(
+    ("written", "author"),
+    [
+        ("Anna Berg; Staff writer", "Anna Berg"),  # a job title beside the person
+        ("Anna Berg; CNN Editor-at-large", "Anna Berg"),
+        ("Analysis by Anna Berg", "Anna Berg"),  # a "by" kept from the byline
+        ("Anna Berg Monday", "Anna Berg"),  # the dateline's weekday glued on
+        ("Li Sun", "Li Sun"),  # a short weekday ("Sun") is also a family name
+        ("Science X staff", "Science X staff"),  # the only author named stays
+        ("Admin", None),  # a CMS placeholder names nobody
+        ("Editorial", None),
+    ],
+)
+def test_an_author_is_a_name_without_the_byline_around_it(written: str, author: str | None) -> None:
+    assert extract_page(page(author=written)).author == author
+
+
 def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
     furniture = [
         '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
