@@ -54,7 +54,8 @@ from qa.sentences import CLOCK_END, goes_on_after_clock
 #    "Firefighters arrived…" stay two paragraphs; "at 5:30 a.m." + "Monday, …" is one sentence)
 # 14: a saved page's authors lose a "By"/"Analysis by" before a name and an English weekday
 #    glued on after it ("Malcolm Owen Monday"), a job title beside a person ("Staff writer",
-#    "CNN Editor-at-large") and a CMS placeholder ("Admin", "Editorial") (qa/extraction.py)
+#    "CNN Editor-at-large") and a CMS placeholder ("Admin", "Editorial") (qa/extraction.py); a
+#    cookie notice ("We use cookies to …", "Accept all cookies") is furniture
 CLEANER_VERSION = "14"
 
 Block = list[str]  # the lines of one blank-line separated block
@@ -156,7 +157,11 @@ _PROMPT = re.compile(
     r"|^already an? (?:subscriber|member)\?.*"
     r"|^(?:have|got) a (?:news )?tip\?.*"
     r"|^(?:photo|image|picture|video|illustration)s?\s*:.*\bcredits?\s*:.*"
-    r"|^(?:photo|image)\s+credits?\s*:.*",
+    r"|^(?:photo|image)\s+credits?\s*:.*"
+    # a cookie notice ("We use cookies to improve your experience. Accept all cookies.")
+    # (a bakery's "We use cookies from the market" is news: the site's notice says what for)
+    r"|^(?:we|this (?:web)?site) uses? cookies(?:\W*$| (?:to|and similar|on (?:this|our))\b.*)"
+    r"|^(?:accept|reject|allow|manage) (?:all )?cookies\W*$",
     re.IGNORECASE,
 )
 _PROMPT_MAX_WORDS = 16

@@ -241,6 +241,9 @@ def test_link_residue_line_is_dropped_anywhere() -> None:
         "Photo: The ferry at the pier. Credit: Ann Lee/Coast Times",
         "Photo credit: Ann Lee",
         "Updated 2 hours ago",
+        "We use cookies to improve your experience. Accept all cookies.",
+        "This website uses cookies.",
+        "Accept all cookies",
         "Our Standards: The Coast Times Trust Principles., opens new tab",
         "ADVERTISEMENT",
         "Story continues below advertisement",
@@ -289,6 +292,8 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "Contact them at the harbour office or by e-mail at info@harbour.example, the council "
         "said.",
         "Email and print services were down all day at the library.",
+        "We use cookies from the market bakery, the café owner said.",
+        "Accept all cookies and you are tracked, the regulator warned on Monday.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:
