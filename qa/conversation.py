@@ -198,18 +198,16 @@ def near_last_answer(
     paragraphs around `rows` are read (an article's paragraphs are consecutive rows)."""
     last = analysis.history[-1].answer if analysis.history else ""
     pieces = [words(p) for p in re.split(r"…|\.\.\.", MARKER.sub("…", last))]
-    heads = [p[:head_words] for p in pieces if len(p) >= min(head_words, 4)]
-    if within <= 0 or not heads:
+    pieces = [p for p in pieces if len(p) >= min(head_words, 4)]
+    if within <= 0 or not pieces:
         return set()
     paragraphs = corpus.paragraphs
     quoted: dict[int, bool] = {}
 
     def quotes(row: int) -> bool:
         if row not in quoted:
-            text = words(paragraphs[row].text)
-            quoted[row] = any(
-                text[i : i + len(head)] == head for head in heads for i in range(len(text))
-            )
+            text = [words(paragraphs[row].text)]
+            quoted[row] = any(said_before(piece, text, head_words) for piece in pieces)
         return quoted[row]
 
     near = set()
