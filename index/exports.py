@@ -23,7 +23,6 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +33,7 @@ from w3lib.encoding import read_bom
 
 from index.checksums import sha256_file
 from qa.archives import BODY_NAMES, column_names, names_of
+from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import decode_text, stray_bytes_as_cp1252
 
@@ -384,14 +384,6 @@ def _rows(
         raise BadInput("it has a header row and no rows under it")
 
 
-def _calendar_day(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def _row_entry(
     number: int,
     row: list[str],
@@ -431,8 +423,9 @@ def _row_entry(
             fields[name] = float(value) if "." in value else int(value)
         elif day_first is not None and (found := _FIGURES_DATE.fullmatch(value)):
             day, month = (found[1], found[3]) if day_first else (found[3], found[1])
-            if _calendar_day(int(found[4]), int(month), int(day)):
-                fields[name] = f"{found[4]}-{int(month):02d}-{int(day):02d}{found[5]}"
+            iso = f"{found[4]}-{int(month):02d}-{int(day):02d}"
+            if parse_date(iso) is not None:
+                fields[name] = f"{iso}{found[5]}"
             # else left as the file writes it, which is what its refusal quotes ("45/45/2024")
     if not any(fields.get(name) for name in BODY_NAMES):
         # an empty text cell: said as empty ("`text` is empty"), not as a missing column
