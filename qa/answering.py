@@ -150,10 +150,11 @@ def answer_question(
     ):
         # "Who wrote the article about …?": told from the article's details, unless a sentence
         # answers it well (the news may tell who wrote or ran an article it reports on)
-        one_article = retriever.articles_kept()[0] == 1  # asked of one article alone
+        kept = retriever.articles_kept()
+        one_article = kept[0] == 1  # asked of one article alone
         told = _detail_answer(
             analysis, analysis.about_article, retrieved, embedder, settings, one_article,
-            scope=_scope_note(retriever),
+            scope=_scope_note(retriever, kept),
         )  # fmt: skip
         if told is not None:
             told.timings_ms.update(timings)
@@ -676,10 +677,11 @@ def _detail_answer(
     )
 
 
-def _scope_note(retriever: Retriever) -> str:
+def _scope_note(retriever: Retriever, kept: tuple[int, int] | None = None) -> str:
     """What a date range or the articles asked for left to search, said with a refusal ("; the
-    date range left 9 of the 33 articles to search …"), or nothing when they left out none."""
-    searched, every = retriever.articles_kept()
+    date range left 9 of the 33 articles to search …"), or nothing when they left out none.
+    `kept`: `retriever.articles_kept()`, when the caller has it already."""
+    searched, every = kept or retriever.articles_kept()
     restriction = retriever.restriction
     if restriction is None or searched >= every:
         return ""
