@@ -51,6 +51,7 @@ from index.manifest import Manifest
 from index.store import read_articles
 from index.versions import current_version
 from qa.archives import ALIASES
+from qa.articles import same_article
 from qa.errors import BadInput
 from qa.interfaces import Embedder
 from qa.models import Article
@@ -107,7 +108,7 @@ def import_archive(
         manifest = Manifest.load(version)
         folder = Path(os.path.abspath(manifest.corpus_dir))
         report = ImportReport()
-        articles, lines, origins, unlisted = _read_export(
+        articles, lines, origins, undated, unlisted = _read_export(
             name, suffix, data, max_bytes=max_bytes, refused=report.refused
         )
         # the indexed articles of ids the export gives with another record's hash: the same
@@ -124,12 +125,15 @@ def import_archive(
         kept: dict[str, str] = {}  # id → content hash, of the articles to add
         stored: list[str] = []
         in_folder: dict[str, str] | None = None  # read once, when an id needs it
-        for article, line, where in zip(articles, lines, origins, strict=True):
+        for article, line, where, unread in zip(articles, lines, origins, undated, strict=True):
             indexed = manifest.articles.get(article.doc_id)
             if indexed == article.content_hash or _same_article(
                 served.get(article.doc_id), article
             ):
                 report.unchanged.append(article.doc_id)
+                continue
+            if unread is not None:  # stored undated, its date would be lost without a word
+                report.refused.append(f"{where} (id {article.doc_id}): {unread}")
                 continue
             # as POST /documents refuses such a text: a client that decoded the export wrongly
             garbled = _garbled(line, article)
@@ -197,11 +201,11 @@ def import_archive(
 
 def _read_export(
     name: str, suffix: str, data: bytes, *, max_bytes: int, refused: list[str]
-) -> tuple[list[Article], list[str], list[str], int]:
+) -> tuple[list[Article], list[str], list[str], list[str | None], int]:
     """The articles of the export as a build reads them, for each the JSON line that gives it
-    again in an archive of its own, and where in the export it is ("export.csv row 3"); a
-    record that gives none is added to `refused` (past the first `LISTED_SKIPS`, only counted:
-    the last value returned)."""
+    again in an archive of its own, where in the export it is ("export.csv row 3") and why a
+    date it writes was not read (`_unread_date`); a record that gives no article is added to
+    `refused` (past the first `LISTED_SKIPS`, only counted: the last value returned)."""
     scratch = Path(tempfile.mkdtemp(prefix="qa-import-"))
     try:
         upload = scratch / _safe_name(name, suffix)
@@ -223,10 +227,12 @@ def _read_export(
             if read.articles
             else {}
         )
-        lines = [
-            _line(entries[_number(origin)], article)
+        pairs = [
+            (entries[_number(origin)], article)
             for origin, article in zip(read.origins, read.articles, strict=True)
         ]
+        lines = [_line(entry, article) for entry, article in pairs]
+        undated = [_unread_date(entry, article) for entry, article in pairs]
         # read the lines back as the build will: the same ids, and the hashes it will index
         again = scratch / "normalised.jsonl"
         again.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
@@ -235,7 +241,7 @@ def _read_export(
         shutil.rmtree(scratch, ignore_errors=True)
     if [a.doc_id for a in stored.articles] != [a.doc_id for a in read.articles]:
         raise BadInput(f"{name} could not be read back the same way once stored; nothing changed")
-    return stored.articles, lines, read.origins, unlisted
+    return stored.articles, lines, read.origins, undated, unlisted
 
 
 def _number(origin: str) -> int:
@@ -265,6 +271,31 @@ def _garbled(line: str, article: Article) -> str | None:
     )
 
 
+# written as a date is, in figures ("45/45/2024", "2024-13-01"); a flag or a word under a
+# date's other name ("published": true, "yes", "1") is not one
+_DATE_SHAPED = re.compile(r"\d{1,4}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{1,4}\b")
+
+
+def _unread_date(entry: Entry, article: Article) -> str | None:
+    """Why a record read as undated is refused, or None: it writes a date in figures under one
+    of the date's other names ("published": "45/45/2024") that is no calendar date. Under
+    `date` itself such a value is refused when it is read; under another name it is passed
+    over, so that a field of that name meant otherwise ("published": true) lets a line load,
+    and the article would be stored without its date and without a word. (An archive put in
+    the corpus folder by hand is still read as before: its articles are not refused.)"""
+    if article.date is not None:
+        return None
+    for key, value in entry.fields.items():
+        named = isinstance(key, str) and key.lower() in _DATE_NAMES and key.lower() != "date"
+        if named and isinstance(value, str) and _DATE_SHAPED.search(value):
+            return (
+                f"`{key}` {value.strip()!r}, read as the article's date, is not a calendar date "
+                "(a day, a month and a year), or its day and month could be either; write it "
+                "as year-month-day, e.g. 2024-10-21, or leave it out"
+            )
+    return None
+
+
 def _line(entry: Entry, article: Article) -> str:
     """The record as one JSON line, its date as read (a table's "03/04/2016" is only
     unambiguous beside its other rows)."""
@@ -285,14 +316,9 @@ def _served_articles(version: Path, ids: set[str]) -> dict[str, Article]:
     return {a.doc_id: a for a in read_articles(version) if a.doc_id in ids}
 
 
-_COMPARED = ("title", "source", "date", "author", "url", "text")
-
-
 def _same_article(indexed: Article | None, article: Article) -> bool:
     """Whether the index holds `article` as read from the export, whatever record gave it."""
-    return indexed is not None and all(
-        getattr(indexed, name) == getattr(article, name) for name in _COMPARED
-    )
+    return indexed is not None and same_article(indexed, article)
 
 
 def _indexed_otherwise(doc_id: str, place: str | None) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from qa.cleaning import clean_article
 from qa.dates import parse_date
@@ -16,7 +17,8 @@ from qa.lexical import without_accents
 from qa.models import Article
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
-           "make_article", "new_doc_id", "parse_date", "slug", "title_matches"]  # fmt: skip
+           "indexed_as", "make_article", "new_doc_id", "parse_date", "same_article", "slug",
+           "title_matches"]  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 
@@ -128,6 +130,25 @@ def new_doc_id(title: str | None, text: str) -> str:
     ("krakow-tram-…", not "krak-w-tram-…"), and a content hash. (Archive records and the
     training corpora keep `slug` as it was: their ids must not change.)"""
     return f"{slug(folded(title or text))}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def same_article(a: Article, b: Article) -> bool:
+    """The same article as read: cleaned text, title and details equal. Two files can differ
+    where cleaning does not look (spaces doubled, blank lines added at the end, a page's markup)
+    and still hold the same article."""
+    fields = ("title", "source", "date", "author", "url", "text")
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+def indexed_as(article: Article, articles: Mapping[str, Article]) -> str | None:
+    """The id of an indexed article that is `article` as read, among those whose id has the
+    same readable part (`new_doc_id` gives both the same slug: same title or opening words),
+    or None."""
+    stem = article.doc_id.rpartition("-")[0]
+    for doc_id, other in articles.items():
+        if doc_id.rpartition("-")[0] == stem and same_article(article, other):
+            return doc_id
+    return None
 
 
 def title_matches(title: str, query: str) -> bool:

@@ -27,6 +27,7 @@ from index.imports import import_archive
 from qa.articles import (
     article_from_page,
     article_from_request,
+    indexed_as,
     new_doc_id,
     parse_date,
     title_matches,
@@ -465,14 +466,30 @@ async def _store(
     settings = service.settings
     raw: str | bytes
     if body.html is not None:
-        doc_id, raw, suffix = await run_in_threadpool(
+        doc_id, raw, suffix, read = await run_in_threadpool(
             _page_file, body.html, given_id, settings.index.max_document_bytes
         )
     else:
         # cleaning a long text takes a while: off the event loop, as a page's extraction is
-        doc_id, raw, suffix = await run_in_threadpool(
+        doc_id, raw, suffix, read = await run_in_threadpool(
             _text_file, body, given_id, settings.index.max_document_bytes
         )
+    articles = service.index.corpus.articles
+    if given_id is None and doc_id not in articles:
+        # the same article sent again with other white space (or a page's other markup): its
+        # id, a hash of what was sent, is new, but what would be indexed is there already
+        same = indexed_as(read, articles)
+        if same is not None:
+            return _Stored(
+                AddedDocument(
+                    **_document(articles[same], split_paragraphs(articles[same])).model_dump(),
+                    version=service.index.version.name,
+                    skipped=0,
+                    warnings=[],
+                ),
+                unchanged=True,
+                created=False,
+            )
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,
@@ -517,8 +534,11 @@ def _not_loaded(what: str, result: ReloadResult) -> IndexCorrupt:
     )
 
 
-def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[str, str, str]:
-    """Id, file text and suffix of an article sent as text (checked to keep some text)."""
+def _text_file(
+    body: NewDocument, doc_id: str | None, max_bytes: int
+) -> tuple[str, str, str, Article]:
+    """Id, file text and suffix of an article sent as text (checked to keep some text), and the
+    article as it will be read."""
     text = body.text or ""
     if not has_visible_text(text):
         raise BadInput(empty_text_problem("text", "the article's text"))
@@ -534,7 +554,7 @@ def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[s
                 "its day and month could be either; send it as year-month-day, e.g. 2024-10-21"
             )
     doc_id = doc_id or new_doc_id(body.title, text)
-    _, raw = article_from_request(
+    read, raw = article_from_request(
         doc_id, text, title=body.title, source=body.source, date=published, author=body.author
     )
     size = len(raw.encode("utf-8"))
@@ -543,12 +563,13 @@ def _text_file(body: NewDocument, doc_id: str | None, max_bytes: int) -> tuple[s
             f"the article is {size:,} bytes as a file, more than index.max_document_bytes "
             f"({max_bytes:,}); it would be skipped in the corpus folder too"
         )
-    return doc_id, raw, ".txt"
+    return doc_id, raw, ".txt", read
 
 
-def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes, str]:
-    """Id, file bytes and suffix of a page (checked to hold an article). The file starts with
-    a UTF-8 byte-order mark, so it is read back as sent whatever charset the page declares."""
+def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes, str, Article]:
+    """Id, file bytes and suffix of a page (checked to hold an article), and the article as it
+    will be read. The file starts with a UTF-8 byte-order mark, so it is read back as sent
+    whatever charset the page declares."""
     if not has_visible_text(html):
         raise BadInput(empty_text_problem("html", "the saved web page"))
     data = html.encode("utf-8")
@@ -562,7 +583,8 @@ def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, byte
     problem = garbled_problem(f"{article.title}\n{article.text}")
     if problem is not None:
         raise BadInput(f"html: the article read out of the page {problem}")
-    return doc_id or new_doc_id(article.title, article.text), b"\xef\xbb\xbf" + data, ".html"
+    doc_id = doc_id or new_doc_id(article.title, article.text)
+    return doc_id, b"\xef\xbb\xbf" + data, ".html", article.model_copy(update={"doc_id": doc_id})
 
 
 @router.delete(

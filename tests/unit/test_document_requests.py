@@ -62,7 +62,7 @@ def test_text_and_html_requests_are_accepted() -> None:
 
 
 def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:
-    doc_id, raw, suffix = _page_file(PAGE, None, 1_000_000)
+    doc_id, raw, suffix, _ = _page_file(PAGE, None, 1_000_000)
     assert suffix == ".html" and doc_id.startswith("skarra-harbour-reopens-")
     assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark outranks the declared charset
     assert decode_html(raw) == PAGE
@@ -82,7 +82,7 @@ def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
     body = NewDocument(title="Long read", text="The port grew. " * 100)
     with pytest.raises(TooLarge, match="more than index.max_document_bytes"):
         _text_file(body, None, 1024)
-    doc_id, raw, suffix = _text_file(body, None, 1_000_000)
+    doc_id, raw, suffix, _ = _text_file(body, None, 1_000_000)
     assert doc_id.startswith("long-read-") and suffix == ".txt" and "The port grew." in raw
 
 
@@ -101,7 +101,7 @@ def test_a_text_article_keeps_the_author_sent_as_its_byline(
         {"text": "The harbour of Skarra reopened on Monday.", "title": "Harbour reopens",
          "author": author}
     )  # fmt: skip
-    doc_id, raw, _ = _text_file(body, None, 10_000)
+    doc_id, raw, _, _ = _text_file(body, None, 10_000)
     article = make_article(doc_id, raw)  # as every later build reads the file
     assert article.author == read
     assert article.text == "The harbour of Skarra reopened on Monday."
@@ -167,3 +167,22 @@ def test_a_page_decoded_with_the_wrong_encoding_is_refused_as_its_text_would_be(
     with pytest.raises(BadInput, match=f"html: the article read out of the page holds .*{message}"):
         _page_file(misread(page), None, 1_000_000)
     assert _page_file(page, None, 1_000_000)[2] == ".html"  # read right, it is taken
+
+
+def test_the_same_article_with_other_white_space_is_found_indexed() -> None:
+    from api.routers.documents import _text_file
+    from qa.articles import indexed_as
+
+    sent = NewDocument(title="Skarra bridge cost", text="The bridge will cost 52 million crowns.")
+    doc_id, _, _, read = _text_file(sent, None, 10_000)
+    spaced = NewDocument(
+        title="Skarra bridge cost", text="  The bridge will  cost 52 million crowns.\n\n\n"
+    )
+    other_id, _, _, again = _text_file(spaced, None, 10_000)
+    assert other_id != doc_id  # the id hashes what was sent
+    assert indexed_as(again, {doc_id: read}) == doc_id
+    # another figure, or another date, is another article
+    changed = NewDocument(title=sent.title, text="The bridge will cost 53 million crowns.")
+    assert indexed_as(_text_file(changed, None, 10_000)[3], {doc_id: read}) is None
+    dated = NewDocument(title=sent.title, text=sent.text, date="2024-11-16")
+    assert indexed_as(_text_file(dated, None, 10_000)[3], {doc_id: read}) is None

@@ -352,6 +352,28 @@ def test_a_date_that_is_no_calendar_date_is_quoted_as_the_table_writes_it(
     ]
 
 
+def test_a_date_under_another_name_that_is_no_calendar_date_is_refused_not_dropped(
+    built: tuple[Path, Path],
+) -> None:
+    _, index_dir = built
+    table = (
+        "title,text,published\n"
+        '"Mill burns","The mill by the river burned down overnight.",45/45/2024\n'
+        '"Harbour reopens","The harbour of Skarra reopened on Monday.",31/12/2023\n'
+    )
+    report = run_import(index_dir, "mills.csv", table)
+    assert len(report.added) == 1 and len(report.refused) == 1
+    assert report.refused[0].startswith("mills.csv row 2 (id ")
+    assert (
+        "`published` '45/45/2024', read as the article's date, is not a calendar date"
+        in (report.refused[0])
+    )
+    # a field of that name meant as a flag is no date: the line loads, undated
+    flagged = '{"title": "Ferry fares rise", "text": "Ferry fares rise in May.", "published": true}'
+    again = run_import(index_dir, "flags.jsonl", flagged + "\n")
+    assert len(again.added) == 1 and again.refused == []
+
+
 def test_a_record_decoded_with_the_wrong_encoding_is_refused_as_post_documents_refuses_it(
     built: tuple[Path, Path],
 ) -> None:
