@@ -12,6 +12,7 @@ selector chose is quoted instead (`quoted_instead` says why).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -40,6 +41,7 @@ from qa.conversation import (
     given_before,
     near_last_answer,
     prefer_near_answer,
+    quoted_by_last_answer,
 )
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
@@ -153,7 +155,7 @@ def answer_question(
         kept = retriever.articles_kept()
         one_article = kept[0] == 1  # asked of one article alone
         told = _detail_answer(
-            analysis, analysis.about_article, retrieved, embedder, settings, one_article,
+            analysis, analysis.about_article, retrieved, corpus, embedder, settings, one_article,
             scope=_scope_note(retriever, kept),
         )  # fmt: skip
         if told is not None:
@@ -608,6 +610,7 @@ def _detail_answer(
     analysis: QuestionAnalysis,
     asked_for: DetailQuestion,
     retrieved: list[RetrievedParagraph],
+    corpus: Corpus,
     embedder: Embedder,
     settings: Settings,
     one_article: bool = False,
@@ -622,8 +625,21 @@ def _detail_answer(
     mayor", "the article in The Lancet"), or pointed at with nothing to point at, may be one
     the news tells of. One that matches no
     article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
-    # "Who wrote that article?" after an answer: the article that answer quoted
+    # "Who wrote that article?" after an answer: the article that answer quoted, found by its
+    # words where they stand (retrieved first, then any article), else the article that best
+    # matches them (an answer a language model worded, or an article's details told before)
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
+    quoted = (
+        quoted_by_last_answer(
+            analysis,
+            itertools.chain(retrieved, corpus.paragraphs),
+            settings.conversation.said_before_words,
+        )
+        if earlier and asked_for.pointing and not asked_for.about and not one_article
+        else None
+    )
+    if quoted is not None:
+        return _told_detail(analysis, asked_for, quoted, retrieved, one_article)
     if asked_for.about:
         described = asked_for.about
     elif not asked_for.pointing:
@@ -648,7 +664,18 @@ def _detail_answer(
             f"{best}; an article's author, date and source are told for the article it describes"
             f"{scope}",
         )  # fmt: skip
-    paragraph = meant.paragraph
+    return _told_detail(analysis, asked_for, meant.paragraph, retrieved, one_article)
+
+
+def _told_detail(
+    analysis: QuestionAnalysis,
+    asked_for: DetailQuestion,
+    paragraph: Paragraph,
+    retrieved: list[RetrievedParagraph],
+    one_article: bool,
+) -> Answer:
+    """The detail of the article `paragraph` stands in, cited to it, or the refusal that names
+    the article when it states no such detail."""
     value = detail_of(paragraph, asked_for.detail)
     if value is None:
         why = missing_detail(paragraph.title, asked_for.detail, asked_of_it=one_article)

@@ -33,7 +33,7 @@ from enum import Enum
 import numpy as np
 
 from qa.interfaces import Embedder
-from qa.models import RetrievedParagraph
+from qa.models import Paragraph, RetrievedParagraph
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -151,7 +151,7 @@ def asks_about_article(question: str) -> DetailQuestion | None:
     return None
 
 
-def detail_of(paragraph: RetrievedParagraph, detail: ArticleDetail) -> str | None:
+def detail_of(paragraph: Paragraph, detail: ArticleDetail) -> str | None:
     value = getattr(paragraph, detail.value)
     return value.strip() if isinstance(value, str) and value.strip() else None
 

@@ -31,15 +31,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from qa.candidates import Candidate, Corpus, candidate_sentences
 from qa.citations import MARKER
 from qa.evidence import AnswerType, type_match_strength
 from qa.interfaces import Vectors
 from qa.lexical import content_terms, term_found, words
+from qa.models import Paragraph
 from qa.question import QuestionAnalysis
 from qa.selection import Choice
 from qa.settings import ConversationSettings
+
+P = TypeVar("P", bound=Paragraph)
 
 # kinds of answer a sentence given again must hold one of ("When?" is not answered again by a
 # sentence that holds no time; for "Who…?" the check is weak: any capitalised word that is not
@@ -196,9 +200,7 @@ def near_last_answer(
     quoted. A quoted piece (the answer's text between markers and "…") is found in a paragraph
     by its first `head_words` words, as `said_before` finds a sentence in an answer. Only the
     paragraphs around `rows` are read (an article's paragraphs are consecutive rows)."""
-    last = analysis.history[-1].answer if analysis.history else ""
-    pieces = [words(p) for p in re.split(r"…|\.\.\.", MARKER.sub("…", last))]
-    pieces = [p for p in pieces if len(p) >= min(head_words, 4)]
+    pieces = _last_answer_pieces(analysis, head_words)
     if within <= 0 or not pieces:
         return set()
     paragraphs = corpus.paragraphs
@@ -217,6 +219,31 @@ def near_last_answer(
         if any(paragraphs[r].doc_id == doc and quotes(r) for r in around):
             near.add(row)
     return near
+
+
+def _last_answer_pieces(analysis: QuestionAnalysis, head_words: int) -> list[list[str]]:
+    """The words of each piece the last answer quoted: its text between markers and "…"."""
+    last = analysis.history[-1].answer if analysis.history else ""
+    pieces = [words(p) for p in re.split(r"…|\.\.\.", MARKER.sub("…", last))]
+    return [p for p in pieces if len(p) >= min(head_words, 4)]
+
+
+def quoted_by_last_answer(
+    analysis: QuestionAnalysis,
+    paragraphs: Iterable[P],
+    head_words: int = DEFAULTS.said_before_words,
+) -> P | None:
+    """The first of `paragraphs` that the last answer quoted (a piece of it found by its first
+    `head_words` words, as `near_last_answer` finds one), or None: "that article" is the one
+    the answer came from, known rather than guessed from what it is about."""
+    pieces = _last_answer_pieces(analysis, head_words)
+    if not pieces:
+        return None
+    for paragraph in paragraphs:
+        text = [words(paragraph.text)]
+        if any(said_before(piece, text, head_words) for piece in pieces):
+            return paragraph
+    return None
 
 
 def prefer_near_answer(

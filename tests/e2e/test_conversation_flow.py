@@ -27,6 +27,8 @@ His lawyer said he would appeal the verdict.
 """,
     "marsh-robbery": """Two men jailed for jewellery robbery at Marsh harbour
 
+By Mira Hale
+
 Two men were convicted on Monday of robbing a jewellery shop near Marsh harbour last winter.
 
 Each received a sentence of eight years in prison, the longest the law allows for the crime.
@@ -34,6 +36,8 @@ Each received a sentence of eight years in prison, the longest the law allows fo
 The shop's owner said she was relieved the case was over.
 """,
     "marsh-ferry": """Harbour ferry returns after repairs
+
+By Tom Reyes
 
 The Marsh harbour ferry ran again on Monday after a month of repairs to its engine.
 
@@ -91,3 +95,13 @@ def test_asked_after_an_answer_it_is_answered_near_that_answer(
     body = _ask(client, QUESTION, [{"question": first, "answer": earlier["answer"]}])
     assert [c["doc_id"] for c in body["citations"]] == [doc_id], body["answer"]
     assert fact in body["answer"], body["answer"]
+
+
+def test_that_article_is_the_one_the_last_answer_quoted(client: httpx.Client) -> None:
+    first = "What did the shop's owner say?"
+    earlier = _ask(client, first, [])
+    assert [c["doc_id"] for c in earlier["citations"]] == ["marsh-robbery"], earlier["answer"]
+    history = [{"question": first, "answer": earlier["answer"]}]
+    body = _ask(client, "Who wrote that article?", history)
+    assert [(c["doc_id"], c["detail"]) for c in body["citations"]] == [("marsh-robbery", "author")]
+    assert body["short_answer"] == "Mira Hale", body["answer"]

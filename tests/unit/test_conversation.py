@@ -14,6 +14,7 @@ from qa.conversation import (
     conversation_candidates,
     near_last_answer,
     prefer_near_answer,
+    quoted_by_last_answer,
     wants_news,
 )
 from qa.evidence import ScoredSentence, score_sentences
@@ -369,6 +370,21 @@ def test_paragraphs_near_the_last_answer_are_those_of_its_article_within_reach()
 def test_nothing_is_near_an_answer_no_paragraph_quotes(answer: str) -> None:
     _, near = _near(answer)
     assert near == set()
+
+
+@pytest.mark.unit
+def test_the_paragraph_the_last_answer_quoted_is_found_by_its_words() -> None:
+    index, _, _ = build_corpus(NEAR_ARTICLES)
+    answer = "… the new engine had been shipped from Rotterdam in May. [1]"
+    said = [Turn(question="Where did the engine come from?", answer=answer)]
+    analysis = analyse_question("Who wrote that article?", said, **LIMITS)
+    found = quoted_by_last_answer(analysis, index.paragraphs)
+    assert found is not None and "shipped from Rotterdam in May" in found.text
+    # words no article holds, or no answer at all, point at no paragraph
+    for other in ("Nothing of the articles says so, in these words. [1]", ""):
+        said = [Turn(question="Where did the engine come from?", answer=other)]
+        analysis = analyse_question("Who wrote that article?", said, **LIMITS)
+        assert quoted_by_last_answer(analysis, index.paragraphs) is None
 
 
 def _choice(row: int, score: float) -> Choice:
