@@ -4,11 +4,14 @@ Support is measured, not assumed: lexical (the claim's content words found in on
 window of the paragraph) and semantic (cosine between the claim and that window). The window
 that supports the claim best is returned as the supporting span. Neither notices a changed
 figure, name or negation, so a claim must also state no figure, capitalised name or negation
-that its paragraph lacks (`facts_missing`).
+that its paragraph lacks (`facts_missing`), and a claim a model worded must not contradict
+the sentences that support it best by a negation or by the order of its names
+(`window_conflicts`); each of its sentences must carry its own marker (`worded_sentences`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -151,14 +154,78 @@ def facts_missing(claim: str, paragraph: str, title: str = "") -> list[str]:
     if (negation := _NEGATION.search(claim)) and not _NEGATION.search(source):
         missing.append(negation.group(0))
     words = {w.casefold() for w in _WORD.findall(source)}
-    claimed = _WORD.findall(claim)
-    # the first word is capitalised anyway: a name only when the next is one too ("South Korea")
-    names = [
+    return missing + [w for w in _names(claim) if w.casefold() not in words]
+
+
+def _names(text: str) -> list[str]:
+    """The capitalised words of `text` that read as names, in order (the first word only before
+    another capitalised one: "South Korea fired", not "The museum")."""
+    found = _WORD.findall(text)
+    return [
         w
-        for i, w in enumerate(claimed)
-        if w[0].isupper() and (i > 0 or (len(claimed) > 1 and claimed[1][0].isupper()))
+        for i, w in enumerate(found)
+        if w[0].isupper() and (i > 0 or (len(found) > 1 and found[1][0].isupper()))
     ]
-    return missing + [w for w in names if w.casefold() not in words]
+
+
+def window_conflicts(claim: str, window: str) -> list[str]:
+    """How a reworded claim contradicts the sentences that support it best (`window`), though
+    every word of it may stand in the paragraph: a negation one of them has and the other not
+    ("would charge admission" against "would not charge admission", "did not expect" against
+    "expected"), or the names it shares with them in another order ("Zinoviev summoned Kim"
+    against "Kim summoned Zinoviev", "the North fired after South Korean soldiers crossed"
+    against the reverse). A faithful rewording can trip it too (a passive voice, a negation
+    in another clause of the window): such a claim is removed, and the answer falls back to
+    the article's own sentence, which is never wrong this way."""
+    conflicts: list[str] = []
+    said, there = _NEGATION.search(claim), _NEGATION.search(window)
+    if said and not there:
+        conflicts.append(f"“{said.group(0)}” where the paragraph has none")
+    elif there and not said:
+        conflicts.append(f"no “{there.group(0)}” where the paragraph has one")
+    swapped = _swapped_names(claim, window)
+    if swapped is not None:
+        first, second = swapped
+        conflicts.append(f"“{first}” and “{second}” the other way round from the paragraph")
+    return conflicts
+
+
+def _swapped_names(claim: str, window: str) -> tuple[str, str] | None:
+    """Two names the claim writes in one order and the window in the other, with a word of the
+    same relation between them in both ("Zinoviev *summoned* … Kim" against "Kim *summoned* …
+    Zinoviev"); an apposition turned round ("Mark Rutte, the NATO chief" for "NATO chief Mark
+    Rutte") shares no such word and is no swap."""
+    claim_words, window_words = _WORD.findall(claim), _WORD.findall(window)
+    at: dict[str, int] = {}
+    for i, word in enumerate(window_words):
+        at.setdefault(word.casefold(), i)
+    mine: dict[str, int] = {}
+    for i, word in enumerate(claim_words):
+        mine.setdefault(word.casefold(), i)
+    names = [n for n in dict.fromkeys(n.casefold() for n in _names(claim)) if n in at]
+    for a, b in itertools.combinations(names, 2):  # a before b in the claim
+        if at[a] <= at[b]:
+            continue
+        between_claim = set(content_terms(" ".join(claim_words[mine[a] + 1 : mine[b]])))
+        between_window = set(content_terms(" ".join(window_words[at[b] + 1 : at[a]])))
+        if between_claim & between_window:
+            return a, b
+    return None
+
+
+def worded_sentences(claim: Claim, paragraph_texts: Sequence[str]) -> list[Claim]:
+    """A claim a model worded, one sentence to a claim: only its last sentence is followed by
+    the markers, so each sentence before it cites nothing and is a claim of its own ("The
+    museum was a huge success. It was designed by Paula Renz [1]." states two things and cites
+    one). A claim that stands word for word in a paragraph it cites is kept whole."""
+    if any(is_quote(claim.text, text) for text in paragraph_texts):
+        return [claim]
+    spans = sentence_spans(claim.text)
+    if len(spans) < 2:
+        return [claim]
+    head = [Claim(claim.text[s.start : s.end], []) for s in spans[:-1]]
+    last = spans[-1]
+    return [*head, Claim(claim.text[last.start : last.end], claim.markers, claim.end)]
 
 
 def is_quote(claim: str, paragraph: str) -> bool:
@@ -204,7 +271,11 @@ def check_answer(
     marker_of: dict[str, int] = {}
     removed_claims: list[str] = []
     removed_citations = 0
+    claims: list[Claim] = []
     for claim in split_claims(draft):
+        texts = [cited[m].text for m in claim.markers if m in cited]
+        claims.extend(worded_sentences(claim, texts))
+    for claim in claims:
         markers: list[int] = []
         for old in claim.markers:
             paragraph = cited.get(old)
@@ -222,6 +293,10 @@ def check_answer(
                 removed_citations += 1
                 continue
             quoted = is_quote(claim.text, paragraph.text)
+            window = paragraph.text[support.span_start : support.span_end]
+            if not quoted and window_conflicts(claim.text, window):
+                removed_citations += 1
+                continue
             if paragraph.paragraph_id not in marker_of:
                 marker_of[paragraph.paragraph_id] = len(marker_of) + 1
                 citations.append(CheckedCitation(len(marker_of), paragraph, support, quoted))

@@ -63,10 +63,29 @@ def test_a_partly_wrong_answer_loses_the_unsupported_claim(
     assert "tsunami" not in body["answer"]
 
 
+def test_a_sentence_without_its_own_marker_is_removed_though_the_next_one_has_one(
+    page_server: PageServer, model: Any
+) -> None:
+    model.reply = f"The storm was the worst the town had seen in a century. {GOOD}"
+    body = ask(page_server)
+    assert body["status"] == "answered", body
+    assert body["answer"] == GOOD
+    assert body["removed_claims"] == ["The storm was the worst the town had seen in a century."]
+
+
 @pytest.mark.parametrize(
     "reply",
-    [WRONG, "Harbour master Ingrid Talvik said 40 fishing boats left port [4].", ""],
-    ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty"],
+    [
+        WRONG,
+        "Harbour master Ingrid Talvik said 40 fishing boats left port [4].",
+        "",
+        # the paragraph's words, saying the opposite: a "not" it lacks (a dropped "not", and
+        # names the other way round, are in tests/unit/test_citations.py: no article here has
+        # a negation or a relation between two names to reverse)
+        "Harbour master Ingrid Talvik said 40 fishing boats did not leave port within the first "
+        "hour [1].",
+    ],
+    ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty", "reversed"],
 )
 def test_an_answer_without_support_is_withheld_for_a_quote(
     page_server: PageServer, model: Any, reply: str

@@ -374,3 +374,69 @@ def test_check_answer_removes_a_claim_whose_figure_its_paragraph_lacks() -> None
     )
     assert checked.removed_claims == ["North Korea sent 15,000 special forces troops to Russia"]
     assert checked.text == "North Korea sent 1,500 special forces troops to Russia [1]."
+
+
+# --- claims a model worded -------------------------------------------------------------------
+
+ADMISSION = (
+    "The Brenna glass museum would not charge admission during its first year, the mayor said."
+)
+CURATOR = "Curator Ines Moreau invited the painter Tomas Eriksen to open it."
+MUSEUM = f"{ADMISSION} {CURATOR}"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "window", "why"),
+    [
+        ("The museum would charge admission in its first year.", ADMISSION, "no “not”"),
+        ("The museum would never open.", CURATOR, "“never”"),
+        ("Tomas Eriksen invited Ines Moreau to open the museum.", CURATOR, "other way round"),
+    ],
+)
+def test_a_reworded_claim_that_reverses_its_sentence_conflicts_with_it(
+    claim: str, window: str, why: str
+) -> None:
+    from qa.citations import window_conflicts
+
+    conflicts = window_conflicts(claim, window)
+    assert len(conflicts) == 1 and why in conflicts[0]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "window"),
+    [
+        ("The museum would not charge admission in its first year.", ADMISSION),
+        ("Ines Moreau asked Tomas Eriksen to open the museum.", CURATOR),
+        # an apposition turned round is no swap: no word of a relation stands between
+        ("Ines Moreau, the Curator, invited the painter Tomas Eriksen to open it.", CURATOR),
+        ("The museum was opened by the painter.", CURATOR),  # no name: nothing to compare
+    ],
+)
+def test_a_faithful_rewording_does_not_conflict(claim: str, window: str) -> None:
+    from qa.citations import window_conflicts
+
+    assert window_conflicts(claim, window) == []
+
+
+@pytest.mark.unit
+def test_a_reversed_or_uncited_sentence_of_a_model_is_removed() -> None:
+    museum = Paragraph(paragraph_id="m1", doc_id="museum", index=0, start=0,
+                       end=len(MUSEUM), text=MUSEUM, title="Brenna glass museum opens")  # fmt: skip
+    checked = check_answer(
+        "The museum was a huge success with visitors. Curator Ines Moreau invited the painter "
+        "Tomas Eriksen to open it [1]. The museum would charge admission during its first "
+        "year [1].",
+        {1: museum},
+        embedder=HashingEmbedder(),
+        min_support=0.5,
+    )
+    assert checked.text == ("Curator Ines Moreau invited the painter Tomas Eriksen to open it [1].")
+    assert checked.removed_claims == [
+        "The museum was a huge success with visitors.",
+        "The museum would charge admission during its first year",
+    ]
+    # the article's own sentences, quoted, are one claim however many sentences they hold
+    quoted = check_answer(f"{MUSEUM} [1]", {1: museum}, embedder=HashingEmbedder(), min_support=0.5)
+    assert quoted.removed_claims == [] and quoted.citations[0].quoted
