@@ -167,8 +167,9 @@ def answer_question(
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
-    if len(analysis.parts) > 1 and generator is None:
+    if len(analysis.parts) > 1:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
+        # (in generate mode as well: whether to answer is never the model's call)
         picked = _part_answers(analysis, picked, retriever, corpus, selector, settings)
     timings["select_ms"] = _ms(clock)
     if not picked and analysis.may_stand_alone and settings.conversation.short_may_stand_alone:
@@ -207,9 +208,11 @@ def answer_question(
             f"{NO_SENTENCE_GOOD_ENOUGH} ({best}){within}",
         )
     if generator is not None:
+        # the model is shown the paragraphs of the sentences picked (each part's, for a
+        # question of several), then of the next best choices
         generated = _generated_answer(
-            analysis, choices, corpus, embedder, generator, settings, retrieved, timings,
-            on_progress, should_stop,
+            analysis, [*picked, *choices], corpus, embedder, generator, settings, retrieved,
+            timings, on_progress, should_stop,
         )  # fmt: skip
         if generated.status == "answered":
             return generated

@@ -142,3 +142,16 @@ def test_the_page_says_the_models_answer_was_withheld_for_a_quote(
     expect(label).to_contain_text("the answer above quotes the article instead")
     expect(answer.locator(".removed-claim")).to_have_text([WRONG.removesuffix(" [1].")])
     assert page_probe.script_errors() == []
+
+
+def test_a_question_of_two_parts_is_answered_as_extract_mode_answers_it(
+    page_server: PageServer, model: Any
+) -> None:
+    """Whether to answer is the selector's call in both modes: each part is asked on its own
+    too, and the model is shown the paragraphs of both parts' sentences."""
+    question = "How many fishing boats left Skarra harbour, and how long is the Oakhaven tram line?"
+    before = len(model.prompts)
+    body = ask(page_server, question)
+    assert body["status"] == "answered", body
+    prompt = model.prompts[before]
+    assert "40 fishing boats" in prompt and "9.5 kilometre" in prompt, prompt
