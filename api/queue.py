@@ -73,6 +73,15 @@ class Cancellation:
         self._event = threading.Event()
         self._request_id = request_id.get()
         self._why = "the client left"
+        self._deadline: float | None = None  # time.monotonic() by which the answer is due
+
+    def due_by(self, deadline: float) -> None:
+        """The time (`time.monotonic()`) by which the job's answer is due: its time limit."""
+        self._deadline = deadline
+
+    def time_left(self) -> float | None:
+        """Seconds until the answer is due, or None when it has no time limit."""
+        return None if self._deadline is None else self._deadline - time.monotonic()
 
     def set(self, why: str = "the client left") -> None:
         """Stop the job; `why` is said in the log line where it stops."""
@@ -99,9 +108,16 @@ class Cancellation:
 def stoppable(
     answerer: Callable[..., T], stop: Cancellation, report: ProgressCallback = no_progress
 ) -> Callable[..., T]:
-    """`answerer` (an `ask` taking `on_progress` and `should_stop`) that stops at a stage
-    boundary once `stop` is set, and stops a language model writing at its next token."""
-    return partial(answerer, on_progress=stop.guard(report), should_stop=stop.is_set)
+    """`answerer` (an `ask` taking `on_progress`, `should_stop` and `time_left`) that stops at
+    a stage boundary once `stop` is set, and stops a language model writing at its next token;
+    told the time left before its answer is due, the model also stops in time for the answer
+    to be given from the article's sentence (`generation.stop_before_limit_s`)."""
+    return partial(
+        answerer,
+        on_progress=stop.guard(report),
+        should_stop=stop.is_set,
+        time_left=stop.time_left,
+    )
 
 
 class Job(Generic[T]):
@@ -211,6 +227,8 @@ class GenerationQueue:
                 retry_after_s=self.retry_after_s(),
             )
         deadline = time.monotonic() + self.timeout_s
+        if stop is not None:
+            stop.due_by(deadline)
         try:
             future = self._executor.submit(self._timed, fn, *args)
         except RuntimeError:  # shut down: the server is stopping

@@ -116,6 +116,7 @@ class QAService:
         doc_ids: Sequence[str] | None = None,
         on_progress: ProgressCallback = no_progress,
         should_stop: Callable[[], bool] | None = None,
+        time_left: Callable[[], float | None] | None = None,
     ) -> Answer:
         """Answer from the articles; with a date range, only from articles dated within it;
         with `doc_ids`, only from those articles (an id no article has is `BadInput`).
@@ -145,6 +146,7 @@ class QAService:
             vocabulary=index.vocabulary,
             on_progress=on_progress,
             should_stop=should_stop,
+            time_left=time_left,
         )
 
     def search(

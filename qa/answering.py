@@ -88,9 +88,13 @@ def answer_question(
     vocabulary: Vocabulary | None = None,
     on_progress: ProgressCallback = no_progress,
     should_stop: Callable[[], bool] | None = None,
+    time_left: Callable[[], float | None] | None = None,
 ) -> Answer:
     """`on_progress` hears each stage as it starts (and may end the answer there by raising);
-    `should_stop` is asked while a language model writes, the one stage that takes long."""
+    `should_stop` is asked while a language model writes, the one stage that takes long, and
+    so is `time_left` (seconds until the answer is due, None for no limit): a model still
+    writing `generation.stop_before_limit_s` before then is stopped, and the sentence chosen
+    is quoted instead."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     analysis = analyse_question(
@@ -178,7 +182,7 @@ def answer_question(
         alone = answer_question(
             question, retriever=retriever, corpus=corpus, embedder=embedder, selector=selector,
             settings=settings, generator=generator, vocabulary=vocabulary,
-            on_progress=on_progress, should_stop=should_stop,
+            on_progress=on_progress, should_stop=should_stop, time_left=time_left,
         )  # fmt: skip
         if alone.status == "answered":
             return alone
@@ -212,7 +216,7 @@ def answer_question(
         # question of several), then of the next best choices
         generated = _generated_answer(
             analysis, [*picked, *choices], corpus, embedder, generator, settings, retrieved,
-            timings, on_progress, should_stop,
+            timings, on_progress, should_stop, time_left,
         )  # fmt: skip
         if generated.status == "answered":
             return generated
@@ -493,10 +497,23 @@ def _generated_answer(
     timings: dict[str, float],
     on_progress: ProgressCallback,
     should_stop: Callable[[], bool] | None = None,
+    time_left: Callable[[], float | None] | None = None,
 ) -> Answer:
     """Generate mode: the model answers over the paragraphs of the best choices, numbered; every
     claim it writes is checked against the paragraphs its markers name. A question given up
-    while the model writes (`should_stop`) stops it; the next stage report then ends it."""
+    while the model writes (`should_stop`) stops it; the next stage report then ends it. A
+    model that has not finished `generation.stop_before_limit_s` before the answer is due
+    (`time_left`) is stopped too, and its unfinished words are not used: the refusal returned
+    says so, and the caller quotes the sentence chosen instead."""
+    margin = settings.generation.stop_before_limit_s
+
+    def out_of_time() -> bool:
+        left = time_left() if time_left is not None else None
+        return left is not None and left <= margin
+
+    def stop_writing() -> bool:
+        return (should_stop is not None and should_stop()) or out_of_time()
+
     rows: list[int] = []
     for choice in choices:  # best first; the best cleared the bar, the others must too
         if len(rows) == settings.generation.max_passages:
@@ -513,9 +530,15 @@ def _generated_answer(
         analysis.read_as,
         [Passage(p.title, p.text) for p in cited.values()],
         max_tokens=settings.generation.max_tokens,
-        should_stop=should_stop,
+        should_stop=stop_writing,
     )
     timings["write_ms"] = _ms(clock)
+    if out_of_time() and not (should_stop is not None and should_stop()):
+        limit = f"{margin:g} s before the question's time limit (server.request_timeout_s)"
+        return _abstain(
+            analysis, retrieved, timings,
+            f"the model had not finished its answer {limit}: generation.stop_before_limit_s",
+        )  # fmt: skip
     return _checked(
         written.text, cited, analysis, choices[0], embedder, settings, retrieved, timings,
         on_progress,

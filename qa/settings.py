@@ -230,6 +230,13 @@ class GenerationSettings(_Group):
         gt=0,
         description="Per-request limit for the `openai` backend (connecting: at most 5 s).",
     )
+    stop_before_limit_s: float = Field(
+        default=3.0,
+        ge=0,
+        description="The model stops writing this long before the question's time limit "
+        "(`server.request_timeout_s`), and the article's sentence the selector chose is quoted "
+        "instead: a slow model's answer is given as extract mode gives it, not as a 503.",
+    )
     retry_after_s: int = Field(
         default=10,
         ge=1,

@@ -69,6 +69,7 @@ class StandInService:
         history: Sequence[Turn] = (),
         on_progress: ProgressCallback = no_progress,
         should_stop: Callable[[], bool] | None = None,
+        time_left: Callable[[], float | None] | None = None,
     ) -> Answer:
         self.asked.append((question, list(history)))
         on_progress("searching", {"query": question})

@@ -37,6 +37,7 @@ class StagedAnswer:
         question: str,
         on_progress: ProgressCallback = no_progress,
         should_stop: Callable[[], bool] | None = None,
+        time_left: object = None,
     ) -> str:
         self.reached.append(f"{question}:searching")
         on_progress("searching", {"query": question})

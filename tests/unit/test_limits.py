@@ -49,6 +49,7 @@ class GatedService:
         history: Sequence[Turn] = (),
         on_progress: ProgressCallback = no_progress,
         should_stop: object = None,
+        time_left: object = None,
     ) -> Answer:
         on_progress("searching", {"query": question})
         with self._lock:
@@ -209,7 +210,11 @@ def test_answers_stopped_at_the_time_limit_still_teach_the_queue_to_refuse_early
     queue = GenerationQueue(max_waiting=5, timeout_s=0.3)
 
     def slow_ask(
-        question: str, history: object, on_progress: ProgressCallback, should_stop: object
+        question: str,
+        history: object,
+        on_progress: ProgressCallback,
+        should_stop: object,
+        time_left: object = None,
     ) -> Answer:
         for _ in range(40):  # 2 s in stages of 50 ms, each a point where it can be stopped
             on_progress("searching", {"query": question})
@@ -252,6 +257,7 @@ def test_a_question_past_its_time_limit_stops_the_model_writing_at_once(
         history: object,
         on_progress: ProgressCallback,
         should_stop: Callable[[], bool],
+        time_left: object = None,
     ) -> Answer:
         on_progress("writing", {"passages": 1})
         for token in range(400):  # 4 s of writing, 10 ms a token, unless stopped

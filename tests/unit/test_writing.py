@@ -6,7 +6,7 @@ selector."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -189,3 +189,51 @@ def test_the_local_model_stops_writing_once_the_question_is_given_up(
     assert model.words == 5
     assert written.text == "word word word word word"
     assert asked == [1, 2, 3, 4, 5]  # asked after every word
+
+
+class _SlowGenerator(ScriptedGenerator):
+    """Writes a token at a time, asking `should_stop` between tokens, as llama.cpp's does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens = 0
+
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
+        words = []
+        for _ in range(max_tokens):
+            if should_stop is not None and should_stop():
+                break
+            self.tokens += 1
+            words.append("choir")
+        return " ".join(words)
+
+
+def test_a_model_still_writing_near_the_time_limit_is_stopped_and_the_sentence_quoted(
+    corpus: Built,
+) -> None:
+    index, retriever, embedder = corpus
+    generator = _SlowGenerator()
+    left = iter([60.0, 50.0, 40.0] + [2.0] * 1000)  # seconds left, asked between tokens
+    answer = answer_question(
+        ANSWERABLE, retriever=retriever, corpus=index, embedder=embedder,
+        selector=OverlapSelector(), settings=SETTINGS, generator=generator,
+        time_left=lambda: next(left),
+    )  # fmt: skip
+    assert generator.tokens < 5  # stopped once under generation.stop_before_limit_s (3 s)
+    assert answer.status == "answered" and answer.citations[0].quoted
+    assert answer.quoted_instead is not None and "had not finished" in answer.quoted_instead
+    # with time to spare it writes on (and its words are then checked as usual)
+    ample = _SlowGenerator()
+    answer_question(
+        ANSWERABLE, retriever=retriever, corpus=index, embedder=embedder,
+        selector=OverlapSelector(), settings=SETTINGS, generator=ample,
+        time_left=lambda: 60.0,
+    )  # fmt: skip
+    assert ample.tokens == SETTINGS.generation.max_tokens
