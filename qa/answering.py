@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from qa.antecedents import (
     named_speaker,
     names_someone,
@@ -38,13 +40,14 @@ from qa.candidates import Candidate, Corpus, candidate_before
 from qa.citations import MARKER, CheckedAnswer, check_answer, split_claims
 from qa.conversation import (
     conversation_candidates,
+    given_again,
     given_before,
     near_last_answer,
     prefer_near_answer,
     quoted_by_last_answer,
 )
 from qa.evidence import AnswerType, score_sentences, short_answer_fits
-from qa.interfaces import Embedder, Generator, Selector, Vocabulary
+from qa.interfaces import Embedder, Generator, Selector, Vectors, Vocabulary
 from qa.lexical import content_terms, words
 from qa.models import DECLINED, Answer, Citation, Paragraph, RetrievedParagraph, Turn
 from qa.question import QuestionAnalysis, analyse_question, validate_question
@@ -248,10 +251,49 @@ def choose(
     on_progress: ProgressCallback = no_progress,
 ) -> list[Choice]:
     """Candidates of the retrieved paragraphs, shortlisted by evidence, scored by the selector;
-    best first."""
-    candidates, vectors = conversation_candidates(
-        analysis, [hit.row for hit in retrieval.hits], corpus, settings.conversation
+    best first. A follow-up none of them answers well enough is read again with the sentences
+    earlier answers gave that hold one of its own new words (`given_again`)."""
+    rows = [hit.row for hit in retrieval.hits]
+    candidates, vectors = conversation_candidates(analysis, rows, corpus, settings.conversation)
+    choices = _choose_among(
+        analysis, retrieval, corpus, selector, settings, candidates, vectors, on_progress
     )
+    bar = settings.answer.min_answer_score
+    c = settings.conversation
+    if analysis.follow_up and c.read_given_again and not any(ch.score >= bar for ch in choices):
+        known = {(cand.row, cand.start, cand.end) for cand in candidates}
+        given, given_vectors = given_again(analysis, rows, corpus, c)
+        fresh = [i for i, cand in enumerate(given) if (cand.row, cand.start, cand.end) not in known]
+        if fresh:
+            more = given_vectors[fresh]
+            again = _choose_among(
+                analysis, retrieval, corpus, selector, settings,
+                [*candidates, *(given[i] for i in fresh)],
+                np.concatenate([vectors, more]) if candidates else more,
+            )  # fmt: skip
+            if any(ch.score >= bar for ch in again):
+                choices = again
+    if not analysis.history or c.near_answer_paragraphs <= 0:
+        return choices
+    # a conversation moves through an article: near the last answer is preferred
+    near = near_last_answer(
+        analysis, {ch.candidate.row for ch in choices}, corpus, c.near_answer_paragraphs,
+        c.said_before_words,
+    )  # fmt: skip
+    return prefer_near_answer(choices, near, bar, c.near_answer_weight)
+
+
+def _choose_among(
+    analysis: QuestionAnalysis,
+    retrieval: Retrieval,
+    corpus: Corpus,
+    selector: Selector,
+    settings: Settings,
+    candidates: list[Candidate],
+    vectors: Vectors,
+    on_progress: ProgressCallback = no_progress,
+) -> list[Choice]:
+    """`candidates` shortlisted by evidence and scored by the selector; best first."""
     scored = score_sentences(
         analysis.judged,
         retrieval.query_vector,
@@ -276,21 +318,12 @@ def choose(
     if analysis.reads_earlier_questions and settings.conversation.read_alone_too:
         # the second reading, of the best few by evidence, costs a fraction of the first
         readings.append((analysis.asked, settings.conversation.read_alone_candidates))
-    choices = best_reading(
+    return best_reading(
         [
             select(question, candidates, shortlist, selector=selector, limit=limit, ranks=ranks)
             for question, limit in readings
         ]
     )
-    c = settings.conversation
-    if not analysis.history or c.near_answer_paragraphs <= 0:
-        return choices
-    # a conversation moves through an article: near the last answer is preferred
-    near = near_last_answer(
-        analysis, {ch.candidate.row for ch in choices}, corpus, c.near_answer_paragraphs,
-        c.said_before_words,
-    )  # fmt: skip
-    return prefer_near_answer(choices, near, settings.answer.min_answer_score, c.near_answer_weight)
 
 
 def best_reading(readings: Sequence[Sequence[Choice]]) -> list[Choice]:

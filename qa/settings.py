@@ -345,6 +345,12 @@ class ConversationSettings(_Group):
         description="What nearness adds to a sentence's score in log-odds when sentences over the "
         "bar are ranked (1.0 multiplies its odds by e); it never lifts one over the bar.",
     )
+    read_given_again: bool = Field(
+        default=True,
+        description="A follow-up no new sentence answers well enough is read again with the "
+        "sentences earlier answers gave that hold one of its own new words ('Which outlet "
+        "reported that?' of a sentence that ends '…, KCNA reported'); the bar is the same.",
+    )
 
 
 class SpellingSettings(_Group):

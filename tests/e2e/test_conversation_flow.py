@@ -42,6 +42,8 @@ By Tom Reyes
 The Marsh harbour ferry ran again on Monday after a month of repairs to its engine.
 
 Its captain said the crossing now takes twelve minutes.
+
+Fares will rise by a tenth in May to pay for the repairs, the Marsh Courier reported on Tuesday.
 """,
 }
 
@@ -105,3 +107,19 @@ def test_that_article_is_the_one_the_last_answer_quoted(client: httpx.Client) ->
     body = _ask(client, "Who wrote that article?", history)
     assert [(c["doc_id"], c["detail"]) for c in body["citations"]] == [("marsh-robbery", "author")]
     assert body["short_answer"] == "Mira Hale", body["answer"]
+
+
+def test_a_follow_up_the_last_answer_already_answers_is_answered_from_it_again(
+    client: httpx.Client,
+) -> None:
+    """ "Which newspaper reported that?" asks for what the sentence just quoted already says:
+    no other sentence answers it, and that one is read again (docs/grounding.md, "Read
+    again")."""
+    first = "How much will the Marsh ferry fares rise?"
+    earlier = _ask(client, first, [])
+    assert "a tenth in May" in earlier["answer"], earlier["answer"]
+    body = _ask(
+        client, "Which newspaper reported that?", [{"question": first, "answer": earlier["answer"]}]
+    )
+    assert [c["doc_id"] for c in body["citations"]] == ["marsh-ferry"], body["answer"]
+    assert "Marsh Courier" in body["answer"], body["answer"]

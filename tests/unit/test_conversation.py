@@ -12,6 +12,7 @@ from qa.candidates import Candidate, candidate_sentences, previous_sentence
 from qa.conversation import clauses as _clauses
 from qa.conversation import (
     conversation_candidates,
+    given_again,
     near_last_answer,
     prefer_near_answer,
     quoted_by_last_answer,
@@ -385,6 +386,27 @@ def test_the_paragraph_the_last_answer_quoted_is_found_by_its_words() -> None:
         said = [Turn(question="Where did the engine come from?", answer=other)]
         analysis = analyse_question("Who wrote that article?", said, **LIMITS)
         assert quoted_by_last_answer(analysis, index.paragraphs) is None
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("follow_up", "again"),
+    [
+        ("Who said so?", True),  # "said" is in the sentence given
+        ("How much did it cost?", False),  # nothing it asks about is in that sentence
+    ],
+)
+def test_a_sentence_given_before_is_read_again_when_it_holds_a_new_word(
+    follow_up: str, again: bool
+) -> None:
+    index, _, _ = build_corpus(NEAR_ARTICLES)
+    answer = "Captain Ines Moreau said the new engine had been shipped from Rotterdam in May. [1]"
+    said = [Turn(question="Where did the engine come from?", answer=answer)]
+    analysis = analyse_question(follow_up, said, **LIMITS)
+    assert analysis.follow_up
+    given, vectors = given_again(analysis, range(len(index.paragraphs)), index)
+    assert [c.text for c in given] == ([answer.removesuffix(" [1]")] if again else [])
+    assert len(vectors) == len(given)
 
 
 def _choice(row: int, score: float) -> Choice:
