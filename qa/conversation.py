@@ -150,21 +150,23 @@ def given_again(
     settings: ConversationSettings = DEFAULTS,
 ) -> tuple[list[Candidate], Vectors]:
     """Whole sentences of `rows` that an earlier answer gave and that hold one of the
-    follow-up's own new words (any sentence given, for a follow-up with none): read again when
-    no other sentence answers the follow-up well enough. Measured on both follow-up sets, 22 of
+    follow-up's own new words: read again when no other sentence answers the follow-up well
+    enough. None for a follow-up with no new word of its own, or one that asks for something
+    not yet said ("What else did she say?", `wants_news`): the sentence given is no answer to
+    it. Measured on both follow-up sets, 22 of
     the 50 answers stand in text the answer before had already given ("Which outlet reported
     that?" of "…, the state-run KCNA reported"), and `conversation_candidates` keeps such a
     sentence only when it holds all of the new words (docs/grounding.md, "Read again")."""
     found, vectors = candidate_sentences(rows, corpus)
     said = _said(analysis)
-    if not analysis.follow_up or not said:
-        return [], vectors[:0]
     new_focus = _new_focus(analysis)
+    if not analysis.follow_up or not said or not new_focus or wants_news(analysis.asked):
+        return [], vectors[:0]
     positions = [
         i
         for i, cand in enumerate(found)
         if said_before(words(cand.text), said, settings.said_before_words)
-        and (not new_focus or holds_any(cand.text, new_focus))
+        and holds_any(cand.text, new_focus)
     ]
     return [found[i] for i in positions], vectors[positions]
 

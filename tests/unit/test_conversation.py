@@ -392,8 +392,11 @@ def test_the_paragraph_the_last_answer_quoted_is_found_by_its_words() -> None:
 @pytest.mark.parametrize(
     ("follow_up", "again"),
     [
-        ("Who said so?", True),  # "said" is in the sentence given
+        ("Which captain said so?", True),  # "captain" is in the sentence given
         ("How much did it cost?", False),  # nothing it asks about is in that sentence
+        ("What else did she say?", False),  # asks for something not yet said
+        ("Who else?", False),
+        ("And?", False),  # no word of its own
     ],
 )
 def test_a_sentence_given_before_is_read_again_when_it_holds_a_new_word(
