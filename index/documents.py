@@ -34,7 +34,7 @@ from index.formats import (
 from index.imports import imported_line, without_line
 from index.manifest import Manifest
 from index.versions import current_version
-from qa.articles import content_hash, make_article
+from qa.articles import content_hash, make_article, same_article
 from qa.errors import BadInput, Conflict, NotFound
 from qa.interfaces import Embedder
 from qa.settings import IndexSettings
@@ -269,9 +269,7 @@ def _reads_the_same(
         sent = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except (OSError, UnicodeDecodeError):
         return False
-    fields = ("title", "author", "source", "date", "text")
-    old, new = make_article(doc_id, stored), make_article(doc_id, sent)
-    return all(getattr(old, f) == getattr(new, f) for f in fields)
+    return same_article(make_article(doc_id, stored), make_article(doc_id, sent))
 
 
 def _check_readable(

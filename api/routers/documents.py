@@ -30,6 +30,7 @@ from qa.articles import (
     indexed_as,
     new_doc_id,
     parse_date,
+    same_article,
     title_matches,
 )
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
@@ -262,7 +263,8 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
     responses={
         200: {
             "model": AddedDocument,
-            "description": "The same article (same id, same content) was already indexed: a "
+            "description": "The same article (as read: title, details and cleaned text) was "
+            "already indexed: a "
             "retry. Nothing was changed.",
         },
         **_ADMIN_REFUSALS,
@@ -475,21 +477,27 @@ async def _store(
             _text_file, body, given_id, settings.index.max_document_bytes
         )
     articles = service.index.corpus.articles
-    if given_id is None and doc_id not in articles:
-        # the same article sent again with other white space (or a page's other markup): its
-        # id, a hash of what was sent, is new, but what would be indexed is there already
-        same = indexed_as(read, articles)
-        if same is not None:
-            return _Stored(
-                AddedDocument(
-                    **_document(articles[same], split_paragraphs(articles[same])).model_dump(),
-                    version=service.index.version.name,
-                    skipped=0,
-                    warnings=[],
-                ),
-                unchanged=True,
-                created=False,
-            )
+    # the same article sent again in another shape (white space a text's cleaning drops, a
+    # page's other markup): what would be indexed is there already, under this id (a page's
+    # id hashes its extracted text) or, when the id hashes what was sent, under another
+    # (a PUT stores what it is sent, so it can swap a page for a text and back)
+    if replace:
+        same = None
+    elif doc_id in articles:
+        same = doc_id if same_article(read, articles[doc_id]) else None
+    else:
+        same = indexed_as(read, articles) if given_id is None else None
+    if same is not None:
+        return _Stored(
+            AddedDocument(
+                **_document(articles[same], split_paragraphs(articles[same])).model_dump(),
+                version=service.index.version.name,
+                skipped=0,
+                warnings=[],
+            ),
+            unchanged=True,
+            created=False,
+        )
     report = await run_in_threadpool(
         add_article,
         settings.index_dir,

@@ -272,6 +272,17 @@ def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
 
     assert client.delete("/documents/ferry-news", headers=ADMIN).status_code == 204
 
+    # a page sent again with other markup around the same article is the same article
+    added = client.post("/documents", json={"html": page}, headers=ADMIN)
+    assert added.status_code == 201, added.text
+    framed = page.replace(
+        "<body>", "<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+    )
+    again = client.post("/documents", json={"html": framed}, headers=ADMIN)
+    assert again.status_code == 200, again.text
+    assert again.json()["doc_id"] == added.json()["doc_id"]
+    assert client.delete(f"/documents/{added.json()['doc_id']}", headers=ADMIN).status_code == 204
+
 
 EXPORT = "\n".join(
     [
