@@ -539,13 +539,16 @@ def _generated_answer(
     (`time_left`) is stopped too, and its unfinished words are not used: the refusal returned
     says so, and the caller quotes the sentence chosen instead."""
     margin = settings.generation.stop_before_limit_s
-
-    def out_of_time() -> bool:
-        left = time_left() if time_left is not None else None
-        return left is not None and left <= margin
+    cut_short: list[bool] = []  # set once the model is told to stop for want of time
 
     def stop_writing() -> bool:
-        return (should_stop is not None and should_stop()) or out_of_time()
+        if should_stop is not None and should_stop():
+            return True
+        left = time_left() if time_left is not None else None
+        if left is not None and left <= margin:
+            cut_short.append(True)
+            return True
+        return False
 
     rows: list[int] = []
     for choice in choices:  # best first; the best cleared the bar, the others must too
@@ -566,7 +569,7 @@ def _generated_answer(
         should_stop=stop_writing,
     )
     timings["write_ms"] = _ms(clock)
-    if out_of_time() and not (should_stop is not None and should_stop()):
+    if cut_short and not (should_stop is not None and should_stop()):
         limit = f"{margin:g} s before the question's time limit (server.request_timeout_s)"
         return _abstain(
             analysis, retrieved, timings,

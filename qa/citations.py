@@ -229,10 +229,18 @@ def worded_sentences(claim: Claim, paragraph_texts: Sequence[str]) -> list[Claim
 
 
 def is_quote(claim: str, paragraph: str) -> bool:
-    """The claim's words stand word for word in the paragraph (each part, where "…" cut it)."""
+    """The claim's words stand word for word in the paragraph: each part, where "…" cut it, in
+    the paragraph's order, and no negation in what a "…" between two parts leaves out ("would …
+    charge admission" of "would not charge admission" is no quote of it)."""
     text = " ".join(paragraph.split())
-    parts = [" ".join(p.split()).strip(" .") for p in claim.split("…")]
-    return any(parts) and all(p in text for p in parts if p)
+    parts = [p for p in (" ".join(p.split()).strip(" .") for p in claim.split("…")) if p]
+    end: int | None = None  # where the part before ended
+    for part in parts:
+        found = text.find(part, end or 0)
+        if found < 0 or (end is not None and _NEGATION.search(text[end:found])):
+            return False
+        end = found + len(part)
+    return bool(parts)
 
 
 @dataclass

@@ -524,6 +524,18 @@ class Settings(BaseSettings):
                     model = annotation
         return self
 
+    @model_validator(mode="after")
+    def _time_to_write(self) -> Settings:
+        """A model told to stop before it could start would never word an answer."""
+        stop, limit = self.generation.stop_before_limit_s, self.server.request_timeout_s
+        if self.generation.backend != "none" and stop >= limit:
+            raise ValueError(
+                f"generation.stop_before_limit_s ({stop:g}) must be less than "
+                f"server.request_timeout_s ({limit:g}): the model would be stopped before it "
+                "could write"
+            )
+        return self
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"

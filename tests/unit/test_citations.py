@@ -440,3 +440,34 @@ def test_a_reversed_or_uncited_sentence_of_a_model_is_removed() -> None:
     # the article's own sentences, quoted, are one claim however many sentences they hold
     quoted = check_answer(f"{MUSEUM} [1]", {1: museum}, embedder=HashingEmbedder(), min_support=0.5)
     assert quoted.removed_claims == [] and quoted.citations[0].quoted
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "quoted"),
+    [
+        ("The Brenna glass museum would not charge admission during its first year", True),
+        ("… would not charge admission during its first year, the mayor said. …", True),
+        ("The Brenna glass museum … charge admission during its first year", False),  # not
+        ("Tomas Eriksen … invited … Ines Moreau", False),  # out of the paragraph's order
+        ("Curator Ines Moreau invited … Tomas Eriksen to open it.", True),
+    ],
+)
+def test_a_quote_cut_with_an_ellipsis_keeps_the_order_and_every_negation(
+    claim: str, quoted: bool
+) -> None:
+    from qa.citations import is_quote
+
+    assert is_quote(claim, MUSEUM) is quoted
+
+
+@pytest.mark.unit
+def test_an_ellipsis_does_not_take_a_reversed_claim_past_the_check() -> None:
+    museum = Paragraph(paragraph_id="m1", doc_id="museum", index=0, start=0,
+                       end=len(MUSEUM), text=MUSEUM, title="Brenna glass museum opens")  # fmt: skip
+    for claim in (
+        "The Brenna glass museum would … charge admission during its first year [1].",
+        "Tomas Eriksen … invited … Ines Moreau [1].",
+    ):
+        checked = check_answer(claim, {1: museum}, embedder=HashingEmbedder(), min_support=0.5)
+        assert checked.citations == [], claim

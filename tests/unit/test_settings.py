@@ -369,3 +369,18 @@ def test_an_embedding_model_that_cannot_be_loaded_offline_is_named_before_anythi
     (tmp_path / "hub" / "models--acme--news-embedder" / "refs").mkdir()
     (tmp_path / "hub" / "models--acme--news-embedder" / "refs" / "main").write_text("abc123")
     assert embedding_model_problem("acme/news-embedder") is None
+
+
+@pytest.mark.unit
+def test_a_model_stopped_before_it_could_write_is_refused_as_a_setting() -> None:
+    with pytest.raises(ValidationError, match="must be less than server.request_timeout_s"):
+        Settings(
+            server=ServerSettings(request_timeout_s=5),
+            generation=GenerationSettings(backend="llama_cpp", stop_before_limit_s=5),
+        )
+    # without a model it does not matter: a short time limit is fine in extract mode
+    Settings(server=ServerSettings(request_timeout_s=0.5))
+    Settings(
+        server=ServerSettings(request_timeout_s=5),
+        generation=GenerationSettings(stop_before_limit_s=4),
+    )

@@ -237,3 +237,19 @@ def test_a_model_still_writing_near_the_time_limit_is_stopped_and_the_sentence_q
         time_left=lambda: 60.0,
     )  # fmt: skip
     assert ample.tokens == SETTINGS.generation.max_tokens
+
+
+def test_a_model_that_finished_in_time_keeps_its_answer_however_little_time_is_left(
+    corpus: Built,
+) -> None:
+    """Only a model told to stop for want of time gives way to the quote: one that finished
+    before it was ever told to keeps its (checked) words, even if the check is then late."""
+    index, retriever, embedder = corpus
+    answer = answer_question(
+        ANSWERABLE, retriever=retriever, corpus=index, embedder=embedder,
+        selector=OverlapSelector(), settings=SETTINGS,
+        generator=ScriptedGenerator("The choir has 28 members [1]."),
+        time_left=lambda: 1.0,  # never asked by a model that does not stream
+    )  # fmt: skip
+    assert answer.status == "answered" and answer.quoted_instead is None, answer
+    assert answer.answer == "The choir has 28 members [1]."
