@@ -163,7 +163,7 @@ def answer_question(
         one_article = kept[0] == 1  # asked of one article alone
         told = _detail_answer(
             analysis, analysis.about_article, retrieved, corpus, embedder, settings, one_article,
-            scope=_scope_note(retriever, kept),
+            scope=_scope_note(retriever, kept), keep=retriever.restriction,
         )  # fmt: skip
         if told is not None:
             told.timings_ms.update(timings)
@@ -677,6 +677,7 @@ def _detail_answer(
     settings: Settings,
     one_article: bool = False,
     scope: str = "",
+    keep: Callable[[Paragraph], bool] | None = None,
 ) -> Answer | None:
     """The article's author, date or source, cited to the paragraph of it that matched what the
     question says the article is about; a refusal that names the article when it states no such
@@ -688,13 +689,14 @@ def _detail_answer(
     the news tells of. One that matches no
     article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
     # "Who wrote that article?" after an answer: the article that answer quoted, found by its
-    # words where they stand (retrieved first, then any article), else the article that best
-    # matches them (an answer a language model worded, or an article's details told before)
+    # words where they stand (retrieved first, then any article the question's scope, `keep`,
+    # leaves), else the article that best matches them (an answer a language model worded, or
+    # an article's details told before)
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
     quoted = (
         quoted_by_last_answer(
             analysis,
-            itertools.chain(retrieved, corpus.paragraphs),
+            itertools.chain(retrieved, (p for p in corpus.paragraphs if keep is None or keep(p))),
             settings.conversation.said_before_words,
         )
         if earlier and asked_for.pointing and not asked_for.about and not one_article

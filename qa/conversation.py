@@ -268,8 +268,10 @@ def quoted_by_last_answer(
 ) -> P | None:
     """The first of `paragraphs` that the last answer quoted (a piece of it found by its first
     `head_words` words, as `near_last_answer` finds one), or None: "that article" is the one
-    the answer came from, known rather than guessed from what it is about."""
-    pieces = _last_answer_pieces(analysis, head_words)
+    the answer came from, known rather than guessed from what it is about. Only pieces of at
+    least `head_words` words count: a shorter one ("the ministry said") may stand in any
+    article."""
+    pieces = [p for p in _last_answer_pieces(analysis, head_words) if len(p) >= head_words]
     if not pieces:
         return None
     for paragraph in paragraphs:

@@ -35,6 +35,16 @@ Each received a sentence of eight years in prison, the longest the law allows fo
 
 The shop's owner said she was relieved the case was over.
 """,
+    # its title reads like the robbery article's last sentence: an article matched by what an
+    # answer says, not found by its words, would be this one
+    "marsh-bakery": """The shop's owner said she was relieved the case was over
+
+By Lena Holt
+
+The Marsh harbour bakery reopened on Friday with a new oven.
+
+Bread prices will stay the same until June.
+""",
     "marsh-ferry": """Harbour ferry returns after repairs
 
 By Tom Reyes

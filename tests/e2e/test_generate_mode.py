@@ -85,7 +85,7 @@ def test_a_sentence_without_its_own_marker_is_removed_though_the_next_one_has_on
         "Harbour master Ingrid Talvik said 40 fishing boats did not leave port within the first "
         "hour [1].",
     ],
-    ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty", "reversed"],
+    ids=["wholly-wrong", "cites-a-passage-it-was-not-shown", "empty", "adds-a-negation"],
 )
 def test_an_answer_without_support_is_withheld_for_a_quote(
     page_server: PageServer, model: Any, reply: str
