@@ -52,6 +52,7 @@ from index.store import read_articles
 from index.versions import current_version
 from qa.archives import ALIASES
 from qa.articles import same_article
+from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
 from qa.interfaces import Embedder
 from qa.models import Article
@@ -289,9 +290,8 @@ def _unread_date(entry: Entry, article: Article) -> str | None:
         named = isinstance(key, str) and key.lower() in _DATE_NAMES and key.lower() != "date"
         if named and isinstance(value, str) and _DATE_SHAPED.search(value):
             return (
-                f"`{key}` {value.strip()!r}, read as the article's date, is not a calendar date "
-                "(a day, a month and a year), or its day and month could be either; write it "
-                "as year-month-day, e.g. 2024-10-21, or leave it out"
+                f"`{key}` {value.strip()!r}, read as the article's date, {NOT_A_CALENDAR_DATE}; "
+                "write it as year-month-day, e.g. 2024-10-21, or leave it out"
             )
     return None
 

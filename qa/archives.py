@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 from qa.articles import article_from_page, article_from_request, parse_date, slug
+from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
 from qa.models import Article
@@ -151,8 +152,7 @@ class _Fields(BaseModel):
         parsed = parse_date(value)
         if parsed is None:
             raise ValueError(
-                f"{value!r} is not a calendar date (a day, a month and a year), or its day and "
-                "month could be either (write it as year-month-day, e.g. 2024-10-21)"
+                f"{value!r} {NOT_A_CALENDAR_DATE} (write it as year-month-day, e.g. 2024-10-21)"
             )
         return parsed.isoformat()
 

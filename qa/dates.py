@@ -80,6 +80,12 @@ def is_weekday_name(word: str) -> bool:
     return word.lower().strip(" .,") in weekdays or _plain(word.strip(",")) in weekdays
 
 
+# what a date `parse_date` cannot read is told, after the value (one wording for every path)
+NOT_A_CALENDAR_DATE = (
+    "is not a calendar date (a day, a month and a year), or its day and month could be either"
+)
+
+
 @lru_cache(maxsize=4096)  # an export's rows repeat their dates (many articles a day)
 def parse_date(text: str) -> dt.date | None:
     """A full calendar date ("2024-10-21", "Oct. 21, 2024", "Monday, 21 October 2024",

@@ -33,6 +33,7 @@ from qa.articles import (
     same_article,
     title_matches,
 )
+from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
@@ -558,8 +559,8 @@ def _text_file(
         published = parse_date(body.date)
         if published is None:
             raise BadInput(
-                f"date {body.date!r} is not a calendar date (a day, a month and a year), or "
-                "its day and month could be either; send it as year-month-day, e.g. 2024-10-21"
+                f"date {body.date!r} {NOT_A_CALENDAR_DATE}; send it as year-month-day, e.g. "
+                "2024-10-21"
             )
     doc_id = doc_id or new_doc_id(body.title, text)
     read, raw = article_from_request(
