@@ -5,8 +5,9 @@ served is the one `current` points at. While the server answers from an older ve
 current one was refused as damaged, or is not loaded yet), /readyz is 503 with a JSON body
 whose `status` is `degraded`, naming both versions and the reason; so a balancer that routes
 on /readyz stops sending traffic to an instance that would answer without the newest
-articles, while /healthz stays 200 so the process is not restarted for it. Before the index
-and models are loaded (and while stopping) it is 503 with problem details.
+articles, while /healthz stays 200 so the process is not restarted for it. The port opens
+only once the index and models are loaded (the lifespan loads them first); an app without a
+loaded service (built without its lifespan) answers 503 with problem details.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class Readiness(BaseModel):
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the server process answers")
 async def healthz() -> Health:
-    """Checks nothing else: a process that answers this is alive, even while it loads."""
+    """Checks nothing else: a server that answers this is alive (it answers once its index and
+    models are loaded, as every route does)."""
     return Health()
 
 
@@ -57,7 +59,7 @@ async def healthz() -> Health:
         503: {
             "model": Readiness,
             "description": "Degraded: an older index version than `current` is served (JSON, "
-            "`status: degraded`); or still starting or stopping (problem details).",
+            "`status: degraded`); or no service loaded (problem details).",
         }
     },
 )
