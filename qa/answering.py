@@ -38,7 +38,6 @@ from qa.candidates import Candidate, Corpus, candidate_before
 from qa.choosing import ProgressCallback, choose, no_progress, part_answers, search
 from qa.citations import MARKER, CheckedAnswer, check_answer, split_claims
 from qa.conversation import (
-    given_before,
     quoted_by_last_answer,
 )
 from qa.evidence import AnswerType, short_answer_fits
@@ -157,7 +156,7 @@ def answer_question(
             told.timings_ms["select_ms"] = _ms(clock)
             return told
     picked = [
-        _span_for_follow_up(analysis, c, selector, settings.conversation.said_before_words)
+        _span_for_follow_up(analysis, c, selector, settings.conversation.max_earlier_questions)
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
@@ -230,22 +229,20 @@ def answer_question(
 
 
 def _span_for_follow_up(
-    analysis: QuestionAnalysis, choice: Choice, selector: Selector, said_before_words: int
+    analysis: QuestionAnalysis, choice: Choice, selector: Selector, max_earlier: int
 ) -> Choice:
-    """`choice`, its answer span read from the follow-up alone when an earlier answer gave the
-    sentence and the span it marks is the earlier question's own answer.
+    """`choice`, its answer span read from the follow-up alone when the span it marks is what
+    an earlier question alone would mark in that sentence.
 
     A follow-up read with the earlier questions ("Where from?" after "How many balloons did
-    they send?") may be answered by the sentence that answered them (qa/conversation.py), and
-    read that way the span head marks what they asked for ("20 balloons carrying 300,000").
-    When reading the earlier question alone marks the same words, the follow-up as asked says
-    which part is asked now ("the South Korean border town"); otherwise the span stands ("Oct.
-    3" for "When?" after "What did media report about the officers?")."""
-    if (
-        choice.span is None
-        or not analysis.reads_earlier_questions
-        or not given_before(analysis, choice.candidate.text, said_before_words)
-    ):
+    they send?") can have its span head mark what they asked for ("20 balloons carrying
+    300,000"), in the sentence an earlier answer gave or in another ("Who led the activists?"
+    after "How many balloons did North Korea send?", answered from the activists' sentence).
+    When reading one of the earlier questions alone marks the same words, the follow-up as
+    asked says which part is asked now ("the South Korean border town", "North Korean defector
+    Park Sang-hak"); otherwise the span stands ("Oct. 3" for "When?" after "What did media
+    report about the officers?")."""
+    if choice.span is None or not analysis.reads_earlier_questions:
         return choice
 
     def span_of(question: str) -> tuple[int, int] | None:
@@ -256,10 +253,12 @@ def _span_for_follow_up(
         )  # fmt: skip
         return read[0].span
 
-    earlier = span_of(analysis.history[-1].question)
-    if earlier is None or not _mostly_within(choice.span, earlier):
-        return choice
-    return replace(choice, span=span_of(analysis.asked))
+    # the earlier questions the conversation's reading holds, the last first
+    for turn in reversed(analysis.history[-max_earlier:]):
+        earlier = span_of(turn.question)
+        if earlier is not None and _mostly_within(choice.span, earlier):
+            return replace(choice, span=span_of(analysis.asked))
+    return choice
 
 
 def _mostly_within(a: tuple[int, int], b: tuple[int, int]) -> bool:

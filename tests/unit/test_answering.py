@@ -412,7 +412,8 @@ def test_a_follow_up_read_with_the_conversation_is_also_read_as_asked(
     selector = StandAloneReader(follow_up)
     answer = ask(corpus, follow_up, selector, history=history)
     assert answer.rewritten_question is not None
-    assert len(selector.questions) == 2 and selector.questions[1] == follow_up
+    # read with the conversation, then as asked (then its span may be read again, each way)
+    assert selector.questions[1] == follow_up
     assert first.rstrip("?") in selector.questions[0]
     assert answer.status == "answered", answer.reason
     assert "Mayor Ingrid Talvik said" in answer.answer

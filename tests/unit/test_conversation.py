@@ -257,6 +257,27 @@ def test_a_span_that_answers_the_earlier_question_is_read_again_from_the_follow_
 
 
 @pytest.mark.unit
+def test_a_span_in_a_sentence_no_answer_gave_is_read_again_too() -> None:
+    """The last answer quoted another sentence: read with the conversation, this one's span
+    still marks what the earlier question asked for, so it is read from the follow-up too."""
+    index, rows, _, sentence = _briefing_said()
+    said = [Turn(question="What did officials say about the harbour?", answer="Other words. [1]")]
+    analysis = analyse_question("Who said that?", said, **LIMITS)
+    assert analysis.reads_earlier_questions
+    found, vectors = conversation_candidates(analysis, rows, index)
+    scored = score_sentences(
+        analysis.judged, vectors[0], found, vectors,
+        doc_freq=index.doc_freq, n_docs=len(index.paragraphs),
+    )  # fmt: skip
+    selector = SpanScript(
+        {"officials harbour": "the harbour would close for repairs", "Who": "Arne Lund"}
+    )
+    chosen = select(analysis.read_as, found, scored, selector=selector, limit=5, ranks={})
+    given = next(c for c in chosen if c.candidate.text == sentence)
+    assert _span_for_follow_up(analysis, given, selector, 3).short_answer == "Arne Lund"
+
+
+@pytest.mark.unit
 def test_a_span_of_its_own_stands() -> None:
     # the conversation's read marks something the earlier question alone does not: kept
     spans = {"When following": "on Tuesday", "officials harbour": "would close for repairs"}
