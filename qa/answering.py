@@ -114,12 +114,16 @@ def answer_question(
         )  # fmt: skip
     if not analysis.has_words:
         # "When?", "What is it?" asked with no conversation: only words that lean on one
-        leans = bool(words(analysis.asked)) and not analysis.history
+        own = words(analysis.asked)
+        leans = bool(own) and not analysis.history
+        quoted = ", ".join(f"“{w}”" for w in dict.fromkeys(own[:4])) + (
+            " …" if len(own) > 4 else ""
+        )
         return _abstain(
             analysis, retrieved, timings,
-            "the question's words (“when”, “it” …) only point back at an earlier question, and "
-            "none came with it: ask it in full (what it is about), or send the conversation as "
-            "`history`"
+            f"the question's words ({quoted}) only point back at an earlier question, and none "
+            "came with it: ask it in full (what it is about), or ask it after the question it "
+            "follows (over the API, with the earlier turns as history)"
             if leans
             else "the question has no words to look for in the articles; ask it in words",
         )  # fmt: skip

@@ -309,8 +309,10 @@ def test_empty_corpus_abstains_with_nothing_retrieved() -> None:
         ("🚀🔥💥", "no words to look for"),
         ("???", "no words to look for"),
         # words that only lean on a conversation none came with
-        ("What is it?", "send the conversation as `history`"),
+        ("What is it?", "with the earlier turns as history"),
         ("When?", "only point back at an earlier question"),
+        # its own words are quoted, not another question's
+        ("Who said that?", "words (“who”, “said”, “that”) only point back"),
     ],
 )
 def test_a_question_without_words_to_look_for_abstains(
