@@ -116,12 +116,11 @@ def answer_question(
         # "When?", "What is it?" asked with no conversation: only words that lean on one
         own = words(analysis.asked)
         leans = bool(own) and not analysis.history
-        quoted = ", ".join(f"“{w}”" for w in dict.fromkeys(own[:4])) + (
-            " …" if len(own) > 4 else ""
-        )
+        pointing = ", ".join(f"“{w}”" for w in dict.fromkeys(own[:4]))
+        pointing += " …" if len(own) > 4 else ""
         return _abstain(
             analysis, retrieved, timings,
-            f"the question's words ({quoted}) only point back at an earlier question, and none "
+            f"the question's words ({pointing}) only point back at an earlier question, and none "
             "came with it: ask it in full (what it is about), or ask it after the question it "
             "follows (over the API, with the earlier turns as history)"
             if leans
