@@ -257,7 +257,10 @@ def _span_for_follow_up(
         return read[0].span
 
     # the earlier questions the conversation's reading holds, the last first
+    read = analysis.read_as
     for turn in reversed(analysis.history[-max_earlier:]):
+        if turn.question.strip().rstrip("?").strip() not in read:
+            continue
         earlier = span_of(turn.question)
         if earlier is not None and _mostly_within(choice.span, earlier):
             return replace(choice, span=span_of(analysis.asked))
@@ -532,19 +535,26 @@ def _detail_answer(
     the news tells of. One that matches no
     article of the corpus well enough (`answer.min_article_match`) is declined saying so."""
     # "Who wrote that article?" after an answer: the article that answer quoted, found by its
-    # words where they stand (retrieved first, then any article the question's scope, `keep`,
-    # leaves), else the article that best matches them (an answer a language model worded, or
-    # an article's details told before)
+    # words where they stand (retrieved first, then any article), else the article that best
+    # matches them (an answer a language model worded, or an article's details told before).
+    # One the question's scope (`keep`) leaves out is not answered about: another in scope
+    # would be a confident wrong answer
     earlier = MARKER.sub("", analysis.history[-1].answer).strip() if analysis.history else ""
     quoted = (
         quoted_by_last_answer(
             analysis,
-            itertools.chain(retrieved, (p for p in corpus.paragraphs if keep is None or keep(p))),
+            itertools.chain(retrieved, corpus.paragraphs),
             settings.conversation.said_before_words,
         )
         if earlier and asked_for.pointing and not asked_for.about and not one_article
         else None
     )
+    if quoted is not None and keep is not None and not keep(quoted):
+        return _abstain(
+            analysis, retrieved, {},
+            f"the article the last answer quoted, “{quoted.title or quoted.doc_id}”, is not "
+            f"among the articles this question is asked of{scope}",
+        )  # fmt: skip
     if quoted is not None:
         return _told_detail(analysis, asked_for, quoted, retrieved, one_article)
     if asked_for.about:

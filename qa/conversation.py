@@ -171,14 +171,6 @@ def given_again(
     return [found[i] for i in positions], vectors[positions]
 
 
-def given_before(
-    analysis: QuestionAnalysis, text: str, head_words: int = DEFAULTS.said_before_words
-) -> bool:
-    """An earlier answer of the conversation already gave the sentence (`said_before`)."""
-    said = _said(analysis)
-    return bool(said) and said_before(words(text), said, head_words)
-
-
 def _said(analysis: QuestionAnalysis) -> list[list[str]]:
     """The words of each earlier answer (a refusal carried back counts as none)."""
     return [words(turn.answer) for turn in analysis.history if turn.answer]

@@ -311,3 +311,37 @@ def test_an_article_left_out_by_the_scope_is_said_to_be_left_out(
     assert answer.reason is not None
     assert answer.reason.startswith("no article matches what the question says")
     assert answer.reason.endswith("; the articles asked for left 1 of the 2 articles to search")
+
+
+def test_that_article_is_the_one_the_answer_quoted_and_out_of_scope_it_is_declined() -> None:
+    ferry = (
+        "Ferry fares rise in May\n\nBy Tom Reyes\n\nFerry fares to Skarra rise by a tenth in May."
+    )
+    index, retriever, embedder = build_corpus({**ARTICLES, "ferry": ferry})
+    said = (
+        Turn(
+            question="When did the harbour reopen?",
+            answer="The harbour of Skarra reopened on Monday after a week of storms. [1]",
+        ),
+    )
+
+    def pointed(scope: list[str] | None, answer: Turn = said[0]) -> Answer:
+        return answer_question(
+            "Who wrote that article?",
+            retriever=retriever if scope is None
+            else retriever.restricted(in_articles(scope, index.articles)),
+            corpus=index, embedder=embedder, selector=no_sentence_answers(), settings=SETTINGS,
+            history=(answer,),
+        )  # fmt: skip
+
+    found = pointed(None)
+    assert found.status == "answered" and found.short_answer == "Mira Hale", found.reason
+    # asked of two other articles: not that one's author, nor another's
+    declined = pointed(["orchards", "ferry"])
+    assert declined.status == "insufficient_evidence"
+    assert "the article the last answer quoted, “Harbour reopens after storms”" in (
+        declined.reason or ""
+    )
+    # a piece shorter than 8 words ("on Monday after a week") is no quote to find it by
+    short = Turn(question="When?", answer="… on Monday after a week … [1]")
+    assert "quoted" not in (pointed(["orchards", "ferry"], short).reason or "")
