@@ -556,7 +556,7 @@ def _detail_answer(
             f"among the articles this question is asked of{scope}",
         )  # fmt: skip
     if quoted is not None:
-        return _told_detail(analysis, asked_for, quoted, retrieved, one_article)
+        return _told_detail(analysis, asked_for, quoted, retrieved, one_article, quoted=True)
     if asked_for.about:
         described = asked_for.about
     elif not asked_for.pointing:
@@ -590,12 +590,16 @@ def _told_detail(
     paragraph: Paragraph,
     retrieved: list[RetrievedParagraph],
     one_article: bool,
+    *,
+    quoted: bool = False,
 ) -> Answer:
     """The detail of the article `paragraph` stands in, cited to it, or the refusal that names
-    the article when it states no such detail."""
+    the article when it states no such detail (`quoted`: the one the last answer quoted)."""
     value = detail_of(paragraph, asked_for.detail)
     if value is None:
-        why = missing_detail(paragraph.title, asked_for.detail, asked_of_it=one_article)
+        why = missing_detail(
+            paragraph.title, asked_for.detail, asked_of_it=one_article, quoted=quoted
+        )
         return _abstain(analysis, retrieved, {}, why)
     statement, short = detail_statement(paragraph.title, asked_for.detail, value)
     citation = Citation(

@@ -214,14 +214,22 @@ def detail_statement(title: str, detail: ArticleDetail, value: str) -> tuple[str
     return f"“{title}” comes from {value}.", value
 
 
-def missing_detail(title: str, detail: ArticleDetail, *, asked_of_it: bool = False) -> str:
+def missing_detail(
+    title: str, detail: ArticleDetail, *, asked_of_it: bool = False, quoted: bool = False
+) -> str:
+    """Why the detail asked for is not told: which article was taken (the one asked of, the
+    one the last answer quoted, or the one that best matches the question) states none."""
     what = {
         ArticleDetail.AUTHOR: "does not name its author",
         ArticleDetail.DATE: "carries no date",
         ArticleDetail.SOURCE: "does not name its source",
     }[detail]
-    which = "the article asked about" if asked_of_it else "the article that best matches"
-    which += "" if asked_of_it else " the question"
+    if asked_of_it:
+        which = "the article asked about"
+    elif quoted:
+        which = "the article the last answer quoted"
+    else:
+        which = "the article that best matches the question"
     return (
         f"{which}, “{title}”, {what} (an article's author, date and source are what its file or "
         "page states)"

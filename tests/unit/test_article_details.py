@@ -336,6 +336,14 @@ def test_that_article_is_the_one_the_answer_quoted_and_out_of_scope_it_is_declin
 
     found = pointed(None)
     assert found.status == "answered" and found.short_answer == "Mira Hale", found.reason
+    # the quoted article names no author: the refusal says it is the one quoted
+    no_byline = Turn(
+        question="How much apple was lost?",
+        answer="A late frost destroyed about 3,000 tonnes of apples across the Brenna valley. [1]",
+    )
+    assert (pointed(None, no_byline).reason or "").startswith(
+        "the article the last answer quoted, “Late frost damages apple orchards"
+    )
     # asked of two other articles: not that one's author, nor another's
     declined = pointed(["orchards", "ferry"])
     assert declined.status == "insufficient_evidence"
