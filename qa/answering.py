@@ -159,7 +159,7 @@ def answer_question(
             told.timings_ms["select_ms"] = _ms(clock)
             return told
     picked = [
-        _span_for_follow_up(analysis, c, selector, settings.conversation.max_earlier_questions)
+        _span_for_follow_up(analysis, c, selector)
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
@@ -231,9 +231,7 @@ def answer_question(
     )
 
 
-def _span_for_follow_up(
-    analysis: QuestionAnalysis, choice: Choice, selector: Selector, max_earlier: int
-) -> Choice:
+def _span_for_follow_up(analysis: QuestionAnalysis, choice: Choice, selector: Selector) -> Choice:
     """`choice`, its answer span read from the follow-up alone when the span it marks is what
     an earlier question alone would mark in that sentence.
 
@@ -256,12 +254,8 @@ def _span_for_follow_up(
         )  # fmt: skip
         return read[0].span
 
-    # the earlier questions the conversation's reading holds, the last first
-    read = analysis.read_as
-    for turn in reversed(analysis.history[-max_earlier:]):
-        if turn.question.strip().rstrip("?").strip() not in read:
-            continue
-        earlier = span_of(turn.question)
+    for question in analysis.earlier_questions:  # those the reading holds, the last first
+        earlier = span_of(question)
         if earlier is not None and _mostly_within(choice.span, earlier):
             return replace(choice, span=span_of(analysis.asked))
     return choice

@@ -57,6 +57,8 @@ class Rewrite:
     # the question (pronoun replaced when it could be) after the earlier questions it leans on,
     # as a reader would see them: "When did the market reopen? How many stalls does it have?"
     conversation: str = ""
+    # the earlier questions it leans on, as asked, the last first
+    earlier: tuple[str, ...] = ()
 
 
 def has_own_terms(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
@@ -94,16 +96,18 @@ def rewrite_follow_up(
     if text != question.strip() and not _OTHER.search(text) and not _OPENING.search(text):
         return Rewrite(text, standalone=True)
     earlier: list[str] = []
+    asked: list[str] = []
     for turn in reversed(history[-settings.max_earlier_questions :]):
         said = turn.question.strip().rstrip("?")
         if said and said not in earlier:
             earlier.append(said)
+            asked.append(turn.question.strip())
         if not needs_conversation(turn.question, settings.min_own_terms):
             break
     if not earlier:
         return None
     read = " ".join([*(f"{q}?" for q in reversed(earlier)), text])
-    return Rewrite(f"{text} (following: {'; '.join(earlier)})", False, read)
+    return Rewrite(f"{text} (following: {'; '.join(earlier)})", False, read, tuple(asked))
 
 
 # "Who is Mark Rutte?": the question names the person it asks about

@@ -41,6 +41,8 @@ class QuestionAnalysis:
     typed: str = ""  # as typed, when `asked` is the question taken out of a preamble or request
     # asks for a detail of an article itself (its author, date or source), not its text
     about_article: DetailQuestion | None = None
+    # the earlier questions a follow-up is read with, as asked, the last first
+    earlier_questions: tuple[str, ...] = ()
 
     @property
     def as_typed(self) -> str:
@@ -310,4 +312,5 @@ def _analysed(
         focus,
         tuple(history),
         typed=typed,
+        earlier_questions=rewrite.earlier,
     )

@@ -239,7 +239,7 @@ def _chosen_again(follow_up: str, spans: dict[str, str]) -> tuple[str | None, Sp
     selector = SpanScript(spans)
     chosen = select(analysis.read_as, found, scored, selector=selector, limit=5, ranks={})
     given = next(c for c in chosen if c.candidate.text == sentence)
-    again = _span_for_follow_up(analysis, given, selector, 8)
+    again = _span_for_follow_up(analysis, given, selector)
     assert again.candidate == given.candidate and again.score == given.score
     return again.short_answer, selector
 
@@ -274,7 +274,7 @@ def test_a_span_in_a_sentence_no_answer_gave_is_read_again_too() -> None:
     )
     chosen = select(analysis.read_as, found, scored, selector=selector, limit=5, ranks={})
     given = next(c for c in chosen if c.candidate.text == sentence)
-    assert _span_for_follow_up(analysis, given, selector, 3).short_answer == "Arne Lund"
+    assert _span_for_follow_up(analysis, given, selector).short_answer == "Arne Lund"
 
 
 @pytest.mark.unit
