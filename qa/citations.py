@@ -196,12 +196,7 @@ def _swapped_names(claim: str, window: str) -> tuple[str, str] | None:
     Zinoviev"); an apposition turned round ("Mark Rutte, the NATO chief" for "NATO chief Mark
     Rutte") shares no such word and is no swap."""
     claim_words, window_words = _WORD.findall(claim), _WORD.findall(window)
-    at: dict[str, int] = {}
-    for i, word in enumerate(window_words):
-        at.setdefault(word.casefold(), i)
-    mine: dict[str, int] = {}
-    for i, word in enumerate(claim_words):
-        mine.setdefault(word.casefold(), i)
+    at, mine = _first_positions(window_words), _first_positions(claim_words)
     names = [n for n in dict.fromkeys(n.casefold() for n in _names(claim)) if n in at]
     for a, b in itertools.combinations(names, 2):  # a before b in the claim
         if at[a] <= at[b]:
@@ -211,6 +206,14 @@ def _swapped_names(claim: str, window: str) -> tuple[str, str] | None:
         if between_claim & between_window:
             return a, b
     return None
+
+
+def _first_positions(words: Sequence[str]) -> dict[str, int]:
+    """Where each word (any case) first stands."""
+    first: dict[str, int] = {}
+    for i, word in enumerate(words):
+        first.setdefault(word.casefold(), i)
+    return first
 
 
 def worded_sentences(claim: Claim, paragraph_texts: Sequence[str]) -> list[Claim]:
