@@ -20,6 +20,7 @@ from api.deps import Service
 from api.inputs import ClientText, OptionalText
 from api.reload import Reloader, ReloadResult
 from api.security import AdminAccess
+from index.builder import BuildReport
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
 from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS
@@ -490,14 +491,7 @@ async def _store(
         same = indexed_as(read, articles) if given_id is None else None
     if same is not None:
         return _Stored(
-            AddedDocument(
-                **_document(articles[same], split_paragraphs(articles[same])).model_dump(),
-                version=service.index.version.name,
-                skipped=0,
-                warnings=[],
-            ),
-            unchanged=True,
-            created=False,
+            _added(articles[same], service.index.version.name), unchanged=True, created=False
         )
     report = await run_in_threadpool(
         add_article,
@@ -522,16 +516,21 @@ async def _store(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
             "this one could answer; send it again to add it back"
         )
-    document = _document(article, split_paragraphs(article))
     return _Stored(
-        AddedDocument(
-            **document.model_dump(),
-            version=result.version,
-            skipped=report.skipped if report else 0,
-            warnings=report.warnings if report else [],
-        ),
+        _added(article, result.version, report),
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
+    )
+
+
+def _added(article: Article, version: str, report: BuildReport | None = None) -> AddedDocument:
+    """The article as stored, in the index `version` that serves it; what the build skipped
+    when it built one (`report`; none was built for an article already indexed)."""
+    return AddedDocument(
+        **_document(article, split_paragraphs(article)).model_dump(),
+        version=version,
+        skipped=report.skipped if report else 0,
+        warnings=report.warnings if report else [],
     )
 
 
