@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import cast
 
 from qa.antecedents import (
     named_speaker,
@@ -40,10 +41,18 @@ from qa.citations import MARKER, CheckedAnswer, check_answer, split_claims
 from qa.conversation import (
     quoted_by_last_answer,
 )
-from qa.evidence import AnswerType, short_answer_fits
+from qa.evidence import AnswerType, holds_asked_kind, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
 from qa.lexical import words
-from qa.models import DECLINED, Answer, Citation, Paragraph, RetrievedParagraph, Turn
+from qa.models import (
+    DECLINED,
+    Answer,
+    AskedKind,
+    Citation,
+    Paragraph,
+    RetrievedParagraph,
+    Turn,
+)
 from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retriever
 from qa.selection import Choice, select
@@ -492,6 +501,8 @@ def _answered(
         )
         for c in checked.citations
     ]
+    kind = analysis.kind
+    asked_kind = None if kind is AnswerType.ANY else cast(AskedKind, kind.value)
     return Answer(
         question=analysis.as_typed,
         rewritten_question=analysis.rewritten,
@@ -503,6 +514,10 @@ def _answered(
         removed_claims=checked.removed_claims,
         evidence_score=round(choice.score, 4),
         answers_question=True,
+        asked_kind=asked_kind,
+        holds_asked_kind=None
+        if asked_kind is None
+        else holds_asked_kind(kind, MARKER.sub("", checked.text), analysis.read_as),
         unknown_words=list(analysis.unknown),
         timings_ms=timings,
     )

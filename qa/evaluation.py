@@ -42,6 +42,8 @@ class Judgement:
     latency_s: float = 0.0
     claims_kept: int = 0  # claims in the answer given (each with its markers)
     claims_removed: int = 0  # claims the citation check took out (generate mode, mostly)
+    # answered with a quote that holds nothing of the kind asked for (`holds_asked_kind`)
+    lacks_asked_kind: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -53,6 +55,7 @@ def judge(question: dict[str, Any], response: dict[str, Any], latency_s: float) 
     j = Judgement(question["id"], question["kind"], False, words=words, latency_s=latency_s)
     j.claims_kept = len(split_claims(answer)) if answered else 0
     j.claims_removed = len(response.get("removed_claims") or [])
+    j.lacks_asked_kind = answered and response.get("holds_asked_kind") is False
     if question["kind"] == "unanswerable":
         j.correct = not answered
         if answered:
@@ -114,6 +117,9 @@ def summarise(judgements: Sequence[Judgement]) -> dict[str, float | int]:
         "median_answer_words": statistics.median(answered_words) if answered_words else 0,
         "claims_kept": sum(j.claims_kept for j in judgements),
         "claims_removed": sum(j.claims_removed for j in judgements),
+        # how well `holds_asked_kind` warns: answers it marks, and how many of those were right
+        "lacking_asked_kind": sum(j.lacks_asked_kind for j in judgements),
+        "lacking_asked_kind_right": sum(j.lacks_asked_kind and j.correct for j in answerable),
         "latency_p50_s": round(percentile(latencies, 50), 3),
         "latency_p95_s": round(percentile(latencies, 95), 3),
     }

@@ -193,11 +193,13 @@ _DAY_WORDS = _CALENDAR_WORDS | _DAY_NAMES
 _DURATION_WORDS = frozenset(
     "second minute hour night day week month season year decade century lifetime".split()
 )
-# quantities said in words ("twice as many", "half", "hundreds of")
+# quantities said in words ("twice as many", "half", "hundreds of", "thirty"; `words` reads
+# "one" to "twelve" and "twenty" as figures already)
 _QUANTITY_WORDS = frozenset(
     """
     half twice double triple quarter third dozen hundred thousand million billion trillion
-    percent majority
+    percent majority thirteen fourteen fifteen sixteen seventeen eighteen nineteen thirty forty
+    fifty sixty seventy eighty ninety
     """.split()
 )
 
@@ -250,6 +252,39 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     if kind is AnswerType.STATEMENT:
         return len(tokens) >= min_statement_words
     return True
+
+
+# what a reader is told the quote lacks, by the kind asked for
+KIND_NOUNS: Mapping[AnswerType, str] = {
+    AnswerType.NUMBER: "number",
+    AnswerType.DURATION: "length of time",
+    AnswerType.DATE: "date",
+    AnswerType.YEAR: "year",
+    AnswerType.TIME: "time or date",
+    AnswerType.PERSON: "name",
+    AnswerType.STATEMENT: "statement",
+}
+
+
+def kind_noun(asked_kind: str) -> str:
+    """What a reader is told a quote lacks, for an answer's `asked_kind` ("number", "time")."""
+    return KIND_NOUNS[AnswerType(asked_kind)]
+
+
+def holds_asked_kind(kind: AnswerType, text: str, question: str) -> bool:
+    """Does an answer's text hold something of the kind the question asks for that the question
+    does not already hold: a figure or a quantity word ("twice", "a dozen") for "how many", a
+    date, a day or a time word for "when", a name for "who", a reporting verb for "what did X
+    say"? True when the question asks for no particular kind. Reported beside an answer, it
+    changes no answer: a quote that lacks it may still be the closest the articles come
+    ("How old is the ambassador?" answered with the sentence that names him)."""
+    if kind is AnswerType.ANY or holds_answer_type(kind, text, question):
+        return True
+    if kind in (AnswerType.PERSON, AnswerType.STATEMENT):
+        return False  # `short_answer_fits` takes almost any words for these
+    asked = set(words(question))
+    new = " ".join(w for w in words(text) if w not in asked)
+    return bool(new) and short_answer_fits(kind, new)
 
 
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)", re.I)

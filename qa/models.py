@@ -138,6 +138,8 @@ class Turn(BaseModel):
 
 
 Status = Literal["answered", "insufficient_evidence"]
+# `qa.evidence.AnswerType`'s values but "any"
+AskedKind = Literal["number", "duration", "date", "year", "time", "person", "statement"]
 # how every refusal's text opens (qa/answering.py: `_abstain`; /v1 goes on with the reason)
 DECLINED = "The articles do not hold enough evidence to answer this."
 
@@ -177,6 +179,23 @@ class Answer(BaseModel):
         "score cleared answer.min_answer_score). A separate check from `verified`/`quoted`, which "
         "say the cited paragraph holds the words. False for an answer told from an article's "
         "details (a citation with `detail`): no sentence was judged.",
+    )
+    asked_kind: AskedKind | None = Field(
+        default=None,
+        description="The kind of answer the question asks for, read from its question word: "
+        "number ('How many…?'), duration ('How long…?'), date, year, time ('When…?'), person "
+        "('Who…?') or statement ('What did X say…?'); null when it asks for no particular kind "
+        "(most 'What…?' questions), on abstention and for an answer told from an article's "
+        "details.",
+    )
+    holds_asked_kind: bool | None = Field(
+        default=None,
+        description="Whether the answer's quoted text holds something of `asked_kind` that the "
+        "question does not already hold (a figure or 'twice' for 'How many…?', a date or a day "
+        "for 'When…?', a name for 'Who…?'). False marks a quote that is the closest the "
+        "articles come but may not answer ('How old is the ambassador?' answered with the "
+        "sentence that names him): the answer is still given, and the reader told. Null when "
+        "`asked_kind` is.",
     )
     reason: str | None = Field(
         default=None, description="Why the service abstained, when status is insufficient_evidence."

@@ -174,6 +174,8 @@ def main() -> int:
                 "correct": j.correct,
                 "short_answer": response.get("short_answer"),
                 "evidence_score": response.get("evidence_score"),
+                "asked_kind": response.get("asked_kind"),
+                "holds_asked_kind": response.get("holds_asked_kind"),
                 "reason": response.get("reason"),
                 "citations": response.get("citations", []),
                 "retrieved": response.get("retrieved", []),

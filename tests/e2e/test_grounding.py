@@ -358,3 +358,39 @@ def test_follow_up_is_answered_in_the_context_of_the_conversation(
     assert fact in body["answer"], body["answer"]
     assert [c["doc_id"] for c in body["citations"]] == [doc_id]
     assert all(c["verified"] for c in body["citations"])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many dockworkers at the Port of Calder went on strike?", "number"),
+        ("When will talks at the Port of Calder resume?", "time"),
+        ("Who leads the Harbour Workers Union?", "person"),
+    ],
+)
+def test_an_answer_that_holds_the_kind_asked_for_says_so(
+    client: httpx.Client, question: str, kind: str
+) -> None:
+    body = ask(client, question)
+    assert body["status"] == "answered", body["reason"]
+    assert (body["asked_kind"], body["holds_asked_kind"]) == (kind, True), body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the articles name the mayor, the union leader and the port, never an age or a date
+        ("How old is Mayor Elena Vasquez of Riverton?", "number"),
+        ("In what year was the Harbour Workers Union founded?", "year"),
+    ],
+)
+def test_a_quote_without_the_kind_asked_for_is_marked_or_declined(
+    client: httpx.Client, question: str, kind: str
+) -> None:
+    """The closest sentence holds no age, no founding year: if the selector still judges it
+    the answer, the answer says the quote lacks what was asked for; a refusal is right too."""
+    body = ask(client, question)
+    if body["status"] == "answered":
+        assert (body["asked_kind"], body["holds_asked_kind"]) == (kind, False), body["answer"]
+    else:
+        assert (body["asked_kind"], body["holds_asked_kind"]) == (None, None)

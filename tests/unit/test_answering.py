@@ -636,6 +636,23 @@ def test_a_short_answer_of_the_wrong_kind_is_not_given() -> None:
     assert answer.status == "answered", answer.reason
     assert answer.short_answer is None
     assert "parade of tractors" in answer.answer  # the quote stands, without a wrong lead
+    # and the reader is told the quote holds no number, though the question asks for one
+    assert (answer.asked_kind, answer.holds_asked_kind) == ("number", False)
+
+
+def test_an_answer_says_whether_its_quote_holds_the_kind_asked_for(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    counted = ask(corpus, ANSWERABLE)
+    assert counted.status == "answered", counted.reason
+    assert (counted.asked_kind, counted.holds_asked_kind) == ("number", True)
+    # a question asking for no particular kind: nothing to hold
+    what = ask(corpus, "What did the council of Port Alder approve on Tuesday?")
+    assert what.status == "answered", what.reason
+    assert (what.asked_kind, what.holds_asked_kind) == (None, None)
+    declined = ask(corpus, UNRELATED)
+    assert declined.status == "insufficient_evidence"
+    assert (declined.asked_kind, declined.holds_asked_kind) == (None, None)
 
 
 def test_a_one_word_span_is_not_the_direct_answer_to_what_someone_said() -> None:

@@ -274,3 +274,22 @@ def test_claims_kept_and_removed_are_counted() -> None:
     assert (j.claims_kept, j.claims_removed) == (2, 1)
     summary = summarise([j, judge(question, {"status": "insufficient_evidence"}, 0.1)])
     assert (summary["claims_kept"], summary["claims_removed"]) == (2, 1)
+
+
+@pytest.mark.unit
+def test_answers_lacking_the_asked_kind_are_counted_with_how_many_were_right() -> None:
+    lacking = {**answered("Harbour staff said the timetable adds two evening crossings [1]."),
+               "holds_asked_kind": False}  # fmt: skip
+    wrong = {**answered("Harbour staff praised the timetable [1]."), "holds_asked_kind": False}
+    holding = {**answered("It adds two evening crossings [1]."), "holds_asked_kind": True}
+    declined = {**ABSTAINED, "holds_asked_kind": False}  # never set on a refusal; not counted
+    judgements = [
+        judge(QUESTION, lacking, 0.1),
+        judge(QUESTION, wrong, 0.1),
+        judge(QUESTION, holding, 0.1),
+        judge(QUESTION, declined, 0.1),
+        judge(UNANSWERABLE, wrong, 0.1),
+    ]
+    summary = summarise(judgements)
+    assert summary["lacking_asked_kind"] == 3
+    assert summary["lacking_asked_kind_right"] == 1

@@ -13,6 +13,7 @@ from qa.evidence import (
     ScoredSentence,
     answer_type,
     holds_answer_type,
+    holds_asked_kind,
     score_sentences,
     short_answer_fits,
 )
@@ -190,6 +191,44 @@ def test_any_kind_always_holds() -> None:
     assert holds_answer_type(AnswerType.ANY, "Nothing here.", "Why?")
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "text", "holds"),
+    [
+        # a figure, or a quantity said in words, that the question lacks
+        ("How many boats returned?", "Thirty boats returned.", True),
+        ("How much more does the Courier sell?", "It sells twice as many copies.", True),
+        (
+            "How many officers died in the strike?",
+            "Several officers were killed, media said.",
+            False,
+        ),
+        ("How old is the ambassador, Ivan Petrov?", "The ministry summoned Ivan Petrov.", False),
+        ("How many of the 40 boats returned?", "All 40 boats were counted.", False),
+        # a date, a day or a time word
+        ("On what date is the vote scheduled?", "The vote is set for March 3.", True),
+        ("On what date is the vote scheduled?", "A bill was submitted to parliament.", False),
+        ("When did the ferry resume?", "From the earliest days of the war it ran.", True),
+        (
+            "In what year did Block explore the coast?",
+            "The first explorer was Adriaen Block.",
+            False,
+        ),
+        ("How long did the strike last?", "It lasted several weeks.", True),
+        # a name the question does not give
+        ("Who leads the Elmsby choir?", "The choir is led by Maren Holt.", True),
+        ("Who leads the Elmsby choir?", "The choir in Elmsby is led by a teacher.", False),
+        # what someone said: a reporting verb
+        ("What did the mayor say about fares?", "The mayor said fares would rise.", True),
+        ("What did the mayor say about fares?", "Fares rose in May.", False),
+        # no particular kind asked
+        ("What did the council approve?", "Nothing here.", True),
+    ],
+)
+def test_an_answer_holds_the_kind_asked_for(question: str, text: str, holds: bool) -> None:
+    assert holds_asked_kind(answer_type(question), text, question) is holds
+
+
 # --- score_sentences ------------------------------------------------------------------------
 
 SENTENCES = [
@@ -343,6 +382,8 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.NUMBER, "twice as many copies", True),
         (AnswerType.NUMBER, "half", True),
         (AnswerType.NUMBER, "West Africans", False),
+        (AnswerType.NUMBER, "thirty", True),  # past "twelve", a number word is no figure
+        (AnswerType.NUMBER, "forty-two", True),
         (AnswerType.YEAR, "1614", True),
         (AnswerType.YEAR, "Dutch", False),
         (AnswerType.YEAR, "the 1990s", False),  # a decade is no year
