@@ -20,12 +20,13 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
 * Errors are problem details, as everywhere, plus OpenAI's `error` object, and a refused
   request is a 400, as OpenAI's (`api/errors.py: problem_body`).
 * The answer text, with its `[n]` markers, is `choices[0].message.content`, followed by a
-  `Sources:` list naming what each marker points at unless `sources_in_text` is false; a
+  `Sources:` list naming what each marker points at unless `sources_in_text` is false (with a
+  `Note:` line before it when the quote holds nothing of the kind asked for, `lacking_note`); a
   refusal's content says which articles the closest paragraphs come from, since a chat client
   shows the content alone (`message_content`). The grounding
   comes as extra top-level fields (`status`, `citations`, `retrieved`, `reason`,
-  `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`); the official
-  client exposes them in
+  `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`, `asked_kind`,
+  `holds_asked_kind`); the official client exposes them in
   `response.model_extra`.
 * `usage` counts whitespace-separated words, not model tokens: `prompt_tokens` are the words
   of the question and of the history turns sent to the service, `completion_tokens` those of
@@ -73,6 +74,7 @@ from api.routers.ask import BUSY_RESPONSES
 from api.routers.stream import token_pieces
 from qa.answering import reader_reason
 from qa.errors import BadInput, NotFound, QAError
+from qa.evidence import kind_noun
 from qa.models import (
     DECLINED,
     TURN_ANSWER_MAX_CHARS,
@@ -491,7 +493,7 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
         mode="json",
         include={
             "status", "citations", "retrieved", "reason", "rewritten_question", "unknown_words",
-            "removed_claims", "quoted_instead",
+            "removed_claims", "quoted_instead", "asked_kind", "holds_asked_kind",
         },
     )  # fmt: skip
 
@@ -499,9 +501,25 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
 SOURCES_HEADING = "Sources:"
 # the list `message_content` ends an answer with: what `without_sources` takes off again
 # (however a client re-spaced it: one blank line or more, "-" or "*" bullets, a part of its own)
+# the line before the list when the quote lacks the kind of answer asked for (`lacking_note`)
+LACKING_NOTE = "Note: the quoted sentence gives no "
 _SOURCES = re.compile(
+    r"(?:\s*\n" + re.escape(LACKING_NOTE) + r"[^\n]*)?"
     r"\s*\n" + re.escape(SOURCES_HEADING) + r"[ \t]*\n(?:[ \t]*[-*] \[\d+\] [^\n]*(?:\n|\Z))+\s*\Z"
 )
+
+
+def lacking_note(answer: Answer) -> str | None:
+    """What a chat client, which shows the content alone, is told when the quote holds nothing
+    of the kind the question asks for (`holds_asked_kind` false): a number for "How many…?"."""
+    if answer.status != "answered" or answer.holds_asked_kind is not False:
+        return None
+    if answer.asked_kind is None:
+        return None
+    return (
+        f"{LACKING_NOTE}{kind_noun(answer.asked_kind)}, which the question asks for: it is the "
+        "closest the articles come; check whether it answers the question."
+    )
 
 
 def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) -> str:
@@ -515,7 +533,10 @@ def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) ->
             return answer.answer
         listed = {c.marker: c for c in answer.citations if c.marker is not None}
         lines = [f"- [{marker}] {source_line(c)}" for marker, c in sorted(listed.items())]
-        return "\n\n".join([answer.answer, "\n".join([SOURCES_HEADING, *lines])])
+        note = lacking_note(answer)
+        return "\n\n".join(
+            [answer.answer, *([note] if note else []), "\n".join([SOURCES_HEADING, *lines])]
+        )
     why = reader_reason(answer.reason)
     said = DECLINED + (f" {why[0].upper()}{why[1:].rstrip('.')}." if why else "")
     named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]

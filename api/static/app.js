@@ -158,6 +158,23 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    * Missing title/source/date are left out. A marker with no citation stays as written.
    * The result is text: nothing in it is rendered or escaped as HTML.
    */
+  // what a quote lacks, by the kind of answer asked for (`asked_kind`), when `holds_asked_kind` is false
+  const KIND_NOUNS = {
+    number: "number",
+    duration: "length of time",
+    date: "date",
+    year: "year",
+    time: "time or date",
+    person: "name",
+    statement: "statement",
+  };
+
+  /** The noun for what an answer's quote lacks, or "" when it holds what was asked for. */
+  function lackingKind(data) {
+    if (!data || data.holds_asked_kind !== false) return "";
+    return Object.hasOwn(KIND_NOUNS, data.asked_kind) ? KIND_NOUNS[data.asked_kind] : "";
+  }
+
   function answerToMarkdown(data) {
     const answer = String((data && data.answer) ?? "");
     const all = data && Array.isArray(data.citations) ? data.citations : [];
@@ -191,7 +208,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         if (where.length) line += ` (${where.join(", ")})`;
         return line;
       });
-    return notes.length ? `${body.trimEnd()}\n\n${notes.join("\n")}\n` : `${body.trimEnd()}\n`;
+    const lacking = lackingKind(data);
+    const text = lacking
+      ? `${body.trimEnd()}\n\n> Note: the quoted sentence gives no ${lacking}, which the question asks for; check whether it answers it.`
+      : body.trimEnd();
+    return notes.length ? `${text}\n\n${notes.join("\n")}\n` : `${text}\n`;
   }
 
   /**
@@ -853,11 +874,20 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     }
 
     if (data.answers_question) {
-      const answers = el("span", "badge answers", "the quote answers the question");
       const score = typeof data.evidence_score === "number" ? ` (score ${data.evidence_score.toFixed(2)})` : "";
-      answers.title = `The answer selector judged that the cited sentence answers the question${score}: a separate check from the source badges, which say the words stand in the paragraph.`;
+      const lacking = lackingKind(data);
       const checks = el("p", "answer-checks");
-      checks.append(answers);
+      if (lacking) {
+        // the closest sentence, but it holds no figure for "How many…?" (no date for "When…?"):
+        // said in words, not claimed as the answer
+        const partial = el("span", "badge lacking", `the quote gives no ${lacking}`);
+        partial.title = `The question asks for a ${lacking}, and the cited sentence holds none that the question does not already give. It is the closest the articles come${score}: check whether it answers what you asked.`;
+        checks.append(partial);
+      } else {
+        const answers = el("span", "badge answers", "the quote answers the question");
+        answers.title = `The answer selector judged that the cited sentence answers the question${score}: a separate check from the source badges, which say the words stand in the paragraph.`;
+        checks.append(answers);
+      }
       box.append(checks);
     }
     const details = [];

@@ -442,3 +442,38 @@ def test_markers_notes_and_errors_pass_axe(
         held[0].abort()
     assert_accessible(page, "a stopped question")
     assert not probe.script_errors(), probe.errors
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_quote_without_the_kind_asked_for_says_so(
+    probe: PageProbe, scheme: str, test_output_dir: Path
+) -> None:
+    """An answer whose quote holds no number for "How many…?" is shown with what it lacks, in
+    words, in place of "the quote answers the question"; one that holds it keeps that badge."""
+    from playwright.sync_api import expect
+
+    page = open_page(probe, scheme)
+    lacking = {**crafted_answer(), "asked_kind": "number", "holds_asked_kind": False}
+    page.route("**/ask/stream", fulfil_sse(lacking), times=1)
+    page.route("**/documents/skarra", fulfil_json(crafted_document()))
+    answer = ask(page, "How many storms closed the harbour?")
+    badge = answer.locator(".answer-checks .badge.lacking")
+    expect(badge).to_have_text("the quote gives no number")
+    assert "closest the articles come" in (badge.get_attribute("title") or "")
+    expect(answer.locator(".answer-checks .badge.answers")).to_have_count(0)
+    copied = page.evaluate("(data) => window.groundedQa.answerToMarkdown(data)", lacking)
+    assert "> Note: the quoted sentence gives no number, which the question asks for" in copied
+    assert "Note:" not in page.evaluate(
+        "(data) => window.groundedQa.answerToMarkdown(data)", crafted_answer()
+    )
+    assert_accessible(page, "a quote that lacks the kind asked for")
+    shoot(page, scheme, "lacking", test_output_dir)
+
+    holding = {**crafted_answer(), "asked_kind": "time", "holds_asked_kind": True}
+    page.route("**/ask/stream", fulfil_sse(holding), times=1)
+    second = ask(page, "When did the harbour reopen?")
+    expect(second.locator(".answer-checks .badge.answers")).to_have_text(
+        "the quote answers the question"
+    )
+    expect(second.locator(".answer-checks .badge.lacking")).to_have_count(0)
+    assert not probe.script_errors(), probe.errors

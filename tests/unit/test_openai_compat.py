@@ -21,6 +21,7 @@ from api.routers.openai_compat import (
     chat_input,
     completion,
     error_frame,
+    grounding_fields,
     message_content,
     role_chunk,
     source_line,
@@ -887,3 +888,21 @@ def test_a_prompt_templates_question_is_the_question(sent: str, asked: str) -> N
     )
     assert question == asked
     assert history == [Turn(question="How old is it?", answer="Old.")]
+
+
+def test_a_quote_without_the_kind_asked_for_says_so_before_its_sources() -> None:
+    lacking = answered().model_copy(update={"asked_kind": "number", "holds_asked_kind": False})
+    lines = message_content(lacking).split("\n")
+    assert lines[0] == lacking.answer
+    note = lines[2]
+    assert note.startswith("Note: the quoted sentence gives no number, which the question asks")
+    assert lines[4:6] == ["Sources:", f"- [1] {SOURCE_LINE}"]
+    # the fields say it too; the answer alone carries no note
+    assert grounding_fields(lacking)["holds_asked_kind"] is False
+    assert grounding_fields(lacking)["asked_kind"] == "number"
+    assert message_content(lacking, sources=False) == lacking.answer
+    # sent back as an earlier turn, it is the answer as it was, without note or list
+    assert without_sources(message_content(lacking)) == lacking.answer
+    # an answer that holds the kind, or asks for none, gets no note
+    for update in ({"asked_kind": "number", "holds_asked_kind": True}, {}):
+        assert "Note:" not in message_content(answered().model_copy(update=update))
