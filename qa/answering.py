@@ -503,6 +503,14 @@ def _answered(
     ]
     kind = analysis.kind
     asked_kind = None if kind is AnswerType.ANY else cast(AskedKind, kind.value)
+    # a question of several parts asks for several kinds, each quote for its own: not checked;
+    # the words that count as given are the ones asked, not an earlier question's a follow-up
+    # was read with ("When did they resume?" after "Why were talks suspended in March?")
+    holds = (
+        None
+        if len(analysis.parts) > 1
+        else holds_asked_kind(kind, MARKER.sub("", checked.text), analysis.asked)
+    )
     return Answer(
         question=analysis.as_typed,
         rewritten_question=analysis.rewritten,
@@ -515,9 +523,7 @@ def _answered(
         evidence_score=round(choice.score, 4),
         answers_question=True,
         asked_kind=asked_kind,
-        holds_asked_kind=None
-        if asked_kind is None
-        else holds_asked_kind(kind, MARKER.sub("", checked.text), analysis.read_as),
+        holds_asked_kind=holds,
         unknown_words=list(analysis.unknown),
         timings_ms=timings,
     )

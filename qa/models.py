@@ -190,12 +190,13 @@ class Answer(BaseModel):
     )
     holds_asked_kind: bool | None = Field(
         default=None,
-        description="Whether the answer's quoted text holds something of `asked_kind` that the "
-        "question does not already hold (a figure or 'twice' for 'How many…?', a date or a day "
-        "for 'When…?', a name for 'Who…?'). False marks a quote that is the closest the "
-        "articles come but may not answer ('How old is the ambassador?' answered with the "
-        "sentence that names him): the answer is still given, and the reader told. Null when "
-        "`asked_kind` is.",
+        description="For a number, duration, date, year or time asked for: whether the answer's "
+        "text holds one that the question does not already hold (a figure, 'twice', 'doubled' "
+        "for 'How many…?'; a date, a day or a time word for 'When…?'). False is a hint to check "
+        "the quote: it may be the closest the articles come ('How old is the ambassador?' "
+        "answered with the sentence that names him), or answer in other words ('after the deal "
+        "was signed'). It changes no answer. Null when `asked_kind` is, for a person or a "
+        "statement (not checked), and for a question of several parts.",
     )
     reason: str | None = Field(
         default=None, description="Why the service abstained, when status is insufficient_evidence."

@@ -150,6 +150,21 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return chars.join("");
   }
 
+  // what a quote lacks, by the kind of answer asked for (`asked_kind`), when `holds_asked_kind` is false
+  const KIND_NOUNS = {
+    number: "number",
+    duration: "length of time",
+    date: "date",
+    year: "year",
+    time: "time or date",
+  };
+
+  /** The noun for what an answer's quote lacks, or "" when it holds what was asked for. */
+  function lackingKind(data) {
+    if (!data || data.holds_asked_kind !== false) return "";
+    return Object.prototype.hasOwnProperty.call(KIND_NOUNS, data.asked_kind) ? KIND_NOUNS[data.asked_kind] : "";
+  }
+
   /**
    * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the answer text
    * with each cited [n] turned into a footnote reference [^n], then one footnote per citation:
@@ -158,23 +173,6 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    * Missing title/source/date are left out. A marker with no citation stays as written.
    * The result is text: nothing in it is rendered or escaped as HTML.
    */
-  // what a quote lacks, by the kind of answer asked for (`asked_kind`), when `holds_asked_kind` is false
-  const KIND_NOUNS = {
-    number: "number",
-    duration: "length of time",
-    date: "date",
-    year: "year",
-    time: "time or date",
-    person: "name",
-    statement: "statement",
-  };
-
-  /** The noun for what an answer's quote lacks, or "" when it holds what was asked for. */
-  function lackingKind(data) {
-    if (!data || data.holds_asked_kind !== false) return "";
-    return Object.hasOwn(KIND_NOUNS, data.asked_kind) ? KIND_NOUNS[data.asked_kind] : "";
-  }
-
   function answerToMarkdown(data) {
     const answer = String((data && data.answer) ?? "");
     const all = data && Array.isArray(data.citations) ? data.citations : [];
