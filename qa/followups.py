@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
 from qa.evidence import AnswerType, answer_type
 from qa.lexical import FUNCTION_WORDS, content_terms
 from qa.models import Turn
@@ -89,6 +90,11 @@ def rewrite_follow_up(
     if not history or not needs_conversation(question, settings.min_own_terms):
         return None
     text = question.strip()
+    if settings.swap_named:
+        swapped = swap_named(text, history, settings)
+        if swapped is not None:
+            again, source = swapped
+            return Rewrite(again, standalone=True, earlier=(source,))
     if _PERSON.search(text):
         name = person_meant(history)
         if name:
@@ -108,6 +114,69 @@ def rewrite_follow_up(
         return None
     read = " ".join([*(f"{q}?" for q in reversed(earlier)), text])
     return Rewrite(f"{text} (following: {'; '.join(earlier)})", False, read, tuple(asked))
+
+
+# "What about NATO?", "How about the U.N.?", "And South Korea?": another name, nothing else
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:(?:and|but)\s+)?(?:(?:what|how)\s+about\s+)(?P<other>[^?!]+?)\s*[?!]*\s*$"
+    r"|^\s*and\s+(?P<after_and>[^?!]+?)\s*[?!]*\s*$",
+    re.IGNORECASE,
+)
+_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
+# a name alone: up to five capitalised words ("South Korea", "NATO", "Lloyd Austin", "U.N.")
+_NAME_ALONE = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})$")
+
+
+def swap_named(
+    question: str, history: Sequence[Turn], settings: ConversationSettings = DEFAULTS
+) -> tuple[str, str] | None:
+    """ "What about NATO?" after "What did the Kremlin spokesman call the reports?": the earlier
+    question asked of the other name, "What did the NATO spokesman call the reports?", and the
+    earlier question it was made from; None when the follow-up is not a name alone after "what
+    about", "how about" or "and", or the earlier question holds no name to put it in place of.
+    The earlier question is the last one that was not itself a "what about" or an "and …?" (a
+    chain of "What about …?" asks each of the same question); the name put in place is its first
+    of as many words as the one given, else its first (the one asked about, as a rule: "How did
+    Russia react to the drone claims?"). A rule, not a model: the rewrite is shown with the
+    answer, so a reader sees what was asked."""
+    said = _WHAT_ABOUT.match(question)
+    if said is None:
+        return None
+    named = (said.group("other") or said.group("after_and") or "").strip()
+    if named.endswith(".") and not _INITIALS.search(named):
+        named = named[:-1].rstrip()  # a full stop, not the last of "U.N."
+    alone = _NAME_ALONE.match(named)
+    if alone is None:
+        return None
+    other = re.sub(r"[’']s$", "", alone.group("name"))  # "And Turkey's?": the name
+    if any(_is_calendar_word(w) for w in other.split()):
+        return None  # "And on Monday?", "What about March?" ask of another time, not a name
+    earlier = next(
+        (
+            t.question.strip()
+            for t in reversed(history[-settings.max_earlier_questions :])
+            if not _WHAT_ABOUT.match(t.question)
+        ),
+        None,
+    )
+    if earlier is None:
+        return None
+    held = [name for name in names(earlier) if not any(map(_is_calendar_word, name.split()))]
+    if not held or other.lower() in {name.lower() for name in held}:
+        return None  # no name to put it in place of, or it is already asked about
+    # the first name as long as the one given ("Lloyd Austin" for "Mark Rutte", not for
+    # "NATO" in "What did NATO chief Mark Rutte say…?"), else the first
+    length = len(other.split())
+    meant = next((name for name in held if len(name.split()) == length), held[0])
+    at = earlier.find(meant)
+    if at < 0:
+        return None
+    return f"{earlier[:at]}{other}{earlier[at + len(meant) :]}", earlier
+
+
+def _is_calendar_word(word: str) -> bool:
+    plain = word.lower().rstrip(".")
+    return plain in MONTH_NAMES or plain in MONTH_ABBREVIATIONS or plain in WEEKDAY_NAMES
 
 
 # "Who is Mark Rutte?": the question names the person it asks about

@@ -327,6 +327,13 @@ class ConversationSettings(_Group):
         ge=1,
         description="How many of the shortlist (best by evidence) the second reading reads.",
     )
+    swap_named: bool = Field(
+        default=True,
+        description='"What about NATO?", "And South Korea?": the earlier question is '
+        'asked again with the name given in place of the first name it holds ("How did Russia '
+        'react…?" → "How did South Korea react…?"), and searched and judged as a question '
+        "of its own.",
+    )
     short_may_stand_alone: bool = Field(
         default=True,
         description="A question read as a follow-up only for being short (no pronoun or "

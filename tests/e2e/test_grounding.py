@@ -360,6 +360,25 @@ def test_follow_up_is_answered_in_the_context_of_the_conversation(
     assert all(c["verified"] for c in body["citations"])
 
 
+def test_another_name_alone_asks_the_earlier_question_of_it(client: httpx.Client) -> None:
+    """ "And Calder Terminals?" after the union's pay demand: the earlier question asked of the
+    port operator, searched and judged on its own, answered with the operator's offer."""
+    first = "How big a pay rise did the Harbour Workers Union demand?"
+    r = client.post("/ask", json={"question": first})
+    assert r.status_code == 200, r.text
+    said = r.json()
+    assert said["status"] == "answered", said["reason"]
+    assert "14 percent" in said["answer"], said["answer"]
+    history = [{"question": first, "answer": said["answer"]}]
+    r = client.post("/ask", json={"question": "And Calder Terminals?", "history": history})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["rewritten_question"] == "How big a pay rise did the Calder Terminals demand?"
+    assert body["status"] == "answered", body["reason"]
+    assert "6 percent" in body["answer"], body["answer"]
+    assert [c["doc_id"] for c in body["citations"]] == ["calder-port-strike"]
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [

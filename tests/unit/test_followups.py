@@ -8,8 +8,10 @@ from qa.followups import (
     refers_back,
     rewrite_follow_up,
     standalone_question,
+    swap_named,
 )
 from qa.models import Turn
+from qa.settings import ConversationSettings
 
 FIRST = Turn(question="How many trees did the orchard growers lose to frost?", answer="…")
 
@@ -228,3 +230,74 @@ def test_a_pronoun_after_a_pronoun_means_the_same_person() -> None:
     # not "North Korea", the one name of the question before
     rewrite = rewrite_follow_up("When did he dismiss the speculation?", [said])
     assert rewrite is not None and "North Korea dismiss" not in rewrite.text
+
+
+# --- "What about NATO?": the earlier question asked of another name ----------------------------
+
+REACTED = Turn(question="How did Moravia react to the harbour tolls?", answer="…")
+SPOKESMAN = Turn(
+    question="What did Tarvel chief Ines Varga say about the Brenna ferry fares?", answer="…"
+)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "earlier", "asked_again"),
+    [
+        ("What about Ostland?", REACTED, "How did Ostland react to the harbour tolls?"),
+        ("And Ostland?", REACTED, "How did Ostland react to the harbour tolls?"),
+        ("How about the U.N.?", REACTED, "How did U.N. react to the harbour tolls?"),
+        ("And Ostland's?", REACTED, "How did Ostland react to the harbour tolls?"),
+        # a name as long as the one given: the person, not the organisation before him
+        (
+            "What about Tomas Breckner?",
+            SPOKESMAN,
+            "What did Tarvel chief Tomas Breckner say about the Brenna ferry fares?",
+        ),
+    ],
+)
+def test_another_name_alone_asks_the_earlier_question_of_it(
+    question: str, earlier: Turn, asked_again: str
+) -> None:
+    rewrite = rewrite_follow_up(question, [earlier])
+    assert rewrite == Rewrite(asked_again, standalone=True, earlier=(earlier.question,))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What about the vineyards?",  # no name: read with the conversation as before
+        "And when?",
+        "And what did he say?",
+        "What about Monday?",  # another time, not a name
+        "And in March?",
+        "What about Moravia?",  # the name already asked about
+    ],
+)
+def test_no_swap_without_a_new_name_alone(question: str) -> None:
+    assert swap_named(question, [REACTED]) is None
+
+
+@pytest.mark.unit
+def test_a_chain_of_what_abouts_asks_each_of_the_first_question() -> None:
+    history = [REACTED, Turn(question="What about Ostland?", answer="…")]
+    assert swap_named("And Vester?", history) == (
+        "How did Vester react to the harbour tolls?",
+        REACTED.question,
+    )
+
+
+@pytest.mark.unit
+def test_an_earlier_question_without_a_name_or_the_setting_off_leaves_the_reading_as_it_was() -> (
+    None
+):
+    plain = [Turn(question="How did the growers react to the frost?", answer="…")]
+    assert swap_named("What about Ostland?", plain) is None
+    off = ConversationSettings(swap_named=False)
+    rewrite = rewrite_follow_up("What about Ostland?", [REACTED], off)
+    assert rewrite is not None and not rewrite.standalone
+    assert (
+        rewrite.text
+        == "What about Ostland? (following: How did Moravia react to the harbour tolls)"
+    )
