@@ -9,6 +9,10 @@ A question is read with the conversation only when it needs it:
   its reading with the conversation finds no answer, it is answered as asked alone
   (qa/answering.py, `conversation.short_may_stand_alone`).
 
+A follow-up that is another name alone ("What about NATO?", "And South Korea?") is the earlier
+question asked of that name (`swap_named`): "How did Russia react to the drone claims?" then
+"And South Korea?" is searched as "How did South Korea react to the drone claims?".
+
 A person pronoun ("he", "her", "his" …) is replaced by the name it points at: the one name in
 the previous question, else the one name in the previous answer (none is used when a text names
 several); after a "Who…?" the person its answer names ("he" after "Who is the Kremlin
