@@ -140,9 +140,8 @@ def swap_named(
     about", "how about" or "and", or the earlier question holds no name to put it in place of.
     The earlier question is the last one that was not itself a "what about" or an "and …?" (a
     chain of "What about …?" asks each of the same question); the name put in place is its first
-    of as many words as the one given, else its first (the one asked about, as a rule: "How did
-    Russia react to the drone claims?"). A rule, not a model: the rewrite is shown with the
-    answer, so a reader sees what was asked."""
+    (the one asked about, as a rule: "How did Russia react to the drone claims?"). A rule, not a
+    model: the rewrite is shown with the answer, so a reader sees what was asked."""
     said = _WHAT_ABOUT.match(question)
     if said is None:
         return None
@@ -168,10 +167,10 @@ def swap_named(
     held = [name for name in names(earlier) if not any(map(_is_calendar_word, name.split()))]
     if not held or other.lower() in {name.lower() for name in held}:
         return None  # no name to put it in place of, or it is already asked about
-    # the first name as long as the one given ("Lloyd Austin" for "Mark Rutte", not for
-    # "NATO" in "What did NATO chief Mark Rutte say…?"), else the first
-    length = len(other.split())
-    meant = next((name for name in held if len(name.split()) == length), held[0])
+    # its first name: the one asked about, as a rule ("How did Russia react…?"). Preferring
+    # one as many words long as the name given ("Lloyd Austin" for "Mark Rutte", not "NATO")
+    # answered no more conversations right (docs/grounding.md)
+    meant = held[0]
     at = earlier.find(meant)
     if at < 0:
         return None

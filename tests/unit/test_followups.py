@@ -248,11 +248,11 @@ SPOKESMAN = Turn(
         ("And Ostland?", REACTED, "How did Ostland react to the harbour tolls?"),
         ("How about the U.N.?", REACTED, "How did U.N. react to the harbour tolls?"),
         ("And Ostland's?", REACTED, "How did Ostland react to the harbour tolls?"),
-        # a name as long as the one given: the person, not the organisation before him
+        # the first name, whatever it is: a rule, shown to the reader as the rewrite
         (
             "What about Tomas Breckner?",
             SPOKESMAN,
-            "What did Tarvel chief Tomas Breckner say about the Brenna ferry fares?",
+            "What did Tomas Breckner chief Ines Varga say about the Brenna ferry fares?",
         ),
     ],
 )
