@@ -80,6 +80,7 @@ from qa.models import (
     TURN_ANSWER_MAX_CHARS,
     TURN_QUESTION_MAX_CHARS,
     Answer,
+    AskedKind,
     Citation,
     RetrievedParagraph,
     Status,
@@ -467,6 +468,8 @@ class ChatCompletion(BaseModel):
     unknown_words: list[UnknownWord] = Field(default_factory=list)
     removed_claims: list[str] = Field(default_factory=list)
     quoted_instead: str | None = None
+    asked_kind: AskedKind | None = None
+    holds_asked_kind: bool | None = None
 
 
 def new_completion_id() -> str:
@@ -559,10 +562,14 @@ def source_line(citation: Citation) -> str:
     return " — ".join(p for p in parts if p)
 
 
+_LONE_NOTE = re.compile(r"\s*\n" + re.escape(LACKING_NOTE) + r"[^\n]*\s*\Z")
+
+
 def without_sources(text: str) -> str:
-    """An answer as it was before `message_content` added its `Sources:` list, which a client
-    sends back as an earlier assistant message."""
-    return _SOURCES.sub("", text, count=1)
+    """An answer as it was before `message_content` added its `Sources:` list (and the note
+    before it), which a client sends back as an earlier assistant message; a note left alone,
+    its list dropped by the client, is taken off too."""
+    return _LONE_NOTE.sub("", _SOURCES.sub("", text, count=1), count=1)
 
 
 def completion(

@@ -906,3 +906,26 @@ def test_a_quote_without_the_kind_asked_for_says_so_before_its_sources() -> None
     # an answer that holds the kind, or asks for none, gets no note
     for update in ({"asked_kind": "number", "holds_asked_kind": True}, {}):
         assert "Note:" not in message_content(answered().model_copy(update=update))
+
+
+def test_the_answer_body_carries_every_grounding_field() -> None:
+    """Every field `grounding_fields` gives a streamed answer's last chunk is in the plain
+    answer's body too, with the same value (the body's model once dropped two of them)."""
+    lacking = answered().model_copy(update={"asked_kind": "number", "holds_asked_kind": False})
+    service = StandInService(lacking)
+    with client_for(service, openai_compat.router) as client:
+        r = client.post("/v1/chat/completions", json=CHAT)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    for key, value in grounding_fields(lacking).items():
+        assert body[key] == value, key
+    assert (body["asked_kind"], body["holds_asked_kind"]) == ("number", False)
+
+
+def test_a_note_whose_sources_list_the_client_dropped_is_taken_off_too() -> None:
+    lacking = answered().model_copy(update={"asked_kind": "number", "holds_asked_kind": False})
+    content = message_content(lacking)
+    note_only = content[: content.index("\n\nSources:")]
+    assert note_only != lacking.answer and "Note:" in note_only
+    assert without_sources(note_only) == lacking.answer
+    assert without_sources(lacking.answer) == lacking.answer
