@@ -172,6 +172,17 @@ def answer_question(
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
+    if picked and analysis.swapped_in and not _names(picked[0].candidate, analysis.swapped_in):
+        # "What about NATO?" asked as "What did the NATO spokesman call …?" found a sentence that
+        # does not name NATO: someone else's words. Read with the conversation instead.
+        unswapped = settings.model_copy(
+            update={"conversation": settings.conversation.model_copy(update={"swap_named": False})}
+        )
+        return answer_question(
+            question, retriever=retriever, corpus=corpus, embedder=embedder, selector=selector,
+            settings=unswapped, generator=generator, vocabulary=vocabulary, history=history,
+            on_progress=on_progress, should_stop=should_stop, time_left=time_left,
+        )  # fmt: skip
     if len(analysis.parts) > 1:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
         # (in generate mode as well: whether to answer is never the model's call)
@@ -324,6 +335,29 @@ def _checked_answer(
         short_answer=speaker,
         own_span=own_span,
     )  # fmt: skip
+
+
+_TOKEN = re.compile(r"[\w.’'-]+")
+
+
+def _names(candidate: Candidate, name: str) -> bool:
+    """Whether a sentence, the one before it or its article's title names `name`: one of its
+    words, or a word beginning with its first four letters ("Scottish" for "Scotland",
+    "Norwegian" for "Norway"); a word of three letters or fewer ("UN", "U.N.", "Kim") must
+    stand whole, its full stops aside."""
+
+    def key(token: str) -> str:
+        return re.sub(r"[’']s$", "", token.replace(".", "").lower())
+
+    text = f"{candidate.title} {candidate.previous} {candidate.text}"
+    said = {key(t) for t in _TOKEN.findall(text)}
+    for word in map(key, _TOKEN.findall(name)):
+        if len(word) <= 3:
+            if word in said:
+                return True
+        elif any(w.startswith(word[:4]) for w in said):
+            return True
+    return False
 
 
 def _antecedent(

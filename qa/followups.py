@@ -64,6 +64,8 @@ class Rewrite:
     conversation: str = ""
     # the earlier questions it leans on, as asked, the last first
     earlier: tuple[str, ...] = ()
+    # "What about NATO?": the name put in place of the earlier question's own (`swap_named`)
+    swapped_in: str | None = None
 
 
 def has_own_terms(question: str, min_terms: int = DEFAULTS.min_own_terms) -> bool:
@@ -97,8 +99,9 @@ def rewrite_follow_up(
     if settings.swap_named:
         swapped = swap_named(text, history, settings)
         if swapped is not None:
-            again, source = swapped
-            return Rewrite(again, standalone=True, earlier=(source,))
+            return Rewrite(
+                swapped.text, standalone=True, earlier=(swapped.earlier,), swapped_in=swapped.name
+            )
     if _PERSON.search(text):
         name = person_meant(history)
         if name:
@@ -131,50 +134,99 @@ _INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
 _NAME_ALONE = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})$")
 
 
+# a nationality or other adjective of a name ("the Russian ambassador", "North Korean troops"):
+# no name to put another in place of
+_ADJECTIVE_OF_A_NAME = re.compile(r"(?:ian|ean|ese|ish|ican)$")
+_QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+@dataclass(frozen=True)
+class Swap:
+    """A follow-up that is another name alone, asked as the earlier question."""
+
+    text: str  # the earlier question with the name in place of its first
+    earlier: str  # the earlier question it was made from
+    name: str  # the name put in place
+
+
 def swap_named(
     question: str, history: Sequence[Turn], settings: ConversationSettings = DEFAULTS
-) -> tuple[str, str] | None:
+) -> Swap | None:
     """ "What about NATO?" after "What did the Kremlin spokesman call the reports?": the earlier
-    question asked of the other name, "What did the NATO spokesman call the reports?", and the
-    earlier question it was made from; None when the follow-up is not a name alone after "what
-    about", "how about" or "and", or the earlier question holds no name to put it in place of.
-    The earlier question is the last one that was not itself a "what about" or an "and …?" (a
-    chain of "What about …?" asks each of the same question); the name put in place is its first
-    (the one asked about, as a rule: "How did Russia react to the drone claims?"). A rule, not a
-    model: the rewrite is shown with the answer, so a reader sees what was asked."""
+    question asked of the other name, "What did the NATO spokesman call the reports?"; None when
+    the follow-up is not a name alone after "what about", "how about" or "and", or the earlier
+    question holds no name to put it in place of, or already names it ("What about Kim?" after
+    a question about Kim Jong Un).
+    The earlier question is the last one that was not itself another name alone (a chain of
+    "What about …?" asks each of the same question), read as it was answered when it leaned on
+    the one before ("What did he say about it?" after "Who is Dmitry Peskov?"); the name put in
+    place is its first (the one asked about, as a rule: "How did Russia react to the drone
+    claims?"), not an adjective ("the Russian ambassador") unless the name given is a possessive
+    ("And Scotland's?" after "Who edits the Irish edition?"). A rule, not a model: the rewrite is
+    shown with the answer, so a reader sees what was asked, and an answer whose sentence does
+    not name the name given is not kept (qa/answering.py)."""
+    other = name_alone(question)
+    if other is None:
+        return None
+    earlier_turns = list(history[-settings.max_earlier_questions :])
+    at_turn = next(
+        (i for i in range(len(earlier_turns) - 1, -1, -1)
+         if name_alone(earlier_turns[i].question) is None),
+        None,
+    )  # fmt: skip
+    if at_turn is None:
+        return None
+    earlier = earlier_turns[at_turn].question.strip()
+    if _PERSON.search(earlier):
+        # as it was answered: "What did he say…?" read with the turns before it
+        before = history[: len(history) - len(earlier_turns) + at_turn]
+        read = rewrite_follow_up(earlier, before, settings) if before else None
+        if read is not None and read.standalone:
+            earlier = read.text
+    # an adjective ("the Irish edition") is put in place only by a possessive ("And Scotland's?")
+    possessive = bool(re.search(r"[’']s\W*$", question))
+    held = [
+        name
+        for name in names(earlier)
+        if not all(map(_is_calendar_word, name.split()))  # "Oct.", not "The Sunday Times"
+        and (possessive or not _ADJECTIVE_OF_A_NAME.search(name.split()[-1]))
+    ]
+    given = {w.lower() for w in other.split()}
+    if not held or any(given <= {w.lower() for w in name.split()} for name in held):
+        return None  # no name to put it in place of, or it is already asked about
+    meant = held[0]
+    at = earlier.find(meant)
+    if at < 0:
+        return None
+    # "How about the U.N.?": its article comes with it when the earlier question has none there
+    put = name_alone(question, keep_article=True) or other
+    if earlier[:at].lower().endswith("the "):
+        put = other
+    return Swap(f"{earlier[:at]}{put}{earlier[at + len(meant) :]}", earlier, other)
+
+
+def name_alone(question: str, *, keep_article: bool = False) -> str | None:
+    """The name a follow-up is made of alone after "what about", "how about" or "and" ("What
+    about NATO?" → "NATO", "And Turkey's?" → "Turkey"), or None: a time ("And on Monday?"), a
+    question word ("And why?"), a phrase with lowercase words ("What about the troops?")."""
     said = _WHAT_ABOUT.match(question)
     if said is None:
         return None
-    named = (said.group("other") or said.group("after_and") or "").strip()
-    if named.endswith(".") and not _INITIALS.search(named):
+    named = (said.group("other") or said.group("after_and") or "").strip().rstrip("…").rstrip()
+    while named.endswith(".") and not _INITIALS.search(named):
         named = named[:-1].rstrip()  # a full stop, not the last of "U.N."
     alone = _NAME_ALONE.match(named)
     if alone is None:
         return None
     other = re.sub(r"[’']s$", "", alone.group("name"))  # "And Turkey's?": the name
-    if any(_is_calendar_word(w) for w in other.split()):
+    first = other.split()[0].lower().rstrip(".")
+    if first in FUNCTION_WORDS or first in _QUESTION_WORDS:
+        return None  # "And Why?", "And The?": no name
+    if all(_is_calendar_word(w) for w in other.split()):
         return None  # "And on Monday?", "What about March?" ask of another time, not a name
-    earlier = next(
-        (
-            t.question.strip()
-            for t in reversed(history[-settings.max_earlier_questions :])
-            if not _WHAT_ABOUT.match(t.question)
-        ),
-        None,
-    )
-    if earlier is None:
-        return None
-    held = [name for name in names(earlier) if not any(map(_is_calendar_word, name.split()))]
-    if not held or other.lower() in {name.lower() for name in held}:
-        return None  # no name to put it in place of, or it is already asked about
-    # its first name: the one asked about, as a rule ("How did Russia react…?"). Preferring
-    # one as many words long as the name given ("Lloyd Austin" for "Mark Rutte", not "NATO")
-    # answered no more conversations right (docs/grounding.md)
-    meant = held[0]
-    at = earlier.find(meant)
-    if at < 0:
-        return None
-    return f"{earlier[:at]}{other}{earlier[at + len(meant) :]}", earlier
+    if keep_article and named.lower().startswith("the "):
+        return f"the {other}"
+    return other
 
 
 def _is_calendar_word(word: str) -> bool:

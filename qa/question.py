@@ -43,6 +43,8 @@ class QuestionAnalysis:
     about_article: DetailQuestion | None = None
     # the earlier questions a follow-up is read with, as asked, the last first
     earlier_questions: tuple[str, ...] = ()
+    # "What about NATO?" asked as the earlier question of NATO: the name put in its place
+    swapped_in: str | None = None
 
     @property
     def as_typed(self) -> str:
@@ -295,7 +297,7 @@ def _analysed(
     if rewrite.standalone:  # "What did he say …?" → "What did Mark Rutte say …?"
         return QuestionAnalysis(
             asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history),
-            resolved=True, typed=typed,
+            resolved=True, typed=typed, swapped_in=rewrite.swapped_in,
         )  # fmt: skip
     # Judged by its own words when it has enough of them; else by the whole rewrite. A
     # follow-up with some words of its own ("Who led the team?") is judged by those, with

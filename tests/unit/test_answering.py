@@ -789,3 +789,25 @@ def test_who_said_words_given_to_a_pronoun_is_answered_with_the_speaker_or_no_sh
         first, second = answer.answer.split(" [1] ")
         assert short in first and second.startswith("“Retailers"), answer.answer
         assert {c.marker for c in answer.citations} == {1, 2}
+
+
+def test_a_swapped_name_the_chosen_sentence_does_not_name_is_read_with_the_conversation(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    """ "What about Elmsby?" after the Port Alder lighthouse's cost is asked as "How much will
+    rebuilding the Elmsby lighthouse cost?"; the sentence found names Port Alder's, not
+    Elmsby's, so it is not given as Elmsby's: the follow-up is read with the conversation."""
+    earlier = "How much will rebuilding the Port Alder lighthouse cost?"
+    history = [Turn(question=earlier, answer=f"{LIGHTHOUSE_COST} [1]")]
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    answer = ask(corpus, "What about Elmsby?", history=history, settings=settings)
+    assert answer.rewritten_question is not None
+    assert "Elmsby lighthouse" not in answer.rewritten_question
+    assert "(following:" in answer.rewritten_question
+    # a name the sentence does name keeps the swap
+    named = ask(corpus, "And Brenna?", history=[
+        Turn(question="How many tonnes of apples did the frost destroy in Elmsby?", answer="")
+    ], settings=settings)  # fmt: skip
+    assert named.rewritten_question == "How many tonnes of apples did the frost destroy in Brenna?"
+    assert named.status == "answered", named.reason
+    assert "Brenna valley" in named.answer

@@ -242,50 +242,96 @@ SPOKESMAN = Turn(
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
-    ("question", "earlier", "asked_again"),
+    ("question", "earlier", "asked_again", "name"),
     [
-        ("What about Ostland?", REACTED, "How did Ostland react to the harbour tolls?"),
-        ("And Ostland?", REACTED, "How did Ostland react to the harbour tolls?"),
-        ("How about the U.N.?", REACTED, "How did U.N. react to the harbour tolls?"),
-        ("And Ostland's?", REACTED, "How did Ostland react to the harbour tolls?"),
+        ("What about Ostland?", REACTED, "How did Ostland react to the harbour tolls?", "Ostland"),
+        ("And Ostland?", REACTED, "How did Ostland react to the harbour tolls?", "Ostland"),
+        ("And Ostland's?", REACTED, "How did Ostland react to the harbour tolls?", "Ostland"),
+        ("And Ostland...?", REACTED, "How did Ostland react to the harbour tolls?", "Ostland"),
+        # the article comes with the name when the earlier question has none before its own
+        ("How about the U.N.?", REACTED, "How did the U.N. react to the harbour tolls?", "U.N."),
         # the first name, whatever it is: a rule, shown to the reader as the rewrite
         (
             "What about Tomas Breckner?",
             SPOKESMAN,
             "What did Tomas Breckner chief Ines Varga say about the Brenna ferry fares?",
+            "Tomas Breckner",
+        ),
+        # not an adjective of a name
+        (
+            "And Ostland?",
+            Turn(question="What did the Moravian envoy say to Vester?", answer="…"),
+            "What did the Moravian envoy say to Ostland?",
+            "Ostland",
+        ),
+        # unless the name is given as a possessive ("And Scotland's?" for "the Irish edition")
+        (
+            "And Ostland's?",
+            Turn(question="Who edits the Moravian edition of The Sunday Courier?", answer="…"),
+            "Who edits the Ostland edition of The Sunday Courier?",
+            "Ostland",
+        ),
+        # a weekday inside a name is no time ("The Sunday Courier")
+        (
+            "And Vester?",
+            Turn(question="Who edits the Moravian edition of The Sunday Courier?", answer="…"),
+            "Who edits the Moravian edition of The Vester?",
+            "Vester",
         ),
     ],
 )
 def test_another_name_alone_asks_the_earlier_question_of_it(
-    question: str, earlier: Turn, asked_again: str
+    question: str, earlier: Turn, asked_again: str, name: str
 ) -> None:
     rewrite = rewrite_follow_up(question, [earlier])
-    assert rewrite == Rewrite(asked_again, standalone=True, earlier=(earlier.question,))
+    assert rewrite == Rewrite(
+        asked_again, standalone=True, earlier=(earlier.question,), swapped_in=name
+    )
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
-    "question",
+    ("question", "earlier"),
     [
-        "What about the vineyards?",  # no name: read with the conversation as before
-        "And when?",
-        "And what did he say?",
-        "What about Monday?",  # another time, not a name
-        "And in March?",
-        "What about Moravia?",  # the name already asked about
+        ("What about the vineyards?", REACTED),  # no name: read with the conversation
+        ("And when?", REACTED),
+        ("And what did he say?", REACTED),
+        ("And Why?", REACTED),  # a question word, capitalised, is no name
+        ("And The?", REACTED),
+        ("What about Monday?", REACTED),  # another time, not a name
+        ("And in March?", REACTED),
+        ("What about Moravia?", REACTED),  # the name already asked about
+        ("What about Ines?", SPOKESMAN),  # part of a name already asked about
+        # its only name is an adjective: nothing to put the name in place of
+        ("And Ostland?", Turn(question="How old is the Moravian envoy?", answer="…")),
     ],
 )
-def test_no_swap_without_a_new_name_alone(question: str) -> None:
-    assert swap_named(question, [REACTED]) is None
+def test_no_swap_without_a_new_name_alone(question: str, earlier: Turn) -> None:
+    assert swap_named(question, [earlier]) is None
 
 
 @pytest.mark.unit
 def test_a_chain_of_what_abouts_asks_each_of_the_first_question() -> None:
     history = [REACTED, Turn(question="What about Ostland?", answer="…")]
-    assert swap_named("And Vester?", history) == (
+    swapped = swap_named("And Vester?", history)
+    assert swapped is not None
+    assert (swapped.text, swapped.earlier) == (
         "How did Vester react to the harbour tolls?",
         REACTED.question,
     )
+
+
+@pytest.mark.unit
+def test_the_earlier_question_is_read_as_it_was_answered() -> None:
+    """ "What did he say…?" after "Who is Ines Varga?" was answered as Ines Varga's words: the
+    name given takes her place, not the topic's."""
+    history = [
+        Turn(question="Who is Ines Varga?", answer="…"),
+        Turn(question="What did he say about Brenna?", answer="…"),
+    ]
+    swapped = swap_named("What about Tomas Breckner?", history)
+    assert swapped is not None
+    assert swapped.text == "What did Tomas Breckner say about Brenna?"
 
 
 @pytest.mark.unit
