@@ -536,13 +536,14 @@ def _answered(
         for c in checked.citations
     ]
     kind = analysis.kind
-    asked_kind = None if kind is AnswerType.ANY else cast(AskedKind, kind.value)
-    # a question of several parts asks for several kinds, each quote for its own: not checked;
-    # the words that count as given are the ones asked, not an earlier question's a follow-up
-    # was read with ("When did they resume?" after "Why were talks suspended in March?")
+    # a question of several parts asks for several kinds, each quote for its own: neither is
+    # given; the words that count as given are the ones asked, not an earlier question's a
+    # follow-up was read with ("When did they resume?" after "Why were talks suspended…?")
+    several = len(analysis.parts) > 1
+    asked_kind = None if several or kind is AnswerType.ANY else cast(AskedKind, kind.value)
     holds = (
         None
-        if len(analysis.parts) > 1
+        if asked_kind is None
         else holds_asked_kind(kind, MARKER.sub("", checked.text), analysis.asked)
     )
     return Answer(

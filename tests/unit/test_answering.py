@@ -653,7 +653,7 @@ def test_an_answer_says_whether_its_quote_holds_the_kind_asked_for(
     # a question of two parts asks for two kinds: not checked
     two = ask(corpus, "How many members does the choir have, and when did it win the contest?")
     assert two.status == "answered", two.reason
-    assert two.asked_kind is not None and two.holds_asked_kind is None
+    assert (two.asked_kind, two.holds_asked_kind) == (None, None)
     declined = ask(corpus, UNRELATED)
     assert declined.status == "insufficient_evidence"
     assert (declined.asked_kind, declined.holds_asked_kind) == (None, None)
