@@ -194,7 +194,7 @@ _DURATION_WORDS = frozenset(
     "second minute hour night day week month season year decade century lifetime".split()
 )
 # quantities said in words ("twice as many", "half", "hundreds of", "thirty"; `words` reads
-# "one" to "twelve" and "twenty" as figures already)
+# "zero" to "twelve", "twenty", "hundred", "thousand" and "million" as figures already)
 _QUANTITY_WORDS = frozenset(
     """
     half twice double triple quarter third dozen hundred thousand million billion trillion

@@ -158,13 +158,14 @@ def swap_named(
     question holds no name to put it in place of, or already names it ("What about Kim?" after
     a question about Kim Jong Un).
     The earlier question is the last one that was not itself another name alone (a chain of
-    "What about …?" asks each of the same question), read as it was answered when it leaned on
-    the one before ("What did he say about it?" after "Who is Dmitry Peskov?"); the name put in
-    place is its first (the one asked about, as a rule: "How did Russia react to the drone
-    claims?"), not an adjective ("the Russian ambassador") unless the name given is a possessive
-    ("And Scotland's?" after "Who edits the Irish edition?"). A rule, not a model: the rewrite is
-    shown with the answer, so a reader sees what was asked, and an answer whose sentence does
-    not name the name given is not kept (qa/answering.py)."""
+    "What about …?" asks each of the same question), with its "he" or "she" replaced by whom it
+    meant when that makes it a question of its own ("What did he say about the drones?" after
+    "Who is Dmitry Peskov?"); the name put in place is its first (the one asked about, as a
+    rule: "How did Russia react to the drone claims?"), not an adjective ("the Russian
+    ambassador": a last word ending in -ian, -ean, -ese, -ish or -ican) unless the name given is
+    a possessive ("And Scotland's?" after "Who edits the Irish edition?"). A rule, not a model:
+    the rewrite is shown with the answer, so a reader sees what was asked, and an answer whose
+    sentence does not name the name given is not kept (qa/answering.py)."""
     other = name_alone(question)
     if other is None:
         return None

@@ -185,8 +185,9 @@ class Answer(BaseModel):
         description="The kind of answer the question asks for, read from its question word: "
         "number ('How many…?'), duration ('How long…?'), date, year, time ('When…?'), person "
         "('Who…?') or statement ('What did X say…?'); null when it asks for no particular kind "
-        "(most 'What…?' questions), for a question of several parts, on abstention and for an "
-        "answer told from an article's details.",
+        "(most 'What…?' questions), for a question of several parts (asked on its own: a "
+        "follow-up is not split), on abstention and for an answer told from an article's "
+        "details.",
     )
     holds_asked_kind: bool | None = Field(
         default=None,

@@ -191,8 +191,9 @@ class ChatCompletionRequest(AnswerScope, _Chat):
         default=True,
         description="Not OpenAI's: end the answer's text with a `Sources:` list naming the "
         "article and paragraph of each `[n]` marker, for clients that show only the text (chat "
-        "UIs, LangChain). `false` for the answer alone; the `citations` field carries them "
-        "either way.",
+        "UIs, LangChain), after a `Note:` line when the quote holds nothing of the kind asked "
+        "for (`holds_asked_kind` false). `false` for the answer alone; the `citations`, "
+        "`asked_kind` and `holds_asked_kind` fields carry them either way.",
     )
     model_config = ConfigDict(
         extra="allow",
@@ -527,7 +528,9 @@ def lacking_note(answer: Answer) -> str | None:
 
 def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) -> str:
     """The assistant message's text, which is all a chat client shows: the answer, ending
-    with a `Sources:` list that says what each `[n]` marker points at (unless not `sources`);
+    with a `Sources:` list that says what each `[n]` marker points at (unless not `sources`),
+    with a `Note:` line before it when the quote holds nothing of the kind asked for
+    (`lacking_note`);
     for a refusal, the refusal, why when there is more to say than that, and the articles of
     the closest paragraphs (at most `titles` of them; they are in `retrieved`, which a chat
     client does not show)."""
