@@ -270,9 +270,16 @@ CHECKED_KINDS = frozenset(
     {AnswerType.NUMBER, AnswerType.DURATION, AnswerType.DATE, AnswerType.YEAR, AnswerType.TIME}
 )
 # how many, or when, said without a figure ("prices doubled", "a couple of hostages",
-# "overnight", "last summer"); read for this check only, not for short answers
+# "overnight", "last summer"), by the kind asked for; read for this check only, not for short
+# answers
 _COUNT_WITHOUT_FIGURES = frozenset("doubled tripled quadrupled halved couple score scores".split())
 _WHEN_WITHOUT_FIGURES = frozenset("overnight dawn dusk weekend summer winter spring autumn".split())
+_WITHOUT_FIGURES: Mapping[AnswerType, frozenset[str]] = {
+    AnswerType.NUMBER: _COUNT_WITHOUT_FIGURES,
+    AnswerType.DURATION: _COUNT_WITHOUT_FIGURES,
+    AnswerType.DATE: _WHEN_WITHOUT_FIGURES,
+    AnswerType.TIME: _WHEN_WITHOUT_FIGURES,
+}
 
 
 def kind_noun(asked_kind: str) -> str:
@@ -294,16 +301,7 @@ def holds_asked_kind(kind: AnswerType, text: str, question: str) -> bool | None:
         return True
     asked = set(words(question))
     new = [w for w in words(text) if w not in asked]
-    extra = (
-        _WHEN_WITHOUT_FIGURES
-        if kind in (AnswerType.DATE, AnswerType.TIME)
-        else (
-            _COUNT_WITHOUT_FIGURES
-            if kind in (AnswerType.NUMBER, AnswerType.DURATION)
-            else frozenset()
-        )
-    )
-    if any(w in extra for w in new):
+    if any(w in _WITHOUT_FIGURES.get(kind, frozenset()) for w in new):
         return True
     return bool(new) and short_answer_fits(kind, " ".join(new))
 

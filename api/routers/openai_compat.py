@@ -518,7 +518,7 @@ def lacking_note(answer: Answer) -> str | None:
     of the kind the question asks for (`holds_asked_kind` false): a number for "How many…?"."""
     if answer.status != "answered" or answer.holds_asked_kind is not False:
         return None
-    if answer.asked_kind is None:
+    if answer.asked_kind is None:  # never so when holds_asked_kind is given; typed for mypy
         return None
     return (
         f"{LACKING_NOTE}{kind_noun(answer.asked_kind)}, which the question asks for: it is the "
