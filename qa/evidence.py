@@ -221,6 +221,29 @@ def _figure_plurals(read: Sequence[str]) -> set[int]:
     return {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
 
 
+def _dated_figures(read: Sequence[str]) -> set[int]:
+    """Where a figure is part of a date, not a count: the day beside a month ("June 19",
+    "19 June", "Oct. 3") and a year after a month or such a day ("June 19, 2024", "May 2023").
+    "How old is he?" is not answered by "June 19"."""
+    dated: set[int] = set()
+    for i, t in enumerate(read):
+        if not t.isdigit():
+            continue
+        month_before = i > 0 and read[i - 1] in _CALENDAR_WORDS
+        month_after = i + 1 < len(read) and read[i + 1] in _CALENDAR_WORDS
+        day = len(t) <= 2 and (month_before or month_after)
+        year = len(t) == 4 and (month_before or i - 1 in dated)
+        if day or year:
+            dated.add(i)
+    return dated
+
+
+def _holds_count(read: Sequence[str], asked: set[str]) -> bool:
+    """A figure that the question lacks and that is no part of a date."""
+    dated = _dated_figures(read)
+    return any(t[0].isdigit() and t not in asked and i not in dated for i, t in enumerate(read))
+
+
 def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
     """Is a short answer of the kind asked for? A number (in figures or words) for "how many",
     that or a span of time ("a year", "decades") for "how long", a year for "what year", a date
@@ -234,7 +257,7 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     if not tokens:
         return False
     forms = set(tokens) | {t[:-1] for t in tokens if len(t) > 1 and t.endswith("s")}
-    has_figure = any(t[0].isdigit() for t in tokens)
+    has_figure = _holds_count(tokens, set())  # "June 19" is a date, no count nor length
     if kind is AnswerType.NUMBER:
         return has_figure or bool(forms & _QUANTITY_WORDS)
     if kind is AnswerType.DURATION:
@@ -297,9 +320,12 @@ def holds_asked_kind(kind: AnswerType, text: str, question: str) -> bool | None:
     signed", "a man and a woman"), which is why it is a hint to check, not a refusal."""
     if kind not in CHECKED_KINDS:
         return None
-    if holds_answer_type(kind, text, question):
-        return True
     asked = set(words(question))
+    if kind in (AnswerType.NUMBER, AnswerType.DURATION):
+        if _holds_count(words(text), asked):  # a figure, but not the day of a date
+            return True
+    elif holds_answer_type(kind, text, question):
+        return True
     new = [w for w in words(text) if w not in asked]
     if any(w in _WITHOUT_FIGURES.get(kind, frozenset()) for w in new):
         return True
