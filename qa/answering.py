@@ -43,7 +43,7 @@ from qa.conversation import (
 )
 from qa.evidence import AnswerType, holds_asked_kind, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
-from qa.lexical import words
+from qa.lexical import FUNCTION_WORDS, words
 from qa.models import (
     DECLINED,
     Answer,
@@ -182,6 +182,15 @@ def answer_question(
             question, retriever=retriever, corpus=corpus, embedder=embedder, selector=selector,
             settings=unswapped, generator=generator, vocabulary=vocabulary, history=history,
             on_progress=on_progress, should_stop=should_stop, time_left=time_left,
+        )  # fmt: skip
+    named = analysis.named_alone
+    if picked and named and not _names(picked[0].candidate, named):
+        # read with the conversation, "What about John Kirby?" still found only a sentence
+        # that does not name him: what someone else did is no answer about him
+        return _abstain(
+            analysis, retrieved, timings,
+            f"no sentence that names “{named}” answers this well enough: the best one found "
+            f"(score {math.floor(picked[0].score * 100 + 1e-9) / 100:.2f}) does not name it",
         )  # fmt: skip
     if len(analysis.parts) > 1:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
@@ -352,6 +361,8 @@ def _names(candidate: Candidate, name: str) -> bool:
     text = f"{candidate.title} {candidate.previous} {candidate.text}"
     said = {key(t) for t in _TOKEN.findall(text)}
     for word in map(key, _TOKEN.findall(name)):
+        if word in FUNCTION_WORDS:  # "of" in "the Joint Chiefs of Staff" names nothing
+            continue
         if len(word) <= 3:
             if word in said:
                 return True

@@ -130,8 +130,11 @@ _WHAT_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
-# a name alone: up to five capitalised words ("South Korea", "NATO", "Lloyd Austin", "U.N.")
-_NAME_ALONE = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})$")
+# a name alone: up to five capitalised words ("South Korea", "NATO", "Lloyd Austin", "U.N."),
+# "of" or "for" between them ("the Joint Chiefs of Staff", "the Bank of England")
+_NAME_ALONE = re.compile(
+    r"^(?:the\s+)?(?P<name>[A-Z][\w’'.-]*(?:\s+(?:(?:of|for)\s+(?:the\s+)?)?[A-Z][\w’'.-]*){0,4})$"
+)
 
 
 # a nationality or other adjective of a name ("the Russian ambassador", "North Korean troops"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from qa.article_details import DetailQuestion, asks_about_article
 from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
-from qa.followups import DEFAULTS, has_own_terms, refers_back, rewrite_follow_up
+from qa.followups import DEFAULTS, has_own_terms, name_alone, refers_back, rewrite_follow_up
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
@@ -45,6 +45,8 @@ class QuestionAnalysis:
     earlier_questions: tuple[str, ...] = ()
     # "What about NATO?" asked as the earlier question of NATO: the name put in its place
     swapped_in: str | None = None
+    # "What about NATO?", swapped or not: the name an answer must name
+    named_alone: str | None = None
 
     @property
     def as_typed(self) -> str:
@@ -294,10 +296,11 @@ def _analysed(
         )  # fmt: skip
     rewritten = rewrite.text
     focus = tuple(content_terms(asked))
+    named = name_alone(asked) if conversation.answer_names_named else None
     if rewrite.standalone:  # "What did he say …?" → "What did Mark Rutte say …?"
         return QuestionAnalysis(
             asked, rewritten, rewritten, None, answer_type(rewritten), focus, tuple(history),
-            resolved=True, typed=typed, swapped_in=rewrite.swapped_in,
+            resolved=True, typed=typed, swapped_in=rewrite.swapped_in, named_alone=named,
         )  # fmt: skip
     # Judged by its own words when it has enough of them; else by the whole rewrite. A
     # follow-up with some words of its own ("Who led the team?") is judged by those, with
@@ -315,4 +318,5 @@ def _analysed(
         tuple(history),
         typed=typed,
         earlier_questions=rewrite.earlier,
+        named_alone=named,
     )

@@ -334,6 +334,13 @@ class ConversationSettings(_Group):
         'react…?" → "How did South Korea react…?"), and searched and judged as a question '
         "of its own.",
     )
+    answer_names_named: bool = Field(
+        default=True,
+        description='An answer to "What about NATO?" or "And John Kirby?" must name that name '
+        "(in its sentence, the sentence before it or its article's title); when the best "
+        "sentence does not, the question is declined: a sentence about someone else is no "
+        "answer about them.",
+    )
     short_may_stand_alone: bool = Field(
         default=True,
         description="A question read as a follow-up only for being short (no pronoun or "

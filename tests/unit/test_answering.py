@@ -796,7 +796,9 @@ def test_a_swapped_name_the_chosen_sentence_does_not_name_is_read_with_the_conve
 ) -> None:
     """ "What about Elmsby?" after the Port Alder lighthouse's cost is asked as "How much will
     rebuilding the Elmsby lighthouse cost?"; the sentence found names Port Alder's, not
-    Elmsby's, so it is not given as Elmsby's: the follow-up is read with the conversation."""
+    Elmsby's, so it is not given as Elmsby's: the follow-up is read with the conversation.
+    Read so, the best sentence is still Port Alder's, which names no Elmsby: declined, not
+    given as Elmsby's cost."""
     earlier = "How much will rebuilding the Port Alder lighthouse cost?"
     history = [Turn(question=earlier, answer=f"{LIGHTHOUSE_COST} [1]")]
     settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
@@ -804,6 +806,14 @@ def test_a_swapped_name_the_chosen_sentence_does_not_name_is_read_with_the_conve
     assert answer.rewritten_question is not None
     assert "Elmsby lighthouse" not in answer.rewritten_question
     assert "(following:" in answer.rewritten_question
+    assert answer.status == "insufficient_evidence", answer.answer
+    assert answer.reason is not None and "names “Elmsby”" in answer.reason
+    # with the check off, a sentence about the other village is given (what it prevents)
+    unchecked = settings.model_copy(
+        update={"conversation": ConversationSettings(answer_names_named=False)}
+    )
+    given = ask(corpus, "What about Elmsby?", history=history, settings=unchecked)
+    assert given.status == "answered" and "Port Alder" in given.answer, given.reason
     # a name the sentence does name keeps the swap
     named = ask(corpus, "And Brenna?", history=[
         Turn(question="How many tonnes of apples did the frost destroy in Elmsby?", answer="")

@@ -5,6 +5,7 @@ import pytest
 from qa.followups import (
     Rewrite,
     is_follow_up,
+    name_alone,
     refers_back,
     rewrite_follow_up,
     standalone_question,
@@ -347,3 +348,18 @@ def test_an_earlier_question_without_a_name_or_the_setting_off_leaves_the_readin
         rewrite.text
         == "What about Ostland? (following: How did Moravia react to the harbour tolls)"
     )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("And the Joint Staff of Ostland?", "Joint Staff of Ostland"),  # "of" inside a name
+        ("What about the Bank for Vester Trade?", "Bank for Vester Trade"),
+        ("How about the Office of the Harbour Master?", "Office of the Harbour Master"),
+        ("And the rest of Ostland?", None),  # a lowercase word first: no name alone
+        ("And Ostland and Vester?", None),  # two names: not one to put in place
+    ],
+)
+def test_a_name_alone_may_hold_of_or_for(question: str, name: str | None) -> None:
+    assert name_alone(question) == name
