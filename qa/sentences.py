@@ -41,16 +41,54 @@ def _segmenter() -> pysbd.Segmenter:
 
 def sentence_spans(text: str) -> list[Span]:
     """Sentences of `text` with offsets into it, surrounding white space trimmed."""
+    return list(_sentence_spans(text))
+
+
+# a question reads the same paragraphs' sentences at several stages (candidates, the citation
+# check); pysbd is the slowest part of each reading
+@lru_cache(maxsize=512)
+def _sentence_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
-    for piece in _segmenter().segment(text):
-        raw = piece.sent
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        start = piece.start + raw.index(stripped)
-        spans.append(Span(start, start + len(stripped), stripped))
+    for offset, part in _parts(text):
+        for piece in _segmenter().segment(part):
+            raw = piece.sent
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            start = offset + piece.start + raw.index(stripped)
+            spans.append(Span(start, start + len(stripped), stripped))
     joined = _join_continuations(text, _merge_closing_quotes(text, spans))
-    return _split_missed_ends(text, _marks_to_previous(text, joined))
+    return tuple(_split_missed_ends(text, _marks_to_previous(text, joined)))
+
+
+# pysbd's time grows with the square of a text's length (it rescans the whole text for each
+# abbreviation it finds): a paragraph of 74,000 characters took 5.7 s, one of 300,000 over a
+# minute. A paragraph longer than `_READ_WHOLE` (no news paragraph is: the longest of the
+# three validation corpora has 4,070) is read in parts of at most `_PART` characters, each cut
+# after a sentence's end that cannot be an abbreviation's.
+_READ_WHOLE = 6_000
+_PART = 3_000
+# a full stop, question or exclamation mark after a lower-case word of four letters or more,
+# then a capital: the end of a sentence, not of "U.S.", "Gov." or "Oct."
+_SAFE_END = re.compile(r"(?<=[a-z]{4}[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z])")
+
+
+def _parts(text: str) -> list[tuple[int, str]]:
+    """`text` as (offset, part) pairs: whole when short enough, else cut at safe sentence ends
+    (or, in a part with none, at its last white space)."""
+    if len(text) <= _READ_WHOLE:
+        return [(0, text)]
+    parts: list[tuple[int, str]] = []
+    at = 0
+    while len(text) - at > _PART:
+        window = text[at + _PART // 2 : at + _PART]
+        ends = [m.end() for m in _SAFE_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1
+        end = at + _PART // 2 + cut if cut > 0 else at + _PART
+        parts.append((at, text[at:end]))
+        at = end
+    parts.append((at, text[at:]))
+    return parts
 
 
 # what a sentence cannot open with: a dash, which continues a dateline ("CHANTILLY, Va. — On a

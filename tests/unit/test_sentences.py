@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.sentences import _END_WITH_NOTES, sentence_spans
+from qa.sentences import _END_WITH_NOTES, _parts, sentence_spans
 
 pytestmark = pytest.mark.unit
 
@@ -149,3 +149,31 @@ def test_a_dateline_or_a_clock_time_does_not_end_a_sentence_early(
     paragraph: str, expected: list[str]
 ) -> None:
     assert texts(paragraph) == expected
+
+
+def test_a_very_long_paragraph_is_read_in_parts_with_the_same_sentences() -> None:
+    """pysbd's time grows with the square of a text's length, so a paragraph of hundreds of
+    thousands of characters (a page saved with no blank lines) is read in parts cut at sentence
+    ends; the sentences are those of reading it whole, abbreviations included."""
+    sentence = (
+        "The dam audit listed {i} cracks in section {i} and flagged pumps. "
+        "Mr. Holt of the U.S. Army said so on Oct. {i} at 5 p.m. Monday."
+    )
+    long = " ".join(sentence.format(i=i) for i in range(150))  # about 20,000 characters
+    read = texts(long)
+    assert len(long) > 15_000
+    assert len(read) == 300
+    assert read[1] == "Mr. Holt of the U.S. Army said so on Oct. 0 at 5 p.m. Monday."
+    assert read[-1] == "Mr. Holt of the U.S. Army said so on Oct. 149 at 5 p.m. Monday."
+    assert len(_parts(long)) > 5  # it was read in parts
+    # each pair of sentences, read alone, is read the same
+    for i in (0, 42, 149):
+        assert texts(sentence.format(i=i)) == read[2 * i : 2 * i + 2]
+
+
+def test_a_long_paragraph_with_no_sentence_end_is_still_read_whole_in_parts() -> None:
+    words = " ".join(f"word{i}" for i in range(3_000))  # 26,000 characters, no full stop
+    spans = sentence_spans(words)
+    assert len(_parts(words)) > 5
+    assert spans and spans[0].start == 0 and spans[-1].end == len(words)
+    assert all(words[s.start : s.end] == s.text for s in spans)
