@@ -2,9 +2,9 @@
 // the final answer with clickable [n] citation markers and shows the cited paragraph (and its
 // whole article) in the source panel. An answered turn can be copied as Markdown, its sources
 // as footnotes. A conversation may ask only about one article (its scope, chosen with "Ask
-// about this article" in the documents panel): a chip by the question box says so, and each
-// question is then sent with `doc_ids`. It may also ask only of articles dated within a range
-// ("Dates" by the question box), sent as `date_from` and `date_to`.
+// about this article" in the documents panel or in the source view): a chip by the question box
+// says so, and each question is then sent with `doc_ids`. It may also ask only of articles
+// dated within a range ("Dates" by the question box), sent as `date_from` and `date_to`.
 //
 // Safety rule for this file: model and article text is only ever inserted as text
 // (textContent, createTextNode, Element.append(string)), never through innerHTML. An article's
@@ -15,6 +15,7 @@ import {
   DOCUMENTS_CHANGED,
   appendMarked,
   articleProblem,
+  askAboutButton,
   button,
   count,
   documentsChanged,
@@ -1034,6 +1035,10 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (metaRow.childNodes.length) card.append(metaRow);
     const address = addressLink(item, "source-url");
     if (address) card.append(address);
+    // "Ask about this article", the button an article opened in the Articles tab has (common.js):
+    // the citation, or the closest paragraph, carries its article's doc_id, title and date
+    const askAboutIt = askAboutButton(item);
+    card.append(askAboutIt);
 
     card.append(el("h4", "section-label", label));
     const quote = el("blockquote", "cited-paragraph");
@@ -1064,6 +1069,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       },
       (error) => {
         if (token !== panelToken) return;
+        if (error.status === 404) askAboutIt.remove(); // no longer indexed: nothing to ask of
         body.removeAttribute("aria-busy");
         body.replaceChildren(el("p", "note", `Could not load the whole article: ${articleProblem(error)}`));
       },

@@ -199,8 +199,9 @@ export function documentsChanged() {
 }
 
 /**
- * "Ask about this article" was pressed in the documents panel: the chat (app.js) asks only of
- * that article from now on. `detail` is `{ doc_id, title, date }` (`date` null when undated).
+ * "Ask about this article" was pressed in the side panel (with an article opened in the
+ * Articles tab, or in the Source view): the chat (app.js) asks only of that article from now
+ * on. `detail` is `{ doc_id, title, date }` (`date` null when undated).
  */
 export const ASK_ABOUT = "groundedqa:ask-about";
 
@@ -210,4 +211,11 @@ export function askAbout(doc) {
       detail: { doc_id: doc.doc_id, title: doc.title || "", date: doc.date || null },
     }),
   );
+}
+
+/** The "Ask about this article" button for `doc` (`{ doc_id, title, date }`): shown with an
+ * article opened in the Articles tab (documents.js) and with the one the Source view shows
+ * (app.js), and the same in both: it calls askAbout, and the chat shows the chip. */
+export function askAboutButton(doc) {
+  return button("ask-about", "Ask about this article", () => askAbout(doc));
 }

@@ -13,7 +13,7 @@ import {
   adminKey,
   appendMarked,
   articleProblem,
-  askAbout,
+  askAboutButton,
   button,
   count,
   documentsChanged,
@@ -265,7 +265,7 @@ async function openArticle(
   const title = el("h3", "article-heading", doc.title || "Untitled article");
   title.tabIndex = -1;
   // scopes the chat to this article (app.js shows the chip and moves focus to the question box)
-  const scope = button("ask-about", "Ask about this article", () => askAbout(doc));
+  const scope = askAboutButton(doc);
   view.replaceChildren(back, title, el("p", "article-meta", metaText(doc, paragraphs.length)), scope);
   if (doc.has_title === false) {
     view.append(el("p", "note", "This article has no headline; its opening words stand in for a title."));

@@ -369,6 +369,8 @@ def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
         "(it may have been deleted)."
     )
     expect(page.locator("#source-panel")).not_to_contain_text("GET /documents")
+    # nothing left to ask about: the Source view does not offer it, as the Articles tab does not
+    expect(page.locator("#source-view .ask-about")).to_have_count(0)
     assert page_probe.script_errors() == []
 
 

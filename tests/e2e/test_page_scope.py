@@ -250,6 +250,114 @@ def test_the_scope_stays_with_the_conversation_until_new_chat(
     assert page_probe.script_errors() == []
 
 
+def test_the_source_view_offers_ask_about_this_article_as_the_articles_tab_does(
+    page_probe: PageProbe, test_output_dir: Any
+) -> None:
+    """A citation marker opens its whole article in the Source view; "Ask about this article"
+    there is the Articles tab's button and does what that one does: the chip, the notice, focus
+    in the question box, and the next questions asked of that article alone."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    assert "doc_ids" not in sent(page, "How many fishing boats left Skarra harbour?")
+    answered(page)
+    page.locator("#conversation .answer-text .citation-link").first.click()
+    source = page.locator("#source-view")
+    expect(source).to_be_visible()
+    expect(source.locator(".source-title")).to_have_text(HARBOUR)
+    source.locator(".article-body .article-paragraph").first.wait_for()
+    in_source = source.get_by_role("button", name="Ask about this article")
+    expect(in_source).to_have_count(1)
+    expect(in_source).to_be_visible()
+    expect(chip(page)).to_have_count(0)
+
+    in_source.click()
+    expect(chip(page)).to_have_text(f"Asking only: {HARBOUR}")
+    expect(page.locator("#ask-notice")).to_have_text(f"Now asking only about “{HARBOUR}”.")
+    expect(page.locator("#question")).to_be_focused()
+    assert page.get_attribute("#question", "aria-describedby") == "ask-scope-text"
+    expect(source).to_be_visible()  # the article read stays where it was
+    page.screenshot(path=str(test_output_dir / "chat-source-ask-about.png"))
+    follow_up = sent(page, "Who is the harbour master?")
+    assert follow_up["doc_ids"] == ["harbour"]
+    answered(page)
+    turn = page.locator("#conversation > li.turn").last
+    expect(turn.locator(".question-scope")).to_have_text(f"Asked only about: {HARBOUR}")
+    assert page.evaluate(SAVED_CONVERSATION)["scope"]["doc_id"] == "harbour"
+
+    # the same button as the Articles tab's: the same look, and choosing another article there
+    # replaces the one chosen here, as one chosen there would be
+    in_articles = open_article(page, TRAM).get_by_role("button", name="Ask about this article")
+    assert in_articles.get_attribute("class") == "ask-about"
+    page.click("#tab-source")
+    assert in_source.get_attribute("class") == "ask-about"
+    page.click("#tab-articles")
+    in_articles.click()
+    expect(chip(page)).to_have_text(f"Asking only: {TRAM}")
+    expect(page.locator("#ask-notice")).to_have_text(
+        f"Now asking only about “{TRAM}”, instead of “{HARBOUR}”."
+    )
+    assert page_probe.script_errors() == []
+    assert page_probe.dialogs == []
+
+
+def test_a_closest_paragraph_read_in_its_article_offers_it_too(page_probe: PageProbe) -> None:
+    """A refusal's closest paragraph opens in the same Source view ("Read in the article"):
+    its article can be asked about from there as well."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    paragraph = (
+        "Transport director Priya Lindqvist said 22,000 passengers rode the trams on the first day."
+    )
+    refusal = {
+        "question": "How long is the tram line in Brenna?",
+        "answer": "The articles do not hold enough evidence to answer this.",
+        "status": "insufficient_evidence",
+        "citations": [],
+        "retrieved": [
+            {
+                "paragraph_id": "tram:p1",
+                "doc_id": "tram",
+                "index": 1,
+                "start": 0,
+                "end": len(paragraph),
+                "text": paragraph,
+                "title": TRAM,
+                "date": "2031-03-04",
+                "score": 0.03,
+            }
+        ],
+        "reason": "No paragraph says so.",
+    }
+    saved = {
+        "version": 1,
+        "saved": 1,
+        "turns": [{"question": refusal["question"], "kind": "answer", "data": refusal}],
+    }
+    page.goto("/")
+    page.evaluate(
+        "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation.' + "
+        "sessionStorage.getItem('groundedQa.tabConversation'), v); }",
+        json.dumps(saved),
+    )
+    page.reload()
+    page.locator("#conversation .insufficient").get_by_role(
+        "button", name=f"Read in the article: {TRAM}"
+    ).click()
+    source = page.locator("#source-view")
+    expect(source.locator(".source-title")).to_have_text(TRAM)
+    source.get_by_role("button", name="Ask about this article").click()
+    expect(chip(page)).to_have_text(f"Asking only: {TRAM}")
+    expect(page.locator("#question")).to_be_focused()
+    assert sent(page, "How long is the tram line?")["doc_ids"] == ["tram"]
+    answered(page)
+    assert page_probe.script_errors() == []
+
+
 def test_an_article_deleted_meanwhile_says_so_and_offers_a_way_out(
     page_probe: PageProbe, page_server: PageServer, test_output_dir: Any
 ) -> None:
