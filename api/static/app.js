@@ -53,9 +53,29 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   // the sticky question box's height, for the room style.css keeps above it when focus or a
   // new answer is scrolled into view: its chips, notices and the dates form make it taller
   const askBar = document.querySelector(".ask-bar");
-  new ResizeObserver(() => {
+  // what stands above the box (notice, chips, the dates form): past 40 % of the window it
+  // scrolls within the bar (style.css), and an edge under it then says so
+  const askExtras = askBar.querySelector(".ask-extras");
+  function markExtrasScroll() {
+    askExtras.classList.toggle("scrolls", askExtras.scrollHeight > askExtras.clientHeight + 1);
+  }
+
+  /** Where what stands above the question box scrolls within the bar, bring `part` of it into
+   * view there whole, or as much of it as fits below the top of `from` (`part` itself unless
+   * given: a field to keep in view). Only that box scrolls, never the page. */
+  function showAboveTheBox(part, from = part) {
+    markExtrasScroll();
+    const top = askExtras.getBoundingClientRect().top + askExtras.clientTop;
+    const below = part.getBoundingClientRect().bottom - (top + askExtras.clientHeight);
+    if (below > 0) askExtras.scrollTop += Math.min(below, from.getBoundingClientRect().top - top);
+  }
+
+  const askBarSize = new ResizeObserver(() => {
     document.documentElement.style.setProperty("--ask-bar-height", `${askBar.offsetHeight}px`);
-  }).observe(askBar);
+    markExtrasScroll();
+  });
+  askBarSize.observe(askBar);
+  askBarSize.observe(askExtras);
   const input = document.getElementById("question");
   const askButton = document.getElementById("ask");
   const conversation = document.getElementById("conversation");
@@ -1452,6 +1472,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     dateFrom.value = dates ? dates.from : "";
     dateTo.value = dates ? dates.to : "";
     dateFrom.focus();
+    showAboveTheBox(datesForm); // on a phone: the whole form, or from its top
   }
 
   datesToggle.addEventListener("click", () => openDates(datesForm.hidden));
@@ -1477,6 +1498,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       }
     }
     if (field) field.focus();
+    if (problem) showAboveTheBox(datesProblem, field || datesProblem); // the field and why
   }
 
   /** Apply what the form holds: true when applied (or nothing to apply), false when a date

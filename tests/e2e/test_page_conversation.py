@@ -204,6 +204,114 @@ def test_in_a_short_window_the_question_box_scrolls_with_the_page(
         context.close()
 
 
+def with_saved_turns(context: Any, count: int) -> Any:
+    """A new tab of `context` on a conversation of `count` answered turns (each citing the
+    harbour article), once shown."""
+    from playwright.sync_api import expect
+
+    first = context.new_page()
+    first.goto("/")
+    first.evaluate(  # where a conversation was saved before each tab had its own
+        "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation', v); }",
+        json.dumps({"version": 1, "turns": [saved_turn(n) for n in range(1, count + 1)]}),
+    )
+    first.close()
+    page = context.new_page()  # a new tab carries on from it
+    page.set_default_timeout(15_000)
+    page.goto("/")
+    expect(page.locator("#conversation > li.turn")).to_have_count(count)
+    return page
+
+
+HARBOUR = "Skarra harbour reopens after a week of storms"
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "name"),
+    [(390, 844, "phone"), (360, 640, "small-phone"), (1280, 600, "desktop")],
+)
+def test_the_question_box_with_its_chips_and_dates_covers_at_most_half_the_window(
+    browser: Any, page_server: PageServer, test_output_dir: Path, width: int, height: int, name: str
+) -> None:
+    """An article asked about ("Now asking only about …" and its chip) and the Dates form open,
+    with a range it refuses: stacked above the question box, on a phone they made the bar kept
+    at the window's bottom 420 of 844 px tall and more. Wherever the conversation is scrolled,
+    the bar now covers at most half the window: what stands above the box scrolls within the
+    bar, and the box itself is whole, in the window, and asks."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        base_url=page_server.server.url,
+        is_mobile=name != "desktop",
+        has_touch=name != "desktop",
+    )
+    try:
+        page = with_saved_turns(context, 8)
+        page.locator("#articles-view .article-open", has_text=HARBOUR).click()
+        page.get_by_role("button", name="Ask about this article").click()
+        notice = page.locator("#ask-notice")
+        expect(notice).to_have_text(f"Now asking only about “{HARBOUR}”.")
+        expect(page.locator("#ask-scope")).to_be_visible()
+        page.click("#dates-toggle")
+        expect(page.locator("#date-from")).to_be_focused()
+        expect(page.locator("#date-from")).to_be_in_viewport()  # brought into the bar's room
+        page.fill("#date-from", "2031-10-31")
+        page.fill("#date-to", "2031-10-01")
+        page.click("#date-apply")
+        expect(page.locator("#date-problem")).to_be_in_viewport()  # shown, by the field
+        expect(page.locator("#date-from")).to_be_focused()
+        expect(page.locator("#date-from")).to_be_in_viewport()
+
+        extras = page.locator(".ask-extras")
+        wrong = []
+        for where, fraction in (("its start", 0), ("its middle", 0.5), ("its end", 1)):
+            page.evaluate(  # the conversation scrolled through, from its start to its end
+                """(f) => {
+                  const chat = document.getElementById("conversation");
+                  const top = chat.getBoundingClientRect().top + window.scrollY;
+                  window.scrollTo(0, top + f * Math.max(0, chat.offsetHeight - innerHeight));
+                }""",
+                fraction,
+            )
+            page.wait_for_timeout(100)
+            bar = page.locator(".ask-bar").bounding_box()
+            box = page.locator("#ask-form").bounding_box()
+            assert bar and box
+            if bar["height"] > height / 2:
+                wrong.append(f"at {where} the bar is {bar['height']:.0f} of {height} px tall")
+            if abs(bar["y"] + bar["height"] - height) > 2:
+                wrong.append(
+                    f"at {where} the bar ends {height - bar['y'] - bar['height']:.0f} px up"
+                )
+            if box["y"] < bar["y"] or box["y"] + box["height"] > height:
+                wrong.append(f"at {where} the question box is not whole in the window: {box}")
+        assert not wrong, "; ".join(wrong)
+        page.screenshot(path=str(test_output_dir / f"chat-bar-extras-{name}.png"))
+        # what does not fit scrolls within the bar: each of it can be reached there
+        if extras.evaluate("(e) => e.scrollHeight > e.clientHeight + 1"):
+            expect(extras).to_have_class(re.compile(r"\bscrolls\b"))
+        for part in ("#ask-notice", "#ask-scope .scope-remove", "#date-problem", "#date-cancel"):
+            page.locator(part).scroll_into_view_if_needed()
+            expect(page.locator(part)).to_be_in_viewport()
+            assert (page.locator(".ask-bar").bounding_box() or {})["height"] <= height / 2
+
+        # and the box asks, of the article and the dates the form now holds
+        page.fill("#date-from", "2031-10-01")
+        page.fill("#date-to", "2031-10-31")
+        page.fill("#question", "How many fishing boats left the harbour?")
+        with page.expect_request("**/ask/stream") as request_info:
+            page.press("#question", "Enter")
+        request = json.loads(request_info.value.post_data or "{}")
+        assert request["doc_ids"] == ["harbour"], request
+        assert (request["date_from"], request["date_to"]) == ("2031-10-01", "2031-10-31")
+        last_turn(page).locator(".answer, .insufficient").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        assert (page.locator(".ask-bar").bounding_box() or {})["height"] <= height / 2
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways"
+    finally:
+        context.close()
+
+
 def long_article(route: Any) -> None:
     """GET /documents/tram as an article of 30 paragraphs: its text makes the side panel far
     taller than the window."""
