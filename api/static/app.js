@@ -1067,8 +1067,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     quote.append(para);
     card.append(quote);
 
-    const full = el("section", "full-article");
-    full.append(el("h4", "section-label", "Whole article"));
+    card.append(el("h4", "section-label", "Whole article"));
+    // the box's frame, which takes the height the panel has left (style.css)
+    const full = el("div", "full-article");
     const body = el("div", "article-body", "Loading the article…");
     body.tabIndex = 0; // a scrollable region must be reachable from the keyboard
     body.setAttribute("role", "region");

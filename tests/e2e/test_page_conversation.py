@@ -313,8 +313,8 @@ def test_the_question_box_with_its_chips_and_dates_covers_at_most_half_the_windo
 
 
 def long_article(route: Any) -> None:
-    """GET /documents/tram as an article of 30 paragraphs: its text makes the side panel far
-    taller than the window."""
+    """GET /documents/<id> (tram, harbour) as an article of 30 paragraphs: its text makes the
+    side panel far taller than the window."""
     response = route.fetch()
     doc = response.json()
     paragraphs = [dict(p) for _ in range(15) for p in doc["paragraphs"]]
@@ -414,6 +414,82 @@ def test_on_a_desktop_the_question_box_stays_at_the_window_bottom_beside_a_tall_
         assert_the_box_is_at_the_window_bottom(page, "after an answer")
         page.screenshot(path=str(test_output_dir / f"chat-tall-panel-answer-{height}.png"))
         assert sideways_overflow(page) <= 0, "the page scrolls sideways"
+    finally:
+        context.close()
+
+
+def the_article_box(page: Any) -> dict[str, float]:
+    """The Source view's Whole article box: its height and bottom, the height of what it holds,
+    the side panel's bottom, how far the view itself scrolls, the window's height and a rem, in
+    CSS pixels."""
+    return dict(
+        page.evaluate(
+            """() => {
+              const box = document.querySelector("#source-body .article-body");
+              const view = document.getElementById("source-body");
+              const room = box.getBoundingClientRect();
+              return {height: room.height, bottom: room.bottom, holds: box.scrollHeight,
+                      panel: document.getElementById("source-panel").getBoundingClientRect().bottom,
+                      view: view.scrollHeight - view.clientHeight, window: innerHeight,
+                      rem: parseFloat(getComputedStyle(document.documentElement).fontSize)};
+            }"""
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "name"),
+    [(2560, 1300, "wide"), (1280, 860, "desktop"), (800, 900, "narrow"), (390, 844, "phone")],
+)
+def test_the_whole_article_box_takes_the_height_the_window_leaves(
+    browser: Any, page_server: PageServer, test_output_dir: Path, width: int, height: int, name: str
+) -> None:
+    """A citation opens its article in the Source view. On a tall window the Whole article box
+    showed 22rem, about three paragraphs, with half the window empty under the panel: it now
+    takes the height the panel has left under the cited paragraph, at least 22rem (the view
+    scrolls when the window leaves less), and no more than 60 % of the window where the panel
+    is under the chat (up to 860 px wide). A short article's box is only as tall as it."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=page_server.server.url
+    )
+    try:
+        page = with_saved_turns(context, 1)
+        page.route("**/documents/harbour", long_article)
+        page.locator("#conversation .citation-link").first.click()
+        body = page.locator("#source-body .article-body")
+        expect(body.locator(".article-paragraph")).to_have_count(30)
+        body.locator(".article-paragraph.cited").wait_for()
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_timeout(200)
+        found = the_article_box(page)
+        floor = 22 * found["rem"]
+        assert found["holds"] > found["height"] + 1, found  # the article is longer than the box
+        if name in ("wide", "desktop"):
+            # the box reaches the panel's end (its padding and edge apart), the panel the
+            # window's, less its margin, and the view does not scroll past a box that fits
+            assert found["height"] >= floor - 1, found
+            if found["view"] <= 1:
+                assert found["panel"] - 2 * found["rem"] <= found["bottom"] <= found["panel"], found
+            assert found["panel"] <= found["window"], found
+        if name == "wide":
+            assert found["height"] > floor + 10 * found["rem"], (
+                f"the article box is {found['height']:.0f} px tall in a {height} px window"
+            )
+            assert found["view"] <= 1, found
+        if name in ("narrow", "phone"):
+            assert abs(found["height"] - 0.6 * height) <= 1, found
+        page.screenshot(path=str(test_output_dir / f"chat-article-box-{name}.png"))
+
+        # a short article (in a new tab, where it is not lengthened): its box is as tall as it,
+        # with nothing to scroll
+        short = with_saved_turns(context, 1)
+        short.locator("#conversation .citation-link").first.click()
+        expect(short.locator("#source-body .article-body .article-paragraph")).to_have_count(2)
+        found = the_article_box(short)
+        assert found["height"] < floor and found["holds"] <= found["height"], found
+        assert sideways_overflow(short) <= 0, "the page scrolls sideways"
     finally:
         context.close()
 
