@@ -351,22 +351,27 @@ _TOKEN = re.compile(r"[\w.’'-]+")
 
 def _names(candidate: Candidate, name: str) -> bool:
     """Whether a sentence, the one before it or its article's title names `name`: one of its
-    words, or a word beginning with its first four letters ("Scottish" for "Scotland",
-    "Norwegian" for "Norway"); a word of three letters or fewer ("UN", "U.N.", "Kim") must
-    stand whole, its full stops aside."""
+    words in any case ("the third colony" for "the New Haven Colony"), or a capitalised word
+    beginning with its first four letters ("Scottish" for "Scotland", "Norwegian" for
+    "Norway"; not "statements" for "States"); a word of three letters or fewer must stand
+    whole and in the same case, its full stops aside ("UN" and "U.N.", not the "Un" of "Kim
+    Jong Un")."""
 
     def key(token: str) -> str:
-        return re.sub(r"[’']s$", "", token.replace(".", "").lower())
+        return re.sub(r"[’']s$", "", token.replace(".", ""))
 
     text = f"{candidate.title} {candidate.previous} {candidate.text}"
     said = {key(t) for t in _TOKEN.findall(text)}
+    lowered = {w.lower() for w in said}
+    capitalised = {w.lower() for w in said if w[:1].isupper()}
     for word in map(key, _TOKEN.findall(name)):
-        if word in FUNCTION_WORDS:  # "of" in "the Joint Chiefs of Staff" names nothing
+        plain = word.lower()
+        if plain in FUNCTION_WORDS:  # "of" in "the Joint Chiefs of Staff" names nothing
             continue
         if len(word) <= 3:
             if word in said:
                 return True
-        elif any(w.startswith(word[:4]) for w in said):
+        elif plain in lowered or any(w.startswith(plain[:4]) for w in capitalised):
             return True
     return False
 

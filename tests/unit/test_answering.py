@@ -17,7 +17,8 @@ import pytest
 
 from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
-from qa.answering import ProgressCallback, answer_question, no_progress, reader_reason
+from qa.answering import ProgressCallback, _names, answer_question, no_progress, reader_reason
+from qa.candidates import Candidate
 from qa.errors import BadInput
 from qa.interfaces import Selection, SelectorInput
 from qa.models import Answer, Turn
@@ -821,3 +822,23 @@ def test_a_swapped_name_the_chosen_sentence_does_not_name_is_read_with_the_conve
     assert named.rewritten_question == "How many tonnes of apples did the frost destroy in Brenna?"
     assert named.status == "answered", named.reason
     assert "Brenna valley" in named.answer
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "named"),
+    [
+        ("Ostland", "Ostland's envoy left.", True),
+        ("Scotland", "The Scottish edition sold out.", True),  # a word from the same stem
+        ("United States", "He issued sharp-tongued statements.", False),  # not a capital
+        ("New Haven Colony", "The third colony was founded in 1638.", True),  # a whole word
+        ("UN", "Kim Jong Un held a meeting.", False),  # a short name, in its own case
+        ("UN", "The U.N. envoy left.", True),
+        ("Joint Chiefs of Staff", "The talks of the council went on.", False),  # "of" is no name
+        ("Joint Chiefs of Staff", "The Joint Chiefs said so.", True),
+    ],
+)
+def test_an_answer_names_a_name_in_its_own_case_and_stem(
+    name: str, sentence: str, named: bool
+) -> None:
+    candidate = Candidate(row=0, start=0, end=len(sentence), text=sentence, title="Harbour news")
+    assert _names(candidate, name) is named
