@@ -73,6 +73,12 @@ _PART = 3_000
 _SAFE_END = re.compile(r"(?<=[a-z]{4}[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z])")
 
 
+def _quotes_closed(text: str) -> bool:
+    """Whether every quotation opened in `text` is closed: as many “ as ”, and an even count
+    of straight double quotes."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
 def _parts(text: str) -> list[tuple[int, str]]:
     """`text` as (offset, part) pairs: whole when short enough, else cut at safe sentence ends
     (or, in a part with none, at its last white space)."""
@@ -83,6 +89,9 @@ def _parts(text: str) -> list[tuple[int, str]]:
     while len(text) - at > _PART:
         window = text[at + _PART // 2 : at + _PART]
         ends = [m.end() for m in _SAFE_END.finditer(window)]
+        # not inside a quotation ("“The war is over. Now we rebuild.”"), where one can be had
+        outside = [e for e in ends if _quotes_closed(text[at : at + _PART // 2 + e])]
+        ends = outside or ends
         cut = ends[-1] if ends else window.rfind(" ") + 1
         end = at + _PART // 2 + cut if cut > 0 else at + _PART
         parts.append((at, text[at:end]))

@@ -177,3 +177,12 @@ def test_a_long_paragraph_with_no_sentence_end_is_still_read_whole_in_parts() ->
     assert len(_parts(words)) > 5
     assert spans and spans[0].start == 0 and spans[-1].end == len(words)
     assert all(words[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_long_paragraph_is_not_cut_inside_a_quotation() -> None:
+    talk = "The board met again and talked. "
+    quoted = "Then, again and again, he said: “The war is over. Now we rebuild.” Then he left. "
+    long = talk * 92 + quoted + talk * 100  # the quotation falls where a part would end
+    read = texts(long)
+    assert "Then, again and again, he said: “The war is over. Now we rebuild.”" in read
+    assert "Then he left." in read
