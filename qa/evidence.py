@@ -221,27 +221,26 @@ def _figure_plurals(read: Sequence[str]) -> set[int]:
     return {i - 1 for i, t in enumerate(read) if t == "s" and i and read[i - 1][0].isdigit()}
 
 
-def _dated_figures(read: Sequence[str]) -> set[int]:
-    """Where a figure is part of a date, not a count: the day beside a month ("June 19",
-    "19 June", "Oct. 3") and a year after a month or such a day ("June 19, 2024", "May 2023").
-    "How old is he?" is not answered by "June 19"."""
-    dated: set[int] = set()
-    for i, t in enumerate(read):
-        if not t.isdigit():
-            continue
-        month_before = i > 0 and read[i - 1] in _CALENDAR_WORDS
-        month_after = i + 1 < len(read) and read[i + 1] in _CALENDAR_WORDS
-        day = len(t) <= 2 and (month_before or month_after)
-        year = len(t) == 4 and (month_before or i - 1 in dated)
-        if day or year:
-            dated.add(i)
-    return dated
+# A date written with a month's name, which is capitalised ("may" and "march" are verbs): the day
+# beside it ("June 19", "19th June", "the 19th of June", "Oct. 3"), with its year ("June 19,
+# 2024"), or a month and year ("May 2023"); not a count that follows a month ("In May 5,000
+# fled"). A regex: a date parser reads one date, not a date inside a sentence.
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![\d,.]?\d)"
+_YEAR = r"(?:,?\s+\d{4}\b(?![,.]?\d))?"
+_DATE = re.compile(
+    rf"\b{_MONTH}\s+{_DAY}{_YEAR}|\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}"
+    rf"|\b{_MONTH}\s+\d{{4}}\b(?![,.]?\d)"
+)
 
 
-def _holds_count(read: Sequence[str], asked: set[str]) -> bool:
-    """A figure that the question lacks and that is no part of a date."""
-    dated = _dated_figures(read)
-    return any(t[0].isdigit() and t not in asked and i not in dated for i, t in enumerate(read))
+def _holds_count(text: str, asked: set[str]) -> bool:
+    """A figure that the question lacks and that is no part of a date: "How old is he?" is
+    not answered by "June 19"."""
+    return any(w[0].isdigit() and w not in asked for w in words(_DATE.sub(" ", text)))
 
 
 def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int = 1) -> bool:
@@ -257,9 +256,9 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     if not tokens:
         return False
     forms = set(tokens) | {t[:-1] for t in tokens if len(t) > 1 and t.endswith("s")}
-    has_figure = _holds_count(tokens, set())  # "June 19" is a date, no count nor length
-    if kind is AnswerType.NUMBER:
-        return has_figure or bool(forms & _QUANTITY_WORDS)
+    has_figure = any(t[0].isdigit() for t in tokens)
+    if kind is AnswerType.NUMBER:  # "June 19" is a date, no count
+        return _holds_count(short, set()) or bool(forms & _QUANTITY_WORDS)
     if kind is AnswerType.DURATION:
         return has_figure or bool(forms & (_QUANTITY_WORDS | _DURATION_WORDS))
     if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year, nor a count ("1,000")
@@ -321,12 +320,13 @@ def holds_asked_kind(kind: AnswerType, text: str, question: str) -> bool | None:
     if kind not in CHECKED_KINDS:
         return None
     asked = set(words(question))
-    if kind in (AnswerType.NUMBER, AnswerType.DURATION):
-        if _holds_count(words(text), asked):  # a figure, but not the day of a date
+    new = [w for w in words(text) if w not in asked]
+    if kind is AnswerType.NUMBER:
+        if _holds_count(text, asked):  # a figure, but not the day of a date
             return True
+        new = [w for w in new if not w[0].isdigit()]  # its figures are read: only dates
     elif holds_answer_type(kind, text, question):
         return True
-    new = [w for w in words(text) if w not in asked]
     if any(w in _WITHOUT_FIGURES.get(kind, frozenset()) for w in new):
         return True
     return bool(new) and short_answer_fits(kind, " ".join(new))
