@@ -43,7 +43,7 @@ from qa.conversation import (
 )
 from qa.evidence import AnswerType, holds_asked_kind, short_answer_fits
 from qa.interfaces import Embedder, Generator, Selector, Vocabulary
-from qa.lexical import FUNCTION_WORDS, words
+from qa.lexical import FUNCTION_WORDS, fold_word, words
 from qa.models import (
     DECLINED,
     Answer,
@@ -172,9 +172,18 @@ def answer_question(
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
+    named = analysis.named_alone or analysis.swapped_in
+    if picked and named and not _names(picked[0].candidate, named):
+        # "What about John Kirby?": the first choice (which may be one near the last answer,
+        # about someone else) does not name him; the best choice over the bar that does is
+        # the answer
+        over_bar = (c for c in choices[1:] if c.score >= a.min_answer_score)
+        naming = next((c for c in over_bar if _names(c.candidate, named)), None)
+        if naming is not None:
+            picked = [_span_for_follow_up(analysis, naming, selector)]
     if picked and analysis.swapped_in and not _names(picked[0].candidate, analysis.swapped_in):
-        # "What about NATO?" asked as "What did the NATO spokesman call …?" found a sentence that
-        # does not name NATO: someone else's words. Read with the conversation instead.
+        # "What about NATO?" asked as "What did the NATO spokesman call …?" found no sentence
+        # over the bar that names NATO: someone else's words. Read with the conversation instead.
         unswapped = settings.model_copy(
             update={"conversation": settings.conversation.model_copy(update={"swap_named": False})}
         )
@@ -183,14 +192,17 @@ def answer_question(
             settings=unswapped, generator=generator, vocabulary=vocabulary, history=history,
             on_progress=on_progress, should_stop=should_stop, time_left=time_left,
         )  # fmt: skip
-    named = analysis.named_alone
     if picked and named and not _names(picked[0].candidate, named):
-        # read with the conversation, "What about John Kirby?" still found only a sentence
-        # that does not name him: what someone else did is no answer about him
+        # read with the conversation, "What about John Kirby?" still found only sentences that
+        # do not name him: what someone else did is no answer about him
+        over = sum(c.score >= a.min_answer_score for c in choices)
+        which = (
+            "the one sentence over the bar" if over == 1 else f"the {over} sentences over the bar"
+        )
         return _abstain(
             analysis, retrieved, timings,
-            f"no sentence that names “{named}” answers this well enough: the best one found "
-            f"(score {math.floor(picked[0].score * 100 + 1e-9) / 100:.2f}) does not name it",
+            f"no sentence that names “{named}” answers this well enough: {which} "
+            f"({a.min_answer_score:.2f}) {'does' if over == 1 else 'do'} not name it",
         )  # fmt: skip
     if len(analysis.parts) > 1:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
@@ -349,6 +361,10 @@ def _checked_answer(
 _TOKEN = re.compile(r"[\w.’'-]+")
 
 
+# a person's title, which names no one: "Mr. Miller" does not name "Mr. Kirby"
+_TITLES = frozenset("mr mrs ms dr sen rep gov gen lt col capt sgt prof rev".split())
+
+
 def _names(candidate: Candidate, name: str) -> bool:
     """Whether a sentence, the one before it or its article's title names `name`: one of its
     words in any case ("the third colony" for "the New Haven Colony"), or a capitalised word
@@ -357,8 +373,8 @@ def _names(candidate: Candidate, name: str) -> bool:
     whole and in the same case, its full stops aside ("UN" and "U.N.", not the "Un" of "Kim
     Jong Un")."""
 
-    def key(token: str) -> str:
-        return re.sub(r"[’']s$", "", token.replace(".", ""))
+    def key(token: str) -> str:  # "O’Rourke" = "O'Rourke", "Šefčovič" = "Sefcovic"
+        return re.sub(r"'s$", "", fold_word(token.replace(".", "").replace("’", "'")))
 
     text = f"{candidate.title} {candidate.previous} {candidate.text}"
     said = {key(t) for t in _TOKEN.findall(text)}
@@ -366,8 +382,8 @@ def _names(candidate: Candidate, name: str) -> bool:
     capitalised = {w.lower() for w in said if w[:1].isupper()}
     for word in map(key, _TOKEN.findall(name)):
         plain = word.lower()
-        if plain in FUNCTION_WORDS:  # "of" in "the Joint Chiefs of Staff" names nothing
-            continue
+        if plain in FUNCTION_WORDS or plain in _TITLES:  # "of" in "the Joint Chiefs of Staff",
+            continue  # "Mr." in "Mr. Kirby": every sentence may hold them
         if len(word) <= 3:
             if word in said:
                 return True

@@ -337,9 +337,9 @@ class ConversationSettings(_Group):
     answer_names_named: bool = Field(
         default=True,
         description='An answer to "What about NATO?" or "And John Kirby?" must name that name '
-        "(in its sentence, the sentence before it or its article's title); when the best "
-        "sentence does not, the question is declined: a sentence about someone else is no "
-        "answer about them.",
+        "(in its sentence, the sentence before it or its article's title): the best sentence "
+        "over the bar that names it is the answer, and when none does, the question is "
+        "declined: a sentence about someone else is no answer about them.",
     )
     short_may_stand_alone: bool = Field(
         default=True,

@@ -835,6 +835,9 @@ def test_a_swapped_name_the_chosen_sentence_does_not_name_is_read_with_the_conve
         ("UN", "The U.N. envoy left.", True),
         ("Joint Chiefs of Staff", "The talks of the council went on.", False),  # "of" is no name
         ("Joint Chiefs of Staff", "The Joint Chiefs said so.", True),
+        ("Mr. Kirby", "Mr. Miller said the talks had failed.", False),  # a title names no one
+        ("O'Rourke", "O’Rourke said the talks had failed.", True),  # either apostrophe
+        ("Sefcovic", "Maroš Šefčovič said so.", True),  # typed without accents
     ],
 )
 def test_an_answer_names_a_name_in_its_own_case_and_stem(
@@ -842,3 +845,44 @@ def test_an_answer_names_a_name_in_its_own_case_and_stem(
 ) -> None:
     candidate = Candidate(row=0, start=0, end=len(sentence), text=sentence, title="Harbour news")
     assert _names(candidate, name) is named
+
+
+CONVOY_ARTICLES = {
+    "convoy-a": (
+        "Convoy strike condemned\n\n"
+        "Matthew Miller said the convoy strike was a grave mistake by the Ostland army.\n\n"
+        "He added that the convoy strike must be investigated at once."
+    ),
+    "convoy-b": (
+        "Pentagon reviews convoy strike\n\n"
+        "John Kirby said the convoy strike was under review by the Pentagon."
+    ),
+}
+
+
+@pytest.mark.parametrize("kirby_score", [0.9, 0.8])
+def test_what_about_x_is_answered_by_the_best_sentence_over_the_bar_that_names_x(
+    kirby_score: float,
+) -> None:
+    """The first choice after "What about John Kirby?" may be a sentence near the last answer,
+    about Miller ("He added…"); a sentence over the bar that names Kirby is the answer, not a
+    refusal, whether it scores above that sentence or below it."""
+    corpus = build_corpus(CONVOY_ARTICLES)
+    selector = OverlapSelector({"He added": 0.85, "John Kirby said": kirby_score})
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.6, min_support=0.5))
+    history = [
+        Turn(
+            question="What did Matthew Miller say about the convoy strike?",
+            answer="Matthew Miller said the convoy strike was a grave mistake by the Ostland "
+            "army. [1]",
+        )
+    ]
+    answer = ask(corpus, "What about John Kirby?", selector, settings, history=history)
+    assert answer.status == "answered", answer.reason
+    assert "John Kirby said" in answer.answer
+    # with no sentence naming him over the bar, it is declined, and the reason says why
+    low = OverlapSelector({"He added": 0.85, "John Kirby said": 0.1, "Matthew Miller": 0.1})
+    declined = ask(corpus, "What about John Kirby?", low, settings, history=history)
+    assert declined.status == "insufficient_evidence"
+    assert declined.reason is not None
+    assert "names “John Kirby”" in declined.reason and "does not name it" in declined.reason
