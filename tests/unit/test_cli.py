@@ -146,3 +146,15 @@ def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str])
     code, err = exit_of(main, capsys)
     assert code == 1
     assert err.count("\n") == 1 and "port: Input should be greater than or equal to 1" in err
+
+
+def test_the_long_paragraph_benchmark_refuses_a_size_it_cannot_send() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "long_paragraph_benchmark.py"), "--kb", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--kb must be 1–1000" in done.stderr and "Traceback" not in done.stderr
