@@ -181,29 +181,35 @@ def answer_question(
         naming = next((c for c in over_bar if _names(c.candidate, named)), None)
         if naming is not None:
             picked = [_span_for_follow_up(analysis, naming, selector)]
-    if picked and analysis.swapped_in and not _names(picked[0].candidate, analysis.swapped_in):
-        # "What about NATO?" asked as "What did the NATO spokesman call …?" found no sentence
-        # over the bar that names NATO: someone else's words. Read with the conversation instead.
-        unswapped = settings.model_copy(
-            update={"conversation": settings.conversation.model_copy(update={"swap_named": False})}
-        )
-        return answer_question(
-            question, retriever=retriever, corpus=corpus, embedder=embedder, selector=selector,
-            settings=unswapped, generator=generator, vocabulary=vocabulary, history=history,
-            on_progress=on_progress, should_stop=should_stop, time_left=time_left,
-        )  # fmt: skip
-    if picked and named and not _names(picked[0].candidate, named):
-        # read with the conversation, "What about John Kirby?" still found only sentences that
-        # do not name him: what someone else did is no answer about him
-        over = sum(c.score >= a.min_answer_score for c in choices)
-        which = (
-            "the one sentence over the bar" if over == 1 else f"the {over} sentences over the bar"
-        )
-        return _abstain(
-            analysis, retrieved, timings,
-            f"no sentence that names “{named}” answers this well enough: {which} "
-            f"({a.min_answer_score:.2f}) {'does' if over == 1 else 'do'} not name it",
-        )  # fmt: skip
+        elif analysis.swapped_in:
+            # "What about NATO?" asked as "What did the NATO spokesman call …?" found no
+            # sentence over the bar that names NATO: someone else's words. Read with the
+            # conversation instead.
+            unswapped = settings.model_copy(
+                update={
+                    "conversation": settings.conversation.model_copy(update={"swap_named": False})
+                }
+            )
+            return answer_question(
+                question, retriever=retriever, corpus=corpus, embedder=embedder,
+                selector=selector, settings=unswapped, generator=generator,
+                vocabulary=vocabulary, history=history, on_progress=on_progress,
+                should_stop=should_stop, time_left=time_left,
+            )  # fmt: skip
+        else:
+            # read with the conversation, "What about John Kirby?" still found only sentences
+            # that do not name him: what someone else did is no answer about him
+            over = sum(c.score >= a.min_answer_score for c in choices)
+            which = (
+                "the one sentence over the bar"
+                if over == 1
+                else f"the {over} sentences over the bar"
+            )
+            return _abstain(
+                analysis, retrieved, timings,
+                f"no sentence that names “{named}” answers this well enough: {which} "
+                f"({a.min_answer_score:.2f}) {'does' if over == 1 else 'do'} not name it",
+            )  # fmt: skip
     if len(analysis.parts) > 1:
         # "What did X accuse Y of, and how did Y answer?": each part is asked on its own too
         # (in generate mode as well: whether to answer is never the model's call)
