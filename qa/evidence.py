@@ -226,8 +226,10 @@ def _figure_plurals(read: Sequence[str]) -> set[int]:
 # 2024"), or a month and year ("May 2023"); not a count that follows a month ("In May 5,000
 # fled"). A regex: a date parser reads one date, not a date inside a sentence.
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+    "(?:"
+    # the months of qa/dates, capitalised, longest first ("March" before "Mar")
+    + "|".join(sorted((m.capitalize() for m in _CALENDAR_WORDS), key=lambda m: (-len(m), m)))
+    + r")\.?"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?(?![\d,.]?\d)"
 _YEAR = r"(?:,?\s+\d{4}\b(?![,.]?\d))?"
