@@ -72,17 +72,26 @@ def test_a_malformed_question_file_names_its_line(tmp_path: Path, text: str, sai
         read_questions(path)
 
 
-def test_scripts_exit_with_a_line_not_a_traceback(tmp_path: Path) -> None:
-    """A real script, a real process: a size of 0 once started the full default sweep."""
+@pytest.mark.parametrize(
+    ("script", "args", "said"),
+    [
+        # a size of 0 once started the full default sweep
+        ("scale_benchmark.py", ["--sizes", "0"], "--sizes must be at least 1"),
+        # a paragraph it cannot send
+        ("long_paragraph_benchmark.py", ["--kb", "0"], "--kb must be 1–1000"),
+    ],
+)
+def test_scripts_exit_with_a_line_not_a_traceback(script: str, args: list[str], said: str) -> None:
+    """A real script, a real process: a usage mistake is one line and exit code 2."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "scale_benchmark.py"), "--sizes", "0"],
+        [sys.executable, str(ROOT / "scripts" / script), *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 2, done.stderr
-    assert "--sizes must be at least 1" in done.stderr and "Traceback" not in done.stderr
+    assert said in done.stderr and "Traceback" not in done.stderr
 
 
 def test_every_script_option_says_what_it_does() -> None:
@@ -146,15 +155,3 @@ def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str])
     code, err = exit_of(main, capsys)
     assert code == 1
     assert err.count("\n") == 1 and "port: Input should be greater than or equal to 1" in err
-
-
-def test_the_long_paragraph_benchmark_refuses_a_size_it_cannot_send() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "long_paragraph_benchmark.py"), "--kb", "0"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 2, done.stderr
-    assert "--kb must be 1–1000" in done.stderr and "Traceback" not in done.stderr
