@@ -189,6 +189,18 @@ SAVED_CONVERSATION = (
     "sessionStorage.getItem('groundedQa.tabConversation')))"
 )
 
+
+def show_saved_conversation(page: Any, saved: dict[str, Any]) -> None:
+    """Open the page on `saved` as this tab's saved conversation, everything else cleared."""
+    page.goto("/")
+    page.evaluate(
+        "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation.' + "
+        "sessionStorage.getItem('groundedQa.tabConversation'), v); }",
+        json.dumps(saved),
+    )
+    page.reload()
+
+
 # Made-up articles: one without a date, one without an outlet line, so the panel has to say so.
 PAGE_CORPUS = {
     "harbour": """Skarra harbour reopens after a week of storms

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer
+from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved_conversation
 from tests.e2e.test_page_scope import add_article, delete_article
 from tests.pages import FURNITURE, news_page
 
@@ -342,13 +342,7 @@ def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
         "turns": [{"question": "What did it get?", "kind": "answer", "data": answer}],
     }
     try:
-        page.goto("/")
-        page.evaluate(
-            "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation.' + "
-            "sessionStorage.getItem('groundedQa.tabConversation'), v); }",
-            json.dumps(saved),
-        )
-        page.reload()
+        show_saved_conversation(page, saved)
         item = page.locator("#articles-view").get_by_role("button", name=title)
         expect(item).to_be_visible()
     finally:

@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     PageServer,
     Server,
     api_answer,
+    show_saved_conversation,
 )
 
 pytestmark = pytest.mark.e2e
@@ -338,13 +339,7 @@ def test_a_closest_paragraph_read_in_its_article_offers_it_too(page_probe: PageP
         "saved": 1,
         "turns": [{"question": refusal["question"], "kind": "answer", "data": refusal}],
     }
-    page.goto("/")
-    page.evaluate(
-        "(v) => { localStorage.clear(); localStorage.setItem('groundedQa.conversation.' + "
-        "sessionStorage.getItem('groundedQa.tabConversation'), v); }",
-        json.dumps(saved),
-    )
-    page.reload()
+    show_saved_conversation(page, saved)
     page.locator("#conversation .insufficient").get_by_role(
         "button", name=f"Read in the article: {TRAM}"
     ).click()
