@@ -200,7 +200,10 @@ class RetrievalSettings(_Group):
         "paragraph vectors alone are searched.",
     )
     near_duplicate_threshold: float = Field(
-        default=0.9, ge=0.0, le=1.0, description="Token overlap above which paragraphs collapse."
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Token overlap at or above which paragraphs collapse.",
     )
 
 
