@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import statistics
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -45,11 +47,12 @@ log = logging.getLogger(__name__)
 
 # Before any question has been timed, assume this long per answer for Retry-After.
 _FIRST_GUESS_S = 1.0
-# Weight of the newest answer time in the running average: a slower answer counts more than a
-# faster one, so the estimate rises at once when the CPU gets busy and falls back slowly, and
-# admission errs towards a 429 now rather than a 503 later.
-_SLOWER_WEIGHT = 0.5
-_FASTER_WEIGHT = 0.1
+# The time per answer is the median of the last few answers' times: a busy CPU, which slows
+# every answer, raises it within three answers, while one answer slowed by its own question
+# (a huge pasted paragraph) does not hold back the ordinary questions after it. A running
+# average that weighed slower answers more kept a newsroom throttled with 429s for forty
+# answers after one such outlier (helper-89).
+_RECENT_ANSWERS = 5
 # Share of the time limit an admitted question is expected to need at most: the rest is
 # headroom for answers slower than the average.
 _ADMIT_WITHIN = 0.75
@@ -170,7 +173,7 @@ class GenerationQueue:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
         self._lock = threading.Lock()  # slots are freed from the worker thread
         self._in_hand = 0
-        self._seconds_per_job: float | None = None  # running average, once one has been timed
+        self._recent: deque[float] = deque(maxlen=_RECENT_ANSWERS)  # the last answers' times
         self.rejected = 0
 
     @classmethod
@@ -190,8 +193,12 @@ class GenerationQueue:
     def retry_after_s(self) -> int:
         """Whole seconds until the jobs in hand are likely done (at least 1)."""
         with self._lock:
-            estimate = max(self._in_hand, 1) * (self._seconds_per_job or _FIRST_GUESS_S)
+            estimate = max(self._in_hand, 1) * (self._seconds_per_job() or _FIRST_GUESS_S)
         return max(1, math.ceil(estimate))
+
+    def _seconds_per_job(self) -> float | None:
+        """The median of the last answers' times; None before one has been timed. Hold the lock."""
+        return statistics.median(self._recent) if self._recent else None
 
     def submit(
         self, fn: Callable[..., T], /, *args: object, stop: Cancellation | None = None
@@ -200,7 +207,7 @@ class GenerationQueue:
         Cancelling the job sets `stop` (see `stoppable`)."""
         with self._lock:
             # the jobs in hand, then this one
-            expected_s = (self._in_hand + 1) * (self._seconds_per_job or 0.0)
+            expected_s = (self._in_hand + 1) * (self._seconds_per_job() or 0.0)
             if self._in_hand >= self.capacity:
                 held = (
                     "1 question is already being answered"
@@ -281,17 +288,14 @@ class GenerationQueue:
             self._note_time(time.monotonic() - started, at_least=stopped)
 
     def _note_time(self, elapsed: float, *, at_least: bool = False) -> None:
-        """Fold an answer's time into the running average. A stopped answer's time (`at_least`)
-        only raises it: when every answer runs past the time limit and is stopped, none would
-        ever be timed, and questions were let in to wait for a 503 instead of a 429."""
+        """Count an answer's time among the last answers'. A stopped answer's time (`at_least`)
+        counts only when it is over the current estimate (it says the answer needed at least
+        that long): when every answer runs past the time limit and is stopped, none would ever
+        be timed, and questions were let in to wait for a 503 instead of a 429."""
         with self._lock:
-            average = self._seconds_per_job
-            if average is None:
-                self._seconds_per_job = elapsed
-            elif elapsed > average:
-                self._seconds_per_job = average + _SLOWER_WEIGHT * (elapsed - average)
-            elif not at_least:
-                self._seconds_per_job = average + _FASTER_WEIGHT * (elapsed - average)
+            current = self._seconds_per_job()
+            if not at_least or current is None or elapsed > current:
+                self._recent.append(elapsed)
 
     def _release(self, _: object) -> None:
         with self._lock:

@@ -201,6 +201,36 @@ def test_a_question_that_would_wait_past_the_time_limit_is_refused_up_front() ->
         queue.shutdown()
 
 
+def test_one_slow_answer_does_not_hold_back_the_questions_after_it() -> None:
+    """The time per answer is the median of the last answers': one question slowed by its own
+    paragraph (a huge pasted article) must not get the ordinary questions after it refused. A
+    running average weighing slower answers more refused them for forty answers after one."""
+    queue = GenerationQueue(max_waiting=5, timeout_s=1.0)
+    service = GatedService()
+
+    async def scenario() -> None:
+        service.gate.set()
+        for _ in range(2):
+            await queue.run(lambda q: (time.sleep(0.05), service.ask(q))[1], "quick")
+        await queue.run(lambda q: (time.sleep(0.9), service.ask(q))[1], "outlier")
+        service.gate.clear()
+        running = asyncio.ensure_future(queue.run(service.ask, "running"))
+        await asyncio.sleep(0.05)
+        # one ahead and itself at ~0.05 s each: let in (the average, ~0.5 s, refused it)
+        waiting = asyncio.ensure_future(queue.run(service.ask, "waiting"))
+        await asyncio.sleep(0.05)
+        assert queue.depth == 2
+        assert queue.retry_after_s() == 1
+        service.gate.set()
+        await asyncio.gather(running, waiting)
+
+    try:
+        asyncio.run(scenario())
+        assert "waiting" in service.started
+    finally:
+        queue.shutdown()
+
+
 def test_answers_stopped_at_the_time_limit_still_teach_the_queue_to_refuse_early() -> None:
     """Every answer runs past the limit and is stopped part-way, so none finishes to be timed:
     the time each ran before it stopped is a lower bound, and it is enough to refuse a question
