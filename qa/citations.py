@@ -78,27 +78,34 @@ def measure_support(
     if not windows:
         return Support(0.0, 0.0, 0.0, 0, 0)
     claim_terms = set(content_terms(claim))
-    texts = [paragraph[a:b] for a, b in windows]
+    # A window's scores depend on its text alone, so a text repeated in the paragraph (a
+    # scraped page's repeated line, a pasted block) is read once: 9,000 copies of a sentence
+    # once cost 4,500 embedder calls, 160 s of one question.
+    texts = list(dict.fromkeys(paragraph[a:b] for a, b in windows))
     lexical = [
         len(claim_terms & set(content_terms(text))) / len(claim_terms) if claim_terms else 0.0
         for text in texts
     ]
-    semantic = _cosines(claim, texts, lexical, embedder=embedder, lexical_weight=lexical_weight)
-    best: Support | None = None
-    for (a, b), found, cos in zip(windows, lexical, semantic, strict=True):
+    cosine_of = _cosines(claim, texts, lexical, embedder=embedder, lexical_weight=lexical_weight)
+    scored = dict(zip(texts, zip(lexical, cosine_of, strict=True), strict=True))
+    best: tuple[float, float, float, int, int] | None = None
+    for a, b in windows:
+        found, cos = scored[paragraph[a:b]]
         if cos is None:  # not embedded: it could not have come near the best
             continue
         score = lexical_weight * found + (1 - lexical_weight) * cos
-        # prefer the shorter window when support is equal: it is the tighter span
-        if best is None or score > best.score + 1e-9:
-            best = Support(round(score, 4), round(found, 4), round(cos, 4), a, b)
+        # prefer the earlier, shorter window when support is equal: it is the tighter span (the
+        # unrounded best is compared: against a rounded-down one, each equal window won in turn)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, found, cos, a, b)
     assert best is not None
-    return best
+    score, found, cos, a, b = best
+    return Support(round(score, 4), round(found, 4), round(cos, 4), a, b)
 
 
 # windows embedded at a time, the claim with the first of them
 _WINDOWS_PER_CALL = 4
-# a window is left out when even a perfect cosine would leave it this far under the best
+# a window is left out when even a perfect cosine would raise it no more than this over the best
 _OUT_OF_REACH = 1e-6
 
 
@@ -111,11 +118,12 @@ def _cosines(
     lexical_weight: float,
 ) -> list[float | None]:
     """Each window's cosine with the claim (clipped to 0..1), or None for a window that was not
-    embedded because its score could not reach the best: windows go in order of the most they
-    could score (their word share with a cosine of 1), and embedding stops once the best found is
-    beyond what any window left could score. The best window is the one embedding them all would
-    find; what is saved is the model's time on the others (most of a long paragraph's windows
-    for a claim quoted from one of its sentences)."""
+    embedded because its score could not beat the best: windows go in order of the most they
+    could score (their word share with a cosine of 1), and embedding stops once no window left
+    could score more than the best found (by more than rounding). The best window is the one
+    embedding them all would find; what is saved is the model's time on the others (most of a
+    long paragraph's windows for a claim quoted from one of its sentences, whose own window
+    scores all a window can)."""
     ceiling = [lexical_weight * found + (1 - lexical_weight) for found in lexical]
     order = sorted(range(len(texts)), key=lambda i: -ceiling[i])
     cosines: list[float | None] = [None] * len(texts)
@@ -123,7 +131,7 @@ def _cosines(
     best = -1.0
     for start in range(0, len(order), _WINDOWS_PER_CALL):
         batch = order[start : start + _WINDOWS_PER_CALL]
-        if ceiling[batch[0]] < best - _OUT_OF_REACH:
+        if ceiling[batch[0]] <= best + _OUT_OF_REACH:
             break
         head = [claim] if claim_vector is None else []
         vectors = embedder.embed([*head, *(texts[i] for i in batch)])

@@ -100,6 +100,32 @@ def test_equal_support_prefers_the_shorter_window() -> None:
 
 
 @pytest.mark.unit
+def test_a_sentence_repeated_thousands_of_times_is_embedded_once() -> None:
+    """A pasted block of one line repeated (9,000 copies once cost 4,500 embedder calls, 160 s
+    of one question): a window's score depends on its text alone, so each text is read once,
+    and the first copy is the span, as reading them all would find."""
+    embedder = HashingEmbedder()
+    claim = "Harbour staff said the timetable adds evening crossings."
+    paragraph = " ".join([PARAGRAPH.split(". ")[0] + "."] + [SECOND] * 2000)
+    support = measure_support(claim, paragraph, embedder=embedder)
+    assert embedder.calls <= 2
+    assert support.span_start == paragraph.index(SECOND)
+    assert paragraph[support.span_start : support.span_end] == SECOND
+
+
+@pytest.mark.unit
+def test_a_quoted_claim_stops_the_search_at_its_own_sentence() -> None:
+    """Once a window scores all a window can (the claim's own sentence), no other is read, even
+    when hundreds of others hold every word of the claim too."""
+    embedder = HashingEmbedder()
+    others = [f"{SECOND[:-1]}, report {k} says." for k in range(300)]
+    paragraph = " ".join([SECOND, *others])
+    support = measure_support(SECOND, paragraph, embedder=embedder)
+    assert embedder.calls <= 2
+    assert paragraph[support.span_start : support.span_end] == SECOND
+
+
+@pytest.mark.unit
 def test_span_points_at_the_last_sentence_too() -> None:
     claim = "Islanders had relied on a fishing boat to bring bread and post."
     support = measure_support(claim, PARAGRAPH, embedder=HashingEmbedder())
