@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """What one very long paragraph costs: a text with no blank lines, sent to `POST /documents`.
 
-    python scripts/long_paragraph_benchmark.py [--kb 300] [--corpus seeds] [--json]
+    python scripts/long_paragraph_benchmark.py [--kb 300] [--repeat] [--corpus seeds] [--json]
 
 A server (extractive answers, admin key) is started on an index of `--corpus` built in a
 temporary folder. An article of about `--kb` kilobytes in one paragraph (sentences that each
@@ -10,6 +10,8 @@ seconds. Printed: the upload's time, the time of a question about the long artic
 one about the corpus after it, and the status and time of each question asked during the
 upload (the server must keep answering them). Sentence splitting used to take time that grew
 with the square of a paragraph's length (qa/sentences.py reads a long one in parts).
+`--repeat` makes the paragraph one sentence repeated (a pasted block): every copy matches the
+question, and the citation check once embedded each of them (qa/citations.py reads a text once).
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ SENTENCE = "The Vossberg dam audit listed {i} cracks in section {s} and flagged 
 ABOUT_IT = "How many cracks did the Vossberg dam audit list in section 5?"
 
 
-def long_text(kb: int) -> str:
-    """One paragraph of about `kb` kilobytes."""
+def long_text(kb: int, *, repeat: bool = False) -> str:
+    """One paragraph of about `kb` kilobytes: sentences that differ, or (`repeat`) one sentence,
+    the one `ABOUT_IT` asks about, over and over."""
     sentences: list[str] = []
     size = 0
     while size < kb * 1000:
-        sentences.append(SENTENCE.format(i=len(sentences), s=len(sentences) % 97))
+        n = 7 if repeat else len(sentences)
+        sentences.append(SENTENCE.format(i=n, s=5 if repeat else n % 97))
         size += len(sentences[-1]) + 1
     return " ".join(sentences)
 
@@ -62,6 +66,11 @@ def main() -> int:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--kb", type=int, default=300, help="the paragraph's size (default 300)")
+    parser.add_argument(
+        "--repeat",
+        action="store_true",
+        help="one sentence repeated instead of sentences that differ",
+    )
     parser.add_argument("--corpus", type=Path, default=ROOT / "seeds",
                         help="the articles indexed before (default seeds/)")  # fmt: skip
     parser.add_argument("--question", default="Who is Maria Zakharova?",
@@ -70,7 +79,7 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.kb <= 1000:
         parser.error("--kb must be 1–1000 (a body is at most 1 MiB by default)")
-    text = long_text(args.kb)
+    text = long_text(args.kb, repeat=args.repeat)
     result: dict[str, Any] = {"paragraph_chars": len(text)}
     with tempfile.TemporaryDirectory(prefix="long-paragraph-") as tmp:
         work = Path(tmp)
