@@ -14,6 +14,7 @@ of, and the same word asked again is not looked up again.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -57,6 +58,7 @@ class CorpusVocabulary:
         for key in self._counts:
             by_length[len(key)].append(key)
         self._by_length = dict(by_length)
+        self._sorted = sorted(self._counts)  # for a word that begins so (`holds_prefix`)
         # the same unknown word asked again is looked up once
         self._nearest = lru_cache(maxsize=_CACHED_LOOKUPS)(self._look_up)
 
@@ -66,6 +68,11 @@ class CorpusVocabulary:
 
     def holds_letter(self, letter: str) -> bool:
         return letter.lower() in self._letters
+
+    def holds_prefix(self, prefix: str) -> bool:
+        key = fold(prefix)
+        at = bisect_left(self._sorted, key)
+        return at < len(self._sorted) and self._sorted[at].startswith(key)
 
     def nearest(self, word: str, max_distance: int) -> str | None:
         return self._nearest(fold(word), max_distance)

@@ -123,6 +123,11 @@ class Vocabulary(Protocol):
         script."""
         ...
 
+    def holds_prefix(self, prefix: str) -> bool:
+        """Some article's word begins with `prefix` (compared as `knows` compares): whether
+        the articles hold a word or a form of it ("Japan" in "Japanese")."""
+        ...
+
     def nearest(self, word: str, max_distance: int) -> str | None:
         """The articles' word nearest to `word`, at most `max_distance` edits away."""
         ...

@@ -87,25 +87,46 @@ def absent_names(
     question: str, vocabulary: Vocabulary, settings: SpellingSettings
 ) -> tuple[str, ...]:
     """The names the question asks about that no article mentions: among the words looked up
-    (every one, not the `max_words` reported), those that no article holds and that are no
-    common English word, written with a capital, not opening the question, and more than
+    (every one, not the `max_words` reported), those written with a capital, not opening the
+    question, that no article holds and that are either no common English word and more than
     `settings.absent_name_edits` edits (or the edits "did you mean" allows) from every word the
-    articles hold. "What did Sergei Lavrov say?" over articles that never name him gives
-    ("Lavrov",); "Cyndi Whitehead" over articles that name Cindy Whitehead gives nothing (two
-    edits: a misspelling). No sentence can say what someone absent did, however well it
-    matches the rest of the question."""
+    articles hold, or a common English word no article holds in any form
+    (`_absent_common_name`). "What did Sergei Lavrov say?" over articles that never name him
+    gives ("Lavrov",), "Did Japan comment?" over articles that never name Japan ("Japan",);
+    "Cyndi Whitehead" over articles that name Cindy Whitehead gives nothing (two edits: a
+    misspelling). No sentence can say what someone absent did, however well it matches the
+    rest of the question."""
     if not settings.decline_absent_names:
         return ()
     first = WORD.search(question)
     opening = POSSESSIVE.sub("", first.group(0)) if first else ""
     absent = []
     for word in checked_words(question, settings):
-        if not word[:1].isupper() or word == opening or vocabulary.knows(word):
+        if not word[:1].isupper() or word == opening:
+            continue
+        if vocabulary.knows(word) and not _absent_common_name(word, vocabulary, settings):
             continue
         edits = max(settings.absent_name_edits, _suggestion_edits(word, settings))
         if vocabulary.nearest(word, edits) is None:
             absent.append(word)
     return tuple(absent)
+
+
+# Endings of words that name a people or a language ("American", "Korean", "Japanese",
+# "British", "Israeli", "Filipino"): a question may say "the American envoy" of articles that
+# only ever say "the U.S. envoy", so such a word is never taken for a name no article mentions.
+_PEOPLE = re.compile(r"(?:ian|ean|can|ese|ish|ic|i|ino)$")
+
+
+def _absent_common_name(word: str, vocabulary: Vocabulary, settings: SpellingSettings) -> bool:
+    """Whether a capitalised word of the English word list ("Japan", "Assembly") may be one no
+    article holds in any form: no article word begins with its first `absent_name_prefix`
+    letters (and, as for any name, none is within a misspelling's edits of it: "Crises" for the
+    articles' "Crisis"). A word that names a people or a language never is."""
+    prefix = settings.absent_name_prefix
+    if not prefix or _PEOPLE.search(word.lower()):
+        return False
+    return not vocabulary.holds_prefix(word[:prefix])
 
 
 def _suggestion_edits(word: str, settings: SpellingSettings) -> int:

@@ -26,6 +26,15 @@ def test_words_are_known_folded_for_case_accents_and_possessives() -> None:
     assert fold("Köppen’s") == "koppen"
 
 
+def test_a_prefix_is_held_when_an_article_word_begins_with_it_folded() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.holds_prefix("Curit") and vocabulary.holds_prefix("Curitiba")
+    assert vocabulary.holds_prefix("KOPP")  # the articles say "Köppen"
+    assert vocabulary.holds_prefix("Florida")  # "Florida's" is held as "florida"
+    assert not vocabulary.holds_prefix("harme")  # English, but in no article
+    assert not vocabulary.holds_prefix("Curitibas") and not vocabulary.holds_prefix("zz")
+
+
 def test_the_nearest_word_is_within_the_edits_allowed_and_spelt_as_the_articles_spell_it() -> None:
     vocabulary = CorpusVocabulary(TEXTS)
     assert vocabulary.nearest("youseff", 2) == "Youssef"  # "Youssef" twice, "youssef" once
