@@ -57,7 +57,7 @@ from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retriever
 from qa.selection import Choice, select
 from qa.settings import Settings
-from qa.trimming import clause_spans, cut_words, trim
+from qa.trimming import clause_spans, cut_words, inside_quotation, trim
 from qa.writing import Passage, write_answer
 
 __all__ = [
@@ -728,11 +728,15 @@ def _scope_note(retriever: Retriever, kept: tuple[int, int] | None = None) -> st
 def _fitting_short_answer(
     analysis: QuestionAnalysis, short: str | None, min_statement_words: int
 ) -> str | None:
-    """The selector's span as the direct answer, unless it is not of the kind asked for (a
+    """The selector's span as the direct answer (cut to the part inside a quotation it
+    crosses the edge of, `inside_quotation`), unless it is not of the kind asked for (a
     "Who…?" answered with "Monday", a "How many…?" with no number, a "What did X say?" with one
     word, any span for a yes-or-no question): then the quote stands alone rather than lead
     with a wrong or partial answer."""
     if short is None or analysis.yes_no:
+        return None
+    short = inside_quotation(short)
+    if short is None:
         return None
     fits = short_answer_fits(analysis.kind, short, min_statement_words=min_statement_words)
     return short if fits else None

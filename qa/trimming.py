@@ -74,3 +74,27 @@ def cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) 
     prefix = "… " if kept[0][0] > 0 else ""
     suffix = " …" if kept[-1][1] < len(sentence.rstrip()) else ""
     return f"{prefix}{text}{suffix}"
+
+
+_EDGE = " \t,;:."
+
+
+def inside_quotation(short: str) -> str | None:
+    """A short answer that crosses a quotation's edge, cut to the part inside the quotation:
+    the selector's span may open a quotation it does not close ("the critically acclaimed
+    “Atmospheric Disturbances") or close one it did not open ("eviscerated,” said an essay"),
+    and its lone quote mark shows as junk ("further provocations” in response to"). The part
+    kept is a piece of the span, so it is still found in the quoted sentence; None when
+    nothing is left. A straight quote mark opens when it starts the span or follows a space."""
+    opening, closing = short.count("“"), short.count("”")
+    if opening > closing:
+        short = short[short.rindex("“") + 1 :]
+    elif closing > opening:
+        short = short[: short.index("”")]
+    elif short.count('"') % 2:
+        at = short.index('"')
+        opens = at == 0 or short[at - 1].isspace()
+        short = short[at + 1 :] if opens else short[:at]
+    else:
+        return short
+    return short.strip(_EDGE) or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.trimming import clause_spans, trim
+from qa.trimming import clause_spans, inside_quotation, trim
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +87,28 @@ def test_a_comma_or_stop_inside_closing_quotes_or_brackets_is_a_clause_break() -
         "… Ms. Ostrow said at the last meeting of the trust, which has raised 5 million dollars "
         "since its founding in the spring of 1990."
     )
+
+
+@pytest.mark.parametrize(
+    ("short", "kept"),
+    [
+        # a span that opens a quotation it does not close keeps what is quoted
+        ("the critically acclaimed “Atmospheric Disturbances", "Atmospheric Disturbances"),
+        ('111-22 or "PL 111-22', "PL 111-22"),
+        ('"the exercise of power in any form', "the exercise of power in any form"),
+        # one that closes a quotation it did not open keeps what was quoted, not what follows
+        ("further provocations” in response to", "further provocations"),
+        ("eviscerated,” said an essay", "eviscerated"),
+        ('eviscerated," said an essay', "eviscerated"),
+        # balanced, or no quotation at all: as it was
+        ("“fake news”", "“fake news”"),
+        ('called it "fake news" twice', 'called it "fake news" twice'),
+        ("Matthew Miller", "Matthew Miller"),
+        # nothing inside
+        ("said “", None),
+    ],
+)
+def test_a_short_answer_crossing_a_quotation_edge_keeps_the_part_inside(
+    short: str, kept: str | None
+) -> None:
+    assert inside_quotation(short) == kept
