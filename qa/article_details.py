@@ -67,39 +67,52 @@ _OUTLET = (
     r"(?i:news\s+agency|agency|outlet|publication|newspaper|paper|magazine|site|website|"
     r"wire\s+service|wire|publisher|broadcaster|network)"
 )
-_PATTERNS: dict[ArticleDetail, tuple[str, ...]] = {
-    ArticleDetail.AUTHOR: (
-        rf"(?i:\bwho)\s+{_WROTE}\s+{_REF}",
-        rf"(?i:^\W*(?:who|what)(?:\s+is|\s+was|\s+are|\s+were|’s|'s)\s+the\s+(?:author|writer|reporter|journalist|correspondent)s?\s+(?:of|on|for|behind))\s+{_REF}",
-        rf"(?i:\bby\s+whom\s+(?:was|were))\s+{_REF}",
-        rf"(?i:\bwho\s+(?:is|was|are|were))\s+{_REF}(?i:.*\bby)\W*$",
-        rf"(?i:\bwhose\s+){_NOUN}\s+(?i:is|was)\s+(?i:this|that|it)\W*$",
-        rf"(?i:\bwho\s+(?:was|were))\s+{_REF}(?i:.*\b{_WRITTEN}\s+by)\W*$",
-        rf"(?i:\b(?:which|what)\s+(?:reporter|journalist|writer|correspondent|author)s?)\s+{_WROTE}\s+{_REF}",
-        rf"(?i:\b(?:whose\s+byline|(?:what\s+is|what's)\s+the\s+byline)\s+(?:is\s+)?(?:on|of|under|for))\s+{_REF}",
-    ),
-    ArticleDetail.DATE: (
-        rf"(?i:\bwhen\s+(?:was|were))\s+{_REF}(?i:.*\b{_DATED})\b",
-        rf"(?i:\bwhen\s+did)\s+{_REF}(?i:.*\b(?:come\s+out|appear|run|go\s+online))\b",
-        rf"(?i:\b(?:what|which)\s+(?:date|day)\s+(?:was|were|is))\s+{_REF}(?i:.*\b{_DATED})\b",
-        rf"(?i:\b(?:publication\s+|publishing\s+|release\s+)?date\s+(?:of|on))\s+{_REF}",
-        rf"(?i:\bhow\s+old\s+is)\s+{_REF}",
-    ),
-    ArticleDetail.SOURCE: (
-        rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?:{_PUBLISHED}|(?i:is\s+the\s+source\s+of))\s+{_REF}",
-        rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:is|was)\s+{_REF}(?i:.*\bfrom)\W*$",
-        rf"(?i:\bwho\s+){_PUBLISHED}\s+{_REF}",
-        rf"(?i:\b(?:in|on)\s+(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{_REF}(?i:.*\b(?:appear|run|come\s+out))\W*$",
-        rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{_REF}(?i:.*\b(?:appear|run|come\s+out)\s+in)\W*$",
-        rf"(?i:\bsource\s+of)\s+{_REF}",
-        rf"(?i:\bwhere\s+(?:was|were))\s+{_REF}(?i:.*\b(?:first\s+)?(?:published|posted|run|printed))\b",
-        rf"(?i:\bwhere\s+(?:is|was|does|did))\s+{_REF}(?i:.*\b(?:from|come\s+from))\W*$",
-    ),
-}
-_COMPILED = {
-    detail: tuple(re.compile(pattern) for pattern in patterns)
-    for detail, patterns in _PATTERNS.items()
-}
+
+
+def _patterns(ref: str) -> dict[ArticleDetail, tuple[str, ...]]:
+    """Each detail's question patterns, with `ref` for the words that name the article."""
+    return {
+        ArticleDetail.AUTHOR: (
+            rf"(?i:\bwho)\s+{_WROTE}\s+{ref}",
+            rf"(?i:^\W*(?:who|what)(?:\s+is|\s+was|\s+are|\s+were|’s|'s)\s+the\s+(?:author|writer|reporter|journalist|correspondent)s?\s+(?:of|on|for|behind))\s+{ref}",
+            rf"(?i:\bby\s+whom\s+(?:was|were))\s+{ref}",
+            rf"(?i:\bwho\s+(?:is|was|are|were))\s+{ref}(?i:.*\bby)\W*$",
+            rf"(?i:\bwhose\s+){_NOUN}\s+(?i:is|was)\s+(?i:this|that|it)\W*$",
+            rf"(?i:\bwho\s+(?:was|were))\s+{ref}(?i:.*\b{_WRITTEN}\s+by)\W*$",
+            rf"(?i:\b(?:which|what)\s+(?:reporter|journalist|writer|correspondent|author)s?)\s+{_WROTE}\s+{ref}",
+            rf"(?i:\b(?:whose\s+byline|(?:what\s+is|what's)\s+the\s+byline)\s+(?:is\s+)?(?:on|of|under|for))\s+{ref}",
+        ),
+        ArticleDetail.DATE: (
+            rf"(?i:\bwhen\s+(?:was|were))\s+{ref}(?i:.*\b{_DATED})\b",
+            rf"(?i:\bwhen\s+did)\s+{ref}(?i:.*\b(?:come\s+out|appear|run|go\s+online))\b",
+            rf"(?i:\b(?:what|which)\s+(?:date|day)\s+(?:was|were|is))\s+{ref}(?i:.*\b{_DATED})\b",
+            rf"(?i:\b(?:publication\s+|publishing\s+|release\s+)?date\s+(?:of|on))\s+{ref}",
+            rf"(?i:\bhow\s+old\s+is)\s+{ref}",
+        ),
+        ArticleDetail.SOURCE: (
+            rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?:{_PUBLISHED}|(?i:is\s+the\s+source\s+of))\s+{ref}",
+            rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:is|was)\s+{ref}(?i:.*\bfrom)\W*$",
+            rf"(?i:\bwho\s+){_PUBLISHED}\s+{ref}",
+            rf"(?i:\b(?:in|on)\s+(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{ref}(?i:.*\b(?:appear|run|come\s+out))\W*$",
+            rf"(?i:\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,2}}?){_OUTLET}\s+(?i:did)\s+{ref}(?i:.*\b(?:appear|run|come\s+out)\s+in)\W*$",
+            rf"(?i:\bsource\s+of)\s+{ref}",
+            rf"(?i:\bwhere\s+(?:was|were))\s+{ref}(?i:.*\b(?:first\s+)?(?:published|posted|run|printed))\b",
+            rf"(?i:\bwhere\s+(?:is|was|does|did))\s+{ref}(?i:.*\b(?:from|come\s+from))\W*$",
+        ),
+    }
+
+
+def _compiled(ref: str) -> dict[ArticleDetail, tuple[re.Pattern[str], ...]]:
+    return {
+        detail: tuple(re.compile(pattern) for pattern in patterns)
+        for detail, patterns in _patterns(ref).items()
+    }
+
+
+_COMPILED = _compiled(_REF)
+# "When was it published?" right after a question about an article's details: "it" is that
+# article (after any other question it may be a book, a law, a report the news tells of)
+_COMPILED_BACK = _compiled(r"(?i:it|this|that)\b(?!\s+of\b)")
 # what the question says the article is about: the words after "the article about/on …", up to
 # a second question joined on ("…, and when was it published?")
 # ("the article in The Lancet that the minister cited", "the column that angered the king": a
@@ -133,8 +146,14 @@ class DetailQuestion:
     pointing: bool = False
 
 
-def asks_about_article(question: str) -> DetailQuestion | None:
-    """The detail of an article the question asks for, or None for a question about the text."""
+def asks_about_article(question: str, previous: str | None = None) -> DetailQuestion | None:
+    """The detail of an article the question asks for, or None for a question about the text.
+    After a `previous` question that asked for an article's detail, "it", "this" or "that"
+    names the article too ("When was it published?"), as "that article" would."""
+    if previous is not None and asks_about_article(previous) is not None:
+        for detail, patterns in _COMPILED_BACK.items():
+            if any(pattern.search(question) for pattern in patterns):
+                return DetailQuestion(detail, "", pointing=True)
     for detail, patterns in _COMPILED.items():
         if any(pattern.search(question) for pattern in patterns):
             found = _ABOUT.search(question)

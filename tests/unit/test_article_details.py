@@ -284,6 +284,26 @@ def test_that_article_after_an_answer_is_the_article_it_quoted(
     assert answer.citations[0].doc_id == "harbour"
 
 
+def test_it_after_a_question_about_an_article_is_that_article(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
+) -> None:
+    """ "Who wrote the article about …?" then "When was it published?": "it" is the article (a
+    reviewer, helper-89, was refused: no sentence of the text says when it was published)."""
+    asked = "Who wrote the article about the harbour of Skarra reopening?"
+    first = ask(corpus, asked)
+    assert first.short_answer == "Mira Hale"
+    history = (Turn(question=asked, answer=first.answer),)
+    answer = ask(corpus, "When was it published?", history=history)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer == "October 21, 2024"
+    assert answer.citations[0].doc_id == "harbour"
+    assert answer.citations[0].detail == "date"
+    # the same words after a question about the text ask about the text
+    history = (Turn(question="When did the harbour of Skarra reopen?", answer=first.answer),)
+    answer = ask(corpus, "When was it published?", history=history)
+    assert all(c.detail is None for c in answer.citations)
+
+
 def test_the_article_meant_weighs_title_and_paragraph(
     corpus: tuple[CorpusIndex, Retriever, HashingEmbedder],
 ) -> None:
@@ -353,3 +373,22 @@ def test_that_article_is_the_one_the_answer_quoted_and_out_of_scope_it_is_declin
     # a piece shorter than 8 words ("on Monday after a week") is no quote to find it by
     short = Turn(question="When?", answer="… on Monday after a week … [1]")
     assert "quoted" not in (pointed(["orchards", "ferry"], short).reason or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "detail"),
+    [
+        ("When was it published?", "Who wrote the article about the drones?", "date"),
+        ("Which outlet published it?", "Who wrote the story on the vote?", "source"),
+        ("Who wrote that?", "When was this article published?", "author"),
+        # no question about an article before: "it" may be a book or a law the news tells of
+        ("When was it published?", None, None),
+        ("When was it published?", "Which novel did Rivka Galchen write?", None),
+    ],
+)
+def test_it_names_the_article_only_after_a_question_about_one(
+    question: str, previous: str | None, detail: str | None
+) -> None:
+    found = asks_about_article(question, previous)
+    assert (found.detail.value if found else None) == detail
+    assert found is None or (found.pointing and not found.about)
