@@ -146,11 +146,12 @@ class DetailQuestion:
     pointing: bool = False
 
 
-def asks_about_article(question: str, previous: str | None = None) -> DetailQuestion | None:
+def asks_about_article(question: str, previous: Sequence[str] = ()) -> DetailQuestion | None:
     """The detail of an article the question asks for, or None for a question about the text.
-    After a `previous` question that asked for an article's detail, "it", "this" or "that"
-    names the article too ("When was it published?"), as "that article" would."""
-    if previous is not None and asks_about_article(previous) is not None:
+    Right after a question that asked for an article's detail (the last of the `previous`
+    questions, oldest first, read so itself), "it", "this" or "that" names the article too
+    ("When was it published?", then "Who wrote it?"), as "that article" would."""
+    if previous and asks_about_article(previous[-1], previous[:-1]) is not None:
         for detail, patterns in _COMPILED_BACK.items():
             if any(pattern.search(question) for pattern in patterns):
                 return DetailQuestion(detail, "", pointing=True)

@@ -251,7 +251,7 @@ def analyse_question(
     and the names among them that no article mentions (qa/spelling.py); the question itself is
     not changed."""
     analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
-    previous = analysis.history[-1].question if analysis.history else None
+    previous = [turn.question for turn in analysis.history]
     analysis = replace(analysis, about_article=asks_about_article(analysis.asked, previous))
     if vocabulary is None:
         return analysis

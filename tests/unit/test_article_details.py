@@ -378,16 +378,19 @@ def test_that_article_is_the_one_the_answer_quoted_and_out_of_scope_it_is_declin
 @pytest.mark.parametrize(
     ("question", "previous", "detail"),
     [
-        ("When was it published?", "Who wrote the article about the drones?", "date"),
-        ("Which outlet published it?", "Who wrote the story on the vote?", "source"),
-        ("Who wrote that?", "When was this article published?", "author"),
-        # no question about an article before: "it" may be a book or a law the news tells of
-        ("When was it published?", None, None),
-        ("When was it published?", "Which novel did Rivka Galchen write?", None),
+        ("When was it published?", ["Who wrote the article about the drones?"], "date"),
+        ("Which outlet published it?", ["Who wrote the story on the vote?"], "source"),
+        ("Who wrote that?", ["When was this article published?"], "author"),
+        # a chain of them, each "it" the same article
+        ("Who wrote it?", ["Who ran the article on the vote?", "When was it published?"], "author"),
+        # no question about an article just before: "it" may be a book or a law the news tells of
+        ("When was it published?", [], None),
+        ("When was it published?", ["Which novel did Rivka Galchen write?"], None),
+        ("Who wrote it?", ["Who ran the article on the vote?", "Who won it?"], None),
     ],
 )
 def test_it_names_the_article_only_after_a_question_about_one(
-    question: str, previous: str | None, detail: str | None
+    question: str, previous: list[str], detail: str | None
 ) -> None:
     found = asks_about_article(question, previous)
     assert (found.detail.value if found else None) == detail
