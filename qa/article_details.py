@@ -224,14 +224,27 @@ def spoken_date(iso: str) -> str:
     return iso
 
 
+def spoken_names(value: str) -> str:
+    """Names stored "; "-joined (an archive's list of authors or sources, a page's authors as
+    trafilatura joins them) as prose: "Park Ji-won and Lee Han", "A, B and C". A value without
+    a ";" ("Jane Doe and Li Wei", a byline as written) is left as it is."""
+    names = [name.strip() for name in value.split(";") if name.strip()]
+    if len(names) < 2:
+        return names[0] if names else value
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def detail_statement(title: str, detail: ArticleDetail, value: str) -> tuple[str, str]:
-    """The answer's sentence (without its marker) and its short answer."""
+    """The answer's sentence (without its marker) and its short answer; several authors or
+    sources are named in prose (`spoken_names`), as the citation's field keeps them stored."""
     if detail is ArticleDetail.AUTHOR:
-        return f"“{title}” is by {value}.", value
+        names = spoken_names(value)
+        return f"“{title}” is by {names}.", names
     if detail is ArticleDetail.DATE:
         spoken = spoken_date(value)
         return f"“{title}” is dated {spoken}.", spoken
-    return f"“{title}” comes from {value}.", value
+    names = spoken_names(value)
+    return f"“{title}” comes from {names}.", names
 
 
 def missing_detail(

@@ -221,6 +221,32 @@ def test_who_wrote_an_article_and_when_is_told_from_its_details(client: httpx.Cl
         assert client.delete("/documents/glasshouse", headers=ADMIN).status_code == 204
 
 
+def test_an_article_by_several_authors_names_them_in_prose(client: httpx.Client) -> None:
+    """An archive's list of authors is stored "; "-joined; the answer names them in prose."""
+    line = {
+        "title": "Kaesong factory park stays shut",
+        "authors": ["Park Ji-won", "Lee Han"],
+        "url": "https://herald.example/kaesong-park",
+        "text": "The Kaesong factory park will stay shut this winter, the unification ministry "
+        "said on Monday.\n\nIts 120 companies were told to wait for a decision in spring.",
+    }
+    upload = {"name": "herald.jsonl", "content": json.dumps(line) + "\n"}
+    imported = client.post("/documents/import", json=upload, headers=ADMIN)
+    assert imported.status_code == 201, imported.text
+    (added,) = imported.json()["added"]
+    try:
+        answer = client.post(
+            "/ask", json={"question": "Who wrote the article about the Kaesong factory park?"}
+        ).json()
+        assert answer["answer"] == (
+            "“Kaesong factory park stays shut” is by Park Ji-won and Lee Han. [1]"
+        ), answer
+        assert answer["short_answer"] == "Park Ji-won and Lee Han"
+        assert answer["citations"][0]["author"] == "Park Ji-won; Lee Han"  # stored as it was
+    finally:
+        assert client.delete(f"/documents/{added['doc_id']}", headers=ADMIN).status_code == 204
+
+
 def test_an_article_is_replaced_in_one_build_and_answers_from_the_new_text(
     client: httpx.Client, setup: Setup
 ) -> None:

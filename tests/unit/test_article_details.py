@@ -11,11 +11,19 @@ import pytest
 
 from index.store import CorpusIndex
 from qa.answering import answer_question
-from qa.article_details import ArticleDetail, article_meant, asks_about_article, spoken_date
+from qa.article_details import (
+    ArticleDetail,
+    article_meant,
+    asks_about_article,
+    detail_statement,
+    spoken_date,
+    spoken_names,
+)
+from qa.articles import make_article
 from qa.models import Answer, RetrievedParagraph, Turn
 from qa.retrieval import Retriever, in_articles
 from qa.settings import AnswerSettings, Settings
-from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
+from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus, make_retriever
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("no_qa_environment")]
 
@@ -158,6 +166,44 @@ def test_date_and_source(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder])
     source = ask(corpus, "Which newspaper published the article about the Skarra harbour?")
     assert source.answer == "“Harbour reopens after storms” comes from Coast Times. [1]"
     assert source.short_answer == "Coast Times"
+
+
+@pytest.mark.parametrize(
+    ("stored", "spoken"),
+    [
+        ("Mira Hale", "Mira Hale"),
+        ("Park Ji-won; Lee Han", "Park Ji-won and Lee Han"),
+        ("Park Ji-won; Lee Han; Kim Soo-min", "Park Ji-won, Lee Han and Kim Soo-min"),
+        ("A; B; C; D", "A, B, C and D"),
+        ("Jane Doe and Li Wei", "Jane Doe and Li Wei"),  # a byline as written stays
+        ("Park Ji-won; ", "Park Ji-won"),  # an empty name is no name
+    ],
+)
+def test_several_names_are_joined_in_prose(stored: str, spoken: str) -> None:
+    assert spoken_names(stored) == spoken
+    assert detail_statement("T", ArticleDetail.AUTHOR, stored) == (f"“T” is by {spoken}.", spoken)
+    assert detail_statement("T", ArticleDetail.SOURCE, stored)[0] == f"“T” comes from {spoken}."
+
+
+def test_an_article_by_several_authors_names_them_in_prose() -> None:
+    """Authors are stored "; "-joined (an archive's `authors` list, a page's metadata); the
+    answer names them as a sentence would, and the citation keeps the stored value."""
+    article = make_article(
+        "kaesong",
+        "Kaesong factory park stays shut\n\nThe Kaesong factory park stays shut this winter, "
+        "the unification ministry said on Monday.\n\nIts 120 companies were told to wait.",
+    ).model_copy(update={"author": "Park Ji-won; Lee Han"})
+    embedder = HashingEmbedder()
+    index = CorpusIndex.build(
+        [article], embedder=embedder, cleaner_version="test", corpus_dir="memory"
+    )
+    answer = ask(
+        (index, make_retriever(index, embedder), embedder),
+        "Who wrote the article about the Kaesong factory park?",
+    )
+    assert answer.answer == "“Kaesong factory park stays shut” is by Park Ji-won and Lee Han. [1]"
+    assert answer.short_answer == "Park Ji-won and Lee Han"
+    assert answer.citations[0].author == "Park Ji-won; Lee Han"  # stored as it was
 
 
 def test_an_article_without_a_byline_is_not_given_one(
