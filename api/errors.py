@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.message
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -222,7 +222,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 read = exc.body if isinstance(exc.body, str) else await request.body()
                 problems.append(_json_problem(error, read))
                 continue
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            where = _field_path(error.get("loc", ()))
             message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
             if where:
                 problems.append(f"{where}: {message}")
@@ -289,6 +289,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON, headers=headers
         )
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    """Where in the request a problem is, as "history.0.question" or "path.doc_id": FastAPI's
+    leading "body" (the whole JSON body) is left out by position, so a field that is itself
+    named `body` ("body: Extra inputs are not permitted") or nested in one keeps its name."""
+    parts = list(loc[1:] if tuple(loc[:1]) == ("body",) else loc)
+    return ".".join(str(p) for p in parts)
 
 
 # pydantic's words for a body that is valid JSON but not an object, and the JSON names of what was

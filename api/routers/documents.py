@@ -10,7 +10,7 @@ it in before answering, so the next request already sees the change. One build r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -83,6 +83,9 @@ class Document(BaseModel):
 
 
 _PAGE_METADATA = ("title", "source", "date", "author")  # read from a page, sent only with text
+# what other APIs and archive exports call an article's text (qa/archives.py reads `body` and
+# `article` in an archive); sent here instead of `text`, they are refused saying so
+_OTHER_NAMES_OF_TEXT = ("body", "content", "article")
 
 
 class NewDocument(BaseModel):
@@ -153,6 +156,21 @@ class NewDocument(BaseModel):
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_by_another_name(cls, data: Any) -> Any:
+        """An article's text sent under a name other APIs and exports give it (`body`,
+        `content`, `article`) and no `text` or `html`: one refusal that says which field to use,
+        rather than only "body: Extra inputs are not permitted"."""
+        if isinstance(data, dict) and "text" not in data and "html" not in data:
+            sent = [name for name in _OTHER_NAMES_OF_TEXT if name in data]
+            if sent:
+                raise ValueError(
+                    f"{sent[0]}: not a field of an article: send the article's text as `text` "
+                    "(or a saved web page, whole, as `html`)"
+                )
+        return data
 
     @field_validator("title", "source", "date", "author")
     @classmethod

@@ -219,6 +219,11 @@ BAD_ASK = [
         id="extra-field",
     ),
     pytest.param(
+        {"json": {"question": "Who is Kim Yo-jong?", "body": "x"}},
+        ["body: extra inputs are not permitted"],
+        id="extra-field-named-body",
+    ),
+    pytest.param(
         {"content": b'{"question": "abc', "headers": {"content-type": "application/json"}},
         ["json"],
         id="malformed-json",

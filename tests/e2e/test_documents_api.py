@@ -475,8 +475,14 @@ def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
     [
         (b"", "the request body is empty: send a JSON object"),
         (b"{}", "send the article as `text` or as `html` (a saved web page), exactly one of them"),
+        (
+            b'{"title": "Harbour", "body": "The harbour reopened."}',
+            "body: not a field of an article: send the article's text as `text` (or a saved web "
+            "page, whole, as `html`)",
+        ),
+        (b'{"text": "The harbour reopened.", "body": "x"}', "body: Extra inputs are not permitted"),
     ],
-    ids=["no-body", "neither-text-nor-html"],
+    ids=["no-body", "neither-text-nor-html", "text-as-body", "extra-field-named-body"],
 )
 def test_a_body_refused_as_a_whole_is_told_what_to_send(
     client: httpx.Client, raw: bytes, detail: str

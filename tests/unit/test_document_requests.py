@@ -38,6 +38,11 @@ PAGE = news_page(
         ({"text": "A body.", "source": "Coast\nTimes"}, "must be one line"),
         ({"text": "A body.", "author": "Mira Hale\nSource: X"}, "must be one line"),
         ({"html": PAGE, "author": "Mira Hale"}, "author cannot be sent with `html`"),
+        # the text under another name is told which name to use
+        ({"body": "A body."}, "body: not a field of an article: send the article's text as `text`"),
+        ({"content": "A body.", "title": "T"}, "content: not a field .* as `text`"),
+        ({"article": "A body."}, "article: not a field .* as `text`"),
+        ({"text": "A body.", "body": "x"}, "Extra inputs are not permitted"),
     ],
 )
 def test_a_request_with_both_neither_or_overrides_is_refused(
