@@ -256,11 +256,14 @@ def install_error_handlers(app: FastAPI) -> None:
             # FastAPI's words for a body that is not UTF-8 or nested too deeply to parse: as
             # unusable as invalid JSON, so the same status
             status = 422
-            detail = (
-                "the request body is not valid JSON, or too much of it to read: send UTF-8 "
-                "JSON nested at most a few hundred levels deep, with no number of more than "
-                "4,300 digits"
-            )
+            if isinstance(exc.__cause__, UnicodeDecodeError):
+                detail = _undecodable_body(exc.__cause__, await _body_read(request))
+            else:  # nested too deeply (RecursionError), a number of too many digits
+                detail = (
+                    "the request body is not valid JSON, or too much of it to read: send UTF-8 "
+                    "JSON nested at most a few hundred levels deep, with no number of more than "
+                    "4,300 digits"
+                )
         if status == 404 and detail == "Not Found":
             path = request.url.path
             if len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
@@ -289,6 +292,34 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=500, content=problem_details(exc), media_type=PROBLEM_JSON, headers=headers
         )
+
+
+async def _body_read(request: Request) -> bytes | None:
+    """The body the route read (Starlette keeps it on the request the handler gets), or None."""
+    try:
+        return await request.body()
+    except Exception:  # noqa: BLE001 - only a better position is lost
+        return None
+
+
+def _undecodable_body(error: UnicodeDecodeError, body: bytes | None) -> str:
+    """A body that is not in the encoding JSON is read in (UTF-8; UTF-16 or UTF-32 when its
+    first bytes say so), said with the first byte at fault and where it is: a client that sent
+    Windows-1252 or Latin-1 bytes ("café" as b"caf\xe9") learns what to fix and where."""
+    data, start = bytes(error.object), error.start
+    if body is not None and len(body) > len(data) and body.endswith(data):
+        start += len(body) - len(data)  # counted in the body sent, its byte-order mark too
+        data = body
+    encoding = error.encoding.lower().replace("_", "-")
+    name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+    at_fault = " ".join(f"0x{b:02X}" for b in data[start : max(error.end, start + 1)][:4])
+    before = data[max(0, start - 20) : start].decode(error.encoding, errors="ignore")
+    after = f", after {before[-16:]!r}" if before.strip() else ""
+    return (
+        f"the request body is not {name}: byte {at_fault} at position {start} (counted from 0"
+        f"{after}) cannot be read as {name} ({error.reason}); encode the JSON as UTF-8 "
+        "(convert text in Windows-1252, Latin-1 or another encoding first)"
+    )
 
 
 def _field_path(loc: Sequence[int | str]) -> str:

@@ -229,6 +229,11 @@ BAD_ASK = [
         id="malformed-json",
     ),
     pytest.param(
+        {"content": b'{"question": "caf\xe9?"}', "headers": {"content-type": "application/json"}},
+        ["not UTF-8: byte 0xE9 at position 17", "encode the JSON as UTF-8"],
+        id="windows-1252-bytes",
+    ),
+    pytest.param(
         {
             "content": b'{"question": "Who is Kim Yo-jong?"}',
             "headers": {"content-type": "text/plain"},

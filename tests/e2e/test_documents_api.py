@@ -481,8 +481,15 @@ def current_manifest(client: httpx.Client, data_dir: Path) -> dict[str, Any]:
             "page, whole, as `html`)",
         ),
         (b'{"text": "The harbour reopened.", "body": "x"}', "body: Extra inputs are not permitted"),
+        (
+            b'{"text": "The caf\xe9 reopened."}',
+            "the request body is not UTF-8: byte 0xE9 at position 17 (counted from 0, after "
+            '\'"text": "The caf\') cannot be read as UTF-8 (invalid continuation byte); '
+            "encode the JSON as UTF-8 (convert text in Windows-1252, Latin-1 or another encoding "
+            "first)",
+        ),
     ],
-    ids=["no-body", "neither-text-nor-html", "text-as-body", "extra-field-named-body"],
+    ids=["no-body", "neither-text-nor-html", "text-as-body", "extra-field-named-body", "not-utf8"],
 )
 def test_a_body_refused_as_a_whole_is_told_what_to_send(
     client: httpx.Client, raw: bytes, detail: str

@@ -238,6 +238,58 @@ def test_an_articles_text_under_another_name_is_told_to_be_sent_as_text(
         )
 
 
+NOT_UTF8 = (
+    "the request body is not UTF-8: byte 0xE9 at position {at} (counted from 0, after {before}) "
+    "cannot be read as UTF-8 (invalid continuation byte); encode the JSON as UTF-8 (convert text "
+    "in Windows-1252, Latin-1 or another encoding first)"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "at", "before"),
+    [
+        ("POST", "/ask", b'{"question": "caf\xe9?"}', 17, "'\"question\": \"caf'"),
+        ("POST", "/ask/stream", b'{"question": "caf\xe9?"}', 17, "'\"question\": \"caf'"),
+        ("POST", "/search", b'{"query": "caf\xe9"}', 14, "'{\"query\": \"caf'"),
+        ("POST", "/documents", b'{"text": "caf\xe9"}', 13, "'{\"text\": \"caf'"),
+        ("PUT", "/documents/cafe", b'{"text": "caf\xe9"}', 13, "'{\"text\": \"caf'"),
+        ("POST", "/documents/import", b'{"name": "a.jsonl", "content": "caf\xe9"}', 35,
+         "' \"content\": \"caf'"),
+        ("POST", "/v1/chat/completions",
+         b'{"model": "m", "messages": [{"role": "user", "content": "caf\xe9"}]}', 60,
+         "' \"content\": \"caf'"),
+        # counted in the body as sent, its UTF-8 byte-order mark too
+        ("POST", "/ask", b'\xef\xbb\xbf{"question": "caf\xe9?"}', 20, "'\"question\": \"caf'"),
+    ],
+)  # fmt: skip
+def test_a_body_that_is_not_utf8_is_told_so_with_the_bytes_position(
+    client: TestClient, method: str, path: str, body: bytes, at: int, before: str
+) -> None:
+    """Windows-1252 bytes ("café" as caf\xe9) used to get "not valid JSON, or too much of it
+    to read …", which named neither the encoding nor the place."""
+    client.app.state.reloader = object()  # type: ignore[attr-defined]  # reached after the body
+    r = client.request(
+        method, path, content=body, headers={**ADMIN, "content-type": "application/json"}
+    )
+    assert r.status_code == (400 if path.startswith("/v1/") else 422), r.text
+    assert r.json()["detail"] == NOT_UTF8.format(at=at, before=before)
+
+
+def test_a_body_too_deeply_nested_is_still_told_so(client: TestClient) -> None:
+    r = client.post("/ask", content=b"[" * 2000, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("the request body is not valid JSON, or too much of it")
+
+
+def test_a_utf16_body_cut_short_names_utf16(client: TestClient) -> None:
+    body = '{"question": "Who?"}'.encode("utf-16-le") + b"\x00"  # one byte too many
+    r = client.post("/ask", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith(
+        "the request body is not UTF-16-LE: byte 0x00 at position 40"
+    )
+
+
 @pytest.mark.parametrize("path", ["/v1/responses", "/v1/embeddings", "/v1/completions"])
 def test_another_openai_endpoint_is_a_404_naming_the_ones_there_are(
     client: TestClient, path: str
