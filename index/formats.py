@@ -33,11 +33,11 @@ from qa.archives import article_from_record, parse_line, record_doc_id, record_o
 from qa.articles import article_from_page, content_hash, make_article
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_text
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
-from qa.text_input import garbled_problem
+from qa.text_input import c1_note, garbled_problem
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,8 @@ def read_article_file(
             article = previous
         elif suffix in PAGE_SUFFIXES:
             article = article_from_page(doc_id, data, options=extraction)
+            if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
+                _say_c1_repaired(path.name, decode_html(data))
         else:
             article = _text_article(doc_id, data, name=path.name)
             _say_unread_date(path, article)
@@ -200,6 +202,20 @@ def read_article_file(
     finally:  # every way out, an archive that failed part way too, says what it counted
         result.warnings.close()
     return result
+
+
+# a C1 control character in UTF-8 (b"\xc2\x92" for U+0092), which a page holds when it was
+# decoded as Latin-1 and saved as UTF-8
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _say_c1_repaired(name: str, text: str) -> None:
+    """A warning, not a skip, when a file's text holds C1 control characters (Windows-1252
+    text decoded as Latin-1 before it was saved): the cleaner reads each as the Windows-1252
+    character of its byte ("port\x92s" as "port’s"); the warning says so."""
+    note = c1_note(name, text)
+    if note is not None:
+        log.warning("%s", note)
 
 
 def _say_unread_date(path: Path, article: Article) -> None:
@@ -250,6 +266,7 @@ def _text_article(doc_id: str, data: bytes, *, name: str) -> Article:
             name,
             decoded.encoding,
         )
+    _say_c1_repaired(name, raw)
     # the hash is of the file's bytes, as the check for an unchanged file computes it
     return article.model_copy(update={"content_hash": content_hash(data)})
 

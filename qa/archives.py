@@ -32,6 +32,7 @@ from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
 from qa.models import Article
+from qa.text_input import c1_controls_as_cp1252
 
 _LONG_FIELD = 300
 
@@ -60,6 +61,8 @@ _TAG = re.compile(
 _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|blockquote|figure|tr|table|ul|ol)\b[^>]*>", re.I)
+# control characters a name can hold (line breaks included: a name is one line)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def plain_text(value: str) -> str:
@@ -136,6 +139,14 @@ class _Fields(BaseModel):
     @classmethod
     def _without_markup(cls, value: str | None) -> str | None:
         return plain_text(value).strip() if value else value
+
+    @field_validator("source", "author", mode="after")
+    @classmethod
+    def _without_controls(cls, value: str | None) -> str | None:
+        """Names are stored as the record gives them, not through the cleaner that reads a
+        title and a text: a C1 control (an export decoded as Latin-1: "Park Ji\x96won") is
+        read as Windows-1252 ("Park Ji–won"), and other controls are removed."""
+        return _CONTROLS.sub("", c1_controls_as_cp1252(value)) if value else value
 
     @field_validator("title", "source", "author")
     @classmethod
@@ -327,7 +338,8 @@ def article_from_record(
         page = article_from_page(doc_id, record.html, url=record.url, options=options)
         return page.model_copy(
             update={
-                "title": record.title or page.title,
+                # the page's own title is read as its text is; one the record gives, alike
+                "title": c1_controls_as_cp1252(record.title) if record.title else page.title,
                 "source": record.source or page.source,
                 "date": record.date or page.date,
                 "author": record.author or page.author,

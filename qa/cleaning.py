@@ -16,6 +16,7 @@ from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
 from qa.sentences import CLOCK_END, goes_on_after_clock
+from qa.text_input import c1_controls_as_cp1252
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -56,7 +57,10 @@ from qa.sentences import CLOCK_END, goes_on_after_clock
 #    glued on after it ("Malcolm Owen Monday"), a job title beside a person ("Staff writer",
 #    "CNN Editor-at-large") and a CMS placeholder ("Admin", "Editorial") (qa/extraction.py); a
 #    cookie notice ("We use cookies to …", "Accept all cookies") is furniture
-CLEANER_VERSION = "14"
+# 15: a C1 control character (U+0080-U+009F: Windows-1252 text decoded as Latin-1 before it
+#    was saved) is read as the Windows-1252 character of its byte ("port\x92s" is "port’s"),
+#    not removed; the five bytes Windows-1252 leaves undefined still are (qa/text_input.py)
+CLEANER_VERSION = "15"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -359,9 +363,11 @@ def _normalise(raw: str) -> list[Block]:
     trafilatura's text helpers do the character work: invisible characters (zero-width
     joiners, byte-order marks, soft hyphens, control characters) go, and every run of white
     space (non-breaking and thin spaces too) becomes one space. A zero-width space goes too,
-    or becomes a space where it stood between two words (`without_zero_width_spaces`).
+    or becomes a space where it stood between two words (`without_zero_width_spaces`). A C1
+    control character is first read as the Windows-1252 character it stands for
+    (`c1_controls_as_cp1252`: "port\x92s" is "port’s"), as in text a client sends.
     """
-    unified = raw.replace("\r\n", "\n").replace("\r", "\n")
+    unified = c1_controls_as_cp1252(raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = remove_control_characters(without_zero_width_spaces(unified))
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):

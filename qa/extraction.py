@@ -55,6 +55,7 @@ from qa.cleaning import clean_paragraphs
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.errors import BadInput
 from qa.lexical import without_accents
+from qa.text_input import c1_controls_as_cp1252
 
 # trafilatura logs every page it gives up on as a warning; the caller reports those itself
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -138,22 +139,58 @@ class ExtractedPage:
 def decode_html(data: bytes) -> str:
     """Decode a page as a browser would: byte-order mark, then the charset the page declares
     (meta tag or XML declaration; `iso-8859-1` read as windows-1252, as the HTML standard
-    says), then UTF-8, then a guess for undeclared legacy encodings."""
+    says), then UTF-8, then a guess for undeclared legacy encodings.
+
+    A page declared windows-1252 (or iso-8859-1) that holds one of the five bytes Windows-1252
+    leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) is still read as windows-1252 when it is
+    not UTF-8 either, as the HTML standard's decoder reads it (each such byte a C1 control,
+    which cleaning removes): Python's strict cp1252 refuses those bytes, and the guess that
+    followed read the whole page in another code page ("portís" for "port’s"). A page declared
+    windows-1252 that is UTF-8 holding C1 controls (decoded as Latin-1, then saved as UTF-8
+    with its declaration kept) is read as UTF-8: as windows-1252 it would read "portÂ’s"."""
     bom_encoding, bom = read_bom(data)
     if bom_encoding is not None and bom is not None:
         return data[len(bom) :].decode(bom_encoding, errors="replace")
     declared = html_body_declared_encoding(data)
+    encoding = None
     if declared is not None:
         encoding = resolve_encoding(declared) or declared
+        if _is_cp1252(encoding) and _UTF8_C1.search(data):
+            try:  # decoded as Latin-1, then saved as UTF-8 with its declaration kept
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
         try:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration: sniff instead
+            pass  # a wrong declaration, or a windows-1252 page with an undefined byte
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if encoding is not None and _is_cp1252(encoding):
+        return _windows_1252(data)
     return data.decode(_guess_legacy_encoding(data), errors="replace")
+
+
+# a C1 control character in UTF-8 (b"\xc2\x92" for U+0092): what a windows-1252 page holds
+# once it was decoded as Latin-1 and saved as UTF-8 with its <meta charset="windows-1252">
+# kept; read as windows-1252, each would be "Â" and a quote ("portÂ’s"), which no text holds
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _is_cp1252(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "cp1252"
+    except LookupError:
+        return False
+
+
+def _windows_1252(data: bytes) -> str:
+    """`data` decoded as the HTML standard's windows-1252: every byte is read, the five that
+    Windows-1252 leaves undefined as the C1 controls of their numbers (Python's "cp1252"
+    refuses them)."""
+    return c1_controls_as_cp1252(data.decode("latin-1"))
 
 
 class DecodedText(NamedTuple):
@@ -318,7 +355,9 @@ def extract_page(
     <time> element, the address) is kept when the text's own dateline says otherwise; the
     dateline is used only when the metadata has none. See docs/extraction.md for why.
     """
-    text = decode_html(html) if isinstance(html, bytes) else html
+    # a page decoded as Latin-1 before it was saved or sent, its windows-1252 quotes and dashes
+    # become C1 controls: each is read as the character of its byte (qa/text_input.py)
+    text = c1_controls_as_cp1252(decode_html(html) if isinstance(html, bytes) else html)
     if not text.strip():
         raise BadInput("the page is empty")
     if _looks_binary(text):

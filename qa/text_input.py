@@ -6,12 +6,16 @@ for callers inside the process), so the tokenizer and the model never see raw cl
 * a lone surrogate (`"\\ud800"` in JSON: half of a UTF-16 pair, not a character) is refused:
   it cannot be encoded as UTF-8, and the tokenizer fails on it;
 * the text is put in Unicode NFC form (a composed "é" and "e" + combining accent match);
+* a C1 control character (U+0080-U+009F) is read as the Windows-1252 character of its byte
+  (`c1_controls_as_cp1252`: U+0092 is "’", U+0080 "€"): Windows-1252 text decoded as Latin-1
+  holds them in place of its curly quotes, dashes and euro signs, and text hardly ever means
+  the controls themselves (U+0085, an EBCDIC line end, becomes "…" too);
 * line breaks become newlines (`\\r\\n` and a lone `\\r`); other control characters than
-  newline and tab are removed (NUL, BEL, escape, ...), and so is the byte-order mark; a
-  zero-width space, invisible and splitting words for search, is removed too, or becomes a
-  space where it stood between two words (`qa.lexical.without_zero_width_spaces`). Other
-  format characters stay (zero-width joiners in emoji and Indic scripts, direction marks in
-  Arabic and Hebrew).
+  newline and tab are removed (NUL, BEL, escape, the five C1 controls Windows-1252 leaves
+  undefined, ...), and so is the byte-order mark; a zero-width space, invisible and splitting
+  words for search, is removed too, or becomes a space where it stood between two words
+  (`qa.lexical.without_zero_width_spaces`). Other format characters stay (zero-width joiners
+  in emoji and Indic scripts, direction marks in Arabic and Hebrew).
 
 `has_visible_text` says whether anything is left to read; a required text without visible
 characters is refused with `empty_text_problem`'s message, the same on every endpoint.
@@ -26,10 +30,48 @@ from qa.errors import BadInput
 from qa.lexical import without_zero_width_spaces
 
 # C0 and C1 controls and DEL except tab and newline; byte-order mark (zero-width spaces are
-# gone before: qa.lexical.without_zero_width_spaces)
+# gone before: qa.lexical.without_zero_width_spaces; the C1 controls Windows-1252 defines
+# before that, `c1_controls_as_cp1252`)
 _REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n?")
+
+# Windows-1252 text decoded as Latin-1 (ISO-8859-1, which a client, a database driver or a
+# scraper takes for it, and which Python's "latin-1" codec reads any byte as): each byte
+# 0x80-0x9F, Windows-1252's ’ “ ” – — … € ™ Š œ and so on, becomes the C1 control character of
+# the same number, U+0080-U+009F, and "the port’s director … “We lost €2.5 million,”" would be
+# stored as "the ports director … We lost 2.5 million," once controls are removed. Text hardly
+# ever means these controls (HTML forbids them; the HTML standard decodes these bytes as
+# Windows-1252 even for a page labelled ISO-8859-1), so each is read as the character of its
+# byte, as ftfy's `fix_c1_controls` does (ftfy is not a dependency: this table is all of it).
+# The five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay controls,
+# which are removed.
+_CP1252_OF_C1 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+_C1_DEFINED = re.compile("[" + "".join(map(chr, _CP1252_OF_C1)) + "]")
+
+
+def c1_controls_as_cp1252(text: str) -> str:
+    """`text` with each C1 control character that Windows-1252 defines a byte for read as that
+    character (U+0092 → "’", U+0080 → "€"); the five it leaves undefined are left as they are."""
+    return text.translate(_CP1252_OF_C1)
+
+
+def c1_note(field: str, text: str) -> str | None:
+    """What `c1_controls_as_cp1252` repairs in `text`, said for a client (None when nothing):
+    how many C1 controls were read as Windows-1252, which characters they gave, and the fix."""
+    found = _C1_DEFINED.findall(text)
+    if not found:
+        return None
+    meant = " ".join(dict.fromkeys(c1_controls_as_cp1252("".join(found))))
+    return (
+        f"{field}: {len(found)} C1 control character(s) (U+0080-U+009F) were read as the "
+        f"Windows-1252 characters of their bytes ({meant}): the text was decoded as Latin-1 "
+        "(ISO-8859-1) though it was Windows-1252; decode it as Windows-1252 (cp1252)"
+    )
 
 
 class UnusableText(BadInput):
@@ -124,7 +166,8 @@ def markup_problem(text: str) -> str | None:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, without control characters (but newline and tab) or invisible padding.
+    """NFC, without control characters (but newline and tab) or invisible padding; C1 controls
+    read as the Windows-1252 characters they stand for.
 
     Raises `UnusableText` for a lone surrogate. The result may be empty: whether that is
     allowed depends on the field (see `has_visible_text`).
@@ -132,7 +175,7 @@ def normalize_text(text: str) -> str:
     problem = surrogate_problem(text)
     if problem is not None:
         raise UnusableText(f"the text {problem}")
-    composed = unicodedata.normalize("NFC", _LINE_BREAK.sub("\n", text))
+    composed = unicodedata.normalize("NFC", _LINE_BREAK.sub("\n", c1_controls_as_cp1252(text)))
     return _REMOVED.sub("", without_zero_width_spaces(composed))
 
 

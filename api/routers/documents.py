@@ -9,12 +9,21 @@ it in before answering, so the next request already sees the change. One build r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from api.deps import Service
 from api.inputs import ClientText, OptionalText
@@ -39,6 +48,7 @@ from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import (
+    c1_note,
     empty_text_problem,
     garbled_problem,
     has_visible_text,
@@ -86,6 +96,15 @@ _PAGE_METADATA = ("title", "source", "date", "author")  # read from a page, sent
 # what other APIs and archive exports call an article's text (qa/archives.py reads `body` and
 # `article` in an archive); sent here instead of `text`, they are refused saying so
 _OTHER_NAMES_OF_TEXT = ("body", "content", "article")
+
+
+def _c1_notes(data: Any, fields: tuple[str, ...]) -> list[str]:
+    """For each text field of a request body as sent, what the input rule repairs in it: C1
+    controls read as Windows-1252 (`qa.text_input.c1_note`), said in the answer's warnings."""
+    if not isinstance(data, dict):
+        return []
+    found = (c1_note(f, data[f]) for f in fields if isinstance(data.get(f), str))
+    return [note for note in found if note is not None]
 
 
 class NewDocument(BaseModel):
@@ -156,6 +175,18 @@ class NewDocument(BaseModel):
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
+    # what the input rule repaired in the fields as sent, for the answer's `warnings`
+    _repaired: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_repairs(
+        cls, data: Any, handler: ModelWrapValidatorHandler[NewDocument]
+    ) -> NewDocument:
+        notes = _c1_notes(data, ("text", "html", "title", "source", "date", "author"))
+        document = handler(data)
+        document._repaired = notes
+        return document
 
     @model_validator(mode="before")
     @classmethod
@@ -227,8 +258,11 @@ class AddedDocument(Document):
         description="Other files or archive lines of the corpus folder the build skipped."
     )
     warnings: list[str] = Field(
-        description=f"Why each of them was skipped: at most {LISTED_SKIPS} of one file named "
-        "one by one, the rest of that file's counted in one line."
+        description="First what the input rule repaired in the article as sent (C1 control "
+        "characters, from Windows-1252 text decoded as Latin-1, read as the Windows-1252 "
+        f"characters they stand for); then why each skipped file was skipped: at most "
+        f"{LISTED_SKIPS} of one file named one by one, the rest of that file's counted in one "
+        "line."
     )
 
 
@@ -383,6 +417,17 @@ class ArchiveUpload(BaseModel):
         "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
         "folder has (title, text or html, date, source, url, author, or their other names)."
     )
+    _repaired: list[str] = PrivateAttr(default_factory=list)  # as NewDocument's
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_repairs(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ArchiveUpload]
+    ) -> ArchiveUpload:
+        notes = _c1_notes(data, ("content",))
+        upload = handler(data)
+        upload._repaired = notes
+        return upload
 
 
 class ImportedArchive(BaseModel):
@@ -408,7 +453,10 @@ class ImportedArchive(BaseModel):
     skipped: int = Field(
         description="Other files or archive lines of the corpus folder the build skipped."
     )
-    warnings: list[str] = Field(description="Why each of them was skipped.")
+    warnings: list[str] = Field(
+        description="What the input rule repaired in the export as sent (C1 control characters "
+        "read as Windows-1252), then why each skipped file was skipped."
+    )
 
 
 @router.post(
@@ -471,7 +519,7 @@ async def import_documents(
         stored_as=report.stored_as,
         version=result.version,
         skipped=build.skipped if build else 0,
-        warnings=list(build.warnings) if build else [],
+        warnings=body._repaired + (list(build.warnings) if build else []),
     )
 
 
@@ -509,7 +557,9 @@ async def _store(
         same = indexed_as(read, articles) if given_id is None else None
     if same is not None:
         return _Stored(
-            _added(articles[same], service.index.version.name), unchanged=True, created=False
+            _added(articles[same], service.index.version.name, notes=body._repaired),
+            unchanged=True,
+            created=False,
         )
     report = await run_in_threadpool(
         add_article,
@@ -535,20 +585,27 @@ async def _store(
             "this one could answer; send it again to add it back"
         )
     return _Stored(
-        _added(article, result.version, report),
+        _added(article, result.version, report, notes=body._repaired),
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
     )
 
 
-def _added(article: Article, version: str, report: BuildReport | None = None) -> AddedDocument:
-    """The article as stored, in the index `version` that serves it; what the build skipped
-    when it built one (`report`; none was built for an article already indexed)."""
+def _added(
+    article: Article,
+    version: str,
+    report: BuildReport | None = None,
+    *,
+    notes: Sequence[str] = (),
+) -> AddedDocument:
+    """The article as stored, in the index `version` that serves it; what the input rule
+    repaired in it as sent (`notes`), and what the build skipped when it built one (`report`;
+    none was built for an article already indexed)."""
     return AddedDocument(
         **_document(article, split_paragraphs(article)).model_dump(),
         version=version,
         skipped=report.skipped if report else 0,
-        warnings=report.warnings if report else [],
+        warnings=[*notes, *(report.warnings if report else [])],
     )
 
 

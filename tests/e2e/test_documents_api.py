@@ -557,6 +557,35 @@ def test_control_characters_are_removed_from_an_article(client: httpx.Client) ->
     assert client.delete(f"/documents/{body['doc_id']}", headers=ADMIN).status_code == 204
 
 
+def test_windows_1252_text_decoded_as_latin1_is_stored_as_written(client: httpx.Client) -> None:
+    """Its quotes and euro sign arrive as C1 controls; they used to be removed ("the ports
+    director said We lost 2.5 million"). Read as Windows-1252, and the answer says so."""
+    said = (
+        "The port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
+        "reporters on Monday."
+    )
+    article = {"title": "Port of Skarra counts its losses",
+               "text": said.encode("cp1252").decode("latin-1")}  # fmt: skip
+    added = client.post("/documents", content=json.dumps(article), headers={**ADMIN, **JSON})
+    assert added.status_code == 201, added.text
+    body = added.json()
+    try:
+        assert body["text"] == said
+        assert body["warnings"] == [
+            "text: 4 C1 control character(s) (U+0080-U+009F) were read as the Windows-1252 "
+            "characters of their bytes (\u2019 \u201c \u20ac \u201d): the text was decoded as "
+            "Latin-1 (ISO-8859-1) though it was Windows-1252; decode it as Windows-1252 (cp1252)"
+        ]
+        again = client.post("/documents", content=json.dumps(article), headers={**ADMIN, **JSON})
+        assert again.status_code == 200 and again.json()["warnings"] == body["warnings"]
+        # UTF-8 read as Latin-1 is refused as mojibake now ("â€™"), not stored as "portâs"
+        utf8 = {"text": said.encode("utf-8").decode("latin-1")}
+        refused = client.post("/documents", content=json.dumps(utf8), headers={**ADMIN, **JSON})
+        assert refused.status_code == 422 and "UTF-8 read as Windows-1252" in refused.text
+    finally:
+        assert client.delete(f"/documents/{body['doc_id']}", headers=ADMIN).status_code == 204
+
+
 def test_concurrent_writers_are_serialised(client: httpx.Client, setup: Setup) -> None:
     statuses: list[int] = []
 

@@ -100,3 +100,16 @@ def test_control_characters_are_removed_before_answering(
     answer = json.loads(raw)
     assert answer["question"] == QUESTION
     assert (answer["status"], answer["answer"]) == (plain["status"], plain["answer"])
+
+
+def test_windows_1252_read_as_latin1_is_read_as_written_before_answering(
+    connection: http.client.HTTPConnection,
+) -> None:
+    """A client that decoded Windows-1252 as Latin-1 sends its quotes as C1 controls: they are
+    read as the quotes (they used to be removed), on the question as on an article."""
+    meant = QUESTION.replace("the speculation", "the \u201cspeculation\u201d")
+    sent = meant.encode("cp1252").decode("latin-1")
+    assert "\x93" in sent
+    status, _, raw = exchange(connection, "/ask", {"question": sent})
+    assert status == 200, raw[:300]
+    assert json.loads(raw)["question"] == meant

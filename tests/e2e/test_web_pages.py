@@ -37,9 +37,23 @@ HARBOUR = news_page(
         "Repair crews replaced forty metres of the eastern breakwater, which the waves had torn "
         "open on Tuesday night.",
         "The ferry to the mainland will run twice a day until the summer timetable starts.",
+        "\u201cWe lost \u20ac40,000 for every day the boats stayed in,\u201d Brandt said.",
     ],
     date="2023-05-02", author="Anna Berg", site="Coast Times", url=HARBOUR_URL,
     charset="windows-1252",
+)  # fmt: skip
+# saved as UTF-8 after its windows-1252 bytes were decoded as Latin-1 (its declaration kept):
+# its quotes and euro sign are C1 control characters
+LOSSES = [
+    "The port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
+    "reporters in Brenna on Monday, after storms had kept every ship in the harbour for a week.",
+    "Ferries to the islands will resume on Tuesday, the port authority said, and the cargo "
+    "terminal will reopen once its cranes have been inspected.",
+]
+HARBOUR_QUOTE = "\u201cWe lost \u20ac40,000 for every day the boats stayed in,\u201d Brandt said."
+LOSSES_PAGE = news_page(
+    title="Port of Brenna counts its storm losses", paragraphs=LOSSES, date="2023-05-03",
+    site="Valley News", charset="windows-1252",
 )  # fmt: skip
 ORCHARD = news_page(
     title="Frost destroys apples in the Brenna valley",
@@ -101,7 +115,11 @@ class Setup:
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     corpus = tmp_path_factory.mktemp("web-corpus")
     (corpus / "tram.txt").write_text(TRAM, encoding="utf-8")
-    (corpus / "harbour.html").write_bytes(HARBOUR.encode("windows-1252"))
+    # a byte windows-1252 leaves undefined (0x81): the page is still read as it declares
+    harbour = HARBOUR.encode("windows-1252").replace(b"on Monday after", b"on Mon\x81day after")
+    (corpus / "harbour.html").write_bytes(harbour)
+    losses = LOSSES_PAGE.encode("windows-1252").decode("latin-1").encode("utf-8")
+    (corpus / "losses.html").write_bytes(losses)
     (corpus / "orchard.html.gz").write_bytes(gzip.compress(ORCHARD.encode("utf-8")))
     lines = [json.dumps(record) for record in ARCHIVE]
     (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -136,7 +154,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 7, by_title
+    assert listing["total"] == 8, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -144,6 +162,27 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
         "https://chess.example/2023/castellano-title"
     )
     assert by_title["Glasshouse museum opens in Brenna"]["source"] == "Brenna Courier"
+
+
+def test_windows_1252_pages_read_right_from_the_folder(setup: Setup, client: httpx.Client) -> None:
+    """A page declared windows-1252 holding a byte it leaves undefined is read as declared (it
+    was guessed into another code page: "portís"); one saved as UTF-8 after a Latin-1 decode
+    has its C1 controls read as windows-1252 (they were removed: "the ports director"), and the
+    build says so."""
+    harbour = client.get("/documents/harbour").json()
+    assert harbour["paragraphs"][-1]["text"] == HARBOUR_QUOTE
+    assert "reopened on Monday after" in harbour["text"]
+    losses = client.get("/documents/losses").json()
+    assert [p["text"] for p in losses["paragraphs"]] == LOSSES
+    assert (
+        "losses.html: 4 C1 control character(s) (U+0080-U+009F) were read as the Windows-1252 "
+        "characters of their bytes (\u2019 \u201c \u20ac \u201d)"
+    ) in setup.build_output
+    answer = api_answer(
+        setup.server, {"question": "How much did the port of Brenna lose in trade?"}
+    )
+    assert answer["status"] == "answered", answer
+    assert "\u201cWe lost \u20ac2.5 million in trade,\u201d" in answer["answer"]
 
 
 def test_an_answer_from_a_page_body_cites_the_pages_metadata(setup: Setup) -> None:

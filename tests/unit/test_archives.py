@@ -164,6 +164,25 @@ def test_authors_given_as_objects_are_named() -> None:
         parse_record(line(title="A", text=TEXT, author=[{"id": 7}]))
 
 
+def test_an_export_decoded_as_latin1_is_read_as_windows_1252() -> None:
+    """Its C1 controls stand for Windows-1252's quotes and dashes: in the text and title (the
+    cleaner's), the names (kept as given, so read here) and an html line's own title."""
+    said = "Curator Tomas Eriksen\u2019s \u201cfirst orchid\u201d cost \u20ac40."
+    garbled = said.encode("cp1252").decode("latin-1")
+    record = parse_record(line(title="Glasshouse\x92s opening", text=f"{TEXT}\n\n{garbled}",
+                               author=["Lena Holm", "Park Ji\x96won\x81"],
+                               source="Courier\x99"))  # fmt: skip
+    article = article_from_record(record, doc_id="g", line_hash="h")
+    assert article.title == "Glasshouse\u2019s opening"
+    assert article.text.endswith(said)
+    assert (article.author, article.source) == ("Lena Holm; Park Ji\u2013won", "Courier\u2122")
+    html = news_page(title="Page title", paragraphs=[*TEXT.split("\n\n"), garbled])
+    page = article_from_record(
+        parse_record(line(html=html, title="Archive\x92s title")), doc_id="a", line_hash="h"
+    )
+    assert page.title == "Archive\u2019s title" and page.text.endswith(said)
+
+
 def test_markup_in_an_archive_text_becomes_plain_text() -> None:
     html_text = (
         "<p>The Brenna glasshouse museum opened on Friday with <b>340 species</b> of orchids "

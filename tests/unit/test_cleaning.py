@@ -34,6 +34,21 @@ def test_version_is_a_non_empty_string() -> None:
 
 
 @pytest.mark.unit
+def test_c1_controls_are_read_as_windows_1252_not_removed() -> None:
+    """A file saved from Windows-1252 text decoded as Latin-1 holds C1 controls in place of its
+    quotes, dashes and euro signs; each is read as the character of its byte."""
+    raw = (
+        "Port counts its losses\n\nThe port\x92s director said \x93We lost \x802.5 million in "
+        "trade,\x94 she told reporters \x97 the worst year since 1998.\x81"
+    )
+    cleaned = clean_article(raw)
+    assert cleaned.text == (
+        "The port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
+        "reporters \u2014 the worst year since 1998."
+    )
+
+
+@pytest.mark.unit
 def test_clean_article_comes_back_unchanged() -> None:
     third = "“We waited years for this,” said a resident, who asked not to be named."
     cleaned = clean_article(doc(BODY_1, BODY_2, third))

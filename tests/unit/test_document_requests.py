@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from api.routers.documents import NewDocument, _page_file
+from api.routers.documents import ArchiveUpload, NewDocument, _page_file
 from qa.errors import BadInput, TooLarge
 from qa.extraction import decode_html
 from tests.pages import news_page
@@ -64,6 +64,34 @@ def test_an_empty_page_is_refused_like_empty_text() -> None:
 def test_text_and_html_requests_are_accepted() -> None:
     assert NewDocument.model_validate({"text": "A body.", "title": "T"}).html is None
     assert NewDocument.model_validate({"html": PAGE, "doc_id": "skarra"}).text is None
+
+
+def test_text_decoded_as_latin1_is_repaired_and_said() -> None:
+    """Windows-1252 text a client decoded as Latin-1: its C1 controls are read as cp1252 (the
+    input rule) and what was repaired is noted for the answer's `warnings`, field by field."""
+    said = "The port\u2019s director said \u201cWe lost \u20ac2.5 million.\u201d"
+    garbled = said.encode("cp1252").decode("latin-1")
+    body = NewDocument.model_validate({"text": garbled, "title": "Port\x92s losses"})
+    assert (body.text, body.title) == (said, "Port\u2019s losses")
+    assert [note.split(" were ")[0] for note in body._repaired] == [
+        "text: 4 C1 control character(s) (U+0080-U+009F)",
+        "title: 1 C1 control character(s) (U+0080-U+009F)",
+    ]
+    assert NewDocument.model_validate({"text": said})._repaired == []
+    page = NewDocument.model_validate({"html": PAGE.replace("storms", "storms\x97")})
+    assert page.html is not None and "storms\u2014" in page.html
+    assert page._repaired[0].startswith("html: 1 C1 control character(s)")
+
+
+def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
+    line = '{"title": "Port\x92s losses", "text": "\x93We lost \x802.5 million.\x94"}\n'
+    upload = ArchiveUpload.model_validate({"name": "port.jsonl", "content": line})
+    assert upload.content == (
+        '{"title": "Port\u2019s losses", "text": "\u201cWe lost \u20ac2.5 million.\u201d"}\n'
+    )
+    assert [note.split(" were ")[0] for note in upload._repaired] == [
+        "content: 4 C1 control character(s) (U+0080-U+009F)"
+    ]
 
 
 def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:

@@ -382,6 +382,36 @@ def test_a_byte_order_mark_wins_and_a_wrong_declaration_is_not_trusted() -> None
     assert decode_html(wrong.encode("windows-1252")) == wrong
 
 
+LOSSES = [
+    "The port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
+    "reporters on Monday \u2014 the worst year since the harbour was dredged.",
+    "Ferries resume on Tuesday, the port authority said in a statement to the press.",
+]
+
+
+@pytest.mark.parametrize("declared", ["windows-1252", "iso-8859-1"])
+def test_a_windows_1252_page_with_an_undefined_byte_is_read_as_declared(declared: str) -> None:
+    """Python's cp1252 refuses 0x81, 0x8D, 0x8F, 0x90 and 0x9D; the page used to be guessed
+    into another code page ("portís director … ìWe lost Ä2.5"). The HTML standard reads such a
+    byte as a C1 control, which cleaning removes."""
+    html = page(paragraphs=LOSSES, charset=declared)
+    data = html.encode("cp1252").replace(b"the press.", b"the press.\x81")
+    assert decode_html(data) == html.replace("the press.", "the press.\x81")
+    assert extract_page(data).paragraphs == LOSSES
+
+
+def test_a_page_decoded_as_latin1_is_read_as_windows_1252() -> None:
+    """Sent as a string (POST /documents `html`), or saved as UTF-8 afterwards with its
+    windows-1252 declaration kept: its quotes and euro signs are C1 controls."""
+    html = page(paragraphs=LOSSES, charset="windows-1252")
+    as_latin1 = html.encode("cp1252").decode("latin-1")
+    assert extract_page(as_latin1).paragraphs == LOSSES
+    saved = as_latin1.encode("utf-8")  # declared windows-1252, written as UTF-8
+    assert extract_page(saved).paragraphs == LOSSES  # not "portÂ’s"
+    undeclared = page(paragraphs=LOSSES, charset=None).encode("cp1252").decode("latin-1")
+    assert extract_page(undeclared.encode("utf-8")).paragraphs == LOSSES
+
+
 @pytest.mark.parametrize(
     ("text", "encoding"),
     [

@@ -216,6 +216,36 @@ def test_a_utf8_file_with_bytes_of_another_encoding_is_read_and_named(
     ]
 
 
+C1_WARNING = (
+    "{name}: 3 C1 control character(s) (U+0080-U+009F) were read as the Windows-1252 "
+    "characters of their bytes (\u2019 \u201c \u201d): the text was decoded as Latin-1 "
+    "(ISO-8859-1) though it was Windows-1252; decode it as Windows-1252 (cp1252)"
+)
+
+
+def test_files_saved_from_windows_1252_read_as_latin1_are_repaired_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A .txt file and a page written as UTF-8 after Windows-1252 bytes were decoded as Latin-1
+    hold C1 controls: their characters are read as Windows-1252 and a warning names the file."""
+    said = "The port\u2019s director said \u201cthe ferries will sail again on Monday\u201d."
+    garbled = said.encode("cp1252").decode("latin-1")
+    (tmp_path / "port.txt").write_text(f"Port reopens\n\n{garbled}\n", encoding="utf-8")
+    html = news_page(title="Harbour reopens", paragraphs=[*HARBOUR, said],
+                     charset="windows-1252")  # fmt: skip
+    page = html.encode("cp1252").decode("latin-1").encode("utf-8")  # its declaration kept
+    (tmp_path / "harbour.html").write_bytes(page)
+    with caplog.at_level("WARNING", logger="index.formats"):
+        text = read_article_file(tmp_path / "port.txt", max_bytes=10_000).articles[0]
+        html_article = read_article_file(tmp_path / "harbour.html", max_bytes=100_000).articles[0]
+    assert text.text == said
+    assert html_article.text.split("\n\n")[-1] == said
+    assert [r.getMessage() for r in caplog.records] == [
+        C1_WARNING.format(name="port.txt"),
+        C1_WARNING.format(name="harbour.html"),
+    ]
+
+
 def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
     tmp_path: Path,
 ) -> None:

@@ -9,6 +9,9 @@ import pytest
 from qa.errors import BadInput
 from qa.text_input import (
     UnusableText,
+    c1_controls_as_cp1252,
+    c1_note,
+    garbled_problem,
     has_visible_text,
     normalize_text,
     require_text,
@@ -30,7 +33,7 @@ def test_text_is_put_in_nfc_form() -> None:
     [
         ("Who\x00 won?", "Who won?"),
         ("Who\x07 won\x1b?", "Who won?"),
-        ("a\x7fb\x85c\x9fd", "abcd"),  # DEL and C1 controls
+        ("a\x7fb\x81c\x8d\x8f\x90\x9dd", "abcd"),  # DEL, C1 controls cp1252 leaves undefined
         ("exa\u200bmple\ufeff", "example"),  # zero-width space in a word, byte-order mark
         ("zero\u200bwidth", "zero width"),  # between two words it stood for their space
         ("North\u200bKorea's 2\u200b024", "North Korea's 2024"),
@@ -40,6 +43,45 @@ def test_text_is_put_in_nfc_form() -> None:
 )
 def test_control_and_invisible_characters_are_removed(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
+
+
+REPORT = (
+    "the port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
+    "reporters \u2014 \u2026 \u0160koda\u2122 and \u0153uvre."
+)
+
+
+def test_windows_1252_text_decoded_as_latin1_is_read_as_written() -> None:
+    """Its ’ “ ” € — … Š ™ œ arrive as C1 controls U+0080-U+009F, which used to be removed
+    ("the ports director said We lost 2.5 million"); each is the cp1252 character of its byte."""
+    as_latin1 = REPORT.encode("cp1252").decode("latin-1")
+    assert any("\x80" <= c <= "\x9f" for c in as_latin1)
+    assert normalize_text(as_latin1) == REPORT
+    assert c1_controls_as_cp1252(as_latin1) == REPORT
+    # every byte cp1252 defines in 0x80-0x9F; the five it leaves undefined are removed
+    every = bytes(range(0x80, 0xA0))
+    assert normalize_text(every.decode("latin-1")) == every.decode("cp1252", errors="ignore")
+    assert normalize_text("\x85") == "\u2026"  # not a line end: the ellipsis
+
+
+def test_what_is_read_as_windows_1252_is_said() -> None:
+    as_latin1 = REPORT.encode("cp1252").decode("latin-1")
+    note = c1_note("text", as_latin1)
+    assert note is not None and note.startswith(
+        "text: 9 C1 control character(s) (U+0080-U+009F) were read as the Windows-1252 "
+        "characters of their bytes (\u2019 \u201c \u20ac \u201d \u2014 \u2026 \u0160 \u2122 "
+        "\u0153): the text was decoded as Latin-1 (ISO-8859-1) though it was Windows-1252"
+    )
+    assert c1_note("text", REPORT) is None
+    assert c1_note("text", "a\x81b") is None  # an undefined byte is removed, not repaired
+
+
+def test_utf8_decoded_as_latin1_is_now_seen_as_mojibake() -> None:
+    """UTF-8 read as Latin-1 gives "â\x80\x99" for "’": with the controls removed it was "â",
+    past the check; read as cp1252 it is "â€™", which the check names."""
+    normalized = normalize_text(REPORT.encode("utf-8").decode("latin-1"))
+    problem = garbled_problem(normalized)
+    assert problem is not None and "UTF-8 read as Windows-1252" in problem
 
 
 def test_meaningful_format_characters_stay() -> None:
