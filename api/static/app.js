@@ -485,6 +485,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       return;
     }
     setBusy(true);
+    announce(""); // what was said of the last answer is not left to be read as this one's
     emptyState.hidden = true;
     controller = new AbortController();
     const signal = controller.signal;
@@ -493,8 +494,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
     const turn = el("li", "turn");
     const asked = renderQuestion(question, askedOf, askedIn);
-    const thinking = el("div", "thinking");
-    thinking.setAttribute("role", "status");
+    const thinking = el("div", "thinking"); // not read out: the finished answer is (announce)
     const progress = el("span", "progress", "Sending the question…");
     thinking.append(el("span", "dots"), progress);
     turn.append(asked, thinking);
@@ -531,10 +531,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const shown = withCheckedCitations(data, checked);
       const waitedMs = Math.round(performance.now() - sentAt);
       current.replaceWith(renderResponse(shown, waitedMs));
+      if (turn.isConnected) announce(spokenAnswer(shown));
       keep(turn, withScope({ question, kind: "answer", data: shown, waited_ms: waitedMs }, askedOf, askedIn));
     } catch (error) {
       if (signal.aborted) {
         current.replaceWith(renderStopped());
+        if (turn.isConnected) announce(STOPPED);
         // to ask it again, or edit it, without retyping (not after New chat took the turn away)
         if (turn.isConnected && !input.value) input.value = question;
         keep(turn, withScope({ question, kind: "stopped" }, askedOf, askedIn));
@@ -594,17 +596,42 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     }
   }
 
+  // What a screen reader hears of a question: the finished answer (or that it was stopped),
+  // once. The conversation is no live region, so the stages, the words as they stream in and
+  // the draft are not read out one by one; aria-busy on it would silence them only in JAWS. An
+  // error is read out by its own box (role=alert).
+  const answerStatus = document.getElementById("answer-status");
+  let announceTimer = 0;
+
+  /** Say `text` through the visually hidden status region ("" clears it). */
+  function announce(text) {
+    clearTimeout(announceTimer);
+    answerStatus.textContent = "";
+    // set after a moment, so the same words said again are a change a screen reader reads
+    if (text) announceTimer = setTimeout(() => (answerStatus.textContent = text), 50);
+  }
+
+  /** An answer in the words a screen reader says: its text without the [n] markers. */
+  function spokenAnswer(data) {
+    const words = String(data.answer ?? "").replace(/\s*\[\d+\]/g, "").replace(/\s+/g, " ").trim();
+    if (data.status === "insufficient_evidence") {
+      return `No answer: ${words || "the articles do not hold enough evidence to answer this."}`;
+    }
+    return `Answer: ${words}`;
+  }
+
   /** A question asked while another is answered is never silently dropped: say why. */
   function showBusyNotice() {
     showNotice("An answer is still being worked out — Stop it first, or wait for it.");
   }
 
+  const STOPPED = "You stopped this question before it was answered.";
+
   function renderStopped(left = false) {
     const box = el("div", "stopped");
-    box.setAttribute("role", "status");
     const why = left
       ? "Not answered: the page was reloaded or closed while this question was worked out."
-      : "You stopped this question before it was answered.";
+      : STOPPED;
     box.append(el("span", "speaker", "Stopped"), el("p", null, why));
     return box;
   }
@@ -740,7 +767,6 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   /** The bubble the words of an answer stream into; the rendered answer replaces it. */
   function renderDraft() {
     const box = el("div", "answer-draft");
-    box.setAttribute("aria-busy", "true"); // read out once, when the final answer replaces it
     box.append(el("span", "speaker", "Answer"), el("p", "answer-text"));
     return box;
   }
@@ -1562,6 +1588,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
   function newChat() {
     stop(); // a question still being answered is given up (its turn is not kept)
+    announce("");
     conversation.replaceChildren();
     history.length = 0;
     turns = [];

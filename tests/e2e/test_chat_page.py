@@ -480,6 +480,10 @@ CONTROLLED_STREAM = """
     if (!String(url).endsWith("/ask/stream")) return realFetch(url, options);
     window.__stream.requested = (options && options.body) || "";
     const body = new ReadableStream({ start: (c) => { controller = c; } });
+    // Stop aborts the request: the body then fails, as a real fetch's does
+    const signal = options && options.signal;
+    const aborted = () => controller.error(new DOMException("aborted", "AbortError"));
+    if (signal) signal.addEventListener("abort", aborted);
     const headers = { "Content-Type": "text/event-stream" };
     return Promise.resolve(new Response(body, { status: 200, headers }));
   };

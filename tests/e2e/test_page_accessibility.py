@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
 
+from api.routers.stream import sse_event
 from tests.e2e.conftest import PageProbe, Server
+from tests.e2e.crafted import sse_frames
+from tests.e2e.test_chat_page import CONTROLLED_STREAM, crafted_answer, push
 
 ANSWER_TIMEOUT_MS = 120_000
 
@@ -21,11 +25,10 @@ def test_the_live_log_holds_a_list_of_turns(probe: PageProbe) -> None:
     page.goto("/")
     page.fill("#question", "Whom did South Korea summon on Monday?")
     page.press("#question", "Enter")
-    turn = page.locator("[role=log] > ol#conversation > li.turn").last
+    turn = page.locator("ol#conversation > li.turn").last
     expect(turn.locator(".answer-text")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     # the list keeps its role (a role on the <ol> itself left each <li> outside any list)
     assert page.get_attribute("#conversation", "role") is None
-    assert page.get_attribute("[role=log]", "aria-live") == "polite"
     marker = turn.locator(".citation-link").first
     assert marker.get_attribute("aria-expanded") == "false"
     marker.click()
@@ -35,6 +38,84 @@ def test_the_live_log_holds_a_list_of_turns(probe: PageProbe) -> None:
     expect(marker).to_have_attribute("aria-expanded", "false")
     page.locator("#tab-source").click()
     expect(marker).to_have_attribute("aria-expanded", "true")
+    assert not probe.errors, probe.errors
+
+
+def live_texts(page: Any) -> list[str]:
+    """What a screen reader is sent as it changes: the text of every node Chromium's
+    accessibility tree holds inside a live region (aria-live polite or assertive, or a role
+    that implies it: log, status, alert). aria-busy is not taken to silence a region: of the
+    screen readers a11ysupport.io lists, only JAWS honours it."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def is_live(node: dict[str, Any]) -> bool:
+        props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        return props.get("live") in ("polite", "assertive")
+
+    texts = []
+    for node in nodes:
+        if node.get("ignored") or node.get("role", {}).get("value") != "StaticText":
+            continue
+        above = by_id.get(node.get("parentId", ""))
+        while above is not None and not is_live(above):
+            above = by_id.get(above.get("parentId", ""))
+        if above is not None:
+            texts.append(str(node.get("name", {}).get("value", "")))
+    return [text for text in texts if text.strip()]
+
+
+def test_a_screen_reader_hears_a_streamed_answer_once_when_it_is_done(probe: PageProbe) -> None:
+    """While an answer streams in, its stages ("Searching the articles…"), its words and its
+    draft sit in no live region; once done, a status region outside the conversation says the
+    answer's words, once. A question stopped is said the same way."""
+    from playwright.sync_api import expect
+
+    page = probe.page
+    payload = crafted_answer()
+    frames = sse_frames(payload)
+    tokens = [f for f in frames if f.startswith("event: token")]
+    assert len(tokens) >= 4
+    page.add_init_script(CONTROLLED_STREAM)
+    page.goto("/")
+    expect(page.locator(".articles-summary")).not_to_be_empty()
+    before = Counter(live_texts(page))  # the Articles tab's count, a live region of its own
+    page.fill("#question", "Show me the crafted answer")
+    page.press("#question", "Enter")
+    page.wait_for_function("window.__stream && window.__stream.requested !== null")
+
+    def said_since() -> list[str]:
+        return list((Counter(live_texts(page)) - before).elements())
+
+    progress = page.locator("#conversation .thinking .progress")
+    push(page, sse_event("status", {"stage": "searching", "query": "x"}).encode().decode())
+    expect(progress).to_have_text("Searching for “x”…")
+    assert said_since() == []
+    push(page, "".join(tokens[:3]))
+    expect(page.locator("#conversation .answer-draft .answer-text")).not_to_have_text("")
+    assert said_since() == []
+
+    push(page, "".join(frames[3:]))
+    page.evaluate("window.__stream.close()")
+    expect(page.locator("#conversation .answer")).to_be_visible()
+    said = "Answer: The answer is <img src=x onerror=alert(1)> here. <script>alert(2)</script>"
+    status = page.locator("#answer-status")
+    expect(status).to_have_text(said)
+    assert said_since() == [said]  # the answer's words, once, and nothing else
+
+    # stopped: said once too (the next question clears what was said of the last one)
+    page.fill("#question", "Another question")
+    page.press("#question", "Enter")
+    expect(page.locator("#stop")).to_be_visible()
+    assert said_since() == []
+    page.click("#stop")
+    stopped = "You stopped this question before it was answered."
+    expect(status).to_have_text(stopped)
+    assert said_since() == [stopped]
     assert not probe.errors, probe.errors
 
 
