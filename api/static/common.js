@@ -139,6 +139,12 @@ export function withKey(headers = {}, { admin = false } = {}) {
  * 204 No Content); rejects with an Error carrying the problem `detail`, `title` and `status`.
  */
 export async function fetchJSON(url, options = {}) {
+  return (await requestJSON(url, options)).data;
+}
+
+/** fetchJSON, resolving with `{ status, data }`: for an answer whose status says more than its
+ * body (POST /documents answers 200, not 201, for an article already indexed as sent). */
+export async function requestJSON(url, options = {}) {
   const { admin = false, headers, ...rest } = options;
   let response;
   try {
@@ -149,11 +155,11 @@ export async function fetchJSON(url, options = {}) {
   const body = await response.text();
   const data = parseJSON(body);
   if (!response.ok) throw problemError(data, response);
-  if (response.status === 204) return null;
+  if (response.status === 204) return { status: response.status, data: null };
   if (data === null || typeof data !== "object") {
     throw new Error("The server sent a response that could not be read.");
   }
-  return data;
+  return { status: response.status, data };
 }
 
 export function parseJSON(text) {

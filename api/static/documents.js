@@ -22,6 +22,7 @@ import {
   formatDate,
   readKey,
   readKeyForm,
+  requestJSON,
 } from "./common.js";
 import { selectTab } from "./tabs.js";
 
@@ -528,13 +529,14 @@ function showAddForm() {
     submit.disabled = true;
     submit.textContent = "Adding… (indexing it)";
     let added;
+    let status;
     try {
-      added = await fetchJSON("/documents", {
+      ({ status, data: added } = await requestJSON("/documents", {
         method: "POST",
         admin: true,
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(payload),
-      });
+      }));
     } catch (error) {
       showAdminError(errors, keyRow, error);
       submit.disabled = false;
@@ -543,8 +545,14 @@ function showAddForm() {
     }
     documentsChanged();
     await openArticle(added.doc_id);
+    // 201: added; 200: the server already had this article as sent (a retry, or added
+    // elsewhere), and opened is the one it has, which nothing changed
+    const said =
+      status === 200
+        ? "Already indexed: this article was there as sent, so nothing was added or changed."
+        : "Added and indexed: it can be asked about now.";
     const view = body.querySelector(".article-view");
-    if (view) view.insertBefore(el("p", "panel-message", "Added and indexed: it can be asked about now."), view.children[1] || null);
+    if (view) view.insertBefore(el("p", "panel-message", said), view.children[1] || null);
   });
   show(form, legend);
 }

@@ -256,6 +256,41 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     assert page_probe.script_errors() == []
 
 
+def test_adding_an_article_already_indexed_says_it_was_already_indexed(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """POST /documents answers 200, not 201, for an article already indexed as sent (a retry,
+    or an article added elsewhere): nothing is added, and the page says so instead of "Added and
+    indexed", opening the article the server already has."""
+    from playwright.sync_api import expect
+
+    title = "Skarra ferry keeps its winter timetable"
+    text = "The Skarra ferry keeps its winter timetable this year, the harbour office said."
+    doc_id = add_article(page_server, title, text)  # as an admin elsewhere did
+    try:
+        page = page_probe.page
+        form = open_add_form_as_admin(page)
+        before = listed(page)["total"]
+        form.get_by_label("Title").fill(title)
+        form.get_by_label("Text").fill(text)
+        with page.expect_response(
+            lambda r: r.url.endswith("/documents") and r.request.method == "POST",
+            timeout=INDEXING_TIMEOUT_MS,
+        ) as answered:
+            form.get_by_role("button", name="Add article").click()
+        assert answered.value.status == 200  # the API's answer for a repeat
+        view = page.locator(".article-view")
+        expect(view.locator(".panel-message")).to_have_text(
+            "Already indexed: this article was there as sent, so nothing was added or changed."
+        )
+        expect(view.locator(".article-heading")).to_have_text(title)
+        expect(view).not_to_contain_text("Added and indexed")
+        assert listed(page)["total"] == before
+        assert page_probe.script_errors() == []
+    finally:
+        delete_article(page_server, doc_id)
+
+
 def test_escape_closes_the_add_form_as_its_cancel_button_does(page_probe: PageProbe) -> None:
     """Escape in "Add an article" does what Cancel does: back to the list with the focus on the
     panel's heading, what was typed dropped (the form opens empty again, as after Cancel). Not
