@@ -315,11 +315,18 @@ function adminKeyRow(id) {
   return [row, read];
 }
 
+// A refused key (401) and admin actions switched off (403), in the reader's words: the server's
+// detail is written for API clients (it names the header to send and the setting to set)
+const ADMIN_REFUSED = {
+  401: "That admin key was not accepted. Check it and try again.",
+  403: "Adding and deleting articles is switched off on this server.",
+};
+
 /** The server's refusal of an admin action, with the focus where the fix is: the key field
  * when the key was refused, else the message (the form's button, disabled while the request
  * ran, had lost it). */
 function showAdminError(place, keyRow, error) {
-  const box = alertBox(error.message);
+  const box = alertBox(ADMIN_REFUSED[error.status] || error.message);
   box.tabIndex = -1;
   place.replaceChildren(box);
   if (error.status === 401) {

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved_conversation
+from tests.e2e.crafted import fulfil_problem
 from tests.e2e.test_page_scope import add_article, delete_article
 from tests.pages import FURNITURE, news_page
 
@@ -24,8 +25,16 @@ FILE_LABEL = (
     ".tsv)"
 )
 
-# how api/security.py words the 401 of an admin action sent with a wrong key
+# how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
+# one while admin actions are off: for API clients (it names the setting), not shown on the page
 SERVER_401 = "the admin API key sent is not this server's"
+SERVER_403 = (
+    "admin actions are disabled: set QA_SECURITY__ADMIN_API_KEY (16 characters or more) when "
+    "starting the server, then send it as 'Authorization: Bearer <key>'"
+)
+# what the page says in their place
+PAGE_401 = "That admin key was not accepted. Check it and try again."
+PAGE_403 = "Adding and deleting articles is switched off on this server."
 
 
 def open_add_form_as_admin(page: Any) -> Any:
@@ -205,9 +214,11 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
 
     key.fill("not-the-admin-key-0123456789")
     form.get_by_role("button", name="Add article").click()
-    # the server's 401, in its own words: the page's own "Enter the admin API key…" is still
-    # shown until the answer comes, and the key is forgotten only then
-    expect(form.locator(".panel-error")).to_contain_text(SERVER_401)
+    # the server's 401, in the page's words (the server's detail names its setting): the
+    # page's own "Enter the admin API key…" is still shown until the answer comes, and the key
+    # is forgotten only then
+    expect(form.locator(".panel-error")).to_have_text(PAGE_401)
+    expect(form).not_to_contain_text(SERVER_401)
     expect(key).to_be_visible()
     expect(key).to_be_focused()
     assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
@@ -526,8 +537,9 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
 
 
 def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PageProbe) -> None:
-    """A delete refused for its key (one kept from earlier that is wrong now) shows the
-    server's detail and asks for the key again; the article stays."""
+    """A delete refused for its key (one kept from earlier that is wrong now) says so in the
+    page's words, not the server's detail for API clients, and asks for the key again; the
+    article stays. Refused because admin actions are off (a 403), it says that."""
     from playwright.sync_api import expect
 
     page = page_probe.page
@@ -545,11 +557,23 @@ def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PagePr
     expect(start).to_be_focused()
     start.click()
     confirm.get_by_role("button", name="Delete").click()
-    expect(confirm.locator(".panel-error")).to_contain_text(SERVER_401)
+    expect(confirm.locator(".panel-error")).to_have_text(PAGE_401)
+    expect(confirm).not_to_contain_text(SERVER_401)
     expect(confirm.get_by_label("Admin API key")).to_be_focused()
     expect(confirm.get_by_label("Admin API key")).to_be_visible()  # asked for again
     assert page.evaluate("sessionStorage.getItem('groundedQa.adminKey')") is None
     assert "chess" in [d["doc_id"] for d in listed(page)["documents"]]
+
+    # the server restarted without an admin key meanwhile: its 403 names the setting
+    refuse = fulfil_problem(403, "Forbidden", SERVER_403)
+    page.route(
+        "**/documents/chess",
+        lambda route: refuse(route) if route.request.method == "DELETE" else route.continue_(),
+    )
+    confirm.get_by_label("Admin API key").fill(PAGE_ADMIN_KEY)
+    confirm.get_by_role("button", name="Delete").click()
+    expect(confirm.locator(".panel-error")).to_have_text(PAGE_403)
+    expect(confirm).not_to_contain_text("QA_SECURITY__ADMIN_API_KEY")
     assert page_probe.script_errors() == []
 
 
