@@ -81,6 +81,7 @@ listView.append(filterLabel, filter, textSearch, message, summary, list, more);
 
 let listToken = 0; // a newer request wins over a slower older one
 let shown = 0;
+let listed = false; // the list shows an answer of GET /documents (none yet, or an error since)
 
 async function loadList({ append = false } = {}) {
   const token = ++listToken;
@@ -88,11 +89,15 @@ async function loadList({ append = false } = {}) {
   const words = filter.value.trim();
   if (words) params.set("q", words);
   labelTextSearch();
+  // nothing to show yet: say so (as the Source view says "Loading the article…") until the list
+  // or why it could not come replaces it; a list shown stays while a new filter's loads
+  if (!append && !listed) summary.textContent = "Loading the articles…";
   let data;
   try {
     data = await fetchJSON(`/documents?${params}`);
   } catch (error) {
     if (token !== listToken) return;
+    listed = false;
     list.replaceChildren();
     more.hidden = true;
     summary.replaceChildren(alertBox(`Could not list the articles: ${error.message}`));
@@ -106,6 +111,7 @@ async function loadList({ append = false } = {}) {
     return;
   }
   if (token !== listToken) return;
+  listed = true;
   const documents = Array.isArray(data.documents) ? data.documents : [];
   if (!append) {
     list.replaceChildren();

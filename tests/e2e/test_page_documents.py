@@ -5,6 +5,7 @@ and deleting one."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,48 @@ def test_the_panel_lists_filters_and_opens_articles(
     view.get_by_role("button", name="← All articles").click()
     expect(items).to_have_count(everything["total"])
     assert not page_probe.errors, page_probe.errors
+
+
+def test_the_list_says_it_is_loading_until_it_comes_or_fails(page_probe: PageProbe) -> None:
+    """A slow GET /documents left the Articles tab blank: it says "Loading the articles…", as the
+    Source view says "Loading the article…", until the list, or why it could not come, replaces
+    it."""
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    held: list[Any] = []
+    # the list's requests (the article count under the heading asks without `limit`)
+    page.route(
+        lambda url: urlparse(url).path == "/documents" and "limit=" in url,
+        lambda route: held.append(route),
+    )
+    page.goto("/")
+    summary = page.locator("#articles-view .articles-summary")
+    expect(summary).to_have_text("Loading the articles…")
+    items = page.locator("#articles-view .article-item")
+    expect(items).to_have_count(0)
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "GET /documents was never routed"
+        page.wait_for_timeout(50)
+    held.pop().continue_()
+    total = listed(page)["total"]
+    expect(items).to_have_count(total)
+    expect(summary).to_have_text(f"{total} articles indexed.")
+
+    page.reload()
+    expect(summary).to_have_text("Loading the articles…")
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "GET /documents was never routed"
+        page.wait_for_timeout(50)
+    fail = fulfil_problem(503, "Index unavailable", "the index is being rebuilt")
+    fail(held.pop())
+    expect(summary).to_have_text("Could not list the articles: the index is being rebuilt")
+    expect(summary).not_to_contain_text("Loading")
+    assert page_probe.script_errors() == []
 
 
 def test_the_filter_words_search_the_text_and_open_the_paragraph_found(
