@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # the page's question box carries the server's limit, so the page can warn before sending
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    box = 'id="question" name="question" type="text" maxlength="2000"'
+    box = 'id="question" name="question" maxlength="2000"'
     if page.count(box) != 1:
         raise RuntimeError(f"api/static/index.html needs one question box ({box})")
     limit = settings.server.max_question_chars

@@ -450,6 +450,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     askButton.textContent = value ? "Asking…" : "Ask";
     const askHadFocus = value && document.activeElement === askButton;
     stopButton.hidden = !value;
+    fitQuestion(); // Stop and Ask differ in width: what the box holds may wrap otherwise
     if (askHadFocus) stopButton.focus(); // Ask is disabled: focus would fall to the page
     if (value) stopShownAt = performance.now();
     form.setAttribute("aria-busy", value ? "true" : "false");
@@ -499,7 +500,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     thinking.append(el("span", "dots"), progress);
     turn.append(asked, thinking);
     conversation.append(turn);
-    input.value = "";
+    setQuestion("");
     pending = { turn, question, scope: askedOf, dates: askedIn };
     turn.scrollIntoView({ behavior: scrollBehavior(), block: "end" });
 
@@ -538,12 +539,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         current.replaceWith(renderStopped());
         if (turn.isConnected) announce(STOPPED);
         // to ask it again, or edit it, without retyping (not after New chat took the turn away)
-        if (turn.isConnected && !input.value) input.value = question;
+        if (turn.isConnected && !input.value) setQuestion(question);
         keep(turn, withScope({ question, kind: "stopped" }, askedOf, askedIn));
       } else {
         if (articleGone(error, askedOf) && turn.isConnected) markScopeGone(askedOf);
         current.replaceWith(renderError(error, question, askedOf));
-        if (!input.value) input.value = question; // let the user retry without retyping
+        if (!input.value) setQuestion(question); // let the user retry without retyping
         keep(turn, withScope({ question, kind: "error", error: errorRecord(error) }, askedOf, askedIn));
       }
     } finally {
@@ -641,16 +642,37 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     stop();
   });
   input.addEventListener("keydown", (event) => {
-    if (!busy) return;
-    if (event.key === "Escape") {
+    if (busy && event.key === "Escape") {
       event.preventDefault();
       stop();
-    } else if (event.key === "Enter") {
-      // the disabled Ask button blocks the form's own submit: answer the key press here
-      event.preventDefault();
-      showBusyNotice();
+      return;
     }
+    // Enter asks, as it did in a one-line box; Shift+Enter starts a new line, and the Enter that
+    // ends an input method's composition (Japanese, Chinese…) only ends it
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    if (busy) showBusyNotice(); // Ask is disabled while an answer is worked out: say why
+    else form.requestSubmit();
   });
+
+  /** The question box as tall as what it holds: one line (rows=1), growing up to five
+   * (style.css's max-height), past which it scrolls. An empty box is one line whatever its
+   * placeholder, which wraps in the narrow box beside Stop on a phone. */
+  function fitQuestion() {
+    const pageAt = window.scrollY; // the page would jump while the box is briefly one line
+    input.style.height = "";
+    if (input.value && input.scrollHeight > input.clientHeight) {
+      input.style.height = `${input.scrollHeight + input.offsetHeight - input.clientHeight}px`;
+    }
+    if (window.scrollY !== pageAt) window.scrollTo(window.scrollX, pageAt);
+  }
+
+  /** Put `text` in the question box (to ask it, or to ask it again), sized to it. */
+  function setQuestion(text) {
+    input.value = text;
+    fitQuestion();
+  }
+
   /** What is wrong with a question over the server's limit (server.max_question_chars, set on
    * the box when served and read when used: none, unknown, leaves the check to the server),
    * or "" when it is within it. Counted as the server counts: white space collapsed,
@@ -662,7 +684,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       ? `${length} characters: the limit is ${maxChars}. Ask a shorter question.`
       : "";
   }
-  input.addEventListener("input", () => showNotice(overLimit(input.value)));
+  input.addEventListener("input", () => {
+    fitQuestion();
+    showNotice(overLimit(input.value));
+  });
+  window.addEventListener("resize", fitQuestion); // narrower, it wraps onto more lines
 
   /** What the service is doing now, from a `status` event, in words (set as text, not HTML). */
   function describeStage(stage, question) {
@@ -745,7 +771,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           setScope(null); // as the button says, whichever article the chip names now
           showNotice("Asking all the articles again.", "info");
         }
-        input.value = question;
+        setQuestion(question);
         ask();
       }),
     );
@@ -758,7 +784,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       if (busy) return;
       rememberKey(key);
       keyForm.replaceWith(el("p", "key-note", "Asked again with the key given."));
-      input.value = question;
+      setQuestion(question);
       ask();
     });
     return keyForm;
@@ -834,7 +860,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
             showBusyNotice();
             return;
           }
-          input.value = corrected;
+          setQuestion(corrected);
           ask();
         }),
       );
@@ -1281,7 +1307,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (last) last.scrollIntoView({ block: "end" });
     const lastRecord = turns[turns.length - 1];
     if (lastRecord && lastRecord.kind === "stopped" && lastRecord.left && !input.value) {
-      input.value = lastRecord.question; // asked just before the page went: ask it again
+      setQuestion(lastRecord.question); // asked just before the page went: ask it again
     }
   }
 
@@ -1600,7 +1626,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     resetSourcePanel();
     selectTab("articles");
     emptyState.hidden = false;
-    input.value = "";
+    setQuestion("");
     showNotice(hadScope ? "New chat: asking all the articles." : "", "info");
     input.focus();
   }
@@ -1653,7 +1679,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const item = el("li");
       item.append(
         button("example", question, () => {
-          input.value = question;
+          setQuestion(question);
           ask();
         }),
       );

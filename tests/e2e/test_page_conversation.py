@@ -719,6 +719,100 @@ def test_the_box_says_what_is_wrong_before_sending(page_probe: PageProbe) -> Non
     expect(page.locator("#ask-notice")).to_be_hidden()
 
 
+LONG_QUESTION = (
+    "The harbour of Skarra reopened on Monday after a week of storms had closed it to all "
+    "ships, and the harbour master said that forty fishing boats left port within the first "
+    "hour: how many of them had been kept in port for the whole week, and how many had waited "
+    "out the storms at anchor in the bay instead, and did any of them need repairs to their "
+    "nets or engines before they could sail out again to the fishing grounds that week?"
+)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_a_long_question_is_read_whole_in_a_box_that_grows(
+    browser: Any,
+    page_server: PageServer,
+    slow_writer: Any,
+    test_output_dir: Path,
+    width: int,
+    height: int,
+) -> None:
+    """A 400-character question in a one-line box scrolled sideways and could not be read
+    over: the box grows with its lines up to a few, then scrolls; Enter asks, Shift+Enter starts
+    a new line, Escape stops, and the box is one line again for the next question."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=page_server.server.url
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        box = page.locator("#question")
+        expect(box).to_be_focused()
+        one_line = box.evaluate("(e) => e.getBoundingClientRect().height")
+        assert 400 <= len(LONG_QUESTION) <= 500  # within server.max_question_chars
+
+        def shown() -> dict[str, float]:
+            return dict(
+                box.evaluate(
+                    """(e) => ({height: e.getBoundingClientRect().height,
+                        scrollWidth: e.scrollWidth, clientWidth: e.clientWidth,
+                        scrollHeight: e.scrollHeight, clientHeight: e.clientHeight,
+                        lineHeight: parseFloat(getComputedStyle(e).lineHeight)})"""
+                )
+            )
+
+        # a few lines (a phone's box beside its buttons holds a score of letters a line): all of
+        # them shown, nothing scrolls
+        box.fill(LONG_QUESTION[: 160 if width > 520 else 60])
+        few = shown()
+        assert few["height"] > one_line + few["lineHeight"] / 2, few
+        assert few["scrollHeight"] <= few["clientHeight"] + 1, few
+        assert few["scrollWidth"] <= few["clientWidth"], few  # wrapped, never sideways
+        box.fill(LONG_QUESTION)  # more lines than a few: the box stops growing and scrolls
+        many = shown()
+        assert many["scrollWidth"] <= many["clientWidth"], many
+        assert many["height"] >= few["height"], many
+        assert many["height"] <= 6 * many["lineHeight"] + 2 * one_line, many
+        if many["scrollHeight"] > many["clientHeight"] + 1:
+            assert box.evaluate("(e) => getComputedStyle(e).overflowY") == "auto"
+        bar = page.locator(".ask-bar").bounding_box()
+        assert bar and bar["y"] + bar["height"] <= height + 1  # the box is still in the window
+        assert sideways_overflow(page) <= 0, "the page scrolls sideways"
+        page.screenshot(path=str(test_output_dir / f"chat-long-question-{width}.png"))
+
+        # Shift+Enter starts a new line and asks nothing; Enter asks the whole question
+        box.fill("How many fishing boats left?")
+        box.press("Shift+Enter")
+        box.press_sequentially("And when did the harbour reopen?")
+        expect(box).to_have_value("How many fishing boats left?\nAnd when did the harbour reopen?")
+        assert page.locator("#conversation > li").count() == 0
+        box.fill(LONG_QUESTION)
+        with page.expect_request("**/ask/stream") as sent:
+            box.press("Enter")
+        assert json.loads(sent.value.post_data or "{}")["question"] == LONG_QUESTION
+        expect(last_turn(page).locator(".question-text")).to_have_text(LONG_QUESTION)
+        expect(box).to_have_value("")
+        expect(page.locator("#stop")).to_be_visible()
+        assert abs(shown()["height"] - one_line) < 1  # one line again
+        # while it is answered: Enter says why nothing is asked (no new line), Escape stops
+        box.press("Enter")
+        expect(page.locator("#ask-notice")).to_have_text(BUSY)
+        expect(box).to_have_value("")
+        box.press("Escape")
+        expect(last_turn(page).locator(".stopped")).to_be_visible()
+        # the question comes back to be asked again: whole, the box grown to show it
+        expect(box).to_have_value(LONG_QUESTION)
+        assert shown()["height"] == many["height"]
+        assert page.locator("#conversation > li").count() == 1
+    finally:
+        context.close()
+
+
 def test_stop_drops_a_waiting_question_at_once(
     page_probe: PageProbe, page_server: PageServer, slow_writer: Any
 ) -> None:
