@@ -2,6 +2,8 @@
 
     .txt                   one article: text (UTF-8, else decoded as qa/extraction.decode_text
                            says), cleaned by qa/cleaning.py
+    .md .markdown          one article in Markdown, read as such (qa/markdown_text.py: the
+                           first `# heading` is the title), then cleaned as a .txt file
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row
@@ -41,7 +43,8 @@ from qa.text_input import c1_note, garbled_problem
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt",)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES)
@@ -188,7 +191,8 @@ def read_article_file(
             if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
                 _say_c1_repaired(path.name, decode_html(data))
         else:
-            article = _text_article(doc_id, data, name=path.name)
+            markdown = suffix in MARKDOWN_SUFFIXES
+            article = _text_article(doc_id, data, name=path.name, markdown=markdown)
             _say_unread_date(path, article)
     except BadInput as exc:
         result.warnings.skip(path.name, f"skipped {path.name}: {exc}")
@@ -234,10 +238,11 @@ def _say_unread_date(path: Path, article: Article) -> None:
         )
 
 
-def _text_article(doc_id: str, data: bytes, *, name: str) -> Article:
-    """A text file's article. A file in another encoding than UTF-8 is read in the encoding a
-    byte-order mark names or, without one, the likeliest legacy encoding, with a warning that
-    says which (a wrong guess shows as odd letters in the answers)."""
+def _text_article(doc_id: str, data: bytes, *, name: str, markdown: bool = False) -> Article:
+    """A text file's article (`markdown`: a .md file, read as Markdown). A file in another
+    encoding than UTF-8 is read in the encoding a byte-order mark names or, without one, the
+    likeliest legacy encoding, with a warning that says which (a wrong guess shows as odd
+    letters in the answers)."""
     decoded = decode_text(data)
     raw = decoded.text
     if "\x00" in raw:
@@ -247,7 +252,7 @@ def _text_article(doc_id: str, data: bytes, *, name: str) -> Article:
         raise BadInput("not text: neither UTF-8 nor any other encoding reads it as text")
     if not raw.strip():
         raise BadInput("the file is empty")
-    article = make_article(doc_id, raw)
+    article = make_article(doc_id, raw, markdown=markdown)
     if not article.text.strip():
         raise BadInput("no article text after cleaning")
     if not any(c.isalnum() for c in article.text):

@@ -28,8 +28,10 @@ def content_hash(raw: str | bytes) -> str:
     return hashlib.sha256(raw.encode("utf-8") if isinstance(raw, str) else raw).hexdigest()
 
 
-def make_article(doc_id: str, raw: str) -> Article:
-    cleaned = clean_article(raw)
+def make_article(doc_id: str, raw: str, *, markdown: bool = False) -> Article:
+    """The cleaned article of a raw text; `markdown`: the text is Markdown (a `.md` file), read
+    as such even without a heading at its start (`qa.cleaning.clean_article`)."""
+    cleaned = clean_article(raw, markdown=markdown)
     return Article(
         doc_id=doc_id,
         title=cleaned.title,

@@ -15,6 +15,7 @@ from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
+from qa.markdown_text import read_markdown
 from qa.sentences import CLOCK_END, goes_on_after_clock
 from qa.text_input import c1_controls_as_cp1252
 
@@ -60,7 +61,11 @@ from qa.text_input import c1_controls_as_cp1252
 # 15: a C1 control character (U+0080-U+009F: Windows-1252 text decoded as Latin-1 before it
 #    was saved) is read as the Windows-1252 character of its byte ("port\x92s" is "port’s"),
 #    not removed; the five bytes Windows-1252 leaves undefined still are (qa/text_input.py)
-CLEANER_VERSION = "15"
+# 16: Markdown text (a `# heading` at the start, or several Markdown constructs; every .md file)
+#    is read as Markdown (qa/markdown_text.py): its first level-1 heading is the title, emphasis,
+#    links and images leave their words (no `**`, `_`, `[]()`), and a header line of parts
+#    ("*By Tom Carver* | **Published:** 2024-09-12") gives its byline and date
+CLEANER_VERSION = "16"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -357,18 +362,23 @@ def unread_dateline(paragraph: str) -> bool:
 # --- rules on raw blocks ------------------------------------------------------------------
 
 
-def _normalise(raw: str) -> list[Block]:
-    """Rule 10: unify newlines and spaces, then split into blocks of stripped lines.
-
-    trafilatura's text helpers do the character work: invisible characters (zero-width
-    joiners, byte-order marks, soft hyphens, control characters) go, and every run of white
-    space (non-breaking and thin spaces too) becomes one space. A zero-width space goes too,
-    or becomes a space where it stood between two words (`without_zero_width_spaces`). A C1
-    control character is first read as the Windows-1252 character it stands for
-    (`c1_controls_as_cp1252`: "port\x92s" is "port’s"), as in text a client sends.
-    """
+def _characters(raw: str) -> str:
+    """Rule 10, the characters: newlines unified, control characters removed (trafilatura's
+    helper); a zero-width space goes too, or becomes a space where it stood between two words
+    (`without_zero_width_spaces`). A C1 control character is first read as the Windows-1252
+    character it stands for (`c1_controls_as_cp1252`: "port\x92s" is "port’s"), as in text a
+    client sends."""
     unified = c1_controls_as_cp1252(raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = remove_control_characters(without_zero_width_spaces(unified))
+    return remove_control_characters(without_zero_width_spaces(unified))
+
+
+def _normalise(text: str) -> list[Block]:
+    """Rule 10: split `_characters`' text into blocks of stripped lines.
+
+    trafilatura's `trim` does the spaces: invisible characters (zero-width joiners, byte-order
+    marks, soft hyphens) go, and every run of white space (non-breaking and thin spaces too)
+    becomes one space.
+    """
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
         lines = [trim(line) for line in chunk.split("\n")]
@@ -656,10 +666,18 @@ def _labelled_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return found.group(1), ([rest] if rest else []) + blocks[1:]
 
 
-def clean_article(raw: str) -> CleanedArticle:
-    """Clean one raw article into title, source, date and body paragraphs."""
+def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
+    """Clean one raw article into title, source, date and body paragraphs.
+
+    Text that is clearly Markdown, or any text when `markdown` says it is (a `.md` file), is
+    first read as Markdown (`qa.markdown_text.read_markdown`): its first level-1 heading is the
+    title, unless a "Title:" line comes first (`compose_raw`'s, for a title sent with it)."""
     meta = _Meta()
-    labelled, blocks = _labelled_title(_normalise(raw))
+    text = _characters(raw)
+    read = read_markdown(text, declared=markdown)
+    labelled, blocks = _labelled_title(_normalise(text if read is None else read.text))
+    if labelled is None and read is not None and read.title:
+        labelled = trim(read.title)
     blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
     blocks = _filter_lines(blocks, meta)
     blocks = _drop_related_sections(blocks)

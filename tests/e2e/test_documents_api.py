@@ -586,6 +586,60 @@ def test_windows_1252_text_decoded_as_latin1_is_stored_as_written(client: httpx.
         assert client.delete(f"/documents/{body['doc_id']}", headers=ADMIN).status_code == 204
 
 
+MARKDOWN_ARTICLE = """# Pyongyang opens new metro line to foreign visitors
+
+*By Tom Carver* | **Published:** 2024-09-12
+
+North Korea **opened** a _new_ metro line to foreign visitors on Thursday, according to
+[KCNA](https://kcna.kp/en/article/123), the state news agency.
+
+![A train at Puhung station](https://example.com/train.jpg)
+
+The new line runs **twelve kilometres** between _Puhung_ and [Kaeson](https://example.com/k)
+stations, said guide Kim Song-il.
+
+- Tickets cost *five euros* for visitors.
+"""
+
+
+def test_a_markdown_article_is_read_as_markdown_and_answers_without_markup(
+    client: httpx.Client,
+) -> None:
+    """Pasted Markdown (a notes app, an LLM tool): its `# heading` is the title, its byline and
+    date line give the author and date, and no `**`, `_` or `[]()` reaches the text or a quote;
+    it used to be stored as it was, the headline quoted as an answer."""
+    added = client.post("/documents", json={"text": MARKDOWN_ARTICLE}, headers=ADMIN)
+    assert added.status_code == 201, added.text
+    body = added.json()
+    try:
+        assert (body["title"], body["has_title"], body["author"], body["date"]) == (
+            "Pyongyang opens new metro line to foreign visitors",
+            True,
+            "Tom Carver",
+            "2024-09-12",
+        )
+        assert body["text"].startswith("North Korea opened a new metro line to foreign visitors")
+        for markup in ("**", "_", "[", "](", "#", "https://"):
+            assert markup not in body["text"], markup
+        answer = client.post(
+            "/ask", json={"question": "How long is the new Pyongyang metro line?"}
+        ).json()
+        assert answer["status"] == "answered", answer
+        assert "twelve kilometres between Puhung and Kaeson stations" in answer["answer"], answer
+        for markup in ("**", "_", "[K", "](", "#"):
+            assert markup not in answer["answer"], answer["answer"]
+        citation = answer["citations"][0]
+        assert citation["doc_id"] == body["doc_id"]
+        assert (citation["title"], citation["author"], citation["date"]) == (
+            "Pyongyang opens new metro line to foreign visitors",
+            "Tom Carver",
+            "2024-09-12",
+        )
+        assert "**" not in citation["text"] and "](" not in citation["text"]
+    finally:
+        assert client.delete(f"/documents/{body['doc_id']}", headers=ADMIN).status_code == 204
+
+
 def test_concurrent_writers_are_serialised(client: httpx.Client, setup: Setup) -> None:
     statuses: list[int] = []
 

@@ -124,7 +124,7 @@ def _empty_folder(tmp: Path) -> Path:
 def _unusable_folder(tmp: Path) -> Path:
     folder = tmp / "unusable"
     folder.mkdir()
-    (folder / "notes.md").write_text("Not an article: wrong extension.\n", encoding="utf-8")
+    (folder / "notes.docx").write_text("Not an article: wrong extension.\n", encoding="utf-8")
     (folder / "blank.txt").write_text("   \n\n  \n", encoding="utf-8")
     (folder / "noise.txt").write_bytes(bytes(range(128, 256)) * 4)  # no encoding's text
     return folder

@@ -76,8 +76,9 @@ def mixed_folder(folder: Path) -> Path:
 
 def test_suffixes_and_ids() -> None:
     assert [suffix_of(Path(n)) for n in ("a.txt", "a.HTML", "a.htm", "a.html.gz", "a.jsonl",
-                                         "a.md", ".html", "a.gz")] == [
-        ".txt", ".html", ".htm", ".html.gz", ".jsonl", None, None, None]  # fmt: skip
+                                         "a.md", "a.Markdown", ".md", ".html", "a.gz")] == [
+        ".txt", ".html", ".htm", ".html.gz", ".jsonl", ".md", ".markdown",
+        None, None, None]  # fmt: skip
     assert doc_id_of(Path("2024-10-21.harbour.html.gz")) == "2024-10-21.harbour"
 
 
@@ -261,7 +262,7 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
         "skipped export.xml",
         "skipped notes.docx",
     ]
-    readable = "(.txt, .html.gz, .html, .htm, .jsonl, .json, .csv, .tsv)"
+    readable = "(.txt, .md, .markdown, .html.gz, .html, .htm, .jsonl, .json, .csv, .tsv)"
     assert f"not a kind of file the index reads {readable}" in warnings[0]
 
 
