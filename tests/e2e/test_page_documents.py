@@ -22,8 +22,8 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
 
 FILE_LABEL = (
-    "…or load a .txt file, a saved web page (.html) or an archive export (.jsonl, .json, .csv, "
-    ".tsv)"
+    "…or load a .txt or Markdown (.md) file, a saved web page (.html) or an archive export "
+    "(.jsonl, .json, .csv, .tsv)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
