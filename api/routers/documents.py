@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -98,16 +98,26 @@ _PAGE_METADATA = ("title", "source", "date", "author")  # read from a page, sent
 _OTHER_NAMES_OF_TEXT = ("body", "content", "article")
 
 
-def _c1_notes(data: Any, fields: tuple[str, ...]) -> list[str]:
-    """For each text field of a request body as sent, what the input rule repairs in it: C1
-    controls read as Windows-1252 (`qa.text_input.c1_note`), said in the answer's warnings."""
-    if not isinstance(data, dict):
-        return []
-    found = (c1_note(f, data[f]) for f in fields if isinstance(data.get(f), str))
-    return [note for note in found if note is not None]
+class _NotesRepairs(BaseModel):
+    """A request body that remembers what the input rule repaired in its text fields as sent
+    (`_repaired_fields`): C1 controls read as Windows-1252 (`qa.text_input.c1_note`), said in
+    the answer's warnings."""
+
+    _repaired_fields: ClassVar[tuple[str, ...]] = ()
+    _repaired: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_repairs(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        fields = cls._repaired_fields if isinstance(data, dict) else ()
+        found = (c1_note(f, data[f]) for f in fields if isinstance(data.get(f), str))
+        notes = [note for note in found if note is not None]
+        model = handler(data)
+        model._repaired = notes
+        return model
 
 
-class NewDocument(BaseModel):
+class NewDocument(_NotesRepairs):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -175,18 +185,7 @@ class NewDocument(BaseModel):
         pattern=DOC_ID_PATTERN,
         description="Id (file stem) to use; by default one is made from the title and a hash.",
     )
-    # what the input rule repaired in the fields as sent, for the answer's `warnings`
-    _repaired: list[str] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _note_repairs(
-        cls, data: Any, handler: ModelWrapValidatorHandler[NewDocument]
-    ) -> NewDocument:
-        notes = _c1_notes(data, ("text", "html", "title", "source", "date", "author"))
-        document = handler(data)
-        document._repaired = notes
-        return document
+    _repaired_fields = ("text", "html", "title", "source", "date", "author")
 
     @model_validator(mode="before")
     @classmethod
@@ -390,7 +389,7 @@ async def replace_document(
     return added.document
 
 
-class ArchiveUpload(BaseModel):
+class ArchiveUpload(_NotesRepairs):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -417,17 +416,7 @@ class ArchiveUpload(BaseModel):
         "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
         "folder has (title, text or html, date, source, url, author, or their other names)."
     )
-    _repaired: list[str] = PrivateAttr(default_factory=list)  # as NewDocument's
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _note_repairs(
-        cls, data: Any, handler: ModelWrapValidatorHandler[ArchiveUpload]
-    ) -> ArchiveUpload:
-        notes = _c1_notes(data, ("content",))
-        upload = handler(data)
-        upload._repaired = notes
-        return upload
+    _repaired_fields = ("content",)
 
 
 class ImportedArchive(BaseModel):
