@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -96,3 +96,12 @@ def at_least(value: int | float, low: int | float, name: str) -> None:
     """A usage error unless `value` is at least `low`."""
     if value < low:
         raise UsageError(f"{name} must be at least {low} (got {value})")
+
+
+def print_figures(figures: Mapping[str, object], *, as_json: bool) -> None:
+    """A run's figures: one JSON object (`--json`), or a `name: value` line each."""
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            print(f"{name}: {value}")

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from index.formats import ARCHIVE_SUFFIXES, article_files, read_article_file  # noqa: E402
 from qa.settings import MAX_DOCUMENT_BYTES  # noqa: E402
-from scripts.cli import run_cli  # noqa: E402
+from scripts.cli import print_figures, run_cli  # noqa: E402
 from scripts.kill_rebuild import ADMIN_KEY, run_rebuild, start_server  # noqa: E402
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -116,11 +116,7 @@ def main() -> int:
         rss_after_mib=memory["VmRSS"] // 1024,
         rss_peak_mib=memory["VmHWM"] // 1024,
     )
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    print_figures(result, as_json=args.json)
     return 0
 
 

@@ -54,7 +54,7 @@ from index.versions import check_version  # noqa: E402
 from qa.archives import record_doc_id, record_of  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.settings import MAX_DOCUMENT_BYTES  # noqa: E402
-from scripts.cli import run_cli  # noqa: E402
+from scripts.cli import print_figures, run_cli  # noqa: E402
 from scripts.kill_documents import WORDS, KilledServer  # noqa: E402
 from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, log, run_rebuild  # noqa: E402
 
@@ -169,11 +169,7 @@ def main() -> int:
         finally:
             run.stop()
     tally.seconds = round(time.monotonic() - started, 1)
-    if args.json:
-        print(json.dumps(asdict(tally)))
-    else:
-        for name, value in asdict(tally).items():
-            print(f"{name}: {value}")
+    print_figures(asdict(tally), as_json=args.json)
     return 0 if tally.clean else 1
 
 

@@ -17,7 +17,6 @@ question, and the citation check once embedded each of them (qa/citations.py rea
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -31,7 +30,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from scripts.cli import run_cli  # noqa: E402
+from scripts.cli import print_figures, run_cli  # noqa: E402
 from scripts.kill_rebuild import ADMIN_KEY, run_rebuild, start_server  # noqa: E402
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -128,11 +127,7 @@ def main() -> int:
     result["asked_during_upload"] = len(during)
     result["answered_during_upload"] = sum(status == 200 for status, _ in during)
     result["slowest_during_upload_s"] = max((seconds for _, seconds in during), default=None)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    print_figures(result, as_json=args.json)
     return 0
 
 
