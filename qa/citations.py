@@ -81,7 +81,8 @@ def measure_support(
     # A window's scores depend on its text alone, so a text repeated in the paragraph (a
     # scraped page's repeated line, a pasted block) is read once: 9,000 copies of a sentence
     # once cost 4,500 embedder calls, 160 s of one question.
-    texts = list(dict.fromkeys(paragraph[a:b] for a, b in windows))
+    window_texts = [paragraph[a:b] for a, b in windows]
+    texts = list(dict.fromkeys(window_texts))
     lexical = [
         len(claim_terms & set(content_terms(text))) / len(claim_terms) if claim_terms else 0.0
         for text in texts
@@ -89,8 +90,8 @@ def measure_support(
     cosine_of = _cosines(claim, texts, lexical, embedder=embedder, lexical_weight=lexical_weight)
     scored = dict(zip(texts, zip(lexical, cosine_of, strict=True), strict=True))
     best: tuple[float, float, float, int, int] | None = None
-    for a, b in windows:
-        found, cos = scored[paragraph[a:b]]
+    for (a, b), text in zip(windows, window_texts, strict=True):
+        found, cos = scored[text]
         if cos is None:  # not embedded: it could not have come near the best
             continue
         score = lexical_weight * found + (1 - lexical_weight) * cos
