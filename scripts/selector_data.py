@@ -24,13 +24,14 @@ the model card.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import pickle
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,21 @@ class Source:
 def slug(text: str) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:6]
     return "-".join(words)[:40] or "doc"
+
+
+TUNE_SHARE = 0.05  # of each source's articles (at least one) are kept apart for tuning
+
+
+def ranked_articles(docs: Iterable[str]) -> list[str]:
+    """Article ids by the sha256 of the id: a fixed, seedless order."""
+    return sorted(docs, key=lambda d: hashlib.sha256(d.encode()).hexdigest())
+
+
+def tune_articles(docs: Iterable[str]) -> set[str]:
+    """The articles `scripts/train_selector.py` keeps apart for tuning: the first of
+    `ranked_articles`."""
+    ranked = ranked_articles(docs)
+    return set(ranked[: max(1, round(len(ranked) * TUNE_SHARE))])
 
 
 def read_source(path: Path, name: str) -> Source:

@@ -30,7 +30,6 @@ run repeatable.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -70,6 +69,10 @@ from qa.lexical import FUNCTION_WORDS, content_terms  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each other by name
+
+from selector_data import tune_articles  # noqa: E402
+
 SOURCES = ("squad", "newwiki", "reddit", "amazon")
 PRESELECTED = 20  # candidates the service sends to the selector (best by evidence score)
 
@@ -90,9 +93,6 @@ class Group:
     gapped: SelectorInput | None = None  # the answer sentence without its answer (gapped_copy)
 
 
-TUNE_SHARE = 0.05  # of each source's articles (at least one) are kept apart for tuning
-
-
 def load_lists(work_dir: Path, sources: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Each source's candidate lists, every question marked `train` or `tune` by its article."""
     lists = {}
@@ -104,12 +104,6 @@ def load_lists(work_dir: Path, sources: Sequence[str]) -> dict[str, list[dict[st
             q["split"] = "tune" if q["doc"] in tune else "train"
         lists[name] = questions
     return lists
-
-
-def tune_articles(docs: set[str]) -> set[str]:
-    """The articles kept apart: those whose id hashes lowest (a fixed, seedless choice)."""
-    ranked = sorted(docs, key=lambda d: hashlib.sha256(d.encode()).hexdigest())
-    return set(ranked[: max(1, round(len(ranked) * TUNE_SHARE))])
 
 
 def _pair(cand: dict[str, Any]) -> Pair:
