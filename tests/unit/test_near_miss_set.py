@@ -1,4 +1,4 @@
-"""How `scripts/near_miss_set.py` turns a SQuAD article into answerable questions and near misses."""
+"""How `scripts/near_miss_set.py` makes answerable questions and near misses of a SQuAD article."""
 
 from __future__ import annotations
 
