@@ -34,6 +34,7 @@ from qa.article_details import (
     detail_of,
     detail_statement,
     missing_detail,
+    tells_detail,
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.choosing import ProgressCallback, choose, no_progress, part_answers, search
@@ -149,18 +150,24 @@ def answer_question(
     a = settings.answer
     choices = choose(analysis, retrieval, corpus, selector, settings, on_progress)
     # the highest score (the first choice may be one near the last answer, not the highest)
-    best_score = max((c.score for c in choices), default=0.0)
+    top = max(choices, key=lambda c: c.score, default=None)
+    asked_detail = analysis.about_article
     if (
-        analysis.about_article is not None
+        asked_detail is not None
         and a.article_details
-        and best_score < a.text_over_details_score
+        and not (
+            top is not None
+            and top.score >= a.text_over_details_score
+            and tells_detail(asked_detail.detail, top.candidate.text)
+        )
     ):
         # "Who wrote the article about …?": told from the article's details, unless a sentence
-        # answers it well (the news may tell who wrote or ran an article it reports on)
+        # answers it well and says who wrote, ran or dated a piece (the news may tell who
+        # wrote or ran an article it reports on: "…, Reuters reported")
         kept = retriever.articles_kept()
         one_article = kept[0] == 1  # asked of one article alone
         told = _detail_answer(
-            analysis, analysis.about_article, retrieved, corpus, embedder, settings, one_article,
+            analysis, asked_detail, retrieved, corpus, embedder, settings, one_article,
             scope=_scope_note(retriever, kept), keep=retriever.restriction,
         )  # fmt: skip
         if told is not None:

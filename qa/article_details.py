@@ -136,6 +136,31 @@ _TRAILING_VERB = re.compile(
 
 _REFERS_BACK = frozenset({"it", "this", "that", "them", "these", "those", "him", "her"})
 
+# Words with which a sentence tells who wrote, ran or dated a piece the news reports on ("The
+# op-ed, written by Senator Tom Calder, …", "…, the AFP news agency reported", "according to
+# Reuters", "in a column published on Monday"). A sentence without them is about the story's
+# subject, not its writing: "Who wrote the article on the lighthouse keeper retiring?" is not
+# answered by the sentence that names the keeper, however well it matches the rest.
+_TELLS = {
+    ArticleDetail.AUTHOR: re.compile(
+        rf"\b(?:{_WROTE}|{_WRITTEN}|writes|write|author|authors|co-?authors?|byline|columnist|"
+        r"(?:op-?ed|column|essay|editorial|letter|article|story|piece)s?)\b",
+        re.IGNORECASE,
+    ),
+    ArticleDetail.SOURCE: re.compile(
+        rf"\b(?:{_PUBLISHED}|{_OUTLET}|reported|reports|reporting|according\s+to|citing|cited|"
+        r"quoted|told|newspapers?|broadcast|aired)\b",
+        re.IGNORECASE,
+    ),
+    ArticleDetail.DATE: re.compile(rf"\b(?:{_DATED}|appeared|came\s+out)\b", re.IGNORECASE),
+}
+
+
+def tells_detail(detail: ArticleDetail, sentence: str) -> bool:
+    """Can the sentence tell the asked detail of a piece the news reports on: does it hold a
+    word of writing (author), of publishing or reporting (source) or of publishing (date)?"""
+    return _TELLS[detail].search(sentence) is not None
+
 
 @dataclass(frozen=True)
 class DetailQuestion:

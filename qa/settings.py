@@ -497,8 +497,8 @@ class AnswerSettings(_Group):
         ge=0.0,
         le=1.0,
         description="Such a question is answered from a sentence instead when the best one "
-        "scores at least this: the news may say who wrote or ran an article it reports on "
-        '("…, Reuters reported").',
+        "scores at least this and says who wrote, ran or dated a piece: the news may say who "
+        'wrote or ran an article it reports on ("…, Reuters reported").',
     )
     min_article_match: float = Field(
         default=0.30,

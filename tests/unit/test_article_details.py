@@ -18,6 +18,7 @@ from qa.article_details import (
     detail_statement,
     spoken_date,
     spoken_names,
+    tells_detail,
 )
 from qa.articles import make_article
 from qa.models import Answer, RetrievedParagraph, Turn
@@ -31,7 +32,8 @@ ARTICLES = {
     "harbour": (
         "Harbour reopens after storms\n\nBy Mira Hale\n\nOct. 21, 2024\n\n"
         "The harbour of Skarra reopened on Monday after a week of storms.\n\n"
-        "Ferries resume on Tuesday, the port authority said.\n\nSource: Coast Times"
+        "Ferries resume on Tuesday, the port authority said.\n\n"
+        "The reopening was first reported by the Skarra Post.\n\nSource: Coast Times"
     ),
     "orchards": (
         "Late frost damages apple orchards in the Brenna valley\n\n"
@@ -257,14 +259,60 @@ def test_a_sentence_that_answers_well_is_given_instead(
     # the news may say who ran a story it reports on ("…, Reuters reported"): a sentence that
     # scores at least answer.text_over_details_score answers, not the article's details
     question = "Which newspaper published the story about the harbour of Skarra reopening?"
-    scripted = OverlapSelector(scores={"reopened on Monday": 0.9})
+    scripted = OverlapSelector(scores={"first reported by": 0.9})
     answer = ask(corpus, question, selector=scripted)
     assert answer.status == "answered"
-    assert answer.answer.startswith("The harbour of Skarra reopened on Monday")
+    assert answer.answer.startswith("The reopening was first reported by the Skarra Post")
     assert all(c.detail is None for c in answer.citations)
-    barely = OverlapSelector(scores={"reopened on Monday": 0.59})
+    barely = OverlapSelector(scores={"first reported by": 0.59})
     told = ask(corpus, question, selector=barely)
     assert told.short_answer == "Coast Times"
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("Who wrote the article on the harbour of Skarra reopening?", "Mira Hale"),
+        (
+            "Which newspaper published the story about the harbour of Skarra reopening?",
+            "Coast Times",
+        ),
+    ],
+)
+def test_a_sentence_that_says_nothing_of_writing_or_publishing_is_no_answer(
+    corpus: tuple[CorpusIndex, Retriever, HashingEmbedder], question: str, told: str
+) -> None:
+    # the sentence about the story's subject matches the question's other words well, but it
+    # does not say who wrote or ran anything: the article's details answer
+    scripted = OverlapSelector(scores={"reopened on Monday": 0.9})
+    answer = ask(corpus, question, selector=scripted)
+    assert answer.short_answer == told
+    assert [c.detail for c in answer.citations] == [asked_detail(question)]
+
+
+def asked_detail(question: str) -> str:
+    asked = asks_about_article(question)
+    assert asked is not None
+    return asked.detail.value
+
+
+@pytest.mark.parametrize(
+    ("detail", "sentence", "tells"),
+    [
+        (ArticleDetail.AUTHOR, "The op-ed, written by Senator Tom Calder, drew replies.", True),
+        (ArticleDetail.AUTHOR, "In a column for the Post, Lund argued for tolls.", True),
+        (ArticleDetail.AUTHOR, "Ole Strand retires after 40 years at the lighthouse.", False),
+        (ArticleDetail.SOURCE, "Peskov spoke to reporters, the AFP news agency reported.", True),
+        (ArticleDetail.SOURCE, "The bill was sent to the Duma, according to Sputnik.", True),
+        (ArticleDetail.SOURCE, "Nordlys Ferries ordered two electric ships.", False),
+        (ArticleDetail.DATE, "The essay was first published in 1998.", True),
+        (ArticleDetail.DATE, "The museum returned the bronze mask on Friday.", False),
+    ],
+)
+def test_which_sentences_can_tell_a_detail(
+    detail: ArticleDetail, sentence: str, tells: bool
+) -> None:
+    assert tells_detail(detail, sentence) is tells
 
 
 def test_the_setting_turns_it_off(corpus: tuple[CorpusIndex, Retriever, HashingEmbedder]) -> None:
