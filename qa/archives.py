@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 from qa.articles import article_from_page, article_from_request, parse_date, slug
+from qa.authors import author_name
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
@@ -147,6 +148,13 @@ class _Fields(BaseModel):
         title and a text: a C1 control (an export decoded as Latin-1: "Park Ji\x96won") is
         read as Windows-1252 ("Park Ji–won"), and other controls are removed."""
         return _CONTROLS.sub("", c1_controls_as_cp1252(value)) if value else value
+
+    @field_validator("author", mode="after")
+    @classmethod
+    def _without_by(cls, value: str | None) -> str | None:
+        """An author as every path stores it (`qa.authors.author_name`): a byline cell "By Eva
+        Lund" is "Eva Lund", as a text file's byline is."""
+        return author_name(value)
 
     @field_validator("title", "source", "author")
     @classmethod

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from qa.authors import author_name
 from qa.cleaning import clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
@@ -97,8 +98,10 @@ def article_from_request(
     author: str | None = None,
 ) -> tuple[Article, str]:
     """The cleaned article and the raw file text; `BadInput` when cleaning leaves no text, or
-    does not read `author` back as the byline (the file is what every later build reads)."""
-    author = " ".join(author.split()) if author else None  # one line, single spaces
+    does not read `author` back as the byline (the file is what every later build reads).
+    `author` is stored as every author is (`qa.authors.author_name`: one line, single spaces,
+    no "By" before it), so "By Eva Lund" gives the byline "By Eva Lund", not "By By Eva Lund"."""
+    author = author_name(author)
     raw = compose_raw(text, title=title, source=source, date=date, author=author)
     article = make_article(doc_id, raw)
     if not article.text.strip():
@@ -109,8 +112,8 @@ def article_from_request(
     if author and article.author != author:
         raise BadInput(
             f"author {author!r} is not read back as a byline: send the name as it "
-            "would follow 'By', capitalised words up to nine ('Jane Doe and Li Wei'), or "
-            "leave it out"
+            "would follow 'By', capitalised words up to nine ('Jane Doe and Li Wei') and "
+            "role words after them ('Reuters staff'), or leave it out"
         )
     return article, raw
 

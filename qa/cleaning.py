@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
+from qa.authors import author_name
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
 from qa.markdown_text import read_markdown
@@ -65,7 +66,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    is read as Markdown (qa/markdown_text.py): its first level-1 heading is the title, emphasis,
 #    links and images leave their words (no `**`, `_`, `[]()`), and a header line of parts
 #    ("*By Tom Carver* | **Published:** 2024-09-12") gives its byline and date
-CLEANER_VERSION = "16"
+# 17: an author loses every "By"/"By:" before it, whatever its source ("By By Eva Lund", the
+#    file of an author sent with its "By", gives "Eva Lund"; qa/authors.py), and a byline may end
+#    in role words in lower case ("By Reuters staff", which was left in the text)
+CLEANER_VERSION = "17"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -453,16 +457,27 @@ def _share_row(line: str) -> bool:
 
 
 def _byline(line: str, meta: _Meta) -> bool:
-    """Rule 3: a byline ("by Jane Doe and Li Wei") is dropped; the first one is the author."""
+    """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff") is dropped; the first
+    one is the author, stored as every author is (`qa.authors.author_name`: "By By Eva Lund",
+    the file of an author sent with its "By", gives "Eva Lund")."""
     if not (_BYLINE.match(line) and len(line.split()) <= 10):
         return False
     words = line.split()
-    if not all(w[0].isupper() or w in _PARTICLES for w in words[1:]):
+    names = _without_trailing_roles(words[1:])
+    if not names or not all(w[0].isupper() or w in _PARTICLES for w in names):
         return False  # "by the river", "by then": not a name
     if words[0].lower() != "by" and len(words) < 3:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
-    meta.author = meta.author or line.split(None, 1)[1].strip(" ,")
+    meta.author = meta.author or author_name(line.split(None, 1)[1].strip(" ,"))
     return True
+
+
+def _without_trailing_roles(words: list[str]) -> list[str]:
+    """A byline's words without the role words in lower case that end it ("Reuters staff",
+    "Science X staff writer"): a desk or an agency's staff is an author as a person is."""
+    while words and words[-1] in _ROLE_WORDS:
+        words = words[:-1]
+    return words
 
 
 def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:

@@ -51,6 +51,7 @@ from trafilatura.xpaths import (
 )
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
+from qa.authors import author_name
 from qa.cleaning import clean_paragraphs
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.errors import BadInput
@@ -400,7 +401,8 @@ def extract_page(
         )
     return ExtractedPage(
         title=title,
-        author=_people(meta.author, tree, meta.sitename, address) or byline,  # metadata first
+        # metadata first; a site's name kept as the author is stored as any author is
+        author=author_name(_people(meta.author, tree, meta.sitename, address)) or byline,
         date=meta.date or dateline or _byline_date(tree),
         sitename=meta.sitename or None,
         url=address,
@@ -575,8 +577,10 @@ _ROLE_WORDS = frozenset(
 
 
 def _as_name(piece: str) -> str:
-    """A piece of trafilatura's author without a "By" before it or a weekday after it."""
-    return _TRAILING_WEEKDAY.sub("", _BY_PREFIX.sub("", piece.strip())).strip()
+    """A piece of trafilatura's author without a "By" before it (an "Analysis by", or any
+    "By" every author loses: `qa.authors.author_name`) or a weekday after it."""
+    name = author_name(_BY_PREFIX.sub("", piece.strip())) or ""
+    return _TRAILING_WEEKDAY.sub("", name).strip()
 
 
 def _job_title(piece: str) -> bool:

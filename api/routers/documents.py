@@ -178,7 +178,8 @@ class NewDocument(_NotesRepairs):
         default=None,
         max_length=200,
         description="Byline (with text): the name or names as they would follow 'By', "
-        "capitalised ('Jane Doe and Li Wei').",
+        "capitalised ('Jane Doe and Li Wei', 'Reuters staff'); a 'By' sent before them is "
+        "taken off.",
     )
     doc_id: str | None = Field(
         default=None,
