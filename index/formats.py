@@ -439,15 +439,17 @@ def _record_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes
 
 def ids_in_folder(folder: Path, *, max_bytes: int) -> dict[str, str]:
     """Every id a file or archive record of `folder` gives, and where ("harbour.txt",
-    "export.jsonl line 3"; the first place, in name order), read in one pass: what an import
-    checks its new ids against, however many it brings."""
+    "export.jsonl line 3"; the first file, in name order), read in one pass: what an import
+    checks its new ids against, however many it brings. Of an archive's records with the same
+    id, the place is the last good one, which the build keeps (`_read_archive`): a refusal
+    that sends the user to edit the record must not name one the build skipped."""
     places: dict[str, str] = {}
     for path in article_files(folder):
         if suffix_of(path) not in ARCHIVE_SUFFIXES:
             places.setdefault(doc_id_of(path), path.name)
             continue
         unit = _unit(path)
-        for number, doc_id, _ in _record_ids(path, max_bytes=max_bytes):
+        for doc_id, (number, _) in _last_records(path, max_bytes=max_bytes).items():
             places.setdefault(doc_id, f"{path.name} {unit} {number}")
     return places
 

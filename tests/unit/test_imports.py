@@ -14,9 +14,11 @@ import pytest
 from index import journal
 from index.builder import rebuild_index, recover
 from index.documents import add_article, delete_article
+from index.formats import ids_in_folder
 from index.imports import ImportReport, import_archive, without_line
 from index.manifest import Manifest
 from index.versions import current_version
+from qa.archives import parse_record, record_doc_id
 from qa.errors import BadInput, Conflict
 from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
@@ -305,6 +307,30 @@ def test_an_export_of_articles_already_indexed_from_a_hand_placed_archive_adds_n
         refused.value
     )
     assert "DELETE" not in str(refused.value)
+
+
+def test_other_content_under_an_archive_id_names_the_line_the_build_kept(
+    built: tuple[Path, Path],
+) -> None:
+    """An archive with two versions of an article (the same `url`): the build keeps the last
+    and skips line 1, so the refusal names line 2, the one whose edit changes the article."""
+    corpus, index_dir = built
+    url = "https://holm.example/mill"
+    first = {"title": "Mill burns", "text": "The old mill at Varne burned down on Sunday.",
+             "url": url}  # fmt: skip
+    update = {**first, "text": "The old mill at Varne burned down on Sunday night."}
+    lines = [json.dumps(first), json.dumps(update)]
+    (corpus / "holm-updates.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    places = ids_in_folder(corpus, max_bytes=SETTINGS.max_document_bytes)
+    assert places[record_doc_id(parse_record(lines[1]))] == "holm-updates.jsonl line 2"
+
+    other = {**first, "text": "The old mill at Varne was saved from the fire."}
+    with pytest.raises(BadInput) as refused:
+        run_import(index_dir, "other.jsonl", json.dumps(other) + "\n")
+    assert "from the corpus folder's holm-updates.jsonl line 2 (change it there" in str(
+        refused.value
+    )
 
 
 def test_only_an_archive_named_as_an_import_writes_is_edited_by_a_delete(
