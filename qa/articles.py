@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from qa.authors import author_name
 from qa.cleaning import clean_article
@@ -18,8 +18,8 @@ from qa.lexical import without_accents
 from qa.models import Article
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
-           "indexed_as", "make_article", "new_doc_id", "parse_date", "same_article", "slug",
-           "title_matches"]  # fmt: skip
+           "ids_by_url", "indexed_as", "make_article", "new_doc_id", "parse_date",
+           "same_address_warning", "same_article", "slug", "title_matches"]  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 
@@ -154,6 +154,36 @@ def indexed_as(article: Article, articles: Mapping[str, Article]) -> str | None:
         if doc_id.rpartition("-")[0] == stem and same_article(article, other):
             return doc_id
     return None
+
+
+def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
+    """The ids of the articles with each address, in id order, for `same_address_warning`:
+    read once however many articles an import adds."""
+    found: dict[str, list[str]] = {}
+    for doc_id in sorted(articles):
+        url = articles[doc_id].url
+        if url:
+            found.setdefault(url, []).append(doc_id)
+    return found
+
+
+def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
+    """What to tell a client whose `article` (added or replaced) has the address of indexed
+    articles under other ids (`ids_at`: `ids_by_url` of the index), or None: the same page
+    saved again, or an archive's record of an article sent as a page, would otherwise stand
+    twice in the index without a word (an id hashes the content, or an archive record's
+    address, so the id does not catch it). Both are kept, as a client may mean to; the
+    warning says how to keep one instead."""
+    others = [d for d in ids_at.get(article.url or "", ()) if d != article.doc_id]
+    if not others:
+        return None
+    named = " and ".join(repr(doc_id) for doc_id in others)
+    return (
+        f"{article.doc_id!r} has the same url ({article.url}) as the indexed "
+        f"article{'s' if len(others) > 1 else ''} {named}; both are kept: to replace "
+        f"{others[0]!r} instead, send this article with PUT /documents/{others[0]} and delete "
+        f"{article.doc_id!r} with DELETE /documents/{article.doc_id}"
+    )
 
 
 def title_matches(title: str, query: str) -> bool:

@@ -9,7 +9,7 @@ it in before answering, so the next request already sees the change. One build r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self
 
@@ -37,9 +37,11 @@ from index.imports import import_archive
 from qa.articles import (
     article_from_page,
     article_from_request,
+    ids_by_url,
     indexed_as,
     new_doc_id,
     parse_date,
+    same_address_warning,
     same_article,
     title_matches,
 )
@@ -260,9 +262,10 @@ class AddedDocument(Document):
     warnings: list[str] = Field(
         description="First what the input rule repaired in the article as sent (C1 control "
         "characters, from Windows-1252 text decoded as Latin-1, read as the Windows-1252 "
-        f"characters they stand for); then why each skipped file was skipped: at most "
-        f"{LISTED_SKIPS} of one file named one by one, the rest of that file's counted in one "
-        "line."
+        "characters they stand for); then the ids of other indexed articles with the same "
+        "`url`, if any (both are kept; PUT replaces one instead); then why each skipped file "
+        f"was skipped: at most {LISTED_SKIPS} of one file named one by one, the rest of that "
+        "file's counted in one line."
     )
 
 
@@ -445,7 +448,8 @@ class ImportedArchive(BaseModel):
     )
     warnings: list[str] = Field(
         description="What the input rule repaired in the export as sent (C1 control characters "
-        "read as Windows-1252), then why each skipped file was skipped."
+        "read as Windows-1252), then each added article that has the `url` of another indexed "
+        "article (both are kept), then why each skipped file was skipped."
     )
 
 
@@ -501,6 +505,9 @@ async def import_documents(
     ]
     if not report.added:
         response.status_code = status.HTTP_200_OK
+    ids_at = ids_by_url(articles) if added else {}
+    found = (same_address_warning(articles[a.doc_id], ids_at) for a in added)
+    same_address = [warning for warning in found if warning is not None]
     return ImportedArchive(
         added=added,
         unchanged=report.unchanged,
@@ -509,7 +516,7 @@ async def import_documents(
         stored_as=report.stored_as,
         version=result.version,
         skipped=build.skipped if build else 0,
-        warnings=body._repaired + (list(build.warnings) if build else []),
+        warnings=[*body._repaired, *same_address, *(build.warnings if build else [])],
     )
 
 
@@ -546,8 +553,9 @@ async def _store(
     else:
         same = indexed_as(read, articles) if given_id is None else None
     if same is not None:
+        notes = [*body._repaired, *_same_address(articles[same], articles)]
         return _Stored(
-            _added(articles[same], service.index.version.name, notes=body._repaired),
+            _added(articles[same], service.index.version.name, notes=notes),
             unchanged=True,
             created=False,
         )
@@ -574,11 +582,18 @@ async def _store(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
             "this one could answer; send it again to add it back"
         )
+    notes = [*body._repaired, *_same_address(article, service.index.corpus.articles)]
     return _Stored(
-        _added(article, result.version, report, notes=body._repaired),
+        _added(article, result.version, report, notes=notes),
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
     )
+
+
+def _same_address(article: Article, articles: Mapping[str, Article]) -> list[str]:
+    """The warning that `article` has the url of other indexed articles, if it has."""
+    warning = same_address_warning(article, ids_by_url(articles))
+    return [warning] if warning is not None else []
 
 
 def _added(

@@ -392,6 +392,62 @@ def test_an_archive_export_is_imported_asked_and_its_articles_deleted(
     assert not (corpus / body["stored_as"]).exists()
 
 
+def _harbour_page(text: str) -> str:
+    return (
+        "<html><head><title>Skarra harbour reopens</title>"
+        '<link rel="canonical" href="https://coast.example/skarra-harbour"></head>'
+        f"<body><article><p>{text}</p></article></body></html>"
+    )
+
+
+def test_an_article_with_an_indexed_articles_url_is_added_with_a_warning(
+    client: httpx.Client,
+) -> None:
+    """A page saved again (other text, so another id) or an archive's record of it is added
+    beside the indexed article with the same url, and the answer's warnings name it and the
+    PUT that replaces it instead."""
+    url = "https://coast.example/skarra-harbour"
+    first = client.post(
+        "/documents",
+        json={"html": _harbour_page("The harbour of Skarra reopened on Monday after storms "
+                                    "that closed it for a week, the harbour master said.")},
+        headers=ADMIN,
+    )  # fmt: skip
+    assert first.status_code == 201, first.text
+    first_id = first.json()["doc_id"]
+    assert first.json()["url"] == url and not any(url in w for w in first.json()["warnings"])
+
+    again = client.post(
+        "/documents",
+        json={"html": _harbour_page("The harbour of Skarra reopened on Monday after a week "
+                                    "of storms, and the first ferry left at noon.")},
+        headers=ADMIN,
+    )  # fmt: skip
+    assert again.status_code == 201, again.text
+    again_id = again.json()["doc_id"]
+    assert again_id != first_id
+    (warning,) = [w for w in again.json()["warnings"] if url in w]
+    assert f"the indexed article {first_id!r}" in warning
+    assert f"PUT /documents/{first_id}" in warning
+
+    record = {"title": "Skarra harbour reopens", "url": url,
+              "text": "The harbour of Skarra reopened on Monday; ferries run again."}  # fmt: skip
+    imported = client.post(
+        "/documents/import",
+        json={"name": "coast.jsonl", "content": json.dumps(record) + "\n"},
+        headers=ADMIN,
+    )
+    assert imported.status_code == 201, imported.text
+    (added,) = imported.json()["added"]
+    (warning,) = [w for w in imported.json()["warnings"] if url in w]
+    assert f"{added['doc_id']!r} has the same url" in warning
+    named = " and ".join(repr(doc_id) for doc_id in sorted((first_id, again_id)))
+    assert f"the indexed articles {named};" in warning
+
+    for doc_id in (added["doc_id"], again_id, first_id):
+        assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204
+
+
 def test_search_returns_paragraphs_to_check_with_their_offsets(client: httpx.Client) -> None:
     found = client.post("/search", json={"query": "  fire at the   bakery ", "limit": 2})
 

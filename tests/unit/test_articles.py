@@ -1,10 +1,12 @@
-"""Unit tests for qa.articles: the title filter the documents list uses."""
+"""Unit tests for qa.articles: the title filter the documents list uses, and the warning of
+an article added with the url of an indexed one."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.articles import title_matches
+from qa.articles import ids_by_url, same_address_warning, title_matches
+from qa.models import Article
 
 pytestmark = pytest.mark.unit
 
@@ -50,3 +52,39 @@ def test_a_new_id_takes_the_accents_off_the_title() -> None:
     assert new_doc_id("Kraków tram drivers", "x").startswith("krakow-tram-drivers-")
     assert new_doc_id("Bäckerei Schröder schließt", "x").startswith("backerei-schroder-schliesst-")
     assert new_doc_id(None, "Zoë Łukasik reports from Rostock.").startswith("zoe-lukasik-")
+
+
+def _article(doc_id: str, url: str | None) -> Article:
+    return Article(
+        doc_id=doc_id,
+        title="Harbour reopens",
+        text="The harbour reopened.",
+        url=url,
+        content_hash="ab" * 32,
+    )
+
+
+def test_an_article_with_the_url_of_indexed_ones_is_warned_of_naming_them() -> None:
+    """The same page saved again, or an archive's record of it, is added under another id (an
+    id hashes the content): both are kept, and the warning names the others and the PUT that
+    would replace one instead."""
+    url = "https://coast.example/harbour"
+    indexed = {
+        "harbour-1": _article("harbour-1", url),
+        "harbour-2": _article("harbour-2", url),
+        "ferry": _article("ferry", "https://coast.example/ferry"),
+        "plain": _article("plain", None),
+    }
+    ids_at = ids_by_url(indexed)
+    assert ids_at == {url: ["harbour-1", "harbour-2"], "https://coast.example/ferry": ["ferry"]}
+    warning = same_address_warning(_article("harbour-3", url), ids_at)
+    assert warning is not None
+    assert "'harbour-3' has the same url (https://coast.example/harbour)" in warning
+    assert "articles 'harbour-1' and 'harbour-2'" in warning
+    assert "PUT /documents/harbour-1" in warning and "DELETE /documents/harbour-3" in warning
+    # itself (a retry, a PUT to its own id), another address or none: nothing to say
+    assert same_address_warning(indexed["ferry"], ids_at) is None
+    assert same_address_warning(_article("new", "https://coast.example/new"), ids_at) is None
+    assert same_address_warning(_article("plain-2", None), ids_at) is None
+    one = same_address_warning(indexed["harbour-1"], ids_at)
+    assert one is not None and "the indexed article 'harbour-2';" in one
