@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.message
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -266,7 +267,16 @@ def install_error_handlers(app: FastAPI) -> None:
                 )
         if status == 404 and detail == "Not Found":
             path = request.url.path
-            if len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
+            if _OPENAI_WITHOUT_PREFIX.match(path) and (v1 := _openai_routes(request)):
+                # a client whose base URL lacks /v1: answered as an OpenAI error, which its
+                # library shows (a problem document shows as "Error code: 404" alone)
+                openai_errors.set(True)
+                detail = (
+                    f"no such endpoint: {path} is an OpenAI path without the /v1 prefix; set the "
+                    f"client's base URL to this server's address followed by /v1. The "
+                    f"OpenAI-compatible endpoints are {v1}"
+                )
+            elif len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
                 detail = f"no such endpoint; paths have no trailing slash: {path.rstrip('/')}"
             elif path.startswith("/v1/") and (v1 := _openai_routes(request)):
                 detail = f"no such endpoint; the OpenAI-compatible ones are {v1}"
@@ -352,6 +362,14 @@ def _json_problem(error: Mapping[str, Any], body: str | bytes) -> str:
     if "control character" in reason.lower():
         problem += r" (a line break or tab inside a string is written \n or \t)"
     return problem
+
+
+# OpenAI's endpoints asked of the server's root, or under /api or /openai: an OpenAI client
+# given the server's address as its base URL, without /v1
+_OPENAI_WITHOUT_PREFIX = re.compile(
+    r"^(?:/api|/openai)?(?:/v1)?(?<!^/v1)/(?:chat/completions|completions|models(?:/[^/]+)?|"
+    r"embeddings|responses)/?$"
+)
 
 
 def _openai_routes(request: Request) -> str:

@@ -20,8 +20,8 @@ from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -132,11 +132,14 @@ class AnswerScope(BaseModel):
             f"{value!r} is not a calendar date; send one as YYYY-MM-DD, e.g. 2024-10-01"
         )
 
-    @model_validator(mode="after")
-    def _range_in_order(self) -> AnswerScope:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _range_in_order(cls, value: date | None, info: ValidationInfo) -> date | None:
+        """A field's check, not the model's, so the refusal names a field (`param`)."""
+        since = info.data.get("date_from")
+        if value is not None and since is not None and since > value:
+            raise ValueError(f"date_from {since} is after date_to {value}")
+        return value
 
     def answerer(self, service: QAService) -> Callable[..., Answer]:
         """`service.ask`, restricted to the request's date range and articles when it has them.

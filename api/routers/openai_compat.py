@@ -250,7 +250,8 @@ def check_supported(body: ChatCompletionRequest) -> None:
     n = extra.get("n")
     if n is not None and (isinstance(n, bool) or n != 1):
         raise BadInput(
-            f"n is {n!r}; this server gives exactly one answer per request: leave n out or send 1",
+            f"n is {json.dumps(n)}; this server gives exactly one answer per request: leave n "
+            "out or send 1",
             param="n",
         )
     fmt = extra.get("response_format")
@@ -323,19 +324,35 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
 # a prompt template's label before the question, in any case, opening a line or a sentence
 # ("… cite sources. Question: Who is …?", "QUESTION: …", "q: …", "… articles. question: …"), and
 # a line's label that ends it ("Answer:", "Context:"); "what is the question: who paid?" has none
+# A label may be dressed in Markdown, as templates often are: "### Query:", "**Question:**",
+# "__Q__:". A question a template wraps in tags is read from them: Open WebUI's default RAG
+# template ends "<user_query>\n{{QUERY}}\n</user_query>".
+_MARKUP = r"(?:\*\*|__|\*|_)?"
 _QUESTION_LABEL = re.compile(
-    r"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?i:question|query|q)[ \t]*:[ \t]*", re.MULTILINE
+    rf"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKUP}(?i:question|query|q)"
+    rf"{_MARKUP}[ \t]*:[ \t]*{_MARKUP}[ \t]*",
+    re.MULTILINE,
 )
 _AFTER_QUESTION = re.compile(
-    r"^[ \t]*(?i:helpful answer|answer|a|context|sources?)[ \t]*:", re.MULTILINE
+    rf"^[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKUP}(?i:helpful answer|answer|a|context|sources?){_MARKUP}"
+    r"[ \t]*:",
+    re.MULTILINE,
+)
+_QUESTION_TAG = re.compile(
+    r"<(?P<tag>(?i:user_query|user_question|query|question))>(?P<asked>.*?)</(?P=tag)>",
+    re.DOTALL,
 )
 
 
 def labelled_question(text: str) -> str:
-    """The question a prompt template wraps in instructions: the text after its last
-    "Question:" label, up to an "Answer:" or "Context:" line. Frameworks put such templates in
-    the user message, and the instructions' words would be searched as the question's. Text
-    without a label, or with nothing after it, is the question as it is."""
+    """The question a prompt template wraps in instructions: the text of its last
+    <user_query> (or <query>, <question>) tag, else the text after its last "Question:" label
+    (Markdown around it is no matter), up to an "Answer:" or "Context:" line. Frameworks put
+    such templates in the user message, and the instructions' words would be searched as the
+    question's. Text without a label, or with nothing after it, is the question as it is."""
+    tagged = [m.group("asked").strip() for m in _QUESTION_TAG.finditer(text)]
+    if tagged and has_visible_text(tagged[-1]):
+        return tagged[-1]
     labels = list(_QUESTION_LABEL.finditer(text))
     if not labels:
         return text

@@ -201,7 +201,7 @@ def test_a_date_range_as_extra_fields_is_honoured_or_refused_by_name(client: Any
     assert later.model_extra["citations"] == []
     for bad, param, says in (
         ({"date_from": "2024-13-01"}, "date_from", "not a calendar date"),
-        ({"date_from": "2024-10-02", "date_to": "2024-10-01"}, None, "is after date_to"),
+        ({"date_from": "2024-10-02", "date_to": "2024-10-01"}, "date_to", "is after date_to"),
     ):
         with pytest.raises(openai.BadRequestError) as caught:
             client.chat.completions.create(**asked, extra_body=bad)

@@ -148,7 +148,7 @@ def test_a_405_allows_every_method_the_path_takes(
         (
             "/ask",
             {"question": "What happened?", "date_from": "2024-11-01", "date_to": "2024-10-31"},
-            "date_from 2024-11-01 is after date_to 2024-10-31",
+            "date_to: date_from 2024-11-01 is after date_to 2024-10-31",
         ),
     ],
 )
@@ -158,6 +158,48 @@ def test_a_check_of_the_whole_body_is_refused_in_its_own_words(
     r = client.post(path, json=body, headers=ADMIN)
     assert r.status_code == 422, r.text
     assert r.json()["detail"].startswith(detail), r.json()["detail"]
+
+
+def test_a_reversed_date_range_names_a_field(client: TestClient) -> None:
+    r = client.post(
+        "/v1/chat/completions",
+        json={
+            "model": "grounded-qa",
+            "messages": [{"role": "user", "content": "What happened?"}],
+            "date_from": "2024-11-01",
+            "date_to": "2024-10-31",
+        },
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["param"] == "date_to", r.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/chat/completions"),
+        ("GET", "/models"),
+        ("POST", "/api/v1/chat/completions"),
+        ("POST", "/embeddings"),
+    ],
+)
+def test_an_openai_path_without_v1_says_to_add_it_as_an_openai_error(
+    client: TestClient, method: str, path: str
+) -> None:
+    # an OpenAI client shows an `error` object's message; a problem document as "Error code: 404"
+    r = client.request(method, path, json={"model": "grounded-qa", "messages": []})
+    assert r.status_code == 404, r.text
+    message = r.json()["error"]["message"]
+    assert "without the /v1 prefix" in message and "POST /v1/chat/completions" in message
+
+
+def test_n_is_named_in_the_words_it_was_sent_in(client: TestClient) -> None:
+    r = client.post(
+        "/v1/chat/completions",
+        json={"model": "grounded-qa", "messages": [{"role": "user", "content": "Hi?"}], "n": True},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"].startswith("n is true;"), r.json()
 
 
 @pytest.mark.parametrize("path", ["/ask", "/ask/stream", "/v1/chat/completions"])

@@ -862,6 +862,16 @@ def test_a_refusal_naming_a_title_that_ends_in_an_ellipsis_adds_no_full_stop() -
         ("Q: How many troops?\nA:", "How many troops?"),
         ("Answer using only the articles. question: Who won?", "Who won?"),
         ("use this.\nquestion: Who won?\nanswer:", "Who won?"),
+        (
+            "Use the context to answer.\n### Query:\nWho is Maria Zakharova?",
+            "Who is Maria Zakharova?",
+        ),
+        ("Use the context.\n**Question:** Who won?\n**Answer:**", "Who won?"),
+        (
+            "### Task:\nRespond to the user query using the context.\n<context>\nQ: no\n</context>"
+            "\n\n<user_query>\nWho won?\n</user_query>",
+            "Who won?",
+        ),
         # no template: the message is the question as it is
         ("What is the question: who paid?", "What is the question: who paid?"),
         ("Which question did the reporter ask?", "Which question did the reporter ask?"),
@@ -874,6 +884,9 @@ def test_a_refusal_naming_a_title_that_ends_in_an_ellipsis_adds_no_full_stop() -
         "q-a",
         "lower-inline",
         "lower-lines",
+        "markdown-heading",
+        "markdown-bold",
+        "open-webui-tags",
         "no-label",
         "the-word",
         "empty",
