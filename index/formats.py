@@ -3,7 +3,8 @@
     .txt                   one article: text (UTF-8, else decoded as qa/extraction.decode_text
                            says), cleaned by qa/cleaning.py
     .md .markdown          one article in Markdown, read as such (qa/markdown_text.py: the
-                           first `# heading` is the title), then cleaned as a .txt file
+                           first `# heading` is the title, front matter its metadata), then
+                           cleaned as a .txt file
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row

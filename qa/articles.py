@@ -15,6 +15,7 @@ from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.lexical import without_accents
+from qa.markdown_text import split_front_matter
 from qa.models import Article
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
@@ -78,14 +79,16 @@ def compose_raw(
 ) -> str:
     """The file for an article sent by API, in the shape the cleaner reads back: a `Title:`
     line (the title as sent, whatever its shape), a byline, a `Source:` line and a
-    `Published:` date line, then the body."""
+    `Published:` date line, then the body. Front matter the text opens with stays first, where
+    the cleaner reads it (what was sent beside it wins over what it says)."""
+    front, text = split_front_matter(text.strip())
     header = [
         f"Title: {' '.join(title.split())}" if title and title.strip() else None,
         f"By {author.strip()}" if author and author.strip() else None,
         f"Source: {source.strip()}" if source and source.strip() else None,
         f"Published: {date.isoformat()}" if date else None,
     ]
-    return "\n\n".join([h for h in header if h] + [text.strip()]) + "\n"
+    return front + "\n\n".join([h for h in header if h] + [text.strip()]) + "\n"
 
 
 def article_from_request(

@@ -16,7 +16,7 @@ from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 from qa.authors import author_name
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
-from qa.markdown_text import read_markdown
+from qa.markdown_text import read_front_matter, read_markdown, split_front_matter
 from qa.sentences import CLOCK_END, goes_on_after_clock
 from qa.text_input import c1_controls_as_cp1252
 
@@ -69,7 +69,12 @@ from qa.text_input import c1_controls_as_cp1252
 # 17: an author loses every "By"/"By:" before it, whatever its source ("By By Eva Lund", the
 #    file of an author sent with its "By", gives "Eva Lund"; qa/authors.py), and a byline may end
 #    in role words in lower case ("By Reuters staff", which was left in the text)
-CLEANER_VERSION = "17"
+# 18: front matter (a leading `---` block of `key: value` lines) is not text: its title, author
+#    and date are the article's (qa/markdown_text.py); a list (lines opening with "- ", "* ",
+#    "• ", "1. ", "1) "; a Markdown list's items) or a table (`| a | b |` rows; a Markdown
+#    table's) is one paragraph with the line that leads into it ("…at a glance:"), a line each,
+#    never dropped as section headings
+CLEANER_VERSION = "18"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -252,6 +257,13 @@ _OPENERS = {
     "Furthermore", "Moreover", "Indeed", "Nevertheless", "Nonetheless", "Overall", "Finally",
 }  # fmt: skip
 _OPEN_QUOTES = "“\"‘'«("
+# a line of a list ("- item", "* item", "• item", "1. item", "1) item") or of a table
+# ("| Item | 2024 |", as Markdown writes one and qa/markdown_text.py reads it)
+_LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
+_LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)]|\|)\s*")
+# an item longer than this is a paragraph of its own (a briefing's "3. The 30-year-old man
+# charged…"), not gathered with the others
+_LIST_ITEM_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -353,6 +365,14 @@ def _numeric_dateline(line: str) -> str | None:
     """The date in figures of a line that holds only one ("Published: 14/03/2024"), else None."""
     numeric = _NUMERIC_DATE.match(line)
     return numeric["numeric"] if numeric and _TIME_REST.match(numeric["rest"]) else None
+
+
+def _front_matter_date(value: str | None) -> str | None:
+    """A front matter date ("2024-11-02", "2024-11-02T10:00:00Z", "Nov 2, 2024") as the ISO
+    date a date line gives (qa/dates.py reads it as it reads an archive record's); None when
+    it is no full calendar date."""
+    parsed = parse_date(value) if value else None
+    return parsed.isoformat() if parsed is not None else None
 
 
 def unread_dateline(paragraph: str) -> bool:
@@ -525,7 +545,9 @@ def _related_line_length(text: str) -> bool:
 
 
 def _is_soft_wrapped(blocks: list[Block]) -> bool:
-    """Rule 9: a document is soft-wrapped when most real paragraphs span short lines."""
+    """Rule 9: a document is soft-wrapped when most real paragraphs span short lines. A list's
+    or a table's lines are short by nature and say nothing of the wrapping: left out."""
+    blocks = [[line for line in b if not _LIST_LINE.match(line)] for b in blocks]
     substantial = [b for b in blocks if len(" ".join(b).split()) >= 8]
     wrapped = [line for b in substantial if len(b) > 1 for line in b[:-1]]
     multi = sum(1 for b in substantial if len(b) > 1)
@@ -536,11 +558,14 @@ def _is_soft_wrapped(blocks: list[Block]) -> bool:
 
 
 def _join_lines(block: Block, soft: bool) -> list[str]:
-    """Rule 9: turn a block's lines into one or more paragraphs."""
+    """Rule 9: turn a block's lines into one or more paragraphs. A list item or a table row
+    starts one, soft-wrapped or not (`_gather_lists` puts them together again)."""
     paragraphs = [block[0]]
     for line in block[1:]:
         prev = paragraphs[-1]
-        if prev[-1] == "-" and prev[-2:-1].isalpha() and line[0].islower():
+        if _LIST_LINE.match(line):
+            paragraphs.append(line)
+        elif prev[-1] == "-" and prev[-2:-1].isalpha() and line[0].islower():
             paragraphs[-1] = prev + line  # "well-\nknown": a hyphenated word split at the margin
         elif soft:
             paragraphs[-1] = f"{prev} {line}"
@@ -557,9 +582,30 @@ def _join_lines(block: Block, soft: bool) -> list[str]:
 # --- rules on paragraphs ------------------------------------------------------------------
 
 
+def _gather_lists(paragraphs: list[str]) -> list[str]:
+    """Rule 11: a run of list items or table rows is one paragraph, a line each, with the line
+    that leads into it when that ends in a colon ("The new service at a glance:"). Its items
+    are short and unpunctuated, so one by one they read as headings (rule 7) or fragments; as
+    one paragraph, the citation of an item carries what it is an item of, and each line
+    still reads as a sentence of its own (qa/sentences.py ends one at a line break). An item
+    of more than `_LIST_ITEM_WORDS` words is a paragraph of its own."""
+    gathered: list[str] = []
+    in_list = False
+    for p in paragraphs:
+        item = _LIST_LINE.match(p) is not None and len(p.split()) <= _LIST_ITEM_WORDS
+        lead_in = bool(gathered) and "\n" not in gathered[-1] and gathered[-1].endswith(":")
+        if item and (in_list or lead_in):
+            gathered[-1] = f"{gathered[-1]}\n{p}"
+        else:
+            gathered.append(p)
+        in_list = item
+    return gathered
+
+
 def _take_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
-    """Rule 6: the first paragraph is the title when it reads as a headline; drop repeats."""
-    if not paragraphs or not _is_title_like(paragraphs[0]):
+    """Rule 6: the first paragraph is the title when it reads as a headline (a list never
+    does); drop repeats."""
+    if not paragraphs or "\n" in paragraphs[0] or not _is_title_like(paragraphs[0]):
         return None, paragraphs
     title = paragraphs[0]
     key = title.casefold()
@@ -625,13 +671,18 @@ def _drop_subheadings(paragraphs: list[str]) -> list[str]:
     """Rule 7: a heading-like line followed by a capitalised paragraph is a section heading.
 
     The first paragraph is spared: right under the title it is a dek, and a section
-    heading always has body text above it.
+    heading always has body text above it. A list or a table (`_gather_lists`) is content,
+    however short its lines; a heading above one is still a heading.
     """
     return [
         p
         for i, p in enumerate(paragraphs)
         if not (
-            0 < i < len(paragraphs) - 1 and _is_heading_like(p) and _starts_upper(paragraphs[i + 1])
+            0 < i < len(paragraphs) - 1
+            and "\n" not in p
+            and not _LIST_LINE.match(p)
+            and _is_heading_like(p)
+            and _starts_upper(_LIST_MARKER.sub("", paragraphs[i + 1]))
         )
     ]
 
@@ -684,20 +735,29 @@ def _labelled_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
 def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     """Clean one raw article into title, source, date and body paragraphs.
 
-    Text that is clearly Markdown, or any text when `markdown` says it is (a `.md` file), is
-    first read as Markdown (`qa.markdown_text.read_markdown`): its first level-1 heading is the
-    title, unless a "Title:" line comes first (`compose_raw`'s, for a title sent with it)."""
+    Text that is clearly Markdown, or any text when `markdown` says it is (a `.md` file) or it
+    opens with front matter, is first read as Markdown (`qa.markdown_text.read_markdown`): its
+    first level-1 heading is the title, unless a "Title:" line comes first (`compose_raw`'s,
+    for a title sent with it) or the front matter names one. The front matter's author and date
+    are the article's unless a byline or a date line says otherwise (the lines `compose_raw`
+    writes for what was sent with it)."""
     meta = _Meta()
-    text = _characters(raw)
-    read = read_markdown(text, declared=markdown)
+    block, text = split_front_matter(_characters(raw))
+    front = read_front_matter(block) if block else None
+    read = read_markdown(text, declared=markdown or front is not None)
     labelled, blocks = _labelled_title(_normalise(text if read is None else read.text))
+    if labelled is None and front is not None and front.title:
+        labelled = trim(front.title)  # as a "Title:" line is, over a `# heading`
     if labelled is None and read is not None and read.title:
         labelled = trim(read.title)
     blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
     blocks = _filter_lines(blocks, meta)
+    if front is not None:
+        meta.author = meta.author or front.author
+        meta.date = meta.date or _front_matter_date(front.date)
     blocks = _drop_related_sections(blocks)
     soft = _is_soft_wrapped(blocks)
-    paragraphs = [p for b in blocks for p in _join_lines(b, soft)]
+    paragraphs = _gather_lists([p for b in blocks for p in _join_lines(b, soft)])
     if labelled is None:
         title, paragraphs = _take_title(paragraphs)
     else:
@@ -707,7 +767,7 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     paragraphs = _drop_trailing_comment_labels(_drop_trailing_roles(paragraphs))
     paragraphs = _join_broken_paragraphs(paragraphs)
     paragraphs = _drop_subheadings(paragraphs)
-    paragraphs = _dedupe([trim(p) for p in paragraphs])
+    paragraphs = _dedupe(["\n".join(trim(line) for line in p.split("\n")) for p in paragraphs])
     return CleanedArticle(
         title=title,
         source=meta.source,

@@ -13,7 +13,14 @@ text, as in any other article) and its words taken from the token stream, not by
   spaces or a backslash at the end of a line) starts a line, which the cleaner reads as one;
 * a short paragraph of parts set apart by `|`, `·` or `•` (`*By Tom Carver* | **Published:**
   2024-09-12`) is a line each, so the cleaner reads a byline, a date line or a source line
-  among them as it reads them in plain text.
+  among them as it reads them in plain text;
+* a list item keeps a marker (`- ` for a bullet, `1. ` or `1) ` as numbered) and a table row
+  its pipes (`| Item | 2024 |`), so the cleaner reads them as it reads a list or a table in
+  plain text: content, never a heading.
+
+Front matter (`split_front_matter`, `read_front_matter`), the `---` block of `key: value`
+lines that static-site generators and notes apps put first, is metadata, not text: its title,
+author and date are the article's, read by the cleaner.
 
 `read_markdown` converts only text that is clearly Markdown (`is_markdown`): an ATX heading
 (`# …`) at the start (after at most a few one-line header paragraphs, such as the `Title:`,
@@ -49,6 +56,24 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*$")
 # its start
 _SIGNALS_NEEDED = 3
 _EMPHASIS = {"em_open", "strong_open", "s_open"}
+# front matter: a `---` line first, `key: value` lines (or a list's `- item` lines, comments,
+# blank lines), a closing `---` or `...` line; at most this many lines, so a text that merely
+# opens with a rule is not read to its end. Windows line ends too: the API's text is split as
+# it was sent
+_FRONT_MATTER_LINES = 60
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n((?:[ \t]*(?:#.*|[\w-]+[ \t]*:(?:[ \t].*)?|-(?:[ \t].*)?)?\r?\n)"
+    rf"{{1,{_FRONT_MATTER_LINES}}}?)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)"
+)
+_KEY_VALUE = re.compile(r"^([\w-]+)[ \t]*:(?:[ \t]+(.*))?$")
+# the keys that name the article's title, author and date, as exports and site generators
+# name them (the names archive records are read under too: qa/archives.py ALIASES)
+_FRONT_MATTER_KEYS = {
+    "title": "title", "headline": "title",
+    "author": "author", "authors": "author", "byline": "author", "creator": "author",
+    "date": "date", "published": "date", "pubdate": "date", "pub_date": "date",
+    "publishdate": "date", "datepublished": "date", "published_at": "date",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,6 +83,67 @@ class MarkdownText:
 
     title: str | None
     text: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What front matter says of its article, as written (the cleaner reads the date, as it
+    reads a date line); an author list is "; "-joined, as an archive record's is."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """`text`'s front matter block (its `---` lines included; "" without one) and the rest.
+
+    Only a block whose every line is YAML of the simple kind (`key: value`, a list's `- item`,
+    a comment) counts, so plain text that opens with a `---` rule keeps its lines."""
+    found = _FRONT_MATTER.match(text)
+    if found is None or not any(_KEY_VALUE.match(line) for line in found[1].splitlines()):
+        return "", text
+    return found[0], text[found.end() :]
+
+
+def read_front_matter(block: str) -> FrontMatter:
+    """The title, author and date of a front matter block (`split_front_matter`); other keys
+    are ignored. PyYAML is in the environment only as another package's dependency, not one of
+    this project's, so the simple YAML that front matter holds is read here: a plain or quoted
+    scalar, a `[a, b]` list, or a list of `- item` lines under its key."""
+    values: dict[str, list[str]] = {}
+    key: str | None = None
+    for line in block.splitlines()[1:-1]:
+        item = re.match(r"^[ \t]*-[ \t]+(.*)$", line)
+        if item and key is not None and line[:1] in (" ", "\t", "-"):
+            values.setdefault(key, []).append(_scalar(item[1]))
+            continue
+        pair = _KEY_VALUE.match(line)
+        key = _FRONT_MATTER_KEYS.get(pair[1].lower()) if pair and not line[:1].isspace() else None
+        if pair is None or key is None or key in values or not pair[2]:
+            continue  # an unknown key, a nested one, a repeat, or a list on the lines below
+        raw = pair[2].strip()
+        if raw.startswith("[") and raw.endswith("]"):
+            values[key] = [_scalar(part) for part in raw[1:-1].split(",")]
+        else:
+            values[key] = [_scalar(raw)]
+    found = {k: [v for v in vs if v] for k, vs in values.items()}
+    return FrontMatter(
+        title=" ".join(found["title"]) if found.get("title") else None,
+        author="; ".join(found["author"]) if found.get("author") else None,
+        date=found["date"][0] if found.get("date") else None,
+    )
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar's text: a quoted one without its quotes, a plain one without a trailing
+    `# comment`; spaces made single."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    else:
+        value = re.sub(r"\s+#.*$", "", value)
+    return " ".join(value.split())
 
 
 def _parse(text: str) -> list[Token]:
@@ -143,15 +229,21 @@ def to_plain(tokens: Sequence[Token]) -> MarkdownText:
     blocks: list[list[str]] = []
     row: list[str] | None = None
     heading = ""
+    marker = ""  # a list item's, until its first line takes it
+    items = 0  # list items open around the token
     for token in tokens:
         if token.type == "heading_open":
             heading = token.tag
+        elif token.type == "list_item_open":
+            marker = f"{token.info}{token.markup} " if token.info else "- "
+            items += 1
+        elif token.type == "list_item_close":
+            items -= 1
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close" and row is not None:
-            cells = [cell for cell in row if cell]
-            if cells:
-                blocks.append([" | ".join(cells)])
+            if any(row):
+                blocks.append([f"| {' | '.join(row)} |"])
             row = None
         elif token.type in ("fence", "code_block"):
             blocks.extend(_code_blocks(token.content))
@@ -165,9 +257,12 @@ def to_plain(tokens: Sequence[Token]) -> MarkdownText:
                 elif text:
                     blocks.append([text])
             else:
-                lines = _inline_lines(token)
-                if len(" ".join(lines).split()) <= _SHORT_PARAGRAPH_WORDS:
+                lines = _inline_lines(token, lines=items > 0)
+                if len(" ".join(lines).split()) <= _SHORT_PARAGRAPH_WORDS and not items:
                     lines = _inline_lines(token, parts=True)
+                if lines and marker:
+                    lines[0] = marker + lines[0]
+                    marker = ""
                 if lines:
                     blocks.append(lines)
         elif token.type == "heading_close":
@@ -175,28 +270,30 @@ def to_plain(tokens: Sequence[Token]) -> MarkdownText:
     return MarkdownText(title=title, text="\n\n".join("\n".join(b) for b in blocks))
 
 
-def _inline_lines(token: Token, *, parts: bool = False) -> list[str]:
+def _inline_lines(token: Token, *, parts: bool = False, lines: bool = False) -> list[str]:
     """The words of an inline token (a paragraph's, a heading's, a cell's), a line for each
     hard break; `parts`: also a line for each part a `|`, `·` or `•` outside emphasis and
-    links sets apart."""
-    lines = [""]
+    links sets apart; `lines`: a line for each line break (a list item's: a line that Markdown
+    takes lazily into the last item, "- Free for pupils\nBoard chair Mika Laine said…", is
+    then read by the cleaner as a line of plain text is, a paragraph when capitalised)."""
+    found = [""]
     depth = 0
     for child in token.children or []:
         if child.nesting:  # emphasis, a link: their words are the text tokens inside
             depth += child.nesting
-        elif child.type == "softbreak":
-            lines[-1] += " "
-        elif child.type == "hardbreak":
-            lines.append("")
+        elif child.type == "softbreak" and not lines:
+            found[-1] += " "
+        elif child.type in ("softbreak", "hardbreak"):
+            found.append("")
         elif child.type == "image":
             continue  # the alt text describes a picture: no sentence of the article
         elif parts and depth == 0 and child.type == "text":
             first, *rest = _SEPARATOR.split(child.content)
-            lines[-1] += first
-            lines.extend(rest)
+            found[-1] += first
+            found.extend(rest)
         else:  # text, code, an escaped character or an entity
-            lines[-1] += child.content
-    return [" ".join(line.split()) for line in lines if line.split()]
+            found[-1] += child.content
+    return [" ".join(line.split()) for line in found if line.split()]
 
 
 def _code_blocks(content: str) -> list[list[str]]:

@@ -47,6 +47,7 @@ from qa.articles import (
 )
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
+from qa.markdown_text import split_front_matter
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import (
@@ -641,7 +642,8 @@ def _text_file(
                 f"date {body.date!r} {NOT_A_CALENDAR_DATE}; send it as year-month-day, e.g. "
                 "2024-10-21"
             )
-    doc_id = doc_id or new_doc_id(body.title, text)
+    # the id's readable part from the title, else the opening words after any front matter
+    doc_id = doc_id or new_doc_id(body.title, split_front_matter(text)[1])
     read, raw = article_from_request(
         doc_id, text, title=body.title, source=body.source, date=published, author=body.author
     )

@@ -39,8 +39,8 @@ METRO_TEXT = [
     "the state news agency.",
     "The line runs 12 kilometres between Puhung and Kaeson stations, said Kim Song-il, a guide. "
     "Timetables are at https://example.com/metro for now.",
-    "Tickets cost 5 euros for visitors.",
-    "Tours run on weekdays only.",
+    # a list is one paragraph, an item a line; the "## Tickets" heading above it is dropped
+    "- Tickets cost 5 euros for visitors.\n- Tours run on weekdays only.",
     '"We are proud of the metro," the guide said.',
 ]
 
@@ -92,7 +92,8 @@ def test_markdown_is_read_from_the_token_stream() -> None:
     assert read == MarkdownText(
         title="A headline with a link",
         text="Text with code, struck words, an escaped *star* and & an entity.\nA hard break."
-        "\n\nCity | Riders\n\nOakhaven | 22,000\n\nfirst item\n\nsecond item\n\ncode line",
+        "\n\n| City | Riders |\n\n| Oakhaven | 22,000 |\n\n1. first item\n\n2. second item"
+        "\n\ncode line",
     )
 
 

@@ -1,0 +1,193 @@
+"""Unit tests for front matter (a Markdown article's `---` block of `key: value` lines: metadata,
+not text) and for lists and tables, which the cleaner keeps as content rather than dropping
+their short lines as section headings (qa/markdown_text.py, qa/cleaning.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from index.formats import read_article_file
+from qa.articles import article_from_request
+from qa.cleaning import clean_article
+from qa.markdown_text import FrontMatter, read_front_matter, split_front_matter
+from qa.sentences import sentence_spans
+
+pytestmark = pytest.mark.unit
+
+FRONT = """---
+title: Night buses return to Vester
+author: Aino Virtanen
+date: 2024-11-02
+tags: [transport]
+---
+"""
+BODY = """# Night buses return to Vester
+
+The city council voted on Monday to bring back night buses, which were cut in 2020.
+"""
+LIST = """The new service at a glance:
+- Line N1 to the harbour
+- Line N2 to the university campus
+- Buses every 30 minutes
+- Free for pupils under 16
+Board chair Mika Laine said 24 drivers had been hired.
+"""
+LIST_PARAGRAPH = (
+    "The new service at a glance:\n- Line N1 to the harbour\n- Line N2 to the university "
+    "campus\n- Buses every 30 minutes\n- Free for pupils under 16"
+)
+FIRST = "The city council voted on Monday to bring back night buses, which were cut in 2020."
+HIRED = "Board chair Mika Laine said 24 drivers had been hired."
+
+
+# --- front matter -------------------------------------------------------------------------
+
+
+def test_front_matter_of_a_markdown_file_is_its_title_author_and_date(tmp_path: Path) -> None:
+    (tmp_path / "buses.md").write_text(FRONT + BODY, encoding="utf-8")
+    (article,) = read_article_file(tmp_path / "buses.md", max_bytes=1_000_000).articles
+    assert (article.title, article.author, article.date) == (
+        "Night buses return to Vester",
+        "Aino Virtanen",
+        "2024-11-02",
+    )
+    assert article.text == FIRST
+
+
+def test_front_matter_sent_to_post_documents_is_read_and_what_is_sent_beside_it_wins() -> None:
+    article, raw = article_from_request(
+        "buses", FRONT + BODY, title=None, source=None, date=None, author=None
+    )
+    assert (article.title, article.author, article.date, article.text) == (
+        "Night buses return to Vester",
+        "Aino Virtanen",
+        "2024-11-02",
+        FIRST,
+    )
+    windows, _ = article_from_request(
+        "buses", (FRONT + BODY).replace("\n", "\r\n"), title=None, source=None, date=None
+    )
+    assert (windows.title, windows.author, windows.date) == (
+        article.title,
+        article.author,
+        article.date,
+    )
+    sent, raw = article_from_request(
+        "buses",
+        FRONT + BODY,
+        title="Vester gets night buses",
+        source="Vester Post",
+        date=dt.date(2024, 11, 3),
+        author="Jane Doe",
+    )
+    assert raw.startswith(FRONT)  # first, where the cleaner reads it, before the sent header
+    assert (sent.title, sent.author, sent.date, sent.source, sent.text) == (
+        "Vester gets night buses",
+        "Jane Doe",
+        "2024-11-03",
+        "Vester Post",
+        FIRST,
+    )
+
+
+def test_front_matter_values_are_read_as_archive_fields_are() -> None:
+    block, rest = split_front_matter(
+        "---\n"
+        'title: "Ferries: back on Monday"\n'
+        "authors:\n  - Ann Lee\n  - Bo Li\n"
+        "pubDate: 2024-11-02T10:00:00Z  # from the CMS\n"
+        "seo:\n  title: Not this one\n"
+        "draft: false\n"
+        "...\n"
+        "Ferries sail again on Monday, the port said.\n"
+    )
+    assert rest == "Ferries sail again on Monday, the port said.\n"
+    assert read_front_matter(block) == FrontMatter(
+        title="Ferries: back on Monday", author="Ann Lee; Bo Li", date="2024-11-02T10:00:00Z"
+    )
+    cleaned = clean_article(block + rest)
+    assert (cleaned.title, cleaned.author, cleaned.date) == (
+        "Ferries: back on Monday",
+        "Ann Lee; Bo Li",
+        "2024-11-02",  # read as a date line's date is
+    )
+    assert cleaned.paragraphs == ["Ferries sail again on Monday, the port said."]
+    assert read_front_matter("---\nauthors: [Ann Lee, 'Bo Li']\ndate: soon\n---\n") == (
+        FrontMatter(author="Ann Lee; Bo Li", date="soon")
+    )
+    assert clean_article("---\ndate: soon\n---\nFerries sail, the port said.\n").date is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nThe council met on Monday.\n---\nIt voted for night buses.\n",  # rules around prose
+        "---\n\n---\nIt voted for night buses.\n",  # no key
+        "Night buses\n---\ntitle: x\n---\n",  # not at the start
+    ],
+)
+def test_text_that_only_looks_like_front_matter_keeps_its_lines(text: str) -> None:
+    assert split_front_matter(text) == ("", text)
+
+
+# --- lists and tables ---------------------------------------------------------------------
+
+
+def test_a_plain_text_list_is_one_paragraph_with_its_lead_in_never_dropped() -> None:
+    cleaned = clean_article(f"Night buses return to Vester\n\n{FIRST}\n\n{LIST}")
+    assert cleaned.paragraphs == [FIRST, LIST_PARAGRAPH, HIRED]
+    # each item still reads as a sentence of its own, the unit a citation quotes
+    assert [s.text for s in sentence_spans(LIST_PARAGRAPH)] == LIST_PARAGRAPH.split("\n")
+
+
+def test_a_markdown_list_is_kept_and_a_line_taken_lazily_into_its_last_item_is_not() -> None:
+    cleaned = clean_article(BODY + "\n" + LIST, markdown=True)
+    assert cleaned.title == "Night buses return to Vester"
+    assert cleaned.paragraphs == [FIRST, LIST_PARAGRAPH, HIRED]
+
+
+@pytest.mark.parametrize("marker", ["* ", "• ", "1. ", "1) "])
+def test_every_kind_of_list_marker_is_a_list(marker: str) -> None:
+    items = [f"{marker}Line N1 to the harbour", f"{marker}Buses every 30 minutes"]
+    lines = "\n".join(["Stops:", *items, HIRED])
+    cleaned = clean_article(f"Night buses return\n\n{FIRST}\n\n{lines}\n")
+    assert cleaned.paragraphs == [FIRST, "\n".join(["Stops:", *items]), HIRED]
+
+
+def test_a_list_in_soft_wrapped_text_keeps_its_items_apart() -> None:
+    wrapped = (
+        "The council voted on Monday to bring back\nthe night buses that were cut in 2020.\n\n"
+        "Officials said the new service would\nstart in December after a trial.\n\n"
+        "The routes:\n- Line N1 to the harbour\n- Line N2 to the campus\n\n"
+        "Riders welcomed the plan, which had\nbeen expected for years.\n"
+    )
+    cleaned = clean_article("Night buses return\n\n" + wrapped)
+    assert "The routes:\n- Line N1 to the harbour\n- Line N2 to the campus" in cleaned.paragraphs
+    assert cleaned.paragraphs[0].endswith("cut in 2020.")
+
+
+def test_a_markdown_table_keeps_its_header_row() -> None:
+    cleaned = clean_article(
+        "# Budget\n\nThe budget grew, the council said.\n\n"
+        "| Item | 2024 | 2025 |\n|---|---|---|\n| Buses | 10 | 12 |\n\nMore was needed.\n"
+    )
+    assert cleaned.paragraphs == [
+        "The budget grew, the council said.",
+        "| Item | 2024 | 2025 |\n| Buses | 10 | 12 |",
+        "More was needed.",
+    ]
+
+
+def test_long_numbered_paragraphs_stay_paragraphs_of_their_own() -> None:
+    first = "1. " + " ".join(["The council met and voted on the plan."] * 5)
+    second = "2. " + " ".join(["Riders welcomed the night buses."] * 5)
+    cleaned = clean_article(f"Your evening briefing\n\n{first}\n\n{second}\n")
+    assert cleaned.paragraphs == [first, second]
+
+
+def test_a_short_line_above_a_paragraph_is_still_a_section_heading() -> None:
+    cleaned = clean_article(f"Night buses return\n\n{FIRST}\n\nNew routes\n\n{HIRED}\n")
+    assert cleaned.paragraphs == [FIRST, HIRED]
