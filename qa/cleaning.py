@@ -74,7 +74,9 @@ from qa.text_input import c1_controls_as_cp1252
 #    "• ", "1. ", "1) "; a Markdown list's items) or a table (`| a | b |` rows; a Markdown
 #    table's) is one paragraph with the line that leads into it ("…at a glance:"), a line each,
 #    never dropped as section headings
-CLEANER_VERSION = "18"
+# 19: a saved page's lead written as a bare block in its body (`<div class="article__summary">`
+#    holding its sentence, not a `p`) is the article's first paragraph (qa/extraction.py)
+CLEANER_VERSION = "19"
 
 Block = list[str]  # the lines of one blank-line separated block
 

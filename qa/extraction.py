@@ -18,7 +18,10 @@ from the page's metadata. What this module adds, each measured in docs/extractio
 - **no words cut out of a sentence**: `favor_precision` deletes elements that trafilatura's
   precision rules take for page furniture (a `span` of class `link`, an empty inline element
   with the text after it); inside running text those hold words of the sentence, so they are
-  unwrapped or removed without their text first (`_keep_running_text`).
+  unwrapped or removed without their text first (`_keep_running_text`);
+- **a lead written as a bare block** in the body (`<div class="article__summary">` holding its
+  sentence) is a paragraph: trafilatura reads a `div`'s own text only when the body has too
+  few paragraphs (`_keep_leads`).
 
 Scripts, styles and event-handler attributes never reach the text: the body is read from
 trafilatura's tree of text elements (p, head, list, quote, table), which holds none of them.
@@ -102,6 +105,7 @@ class ExtractionOptions:
     drop_headings: bool = False  # measured: the benchmark's article bodies keep headings
     line_rules: bool = True  # the text cleaner's boilerplate rules (qa/cleaning.py)
     join_body_parts: bool = True  # a body split in sibling parts is read whole
+    keep_leads: bool = True  # a lead written as a bare block in the body is a paragraph
 
     def trafilatura_args(self, *, recall: bool = False) -> dict[str, Any]:
         return {
@@ -380,6 +384,8 @@ def extract_page(
             _keep_running_text(tree)
         if options.join_body_parts:
             _join_body_parts(tree)
+        if options.keep_leads:
+            _keep_leads(tree)
         body = _extract_body(tree, options)
         blocks = _paragraphs(body, options) if body is not None else []
     except BadInput:
@@ -691,11 +697,7 @@ def _join_body_parts(tree: Any) -> None:
     element, or a heading (h1-h3) in a part or between parts (the next story of an endless
     page, "More from …" teasers); an `article`, a `post` or an `entry` is never cut into parts.
     """
-    first = None
-    for rule in BODY_XPATH:
-        first = next(iter(rule(tree)), None)
-        if first is not None:
-            break
+    first = _first_body(tree)
     if first is None or first.tag == "article":
         return
     parent, kind = first.getparent(), _class_tokens(first)
@@ -720,6 +722,59 @@ def _join_body_parts(tree: Any) -> None:
     parent.insert(parent.index(first), whole)
     for element in run[: parts[-1] + 1]:
         whole.append(element)  # lxml moves it, its tail with it
+
+
+def _first_body(tree: Any) -> Any:
+    """The element trafilatura's body rules match first (the rule order is theirs), or None."""
+    for rule in BODY_XPATH:
+        first = next(iter(rule(tree)), None)
+        if first is not None:
+            return first
+    return None
+
+
+def _keep_leads(tree: Any) -> None:
+    """Keep the lead of the article that the page writes as a bare block in its body.
+
+    A summary, standfirst or dek above the body's paragraphs is often a `div` holding its
+    sentence directly (`<div class="article__summary">Three people have died …</div>`), not a
+    `p`; trafilatura reads the text of such a `div` only when the body has too few paragraphs,
+    so the article lost its first paragraph. In the element the body rules match first, a `div`
+    or `section` that a word of its class or id names a lead (`_LEAD_WORDS`) becomes a
+    paragraph when it holds no block of its own (no paragraph, list, table, heading), a
+    sentence of `MIN_PROSE_WORDS` words or more that is not mostly link text, and what the
+    body's paragraphs do not repeat; trafilatura's own rules then judge it as any paragraph."""
+    body = _first_body(tree)
+    if body is None:
+        return
+    said = "\n".join(_flat(p) for p in body.iter("p"))
+    for element in list(body.iterdescendants("div", "section")):
+        if not _element_words(element) & _LEAD_WORDS or _holds_block(element):
+            continue
+        text = _flat(element)
+        linked = sum(len(_flat(a)) for a in element.iter("a"))
+        if _prose_words(text) < MIN_PROSE_WORDS or 2 * linked > len(text) or text in said:
+            continue
+        element.tag = "p"
+
+
+# class or id words of an article's lead ("article__summary", "standfirst", "c-entry-dek")
+_LEAD_WORDS = frozenset(
+    {"summary", "lead", "lede", "standfirst", "dek", "deck", "intro", "abstract", "sapo",
+     "chapo", "chapeau"}
+)  # fmt: skip
+# elements that make a block of their own text, never part of a paragraph's
+_BLOCKS = ("p", "div", "section", "article", "ul", "ol", "li", "table", "blockquote", "pre",
+           "figure", "h1", "h2", "h3", "h4", "h5", "h6")  # fmt: skip
+
+
+def _holds_block(element: Any) -> bool:
+    return next(element.iterdescendants(*_BLOCKS), None) is not None
+
+
+def _flat(element: Any) -> str:
+    """The element's text with its white space collapsed."""
+    return " ".join("".join(element.itertext()).split())
 
 
 # classes of a whole story or post, never a part of one
