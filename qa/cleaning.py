@@ -76,7 +76,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    never dropped as section headings
 # 19: a saved page's lead written as a bare block in its body (`<div class="article__summary">`
 #    holding its sentence, not a `p`) is the article's first paragraph (qa/extraction.py)
-CLEANER_VERSION = "19"
+# 20: a card of links a saved page shows when a name in a sentence is hovered
+#    (`<span class="rollover-people-block">`, "tooltip", "popover") is no part of the sentence
+#    (qa/extraction.py)
+CLEANER_VERSION = "20"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -21,7 +21,10 @@ from the page's metadata. What this module adds, each measured in docs/extractio
   unwrapped or removed without their text first (`_keep_running_text`);
 - **a lead written as a bare block** in the body (`<div class="article__summary">` holding its
   sentence) is a paragraph: trafilatura reads a `div`'s own text only when the body has too
-  few paragraphs (`_keep_leads`).
+  few paragraphs (`_keep_leads`);
+- **no card of links shown on hover inside a sentence** (`<span class="rollover-people-block">`,
+  a tooltip or popover of links to other stories after a name): it is removed, never a
+  paragraph whole (`_drop_hover_cards`).
 
 Scripts, styles and event-handler attributes never reach the text: the body is read from
 trafilatura's tree of text elements (p, head, list, quote, table), which holds none of them.
@@ -106,6 +109,7 @@ class ExtractionOptions:
     line_rules: bool = True  # the text cleaner's boilerplate rules (qa/cleaning.py)
     join_body_parts: bool = True  # a body split in sibling parts is read whole
     keep_leads: bool = True  # a lead written as a bare block in the body is a paragraph
+    drop_hover_cards: bool = True  # a card of links shown on hover inside a sentence is no text
 
     def trafilatura_args(self, *, recall: bool = False) -> dict[str, Any]:
         return {
@@ -380,12 +384,15 @@ def extract_page(
         if tree is None:
             raise BadInput("the page could not be read as HTML")
         meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
+        if options.drop_hover_cards:
+            _drop_hover_cards(tree)
         if options.favor_precision:
             _keep_running_text(tree)
-        if options.join_body_parts:
-            _join_body_parts(tree)
-        if options.keep_leads:
-            _keep_leads(tree)
+        first = _first_body(tree) if options.join_body_parts or options.keep_leads else None
+        if options.join_body_parts and first is not None:
+            first = _join_body_parts(first)
+        if options.keep_leads and first is not None:
+            _keep_leads(first)
         body = _extract_body(tree, options)
         blocks = _paragraphs(body, options) if body is not None else []
     except BadInput:
@@ -682,8 +689,9 @@ def _keep_running_text(tree: Any) -> None:
             element.drop_tree()  # lxml keeps the tail, joined to the text before
 
 
-def _join_body_parts(tree: Any) -> None:
-    """Read an article body that the page splits into sibling parts as one.
+def _join_body_parts(first: Any) -> Any:
+    """Read an article body that the page splits into sibling parts as one; the element the
+    body rules then match first (`first`, the element they matched, or what now holds it).
 
     Pages cut the body into parts of one tag and class between ads, photos and related links
     (`<div class="article-body__part">` … `<div class="inline-ad">` … the next part), and
@@ -697,12 +705,11 @@ def _join_body_parts(tree: Any) -> None:
     element, or a heading (h1-h3) in a part or between parts (the next story of an endless
     page, "More from …" teasers); an `article`, a `post` or an `entry` is never cut into parts.
     """
-    first = _first_body(tree)
-    if first is None or first.tag == "article":
-        return
+    if first.tag == "article":
+        return first
     parent, kind = first.getparent(), _class_tokens(first)
     if parent is None or not kind or kind & _WHOLE_STORIES:
-        return
+        return first
     run = [first]
     for sibling in first.itersiblings():
         if not isinstance(sibling.tag, str):
@@ -716,12 +723,13 @@ def _join_body_parts(tree: Any) -> None:
         and element.find(".//p") is not None
     ]  # fmt: skip
     if len(parts) < 2:
-        return
+        return first
     whole = Element(first.tag)
     whole.set("class", first.get("class") or "")
     parent.insert(parent.index(first), whole)
     for element in run[: parts[-1] + 1]:
         whole.append(element)  # lxml moves it, its tail with it
+    return whole
 
 
 def _first_body(tree: Any) -> Any:
@@ -733,29 +741,29 @@ def _first_body(tree: Any) -> Any:
     return None
 
 
-def _keep_leads(tree: Any) -> None:
+def _keep_leads(body: Any) -> None:
     """Keep the lead of the article that the page writes as a bare block in its body.
 
     A summary, standfirst or dek above the body's paragraphs is often a `div` holding its
     sentence directly (`<div class="article__summary">Three people have died …</div>`), not a
     `p`; trafilatura reads the text of such a `div` only when the body has too few paragraphs,
-    so the article lost its first paragraph. In the element the body rules match first, a `div`
-    or `section` that a word of its class or id names a lead (`_LEAD_WORDS`) becomes a
+    so the article lost its first paragraph. In `body`, the element the body rules match first,
+    a `div` or `section` that a word of its class or id names a lead (`_LEAD_WORDS`) becomes a
     paragraph when it holds no block of its own (no paragraph, list, table, heading), a
     sentence of `MIN_PROSE_WORDS` words or more that is not mostly link text, and what the
     body's paragraphs do not repeat; trafilatura's own rules then judge it as any paragraph."""
-    body = _first_body(tree)
-    if body is None:
-        return
-    said = "\n".join(_flat(p) for p in body.iter("p"))
+    said = None
     for element in list(body.iterdescendants("div", "section")):
         if not _element_words(element) & _LEAD_WORDS or _holds_block(element):
             continue
         text = _flat(element)
         linked = sum(len(_flat(a)) for a in element.iter("a"))
-        if _prose_words(text) < MIN_PROSE_WORDS or 2 * linked > len(text) or text in said:
+        if _prose_words(text) < MIN_PROSE_WORDS or 2 * linked > len(text):
             continue
-        element.tag = "p"
+        if said is None:
+            said = "\n".join(_flat(p) for p in body.iter("p"))
+        if text not in said:
+            element.tag = "p"
 
 
 # class or id words of an article's lead ("article__summary", "standfirst", "c-entry-dek")
@@ -775,6 +783,89 @@ def _holds_block(element: Any) -> bool:
 def _flat(element: Any) -> str:
     """The element's text with its white space collapsed."""
     return " ".join("".join(element.itertext()).split())
+
+
+def _drop_hover_cards(tree: Any) -> None:
+    """Remove the cards of links that a page shows when a name in a sentence is hovered.
+
+    A page can put such a card inside the paragraph, right after the name it belongs to
+    (`Gov. <span class="rollover-people"><a>Kristi Noem</a><span class="rollover-people-block">
+    <a>Kristi Lynn Noem</a><a>South Dakota governor doubles down on …</a>…<a>MORE</a></span>
+    </span> (R) is defending …`), and every mode of trafilatura reads its links into the
+    sentence ("Gov. Kristi NoemKristi Lynn NoemSouth Dakota governor … MORE (R) is defending").
+    An element inside a paragraph, list item, table cell or quote, whose class or id has a word
+    naming a hover card (`_HOVER_WORDS`), is removed (its tail kept) when it holds two links or
+    more that make at least half its text, no paragraph, list, table or heading of its own, and
+    when its parent holds words besides it (another card removed before it not counted), so the
+    name hovered and the rest of the sentence stay, and a paragraph is never removed whole. Of
+    such elements nested in one another the innermost goes: the wrapper of the name and its card
+    keeps the name; and one that holds words besides a child holding the links loses that child
+    alone (`_card_within`: a wrapper named for the card it holds with the name).
+    """
+    cards = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in _TEXT_BLOCKS
+        and _HOVER_HINT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+        and _element_words(element) & _HOVER_WORDS
+        and _is_hover_card(element)
+    ]
+    inner = set(cards)
+    for card in cards:
+        # asked again: a card beside it, already removed, no longer counts as words besides it
+        if not any(other in inner for other in card.iterdescendants()) and _is_hover_card(card):
+            _card_within(card).drop_tree()  # lxml keeps the tail, joined to the text before
+
+
+def _card_within(element: Any) -> Any:
+    """The card in `element`: the element itself, or, when it also holds words besides a child
+    holding the links (the name hovered, in a wrapper of the name and its card named for the
+    card), that child's card."""
+    while True:
+        children = [c for c in element if isinstance(c.tag, str)]  # not a comment
+        holder = next((c for c in children if len(c.findall(".//a")) >= HOVER_CARD_MIN_LINKS), None)
+        if holder is None:
+            return element
+        outside = [element.text, *(_flat(c) for c in children if c is not holder)]
+        outside += [c.tail for c in element]
+        if not any(piece and _WORD.search(piece) for piece in outside):
+            return element
+        element = holder
+
+
+# class or id words of a card a page shows on hover ("rollover-people-block", "tooltip")
+_HOVER_WORDS = frozenset(
+    {"tooltip", "tooltips", "popover", "popovers", "hovercard", "hovercards", "rollover",
+     "rollovers", "popup", "popups"}
+)  # fmt: skip
+# one of those words in a class or id, maybe within another (then read by _element_words)
+_HOVER_HINT = re.compile("tooltip|popover|hovercard|rollover|popup", re.IGNORECASE)
+# where a sentence is written, and a card inside it is no part of it
+_RUNNING_TEXT = frozenset({"p", "li", "td", "th", "dd", "blockquote"})
+# what holds a paragraph's text, or paragraphs: never inside a card (a `div` may be)
+_TEXT_BLOCKS = ("p", "ul", "ol", "li", "dl", "dd", "dt", "table", "td", "th", "blockquote",
+                "pre", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section")  # fmt: skip
+HOVER_CARD_MIN_LINKS = 2  # a card lists links; the name it belongs to is one
+
+
+def _is_hover_card(element: Any) -> bool:
+    parent = element.getparent()
+    if parent is None or next(element.iterdescendants(*_TEXT_BLOCKS), None) is not None:
+        return False
+    if not any(str(up.tag) in _RUNNING_TEXT for up in element.iterancestors()):
+        return False
+    links = list(element.iter("a"))
+    text = _flat(element)
+    if len(links) < HOVER_CARD_MIN_LINKS or 2 * sum(len(_flat(a)) for a in links) < len(text):
+        return False
+    # words in the parent besides the card: the name hovered, the sentence around it
+    outside = [parent.text, element.tail]
+    for sibling in parent:
+        if sibling is not element:
+            own = _flat(sibling) if isinstance(sibling.tag, str) else None  # not a comment's
+            outside += [own, sibling.tail]
+    return any(piece and _WORD.search(piece) for piece in outside)
 
 
 # classes of a whole story or post, never a part of one
