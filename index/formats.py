@@ -40,7 +40,7 @@ from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decod
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
-from qa.text_input import c1_note, garbled_problem
+from qa.text_input import binary_problem, c1_note, garbled_problem
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,9 @@ def _text_article(doc_id: str, data: bytes, *, name: str, markdown: bool = False
     letters in the answers)."""
     decoded = decode_text(data)
     raw = decoded.text
-    if "\x00" in raw:
-        raise BadInput("binary content")
+    binary = binary_problem(data, wanted="text", text=raw)  # a PDF saved as .txt, say
+    if binary is not None:
+        raise BadInput(binary)
     # a guess, a mixture or a stray byte-order mark may read bytes that are no text at all
     if (decoded.encoding != "utf-8" or decoded.guessed) and garbled_problem(raw) is not None:
         raise BadInput("not text: neither UTF-8 nor any other encoding reads it as text")

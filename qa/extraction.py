@@ -62,7 +62,7 @@ from qa.cleaning import clean_paragraphs
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.errors import BadInput
 from qa.lexical import without_accents
-from qa.text_input import c1_controls_as_cp1252
+from qa.text_input import binary_problem, c1_controls_as_cp1252
 
 # trafilatura logs every page it gives up on as a warning; the caller reports those itself
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -369,8 +369,11 @@ def extract_page(
     text = c1_controls_as_cp1252(decode_html(html) if isinstance(html, bytes) else html)
     if not text.strip():
         raise BadInput("the page is empty")
-    if _looks_binary(text):
-        raise BadInput("binary content, not an HTML page")
+    # a PDF, a .docx or an image saved or sent as a page is told by its first bytes, and
+    # said so, rather than read for an article that is not there
+    problem = binary_problem(html, wanted="an HTML page", text=text)
+    if problem is not None:
+        raise BadInput(problem)
     if not _TAG.search(text):
         raise BadInput(
             "no HTML tags in it: this is plain text, not a web page; give it as a text "
@@ -641,13 +644,6 @@ def _prose_words(paragraph: str) -> int:
     """Words; in scripts written without spaces (Chinese, Japanese, Korean), about three
     characters make a word."""
     return max(len(paragraph.split()), len(_CJK.findall(paragraph)) // 3)
-
-
-def _looks_binary(text: str) -> bool:
-    """NUL characters, or many other control characters, never stand in an HTML page."""
-    sample = text[:8192]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
-    return "\x00" in text or controls > 0.02 * len(sample)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -19,12 +19,18 @@ for callers inside the process), so the tokenizer and the model never see raw cl
 
 `has_visible_text` says whether anything is left to read; a required text without visible
 characters is refused with `empty_text_problem`'s message, the same on every endpoint.
+
+`binary_kind` tells a binary file (a PDF, a ZIP such as a .docx, a PNG, JPEG or GIF image) by
+its first bytes, whether it is a file's bytes or a client's reading of them as text: one
+detector for `POST /documents` and for the corpus folder's pages and text files, so each says
+what the file is and what to do instead (`binary_problem`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from qa.errors import BadInput
 from qa.lexical import without_zero_width_spaces
@@ -198,3 +204,94 @@ def require_text(text: str, *, field: str, what: str) -> str:
     if not has_visible_text(normalized):
         raise BadInput(empty_text_problem(field, what))
     return normalized
+
+
+# --- binary files sent or saved as text ----------------------------------------------------
+
+# what to do with each kind: the words a client or a corpus folder's owner needs, not only
+# "binary content"
+_CONVERT = "convert it to text (pdftotext, or copy its words out)"
+_SAVE_AS_TEXT = "save the document as plain text (.txt)"
+_NO_TEXT = "an image holds no article text; send the article's words"
+_OR_PAGE = ", or save the web page it came from as HTML (File > Save Page As)"
+# the first bytes of the binary files most often sent or saved in place of an article or a
+# page (their "magic numbers"), what they are, and what to do instead
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "a PDF document", _CONVERT),
+    (b"PK\x03\x04", "a ZIP archive (as a .docx, .odt or .epub document is)", _SAVE_AS_TEXT),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _NO_TEXT),
+    (b"\xff\xd8\xff", "a JPEG image", _NO_TEXT),
+    (b"GIF87a", "a GIF image", _NO_TEXT),
+    (b"GIF89a", "a GIF image", _NO_TEXT),
+)
+_HEAD = 16  # characters (or bytes) enough for every signature
+
+
+def _bytes_read_as(text: str) -> list[int | None]:
+    """The bytes `text`'s first characters were read from, as a client may have read a binary
+    file: Latin-1 (a C1 control is its byte), Windows-1252 ("‰" is 0x89), or UTF-8 with
+    replacement characters, each None for a byte of 0x80-0xFF that is not known."""
+    found: list[int | None] = []
+    for char in text[:_HEAD]:
+        if ord(char) < 0x100:
+            found.append(ord(char))
+            continue
+        try:
+            found.append(char.encode("cp1252")[0])
+        except UnicodeEncodeError:
+            found.append(None)  # U+FFFD, or another decoder's reading
+    return found
+
+
+def _starts_with(head: Sequence[int | None], signature: bytes) -> bool:
+    """`head` begins with `signature`, an unknown byte standing for any of 0x80-0xFF, and at
+    least three bytes known ("\ufffd\ufffd\ufffd" alone is no JPEG)."""
+    if len(head) < len(signature):
+        return False
+    pairs = list(zip(head, signature, strict=False))
+    matched = all(b == s or (b is None and s >= 0x80) for b, s in pairs)
+    return matched and sum(b is not None for b, _ in pairs) >= 3
+
+
+def _without_controls(head: Sequence[int | None]) -> list[int | None]:
+    """`head` without C0 control bytes, as the input rule leaves a text: a PNG's
+    "\\r\\n\\x1a\\n" is gone from it."""
+    return [b for b in head if b is None or b >= 0x20]
+
+
+def binary_kind(data: bytes | str) -> tuple[str, str] | None:
+    """What binary file `data` is by its first bytes, and what to do instead, or None: a PDF, a
+    ZIP (a .docx), a PNG, JPEG or GIF image. `data` may be the file's bytes or its text as a
+    client read it (Latin-1, Windows-1252, UTF-8 with replacement characters), before or after
+    the input rule removed its control characters."""
+    if isinstance(data, bytes):
+        start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:_HEAD]
+        head: list[int | None] = list(start)
+    else:
+        head = _bytes_read_as(data.lstrip("\ufeff \t\r\n"))
+    for signature, kind, instead in _SIGNATURES:
+        if _starts_with(head, signature):
+            return kind, instead
+        # the input rule removed its control bytes ("PK" alone is too short to tell)
+        if _starts_with(_without_controls(head), bytes(b for b in signature if b >= 0x20)):
+            return kind, instead
+    return None
+
+
+def binary_problem(data: bytes | str, *, wanted: str, text: str | None = None) -> str | None:
+    """Why `data` is a binary file rather than `wanted` ("an HTML page", "text"), or None: its
+    kind by its first bytes (`binary_kind`) and what to send or save instead; else, when the
+    `text` it was decoded to is given, NUL characters or many other control characters in
+    it, which no text or page holds ("binary content"). Without `text` only the kind is
+    looked for: a client's text with a stray NUL is not refused, the input rule removes it."""
+    found = binary_kind(data)
+    if found is not None:
+        kind, instead = found
+        return f"binary content: {kind}, not {wanted}; {instead}{_OR_PAGE}"
+    if text is None:
+        return None
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    if "\x00" in text or controls > 0.02 * len(sample):
+        return "binary content" if wanted == "text" else f"binary content, not {wanted}"
+    return None

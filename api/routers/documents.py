@@ -21,9 +21,11 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from api.deps import Service
 from api.inputs import ClientText, OptionalText
@@ -51,6 +53,7 @@ from qa.markdown_text import split_front_matter
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import (
+    binary_problem,
     c1_note,
     empty_text_problem,
     garbled_problem,
@@ -205,6 +208,20 @@ class NewDocument(_NotesRepairs):
                     "(or a saved web page, whole, as `html`)"
                 )
         return data
+
+    @field_validator("text", "html", mode="before")
+    @classmethod
+    def _not_binary(cls, value: Any, info: ValidationInfo) -> Any:
+        """A PDF, a .docx or an image read as text and sent, told by its first bytes as sent
+        (the input rule would take a ZIP's "PK\\x03\\x04" down to "PK"): what it is and what to
+        send instead, not "no article text was found in the page" or advice on encodings."""
+        if isinstance(value, str):
+            wanted = "an HTML page" if info.field_name == "html" else "text"
+            problem = binary_problem(value, wanted=wanted)
+            if problem is not None:
+                # the message goes in as a value: pydantic reads the template's braces
+                raise PydanticCustomError("binary_content", "{problem}", {"problem": problem})
+        return value
 
     @field_validator("title", "source", "date", "author")
     @classmethod
