@@ -121,12 +121,50 @@ def _mojibake(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# what a binary file's bytes 0x80-0xFF become when a client reads it as text: Latin-1's
+# characters (and C1 controls), Windows-1252's, or UTF-8's replacement character
+_HIGH_BYTES = frozenset([*map(chr, range(0x80, 0x100)), *_CP1252_OF_C1.values(), "\ufffd"])
+
+
+def _binary_share(text: str) -> float | None:
+    """The share of `text`'s visible characters that stand for bytes 0x80-0xFF when it reads
+    as a binary file's bytes (random or compressed data) read as text, else None: a third or
+    more of them, among as many printable ASCII characters of all kinds as random bytes give,
+    and hardly any white space (one byte in 256 is a space; prose has one in six or so).
+    Text in the wrong encoding keeps its spaces, and a non-Latin script read as Latin-1 has
+    next to no ASCII besides them, so neither is taken for binary."""
+    sample = text[:20_000]
+    visible = [c for c in sample if not c.isspace()]
+    if len(visible) < 50:
+        return None
+    high = sum(c in _HIGH_BYTES for c in visible)
+    ascii_chars = sum(c < "\x80" for c in visible)
+    spaces = len(sample) - len(visible)
+    binary = (
+        high > 0.3 * len(visible)
+        and ascii_chars > 0.15 * len(visible)
+        and spaces < 0.05 * len(sample)
+    )
+    return high / len(visible) if binary else None
+
+
 def garbled_problem(text: str) -> str | None:
-    """Why `text` looks wrongly decoded or binary, or None: replacement characters (U+FFFD,
-    which a decoder leaves where bytes were not of its encoding), UTF-8 read as Windows-1252
-    ("JosÃ© MartÃ­nez", twice or more), or a text mostly of the
-    Latin-1 range's symbols and accented letters (a binary file's bytes read as Latin-1; a
-    European language's own text has a few in a hundred)."""
+    """Why `text` looks binary or wrongly decoded, or None. Binary content is told first (a
+    binary file's bytes hold replacement characters and what looks like UTF-8 read as
+    Windows-1252 by chance, and advice on encodings would not help): `_binary_share`. Then
+    replacement characters (U+FFFD, which a decoder leaves where bytes were not of its
+    encoding), UTF-8 read as Windows-1252 ("JosÃ© MartÃ­nez", twice or more), or a text mostly
+    of the Latin-1 range's symbols and accented letters (a binary file's bytes read as
+    Latin-1; a European language's own text has a few in a hundred)."""
+    share = _binary_share(text)
+    if share is not None:
+        return (
+            f"is binary content, not an article's words: {share:.0%} of its characters are "
+            "what bytes 0x80-0xFF become when read as text (Latin-1 symbols, U+FFFD "
+            "replacement characters), with hardly a space, as in a binary file read as text; "
+            "send the article's words (convert a PDF or another document to text first, or "
+            "save the web page it came from as HTML)"
+        )
     replaced = text.count("\ufffd")
     if replaced:
         return (

@@ -4,16 +4,17 @@ is and what to do instead, not "no article text was found in the page"."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from api.routers.documents import NewDocument
+from api.routers.documents import NewDocument, _text_file
 from index.formats import read_article_file
 from qa.errors import BadInput
 from qa.extraction import extract_page
-from qa.text_input import binary_kind, binary_problem, normalize_text
+from qa.text_input import binary_kind, binary_problem, garbled_problem, normalize_text
 
 pytestmark = pytest.mark.unit
 
@@ -122,3 +123,66 @@ def test_other_binary_content_keeps_its_short_reason(tmp_path: Path) -> None:
     assert list(read_article_file(tmp_path / "blob.html", max_bytes=1024).warnings) == [
         "skipped blob.html: binary content, not an HTML page"
     ]
+
+
+# --- binary bytes without a signature, read as text ----------------------------------------
+
+NOISE = random.Random(101).randbytes(3000)  # compressed or random data: no first bytes to tell
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-8"])
+def test_random_bytes_sent_as_text_are_told_as_binary_not_as_an_encoding(encoding: str) -> None:
+    """Before: "holds 4 sequences of UTF-8 read as Windows-1252 … read its file as UTF-8" (or
+    "read the file with its real encoding"), wrong advice for a binary file."""
+    body = NewDocument.model_validate({"text": NOISE.decode(encoding, errors="replace")})
+    with pytest.raises(BadInput) as refused:
+        _text_file(body, None, 100_000)
+    said = str(refused.value)
+    assert said.startswith("text is binary content, not an article's words: ")
+    assert "Windows-1252" not in said and "encoding" not in said
+    assert "convert a PDF or another document to text first" in said
+
+
+PROSE = (
+    "Le café de la gare a rouvert ses portes après des années de travaux, et les habitués "
+    "sont revenus dès le premier matin, dit José Martínez, qui le tient depuis l’été. "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # UTF-8 read as Windows-1252: the encoding advice, as before
+        (PROSE.encode("utf-8").decode("cp1252", errors="replace") * 3, "read as Windows-1252"),
+        # a Greek ISO-8859-7 file read as UTF-8: every letter U+FFFD, spaces kept
+        (
+            ("Το λιμάνι άνοιξε ξανά τη Δευτέρα μετά από μια εβδομάδα καταιγίδων. " * 4)
+            .encode("iso-8859-7")
+            .decode("utf-8", errors="replace"),
+            "replacement character(s)",
+        ),
+        # Russian UTF-8 read as Latin-1: mostly Latin-1 letters, but spaced as prose
+        (
+            ("Порт вновь открылся в понедельник после недели штормов. " * 4)
+            .encode("utf-8")
+            .decode("latin-1"),
+            "Latin-1 symbols",
+        ),
+    ],
+)
+def test_text_really_decoded_wrongly_keeps_its_encoding_advice(text: str, said: str) -> None:
+    problem = garbled_problem(normalize_text(text))
+    assert problem is not None and said in problem
+    assert "binary content" not in problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE * 3,
+        "北京市是中华人民共和国的首都，也是全国的政治、文化中心。" * 3,
+        "Hafnarfjörður er bær á höfuðborgarsvæðinu; þar búa um 30 þúsund manns. " * 3,
+    ],
+)
+def test_prose_is_not_binary(text: str) -> None:
+    assert garbled_problem(text) is None
