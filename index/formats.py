@@ -33,7 +33,7 @@ from pathlib import Path
 
 from index.exports import Entry, TableReading, json_entries, table_entries, too_large
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
-from qa.articles import article_from_page, content_hash, make_article
+from qa.articles import article_from_page, content_hash, folded, make_article, slug
 from qa.cleaning import unread_dateline
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
@@ -53,6 +53,36 @@ SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first whe
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
+_ID_CHARACTER = re.compile(r"[A-Za-z0-9_.\-]")
+
+
+def doc_id_problem(doc_id: str) -> str | None:
+    """Why `doc_id` cannot name an article (`DOC_ID_PATTERN`), in words, or None: what is
+    allowed, what in it is not, and an id that is, made from it as default ids are made from a
+    title (`qa.articles.slug`, accents taken off: "Budget Übersicht 2025" →
+    "budget-ubersicht-2025"), or as a file's name is (`usable_id`) when it has letters of
+    another script. A client reads this, not the pattern pydantic would quote."""
+    if DOC_ID.fullmatch(doc_id):
+        return None
+    if not doc_id:
+        return "is empty: send an id, or leave doc_id out to have one made from the title"
+    wrong = list(dict.fromkeys(c for c in doc_id if not _ID_CHARACTER.fullmatch(c)))
+    if wrong:
+        named = ", ".join(repr(c) for c in wrong[:5]) + (" …" if len(wrong) > 5 else "")
+        found = f"{doc_id[:80]!r} has {named}"
+    elif len(doc_id) > 200:
+        found = f"it is {len(doc_id)} characters long"
+    else:
+        found = f"{doc_id[:80]!r} starts with {doc_id[0]!r}"
+    plain = folded(doc_id)
+    other_script = any(c.isalpha() and not is_latin(c) for c in doc_id)
+    readable = re.search("[a-z0-9]", plain) and not other_script
+    # "Новости 2024" would be "2024" alone: `usable_id` adds a hash of what was lost
+    instead = slug(plain, words=40) if readable else usable_id(doc_id)
+    return (
+        "may hold only letters A-Z (a-z), digits, '-', '_' and '.', starting with a letter or "
+        f"digit, at most 200 characters ({found}); e.g. {instead!r}"
+    )
 
 
 # skips named one a line for each file; the rest of a file's are counted in one line after them

@@ -34,7 +34,7 @@ from api.security import AdminAccess
 from index.builder import BuildReport
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS
+from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem
 from index.imports import import_archive
 from qa.articles import (
     article_from_page,
@@ -221,6 +221,17 @@ class NewDocument(_NotesRepairs):
             if problem is not None:
                 # the message goes in as a value: pydantic reads the template's braces
                 raise PydanticCustomError("binary_content", "{problem}", {"problem": problem})
+        return value
+
+    @field_validator("doc_id", mode="before")
+    @classmethod
+    def _usable_id(cls, value: Any) -> Any:
+        """An id that cannot name a file, said in words with an id that can, made from it:
+        pydantic's "String should match pattern '^[A-Za-z0-9]…'" says neither (`pattern`
+        stays for the schema)."""
+        problem = doc_id_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            raise PydanticCustomError("doc_id", "{problem}", {"problem": problem})
         return value
 
     @field_validator("title", "source", "date", "author")
