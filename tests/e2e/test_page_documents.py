@@ -310,6 +310,40 @@ def test_an_admin_adds_and_deletes_an_article(page_probe: PageProbe, test_output
     assert page_probe.script_errors() == []
 
 
+def test_a_list_in_an_article_is_shown_a_line_an_item(page_probe: PageProbe) -> None:
+    """A list is one paragraph, an item a line (qa/cleaning.py, rule 11): the article view shows
+    the lines, not the items run together."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label("Title").fill("Night buses return to Vester")
+    form.get_by_label("Text").fill(
+        "Night buses return to Vester on Monday after two years.\n\n"
+        "The new service at a glance:\n- Line N1 to the harbour\n- Buses every 30 minutes\n\n"
+        "Board chair Mika Laine said 24 drivers had been hired."
+    )
+    form.get_by_role("button", name="Add article").click()
+    view = page.locator(".article-view")
+    expect(view.locator(".panel-message")).to_contain_text(
+        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+    )
+    listing = view.locator(".article-paragraph").nth(1)
+    expect(listing).to_contain_text("The new service at a glance:")
+    # innerText keeps a line break only where it is shown
+    assert listing.inner_text().split("\n") == [
+        "The new service at a glance:",
+        "- Line N1 to the harbour",
+        "- Buses every 30 minutes",
+    ]
+    view.get_by_role("button", name="Delete this article…").click()
+    view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
+    expect(page.locator("#articles-view .panel-message")).to_contain_text(
+        "Deleted", timeout=INDEXING_TIMEOUT_MS
+    )
+    assert page_probe.script_errors() == []
+
+
 def test_adding_an_article_already_indexed_says_it_was_already_indexed(
     page_probe: PageProbe, page_server: PageServer
 ) -> None:
