@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 from index.corpus import read_corpus
 from index.formats import Skips
 from index.journal import settle
-from index.manifest import Changes
+from index.manifest import Changes, recorded_skips
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
@@ -190,8 +190,13 @@ def rebuild_locked(
     base = current_version(index_dir).name if previous is not None else None
     changes = _changes(previous, base, hashes)
     unchanged = previous is not None and not (changes.added or changes.changed or changes.removed)
+    skips = recorded_skips(warnings)
+    skipped = len(warnings) + warnings.counted
     rewritten = (
-        _why_rewritten(previous, corpus_dir, near_duplicate_threshold) if unchanged else None
+        _why_rewritten(previous, corpus_dir, near_duplicate_threshold)
+        or _skips_changed(previous, skips, skipped)
+        if unchanged
+        else None
     )
     if previous is not None and unchanged and rewritten is None:
         return BuildReport(
@@ -219,6 +224,8 @@ def rebuild_locked(
             dense_settings=dense_settings,
             reuse_sentence_spans=not recleaned,
         )
+        # kept in the version, so GET /admin/index shows them until the next build
+        built.manifest = built.manifest.model_copy(update={"skipped": skipped, "skips": skips})
         built.save(version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)  # never half-written: current is untouched
@@ -262,6 +269,18 @@ def _why_rewritten(
     if os.path.realpath(previous.manifest.corpus_dir) != os.path.realpath(corpus_dir):
         return "the articles are read from another folder"
     return None
+
+
+def _skips_changed(previous: CorpusIndex | None, skips: list[str], skipped: int) -> str | None:
+    """Why a new version is written for the skipped files alone (a broken file added, or one
+    fixed that gives no new article): the version's record of them would be wrong. None when
+    they are as recorded."""
+    if previous is None or (previous.manifest.skips, previous.manifest.skipped) == (
+        skips,
+        skipped,
+    ):
+        return None
+    return "the files and archive records it skips changed"
 
 
 def _reusable_current(index_dir: Path, embedder: Embedder) -> CorpusIndex | None:

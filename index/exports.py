@@ -309,6 +309,7 @@ def _rows(
     names: list[str | None] | None = None
     number = 0  # the row last read
     given = 0  # rows that were not empty, read or not
+    empty: list[int] = []  # rows of empty cells since the last row with text
     while True:
         reader = csv.reader(
             lines,
@@ -324,9 +325,13 @@ def _rows(
                     names = column_names([cell.lstrip("\ufeff") for cell in row])
                     continue
                 entry = _row_entry(number, row, names, max_bytes, day_first, reading)
-                if entry is not None:
-                    given += 1
-                    yield entry
+                if entry is None:
+                    if len(row) > 1:  # cells, all empty (a blank line is no row at all)
+                        empty.append(number)
+                    continue
+                yield from _empty_rows(empty)
+                given += 1
+                yield entry
             break
         except _TooLarge:
             number += 1
@@ -336,6 +341,7 @@ def _rows(
                     f"its first row is larger than the limit of {max_bytes:,} bytes"
                 ) from None
             given += 1
+            yield from _empty_rows(empty)
             yield Entry(
                 number,
                 problem=too_large(max_bytes, what="the row")
@@ -352,6 +358,7 @@ def _rows(
             if names is None:
                 raise BadInput(f"its first row cannot be read ({exc})") from None
             given += 1
+            yield from _empty_rows(empty)
             if "unexpected end of data" in str(exc):
                 yield Entry(
                     number,
@@ -372,6 +379,7 @@ def _rows(
             )
         except UnicodeDecodeError as exc:  # a UTF-16 file cut short: escapes do not apply
             given += 1
+            yield from _empty_rows(empty)
             yield Entry(
                 number + 1,
                 problem=_why(exc, reading),
@@ -382,6 +390,15 @@ def _rows(
         raise BadInput("the file is empty")
     if given == 0:  # nothing after the header but empty rows
         raise BadInput("it has a header row and no rows under it")
+
+
+def _empty_rows(numbers: list[int]) -> Iterator[Entry]:
+    """The rows of `numbers` (emptied), each skipped as a row of empty cells. Said only once a
+    row with text follows them: between rows, one may be an article whose cells were lost, but
+    the empty rows a spreadsheet writes after its last one are no records, and stay unsaid."""
+    for number in numbers:
+        yield Entry(number, problem="every cell of the row is empty: no article to read")
+    numbers.clear()
 
 
 def _row_entry(

@@ -27,7 +27,7 @@ import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,6 +125,36 @@ class Skips(list[str]):
         self.counted += other.counted
         for name, listed in other._listed.items():
             self._listed[name] = self._listed.get(name, 0) + listed
+
+
+_MORE_OF = re.compile(r"skipped ([\d,]+) more part\(s\) of (.+), for reasons like those above")
+
+
+def skips_of_files(warnings: Sequence[str], names: Collection[str]) -> tuple[list[str], int]:
+    """The warnings of a build's `Skips` that are about the files `names` (the file or a part
+    of it skipped, or another file skipped because one of them holds its id already), and how
+    many skips those lines count: the document API names a request's own skips and only counts
+    the corpus folder's others, which GET /admin/index lists."""
+    own: list[str] = []
+    counted = 0
+    for warning in warnings:
+        more = _MORE_OF.match(warning)
+        if more is not None:
+            if more.group(2) in names:
+                own.append(warning)
+                counted += int(more.group(1).replace(",", ""))
+            continue
+        if any(_is_about(warning, name) for name in names):
+            own.append(warning)
+            counted += 1
+    return own, counted
+
+
+def _is_about(warning: str, name: str) -> bool:
+    used = f" is already used by {name}"
+    return warning.startswith((f"skipped {name}:", f"skipped {name} ")) or (
+        warning.endswith(used) or f"{used} " in warning
+    )
 
 
 @dataclass

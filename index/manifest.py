@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from qa.errors import IndexCorrupt, IndexMismatch
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
+# warning lines of skipped files kept in a manifest: a folder of many broken files (each file's
+# own already at most `index.formats.LISTED_SKIPS`) cannot grow it, nor GET /admin/index, unbounded
+RECORDED_SKIPS = 200
 
 
 class Duplicate(BaseModel):
@@ -54,6 +58,14 @@ class Manifest(BaseModel):
     near_duplicate_threshold: float | None = None
     duplicates: list[Duplicate] = Field(default_factory=list)
     changes: Changes = Field(default_factory=Changes)
+    skipped: int = Field(
+        default=0, description="Files and archive records of the corpus folder the build skipped."
+    )
+    skips: list[str] = Field(
+        default_factory=list,
+        description="Why each was skipped, as the build warned (`recorded_skips`): kept so an "
+        "operator can see them after the build, not only in its output.",
+    )
 
     def save(self, folder: Path) -> None:
         """Written to a temporary name, flushed, then renamed: never seen half-written."""
@@ -102,3 +114,16 @@ class Manifest(BaseModel):
                 f"the service is configured for {embedding_model!r} ({dimension} dimensions); "
                 "rebuild it: python scripts/rebuild_index.py"
             )
+
+
+def recorded_skips(warnings: Sequence[str]) -> list[str]:
+    """The build's skip warnings as a manifest keeps them: the first `RECORDED_SKIPS`, and a
+    last line counting the lines left out."""
+    if len(warnings) <= RECORDED_SKIPS:
+        return list(warnings)
+    more = len(warnings) - RECORDED_SKIPS
+    return [
+        *warnings[:RECORDED_SKIPS],
+        f"{more:,} more warning line(s) of skipped files are not kept here; "
+        "python scripts/rebuild_index.py prints them all",
+    ]

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from api.deps import Service
 from api.reload import Reloader
 from api.security import AdminAccess
+from index.formats import LISTED_SKIPS
+from index.manifest import RECORDED_SKIPS
 from index.versions import loadable_versions
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminAccess])
@@ -38,6 +40,16 @@ class IndexStatus(BaseModel):
     articles: int
     paragraphs: int
     near_duplicates: int = Field(description="Paragraphs left out as near-duplicates.")
+    skipped: int = Field(
+        description="Files and archive records of the corpus folder the served version's build "
+        "skipped."
+    )
+    skips: list[str] = Field(
+        description="Why each was skipped, as the build warned: at most "
+        f"{LISTED_SKIPS} of one file named, the rest of that file's counted in one line, and "
+        f"at most {RECORDED_SKIPS} lines in all (a last one counts the rest). Empty for a "
+        "version built before builds kept them."
+    )
     recovered_at_startup: list[str] = Field(
         description="What start-up settled that a killed process had left: a document change "
         "kept or undone, half-removed or unfinished versions removed."
@@ -74,5 +86,7 @@ async def index_status(service: Service, request: Request) -> IndexStatus:
         articles=len(index.corpus.articles),
         paragraphs=len(index.corpus.paragraphs),
         near_duplicates=len(index.corpus.manifest.duplicates),
+        skipped=index.corpus.manifest.skipped,
+        skips=index.corpus.manifest.skips,
         recovered_at_startup=getattr(request.app.state, "recovered", []),
     )

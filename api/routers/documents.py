@@ -34,7 +34,7 @@ from api.security import AdminAccess
 from index.builder import BuildReport
 from index.corpus import DOC_ID_PATTERN
 from index.documents import add_article, delete_article
-from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem
+from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem, skips_of_files
 from index.imports import import_archive
 from qa.articles import (
     article_from_page,
@@ -292,9 +292,10 @@ class AddedDocument(Document):
         description="First what the input rule repaired in the article as sent (C1 control "
         "characters, from Windows-1252 text decoded as Latin-1, read as the Windows-1252 "
         "characters they stand for); then the ids of other indexed articles with the same "
-        "`url`, if any (both are kept; PUT replaces one instead); then why each skipped file "
-        f"was skipped: at most {LISTED_SKIPS} of one file named one by one, the rest of that "
-        "file's counted in one line."
+        "`url`, if any (both are kept; PUT replaces one instead); then why the build skipped "
+        f"the file written, or parts of it (at most {LISTED_SKIPS} named, the rest counted in "
+        "one line); then, in one line, how many other files or archive records of the corpus "
+        "folder it skipped (GET /admin/index lists them)."
     )
 
 
@@ -478,7 +479,9 @@ class ImportedArchive(BaseModel):
     warnings: list[str] = Field(
         description="What the input rule repaired in the export as sent (C1 control characters "
         "read as Windows-1252), then each added article that has the `url` of another indexed "
-        "article (both are kept), then why each skipped file was skipped."
+        "article (both are kept), then, in one line, how many other files or archive records "
+        "of the corpus folder the build skipped (GET /admin/index lists them; the export's own "
+        "are in `refused`)."
     )
 
 
@@ -545,7 +548,11 @@ async def import_documents(
         stored_as=report.stored_as,
         version=result.version,
         skipped=build.skipped if build else 0,
-        warnings=[*body._repaired, *same_address, *(build.warnings if build else [])],
+        warnings=[
+            *body._repaired,
+            *same_address,
+            *_skips(build, [report.stored_as] if report.stored_as else []),
+        ],
     )
 
 
@@ -613,7 +620,7 @@ async def _store(
         )
     notes = [*body._repaired, *_same_address(article, service.index.corpus.articles)]
     return _Stored(
-        _added(article, result.version, report, notes=notes),
+        _added(article, result.version, report, notes=notes, written=f"{doc_id}{suffix}"),
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
     )
@@ -631,16 +638,36 @@ def _added(
     report: BuildReport | None = None,
     *,
     notes: Sequence[str] = (),
+    written: str | None = None,
 ) -> AddedDocument:
     """The article as stored, in the index `version` that serves it; what the input rule
     repaired in it as sent (`notes`), and what the build skipped when it built one (`report`;
-    none was built for an article already indexed)."""
+    none was built for an article already indexed): why it skipped the file `written`, and
+    how many others."""
     return AddedDocument(
         **_document(article, split_paragraphs(article)).model_dump(),
         version=version,
         skipped=report.skipped if report else 0,
-        warnings=[*notes, *(report.warnings if report else [])],
+        warnings=[*notes, *_skips(report, [written] if written else [])],
     )
+
+
+def _skips(report: BuildReport | None, written: Sequence[str]) -> list[str]:
+    """The build's skip warnings about the files a request `written`, one by one, and the
+    corpus folder's other skips in one line: those are older than the request (or unrelated to
+    it), and repeating them on every write buried the warnings about what was sent (GET
+    /admin/index lists them at any time)."""
+    if report is None:
+        return []
+    own, counted = skips_of_files(report.warnings, written)
+    others = report.skipped - counted
+    if others <= 0:
+        return own
+    return [
+        *own,
+        f"{others:,} other file(s) or archive record(s) of the corpus folder are skipped by the "
+        "index build, not one this request wrote: GET /admin/index lists them and why",
+    ]
 
 
 def _not_loaded(what: str, result: ReloadResult) -> IndexCorrupt:

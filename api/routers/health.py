@@ -38,6 +38,11 @@ class Readiness(BaseModel):
     current_version: str | None = Field(description="The version `current` points at on disk.")
     articles: int = Field(description="Articles in the served index.")
     paragraphs: int = Field(description="Paragraphs in the served index.")
+    skipped: int = Field(
+        default=0,
+        description="Files and archive records of the corpus folder the served version's build "
+        "skipped (GET /admin/index says which and why).",
+    )
     selector: str = Field(description="The answer selector model.")
     generator: str | None = Field(
         description="The language model of generate mode, or null when there is none (the default)."
@@ -76,6 +81,7 @@ async def readyz(request: Request) -> Readiness | JSONResponse:
         current_version=state.current,
         articles=len(index.corpus.articles),
         paragraphs=len(index.corpus.paragraphs),
+        skipped=index.corpus.manifest.skipped,
         selector=service.selector.model_name,
         generator=service.generator.model_name if service.generator is not None else None,
     )

@@ -112,7 +112,7 @@ def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(tmp_path: Path) ->
     rows = [["title", "text", "date", "url"],
             ["", TRAM, "", ""],                          # row 2: no title
             ["Tram opens", TRAM, "soon", ""],            # row 3: no date
-            ["", "", "", ""],                            # row 4: blank, passed over
+            ["", "", "", ""],                            # row 4: every cell empty
             ["Ferry returns", FERRY, "", "", "extra"],   # row 5: a cell too many
             ["Ferry returns", "x " * 700, "", ""],       # row 6: over the limit
             ["Ferry returns", FERRY, "2025-03-02", ""]]  # fmt: skip
@@ -122,13 +122,34 @@ def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(tmp_path: Path) ->
     assert [a.title for a in found.articles] == ["Ferry returns"]
     assert found.origins == ["mixed.csv row 7"]
     assert [w.split(": ", 1)[0] for w in found.warnings] == [
-        "skipped mixed.csv row 2", "skipped mixed.csv row 3", "skipped mixed.csv row 5",
-        "skipped mixed.csv row 6",
+        "skipped mixed.csv row 2", "skipped mixed.csv row 3", "skipped mixed.csv row 4",
+        "skipped mixed.csv row 5", "skipped mixed.csv row 6",
     ]  # fmt: skip
     assert "`title` is missing" in found.warnings[0]
     assert "'soon' is not a calendar date" in found.warnings[1]
-    assert "5 cells with text, and the header row names 4 columns" in found.warnings[2]
-    assert "the row is larger than the limit of 1,024 bytes" in found.warnings[3]
+    assert "every cell of the row is empty" in found.warnings[2]
+    assert "5 cells with text, and the header row names 4 columns" in found.warnings[3]
+    assert "the row is larger than the limit of 1,024 bytes" in found.warnings[4]
+
+
+def test_an_empty_row_between_rows_is_skipped_saying_so_but_not_blank_or_trailing_ones(
+    tmp_path: Path,
+) -> None:
+    """A row of empty cells between articles may be one whose cells were lost: skipped with a
+    reason, as every other row is (it used to be passed over without a word). Blank lines and
+    the empty rows a spreadsheet writes after its last row are no records, and stay unsaid."""
+    path = tmp_path / "sheet.csv"
+    rows = [["title", "text"], ["Tram opens", TRAM],
+            ["", ""],                                    # row 3: empty cells
+            [],                                          # row 4: a blank line
+            ["Ferry returns", FERRY],
+            ["", ""], [" "], ["", "", ""]]  # fmt: skip
+    path.write_text(table(rows), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert [a.title for a in found.articles] == ["Tram opens", "Ferry returns"]
+    assert found.warnings == [
+        "skipped sheet.csv row 3: every cell of the row is empty: no article to read"
+    ]
 
 
 def test_rows_in_the_windows_code_page_after_64_kib_of_ascii_are_read_as_it(
