@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from index.corpus import DOC_ID_PATTERN
+from index.formats import doc_id_problem
 from qa.models import TURN_ANSWER_MAX_CHARS, TURN_QUESTION_MAX_CHARS, Answer, Turn
 from qa.retrieval import in_articles
 from qa.text_input import has_visible_text, normalize_text, surrogate_problem
@@ -84,9 +85,23 @@ def normalized_content(value: Any) -> Any:
 
 ClientText = Annotated[str, BeforeValidator(normalized)]
 OptionalText = Annotated[str | None, BeforeValidator(normalized_or_none)]
+
+
+def _id_form(value: object) -> object:
+    """An id no article can have (spaces, "ä"), said in words, not as pydantic's "String should
+    match pattern '^[A-Za-z0-9]…'" (`pattern` stays for the schema)."""
+    if isinstance(value, str) and (problem := doc_id_problem(value)) is not None:
+        raise PydanticCustomError(
+            "doc_id",
+            "no article has the id {value}: an id {problem}; GET /documents lists the ids",
+            {"value": repr(value[:80]), "problem": problem},
+        )
+    return value
+
+
 # `doc_ids` of /ask, /ask/stream and /v1: some articles, by the ids GET /documents lists
 DocIds = Annotated[
-    list[Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]],
+    list[Annotated[str, BeforeValidator(_id_form), StringConstraints(pattern=DOC_ID_PATTERN)]],
     Field(min_length=1, max_length=1000),
 ]
 

@@ -160,6 +160,22 @@ def test_a_check_of_the_whole_body_is_refused_in_its_own_words(
     assert r.json()["detail"].startswith(detail), r.json()["detail"]
 
 
+@pytest.mark.parametrize("path", ["/ask", "/v1/chat/completions"])
+def test_an_id_no_article_can_have_is_told_in_words(client: TestClient, path: str) -> None:
+    # not pydantic's "String should match pattern '^[A-Za-z0-9]…'"
+    question = "What happened?"
+    body: dict[str, object] = {"doc_ids": ["harbour", "Budget Übersicht"]}
+    if path == "/ask":
+        body["question"] = question
+    else:
+        body |= {"model": "grounded-qa", "messages": [{"role": "user", "content": question}]}
+    r = client.post(path, json=body, headers=ADMIN)
+    assert r.status_code in (400, 422), r.text
+    detail = r.json()["detail"]
+    assert "no article has the id 'Budget Übersicht'" in detail, detail
+    assert "GET /documents lists the ids" in detail and "pattern" not in detail
+
+
 def test_a_reversed_date_range_names_a_field(client: TestClient) -> None:
     r = client.post(
         "/v1/chat/completions",
