@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -63,8 +64,18 @@ from qa.text_input import (
 
 router = APIRouter(tags=["documents"])
 
+
+def _path_id_form(value: object) -> object:
+    """An id in the path that cannot name a file, said in words with one that can, made from
+    it (`doc_id_problem`), as the body's `doc_id` is: not pydantic's pattern."""
+    if isinstance(value, str) and (problem := doc_id_problem(value)) is not None:
+        raise PydanticCustomError("doc_id", "{problem}", {"problem": problem})
+    return value
+
+
 DocId = Annotated[
     str,
+    BeforeValidator(_path_id_form),
     Path(pattern=DOC_ID_PATTERN, examples=["2024-10-21-harbour-strike"], description="File stem."),
 ]
 

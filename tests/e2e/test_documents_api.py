@@ -127,6 +127,18 @@ def test_adding_and_deleting_need_the_admin_key(client: httpx.Client) -> None:
     assert "tram" in doc_ids(client)
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_an_id_in_the_path_that_cannot_name_a_file_is_told_in_words(
+    client: httpx.Client, method: str
+) -> None:
+    body = {"text": "The harbour reopened on Monday."} if method == "PUT" else None
+    r = client.request(method, "/documents/Budget Übersicht", json=body, headers=ADMIN)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert "may hold only letters" in detail and "'budget-ubersicht'" in detail, detail
+    assert "pattern" not in detail
+
+
 def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> None:
     corpus = setup.corpus
     before = client.get("/admin/index", headers=ADMIN).json()

@@ -176,6 +176,16 @@ def test_an_id_no_article_can_have_is_told_in_words(client: TestClient, path: st
     assert "GET /documents lists the ids" in detail and "pattern" not in detail
 
 
+def test_an_id_in_the_path_that_cannot_name_a_file_is_told_in_words(client: TestClient) -> None:
+    # (PUT and DELETE, which need a real index, in tests/e2e/test_documents_api.py)
+    r = client.get("/documents/Budget Übersicht", headers=ADMIN)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert detail.startswith("path.doc_id: may hold only letters"), detail
+    assert "may hold only letters" in detail and "'budget-ubersicht'" in detail, detail
+    assert "pattern" not in detail
+
+
 def test_a_reversed_date_range_names_a_field(client: TestClient) -> None:
     r = client.post(
         "/v1/chat/completions",
