@@ -75,8 +75,8 @@ def _path_id_form(value: object) -> object:
 
 DocId = Annotated[
     str,
-    BeforeValidator(_path_id_form),
     Path(pattern=DOC_ID_PATTERN, examples=["2024-10-21-harbour-strike"], description="File stem."),
+    BeforeValidator(_path_id_form),
 ]
 
 
