@@ -60,7 +60,7 @@ class BuildReport:
     def skipped(self) -> int:
         """Files and archive records left out (each has a warning saying why, or past a
         file's first `LISTED_SKIPS` is counted in one)."""
-        return len(self.warnings) + self.warnings.counted
+        return self.warnings.total
 
 
 @contextmanager
@@ -191,7 +191,7 @@ def rebuild_locked(
     changes = _changes(previous, base, hashes)
     unchanged = previous is not None and not (changes.added or changes.changed or changes.removed)
     skips = recorded_skips(warnings)
-    skipped = len(warnings) + warnings.counted
+    skipped = warnings.total
     rewritten = (
         _why_rewritten(previous, corpus_dir, near_duplicate_threshold)
         or _skips_changed(previous, skips, skipped)

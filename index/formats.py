@@ -93,13 +93,18 @@ class Skips(list[str]):
     """A warning for each file or archive record skipped, but at most `LISTED_SKIPS` of one
     file named one by one: the rest of that file's are counted in one line after them (`close`),
     so a table of a million broken rows is 21 lines, in memory, in the log and in the document
-    API's answers, not a million. Every skip is `len(self) + self.counted`."""
+    API's answers, not a million. Every skip is `total`."""
 
     def __init__(self) -> None:
         super().__init__()
         self._listed: dict[str, int] = {}
         self._unlisted: dict[str, int] = {}
         self.counted = 0  # skips not named one by one (in the lines `close` adds)
+
+    @property
+    def total(self) -> int:
+        """Every file and archive record skipped: the named ones and the counted ones."""
+        return len(self) + self.counted
 
     def skip(self, name: str, warning: str) -> None:
         """`warning` about file `name`: kept, or counted once the file has its share."""

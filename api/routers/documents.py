@@ -65,9 +65,10 @@ from qa.text_input import (
 router = APIRouter(tags=["documents"])
 
 
-def _path_id_form(value: object) -> object:
-    """An id in the path that cannot name a file, said in words with one that can, made from
-    it (`doc_id_problem`), as the body's `doc_id` is: not pydantic's pattern."""
+def _id_in_words(value: object) -> object:
+    """An id that cannot name a file (in the path or the body's `doc_id`), said in words with
+    an id that can, made from it (`doc_id_problem`): pydantic's "String should match pattern
+    '^[A-Za-z0-9]…'" says neither (`pattern` stays for the schema)."""
     if isinstance(value, str) and (problem := doc_id_problem(value)) is not None:
         raise PydanticCustomError("doc_id", "{problem}", {"problem": problem})
     return value
@@ -76,7 +77,7 @@ def _path_id_form(value: object) -> object:
 DocId = Annotated[
     str,
     Path(pattern=DOC_ID_PATTERN, examples=["2024-10-21-harbour-strike"], description="File stem."),
-    BeforeValidator(_path_id_form),
+    BeforeValidator(_id_in_words),
 ]
 
 
@@ -237,13 +238,7 @@ class NewDocument(_NotesRepairs):
     @field_validator("doc_id", mode="before")
     @classmethod
     def _usable_id(cls, value: Any) -> Any:
-        """An id that cannot name a file, said in words with an id that can, made from it:
-        pydantic's "String should match pattern '^[A-Za-z0-9]…'" says neither (`pattern`
-        stays for the schema)."""
-        problem = doc_id_problem(value) if isinstance(value, str) else None
-        if problem is not None:
-            raise PydanticCustomError("doc_id", "{problem}", {"problem": problem})
-        return value
+        return _id_in_words(value)
 
     @field_validator("title", "source", "date", "author")
     @classmethod
