@@ -55,7 +55,7 @@ class ServerSettings(_Group):
         default=8192,
         ge=1,
         description="Largest `max_tokens` a /v1/chat/completions request may ask for; more get "
-        "a 400 (smaller values never cut an answer: it is an article sentence).",
+        "a 400 (a smaller one cuts the reply's text to that many words).",
     )
     generation_queue_size: int = Field(
         default=8,

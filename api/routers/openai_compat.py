@@ -11,12 +11,14 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
   chat never gets refused for its length.
 * `system` and `developer` messages (and tool messages) are ignored: the articles are the only
   source of truth, and a system prompt cannot change how answers are found or checked.
-* Sampling fields (`temperature`, `top_p`, `max_tokens`, `stop`, `seed`, ...) are accepted
-  and ignored (`max_tokens` only up to `server.max_completion_tokens`); so is the API key,
-  unless a read key is configured (`api/security.py`). Any `model` id is accepted, and the
-  response always names `grounded-qa`. What a client would rely on and cannot have (`n` over
-  1, JSON output, a forced tool call, audio, log probabilities) is refused (`check_supported`),
-  and so is a conversation with an assistant message after the last user message.
+* Sampling fields (`temperature`, `top_p`, `seed`, ...) are accepted and ignored; so is the
+  API key, unless a read key is configured (`api/security.py`). `max_tokens` (up to
+  `server.max_completion_tokens`) and `stop` are honoured: they cut the reply's text, with
+  `finish_reason: "length"` when the word limit did (`api/routers/chat_limits.py`). Any
+  `model` id is accepted, and the response always names `grounded-qa`. What a client would
+  rely on and cannot have (`n` over 1, JSON output, a forced tool call, audio, log
+  probabilities) is refused (`check_supported`), and so is a conversation with an assistant
+  message after the last user message.
 * Errors are problem details, as everywhere, plus OpenAI's `error` object, and a refused
   request is a 400, as OpenAI's (`api/errors.py: problem_body`).
 * The answer text, with its `[n]` markers, is `choices[0].message.content`, followed by a
@@ -71,6 +73,7 @@ from api.errors import openai_error, problem_details
 from api.inputs import AnswerScope, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
+from api.routers.chat_limits import NO_LIMITS, FinishReason, OutputLimits, StopSequences
 from api.routers.stream import token_pieces
 from qa.answering import reader_reason
 from qa.errors import BadInput, NotFound, QAError
@@ -173,11 +176,25 @@ class _Chat(BaseModel):
     stream: StrictBool | None = False
     stream_options: StreamOptions | None = None
     max_tokens: StrictInt | None = Field(
-        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+        default=None,
+        ge=1,
+        description="At most this many words of reply (the unit `usage` counts); a longer "
+        'reply is cut, with `finish_reason: "length"`. Up to `server.max_completion_tokens`.',
     )
     max_completion_tokens: StrictInt | None = Field(
-        default=None, ge=1, description="Accepted up to `server.max_completion_tokens`; ignored."
+        default=None, ge=1, description="As `max_tokens`; given both, the smaller applies."
     )
+    stop: StopSequences = Field(
+        default=None,
+        description="Up to 4 strings; the reply ends before the first place one of them begins.",
+    )
+
+    def output_limits(self) -> OutputLimits:
+        return OutputLimits.of(
+            max_tokens=self.max_tokens,
+            max_completion_tokens=self.max_completion_tokens,
+            stop=self.stop,
+        )
 
 
 # AnswerScope first among the bases puts its fields last: `messages` leads the schema and the
@@ -185,7 +202,7 @@ class _Chat(BaseModel):
 class ChatCompletionRequest(AnswerScope, _Chat):
     # date_from, date_to, doc_ids (AnswerScope): not OpenAI's; a client sends them as extra body
     # fields, and they restrict the articles as on POST /ask (an unknown id is a 400)
-    # temperature, max_tokens, top_p, stop, seed, user, ...: accepted and ignored; n, tool_choice,
+    # temperature, top_p, seed, user, ...: accepted and ignored; n, tool_choice,
     # response_format, logprobs are checked by `check_supported`
     sources_in_text: StrictBool = Field(
         default=True,
@@ -309,8 +326,8 @@ def check_supported(body: ChatCompletionRequest) -> None:
 
 
 def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
-    """Refuse a request for more tokens than the server allows (a smaller one is honoured as
-    it is: the answer is one article sentence, never cut to a token count)."""
+    """Refuse a request for more tokens than the server allows (a smaller one cuts the
+    reply's text: `chat_limits`)."""
     for name in ("max_tokens", "max_completion_tokens"):
         asked = getattr(body, name)
         if asked is not None and asked > limit:
@@ -458,7 +475,9 @@ class AssistantMessage(BaseModel):
 class Choice(BaseModel):
     index: int = 0
     message: AssistantMessage
-    finish_reason: Literal["stop"] = "stop"
+    finish_reason: FinishReason = Field(
+        default="stop", description='`"length"` when `max_tokens` cut the reply.'
+    )
     logprobs: None = None
 
 
@@ -495,12 +514,17 @@ def new_completion_id() -> str:
 
 
 def word_usage(
-    question: str, history: Sequence[Turn], answer: Answer, *, sources: bool = True
+    question: str,
+    history: Sequence[Turn],
+    answer: Answer,
+    *,
+    sources: bool = True,
+    limits: OutputLimits = NO_LIMITS,
 ) -> Usage:
     prompt = len(question.split()) + sum(
         len(t.question.split()) + len(t.answer.split()) for t in history
     )
-    completion_words = len(message_content(answer, sources=sources).split())
+    completion_words = len(reply_text(answer, sources=sources, limits=limits)[0].split())
     return Usage(
         prompt_tokens=prompt,
         completion_tokens=completion_words,
@@ -570,6 +594,14 @@ def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) ->
     return f"{said} The closest paragraphs are from these articles: {titled}{stop}"
 
 
+def reply_text(
+    answer: Answer, *, sources: bool = True, limits: OutputLimits = NO_LIMITS
+) -> tuple[str, FinishReason]:
+    """The message's text as the request's `max_tokens` and `stop` allow it, and the
+    `finish_reason` that says whether they cut it (`chat_limits`)."""
+    return limits.cut(message_content(answer, sources=sources))
+
+
 def source_line(citation: Citation) -> str:
     """One entry of the `Sources:` list: the article's title, source and date, the paragraph
     (counted from 1) and the article's id (`GET /documents/{id}`), and its address if known."""
@@ -593,14 +625,22 @@ def without_sources(text: str) -> str:
 
 
 def completion(
-    answer: Answer, usage: Usage, *, completion_id: str, created: int, sources: bool = True
+    answer: Answer,
+    usage: Usage,
+    *,
+    completion_id: str,
+    created: int,
+    sources: bool = True,
+    limits: OutputLimits = NO_LIMITS,
 ) -> ChatCompletion:
-    content = message_content(answer, sources=sources)
+    content, finish_reason = reply_text(answer, sources=sources, limits=limits)
     return ChatCompletion.model_validate(
         {
             "id": completion_id,
             "created": created,
-            "choices": [Choice(message=AssistantMessage(content=content))],
+            "choices": [
+                Choice(message=AssistantMessage(content=content), finish_reason=finish_reason)
+            ],
             "usage": usage,
             **grounding_fields(answer),
         }
@@ -633,17 +673,20 @@ def role_chunk(completion_id: str, created: int) -> Chunk:
 
 
 def answer_chunks(
-    answer: Answer, *, completion_id: str, created: int, sources: bool = True
+    answer: Answer,
+    *,
+    completion_id: str,
+    created: int,
+    sources: bool = True,
+    limits: OutputLimits = NO_LIMITS,
 ) -> list[Chunk]:
-    """Content deltas word by word (joined, exactly `message_content`), then the `stop` chunk.
-
-    The last chunk has an empty delta, `finish_reason: "stop"` and the grounding fields.
+    """Content deltas word by word (joined, exactly the non-streamed content: `reply_text`),
+    then the last chunk: an empty delta, the `finish_reason` (`"stop"`, or `"length"` when
+    `max_tokens` cut the text) and the grounding fields.
     """
-    chunks = [
-        chunk(completion_id, created, {"content": piece})
-        for piece in token_pieces(message_content(answer, sources=sources))
-    ]
-    chunks.append(chunk(completion_id, created, {}, "stop", **grounding_fields(answer)))
+    content, finish_reason = reply_text(answer, sources=sources, limits=limits)
+    chunks = [chunk(completion_id, created, {"content": piece}) for piece in token_pieces(content)]
+    chunks.append(chunk(completion_id, created, {}, finish_reason, **grounding_fields(answer)))
     return chunks
 
 
@@ -741,15 +784,16 @@ async def chat_completions(
     `grounded-qa`), and the grounding of the answer (`status`, `citations`, `retrieved`, `reason`,
     `rewritten_question`, `unknown_words`, `removed_claims`, `quoted_instead`) comes as extra
     top-level fields. `usage` counts
-    words, not tokens. `doc_ids`, `date_from` and `date_to`, sent as extra body fields,
-    restrict the articles as on POST /ask.
+    words, not tokens. `max_tokens` cuts the reply to that many words (`finish_reason:
+    "length"`), and `stop` ends it before the first of its sequences. `doc_ids`, `date_from`
+    and `date_to`, sent as extra body fields, restrict the articles as on POST /ask.
 
     With `stream: true`: Server-Sent Events of `chat.completion.chunk` objects (the role, the
-    answer word by word, a `stop` chunk carrying the grounding fields, a usage chunk when
-    `stream_options.include_usage` is set), then `data: [DONE]`. If answering fails once the
-    stream has started (or the server is told to stop and the answer is not ready within
-    `server.shutdown_grace_s`), it ends with one `data: {"error": {...problem details...}}`
-    frame.
+    answer word by word, a chunk with the `finish_reason` carrying the grounding fields, a
+    usage chunk when `stream_options.include_usage` is set), then `data: [DONE]`. If
+    answering fails once the stream has started (or the server is told to stop and the answer
+    is not ready within `server.shutdown_grace_s`), it ends with one
+    `data: {"error": {...problem details...}}` frame.
     Bad input is refused before the stream, with the problem details of `/ask` plus OpenAI's
     `error` object, as a 400.
     """
@@ -768,7 +812,7 @@ async def chat_completions(
     except BadInput as exc:
         raise BadInput(str(exc), param="doc_ids") from exc
     completion_id, created = new_completion_id(), int(time.time())
-    sources = body.sources_in_text
+    sources, limits = body.sources_in_text, body.output_limits()
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
@@ -777,9 +821,14 @@ async def chat_completions(
             stoppable(answer_from, stop), question, history, client=request, stop=stop
         )
         note_answer(request, answer)
-        usage = word_usage(question, history, answer, sources=sources)
+        usage = word_usage(question, history, answer, sources=sources, limits=limits)
         return completion(
-            answer, usage, completion_id=completion_id, created=created, sources=sources
+            answer,
+            usage,
+            completion_id=completion_id,
+            created=created,
+            sources=sources,
+            limits=limits,
         )
 
     include_usage = body.stream_options is not None and body.stream_options.include_usage
@@ -796,10 +845,14 @@ async def chat_completions(
             answer = await drain.result(job.result())
             note_answer(request, answer)
             chunks = answer_chunks(
-                answer, completion_id=completion_id, created=created, sources=sources
+                answer,
+                completion_id=completion_id,
+                created=created,
+                sources=sources,
+                limits=limits,
             )
             if include_usage:
-                usage = word_usage(question, history, answer, sources=sources)
+                usage = word_usage(question, history, answer, sources=sources, limits=limits)
                 chunks.append(usage_chunk(completion_id, created, usage))
         except Exception as exc:  # reported as a frame: the stream is already under way
             if not isinstance(exc, QAError):

@@ -56,7 +56,7 @@ def test_answer_has_a_marker_and_checked_citations(client: Any) -> None:
         model=MODEL,
         messages=[{"role": "system", "content": "You are a helpful assistant."}, user(question)],
         temperature=0.7,  # accepted and ignored
-        max_tokens=20,
+        max_tokens=500,  # a bound the reply stays within: nothing is cut
     )
     assert response.object == "chat.completion"
     assert response.model == MODEL
@@ -122,6 +122,47 @@ def test_streamed_deltas_join_to_the_non_streamed_answer(client: Any) -> None:
     usage = chunks[-1]
     assert usage.choices == [] and usage.usage is not None
     assert usage.usage.completion_tokens == len(text.split())
+
+
+def test_max_tokens_and_stop_cut_the_reply_as_openai_documents(client: Any) -> None:
+    question, fact, _ = TROOPS
+    whole = client.chat.completions.create(model=MODEL, messages=[user(question)])
+    content = whole.choices[0].message.content
+    assert len(content.split()) > 5, content
+
+    cut = client.chat.completions.create(model=MODEL, messages=[user(question)], max_tokens=5)
+    assert cut.choices[0].finish_reason == "length"
+    assert cut.choices[0].message.content == " ".join(content.split()[:5])
+    assert cut.usage.completion_tokens == 5
+    assert cut.model_extra["citations"] == whole.model_extra["citations"]
+
+    chunks = list(
+        client.chat.completions.create(
+            model=MODEL,
+            messages=[user(question)],
+            max_completion_tokens=5,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    with_choices = [c for c in chunks if c.choices]
+    assert "".join(c.choices[0].delta.content or "" for c in with_choices) == (
+        cut.choices[0].message.content
+    )
+    assert with_choices[-1].choices[0].finish_reason == "length"
+    assert chunks[-1].usage.completion_tokens == 5
+
+    # "\n", as completion-style prompts send: the answer's sentence without its Sources list
+    line = client.chat.completions.create(model=MODEL, messages=[user(question)], stop=["\n"])
+    assert line.choices[0].message.content == content.partition("\n")[0]
+    assert fact in line.choices[0].message.content
+    assert line.choices[0].finish_reason == "stop"
+
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.chat.completions.create(
+            model=MODEL, messages=[user(question)], stop=["a", "b", "c", "d", "e"]
+        )
+    assert refused.value.param == "stop"
 
 
 def test_unanswerable_question_says_insufficient_evidence(client: Any) -> None:
