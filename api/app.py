@@ -82,7 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.security.cors_allow_origins,
             allow_methods=CORS_METHODS,
-            allow_headers=["Authorization", "Content-Type", "X-API-Key", REQUEST_ID_HEADER],
+            # any request header, as the origins are the gate: OpenAI's JavaScript SDK sends
+            # its own (X-Stainless-OS, -Retry-Count, -Timeout, …, a new one now and then), and
+            # a fixed list refused its preflight, so no browser app built on it could call /v1
+            allow_headers=["*"],
             expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
         )
     app.add_middleware(SecurityHeaders)

@@ -202,6 +202,32 @@ def test_cors_allows_every_method_a_route_takes() -> None:
         assert r.status_code == 200, (path, method, r.text)
 
 
+def test_cors_lets_a_browser_openai_sdk_send_its_own_headers() -> None:
+    """OpenAI's JavaScript SDK (and every client built on it: LangChain.js, the Vercel AI SDK's
+    OpenAI provider) adds X-Stainless-* headers to each request; a preflight that refused them
+    kept every browser app built on it from calling /v1."""
+    sdk_headers = (
+        "authorization,content-type,x-stainless-os,x-stainless-lang,x-stainless-arch,"
+        "x-stainless-runtime,x-stainless-runtime-version,x-stainless-package-version,"
+        "x-stainless-retry-count,x-stainless-timeout,x-stainless-helper-method"
+    )
+    c = client(cors_allow_origins=["https://news.example"])
+    for origin, allowed in (("https://news.example", True), ("https://evil.example", False)):
+        r = c.options(
+            "/v1/chat/completions",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": sdk_headers,
+            },
+        )
+        assert ("access-control-allow-origin" in r.headers) is allowed, r.headers
+        if allowed:
+            assert r.status_code == 200, r.text
+            listed = r.headers["access-control-allow-headers"].lower()
+            assert all(h in listed for h in sdk_headers.split(",")), listed
+
+
 # --- document ids ------------------------------------------------------------------------------
 
 
