@@ -690,6 +690,13 @@ def answer_chunks(
     return chunks
 
 
+def usage_announced(item: Chunk, include_usage: bool) -> Chunk:
+    """With `stream_options.include_usage`, every chunk before the usage chunk carries
+    `"usage": null`, as OpenAI documents ("all other chunks will also include a usage field,
+    but with a null value"): a client may tell the usage chunk by its field's value."""
+    return {**item, "usage": None} if include_usage else item
+
+
 def usage_chunk(completion_id: str, created: int, usage: Usage) -> Chunk:
     """Sent before `[DONE]` when `stream_options.include_usage` is set: no choices, the usage."""
     return {
@@ -839,18 +846,21 @@ async def chat_completions(
     drain = Drain(settings.shutdown_grace_s, give_up=job.cancel)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        yield data_frame(role_chunk(completion_id, created))
+        yield data_frame(usage_announced(role_chunk(completion_id, created), include_usage))
         try:
             # a client that disconnects cancels a queued job
             answer = await drain.result(job.result())
             note_answer(request, answer)
-            chunks = answer_chunks(
-                answer,
-                completion_id=completion_id,
-                created=created,
-                sources=sources,
-                limits=limits,
-            )
+            chunks = [
+                usage_announced(item, include_usage)
+                for item in answer_chunks(
+                    answer,
+                    completion_id=completion_id,
+                    created=created,
+                    sources=sources,
+                    limits=limits,
+                )
+            ]
             if include_usage:
                 usage = word_usage(question, history, answer, sources=sources, limits=limits)
                 chunks.append(usage_chunk(completion_id, created, usage))

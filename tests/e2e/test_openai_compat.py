@@ -6,6 +6,7 @@ dummy key. The questions are written for these tests from the seed articles.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,26 @@ def test_streamed_deltas_join_to_the_non_streamed_answer(client: Any) -> None:
     usage = chunks[-1]
     assert usage.choices == [] and usage.usage is not None
     assert usage.usage.completion_tokens == len(text.split())
+
+
+def test_raw_stream_frames_as_openai_sends_them(server: Server) -> None:
+    """Read off the wire, not through a client library that would smooth them over."""
+    body = {
+        "model": MODEL,
+        "messages": [user(TROOPS[0])],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+    with server.client() as http, http.stream("POST", "/v1/chat/completions", json=body) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in r.iter_lines() if line and not line.startswith(":")]
+    assert all(line.startswith("data: ") for line in lines), lines  # unnamed frames
+    assert lines[-1] == "data: [DONE]"
+    chunks = [json.loads(line.removeprefix("data: ")) for line in lines[:-1]]
+    # include_usage: the last chunk has the usage, every other one the field, null
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["completion_tokens"] > 0
+    assert all(c["usage"] is None for c in chunks[:-1]), [c.get("usage") for c in chunks]
 
 
 def test_max_tokens_and_stop_cut_the_reply_as_openai_documents(client: Any) -> None:

@@ -405,10 +405,18 @@ def test_streamed_route_ends_with_done_and_usage_when_asked() -> None:
     chunks = [json.loads(f) for f in frames[:-1]]
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
     assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["completion_tokens"] == 7
+    # as OpenAI documents: every other chunk has the field, null
+    assert all("usage" in c and c["usage"] is None for c in chunks[:-1]), chunks
     assert chunks[-2]["choices"][0]["finish_reason"] == "stop"
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
     assert text == answered().answer
     assert len({c["id"] for c in chunks}) == 1
+
+
+def test_without_include_usage_no_chunk_has_a_usage_field() -> None:
+    with client_for(StandInService(answered()), openai_compat.router) as client:
+        frames = data_frames(client, {**CHAT, "stream": True})
+    assert not any("usage" in json.loads(f) for f in frames[:-1])
 
 
 def test_failure_mid_stream_sends_an_error_frame_and_no_done() -> None:
