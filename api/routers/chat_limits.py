@@ -3,7 +3,10 @@
 OpenAI's reference makes both a promise about the text that comes back: `max_tokens` (and
 `max_completion_tokens`) is an upper bound on what is generated, and a reply that reaches it
 ends with `finish_reason: "length"`; `stop` is up to 4 sequences at which the reply ends, "the
-returned text will not contain the stop sequence". A client relies on both (a cost tracker on
+returned text will not contain the stop sequence". OpenAI's own API refuses more than 4;
+this server takes any number, as vLLM's and llama.cpp's do, since it can honour them all and
+clients written for those (editor plugins sending a chat template's end markers) send more. A
+client relies on both (a cost tracker on
 the bound, a ReAct-style agent or a completion-style prompt on `stop: ["\\n"]`), so neither is
 ignored. Here the reply is a finished, checked article sentence with its `Sources:` list, so
 honouring them is cutting that text:
@@ -28,27 +31,17 @@ from qa.text_input import surrogate_problem
 
 FinishReason = Literal["stop", "length"]
 
-# OpenAI's own limit on `stop`
-MAX_STOP_SEQUENCES = 4
 _WORD = re.compile(r"\S+")
 
 
 def stop_sequences(value: Any) -> Any:
-    """`stop` as OpenAI takes it: a string or a list of at most 4 strings (or null), said in
-    those words rather than as one pydantic error per member of a union."""
+    """`stop` as OpenAI takes it: a string or a list of strings (or null), said in those words
+    rather than as one pydantic error per member of a union."""
     if value is None:
         return None
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
-        raise PydanticCustomError(
-            "stop", "send a string or a list of at most 4 strings, or leave stop out"
-        )
-    if len(items) > MAX_STOP_SEQUENCES:
-        raise PydanticCustomError(
-            "stop",
-            "{count} stop sequences; at most 4 may be sent, as on OpenAI's API",
-            {"count": len(items)},
-        )
+        raise PydanticCustomError("stop", "send a string or a list of strings, or leave stop out")
     for item in items:
         if (problem := surrogate_problem(item)) is not None:
             raise PydanticCustomError("unusable_text", "{problem}", {"problem": problem})

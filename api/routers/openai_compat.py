@@ -186,7 +186,8 @@ class _Chat(BaseModel):
     )
     stop: StopSequences = Field(
         default=None,
-        description="Up to 4 strings; the reply ends before the first place one of them begins.",
+        description="A string or a list of strings; the reply ends before the first place one "
+        "of them begins.",
     )
 
     def output_limits(self) -> OutputLimits:

@@ -182,9 +182,7 @@ def test_max_tokens_and_stop_cut_the_reply_as_openai_documents(client: Any) -> N
     assert line.choices[0].finish_reason == "stop"
 
     with pytest.raises(openai.BadRequestError) as refused:
-        client.chat.completions.create(
-            model=MODEL, messages=[user(question)], stop=["a", "b", "c", "d", "e"]
-        )
+        client.chat.completions.create(model=MODEL, messages=[user(question)], stop=[12])
     assert refused.value.param == "stop"
 
 
