@@ -18,7 +18,14 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import REQUEST_ID_HEADER, document_problems, install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
 from api.metrics import router as metrics_router
-from api.middleware import BodySizeLimit, CatchAll, HeadAsGet, RequestLog, SecurityHeaders
+from api.middleware import (
+    BodySizeLimit,
+    CatchAll,
+    HeadAsGet,
+    RequestLog,
+    SecurityHeaders,
+    UncompressedBodies,
+)
 from api.queue import GenerationQueue
 from api.reload import IndexReloader, served_state
 from api.routers import admin, ask, documents, health, openai_compat, search, stream
@@ -77,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchAll)  # an unexpected error is a 500 that keeps the connection
     app.add_middleware(HeadAsGet)  # HEAD works wherever GET does
     app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(UncompressedBodies)  # a gzipped body is a 415, not "not UTF-8"
     if settings.security.cors_allow_origins:  # off unless origins are configured
         app.add_middleware(
             CORSMiddleware,

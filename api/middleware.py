@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and the access log, the body-size limit, security headers,
+"""ASGI middleware: request ids and the access log, the body-size limit, compressed bodies
+refused, security headers,
 HEAD for every GET route, and a 500 for an unexpected error that keeps the connection open.
 
 Each is plain ASGI rather than `BaseHTTPMiddleware`, so streamed answers pass through untouched
@@ -182,6 +183,39 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+# methods whose requests carry a body here
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+class UncompressedBodies:
+    """Refuses a request body sent with a `Content-Encoding` (gzip, br, deflate) with 415 and
+    `Accept-Encoding: identity`, as RFC 9110 (15.5.16) has it. Bodies are read as sent; a
+    gzipped one used to be told it was "not UTF-8" and to convert its text from Windows-1252,
+    which it was not. Not decoding it also keeps `server.max_body_bytes` the size read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _WITH_BODY:
+            coding = Headers(scope=scope).get("content-encoding", "").strip()
+            if coding and coding.lower() != "identity":
+                detail = (
+                    f"the request body is sent with Content-Encoding: {coding[:40]}, and this "
+                    "server reads bodies only as they are: send the JSON uncompressed, without "
+                    "a Content-Encoding header"
+                )
+                response = JSONResponse(
+                    problem_body(415, "Unsupported media type", detail),
+                    status_code=415,
+                    media_type=PROBLEM_JSON,
+                    headers={"Accept-Encoding": "identity"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class HeadAsGet:

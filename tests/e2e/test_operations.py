@@ -8,6 +8,7 @@ body limit, so overload and limits can be provoked on purpose.
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import threading
 import time
@@ -244,6 +245,20 @@ def test_bad_input_gets_a_4xx_problem_with_a_clear_detail(
     assert r.headers["content-type"].startswith("application/problem+json")
     body = r.json()
     assert body["title"] and body["detail"].strip() and body["request_id"]
+
+
+@pytest.mark.parametrize("path", ["/ask", "/v1/chat/completions"])
+def test_a_gzipped_body_is_told_to_come_uncompressed(client: httpx.Client, path: str) -> None:
+    """Not "not UTF-8 … convert from Windows-1252": the body was never text as sent."""
+    body = b'{"question": "Who?", "messages": [{"role": "user", "content": "Who?"}]}'
+    r = client.post(
+        path,
+        content=gzip.compress(body),
+        headers={**JSON_HEADERS, "Content-Encoding": "gzip"},
+    )
+    assert r.status_code == 415, r.text
+    assert r.headers["accept-encoding"] == "identity"
+    assert "Content-Encoding: gzip" in r.json()["detail"], r.json()
 
 
 @pytest.mark.parametrize(

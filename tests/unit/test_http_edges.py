@@ -3,6 +3,8 @@ unexpected error answered without dropping the connection (the real app, stand-i
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -108,6 +110,44 @@ def test_a_body_that_is_not_json_by_its_media_type_is_a_415(
 )
 def test_json_media_types_are_read_as_json(client: TestClient, content_type: str) -> None:
     r = client.post("/ask", content=b'{"question": "Who?"}', headers={"content-type": content_type})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "coding", "headers"),
+    [
+        ("/ask", "gzip", {}),
+        ("/v1/chat/completions", "gzip", {}),
+        ("/documents", "br", ADMIN),
+        ("/ask/stream", "deflate", {}),
+    ],
+)
+def test_a_compressed_body_is_a_415_that_says_to_send_it_uncompressed(
+    client: TestClient, path: str, coding: str, headers: dict[str, str]
+) -> None:
+    """Read as it was sent, a gzipped body was "not UTF-8", with advice to convert its text
+    from Windows-1252."""
+    body = gzip.compress(b'{"question": "Who?"}')
+    r = client.post(
+        path,
+        content=body,
+        headers={"Content-Type": "application/json", "Content-Encoding": coding, **headers},
+    )
+    assert r.status_code == 415, r.text
+    assert r.headers["accept-encoding"] == "identity"  # RFC 9110 15.5.16
+    detail = r.json()["detail"]
+    assert f"Content-Encoding: {coding}" in detail and "uncompressed" in detail, detail
+    assert "UTF-8" not in detail
+    if path.startswith("/v1/"):  # OpenAI's error object, as every /v1 refusal has
+        assert r.json()["error"]["message"] == detail
+
+
+def test_an_identity_content_encoding_is_read_as_it_is(client: TestClient) -> None:
+    r = client.post(
+        "/ask",
+        content=b'{"question": "Who?"}',
+        headers={"Content-Type": "application/json", "Content-Encoding": "identity"},
+    )
     assert r.status_code == 200, r.text
 
 
