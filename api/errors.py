@@ -49,6 +49,13 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 openai_errors: ContextVar[bool] = ContextVar("openai_errors", default=False)
 OPENAI_PREFIX = "/v1/"
 
+
+def is_openai_path(path: str) -> bool:
+    """Under /v1, where errors speak OpenAI's shape: `/v1` itself too (a client's base URL,
+    asked as it is), which was answered as an ordinary path."""
+    return path == OPENAI_PREFIX.rstrip("/") or path.startswith(OPENAI_PREFIX)
+
+
 # OpenAI's `error.type` and `error.code` by HTTP status; other 4xx are invalid requests, 5xx
 # server errors.
 _OPENAI_KINDS: dict[int, tuple[str, str | None]] = {
@@ -178,7 +185,7 @@ def _problem(status: int, title: str, detail: str, *, param: str | None = None) 
 def note_openai_path(request: Request) -> None:
     """Note for `problem_body` whether the request is under /v1 (the middleware notes it too,
     for the errors it answers itself; an app without it, as in unit tests, still gets it)."""
-    openai_errors.set(request.url.path.startswith(OPENAI_PREFIX))
+    openai_errors.set(is_openai_path(request.url.path))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -278,7 +285,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 )
             elif len(path) > 1 and path.endswith("/"):  # no redirect: it would echo the Host
                 detail = f"no such endpoint; paths have no trailing slash: {path.rstrip('/')}"
-            elif path.startswith("/v1/") and (v1 := _openai_routes(request)):
+            elif is_openai_path(path) and (v1 := _openai_routes(request)):
                 detail = f"no such endpoint; the OpenAI-compatible ones are {v1}"
             else:
                 detail = "no such endpoint; GET /docs lists them"

@@ -23,9 +23,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import (
-    OPENAI_PREFIX,
     PROBLEM_JSON,
     REQUEST_ID_HEADER,
+    is_openai_path,
     openai_errors,
     problem_body,
     problem_details,
@@ -84,7 +84,7 @@ class RequestLog:
             return
         rid = new_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
         request_id.set(rid)  # this task is this request's: nothing to reset afterwards
-        openai_errors.set(scope["path"].startswith(OPENAI_PREFIX))
+        openai_errors.set(is_openai_path(scope["path"]))
         state = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500  # if the app fails before answering, the error handler sends a 500

@@ -147,6 +147,13 @@ def test_raw_stream_frames_as_openai_sends_them(server: Server) -> None:
     assert all(c["usage"] is None for c in chunks[:-1]), [c.get("usage") for c in chunks]
 
 
+def test_the_base_url_itself_lists_the_endpoints_as_an_openai_error(server: Server) -> None:
+    with server.client() as http:
+        r = http.get("/v1")
+    assert r.status_code == 404
+    assert "POST /v1/chat/completions" in r.json()["error"]["message"], r.json()
+
+
 def test_max_tokens_and_stop_cut_the_reply_as_openai_documents(client: Any) -> None:
     question, fact, _ = TROOPS
     whole = client.chat.completions.create(model=MODEL, messages=[user(question)])

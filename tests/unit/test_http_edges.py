@@ -259,6 +259,17 @@ def test_an_openai_path_without_v1_says_to_add_it_as_an_openai_error(
     assert "without the /v1 prefix" in message and "POST /v1/chat/completions" in message
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_v1_itself_lists_the_openai_endpoints_as_an_openai_error(
+    client: TestClient, method: str
+) -> None:
+    # a client's base URL asked as it is: it was a plain "GET /docs lists them" problem
+    r = client.request(method, "/v1")
+    assert r.status_code == 404, r.text
+    message = r.json()["error"]["message"]
+    assert "the OpenAI-compatible ones are" in message and "POST /v1/chat/completions" in message
+
+
 def test_n_is_named_in_the_words_it_was_sent_in(client: TestClient) -> None:
     r = client.post(
         "/v1/chat/completions",
