@@ -549,10 +549,13 @@ SOURCES_HEADING = "Sources:"
 # (however a client re-spaced it: one blank line or more, "-" or "*" bullets, a part of its own)
 # the line before the list when the quote lacks the kind of answer asked for (`lacking_note`)
 LACKING_NOTE = "Note: the quoted sentence gives no "
+# A reply cut by `max_tokens` or `stop` (`chat_limits`) may end inside the list ("Sources:"
+# alone, "- [1]") or inside the note ("Note: the quoted"), and is sent back so too.
 _SOURCES = re.compile(
     r"(?:\s*\n" + re.escape(LACKING_NOTE) + r"[^\n]*)?"
-    r"\s*\n" + re.escape(SOURCES_HEADING) + r"[ \t]*\n(?:[ \t]*[-*] \[\d+\] [^\n]*(?:\n|\Z))+\s*\Z"
-)
+    r"\s*\n" + re.escape(SOURCES_HEADING)
+    + r"[ \t]*(?:\n[ \t]*[-*](?:[ \t]+\[(?:\d+(?:\](?:[ \t][^\n]*)?)?)?)?)*\s*\Z"
+)  # fmt: skip
 
 
 def lacking_note(answer: Answer) -> str | None:
@@ -615,14 +618,23 @@ def source_line(citation: Citation) -> str:
     return " — ".join(p for p in parts if p)
 
 
-_LONE_NOTE = re.compile(r"\s*\n" + re.escape(LACKING_NOTE) + r"[^\n]*\s*\Z")
+def _note_or_its_start() -> str:
+    """The note's line, whole or cut after any of its words: "Note:", "Note: the quoted"…"""
+    first, *rest = LACKING_NOTE.split()
+    tail = r"(?:[ \t][^\n]*)?"  # the kind and the rest, past the note's fixed words
+    for word in reversed(rest):
+        tail = rf"(?:[ \t]+{re.escape(word)}{tail})?"
+    return re.escape(first) + tail
+
+
+_LONE_NOTE = re.compile(r"\s*\n" + _note_or_its_start() + r"\s*\Z")
 
 
 def without_sources(text: str) -> str:
     """An answer as it was before `message_content` added its `Sources:` list (and the note
     before it), which a client sends back as an earlier assistant message; a note left alone,
     its list dropped by the client, is taken off too."""
-    return _LONE_NOTE.sub("", _SOURCES.sub("", text, count=1), count=1)
+    return _LONE_NOTE.sub("", _SOURCES.sub("", text, count=1), count=1).rstrip()
 
 
 def completion(

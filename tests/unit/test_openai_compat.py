@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.routers import openai_compat
+from api.routers.chat_limits import OutputLimits
 from api.routers.openai_compat import (
     MODEL_ID,
     ChatMessage,
@@ -950,3 +951,32 @@ def test_a_note_whose_sources_list_the_client_dropped_is_taken_off_too() -> None
     assert note_only != lacking.answer and "Note:" in note_only
     assert without_sources(note_only) == lacking.answer
     assert without_sources(lacking.answer) == lacking.answer
+
+
+@pytest.mark.parametrize("kind", ["number", None])
+def test_a_reply_cut_anywhere_in_its_note_or_sources_list_is_sent_back_as_its_answer(
+    kind: str | None,
+) -> None:
+    """`max_tokens` or `stop` may end a reply inside its note or its `Sources:` list
+    ("Sources:" alone, "- [1]", "Note: the quoted"); sent back as an earlier turn, what is left
+    of them is taken off, and the answer stays whole."""
+    update = {"asked_kind": kind, "holds_asked_kind": False} if kind else {}
+    said = answered().model_copy(update=update)
+    content = message_content(said)
+    answer_words = len(said.answer.split())
+    assert len(content.split()) > answer_words + 3
+    for max_words in range(answer_words, len(content.split()) + 1):
+        cut, _ = OutputLimits(max_words=max_words).cut(content)
+        assert without_sources(cut) == said.answer, cut
+    for stop in ("Sources", "- [", "[1] ", "the quoted", "gives"):
+        cut, _ = OutputLimits(stops=(stop,)).cut(content)
+        if cut.startswith(said.answer):
+            assert without_sources(cut) == said.answer, cut
+
+
+def test_a_line_only_begun_like_the_note_or_a_list_not_ours_is_kept() -> None:
+    answer = answered().answer
+    for kept in ("\n\nNotes from the field", "\n\nNote: the mayor spoke\nlater", "\n\nSourcesX"):
+        assert without_sources(answer + kept) == answer + kept
+    for kept in ("\n\nSources:\n- my notes", "\n\nSources:\n- [a] notes"):
+        assert without_sources(answer + kept) == answer + kept
