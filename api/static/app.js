@@ -876,6 +876,24 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return text.replace(pattern, (_, before) => before + by);
   }
 
+  /**
+   * Where `phrase` stands in `text` as words of their own: not inside a longer word or figure
+   * that holds it ("20" in "2024" or "120", "Kim" in "Kimberly"), where the first place would
+   * mark the wrong words. Failing that, where it first stands at all; -1 when it does not.
+   */
+  function phraseAt(text, phrase) {
+    const wordChar = /[\p{L}\p{N}]/u;
+    const opens = wordChar.test(phrase[0]);
+    const closes = wordChar.test(phrase[phrase.length - 1]);
+    const first = text.indexOf(phrase);
+    for (let at = first; at >= 0; at = text.indexOf(phrase, at + 1)) {
+      const before = at > 0 ? text[at - 1] : "";
+      const after = text.charAt(at + phrase.length);
+      if (!(opens && wordChar.test(before)) && !(closes && wordChar.test(after))) return at;
+    }
+    return first;
+  }
+
   function renderAnswer(data, waitedMs) {
     const citations = Array.isArray(data.citations) ? data.citations : [];
     const byMarker = new Map(citations.map((c) => [Number(c.marker), c]));
@@ -903,7 +921,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       .forEach((part, i) => {
         if (i % 2 === 0) {
           if (!part) return;
-          const at = short && !highlighted ? part.indexOf(short) : -1;
+          const at = short && !highlighted ? phraseAt(part, short) : -1;
           if (at < 0) {
             text.append(part);
             return;
