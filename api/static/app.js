@@ -822,7 +822,11 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           "removed-label",
           withheld // generate mode: the model's answer was withheld, the article quoted instead
             ? `The model's answer was withheld (${withheld}); the answer above quotes the article instead.${claims.length ? " What it wrote:" : ""}`
-            : "Removed, not supported by the cited paragraph:",
+            : // a sentence is taken out when no paragraph it cites supports it, and when it
+              // cites none (each needs its own [n]): the list cannot say which, so both are said
+              claims.length === 1
+              ? "Taken out of the answer: no paragraph it cites supports it, or it cites none."
+              : "Taken out of the answer: no paragraph they cite supports them, or they cite none.",
         ),
       );
       for (const claim of claims) removed.append(el("del", "removed-claim", String(claim)));

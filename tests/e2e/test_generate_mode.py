@@ -144,6 +144,30 @@ def test_the_page_says_the_models_answer_was_withheld_for_a_quote(
     assert page_probe.script_errors() == []
 
 
+def test_the_page_lists_removed_claims_as_cited_by_none_or_unsupported(
+    page_server: PageServer, model: Any, page_probe: PageProbe
+) -> None:
+    """A claim the model cited wrongly and one it cited nothing for are both taken out: the
+    page says so in words true of both, not that "the cited paragraph" refused each."""
+    from playwright.sync_api import expect
+
+    uncited = "The harbour will close again in May."
+    model.reply = f"{GOOD} {WRONG} {uncited}"
+    body = ask(page_server)
+    assert body["removed_claims"] == [WRONG.removesuffix(" [1]."), uncited], body
+    page = page_probe.page
+    page.goto("/")
+    page.fill("#question", QUESTION)
+    page.press("#question", "Enter")
+    answer = page.locator("#conversation > li.turn").last.locator(".answer")
+    expect(answer.locator(".removed-claim")).to_have_text(body["removed_claims"], timeout=60_000)
+    label = answer.locator(".removed-label")
+    expect(label).to_have_text(
+        "Taken out of the answer: no paragraph they cite supports them, or they cite none."
+    )
+    assert page_probe.script_errors() == []
+
+
 def test_a_question_of_two_parts_is_answered_as_extract_mode_answers_it(
     page_server: PageServer, model: Any
 ) -> None:
