@@ -140,10 +140,12 @@ def part_answers(
     selector: Selector,
     settings: Settings,
 ) -> list[Choice]:
-    """For a question of several parts: the whole question's best sentence, then each part's
-    best that clears the bar (at most answer.max_answer_sentences in all); a sentence already
-    chosen, or one saying nearly the same, is not repeated."""
-    picked = list(best)
+    """For a question of several parts: each part's best sentence that clears the bar (at most
+    answer.max_answer_sentences; a sentence already chosen, or one saying nearly the same, is
+    not repeated), or the whole question's `best` when no part's does. The whole question's
+    best is not added beside the parts': it is most often one of theirs, and otherwise a
+    sentence sharing words with both parts that answers neither (docs/grounding.md)."""
+    picked: list[Choice] = []
     for part in analysis.parts:
         if len(picked) == settings.answer.max_answer_sentences:
             break
@@ -156,7 +158,7 @@ def part_answers(
         if any(same_statement(top, earlier, overlap) for earlier in picked):
             continue
         picked.append(top)
-    return picked
+    return picked or list(best)
 
 
 def same_statement(a: Choice, b: Choice, overlap: float) -> bool:

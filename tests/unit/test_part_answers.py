@@ -1,0 +1,74 @@
+"""A question of several parts is answered part by part (qa/choosing.py: part_answers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import qa.choosing as choosing
+from qa.candidates import Candidate
+from qa.evidence import ScoredSentence
+from qa.question import analyse_question
+from qa.selection import Choice
+from qa.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+
+def _choice(row: int, text: str, score: float) -> Choice:
+    evidence = ScoredSentence(0, row, 0, len(text), text, score, 0.5, 0.5, 0.0, 0.0)
+    return Choice(Candidate(row, 0, len(text), text), evidence, score, None)
+
+
+BOTH_WORDS = _choice(0, "Tensions over the balloons and the drones have grown.", 0.7)
+BALLOONS = _choice(1, "North Korea sent more than 1,000 balloons.", 0.8)
+DRONES = _choice(2, "Russia called the drone flights a provocation.", 0.6)
+
+
+def _parts_found(monkeypatch: pytest.MonkeyPatch, found: dict[str, list[Choice]]) -> None:
+    def choose(analysis: Any, *_: Any) -> list[Choice]:
+        return found[analysis.asked]
+
+    monkeypatch.setattr(choosing, "choose", choose)
+    monkeypatch.setattr(choosing, "search", lambda analysis, retriever: None)
+
+
+QUESTION = "How many balloons were sent and what did Russia say about the drones?"
+
+
+def _analysed() -> Any:
+    return analyse_question(QUESTION, max_chars=500, max_history_turns=10)
+
+
+def _answers(best: list[Choice]) -> list[Choice]:
+    analysis = _analysed()
+    assert len(analysis.parts) == 2
+    return choosing.part_answers(analysis, best, None, None, None, Settings())  # type: ignore[arg-type]
+
+
+def test_each_part_gets_its_own_sentence_and_the_whole_questions_best_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parts = _analysed().parts
+    _parts_found(monkeypatch, {parts[0]: [BALLOONS], parts[1]: [DRONES]})
+    # the whole question's best shares words with both parts and answers neither
+    assert _answers([BOTH_WORDS]) == [BALLOONS, DRONES]
+
+
+def test_the_whole_questions_best_answers_when_no_part_clears_the_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parts = _analysed().parts
+    below = _choice(3, "Balloons were seen.", Settings().answer.min_answer_score / 2)
+    _parts_found(monkeypatch, {parts[0]: [below], parts[1]: []})
+    assert _answers([BOTH_WORDS]) == [BOTH_WORDS]
+    assert _answers([]) == []
+
+
+def test_a_part_saying_what_another_part_said_is_not_repeated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parts = _analysed().parts
+    _parts_found(monkeypatch, {parts[0]: [BALLOONS], parts[1]: [BALLOONS]})
+    assert _answers([BOTH_WORDS]) == [BALLOONS]
