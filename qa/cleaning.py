@@ -79,7 +79,11 @@ from qa.text_input import c1_controls_as_cp1252
 # 20: a card of links a saved page shows when a name in a sentence is hovered
 #    (`<span class="rollover-people-block">`, "tooltip", "popover") is no part of the sentence
 #    (qa/extraction.py)
-CLEANER_VERSION = "20"
+# 21: a byline's "By" may be followed by a colon ("By: Eva Lund"), its names may be "; "-joined
+#    ("By Eva Lund; Amir Haddad", what POST /documents writes for several authors, which it
+#    refused), and a job title a comma sets off after the names is no part of the author ("By
+#    Marta Kowalski, Staff Reporter" is "Marta Kowalski")
+CLEANER_VERSION = "21"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -110,7 +114,7 @@ _RELATED_WITH_HEADLINE = re.compile(r"^[^:]{1,40}:\s*\S|^also on [\w-]+(?:\.[\w-
 _HEADLINE_MAX_WORDS = 40
 # a word of a name: a letter, then word characters; that the letter is a capital ("Łukasik",
 # "Ólafur" too, which [A-Z] would miss) is checked in `_byline`
-_NAME = r"[^\W\d_][\w.'’-]*,?"
+_NAME = r"[^\W\d_][\w.'’-]*[,;]?"  # "Eva Lund; Amir Haddad": names "; "-joined, as stored
 _PARTICLES = (
     "and", "&", "de", "del", "da", "van", "von", "der", "al", "bin", "le", "la",
     "y", "und", "et", "e", "en", "i", "och", "og",  # "and" in the byline languages below
@@ -119,8 +123,12 @@ _PARTICLE = "|".join(_PARTICLES)
 # "By" and the word other languages' bylines open with (Spanish and Portuguese, German, French,
 # Dutch, Italian, Swedish and Norwegian, Danish, Polish), capitalised or in capitals
 _BY = r"(?:[Bb]y|[Pp]or|[Vv]on|[Pp]ar|[Dd]oor|[Dd]i|[Aa]v|[Aa]f|[Pp]rzez)"
-_BYLINE = re.compile(rf"^(?:{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ))\s+{_NAME}"
-                     rf"(?:\s+(?:{_NAME}|{_PARTICLE}))*$")  # fmt: skip
+# the opening word, then a space or a colon ("By: Eva Lund", as many CMS templates write it)
+_BYLINE = re.compile(rf"^(?P<by>{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ))(?:\s*:\s*|\s+)"
+                     rf"(?P<names>{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*)$")  # fmt: skip
+# a job title after the name, set off by a comma ("By Marta Kowalski, Staff Reporter", "…,
+# Senior Political Correspondent"): capitalised words ending in a role word
+_TITLE_AFTER_NAME = re.compile(r",(?:\s+[A-Z][\w-]*)+$")
 _SHARE = re.compile(
     r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
     re.IGNORECASE,
@@ -485,16 +493,27 @@ def _byline(line: str, meta: _Meta) -> bool:
     """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff") is dropped; the first
     one is the author, stored as every author is (`qa.authors.author_name`: "By By Eva Lund",
     the file of an author sent with its "By", gives "Eva Lund")."""
-    if not (_BYLINE.match(line) and len(line.split()) <= 10):
+    found = _BYLINE.match(line)
+    if found is None or len(line.split()) > 10:
         return False
-    words = line.split()
-    names = _without_trailing_roles(words[1:])
+    names = _without_trailing_roles(found["names"].split())
     if not names or not all(w[0].isupper() or w in _PARTICLES for w in names):
         return False  # "by the river", "by then": not a name
-    if words[0].lower() != "by" and len(words) < 3:
+    if found["by"].lower() != "by" and len(found["names"].split()) < 2:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
-    meta.author = meta.author or author_name(line.split(None, 1)[1].strip(" ,"))
+    meta.author = meta.author or author_name(_without_job_title(found["names"].strip(" ,;")))
     return True
+
+
+def _without_job_title(names: str) -> str:
+    """A byline's names without the job title a comma sets off after them ("Marta Kowalski,
+    Staff Reporter" is "Marta Kowalski"); an outlet there stays ("Ana de la Cruz, Harbour
+    Times"), as it cannot be told from a second name."""
+    title = _TITLE_AFTER_NAME.search(names)
+    role = title.group().split()[-1].lower() if title is not None else ""
+    if title is None or not {role, role.removesuffix("s")} & _ROLE_WORDS:
+        return names
+    return names[: title.start()]
 
 
 def _without_trailing_roles(words: list[str]) -> list[str]:

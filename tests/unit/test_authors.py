@@ -83,7 +83,9 @@ SOURCES = [_api_author, _archive_author, _csv_author, _html_record_author, _page
 @pytest.mark.parametrize(
     ("given", "stored"),
     [("By Eva Lund", "Eva Lund"), ("By: Eva Lund", "Eva Lund"), ("BY EVA LUND", "EVA LUND"),
-     ("Reuters staff", "Reuters staff"), ("Science X staff", "Science X staff")],
+     ("Reuters staff", "Reuters staff"), ("Science X staff", "Science X staff"),
+     ("Eva Lund; Amir Haddad", "Eva Lund; Amir Haddad"), ("Eva Lund;Amir Haddad",
+     "Eva Lund; Amir Haddad")],
 )  # fmt: skip
 def test_every_source_stores_an_author_alike(source: object, given: str, stored: str) -> None:
     """The same name is the same author whichever way it came: never "By Eva Lund" (answered

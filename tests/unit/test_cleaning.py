@@ -778,6 +778,35 @@ def test_a_byline_in_another_language_is_the_author(line: str, author: str) -> N
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("By: Eva Lund", "Eva Lund"),  # a CMS template's colon after "By"
+        ("BY: EVA LUND", "EVA LUND"),
+        ("By : Eva Lund", "Eva Lund"),
+        ("Por: Lucía Márquez", "Lucía Márquez"),
+        ("By Eva Lund; Amir Haddad", "Eva Lund; Amir Haddad"),  # as an author is stored
+        ("By Marta Kowalski, Staff Reporter", "Marta Kowalski"),  # a job title after a comma
+        ("By Tom Lee, Senior Political Correspondent", "Tom Lee"),
+        ("By Jane Doe and Li Wei, Staff Writers", "Jane Doe and Li Wei"),
+        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz, Harbour Times"),  # not a job
+    ],
+)
+def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert cleaned.author == author
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("line", ["By: the numbers", "By Friday; the boats had left."])
+def test_a_line_opening_like_a_byline_with_a_colon_stays(line: str) -> None:
+    cleaned = clean_article(doc(BODY_1, line))
+    assert cleaned.author is None
+    assert line in cleaned.paragraphs
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("line", ["Di Maio", "Von Braun", "Par for the course, he said."])
 def test_a_name_or_sentence_opening_like_a_byline_stays(line: str) -> None:
     cleaned = clean_article(doc(BODY_1, line))
