@@ -83,7 +83,12 @@ from qa.text_input import c1_controls_as_cp1252
 #    ("By Eva Lund; Amir Haddad", what POST /documents writes for several authors, which it
 #    refused), and a job title a comma sets off after the names is no part of the author ("By
 #    Marta Kowalski, Staff Reporter" is "Marta Kowalski")
-CLEANER_VERSION = "21"
+# 22: a line saying where a republished article first ran ("Originally published on The Coastal
+#    Courier, March 13, 2024.", "This story originally appeared in …", "This article is
+#    republished from … Read the original article.") is no text of a text file (a saved page's
+#    is left: the benchmark's bodies keep it); "Originally published March 13, 2024" is a
+#    date line
+CLEANER_VERSION = "22"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -173,6 +178,20 @@ _SHARE_TARGETS = frozenset(
 _SHARE_ROW_WORD = re.compile(r"[\w-]+")
 _NOT_IN_SHARE_ROW = re.compile(r"[^\w\s|·•,/-]")  # a row holds words and separators only
 _FURNITURE_MAX_WORDS = 40
+# Where a republished article first ran, a line of its own in a text file (`_republished`):
+# "Originally published on The Coastal Courier, March 13, 2024.", "This story originally
+# appeared in …", "This article is republished from The Conversation under a Creative Commons
+# license. Read the original article." Not "Originally published in 1998, the report found …"
+# (a sentence goes on after its comma), nor "This report, first published in 2019, found …".
+_REPUBLISHED = re.compile(
+    r"^(?:a version of )?this (?:article|story|piece|post|column|interview|essay) (?:was |is "
+    r"|has been )?(?:(?:originally|first) (?:published|appeared|ran|posted)|(?:re-?)?published"
+    r"|appeared) (?:on|in|by|at|with|from)\b.*"
+    r"|^(?:originally|first) (?:published|appeared|ran|posted) (?:on|in|by|at)\b"
+    r"(?![^,]*,\s+(?-i:[a-z])).*"
+    r"|^read the original (?:article|story|post)\.?$",
+    re.IGNORECASE,
+)
 # The page's prompts to the reader: audio players, "Updated 2 hours ago", newsletter, paywall
 # and tip-line prompts, photo credit lines. Written tighter, and checked on shorter lines
 # (`_PROMPT_MAX_WORDS`), as their opening words also open sentences ("Sign up for the scheme
@@ -215,7 +234,8 @@ _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
 
 _DATE_PREFIX = (
-    r"^(?:(?:last\s+)?(?:updated|published|posted|first\s+published|date|publication\s+date"
+    r"^(?:(?:(?:last|originally)\s+)?(?:updated|published|posted|first\s+published|date"
+    r"|publication\s+date"
     # the same labels in the languages whose month names are read (qa/dates.py)
     r"|publicado|actualizado|fecha|ver[öo]ffentlicht|aktualisiert|datum|publi[ée]|mis\s+[àa]\s+jour"
     r"|pubblicato|aggiornato|data|gepubliceerd|bijgewerkt|opublikowano|publicat|publicerad"
@@ -537,6 +557,15 @@ def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:
     return kept
 
 
+def _republished(blocks: list[Block]) -> list[Block]:
+    """A text's lines without those saying where a republished article first ran
+    (`_REPUBLISHED`). Not applied to a saved page's paragraphs: the benchmark's hand-made
+    bodies keep such a line ("Originally published on Live Science."), so there it is text."""
+    kept = [[line for line in b if len(line.split()) > _FURNITURE_MAX_WORDS
+             or not _REPUBLISHED.match(line)] for b in blocks]  # fmt: skip
+    return [b for b in kept if b]
+
+
 def _drop_related_sections(blocks: list[Block]) -> list[Block]:
     """Rule 4: drop a "Related stories" header and the link titles after it.
 
@@ -775,7 +804,7 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     if labelled is None and read is not None and read.title:
         labelled = trim(read.title)
     blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
-    blocks = _filter_lines(blocks, meta)
+    blocks = _republished(_filter_lines(blocks, meta))
     if front is not None:
         meta.author = meta.author or front.author
         meta.date = meta.date or _front_matter_date(front.date)
