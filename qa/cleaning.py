@@ -88,7 +88,9 @@ from qa.text_input import c1_controls_as_cp1252
 #    republished from … Read the original article.") is no text of a text file (a saved page's
 #    is left: the benchmark's bodies keep it); "Originally published March 13, 2024" is a
 #    date line
-CLEANER_VERSION = "22"
+# 23: a saved page's line break (`<br>`) inside a sentence no longer splits it into two
+#    paragraphs ("… journeys between<br>the town centre …"; qa/extraction.py)
+CLEANER_VERSION = "23"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -290,6 +292,7 @@ _OPENERS = {
     "Furthermore", "Moreover", "Indeed", "Nevertheless", "Nonetheless", "Overall", "Finally",
 }  # fmt: skip
 _OPEN_QUOTES = "“\"‘'«("
+_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a link's line: no sentence
 # a line of a list ("- item", "* item", "• item", "1. item", "1) item") or of a table
 # ("| Item | 2024 |", as Markdown writes one and qa/markdown_text.py reads it)
 _LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
@@ -707,6 +710,18 @@ def _continues(a: str, b: str) -> bool:
         return not _is_heading_like(a) and _first_word(b) not in _OPENERS
     last = a.split()[-1].lower()
     return last in _DANGLING and len(a.split()) > 1  # "... talks in" + "Geneva on Monday"
+
+
+def continues_sentence(line: str, after: str) -> bool:
+    """Whether `after` goes on with the sentence `line` leaves unfinished (rule 8's test): it
+    opens in lower case after a line that does not end a sentence ("… journeys between" +
+    "the town centre …"), or goes on after a dangling word or a title's abbreviation ("… talks
+    in" + "Geneva on Monday", "Dr." + "Ruth Adeyemi"). For a saved page's line breaks (`<br>`)
+    inside a paragraph (qa/extraction.py), where a line that reads as a heading or a label
+    ("About my6sense", "Flos Showroom") is left on its own line, whatever follows it."""
+    if not line or not after or _is_heading_like(line) or _ADDRESS.match(after):
+        return False
+    return _continues(line, after)
 
 
 def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:

@@ -58,7 +58,7 @@ from trafilatura.xpaths import (
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 from qa.authors import author_name
-from qa.cleaning import clean_paragraphs
+from qa.cleaning import clean_paragraphs, continues_sentence
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.errors import BadInput
 from qa.lexical import without_accents
@@ -935,8 +935,9 @@ def _chars(body: Any) -> int:
 
 
 def _paragraphs(body: Any, options: ExtractionOptions) -> list[str]:
-    """Paragraphs of trafilatura's body tree: one per text line of a paragraph or quote, one
-    per list or table (its items or rows on their own lines, split when long)."""
+    """Paragraphs of trafilatura's body tree: one per text line of a paragraph or quote (but a
+    line going on with the sentence before, `_sentences_across_breaks`), one per list or table
+    (its items or rows on their own lines, split when long)."""
     paragraphs: list[str] = []
     for block in body:
         if options.drop_headings and block.tag == "head":
@@ -949,8 +950,22 @@ def _paragraphs(body: Any, options: ExtractionOptions) -> list[str]:
             rows = [_row(line) for line in lines if not _TABLE_RULE.match(line)]
             paragraphs.extend(_grouped([row for row in rows if row]))
         else:
-            paragraphs.extend(lines)
+            paragraphs.extend(_sentences_across_breaks(lines))
     return [p for p in paragraphs if any(c.isalnum() for c in p)]
+
+
+def _sentences_across_breaks(lines: list[str]) -> list[str]:
+    """A paragraph's lines (trafilatura ends one at each `<br>`), a line each, except that a line
+    going on with the sentence the line before leaves unfinished is joined to it with a space
+    ("… journeys between<br>the town centre …": a break the page set inside a sentence, for its
+    layout, is no paragraph break)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and continues_sentence(joined[-1], line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _row(line: str) -> str:

@@ -217,6 +217,38 @@ def test_a_hidden_link_inside_a_sentence_stays_out() -> None:
     assert "The council said the quay opens at dawn." in paragraphs
 
 
+def test_a_line_break_inside_a_sentence_does_not_split_it() -> None:
+    extra = (
+        "<p>Drivers will be diverted via the ring road, adding fifteen minutes to journeys "
+        "between<br>the town centre and the business park.<br>Cyclists can still cross on a "
+        "temporary walkway.</p>"
+        "<p>The bridge, built in 1897, was last refurbished in 1989, when its<br>\n timber deck "
+        "was replaced with steel.</p>"
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert (
+        "Drivers will be diverted via the ring road, adding fifteen minutes to journeys between "
+        "the town centre and the business park." in paragraphs
+    )
+    assert "Cyclists can still cross on a temporary walkway." in paragraphs  # a sentence of its own
+    assert (
+        "The bridge, built in 1897, was last refurbished in 1989, when its timber deck was "
+        "replaced with steel." in paragraphs
+    )
+
+
+def test_a_line_break_after_a_label_or_before_a_link_stays() -> None:
+    extra = (
+        "<p>About the harbour trust<br>the trust runs the quay, the slipway and the ferry "
+        "office for the town council.</p>"
+        "<p>The full timetable for the winter ferries, with every crossing, is online at"
+        "<br>https://coast.example/ferries</p>"
+    )
+    paragraphs = extract_page(page(body_extra=extra)).paragraphs
+    assert "About the harbour trust" in paragraphs
+    assert "https://coast.example/ferries" in paragraphs
+
+
 # --- dates: the page's metadata wins over the text's dateline -------------------------------
 
 
