@@ -90,7 +90,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    date line
 # 23: a saved page's line break (`<br>`) inside a sentence no longer splits it into two
 #    paragraphs ("… journeys between<br>the town centre …"; qa/extraction.py)
-CLEANER_VERSION = "23"
+# 24: every author (a page's, an archive's, one sent to POST /documents, a byline's) loses a job
+#    title a comma sets off after the name ("Marta Kowalski, Staff Reporter"; qa/authors.py):
+#    POST /documents refused that author once the byline read it so (cleaner 21)
+CLEANER_VERSION = "24"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -133,9 +136,6 @@ _BY = r"(?:[Bb]y|[Pp]or|[Vv]on|[Pp]ar|[Dd]oor|[Dd]i|[Aa]v|[Aa]f|[Pp]rzez)"
 # the opening word, then a space or a colon ("By: Eva Lund", as many CMS templates write it)
 _BYLINE = re.compile(rf"^(?P<by>{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ))(?:\s*:\s*|\s+)"
                      rf"(?P<names>{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*)$")  # fmt: skip
-# a job title after the name, set off by a comma ("By Marta Kowalski, Staff Reporter", "…,
-# Senior Political Correspondent"): capitalised words ending in a role word
-_TITLE_AFTER_NAME = re.compile(r",(?:\s+[A-Z][\w-]*)+$")
 _SHARE = re.compile(
     r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
     re.IGNORECASE,
@@ -513,9 +513,10 @@ def _share_row(line: str) -> bool:
 
 
 def _byline(line: str, meta: _Meta) -> bool:
-    """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff") is dropped; the first
-    one is the author, stored as every author is (`qa.authors.author_name`: "By By Eva Lund",
-    the file of an author sent with its "By", gives "Eva Lund")."""
+    """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff", "By: Eva Lund") is
+    dropped; the first one is the author, stored as every author is (`qa.authors.author_name`:
+    "By By Eva Lund", the file of an author sent with its "By", gives "Eva Lund"; "Marta
+    Kowalski, Staff Reporter" gives "Marta Kowalski")."""
     found = _BYLINE.match(line)
     if found is None or len(line.split()) > 10:
         return False
@@ -524,19 +525,8 @@ def _byline(line: str, meta: _Meta) -> bool:
         return False  # "by the river", "by then": not a name
     if found["by"].lower() != "by" and len(found["names"].split()) < 2:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
-    meta.author = meta.author or author_name(_without_job_title(found["names"].strip(" ,;")))
+    meta.author = meta.author or author_name(found["names"].strip(" ,;"))
     return True
-
-
-def _without_job_title(names: str) -> str:
-    """A byline's names without the job title a comma sets off after them ("Marta Kowalski,
-    Staff Reporter" is "Marta Kowalski"); an outlet there stays ("Ana de la Cruz, Harbour
-    Times"), as it cannot be told from a second name."""
-    title = _TITLE_AFTER_NAME.search(names)
-    role = title.group().split()[-1].lower() if title is not None else ""
-    if title is None or not {role, role.removesuffix("s")} & _ROLE_WORDS:
-        return names
-    return names[: title.start()]
 
 
 def _without_trailing_roles(words: list[str]) -> list[str]:

@@ -35,6 +35,10 @@ PARAGRAPHS = [
         ("By By Eva Lund", "Eva Lund"),  # the file of an author sent with its "By"
         ("  Eva   Lund ", "Eva Lund"),
         ("By Eva Lund; by Li Wei", "Eva Lund; Li Wei"),  # each of several names
+        ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),  # a job title after a comma
+        ("Tom Lee, Senior Political Correspondent; Li Wei, Staff Writers", "Tom Lee; Li Wei"),
+        ("Ana Cruz, Harbour Times", "Ana Cruz, Harbour Times"),  # an outlet: not a job
+        ("Smith, John", "Smith, John"),
         ("Byron Bay", "Byron Bay"),  # a name that begins with the letters
         ("By", "By"),  # nothing after it: not a "By" before a name
         ("By ", "By"),
@@ -85,7 +89,8 @@ SOURCES = [_api_author, _archive_author, _csv_author, _html_record_author, _page
     [("By Eva Lund", "Eva Lund"), ("By: Eva Lund", "Eva Lund"), ("BY EVA LUND", "EVA LUND"),
      ("Reuters staff", "Reuters staff"), ("Science X staff", "Science X staff"),
      ("Eva Lund; Amir Haddad", "Eva Lund; Amir Haddad"), ("Eva Lund;Amir Haddad",
-     "Eva Lund; Amir Haddad")],
+     "Eva Lund; Amir Haddad"), ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),
+     ("By: Marta Kowalski, Staff Reporter", "Marta Kowalski")],
 )  # fmt: skip
 def test_every_source_stores_an_author_alike(source: object, given: str, stored: str) -> None:
     """The same name is the same author whichever way it came: never "By Eva Lund" (answered
