@@ -93,7 +93,11 @@ from qa.text_input import c1_controls_as_cp1252
 # 24: every author (a page's, an archive's, one sent to POST /documents, a byline's) loses a job
 #    title a comma sets off after the name ("Marta Kowalski, Staff Reporter"; qa/authors.py):
 #    POST /documents refused that author once the byline read it so (cleaner 21)
-CLEANER_VERSION = "24"
+# 25: a byline opening "Written by", "Posted by", "Words by", "Story by", "Text by", "Reported
+#    by" or labelled "Author:", "Reporter:", "Writer:", "Byline:"; a line of a byline and its
+#    date ("By Eva Lund | March 3, 2024", "By Eva Lund, March 3, 2024", "Posted by Eva Lund on
+#    March 3, 2024") gives both, and is dropped, as a line of each would be
+CLEANER_VERSION = "25"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -133,9 +137,20 @@ _PARTICLE = "|".join(_PARTICLES)
 # "By" and the word other languages' bylines open with (Spanish and Portuguese, German, French,
 # Dutch, Italian, Swedish and Norwegian, Danish, Polish), capitalised or in capitals
 _BY = r"(?:[Bb]y|[Pp]or|[Vv]on|[Pp]ar|[Dd]oor|[Dd]i|[Aa]v|[Aa]f|[Pp]rzez)"
+# a byline's other openings in English: "Written by", "Posted by", a label ("Author: Eva Lund")
+_BY_LABEL = (r"(?i:(?:written|words|story|text|posted|reported) by"
+             r"|(?:authors?|reporters?|writers?|byline)\s*:)")  # fmt: skip
+_FOREIGN_BY = frozenset({"por", "von", "par", "door", "di", "av", "af", "przez"})
 # the opening word, then a space or a colon ("By: Eva Lund", as many CMS templates write it)
-_BYLINE = re.compile(rf"^(?P<by>{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ))(?:\s*:\s*|\s+)"
+_BYLINE = re.compile(rf"^(?P<by>{_BY}|(?-i:BY|POR|VON|PAR|DOOR|DI|AV|AF|PRZEZ)|{_BY_LABEL})"
+                     rf"(?:\s*:\s*|\s+)"
                      rf"(?P<names>{_NAME}(?:\s+(?:{_NAME}|{_PARTICLE}))*)$")  # fmt: skip
+# a line of a byline, a date line and a source line set apart ("By Eva Lund | March 3, 2024"),
+# or a byline and then its date ("By Eva Lund, March 3, 2024", "Posted by Eva Lund on March 3,
+# 2024"): `_metadata_line`
+_PARTS = re.compile(r"\s+[|·•]\s+")
+_BEFORE_DATE = re.compile(r",\s+|\s+(?:on|[—–-])\s+")
+_METADATA_LINE_WORDS = 24
 _SHARE = re.compile(
     r"^(?:share|share this(?: article| story| page)?|share on \w+|share via \w+)\s*:?$",
     re.IGNORECASE,
@@ -497,6 +512,7 @@ def _drop_line(line: str, meta: _Meta) -> bool:
         or _share_row(line)
         or (words <= _PROMPT_MAX_WORDS and bool(_PROMPT.match(line)))
         or _byline(line, meta)
+        or _metadata_line(line, meta)
     )
 
 
@@ -523,10 +539,45 @@ def _byline(line: str, meta: _Meta) -> bool:
     names = _without_trailing_roles(found["names"].split())
     if not names or not all(w[0].isupper() or w in _PARTICLES for w in names):
         return False  # "by the river", "by then": not a name
-    if found["by"].lower() != "by" and len(found["names"].split()) < 2:
+    if found["by"].lower() in _FOREIGN_BY and len(found["names"].split()) < 2:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
+    if len(names) == 1 and (is_weekday_name(names[0]) or month_number(names[0]) is not None):
+        return False  # "By Friday", "By March": a time, not a name
     meta.author = meta.author or author_name(found["names"].strip(" ,;"))
     return True
+
+
+def _metadata_line(line: str, meta: _Meta) -> bool:
+    """Rule 3: a line of parts set apart by `|`, `·` or `•`, each a byline, a date line, a
+    source line or other furniture ("By Eva Lund | Published: March 3, 2024 | Source: Reuters",
+    "By Eva Lund · 3 min read"), or a byline and its date ("By Eva Lund, March 3, 2024",
+    "Posted by Eva Lund on March 3, 2024"): dropped, each part read as it is on a line of its
+    own. A part of anything else (a name without "By": "Eva Lund | March 3, 2024"), or no
+    byline among them (two dates: a range), keeps the line as text."""
+    if len(line.split()) > _METADATA_LINE_WORDS:
+        return False
+    parts = _PARTS.split(line)
+    if len(parts) > 1:
+        # each part as a line of its own (a reading time beside a byline is furniture too),
+        # a byline among them ("29 November 2018 | 20 January 2019" is a range: text)
+        scratch = _Meta()
+        if not all(_drop_line(part, scratch) for part in parts) or scratch.author is None:
+            return False
+        for part in parts:
+            _drop_line(part, meta)
+        return True
+    return _byline_and_date(line, meta)
+
+
+def _byline_and_date(line: str, meta: _Meta) -> bool:
+    """A byline, then its date after a comma, "on" or a dash ("By Eva Lund, March 3, 2024")."""
+    for found in _BEFORE_DATE.finditer(line):
+        date = _parse_date(line[found.end() :])
+        if date is not None and _byline(line[: found.start()], _Meta()):
+            _byline(line[: found.start()], meta)
+            meta.date = meta.date or date
+            return True
+    return False
 
 
 def _without_trailing_roles(words: list[str]) -> list[str]:

@@ -833,6 +833,50 @@ def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: s
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author", "date"),
+    [
+        ("Written by Eva Lund", "Eva Lund", None),
+        ("Posted by Eva Lund", "Eva Lund", None),
+        ("Words by Eva Lund and Tom Lee", "Eva Lund and Tom Lee", None),
+        ("Author: Eva Lund", "Eva Lund", None),
+        ("Reporter: Eva Lund", "Eva Lund", None),
+        ("By Eva Lund | March 3, 2024", "Eva Lund", "2024-03-03"),
+        ("By Eva Lund, March 3, 2024", "Eva Lund", "2024-03-03"),
+        ("Posted by Eva Lund on March 3, 2024", "Eva Lund", "2024-03-03"),
+        ("By Eva Lund — Mar. 3, 2024 at 9:15 a.m.", "Eva Lund", "2024-03-03"),
+        ("By Eva Lund | Published: March 3, 2024 | Source: Reuters", "Eva Lund", "2024-03-03"),
+        ("By Eva Lund · 3 min read", "Eva Lund", None),
+    ],
+)
+def test_a_byline_written_otherwise_or_beside_its_date_is_read(
+    line: str, author: str, date: str | None
+) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert (cleaned.author, cleaned.date, cleaned.paragraphs) == (author, date, [BODY_1])
+    page = clean_paragraphs([line, BODY_1])  # a saved page's byline, the same
+    assert (page.author, page.date, page.paragraphs) == (author, date, [BODY_1])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Friday, March 3, 2024",  # a time, not a name
+        "By March 2024, the port had reopened.",
+        "Written by hand, the note was found in March.",
+        "Eva Lund | March 3, 2024",  # a name without "By": which is the author is not said
+        "By Eva Lund | the crane arrived early",
+        "29 November 2018 | 20 January 2019",  # the dates of an exhibition: no byline
+    ],
+)
+def test_a_line_only_partly_a_byline_and_a_date_stays(line: str) -> None:
+    cleaned = clean_article(doc(BODY_1, line))
+    assert cleaned.author is None and cleaned.date is None
+    assert line in cleaned.paragraphs
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("line", ["By: the numbers", "By Friday; the boats had left."])
 def test_a_line_opening_like_a_byline_with_a_colon_stays(line: str) -> None:
     cleaned = clean_article(doc(BODY_1, line))
