@@ -97,7 +97,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    by" or labelled "Author:", "Reporter:", "Writer:", "Byline:"; a line of a byline and its
 #    date ("By Eva Lund | March 3, 2024", "By Eva Lund, March 3, 2024", "Posted by Eva Lund on
 #    March 3, 2024") gives both, and is dropped, as a line of each would be
-CLEANER_VERSION = "25"
+# 26: a date line may be an ISO 8601 timestamp ("2024-03-03T09:15:00Z"), give the time with its
+#    seconds ("2024-03-03 09:15:00") or after a dash ("Sun, 03/03/2024 - 14:22"), and be
+#    labelled "Modified" ("Last modified on Tue 5 Mar 2024 10.15 GMT"); each was kept as text
+CLEANER_VERSION = "26"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -251,7 +254,7 @@ _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
 
 _DATE_PREFIX = (
-    r"^(?:(?:(?:last|originally)\s+)?(?:updated|published|posted|first\s+published|date"
+    r"^(?:(?:(?:last|originally)\s+)?(?:updated|modified|published|posted|first\s+published|date"
     r"|publication\s+date"
     # the same labels in the languages whose month names are read (qa/dates.py)
     r"|publicado|actualizado|fecha|ver[öo]ffentlicht|aktualisiert|datum|publi[ée]|mis\s+[àa]\s+jour"
@@ -281,8 +284,12 @@ _NUMERIC_DATE = re.compile(
 )
 # After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
 _TIME_REST = re.compile(
-    r"^(?:[\s,|]*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?[\sA-Z.]{0,12}"
+    # seconds too ("09:15:00"), after a dash ("Sun, 03/03/2024 - 14:22", as Drupal writes it)
+    r"^(?:(?:[\s,|]|\s[-–—])*(?:at\s+)?\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.?m\.?)?"
+    r"[\sA-Z.]{0,12}"
     r"(?:(?<=GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)?)?$"  # an offset after GMT or UTC: "GMT+2"
+    # an ISO 8601 time after its date ("2024-03-03T09:15:00Z", "…T09:15:00.000+01:00")
+    r"|^T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 
 _CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes

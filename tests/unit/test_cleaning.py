@@ -386,6 +386,13 @@ def test_source_line_is_captured_and_dropped() -> None:
         ("Publié le 12 août 2025", "2025-08-12"),
         ("3 października 2025", "2025-10-03"),
         ("Mayo 3, 2025", "2025-05-03"),
+        # an ISO 8601 timestamp, a time with seconds or after a dash, a "modified" label
+        ("2024-03-03T09:15:00Z", "2024-03-03"),
+        ("Published: 2024-03-03T09:15:00.000+01:00", "2024-03-03"),
+        ("2024-03-03 09:15:00", "2024-03-03"),
+        ("Sun, 03/03/2024 - 14:22", "2024-03-03"),
+        ("Last modified on Tue 5 Mar 2024 10.15 GMT", "2024-03-05"),
+        ("Modified: March 5, 2024", "2024-03-05"),
     ],
 )
 def test_date_line_is_captured_as_iso_and_dropped(line: str, iso: str) -> None:
@@ -787,6 +794,8 @@ def test_a_line_of_many_shares_is_read_at_once() -> None:
         "Madrid, 8 de septiembre de 2025",  # a place, not a weekday: a dateline of the text
         "3 listopada 2025",  # November in Polish, October in Croatian: no one reading
         "The 12 apostles 2025",
+        "2024-03-03 - 2024-03-05",  # a range
+        "2024-03-03T09:15 the quay closed",
     ],
 )
 def test_a_line_that_is_not_only_a_date_stays_text(line: str) -> None:
