@@ -100,7 +100,10 @@ from qa.text_input import c1_controls_as_cp1252
 # 26: a date line may be an ISO 8601 timestamp ("2024-03-03T09:15:00Z"), give the time with its
 #    seconds ("2024-03-03 09:15:00") or after a dash ("Sun, 03/03/2024 - 14:22"), and be
 #    labelled "Modified" ("Last modified on Tue 5 Mar 2024 10.15 GMT"); each was kept as text
-CLEANER_VERSION = "26"
+# 27: a scraped page's links and labels are furniture: "Skip to main content", "Print this
+#    article", "Email the author", "Listen to article", "Click here …", "Follow Eva Lund on X",
+#    BBC's "Image caption, …" and "Image source, …", "Contact the reporter: …@…"
+CLEANER_VERSION = "27"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -170,6 +173,16 @@ _FURNITURE = re.compile(
     r"^(?:like this (?:story|article)\?\s*)?share (?:it|this)\b.*"
     r"|.*\bfollow (?:us|him|her|them|me)(?: on (?:twitter|x|facebook|instagram|linkedin|"
     r"threads|bluesky|tiktok|youtube)\b| @\w+).*"
+    # the writer by name ("Follow Eva Lund on X", "Follow Eva on Bluesky @evalund")
+    r"|^follow (?-i:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}) on (?:twitter|x|facebook|instagram|"
+    r"linkedin|threads|bluesky|tiktok|youtube|mastodon)\b.*"
+    # a page's links as a scraper keeps them: "Skip to main content", "Print this article",
+    # "Email the author", and the labels of a picture's caption and credit ("Image caption,
+    # Crowds at the quay", "Image source, Getty Images", as BBC pages put them)
+    r"|^skip to (?:the )?(?:main )?(?:content|navigation|article)$"
+    r"|^(?:print|e-?mail|save) (?:this )?(?:article|story|page)$"
+    r"|^e-?mail (?:the )?(?:author|reporter|writer)$"
+    r"|^(?:image|media|video|photo) (?:caption|source|credit)\s*[,:]\s*\S.*"
     r"|^(?:copyright|©|\(c\))\s.*\b(?:19|20)\d\d\b.*|.*\ball rights reserved\b.*"
     r"|^(?:filed under|tagged|tags?|categories|category|topics)\s*:.*"
     r"|^\d+\s*min(?:ute)?s?\s+read$|^reading time\s*:.*"
@@ -184,7 +197,7 @@ _FURNITURE = re.compile(
     # (a sentence of its own, the address right after "at": "… for the Courier. Reach her at
     # ann@coast.example"; not "customers who cannot reach them at the branch …")
     r"|^(?:[^.!?]*[.!?]\s+)?(?:reach|contact|e-?mail) (?:him|her|me|the (?:author|writer|"
-    r"reporter)) at [\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*",
+    r"reporter))(?: at|\s*:) [\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*",
     re.IGNORECASE,
 )
 # a row of share buttons on one line ("Share on Facebook Share on Twitter Email"): read word by
@@ -217,7 +230,7 @@ _REPUBLISHED = re.compile(
 # (`_PROMPT_MAX_WORDS`), as their opening words also open sentences ("Sign up for the scheme
 # closes on Friday…", "Listen to the story of the captain…").
 _PROMPT = re.compile(
-    r"^listen to (?:this|the) (?:article|story)(?:\s*[·|:-]?\s*\d+(?::\d{2})?\s*"
+    r"^listen to (?:(?:this|the) )?(?:article|story)(?:\s*[·|:-]?\s*\d+(?::\d{2})?\s*"
     r"(?:min(?:ute)?s?)?)?\s*$"
     r"|^(?:updated|published|posted)\s+(?:\d+|an?|one)\s+(?:second|minute|min|hour|day|week)s?"
     r"\s+ago$"
@@ -226,6 +239,7 @@ _PROMPT = re.compile(
     r"|^(?:subscribe|log in|sign in) to (?:continue|keep) reading\b.*"
     r"|^already an? (?:subscriber|member)\?.*"
     r"|^(?:have|got) a (?:news )?tip\?.*"
+    r"|^click here\b.*"  # "Click here to subscribe", "Click here for the full results"
     r"|^(?:photo|image|picture|video|illustration)s?\s*:.*\bcredits?\s*:.*"
     r"|^(?:photo|image)\s+credits?\s*:.*"
     # a cookie notice ("We use cookies to improve your experience. Accept all cookies.")

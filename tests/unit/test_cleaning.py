@@ -313,10 +313,36 @@ def test_boilerplate_lines_inside_one_block_are_dropped() -> None:
         "This report, first published in 2019, found that rents had doubled.",
         "This story ran on the front page of the Courier for a week.",
         "First published by a small press, the novel sold a million copies.",
+        "Follow the coast road on foot to reach the lighthouse.",
+        "Skip to the next page of the report and the numbers change.",
+        "Print this article's table before the meeting, the clerk told councillors.",
+        "Image source files were lost when the archive flooded, the museum said.",
+        "Listen to the story of the captain, he said.",
     ],
 )
 def test_sentences_like_furniture_are_kept(line: str) -> None:
     assert body(line, BODY_1) == [line, BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Skip to main content",
+        "Print this article",
+        "Email the author",
+        "Listen to article",
+        "Click here to subscribe",
+        "Follow Eva Lund on X",
+        "Follow Eva on Bluesky @evalund.example",
+        "Image caption, Crowds gathered at the quay on Monday",
+        "Image source, Getty Images",
+        "Contact the reporter: eva.lund@courier.example",
+    ],
+)
+def test_a_scraped_pages_links_and_labels_are_furniture(line: str) -> None:
+    assert body(BODY_1, line, BODY_2) == [BODY_1, BODY_2]
+    assert clean_paragraphs([BODY_1, line, BODY_2]).paragraphs == [BODY_1, BODY_2]
 
 
 @pytest.mark.unit
