@@ -6,13 +6,14 @@ Fields: `title`, `text` or `html` (exactly one), and optionally `date`, `source`
 `author`, each also under the names exports commonly give it (`ALIASES`: `headline`, `body`,
 `published`, `link`, `authors`…). Other fields are ignored, so exports that carry more (ids,
 tags, language) load as they are. An author or source may be a list of names or `{"name": …}`
-objects (joined with "; "), a date a Unix time in seconds or milliseconds. Markup and entities
-in `text` and the short fields (`<p>`, `<br>`, `&amp;`), which exports of web content often
-keep, are turned into plain text (w3lib). A `text` line is cleaned like a text file; an `html`
-line goes through the page extractor, and the line's own fields win over what the page says
-about itself (an archive's fields were chosen by whoever exported it). The id is stable: taken
-from the `url`, or from the content when there is none, so re-importing an archive keeps every
-id.
+objects (joined with "; "), a date a Unix time in seconds or milliseconds; a WordPress export's
+`{"rendered": …}` object is its text, and its author's user id (a number) names no one.
+Markup and entities in `text` and the short fields (`<p>`, `<br>`, `&amp;`), which exports of
+web content often keep, are turned into plain text (w3lib). A `text` line is cleaned like a
+text file; an `html` line goes through the page extractor, and the line's own fields win over
+what the page says about itself (an archive's fields were chosen by whoever exported it). The
+id is stable: taken from the `url`, or from the content when there is none, so re-importing an
+archive keeps every id.
 """
 
 from __future__ import annotations
@@ -119,10 +120,22 @@ class _Fields(BaseModel):
     url: str | None = None
     author: str | None = None
 
+    @field_validator("title", "text", "html", mode="before")
+    @classmethod
+    def _rendered(cls, value: Any) -> Any:
+        """A WordPress REST export's `{"rendered": "…"}` object: its text (`title.rendered`,
+        `content.rendered`: the post's HTML, read as markup in a text is)."""
+        if isinstance(value, dict) and isinstance(value.get("rendered"), str):
+            return value["rendered"]
+        return value
+
     @field_validator("author", "source", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined."""
+        """ "A", ["A", "B"], {"name": "A"} or a list of such objects: the names, "; "-joined.
+        A number names no one (a WordPress export's `"author": 7` is a user's id): None."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(i, str) or (isinstance(i, dict) and "name" in i) for i in items):
             return value  # left to the type check, which says what was expected
@@ -241,11 +254,25 @@ def record_of(value: dict[str, Any]) -> ArchiveRecord:
         return ArchiveRecord.model_validate(_with_other_names(value))
     except ValidationError as exc:
         problems = "; ".join(
-            (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "")
-            + str(e["msg"]).removeprefix("Value error, ")
+            (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "") + _problem(e)
             for e in exc.errors()
         )
         raise BadInput(problems) from exc
+
+
+_JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+               float: "a number"}  # fmt: skip
+
+
+def _problem(error: Any) -> str:
+    """One field's problem in words: pydantic's "Input should be a valid string" says what the
+    field must be and what it was given ("must be text, not an object")."""
+    if error["type"] == "string_type":
+        given = _JSON_KINDS.get(type(error["input"]), type(error["input"]).__name__)
+        if error["loc"] and error["loc"][0] in ("author", "source"):
+            return f'must be a name, or a list of names or of {{"name": …}} objects, not {given}'
+        return f"must be text, not {given}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def names_of(field: str) -> tuple[str, ...]:

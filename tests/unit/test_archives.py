@@ -85,7 +85,9 @@ def test_ids_are_stable_and_come_from_the_address_or_else_the_content() -> None:
         (line(title="A", text=TEXT, date="yesterday"), "`date` 'yesterday' is not a calendar date"),
         (line(title="A", text=TEXT, url="javascript:alert(1)"), "`url` "),
         (line(title="A" * 400, text=TEXT), "`title` is longer than 300"),
-        (line(title=5, text=TEXT), "`title`"),
+        (line(title=5, text=TEXT), "`title` must be text, not a number"),
+        (line(title={"en": "A"}, text=TEXT), "`title` must be text, not an object"),
+        (line(title="A", text=TEXT, author=[{"id": 7}]), "`author` must be a name, or a list"),
     ],
 )
 def test_a_bad_line_says_what_is_wrong(raw: str, message: str) -> None:
@@ -153,6 +155,30 @@ def test_another_name_whose_value_does_not_fit_is_ignored_as_before() -> None:
     assert parse_record(line(html=html, content="teaser")).text is None  # an html line
     # an empty field of its own is filled from another name
     assert parse_record(line(title="A", text="", body=TEXT)).text == TEXT
+
+
+def test_a_wordpress_rest_export_is_read() -> None:
+    """A post of `/wp-json/wp/v2/posts`: title and content as `{"rendered": …}`, the content
+    HTML, the author a user's id. Each post was refused ("Input should be a valid string")."""
+    post = {
+        "id": 4821, "date": "2024-06-11T17:42:00", "link": "https://herald.example/2024/06/marsh/",
+        "title": {"rendered": "Council leader resigns after expenses row"},
+        "content": {"rendered": "<p>The leader of the council resigned on Tuesday after an "
+                    "audit of her travel expenses.</p>\n<p>Her deputy will act as leader "
+                    "until a vote on June 25.</p>", "protected": False},
+        "excerpt": {"rendered": "<p>The leader resigned&#8230;</p>"}, "author": 7,
+    }  # fmt: skip
+    record = parse_record(json.dumps(post))
+    assert (record.title, record.author, record.date) == (
+        "Council leader resigns after expenses row",
+        None,
+        "2024-06-11",
+    )
+    article = article_from_record(record, doc_id="x", line_hash="h")
+    assert article.text == (
+        "The leader of the council resigned on Tuesday after an audit of her travel expenses."
+        "\n\nHer deputy will act as leader until a vote on June 25."
+    )
 
 
 def test_authors_given_as_objects_are_named() -> None:
