@@ -106,7 +106,10 @@ from qa.text_input import c1_controls_as_cp1252
 # 28: archives read a WordPress REST export (`{"rendered": …}` title and content, a user id as
 #    the author: left out), whose every post was refused (qa/archives.py), so an archive that
 #    was read before is read again
-CLEANER_VERSION = "28"
+# 29: a saved page with no author in its metadata or body takes it from a byline element
+#    under the headline, read as a line of text is ("By Rosa Lindgren | 4 March 2024" in a
+#    `<div class="meta">`; qa/extraction.py)
+CLEANER_VERSION = "29"
 
 Block = list[str]  # the lines of one blank-line separated block
 

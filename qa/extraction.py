@@ -418,7 +418,9 @@ def extract_page(
     return ExtractedPage(
         title=title,
         # metadata first; a site's name kept as the author is stored as any author is
-        author=author_name(_people(meta.author, tree, meta.sitename, address)) or byline,
+        author=author_name(_people(meta.author, tree, meta.sitename, address))
+        or byline
+        or _byline_author(tree),
         date=meta.date or dateline or _byline_date(tree),
         sitename=meta.sitename or None,
         url=address,
@@ -552,6 +554,38 @@ def _byline_date(tree: Any) -> str | None:
             found = parse_date(_PUBLISHED.sub("", part.strip(), count=1))
             if found is not None:
                 return found.isoformat()
+    return None
+
+
+def _byline_author(tree: Any) -> str | None:
+    """The author a byline element under the headline names ("By Rosa Lindgren | 4 March
+    2024" in a `<div class="meta">`), for a page whose metadata and body give none: trafilatura
+    reads an author from elements whose class names one ("byline", "author"), and leaves such
+    a line out of the body. An element is read as a line of text is (`clean_paragraphs`: a
+    byline, or a byline with its date), among the first `BYLINE_SEARCH_ELEMENTS` after the
+    first `h1`, not in navigation, an aside, a footer or comments, and only before the body's
+    second paragraph of prose, so a related story's byline below the article is not taken."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return None
+    prose = 0
+    for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
+        if element.tag in _TEXTLESS or any(
+            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
+            for up in (element, *element.iterancestors())
+        ):
+            continue
+        text = " ".join("".join(element.itertext()).split())
+        if not text or len(text) > BYLINE_MAX_CHARS:
+            continue
+        if element.tag == "p" and _prose_words(text) >= MIN_PROSE_WORDS:
+            prose += 1
+            if prose == 2:
+                return None  # the body has begun
+            continue
+        found = clean_paragraphs([text]).author
+        if found is not None:
+            return found
     return None
 
 

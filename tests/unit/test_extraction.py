@@ -151,6 +151,33 @@ def test_an_author_is_a_name_without_the_byline_around_it(written: str, author: 
     assert extract_page(page(author=written)).author == author
 
 
+def _bare_page(before: str, after: str = "") -> str:
+    """A page with no author in its metadata: `before` between the headline and the body."""
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in BODY)
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>{before}"
+        f"{paragraphs}{after}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<div class="meta">By <a href="/staff/rosa">Rosa Lindgren</a> | 4 March 2024</div>',
+        '<div class="story-info"><span>Written by</span> <a href="/rosa">Rosa Lindgren</a></div>',
+    ],
+)
+def test_a_byline_element_under_the_headline_names_the_author(byline: str) -> None:
+    """A byline in an element whose class does not say so: trafilatura finds no author in it
+    and leaves it out of the body; it was lost."""
+    assert extract_page(_bare_page(byline)).author == "Rosa Lindgren"
+
+
+def test_a_byline_after_the_body_names_no_author() -> None:
+    teaser = '<div class="teaser"><a href="/x">Ferry fares frozen</a><div>By Tom Lee</div></div>'
+    assert extract_page(_bare_page("", teaser)).author is None
+
+
 def test_furniture_inside_the_article_is_dropped_by_the_line_rules() -> None:
     furniture = [
         '<p>Related: <a href="/x">Storm closes ferry routes for a week</a></p>',
