@@ -109,7 +109,9 @@ from qa.text_input import c1_controls_as_cp1252
 # 29: a saved page with no author in its metadata or body takes it from a byline element
 #    under the headline, read as a line of text is ("By Rosa Lindgren | 4 March 2024" in a
 #    `<div class="meta">`; qa/extraction.py)
-CLEANER_VERSION = "29"
+# 30: a text's kicker above its headline (a section's label of one or two words: "POLITICS",
+#    "Local news") is no title: the headline under it is, and the kicker is no paragraph
+CLEANER_VERSION = "30"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -342,6 +344,7 @@ _LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)]|\|)\s*")
 # an item longer than this is a paragraph of its own (a briefing's "3. The 30-year-old man
 # charged…"), not gathered with the others
 _LIST_ITEM_WORDS = 30
+_HEADLINE_UNDER_KICKER = 4
 
 
 @dataclass(frozen=True)
@@ -728,12 +731,29 @@ def _gather_lists(paragraphs: list[str]) -> list[str]:
 
 def _take_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """Rule 6: the first paragraph is the title when it reads as a headline (a list never
-    does); drop repeats."""
+    does); drop repeats. A kicker above the headline (a section's label of one or two words,
+    "POLITICS", "Local news") is dropped, and the headline under it is the title."""
+    if len(paragraphs) > 1 and _is_kicker(paragraphs[0], paragraphs[1]):
+        paragraphs = paragraphs[1:]
     if not paragraphs or "\n" in paragraphs[0] or not _is_title_like(paragraphs[0]):
         return None, paragraphs
     title = paragraphs[0]
     key = title.casefold()
     return title, [p for p in paragraphs[1:] if p.casefold() != key]
+
+
+def _is_kicker(first: str, second: str) -> bool:
+    """A section's label above the headline: one or two words that do not end a sentence,
+    then a headline of at least `_HEADLINE_UNDER_KICKER` words (a headline of two words,
+    "Obituary" and a sentence under it, is the title still)."""
+    words = first.split()
+    return (
+        0 < len(words) <= 2
+        and "\n" not in first + second
+        and _is_title_like(first)
+        and _is_title_like(second)
+        and len(second.split()) >= _HEADLINE_UNDER_KICKER
+    )
 
 
 def _drop_dateline_place(paragraphs: list[str]) -> list[str]:

@@ -506,6 +506,21 @@ def test_a_labelled_title_is_the_title_whatever_its_shape(headline: str) -> None
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("kicker", ["POLITICS", "Local news", "Exclusive"])
+def test_a_kicker_above_the_headline_is_not_the_title(kicker: str) -> None:
+    cleaned = clean_article(f"{kicker}\n\n{HEADLINE}\n\n{BODY_1}\n")
+    assert (cleaned.title, cleaned.paragraphs) == (HEADLINE, [BODY_1])
+
+
+@pytest.mark.unit
+def test_a_short_headline_over_a_sentence_or_a_short_dek_is_the_title() -> None:
+    cleaned = clean_article(f"Harbour reopens\n\n{BODY_1}\n")
+    assert (cleaned.title, cleaned.paragraphs) == ("Harbour reopens", [BODY_1])
+    cleaned = clean_article(f"Harbour reopens\n\nBoats back\n\n{BODY_1}\n")
+    assert cleaned.title == "Harbour reopens"
+
+
+@pytest.mark.unit
 def test_repeated_title_is_dropped_and_dek_is_kept() -> None:
     dek = "Residents hope the project will bring back visitors to the coast"
     assert body(dek, HEADLINE, BODY_1) == [dek, BODY_1]
