@@ -111,7 +111,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    `<div class="meta">`; qa/extraction.py)
 # 30: a text's kicker above its headline (a section's label of one or two words: "POLITICS",
 #    "Local news") is no title: the headline under it is, and the kicker is no paragraph
-CLEANER_VERSION = "30"
+# 31: short lines of a block that nearly all end a sentence (at least 80 %, of 3 or more) are
+#    a paragraph each, not one soft-wrapped paragraph (an export's short paragraphs a line
+#    each, one line break between them, were one paragraph)
+CLEANER_VERSION = "31"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -344,6 +347,11 @@ _LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)]|\|)\s*")
 # an item longer than this is a paragraph of its own (a briefing's "3. The 30-year-old man
 # charged…"), not gathered with the others
 _LIST_ITEM_WORDS = 30
+# rule 9: lines that end a sentence ("…said.", "…she said.”"), and how many of a text's
+# wrapped lines must, of at least how many, for them to be paragraphs rather than a margin's
+_SENTENCE_ENDS_LINE = re.compile(rf"[.!?…][{_CLOSERS}]*$")
+_ENDING_SHARE = 0.8
+_LINES_TO_TELL = 3
 _HEADLINE_UNDER_KICKER = 4
 
 
@@ -673,12 +681,19 @@ def _related_line_length(text: str) -> bool:
 
 def _is_soft_wrapped(blocks: list[Block]) -> bool:
     """Rule 9: a document is soft-wrapped when most real paragraphs span short lines. A list's
-    or a table's lines are short by nature and say nothing of the wrapping: left out."""
+    or a table's lines are short by nature and say nothing of the wrapping: left out. Short
+    lines that nearly all end a sentence are a paragraph each, not a wrapped paragraph (an
+    export's text of short paragraphs a line each, one line break between them: "No one was
+    hurt, the fire service said.\nCrews fought the blaze for four hours."), as text wrapped
+    at a margin ends a sentence at a line's end only now and then."""
     blocks = [[line for line in b if not _LIST_LINE.match(line)] for b in blocks]
     substantial = [b for b in blocks if len(" ".join(b).split()) >= 8]
     wrapped = [line for b in substantial if len(b) > 1 for line in b[:-1]]
     multi = sum(1 for b in substantial if len(b) > 1)
     if not substantial or multi * 2 <= len(substantial):
+        return False
+    ending = sum(1 for line in wrapped if _SENTENCE_ENDS_LINE.search(line))
+    if len(wrapped) >= _LINES_TO_TELL and ending >= _ENDING_SHARE * len(wrapped):
         return False
     lengths = sorted(len(line) for line in wrapped)
     return lengths[len(lengths) // 2] <= 120

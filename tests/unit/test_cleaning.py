@@ -678,6 +678,24 @@ def test_soft_wrapped_text_is_joined_with_spaces() -> None:
 
 
 @pytest.mark.unit
+def test_short_paragraphs_a_line_each_are_not_taken_for_a_wrapped_one() -> None:
+    """An export's text of short paragraphs, one line break between them: each line ends a
+    sentence, which text wrapped at a margin does only now and then. They were one paragraph
+    of seven sentences."""
+    lines = [
+        "Three fishing boats were destroyed by fire in Skarra harbour early on Sunday.",
+        "No one was hurt, the fire service said.",
+        "Crews from two stations fought the blaze for four hours.",
+        "The cause of the fire is not yet known.",
+        "Harbour master Ilse Brandt said the boats were worth about £1.2 million.",
+        "“It is a terrible blow for the families who own them,” she said.",
+        "The harbour will reopen on Tuesday.",
+    ]
+    cleaned = clean_article("Harbour fire destroys fishing boats\n\n" + "\n".join(lines))
+    assert cleaned.paragraphs == lines
+
+
+@pytest.mark.unit
 def test_soft_wrapped_hyphenated_word_is_mended() -> None:
     raw = (
         "The council approved a long-\nawaited plan on Tuesday after\na long debate.\n\n"
