@@ -114,7 +114,10 @@ from qa.text_input import c1_controls_as_cp1252
 # 31: short lines of a block that nearly all end a sentence (at least 80 %, of 3 or more) are
 #    a paragraph each, not one soft-wrapped paragraph (an export's short paragraphs a line
 #    each, one line break between them, were one paragraph)
-CLEANER_VERSION = "31"
+# 32: a saved page laid out in a table (an old CMS's `<td>` holding the story, paragraphs set
+#    apart by `<br><br>`) keeps its paragraphs, byline and date line (qa/extraction.py); it
+#    was one paragraph of everything in the cell
+CLEANER_VERSION = "32"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -980,12 +980,41 @@ def _paragraphs(body: Any, options: ExtractionOptions) -> list[str]:
         lines = [line for line in lines if line]
         if block.tag == "list":
             paragraphs.extend(_grouped([_LIST_MARKER.sub("", line) for line in lines]))
+        elif block.tag == "table" and block.find(".//cell/p") is not None:
+            # a page laid out in a table (an old CMS's `<td>` holding the whole story, its
+            # paragraphs set apart by `<br><br>`): its cells' paragraphs are paragraphs, not
+            # the words of one row; trafilatura makes each of its lines (`<br>`) a paragraph,
+            # so one going on with the sentence before is joined to it
+            paragraphs.extend(_sentences_across_breaks(_paragraphs(_layout_blocks(block), options)))
         elif block.tag == "table":
             rows = [_row(line) for line in lines if not _TABLE_RULE.match(line)]
             paragraphs.extend(_grouped([row for row in rows if row]))
         else:
             paragraphs.extend(_sentences_across_breaks(lines))
     return [p for p in paragraphs if any(c.isalnum() for c in p)]
+
+
+def _layout_blocks(table: Any) -> list[Any]:
+    """The blocks of a layout table's cells, in order: each cell's own text before and between
+    its blocks as a paragraph, and its blocks (paragraphs, headings, lists, tables) as they
+    are, without the text after them (read on its own)."""
+    blocks: list[Any] = []
+
+    def text_block(text: str | None) -> None:
+        if text and text.strip():
+            paragraph = Element("p")
+            paragraph.text = text
+            blocks.append(paragraph)
+
+    for row in table.iter("row"):
+        for cell in row.iterchildren("cell"):
+            text_block(cell.text)
+            for child in cell:
+                block = copy(child)
+                block.tail = None
+                blocks.append(block)
+                text_block(child.tail)
+    return blocks
 
 
 def _sentences_across_breaks(lines: list[str]) -> list[str]:
@@ -995,7 +1024,8 @@ def _sentences_across_breaks(lines: list[str]) -> list[str]:
     layout, is no paragraph break)."""
     joined: list[str] = []
     for line in lines:
-        if joined and continues_sentence(joined[-1], line):
+        lines_of_one = joined and "\n" not in joined[-1] + line  # a list's or table's: not read
+        if lines_of_one and continues_sentence(joined[-1], line):
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)

@@ -264,6 +264,22 @@ def test_a_line_break_inside_a_sentence_does_not_split_it() -> None:
     )
 
 
+def test_a_page_laid_out_in_a_table_keeps_its_paragraphs() -> None:
+    """An old CMS's page: the story in one `<td>`, its paragraphs set apart by `<br><br>`.
+    trafilatura reads it as a table; its one cell was one paragraph of the whole story, byline
+    and date line included, and the article had no author or date."""
+    story = "<br><br>".join(
+        ["By Jane Pryce<br>Published: 12 March 2003", BODY[0], BODY[1].replace(" the ", " the<br>")]
+    )
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body><table><tr><td>"
+        f"<font size=4><b>{TITLE}</b></font><br><br>{story}</td></tr></table></body></html>"
+    )
+    extracted = extract_page(page)
+    assert (extracted.author, extracted.date) == ("Jane Pryce", "2003-03-12")
+    assert extracted.paragraphs == BODY[:2]
+
+
 def test_a_line_break_after_a_label_or_before_a_link_stays() -> None:
     extra = (
         "<p>About the harbour trust<br>the trust runs the quay, the slipway and the ferry "
