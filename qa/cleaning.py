@@ -117,7 +117,11 @@ from qa.text_input import c1_controls_as_cp1252
 # 32: a saved page laid out in a table (an old CMS's `<td>` holding the story, paragraphs set
 #    apart by `<br><br>`) keeps its paragraphs, byline and date line (qa/extraction.py); it
 #    was one paragraph of everything in the cell
-CLEANER_VERSION = "32"
+# 33: a page saved or copied as text: its controls, a line each ("Menu", "Search", "Sign in",
+#    "Subscribe"), are furniture ("Menu" was the title), and a related-story header with its
+#    links on lines of one block ("Most popular\nFerry fares frozen…") is dropped as one in
+#    blocks of their own is
+CLEANER_VERSION = "33"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -194,6 +198,9 @@ _FURNITURE = re.compile(
     # "Email the author", and the labels of a picture's caption and credit ("Image caption,
     # Crowds at the quay", "Image source, Getty Images", as BBC pages put them)
     r"|^skip to (?:the )?(?:main )?(?:content|navigation|article)$"
+    # a page's controls, each a line of its own in a page saved or copied as text
+    r"|^(?:(?:main |open |close )?menu|search|sign in|sign out|log ?in|log ?out|register"
+    r"|subscribe(?: now)?|home|close|toggle navigation|navigation|my account)$"
     r"|^(?:print|e-?mail|save) (?:this )?(?:article|story|page)$"
     r"|^e-?mail (?:the )?(?:author|reporter|writer)$"
     r"|^(?:image|media|video|photo) (?:caption|source|credit)\s*[,:]\s*\S.*"
@@ -664,11 +671,26 @@ def _drop_related_sections(blocks: list[Block]) -> list[Block]:
         if len(block) == 1 and _RELATED_HEADER.match(text) and _related_line_length(text):
             in_section = True
             continue
-        if in_section and len(text.split()) <= 20 and not re.search(r"\.[”\"’']?$", text):
+        if len(block) > 1 and _RELATED_HEADER.match(block[0]) and _related_line_length(block[0]):
+            # the header and its link titles on lines of one block ("Most popular\nFerry
+            # fares frozen\nLifeboat crew rescue kayaker", as a page saved as text has them)
+            rest = block[1:]
+            while rest and _link_title(rest[0]):
+                rest = rest[1:]
+            in_section = not rest
+            if rest:
+                kept.append(rest)
+            continue
+        if in_section and _link_title(text):
             continue
         in_section = False
         kept.append(block)
     return kept
+
+
+def _link_title(text: str) -> bool:
+    """Rule 4: short and not ending like a sentence, as a related story's linked headline."""
+    return len(text.split()) <= 20 and not re.search(r"\.[”\"’']?$", text)
 
 
 def _related_line_length(text: str) -> bool:

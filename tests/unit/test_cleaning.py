@@ -678,6 +678,29 @@ def test_soft_wrapped_text_is_joined_with_spaces() -> None:
 
 
 @pytest.mark.unit
+def test_a_page_saved_as_text_keeps_its_headline_and_loses_its_controls() -> None:
+    """A page a browser saved or a reader copied as text: its controls, a line each, above the
+    section's kicker and the headline, and a "Most popular" list under the story, its header
+    and links on lines of one block. "Menu" was the title, "Search" a paragraph, the headline
+    lost, and the last link kept as a paragraph."""
+    raw = (
+        "Skip to main content\nMenu\nSearch\nSign in\nSubscribe\n\n"
+        f"News\n{HEADLINE}\n\nBy Eva Lund\nSun 3 Mar 2024 10.15 GMT\n\n{BODY_1}\n\n{BODY_2}\n\n"
+        "Share\nFacebook\nTwitter\nEmail\n\n"
+        "Most popular\nFerry fares frozen for a year\nLifeboat crew rescue kayaker\n"
+    )
+    cleaned = clean_article(raw)
+    assert (cleaned.title, cleaned.author, cleaned.date) == (HEADLINE, "Eva Lund", "2024-03-03")
+    assert cleaned.paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
+def test_a_related_header_in_a_block_with_body_text_keeps_the_text() -> None:
+    raw = doc(BODY_1, f"Read more\nFerry fares frozen for a year\n{BODY_2}")
+    assert clean_article(raw).paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
 def test_short_paragraphs_a_line_each_are_not_taken_for_a_wrapped_one() -> None:
     """An export's text of short paragraphs, one line break between them: each line ends a
     sentence, which text wrapped at a margin does only now and then. They were one paragraph
