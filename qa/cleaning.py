@@ -121,7 +121,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    "Subscribe"), are furniture ("Menu" was the title), and a related-story header with its
 #    links on lines of one block ("Most popular\nFerry fares frozen…") is dropped as one in
 #    blocks of their own is
-CLEANER_VERSION = "33"
+# 34: a Markdown paragraph whose lines are each a label and its value ("Author: Eva Lund",
+#    "Date: March 3, 2024", "Source: …", a notes app's properties) is a line each, so they
+#    give the author, date and source (qa/markdown_text.py); it was one line of text
+CLEANER_VERSION = "34"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -11,6 +11,8 @@ text, as in any other article) and its words taken from the token stream, not by
   image nothing (its alt text is no sentence of the article);
 * a line break inside a paragraph is a space, as Markdown renders it; a hard break (two
   spaces or a backslash at the end of a line) starts a line, which the cleaner reads as one;
+  so does every line break of a paragraph whose lines are each a label and its value
+  ("Author: Eva Lund", "Date: March 3, 2024", a notes app's properties);
 * a short paragraph of parts set apart by `|`, `·` or `•` (`*By Tom Carver* | **Published:**
   2024-09-12`) is a line each, so the cleaner reads a byline, a date line or a source line
   among them as it reads them in plain text;
@@ -45,6 +47,7 @@ _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethro
 # a separator between the parts of a header line: "By Tom Carver | Published: 2024-09-12"
 _SEPARATOR = re.compile(r"\s+[|·•]\s+")
 _SHORT_PARAGRAPH_WORDS = 20
+_LABELLED_LINE = re.compile(r"^[^\W\d_][\w -]{0,24}:\s+\S")
 # how many header lines may come before the opening `# heading` (compose_raw's header: title,
 # byline, source, date; or a kicker), each a paragraph of one line: a labelled title of any
 # length, or a short line that does not end like a sentence (not a body paragraph)
@@ -257,9 +260,10 @@ def to_plain(tokens: Sequence[Token]) -> MarkdownText:
                 elif text:
                     blocks.append([text])
             else:
-                lines = _inline_lines(token, lines=items > 0)
+                labelled = _labelled_lines(token)
+                lines = _inline_lines(token, lines=items > 0 or labelled)
                 if len(" ".join(lines).split()) <= _SHORT_PARAGRAPH_WORDS and not items:
-                    lines = _inline_lines(token, parts=True)
+                    lines = _inline_lines(token, parts=True, lines=labelled)
                 if lines and marker:
                     lines[0] = marker + lines[0]
                     marker = ""
@@ -268,6 +272,15 @@ def to_plain(tokens: Sequence[Token]) -> MarkdownText:
         elif token.type == "heading_close":
             heading = ""
     return MarkdownText(title=title, text="\n\n".join("\n".join(b) for b in blocks))
+
+
+def _labelled_lines(token: Token) -> bool:
+    """A paragraph of two or more lines, each a label and its value ("Author: Eva Lund",
+    "Date: March 3, 2024", "Source: Coastal Courier", as a notes app exports a page's
+    properties): a line each, as the cleaner reads a byline, a date line or a source line,
+    not the one line Markdown renders them as."""
+    found = _inline_lines(token, lines=True)
+    return len(found) >= 2 and all(_LABELLED_LINE.match(line) for line in found)
 
 
 def _inline_lines(token: Token, *, parts: bool = False, lines: bool = False) -> list[str]:

@@ -106,6 +106,27 @@ def test_a_short_line_of_parts_is_a_line_each_and_a_long_one_is_left_whole() -> 
     assert read is not None and read.text == long
 
 
+def test_a_paragraph_of_labelled_lines_is_a_line_each() -> None:
+    """A notes app's properties under the heading ("Author: …", "Date: …", "Source: …", one
+    line break apart): Markdown renders them as one line, which the cleaner read as no byline,
+    date or source, and kept as a paragraph."""
+    body = "Three fishing boats were destroyed by fire in Skarra harbour early on Sunday."
+    raw = (
+        f"# Harbour fire\n\nAuthor: Eva Lund\nDate: March 3, 2024\nSource: Coast Times\n\n{body}\n"
+    )
+    cleaned = clean_article(raw, markdown=True)
+    assert (cleaned.title, cleaned.author, cleaned.date, cleaned.source) == (
+        "Harbour fire",
+        "Eva Lund",
+        "2024-03-03",
+        "Coast Times",
+    )
+    assert cleaned.paragraphs == [body]
+    sentence = "The crane arrived on Monday,\nand the harbour master said: it is early."
+    read = read_markdown(f"# Title\n\n{sentence}\n")
+    assert read is not None and read.text == sentence.replace("\n", " ")  # not labelled lines
+
+
 @pytest.mark.parametrize(
     "text",
     [
