@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 
-from qa.authors import author_name
+from qa.authors import author_name, wire_agency
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
 from qa.markdown_text import read_front_matter, read_markdown, split_front_matter
@@ -124,7 +124,10 @@ from qa.text_input import c1_controls_as_cp1252
 # 34: a Markdown paragraph whose lines are each a label and its value ("Author: Eva Lund",
 #    "Date: March 3, 2024", "Source: …", a notes app's properties) is a line each, so they
 #    give the author, date and source (qa/markdown_text.py); it was one line of text
-CLEANER_VERSION = "34"
+# 35: a news agency a comma sets off after an author ("By Eva Lund, Associated Press", "Eva Lund,
+#    Reuters") is no part of the author (qa/authors.py); a text's byline gives it as the
+#    source when no "Source:" line does
+CLEANER_VERSION = "35"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -391,6 +394,8 @@ class _Meta:
     source: str | None = None
     date: str | None = None
     author: str | None = None
+    agency: str | None = None  # a news agency after the byline's names: the source, after a
+    # "Source:" line
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -583,7 +588,8 @@ def _byline(line: str, meta: _Meta) -> bool:
     """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff", "By: Eva Lund") is
     dropped; the first one is the author, stored as every author is (`qa.authors.author_name`:
     "By By Eva Lund", the file of an author sent with its "By", gives "Eva Lund"; "Marta
-    Kowalski, Staff Reporter" gives "Marta Kowalski")."""
+    Kowalski, Staff Reporter" gives "Marta Kowalski"); a news agency after the names ("By Eva
+    Lund, Reuters") is the source when no "Source:" line names one."""
     found = _BYLINE.match(line)
     if found is None or len(line.split()) > 10:
         return False
@@ -594,7 +600,10 @@ def _byline(line: str, meta: _Meta) -> bool:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
     if len(names) == 1 and (is_weekday_name(names[0]) or month_number(names[0]) is not None):
         return False  # "By Friday", "By March": a time, not a name
-    meta.author = meta.author or author_name(found["names"].strip(" ,;"))
+    people, agency = wire_agency(found["names"].strip(" ,;"))
+    if meta.author is None:  # "By Eva Lund, Reuters": Reuters' story, unless "Source:" says
+        meta.agency = agency
+    meta.author = meta.author or author_name(people)
     return True
 
 
@@ -912,7 +921,11 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
         kept = [p for p in kept if p.casefold() != title.casefold()]
     kept = _dedupe(_drop_trailing_comment_labels(_drop_trailing_roles(_drop_dateline_place(kept))))
     return CleanedArticle(
-        title=title, source=meta.source, date=meta.date, paragraphs=kept, author=meta.author
+        title=title,
+        source=meta.source or meta.agency,
+        date=meta.date,
+        paragraphs=kept,
+        author=meta.author,
     )
 
 
@@ -969,7 +982,7 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     paragraphs = _dedupe(["\n".join(trim(line) for line in p.split("\n")) for p in paragraphs])
     return CleanedArticle(
         title=title,
-        source=meta.source,
+        source=meta.source or meta.agency,
         date=meta.date,
         paragraphs=[p for p in paragraphs if p],
         author=meta.author,

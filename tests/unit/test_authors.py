@@ -39,6 +39,8 @@ PARAGRAPHS = [
         ("Tom Lee, Senior Political Correspondent; Li Wei, Staff Writers", "Tom Lee; Li Wei"),
         ("Ana Cruz, Harbour Times", "Ana Cruz, Harbour Times"),  # an outlet: not a job
         ("Smith, John", "Smith, John"),
+        ("Eva Lund and Tom Lee, The Associated Press", "Eva Lund and Tom Lee"),  # an agency
+        ("Martin Luther King, Jr.", "Martin Luther King, Jr."),
         ("Byron Bay", "Byron Bay"),  # a name that begins with the letters
         ("By", "By"),  # nothing after it: not a "By" before a name
         ("By ", "By"),
@@ -90,7 +92,8 @@ SOURCES = [_api_author, _archive_author, _csv_author, _html_record_author, _page
      ("Reuters staff", "Reuters staff"), ("Science X staff", "Science X staff"),
      ("Eva Lund; Amir Haddad", "Eva Lund; Amir Haddad"), ("Eva Lund;Amir Haddad",
      "Eva Lund; Amir Haddad"), ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),
-     ("By: Marta Kowalski, Staff Reporter", "Marta Kowalski")],
+     ("By: Marta Kowalski, Staff Reporter", "Marta Kowalski"),
+     ("Eva Lund, Associated Press", "Eva Lund"), ("EVA LUND, REUTERS", "EVA LUND")],
 )  # fmt: skip
 def test_every_source_stores_an_author_alike(source: object, given: str, stored: str) -> None:
     """The same name is the same author whichever way it came: never "By Eva Lund" (answered

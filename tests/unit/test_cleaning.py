@@ -968,6 +968,22 @@ def test_a_line_only_partly_a_byline_and_a_date_stays(line: str) -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author", "agency"),
+    [
+        ("By EVA LUND, ASSOCIATED PRESS", "EVA LUND", "ASSOCIATED PRESS"),
+        ("By Eva Lund and Amir Haddad, Reuters", "Eva Lund and Amir Haddad", "Reuters"),
+        ("By Eva Lund, Reuters | March 3, 2024", "Eva Lund", "Reuters"),
+    ],
+)
+def test_a_news_agency_after_the_byline_is_the_source(line: str, author: str, agency: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert (cleaned.author, cleaned.source, cleaned.paragraphs) == (author, agency, [BODY_1])
+    labelled = clean_article(doc(line, "Source: Coastal Courier", BODY_1))
+    assert (labelled.author, labelled.source) == (author, "Coastal Courier")  # the label wins
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("line", ["By: the numbers", "By Friday; the boats had left."])
 def test_a_line_opening_like_a_byline_with_a_colon_stays(line: str) -> None:
     cleaned = clean_article(doc(BODY_1, line))
