@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from qa.authors import author_name
-from qa.cleaning import clean_article
+from qa.cleaning import SOURCE_MAX_WORDS, clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
@@ -111,6 +111,12 @@ def article_from_request(
         raise BadInput(
             "the article has no usable text: after removing boilerplate (share buttons, "
             "captions, credits, bylines, date and source lines) nothing is left"
+        )
+    sent = " ".join((source or "").split()).rstrip(".")
+    if sent and article.source != sent:
+        raise BadInput(
+            f"source {sent!r} is not read back as the article's source: send the publisher's "
+            f"or agency's name in at most {SOURCE_MAX_WORDS} words, or leave it out"
         )
     if author and article.author != author:
         raise BadInput(

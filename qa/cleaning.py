@@ -282,6 +282,9 @@ _COMMENTS_LABEL = re.compile(
     re.IGNORECASE,
 )
 # "Source:" and the same label in the languages whose date lines are read (qa/dates.py)
+# a longer "Source: …" line is a sentence of the article ("Source: figures the ministry gave
+# the paper in March …"), not the outlet's name
+SOURCE_MAX_WORDS = 8
 _SOURCE = re.compile(
     r"^(?:source|fuente|quelle|fonte|bron|[źz]r[óo]d[łl]o|kilde|k[äa]lla|l[äa]hde|sursa)\s*:\s*"
     r"(.+?)\.?$",
@@ -550,7 +553,7 @@ def _is_copyright_credit(line: str) -> bool:
 
 def _drop_line(line: str, meta: _Meta) -> bool:
     """Rules 2-5: True for one-line boilerplate; captures source and date on the way."""
-    if (m := _SOURCE.match(line)) and len(m.group(1).split()) <= 8:
+    if (m := _SOURCE.match(line)) and len(m.group(1).split()) <= SOURCE_MAX_WORDS:
         meta.source = meta.source or m.group(1).strip()
         return True
     if (date := _parse_date(line)) is not None:

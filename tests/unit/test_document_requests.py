@@ -219,3 +219,29 @@ def test_the_same_article_with_other_white_space_is_found_indexed() -> None:
     assert indexed_as(_text_file(changed, None, 10_000)[3], {doc_id: read}) is None
     dated = NewDocument(title=sent.title, text=sent.text, date="2024-11-16")
     assert indexed_as(_text_file(dated, None, 10_000)[3], {doc_id: read}) is None
+
+
+@pytest.mark.parametrize(
+    ("source", "read"),
+    [("Reuters", "Reuters"), ("The Coastal Courier.", "The Coastal Courier"),
+     ("  Agence   France-Presse ", "Agence France-Presse")],
+)  # fmt: skip
+def test_a_source_is_stored_as_sent(source: str, read: str) -> None:
+    from api.routers.documents import _text_file
+    from qa.articles import make_article
+
+    body = NewDocument.model_validate({"text": "The harbour reopened.", "source": source})
+    doc_id, raw, _, _ = _text_file(body, None, 10_000)
+    article = make_article(doc_id, raw)
+    assert (article.source, article.text) == (read, "The harbour reopened.")
+
+
+def test_a_source_the_article_would_not_keep_is_refused_not_stored_as_its_text() -> None:
+    """A "Source:" line of more than 8 words reads as a sentence of the article: sent as the
+    source, it was lost, and the line became the article's first paragraph (helper-105)."""
+    from api.routers.documents import _text_file
+
+    long_name = "The Extremely Long Outlet Name Gazette and Evening Chronicle of the Faroe Islands"
+    body = NewDocument.model_validate({"text": "The harbour reopened.", "source": long_name})
+    with pytest.raises(BadInput, match="is not read back as the article's source.*at most 8"):
+        _text_file(body, None, 10_000)
