@@ -36,6 +36,7 @@ import codecs
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -520,6 +521,25 @@ BYLINE_SEARCH_ELEMENTS = 60  # elements after the headline where a byline may st
 BYLINE_MAX_CHARS = 200  # a longer element is running text, not a byline
 
 
+def _short_elements_under_headline(tree: Any) -> Iterator[tuple[Any, str]]:
+    """The first `BYLINE_SEARCH_ELEMENTS` elements after the page's first `h1`, in page order
+    (`following::*` holds elements only), with their text on one line: those with some text and
+    at most `BYLINE_MAX_CHARS` of it, none inside navigation, an aside or a footer, nor in an
+    element named for comments, events or an update."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return
+    for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
+        if any(
+            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
+            for up in (element, *element.iterancestors())
+        ):
+            continue
+        text = " ".join("".join(element.itertext()).split())
+        if text and len(text) <= BYLINE_MAX_CHARS:
+            yield element, text
+
+
 def _byline_date(tree: Any) -> str | None:
     """The story's date as its byline or date element writes it ("By Nadia Okonkwo | Oct. 10,
     2025", `<span class="time">August 12, 2025, 7:30 AM</span>`), for a page whose metadata
@@ -534,19 +554,8 @@ def _byline_date(tree: Any) -> str | None:
     pieces between `|`, `·` and dashes are read after a "Published" or "Posted on" label, a
     piece that is an "Updated" line is not, and only a full calendar date is taken
     (`qa/dates.py: parse_date`)."""
-    headline = next(tree.iter("h1"), None)
-    if headline is None:
-        return None
-    for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
-        if not _element_words(element) & _DATE_ELEMENT_WORDS:  # following::* holds elements only
-            continue
-        if any(
-            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
-            for up in (element, *element.iterancestors())
-        ):
-            continue
-        text = " ".join("".join(element.itertext()).split())
-        if not text or len(text) > BYLINE_MAX_CHARS:
+    for element, text in _short_elements_under_headline(tree):
+        if not _element_words(element) & _DATE_ELEMENT_WORDS:
             continue
         for part in _BYLINE_PARTS.split(text):
             if _UPDATED.match(part):
@@ -565,18 +574,9 @@ def _byline_author(tree: Any) -> str | None:
     byline, or a byline with its date), among the first `BYLINE_SEARCH_ELEMENTS` after the
     first `h1`, not in navigation, an aside, a footer or comments, and only before the body's
     second paragraph of prose, so a related story's byline below the article is not taken."""
-    headline = next(tree.iter("h1"), None)
-    if headline is None:
-        return None
     prose = 0
-    for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
-        if element.tag in _TEXTLESS or any(
-            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
-            for up in (element, *element.iterancestors())
-        ):
-            continue
-        text = " ".join("".join(element.itertext()).split())
-        if not text or len(text) > BYLINE_MAX_CHARS:
+    for element, text in _short_elements_under_headline(tree):
+        if element.tag in _TEXTLESS:
             continue
         if element.tag == "p" and _prose_words(text) >= MIN_PROSE_WORDS:
             prose += 1
