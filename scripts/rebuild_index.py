@@ -4,12 +4,12 @@ the folder the current index was built from; with no index yet, seeds/).
 
     python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
 
-The folder may hold text files (.txt), saved web pages (.html, .htm, .html.gz) and archives
-(.jsonl, one article a line; .json, a JSON array of articles; .csv and .tsv, one article a row
-under a header row). A file or archive record that cannot be used (binary, empty, no article
-in it, larger than index.max_document_bytes, a bad line or row, a file of another kind such as
-a .zip or .xml export) is skipped with a warning naming it; the build goes on, and the
-summary says how many were skipped.
+The folder may hold text files (.txt; Markdown as .md or .markdown), saved web pages (.html,
+.htm, .html.gz) and archives (.jsonl, one article a line; .json, a JSON array of articles; .csv
+and .tsv, one article a row under a header row). A file or archive record that cannot be used
+(binary, empty, no article in it, larger than index.max_document_bytes, a bad line or row, a
+file of another kind such as a .zip or .xml export) is skipped with a warning naming it; the
+build goes on, and the summary says how many were skipped.
 
 Incremental by default: only new or changed articles are cleaned and embedded, deleted ones are
 dropped, and the vectors of everything else are reused from the current index; --full rebuilds
@@ -36,6 +36,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
 from index.builder import BuildReport, rebuild_configured  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder, embedding_model_problem  # noqa: E402
+from index.formats import SUFFIXES  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.versions import current_version  # noqa: E402
 from qa.errors import Conflict, EmptyCorpus, QAError  # noqa: E402
@@ -84,7 +85,7 @@ def main() -> int:
         "folder",
         nargs="?",
         type=Path,
-        help="folder of .txt, .html, .htm, .html.gz, .jsonl, .json, .csv, .tsv files",
+        help=f"folder of {', '.join(SUFFIXES)} files",
     )
     parser.add_argument("--data-dir", type=Path, help="where the index goes (default QA_DATA_DIR)")
     parser.add_argument("--full", action="store_true", help="clean and embed every article again")
