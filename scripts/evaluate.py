@@ -127,6 +127,11 @@ def main() -> int:
         help="only measure retrieval: evidence recall@k for dense, BM25 and fused rankings",
     )
     args = parser.parse_args()
+    if args.retrieval and args.url:
+        raise UsageError(
+            "--retrieval ranks with the index in --data-dir, in this process; a server at --url "
+            "is not asked: leave out --url (or --retrieval, to measure the server's answers)"
+        )
 
     questions = read_questions(args.questions, needs=("id", "kind", "question"))
     for q in questions:

@@ -74,3 +74,15 @@ def test_retrieval_alone_refuses_follow_ups(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "f2: --retrieval ranks questions on their own" in done.stderr
+
+
+def test_retrieval_with_a_server_address_is_a_usage_error(tmp_path: Path) -> None:
+    """--retrieval reads the local index; with --url it used to ignore the server and fail on a
+    missing local index instead (helper-106)."""
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "r1", "kind": "single", "question": "Who?"}) + "\n")
+    command = [sys.executable, "scripts/evaluate.py", "--questions", str(path), "--retrieval"]
+    command += ["--url", "http://127.0.0.1:9", "--data-dir", str(tmp_path)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "a server at --url is not asked" in done.stderr
