@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from courlan import normalize_url
+
 from qa.authors import author_name
 from qa.cleaning import SOURCE_MAX_WORDS, clean_article
 from qa.dates import parse_date
@@ -165,14 +167,25 @@ def indexed_as(article: Article, articles: Mapping[str, Article]) -> str | None:
     return None
 
 
+def address_key(url: str) -> str:
+    """An address as `same_address_warning` compares it: without tracking parameters
+    (`utm_source`, `fbclid`, …), fragment or upper-case host (courlan's strict normalisation,
+    the library trafilatura reads addresses with), so a feed's "?utm_source=rss" copy of a
+    story is the same address as the story; the address as given when it cannot be read."""
+    try:
+        return normalize_url(url, strict=True)
+    except ValueError:
+        return url
+
+
 def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
-    """The ids of the articles with each address, in id order, for `same_address_warning`:
-    read once however many articles an import adds."""
+    """The ids of the articles with each address (`address_key`), in id order, for
+    `same_address_warning`: read once however many articles an import adds."""
     found: dict[str, list[str]] = {}
     for doc_id in sorted(articles):
         url = articles[doc_id].url
         if url:
-            found.setdefault(url, []).append(doc_id)
+            found.setdefault(address_key(url), []).append(doc_id)
     return found
 
 
@@ -183,7 +196,7 @@ def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) 
     twice in the index without a word (an id hashes the content, or an archive record's
     address, so the id does not catch it). Both are kept, as a client may mean to; the
     warning says how to keep one instead."""
-    others = [d for d in ids_at.get(article.url or "", ()) if d != article.doc_id]
+    others = [d for d in ids_at.get(address_key(article.url or ""), ()) if d != article.doc_id]
     if not others:
         return None
     named = " and ".join(repr(doc_id) for doc_id in others)

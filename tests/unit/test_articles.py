@@ -88,3 +88,21 @@ def test_an_article_with_the_url_of_indexed_ones_is_warned_of_naming_them() -> N
     assert same_address_warning(_article("plain-2", None), ids_at) is None
     one = same_address_warning(indexed["harbour-1"], ids_at)
     assert one is not None and "the indexed article 'harbour-2';" in one
+
+
+def test_the_same_story_with_other_tracking_parameters_is_the_same_address() -> None:
+    """A feed's copy of a story ("?utm_source=rss"), a shared one ("&fbclid=…"), a fragment or
+    an upper-case host is the address of the story indexed already; another query is not."""
+    indexed = {"harbour-1": _article("harbour-1", "https://coast.example/harbour?id=7")}
+    ids_at = ids_by_url(indexed)
+    for same in (
+        "https://coast.example/harbour?id=7&utm_source=rss&utm_medium=feed",
+        "https://Coast.Example/harbour?id=7&fbclid=IwAR0abc#comments",
+    ):
+        warning = same_address_warning(_article("harbour-2", same), ids_at)
+        assert warning is not None and "'harbour-1'" in warning, same
+    for other in ("https://coast.example/harbour?id=8", "https://coast.example/ferry?id=7"):
+        assert same_address_warning(_article("harbour-2", other), ids_at) is None, other
+    # an address courlan cannot read is compared as it is
+    odd = {"odd": _article("odd", "http://[::1")}
+    assert same_address_warning(_article("odd-2", "http://[::1"), ids_by_url(odd)) is not None
