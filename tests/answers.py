@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.errors import install_error_handlers
 from api.queue import GenerationQueue
 from qa.answering import ProgressCallback, no_progress
-from qa.models import Answer, RetrievedParagraph, Turn
+from qa.models import Answer, Citation, RetrievedParagraph, Turn
 from qa.settings import Settings
 
 PARAGRAPH_A = "The harbour council approved the plan on Tuesday. It will cost 4,200,000 dollars."
@@ -33,6 +33,32 @@ def paragraph(doc_id: str, index: int, text: str) -> dict[str, Any]:
         "source": "Harbour News",
         "date": "2024-10-21",
     }
+
+
+def answered() -> Answer:
+    """A follow-up answered with one cited sentence (the lighthouse's age), for the routes'
+    tests of answer shapes."""
+    return Answer(
+        question="And how old is it?",
+        rewritten_question="And how old is it? (following: What will the lighthouse cost)",
+        answer="It has guided boats since 1887 [1].",
+        status="answered",
+        citations=[
+            Citation(
+                **paragraph("lighthouse", 2, PARAGRAPH_B),
+                marker=1,
+                verified=True,
+                support_score=0.9,
+                span_start=0,
+                span_end=len(PARAGRAPH_B),
+            )
+        ],
+        retrieved=[
+            RetrievedParagraph(**paragraph("lighthouse", 2, PARAGRAPH_B), score=0.03),
+            RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.02),
+        ],
+        short_answer="1887",
+    )
 
 
 def insufficient() -> Answer:

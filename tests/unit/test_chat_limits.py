@@ -12,31 +12,11 @@ import pytest
 from api.routers import openai_compat
 from api.routers.chat_limits import OutputLimits
 from api.routers.openai_compat import MODEL_ID, answer_chunks, message_content
-from qa.models import Answer, Citation
-from tests.answers import PARAGRAPH_B, StandInService, client_for, paragraph
+from tests.answers import StandInService, answered, client_for
 
 pytestmark = pytest.mark.unit
 
-ANSWER_TEXT = "It has guided boats since 1887 [1]."
-
-
-def answered() -> Answer:
-    return Answer(
-        question="How old is it?",
-        answer=ANSWER_TEXT,
-        status="answered",
-        citations=[
-            Citation(
-                **paragraph("lighthouse", 2, PARAGRAPH_B),
-                marker=1,
-                verified=True,
-                support_score=0.9,
-                span_start=0,
-                span_end=len(PARAGRAPH_B),
-            )
-        ],
-        retrieved=[],
-    )
+ANSWER_TEXT = "It has guided boats since 1887 [1]."  # answered().answer
 
 
 def post(extra: dict[str, Any]) -> tuple[StandInService, Any]:

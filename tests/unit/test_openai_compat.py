@@ -34,45 +34,20 @@ from qa.errors import BadInput, GenerationFailed
 from qa.models import (
     TURN_ANSWER_MAX_CHARS,
     TURN_QUESTION_MAX_CHARS,
-    Answer,
     Citation,
     RetrievedParagraph,
     Turn,
 )
 from tests.answers import (
     PARAGRAPH_A,
-    PARAGRAPH_B,
     StandInService,
+    answered,
     client_for,
     insufficient,
     paragraph,
 )
 
 pytestmark = pytest.mark.unit
-
-
-def answered() -> Answer:
-    return Answer(
-        question="And how old is it?",
-        rewritten_question="And how old is it? (following: What will the lighthouse cost)",
-        answer="It has guided boats since 1887 [1].",
-        status="answered",
-        citations=[
-            Citation(
-                **paragraph("lighthouse", 2, PARAGRAPH_B),
-                marker=1,
-                verified=True,
-                support_score=0.9,
-                span_start=0,
-                span_end=len(PARAGRAPH_B),
-            )
-        ],
-        retrieved=[
-            RetrievedParagraph(**paragraph("lighthouse", 2, PARAGRAPH_B), score=0.03),
-            RetrievedParagraph(**paragraph("council", 1, PARAGRAPH_A), score=0.02),
-        ],
-        short_answer="1887",
-    )
 
 
 # what the `Sources:` list says of answered()'s one citation
