@@ -50,10 +50,10 @@ from index.formats import (
 from index.manifest import Manifest
 from index.store import read_articles
 from index.versions import current_version
-from qa.archives import ALIASES
 from qa.articles import same_article
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
+from qa.fields import ALIASES
 from qa.interfaces import Embedder
 from qa.models import Article
 from qa.settings import IndexSettings

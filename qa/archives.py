@@ -33,23 +33,11 @@ from qa.authors import author_name
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
+from qa.fields import ALIASES
 from qa.models import Article
 from qa.text_input import c1_controls_as_cp1252
 
 _LONG_FIELD = 300
-
-# Each field's other names in exports, tried in order when a line lacks the field's own name
-# (or leaves it empty); a value under another name that does not fit the field is ignored, as
-# an unknown field is, so a line that loaded before still loads.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("headline",),
-    "text": ("body", "content", "articleBody", "article_text", "article"),
-    "date": ("published", "pubDate", "pub_date", "datePublished", "published_at",
-             "publishedAt", "publish_date", "date_published"),
-    "source": ("publisher", "site_name", "outlet", "publication"),
-    "url": ("link", "canonical_url"),
-    "author": ("authors", "byline", "creator"),
-}  # fmt: skip
 
 _TAG_NAMES = r"p|br|div|span|a|b|i|em|strong|h[1-6]|li|ul|ol|blockquote|figure|figcaption|img|"
 _TAG_NAMES += r"table|tr|td|script|style"

@@ -15,7 +15,7 @@ from qa.authors import author_name
 from qa.cleaning import SOURCE_MAX_WORDS, clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page, safe_url
 from qa.lexical import without_accents
 from qa.markdown_text import split_front_matter
 from qa.models import Article
@@ -42,6 +42,7 @@ def make_article(doc_id: str, raw: str, *, markdown: bool = False) -> Article:
         source=cleaned.source,
         date=cleaned.date,
         author=cleaned.author,
+        url=safe_url(cleaned.url),
         text=cleaned.text,
         content_hash=content_hash(raw),
     )

@@ -16,7 +16,7 @@ from trafilatura.utils import RE_FILTER, remove_control_characters, trim
 from qa.authors import author_name, wire_agency
 from qa.dates import is_weekday_name, month_number, parse_date
 from qa.lexical import splits_a_word, without_zero_width_spaces
-from qa.markdown_text import read_front_matter, read_markdown, split_front_matter
+from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, split_front_matter
 from qa.sentences import CLOCK_END, goes_on_after_clock
 from qa.text_input import c1_controls_as_cp1252
 
@@ -127,7 +127,11 @@ from qa.text_input import c1_controls_as_cp1252
 # 35: a news agency a comma sets off after an author ("By Eva Lund, Associated Press", "Eva Lund,
 #    Reuters") is no part of the author (qa/authors.py); a text's byline gives it as the
 #    source when no "Source:" line does
-CLEANER_VERSION = "35"
+# 36: Markdown front matter gives the source and the address too, under the names archive
+#    records use (`source`, `publisher`, `url`, `link`…; qa/fields.py), and a `source` that is
+#    an address is the address (an Obsidian web clip's); wikilinks (`[[Eva Lund]]`,
+#    `[[Page|shown]]`) are the words they show, embeds (`![[map.png]]`) nothing
+CLEANER_VERSION = "36"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -285,6 +289,7 @@ _COMMENTS_LABEL = re.compile(
 # a longer "Source: …" line is a sentence of the article ("Source: figures the ministry gave
 # the paper in March …"), not the outlet's name
 SOURCE_MAX_WORDS = 8
+_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)
 _SOURCE = re.compile(
     r"^(?:source|fuente|quelle|fonte|bron|[źz]r[óo]d[łl]o|kilde|k[äa]lla|l[äa]hde|sursa)\s*:\s*"
     r"(.+?)\.?$",
@@ -383,6 +388,7 @@ class CleanedArticle:
     date: str | None
     paragraphs: list[str]
     author: str | None = None
+    url: str | None = None  # as the text states it (front matter), not yet checked as an address
 
     @property
     def text(self) -> str:
@@ -947,6 +953,18 @@ def _labelled_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return found.group(1), ([rest] if rest else []) + blocks[1:]
 
 
+def _front_matter_address(front: FrontMatter) -> tuple[str | None, str | None]:
+    """The address and the source front matter gives: its `url` (or `link`…), and its `source`
+    (or `publisher`…), which is the address instead when it is one (an Obsidian web clip's
+    `source` is the page's address) and is read as a "Source:" line's name is otherwise."""
+    source = front.source
+    if source and _ADDRESS.match(source):
+        return front.url or source, None
+    if source and len(source.split()) > SOURCE_MAX_WORDS:
+        source = None
+    return front.url, source
+
+
 def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     """Clean one raw article into title, source, date and body paragraphs.
 
@@ -967,9 +985,12 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
         labelled = trim(read.title)
     blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
     blocks = _republished(_filter_lines(blocks, meta))
+    url = None
     if front is not None:
         meta.author = meta.author or front.author
         meta.date = meta.date or _front_matter_date(front.date)
+        url, source = _front_matter_address(front)
+        meta.source = meta.source or source
     blocks = _drop_related_sections(blocks)
     soft = _is_soft_wrapped(blocks)
     paragraphs = _gather_lists([p for b in blocks for p in _join_lines(b, soft)])
@@ -989,4 +1010,5 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
         date=meta.date,
         paragraphs=[p for p in paragraphs if p],
         author=meta.author,
+        url=url,
     )

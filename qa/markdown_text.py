@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from qa.fields import ALIASES
+
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 # a separator between the parts of a header line: "By Tom Carver | Published: 2024-09-12"
@@ -69,14 +71,20 @@ _FRONT_MATTER = re.compile(
     rf"{{1,{_FRONT_MATTER_LINES}}}?)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)"
 )
 _KEY_VALUE = re.compile(r"^([\w-]+)[ \t]*:(?:[ \t]+(.*))?$")
-# the keys that name the article's title, author and date, as exports and site generators
-# name them (the names archive records are read under too: qa/archives.py ALIASES)
+# the keys that name the article's title, author, date, source and address: each field's own
+# name and the other names archive records are read under (qa/fields.py), any case, and Hugo's
+# `publishDate`
+_FRONT_MATTER_FIELDS = ("title", "author", "date", "source", "url")
 _FRONT_MATTER_KEYS = {
-    "title": "title", "headline": "title",
-    "author": "author", "authors": "author", "byline": "author", "creator": "author",
-    "date": "date", "published": "date", "pubdate": "date", "pub_date": "date",
-    "publishdate": "date", "datepublished": "date", "published_at": "date",
-}  # fmt: skip
+    name.lower(): field
+    for field in _FRONT_MATTER_FIELDS
+    for name in (field, *ALIASES[field], *(("publishDate",) if field == "date" else ()))
+}
+# an Obsidian wikilink, `[[Page]]`, `[[Page#Heading]]`, `[[Page|shown text]]`, or an embed,
+# `![[picture.png]]`: the words a reader sees are the shown text, else the page's name (else
+# the heading's, for a link into the same note); an embed shows a picture or another note,
+# no sentence of this one
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#^]*)(?:[#^]([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?\]\]")
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ class FrontMatter:
     title: str | None = None
     author: str | None = None
     date: str | None = None
+    source: str | None = None
+    url: str | None = None
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -135,6 +145,8 @@ def read_front_matter(block: str) -> FrontMatter:
         title=" ".join(found["title"]) if found.get("title") else None,
         author="; ".join(found["author"]) if found.get("author") else None,
         date=found["date"][0] if found.get("date") else None,
+        source=found["source"][0] if found.get("source") else None,
+        url=found["url"][0] if found.get("url") else None,
     )
 
 
@@ -146,11 +158,26 @@ def _scalar(value: str) -> str:
         value = value[1:-1]
     else:
         value = re.sub(r"\s+#.*$", "", value)
-    return " ".join(value.split())
+    return " ".join(without_wikilinks(value).split())
+
+
+def without_wikilinks(text: str) -> str:
+    """`text` with each wikilink (`_WIKILINK`) as the words it shows: `[[Eva Lund]]` is "Eva
+    Lund", `[[Storm 2024|the storm]]` "the storm", an embed nothing. Notes apps write them (an
+    Obsidian web clip's author is `"[[Eva Lund]]"`); CommonMark, so markdown-it, has no such
+    link and would keep the brackets as text."""
+    return _WIKILINK.sub(_shown, text) if "[[" in text else text
+
+
+def _shown(link: re.Match[str]) -> str:
+    embed, page, heading, shown = link.groups()
+    if embed:
+        return ""
+    return " ".join((shown or page or heading or "").split())
 
 
 def _parse(text: str) -> list[Token]:
-    return _PARSER.parse(text.replace("\x00", ""))
+    return _PARSER.parse(without_wikilinks(text.replace("\x00", "")))
 
 
 def markdown_signals(tokens: Sequence[Token]) -> Counter[str]:

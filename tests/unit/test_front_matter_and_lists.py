@@ -191,3 +191,81 @@ def test_long_numbered_paragraphs_stay_paragraphs_of_their_own() -> None:
 def test_a_short_line_above_a_paragraph_is_still_a_section_heading() -> None:
     cleaned = clean_article(f"Night buses return\n\n{FIRST}\n\nNew routes\n\n{HIRED}\n")
     assert cleaned.paragraphs == [FIRST, HIRED]
+
+
+# --- a page clipped by a notes app (Obsidian's web clipper writes this shape) -------------
+
+CLIP = """---
+title: "Harbour wall repairs begin in Vester"
+source: "https://news.example.org/vester/harbour-wall"
+author:
+  - "[[Aino Virtanen]]"
+published: 2024-11-04
+created: 2024-11-06
+description: "Repairs to the harbour wall began."
+tags:
+  - "clippings"
+---
+Repairs to the harbour wall began on Monday, [[Vester City Council|the council]] said.
+
+![[harbour-wall.jpg]]
+
+The work, which follows the [[Storm of 2023]] and its floods, is to end in March.
+"""
+
+
+def test_a_web_clip_gives_its_address_author_and_date_and_its_links_their_words(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "clip.md").write_text(CLIP, encoding="utf-8")
+    (article,) = read_article_file(tmp_path / "clip.md", max_bytes=1_000_000).articles
+    assert (article.title, article.author, article.date, article.source, article.url) == (
+        "Harbour wall repairs begin in Vester",
+        "Aino Virtanen",
+        "2024-11-04",  # `published`, not `created` (the day it was clipped)
+        None,  # the address is no outlet's name
+        "https://news.example.org/vester/harbour-wall",
+    )
+    assert article.text == (
+        "Repairs to the harbour wall began on Monday, the council said.\n\n"
+        "The work, which follows the Storm of 2023 and its floods, is to end in March."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "source", "url"),
+    [
+        ("source: Vester Weekly\n", "Vester Weekly", None),
+        (
+            "publisher: Vester Weekly\nlink: https://vw.example/a\n",
+            "Vester Weekly",
+            "https://vw.example/a",
+        ),
+        ("url: https://vw.example/a\nsource: https://vw.example/b\n", None, "https://vw.example/a"),
+        ("canonical_url: javascript:alert(1)\n", None, None),  # only http(s) is an address
+        ("source: " + "word " * 12 + "\n", None, None),  # a sentence, not an outlet's name
+    ],
+)
+def test_front_matter_source_and_address(lines: str, source: str | None, url: str | None) -> None:
+    text = "---\ntitle: Night buses return\n" + lines + "---\n" + FIRST + "\n"
+    article, _ = article_from_request("b", text, title=None, source=None, date=None)
+    assert (article.source, article.url) == (source, url)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("publishDate", "2024-11-02"), ("datePublished", "2024-11-02"), ("publish_date", "2024-11-02"),
+     ("headline", "Night buses return"), ("byline", "Aino Virtanen"), ("Creator", "Aino Virtanen")],
+)  # fmt: skip
+def test_front_matter_reads_the_other_names_archive_records_are_read_under(
+    key: str, value: str
+) -> None:
+    front = read_front_matter(f"---\n{key}: {value}\n---\n")
+    assert value in (front.title, front.author, front.date)
+
+
+def test_a_wikilink_in_a_front_matter_value_is_its_words() -> None:
+    front = read_front_matter(
+        '---\nauthor: ["[[Aino Virtanen]]", "[[People/Mika Laine|Mika Laine]]"]\n---\n'
+    )
+    assert front.author == "Aino Virtanen; Mika Laine"
