@@ -21,7 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.corpus import read_corpus
-from index.formats import Skips
+from index.formats import SUFFIXES, Skips
 from index.journal import settle
 from index.manifest import Changes, recorded_skips
 from index.store import CorpusIndex
@@ -175,8 +175,7 @@ def rebuild_locked(
     )
     if not articles:
         raise EmptyCorpus(
-            f"no usable articles in {corpus_dir} "
-            "(.txt, .html, .htm, .html.gz, .jsonl, .json, .csv or .tsv files)"
+            f"no usable articles in {corpus_dir} ({', '.join(SUFFIXES)} files)"
             + (f"; {len(warnings)} skipped, the first: {warnings[0]}" if warnings else "")
         )
     hashes = {a.doc_id: a.content_hash for a in articles}

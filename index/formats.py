@@ -6,6 +6,8 @@
                            first `# heading` is the title, front matter its metadata), then
                            cleaned as a .txt file
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
+    .mhtml .mht            one web page saved as a single file (a browser's "Webpage, Single
+                           File"): its HTML part (qa/mhtml.py), extracted as a .html file is
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row
     .json                  an archive as a JSON array of articles (or an object holding one)
@@ -38,6 +40,7 @@ from qa.cleaning import unread_dateline
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
 from qa.lexical import is_latin, without_accents
+from qa.mhtml import page_of_mhtml
 from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import binary_problem, c1_note, garbled_problem
@@ -47,9 +50,11 @@ log = logging.getLogger(__name__)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
+MHTML_SUFFIXES = (".mhtml", ".mht")
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES)
-SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + ARCHIVE_SUFFIXES  # longest first where they overlap
+# longest first where they overlap
+SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + ARCHIVE_SUFFIXES
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -256,6 +261,10 @@ def read_article_file(
             article = article_from_page(doc_id, data, options=extraction)
             if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
                 _say_c1_repaired(path.name, decode_html(data))
+        elif suffix in MHTML_SUFFIXES:
+            saved = page_of_mhtml(data)
+            article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
+            article = article.model_copy(update={"content_hash": content_hash(data)})
         else:
             markdown = suffix in MARKDOWN_SUFFIXES
             article = _text_article(doc_id, data, name=path.name, markdown=markdown)

@@ -109,8 +109,8 @@ class SecuritySettings(_Group):
 class IndexSettings(_Group):
     corpus_dir: Path = Field(
         default=Path("seeds"),
-        description="Folder of articles: .txt, .html, .htm, .html.gz pages, .jsonl, .json, .csv "
-        "and .tsv archives.",
+        description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
+        "and .mhtml/.mht pages, .jsonl, .json, .csv and .tsv archives.",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

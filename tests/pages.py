@@ -3,8 +3,10 @@ carry (navigation, share buttons, a cookie notice, related stories, comments, a 
 
 from __future__ import annotations
 
+import base64
 import html
 import json
+import quopri
 
 # every piece of furniture the page builder adds; none of it may become a paragraph
 FURNITURE = [
@@ -94,3 +96,35 @@ def news_page(
 <li><a href="/contact">Contact the newsroom</a></li></ul></footer>
 </body></html>
 """
+
+
+SINGLE_FILE_BOUNDARY = "----MultipartBoundary--Yx2ZqGk1b4Bq3----"
+
+
+def single_file_page(
+    page: str, *, address: str, charset: str | None = None, part_address: bool = True
+) -> bytes:
+    """`page` saved as one file, as Chrome's "Webpage, Single File" writes it (`.mhtml`): a
+    `multipart/related` MIME message, the page quoted-printable with the address it was saved
+    from in `Content-Location` (`part_address`), then a picture in base64."""
+    declared = f"text/html; charset={charset}" if charset else "text/html"
+    encoded = quopri.encodestring(page.encode(charset or "utf-8")).decode("ascii")
+    picture = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(64)).decode("ascii")
+    where = f"Content-Location: {address}\r\n" if part_address else ""
+    boundary = SINGLE_FILE_BOUNDARY
+    return (
+        "From: <Saved by Blink>\r\n"
+        f"Snapshot-Content-Location: {address}\r\n"
+        "Subject: a saved page\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n'
+        f'\tboundary="{boundary}"\r\n\r\n\r\n'
+        f"--{boundary}\r\nContent-Type: {declared}\r\n"
+        "Content-ID: <frame-5F1D@mhtml.blink>\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        f"{where}\r\n{encoded}\r\n"
+        f"--{boundary}\r\nContent-Type: image/png\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        f"Content-Location: {address}/picture.png\r\n\r\n{picture}\r\n"
+        f"--{boundary}--\r\n"
+    ).encode("ascii")

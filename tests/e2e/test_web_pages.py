@@ -1,5 +1,6 @@
-"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, .jsonl, a news
-API's .json and a spreadsheet's .csv builds one index with the real script; a real server
+"""Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, a browser's
+single-file .mhtml, a notes app's web clip (.md), .jsonl, a news API's .json and a spreadsheet's
+.csv builds one index with the real script; a real server
 answers from a page's body and from a table's row and cites each with its own title, date and
 address; a page is added over HTTP as html.
 
@@ -19,7 +20,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
-from tests.pages import FURNITURE, news_page
+from tests.pages import FURNITURE, news_page, single_file_page
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +65,36 @@ ORCHARD = news_page(
     ],
     date="2023-04-20", site="Valley News",
 )  # fmt: skip
+# saved by a browser as one file; the page names no address of its own, so the one it was saved
+# from is the article's
+MARKET_URL = "https://valley.example/news/brenna-market-hall"
+MARKET = news_page(
+    title="Brenna market hall gets a new roof",
+    paragraphs=[
+        "The market hall of Brenna will get a new copper roof this summer, the town's building "
+        "office said on Wednesday, at a cost of 1.8 million euros.",
+        "Traders will move to tents on the cathedral square while the work lasts.",
+    ],
+    date="2023-06-07", site="Valley News",
+)  # fmt: skip
+# clipped by a notes app (Obsidian's web clipper): front matter with the page's address as
+# `source`, an author as a wikilink, wikilinks in the body
+CLIP_URL = "https://coast.example/news/skarra-lighthouse-lamp"
+CLIP = f"""---
+title: "Skarra lighthouse gets a new lamp"
+source: "{CLIP_URL}"
+author:
+  - "[[Anna Berg]]"
+published: 2023-05-16
+created: 2023-05-20
+tags:
+  - "clippings"
+---
+The lighthouse on [[Skarra]] was fitted with an LED lamp on Tuesday that can be seen 22 nautical
+miles out to sea, [[Coast Guard|the coast guard]] said.
+
+![[lighthouse.jpg]]
+"""
 TRAM = """Oakhaven opens its first tram line
 
 Published: 2023-03-04
@@ -125,6 +156,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (corpus / "gazette.csv").write_bytes(TABLE.encode("cp1252"))
     (corpus / "api.json").write_text(json.dumps(API_ANSWER), encoding="utf-8")
+    (corpus / "market.mhtml").write_bytes(single_file_page(MARKET, address=MARKET_URL))
+    (corpus / "lighthouse.md").write_text(CLIP, encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -154,7 +187,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 8, by_title
+    assert listing["total"] == 10, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -216,6 +249,25 @@ def test_an_answer_from_a_table_row_cites_the_rows_fields(
     document = client.get(f"/documents/{citation['doc_id']}").json()
     texts = [p["text"] for p in document["paragraphs"]]
     assert len(texts) == 2 and texts[1].startswith("Owner Sofia Lindström said"), texts
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "doc_id", "url", "author"),
+    [
+        ("What will the new roof of the Brenna market hall cost?", "1.8 million euros",
+         "market", MARKET_URL, None),
+        ("How far out to sea can the new Skarra lighthouse lamp be seen?",
+         "22 nautical miles", "lighthouse", CLIP_URL, "Anna Berg"),
+    ],
+)  # fmt: skip
+def test_a_single_file_page_and_a_web_clip_answer_and_cite_their_address(
+    setup: Setup, question: str, words: str, doc_id: str, url: str, author: str | None
+) -> None:
+    body = api_answer(setup.server, {"question": question})
+    assert body["status"] == "answered", body
+    assert words in body["answer"] and "[[" not in body["answer"], body["answer"]
+    citation = body["citations"][0]
+    assert (citation["doc_id"], citation["url"], citation["author"]) == (doc_id, url, author)
 
 
 def test_a_page_reads_back_without_its_furniture(client: httpx.Client) -> None:
