@@ -8,10 +8,23 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from qa.errors import BadInput
+
+# the header block a single-file page opens with: header lines up to the first blank line, one of
+# them a `multipart/related` content type (where a web page has `<!DOCTYPE` or `<html`)
+_HEADERS = re.compile(r"\A\s*(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\r?\n", re.ASCII)
+_RELATED = re.compile(r"^content-type:\s*multipart/related", re.IGNORECASE | re.MULTILINE)
+
+
+def is_mhtml(text: str) -> bool:
+    """`text` is a page saved as one file (MIME headers with a `multipart/related` type first),
+    not an HTML document: what a client sends as `html` when it read an `.mhtml` file."""
+    head = _HEADERS.match(text[:8192].replace("\r\n", "\n"))
+    return head is not None and _RELATED.search(head[0]) is not None
 
 
 @dataclass(frozen=True)

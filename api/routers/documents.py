@@ -51,6 +51,7 @@ from qa.articles import (
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.markdown_text import split_front_matter
+from qa.mhtml import is_mhtml, page_of_mhtml
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.text_input import (
@@ -178,10 +179,10 @@ class NewDocument(_NotesRepairs):
                              "the corpus folder. Send `text` or `html`, not both.")  # fmt: skip
     html: ClientText | None = Field(
         default=None,
-        description="A saved web page, the whole HTML document, instead of `text`: the article "
-        "and its title, date, site name, author and address are read from the page, as for an "
-        ".html file in the corpus folder (so `title`, `source`, `date` and `author` are not sent "
-        "with it).",
+        description="A saved web page, the whole HTML document (or a page saved as one file, "
+        "an .mhtml file's content), instead of `text`: the article and its title, date, site "
+        "name, author and address are read from the page, as for an .html (.mhtml) file in the "
+        "corpus folder (so `title`, `source`, `date` and `author` are not sent with it).",
     )
     title: OptionalText = Field(default=None, max_length=300, description="Headline (with text).")
     source: OptionalText = Field(
@@ -720,7 +721,8 @@ def _text_file(
 def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes, str, Article]:
     """Id, file bytes and suffix of a page (checked to hold an article), and the article as it
     will be read. The file starts with a UTF-8 byte-order mark, so it is read back as sent
-    whatever charset the page declares."""
+    whatever charset the page declares; a page saved as one file (`.mhtml`, MIME) is stored as
+    sent, under that suffix, since its parts declare their own charsets."""
     if not has_visible_text(html):
         raise BadInput(empty_text_problem("html", "the saved web page"))
     data = html.encode("utf-8")
@@ -729,13 +731,20 @@ def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, byte
             f"the page is {len(data):,} bytes, more than index.max_document_bytes "
             f"({max_bytes:,}); it would be skipped in the corpus folder too"
         )
-    article = article_from_page(doc_id or "page", html)
+    suffix = ".html"
+    if is_mhtml(html):  # a page saved as one file: stored as it was sent, read as the folder's is
+        saved = page_of_mhtml(data)
+        article = article_from_page(doc_id or "page", saved.html, url=saved.url)
+        suffix = ".mhtml"
+    else:
+        article = article_from_page(doc_id or "page", html)
     # a page decoded with the wrong encoding before it was sent, refused as its text would be
     problem = garbled_problem(f"{article.title}\n{article.text}")
     if problem is not None:
         raise BadInput(f"html: the article read out of the page {problem}")
     doc_id = doc_id or new_doc_id(article.title, article.text)
-    return doc_id, b"\xef\xbb\xbf" + data, ".html", article.model_copy(update={"doc_id": doc_id})
+    stored = data if suffix == ".mhtml" else b"\xef\xbb\xbf" + data
+    return doc_id, stored, suffix, article.model_copy(update={"doc_id": doc_id})
 
 
 @router.delete(

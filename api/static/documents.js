@@ -458,7 +458,7 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.md,.markdown,.html,.htm,.jsonl,.json,.csv,.tsv,text/plain,text/markdown,text/html,text/csv,application/json";
+  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
   // title, outlet and date from the page, so the fields above are not sent with it; an archive
   // export (one article a line or row) is sent whole to POST /documents/import
@@ -487,7 +487,8 @@ function showAddForm() {
       useFile(null);
       return;
     }
-    if (/\.html?$/i.test(chosen.name) || chosen.type === "text/html") {
+    // a page saved as one file (.mhtml, .mht) goes as `html` too: the server takes its page part
+    if (/\.(?:html?|mht(?:ml)?)$/i.test(chosen.name) || chosen.type === "text/html" || chosen.type === "multipart/related") {
       useFile({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
     } else if (ARCHIVE_NAME.test(chosen.name)) {
       useFile(null, { name: chosen.name, content: decodeTextFile(new Uint8Array(await chosen.arrayBuffer())) });
@@ -516,7 +517,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file, a saved web page (.html) or an archive export (.jsonl, .json, .csv, .tsv)", file),
+    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export (.jsonl, .json, .csv, .tsv)", file),
     pageNote,
     keyRow,
     errors,

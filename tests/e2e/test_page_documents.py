@@ -14,7 +14,7 @@ import pytest
 from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved_conversation
 from tests.e2e.crafted import fulfil_problem
 from tests.e2e.test_page_scope import add_article, delete_article
-from tests.pages import FURNITURE, news_page
+from tests.pages import FURNITURE, news_page, single_file_page
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
 
 FILE_LABEL = (
-    "…or load a .txt or Markdown (.md) file, a saved web page (.html) or an archive export "
+    "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export "
     "(.jsonl, .json, .csv, .tsv)"
 )
 
@@ -563,6 +563,47 @@ def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
         d for d in listed(page)["documents"] if d["title"] == "Ferry makes its last crossing"
     )
     assert added["date"] == "2024-11-02" and added["source"] == "Coast Times"
+    assert page_probe.script_errors() == []
+
+
+def test_an_admin_adds_a_page_saved_as_one_file(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """A page a browser saved as one file (.mhtml) is sent as `html`; the server takes its page
+    part, and the article keeps the address it was saved from."""
+    from playwright.sync_api import expect
+
+    address = "https://coast.example/harbour-crane"
+    paragraphs = [
+        "A new harbour crane that can lift 60 tonnes was put to work in Skarra on Tuesday, the "
+        "port authority said.",
+        "It replaces two cranes from 1974 that had been out of service since the spring storms.",
+    ]
+    saved = single_file_page(
+        news_page(title="Skarra harbour gets a new crane", paragraphs=paragraphs,
+                  date="2024-11-05", site="Coast Times"),
+        address=address,
+    )  # fmt: skip
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "crane.mhtml", "mimeType": "multipart/related", "buffer": saved}
+    )
+    expect(form.locator(".page-note")).to_contain_text("Saved page “crane.mhtml”")
+    with page.expect_request("**/documents") as sent:
+        form.get_by_role("button", name="Add article").click()
+    assert set(json.loads(sent.value.post_data or "{}")) == {"html"}
+    view = page.locator(".article-view")
+    expect(view.locator(".panel-message")).to_contain_text(
+        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(view.locator(".article-heading")).to_have_text("Skarra harbour gets a new crane")
+    expect(view.locator(".article-paragraph")).to_have_count(2)
+    expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
+    added = next(
+        d for d in listed(page)["documents"] if d["title"] == "Skarra harbour gets a new crane"
+    )
+    assert added["url"] == address and added["date"] == "2024-11-05"
     assert page_probe.script_errors() == []
 
 

@@ -318,3 +318,32 @@ def test_a_page_is_added_as_html(setup: Setup, client: httpx.Client) -> None:
         "/documents", json={"html": "<html><body><nav>Home</nav></body></html>"}, headers=ADMIN
     )
     assert no_article.status_code == 422 and "no article text" in no_article.text
+
+
+def test_a_page_saved_as_one_file_is_added_as_html(setup: Setup, client: httpx.Client) -> None:
+    """An .mhtml file's content sent as `html` is stored as it was sent, as an .mhtml file the
+    next build reads the same way, and keeps the address it was saved from."""
+    address = "https://coast.example/news/skarra-pier"
+    saved = single_file_page(
+        news_page(title="Skarra pier to be rebuilt in stone",
+                  paragraphs=["The wooden pier of Skarra will be rebuilt in stone next year at "
+                              "a cost of 900,000 euros, the harbour office said on Friday."],
+                  date="2023-05-12", site="Coast Times"),
+        address=address,
+    ).decode("ascii")  # fmt: skip
+
+    added = client.post("/documents", json={"html": saved}, headers=ADMIN)
+
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert (body["title"], body["date"], body["url"]) == (
+        "Skarra pier to be rebuilt in stone",
+        "2023-05-12",
+        address,
+    )
+    stored = setup.corpus / f"{body['doc_id']}.mhtml"
+    # as sent, after the input rule every text field passes (line ends made "\n")
+    assert stored.read_bytes() == saved.replace("\r\n", "\n").encode("ascii")
+    answer = api_answer(setup.server, {"question": "What will the new Skarra pier cost?"})
+    assert answer["status"] == "answered" and "900,000 euros" in answer["answer"], answer
+    assert answer["citations"][0]["doc_id"] == body["doc_id"]
