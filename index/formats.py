@@ -7,7 +7,9 @@
                            cleaned as a .txt file
     .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
     .mhtml .mht            one web page saved as a single file (a browser's "Webpage, Single
-                           File"): its HTML part (qa/mhtml.py), extracted as a .html file is
+                           File"): its HTML part (qa/saved_pages.py), extracted as a .html file is
+    .webarchive            one web page saved by Safari ("Web Archive"): its main resource
+                           (qa/saved_pages.py), extracted as a .html file is
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row
     .json                  an archive as a JSON array of articles (or an object holding one)
@@ -40,8 +42,8 @@ from qa.cleaning import unread_dateline
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
 from qa.lexical import is_latin, without_accents
-from qa.mhtml import page_of_mhtml
 from qa.models import Article
+from qa.saved_pages import page_of_mhtml, page_of_webarchive
 from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import binary_problem, c1_note, garbled_problem
 
@@ -51,10 +53,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 MHTML_SUFFIXES = (".mhtml", ".mht")
+WEBARCHIVE_SUFFIX = ".webarchive"
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES)
 # longest first where they overlap
-SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + ARCHIVE_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -261,8 +264,8 @@ def read_article_file(
             article = article_from_page(doc_id, data, options=extraction)
             if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
                 _say_c1_repaired(path.name, decode_html(data))
-        elif suffix in MHTML_SUFFIXES:
-            saved = page_of_mhtml(data)
+        elif suffix in MHTML_SUFFIXES or suffix == WEBARCHIVE_SUFFIX:
+            saved = page_of_mhtml(data) if suffix in MHTML_SUFFIXES else page_of_webarchive(data)
             article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
             article = article.model_copy(update={"content_hash": content_hash(data)})
         else:

@@ -110,7 +110,7 @@ class IndexSettings(_Group):
     corpus_dir: Path = Field(
         default=Path("seeds"),
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
-        "and .mhtml/.mht pages, .jsonl, .json, .csv and .tsv archives.",
+        "and .mhtml/.mht/.webarchive pages, .jsonl, .json, .csv and .tsv archives.",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

@@ -261,7 +261,9 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image", _NO_TEXT),
     (b"GIF87a", "a GIF image", _NO_TEXT),
     (b"GIF89a", "a GIF image", _NO_TEXT),
-)
+    (b"bplist00", "a binary property list (as Safari's .webarchive is)",
+     "put a .webarchive file in the corpus folder, which reads it"),
+)  # fmt: skip
 _HEAD = 16  # characters (or bytes) enough for every signature
 
 

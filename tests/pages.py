@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import plistlib
 import quopri
 
 # every piece of furniture the page builder adds; none of it may become a paragraph
@@ -128,3 +129,27 @@ def single_file_page(
         f"Content-Location: {address}/picture.png\r\n\r\n{picture}\r\n"
         f"--{boundary}--\r\n"
     ).encode("ascii")
+
+
+def safari_web_archive(
+    page: str, *, address: str, charset: str = "UTF-8", binary: bool = True
+) -> bytes:
+    """`page` saved by Safari as a "Web Archive" (`.webarchive`): a property list (binary, as
+    Safari writes it, or XML) whose main resource is the page, with a picture beside it."""
+    archive = {
+        "WebMainResource": {
+            "WebResourceData": page.encode(charset),
+            "WebResourceFrameName": "",
+            "WebResourceMIMEType": "text/html",
+            "WebResourceTextEncodingName": charset,
+            "WebResourceURL": address,
+        },
+        "WebSubresources": [
+            {
+                "WebResourceData": b"\x89PNG\r\n\x1a\n" + bytes(64),
+                "WebResourceMIMEType": "image/png",
+                "WebResourceURL": f"{address}/picture.png",
+            }
+        ],
+    }
+    return plistlib.dumps(archive, fmt=plistlib.FMT_BINARY if binary else plistlib.FMT_XML)

@@ -51,9 +51,9 @@ from qa.articles import (
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
 from qa.markdown_text import split_front_matter
-from qa.mhtml import is_mhtml, page_of_mhtml
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
+from qa.saved_pages import is_mhtml, page_of_mhtml
 from qa.text_input import (
     binary_problem,
     c1_note,

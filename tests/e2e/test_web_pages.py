@@ -1,8 +1,8 @@
 """Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, a browser's
-single-file .mhtml, a notes app's web clip (.md), .jsonl, a news API's .json and a spreadsheet's
-.csv builds one index with the real script; a real server
-answers from a page's body and from a table's row and cites each with its own title, date and
-address; a page is added over HTTP as html.
+single-file .mhtml, Safari's .webarchive, a notes app's web clip (.md), .jsonl, a news API's
+.json and a spreadsheet's .csv builds one index with the real script; a real server answers from
+a page's body and from a table's row and cites each with its own title, date and address; a
+page is added over HTTP as html.
 
 The pages are made up (tests/pages.py) and carry the furniture of real news pages around the
 article; the server answers without a language model (the best-scoring sentence).
@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
-from tests.pages import FURNITURE, news_page, single_file_page
+from tests.pages import FURNITURE, news_page, safari_web_archive, single_file_page
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +76,16 @@ MARKET = news_page(
         "Traders will move to tents on the cathedral square while the work lasts.",
     ],
     date="2023-06-07", site="Valley News",
+)  # fmt: skip
+# saved by Safari as a web archive (its default): a binary property list around the page
+BAKERY_URL = "https://valley.example/news/brenna-bakery-award"
+BAKERY = news_page(
+    title="Brenna bakery wins the national rye bread prize",
+    paragraphs=[
+        "The Holm bakery in Brenna won this year's national rye bread prize on Saturday, with a "
+        "loaf baked to a recipe from 1911, the bakers' guild said.",
+    ],
+    date="2023-06-10", site="Valley News",
 )  # fmt: skip
 # clipped by a notes app (Obsidian's web clipper): front matter with the page's address as
 # `source`, an author as a wikilink, wikilinks in the body
@@ -158,6 +168,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "api.json").write_text(json.dumps(API_ANSWER), encoding="utf-8")
     (corpus / "market.mhtml").write_bytes(single_file_page(MARKET, address=MARKET_URL))
     (corpus / "lighthouse.md").write_text(CLIP, encoding="utf-8")
+    (corpus / "bakery.webarchive").write_bytes(safari_web_archive(BAKERY, address=BAKERY_URL))
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -187,7 +198,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 10, by_title
+    assert listing["total"] == 11, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -258,9 +269,11 @@ def test_an_answer_from_a_table_row_cites_the_rows_fields(
          "market", MARKET_URL, None),
         ("How far out to sea can the new Skarra lighthouse lamp be seen?",
          "22 nautical miles", "lighthouse", CLIP_URL, "Anna Berg"),
+        ("From what year is the recipe of the prize-winning Brenna rye bread?", "1911",
+         "bakery", BAKERY_URL, None),
     ],
 )  # fmt: skip
-def test_a_single_file_page_and_a_web_clip_answer_and_cite_their_address(
+def test_pages_saved_as_one_file_and_a_web_clip_answer_and_cite_their_address(
     setup: Setup, question: str, words: str, doc_id: str, url: str, author: str | None
 ) -> None:
     body = api_answer(setup.server, {"question": question})

@@ -263,7 +263,8 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
         "skipped notes.docx",
     ]
     readable = (
-        "(.txt, .md, .markdown, .html.gz, .html, .htm, .mhtml, .mht, .jsonl, .json, .csv, .tsv)"
+        "(.txt, .md, .markdown, .html.gz, .html, .htm, .mhtml, .mht, .webarchive, .jsonl, "
+        ".json, .csv, .tsv)"
     )
     assert f"not a kind of file the index reads {readable}" in warnings[0]
 

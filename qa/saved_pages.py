@@ -1,16 +1,22 @@
-"""A web page saved as one file by a browser (Chrome's and Edge's "Webpage, Single File",
-`.mhtml`/`.mht`): a MIME message (RFC 2557) whose first HTML part is the page, the rest its
-pictures and styles. Read with the standard library's `email` parser, which undoes the
-quoted-printable or base64 encoding; the page then goes through the same extractor as a saved
-`.html` file."""
+"""Web pages a browser saved as one file, with their pictures and styles; the page in it then
+goes through the same extractor as a saved `.html` file.
+
+* `.mhtml`/`.mht` (Chrome's and Edge's "Webpage, Single File"): a MIME message (RFC 2557)
+  whose first HTML part is the page. Read with the standard library's `email` parser, which
+  undoes the quoted-printable or base64 encoding.
+* `.webarchive` (Safari's "Web Archive", its default for File > Save As): a property list
+  whose `WebMainResource` holds the page's bytes, its text encoding and its address. Read with
+  the standard library's `plistlib` (binary or XML)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import plistlib
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from qa.errors import BadInput
 
@@ -64,3 +70,38 @@ def page_of_mhtml(data: bytes) -> SavedPage:
         "no HTML page among the parts of this MHTML file: save the page again as 'Webpage, "
         "Single File', or as 'Webpage, HTML Only' (.html)"
     )
+
+
+_WEBARCHIVE_AGAIN = (
+    "save the page again in Safari (File > Save As, Format: Web Archive), or as "
+    "'Page Source' (.html)"
+)
+
+
+def page_of_webarchive(data: bytes) -> SavedPage:
+    """The page of a Safari `.webarchive` file (`BadInput` when it holds none): its main
+    resource's bytes, read in the text encoding it names (else as a `.html` file is), and its
+    address."""
+    try:
+        archive: Any = plistlib.loads(data)
+    except (plistlib.InvalidFileException, ValueError, OverflowError, TypeError):
+        raise BadInput(
+            f"not a Safari web archive (no property list in it); {_WEBARCHIVE_AGAIN}"
+        ) from None
+    main = archive.get("WebMainResource") if isinstance(archive, dict) else None
+    if not isinstance(main, dict):
+        main = {}
+    body, kind = main.get("WebResourceData"), main.get("WebResourceMIMEType")
+    if not isinstance(body, bytes) or not body.strip():
+        raise BadInput(f"no page in this web archive (no main resource); {_WEBARCHIVE_AGAIN}")
+    if isinstance(kind, str) and kind.lower() not in ("text/html", "application/xhtml+xml"):
+        raise BadInput(f"this web archive holds {kind}, not a web page; {_WEBARCHIVE_AGAIN}")
+    html: str | bytes = body
+    charset = main.get("WebResourceTextEncodingName")
+    if isinstance(charset, str) and charset:
+        try:
+            html = body.decode(charset, errors="replace")
+        except LookupError:  # an encoding Python does not know: the page's own meta decides
+            html = body
+    url = main.get("WebResourceURL")
+    return SavedPage(html=html, url=url.strip() if isinstance(url, str) and url.strip() else None)

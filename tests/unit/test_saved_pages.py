@@ -1,17 +1,20 @@
-"""Unit tests for pages saved as one file (`.mhtml`, `.mht`: a browser's "Webpage, Single File"),
-read by qa/mhtml.py and index/formats.py. The files are written as Chrome writes them
-(`tests.pages.single_file_page`)."""
+"""Unit tests for pages a browser saved as one file, read by qa/saved_pages.py and
+index/formats.py: `.mhtml`/`.mht` (Chrome's and Edge's "Webpage, Single File"), written as
+Chrome writes them (`tests.pages.single_file_page`), and Safari's `.webarchive`
+(`tests.pages.safari_web_archive`)."""
 
 from __future__ import annotations
 
+import plistlib
 from pathlib import Path
 
 import pytest
 
 from index.formats import read_article_file
 from qa.errors import BadInput
-from qa.mhtml import page_of_mhtml
-from tests.pages import single_file_page
+from qa.saved_pages import page_of_mhtml, page_of_webarchive
+from qa.text_input import binary_problem
+from tests.pages import safari_web_archive, single_file_page
 
 pytestmark = pytest.mark.unit
 
@@ -79,3 +82,55 @@ def test_a_file_that_is_no_single_file_page_is_skipped_and_said_why(
     read = read_article_file(tmp_path / "broken.mht", max_bytes=1_000_000)
     assert read.articles == []
     assert len(read.warnings) == 1 and read.warnings[0].startswith("skipped broken.mht:")
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "xml"])
+def test_a_safari_web_archive_is_read_as_its_page_is(tmp_path: Path, binary: bool) -> None:
+    (tmp_path / "harbour-wall.webarchive").write_bytes(
+        safari_web_archive(PAGE, address=ADDRESS, binary=binary)
+    )
+    read = read_article_file(tmp_path / "harbour-wall.webarchive", max_bytes=1_000_000)
+    assert list(read.warnings) == []
+    (article,) = read.articles
+    assert (article.doc_id, article.title, article.url) == (
+        "harbour-wall",
+        "Harbour wall repairs begin in Vester",
+        ADDRESS,
+    )
+    assert article.text.split("\n\n") == BODY
+
+
+def test_the_web_archive_s_text_encoding_decodes_the_page() -> None:
+    page = PAGE.replace('<meta charset="utf-8">', "")
+    saved = page_of_webarchive(safari_web_archive(page, address=ADDRESS, charset="windows-1252"))
+    assert isinstance(saved.html, str) and "council’s" in saved.html and "Lillö" in saved.html
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"<html><body><p>a page</p></body></html>", "not a Safari web archive"),
+        (plistlib.dumps({"WebSubresources": []}), "no page in this web archive"),
+        (
+            plistlib.dumps({"WebMainResource": {"WebResourceData": b"%PDF-1.4",
+                                                "WebResourceMIMEType": "application/pdf"}}),
+            "holds application/pdf, not a web page",
+        ),
+    ],
+)  # fmt: skip
+def test_a_web_archive_without_a_page_is_skipped_and_said_why(
+    tmp_path: Path, data: bytes, said: str
+) -> None:
+    with pytest.raises(BadInput, match=said):
+        page_of_webarchive(data)
+    (tmp_path / "broken.webarchive").write_bytes(data)
+    read = read_article_file(tmp_path / "broken.webarchive", max_bytes=1_000_000)
+    assert read.articles == []
+    assert len(read.warnings) == 1 and read.warnings[0].startswith("skipped broken.webarchive:")
+
+
+def test_a_web_archive_sent_as_a_page_says_where_it_is_read() -> None:
+    sent = safari_web_archive(PAGE, address=ADDRESS).decode("latin-1")
+    problem = binary_problem(sent, wanted="an HTML page")
+    assert problem is not None and "Safari's .webarchive" in problem
+    assert "put a .webarchive file in the corpus folder" in problem
