@@ -13,6 +13,8 @@
     .jsonl                 an archive: one article a line (qa/archives.py)
     .csv .tsv              an archive as a table: one article a row, under a header row
     .json                  an archive as a JSON array of articles (or an object holding one)
+    .xml .rss .atom        a news feed (RSS, Atom) or a WordPress export: one article an item
+                           (index/feed_exports.py)
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.exports import Entry, TableReading, json_entries, table_entries, too_large
+from index.feed_exports import FEED_SUFFIXES, feed_entries
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
 from qa.cleaning import unread_dateline
@@ -55,7 +58,7 @@ PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 MHTML_SUFFIXES = (".mhtml", ".mht")
 WEBARCHIVE_SUFFIX = ".webarchive"
 TABLE_SUFFIXES = (".csv", ".tsv")
-ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES)
+ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES)
 # longest first where they overlap
 SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
 
@@ -440,7 +443,9 @@ def _unit(path: Path) -> str:
     """What a record of the archive is called where it is named: a line, a table's row, or an
     item of a JSON array."""
     suffix = suffix_of(path)
-    return "row" if suffix in TABLE_SUFFIXES else "item" if suffix == ".json" else "line"
+    if suffix in TABLE_SUFFIXES:
+        return "row"
+    return "item" if suffix == ".json" or suffix in FEED_SUFFIXES else "line"
 
 
 def archive_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
@@ -457,6 +462,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
     suffix = suffix_of(path)
     if suffix == ".json":
         yield from json_entries(path, max_bytes=max_bytes, say_others=say_guess)
+        return
+    if suffix in FEED_SUFFIXES:
+        yield from feed_entries(path, max_bytes=max_bytes)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()

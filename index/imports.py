@@ -1,6 +1,7 @@
 """Adding the articles of an archive export in one build (`POST /documents/import`).
 
-An export a user has (`.jsonl`, `.json`, `.csv` or `.tsv`, docs/extraction.md) is read exactly
+An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, or a feed or WordPress export as `.xml`,
+`.rss` or `.atom`; docs/extraction.md) is read exactly
 as a build reads such a file in the corpus folder, from a scratch folder first. Its records
 that give an article are written, one JSON object a line, to one new archive in the corpus
 folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;

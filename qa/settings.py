@@ -110,14 +110,15 @@ class IndexSettings(_Group):
     corpus_dir: Path = Field(
         default=Path("seeds"),
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
-        "and .mhtml/.mht/.webarchive pages, .jsonl, .json, .csv and .tsv archives.",
+        "and .mhtml/.mht/.webarchive pages, .jsonl, .json, .csv and .tsv archives, .xml/.rss/.atom "
+        "feeds and WordPress exports.",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,
         ge=1024,
         description="Largest article file read (a page after decompression, a text file, one "
-        "line of a .jsonl archive, one item of a .json, one row of a .csv or .tsv); larger ones "
-        "are skipped with a warning, and POST /documents refuses them with a 413.",
+        "line of a .jsonl archive, one item of a .json or a feed, one row of a .csv or .tsv); "
+        "larger ones are skipped with a warning, and POST /documents refuses them with a 413.",
     )
     embedding_model: str = Field(
         default=BUNDLED_EMBEDDER,

@@ -455,7 +455,8 @@ class ArchiveUpload(_NotesRepairs):
     content: ClientText = Field(
         description="The export's text: one JSON object a line (.jsonl), a JSON array (.json), "
         "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
-        "folder has (title, text or html, date, source, url, author, or their other names)."
+        "folder has (title, text or html, date, source, url, author, or their other names); "
+        "or a news feed or WordPress export (.xml, .rss, .atom), an article an item."
     )
     _repaired_fields = ("content",)
 

@@ -458,7 +458,7 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json";
+  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
   // title, outlet and date from the page, so the fields above are not sent with it; an archive
   // export (one article a line or row) is sent whole to POST /documents/import
@@ -517,7 +517,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export (.jsonl, .json, .csv, .tsv)", file),
+    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,
@@ -571,7 +571,7 @@ function showAddForm() {
   show(form, legend);
 }
 
-const ARCHIVE_NAME = /\.(jsonl|json|csv|tsv)$/i;
+const ARCHIVE_NAME = /\.(jsonl|json|csv|tsv|xml|rss|atom)$/i;
 
 /** Send an archive export to POST /documents/import, then say what it did: the articles added
  * (each opens), those already indexed, and each record refused with the server's reason. */

@@ -23,7 +23,7 @@ INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version f
 
 FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export "
-    "(.jsonl, .json, .csv, .tsv)"
+    "(.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of

@@ -1,8 +1,8 @@
 """Saved web pages and archives end to end: a folder mixing .txt, .html, .html.gz, a browser's
-single-file .mhtml, Safari's .webarchive, a notes app's web clip (.md), .jsonl, a news API's
-.json and a spreadsheet's .csv builds one index with the real script; a real server answers from
-a page's body and from a table's row and cites each with its own title, date and address; a
-page is added over HTTP as html.
+single-file .mhtml, Safari's .webarchive, a notes app's web clip (.md), an RSS feed, .jsonl, a
+news API's .json and a spreadsheet's .csv builds one index with the real script; a real server
+answers from a page's body and from a table's row and cites each with its own title, date and
+address; a page is added over HTTP as html.
 
 The pages are made up (tests/pages.py) and carry the furniture of real news pages around the
 article; the server answers without a language model (the best-scoring sentence).
@@ -87,6 +87,18 @@ BAKERY = news_page(
     ],
     date="2023-06-10", site="Valley News",
 )  # fmt: skip
+# a news feed with its items' full text (an RSS 2.0 file, as a feed reader saves one)
+FEED_URL = "https://valley.example/news/brenna-cinema"
+FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Valley News</title>
+<item><title>Brenna cinema reopens with 212 seats</title><link>{FEED_URL}</link>
+<pubDate>Fri, 16 Jun 2023 18:00:00 +0200</pubDate><dc:creator>Per Holm</dc:creator>
+<description>The cinema reopens.</description>
+<content:encoded><![CDATA[<p>The old cinema on Brenna's market square reopened on Friday with
+212 seats and a screen twice the size of the old one, its owners said.</p>]]></content:encoded>
+</item></channel></rss>
+"""
 # clipped by a notes app (Obsidian's web clipper): front matter with the page's address as
 # `source`, an author as a wikilink, wikilinks in the body
 CLIP_URL = "https://coast.example/news/skarra-lighthouse-lamp"
@@ -169,6 +181,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "market.mhtml").write_bytes(single_file_page(MARKET, address=MARKET_URL))
     (corpus / "lighthouse.md").write_text(CLIP, encoding="utf-8")
     (corpus / "bakery.webarchive").write_bytes(safari_web_archive(BAKERY, address=BAKERY_URL))
+    (corpus / "valley-news.rss").write_text(FEED, encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -198,7 +211,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 11, by_title
+    assert listing["total"] == 12, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -271,16 +284,22 @@ def test_an_answer_from_a_table_row_cites_the_rows_fields(
          "22 nautical miles", "lighthouse", CLIP_URL, "Anna Berg"),
         ("From what year is the recipe of the prize-winning Brenna rye bread?", "1911",
          "bakery", BAKERY_URL, None),
+        ("How many seats does the reopened Brenna cinema have?", "212", None, FEED_URL,
+         "Per Holm"),
     ],
 )  # fmt: skip
-def test_pages_saved_as_one_file_and_a_web_clip_answer_and_cite_their_address(
-    setup: Setup, question: str, words: str, doc_id: str, url: str, author: str | None
+def test_pages_saved_as_one_file_a_web_clip_and_a_feed_answer_and_cite_their_address(
+    setup: Setup, question: str, words: str, doc_id: str | None, url: str, author: str | None
 ) -> None:
     body = api_answer(setup.server, {"question": question})
     assert body["status"] == "answered", body
     assert words in body["answer"] and "[[" not in body["answer"], body["answer"]
     citation = body["citations"][0]
-    assert (citation["doc_id"], citation["url"], citation["author"]) == (doc_id, url, author)
+    assert (citation["doc_id"], citation["url"], citation["author"]) == (
+        doc_id or citation["doc_id"],  # a feed item's id is made from its address
+        url,
+        author,
+    )
 
 
 def test_a_page_reads_back_without_its_furniture(client: httpx.Client) -> None:
@@ -360,3 +379,45 @@ def test_a_page_saved_as_one_file_is_added_as_html(setup: Setup, client: httpx.C
     answer = api_answer(setup.server, {"question": "What will the new Skarra pier cost?"})
     assert answer["status"] == "answered" and "900,000 euros" in answer["answer"], answer
     assert answer["citations"][0]["doc_id"] == body["doc_id"]
+
+
+def test_a_wordpress_export_is_imported_with_its_posts_only(
+    setup: Setup, client: httpx.Client
+) -> None:
+    """POST /documents/import takes a WordPress export (.xml) as it takes a .jsonl: its
+    published post is added, with its author's name, and the attachment is named as refused."""
+    post_url = "https://gazette.example/2023/06/brenna-library/"
+    export = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Harbour Gazette</title>
+<wp:author><wp:author_login>elund</wp:author_login>
+  <wp:author_display_name>Eva Lund</wp:author_display_name></wp:author>
+<item><title>Brenna library opens on Sundays</title><link>{post_url}</link>
+  <pubDate>Sat, 17 Jun 2023 08:00:00 +0000</pubDate><dc:creator>elund</dc:creator>
+  <content:encoded><![CDATA[<p>Brenna's town library will open on Sundays from July, from
+  noon to five, the culture committee decided on Thursday.</p>]]></content:encoded>
+  <wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item>
+<item><title>library.jpg</title><wp:post_type>attachment</wp:post_type></item>
+</channel></rss>
+"""
+    imported = client.post(
+        "/documents/import", json={"name": "gazette.xml", "content": export}, headers=ADMIN
+    )
+    assert imported.status_code == 201, imported.text
+    report = imported.json()
+    (added,) = report["added"]
+    assert any("item 2: a WordPress attachment, not a post" in r for r in report["refused"])
+    try:
+        answer = api_answer(
+            setup.server, {"question": "When will the Brenna library open on Sundays?"}
+        )
+        assert answer["status"] == "answered" and "noon to five" in answer["answer"], answer
+        citation = answer["citations"][0]
+        assert (citation["url"], citation["author"], citation["source"]) == (
+            post_url,
+            "Eva Lund",
+            "Harbour Gazette",
+        )
+    finally:
+        assert client.delete(f"/documents/{added['doc_id']}", headers=ADMIN).status_code == 204
