@@ -16,13 +16,15 @@ from pydantic_settings import SettingsError
 from api.app import create_app
 from api.middleware import configure_logging
 from index.embedder import embedding_model_problem
+from index.generation import gguf_problem, resolve_gguf
 from index.manifest import Manifest
 from index.selector import MODEL_FILE, resolve_selector
 from index.versions import current_version
 from qa.errors import IndexMismatch, QAError
-from qa.generation import BUNDLED_GEMMA, BUNDLED_SMOLLM2, gguf_problem, resolve_gguf
 from qa.settings import (
+    BUNDLED_GEMMA,
     BUNDLED_SELECTOR,
+    BUNDLED_SMOLLM2,
     Settings,
     settings_parse_problem,
     settings_problem,

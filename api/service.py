@@ -16,19 +16,19 @@ from pathlib import Path
 
 from index.checksums import without_paths
 from index.embedder import SentenceTransformerEmbedder
+from index.generation import LlamaCppGenerator, resolve_gguf
 from index.loaded import LoadedIndex, Refusal, open_index
+from index.remote_generation import OpenAICompatibleGenerator
 from index.selector import OnnxSelector, resolve_selector
 from index.store import CorpusIndex
 from index.versions import load_last_good
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.candidates import Corpus, scoped_corpus
 from qa.errors import IndexCorrupt, NotFound
-from qa.generation import LlamaCppGenerator, resolve_gguf
 from qa.interfaces import Generator, Selector
 from qa.lexical import matched_spans
 from qa.models import Answer, Article, Paragraph, SearchHit, Turn, UnknownWord
 from qa.paragraphs import split_paragraphs
-from qa.remote_generation import OpenAICompatibleGenerator
 from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
 from qa.sentences import sentence_spans
 from qa.settings import Settings

@@ -1,7 +1,8 @@
 """The seams: small protocols that models and stores implement, so any one can be swapped.
 
-`index/` holds the real adapters (sentence-transformers, FAISS, BM25); `qa/generation.py` the
-language-model ones. Deterministic fakes for tests are real classes too (`tests/fakes.py`).
+`index/` holds the real adapters (sentence-transformers, FAISS, BM25, the ONNX selector, and the
+language models: `index/generation.py`, `index/remote_generation.py`). Deterministic fakes for
+tests are real classes too (`tests/fakes.py`).
 """
 
 from __future__ import annotations

@@ -483,7 +483,7 @@ def measure_retrieval(data_dir: Path, questions: list[str], repeats: int) -> dic
 def prepare_gguf(data_dir: Path) -> float:
     """Put the configured GGUF in place for a spawned generator (the bundled one is assembled
     from its parts) and return the seconds it took."""
-    from qa.generation import resolve_gguf
+    from index.generation import resolve_gguf
     from qa.settings import Settings
 
     settings = Settings(data_dir=data_dir)
@@ -810,7 +810,7 @@ def spawned_generator(data_dir: Path, log_path: Path, threads: int) -> Iterator[
     """`python -m llama_cpp.server` with the configured GGUF on a free loopback port."""
     import httpx
 
-    from qa.generation import resolve_gguf
+    from index.generation import resolve_gguf
     from qa.settings import Settings
 
     settings = Settings(data_dir=data_dir)

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from index.generation import resolve_gguf
+from index.remote_generation import OpenAICompatibleGenerator
 from qa.errors import GeneratorUnavailable
-from qa.generation import resolve_gguf
-from qa.remote_generation import OpenAICompatibleGenerator
 from qa.settings import GenerationSettings
 from tests.e2e.conftest import Server, start_server, stop_server
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.generation import LlamaCppGenerator, resolve_gguf
+from index.generation import LlamaCppGenerator, resolve_gguf
 from qa.settings import BUNDLED_GEMMA, BUNDLED_SMOLLM2, GenerationSettings
 
 pytestmark = pytest.mark.unit

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from api.errors import problem_details, problem_headers
+from index.remote_generation import OpenAICompatibleGenerator
 from qa.errors import GenerationFailed, GeneratorUnavailable
-from qa.remote_generation import OpenAICompatibleGenerator
 from qa.settings import GenerationSettings
 
 BASE = "http://generator.test/v1"

@@ -168,7 +168,7 @@ def test_the_local_model_stops_writing_once_the_question_is_given_up(
 ) -> None:
     """A question past its time limit (or whose client left) stopped only at the next stage, so
     the model wrote on to max_tokens, and every question behind it waited or timed out too."""
-    from qa.generation import LlamaCppGenerator
+    from index.generation import LlamaCppGenerator
     from qa.settings import GenerationSettings
 
     generator = LlamaCppGenerator(

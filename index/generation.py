@@ -2,7 +2,7 @@
 
 llama-cpp-python is imported lazily so that the rest of the package (and its tests) works
 without it. A remote OpenAI-compatible server is the other implementation of the same
-protocol: `qa/remote_generation.py`.
+protocol: `index/remote_generation.py`.
 """
 
 from __future__ import annotations
