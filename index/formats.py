@@ -37,8 +37,10 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.exports import Entry, TableReading, json_entries, table_entries, too_large
+from index.exports import Entry, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
+from index.json_exports import json_entries
+from index.table_exports import TableReading, table_entries
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
 from qa.cleaning import unread_dateline

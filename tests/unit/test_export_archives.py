@@ -703,7 +703,7 @@ def test_nan_and_infinity_that_pythons_json_writes_read_as_absent(tmp_path: Path
 def test_non_finite_constants_become_null_at_any_read_size(chunk: int) -> None:
     """ijson reads the file in chunks of its own size: a constant, an escape or a string's end
     split between two reads reads as it does whole."""
-    from index.exports import _NonFinite
+    from index.json_exports import _NonFinite
 
     document = (
         '[{"a": NaN, "b": "NaN \\"Infinity\\" \\\\", "c": -Infinity, "d": [Infinity, -1.5e-3]},'
