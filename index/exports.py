@@ -1,5 +1,6 @@
 """The records of archive exports other than .jsonl, read as they stream: a table's rows (.csv,
-.tsv: `index/table_exports.py`) and a JSON document's items (.json: `index/json_exports.py`).
+.tsv: `index/table_exports.py`), a JSON document's items (.json: `index/json_exports.py`) and a
+feed's or WordPress export's items (.xml, .rss, .atom: `index/feed_exports.py`).
 
 Each record comes out as an `Entry`: its number as the user sees it (a spreadsheet's row, the
 header being row 1; an item's place in its array, from 1), its fields, the bytes its content

@@ -5,16 +5,15 @@ Adding, replacing and deleting go through the same incremental, atomic path as
 `scripts/rebuild_index.py` (index/documents.py): the article file is written into (or removed
 from) the corpus folder, a new index version is built and made current, and this server swaps
 it in before answering, so the next request already sees the change. One build runs at a time.
+What that takes besides HTTP is in api/documents_service.py; here are the request and response
+bodies and the routes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -29,39 +28,23 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from api.deps import Service
-from api.inputs import ClientText, OptionalText
-from api.reload import Reloader, ReloadResult
-from api.security import AdminAccess
-from index.builder import BuildReport
-from index.corpus import DOC_ID_PATTERN
-from index.documents import add_article, delete_article
-from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem, skips_of_files
-from index.imports import import_archive
-from qa.articles import (
-    article_from_page,
-    article_from_request,
-    ids_by_url,
-    indexed_as,
-    new_doc_id,
-    parse_date,
-    same_address_warning,
-    same_article,
-    title_matches,
+from api.documents_service import (
+    Stored,
+    delete_document,
+    import_export,
+    skip_warnings,
+    store_article,
 )
-from qa.dates import NOT_A_CALENDAR_DATE
-from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
-from qa.markdown_text import split_front_matter
+from api.inputs import ClientText, OptionalText
+from api.reload import Reloader
+from api.security import AdminAccess
+from index.corpus import DOC_ID_PATTERN
+from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem
+from qa.articles import title_matches
+from qa.errors import BadInput
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
-from qa.saved_pages import is_mhtml, page_of_mhtml
-from qa.text_input import (
-    binary_problem,
-    c1_note,
-    empty_text_problem,
-    garbled_problem,
-    has_visible_text,
-    markup_problem,
-)
+from qa.text_input import binary_problem, c1_note
 
 router = APIRouter(tags=["documents"])
 
@@ -383,11 +366,13 @@ async def add_document(
 
     Safe to retry: if the article is already indexed with the same content (say the first
     answer was lost), the answer is 200 with it and nothing changes."""
-    added = await _store(body, body.doc_id, service, reloader, replace=False)
-    if added.unchanged:
+    stored = await store_article(
+        body, body.doc_id, service, reloader, replace=False, repaired=body._repaired
+    )
+    if stored.unchanged:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/documents/{added.document.doc_id}"
-    return added.document
+    response.headers["Location"] = f"/documents/{stored.article.doc_id}"
+    return _added(stored)
 
 
 @router.put(
@@ -423,11 +408,13 @@ async def replace_document(
             f"doc_id {body.doc_id!r} in the body is not the path's {doc_id!r}: leave it out, "
             "or send it to the path of the article to replace"
         )
-    added = await _store(body, doc_id, service, reloader, replace=True)
-    if added.created:
+    stored = await store_article(
+        body, doc_id, service, reloader, replace=True, repaired=body._repaired
+    )
+    if stored.created:
         response.status_code = status.HTTP_201_CREATED
     response.headers["Location"] = f"/documents/{doc_id}"
-    return added.document
+    return _added(stored)
 
 
 class ArchiveUpload(_NotesRepairs):
@@ -523,229 +510,41 @@ async def import_documents(
     and builds once; the server serves them before answering. Records the build would skip,
     and articles whose id is already indexed with other content, are listed in `refused`; the
     rest are added. Safe to retry: an export already imported adds nothing (200)."""
-    settings = service.settings
-    report = await run_in_threadpool(
-        import_archive,
-        settings.index_dir,
-        body.name,
-        body.content.encode("utf-8"),
-        embedder=service.embedder,
-        index_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-    )
-    result = await run_in_threadpool(reloader.reload, retry=True)
-    build = report.build
-    if build is not None and result.version < build.version.name:
-        raise _not_loaded("the articles were", result)
-    articles = service.index.corpus.articles
-    added = [
-        _summary(article)
-        for article in (articles.get(doc_id) for doc_id in report.added)
-        if article is not None  # deleted by another request meanwhile: not listed
-    ]
+    imported = await import_export(body.name, body.content, service, reloader)
+    report, build = imported.report, imported.report.build
     if not report.added:
         response.status_code = status.HTTP_200_OK
-    ids_at = ids_by_url(articles) if added else {}
-    found = (same_address_warning(articles[a.doc_id], ids_at) for a in added)
-    same_address = [warning for warning in found if warning is not None]
     return ImportedArchive(
-        added=added,
+        added=[_summary(article) for article in imported.added],
         unchanged=report.unchanged,
         refused=report.refused,
         not_imported=report.not_imported,
         stored_as=report.stored_as,
-        version=result.version,
+        version=imported.version,
         skipped=build.skipped if build else 0,
         warnings=[
             *body._repaired,
-            *same_address,
-            *_skips(build, [report.stored_as] if report.stored_as else []),
+            *imported.same_address,
+            *skip_warnings(build, [report.stored_as] if report.stored_as else []),
         ],
     )
 
 
-@dataclass(frozen=True)
-class _Stored:
-    document: AddedDocument
-    unchanged: bool  # already indexed as sent: nothing was built
-    created: bool  # no article had the id before
-
-
-async def _store(
-    body: NewDocument, given_id: str | None, service: Service, reloader: Reloader, *, replace: bool
-) -> _Stored:
-    settings = service.settings
-    raw: str | bytes
-    if body.html is not None:
-        doc_id, raw, suffix, read = await run_in_threadpool(
-            _page_file, body.html, given_id, settings.index.max_document_bytes
-        )
-    else:
-        # cleaning a long text takes a while: off the event loop, as a page's extraction is
-        doc_id, raw, suffix, read = await run_in_threadpool(
-            _text_file, body, given_id, settings.index.max_document_bytes
-        )
-    articles = service.index.corpus.articles
-    # the same article sent again in another shape (white space a text's cleaning drops, a
-    # page's other markup): what would be indexed is there already, under this id (a page's
-    # id hashes its extracted text) or, when the id hashes what was sent, under another
-    # (a PUT stores what it is sent, so it can swap a page for a text and back)
-    if replace:
-        same = None
-    elif doc_id in articles:
-        same = doc_id if same_article(read, articles[doc_id]) else None
-    else:
-        same = indexed_as(read, articles) if given_id is None else None
-    if same is not None:
-        notes = [*body._repaired, *_same_address(articles[same], articles)]
-        return _Stored(
-            _added(articles[same], service.index.version.name, notes=notes),
-            unchanged=True,
-            created=False,
-        )
-    report = await run_in_threadpool(
-        add_article,
-        settings.index_dir,
-        doc_id,
-        raw,
-        embedder=service.embedder,
-        index_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-        suffix=suffix,
-        replace=replace,
-    )
-    result = await run_in_threadpool(reloader.reload, retry=True)
-    article = service.index.corpus.articles.get(doc_id)
-    # version names sort in the order they were built: an older one served means ours failed
-    # to load; a newer one is another change made meanwhile, which may have changed this id too
-    stale = report is not None and result.version < report.version.name
-    if stale or (report is None and article is None):
-        raise _not_loaded("the article was", result)
-    if article is None:
-        raise Conflict(
-            f"the article was indexed as {doc_id!r}, then deleted by another request before "
-            "this one could answer; send it again to add it back"
-        )
-    notes = [*body._repaired, *_same_address(article, service.index.corpus.articles)]
-    return _Stored(
-        _added(article, result.version, report, notes=notes, written=f"{doc_id}{suffix}"),
-        unchanged=report is None,
-        created=report is not None and doc_id in report.added,
-    )
-
-
-def _same_address(article: Article, articles: Mapping[str, Article]) -> list[str]:
-    """The warning that `article` has the url of other indexed articles, if it has."""
-    warning = same_address_warning(article, ids_by_url(articles))
-    return [warning] if warning is not None else []
-
-
-def _added(
-    article: Article,
-    version: str,
-    report: BuildReport | None = None,
-    *,
-    notes: Sequence[str] = (),
-    written: str | None = None,
-) -> AddedDocument:
-    """The article as stored, in the index `version` that serves it; what the input rule
-    repaired in it as sent (`notes`), and what the build skipped when it built one (`report`;
-    none was built for an article already indexed): why it skipped the file `written`, and
-    how many others."""
+def _added(stored: Stored) -> AddedDocument:
+    """The article as stored, in the index version that serves it; what the input rule
+    repaired in it as sent and the same-address warning (`notes`), and what the build skipped
+    when it built one (none was built for an article already indexed): why it skipped the
+    file written, and how many others."""
+    article, report = stored.article, stored.report
     return AddedDocument(
         **_document(article, split_paragraphs(article)).model_dump(),
-        version=version,
+        version=stored.version,
         skipped=report.skipped if report else 0,
-        warnings=[*notes, *_skips(report, [written] if written else [])],
+        warnings=[
+            *stored.notes,
+            *skip_warnings(report, [stored.written] if stored.written else []),
+        ],
     )
-
-
-def _skips(report: BuildReport | None, written: Sequence[str]) -> list[str]:
-    """The build's skip warnings about the files a request `written`, one by one, and the
-    corpus folder's other skips in one line: those are older than the request (or unrelated to
-    it), and repeating them on every write buried the warnings about what was sent (GET
-    /admin/index lists them at any time)."""
-    if report is None:
-        return []
-    own, counted = skips_of_files(report.warnings, written)
-    others = report.skipped - counted
-    if others <= 0:
-        return own
-    return [
-        *own,
-        f"{others:,} other file(s) or archive record(s) of the corpus folder are skipped by the "
-        "index build, not one this request wrote: GET /admin/index lists them and why",
-    ]
-
-
-def _not_loaded(what: str, result: ReloadResult) -> IndexCorrupt:
-    """The 503 of a change that was indexed but whose new version this server could not load."""
-    return IndexCorrupt(
-        f"{what} indexed, but the new index version could not be loaded "
-        f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
-    )
-
-
-def _text_file(
-    body: NewDocument, doc_id: str | None, max_bytes: int
-) -> tuple[str, str, str, Article]:
-    """Id, file text and suffix of an article sent as text (checked to keep some text), and the
-    article as it will be read."""
-    text = body.text or ""
-    if not has_visible_text(text):
-        raise BadInput(empty_text_problem("text", "the article's text"))
-    problem = garbled_problem(text) or markup_problem(text)
-    if problem is not None:
-        raise BadInput(f"text {problem}")
-    published = None
-    if body.date is not None:
-        published = parse_date(body.date)
-        if published is None:
-            raise BadInput(
-                f"date {body.date!r} {NOT_A_CALENDAR_DATE}; send it as year-month-day, e.g. "
-                "2024-10-21"
-            )
-    # the id's readable part from the title, else the opening words after any front matter
-    doc_id = doc_id or new_doc_id(body.title, split_front_matter(text)[1])
-    read, raw = article_from_request(
-        doc_id, text, title=body.title, source=body.source, date=published, author=body.author
-    )
-    size = len(raw.encode("utf-8"))
-    if size > max_bytes:
-        raise TooLarge(
-            f"the article is {size:,} bytes as a file, more than index.max_document_bytes "
-            f"({max_bytes:,}); it would be skipped in the corpus folder too"
-        )
-    return doc_id, raw, ".txt", read
-
-
-def _page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes, str, Article]:
-    """Id, file bytes and suffix of a page (checked to hold an article), and the article as it
-    will be read. The file starts with a UTF-8 byte-order mark, so it is read back as sent
-    whatever charset the page declares; a page saved as one file (`.mhtml`, MIME) is stored as
-    sent, under that suffix, since its parts declare their own charsets."""
-    if not has_visible_text(html):
-        raise BadInput(empty_text_problem("html", "the saved web page"))
-    data = html.encode("utf-8")
-    if len(data) > max_bytes:
-        raise TooLarge(
-            f"the page is {len(data):,} bytes, more than index.max_document_bytes "
-            f"({max_bytes:,}); it would be skipped in the corpus folder too"
-        )
-    suffix = ".html"
-    if is_mhtml(html):  # a page saved as one file: stored as it was sent, read as the folder's is
-        saved = page_of_mhtml(data)
-        article = article_from_page(doc_id or "page", saved.html, url=saved.url)
-        suffix = ".mhtml"
-    else:
-        article = article_from_page(doc_id or "page", html)
-    # a page decoded with the wrong encoding before it was sent, refused as its text would be
-    problem = garbled_problem(f"{article.title}\n{article.text}")
-    if problem is not None:
-        raise BadInput(f"html: the article read out of the page {problem}")
-    doc_id = doc_id or new_doc_id(article.title, article.text)
-    stored = data if suffix == ".mhtml" else b"\xef\xbb\xbf" + data
-    return doc_id, stored, suffix, article.model_copy(update={"doc_id": doc_id})
 
 
 @router.delete(
@@ -763,14 +562,5 @@ async def remove_document(doc_id: DocId, service: Service, reloader: Reloader) -
     """Removes the article file, builds a new index version without it, and serves it.
 
     Safe to retry: deleting an article that was already deleted this way is a 204 too."""
-    settings = service.settings
-    await run_in_threadpool(
-        delete_article,
-        settings.index_dir,
-        doc_id,
-        embedder=service.embedder,
-        index_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-    )
-    await run_in_threadpool(reloader.reload, retry=True)
+    await delete_document(doc_id, service, reloader)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

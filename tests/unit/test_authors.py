@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from api.routers.documents import NewDocument, _text_file
+from api.documents_service import text_file
+from api.routers.documents import NewDocument
 from qa.archives import article_from_record, parse_record, record_of
 from qa.articles import article_from_request, make_article
 from qa.authors import author_name
@@ -56,7 +57,7 @@ def test_an_author_is_stored_without_the_by_before_it(
 
 def _api_author(author: str) -> str | None:
     body = NewDocument.model_validate({"text": TEXT, "title": "Harbour reopens", "author": author})
-    doc_id, raw, _, _ = _text_file(body, None, 10_000)
+    doc_id, raw, _, _ = text_file(body, None, 10_000)
     assert "By By" not in raw
     return make_article(doc_id, raw).author  # as every later build reads the file
 

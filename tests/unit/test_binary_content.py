@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from api.routers.documents import NewDocument, _text_file
+from api.documents_service import text_file
+from api.routers.documents import NewDocument
 from index.formats import read_article_file
 from qa.errors import BadInput
 from qa.extraction import extract_page
@@ -136,7 +137,7 @@ def test_random_bytes_sent_as_text_are_told_as_binary_not_as_an_encoding(encodin
     "read the file with its real encoding"), wrong advice for a binary file."""
     body = NewDocument.model_validate({"text": NOISE.decode(encoding, errors="replace")})
     with pytest.raises(BadInput) as refused:
-        _text_file(body, None, 100_000)
+        text_file(body, None, 100_000)
     said = str(refused.value)
     assert said.startswith("text is binary content, not an article's words: ")
     assert "Windows-1252" not in said and "encoding" not in said

@@ -1,5 +1,5 @@
 """POST /documents bodies: an article as text or as a saved page, checked before anything is
-written (api/routers/documents.py)."""
+written (api/routers/documents.py, api/documents_service.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from api.routers.documents import ArchiveUpload, NewDocument, _page_file
+from api.documents_service import page_file
+from api.routers.documents import ArchiveUpload, NewDocument
 from qa.errors import BadInput, TooLarge
 from qa.extraction import decode_html
 from tests.pages import news_page
@@ -53,12 +54,12 @@ def test_a_request_with_both_neither_or_overrides_is_refused(
 
 
 def test_an_empty_page_is_refused_like_empty_text() -> None:
-    from api.routers.documents import _page_file
+    from api.documents_service import page_file
     from qa.errors import BadInput
 
     for html in ("", "\u0000", " \n"):
         with pytest.raises(BadInput, match="html is empty"):
-            _page_file(NewDocument.model_validate({"html": html}).html or "", None, 10_000)
+            page_file(NewDocument.model_validate({"html": html}).html or "", None, 10_000)
 
 
 def test_text_and_html_requests_are_accepted() -> None:
@@ -95,27 +96,27 @@ def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
 
 
 def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:
-    doc_id, raw, suffix, _ = _page_file(PAGE, None, 1_000_000)
+    doc_id, raw, suffix, _ = page_file(PAGE, None, 1_000_000)
     assert suffix == ".html" and doc_id.startswith("skarra-harbour-reopens-")
     assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark outranks the declared charset
     assert decode_html(raw) == PAGE
-    assert _page_file(PAGE, "mine", 1_000_000)[0] == "mine"
+    assert page_file(PAGE, "mine", 1_000_000)[0] == "mine"
 
 
 def test_a_page_over_the_limit_or_without_an_article_is_refused() -> None:
     with pytest.raises(TooLarge, match="index.max_document_bytes"):
-        _page_file(PAGE, None, 1024)
+        page_file(PAGE, None, 1024)
     with pytest.raises(BadInput, match="no article text"):
-        _page_file("<html><body><nav><a href='/'>Home</a></nav></body></html>", None, 10_000)
+        page_file("<html><body><nav><a href='/'>Home</a></nav></body></html>", None, 10_000)
 
 
 def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
 
     body = NewDocument(title="Long read", text="The port grew. " * 100)
     with pytest.raises(TooLarge, match="more than index.max_document_bytes"):
-        _text_file(body, None, 1024)
-    doc_id, raw, suffix, _ = _text_file(body, None, 1_000_000)
+        text_file(body, None, 1024)
+    doc_id, raw, suffix, _ = text_file(body, None, 1_000_000)
     assert doc_id.startswith("long-read-") and suffix == ".txt" and "The port grew." in raw
 
 
@@ -127,14 +128,14 @@ def test_a_text_over_the_size_limit_is_refused_as_a_page_is() -> None:
 def test_a_text_article_keeps_the_author_sent_as_its_byline(
     author: str | None, read: str | None
 ) -> None:
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
     from qa.articles import make_article
 
     body = NewDocument.model_validate(
         {"text": "The harbour of Skarra reopened on Monday.", "title": "Harbour reopens",
          "author": author}
     )  # fmt: skip
-    doc_id, raw, _, _ = _text_file(body, None, 10_000)
+    doc_id, raw, _, _ = text_file(body, None, 10_000)
     article = make_article(doc_id, raw)  # as every later build reads the file
     assert article.author == read
     assert article.text == "The harbour of Skarra reopened on Monday."
@@ -142,11 +143,11 @@ def test_a_text_article_keeps_the_author_sent_as_its_byline(
 
 @pytest.mark.parametrize("author", ["the harbour staff", "eva lund", "A B C D E F G H I J"])
 def test_an_author_not_read_back_as_a_byline_is_refused(author: str) -> None:
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
 
     body = NewDocument.model_validate({"text": "The harbour reopened.", "author": author})
     with pytest.raises(BadInput, match="is not read back as a byline"):
-        _text_file(body, None, 10_000)
+        text_file(body, None, 10_000)
 
 
 @pytest.mark.parametrize(
@@ -198,27 +199,27 @@ def test_a_page_decoded_with_the_wrong_encoding_is_refused_as_its_text_would_be(
 ) -> None:
     page = news_page(title="Loja abre no centro", paragraphs=LOJA)
     with pytest.raises(BadInput, match=f"html: the article read out of the page holds .*{message}"):
-        _page_file(misread(page), None, 1_000_000)
-    assert _page_file(page, None, 1_000_000)[2] == ".html"  # read right, it is taken
+        page_file(misread(page), None, 1_000_000)
+    assert page_file(page, None, 1_000_000)[2] == ".html"  # read right, it is taken
 
 
 def test_the_same_article_with_other_white_space_is_found_indexed() -> None:
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
     from qa.articles import indexed_as
 
     sent = NewDocument(title="Skarra bridge cost", text="The bridge will cost 52 million crowns.")
-    doc_id, _, _, read = _text_file(sent, None, 10_000)
+    doc_id, _, _, read = text_file(sent, None, 10_000)
     spaced = NewDocument(
         title="Skarra bridge cost", text="  The bridge will  cost 52 million crowns.\n\n\n"
     )
-    other_id, _, _, again = _text_file(spaced, None, 10_000)
+    other_id, _, _, again = text_file(spaced, None, 10_000)
     assert other_id != doc_id  # the id hashes what was sent
     assert indexed_as(again, {doc_id: read}) == doc_id
     # another figure, or another date, is another article
     changed = NewDocument(title=sent.title, text="The bridge will cost 53 million crowns.")
-    assert indexed_as(_text_file(changed, None, 10_000)[3], {doc_id: read}) is None
+    assert indexed_as(text_file(changed, None, 10_000)[3], {doc_id: read}) is None
     dated = NewDocument(title=sent.title, text=sent.text, date="2024-11-16")
-    assert indexed_as(_text_file(dated, None, 10_000)[3], {doc_id: read}) is None
+    assert indexed_as(text_file(dated, None, 10_000)[3], {doc_id: read}) is None
 
 
 @pytest.mark.parametrize(
@@ -227,11 +228,11 @@ def test_the_same_article_with_other_white_space_is_found_indexed() -> None:
      ("  Agence   France-Presse ", "Agence France-Presse")],
 )  # fmt: skip
 def test_a_source_is_stored_as_sent(source: str, read: str) -> None:
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
     from qa.articles import make_article
 
     body = NewDocument.model_validate({"text": "The harbour reopened.", "source": source})
-    doc_id, raw, _, _ = _text_file(body, None, 10_000)
+    doc_id, raw, _, _ = text_file(body, None, 10_000)
     article = make_article(doc_id, raw)
     assert (article.source, article.text) == (read, "The harbour reopened.")
 
@@ -239,9 +240,9 @@ def test_a_source_is_stored_as_sent(source: str, read: str) -> None:
 def test_a_source_the_article_would_not_keep_is_refused_not_stored_as_its_text() -> None:
     """A "Source:" line of more than 8 words reads as a sentence of the article: sent as the
     source, it was lost, and the line became the article's first paragraph (helper-105)."""
-    from api.routers.documents import _text_file
+    from api.documents_service import text_file
 
     long_name = "The Extremely Long Outlet Name Gazette and Evening Chronicle of the Faroe Islands"
     body = NewDocument.model_validate({"text": "The harbour reopened.", "source": long_name})
     with pytest.raises(BadInput, match="is not read back as the article's source.*at most 8"):
-        _text_file(body, None, 10_000)
+        text_file(body, None, 10_000)
