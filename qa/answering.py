@@ -57,7 +57,7 @@ from qa.models import (
 from qa.question import QuestionAnalysis, analyse_question, validate_question
 from qa.retrieval import Retriever
 from qa.selection import Choice, select
-from qa.settings import Settings
+from qa.settings import ConversationSettings, Settings
 from qa.trimming import clause_spans, cut_words, inside_quotation, trim
 from qa.writing import Passage, write_answer
 
@@ -72,6 +72,7 @@ __all__ = [
 # the reason for most refusals, and the scores that follow it (`reader_reason` leaves them out)
 NO_SENTENCE_GOOD_ENOUGH = "no sentence in the articles answers this well enough"
 _SCORE_NOTE = re.compile(r"^ \((?:best answer score|no sentence left to score)[^)]*\)")
+EARLIER_SPAN_OVERLAP = ConversationSettings().earlier_span_overlap  # the setting's default
 
 
 def answer_question(
@@ -174,8 +175,9 @@ def answer_question(
             told.timings_ms.update(timings)
             told.timings_ms["select_ms"] = _ms(clock)
             return told
+    overlap = settings.conversation.earlier_span_overlap
     picked = [
-        _span_for_follow_up(analysis, c, selector)
+        _span_for_follow_up(analysis, c, selector, overlap=overlap)
         for c in choices[:1]
         if c.score >= a.min_answer_score
     ]
@@ -187,7 +189,7 @@ def answer_question(
         over_bar = (c for c in choices[1:] if c.score >= a.min_answer_score)
         naming = next((c for c in over_bar if _names(c.candidate, named)), None)
         if naming is not None:
-            picked = [_span_for_follow_up(analysis, naming, selector)]
+            picked = [_span_for_follow_up(analysis, naming, selector, overlap=overlap)]
         elif analysis.swapped_in:
             # "What about NATO?" asked as "What did the NATO spokesman call …?" found no
             # sentence over the bar that names NATO: someone else's words. Read with the
@@ -285,7 +287,13 @@ def answer_question(
     )
 
 
-def _span_for_follow_up(analysis: QuestionAnalysis, choice: Choice, selector: Selector) -> Choice:
+def _span_for_follow_up(
+    analysis: QuestionAnalysis,
+    choice: Choice,
+    selector: Selector,
+    *,
+    overlap: float = EARLIER_SPAN_OVERLAP,
+) -> Choice:
     """`choice`, its answer span read from the follow-up alone when the span it marks is what
     an earlier question alone would mark in that sentence.
 
@@ -293,10 +301,11 @@ def _span_for_follow_up(analysis: QuestionAnalysis, choice: Choice, selector: Se
     they send?") can have its span head mark what they asked for ("20 balloons carrying
     300,000"), in the sentence an earlier answer gave or in another ("Who led the activists?"
     after "How many balloons did North Korea send?", answered from the activists' sentence).
-    When reading one of the earlier questions alone marks the same words, the follow-up as
-    asked says which part is asked now ("the South Korean border town", "North Korean defector
-    Park Sang-hak"); otherwise the span stands ("Oct. 3" for "When?" after "What did media
-    report about the officers?")."""
+    When reading one of the earlier questions alone marks mostly the same words (they share
+    at least `overlap` of the shorter span, `conversation.earlier_span_overlap`), the follow-up
+    as asked says which part is asked now ("the South Korean border town", "North Korean
+    defector Park Sang-hak"); otherwise the span stands ("Oct. 3" for "When?" after "What did
+    media report about the officers?")."""
     if choice.span is None or not analysis.reads_earlier_questions:
         return choice
 
@@ -310,15 +319,15 @@ def _span_for_follow_up(analysis: QuestionAnalysis, choice: Choice, selector: Se
 
     for question in analysis.earlier_questions:  # those the reading holds, the last first
         earlier = span_of(question)
-        if earlier is not None and _mostly_within(choice.span, earlier):
+        if earlier is not None and _mostly_within(choice.span, earlier, overlap):
             return replace(choice, span=span_of(analysis.asked))
     return choice
 
 
-def _mostly_within(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """The two spans share at least half of the shorter one."""
+def _mostly_within(a: tuple[int, int], b: tuple[int, int], share: float) -> bool:
+    """The two spans share at least `share` of the shorter one (and something)."""
     shared = min(a[1], b[1]) - max(a[0], b[0])
-    return shared > 0 and shared * 2 >= min(a[1] - a[0], b[1] - b[0])
+    return shared > 0 and shared >= share * min(a[1] - a[0], b[1] - b[0])
 
 
 def _checked_answer(

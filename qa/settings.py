@@ -369,6 +369,15 @@ class ConversationSettings(_Group):
         "sentences earlier answers gave that hold one of its own new words ('Which outlet "
         "reported that?' of a sentence that ends '…, KCNA reported'); the bar is the same.",
     )
+    earlier_span_overlap: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="A follow-up's answer span that shares at least this share of the shorter "
+        "of the two with the span an earlier question alone marks in the same sentence is "
+        "marked again from the follow-up as asked ('Where from?' after 'How many balloons…?' "
+        "is not answered with the number).",
+    )
 
 
 class SpellingSettings(_Group):
@@ -417,6 +426,21 @@ class SpellingSettings(_Group):
         "(absent_name_edits). 0: common English words are never absent. Measured on 34,941 "
         "public questions, each over its own article: 13 more (0.04 %) answerable ones are "
         "declined (docs/grounding.md).",
+    )
+    other_language_min_words: int = Field(
+        default=3,
+        ge=1,
+        description="A question is taken for one asked in another language when at least this "
+        "many of the words looked up are in no article and in no English word list, and they "
+        "are at least other_language_share of those looked up: a refusal then says to ask in "
+        "the articles' language, and its capitalised words are not declined as absent names.",
+    )
+    other_language_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="The share of the question's words looked up that must be unknown for it "
+        "to be taken for one asked in another language (with other_language_min_words).",
     )
 
 

@@ -61,14 +61,18 @@ def checked_words(question: str, settings: SpellingSettings) -> list[str]:
 
 
 def mostly_unknown(question: str, vocabulary: Vocabulary, settings: SpellingSettings) -> bool:
-    """Most of the question's words are in no article and no English word list: three or more,
-    and at least half of those looked up ("Quand la Corée du Nord a-t-elle envoyé des troupes
-    en Russie?" over English articles). Asked in another language, the question finds little
-    and the selector, trained on English, reads it poorly; a refusal then says so. (Counted
-    over every word looked up, not the `max_words` that are reported.)"""
+    """Most of the question's words are in no article and no English word list: at least
+    `settings.other_language_min_words` (3), and at least `settings.other_language_share`
+    (half) of those looked up ("Quand la Corée du Nord a-t-elle envoyé des troupes en Russie?"
+    over English articles). Asked in another language, the question finds little and the
+    selector, trained on English, reads it poorly; a refusal then says so. (Counted over every
+    word looked up, not the `max_words` that are reported.)"""
     checked = checked_words(question, settings)
     unknown = sum(not vocabulary.knows(word) for word in checked)
-    return unknown >= 3 and 2 * unknown >= len(checked)
+    return (
+        unknown >= settings.other_language_min_words
+        and unknown >= settings.other_language_share * len(checked)
+    )
 
 
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:

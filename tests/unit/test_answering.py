@@ -17,7 +17,14 @@ import pytest
 
 from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
-from qa.answering import ProgressCallback, _names, answer_question, no_progress, reader_reason
+from qa.answering import (
+    ProgressCallback,
+    _mostly_within,
+    _names,
+    answer_question,
+    no_progress,
+    reader_reason,
+)
 from qa.candidates import Candidate
 from qa.errors import BadInput
 from qa.interfaces import Selection, SelectorInput
@@ -886,3 +893,15 @@ def test_what_about_x_is_answered_by_the_best_sentence_over_the_bar_that_names_x
     assert declined.status == "insufficient_evidence"
     assert declined.reason is not None
     assert "names “John Kirby”" in declined.reason and "does not name it" in declined.reason
+
+
+def test_how_much_two_spans_must_share_is_the_conversation_setting() -> None:
+    """A follow-up's span is read again when it mostly repeats an earlier question's span:
+    `conversation.earlier_span_overlap` of the shorter one, half by default."""
+    default = ConversationSettings().earlier_span_overlap
+    assert default == 0.5
+    half = ((0, 10), (5, 20))  # share 5 characters: half of the shorter span
+    assert _mostly_within(*half, default)
+    assert not _mostly_within(*half, 0.6)
+    assert _mostly_within((0, 10), (9, 20), 0.1) and not _mostly_within((0, 10), (9, 20), 0.2)
+    assert not _mostly_within((0, 10), (10, 20), 0.0)  # touching spans share nothing

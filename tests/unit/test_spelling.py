@@ -190,6 +190,14 @@ def test_a_question_mostly_in_no_article_nor_english_is_told_so() -> None:
     english = "When did Zakarova and Lavorv send troops to Russia?"
     unknown = unknown_words(english, vocabulary, SETTINGS)
     assert len(unknown) == 2 and not mostly_unknown(english, vocabulary, SETTINGS)
+    # the bar is the settings': two unknown words of the four looked up, half of them
+    assert mostly_unknown(english, vocabulary, SpellingSettings(other_language_min_words=2))
+    assert not mostly_unknown(
+        english,
+        vocabulary,
+        SpellingSettings(other_language_min_words=2, other_language_share=0.6),
+    )
+    assert not mostly_unknown(french, vocabulary, SpellingSettings(other_language_min_words=6))
 
 
 def test_a_common_word_naming_a_place_no_article_mentions_in_any_form_is_absent() -> None:
