@@ -4,7 +4,9 @@ A sentence longer than `answer.max_answer_words` is cut at clause boundaries (af
 semicolon, colon or dash, with or without a closing quote, or after a closing quote or bracket
 that ends a sentence), never mid-clause: the clauses that hold the answer span are kept,
 then neighbouring clauses are added, the earlier side first (it usually says who acts or
-speaks), while the words fit. Cuts are marked with "…".
+speaks), while the words fit. Cuts are marked with "…"; a cut inside a quotation keeps its
+marks, on the words kept ("… “the ships will sail” …"), so no quotation is left open or
+closed that the sentence does not open and close.
 """
 
 from __future__ import annotations
@@ -55,10 +57,9 @@ def trim(sentence: str, span: tuple[int, int] | None, *, max_words: int) -> str:
         elif last + 1 < len(clauses) and size(first, last + 1) <= max_words:
             last += 1
             grown = True
-    text = sentence[clauses[first][0] : clauses[last][1]].rstrip(",;:—– ")
-    prefix = "… " if first > 0 else ""
-    suffix = " …" if last < len(clauses) - 1 else ""
-    return f"{prefix}{text}{suffix}"
+    start = clauses[first][0]
+    text = sentence[start : clauses[last][1]].rstrip(",;:—– ")
+    return _marked(sentence, start, text, cut_before=first > 0, cut_after=last < len(clauses) - 1)
 
 
 def cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) -> str:
@@ -71,8 +72,42 @@ def cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) 
     lo = max(0, min(at - max_words // 3, len(tokens) - max_words))
     kept = tokens[lo : lo + max_words]
     text = sentence[kept[0][0] : kept[-1][1]]
-    prefix = "… " if kept[0][0] > 0 else ""
-    suffix = " …" if kept[-1][1] < len(sentence.rstrip()) else ""
+    return _marked(
+        sentence,
+        kept[0][0],
+        text,
+        cut_before=kept[0][0] > 0,
+        cut_after=kept[-1][1] < len(sentence.rstrip()),
+    )
+
+
+# a quotation's closing mark, by its opening one (single quotes are left out: "’" is also the
+# apostrophe of "Russia’s")
+_CLOSING = {"“": "”", '"': '"'}
+
+
+def _open_quotation(sentence: str, at: int) -> str | None:
+    """The opening mark of a quotation the sentence opens before `at` and closes after it, or
+    None (also when the sentence itself never closes it)."""
+    before, after = sentence[:at], sentence[at:]
+    if before.count("“") > before.count("”") and "”" in after:
+        return "“"
+    if before.count('"') % 2 and '"' in after:
+        return '"'
+    return None
+
+
+def _marked(sentence: str, start: int, text: str, *, cut_before: bool, cut_after: bool) -> str:
+    """`text` (standing at `start` in the sentence) with "…" where the sentence was cut, and the
+    marks of a quotation the cut went through, written onto the words kept: one opened before
+    the text and closed in or after it gets its opening mark ("… “and then to deny …"), one
+    still open at the text's end its closing mark ("… continues to serve” …")."""
+    prefix = suffix = ""
+    if cut_before:
+        prefix = f"… {_open_quotation(sentence, start) or ''}"
+    if cut_after:
+        opened = _open_quotation(sentence, start + len(text))
+        suffix = f"{_CLOSING[opened] if opened else ''} …"
     return f"{prefix}{text}{suffix}"
 
 

@@ -218,6 +218,26 @@ def test_long_sentence_is_trimmed_to_the_clauses_around_the_answer(
     assert citation.text[citation.span_start : citation.span_end] == LONG_SENTENCE
 
 
+def test_a_quotation_cut_by_trimming_keeps_its_marks_and_is_still_a_quote() -> None:
+    sentence = (
+        "“It is costly,” the harbour board said, “to keep two ferries running all winter for a "
+        "handful of passengers, to pay the crews overtime for every late sailing, and to repair "
+        "the old pier again and again, when one new boat would carry all 40 of them.”"
+    )
+    corpus = build_corpus({"harbour-ferries": f"Harbour board weighs a new ferry\n\n{sentence}"})
+    settings = Settings(
+        answer=AnswerSettings(min_answer_score=0.3, min_support=0.5, max_answer_words=12)
+    )
+    selector = OverlapSelector({"one new boat": 0.9})
+    answer = ask(corpus, "How many could one new boat carry?", selector, settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer == "40"
+    assert answer.answer.startswith("… “")
+    assert answer.answer.endswith("carry all 40 of them.” [1]")
+    assert answer.answer.count("“") == answer.answer.count("”")
+    assert answer.citations[0].quoted
+
+
 # --- abstained ------------------------------------------------------------------------------
 
 

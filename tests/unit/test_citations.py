@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.citations import Claim, check_answer, measure_support, split_claims
+from qa.citations import Claim, check_answer, is_quote, measure_support, split_claims
 from qa.models import Paragraph
 from tests.fakes import HashingEmbedder
 
@@ -497,3 +497,18 @@ def test_an_ellipsis_does_not_take_a_reversed_claim_past_the_check() -> None:
     ):
         checked = check_answer(claim, {1: museum}, embedder=HashingEmbedder(), min_support=0.5)
         assert checked.citations == [], claim
+
+
+@pytest.mark.unit
+def test_a_quote_cut_inside_a_quotation_with_its_marks_kept_is_still_a_quote() -> None:
+    paragraph = (
+        "“It is costly,” the harbour board said, “to keep two ferries running all winter, and "
+        "to repair the old pier again and again, when one new boat would carry them all.”"
+    )
+    assert is_quote(
+        "“It is costly,” the harbour board said, “to keep two ferries running” …", paragraph
+    )
+    assert is_quote("… “when one new boat would carry them all.”", paragraph)
+    assert is_quote("… “to repair the old pier again and again” …", paragraph)
+    # a "…" between two pieces still makes it no quote
+    assert not is_quote("“It is costly,” … “when one new boat would carry them all.”", paragraph)

@@ -112,3 +112,52 @@ def test_a_short_answer_crossing_a_quotation_edge_keeps_the_part_inside(
     short: str, kept: str | None
 ) -> None:
     assert inside_quotation(short) == kept
+
+
+QUOTED = (
+    "“It is costly,” the harbour board said, “to keep two ferries running all winter for a "
+    "handful of passengers, to pay the crews overtime for every late sailing, and to repair "
+    "the old pier again and again, when one new boat would carry them all.”"
+)
+
+
+def test_a_cut_inside_a_quotation_keeps_its_closing_mark() -> None:
+    trimmed = trim(QUOTED, (0, 14), max_words=30)
+    assert trimmed.startswith("“It is costly,” the harbour board said, “to keep")
+    assert trimmed.endswith("” …")
+    assert trimmed.removesuffix("” …") in QUOTED
+    assert trimmed.count("“") == trimmed.count("”")
+
+
+def test_a_cut_inside_a_quotation_keeps_its_opening_mark() -> None:
+    at = QUOTED.index("one new boat")
+    trimmed = trim(QUOTED, (at, at + 12), max_words=12)
+    assert trimmed.startswith("… “")
+    assert trimmed.endswith("carry them all.”")
+    assert trimmed.removeprefix("… “") in QUOTED
+    assert trimmed.count("“") == trimmed.count("”")
+
+
+def test_a_quotation_cut_at_both_ends_is_marked_at_both() -> None:
+    at = QUOTED.index("overtime")
+    trimmed = trim(QUOTED, (at, at + 8), max_words=9)
+    assert trimmed.startswith("… “") and trimmed.endswith("” …")
+    assert "overtime" in trimmed
+
+
+def test_a_cut_outside_any_quotation_adds_no_mark() -> None:
+    at = LONG.index("emergency help")
+    trimmed = trim(LONG, (at, at + 14), max_words=25)
+    assert "“" not in trimmed and "”" not in trimmed
+
+
+def test_a_quotation_the_sentence_never_closes_gets_no_closing_mark() -> None:
+    sentence = QUOTED.removesuffix("”")
+    assert trim(sentence, (0, 14), max_words=30).endswith(" …")
+
+
+def test_straight_quotation_marks_are_kept_the_same_way() -> None:
+    sentence = QUOTED.replace("“", '"').replace("”", '"')
+    trimmed = trim(sentence, (0, 14), max_words=30)
+    assert trimmed.endswith('" …')
+    assert trimmed.count('"') % 2 == 0
