@@ -31,7 +31,7 @@ from qa.models import DECLINED, Answer, AskedKind, Citation, Paragraph, Retrieve
 from qa.question import QuestionAnalysis
 from qa.selection import Choice
 from qa.settings import Settings
-from qa.trimming import clause_spans, cut_words, inside_quotation, trim
+from qa.trimming import clause_spans, cut_words, inside_quotation, trim, whole_figures
 
 
 def quoted_answer(
@@ -162,7 +162,7 @@ def checked_answer(
         short_answer = None  # the claim that held it was removed
     if short_answer is None and own_span:
         short_answer = _fitting_short_answer(
-            analysis, choice.short_answer, settings.answer.min_statement_words
+            analysis, _span_text(choice), settings.answer.min_statement_words
         )
     return _answered(analysis, choice, checked, retrieved, timings, short_answer)
 
@@ -214,6 +214,15 @@ def _answered(
         unknown_words=list(analysis.unknown),
         timings_ms=timings,
     )
+
+
+def _span_text(choice: Choice) -> str | None:
+    """The words the selector marked in the chosen sentence, a figure it cut taken whole with
+    its currency or percent sign ("$133 million", not "133 million": `whole_figures`)."""
+    if choice.span is None:
+        return None
+    a, b = whole_figures(choice.candidate.text, choice.span)
+    return choice.candidate.text[a:b].strip() or None
 
 
 def _fitting_short_answer(

@@ -133,3 +133,36 @@ def inside_quotation(short: str) -> str | None:
     else:
         return short
     return short.strip(_EDGE) or None
+
+
+# signs of currency written before a figure, with no space: "$133 million", "€2 billion"
+_CURRENCY = "$€£¥₹₩"
+
+
+def whole_figures(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span widened to the whole of a figure it cuts and to the signs glued to it: the
+    answer span is read in the tokenizer's words, where "1.2", "1,500", "$133" and "46%" are
+    each several, so it may mark "500" of "1,500" or "133 million" of "$133 million", a
+    different amount. A currency sign before the figure (with the capitals before it:
+    "US$40") and a percent sign after it are taken in; nothing else is."""
+    a, b = span
+    n = len(sentence)
+
+    def digit(i: int) -> bool:
+        return 0 <= i < n and sentence[i].isdigit()
+
+    while digit(a) and a >= 2 and sentence[a - 1] in ",." and digit(a - 2):
+        a -= 2
+        while digit(a - 1):
+            a -= 1
+    while digit(b - 1) and sentence[b : b + 1] in {",", "."} and digit(b + 1):
+        b += 2
+        while digit(b):
+            b += 1
+    if digit(a) and a > 0 and sentence[a - 1] in _CURRENCY:
+        a -= 1
+        while a > 0 and sentence[a - 1].isupper():
+            a -= 1
+    if digit(b - 1) and sentence[b : b + 1] == "%":
+        b += 1
+    return a, b

@@ -238,6 +238,16 @@ def test_a_quotation_cut_by_trimming_keeps_its_marks_and_is_still_a_quote() -> N
     assert answer.citations[0].quoted
 
 
+def test_a_short_answer_keeps_the_currency_sign_of_its_figure() -> None:
+    article = "Alder school grows its fund\n\nThe endowment stood at $133 million in May."
+    corpus = build_corpus({"alder-school": article})
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    answer = ask(corpus, "How large is the endowment?", OverlapSelector(), settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.short_answer == "$133"  # the fake selector marks the figure alone: "133"
+    assert answer.short_answer in answer.answer
+
+
 # --- abstained ------------------------------------------------------------------------------
 
 

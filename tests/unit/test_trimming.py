@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.trimming import clause_spans, inside_quotation, trim
+from qa.trimming import clause_spans, inside_quotation, trim, whole_figures
 
 pytestmark = pytest.mark.unit
 
@@ -161,3 +161,26 @@ def test_straight_quotation_marks_are_kept_the_same_way() -> None:
     trimmed = trim(sentence, (0, 14), max_words=30)
     assert trimmed.endswith('" …')
     assert trimmed.count('"') % 2 == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "marked", "whole"),
+    [
+        ("an endowment of $133 million as of May", "133 million", "$133 million"),
+        ("it sent 1,500 special forces troops", "500", "1,500"),
+        ("it sent 1,500 special forces troops", "1", "1,500"),
+        ("a passport costs 1.2 million euros", "2 million euros", "1.2 million euros"),
+        ("turnout rose 46% in the town", "46", "46%"),
+        ("tickets cost US$40 each", "40", "US$40"),
+        ("about 3,000. Then", "3", "3,000"),
+        # nothing glued to it: as marked
+        ("Patent No. 1, and", "1", "1"),
+        ("the 20 balloons, and 5,000 sticks", "20 balloons", "20 balloons"),
+    ],
+)
+def test_a_figure_the_span_cuts_is_taken_whole_with_its_signs(
+    sentence: str, marked: str, whole: str
+) -> None:
+    at = sentence.index(marked)
+    a, b = whole_figures(sentence, (at, at + len(marked)))
+    assert sentence[a:b] == whole
