@@ -53,6 +53,14 @@ _OWN_ANCHOR = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]+|\d")
 _QUESTION_OPENING = re.compile(
     r"^\s*(Who|Whom|Whose|What|Which|When|Where|Why|How|The|A|An|Is|Are|Was|Were|Did|Does|Do)\b"
 )
+# a request, a word of politeness or an indefinite pronoun opening a turn, capitalised only for
+# opening it: "Tell me more", "Please explain", "Anything else?" name no one
+_REQUEST_OPENING = re.compile(
+    r"^\s*(?:(?:Please|Ok|Okay|Thanks|Thank you|Now|So|Then)\W+)*"
+    r"(?:Tell|Give|Show|Explain|Describe|Summari[sz]e|List|Remind|Repeat|Elaborate|Continue|"
+    r"Expand|Clarify|Say|Go on|Keep going|Please|Ok|Okay|Thanks|Thank|Anything|Something|"
+    r"Nothing|Everything|Anyone|Anybody|Someone|Somebody|Nobody|Everyone|Everybody)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -246,14 +254,16 @@ _WHO_IS_NAME = re.compile(
 
 def person_meant(history: Sequence[Turn]) -> str | None:
     """The name a person pronoun of the next question points at, or None:
-    - the previous question said "he" too: the same person as it meant ("What did he say?",
-      then "When did he say it?"), else the one name its answer holds;
+    - the previous question said "he" too, or leaned on the conversation naming no one ("Tell
+      me more", "When?"): the same person as it meant ("What did he say?", then "When did he
+      say it?"), else the one name its answer holds;
     - it asked who ("Who is the Kremlin spokesman?", "Who led the team?"): the person its
       answer names, not a name in the question, unless it asked who a name is ("Who is Mark
       Rutte?");
     - otherwise the one name in the previous question, else in its answer."""
     previous = history[-1]
-    if _PERSON.search(previous.question):
+    leaned = needs_conversation(previous.question) and not names(previous.question)
+    if _PERSON.search(previous.question) or leaned:
         carried = person_meant(history[:-1]) if len(history) > 1 else None
         return carried or only_name(previous.answer)
     if answer_type(previous.question) is AnswerType.PERSON:
@@ -273,8 +283,10 @@ def standalone_question(
 
 def names(text: str) -> list[str]:
     """Runs of capitalised words ("South Korea’s" as "South Korea"), the text's opening
-    question word or article not counted, nor a function word that opens a run because it
+    question word or article not counted, nor a request or word of politeness that opens it
+    ("Tell me more", "Please explain"), nor a function word that opens a run because it
     opens a sentence ("In Moscow, …" names Moscow; "The closest …", "Now he …" name nobody)."""
+    text = _REQUEST_OPENING.sub(lambda m: m.group(0).lower(), text)
     found = _NAME.findall(_QUESTION_OPENING.sub(lambda m: m.group(1).lower(), text))
     kept = []
     for name in found:

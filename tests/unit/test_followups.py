@@ -363,3 +363,32 @@ def test_an_earlier_question_without_a_name_or_the_setting_off_leaves_the_readin
 )
 def test_a_name_alone_may_hold_of_or_for(question: str, name: str | None) -> None:
     assert name_alone(question) == name
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Tell me more", []),
+        ("Give me the details.", []),
+        ("Please explain what Ines Varga said.", ["Ines Varga"]),
+        ("Okay, tell me more", []),
+        ("Anything else?", []),
+        ("Thanks. What did Ines Varga say?", ["Ines Varga"]),
+    ],
+)
+def test_a_request_opening_a_turn_is_not_a_name(text: str, found: list[str]) -> None:
+    from qa.followups import names
+
+    assert names(text) == found
+
+
+@pytest.mark.unit
+def test_a_pronoun_after_a_request_for_more_means_the_person_before_it() -> None:
+    said = Turn(question="What did Ines Varga say about the ferry fares?", answer="…")
+    more = Turn(question="Tell me more", answer="")  # refused
+    rewrite = rewrite_follow_up("What else did he say?", [said, more])
+    assert rewrite == Rewrite("What else did Ines Varga say?", True)
+    # not "What else did Tell say?"
+    when = Turn(question="When?", answer="On Monday, the harbour board said so.")
+    assert standalone_question("What did she add?", [said, when]) == "What did Ines Varga add?"
