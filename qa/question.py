@@ -14,7 +14,16 @@ from dataclasses import dataclass, replace
 from qa.article_details import DetailQuestion, asks_about_article
 from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
-from qa.followups import DEFAULTS, has_own_terms, name_alone, refers_back, rewrite_follow_up
+from qa.followups import (
+    DEFAULTS,
+    has_own_terms,
+    name_alone,
+    names,
+    only_name,
+    refers_back,
+    replace_person,
+    rewrite_follow_up,
+)
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
@@ -132,16 +141,22 @@ def question_parts(question: str) -> tuple[str, ...]:
     """The parts of a question that asks several things, each a question of its own; () for a
     question of one part. A part without words of its own ("… and why?") borrows the first
     part's: "Who crossed the border and why?" → "Who crossed the border?", "why crossed the
-    border?"."""
+    border?". A later part's "he" or "she" is the one person the first part names, as a
+    follow-up's is the previous question's (`followups.replace_person`): "When did Peskov
+    dismiss the reports, and what did he call them?" → "What did Peskov call them?"; a part
+    that names someone itself, or a first part that names several, is left as asked."""
     pieces = [p.strip(" ?,") for p in _PART_BREAK.split(question.strip())]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return ()
     first_rest = _WH.sub("", pieces[0])
+    person = only_name(pieces[0])
     parts = []
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         if not content_terms(piece) and _WH.match(piece):
             piece = f"{piece} {first_rest}"
+        elif i and person is not None and not names(piece):
+            piece = replace_person(piece, person)
         parts.append(f"{piece[0].upper()}{piece[1:]}?")
     return tuple(parts)
 

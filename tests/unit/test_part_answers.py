@@ -72,3 +72,29 @@ def test_a_part_saying_what_another_part_said_is_not_repeated(
     parts = _analysed().parts
     _parts_found(monkeypatch, {parts[0]: [BALLOONS], parts[1]: [BALLOONS]})
     assert _answers([BOTH_WORDS]) == [BALLOONS]
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        # a later part's "he"/"she" is the one person the first part names
+        ("When did Peskov dismiss the reports, and what did he call them?",
+         ("When did Peskov dismiss the reports?", "What did Peskov call them?")),
+        ("Where did Kim Yo Jong speak, and what did she call the defectors?",
+         ("Where did Kim Yo Jong speak?", "What did Kim Yo Jong call the defectors?")),
+        ("Who met Peskov, and when did his office confirm it?",
+         ("Who met Peskov?", "When did Peskov’s office confirm it?")),
+        # several people in the first part, or one in the later part: left as asked
+        ("When did Peskov call Lavrov, and what did he tell reporters?",
+         ("When did Peskov call Lavrov?", "What did he tell reporters?")),
+        ("When did Peskov speak, and what did Zakharova say he meant?",
+         ("When did Peskov speak?", "What did Zakharova say he meant?")),
+        # "they" is no person pronoun a name replaces
+        ("How many troops did North Korea send, and where did they go?",
+         ("How many troops did North Korea send?", "Where did they go?")),
+    ],
+)  # fmt: skip
+def test_a_later_parts_person_is_the_one_the_first_part_names(
+    question: str, parts: tuple[str, ...]
+) -> None:
+    assert analyse_question(question, max_chars=500, max_history_turns=10).parts == parts
