@@ -32,6 +32,7 @@ from api.routers import admin, ask, documents, health, openai_compat, search, st
 from api.security import ReadAccess, document_open_reads
 from api.service import QAService
 from index.builder import recover
+from qa.errors import StorageFailed
 from qa.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -146,7 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _recover_at_startup(settings: Settings) -> list[str]:
     try:
         recovered = recover(settings.index_dir)
-    except OSError as exc:  # e.g. a read-only data folder: serving still works
+    except StorageFailed as exc:  # e.g. a read-only data folder: serving still works
+        log.warning("start-up recovery skipped: %s", exc)
+        return []
+    except OSError as exc:
         log.warning("start-up recovery skipped: %s", exc.strerror or exc)
         return []
     log.info("start-up recovery: %s", "; ".join(recovered) or "nothing to recover")

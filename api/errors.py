@@ -31,6 +31,7 @@ from qa.errors import (
     Overloaded,
     QAError,
     ShuttingDown,
+    StorageFailed,
     TimedOut,
     TooLarge,
     Unauthorized,
@@ -109,6 +110,7 @@ STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
     (IndexNotBuilt, 503, "Index not built"),
     (IndexMismatch, 503, "Index does not match the configuration"),
     (IndexCorrupt, 503, "Index unreadable"),
+    (StorageFailed, 507, "Insufficient storage"),
     (GeneratorUnavailable, 503, "Language model unavailable"),  # before its base class
     (GenerationFailed, 502, "Language model failed"),
 ]

@@ -21,13 +21,14 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from index.corpus import read_corpus
+from index.durable import storage_problem
 from index.formats import SUFFIXES, Skips
 from index.journal import settle
 from index.manifest import Changes, recorded_skips
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
-from qa.errors import BadInput, Conflict, EmptyCorpus, QAError
+from qa.errors import BadInput, Conflict, EmptyCorpus, QAError, StorageFailed
 from qa.interfaces import Embedder
 from qa.settings import IndexSettings, Settings
 
@@ -72,19 +73,47 @@ def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[list[str]]
     (index/journal.py), half-removed and unfinished versions are removed (`clean_leftovers`).
     The lock yields what was recovered, one line each.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(index_dir / LOCK_NAME, thread_local=False)
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=timeout_s)
     except Timeout as exc:
         raise Conflict("another index build is running; try again when it has finished") from exc
+    except OSError as exc:
+        if (failed := _storage_failed(exc, index_dir)) is None:
+            raise
+        raise failed from exc
     try:
         recovered = settle(index_dir) + clean_leftovers(index_dir)
         for note in recovered:
             log.warning("recovered: %s", note)
         yield recovered
+    except (OSError, RuntimeError) as exc:  # a full or read-only disk, said in words
+        if (failed := _storage_failed(exc, index_dir)) is None:
+            raise
+        raise failed from exc
     finally:
         lock.release()
+
+
+def _storage_failed(exc: OSError | RuntimeError, index_dir: Path) -> StorageFailed | None:
+    """`StorageFailed` saying which folder could not be written and why, when the disk is the
+    cause (numpy's "41472 requested and 23520 written" or a bare 500 said neither); else None.
+    No path: an API problem detail carries none. What the lock's holder was doing is
+    undone by then (the version folder removed, the document change settled)."""
+    problem = storage_problem(exc)
+    if problem is None:
+        return None
+    why, advice = problem
+    name = getattr(exc, "filename", None)
+    where = (
+        "the corpus folder"
+        if name is not None and not Path(os.path.abspath(name)).is_relative_to(index_dir.absolute())
+        else "the index folder (index/ in the data folder)"
+    )
+    return StorageFailed(
+        f"{where} cannot be written: {why}; nothing half-written was kept. {advice}"
+    )
 
 
 def recover(index_dir: Path) -> list[str]:

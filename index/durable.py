@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from pathlib import Path
+
+# numpy (np.save) and FAISS (write_index) write with C's fwrite and report one that fell short
+# without an errno: numpy as "N requested and M written", FAISS with strerror in its message
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written|No space left on device|Disk quota")
 
 
 def fsync_dir(folder: Path) -> None:
@@ -34,3 +40,19 @@ def replace_atomically(target: Path, data: bytes, *, tmp: Path) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, target)
+
+
+def storage_problem(exc: BaseException) -> tuple[str, str] | None:
+    """Why a write did not reach the disk, and what to do, when `exc` says so: the disk is full
+    (or the quota used up), the file system is read-only, or this process may not write there.
+    None for any other error (a missing file, a bad one), which is no storage problem."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or (
+        code is None and isinstance(exc, OSError | RuntimeError) and _SHORT_WRITE.search(str(exc))
+    ):
+        return "no space is left on its disk", "Free some space on that disk and try again"
+    if code == errno.EROFS:
+        return "it is on a read-only file system", "Make it writable and try again"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied", "Let the user this runs as write there and try again"
+    return None

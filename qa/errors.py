@@ -91,3 +91,8 @@ class Conflict(QAError):
 
 class EmptyCorpus(Conflict, ValueError):
     """The corpus folder holds no article the build can use (an index needs one at least)."""
+
+
+class StorageFailed(QAError):
+    """The index or corpus folder could not be written: its disk is full, or it is read-only
+    or not writable by this process. What was under way is undone; the message says what to fix."""

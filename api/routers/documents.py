@@ -293,6 +293,11 @@ class AddedDocument(Document):
 _ADMIN_REFUSALS: dict[int | str, dict[str, object]] = {
     401: {"description": "No or wrong admin API key (problem details)."},
     403: {"description": "Admin actions are switched off (problem details)."},
+    # every change writes the corpus folder and a new index version
+    507: {
+        "description": "The index or corpus folder cannot be written (its disk is full, or it "
+        "is read-only); the change was undone (problem details)."
+    },
 }
 _TOO_LARGE = {"description": "The page or text is larger than index.max_document_bytes."}
 _NOT_LOADED = {"description": "Indexed, but the new index version could not be loaded."}
