@@ -225,6 +225,25 @@ def rollback(index_dir: Path, *, to: str | None = None) -> Path:
     )
 
 
+def built_from(index_dir: Path) -> tuple[Path, Path] | None:
+    """The corpus folder the served index was built from, and the version whose manifest says
+    so: the current version's, or, when its manifest cannot be read or `current` points at a
+    removed version, that of the newest older version whose manifest reads (the one
+    `load_last_good` falls back on; without a `current` link, the newest). None when no
+    version's manifest reads."""
+    link = index_dir / "current"
+    candidates = complete_versions(index_dir)
+    if link.exists():
+        current = link.resolve()
+        candidates = [current] + [v for v in candidates if v.name < current.name]
+    for version in candidates:
+        try:
+            return Path(Manifest.load(version).corpus_dir), version
+        except IndexCorrupt:
+            continue
+    return None
+
+
 def load_last_good(
     index_dir: Path, load: Callable[[Path], T], *, warn: Callable[[str], None] = log.warning
 ) -> tuple[T, Path]:

@@ -39,9 +39,8 @@ from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 from index.builder import BuildReport, rebuild_configured  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder, embedding_model_problem  # noqa: E402
 from index.formats import SUFFIXES  # noqa: E402
-from index.manifest import Manifest  # noqa: E402
-from index.versions import current_version  # noqa: E402
-from qa.errors import Conflict, EmptyCorpus, QAError  # noqa: E402
+from index.versions import built_from, complete_versions  # noqa: E402
+from qa.errors import Conflict, EmptyCorpus  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
@@ -49,27 +48,44 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
 class FolderGone(Exception):
-    """The folder the current index was built from is no longer there."""
+    """The folder the index was built from is no longer there, or no version can tell it."""
 
 
 def default_folder(settings: Settings) -> Path:
     """The folder to index when none is given: `QA_INDEX__CORPUS_DIR` when it is set, else the
     folder the current index was built from (a rebuild after `rebuild_index.py ~/articles`
     keeps indexing ~/articles, where the documents API also writes), else the configured
-    default (seeds/). If that folder is gone, `FolderGone`: indexing seeds/ instead would
-    drop every article of the index without a word."""
+    default (seeds/) when there is no index yet. A current version whose manifest cannot be
+    read (or a `current` link to a removed version) gives way to the last good version, the
+    one the server serves then. If that folder is gone, or no version tells it, `FolderGone`:
+    indexing seeds/ instead would drop every article of the index without a word."""
     if "corpus_dir" in settings.index.model_fields_set:
         return settings.index.corpus_dir
-    try:
-        built_from = Path(Manifest.load(current_version(settings.index_dir)).corpus_dir)
-    except QAError:  # no index yet, or one whose manifest cannot be read
+    index_dir = settings.index_dir
+    link = index_dir / "current"
+    if not link.is_symlink() and not complete_versions(index_dir):  # no index yet
         return settings.index.corpus_dir
-    if not built_from.is_dir():
+    found = built_from(index_dir)
+    if found is None:
         raise FolderGone(
-            f"the current index was built from {built_from}, which is not a folder any more: "
+            f"no index version in {index_dir} says which folder it was built from (their "
+            "manifests cannot be read): give the folder to index (rebuild_index.py FOLDER) or "
+            "set QA_INDEX__CORPUS_DIR"
+        )
+    built, version = found
+    if not link.exists() or link.resolve() != version:
+        logging.warning(
+            "the current index version cannot be read; indexing %s, the folder of the last "
+            "good version %s",
+            built,
+            version.name,
+        )
+    if not built.is_dir():
+        raise FolderGone(
+            f"the current index was built from {built}, which is not a folder any more: "
             "give the folder to index (rebuild_index.py FOLDER) or set QA_INDEX__CORPUS_DIR"
         )
-    return built_from
+    return built
 
 
 UNITS = {"articles": "article", "paragraphs": "paragraph", "sentences": "sentence"}

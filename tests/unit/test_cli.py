@@ -145,6 +145,39 @@ def test_a_rebuild_without_a_folder_refuses_when_that_folder_is_gone(tmp_path: P
         default_folder(settings)
 
 
+@pytest.mark.parametrize("damage", ["manifest", "link"])
+def test_a_rebuild_without_a_folder_reads_the_folder_from_the_last_good_version(
+    tmp_path: Path, damage: str
+) -> None:
+    # a current version whose manifest is unreadable, or a `current` link to a removed version
+    # (the server serves the last good one then): indexing seeds/ instead dropped every article
+    import shutil
+
+    from index.builder import rebuild_index
+    from index.versions import current_version
+    from qa.settings import Settings
+    from scripts.rebuild_index import FolderGone, default_folder
+    from tests.fakes import HashingEmbedder
+
+    settings = Settings(data_dir=tmp_path / "data")
+    mine = tmp_path / "my-articles"
+    mine.mkdir()
+    (mine / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
+    rebuild_index(mine, settings.index_dir, embedder=HashingEmbedder())
+    (mine / "port.txt").write_text("Port opens\n\nThe port opened on Friday.", "utf-8")
+    current = rebuild_index(mine, settings.index_dir, embedder=HashingEmbedder()).version
+    assert current_version(settings.index_dir) == current
+    if damage == "manifest":
+        (current / "manifest.json").write_text('{"broken', "utf-8")
+    else:
+        shutil.rmtree(current)
+    assert default_folder(settings) == mine
+    for version in (settings.index_dir / "versions").iterdir():  # no manifest reads any more
+        (version / "manifest.json").write_text("{", "utf-8")
+    with pytest.raises(FolderGone, match="give the folder to index"):
+        default_folder(settings)
+
+
 def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
     from qa.settings import ServerSettings, Settings
 
