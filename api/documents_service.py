@@ -142,7 +142,7 @@ async def store_article(
     # to load; a newer one is another change made meanwhile, which may have changed this id too
     stale = report is not None and result.version < report.version.name
     if stale or (report is None and article is None):
-        raise not_loaded("the article was", result)
+        raise not_loaded("the article was indexed", result)
     if article is None:
         raise Conflict(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
@@ -177,7 +177,7 @@ async def import_export(
     result = await run_in_threadpool(reloader.reload, retry=True)
     build = report.build
     if build is not None and result.version < build.version.name:
-        raise not_loaded("the articles were", result)
+        raise not_loaded("the articles were indexed", result)
     articles = service.index.corpus.articles
     added = [
         article
@@ -195,9 +195,10 @@ async def import_export(
 
 
 async def delete_document(doc_id: str, service: QAService, reloader: IndexReloader) -> None:
-    """Remove the article file, build a version without it, and serve it."""
+    """Remove the article file, build a version without it, and serve it; `IndexCorrupt`
+    (a 503) when this server cannot load that version, which still serves the article."""
     settings = service.settings
-    await run_in_threadpool(
+    report = await run_in_threadpool(
         delete_article,
         settings.index_dir,
         doc_id,
@@ -205,7 +206,9 @@ async def delete_document(doc_id: str, service: QAService, reloader: IndexReload
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
     )
-    await run_in_threadpool(reloader.reload, retry=True)
+    result = await run_in_threadpool(reloader.reload, retry=True)
+    if report is not None and result.version < report.version.name:  # still served and cited
+        raise not_loaded("the article was deleted from the index", result)
 
 
 def same_address(article: Article, articles: Mapping[str, Article]) -> list[str]:
@@ -232,10 +235,11 @@ def skip_warnings(report: BuildReport | None, written: Sequence[str]) -> list[st
     ]
 
 
-def not_loaded(what: str, result: ReloadResult) -> IndexCorrupt:
-    """The 503 of a change that was indexed but whose new version this server could not load."""
+def not_loaded(done: str, result: ReloadResult) -> IndexCorrupt:
+    """The 503 of a change that was made (`done`) but whose new version this server could not
+    load."""
     return IndexCorrupt(
-        f"{what} indexed, but the new index version could not be loaded "
+        f"{done}, but the new index version could not be loaded "
         f"({result.detail or 'see GET /readyz'}); version {result.version} is still served"
     )
 

@@ -561,6 +561,10 @@ def _added(stored: Stored) -> AddedDocument:
         **_ADMIN_REFUSALS,
         404: {"description": "No article with that id, nor one deleted (problem details)."},
         409: {"description": "The last article, or another build did not finish in time."},
+        503: {
+            "description": "Deleted, but the new index version could not be loaded: the "
+            "article is still served (problem details)."
+        },  # fmt: skip
     },
 )
 async def remove_document(doc_id: DocId, service: Service, reloader: Reloader) -> Response:
