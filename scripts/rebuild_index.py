@@ -142,15 +142,19 @@ def main() -> int:
 
     print(f"Indexing {folder} into {settings.index_dir} …", file=sys.stderr)
     try:
-        with logging_redirect_tqdm():  # a warning on a line of its own, not after a bar
-            report = rebuild_configured(
-                folder,
-                settings,
-                embedder=embedder,
-                progress=progress,
-                full=args.full,
-                lock_timeout_s=args.wait,
-            )
+        try:
+            with logging_redirect_tqdm():  # a warning on a line of its own, not after a bar
+                report = rebuild_configured(
+                    folder,
+                    settings,
+                    embedder=embedder,
+                    progress=progress,
+                    full=args.full,
+                    lock_timeout_s=args.wait,
+                )
+        finally:  # the bars' last lines first: what went wrong is the last line printed
+            for bar in bars.values():
+                bar.close()
     except Conflict as exc:
         if isinstance(exc, EmptyCorpus):  # a failed build, not another one running
             print(f"rebuild failed: {exc}; the previous index is still current", file=sys.stderr)
@@ -160,9 +164,6 @@ def main() -> int:
     except Exception as exc:  # the previous index is untouched; say why and fail
         print(f"rebuild failed: {exc}; the previous index is still current", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        for bar in bars.values():
-            bar.close()
     # each skipped file or line was already reported as a warning by the corpus reader
     print(summary(report))
     return EXIT_OK

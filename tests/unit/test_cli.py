@@ -188,3 +188,28 @@ def test_a_bad_setting_is_one_line_naming_it(capsys: pytest.CaptureFixture[str])
     code, err = exit_of(main, capsys)
     assert code == 1
     assert err.count("\n") == 1 and "port: Input should be greater than or equal to 1" in err
+
+
+def test_a_failed_rebuild_says_so_last_after_its_progress_bars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the bars were closed after the message, so their last lines were printed below it and a
+    # terminal showed "embedding sentences: 100%" as the last word of a failed build
+    import scripts.rebuild_index as script
+    from index.builder import Progress
+
+    def failing_build(folder: Path, settings: object, *, progress: Progress, **_: object) -> None:
+        progress("articles", 2, 2)
+        progress("paragraphs", 3, 3)
+        raise OSError("41472 requested and 23520 written")
+
+    monkeypatch.setattr(script, "rebuild_configured", failing_build)
+    monkeypatch.setattr(script, "embedding_model_problem", lambda model: None)
+    monkeypatch.setattr(script, "SentenceTransformerEmbedder", lambda *a, **k: None)
+    monkeypatch.setattr(
+        sys, "argv", ["rebuild_index.py", str(tmp_path), "--data-dir", str(tmp_path)]
+    )
+    assert script.main() == script.EXIT_FAILED
+    lines = [line for line in re.split(r"[\r\n]+", capsys.readouterr().err) if line.strip()]
+    assert lines[-1].startswith("rebuild failed: 41472 requested and 23520 written")
+    assert any(line.startswith("embedding paragraphs") for line in lines)
