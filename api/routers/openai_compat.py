@@ -14,7 +14,7 @@ It is the same service as `POST /ask`, in the OpenAI shapes:
 * Sampling fields (`temperature`, `top_p`, `seed`, ...) are accepted and ignored; so is the
   API key, unless a read key is configured (`api/security.py`). `max_tokens` (up to
   `server.max_completion_tokens`) and `stop` are honoured: they cut the reply's text, with
-  `finish_reason: "length"` when the word limit did (`api/routers/chat_limits.py`). Any
+  `finish_reason: "length"` when the word limit did (`OutputLimits`). Any
   `model` id is accepted, and the response always names `grounded-qa`. What a client would
   rely on and cannot have (`n` over 1, JSON output, a forced tool call, audio, log
   probabilities) is refused (`check_supported`), and so is a conversation with an assistant
@@ -38,8 +38,11 @@ With `stream: true` the answer comes as `chat.completion.chunk` Server-Sent Even
 `data: [DONE]`, like OpenAI's. The answer is computed and checked in full, then sent word by
 word (this format has no place for `/ask/stream`'s `status` progress events).
 
-The pure parts (`chat_input`, `completion`, `answer_chunks`, ...) need no server; the routes add
-the thread hop, the error frame and the SSE framing.
+Reading the messages (`chat_input`) and writing the answer's text (`message_content`, cut by
+`max_tokens` and `stop`: `reply_text`) are in api/chat_service.py, with no HTTP in them. Here are
+the request and response shapes, the checks of what this server supports, the builders of the
+OpenAI objects (`completion`, `answer_chunks`, `word_usage`, ...), which need no server, and the
+routes, which add the thread hop, the error frame and the SSE framing.
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -61,27 +63,28 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
-    ValidationError,
 )
 from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
+from api.chat_service import (
+    NO_LIMITS,
+    FinishReason,
+    OutputLimits,
+    StopSequences,
+    chat_input,
+    reply_text,
+)
 from api.deps import Service
 from api.draining import Drain
 from api.errors import openai_error, problem_details
 from api.inputs import AnswerScope, normalized_content
 from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
 from api.routers.ask import BUSY_RESPONSES
-from api.routers.chat_limits import NO_LIMITS, FinishReason, OutputLimits, StopSequences
 from api.routers.stream import token_pieces
-from qa.answering import reader_reason
 from qa.errors import BadInput, NotFound, QAError
-from qa.evidence import kind_noun
 from qa.models import (
-    DECLINED,
-    TURN_ANSWER_MAX_CHARS,
-    TURN_QUESTION_MAX_CHARS,
     Answer,
     AskedKind,
     Citation,
@@ -89,9 +92,7 @@ from qa.models import (
     Status,
     Turn,
     UnknownWord,
-    is_refusal,
 )
-from qa.text_input import has_visible_text
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 log = logging.getLogger(__name__)
@@ -328,7 +329,7 @@ def check_supported(body: ChatCompletionRequest) -> None:
 
 def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
     """Refuse a request for more tokens than the server allows (a smaller one cuts the
-    reply's text: `chat_limits`)."""
+    reply's text: `api/chat_service.py`, `OutputLimits`)."""
     for name in ("max_tokens", "max_completion_tokens"):
         asked = getattr(body, name)
         if asked is not None and asked > limit:
@@ -337,131 +338,6 @@ def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
                 "(setting server.max_completion_tokens). Ask for fewer tokens or leave it out.",
                 param=name,
             )
-
-
-# a prompt template's label before the question, in any case, opening a line or a sentence
-# ("… cite sources. Question: Who is …?", "QUESTION: …", "q: …", "… articles. question: …"), and
-# a line's label that ends it ("Answer:", "Context:"); "what is the question: who paid?" has none
-# A label may be dressed in Markdown, as templates often are: "### Query:", "**Question:**",
-# "__Q__:". A question a template wraps in tags is read from them: Open WebUI's default RAG
-# template ends "<user_query>\n{{QUERY}}\n</user_query>".
-_MARKUP = r"(?:\*\*|__|\*|_)?"
-_QUESTION_LABEL = re.compile(
-    rf"(?:^|(?<=[.!?])[ \t]+)[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKUP}(?i:question|query|q)"
-    rf"{_MARKUP}[ \t]*:[ \t]*{_MARKUP}[ \t]*",
-    re.MULTILINE,
-)
-_AFTER_QUESTION = re.compile(
-    rf"^[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKUP}(?i:helpful answer|answer|a|context|sources?){_MARKUP}"
-    r"[ \t]*:",
-    re.MULTILINE,
-)
-_QUESTION_TAG = re.compile(
-    r"<(?P<tag>(?i:user_query|user_question|query|question))>(?P<asked>.*?)</(?P=tag)>",
-    re.DOTALL,
-)
-
-
-def labelled_question(text: str) -> str:
-    """The question a prompt template wraps in instructions: the text of its last
-    <user_query> (or <query>, <question>) tag, else the text after its last "Question:" label
-    (Markdown around it is no matter), up to an "Answer:" or "Context:" line. Frameworks put
-    such templates in the user message, and the instructions' words would be searched as the
-    question's. Text without a label, or with nothing after it, is the question as it is."""
-    tagged = [m.group("asked").strip() for m in _QUESTION_TAG.finditer(text)]
-    if tagged and has_visible_text(tagged[-1]):
-        return tagged[-1]
-    labels = list(_QUESTION_LABEL.finditer(text))
-    if not labels:
-        return text
-    after = text[labels[-1].end() :]
-    asked = _AFTER_QUESTION.split(after, maxsplit=1)[0].strip()
-    return asked if has_visible_text(asked) else text
-
-
-def message_text(message: ChatMessage, index: int, *, asked: bool = False) -> str:
-    """The text of a message (`messages[index]`): a string, or its text parts joined by
-    newlines. Other parts (an image) are refused in the question (`asked`) and left out of
-    earlier turns. An earlier assistant answer loses the `Sources:` list this server added."""
-    if message.content is None:
-        return ""
-    if isinstance(message.content, str):
-        text = message.content
-    else:
-        texts = []
-        for number, part in enumerate(message.content):
-            if part.type != "text" and not asked:
-                continue
-            if part.type != "text":
-                raise BadInput(
-                    f"messages.{index}: only text content is supported, but content part "
-                    f"{number} is of type {part.type!r}; send the question as text",
-                    param=f"messages.{index}.content",
-                )
-            texts.append(part.text or "")
-        text = "\n".join(texts)
-    return without_sources(text) if message.role == "assistant" else labelled_question(text)
-
-
-def chat_input(messages: Sequence[ChatMessage], *, max_turns: int) -> tuple[str, list[Turn]]:
-    """The question (the last `user` message) and the history before it, oldest first.
-
-    A `user` message followed by an `assistant` message is one turn; a `user` message nobody
-    answered is a turn with an empty answer; an `assistant` message with no question before it
-    (a greeting), blank questions, turns too long to carry, and `system`/`developer`/`tool`
-    messages are left out. Only the last `max_turns` turns are kept. The question itself is
-    not checked here.
-    """
-    last_user = next((i for i in reversed(range(len(messages))) if messages[i].role == "user"), -1)
-    if last_user < 0:
-        raise BadInput(
-            "messages has no user message: the last user message is the question",
-            param="messages",
-        )
-    after = [m.role for m in messages[last_user + 1 :]]
-    if "assistant" in after:
-        # the earlier question would be answered again, as if the reply had not been sent
-        what = " and ".join(dict.fromkeys(f"{role!r}" for role in after))
-        raise BadInput(
-            f"messages end with {what} after the last user message; this server answers the "
-            "last user message and calls no tools, so it does not continue an assistant "
-            "message or read tool results: end messages with the user's question",
-            param=f"messages.{last_user + 1}",
-        )
-    question = message_text(messages[last_user], last_user, asked=True)
-
-    # (question, answer, and the index in `messages` of each, to name one that is refused)
-    pairs: list[tuple[str, str, int, int | None]] = []
-    pending: tuple[str, int] | None = None
-    for index, message in enumerate(messages[:last_user]):
-        if message.role == "user":
-            if pending is not None:
-                pairs.append((pending[0], "", pending[1], None))
-            pending = (message_text(message, index), index)
-        elif message.role == "assistant" and pending is not None:
-            said = message_text(message, index)
-            if not has_visible_text(said):
-                continue  # a tool call with no text: the answer comes after the tool's result
-            pairs.append((pending[0], said, pending[1], index))
-            pending = None
-    if pending is not None:
-        pairs.append((pending[0], "", pending[1], None))
-    # a turn too long to carry (a pasted article) is left out rather than refused: a chat app
-    # resends the whole conversation, and its user cannot edit what was sent before
-    pairs = [
-        pair
-        for pair in pairs
-        if has_visible_text(pair[0])
-        and len(pair[0]) <= TURN_QUESTION_MAX_CHARS
-        and len(pair[1]) <= TURN_ANSWER_MAX_CHARS
-    ]
-    pairs = pairs[len(pairs) - max_turns :] if max_turns > 0 else []
-    try:
-        history = [Turn(question=q, answer=a) for q, a, _, _ in pairs]
-    except ValidationError as exc:  # the checks above should leave nothing for this
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise BadInput(f"messages: an earlier turn is unusable ({problems})") from exc
-    return question, history
 
 
 # --- response ----------------------------------------------------------------------------------
@@ -542,99 +418,6 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
             "removed_claims", "quoted_instead", "asked_kind", "holds_asked_kind",
         },
     )  # fmt: skip
-
-
-SOURCES_HEADING = "Sources:"
-# the list `message_content` ends an answer with: what `without_sources` takes off again
-# (however a client re-spaced it: one blank line or more, "-" or "*" bullets, a part of its own)
-# the line before the list when the quote lacks the kind of answer asked for (`lacking_note`)
-LACKING_NOTE = "Note: the quoted sentence gives no "
-# A reply cut by `max_tokens` or `stop` (`chat_limits`) may end inside the list ("Sources:"
-# alone, "- [1]") or inside the note ("Note: the quoted"), and is sent back so too.
-_SOURCES = re.compile(
-    r"(?:\s*\n" + re.escape(LACKING_NOTE) + r"[^\n]*)?"
-    r"\s*\n" + re.escape(SOURCES_HEADING)
-    + r"[ \t]*(?:\n[ \t]*[-*](?:[ \t]+\[(?:\d+(?:\](?:[ \t][^\n]*)?)?)?)?)*\s*\Z"
-)  # fmt: skip
-
-
-def lacking_note(answer: Answer) -> str | None:
-    """What a chat client, which shows the content alone, is told when the quote holds nothing
-    of the kind the question asks for (`holds_asked_kind` false): a number for "How many…?"."""
-    if answer.status != "answered" or answer.holds_asked_kind is not False:
-        return None
-    if answer.asked_kind is None:  # never so when holds_asked_kind is given; typed for mypy
-        return None
-    return (
-        f"{LACKING_NOTE}{kind_noun(answer.asked_kind)}, which the question asks for: it is the "
-        "closest the articles come; check whether it answers the question."
-    )
-
-
-def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) -> str:
-    """The assistant message's text, which is all a chat client shows: the answer, ending
-    with a `Sources:` list that says what each `[n]` marker points at (unless not `sources`),
-    with a `Note:` line before it when the quote holds nothing of the kind asked for
-    (`lacking_note`);
-    for a refusal, the refusal, why when there is more to say than that, and the articles of
-    the closest paragraphs (at most `titles` of them; they are in `retrieved`, which a chat
-    client does not show)."""
-    if answer.status != "insufficient_evidence" or not is_refusal(answer.answer):
-        if not sources or not answer.citations:
-            return answer.answer
-        listed = {c.marker: c for c in answer.citations if c.marker is not None}
-        lines = [f"- [{marker}] {source_line(c)}" for marker, c in sorted(listed.items())]
-        note = lacking_note(answer)
-        return "\n\n".join(
-            [answer.answer, *([note] if note else []), "\n".join([SOURCES_HEADING, *lines])]
-        )
-    why = reader_reason(answer.reason)
-    said = DECLINED + (f" {why[0].upper()}{why[1:].rstrip('.')}." if why else "")
-    named = list(dict.fromkeys(p.title for p in answer.retrieved))[:titles]
-    if not named:
-        return said
-    titled = "; ".join(named)
-    stop = "" if titled.endswith((".", "…", "?", "!")) else "."
-    return f"{said} The closest paragraphs are from these articles: {titled}{stop}"
-
-
-def reply_text(
-    answer: Answer, *, sources: bool = True, limits: OutputLimits = NO_LIMITS
-) -> tuple[str, FinishReason]:
-    """The message's text as the request's `max_tokens` and `stop` allow it, and the
-    `finish_reason` that says whether they cut it (`chat_limits`)."""
-    return limits.cut(message_content(answer, sources=sources))
-
-
-def source_line(citation: Citation) -> str:
-    """One entry of the `Sources:` list: the article's title, source and date, the paragraph
-    (counted from 1) and the article's id (`GET /documents/{id}`), and its address if known."""
-    about = ", ".join(x for x in (citation.source, citation.date) if x)
-    where = f"paragraph {citation.index + 1} of {citation.doc_id}"
-    if citation.detail is not None:  # told from the article's details, not the paragraph's words
-        value = getattr(citation, citation.detail)
-        where = f"the article's {citation.detail} ({value}), as {citation.doc_id} gives it"
-    parts = [citation.title + (f" ({about})" if about else ""), where, citation.url]
-    return " — ".join(p for p in parts if p)
-
-
-def _note_or_its_start() -> str:
-    """The note's line, whole or cut after any of its words: "Note:", "Note: the quoted"…"""
-    first, *rest = LACKING_NOTE.split()
-    tail = r"(?:[ \t][^\n]*)?"  # the kind and the rest, past the note's fixed words
-    for word in reversed(rest):
-        tail = rf"(?:[ \t]+{re.escape(word)}{tail})?"
-    return re.escape(first) + tail
-
-
-_LONE_NOTE = re.compile(r"\s*\n" + _note_or_its_start() + r"\s*\Z")
-
-
-def without_sources(text: str) -> str:
-    """An answer as it was before `message_content` added its `Sources:` list (and the note
-    before it), which a client sends back as an earlier assistant message; a note left alone,
-    its list dropped by the client, is taken off too."""
-    return _LONE_NOTE.sub("", _SOURCES.sub("", text, count=1), count=1).rstrip()
 
 
 def completion(

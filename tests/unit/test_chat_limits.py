@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from api.chat_service import OutputLimits, message_content
 from api.routers import openai_compat
-from api.routers.chat_limits import OutputLimits
-from api.routers.openai_compat import MODEL_ID, answer_chunks, message_content
+from api.routers.openai_compat import MODEL_ID, answer_chunks
 from tests.answers import StandInService, answered, client_for
 
 pytestmark = pytest.mark.unit

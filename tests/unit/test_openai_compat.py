@@ -13,21 +13,23 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.chat_service import (
+    OutputLimits,
+    chat_input,
+    message_content,
+    source_line,
+    without_sources,
+)
 from api.routers import openai_compat
-from api.routers.chat_limits import OutputLimits
 from api.routers.openai_compat import (
     MODEL_ID,
     ChatMessage,
     answer_chunks,
-    chat_input,
     completion,
     error_frame,
     grounding_fields,
-    message_content,
     role_chunk,
-    source_line,
     usage_chunk,
-    without_sources,
     word_usage,
 )
 from qa.errors import BadInput, GenerationFailed
