@@ -5,7 +5,9 @@ Atom (`<entry>`), and a WordPress export (WXR: RSS with `wp:` fields), as `.xml`
 Each item comes out as an `Entry` (index/exports.py) whose fields are a record's
 (qa/archives.py): `title`, `text` (the item's full content, `content:encoded` or Atom
 `content`, else its `description` or `summary`; HTML markup in it becomes plain text as in any
-record), `url` (`link`), `date` (`pubDate`, `published`, `dc:date`, else `updated`), `author`
+record; Media RSS's `media:content` is a picture's), `url` (`link`, made absolute against the
+`xml:base` around it or the feed's own link; else a `guid` that is a permalink), `date`
+(`pubDate`, `published`, `dc:date`, else `updated`), `author`
 (`dc:creator`, Atom `author/name`, RSS `author`) and `source` (the feed's own title). A
 WordPress export's attachments, pages, menu items and drafts are not articles: each is an entry
 that says so. Elements are matched by local name, so the feed's namespaces do not matter.
@@ -20,6 +22,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -29,6 +32,8 @@ from qa.errors import BadInput
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 _ITEMS = ("item", "entry")
 _FEEDS = ("channel", "feed", "RDF")
+_ATOM = "http://www.w3.org/2005/Atom"
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 # the item's full text first, its summary only without one
 _BODIES = ("encoded", "content", "description", "summary")
 _NO_BODY = "no article text in the item (no content, description or summary): only a headline"
@@ -56,6 +61,8 @@ def _children(item: Any) -> dict[str, list[Any]]:
 def _body(children: dict[str, list[Any]]) -> str | None:
     for name in _BODIES:
         for element in children.get(name, []):
+            if name == "content" and etree.QName(element).namespace not in (None, _ATOM):
+                continue  # a picture's or a video's (Media RSS `media:content`), not the text
             if element.get("type") == "xhtml":  # Atom: the markup itself, inside a <div>
                 body = "".join(etree.tostring(e, encoding="unicode") for e in element)
             else:
@@ -65,14 +72,37 @@ def _body(children: dict[str, list[Any]]) -> str | None:
     return None
 
 
-def _link(children: dict[str, list[Any]]) -> str | None:
+def _link(children: dict[str, list[Any]], home: str | None) -> str | None:
+    """The item's address: its `link` (Atom: the "alternate" one), else an RSS `guid` that is
+    a permalink (as it is unless `isPermaLink="false"`) and an address. A relative link
+    ("/news/a") is read against the `xml:base` around it, else the feed's own address
+    (`home`)."""
     for element in children.get("link", []):
         if element.get("href") is not None:  # Atom: the page is the "alternate" link
-            if element.get("rel", "alternate") == "alternate":
-                return str(element.get("href")).strip() or None
+            if element.get("rel", "alternate") == "alternate" and element.get("href").strip():
+                return _absolute(element.get("href").strip(), element, home)
         elif _text(element):
-            return _text(element)
+            return _absolute(_text(element), element, home)
+    for element in children.get("guid", []):
+        address = _text(element)
+        permalink = element.get("isPermaLink", "true").strip().lower() != "false"
+        if permalink and urlsplit(address).scheme.lower() in ("http", "https"):
+            return address  # one that is no address ("vw-123") is an id, not the item's page
     return None
+
+
+def _absolute(address: str, element: Any, home: str | None) -> str:
+    """`address` made absolute against the `xml:base` of `element` and its ancestors (each
+    read against the one around it), the first of them against `home`."""
+    if urlsplit(address).scheme:
+        return address
+    bases = [b.strip() for e in element.iterancestors() if (b := e.get(_XML_BASE))]
+    if element.get(_XML_BASE):
+        bases.insert(0, element.get(_XML_BASE).strip())
+    base = home or ""
+    for outer in reversed(bases):
+        base = urljoin(base, outer)
+    return urljoin(base, address) if urlsplit(base).scheme in ("http", "https") else address
 
 
 def _author(children: dict[str, list[Any]], logins: dict[str, str]) -> str | None:
@@ -88,13 +118,15 @@ def _author(children: dict[str, list[Any]], logins: dict[str, str]) -> str | Non
     return "; ".join(dict.fromkeys(names)) or None
 
 
-def _fields(item: Any, source: str | None, logins: dict[str, str]) -> dict[str, Any]:
+def _fields(
+    item: Any, source: str | None, logins: dict[str, str], home: str | None
+) -> dict[str, Any]:
     children = _children(item)
     date = next((_text(e) for name in _DATES for e in children.get(name, []) if _text(e)), None)
     fields = {
         "title": next((_text(e) for e in children.get("title", []) if _text(e)), None),
         "text": _body(children),
-        "url": _link(children),
+        "url": _link(children, home),
         "date": date,
         "author": _author(children, logins),
         "source": source,
@@ -119,6 +151,7 @@ def feed_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     `max_bytes` is an entry that says so. XML that is broken ends the reading there, with an
     entry saying so; a file that is no feed at all is `BadInput`."""
     source: str | None = None
+    home: str | None = None  # the feed's own address: relative item links are read against it
     logins: dict[str, str] = {}
     number = 0
     depth = 0  # how deep inside an item the parser is: titles there are the item's own
@@ -145,7 +178,7 @@ def feed_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
                     yield Entry(number, problem=too_large(max_bytes, what="the item"))
                 elif reason is not None:
                     yield Entry(number, raw=raw, problem=reason)
-                elif (fields := _fields(element, source, logins)).get("text") is None:
+                elif (fields := _fields(element, source, logins, home)).get("text") is None:
                     yield Entry(number, raw=raw, problem=_NO_BODY)
                 else:
                     yield Entry(number, raw=raw, fields=fields)
@@ -157,6 +190,10 @@ def feed_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
                 parent = element.getparent()
                 if parent is not None and _local(parent.tag) in _FEEDS:
                     source = _text(element) or None
+            elif event == "end" and name == "link" and depth == 0 and home is None:
+                parent = element.getparent()
+                if parent is not None and _local(parent.tag) in _FEEDS:
+                    home = _link({"link": [element]}, None)
             elif event == "end" and name == "author" and depth == 0:  # WordPress: a login's name
                 found = _children(element)
                 login = next((_text(e) for e in found.get("author_login", [])), "")

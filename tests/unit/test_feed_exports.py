@@ -219,3 +219,39 @@ def _write(tmp_path: Path, content: str) -> Path:
     path = tmp_path / "feed.xml"
     path.write_text(content, encoding="utf-8")
     return path
+
+
+def test_a_picture_s_media_content_is_not_the_item_s_text(tmp_path: Path) -> None:
+    """Media RSS (`media:content`, as news feeds give each item's photo) holds a credit or a
+    caption: the item's text is still its description."""
+    feed = RSS.replace(
+        "<author>news@vw.example",
+        '<media:content xmlns:media="http://search.yahoo.com/mrss/" url="https://vw.example/c.jpg">'
+        "<media:credit>Photograph: Vester Weekly</media:credit></media:content>"
+        "<author>news@vw.example",
+    )
+    articles, _ = read(tmp_path, "vw.rss", feed)
+    assert articles[1].text == CRANE
+
+
+def test_relative_links_are_read_against_the_feed_s_address(tmp_path: Path) -> None:
+    rss = RSS.replace("https://vw.example/news/crane", "/news/crane")
+    articles, warnings = read(tmp_path, "vw.rss", rss)
+    assert warnings[:-1] == [] and articles[1].url == "https://vw.example/news/crane"
+    atom = ATOM.replace("<entry>", '<entry xml:base="https://coast.example/2024/">').replace(
+        'href="https://coast.example/ferry"', 'href="ferry"'
+    )
+    (article,), warnings = read(tmp_path, "coast.atom", atom)
+    assert warnings == [] and article.url == "https://coast.example/2024/ferry"
+
+
+def test_a_guid_that_is_a_permalink_is_the_address_without_a_link(tmp_path: Path) -> None:
+    rss = RSS.replace(
+        "<link>https://vw.example/news/crane</link>",
+        "<guid>https://vw.example/news/crane</guid>",
+    ).replace(
+        "<link>https://vw.example/news/ferry-hourly</link>",
+        '<guid isPermaLink="false">https://vw.example/?p=12</guid>',
+    )
+    articles, _ = read(tmp_path, "vw.rss", rss)
+    assert [a.url for a in articles] == [None, "https://vw.example/news/crane"]
