@@ -131,7 +131,11 @@ from qa.text_input import c1_controls_as_cp1252
 #    records use (`source`, `publisher`, `url`, `link`…; qa/fields.py), and a `source` that is
 #    an address is the address (an Obsidian web clip's); wikilinks (`[[Eva Lund]]`,
 #    `[[Page|shown]]`) are the words they show, embeds (`![[map.png]]`) nothing
-CLEANER_VERSION = "36"
+# 37: Markdown keeps the text of code as written (a wikilink or `==` in a code span or block
+#    was read as a link), drops Obsidian's highlight marks (`==words==` kept its `==`), and a
+#    front matter `source` that is a site's domain ("www.harbourtimes.com") is the source: it was
+#    taken for an address, and then dropped as no http(s) one
+CLEANER_VERSION = "37"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -289,7 +293,7 @@ _COMMENTS_LABEL = re.compile(
 # a longer "Source: …" line is a sentence of the article ("Source: figures the ministry gave
 # the paper in March …"), not the outlet's name
 SOURCE_MAX_WORDS = 8
-_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 _SOURCE = re.compile(
     r"^(?:source|fuente|quelle|fonte|bron|[źz]r[óo]d[łl]o|kilde|k[äa]lla|l[äa]hde|sursa)\s*:\s*"
     r"(.+?)\.?$",
@@ -958,7 +962,7 @@ def _front_matter_address(front: FrontMatter) -> tuple[str | None, str | None]:
     (or `publisher`…), which is the address instead when it is one (an Obsidian web clip's
     `source` is the page's address) and is read as a "Source:" line's name is otherwise."""
     source = front.source
-    if source and _ADDRESS.match(source):
+    if source and _WEB_ADDRESS.match(source):
         return front.url or source, None
     if source and len(source.split()) > SOURCE_MAX_WORDS:
         source = None

@@ -85,6 +85,16 @@ _FRONT_MATTER_KEYS = {
 # the heading's, for a link into the same note); an embed shows a picture or another note,
 # no sentence of this one
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#^]*)(?:[#^]([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?\]\]")
+# Obsidian's highlight, `==words==` (what its web clipper writes for a page's <mark>): the
+# words. Not "a == b", nor "x==1 and y==2" (an `==` inside a word)
+_HIGHLIGHT = re.compile(r"(?<![=\w\\])==(?=[^\s=])([^\n]*?[^\s=\\])==(?![=\w])")
+# code, whose text is as written (a wikilink or `==` in it is no link or highlight): a fenced
+# block to its closing fence (or the end), or a code span
+_CODE = re.compile(
+    r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,}).*?(?:^[ \t]{0,3}(?P=fence)[`~]*[ \t]*$|\Z)"
+    r"|(?<!`)(?P<ticks>`+)(?!`)[^\n]*?(?<!`)(?P=ticks)(?!`)",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,23 @@ def _shown(link: re.Match[str]) -> str:
 
 
 def _parse(text: str) -> list[Token]:
-    return _PARSER.parse(without_wikilinks(text.replace("\x00", "")))
+    return _PARSER.parse(_notes_syntax_read(text.replace("\x00", "")))
+
+
+def _notes_syntax_read(text: str) -> str:
+    """`text` with a notes app's syntax that CommonMark lacks, wikilinks (`without_wikilinks`)
+    and highlights (`==words==`), as the words it shows, outside code (a fenced block, a code
+    span), whose text stays as written."""
+    if "[[" not in text and "==" not in text:
+        return text
+    parts: list[str] = []
+    start = 0
+    for code in _CODE.finditer(text):
+        parts.append(_HIGHLIGHT.sub(r"\1", without_wikilinks(text[start : code.start()])))
+        parts.append(code[0])
+        start = code.end()
+    parts.append(_HIGHLIGHT.sub(r"\1", without_wikilinks(text[start:])))
+    return "".join(parts)
 
 
 def markdown_signals(tokens: Sequence[Token]) -> Counter[str]:

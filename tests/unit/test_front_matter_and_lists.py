@@ -236,6 +236,7 @@ def test_a_web_clip_gives_its_address_author_and_date_and_its_links_their_words(
     ("lines", "source", "url"),
     [
         ("source: Vester Weekly\n", "Vester Weekly", None),
+        ("source: www.vw.example\n", "www.vw.example", None),  # a site's name, no address
         (
             "publisher: Vester Weekly\nlink: https://vw.example/a\n",
             "Vester Weekly",
@@ -269,3 +270,18 @@ def test_a_wikilink_in_a_front_matter_value_is_its_words() -> None:
         '---\nauthor: ["[[Aino Virtanen]]", "[[People/Mika Laine|Mika Laine]]"]\n---\n'
     )
     assert front.author == "Aino Virtanen; Mika Laine"
+
+
+def test_a_highlight_is_its_words_and_code_keeps_what_looks_like_notes_syntax() -> None:
+    text = (
+        "---\ntitle: Night buses return\n---\n"
+        "The council said ==night buses return in May==, and a == b stays as written.\n\n"
+        "A link is written `[[Page|shown]]` in the notes app, the council's web team said.\n\n"
+        "```\nlink = [[Home]] == ==x==\n```\n"
+    )
+    article, _ = article_from_request("b", text, title=None, source=None, date=None)
+    assert article.text.split("\n\n") == [
+        "The council said night buses return in May, and a == b stays as written.",
+        "A link is written [[Page|shown]] in the notes app, the council's web team said.",
+        "link = [[Home]] == ==x==",
+    ]
