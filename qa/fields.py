@@ -9,7 +9,8 @@ from __future__ import annotations
 # an unknown field is, so a line that loaded before still loads.
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("headline",),
-    "text": ("body", "content", "articleBody", "article_text", "article"),
+    "text": ("body", "content", "articleBody", "article_text", "article",
+             "content_html", "content_text"),  # the last two: a JSON Feed's items
     "date": ("published", "pubDate", "pub_date", "datePublished", "published_at",
              "publishedAt", "publish_date", "date_published"),
     "source": ("publisher", "site_name", "outlet", "publication"),

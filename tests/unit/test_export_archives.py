@@ -367,6 +367,30 @@ def test_a_json_array_gives_an_article_an_item_and_names_the_bad_items(tmp_path:
     ]
 
 
+def test_a_json_feed_gives_an_article_an_item(tmp_path: Path) -> None:
+    """JSON Feed (jsonfeed.org), a site's feed as `.json`: its items' `content_html` or
+    `content_text` is the text."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Vester Weekly",
+        "items": [
+            {"id": "1", "url": "https://vw.example/ferry", "title": "Ferry returns",
+             "content_html": f"<p>{FERRY}</p>", "date_published": "2025-03-02T08:00:00Z",
+             "authors": [{"name": "Aino Virtanen"}]},
+            {"id": "2", "url": "https://vw.example/tram", "title": "Tram opens",
+             "content_text": TRAM},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    found = read_article_file(path, max_bytes=LIMIT)
+    assert list(found.warnings) == []
+    assert [(a.title, a.text, a.url, a.date, a.author) for a in found.articles] == [
+        ("Ferry returns", FERRY, "https://vw.example/ferry", "2025-03-02", "Aino Virtanen"),
+        ("Tram opens", TRAM, "https://vw.example/tram", None, None),
+    ]
+
+
 def test_a_news_apis_answer_is_read_from_its_list_of_articles(tmp_path: Path) -> None:
     answer = {
         "status": "ok",
