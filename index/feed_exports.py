@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -149,14 +149,34 @@ def _not_an_article(item: Any) -> str | None:
 def feed_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     """The items of a feed or WordPress export, as they stream; an item larger than
     `max_bytes` is an entry that says so. XML that is broken ends the reading there, with an
-    entry saying so; a file that is no feed at all is `BadInput`."""
+    entry saying so; a file that is no feed at all is `BadInput`. Blank lines before the XML
+    declaration (a WordPress site whose theme or plugin prints a line break before its feed,
+    which XML forbids) are passed over."""
+    with path.open("rb") as f:
+        f.seek(_blank_start(f.read(_HEAD)))
+        yield from _items(f, max_bytes=max_bytes)
+
+
+_HEAD = 4096
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _blank_start(head: bytes) -> int:
+    """Where the XML starts after the spaces and line breaks before it (and a UTF-8
+    byte-order mark before those), or 0 when none come first."""
+    after_bom = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    start = len(head) - len(head[after_bom:].lstrip(b" \t\r\n"))
+    return start if start > after_bom else 0
+
+
+def _items(f: BinaryIO, *, max_bytes: int) -> Iterator[Entry]:
     source: str | None = None
     home: str | None = None  # the feed's own address: relative item links are read against it
     logins: dict[str, str] = {}
     number = 0
     depth = 0  # how deep inside an item the parser is: titles there are the item's own
     items = etree.iterparse(
-        str(path),
+        f,
         events=("start", "end"),
         resolve_entities=False,
         no_network=True,

@@ -255,3 +255,14 @@ def test_a_guid_that_is_a_permalink_is_the_address_without_a_link(tmp_path: Path
     )
     articles, _ = read(tmp_path, "vw.rss", rss)
     assert [a.url for a in articles] == [None, "https://vw.example/news/crane"]
+
+
+def test_blank_lines_before_the_xml_declaration_are_passed_over(tmp_path: Path) -> None:
+    """A WordPress site whose theme prints a line break before its feed (which XML forbids)."""
+    for head in ("\n\n  ", "\ufeff\r\n"):
+        articles, warnings = read(tmp_path, "vw.xml", head + RSS)
+        assert [a.title for a in articles] == [
+            "Ferry to Lillö runs every hour",
+            "New crane at the harbour",
+        ]
+        assert len(warnings) == 1  # the item with only a headline
