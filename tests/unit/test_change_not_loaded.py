@@ -14,15 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import api.reload
-from api.app import create_app
-from api.reload import IndexReloader
-from api.service import QAService
-from index.builder import rebuild_index
-from index.loaded import open_index
-from index.versions import current_version
 from qa.errors import IndexCorrupt
-from qa.settings import GenerationSettings, IndexSettings, SecuritySettings, Settings
-from tests.fakes import HashingEmbedder, OverlapSelector
+from tests.served import served_with_fakes
 
 pytestmark = pytest.mark.unit
 
@@ -37,20 +30,7 @@ def serve(tmp_path: Path) -> TestClient:
     corpus.mkdir()
     (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
     (corpus / "orchard.txt").write_text(ORCHARD, encoding="utf-8")
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        generation=GenerationSettings(backend="none"),
-        index=IndexSettings(reload_interval_s=0),
-        security=SecuritySettings(admin_api_key=ADMIN_KEY),  # type: ignore[arg-type]
-    )
-    rebuild_index(corpus, settings.index_dir, embedder=HashingEmbedder())
-    embedder = HashingEmbedder()
-    loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
-    service = QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
-    app = create_app(settings)
-    app.state.service = service
-    app.state.reloader = IndexReloader(service)
-    return TestClient(app, raise_server_exceptions=False)
+    return served_with_fakes(corpus, tmp_path / "data", admin_key=ADMIN_KEY)
 
 
 def refuse_every_new_version(version: Path, **kwargs: object) -> object:

@@ -14,16 +14,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.reload import IndexReloader
-from api.service import QAService
 from index.builder import rebuild_index
 from index.formats import LISTED_SKIPS, skips_of_files
-from index.loaded import open_index
 from index.manifest import RECORDED_SKIPS, recorded_skips
-from index.versions import current_version
-from qa.settings import GenerationSettings, IndexSettings, SecuritySettings, Settings
-from tests.fakes import HashingEmbedder, OverlapSelector
+from tests.fakes import HashingEmbedder
+from tests.served import served_with_fakes
 
 pytestmark = pytest.mark.unit
 
@@ -52,20 +47,7 @@ def corpus_with_broken_files(tmp_path: Path) -> Path:
 
 
 def serve(corpus: Path, tmp_path: Path) -> TestClient:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        generation=GenerationSettings(backend="none"),
-        index=IndexSettings(reload_interval_s=0),
-        security=SecuritySettings(admin_api_key=ADMIN_KEY),  # type: ignore[arg-type]
-    )
-    rebuild_index(corpus, settings.index_dir, embedder=HashingEmbedder())
-    embedder = HashingEmbedder()
-    loaded = open_index(current_version(settings.index_dir), embedder=embedder, settings=settings)
-    service = QAService(settings, embedder, loaded, OverlapSelector(), None)  # type: ignore[arg-type]
-    app = create_app(settings)
-    app.state.service = service
-    app.state.reloader = IndexReloader(service)
-    return TestClient(app, raise_server_exceptions=False)
+    return served_with_fakes(corpus, tmp_path / "data", admin_key=ADMIN_KEY)
 
 
 def test_the_build_keeps_its_skips_in_the_manifest_and_the_admin_listing_shows_them(
