@@ -70,7 +70,9 @@ def main() -> int:
     except QAError as exc:
         print(f"rollback failed: {exc}; current is unchanged", file=sys.stderr)
         return 1
-    print(f"Rolled back: current → {version.name} (was {before.name})")
+    # version names sort by the time they were built: --to may name a newer one
+    moved = "Moved forward" if version.name > before.name else "Rolled back"
+    print(f"{moved}: current → {version.name} (was {before.name})")
     return 0
 
 

@@ -339,6 +339,7 @@ def test_rollback_script_goes_back_and_forward(tmp_path: Path) -> None:
 
     back = run_script("rollback_index.py", "--data-dir", str(data_dir))
     assert back.returncode == 0, back.output
+    assert f"Rolled back: current → {first} (was {second})" in back.stdout
     assert (data_dir / "index" / "current").resolve().name == first
     assert "2031-03-06-chess" in manifest_of(data_dir)["articles"]
     listed = run_script("rollback_index.py", "--data-dir", str(data_dir), "--list")
@@ -351,6 +352,7 @@ def test_rollback_script_goes_back_and_forward(tmp_path: Path) -> None:
 
     forward = run_script("rollback_index.py", "--data-dir", str(data_dir), "--to", second)
     assert forward.returncode == 0, forward.output
+    assert f"Moved forward: current → {second} (was {first})" in forward.stdout
     assert (data_dir / "index" / "current").resolve().name == second
 
     # --list says which version would fail its checksums, before anyone rolls back to it
