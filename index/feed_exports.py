@@ -119,9 +119,8 @@ def _author(children: dict[str, list[Any]], logins: dict[str, str]) -> str | Non
 
 
 def _fields(
-    item: Any, source: str | None, logins: dict[str, str], home: str | None
+    children: dict[str, list[Any]], source: str | None, logins: dict[str, str], home: str | None
 ) -> dict[str, Any]:
-    children = _children(item)
     date = next((_text(e) for name in _DATES for e in children.get(name, []) if _text(e)), None)
     fields = {
         "title": next((_text(e) for e in children.get("title", []) if _text(e)), None),
@@ -134,9 +133,14 @@ def _fields(
     return {name: value for name, value in fields.items() if value}
 
 
-def _not_an_article(item: Any) -> str | None:
+def _of_feed(element: Any) -> bool:
+    """`element` is the feed's own (its title, its link), not an item's or a picture's."""
+    parent = element.getparent()
+    return parent is not None and _local(parent.tag) in _FEEDS
+
+
+def _not_an_article(children: dict[str, list[Any]]) -> str | None:
     """Why a WordPress export's item is no article (an attachment, a page, a draft), or None."""
-    children = _children(item)
     kind = next((_text(e) for e in children.get("post_type", [])), "")
     status = next((_text(e) for e in children.get("status", [])), "")
     if kind not in _POSTS:
@@ -193,12 +197,13 @@ def _items(f: BinaryIO, *, max_bytes: int) -> Iterator[Entry]:
                     continue
                 number += 1
                 raw = etree.tostring(element)
-                reason = _not_an_article(element)
+                children = _children(element)
+                reason = _not_an_article(children)
                 if len(raw) > max_bytes:
                     yield Entry(number, problem=too_large(max_bytes, what="the item"))
                 elif reason is not None:
                     yield Entry(number, raw=raw, problem=reason)
-                elif (fields := _fields(element, source, logins, home)).get("text") is None:
+                elif (fields := _fields(children, source, logins, home)).get("text") is None:
                     yield Entry(number, raw=raw, problem=_NO_BODY)
                 else:
                     yield Entry(number, raw=raw, fields=fields)
@@ -206,14 +211,10 @@ def _items(f: BinaryIO, *, max_bytes: int) -> Iterator[Entry]:
                 parent = element.getparent()
                 while parent is not None and element.getprevious() is not None:
                     del parent[0]  # items read before: nothing of them stays in memory
-            elif event == "end" and name == "title" and depth == 0 and source is None:
-                parent = element.getparent()
-                if parent is not None and _local(parent.tag) in _FEEDS:
-                    source = _text(element) or None
-            elif event == "end" and name == "link" and depth == 0 and home is None:
-                parent = element.getparent()
-                if parent is not None and _local(parent.tag) in _FEEDS:
-                    home = _link({"link": [element]}, None)
+            elif event == "end" and depth == 0 and name == "title" and source is None:
+                source = (_text(element) or None) if _of_feed(element) else None
+            elif event == "end" and depth == 0 and name == "link" and home is None:
+                home = _link({"link": [element]}, None) if _of_feed(element) else None
             elif event == "end" and name == "author" and depth == 0:  # WordPress: a login's name
                 found = _children(element)
                 login = next((_text(e) for e in found.get("author_login", [])), "")

@@ -33,7 +33,7 @@ import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
-from qa.saved_pages import page_of_mhtml, page_of_webarchive
+from qa.saved_pages import SavedPage, page_of_mhtml, page_of_webarchive
 from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import binary_problem, c1_note, garbled_problem
 
@@ -59,6 +59,11 @@ TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 MHTML_SUFFIXES = (".mhtml", ".mht")
 WEBARCHIVE_SUFFIX = ".webarchive"
+# a page saved as one file, by suffix: what takes the page out of it
+_SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
+    **dict.fromkeys(MHTML_SUFFIXES, page_of_mhtml),
+    WEBARCHIVE_SUFFIX: page_of_webarchive,
+}
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES)
 # longest first where they overlap
@@ -269,8 +274,8 @@ def read_article_file(
             article = article_from_page(doc_id, data, options=extraction)
             if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
                 _say_c1_repaired(path.name, decode_html(data))
-        elif suffix in MHTML_SUFFIXES or suffix == WEBARCHIVE_SUFFIX:
-            saved = page_of_mhtml(data) if suffix in MHTML_SUFFIXES else page_of_webarchive(data)
+        elif suffix in _SAVED_PAGES:
+            saved = _SAVED_PAGES[suffix](data)
             article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
             article = article.model_copy(update={"content_hash": content_hash(data)})
         else:

@@ -196,13 +196,16 @@ def _notes_syntax_read(text: str) -> str:
     span), whose text stays as written."""
     if "[[" not in text and "==" not in text:
         return text
+
+    def read(prose: str) -> str:
+        return _HIGHLIGHT.sub(r"\1", without_wikilinks(prose))
+
     parts: list[str] = []
     start = 0
     for code in _CODE.finditer(text):
-        parts.append(_HIGHLIGHT.sub(r"\1", without_wikilinks(text[start : code.start()])))
-        parts.append(code[0])
+        parts += [read(text[start : code.start()]), code[0]]
         start = code.end()
-    parts.append(_HIGHLIGHT.sub(r"\1", without_wikilinks(text[start:])))
+    parts.append(read(text[start:]))
     return "".join(parts)
 
 

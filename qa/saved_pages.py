@@ -35,9 +35,9 @@ def is_mhtml(text: str) -> bool:
 
 @dataclass(frozen=True)
 class SavedPage:
-    """The HTML of an `.mhtml` file's page: as bytes when its part declares no charset (the
-    page's own `<meta charset>` decides, as for a `.html` file), else as text, and the address
-    the browser saved it from."""
+    """The HTML of a page saved as one file: as text when its container names the charset (an
+    `.mhtml` part's, a web archive's encoding), else as bytes (`_decoded`), and the address the
+    browser saved it from."""
 
     html: str | bytes
     url: str | None
@@ -57,15 +57,11 @@ def page_of_mhtml(data: bytes) -> SavedPage:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes) or not payload.strip():
             continue
-        charset = part.get_content_charset()
-        html: str | bytes = payload
-        if charset:
-            try:
-                html = payload.decode(charset, errors="replace")
-            except LookupError:  # a charset Python does not know: the page's own meta decides
-                html = payload
         location = part.get("Content-Location") or message.get("Snapshot-Content-Location")
-        return SavedPage(html=html, url=str(location).strip() if location else None)
+        return SavedPage(
+            html=_decoded(payload, part.get_content_charset()),
+            url=str(location).strip() if location else None,
+        )
     raise BadInput(
         "no HTML page among the parts of this MHTML file: save the page again as 'Webpage, "
         "Single File', or as 'Webpage, HTML Only' (.html)"
@@ -96,12 +92,21 @@ def page_of_webarchive(data: bytes) -> SavedPage:
         raise BadInput(f"no page in this web archive (no main resource); {_WEBARCHIVE_AGAIN}")
     if isinstance(kind, str) and kind.lower() not in ("text/html", "application/xhtml+xml"):
         raise BadInput(f"this web archive holds {kind}, not a web page; {_WEBARCHIVE_AGAIN}")
-    html: str | bytes = body
     charset = main.get("WebResourceTextEncodingName")
-    if isinstance(charset, str) and charset:
-        try:
-            html = body.decode(charset, errors="replace")
-        except LookupError:  # an encoding Python does not know: the page's own meta decides
-            html = body
     url = main.get("WebResourceURL")
-    return SavedPage(html=html, url=url.strip() if isinstance(url, str) and url.strip() else None)
+    return SavedPage(
+        html=_decoded(body, charset if isinstance(charset, str) else None),
+        url=url.strip() if isinstance(url, str) and url.strip() else None,
+    )
+
+
+def _decoded(page: bytes, charset: str | None) -> str | bytes:
+    """The page in the charset its container names, or its bytes without one (or with one
+    Python does not know): the page's own `<meta charset>` then decides, as for a `.html`
+    file."""
+    if not charset:
+        return page
+    try:
+        return page.decode(charset, errors="replace")
+    except LookupError:
+        return page
