@@ -43,7 +43,7 @@ def read_corpus(
     A file whose name is not a document id is read under an id made of its name
     (`index.formats.doc_id_of`). A file that no encoding reads as text, is
     binary, too large, or has no article text is skipped with a warning rather than failing
-    the whole build, and so is a file of another kind (a .zip or .xml export, a .docx);
+    the whole build, and so is a file of another kind (a .zip export, an .xlsx workbook);
     so is an archive line that is not a valid record, and an article whose id an earlier file
     already gave. An article whose content hash matches its article in `known` (the current
     index) is not cleaned again: that article is reused as it is.

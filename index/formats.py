@@ -15,6 +15,8 @@
     .json                  an archive as a JSON array of articles (or an object holding one)
     .xml .rss .atom        a news feed (RSS, Atom) or a WordPress export: one article an item
                            (index/feed_exports.py)
+    .docx                  a Word document: a Nexis Uni export, one article an item, or one
+                           article (index/docx_exports.py)
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -37,6 +39,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.docx_exports import DOCX_SUFFIX, docx_entries
 from index.exports import Entry, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.json_exports import json_entries
@@ -65,7 +68,7 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
     WEBARCHIVE_SUFFIX: page_of_webarchive,
 }
 TABLE_SUFFIXES = (".csv", ".tsv")
-ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES)
+ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
 # longest first where they overlap
 SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
 
@@ -239,8 +242,9 @@ def article_files(folder: Path) -> list[Path]:
 
 
 def unread_files(folder: Path) -> list[Path]:
-    """The files of `folder` a build does not read, by their suffix (a .zip or .xml export,
-    a .docx), sorted by name; hidden files left out."""
+    """The files of `folder` a build does not read, by their suffix (a .zip export, an .xlsx
+    workbook),
+    sorted by name; hidden files left out."""
     return sorted(
         p
         for p in folder.iterdir()
@@ -452,7 +456,7 @@ def _unit(path: Path) -> str:
     suffix = suffix_of(path)
     if suffix in TABLE_SUFFIXES:
         return "row"
-    return "item" if suffix == ".json" or suffix in FEED_SUFFIXES else "line"
+    return "item" if suffix in (".json", DOCX_SUFFIX) or suffix in FEED_SUFFIXES else "line"
 
 
 def archive_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
@@ -472,6 +476,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         return
     if suffix in FEED_SUFFIXES:
         yield from feed_entries(path, max_bytes=max_bytes)
+        return
+    if suffix == DOCX_SUFFIX:
+        yield from docx_entries(path, max_bytes=max_bytes)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()

@@ -25,6 +25,7 @@ QA_FORBIDDEN = frozenset(
         "scripts",
         "tests",
         "bm25s",
+        "docx",
         "faiss",
         "fastapi",
         "httpx",

@@ -1,0 +1,180 @@
+"""The articles of a Word document (`.docx`), read with python-docx: a Nexis Uni (LexisNexis)
+export holds many, one between its header and each "End of Document" (qa/nexis.py); any other
+Word document holds one (qa/word_documents.py).
+
+Each article comes out as an `Entry` (index/exports.py) whose fields are an archive record's
+(`title`, `text`, and `source`, `date`, `author` when known), numbered from 1 as items of the
+document, so it is checked, cleaned and given its id as any archive record is (qa/archives.py):
+the id from its title and text, the same however often the export is downloaded again or
+renamed. An item's content hash is of its fields as JSON with its keys sorted.
+
+The file is refused as a whole (`BadInput`, one warning `skipped <file>: …`) when it is larger
+than `max_bytes`, not a zip archive, a password-protected document (Word encrypts those into
+an OLE compound file, not a zip), a zip with encrypted members, one whose members would unzip
+to more than `unzipped_limit(max_bytes)` (a zip bomb: checked from the zip's directory before
+python-docx reads a member; zipfile stops a member at the size the directory gives it), or a
+zip that is no Word document.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from index.exports import Entry, too_large
+from qa.errors import BadInput
+from qa.nexis import is_nexis_uni, nexis_uni_articles
+from qa.word_documents import WordBlock, word_document_fields
+
+DOCX_SUFFIX = ".docx"
+# an OLE compound file: how Word saves a password-protected document (and the old .doc format)
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# a Word file's XML compresses 5 to 25 times (python-docx's empty template: 36 KB zipped, 830 KB
+# unzipped, most of it styles); a zip bomb thousands of times
+_UNZIPPED_RATIO = 5
+_UNZIPPED_FLOOR = 32 * 1024 * 1024
+_MAX_MEMBERS = 10_000
+# what python-docx and the zip and XML readers under it raise on a file that is no Word document
+_UNREADABLE = (
+    PackageNotFoundError,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    etree.LxmlError,
+)
+
+
+def unzipped_limit(max_bytes: int) -> int:
+    """How many bytes a `.docx`'s members may unzip to, together: five times `max_bytes`, and
+    never less than 32 MiB (the styles and theme every Word file carries do not grow with its
+    text)."""
+    return max(_UNZIPPED_RATIO * max_bytes, _UNZIPPED_FLOOR)
+
+
+def docx_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
+    """The articles of the Word document `path`, each an `Entry`; `BadInput` (before the first)
+    when the file cannot be read as one."""
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise BadInput(too_large(max_bytes))
+    document = _document(data, max_bytes=max_bytes)
+    body = document.element.body
+    paragraphs = [Paragraph(p, document).text for p in body.iter(qn("w:p"))]
+    if is_nexis_uni(paragraphs):
+        for article in nexis_uni_articles(paragraphs):
+            if article.problem is not None:
+                yield Entry(article.number, problem=article.problem)
+                continue
+            fields = {
+                "title": article.title,
+                "text": "\n\n".join(article.paragraphs),
+                "source": article.source,
+                "date": article.date,
+                "author": article.author,
+            }
+            yield _entry(article.number, fields)
+        return
+    # one article: what keeps it from being one is said of the file ("skipped a.docx: …")
+    properties = document.core_properties
+    record = word_document_fields(
+        _blocks(document), title=properties.title, author=properties.author
+    )
+    yield _entry(1, dict(record))
+
+
+def _entry(number: int, fields: dict[str, Any]) -> Entry:
+    kept = {name: value for name, value in fields.items() if value}
+    raw = json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return Entry(number, raw=raw, fields=kept)
+
+
+def _document(data: bytes, *, max_bytes: int) -> Document:
+    """The Word document of `data`, after its zip directory is checked; `BadInput` saying what
+    the file is instead."""
+    if data.startswith(_COMPOUND_FILE):
+        raise BadInput(
+            "a password-protected Word document (or one in the old .doc format named .docx), "
+            "which cannot be read without the password: save it again as a Word Document "
+            "(.docx) with no password"
+        )
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise BadInput(
+            f"not a Word document: a .docx is a zip archive, and this file is not one ({exc})"
+        ) from exc
+    members = package.infolist()
+    if len(members) > _MAX_MEMBERS:
+        raise BadInput(f"not a Word document: its zip holds {len(members):,} files")
+    if any(member.flag_bits & 0x1 for member in members):
+        raise BadInput("its zip members are encrypted: save it again with no password")
+    unzipped = sum(member.file_size for member in members)
+    limit = unzipped_limit(max_bytes)
+    if unzipped > limit:
+        raise BadInput(
+            f"it would unzip to {unzipped:,} bytes, more than the limit of {limit:,} (five "
+            "times index.max_document_bytes, at least 32 MiB); a Word file that large is "
+            "likely a zip bomb: split the document, or raise index.max_document_bytes"
+        )
+    try:
+        return docx.Document(io.BytesIO(data))
+    except _UNREADABLE as exc:
+        raise BadInput(f"not a readable Word document ({_reason(exc)})") from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, PackageNotFoundError | KeyError):
+        return "the zip holds no Word document part"
+    return str(exc) or type(exc).__name__
+
+
+def _blocks(document: Document) -> list[WordBlock]:
+    """The document's paragraphs in order, and its tables among them. A table's text counts (a
+    box of figures holds facts people ask about, a fee or a vote count): it is one paragraph,
+    a row a line with its cells between pipes ("| Small boats | 40 euros |"), the shape in
+    which the text cleaner keeps a Markdown file's table. A table of one column is a box laid
+    around paragraphs instead: each of its paragraphs is one. Text boxes, headers, footers and
+    notes are not read: what they hold is the page's furniture or beside the article."""
+    blocks: list[WordBlock] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            style = item.style.name if item.style is not None and item.style.name else ""
+            blocks.append(WordBlock(item.text, style))
+        elif isinstance(item, Table):
+            blocks.extend(_table_blocks(item))
+    return blocks
+
+
+def _table_blocks(table: Table) -> list[WordBlock]:
+    rows: list[list[Any]] = []
+    for row in table.rows:
+        cells: list[Any] = []
+        for cell in row.cells:  # a merged cell is given once for each column it spans
+            if not cells or cell._tc is not cells[-1]._tc:
+                cells.append(cell)
+        rows.append(cells)
+    if all(len(cells) <= 1 for cells in rows):
+        return [WordBlock(p.text) for cells in rows for cell in cells for p in cell.paragraphs]
+    lines = []
+    for cells in rows:
+        texts = [" ".join(cell.text.split()) for cell in cells]
+        if any(texts):
+            lines.append("| " + " | ".join(texts) + " |")
+    return [WordBlock("\n".join(lines))]

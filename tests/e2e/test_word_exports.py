@@ -1,0 +1,89 @@
+"""Word documents end to end: a folder holding a Nexis Uni export of three articles (made with
+python-docx in the layout Nexis gives one, tests/word_files.py), a plain Word article and a
+broken .docx builds one index with the real script; a real server answers a question from the
+second article of the export and cites that article's paragraph with its own title,
+publication, date and byline.
+
+The server answers without a language model (the best-scoring sentence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
+from tests.word_files import EXPORT, FERRY, nexis_export, word_article
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Setup:
+    build_output: str
+    server: Server
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    corpus = tmp_path_factory.mktemp("word-corpus")
+    nexis_export(corpus / "Nexis results 2024-03-20.docx", EXPORT)
+    word_article(
+        corpus / "quay.docx",
+        headline="North quay repaired in a week",
+        paragraphs=[
+            "Divers and two cranes repaired the north quay in Vessby in seven days, the port "
+            "board said on Friday, half the time it had planned.",
+        ],
+    )
+    (corpus / "locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    data_dir = tmp_path_factory.mktemp("word-data")
+    built = build_index(corpus, data_dir, capture=True)
+    server = start_server(
+        data_dir,
+        tmp_path_factory.mktemp("word-logs") / "server.log",
+        QA_SERVER__PORT="8274",
+        QA_GENERATION__BACKEND="none",
+        QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
+    )
+    yield Setup(built.stdout + built.stderr, server)
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def client(setup: Setup) -> Iterator[httpx.Client]:
+    with setup.server.client() as c:
+        yield c
+
+
+def test_the_export_gives_an_article_an_item_and_the_locked_file_is_named(
+    setup: Setup, client: httpx.Client
+) -> None:
+    assert "skipped locked.docx: a password-protected Word document" in setup.build_output
+    listing = client.get("/documents").json()
+    by_title = {d["title"]: d for d in listing["documents"]}
+    assert set(by_title) == {item.title for item in EXPORT} | {"North quay repaired in a week"}
+    lighthouse = by_title[EXPORT[0].title]
+    assert (lighthouse["source"], lighthouse["date"]) == ("The Brindle Coast Courier", "2019-03-03")
+    # only the article's text: no "Length:", "Classification" or "Load-Date:" paragraph
+    article = client.get(f"/documents/{lighthouse['doc_id']}").json()
+    assert [p["text"] for p in article["paragraphs"]] == EXPORT[0].paragraphs
+
+
+def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: Setup) -> None:
+    body = api_answer(
+        setup.server, {"question": "Which months will the night ferry to Tarn Island not sail?"}
+    )
+    assert body["status"] == "answered", body
+    assert "between December and March" in body["answer"]
+    citation = body["citations"][0]
+    assert (citation["title"], citation["source"], citation["date"], citation["author"]) == (
+        FERRY.title,
+        "Vessby Evening Post",
+        "2019-11-12",
+        "Jonas Ek",
+    )
+    assert citation["text"] == FERRY.paragraphs[0]
