@@ -243,8 +243,7 @@ def article_files(folder: Path) -> list[Path]:
 
 def unread_files(folder: Path) -> list[Path]:
     """The files of `folder` a build does not read, by their suffix (a .zip export, an .xlsx
-    workbook),
-    sorted by name; hidden files left out."""
+    workbook), sorted by name; hidden files left out."""
     return sorted(
         p
         for p in folder.iterdir()

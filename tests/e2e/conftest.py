@@ -59,7 +59,7 @@ class Server:
 
 
 def start_server(data_dir: Path, log: Path, **env: str) -> Server:
-    port = int(env.get("QA_SERVER__PORT") or _free_port())  # a port the test names, else any
+    port = _free_port()
     environ = {
         **os.environ,
         "HF_HUB_OFFLINE": "1",

@@ -45,7 +45,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     server = start_server(
         data_dir,
         tmp_path_factory.mktemp("word-logs") / "server.log",
-        QA_SERVER__PORT="8274",
         QA_GENERATION__BACKEND="none",
         QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
     )
