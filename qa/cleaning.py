@@ -135,7 +135,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    was read as a link), drops Obsidian's highlight marks (`==words==` kept its `==`), and a
 #    front matter `source` that is a site's domain ("www.harbourtimes.com") is the source: it was
 #    taken for an address, and then dropped as no http(s) one
-CLEANER_VERSION = "37"
+# 38: a date in words with its month's and weekday's names in another of DATE_LANGUAGES is
+#    read wherever a date is (qa/dates.py: parse_date; a French feed's "lun., 04 nov. 2024",
+#    front matter's "4 de noviembre de 2024", a page's byline date): such an article was undated
+CLEANER_VERSION = "38"
 
 Block = list[str]  # the lines of one blank-line separated block
 

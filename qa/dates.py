@@ -108,8 +108,47 @@ def _parsed(text: str) -> dt.date | None:
         return None
     # a weekday name would let dateutil move a partial date onto that weekday: drop it
     words = [w for w in re.split(r"\s+", text) if _NAMES.weekday(w.strip(".,")) is None]
+    found = _complete(" ".join(words))
+    if found is None and (english := _in_english(text)) is not None:
+        found = _complete(english)
+    return found
+
+
+def _complete(text: str) -> dt.date | None:
+    """The date dateutil reads in `text` when it has a day, a month and a year, else None."""
     try:
-        first, second = (date_parser.parse(" ".join(words), default=d) for d in _DEFAULTS)
+        first, second = (date_parser.parse(text, default=d) for d in _DEFAULTS)
     except (ValueError, OverflowError):
         return None
     return first.date() if first.date() == second.date() else None
+
+
+# words between a date's parts in the CLDR long forms ("4 de noviembre de 2024")
+_LINKS = frozenset({"de", "del"})
+
+
+def _in_english(text: str) -> str | None:
+    """`text` with its month's name in another of `DATE_LANGUAGES` written as dateutil reads
+    it ("lun., 04 nov. 2024 10:00:00 +0100", a French feed's date: "04 November 2024 10:00:00
+    +0100"), its weekday's name and the words between the parts left out; None when it names
+    no such month. A weekday's name before a comma is one even where a month has it too (the
+    French and Spanish "mar.," Tuesday, "Mar" March in English)."""
+    words: list[str] = []
+    month = False
+    for word in text.split():
+        bare = word.strip(".,")
+        if not bare.isalpha():
+            words.append(word)
+        elif bare.lower() in _LINKS or (
+            is_weekday_name(word) and (word.endswith(",") or month_number(bare) is None)
+        ):
+            continue
+        elif (number := month_number(bare)) is not None:
+            words.append(_ENGLISH_MONTHS[number - 1])
+            month = True
+        else:
+            words.append(word)
+    return " ".join(words) if month else None
+
+
+_ENGLISH_MONTHS = tuple(names[-1] for names in _NAMES.MONTHS)  # "January" … "December"

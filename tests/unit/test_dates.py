@@ -45,6 +45,14 @@ pytestmark = pytest.mark.unit
         ("21/10/2024", dt.date(2024, 10, 21)),  # only one reading
         ("10/21/2024", dt.date(2024, 10, 21)),
         ("04/04/2024", dt.date(2024, 4, 4)),  # both readings agree
+        # a month's and a weekday's names in another language (a French feed's pubDate)
+        ("lun., 04 nov. 2024 10:00:00 +0100", dt.date(2024, 11, 4)),
+        ("mar., 05 févr. 2024 10:00:00 +0100", dt.date(2024, 2, 5)),  # "mar.," is Tuesday
+        ("mié., 03 abr. 2024 10:00:00 +0200", dt.date(2024, 4, 3)),
+        ("4 de noviembre de 2024", dt.date(2024, 11, 4)),
+        ("lunedì, 4 novembre 2024", dt.date(2024, 11, 4)),
+        ("novembre 2024", None),  # still no day
+        ("lun., 04 zorp 2024", None),  # no month's name in any language
         ("", None),
     ],
 )

@@ -266,3 +266,14 @@ def test_blank_lines_before_the_xml_declaration_are_passed_over(tmp_path: Path) 
             "New crane at the harbour",
         ]
         assert len(warnings) == 1  # the item with only a headline
+
+
+def test_a_french_feed_s_dates_are_read(tmp_path: Path) -> None:
+    """A French site's RSS writes its pubDate in French ("lun., 04 nov. 2024"), not in the
+    English RFC 822 names: the month's name is read in its language (qa/dates.py)."""
+    rss = RSS.replace("Mon, 04 Nov 2024", "lun., 04 nov. 2024").replace(
+        "Tue, 05 Nov 2024", "mar., 05 nov. 2024"
+    )
+    articles, warnings = read(tmp_path, "vw.rss", rss)
+    assert [a.date for a in articles] == ["2024-11-04", "2024-11-05"]
+    assert len(warnings) == 1  # the item with only a headline, as before
