@@ -400,7 +400,8 @@ def _read_archive(
     not even read when the last one is already indexed as it is (`known`)."""
     unit = _unit(path)
     last = _last_records(path, max_bytes=max_bytes)
-    chosen: dict[str, tuple[int, Article]] = {}  # id → its record number and article so far
+    # id → its record number, its article so far and what is wrong with a date it wrote
+    chosen: dict[str, tuple[int, Article, str | None]] = {}
     for entry in _entries(path, max_bytes=max_bytes, say_guess=True):
         where = f"{path.name} {unit} {entry.number}"
         try:
@@ -436,10 +437,24 @@ def _read_archive(
                 path.name,
                 f"skipped {path.name} {unit} {earlier[0]}: {_replaced(unit, entry.number, doc_id)}",
             )
-        chosen[doc_id] = (entry.number, article)
-    for number, article in sorted(chosen.values(), key=lambda kept: kept[0]):
+        chosen[doc_id] = (entry.number, article, record.date_problem)
+    undated = 0
+    for number, article, unread in sorted(chosen.values(), key=lambda kept: kept[0]):
         result.articles.append(article)
         result.origins.append(f"{path.name} {unit} {number}")
+        if unread is not None and article.date is None:
+            undated += 1
+            if undated <= LISTED_SKIPS:
+                log.warning("%s %s %d is indexed undated: %s", path.name, unit, number, unread)
+    if undated > LISTED_SKIPS:
+        log.warning(
+            "%d more %ss of %s are indexed undated, for dates like those above (the first %d "
+            "are named)",
+            undated - LISTED_SKIPS,
+            unit,
+            path.name,
+            LISTED_SKIPS,
+        )
 
 
 def _replaced(unit: str, later: int, doc_id: str) -> str:

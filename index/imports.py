@@ -8,8 +8,9 @@ folder (`import-<hash>.jsonl`), holding only the articles the index does not alr
 then one incremental build makes them current. So the corpus folder stays the source of truth
 and `scripts/rebuild_index.py` reads the same articles back.
 
-- A record the build would skip (not valid JSON, no text, a date that is no calendar date …)
-  is refused and named, as a build names it; the rest are imported.
+- A record the build would skip (not valid JSON, no text …) is refused and named, as a build
+  names it, and so is one whose date is no calendar date (a build indexes it undated, with a
+  warning; the client can write it as one); the rest are imported.
 - An article the current version already holds with the same content is `unchanged`: an
   import sent again (say its answer was lost) adds nothing and builds nothing.
 - An article whose id the index (or another file of the folder) already gives with other
@@ -51,6 +52,7 @@ from index.formats import (
 from index.manifest import Manifest
 from index.store import read_articles
 from index.versions import current_version
+from qa.archives import record_of
 from qa.articles import same_article
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
@@ -279,14 +281,19 @@ _DATE_SHAPED = re.compile(r"\d{1,4}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{1,4}\b")
 
 
 def _unread_date(entry: Entry, article: Article) -> str | None:
-    """Why a record read as undated is refused, or None: it writes a date in figures under one
-    of the date's other names ("published": "45/45/2024") that is no calendar date. Under
-    `date` itself such a value is refused when it is read; under another name it is passed
-    over, so that a field of that name meant otherwise ("published": true) lets a line load,
-    and the article would be stored without its date and without a word. (An archive put in
-    the corpus folder by hand is still read as before: its articles are not refused.)"""
+    """Why a record read as undated is refused, or None: its `date` is no calendar date (a
+    build indexes such a record undated, with a warning in the log; an import can say so to
+    the client, who can write the date as one), or it writes a date in figures under one of
+    the date's other names ("published": "45/45/2024") that is no calendar date (such a value
+    is passed over, so that a field of that name meant otherwise, "published": true, lets a
+    line load). Either way the article would be stored without its date and without a word
+    to the client. (An archive put in the corpus folder by hand is read as a build reads it:
+    its articles are not refused.)"""
     if article.date is not None:
         return None
+    written = record_of(entry.fields).date_problem
+    if written is not None:  # a build indexes it undated, with a warning; an import asks
+        return written
     for key, value in entry.fields.items():
         named = isinstance(key, str) and key.lower() in _DATE_NAMES and key.lower() != "date"
         if named and isinstance(value, str) and _DATE_SHAPED.search(value):

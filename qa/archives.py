@@ -25,7 +25,14 @@ import re
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 from qa.articles import article_from_page, article_from_request, parse_date, slug
@@ -189,6 +196,15 @@ class _Fields(BaseModel):
 class ArchiveRecord(_Fields):
     """The fields of one archive line that the service reads."""
 
+    _date_problem: str | None = PrivateAttr(default=None)
+
+    @property
+    def date_problem(self) -> str | None:
+        """What is wrong with the `date` the record writes when it is no calendar date
+        ("`date` 'soon' is not a calendar date …"; `record_of` then reads the record without
+        it, undated), else None."""
+        return self._date_problem
+
     @model_validator(mode="after")
     def _one_body(self) -> ArchiveRecord:
         if bool(self.text) == bool(self.html):
@@ -237,15 +253,28 @@ def _absent(_constant: str) -> None:
 
 def record_of(value: dict[str, Any]) -> ArchiveRecord:
     """The record of one line's object or one row's named cells; `BadInput` naming what is
-    wrong with it."""
+    wrong with it. A `date` that is no calendar date (nor a date in figures with one reading)
+    loses no article: the record is read without it, and `date_problem` says what it wrote."""
+    fields = _with_other_names(value)
     try:
-        return ArchiveRecord.model_validate(_with_other_names(value))
+        return ArchiveRecord.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(
-            (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "") + _problem(e)
-            for e in exc.errors()
-        )
-        raise BadInput(problems) from exc
+        if not all(e["loc"][:1] == ("date",) for e in exc.errors()):
+            raise BadInput(_problems(exc)) from exc
+        problem = _problems(exc)
+    try:
+        record = ArchiveRecord.model_validate({k: v for k, v in fields.items() if k != "date"})
+    except ValidationError as exc:
+        raise BadInput(_problems(exc)) from exc
+    record._date_problem = problem
+    return record
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(
+        (f"`{'.'.join(str(p) for p in e['loc'])}` " if e["loc"] else "") + _problem(e)
+        for e in exc.errors()
+    )
 
 
 _JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", int: "a number",

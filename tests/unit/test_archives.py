@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -82,7 +83,6 @@ def test_ids_are_stable_and_come_from_the_address_or_else_the_content() -> None:
         (line(title="A", text="B", html="<p>C</p>"), "exactly one of `text` or `html`"),
         (line(title="Empty story", text=""), "`text` is empty: give the article's text"),
         (line(text=TEXT), "`title` is missing"),
-        (line(title="A", text=TEXT, date="yesterday"), "`date` 'yesterday' is not a calendar date"),
         (line(title="A", text=TEXT, url="javascript:alert(1)"), "`url` "),
         (line(title="A" * 400, text=TEXT), "`title` is longer than 300"),
         (line(title=5, text=TEXT), "`title` must be text, not a number"),
@@ -139,9 +139,23 @@ def test_a_date_given_as_a_number_is_read(value: float, date: str) -> None:
 
 
 @pytest.mark.parametrize("value", [10**17, -(10**13), 20241399])
-def test_a_number_that_is_no_plausible_date_is_refused(value: int) -> None:
-    with pytest.raises(BadInput, match="`date` .* is neither a date written as digits"):
-        parse_record(line(title="A", text=TEXT, date=value))
+def test_a_number_that_is_no_plausible_date_is_no_date(value: int) -> None:
+    record = parse_record(line(title="A", text=TEXT, date=value))
+    assert record.date is None
+    assert record.date_problem is not None
+    assert re.match(r"`date` .* is neither a date written as digits", record.date_problem)
+
+
+def test_a_date_that_is_no_calendar_date_loses_no_article() -> None:
+    """The record is read without it (undated), and says what it wrote; a record with other
+    problems besides is still refused for those."""
+    record = parse_record(line(title="A", text=TEXT, date="yesterday"))
+    assert (record.title, record.date) == ("A", None)
+    assert record.date_problem is not None
+    assert record.date_problem.startswith("`date` 'yesterday' is not a calendar date")
+    assert parse_record(line(title="A", text=TEXT, date="2024-10-21")).date_problem is None
+    with pytest.raises(BadInput, match="`title` is missing"):
+        parse_record(line(text=TEXT, date="yesterday"))
 
 
 def test_another_name_whose_value_does_not_fit_is_ignored_as_before() -> None:

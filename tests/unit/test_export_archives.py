@@ -108,28 +108,37 @@ def test_a_table_whose_first_row_names_no_text_column_is_skipped_saying_so(
         column_names(["", "year"])
 
 
-def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(tmp_path: Path) -> None:
+def test_bad_rows_are_named_by_their_row_and_the_rest_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     rows = [["title", "text", "date", "url"],
             ["", TRAM, "", ""],                          # row 2: no title
-            ["Tram opens", TRAM, "soon", ""],            # row 3: no date
+            ["Tram opens", TRAM, "soon", ""],            # row 3: no date: kept undated
             ["", "", "", ""],                            # row 4: every cell empty
             ["Ferry returns", FERRY, "", "", "extra"],   # row 5: a cell too many
             ["Ferry returns", "x " * 700, "", ""],       # row 6: over the limit
             ["Ferry returns", FERRY, "2025-03-02", ""]]  # fmt: skip
     path = tmp_path / "mixed.csv"
     path.write_text(table(rows), encoding="utf-8")
-    found = read_article_file(path, max_bytes=1024)
-    assert [a.title for a in found.articles] == ["Ferry returns"]
-    assert found.origins == ["mixed.csv row 7"]
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        found = read_article_file(path, max_bytes=1024)
+    assert [(a.title, a.date) for a in found.articles] == [
+        ("Tram opens", None), ("Ferry returns", "2025-03-02"),
+    ]  # fmt: skip
+    assert found.origins == ["mixed.csv row 3", "mixed.csv row 7"]
     assert [w.split(": ", 1)[0] for w in found.warnings] == [
-        "skipped mixed.csv row 2", "skipped mixed.csv row 3", "skipped mixed.csv row 4",
-        "skipped mixed.csv row 5", "skipped mixed.csv row 6",
+        "skipped mixed.csv row 2", "skipped mixed.csv row 4", "skipped mixed.csv row 5",
+        "skipped mixed.csv row 6",
     ]  # fmt: skip
     assert "`title` is missing" in found.warnings[0]
-    assert "'soon' is not a calendar date" in found.warnings[1]
-    assert "every cell of the row is empty" in found.warnings[2]
-    assert "5 cells with text, and the header row names 4 columns" in found.warnings[3]
-    assert "the row is larger than the limit of 1,024 bytes" in found.warnings[4]
+    assert "every cell of the row is empty" in found.warnings[1]
+    assert "5 cells with text, and the header row names 4 columns" in found.warnings[2]
+    assert "the row is larger than the limit of 1,024 bytes" in found.warnings[3]
+    assert [r.getMessage() for r in caplog.records if "undated" in r.getMessage()] == [
+        "mixed.csv row 3 is indexed undated: `date` 'soon' is not a calendar date (a day, a "
+        "month and a year), or its day and month could be either (write it as year-month-day, "
+        "e.g. 2024-10-21)"
+    ]
 
 
 def test_an_empty_row_between_rows_is_skipped_saying_so_but_not_blank_or_trailing_ones(
@@ -236,8 +245,11 @@ def test_dates_in_figures_are_read_in_the_order_the_table_shows(tmp_path: Path) 
     both = [rows[0], rows[1], rows[2], ["Pier", "The pier was mended on Friday.", "31/12/2016"]]
     path.write_text(table(both), encoding="utf-8")
     found = read_article_file(path, max_bytes=LIMIT)
-    assert [a.title for a in found.articles] == ["Tram opens", "Pier"]
-    assert "'03/04/2016' is not a calendar date" in found.warnings[0]
+    # both orders in one file: the row that could be either is kept, undated
+    assert [(a.title, a.date) for a in found.articles] == [
+        ("Tram opens", "2016-12-31"), ("Ferry returns", None), ("Pier", "2016-12-31"),
+    ]  # fmt: skip
+    assert found.warnings == []
     # the order is remembered for the file's content, not its name or size: the same file
     # rewritten to the same length in the other order reads in that order
     european = [rows[0], ["Tram opens", TRAM, "31/12/2016"], rows[2]]
@@ -752,13 +764,13 @@ def test_a_file_of_many_bad_records_names_twenty_and_counts_the_rest(tmp_path: P
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     rows = [["title", "date", "text"], ["Tram opens", DAY, TRAM]]
-    rows += [[f"Bad {n}", "soon", FERRY] for n in range(LISTED_SKIPS + 30)]
+    rows += [["", DAY, f"{FERRY} {n}"] for n in range(LISTED_SKIPS + 30)]
     (corpus / "news.csv").write_text(table(rows), encoding="utf-8")
     (corpus / "other.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
     found = read_article_file(corpus / "news.csv", max_bytes=LIMIT)
     assert [a.title for a in found.articles] == ["Tram opens"]
     assert len(found.warnings) == LISTED_SKIPS + 1 and found.warnings.counted == 29
-    assert found.warnings[0].startswith("skipped news.csv row 3: `date` 'soon'")
+    assert found.warnings[0].startswith("skipped news.csv row 3: `title` is missing")
     assert found.warnings[-1].startswith("skipped 30 more part(s) of news.csv, for reasons like")
     report = rebuild_index(corpus, tmp_path / "index", embedder=HashingEmbedder())
     assert report.skipped == LISTED_SKIPS + 30 + 1  # and other.jsonl's one line, named
@@ -800,3 +812,22 @@ def test_a_files_share_of_named_skips_counts_across_merges() -> None:
     corpus.close()
     assert len(corpus) == LISTED_SKIPS + 2 and corpus.counted == 1
     assert corpus[-1].startswith("skipped 2 more part(s) of a.csv")
+
+
+def test_records_kept_undated_are_named_twenty_and_counted_past_that(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An export whose every date is unreadable keeps its articles, undated, and its warnings
+    are as few as a broken export's skips."""
+    from index.formats import LISTED_SKIPS
+
+    rows = [["title", "date", "text"]]
+    rows += [[f"Story {n}", "soon", f"{FERRY} {n}"] for n in range(LISTED_SKIPS + 5)]
+    (tmp_path / "news.csv").write_text(table(rows), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        found = read_article_file(tmp_path / "news.csv", max_bytes=LIMIT)
+    assert len(found.articles) == LISTED_SKIPS + 5 and found.warnings == []
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == LISTED_SKIPS + 1
+    assert said[0].startswith("news.csv row 2 is indexed undated: `date` 'soon'")
+    assert said[-1].startswith("5 more rows of news.csv are indexed undated")

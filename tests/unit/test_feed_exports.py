@@ -4,6 +4,7 @@ item an article with its own title, address, date and author, the feed's title i
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,23 @@ def test_a_french_feed_s_dates_are_read(tmp_path: Path) -> None:
     articles, warnings = read(tmp_path, "vw.rss", rss)
     assert [a.date for a in articles] == ["2024-11-04", "2024-11-05"]
     assert len(warnings) == 1  # the item with only a headline, as before
+
+
+def test_an_item_whose_date_no_reader_knows_is_kept_undated_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Losing an article for its date would be worse than keeping it without one: the item is
+    indexed undated (as a .jsonl line or a table's row is), with a warning naming the file,
+    the item and what it wrote."""
+    rss = RSS.replace("Mon, 04 Nov 2024 09:30:00 +0100", "Sometime in the autumn")
+    with caplog.at_level(logging.WARNING, logger="index.formats"):
+        articles, warnings = read(tmp_path, "vw.rss", rss)
+    assert [(a.title, a.date) for a in articles] == [
+        ("Ferry to Lillö runs every hour", None), ("New crane at the harbour", "2024-11-05"),
+    ]  # fmt: skip
+    assert len(warnings) == 1  # the item with only a headline, as before
+    assert [r.getMessage() for r in caplog.records] == [
+        "vw.rss item 1 is indexed undated: `date` 'Sometime in the autumn' is not a calendar "
+        "date (a day, a month and a year), or its day and month could be either (write it as "
+        "year-month-day, e.g. 2024-10-21)"
+    ]
