@@ -138,7 +138,9 @@ from qa.text_input import c1_controls_as_cp1252
 # 38: a date in words with its month's and weekday's names in another of DATE_LANGUAGES is
 #    read wherever a date is (qa/dates.py: parse_date; a French feed's "lun., 04 nov. 2024",
 #    front matter's "4 de noviembre de 2024", a page's byline date): such an article was undated
-CLEANER_VERSION = "38"
+# 39: Markdown drops Obsidian's comments (`%%…%%`), lines of tags only (`#news #harbour`) and
+#    a callout's marker (`> [!note] Title`: the title is a paragraph), which were article text
+CLEANER_VERSION = "39"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -20,6 +20,11 @@ text, as in any other article) and its words taken from the token stream, not by
   its pipes (`| Item | 2024 |`), so the cleaner reads them as it reads a list or a table in
   plain text: content, never a heading.
 
+A notes app's syntax that CommonMark lacks is read as Obsidian shows it, outside code: a
+wikilink is the words it shows, an embed nothing, a highlight (`==words==`) its words; a
+comment (`%%…%%`) and a line of tags only (`#news #harbour`) are nothing, and a callout's
+marker (`> [!note] Title`) too, its title a paragraph of the quote.
+
 Front matter (`split_front_matter`, `read_front_matter`), the `---` block of `key: value`
 lines that static-site generators and notes apps put first, is metadata, not text: its title,
 author and date are the article's, read by the cleaner.
@@ -88,6 +93,16 @@ _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#^]*)(?:[#^]([^\[\]\n|]*))?(?:\|([^\[
 # Obsidian's highlight, `==words==` (what its web clipper writes for a page's <mark>): the
 # words. Not "a == b", nor "x==1 and y==2" (an `==` inside a word)
 _HIGHLIGHT = re.compile(r"(?<![=\w\\])==(?=[^\s=])([^\n]*?[^\s=\\])==(?![=\w])")
+# Obsidian's comment, `%%…%%` on a line or over several: a note to oneself, no text of the
+# article (an unclosed `%%` is left, so "5%%" in a sentence stays)
+_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+# a line of Obsidian tags only ("#news #harbour/ferry"): a tag holds a letter ("#2024" is
+# none), and "# Title" (a space after the mark) is a heading
+_TAG = r"#[\w/-]*[^\W\d_][\w/-]*"
+_TAG_LINE = re.compile(rf"^[ \t]*{_TAG}(?:[ \t]+{_TAG})*[ \t]*(?:\n|\Z)", re.MULTILINE)
+# an Obsidian callout's first line, `> [!note] Title` (`[!tip]-` folded): the marker is no
+# text, its title a paragraph of the quote
+_CALLOUT = re.compile(r"^((?:[ \t]*>)+)[ \t]*\[![\w-]+\][+-]?[ \t]*(.*)$", re.MULTILINE)
 # code, whose text is as written (a wikilink or `==` in it is no link or highlight): a fenced
 # block to its closing fence (or the end), or a code span
 _CODE = re.compile(
@@ -191,13 +206,17 @@ def _parse(text: str) -> list[Token]:
 
 
 def _notes_syntax_read(text: str) -> str:
-    """`text` with a notes app's syntax that CommonMark lacks, wikilinks (`without_wikilinks`)
-    and highlights (`==words==`), as the words it shows, outside code (a fenced block, a code
-    span), whose text stays as written."""
-    if "[[" not in text and "==" not in text:
+    """`text` with a notes app's syntax that CommonMark lacks read as Obsidian shows it,
+    outside code (a fenced block, a code span), whose text stays as written: wikilinks
+    (`without_wikilinks`) and highlights (`==words==`) as the words they show; comments
+    (`%%…%%`) and lines of tags only (`#news #harbour`) as nothing; a callout's marker
+    (`> [!note] Title`) as nothing, its title a paragraph of the quote."""
+    if not any(mark in text for mark in ("[[", "==", "%%", "#", "[!")):
         return text
 
     def read(prose: str) -> str:
+        prose = _TAG_LINE.sub("", _COMMENT.sub("", prose))
+        prose = _CALLOUT.sub(_callout_title, prose)
         return _HIGHLIGHT.sub(r"\1", without_wikilinks(prose))
 
     parts: list[str] = []
@@ -207,6 +226,13 @@ def _notes_syntax_read(text: str) -> str:
         start = code.end()
     parts.append(read(text[start:]))
     return "".join(parts)
+
+
+def _callout_title(callout: re.Match[str]) -> str:
+    """A callout's first line without its marker: its title, then an empty line of the quote,
+    so the words under it are a paragraph of their own; no line at all without a title."""
+    quote, title = callout.groups()
+    return f"{quote} {title}\n{quote}" if title.strip() else quote
 
 
 def markdown_signals(tokens: Sequence[Token]) -> Counter[str]:

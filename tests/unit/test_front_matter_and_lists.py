@@ -12,7 +12,7 @@ import pytest
 from index.formats import read_article_file
 from qa.articles import article_from_request
 from qa.cleaning import clean_article
-from qa.markdown_text import FrontMatter, read_front_matter, split_front_matter
+from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, split_front_matter
 from qa.sentences import sentence_spans
 
 pytestmark = pytest.mark.unit
@@ -285,3 +285,39 @@ def test_a_highlight_is_its_words_and_code_keeps_what_looks_like_notes_syntax() 
         "A link is written [[Page|shown]] in the notes app, the council's web team said.",
         "link = [[Home]] == ==x==",
     ]
+
+
+def test_obsidian_comments_tag_lines_and_callout_markers_are_no_text() -> None:
+    """An Obsidian web clip: comments (`%%…%%`, inline or over lines) and lines of tags only
+    are notes to oneself; a callout's marker (`> [!note] Title`) is no text, its title a
+    paragraph of its own. A tag in a sentence, `%%` in code and a lone `%%` stay."""
+    text = (
+        "---\ntitle: Night buses return\n---\n"
+        "%%clipped from the council's site%%\n"
+        "Night buses return in May, the council said. %%check the month%% Fares stay.\n\n"
+        "%%\nA comment\nover three lines.\n%%\n\n"
+        "#transport #council/buses\n\n"
+        "> [!info] The buses stopped, the council said.\n"
+        "> The buses stopped in 2023 when the operator left the city.\n\n"
+        "> [!quote]-\n"
+        "> It is good news for shift workers, a driver said.\n\n"
+        "The #transport plan is online, and `%%draft%%` marks a draft, a 5%% share.\n\n"
+        "#1 seeds stay, as does a line of numbers.\n"
+    )
+    article, _ = article_from_request("b", text, title=None, source=None, date=None)
+    assert article.title == "Night buses return"
+    assert article.text.split("\n\n") == [
+        "Night buses return in May, the council said. Fares stay.",
+        "The buses stopped, the council said.",
+        "The buses stopped in 2023 when the operator left the city.",
+        "It is good news for shift workers, a driver said.",
+        "The #transport plan is online, and %%draft%% marks a draft, a 5%% share.",
+        "#1 seeds stay, as does a line of numbers.",
+    ]
+
+    # a title that is a heading is read as one (the cleaner's rule for a heading), its marker
+    # gone either way
+    clip = read_markdown(
+        "# Buses\n\n> [!note]+ Why they stopped\n> The operator left.\n", declared=True
+    )
+    assert clip is not None and clip.text == "Why they stopped\n\nThe operator left."
