@@ -1,4 +1,5 @@
-"""Request-body types that put every client text through `qa.text_input.normalize_text`.
+"""Request-body types that put every client text through `qa.text_input.normalize_text`, and
+the bodies the answering routes share (`AskRequest`: /ask and /ask/stream).
 
 A field typed `ClientText` is normalised before pydantic checks it (so a lone surrogate gets
 this module's message rather than pydantic's, and length limits count the normalised text);
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -166,3 +168,26 @@ class AnswerScope(BaseModel):
         return partial(
             service.ask, date_from=self.date_from, date_to=self.date_to, doc_ids=self.doc_ids
         )
+
+
+class _Asked(BaseModel):
+    question: ClientText = Field(
+        description="The question, in plain words (normalised: NFC, no control characters); "
+        "it must keep at least one visible character."
+    )
+    history: list[HistoryTurn] = Field(
+        default_factory=list,
+        description="Earlier turns, oldest first; a follow-up question is read in their light.",
+    )
+
+
+# the body of POST /ask and POST /ask/stream (api/routers/ask.py, stream.py); AnswerScope first
+# among the bases puts its fields last: `question` leads the schema and the
+# problems listed
+class AskRequest(AnswerScope, _Asked):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"question": "What did the spokesperson say about the treaty?"}]
+        },
+    )

@@ -45,6 +45,12 @@ from qa.text_input import empty_text_problem, has_visible_text
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+# what every answering route can answer besides 200 (problem details; see api/errors.py)
+BUSY_RESPONSES: dict[int | str, dict[str, object]] = {
+    429: {"description": "Too many questions waiting; retry after `Retry-After` seconds."},
+    503: {"description": "No index loaded, or the time limit passed (`Retry-After`)."},
+}
+
 # Before any question has been timed, assume this long per answer for Retry-After.
 _FIRST_GUESS_S = 1.0
 # The time per answer is the median of the last few answers' times: a busy CPU, which slows

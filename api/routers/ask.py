@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Service
-from api.inputs import AnswerScope, ClientText, HistoryTurn
-from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
+from api.inputs import AskRequest
+from api.queue import (
+    BUSY_RESPONSES,
+    AnswerQueue,
+    Cancellation,
+    check_question,
+    note_answer,
+    stoppable,
+)
 from qa.models import Answer
 
 router = APIRouter(tags=["answers"])
-
-# what every answering route can answer besides 200 (problem details; see api/errors.py)
-BUSY_RESPONSES: dict[int | str, dict[str, object]] = {
-    429: {"description": "Too many questions waiting; retry after `Retry-After` seconds."},
-    503: {"description": "No index loaded, or the time limit passed (`Retry-After`)."},
-}
-
-
-class _Asked(BaseModel):
-    question: ClientText = Field(
-        description="The question, in plain words (normalised: NFC, no control characters); "
-        "it must keep at least one visible character."
-    )
-    history: list[HistoryTurn] = Field(
-        default_factory=list,
-        description="Earlier turns, oldest first; a follow-up question is read in their light.",
-    )
-
-
-# AnswerScope first among the bases puts its fields last: `question` leads the schema and the
-# problems listed
-class AskRequest(AnswerScope, _Asked):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"question": "What did the spokesperson say about the treaty?"}]
-        },
-    )
 
 
 @router.post(

@@ -80,9 +80,15 @@ from api.deps import Service
 from api.draining import Drain
 from api.errors import openai_error, problem_details
 from api.inputs import AnswerScope, normalized_content
-from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
-from api.routers.ask import BUSY_RESPONSES
-from api.routers.stream import token_pieces
+from api.queue import (
+    BUSY_RESPONSES,
+    AnswerQueue,
+    Cancellation,
+    check_question,
+    note_answer,
+    stoppable,
+)
+from api.streaming import token_pieces
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     Answer,

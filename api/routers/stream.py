@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -30,8 +29,16 @@ from starlette.background import BackgroundTask
 from api.deps import Service
 from api.draining import Drain
 from api.errors import problem_details
-from api.queue import AnswerQueue, Cancellation, check_question, note_answer, stoppable
-from api.routers.ask import BUSY_RESPONSES, AskRequest
+from api.inputs import AskRequest
+from api.queue import (
+    BUSY_RESPONSES,
+    AnswerQueue,
+    Cancellation,
+    check_question,
+    note_answer,
+    stoppable,
+)
+from api.streaming import token_pieces
 from qa.errors import QAError
 from qa.models import Answer
 
@@ -39,14 +46,6 @@ router = APIRouter(tags=["answers"])
 log = logging.getLogger(__name__)
 
 EventPair = tuple[str, dict[str, Any]]
-
-# A word with the whitespace after it; or whitespace before the first word.
-_PIECE = re.compile(r"\S+\s*|\s+")
-
-
-def token_pieces(text: str) -> list[str]:
-    """Split `text` word by word, keeping every whitespace character: `"".join(...) == text`."""
-    return _PIECE.findall(text)
 
 
 def answer_events(answer: Answer) -> list[EventPair]:

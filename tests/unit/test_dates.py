@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from api.routers.ask import AskRequest
+from api.inputs import AskRequest
 from index.corpus import read_corpus
 from qa.articles import article_from_request, compose_raw, make_article, new_doc_id
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, parse_date

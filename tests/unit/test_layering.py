@@ -102,3 +102,46 @@ def test_the_check_sees_lazy_and_relative_imports(tmp_path: Path) -> None:
     )
     found = sorted(name for _, name in imported(module, tmp_path))
     assert found == ["httpx", "index", "llama_cpp", "os", "qa", "qa"]
+
+
+def imported_modules(path: Path) -> Iterator[tuple[int, str]]:
+    """Each module the module at `path` imports by its full name (`api.routers.ask`; for
+    `from api.routers import ask`, each name imported from the package too), with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+
+
+def router_imports(folder: Path = ROOT / "api" / "routers") -> list[str]:
+    """Each import of one router module by another: what two routers share lives in a module
+    of api/ that is no router (api/inputs.py, api/queue.py, api/streaming.py …)."""
+    routers = {f"api.routers.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"}
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for line, name in imported_modules(path):
+            if name in routers and name != f"api.routers.{path.stem}":
+                found.append(f"{path.name}:{line} imports {name}")
+    return found
+
+
+def test_no_router_imports_another_router() -> None:
+    assert router_imports() == []
+
+
+def test_the_router_check_sees_a_router_imported(tmp_path: Path) -> None:
+    for name, source in {
+        "ask.py": "from api.queue import BUSY_RESPONSES\n",
+        "stream.py": "from api.routers.ask import AskRequest\n",
+        "chat.py": "def f():\n    from api.routers import stream\n",
+    }.items():
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    assert router_imports(tmp_path) == [
+        "chat.py:2 imports api.routers.stream",
+        "stream.py:1 imports api.routers.ask",
+    ]

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from api.draining import Drain
 from api.errors import problem_details
 from api.routers import stream
-from api.routers.stream import EventPair, answer_events, token_pieces
+from api.routers.stream import EventPair, answer_events
+from api.streaming import token_pieces
 from qa.errors import GenerationFailed
 from qa.models import Answer, Citation, RetrievedParagraph
 from tests.answers import (
