@@ -33,7 +33,7 @@ from qa.retrieval import Retriever, all_of, in_articles, published_between, scop
 from qa.sentences import sentence_spans
 from qa.settings import Settings
 from qa.spelling import unknown_words
-from qa.text_input import normalize_text, require_text
+from qa.text_input import normalize_text, require_text, within_length
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,12 @@ class QAService:
         """The paragraphs that best match `query`, best first, as an answer's are retrieved
         (meaning and keywords fused, syndicated copies once); with a date range or `doc_ids`,
         only from those articles."""
-        query = require_text(query, field="query", what="words to search for")
+        query = within_length(
+            require_text(query, field="query", what="words to search for"),
+            field="query",
+            max_chars=self.settings.server.max_question_chars,
+            shorter="Search for fewer words.",
+        )
         index = self.index
         retriever, _ = _scoped(index, date_from, date_to, doc_ids)
         searched, total = retriever.articles_kept()

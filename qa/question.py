@@ -30,6 +30,7 @@ from qa.models import Turn, UnknownWord, is_refusal
 from qa.sentences import sentence_spans
 from qa.settings import ConversationSettings, SpellingSettings
 from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
+from qa.text_input import within_length
 
 
 @dataclass(frozen=True)
@@ -240,16 +241,15 @@ def core_question(question: str) -> str:
 
 
 def validate_question(question: str, *, max_chars: int) -> str:
-    cleaned = " ".join(question.split())
-    if not cleaned:
+    if not question.split():
         raise BadInput("question is empty: send a question as a non-empty string")
-    if len(cleaned) > max_chars:
-        raise BadInput(
-            f"question is {len(cleaned)} characters long; the limit is {max_chars}. "
-            "Ask a shorter question. (Counted with white space collapsed, after Unicode "
-            "normalisation to NFC, which writes some characters as two.)"
-        )
-    return cleaned
+    return within_length(
+        question,
+        field="question",
+        max_chars=max_chars,
+        shorter="Ask a shorter question. (Counted with white space collapsed, after Unicode "
+        "normalisation to NFC, which writes some characters as two.)",
+    )
 
 
 def analyse_question(

@@ -236,6 +236,18 @@ def empty_text_problem(field: str, what: str) -> str:
     )
 
 
+def within_length(text: str, *, field: str, max_chars: int, shorter: str) -> str:
+    """`text` with its white space collapsed, as its length is counted; `BadInput` naming
+    `field`, its length and the limit, then `shorter` (what to send instead), when that is
+    over `max_chars`. The one length rule of a question and of a search's query."""
+    collapsed = " ".join(text.split())
+    if len(collapsed) > max_chars:
+        raise BadInput(
+            f"{field} is {len(collapsed)} characters long; the limit is {max_chars}. {shorter}"
+        )
+    return collapsed
+
+
 def require_text(text: str, *, field: str, what: str) -> str:
     """`normalize_text(text)`, or `BadInput` when nothing visible is left."""
     normalized = normalize_text(text)

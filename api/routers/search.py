@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from api.deps import Service
 from api.inputs import AnswerScope, ClientText
-from qa.errors import BadInput
 from qa.models import SearchHit, UnknownWord
 
 router = APIRouter(tags=["answers"])
@@ -71,12 +70,7 @@ async def search(body: SearchRequest, service: Service) -> SearchResults:
     """Ranks paragraphs as an answer's are retrieved, and returns the best `limit` of them;
     no sentence is chosen and nothing is answered, so nothing is refused for weak evidence
     either: an empty list means the filters left no article."""
-    max_chars = service.settings.server.max_question_chars
-    length = len(" ".join(body.query.split()))
-    if length > max_chars:
-        raise BadInput(
-            f"query is {length} characters long; the limit is {max_chars}. Search for fewer words."
-        )
+    # the query's length is checked as a question's is (qa/text_input.py: within_length);
     # not through the answer queue: a search is one query embedding and two index lookups
     # (tens of milliseconds), which would only skew the queue's estimate of an answer's time
     found = await run_in_threadpool(
