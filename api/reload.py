@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Literal, Protocol
 
 from fastapi import Depends, Request
@@ -26,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from index.checksums import without_paths
 from index.loaded import LoadedIndex, Refusal, open_index
+from index.versions import missing_current, pointed_at
 from qa.errors import IndexNotBuilt, QAError
 from qa.interfaces import Embedder
 from qa.settings import Settings
@@ -66,14 +65,14 @@ class ServedState:
 def served_state(service: Served) -> ServedState:
     """Compare the served version with the one `current` points at (a cheap look at a link)."""
     served = service.index.version.name
-    link = service.settings.index_dir / "current"
-    if not link.exists():
-        if not link.is_symlink():
+    target = pointed_at(service.settings.index_dir)
+    if target is None:
+        missing = missing_current(service.settings.index_dir)
+        if missing is None:
             return ServedState(served, None, "there is no 'current' index version on disk")
-        missing = Path(os.readlink(link)).name
         return ServedState(served, missing, f"'current' points at version {missing}, which is "
                            "missing")  # fmt: skip
-    current = link.resolve().name
+    current = target.name
     if current == served:
         return ServedState(served, current)
     refusal = service.refusal
@@ -98,19 +97,14 @@ class IndexReloader:
         self._service = service
         self._lock = threading.Lock()
 
-    @property
-    def current_link(self) -> Path:
-        return self._service.settings.index_dir / "current"
-
     def reload(self, *, retry: bool = False) -> ReloadResult:
         """Blocking: call it from a worker thread. `retry` tries a refused version again."""
         with self._lock:
             served = self._service.index.version
-            link = self.current_link
-            if not link.exists():
+            target = pointed_at(self._service.settings.index_dir)
+            if target is None:
                 missing = "'current' is missing or points at a missing version"
                 return ReloadResult("unchanged", served.name, missing)
-            target = link.resolve()
             if target == served:
                 return ReloadResult("unchanged", served.name)
             refused = self._service.refusal
@@ -146,10 +140,9 @@ class IndexReloader:
                 log.exception("index watcher failed; trying again in %.1f s", interval_s)
 
     def _moved(self) -> bool:
-        link = self.current_link
-        if not link.exists():
+        target = pointed_at(self._service.settings.index_dir)
+        if target is None:
             return False
-        target = link.resolve()
         refused = self._service.refusal
         return target != self._service.index.version and not (
             refused is not None and refused.version == target.name

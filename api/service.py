@@ -21,7 +21,7 @@ from index.loaded import LoadedIndex, Refusal, open_index
 from index.remote_generation import OpenAICompatibleGenerator
 from index.selector import OnnxSelector, resolve_selector
 from index.store import CorpusIndex
-from index.versions import load_last_good
+from index.versions import load_last_good, pointed_at
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.candidates import Corpus, scoped_corpus
 from qa.errors import IndexCorrupt, NotFound
@@ -100,8 +100,7 @@ class QAService:
             generator.model_name if generator else "none",
         )
         service = cls(settings, embedder, loaded, selector, generator)
-        link = settings.index_dir / "current"
-        current = link.resolve() if link.exists() else None
+        current = pointed_at(settings.index_dir)
         if current in refused:
             service.refusal = Refusal(current.name, refused[current])
         return service

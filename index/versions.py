@@ -35,12 +35,28 @@ PRUNING_DIR = ".pruning"
 
 
 def current_version(index_dir: Path) -> Path:
-    link = index_dir / "current"
-    if not link.exists():
+    found = pointed_at(index_dir)
+    if found is None:
         raise IndexNotBuilt(
             "no index has been built yet; build one: python scripts/rebuild_index.py [FOLDER]"
         )
-    return link.resolve()
+    return found
+
+
+def pointed_at(index_dir: Path) -> Path | None:
+    """The version folder `current` points at; None when there is no `current` link, or it
+    points at a folder that is gone (`missing_current`)."""
+    link = index_dir / "current"
+    return link.resolve() if link.exists() else None
+
+
+def missing_current(index_dir: Path) -> str | None:
+    """The name of the version a `current` link points at when that folder is gone, else
+    None (no link, or a version that is there)."""
+    link = index_dir / "current"
+    if link.exists() or not link.is_symlink():
+        return None
+    return Path(os.readlink(link)).name
 
 
 def new_version_dir(index_dir: Path) -> Path:
@@ -146,8 +162,7 @@ def clean_leftovers(index_dir: Path) -> list[str]:
             names = ", ".join(p.name for p in left)
             notes.append(f"finished removing {len(left)} pruned version(s) a kill interrupted: "
                          f"{names}")  # fmt: skip
-    link = index_dir / "current"
-    current = link.resolve() if link.exists() else None
+    current = pointed_at(index_dir)
     folder = index_dir / "versions"
     for version in sorted(folder.iterdir()) if folder.is_dir() else []:
         if not version.is_dir() or version == current:
@@ -231,10 +246,9 @@ def built_from(index_dir: Path) -> tuple[Path, Path] | None:
     removed version, that of the newest older version whose manifest reads (the one
     `load_last_good` falls back on; without a `current` link, the newest). None when no
     version's manifest reads."""
-    link = index_dir / "current"
     candidates = complete_versions(index_dir)
-    if link.exists():
-        current = link.resolve()
+    current = pointed_at(index_dir)
+    if current is not None:
         candidates = [current] + [v for v in candidates if v.name < current.name]
     for version in candidates:
         try:

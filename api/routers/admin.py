@@ -13,7 +13,7 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.formats import LISTED_SKIPS
 from index.manifest import RECORDED_SKIPS
-from index.versions import loadable_versions
+from index.versions import loadable_versions, pointed_at
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminAccess])
 
@@ -77,11 +77,11 @@ async def reload_index(reloader: Reloader) -> ReloadOutcome:
 )
 async def index_status(service: Service, request: Request) -> IndexStatus:
     index = service.index
-    link = service.settings.index_dir / "current"
+    current = pointed_at(service.settings.index_dir)
     versions = await run_in_threadpool(loadable_versions, service.settings.index_dir)
     return IndexStatus(
         served=index.version.name,
-        current=link.resolve().name if link.exists() else None,
+        current=current.name if current is not None else None,
         versions=[v.name for v in versions],
         articles=len(index.corpus.articles),
         paragraphs=len(index.corpus.paragraphs),

@@ -18,7 +18,14 @@ from index.builder import rebuild_index
 from index.corpus import read_corpus
 from index.manifest import FORMAT_VERSION, MANIFEST_NAME, Manifest
 from index.store import CorpusIndex
-from index.versions import KEEP_VERSIONS, current_version, make_current, new_version_dir
+from index.versions import (
+    KEEP_VERSIONS,
+    current_version,
+    make_current,
+    missing_current,
+    new_version_dir,
+    pointed_at,
+)
 from qa.errors import IndexCorrupt, IndexMismatch, IndexNotBuilt
 from qa.interfaces import Vectors
 from qa.lexical import content_terms
@@ -143,6 +150,17 @@ def test_dangling_current_link_is_not_built(tmp_path: Path) -> None:
     (tmp_path / "current").symlink_to("versions/gone")
     with pytest.raises(IndexNotBuilt):
         current_version(tmp_path)
+    assert pointed_at(tmp_path) is None
+    assert missing_current(tmp_path) == "gone"
+
+
+@pytest.mark.unit
+def test_what_current_points_at_is_asked_of_the_index_layer(tmp_path: Path) -> None:
+    assert (pointed_at(tmp_path), missing_current(tmp_path)) == (None, None)  # no link
+    version = tmp_path / "versions" / "v1"
+    version.mkdir(parents=True)
+    (tmp_path / "current").symlink_to("versions/v1")
+    assert pointed_at(tmp_path) == version.resolve() and missing_current(tmp_path) is None
 
 
 @pytest.mark.unit

@@ -145,3 +145,25 @@ def test_the_router_check_sees_a_router_imported(tmp_path: Path) -> None:
         "chat.py:2 imports api.routers.stream",
         "stream.py:1 imports api.routers.ask",
     ]
+
+
+def reads_current_link(folder: Path) -> list[str]:
+    """Each place a module under `folder` names the index's `current` link itself (the string
+    "current" as a path part): index/versions.py reads it (`pointed_at`, `current_version`,
+    `missing_current`), so every reader agrees on what a missing or dangling link means."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value == "current":
+                found.append(f"{path.relative_to(folder)}:{node.lineno}")
+    return found
+
+
+def test_the_http_layer_asks_the_index_layer_which_version_is_current(tmp_path: Path) -> None:
+    assert reads_current_link(ROOT / "api") == []
+    (tmp_path / "admin.py").write_text(
+        'def status(index_dir):\n    return (index_dir / "current").resolve().name\n',
+        encoding="utf-8",
+    )
+    assert reads_current_link(tmp_path) == ["admin.py:2"]
