@@ -27,7 +27,14 @@ def contains(text: str, phrase: str) -> bool:
 
 
 def answer_words(answer: str) -> int:
-    return len(MARKER.sub("", answer).replace("…", " ").split())
+    """The answer's words: pieces between white space that hold a letter or a digit, so a
+    citation marker, an ellipsis, a lone quotation mark (`“ Kim said`) or a dash set apart by
+    spaces (`Monday — on`) is none."""
+    pieces = MARKER.sub("", answer).replace("…", " ").split()
+    return sum(1 for piece in pieces if _WORDLIKE.search(piece))
+
+
+_WORDLIKE = re.compile(r"[^\W_]")
 
 
 @dataclass

@@ -95,6 +95,13 @@ def test_answer_words_ignore_markers_and_ellipses() -> None:
     assert answer_words("one two…three [1]") == 3
 
 
+@pytest.mark.unit
+def test_a_lone_quotation_mark_or_a_spaced_dash_is_no_word() -> None:
+    assert answer_words("“ The ferry will run , ” she said — on Monday - at 9 [1]") == 10
+    assert answer_words('" Yes , " the mayor said – twice .') == 5
+    assert answer_words("Anna-Liisa Virtanen’s “quiet” harbour, 1,200 tonnes") == 6
+
+
 # --- judge ----------------------------------------------------------------------------------
 
 
