@@ -103,10 +103,14 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return REDUCED_MOTION.matches ? "auto" : "smooth";
   }
 
+  /** "Outlet · by author · date · paragraph N" for a paragraph (a citation, a closest one):
+   * which article, and where in it, counted from 1 as the search results, the Markdown copy
+   * and the /v1 Sources list count them. */
   function metaLine(item) {
     const author = item.author ? `by ${item.author}` : "";
     const date = item.date ? formatDate(item.date) : "date unknown";
-    return [item.source, author, date].filter(Boolean).join(" · ");
+    const where = Number.isInteger(item.index) ? `paragraph ${item.index + 1}` : "";
+    return [item.source, author, date, where].filter(Boolean).join(" · ");
   }
 
   /** The article's address as http(s) URL text, or "" for anything else (javascript:, data:…). */
