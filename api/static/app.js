@@ -366,12 +366,14 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    * POST the question to /ask/stream and read the event stream (EventSource cannot POST), asked
    * only of the article `scope` when given (`doc_ids`), else of every article, and only of
    * articles dated within `dates` when given (`date_from`, `date_to`).
-   * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive; resolves
+   * Calls onStatus(stage), onToken(text) and onCitation(citation) as events arrive, and
+   * onHeard() whenever anything comes from the server (the response, any bytes of the stream,
+   * its keep-alive comments included); resolves
    * with the `done`
    * body (the same JSON POST /ask returns), rejects with the problem detail of an HTTP error or
    * of an `error` event (or, once `signal` is aborted, with whatever the aborted fetch gives).
    */
-  async function streamAnswer(question, { scope, dates, onStatus, onToken, onCitation, signal }) {
+  async function streamAnswer(question, { scope, dates, onStatus, onToken, onCitation, onHeard, signal }) {
     const request = { question, history: MAX_HISTORY > 0 ? history.slice(-MAX_HISTORY) : [] };
     if (scope) request.doc_ids = [scope.doc_id];
     if (dates && dates.from) request.date_from = dates.from;
@@ -387,6 +389,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     } catch {
       throw new Error("Could not reach the server. Check that it is running and try again.");
     }
+    onHeard();
     if (!response.ok) throw problemError(parseJSON(await response.text()), response);
 
     let outcome = null; // { done } or { error } once the stream has said how it ends
@@ -418,6 +421,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         while (!outcome) {
           const { value, done } = await reader.read();
           if (done) break;
+          onHeard();
           parser.push(decoder.decode(value, { stream: true }));
         }
         if (!outcome) parser.push(decoder.decode());
@@ -501,7 +505,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const asked = renderQuestion(question, askedOf, askedIn);
     const thinking = el("div", "thinking"); // not read out: the finished answer is (announce)
     const progress = el("span", "progress", "Sending the question…");
-    thinking.append(el("span", "dots"), progress);
+    const elapsed = el("span", "elapsed"); // how long it has taken so far, once that is a while
+    thinking.append(el("span", "dots"), progress, elapsed);
     turn.append(asked, thinking);
     conversation.append(turn);
     setQuestion("");
@@ -512,11 +517,29 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     let draft = null; // the answer's text while it streams in
     const checked = new Map(); // marker -> citation, from the `citation` events
     const sentAt = performance.now(); // the time shown counts the wait in line too
+    const clock = setInterval(() => {
+      const seconds = Math.floor((performance.now() - sentAt) / 1000);
+      if (seconds >= ELAPSED_SHOWN_AFTER_S) elapsed.textContent = `${seconds} s`;
+    }, 1000);
+    // a server that stopped, or a connection that dropped without a word, would leave the
+    // question "Searching…" for ever: a stream sends a keep-alive comment every 15 s, so this
+    // long without a byte means nothing more is coming
+    let silent = false;
+    let silence = 0;
+    const heard = () => {
+      clearTimeout(silence);
+      silence = setTimeout(() => {
+        silent = true;
+        controller.abort();
+      }, SILENCE_LIMIT_S * 1000);
+    };
+    heard();
     try {
       const data = await streamAnswer(question, {
         scope: askedOf,
         dates: askedIn,
         signal,
+        onHeard: heard,
         onStatus(stage) {
           progress.textContent = describeStage(stage, question);
         },
@@ -538,8 +561,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       current.replaceWith(renderResponse(shown, waitedMs));
       if (turn.isConnected) announce(spokenAnswer(shown));
       keep(turn, withScope({ question, kind: "answer", data: shown, waited_ms: waitedMs }, askedOf, askedIn));
-    } catch (error) {
-      if (signal.aborted) {
+    } catch (caught) {
+      const error = silent ? new Error(SILENT) : caught;
+      if (signal.aborted && !silent) {
         current.replaceWith(renderStopped());
         if (turn.isConnected) announce(STOPPED);
         // to ask it again, or edit it, without retyping (not after New chat took the turn away)
@@ -552,6 +576,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         keep(turn, withScope({ question, kind: "error", error: errorRecord(error) }, askedOf, askedIn));
       }
     } finally {
+      clearInterval(clock);
+      clearTimeout(silence);
       controller = null;
       pending = null;
       setBusy(false);
@@ -631,6 +657,15 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   const STOPPED = "You stopped this question before it was answered.";
+  // a question taking this long shows how long it has taken so far
+  const ELAPSED_SHOWN_AFTER_S = 5;
+  // this long without a byte from the server (it sends a keep-alive comment every 15 s while it
+  // works on a question, and gives up on one itself after server.request_timeout_s), the page
+  // gives up waiting
+  const SILENCE_LIMIT_S = 60;
+  const SILENT =
+    `No word from the server for ${SILENCE_LIMIT_S} seconds: it may have stopped, or the connection ` +
+    "dropped. Check that it is running, then ask again.";
 
   function renderStopped(left = false) {
     const box = el("div", "stopped");
