@@ -496,6 +496,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     setBusy(true);
     announce(""); // what was said of the last answer is not left to be read as this one's
     emptyState.hidden = true;
+    forgetCleared(); // the new chat has begun: the one New chat cleared is not offered back
     controller = new AbortController();
     const signal = controller.signal;
     const askedOf = scope; // a scope chosen or removed meanwhile is for the next question
@@ -1672,9 +1673,16 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   // ---- a new chat ---------------------------------------------------------------------------
 
   const newChatButton = document.getElementById("new-chat");
+  const restoreBox = document.getElementById("restore-chat");
+  // what New chat cleared ({ turns, scope, dates }), offered back until the next question is
+  // asked: one click (or Enter on the button, reached by Shift+Tab from an answer) would
+  // otherwise lose a whole conversation for good. Kept in memory only: a reload forgets it.
+  let cleared = null;
 
   function newChat() {
     stop(); // a question still being answered is given up (its turn is not kept)
+    // a second New chat on the empty one keeps what the first cleared
+    if (turns.length) cleared = { turns: turns.slice(), scope, dates };
     announce("");
     conversation.replaceChildren();
     history.length = 0;
@@ -1689,6 +1697,40 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     emptyState.hidden = false;
     setQuestion("");
     showNotice(hadScope ? "New chat: asking all the articles." : "", "info");
+    renderRestore();
+    input.focus();
+  }
+
+  /** The line at the top of an empty chat that offers back what New chat cleared. */
+  function renderRestore() {
+    restoreBox.replaceChildren();
+    restoreBox.hidden = !cleared;
+    if (!cleared) return;
+    const asked = count(cleared.turns.length, "question", "questions");
+    restoreBox.append(
+      el("p", null, `New chat cleared the conversation before it (${asked}).`),
+      button("link-button restore-chat-button", "Bring it back", restoreCleared),
+    );
+  }
+
+  function forgetCleared() {
+    if (!cleared) return;
+    cleared = null;
+    renderRestore();
+  }
+
+  /** The conversation New chat cleared, back as it was: its turns (read with the next
+   * question, as before), the article it asked about and its dates. */
+  function restoreCleared() {
+    if (!cleared || busy) return;
+    const back = cleared;
+    forgetCleared();
+    turns = saveTurns(back.turns);
+    setScope(back.scope);
+    setDates(back.dates);
+    checkScope(); // the article it asked about may have been deleted meanwhile
+    restoreConversation();
+    showNotice(`Brought back the conversation (${count(back.turns.length, "question", "questions")}).`, "info");
     input.focus();
   }
 
