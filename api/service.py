@@ -133,6 +133,16 @@ class QAService:
         corpus: Corpus = index.corpus
         if view is not index.corpus.paragraphs:  # a copy's sentences are embedded only here
             corpus = scoped_corpus(index.corpus, view, self.embedder.embed)
+        keep = retriever.restriction
+        scope_vocabulary = (
+            index.vocabulary_within(
+                (date_from, date_to, frozenset(doc_ids) if doc_ids is not None else None),
+                view,
+                keep,
+            )
+            if keep is not None
+            else None
+        )
         return answer_question(
             question,
             history=history,
@@ -143,6 +153,7 @@ class QAService:
             settings=self.settings,
             generator=self.generator,
             vocabulary=index.vocabulary,
+            scope_vocabulary=scope_vocabulary,
             on_progress=on_progress,
             should_stop=should_stop,
             time_left=time_left,

@@ -8,7 +8,9 @@ api/reload.py swaps in a new one whole.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -18,7 +20,7 @@ from index.store import CorpusIndex
 from index.vocabulary import CorpusVocabulary
 from qa.cleaning import CLEANER_VERSION
 from qa.interfaces import Embedder, VectorSearch
-from qa.models import Paragraph
+from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
 from qa.retrieval import Retriever
 from qa.settings import RetrievalSettings, Settings
@@ -37,6 +39,49 @@ class LoadedIndex:
     # row → paragraphs of other articles that repeat it, word for word or nearly (left out of
     # the index: the manifest's duplicates), which a restricted search may put in its place
     copies: Mapping[int, Sequence[Paragraph]] = field(default_factory=dict)
+    # the words of the articles a restricted search keeps, by restriction (`vocabulary_within`)
+    _scoped: OrderedDict[Hashable, CorpusVocabulary] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
+    _scoped_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def vocabulary_within(
+        self, key: Hashable, view: Sequence[Paragraph], keep: Callable[[Paragraph], bool]
+    ) -> CorpusVocabulary:
+        """The words of the articles a restriction keeps (`keep`, over the paragraphs a
+        restricted search sees, `view`): their titles, authors and outlets and the kept
+        paragraphs, counted as `vocabulary` counts the whole index's. A question about a name
+        none of them holds is declined (qa/spelling.py: absent_names), as one about a name no
+        article holds is. Counted once per restriction (`key`) for the last
+        `_SCOPED_VOCABULARIES` asked: a conversation keeps its date range or articles."""
+        with self._scoped_lock:
+            found = self._scoped.get(key)
+            if found is not None:
+                self._scoped.move_to_end(key)
+                return found
+        kept = [paragraph for paragraph in view if keep(paragraph)]
+        articles = dict.fromkeys(paragraph.doc_id for paragraph in kept)
+        found = CorpusVocabulary(
+            chain(
+                (_details(self.corpus.articles[doc_id]) for doc_id in articles),
+                (paragraph.text for paragraph in kept),
+            ),
+            english=self.vocabulary.english,
+        )
+        with self._scoped_lock:
+            self._scoped[key] = found
+            while len(self._scoped) > _SCOPED_VOCABULARIES:
+                self._scoped.popitem(last=False)
+        return found
+
+
+# restrictions whose words are kept counted (`LoadedIndex.vocabulary_within`)
+_SCOPED_VOCABULARIES = 16
+
+
+def _details(article: Article) -> str:
+    """An article's title, author and outlet: its names are in the article too."""
+    return " ".join(filter(None, (article.title, article.author, article.source)))
 
 
 def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> LoadedIndex:
@@ -82,10 +127,7 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
     vocabulary = CorpusVocabulary(  # counted now, not while a question waits
         chain(
             # a byline or outlet is in the article too: its names are not "found in no article"
-            (
-                " ".join(filter(None, (article.title, article.author, article.source)))
-                for article in corpus.articles.values()
-            ),
+            (_details(article) for article in corpus.articles.values()),
             (paragraph.text for paragraph in corpus.paragraphs),
             # and so is a near-copy left out of the searched rows (a scoped question quotes it)
             (copy.text for found in copies.values() for copy in found),

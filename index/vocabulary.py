@@ -62,6 +62,11 @@ class CorpusVocabulary:
         # the same unknown word asked again is looked up once
         self._nearest = lru_cache(maxsize=_CACHED_LOOKUPS)(self._look_up)
 
+    @property
+    def english(self) -> frozenset[str]:
+        """The common English words it knows besides the articles'."""
+        return self._english
+
     def knows(self, word: str) -> bool:
         key = fold(word)
         return key in self._english or key in self._counts

@@ -61,6 +61,7 @@ def answer_question(
     history: Sequence[Turn] = (),
     generator: Generator | None = None,
     vocabulary: Vocabulary | None = None,
+    scope_vocabulary: Vocabulary | None = None,
     on_progress: ProgressCallback = no_progress,
     should_stop: Callable[[], bool] | None = None,
     time_left: Callable[[], float | None] | None = None,
@@ -80,6 +81,7 @@ def answer_question(
         conversation=settings.conversation,
         vocabulary=vocabulary,
         spelling=settings.spelling,
+        scope_vocabulary=scope_vocabulary,
     )
     if analysis.other_script:  # nothing to search with: no letter of it is in any article
         return abstain(
@@ -120,6 +122,15 @@ def answer_question(
             analysis, retrieved, timings,
             f"no article mentions {names}, nor any name spelt nearly so: the articles cannot "
             "say what the question asks about",
+        )  # fmt: skip
+    # nor can the articles a date range or `doc_ids` leaves, when none of them names it
+    if analysis.absent_here and not analysis.mostly_unknown and retriever.restriction:
+        names = ", ".join(f"“{name}”" for name in analysis.absent_here)
+        return abstain(
+            analysis, retrieved, timings,
+            f"no article left to search by {retriever.restriction.scope} mentions {names}, nor "
+            "any name spelt nearly so (other articles do: widen or remove the restriction to "
+            "search them)",
         )  # fmt: skip
 
     clock = time.perf_counter()

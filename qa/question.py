@@ -45,6 +45,8 @@ class QuestionAnalysis:
     parts: tuple[str, ...] = ()  # a question of several parts, each asked on its own
     unknown: tuple[UnknownWord, ...] = ()  # words as asked that no article holds
     absent: tuple[str, ...] = ()  # names asked about that no article mentions (qa/spelling.py)
+    # names some article mentions but none of those a date range or `doc_ids` leaves to search
+    absent_here: tuple[str, ...] = ()
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
     mostly_unknown: bool = False  # most words in no article nor English: another language?
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
@@ -261,10 +263,13 @@ def analyse_question(
     conversation: ConversationSettings = DEFAULTS,
     vocabulary: Vocabulary | None = None,
     spelling: SpellingSettings | None = None,
+    scope_vocabulary: Vocabulary | None = None,
 ) -> QuestionAnalysis:
     """The question read once. With `vocabulary`, its words that no article holds are noted,
-    and the names among them that no article mentions (qa/spelling.py); the question itself is
-    not changed."""
+    and the names among them that no article mentions (qa/spelling.py); with
+    `scope_vocabulary` (the words of the articles a restricted search keeps), the names that
+    some article mentions but none of those (`absent_here`). The question itself is not
+    changed."""
     analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
     previous = [turn.question for turn in analysis.history]
     analysis = replace(analysis, about_article=asks_about_article(analysis.asked, previous))
@@ -273,11 +278,13 @@ def analyse_question(
     spelling = spelling or SpellingSettings()
     unknown = unknown_words(analysis.asked, vocabulary, spelling)
     absent = absent_names(analysis.asked, vocabulary, spelling)
+    here = absent_names(analysis.asked, scope_vocabulary, spelling) if scope_vocabulary else ()
     other_script = in_another_script(analysis.asked, vocabulary)
     return replace(
         analysis,
         unknown=unknown,
         absent=absent,
+        absent_here=tuple(name for name in here if name not in absent),
         other_script=other_script,
         mostly_unknown=mostly_unknown(analysis.asked, vocabulary, spelling),
     )

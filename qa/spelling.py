@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from qa.dates import MONTH_NAMES, WEEKDAY_NAMES
 from qa.interfaces import Vocabulary
 from qa.lexical import FUNCTION_WORDS, is_latin
 from qa.models import UnknownWord
@@ -126,9 +127,13 @@ def _absent_common_name(word: str, vocabulary: Vocabulary, settings: SpellingSet
     """Whether a capitalised word of the English word list ("Japan", "Assembly") may be one no
     article holds in any form: no article word begins with its first `absent_name_prefix`
     letters (and, as for any name, none is within a misspelling's edits of it: "Crises" for the
-    articles' "Crisis"). A word that names a people or a language never is."""
+    articles' "Crisis"). A word that names a people or a language, a weekday or a month never
+    is."""
     prefix = settings.absent_name_prefix
-    if not prefix or _PEOPLE.search(word.lower()):
+    lower = word.lower()
+    # a weekday or a month names a time, which an article may give as a date ("on Monday" of
+    # one that says "Oct. 14"), not something it must name
+    if not prefix or _PEOPLE.search(lower) or lower in MONTH_NAMES or lower in WEEKDAY_NAMES:
         return False
     return not vocabulary.holds_prefix(word[:prefix])
 

@@ -759,6 +759,31 @@ def test_date_range_filters_retrieval(client: httpx.Client) -> None:
     assert client.post("/ask", json={"question": question, "date_from": "March"}).status_code == 422
 
 
+def test_a_name_none_of_the_articles_searched_holds_is_declined_saying_so(
+    client: httpx.Client,
+) -> None:
+    # the fire chief is in the bakery story only: the tram story's quote is someone else's
+    question = "What did Daniel Osei say about the first day?"
+    tram_day = {"date_from": "2031-03-04", "date_to": "2031-03-04"}
+    body = client.post("/ask", json={"question": question, **tram_day}).json()
+    assert body["status"] == "insufficient_evidence", body
+    assert body["reason"].startswith(
+        "no article left to search by the date range mentions “Daniel”"
+    ), body
+    assert {p["doc_id"] for p in body["retrieved"]} == {"tram"}  # the closest, to check
+    only_bakery = client.post(
+        "/ask", json={"question": "What did Priya Lindqvist say?", "doc_ids": ["bakery"]}
+    ).json()
+    assert only_bakery["status"] == "insufficient_evidence", only_bakery
+    assert "by the articles asked for mentions “Priya”, “Lindqvist”" in only_bakery["reason"]
+    # the same restriction, about the one it names: answered as before
+    named = client.post(
+        "/ask", json={"question": "What did Priya Lindqvist say about passengers?", **tram_day}
+    ).json()
+    assert named["status"] == "answered", named
+    assert named["citations"][0]["doc_id"] == "tram"
+
+
 def test_a_question_can_be_asked_of_some_articles_only(client: httpx.Client) -> None:
     question = "Who won the national chess championship?"
     everywhere = client.post("/ask", json={"question": question}).json()

@@ -108,6 +108,29 @@ def test_the_analysis_notes_unknown_words_and_leaves_the_question_as_asked() -> 
     assert plain.unknown == ()
 
 
+def test_a_name_only_articles_outside_the_restriction_hold_is_absent_here() -> None:
+    # "Oseii" is a misspelling of the articles' "Osei", which only an article left out holds
+    everywhere = FakeVocabulary({"happened", "Lindqvist", "Osei", "Daniel"}, {"Oseii": "Osei"})
+    searched = FakeVocabulary({"happened", "Lindqvist"})
+
+    def analysed(question: str, scope: FakeVocabulary | None) -> tuple[tuple[str, ...], ...]:
+        analysis = analyse_question(
+            question,
+            max_chars=500,
+            max_history_turns=10,
+            vocabulary=everywhere,
+            spelling=SETTINGS,
+            scope_vocabulary=scope,
+        )
+        return analysis.absent, analysis.absent_here
+
+    assert analysed("What did Daniel Oseii say?", searched) == ((), ("Daniel", "Oseii"))
+    assert analysed("What did Lindqvist say?", searched) == ((), ())
+    assert analysed("What did Daniel Oseii say?", None) == ((), ())  # no restriction
+    # a name no article holds is absent everywhere, not said twice
+    assert analysed("What did Lavrov say?", searched) == (("Lavrov",), ())
+
+
 def test_letters_nfkd_leaves_whole_are_written_plain() -> None:
     assert without_accents("Köppen") == "Koppen"
     assert without_accents("Łódź") == "Lodz"
@@ -218,3 +241,7 @@ def test_a_common_word_naming_a_place_no_article_mentions_in_any_form_is_absent(
     assert _absent("Did they comment on japan?", articles) == ()
     assert _absent("Japan commented?", articles) == ()
     assert _absent("Did Japan comment?", articles, absent_name_prefix=0) == ()
+    # a weekday or a month is a time the articles may give as a date, not a name
+    timed = FakeVocabulary(articles.words, english=english | {"monday", "september"})
+    assert _absent("Whom did Seoul summon on Monday?", timed) == ()
+    assert _absent("What happened in September?", timed) == ()
