@@ -191,7 +191,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   /**
-   * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the answer text
+   * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the question as
+   * asked ("**Q:** …", so a note pasted elsewhere says what it answers), the answer text
    * with each cited [n] turned into a footnote reference [^n], then one footnote per citation:
    *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>)
    * (paragraphs counted from 1, as the search results and the /v1 Sources list count them)
@@ -235,7 +236,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const text = lacking
       ? `${body.trimEnd()}\n\n> Note: the quoted sentence gives no ${lacking}, which the question asks for; check whether it answers it.`
       : body.trimEnd();
-    return notes.length ? `${text}\n\n${notes.join("\n")}\n` : `${text}\n`;
+    const asked = oneLine(data && data.question);
+    const head = asked ? `**Q:** ${asked.replace(/([*_\\])/g, "\\$1")}\n\n` : "";
+    return notes.length ? `${head}${text}\n\n${notes.join("\n")}\n` : `${head}${text}\n`;
   }
 
   /**

@@ -676,7 +676,10 @@ def test_answer_copies_as_markdown_with_footnotes(
     assert "[1]" in body["answer"], body["answer"]
 
     markdown = page.evaluate(TO_MARKDOWN, body)
-    text, _, notes = markdown.partition("\n\n")
+    # the question first, so a note pasted elsewhere says what it answers
+    asked, _, rest = markdown.partition("\n\n")
+    assert asked == f"**Q:** {question}", markdown
+    text, _, notes = rest.partition("\n\n")
     assert "[^1]" in text
     assert not re.search(r"\[\d+\]", markdown), markdown  # every cited [n] became [^n]
     citation = next(c for c in body["citations"] if c["marker"] == 1)
