@@ -17,6 +17,9 @@
                            (index/feed_exports.py)
     .docx                  a Word document: a Nexis Uni export, one article an item, or one
                            article (index/docx_exports.py)
+    .pdf                   one article saved as PDF (a browser's Save as PDF of a news page):
+                           its text boxes (index/pdf_pages.py), running headers and footers
+                           dropped (qa/pdf_text.py), then cleaned as a .txt file
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -43,6 +46,7 @@ from index.docx_exports import DOCX_SUFFIX, docx_entries
 from index.exports import Entry, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.json_exports import json_entries
+from index.pdf_pages import article_from_pdf
 from index.table_exports import TableReading, table_entries
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
@@ -67,10 +71,17 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
     **dict.fromkeys(MHTML_SUFFIXES, page_of_mhtml),
     WEBARCHIVE_SUFFIX: page_of_webarchive,
 }
+# a document a reader of its own turns into one article, from its bytes: the files sent to
+# POST /documents/import as `content_base64`
+_DOCUMENTS: dict[str, Callable[[str, bytes], Article]] = {".pdf": article_from_pdf}
+BINARY_SUFFIXES = tuple(_DOCUMENTS)
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
 # longest first where they overlap
-SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
+SUFFIXES = (
+    TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
+    + BINARY_SUFFIXES
+)  # fmt: skip
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -281,6 +292,8 @@ def read_article_file(
             saved = _SAVED_PAGES[suffix](data)
             article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
             article = article.model_copy(update={"content_hash": content_hash(data)})
+        elif suffix in _DOCUMENTS:
+            article = _DOCUMENTS[suffix](doc_id, data)
         else:
             markdown = suffix in MARKDOWN_SUFFIXES
             article = _text_article(doc_id, data, name=path.name, markdown=markdown)

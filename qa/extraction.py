@@ -455,6 +455,12 @@ def _page_url(tree: Any, found: str | None) -> str | None:
     return safe_url(found)
 
 
+def title_without_site(title: str, url: str | None) -> str:
+    """`title` without a trailing " | Site" naming the site of `url` (its domain), as a page's
+    title loses it; for a title read from elsewhere than a page (a PDF's metadata)."""
+    return _without_site_name(title, None, url)
+
+
 def _without_site_name(title: str, sitename: str | None, url: str | None) -> str:
     """`title` without a trailing " - Site", " – Site", " — Site" or " | Site" that names the
     site: its name (og:site_name, or the one trafilatura found), its domain ("ZDNet" on

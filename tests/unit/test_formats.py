@@ -15,7 +15,7 @@ import index.formats
 from index.builder import rebuild_index
 from index.corpus import read_corpus
 from index.documents import add_article, delete_article
-from index.formats import doc_id_of, read_article_file, suffix_of
+from index.formats import SUFFIXES, doc_id_of, read_article_file, suffix_of
 from index.store import CorpusIndex
 from index.versions import current_version
 from qa.errors import Conflict
@@ -262,11 +262,9 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
         "skipped export.odt",
         "skipped notes.rtf",
     ]
-    readable = (
-        "(.txt, .md, .markdown, .html.gz, .html, .htm, .mhtml, .mht, .webarchive, .jsonl, "
-        ".json, .csv, .tsv, .xml, .rss, .atom, .docx)"
-    )
-    assert f"not a kind of file the index reads {readable}" in warnings[0]
+    readable = ".txt, .md, .markdown, .html.gz, .html, .htm, .mhtml, .mht, .webarchive, .jsonl"
+    assert f"not a kind of file the index reads ({readable}, " in warnings[0]
+    assert all(suffix in warnings[0] for suffix in SUFFIXES)
 
 
 def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:

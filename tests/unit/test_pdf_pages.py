@@ -1,0 +1,212 @@
+"""Unit tests for articles saved as PDF: index/pdf_pages.py reads the PDFs that
+tests/fixtures/make_pdfs.py printed from articles written for these tests (a news page printed
+by Chromium with its default header and footer, a word processor's document with running
+headers and "Page 1 of 2", a locked, a blank and a broken file), and qa/pdf_text.py's rules
+are checked on made-up page layouts."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
+
+from index.formats import read_article_file, suffix_of
+from index.pdf_pages import PdfLimits, article_from_pdf
+from qa.errors import BadInput
+from qa.models import Article
+from qa.pdf_text import PdfDocument, PdfPage, TextBox, pdf_article
+
+pytestmark = pytest.mark.unit
+
+PDFS = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
+MAX_BYTES = 10 << 20
+ADDRESS = "https://coasttimes.example/news/skarra-harbour-reopens"
+
+
+def article(name: str) -> Article:
+    found = read_article_file(PDFS / name, max_bytes=MAX_BYTES)
+    assert found.warnings == []
+    assert len(found.articles) == 1
+    return found.articles[0]
+
+
+def skip_warning(name: str) -> str:
+    found = read_article_file(PDFS / name, max_bytes=MAX_BYTES)
+    assert found.articles == []
+    assert len(found.warnings) == 1
+    return found.warnings[0]
+
+
+def test_pdf_is_a_suffix_the_index_reads() -> None:
+    assert suffix_of(Path("Harbour report.PDF")) == ".pdf"
+
+
+def test_a_printed_news_page_gives_its_article_and_details() -> None:
+    printed = article("harbour-print.pdf")
+    assert printed.title == "Skarra harbour reopens after storms"  # " | Coast Times" dropped
+    assert printed.url == ADDRESS  # from the footer the browser printed
+    assert printed.author == "Anna Berg"
+    assert printed.date == "2031-03-03"  # the byline's date, not the day it was printed
+    paragraphs = printed.text.split("\n\n")
+    assert paragraphs[0].startswith("The harbour of Skarra reopened on Monday")
+    assert paragraphs[-1].startswith("The next high tides are expected")
+    assert len(paragraphs) == 11
+
+
+def test_a_paragraph_across_a_page_break_is_one_paragraph() -> None:
+    paragraphs = article("harbour-print.pdf").text.split("\n\n")
+    crossing = [p for p in paragraphs if p.startswith("The ferry company said")]
+    assert len(crossing) == 1
+    assert crossing[0].endswith("kept the gates closed a great deal.")
+    assert "under a clear sky, its captains saying that" in crossing[0]
+
+
+def test_running_headers_footers_and_the_site_around_the_article_are_dropped() -> None:
+    text = article("harbour-print.pdf").text
+    furniture = ["Coast Times", "1/2", "2/2", "coasttimes.example", "Podcasts", "AM"]
+    furniture += ["Lighthouse keeper retires", "All rights reserved", "Privacy"]
+    assert [line for line in furniture if line in text] == []
+
+
+def test_a_one_page_print_loses_its_header_and_footer_too() -> None:
+    printed = article("harbour-short.pdf")
+    assert printed.url == ADDRESS
+    assert printed.text.split("\n\n") == [
+        "The harbour of Skarra reopened on Monday after a week of storms that closed the port "
+        "to all shipping and flooded the fish market on the quay.",
+        "The council estimated the cost of the repairs at 2.4 million euros and said it would "
+        "ask the national government for help with the bill.",
+    ]
+
+
+def test_a_document_keeps_every_paragraph_and_takes_its_metadata() -> None:
+    notes = article("council-notes.pdf")
+    assert notes.title == "Council budget notes"
+    assert notes.author == "Eva Lund"  # no byline in the text: the metadata's Author
+    assert notes.date == "2031-04-12"  # no browser made it: its CreationDate
+    assert notes.url is None
+    paragraphs = notes.text.split("\n\n")
+    assert len(paragraphs) == 16
+    assert "Page 1 of 2" not in notes.text and "Page" not in paragraphs[-1]
+    assert paragraphs[-1] == (
+        "The mayor closed the meeting by thanking the harbour crews for their work during the "
+        "storms."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("locked.pdf", "skipped locked.pdf: encrypted: it needs a password to open"),
+        ("blank.pdf", "skipped blank.pdf: no text layer: a scanned PDF"),
+        ("broken.pdf", "skipped broken.pdf: not a PDF that can be read"),
+    ],
+)
+def test_a_pdf_without_an_article_is_skipped_saying_why(name: str, said: str) -> None:
+    assert skip_warning(name).startswith(said)
+
+
+def test_a_file_named_pdf_that_is_none_is_skipped(tmp_path: Path) -> None:
+    fake = tmp_path / "notes.pdf"
+    fake.write_text("The harbour reopened on Monday.", encoding="utf-8")
+    found = read_article_file(fake, max_bytes=MAX_BYTES)
+    assert found.warnings == ["skipped notes.pdf: not a PDF: it does not start with %PDF-"]
+
+
+def test_a_pdf_over_max_bytes_is_skipped_unread() -> None:
+    found = read_article_file(PDFS / "harbour-short.pdf", max_bytes=1000)
+    assert found.articles == []
+    assert found.warnings == [
+        "skipped harbour-short.pdf: the file is larger than the limit of 1,000 bytes (setting "
+        "index.max_document_bytes)"
+    ]
+
+
+def _blank_pages(count: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(count):
+        writer.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_of_too_many_pages_is_not_laid_out() -> None:
+    with pytest.raises(BadInput, match="it has 3 pages, more than an article \\(2\\)"):
+        article_from_pdf("big", _blank_pages(3), limits=PdfLimits(max_pages=2))
+
+
+def test_a_decompression_bomb_stops_at_the_memory_limit() -> None:
+    # a page whose content stream is 400 MB of spaces, compressed to under half a megabyte
+    squeeze = zlib.compressobj(9)
+    packed = b"".join(squeeze.compress(b" " * (1 << 20)) for _ in range(400)) + squeeze.flush()
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    stream = DecodedStreamObject()
+    stream._data = packed  # already compressed: written as it is, marked as such
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(out.getvalue()) < 1 << 20
+    limits = PdfLimits(memory_bytes=256 << 20)
+    with pytest.raises(BadInput, match="needed more than 256 MiB of memory"):
+        article_from_pdf("bomb", out.getvalue(), limits=limits)
+
+
+# --- the rules on made-up layouts -----------------------------------------------------------
+
+
+def _page(*boxes: tuple[float, str], linked: int = 0) -> PdfPage:
+    return PdfPage(
+        height=800.0,
+        boxes=tuple(TextBox((text,), top, top + 12, linked=linked) for top, text in boxes),
+    )
+
+
+def test_a_browser_prints_date_is_not_the_articles_date() -> None:
+    page = _page(
+        (10, "3/9/31, 10:15 AM"),
+        (100, "The harbour reopened on Monday after the storms had closed it for a week."),
+        (780, "https://coasttimes.example/harbour"),
+        (780, "1/1"),
+    )
+    printed = PdfDocument(pages=(page,), created="D:20310309101500Z", producer="Skia/PDF m120")
+    found = pdf_article(printed)
+    assert found.date is None  # the CreationDate is the day it was printed
+    assert found.url == "https://coasttimes.example/harbour"
+    assert found.paragraphs == [
+        "The harbour reopened on Monday after the storms had closed it for a week."
+    ]
+
+
+def test_a_line_on_nearly_every_page_is_a_running_header_whatever_its_page_number() -> None:
+    pages = tuple(
+        _page(
+            (20, "Harbour Review — spring issue"),
+            (300, f"Paragraph {n} of the report says what the harbour council decided."),
+            (780, f"Page {n} of 5"),
+        )
+        for n in range(1, 6)
+    )
+    found = pdf_article(PdfDocument(pages=pages, producer="LibreOffice"))
+    assert len(found.paragraphs) == 5
+    assert all("Harbour Review" not in p and "Page" not in p for p in found.paragraphs)
+
+
+def test_a_line_repeated_in_the_middle_of_pages_is_kept() -> None:
+    """Only the top and bottom bands hold running headers: the same words in the body are
+    the article's."""
+    pages = tuple(_page((400, "The council will meet again on Friday.")) for _ in range(3))
+    found = pdf_article(PdfDocument(pages=pages, producer="LibreOffice"))
+    assert len(found.paragraphs) == 3
+
+
+def test_ligatures_read_as_letters() -> None:
+    page = _page((300, "The ﬁrst ferry left the harbour oﬀ schedule on Monday morning."))
+    found = pdf_article(PdfDocument(pages=(page,), producer="LibreOffice"))
+    assert found.paragraphs == ["The first ferry left the harbour off schedule on Monday morning."]
