@@ -19,7 +19,7 @@ from api.reload import IndexReloader, ReloadResult
 from api.service import QAService
 from index.builder import BuildReport
 from index.documents import add_article, delete_article
-from index.formats import skips_of_files
+from index.formats import read_document, skips_of_files
 from index.imports import ImportReport, import_archive
 from qa.articles import (
     article_from_page,
@@ -191,6 +191,53 @@ async def import_export(
         result.version,
         added,
         same_address=[warning for warning in found if warning is not None],
+    )
+
+
+async def import_document(
+    name: str, data: bytes, service: QAService, reloader: IndexReloader
+) -> Imported:
+    """Add the document `data` (a PDF named `name`: one article) to the corpus folder as sent,
+    under an id made from its title and text, build, and serve the new version; an article the
+    index already holds as sent is `unchanged` (a retry)."""
+    settings = service.settings
+    max_bytes = settings.index.max_document_bytes
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"{name} is {len(data):,} bytes, more than index.max_document_bytes ({max_bytes:,}); "
+            "it would be skipped in the corpus folder too"
+        )
+    suffix, read = await run_in_threadpool(read_document, name, data)
+    problem = garbled_problem(f"{read.title}\n{read.text}")
+    if problem is not None:
+        raise BadInput(f"the article read out of {name} {problem}")
+    doc_id = new_doc_id(read.title, read.text)
+    build = await run_in_threadpool(
+        add_article,
+        settings.index_dir,
+        doc_id,
+        data,
+        embedder=service.embedder,
+        index_settings=settings.index,
+        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+        suffix=suffix,
+    )
+    result = await run_in_threadpool(reloader.reload, retry=True)
+    if build is not None and result.version < build.version.name:
+        raise not_loaded("the article was indexed", result)
+    articles = service.index.corpus.articles
+    article = articles.get(doc_id)
+    report = ImportReport(
+        added=[doc_id] if build is not None else [],
+        unchanged=[] if build is not None else [doc_id],
+        stored_as=f"{doc_id}{suffix}" if build is not None else None,
+        build=build,
+    )
+    return Imported(
+        report,
+        result.version,
+        [article] if article is not None and build is not None else [],
+        same_address=same_address(article, articles) if article is not None else [],
     )
 
 

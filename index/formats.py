@@ -312,6 +312,18 @@ def read_article_file(
     return result
 
 
+def read_document(name: str, data: bytes) -> tuple[str, Article]:
+    """The suffix and the article of a document sent whole (`BINARY_SUFFIXES`: a PDF), read as
+    the same file in the corpus folder is, under a stand-in id; `BadInput` saying why it has no
+    article. (POST /documents/import names it from its title and text, then stores it.)"""
+    suffix = suffix_of(Path(name))
+    if suffix not in _DOCUMENTS:
+        raise BadInput(
+            f"name {name!r} does not end in a document's format ({', '.join(_DOCUMENTS)})"
+        )
+    return suffix, _DOCUMENTS[suffix]("document", data)
+
+
 # a C1 control character in UTF-8 (b"\xc2\x92" for U+0092), which a page holds when it was
 # decoded as Latin-1 and saved as UTF-8
 _UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")

@@ -260,14 +260,17 @@ def require_text(text: str, *, field: str, what: str) -> str:
 
 # what to do with each kind: the words a client or a corpus folder's owner needs, not only
 # "binary content"
-_CONVERT = "convert it to text (pdftotext, or copy its words out)"
+_READ_AS_PDF = (
+    "the index reads PDFs: put it in the corpus folder named .pdf, or send it to POST "
+    "/documents/import as content_base64 (the page's Add form does)"
+)
 _SAVE_AS_TEXT = "save the document as plain text (.txt)"
 _NO_TEXT = "an image holds no article text; send the article's words"
 _OR_PAGE = ", or save the web page it came from as HTML (File > Save Page As)"
 # the first bytes of the binary files most often sent or saved in place of an article or a
 # page (their "magic numbers"), what they are, and what to do instead
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "a PDF document", _CONVERT),
+    (b"%PDF-", "a PDF document", _READ_AS_PDF),
     (b"PK\x03\x04", "a ZIP archive (as a .docx, .odt or .epub document is)", _SAVE_AS_TEXT),
     (b"\x89PNG\r\n\x1a\n", "a PNG image", _NO_TEXT),
     (b"\xff\xd8\xff", "a JPEG image", _NO_TEXT),

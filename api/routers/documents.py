@@ -11,6 +11,8 @@ bodies and the routes.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -31,6 +33,7 @@ from api.deps import Service
 from api.documents_service import (
     Stored,
     delete_document,
+    import_document,
     import_export,
     skip_warnings,
     store_article,
@@ -39,7 +42,7 @@ from api.inputs import ClientText, OptionalText
 from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
-from index.formats import ARCHIVE_SUFFIXES, LISTED_SKIPS, doc_id_problem
+from index.formats import ARCHIVE_SUFFIXES, BINARY_SUFFIXES, LISTED_SKIPS, doc_id_problem
 from qa.articles import title_matches
 from qa.errors import BadInput
 from qa.models import Article, Paragraph
@@ -440,17 +443,57 @@ class ArchiveUpload(_NotesRepairs):
     name: str = Field(
         min_length=1,
         max_length=255,
-        description="The export's file name; its ending says the format: "
+        description="The file's name; its ending says the format: an export's "
         + ", ".join(ARCHIVE_SUFFIXES)
+        + ", or a document's "
+        + ", ".join(BINARY_SUFFIXES)
         + ". Records refused are named after it ('coast-times.jsonl line 3').",
     )
-    content: ClientText = Field(
-        description="The export's text: one JSON object a line (.jsonl), a JSON array (.json), "
+    content: ClientText | None = Field(
+        default=None,
+        description="An export's text: one JSON object a line (.jsonl), a JSON array (.json), "
         "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
         "folder has (title, text or html, date, source, url, author, or their other names); "
-        "or a news feed or WordPress export (.xml, .rss, .atom), an article an item."
+        "or a news feed or WordPress export (.xml, .rss, .atom), an article an item. Send "
+        "`content` or `content_base64`, not both.",
+    )
+    content_base64: str | None = Field(
+        default=None,
+        description="A document's bytes in base64 (RFC 4648, standard alphabet), for a file "
+        "that is not text: a PDF (" + ", ".join(BINARY_SUFFIXES) + "), one article, read as "
+        "the same file in the corpus folder is and stored there as it was sent.",
     )
     _repaired_fields = ("content",)
+
+    @model_validator(mode="after")
+    def _content_as_its_kind(self) -> ArchiveUpload:
+        binary = self.name.lower().endswith(BINARY_SUFFIXES)
+        if (self.content is None) == (self.content_base64 is None):
+            raise ValueError(
+                "send the file as `content` (an export's text) or as `content_base64` (a "
+                f"document's bytes in base64: {', '.join(BINARY_SUFFIXES)}), exactly one of them"
+            )
+        if binary and self.content is not None:
+            raise ValueError(
+                f"content: {self.name!r} is a document, not text: send its bytes in base64 as "
+                "`content_base64`"
+            )
+        if not binary and self.content_base64 is not None:
+            raise ValueError(
+                f"content_base64: {self.name!r} does not end in a document's format "
+                f"({', '.join(BINARY_SUFFIXES)}); send an export's text as `content`"
+            )
+        return self
+
+    def document_bytes(self) -> bytes:
+        """The bytes `content_base64` holds (`BadInput` when it is not base64)."""
+        try:
+            return base64.b64decode(self.content_base64 or "", validate=True)
+        except binascii.Error as exc:
+            raise BadInput(
+                f"content_base64 is not base64 ({exc}): send the file's bytes encoded with the "
+                "standard alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding), no line breaks"
+            ) from exc
 
 
 class ImportedArchive(BaseModel):
@@ -499,10 +542,14 @@ class ImportedArchive(BaseModel):
         },
         **_ADMIN_REFUSALS,
         409: {"description": "Another build did not finish in time."},
-        413: {"description": "The request is larger than server.max_body_bytes."},
+        413: {
+            "description": "The request is larger than server.max_body_bytes, or the document "
+            "than index.max_document_bytes."
+        },
         422: {
             "description": "No record of the export could be imported (each one's reason in "
-            "the detail), or a name that is not an archive's (problem details)."
+            "the detail), a name that is not an archive's or a document's, a document with no "
+            "article, or both or neither of content and content_base64 (problem details)."
         },
         503: _NOT_LOADED,
     },
@@ -514,8 +561,15 @@ async def import_documents(
     articles the index does not hold yet into one new archive there (`import-<hash>.jsonl`)
     and builds once; the server serves them before answering. Records the build would skip,
     and articles whose id is already indexed with other content, are listed in `refused`; the
-    rest are added. Safe to retry: an export already imported adds nothing (200)."""
-    imported = await import_export(body.name, body.content, service, reloader)
+    rest are added. Safe to retry: an export already imported adds nothing (200).
+
+    A document (a PDF), sent as `content_base64`, is one article: it is stored in the corpus
+    folder as sent (`<doc_id>.pdf`, its id made from its title and text) and read as such a file
+    is there; `added` lists it, or `unchanged` when it is already indexed."""
+    if body.content_base64 is not None:
+        imported = await import_document(body.name, body.document_bytes(), service, reloader)
+    else:
+        imported = await import_export(body.name, body.content or "", service, reloader)
     report, build = imported.report, imported.report.build
     if not report.added:
         response.status_code = status.HTTP_200_OK

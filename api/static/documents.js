@@ -458,12 +458,13 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml";
+  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,.pdf,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml,application/pdf";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
   // title, outlet and date from the page, so the fields above are not sent with it; an archive
-  // export (one article a line or row) is sent whole to POST /documents/import
+  // export (one article a line or row) is sent whole to POST /documents/import, and so is a
+  // document that is no text (a PDF), its bytes in base64: the server reads and names it
   let page = null; // { name, html } while a saved page is chosen
-  let archive = null; // { name, content } while an archive export is chosen
+  let archive = null; // { name, content } or { name, contentBase64, document: true }
   const pageNote = el("p", "hint page-note");
   pageNote.id = "new-page-note";
   pageNote.setAttribute("role", "status");
@@ -474,12 +475,14 @@ function showAddForm() {
     pageNote.hidden = !page && !archive;
     pageNote.textContent = page
       ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
-      : archive
-        ? `Archive “${archive.name}”: each line or row is an article, with its own title, outlet, author and date. Records that cannot be read are listed after the import.`
-        : "";
+      : archive && archive.document
+        ? `Document “${archive.name}”: one article; its text, title, outlet, author and date are read from the file.`
+        : archive
+          ? `Archive “${archive.name}”: each line or row is an article, with its own title, outlet, author and date. Records that cannot be read are listed after the import.`
+          : "";
     for (const input of [title, source, author, date, text]) input.disabled = Boolean(page || archive);
     text.required = !page && !archive;
-    submit.textContent = archive ? "Import articles" : "Add article";
+    submit.textContent = archive && !archive.document ? "Import articles" : "Add article";
   }
   file.addEventListener("change", async () => {
     const chosen = file.files && file.files[0];
@@ -492,6 +495,10 @@ function showAddForm() {
       useFile({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
     } else if (ARCHIVE_NAME.test(chosen.name)) {
       useFile(null, { name: chosen.name, content: decodeTextFile(new Uint8Array(await chosen.arrayBuffer())) });
+    } else if (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/")) {
+      // no text (a PDF): sent as it is; the server says which kinds of document it reads
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true });
     } else {
       useFile(null);
       // read in the browser; sent as `text`
@@ -517,7 +524,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as PDF (.pdf) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,
@@ -572,24 +579,39 @@ function showAddForm() {
 }
 
 const ARCHIVE_NAME = /\.(jsonl|json|csv|tsv|xml|rss|atom)$/i;
+const TEXT_NAME = /\.(txt|text|md|markdown)$/i;
+
+/** A file's bytes in base64, as `content_base64` takes them (in pieces: one call of
+ * String.fromCharCode on a whole file would pass too many arguments). */
+function base64Of(bytes) {
+  let binary = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  }
+  return btoa(binary);
+}
 
 /** Send an archive export to POST /documents/import, then say what it did: the articles added
  * (each opens), those already indexed, and each record refused with the server's reason. */
 async function importArchive(archive, submit, errors, keyRow) {
   submit.disabled = true;
-  submit.textContent = "Importing… (indexing the articles)";
+  submit.textContent = archive.document ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
   let report;
   try {
     report = await fetchJSON("/documents/import", {
       method: "POST",
       admin: true,
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name: archive.name, content: archive.content }),
+      body: JSON.stringify(
+        archive.document
+          ? { name: archive.name, content_base64: archive.contentBase64 }
+          : { name: archive.name, content: archive.content },
+      ),
     });
   } catch (error) {
     showAdminError(errors, keyRow, error);
     submit.disabled = false;
-    submit.textContent = "Import articles";
+    submit.textContent = archive.document ? "Add article" : "Import articles";
     return;
   }
   if (report.added.length) documentsChanged();

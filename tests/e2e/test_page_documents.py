@@ -4,6 +4,7 @@ and deleting one."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from pathlib import Path
@@ -22,8 +23,8 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
 
 FILE_LABEL = (
-    "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml) or an archive export "
-    "(.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
+    "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as "
+    "PDF (.pdf) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
@@ -652,6 +653,38 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
     assert page_probe.script_errors() == []
     for doc_id in ids:  # leave the shared corpus as it was
         delete_article(page_server, doc_id)
+
+
+def test_an_admin_adds_an_article_saved_as_pdf(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """A PDF chosen in the Add form is sent whole, its bytes in base64, to POST
+    /documents/import; the page lists the article added, which opens."""
+    from playwright.sync_api import expect
+
+    pdf = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "harbour-short.pdf"
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(str(pdf))
+    expect(form.locator(".page-note")).to_contain_text("Document “harbour-short.pdf”: one article")
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name="Add article").click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert body == {
+        "name": "harbour-short.pdf",
+        "content_base64": base64.b64encode(pdf.read_bytes()).decode(),
+    }
+    report = page.locator(".import-report")
+    expect(report.locator(".panel-message")).to_have_text(
+        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    report.get_by_role("button", name="Skarra harbour reopens after storms").click()
+    expect(page.locator(".article-view .article-paragraph")).to_have_count(2)
+    assert page_probe.script_errors() == []
+    added = next(
+        d for d in listed(page)["documents"] if d["title"] == "Skarra harbour reopens after storms"
+    )
+    delete_article(page_server, added["doc_id"])  # leave the shared corpus as it was
 
 
 def test_a_refused_admin_key_is_forgotten_and_asked_for_again(page_probe: PageProbe) -> None:

@@ -74,7 +74,10 @@ def test_text_that_only_looks_a_little_like_a_signature_is_not_binary(text: str)
 def test_the_problem_says_what_it_is_and_what_to_do() -> None:
     problem = binary_problem(PDF, wanted="an HTML page")
     assert problem is not None
-    assert problem.startswith("binary content: a PDF document, not an HTML page; convert it to")
+    assert problem.startswith(
+        "binary content: a PDF document, not an HTML page; the index reads PDFs: put it in the "
+        "corpus folder named .pdf, or send it to POST /documents/import as content_base64"
+    )
     assert "save the web page it came from as HTML" in problem
 
 
@@ -110,8 +113,9 @@ def test_a_pdf_in_the_corpus_folder_is_skipped_saying_it_is_a_pdf(
     assert list(found.warnings) == [
         f"skipped {name}: binary content: a PDF document, not "
         + ("text" if name.endswith((".txt", ".md")) else "an HTML page")
-        + "; convert it to text (pdftotext, or copy its words out), or save the web page it "
-        "came from as HTML (File > Save Page As)"
+        + "; the index reads PDFs: put it in the corpus folder named .pdf, or send it to POST "
+        "/documents/import as content_base64 (the page's Add form does), or save the web page "
+        "it came from as HTML (File > Save Page As)"
     ]
 
 
