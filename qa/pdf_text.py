@@ -42,6 +42,7 @@ from qa.extraction import safe_url, title_without_site
 
 BAND = 0.1  # the top and bottom tenth of a page hold its running header and footer
 RUNNING_SHARE = 0.6  # a band's text on this share of the pages (at least two) is running
+ALL_LINKS = 0.9  # a paragraph this much in links is a menu or a link list, however short
 MIN_TEXT_CHARACTERS = 20  # fewer letters and digits than this in the whole PDF: no text layer
 
 _PAGE_NUMBER = re.compile(
@@ -187,9 +188,11 @@ def _article_part(found: Sequence[tuple[str, int]]) -> list[str]:
     justext.core.revise_paragraph_classification(paragraphs)
     kept = [text for (text, _), p in zip(found, paragraphs, strict=True) if not p.is_boilerplate]
     # a short article has no paragraph long enough to be sure of: then every paragraph but
-    # those bad by themselves (mostly links, a copyright line) is kept
+    # the menus and link lists (nearly all links) is kept
     return kept or [
-        text for (text, _), p in zip(found, paragraphs, strict=True) if p.cf_class != "bad"
+        text
+        for (text, _), p in zip(found, paragraphs, strict=True)
+        if p.links_density() < ALL_LINKS
     ]
 
 
