@@ -160,16 +160,17 @@ async def store_article(
 
 
 async def import_export(
-    name: str, content: str, service: QAService, reloader: IndexReloader
+    name: str, content: str | bytes, service: QAService, reloader: IndexReloader
 ) -> Imported:
-    """Import the archive export `content` (named `name`) as an index build reads an archive
-    in the corpus folder, and serve the new version."""
+    """Import the archive export `content` (named `name`; its text, or its bytes for a Word
+    document) as an index build reads an archive in the corpus folder, and serve the new
+    version."""
     settings = service.settings
     report = await run_in_threadpool(
         import_archive,
         settings.index_dir,
         name,
-        content.encode("utf-8"),
+        content.encode("utf-8") if isinstance(content, str) else content,
         embedder=service.embedder,
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,

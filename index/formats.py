@@ -74,13 +74,16 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
 # a document a reader of its own turns into one article, from its bytes: the files sent to
 # POST /documents/import as `content_base64`
 _DOCUMENTS: dict[str, Callable[[str, bytes], Article]] = {".pdf": article_from_pdf}
-BINARY_SUFFIXES = tuple(_DOCUMENTS)
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
+# an archive whose file is no text (a Word document: a Nexis Uni export holds many articles)
+BINARY_ARCHIVE_SUFFIXES = (DOCX_SUFFIX,)
+# what POST /documents/import takes as `content_base64`: a document, or an archive, as bytes
+BINARY_SUFFIXES = (*_DOCUMENTS, *BINARY_ARCHIVE_SUFFIXES)
 # longest first where they overlap
 SUFFIXES = (
     TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
-    + BINARY_SUFFIXES
+    + tuple(_DOCUMENTS)
 )  # fmt: skip
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"

@@ -42,7 +42,13 @@ from api.inputs import ClientText, OptionalText
 from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
-from index.formats import ARCHIVE_SUFFIXES, BINARY_SUFFIXES, LISTED_SKIPS, doc_id_problem
+from index.formats import (
+    ARCHIVE_SUFFIXES,
+    BINARY_ARCHIVE_SUFFIXES,
+    BINARY_SUFFIXES,
+    LISTED_SKIPS,
+    doc_id_problem,
+)
 from qa.articles import title_matches
 from qa.errors import BadInput
 from qa.models import Article, Paragraph
@@ -459,9 +465,11 @@ class ArchiveUpload(_NotesRepairs):
     )
     content_base64: str | None = Field(
         default=None,
-        description="A document's bytes in base64 (RFC 4648, standard alphabet), for a file "
-        "that is not text: a PDF (" + ", ".join(BINARY_SUFFIXES) + "), one article, read as "
-        "the same file in the corpus folder is and stored there as it was sent.",
+        description="A file's bytes in base64 (RFC 4648, standard alphabet), for a file that "
+        "is not text (" + ", ".join(BINARY_SUFFIXES) + "): a PDF is one article, read as the "
+        "same file in the corpus folder is and stored there as it was sent; a Word document "
+        "(a Nexis Uni export, or one article) is read as an export is, its articles written "
+        "into an archive of their own.",
     )
     _repaired_fields = ("content",)
 
@@ -563,10 +571,13 @@ async def import_documents(
     and articles whose id is already indexed with other content, are listed in `refused`; the
     rest are added. Safe to retry: an export already imported adds nothing (200).
 
-    A document (a PDF), sent as `content_base64`, is one article: it is stored in the corpus
+    A Word document sent as `content_base64` (`.docx`: a Nexis Uni export's articles, or one
+    article) is imported as an export is. A PDF sent so is one article: it is stored in the corpus
     folder as sent (`<doc_id>.pdf`, its id made from its title and text) and read as such a file
     is there; `added` lists it, or `unchanged` when it is already indexed."""
-    if body.content_base64 is not None:
+    if body.content_base64 is not None and body.name.lower().endswith(BINARY_ARCHIVE_SUFFIXES):
+        imported = await import_export(body.name, body.document_bytes(), service, reloader)
+    elif body.content_base64 is not None:
         imported = await import_document(body.name, body.document_bytes(), service, reloader)
     else:
         imported = await import_export(body.name, body.content or "", service, reloader)

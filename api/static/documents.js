@@ -458,13 +458,13 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,.pdf,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml,application/pdf";
+  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,.pdf,.docx,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
   // title, outlet and date from the page, so the fields above are not sent with it; an archive
   // export (one article a line or row) is sent whole to POST /documents/import, and so is a
   // document that is no text (a PDF), its bytes in base64: the server reads and names it
   let page = null; // { name, html } while a saved page is chosen
-  let archive = null; // { name, content } or { name, contentBase64, document: true }
+  let archive = null; // { name, content } or { name, contentBase64, document: true, many }
   const pageNote = el("p", "hint page-note");
   pageNote.id = "new-page-note";
   pageNote.setAttribute("role", "status");
@@ -475,14 +475,16 @@ function showAddForm() {
     pageNote.hidden = !page && !archive;
     pageNote.textContent = page
       ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
-      : archive && archive.document
+      : archive && archive.many
+        ? `Word document “${archive.name}”: a Nexis Uni export gives an article for each of its results, any other Word document one article; title, outlet, author and date are read from the file.`
+        : archive && archive.document
         ? `Document “${archive.name}”: one article; its text, title, outlet, author and date are read from the file.`
         : archive
           ? `Archive “${archive.name}”: each line or row is an article, with its own title, outlet, author and date. Records that cannot be read are listed after the import.`
           : "";
     for (const input of [title, source, author, date, text]) input.disabled = Boolean(page || archive);
     text.required = !page && !archive;
-    submit.textContent = archive && !archive.document ? "Import articles" : "Add article";
+    submit.textContent = archive && (!archive.document || archive.many) ? "Import articles" : "Add article";
   }
   file.addEventListener("change", async () => {
     const chosen = file.files && file.files[0];
@@ -498,7 +500,9 @@ function showAddForm() {
     } else if (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/")) {
       // no text (a PDF): sent as it is; the server says which kinds of document it reads
       const bytes = new Uint8Array(await chosen.arrayBuffer());
-      useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true });
+      // a Word document may be an export of many articles (Nexis Uni)
+      const many = /\.docx$/i.test(chosen.name);
+      useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true, many });
     } else {
       useFile(null);
       // read in the browser; sent as `text`
@@ -524,7 +528,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as PDF (.pdf) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,
@@ -595,7 +599,7 @@ function base64Of(bytes) {
  * (each opens), those already indexed, and each record refused with the server's reason. */
 async function importArchive(archive, submit, errors, keyRow) {
   submit.disabled = true;
-  submit.textContent = archive.document ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
+  submit.textContent = archive.document && !archive.many ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
   let report;
   try {
     report = await fetchJSON("/documents/import", {
@@ -611,7 +615,7 @@ async function importArchive(archive, submit, errors, keyRow) {
   } catch (error) {
     showAdminError(errors, keyRow, error);
     submit.disabled = false;
-    submit.textContent = archive.document ? "Add article" : "Import articles";
+    submit.textContent = archive.document && !archive.many ? "Add article" : "Import articles";
     return;
   }
   if (report.added.length) documentsChanged();

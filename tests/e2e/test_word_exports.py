@@ -9,16 +9,21 @@ The server answers without a language model (the best-scoring sentence).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
-from tests.word_files import EXPORT, FERRY, nexis_export, word_article
+from tests.word_files import EXPORT, FERRY, NexisItem, nexis_export, word_article
 
 pytestmark = pytest.mark.e2e
+
+ADMIN_KEY = "e2e-word-exports-admin-key-12345"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 @dataclass
@@ -45,6 +50,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     server = start_server(
         data_dir,
         tmp_path_factory.mktemp("word-logs") / "server.log",
+        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
         QA_GENERATION__BACKEND="none",
         QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
     )
@@ -86,3 +92,40 @@ def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: Setup) -
         "Jonas Ek",
     )
     assert citation["text"] == FERRY.paragraphs[0]
+
+
+def test_an_export_sent_as_base64_is_imported_an_article_an_item(
+    client: httpx.Client, tmp_path: Path
+) -> None:
+    """POST /documents/import takes a Word document's bytes as `content_base64`: its articles
+    are imported as an export's records are; sent again, nothing is added."""
+    school = NexisItem(
+        title="Harbour school opens a sailing class",
+        source="Vessby Evening Post",
+        date_line="April 2, 2021 Friday",
+        byline="By Lena Dahl",
+        paragraphs=["The harbour school will teach sailing to 40 pupils from May, its head said."],
+    )
+    export = tmp_path / "results.docx"
+    nexis_export(export, [school, FERRY])  # the ferry story is indexed already
+    encoded = base64.b64encode(export.read_bytes()).decode()
+    sent = {"name": "results.docx", "content_base64": encoded}
+    first = client.post("/documents/import", json=sent, headers=ADMIN, timeout=300)
+    assert first.status_code == 201, first.text
+    report = first.json()
+    (added,) = report["added"]
+    assert (added["title"], added["source"], added["date"]) == (
+        school.title,
+        "Vessby Evening Post",
+        "2021-04-02",
+    )
+    assert len(report["unchanged"]) == 1 and report["refused"] == [], report
+    assert report["stored_as"].startswith("import-") and report["stored_as"].endswith(".jsonl")
+    again = client.post("/documents/import", json=sent, headers=ADMIN, timeout=300)
+    assert again.status_code == 200 and again.json()["added"] == [], again.text
+    # its text as `content` is told to send the bytes
+    as_text = client.post(
+        "/documents/import", json={"name": "results.docx", "content": "x"}, headers=ADMIN
+    )
+    assert as_text.status_code == 422 and "content_base64" in as_text.text, as_text.text
+    assert client.delete(f"/documents/{added['doc_id']}", headers=ADMIN).status_code == 204
