@@ -24,7 +24,8 @@ INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version f
 
 FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as "
-    "PDF (.pdf) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
+    "PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, "
+    ".csv, .tsv; a feed or WordPress export, .xml)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
