@@ -89,6 +89,16 @@ def answer_question(
             "none of the question's words is found in any article: it is written in another "
             "script than the articles; ask it in the articles' language",
         )  # fmt: skip
+    if analysis.unreadable and not analysis.absent:  # "asdfgh qwerty": nothing to search for
+        said = [w for w in words(analysis.asked) if w not in FUNCTION_WORDS]
+        pointing = ", ".join(f"“{w}”" for w in dict.fromkeys(said[:4]))
+        pointing += " …" if len(said) > 4 else ""
+        return abstain(
+            analysis, [], timings,
+            f"none of the question's words ({pointing}) is in any article, nor spelt nearly "
+            "so, and most are no English word either: check how it is written, or ask it in "
+            "words of the articles' language",
+        )  # fmt: skip
     on_progress("searching", {"query": analysis.rewritten or analysis.asked})
     retrieval = search(analysis, retriever)
     timings["retrieve_ms"] = ms(clock)

@@ -19,7 +19,7 @@ from qa.conversation import (
 from qa.evidence import score_sentences
 from qa.interfaces import Selector, Vectors
 from qa.lexical import content_terms
-from qa.question import QuestionAnalysis
+from qa.question import QuestionAnalysis, part_after
 from qa.retrieval import Retrieval, Retriever
 from qa.selection import Choice, select
 from qa.settings import Settings
@@ -142,18 +142,25 @@ def part_answers(
 ) -> list[Choice]:
     """For a question of several parts: each part's best sentence that clears the bar (at most
     answer.max_answer_sentences; a sentence already chosen, or one saying nearly the same, is
-    not repeated), or the whole question's `best` when no part's does. The whole question's
+    not repeated), or the whole question's `best` when no part's does. A later part is asked
+    after the first part's answer: its "he" or "she" may be whom that answer names
+    (`question.part_after`). The whole question's
     best is not added beside the parts': it is most often one of theirs, and otherwise a
     sentence sharing words with both parts that answers neither (docs/grounding.md)."""
     picked: list[Choice] = []
-    for part in analysis.parts:
+    first: Choice | None = None  # the first part's answer
+    for i, part in enumerate(analysis.parts):
         if len(picked) == settings.answer.max_answer_sentences:
             break
+        if first is not None:  # "Who is the NATO chief and what did he say …?"
+            part = part_after(part, analysis.parts[0], first.candidate.text, first.short_answer)
         sub = analysis.part(part)
         found = choose(sub, search(sub, retriever), corpus, selector, settings)
         if not found or found[0].score < settings.answer.min_answer_score:
             continue
         top = found[0]
+        if i == 0:
+            first = top
         overlap = settings.answer.same_statement_overlap
         if any(same_statement(top, earlier, overlap) for earlier in picked):
             continue

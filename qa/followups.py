@@ -252,6 +252,32 @@ _WHO_IS_NAME = re.compile(
 )
 
 
+def asks_whom_answer_names(question: str) -> bool:
+    """It asks who and names no one ("Who is the NATO chief?", "Who led the team?"): the person
+    its answer names is whom a "he" or "she" after it means. A name in it ("Who met Peskov?"),
+    an initialism aside ("NATO" names an organisation), is whom it is about instead."""
+    return answer_type(question) is AnswerType.PERSON and not _named_people(question)
+
+
+def person_answered(answer: str, short: str | None = None) -> str | None:
+    """The person an answer to "Who…?" names: its short answer when that is a name ("Mark
+    Rutte"), else the one name of the answer's sentence; None when neither says one."""
+    return (only_name(short) if short else None) or only_name(answer)
+
+
+def named_before_person(text: str) -> bool:
+    """A name comes before the text's first person pronoun: "what did Zakharova say he meant"
+    may mean Zakharova by "he"; a name after it cannot be whom it means ("what did he tell
+    Yoon", "what did he say about North Korean troops")."""
+    pronoun = _PERSON.search(text)
+    return pronoun is not None and bool(names(text[: pronoun.start()]))
+
+
+def without_person_pronouns(text: str) -> str:
+    """The text with its person pronouns left out (what else in it points back)."""
+    return re.sub(r"\s+", " ", _PERSON.sub("", text)).strip()
+
+
 def person_meant(history: Sequence[Turn]) -> str | None:
     """The name a person pronoun of the next question points at, or None:
     - the previous question said "he" too, or leaned on the conversation naming no one ("Tell
@@ -303,8 +329,13 @@ def only_name(text: str) -> str | None:
     there are none or several ("What did Zelenskyy say about North Korean troops?": which one
     "he" is, is not a rule's call, so the question is read with the conversation instead). An
     initialism ("UN", "NATO", "KCNA") names an organisation, not whom "he" or "she" means."""
-    found = {name for name in names(text) if not name.isupper()}
+    found = _named_people(text)
     return found.pop() if len(found) == 1 else None
+
+
+def _named_people(text: str) -> set[str]:
+    """The names in a text that may be people's: initialisms ("UN", "NATO") are not."""
+    return {name for name in names(text) if not name.isupper()}
 
 
 def replace_person(question: str, name: str) -> str:

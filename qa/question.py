@@ -16,20 +16,24 @@ from qa.errors import BadInput
 from qa.evidence import AnswerType, answer_type
 from qa.followups import (
     DEFAULTS,
+    asks_whom_answer_names,
     has_own_terms,
     name_alone,
-    names,
+    named_before_person,
+    needs_conversation,
     only_name,
+    person_answered,
     refers_back,
     replace_person,
     rewrite_follow_up,
+    without_person_pronouns,
 )
 from qa.interfaces import Vocabulary
 from qa.lexical import content_terms
 from qa.models import Turn, UnknownWord, is_refusal
 from qa.sentences import sentence_spans
 from qa.settings import ConversationSettings, SpellingSettings
-from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
+from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words, unreadable
 from qa.text_input import within_length
 
 
@@ -49,6 +53,8 @@ class QuestionAnalysis:
     absent_here: tuple[str, ...] = ()
     other_script: bool = False  # written in a script the articles do not use (qa/spelling.py)
     mostly_unknown: bool = False  # most words in no article nor English: another language?
+    # no word in or near any article, most in no English list ("asdfgh qwerty"; qa/spelling.py)
+    unreadable: bool = False
     resolved: bool = False  # a pronoun was replaced by a name: the rewrite reads on its own
     typed: str = ""  # as typed, when `asked` is the question taken out of a preamble or request
     # asks for a detail of an article itself (its author, date or source), not its text
@@ -140,6 +146,11 @@ def is_yes_no(question: str) -> bool:
     return bool(_YES_NO.match(question)) and not _NOT_YES_NO.search(question)
 
 
+def _pieces(question: str) -> list[str]:
+    pieces = [p.strip(" ?,") for p in _PART_BREAK.split(question.strip())]
+    return [p for p in pieces if p]
+
+
 def question_parts(question: str) -> tuple[str, ...]:
     """The parts of a question that asks several things, each a question of its own; () for a
     question of one part. A part without words of its own ("… and why?") borrows the first
@@ -147,9 +158,10 @@ def question_parts(question: str) -> tuple[str, ...]:
     border?". A later part's "he" or "she" is the one person the first part names, as a
     follow-up's is the previous question's (`followups.replace_person`): "When did Peskov
     dismiss the reports, and what did he call them?" → "What did Peskov call them?"; a part
-    that names someone itself, or a first part that names several, is left as asked."""
-    pieces = [p.strip(" ?,") for p in _PART_BREAK.split(question.strip())]
-    pieces = [p for p in pieces if p]
+    that names someone before its pronoun ("what did Zakharova say he meant"), or a first part
+    that names several, is left as asked. A first part that asks who and names no one ("Who is
+    the NATO chief…") leaves the pronoun to the person its answer names (`part_after`)."""
+    pieces = _pieces(question)
     if len(pieces) < 2:
         return ()
     first_rest = _WH.sub("", pieces[0])
@@ -158,10 +170,38 @@ def question_parts(question: str) -> tuple[str, ...]:
     for i, piece in enumerate(pieces):
         if not content_terms(piece) and _WH.match(piece):
             piece = f"{piece} {first_rest}"
-        elif i and person is not None and not names(piece):
+        elif i and person is not None and not named_before_person(piece):
             piece = replace_person(piece, person)
         parts.append(f"{piece[0].upper()}{piece[1:]}?")
     return tuple(parts)
+
+
+def part_after(part: str, first: str, answer: str, short: str | None = None) -> str:
+    """A later part as asked once the first part is answered: when the first part asks who and
+    names no one ("Who is the NATO chief?"), the later part's "he" or "she" is the person its
+    answer names (its short answer when that is a name, else the sentence's one name), as a
+    follow-up's is after a "Who…?" (`followups.person_meant`): "What did he say about North
+    Korean troops?" → "What did Mark Rutte say about North Korean troops?". Left as asked when
+    the answer names no one person, or the part names someone before its pronoun."""
+    if not asks_whom_answer_names(first) or named_before_person(part):
+        return part
+    person = person_answered(answer, short)
+    return replace_person(part, person) if person else part
+
+
+def _says_who_it_means(question: str, min_terms: int) -> bool:
+    """A question of several parts whose first part says whom a later part's "he" or "she"
+    means (it names one person, or asks who: "Who is the NATO chief and what did he say?") and
+    that, those pronouns aside, does not lean on the conversation: it stands alone."""
+    pieces = _pieces(question)
+    if len(question_parts(question)) < 2:
+        return False
+    first, later = pieces[0], [without_person_pronouns(p) for p in pieces[1:]]
+    if later == pieces[1:]:
+        return False  # no later part says "he" or "she"
+    if only_name(first) is None and not asks_whom_answer_names(first):
+        return False
+    return not needs_conversation(" ".join([first, *later]), min_terms)
 
 
 # Sentences round the question that are not about the world: an instruction or a greeting
@@ -268,8 +308,8 @@ def analyse_question(
     """The question read once. With `vocabulary`, its words that no article holds are noted,
     and the names among them that no article mentions (qa/spelling.py); with
     `scope_vocabulary` (the words of the articles a restricted search keeps), the names that
-    some article mentions but none of those (`absent_here`). The question itself is not
-    changed."""
+    some article mentions but none of those (`absent_here`), and whether it is `unreadable`
+    (then it is never read as a follow-up). The question itself is not changed."""
     analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
     previous = [turn.question for turn in analysis.history]
     analysis = replace(analysis, about_article=asks_about_article(analysis.asked, previous))
@@ -280,8 +320,17 @@ def analyse_question(
     absent = absent_names(analysis.asked, vocabulary, spelling)
     here = absent_names(analysis.asked, scope_vocabulary, spelling) if scope_vocabulary else ()
     other_script = in_another_script(analysis.asked, vocabulary)
+    typed_at_random = unreadable(analysis.asked, vocabulary, spelling)
+    if typed_at_random and analysis.follow_up:
+        # "asdfgh qwerty" is short, but nothing of it leans on the conversation: no follow-up
+        analysis = QuestionAnalysis(
+            analysis.asked, None, analysis.asked, None, answer_type(analysis.asked), (),
+            analysis.history, question_parts(analysis.asked), typed=analysis.typed,
+            about_article=analysis.about_article,
+        )  # fmt: skip
     return replace(
         analysis,
+        unreadable=typed_at_random,
         unknown=unknown,
         absent=absent,
         absent_here=tuple(name for name in here if name not in absent),
@@ -311,7 +360,11 @@ def _analysed(
     # earlier questions come back as typed (the answers echo them so): read as their core too,
     # or a preamble's words would be searched with every follow-up
     history = [t.model_copy(update={"question": core_question(t.question)}) for t in history]
-    rewrite = rewrite_follow_up(asked, history, conversation)
+    rewrite = (
+        None
+        if _says_who_it_means(asked, conversation.min_own_terms)
+        else rewrite_follow_up(asked, history, conversation)
+    )
     if rewrite is None:
         return QuestionAnalysis(
             asked, None, asked, None, answer_type(asked), (), tuple(history),

@@ -442,6 +442,14 @@ class SpellingSettings(_Group):
         description="The share of the question's words looked up that must be unknown for it "
         "to be taken for one asked in another language (with other_language_min_words).",
     )
+    decline_unreadable: bool = Field(
+        default=True,
+        description="Decline, before any search and never as a follow-up, a question none of "
+        "whose words (function words aside, every length) is in any article or spelt nearly "
+        "so, and at least other_language_share of them in no English word list either "
+        "('asdfgh qwerty'): nothing in it to search for. A question with a figure, a word of "
+        "another script or a name no article mentions is never such.",
+    )
 
 
 class AnswerSettings(_Group):

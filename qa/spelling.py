@@ -76,6 +76,29 @@ def mostly_unknown(question: str, vocabulary: Vocabulary, settings: SpellingSett
     )
 
 
+def unreadable(question: str, vocabulary: Vocabulary, settings: SpellingSettings) -> bool:
+    """None of the question's words is in any article, begins one or is spelt nearly so (the
+    edits "did you mean" allows), and at least `settings.other_language_share` of them are in
+    no English word list either: "asdfgh qwerty", typed at random. Every word counts here,
+    whatever its length (a short name such as "Kim" is something to search), but function
+    words do not; a question with a figure or a word in another script has something else to
+    search, so is never such. Words of English the articles lack ("zebra giraffe") are not:
+    that the articles say nothing of them is the selector's to find."""
+    if not settings.decline_unreadable or any(c.isdigit() for c in question):
+        return False
+    said = [POSSESSIVE.sub("", m.group(0)) for m in WORD.finditer(question)]
+    said = [w for w in said if w.lower() not in FUNCTION_WORDS]
+    if not said or not all(is_latin(w) for w in said):
+        return False
+    for word in said:
+        if vocabulary.holds_prefix(word) or vocabulary.nearest(
+            word, _suggestion_edits(word, settings)
+        ):
+            return False  # an article holds it, a longer form of it, or one spelt nearly so
+    foreign = sum(not vocabulary.knows(word) for word in said)
+    return foreign > 0 and foreign >= settings.other_language_share * len(said)
+
+
 def in_another_script(question: str, vocabulary: Vocabulary) -> bool:
     """Whether the question is written in a script the articles do not use: it has letters,
     none of them Latin and none found in any article's words ("러시아는 언제…" over English

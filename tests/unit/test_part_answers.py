@@ -9,7 +9,8 @@ import pytest
 import qa.choosing as choosing
 from qa.candidates import Candidate
 from qa.evidence import ScoredSentence
-from qa.question import analyse_question
+from qa.models import Turn
+from qa.question import analyse_question, part_after
 from qa.selection import Choice
 from qa.settings import Settings
 
@@ -98,3 +99,82 @@ def test_a_later_parts_person_is_the_one_the_first_part_names(
     question: str, parts: tuple[str, ...]
 ) -> None:
     assert analyse_question(question, max_chars=500, max_history_turns=10).parts == parts
+
+
+WHO_CHAIRS = "Who chairs the harbour council and what did she say about the ferry fares?"
+_CHAIR = "Separately, harbour council chair Ines Varga met the Port Office."
+VARGA = Choice(
+    Candidate(4, 0, len(_CHAIR), _CHAIR),
+    ScoredSentence(0, 4, 0, len(_CHAIR), _CHAIR, 0.8, 0.5, 0.5, 0.0, 0.0),
+    0.8,
+    (_CHAIR.index("Ines"), _CHAIR.index(" met")),  # the span: "Ines Varga"
+)
+FARES = _choice(5, "“Fares will not rise this year,” said Varga.", 0.7)
+
+
+def test_a_later_parts_person_after_a_who_that_names_no_one_is_the_one_its_answer_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    analysis = analyse_question(WHO_CHAIRS, max_chars=500, max_history_turns=10)
+    # read before any answer: whom "she" means is not known yet
+    assert analysis.parts == (
+        "Who chairs the harbour council?",
+        "What did she say about the ferry fares?",
+    )
+    _parts_found(
+        monkeypatch,
+        {
+            analysis.parts[0]: [VARGA],
+            "What did Ines Varga say about the ferry fares?": [FARES],
+            "What did she say about the ferry fares?": [BALLOONS],
+        },
+    )
+    answers = choosing.part_answers(analysis, [], None, None, None, Settings())  # type: ignore[arg-type]
+    assert answers == [VARGA, FARES]
+
+
+@pytest.mark.parametrize(
+    ("part", "first", "answer", "short", "asked"),
+    [
+        # the short answer names her, though the sentence names several
+        ("What did she say about North Korean fares?", "Who chairs the council?",
+         "Chair Ines Varga met Mayor Tomas Breck.", "Ines Varga",
+         "What did Ines Varga say about North Korean fares?"),
+        # no short answer: the sentence's one name
+        ("What did he say?", "Who leads the union?", "The union is led by Tomas Breck.", None,
+         "What did Tomas Breck say?"),
+        # the answer names several and its span no one: left as asked
+        ("What did he say?", "Who leads the union?", "Breck met Varga.", None,
+         "What did he say?"),
+        # a first part that names someone, or asks no "who": not this rule's
+        ("What did he say?", "Who met Breck?", "Varga met Breck.", "Varga", "What did he say?"),
+        ("What did he say?", "When did the union strike?", "Tomas Breck said so.", None,
+         "What did he say?"),
+        # a name before the pronoun may be whom it means
+        ("What did Varga say he meant?", "Who leads the union?", "Tomas Breck leads it.", None,
+         "What did Varga say he meant?"),
+    ],
+)  # fmt: skip
+def test_a_later_part_is_asked_of_the_person_the_first_parts_answer_names(
+    part: str, first: str, answer: str, short: str | None, asked: str
+) -> None:
+    assert part_after(part, first, answer, short) == asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        WHO_CHAIRS,
+        "When did Varga open the session, and what did she say about the ferry fares?",
+    ],
+)
+def test_a_question_that_says_whom_its_later_he_means_is_no_follow_up(question: str) -> None:
+    earlier = [Turn(question="How many ferries cross the harbour?", answer="Twelve ferries.")]
+    read = analyse_question(question, earlier, max_chars=500, max_history_turns=10)
+    assert not read.follow_up and len(read.parts) == 2
+    # a pronoun the first part does not resolve still points back
+    leaning = analyse_question(
+        "Who chairs the council and when did they meet?", earlier, max_chars=500,
+        max_history_turns=10,
+    )  # fmt: skip
+    assert leaning.follow_up

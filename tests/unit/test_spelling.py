@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 
 from qa.lexical import without_accents
+from qa.models import Turn
 from qa.question import analyse_question
 from qa.settings import SpellingSettings
-from qa.spelling import absent_names, in_another_script, mostly_unknown, unknown_words
+from qa.spelling import (
+    absent_names,
+    in_another_script,
+    mostly_unknown,
+    unknown_words,
+    unreadable,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -245,3 +252,37 @@ def test_a_common_word_naming_a_place_no_article_mentions_in_any_form_is_absent(
     timed = FakeVocabulary(articles.words, english=english | {"monday", "september"})
     assert _absent("Whom did Seoul summon on Monday?", timed) == ()
     assert _absent("What happened in September?", timed) == ()
+
+
+def test_a_question_of_words_in_no_article_and_mostly_no_english_is_unreadable() -> None:
+    vocabulary = FakeVocabulary(
+        {"council", "budget", "kim", "said"}, near={"budgt": "budget"}, english={"qwerty", "zebra"}
+    )
+    # typed at random: in no article, one of the two in no English word list either
+    assert unreadable("asdfgh qwerty", vocabulary, SETTINGS)
+    assert unreadable("zxcvbn?", vocabulary, SETTINGS)
+    # real words the articles lack are no such thing; nor is a misspelling of theirs, a
+    # short word they hold, a longer form of theirs, a figure or another script
+    assert not unreadable("zebra qwerty", vocabulary, SETTINGS)
+    assert not unreadable("asdfgh budgt", vocabulary, SETTINGS)
+    assert not unreadable("What did Kim asdfgh?", vocabulary, SETTINGS)
+    assert not unreadable("asdfgh counc", vocabulary, SETTINGS)
+    assert not unreadable("asdfgh 2024", vocabulary, SETTINGS)
+    assert not unreadable("asdfgh 러시아", vocabulary, SETTINGS)
+    # the share is the settings'
+    assert not unreadable("asdfgh qwerty", vocabulary, SpellingSettings(other_language_share=0.6))
+    assert not unreadable("asdfgh", vocabulary, SpellingSettings(decline_unreadable=False))
+
+
+def test_an_unreadable_question_after_another_is_no_follow_up() -> None:
+    vocabulary = FakeVocabulary({"council", "budget", "when", "vote"}, english={"qwerty"})
+    earlier = [Turn(question="When did the council vote on the budget?", answer="")]
+    read = analyse_question(
+        "asdfgh qwerty", earlier, max_chars=500, max_history_turns=10, vocabulary=vocabulary
+    )
+    assert read.unreadable and not read.follow_up and read.rewritten is None
+    # a short question of the articles' words still leans on the conversation
+    short = analyse_question(
+        "budget vote", earlier, max_chars=500, max_history_turns=10, vocabulary=vocabulary
+    )
+    assert not short.unreadable and short.follow_up
