@@ -12,8 +12,10 @@ The file is refused as a whole (`BadInput`, one warning `skipped <file>: …`) w
 than `max_bytes`, not a zip archive, a password-protected document (Word encrypts those into
 an OLE compound file, not a zip), a zip with encrypted members, one whose members would unzip
 to more than `unzipped_limit(max_bytes)` (a zip bomb: checked from the zip's directory before
-python-docx reads a member; zipfile stops a member at the size the directory gives it), or a
-zip that is no Word document.
+python-docx reads a member; zipfile stops a member at the size the directory gives it), one
+whose text holds more than 200,000 paragraphs (counted as its XML streams by: empty ones zip
+to almost nothing, and python-docx would read millions for minutes), or a zip that is no Word
+document.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -47,6 +50,11 @@ _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNZIPPED_RATIO = 5
 _UNZIPPED_FLOOR = 32 * 1024 * 1024
 _MAX_MEMBERS = 10_000
+# an export of 1,000 articles of 100 paragraphs each has 100,000; an empty
+# paragraph is 11 bytes of XML that zip to almost nothing, so a 100 KB file can hold millions,
+# which python-docx would take a minute and a gigabyte to read
+_MAX_PARAGRAPHS = 200_000
+_BODY = "word/document.xml"
 # what python-docx and the zip and XML readers under it raise on a file that is no Word document
 _UNREADABLE = (
     PackageNotFoundError,
@@ -134,9 +142,32 @@ def _document(data: bytes, *, max_bytes: int) -> Document:
             "likely a zip bomb: split the document, or raise index.max_document_bytes"
         )
     try:
+        _count_paragraphs(package)
         return docx.Document(io.BytesIO(data))
     except _UNREADABLE as exc:
         raise BadInput(f"not a readable Word document ({_reason(exc)})") from exc
+
+
+def _count_paragraphs(package: zipfile.ZipFile) -> None:
+    """`BadInput` when the document's text part holds more than `_MAX_PARAGRAPHS` paragraphs,
+    counted as its XML streams by (nothing of it kept), before python-docx reads it whole."""
+    if _BODY not in package.namelist():
+        return  # python-docx finds the part by its relationship, or says there is none
+    count = 0
+    with package.open(_BODY) as part:
+        for _, element in etree.iterparse(
+            part, events=("end",), tag=qn("w:p"), resolve_entities=False, no_network=True
+        ):
+            count += 1
+            if count > _MAX_PARAGRAPHS:
+                raise BadInput(
+                    f"it holds more than {_MAX_PARAGRAPHS:,} paragraphs, far more than an export "
+                    "of a thousand articles (a damaged or hostile file); split the document, or "
+                    "export fewer articles at a time"
+                )
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
 
 
 def _reason(exc: Exception) -> str:
@@ -152,14 +183,31 @@ def _blocks(document: Document) -> list[WordBlock]:
     which the text cleaner keeps a Markdown file's table. A table of one column is a box laid
     around paragraphs instead: each of its paragraphs is one. Text boxes, headers, footers and
     notes are not read: what they hold is the page's furniture or beside the article."""
+    style_of = _paragraph_style_names(document)
     blocks: list[WordBlock] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            style = item.style.name if item.style is not None and item.style.name else ""
-            blocks.append(WordBlock(item.text, style))
+            style_id = item._p.style
+            blocks.append(WordBlock(item.text, style_of.get(style_id, style_of[None])))
         elif isinstance(item, Table):
             blocks.extend(_table_blocks(item))
     return blocks
+
+
+def _paragraph_style_names(document: Document) -> dict[str | None, str]:
+    """The name of each paragraph style by its id, and under None the default paragraph
+    style's (that of a paragraph naming no style, or one the document does not define), as
+    python-docx's `Paragraph.style` gives them: read once, since `Paragraph.style` looks the
+    default style up anew for each paragraph, a millisecond each (a 40 KB file of empty
+    paragraphs took minutes)."""
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    names: dict[str | None, str] = {
+        style.style_id: style.name or ""
+        for style in document.styles
+        if style.type == WD_STYLE_TYPE.PARAGRAPH
+    }
+    names[None] = (default.name or "") if default is not None else ""
+    return names
 
 
 def _table_blocks(table: Table) -> list[WordBlock]:

@@ -7,6 +7,7 @@ skip warning. The documents are made here with python-docx (tests/word_files.py)
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -241,6 +242,52 @@ def test_a_zip_bomb_is_refused_before_a_member_is_read(tmp_path: Path) -> None:
     (warning,) = read_article_file(tmp_path / "bomb.docx", max_bytes=1_000_000).warnings
     assert warning.startswith("skipped bomb.docx: it would unzip to 4")
     assert "more than the limit of 33,554,432" in warning
+
+
+def _with_empty_paragraphs(source: Path, target: Path, count: int) -> Path:
+    """`source` with `count` empty paragraphs at the top of its text: 11 bytes of XML each,
+    which zip to almost nothing."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as padded,
+    ):
+        for member in original.infolist():
+            data = original.read(member)
+            if member.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p></w:p>" * count, 1)
+            padded.writestr(member, data)
+    target.write_bytes(buffer.getvalue())
+    return target
+
+
+def test_millions_of_empty_paragraphs_are_refused_before_python_docx_reads_them(
+    tmp_path: Path,
+) -> None:
+    # 3 million paragraphs in a 100 KB file: python-docx took a minute and a gigabyte on them
+    source = word_article(tmp_path / "a.docx", headline="Harbour", paragraphs=["Text."])
+    path = _with_empty_paragraphs(source, tmp_path / "padded.docx", 3_000_000)
+    assert path.stat().st_size < 200_000
+    started = time.perf_counter()
+    (warning,) = read_article_file(path, max_bytes=MAX).warnings
+    assert warning.startswith("skipped padded.docx: it holds more than 200,000 paragraphs")
+    assert time.perf_counter() - started < 10
+
+
+def test_many_paragraphs_are_read_without_looking_their_style_up_each_time(
+    tmp_path: Path,
+) -> None:
+    # each paragraph's style was looked up anew (Paragraph.style: a millisecond each), so 5,000
+    # empty paragraphs took 17 s; the headline's style still makes it the title
+    source = word_article(
+        tmp_path / "a.docx", headline="Harbour fees rise", paragraphs=["The fee is 40 euros."]
+    )
+    path = _with_empty_paragraphs(source, tmp_path / "long.docx", 5_000)
+    started = time.perf_counter()
+    read = read_article_file(path, max_bytes=MAX)
+    assert time.perf_counter() - started < 5
+    assert list(read.warnings) == []
+    assert read.articles[0].title == "Harbour fees rise"
 
 
 def test_a_word_file_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
