@@ -10,7 +10,11 @@ A PDF is a program as much as a document: a few kilobytes can inflate to gigabyt
 whole. So a PDF is read in a child Python process (`python -m index.pdf_pages`, the bytes on
 its standard input, JSON on its output) that limits its own memory (`PdfLimits`: 1 GiB of
 address space, 60 s of CPU time) before it reads a byte, and is killed after
-120 s; a PDF of more than 200 pages is no article and is not laid out at all.
+120 s; a PDF of more than 200 pages is no article and is not laid out at all. The child
+starts in the project's folder (so it imports the project's modules whatever the server's
+working directory), and its output goes to temporary files: its answer is held to 256 KiB a
+page and only the end of its error output is read, so a hostile file cannot fill this process's
+memory through them either.
 Whatever goes wrong becomes a `BadInput` that names what to do: the file is skipped, the build
 goes on.
 """
@@ -21,10 +25,11 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from qa.articles import content_hash, make_article
 from qa.errors import BadInput
@@ -40,6 +45,14 @@ class PdfLimits:
     memory_bytes: int = 1 << 30
     cpu_s: int = 60
     wall_s: float = 120.0
+    # the child's answer (JSON) a page may take: ten times a page of small print, so that a
+    # hostile file cannot make the reading process parse gigabytes
+    page_output_bytes: int = 256 * 1024
+
+    @property
+    def output_bytes(self) -> int:
+        """The most the child's answer may be."""
+        return self.max_pages * self.page_output_bytes
 
 
 LIMITS = PdfLimits()
@@ -84,36 +97,75 @@ def article_from_pdf(
 
 
 def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMITS) -> PdfDocument:
-    """The PDF's pages and document information, read in a limited child process."""
+    """The PDF's pages and document information, read in a limited child process.
+
+    The child runs the project's own modules whatever the server's working directory (it
+    starts in the project's folder, which `-m` puts first on its path: from another folder, a
+    `qa.py` or an `index` package there was imported instead). Its output goes to temporary
+    files, not pipes read whole into this process: the answer is held to `output_bytes` and
+    only the last lines of its error output are read."""
     if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise BadInput("not a PDF: it does not start with %PDF-")
     path = os.pathsep.join(p for p in (str(_PROJECT), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "PYTHONPATH": path}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "index.pdf_pages", reader, json.dumps(asdict(limits))],
-            input=data,
-            capture_output=True,
-            timeout=limits.wall_s,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BadInput(
-            f"reading it took more than {limits.wall_s:g} s, more than an article's PDF needs; "
-            "print it to PDF again, or save its text as .txt"
-        ) from exc
-    if done.returncode != 0 or not done.stdout:
-        raise BadInput(_limit_problem(done.returncode, done.stderr, limits))
-    answer = json.loads(done.stdout)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "index.pdf_pages", reader, json.dumps(asdict(limits))],
+                input=data,
+                stdout=out,
+                stderr=err,
+                timeout=limits.wall_s,
+                cwd=_PROJECT,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BadInput(
+                f"reading it took more than {limits.wall_s:g} s, more than an article's PDF "
+                "needs; print it to PDF again, or save its text as .txt"
+            ) from exc
+        size = out.seek(0, os.SEEK_END)
+        if done.returncode != 0 or size == 0:
+            raise BadInput(_limit_problem(done.returncode, _tail(err), limits))
+        if size > limits.output_bytes:  # the child holds itself to it: a backstop
+            raise BadInput(_too_much_text(limits))
+        out.seek(0)
+        try:
+            answer = json.load(out)
+        except ValueError as exc:  # UnicodeDecodeError too
+            raise BadInput(_NO_ANSWER.format(exc)) from exc
+    if not isinstance(answer, dict):
+        raise BadInput(_NO_ANSWER.format(type(answer).__name__))
     if "problem" in answer:
-        raise BadInput(answer["problem"])
-    return _document(answer)
+        raise BadInput(str(answer["problem"]))
+    try:
+        return _document(answer)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInput(_NO_ANSWER.format(repr(exc))) from exc
 
 
-def _limit_problem(returncode: int, stderr: bytes, limits: PdfLimits) -> str:
+_NO_ANSWER = "not a PDF that can be read (its reading gave no answer: {})"
+
+
+def _tail(err: IO[bytes], size: int = 4096) -> str:
+    """The end of the child's error output (its last line says what it ended with)."""
+    end = err.seek(0, os.SEEK_END)
+    err.seek(max(0, end - size))
+    return err.read().decode("utf-8", "replace")
+
+
+def _too_much_text(limits: PdfLimits) -> str:
+    return (
+        f"its text would be more than {limits.output_bytes:,} bytes, more than "
+        f"{limits.max_pages} pages of an article hold (a damaged or hostile file); print it to "
+        "PDF again, or save its text as .txt"
+    )
+
+
+def _limit_problem(returncode: int, stderr: str, limits: PdfLimits) -> str:
     """Why the child gave no answer, in words: a limit it hit, or the error it ended with."""
-    said = stderr.decode("utf-8", "replace").strip().splitlines()
+    said = stderr.strip().splitlines()
     if returncode in (-9, -24) or "MemoryError" in "".join(said[-1:]):  # SIGKILL, SIGXCPU
         return (
             f"reading it needed more than {limits.memory_bytes >> 20} MiB of memory or "
@@ -159,6 +211,9 @@ def _limit_self(limits: PdfLimits) -> None:
 
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
+    # the files its output goes to (a flood of error output ends in an error, not a full disk)
+    room = limits.output_bytes + (1 << 20)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
 
 
 def _info_text(value: Any) -> str | None:
@@ -330,6 +385,8 @@ def _child(reader: str, limits: PdfLimits) -> None:
 
     logging.disable(logging.WARNING)  # pdfminer's notes on damaged files: the answer says
     data = sys.stdin.buffer.read()
+    answer_to = sys.stdout
+    sys.stdout = sys.stderr  # anything a library prints is no part of the answer
     try:
         answer = _READERS[reader](data, limits.max_pages)
     except MemoryError:
@@ -341,7 +398,10 @@ def _child(reader: str, limits: PdfLimits) -> None:
             "FileNotDecryptedError", "WrongPasswordError",
         )  # fmt: skip
         answer = {"problem": _ENCRYPTED if encrypted else f"not a PDF that can be read ({exc})"}
-    sys.stdout.write(json.dumps(answer))
+    said = json.dumps(answer)
+    if len(said) > limits.output_bytes:
+        said = json.dumps({"problem": _too_much_text(limits)})
+    answer_to.write(said)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ are checked on made-up page layouts."""
 from __future__ import annotations
 
 import io
+import sys
 import zlib
 from pathlib import Path
 
@@ -156,6 +157,53 @@ def test_a_decompression_bomb_stops_at_the_memory_limit() -> None:
     limits = PdfLimits(memory_bytes=256 << 20)
     with pytest.raises(BadInput, match="needed more than 256 MiB of memory"):
         article_from_pdf("bomb", out.getvalue(), limits=limits)
+
+
+def test_the_reader_runs_the_projects_modules_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a server started from a folder holding a qa.py: the child imported it, not the project's
+    (tmp_path / "qa.py").write_text('raise SystemExit("the wrong qa")\n')
+    monkeypatch.chdir(tmp_path)
+    data = (PDFS / "harbour-short.pdf").read_bytes()
+    assert article_from_pdf("harbour", data).title == "Skarra harbour reopens after storms"
+
+
+def _fake_reader(tmp_path: Path, script: str) -> str:
+    fake = tmp_path / "fake-python"
+    fake.write_text(f"#!/bin/sh\ncat > /dev/null\n{script}\n")
+    fake.chmod(0o755)
+    return str(fake)
+
+
+@pytest.mark.parametrize("said", ["Traceback? no: some words", '["a list"]', '{"pages": 3}'])
+def test_a_reading_that_answers_no_json_document_is_a_skip_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: str
+) -> None:
+    # a JSONDecodeError (or a KeyError) escaped the reader, failing the whole build
+    monkeypatch.setattr(sys, "executable", _fake_reader(tmp_path, f"printf '%s' '{said}'"))
+    data = (PDFS / "harbour-short.pdf").read_bytes()
+    with pytest.raises(BadInput, match="its reading gave no answer"):
+        article_from_pdf("harbour", data)
+
+
+def test_a_reading_that_floods_its_error_output_says_its_last_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = (
+        "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo >&2; echo 'ValueError: bad' >&2; exit 1"
+    )
+    monkeypatch.setattr(sys, "executable", _fake_reader(tmp_path, script))
+    data = (PDFS / "harbour-short.pdf").read_bytes()
+    with pytest.raises(BadInput, match=r"^not a PDF that can be read \(ValueError: bad\)$"):
+        article_from_pdf("harbour", data)
+
+
+def test_an_answer_larger_than_its_limit_is_refused() -> None:
+    data = (PDFS / "harbour-short.pdf").read_bytes()
+    limits = PdfLimits(max_pages=5, page_output_bytes=100)  # less than this article
+    with pytest.raises(BadInput, match="its text would be more than 500 bytes"):
+        article_from_pdf("harbour", data, limits=limits)
 
 
 # --- the rules on made-up layouts -----------------------------------------------------------
