@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from fastapi.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from index.builder import BuildReport
 from index.documents import add_article, delete_article
 from index.formats import read_document, skips_of_files
 from index.imports import ImportReport, import_archive
+from index.pdf_pages import PdfLimits
 from qa.articles import (
     article_from_page,
     article_from_request,
@@ -208,7 +210,9 @@ async def import_document(
             f"{name} is {len(data):,} bytes, more than index.max_document_bytes ({max_bytes:,}); "
             "it would be skipped in the corpus folder too"
         )
-    suffix, read = await run_in_threadpool(read_document, name, data)
+    suffix, read = await run_in_threadpool(
+        partial(read_document, pdf_limits=PdfLimits.of(settings.index)), name, data
+    )
     problem = garbled_problem(f"{read.title}\n{read.text}")
     if problem is not None:
         raise BadInput(f"the article read out of {name} {problem}")

@@ -25,6 +25,7 @@ from index.durable import storage_problem
 from index.formats import SUFFIXES, Skips
 from index.journal import settle
 from index.manifest import Changes, recorded_skips
+from index.pdf_pages import PdfLimits
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
@@ -198,9 +199,13 @@ def rebuild_locked(
     # vectors (its id names the text); only its sentence spans are split again
     recleaned = previous is not None and previous.manifest.cleaner_version != CLEANER_VERSION
     known = previous.articles if previous is not None and not recleaned else None
-    max_bytes = (dense_settings or IndexSettings()).max_document_bytes
+    settings = dense_settings or IndexSettings()
     articles, warnings = read_corpus(
-        corpus_dir, known=known, progress=progress, max_bytes=max_bytes
+        corpus_dir,
+        known=known,
+        progress=progress,
+        max_bytes=settings.max_document_bytes,
+        pdf_limits=PdfLimits.of(settings),
     )
     if not articles:
         raise EmptyCorpus(

@@ -21,6 +21,7 @@ from index.formats import (
     suffix_of,
     unread_files,
 )
+from index.pdf_pages import LIMITS, PdfLimits
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
@@ -35,6 +36,7 @@ def read_corpus(
     progress: Callable[[str, int, int], None] | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     extraction: ExtractionOptions = DEFAULT_OPTIONS,
+    pdf_limits: PdfLimits = LIMITS,
 ) -> tuple[list[Article], Skips]:
     """Articles from every article file in `folder` (sorted by name, files named as their id
     first), and a warning for each file or archive line skipped (`Skips`: at most
@@ -57,7 +59,9 @@ def read_corpus(
     for done, path in enumerate(paths, start=1):
         if progress:
             progress("articles", done, len(paths))
-        found = read_article_file(path, max_bytes=max_bytes, known=known, extraction=extraction)
+        found = read_article_file(
+            path, max_bytes=max_bytes, known=known, extraction=extraction, pdf_limits=pdf_limits
+        )
         warnings.merge(found.warnings)
         for article, where in zip(found.articles, found.origins, strict=True):
             if article.doc_id in origin:

@@ -33,6 +33,7 @@ from index.formats import (
 )
 from index.imports import imported_line, without_line
 from index.manifest import Manifest
+from index.pdf_pages import PdfLimits
 from index.versions import current_version
 from qa.articles import content_hash, make_article, same_article
 from qa.errors import BadInput, Conflict, NotFound
@@ -125,9 +126,7 @@ def add_article(
                 f"the corpus folder holds another, unindexed file for id {doc_id!r}; remove it "
                 "or choose another id"
             )
-        _check_readable(
-            doc_id, raw, suffix, index_settings.max_document_bytes, kept="nothing was added"
-        )
+        _check_readable(doc_id, raw, suffix, index_settings, kept="nothing was added")
 
         def write() -> None:
             if not existed:
@@ -208,10 +207,7 @@ def _replace_locked(
             f"{found.name} and {other} both give the id {doc_id!r}; rename or remove one of "
             "them first"
         )
-    _check_readable(
-        doc_id, raw, suffix, index_settings.max_document_bytes,
-        kept="the stored article is unchanged",
-    )  # fmt: skip
+    _check_readable(doc_id, raw, suffix, index_settings, kept="the stored article is unchanged")
     old_suffix = found.name[len(doc_id) :]
     if old_suffix.lower() == suffix.lower():
         suffix = old_suffix  # "ferry.TXT" stays that file (one file on a case-blind disk)
@@ -273,7 +269,7 @@ def _reads_the_same(
 
 
 def _check_readable(
-    doc_id: str, raw: str | bytes, suffix: str, max_bytes: int, *, kept: str
+    doc_id: str, raw: str | bytes, suffix: str, settings: IndexSettings, *, kept: str
 ) -> None:
     """`BadInput` when the build would skip the article (too large, no text after cleaning,
     not a page): read as the build reads a file, from a scratch folder, before anything is
@@ -283,7 +279,9 @@ def _check_readable(
     trial = scratch / f"{doc_id}{suffix}"
     try:  # one file: removed by hand, not by a tree removal that a build's pruning shares
         trial.write_bytes(raw.encode("utf-8") if isinstance(raw, str) else raw)
-        read = read_article_file(trial, max_bytes=max_bytes)
+        read = read_article_file(
+            trial, max_bytes=settings.max_document_bytes, pdf_limits=PdfLimits.of(settings)
+        )
     finally:
         trial.unlink(missing_ok=True)
         scratch.rmdir()

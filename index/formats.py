@@ -46,7 +46,7 @@ from index.docx_exports import DOCX_SUFFIX, docx_entries
 from index.exports import Entry, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.json_exports import json_entries
-from index.pdf_pages import article_from_pdf
+from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
 from index.table_exports import TableReading, table_entries
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
@@ -73,7 +73,9 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
 }
 # a document a reader of its own turns into one article, from its bytes: the files sent to
 # POST /documents/import as `content_base64`
-_DOCUMENTS: dict[str, Callable[[str, bytes], Article]] = {".pdf": article_from_pdf}
+_DOCUMENTS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
+    ".pdf": lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits)
+}
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
 # an archive whose file is no text (a Word document: a Nexis Uni export holds many articles)
@@ -271,9 +273,11 @@ def read_article_file(
     max_bytes: int,
     known: Mapping[str, Article] | None = None,
     extraction: ExtractionOptions = DEFAULT_OPTIONS,
+    pdf_limits: PdfLimits = LIMITS,
 ) -> FileArticles:
     """The articles in `path`. This is the ingestion every index build runs (and the
-    extraction benchmark measures)."""
+    extraction benchmark measures). `pdf_limits`: what reading a PDF may take (settings
+    `index.pdf_*`)."""
     result = FileArticles()
     suffix = suffix_of(path)
     try:
@@ -296,7 +300,7 @@ def read_article_file(
             article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
             article = article.model_copy(update={"content_hash": content_hash(data)})
         elif suffix in _DOCUMENTS:
-            article = _DOCUMENTS[suffix](doc_id, data)
+            article = _DOCUMENTS[suffix](doc_id, data, pdf_limits)
         else:
             markdown = suffix in MARKDOWN_SUFFIXES
             article = _text_article(doc_id, data, name=path.name, markdown=markdown)
@@ -315,7 +319,7 @@ def read_article_file(
     return result
 
 
-def read_document(name: str, data: bytes) -> tuple[str, Article]:
+def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> tuple[str, Article]:
     """The suffix and the article of a document sent whole (`BINARY_SUFFIXES`: a PDF), read as
     the same file in the corpus folder is, under a stand-in id; `BadInput` saying why it has no
     article. (POST /documents/import names it from its title and text, then stores it.)"""
@@ -324,7 +328,7 @@ def read_document(name: str, data: bytes) -> tuple[str, Article]:
         raise BadInput(
             f"name {name!r} does not end in a document's format ({', '.join(_DOCUMENTS)})"
         )
-    return suffix, _DOCUMENTS[suffix]("document", data)
+    return suffix, _DOCUMENTS[suffix]("document", data, pdf_limits)
 
 
 # a C1 control character in UTF-8 (b"\xc2\x92" for U+0092), which a page holds when it was

@@ -8,9 +8,10 @@ extraction benchmark it scores higher (docs/extraction.md: "Articles saved as PD
 A PDF is a program as much as a document: a few kilobytes can inflate to gigabytes (a
 "decompression bomb") or draw millions of operators, and pdfminer decompresses every stream
 whole. So a PDF is read in a child Python process (`python -m index.pdf_pages`, the bytes on
-its standard input, JSON on its output) that limits its own memory (`PdfLimits`: 1 GiB of
-address space, 60 s of CPU time) before it reads a byte, and is killed after
-120 s; a PDF of more than 200 pages is no article and is not laid out at all. The child
+its standard input, JSON on its output) that limits its own memory (`PdfLimits`, from the
+settings `index.pdf_*`: by default 1 GiB of address space, 60 s of CPU time) before it reads a
+byte, and is killed after 120 s; a PDF of more than 200 pages is no article and is not laid out
+at all. The child
 starts in the project's folder (so it imports the project's modules whatever the server's
 working directory), and its output goes to temporary files: its answer is held to 256 KiB a
 page and only the end of its error output is read, so a hostile file cannot fill this process's
@@ -35,16 +36,18 @@ from qa.articles import content_hash, make_article
 from qa.errors import BadInput
 from qa.models import Article
 from qa.pdf_text import PdfDocument, PdfPage, TextBox, has_text, pdf_article
+from qa.settings import IndexSettings
 
 
 @dataclass(frozen=True)
 class PdfLimits:
-    """What reading one PDF may take: pages, the child's address space, CPU and wall time."""
+    """What reading one PDF may take: pages, the child's address space, CPU and wall time
+    (the settings `index.pdf_*`: `of`)."""
 
-    max_pages: int = 200
-    memory_bytes: int = 1 << 30
-    cpu_s: int = 60
-    wall_s: float = 120.0
+    max_pages: int
+    memory_bytes: int
+    cpu_s: int
+    wall_s: float
     # the child's answer (JSON) a page may take: ten times a page of small print, so that a
     # hostile file cannot make the reading process parse gigabytes
     page_output_bytes: int = 256 * 1024
@@ -54,8 +57,17 @@ class PdfLimits:
         """The most the child's answer may be."""
         return self.max_pages * self.page_output_bytes
 
+    @classmethod
+    def of(cls, settings: IndexSettings) -> PdfLimits:
+        return cls(
+            max_pages=settings.pdf_max_pages,
+            memory_bytes=settings.pdf_memory_bytes,
+            cpu_s=settings.pdf_cpu_s,
+            wall_s=settings.pdf_wall_s,
+        )
 
-LIMITS = PdfLimits()
+
+LIMITS = PdfLimits.of(IndexSettings())  # the settings' defaults
 
 _PROJECT = Path(__file__).resolve().parents[1]
 _ENCRYPTED = (

@@ -120,6 +120,25 @@ class IndexSettings(_Group):
         "line of a .jsonl archive, one item of a .json or a feed, one row of a .csv or .tsv); "
         "larger ones are skipped with a warning, and POST /documents refuses them with a 413.",
     )
+    pdf_max_pages: int = Field(
+        default=200,
+        ge=1,
+        description="A PDF of more pages is no article: skipped unread, with a warning.",
+    )
+    pdf_memory_bytes: int = Field(
+        default=1 << 30,
+        ge=64 << 20,
+        description="Address space of the child process that reads one PDF (index/pdf_pages.py); "
+        "a PDF that needs more (a decompression bomb) is skipped with a warning.",
+    )
+    pdf_cpu_s: int = Field(
+        default=60, ge=1, description="CPU seconds the child reading one PDF may use."
+    )
+    pdf_wall_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds after which the child reading one PDF is killed, and the PDF skipped.",
+    )
     embedding_model: str = Field(
         default=BUNDLED_EMBEDDER,
         description="sentence-transformers model path, or the bundled MiniLM.",

@@ -9,17 +9,21 @@ from __future__ import annotations
 import io
 import sys
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
+from index.builder import rebuild_index
 from index.formats import read_article_file, suffix_of
-from index.pdf_pages import PdfLimits, article_from_pdf
+from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
 from qa.errors import BadInput
 from qa.models import Article
 from qa.pdf_text import PdfDocument, PdfPage, TextBox, pdf_article
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.unit
 
@@ -138,7 +142,25 @@ def _blank_pages(count: int) -> bytes:
 
 def test_a_pdf_of_too_many_pages_is_not_laid_out() -> None:
     with pytest.raises(BadInput, match="it has 3 pages, more than an article \\(2\\)"):
-        article_from_pdf("big", _blank_pages(3), limits=PdfLimits(max_pages=2))
+        article_from_pdf("big", _blank_pages(3), limits=replace(LIMITS, max_pages=2))
+
+
+def test_a_build_holds_pdfs_to_the_settings_limits(tmp_path: Path) -> None:
+    # the limits were constants of index/pdf_pages.py, out of reach of the settings
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour-short.pdf").write_bytes((PDFS / "harbour-short.pdf").read_bytes())
+    (folder / "pages.pdf").write_bytes(_blank_pages(3))
+    (folder / "note.txt").write_text("Ferry returns\n\nThe ferry sails again on Monday.\n")
+    settings = IndexSettings(pdf_max_pages=2)
+    report = rebuild_index(
+        folder, tmp_path / "index", embedder=HashingEmbedder(), dense_settings=settings
+    )
+    assert report.warnings == [
+        "skipped pages.pdf: it has 3 pages, more than an article (2); split out the article's "
+        "pages (print those to PDF) and rebuild"
+    ]
+    assert PdfLimits.of(settings) == replace(LIMITS, max_pages=2)
 
 
 def test_a_decompression_bomb_stops_at_the_memory_limit() -> None:
@@ -154,7 +176,7 @@ def test_a_decompression_bomb_stops_at_the_memory_limit() -> None:
     out = io.BytesIO()
     writer.write(out)
     assert len(out.getvalue()) < 1 << 20
-    limits = PdfLimits(memory_bytes=256 << 20)
+    limits = replace(LIMITS, memory_bytes=256 << 20)
     with pytest.raises(BadInput, match="needed more than 256 MiB of memory"):
         article_from_pdf("bomb", out.getvalue(), limits=limits)
 
@@ -201,7 +223,7 @@ def test_a_reading_that_floods_its_error_output_says_its_last_line(
 
 def test_an_answer_larger_than_its_limit_is_refused() -> None:
     data = (PDFS / "harbour-short.pdf").read_bytes()
-    limits = PdfLimits(max_pages=5, page_output_bytes=100)  # less than this article
+    limits = replace(LIMITS, max_pages=5, page_output_bytes=100)  # less than this article
     with pytest.raises(BadInput, match="its text would be more than 500 bytes"):
         article_from_pdf("harbour", data, limits=limits)
 
