@@ -226,6 +226,7 @@ async def import_document(
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
         suffix=suffix,
+        read=read,  # read once: a PDF's reading takes a second
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
     if build is not None and result.version < build.version.name:

@@ -31,6 +31,7 @@ from index.versions import clean_leftovers, current_version, make_current, new_v
 from qa.cleaning import CLEANER_VERSION
 from qa.errors import BadInput, Conflict, EmptyCorpus, QAError, StorageFailed
 from qa.interfaces import Embedder
+from qa.models import Article
 from qa.settings import IndexSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -188,17 +189,22 @@ def rebuild_locked(
     full: bool = False,
     near_duplicate_threshold: float | None = None,
     require: Mapping[str, str] | None = None,
+    read: Mapping[str, Article] | None = None,
 ) -> BuildReport:
     """`rebuild_index` for a caller that already holds `build_lock(index_dir)`. `require`:
     article ids and the content hashes the new version must hold (the document API's add or
     replacement); when the folder does not give them so, `BadInput` is raised before anything
-    is built or made current."""
+    is built or made current. `read`: articles the caller has read from files it wrote (a
+    PDF's reading takes a second), by id, reused as an unchanged article is when the file
+    still has their content hash."""
     started = time.perf_counter()
     previous = None if full else _reusable_current(index_dir, embedder)
     # another cleaner: every article is cleaned again, but an unchanged paragraph text keeps its
     # vectors (its id names the text); only its sentence spans are split again
     recleaned = previous is not None and previous.manifest.cleaner_version != CLEANER_VERSION
     known = previous.articles if previous is not None and not recleaned else None
+    if read:
+        known = {**(known or {}), **read}
     settings = dense_settings or IndexSettings()
     articles, warnings = read_corpus(
         corpus_dir,

@@ -38,6 +38,7 @@ from index.versions import current_version
 from qa.articles import content_hash, make_article, same_article
 from qa.errors import BadInput, Conflict, NotFound
 from qa.interfaces import Embedder
+from qa.models import Article
 from qa.settings import IndexSettings
 
 
@@ -58,6 +59,7 @@ def add_article(
     progress: Progress | None = None,
     suffix: str = ".txt",
     replace: bool = False,
+    read: Article | None = None,
 ) -> BuildReport | None:
     """Write `<doc_id><suffix>` (.txt, or .html for a page) into the corpus folder and make an
     index holding it current.
@@ -65,7 +67,9 @@ def add_article(
     `None` when the current version already holds this very article (a retry). The same id
     with other content is a `Conflict`, unless `replace`: then the article's file is replaced
     by the new one in the same single build (`_replace_locked`). An article the build would
-    skip is `BadInput`.
+    skip is `BadInput`. `read`: the article `raw` gives, when the caller has read it as the
+    build reads the file (a PDF's reading takes a second): it is not read again, neither to
+    check it nor by the build.
     """
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
@@ -126,7 +130,8 @@ def add_article(
                 f"the corpus folder holds another, unindexed file for id {doc_id!r}; remove it "
                 "or choose another id"
             )
-        _check_readable(doc_id, raw, suffix, index_settings, kept="nothing was added")
+        if read is None:
+            _check_readable(doc_id, raw, suffix, index_settings, kept="nothing was added")
 
         def write() -> None:
             if not existed:
@@ -142,6 +147,7 @@ def add_article(
             embedder=embedder, index_settings=index_settings,
             near_duplicate_threshold=near_duplicate_threshold, progress=progress,
             require={doc_id: wanted},  # else nothing is made current, and the file goes
+            read={doc_id: read.model_copy(update={"doc_id": doc_id})} if read else None,
         )  # fmt: skip
 
 
@@ -155,6 +161,7 @@ def _journalled(
     near_duplicate_threshold: float | None,
     progress: Progress | None = None,
     require: Mapping[str, str] | None = None,
+    read: Mapping[str, Article] | None = None,
 ) -> BuildReport:
     """Write `change` down, `apply` it to the corpus folder, build from the folder and make the
     version current; then settle the record: kept if committed, else the folder change undone
@@ -170,6 +177,7 @@ def _journalled(
             dense_settings=index_settings,
             near_duplicate_threshold=near_duplicate_threshold,
             require=require,
+            read=read,
         )
     finally:
         journal.settle(index_dir)

@@ -11,14 +11,19 @@ import sys
 import zlib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
+from index import pdf_pages
 from index.builder import rebuild_index
-from index.formats import read_article_file, suffix_of
+from index.documents import add_article
+from index.formats import read_article_file, read_document, suffix_of
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
+from index.store import read_articles
+from index.versions import current_version
 from qa.errors import BadInput
 from qa.models import Article
 from qa.pdf_text import PdfDocument, PdfPage, TextBox, pdf_article
@@ -280,3 +285,33 @@ def test_ligatures_read_as_letters() -> None:
     page = _page((300, "The ﬁrst ferry left the harbour oﬀ schedule on Monday morning."))
     found = pdf_article(PdfDocument(pages=(page,), producer="LibreOffice"))
     assert found.paragraphs == ["The first ferry left the harbour off schedule on Monday morning."]
+
+
+def test_a_pdf_added_with_its_reading_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # POST /documents/import read a PDF three times (its id, the add's check, the build)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Ferry returns\n\nThe ferry sails again on Monday.\n")
+    index_dir = tmp_path / "index"
+    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    readings: list[int] = []
+    reading = pdf_pages.read_pdf
+
+    def counted(data: bytes, **kwargs: Any) -> PdfDocument:
+        readings.append(len(data))
+        return reading(data, **kwargs)
+
+    monkeypatch.setattr(pdf_pages, "read_pdf", counted)
+    data = (PDFS / "harbour-short.pdf").read_bytes()
+    suffix, read = read_document("harbour.pdf", data)
+    report = add_article(
+        index_dir, "skarra-harbour", data, embedder=HashingEmbedder(),
+        index_settings=IndexSettings(), near_duplicate_threshold=None, suffix=suffix, read=read,
+    )  # fmt: skip
+    assert report is not None and report.added == ["skarra-harbour"]
+    assert len(readings) == 1
+    (stored,) = [a for a in read_articles(current_version(index_dir)) if a.doc_id != "note"]
+    assert (stored.doc_id, stored.title) == ("skarra-harbour", read.title)
+    assert stored.text == read.text
