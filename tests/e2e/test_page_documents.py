@@ -16,6 +16,7 @@ from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved
 from tests.e2e.crafted import fulfil_problem
 from tests.e2e.test_page_scope import add_article, delete_article
 from tests.pages import FURNITURE, news_page, single_file_page
+from tests.word_files import FERRY, LIGHTHOUSE, NexisItem, nexis_export
 
 pytestmark = pytest.mark.e2e
 
@@ -772,3 +773,50 @@ def test_a_long_list_comes_a_page_at_a_time_and_titles_stay_text(page_probe: Pag
     assert page.locator("#articles-view img, #examples img").count() == 0
     page.wait_for_timeout(300)  # give a broken image's onerror the chance to fire
     assert page_probe.dialogs == []
+
+
+def test_an_admin_imports_a_nexis_export_and_sees_each_article_and_the_item_refused(
+    page_probe: PageProbe, page_server: PageServer, tmp_path: Path
+) -> None:
+    """A Nexis Uni export chosen in the Add form (a .docx) is sent whole, its bytes in base64,
+    to POST /documents/import: the page says how many articles were added and how many records
+    were not, lists the articles (each opens) and names the item refused with its reason."""
+    from playwright.sync_api import expect
+
+    empty = NexisItem(
+        title="Harbour photo of the week",
+        source="Vessby Evening Post",
+        date_line="May 2, 2031 Friday",
+        paragraphs=[],  # a picture's item: a Body line and no text under it
+    )
+    path = nexis_export(tmp_path / "results.docx", [LIGHTHOUSE, empty, FERRY])
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(str(path))
+    expect(form.locator(".page-note")).to_contain_text(
+        "Word document “results.docx”: a Nexis Uni export gives an article for each"
+    )
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name="Import articles").click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert body == {
+        "name": "results.docx",
+        "content_base64": base64.b64encode(path.read_bytes()).decode(),
+    }
+    report = page.locator(".import-report")
+    expect(report.locator(".panel-message")).to_have_text(
+        "2 articles added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(report.locator(".article-title")).to_have_text([LIGHTHOUSE.title, FERRY.title])
+    expect(report.locator(".import-refused li")).to_have_text(
+        ["results.docx item 2: no article text between its 'Body' line and its end"]
+    )
+    report.get_by_role("button", name=FERRY.title).click()
+    expect(page.locator(".article-view .article-heading")).to_have_text(FERRY.title)
+    expect(page.locator(".article-view")).to_contain_text("Vessby Evening Post")
+    assert page_probe.script_errors() == []
+    ids = [d["doc_id"] for d in listed(page)["documents"]
+           if d["title"] in (LIGHTHOUSE.title, FERRY.title)]  # fmt: skip
+    assert len(ids) == 2
+    for doc_id in ids:  # leave the shared corpus as it was
+        delete_article(page_server, doc_id)
