@@ -323,8 +323,10 @@ def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> 
     """The suffix and the article of a document sent whole (`BINARY_SUFFIXES`: a PDF), read as
     the same file in the corpus folder is, under a stand-in id; `BadInput` saying why it has no
     article. (POST /documents/import names it from its title and text, then stores it.)"""
-    suffix = suffix_of(Path(name))
-    if suffix not in _DOCUMENTS:
+    # by its ending alone: the name is no path here (".pdf", a file's name with no stem, is
+    # a hidden file's to `suffix_of`, and was refused as not ending in .pdf)
+    suffix = next((s for s in _DOCUMENTS if name.lower().endswith(s)), None)
+    if suffix is None:
         raise BadInput(
             f"name {name!r} does not end in a document's format ({', '.join(_DOCUMENTS)})"
         )

@@ -315,3 +315,10 @@ def test_a_pdf_added_with_its_reading_is_read_once(
     (stored,) = [a for a in read_articles(current_version(index_dir)) if a.doc_id != "note"]
     assert (stored.doc_id, stored.title) == ("skarra-harbour", read.title)
     assert stored.text == read.text
+
+
+@pytest.mark.parametrize("name", [".pdf", "scans/.pdf", "HARBOUR.PDF", "../../harbour.pdf"])
+def test_a_document_sent_is_told_by_its_names_ending_alone(name: str) -> None:
+    # ".pdf" was refused as "does not end in a document's format (.pdf)"
+    suffix, read = read_document(name, (PDFS / "harbour-short.pdf").read_bytes())
+    assert (suffix, read.title) == (".pdf", "Skarra harbour reopens after storms")
