@@ -83,12 +83,21 @@ def docx_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     if len(data) > max_bytes:
         raise BadInput(too_large(max_bytes))
     document = _document(data, max_bytes=max_bytes)
+    try:  # python-docx reads the XML lazily: a bad value (a column span "abc") fails here
+        entries = _entries(document)
+    except _UNREADABLE as exc:
+        raise BadInput(f"not a readable Word document ({_reason(exc)})") from exc
+    yield from entries
+
+
+def _entries(document: Document) -> list[Entry]:
     body = document.element.body
     paragraphs = [Paragraph(p, document).text for p in body.iter(qn("w:p"))]
     if is_nexis_uni(paragraphs):
+        entries: list[Entry] = []
         for article in nexis_uni_articles(paragraphs):
             if article.problem is not None:
-                yield Entry(article.number, problem=article.problem)
+                entries.append(Entry(article.number, problem=article.problem))
                 continue
             fields = {
                 "title": article.title,
@@ -97,14 +106,14 @@ def docx_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
                 "date": article.date,
                 "author": article.author,
             }
-            yield _entry(article.number, fields)
-        return
+            entries.append(_entry(article.number, fields))
+        return entries
     # one article: what keeps it from being one is said of the file ("skipped a.docx: …")
     properties = document.core_properties
     record = word_document_fields(
         _blocks(document), title=properties.title, author=properties.author
     )
-    yield _entry(1, dict(record))
+    return [_entry(1, dict(record))]
 
 
 def _entry(number: int, fields: dict[str, Any]) -> Entry:

@@ -350,3 +350,23 @@ def test_a_cell_spanning_billions_of_columns_is_read_at_once(tmp_path: Path) -> 
     (article,) = read_article_file(path, max_bytes=MAX).articles
     assert time.perf_counter() - started < 5
     assert "| Route | Fare |" in article.text
+
+
+def test_a_bad_value_in_the_text_part_is_a_skip_not_a_failed_build(tmp_path: Path) -> None:
+    # python-docx reads values as it goes: a column span "abc" raised ValueError through the
+    # build; now it is the file's skip warning
+    path = _table_document(tmp_path / "fares.docx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as broken:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":
+                data = data.replace(b'w:gridSpan w:val="2"', b'w:gridSpan w:val="abc"')
+            broken.writestr(member, data)
+    (tmp_path / "fares.docx").write_bytes(buffer.getvalue())
+    read = read_article_file(tmp_path / "fares.docx", max_bytes=MAX)
+    assert read.articles == []
+    assert list(read.warnings) == [
+        "skipped fares.docx: not a readable Word document (invalid literal for int() with base "
+        "10: 'abc')"
+    ]
