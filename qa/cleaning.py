@@ -372,7 +372,7 @@ _OPENERS = {
     "Furthermore", "Moreover", "Indeed", "Nevertheless", "Nonetheless", "Overall", "Finally",
 }  # fmt: skip
 _OPEN_QUOTES = "“\"‘'«("
-_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a link's line: no sentence
+ADDRESS_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)  # a link's line: no sentence
 # a line of a list ("- item", "* item", "• item", "1. item", "1) item") or of a table
 # ("| Item | 2024 |", as Markdown writes one and qa/markdown_text.py reads it)
 _LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
@@ -877,7 +877,7 @@ def continues_sentence(line: str, after: str) -> bool:
     in" + "Geneva on Monday", "Dr." + "Ruth Adeyemi"). For a saved page's line breaks (`<br>`)
     inside a paragraph (qa/extraction.py), where a line that reads as a heading or a label
     ("About my6sense", "Flos Showroom") is left on its own line, whatever follows it."""
-    if not line or not after or _is_heading_like(line) or _ADDRESS.match(after):
+    if not line or not after or _is_heading_like(line) or ADDRESS_LINE.match(after):
         return False
     return _continues(line, after)
 

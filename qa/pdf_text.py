@@ -37,7 +37,7 @@ from types import SimpleNamespace
 import justext
 
 from qa.authors import author_name
-from qa.cleaning import clean_article
+from qa.cleaning import ADDRESS_LINE, clean_article
 from qa.extraction import safe_url, title_without_site
 
 BAND = 0.1  # the top and bottom tenth of a page hold its running header and footer
@@ -48,7 +48,6 @@ MIN_TEXT_CHARACTERS = 20  # fewer letters and digits than this in the whole PDF:
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE
 )
-_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # a date and time alone, as a browser prints it: "12/7/26, 5:30 AM", "2024-10-21 09:15",
 # "21/10/2024, 09:15", "Oct 21, 2024, 9:15 AM"
 _DATE_TIME = re.compile(
@@ -141,7 +140,7 @@ def pdf_article(document: PdfDocument) -> PdfArticle:
             if not text:
                 continue
             if _in_band(box, page):
-                if _ADDRESS.match(text) and url is None and (running or single):
+                if ADDRESS_LINE.match(text) and url is None and (running or single):
                     url = safe_url(text if "://" in text else f"https://{text}")
                 if (
                     _key(text) in running
@@ -237,7 +236,7 @@ def _running_keys(pages: tuple[PdfPage, ...]) -> set[str]:
 def _single_page_furniture(text: str, title: str | None) -> bool:
     """A one-page PDF's header or footer line: an address, a date and time, its own title."""
     own_title = title is not None and " ".join(title.split()).casefold() == text.casefold()
-    return bool(_ADDRESS.match(text) or _DATE_TIME.match(text)) or own_title
+    return bool(ADDRESS_LINE.match(text) or _DATE_TIME.match(text)) or own_title
 
 
 def _joined(lines: tuple[str, ...]) -> str:

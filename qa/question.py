@@ -8,7 +8,7 @@ searches `search_queries`, candidate sentences are scored against `judged`, the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from qa.article_details import DetailQuestion, asks_about_article
@@ -310,27 +310,21 @@ def analyse_question(
     `scope_vocabulary` (the words of the articles a restricted search keeps), the names that
     some article mentions but none of those (`absent_here`), and whether it is `unreadable`
     (then it is never read as a follow-up). The question itself is not changed."""
-    analysis = _analysed(question, history, max_chars, max_history_turns, conversation)
+    spelling = spelling or SpellingSettings()
+    at_random = (
+        (lambda asked: unreadable(asked, vocabulary, spelling)) if vocabulary is not None else None
+    )
+    analysis = _analysed(question, history, max_chars, max_history_turns, conversation, at_random)
     previous = [turn.question for turn in analysis.history]
     analysis = replace(analysis, about_article=asks_about_article(analysis.asked, previous))
     if vocabulary is None:
         return analysis
-    spelling = spelling or SpellingSettings()
     unknown = unknown_words(analysis.asked, vocabulary, spelling)
     absent = absent_names(analysis.asked, vocabulary, spelling)
     here = absent_names(analysis.asked, scope_vocabulary, spelling) if scope_vocabulary else ()
     other_script = in_another_script(analysis.asked, vocabulary)
-    typed_at_random = unreadable(analysis.asked, vocabulary, spelling)
-    if typed_at_random and analysis.follow_up:
-        # "asdfgh qwerty" is short, but nothing of it leans on the conversation: no follow-up
-        analysis = QuestionAnalysis(
-            analysis.asked, None, analysis.asked, None, answer_type(analysis.asked), (),
-            analysis.history, question_parts(analysis.asked), typed=analysis.typed,
-            about_article=analysis.about_article,
-        )  # fmt: skip
     return replace(
         analysis,
-        unreadable=typed_at_random,
         unknown=unknown,
         absent=absent,
         absent_here=tuple(name for name in here if name not in absent),
@@ -345,7 +339,11 @@ def _analysed(
     max_chars: int,
     max_history_turns: int,
     conversation: ConversationSettings,
+    at_random: Callable[[str], bool] | None = None,
 ) -> QuestionAnalysis:
+    """The question and its conversation read; `at_random` tells a question typed at random
+    ("asdfgh qwerty", `spelling.unreadable`), which is short but leans on no earlier turn, so
+    is never read as a follow-up."""
     typed = validate_question(question, max_chars=max_chars)
     asked = core_question(typed)
     typed = typed if asked != typed else ""
@@ -360,15 +358,16 @@ def _analysed(
     # earlier questions come back as typed (the answers echo them so): read as their core too,
     # or a preamble's words would be searched with every follow-up
     history = [t.model_copy(update={"question": core_question(t.question)}) for t in history]
+    random = at_random is not None and at_random(asked)
     rewrite = (
         None
-        if _says_who_it_means(asked, conversation.min_own_terms)
+        if random or _says_who_it_means(asked, conversation.min_own_terms)
         else rewrite_follow_up(asked, history, conversation)
     )
     if rewrite is None:
         return QuestionAnalysis(
             asked, None, asked, None, answer_type(asked), (), tuple(history),
-            question_parts(asked), typed=typed,
+            question_parts(asked), typed=typed, unreadable=random,
         )  # fmt: skip
     rewritten = rewrite.text
     focus = tuple(content_terms(asked))

@@ -657,6 +657,24 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
         delete_article(page_server, doc_id)
 
 
+def send_file_in_base64(page: Any, form: Any, path: Path, *, note: str, button: str) -> Any:
+    """Choose `path` in the Add form, check the form's note on it, press `button` and check
+    the request sends the file whole, its bytes in base64, to POST /documents/import; the
+    import report's locator."""
+    from playwright.sync_api import expect
+
+    form.get_by_label(FILE_LABEL).set_input_files(str(path))
+    expect(form.locator(".page-note")).to_contain_text(note)
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name=button).click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert body == {
+        "name": path.name,
+        "content_base64": base64.b64encode(path.read_bytes()).decode(),
+    }
+    return page.locator(".import-report")
+
+
 def test_an_admin_adds_an_article_saved_as_pdf(
     page_probe: PageProbe, page_server: PageServer
 ) -> None:
@@ -667,16 +685,9 @@ def test_an_admin_adds_an_article_saved_as_pdf(
     pdf = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "harbour-short.pdf"
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    form.get_by_label(FILE_LABEL).set_input_files(str(pdf))
-    expect(form.locator(".page-note")).to_contain_text("Document “harbour-short.pdf”: one article")
-    with page.expect_request("**/documents/import") as sent:
-        form.get_by_role("button", name="Add article").click()
-    body = json.loads(sent.value.post_data or "{}")
-    assert body == {
-        "name": "harbour-short.pdf",
-        "content_base64": base64.b64encode(pdf.read_bytes()).decode(),
-    }
-    report = page.locator(".import-report")
+    report = send_file_in_base64(
+        page, form, pdf, note="Document “harbour-short.pdf”: one article", button="Add article"
+    )
     expect(report.locator(".panel-message")).to_have_text(
         "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
     )
@@ -792,18 +803,13 @@ def test_an_admin_imports_a_nexis_export_and_sees_each_article_and_the_item_refu
     path = nexis_export(tmp_path / "results.docx", [LIGHTHOUSE, empty, FERRY])
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    form.get_by_label(FILE_LABEL).set_input_files(str(path))
-    expect(form.locator(".page-note")).to_contain_text(
-        "Word document “results.docx”: a Nexis Uni export gives an article for each"
+    report = send_file_in_base64(
+        page,
+        form,
+        path,
+        note="Word document “results.docx”: a Nexis Uni export gives an article for each",
+        button="Import articles",
     )
-    with page.expect_request("**/documents/import") as sent:
-        form.get_by_role("button", name="Import articles").click()
-    body = json.loads(sent.value.post_data or "{}")
-    assert body == {
-        "name": "results.docx",
-        "content_base64": base64.b64encode(path.read_bytes()).decode(),
-    }
-    report = page.locator(".import-report")
     expect(report.locator(".panel-message")).to_have_text(
         "2 articles added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
     )
