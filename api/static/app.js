@@ -242,6 +242,44 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   /**
+   * A refusal as Markdown, for a researcher's notes that the articles were asked and did not
+   * say: the question, the service's words and reason, then each closest paragraph listed
+   * (all of them, the ones behind "Show more" too) with its article and where it stands.
+   * Plain text, like `answerToMarkdown`.
+   */
+  function refusalToMarkdown(data) {
+    const asked = oneLine(data && data.question);
+    const lines = asked ? [`**Q:** ${asked.replace(/([*_\\])/g, "\\$1")}`, ""] : [];
+    const said = oneLine(data && data.answer) || "The articles do not hold enough evidence to answer this.";
+    lines.push(`**No answer.** ${said}`);
+    const reason = oneLine(data && data.reason);
+    if (reason) lines.push("", `Why: ${reason}`);
+    const retrieved = data && Array.isArray(data.retrieved) ? data.retrieved : [];
+    if (retrieved.length) {
+      lines.push("", "Closest paragraphs:", "");
+      retrieved.forEach((item, i) => {
+        const title = oneLine(item && item.title);
+        const address = safeAddress(item && item.url);
+        const parts = [
+          title ? `*${title.replace(/\*/g, "\\*")}*` : "",
+          oneLine(item && item.source),
+          oneLine(item && item.date),
+          address ? `<${address}>` : "",
+        ].filter(Boolean);
+        const where = [];
+        if (item && item.doc_id !== undefined && item.doc_id !== null && item.doc_id !== "") {
+          where.push(`doc ${oneLine(item.doc_id)}`);
+        }
+        if (item && Number.isInteger(item.index)) where.push(`paragraph ${item.index + 1}`);
+        let line = `${i + 1}. ${parts.length ? parts.join(", ") + " — " : ""}"${oneLine(item && item.text)}"`;
+        if (where.length) line += ` (${where.join(", ")})`;
+        lines.push(line);
+      });
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  /**
    * What a citation's claim rests on when it states a detail of the article (its author, date
    * or source, as its file or page gives them) rather than words of the paragraph: "the
    * article's author: Mira Hale"; "" for any other citation.
@@ -286,18 +324,22 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return copied;
   }
 
-  function copyMarkdownButton(data) {
+  function copyMarkdownButton(data, toMarkdown = answerToMarkdown) {
     const label = "Copy as Markdown";
     const copy = button("copy-markdown", label);
-    copy.title = "Copy the answer and its sources as Markdown";
+    const refusal = toMarkdown === refusalToMarkdown;
+    copy.title = refusal
+      ? "Copy the question, why it has no answer and the closest paragraphs as Markdown"
+      : "Copy the answer and its sources as Markdown";
     const status = el("span", "visually-hidden");
     status.setAttribute("role", "status");
     let timer = 0;
     copy.addEventListener("click", async () => {
-      const copied = await copyText(answerToMarkdown(data));
+      const copied = await copyText(toMarkdown(data));
       copy.textContent = copied ? "Copied" : "Copy failed";
       copy.classList.toggle("copied", copied);
-      status.textContent = copied ? "Copied the answer as Markdown." : "Could not copy the answer.";
+      const what = refusal ? "the refusal" : "the answer";
+      status.textContent = copied ? `Copied ${what} as Markdown.` : `Could not copy ${what}.`;
       clearTimeout(timer);
       timer = setTimeout(() => {
         copy.textContent = label;
@@ -310,7 +352,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return wrap;
   }
 
-  window.groundedQa = Object.freeze({ answerToMarkdown, exampleQuestion });
+  window.groundedQa = Object.freeze({ answerToMarkdown, refusalToMarkdown, exampleQuestion });
 
   // ---- talking to the API -----------------------------------------------------------------
 
@@ -1135,6 +1177,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     } else {
       box.append(el("p", "note", "No paragraphs came close."));
     }
+    box.append(copyMarkdownButton(data, refusalToMarkdown));
     return box;
   }
 

@@ -162,18 +162,40 @@ def test_citation_works_from_the_keyboard(probe: PageProbe) -> None:
 
 
 def test_unanswerable_question_is_marked_insufficient(
-    probe: PageProbe, test_output_dir: Path
+    probe: PageProbe, server: Server, test_output_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
     page = probe.page
-    ask(page, "Which team won the 2022 FIFA World Cup final in football?")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    question = "Which team won the 2022 FIFA World Cup final in football?"
+    ask(page, question)
     abstention = last_turn(page).locator(".insufficient")
     expect(abstention).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     expect(abstention.locator(".badge.abstained")).to_be_visible()
     expect(abstention.locator(".reason")).not_to_be_empty()
     assert abstention.locator(".citation-link").count() == 0
-    expect(abstention.locator(".copy-markdown")).to_have_count(0)  # nothing to copy
+
+    # the refusal copies too: what was asked, why there is no answer, the closest paragraphs
+    body = stream_events(page, question)[-1][1]  # the same (deterministic) refusal, as JSON
+    assert body["status"] == "insufficient_evidence", body
+    markdown = page.evaluate("(data) => window.groundedQa.refusalToMarkdown(data)", body)
+    blocks = markdown.split("\n\n")
+    assert blocks[0] == f"**Q:** {question}", markdown
+    assert blocks[1] == f"**No answer.** {' '.join(body['answer'].split())}", markdown
+    assert blocks[2] == f"Why: {' '.join(body['reason'].split())}", markdown
+    assert blocks[3] == "Closest paragraphs:", markdown
+    listed = blocks[4].strip().splitlines()
+    assert len(listed) == len(body["retrieved"]) >= 1, markdown
+    for n, (line, item) in enumerate(zip(listed, body["retrieved"], strict=True), start=1):
+        assert line.startswith(f"{n}. "), line
+        assert f'"{" ".join(item["text"].split())}"' in line
+        assert line.endswith(f"(doc {item['doc_id']}, paragraph {item['index'] + 1})"), line
+    copy = abstention.locator("button.copy-markdown")
+    expect(copy).to_have_text("Copy as Markdown")
+    copy.click()
+    expect(abstention.locator("[role=status]")).to_have_text("Copied the refusal as Markdown.")
+    assert page.evaluate("navigator.clipboard.readText()") == markdown
 
     closest = abstention.locator(".closest-item")
     assert closest.count() >= 1
