@@ -1,0 +1,358 @@
+#!/usr/bin/env python
+"""Ask the articles a list of questions and keep the answers with their sources.
+
+    python scripts/ask.py "Whom did South Korea summon?" ["another question" ...]
+    python scripts/ask.py --file questions.txt --format csv --out answers.csv
+    python scripts/ask.py --file questions.csv --url http://127.0.0.1:8000 --date-from 2024-10-01
+
+Questions come from the command line or from `--file`: a `.txt` (one question a line; empty
+lines and lines starting with `#` are skipped), a `.csv`/`.tsv` with a `question` column, a
+`.jsonl` of objects with a `question` field, or `-` for lines on standard input. Each is asked
+on its own (no conversation), with the same rules as `POST /ask` (a question too long or
+empty is reported, and the others are still asked), within `--date-from`/`--date-to` and the
+`--doc-id`s when given.
+
+The answers go to standard output or `--out`:
+- `markdown` (default): each question, its answer with the sources as footnotes (title,
+  outlet, date, address, the quoted words, doc id and paragraph number counted from 1), or
+  why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown;
+- `csv`: a row a question (question, status, answer, short answer, reason, sources, answer
+  score), for a spreadsheet;
+- `jsonl`: the whole response a line, as `POST /ask` gives it, with `question`.
+
+In-process (default) it loads the service from the same settings as the server (QA_* env
+vars, `--data-dir`); with `--url` it asks a running server over HTTP, sending
+`QA_SECURITY__READ_API_KEY` (or the admin key) when set. Exit code 0 when every question got an
+answer or a refusal, 1 when one or more failed (each is in the output with its error), 2 for a
+usage mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from qa.citations import MARKER  # noqa: E402
+from scripts.cli import UsageError, read_questions, run_cli  # noqa: E402
+
+FORMATS = ("markdown", "csv", "jsonl")
+CSV_COLUMNS = ("question", "status", "answer", "short_answer", "reason", "sources", "score")
+ANSWER_STATUSES = ("answered", "insufficient_evidence")
+# what a failed question's record holds instead of an answer: {"status": "error", "error": …}
+FAILED = "error"
+
+Asker = Callable[[str], dict[str, Any]]
+
+
+# ---- reading the questions -----------------------------------------------------------------
+
+
+def questions_from(path: str, stdin: TextIO = sys.stdin) -> list[str]:
+    """The questions of a file (see the module's docstring for the forms); a usage error when
+    it holds none or a table has no `question` column."""
+    if path == "-":
+        return _lines(stdin.read(), "standard input")
+    file = Path(path)
+    name = file.name.lower()
+    if name.endswith(".jsonl"):
+        return [str(item["question"]) for item in read_questions(file)]
+    text = file.read_text(encoding="utf-8-sig")
+    if name.endswith((".csv", ".tsv")):
+        return _table_questions(text, file, delimiter="\t" if name.endswith(".tsv") else ",")
+    return _lines(text, str(file))
+
+
+def _lines(text: str, where: str) -> list[str]:
+    found = [line.strip() for line in text.splitlines()]
+    questions = [line for line in found if line and not line.startswith("#")]
+    if not questions:
+        raise UsageError(f"{where} holds no questions (one a line; '#' starts a comment)")
+    return questions
+
+
+def _table_questions(text: str, file: Path, *, delimiter: str) -> list[str]:
+    rows = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = {(name or "").strip().lower(): name for name in rows.fieldnames or []}
+    if "question" not in columns:
+        have = ", ".join(repr(n) for n in rows.fieldnames or []) or "none"
+        raise UsageError(f"{file}: a table of questions needs a 'question' column (it has {have})")
+    key = columns["question"]
+    questions = [str(row.get(key) or "").strip() for row in rows]
+    questions = [q for q in questions if q]
+    if not questions:
+        raise UsageError(f"{file} holds no questions in its 'question' column")
+    return questions
+
+
+# ---- asking ----------------------------------------------------------------------------------
+
+
+def _asker(args: argparse.Namespace) -> Asker:
+    scope: dict[str, Any] = {
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+        "doc_ids": args.doc_id or None,
+    }
+    if args.url:
+        return _http_asker(args.url, {k: v for k, v in scope.items() if v is not None})
+    return _local_asker(args.data_dir, scope)
+
+
+def _http_asker(url: str, scope: dict[str, Any]) -> Asker:
+    import httpx
+
+    key = os.environ.get("QA_SECURITY__READ_API_KEY") or os.environ.get(
+        "QA_SECURITY__ADMIN_API_KEY"
+    )
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    client = httpx.Client(base_url=url, timeout=120, headers=headers)
+    body = {k: v.isoformat() if isinstance(v, date) else v for k, v in scope.items()}
+
+    def ask(question: str) -> dict[str, Any]:
+        try:
+            response = client.post("/ask", json={"question": question, **body})
+        except httpx.HTTPError as exc:
+            return {"status": FAILED, "error": f"no answer from {url}: {exc}"}
+        if response.is_error:  # the service's own words for what to fix (problem details)
+            try:
+                detail = response.json().get("detail")
+            except ValueError:
+                detail = None
+            return {
+                "status": FAILED,
+                "error": f"HTTP {response.status_code}: {detail or response.text}",
+            }
+        return dict(response.json())
+
+    return ask
+
+
+def _local_asker(data_dir: Path | None, scope: dict[str, Any]) -> Asker:
+    from pydantic import ValidationError
+
+    from api.inputs import AskRequest
+    from api.service import QAService
+    from qa.errors import IndexNotBuilt, QAError
+    from qa.settings import Settings
+
+    settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    if not (settings.data_dir / "index" / "current").exists():  # before any model is loaded
+        raise IndexNotBuilt(
+            f"no index in {settings.data_dir}: build one with "
+            f"python scripts/rebuild_index.py FOLDER --data-dir {settings.data_dir}"
+        )
+    service = QAService.load(settings)
+
+    def ask(question: str) -> dict[str, Any]:
+        try:  # the rules POST /ask applies (length, empty, the date range's order)
+            request = AskRequest.model_validate({"question": question, **scope})
+        except ValidationError as exc:
+            problems = "; ".join(str(e["msg"]) for e in exc.errors())
+            return {"status": FAILED, "error": problems}
+        try:
+            answer = service.ask(
+                request.question,
+                date_from=request.date_from,
+                date_to=request.date_to,
+                doc_ids=request.doc_ids,
+            )
+        except QAError as exc:  # an unknown doc id, an index that went away
+            return {"status": FAILED, "error": str(exc)}
+        return answer.model_dump(mode="json")
+
+    return ask
+
+
+def ask_all(ask: Asker, questions: Sequence[str]) -> list[dict[str, Any]]:
+    """Each question's response, with the question as asked beside it."""
+    results = []
+    for number, question in enumerate(questions, 1):
+        response = ask(question)
+        print(f"[{number}/{len(questions)}] {response.get('status')}", file=sys.stderr)
+        results.append({**response, "question": question})
+    return results
+
+
+# ---- writing the answers ---------------------------------------------------------------------
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _quote(citation: dict[str, Any]) -> str:
+    """The words a citation's claim rests on: its supporting span, or a detail of the article
+    (its author, date or source), or the whole paragraph when the span is empty."""
+    detail = citation.get("detail")
+    if detail in ("author", "date", "source"):
+        return f"the article's {detail}: {_one_line(citation.get(detail))}"
+    text = str(citation.get("text") or "")
+    start, end = citation.get("span_start"), citation.get("span_end")
+    span = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+    return f'"{_one_line(span or text)}"'
+
+
+def _where(item: dict[str, Any], *, markdown: bool = True) -> str:
+    """An item's article: `*Title*, Outlet, 2024-10-21, <url>` (plain, the title as it is)."""
+    title = _one_line(item.get("title"))
+    url = _one_line(item.get("url"))
+    if not url.startswith(("http://", "https://")):
+        url = ""
+    parts = [
+        (f"*{title.replace('*', chr(92) + '*')}*" if markdown else title) if title else "",
+        _one_line(item.get("source")),
+        _one_line(item.get("date")),
+        (f"<{url}>" if markdown else url) if url else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _place(item: dict[str, Any]) -> str:
+    """Where in its article: `(doc X, paragraph N)`, paragraphs counted from 1 as the page and
+    /search count them."""
+    where = [f"doc {item['doc_id']}"] if item.get("doc_id") else []
+    if isinstance(item.get("index"), int):
+        where.append(f"paragraph {item['index'] + 1}")
+    return f" ({', '.join(where)})" if where else ""
+
+
+def to_markdown(results: Sequence[dict[str, Any]]) -> str:
+    """Every question and its answer or refusal, as Markdown. Footnote labels carry the
+    question's number when there are several (`[^2-1]`), so they stay apart in one file."""
+    several = len(results) > 1
+    blocks = [
+        _markdown_block(result, f"{number}-" if several else "")
+        for number, result in enumerate(results, 1)
+    ]
+    return "\n\n---\n\n".join(blocks) + "\n"
+
+
+def _markdown_block(result: dict[str, Any], label: str) -> str:
+    asked = _one_line(result["question"]).replace("*", "\\*").replace("_", "\\_")
+    lines = [f"**Q:** {asked}", ""]
+    status = result.get("status")
+    if status == "answered":
+        cited = {c["marker"]: c for c in result.get("citations") or []}
+
+        def footnote(match: re.Match[str]) -> str:
+            marker = int(match.group(1))
+            return f"[^{label}{marker}]" if marker in cited else match.group(0)
+
+        lines.append(MARKER.sub(footnote, str(result.get("answer") or "")).strip())
+        if cited:
+            lines.append("")
+        for marker in sorted(cited):
+            head = _where(cited[marker])
+            lines.append(
+                f"[^{label}{marker}]: {head + ' — ' if head else ''}{_quote(cited[marker])}"
+                f"{_place(cited[marker])}"
+            )
+    elif status == "insufficient_evidence":
+        lines.append(f"**No answer.** {_one_line(result.get('answer'))}")
+        if result.get("reason"):
+            lines += ["", f"Why: {_one_line(result['reason'])}"]
+        closest = result.get("retrieved") or []
+        if closest:
+            lines += ["", "Closest paragraphs:", ""]
+        for n, item in enumerate(closest, 1):
+            head = _where(item)
+            lines.append(
+                f'{n}. {head + " — " if head else ""}"{_one_line(item.get("text"))}"{_place(item)}'
+            )
+    else:
+        lines.append(f"**Not asked:** {_one_line(result.get('error'))}")
+    return "\n".join(lines)
+
+
+def _sources_cell(result: dict[str, Any]) -> str:
+    return "\n".join(
+        f"[{c['marker']}] {_where(c, markdown=False)}{_place(c)}: {_quote(c)}"
+        for c in sorted(result.get("citations") or [], key=lambda c: c["marker"])
+    )
+
+
+def to_csv(results: Sequence[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        answered = result.get("status") in ANSWER_STATUSES
+        score = result.get("evidence_score")
+        writer.writerow(
+            {
+                "question": result["question"],
+                "status": result.get("status"),
+                "answer": result.get("answer") if answered else result.get("error"),
+                "short_answer": result.get("short_answer") or "",
+                "reason": result.get("reason") or "",
+                "sources": _sources_cell(result),
+                "score": f"{score:.3f}" if isinstance(score, float) else "",
+            }
+        )
+    return out.getvalue()
+
+
+def to_jsonl(results: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
+
+
+WRITERS: dict[str, Callable[[Sequence[dict[str, Any]]], str]] = {
+    "markdown": to_markdown,
+    "csv": to_csv,
+    "jsonl": to_jsonl,
+}
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {value!r}") from exc
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("questions", nargs="*", help="questions to ask (or use --file)")
+    parser.add_argument("--file", help="questions from a .txt, .csv, .tsv or .jsonl file, or -")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="markdown",
+        help="markdown (sources as footnotes), csv (a row a question) or jsonl (whole responses)",
+    )
+    parser.add_argument("--out", type=Path, help="write the answers here (default: stdout)")
+    parser.add_argument("--url", help="ask a running server instead of loading in-process")
+    parser.add_argument("--data-dir", type=Path, help="data directory holding index/")
+    parser.add_argument("--date-from", type=_day, help="only articles dated on or after")
+    parser.add_argument("--date-to", type=_day, help="only articles dated on or before")
+    parser.add_argument("--doc-id", action="append", help="only this article (repeat for several)")
+    args = parser.parse_args()
+    if bool(args.questions) == bool(args.file):
+        raise UsageError("give questions on the command line or --file, one of the two")
+    if args.url and args.data_dir:
+        raise UsageError("--data-dir is for asking in-process; a server (--url) has its own")
+    questions = list(args.questions) or questions_from(args.file)
+    results = ask_all(_asker(args), questions)
+    text = WRITERS[args.format](results)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    failed = sum(r.get("status") == FAILED for r in results)
+    if failed:
+        print(f"{failed} of {len(results)} questions failed (see their errors)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    run_cli(main)

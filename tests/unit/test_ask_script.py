@@ -1,0 +1,185 @@
+"""Unit tests for scripts/ask.py: reading a list of questions from the files a researcher keeps
+them in, and writing the answers as Markdown footnotes and as a spreadsheet's rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.ask import ask_all, questions_from, to_csv, to_jsonl, to_markdown
+from scripts.cli import UsageError
+
+pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def citation(marker: int, **extra: Any) -> dict[str, Any]:
+    text = "The council voted 7 to 2 on Tuesday. It meets again in May."
+    return {
+        "marker": marker,
+        "doc_id": "council-vote",
+        "index": 3,
+        "text": text,
+        "title": "Council *backs* the plan",
+        "source": "The Ledger",
+        "date": "2025-03-04",
+        "url": "https://example.org/council",
+        "span_start": 0,
+        "span_end": text.index(" It"),
+        **extra,
+    }
+
+
+ANSWERED = {
+    "question": "How did the council vote?",
+    "status": "answered",
+    "answer": "The council voted 7 to 2 on Tuesday. [1]",
+    "short_answer": "7 to 2",
+    "evidence_score": 0.8123,
+    "reason": None,
+    "citations": [citation(1)],
+}
+REFUSED = {
+    "question": "Who is the mayor?",
+    "status": "insufficient_evidence",
+    "answer": "The articles do not hold enough evidence to answer this.",
+    "reason": "no sentence answers this well enough",
+    "citations": [],
+    "retrieved": [
+        {"doc_id": "a", "index": 0, "text": "First  paragraph.", "title": "A", "url": None},
+        {"doc_id": "b", "index": 5, "text": "Second.", "title": "", "source": "Wire"},
+    ],
+}
+FAILED = {"question": "", "status": "error", "error": "question is empty"}
+
+
+def test_questions_from_a_text_file_skip_empty_lines_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / "q.txt"
+    path.write_text("\ufeff# for Tuesday's story\nWho voted?\n\n  When is the next vote?  \n")
+    assert questions_from(str(path)) == ["Who voted?", "When is the next vote?"]
+
+
+def test_questions_from_a_table_use_its_question_column(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('id,Question\n1,"Who voted, and how?"\n2,\n3,When?\n', encoding="utf-8")
+    assert questions_from(str(path)) == ["Who voted, and how?", "When?"]
+    tsv = tmp_path / "q.tsv"
+    tsv.write_text("question\tnote\nWho?\tx\n")
+    assert questions_from(str(tsv)) == ["Who?"]
+
+
+def test_a_table_without_a_question_column_says_which_columns_it_has(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text("id,text\n1,Who?\n")
+    with pytest.raises(UsageError, match="needs a 'question' column.*'id', 'text'"):
+        questions_from(str(path))
+
+
+def test_questions_from_jsonl_and_standard_input(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "Who?"}\n{"question": "When?", "id": 2}\n')
+    assert questions_from(str(path)) == ["Who?", "When?"]
+    assert questions_from("-", io.StringIO("Why?\n# no\n")) == ["Why?"]
+    with pytest.raises(UsageError, match="holds no questions"):
+        questions_from("-", io.StringIO("# only a comment\n\n"))
+
+
+def test_one_answer_as_markdown_has_its_sources_as_footnotes() -> None:
+    markdown = to_markdown([ANSWERED])
+    assert markdown == (
+        "**Q:** How did the council vote?\n\n"
+        "The council voted 7 to 2 on Tuesday.[^1]\n\n"
+        "[^1]: *Council \\*backs\\* the plan*, The Ledger, 2025-03-04, "
+        '<https://example.org/council> — "The council voted 7 to 2 on Tuesday." '
+        "(doc council-vote, paragraph 4)\n"
+    )
+
+
+def test_several_answers_keep_their_footnotes_apart_and_say_refusals_and_failures() -> None:
+    markdown = to_markdown([ANSWERED, REFUSED, FAILED])
+    first, second, third = markdown.split("\n\n---\n\n")
+    assert "[^1-1]" in first and "[^1-1]: " in first and "[^1]" not in first
+    assert second.splitlines() == [
+        "**Q:** Who is the mayor?",
+        "",
+        "**No answer.** The articles do not hold enough evidence to answer this.",
+        "",
+        "Why: no sentence answers this well enough",
+        "",
+        "Closest paragraphs:",
+        "",
+        '1. *A* — "First paragraph." (doc a, paragraph 1)',
+        '2. Wire — "Second." (doc b, paragraph 6)',
+    ]
+    assert third == "**Q:** \n\n**Not asked:** question is empty\n"
+
+
+def test_a_marker_with_no_citation_is_left_as_it_is() -> None:
+    answer = {**ANSWERED, "answer": "Voted. [1] See also [3]."}
+    assert "Voted.[^1] See also [3]." in to_markdown([answer])
+
+
+def test_a_detail_citation_says_the_detail_not_a_quote() -> None:
+    cited = citation(1, detail="date", span_start=0, span_end=0)
+    answer = {**ANSWERED, "answer": "It was published on 4 March 2025. [1]", "citations": [cited]}
+    assert "— the article's date: 2025-03-04 (doc council-vote" in to_markdown([answer])
+
+
+def test_csv_has_a_row_a_question_with_its_sources_in_one_cell() -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv([ANSWERED, REFUSED, FAILED]))))
+    assert [r["status"] for r in rows] == ["answered", "insufficient_evidence", "error"]
+    assert rows[0]["short_answer"] == "7 to 2" and rows[0]["score"] == "0.812"
+    assert rows[0]["sources"] == (
+        "[1] Council *backs* the plan, The Ledger, 2025-03-04, https://example.org/council "
+        '(doc council-vote, paragraph 4): "The council voted 7 to 2 on Tuesday."'
+    )
+    assert rows[1]["reason"] == "no sentence answers this well enough"
+    assert rows[1]["sources"] == ""
+    assert rows[2]["answer"] == "question is empty"
+
+
+def test_jsonl_is_each_response_whole() -> None:
+    lines = to_jsonl([ANSWERED, REFUSED]).splitlines()
+    assert len(lines) == 2 and '"short_answer": "7 to 2"' in lines[0]
+
+
+def test_ask_all_asks_each_question_once_in_order() -> None:
+    asked: list[str] = []
+
+    def ask(question: str) -> dict[str, Any]:
+        asked.append(question)
+        return {"status": "answered", "answer": question.upper()}
+
+    results = ask_all(ask, ["a?", "b?"])
+    assert asked == ["a?", "b?"]
+    assert [(r["question"], r["answer"]) for r in results] == [("a?", "A?"), ("b?", "B?")]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "give questions on the command line or --file"),
+        (["Who?", "--file", "q.txt"], "give questions on the command line or --file"),
+        (["Who?", "--url", "http://127.0.0.1:9", "--data-dir", "x"], "--data-dir is for"),
+        (["--file", "missing.txt"], "No such file or directory"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "ask.py"), *arguments],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
