@@ -42,10 +42,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from qa.citations import MARKER  # noqa: E402
 from scripts.cli import UsageError, read_questions, run_cli  # noqa: E402
 
 FORMATS = ("markdown", "csv", "jsonl")
+# an answer's citation marker, "[1]"; its footnote keeps the space before it, as the page's does
+MARKER = re.compile(r"\[(\d+)\]")
 CSV_COLUMNS = ("question", "status", "answer", "short_answer", "reason", "sources", "score")
 ANSWER_STATUSES = ("answered", "insufficient_evidence")
 # what a failed question's record holds instead of an answer: {"status": "error", "error": …}

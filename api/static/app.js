@@ -199,7 +199,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    * Missing title/source/date are left out. A marker with no citation stays as written.
    * The result is text: nothing in it is rendered or escaped as HTML.
    */
-  function answerToMarkdown(data) {
+  function answerToMarkdown(data, label = "") {
     const answer = String((data && data.answer) ?? "");
     const all = data && Array.isArray(data.citations) ? data.citations : [];
     const byMarker = new Map();
@@ -208,7 +208,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       if (Number.isInteger(marker) && !byMarker.has(marker)) byMarker.set(marker, citation);
     }
 
-    const body = answer.replace(MARKERS, (whole, n) => (byMarker.has(Number(n)) ? `[^${Number(n)}]` : whole));
+    const body = answer.replace(MARKERS, (whole, n) => (byMarker.has(Number(n)) ? `[^${label}${Number(n)}]` : whole));
     const notes = [...byMarker.keys()]
       .sort((a, b) => a - b)
       .map((marker) => {
@@ -228,7 +228,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           where.push(`doc ${oneLine(citation.doc_id)}`);
         }
         if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index + 1}`);
-        let line = `[^${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
+        let line = `[^${label}${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
         if (where.length) line += ` (${where.join(", ")})`;
         return line;
       });
@@ -352,7 +352,43 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return wrap;
   }
 
-  window.groundedQa = Object.freeze({ answerToMarkdown, refusalToMarkdown, exampleQuestion });
+  /**
+   * The conversation as one Markdown document: when it was saved, then each question with its
+   * answer and sources as footnotes (labelled by question, `[^2-1]`, so they stay apart in one
+   * file), or why it has no answer and the closest paragraphs, or that it was not answered. A
+   * follow-up says how it was read, and a question asked of one article or of dates says so.
+   */
+  function conversationToMarkdown(records, savedAt) {
+    const blocks = [`# Questions asked of the articles\n\nSaved ${oneLine(savedAt)}.`];
+    (Array.isArray(records) ? records : []).forEach((record, i) => {
+      const head = [`**Q:** ${oneLine(record.question).replace(/([*_\\])/g, "\\$1")}`];
+      const data = record.kind === "answer" && record.data ? record.data : null;
+      const notes = [];
+      const rewritten = data ? oneLine(data.rewritten_question) : "";
+      if (rewritten && rewritten !== oneLine(record.question)) notes.push(`read as “${rewritten}”`);
+      const of = asScope(record.scope);
+      if (of) notes.push(`asked only of “${oneLine(of.title) || of.doc_id}”`);
+      const dates = asDates(record.dates);
+      if (dates) {
+        const span = [dates.from && `from ${dates.from}`, dates.to && `to ${dates.to}`].filter(Boolean).join(" ");
+        notes.push(`asked only of articles dated ${span}`);
+      }
+      if (notes.length) head.push(`*(${notes.join("; ")})*`);
+      let body;
+      if (!data) {
+        const why = record.kind === "error" && record.error ? oneLine(record.error.message) : "stopped before the answer came";
+        body = `*Not answered: ${why || "the request failed"}.*\n`;
+      } else if (data.status === "insufficient_evidence") {
+        body = refusalToMarkdown({ ...data, question: "" });
+      } else {
+        body = answerToMarkdown({ ...data, question: "" }, `${i + 1}-`);
+      }
+      blocks.push(`${head.join("\n")}\n\n${body.trimEnd()}`);
+    });
+    return `${blocks.join("\n\n---\n\n")}\n`;
+  }
+
+  window.groundedQa = Object.freeze({ answerToMarkdown, refusalToMarkdown, conversationToMarkdown, exampleQuestion });
 
   // ---- talking to the API -----------------------------------------------------------------
 
@@ -1379,6 +1415,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (earlier) history.push(earlier);
     turns.push(record);
     turns = saveTurns(turns);
+    renderSaveChat();
   }
 
   function errorRecord(error) {
@@ -1733,6 +1770,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     conversation.replaceChildren();
     history.length = 0;
     turns = [];
+    renderSaveChat();
     const hadScope = Boolean(scope) || Boolean(dates);
     setScope(null); // the scope belongs to the conversation
     setDates(null); // and so do its dates
@@ -1772,6 +1810,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const back = cleared;
     forgetCleared();
     turns = saveTurns(back.turns);
+    renderSaveChat();
     setScope(back.scope);
     setDates(back.dates);
     checkScope(); // the article it asked about may have been deleted meanwhile
@@ -1791,6 +1830,35 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   const sourcePlaceholder = panelBody.firstElementChild;
 
   newChatButton.addEventListener("click", newChat);
+
+  // ---- saving the conversation as a Markdown file ------------------------------------------------
+
+  const saveChatButton = document.getElementById("save-chat");
+
+  /** Offered once a question has had an answer or a refusal: there is something to keep. */
+  function renderSaveChat() {
+    saveChatButton.hidden = !turns.some((record) => record.kind === "answer");
+  }
+
+  function saveChat() {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+    const at = `${day} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+    const text = conversationToMarkdown(turns, at);
+    const url = URL.createObjectURL(new Blob([text], { type: "text/markdown;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `conversation-${day}.md`;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000); // once the browser has taken the file
+    announce(`Saved the conversation (${count(turns.length, "question", "questions")}) as ${link.download}.`);
+  }
+
+  saveChatButton.addEventListener("click", saveChat);
 
   // ---- what is indexed: the count, and example questions on an empty conversation ---------------
 
@@ -1881,6 +1949,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
   renderScope();
   restoreConversation();
+  renderSaveChat();
   loadCorpusInfo();
   checkScope();
 

@@ -94,7 +94,7 @@ def test_one_answer_as_markdown_has_its_sources_as_footnotes() -> None:
     markdown = to_markdown([ANSWERED])
     assert markdown == (
         "**Q:** How did the council vote?\n\n"
-        "The council voted 7 to 2 on Tuesday.[^1]\n\n"
+        "The council voted 7 to 2 on Tuesday. [^1]\n\n"
         "[^1]: *Council \\*backs\\* the plan*, The Ledger, 2025-03-04, "
         '<https://example.org/council> — "The council voted 7 to 2 on Tuesday." '
         "(doc council-vote, paragraph 4)\n"
@@ -122,7 +122,7 @@ def test_several_answers_keep_their_footnotes_apart_and_say_refusals_and_failure
 
 def test_a_marker_with_no_citation_is_left_as_it_is() -> None:
     answer = {**ANSWERED, "answer": "Voted. [1] See also [3]."}
-    assert "Voted.[^1] See also [3]." in to_markdown([answer])
+    assert "Voted. [^1] See also [3]." in to_markdown([answer])
 
 
 def test_a_detail_citation_says_the_detail_not_a_quote() -> None:

@@ -1,0 +1,124 @@
+"""Saving the conversation as a Markdown file from the chat page, in real Chromium against the
+real server: a researcher's questions, answers with their sources and refusals with the closest
+paragraphs, kept as one file; and how a follow-up, a question asked of one article or of dates,
+and a question not answered are written (crafted records, the page's own function)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import SAVED_CONVERSATION, PageProbe
+from tests.e2e.test_chat_page import ANSWER_TIMEOUT_MS, ask, last_turn, stream_events
+
+pytestmark = pytest.mark.e2e
+
+ANSWERABLE = "Whom did South Korea summon on Monday?"
+UNANSWERABLE = "Which team won the 2022 FIFA World Cup final in football?"
+TO_MARKDOWN = "([records, at]) => window.groundedQa.conversationToMarkdown(records, at)"
+
+
+def test_the_conversation_saves_as_one_markdown_file(probe: PageProbe, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = probe.page
+    page.goto("/")
+    save = page.get_by_role("button", name="Save as Markdown")
+    expect(save).to_be_hidden()  # nothing to save yet
+    for question in (ANSWERABLE, UNANSWERABLE):
+        ask(page, question)
+        expect(last_turn(page).locator(".answer")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(save).to_be_visible()
+
+    with page.expect_download() as download_info:
+        save.click()
+    download = download_info.value
+    assert re.fullmatch(r"conversation-\d{4}-\d{2}-\d{2}\.md", download.suggested_filename)
+    saved = tmp_path / "saved.md"
+    download.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+
+    heading, first, second = text.split("\n\n---\n\n")
+    assert re.fullmatch(
+        r"# Questions asked of the articles\n\nSaved \d{4}-\d{2}-\d{2} \d\d:\d\d\.", heading
+    )
+    answer = stream_events(page, ANSWERABLE)[-1][1]  # the same (deterministic) answer, as JSON
+    assert answer["status"] == "answered"
+    assert first.startswith(f"**Q:** {ANSWERABLE}\n\n")
+    # the footnotes are numbered by question, so two answers' [1] stay apart in one file
+    for citation in answer["citations"]:
+        marker = citation["marker"]
+        assert f"[^1-{marker}]" in first.split("\n\n")[1]
+        note = next(line for line in first.splitlines() if line.startswith(f"[^1-{marker}]: "))
+        assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1})")
+    assert second.startswith(f"**Q:** {UNANSWERABLE}\n\n**No answer.** ")
+    assert "\nClosest paragraphs:\n\n1. " in second
+    assert text.endswith("\n")
+    # what is saved is what the page keeps of the conversation
+    records = page.evaluate(SAVED_CONVERSATION)["turns"]
+    at = heading.removeprefix("# Questions asked of the articles\n\nSaved ").rstrip(".")
+    assert page.evaluate(TO_MARKDOWN, [records, at]) == text
+
+    page.get_by_role("button", name="New chat").click()
+    expect(save).to_be_hidden()
+    page.get_by_role("button", name="Bring it back").click()
+    expect(save).to_be_visible()
+    assert not probe.errors, probe.errors
+
+
+def test_follow_ups_scopes_and_unanswered_questions_say_so(probe: PageProbe) -> None:
+    page = probe.page
+    page.goto("/")
+    citation = {
+        "marker": 1,
+        "doc_id": "council",
+        "index": 2,
+        "text": "The council voted 7 to 2 on Tuesday.",
+        "title": "Council backs the pier",
+        "source": "The Ledger",
+        "date": "2031-05-06",
+        "span_start": 0,
+        "span_end": 36,
+    }
+    records = [
+        {
+            "question": "When?",
+            "kind": "answer",
+            "scope": {"doc_id": "council", "title": "Council backs the pier"},
+            "dates": {"from": "2031-05-01", "to": ""},
+            "data": {
+                "status": "answered",
+                "question": "When?",
+                "rewritten_question": "When did the council vote on the pier?",
+                "answer": "The council voted 7 to 2 on Tuesday. [1]",
+                "citations": [citation],
+            },
+        },
+        {"question": "Who voted *against*?", "kind": "stopped"},
+        {
+            "question": "Why?",
+            "kind": "error",
+            "error": {"message": "The service is busy", "status": 429},
+        },
+    ]
+    text = page.evaluate(TO_MARKDOWN, [records, "2031-05-07 10:00"])
+    _, first, second, third = text.split("\n\n---\n\n")
+    assert first.splitlines()[:4] == [
+        "**Q:** When?",
+        "*(read as “When did the council vote on the pier?”; asked only of “Council backs the "
+        "pier”; asked only of articles dated from 2031-05-01)*",
+        "",
+        "The council voted 7 to 2 on Tuesday. [^1-1]",
+    ]
+    assert first.endswith(
+        '[^1-1]: *Council backs the pier*, The Ledger, 2031-05-06 — "The council voted 7 to 2 on '
+        'Tuesday." (doc council, paragraph 3)'
+    )
+    assert (
+        second
+        == "**Q:** Who voted \\*against\\*?\n\n*Not answered: stopped before the answer came.*"
+    )
+    assert third == "**Q:** Why?\n\n*Not answered: The service is busy.*\n"
+    assert not probe.errors, probe.errors
