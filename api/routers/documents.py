@@ -431,6 +431,10 @@ async def replace_document(
     return _added(stored)
 
 
+# the exports sent as text (`content`); a Word export is sent as a document's bytes
+_TEXT_EXPORTS = tuple(s for s in ARCHIVE_SUFFIXES if s not in BINARY_ARCHIVE_SUFFIXES)
+
+
 class ArchiveUpload(_NotesRepairs):
     model_config = ConfigDict(
         extra="forbid",
@@ -475,6 +479,14 @@ class ArchiveUpload(_NotesRepairs):
 
     @model_validator(mode="after")
     def _content_as_its_kind(self) -> ArchiveUpload:
+        if not self.name.lower().endswith((*ARCHIVE_SUFFIXES, *BINARY_SUFFIXES)):
+            raise ValueError(
+                f"name {self.name!r} does not end in a format this route imports: an archive "
+                f"export's ({', '.join(_TEXT_EXPORTS)}), sent as `content`, or a document's "
+                f"({', '.join(BINARY_SUFFIXES)}), sent in base64 as `content_base64`; convert "
+                "the file to one of them, or send a single article's text or saved web page to "
+                "POST /documents (as `text` or `html`)"
+            )
         binary = self.name.lower().endswith(BINARY_SUFFIXES)
         if (self.content is None) == (self.content_base64 is None):
             raise ValueError(

@@ -95,6 +95,45 @@ def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "notes.txt", "content": "The ferry sailed."},
+        {"name": "harbour.html", "content": "<p>The ferry sailed.</p>"},
+        # the page's Add form sends a file that is no text, page or export as base64
+        {"name": "minutes.odt", "content_base64": "UEsDBA=="},
+        {"name": "scan.PNG", "content_base64": "iVBORw=="},
+    ],
+)
+def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles_go(
+    body: dict[str, str],
+) -> None:
+    # a .txt was told only the archive formats (not .pdf), and an .odt sent as base64 was told
+    # to "send an export's text as `content`", which was then refused for its name
+    with pytest.raises(ValidationError) as refused:
+        ArchiveUpload.model_validate(body)
+    message = str(refused.value)
+    assert f"name {body['name']!r} does not end in a format this route imports" in message
+    assert ".jsonl" in message and ".xml" in message and "sent as `content`" in message
+    assert ".pdf, .docx" in message and "`content_base64`" in message
+    assert "POST /documents" in message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "gazette.JSONL", "content": "{}"},
+        {"name": "feed.atom", "content": "<feed/>"},
+        {"name": "results.docx", "content_base64": "UEsDBA=="},
+        {"name": "harbour.pdf", "content_base64": "JVBERi0="},
+    ],
+)
+def test_an_import_of_an_export_or_a_document_passes_the_name_check(
+    body: dict[str, str],
+) -> None:
+    assert ArchiveUpload.model_validate(body).name == body["name"]
+
+
 def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:
     doc_id, raw, suffix, _ = page_file(PAGE, None, 1_000_000)
     assert suffix == ".html" and doc_id.startswith("skarra-harbour-reopens-")
