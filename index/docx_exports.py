@@ -21,12 +21,10 @@ document.
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import docx
 from docx.document import Document
@@ -37,7 +35,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from index.exports import Entry, too_large
+from index.exports import Entry, nexis_entries, record_entry, too_large
 from qa.errors import BadInput
 from qa.nexis import is_nexis_uni, nexis_uni_articles
 from qa.word_documents import WordBlock, word_document_fields
@@ -94,32 +92,13 @@ def _entries(document: Document) -> list[Entry]:
     body = document.element.body
     paragraphs = [Paragraph(p, document).text for p in body.iter(qn("w:p"))]
     if is_nexis_uni(paragraphs):
-        entries: list[Entry] = []
-        for article in nexis_uni_articles(paragraphs):
-            if article.problem is not None:
-                entries.append(Entry(article.number, problem=article.problem))
-                continue
-            fields = {
-                "title": article.title,
-                "text": "\n\n".join(article.paragraphs),
-                "source": article.source,
-                "date": article.date,
-                "author": article.author,
-            }
-            entries.append(_entry(article.number, fields))
-        return entries
+        return nexis_entries(nexis_uni_articles(paragraphs))
     # one article: what keeps it from being one is said of the file ("skipped a.docx: …")
     properties = document.core_properties
     record = word_document_fields(
         _blocks(document), title=properties.title, author=properties.author
     )
-    return [_entry(1, dict(record))]
-
-
-def _entry(number: int, fields: dict[str, Any]) -> Entry:
-    kept = {name: value for name, value in fields.items() if value}
-    raw = json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return Entry(number, raw=raw, fields=kept)
+    return [record_entry(1, dict(record))]
 
 
 def _document(data: bytes, *, max_bytes: int) -> Document:

@@ -17,8 +17,12 @@ record, which separator, which encoding, which order a date's day and month are 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from qa.nexis import NexisArticle
 
 
 @dataclass(frozen=True)
@@ -36,3 +40,32 @@ def too_large(max_bytes: int, *, what: str = "the file") -> str:
     return (
         f"{what} is larger than the limit of {max_bytes:,} bytes (setting index.max_document_bytes)"
     )
+
+
+def record_entry(number: int, fields: dict[str, Any]) -> Entry:
+    """An export's article read into an archive record's fields (a Word document's, a text
+    export's) as an `Entry`: the empty fields left out, its content hash of the rest as JSON
+    with sorted keys."""
+    kept = {name: value for name, value in fields.items() if value}
+    raw = json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return Entry(number, raw=raw, fields=kept)
+
+
+def nexis_entries(articles: Sequence[NexisArticle]) -> list[Entry]:
+    """The articles of a LexisNexis export (a Nexis Uni `.docx`, a classic `.txt`) as entries,
+    numbered as the export numbers them; one that gives no article is its problem."""
+    entries: list[Entry] = []
+    for article in articles:
+        if article.problem is not None:
+            entries.append(Entry(article.number, problem=article.problem))
+            continue
+        fields = {
+            "title": article.title,
+            "text": "\n\n".join(article.paragraphs),
+            "source": article.source,
+            "date": article.date,
+            "author": article.author,
+            "url": article.url,
+        }
+        entries.append(record_entry(article.number, fields))
+    return entries

@@ -67,6 +67,7 @@ class NexisArticle:
     author: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     problem: str | None = None
+    url: str | None = None  # an export that gives the article's address (a text export's URL:)
 
 
 def _line(text: str) -> str:
