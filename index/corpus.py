@@ -9,16 +9,15 @@ from pathlib import Path
 
 from index.durable import fsync_dir, replace_atomically
 from index.formats import (
-    ARCHIVE_SUFFIXES,
     DOC_ID,
     DOC_ID_PATTERN,
     SUFFIXES,
     Skips,
     article_files,
     doc_id_of,
+    is_archive,
     is_renamed,
     read_article_file,
-    suffix_of,
     unread_files,
 )
 from index.pdf_pages import LIMITS, PdfLimits
@@ -92,7 +91,7 @@ def reading_order(folder: Path) -> list[Path]:
     such an id never takes the id of a file named as it)."""
     return sorted(
         article_files(folder),
-        key=lambda path: suffix_of(path) not in ARCHIVE_SUFFIXES and is_renamed(path),
+        key=lambda path: is_renamed(path) and not is_archive(path),
     )
 
 
@@ -120,9 +119,7 @@ def files_giving(folder: Path, doc_id: str) -> list[Path]:
     "Fire-Post"); an archive line read before it may hold the id instead
     (`index.formats.archive_origin`)."""
     return [
-        path
-        for path in reading_order(folder)
-        if suffix_of(path) not in ARCHIVE_SUFFIXES and doc_id_of(path) == doc_id
+        path for path in reading_order(folder) if doc_id_of(path) == doc_id and not is_archive(path)
     ]
 
 

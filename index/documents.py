@@ -34,6 +34,7 @@ from index.formats import (
 from index.imports import imported_line, without_line
 from index.manifest import Manifest
 from index.pdf_pages import PdfLimits
+from index.text_exports import TEXT_EXPORT_SUFFIX, export_refusal
 from index.versions import current_version
 from qa.articles import content_hash, make_article, same_article
 from qa.errors import BadInput, Conflict, NotFound
@@ -71,6 +72,10 @@ def add_article(
     build reads the file (a PDF's reading takes a second): it is not read again, neither to
     check it nor by the build.
     """
+    if suffix == TEXT_EXPORT_SUFFIX and (
+        refusal := export_refusal(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    ):
+        raise BadInput(refusal)  # its file would be read as the export's many articles
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
         folder = Path(os.path.abspath(manifest.corpus_dir))

@@ -1,7 +1,8 @@
 """Reading one article file of any accepted kind into articles, or into clear reasons to skip it.
 
     .txt                   one article: text (UTF-8, else decoded as qa/extraction.decode_text
-                           says), cleaned by qa/cleaning.py
+                           says), cleaned by qa/cleaning.py; or, told by its content, a classic
+                           LexisNexis export, one article an item (index/text_exports.py)
     .md .markdown          one article in Markdown, read as such (qa/markdown_text.py: the
                            first `# heading` is the title, front matter its metadata), then
                            cleaned as a .txt file
@@ -48,6 +49,13 @@ from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.json_exports import json_entries
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
 from index.table_exports import TableReading, table_entries
+from index.text_exports import (
+    TEXT_EXPORT_SUFFIX,
+    export_text,
+    is_text_export,
+    near_miss_of,
+    text_export_entries,
+)
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
 from qa.cleaning import unread_dateline
@@ -80,6 +88,8 @@ TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
 # an archive whose file is no text (a Word document: a Nexis Uni export holds many articles)
 BINARY_ARCHIVE_SUFFIXES = (DOCX_SUFFIX,)
+# what POST /documents/import takes: an archive, or a .txt that is a LexisNexis export
+IMPORT_SUFFIXES = (*ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX)
 # what POST /documents/import takes as `content_base64`: a document, or an archive, as bytes
 BINARY_SUFFIXES = (*_DOCUMENTS, *BINARY_ARCHIVE_SUFFIXES)
 # longest first where they overlap
@@ -250,6 +260,15 @@ def is_renamed(path: Path) -> bool:
     return doc_id_of(path) != name_stem(path)
 
 
+def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> bool:
+    """Whether the article file `path` holds many articles: an archive by its suffix, or a
+    `.txt` that is a LexisNexis export by its content (index/text_exports.py)."""
+    suffix = suffix_of(path)
+    return suffix in ARCHIVE_SUFFIXES or (
+        suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes)
+    )
+
+
 def article_files(folder: Path) -> list[Path]:
     """The files of `folder` that may hold articles, sorted by name (hidden ones left out)."""
     return sorted(
@@ -287,6 +306,9 @@ def read_article_file(
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
             return result
         data = _read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
+        if suffix == TEXT_EXPORT_SUFFIX and export_text(data) is not None:
+            _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
+            return result
         doc_id = doc_id_of(path)
         previous = (known or {}).get(doc_id)
         if previous is not None and previous.content_hash == content_hash(data):
@@ -305,6 +327,7 @@ def read_article_file(
             markdown = suffix in MARKDOWN_SUFFIXES
             article = _text_article(doc_id, data, name=path.name, markdown=markdown)
             _say_unread_date(path, article)
+            _say_near_miss(path.name, data)
     except BadInput as exc:
         result.warnings.skip(path.name, f"skipped {path.name}: {exc}")
     except OSError as exc:
@@ -345,6 +368,19 @@ def _say_c1_repaired(name: str, text: str) -> None:
     note = c1_note(name, text)
     if note is not None:
         log.warning("%s", note)
+
+
+def _say_near_miss(name: str, data: bytes) -> None:
+    """A warning, not a skip, when a text file read as one article has lines like a
+    LexisNexis export's markers that do not make it one (index/text_exports.py)."""
+    why = near_miss_of(data)
+    if why is not None:
+        log.warning(
+            "%s is read as one article, not as a LexisNexis export: %s; if it is an export, "
+            "download it again whole",
+            name,
+            why,
+        )
 
 
 def _say_unread_date(path: Path, article: Article) -> None:
@@ -500,11 +536,12 @@ def _replaced(unit: str, later: int, doc_id: str) -> str:
 
 def _unit(path: Path) -> str:
     """What a record of the archive is called where it is named: a line, a table's row, or an
-    item of a JSON array."""
+    item of a JSON array, a feed, a Word document or a text export."""
     suffix = suffix_of(path)
     if suffix in TABLE_SUFFIXES:
         return "row"
-    return "item" if suffix in (".json", DOCX_SUFFIX) or suffix in FEED_SUFFIXES else "line"
+    items = (".json", DOCX_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES)
+    return "item" if suffix in items else "line"
 
 
 def archive_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
@@ -527,6 +564,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         return
     if suffix == DOCX_SUFFIX:
         yield from docx_entries(path, max_bytes=max_bytes)
+        return
+    if suffix == TEXT_EXPORT_SUFFIX:
+        yield from text_export_entries(path, max_bytes=max_bytes, say_guess=say_guess)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()
@@ -594,7 +634,7 @@ def ids_in_folder(folder: Path, *, max_bytes: int) -> dict[str, str]:
     that sends the user to edit the record must not name one the build skipped."""
     places: dict[str, str] = {}
     for path in article_files(folder):
-        if suffix_of(path) not in ARCHIVE_SUFFIXES:
+        if not is_archive(path, max_bytes=max_bytes):
             places.setdefault(doc_id_of(path), path.name)
             continue
         unit = _unit(path)
@@ -664,7 +704,7 @@ def archive_origin(
     places: list[str] = []
     units: set[str] = set()
     for path in article_files(folder):
-        if suffix_of(path) not in ARCHIVE_SUFFIXES:
+        if not is_archive(path, max_bytes=max_bytes):
             continue
         unit = _unit(path)
         ids = _record_ids(path, max_bytes=max_bytes)

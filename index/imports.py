@@ -1,7 +1,8 @@
 """Adding the articles of an archive export in one build (`POST /documents/import`).
 
-An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, or a feed or WordPress export as `.xml`,
-`.rss` or `.atom`; docs/extraction.md) is read exactly
+An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, a feed or WordPress export as `.xml`,
+`.rss` or `.atom`, a Word document, or a LexisNexis text export as `.txt`; docs/extraction.md)
+is read exactly
 as a build reads such a file in the corpus folder, from a scratch folder first. Its records
 that give an article are written, one JSON object a line, to one new archive in the corpus
 folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;
@@ -42,15 +43,17 @@ from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.corpus import files_giving, write_article_file
 from index.exports import Entry
 from index.formats import (
-    ARCHIVE_SUFFIXES,
+    IMPORT_SUFFIXES,
     LISTED_SKIPS,
     archive_entries,
     archive_origin,
     ids_in_folder,
+    is_archive,
     read_article_file,
 )
 from index.manifest import Manifest
 from index.store import read_articles
+from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
 from index.versions import current_version
 from qa.archives import record_of
 from qa.articles import same_article
@@ -101,10 +104,10 @@ def import_archive(
     `BadInput` when no record of it gives an article (each record's reason is in the
     message); otherwise the report says what was added, what was already there and what was
     refused."""
-    suffix = next((s for s in ARCHIVE_SUFFIXES if name.lower().endswith(s)), None)
+    suffix = next((s for s in IMPORT_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None:
         raise BadInput(
-            f"name {name!r} does not end in an archive's format ({', '.join(ARCHIVE_SUFFIXES)})"
+            f"name {name!r} does not end in an archive's format ({', '.join(IMPORT_SUFFIXES)})"
         )
     max_bytes = index_settings.max_document_bytes
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
@@ -214,6 +217,8 @@ def _read_export(
     try:
         upload = scratch / _safe_name(name, suffix)
         upload.write_bytes(data)
+        if suffix == TEXT_EXPORT_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+            raise BadInput(_no_text_export(name, data))
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
         unlisted = 0
@@ -246,6 +251,16 @@ def _read_export(
     if [a.doc_id for a in stored.articles] != [a.doc_id for a in read.articles]:
         raise BadInput(f"{name} could not be read back the same way once stored; nothing changed")
     return stored.articles, lines, read.origins, undated, unlisted
+
+
+def _no_text_export(name: str, data: bytes) -> str:
+    """Why a `.txt` sent to import is refused: it is no LexisNexis export, so one article."""
+    why = near_miss_of(data)
+    return (
+        f"{name} is not a LexisNexis text export ("
+        + (why or "it has no lines '1 of N DOCUMENTS', '2 of N DOCUMENTS' … opening its items")
+        + "), so it is one article: add it with POST /documents, its text as `text`"
+    )
 
 
 def _number(origin: str) -> int:

@@ -43,11 +43,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each 
 from selector_data import read_source, write_corpus  # noqa: E402
 
 from index.formats import (  # noqa: E402
-    ARCHIVE_SUFFIXES,
     article_files,
     doc_id_of,
+    is_archive,
     read_article_file,
-    suffix_of,
 )
 from qa.evaluation import judge, summarise  # noqa: E402
 from qa.settings import IndexSettings  # noqa: E402
@@ -71,7 +70,7 @@ def parse_set(spec: str) -> QuestionSet:
 def article_ids(path: Path) -> list[str]:
     """The ids of the articles an article file holds: a single article's is its file name
     without the suffix (`index.formats.doc_id_of`), an archive's are its records' own."""
-    if suffix_of(path) not in ARCHIVE_SUFFIXES:
+    if not is_archive(path):
         return [doc_id_of(path)]
     found = read_article_file(path, max_bytes=IndexSettings().max_document_bytes)
     return [article.doc_id for article in found.articles]

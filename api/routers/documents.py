@@ -43,9 +43,9 @@ from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
 from index.formats import (
-    ARCHIVE_SUFFIXES,
     BINARY_ARCHIVE_SUFFIXES,
     BINARY_SUFFIXES,
+    IMPORT_SUFFIXES,
     LISTED_SKIPS,
     doc_id_problem,
 )
@@ -454,7 +454,7 @@ class ArchiveUpload(_NotesRepairs):
         min_length=1,
         max_length=255,
         description="The file's name; its ending says the format: an export's "
-        + ", ".join(ARCHIVE_SUFFIXES)
+        + ", ".join(IMPORT_SUFFIXES)
         + ", or a document's "
         + ", ".join(BINARY_SUFFIXES)
         + ". Records refused are named after it ('coast-times.jsonl line 3').",
@@ -464,7 +464,9 @@ class ArchiveUpload(_NotesRepairs):
         description="An export's text: one JSON object a line (.jsonl), a JSON array (.json), "
         "or a table with a header row (.csv, .tsv), with the fields an archive in the corpus "
         "folder has (title, text or html, date, source, url, author, or their other names); "
-        "or a news feed or WordPress export (.xml, .rss, .atom), an article an item. Send "
+        "a news feed or WordPress export (.xml, .rss, .atom), an article an item, or a classic "
+        "LexisNexis text export (.txt: items opened by lines '1 of N DOCUMENTS'; any other "
+        ".txt is one article, sent to POST /documents). Send "
         "`content` or `content_base64`, not both.",
     )
     content_base64: str | None = Field(
@@ -584,7 +586,9 @@ async def import_documents(
     rest are added. Safe to retry: an export already imported adds nothing (200).
 
     A Word document sent as `content_base64` (`.docx`: a Nexis Uni export's articles, or one
-    article) is imported as an export is. A PDF sent so is one article: it is stored in the corpus
+    article) is imported as an export is, and so is a classic LexisNexis text export sent as
+    `content` under a name ending in `.txt` (any other `.txt` is refused: it is one article,
+    for POST /documents). A PDF sent so is one article: it is stored in the corpus
     folder as sent (`<doc_id>.pdf`, its id made from its title and text) and read as such a file
     is there; `added` lists it, or `unchanged` when it is already indexed."""
     if body.content_base64 is not None and body.name.lower().endswith(BINARY_ARCHIVE_SUFFIXES):

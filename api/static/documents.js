@@ -475,6 +475,8 @@ function showAddForm() {
     pageNote.hidden = !page && !archive;
     pageNote.textContent = page
       ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
+      : archive && archive.nexis
+        ? `LexisNexis export “${archive.name}”: each of its ${archive.nexis} documents is an article, with its own title, outlet, author and date. Documents that cannot be read are listed after the import.`
       : archive && archive.many
         ? `Word document “${archive.name}”: a Nexis Uni export gives an article for each of its results, any other Word document one article; title, outlet, author and date are read from the file.`
         : archive && archive.document
@@ -504,9 +506,16 @@ function showAddForm() {
       const many = /\.docx$/i.test(chosen.name);
       useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true, many });
     } else {
+      const content = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
+      const documents = /\.txt$/i.test(chosen.name) ? nexisTextDocuments(content) : 0;
+      if (documents) {
+        // a LexisNexis export of many articles: imported, each its own article
+        useFile(null, { name: chosen.name, content, nexis: documents });
+        return;
+      }
       useFile(null);
       // read in the browser; sent as `text`
-      text.value = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
+      text.value = content;
     }
   });
   const [keyRow, readAdminKey] = adminKeyRow("new-admin-key");
@@ -528,7 +537,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,
@@ -583,6 +592,26 @@ function showAddForm() {
 }
 
 const ARCHIVE_NAME = /\.(jsonl|json|csv|tsv|xml|rss|atom)$/i;
+const NEXIS_MARKER = /^\s*(?:(\d+) of (\d+) DOCUMENTS?|Dokument (\d+) von (\d+)|Document (\d+) de (\d+))\s*$/;
+const NEXIS_LENGTH = /^\s*(?:LENGTH|LÄNGE|LONGUEUR):/m;
+
+/** How many documents a text holds when it is a classic LexisNexis export, else 0: its lines
+ * "N of M DOCUMENTS" number the items one after another, all of the same M, and an item has a
+ * LENGTH: line (the server tells an export by the same rule: qa/nexis_text.py). */
+function nexisTextDocuments(content) {
+  const numbers = [];
+  let total = null;
+  for (const line of content.split(/\r\n|\r|\n/)) {
+    const found = NEXIS_MARKER.exec(line);
+    if (!found) continue;
+    const [number, of] = found.slice(1).filter(Boolean).map(Number);
+    if (total === null) total = of;
+    const expected = numbers.length ? numbers[numbers.length - 1] + 1 : number;
+    if (of !== total || number !== expected || number < 1 || number > of) return 0;
+    numbers.push(number);
+  }
+  return numbers.length && NEXIS_LENGTH.test(content) ? numbers.length : 0;
+}
 const TEXT_NAME = /\.(txt|text|md|markdown)$/i;
 
 /** A file's bytes in base64, as `content_base64` takes them (in pieces: one call of

@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved_conversation
 from tests.e2e.crafted import fulfil_problem
 from tests.e2e.test_page_scope import add_article, delete_article
+from tests.nexis_text_files import TextItem, export_text
 from tests.pages import FURNITURE, news_page, single_file_page
 from tests.word_files import FERRY, LIGHTHOUSE, NexisItem, nexis_export
 
@@ -24,9 +25,10 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version first
 
 FILE_LABEL = (
-    "…or load a .txt or Markdown (.md) file, a saved web page (.html, .mhtml), an article saved as "
-    "PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, "
-    ".csv, .tsv; a feed or WordPress export, .xml)"
+    "…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each "
+    "of its documents), a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word "
+    "document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed "
+    "or WordPress export, .xml)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
@@ -655,6 +657,50 @@ def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
     assert page_probe.script_errors() == []
     for doc_id in ids:  # leave the shared corpus as it was
         delete_article(page_server, doc_id)
+
+
+def test_an_admin_imports_a_lexisnexis_text_export_as_its_articles(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """A .txt that is a classic LexisNexis export is not read into the Text box as one article:
+    the page says it holds two documents and sends it whole to POST /documents/import, which
+    adds an article for each."""
+    from playwright.sync_api import expect
+
+    school = TextItem(
+        title="Harbour school opens a sailing class",
+        source="Skarvik Post",
+        date_line="April 2, 2031 Wednesday",
+        paragraphs=["The harbour school will teach sailing to 40 pupils from May, its head said."],
+    )
+    pier = TextItem(
+        title="North pier repaired in a week",
+        source="Skarvik Post",
+        date_line="April 4, 2031 Friday",
+        paragraphs=["Divers and two cranes repaired the north pier in seven days, the port said."],
+    )
+    content = export_text([school, pier]).replace("\n", "\r\n")
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "Results.TXT", "mimeType": "text/plain", "buffer": content.encode("utf-8")}
+    )
+    expect(form.locator(".page-note")).to_contain_text(
+        "LexisNexis export “Results.TXT”: each of its 2 documents is an article"
+    )
+    expect(form.get_by_label("Text")).to_be_disabled()
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name="Import articles").click()
+    assert json.loads(sent.value.post_data or "{}") == {"name": "Results.TXT", "content": content}
+    report = page.locator(".import-report")
+    expect(report.locator(".panel-message")).to_have_text(
+        "2 articles added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(report.locator(".article-title")).to_have_text([school.title, pier.title])
+    assert page_probe.script_errors() == []
+    for doc in listed(page)["documents"]:  # leave the shared corpus as it was
+        if doc["title"] in (school.title, pier.title):
+            delete_article(page_server, doc["doc_id"])
 
 
 def send_file_in_base64(page: Any, form: Any, path: Path, *, note: str, button: str) -> Any:

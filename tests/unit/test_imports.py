@@ -124,6 +124,9 @@ def test_an_export_with_no_usable_record_is_refused_and_leaves_nothing(
     with pytest.raises(BadInput, match=r"no article of bad\.jsonl could be imported: .*line 1"):
         run_import(index_dir, "bad.jsonl", "not json\n")
     with pytest.raises(BadInput, match="does not end in an archive's format"):
+        run_import(index_dir, "notes.md", FERRY)
+    # a .txt is imported only as a LexisNexis text export; any other is one article
+    with pytest.raises(BadInput, match="notes.txt is not a LexisNexis text export"):
         run_import(index_dir, "notes.txt", FERRY)
     assert current_version(index_dir).name == version
     assert imported_files(corpus) == []
