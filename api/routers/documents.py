@@ -47,6 +47,7 @@ from index.formats import (
     BINARY_SUFFIXES,
     IMPORT_SUFFIXES,
     LISTED_SKIPS,
+    TEXT_EXPORT_SUFFIX,
     doc_id_problem,
 )
 from qa.articles import title_matches
@@ -431,8 +432,11 @@ async def replace_document(
     return _added(stored)
 
 
-# the exports sent as text (`content`); a Word export is sent as a document's bytes
-_TEXT_EXPORTS = tuple(s for s in ARCHIVE_SUFFIXES if s not in BINARY_ARCHIVE_SUFFIXES)
+# the exports sent as text (`content`), a classic LexisNexis text export (.txt) apart; a Word
+# export is sent as a document's bytes
+_TEXT_EXPORTS = tuple(
+    s for s in IMPORT_SUFFIXES if s not in (*BINARY_ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX)
+)
 
 
 class ArchiveUpload(_NotesRepairs):
@@ -481,10 +485,11 @@ class ArchiveUpload(_NotesRepairs):
 
     @model_validator(mode="after")
     def _content_as_its_kind(self) -> ArchiveUpload:
-        if not self.name.lower().endswith((*ARCHIVE_SUFFIXES, *BINARY_SUFFIXES)):
+        if not self.name.lower().endswith((*IMPORT_SUFFIXES, *BINARY_SUFFIXES)):
             raise ValueError(
                 f"name {self.name!r} does not end in a format this route imports: an archive "
-                f"export's ({', '.join(_TEXT_EXPORTS)}), sent as `content`, or a document's "
+                f"export's ({', '.join(_TEXT_EXPORTS)}, or {TEXT_EXPORT_SUFFIX} for a LexisNexis "
+                "text export), sent as `content`, or a document's "
                 f"({', '.join(BINARY_SUFFIXES)}), sent in base64 as `content_base64`; convert "
                 "the file to one of them, or send a single article's text or saved web page to "
                 "POST /documents (as `text` or `html`)"

@@ -391,9 +391,14 @@ def test_an_archive_export_is_imported_asked_and_its_articles_deleted(
     bad = client.post("/documents/import", json={"name": "x.jsonl", "content": "oops"},
                       headers=ADMIN)  # fmt: skip
     assert bad.status_code == 422 and "x.jsonl line 1" in bad.json()["detail"], bad.text
+    odt = client.post("/documents/import", json={"name": "x.odt", "content": "a"}, headers=ADMIN)
+    assert odt.status_code == 422, odt.text
+    assert "does not end in a format this route imports" in odt.json()["detail"], odt.text
+    # a .txt may be a LexisNexis export; one that is not is one article, for POST /documents
     txt = client.post("/documents/import", json={"name": "x.txt", "content": "a"}, headers=ADMIN)
     assert txt.status_code == 422, txt.text
-    assert "does not end in a format this route imports" in txt.json()["detail"], txt.text
+    assert "not a LexisNexis text export" in txt.json()["detail"], txt.text
+    assert "POST /documents" in txt.json()["detail"], txt.text
 
     # an imported article is deleted through the API: its line leaves the archive
     assert client.delete(f"/documents/{marsh['doc_id']}", headers=ADMIN).status_code == 204

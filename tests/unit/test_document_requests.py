@@ -98,8 +98,8 @@ def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"name": "notes.txt", "content": "The ferry sailed."},
         {"name": "harbour.html", "content": "<p>The ferry sailed.</p>"},
+        {"name": "notes.md", "content": "The ferry sailed."},
         # the page's Add form sends a file that is no text, page or export as base64
         {"name": "minutes.odt", "content_base64": "UEsDBA=="},
         {"name": "scan.PNG", "content_base64": "iVBORw=="},
@@ -108,13 +108,14 @@ def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
 def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles_go(
     body: dict[str, str],
 ) -> None:
-    # a .txt was told only the archive formats (not .pdf), and an .odt sent as base64 was told
-    # to "send an export's text as `content`", which was then refused for its name
+    # such a name was told only the archive formats (not .pdf), and an .odt sent as base64 was
+    # told to "send an export's text as `content`", which was then refused for its name
     with pytest.raises(ValidationError) as refused:
         ArchiveUpload.model_validate(body)
     message = str(refused.value)
     assert f"name {body['name']!r} does not end in a format this route imports" in message
     assert ".jsonl" in message and ".xml" in message and "sent as `content`" in message
+    assert ".txt for a LexisNexis text export" in message
     assert ".pdf, .docx" in message and "`content_base64`" in message
     assert "POST /documents" in message
 
@@ -124,6 +125,8 @@ def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles
     [
         {"name": "gazette.JSONL", "content": "{}"},
         {"name": "feed.atom", "content": "<feed/>"},
+        # a .txt may be a LexisNexis text export: its content decides (tests/unit/test_imports.py)
+        {"name": "results.txt", "content": "1 of 2 DOCUMENTS"},
         {"name": "results.docx", "content_base64": "UEsDBA=="},
         {"name": "harbour.pdf", "content_base64": "JVBERi0="},
     ],
