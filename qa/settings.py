@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -93,6 +94,23 @@ class SecuritySettings(_Group):
         description="Browser origins allowed to call the API from other sites; empty = CORS off.",
     )
 
+    @field_validator("cors_allow_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        # a browser sends its origin as scheme://host[:port] and the CORS middleware compares
+        # the strings whole: "news.example" or "https://news.example/" would never match
+        for origin in origins:
+            if origin == "*":
+                continue
+            parts = urlsplit(origin)
+            if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment:
+                raise ValueError(
+                    f"{origin!r} is not an origin: write each as a browser sends it, scheme and "
+                    "host (and port, if not the scheme's own), with no path or trailing slash, "
+                    "e.g. 'https://news.example' or 'http://localhost:3000'; '*' allows any"
+                )
+        return origins
+
     @field_validator("admin_api_key", "read_api_key")
     @classmethod
     def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
@@ -110,8 +128,9 @@ class IndexSettings(_Group):
     corpus_dir: Path = Field(
         default=Path("seeds"),
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
-        "and .mhtml/.mht/.webarchive pages, .jsonl, .json, .csv and .tsv archives, .xml/.rss/.atom "
-        "feeds and WordPress exports.",
+        "and .mhtml/.mht/.webarchive pages, .pdf documents, .jsonl, .json, .csv and .tsv "
+        "archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports) and "
+        "classic LexisNexis text exports (.txt).",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

@@ -5,13 +5,15 @@ the folder the current index was built from; with no index yet, seeds/).
     python scripts/rebuild_index.py [FOLDER] [--data-dir DIR] [--full] [--wait SECONDS]
 
 The folder may hold text files (.txt; Markdown as .md or .markdown), saved web pages (.html,
-.htm, .html.gz; a browser's single-file .mhtml or .mht, Safari's .webarchive) and archives
-(.jsonl, one article a line; .json, a JSON array of articles; .csv and .tsv, one article a row
-under a header row).
+.htm, .html.gz; a browser's single-file .mhtml or .mht, Safari's .webarchive), articles saved as
+PDF (.pdf) and archives of many articles: .jsonl, one article a line; .json, a JSON array of
+articles; .csv and .tsv, one article a row under a header row; .xml, .rss and .atom, a news feed
+or a WordPress export, one article an item; .docx, a Nexis Uni export (or one article); and a
+classic LexisNexis text export saved as .txt (items opened by "N of M DOCUMENTS" lines).
 A file or archive record that cannot be used (binary, empty, no article in it, larger than
-index.max_document_bytes, a bad line or row, a file of another kind such as a .zip or .xml
-export) is skipped with a warning naming it; the build goes on, and the summary says how many
-were skipped.
+index.max_document_bytes, a bad line or row, a file of another kind such as a .zip, or an .xml
+that is no feed) is skipped with a warning naming it; the build goes on, and the summary says
+how many were skipped.
 
 Incremental by default: only new or changed articles are cleaned and embedded, deleted ones are
 dropped, and the vectors of everything else are reused from the current index; --full rebuilds

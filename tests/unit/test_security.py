@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -157,6 +158,29 @@ def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings.security.admin_api_key is not None
     assert settings.security.admin_api_key.get_secret_value() == ADMIN_KEY
     assert settings.security.cors_allow_origins == ["https://news.example"]
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["news.example", "https://news.example/", "https://news.example/app", "//news.example"],
+)
+def test_an_origin_a_browser_never_sends_is_refused_saying_how_to_write_it(
+    monkeypatch: pytest.MonkeyPatch, origin: str
+) -> None:
+    # the CORS middleware compares whole strings: such an entry would silently never match
+    monkeypatch.setenv("QA_SECURITY__CORS_ALLOW_ORIGINS", json.dumps([origin]))
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert f"{origin!r} is not an origin" in str(refused.value)
+    assert "'https://news.example'" in str(refused.value)
+
+
+@pytest.mark.parametrize("origin", ["*", "http://localhost:3000", "https://news.example"])
+def test_origins_as_browsers_send_them_are_taken(
+    monkeypatch: pytest.MonkeyPatch, origin: str
+) -> None:
+    monkeypatch.setenv("QA_SECURITY__CORS_ALLOW_ORIGINS", json.dumps([origin]))
+    assert Settings().security.cors_allow_origins == [origin]
 
 
 # --- CORS --------------------------------------------------------------------------------------
