@@ -17,11 +17,16 @@ record, which separator, which encoding, which order a date's day and month are 
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from qa.errors import BadInput
 from qa.nexis import NexisArticle
 
 
@@ -40,6 +45,24 @@ def too_large(max_bytes: int, *, what: str = "the file") -> str:
     return (
         f"{what} is larger than the limit of {max_bytes:,} bytes (setting index.max_document_bytes)"
     )
+
+
+def read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
+    """The file's bytes (decompressed for a gzipped page), refusing more than `max_bytes`."""
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise BadInput(too_large(max_bytes))
+    if not gzipped:
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            page = unzipped.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BadInput(f"not a valid gzip file ({exc})") from exc
+    if len(page) > max_bytes:
+        raise BadInput(too_large(max_bytes, what="the page, uncompressed,"))
+    return page
 
 
 def record_entry(number: int, fields: dict[str, Any]) -> Entry:

@@ -32,19 +32,16 @@ huge or malicious file cannot exhaust memory.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import logging
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.docx_exports import DOCX_SUFFIX, docx_entries
-from index.exports import Entry, too_large
+from index.exports import Entry, read_limited, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.json_exports import json_entries
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
@@ -305,7 +302,7 @@ def read_article_file(
         if suffix in ARCHIVE_SUFFIXES:
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
             return result
-        data = _read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
+        data = read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
         if suffix == TEXT_EXPORT_SUFFIX and export_text(data) is not None:
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
             return result
@@ -436,24 +433,6 @@ def _text_article(doc_id: str, data: bytes, *, name: str, markdown: bool = False
     _say_c1_repaired(name, raw)
     # the hash is of the file's bytes, as the check for an unchanged file computes it
     return article.model_copy(update={"content_hash": content_hash(data)})
-
-
-def _read_limited(path: Path, *, max_bytes: int, gzipped: bool) -> bytes:
-    """The file's bytes (decompressed for a gzipped page), refusing more than `max_bytes`."""
-    with path.open("rb") as f:
-        data = f.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise BadInput(too_large(max_bytes))
-    if not gzipped:
-        return data
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
-            page = unzipped.read(max_bytes + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise BadInput(f"not a valid gzip file ({exc})") from exc
-    if len(page) > max_bytes:
-        raise BadInput(too_large(max_bytes, what="the page, uncompressed,"))
-    return page
 
 
 def _read_archive(
