@@ -21,6 +21,7 @@ from api.service import QAService
 from index.builder import BuildReport
 from index.documents import add_article, delete_article
 from index.formats import read_document, skips_of_files
+from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_refusal
 from index.imports import ImportReport, import_archive
 from index.pdf_pages import PdfLimits
 from qa.articles import (
@@ -168,11 +169,16 @@ async def import_export(
     document) as an index build reads an archive in the corpus folder, and serve the new
     version."""
     settings = service.settings
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if isinstance(content, str) and name.lower().endswith(FACTIVA_UPLOAD_SUFFIXES):
+        # a page sent as text is read as UTF-8 whatever charset it declares, as POST /documents
+        # stores a page (`page_file`)
+        data = b"\xef\xbb\xbf" + data
     report = await run_in_threadpool(
         import_archive,
         settings.index_dir,
         name,
-        content.encode("utf-8") if isinstance(content, str) else content,
+        data,
         embedder=service.embedder,
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
@@ -338,6 +344,9 @@ def page_file(html: str, doc_id: str | None, max_bytes: int) -> tuple[str, bytes
     if not has_visible_text(html):
         raise BadInput(empty_text_problem("html", "the saved web page"))
     data = html.encode("utf-8")
+    refusal = factiva_refusal(data)
+    if refusal is not None:  # before its extraction: an export's articles would be one article
+        raise BadInput(f"html: {refusal}")
     if len(data) > max_bytes:
         raise TooLarge(
             f"the page is {len(data):,} bytes, more than index.max_document_bytes "

@@ -31,6 +31,7 @@ from index.formats import (
     read_article_file,
     suffix_of,
 )
+from index.html_exports import FACTIVA_SUFFIXES, factiva_refusal
 from index.imports import imported_line, without_line
 from index.manifest import Manifest
 from index.pdf_pages import PdfLimits
@@ -72,8 +73,9 @@ def add_article(
     build reads the file (a PDF's reading takes a second): it is not read again, neither to
     check it nor by the build.
     """
-    if suffix == TEXT_EXPORT_SUFFIX and (
-        refusal := export_refusal(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    if (suffix == TEXT_EXPORT_SUFFIX and (refusal := export_refusal(data))) or (
+        suffix in FACTIVA_SUFFIXES and (refusal := factiva_refusal(data))
     ):
         raise BadInput(refusal)  # its file would be read as the export's many articles
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):

@@ -6,7 +6,8 @@
     .md .markdown          one article in Markdown, read as such (qa/markdown_text.py: the
                            first `# heading` is the title, front matter its metadata), then
                            cleaned as a .txt file
-    .html .htm .html.gz    one saved web page, extracted by qa/extraction.py
+    .html .htm .html.gz    one saved web page, extracted by qa/extraction.py; or, told by its
+                           content, a Factiva export, one article an item (index/html_exports.py)
     .mhtml .mht            one web page saved as a single file (a browser's "Webpage, Single
                            File"): its HTML part (qa/saved_pages.py), extracted as a .html file is
     .webarchive            one web page saved by Safari ("Web Archive"): its main resource
@@ -43,6 +44,14 @@ from pathlib import Path
 from index.docx_exports import DOCX_SUFFIX, docx_entries
 from index.exports import Entry, read_limited, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
+from index.html_exports import (
+    FACTIVA_SUFFIXES,
+    FACTIVA_UPLOAD_SUFFIXES,
+    factiva_entries,
+    factiva_near_miss_of,
+    factiva_page,
+    is_factiva_export,
+)
 from index.json_exports import json_entries
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
 from index.table_exports import TableReading, table_entries
@@ -85,8 +94,9 @@ TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
 # an archive whose file is no text (a Word document: a Nexis Uni export holds many articles)
 BINARY_ARCHIVE_SUFFIXES = (DOCX_SUFFIX,)
-# what POST /documents/import takes: an archive, or a .txt that is a LexisNexis export
-IMPORT_SUFFIXES = (*ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX)
+# what POST /documents/import takes: an archive, a .txt that is a LexisNexis export, or a page
+# that is a Factiva export
+IMPORT_SUFFIXES = (*ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX, *FACTIVA_UPLOAD_SUFFIXES)
 # what POST /documents/import takes as `content_base64`: a document, or an archive, as bytes
 BINARY_SUFFIXES = (*_DOCUMENTS, *BINARY_ARCHIVE_SUFFIXES)
 # longest first where they overlap
@@ -258,11 +268,14 @@ def is_renamed(path: Path) -> bool:
 
 
 def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> bool:
-    """Whether the article file `path` holds many articles: an archive by its suffix, or a
-    `.txt` that is a LexisNexis export by its content (index/text_exports.py)."""
+    """Whether the article file `path` holds many articles: an archive by its suffix, or by its
+    content a `.txt` that is a LexisNexis export (index/text_exports.py) or a saved page that
+    is a Factiva export (index/html_exports.py)."""
     suffix = suffix_of(path)
-    return suffix in ARCHIVE_SUFFIXES or (
-        suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes)
+    return (
+        suffix in ARCHIVE_SUFFIXES
+        or (suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes))
+        or (suffix in FACTIVA_SUFFIXES and is_factiva_export(path, max_bytes=max_bytes))
     )
 
 
@@ -303,7 +316,9 @@ def read_article_file(
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
             return result
         data = read_limited(path, max_bytes=max_bytes, gzipped=suffix == ".html.gz")
-        if suffix == TEXT_EXPORT_SUFFIX and export_text(data) is not None:
+        if (suffix == TEXT_EXPORT_SUFFIX and export_text(data) is not None) or (
+            suffix in FACTIVA_SUFFIXES and factiva_page(data) is not None
+        ):
             _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
             return result
         doc_id = doc_id_of(path)
@@ -312,6 +327,7 @@ def read_article_file(
             article = previous
         elif suffix in PAGE_SUFFIXES:
             article = article_from_page(doc_id, data, options=extraction)
+            _say_factiva_near_miss(path.name, data)
             if _UTF8_C1.search(data):  # decoded again only then, to say what was repaired
                 _say_c1_repaired(path.name, decode_html(data))
         elif suffix in _SAVED_PAGES:
@@ -375,6 +391,19 @@ def _say_near_miss(name: str, data: bytes) -> None:
         log.warning(
             "%s is read as one article, not as a LexisNexis export: %s; if it is an export, "
             "download it again whole",
+            name,
+            why,
+        )
+
+
+def _say_factiva_near_miss(name: str, data: bytes) -> None:
+    """A warning, not a skip, when a page read as one article has divs like a Factiva export's
+    articles that do not make it one (index/html_exports.py)."""
+    why = factiva_near_miss_of(data)
+    if why is not None:
+        log.warning(
+            "%s is read as one page, not as a Factiva export: %s; if it is an export, save it "
+            "from Factiva again whole",
             name,
             why,
         )
@@ -515,11 +544,11 @@ def _replaced(unit: str, later: int, doc_id: str) -> str:
 
 def _unit(path: Path) -> str:
     """What a record of the archive is called where it is named: a line, a table's row, or an
-    item of a JSON array, a feed, a Word document or a text export."""
+    item of a JSON array, a feed, a Word document, a text export or a Factiva page."""
     suffix = suffix_of(path)
     if suffix in TABLE_SUFFIXES:
         return "row"
-    items = (".json", DOCX_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES)
+    items = (".json", DOCX_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES, *FACTIVA_SUFFIXES)
     return "item" if suffix in items else "line"
 
 
@@ -546,6 +575,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         return
     if suffix == TEXT_EXPORT_SUFFIX:
         yield from text_export_entries(path, max_bytes=max_bytes, say_guess=say_guess)
+        return
+    if suffix in FACTIVA_SUFFIXES:
+        yield from factiva_entries(path, max_bytes=max_bytes)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()

@@ -1,8 +1,8 @@
 """Adding the articles of an archive export in one build (`POST /documents/import`).
 
 An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, a feed or WordPress export as `.xml`,
-`.rss` or `.atom`, a Word document, or a LexisNexis text export as `.txt`; docs/extraction.md)
-is read exactly
+`.rss` or `.atom`, a Word document, a LexisNexis text export as `.txt`, or a Factiva export as
+`.html` or `.htm`; docs/extraction.md) is read exactly
 as a build reads such a file in the corpus folder, from a scratch folder first. Its records
 that give an article are written, one JSON object a line, to one new archive in the corpus
 folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;
@@ -51,6 +51,7 @@ from index.formats import (
     is_archive,
     read_article_file,
 )
+from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_near_miss_of
 from index.manifest import Manifest
 from index.store import read_articles
 from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
@@ -219,6 +220,8 @@ def _read_export(
         upload.write_bytes(data)
         if suffix == TEXT_EXPORT_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
             raise BadInput(_no_text_export(name, data))
+        if suffix in FACTIVA_UPLOAD_SUFFIXES and not is_archive(upload, max_bytes=max_bytes):
+            raise BadInput(_no_factiva_export(name, data))
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
         unlisted = 0
@@ -260,6 +263,20 @@ def _no_text_export(name: str, data: bytes) -> str:
         f"{name} is not a LexisNexis text export ("
         + (why or "it has no lines '1 of N DOCUMENTS', '2 of N DOCUMENTS' … opening its items")
         + "), so it is one article: add it with POST /documents, its text as `text`"
+    )
+
+
+def _no_factiva_export(name: str, data: bytes) -> str:
+    """Why a page sent to import is refused: it is no Factiva export, so one article."""
+    why = factiva_near_miss_of(data)
+    return (
+        f"{name} is not a Factiva export ("
+        + (
+            why
+            or "it has no article divs of class 'article xxArticle' closed by 'Document' and "
+            "an accession number"
+        )
+        + "), so it is one page: add it with POST /documents, the page as `html`"
     )
 
 

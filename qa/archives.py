@@ -12,8 +12,9 @@ Markup and entities in `text` and the short fields (`<p>`, `<br>`, `&amp;`), whi
 web content often keep, are turned into plain text (w3lib). A `text` line is cleaned like a
 text file; an `html` line goes through the page extractor, and the line's own fields win over
 what the page says about itself (an archive's fields were chosen by whoever exported it). The
-id is stable: taken from the `url`, or from the content when there is none, so re-importing an
-archive keeps every id.
+id is stable: the record's `accession_number` when it has one (the id a news database gives
+the article, Factiva's AN: index/html_exports.py writes it), else taken from the `url`, or from
+the content when there is none, so re-importing an archive keeps every id.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ _TAG = re.compile(
 _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|blockquote|figure|tr|table|ul|ol)\b[^>]*>", re.I)
+# a news database's id for an article, which becomes its id (index/formats.py: DOC_ID_PATTERN)
+_ACCESSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}")
 # control characters a name can hold (line breaks included: a name is one line)
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -114,6 +117,7 @@ class _Fields(BaseModel):
     source: str | None = None
     url: str | None = None
     author: str | None = None
+    accession_number: str | None = None
 
     @field_validator("title", "text", "html", mode="before")
     @classmethod
@@ -182,6 +186,20 @@ class _Fields(BaseModel):
                 f"{value!r} {NOT_A_CALENDAR_DATE} (write it as year-month-day, e.g. 2024-10-21)"
             )
         return parsed.isoformat()
+
+    @field_validator("accession_number", mode="before")
+    @classmethod
+    def _one_word(cls, value: Any) -> Any:
+        """The id the news database gives the article (Factiva's AN), which becomes its id
+        here: one word, as an id is (`DOC_ID_PATTERN` in index/formats.py)."""
+        if not isinstance(value, str) or not value.strip():
+            return value or None  # not text: pydantic's own words say so
+        if not _ACCESSION.fullmatch(value.strip()):
+            raise ValueError(
+                f"{value[:80]!r} is not one word of letters and digits (hyphens, dots and "
+                "underscores inside it), at most 100 characters"
+            )
+        return value
 
     @field_validator("url")
     @classmethod
@@ -365,7 +383,10 @@ def _fits(field: str, value: Any) -> bool:
 
 
 def record_doc_id(record: ArchiveRecord) -> str:
-    """Stable id: a slug and a hash of the address, or of the title and body without one."""
+    """Stable id: the accession number a news database gives the article (Factiva's AN) as it
+    is written, else a slug and a hash of the address, or of the title and body without one."""
+    if record.accession_number:
+        return record.accession_number
     if record.url:
         parts = urlsplit(record.url)
         segments = [s for s in parts.path.split("/") if re.search(r"[A-Za-z]", s)]

@@ -45,6 +45,7 @@ from index.corpus import DOC_ID_PATTERN
 from index.formats import (
     BINARY_ARCHIVE_SUFFIXES,
     BINARY_SUFFIXES,
+    FACTIVA_UPLOAD_SUFFIXES,
     IMPORT_SUFFIXES,
     LISTED_SKIPS,
     TEXT_EXPORT_SUFFIX,
@@ -432,10 +433,12 @@ async def replace_document(
     return _added(stored)
 
 
-# the exports sent as text (`content`), a classic LexisNexis text export (.txt) apart; a Word
-# export is sent as a document's bytes
+# the exports sent as text (`content`), a classic LexisNexis text export (.txt) and a Factiva
+# page (.html, .htm) apart; a Word export is sent as a document's bytes
 _TEXT_EXPORTS = tuple(
-    s for s in IMPORT_SUFFIXES if s not in (*BINARY_ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX)
+    s
+    for s in IMPORT_SUFFIXES
+    if s not in (*BINARY_ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX, *FACTIVA_UPLOAD_SUFFIXES)
 )
 
 
@@ -470,7 +473,9 @@ class ArchiveUpload(_NotesRepairs):
         "folder has (title, text or html, date, source, url, author, or their other names); "
         "a news feed or WordPress export (.xml, .rss, .atom), an article an item, or a classic "
         "LexisNexis text export (.txt: items opened by lines '1 of N DOCUMENTS'; any other "
-        ".txt is one article, sent to POST /documents). Send "
+        ".txt is one article, sent to POST /documents), or a Factiva export saved as HTML "
+        "(.html, .htm: articles closed by 'Document' and their accession number; any other "
+        "page is one article, sent to POST /documents as `html`). Send "
         "`content` or `content_base64`, not both.",
     )
     content_base64: str | None = Field(
@@ -488,8 +493,9 @@ class ArchiveUpload(_NotesRepairs):
         if not self.name.lower().endswith((*IMPORT_SUFFIXES, *BINARY_SUFFIXES)):
             raise ValueError(
                 f"name {self.name!r} does not end in a format this route imports: an archive "
-                f"export's ({', '.join(_TEXT_EXPORTS)}, or {TEXT_EXPORT_SUFFIX} for a LexisNexis "
-                "text export), sent as `content`, or a document's "
+                f"export's ({', '.join(_TEXT_EXPORTS)}, {TEXT_EXPORT_SUFFIX} for a LexisNexis "
+                f"text export, or {' or '.join(FACTIVA_UPLOAD_SUFFIXES)} for a Factiva export), "
+                "sent as `content`, or a document's "
                 f"({', '.join(BINARY_SUFFIXES)}), sent in base64 as `content_base64`; convert "
                 "the file to one of them, or send a single article's text or saved web page to "
                 "POST /documents (as `text` or `html`)"
@@ -593,9 +599,11 @@ async def import_documents(
     A Word document sent as `content_base64` (`.docx`: a Nexis Uni export's articles, or one
     article) is imported as an export is, and so is a classic LexisNexis text export sent as
     `content` under a name ending in `.txt` (any other `.txt` is refused: it is one article,
-    for POST /documents). A PDF sent so is one article: it is stored in the corpus
-    folder as sent (`<doc_id>.pdf`, its id made from its title and text) and read as such a file
-    is there; `added` lists it, or `unchanged` when it is already indexed."""
+    for POST /documents), and a Factiva export saved as HTML under a name ending in `.html` or
+    `.htm` (any other page is refused: it is one article, for POST /documents). A PDF sent so
+    is one article: it is stored in the corpus folder as sent (`<doc_id>.pdf`, its id made from
+    its title and text) and read as such a file is there; `added` lists it, or `unchanged` when
+    it is already indexed."""
     if body.content_base64 is not None and body.name.lower().endswith(BINARY_ARCHIVE_SUFFIXES):
         imported = await import_export(body.name, body.document_bytes(), service, reloader)
     elif body.content_base64 is not None:

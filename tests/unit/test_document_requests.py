@@ -12,6 +12,7 @@ from api.documents_service import page_file
 from api.routers.documents import ArchiveUpload, NewDocument
 from qa.errors import BadInput, TooLarge
 from qa.extraction import decode_html
+from tests.factiva_files import EXPORT, export_page
 from tests.pages import news_page
 
 pytestmark = pytest.mark.unit
@@ -98,7 +99,7 @@ def test_an_export_decoded_as_latin1_is_repaired_and_said() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"name": "harbour.html", "content": "<p>The ferry sailed.</p>"},
+        {"name": "harbour.mhtml", "content": "<p>The ferry sailed.</p>"},
         {"name": "notes.md", "content": "The ferry sailed."},
         # the page's Add form sends a file that is no text, page or export as base64
         {"name": "minutes.odt", "content_base64": "UEsDBA=="},
@@ -116,6 +117,7 @@ def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles
     assert f"name {body['name']!r} does not end in a format this route imports" in message
     assert ".jsonl" in message and ".xml" in message and "sent as `content`" in message
     assert ".txt for a LexisNexis text export" in message
+    assert ".html or .htm for a Factiva export" in message
     assert ".pdf, .docx" in message and "`content_base64`" in message
     assert "POST /documents" in message
 
@@ -127,6 +129,9 @@ def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles
         {"name": "feed.atom", "content": "<feed/>"},
         # a .txt may be a LexisNexis text export: its content decides (tests/unit/test_imports.py)
         {"name": "results.txt", "content": "1 of 2 DOCUMENTS"},
+        # and a page a Factiva export (tests/unit/test_factiva.py)
+        {"name": "Factiva.html", "content": "<html></html>"},
+        {"name": "Factiva.HTM", "content": "<html></html>"},
         {"name": "results.docx", "content_base64": "UEsDBA=="},
         {"name": "harbour.pdf", "content_base64": "JVBERi0="},
     ],
@@ -143,6 +148,12 @@ def test_a_page_is_stored_as_sent_whatever_charset_it_declares() -> None:
     assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark outranks the declared charset
     assert decode_html(raw) == PAGE
     assert page_file(PAGE, "mine", 1_000_000)[0] == "mine"
+
+
+def test_a_factiva_export_sent_as_one_page_is_refused_saying_to_import_it() -> None:
+    with pytest.raises(BadInput, match="html: the page is a Factiva export of 3 article") as no:
+        page_file(export_page(EXPORT, layout="format"), None, 1_000_000)
+    assert "POST /documents/import" in str(no.value)
 
 
 def test_a_page_over_the_limit_or_without_an_article_is_refused() -> None:

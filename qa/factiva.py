@@ -1,0 +1,255 @@
+"""The articles of a Factiva (Dow Jones) HTML export, read from its page.
+
+Factiva saves a search's results, or the articles picked from them, as one HTML page ("Save"
+as HTML), each article in a `div` whose class is "article xxArticle" (xx: the article's
+language, "enArticle", "frArticle"), in one of two layouts:
+
+- **Full article with its indexing** ("Full Article/Report plus Indexing"): a table of coded
+  fields, one row each, the code in the first cell and the value in the second:
+
+      HD   the headline                      SN   the source's name ("The Vessby Post")
+      BY   the byline                        SE   the section
+      WC   the word count ("412 words")      LP   the lead paragraphs  ┐ `p.articleParagraph`
+      PD   the date ("21 October 2024")      TD   the rest of the text ┘ elements, in order
+      AN   "Document VSBYPO0020241021ekal0001x": the accession number, Factiva's id for it
+
+  and others (ET the time, CY the copyright, LA the language, NS, RE, IPC, PUB …: codes and
+  subjects, none of them text).
+- **The article as Factiva shows it** ("Article Format"): no table: the headline in a
+  `span` whose class ends in "Headline" (in `div#hd`), the byline in `div.author`, then plain
+  `div`s for the word count, the date and the source (the section's `div` may come before the
+  headline), then the `p.articleParagraph` paragraphs, and a closing `p` "Document
+  VSBYPO0020241021ekal0001x".
+
+This follows how the R package tm.plugin.factiva (nalimilan/R.TeMiS: `FactivaSource` in
+R/FactivaSource.R, `readFactivaHTML` in R/readFactivaHTML.R) reads the first layout: the
+articles are the `div`s whose class starts with "article ", the table's rows are fields by
+their code, the text is the `p` elements whose class starts with "articleParagraph", and the
+accession number follows "Document " in the AN row. The second layout is read as the
+newspapers R package (koheiw/newspapers, R/factiva.R) reads it: the headline's `span`, then
+the date and the source in the `div`s after the word count. Where this reader differs:
+
+- **Recognising an export is strict**, as those readers, told which files to read, need not be:
+  a page is an export only when a `div` of class "article xxArticle" in it gives an accession
+  number of Factiva's shape (25 letters and digits: the source's code padded with zeros, the
+  date as eight digits, a code of nine), as its AN field or as its closing "Document …" line
+  (the word as Factiva's interface language writes it: "Dokument", "Documento"). One such
+  article is enough: no other page has it (a news page with a table, or a `div class="article
+  story"`, is read as a page, as before).
+- **The date is read by `qa.dates.parse_date`**, in the export's language ("21 October 2024",
+  "29 décembre 2011", "9 Januar 1993"); the article-format date is the first plain `div`
+  after the headline that reads as one, the source the `div` after it.
+- The accession number is the article's id in the index (index/html_exports.py), the same
+  whenever the article is exported again.
+- An article `div` with no headline or no text paragraph is a `problem`, and the rest of the
+  export is read.
+
+The pure reading is here; reading the file (its encoding) is `index/html_exports.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+from qa.dates import parse_date
+
+__all__ = ["FactivaArticle", "factiva_articles", "factiva_near_miss"]
+
+# an accession number: the source's code padded to eight with zeros ("NYTF0000", "TESTFR00"),
+# the date it was loaded (YYYYMMDD), then nine letters and digits
+_ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
+# what the AN field or a closing line holds: "Document <accession>", the word in the export's
+# interface language ("Dokument", "Documento"), or the number alone
+_CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{_ACCESSION})")
+# the class of an article's `div`: "article enArticle" (tm.plugin.factiva's "article XXArticle")
+_ARTICLE_CLASS = re.compile(r"article\s+[a-z]{2}Article")
+_CODE = re.compile(r"[A-Z]{2,3}")
+# cheap tests first: a page holding none of these is no export
+_MARKS = ("articleParagraph", "Article")
+_ACCESSION_ANYWHERE = re.compile(_ACCESSION)
+
+
+@dataclass(frozen=True)
+class FactivaArticle:
+    """One article of an export; `problem` says why it gives no article (then the other
+    fields may be empty)."""
+
+    number: int  # its place in the export, from 1
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None  # ISO, when the article's date reads as one
+    author: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    accession: str | None = None  # Factiva's AN
+    problem: str | None = None
+
+
+def _tree(text: str) -> Any:
+    # bytes, so that a declaration of another encoding in the page is not lxml's error
+    parser = lxml_html.HTMLParser(encoding="utf-8")
+    return lxml_html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+
+
+def _line(element: Any) -> str:
+    """An element's text as one line: runs of white space (no-break spaces, the line breaks of
+    the page's source) one space."""
+    return " ".join(str(element.text_content()).replace("\u00a0", " ").split())
+
+
+def _article_divs(tree: Any) -> list[Any]:
+    return [
+        div
+        for div in tree.iter("div")
+        if _ARTICLE_CLASS.fullmatch(" ".join(str(div.get("class", "")).split()))
+    ]
+
+
+def _accession(text: str) -> str | None:
+    found = _CLOSER.fullmatch(text)
+    return found.group("an") if found else None
+
+
+def _fields(div: Any) -> dict[str, Any] | None:
+    """The coded fields of an article's table (code → its value's cell), or None when the
+    article has no such table (the article format)."""
+    for table in div.iter("table"):
+        fields: dict[str, Any] = {}
+        for row in table.iter("tr"):
+            cells = [c for c in row if c.tag in ("td", "th")]
+            code = _line(cells[0]) if len(cells) >= 2 else ""
+            if _CODE.fullmatch(code):
+                fields.setdefault(code, cells[1])
+        if "HD" in fields or "AN" in fields:
+            return fields
+    return None
+
+
+def _paragraphs(element: Any) -> list[str]:
+    """The text paragraphs under `element`: its `p.articleParagraph…` elements, else its `p`
+    elements, else its text, each as one line; empty ones left out."""
+    found = [p for p in element.iter("p") if str(p.get("class", "")).startswith("articleParagraph")]
+    found = found or list(element.iter("p"))
+    lines = [_line(p) for p in found] if found else [_line(element)]
+    return [line for line in lines if line]
+
+
+def _from_table(number: int, fields: dict[str, Any]) -> FactivaArticle:
+    def value(code: str) -> str | None:
+        cell = fields.get(code)
+        return (_line(cell) or None) if cell is not None else None
+
+    accession = _accession(value("AN") or "")
+    title = value("HD")
+    paragraphs = [p for code in ("LP", "TD") if code in fields for p in _paragraphs(fields[code])]
+    date = parse_date(value("PD") or "") if value("PD") else None
+    return _checked(
+        FactivaArticle(
+            number,
+            title=title,
+            source=value("SN"),
+            date=date.isoformat() if date else None,
+            author=value("BY"),
+            paragraphs=paragraphs,
+            accession=accession,
+        ),
+        missing_title="no headline (its HD field is missing or empty)",
+        missing_text="no text (no LP or TD paragraphs)",
+    )
+
+
+def _from_layout(number: int, div: Any) -> FactivaArticle:
+    """An article in the article format: headline, byline, the plain `div`s after them, the
+    paragraphs and the closing "Document …" line."""
+    headline = next(
+        (
+            e
+            for e in div.iter("span", "div")
+            if str(e.get("class", "")).endswith("Headline") or e.get("id") == "hd"
+        ),
+        None,
+    )
+    author = next((e for e in div.iter("div") if "author" in str(e.get("class", "")).split()), None)
+    # the plain divs after the headline (the section's may stand before it)
+    after: list[str] = []
+    seen = headline is None
+    for e in div.iter("div", "span"):
+        seen = seen or e is headline
+        if seen and e.tag == "div" and not e.attrib:
+            after.append(_line(e))
+    date = source = None
+    for at, line in enumerate(after):
+        read = parse_date(line)
+        if read is not None:
+            date = read.isoformat()
+            source = after[at + 1] if at + 1 < len(after) and after[at + 1] else None
+            break
+    closers = [
+        found
+        for e in div.iter("p", "div")
+        if not e.get("class") and (found := _accession(_line(e))) is not None
+    ]
+    return _checked(
+        FactivaArticle(
+            number,
+            title=_line(headline) or None if headline is not None else None,
+            source=source,
+            date=date,
+            author=(_line(author) or None) if author is not None else None,
+            paragraphs=[
+                _line(p)
+                for p in div.iter("p")
+                if str(p.get("class", "")).startswith("articleParagraph") and _line(p)
+            ],
+            accession=closers[-1] if closers else None,
+        ),
+        missing_title="no headline",
+        missing_text="no text (no articleParagraph paragraphs)",
+    )
+
+
+def _checked(article: FactivaArticle, *, missing_title: str, missing_text: str) -> FactivaArticle:
+    problem = (
+        missing_title if not article.title else missing_text if not article.paragraphs else None
+    )
+    if problem is None:
+        return article
+    return FactivaArticle(article.number, title=article.title, problem=problem)
+
+
+def _read(number: int, div: Any) -> FactivaArticle:
+    fields = _fields(div)
+    return _from_table(number, fields) if fields is not None else _from_layout(number, div)
+
+
+def _may_be_export(text: str) -> bool:
+    return all(mark in text for mark in _MARKS) and _ACCESSION_ANYWHERE.search(text) is not None
+
+
+def factiva_articles(text: str) -> list[FactivaArticle] | None:
+    """Each article of the page `text` when it is a Factiva export (an article `div` of it
+    gives an accession number), in order, a `problem` for one that gives no article; None
+    when it is no export."""
+    if not _may_be_export(text):
+        return None
+    articles = [_read(number, div) for number, div in enumerate(_article_divs(_tree(text)), 1)]
+    if not any(a.accession for a in articles):
+        return None
+    return articles
+
+
+def factiva_near_miss(text: str) -> str | None:
+    """Why a page with `div`s like a Factiva export's articles is not read as one, for a
+    warning, else None."""
+    if "Article" not in text or "article" not in text:
+        return None
+    divs = _article_divs(_tree(text))
+    if not divs or factiva_articles(text) is not None:
+        return None
+    return (
+        f"it has {len(divs)} div(s) of class 'article xxArticle' as a Factiva export's articles, "
+        "but none ends with its accession number ('Document' and 25 letters and digits)"
+    )
