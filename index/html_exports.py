@@ -52,8 +52,8 @@ def factiva_refusal(data: bytes) -> str | None:
     return (
         f"the page is a Factiva export of {len(articles):,} article(s) (its 'article' divs, "
         "each closed by 'Document' and its accession number), not one article: send the file to "
-        "POST /documents/import as `content` with a `name` ending in .html to index each of its "
-        "articles; nothing was added"
+        "POST /documents/import as `content` with a `name` ending in .html (the page's Add "
+        "form does so for such a file) to index each of its articles; nothing was added"
     )
 
 

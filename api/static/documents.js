@@ -477,6 +477,8 @@ function showAddForm() {
       ? `Saved page “${page.name}”: the article, its title, outlet, author and date are read from the page.`
       : archive && archive.nexis
         ? `LexisNexis export “${archive.name}”: each of its ${archive.nexis} documents is an article, with its own title, outlet, author and date. Documents that cannot be read are listed after the import.`
+      : archive && archive.factiva
+        ? `Factiva export “${archive.name}”: each of its ${archive.factiva} articles is an article of its own, with its title, outlet, author and date. Articles that cannot be read are listed after the import.`
       : archive && archive.many
         ? `Word document “${archive.name}”: a Nexis Uni export gives an article for each of its results, any other Word document one article; title, outlet, author and date are read from the file.`
         : archive && archive.document
@@ -496,7 +498,14 @@ function showAddForm() {
     }
     // a page saved as one file (.mhtml, .mht) goes as `html` too: the server takes its page part
     if (/\.(?:html?|mht(?:ml)?)$/i.test(chosen.name) || chosen.type === "text/html" || chosen.type === "multipart/related") {
-      useFile({ name: chosen.name, html: decodePage(new Uint8Array(await chosen.arrayBuffer())) });
+      const html = decodePage(new Uint8Array(await chosen.arrayBuffer()));
+      const articles = /\.html?$/i.test(chosen.name) ? factivaArticles(html) : 0;
+      if (articles) {
+        // a Factiva export of many articles: imported, each its own article
+        useFile(null, { name: chosen.name, content: html, factiva: articles });
+        return;
+      }
+      useFile({ name: chosen.name, html });
     } else if (ARCHIVE_NAME.test(chosen.name)) {
       useFile(null, { name: chosen.name, content: decodeTextFile(new Uint8Array(await chosen.arrayBuffer())) });
     } else if (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/")) {
@@ -537,7 +546,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,
@@ -613,6 +622,34 @@ function nexisTextDocuments(content) {
   return numbers.length && NEXIS_LENGTH.test(content) ? numbers.length : 0;
 }
 const TEXT_NAME = /\.(txt|text|md|markdown)$/i;
+const FACTIVA_ARTICLE = /^article [a-z]{2}Article$/;
+const FACTIVA_ACCESSION = /^(?:\p{L}{2,20}\s+)?[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}$/u;
+
+/** An element's text as one line, as the server reads it. */
+function oneLine(element) {
+  return element.textContent.replace(/\s+/g, " ").trim();
+}
+
+/** How many articles a saved page holds when it is a Factiva export, else 0: its divs of class
+ * "article xxArticle", when one of them gives an accession number, in its table's AN row or as
+ * its closing "Document …" line (the server tells an export by the same rule: qa/factiva.py). */
+function factivaArticles(html) {
+  if (!html.includes("articleParagraph")) return 0;
+  // parsed as a template's content: inert, so its style sheets are not applied (a DOMParser
+  // document would apply them, which the page's Content Security Policy refuses)
+  const page = document.createElement("template");
+  page.innerHTML = html;
+  const articles = [...page.content.querySelectorAll("div")].filter((div) =>
+    FACTIVA_ARTICLE.test((div.getAttribute("class") || "").trim().split(/\s+/).join(" ")),
+  );
+  const numbered = (div) =>
+    [...div.querySelectorAll("tr")].some((row) => {
+      const cells = [...row.children].filter((cell) => cell.matches("td, th"));
+      return cells.length >= 2 && oneLine(cells[0]) === "AN" && FACTIVA_ACCESSION.test(oneLine(cells[1]));
+    }) ||
+    [...div.querySelectorAll("p, div")].some((line) => !line.getAttribute("class") && FACTIVA_ACCESSION.test(oneLine(line)));
+  return articles.some(numbered) ? articles.length : 0;
+}
 
 /** A file's bytes in base64, as `content_base64` takes them (in pieces: one call of
  * String.fromCharCode on a whole file would pass too many arguments). */

@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.conftest import PAGE_ADMIN_KEY, PageProbe, PageServer, show_saved_conversation
 from tests.e2e.crafted import fulfil_problem
 from tests.e2e.test_page_scope import add_article, delete_article
+from tests.factiva_files import LANTERNS, ORCHARD, export_page
 from tests.nexis_text_files import TextItem, export_text
 from tests.pages import FURNITURE, news_page, single_file_page
 from tests.word_files import FERRY, LIGHTHOUSE, NexisItem, nexis_export
@@ -26,9 +27,9 @@ INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version f
 
 FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each "
-    "of its documents), a saved web page (.html, .mhtml), an article saved as PDF (.pdf), a Word "
-    "document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed "
-    "or WordPress export, .xml)"
+    "of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives "
+    "each of its articles), an article saved as PDF (.pdf), a Word document or Nexis Uni export "
+    "(.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
 # how api/security.py words the 401 of an admin action sent with a wrong key, and the 403 of
@@ -701,6 +702,37 @@ def test_an_admin_imports_a_lexisnexis_text_export_as_its_articles(
     for doc in listed(page)["documents"]:  # leave the shared corpus as it was
         if doc["title"] in (school.title, pier.title):
             delete_article(page_server, doc["doc_id"])
+
+
+def test_an_admin_imports_a_factiva_export_saved_as_html_as_its_articles(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """A saved page that is a Factiva export is not sent as one page: the page says it holds
+    two articles and sends it whole to POST /documents/import, which adds an article for each,
+    under its accession number."""
+    from playwright.sync_api import expect
+
+    content = export_page([LANTERNS, ORCHARD], layout="format")
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "Factiva.html", "mimeType": "text/html", "buffer": content.encode("utf-8")}
+    )
+    expect(form.locator(".page-note")).to_contain_text(
+        "Factiva export “Factiva.html”: each of its 2 articles is an article of its own"
+    )
+    expect(form.get_by_label("Text")).to_be_disabled()
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name="Import articles").click()
+    assert json.loads(sent.value.post_data or "{}") == {"name": "Factiva.html", "content": content}
+    report = page.locator(".import-report")
+    expect(report.locator(".panel-message")).to_have_text(
+        "2 articles added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(report.locator(".article-title")).to_have_text([LANTERNS.title, ORCHARD.title])
+    assert page_probe.script_errors() == []
+    for doc_id in (LANTERNS.accession, ORCHARD.accession):  # leave the shared corpus as it was
+        delete_article(page_server, doc_id or "")
 
 
 def send_file_in_base64(page: Any, form: Any, path: Path, *, note: str, button: str) -> Any:
