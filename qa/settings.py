@@ -129,8 +129,8 @@ class IndexSettings(_Group):
         default=Path("seeds"),
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
         "and .mhtml/.mht/.webarchive pages, .pdf documents, .jsonl, .json, .csv and .tsv "
-        "archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports) and "
-        "classic LexisNexis text exports (.txt).",
+        "archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports), "
+        "classic LexisNexis text exports (.txt) and Factiva exports saved as HTML (.html).",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

@@ -8,8 +8,9 @@ The folder may hold text files (.txt; Markdown as .md or .markdown), saved web p
 .htm, .html.gz; a browser's single-file .mhtml or .mht, Safari's .webarchive), articles saved as
 PDF (.pdf) and archives of many articles: .jsonl, one article a line; .json, a JSON array of
 articles; .csv and .tsv, one article a row under a header row; .xml, .rss and .atom, a news feed
-or a WordPress export, one article an item; .docx, a Nexis Uni export (or one article); and a
-classic LexisNexis text export saved as .txt (items opened by "N of M DOCUMENTS" lines).
+or a WordPress export, one article an item; .docx, a Nexis Uni export (or one article); a
+classic LexisNexis text export saved as .txt (items opened by "N of M DOCUMENTS" lines); and a
+Factiva export saved as .html (articles closed by "Document" and their accession number).
 A file or archive record that cannot be used (binary, empty, no article in it, larger than
 index.max_document_bytes, a bad line or row, a file of another kind such as a .zip, or an .xml
 that is no feed) is skipped with a warning naming it; the build goes on, and the summary says
