@@ -12,19 +12,24 @@ on its own (no conversation), with the same rules as `POST /ask` (a question too
 empty is reported, and the others are still asked), within `--date-from`/`--date-to` and the
 `--doc-id`s when given.
 
-The answers go to standard output or `--out`:
+The answers go to standard output or `--out` (a file in a folder that exists), each written as
+soon as it is answered, so a long list shows them as it goes and Ctrl-C keeps those already
+asked:
 - `markdown` (default): each question, its answer with the sources as footnotes (title,
   outlet, date, address, the quoted words, doc id and paragraph number counted from 1), or
-  why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown;
+  why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown; the
+  articles' words are escaped, so a `*`, `_`, `[…]`, `<b>` or ``quote'' in them shows as
+  written instead of turning into emphasis, a link, HTML or code;
 - `csv`: a row a question (question, status, answer, short answer, reason, sources, answer
-  score), for a spreadsheet;
+  score), for a spreadsheet; a `--out` file starts with a UTF-8 byte-order mark, which Excel
+  needs to read its accents and curly quotes;
 - `jsonl`: the whole response a line, as `POST /ask` gives it, with `question`.
 
 In-process (default) it loads the service from the same settings as the server (QA_* env
 vars, `--data-dir`); with `--url` it asks a running server over HTTP, sending
 `QA_SECURITY__READ_API_KEY` (or the admin key) when set. Exit code 0 when every question got an
 answer or a refusal, 1 when one or more failed (each is in the output with its error), 2 for a
-usage mistake.
+usage mistake, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -174,14 +179,20 @@ def _local_asker(data_dir: Path | None, scope: dict[str, Any]) -> Asker:
     return ask
 
 
-def ask_all(ask: Asker, questions: Sequence[str]) -> list[dict[str, Any]]:
-    """Each question's response, with the question as asked beside it."""
-    results = []
+def each_answer(ask: Asker, questions: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Each question's response as soon as it is answered, with the question as asked beside
+    it; a line on standard error for each says how far the list has got."""
     for number, question in enumerate(questions, 1):
         response = ask(question)
-        print(f"[{number}/{len(questions)}] {response.get('status')}", file=sys.stderr)
-        results.append({**response, "question": question})
-    return results
+        shown = _one_line(question)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        print(f"[{number}/{len(questions)}] {response.get('status')}: {shown}", file=sys.stderr)
+        yield {**response, "question": question}
+
+
+def ask_all(ask: Asker, questions: Sequence[str]) -> list[dict[str, Any]]:
+    """Each question's response, with the question as asked beside it."""
+    return list(each_answer(ask, questions))
 
 
 # ---- writing the answers ---------------------------------------------------------------------
@@ -191,30 +202,63 @@ def _one_line(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def _quote(citation: dict[str, Any]) -> str:
+# what can start inline Markdown in a line of text: emphasis (`*`, `_`), a code span (`` ` ``,
+# as in an old wire story's ``quotes''), a link or footnote reference (`[`, `]`), raw HTML or an
+# autolink (`<`), strikethrough (`~`), a table cell (`|`), and the backslash itself
+_INLINE = re.compile(r"([\\`*_\[\]<~|])")
+# a character reference ("&amp;", "&#38;"), which a renderer shows as the character
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# what makes a line a heading, a quote, a list item or a setext underline when it starts it
+_BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+](?=\s|$|-)|=+\s*$|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def markdown_text(value: object) -> str:
+    """`value` on one line, written so that Markdown shows it as it is: an article's words
+    ("``quoted''", "*", "_", "[1]", "<b>") never turn into code, emphasis, links or HTML."""
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", _one_line(value)))
+
+
+# in an answer's words: a citation marker "[1]" (group 1), or what `markdown_text` escapes
+_ANSWER_TOKEN = re.compile(rf"{MARKER.pattern}|{_INLINE.pattern}|{_ENTITY.pattern}")
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():  # "1." → "1\." (the backslash goes before the dot)
+        return f"{lead}{mark}\\"
+    return f"{lead}\\{mark}"
+
+
+def _address(value: object) -> str:
+    """An http(s) address as an autolink's text can hold it, or "" for anything else."""
+    url = _one_line(value)
+    if not url.startswith(("http://", "https://")):
+        return ""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def _quote(citation: dict[str, Any], *, markdown: bool = True) -> str:
     """The words a citation's claim rests on: its supporting span, or a detail of the article
     (its author, date or source), or the whole paragraph when the span is empty."""
+    text_of = markdown_text if markdown else _one_line
     detail = citation.get("detail")
     if detail in ("author", "date", "source"):
-        return f"the article's {detail}: {_one_line(citation.get(detail))}"
+        return f"the article's {detail}: {text_of(citation.get(detail))}"
     text = str(citation.get("text") or "")
     start, end = citation.get("span_start"), citation.get("span_end")
     span = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
-    return f'"{_one_line(span or text)}"'
+    return f'"{text_of(span.strip() or text)}"'
 
 
 def _where(item: dict[str, Any], *, markdown: bool = True) -> str:
     """An item's article: `*Title*, Outlet, 2024-10-21, <url>` (plain, the title as it is)."""
-    title = _one_line(item.get("title"))
-    url = _one_line(item.get("url"))
-    if not url.startswith(("http://", "https://")):
-        url = ""
-    parts = [
-        (f"*{title.replace('*', chr(92) + '*')}*" if markdown else title) if title else "",
-        _one_line(item.get("source")),
-        _one_line(item.get("date")),
-        (f"<{url}>" if markdown else url) if url else "",
-    ]
+    url = _address(item.get("url"))
+    if markdown:
+        title = markdown_text(item.get("title"))
+        parts = [f"*{title}*" if title else "", markdown_text(item.get("source"))]
+    else:
+        parts = [_one_line(item.get("title")), _one_line(item.get("source"))]
+    parts += [_one_line(item.get("date")), (f"<{url}>" if markdown else url) if url else ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -227,29 +271,33 @@ def _place(item: dict[str, Any]) -> str:
     return f" ({', '.join(where)})" if where else ""
 
 
-def to_markdown(results: Sequence[dict[str, Any]]) -> str:
-    """Every question and its answer or refusal, as Markdown. Footnote labels carry the
-    question's number when there are several (`[^2-1]`), so they stay apart in one file."""
-    several = len(results) > 1
-    blocks = [
-        _markdown_block(result, f"{number}-" if several else "")
-        for number, result in enumerate(results, 1)
-    ]
-    return "\n\n---\n\n".join(blocks) + "\n"
+def _answer_text(answer: object, footnote: Callable[[re.Match[str]], str]) -> str:
+    """An answer's words as Markdown: each `[n]` marker as `footnote` gives it, the rest as
+    `markdown_text` escapes it, and a line not taken for a heading, a quote or a list item
+    ("1. In a wok" stays text)."""
+
+    def escaped(match: re.Match[str]) -> str:
+        return footnote(match) if match.group(1) is not None else "\\" + match.group(0)
+
+    lines = (" ".join(line.split()) for line in str(answer or "").split("\n"))
+    return "\n".join(
+        _BLOCK_START.sub(_escape_start, _ANSWER_TOKEN.sub(escaped, line)) for line in lines if line
+    )
 
 
-def _markdown_block(result: dict[str, Any], label: str) -> str:
-    asked = _one_line(result["question"]).replace("*", "\\*").replace("_", "\\_")
-    lines = [f"**Q:** {asked}", ""]
+def markdown_block(result: dict[str, Any], label: str = "") -> str:
+    """One question and its answer (sources as footnotes `[^{label}n]`), its refusal with the
+    closest paragraphs, or why it was not asked, as Markdown with no trailing newline."""
+    lines = [f"**Q:** {markdown_text(result['question'])}", ""]
     status = result.get("status")
     if status == "answered":
         cited = {c["marker"]: c for c in result.get("citations") or []}
 
         def footnote(match: re.Match[str]) -> str:
             marker = int(match.group(1))
-            return f"[^{label}{marker}]" if marker in cited else match.group(0)
+            return f"[^{label}{marker}]" if marker in cited else f"\\[{marker}\\]"
 
-        lines.append(MARKER.sub(footnote, str(result.get("answer") or "")).strip())
+        lines.append(_answer_text(result.get("answer"), footnote))
         if cited:
             lines.append("")
         for marker in sorted(cited):
@@ -259,59 +307,86 @@ def _markdown_block(result: dict[str, Any], label: str) -> str:
                 f"{_place(cited[marker])}"
             )
     elif status == "insufficient_evidence":
-        lines.append(f"**No answer.** {_one_line(result.get('answer'))}")
+        lines.append(f"**No answer.** {markdown_text(result.get('answer'))}")
         if result.get("reason"):
-            lines += ["", f"Why: {_one_line(result['reason'])}"]
+            lines += ["", f"Why: {markdown_text(result['reason'])}"]
         closest = result.get("retrieved") or []
         if closest:
             lines += ["", "Closest paragraphs:", ""]
         for n, item in enumerate(closest, 1):
             head = _where(item)
-            lines.append(
-                f'{n}. {head + " — " if head else ""}"{_one_line(item.get("text"))}"{_place(item)}'
-            )
+            text = markdown_text(item.get("text"))
+            lines.append(f'{n}. {head + " — " if head else ""}"{text}"{_place(item)}')
     else:
-        lines.append(f"**Not asked:** {_one_line(result.get('error'))}")
+        lines.append(f"**Not asked:** {markdown_text(result.get('error'))}")
     return "\n".join(lines)
 
 
 def _sources_cell(result: dict[str, Any]) -> str:
     return "\n".join(
-        f"[{c['marker']}] {_where(c, markdown=False)}{_place(c)}: {_quote(c)}"
+        f"[{c['marker']}] {_where(c, markdown=False)}{_place(c)}: {_quote(c, markdown=False)}"
         for c in sorted(result.get("citations") or [], key=lambda c: c["marker"])
     )
 
 
-def to_csv(results: Sequence[dict[str, Any]]) -> str:
+def _csv_row(result: dict[str, Any]) -> dict[str, str]:
+    answered = result.get("status") in ANSWER_STATUSES
+    score = result.get("evidence_score")
+    return {
+        "question": result["question"],
+        "status": str(result.get("status")),
+        "answer": str((result.get("answer") if answered else result.get("error")) or ""),
+        "short_answer": result.get("short_answer") or "",
+        "reason": result.get("reason") or "",
+        "sources": _sources_cell(result),
+        "score": f"{score:.3f}" if isinstance(score, float) else "",
+    }
+
+
+def markdown_chunks(results: Iterable[dict[str, Any]], *, total: int) -> Iterator[str]:
+    """The Markdown of each result as it comes, `---` between two. Footnote labels carry the
+    question's number when there are several (`[^2-1]`), so they stay apart in one file."""
+    for number, result in enumerate(results, 1):
+        label = f"{number}-" if total > 1 else ""
+        yield ("\n---\n\n" if number > 1 else "") + markdown_block(result, label) + "\n"
+
+
+def csv_chunks(results: Iterable[dict[str, Any]], *, total: int) -> Iterator[str]:
+    """The CSV header, then a row for each result as it comes."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    yield out.getvalue()
     for result in results:
-        answered = result.get("status") in ANSWER_STATUSES
-        score = result.get("evidence_score")
-        writer.writerow(
-            {
-                "question": result["question"],
-                "status": result.get("status"),
-                "answer": result.get("answer") if answered else result.get("error"),
-                "short_answer": result.get("short_answer") or "",
-                "reason": result.get("reason") or "",
-                "sources": _sources_cell(result),
-                "score": f"{score:.3f}" if isinstance(score, float) else "",
-            }
-        )
-    return out.getvalue()
+        out.seek(0)
+        out.truncate()
+        writer.writerow(_csv_row(result))
+        yield out.getvalue()
+
+
+def jsonl_chunks(results: Iterable[dict[str, Any]], *, total: int) -> Iterator[str]:
+    for result in results:
+        yield json.dumps(result, ensure_ascii=False) + "\n"
+
+
+CHUNKS: dict[str, Callable[..., Iterator[str]]] = {
+    "markdown": markdown_chunks,
+    "csv": csv_chunks,
+    "jsonl": jsonl_chunks,
+}
+
+
+def to_markdown(results: Sequence[dict[str, Any]]) -> str:
+    """Every question and its answer or refusal, as Markdown (`markdown_chunks` joined)."""
+    return "".join(markdown_chunks(results, total=len(results)))
+
+
+def to_csv(results: Sequence[dict[str, Any]]) -> str:
+    return "".join(csv_chunks(results, total=len(results)))
 
 
 def to_jsonl(results: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
-
-
-WRITERS: dict[str, Callable[[Sequence[dict[str, Any]]], str]] = {
-    "markdown": to_markdown,
-    "csv": to_csv,
-    "jsonl": to_jsonl,
-}
+    return "".join(jsonl_chunks(results, total=0))
 
 
 def _day(value: str) -> date:
@@ -343,16 +418,63 @@ def main() -> int:
     if args.url and args.data_dir:
         raise UsageError("--data-dir is for asking in-process; a server (--url) has its own")
     questions = list(args.questions) or questions_from(args.file)
-    results = ask_all(_asker(args), questions)
-    text = WRITERS[args.format](results)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    check_out(args.out)  # before the models load and any question is asked
+    ask = _asker(args)
+    if args.out is None:
+        results = write_answers(ask, questions, args.format, sys.stdout, where="above")
     else:
-        sys.stdout.write(text)
+        # a spreadsheet (Excel) reads a CSV as UTF-8 only when it starts with a byte-order mark
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        with args.out.open("w", encoding=encoding, newline="") as out:
+            results = write_answers(ask, questions, args.format, out, where=f"in {args.out}")
     failed = sum(r.get("status") == FAILED for r in results)
     if failed:
         print(f"{failed} of {len(results)} questions failed (see their errors)", file=sys.stderr)
     return 1 if failed else 0
+
+
+def check_out(out: Path | None) -> None:
+    """A usage error, before anything is asked, when the answers could not be written to
+    `out`: a folder, or a file in a folder that does not exist."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise UsageError(
+            f"--out {out} is a folder: give a file to write, e.g. {out / 'answers.md'}"
+        )
+    folder = out.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"--out {out}: the folder {folder} does not exist; create it first "
+            f"(mkdir -p {folder}) or write the answers elsewhere"
+        )
+
+
+def write_answers(
+    ask: Asker, questions: Sequence[str], format: str, out: TextIO, *, where: str
+) -> list[dict[str, Any]]:
+    """Ask each question and write its answer to `out` as soon as it comes (flushed), so that a
+    long list shows its answers as it goes and an interruption (Ctrl-C) keeps those already
+    written, saying how many; the results, in order."""
+    results: list[dict[str, Any]] = []
+
+    def answered() -> Iterator[dict[str, Any]]:
+        for result in each_answer(ask, questions):
+            results.append(result)
+            yield result
+
+    try:
+        for chunk in CHUNKS[format](answered(), total=len(questions)):
+            out.write(chunk)
+            out.flush()
+    except KeyboardInterrupt:
+        print(
+            f"stopped after {len(results)} of {len(questions)} questions; "
+            f"their answers are {where}",
+            file=sys.stderr,
+        )
+        raise
+    return results
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def test_a_file_of_questions_asked_of_a_server_becomes_a_spreadsheet(
     assert done.returncode == 1, done.stderr  # one question failed, and says so
     assert "1 of 3 questions failed" in done.stderr
 
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
     assert [r["question"] for r in rows] == [ANSWERABLE, UNANSWERABLE, "\u200b"]
     answered, refused, failed = rows
     direct = httpx.post(f"{server.url}/ask", json={"question": ANSWERABLE}, timeout=120).json()

@@ -4,15 +4,28 @@ them in, and writing the answers as Markdown footnotes and as a spreadsheet's ro
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
-from scripts.ask import ask_all, questions_from, to_csv, to_jsonl, to_markdown
+from scripts import ask as ask_script
+from scripts.ask import (
+    ask_all,
+    check_out,
+    markdown_text,
+    questions_from,
+    to_csv,
+    to_jsonl,
+    to_markdown,
+    write_answers,
+)
 from scripts.cli import UsageError
 
 pytestmark = pytest.mark.unit
@@ -120,9 +133,9 @@ def test_several_answers_keep_their_footnotes_apart_and_say_refusals_and_failure
     assert third == "**Q:** \n\n**Not asked:** question is empty\n"
 
 
-def test_a_marker_with_no_citation_is_left_as_it_is() -> None:
+def test_a_marker_with_no_citation_shows_as_written() -> None:
     answer = {**ANSWERED, "answer": "Voted. [1] See also [3]."}
-    assert "Voted. [^1] See also [3]." in to_markdown([answer])
+    assert "Voted. [^1] See also \\[3\\]." in to_markdown([answer])  # shown as "[3]"
 
 
 def test_a_detail_citation_says_the_detail_not_a_quote() -> None:
@@ -168,6 +181,7 @@ def test_ask_all_asks_each_question_once_in_order() -> None:
         (["Who?", "--file", "q.txt"], "give questions on the command line or --file"),
         (["Who?", "--url", "http://127.0.0.1:9", "--data-dir", "x"], "--data-dir is for"),
         (["--file", "missing.txt"], "No such file or directory"),
+        (["Who?", "--out", "nowhere/answers.md"], "the folder nowhere does not exist"),
     ],
 )
 def test_usage_mistakes_are_one_line_and_exit_2(
@@ -183,3 +197,137 @@ def test_usage_mistakes_are_one_line_and_exit_2(
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ---- Markdown that shows the articles' words as they are -----------------------------------
+
+# words an article, a title or a question may hold that Markdown would otherwise take for
+# markup: an old wire story's ``quotes'' (a code span), emphasis, a link, a footnote, raw HTML,
+# a character reference, strikethrough, a table's bar, a backslash
+AWKWARD = [
+    "``We will not rush this,'' she said. ``Not at all.''",
+    "*Exclusive*: the _real_ cost of the **pier**",
+    "[Updated] Council backs [the plan](https://example.org/x) [^1]",
+    "Fish <b>and</b> chips <script>alert(1)</script>",
+    "AT&T paid &amp; the council &#38; the port",
+    "A ~~strike~~ and a | bar | in it",
+    "C:\\ports\\ and a trailing backslash \\",
+    "two\nlines of a title",
+]
+CommonMark = MarkdownIt("commonmark").enable("strikethrough").enable("table")
+
+
+def _shown(markdown: str) -> str:
+    """What a Markdown renderer shows of one line of inline Markdown: its HTML, which must
+    hold no tag, read back as text."""
+    rendered = CommonMark.renderInline(markdown)
+    assert "<" not in rendered, rendered  # no emphasis, code, link or HTML came of it
+    return html.unescape(rendered)
+
+
+@pytest.mark.parametrize("words", AWKWARD)
+def test_markdown_text_shows_any_words_as_they_are(words: str) -> None:
+    assert _shown(markdown_text(words)) == " ".join(words.split())
+
+
+@pytest.mark.parametrize("words", AWKWARD)
+def test_titles_quotes_questions_and_closest_paragraphs_are_escaped(words: str) -> None:
+    cited = citation(1, title=words, source=words, text=f"{words} It meets again.", span_end=None)
+    answered = {**ANSWERED, "question": words, "answer": f"{words} [1]", "citations": [cited]}
+    refused = {**REFUSED, "question": words, "retrieved": [{**cited, "index": 0}]}
+    rendered = CommonMark.render(to_markdown([answered, refused]))
+    # only the markup the file means: bold "Q:", italic titles, links, the rule, the list
+    assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= {
+        "p",
+        "em",
+        "strong",
+        "a",
+        "hr",
+        "ol",
+        "li",
+    }
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
+    # two questions, the answer, two titles, two outlets, the quote, the closest paragraph
+    assert shown.count(" ".join(words.split())) == 9, shown
+
+
+@pytest.mark.parametrize(
+    "answer", ["1. In a wok, fry the garlic.", "# 4 teams", "- 3 degrees", "> not a quote"]
+)
+def test_an_answer_that_starts_like_a_list_or_heading_stays_a_paragraph(answer: str) -> None:
+    markdown = to_markdown([{**ANSWERED, "answer": f"{answer} [1]"}])
+    body = markdown.split("\n\n")[1]
+    assert CommonMark.render(body).startswith("<p>"), body
+    assert html.unescape(CommonMark.renderInline(body)) == f"{answer} [^1]"
+
+
+def test_an_address_that_would_end_its_autolink_early_is_encoded() -> None:
+    cited = citation(1, url="https://example.org/a b<c>d")
+    markdown = to_markdown([{**ANSWERED, "citations": [cited]}])
+    assert "<https://example.org/a%20b%3Cc%3Ed>" in markdown
+
+
+# ---- writing as the answers come -------------------------------------------------------------
+
+
+def _interrupted_at(number: int) -> Any:
+    def ask(question: str) -> dict[str, Any]:
+        if question == f"q{number}?":
+            raise KeyboardInterrupt
+        return {**ANSWERED, "question": question}
+
+    return ask
+
+
+@pytest.mark.parametrize("format", ["markdown", "csv", "jsonl"])
+def test_ctrl_c_keeps_the_answers_already_written(
+    format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = io.StringIO()
+    questions = ["q1?", "q2?", "q3?", "q4?"]
+    with pytest.raises(KeyboardInterrupt):
+        write_answers(_interrupted_at(3), questions, format, out, where="in answers")
+    written = out.getvalue()
+    if format == "markdown":
+        blocks = written.split("\n\n---\n\n")
+        assert [b.splitlines()[0] for b in blocks] == ["**Q:** q1?", "**Q:** q2?"]
+        assert "[^2-1]: " in blocks[1] and written.endswith("\n")
+    elif format == "csv":
+        assert [r["question"] for r in csv.DictReader(io.StringIO(written))] == ["q1?", "q2?"]
+    else:
+        assert len(written.splitlines()) == 2
+    assert "stopped after 2 of 4 questions; their answers are in answers" in capsys.readouterr().err
+
+
+def test_each_answer_is_written_before_the_next_question_is_asked() -> None:
+    out = io.StringIO()
+    seen: list[str] = []
+
+    def ask(question: str) -> dict[str, Any]:
+        seen.append(out.getvalue())
+        return {**ANSWERED, "question": question}
+
+    write_answers(ask, ["q1?", "q2?"], "markdown", out, where="above")
+    assert seen[0] == "" and seen[1].startswith("**Q:** q1?") and "[^1-1]: " in seen[1]
+    assert out.getvalue() == to_markdown([{**ANSWERED, "question": q} for q in ("q1?", "q2?")])
+
+
+def test_out_in_a_folder_that_does_not_exist_says_to_create_it(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"the folder .*missing does not exist.*mkdir -p"):
+        check_out(tmp_path / "missing" / "answers.md")
+    with pytest.raises(UsageError, match="is a folder: give a file to write"):
+        check_out(tmp_path)
+    check_out(tmp_path / "answers.md")  # a new file in a folder that is there
+
+
+def test_a_csv_file_starts_with_a_byte_order_mark_for_spreadsheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "answers.csv"
+    answer = {**ANSWERED, "answer": "Malmö’s council voted 7 to 2. [1]"}
+    monkeypatch.setattr(ask_script, "_asker", lambda args: lambda question: dict(answer))
+    monkeypatch.setattr(sys, "argv", ["ask.py", "Who?", "--format", "csv", "--out", str(out)])
+    assert ask_script.main() == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfquestion,")  # UTF-8 with its mark
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert rows[0]["answer"] == "Malmö’s council voted 7 to 2. [1]"
