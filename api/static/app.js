@@ -158,6 +158,28 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return String(value ?? "").replace(/\s+/g, " ").trim();
   }
 
+  // what can start inline Markdown in a line of text: emphasis (* _), a code span (` , as in an
+  // old wire story's ``quotes''), a link or footnote reference ([ ]), raw HTML or an autolink
+  // (<), strikethrough (~), a table cell (|), the backslash itself; and a character reference
+  const INLINE_MARKUP = /[\\`*_[\]<~|]|&(?=#?\w+;)/g;
+  // in an answer's words: a citation marker "[1]" (its number captured), or what `markdownText` escapes
+  const ANSWER_TOKENS = /\[(\d+)\]|[\\`*_[\]<~|]|&(?=#?\w+;)/g;
+  // what makes a line a heading, a quote, a list item or a setext underline where it starts it
+  const BLOCK_START = /^(#{1,6}(?=\s|$)|>|[-+](?=\s|$|-)|=+\s*$|\d{1,9}(?=[.)](?:\s|$)))/;
+
+  /**
+   * `value` on one line, written so that Markdown shows it as it is: an article's words
+   * ("``quoted''", "*", "_", "[1]", "<b>") never turn into code, emphasis, links or HTML.
+   */
+  function markdownText(value) {
+    return oneLine(value).replace(INLINE_MARKUP, "\\$&");
+  }
+
+  /** A line of Markdown text not taken for a heading, a quote or a list item ("1. In a wok"). */
+  function paragraphLine(line) {
+    return line.replace(BLOCK_START, (mark) => (/^\d/.test(mark) ? `${mark}\\` : `\\${mark}`));
+  }
+
   /**
    * The supporting span of a citation (code points, as the offsets come from Python), or the
    * whole paragraph when the span is missing or empty.
@@ -197,7 +219,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>)
    * (paragraphs counted from 1, as the search results and the /v1 Sources list count them)
    * Missing title/source/date are left out. A marker with no citation stays as written.
-   * The result is text: nothing in it is rendered or escaped as HTML.
+   * The result is text: nothing in it is rendered or escaped as HTML; the words (question, answer,
+   * titles, quotes) are escaped for Markdown (`markdownText`), so a viewer shows them as written.
    */
   function answerToMarkdown(data, label = "") {
     const answer = String((data && data.answer) ?? "");
@@ -208,21 +231,35 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       if (Number.isInteger(marker) && !byMarker.has(marker)) byMarker.set(marker, citation);
     }
 
-    const body = answer.replace(MARKERS, (whole, n) => (byMarker.has(Number(n)) ? `[^${label}${Number(n)}]` : whole));
+    // the words escaped as `markdownText` does, each cited [n] a footnote reference (one with
+    // no citation shown as written), a line not taken for a heading, quote or list item
+    const body = answer
+      .split("\n")
+      .map((line) => oneLine(line))
+      .filter(Boolean)
+      .map((line) =>
+        paragraphLine(
+          line.replace(ANSWER_TOKENS, (whole, n) => {
+            if (n === undefined) return `\\${whole}`;
+            return byMarker.has(Number(n)) ? `[^${label}${Number(n)}]` : `\\[${n}\\]`;
+          }),
+        ),
+      )
+      .join("\n");
     const notes = [...byMarker.keys()]
       .sort((a, b) => a - b)
       .map((marker) => {
         const citation = byMarker.get(marker);
-        const title = oneLine(citation.title);
+        const title = markdownText(citation.title);
         const address = safeAddress(citation.url);
         const parts = [
-          title ? `*${title.replace(/\*/g, "\\*")}*` : "",
-          oneLine(citation.source),
+          title ? `*${title}*` : "",
+          markdownText(citation.source),
           oneLine(citation.date),
           address ? `<${address}>` : "",
         ].filter(Boolean);
         // a detail of the article (its author, date, source) is said as such, not as a quote
-        const quote = detailText(citation) || `"${oneLine(supportingText(citation))}"`;
+        const quote = detailText(citation) || `"${markdownText(supportingText(citation))}"`;
         const where = [];
         if (citation.doc_id !== undefined && citation.doc_id !== null && citation.doc_id !== "") {
           where.push(`doc ${oneLine(citation.doc_id)}`);
@@ -237,7 +274,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       ? `${body.trimEnd()}\n\n> Note: the quoted sentence gives no ${lacking}, which the question asks for; check whether it answers it.`
       : body.trimEnd();
     const asked = oneLine(data && data.question);
-    const head = asked ? `**Q:** ${asked.replace(/([*_\\])/g, "\\$1")}\n\n` : "";
+    const head = asked ? `**Q:** ${markdownText(asked)}\n\n` : "";
     return notes.length ? `${head}${text}\n\n${notes.join("\n")}\n` : `${head}${text}\n`;
   }
 
@@ -249,20 +286,20 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    */
   function refusalToMarkdown(data) {
     const asked = oneLine(data && data.question);
-    const lines = asked ? [`**Q:** ${asked.replace(/([*_\\])/g, "\\$1")}`, ""] : [];
-    const said = oneLine(data && data.answer) || "The articles do not hold enough evidence to answer this.";
+    const lines = asked ? [`**Q:** ${markdownText(asked)}`, ""] : [];
+    const said = markdownText(data && data.answer) || "The articles do not hold enough evidence to answer this.";
     lines.push(`**No answer.** ${said}`);
-    const reason = oneLine(data && data.reason);
+    const reason = markdownText(data && data.reason);
     if (reason) lines.push("", `Why: ${reason}`);
     const retrieved = data && Array.isArray(data.retrieved) ? data.retrieved : [];
     if (retrieved.length) {
       lines.push("", "Closest paragraphs:", "");
       retrieved.forEach((item, i) => {
-        const title = oneLine(item && item.title);
+        const title = markdownText(item && item.title);
         const address = safeAddress(item && item.url);
         const parts = [
-          title ? `*${title.replace(/\*/g, "\\*")}*` : "",
-          oneLine(item && item.source),
+          title ? `*${title}*` : "",
+          markdownText(item && item.source),
           oneLine(item && item.date),
           address ? `<${address}>` : "",
         ].filter(Boolean);
@@ -271,7 +308,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           where.push(`doc ${oneLine(item.doc_id)}`);
         }
         if (item && Number.isInteger(item.index)) where.push(`paragraph ${item.index + 1}`);
-        let line = `${i + 1}. ${parts.length ? parts.join(", ") + " — " : ""}"${oneLine(item && item.text)}"`;
+        let line = `${i + 1}. ${parts.length ? parts.join(", ") + " — " : ""}"${markdownText(item && item.text)}"`;
         if (where.length) line += ` (${where.join(", ")})`;
         lines.push(line);
       });
@@ -288,7 +325,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const name = citation && typeof citation.detail === "string" ? citation.detail : "";
     if (!["author", "date", "source"].includes(name)) return "";
     const value = name === "date" ? formatDate(citation.date) : citation[name];
-    return `the article's ${name}: ${oneLine(value)}`;
+    return `the article's ${name}: ${markdownText(value)}`;
   }
 
   /** Put `text` on the clipboard; resolves to whether it worked. */
@@ -361,13 +398,13 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   function conversationToMarkdown(records, savedAt) {
     const blocks = [`# Questions asked of the articles\n\nSaved ${oneLine(savedAt)}.`];
     (Array.isArray(records) ? records : []).forEach((record, i) => {
-      const head = [`**Q:** ${oneLine(record.question).replace(/([*_\\])/g, "\\$1")}`];
+      const head = [`**Q:** ${markdownText(record.question)}`];
       const data = record.kind === "answer" && record.data ? record.data : null;
       const notes = [];
       const rewritten = data ? oneLine(data.rewritten_question) : "";
-      if (rewritten && rewritten !== oneLine(record.question)) notes.push(`read as “${rewritten}”`);
+      if (rewritten && rewritten !== oneLine(record.question)) notes.push(`read as “${markdownText(rewritten)}”`);
       const of = asScope(record.scope);
-      if (of) notes.push(`asked only of “${oneLine(of.title) || of.doc_id}”`);
+      if (of) notes.push(`asked only of “${markdownText(of.title || of.doc_id)}”`);
       const dates = asDates(record.dates);
       if (dates) {
         const span = [dates.from && `from ${dates.from}`, dates.to && `to ${dates.to}`].filter(Boolean).join(" ");
@@ -377,7 +414,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       let body;
       if (!data) {
         const why = record.kind === "error" && record.error ? oneLine(record.error.message) : "stopped before the answer came";
-        body = `*Not answered: ${why || "the request failed"}.*\n`;
+        // the message's own closing full stop is the sentence's ("Check it and try again.")
+        body = `*Not answered: ${markdownText((why || "the request failed").replace(/[.\s]+$/, ""))}.*\n`;
       } else if (data.status === "insufficient_evidence") {
         body = refusalToMarkdown({ ...data, question: "" });
       } else {

@@ -5,6 +5,7 @@ and a question not answered are written (crafted records, the page's own functio
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -122,3 +123,87 @@ def test_follow_ups_scopes_and_unanswered_questions_say_so(probe: PageProbe) -> 
     )
     assert third == "**Q:** Why?\n\n*Not answered: The service is busy.*\n"
     assert not probe.errors, probe.errors
+
+
+# words an article, a title or a question may hold that Markdown would otherwise take for
+# markup: an old wire story's ``quotes'' (a code span), emphasis, a link, a footnote, raw HTML,
+# a character reference, strikethrough, a table's bar, a backslash
+AWKWARD = [
+    "``We will not rush this,'' she said. ``Not at all.''",
+    "*Exclusive*: the _real_ cost of the **pier**",
+    "[Updated] Council backs [the plan](https://example.org/x) [^1]",
+    "Fish <b>and</b> chips <img src=x onerror=alert(1)>",
+    "AT&T paid &amp; the council &#38; the port",
+    "A ~~strike~~ and a | bar | in it",
+    "C:\\ports\\ and a trailing backslash \\",
+]
+MARKUP_MEANT = {"h1", "p", "em", "strong", "a", "hr", "ol", "li", "blockquote"}
+
+
+@pytest.mark.parametrize("words", AWKWARD)
+def test_the_articles_words_show_as_written_in_the_saved_markdown(
+    probe: PageProbe, words: str
+) -> None:
+    from markdown_it import MarkdownIt
+
+    page = probe.page
+    page.goto("/")
+    cited = {
+        "marker": 1,
+        "doc_id": "pier",
+        "index": 0,
+        "text": f"{words} It meets again.",
+        "title": words,
+        "source": words,
+        "date": "2031-05-06",
+    }
+    records = [
+        {
+            "question": words,
+            "kind": "answer",
+            "scope": {"doc_id": "pier", "title": words},
+            "data": {
+                "status": "answered",
+                "answer": f"{words} [1] and [7]",
+                "rewritten_question": f"{words} again",
+                "citations": [cited],
+            },
+        },
+        {
+            "question": words,
+            "kind": "answer",
+            "data": {
+                "status": "insufficient_evidence",
+                "answer": words,
+                "reason": words,
+                "retrieved": [cited],
+            },
+        },
+        {"question": words, "kind": "error", "error": {"message": words}},
+    ]
+    text = page.evaluate(TO_MARKDOWN, [records, "2031-05-07 10:00"])
+    rendered = MarkdownIt("commonmark").enable(["strikethrough", "table"]).render(text)
+    assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= MARKUP_MEANT, rendered
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
+    # three questions, the reading, the scope, the answer, two titles, two outlets, the quote,
+    # the refusal, its reason, the closest paragraph, the error
+    assert shown.count(words) == 15, shown
+    assert "and [7]" in shown  # a marker with no citation shows as written
+    # Copy as Markdown on one answer or refusal escapes the same way
+    for copy in ("answerToMarkdown", "refusalToMarkdown"):
+        one = page.evaluate(f"(d) => window.groundedQa.{copy}(d)", records[0]["data"])
+        assert set(re.findall(r"</?([a-z0-9]+)", MarkdownIt("commonmark").render(one))) <= (
+            MARKUP_MEANT
+        )
+    assert not probe.errors, probe.errors
+
+
+def test_an_answer_that_starts_like_a_list_stays_a_paragraph(probe: PageProbe) -> None:
+    from markdown_it import MarkdownIt
+
+    page = probe.page
+    page.goto("/")
+    for answer in ("1. In a wok, fry the garlic. [1]", "# 4 teams [1]", "- 3 degrees [1]"):
+        data = {"status": "answered", "answer": answer, "citations": []}
+        text = page.evaluate("(d) => window.groundedQa.answerToMarkdown(d)", data)
+        assert MarkdownIt("commonmark").render(text).startswith("<p>"), text
