@@ -104,6 +104,50 @@ def test_letters_beyond_ascii_survive_a_legacy_encoding(tmp_path: Path) -> None:
     assert (first.title, first.source) == (item.title, "Vessby Kväll")
 
 
+# an English story whose names come from several languages: no one language's alphabet holds
+# "é", "ü", "ø" and "ñ" together, which is what a guess of the code page looks for
+MANY_NAMES = TextItem(
+    title="Café owner on the waterfront gathers signatures against dredging",
+    source="The Harbour Ledger",
+    date_line="March 9, 2016 Wednesday",
+    byline="By ELENA MARQUARDT",
+    paragraphs=[
+        "Henrike Sørlie, who has run the Zürich Café on the waterfront since 1994, has "
+        "collected 4,212 signatures on a petition asking the harbour board to drop the plan.",
+        "Ms. Sørlie said she would deliver the petition on March 15, with José Núñez of the "
+        "fishermen's association.",
+    ],
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_names_of_many_languages_survive_a_western_legacy_export(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = write_export(tmp_path / "results.TXT", [MANY_NAMES, FERRY], crlf=True, encoding=encoding)
+    first, _ = read_article_file(path, max_bytes=MAX).articles
+    assert first.title == MANY_NAMES.title
+    assert _paragraphs(first.text) == MANY_NAMES.paragraphs  # "Sørlie", not "Sّrlie"
+    utf8 = write_export(tmp_path / "utf8.txt", [MANY_NAMES, FERRY], encoding="utf-8")
+    assert first.content_hash == read_article_file(utf8, max_bytes=MAX).articles[0].content_hash
+
+
+@pytest.mark.parametrize(
+    ("encoding", "words"),
+    [
+        ("cp1251", "Глава порта Ирина Соколова сказала во вторник, что работы начнутся осенью."),
+        ("cp1250", "Małgorzata Łukasiewicz z Łodzi powiedziała, że prace ruszą jesienią."),
+    ],
+)
+def test_an_export_in_another_code_page_keeps_its_letters(
+    tmp_path: Path, encoding: str, words: str
+) -> None:
+    item = TextItem(title="Port works", source="Wire", date_line="May 4, 2021", paragraphs=[words])
+    path = write_export(tmp_path / "results.txt", [item, BRIDGE], encoding=encoding)
+    first, _ = read_article_file(path, max_bytes=MAX).articles
+    assert first.text == words
+
+
 def test_a_later_batch_of_a_search_and_an_export_of_one_document_are_read(tmp_path: Path) -> None:
     batch = read_article_file(
         write_export(tmp_path / "b.txt", EXPORT, first=101, total=250), max_bytes=MAX
