@@ -7,7 +7,9 @@
 
 Questions come from the command line or from `--file`: a `.txt` (one question a line; empty
 lines and lines starting with `#` are skipped), a `.csv`/`.tsv` with a `question` column, a
-`.jsonl` of objects with a `question` field, or `-` for lines on standard input. Each is asked
+`.jsonl` of objects with a `question` field, or `-` for lines on standard input (a `.txt`,
+`.csv` or `.tsv` in any encoding a text article may be in: Excel saves a CSV as Windows-1252,
+Notepad's "Unicode" is UTF-16). Each is asked
 on its own (no conversation), with the same rules as `POST /ask` (a question too long or
 empty is reported, and the others are still asked), within `--date-from`/`--date-to` and the
 `--doc-id`s when given.
@@ -72,10 +74,22 @@ def questions_from(path: str, stdin: TextIO = sys.stdin) -> list[str]:
     name = file.name.lower()
     if name.endswith(".jsonl"):
         return [str(item["question"]) for item in read_questions(file)]
-    text = file.read_text(encoding="utf-8-sig")
+    text = _decoded(file)
     if name.endswith((".csv", ".tsv")):
         return _table_questions(text, file, delimiter="\t" if name.endswith(".tsv") else ",")
     return _lines(text, str(file))
+
+
+def _decoded(file: Path) -> str:
+    """A question file's text in the encoding its byte-order mark names, else UTF-8, else the
+    likeliest legacy one (Excel's "CSV (Comma delimited)" and Notepad's "ANSI" save Windows-1252),
+    said on standard error, as the indexer reads an article's text file."""
+    from qa.extraction import decode_text
+
+    decoded = decode_text(file.read_bytes())
+    if decoded.guessed:
+        print(f"{file} is not UTF-8: read as {decoded.encoding}", file=sys.stderr)
+    return decoded.text
 
 
 def _lines(text: str, where: str) -> list[str]:

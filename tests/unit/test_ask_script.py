@@ -87,6 +87,20 @@ def test_questions_from_a_table_use_its_question_column(tmp_path: Path) -> None:
     assert questions_from(str(tsv)) == ["Who?"]
 
 
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("excel.csv", "cp1252"), ("notepad.txt", "cp1252"), ("unicode.txt", "utf-16")],
+)
+def test_a_question_file_saved_by_excel_or_notepad_is_read_in_its_encoding(
+    tmp_path: Path, name: str, encoding: str
+) -> None:
+    path = tmp_path / name
+    questions = ["Who runs the café in Zürich?", "What did “the board” say?"]
+    header = "question,notes\r\n" if name.endswith(".csv") else ""
+    path.write_bytes((header + "".join(f"{q}\r\n" for q in questions)).encode(encoding))
+    assert questions_from(str(path)) == questions
+
+
 def test_a_table_without_a_question_column_says_which_columns_it_has(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_text("id,text\n1,Who?\n")
