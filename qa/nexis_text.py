@@ -46,7 +46,10 @@ those; the text is the lines after the header, up to its `LANGUAGE:` line, witho
   again ("well-" and "known" make "well-known").
 - **The date line anchors the header**: the publication is the line above it, the headline
   what is under it (its edition lines, which name an "edition", aside), so a header without
-  a publication still has its title. The date is read by `qa.dates.parse_date`.
+  a publication still has its title. The date is read by `qa.dates.parse_date`; a
+  periodical's date line that names no day ("May 2012", "Spring 2012", "May/June 2012",
+  "Juni 2012") is the date line all the same, not the headline's first words, and the article
+  is undated.
 - An item with no `LENGTH:` line and no other labelled header line (LexisNexis gives a picture
   so), no headline or no text is a `problem`, and the rest of the export is read.
 
@@ -93,6 +96,20 @@ _DROPPED = frozenset({"DATELINE", "GRAPHIC", "GRAFIK", "LOAD-DATE", "UPDATE"})
 _LABEL = re.compile(r"^(?P<label>[A-Z\u00c4][A-Z\u00c4\-]{1,30}):(?:\s+(?P<value>.*))?$")
 _COPYRIGHT = re.compile(r"^(?:Copyright\b|\u00a9|All Rights Reserved\b)", re.IGNORECASE)
 _EDITION = re.compile(r"\b(?:edition|ausgabe|[\u00e9e]dition)\b", re.IGNORECASE)
+# a periodical's date line that names no day ("May 2012", "Spring 2012", "May/June 2012",
+# "Winter 2011/2012", "Juni 2012"): the date line all the same, never part of the headline
+_PERIOD_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|fall|autumn|winter"
+    r"|januar|j\u00e4nner|februar|m\u00e4rz|mai|juni|juli|oktober|dezember|fr\u00fchling"
+    r"|fr\u00fchjahr|sommer|herbst|janvier|f\u00e9vrier|mars|avril|juin|juillet|ao\u00fbt|septembre"
+    r"|octobre|novembre|d\u00e9cembre|printemps|\u00e9t\u00e9|automne|hiver)\.?"
+)
+_PERIOD = re.compile(
+    rf"(?:{_PERIOD_NAME}(?:\s*[/\u2013-]\s*{_PERIOD_NAME})?,?\s+)?(?:19|20)\d\d"
+    r"(?:\s*[/\u2013-]\s*(?:19|20)?\d\d)?",
+    re.IGNORECASE,
+)
 # a wrapped line ending in a word's hyphen ("well-"): the next line goes on without a space
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 
@@ -262,25 +279,32 @@ def _header_fields(
         ((i, d) for i, block in enumerate(plain) if (d := parse_date(block[0])) is not None),
         None,
     )
-    if dated is None:
+    # else a periodical's "May 2012": the date line, though it gives no day
+    period = next((i for i, block in enumerate(plain) if _is_period(block[0])), None)
+    at = dated[0] if dated is not None else period
+    if at is None:
         source = _joined(plain[0]) if len(plain) > 1 else None
         rest = plain[1:] if len(plain) > 1 else plain
-        date = None
     else:
-        at, parsed = dated
         source = _joined(plain[at - 1]) if at >= 1 else None
         # the date block's other lines are the edition ("Edition 1;", "Scotland")
         rest = plain[at + 1 :]
-        date = parsed.isoformat()
+    date = dated[1].isoformat() if dated is not None else None
     titled = [block for block in rest if not (len(block) <= 2 and _EDITION.search(block[0]))]
     title = headline or (" ".join(_joined(block) for block in titled) or None)
     return title, source, date, author
 
 
+def _is_period(line: str) -> bool:
+    return _PERIOD.fullmatch(line.strip()) is not None
+
+
 def _at_date(block: list[str]) -> list[list[str]]:
     """A header block split before its date line when that is not its first line (the
     publication and the date written one under the other)."""
-    at = next((i for i, line in enumerate(block[1:], 1) if parse_date(line) is not None), None)
+    at = next(
+        (i for i, line in enumerate(block[1:], 1) if parse_date(line) or _is_period(line)), None
+    )
     return [block] if at is None else [block[:at], block[at:]]
 
 

@@ -148,6 +148,26 @@ def test_an_export_in_another_code_page_keeps_its_letters(
     assert first.text == words
 
 
+@pytest.mark.parametrize(
+    "date_line", ["May 2012", "Spring 2012", "May/June 2012", "Winter 2011/2012", "Sept. 2012",
+                  "Juni 2012", "automne 2012"]
+)  # fmt: skip
+def test_a_periodicals_date_line_without_a_day_is_no_part_of_the_headline(date_line: str) -> None:
+    monthly = TextItem(
+        title="The long dredge",
+        source="Harbour Monthly",
+        date_line=date_line,
+        byline="By Ann Lee",
+        paragraphs=["The dredgers came to the river mouth in May and stayed until the autumn."],
+    )
+    first, second = nexis_text_articles(export_text([monthly, FERRY])) or []
+    assert (first.title, first.source, first.date) == ("The long dredge", "Harbour Monthly", None)
+    assert (second.title, second.date) == (FERRY.title, "2019-11-12")
+    # the publication and the date line written one under the other, no blank line between
+    joined = export_text([monthly, FERRY]).replace("Monthly\n\n", "Monthly\n", 1)
+    assert (nexis_text_articles(joined) or [])[0].title == "The long dredge"
+
+
 def test_a_later_batch_of_a_search_and_an_export_of_one_document_are_read(tmp_path: Path) -> None:
     batch = read_article_file(
         write_export(tmp_path / "b.txt", EXPORT, first=101, total=250), max_bytes=MAX
