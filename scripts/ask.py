@@ -374,8 +374,21 @@ def csv_chunks(results: Iterable[dict[str, Any]], *, total: int) -> Iterator[str
     for result in results:
         out.seek(0)
         out.truncate()
-        writer.writerow(_csv_row(result))
+        writer.writerow({name: _inert(value) for name, value in _csv_row(result).items()})
         yield out.getvalue()
+
+
+# what a spreadsheet reads as a formula at a cell's start (OWASP, "CSV Injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that would start a formula (an article's title
+    or words from a saved page such as '=HYPERLINK(…)') gets a leading apostrophe, as OWASP
+    advises; other values as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def jsonl_chunks(results: Iterable[dict[str, Any]], *, total: int) -> Iterator[str]:

@@ -171,6 +171,23 @@ def test_csv_has_a_row_a_question_with_its_sources_in_one_cell() -> None:
     assert rows[2]["answer"] == "question is empty"
 
 
+def test_a_cell_that_would_start_a_formula_stays_text() -> None:
+    # words from saved pages reach the table: '=HYPERLINK(…)' must not run in a spreadsheet
+    answer = {
+        **ANSWERED,
+        "question": "@who voted?",
+        "answer": '=HYPERLINK("https://evil.example","7 to 2") [1]',
+        "short_answer": "-2",
+        "citations": [citation(1, title="+1 for the plan")],
+    }
+    row = next(csv.DictReader(io.StringIO(to_csv([answer]))))
+    assert row["question"] == "'@who voted?"
+    assert row["answer"] == '\'=HYPERLINK("https://evil.example","7 to 2") [1]'
+    assert row["short_answer"] == "'-2"
+    assert row["sources"].startswith("[1] +1 for the plan")  # inside a cell: no formula
+    assert row["score"] == "0.812" and row["status"] == "answered"
+
+
 def test_jsonl_is_each_response_whole() -> None:
     lines = to_jsonl([ANSWERED, REFUSED]).splitlines()
     assert len(lines) == 2 and '"short_answer": "7 to 2"' in lines[0]
