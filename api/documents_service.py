@@ -20,7 +20,7 @@ from api.reload import IndexReloader, ReloadResult
 from api.service import QAService
 from index.builder import BuildReport
 from index.documents import add_article, delete_article
-from index.formats import read_document, skips_of_files
+from index.formats import is_document_export, read_document, skips_of_files
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_refusal
 from index.imports import ImportReport, import_archive
 from index.pdf_pages import PdfLimits
@@ -208,7 +208,8 @@ async def import_document(
 ) -> Imported:
     """Add the document `data` (a PDF named `name`: one article) to the corpus folder as sent,
     under an id made from its title and text, build, and serve the new version; an article the
-    index already holds as sent is `unchanged` (a retry)."""
+    index already holds as sent is `unchanged` (a retry). A PDF that is a Nexis Uni export is
+    imported as an export is instead, an article an item (`import_export`)."""
     settings = service.settings
     max_bytes = settings.index.max_document_bytes
     if len(data) > max_bytes:
@@ -216,9 +217,10 @@ async def import_document(
             f"{name} is {len(data):,} bytes, more than index.max_document_bytes ({max_bytes:,}); "
             "it would be skipped in the corpus folder too"
         )
-    suffix, read = await run_in_threadpool(
-        partial(read_document, pdf_limits=PdfLimits.of(settings.index)), name, data
-    )
+    limits = PdfLimits.of(settings.index)
+    if await run_in_threadpool(partial(is_document_export, pdf_limits=limits), name, data):
+        return await import_export(name, data, service, reloader)  # read once: kept by its bytes
+    suffix, read = await run_in_threadpool(partial(read_document, pdf_limits=limits), name, data)
     problem = garbled_problem(f"{read.title}\n{read.text}")
     if problem is not None:
         raise BadInput(f"the article read out of {name} {problem}")

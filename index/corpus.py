@@ -88,10 +88,13 @@ def read_corpus(
 def reading_order(folder: Path) -> list[Path]:
     """The article files of `folder` in the order a build reads them, the first to give an id
     keeping it: by name, except that files whose ids were made of their names come last (so
-    such an id never takes the id of a file named as it)."""
+    such an id never takes the id of a file named as it). A PDF is not read to sort it (each
+    reading is seconds, and the build reads it next): a Nexis Uni export saved as PDF under a
+    name that is no id sorts with the renamed files, which its items' ids (made of their
+    titles and a hash) never collide with."""
     return sorted(
         article_files(folder),
-        key=lambda path: is_renamed(path) and not is_archive(path),
+        key=lambda path: is_renamed(path) and not is_archive(path, read_pdfs=False),
     )
 
 

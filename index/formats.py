@@ -21,7 +21,9 @@
                            article (index/docx_exports.py)
     .pdf                   one article saved as PDF (a browser's Save as PDF of a news page):
                            its text boxes (index/pdf_pages.py), running headers and footers
-                           dropped (qa/pdf_text.py), then cleaned as a .txt file
+                           dropped (qa/pdf_text.py), then cleaned as a .txt file; or, told by
+                           its content, a Nexis Uni export, one article an item
+                           (index/pdf_exports.py), its pages read once for both
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -42,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.docx_exports import DOCX_SUFFIX, docx_entries
-from index.exports import Entry, read_limited, too_large
+from index.exports import Entry, nexis_entries, read_limited, too_large
 from index.feed_exports import FEED_SUFFIXES, feed_entries
 from index.html_exports import (
     FACTIVA_SUFFIXES,
@@ -53,7 +55,8 @@ from index.html_exports import (
     is_factiva_export,
 )
 from index.json_exports import json_entries
-from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
+from index.pdf_exports import PDF_SUFFIX, is_pdf_export, pdf_export_entries, read_pdf_file
+from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf, article_of_pdf
 from index.table_exports import TableReading, table_entries
 from index.text_exports import (
     TEXT_EXPORT_SUFFIX,
@@ -88,7 +91,7 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
 # a document a reader of its own turns into one article, from its bytes: the files sent to
 # POST /documents/import as `content_base64`
 _DOCUMENTS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
-    ".pdf": lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits)
+    PDF_SUFFIX: lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits)
 }
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
@@ -267,15 +270,18 @@ def is_renamed(path: Path) -> bool:
     return doc_id_of(path) != name_stem(path)
 
 
-def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> bool:
+def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, read_pdfs: bool = True) -> bool:
     """Whether the article file `path` holds many articles: an archive by its suffix, or by its
-    content a `.txt` that is a LexisNexis export (index/text_exports.py) or a saved page that
-    is a Factiva export (index/html_exports.py)."""
+    content a `.txt` that is a LexisNexis export (index/text_exports.py), a saved page that
+    is a Factiva export (index/html_exports.py) or a PDF that is a Nexis Uni export
+    (index/pdf_exports.py: read once for its bytes, then known by them; `read_pdfs=False`
+    leaves PDFs unread and says they are not)."""
     suffix = suffix_of(path)
     return (
         suffix in ARCHIVE_SUFFIXES
         or (suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes))
         or (suffix in FACTIVA_SUFFIXES and is_factiva_export(path, max_bytes=max_bytes))
+        or (suffix == PDF_SUFFIX and read_pdfs and is_pdf_export(path, max_bytes=max_bytes))
     )
 
 
@@ -334,6 +340,18 @@ def read_article_file(
             saved = _SAVED_PAGES[suffix](data)
             article = article_from_page(doc_id, saved.html, url=saved.url, options=extraction)
             article = article.model_copy(update={"content_hash": content_hash(data)})
+        elif suffix == PDF_SUFFIX:
+            # read once: as a Nexis Uni export's articles, or as one article's pages
+            reading = read_pdf_file(data, limits=pdf_limits)
+            if reading.articles is not None:
+                entries = nexis_entries(reading.articles)
+                _read_archive(
+                    path, result, max_bytes=max_bytes, known=known, extraction=extraction,
+                    entries=entries,
+                )  # fmt: skip
+                return result
+            assert reading.document is not None  # read, being no export
+            article = article_of_pdf(doc_id, data, reading.document)
         elif suffix in _DOCUMENTS:
             article = _DOCUMENTS[suffix](doc_id, data, pdf_limits)
         else:
@@ -353,6 +371,15 @@ def read_article_file(
     finally:  # every way out, an archive that failed part way too, says what it counted
         result.warnings.close()
     return result
+
+
+def is_document_export(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> bool:
+    """Whether the document sent whole as `name` is an export of many articles, to import as
+    an archive is: a PDF that is a Nexis Uni export (its reading kept for the import, by its
+    bytes); `BadInput` when the PDF cannot be read at all, saying why."""
+    if not name.lower().endswith(PDF_SUFFIX):
+        return False
+    return read_pdf_file(data, limits=pdf_limits).articles is not None
 
 
 def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> tuple[str, Article]:
@@ -471,16 +498,22 @@ def _read_archive(
     max_bytes: int,
     known: Mapping[str, Article] | None,
     extraction: ExtractionOptions,
+    entries: Sequence[Entry] | None = None,
 ) -> None:
     """Every good record of an archive; a bad one is one warning and the rest still counts. Of
     records with the same id (the same address), the last that gives an article is the article:
     an export that appends an article's updates ends with the latest. An earlier version is
-    not even read when the last one is already indexed as it is (`known`)."""
+    not even read when the last one is already indexed as it is (`known`). `entries`: the
+    archive's records when they were read already (a PDF's, whose reading takes seconds),
+    else they are read from `path` as they stream, twice."""
     unit = _unit(path)
-    last = _last_records(path, max_bytes=max_bytes)
+    last = _last_records(path, max_bytes=max_bytes, entries=entries)
     # id → its record number, its article so far and what is wrong with a date it wrote
     chosen: dict[str, tuple[int, Article, str | None]] = {}
-    for entry in _entries(path, max_bytes=max_bytes, say_guess=True):
+    records = (
+        entries if entries is not None else _entries(path, max_bytes=max_bytes, say_guess=True)
+    )
+    for entry in records:
         where = f"{path.name} {unit} {entry.number}"
         try:
             if entry.problem is not None:
@@ -548,7 +581,9 @@ def _unit(path: Path) -> str:
     suffix = suffix_of(path)
     if suffix in TABLE_SUFFIXES:
         return "row"
-    items = (".json", DOCX_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES, *FACTIVA_SUFFIXES)
+    items = (
+        ".json", DOCX_SUFFIX, PDF_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES, *FACTIVA_SUFFIXES
+    )  # fmt: skip
     return "item" if suffix in items else "line"
 
 
@@ -578,6 +613,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         return
     if suffix in FACTIVA_SUFFIXES:
         yield from factiva_entries(path, max_bytes=max_bytes)
+        return
+    if suffix == PDF_SUFFIX:
+        yield from pdf_export_entries(path, max_bytes=max_bytes)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()
@@ -622,11 +660,14 @@ def _say_table_encoding(path: Path, reading: TableReading) -> None:
         )
 
 
-def _record_ids(path: Path, *, max_bytes: int) -> Iterator[tuple[int, str, bytes]]:
+def _record_ids(
+    path: Path, *, max_bytes: int, entries: Sequence[Entry] | None = None
+) -> Iterator[tuple[int, str, bytes]]:
     """(record number, article id, raw record) of each archive record that is one (bad records
-    are left for `_read_archive` to report, and a file that is no archive gives none)."""
+    are left for `_read_archive` to report, and a file that is no archive gives none);
+    `entries`: the records, when they were read already."""
     try:
-        for entry in _entries(path, max_bytes=max_bytes):
+        for entry in entries if entries is not None else _entries(path, max_bytes=max_bytes):
             if entry.problem is not None:
                 continue
             try:
@@ -654,11 +695,13 @@ def ids_in_folder(folder: Path, *, max_bytes: int) -> dict[str, str]:
     return places
 
 
-def _last_records(path: Path, *, max_bytes: int) -> dict[str, tuple[int, str]]:
+def _last_records(
+    path: Path, *, max_bytes: int, entries: Sequence[Entry] | None = None
+) -> dict[str, tuple[int, str]]:
     """Each id's last good record in the archive, and that record's hash."""
     return {
         doc_id: (number, content_hash(raw))
-        for number, doc_id, raw in _record_ids(path, max_bytes=max_bytes)
+        for number, doc_id, raw in _record_ids(path, max_bytes=max_bytes, entries=entries)
     }
 
 

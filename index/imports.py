@@ -53,6 +53,7 @@ from index.formats import (
 )
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_near_miss_of
 from index.manifest import Manifest
+from index.pdf_exports import PDF_SUFFIX
 from index.store import read_articles
 from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
 from index.versions import current_version
@@ -105,7 +106,9 @@ def import_archive(
     `BadInput` when no record of it gives an article (each record's reason is in the
     message); otherwise the report says what was added, what was already there and what was
     refused."""
-    suffix = next((s for s in IMPORT_SUFFIXES if name.lower().endswith(s)), None)
+    # a PDF comes here when it is a Nexis Uni export (`is_document_export`); any other is one
+    # article, stored as it is (index/documents.py)
+    suffix = next((s for s in (*IMPORT_SUFFIXES, PDF_SUFFIX) if name.lower().endswith(s)), None)
     if suffix is None:
         raise BadInput(
             f"name {name!r} does not end in an archive's format ({', '.join(IMPORT_SUFFIXES)})"
@@ -222,6 +225,8 @@ def _read_export(
             raise BadInput(_no_text_export(name, data))
         if suffix in FACTIVA_UPLOAD_SUFFIXES and not is_archive(upload, max_bytes=max_bytes):
             raise BadInput(_no_factiva_export(name, data))
+        if suffix == PDF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+            raise BadInput(f"{name} is not a Nexis Uni export, so it is one article: nothing added")
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
         unlisted = 0

@@ -85,7 +85,11 @@ def article_from_pdf(
 ) -> Article:
     """The article of the PDF `data` (one PDF is one article), or `BadInput` saying why there
     is none. `reader`: "pdfminer" (the index's), or "pypdf" (for the benchmark's comparison)."""
-    document = read_pdf(data, reader=reader, limits=limits)
+    return article_of_pdf(doc_id, data, read_pdf(data, reader=reader, limits=limits))
+
+
+def article_of_pdf(doc_id: str, data: bytes, document: PdfDocument) -> Article:
+    """The article of the PDF `data` whose pages `read_pdf` read as `document`."""
     if not has_text(document):
         raise BadInput(_NO_TEXT)
     found = pdf_article(document)

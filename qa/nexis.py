@@ -34,20 +34,22 @@ from dataclasses import dataclass, field
 
 from qa.dates import parse_date
 
-__all__ = ["NexisArticle", "is_nexis_uni", "nexis_uni_articles"]
+__all__ = [
+    "BODY_MARK", "END_MARK", "FIELD", "TAIL", "NexisArticle", "is_nexis_uni", "nexis_uni_articles",
+]  # fmt: skip
 
 END_MARK = "End of Document"
 BODY_MARK = "Body"
 # labelled header fields of a Nexis Uni article ("Length:\xa0834 words"); English labels, and
 # the German and French ones LexisNexisTools knows for the length
-_FIELD = re.compile(
+FIELD = re.compile(
     r"^(?P<label>Byline|Length|Section|Highlight|Dateline|Load-Date|Language|Publication-Type|"
     r"Journal-Code|Edition|Series|Type|L\u00e4nge|Longueur)\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"^(?:Copyright\b|\u00a9|All Rights Reserved\b)", re.IGNORECASE)
 # what Nexis puts after an article's text, before "End of Document": the body ends at the first
-_TAIL = re.compile(r"^(?:Classification|Graphic|Load-Date\s*:.*)$", re.IGNORECASE)
+TAIL = re.compile(r"^(?:Classification|Graphic|Load-Date\s*:.*)$", re.IGNORECASE)
 # a line Nexis puts in place of a picture or a page's scan, within the text
 _LINK_LINE = re.compile(r"^Link to (?:Image|(?:the )?PDF(?: Document)?)$", re.IGNORECASE)
 # empty paragraphs that set the cover page off from the first article (LexisNexisTools: more
@@ -126,7 +128,7 @@ def _article(number: int, chunk: list[str], *, first: bool) -> NexisArticle:
         return NexisArticle(number, problem=f"no title before its '{BODY_MARK}' line")
     body: list[str] = []
     for paragraph, line in zip(chunk[body_at + 1 :], lines[body_at + 1 :], strict=True):
-        if _TAIL.match(line):
+        if TAIL.match(line):
             break
         if line and not _LINK_LINE.match(line):
             body.append(paragraph.strip())
@@ -162,7 +164,7 @@ def _header_fields(
     author = None
     plain: list[str] = []
     for line in header:
-        found = _FIELD.match(line)
+        found = FIELD.match(line)
         if found is None:
             if not _COPYRIGHT.match(line):
                 plain.append(line)

@@ -130,25 +130,25 @@ def printed_by_browser(document: PdfDocument) -> bool:
 def pdf_article(document: PdfDocument) -> PdfArticle:
     """The article of a PDF: its paragraphs without running headers and footers, the address a
     footer gives, and its metadata's title, author and date (see the module's notes)."""
-    running = _running_keys(document.pages)
+    running = running_keys(document.pages)
     url: str | None = None
     found: list[tuple[str, int]] = []  # each paragraph, and its characters inside links
     single = len(document.pages) == 1
     for page in document.pages:
         for box in page.boxes:
-            text = _without_ligatures(box.text)
+            text = without_ligatures(box.text)
             if not text:
                 continue
-            if _in_band(box, page):
+            if in_band(box, page):
                 if ADDRESS_LINE.match(text) and url is None and (running or single):
                     url = safe_url(text if "://" in text else f"https://{text}")
                 if (
-                    _key(text) in running
+                    running_key(text) in running
                     or _PAGE_NUMBER.match(text)
                     or (single and _single_page_furniture(text, document.title))
                 ):
                     continue
-            found.append((_joined(box.lines), box.linked))
+            found.append((joined_lines(box.lines), box.linked))
     web_page = printed_by_browser(document) or url is not None
     everything = [text for text, _ in found]
     paragraphs = _article_part(found) if web_page else everything
@@ -210,23 +210,29 @@ def _stoplist(text: str) -> frozenset[str]:
     return max(_stoplists().values(), key=lambda stop: sum(word in stop for word in words))
 
 
-def _in_band(box: TextBox, page: PdfPage) -> bool:
+def is_page_number(text: str) -> bool:
+    """Whether a line is a page number alone: "7", "- 7 -", "2/5", "Page 2 of 5"."""
+    return _PAGE_NUMBER.match(text) is not None
+
+
+def in_band(box: TextBox, page: PdfPage) -> bool:
+    """Whether the box stands in the page's top or bottom band (its header or footer)."""
     band = BAND * page.height
     return box.bottom <= band or box.top >= page.height - band
 
 
-def _key(text: str) -> str:
+def running_key(text: str) -> str:
     """A band's text compared across pages: digits aside ("2/5" and "3/5"), in any case."""
     return _DIGITS.sub("#", " ".join(text.split())).casefold()
 
 
-def _running_keys(pages: tuple[PdfPage, ...]) -> set[str]:
+def running_keys(pages: tuple[PdfPage, ...]) -> set[str]:
     """The texts of the pages' bands that come back on nearly every page."""
     if len(pages) < 2:
         return set()
     counts: dict[str, int] = {}
     for page in pages:
-        keys = {_key(box.text) for box in page.boxes if box.text and _in_band(box, page)}
+        keys = {running_key(box.text) for box in page.boxes if box.text and in_band(box, page)}
         for key in keys:
             counts[key] = counts.get(key, 0) + 1
     needed = max(2, RUNNING_SHARE * len(pages))
@@ -239,12 +245,12 @@ def _single_page_furniture(text: str, title: str | None) -> bool:
     return bool(ADDRESS_LINE.match(text) or _DATE_TIME.match(text)) or own_title
 
 
-def _joined(lines: tuple[str, ...]) -> str:
+def joined_lines(lines: tuple[str, ...]) -> str:
     """A box's lines as one paragraph: a word hyphenated at the margin is one word again
     ("well-" + "known"), a list item keeps a line of its own."""
     joined: list[str] = []
     for raw in lines:
-        line = " ".join(_without_ligatures(raw).split())
+        line = " ".join(without_ligatures(raw).split())
         if not line:
             continue
         if not joined or _LIST_LINE.match(line):
@@ -262,7 +268,7 @@ _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _UNKNOWN_GLYPH = re.compile(r"\(cid:\d+\)")  # a glyph the PDF gives no character for
 
 
-def _without_ligatures(text: str) -> str:
+def without_ligatures(text: str) -> str:
     """ "oﬀ" as "off": a PDF's text keeps the ligature glyphs a typeface drew (ﬀ, ﬁ, ﬂ, ﬃ,
     ﬄ), which no word is spelt with; a glyph with no character (an icon: "(cid:0)") goes."""
     text = _UNKNOWN_GLYPH.sub("", text)

@@ -479,6 +479,8 @@ function showAddForm() {
         ? `LexisNexis export “${archive.name}”: each of its ${archive.nexis} documents is an article, with its own title, outlet, author and date. Documents that cannot be read are listed after the import.`
       : archive && archive.factiva
         ? `Factiva export “${archive.name}”: each of its ${archive.factiva} articles is an article of its own, with its title, outlet, author and date. Articles that cannot be read are listed after the import.`
+      : archive && archive.many && /\.pdf$/i.test(archive.name)
+        ? `PDF “${archive.name}”: a Nexis Uni export saved as PDF gives an article for each of its results, any other PDF one article; title, outlet, author and date are read from the file.`
       : archive && archive.many
         ? `Word document “${archive.name}”: a Nexis Uni export gives an article for each of its results, any other Word document one article; title, outlet, author and date are read from the file.`
         : archive && archive.document
@@ -511,8 +513,9 @@ function showAddForm() {
     } else if (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/")) {
       // no text (a PDF): sent as it is; the server says which kinds of document it reads
       const bytes = new Uint8Array(await chosen.arrayBuffer());
-      // a Word document may be an export of many articles (Nexis Uni)
-      const many = /\.docx$/i.test(chosen.name);
+      // a Word document or a PDF may be an export of many articles (Nexis Uni): the server
+      // tells one by its content and imports each article
+      const many = /\.(?:docx|pdf)$/i.test(chosen.name);
       useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true, many });
     } else {
       const content = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
@@ -546,7 +549,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,

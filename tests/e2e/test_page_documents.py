@@ -28,7 +28,8 @@ INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version f
 FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each "
     "of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives "
-    "each of its articles), an article saved as PDF (.pdf), a Word document or Nexis Uni export "
+    "each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), a "
+    "Word document or Nexis Uni export "
     "(.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
@@ -764,7 +765,11 @@ def test_an_admin_adds_an_article_saved_as_pdf(
     page = page_probe.page
     form = open_add_form_as_admin(page)
     report = send_file_in_base64(
-        page, form, pdf, note="Document “harbour-short.pdf”: one article", button="Add article"
+        page,
+        form,
+        pdf,
+        note="PDF “harbour-short.pdf”: a Nexis Uni export saved as PDF gives an article for each",
+        button="Import articles",
     )
     expect(report.locator(".panel-message")).to_have_text(
         "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS

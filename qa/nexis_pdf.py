@@ -1,0 +1,136 @@
+"""A Nexis Uni export saved as PDF, read back into the paragraphs its Word export gives (pure
+logic; the PDF is read by index/pdf_pages.py, its articles are then read by qa/nexis.py).
+
+Nexis Uni's PDF download lays out the same lines as its `.docx` (a cover page, then each
+document's title, publication, date line, labelled fields, "Body", the text, the
+"Classification"/"Load-Date:" tail and "End of Document") on pages, with what a page adds: the
+search's running header at the top of every page and a "Page N of M" footer. Here:
+
+- **The page's furniture goes**, as for an article saved as PDF (qa/pdf_text.py): a box in the
+  top or bottom band of the page whose text, digits aside, comes back on most pages, and a
+  page number alone ("Page 2 of 9"). The export's own lines ("Body", "End of Document",
+  "Classification", a labelled field) are never taken for furniture, though "End of
+  Document" may stand at the foot of nearly every page.
+- **A text box is a paragraph**, its lines joined (a word hyphenated at the margin made whole),
+  except that a marker line or a labelled field ("Length: 834 words", "Byline: …") is a
+  paragraph of its own wherever the layout put it: a block of fields set close together is
+  one box to the layout analysis, one line each to Nexis.
+- **A paragraph broken by a page break is joined**: in an article's text, a box that opens a
+  page and goes on with the sentence the last one left unfinished (the text cleaner's rule 8,
+  `qa.cleaning.continues_sentence`) is the rest of that paragraph, so the article's text, and
+  its id, are the Word export's.
+- **The cover page is set off** from the first document by the page break after it, as the
+  Word export sets it off by empty paragraphs (`qa.nexis`: three or more).
+
+Whether the result is an export at all is `qa.nexis.is_nexis_uni`'s rule, the Word export's:
+an "End of Document" line with a "Body" line before it. Any other PDF is one article.
+"""
+
+from __future__ import annotations
+
+from qa.cleaning import continues_sentence
+from qa.nexis import (
+    BODY_MARK,
+    END_MARK,
+    FIELD,
+    TAIL,
+    NexisArticle,
+    is_nexis_uni,
+    nexis_uni_articles,
+)
+from qa.pdf_text import (
+    PdfDocument,
+    in_band,
+    is_page_number,
+    joined_lines,
+    running_key,
+    running_keys,
+    without_ligatures,
+)
+
+__all__ = ["nexis_pdf_articles", "nexis_pdf_paragraphs"]
+
+# empty paragraphs for the page break after the cover page (qa/nexis.py's gap)
+_COVER_GAP = ["", "", ""]
+_MARKERS = (BODY_MARK, END_MARK)
+
+
+def _own_line(line: str, *, in_body: bool) -> bool:
+    """A line that is a paragraph of its own wherever it stands: a marker, the start of what
+    Nexis adds after the text, and in a header a labelled field."""
+    if line in _MARKERS or TAIL.match(line):
+        return True
+    return not in_body and FIELD.match(line) is not None
+
+
+class _Paragraphs:
+    """The paragraphs gathered so far, and where the reading stands."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.in_body = False  # between a "Body" line and the end of that text
+        self.seen_body = False
+        self.opens_page = True  # nothing of the current page gathered yet
+
+    def add_lines(self, lines: list[str]) -> None:
+        """A box's lines as one paragraph; in an article's text, the first on a page that
+        goes on with the sentence the last one left unfinished is the rest of that one."""
+        if not lines:
+            return
+        text = joined_lines(tuple(lines))
+        last = self.items[-1] if self.items else ""
+        if self.in_body and self.opens_page and last and continues_sentence(last, text):
+            self.items[-1] = f"{last} {text}"
+        else:
+            self.items.append(text)
+        self.opens_page = False
+
+    def add_own_line(self, line: str) -> None:
+        self.items.append(line)
+        self.opens_page = False
+        if line == BODY_MARK:
+            self.in_body = self.seen_body = True
+        elif self.in_body:  # "End of Document", or what Nexis adds after the text
+            self.in_body = False
+
+
+def nexis_pdf_paragraphs(document: PdfDocument) -> list[str]:
+    """The paragraphs of a PDF read as a Nexis Uni export's (see the module's notes): what
+    `qa.nexis` reads its Word export's paragraphs as."""
+    running = running_keys(document.pages)
+    found = _Paragraphs()
+    for number, page in enumerate(document.pages):
+        if number and not found.seen_body:
+            found.items.extend(_COVER_GAP)
+        found.opens_page = True
+        for box in page.boxes:
+            text = without_ligatures(box.text)
+            if not text:
+                continue
+            if (
+                in_band(box, page)
+                and not _own_line(text, in_body=False)
+                and (running_key(text) in running or is_page_number(text))
+            ):
+                continue
+            block: list[str] = []  # the lines of the paragraph being gathered
+            for raw in box.lines:
+                line = " ".join(without_ligatures(raw).split())
+                if not line:
+                    continue
+                if _own_line(line, in_body=found.in_body):
+                    found.add_lines(block)
+                    block = []
+                    found.add_own_line(line)
+                else:
+                    block.append(raw)
+            found.add_lines(block)
+    return found.items
+
+
+def nexis_pdf_articles(document: PdfDocument) -> list[NexisArticle] | None:
+    """The articles of the PDF when it is a Nexis Uni export, else None (one article)."""
+    paragraphs = nexis_pdf_paragraphs(document)
+    if not is_nexis_uni(paragraphs):
+        return None
+    return nexis_uni_articles(paragraphs)

@@ -1,0 +1,125 @@
+"""A Nexis Uni export saved as PDF is read as its articles (qa/nexis_pdf.py on the pages
+index/pdf_pages.py reads; index/pdf_exports.py, index/formats.py), with the ids its Word
+export gives the same articles; any other PDF stays one article, read once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index import pdf_exports, pdf_pages
+from index.corpus import read_corpus
+from index.formats import ids_in_folder, is_archive, read_article_file
+from qa.nexis_pdf import nexis_pdf_articles, nexis_pdf_paragraphs
+from qa.pdf_text import PdfDocument, PdfPage, TextBox
+from tests.nexis_pdf_files import NEXIS_PDF, PDF_EXPORT, SEARCH_HEADER
+from tests.word_files import nexis_export
+
+pytestmark = pytest.mark.unit
+
+PDFS = NEXIS_PDF.parent
+MAX = 50_000_000
+
+
+def _page(*boxes: tuple[float, str | tuple[str, ...]], height: float = 800) -> PdfPage:
+    made = []
+    for top, text in boxes:
+        lines = (text,) if isinstance(text, str) else text
+        made.append(TextBox(lines, top, top + 12 * len(lines)))
+    return PdfPage(height=height, boxes=tuple(made))
+
+
+def test_the_pages_give_the_lines_of_the_word_export_without_their_furniture() -> None:
+    header, footer = (10, "Results: ferry"), (780, "Page {} of 2")
+    document = PdfDocument(
+        pages=(
+            _page(
+                header,
+                (100, "Ferry fares rise"),
+                (120, "Vessby Post"),
+                (140, "May 2, 2031 Friday"),
+                (160, ("Length:\u00a040 words", "Byline:\u00a0Ann Ek", "Body")),
+                (220, ("Fares on the night ferry rise by a tenth from June, the", "operator said")),
+                (780, "Page 1 of 2"),
+            ),  # fmt: skip
+            _page(
+                header,
+                (100, "on Monday, after a year of losses."),
+                (140, "Classification"),
+                (160, "Load-Date:\u00a0May 2, 2031"),
+                (180, "End of Document"),
+                (footer[0], footer[1].format(2)),
+            ),  # fmt: skip
+        )
+    )
+    paragraphs = nexis_pdf_paragraphs(document)
+    assert "Results: ferry" not in paragraphs and "Page 1 of 2" not in paragraphs
+    assert paragraphs[3:6] == ["Length: 40 words", "Byline: Ann Ek", "Body"]
+    # the paragraph across the page break is one again
+    assert paragraphs[6] == (
+        "Fares on the night ferry rise by a tenth from June, the operator said on Monday, after "
+        "a year of losses."
+    )
+    (article,) = nexis_pdf_articles(document) or []
+    assert (article.title, article.source, article.date, article.author) == (
+        "Ferry fares rise", "Vessby Post", "2031-05-02", "Ann Ek",
+    )  # fmt: skip
+
+
+def test_an_article_that_mentions_end_of_document_is_no_export() -> None:
+    document = PdfDocument(
+        pages=(
+            _page(
+                (100, "Archive staff retire"),
+                (130, "End of Document"),
+                (160, "The archive closes its reading room in May, its staff said."),
+            ),  # fmt: skip
+        )
+    )
+    assert nexis_pdf_articles(document) is None
+
+
+def test_the_export_pdf_gives_its_articles_with_the_word_exports_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(NEXIS_PDF, folder / "Nexis results 2024.pdf")
+    found = read_article_file(folder / "Nexis results 2024.pdf", max_bytes=MAX)
+    assert [a.title for a in found.articles] == [item.title for item in PDF_EXPORT]
+    assert found.origins == [f"Nexis results 2024.pdf item {n}" for n in (1, 2, 3)]
+    for article, item in zip(found.articles, PDF_EXPORT, strict=True):
+        assert SEARCH_HEADER not in article.text and "Page " not in article.text
+        assert article.source == item.source
+    # the last article's paragraph across the page break is whole
+    assert PDF_EXPORT[2].paragraphs[-2] in found.articles[2].text
+    docx = nexis_export(tmp_path / "results.docx", PDF_EXPORT)
+    word = read_article_file(docx, max_bytes=MAX)
+    assert [a.doc_id for a in found.articles] == [a.doc_id for a in word.articles]
+    assert is_archive(folder / "Nexis results 2024.pdf")
+
+
+def test_an_ordinary_pdf_stays_one_article_read_once_per_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(PDFS / "council-notes.pdf", folder / "Council notes.pdf")  # a name made an id
+    shutil.copy(NEXIS_PDF, folder / "export.pdf")
+    readings: list[int] = []
+    reading = pdf_pages.read_pdf
+
+    def counted(data: bytes, **kwargs: Any) -> PdfDocument:
+        readings.append(len(data))
+        return reading(data, **kwargs)
+
+    monkeypatch.setattr(pdf_exports, "read_pdf", counted)
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    articles, _ = read_corpus(folder, max_bytes=MAX)  # a build
+    notes = [a for a in articles if a.doc_id == "Council-notes"]
+    assert [a.title for a in notes] == ["Council budget notes"] and len(articles) == 4
+    assert not is_archive(folder / "Council notes.pdf")
+    ids = ids_in_folder(folder, max_bytes=MAX)
+    assert len(ids) == 4 and ids["Council-notes"] == "Council notes.pdf"
+    assert len(readings) == 2  # each PDF once, however often it was asked about
