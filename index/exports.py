@@ -21,10 +21,10 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from qa.errors import BadInput
 from qa.nexis import NexisArticle
@@ -74,13 +74,36 @@ def record_entry(number: int, fields: dict[str, Any]) -> Entry:
     return Entry(number, raw=raw, fields=kept)
 
 
-def nexis_entries(articles: Sequence[NexisArticle]) -> list[Entry]:
-    """The articles of a LexisNexis export (a Nexis Uni `.docx`, a classic `.txt`) as entries,
-    numbered as the export numbers them; one that gives no article is its problem."""
-    entries: list[Entry] = []
+class ExportArticle(Protocol):
+    """An article as an export's reader gives it (`qa.nexis.NexisArticle`,
+    `qa.factiva.FactivaArticle`): `problem` says why an item gives no article."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def paragraphs(self) -> list[str]: ...
+    @property
+    def problem(self) -> str | None: ...
+
+
+A = TypeVar("A", bound=ExportArticle)
+
+
+def export_entries(articles: Iterable[A], more: Callable[[A], dict[str, Any]]) -> Iterator[Entry]:
+    """The articles of an export as entries, numbered as the export numbers them (one that
+    gives no article is its problem): the fields every export has, and those `more` gives
+    (its address, its accession number)."""
     for article in articles:
         if article.problem is not None:
-            entries.append(Entry(article.number, problem=article.problem))
+            yield Entry(article.number, problem=article.problem)
             continue
         fields = {
             "title": article.title,
@@ -88,7 +111,12 @@ def nexis_entries(articles: Sequence[NexisArticle]) -> list[Entry]:
             "source": article.source,
             "date": article.date,
             "author": article.author,
-            "url": article.url,
+            **more(article),
         }
-        entries.append(record_entry(article.number, fields))
-    return entries
+        yield record_entry(article.number, fields)
+
+
+def nexis_entries(articles: Sequence[NexisArticle]) -> list[Entry]:
+    """The articles of a LexisNexis export (a Nexis Uni `.docx` or `.pdf`, a classic `.txt`)
+    as entries, each with its address when it gives one."""
+    return list(export_entries(articles, lambda article: {"url": article.url}))

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.exports import Entry, read_limited, record_entry
+from index.exports import Entry, export_entries, read_limited
 from qa.errors import BadInput
 from qa.extraction import decode_html
 from qa.factiva import FactivaArticle, factiva_articles, factiva_near_miss
@@ -82,16 +82,5 @@ def factiva_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
         raise BadInput(
             "not a Factiva export (no article div closed by 'Document' and its accession number)"
         )
-    for article in articles:
-        if article.problem is not None:
-            yield Entry(article.number, problem=article.problem)
-            continue
-        fields = {
-            "title": article.title,
-            "text": "\n\n".join(article.paragraphs),
-            "source": article.source,
-            "date": article.date,
-            "author": article.author,
-            "accession_number": article.accession,
-        }
-        yield record_entry(article.number, fields)
+    # the accession number is the article's id (qa/archives.py: record_doc_id)
+    yield from export_entries(articles, lambda article: {"accession_number": article.accession})

@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,39 @@ def stop_server(server: Server) -> None:
         server.process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.process.kill()
+
+
+@dataclass
+class BuiltCorpus:
+    """A folder built into an index by the real script, and a server answering from it."""
+
+    build_output: str  # what rebuild_index.py printed (its skip warnings, its summary)
+    server: Server
+
+
+@contextmanager
+def corpus_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    fill: Callable[[Path], None],
+    **env: str,
+) -> Iterator[BuiltCorpus]:
+    """A corpus folder that `fill` writes, built with scripts/rebuild_index.py, served by a real
+    server (no language model: the best-scoring sentence answers; questions embedded with torch,
+    as this data dir has no ONNX export: a quicker start) with `env` on top; stopped after."""
+    corpus = tmp_path_factory.mktemp(f"{name}-corpus")
+    fill(corpus)
+    data_dir = tmp_path_factory.mktemp(f"{name}-data")
+    built = build_index(corpus, data_dir, capture=True)
+    server = start_server(
+        data_dir,
+        tmp_path_factory.mktemp(f"{name}-logs") / "server.log",
+        **{"QA_GENERATION__BACKEND": "none", "QA_INDEX__QUERY_BACKEND": "torch", **env},
+    )
+    try:
+        yield BuiltCorpus(built.stdout + built.stderr, server)
+    finally:
+        stop_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,12 @@ The server answers without a language model (the best-scoring sentence).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
+from tests.e2e.conftest import BuiltCorpus, api_answer, corpus_server
 from tests.factiva_files import EXPORT, LANTERNS, TRAM, FactivaItem, export_page, write_export
 from tests.unit.test_factiva import NEWS_PAGE
 
@@ -27,32 +27,21 @@ ADMIN_KEY = "e2e-factiva-exports-admin-key-1234"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-@dataclass
-class Setup:
-    build_output: str
-    server: Server
-
-
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    corpus = tmp_path_factory.mktemp("factiva-corpus")
+def fill(corpus: Path) -> None:
     write_export(corpus / "Factiva-20240319.html", EXPORT)
     (corpus / "council-vote.html").write_text(NEWS_PAGE, encoding="utf-8")
-    data_dir = tmp_path_factory.mktemp("factiva-data")
-    built = build_index(corpus, data_dir, capture=True)
-    server = start_server(
-        data_dir,
-        tmp_path_factory.mktemp("factiva-logs") / "server.log",
-        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
-        QA_GENERATION__BACKEND="none",
-        QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
-    )
-    yield Setup(built.stdout + built.stderr, server)
-    stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def client(setup: Setup) -> Iterator[httpx.Client]:
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltCorpus]:
+    with corpus_server(
+        tmp_path_factory, "factiva", fill, QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY
+    ) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def client(setup: BuiltCorpus) -> Iterator[httpx.Client]:
     with setup.server.client() as c:
         yield c
 
@@ -74,7 +63,7 @@ def test_the_export_gives_an_article_an_item_and_the_other_page_stays_one(
     assert [p["text"] for p in article["paragraphs"]] == TRAM.paragraphs
 
 
-def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: Setup) -> None:
+def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: BuiltCorpus) -> None:
     body = api_answer(
         setup.server, {"question": "How many new stops does the Skarra tram extension add?"}
     )

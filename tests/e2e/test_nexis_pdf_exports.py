@@ -12,10 +12,11 @@ from __future__ import annotations
 import base64
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
+from tests.e2e.conftest import Server, api_answer, corpus_server
 from tests.nexis_pdf_files import NEXIS_PDF, PDF_EXPORT
 from tests.word_files import FERRY
 
@@ -25,22 +26,17 @@ ADMIN_KEY = "e2e-nexis-pdf-admin-key-12345"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    corpus = tmp_path_factory.mktemp("nexis-pdf-corpus")
+def fill(corpus: Path) -> None:
     shutil.copy(NEXIS_PDF, corpus / "Nexis results 2024-03-20.pdf")
     shutil.copy(NEXIS_PDF.parent / "harbour-print.pdf", corpus / "harbour-print.pdf")
-    data_dir = tmp_path_factory.mktemp("nexis-pdf-data")
-    build_index(corpus, data_dir)
-    started = start_server(
-        data_dir,
-        tmp_path_factory.mktemp("nexis-pdf-logs") / "server.log",
-        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
-        QA_GENERATION__BACKEND="none",
-        QA_INDEX__QUERY_BACKEND="torch",
-    )
-    yield started
-    stop_server(started)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with corpus_server(
+        tmp_path_factory, "nexis-pdf", fill, QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY
+    ) as built:
+        yield built.server
 
 
 def test_the_export_gives_an_article_an_item(server: Server) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import Server, api_answer, build_index, start_server, stop_server
+from tests.e2e.conftest import BuiltCorpus, api_answer, corpus_server
 from tests.word_files import EXPORT, FERRY, NexisItem, nexis_export, word_article
 
 pytestmark = pytest.mark.e2e
@@ -26,15 +25,7 @@ ADMIN_KEY = "e2e-word-exports-admin-key-12345"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-@dataclass
-class Setup:
-    build_output: str
-    server: Server
-
-
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    corpus = tmp_path_factory.mktemp("word-corpus")
+def fill(corpus: Path) -> None:
     nexis_export(corpus / "Nexis results 2024-03-20.docx", EXPORT)
     word_article(
         corpus / "quay.docx",
@@ -45,27 +36,24 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         ],
     )
     (corpus / "locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
-    data_dir = tmp_path_factory.mktemp("word-data")
-    built = build_index(corpus, data_dir, capture=True)
-    server = start_server(
-        data_dir,
-        tmp_path_factory.mktemp("word-logs") / "server.log",
-        QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY,
-        QA_GENERATION__BACKEND="none",
-        QA_INDEX__QUERY_BACKEND="torch",  # no ONNX export for this data dir: a quicker start
-    )
-    yield Setup(built.stdout + built.stderr, server)
-    stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def client(setup: Setup) -> Iterator[httpx.Client]:
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltCorpus]:
+    with corpus_server(
+        tmp_path_factory, "word", fill, QA_SECURITY__ADMIN_API_KEY=ADMIN_KEY
+    ) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def client(setup: BuiltCorpus) -> Iterator[httpx.Client]:
     with setup.server.client() as c:
         yield c
 
 
 def test_the_export_gives_an_article_an_item_and_the_locked_file_is_named(
-    setup: Setup, client: httpx.Client
+    setup: BuiltCorpus, client: httpx.Client
 ) -> None:
     assert "skipped locked.docx: a password-protected Word document" in setup.build_output
     listing = client.get("/documents").json()
@@ -78,7 +66,7 @@ def test_the_export_gives_an_article_an_item_and_the_locked_file_is_named(
     assert [p["text"] for p in article["paragraphs"]] == EXPORT[0].paragraphs
 
 
-def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: Setup) -> None:
+def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: BuiltCorpus) -> None:
     body = api_answer(
         setup.server, {"question": "Which months will the night ferry to Tarn Island not sail?"}
     )
