@@ -24,6 +24,10 @@
                            dropped (qa/pdf_text.py), then cleaned as a .txt file; or, told by
                            its content, a Nexis Uni export, one article an item
                            (index/pdf_exports.py), its pages read once for both
+    .rtf                   one article in Rich Text Format: its paragraphs (qa/rtf_text.py),
+                           cleaned as a .txt file; or, told by its content, a LexisNexis
+                           export saved as RTF (Nexis Uni's or the classic "N of M
+                           DOCUMENTS"), one article an item (index/rtf_documents.py)
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -57,6 +61,14 @@ from index.html_exports import (
 from index.json_exports import json_entries
 from index.pdf_exports import PDF_SUFFIX, is_pdf_export, pdf_export_entries, read_pdf_file
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf, article_of_pdf
+from index.rtf_documents import (
+    RTF_SUFFIX,
+    article_from_rtf,
+    article_of_rtf,
+    is_rtf_export,
+    read_rtf,
+    rtf_export_entries,
+)
 from index.table_exports import TableReading, table_entries
 from index.text_exports import (
     TEXT_EXPORT_SUFFIX,
@@ -89,9 +101,10 @@ _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
     WEBARCHIVE_SUFFIX: page_of_webarchive,
 }
 # a document a reader of its own turns into one article, from its bytes: the files sent to
-# POST /documents/import as `content_base64`
+# POST /documents/import as `content_base64` (either may be an export of many articles)
 _DOCUMENTS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
-    PDF_SUFFIX: lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits)
+    PDF_SUFFIX: lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits),
+    RTF_SUFFIX: lambda doc_id, data, _: article_from_rtf(doc_id, data),
 }
 TABLE_SUFFIXES = (".csv", ".tsv")
 ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
@@ -273,7 +286,8 @@ def is_renamed(path: Path) -> bool:
 def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, read_pdfs: bool = True) -> bool:
     """Whether the article file `path` holds many articles: an archive by its suffix, or by its
     content a `.txt` that is a LexisNexis export (index/text_exports.py), a saved page that
-    is a Factiva export (index/html_exports.py) or a PDF that is a Nexis Uni export
+    is a Factiva export (index/html_exports.py), an RTF document that is a LexisNexis export
+    (index/rtf_documents.py) or a PDF that is a Nexis Uni export
     (index/pdf_exports.py: read once for its bytes, then known by them; `read_pdfs=False`
     leaves PDFs unread and says they are not)."""
     suffix = suffix_of(path)
@@ -281,6 +295,7 @@ def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, read_pdfs: bo
         suffix in ARCHIVE_SUFFIXES
         or (suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes))
         or (suffix in FACTIVA_SUFFIXES and is_factiva_export(path, max_bytes=max_bytes))
+        or (suffix == RTF_SUFFIX and is_rtf_export(path, max_bytes=max_bytes))
         or (suffix == PDF_SUFFIX and read_pdfs and is_pdf_export(path, max_bytes=max_bytes))
     )
 
@@ -352,6 +367,17 @@ def read_article_file(
                 return result
             assert reading.document is not None  # read, being no export
             article = article_of_pdf(doc_id, data, reading.document)
+        elif suffix == RTF_SUFFIX:
+            rtf = read_rtf(data)  # read once: as an export's articles, or as one article
+            if rtf.articles is not None:
+                entries = nexis_entries(rtf.articles)
+                _read_archive(
+                    path, result, max_bytes=max_bytes, known=known, extraction=extraction,
+                    entries=entries,
+                )  # fmt: skip
+                return result
+            article = article_of_rtf(doc_id, data, rtf.paragraphs)
+            _say_unread_date(path, article)
         elif suffix in _DOCUMENTS:
             article = _DOCUMENTS[suffix](doc_id, data, pdf_limits)
         else:
@@ -376,16 +402,20 @@ def read_article_file(
 def is_document_export(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> bool:
     """Whether the document sent whole as `name` is an export of many articles, to import as
     an archive is: a PDF that is a Nexis Uni export (its reading kept for the import, by its
-    bytes); `BadInput` when the PDF cannot be read at all, saying why."""
+    bytes), or an RTF document that is a LexisNexis export; `BadInput` when the document
+    cannot be read at all, saying why."""
+    if name.lower().endswith(RTF_SUFFIX):
+        return read_rtf(data).articles is not None
     if not name.lower().endswith(PDF_SUFFIX):
         return False
     return read_pdf_file(data, limits=pdf_limits).articles is not None
 
 
 def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> tuple[str, Article]:
-    """The suffix and the article of a document sent whole (`BINARY_SUFFIXES`: a PDF), read as
-    the same file in the corpus folder is, under a stand-in id; `BadInput` saying why it has no
-    article. (POST /documents/import names it from its title and text, then stores it.)"""
+    """The suffix and the article of a document sent whole (`BINARY_SUFFIXES`: a PDF, an RTF
+    document), read as the same file in the corpus folder is, under a stand-in id; `BadInput`
+    saying why it has no article. (POST /documents/import names it from its title and text,
+    then stores it.)"""
     # by its ending alone: the name is no path here (".pdf", a file's name with no stem, is
     # a hidden file's to `suffix_of`, and was refused as not ending in .pdf)
     suffix = next((s for s in _DOCUMENTS if name.lower().endswith(s)), None)
@@ -582,7 +612,8 @@ def _unit(path: Path) -> str:
     if suffix in TABLE_SUFFIXES:
         return "row"
     items = (
-        ".json", DOCX_SUFFIX, PDF_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES, *FACTIVA_SUFFIXES
+        ".json", DOCX_SUFFIX, PDF_SUFFIX, RTF_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES,
+        *FACTIVA_SUFFIXES,
     )  # fmt: skip
     return "item" if suffix in items else "line"
 
@@ -616,6 +647,9 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         return
     if suffix == PDF_SUFFIX:
         yield from pdf_export_entries(path, max_bytes=max_bytes)
+        return
+    if suffix == RTF_SUFFIX:
+        yield from rtf_export_entries(path, max_bytes=max_bytes)
         return
     if suffix in TABLE_SUFFIXES:
         reading = TableReading()

@@ -1,8 +1,9 @@
 """Adding the articles of an archive export in one build (`POST /documents/import`).
 
 An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, a feed or WordPress export as `.xml`,
-`.rss` or `.atom`, a Word document, a LexisNexis text export as `.txt`, or a Factiva export as
-`.html` or `.htm`; docs/extraction.md) is read exactly
+`.rss` or `.atom`, a Word document, a LexisNexis text export as `.txt`, a Factiva export as
+`.html` or `.htm`, or a Nexis Uni export saved as PDF or a LexisNexis export saved as RTF;
+docs/extraction.md) is read exactly
 as a build reads such a file in the corpus folder, from a scratch folder first. Its records
 that give an article are written, one JSON object a line, to one new archive in the corpus
 folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;
@@ -54,6 +55,7 @@ from index.formats import (
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_near_miss_of
 from index.manifest import Manifest
 from index.pdf_exports import PDF_SUFFIX
+from index.rtf_documents import RTF_SUFFIX
 from index.store import read_articles
 from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
 from index.versions import current_version
@@ -106,9 +108,10 @@ def import_archive(
     `BadInput` when no record of it gives an article (each record's reason is in the
     message); otherwise the report says what was added, what was already there and what was
     refused."""
-    # a PDF comes here when it is a Nexis Uni export (`is_document_export`); any other is one
-    # article, stored as it is (index/documents.py)
-    suffix = next((s for s in (*IMPORT_SUFFIXES, PDF_SUFFIX) if name.lower().endswith(s)), None)
+    # a PDF or an RTF document comes here when it is an export (`is_document_export`); any
+    # other is one article, stored as it is (index/documents.py)
+    documents = (PDF_SUFFIX, RTF_SUFFIX)
+    suffix = next((s for s in (*IMPORT_SUFFIXES, *documents) if name.lower().endswith(s)), None)
     if suffix is None:
         raise BadInput(
             f"name {name!r} does not end in an archive's format ({', '.join(IMPORT_SUFFIXES)})"
@@ -227,6 +230,8 @@ def _read_export(
             raise BadInput(_no_factiva_export(name, data))
         if suffix == PDF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
             raise BadInput(f"{name} is not a Nexis Uni export, so it is one article: nothing added")
+        if suffix == RTF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+            raise BadInput(f"{name} is not a LexisNexis export, so one article: nothing added")
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
         unlisted = 0

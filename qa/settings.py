@@ -128,9 +128,10 @@ class IndexSettings(_Group):
     corpus_dir: Path = Field(
         default=Path("seeds"),
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
-        "and .mhtml/.mht/.webarchive pages, .pdf documents, .jsonl, .json, .csv and .tsv "
-        "archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports), "
-        "classic LexisNexis text exports (.txt) and Factiva exports saved as HTML (.html).",
+        "and .mhtml/.mht/.webarchive pages, .pdf and .rtf documents, .jsonl, .json, .csv and "
+        ".tsv archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports), "
+        "classic LexisNexis text exports (.txt), LexisNexis exports saved as RTF (.rtf) and "
+        "Factiva exports saved as HTML (.html).",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

@@ -69,7 +69,17 @@ EXPORT = [LIGHTHOUSE, FERRY, BRIDGE]
 def nexis_export(path: Path, items: list[NexisItem], *, cover: bool = True) -> Path:
     """A Nexis Uni export of `items` saved at `path`."""
     document = docx.Document()
-    add = document.add_paragraph
+    for paragraph in nexis_paragraphs(items, cover=cover):
+        document.add_paragraph(paragraph)
+    document.save(str(path))
+    return path
+
+
+def nexis_paragraphs(items: list[NexisItem], *, cover: bool = True) -> list[str]:
+    """The paragraphs of a Nexis Uni export of `items`, in order (its Word and its RTF
+    download hold the same)."""
+    paragraphs: list[str] = []
+    add = paragraphs.append
     if cover:
         add(f"User Name:{NBSP}Newsroom Research")
         add(f"Date and Time:{NBSP}Wednesday, March 20, 2024 3:05:00 PM EDT")
@@ -106,8 +116,7 @@ def nexis_export(path: Path, items: list[NexisItem], *, cover: bool = True) -> P
         add(f"Subject:{NBSP}TRANSPORTATION (90%); PORTS (78%)")
         add(f"Load-Date:{NBSP}{item.date_line}")
         add("End of Document")
-    document.save(str(path))
-    return path
+    return paragraphs
 
 
 def word_article(

@@ -458,7 +458,7 @@ function showAddForm() {
   text.rows = 8;
   text.required = true;
   const file = textInput("new-file", "file");
-  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,.pdf,.docx,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  file.accept = ".txt,.md,.markdown,.html,.htm,.mhtml,.mht,.jsonl,.json,.csv,.tsv,.xml,.rss,.atom,.pdf,.docx,.rtf,text/plain,text/markdown,text/html,multipart/related,text/csv,application/json,application/rss+xml,application/atom+xml,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/rtf,text/rtf";
   // a saved web page is sent whole as `html`: the server finds the article in it and reads its
   // title, outlet and date from the page, so the fields above are not sent with it; an archive
   // export (one article a line or row) is sent whole to POST /documents/import, and so is a
@@ -479,6 +479,8 @@ function showAddForm() {
         ? `LexisNexis export “${archive.name}”: each of its ${archive.nexis} documents is an article, with its own title, outlet, author and date. Documents that cannot be read are listed after the import.`
       : archive && archive.factiva
         ? `Factiva export “${archive.name}”: each of its ${archive.factiva} articles is an article of its own, with its title, outlet, author and date. Articles that cannot be read are listed after the import.`
+      : archive && archive.many && /\.rtf$/i.test(archive.name)
+        ? `RTF document “${archive.name}”: a LexisNexis export saved as RTF gives an article for each of its documents, any other RTF document one article; its first line is the title.`
       : archive && archive.many && /\.pdf$/i.test(archive.name)
         ? `PDF “${archive.name}”: a Nexis Uni export saved as PDF gives an article for each of its results, any other PDF one article; title, outlet, author and date are read from the file.`
       : archive && archive.many
@@ -510,12 +512,13 @@ function showAddForm() {
       useFile({ name: chosen.name, html });
     } else if (ARCHIVE_NAME.test(chosen.name)) {
       useFile(null, { name: chosen.name, content: decodeTextFile(new Uint8Array(await chosen.arrayBuffer())) });
-    } else if (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/")) {
-      // no text (a PDF): sent as it is; the server says which kinds of document it reads
+    } else if (/\.rtf$/i.test(chosen.name) || (!TEXT_NAME.test(chosen.name) && !chosen.type.startsWith("text/"))) {
+      // no text (a PDF), or an RTF document (its type may be text/rtf, but its text is markup
+      // the server reads): sent as it is; the server says which kinds of document it reads
       const bytes = new Uint8Array(await chosen.arrayBuffer());
-      // a Word document or a PDF may be an export of many articles (Nexis Uni): the server
-      // tells one by its content and imports each article
-      const many = /\.(?:docx|pdf)$/i.test(chosen.name);
+      // a Word document, a PDF or an RTF document may be an export of many articles
+      // (LexisNexis): the server tells one by its content and imports each article
+      const many = /\.(?:docx|pdf|rtf)$/i.test(chosen.name);
       useFile(null, { name: chosen.name, contentBase64: base64Of(bytes), document: true, many });
     } else {
       const content = decodeTextFile(new Uint8Array(await chosen.arrayBuffer()));
@@ -549,7 +552,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), an RTF document or a LexisNexis export saved as RTF (.rtf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,

@@ -18,6 +18,7 @@ from tests.e2e.test_page_scope import add_article, delete_article
 from tests.factiva_files import LANTERNS, ORCHARD, export_page
 from tests.nexis_text_files import TextItem, export_text
 from tests.pages import FURNITURE, news_page, single_file_page
+from tests.rtf_files import rtf_document
 from tests.word_files import FERRY, LIGHTHOUSE, NexisItem, nexis_export
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +29,8 @@ INDEXING_TIMEOUT_MS = 120_000  # adding or deleting builds a new index version f
 FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each "
     "of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives "
-    "each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), a "
-    "Word document or Nexis Uni export "
+    "each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), an "
+    "RTF document or a LexisNexis export saved as RTF (.rtf), a Word document or Nexis Uni export "
     "(.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
@@ -780,6 +781,38 @@ def test_an_admin_adds_an_article_saved_as_pdf(
     added = next(
         d for d in listed(page)["documents"] if d["title"] == "Skarra harbour reopens after storms"
     )
+    delete_article(page_server, added["doc_id"])  # leave the shared corpus as it was
+
+
+def test_an_admin_adds_an_rtf_document_sent_in_base64(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """An RTF document chosen in the Add form (a browser may call it text/rtf) is not read into
+    the Text box as its markup: it is sent whole, its bytes in base64, to POST
+    /documents/import, which reads it as one article (or an export's articles)."""
+    from playwright.sync_api import expect
+
+    data = rtf_document(["Vessby pier gets new lamps", "Twelve lamps were put up on the pier."])
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "pier.rtf", "mimeType": "text/rtf", "buffer": data}
+    )
+    expect(form.locator(".page-note")).to_contain_text(
+        "RTF document “pier.rtf”: a LexisNexis export saved as RTF gives an article for each"
+    )
+    expect(form.get_by_label("Text")).to_be_disabled()
+    with page.expect_request("**/documents/import") as sent:
+        form.get_by_role("button", name="Import articles").click()
+    body = json.loads(sent.value.post_data or "{}")
+    assert body == {"name": "pier.rtf", "content_base64": base64.b64encode(data).decode()}
+    report = page.locator(".import-report")
+    expect(report.locator(".panel-message")).to_have_text(
+        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    expect(report.locator(".article-title")).to_have_text(["Vessby pier gets new lamps"])
+    assert page_probe.script_errors() == []
+    added = next(d for d in listed(page)["documents"] if d["title"] == "Vessby pier gets new lamps")
     delete_article(page_server, added["doc_id"])  # leave the shared corpus as it was
 
 

@@ -30,7 +30,7 @@ def _folder(root: Path, name: str, files: dict[str, str]) -> Path:
 def test_articles_of_every_folder_and_the_distractors_land_in_one_folder(
     script: ModuleType, tmp_path: Path
 ) -> None:
-    a = _folder(tmp_path, "a", {"one.txt": "One\n\nText.", "notes.rtf": "not an article"})
+    a = _folder(tmp_path, "a", {"one.txt": "One\n\nText.", "notes.odt": "not an article"})
     b = _folder(tmp_path, "b", {"two.html": "<p>Two</p>"})
     d = _folder(tmp_path, "d", {"d-000-x.txt": "X\n\nY.\n"})
     dest = tmp_path / "all"

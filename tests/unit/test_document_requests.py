@@ -118,7 +118,7 @@ def test_an_import_of_a_file_no_route_format_names_both_kinds_and_where_articles
     assert ".jsonl" in message and ".xml" in message and "sent as `content`" in message
     assert ".txt for a LexisNexis text export" in message
     assert ".html or .htm for a Factiva export" in message
-    assert ".pdf, .docx" in message and "`content_base64`" in message
+    assert ".pdf, .rtf, .docx" in message and "`content_base64`" in message
     assert "POST /documents" in message
 
 

@@ -251,7 +251,7 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "ferry.txt").write_text("Ferry returns\n\nThe ferry ran on Monday.", "utf-8")
-    for name in ("export.odt", "batch.zip", "notes.rtf"):
+    for name in ("export.odt", "batch.zip", "notes.pages"):
         (tmp_path / name).write_bytes(b"{}")
     (tmp_path / ".DS_Store").write_bytes(b"x")  # hidden: not an article anyone put there
     (tmp_path / "sub").mkdir()
@@ -260,7 +260,7 @@ def test_a_file_of_another_kind_is_named_in_the_warnings_not_left_out_silently(
     assert [w.split(":")[0] for w in warnings] == [
         "skipped batch.zip",
         "skipped export.odt",
-        "skipped notes.rtf",
+        "skipped notes.pages",
     ]
     readable = ".txt, .md, .markdown, .html.gz, .html, .htm, .mhtml, .mht, .webarchive, .jsonl"
     assert f"not a kind of file the index reads ({readable}, " in warnings[0]

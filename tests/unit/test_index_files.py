@@ -302,7 +302,7 @@ def test_read_corpus_skips_unusable_files_with_warnings(
     (tmp_path / "binary.txt").write_bytes(ARTICLES["ferry"].encode() + b"\n\nx\x00\x01\x02y")
     (tmp_path / "-dash first.txt").write_text(ARTICLES["orchard"], encoding="utf-8")
     (tmp_path / "blank.txt").write_text(" \n\n \n", encoding="utf-8")
-    (tmp_path / "notes.rtf").write_text(ARTICLES["ferry"], encoding="utf-8")
+    (tmp_path / "notes.odt").write_text(ARTICLES["ferry"], encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="index.corpus"):
         articles, warnings = read_corpus(tmp_path)
     # a name that is no id ("-dash first") is read under one made of it, after the others
@@ -311,8 +311,8 @@ def test_read_corpus_skips_unusable_files_with_warnings(
     assert "resumed service on Monday" in articles[0].text
     assert articles[2].text == articles[1].text
     by_file = dict(w.removeprefix("skipped ").split(": ", 1) for w in warnings)
-    assert set(by_file) == {"noise.txt", "binary.txt", "blank.txt", "notes.rtf"}
-    assert "not a kind of file the index reads" in by_file["notes.rtf"]
+    assert set(by_file) == {"noise.txt", "binary.txt", "blank.txt", "notes.odt"}
+    assert "not a kind of file the index reads" in by_file["notes.odt"]
     assert "neither UTF-8 nor any other encoding" in by_file["noise.txt"]
     assert "binary" in by_file["binary.txt"]
     assert "the file is empty" in by_file["blank.txt"]

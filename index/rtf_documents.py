@@ -1,0 +1,104 @@
+"""An RTF document (`.rtf`): one article, or, told by its content, a LexisNexis export saved as
+RTF, one article an item.
+
+The document's paragraphs come from qa/rtf_text.py (striprtf, with paragraphs, line breaks and
+tables kept). A Nexis Uni RTF download has the paragraphs of its Word download, and a classic
+LexisNexis RTF the lines of its text download ("1 of 10 DOCUMENTS"): such a document is read as
+those exports are (qa/nexis.py, qa/nexis_text.py), each article an `Entry` (index/exports.py:
+`nexis_entries`) numbered as its item ("results.rtf item 3") and given its id as any archive
+record is (qa/archives.py), the id the same articles' .docx or .txt export gives. Any other RTF
+is one article: its paragraphs, a blank line between two, read as a `.txt` file's text is (the
+first line its title, then qa/cleaning.py), its content hash of the file's bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.exports import Entry, nexis_entries, read_limited
+from qa.articles import content_hash, make_article
+from qa.errors import BadInput
+from qa.models import Article
+from qa.nexis import NexisArticle
+from qa.rtf_text import rtf_export_articles, rtf_paragraphs
+from qa.text_input import binary_problem, garbled_problem
+
+RTF_SUFFIX = ".rtf"
+# a word every export's text holds ("End of Document", "1 of 10 DOCUMENTS", "Dokument 1 von
+# 10"), in the RTF's own bytes: a document without any is no export, unread as one
+_EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")
+
+
+@dataclass(frozen=True)
+class RtfReading:
+    """An RTF document's paragraphs, and its articles when it is an export (else None)."""
+
+    paragraphs: list[str]
+    articles: list[NexisArticle] | None
+
+
+def read_rtf(data: bytes) -> RtfReading:
+    """The RTF document `data` read; `BadInput` when it is no RTF document (another kind of
+    file named .rtf, binary junk) or a damaged one."""
+    binary = binary_problem(data, wanted="an RTF document")
+    if binary is not None:
+        raise BadInput(binary)
+    paragraphs = rtf_paragraphs(data)
+    may_be_export = any(word in data for word in _EXPORT_WORDS)
+    return RtfReading(paragraphs, rtf_export_articles(paragraphs) if may_be_export else None)
+
+
+def article_of_rtf(doc_id: str, data: bytes, paragraphs: list[str]) -> Article:
+    """The one article of the RTF document `data` whose `paragraphs` were read; `BadInput`
+    saying why it has none."""
+    raw = "\n\n".join(paragraph for paragraph in paragraphs if paragraph.strip())
+    if not raw:
+        raise BadInput("no text in the RTF document (it is empty, or holds only pictures)")
+    garbled = garbled_problem(raw)
+    if garbled is not None:
+        raise BadInput(f"its text {garbled}")
+    article = make_article(doc_id, raw)
+    if not article.text.strip():
+        raise BadInput("no article text after cleaning")
+    if not any(c.isalnum() for c in article.text):
+        raise BadInput("no words in the article text, only punctuation or symbols")
+    # the hash is of the file's bytes, as the check for an unchanged file computes it
+    return article.model_copy(update={"content_hash": content_hash(data)})
+
+
+def article_from_rtf(doc_id: str, data: bytes) -> Article:
+    """The RTF document `data` read as one article, whatever it holds (a document sent whole
+    is told to be an export first, by `read_rtf`'s `articles`)."""
+    return article_of_rtf(doc_id, data, read_rtf(data).paragraphs)
+
+
+def rtf_export_of(data: bytes) -> list[NexisArticle] | None:
+    """The articles of the RTF document `data` when it is an export, else None; `BadInput`
+    when it cannot be read."""
+    return read_rtf(data).articles
+
+
+def is_rtf_export(path: Path, *, max_bytes: int) -> bool:
+    """Whether the `.rtf` file `path` is an export (one that cannot be read is not: it is
+    skipped as the article it would be, saying why)."""
+    try:
+        data = read_limited(path, max_bytes=max_bytes, gzipped=False)
+        if not any(word in data for word in _EXPORT_WORDS):
+            return False
+        return rtf_export_of(data) is not None
+    except (OSError, BadInput):
+        return False
+
+
+def rtf_export_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
+    """The articles of the export `path`, each an `Entry`; `BadInput` (before the first) when
+    the file is too large, cannot be read, or is no export."""
+    articles = rtf_export_of(read_limited(path, max_bytes=max_bytes, gzipped=False))
+    if articles is None:
+        raise BadInput(
+            "not a LexisNexis export (no 'End of Document' line with a 'Body' line before it, "
+            "no numbered 'N of M DOCUMENTS' lines), so one article"
+        )
+    yield from nexis_entries(articles)
