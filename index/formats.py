@@ -27,7 +27,8 @@
     .rtf                   one article in Rich Text Format: its paragraphs (qa/rtf_text.py),
                            cleaned as a .txt file; or, told by its content, a LexisNexis
                            export saved as RTF (Nexis Uni's or the classic "N of M
-                           DOCUMENTS"), one article an item (index/rtf_documents.py)
+                           DOCUMENTS") or a Factiva one (article format), one article an item
+                           (index/rtf_documents.py)
 
 A file's (or an archive line's, or a row's named cells') SHA-256 is the article's
 `content_hash`; an article in `known` (the current index) with the same id and hash is reused
@@ -286,8 +287,8 @@ def is_renamed(path: Path) -> bool:
 def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, read_pdfs: bool = True) -> bool:
     """Whether the article file `path` holds many articles: an archive by its suffix, or by its
     content a `.txt` that is a LexisNexis export (index/text_exports.py), a saved page that
-    is a Factiva export (index/html_exports.py), an RTF document that is a LexisNexis export
-    (index/rtf_documents.py) or a PDF that is a Nexis Uni export
+    is a Factiva export (index/html_exports.py), an RTF document that is a LexisNexis or
+    Factiva export (index/rtf_documents.py) or a PDF that is a Nexis Uni export
     (index/pdf_exports.py: read once for its bytes, then known by them; `read_pdfs=False`
     leaves PDFs unread and says they are not)."""
     suffix = suffix_of(path)
@@ -369,11 +370,10 @@ def read_article_file(
             article = article_of_pdf(doc_id, data, reading.document)
         elif suffix == RTF_SUFFIX:
             rtf = read_rtf(data)  # read once: as an export's articles, or as one article
-            if rtf.articles is not None:
-                entries = nexis_entries(rtf.articles)
+            if rtf.entries is not None:
                 _read_archive(
                     path, result, max_bytes=max_bytes, known=known, extraction=extraction,
-                    entries=entries,
+                    entries=rtf.entries,
                 )  # fmt: skip
                 return result
             article = article_of_rtf(doc_id, data, rtf.paragraphs)
@@ -402,10 +402,10 @@ def read_article_file(
 def is_document_export(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> bool:
     """Whether the document sent whole as `name` is an export of many articles, to import as
     an archive is: a PDF that is a Nexis Uni export (its reading kept for the import, by its
-    bytes), or an RTF document that is a LexisNexis export; `BadInput` when the document
+    bytes), or an RTF document that is a LexisNexis or Factiva export; `BadInput` when the document
     cannot be read at all, saying why."""
     if name.lower().endswith(RTF_SUFFIX):
-        return read_rtf(data).articles is not None
+        return read_rtf(data).entries is not None
     if not name.lower().endswith(PDF_SUFFIX):
         return False
     return read_pdf_file(data, limits=pdf_limits).articles is not None

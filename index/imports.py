@@ -2,13 +2,13 @@
 
 An export a user has (`.jsonl`, `.json`, `.csv`, `.tsv`, a feed or WordPress export as `.xml`,
 `.rss` or `.atom`, a Word document, a LexisNexis text export as `.txt`, a Factiva export as
-`.html` or `.htm`, or a Nexis Uni export saved as PDF or a LexisNexis export saved as RTF;
-docs/extraction.md) is read exactly
-as a build reads such a file in the corpus folder, from a scratch folder first. Its records
-that give an article are written, one JSON object a line, to one new archive in the corpus
-folder (`import-<hash>.jsonl`), holding only the articles the index does not already hold;
-then one incremental build makes them current. So the corpus folder stays the source of truth
-and `scripts/rebuild_index.py` reads the same articles back.
+`.html` or `.htm`, or a Nexis Uni export saved as PDF or a LexisNexis or Factiva export saved
+as RTF; docs/extraction.md) is read exactly as a build reads such a file in the corpus folder,
+from a scratch folder first. Its records that give an article are written, one JSON object a
+line, to one new archive in the corpus folder (`import-<hash>.jsonl`), holding only the
+articles the index does not already hold; then one incremental build makes them current. So the
+corpus folder stays the source of truth and `scripts/rebuild_index.py` reads the same articles
+back.
 
 - A record the build would skip (not valid JSON, no text …) is refused and named, as a build
   names it, and so is one whose date is no calendar date (a build indexes it undated, with a
@@ -231,7 +231,9 @@ def _read_export(
         if suffix == PDF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
             raise BadInput(f"{name} is not a Nexis Uni export, so it is one article: nothing added")
         if suffix == RTF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
-            raise BadInput(f"{name} is not a LexisNexis export, so one article: nothing added")
+            raise BadInput(
+                f"{name} is not a LexisNexis or Factiva export, so one article: nothing added"
+            )
         read = read_article_file(upload, max_bytes=max_bytes)
         read.warnings.close()
         unlisted = 0

@@ -1,14 +1,16 @@
-"""An RTF document (`.rtf`): one article, or, told by its content, a LexisNexis export saved as
-RTF, one article an item.
+"""An RTF document (`.rtf`): one article, or, told by its content, a LexisNexis or Factiva
+export saved as RTF, one article an item.
 
 The document's paragraphs come from qa/rtf_text.py (striprtf, with paragraphs, line breaks and
 tables kept). A Nexis Uni RTF download has the paragraphs of its Word download, and a classic
 LexisNexis RTF the lines of its text download ("1 of 10 DOCUMENTS"): such a document is read as
 those exports are (qa/nexis.py, qa/nexis_text.py), each article an `Entry` (index/exports.py:
 `nexis_entries`) numbered as its item ("results.rtf item 3") and given its id as any archive
-record is (qa/archives.py), the id the same articles' .docx or .txt export gives. Any other RTF
-is one article: its paragraphs, a blank line between two, read as a `.txt` file's text is (the
-first line its title, then qa/cleaning.py), its content hash of the file's bytes.
+record is (qa/archives.py), the id the same articles' .docx or .txt export gives. Factiva's RTF
+download in the article format (qa/factiva_rtf.py) gives entries under their accession numbers,
+as its HTML download's are (index/html_exports.py). Any other RTF is one article: its
+paragraphs, a blank line between two, read as a `.txt` file's text is (the first line its
+title, then qa/cleaning.py), its content hash of the file's bytes.
 """
 
 from __future__ import annotations
@@ -17,26 +19,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.exports import Entry, nexis_entries, read_limited
+from index.exports import Entry, export_entries, nexis_entries, read_limited
 from qa.articles import content_hash, make_article
 from qa.errors import BadInput
+from qa.factiva_rtf import factiva_rtf_articles
 from qa.models import Article
-from qa.nexis import NexisArticle
 from qa.rtf_text import rtf_export_articles, rtf_paragraphs
 from qa.text_input import binary_problem, garbled_problem
 
 RTF_SUFFIX = ".rtf"
 # a word every export's text holds ("End of Document", "1 of 10 DOCUMENTS", "Dokument 1 von
 # 10"), in the RTF's own bytes: a document without any is no export, unread as one
-_EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")
+_EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")  # Factiva's closing "Document …" too
 
 
 @dataclass(frozen=True)
 class RtfReading:
-    """An RTF document's paragraphs, and its articles when it is an export (else None)."""
+    """An RTF document's paragraphs, and its articles as entries when it is an export (else
+    None)."""
 
     paragraphs: list[str]
-    articles: list[NexisArticle] | None
+    entries: list[Entry] | None
 
 
 def read_rtf(data: bytes) -> RtfReading:
@@ -46,8 +49,22 @@ def read_rtf(data: bytes) -> RtfReading:
     if binary is not None:
         raise BadInput(binary)
     paragraphs = rtf_paragraphs(data)
-    may_be_export = any(word in data for word in _EXPORT_WORDS)
-    return RtfReading(paragraphs, rtf_export_articles(paragraphs) if may_be_export else None)
+    if not any(word in data for word in _EXPORT_WORDS):
+        return RtfReading(paragraphs, None)
+    return RtfReading(paragraphs, _export_entries(paragraphs))
+
+
+def _export_entries(paragraphs: list[str]) -> list[Entry] | None:
+    """The articles of an export's paragraphs as entries: a LexisNexis export's with their
+    address when they give one, a Factiva export's with their accession number (the id its
+    HTML export gives them too: index/html_exports.py); None when they are no export."""
+    nexis = rtf_export_articles(paragraphs)
+    if nexis is not None:
+        return nexis_entries(nexis)
+    factiva = factiva_rtf_articles(paragraphs)
+    if factiva is not None:
+        return list(export_entries(factiva, lambda a: {"accession_number": a.accession}))
+    return None
 
 
 def article_of_rtf(doc_id: str, data: bytes, paragraphs: list[str]) -> Article:
@@ -70,14 +87,14 @@ def article_of_rtf(doc_id: str, data: bytes, paragraphs: list[str]) -> Article:
 
 def article_from_rtf(doc_id: str, data: bytes) -> Article:
     """The RTF document `data` read as one article, whatever it holds (a document sent whole
-    is told to be an export first, by `read_rtf`'s `articles`)."""
+    is told to be an export first, by `read_rtf`'s `entries`)."""
     return article_of_rtf(doc_id, data, read_rtf(data).paragraphs)
 
 
-def rtf_export_of(data: bytes) -> list[NexisArticle] | None:
+def rtf_export_of(data: bytes) -> list[Entry] | None:
     """The articles of the RTF document `data` when it is an export, else None; `BadInput`
     when it cannot be read."""
-    return read_rtf(data).articles
+    return read_rtf(data).entries
 
 
 def is_rtf_export(path: Path, *, max_bytes: int) -> bool:
@@ -95,10 +112,11 @@ def is_rtf_export(path: Path, *, max_bytes: int) -> bool:
 def rtf_export_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
     """The articles of the export `path`, each an `Entry`; `BadInput` (before the first) when
     the file is too large, cannot be read, or is no export."""
-    articles = rtf_export_of(read_limited(path, max_bytes=max_bytes, gzipped=False))
-    if articles is None:
+    entries = rtf_export_of(read_limited(path, max_bytes=max_bytes, gzipped=False))
+    if entries is None:
         raise BadInput(
-            "not a LexisNexis export (no 'End of Document' line with a 'Body' line before it, "
-            "no numbered 'N of M DOCUMENTS' lines), so one article"
+            "not a LexisNexis or Factiva export (no 'End of Document' line with a 'Body' line "
+            "before it, no numbered 'N of M DOCUMENTS' lines, no 'Document' and accession "
+            "number lines), so one article"
         )
-    yield from nexis_entries(articles)
+    yield from entries

@@ -130,8 +130,8 @@ class IndexSettings(_Group):
         description="Folder of articles: .txt and .md/.markdown texts, .html, .htm, .html.gz "
         "and .mhtml/.mht/.webarchive pages, .pdf and .rtf documents, .jsonl, .json, .csv and "
         ".tsv archives, .xml/.rss/.atom feeds and WordPress exports, .docx (Nexis Uni exports), "
-        "classic LexisNexis text exports (.txt), LexisNexis exports saved as RTF (.rtf) and "
-        "Factiva exports saved as HTML (.html).",
+        "classic LexisNexis text exports (.txt), LexisNexis and Factiva exports saved as RTF "
+        "(.rtf) and Factiva exports saved as HTML (.html).",
     )
     max_document_bytes: int = Field(
         default=MAX_DOCUMENT_BYTES,

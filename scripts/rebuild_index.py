@@ -6,12 +6,13 @@ the folder the current index was built from; with no index yet, seeds/).
 
 The folder may hold text files (.txt; Markdown as .md or .markdown), saved web pages (.html,
 .htm, .html.gz; a browser's single-file .mhtml or .mht, Safari's .webarchive), articles saved as
-PDF (.pdf) or as RTF (.rtf; a LexisNexis export saved as RTF, Nexis Uni's or a classic one, is
-one article an item) and archives of many articles: .jsonl, one article a line; .json, a JSON
-array of articles; .csv and .tsv, one article a row under a header row; .xml, .rss and .atom, a
-news feed or a WordPress export, one article an item; .docx, a Nexis Uni export (or one article); a
-classic LexisNexis text export saved as .txt (items opened by "N of M DOCUMENTS" lines); and a
-Factiva export saved as .html (articles closed by "Document" and their accession number).
+PDF (.pdf) or as RTF (.rtf; a LexisNexis export saved as RTF, Nexis Uni's or a classic one, or
+a Factiva one, is one article an item) and archives of many articles: .jsonl, one article a
+line; .json, a JSON array of articles; .csv and .tsv, one article a row under a header row; .xml,
+.rss and .atom, a news feed or a WordPress export, one article an item; .docx, a Nexis Uni
+export (or one article); a classic LexisNexis text export saved as .txt (items opened by "N of
+M DOCUMENTS" lines); and a Factiva export saved as .html (articles closed by "Document" and
+their accession number).
 A file or archive record that cannot be used (binary, empty, no article in it, larger than
 index.max_document_bytes, a bad line or row, a file of another kind such as a .zip, or an .xml
 that is no feed) is skipped with a warning naming it; the build goes on, and the summary says

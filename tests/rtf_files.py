@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from tests.factiva_files import FactivaItem
 from tests.nexis_text_files import TextItem
 from tests.word_files import NexisItem, nexis_paragraphs
 
@@ -78,3 +79,20 @@ def classic_nexis_paragraphs(items: Sequence[TextItem]) -> list[str]:
 def classic_nexis_rtf(path: Path, items: Sequence[TextItem]) -> Path:
     path.write_bytes(rtf_document(classic_nexis_paragraphs(items)))
     return path
+
+
+def factiva_rtf_paragraphs(items: Sequence[FactivaItem]) -> list[str]:
+    """A Factiva export of `items` as its "RTF – Article Format" download lays it out: the
+    section, headline, byline, word count, date, time, source, source code, language and
+    copyright a line each, the paragraphs, the closing "Document <accession>" line, and an
+    empty paragraph where the page breaks before the next article."""
+    paragraphs: list[str] = []
+    for item in items:
+        words = sum(len(p.split()) for p in item.paragraphs)
+        paragraphs += [line for line in (item.section, item.title, item.author) if line]
+        paragraphs += [f"{words} words", item.date or "", "10:05 GMT"]
+        if item.source:
+            paragraphs += [item.source, item.source.upper().replace(" ", "")[:6]]
+        paragraphs += ["English", f"Copyright 2023 {item.source or 'Factiva'}", *item.paragraphs]
+        paragraphs += [f"{item.closer} {item.accession}", ""]
+    return paragraphs

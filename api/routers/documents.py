@@ -483,11 +483,11 @@ class ArchiveUpload(_NotesRepairs):
         description="A file's bytes in base64 (RFC 4648, standard alphabet), for a file that "
         "is not text (" + ", ".join(BINARY_SUFFIXES) + "): a PDF or an RTF document is one "
         "article, read as the same file in the corpus folder is and stored there as it was "
-        "sent, unless it is a LexisNexis export (a Nexis Uni export saved as PDF or RTF, a "
-        "classic 'N of M DOCUMENTS' export saved as RTF); a Word document (a Nexis Uni export, "
-        "or one article), or such an export, is read as an export is, its articles written "
-        "into an archive of their own. An RTF document goes here, not as `content`: its "
-        "bytes are stored as sent, whatever code page its raw bytes are in.",
+        "sent, unless it is an export (a Nexis Uni export saved as PDF or RTF, a classic 'N of "
+        "M DOCUMENTS' export or a Factiva export saved as RTF); a Word document (a Nexis Uni "
+        "export, or one article), or such an export, is read as an export is, its articles "
+        "written into an archive of their own. An RTF document goes here, not as `content`: "
+        "its bytes are stored as sent, whatever code page its raw bytes are in.",
     )
     _repaired_fields = ("content",)
 
@@ -607,8 +607,8 @@ async def import_documents(
     document sent as `content_base64` is one article: it is stored in the corpus folder as sent
     (`<doc_id>.pdf`, `<doc_id>.rtf`, its id made from its title and text) and read as such a
     file is there; `added` lists it, or `unchanged` when it is already indexed. A LexisNexis
-    export saved as PDF (Nexis Uni) or RTF (Nexis Uni, or classic 'N of M DOCUMENTS') is
-    imported as an export is, an article an item."""
+    export saved as PDF (Nexis Uni) or RTF (Nexis Uni, or classic 'N of M DOCUMENTS'), or a
+    Factiva export saved as RTF, is imported as an export is, an article an item."""
     if body.content_base64 is not None and body.name.lower().endswith(BINARY_ARCHIVE_SUFFIXES):
         imported = await import_export(body.name, body.document_bytes(), service, reloader)
     elif body.content_base64 is not None:

@@ -480,7 +480,7 @@ function showAddForm() {
       : archive && archive.factiva
         ? `Factiva export “${archive.name}”: each of its ${archive.factiva} articles is an article of its own, with its title, outlet, author and date. Articles that cannot be read are listed after the import.`
       : archive && archive.many && /\.rtf$/i.test(archive.name)
-        ? `RTF document “${archive.name}”: a LexisNexis export saved as RTF gives an article for each of its documents, any other RTF document one article; its first line is the title.`
+        ? `RTF document “${archive.name}”: a LexisNexis or Factiva export saved as RTF gives an article for each of its documents, any other RTF document one article; its first line is the title.`
       : archive && archive.many && /\.pdf$/i.test(archive.name)
         ? `PDF “${archive.name}”: a Nexis Uni export saved as PDF gives an article for each of its results, any other PDF one article; title, outlet, author and date are read from the file.`
       : archive && archive.many
@@ -552,7 +552,7 @@ function showAddForm() {
     field("Author", author, "optional: the name or names, as they would follow “By”"),
     field("Date", date, "optional: 2024-10-21 or Oct. 21, 2024"),
     field("Text", text, "paragraphs separated by a blank line"),
-    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), an RTF document or a LexisNexis export saved as RTF (.rtf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
+    field("…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), an RTF document or a LexisNexis or Factiva export saved as RTF (.rtf), a Word document or Nexis Uni export (.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)", file),
     pageNote,
     keyRow,
     errors,

@@ -30,7 +30,8 @@ FILE_LABEL = (
     "…or load a .txt or Markdown (.md) file (a LexisNexis .txt export gives an article for each "
     "of its documents), a saved web page (.html, .mhtml; a Factiva export saved as .html gives "
     "each of its articles), an article saved as PDF or a Nexis Uni export saved as PDF (.pdf), an "
-    "RTF document or a LexisNexis export saved as RTF (.rtf), a Word document or Nexis Uni export "
+    "RTF document or a LexisNexis or Factiva export saved as RTF (.rtf), a Word document or Nexis "
+    "Uni export "
     "(.docx) or an archive export (.jsonl, .json, .csv, .tsv; a feed or WordPress export, .xml)"
 )
 
@@ -799,7 +800,7 @@ def test_an_admin_adds_an_rtf_document_sent_in_base64(
         {"name": "pier.rtf", "mimeType": "text/rtf", "buffer": data}
     )
     expect(form.locator(".page-note")).to_contain_text(
-        "RTF document “pier.rtf”: a LexisNexis export saved as RTF gives an article for each"
+        "RTF document “pier.rtf”: a LexisNexis or Factiva export saved as RTF gives an article"
     )
     expect(form.get_by_label("Text")).to_be_disabled()
     with page.expect_request("**/documents/import") as sent:

@@ -1,8 +1,9 @@
-"""RTF documents end to end: a folder holding an article saved as RTF (a Windows-1252 letter as
-a `\\'xx` byte, a line break within a paragraph) and a Nexis Uni export downloaded as RTF builds
-one index with the real script; a real server answers a question from each and cites the right
-article and paragraph. An RTF sent to POST /documents/import as `content_base64` is one article,
-stored as sent, or an export's articles; sent as `content` it is refused, saying how to send it.
+"""RTF documents end to end: a folder holding an article saved as RTF (a Windows-1252 letter as a
+`\\'xx` byte, a line break within a paragraph), a Nexis Uni export and a Factiva export
+downloaded as RTF builds one index with the real script; a real server answers a question from
+each and cites the right article and paragraph (a Factiva article under its accession number).
+An RTF sent to POST /documents/import as `content_base64` is one article, stored as sent, or an
+export's articles; sent as `content` it is refused, saying how to send it.
 
 The server answers without a language model (the best-scoring sentence).
 """
@@ -16,8 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import factiva_files
 from tests.e2e.conftest import BuiltCorpus, api_answer, corpus_server
-from tests.rtf_files import nexis_uni_rtf, rtf_document
+from tests.rtf_files import factiva_rtf_paragraphs, nexis_uni_rtf, rtf_document
 from tests.word_files import EXPORT, FERRY, NexisItem, nexis_paragraphs
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +39,8 @@ MARKET = [
 def fill(corpus: Path) -> None:
     (corpus / "Skarra fish market.rtf").write_bytes(rtf_document(MARKET))
     nexis_uni_rtf(corpus / "Nexis Uni results.RTF", EXPORT)
+    factiva = factiva_rtf_paragraphs(factiva_files.EXPORT)
+    (corpus / "Factiva-20230314-1012.rtf").write_bytes(rtf_document(factiva))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +62,10 @@ def test_the_article_is_one_and_the_export_an_article_an_item(
 ) -> None:
     assert "skipped 0 file(s) or archive record(s)" in setup.build_output, setup.build_output
     by_title = {d["title"]: d for d in client.get("/documents").json()["documents"]}
-    assert set(by_title) == {item.title for item in EXPORT} | {MARKET[0]}
+    factiva_titles = {item.title for item in factiva_files.EXPORT}
+    assert set(by_title) == {item.title for item in EXPORT} | {MARKET[0]} | factiva_titles
+    lanterns = factiva_files.LANTERNS
+    assert by_title[lanterns.title]["doc_id"] == lanterns.accession
     assert by_title[MARKET[0]]["doc_id"] == "Skarra-fish-market"
     market = client.get("/documents/Skarra-fish-market").json()
     assert market["author"] == "Ines Varga"
@@ -88,6 +95,20 @@ def test_answers_cite_the_rtf_article_and_the_exports_item(setup: BuiltCorpus) -
         "2019-11-12",
     )
     assert citation["text"] == FERRY.paragraphs[0]
+
+    body = api_answer(
+        setup.server, {"question": "How many paper lanterns will fishing boats carry?"}
+    )
+    assert body["status"] == "answered", body
+    assert "400 paper lanterns" in body["answer"]
+    citation = body["citations"][0]
+    lanterns = factiva_files.LANTERNS
+    assert (citation["doc_id"], citation["title"], citation["source"], citation["date"]) == (
+        lanterns.accession,
+        lanterns.title,
+        "Vessby Evening Post",
+        "2023-03-14",
+    )
 
 
 def test_rtf_is_imported_in_base64_as_one_article_or_as_an_export(client: httpx.Client) -> None:

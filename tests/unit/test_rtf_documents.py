@@ -14,9 +14,14 @@ import pytest
 from index.formats import is_archive, is_document_export, read_article_file, read_document
 from qa.errors import BadInput
 from qa.rtf_text import rtf_paragraphs
-from tests import nexis_text_files, word_files
+from tests import factiva_files, nexis_text_files, word_files
 from tests.nexis_text_files import write_export
-from tests.rtf_files import classic_nexis_rtf, nexis_uni_rtf, rtf_document
+from tests.rtf_files import (
+    classic_nexis_rtf,
+    factiva_rtf_paragraphs,
+    nexis_uni_rtf,
+    rtf_document,
+)
 from tests.word_files import nexis_export
 
 pytestmark = pytest.mark.unit
@@ -148,6 +153,45 @@ def test_a_classic_nexis_rtf_gives_the_articles_and_ids_of_its_text_download(
     assert [(a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in read.articles] == [
         (a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in as_text.articles
     ]
+
+
+def test_a_factiva_rtf_gives_the_articles_and_ids_of_its_html_download(tmp_path: Path) -> None:
+    rtf = tmp_path / "Factiva-20230314.rtf"
+    rtf.write_bytes(rtf_document(factiva_rtf_paragraphs(factiva_files.EXPORT)))
+    read = read_article_file(rtf, max_bytes=MAX)
+    assert list(read.warnings) == []
+    assert is_archive(rtf, max_bytes=MAX)
+    html = factiva_files.write_export(tmp_path / "Factiva.html", factiva_files.EXPORT)
+    as_html = read_article_file(html, max_bytes=MAX)
+    assert [a.doc_id for a in read.articles] == [i.accession for i in factiva_files.EXPORT]
+    assert [(a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in read.articles] == [
+        (a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in as_html.articles
+    ]
+
+
+def test_a_damaged_factiva_item_is_one_warning_and_the_rest_is_read(tmp_path: Path) -> None:
+    paragraphs = factiva_rtf_paragraphs(factiva_files.EXPORT)
+    paragraphs.remove("English")  # the first article's: its text is now the source's code
+    first_copyright = next(p for p in paragraphs if p.startswith("Copyright"))
+    paragraphs.remove(first_copyright)  # nothing parts its header from its text
+    rtf = tmp_path / "f.rtf"
+    rtf.write_bytes(rtf_document(paragraphs))
+    read = read_article_file(rtf, max_bytes=MAX)
+    assert [a.doc_id for a in read.articles] == [i.accession for i in factiva_files.EXPORT[1:]]
+    (warning,) = read.warnings
+    assert warning.startswith("skipped f.rtf item 1: no copyright or language line"), warning
+
+
+def test_an_article_with_a_document_line_but_no_word_count_stays_one(tmp_path: Path) -> None:
+    paragraphs = [
+        "Archive clerks lose a request",
+        "The clerk typed the reference on Monday and filed it.",
+        "Document VSBYEP0020230314ej3e0001a",
+    ]
+    rtf = tmp_path / "clerks.rtf"
+    rtf.write_bytes(rtf_document(paragraphs))
+    (article,) = read_article_file(rtf, max_bytes=MAX).articles
+    assert (article.doc_id, article.title) == ("clerks", "Archive clerks lose a request")
 
 
 def test_a_document_sent_whole_is_an_export_or_one_article(tmp_path: Path) -> None:
