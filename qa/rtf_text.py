@@ -137,6 +137,8 @@ def _marked(source: str) -> str:
             piece = _WRITE.format(ord(_CELL))
         elif word == "row":
             piece = _WRITE.format(ord(_ROW))
+            in_table = False  # the next row's paragraphs say \intbl again; text after a
+            # table need not start with \pard
         elif word == "intbl":
             in_table = True
         elif word == "pard":

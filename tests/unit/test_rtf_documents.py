@@ -63,6 +63,11 @@ def test_a_table_is_one_paragraph_a_row_a_line() -> None:
         "| Small boats | 40 euros |\n| Ferries | 90 euros |",
         "After",
     ]
+    # a writer that starts the paragraph after the table without \pard: still paragraphs
+    assert _paragraphs(rtf.replace(r"\pard After\par}", r" After\par Next\par}"))[2:] == [
+        "After",
+        "Next",
+    ]
 
 
 def test_pictures_field_instructions_and_binary_runs_are_no_text() -> None:
