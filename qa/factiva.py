@@ -38,7 +38,10 @@ the date and the source in the `div`s after the word count. Where this reader di
   story"`, is read as a page, as before).
 - **The date is read by `qa.dates.parse_date`**, in the export's language ("21 October 2024",
   "29 décembre 2011", "9 Januar 1993"); the article-format date is the first plain `div`
-  after the headline that reads as one, the source the `div` after it.
+  after the headline that reads as one (else, a date in a script it does not read, the `div`
+  after the word count when it holds a year), the source the `div` after it, past a time of
+  day ("10:02 GMT", a newswire's ET).
+- A line break (`br`) in a paragraph or a field parts the words on either side.
 - The accession number is the article's id in the index (index/html_exports.py), the same
   whenever the article is exported again.
 - An article `div` with no headline or no text paragraph is a `problem`, and the rest of the
@@ -68,6 +71,14 @@ _CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{_ACCESSION})")
 # the class of an article's `div`: "article enArticle" (tm.plugin.factiva's "article XXArticle")
 _ARTICLE_CLASS = re.compile(r"article\s+[a-z]{2}Article")
 _CODE = re.compile(r"[A-Z]{2,3}")
+# the article format's plain lines around the date: the word count before it ("620 words",
+# "2029 Wörter", "1,234 words"), and a time of day after it in a newswire's ("10:02",
+# "10:02 GMT", "3:45 PM"), before the source
+_WORD_COUNT = re.compile(r"\d[\d,.\u00a0 ]*\s*[^\W\d_]+")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+_TIME = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?"
+)
 # cheap tests first: a page holding none of these is no export
 _MARKS = ("articleParagraph", "Article")
 _ACCESSION_ANYWHERE = re.compile(_ACCESSION)
@@ -91,7 +102,12 @@ class FactivaArticle:
 def _tree(text: str) -> Any:
     # bytes, so that a declaration of another encoding in the page is not lxml's error
     parser = lxml_html.HTMLParser(encoding="utf-8")
-    return lxml_html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    tree = lxml_html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    # a line break within a paragraph or a field parts its words ("harbour<br/>front" is two
+    # words, not "harbourfront"); the text of an element has none of its own
+    for br in tree.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return tree
 
 
 def _line(element: Any) -> str:
@@ -180,13 +196,7 @@ def _from_layout(number: int, div: Any) -> FactivaArticle:
         seen = seen or e is headline
         if seen and e.tag == "div" and not e.attrib:
             after.append(_line(e))
-    date = source = None
-    for at, line in enumerate(after):
-        read = parse_date(line)
-        if read is not None:
-            date = read.isoformat()
-            source = after[at + 1] if at + 1 < len(after) and after[at + 1] else None
-            break
+    date, source = _date_and_source(after)
     closers = [
         found
         for e in div.iter("p", "div")
@@ -209,6 +219,24 @@ def _from_layout(number: int, div: Any) -> FactivaArticle:
         missing_title="no headline",
         missing_text="no text (no articleParagraph paragraphs)",
     )
+
+
+def _date_and_source(lines: list[str]) -> tuple[str | None, str | None]:
+    """The ISO date and the source of an article-format article's plain lines: the date the
+    first line that reads as one, else (a date in a script `parse_date` does not read) the
+    line after the word count when it holds a year; the source the line after the date,
+    past a time of day."""
+    date_at = next((at for at, line in enumerate(lines) if parse_date(line) is not None), None)
+    if date_at is None:
+        counted = next((at for at, line in enumerate(lines) if _WORD_COUNT.fullmatch(line)), None)
+        if counted is None or not _YEAR.search(" ".join(lines[counted + 1 : counted + 2])):
+            return None, None  # no date line (an item without its date, PD)
+        date_at = counted + 1
+    read = parse_date(lines[date_at]) if date_at < len(lines) else None
+    rest = [line for line in lines[date_at + 1 :] if line]
+    if rest and _TIME.fullmatch(rest[0]):
+        rest = rest[1:]
+    return (read.isoformat() if read else None), (rest[0] if rest else None)
 
 
 def _checked(article: FactivaArticle, *, missing_title: str, missing_text: str) -> FactivaArticle:

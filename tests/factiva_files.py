@@ -25,6 +25,7 @@ class FactivaItem:
     section: str | None = "News"
     language: str = "en"
     closer: str = "Document"  # the word before the accession number
+    time: str | None = None  # the time of day a newswire's item gives after its date (ET)
 
 
 LANTERNS = FactivaItem(
@@ -120,7 +121,7 @@ def table_article(item: FactivaItem) -> str:
         rows += _row("BY", _e(item.author))
     rows += _row("WC", f"{sum(len(p.split()) for p in item.paragraphs)} words")
     if item.date is not None:
-        rows += _row("PD", _e(item.date)) + _row("ET", "10:02")
+        rows += _row("PD", _e(item.date)) + _row("ET", _e(item.time or "10:02"))
     if item.source is not None:
         rows += _row("SN", _e(item.source)) + _row("SC", "XXXX")
     rows += _row("LA", "English") + _row("CY", "(c) 2024 The Publisher. All rights reserved.")
@@ -151,6 +152,8 @@ def format_article(item: FactivaItem) -> str:
     lines += f"<div>{sum(len(p.split()) for p in item.paragraphs)} words</div>"
     if item.date is not None:
         lines += f"<div>{_e(item.date)}</div>"
+    if item.time is not None:
+        lines += f"<div>{_e(item.time)}</div>"
     if item.source is not None:
         lines += f"<div>{_e(item.source)}</div><div>XXXX</div>"
     lines += "<div>English</div><div>(c) 2024 The Publisher. All rights reserved.</div>\n<p></p>\n"

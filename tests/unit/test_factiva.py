@@ -136,6 +136,35 @@ def test_dates_and_closers_in_the_exports_language_are_read(tmp_path: Path) -> N
         ]
 
 
+@pytest.mark.parametrize("time", ["10:02", "10:02 GMT", "3:45 PM"])
+def test_a_newswire_items_time_after_its_date_is_not_its_source(time: str) -> None:
+    wire = replace(TRAM, source="Vessby Wire Service", time=time)
+    for layout in LAYOUTS:
+        articles = factiva_articles(export_page([wire], layout=layout))
+        assert articles is not None
+        assert [(a.date, a.source) for a in articles] == [("2022-05-02", "Vessby Wire Service")]
+
+
+def test_a_date_in_a_script_not_read_still_leaves_the_source_after_it() -> None:
+    # the article format's date is the line after the word count even when it does not read
+    russian = replace(LANTERNS, date="14 марта 2023", language="ru")
+    (article,) = factiva_articles(export_page([russian], layout="format")) or []
+    assert (article.date, article.source, article.title) == (
+        None, "Vessby Evening Post", LANTERNS.title,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_line_break_in_a_paragraph_or_a_field_parts_its_words(layout: str) -> None:
+    page = export_page([LANTERNS], layout=layout)
+    first = LANTERNS.paragraphs[0]
+    broken = first.replace("harbour front", "harbour<br/>front").replace("said on", "said<br>on")
+    page = page.replace(first, broken).replace("Ines Varga", "Ines<br/>Varga")
+    (article,) = factiva_articles(page) or []
+    assert article.paragraphs[0] == first
+    assert article.author == "By Ines Varga"
+
+
 def test_an_article_exported_twice_is_read_once(tmp_path: Path) -> None:
     read = read_article_file(
         write_export(tmp_path / "r.html", [LANTERNS, TRAM, LANTERNS]), max_bytes=MAX
