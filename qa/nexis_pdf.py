@@ -10,7 +10,12 @@ search's running header at the top of every page and a "Page N of M" footer. Her
   top or bottom band of the page whose text, digits aside, comes back on most pages, and a
   page number alone ("Page 2 of 9"). The export's own lines ("Body", "End of Document",
   "Classification", a labelled field) are never taken for furniture, though "End of
-  Document" may stand at the foot of nearly every page.
+  Document" may stand at the foot of nearly every page. At the top of a page that opens a
+  document, such a box is furniture only when its text also stands at the top of a page
+  within a document's text: an export of one paper's stories, each from a new page, has the
+  paper's name (and a date line of one weekday and month) at the top of most pages, and they
+  are the document's own lines. With no page within a text to tell by, a running header there
+  is kept, and stands above the title, which `qa.nexis` passes over.
 - **A text box is a paragraph**, its lines joined (a word hyphenated at the margin made whole),
   except that a marker line or a labelled field ("Length: 834 words", "Byline: …") is a
   paragraph of its own wherever the layout put it: a block of fields set close together is
@@ -39,7 +44,10 @@ from qa.nexis import (
     nexis_uni_articles,
 )
 from qa.pdf_text import (
+    BAND,
     PdfDocument,
+    PdfPage,
+    TextBox,
     in_band,
     is_page_number,
     joined_lines,
@@ -53,6 +61,11 @@ __all__ = ["nexis_pdf_articles", "nexis_pdf_paragraphs"]
 # empty paragraphs for the page break after the cover page (qa/nexis.py's gap)
 _COVER_GAP = ["", "", ""]
 _MARKERS = (BODY_MARK, END_MARK)
+
+
+def _at_foot(box: TextBox, page: PdfPage) -> bool:
+    """Whether the box stands in the page's bottom band (its footer)."""
+    return box.top >= page.height * (1 - BAND)
 
 
 def _own_line(line: str, *, in_body: bool) -> bool:
@@ -94,10 +107,38 @@ class _Paragraphs:
             self.in_body = False
 
 
+def _within_documents(document: PdfDocument) -> list[bool]:
+    """For each page, whether it opens within a document: after its "Body" line, before its
+    "End of Document" (a page that opens between documents, or on the cover, may start with
+    a document's title, publication and date)."""
+    within: list[bool] = []
+    last = None  # the last marker line read
+    for page in document.pages:
+        within.append(last == BODY_MARK)
+        for box in page.boxes:
+            for raw in box.lines:
+                line = " ".join(without_ligatures(raw).split())
+                if line in _MARKERS:
+                    last = line
+    return within
+
+
 def nexis_pdf_paragraphs(document: PdfDocument) -> list[str]:
     """The paragraphs of a PDF read as a Nexis Uni export's (see the module's notes): what
     `qa.nexis` reads its Word export's paragraphs as."""
     running = running_keys(document.pages)
+    within = _within_documents(document)
+    # what stands in the top band of a page within a document's text is furniture for sure;
+    # at the top of a page that opens a document, the text that comes back on most pages may
+    # be the document's own publication or date line (an export of one paper's stories, each
+    # from a new page), so only that is taken for furniture there
+    proven = {
+        running_key(box.text)
+        for page, inside in zip(document.pages, within, strict=True)
+        if inside
+        for box in page.boxes
+        if in_band(box, page)
+    }
     found = _Paragraphs()
     for number, page in enumerate(document.pages):
         if number and not found.seen_body:
@@ -110,7 +151,13 @@ def nexis_pdf_paragraphs(document: PdfDocument) -> list[str]:
             if (
                 in_band(box, page)
                 and not _own_line(text, in_body=False)
-                and (running_key(text) in running or is_page_number(text))
+                and (
+                    is_page_number(text)
+                    or (
+                        running_key(text) in running
+                        and (within[number] or _at_foot(box, page) or running_key(text) in proven)
+                    )
+                )
             ):
                 continue
             block: list[str] = []  # the lines of the paragraph being gathered

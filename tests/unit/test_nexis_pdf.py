@@ -69,6 +69,53 @@ def test_the_pages_give_the_lines_of_the_word_export_without_their_furniture() -
     )  # fmt: skip
 
 
+def _one_papers_export(*, continued: bool) -> PdfDocument:
+    """An export of three stories of one paper, each from a new page (its publication and a
+    date line of the same weekday and month at the top of most pages), the search as a running
+    header; the last story across a page break when `continued`."""
+    header = (10, "Results: ferry")
+    pages = [_page(header, (100, "Documents (3)"), (780, "Page 1"))]
+    for n, title in enumerate(("Ferry fares rise", "Quay repaired", "Night buses return"), 1):
+        text = (f"The harbour office said on Monday that story {n} was true, and that it", "would")
+        pages.append(
+            _page(
+                header,
+                (30, title),
+                (50, "Vessby Post"),
+                (70, f"May {n}, 2031 Friday"),
+                (100, ("Length:\u00a040 words", "Byline:\u00a0Ann Ek", "Body")),
+                (200, (*text, "stay so." if n < 3 or not continued else "stay")),
+                *(
+                    []
+                    if n == 3 and continued
+                    else [(240, "Classification"), (260, "End of Document")]
+                ),
+                (780, f"Page {n + 1}"),
+            )  # fmt: skip
+        )
+    if continued:
+        pages.append(
+            _page(header, (100, "so for a year."), (140, "End of Document"), (780, "Page 5"))
+        )
+    return PdfDocument(pages=tuple(pages))
+
+
+@pytest.mark.parametrize("continued", [True, False])
+def test_a_papers_own_lines_at_the_top_of_each_story_are_no_running_header(
+    continued: bool,
+) -> None:
+    articles = nexis_pdf_articles(_one_papers_export(continued=continued)) or []
+    assert [(a.title, a.source, a.date, a.author) for a in articles] == [
+        ("Ferry fares rise", "Vessby Post", "2031-05-01", "Ann Ek"),
+        ("Quay repaired", "Vessby Post", "2031-05-02", "Ann Ek"),
+        ("Night buses return", "Vessby Post", "2031-05-03", "Ann Ek"),
+    ]
+    paragraphs = nexis_pdf_paragraphs(_one_papers_export(continued=continued))
+    if continued:  # the search at the top of a page within a story: furniture, everywhere
+        assert "Results: ferry" not in paragraphs
+        assert articles[2].paragraphs[-1].endswith("would stay so for a year.")
+
+
 def test_an_article_that_mentions_end_of_document_is_no_export() -> None:
     document = PdfDocument(
         pages=(
