@@ -11,7 +11,8 @@ Reading a PDF is a child process of a second or more, and a PDF's content alone 
 it is an export: the build reads each once (index/formats.py hands the pages it read to the
 reader it chooses), and what was found is kept by the file's SHA-256 (`_Verdicts`), so the
 questions asked of a corpus folder on every import and delete (which ids it gives, which files
-are archives) read a PDF only when its bytes are new.
+are archives) read a PDF only when its bytes are new (or, for an export, when its articles
+were let go to keep the memory they take bounded).
 """
 
 from __future__ import annotations
@@ -31,38 +32,70 @@ from qa.nexis_pdf import nexis_pdf_articles
 from qa.pdf_text import PdfDocument
 
 PDF_SUFFIX = ".pdf"
-# what is kept: whether each PDF is an export (a few bytes each), and an export's articles
+# what is kept: whether each PDF is an export (a few bytes each), and exports' articles up to
+# this much text (characters): some seventy exports of a hundred news stories. A folder's
+# exports are all read again by each import and delete (`ids_in_folder` needs their ids), so
+# a bound of a few exports had a folder of more read every one of them every time.
 _VERDICTS = 4096
-_EXPORTS = 32
+_ARTICLE_CHARS = 32_000_000
+
+
+def _size(articles: tuple[NexisArticle, ...]) -> int:
+    """The text the articles hold, in characters (at least 1 for an export of empty ones)."""
+    return max(1, sum(len(p) for a in articles for p in a.paragraphs))
 
 
 class _Verdicts:
-    """What reading a PDF found, by the SHA-256 of its bytes: its articles when it is an
-    export, None when it is one article. Keyed by content, an entry is never stale; a PDF that
-    could not be read is not kept (its reading says why, each time)."""
+    """What reading a PDF found, by the SHA-256 of its bytes: whether it is an export, and an
+    export's articles. Keyed by content, an entry is never stale; a PDF that could not be read
+    is not kept (its reading says why, each time). When the articles kept pass
+    `article_chars`, the least recently used export's articles go, its verdict stays."""
 
-    def __init__(self) -> None:
-        self._found: OrderedDict[str, tuple[NexisArticle, ...] | None] = OrderedDict()
+    def __init__(self, *, verdicts: int = _VERDICTS, article_chars: int = _ARTICLE_CHARS) -> None:
+        self._exports: OrderedDict[str, bool] = OrderedDict()
+        self._articles: OrderedDict[str, tuple[NexisArticle, ...]] = OrderedDict()
+        self._chars = 0
+        self._verdicts = verdicts
+        self._article_chars = article_chars
         self._lock = threading.Lock()
 
-    def get(self, digest: str) -> tuple[bool, list[NexisArticle] | None]:
-        """(known, its articles or None)."""
+    def verdict(self, digest: str) -> bool | None:
+        """Whether the PDF is an export, None when it was not read (or is long forgotten)."""
         with self._lock:
-            if digest not in self._found:
-                return False, None
-            self._found.move_to_end(digest)
-            found = self._found[digest]
-            return True, (list(found) if found is not None else None)
+            found = self._exports.get(digest)
+            if found is not None:
+                self._exports.move_to_end(digest)
+            return found
+
+    def articles(self, digest: str) -> list[NexisArticle] | None:
+        """The export's articles when they are kept."""
+        with self._lock:
+            found = self._articles.get(digest)
+            if found is None:
+                return None
+            self._articles.move_to_end(digest)
+            self._exports.move_to_end(digest)
+            return list(found)
 
     def put(self, digest: str, articles: list[NexisArticle] | None) -> None:
         with self._lock:
-            self._found[digest] = tuple(articles) if articles is not None else None
-            self._found.move_to_end(digest)
-            exports = [key for key, found in self._found.items() if found is not None]
-            for key in exports[: max(0, len(exports) - _EXPORTS)]:
-                del self._found[key]  # the oldest exports: their articles take room
-            while len(self._found) > _VERDICTS:
-                self._found.popitem(last=False)
+            self._exports[digest] = articles is not None
+            self._exports.move_to_end(digest)
+            while len(self._exports) > self._verdicts:
+                gone, _ = self._exports.popitem(last=False)
+                self._forget(gone)
+            self._forget(digest)
+            if articles is None:
+                return
+            self._articles[digest] = tuple(articles)
+            self._chars += _size(self._articles[digest])
+            while self._chars > self._article_chars and len(self._articles) > 1:
+                self._forget(next(iter(self._articles)))  # the oldest's articles; its verdict stays
+
+    def _forget(self, digest: str) -> None:
+        """Let an export's articles go (the lock held)."""
+        if digest in self._articles:
+            self._chars -= _size(self._articles.pop(digest))
 
 
 _FOUND = _Verdicts()
@@ -81,8 +114,8 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
     """The PDF `data` read as an export or as one article's pages, at most once: an export
     known by its bytes is not read again; `BadInput` when it cannot be read."""
     digest = hashlib.sha256(data).hexdigest()
-    known, articles = _FOUND.get(digest)
-    if known and articles is not None:
+    articles = _FOUND.articles(digest)
+    if articles is not None:
         return PdfReading(articles)
     document = read_pdf(data, limits=limits)
     articles = nexis_pdf_articles(document)
@@ -93,8 +126,10 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
 def pdf_export_articles(data: bytes, *, limits: PdfLimits = LIMITS) -> list[NexisArticle] | None:
     """The articles of the PDF `data` when it is a Nexis Uni export, else None (read only when
     its bytes are new); `BadInput` when it cannot be read."""
-    known, articles = _FOUND.get(hashlib.sha256(data).hexdigest())
-    return articles if known else read_pdf_file(data, limits=limits).articles
+    digest = hashlib.sha256(data).hexdigest()
+    if _FOUND.verdict(digest) is False:
+        return None
+    return _FOUND.articles(digest) or read_pdf_file(data, limits=limits).articles
 
 
 def is_pdf_export(path: Path, *, max_bytes: int) -> bool:
@@ -102,7 +137,8 @@ def is_pdf_export(path: Path, *, max_bytes: int) -> bool:
     skipped as the PDF it is, saying why)."""
     try:
         data = read_limited(path, max_bytes=max_bytes, gzipped=False)
-        return pdf_export_articles(data) is not None
+        known = _FOUND.verdict(hashlib.sha256(data).hexdigest())
+        return known if known is not None else pdf_export_articles(data) is not None
     except (OSError, BadInput):
         return False
 

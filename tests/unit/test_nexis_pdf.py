@@ -13,6 +13,8 @@ import pytest
 from index import pdf_exports, pdf_pages
 from index.corpus import read_corpus
 from index.formats import ids_in_folder, is_archive, read_article_file
+from index.pdf_exports import is_pdf_export, pdf_export_entries
+from qa.nexis import NexisArticle
 from qa.nexis_pdf import nexis_pdf_articles, nexis_pdf_paragraphs
 from qa.pdf_text import PdfDocument, PdfPage, TextBox
 from tests.nexis_pdf_files import NEXIS_PDF, PDF_EXPORT, SEARCH_HEADER
@@ -170,3 +172,56 @@ def test_an_ordinary_pdf_stays_one_article_read_once_per_build(
     ids = ids_in_folder(folder, max_bytes=MAX)
     assert len(ids) == 4 and ids["Council-notes"] == "Council notes.pdf"
     assert len(readings) == 2  # each PDF once, however often it was asked about
+
+
+def _fake_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, *, chars: int
+) -> tuple[list[Path], list[int]]:
+    """`count` PDF exports (their reading faked: each a story of `chars` characters), and the
+    list each reading of a PDF is counted in."""
+    readings: list[int] = []
+
+    def read(data: bytes, **kwargs: Any) -> PdfDocument:
+        readings.append(len(data))
+        return PdfDocument(pages=(), title=data.decode())
+
+    def articles(document: PdfDocument) -> list[NexisArticle]:
+        return [NexisArticle(1, title=document.title, paragraphs=["x" * chars])]
+
+    monkeypatch.setattr(pdf_exports, "read_pdf", read)
+    monkeypatch.setattr(pdf_exports, "nexis_pdf_articles", articles)
+    paths = []
+    for n in range(count):
+        paths.append(tmp_path / f"export-{n:02d}.pdf")
+        paths[-1].write_bytes(f"export {n}".encode())
+    return paths, readings
+
+
+def test_a_folder_of_many_exports_is_read_once_not_on_every_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each import and delete asks for every export's ids: 40 exports were 32 kept, and a pass
+    # in name order read all 40 again every time
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    paths, readings = _fake_exports(tmp_path, monkeypatch, 40, chars=5_000)
+    for _ in range(3):
+        for path in paths:
+            assert is_pdf_export(path, max_bytes=MAX)
+            assert [e.number for e in pdf_export_entries(path, max_bytes=MAX)] == [1]
+    assert len(readings) == 40
+
+
+def test_the_articles_kept_are_bounded_by_their_text_and_the_verdicts_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts(article_chars=1_000))
+    paths, readings = _fake_exports(tmp_path, monkeypatch, 5, chars=400)
+    for path in paths:
+        list(pdf_export_entries(path, max_bytes=MAX))
+    assert len(readings) == 5
+    # whether each is an export is known without reading it again
+    assert all(is_pdf_export(path, max_bytes=MAX) for path in paths) and len(readings) == 5
+    # the last two exports' articles are kept (800 characters), the others' read again
+    for path in paths[3:] + paths[:1]:
+        list(pdf_export_entries(path, max_bytes=MAX))
+    assert len(readings) == 6
