@@ -219,6 +219,19 @@ def _document(answer: dict[str, Any]) -> PdfDocument:
     )
 
 
+def too_many_pages(count: str, max_pages: int) -> str:
+    """Why a PDF of `count` pages is not read. The limit bounds what reading one file takes
+    (reading a page is a tenth of a second or more, and the CPU limit holds), whatever it
+    holds: a Nexis Uni export of hundreds of documents is refused whole too, and told how to
+    download one that is read."""
+    return (
+        f"it has {count} pages, more than an article ({max_pages:,}, setting "
+        "index.pdf_max_pages); split out the article's pages (print those to PDF) and rebuild; "
+        "a Nexis Uni export that long: download it as Word (.docx), which has no page limit, "
+        "or in PDFs of fewer documents each"
+    )
+
+
 # --- in the child process ------------------------------------------------------------------
 
 
@@ -262,8 +275,7 @@ def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
     document = PDFDocument(PDFParser(io.BytesIO(data)))
     count = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count", 0)
     if isinstance(count, int) and count > max_pages:
-        return {"problem": f"it has {count:,} pages, more than an article ({max_pages}); "
-                "split out the article's pages (print those to PDF) and rebuild"}  # fmt: skip
+        return {"problem": too_many_pages(f"{count:,}", max_pages)}
     info: dict[str, str] = {}
     for entry in document.info:
         for key, value in resolve1(entry).items():
@@ -276,7 +288,7 @@ def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
     pages: list[dict[str, Any]] = []
     for number, page in enumerate(PDFPage.create_pages(document)):
         if number >= max_pages:
-            return {"problem": f"it has more than {max_pages} pages, more than an article"}
+            return {"problem": too_many_pages(f"more than {max_pages:,}", max_pages)}
         interpreter.process_page(page)
         layout = device.get_result()
         height = layout.height
@@ -354,7 +366,7 @@ def _pypdf_pages(data: bytes, max_pages: int) -> dict[str, Any]:
 
     reader = PdfReader(io.BytesIO(data))
     if len(reader.pages) > max_pages:
-        return {"problem": f"it has {len(reader.pages):,} pages, more than an article"}
+        return {"problem": too_many_pages(f"{len(reader.pages):,}", max_pages)}
     pages: list[dict[str, Any]] = []
     for page in reader.pages:
         height = float(page.mediabox.height)

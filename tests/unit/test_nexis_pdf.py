@@ -5,6 +5,7 @@ export gives the same articles; any other PDF stays one article, read once."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,18 @@ def test_the_articles_kept_are_bounded_by_their_text_and_the_verdicts_stay(
     for path in paths[3:] + paths[:1]:
         list(pdf_export_entries(path, max_bytes=MAX))
     assert len(readings) == 6
+
+
+def test_an_export_longer_than_the_page_limit_is_told_how_to_download_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the limit bounds one file's reading, whatever it holds: an export of hundreds of
+    # documents is refused whole, and was told only to split out "the article's pages"
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    shutil.copy(NEXIS_PDF, tmp_path / "results.pdf")
+    found = read_article_file(
+        tmp_path / "results.pdf", max_bytes=MAX, pdf_limits=replace(pdf_pages.LIMITS, max_pages=2)
+    )
+    (warning,) = found.warnings
+    assert warning.startswith("skipped results.pdf: it has 5 pages, more than an article (2,")
+    assert "a Nexis Uni export that long: download it as Word (.docx)" in warning

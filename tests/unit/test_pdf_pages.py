@@ -146,7 +146,9 @@ def _blank_pages(count: int) -> bytes:
 
 
 def test_a_pdf_of_too_many_pages_is_not_laid_out() -> None:
-    with pytest.raises(BadInput, match="it has 3 pages, more than an article \\(2\\)"):
+    with pytest.raises(
+        BadInput, match="it has 3 pages, more than an article \\(2, setting index.pdf_max_pages\\)"
+    ):
         article_from_pdf("big", _blank_pages(3), limits=replace(LIMITS, max_pages=2))
 
 
@@ -162,8 +164,10 @@ def test_a_build_holds_pdfs_to_the_settings_limits(tmp_path: Path) -> None:
         folder, tmp_path / "index", embedder=HashingEmbedder(), dense_settings=settings
     )
     assert report.warnings == [
-        "skipped pages.pdf: it has 3 pages, more than an article (2); split out the article's "
-        "pages (print those to PDF) and rebuild"
+        "skipped pages.pdf: it has 3 pages, more than an article (2, setting "
+        "index.pdf_max_pages); split out the article's pages (print those to PDF) and rebuild; "
+        "a Nexis Uni export that long: download it as Word (.docx), which has no page limit, or "
+        "in PDFs of fewer documents each"
     ]
     assert PdfLimits.of(settings) == replace(LIMITS, max_pages=2)
 
