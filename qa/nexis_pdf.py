@@ -15,7 +15,9 @@ search's running header at the top of every page and a "Page N of M" footer. Her
   within a document's text: an export of one paper's stories, each from a new page, has the
   paper's name (and a date line of one weekday and month) at the top of most pages, and they
   are the document's own lines. With no page within a text to tell by, a running header there
-  is kept, and stands above the title, which `qa.nexis` passes over.
+  is kept, and stands above the title, which `qa.nexis` passes over. After a document's
+  "Body" line, a box in a page's band that repeats a line of that document's header (its
+  title, as a running header that names the document on each of its pages) is furniture too.
 - **A text box is a paragraph**, its lines joined (a word hyphenated at the margin made whole),
   except that a marker line or a labelled field ("Length: 834 words", "Byline: …") is a
   paragraph of its own wherever the layout put it: a block of fields set close together is
@@ -84,6 +86,10 @@ class _Paragraphs:
         self.in_body = False  # between a "Body" line and the end of that text
         self.seen_body = False
         self.opens_page = True  # nothing of the current page gathered yet
+        # the lines of the current document's header (its title, publication …) once its
+        # "Body" line is read; None before it
+        self.header: set[str] | None = None
+        self._heading: list[str] = []  # the lines read since the last "End of Document"
 
     def add_lines(self, lines: list[str]) -> None:
         """A box's lines as one paragraph; in an article's text, the first on a page that
@@ -96,6 +102,7 @@ class _Paragraphs:
             self.items[-1] = f"{last} {text}"
         else:
             self.items.append(text)
+            self._heading.append(text)
         self.opens_page = False
 
     def add_own_line(self, line: str) -> None:
@@ -103,8 +110,18 @@ class _Paragraphs:
         self.opens_page = False
         if line == BODY_MARK:
             self.in_body = self.seen_body = True
-        elif self.in_body:  # "End of Document", or what Nexis adds after the text
+            if self.header is None:
+                self.header = set(self._heading)
+        elif line == END_MARK:
             self.in_body = False
+            self.header, self._heading = None, []
+        elif self.in_body:  # what Nexis adds after the text
+            self.in_body = False
+
+    def repeats_header(self, text: str) -> bool:
+        """Whether `text`, in a page's band after the document's "Body" line, is a line of its
+        header: the document's title (or publication) a page's running header repeats."""
+        return self.header is not None and " ".join(text.split()) in self.header
 
 
 def _within_documents(document: PdfDocument) -> list[bool]:
@@ -153,6 +170,7 @@ def nexis_pdf_paragraphs(document: PdfDocument) -> list[str]:
                 and not _own_line(text, in_body=False)
                 and (
                     is_page_number(text)
+                    or found.repeats_header(text)
                     or (
                         running_key(text) in running
                         and (within[number] or _at_foot(box, page) or running_key(text) in proven)

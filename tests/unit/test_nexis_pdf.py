@@ -119,6 +119,32 @@ def test_a_papers_own_lines_at_the_top_of_each_story_are_no_running_header(
         assert articles[2].paragraphs[-1].endswith("would stay so for a year.")
 
 
+@pytest.mark.parametrize("at", [10, 780])
+def test_a_documents_title_repeated_in_the_band_of_its_pages_is_furniture(at: int) -> None:
+    # a running header (or footer) that names the document each page belongs to: on the
+    # pages after the first it stood in the text, and broke the paragraph across the page
+    def story(title: str, first: str, rest: str) -> tuple[PdfPage, PdfPage]:
+        return (
+            _page(
+                (30, title), (50, "Vessby Post"), (70, "May 2, 2031 Friday"),
+                (100, ("Length:\u00a040 words", "Body")), (200, first), (at, title),
+            ),
+            _page((at, title), (100, rest), (140, "End of Document")),
+        )  # fmt: skip
+
+    document = PdfDocument(
+        pages=(
+            *story("Ferry fares rise", "Fares on the night ferry rise by a tenth from", "June."),
+            *story("Quay repaired", "Divers repaired the quay, which the storm in May had", "hit."),
+        )
+    )
+    articles = nexis_pdf_articles(document) or []
+    assert [(a.title, a.paragraphs) for a in articles] == [
+        ("Ferry fares rise", ["Fares on the night ferry rise by a tenth from June."]),
+        ("Quay repaired", ["Divers repaired the quay, which the storm in May had hit."]),
+    ]
+
+
 def test_an_article_that_mentions_end_of_document_is_no_export() -> None:
     document = PdfDocument(
         pages=(
