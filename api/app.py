@@ -84,7 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # added runs last, next to the routes
     app.add_middleware(CatchAll)  # an unexpected error is a 500 that keeps the connection
     app.add_middleware(HeadAsGet)  # HEAD works wherever GET does
-    app.add_middleware(BodySizeLimit, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.server.max_body_bytes,
+        max_import_bytes=settings.server.max_import_body_bytes,
+    )
     app.add_middleware(UncompressedBodies)  # a gzipped body is a 415, not "not UTF-8"
     if settings.security.cors_allow_origins:  # off unless origins are configured
         app.add_middleware(

@@ -114,14 +114,15 @@ class RequestLog:
             access_log.info("request", extra=fields)
 
 
+IMPORT_PATH = "/documents/import"
 # What a too-large body holds on each route, for the 413's advice (by path prefix).
 _WHAT_WAS_TOO_LARGE = (
     ("/ask", "Send a shorter question or fewer earlier turns."),
     ("/v1/chat/completions", "Send shorter messages or fewer of them."),
     (
-        "/documents/import",
-        "Split the export into several files, or put it into the corpus folder and rebuild "
-        "the index.",
+        IMPORT_PATH,
+        "Split the export into several files, or put the file into the corpus folder and "
+        "rebuild the index, or raise the limit.",
     ),
     (
         "/documents",
@@ -140,26 +141,37 @@ class BodySizeLimit:
     its 413 would have neither the problem details shape nor the request id.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, max_import_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # an import carries a whole export or a document in base64: a limit of its own
+        self.max_import_bytes = max_bytes if max_import_bytes is None else max_import_bytes
+
+    def _limit(self, path: str) -> tuple[int, str]:
+        """The limit for a request to `path`, and the setting that holds it."""
+        if path == IMPORT_PATH:
+            return self.max_import_bytes, "server.max_import_body_bytes"
+        return self.max_bytes, "server.max_body_bytes"
 
     def _detail(self, size: str, path: str) -> str:
         advice = next(
             (text for prefix, text in _WHAT_WAS_TOO_LARGE if path.startswith(prefix)),
             "Send a smaller body.",
         )
+        limit, setting = self._limit(path)
         return (
-            f"the request body is {size} bytes; the limit is {self.max_bytes} "
-            f"(setting server.max_body_bytes). {advice}"
+            f"the request body is {size} bytes; the limit is {limit} (setting {setting}). {advice}"
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, _ = self._limit(scope["path"])
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
             size = declared if declared.isdigit() else "of unreadable length"
             response = JSONResponse(
                 problem_body(413, "Request too large", self._detail(size, scope["path"])),
@@ -175,11 +187,9 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     # raised into the route reading the body; the error handler answers 413
-                    raise HTTPException(
-                        413, self._detail(f"more than {self.max_bytes}", scope["path"])
-                    )
+                    raise HTTPException(413, self._detail(f"more than {max_bytes}", scope["path"]))
             return message
 
         await self.app(scope, counting_receive, send)

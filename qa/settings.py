@@ -50,7 +50,16 @@ class ServerSettings(_Group):
         default=10, ge=0, description="Earlier turns a follow-up may send; more get a 422."
     )
     max_body_bytes: int = Field(
-        default=1_048_576, ge=1024, description="Larger request bodies get a 413."
+        default=1_048_576,
+        ge=1024,
+        description="Larger request bodies get a 413 (POST /documents/import has its own limit).",
+    )
+    max_import_body_bytes: int = Field(
+        default=16 * 1_048_576,
+        ge=1024,
+        description="Largest body POST /documents/import (admin) takes; larger get a 413. An "
+        "export or a PDF sent in base64 grows by a third: 16 MiB takes a file of index."
+        "max_document_bytes (10 MiB) with room to spare.",
     )
     max_completion_tokens: int = Field(
         default=8192,

@@ -579,8 +579,8 @@ class ImportedArchive(BaseModel):
         **_ADMIN_REFUSALS,
         409: {"description": "Another build did not finish in time."},
         413: {
-            "description": "The request is larger than server.max_body_bytes, or the document "
-            "than index.max_document_bytes."
+            "description": "The request is larger than server.max_import_body_bytes, or the "
+            "document than index.max_document_bytes."
         },
         422: {
             "description": "No record of the export could be imported (each one's reason in "

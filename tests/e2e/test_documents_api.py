@@ -394,6 +394,13 @@ def test_an_archive_export_is_imported_asked_and_its_articles_deleted(
     odt = client.post("/documents/import", json={"name": "x.odt", "content": "a"}, headers=ADMIN)
     assert odt.status_code == 422, odt.text
     assert "does not end in a format this route imports" in odt.json()["detail"], odt.text
+    # the import's own body limit (16 MiB) lets a body over server.max_body_bytes (1 MiB) through
+    # to the route, which reads it: here a text that is no export, refused for that
+    large = "The harbour reopened on Monday. " * 50_000  # 1.6 MB
+    big = client.post(
+        "/documents/import", json={"name": "big.txt", "content": large}, headers=ADMIN
+    )
+    assert big.status_code == 422 and "not a LexisNexis text export" in big.text, big.text[:300]
     # a .txt may be a LexisNexis export; one that is not is one article, for POST /documents
     txt = client.post("/documents/import", json={"name": "x.txt", "content": "a"}, headers=ADMIN)
     assert txt.status_code == 422, txt.text

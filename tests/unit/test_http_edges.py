@@ -20,7 +20,7 @@ ADMIN = {"Authorization": "Bearer unit-http-edges-admin-key"}
 @pytest.fixture
 def client() -> TestClient:
     settings = Settings(
-        server=ServerSettings(max_body_bytes=2048),
+        server=ServerSettings(max_body_bytes=2048, max_import_body_bytes=2048),
         security=SecuritySettings(admin_api_key=ADMIN["Authorization"][7:]),  # type: ignore[arg-type]
     )
     app = create_app(settings)
@@ -80,7 +80,10 @@ def test_a_413_names_what_was_too_large(client: TestClient, path: str, names: st
     r = client.post(path, json={"text": "x" * 4000}, headers=ADMIN)
     assert r.status_code == 413
     detail = r.json()["detail"]
-    assert names in detail and "server.max_body_bytes" in detail
+    setting = (
+        "server.max_import_body_bytes" if path == "/documents/import" else "server.max_body_bytes"
+    )
+    assert names in detail and f"(setting {setting})" in detail
     if path.startswith("/documents"):
         assert "question" not in detail
     if path == "/documents/import":

@@ -542,6 +542,34 @@ def test_a_streamed_body_over_the_limit_is_cut_off_with_413() -> None:
     assert "server.max_body_bytes" in r.json()["detail"]
 
 
+def test_an_import_has_a_body_limit_of_its_own() -> None:
+    # an export or a PDF in base64 is far larger than a question: a 1 MiB limit refused most
+    # PDFs printed from a browser before the route could read them
+    client = app_client(
+        StandInService(insufficient()), max_body_bytes=2048, max_import_body_bytes=8192
+    )
+    body = {"name": "x.jsonl", "content": "x" * 4000}
+    within = client.post("/documents/import", json=body)
+    assert within.status_code == 403, within.text  # past the size check: admin is disabled
+    page = client.post("/documents", json={"text": "x" * 4000})
+    assert page.status_code == 413 and "server.max_body_bytes" in page.json()["detail"]
+    over = client.post("/documents/import", json={**body, "content": "x" * 9000})
+    assert over.status_code == 413, over.text
+    assert "the limit is 8192 (setting server.max_import_body_bytes)" in over.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "x.jsonl", "content": "'
+        for _ in range(10):
+            yield b"x" * 1000
+        yield b'"}'
+
+    streamed = client.post(
+        "/documents/import", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413, streamed.text
+    assert "server.max_import_body_bytes" in streamed.json()["detail"]
+
+
 def test_within_the_limits_the_question_is_answered() -> None:
     client = limited_client()
     r = client.post("/ask", json={"question": "Who?", "history": TWO_TURNS[:1]})
