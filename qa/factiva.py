@@ -64,10 +64,10 @@ __all__ = ["FactivaArticle", "factiva_articles", "factiva_near_miss"]
 
 # an accession number: the source's code padded to eight with zeros ("NYTF0000", "TESTFR00"),
 # the date it was loaded (YYYYMMDD), then nine letters and digits
-_ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
+ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
 # what the AN field or a closing line holds: "Document <accession>", the word in the export's
 # interface language ("Dokument", "Documento"), or the number alone
-_CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{_ACCESSION})")
+_CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{ACCESSION})")
 # the class of an article's `div`: "article enArticle" (tm.plugin.factiva's "article XXArticle")
 _ARTICLE_CLASS = re.compile(r"article\s+[a-z]{2}Article")
 _CODE = re.compile(r"[A-Z]{2,3}")
@@ -81,7 +81,7 @@ _TIME = re.compile(
 )
 # cheap tests first: a page holding none of these is no export
 _MARKS = ("articleParagraph", "Article")
-_ACCESSION_ANYWHERE = re.compile(_ACCESSION)
+_ACCESSION_ANYWHERE = re.compile(ACCESSION)
 
 
 @dataclass(frozen=True)

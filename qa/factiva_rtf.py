@@ -42,15 +42,12 @@ import re
 from collections.abc import Sequence
 
 from qa.dates import parse_date
-from qa.factiva import FactivaArticle
+from qa.factiva import ACCESSION, FactivaArticle
 
 __all__ = ["factiva_rtf_articles"]
 
-# an accession number, as qa/factiva.py reads it: the source's code padded to eight, the
-# date it was loaded (YYYYMMDD), nine letters and digits
-_ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
 # an article's closing line: "Document", in the interface's language, and its accession number
-_CLOSER = re.compile(rf"[^\W\d_]{{2,20}}\s+(?P<an>{_ACCESSION})")
+_CLOSER = re.compile(rf"[^\W\d_]{{2,20}}\s+(?P<an>{ACCESSION})")
 _WORDS = re.compile(
     r"\d[\d,.\u00a0 ]*\s+(?:words?|mots?|W\u00f6rter|Wort|palabras|parole|woorden|ord|palavras)",
     re.IGNORECASE,
