@@ -19,13 +19,11 @@ from index.builder import rebuild_index
 from index.corpus import files_giving, read_corpus
 from index.documents import add_article
 from index.formats import archive_origin, ids_in_folder, is_archive, read_article_file
-from index.imports import import_archive
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import article_from_page
 from qa.errors import BadInput
 from qa.factiva import factiva_articles
-from qa.settings import IndexSettings
 from tests.factiva_files import (
     EXPORT,
     LANTERNS,
@@ -36,11 +34,11 @@ from tests.factiva_files import (
     write_export,
 )
 from tests.fakes import HashingEmbedder
+from tests.importing import SETTINGS, built_corpus, run_import
 
 pytestmark = pytest.mark.unit
 
 MAX = 10_000_000
-SETTINGS = IndexSettings(build_lock_timeout_s=5)
 LAYOUTS = ["table", "format"]
 
 # a news page with a results table whose first cells are party codes (as Factiva's field codes
@@ -243,17 +241,7 @@ def test_an_accession_number_gives_an_archive_line_its_id(tmp_path: Path) -> Non
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "ferry.txt").write_text("Ferry returns\n\nThe ferry to Skarra resumed on Monday.\n")
-    index_dir = tmp_path / "index"
-    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
-    return corpus, index_dir
-
-
-def _import(index_dir: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
-    return import_archive(index_dir, name, data, embedder=HashingEmbedder(),
-                          index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+    return built_corpus(tmp_path)
 
 
 def test_an_export_is_imported_an_article_an_item_under_its_accession_numbers(
@@ -261,14 +249,14 @@ def test_an_export_is_imported_an_article_an_item_under_its_accession_numbers(
 ) -> None:
     corpus, index_dir = built
     data = export_page([LANTERNS, TRAM], layout="format").encode("utf-8")
-    report = _import(index_dir, "Factiva.htm", data)
+    report = run_import(index_dir, "Factiva.htm", data)
     assert report.added == [LANTERNS.accession, TRAM.accession] and report.refused == []
     assert report.stored_as is not None and (corpus / report.stored_as).exists()
     assert set(report.added) <= set(Manifest.load(current_version(index_dir)).articles)
     # stored as archive lines that keep the ids when the folder is built again
     rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
     assert set(report.added) <= set(Manifest.load(current_version(index_dir)).articles)
-    assert _import(index_dir, "again.html", data).added == []  # a retry adds nothing
+    assert run_import(index_dir, "again.html", data).added == []  # a retry adds nothing
 
 
 def test_a_page_that_is_no_export_is_refused_by_import_and_an_export_by_add(
@@ -276,7 +264,7 @@ def test_a_page_that_is_no_export_is_refused_by_import_and_an_export_by_add(
 ) -> None:
     corpus, index_dir = built
     with pytest.raises(BadInput, match="council.html is not a Factiva export") as refused:
-        _import(index_dir, "council.html", NEWS_PAGE.encode("utf-8"))
+        run_import(index_dir, "council.html", NEWS_PAGE.encode("utf-8"))
     assert "add it with POST /documents, the page as `html`" in str(refused.value)
     with pytest.raises(BadInput, match="a Factiva export of 3 article"):
         add_article(index_dir, "results", export_page(EXPORT), embedder=HashingEmbedder(),

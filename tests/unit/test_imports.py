@@ -15,18 +15,16 @@ from index import journal
 from index.builder import rebuild_index, recover
 from index.documents import add_article, delete_article
 from index.formats import ids_in_folder
-from index.imports import ImportReport, import_archive, without_line
+from index.imports import without_line
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.archives import parse_record, record_doc_id
 from qa.errors import BadInput, Conflict
-from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
+from tests.importing import FERRY, SETTINGS, built_corpus, run_import
 
 pytestmark = pytest.mark.unit
 
-SETTINGS = IndexSettings(build_lock_timeout_s=5)
-FERRY = "Ferry returns\n\nThe ferry to Skarra island resumed service on Monday."
 
 TABLE = (
     "headline,body,published,url\n"
@@ -40,17 +38,7 @@ TABLE = (
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
-    index_dir = tmp_path / "index"
-    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
-    return corpus, index_dir
-
-
-def run_import(index_dir: Path, name: str, text: str) -> ImportReport:
-    return import_archive(index_dir, name, text.encode("utf-8"), embedder=HashingEmbedder(),
-                          index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+    return built_corpus(tmp_path)
 
 
 def served(index_dir: Path) -> dict[str, str]:

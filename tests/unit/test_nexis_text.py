@@ -15,13 +15,12 @@ from index.builder import rebuild_index
 from index.corpus import files_giving, read_corpus
 from index.documents import add_article, delete_article
 from index.formats import archive_origin, ids_in_folder, is_archive, read_article_file
-from index.imports import import_archive
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.errors import BadInput, Conflict
 from qa.nexis_text import near_miss, nexis_text_articles, nexis_text_items
-from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
+from tests.importing import SETTINGS, built_corpus, run_import
 from tests.nexis_text_files import (
     BRIDGE,
     EXPORT,
@@ -36,7 +35,6 @@ from tests.nexis_text_files import (
 pytestmark = pytest.mark.unit
 
 MAX = 10_000_000
-SETTINGS = IndexSettings(build_lock_timeout_s=5)
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
@@ -320,17 +318,7 @@ def test_a_folder_gives_the_items_ids_and_places(tmp_path: Path) -> None:
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "ferry.txt").write_text("Ferry returns\n\nThe ferry to Skarra resumed on Monday.\n")
-    index_dir = tmp_path / "index"
-    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
-    return corpus, index_dir
-
-
-def _import(index_dir: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
-    return import_archive(index_dir, name, data, embedder=HashingEmbedder(),
-                          index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
+    return built_corpus(tmp_path)
 
 
 def test_an_export_is_imported_an_article_an_item_and_one_deleted(
@@ -338,12 +326,12 @@ def test_an_export_is_imported_an_article_an_item_and_one_deleted(
 ) -> None:
     corpus, index_dir = built
     data = export_text([LIGHTHOUSE, FERRY]).replace("\n", "\r\n").encode("utf-8")
-    report = _import(index_dir, "Results.TXT", data)
+    report = run_import(index_dir, "Results.TXT", data)
     assert len(report.added) == 2 and report.refused == []
     assert report.stored_as is not None and (corpus / report.stored_as).exists()
     served = Manifest.load(current_version(index_dir)).articles
     assert set(report.added) <= set(served)
-    assert _import(index_dir, "again.txt", data).added == []  # a retry adds nothing
+    assert run_import(index_dir, "again.txt", data).added == []  # a retry adds nothing
     delete_article(index_dir, report.added[0], embedder=HashingEmbedder(),
                    index_settings=SETTINGS, near_duplicate_threshold=None)  # fmt: skip
     assert report.added[0] not in Manifest.load(current_version(index_dir)).articles
@@ -354,7 +342,7 @@ def test_a_text_that_is_no_export_is_refused_by_import_and_an_export_by_add(
 ) -> None:
     corpus, index_dir = built
     with pytest.raises(BadInput, match="notes.txt is not a LexisNexis text export") as refused:
-        _import(index_dir, "notes.txt", b"Quay notes\n\nThe quay was repaired.\n")
+        run_import(index_dir, "notes.txt", b"Quay notes\n\nThe quay was repaired.\n")
     assert "add it with POST /documents" in str(refused.value)
     export = export_text(EXPORT)
     with pytest.raises(BadInput, match="a LexisNexis export of 3 article"):
