@@ -341,7 +341,13 @@ def read_article_file(
         if (suffix == TEXT_EXPORT_SUFFIX and export_text(data) is not None) or (
             suffix in FACTIVA_SUFFIXES and factiva_page(data) is not None
         ):
-            _read_archive(path, result, max_bytes=max_bytes, known=known, extraction=extraction)
+            # its records read once for both of _read_archive's passes: such an export is
+            # parsed whole (it was in memory already), not streamed as a .jsonl is
+            entries = list(_entries(path, max_bytes=max_bytes, say_guess=True))
+            _read_archive(
+                path, result, max_bytes=max_bytes, known=known, extraction=extraction,
+                entries=entries,
+            )  # fmt: skip
             return result
         doc_id = doc_id_of(path)
         previous = (known or {}).get(doc_id)
@@ -534,8 +540,9 @@ def _read_archive(
     records with the same id (the same address), the last that gives an article is the article:
     an export that appends an article's updates ends with the latest. An earlier version is
     not even read when the last one is already indexed as it is (`known`). `entries`: the
-    archive's records when they were read already (a PDF's, whose reading takes seconds),
-    else they are read from `path` as they stream, twice."""
+    archive's records when they were read already (a PDF's, whose reading takes seconds; a
+    text or Factiva export's, parsed whole), else they are read from `path` as they stream,
+    twice."""
     unit = _unit(path)
     last = _last_records(path, max_bytes=max_bytes, entries=entries)
     # id → its record number, its article so far and what is wrong with a date it wrote
