@@ -177,8 +177,15 @@ class _Asked(BaseModel):
     )
     history: list[HistoryTurn] = Field(
         default_factory=list,
-        description="Earlier turns, oldest first; a follow-up question is read in their light.",
+        description="Earlier turns, oldest first; a follow-up question is read in their light. "
+        "null is read as no earlier turns.",
     )
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _no_history(cls, value: object) -> object:
+        """`null` is no history: clients that fill every optional field send it so."""
+        return [] if value is None else value
 
 
 # the body of POST /ask and POST /ask/stream (api/routers/ask.py, stream.py); AnswerScope first

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from api.deps import Service
 from api.inputs import AnswerScope, ClientText
@@ -16,6 +16,7 @@ from qa.models import SearchHit, UnknownWord
 
 router = APIRouter(tags=["answers"])
 
+DEFAULT_RESULTS = 10
 MAX_RESULTS = (
     50  # a page to read; each of the two searches ranks 100 by default (dense_k, lexical_k)
 )
@@ -26,8 +27,17 @@ class _Searched(BaseModel):
         description="Words or a question to search for (normalised as a question is)."
     )
     limit: StrictInt = Field(
-        default=10, ge=1, le=MAX_RESULTS, description="Paragraphs to return, best first."
+        default=DEFAULT_RESULTS,
+        ge=1,
+        le=MAX_RESULTS,
+        description="Paragraphs to return, best first; null is read as the default.",
     )
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _default_limit(cls, value: object) -> object:
+        """`null` is the default: clients that fill every optional field send it so."""
+        return DEFAULT_RESULTS if value is None else value
 
 
 class SearchRequest(AnswerScope, _Searched):  # AnswerScope's fields last, as on /ask

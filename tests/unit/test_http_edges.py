@@ -431,3 +431,13 @@ def test_a_history_turn_whose_answer_is_null_is_taken_as_one_without_an_answer(
     assert r.status_code == 200, r.text
     r = client.post("/ask", json={"question": "When?", "history": [{"question": None}]})
     assert r.status_code == 422  # a turn's question is still required
+
+
+def test_a_null_history_is_no_history(client: TestClient) -> None:
+    nulled = client.post("/ask", json={"question": "Who led the team?", "history": None})
+    assert nulled.status_code == 200, nulled.text
+    left_out = client.post("/ask", json={"question": "Who led the team?"})
+    assert nulled.json()["answer"] == left_out.json()["answer"]
+    assert nulled.json()["rewritten_question"] is None
+    r = client.post("/ask", json={"question": "Who?", "history": "none"})
+    assert r.status_code == 422  # anything else that is no list is still refused

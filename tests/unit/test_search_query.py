@@ -54,3 +54,12 @@ def test_post_search_says_so_as_before(client: TestClient) -> None:
         f"query is {len(('tram ' * limit).strip())} characters long; the limit is {limit}. "
         "Search for fewer words." in answered.json()["detail"]
     )
+
+
+def test_a_null_limit_is_the_default_and_a_bad_one_still_refused(client: TestClient) -> None:
+    nulled = client.post("/search", json={"query": "tram harbour", "limit": None})
+    assert nulled.status_code == 200, nulled.text
+    left_out = client.post("/search", json={"query": "tram harbour"})
+    assert nulled.json()["results"] == left_out.json()["results"]
+    for bad in ("10", 0, 51):
+        assert client.post("/search", json={"query": "tram", "limit": bad}).status_code == 422
