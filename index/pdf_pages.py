@@ -27,7 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -122,8 +122,7 @@ def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMIT
     only the last lines of its error output are read."""
     if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise BadInput("not a PDF: it does not start with %PDF-")
-    path = os.pathsep.join(p for p in (str(_PROJECT), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
+    env = child_environment(os.environ)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             done = subprocess.run(
@@ -159,6 +158,27 @@ def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMIT
         return _document(answer)
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInput(_NO_ANSWER.format(repr(exc))) from exc
+
+
+# what the child needs of the server's environment: where programs and temporary files are,
+# the locale, and Python's own switches; the rest (the admin key, a remote model's API key, any
+# other QA_* setting) stays out of a process that parses files from anyone who may upload one
+_CHILD_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LANGUAGE", "SYSTEMROOT")
+_CHILD_PREFIXES = ("LC_", "PYTHON")
+
+
+def child_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """The environment the PDF-reading child runs with: `environment`'s names it needs, and the
+    project's folder first on PYTHONPATH."""
+    kept = {
+        name: value
+        for name, value in environment.items()
+        if name in _CHILD_ENVIRONMENT or name.startswith(_CHILD_PREFIXES)
+    }
+    kept["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(_PROJECT), environment.get("PYTHONPATH")) if p
+    )
+    return kept
 
 
 _NO_ANSWER = "not a PDF that can be read (its reading gave no answer: {})"

@@ -7,6 +7,7 @@ are checked on made-up page layouts."""
 from __future__ import annotations
 
 import io
+import os
 import sys
 import zlib
 from dataclasses import replace
@@ -326,3 +327,39 @@ def test_a_document_sent_is_told_by_its_names_ending_alone(name: str) -> None:
     # ".pdf" was refused as "does not end in a document's format (.pdf)"
     suffix, read = read_document(name, (PDFS / "harbour-short.pdf").read_bytes())
     assert (suffix, read.title) == (".pdf", "Skarra harbour reopens after storms")
+
+
+def test_the_reading_child_gets_no_keys_or_settings_of_the_server() -> None:
+    server = {
+        "PATH": "/usr/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TMPDIR": "/var/tmp",
+        "PYTHONPATH": "/opt/extra",
+        "QA_SERVER__ADMIN_KEY": "k" * 32,
+        "QA_GENERATION__API_KEY": "sk-secret",
+        "AWS_SECRET_ACCESS_KEY": "x",
+    }
+    env = pdf_pages.child_environment(server)
+    assert not any(name.startswith(("QA_", "AWS_")) for name in env)
+    assert {k: env[k] for k in ("PATH", "LANG", "LC_ALL", "TMPDIR")} == {
+        k: server[k] for k in ("PATH", "LANG", "LC_ALL", "TMPDIR")
+    }
+    project, extra = env["PYTHONPATH"].split(os.pathsep)
+    assert (Path(project) / "index" / "pdf_pages.py").is_file() and extra == "/opt/extra"
+
+
+def test_the_reading_child_is_started_without_the_servers_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the child parses files anyone who may upload sent: it was given the whole environment
+    monkeypatch.setenv("QA_SERVER__ADMIN_KEY", "k" * 32)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    seen = tmp_path / "seen.env"
+    monkeypatch.setattr(sys, "executable", _fake_reader(tmp_path, f"env > {seen}; exit 1"))
+    with pytest.raises(BadInput):
+        article_from_pdf("harbour", (PDFS / "harbour-short.pdf").read_bytes())
+    names = {line.split("=", 1)[0] for line in seen.read_text().splitlines() if "=" in line}
+    assert "QA_SERVER__ADMIN_KEY" not in names and {"LANG", "PYTHONPATH"} <= names
+    monkeypatch.undo()
+    assert article_from_pdf("harbour", (PDFS / "harbour-short.pdf").read_bytes()).title
