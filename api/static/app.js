@@ -213,9 +213,25 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   }
 
   /**
+   * An answer's short answer (`short_answer`) and the words the page puts before it: a reading
+   * of the quote to check there, or, when a citation is a detail of the article (its author,
+   * date, source), that detail, which is no reading of a quote; null when it has none.
+   */
+  function shortAnswerLead(data) {
+    const short = data && typeof data.short_answer === "string" ? data.short_answer.trim() : "";
+    if (!short) return null;
+    const citations = Array.isArray(data.citations) ? data.citations : [];
+    const told = citations.some((c) => detailText(c));
+    return { short, label: told ? "From the article's details: " : "Likely answer (check it in the quote): " };
+  }
+
+  /**
    * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the question as
    * asked ("**Q:** …", so a note pasted elsewhere says what it answers), the answer text
-   * with each cited [n] turned into a footnote reference [^n], then one footnote per citation:
+   * with each cited [n] turned into a footnote reference [^n]; under it, as the page shows them,
+   * the short answer ("Likely answer (check it in the quote): **…**") and, when the quote lacks
+   * the kind asked for, a "> Note: the quoted sentence gives no number…" line; then one
+   * footnote per citation:
    *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>)
    * (paragraphs counted from 1, as the search results and the /v1 Sources list count them)
    * Missing title/source/date are left out. A marker with no citation stays as written.
@@ -269,10 +285,17 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         if (where.length) line += ` (${where.join(", ")})`;
         return line;
       });
+    // what the page shows beside the quote, in one place under it: the short answer, then
+    // what the quote lacks
+    const lead = shortAnswerLead(data);
     const lacking = lackingKind(data);
-    const text = lacking
-      ? `${body.trimEnd()}\n\n> Note: the quoted sentence gives no ${lacking}, which the question asks for; check whether it answers it.`
-      : body.trimEnd();
+    const text = [
+      body.trimEnd(),
+      lead ? `${lead.label}**${markdownText(lead.short)}**` : "",
+      lacking ? `> Note: the quoted sentence gives no ${lacking}, which the question asks for; check whether it answers it.` : "",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
     const asked = oneLine(data && data.question);
     const head = asked ? `**Q:** ${markdownText(asked)}\n\n` : "";
     return notes.length ? `${head}${text}\n\n${notes.join("\n")}\n` : `${head}${text}\n`;
@@ -1067,14 +1090,12 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     // the direct answer first, when the selector marked one inside the cited sentence: labelled
     // as the selector's reading (it can mark the wrong part of the right sentence), the quote
     // under it is the answer to check
-    const short = typeof data.short_answer === "string" ? data.short_answer.trim() : "";
-    if (short) {
-      const lead = el("p", "short-answer");
-      // an article's detail (its author, date, source) is no reading of a quote
-      const told = citations.some((c) => detailText(c));
-      const label = told ? "From the article's details: " : "Likely answer (check it in the quote): ";
-      lead.append(el("span", "short-answer-label", label), el("strong", null, short));
-      box.append(lead);
+    const lead = shortAnswerLead(data);
+    const short = lead ? lead.short : "";
+    if (lead) {
+      const shown = el("p", "short-answer");
+      shown.append(el("span", "short-answer-label", lead.label), el("strong", null, short));
+      box.append(shown);
     }
 
     const text = el("p", "answer-text");

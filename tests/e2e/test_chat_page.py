@@ -703,6 +703,9 @@ def test_answer_copies_as_markdown_with_footnotes(
     assert asked == f"**Q:** {question}", markdown
     text, _, notes = rest.partition("\n\n")
     assert "[^1]" in text
+    if body["short_answer"]:  # under the quote, worded as the page words it
+        lead, _, notes = notes.partition("\n\n")
+        assert lead == f"Likely answer (check it in the quote): **{body['short_answer']}**"
     assert not re.search(r"\[\d+\]", markdown), markdown  # every cited [n] became [^n]
     citation = next(c for c in body["citations"] if c["marker"] == 1)
     note = next(line for line in notes.splitlines() if line.startswith("[^1]: "))

@@ -125,6 +125,57 @@ def test_follow_ups_scopes_and_unanswered_questions_say_so(probe: PageProbe) -> 
     assert not probe.errors, probe.errors
 
 
+def test_short_answers_and_what_a_quote_lacks_are_saved_under_the_quote(probe: PageProbe) -> None:
+    page = probe.page
+    page.goto("/")
+    sentence = "The council voted 7 to 2 on Tuesday."
+    cited = {
+        "marker": 1,
+        "doc_id": "council",
+        "index": 2,
+        "text": sentence,
+        "title": "Council backs the pier",
+        "span_start": 0,
+        "span_end": len(sentence),
+    }
+    answered = {"status": "answered", "answer": f"{sentence} [1]", "citations": [cited]}
+    lacking = {"asked_kind": "number", "holds_asked_kind": False}
+    by_author = {**cited, "detail": "author", "author": "Mira Hale", "span_end": 0}
+    datas = [
+        {**answered, "short_answer": "7 to 2", "asked_kind": "number", "holds_asked_kind": True},
+        {**answered, "short_answer": None},
+        {**answered, "short_answer": None, **lacking},
+        {**answered, "short_answer": "Tuesday", **lacking},
+        {**answered, "short_answer": "Mira Hale", "citations": [by_author]},
+    ]
+    records = [{"question": f"Q{i}?", "kind": "answer", "data": d} for i, d in enumerate(datas)]
+    text = page.evaluate(TO_MARKDOWN, [records, "2031-05-07 10:00"])
+    blocks = text.split("\n\n---\n\n")[1:]
+    short = "Likely answer (check it in the quote): **{}**"
+    note = (
+        "> Note: the quoted sentence gives no number, which the question asks for; check "
+        "whether it answers it."
+    )
+    # what the page shows beside the quote, in one place: under it, the short answer first
+    expected = [
+        [short.format("7 to 2")],
+        [],
+        [note],
+        [short.format("Tuesday"), note],
+        ["From the article's details: **Mira Hale**"],
+    ]
+    for i, (block, said) in enumerate(zip(blocks, expected, strict=True)):
+        paragraphs = block.rstrip("\n").split("\n\n")
+        assert paragraphs[0] == f"**Q:** Q{i}?"
+        assert paragraphs[1] == f"{sentence} [^{i + 1}-1]"
+        assert paragraphs[2:-1] == said, block
+        assert paragraphs[-1].startswith(f"[^{i + 1}-1]: *Council backs the pier* — ")
+        # Copy as Markdown on the one answer says the same
+        one = page.evaluate("(d) => window.groundedQa.answerToMarkdown(d)", datas[i])
+        assert one.rstrip("\n").split("\n\n")[1:-1] == said, one
+    assert not probe.errors, probe.errors
+
+
 # words an article, a title or a question may hold that Markdown would otherwise take for
 # markup: an old wire story's ``quotes'' (a code span), emphasis, a link, a footnote, raw HTML,
 # a character reference, strikethrough, a table's bar, a backslash
@@ -165,6 +216,7 @@ def test_the_articles_words_show_as_written_in_the_saved_markdown(
             "data": {
                 "status": "answered",
                 "answer": f"{words} [1] and [7]",
+                "short_answer": words,
                 "rewritten_question": f"{words} again",
                 "citations": [cited],
             },
@@ -185,9 +237,9 @@ def test_the_articles_words_show_as_written_in_the_saved_markdown(
     rendered = MarkdownIt("commonmark").enable(["strikethrough", "table"]).render(text)
     assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= MARKUP_MEANT, rendered
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
-    # three questions, the reading, the scope, the answer, two titles, two outlets, the quote,
-    # the refusal, its reason, the closest paragraph, the error
-    assert shown.count(words) == 15, shown
+    # three questions, the reading, the scope, the answer, its short answer, two titles, two
+    # outlets, the quote, the refusal, its reason, the closest paragraph, the error
+    assert shown.count(words) == 16, shown
     assert "and [7]" in shown  # a marker with no citation shows as written
     # Copy as Markdown on one answer or refusal escapes the same way
     for copy in ("answerToMarkdown", "refusalToMarkdown"):
@@ -195,6 +247,9 @@ def test_the_articles_words_show_as_written_in_the_saved_markdown(
         assert set(re.findall(r"</?([a-z0-9]+)", MarkdownIt("commonmark").render(one))) <= (
             MARKUP_MEANT
         )
+    one = page.evaluate("(d) => window.groundedQa.answerToMarkdown(d)", records[0]["data"])
+    shown_one = html.unescape(re.sub(r"<[^>]+>", " ", MarkdownIt("commonmark").render(one)))
+    assert f"Likely answer (check it in the quote): {words} " in " ".join(shown_one.split())
     assert not probe.errors, probe.errors
 
 
