@@ -19,9 +19,12 @@ soon as it is answered, so a long list shows them as it goes and Ctrl-C keeps th
 asked:
 - `markdown` (default): each question, its answer with the sources as footnotes (title,
   outlet, date, address, the quoted words, doc id and paragraph number counted from 1), or
-  why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown; the
-  articles' words are escaped, so a `*`, `_`, `[…]`, `<b>` or ``quote'' in them shows as
-  written instead of turning into emphasis, a link, HTML or code;
+  why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown; under
+  an answer's quote, as the page shows them, its short answer ("Likely answer (check it in the
+  quote): **7 to 2**") and, when the quote holds no number for "How many…?" (no date for
+  "When…?"), a "> Note: the quoted sentence gives no number…" line; the articles' words are
+  escaped, so a `*`, `_`, `[…]`, `<b>` or ``quote'' in them shows as written instead of
+  turning into emphasis, a link, HTML or code;
 - `csv`: a row a question (question, status, answer, short answer, reason, sources, answer
   score), for a spreadsheet; a `--out` file starts with a UTF-8 byte-order mark, which Excel
   needs to read its accents and curly quotes;
@@ -251,12 +254,16 @@ def _address(value: object) -> str:
     return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
 
 
+# what a citation's `detail` may name: the article's own author, date or source, not its words
+_DETAILS = ("author", "date", "source")
+
+
 def _quote(citation: dict[str, Any], *, markdown: bool = True) -> str:
     """The words a citation's claim rests on: its supporting span, or a detail of the article
     (its author, date or source), or the whole paragraph when the span is empty."""
     text_of = markdown_text if markdown else _one_line
     detail = citation.get("detail")
-    if detail in ("author", "date", "source"):
+    if detail in _DETAILS:
         return f"the article's {detail}: {text_of(citation.get(detail))}"
     text = str(citation.get("text") or "")
     start, end = citation.get("span_start"), citation.get("span_end")
@@ -299,6 +306,35 @@ def _answer_text(answer: object, footnote: Callable[[re.Match[str]], str]) -> st
     )
 
 
+def _short_answer(result: dict[str, Any]) -> str:
+    """The short answer as the chat page words it, a reading of the quote to check there
+    (`Likely answer (check it in the quote): **7 to 2**`), or a detail of the article (its
+    author, date or source: `From the article's details: **…**`); "" when there is none."""
+    short = markdown_text(result.get("short_answer"))
+    if not short:
+        return ""
+    told = any(c.get("detail") in _DETAILS for c in result.get("citations") or [])
+    label = "From the article's details" if told else "Likely answer (check it in the quote)"
+    return f"{label}: **{short}**"
+
+
+def _lacking(result: dict[str, Any]) -> str:
+    """The chat page's note when the quote holds nothing of the kind the question asks for
+    (`holds_asked_kind` false): a number for "How many…?"; "" otherwise."""
+    from qa.evidence import kind_noun
+
+    if result.get("holds_asked_kind") is not False:
+        return ""
+    try:
+        noun = kind_noun(str(result.get("asked_kind")))
+    except (KeyError, ValueError):  # no kind, or one a newer server checks and this does not
+        return ""
+    return (
+        f"> Note: the quoted sentence gives no {noun}, which the question asks for; "
+        "check whether it answers it."
+    )
+
+
 def markdown_block(result: dict[str, Any], label: str = "") -> str:
     """One question and its answer (sources as footnotes `[^{label}n]`), its refusal with the
     closest paragraphs, or why it was not asked, as Markdown with no trailing newline."""
@@ -312,6 +348,11 @@ def markdown_block(result: dict[str, Any], label: str = "") -> str:
             return f"[^{label}{marker}]" if marker in cited else f"\\[{marker}\\]"
 
         lines.append(_answer_text(result.get("answer"), footnote))
+        # under the quote, as the chat page's Copy as Markdown has them: the short answer, then
+        # what the quote lacks of the kind asked for
+        for said in (_short_answer(result), _lacking(result)):
+            if said:
+                lines += ["", said]
         if cited:
             lines.append("")
         for marker in sorted(cited):

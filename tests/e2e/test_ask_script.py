@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,7 @@ def test_a_file_of_questions_asked_of_a_server_becomes_a_spreadsheet(
     direct = httpx.post(f"{server.url}/ask", json={"question": ANSWERABLE}, timeout=120).json()
     assert answered["status"] == direct["status"] == "answered"
     assert answered["answer"] == direct["answer"]  # the same answer the API gives
+    assert answered["short_answer"] == (direct["short_answer"] or "")
     for cited in direct["citations"]:
         assert f"(doc {cited['doc_id']}, paragraph {cited['index'] + 1})" in answered["sources"]
         assert cited["title"] in answered["sources"]
@@ -69,6 +71,9 @@ def test_questions_asked_in_process_are_written_as_markdown(
     first, second = done.stdout.split("\n\n---\n\n")
     assert first.startswith(f"**Q:** {ANSWERABLE}\n\n")
     assert "[^1-1]" in first and "\n[^1-1]: *" in first and "paragraph " in first
+    # the short answer under the quote, before the sources, as the chat page copies it
+    lead = r"\n\nLikely answer \(check it in the quote\): \*\*[^\n]+\*\*\n\n\[\^1-1\]: "
+    assert re.search(lead, first), first
     assert second.startswith(f"**Q:** {UNANSWERABLE}\n\n**No answer.** ")
     assert "\nClosest paragraphs:\n\n1. " in second
 

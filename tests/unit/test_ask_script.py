@@ -117,14 +117,73 @@ def test_questions_from_jsonl_and_standard_input(tmp_path: Path) -> None:
         questions_from("-", io.StringIO("# only a comment\n\n"))
 
 
-def test_one_answer_as_markdown_has_its_sources_as_footnotes() -> None:
+FOOTNOTE = (
+    "[^1]: *Council \\*backs\\* the plan*, The Ledger, 2025-03-04, "
+    '<https://example.org/council> — "The council voted 7 to 2 on Tuesday." '
+    "(doc council-vote, paragraph 4)\n"
+)
+
+
+def test_one_answer_as_markdown_has_its_short_answer_and_sources_as_footnotes() -> None:
     markdown = to_markdown([ANSWERED])
     assert markdown == (
         "**Q:** How did the council vote?\n\n"
         "The council voted 7 to 2 on Tuesday. [^1]\n\n"
-        "[^1]: *Council \\*backs\\* the plan*, The Ledger, 2025-03-04, "
-        '<https://example.org/council> — "The council voted 7 to 2 on Tuesday." '
-        "(doc council-vote, paragraph 4)\n"
+        # worded as the chat page words it: a reading of the quote, to check there
+        "Likely answer (check it in the quote): **7 to 2**\n\n" + FOOTNOTE
+    )
+
+
+def test_an_answer_without_a_short_answer_has_no_line_for_it() -> None:
+    for short in (None, "", "  "):
+        markdown = to_markdown([{**ANSWERED, "short_answer": short}])
+        assert markdown == (
+            "**Q:** How did the council vote?\n\n"
+            "The council voted 7 to 2 on Tuesday. [^1]\n\n" + FOOTNOTE
+        )
+
+
+def test_a_quote_that_lacks_the_kind_asked_for_says_so_under_the_short_answer() -> None:
+    lacking = {**ANSWERED, "asked_kind": "number", "holds_asked_kind": False}
+    assert to_markdown([lacking]) == (
+        "**Q:** How did the council vote?\n\n"
+        "The council voted 7 to 2 on Tuesday. [^1]\n\n"
+        "Likely answer (check it in the quote): **7 to 2**\n\n"
+        "> Note: the quoted sentence gives no number, which the question asks for; check "
+        "whether it answers it.\n\n" + FOOTNOTE
+    )
+    alone = to_markdown([{**lacking, "short_answer": None, "asked_kind": "time"}])
+    assert "[^1]\n\n> Note: the quoted sentence gives no time or date, which" in alone
+    # one that holds it, or a kind not checked (or not known here), has no note
+    for kind, holds in (("number", True), ("number", None), ("person", False), (None, False)):
+        answer = {**ANSWERED, "asked_kind": kind, "holds_asked_kind": holds}
+        assert "Note:" not in to_markdown([answer]), (kind, holds)
+
+
+def test_a_short_answer_told_from_the_articles_details_says_so() -> None:
+    cited = citation(1, detail="author", author="Mira Hale", span_start=0, span_end=0)
+    answer = {
+        **ANSWERED,
+        "answer": "The article was written by Mira Hale. [1]",
+        "short_answer": "Mira Hale",
+        "citations": [cited],
+    }
+    markdown = to_markdown([answer])
+    assert "\n\nFrom the article's details: **Mira Hale**\n\n[^1]: " in markdown
+    assert "Likely answer" not in markdown
+
+
+@pytest.mark.parametrize(
+    "short", ["1. In a wok", "*7* to [2]", "the _real_ cost", "# 4 teams", "`code` <b>x</b>"]
+)
+def test_a_short_answer_with_markdown_characters_shows_as_written(short: str) -> None:
+    markdown = to_markdown([{**ANSWERED, "short_answer": short}])
+    line = next(p for p in markdown.split("\n\n") if p.startswith("Likely answer"))
+    rendered = CommonMark.render(line)
+    # one paragraph whose only markup is the short answer's bold
+    assert re.findall(r"</?([a-z0-9]+)", rendered) == ["p", "strong", "strong", "p"], rendered
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == (
+        f"Likely answer (check it in the quote): {short}"
     )
 
 
@@ -264,7 +323,13 @@ def test_markdown_text_shows_any_words_as_they_are(words: str) -> None:
 @pytest.mark.parametrize("words", AWKWARD)
 def test_titles_quotes_questions_and_closest_paragraphs_are_escaped(words: str) -> None:
     cited = citation(1, title=words, source=words, text=f"{words} It meets again.", span_end=None)
-    answered = {**ANSWERED, "question": words, "answer": f"{words} [1]", "citations": [cited]}
+    answered = {
+        **ANSWERED,
+        "question": words,
+        "answer": f"{words} [1]",
+        "short_answer": words,
+        "citations": [cited],
+    }
     refused = {**REFUSED, "question": words, "retrieved": [{**cited, "index": 0}]}
     rendered = CommonMark.render(to_markdown([answered, refused]))
     # only the markup the file means: bold "Q:", italic titles, links, the rule, the list
@@ -278,8 +343,9 @@ def test_titles_quotes_questions_and_closest_paragraphs_are_escaped(words: str) 
         "li",
     }
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
-    # two questions, the answer, two titles, two outlets, the quote, the closest paragraph
-    assert shown.count(" ".join(words.split())) == 9, shown
+    # two questions, the answer, its short answer, two titles, two outlets, the quote, the
+    # closest paragraph
+    assert shown.count(" ".join(words.split())) == 10, shown
 
 
 @pytest.mark.parametrize(
