@@ -116,16 +116,33 @@ def remove_article_file(folder: Path, doc_id: str, *, suffix: str = ".txt") -> N
     fsync_dir(folder)
 
 
-def files_giving(folder: Path, doc_id: str) -> list[Path]:
+def files_giving(
+    folder: Path,
+    doc_id: str,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    pdf_limits: PdfLimits = LIMITS,
+) -> list[Path]:
     """The single-article files (.txt or pages) of `folder` that give `doc_id`, in reading
     order: the first is the one a build indexes ("harbour.TXT", or "Fire - Post.html" for
     "Fire-Post"); an archive line read before it may hold the id instead
-    (`index.formats.archive_origin`)."""
+    (`index.formats.archive_origin`). `max_bytes`, `pdf_limits`: the build's (settings
+    `index.max_document_bytes`, `index.pdf_*`), which tell an export from one article."""
     return [
-        path for path in reading_order(folder) if doc_id_of(path) == doc_id and not is_archive(path)
+        path
+        for path in reading_order(folder)
+        if doc_id_of(path) == doc_id
+        and not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
     ]
 
 
-def article_file(folder: Path, doc_id: str) -> Path | None:
+def article_file(
+    folder: Path,
+    doc_id: str,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    pdf_limits: PdfLimits = LIMITS,
+) -> Path | None:
     """The single-article file that gives `doc_id`, if there is one (`files_giving`)."""
-    return next(iter(files_giving(folder, doc_id)), None)
+    files = files_giving(folder, doc_id, max_bytes=max_bytes, pdf_limits=pdf_limits)
+    return next(iter(files), None)

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypedDict
 
 from index import journal
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
@@ -85,7 +86,7 @@ def add_article(
         indexed = manifest.articles.get(doc_id)
         if indexed == wanted:
             return None
-        found = article_file(folder, doc_id)
+        found = article_file(folder, doc_id, **_reading(index_settings))
         if replace and indexed is not None:
             return _replace_locked(
                 index_dir, folder, doc_id, raw, found, suffix=suffix, wanted=wanted,
@@ -101,11 +102,7 @@ def add_article(
             indexed is not None
             and found is not None
             and (
-                (
-                    other := _other_source(
-                        folder, doc_id, found, max_bytes=index_settings.max_document_bytes
-                    )
-                )
+                (other := _other_source(folder, doc_id, found, index_settings=index_settings))
                 is not None
             )
         ):
@@ -116,7 +113,7 @@ def add_article(
         if indexed is not None and found is None:  # from an archive: PUT cannot replace it
             raise Conflict(
                 f"a document with id {doc_id!r} exists with other content; "
-                + _archive_conflict(folder, doc_id, index_settings.max_document_bytes)
+                + _archive_conflict(folder, doc_id, index_settings)
             )
         if indexed is not None:
             if _reads_the_same(found, indexed, doc_id, raw, suffix):
@@ -209,15 +206,13 @@ def _replace_locked(
     would be (an article from an archive line, or read from a file whose name is not its id,
     or whose id two sources give): the change log restores a file by its id."""
     if found is None:
-        raise Conflict(_archive_conflict(folder, doc_id, index_settings.max_document_bytes))
+        raise Conflict(_archive_conflict(folder, doc_id, index_settings))
     if is_renamed(found):
         raise Conflict(
             f"a document with id {doc_id!r} exists with other content, read from the file "
             f"{found.name!r}; change that file and rebuild the index to replace it"
         )
-    if (
-        other := _other_source(folder, doc_id, found, max_bytes=index_settings.max_document_bytes)
-    ) is not None:
+    if (other := _other_source(folder, doc_id, found, index_settings=index_settings)) is not None:
         raise Conflict(
             f"{found.name} and {other} both give the id {doc_id!r}; rename or remove one of "
             "them first"
@@ -247,16 +242,28 @@ def _replace_locked(
     )  # fmt: skip
 
 
-def _archive_conflict(folder: Path, doc_id: str, max_bytes: int) -> str:
+class _Reading(TypedDict):
+    max_bytes: int
+    pdf_limits: PdfLimits
+
+
+def _reading(settings: IndexSettings) -> _Reading:
+    """What tells an export from one article as the build with `settings` reads the folder
+    (the largest file it reads, what reading a PDF may take), for `article_file` and
+    `archive_origin`: a check under other limits would see other ids."""
+    return _Reading(max_bytes=settings.max_document_bytes, pdf_limits=PdfLimits.of(settings))
+
+
+def _archive_conflict(folder: Path, doc_id: str, index_settings: IndexSettings) -> str:
     """Why an indexed article read from an archive is not replaced (by `PUT`, or by an add of
     other content under its id), and what does: for one the API imported, a delete and a new
     add; else an edit of the archive."""
-    if imported_line(folder, doc_id, max_bytes=max_bytes):
+    if imported_line(folder, doc_id, index_settings=index_settings):
         return (
             f"{doc_id!r} was imported with an archive (POST /documents/import); delete it "
             f"(DELETE /documents/{doc_id}) and add the new version"
         )
-    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    origin = archive_origin(folder, doc_id, **_reading(index_settings))
     return (
         f"{doc_id!r} comes from {f'the archive {origin}' if origin else 'no file of its own'}; "
         "change it there and rebuild the index to replace it"
@@ -306,12 +313,17 @@ def _check_readable(
         )
 
 
-def _other_source(folder: Path, doc_id: str, path: Path, *, max_bytes: int) -> str | None:
+def _other_source(
+    folder: Path, doc_id: str, path: Path, *, index_settings: IndexSettings
+) -> str | None:
     """Another file or archive record of `folder` that gives `doc_id`, besides `path`."""
-    others = [other.name for other in files_giving(folder, doc_id) if other.name != path.name]
+    reading = _reading(index_settings)
+    others = [
+        other.name for other in files_giving(folder, doc_id, **reading) if other.name != path.name
+    ]
     if others:
         return others[0]
-    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    origin = archive_origin(folder, doc_id, **reading)
     return str(origin) if origin else None
 
 
@@ -336,7 +348,7 @@ def delete_article(
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         manifest = Manifest.load(current_version(index_dir))
         folder = Path(os.path.abspath(manifest.corpus_dir))
-        path = article_file(folder, doc_id)
+        path = article_file(folder, doc_id, **_reading(index_settings))
         suffix = path.name[len(doc_id) :] if path is not None else ".txt"
         if doc_id not in manifest.articles:
             if journal.was_deleted(index_dir, doc_id):
@@ -358,11 +370,7 @@ def delete_article(
             )
         if (
             path is not None
-            and (
-                other := _other_source(
-                    folder, doc_id, path, max_bytes=index_settings.max_document_bytes
-                )
-            )
+            and (other := _other_source(folder, doc_id, path, index_settings=index_settings))
             is not None
         ):
             raise Conflict(
@@ -371,16 +379,14 @@ def delete_article(
                 "or remove one of them first"
             )
         if path is None and (
-            imported := imported_line(folder, doc_id, max_bytes=index_settings.max_document_bytes)
+            imported := imported_line(folder, doc_id, index_settings=index_settings)
         ):
             return _unimport_locked(
                 index_dir, folder, doc_id, imported, content_hash=manifest.articles[doc_id],
                 embedder=embedder, index_settings=index_settings,
                 near_duplicate_threshold=near_duplicate_threshold,
             )  # fmt: skip
-        if path is None and (
-            origin := archive_origin(folder, doc_id, max_bytes=index_settings.max_document_bytes)
-        ):
+        if path is None and (origin := archive_origin(folder, doc_id, **_reading(index_settings))):
             raise Conflict(
                 f"{doc_id!r} comes from the archive {origin}; remove "
                 f"{origin.those} "

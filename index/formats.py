@@ -284,20 +284,30 @@ def is_renamed(path: Path) -> bool:
     return doc_id_of(path) != name_stem(path)
 
 
-def is_archive(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, read_pdfs: bool = True) -> bool:
+def is_archive(
+    path: Path,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    read_pdfs: bool = True,
+    pdf_limits: PdfLimits = LIMITS,
+) -> bool:
     """Whether the article file `path` holds many articles: an archive by its suffix, or by its
     content a `.txt` that is a LexisNexis export (index/text_exports.py), a saved page that
     is a Factiva export (index/html_exports.py), an RTF document that is a LexisNexis or
     Factiva export (index/rtf_documents.py) or a PDF that is a Nexis Uni export
-    (index/pdf_exports.py: read once for its bytes, then known by them; `read_pdfs=False`
-    leaves PDFs unread and says they are not)."""
+    (index/pdf_exports.py: read under `pdf_limits`, the build's, once for its bytes, then
+    known by them; `read_pdfs=False` leaves PDFs unread and says they are not)."""
     suffix = suffix_of(path)
     return (
         suffix in ARCHIVE_SUFFIXES
         or (suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes))
         or (suffix in FACTIVA_SUFFIXES and is_factiva_export(path, max_bytes=max_bytes))
         or (suffix == RTF_SUFFIX and is_rtf_export(path, max_bytes=max_bytes))
-        or (suffix == PDF_SUFFIX and read_pdfs and is_pdf_export(path, max_bytes=max_bytes))
+        or (
+            suffix == PDF_SUFFIX
+            and read_pdfs
+            and is_pdf_export(path, max_bytes=max_bytes, limits=pdf_limits)
+        )
     )
 
 
@@ -625,17 +635,22 @@ def _unit(path: Path) -> str:
     return "item" if suffix in items else "line"
 
 
-def archive_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
+def archive_entries(
+    path: Path, *, max_bytes: int, pdf_limits: PdfLimits = LIMITS
+) -> Iterator[Entry]:
     """The records of the archive `path` as read from it, before each is checked as a record
     (the document API's import stores them again)."""
-    return _entries(path, max_bytes=max_bytes)
+    return _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
 
 
-def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator[Entry]:
+def _entries(
+    path: Path, *, max_bytes: int, say_guess: bool = False, pdf_limits: PdfLimits = LIMITS
+) -> Iterator[Entry]:
     """The records of an archive, blank ones left out. A problem with the whole file (a table
     without a header row naming a text column) is `BadInput`. `say_guess`: warn when a table's
     encoding was guessed or some of its rows were read in another, or when a JSON export holds
-    articles in a list not read (once a build)."""
+    articles in a list not read (once a build). `pdf_limits`: what reading a PDF export may
+    take, the build's (settings `index.pdf_*`)."""
     suffix = suffix_of(path)
     if suffix == ".json":
         yield from json_entries(path, max_bytes=max_bytes, say_others=say_guess)
@@ -653,7 +668,7 @@ def _entries(path: Path, *, max_bytes: int, say_guess: bool = False) -> Iterator
         yield from factiva_entries(path, max_bytes=max_bytes)
         return
     if suffix == PDF_SUFFIX:
-        yield from pdf_export_entries(path, max_bytes=max_bytes)
+        yield from pdf_export_entries(path, max_bytes=max_bytes, limits=pdf_limits)
         return
     if suffix == RTF_SUFFIX:
         yield from rtf_export_entries(path, max_bytes=max_bytes)
@@ -702,13 +717,22 @@ def _say_table_encoding(path: Path, reading: TableReading) -> None:
 
 
 def _record_ids(
-    path: Path, *, max_bytes: int, entries: Sequence[Entry] | None = None
+    path: Path,
+    *,
+    max_bytes: int,
+    entries: Sequence[Entry] | None = None,
+    pdf_limits: PdfLimits = LIMITS,
 ) -> Iterator[tuple[int, str, bytes]]:
     """(record number, article id, raw record) of each archive record that is one (bad records
     are left for `_read_archive` to report, and a file that is no archive gives none);
     `entries`: the records, when they were read already."""
     try:
-        for entry in entries if entries is not None else _entries(path, max_bytes=max_bytes):
+        records = (
+            entries
+            if entries is not None
+            else _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
+        )
+        for entry in records:
             if entry.problem is not None:
                 continue
             try:
@@ -719,31 +743,38 @@ def _record_ids(
         return
 
 
-def ids_in_folder(folder: Path, *, max_bytes: int) -> dict[str, str]:
+def ids_in_folder(
+    folder: Path, *, max_bytes: int, pdf_limits: PdfLimits = LIMITS
+) -> dict[str, str]:
     """Every id a file or archive record of `folder` gives, and where ("harbour.txt",
     "export.jsonl line 3"; the first file, in name order), read in one pass: what an import
     checks its new ids against, however many it brings. Of an archive's records with the same
     id, the place is the last good one, which the build keeps (`_read_archive`): a refusal
-    that sends the user to edit the record must not name one the build skipped."""
+    that sends the user to edit the record must not name one the build skipped. `max_bytes`
+    and `pdf_limits` are the build's (settings `index.max_document_bytes`, `index.pdf_*`), so
+    that a file is an export here exactly when the build reads it as one."""
     places: dict[str, str] = {}
     for path in article_files(folder):
-        if not is_archive(path, max_bytes=max_bytes):
+        if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
             places.setdefault(doc_id_of(path), path.name)
             continue
         unit = _unit(path)
-        for doc_id, (number, _) in _last_records(path, max_bytes=max_bytes).items():
+        last = _last_records(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
+        for doc_id, (number, _) in last.items():
             places.setdefault(doc_id, f"{path.name} {unit} {number}")
     return places
 
 
 def _last_records(
-    path: Path, *, max_bytes: int, entries: Sequence[Entry] | None = None
+    path: Path,
+    *,
+    max_bytes: int,
+    entries: Sequence[Entry] | None = None,
+    pdf_limits: PdfLimits = LIMITS,
 ) -> dict[str, tuple[int, str]]:
     """Each id's last good record in the archive, and that record's hash."""
-    return {
-        doc_id: (number, content_hash(raw))
-        for number, doc_id, raw in _record_ids(path, max_bytes=max_bytes, entries=entries)
-    }
+    ids = _record_ids(path, max_bytes=max_bytes, entries=entries, pdf_limits=pdf_limits)
+    return {doc_id: (number, content_hash(raw)) for number, doc_id, raw in ids}
 
 
 def _line_text(line: bytes) -> str:
@@ -791,18 +822,22 @@ class ArchiveOrigin:
 
 
 def archive_origin(
-    folder: Path, doc_id: str, *, max_bytes: int = MAX_DOCUMENT_BYTES
+    folder: Path,
+    doc_id: str,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    pdf_limits: PdfLimits = LIMITS,
 ) -> ArchiveOrigin | None:
     """Where the archives in `folder` hold the article `doc_id`, for every archive that gives
     it (a build reads the last record of the first archive; removing only that would bring
-    back another); None when none does."""
+    back another); None when none does. `max_bytes`, `pdf_limits`: the build's."""
     places: list[str] = []
     units: set[str] = set()
     for path in article_files(folder):
-        if not is_archive(path, max_bytes=max_bytes):
+        if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
             continue
         unit = _unit(path)
-        ids = _record_ids(path, max_bytes=max_bytes)
+        ids = _record_ids(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
         numbers = [str(n) for n, found, _ in ids if found == doc_id]
         if len(numbers) == 1:
             places.append(f"{path.name} {unit} {numbers[0]}")

@@ -55,6 +55,7 @@ from index.formats import (
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_near_miss_of
 from index.manifest import Manifest
 from index.pdf_exports import PDF_SUFFIX
+from index.pdf_pages import PdfLimits
 from index.rtf_documents import RTF_SUFFIX
 from index.store import read_articles
 from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
@@ -117,13 +118,14 @@ def import_archive(
             f"name {name!r} does not end in an archive's format ({', '.join(IMPORT_SUFFIXES)})"
         )
     max_bytes = index_settings.max_document_bytes
+    limits = PdfLimits.of(index_settings)  # the build's: the same files are exports here
     with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
         version = current_version(index_dir)
         manifest = Manifest.load(version)
         folder = Path(os.path.abspath(manifest.corpus_dir))
         report = ImportReport()
         articles, lines, origins, undated, unlisted = _read_export(
-            name, suffix, data, max_bytes=max_bytes, refused=report.refused
+            name, suffix, data, max_bytes=max_bytes, pdf_limits=limits, refused=report.refused
         )
         # the indexed articles of ids the export gives with another record's hash: the same
         # article all the same (from an archive put into the folder by hand, whose line is
@@ -155,7 +157,7 @@ def import_archive(
                 report.refused.append(f"{where} (id {article.doc_id}): its text {garbled}")
                 continue
             if in_folder is None:
-                in_folder = ids_in_folder(folder, max_bytes=max_bytes)
+                in_folder = ids_in_folder(folder, max_bytes=max_bytes, pdf_limits=limits)
             problem = (
                 _indexed_otherwise(article.doc_id, in_folder.get(article.doc_id))
                 if indexed is not None
@@ -214,7 +216,13 @@ def import_archive(
 
 
 def _read_export(
-    name: str, suffix: str, data: bytes, *, max_bytes: int, refused: list[str]
+    name: str,
+    suffix: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    pdf_limits: PdfLimits,
+    refused: list[str],
 ) -> tuple[list[Article], list[str], list[str], list[str | None], int]:
     """The articles of the export as a build reads them, for each the JSON line that gives it
     again in an archive of its own, where in the export it is ("export.csv row 3") and why a
@@ -224,17 +232,18 @@ def _read_export(
     try:
         upload = scratch / _safe_name(name, suffix)
         upload.write_bytes(data)
-        if suffix == TEXT_EXPORT_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+        export = is_archive(upload, max_bytes=max_bytes, pdf_limits=pdf_limits)
+        if suffix == TEXT_EXPORT_SUFFIX and not export:
             raise BadInput(_no_text_export(name, data))
-        if suffix in FACTIVA_UPLOAD_SUFFIXES and not is_archive(upload, max_bytes=max_bytes):
+        if suffix in FACTIVA_UPLOAD_SUFFIXES and not export:
             raise BadInput(_no_factiva_export(name, data))
-        if suffix == PDF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+        if suffix == PDF_SUFFIX and not export:
             raise BadInput(f"{name} is not a Nexis Uni export, so it is one article: nothing added")
-        if suffix == RTF_SUFFIX and not is_archive(upload, max_bytes=max_bytes):
+        if suffix == RTF_SUFFIX and not export:
             raise BadInput(
                 f"{name} is not a LexisNexis or Factiva export, so one article: nothing added"
             )
-        read = read_article_file(upload, max_bytes=max_bytes)
+        read = read_article_file(upload, max_bytes=max_bytes, pdf_limits=pdf_limits)
         read.warnings.close()
         unlisted = 0
         for warning in read.warnings:
@@ -247,7 +256,10 @@ def _read_export(
             refused.append(f"{upload.name}: it holds no record (it is empty, or blank lines only)")
         # (a file with no record read is not read again: its problem is in `refused` already)
         entries = (
-            {entry.number: entry for entry in archive_entries(upload, max_bytes=max_bytes)}
+            {
+                entry.number: entry
+                for entry in archive_entries(upload, max_bytes=max_bytes, pdf_limits=pdf_limits)
+            }
             if read.articles
             else {}
         )
@@ -417,13 +429,17 @@ def _safe_name(name: str, suffix: str) -> str:
     return f"{stem or 'export'}{ending}"
 
 
-def imported_line(folder: Path, doc_id: str, *, max_bytes: int) -> tuple[Path, int] | None:
+def imported_line(
+    folder: Path, doc_id: str, *, index_settings: IndexSettings
+) -> tuple[Path, int] | None:
     """The import archive (one this module wrote) and the line of it that alone gives
     `doc_id` in the folder; None when the article comes from anywhere else too, or from
-    elsewhere only. Such an article is deleted by taking its line out (`without_line`)."""
-    if files_giving(folder, doc_id):
+    elsewhere only. Such an article is deleted by taking its line out (`without_line`). The
+    folder's files are told apart as the build with `index_settings` tells them."""
+    max_bytes, limits = index_settings.max_document_bytes, PdfLimits.of(index_settings)
+    if files_giving(folder, doc_id, max_bytes=max_bytes, pdf_limits=limits):
         return None
-    origin = archive_origin(folder, doc_id, max_bytes=max_bytes)
+    origin = archive_origin(folder, doc_id, max_bytes=max_bytes, pdf_limits=limits)
     if origin is None or len(origin.places) != 1:
         return None
     match = _IMPORTED_PLACE.fullmatch(origin.places[0])

@@ -12,7 +12,9 @@ it is an export: the build reads each once (index/formats.py hands the pages it 
 reader it chooses), and what was found is kept by the file's SHA-256 (`_Verdicts`), so the
 questions asked of a corpus folder on every import and delete (which ids it gives, which files
 are archives) read a PDF only when its bytes are new (or, for an export, when its articles
-were let go to keep the memory they take bounded).
+were let go to keep the memory they take bounded). What was found is kept under the limits it
+was read with (`PdfLimits`, the settings `index.pdf_*`) as well: a PDF over one page limit is
+refused under it, whatever another limit let a reading find.
 """
 
 from __future__ import annotations
@@ -45,57 +47,62 @@ def _size(articles: tuple[NexisArticle, ...]) -> int:
     return max(1, sum(len(p) for a in articles for p in a.paragraphs))
 
 
+# a PDF as read: the SHA-256 of its bytes, and the limits of the reading
+_Key = tuple[str, PdfLimits]
+
+
 class _Verdicts:
-    """What reading a PDF found, by the SHA-256 of its bytes: whether it is an export, and an
-    export's articles. Keyed by content, an entry is never stale; a PDF that could not be read
-    is not kept (its reading says why, each time). When the articles kept pass
-    `article_chars`, the least recently used export's articles go, its verdict stays."""
+    """What reading a PDF found, by the SHA-256 of its bytes and the limits it was read under:
+    whether it is an export, and an export's articles. Keyed by content, an entry is never
+    stale; a PDF that could not be read is not kept (its reading says why, each time). When the
+    articles kept pass `article_chars`, the least recently used export's articles go, its
+    verdict stays."""
 
     def __init__(self, *, verdicts: int = _VERDICTS, article_chars: int = _ARTICLE_CHARS) -> None:
-        self._exports: OrderedDict[str, bool] = OrderedDict()
-        self._articles: OrderedDict[str, tuple[NexisArticle, ...]] = OrderedDict()
+        self._exports: OrderedDict[_Key, bool] = OrderedDict()
+        self._articles: OrderedDict[_Key, tuple[NexisArticle, ...]] = OrderedDict()
         self._chars = 0
         self._verdicts = verdicts
         self._article_chars = article_chars
         self._lock = threading.Lock()
 
-    def verdict(self, digest: str) -> bool | None:
+    def verdict(self, key: _Key) -> bool | None:
         """Whether the PDF is an export, None when it was not read (or is long forgotten)."""
         with self._lock:
-            found = self._exports.get(digest)
+            found = self._exports.get(key)
             if found is not None:
-                self._exports.move_to_end(digest)
+                self._exports.move_to_end(key)
             return found
 
-    def articles(self, digest: str) -> list[NexisArticle] | None:
+    def articles(self, key: _Key) -> list[NexisArticle] | None:
         """The export's articles when they are kept."""
         with self._lock:
-            found = self._articles.get(digest)
+            found = self._articles.get(key)
             if found is None:
                 return None
-            self._articles.move_to_end(digest)
-            self._exports.move_to_end(digest)
+            self._articles.move_to_end(key)
+            self._exports.move_to_end(key)
             return list(found)
 
-    def put(self, digest: str, articles: list[NexisArticle] | None) -> None:
+    def put(self, key: _Key, articles: list[NexisArticle] | None) -> None:
         with self._lock:
-            self._exports[digest] = articles is not None
-            self._exports.move_to_end(digest)
+            self._exports[key] = articles is not None
+            self._exports.move_to_end(key)
             while len(self._exports) > self._verdicts:
                 gone, _ = self._exports.popitem(last=False)
                 self._forget(gone)
-            self._forget(digest)
+            self._forget(key)
             if articles is None:
                 return
-            self._articles[digest] = tuple(articles)
-            self._chars += _size(self._articles[digest])
+            self._articles[key] = tuple(articles)
+            self._chars += _size(self._articles[key])
             while self._chars > self._article_chars and len(self._articles) > 1:
                 self._forget(next(iter(self._articles)))  # the oldest's articles; its verdict stays
 
-    def _forget(self, digest: str) -> None:
+    def _forget(self, key: _Key) -> None:
         """Let an export's articles go (the lock held)."""
-        if digest in self._articles:
-            self._chars -= _size(self._articles.pop(digest))
+        if key in self._articles:
+            self._chars -= _size(self._articles.pop(key))
 
 
 _FOUND = _Verdicts()
@@ -110,43 +117,51 @@ class PdfReading:
     document: PdfDocument | None = None
 
 
+def _key(data: bytes, limits: PdfLimits) -> _Key:
+    return hashlib.sha256(data).hexdigest(), limits
+
+
 def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
-    """The PDF `data` read as an export or as one article's pages, at most once: an export
-    known by its bytes is not read again; `BadInput` when it cannot be read."""
-    digest = hashlib.sha256(data).hexdigest()
-    articles = _FOUND.articles(digest)
+    """The PDF `data` read under `limits` as an export or as one article's pages, at most
+    once: an export known by its bytes and those limits is not read again; `BadInput` when it
+    cannot be read."""
+    key = _key(data, limits)
+    articles = _FOUND.articles(key)
     if articles is not None:
         return PdfReading(articles)
     document = read_pdf(data, limits=limits)
     articles = nexis_pdf_articles(document)
-    _FOUND.put(digest, articles)
+    _FOUND.put(key, articles)
     return PdfReading(articles, document)
 
 
 def pdf_export_articles(data: bytes, *, limits: PdfLimits = LIMITS) -> list[NexisArticle] | None:
     """The articles of the PDF `data` when it is a Nexis Uni export, else None (read only when
-    its bytes are new); `BadInput` when it cannot be read."""
-    digest = hashlib.sha256(data).hexdigest()
-    if _FOUND.verdict(digest) is False:
+    its bytes are new to `limits`); `BadInput` when it cannot be read under them."""
+    key = _key(data, limits)
+    if _FOUND.verdict(key) is False:
         return None
-    return _FOUND.articles(digest) or read_pdf_file(data, limits=limits).articles
+    return _FOUND.articles(key) or read_pdf_file(data, limits=limits).articles
 
 
-def is_pdf_export(path: Path, *, max_bytes: int) -> bool:
-    """Whether the PDF `path` is a Nexis Uni export (one that cannot be read is not: it is
-    skipped as the PDF it is, saying why)."""
+def is_pdf_export(path: Path, *, max_bytes: int, limits: PdfLimits = LIMITS) -> bool:
+    """Whether the PDF `path` is a Nexis Uni export, read under `limits` as the build reads it
+    (one that cannot be read is not: it is skipped as the PDF it is, saying why)."""
     try:
         data = read_limited(path, max_bytes=max_bytes, gzipped=False)
-        known = _FOUND.verdict(hashlib.sha256(data).hexdigest())
-        return known if known is not None else pdf_export_articles(data) is not None
+        known = _FOUND.verdict(_key(data, limits))
+        return known if known is not None else pdf_export_articles(data, limits=limits) is not None
     except (OSError, BadInput):
         return False
 
 
-def pdf_export_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
-    """The articles of the export `path`, each an `Entry`; `BadInput` (before the first) when
-    the file is too large, cannot be read, or is no export."""
-    articles = pdf_export_articles(read_limited(path, max_bytes=max_bytes, gzipped=False))
+def pdf_export_entries(
+    path: Path, *, max_bytes: int, limits: PdfLimits = LIMITS
+) -> Iterator[Entry]:
+    """The articles of the export `path` read under `limits`, each an `Entry`; `BadInput`
+    (before the first) when the file is too large, cannot be read, or is no export."""
+    data = read_limited(path, max_bytes=max_bytes, gzipped=False)
+    articles = pdf_export_articles(data, limits=limits)
     if articles is None:
         raise BadInput(_NO_EXPORT)
     yield from nexis_entries(articles)

@@ -50,10 +50,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from index.formats import ids_in_folder  # noqa: E402
+from index.pdf_pages import PdfLimits  # noqa: E402
 from index.versions import check_version  # noqa: E402
 from qa.archives import record_doc_id, record_of  # noqa: E402
 from qa.errors import QAError  # noqa: E402
-from qa.settings import MAX_DOCUMENT_BYTES  # noqa: E402
+from qa.settings import Settings  # noqa: E402
 from scripts.cli import print_figures, run_cli  # noqa: E402
 from scripts.kill_documents import WORDS, KilledServer  # noqa: E402
 from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, log, run_rebuild  # noqa: E402
@@ -185,6 +186,8 @@ class Run(KilledServer):
         self.deleted: set[str] = set()
         self.seconds: dict[str, list[float]] = {"import": [], "delete": []}
         self.counter = 0
+        # the folder read as the server's builds read it: its settings are this environment's
+        self.index_settings = Settings().index
         super().__init__(work, data_dir, env, tally)
 
     def next_change(self) -> Change:
@@ -350,7 +353,14 @@ class Run(KilledServer):
 
     def check_disk(self, n: int, served: set[str]) -> None:
         tally = self.tally
-        given = set(ids_in_folder(self.corpus, max_bytes=MAX_DOCUMENT_BYTES))
+        settings = self.index_settings
+        given = set(
+            ids_in_folder(
+                self.corpus,
+                max_bytes=settings.max_document_bytes,
+                pdf_limits=PdfLimits.of(settings),
+            )
+        )
         tally.orphan_articles += len(given - served)
         tally.missing_articles += len(served - given)
         if given != served:

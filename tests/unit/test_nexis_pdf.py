@@ -4,6 +4,7 @@ export gives the same articles; any other PDF stays one article, read once."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -12,12 +13,19 @@ from typing import Any
 import pytest
 
 from index import pdf_exports, pdf_pages
+from index.builder import rebuild_index
 from index.corpus import read_corpus
-from index.formats import ids_in_folder, is_archive, read_article_file
+from index.formats import archive_entries, ids_in_folder, is_archive, read_article_file
+from index.imports import import_archive
 from index.pdf_exports import is_pdf_export, pdf_export_entries
+from qa.archives import record_doc_id, record_of
+from qa.errors import BadInput
 from qa.nexis import NexisArticle
 from qa.nexis_pdf import nexis_pdf_articles, nexis_pdf_paragraphs
 from qa.pdf_text import PdfDocument, PdfPage, TextBox
+from qa.settings import IndexSettings
+from tests.fakes import HashingEmbedder
+from tests.importing import built_corpus
 from tests.nexis_pdf_files import NEXIS_PDF, PDF_EXPORT, SEARCH_HEADER
 from tests.word_files import nexis_export
 
@@ -267,3 +275,49 @@ def test_an_export_longer_than_the_page_limit_is_told_how_to_download_one_read(
     (warning,) = found.warnings
     assert warning.startswith("skipped results.pdf: it has 5 pages, more than an article (2,")
     assert "a Nexis Uni export that long: download it as Word (.docx)" in warning
+
+
+def test_the_folder_checks_read_an_export_under_the_limits_the_build_reads_it_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # whether a PDF is an export, and which ids it gives, were asked under the default limits
+    # by imports and deletes, and a reading under one set of limits was kept for any other:
+    # under a page limit below its length, the build refused the file while those checks
+    # still saw its items (or, the limit raised, the reverse)
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    path = folder / "results.pdf"
+    shutil.copy(NEXIS_PDF, path)
+    short = replace(pdf_pages.LIMITS, max_pages=2)  # the export has 5 pages
+    for limits in (pdf_pages.LIMITS, short, pdf_pages.LIMITS, short):
+        ids = ids_in_folder(folder, max_bytes=MAX, pdf_limits=limits)  # the check first
+        export = is_archive(path, pdf_limits=limits)
+        read = read_article_file(path, max_bytes=MAX, pdf_limits=limits)
+        assert export == (limits == pdf_pages.LIMITS) == bool(read.articles)
+        assert set(ids) == ({a.doc_id for a in read.articles} if export else {"results"})
+        assert ids == ids_in_folder(folder, max_bytes=MAX, pdf_limits=limits)  # and after
+        assert is_archive(path, pdf_limits=limits) == export
+    with pytest.raises(BadInput, match="it has 5 pages"):
+        list(archive_entries(path, max_bytes=MAX, pdf_limits=short))
+    assert len(list(archive_entries(path, max_bytes=MAX, pdf_limits=pdf_pages.LIMITS))) == 3
+
+
+def test_an_import_checks_the_folder_under_the_configured_page_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the build under index.pdf_max_pages=2 skips the 5-page export, so its items are in no
+    # index and no file gives their ids; the import's check read it under the default limits
+    # and refused an article of it as given by "results.pdf item 1"
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    corpus, index_dir = built_corpus(tmp_path)
+    shutil.copy(NEXIS_PDF, corpus / "results.pdf")
+    first = next(iter(archive_entries(corpus / "results.pdf", max_bytes=MAX)))
+    settings = IndexSettings(build_lock_timeout_s=5, pdf_max_pages=2)
+    built = rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), dense_settings=settings)
+    assert any(w.startswith("skipped results.pdf: it has 5 pages") for w in built.warnings)
+    report = import_archive(
+        index_dir, "more.jsonl", json.dumps(first.fields).encode(), embedder=HashingEmbedder(),
+        index_settings=settings, near_duplicate_threshold=None,
+    )  # fmt: skip
+    assert report.added == [record_doc_id(record_of(first.fields))] and not report.refused
