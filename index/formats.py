@@ -392,6 +392,7 @@ def read_article_file(
                     entries=rtf.entries,
                 )  # fmt: skip
                 return result
+            assert rtf.paragraphs is not None  # read, being no export
             article = article_of_rtf(doc_id, data, rtf.paragraphs)
             _say_unread_date(path, article)
         elif suffix in _DOCUMENTS:

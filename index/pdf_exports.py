@@ -9,7 +9,7 @@ text, which the same document's Word export gives it too.
 
 Reading a PDF is a child process of a second or more, and a PDF's content alone says whether
 it is an export: the build reads each once (index/formats.py hands the pages it read to the
-reader it chooses), and what was found is kept by the file's SHA-256 (`_Verdicts`), so the
+reader it chooses), and what was found is kept by the file's SHA-256 (index/verdicts.py), so the
 questions asked of a corpus folder on every import and delete (which ids it gives, which files
 are archives) read a PDF only when its bytes are new (or, for an export, when its articles
 were let go to keep the memory they take bounded). What was found is kept under the limits it
@@ -20,92 +20,36 @@ refused under it, whatever another limit let a reading find.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.exports import Entry, nexis_entries, read_limited
 from index.pdf_pages import LIMITS, PdfLimits, read_pdf
+from index.verdicts import KEPT_SIZE, Verdicts
 from qa.errors import BadInput
 from qa.nexis import NexisArticle
 from qa.nexis_pdf import nexis_pdf_articles
 from qa.pdf_text import PdfDocument
 
 PDF_SUFFIX = ".pdf"
-# what is kept: whether each PDF is an export (a few bytes each), and exports' articles up to
-# this much text (characters): some seventy exports of a hundred news stories. A folder's
-# exports are all read again by each import and delete (`ids_in_folder` needs their ids), so
-# a bound of a few exports had a folder of more read every one of them every time.
-_VERDICTS = 4096
-_ARTICLE_CHARS = 32_000_000
-
-
-def _size(articles: tuple[NexisArticle, ...]) -> int:
-    """The text the articles hold, in characters (at least 1 for an export of empty ones)."""
-    return max(1, sum(len(p) for a in articles for p in a.paragraphs))
-
 
 # a PDF as read: the SHA-256 of its bytes, and the limits of the reading
 _Key = tuple[str, PdfLimits]
 
 
-class _Verdicts:
-    """What reading a PDF found, by the SHA-256 of its bytes and the limits it was read under:
-    whether it is an export, and an export's articles. Keyed by content, an entry is never
-    stale; a PDF that could not be read is not kept (its reading says why, each time). When the
-    articles kept pass `article_chars`, the least recently used export's articles go, its
-    verdict stays."""
-
-    def __init__(self, *, verdicts: int = _VERDICTS, article_chars: int = _ARTICLE_CHARS) -> None:
-        self._exports: OrderedDict[_Key, bool] = OrderedDict()
-        self._articles: OrderedDict[_Key, tuple[NexisArticle, ...]] = OrderedDict()
-        self._chars = 0
-        self._verdicts = verdicts
-        self._article_chars = article_chars
-        self._lock = threading.Lock()
-
-    def verdict(self, key: _Key) -> bool | None:
-        """Whether the PDF is an export, None when it was not read (or is long forgotten)."""
-        with self._lock:
-            found = self._exports.get(key)
-            if found is not None:
-                self._exports.move_to_end(key)
-            return found
-
-    def articles(self, key: _Key) -> list[NexisArticle] | None:
-        """The export's articles when they are kept."""
-        with self._lock:
-            found = self._articles.get(key)
-            if found is None:
-                return None
-            self._articles.move_to_end(key)
-            self._exports.move_to_end(key)
-            return list(found)
-
-    def put(self, key: _Key, articles: list[NexisArticle] | None) -> None:
-        with self._lock:
-            self._exports[key] = articles is not None
-            self._exports.move_to_end(key)
-            while len(self._exports) > self._verdicts:
-                gone, _ = self._exports.popitem(last=False)
-                self._forget(gone)
-            self._forget(key)
-            if articles is None:
-                return
-            self._articles[key] = tuple(articles)
-            self._chars += _size(self._articles[key])
-            while self._chars > self._article_chars and len(self._articles) > 1:
-                self._forget(next(iter(self._articles)))  # the oldest's articles; its verdict stays
-
-    def _forget(self, key: _Key) -> None:
-        """Let an export's articles go (the lock held)."""
-        if key in self._articles:
-            self._chars -= _size(self._articles.pop(key))
+def _size(articles: tuple[NexisArticle, ...]) -> int:
+    """The text the articles hold, in characters."""
+    return sum(len(p) for a in articles for p in a.paragraphs)
 
 
-_FOUND = _Verdicts()
+def _verdicts(*, article_chars: int = KEPT_SIZE) -> Verdicts[_Key, tuple[NexisArticle, ...]]:
+    """What reading a PDF found (index/verdicts.py): whether it is an export, and an export's
+    articles up to `article_chars` characters of text."""
+    return Verdicts(size=_size, kept_size=article_chars)
+
+
+_FOUND = _verdicts()
 
 
 @dataclass(frozen=True)
@@ -126,12 +70,12 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
     once: an export known by its bytes and those limits is not read again; `BadInput` when it
     cannot be read."""
     key = _key(data, limits)
-    articles = _FOUND.articles(key)
-    if articles is not None:
-        return PdfReading(articles)
+    kept = _FOUND.kept(key)
+    if kept is not None:
+        return PdfReading(list(kept))
     document = read_pdf(data, limits=limits)
     articles = nexis_pdf_articles(document)
-    _FOUND.put(key, articles)
+    _FOUND.put(key, None if articles is None else tuple(articles))
     return PdfReading(articles, document)
 
 
@@ -141,7 +85,8 @@ def pdf_export_articles(data: bytes, *, limits: PdfLimits = LIMITS) -> list[Nexi
     key = _key(data, limits)
     if _FOUND.verdict(key) is False:
         return None
-    return _FOUND.articles(key) or read_pdf_file(data, limits=limits).articles
+    kept = _FOUND.kept(key)
+    return list(kept) if kept is not None else read_pdf_file(data, limits=limits).articles
 
 
 def is_pdf_export(path: Path, *, max_bytes: int, limits: PdfLimits = LIMITS) -> bool:

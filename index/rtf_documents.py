@@ -11,15 +11,24 @@ download in the article format (qa/factiva_rtf.py) gives entries under their acc
 as its HTML download's are (index/html_exports.py). Any other RTF is one article: its
 paragraphs, a blank line between two, read as a `.txt` file's text is (the first line its
 title, then qa/cleaning.py), its content hash of the file's bytes.
+
+An RTF's content alone says whether it is an export, and parsing a large one takes seconds
+(about 4 s for an export of 5 MB): what was found is kept by the SHA-256 of its bytes
+(index/verdicts.py, as a PDF's is), so the questions asked of a corpus folder on every import
+and delete (which files are exports, which ids they give) parse an RTF only when its bytes are
+new (or, for an export, when its articles were let go to keep the memory they take bounded).
+A document whose bytes hold none of the words every export holds is not parsed for them at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.exports import Entry, export_entries, nexis_entries, read_limited
+from index.verdicts import Verdicts
 from qa.articles import content_hash, make_article
 from qa.errors import BadInput
 from qa.factiva_rtf import factiva_rtf_articles
@@ -33,25 +42,46 @@ RTF_SUFFIX = ".rtf"
 _EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")  # Factiva's closing "Document …" too
 
 
+def _size(entries: tuple[Entry, ...]) -> int:
+    """What the entries hold, in bytes of their records."""
+    return sum(len(entry.raw) for entry in entries)
+
+
+# whether each RTF is an export, and exports' entries up to 32 MB of their records
+_FOUND: Verdicts[str, tuple[Entry, ...]] = Verdicts(size=_size)
+
+
 @dataclass(frozen=True)
 class RtfReading:
-    """An RTF document's paragraphs, and its articles as entries when it is an export (else
-    None)."""
+    """An RTF document's paragraphs (None only for an export known from before), and its
+    articles as entries when it is an export (else None)."""
 
-    paragraphs: list[str]
+    paragraphs: list[str] | None
     entries: list[Entry] | None
 
 
 def read_rtf(data: bytes) -> RtfReading:
-    """The RTF document `data` read; `BadInput` when it is no RTF document (another kind of
-    file named .rtf, binary junk) or a damaged one."""
-    binary = binary_problem(data, wanted="an RTF document")
-    if binary is not None:
-        raise BadInput(binary)
-    paragraphs = rtf_paragraphs(data)
+    """The RTF document `data` read, an export at most once: one known by its bytes is not
+    read again (its `paragraphs` then None); `BadInput` when it is no RTF document (another
+    kind of file named .rtf, binary junk) or a damaged one."""
+    return _read(data, _key(data))
+
+
+def _key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(data: bytes, key: str) -> RtfReading:
+    """`read_rtf`, the SHA-256 of `data` given (`key`)."""
+    kept = _FOUND.kept(key)
+    if kept is not None:
+        return RtfReading(None, list(kept))
+    paragraphs = _paragraphs(data)
     if not any(word in data for word in _EXPORT_WORDS):
         return RtfReading(paragraphs, None)
-    return RtfReading(paragraphs, _export_entries(paragraphs))
+    entries = _export_entries(paragraphs)
+    _FOUND.put(key, None if entries is None else tuple(entries))
+    return RtfReading(paragraphs, entries)
 
 
 def _export_entries(paragraphs: list[str]) -> list[Entry] | None:
@@ -88,13 +118,24 @@ def article_of_rtf(doc_id: str, data: bytes, paragraphs: list[str]) -> Article:
 def article_from_rtf(doc_id: str, data: bytes) -> Article:
     """The RTF document `data` read as one article, whatever it holds (a document sent whole
     is told to be an export first, by `read_rtf`'s `entries`)."""
-    return article_of_rtf(doc_id, data, read_rtf(data).paragraphs)
+    return article_of_rtf(doc_id, data, _paragraphs(data))
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    """The RTF document's paragraphs, whatever it holds; `BadInput` as `read_rtf`."""
+    binary = binary_problem(data, wanted="an RTF document")
+    if binary is not None:
+        raise BadInput(binary)
+    return rtf_paragraphs(data)
 
 
 def rtf_export_of(data: bytes) -> list[Entry] | None:
-    """The articles of the RTF document `data` when it is an export, else None; `BadInput`
-    when it cannot be read."""
-    return read_rtf(data).entries
+    """The articles of the RTF document `data` when it is an export, else None (parsed only
+    when its bytes are new); `BadInput` when it cannot be read."""
+    key = _key(data)
+    if _FOUND.verdict(key) is False:
+        return None
+    return _read(data, key).entries
 
 
 def is_rtf_export(path: Path, *, max_bytes: int) -> bool:

@@ -199,7 +199,7 @@ def test_an_ordinary_pdf_stays_one_article_read_once_per_build(
         return reading(data, **kwargs)
 
     monkeypatch.setattr(pdf_exports, "read_pdf", counted)
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     articles, _ = read_corpus(folder, max_bytes=MAX)  # a build
     notes = [a for a in articles if a.doc_id == "Council-notes"]
     assert [a.title for a in notes] == ["Council budget notes"] and len(articles) == 4
@@ -237,7 +237,7 @@ def test_a_folder_of_many_exports_is_read_once_not_on_every_import(
 ) -> None:
     # each import and delete asks for every export's ids: 40 exports were 32 kept, and a pass
     # in name order read all 40 again every time
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     paths, readings = _fake_exports(tmp_path, monkeypatch, 40, chars=5_000)
     for _ in range(3):
         for path in paths:
@@ -249,7 +249,7 @@ def test_a_folder_of_many_exports_is_read_once_not_on_every_import(
 def test_the_articles_kept_are_bounded_by_their_text_and_the_verdicts_stay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts(article_chars=1_000))
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts(article_chars=1_000))
     paths, readings = _fake_exports(tmp_path, monkeypatch, 5, chars=400)
     for path in paths:
         list(pdf_export_entries(path, max_bytes=MAX))
@@ -267,7 +267,7 @@ def test_an_export_longer_than_the_page_limit_is_told_how_to_download_one_read(
 ) -> None:
     # the limit bounds one file's reading, whatever it holds: an export of hundreds of
     # documents is refused whole, and was told only to split out "the article's pages"
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     shutil.copy(NEXIS_PDF, tmp_path / "results.pdf")
     found = read_article_file(
         tmp_path / "results.pdf", max_bytes=MAX, pdf_limits=replace(pdf_pages.LIMITS, max_pages=2)
@@ -284,7 +284,7 @@ def test_the_folder_checks_read_an_export_under_the_limits_the_build_reads_it_wi
     # by imports and deletes, and a reading under one set of limits was kept for any other:
     # under a page limit below its length, the build refused the file while those checks
     # still saw its items (or, the limit raised, the reverse)
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     folder = tmp_path / "corpus"
     folder.mkdir()
     path = folder / "results.pdf"
@@ -309,7 +309,7 @@ def test_an_import_checks_the_folder_under_the_configured_page_limit(
     # the build under index.pdf_max_pages=2 skips the 5-page export, so its items are in no
     # index and no file gives their ids; the import's check read it under the default limits
     # and refused an article of it as given by "results.pdf item 1"
-    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._Verdicts())
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     corpus, index_dir = built_corpus(tmp_path)
     shutil.copy(NEXIS_PDF, corpus / "results.pdf")
     first = next(iter(archive_entries(corpus / "results.pdf", max_bytes=MAX)))

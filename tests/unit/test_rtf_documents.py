@@ -7,11 +7,21 @@ names them."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.formats import is_archive, is_document_export, read_article_file, read_document
+from index import rtf_documents
+from index.corpus import read_corpus
+from index.formats import (
+    archive_entries,
+    ids_in_folder,
+    is_archive,
+    is_document_export,
+    read_article_file,
+    read_document,
+)
 from qa.errors import BadInput
 from qa.rtf_text import rtf_paragraphs
 from tests import factiva_files, nexis_text_files, word_files
@@ -208,3 +218,35 @@ def test_a_document_sent_whole_is_an_export_or_one_article(tmp_path: Path) -> No
     assert (suffix, article.title) == (".rtf", "Harbour reopens")
     with pytest.raises(BadInput, match="not an RTF document"):
         read_document("notes.rtf", b"plain words")
+
+
+def test_an_export_is_parsed_once_for_its_bytes_however_often_the_folder_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each import and delete asks every file of the folder whether it is an export and which
+    # ids it gives: an RTF whose bytes hold "Document" was parsed whole on every ask, twice
+    # for an export (seconds for one of a few MB), where a PDF is read once for its bytes
+    parsed: list[int] = []
+
+    def counted(data: bytes) -> list[str]:
+        parsed.append(len(data))
+        return rtf_paragraphs(data)
+
+    monkeypatch.setattr(rtf_documents, "rtf_paragraphs", counted)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    new = replace(word_files.FERRY, title=f"Night ferry news for {tmp_path.name}")  # new bytes
+    export = nexis_uni_rtf(folder / "results.rtf", [word_files.LIGHTHOUSE, new])
+    (folder / "clerks.rtf").write_bytes(
+        rtf_document([f"Clerks of {tmp_path.name} file a Document", "They filed it on Monday."])
+    )
+    articles, _ = read_corpus(folder, max_bytes=MAX)  # a build: each parsed once
+    assert len(articles) == 3 and len(parsed) == 2
+    for _ in range(3):
+        ids = ids_in_folder(folder, max_bytes=MAX)
+        assert set(ids) == {a.doc_id for a in articles}
+        assert is_archive(export, max_bytes=MAX) and not is_archive(folder / "clerks.rtf")
+        assert len(list(archive_entries(export, max_bytes=MAX))) == 2
+    assert len(parsed) == 2
+    export.write_bytes(export.read_bytes().replace(b"Night ferry", b"Late ferry"))
+    assert len(ids_in_folder(folder, max_bytes=MAX)) == 3 and len(parsed) == 3  # new bytes
