@@ -4,6 +4,7 @@ the bodies the answering routes share (`AskRequest`: /ask and /ask/stream).
 A field typed `ClientText` is normalised before pydantic checks it (so a lone surrogate gets
 this module's message rather than pydantic's, and length limits count the normalised text);
 `OptionalText` is the same, except that a text with nothing visible left counts as not sent.
+`StopSequences` reads /v1's `stop`: a string or a list of strings, none with a lone surrogate.
 Whether a required text may be empty is the route's call: questions and history turns are
 checked by `api.queue.check_question`, the same for /ask, /ask/stream and chat completions.
 """
@@ -87,6 +88,23 @@ def normalized_content(value: Any) -> Any:
 
 ClientText = Annotated[str, BeforeValidator(normalized)]
 OptionalText = Annotated[str | None, BeforeValidator(normalized_or_none)]
+
+
+def stop_sequences(value: Any) -> Any:
+    """`stop` as OpenAI takes it: a string or a list of strings (or null), said in those words
+    rather than as one pydantic error per member of a union."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
+        raise PydanticCustomError("stop", "send a string or a list of strings, or leave stop out")
+    for item in items:
+        if (problem := surrogate_problem(item)) is not None:
+            raise PydanticCustomError("unusable_text", "{problem}", {"problem": problem})
+    return items
+
+
+StopSequences = Annotated[list[str] | None, BeforeValidator(stop_sequences)]
 
 
 def _id_form(value: object) -> object:

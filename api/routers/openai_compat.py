@@ -39,7 +39,7 @@ With `stream: true` the answer comes as `chat.completion.chunk` Server-Sent Even
 word (this format has no place for `/ask/stream`'s `status` progress events).
 
 Reading the messages (`chat_input`) and writing the answer's text (`message_content`, cut by
-`max_tokens` and `stop`: `reply_text`) are in api/chat_service.py, with no HTTP in them. Here are
+`max_tokens` and `stop`: `reply_text`) are in qa/chat.py, with no HTTP in them. Here are
 the request and response shapes, the checks of what this server supports, the builders of the
 OpenAI objects (`completion`, `answer_chunks`, `word_usage`, ...), which need no server, and the
 routes, which add the thread hop, the error frame and the SSE framing.
@@ -68,18 +68,10 @@ from sse_starlette.event import ServerSentEvent
 from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 
-from api.chat_service import (
-    NO_LIMITS,
-    FinishReason,
-    OutputLimits,
-    StopSequences,
-    chat_input,
-    reply_text,
-)
 from api.deps import Service
 from api.draining import Drain
 from api.errors import openai_error, problem_details
-from api.inputs import AnswerScope, normalized_content
+from api.inputs import AnswerScope, StopSequences, normalized_content
 from api.queue import (
     BUSY_RESPONSES,
     AnswerQueue,
@@ -89,6 +81,7 @@ from api.queue import (
     stoppable,
 )
 from api.streaming import token_pieces
+from qa.chat import NO_LIMITS, FinishReason, OutputLimits, chat_input, reply_text
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     Answer,
@@ -335,7 +328,7 @@ def check_supported(body: ChatCompletionRequest) -> None:
 
 def check_token_limit(body: ChatCompletionRequest, *, limit: int) -> None:
     """Refuse a request for more tokens than the server allows (a smaller one cuts the
-    reply's text: `api/chat_service.py`, `OutputLimits`)."""
+    reply's text: `qa/chat.py`, `OutputLimits`)."""
     for name in ("max_tokens", "max_completion_tokens"):
         asked = getattr(body, name)
         if asked is not None and asked > limit:

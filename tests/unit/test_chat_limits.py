@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from api.chat_service import OutputLimits, message_content
 from api.routers import openai_compat
 from api.routers.openai_compat import MODEL_ID, answer_chunks
+from qa.chat import OutputLimits, message_content
 from tests.answers import StandInService, answered, client_for
 
 pytestmark = pytest.mark.unit

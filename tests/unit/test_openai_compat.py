@@ -13,13 +13,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.chat_service import (
-    OutputLimits,
-    chat_input,
-    message_content,
-    source_line,
-    without_sources,
-)
 from api.routers import openai_compat
 from api.routers.openai_compat import (
     MODEL_ID,
@@ -31,6 +24,13 @@ from api.routers.openai_compat import (
     role_chunk,
     usage_chunk,
     word_usage,
+)
+from qa.chat import (
+    OutputLimits,
+    chat_input,
+    message_content,
+    source_line,
+    without_sources,
 )
 from qa.errors import BadInput, GenerationFailed
 from qa.models import (

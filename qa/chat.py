@@ -1,6 +1,7 @@
-"""What `/v1/chat/completions` (api/routers/openai_compat.py) does besides HTTP: the chat
-messages read as the question and the conversation history the service answers, and the answer
-written back as the assistant message's text, cut as the request's `max_tokens` and `stop` allow.
+"""OpenAI-style chat messages read as a question and history, and an answer written back as the
+assistant message's text: what `/v1/chat/completions` (api/routers/openai_compat.py) does
+besides HTTP, as pure functions of the messages and the `Answer` (no request, response or
+event in them, so they sit with the rest of the answering logic).
 
 * Reading (`chat_input`): the last `user` message is the question (the text of a prompt
   template's `<user_query>` tag or after its "Question:" label, when it has one:
@@ -10,8 +11,8 @@ written back as the assistant message's text, cut as the request's `max_tokens` 
   what each points at (after a `Note:` line when the quote holds nothing of the kind asked for,
   `lacking_note`), or for a refusal the refusal, why, and the articles of the closest
   paragraphs, since a chat client shows the content alone.
-* Limits (`OutputLimits`; `StopSequences` reads the request's `stop`): `max_tokens` and
-  `stop`, honoured as OpenAI documents them.
+* Limits (`OutputLimits`; api/inputs.py's `StopSequences` reads the request's `stop`):
+  `max_tokens` and `stop`, honoured as OpenAI documents them.
   OpenAI's reference makes both a promise about the text that comes back: `max_tokens` (and
   `max_completion_tokens`) is an upper bound on what is generated, and a reply that reaches it
   ends with `finish_reason: "length"`; `stop` is up to 4 sequences at which the reply ends,
@@ -26,8 +27,7 @@ written back as the assistant message's text, cut as the request's `max_tokens` 
   counts (`finish_reason` becomes `"length"`), so `usage.completion_tokens` never exceeds it.
   The grounding fields (`citations`, `retrieved`, …) are the whole answer's either way.
 
-The route checks the request, builds OpenAI's response objects and frames the stream; nothing
-here knows a status code, a response object or an event.
+The route checks the request, builds OpenAI's response objects and frames the stream.
 """
 
 from __future__ import annotations
@@ -35,10 +35,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol
+from typing import Literal, Protocol
 
-from pydantic import BeforeValidator, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import ValidationError
 
 from qa.answering import reader_reason
 from qa.errors import BadInput
@@ -52,7 +51,7 @@ from qa.models import (
     Turn,
     is_refusal,
 )
-from qa.text_input import has_visible_text, surrogate_problem
+from qa.text_input import has_visible_text
 
 # --- reading the messages ----------------------------------------------------------------------
 
@@ -296,23 +295,6 @@ def without_sources(text: str) -> str:
 FinishReason = Literal["stop", "length"]
 
 _WORD = re.compile(r"\S+")
-
-
-def stop_sequences(value: Any) -> Any:
-    """`stop` as OpenAI takes it: a string or a list of strings (or null), said in those words
-    rather than as one pydantic error per member of a union."""
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
-        raise PydanticCustomError("stop", "send a string or a list of strings, or leave stop out")
-    for item in items:
-        if (problem := surrogate_problem(item)) is not None:
-            raise PydanticCustomError("unusable_text", "{problem}", {"problem": problem})
-    return items
-
-
-StopSequences = Annotated[list[str] | None, BeforeValidator(stop_sequences)]
 
 
 @dataclass(frozen=True)
