@@ -22,10 +22,12 @@ event in them, so they sit with the rest of the answering logic).
   more. A client relies on both (a cost tracker on the bound, a ReAct-style agent or a
   completion-style prompt on `stop: ["\\n"]`), so neither is ignored. Here the reply is a
   finished, checked article sentence with its `Sources:` list, so honouring them is cutting
-  that text (`reply_text`): at the first place any stop sequence begins (`finish_reason` stays
+  that text (`chat_reply`): at the first place any stop sequence begins (`finish_reason` stays
   `"stop"`); then after the first `max_tokens` whitespace-separated words, the unit `usage`
   counts (`finish_reason` becomes `"length"`), so `usage.completion_tokens` never exceeds it.
   The grounding fields (`citations`, `retrieved`, …) are the whole answer's either way.
+* The reply (`chat_reply`, a `Reply`): that text and its `finish_reason`, built once per
+  answer; the route sends it whole or word by word, so a stream joins to the plain content.
 
 The route checks the request, builds OpenAI's response objects and frames the stream.
 """
@@ -332,9 +334,21 @@ class OutputLimits:
 NO_LIMITS = OutputLimits()
 
 
-def reply_text(
-    answer: Answer, *, sources: bool = True, limits: OutputLimits = NO_LIMITS
-) -> tuple[str, FinishReason]:
+@dataclass(frozen=True)
+class Reply:
+    """The assistant message as the client gets it, whole in a `chat.completion` or word by word
+    in its chunks (the same text either way, built once by `chat_reply`), and why it ends."""
+
+    content: str
+    finish_reason: FinishReason = "stop"
+
+    @property
+    def words(self) -> int:
+        """Its length as `usage.completion_tokens` counts it: whitespace-separated words."""
+        return len(self.content.split())
+
+
+def chat_reply(answer: Answer, *, sources: bool = True, limits: OutputLimits = NO_LIMITS) -> Reply:
     """The message's text as the request's `max_tokens` and `stop` allow it, and the
     `finish_reason` that says whether they cut it (`OutputLimits`)."""
-    return limits.cut(message_content(answer, sources=sources))
+    return Reply(*limits.cut(message_content(answer, sources=sources)))

@@ -39,7 +39,8 @@ With `stream: true` the answer comes as `chat.completion.chunk` Server-Sent Even
 word (this format has no place for `/ask/stream`'s `status` progress events).
 
 Reading the messages (`chat_input`) and writing the answer's text (`message_content`, cut by
-`max_tokens` and `stop`: `reply_text`) are in qa/chat.py, with no HTTP in them. Here are
+`max_tokens` and `stop`: `chat_reply`, built once per answer for both the plain reply and the
+stream) are in qa/chat.py, with no HTTP in them. Here are
 the request and response shapes, the checks of what this server supports, the builders of the
 OpenAI objects (`completion`, `answer_chunks`, `word_usage`, ...), which need no server, and the
 routes, which add the thread hop, the error frame and the SSE framing.
@@ -81,7 +82,7 @@ from api.queue import (
     stoppable,
 )
 from api.streaming import token_pieces
-from qa.chat import NO_LIMITS, FinishReason, OutputLimits, chat_input, reply_text
+from qa.chat import FinishReason, OutputLimits, Reply, chat_input, chat_reply
 from qa.errors import BadInput, NotFound, QAError
 from qa.models import (
     Answer,
@@ -389,22 +390,12 @@ def new_completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def word_usage(
-    question: str,
-    history: Sequence[Turn],
-    answer: Answer,
-    *,
-    sources: bool = True,
-    limits: OutputLimits = NO_LIMITS,
-) -> Usage:
+def word_usage(question: str, history: Sequence[Turn], reply: Reply) -> Usage:
     prompt = len(question.split()) + sum(
         len(t.question.split()) + len(t.answer.split()) for t in history
     )
-    completion_words = len(reply_text(answer, sources=sources, limits=limits)[0].split())
     return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion_words,
-        total_tokens=prompt + completion_words,
+        prompt_tokens=prompt, completion_tokens=reply.words, total_tokens=prompt + reply.words
     )
 
 
@@ -420,21 +411,18 @@ def grounding_fields(answer: Answer) -> dict[str, Any]:
 
 
 def completion(
-    answer: Answer,
-    usage: Usage,
-    *,
-    completion_id: str,
-    created: int,
-    sources: bool = True,
-    limits: OutputLimits = NO_LIMITS,
+    answer: Answer, reply: Reply, usage: Usage, *, completion_id: str, created: int
 ) -> ChatCompletion:
-    content, finish_reason = reply_text(answer, sources=sources, limits=limits)
+    """The non-streamed reply: `reply` whole, the grounding of `answer` beside it."""
     return ChatCompletion.model_validate(
         {
             "id": completion_id,
             "created": created,
             "choices": [
-                Choice(message=AssistantMessage(content=content), finish_reason=finish_reason)
+                Choice(
+                    message=AssistantMessage(content=reply.content),
+                    finish_reason=reply.finish_reason,
+                )
             ],
             "usage": usage,
             **grounding_fields(answer),
@@ -467,21 +455,16 @@ def role_chunk(completion_id: str, created: int) -> Chunk:
     return chunk(completion_id, created, {"role": "assistant", "content": ""})
 
 
-def answer_chunks(
-    answer: Answer,
-    *,
-    completion_id: str,
-    created: int,
-    sources: bool = True,
-    limits: OutputLimits = NO_LIMITS,
-) -> list[Chunk]:
-    """Content deltas word by word (joined, exactly the non-streamed content: `reply_text`),
-    then the last chunk: an empty delta, the `finish_reason` (`"stop"`, or `"length"` when
-    `max_tokens` cut the text) and the grounding fields.
+def answer_chunks(answer: Answer, reply: Reply, *, completion_id: str, created: int) -> list[Chunk]:
+    """The streamed reply: `reply` word by word in content deltas (joined, exactly the
+    non-streamed content), then the last chunk: an empty delta, the `finish_reason` (`"stop"`,
+    or `"length"` when `max_tokens` cut the text) and the grounding fields of `answer`.
     """
-    content, finish_reason = reply_text(answer, sources=sources, limits=limits)
-    chunks = [chunk(completion_id, created, {"content": piece}) for piece in token_pieces(content)]
-    chunks.append(chunk(completion_id, created, {}, finish_reason, **grounding_fields(answer)))
+    pieces = token_pieces(reply.content)
+    chunks = [chunk(completion_id, created, {"content": piece}) for piece in pieces]
+    chunks.append(
+        chunk(completion_id, created, {}, reply.finish_reason, **grounding_fields(answer))
+    )
     return chunks
 
 
@@ -614,7 +597,12 @@ async def chat_completions(
     except BadInput as exc:
         raise BadInput(str(exc), param="doc_ids") from exc
     completion_id, created = new_completion_id(), int(time.time())
-    sources, limits = body.sources_in_text, body.output_limits()
+
+    def replied(answer: Answer) -> tuple[Reply, Usage]:
+        """The reply's text, the same streamed or not, and its usage."""
+        note_answer(request, answer)
+        reply = chat_reply(answer, sources=body.sources_in_text, limits=body.output_limits())
+        return reply, word_usage(question, history, reply)
 
     if not body.stream:
         # one worker answers in turn (see api/queue.py); a full queue is a 429
@@ -622,16 +610,8 @@ async def chat_completions(
         answer = await queue.run(
             stoppable(answer_from, stop), question, history, client=request, stop=stop
         )
-        note_answer(request, answer)
-        usage = word_usage(question, history, answer, sources=sources, limits=limits)
-        return completion(
-            answer,
-            usage,
-            completion_id=completion_id,
-            created=created,
-            sources=sources,
-            limits=limits,
-        )
+        reply, usage = replied(answer)
+        return completion(answer, reply, usage, completion_id=completion_id, created=created)
 
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     # the slot is taken before the stream starts, so a full queue is a plain 429 too
@@ -645,19 +625,14 @@ async def chat_completions(
         try:
             # a client that disconnects cancels a queued job
             answer = await drain.result(job.result())
-            note_answer(request, answer)
+            reply, usage = replied(answer)
             chunks = [
                 usage_announced(item, include_usage)
                 for item in answer_chunks(
-                    answer,
-                    completion_id=completion_id,
-                    created=created,
-                    sources=sources,
-                    limits=limits,
+                    answer, reply, completion_id=completion_id, created=created
                 )
             ]
             if include_usage:
-                usage = word_usage(question, history, answer, sources=sources, limits=limits)
                 chunks.append(usage_chunk(completion_id, created, usage))
         except Exception as exc:  # reported as a frame: the stream is already under way
             if not isinstance(exc, QAError):

@@ -11,7 +11,7 @@ import pytest
 
 from api.routers import openai_compat
 from api.routers.openai_compat import MODEL_ID, answer_chunks
-from qa.chat import OutputLimits, message_content
+from qa.chat import OutputLimits, chat_reply, message_content
 from tests.answers import StandInService, answered, client_for
 
 pytestmark = pytest.mark.unit
@@ -78,9 +78,8 @@ def test_both_token_fields_the_smaller_bounds_and_empty_stops_stop_nothing() -> 
 
 
 def test_streamed_chunks_join_to_the_cut_text_and_end_with_length() -> None:
-    chunks = answer_chunks(
-        answered(), completion_id="c", created=1, limits=OutputLimits(max_words=2)
-    )
+    reply = chat_reply(answered(), limits=OutputLimits(max_words=2))
+    chunks = answer_chunks(answered(), reply, completion_id="c", created=1)
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == "It has"
     assert chunks[-1]["choices"][0]["finish_reason"] == "length"
     assert chunks[-1]["status"] == "answered"  # the grounding is the whole answer's

@@ -28,6 +28,7 @@ from api.routers.openai_compat import (
 from qa.chat import (
     OutputLimits,
     chat_input,
+    chat_reply,
     message_content,
     source_line,
     without_sources,
@@ -189,10 +190,11 @@ def test_an_empty_question_is_returned_as_is_for_the_route_to_refuse() -> None:
 
 def test_completion_is_a_chat_completion_with_the_grounding_as_extra_fields() -> None:
     answer = answered()
+    reply = chat_reply(answer)
     usage = word_usage(
-        "And how old is it?", [Turn(question="What cost?", answer="A lot [1].")], answer
+        "And how old is it?", [Turn(question="What cost?", answer="A lot [1].")], reply
     )
-    body = completion(answer, usage, completion_id="chatcmpl-x", created=123).model_dump(
+    body = completion(answer, reply, usage, completion_id="chatcmpl-x", created=123).model_dump(
         mode="json"
     )
     content = f"{answer.answer}\n\nSources:\n- [1] {SOURCE_LINE}"
@@ -232,8 +234,9 @@ def test_a_source_told_from_the_articles_details_says_so() -> None:
 
 def test_completion_of_an_abstention() -> None:
     answer = insufficient()
-    usage = word_usage(answer.question, [], answer)
-    body = completion(answer, usage, completion_id="c", created=1).model_dump(mode="json")
+    reply = chat_reply(answer)
+    usage = word_usage(answer.question, [], reply)
+    body = completion(answer, reply, usage, completion_id="c", created=1).model_dump(mode="json")
     assert body["status"] == "insufficient_evidence"
     assert body["citations"] == []
     assert body["reason"] == answer.reason
@@ -266,7 +269,7 @@ def test_a_refusal_names_at_most_three_articles_once_each() -> None:
 def test_chunks_replay_the_answer_and_end_with_stop_and_the_grounding() -> None:
     answer = answered()
     first = role_chunk("chatcmpl-x", 7)
-    chunks = answer_chunks(answer, completion_id="chatcmpl-x", created=7)
+    chunks = answer_chunks(answer, chat_reply(answer), completion_id="chatcmpl-x", created=7)
     content = message_content(answer)
     assert first["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     for item in [first, *chunks]:
@@ -295,13 +298,13 @@ def test_chunks_replay_the_answer_and_end_with_stop_and_the_grounding() -> None:
 
 def test_empty_answer_gives_only_the_stop_chunk() -> None:
     answer = insufficient().model_copy(update={"answer": ""})
-    chunks = answer_chunks(answer, completion_id="c", created=1)
+    chunks = answer_chunks(answer, chat_reply(answer), completion_id="c", created=1)
     assert len(chunks) == 1
     assert chunks[0]["choices"][0]["finish_reason"] == "stop"
 
 
 def test_usage_chunk_has_no_choices() -> None:
-    usage = word_usage("a b", [], answered(), sources=False)
+    usage = word_usage("a b", [], chat_reply(answered(), sources=False))
     item = usage_chunk("c", 1, usage)
     assert item["choices"] == []
     assert item["usage"] == {"prompt_tokens": 2, "completion_tokens": 7, "total_tokens": 9}
