@@ -1,5 +1,5 @@
 """A finished answer's text sent as a stream of tokens, as POST /ask/stream
-(api/routers/stream.py) and a streamed /v1/chat/completions (api/routers/openai_compat.py)
+(api/routers/stream.py) and a streamed /v1/chat/completions (api/openai_response.py)
 both send it: word by word, every whitespace character kept."""
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ event in them, so they sit with the rest of the answering logic).
 * The reply (`chat_reply`, a `Reply`): that text and its `finish_reason`, built once per
   answer; the route sends it whole or word by word, so a stream joins to the plain content.
 
-The route checks the request, builds OpenAI's response objects and frames the stream.
+api/openai_request.py reads and checks the request, api/openai_response.py builds OpenAI's
+response objects and chunks from the `Reply`, and the route frames the stream.
 """
 
 from __future__ import annotations

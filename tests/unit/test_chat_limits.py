@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from api.openai_response import MODEL_ID, answer_chunks
 from api.routers import openai_compat
-from api.routers.openai_compat import MODEL_ID, answer_chunks
 from qa.chat import OutputLimits, chat_reply, message_content
 from tests.answers import StandInService, answered, client_for
 

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.routers import openai_compat
-from api.routers.openai_compat import (
+from api.openai_request import ChatMessage
+from api.openai_response import (
     MODEL_ID,
-    ChatMessage,
     answer_chunks,
     completion,
     error_frame,
@@ -25,6 +24,7 @@ from api.routers.openai_compat import (
     usage_chunk,
     word_usage,
 )
+from api.routers import openai_compat
 from qa.chat import (
     OutputLimits,
     chat_input,
