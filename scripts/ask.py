@@ -26,8 +26,8 @@ asked:
   escaped, so a `*`, `_`, `[…]`, `<b>` or ``quote'' in them shows as written instead of
   turning into emphasis, a link, HTML or code;
 - `csv`: a row a question (question, status, answer, short answer, reason, sources, answer
-  score), for a spreadsheet; a `--out` file starts with a UTF-8 byte-order mark, which Excel
-  needs to read its accents and curly quotes;
+  score, a note when the quote lacks the kind asked for), for a spreadsheet; a `--out` file
+  starts with a UTF-8 byte-order mark, which Excel needs to read its accents and curly quotes;
 - `jsonl`: the whole response a line, as `POST /ask` gives it, with `question`.
 
 In-process (default) it loads the service from the same settings as the server (QA_* env
@@ -57,7 +57,8 @@ from scripts.cli import UsageError, read_questions, run_cli  # noqa: E402
 FORMATS = ("markdown", "csv", "jsonl")
 # an answer's citation marker, "[1]"; its footnote keeps the space before it, as the page's does
 MARKER = re.compile(r"\[(\d+)\]")
-CSV_COLUMNS = ("question", "status", "answer", "short_answer", "reason", "sources", "score")
+# "note" came last, after the others, so that a sheet reading columns by place still reads them
+CSV_COLUMNS = ("question", "status", "answer", "short_answer", "reason", "sources", "score", "note")
 ANSWER_STATUSES = ("answered", "insufficient_evidence")
 # what a failed question's record holds instead of an answer: {"status": "error", "error": …}
 FAILED = "error"
@@ -318,8 +319,8 @@ def _short_answer(result: dict[str, Any]) -> str:
     return f"{label}: **{short}**"
 
 
-def _lacking(result: dict[str, Any]) -> str:
-    """The chat page's note when the quote holds nothing of the kind the question asks for
+def _lacking_note(result: dict[str, Any]) -> str:
+    """What the chat page notes when the quote holds nothing of the kind the question asks for
     (`holds_asked_kind` false): a number for "How many…?"; "" otherwise."""
     from qa.evidence import kind_noun
 
@@ -330,9 +331,15 @@ def _lacking(result: dict[str, Any]) -> str:
     except (KeyError, ValueError):  # no kind, or one a newer server checks and this does not
         return ""
     return (
-        f"> Note: the quoted sentence gives no {noun}, which the question asks for; "
+        f"the quoted sentence gives no {noun}, which the question asks for; "
         "check whether it answers it."
     )
+
+
+def _lacking(result: dict[str, Any]) -> str:
+    """`_lacking_note` as the Markdown's quoted note line; "" when there is none."""
+    note = _lacking_note(result)
+    return f"> Note: {note}" if note else ""
 
 
 def markdown_block(result: dict[str, Any], label: str = "") -> str:
@@ -395,6 +402,7 @@ def _csv_row(result: dict[str, Any]) -> dict[str, str]:
         "reason": result.get("reason") or "",
         "sources": _sources_cell(result),
         "score": f"{score:.3f}" if isinstance(score, float) else "",
+        "note": _lacking_note(result),
     }
 
 

@@ -228,6 +228,20 @@ def test_csv_has_a_row_a_question_with_its_sources_in_one_cell() -> None:
     assert rows[1]["reason"] == "no sentence answers this well enough"
     assert rows[1]["sources"] == ""
     assert rows[2]["answer"] == "question is empty"
+    assert [r["note"] for r in rows] == ["", "", ""]
+
+
+def test_csv_notes_a_quote_that_lacks_the_kind_asked_for_in_its_last_column() -> None:
+    lacking = {**ANSWERED, "asked_kind": "number", "holds_asked_kind": False}
+    text = to_csv([lacking, {**ANSWERED, "asked_kind": "number", "holds_asked_kind": True}])
+    header, *_ = text.splitlines()
+    assert header.split(",")[-1] == "note"  # added last: the other columns keep their places
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["note"] == (
+        "the quoted sentence gives no number, which the question asks for; "
+        "check whether it answers it."
+    )
+    assert rows[1]["note"] == ""
 
 
 def test_a_cell_that_would_start_a_formula_stays_text() -> None:
