@@ -22,6 +22,7 @@ from api.middleware import (
     BodySizeLimit,
     CatchAll,
     HeadAsGet,
+    ImportKeyFirst,
     RequestLog,
     SecurityHeaders,
     UncompressedBodies,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.server.max_body_bytes,
         max_import_bytes=settings.server.max_import_body_bytes,
     )
+    app.add_middleware(ImportKeyFirst)  # an import's body is read only for the admin
     app.add_middleware(UncompressedBodies)  # a gzipped body is a 415, not "not UTF-8"
     if settings.security.cors_allow_origins:  # off unless origins are configured
         app.add_middleware(

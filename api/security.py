@@ -16,10 +16,12 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import SecretStr
+from starlette.datastructures import Headers
 from starlette.routing import BaseRoute
 
-from qa.errors import Forbidden, Unauthorized
+from qa.errors import Forbidden, QAError, Unauthorized
 from qa.settings import Settings
 
 # auto_error=False: a missing key is our own 401 in problem details, not FastAPI's 403
@@ -37,6 +39,14 @@ def presented_key(bearer: HTTPAuthorizationCredentials | None, header: str | Non
     return header or None
 
 
+def key_in_headers(headers: Headers) -> str | None:
+    """The key the request carries, read from its headers as the dependencies read it (the
+    Bearer one first), for a middleware, which runs before any dependency."""
+    scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
+    bearer = credentials if scheme.lower() == "bearer" and credentials else None
+    return bearer or headers.get("x-api-key") or None
+
+
 def key_matches(presented: str | None, expected: SecretStr) -> bool:
     """Constant-time comparison, so response times do not leak how much of a key was right."""
     if presented is None:
@@ -51,25 +61,33 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def require_admin(request: Request, bearer: Bearer, header: ApiKeyHeader) -> None:
-    """Dependency for admin actions (rebuild, reload, add or delete documents, rollback)."""
-    expected = _settings(request).security.admin_api_key
+def admin_refusal(expected: SecretStr | None, presented: str | None) -> QAError | None:
+    """Why an admin action is refused (403 when admin actions are switched off, 401 for a
+    missing or wrong key), or None when `presented` is the admin key."""
     if expected is None:
-        raise Forbidden(
+        return Forbidden(
             "admin actions are disabled: set QA_SECURITY__ADMIN_API_KEY (16 characters or "
             "more) when starting the server, then send it as 'Authorization: Bearer <key>'"
         )
-    presented = presented_key(bearer, header)
     if presented is None:
-        raise Unauthorized(
+        return Unauthorized(
             "this admin action needs the admin API key: send 'Authorization: Bearer <key>' "
             "or 'X-API-Key: <key>'"
         )
     if not key_matches(presented, expected):
-        raise Unauthorized(
+        return Unauthorized(
             "the admin API key sent is not this server's: send the key it was started with "
             "(QA_SECURITY__ADMIN_API_KEY) as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
         )
+    return None
+
+
+def require_admin(request: Request, bearer: Bearer, header: ApiKeyHeader) -> None:
+    """Dependency for admin actions (rebuild, reload, add or delete documents, rollback)."""
+    expected = _settings(request).security.admin_api_key
+    refusal = admin_refusal(expected, presented_key(bearer, header))
+    if refusal is not None:
+        raise refusal
 
 
 def require_reader(request: Request, bearer: Bearer, header: ApiKeyHeader) -> None:

@@ -26,7 +26,7 @@ from api.queue import GenerationQueue
 from qa.answering import ProgressCallback, no_progress
 from qa.errors import ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
-from qa.settings import ServerSettings, Settings
+from qa.settings import SecuritySettings, ServerSettings, Settings
 from tests.answers import StandInService, insufficient
 
 pytestmark = pytest.mark.unit
@@ -542,15 +542,23 @@ def test_a_streamed_body_over_the_limit_is_cut_off_with_413() -> None:
     assert "server.max_body_bytes" in r.json()["detail"]
 
 
+ADMIN_KEY = "limits-admin-key-0123456789"
+
+
 def test_an_import_has_a_body_limit_of_its_own() -> None:
     # an export or a PDF in base64 is far larger than a question: a 1 MiB limit refused most
     # PDFs printed from a browser before the route could read them
-    client = app_client(
-        StandInService(insufficient()), max_body_bytes=2048, max_import_body_bytes=8192
+    settings = Settings(
+        server=ServerSettings(max_body_bytes=2048, max_import_body_bytes=8192),
+        security=SecuritySettings(admin_api_key=ADMIN_KEY),  # type: ignore[arg-type]
     )
+    app = create_app(settings)
+    app.state.service = StandInService(insufficient(), settings=settings)
+    client = TestClient(app, raise_server_exceptions=False, headers={"X-API-Key": ADMIN_KEY})
     body = {"name": "x.jsonl", "content": "x" * 4000}
     within = client.post("/documents/import", json=body)
-    assert within.status_code == 403, within.text  # past the size check: admin is disabled
+    # past the size check and the key: read, and sent on to a service with no index here
+    assert within.status_code == 503, within.text
     page = client.post("/documents", json={"text": "x" * 4000})
     assert page.status_code == 413 and "server.max_body_bytes" in page.json()["detail"]
     over = client.post("/documents/import", json={**body, "content": "x" * 9000})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr, ValidationError
+from starlette.types import Message
 
 from api.app import create_app
 from api.security import AdminAccess, key_matches
@@ -79,6 +81,63 @@ def test_admin_actions_refuse_a_missing_or_wrong_key(headers: dict[str, str], sa
 def test_the_admin_key_opens_admin_actions(headers: dict[str, str]) -> None:
     r = client(admin_api_key=ADMIN_KEY).post("/admin/ping", headers=headers)
     assert r.status_code == 200, r.text
+
+
+def post_import_counting_reads(app: FastAPI, headers: dict[str, str]) -> tuple[int, int]:
+    """POST /documents/import straight through ASGI: its status, and how often the app asked
+    for the body (a JSON that does not parse, which a route reading it would refuse with 422)."""
+    reads = 0
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        nonlocal reads
+        reads += 1
+        return {"type": "http.request", "body": b'{"name": "x.jsonl", "co', "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    raw = [(b"content-type", b"application/json"), (b"content-length", b"23")]
+    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/documents/import", "raw_path": b"/documents/import",
+        "query_string": b"", "root_path": "", "headers": raw,
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    return next(m["status"] for m in sent if m["type"] == "http.response.start"), reads
+
+
+@pytest.mark.parametrize(
+    ("security", "headers", "status"),
+    [
+        ({"admin_api_key": ADMIN_KEY}, {}, 401),
+        ({"admin_api_key": ADMIN_KEY}, {"Authorization": "Bearer wrong-key-0123456789abcdef"}, 401),
+        ({"admin_api_key": ADMIN_KEY, "read_api_key": READ_KEY}, {"X-API-Key": READ_KEY}, 401),
+        ({}, {}, 403),
+    ],
+    ids=["no-key", "wrong-key", "read-key", "admin-off"],
+)
+def test_an_import_without_the_admin_key_is_refused_before_its_body_is_read(
+    security: dict[str, str], headers: dict[str, str], status: int
+) -> None:
+    # FastAPI reads a route's JSON body before its dependencies: anyone could make the server
+    # buffer and parse 16 MiB (server.max_import_body_bytes) only to be told 401
+    assert post_import_counting_reads(make_app(**security), headers) == (status, 0)
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Authorization": f"Bearer {ADMIN_KEY}"}, {"X-API-Key": ADMIN_KEY}]
+)
+def test_an_import_with_the_admin_key_is_read(headers: dict[str, str]) -> None:
+    status, reads = post_import_counting_reads(make_app(admin_api_key=ADMIN_KEY), headers)
+    assert (status, reads > 0) == (422, True)  # read, and its JSON found broken
+    c = client(admin_api_key=ADMIN_KEY)
+    r = c.post("/documents/import", json={"name": "x.jsonl"})
+    assert r.status_code == 401 and MISSING in r.json()["detail"]
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "request_id" in r.json()
 
 
 # --- reads -------------------------------------------------------------------------------------
