@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 from httpx_sse import SSEError, connect_sse
@@ -53,7 +54,9 @@ class OpenAICompatibleGenerator:
 
     @property
     def model_name(self) -> str:
-        return f"{self._settings.model or 'default'} at {self._settings.base_url}"
+        """The model and where it runs, as /readyz and the log show it (no credentials)."""
+        base_url = self._settings.base_url
+        return f"{self._settings.model or 'default'} at {without_credentials(base_url, base_url)}"
 
     @property
     def prompt_format(self) -> Literal["completion", "chat"]:
@@ -65,7 +68,12 @@ class OpenAICompatibleGenerator:
         try:
             self._client.get("models").raise_for_status()
         except httpx.HTTPError as exc:
-            log.warning("generator at %s is not reachable yet: %s", self._settings.base_url, exc)
+            base_url = self._settings.base_url
+            log.warning(
+                "generator at %s is not reachable yet: %s",
+                without_credentials(base_url, base_url),
+                without_credentials(str(exc), base_url),  # httpx names the whole URL
+            )
             return False
         return True
 
@@ -158,7 +166,7 @@ class OpenAICompatibleGenerator:
 def _mapped_errors(base_url: str, timeout_s: float, retry_after_s: int) -> Iterator[None]:
     """httpx failures as the service's errors: unreachable or too slow → GeneratorUnavailable,
     a broken event stream → GenerationFailed."""
-    where = f"the language model server at {base_url}"
+    where = f"the language model server at {without_credentials(base_url, base_url)}"
     try:
         yield
     except httpx.TimeoutException as exc:
@@ -168,13 +176,28 @@ def _mapped_errors(base_url: str, timeout_s: float, retry_after_s: int) -> Itera
             retry_after_s=retry_after_s,
         ) from exc
     except SSEError as exc:  # a TransportError subclass: caught first
-        raise GenerationFailed(f"{where} did not stream Server-Sent Events: {exc}") from exc
+        shown = without_credentials(str(exc), base_url)
+        raise GenerationFailed(f"{where} did not stream Server-Sent Events: {shown}") from exc
     except httpx.TransportError as exc:
+        shown = without_credentials(str(exc), base_url)
         raise GeneratorUnavailable(
-            f"{where} cannot be reached ({exc.__class__.__name__}: {exc}); "
+            f"{where} cannot be reached ({exc.__class__.__name__}: {shown}); "
             "check that it is running (setting generation.base_url)",
             retry_after_s=retry_after_s,
         ) from exc
+
+
+def without_credentials(text: str, base_url: str) -> str:
+    """`text` without the user name and password `base_url` carries (httpx sends them as basic
+    authentication, for a generator behind a proxy that asks for it), nor its query: where the
+    generator is may be said (in an error any client reads, in /readyz, which is always open,
+    and in the log), how to get in never is."""
+    parts = urlsplit(base_url)
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    for secret in (userinfo + at if at else "", f"?{parts.query}" if parts.query else ""):
+        if secret:
+            text = text.replace(secret, "")
+    return text
 
 
 def _raise_for_status(response: httpx.Response, retry_after_s: int) -> None:

@@ -239,3 +239,29 @@ def test_api_key_is_kept_secret_in_settings() -> None:
     settings = GenerationSettings(backend="openai", api_key="s3cret-" * 3)
     assert "s3cret" not in repr(settings)
     assert "s3cret" not in settings.model_dump_json()
+
+
+@pytest.mark.unit
+def test_credentials_in_the_base_url_are_never_shown(caplog: pytest.LogCaptureFixture) -> None:
+    # /readyz (always open) shows model_name, any client reads a 503's detail, the log the
+    # warm-up's warning: each named the whole base_url, a password in it included
+    base = "http://alice:s3cretpw@generator.test/v1?key=qkey123"
+    refused = RecordingServer(_raise(httpx.ConnectError(f"refused: {base}/completions")))
+    gen = generator(refused, base_url=base)
+    assert gen.model_name == "default at http://generator.test/v1"
+    shown = []
+    for call in (
+        lambda: gen.complete("p", max_tokens=1, stop=[]),
+        lambda: list(gen.stream("p", max_tokens=1, stop=[])),
+    ):
+        with pytest.raises(GeneratorUnavailable) as info:
+            call()
+        shown.append(str(info.value))
+    denied = RecordingServer(lambda _: httpx.Response(401, json={}))
+    with caplog.at_level("WARNING", logger="index.remote_generation"):
+        assert generator(denied, base_url=base).warm_up() is False
+    shown.append(caplog.text)
+    for text in shown:
+        assert "generator.test" in text
+        assert "s3cretpw" not in text and "alice" not in text and "qkey123" not in text, text
+    assert denied.requests[0].headers["authorization"].startswith("Basic ")  # still sent
