@@ -19,6 +19,7 @@ from api.errors import REQUEST_ID_HEADER, document_problems, install_error_handl
 from api.metrics import Metrics, MetricsMiddleware
 from api.metrics import router as metrics_router
 from api.middleware import (
+    AllowedHosts,
     BodySizeLimit,
     CatchAll,
     HeadAsGet,
@@ -30,7 +31,7 @@ from api.middleware import (
 from api.queue import GenerationQueue
 from api.reload import IndexReloader, served_state
 from api.routers import admin, ask, documents, health, openai_compat, search, stream
-from api.security import ReadAccess, document_open_reads
+from api.security import ReadAccess, answered_hosts, document_open_reads
 from api.service import QAService
 from index.builder import recover
 from qa.errors import StorageFailed
@@ -103,6 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
         )
+    hosts = answered_hosts(settings)
+    if hosts is not None:  # any name, for a server bound to an address others reach
+        app.add_middleware(AllowedHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestLog)

@@ -32,7 +32,7 @@ from api.errors import (
     problem_headers,
     request_id,
 )
-from api.security import admin_refusal, key_in_headers
+from api.security import admin_refusal, host_allowed, host_name, key_in_headers
 
 access_log = logging.getLogger("api.access")
 log = logging.getLogger(__name__)
@@ -222,6 +222,39 @@ class ImportKeyFirst:
                 )
                 await response(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+class AllowedHosts:
+    """Answers 400 to a request whose Host header names the server otherwise than
+    `security.allowed_hosts` (for a server bound to a loopback address, localhost, 127.0.0.1
+    and ::1). A web page the user opens can point a name of its own at 127.0.0.1 (DNS
+    rebinding) and then read this server's answers and articles as its own origin; its
+    requests carry that name. A request with no Host header is no browser's and is let by.
+
+    Starlette's TrustedHostMiddleware does the same check, but answers in plain text,
+    "Invalid host header", which does not say which setting to change."""
+
+    def __init__(self, app: ASGIApp, *, hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        header = Headers(scope=scope).get("host") if scope["type"] == "http" else None
+        if header is not None and not host_allowed(host_name(header), self.hosts):
+            detail = (
+                f"the Host header names this server {host_name(header)!r}, which is not one of "
+                f"the names it answers to ({', '.join(self.hosts)}; setting "
+                "security.allowed_hosts, QA_SECURITY__ALLOWED_HOSTS). Behind a proxy or on a "
+                "network under another name, add that name to the setting"
+            )
+            response = JSONResponse(
+                problem_body(400, "Host not allowed", detail),
+                status_code=400,
+                media_type=PROBLEM_JSON,
+            )
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

@@ -9,6 +9,7 @@ the admin key opens them too.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from typing import Annotated, Any
@@ -143,3 +144,42 @@ def document_open_reads(app: FastAPI, reads: Iterable[BaseRoute]) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+# what a server bound to a loopback address answers to when security.allowed_hosts is empty
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `server.host` is an address only this machine reaches."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def answered_hosts(settings: Settings) -> tuple[str, ...] | None:
+    """The host names the server answers to (`security.allowed_hosts`, or the loopback names
+    for a server bound to a loopback address); None for any."""
+    named = settings.security.allowed_hosts
+    if named:
+        return None if "*" in named else tuple(named)
+    return LOOPBACK_NAMES if is_loopback(settings.server.host) else None
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, lower case, without its port ("[::1]:8000" → "::1")."""
+    host = header.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[1:end] if end > 0 else host
+    name, colon, port = host.rpartition(":")
+    return (name if colon and port.isdigit() else host).rstrip(".")
+
+
+def host_allowed(name: str, allowed: Iterable[str]) -> bool:
+    """Whether `name` is one of `allowed`, or a subdomain of an `*.` entry's domain."""
+    return any(name == a or (a.startswith("*.") and name.endswith(a[1:])) for a in allowed)

@@ -120,6 +120,37 @@ class SecuritySettings(_Group):
                 )
         return origins
 
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to (the Host header, port aside; "
+        "'*.news.example' for its subdomains, '*' for any). Empty: localhost, 127.0.0.1 and ::1 "
+        "when server.host is a loopback address, any otherwise. A web page the user opens "
+        "cannot reach a server on this machine under a name of its own (DNS rebinding).",
+    )
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, hosts: list[str]) -> list[str]:
+        # compared with the Host header's name, lower case, without its port
+        names = []
+        for host in hosts:
+            name = host.strip().lower()
+            bare = name.removeprefix("*.").strip("[]")
+            bracketed = name.startswith("[")
+            if name != "*" and (
+                not bare
+                or any(c in bare for c in "/@ *[]")
+                or bare.count(":") == 1
+                or (bracketed and not name.endswith("]"))
+            ):
+                raise ValueError(
+                    f"{host!r} is not a host name: write each as the Host header names the "
+                    "server, without a scheme, port or path, e.g. 'qa.news.example', "
+                    "'192.168.1.20' or '*.news.example'; '*' allows any"
+                )
+            names.append(name.strip("[]") if name.startswith("[") else name)
+        return names
+
     @field_validator("admin_api_key", "read_api_key")
     @classmethod
     def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:

@@ -16,6 +16,7 @@ from api.queue import GenerationQueue
 from qa.answering import ProgressCallback, no_progress
 from qa.models import Answer, Citation, RetrievedParagraph, Turn
 from qa.settings import Settings
+from tests.clients import LocalClient
 
 PARAGRAPH_A = "The harbour council approved the plan on Tuesday. It will cost 4,200,000 dollars."
 PARAGRAPH_B = "Mayor Ingrid Talvik said the lighthouse had guided boats since 1887."
@@ -111,6 +112,6 @@ def client_for(service: StandInService, router: APIRouter) -> Iterator[TestClien
     app.include_router(router)
     app.state.service = service
     app.state.generation_queue = GenerationQueue.from_settings(service.settings.server)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with LocalClient(app, raise_server_exceptions=False) as client:
         yield client
     app.state.generation_queue.shutdown()

@@ -15,6 +15,7 @@ from index.builder import rebuild_index
 from index.loaded import open_index
 from index.versions import current_version
 from qa.settings import GenerationSettings, IndexSettings, SecuritySettings, Settings
+from tests.clients import LocalClient
 from tests.fakes import HashingEmbedder, OverlapSelector
 
 
@@ -34,4 +35,4 @@ def served_with_fakes(corpus: Path, data_dir: Path, *, admin_key: str) -> TestCl
     app = create_app(settings)
     app.state.service = service
     app.state.reloader = IndexReloader(service)
-    return TestClient(app, raise_server_exceptions=False)
+    return LocalClient(app, raise_server_exceptions=False)

@@ -16,6 +16,7 @@ from api.routers.documents import NewDocument
 from index.formats import DOC_ID, doc_id_problem
 from qa.settings import SecuritySettings, Settings
 from tests.answers import StandInService, insufficient
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -79,7 +80,7 @@ def client() -> TestClient:
     app = create_app(settings)
     app.state.service = StandInService(insufficient(), settings=settings)
     app.state.reloader = object()  # the document routes ask for one; bad input never uses it
-    return TestClient(app, raise_server_exceptions=False)
+    return LocalClient(app, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT"])

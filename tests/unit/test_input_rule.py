@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from qa.settings import SecuritySettings, Settings
 from tests.answers import StandInService, insufficient
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -30,7 +31,7 @@ def client(service: StandInService) -> TestClient:
     app = create_app(service.settings)
     app.state.service = service
     app.state.reloader = object()  # the document routes ask for one; bad input never uses it
-    return TestClient(app, raise_server_exceptions=False)
+    return LocalClient(app, raise_server_exceptions=False)
 
 
 def post(client: TestClient, path: str, body: dict[str, Any]) -> Any:

@@ -28,6 +28,7 @@ from qa.errors import ClientGone, Overloaded, TimedOut
 from qa.models import Answer, Turn
 from qa.settings import SecuritySettings, ServerSettings, Settings
 from tests.answers import StandInService, insufficient
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -358,7 +359,7 @@ def app_client(service: object, **server: object) -> TestClient:
     settings = Settings(server=ServerSettings(**server))  # type: ignore[arg-type]
     app = create_app(settings)
     app.state.service = service
-    return TestClient(app, raise_server_exceptions=False)
+    return LocalClient(app, raise_server_exceptions=False)
 
 
 def post_in_thread(client: TestClient, results: list[httpx.Response], **kwargs: object) -> None:
@@ -554,7 +555,7 @@ def test_an_import_has_a_body_limit_of_its_own() -> None:
     )
     app = create_app(settings)
     app.state.service = StandInService(insufficient(), settings=settings)
-    client = TestClient(app, raise_server_exceptions=False, headers={"X-API-Key": ADMIN_KEY})
+    client = LocalClient(app, raise_server_exceptions=False, headers={"X-API-Key": ADMIN_KEY})
     body = {"name": "x.jsonl", "content": "x" * 4000}
     within = client.post("/documents/import", json=body)
     # past the size check and the key: read, and sent on to a service with no index here

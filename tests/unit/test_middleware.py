@@ -19,6 +19,7 @@ from api.middleware import PAGE_CSP, configure_logging, new_request_id
 from qa.models import Answer
 from qa.settings import Settings
 from tests.answers import StandInService, insufficient
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -41,7 +42,7 @@ def make_app(service: object | None = None) -> FastAPI:
 
 @pytest.fixture
 def client() -> TestClient:
-    return TestClient(make_app(), raise_server_exceptions=False)
+    return LocalClient(make_app(), raise_server_exceptions=False)
 
 
 @pytest.fixture
@@ -183,7 +184,7 @@ def test_the_page_needs_no_inline_code_or_data_urls() -> None:
 def test_healthz_needs_nothing_and_readyz_waits_for_the_service() -> None:
     app = make_app()
     app.state.service = None  # as before the lifespan has loaded anything
-    c = TestClient(app, raise_server_exceptions=False)
+    c = LocalClient(app, raise_server_exceptions=False)
     assert c.get("/healthz").json() == {"status": "ok"}
     r = c.get("/readyz")
     assert r.status_code == 503

@@ -49,6 +49,7 @@ from tests.answers import (
     insufficient,
     paragraph,
 )
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -627,11 +628,10 @@ def client_app_schema() -> dict[str, Any]:
     ],
 )
 def test_content_of_the_wrong_kind_is_one_plain_problem(content: object, says: str) -> None:
-    from fastapi.testclient import TestClient
 
     from tests.unit.test_security import make_app
 
-    client = TestClient(make_app())  # no lifespan: the stand-in service needs no index
+    client = LocalClient(make_app())  # no lifespan: the stand-in service needs no index
     r = client.post(
         "/v1/chat/completions", json={"messages": [{"role": "user", "content": content}]}
     )
@@ -642,7 +642,6 @@ def test_content_of_the_wrong_kind_is_one_plain_problem(content: object, says: s
 
 
 def test_an_over_long_earlier_message_is_left_out_of_the_history_over_http() -> None:
-    from fastapi.testclient import TestClient
 
     from tests.unit.test_security import make_app
 
@@ -654,7 +653,7 @@ def test_an_over_long_earlier_message_is_left_out_of_the_history_over_http() -> 
         {"role": "user", "content": "When?"},
     ]
     app = make_app()
-    client = TestClient(app)  # no lifespan: the stand-in service needs no index
+    client = LocalClient(app)  # no lifespan: the stand-in service needs no index
     long_question = client.post("/v1/chat/completions", json={"messages": messages})
     messages[2]["content"], messages[3]["content"] = "And where?", "b" * 20001
     long_answer = client.post("/v1/chat/completions", json={"messages": messages})

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.reload import IndexReloader
@@ -20,6 +19,7 @@ from index.builder import rebuild_index
 from index.loaded import open_index
 from index.versions import current_version
 from qa.settings import GenerationSettings, IndexSettings, SecuritySettings, Settings
+from tests.clients import LocalClient
 from tests.fakes import HashingEmbedder, OverlapSelector
 
 pytestmark = pytest.mark.unit
@@ -52,7 +52,7 @@ class Setup:
         app = create_app(self.settings)
         app.state.service = self.service
         app.state.reloader = IndexReloader(self.service)
-        self.client = TestClient(app, raise_server_exceptions=False)
+        self.client = LocalClient(app, raise_server_exceptions=False)
 
     def rebuild(self) -> Path:
         return rebuild_index(self.corpus, self.index_dir, embedder=HashingEmbedder()).version

@@ -16,6 +16,7 @@ from api.app import create_app
 from api.security import AdminAccess, key_matches
 from qa.settings import SecuritySettings, Settings
 from tests.answers import StandInService, insufficient
+from tests.clients import LocalClient
 
 pytestmark = pytest.mark.unit
 
@@ -37,7 +38,7 @@ def make_app(**security: object) -> FastAPI:
 
 
 def client(**security: object) -> TestClient:
-    return TestClient(make_app(**security), raise_server_exceptions=False)
+    return LocalClient(make_app(**security), raise_server_exceptions=False)
 
 
 # --- admin -------------------------------------------------------------------------------------
@@ -354,7 +355,77 @@ def test_traversal_style_ids_never_reach_the_service(raw_path: str) -> None:
 
     app = make_app()
     app.state.service = Recording(insufficient(), settings=app.state.settings)
-    r = TestClient(app, raise_server_exceptions=False).get(raw_path)
+    r = LocalClient(app, raise_server_exceptions=False).get(raw_path)
     assert r.status_code in (404, 422), (r.status_code, r.text)
     assert r.headers["content-type"].startswith("application/problem+json")
     assert asked == []
+
+
+# --- host names (DNS rebinding) ----------------------------------------------------------------
+
+
+def host_client(*, bind: str = "127.0.0.1", hosts: list[str] | None = None) -> TestClient:
+    settings = Settings(
+        server={"host": bind},  # type: ignore[arg-type]
+        security=SecuritySettings(allowed_hosts=hosts or []),
+    )
+    app = create_app(settings)
+    app.state.service = StandInService(insufficient(), settings=settings)
+    return LocalClient(app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("path", ["/documents", "/healthz", "/", "/openapi.json"])
+def test_a_loopback_server_refuses_a_page_that_reaches_it_under_a_name_of_its_own(
+    path: str,
+) -> None:
+    # a page of rebind.example pointed its name at 127.0.0.1: its requests carry that name
+    r = host_client().get(path, headers={"host": "rebind.example:8000"})
+    assert r.status_code == 400, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["detail"].startswith(
+        "the Host header names this server 'rebind.example', which is not one of the names it "
+        "answers to (localhost, 127.0.0.1, ::1; setting security.allowed_hosts"
+    )
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST:1"]
+)
+def test_a_loopback_server_answers_to_this_machines_names(host: str) -> None:
+    assert host_client().get("/healthz", headers={"host": host}).status_code == 200
+
+
+def test_listed_names_replace_the_loopback_ones() -> None:
+    c = host_client(hosts=["qa.news.example", "*.corp.example"])
+    for host, status in [
+        ("qa.news.example", 200),
+        ("QA.News.Example:443", 200),
+        ("desk.corp.example", 200),
+        ("corp.example", 400),  # "*." is for subdomains
+        ("evilcorp.example", 400),
+        ("localhost:8000", 400),
+    ]:
+        assert c.get("/healthz", headers={"host": host}).status_code == status, host
+
+
+@pytest.mark.parametrize(("bind", "hosts"), [("0.0.0.0", None), ("127.0.0.1", ["*"])])
+def test_a_server_others_reach_answers_to_any_name_unless_told(
+    bind: str, hosts: list[str] | None
+) -> None:
+    r = host_client(bind=bind, hosts=hosts).get("/healthz", headers={"host": "192.168.1.20:8000"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "bad", ["http://qa.example", "qa.example:8000", "qa.example/ask", "", "[::1]:8000"]
+)
+def test_a_host_name_written_as_no_host_header_has_it_stops_the_server_saying_so(
+    bad: str,
+) -> None:
+    with pytest.raises(ValidationError, match="is not a host name: write each as the Host"):
+        SecuritySettings(allowed_hosts=[bad])
+    assert SecuritySettings(allowed_hosts=["[::1]", "Qa.Example"]).allowed_hosts == [
+        "::1",
+        "qa.example",
+    ]
