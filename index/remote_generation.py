@@ -200,13 +200,28 @@ def without_credentials(text: str, base_url: str) -> str:
     return text
 
 
+# a generator's answer that it will not serve this server's key
+REFUSED_KEY_STATUSES = frozenset({401, 403})
+
+
 def _raise_for_status(response: httpx.Response, retry_after_s: int) -> None:
     """An error status as the service's error; a busy or unavailable server's own Retry-After
     (seconds or an HTTP date) is passed on, else `retry_after_s`."""
     if response.status_code < 400:
         return
     response.read()
-    detail = response.text[:300]
+    if response.status_code in REFUSED_KEY_STATUSES:
+        # its words are the log's only: OpenAI's own 401 repeats the key it was sent, in part
+        log.warning(
+            "the language model server refused this server's request (%d): %s",
+            response.status_code,
+            response.text[:300],
+        )
+        detail = (
+            "it did not take this server's key; check generation.api_key (the log has its words)"
+        )
+    else:
+        detail = response.text[:300]
     message = f"the language model server answered {response.status_code}: {detail}"
     if response.status_code in UNAVAILABLE_STATUSES:
         told = _retry_after(response.headers.get("Retry-After"))

@@ -265,3 +265,35 @@ def test_credentials_in_the_base_url_are_never_shown(caplog: pytest.LogCaptureFi
         assert "generator.test" in text
         assert "s3cretpw" not in text and "alice" not in text and "qkey123" not in text, text
     assert denied.requests[0].headers["authorization"].startswith("Basic ")  # still sent
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_is_not_repeated_to_clients(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    # OpenAI's 401 says "Incorrect API key provided: sk-abc1********wxyz": the detail of the
+    # error every reader of the API gets carried those words
+    said = {"error": {"message": "Incorrect API key provided: sk-abc1********wxyz."}}
+    denied = RecordingServer(lambda _: httpx.Response(status, json=said))
+    gen = generator(denied, api_key="sk-abc1-0123456789-wxyz")
+    for call in (
+        lambda: gen.complete("p", max_tokens=1, stop=[]),
+        lambda: list(gen.stream("p", max_tokens=1, stop=[])),
+    ):
+        with (
+            caplog.at_level("WARNING", logger="index.remote_generation"),
+            pytest.raises(GenerationFailed) as info,
+        ):
+            call()
+        detail = str(info.value)
+        assert "sk-abc1" not in detail and "check generation.api_key" in detail
+        assert f"answered {status}" in detail
+    assert "Incorrect API key provided" in caplog.text  # the log keeps the server's words
+
+
+@pytest.mark.unit
+def test_another_error_still_says_the_generators_words() -> None:
+    failed = RecordingServer(lambda _: httpx.Response(400, json={"error": "prompt too long"}))
+    with pytest.raises(GenerationFailed, match="answered 400: .*prompt too long"):
+        generator(failed).complete("p", max_tokens=1, stop=[])
