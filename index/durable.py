@@ -34,8 +34,14 @@ def fsync_tree(folder: Path) -> None:
 
 def replace_atomically(target: Path, data: bytes, *, tmp: Path) -> None:
     """Write `data` to `tmp`, fsync it, then rename it over `target`: readers see the old file
-    or the new one, never half of one. (The caller fsyncs the folder when the rename must last.)"""
-    with tmp.open("wb") as f:
+    or the new one, never half of one. (The caller fsyncs the folder when the rename must last.)
+
+    `tmp` is made anew, never opened through what is at its name: a link left there (by a
+    crash, or by someone who may write in the folder) would have had the write go to the file
+    it points at, anywhere this process may write."""
+    tmp.unlink(missing_ok=True)  # a link is removed itself, not what it points at
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(tmp, flags, 0o666), "wb") as f:  # the umask applies, as for open()
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
