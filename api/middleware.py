@@ -241,9 +241,10 @@ class AllowedHosts:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         header = Headers(scope=scope).get("host") if scope["type"] == "http" else None
-        if header is not None and not host_allowed(host_name(header), self.hosts):
+        name = None if header is None else host_name(header)
+        if name is not None and not host_allowed(name, self.hosts):
             detail = (
-                f"the Host header names this server {host_name(header)!r}, which is not one of "
+                f"the Host header names this server {name!r}, which is not one of "
                 f"the names it answers to ({', '.join(self.hosts)}; setting "
                 "security.allowed_hosts, QA_SECURITY__ALLOWED_HOSTS). Behind a proxy or on a "
                 "network under another name, add that name to the setting"

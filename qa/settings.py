@@ -135,20 +135,19 @@ class SecuritySettings(_Group):
         names = []
         for host in hosts:
             name = host.strip().lower()
-            bare = name.removeprefix("*.").strip("[]")
-            bracketed = name.startswith("[")
+            if name.startswith("[") and name.endswith("]"):  # "[::1]", as a Host header has it
+                name = name[1:-1]
+            domain = name.removeprefix("*.")
+            # a port's colon, or a scheme's, path's, user's or stray bracket's character
             if name != "*" and (
-                not bare
-                or any(c in bare for c in "/@ *[]")
-                or bare.count(":") == 1
-                or (bracketed and not name.endswith("]"))
+                not domain or any(c in domain for c in "/@ *[]") or domain.count(":") == 1
             ):
                 raise ValueError(
                     f"{host!r} is not a host name: write each as the Host header names the "
                     "server, without a scheme, port or path, e.g. 'qa.news.example', "
                     "'192.168.1.20' or '*.news.example'; '*' allows any"
                 )
-            names.append(name.strip("[]") if name.startswith("[") else name)
+            names.append(name)
         return names
 
     @field_validator("admin_api_key", "read_api_key")
