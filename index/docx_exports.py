@@ -31,6 +31,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.text.run import CT_R
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -64,6 +65,17 @@ _UNREADABLE = (
     EOFError,
     etree.LxmlError,
 )
+# what holds a paragraph's runs beside the paragraph itself, in the document as it reads with
+# its tracked changes accepted (what Word shows with markup off): a tracked insertion or move
+# (`w:ins`, `w:moveTo`), a link, a content control, a simple field, a smart tag, custom XML and
+# text direction; a tracked deletion or move away (`w:del`, `w:moveFrom`) is left out
+_TEXT_HOLDERS = frozenset(
+    qn(f"w:{name}")
+    for name in (
+        "ins", "moveTo", "hyperlink", "sdt", "sdtContent", "fldSimple", "smartTag",
+        "customXml", "dir", "bdo",
+    )
+)  # fmt: skip
 
 
 def unzipped_limit(max_bytes: int) -> int:
@@ -90,7 +102,7 @@ def docx_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
 
 def _entries(document: Document) -> list[Entry]:
     body = document.element.body
-    paragraphs = [Paragraph(p, document).text for p in body.iter(qn("w:p"))]
+    paragraphs = [paragraph_text(p) for p in body.iter(qn("w:p"))]
     if is_nexis_uni(paragraphs):
         return nexis_entries(nexis_uni_articles(paragraphs))
     # one article: what keeps it from being one is said of the file ("skipped a.docx: …")
@@ -99,6 +111,23 @@ def _entries(document: Document) -> list[Entry]:
         _blocks(document), title=properties.title, author=properties.author
     )
     return [record_entry(1, dict(record))]
+
+
+def paragraph_text(element: etree._Element) -> str:
+    """The text of a paragraph (`w:p`), or of what holds some of its runs, as the document reads
+    with its tracked changes accepted: each run read by python-docx (`CT_R.text`: tabs and
+    breaks as characters), and the runs of a tracked insertion, a link, a content control or a
+    field with them. python-docx's `Paragraph.text` reads only a paragraph's own runs and
+    links, so the words an editor added with Track Changes on were lost from a reviewed
+    article, and a content control's text from a template's (python-docx has no reading of
+    tracked changes: python-openxml/python-docx#340)."""
+    parts: list[str] = []
+    for child in element.iterchildren():
+        if isinstance(child, CT_R):
+            parts.append(child.text)
+        elif child.tag in _TEXT_HOLDERS:
+            parts.append(paragraph_text(child))
+    return "".join(parts)
 
 
 def _document(data: bytes, *, max_bytes: int) -> Document:
@@ -176,7 +205,9 @@ def _blocks(document: Document) -> list[WordBlock]:
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
             style_id = item._p.style
-            blocks.append(WordBlock(item.text, style_of.get(style_id, style_of[None])))
+            blocks.append(
+                WordBlock(paragraph_text(item._p), style_of.get(style_id, style_of[None]))
+            )
         elif isinstance(item, Table):
             blocks.extend(_table_blocks(item))
     return blocks
@@ -215,13 +246,14 @@ def _table_blocks(table: Table) -> list[WordBlock]:
                 cells.append((None, above.get(column, "")))
             else:
                 cell = _Cell(tc, table)
-                cells.append((cell, cell.text))
-                above[column] = cell.text
+                text = "\n".join(paragraph_text(p._p) for p in cell.paragraphs)
+                cells.append((cell, text))
+                above[column] = text
             column += tc.grid_span
         rows.append(cells)
     if all(len(cells) <= 1 for cells in rows):
         return [
-            WordBlock(p.text)
+            WordBlock(paragraph_text(p._p))
             for cells in rows
             for cell, _ in cells
             if cell is not None

@@ -10,9 +10,12 @@ import io
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from index.corpus import read_corpus
 from index.formats import read_article_file
@@ -369,4 +372,50 @@ def test_a_bad_value_in_the_text_part_is_a_skip_not_a_failed_build(tmp_path: Pat
     assert list(read.warnings) == [
         "skipped fares.docx: not a readable Word document (invalid literal for int() with base "
         "10: 'abc')"
+    ]
+
+
+def _add(paragraph: Any, wrapper: str, text: str) -> None:
+    """Add `text` to a python-docx paragraph as Word writes a run inside `wrapper`: a tracked
+    insertion (`ins`), deletion (`del`, its text as `w:delText`), move (`moveFrom`, `moveTo`)
+    or a content control (`sdt`)."""
+    kind = "delText" if wrapper == "del" else "t"
+    run = f'<w:r><w:{kind} xml:space="preserve">{text}</w:{kind}></w:r>'
+    if wrapper == "sdt":
+        xml = f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent>{run}</w:sdtContent></w:sdt>"
+    else:
+        xml = f'<w:{wrapper} {nsdecls("w")} w:id="1" w:author="Ed">{run}</w:{wrapper}>'
+    paragraph._p.append(parse_xml(xml))
+
+
+def test_a_reviewed_word_article_reads_with_its_tracked_changes_accepted(tmp_path: Path) -> None:
+    # python-docx's Paragraph.text reads a paragraph's own runs and links only: the words an
+    # editor added with Track Changes on were lost, leaving holes in sentences, and so was a
+    # content control's text
+    document = docx.Document()
+    document.add_heading("Harbour fees rise", level=0)
+    fees = document.add_paragraph("Fees at Vessby harbour will rise ")
+    _add(fees, "ins", "by 20 percent ")
+    _add(fees, "del", "by a fifth ")
+    fees.add_run("in April, the port board decided.")
+    _add(document.add_paragraph(), "del", "A sentence struck out.")
+    moved = document.add_paragraph("The board said ")
+    _add(moved, "moveFrom", "on Monday ")
+    moved.add_run("the money would pay for dredging ")
+    _add(moved, "moveTo", "on Monday ")
+    moved.add_run("the inner basin.")
+    control = document.add_paragraph("Work starts on ")
+    _add(control, "sdt", "1 May")
+    control.add_run(".")
+    grid = document.add_table(rows=2, cols=2)
+    grid.cell(0, 0).text, grid.cell(0, 1).text, grid.cell(1, 0).text = "Boat", "Fee", "Small"
+    _add(grid.cell(1, 1).paragraphs[0], "ins", "48 euros")
+    document.save(str(tmp_path / "fees.docx"))
+
+    (article,) = read_article_file(tmp_path / "fees.docx", max_bytes=MAX).articles
+    assert _paragraphs(article.text) == [
+        "Fees at Vessby harbour will rise by 20 percent in April, the port board decided.",
+        "The board said the money would pay for dredging on Monday the inner basin.",
+        "Work starts on 1 May.",
+        "| Boat | Fee |\n| Small | 48 euros |",
     ]
