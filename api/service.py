@@ -89,6 +89,7 @@ class QAService:
         selector = OnnxSelector(
             resolve_selector(settings.answer.selector_model),
             threads=settings.answer.selector_threads,
+            span_length_penalty=settings.answer.span_length_penalty,
         )
         selector.warm_up()
         generator = build_generator(settings)

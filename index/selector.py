@@ -164,7 +164,11 @@ def pad(encoded: Sequence[Encoded]) -> dict[str, np.ndarray]:
 
 
 def best_span(
-    start_logits: np.ndarray, end_logits: np.ndarray, e: Encoded, max_tokens: int
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    e: Encoded,
+    max_tokens: int,
+    length_penalty: float = 0.0,
 ) -> tuple[int, int, float] | None:
     """Character offsets of the best answer span inside the sentence, and its score: the
     highest start + end logit with start ≤ end < start + max_tokens, widened to whole words
@@ -176,6 +180,8 @@ def best_span(
     ends = np.asarray(end_logits[first : first + count], dtype=np.float32)
     pairs = starts[:, None] + ends[None, :]
     i, j = np.indices(pairs.shape)
+    if length_penalty:
+        pairs -= np.float32(length_penalty) * (j - i).astype(np.float32)
     pairs[(j < i) | (j >= i + max_tokens)] = -np.inf
     i_best, j_best = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
     score = float(pairs[i_best, j_best])
@@ -210,8 +216,10 @@ class OnnxSelector:
         threads: int | None = None,
         batch_size: int = 32,
         use_combiner: bool = True,
+        span_length_penalty: float = 0.0,
     ) -> None:
         self._dir = model_dir
+        self._span_length_penalty = span_length_penalty
         self._use_combiner = use_combiner
         self._threads = threads
         self._batch_size = batch_size
@@ -274,7 +282,13 @@ class OnnxSelector:
             relevance, starts, ends = self._session.run(None, pad([encoded[i] for i in chunk]))
             for k, i in enumerate(chunk):
                 logits[i] = float(relevance[k])
-                spans[i] = best_span(starts[k], ends[k], encoded[i], self._encoder.limits.span)
+                spans[i] = best_span(
+                    starts[k],
+                    ends[k],
+                    encoded[i],
+                    self._encoder.limits.span,
+                    self._span_length_penalty,
+                )
         return logits, spans
 
     def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:

@@ -544,6 +544,14 @@ class AnswerSettings(_Group):
     selector_threads: int = Field(
         default=1, ge=1, description="CPU threads ONNX Runtime uses for the selector."
     )
+    span_length_penalty: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=5.0,
+        description="Taken from an answer span's score (start + end logit) for each token past "
+        "its first, so that of two spans the span head likes about as well the shorter is the "
+        "short answer; 0.1 is best on the tuning questions (scripts/span_length.py).",
+    )
     max_answer_words: int = Field(
         default=50,
         ge=5,

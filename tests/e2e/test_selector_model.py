@@ -16,8 +16,9 @@ import pytest
 
 from index.onnx_weights import signed_weights, unsigned_weights
 from index.selector import BUNDLED_DIR, MODEL_FILE, OnnxSelector, sha256
-from qa.interfaces import SelectorInput
+from qa.interfaces import Selection, SelectorInput
 from qa.selection import candidate_features
+from qa.settings import AnswerSettings
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +31,10 @@ NEUTRAL = candidate_features(
 
 @pytest.fixture(scope="module")
 def selector() -> OnnxSelector:
-    model = OnnxSelector(BUNDLED_DIR, threads=1)
+    """The shipped model as the service reads it, with the default span length penalty."""
+    model = OnnxSelector(
+        BUNDLED_DIR, threads=1, span_length_penalty=AnswerSettings().span_length_penalty
+    )
     model.warm_up()
     return model
 
@@ -94,6 +98,20 @@ def test_the_answering_sentence_scores_highest_and_its_span_is_the_answer(
     chosen = verdicts[best]
     assert chosen.span_start is not None and chosen.span_end is not None
     assert span in sentences[best][chosen.span_start : chosen.span_end]
+
+
+def test_a_span_length_penalty_shortens_the_span_and_leaves_the_scores() -> None:
+    question, title, sentences, best, _ = CASES[1]
+    items = [SelectorInput(s, title, "", NEUTRAL) for s in sentences]
+    plain = OnnxSelector(BUNDLED_DIR, threads=1).select(question, items)
+    harsh = OnnxSelector(BUNDLED_DIR, threads=1, span_length_penalty=5.0).select(question, items)
+    assert [v.score for v in harsh] == [v.score for v in plain]
+
+    def span(verdict: Selection) -> str:
+        return sentences[best][verdict.span_start : verdict.span_end]
+
+    assert span(plain[best]) == "Amara Okonjo"
+    assert span(harsh[best]) == "Amara"  # each token past the first costs 5 logits
 
 
 def test_a_sentence_about_something_else_scores_low(selector: OnnxSelector) -> None:
