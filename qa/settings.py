@@ -96,7 +96,8 @@ class SecuritySettings(_Group):
     )
     read_api_key: SecretStr | None = Field(
         default=None,
-        description="If set, the question and document endpoints need this key as well.",
+        description="If set, the question, search and document endpoints and /metrics need "
+        "this key (or the admin key) as well.",
     )
     cors_allow_origins: list[str] = Field(
         default_factory=list,
@@ -226,8 +227,8 @@ class IndexSettings(_Group):
     build_lock_timeout_s: float = Field(
         default=60.0,
         ge=0,
-        description="How long adding or deleting a document waits for another index build "
-        "to finish before it gives up with a 409.",
+        description="How long adding, replacing, importing or deleting documents waits for "
+        "another index build to finish before it gives up with a 409.",
     )
     exact_search_max_paragraphs: int = Field(
         default=50_000,
