@@ -28,7 +28,7 @@ from qa.errors import IndexCorrupt, NotFound
 from qa.interfaces import Generator, Selector
 from qa.lexical import matched_spans
 from qa.models import Answer, Article, Paragraph, SearchHit, Turn, UnknownWord
-from qa.paragraphs import split_paragraphs
+from qa.paragraphs import article_id_of, find_paragraph, split_paragraphs
 from qa.retrieval import Retriever, all_of, in_articles, published_between, scoped_paragraphs
 from qa.sentences import sentence_spans
 from qa.settings import Settings
@@ -197,6 +197,28 @@ class QAService:
         if article is None:
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)
+
+    def paragraph(self, paragraph_id: str) -> Paragraph:
+        """The paragraph a citation's `paragraph_id` names, as the index served now holds it;
+        `NotFound` saying why when it holds none: the article is gone, or no longer holds
+        those words (an edited paragraph has a new id, so an old id never finds new words)."""
+        doc_id = article_id_of(paragraph_id)
+        article = self.index.corpus.articles.get(doc_id)
+        if article is None:
+            raise NotFound(
+                f"no article with id {doc_id!r} is indexed, so paragraph {paragraph_id!r} "
+                "cannot be shown: the article was deleted, or is indexed under another id "
+                "now (GET /documents?q= with words of its title finds it by its title)"
+            )
+        found = find_paragraph(article, paragraph_id)
+        if found is None:
+            raise NotFound(
+                f"article {doc_id!r} holds no paragraph {paragraph_id!r} now: its words were "
+                "changed, or the paragraph removed, since the id was given (an id is made "
+                "from the article's id and the paragraph's exact words, so changed words get a "
+                f"new id); GET /documents/{doc_id} shows the article as it is now"
+            )
+        return found
 
 
 @dataclass(frozen=True)

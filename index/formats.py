@@ -85,6 +85,7 @@ from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
+from qa.paragraphs import ID_DIGEST_PATTERN
 from qa.saved_pages import SavedPage, page_of_mhtml, page_of_webarchive
 from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import binary_problem, c1_note, garbled_problem
@@ -124,6 +125,8 @@ SUFFIXES = (
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
 DOC_ID = re.compile(DOC_ID_PATTERN)
+# a paragraph's id: its article's id, ":" and the digest of its words (qa/paragraphs.py)
+PARAGRAPH_ID_PATTERN = f"{DOC_ID_PATTERN.removesuffix('$')}:{ID_DIGEST_PATTERN}$"
 _ID_CHARACTER = re.compile(r"[A-Za-z0-9_.\-]")
 
 

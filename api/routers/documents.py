@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -48,6 +49,7 @@ from index.formats import (
     FACTIVA_UPLOAD_SUFFIXES,
     IMPORT_SUFFIXES,
     LISTED_SKIPS,
+    PARAGRAPH_ID_PATTERN,
     TEXT_EXPORT_SUFFIX,
     doc_id_problem,
 )
@@ -73,6 +75,31 @@ DocId = Annotated[
     str,
     Path(pattern=DOC_ID_PATTERN, examples=["2024-10-21-harbour-strike"], description="File stem."),
     BeforeValidator(_id_in_words),
+]
+
+
+def _paragraph_id_in_words(value: object) -> object:
+    """A paragraph id not made as a citation's are, said in words, not as pydantic's "String
+    should match pattern …" (`pattern` stays for the schema)."""
+    if isinstance(value, str) and re.fullmatch(PARAGRAPH_ID_PATTERN, value) is None:
+        raise PydanticCustomError(
+            "paragraph_id",
+            "{value} is not a paragraph id: one is the article's id, ':' and 12 hex digits "
+            "(with '-1', '-2' … for a paragraph repeated in its article), as a citation's "
+            "`paragraph_id` gives it: '001_b3038a76a4f135e0:e1a73a380f85'",
+            {"value": repr(value[:220])},
+        )
+    return value
+
+
+ParagraphId = Annotated[
+    str,
+    Path(
+        pattern=PARAGRAPH_ID_PATTERN,
+        examples=["2024-10-21-harbour-strike:e1a73a380f85"],
+        description="A citation's `paragraph_id`.",
+    ),
+    BeforeValidator(_paragraph_id_in_words),
 ]
 
 
@@ -345,6 +372,28 @@ async def list_documents(
 )
 async def get_document(doc_id: DocId, service: Service) -> Document:
     return _document(*service.article(doc_id))
+
+
+@router.get(
+    "/paragraphs/{paragraph_id}",
+    response_model=Paragraph,
+    summary="The paragraph a citation names, as indexed now",
+    responses={
+        404: {
+            "description": "No indexed article holds a paragraph with that id: the article "
+            "was deleted, or the paragraph's words changed since the id was given (the "
+            "detail says which; problem details)."
+        }
+    },
+)
+async def get_paragraph(paragraph_id: ParagraphId, service: Service) -> Paragraph:
+    """A saved citation checked again: the paragraph with this id in the index served now, its
+    article's details and its offsets into `GET /documents/{doc_id}`'s `text` as it is now
+    (they move when paragraphs before it are added or taken out; the id and the words do not).
+    An id is made from the article's id and the paragraph's exact words, so an id found gives
+    the words it was given for, and one whose paragraph was edited is a 404, never other
+    words."""
+    return service.paragraph(paragraph_id)
 
 
 @router.post(
