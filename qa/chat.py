@@ -264,9 +264,11 @@ def message_content(answer: Answer, *, sources: bool = True, titles: int = 3) ->
 
 def source_line(citation: Citation) -> str:
     """One entry of the `Sources:` list: the article's title, source and date, the paragraph
-    (counted from 1) and the article's id (`GET /documents/{id}`), and its address if known."""
+    (counted from 1) and the article's id (`GET /documents/{id}`), the paragraph's id (which
+    `GET /paragraphs/{id}` finds again after paragraphs before it were added, when its number
+    has moved), and its address if known."""
     about = ", ".join(x for x in (citation.source, citation.date) if x)
-    where = f"paragraph {citation.index + 1} of {citation.doc_id}"
+    where = f"paragraph {citation.index + 1} of {citation.doc_id}, id {citation.paragraph_id}"
     if citation.detail is not None:  # told from the article's details, not the paragraph's words
         value = getattr(citation, citation.detail)
         where = f"the article's {citation.detail} ({value}), as {citation.doc_id} gives it"

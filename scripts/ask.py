@@ -18,7 +18,8 @@ The answers go to standard output or `--out` (a file in a folder that exists), e
 soon as it is answered, so a long list shows them as it goes and Ctrl-C keeps those already
 asked:
 - `markdown` (default): each question, its answer with the sources as footnotes (title,
-  outlet, date, address, the quoted words, doc id and paragraph number counted from 1), or
+  outlet, date, address, the quoted words, doc id, paragraph number counted from 1 and the
+  paragraph's id, which `GET /paragraphs/{id}` finds again after the corpus changed), or
   why there is no answer and the closest paragraphs, as the chat page's Copy as Markdown; under
   an answer's quote, as the page shows them, its short answer ("Likely answer (check it in the
   quote): **7 to 2**") and, when the quote holds no number for "How many…?" (no date for
@@ -285,11 +286,14 @@ def _where(item: dict[str, Any], *, markdown: bool = True) -> str:
 
 
 def _place(item: dict[str, Any]) -> str:
-    """Where in its article: `(doc X, paragraph N)`, paragraphs counted from 1 as the page and
-    /search count them."""
-    where = [f"doc {item['doc_id']}"] if item.get("doc_id") else []
+    """Where in its article: `(doc X, paragraph N, id X:…)`, paragraphs counted from 1 as the
+    page and /search count them. The id is what finds the paragraph again later
+    (`GET /paragraphs/{id}`): its number moves when paragraphs before it are added."""
+    where = [f"doc {_one_line(item['doc_id'])}"] if item.get("doc_id") else []
     if isinstance(item.get("index"), int):
         where.append(f"paragraph {item['index'] + 1}")
+    if item.get("paragraph_id"):
+        where.append(f"id {_one_line(item['paragraph_id'])}")
     return f" ({', '.join(where)})" if where else ""
 
 

@@ -232,8 +232,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
    * the short answer ("Likely answer (check it in the quote): **…**") and, when the quote lacks
    * the kind asked for, a "> Note: the quoted sentence gives no number…" line; then one
    * footnote per citation:
-   *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>)
-   * (paragraphs counted from 1, as the search results and the /v1 Sources list count them)
+   *   [^n]: *Title*, Source, Date — "supporting span" (doc <doc_id>, paragraph <index + 1>, id <paragraph_id>)
+   * (paragraphs counted from 1, as the search results and the /v1 Sources list count them; the
+   * id is what finds the paragraph again after the article changed, GET /paragraphs/{id})
    * Missing title/source/date are left out. A marker with no citation stays as written.
    * The result is text: nothing in it is rendered or escaped as HTML; the words (question, answer,
    * titles, quotes) are escaped for Markdown (`markdownText`), so a viewer shows them as written.
@@ -281,6 +282,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           where.push(`doc ${oneLine(citation.doc_id)}`);
         }
         if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index + 1}`);
+        // the id finds the paragraph again later (GET /paragraphs/{id}); its number moves
+        // when paragraphs before it are added
+        if (citation.paragraph_id) where.push(`id ${oneLine(citation.paragraph_id)}`);
         let line = `[^${label}${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
         if (where.length) line += ` (${where.join(", ")})`;
         return line;
@@ -331,6 +335,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
           where.push(`doc ${oneLine(item.doc_id)}`);
         }
         if (item && Number.isInteger(item.index)) where.push(`paragraph ${item.index + 1}`);
+        if (item && item.paragraph_id) where.push(`id ${oneLine(item.paragraph_id)}`);
         let line = `${i + 1}. ${parts.length ? parts.join(", ") + " — " : ""}"${markdownText(item && item.text)}"`;
         if (where.length) line += ` (${where.join(", ")})`;
         lines.push(line);

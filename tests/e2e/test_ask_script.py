@@ -56,7 +56,10 @@ def test_a_file_of_questions_asked_of_a_server_becomes_a_spreadsheet(
     assert answered["answer"] == direct["answer"]  # the same answer the API gives
     assert answered["short_answer"] == (direct["short_answer"] or "")
     for cited in direct["citations"]:
-        assert f"(doc {cited['doc_id']}, paragraph {cited['index'] + 1})" in answered["sources"]
+        where = (
+            f"(doc {cited['doc_id']}, paragraph {cited['index'] + 1}, id {cited['paragraph_id']})"
+        )
+        assert where in answered["sources"]
         assert cited["title"] in answered["sources"]
     assert refused["status"] == "insufficient_evidence" and refused["reason"]
     assert failed["status"] == "error"

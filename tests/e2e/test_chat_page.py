@@ -190,7 +190,8 @@ def test_unanswerable_question_is_marked_insufficient(
     for n, (line, item) in enumerate(zip(listed, body["retrieved"], strict=True), start=1):
         assert line.startswith(f"{n}. "), line
         assert f'"{" ".join(item["text"].split())}"' in line
-        assert line.endswith(f"(doc {item['doc_id']}, paragraph {item['index'] + 1})"), line
+        where = f"(doc {item['doc_id']}, paragraph {item['index'] + 1}, id {item['paragraph_id']})"
+        assert line.endswith(where), line
     copy = abstention.locator("button.copy-markdown")
     expect(copy).to_have_text("Copy as Markdown")
     copy.click()
@@ -713,7 +714,11 @@ def test_answer_copies_as_markdown_with_footnotes(
     span = citation["text"][citation["span_start"] : citation["span_end"]] or citation["text"]
     assert f'— "{" ".join(span.split())}"' in note
     # counted from 1, as the search results and /v1's Sources list count paragraphs
-    assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1})")
+    # and the id, which finds the paragraph again after its article changed
+    assert note.endswith(
+        f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1}, "
+        f"id {citation['paragraph_id']})"
+    )
     assert len(notes.strip().splitlines()) == len({c["marker"] for c in body["citations"]})
 
     # the button is reached from the keyboard and says when it has copied
@@ -787,6 +792,7 @@ def test_markdown_is_plain_text(probe: PageProbe) -> None:
             },
             {
                 "marker": 1,
+                "paragraph_id": "doc-a:0123456789ab",
                 "doc_id": "doc-a",
                 "index": 0,
                 "text": paragraph,
@@ -806,7 +812,7 @@ def test_markdown_is_plain_text(probe: PageProbe) -> None:
         "Look \\<script>alert(1)\\</script> [^2] and [^1]. Also \\[7\\].\n"
         "\n"
         "[^1]: *\\<script>alert(3)\\</script> \\*Big\\* news*, Wire, 2024-10-21"
-        ' — "said: \\<b>bold\\</b> words" (doc doc-a, paragraph 1)\n'
+        ' — "said: \\<b>bold\\</b> words" (doc doc-a, paragraph 1, id doc-a:0123456789ab)\n'
         '[^2]: "A paragraph with no span." (doc doc-b, paragraph 5)\n'
     )
     # an answer without citations is just its text (the marker shown as written)

@@ -12,6 +12,7 @@ or a 404 that says what is gone, never other words under the saved id.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -56,6 +57,7 @@ ORCHIDS = {
     "text": "A glasshouse of wild orchids opened in Velden on Saturday.\n\nCurator Tomas Brekke "
     "said it holds 1,200 plants from nine countries.",
 }
+QUESTION = "How many trawlers waited in the bay?"
 FIELDS = ("paragraph_id", "doc_id", "index", "start", "end", "text", "title", "source", "date")
 
 
@@ -129,7 +131,7 @@ def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life
     setup: Setup,
 ) -> None:
     with setup.server.client() as client:
-        answer = client.post("/ask", json={"question": "How many trawlers waited in the bay?"})
+        answer = client.post("/ask", json={"question": QUESTION})
         assert answer.status_code == 200, answer.text
         assert answer.json()["status"] == "answered", answer.json()
         cited = answer.json()["citations"][0]
@@ -139,6 +141,14 @@ def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life
         later = next(p for p in article if p["index"] > cited["index"])
         same_words(client, cited)
         same_words(client, later)
+        # the Markdown scripts/ask.py saves names the article (title, outlet, date) and the
+        # paragraph's id, which finds it again; its number only says where it stood
+        saved_markdown = script("ask.py", QUESTION, "--url", setup.server.url)
+        note = next(line for line in saved_markdown.splitlines() if line.startswith("[^1]: "))
+        assert note.startswith(f"[^1]: *{cited['title']}*, {cited['date']} — ")
+        place = re.search(r"\(doc (\S+), paragraph (\d+), id (\S+)\)$", note)
+        assert place is not None, note
+        assert place.groups() == (cited["doc_id"], str(cited["index"] + 1), cited["paragraph_id"])
 
         # an unrelated export imported, then sent again: nothing the citations name changes
         export = {"name": "valley.jsonl", "content": json.dumps(ORCHIDS) + "\n"}
@@ -163,6 +173,11 @@ def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life
             json={"title": article[0]["title"], "date": "2031-05-12", "text": new_text},
         )
         assert replaced.status_code == 200, replaced.text
+
+        # the saved paragraph number now points at other words; the saved id at none
+        number = int(place.group(2))
+        moved_in = client.get("/documents/ferry").json()["paragraphs"][number - 1]["text"]
+        assert moved_in != cited["text"]
 
         def edited_is_gone() -> None:
             gone = look_up(client, cited)

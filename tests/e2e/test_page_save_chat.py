@@ -53,7 +53,11 @@ def test_the_conversation_saves_as_one_markdown_file(probe: PageProbe, tmp_path:
         marker = citation["marker"]
         assert f"[^1-{marker}]" in first.split("\n\n")[1]
         note = next(line for line in first.splitlines() if line.startswith(f"[^1-{marker}]: "))
-        assert note.endswith(f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1})")
+        # the id finds the paragraph again after its article changed (GET /paragraphs/{id})
+        assert note.endswith(
+            f"(doc {citation['doc_id']}, paragraph {citation['index'] + 1}, "
+            f"id {citation['paragraph_id']})"
+        )
     assert second.startswith(f"**Q:** {UNANSWERABLE}\n\n**No answer.** ")
     assert "\nClosest paragraphs:\n\n1. " in second
     assert text.endswith("\n")
@@ -74,6 +78,7 @@ def test_follow_ups_scopes_and_unanswered_questions_say_so(probe: PageProbe) -> 
     page.goto("/")
     citation = {
         "marker": 1,
+        "paragraph_id": "council:5e0f1a2b3c4d",
         "doc_id": "council",
         "index": 2,
         "text": "The council voted 7 to 2 on Tuesday.",
@@ -115,7 +120,7 @@ def test_follow_ups_scopes_and_unanswered_questions_say_so(probe: PageProbe) -> 
     ]
     assert first.endswith(
         '[^1-1]: *Council backs the pier*, The Ledger, 2031-05-06 — "The council voted 7 to 2 on '
-        'Tuesday." (doc council, paragraph 3)'
+        'Tuesday." (doc council, paragraph 3, id council:5e0f1a2b3c4d)'
     )
     assert (
         second

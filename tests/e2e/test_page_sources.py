@@ -105,7 +105,9 @@ def test_a_source_says_which_paragraph_of_its_article_it_is(probe: PageProbe) ->
     )
     # the copied Markdown counts the same way
     markdown = page.evaluate("(data) => window.groundedQa.answerToMarkdown(data)", answered())
-    assert f"paragraph {CITED + 1})" in markdown, markdown
+    # with the id that finds the paragraph again once the count has moved
+    cited_id = answered()["citations"][0]["paragraph_id"]
+    assert f"paragraph {CITED + 1}, id {cited_id})" in markdown, markdown
 
     # the Source view says it too, and that is the paragraph marked in the whole article
     answer.locator(".citation-link").click()

@@ -36,6 +36,7 @@ def citation(marker: int, **extra: Any) -> dict[str, Any]:
     text = "The council voted 7 to 2 on Tuesday. It meets again in May."
     return {
         "marker": marker,
+        "paragraph_id": "council-vote:0a1b2c3d4e5f",
         "doc_id": "council-vote",
         "index": 3,
         "text": text,
@@ -65,7 +66,14 @@ REFUSED = {
     "reason": "no sentence answers this well enough",
     "citations": [],
     "retrieved": [
-        {"doc_id": "a", "index": 0, "text": "First  paragraph.", "title": "A", "url": None},
+        {
+            "doc_id": "a",
+            "index": 0,
+            "text": "First  paragraph.",
+            "title": "A",
+            "url": None,
+            "paragraph_id": "a:00aa11bb22cc",
+        },
         {"doc_id": "b", "index": 5, "text": "Second.", "title": "", "source": "Wire"},
     ],
 }
@@ -120,7 +128,7 @@ def test_questions_from_jsonl_and_standard_input(tmp_path: Path) -> None:
 FOOTNOTE = (
     "[^1]: *Council \\*backs\\* the plan*, The Ledger, 2025-03-04, "
     '<https://example.org/council> — "The council voted 7 to 2 on Tuesday." '
-    "(doc council-vote, paragraph 4)\n"
+    "(doc council-vote, paragraph 4, id council-vote:0a1b2c3d4e5f)\n"
 )
 
 
@@ -200,7 +208,7 @@ def test_several_answers_keep_their_footnotes_apart_and_say_refusals_and_failure
         "",
         "Closest paragraphs:",
         "",
-        '1. *A* — "First paragraph." (doc a, paragraph 1)',
+        '1. *A* — "First paragraph." (doc a, paragraph 1, id a:00aa11bb22cc)',
         '2. Wire — "Second." (doc b, paragraph 6)',
     ]
     assert third == "**Q:** \n\n**Not asked:** question is empty\n"
@@ -223,7 +231,8 @@ def test_csv_has_a_row_a_question_with_its_sources_in_one_cell() -> None:
     assert rows[0]["short_answer"] == "7 to 2" and rows[0]["score"] == "0.812"
     assert rows[0]["sources"] == (
         "[1] Council *backs* the plan, The Ledger, 2025-03-04, https://example.org/council "
-        '(doc council-vote, paragraph 4): "The council voted 7 to 2 on Tuesday."'
+        "(doc council-vote, paragraph 4, id council-vote:0a1b2c3d4e5f): "
+        '"The council voted 7 to 2 on Tuesday."'
     )
     assert rows[1]["reason"] == "no sentence answers this well enough"
     assert rows[1]["sources"] == ""

@@ -55,7 +55,9 @@ pytestmark = pytest.mark.unit
 
 
 # what the `Sources:` list says of answered()'s one citation
-SOURCE_LINE = "Title of lighthouse (Harbour News, 2024-10-21) — paragraph 3 of lighthouse"
+SOURCE_LINE = (
+    "Title of lighthouse (Harbour News, 2024-10-21) — paragraph 3 of lighthouse, id lighthouse:p2"
+)
 
 
 def messages(*pairs: tuple[str, Any]) -> list[ChatMessage]:
@@ -693,7 +695,8 @@ def test_an_answer_ends_with_the_sources_its_markers_point_at() -> None:
         "",
         "Sources:",
         f"- [1] {SOURCE_LINE}",
-        "- [2] Title of council — paragraph 1 of council — https://harbour.example/council",
+        "- [2] Title of council — paragraph 1 of council, id council:p0 — "
+        "https://harbour.example/council",
     ]
     assert message_content(two, sources=False) == two.answer
 
