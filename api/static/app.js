@@ -1384,7 +1384,15 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     }
     if (!paragraphs.length) body.append(el("p", "note", "The article has no paragraphs."));
     if (!cited && paragraphs.length) {
-      body.prepend(el("p", "note", "The cited paragraph is no longer in this article (the index may have changed)."));
+      // a paragraph's id is made from its words: none here has it, so its words were edited or
+      // taken out since the answer; the quote above is what was cited
+      body.prepend(
+        el(
+          "p",
+          "note",
+          "The cited paragraph is no longer in this article: its words were changed or taken out since this answer was given. The quote above is what was cited.",
+        ),
+      );
     }
     if (cited) {
       // Scroll only inside the article box, so the page itself does not jump, and leave a

@@ -24,7 +24,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, Server, build_index, start_server, stop_server
+from tests.e2e.conftest import (
+    ROOT,
+    PageProbe,
+    Server,
+    build_index,
+    show_saved_conversation,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -127,8 +135,52 @@ def same_words(client: httpx.Client, saved: dict[str, Any], *, moved: bool = Fal
         assert {f: paragraph[f] for f in FIELDS} == {f: saved[f] for f in FIELDS}
 
 
+def on_page(browser: Any, server: Server, answer: dict[str, Any], *cited: dict[str, Any]) -> None:
+    """Open the chat page on a saved conversation of `answer` asked once a citation, and check
+    each of `cited` in the Source view against the article served now."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    probe = PageProbe(page)
+    try:
+        turns = [
+            {
+                "question": answer["question"],
+                "kind": "answer",
+                "data": {**answer, "citations": [{**citation, "marker": 1}]},
+            }
+            for citation in cited
+        ]
+        show_saved_conversation(page, {"version": 1, "saved": 1, "turns": turns})
+        article = requests_article(server, cited[0]["doc_id"])
+        for n, citation in enumerate(cited):
+            page.locator("#conversation .citation-link").nth(n).click()
+            body = page.locator("#source-body .article-body")
+            expect(body.locator(".article-paragraph")).to_have_count(len(article))
+            marked = body.locator(".article-paragraph.cited")
+            if citation["text"] in article:
+                expect(marked).to_have_count(1)
+                expect(marked).to_have_text(citation["text"])
+                assert article.index(citation["text"]) != citation["index"]  # it moved
+            else:
+                expect(marked).to_have_count(0)
+                expect(body.locator(".note")).to_contain_text(
+                    "The cited paragraph is no longer in this article: its words were changed"
+                )
+        assert probe.script_errors() == []
+    finally:
+        context.close()
+
+
+def requests_article(server: Server, doc_id: str) -> list[str]:
+    with server.client() as client:
+        return [p["text"] for p in client.get(f"/documents/{doc_id}").json()["paragraphs"]]
+
+
 def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life(
-    setup: Setup,
+    setup: Setup, browser: Any
 ) -> None:
     with setup.server.client() as client:
         answer = client.post("/ask", json={"question": QUESTION})
@@ -190,6 +242,9 @@ def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life
 
         edited_is_gone()
         after_edit = served_current(client)
+        # the chat page, its conversation saved before the edit: the edited paragraph is said
+        # to be gone, not another marked in its place; the moved one is marked where it is now
+        on_page(browser, setup.server, answer.json(), cited, later)
 
         # the folder rebuilt by the script, with another article's file edited meanwhile
         bakery = setup.corpus / "bakery.txt"
