@@ -32,6 +32,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
 from qa.evidence import AnswerType, answer_type
 from qa.lexical import FUNCTION_WORDS, content_terms
@@ -46,10 +48,12 @@ _OTHER = re.compile(
     r"\b(it|its|they|them|their|theirs|that|this|those|these|there|then|the same|such)\b",
     re.IGNORECASE,
 )
-# A name: a run of capitalised words ("Zelenskyy", "Mark Rutte", "Dr. Amara Okonjo").
-_NAME = re.compile(r"\b(?:[A-Z][a-z]{1,3}\.\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
+# A name: a run of capitalised words ("Zelenskyy", "Mark Rutte", "Dr. Amara Okonjo"). A
+# capital is any script's (\p{Lu}, with the `regex` package): [A-Z] read "Mayor Henryk Ørsted"
+# as "Mayor Henryk", and "Łukasz Nowak" as "Nowak"
+_NAME = regex.compile(r"\b(?:\p{Lu}\p{Ll}{1,3}\.\s+)?\p{Lu}[\w’'-]+(?:\s+\p{Lu}[\w’'-]+)*")
 # a name or a number of its own: a capitalised word that does not open the question, or a digit
-_OWN_ANCHOR = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]+|\d")
+_OWN_ANCHOR = regex.compile(r"(?<!^)(?<![.!?]\s)\b\p{Lu}[\w’'-]+|\d")
 _QUESTION_OPENING = re.compile(
     r"^\s*(Who|Whom|Whose|What|Which|When|Where|Why|How|The|A|An|Is|Are|Was|Were|Did|Does|Do)\b"
 )
@@ -140,8 +144,8 @@ _WHAT_ABOUT = re.compile(
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
 # a name alone: up to five capitalised words ("South Korea", "NATO", "Lloyd Austin", "U.N."),
 # "of" or "for" between them ("the Joint Chiefs of Staff", "the Bank of England")
-_NAME_ALONE = re.compile(
-    r"^(?:the\s+)?(?P<name>[A-Z][\w’'.-]*(?:\s+(?:(?:of|for)\s+(?:the\s+)?)?[A-Z][\w’'.-]*){0,4})$"
+_NAME_ALONE = regex.compile(
+    r"^(?:the\s+)?(?P<name>\p{Lu}[\w’'.-]*(?:\s+(?:(?:of|for)\s+(?:the\s+)?)?\p{Lu}[\w’'.-]*){0,4})$"
 )
 
 
@@ -247,8 +251,8 @@ def _is_calendar_word(word: str) -> bool:
 
 
 # "Who is Mark Rutte?": the question names the person it asks about
-_WHO_IS_NAME = re.compile(
-    r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\W*$"
+_WHO_IS_NAME = regex.compile(
+    r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?P<name>\p{Lu}[\w’'.-]*(?:\s+\p{Lu}[\w’'.-]*)*)\W*$"
 )
 
 

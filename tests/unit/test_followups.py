@@ -392,3 +392,31 @@ def test_a_pronoun_after_a_request_for_more_means_the_person_before_it() -> None
     # not "What else did Tell say?"
     when = Turn(question="When?", answer="On Monday, the harbour board said so.")
     assert standalone_question("What did she add?", [said, when]) == "What did Ines Varga add?"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "rewritten"),
+    [
+        (
+            "What did Mayor Henryk Ørsted say about the bridge?",
+            "What else did he say?",
+            "What else did Mayor Henryk Ørsted say?",
+        ),
+        ("Who is Émile Vautrin?", "What did he promise?", "What did Émile Vautrin promise?"),
+        ("What did Łucja Brzeska say?", "Why did she resign?", "Why did Łucja Brzeska resign?"),
+    ],
+)
+def test_a_name_that_opens_with_a_capital_outside_a_to_z_is_whole(
+    earlier: str, follow_up: str, rewritten: str
+) -> None:
+    # [A-Z] took "Mayor Henryk" for the name and left "Ørsted" out, and saw no name in "Émile"
+    assert standalone_question(follow_up, [Turn(question=earlier, answer="…")]) == rewritten
+
+
+@pytest.mark.unit
+def test_another_name_alone_may_open_with_a_capital_outside_a_to_z() -> None:
+    earlier = Turn(question="How did Gdańsk react to the ferry strike?", answer="…")
+    assert name_alone("What about Łódź?") == "Łódź"
+    swap = swap_named("And Östersund?", [earlier])
+    assert swap is not None and swap.text == "How did Östersund react to the ferry strike?"
