@@ -204,8 +204,7 @@ def swap_named(
     held = [
         name
         for name in names(earlier)
-        if not all(map(_is_calendar_word, name.split()))  # "Oct.", not "The Sunday Times"
-        and (possessive or not _ADJECTIVE_OF_A_NAME.search(name.split()[-1]))
+        if possessive or not _ADJECTIVE_OF_A_NAME.search(name.split()[-1])
     ]
     given = {w.lower() for w in other.split()}
     if not held or any(given <= {w.lower() for w in name.split()} for name in held):
@@ -315,7 +314,9 @@ def names(text: str) -> list[str]:
     """Runs of capitalised words ("South Korea’s" as "South Korea"), the text's opening
     question word or article not counted, nor a request or word of politeness that opens it
     ("Tell me more", "Please explain"), nor a function word that opens a run because it
-    opens a sentence ("In Moscow, …" names Moscow; "The closest …", "Now he …" name nobody)."""
+    opens a sentence ("In Moscow, …" names Moscow; "The closest …", "Now he …" name nobody),
+    nor a run of days and months alone ("in March 2025", "on Monday" name nobody, so an answer
+    that dates what its one person said still names one person)."""
     text = _REQUEST_OPENING.sub(lambda m: m.group(0).lower(), text)
     found = _NAME.findall(_QUESTION_OPENING.sub(lambda m: m.group(1).lower(), text))
     kept = []
@@ -323,8 +324,9 @@ def names(text: str) -> list[str]:
         parts = name.split()
         while parts and parts[0].lower() in FUNCTION_WORDS:
             parts.pop(0)
-        if parts:
-            kept.append(re.sub(r"[’']s$", "", " ".join(parts)))
+        name = re.sub(r"[’']s$", "", " ".join(parts))
+        if name and not all(map(_is_calendar_word, name.split())):  # "Oct.", not "Sunday Times"
+            kept.append(name)
     return kept
 
 

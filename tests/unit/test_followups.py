@@ -420,3 +420,20 @@ def test_another_name_alone_may_open_with_a_capital_outside_a_to_z() -> None:
     assert name_alone("What about Łódź?") == "Łódź"
     swap = swap_named("And Östersund?", [earlier])
     assert swap is not None and swap.text == "How did Östersund react to the ferry strike?"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Dr. Lena Marsh, the harbour's engineer, said dredging would begin in March 2027. [1]",
+        "On Tuesday, Lena Marsh told the board the crane was unsafe. [1]",
+        "Lena Marsh, who joined in Sept. 2019, runs the dredging crews. [1]",
+    ],
+)
+def test_a_day_or_month_in_the_answer_is_no_second_person(answer: str) -> None:
+    # "March", "Tuesday" and "Sept." counted as names, so the answer named "several" people and
+    # "she" was left unread
+    asked = Turn(question="Who is the harbour's engineer?", answer=answer)
+    rewrite = rewrite_follow_up("What did she say about the crane?", [asked])
+    assert rewrite is not None and "Lena Marsh say about the crane" in rewrite.text
