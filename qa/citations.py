@@ -240,7 +240,8 @@ def worded_sentences(claim: Claim, paragraph_texts: Sequence[str]) -> list[Claim
     return [*head, Claim(claim.text[last.start : last.end], claim.markers, claim.end)]
 
 
-_QUOTATION_MARKS = '“”"'
+# the marks a cut writes onto the words it keeps (qa/trimming.py): a quotation's and a bracket's
+_QUOTATION_MARKS = '“”"()[]'
 
 
 def is_quote(claim: str, paragraph: str) -> bool:
@@ -248,8 +249,9 @@ def is_quote(claim: str, paragraph: str) -> bool:
     extract mode cuts a sentence to whole clauses), but one between two pieces makes it no
     quote: what it leaves out may be a "not", a sentence end or who said it ("The council said
     the bridge would … keep running until June" of two sentences, the second the ferry
-    company's), so such a claim is checked as reworded. The marks of a quotation that a "…"
-    cut, written onto the words kept ("… “the ships will sail” …"), are not read as quoted."""
+    company's), so such a claim is checked as reworded. The marks of a quotation or bracket
+    that a "…" cut, written onto the words kept ("… “the ships will sail” …", "… (the ferry
+    companies) voted"), are not read as quoted."""
     text = " ".join(paragraph.split())
     pieces = (" ".join(p.split()).strip(" .").strip(_QUOTATION_MARKS) for p in claim.split("…"))
     parts = [p for p in pieces if p]

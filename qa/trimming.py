@@ -5,7 +5,8 @@ semicolon, colon or dash, with or without a closing quote, or after a closing qu
 that ends a sentence), never mid-clause: the clauses that hold the answer span are kept,
 then neighbouring clauses are added, the earlier side first (it usually says who acts or
 speaks), while the words fit. Cuts are marked with "…"; a cut inside a quotation keeps its
-marks, on the words kept ("… “the ships will sail” …"), so no quotation is left open or
+marks, on the words kept ("… “the ships will sail” …"), and so does a cut inside round or
+square brackets ("… (the ferry companies) voted"), so no quotation or bracket is left open or
 closed that the sentence does not open and close.
 """
 
@@ -72,42 +73,50 @@ def cut_words(sentence: str, start: int, end: int, anchor: int, max_words: int) 
     lo = max(0, min(at - max_words // 3, len(tokens) - max_words))
     kept = tokens[lo : lo + max_words]
     text = sentence[kept[0][0] : kept[-1][1]]
-    return _marked(
-        sentence,
-        kept[0][0],
-        text,
-        cut_before=kept[0][0] > 0,
-        cut_after=kept[-1][1] < len(sentence.rstrip()),
-    )
+    cut_after = kept[-1][1] < len(sentence.rstrip())
+    if cut_after:  # "… for all of Croatia …", not "… for all of Croatia – …"
+        text = text.rstrip(",;:—– ")
+    return _marked(sentence, kept[0][0], text, cut_before=kept[0][0] > 0, cut_after=cut_after)
 
 
-# a quotation's closing mark, by its opening one (single quotes are left out: "’" is also the
-# apostrophe of "Russia’s")
-_CLOSING = {"“": "”", '"': '"'}
+# a quotation's or bracket's closing mark, by its opening one (single quotes are left out: "’"
+# is also the apostrophe of "Russia’s")
+_CLOSING = {"“": "”", '"': '"', "(": ")", "[": "]"}
 
 
-def _open_quotation(sentence: str, at: int) -> str | None:
-    """The opening mark of a quotation the sentence opens before `at` and closes after it, or
-    None (also when the sentence itself never closes it)."""
+def _open_marks(sentence: str, at: int) -> list[str]:
+    """The opening marks of the quotations and brackets the sentence opens before `at` and
+    closes after it, the outermost first (none for one the sentence itself never closes)."""
     before, after = sentence[:at], sentence[at:]
+    found: list[tuple[int, str]] = []
     if before.count("“") > before.count("”") and "”" in after:
-        return "“"
+        found.append((before.rindex("“"), "“"))
     if before.count('"') % 2 and '"' in after:
-        return '"'
-    return None
+        found.append((before.rindex('"'), '"'))
+    for opening in "([":
+        unclosed: list[int] = []  # where each bracket still open stands
+        for i, char in enumerate(before):
+            if char == opening:
+                unclosed.append(i)
+            elif char == _CLOSING[opening] and unclosed:
+                unclosed.pop()
+        if unclosed and _CLOSING[opening] in after:
+            found.append((unclosed[-1], opening))
+    return [mark for _, mark in sorted(found)]
 
 
 def _marked(sentence: str, start: int, text: str, *, cut_before: bool, cut_after: bool) -> str:
     """`text` (standing at `start` in the sentence) with "…" where the sentence was cut, and the
-    marks of a quotation the cut went through, written onto the words kept: one opened before
-    the text and closed in or after it gets its opening mark ("… “and then to deny …"), one
-    still open at the text's end its closing mark ("… continues to serve” …")."""
+    marks of a quotation or bracket the cut went through, written onto the words kept: one
+    opened before the text and closed in or after it gets its opening mark ("… “and then to
+    deny …", "… (the ferry companies) voted"), one still open at the text's end its closing
+    mark ("… continues to serve” …", "the council (which met in Gdańsk) …")."""
     prefix = suffix = ""
     if cut_before:
-        prefix = f"… {_open_quotation(sentence, start) or ''}"
+        prefix = f"… {''.join(_open_marks(sentence, start))}"
     if cut_after:
-        opened = _open_quotation(sentence, start + len(text))
-        suffix = f"{_CLOSING[opened] if opened else ''} …"
+        opened = _open_marks(sentence, start + len(text))
+        suffix = f"{''.join(_CLOSING[mark] for mark in reversed(opened))} …"
     return f"{prefix}{text}{suffix}"
 
 

@@ -512,3 +512,15 @@ def test_a_quote_cut_inside_a_quotation_with_its_marks_kept_is_still_a_quote() -
     assert is_quote("… “to repair the old pier again and again” …", paragraph)
     # a "…" between two pieces still makes it no quote
     assert not is_quote("“It is costly,” … “when one new boat would carry them all.”", paragraph)
+
+
+@pytest.mark.unit
+def test_a_quote_cut_inside_brackets_with_their_marks_kept_is_still_a_quote() -> None:
+    paragraph = (
+        "The ferry board (which met in Brenna, Osterby and Vik over three days) voted to sell "
+        "the old boat [the Marta] for scrap."
+    )
+    assert is_quote("… (Osterby and Vik over three days) voted to sell the old boat …", paragraph)
+    assert is_quote("The ferry board (which met in Brenna) …", paragraph)
+    assert is_quote("… [the Marta] for scrap.", paragraph)
+    assert not is_quote("… (Osterby and Vik over four days) voted …", paragraph)

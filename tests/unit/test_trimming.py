@@ -184,3 +184,59 @@ def test_a_figure_the_span_cuts_is_taken_whole_with_its_signs(
     at = sentence.index(marked)
     a, b = whole_figures(sentence, (at, at + len(marked)))
     assert sentence[a:b] == whole
+
+
+BRACKETED = (
+    "The harbour council (which had met in Brenna, Osterby and Vik over three long days of "
+    "hearings, with more than forty speakers from the shipyards, the ferry companies and the "
+    "fishing cooperatives) voted by a narrow margin on Tuesday night to approve the new bridge "
+    "over the canal, which will cost 48 million euros."
+)
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")") and text.count("[") == text.count("]")
+
+
+def test_a_cut_inside_brackets_keeps_their_opening_mark() -> None:
+    # "… the ferry companies and the fishing cooperatives) voted …" closed a bracket the
+    # answer never opened
+    at = BRACKETED.index("48 million")
+    trimmed = trim(BRACKETED, (at, at + 10), max_words=30)
+    assert trimmed.startswith("… (the ferry companies")
+    assert _balanced(trimmed)
+    assert trimmed.removeprefix("… (") in BRACKETED
+
+
+def test_a_cut_inside_brackets_keeps_their_closing_mark() -> None:
+    at = BRACKETED.index("Osterby")
+    trimmed = trim(BRACKETED, (at, at + 7), max_words=30)
+    assert trimmed.startswith("The harbour council (which had met")
+    assert trimmed.endswith(") …")
+    assert _balanced(trimmed)
+
+
+def test_brackets_cut_at_both_ends_are_marked_at_both() -> None:
+    at = BRACKETED.index("hearings")
+    trimmed = trim(BRACKETED, (at, at + 8), max_words=12)
+    assert trimmed.startswith("… (") and trimmed.endswith(") …")
+    assert _balanced(trimmed)
+
+
+def test_a_bracket_inside_a_quotation_is_closed_before_the_quotation() -> None:
+    sentence = (
+        "“We will not sell the old boat (not this year, not for scrap, not to any buyer from "
+        "abroad, whatever they offer), and we will repair it,” the board said on Tuesday."
+    )
+    trimmed = trim(sentence, (0, 8), max_words=12)
+    assert trimmed.endswith(")” …") and _balanced(trimmed)
+
+
+@pytest.mark.parametrize("mark", [" –", " —"])
+def test_a_word_cut_ends_on_a_word_not_on_the_punctuation_after_it(mark: str) -> None:
+    # a clause one word over the limit is cut word by word, and the cut kept its last "word",
+    # the dash: "… w19 – …" (helper-134: "… for all of Croatia – …")
+    sentence = " ".join(f"w{i}" for i in range(20)) + mark + " v1 v2 v3 v4 v5 v6."
+    at = sentence.index("w15")
+    trimmed = trim(sentence, (at, at + 3), max_words=20)
+    assert trimmed.startswith("… w1 ") and trimmed.endswith(" w19 …"), trimmed
