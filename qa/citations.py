@@ -26,6 +26,16 @@ from qa.settings import AnswerSettings
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 
+
+def without_note_numbers(text: str) -> str:
+    """An article's words without the bracketed numbers they may hold: a note mark ("built in
+    1871.[12]", "the restoration[3] will cost", "in a statement [1] published"), written as
+    this answer's own citation markers are, so a quote that kept one had it read as citing a
+    paragraph ("The restoration" became a claim of its own, cited to no paragraph, and was
+    removed)."""
+    return MARKER.sub("", text)
+
+
 LEXICAL_WEIGHT = AnswerSettings().support_lexical_weight  # the setting's default
 
 
@@ -252,7 +262,7 @@ def is_quote(claim: str, paragraph: str) -> bool:
     company's), so such a claim is checked as reworded. The marks of a quotation or bracket
     that a "…" cut, written onto the words kept ("… “the ships will sail” …", "… (the ferry
     companies) voted"), are not read as quoted."""
-    text = " ".join(paragraph.split())
+    text = " ".join(without_note_numbers(paragraph).split())
     pieces = (" ".join(p.split()).strip(" .").strip(_QUOTATION_MARKS) for p in claim.split("…"))
     parts = [p for p in pieces if p]
     return len(parts) == 1 and parts[0] in text

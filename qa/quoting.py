@@ -24,7 +24,7 @@ from qa.antecedents import (
 )
 from qa.candidates import Candidate, Corpus, candidate_before
 from qa.choosing import ProgressCallback
-from qa.citations import MARKER, CheckedAnswer, check_answer
+from qa.citations import MARKER, CheckedAnswer, check_answer, without_note_numbers
 from qa.evidence import AnswerType, holds_asked_kind, short_answer_fits
 from qa.interfaces import Embedder
 from qa.models import DECLINED, Answer, AskedKind, Citation, Paragraph, RetrievedParagraph
@@ -56,7 +56,8 @@ def quoted_answer(
         if row not in marker_of:
             marker_of[row] = len(marker_of) + 1
             cited[marker_of[row]] = corpus.paragraphs[row]
-        claims.append(f"{text} [{marker_of[row]}]")
+        # a note mark of the article ("[12]") would be read as a marker of the answer's own
+        claims.append(f"{without_note_numbers(text)} [{marker_of[row]}]")
 
     speaker: str | None = None  # the name a "Who…?" is answered with, from the sentence before
     own_span = True  # whether the selector's span may be the short answer
@@ -218,11 +219,16 @@ def _answered(
 
 def _span_text(choice: Choice) -> str | None:
     """The words the selector marked in the chosen sentence, a figure it cut taken whole with
-    its currency or percent sign ("$133 million", not "133 million": `whole_figures`)."""
+    its currency or percent sign ("$133 million", not "133 million": `whole_figures`), without
+    the note marks the quote leaves out ("[3]"; a span inside one is none)."""
     if choice.span is None:
         return None
-    a, b = whole_figures(choice.candidate.text, choice.span)
-    return choice.candidate.text[a:b].strip() or None
+    text = choice.candidate.text
+    a, b = whole_figures(text, choice.span)
+    for note in MARKER.finditer(text):  # a note mark the span reaches into is left out whole
+        if note.start() < b and a < note.end():
+            a, b = min(a, note.start()), max(b, note.end())
+    return without_note_numbers(text[a:b]).strip() or None
 
 
 def _fitting_short_answer(

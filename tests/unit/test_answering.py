@@ -248,6 +248,44 @@ def test_a_short_answer_keeps_the_currency_sign_of_its_figure() -> None:
     assert answer.short_answer in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("sentence", "quoted", "short"),
+    [
+        # a note mark inside the sentence was read as the answer's own marker [1]: the words
+        # after it became a claim of their own, and the answer read "… in a statement [1]
+        # published on Monday. [1]" (helper-134's server removed "published on Monday." as an
+        # unsupported claim)
+        (
+            "The restoration will cost 4.5 million kronor, the county said in a statement [1] "
+            "published on Monday.",
+            "The restoration will cost 4.5 million kronor, the county said in a statement "
+            "published on Monday.",
+            "4.5",
+        ),
+        # Wikipedia's note marks after a word and after the full stop: "The restoration" was a
+        # claim cited to paragraph 3, which there is not, and was removed; the fake selector's
+        # span, the first figure, lies inside "[3]": no short answer rather than "3"
+        (
+            "The restoration[3] will cost 4.5 million kronor, the county said.[12][13]",
+            "The restoration will cost 4.5 million kronor, the county said.",
+            None,
+        ),
+    ],
+)
+def test_a_bracketed_number_in_the_quote_is_no_citation_marker(
+    sentence: str, quoted: str, short: str | None
+) -> None:
+    corpus = build_corpus({"brenna-light": f"Lighthouse to be restored\n\n{sentence}"})
+    settings = Settings(answer=AnswerSettings(min_answer_score=0.3, min_support=0.5))
+    answer = ask(corpus, "How much will the restoration cost?", OverlapSelector(), settings)
+    assert answer.status == "answered", answer.reason
+    assert answer.answer == f"{quoted} [1]"
+    assert answer.removed_claims == []
+    assert [c.marker for c in answer.citations] == [1]
+    assert answer.citations[0].quoted
+    assert answer.short_answer == short
+
+
 # --- abstained ------------------------------------------------------------------------------
 
 

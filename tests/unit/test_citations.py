@@ -524,3 +524,13 @@ def test_a_quote_cut_inside_brackets_with_their_marks_kept_is_still_a_quote() ->
     assert is_quote("The ferry board (which met in Brenna) …", paragraph)
     assert is_quote("… [the Marta] for scrap.", paragraph)
     assert not is_quote("… (Osterby and Vik over four days) voted …", paragraph)
+
+
+@pytest.mark.unit
+def test_a_quote_without_the_paragraphs_note_marks_is_still_a_quote() -> None:
+    paragraph = (
+        "The lighthouse[3] was built in 1871.[12][13] It was sold in a statement [1] in 2019."
+    )
+    assert is_quote("The lighthouse was built in 1871.", paragraph)
+    assert is_quote("… It was sold in a statement in 2019.", paragraph)
+    assert not is_quote("The lighthouse was built in 1872.", paragraph)
