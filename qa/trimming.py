@@ -124,24 +124,39 @@ _EDGE = " \t,;:."
 
 
 def inside_quotation(short: str) -> str | None:
-    """A short answer that crosses a quotation's edge, cut to the part inside the quotation:
-    the selector's span may open a quotation it does not close ("the critically acclaimed
-    “Atmospheric Disturbances") or close one it did not open ("eviscerated,” said an essay"),
-    and its lone quote mark shows as junk ("further provocations” in response to"). The part
-    kept is a piece of the span, so it is still found in the quoted sentence; None when
-    nothing is left. A straight quote mark opens when it starts the span or follows a space."""
-    opening, closing = short.count("“"), short.count("”")
-    if opening > closing:
-        short = short[short.rindex("“") + 1 :]
-    elif closing > opening:
-        short = short[: short.index("”")]
-    elif short.count('"') % 2:
-        at = short.index('"')
-        opens = at == 0 or short[at - 1].isspace()
-        short = short[at + 1 :] if opens else short[:at]
-    else:
+    """A short answer that crosses a quotation's or a bracket's edge, cut to the part inside
+    it: the selector's span may open a quotation it does not close ("the critically acclaimed
+    “Atmospheric Disturbances") or close one it did not open ("eviscerated,” said an essay",
+    "163 m) tower whose great height"), and its lone mark shows as junk ("further
+    provocations” in response to"); one that opens a bracket keeps what the bracket is an
+    aside to ("the Kangleipak Communist Party (KCP"). The part kept is a piece of the span, so
+    it is still found in the quoted sentence. None when nothing is left, and when the span
+    crosses both edges, closing one quotation and opening the next ("Gateway to Europe", and,
+    conversely; "Gateway to the World"; “It is perverse,” the brief said, “for the government
+    …): it holds two pieces and the words between, and which piece answers is not the
+    marks' to say. A straight quote mark opens when it starts the span or follows a space."""
+    cut = short
+    for opening, closing in (("“", "”"), ("(", ")"), ("[", "]")):
+        marks = [c for c in cut if c in (opening, closing)]
+        if marks and marks[0] == closing and marks[-1] == opening:
+            return None
+        if marks and marks[0] == closing:  # it closes one it did not open
+            cut = cut[: cut.index(closing)]
+        elif marks and marks[-1] == opening:  # it opens one it does not close: a quotation
+            # names what it quotes, a bracket holds an aside to what comes before it
+            at = cut.rindex(opening)
+            cut = cut[at + 1 :] if opening == "“" else cut[:at]
+    straight = [i for i, c in enumerate(cut) if c == '"']
+    closes_first = bool(straight) and straight[0] > 0 and not cut[straight[0] - 1].isspace()
+    if closes_first and len(straight) > 1 and cut[straight[-1] - 1].isspace():
+        return None  # it closes a quotation and opens the next
+    if closes_first:
+        cut = cut[: straight[0]]
+    elif len(straight) % 2:
+        cut = cut[straight[-1] + 1 :]
+    if cut == short:
         return short
-    return short.strip(_EDGE) or None
+    return cut.strip(_EDGE) or None
 
 
 # signs of currency written before a figure, with no space: "$133 million", "€2 billion"

@@ -100,7 +100,19 @@ def test_a_comma_or_stop_inside_closing_quotes_or_brackets_is_a_clause_break() -
         ("further provocations” in response to", "further provocations"),
         ("eviscerated,” said an essay", "eviscerated"),
         ('eviscerated," said an essay', "eviscerated"),
+        # one that closes a quotation and opens the next holds two pieces and the words
+        # between: none (helper-134 was given 'Gateway to Europe", and, conversely; "Gateway
+        # to the World', a dangling mark at each end)
+        ('Gateway to Europe", and, conversely; "Gateway to the World', None),
+        ("the old harbour”, the mayor said, “the new", None),
+        ("Tuesday) and (", None),
+        # a bracket the same way ("535-foot (163 m) tower": helper-134 was given "163 m) tower
+        # whose great height")
+        ("163 m) tower whose great height", "163 m"),
+        ("the Kangleipak Communist Party (KCP", "the Kangleipak Communist Party"),
+        ("a 535-foot (163 m) tower", "a 535-foot (163 m) tower"),
         # balanced, or no quotation at all: as it was
+        ("“fake news” and “lies”", "“fake news” and “lies”"),
         ("“fake news”", "“fake news”"),
         ('called it "fake news" twice', 'called it "fake news" twice'),
         ("Matthew Miller", "Matthew Miller"),
