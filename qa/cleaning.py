@@ -351,6 +351,7 @@ _TIME_REST = re.compile(
 )
 
 _CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes
+_CLOSING_MARKS = "”\"’'»)]"  # the same, as characters
 _TERMINAL = re.compile(rf"[.!?:;…][{_CLOSERS}]*$")  # a sentence or clause really ends here
 _COMPLETE_END = re.compile(rf"[.!?:;…{_CLOSERS}]$")  # rule 8: such a paragraph is complete
 _SENTENCE_END = re.compile(rf"\.[{_CLOSERS}]*$")  # rule 4: a headline does not end so
@@ -456,10 +457,15 @@ def _is_heading_like(text: str) -> bool:
 
 
 def _is_title_like(text: str) -> bool:
-    """Headline: at most 20 words, capitalised, not ending like a sentence or clause."""
+    """Headline: at most 20 words, capitalised, not ending like a sentence or clause; the full
+    stop of an initialism it ends on ends no sentence ("Sierra Nevada (U.S.)", "Talks resume
+    in Washington, D.C."), while a title's "Dr." leaves a sentence unfinished ("It was found
+    by Dr." is the first line of a paragraph broken in two)."""
     words = text.split()
     if not 0 < len(words) <= 20 or not (_starts_upper(text) or text[0].isdigit()):
         return False
+    if _INITIALISM.search(words[-1].rstrip(_CLOSING_MARKS)):
+        return True
     return not re.search(rf"[.,;:…][{_CLOSERS}]*$", text)
 
 

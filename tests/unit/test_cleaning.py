@@ -482,6 +482,27 @@ def test_question_headline_is_a_title() -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "headline",
+    ["Sierra Nevada (U.S.)", "Talks resume in Washington, D.C.", "Vessby joins the E.U."],
+)
+def test_a_headline_ending_on_an_initialism_is_the_title(headline: str) -> None:
+    # its full stop ends no sentence: the headline was body text (or joined to the first
+    # paragraph: "Talks resume in Washington, D.C. Negotiators met …")
+    cleaned = clean_article(f"{headline}\n\n{BODY_1}")
+    assert cleaned.title == headline
+    assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+def test_a_first_line_ending_on_a_titles_abbreviation_is_no_title() -> None:
+    # "Dr." leaves its sentence unfinished: the paragraph was broken in two, and is joined
+    cleaned = clean_article("It was found by Dr.\n\nRuth Adeyemi, who led the dig, said so.")
+    assert cleaned.title is None
+    assert cleaned.paragraphs == ["It was found by Dr. Ruth Adeyemi, who led the dig, said so."]
+
+
+@pytest.mark.unit
 def test_long_first_line_is_not_a_title() -> None:
     long_line = " ".join(["word"] * 25).capitalize()
     assert clean_article(f"{long_line}\n\n{BODY_1}").title is None
