@@ -350,8 +350,8 @@ _TIME_REST = re.compile(
     r"|^T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 
-_CLOSERS = "”\"’'»)\\]"  # escaped: used inside character classes
-_CLOSING_MARKS = "”\"’'»)]"  # the same, as characters
+_CLOSING_MARKS = "”\"’'»)]"  # what may close a sentence after its full stop
+_CLOSERS = _CLOSING_MARKS.replace("]", "\\]")  # the same, escaped for character classes
 _TERMINAL = re.compile(rf"[.!?:;…][{_CLOSERS}]*$")  # a sentence or clause really ends here
 _COMPLETE_END = re.compile(rf"[.!?:;…{_CLOSERS}]$")  # rule 8: such a paragraph is complete
 _SENTENCE_END = re.compile(rf"\.[{_CLOSERS}]*$")  # rule 4: a headline does not end so

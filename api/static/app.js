@@ -225,6 +225,33 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return { short, label: told ? "From the article's details: " : "Likely answer (check it in the quote): " };
   }
 
+  /** A cited or listed paragraph's article in a saved note: its title in italics, outlet, date
+   * and address, the missing ones left out. */
+  function articleParts(paragraph) {
+    const title = markdownText(paragraph && paragraph.title);
+    const address = safeAddress(paragraph && paragraph.url);
+    return [
+      title ? `*${title}*` : "",
+      markdownText(paragraph && paragraph.source),
+      oneLine(paragraph && paragraph.date),
+      address ? `<${address}>` : "",
+    ].filter(Boolean);
+  }
+
+  /** Where a paragraph stands in a saved note: its article's id, its number counted from 1 and
+   * its id, which finds it again later (GET /paragraphs/{id}) when its number has moved because
+   * paragraphs were added before it. */
+  function placeInArticle(paragraph) {
+    const where = [];
+    if (!paragraph) return where;
+    if (paragraph.doc_id !== undefined && paragraph.doc_id !== null && paragraph.doc_id !== "") {
+      where.push(`doc ${oneLine(paragraph.doc_id)}`);
+    }
+    if (Number.isInteger(paragraph.index)) where.push(`paragraph ${paragraph.index + 1}`);
+    if (paragraph.paragraph_id) where.push(`id ${oneLine(paragraph.paragraph_id)}`);
+    return where;
+  }
+
   /**
    * An answer (the `done` body, the same JSON POST /ask returns) as Markdown: the question as
    * asked ("**Q:** …", so a note pasted elsewhere says what it answers), the answer text
@@ -267,24 +294,10 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       .sort((a, b) => a - b)
       .map((marker) => {
         const citation = byMarker.get(marker);
-        const title = markdownText(citation.title);
-        const address = safeAddress(citation.url);
-        const parts = [
-          title ? `*${title}*` : "",
-          markdownText(citation.source),
-          oneLine(citation.date),
-          address ? `<${address}>` : "",
-        ].filter(Boolean);
+        const parts = articleParts(citation);
         // a detail of the article (its author, date, source) is said as such, not as a quote
         const quote = detailText(citation) || `"${markdownText(supportingText(citation))}"`;
-        const where = [];
-        if (citation.doc_id !== undefined && citation.doc_id !== null && citation.doc_id !== "") {
-          where.push(`doc ${oneLine(citation.doc_id)}`);
-        }
-        if (Number.isInteger(citation.index)) where.push(`paragraph ${citation.index + 1}`);
-        // the id finds the paragraph again later (GET /paragraphs/{id}); its number moves
-        // when paragraphs before it are added
-        if (citation.paragraph_id) where.push(`id ${oneLine(citation.paragraph_id)}`);
+        const where = placeInArticle(citation);
         let line = `[^${label}${marker}]: ${parts.length ? parts.join(", ") + " — " : ""}${quote}`;
         if (where.length) line += ` (${where.join(", ")})`;
         return line;
@@ -322,20 +335,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (retrieved.length) {
       lines.push("", "Closest paragraphs:", "");
       retrieved.forEach((item, i) => {
-        const title = markdownText(item && item.title);
-        const address = safeAddress(item && item.url);
-        const parts = [
-          title ? `*${title}*` : "",
-          markdownText(item && item.source),
-          oneLine(item && item.date),
-          address ? `<${address}>` : "",
-        ].filter(Boolean);
-        const where = [];
-        if (item && item.doc_id !== undefined && item.doc_id !== null && item.doc_id !== "") {
-          where.push(`doc ${oneLine(item.doc_id)}`);
-        }
-        if (item && Number.isInteger(item.index)) where.push(`paragraph ${item.index + 1}`);
-        if (item && item.paragraph_id) where.push(`id ${oneLine(item.paragraph_id)}`);
+        const parts = articleParts(item);
+        const where = placeInArticle(item);
         let line = `${i + 1}. ${parts.length ? parts.join(", ") + " — " : ""}"${markdownText(item && item.text)}"`;
         if (where.length) line += ` (${where.join(", ")})`;
         lines.push(line);
