@@ -50,7 +50,8 @@ def span_probability(selector: OnnxSelector, question: str, item: Any) -> tuple[
     assert encoder is not None
     e = encoder.encode(question, [item])[0]
     _, starts, ends = selector._session.run(None, pad([e]))  # noqa: SLF001
-    found = best_span(starts[0], ends[0], e, encoder.limits.span)
+    penalty = AnswerSettings().span_length_penalty
+    found = best_span(starts[0], ends[0], e, encoder.limits.span, penalty)
     if found is None:
         return "", 0.0
     a, b, _ = found
