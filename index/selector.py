@@ -198,6 +198,24 @@ def best_span(
     return e.offsets[i_word][0], e.offsets[j_word][1], score
 
 
+@dataclass(frozen=True)
+class SpanLogits:
+    """What the cross-encoder read of one item, before any span is chosen: its relevance
+    logit and, for every token of `encoded.ids` (question and context included), the span
+    head's start and end logits."""
+
+    encoded: Encoded
+    relevance: float
+    starts: np.ndarray  # float32, one per token of `encoded.ids`
+    ends: np.ndarray
+    max_tokens: int  # the longest span, in tokens (the model's `Limits.span`)
+
+    def best_span(self, length_penalty: float = 0.0) -> tuple[int, int, float] | None:
+        """The best span inside the sentence as `best_span` finds it (character offsets and
+        score), under `length_penalty` per token past the first."""
+        return best_span(self.starts, self.ends, self.encoded, self.max_tokens, length_penalty)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -267,28 +285,37 @@ class OnnxSelector:
         )
         self.read("Warm-up?", [SelectorInput("Warm-up sentence.", "", "")])
 
-    def read(
-        self, question: str, items: Sequence[SelectorInput]
-    ) -> tuple[np.ndarray, list[tuple[int, int, float] | None]]:
-        """The cross-encoder alone: a relevance logit and the best answer span per item."""
+    def span_logits(self, question: str, items: Sequence[SelectorInput]) -> list[SpanLogits]:
+        """The cross-encoder's raw outputs per item, in the order given, batched as `read`
+        batches them (so the same numbers): for measurements that weigh the span head
+        themselves (`SpanLogits.best_span` under another penalty, a span's probability)."""
         self.warm_up()
         assert self._encoder is not None
         encoded = self._encoder.encode(question, items)
-        logits = np.zeros(len(encoded), dtype=np.float32)
-        spans: list[tuple[int, int, float] | None] = [None] * len(encoded)
+        found: list[SpanLogits | None] = [None] * len(encoded)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
         for at in range(0, len(order), self._batch_size):
             chunk = order[at : at + self._batch_size]
             relevance, starts, ends = self._session.run(None, pad([encoded[i] for i in chunk]))
             for k, i in enumerate(chunk):
-                logits[i] = float(relevance[k])
-                spans[i] = best_span(
-                    starts[k],
-                    ends[k],
+                width = len(encoded[i].ids)  # the batch's padding left out
+                found[i] = SpanLogits(
                     encoded[i],
+                    float(relevance[k]),
+                    np.asarray(starts[k][:width], dtype=np.float32),
+                    np.asarray(ends[k][:width], dtype=np.float32),
                     self._encoder.limits.span,
-                    self._span_length_penalty,
                 )
+        return [f for f in found if f is not None]
+
+    def read(
+        self, question: str, items: Sequence[SelectorInput]
+    ) -> tuple[np.ndarray, list[tuple[int, int, float] | None]]:
+        """The cross-encoder alone: a relevance logit and the best answer span per item (under
+        the selector's span length penalty)."""
+        readings = self.span_logits(question, items)
+        logits = np.array([r.relevance for r in readings], dtype=np.float32)
+        spans = [r.best_span(self._span_length_penalty) for r in readings]
         return logits, spans
 
     def select(self, question: str, items: Sequence[SelectorInput]) -> list[Selection]:

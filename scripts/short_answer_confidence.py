@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train_selector as ts  # noqa: E402
 
-from index.selector import OnnxSelector, best_span, pad  # noqa: E402
+from index.selector import OnnxSelector  # noqa: E402
 from qa.evaluation import contains, normalise  # noqa: E402
 from qa.evidence import answer_type, short_answer_fits  # noqa: E402
 from qa.settings import AnswerSettings  # noqa: E402
@@ -46,19 +46,16 @@ def span_is_right(span: str, answers: list[str]) -> bool:
 
 def span_probability(selector: OnnxSelector, question: str, item: Any) -> tuple[str, float]:
     """The best span, as the service picks it (`best_span`), and its start × end probability."""
-    encoder = selector._encoder  # noqa: SLF001 - a measurement script reads the raw outputs
-    assert encoder is not None
-    e = encoder.encode(question, [item])[0]
-    _, starts, ends = selector._session.run(None, pad([e]))  # noqa: SLF001
-    penalty = AnswerSettings().span_length_penalty
-    found = best_span(starts[0], ends[0], e, encoder.limits.span, penalty)
+    [reading] = selector.span_logits(question, [item])
+    found = reading.best_span(AnswerSettings().span_length_penalty)
     if found is None:
         return "", 0.0
     a, b, _ = found
+    e = reading.encoded
     inside = [k for k, (x, y) in enumerate(e.offsets) if x >= a and y <= b]
     first, last = e.sentence_start + inside[0], e.sentence_start + inside[-1]
-    s = starts[0].astype(np.float64)
-    t = ends[0].astype(np.float64)
+    s = reading.starts.astype(np.float64)  # over the whole input, as before any padding
+    t = reading.ends.astype(np.float64)
     p_start = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
     p_end = np.exp(t - t.max()) / np.exp(t - t.max()).sum()
     return item.sentence[a:b], float(p_start[first] * p_end[last])

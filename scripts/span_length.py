@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from selector_data import read_source, tune_articles  # noqa: E402
 
-from index.selector import Encoded, OnnxSelector, best_span, pad  # noqa: E402
+from index.selector import OnnxSelector  # noqa: E402
 from qa.evidence import answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
 from qa.sentences import sentence_spans  # noqa: E402
@@ -115,17 +115,14 @@ def main() -> int:
 
     selector = OnnxSelector(args.model, threads=1)
     selector.warm_up()
-    encoder = selector._encoder  # noqa: SLF001 - a measurement script reads the raw outputs
-    assert encoder is not None
     items = tuning_items(args.train_dir)
     print(f"tuning questions with their answer in one sentence: {len(items)}")
     found: dict[float, list[tuple[str, str, str, list[str]]]] = {p: [] for p in penalties}
     for n, (source, question, item, answers) in enumerate(items, 1):
-        encoded: Encoded = encoder.encode(question, [item])[0]
-        _, starts, ends = selector._session.run(None, pad([encoded]))  # noqa: SLF001
+        [reading] = selector.span_logits(question, [item])
         kind = answer_type(question).name.lower()
         for penalty in penalties:
-            span = best_span(starts[0], ends[0], encoded, encoder.limits.span, penalty)
+            span = reading.best_span(penalty)
             text = item.sentence[span[0] : span[1]] if span else ""
             found[penalty].append((source, kind, text, answers))
         if n % 500 == 0:

@@ -67,6 +67,7 @@ from qa.evidence import AnswerType, answer_type  # noqa: E402
 from qa.interfaces import SelectorInput  # noqa: E402
 from qa.lexical import FUNCTION_WORDS, content_terms  # noqa: E402
 from qa.selection import candidate_features  # noqa: E402
+from qa.settings import AnswerSettings  # noqa: E402
 from scripts.cli import run_cli  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each other by name
@@ -877,12 +878,18 @@ def fit_combiner(
     questions: list[dict[str, Any]],
     seed: int,
     reading: Sequence[str] = (),
+    span_length_penalty: float | None = None,
 ) -> dict[str, Any]:
     """A logistic regression over the cross-encoder's logit, its gap to the question's best,
     the candidate features and the named `reading_features` of its best span (`reading`), on
-    the tuning questions' service-view candidates (target: the sentence holds the answer)."""
+    the tuning questions' service-view candidates (target: the sentence holds the answer).
+    The best span is read under `span_length_penalty`, by default the one the service applies
+    (`answer.span_length_penalty`), whatever penalty `selector` was made with: the combiner
+    weighs the spans the service will give it."""
     from sklearn.linear_model import LogisticRegression
 
+    if span_length_penalty is None:
+        span_length_penalty = AnswerSettings().span_length_penalty
     rows: list[list[float]] = []
     labels: list[int] = []
     names: list[str] = []
@@ -891,13 +898,15 @@ def fit_combiner(
         if not cands:
             continue
         items = [as_input(c) for c in cands]
-        logits, spans = selector.read(q["question"], items)
+        readings = selector.span_logits(q["question"], items)
         asked = set(content_terms(q["question"])) if reading else set()
-        best = float(np.max(logits))
-        for item, logit, span, c in zip(items, logits, spans, cands, strict=True):
-            values = {"relevance": float(logit), "relevance_gap": float(logit) - best}
+        best = max(r.relevance for r in readings)
+        for item, read_of, c in zip(items, readings, cands, strict=True):
+            logit = read_of.relevance
+            values = {"relevance": logit, "relevance_gap": logit - best}
             values.update(item.features)
             if reading:
+                span = read_of.best_span(span_length_penalty)
                 read = reading_features(span, item.sentence, asked)
                 values.update({name: read[name] for name in reading})
             names = list(values)
@@ -1265,7 +1274,13 @@ def main() -> int:
     ]
     combiner = fit_combiner(reader, fit_on, args.seed, reading=reading)
     (args.out / COMBINER_FILE).write_text(json.dumps(combiner, indent=2) + "\n", encoding="utf-8")
-    combined = tune_figures(OnnxSelector(args.out, threads=args.threads), report_on)
+    # with the combiner, read as the service reads it: spans under its length penalty
+    served = OnnxSelector(
+        args.out,
+        threads=args.threads,
+        span_length_penalty=AnswerSettings().span_length_penalty,
+    )
+    combined = tune_figures(served, report_on)
     near_misses = near_miss_figures(reader, report_on, args.seed)
     twin_figs = twin_figures(reader, report_on, args.seed)
     gap_figs = gap_figures(reader, report_on, args.seed)

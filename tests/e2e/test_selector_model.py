@@ -163,3 +163,57 @@ def test_the_scores_are_those_of_exact_integer_products(
         served, _ = selector.read(question, items)
         reference, _ = exact.read(question, items)
         assert list(served) == pytest.approx(list(reference), abs=1e-4)
+
+
+# made up for this test: a question, the sentence that answers it, and the answer's words
+RAW_PAIRS = [
+    (
+        "Which bird nests on the ferry's chimney?",
+        "Ferry to Lindholm",
+        "A pair of black storks nests on the old ferry's chimney every spring.",
+        "black storks",
+    ),
+    (
+        "How much did the new footbridge cost?",
+        "Footbridge opens",
+        "The footbridge over the Mellow River cost 4.2 million euros to build.",
+        "4.2 million euros",
+    ),
+]
+
+
+def test_span_logits_give_the_raw_span_head_and_find_the_answer_inside_the_sentence(
+    selector: OnnxSelector,
+) -> None:
+    """`span_logits` is the public way to the span head's raw outputs (the measurement
+    scripts read them): one start and one end logit per token of the input, and a best span
+    that lies inside the sentence and holds the answer; the same numbers `read` gives."""
+    penalty = AnswerSettings().span_length_penalty
+    for question, title, sentence, answer in RAW_PAIRS:
+        items = [SelectorInput(sentence, title, "", NEUTRAL)]
+        [reading] = selector.span_logits(question, items)
+        tokens = len(reading.encoded.ids)
+        assert reading.starts.shape == (tokens,) and reading.ends.shape == (tokens,)
+        assert reading.encoded.sentence_start + len(reading.encoded.offsets) < tokens
+        span = reading.best_span(penalty)
+        assert span is not None
+        start, end, _ = span
+        assert 0 <= start < end <= len(sentence)
+        assert answer in sentence[start:end], sentence[start:end]
+        logits, spans = selector.read(question, items)
+        assert float(logits[0]) == reading.relevance
+        assert spans == [span]
+
+
+def test_span_logits_of_a_batch_leave_its_padding_out(selector: OnnxSelector) -> None:
+    """Read together, a short and a long item are padded to one width for the model; each
+    item's logits come back at its own length, and give the span it gives read alone."""
+    question, title, sentence, _ = RAW_PAIRS[1]
+    short = SelectorInput("It cost a lot.", title, "", NEUTRAL)
+    long = SelectorInput(sentence, title, "The town voted for it in 2021.", NEUTRAL)
+    together = selector.span_logits(question, [long, short])
+    assert [len(r.starts) for r in together] == [len(r.encoded.ids) for r in together]
+    assert len(together[0].starts) > len(together[1].starts)
+    for item, reading in zip([long, short], together, strict=True):
+        [alone] = selector.span_logits(question, [item])
+        assert reading.best_span()[:2] == alone.best_span()[:2]  # type: ignore[index]
