@@ -27,12 +27,14 @@ from index.pdf_pages import PdfLimits
 from qa.articles import (
     article_from_page,
     article_from_request,
+    ids_by_headline,
     ids_by_url,
     indexed_as,
     new_doc_id,
     parse_date,
     same_address_warning,
     same_article,
+    same_headline_warning,
 )
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
@@ -80,7 +82,9 @@ class Imported:
     report: ImportReport
     version: str
     added: list[Article]  # in the export's order; one deleted meanwhile is not listed
-    same_address: list[str]  # each added article that has the url of another indexed one
+    # each added article that has the url of another indexed one, or, with no url, its
+    # headline, outlet and date
+    same_address: list[str]
 
 
 async def store_article(
@@ -194,7 +198,15 @@ async def import_export(
         if article is not None  # deleted by another request meanwhile: not listed
     ]
     ids_at = ids_by_url(articles) if added else {}
-    found = (same_address_warning(articles[a.doc_id], ids_at) for a in added)
+    headlines = ids_by_headline(articles) if added else {}
+    found = (
+        warning
+        for a in added
+        for warning in (
+            same_address_warning(articles[a.doc_id], ids_at),
+            same_headline_warning(articles[a.doc_id], headlines),
+        )
+    )
     return Imported(
         report,
         result.version,
@@ -273,9 +285,13 @@ async def delete_document(doc_id: str, service: QAService, reloader: IndexReload
 
 
 def same_address(article: Article, articles: Mapping[str, Article]) -> list[str]:
-    """The warning that `article` has the url of other indexed articles, if it has."""
-    warning = same_address_warning(article, ids_by_url(articles))
-    return [warning] if warning is not None else []
+    """The warning that `article` has the url of other indexed articles, or, having none,
+    their headline, outlet and date, if it has."""
+    found = (
+        same_address_warning(article, ids_by_url(articles)),
+        same_headline_warning(article, ids_by_headline(articles)),
+    )
+    return [warning for warning in found if warning is not None]
 
 
 def skip_warnings(report: BuildReport | None, written: Sequence[str]) -> list[str]:

@@ -21,8 +21,9 @@ from qa.markdown_text import split_front_matter
 from qa.models import Article
 
 __all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
-           "ids_by_url", "indexed_as", "make_article", "new_doc_id", "parse_date",
-           "same_address_warning", "same_article", "slug", "title_matches"]  # fmt: skip
+           "ids_by_headline", "ids_by_url", "indexed_as", "make_article", "new_doc_id",
+           "parse_date", "same_address_warning", "same_article", "same_headline_warning",
+           "slug", "title_matches"]  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 
@@ -206,6 +207,53 @@ def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) 
         f"article{'s' if len(others) > 1 else ''} {named}; both are kept: to replace "
         f"{others[0]!r} instead, send this article with PUT /documents/{others[0]} and delete "
         f"{article.doc_id!r} with DELETE /documents/{article.doc_id}"
+    )
+
+
+def headline_key(article: Article) -> tuple[str, str, str] | None:
+    """An article without an address as `same_headline_warning` compares it: its headline,
+    outlet and date, case, accents and spacing aside; None for one that has an address (the
+    address tells it, `same_address_warning`) or no headline of its own."""
+    if article.url or not article.title:
+        return None
+
+    def key(text: str | None) -> str:
+        return " ".join(folded(text or "").split())
+
+    return key(article.title), key(article.source), article.date or ""
+
+
+def ids_by_headline(articles: Mapping[str, Article]) -> dict[tuple[str, str, str], list[str]]:
+    """The ids of the articles with each `headline_key`, in id order, for
+    `same_headline_warning`: read once however many articles an import adds."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for doc_id in sorted(articles):
+        key = headline_key(articles[doc_id])
+        if key is not None:
+            found.setdefault(key, []).append(doc_id)
+    return found
+
+
+def same_headline_warning(
+    article: Article, ids_at: Mapping[tuple[str, str, str], Sequence[str]]
+) -> str | None:
+    """What to tell a client whose `article` (added or replaced), with no address, has the
+    headline, outlet and date of indexed articles without one under other ids (`ids_at`:
+    `ids_by_headline` of the index), or None. An archive record or a text without a url is
+    named by its words, so an edited version of it (a corrected paragraph) is a second article
+    beside the first, and answers may quote the words that were corrected; no rule can tell
+    that from a recurring headline ("Letters", "Corrections") of another day's issue or a
+    syndicated copy, so both are kept and the client is told how to keep one."""
+    key = headline_key(article)
+    others = [d for d in ids_at.get(key, ()) if d != article.doc_id] if key else []
+    if not others:
+        return None
+    named = " and ".join(repr(doc_id) for doc_id in others)
+    return (
+        f"{article.doc_id!r} has the same headline, outlet and date as the indexed "
+        f"article{'s' if len(others) > 1 else ''} {named}, and none has a url: if it is an "
+        f"edited version, both are kept all the same; to keep only this one, delete "
+        f"{others[0]!r} with DELETE /documents/{others[0]}"
     )
 
 

@@ -10,7 +10,8 @@ export and imports it again. What the article is then depends on whether the rec
   and cited under it and the old paragraph's id gives a 404 that says the words were changed;
 - with nothing but its words (title, source, date and text), it is another article, added
   beside the earlier version (README: "What keeps an id and what makes a new one" says why no
-  rule matches the two).
+  rule matches the two), and the import warns that it has the headline, outlet and date of an
+  indexed article without a url, naming it, so the researcher can delete the earlier one.
 """
 
 from __future__ import annotations
@@ -138,5 +139,17 @@ def test_an_edited_record_named_only_by_its_words_is_added_beside_the_earlier(
         assert again.status_code == 201, again.text
         ids = titled(client, CHOIR["title"])
         assert len(ids) == 2 and len(set(ids)) == 2
-        old = paragraph_with(client, first.json()["added"][0]["doc_id"], "forty singers")
+        earlier = first.json()["added"][0]["doc_id"]
+        [added] = [a["doc_id"] for a in again.json()["added"]]
+        assert first.json()["warnings"] == []
+        # told that an article without a url has its headline, outlet and date, and how to
+        # keep one of the two
+        [warning] = [w for w in again.json()["warnings"] if "same headline" in w]
+        assert f"{added!r} has the same headline, outlet and date" in warning
+        assert f"DELETE /documents/{earlier}" in warning
+        old = paragraph_with(client, earlier, "forty singers")
         assert client.get(f"/paragraphs/{old['paragraph_id']}").status_code == 200
+        # the earlier version deleted as told: one article, the corrected one
+        assert client.delete(f"/documents/{earlier}", headers=ADMIN).status_code == 204
+        assert titled(client, CHOIR["title"]) == [added]
+        assert client.get(f"/paragraphs/{old['paragraph_id']}").status_code == 404

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from qa.articles import ids_by_url, same_address_warning, title_matches
+from qa.articles import (
+    ids_by_headline,
+    ids_by_url,
+    same_address_warning,
+    same_headline_warning,
+    title_matches,
+)
 from qa.models import Article
 
 pytestmark = pytest.mark.unit
@@ -106,3 +112,48 @@ def test_the_same_story_with_other_tracking_parameters_is_the_same_address() -> 
     # an address courlan cannot read is compared as it is
     odd = {"odd": _article("odd", "http://[::1")}
     assert same_address_warning(_article("odd-2", "http://[::1"), ids_by_url(odd)) is not None
+
+
+def _record(doc_id: str, title: str | None, *, source: str | None, date: str | None) -> Article:
+    return Article(
+        doc_id=doc_id,
+        title=title,
+        source=source,
+        date=date,
+        text=f"The harbour reopened ({doc_id}).",
+        content_hash="cd" * 32,
+    )
+
+
+def test_an_edited_record_without_a_url_is_warned_of_naming_the_earlier_version() -> None:
+    """A record or text with no url is named by its words, so an edited version of it is added
+    beside the first: told when an indexed article without a url has its headline, outlet and
+    date (case, accents and spacing aside), naming it and the DELETE that keeps one."""
+    indexed = {
+        "harbour-1": _record(
+            "harbour-1", "Harbour reopens", source="Coast Post", date="2024-05-02"
+        ),
+        "harbour-2": _record(
+            "harbour-2", "Harbour reopens", source="Coast Post", date="2024-05-03"
+        ),
+        "untitled": _record("untitled", None, source="Coast Post", date="2024-05-02"),
+        "with-url": _article("with-url", "https://coast.example/harbour"),
+    }
+    headlines = ids_by_headline(indexed)
+    edited = _record("harbour-9", "Harbour  REOPENS", source="coast post", date="2024-05-02")
+    warning = same_headline_warning(edited, headlines)
+    assert warning is not None
+    assert "'harbour-9' has the same headline, outlet and date as the indexed article " in warning
+    assert "'harbour-1'" in warning and "'harbour-2'" not in warning  # another day's issue
+    assert "DELETE /documents/harbour-1" in warning
+    # itself, another outlet, another headline, no headline or a url: nothing to say
+    assert same_headline_warning(indexed["harbour-1"], headlines) is None
+    for other in (
+        _record("h", "Harbour reopens", source="Bay News", date="2024-05-02"),
+        _record("h", "Harbour closes", source="Coast Post", date="2024-05-02"),
+        _record("h", None, source="Coast Post", date="2024-05-02"),
+        _article("h", "https://coast.example/other"),
+    ):
+        assert same_headline_warning(other, headlines) is None, other
+    # an article indexed with a url is told by its url, not its headline
+    assert ids_by_headline({"with-url": indexed["with-url"]}) == {}

@@ -102,7 +102,7 @@ def test_an_admin_write_names_its_own_skips_and_only_counts_the_folders_others(
 ) -> None:
     client = serve(corpus_with_broken_files(tmp_path), tmp_path)
     for _ in range(2):  # the second add too: the folder's skips are not said again one by one
-        text = f"Council opens a library\n\nThe town council opened a library {_} by the port."
+        text = f"Council opens library {_}\n\nThe town council opened a library {_} by the port."
         added = client.post("/documents", json={"text": text}, headers=ADMIN)
         assert added.status_code == 201, added.text
         body = added.json()
