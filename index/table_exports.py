@@ -27,7 +27,7 @@ from index.exports import Entry, too_large
 from qa.archives import BODY_NAMES, column_names, names_of
 from qa.dates import parse_date
 from qa.errors import BadInput
-from qa.extraction import decode_text, stray_bytes_as_cp1252
+from qa.extraction import decode_text, stray_bytes_as_cp1252, utf16_without_mark
 
 _SEPARATORS = (",", ";", "\t", "|")
 _NO_SEPARATOR = "\x1f"  # a header of one column: its rows are not split at all
@@ -440,25 +440,13 @@ def _table_encoding(sample: bytes) -> tuple[str, bool]:
         # the codecs that take the mark off the first header cell
         return _TAKES_THE_MARK_OFF.get(bom_encoding, bom_encoding), False
     if b"\x00" in sample:  # valid UTF-8, but no text is: UTF-16 without its mark, or binary
-        return _utf16_without_mark(sample) or "utf-8", False
+        return utf16_without_mark(sample) or "utf-8", False
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         guess = decode_text(sample)
         return guess.encoding, guess.encoding != "utf-8"
     return "utf-8", False
-
-
-def _utf16_without_mark(sample: bytes) -> str | None:
-    """UTF-16 written without a byte-order mark: text whose every other byte is NUL (the high
-    byte of a Latin letter), little- or big-endian by where the NULs stand; None otherwise."""
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.6 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.6 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
 
 
 def _why(exc: Exception, reading: TableReading) -> str:

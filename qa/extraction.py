@@ -147,7 +147,8 @@ class ExtractedPage:
 
 
 def decode_html(data: bytes) -> str:
-    """Decode a page as a browser would: byte-order mark, then the charset the page declares
+    """Decode a page as a browser would: byte-order mark, then UTF-16 without one
+    (`utf16_without_mark`: Word saves pages so), then the charset the page declares
     (meta tag or XML declaration; `iso-8859-1` read as windows-1252, as the HTML standard
     says), then UTF-8, then a guess for undeclared legacy encodings.
 
@@ -161,6 +162,9 @@ def decode_html(data: bytes) -> str:
     bom_encoding, bom = read_bom(data)
     if bom_encoding is not None and bom is not None:
         return data[len(bom) :].decode(bom_encoding, errors="replace")
+    wide = utf16_without_mark(data)  # before the charset: UTF-8 and cp1252 read NULs
+    if wide is not None:
+        return data.decode(wide, errors="replace")
     declared = html_body_declared_encoding(data)
     encoding = None
     if declared is not None:
@@ -181,6 +185,36 @@ def decode_html(data: bytes) -> str:
     if encoding is not None and _is_cp1252(encoding):
         return _windows_1252(data)
     return data.decode(_guess_legacy_encoding(data), errors="replace")
+
+
+# what a text without a byte-order mark that holds NUL bytes may be written in: UTF-16, where a
+# space, a digit, a comma or a Latin letter has a NUL beside it (the high byte of its code unit)
+_UTF16 = ["utf_16_le", "utf_16_be"]
+# the share of code units with a NUL byte, all on one side, that UTF-16 text shows: Latin text
+# about every unit, Cyrillic or Greek its spaces and punctuation (one in six or so), a page its
+# markup too; a stray NUL in UTF-8, or binary data, does not
+_UTF16_MIN_NULS = 0.1
+_UTF16_MIN_NUL_COUNT = 8
+
+
+def utf16_without_mark(data: bytes) -> str | None:
+    """The UTF-16 that `data` is written in without a byte-order mark (Word and other Windows
+    programs save pages and text so: "Unicode" in their encoding options), or None. Such bytes
+    are also well-formed UTF-8 and windows-1252 when the text is ASCII (each NUL read as a NUL,
+    which made the page "binary content"), so this is asked first. Told by where the NUL bytes
+    stand (a tenth of the code units or more have one, all on the same side: little- or
+    big-endian), then confirmed by charset-normalizer reading the bytes as UTF-16 alone, so
+    binary data and UTF-8 with a stray NUL are none. Text in a script far from ASCII (Chinese
+    without markup) has too few NULs to tell, and is left to the guess after UTF-8."""
+    if b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    most, fewest = max(even, odd), min(even, odd)
+    if most < max(_UTF16_MIN_NUL_COUNT, _UTF16_MIN_NULS * len(data) / 2) or fewest > most / 10:
+        return None
+    # a sample cut inside a character (a table's opening) is read up to the last whole one
+    best = charset_normalizer.from_bytes(data[: len(data) // 2 * 2], cp_isolation=_UTF16).best()
+    return codecs.lookup(best.encoding).name if best is not None else None
 
 
 # a C1 control character in UTF-8 (b"\xc2\x92" for U+0092): what a windows-1252 page holds
@@ -212,7 +246,8 @@ class DecodedText(NamedTuple):
 
 def decode_text(data: bytes) -> DecodedText:
     """A plain-text file's text: in the encoding its byte-order mark names (UTF-8, UTF-16 or
-    UTF-32, as Windows Notepad writes them), else UTF-8, else the likeliest legacy encoding (a
+    UTF-32, as Windows Notepad writes them), else UTF-16 without a mark (`utf16_without_mark`,
+    said as a guess), else UTF-8, else the likeliest legacy encoding (a
     text saved as Windows-1252 or Shift-JIS declares nothing). A UTF-8 text with a pasted-in
     Windows-1252 paragraph (bytes that are not UTF-8 among ones that are) keeps its UTF-8 and
     reads the others as Windows-1252. A guess can be wrong where a short text reads well in
@@ -223,6 +258,9 @@ def decode_text(data: bytes) -> DecodedText:
             data[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, False
         )
     body = data[len(bom) :] if bom is not None else data
+    wide = utf16_without_mark(body) if bom is None else None
+    if wide is not None:
+        return DecodedText(body.decode(wide, errors="replace"), wide, True)
     try:
         return DecodedText(body.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:

@@ -77,6 +77,23 @@ MARKET = news_page(
     ],
     date="2023-06-07", site="Valley News",
 )  # fmt: skip
+# saved by Word as a web page in "Unicode": UTF-16 without a byte-order mark, which in English is
+# well-formed UTF-8 too, NULs and all (it was skipped as binary content), and a Notepad text so
+FERRY_URL = "https://coast.example/news/skarra-winter-ferry"
+FERRY = news_page(
+    title="Skarra ferry keeps its early crossing",
+    paragraphs=[
+        "The ferry to Skarra will keep its early crossing at 06:10 through the winter, but the "
+        "last evening boat will leave at nine instead of midnight, Holm Lines said.",
+    ],
+    date="2023-10-02", site="Coast Times", url=FERRY_URL, charset=None,
+    head_extra='<meta http-equiv=Content-Type content="text/html; charset=unicode">',
+)  # fmt: skip
+BRIDGE = """Brenna bridge repairs take two more months
+
+Repairs to the old stone bridge in Brenna will take two more months, the county's roads
+department said on Friday, after engineers found cracks in two of its seven arches.
+"""
 # saved by Safari as a web archive (its default): a binary property list around the page
 BAKERY_URL = "https://valley.example/news/brenna-bakery-award"
 BAKERY = news_page(
@@ -182,6 +199,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "lighthouse.md").write_text(CLIP, encoding="utf-8")
     (corpus / "bakery.webarchive").write_bytes(safari_web_archive(BAKERY, address=BAKERY_URL))
     (corpus / "valley-news.rss").write_text(FEED, encoding="utf-8")
+    (corpus / "ferry-word.htm").write_bytes(FERRY.encode("utf-16-le"))
+    (corpus / "bridge.txt").write_bytes(BRIDGE.encode("utf-16-be"))
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -211,7 +230,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 2 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 12, by_title
+    assert listing["total"] == 14, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -240,6 +259,27 @@ def test_windows_1252_pages_read_right_from_the_folder(setup: Setup, client: htt
     )
     assert answer["status"] == "answered", answer
     assert "\u201cWe lost \u20ac2.5 million in trade,\u201d" in answer["answer"]
+
+
+def test_pages_and_texts_in_utf16_without_a_mark_are_read(
+    setup: Setup, client: httpx.Client
+) -> None:
+    assert "ferry-word.htm" not in setup.build_output  # not skipped as binary content
+    assert "bridge.txt is not UTF-8: read as utf-16-be" in setup.build_output
+    ferry = client.get("/documents/ferry-word").json()
+    assert (ferry["title"], ferry["date"], ferry["url"]) == (
+        "Skarra ferry keeps its early crossing",
+        "2023-10-02",
+        FERRY_URL,
+    )
+    bridge = client.get("/documents/bridge").json()
+    assert bridge["title"] == "Brenna bridge repairs take two more months"
+    answer = api_answer(
+        setup.server, {"question": "How many arches of the Brenna bridge are cracked?"}
+    )
+    assert answer["status"] == "answered", answer
+    assert answer["citations"][0]["doc_id"] == "bridge"
+    assert "two of its seven arches" in answer["answer"]
 
 
 def test_an_answer_from_a_page_body_cites_the_pages_metadata(setup: Setup) -> None:

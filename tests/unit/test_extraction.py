@@ -457,6 +457,48 @@ def test_a_byte_order_mark_wins_and_a_wrong_declaration_is_not_trusted() -> None
     assert decode_html(wrong.encode("windows-1252")) == wrong
 
 
+# English prose in ASCII and curly quotes: UTF-16 of it is well-formed UTF-8 too, NULs and all
+PLAIN = [
+    "The ferry operator will cut the number of daily crossings from twelve to eight from the "
+    "first of December, the company said on Monday.",
+    "Commuters who rely on the \u201cearly boat\u201d at 06:10 will keep it, a spokeswoman said.",
+]
+RUSSIAN = [
+    "Новый пешеходный мост через реку открылся в среду после трёх лет строительства, сообщили "
+    "в городской администрации.",
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("declared", [None, "utf-16", "windows-1252"])
+@pytest.mark.parametrize("paragraphs", [PLAIN, RUSSIAN, JAPANESE], ids=["en", "ru", "ja"])
+def test_a_page_in_utf16_without_its_mark_is_read(
+    encoding: str, declared: str | None, paragraphs: list[str]
+) -> None:
+    """Word and other Windows programs save pages in "Unicode" without a byte-order mark; an
+    English one was refused as binary content (its NULs read as UTF-8 or as the declared
+    windows-1252), whatever it declared."""
+    html = page(paragraphs=paragraphs, charset=declared)
+    assert decode_html(html.encode(encoding)) == html
+    assert extract_page(html.encode(encoding)).paragraphs == paragraphs
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_text_in_utf16_without_its_mark_is_read_and_said(encoding: str) -> None:
+    text = "Ferry crossings cut\n\n" + "\n\n".join(PLAIN) + "\n"
+    assert decode_text(text.encode(encoding)) == (text, encoding, True, 0)
+
+
+def test_a_nul_byte_is_no_utf16() -> None:
+    """A UTF-8 page or text with a stray NUL is read as UTF-8 (the NUL is then refused or
+    removed as before), and binary bytes with NULs are not read as UTF-16 text."""
+    html = page(paragraphs=PLAIN, charset="utf-8")
+    assert decode_html(html.encode("utf-8") + b"\x00") == html + "\x00"
+    assert decode_text(b"Ferry crossings cut\x00\n").encoding == "utf-8"
+    with pytest.raises(BadInput, match="binary content"):
+        extract_page(b"SQLite format 3\x00" + bytes(range(256)) * 8 + b"<p>" + bytes(2000))
+
+
 LOSSES = [
     "The port\u2019s director said \u201cWe lost \u20ac2.5 million in trade,\u201d she told "
     "reporters on Monday \u2014 the worst year since the harbour was dredged.",
