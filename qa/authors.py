@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["author_name", "wire_agency"]
+__all__ = ["author_name", "names_in_capitals", "wire_agency"]
 
 # "By", "by", "BY" or "By:" before a name; never the start of a name ("Byron", "Bynum")
 _BY = re.compile(r"^by(?:\s*:\s*|\s+)(?=\S)", re.IGNORECASE)
@@ -47,11 +47,12 @@ def author_name(value: str | None) -> str | None:
     without a job title or a news agency a comma sets off after it ("Marta Kowalski, Staff
     Reporter" and "Marta Kowalski, Reuters" are "Marta Kowalski"; another outlet there stays:
     "Ana Cruz, Harbour Times"), and without a news agency named beside a person ("Eva Lund;
-    Reuters"); None when no name is left."""
+    Reuters"); a name written in capitals is written as a name ("JOHN McDONALD" is "John
+    McDonald": `names_in_capitals`); None when no name is left."""
     if value is None:
         return None
     names = [
-        wire_agency(_without_job_title(_without_by(" ".join(piece.split()))))[0]
+        names_in_capitals(wire_agency(_without_job_title(_without_by(" ".join(piece.split()))))[0])
         for piece in value.split(";")
     ]
     names = [name for name in names if name]
@@ -73,3 +74,103 @@ def _without_job_title(name: str) -> str:
     if title is None or not {role, role.removesuffix("s")} & _ROLES:
         return name
     return name[: title.start()]
+
+
+# Names written in capitals, as wire copy, Nexis and Factiva bylines and some pages' metadata
+# write them ("By JOHN McDONALD and MARY O'NEILL"). Hand-written rather than nameparser's
+# capitalize(): that reads one person's name and writes it back in its own order ("SMITH, JOHN"
+# as "John Smith"), and gives "MacHado" for MACHADO; the rules a byline needs are these few.
+
+# what joins the names of a byline: a comma, "and", "&", "with" ("AND" beside a name in capitals
+# is written "and")
+_JOINS = re.compile(r"(\s*,\s*|\s+(?:and|AND|And|&|with|WITH)\s+)")
+# the words of a name that stay in lower case after its first word ("Maria de la Cruz",
+# "Anna van der Berg"): the particles of Romance, Dutch, German and Arabic names
+_PARTICLES = frozenset(
+    {"de", "del", "della", "la", "le", "da", "das", "dos", "du", "di", "van", "von", "der",
+     "den", "ter", "ten", "y", "bin", "ibn"}
+)  # fmt: skip
+# news outlets' and agencies' initials that stay in capitals beside a name in capitals ("NYT
+# STAFF" is "NYT Staff"); a word of three Latin letters or more with no vowel is one too
+_INITIALISMS = frozenset(
+    {"ap", "afp", "upi", "dpa", "efe", "aap", "pa", "ansa", "bbc", "cnn", "nyt", "ft", "abc",
+     "usa", "cnbc", "msnbc", "pbs", "npr", "nbc", "cbs", "itv", "rte", "cbc", "tass",
+     "ria", "kcna", "ani", "pti", "ians", "scmp", "nos", "orf", "srf", "zdf", "ard", "un", "eu"}
+)  # fmt: skip
+# degrees, credentials and honours a comma sets off after a name ("Rachael Link, MS, RD"),
+# which stay in capitals
+_CREDENTIALS = frozenset(
+    {"md", "do", "ms", "ma", "ba", "bs", "bsc", "msc", "phd", "rd", "rdn", "rn", "np", "mph",
+     "mba", "jd", "dds", "dmd", "dvm", "lcsw", "msw", "cpa", "cfa", "cfp", "llm", "med", "edd",
+     "psyd", "aprn", "cnm", "lpc", "facp", "obe", "mbe", "cbe", "kc", "qc", "mp", "mep"}
+)  # fmt: skip
+_ROMAN = re.compile(r"^(?:II|III|IV|VI|VII|VIII)\.?$")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz]{3,}")  # "wsj", "npr": no name is written so
+
+
+def names_in_capitals(names: str) -> str:
+    """`names` with each name written all in capitals written as a name: "JOHN McDONALD and
+    MARY O'NEILL" is "John McDonald and Mary O'Neill", "MARIA DE LA CRUZ" "Maria de la Cruz",
+    "MARTIN LUTHER KING JR." "Martin Luther King Jr.". Each name a comma, "and", "&" or "with"
+    sets apart is read alone, and only when none of its words is written as a name already
+    ("Jean DUPONT", "Eva Lund" stay as written); "Mc" keeps its next capital ("McDONALD",
+    "MCDONALD": "McDonald"), a word's lower-case start stays ("DiCAPRIO": "DiCaprio"), and an
+    outlet's initials, Roman numerals and a degree after a comma stay in capitals ("NYT STAFF":
+    "NYT Staff", "III", "Rachael Link, MS, RD")."""
+    if not any(c.isupper() for c in names):
+        return names
+    parts = _JOINS.split(names)
+    for i in range(0, len(parts), 2):
+        words = parts[i].split(" ")
+        if i and parts[i].strip(".").lower() in _CREDENTIALS and "," in parts[i - 1]:
+            continue  # "Rachael Link, MS, RD": a degree or a credential, not a name
+        if any(_in_capitals(w) for w in words) and not any(_written_as_name(w) for w in words):
+            parts[i] = " ".join(_as_name(w, first=n == 0) for n, w in enumerate(words))
+            # the join before it and after it as a name's are written ("and", not "AND")
+            for j in (i - 1, i + 1):
+                if 0 < j < len(parts):
+                    parts[j] = parts[j].lower()
+    return "".join(parts)
+
+
+def _initialism(word: str) -> bool:
+    bare = word.strip(".,()").lower()
+    return bare in _INITIALISMS or _NO_VOWEL.fullmatch(bare) is not None
+
+
+def _in_capitals(word: str) -> bool:
+    """A word with a run of two capitals or more at its end ("SMITH", "O'NEILL", "McDONALD")
+    that is not an outlet's initials or a Roman numeral."""
+    letters = "".join(_LETTERS.findall(word))
+    return (
+        len(letters) >= 2
+        and letters[-2:].isupper()
+        and not _initialism(word)
+        and not _ROMAN.match(word)
+    )
+
+
+def _written_as_name(word: str) -> bool:
+    """A word already written in lower case, or with only its first letters in capitals
+    ("Smith", "staff"), other than a particle or a join ("de", "and")."""
+    letters = "".join(_LETTERS.findall(word))
+    return (
+        any(c.islower() for c in letters)
+        and not letters[-2:].isupper()
+        and word.lower() not in _PARTICLES
+    )
+
+
+def _as_name(word: str, *, first: bool) -> str:
+    if not _in_capitals(word):
+        return word
+    if not first and word.lower() in _PARTICLES:
+        return word.lower()
+    lower_start = re.match(r"^[^\W\d_]*?[a-z](?=[A-Z])", word)  # "Mc", "Mac", "Di", "Le"
+    if lower_start is not None:
+        return lower_start.group() + _as_name(word[lower_start.end() :], first=True)
+    if word[:2] == "MC" and len(word) > 3:
+        return "Mc" + word[2:].capitalize()
+    # each run of letters set apart by an apostrophe or a hyphen: "O'Neill", "Jean-Pierre"
+    return _LETTERS.sub(lambda m: m.group().capitalize(), word)

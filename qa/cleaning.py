@@ -140,7 +140,10 @@ from qa.text_input import c1_controls_as_cp1252
 #    front matter's "4 de noviembre de 2024", a page's byline date): such an article was undated
 # 39: Markdown drops Obsidian's comments (`%%…%%`), lines of tags only (`#news #harbour`) and
 #    a callout's marker (`> [!note] Title`: the title is a paragraph), which were article text
-CLEANER_VERSION = "39"
+# 40: an author written in capitals ("By JOHN McDONALD and MARY O'NEILL", a Nexis or Factiva
+#    byline, a page's metadata) is written as a name ("John McDonald and Mary O'Neill"; an
+#    outlet's initials stay: "NYT Staff"; qa/authors.py: names_in_capitals)
+CLEANER_VERSION = "40"
 
 Block = list[str]  # the lines of one blank-line separated block
 

@@ -73,7 +73,7 @@ def test_an_answer_cites_the_exports_right_article_and_paragraph(setup: BuiltCor
         FERRY.title,
         "Vessby Evening Post",
         "2019-11-12",
-        "JONAS EK",
+        "Jonas Ek",  # "BYLINE: JONAS EK"
     )
     assert citation["text"] == FERRY.paragraphs[0]
 

@@ -134,7 +134,10 @@ miles out to sea, [[Coast Guard|the coast guard]] said.
 
 ![[lighthouse.jpg]]
 """
+# a wire story's byline in capitals, as agencies and news databases write it
 TRAM = """Oakhaven opens its first tram line
+
+By INGRID McALLISTER and SEAN O'NEILL, ASSOCIATED PRESS
 
 Published: 2023-03-04
 
@@ -280,6 +283,21 @@ def test_pages_and_texts_in_utf16_without_a_mark_are_read(
     assert answer["status"] == "answered", answer
     assert answer["citations"][0]["doc_id"] == "bridge"
     assert "two of its seven arches" in answer["answer"]
+
+
+def test_a_byline_in_capitals_is_cited_as_names(setup: Setup, client: httpx.Client) -> None:
+    tram = client.get("/documents/tram").json()
+    assert (tram["author"], tram["source"]) == (
+        "Ingrid McAllister and Sean O'Neill",
+        "ASSOCIATED PRESS",
+    )
+    body = api_answer(setup.server, {"question": "How many stops does the Oakhaven tram have?"})
+    assert body["status"] == "answered", body
+    citation = body["citations"][0]
+    assert (citation["doc_id"], citation["author"]) == (
+        "tram",
+        "Ingrid McAllister and Sean O'Neill",
+    )
 
 
 def test_an_answer_from_a_page_body_cites_the_pages_metadata(setup: Setup) -> None:

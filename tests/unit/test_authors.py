@@ -31,7 +31,7 @@ PARAGRAPHS = [
     [
         ("By Eva Lund", "Eva Lund"),
         ("by Eva Lund", "Eva Lund"),
-        ("BY EVA LUND", "EVA LUND"),
+        ("BY EVA LUND", "Eva Lund"),
         ("By: Eva Lund", "Eva Lund"),
         ("By By Eva Lund", "Eva Lund"),  # the file of an author sent with its "By"
         ("  Eva   Lund ", "Eva Lund"),
@@ -89,12 +89,13 @@ SOURCES = [_api_author, _archive_author, _csv_author, _html_record_author, _page
 @pytest.mark.parametrize("source", SOURCES, ids=lambda f: f.__name__.strip("_"))
 @pytest.mark.parametrize(
     ("given", "stored"),
-    [("By Eva Lund", "Eva Lund"), ("By: Eva Lund", "Eva Lund"), ("BY EVA LUND", "EVA LUND"),
+    [("By Eva Lund", "Eva Lund"), ("By: Eva Lund", "Eva Lund"), ("BY EVA LUND", "Eva Lund"),
      ("Reuters staff", "Reuters staff"), ("Science X staff", "Science X staff"),
      ("Eva Lund; Amir Haddad", "Eva Lund; Amir Haddad"), ("Eva Lund;Amir Haddad",
      "Eva Lund; Amir Haddad"), ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),
      ("By: Marta Kowalski, Staff Reporter", "Marta Kowalski"),
-     ("Eva Lund, Associated Press", "Eva Lund"), ("EVA LUND, REUTERS", "EVA LUND")],
+     ("Eva Lund, Associated Press", "Eva Lund"), ("EVA LUND, REUTERS", "Eva Lund"),
+     ("By JOHN McDONALD", "John McDonald"), ("MARY O'NEILL", "Mary O'Neill")],
 )  # fmt: skip
 def test_every_source_stores_an_author_alike(source: object, given: str, stored: str) -> None:
     """The same name is the same author whichever way it came: never "By Eva Lund" (answered
@@ -116,3 +117,66 @@ def test_a_staff_byline_is_the_author_not_a_paragraph() -> None:
     )
     assert raw.startswith("Title: Harbour reopens\n\nBy Reuters staff\n\n")
     assert (article.author, article.text) == ("Reuters staff", TEXT)
+
+
+# bylines as wire copy, Nexis and Factiva exports and some pages write them, in capitals
+CAPITALS = [
+    ("JOHN SMITH", "John Smith"),
+    ("By JOHN SMITH and MARY O'NEILL", "John Smith and Mary O'Neill"),
+    ("JOHN SMITH AND MARY O'NEILL", "John Smith and Mary O'Neill"),
+    ("JOHN SMITH, MARY JONES and LI WEI", "John Smith, Mary Jones and Li Wei"),
+    ("JOHN SMITH & JANE DOE", "John Smith & Jane Doe"),
+    ("JOHN McDONALD", "John McDonald"),
+    ("JOHN MCDONALD", "John McDonald"),
+    ("ANGUS MacLEOD", "Angus MacLeod"),
+    ("DAVID MACHADO", "David Machado"),  # not "MacHado"
+    ("LEONARDO DiCAPRIO", "Leonardo DiCaprio"),
+    ("ROBERT D'ANGELO", "Robert D'Angelo"),
+    ("MARY-KATE O'BRIEN", "Mary-Kate O'Brien"),
+    ("MARIA DE LA CRUZ", "Maria de la Cruz"),
+    ("MARIA de la CRUZ", "Maria de la Cruz"),
+    ("ANNA VAN DER BERG", "Anna van der Berg"),
+    ("MUHAMMAD BIN SALMAN", "Muhammad bin Salman"),
+    ("DE LA CRUZ", "De la Cruz"),  # a name's first word keeps its capital
+    ("J.R. MARTIN", "J.R. Martin"),
+    ("J. K. ROWLING", "J. K. Rowling"),
+    ("E.J. DIONNE JR.", "E.J. Dionne Jr."),
+    ("ELIZABETH WILLIAMS III", "Elizabeth Williams III"),
+    ("KELLY NG", "Kelly Ng"),
+    ("TY BURR", "Ty Burr"),
+    ("LYNN WYNN", "Lynn Wynn"),
+    ("JOS\u00c9 \u00c1LVAREZ", "Jos\u00e9 \u00c1lvarez"),
+    ("\u00c5SA L\u00d6FGREN", "\u00c5sa L\u00f6fgren"),
+    ("\u0418\u0412\u0410\u041d \u041f\u0415\u0422\u0420\u041e\u0412",
+     "\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432"),
+    ("NYT STAFF", "NYT Staff"),
+    ("WSJ STAFF", "WSJ Staff"),
+    ("BBC NEWS", "BBC News"),
+    ("AP", "AP"),
+    ("NYT", "NYT"),
+    ("REUTERS", "Reuters"),
+    ("BY THE ASSOCIATED PRESS", "The Associated Press"),
+    ("JOHN SMITH, STAFF WRITER", "John Smith"),
+    ("SMITH, JOHN", "Smith, John"),  # the order as written
+    ("JOHN SMITH, MD", "John Smith, MD"),  # a degree after a comma
+    ("Rachael Link, MS, RD", "Rachael Link, MS, RD"),
+    ("ANA ROSS, MPH; ELI WU, MBA", "Ana Ross, MPH; Eli Wu, MBA"),
+    ("JOHN SMITH, JR.", "John Smith, Jr."),
+    # written as names already, in part or whole: left as written
+    ("Eva Lund", "Eva Lund"),
+    ("Jean DUPONT", "Jean DUPONT"),
+    ("maria de la Cruz", "maria de la Cruz"),
+    ("Reuters staff", "Reuters staff"),
+    ("Mary Jones and JOHN SMITH", "Mary Jones and John Smith"),  # each name alone
+    ("Eva Lund; JONAS EK", "Eva Lund; Jonas Ek"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "stored"), CAPITALS)
+def test_a_name_in_capitals_is_written_as_a_name(given: str, stored: str) -> None:
+    assert author_name(given) == stored
+
+
+def test_a_text_files_byline_in_capitals_is_its_author() -> None:
+    raw = f"Harbour reopens\n\nBy INGRID HOLM and SEAN O'NEILL\n\n{TEXT}\n"
+    assert make_article("a", raw).author == "Ingrid Holm and Sean O'Neill"

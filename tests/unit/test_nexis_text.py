@@ -61,7 +61,7 @@ def test_an_export_is_one_article_an_item_with_its_header_fields(tmp_path: Path)
         FERRY.title,
         "Vessby Evening Post",
         "2019-11-12",
-        "JONAS EK",
+        "Jonas Ek",  # "BYLINE: JONAS EK", as LexisNexis writes a wire byline
     )
     assert _paragraphs(second.text) == FERRY.paragraphs
     # no byline; the URL: field after the text is the address (and the id is made of it)
