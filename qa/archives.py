@@ -40,7 +40,7 @@ from qa.articles import article_from_page, article_from_request, parse_date, slu
 from qa.authors import author_name
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url, without_tracking
 from qa.fields import ALIASES
 from qa.models import Article
 from qa.text_input import c1_controls_as_cp1252
@@ -208,7 +208,8 @@ class _Fields(BaseModel):
             return None
         if safe_url(value) is None:
             raise ValueError(f"{value[:80]!r} is not an http or https address")
-        return urldefrag(value)[0]  # the same article whatever part of it is linked
+        # the same article whatever part of it is linked, and from whatever link it was saved
+        return without_tracking(urldefrag(value)[0])
 
 
 class ArchiveRecord(_Fields):

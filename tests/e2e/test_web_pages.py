@@ -153,6 +153,13 @@ ARCHIVE = [
     {"html": news_page(title="Glasshouse museum opens in Brenna", paragraphs=[
         "The Brenna glasshouse museum opened on Friday with 340 species of orchids from twelve "
         "countries, curator Tomas Eriksen said."], date="2023-03-10", site="Brenna Courier")},
+    # the first line's story again, updated, as a newsletter linked it: the same article
+    {"title": "Teenager wins national chess title", "date": "2023-02-11",
+     "url": "https://chess.example/2023/castellano-title?utm_source=newsletter&utm_medium=email"
+            "&mc_cid=5f1e2d&mc_eid=9a8b7c", "source": "Board News",
+     "text": "Sixteen-year-old Mira Castellano won the national chess championship on "
+             "Saturday, the youngest champion in the event's 70-year history. She beat the "
+             "defending champion in the final round."},
 ]  # fmt: skip
 # as a news API answers: articles in a list beside other fields, the source as an object
 API_ANSWER = {
@@ -198,7 +205,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (corpus / "gazette.csv").write_bytes(TABLE.encode("cp1252"))
     (corpus / "api.json").write_text(json.dumps(API_ANSWER), encoding="utf-8")
-    (corpus / "market.mhtml").write_bytes(single_file_page(MARKET, address=MARKET_URL))
+    # saved from a link shared on a social network: its address bar held tracking parameters
+    shared = f"{MARKET_URL}?utm_source=facebook&utm_medium=social&fbclid=IwAR2xYz"
+    (corpus / "market.mhtml").write_bytes(single_file_page(MARKET, address=shared))
     (corpus / "lighthouse.md").write_text(CLIP, encoding="utf-8")
     (corpus / "bakery.webarchive").write_bytes(safari_web_archive(BAKERY, address=BAKERY_URL))
     (corpus / "valley-news.rss").write_text(FEED, encoding="utf-8")
@@ -230,7 +239,11 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped archive.jsonl line 2: " in setup.build_output
     assert "skipped gazette.csv row 3: " in setup.build_output
     assert "gazette.csv is not UTF-8: read as cp1252" in setup.build_output
-    assert "skipped 2 file(s) or archive record(s)" in setup.build_output
+    assert (
+        "skipped archive.jsonl line 1: line 4 has the same id (castellano-title-"
+        in setup.build_output
+    )  # its address without the newsletter's tracking parameters
+    assert "skipped 3 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
     assert listing["total"] == 14, by_title
@@ -240,6 +253,8 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert by_title["Teenager wins national chess title"]["url"] == (
         "https://chess.example/2023/castellano-title"
     )
+    chess = client.get(f"/documents/{by_title['Teenager wins national chess title']['doc_id']}")
+    assert "defending champion" in chess.json()["text"]  # the later line is the article
     assert by_title["Glasshouse museum opens in Brenna"]["source"] == "Brenna Courier"
 
 
@@ -396,12 +411,12 @@ def test_a_page_is_added_as_html(setup: Setup, client: httpx.Client) -> None:
         "https://coast.example/news/ferry-returns", "Coast Times",
     )  # fmt: skip
     # the folder's skips, not this request's: counted in one line, listed by GET /admin/index
-    assert body["skipped"] == 2 and body["warnings"] == [
-        "2 other file(s) or archive record(s) of the corpus folder are skipped by the index "
+    assert body["skipped"] == 3 and body["warnings"] == [
+        "3 other file(s) or archive record(s) of the corpus folder are skipped by the index "
         "build, not one this request wrote: GET /admin/index lists them and why"
     ]
     listed = client.get("/admin/index", headers=ADMIN).json()
-    assert listed["skipped"] == 2 and "archive.jsonl line 2" in listed["skips"][0]
+    assert listed["skipped"] == 3 and "archive.jsonl line 2" in " ".join(listed["skips"])
     assert (setup.corpus / f"{body['doc_id']}.html").is_file()
     assert client.get(f"/documents/{body['doc_id']}").json()["url"] == body["url"]
     no_article = client.post(
@@ -437,6 +452,29 @@ def test_a_page_saved_as_one_file_is_added_as_html(setup: Setup, client: httpx.C
     answer = api_answer(setup.server, {"question": "What will the new Skarra pier cost?"})
     assert answer["status"] == "answered" and "900,000 euros" in answer["answer"], answer
     assert answer["citations"][0]["doc_id"] == body["doc_id"]
+
+
+def test_a_page_saved_again_from_a_tracked_link_is_the_same_article(client: httpx.Client) -> None:
+    """The address a page was saved from keeps no tracking parameters, so the same page saved
+    from a newsletter's link and from a share's is one article, not a second one."""
+    address = "https://coast.example/news/skarra-fish-market"
+    page = news_page(
+        title="Skarra fish market moves to the old ferry hall",
+        paragraphs=["The fish market of Skarra will move into the old ferry hall in August, "
+                    "where forty stalls will have room under one roof, the council said."],
+        date="2023-05-20", site="Coast Times",
+    )  # fmt: skip
+    from_mail = single_file_page(page, address=f"{address}?utm_source=newsletter&mc_cid=3f2a")
+    from_share = single_file_page(page, address=f"{address}?fbclid=IwAR0abc&smid=tw-share")
+
+    first = client.post("/documents", json={"html": from_mail.decode("ascii")}, headers=ADMIN)
+    again = client.post("/documents", json={"html": from_share.decode("ascii")}, headers=ADMIN)
+
+    assert first.status_code == 201, first.text
+    assert first.json()["url"] == address
+    assert again.status_code == 200, again.text
+    assert again.json()["doc_id"] == first.json()["doc_id"]
+    assert again.json()["url"] == address
 
 
 def test_a_wordpress_export_is_imported_with_its_posts_only(

@@ -615,6 +615,38 @@ def test_only_absolute_http_addresses_are_kept(url: str | None, kept: bool) -> N
     assert (safe_url(url) is not None) is kept
 
 
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://town.example/library?utm_source=newsletter&utm_medium=email&id=7",
+         "https://town.example/library?id=7"),
+        ("https://town.example/library?id=7&fbclid=IwAR0abc", "https://town.example/library?id=7"),
+        ("https://news.example/2024/06/19/port.html?smid=nytcore-ios-share&referringSource=articleShare",
+         "https://news.example/2024/06/19/port.html"),
+        ("https://news.example/port?CMP=share_btn_tw#comments", "https://news.example/port#comments"),
+        ("https://news.example/port?ocid=BingNewsSearch", "https://news.example/port"),
+        ("https://news.example/port?gclid=Cj0&mc_cid=5f1e&mc_eid=9a8b&_ga=2.1", "https://news.example/port"),
+        ("https://news.example/port?at_medium=RSS&ns_source=twitter&xtor=RSS-3", "https://news.example/port"),
+        ("https://news.example/port?UTM_Source=X&page=2", "https://news.example/port?page=2"),
+        # what names the article, in its order and as written, stays
+        ("https://news.example/view?story=12&ref=home&src=rss&b=%20c+d",
+         "https://news.example/view?story=12&ref=home&src=rss&b=%20c+d"),
+        ("https://news.example/view?q=1&q=2", "https://news.example/view?q=1&q=2"),
+        ("https://news.example/port", "https://news.example/port"),
+    ],
+)  # fmt: skip
+def test_an_address_keeps_no_tracking_parameters(url: str, kept: str) -> None:
+    """The same article saved from a newsletter's, a share's or an ad's link is one address."""
+    assert safe_url(url) == kept
+
+
+def test_a_page_saved_from_a_tracked_link_has_its_clean_address() -> None:
+    html = page(url=None)
+    tracked = "https://coast.example/news/skarra?utm_source=facebook&fbclid=IwAR0abc"
+    assert extract_page(html, url=tracked).url == "https://coast.example/news/skarra"
+    assert extract_page(page(url=tracked)).url == "https://coast.example/news/skarra"
+
+
 # --- bad pages ------------------------------------------------------------------------------
 
 

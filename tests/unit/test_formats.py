@@ -385,6 +385,30 @@ def test_an_archive_written_with_a_byte_order_mark_keeps_its_first_line(tmp_path
     assert [a.title for a in found.articles] == ["Tram opens", "Library opens by the port"]
 
 
+def test_an_archives_records_of_one_story_from_tracked_links_are_one_article(
+    tmp_path: Path,
+) -> None:
+    """A scraper's or a newsletter tool's export holds the story under the links it came from:
+    its address without the tracking parameters is the article's, and so its id."""
+    story = "https://coast.example/news/tram-opens"
+    lines = [
+        {"title": "Tram opens", "url": f"{story}?utm_source=newsletter&utm_medium=email",
+         "text": TRAM},
+        {"title": "Tram opens", "url": f"{story}?fbclid=IwAR0abc",
+         "text": TRAM + "\nIt runs every ten minutes."},
+    ]  # fmt: skip
+    (tmp_path / "export.jsonl").write_text("\n".join(map(json.dumps, lines)), encoding="utf-8")
+    (tmp_path / "plain.jsonl").write_text(
+        json.dumps({"title": "Tram opens", "url": story, "text": TRAM}), encoding="utf-8"
+    )
+    found = read_article_file(tmp_path / "export.jsonl", max_bytes=100_000)
+    (article,) = found.articles
+    assert article.url == story and article.text.endswith("It runs every ten minutes.")
+    assert found.warnings[0].startswith("skipped export.jsonl line 1: line 2 has the same id")
+    plain = read_article_file(tmp_path / "plain.jsonl", max_bytes=100_000)
+    assert plain.articles[0].doc_id == article.doc_id  # the id of the address itself
+
+
 @pytest.mark.parametrize(
     ("name", "made"),
     [
