@@ -143,7 +143,10 @@ from qa.text_input import c1_controls_as_cp1252
 # 40: an author written in capitals ("By JOHN McDONALD and MARY O'NEILL", a Nexis or Factiva
 #    byline, a page's metadata) is written as a name ("John McDonald and Mary O'Neill"; an
 #    outlet's initials stay: "NYT Staff"; qa/authors.py: names_in_capitals)
-CLEANER_VERSION = "40"
+# 41: a dateline in Russian or Ukrainian ("19 июня 2024 г.", "Опубликовано: 5 марта 2024 года")
+#    or in Chinese, Japanese or Korean figures ("发布时间：2024年6月19日 10:30") is the date
+#    (qa/dates.py: DATE_LANGUAGES, parse_date); such an article was undated
+CLEANER_VERSION = "41"
 
 Block = list[str]  # the lines of one blank-line separated block
 
@@ -320,7 +323,10 @@ _DATE_PREFIX = (
     # the same labels in the languages whose month names are read (qa/dates.py)
     r"|publicado|actualizado|fecha|ver[öo]ffentlicht|aktualisiert|datum|publi[ée]|mis\s+[àa]\s+jour"
     r"|pubblicato|aggiornato|data|gepubliceerd|bijgewerkt|opublikowano|publicat|publicerad"
-    r"|julkaistu)(?:\s+(?:on|el|am|le|il|op|den|em))?\s*:?\s*)?"
+    r"|julkaistu|опубликовано|обновлено|дата(?:\s+публикации)?|опубліковано|оновлено"
+    # Chinese (simplified, traditional), Japanese and Korean labels, before a full-width colon
+    r"|发布时间|發布時間|发布日期|發布日期|更新时间|更新時間|时间|時間|日期|公開日|更新日|掲載日"
+    r"|配信日|입력|수정|발행일|등록일)(?:\s+(?:on|el|am|le|il|op|den|em))?\s*[:：]?\s*)?"
     r"(?:(?P<weekday>[^\W\d_]{2,12})\.?,?\s+)?"  # "Monday, ", "lunes, ": a weekday's name
 )
 # a time of day before the date, as AP writes it: "Updated 5:35 AM EDT, Oct 21, 2024"
@@ -329,13 +335,17 @@ _TIME_FIRST = (  # the zone in capitals only ("EDT", "E.T."), so "10.45 The …"
 )
 _MON = r"(?P<mon>[^\W\d_]{3,12})\.?"  # a month's name, in English or another language
 _DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
+# a year's word after it (qa/dates.py: YEAR_WORDS), "г." or "года" in Russian, "р." in Ukrainian
+_YEAR_WORD = r"(?:\s+(?:г|р)\.?|\s+(?:года|год|року))?(?!\w)"
 _DATE_FORMS = [
     re.compile(_DATE_PREFIX + _TIME_FIRST + body + _REST, re.IGNORECASE)
     for body in (
         rf"{_MON}\s+{_DAY},?\s+{_YEAR}",  # Oct. 21, 2024
-        rf"{_DAY}\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?{_YEAR}",  # 21 October 2024, 8 de
-        # septiembre de 2025, 12. August 2025
+        rf"{_DAY}\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}",  # 21 October
+        # 2024, 8 de septiembre de 2025, 12. August 2025, 19 июня 2024 г.
         r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})",  # 2024-10-21
+        # 2024年6月19日 (Chinese, Japanese), 2024년 6월 19일 (Korean)
+        r"(?P<year>\d{4})\s*[年년]\s*(?P<mon>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일号號]",
     )
 ]
 # day and month in figures ("Published: 14/03/2024", "14.03.2024", "03/14/2024"): read only when
@@ -483,7 +493,8 @@ def _parse_date(line: str) -> str | None:
         # the line's shape is checked above; the date itself is read by dateutil, or a month's
         # name in another language by the calendar's own words (qa/dates.py)
         mon, day, year = m["mon"], m["day"], m["year"]
-        parsed = parse_date(f"{year}-{mon}-{day}" if mon.isdigit() else f"{day} {mon} {year}")
+        numeric = f"{year}-{int(mon):02d}-{int(day):02d}" if mon.isdigit() else None
+        parsed = parse_date(numeric or f"{day} {mon} {year}")
         if parsed is None and not mon.isdigit() and (number := month_number(mon)) is not None:
             parsed = parse_date(f"{year}-{number:02d}-{int(day):02d}")
         if parsed is not None:

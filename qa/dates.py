@@ -39,8 +39,16 @@ _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}(?:\s*$|[\sT,]+\d
 # months ("listopad": November in Polish, October in Croatian) is no month here.
 DATE_LANGUAGES = (
     "en", "es", "fr", "de", "it", "pt", "nl", "ca", "sv", "da", "nb", "fi", "pl", "cs", "sk",
-    "ro", "hr", "sl", "tr", "id",
+    "ro", "hr", "sl", "tr", "id", "ru", "uk",
 )  # fmt: skip
+# a year's word after its figures: Russian "19 июня 2024 г." ("года"), Ukrainian "2024 р."
+YEAR_WORDS = frozenset({"г", "года", "год", "р", "року", "рік"})
+# a date in Chinese, Japanese or Korean: "2024年6月19日", "2024년 6월 19일" (the day's sign
+# may be left out, or be the spoken "号"), then perhaps a time of day
+_CJK = re.compile(
+    r"^\s*(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*$"
+)
 
 
 def _plain(word: str) -> str:
@@ -89,11 +97,13 @@ NOT_A_CALENDAR_DATE = (
 @lru_cache(maxsize=4096)  # an export's rows repeat their dates (many articles a day)
 def parse_date(text: str) -> dt.date | None:
     """A full calendar date ("2024-10-21", "Oct. 21, 2024", "Monday, 21 October 2024",
-    "2024-10-21T05:35:00Z"), else None. A date without a day, month or year is None, not a
-    guess; so is a date in figures whose day and month could be either ("03/04/2024"; but
-    "21/10/2024" and "10/21/2024" can only be 21 October)."""
-    iso = _ISO.match(text)
-    if iso:  # what exports write most, read as dateutil reads it (1 µs here against 70)
+    "2024-10-21T05:35:00Z", "19 июня 2024 г.", "2024年6月19日"), else None. A date without a
+    day, month or year is None, not a guess; so is a date in figures whose day and month could
+    be either ("03/04/2024"; but "21/10/2024" and "10/21/2024" can only be 21 October)."""
+    # what exports write most, read as dateutil reads it (1 µs here against 70); and the
+    # Chinese, Japanese and Korean form in figures, which dateutil does not read
+    iso = _ISO.match(text) or _CJK.match(text)
+    if iso:
         try:
             return dt.date(*map(int, iso.groups()))
         except ValueError:
@@ -123,8 +133,9 @@ def _complete(text: str) -> dt.date | None:
     return first.date() if first.date() == second.date() else None
 
 
-# words between a date's parts in the CLDR long forms ("4 de noviembre de 2024")
-_LINKS = frozenset({"de", "del"})
+# words between a date's parts in the CLDR long forms ("4 de noviembre de 2024"), and after
+# them ("19 июня 2024 г.")
+_LINKS = frozenset({"de", "del"}) | YEAR_WORDS
 
 
 def _in_english(text: str) -> str | None:

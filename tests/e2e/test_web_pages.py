@@ -94,6 +94,20 @@ BRIDGE = """Brenna bridge repairs take two more months
 Repairs to the old stone bridge in Brenna will take two more months, the county's roads
 department said on Friday, after engineers found cracks in two of its seven arches.
 """
+# dated in Russian (the year's word after it) and in Chinese figures: they were undated
+BRIDGE_RU = """Новый мост через реку Бренну открыт
+
+Опубликовано: 19 июня 2024 г.
+
+Новый пешеходный мост через реку открылся в среду после трёх лет строительства, сообщили в
+городской администрации. Его длина составляет двести метров.
+"""
+PORT_ZH = """港口扩建工程正式开工
+
+发布时间：2024年6月21日 10:30
+
+港口管理局周五宣布，北港区扩建工程正式开工，预计将于2026年底完工，新建泊位可同时停靠四艘大型货轮。
+"""
 # saved by Safari as a web archive (its default): a binary property list around the page
 BAKERY_URL = "https://valley.example/news/brenna-bakery-award"
 BAKERY = news_page(
@@ -213,6 +227,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     (corpus / "valley-news.rss").write_text(FEED, encoding="utf-8")
     (corpus / "ferry-word.htm").write_bytes(FERRY.encode("utf-16-le"))
     (corpus / "bridge.txt").write_bytes(BRIDGE.encode("utf-16-be"))
+    (corpus / "most.txt").write_text(BRIDGE_RU, encoding="utf-8")
+    (corpus / "gang.txt").write_text(PORT_ZH, encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("web-data")
     built = build_index(corpus, data_dir, capture=True)
     server = start_server(
@@ -246,7 +262,7 @@ def test_one_index_holds_every_kind_and_the_bad_line_is_named(
     assert "skipped 3 file(s) or archive record(s)" in setup.build_output
     listing = client.get("/documents").json()
     by_title = {d["title"]: d for d in listing["documents"]}
-    assert listing["total"] == 14, by_title
+    assert listing["total"] == 16, by_title
     assert by_title["Brenna bridge closes for repairs"]["source"] == "Valley News"
     assert by_title["Brenna bridge closes for repairs"]["date"] == "2023-07-01"
     assert {"tram", "harbour", "orchard"} <= {d["doc_id"] for d in listing["documents"]}
@@ -313,6 +329,23 @@ def test_a_byline_in_capitals_is_cited_as_names(setup: Setup, client: httpx.Clie
         "tram",
         "Ingrid McAllister and Sean O'Neill",
     )
+
+
+def test_datelines_in_russian_and_in_chinese_figures_date_the_article(
+    setup: Setup, client: httpx.Client
+) -> None:
+    most = client.get("/documents/most").json()
+    assert (most["title"], most["date"]) == ("Новый мост через реку Бренну открыт", "2024-06-19")
+    assert "Опубликовано" not in most["text"]
+    gang = client.get("/documents/gang").json()
+    assert gang["date"] == "2024-06-21" and "发布时间" not in gang["text"]
+    # the date now restricts a search: June 2024 holds these two articles and no other
+    found = client.post(
+        "/search",
+        json={"query": "мост через реку", "date_from": "2024-06-01", "date_to": "2024-06-30"},
+    ).json()
+    assert found["articles_searched"] == 2, found
+    assert (found["results"][0]["doc_id"], found["results"][0]["date"]) == ("most", "2024-06-19")
 
 
 def test_an_answer_from_a_page_body_cites_the_pages_metadata(setup: Setup) -> None:

@@ -53,6 +53,17 @@ pytestmark = pytest.mark.unit
         ("lunedì, 4 novembre 2024", dt.date(2024, 11, 4)),
         ("novembre 2024", None),  # still no day
         ("lun., 04 zorp 2024", None),  # no month's name in any language
+        # Russian and Ukrainian, with the year's word after it; Chinese, Japanese and Korean
+        ("19 июня 2024 г.", dt.date(2024, 6, 19)),
+        ("5 марта 2024 года", dt.date(2024, 3, 5)),
+        ("среда, 19 июня 2024", dt.date(2024, 6, 19)),
+        ("19 червня 2024 р.", dt.date(2024, 6, 19)),
+        ("2024年6月19日", dt.date(2024, 6, 19)),
+        ("2024年06月19日 10:30", dt.date(2024, 6, 19)),
+        ("2024년 6월 19일", dt.date(2024, 6, 19)),
+        ("2024年13月19日", None),
+        ("2024年6月", None),  # no day
+        ("июнь 2024", None),
         ("", None),
     ],
 )
