@@ -1,6 +1,6 @@
 """Reading one article file of any accepted kind into articles, or into clear reasons to skip it.
 
-    .txt                   one article: text (UTF-8, else decoded as qa/extraction.decode_text
+    .txt                   one article: text (UTF-8, else decoded as qa/decoding.decode_text
                            says), cleaned by qa/cleaning.py; or, told by its content, a classic
                            LexisNexis export, one article an item (index/text_exports.py)
     .md .markdown          one article in Markdown, read as such (qa/markdown_text.py: the
@@ -81,8 +81,9 @@ from index.text_exports import (
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
 from qa.cleaning import unread_dateline
+from qa.decoding import decode_html, decode_text
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, decode_html, decode_text
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.lexical import is_latin, without_accents
 from qa.models import Article
 from qa.paragraphs import ID_DIGEST_PATTERN

@@ -2,7 +2,7 @@
 content is one (qa/factiva.py), told from any other saved page (one article) by its content
 alone.
 
-The page is decoded as every saved page is (`qa.extraction.decode_html`: a byte-order mark,
+The page is decoded as every saved page is (`qa.decoding.decode_html`: a byte-order mark,
 the charset it declares, UTF-8, a guess). Each article comes out as an `Entry`
 (index/exports.py) numbered by its place in the export ("results.html item 3"), whose fields
 are an archive record's, so it is checked, cleaned and given its id as any archive record is
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.exports import Entry, export_entries, read_limited
+from qa.decoding import decode_html
 from qa.errors import BadInput
-from qa.extraction import decode_html
 from qa.factiva import FactivaArticle, factiva_articles, factiva_near_miss
 
 # the saved pages that may be a Factiva export (longest first), and those POST

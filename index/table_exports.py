@@ -26,8 +26,8 @@ from index.checksums import sha256_file
 from index.exports import Entry, too_large
 from qa.archives import BODY_NAMES, column_names, names_of
 from qa.dates import parse_date
+from qa.decoding import decode_text, stray_bytes_as_cp1252, utf16_without_mark
 from qa.errors import BadInput
-from qa.extraction import decode_text, stray_bytes_as_cp1252, utf16_without_mark
 
 _SEPARATORS = (",", ";", "\t", "|")
 _NO_SEPARATOR = "\x1f"  # a header of one column: its rows are not split at all

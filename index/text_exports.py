@@ -1,7 +1,7 @@
 """The articles of a classic LexisNexis plain-text export: a `.txt` file whose content is one
 (qa/nexis_text.py), told from any other `.txt` (one article) by its content alone.
 
-The file is decoded as every text file is (`qa.extraction.decode_text`: a byte-order mark's
+The file is decoded as every text file is (`qa.decoding.decode_text`: a byte-order mark's
 encoding, else UTF-8, else the likeliest legacy one), its lines split at any line break (CRLF
 included), with one difference (`decode_export`): a legacy guess whose reading gives a mark or a
 symbol where Windows-1252 gives a letter is read as Windows-1252. A news export's names come
@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.exports import Entry, nexis_entries, too_large
+from qa.decoding import DecodedText, decode_text
 from qa.errors import BadInput
-from qa.extraction import DecodedText, decode_text
 from qa.nexis_text import near_miss, nexis_text_articles, nexis_text_items
 
 log = logging.getLogger(__name__)

@@ -36,11 +36,12 @@ from pydantic import (
 )
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
+from qa.addresses import safe_url, without_tracking
 from qa.articles import article_from_page, article_from_request, parse_date, slug
 from qa.authors import author_name
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, safe_url, without_tracking
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.fields import ALIASES
 from qa.models import Article
 from qa.text_input import c1_controls_as_cp1252

@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 
 from courlan import normalize_url
 
+from qa.addresses import safe_url
 from qa.authors import author_name
 from qa.cleaning import SOURCE_MAX_WORDS, clean_article
 from qa.dates import parse_date
 from qa.errors import BadInput
-from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page, safe_url
+from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.lexical import without_accents
 from qa.markdown_text import split_front_matter
 from qa.models import Article

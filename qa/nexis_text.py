@@ -62,8 +62,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.addresses import safe_url
 from qa.dates import parse_date
-from qa.extraction import safe_url
 from qa.nexis import NexisArticle
 
 __all__ = ["NexisTextItem", "near_miss", "nexis_text_articles", "nexis_text_items"]

@@ -36,9 +36,10 @@ from types import SimpleNamespace
 
 import justext
 
+from qa.addresses import safe_url
 from qa.authors import author_name
 from qa.cleaning import ADDRESS_LINE, clean_article
-from qa.extraction import safe_url, title_without_site
+from qa.page_metadata import title_without_site
 
 BAND = 0.1  # the top and bottom tenth of a page hold its running header and footer
 RUNNING_SHARE = 0.6  # a band's text on this share of the pages (at least two) is running

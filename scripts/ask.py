@@ -89,7 +89,7 @@ def _decoded(file: Path) -> str:
     """A question file's text in the encoding its byte-order mark names, else UTF-8, else the
     likeliest legacy one (Excel's "CSV (Comma delimited)" and Notepad's "ANSI" save Windows-1252),
     said on standard error, as the indexer reads an article's text file."""
-    from qa.extraction import decode_text
+    from qa.decoding import decode_text
 
     decoded = decode_text(file.read_bytes())
     if decoded.guessed:

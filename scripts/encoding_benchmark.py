@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""How often a text file in a legacy code page is read back exactly (`qa.extraction.decode_text`).
+"""How often a text file in a legacy code page is read back exactly (`qa.decoding.decode_text`).
 
     python scripts/encoding_benchmark.py [--man-dir /usr/share/man] [--pages 25] [--seed 0]
 
@@ -28,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from qa.extraction import decode_text  # noqa: E402
+from qa.decoding import decode_text  # noqa: E402
 from scripts.cli import UsageError, run_cli  # noqa: E402
 
 CODE_PAGES = {

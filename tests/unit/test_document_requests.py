@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from api.documents_service import page_file
 from api.routers.documents import ArchiveUpload, NewDocument
+from qa.decoding import decode_html
 from qa.errors import BadInput, TooLarge
-from qa.extraction import decode_html
 from tests.factiva_files import EXPORT, export_page
 from tests.pages import news_page
 

@@ -1,4 +1,6 @@
-"""Unit tests for qa.extraction: the article and its metadata out of small made-up pages."""
+"""Unit tests for qa.extraction (with qa.page_metadata, qa.page_repairs and qa.addresses): the
+article and its metadata out of small made-up pages; and for qa.decoding, a page's and a text
+file's bytes to text."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ import logging
 
 import pytest
 
+from qa.addresses import safe_url
 from qa.articles import article_from_page
+from qa.decoding import decode_html, decode_text
 from qa.errors import BadInput
-from qa.extraction import ExtractionOptions, decode_html, decode_text, extract_page, safe_url
+from qa.extraction import ExtractionOptions, extract_page
 from tests.pages import FURNITURE, news_page
 
 pytestmark = pytest.mark.unit

@@ -1,6 +1,6 @@
-"""Unit tests for qa.extraction's changes to a page before trafilatura reads it: a lead written
-as a bare block in the body is a paragraph, and a card of links shown on hover inside a
-sentence is no part of it."""
+"""Unit tests for qa.page_repairs, the changes to a page before trafilatura reads it (through
+qa.extraction.extract_page): a lead written as a bare block in the body is a paragraph, and a
+card of links shown on hover inside a sentence is no part of it."""
 
 from __future__ import annotations
 
