@@ -80,7 +80,7 @@ from index.text_exports import (
 )
 from qa.archives import article_from_record, parse_line, record_doc_id, record_of
 from qa.articles import article_from_page, content_hash, folded, make_article, slug
-from qa.cleaning import unread_dateline
+from qa.datelines import unread_dateline
 from qa.decoding import decode_html, decode_text
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions

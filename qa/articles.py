@@ -13,7 +13,8 @@ from courlan import normalize_url
 
 from qa.addresses import safe_url
 from qa.authors import author_name
-from qa.cleaning import SOURCE_MAX_WORDS, clean_article
+from qa.cleaning import clean_article
+from qa.cleaning_lines import SOURCE_MAX_WORDS
 from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page

@@ -49,7 +49,8 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from qa.authors import author_name
-from qa.cleaning import clean_paragraphs, continues_sentence
+from qa.cleaning import clean_paragraphs
+from qa.cleaning_paragraphs import continues_sentence
 from qa.decoding import decode_html
 from qa.errors import BadInput
 from qa.page_elements import MIN_PROSE_WORDS, _prose_words

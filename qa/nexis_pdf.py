@@ -24,8 +24,8 @@ search's running header at the top of every page and a "Page N of M" footer. Her
   one box to the layout analysis, one line each to Nexis.
 - **A paragraph broken by a page break is joined**: in an article's text, a box that opens a
   page and goes on with the sentence the last one left unfinished (the text cleaner's rule 8,
-  `qa.cleaning.continues_sentence`) is the rest of that paragraph, so the article's text, and
-  its id, are the Word export's.
+  `qa.cleaning_paragraphs.continues_sentence`) is the rest of that paragraph, so the article's
+  text, and its id, are the Word export's.
 - **The cover page is set off** from the first document by the page break after it, as the
   Word export sets it off by empty paragraphs (`qa.nexis`: three or more).
 
@@ -35,7 +35,7 @@ an "End of Document" line with a "Body" line before it. Any other PDF is one art
 
 from __future__ import annotations
 
-from qa.cleaning import continues_sentence
+from qa.cleaning_paragraphs import continues_sentence
 from qa.nexis import (
     BODY_MARK,
     END_MARK,

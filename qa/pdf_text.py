@@ -38,7 +38,8 @@ import justext
 
 from qa.addresses import safe_url
 from qa.authors import author_name
-from qa.cleaning import ADDRESS_LINE, clean_article
+from qa.cleaning import clean_article
+from qa.cleaning_paragraphs import ADDRESS_LINE
 from qa.page_metadata import title_without_site
 
 BAND = 0.1  # the top and bottom tenth of a page hold its running header and footer
