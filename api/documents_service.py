@@ -20,10 +20,11 @@ from api.reload import IndexReloader, ReloadResult
 from api.service import QAService
 from index.builder import BuildReport
 from index.documents import add_article, delete_article
-from index.formats import is_document_export, read_document, skips_of_files
+from index.formats import is_document_export, read_document
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_refusal
 from index.imports import ImportReport, import_archive
 from index.pdf_pages import PdfLimits
+from index.skips import skips_of_files
 from qa.articles import (
     article_from_page,
     article_from_request,

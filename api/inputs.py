@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from index.corpus import DOC_ID_PATTERN
-from index.formats import doc_id_problem
+from index.file_kinds import doc_id_problem
 from qa.models import TURN_ANSWER_MAX_CHARS, TURN_QUESTION_MAX_CHARS, Answer, Turn
 from qa.retrieval import in_articles
 from qa.text_input import has_visible_text, normalize_text, surrogate_problem

@@ -22,10 +22,11 @@ from filelock import FileLock, Timeout
 
 from index.corpus import read_corpus
 from index.durable import storage_problem
-from index.formats import SUFFIXES, Skips
+from index.file_kinds import SUFFIXES
 from index.journal import settle
 from index.manifest import Changes, recorded_skips
 from index.pdf_pages import PdfLimits
+from index.skips import Skips
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION

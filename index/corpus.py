@@ -8,19 +8,19 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from index.durable import fsync_dir, replace_atomically
-from index.formats import (
+from index.file_kinds import (
     DOC_ID,
     DOC_ID_PATTERN,
     SUFFIXES,
-    Skips,
     article_files,
     doc_id_of,
     is_archive,
     is_renamed,
-    read_article_file,
     unread_files,
 )
+from index.formats import read_article_file
 from index.pdf_pages import LIMITS, PdfLimits
+from index.skips import Skips
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
 from qa.models import Article
 from qa.settings import MAX_DOCUMENT_BYTES
@@ -42,7 +42,7 @@ def read_corpus(
     `LISTED_SKIPS` of one file named, the rest of them counted in one line).
 
     A file whose name is not a document id is read under an id made of its name
-    (`index.formats.doc_id_of`). A file that no encoding reads as text, is
+    (`index.file_kinds.doc_id_of`). A file that no encoding reads as text, is
     binary, too large, or has no article text is skipped with a warning rather than failing
     the whole build, and so is a file of another kind (a .zip export, an .xlsx workbook);
     so is an archive line that is not a valid record, and an article whose id an earlier file
@@ -126,7 +126,7 @@ def files_giving(
     """The single-article files (.txt or pages) of `folder` that give `doc_id`, in reading
     order: the first is the one a build indexes ("harbour.TXT", or "Fire - Post.html" for
     "Fire-Post"); an archive line read before it may hold the id instead
-    (`index.formats.archive_origin`). `max_bytes`, `pdf_limits`: the build's (settings
+    (`index.archive_records.archive_origin`). `max_bytes`, `pdf_limits`: the build's (settings
     `index.max_document_bytes`, `index.pdf_*`), which tell an export from one article."""
     return [
         path

@@ -22,16 +22,13 @@ from pathlib import Path
 from typing import TypedDict
 
 from index import journal
+from index.archive_records import archive_origin
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.checksums import sha256_file
 from index.corpus import article_file, files_giving, remove_article_file, write_article_file
 from index.durable import fsync_dir
-from index.formats import (
-    archive_origin,
-    is_renamed,
-    read_article_file,
-    suffix_of,
-)
+from index.file_kinds import is_renamed, suffix_of
+from index.formats import read_article_file
 from index.html_exports import FACTIVA_SUFFIXES, factiva_refusal
 from index.imports import imported_line, without_line
 from index.manifest import Manifest

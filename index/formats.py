@@ -36,300 +36,54 @@ as it is, without cleaning or extracting it again. Every file, line, row or item
 used becomes a warning `skipped <file>[ line N| row N| item N]: <why>` instead of failing the
 build. Nothing is read past `max_bytes` (a gzipped page is decompressed at most that far), so a
 huge or malicious file cannot exhaust memory.
+
+The suffixes and the id a file's name gives are index/file_kinds.py's; an archive's records
+and the ids they give, index/archive_records.py's; the warnings of skipped files,
+index/skips.py's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from index.docx_exports import DOCX_SUFFIX, docx_entries
-from index.exports import Entry, nexis_entries, read_limited, too_large
-from index.feed_exports import FEED_SUFFIXES, feed_entries
-from index.html_exports import (
-    FACTIVA_SUFFIXES,
-    FACTIVA_UPLOAD_SUFFIXES,
-    factiva_entries,
-    factiva_near_miss_of,
-    factiva_page,
-    is_factiva_export,
+from index.archive_records import _entries, _last_records, _unit
+from index.exports import Entry, nexis_entries, read_limited
+from index.file_kinds import (
+    _DOCUMENTS,
+    ARCHIVE_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    MHTML_SUFFIXES,
+    PAGE_SUFFIXES,
+    WEBARCHIVE_SUFFIX,
+    doc_id_of,
+    suffix_of,
 )
-from index.json_exports import json_entries
-from index.pdf_exports import PDF_SUFFIX, is_pdf_export, pdf_export_entries, read_pdf_file
-from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf, article_of_pdf
-from index.rtf_documents import (
-    RTF_SUFFIX,
-    article_from_rtf,
-    article_of_rtf,
-    is_rtf_export,
-    read_rtf,
-    rtf_export_entries,
-)
-from index.table_exports import TableReading, table_entries
-from index.text_exports import (
-    TEXT_EXPORT_SUFFIX,
-    export_text,
-    is_text_export,
-    near_miss_of,
-    text_export_entries,
-)
-from qa.archives import article_from_record, parse_line, record_doc_id, record_of
-from qa.articles import article_from_page, content_hash, folded, make_article, slug
+from index.html_exports import FACTIVA_SUFFIXES, factiva_near_miss_of, factiva_page
+from index.pdf_exports import PDF_SUFFIX, read_pdf_file
+from index.pdf_pages import LIMITS, PdfLimits, article_of_pdf
+from index.rtf_documents import RTF_SUFFIX, article_of_rtf, read_rtf
+from index.skips import LISTED_SKIPS, FileArticles
+from index.text_exports import TEXT_EXPORT_SUFFIX, export_text, near_miss_of
+from qa.archives import article_from_record, record_doc_id, record_of
+from qa.articles import article_from_page, content_hash, make_article
 from qa.datelines import unread_dateline
 from qa.decoding import decode_html, decode_text
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions
-from qa.lexical import is_latin, without_accents
 from qa.models import Article
-from qa.paragraphs import ID_DIGEST_PATTERN
 from qa.saved_pages import SavedPage, page_of_mhtml, page_of_webarchive
-from qa.settings import MAX_DOCUMENT_BYTES
 from qa.text_input import binary_problem, c1_note, garbled_problem
 
 log = logging.getLogger(__name__)
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
-PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
-MHTML_SUFFIXES = (".mhtml", ".mht")
-WEBARCHIVE_SUFFIX = ".webarchive"
 # a page saved as one file, by suffix: what takes the page out of it
 _SAVED_PAGES: dict[str, Callable[[bytes], SavedPage]] = {
     **dict.fromkeys(MHTML_SUFFIXES, page_of_mhtml),
     WEBARCHIVE_SUFFIX: page_of_webarchive,
 }
-# a document a reader of its own turns into one article, from its bytes: the files sent to
-# POST /documents/import as `content_base64` (either may be an export of many articles)
-_DOCUMENTS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
-    PDF_SUFFIX: lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits),
-    RTF_SUFFIX: lambda doc_id, data, _: article_from_rtf(doc_id, data),
-}
-TABLE_SUFFIXES = (".csv", ".tsv")
-ARCHIVE_SUFFIXES = (".jsonl", ".json", *TABLE_SUFFIXES, *FEED_SUFFIXES, DOCX_SUFFIX)
-# an archive whose file is no text (a Word document: a Nexis Uni export holds many articles)
-BINARY_ARCHIVE_SUFFIXES = (DOCX_SUFFIX,)
-# what POST /documents/import takes: an archive, a .txt that is a LexisNexis export, or a page
-# that is a Factiva export
-IMPORT_SUFFIXES = (*ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX, *FACTIVA_UPLOAD_SUFFIXES)
-# what POST /documents/import takes as `content_base64`: a document, or an archive, as bytes
-BINARY_SUFFIXES = (*_DOCUMENTS, *BINARY_ARCHIVE_SUFFIXES)
-# longest first where they overlap
-SUFFIXES = (
-    TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
-    + tuple(_DOCUMENTS)
-)  # fmt: skip
-
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"
-DOC_ID = re.compile(DOC_ID_PATTERN)
-# a paragraph's id: its article's id, ":" and the digest of its words (qa/paragraphs.py)
-PARAGRAPH_ID_PATTERN = f"{DOC_ID_PATTERN.removesuffix('$')}:{ID_DIGEST_PATTERN}$"
-_ID_CHARACTER = re.compile(r"[A-Za-z0-9_.\-]")
-
-
-def doc_id_problem(doc_id: str) -> str | None:
-    """Why `doc_id` cannot name an article (`DOC_ID_PATTERN`), in words, or None: what is
-    allowed, what in it is not, and an id that is, made from it as default ids are made from a
-    title (`qa.articles.slug`, accents taken off: "Budget Übersicht 2025" →
-    "budget-ubersicht-2025"), or as a file's name is (`usable_id`) when it has letters of
-    another script. A client reads this, not the pattern pydantic would quote."""
-    if DOC_ID.fullmatch(doc_id):
-        return None
-    if not doc_id:
-        return "is empty: send an id, or leave doc_id out to have one made from the title"
-    wrong = list(dict.fromkeys(c for c in doc_id if not _ID_CHARACTER.fullmatch(c)))
-    if wrong:
-        named = ", ".join(repr(c) for c in wrong[:5]) + (" …" if len(wrong) > 5 else "")
-        found = f"{doc_id[:80]!r} has {named}"
-    elif len(doc_id) > 200:
-        found = f"it is {len(doc_id)} characters long"
-    else:
-        found = f"{doc_id[:80]!r} starts with {doc_id[0]!r}"
-    plain = folded(doc_id)
-    other_script = any(c.isalpha() and not is_latin(c) for c in doc_id)
-    readable = re.search("[a-z0-9]", plain) and not other_script
-    # "Новости 2024" would be "2024" alone: `usable_id` adds a hash of what was lost
-    instead = slug(plain, words=40) if readable else usable_id(doc_id)
-    return (
-        "may hold only letters A-Z (a-z), digits, '-', '_' and '.', starting with a letter or "
-        f"digit, at most 200 characters ({found}); e.g. {instead!r}"
-    )
-
-
-# skips named one a line for each file; the rest of a file's are counted in one line after them
-LISTED_SKIPS = 20
-
-
-class Skips(list[str]):
-    """A warning for each file or archive record skipped, but at most `LISTED_SKIPS` of one
-    file named one by one: the rest of that file's are counted in one line after them (`close`),
-    so a table of a million broken rows is 21 lines, in memory, in the log and in the document
-    API's answers, not a million. Every skip is `total`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._listed: dict[str, int] = {}
-        self._unlisted: dict[str, int] = {}
-        self.counted = 0  # skips not named one by one (in the lines `close` adds)
-
-    @property
-    def total(self) -> int:
-        """Every file and archive record skipped: the named ones and the counted ones."""
-        return len(self) + self.counted
-
-    def skip(self, name: str, warning: str) -> None:
-        """`warning` about file `name`: kept, or counted once the file has its share."""
-        if self._listed.get(name, 0) < LISTED_SKIPS:
-            self._listed[name] = self._listed.get(name, 0) + 1
-            self.append(warning)
-        else:
-            self._unlisted[name] = self._unlisted.get(name, 0) + 1
-
-    def close(self) -> None:
-        """A line for each file with skips past its share, saying how many."""
-        for name, more in self._unlisted.items():
-            self.append(
-                f"skipped {more:,} more part(s) of {name}, for reasons like those above (the "
-                f"first {LISTED_SKIPS} are named); fix those and rebuild to see the rest"
-            )
-            self.counted += more - 1  # the line itself is counted as a warning
-        self._unlisted.clear()
-
-    def merge(self, other: Skips) -> None:
-        """`other`'s warnings after these, each file's share counting what it named there."""
-        self.extend(other)
-        self.counted += other.counted
-        for name, listed in other._listed.items():
-            self._listed[name] = self._listed.get(name, 0) + listed
-
-
-_MORE_OF = re.compile(r"skipped ([\d,]+) more part\(s\) of (.+), for reasons like those above")
-
-
-def skips_of_files(warnings: Sequence[str], names: Collection[str]) -> tuple[list[str], int]:
-    """The warnings of a build's `Skips` that are about the files `names` (the file or a part
-    of it skipped, or another file skipped because one of them holds its id already), and how
-    many skips those lines count: the document API names a request's own skips and only counts
-    the corpus folder's others, which GET /admin/index lists."""
-    own: list[str] = []
-    counted = 0
-    for warning in warnings:
-        more = _MORE_OF.match(warning)
-        if more is not None:
-            if more.group(2) in names:
-                own.append(warning)
-                counted += int(more.group(1).replace(",", ""))
-            continue
-        if any(_is_about(warning, name) for name in names):
-            own.append(warning)
-            counted += 1
-    return own, counted
-
-
-def _is_about(warning: str, name: str) -> bool:
-    used = f" is already used by {name}"
-    return warning.startswith((f"skipped {name}:", f"skipped {name} ")) or (
-        warning.endswith(used) or f"{used} " in warning
-    )
-
-
-@dataclass
-class FileArticles:
-    """What one file gave: its articles, and a warning for each part of it that was skipped
-    (`Skips`: at most `LISTED_SKIPS` named, the rest counted)."""
-
-    articles: list[Article] = field(default_factory=list)
-    warnings: Skips = field(default_factory=Skips)
-    origins: list[str] = field(default_factory=list)  # "file" or "file line N", per article
-
-
-def suffix_of(path: Path) -> str | None:
-    """The accepted suffix `path` ends with (case-insensitive), or None."""
-    name = path.name.lower()
-    return next((s for s in SUFFIXES if name.endswith(s) and len(name) > len(s)), None)
-
-
-def name_stem(path: Path) -> str:
-    """A file's name without the accepted suffix."""
-    suffix = suffix_of(path)
-    return path.name[: -len(suffix)] if suffix else path.stem
-
-
-def usable_id(stem: str) -> str:
-    """`stem` made a document id ("Fire - Post (1)" → "Fire-Post-1"): accents dropped, every
-    run of other characters one hyphen. A stem that loses letters of another script gets a
-    hash of itself (composed, NFC) after what is left, and one with no letter or digit left is
-    "article-" and that hash, so two such files still differ."""
-    stem = unicodedata.normalize("NFC", stem)  # a name stored decomposed (macOS) is the same
-    plain = without_accents(stem).encode("ascii", "ignore").decode()  # "Łódź" → "Lodz"
-    usable = re.sub(r"[^A-Za-z0-9_.]+", "-", plain).strip("-._")[:191].rstrip("-._")
-    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
-    if not usable:
-        return f"article-{digest}"
-    if any(c.isalpha() and not is_latin(c) for c in stem):
-        # letters of another script were lost: "Новости 2024" and "Москва 2024" differ
-        return f"{usable}-{digest}"
-    return usable
-
-
-def doc_id_of(path: Path) -> str:
-    """A single-article file's id: its name without the accepted suffix, or, when that name is
-    not a document id (a browser saves pages as "Title - Site.html"), the id made of it."""
-    stem = name_stem(path)
-    return stem if DOC_ID.fullmatch(stem) else usable_id(stem)
-
-
-def is_renamed(path: Path) -> bool:
-    """Whether the file's id is not its own name (`doc_id_of` made one of it)."""
-    return doc_id_of(path) != name_stem(path)
-
-
-def is_archive(
-    path: Path,
-    *,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-    read_pdfs: bool = True,
-    pdf_limits: PdfLimits = LIMITS,
-) -> bool:
-    """Whether the article file `path` holds many articles: an archive by its suffix, or by its
-    content a `.txt` that is a LexisNexis export (index/text_exports.py), a saved page that
-    is a Factiva export (index/html_exports.py), an RTF document that is a LexisNexis or
-    Factiva export (index/rtf_documents.py) or a PDF that is a Nexis Uni export
-    (index/pdf_exports.py: read under `pdf_limits`, the build's, once for its bytes, then
-    known by them; `read_pdfs=False` leaves PDFs unread and says they are not)."""
-    suffix = suffix_of(path)
-    return (
-        suffix in ARCHIVE_SUFFIXES
-        or (suffix == TEXT_EXPORT_SUFFIX and is_text_export(path, max_bytes=max_bytes))
-        or (suffix in FACTIVA_SUFFIXES and is_factiva_export(path, max_bytes=max_bytes))
-        or (suffix == RTF_SUFFIX and is_rtf_export(path, max_bytes=max_bytes))
-        or (
-            suffix == PDF_SUFFIX
-            and read_pdfs
-            and is_pdf_export(path, max_bytes=max_bytes, limits=pdf_limits)
-        )
-    )
-
-
-def article_files(folder: Path) -> list[Path]:
-    """The files of `folder` that may hold articles, sorted by name (hidden ones left out)."""
-    return sorted(
-        p for p in folder.iterdir() if not p.name.startswith(".") and suffix_of(p) is not None
-    )
-
-
-def unread_files(folder: Path) -> list[Path]:
-    """The files of `folder` a build does not read, by their suffix (a .zip export, an .xlsx
-    workbook), sorted by name; hidden files left out."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if not p.name.startswith(".") and suffix_of(p) is None and p.is_file()
-    )
 
 
 def read_article_file(
@@ -625,229 +379,3 @@ def _replaced(unit: str, later: int, doc_id: str) -> str:
         f"{unit} {later} has the same id ({doc_id}) with other content, and the later {unit} is "
         "kept"
     )
-
-
-def _unit(path: Path) -> str:
-    """What a record of the archive is called where it is named: a line, a table's row, or an
-    item of a JSON array, a feed, a Word document, a text export or a Factiva page."""
-    suffix = suffix_of(path)
-    if suffix in TABLE_SUFFIXES:
-        return "row"
-    items = (
-        ".json", DOCX_SUFFIX, PDF_SUFFIX, RTF_SUFFIX, TEXT_EXPORT_SUFFIX, *FEED_SUFFIXES,
-        *FACTIVA_SUFFIXES,
-    )  # fmt: skip
-    return "item" if suffix in items else "line"
-
-
-def archive_entries(
-    path: Path, *, max_bytes: int, pdf_limits: PdfLimits = LIMITS
-) -> Iterator[Entry]:
-    """The records of the archive `path` as read from it, before each is checked as a record
-    (the document API's import stores them again)."""
-    return _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
-
-
-def _entries(
-    path: Path, *, max_bytes: int, say_guess: bool = False, pdf_limits: PdfLimits = LIMITS
-) -> Iterator[Entry]:
-    """The records of an archive, blank ones left out. A problem with the whole file (a table
-    without a header row naming a text column) is `BadInput`. `say_guess`: warn when a table's
-    encoding was guessed or some of its rows were read in another, or when a JSON export holds
-    articles in a list not read (once a build). `pdf_limits`: what reading a PDF export may
-    take, the build's (settings `index.pdf_*`)."""
-    suffix = suffix_of(path)
-    if suffix == ".json":
-        yield from json_entries(path, max_bytes=max_bytes, say_others=say_guess)
-        return
-    if suffix in FEED_SUFFIXES:
-        yield from feed_entries(path, max_bytes=max_bytes)
-        return
-    if suffix == DOCX_SUFFIX:
-        yield from docx_entries(path, max_bytes=max_bytes)
-        return
-    if suffix == TEXT_EXPORT_SUFFIX:
-        yield from text_export_entries(path, max_bytes=max_bytes, say_guess=say_guess)
-        return
-    if suffix in FACTIVA_SUFFIXES:
-        yield from factiva_entries(path, max_bytes=max_bytes)
-        return
-    if suffix == PDF_SUFFIX:
-        yield from pdf_export_entries(path, max_bytes=max_bytes, limits=pdf_limits)
-        return
-    if suffix == RTF_SUFFIX:
-        yield from rtf_export_entries(path, max_bytes=max_bytes)
-        return
-    if suffix in TABLE_SUFFIXES:
-        reading = TableReading()
-        yield from table_entries(path, max_bytes=max_bytes, tsv=suffix == ".tsv", reading=reading)
-        if say_guess:
-            _say_table_encoding(path, reading)
-        return
-    for number, line in _lines(path, max_bytes=max_bytes):
-        if line is None:
-            yield Entry(number, problem=too_large(max_bytes, what="the line"))
-            continue
-        try:
-            text = _line_text(line)
-        except UnicodeDecodeError:
-            yield Entry(number, problem="not UTF-8 text")
-            continue
-        if not text.strip():
-            continue
-        try:
-            value = parse_line(text)
-        except BadInput as exc:
-            yield Entry(number, problem=str(exc))
-            continue
-        # the line's own bytes are its hash, as indexes built before tables were read hold it
-        yield Entry(number, raw=line.strip(), fields=value)
-
-
-def _say_table_encoding(path: Path, reading: TableReading) -> None:
-    if reading.guessed:
-        log.warning(
-            "%s is not UTF-8: read as %s, the likeliest encoding; if its letters look wrong in "
-            "the answers, save it as UTF-8 and rebuild",
-            path.name,
-            reading.encoding,
-        )
-    if reading.stray_rows:
-        log.warning(
-            "%s is not all UTF-8: %d row(s) hold bytes that are not, read as cp1252; if their "
-            "letters look wrong in the answers, save the file as UTF-8 and rebuild",
-            path.name,
-            reading.stray_rows,
-        )
-
-
-def _record_ids(
-    path: Path,
-    *,
-    max_bytes: int,
-    entries: Sequence[Entry] | None = None,
-    pdf_limits: PdfLimits = LIMITS,
-) -> Iterator[tuple[int, str, bytes]]:
-    """(record number, article id, raw record) of each archive record that is one (bad records
-    are left for `_read_archive` to report, and a file that is no archive gives none);
-    `entries`: the records, when they were read already."""
-    try:
-        records = (
-            entries
-            if entries is not None
-            else _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
-        )
-        for entry in records:
-            if entry.problem is not None:
-                continue
-            try:
-                yield entry.number, record_doc_id(record_of(entry.fields)), entry.raw
-            except BadInput:
-                continue
-    except BadInput:
-        return
-
-
-def ids_in_folder(
-    folder: Path, *, max_bytes: int, pdf_limits: PdfLimits = LIMITS
-) -> dict[str, str]:
-    """Every id a file or archive record of `folder` gives, and where ("harbour.txt",
-    "export.jsonl line 3"; the first file, in name order), read in one pass: what an import
-    checks its new ids against, however many it brings. Of an archive's records with the same
-    id, the place is the last good one, which the build keeps (`_read_archive`): a refusal
-    that sends the user to edit the record must not name one the build skipped. `max_bytes`
-    and `pdf_limits` are the build's (settings `index.max_document_bytes`, `index.pdf_*`), so
-    that a file is an export here exactly when the build reads it as one."""
-    places: dict[str, str] = {}
-    for path in article_files(folder):
-        if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
-            places.setdefault(doc_id_of(path), path.name)
-            continue
-        unit = _unit(path)
-        last = _last_records(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
-        for doc_id, (number, _) in last.items():
-            places.setdefault(doc_id, f"{path.name} {unit} {number}")
-    return places
-
-
-def _last_records(
-    path: Path,
-    *,
-    max_bytes: int,
-    entries: Sequence[Entry] | None = None,
-    pdf_limits: PdfLimits = LIMITS,
-) -> dict[str, tuple[int, str]]:
-    """Each id's last good record in the archive, and that record's hash."""
-    ids = _record_ids(path, max_bytes=max_bytes, entries=entries, pdf_limits=pdf_limits)
-    return {doc_id: (number, content_hash(raw)) for number, doc_id, raw in ids}
-
-
-def _line_text(line: bytes) -> str:
-    """A line as text; the byte-order mark Windows tools put before the first one goes."""
-    return line.decode("utf-8").removeprefix("\ufeff")
-
-
-def _lines(path: Path, *, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for each line; None for a line longer than `max_bytes`, which is
-    skipped without being held in memory."""
-    with path.open("rb") as f:
-        number = 0
-        while True:
-            line = f.readline(max_bytes + 1)
-            if not line:
-                return
-            number += 1
-            if len(line) <= max_bytes or line.endswith(b"\n"):
-                yield number, line
-                continue
-            while line and not line.endswith(b"\n"):  # skip the rest of the long line
-                line = f.readline(1 << 20)
-            yield number, None
-
-
-@dataclass(frozen=True)
-class ArchiveOrigin:
-    """Where the archives of a folder hold an article: "<archive> line N" (a table's "row N",
-    a JSON export's "item N"), or "lines N and M", for each archive that gives it."""
-
-    places: tuple[str, ...]
-    units: frozenset[str]  # "line", "row", "item"
-
-    def __str__(self) -> str:
-        return "; ".join(self.places)
-
-    @property
-    def those(self) -> str:
-        """ "that line", "those rows", "those lines and rows": what to remove."""
-        several = len(self.places) > 1 or any(
-            f" {u}s " in p for p in self.places for u in self.units
-        )
-        nouns = [f"{u}s" if several else u for u in sorted(self.units)]
-        return f"{'those' if several else 'that'} {' and '.join(nouns)}"
-
-
-def archive_origin(
-    folder: Path,
-    doc_id: str,
-    *,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-    pdf_limits: PdfLimits = LIMITS,
-) -> ArchiveOrigin | None:
-    """Where the archives in `folder` hold the article `doc_id`, for every archive that gives
-    it (a build reads the last record of the first archive; removing only that would bring
-    back another); None when none does. `max_bytes`, `pdf_limits`: the build's."""
-    places: list[str] = []
-    units: set[str] = set()
-    for path in article_files(folder):
-        if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
-            continue
-        unit = _unit(path)
-        ids = _record_ids(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
-        numbers = [str(n) for n, found, _ in ids if found == doc_id]
-        if len(numbers) == 1:
-            places.append(f"{path.name} {unit} {numbers[0]}")
-        elif numbers:
-            places.append(f"{path.name} {unit}s {', '.join(numbers[:-1])} and {numbers[-1]}")
-        if numbers:
-            units.add(unit)
-    return ArchiveOrigin(tuple(places), frozenset(units)) if places else None

@@ -40,23 +40,18 @@ from pathlib import Path
 from typing import Any
 
 from index import journal
+from index.archive_records import archive_entries, archive_origin, ids_in_folder
 from index.builder import BuildReport, Progress, build_lock, rebuild_locked
 from index.corpus import files_giving, write_article_file
 from index.exports import Entry
-from index.formats import (
-    IMPORT_SUFFIXES,
-    LISTED_SKIPS,
-    archive_entries,
-    archive_origin,
-    ids_in_folder,
-    is_archive,
-    read_article_file,
-)
+from index.file_kinds import IMPORT_SUFFIXES, is_archive
+from index.formats import read_article_file
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_near_miss_of
 from index.manifest import Manifest
 from index.pdf_exports import PDF_SUFFIX
 from index.pdf_pages import PdfLimits
 from index.rtf_documents import RTF_SUFFIX
+from index.skips import LISTED_SKIPS
 from index.store import read_articles
 from index.text_exports import TEXT_EXPORT_SUFFIX, near_miss_of
 from index.versions import current_version

@@ -16,7 +16,7 @@ from qa.errors import IndexCorrupt, IndexMismatch
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 # warning lines of skipped files kept in a manifest: a folder of many broken files (each file's
-# own already at most `index.formats.LISTED_SKIPS`) cannot grow it, nor GET /admin/index, unbounded
+# own already at most `index.skips.LISTED_SKIPS`) cannot grow it, nor GET /admin/index, unbounded
 RECORDED_SKIPS = 200
 
 

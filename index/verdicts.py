@@ -4,10 +4,10 @@ of many articles, and an export's articles.
 Telling an export from one article takes reading it whole (a PDF's pages are a child process
 of a second or more, index/pdf_pages.py; a large RTF document's paragraphs and items take
 seconds, index/rtf_documents.py), and every import and delete asks it of every file of the
-folder (`index.formats.ids_in_folder`). Kept by a key of the file's bytes (their SHA-256, and
-for a PDF the limits it was read under), a reading is never stale, and a file is read again
-only when its bytes are new, or when the articles of an export were let go to keep the memory
-they take bounded.
+folder (`index.archive_records.ids_in_folder`). Kept by a key of the file's bytes (their
+SHA-256, and for a PDF the limits it was read under), a reading is never stale, and a file is
+read again only when its bytes are new, or when the articles of an export were let go to keep
+the memory they take bounded.
 """
 
 from __future__ import annotations

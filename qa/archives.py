@@ -60,7 +60,7 @@ _TAG = re.compile(
 _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|blockquote|figure|tr|table|ul|ol)\b[^>]*>", re.I)
-# a news database's id for an article, which becomes its id (index/formats.py: DOC_ID_PATTERN)
+# a news database's id for an article, which becomes its id (index/file_kinds.py: DOC_ID_PATTERN)
 _ACCESSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}")
 # control characters a name can hold (line breaks included: a name is one line)
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -192,7 +192,7 @@ class _Fields(BaseModel):
     @classmethod
     def _one_word(cls, value: Any) -> Any:
         """The id the news database gives the article (Factiva's AN), which becomes its id
-        here: one word, as an id is (`DOC_ID_PATTERN` in index/formats.py)."""
+        here: one word, as an id is (`DOC_ID_PATTERN` in index/file_kinds.py)."""
         if not isinstance(value, str) or not value.strip():
             return value or None  # not text: pydantic's own words say so
         if not _ACCESSION.fullmatch(value.strip()):

@@ -42,12 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts import each 
 
 from selector_data import read_source, write_corpus  # noqa: E402
 
-from index.formats import (  # noqa: E402
-    article_files,
-    doc_id_of,
-    is_archive,
-    read_article_file,
-)
+from index.file_kinds import article_files, doc_id_of, is_archive  # noqa: E402
+from index.formats import read_article_file  # noqa: E402
 from qa.evaluation import judge, summarise  # noqa: E402
 from qa.settings import IndexSettings  # noqa: E402
 
@@ -69,7 +65,7 @@ def parse_set(spec: str) -> QuestionSet:
 
 def article_ids(path: Path) -> list[str]:
     """The ids of the articles an article file holds: a single article's is its file name
-    without the suffix (`index.formats.doc_id_of`), an archive's are its records' own."""
+    without the suffix (`index.file_kinds.doc_id_of`), an archive's are its records' own."""
     if not is_archive(path):
         return [doc_id_of(path)]
     found = read_article_file(path, max_bytes=IndexSettings().max_document_bytes)

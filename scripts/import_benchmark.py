@@ -30,7 +30,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from index.formats import ARCHIVE_SUFFIXES, article_files, read_article_file  # noqa: E402
+from index.file_kinds import ARCHIVE_SUFFIXES, article_files  # noqa: E402
+from index.formats import read_article_file  # noqa: E402
 from qa.settings import MAX_DOCUMENT_BYTES  # noqa: E402
 from scripts.cli import print_figures, run_cli  # noqa: E402
 from scripts.kill_rebuild import ADMIN_KEY, run_rebuild, start_server  # noqa: E402

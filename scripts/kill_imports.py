@@ -49,7 +49,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from index.formats import ids_in_folder  # noqa: E402
+from index.archive_records import ids_in_folder  # noqa: E402
 from index.pdf_pages import PdfLimits  # noqa: E402
 from index.versions import check_version  # noqa: E402
 from qa.archives import record_doc_id, record_of  # noqa: E402

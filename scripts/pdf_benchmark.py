@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index import pdf_pages  # noqa: E402
-from index.formats import FileArticles, read_article_file  # noqa: E402
+from index.formats import read_article_file  # noqa: E402
+from index.skips import FileArticles  # noqa: E402
 from qa.errors import BadInput  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from qa.shingles import aggregate, score_page  # noqa: E402

@@ -43,7 +43,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm  # noqa: E402
 
 from index.builder import BuildReport, rebuild_configured  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder, embedding_model_problem  # noqa: E402
-from index.formats import SUFFIXES  # noqa: E402
+from index.file_kinds import SUFFIXES  # noqa: E402
 from index.versions import built_from, complete_versions  # noqa: E402
 from qa.errors import Conflict, EmptyCorpus  # noqa: E402
 from qa.settings import Settings  # noqa: E402

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from api.deps import Service
 from api.reload import Reloader
 from api.security import AdminAccess
-from index.formats import LISTED_SKIPS
 from index.manifest import RECORDED_SKIPS
+from index.skips import LISTED_SKIPS
 from index.versions import loadable_versions, pointed_at
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminAccess])

@@ -43,16 +43,16 @@ from api.inputs import ClientText, OptionalText
 from api.reload import Reloader
 from api.security import AdminAccess
 from index.corpus import DOC_ID_PATTERN
-from index.formats import (
+from index.file_kinds import (
     BINARY_ARCHIVE_SUFFIXES,
     BINARY_SUFFIXES,
-    FACTIVA_UPLOAD_SUFFIXES,
     IMPORT_SUFFIXES,
-    LISTED_SKIPS,
     PARAGRAPH_ID_PATTERN,
-    TEXT_EXPORT_SUFFIX,
     doc_id_problem,
 )
+from index.html_exports import FACTIVA_UPLOAD_SUFFIXES
+from index.skips import LISTED_SKIPS
+from index.text_exports import TEXT_EXPORT_SUFFIX
 from qa.articles import title_matches
 from qa.errors import BadInput
 from qa.models import Article, Paragraph

@@ -1,5 +1,5 @@
 """A `doc_id` sent to POST or PUT /documents that cannot name a file is refused in words, with
-an id that can, made from it (index/formats.py `doc_id_problem`), not with pydantic's
+an id that can, made from it (index/file_kinds.py `doc_id_problem`), not with pydantic's
 "String should match pattern '^[A-Za-z0-9]…'"."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.routers.documents import NewDocument
-from index.formats import DOC_ID, doc_id_problem
+from index.file_kinds import DOC_ID, doc_id_problem
 from qa.settings import SecuritySettings, Settings
 from tests.answers import StandInService, insufficient
 from tests.clients import LocalClient

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from index.archive_records import archive_origin
 from index.builder import rebuild_index
 from index.corpus import read_corpus
 from index.documents import delete_article
-from index.formats import archive_origin, read_article_file
+from index.formats import read_article_file
 from index.store import CorpusIndex
 from index.versions import current_version
 from qa.archives import column_names
@@ -75,7 +76,7 @@ def test_a_spreadsheet_export_with_semicolons_in_the_windows_code_page_is_read(
              "nach drei Wochen Pause; die Stadt zahlt.", "2025-08-12"]]  # fmt: skip
     path = tmp_path / "export.csv"
     path.write_bytes(table(rows, delimiter=";").encode("cp1252"))
-    with caplog.at_level(logging.WARNING, logger="index.formats"):
+    with caplog.at_level(logging.WARNING, logger="index.archive_records"):
         found = read_article_file(path, max_bytes=LIMIT)
     (article,) = found.articles
     assert article.title == "Straßenbahn fährt wieder"
@@ -170,7 +171,7 @@ def test_rows_in_the_windows_code_page_after_64_kib_of_ascii_are_read_as_it(
     last = table([["Ferry returns", FERRY]]).encode("utf-8")
     path = tmp_path / "dump.csv"
     path.write_bytes(table(rows).encode("utf-8") + odd + last)
-    with caplog.at_level(logging.WARNING, logger="index.formats"):
+    with caplog.at_level(logging.WARNING, logger="index.archive_records"):
         found = read_article_file(path, max_bytes=LIMIT)
     assert found.warnings == [] and len(found.articles) == 62
     assert found.articles[60].title == "Café reopens"
@@ -759,7 +760,7 @@ def test_non_finite_constants_become_null_at_any_read_size(chunk: int) -> None:
 def test_a_file_of_many_bad_records_names_twenty_and_counts_the_rest(tmp_path: Path) -> None:
     """A broken export is not a warning a row: memory, the log and the document API's answer
     stay small, and the build still says how many were skipped."""
-    from index.formats import LISTED_SKIPS
+    from index.skips import LISTED_SKIPS
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -798,7 +799,7 @@ def test_a_second_list_of_articles_is_named_as_not_read(
 
 
 def test_a_files_share_of_named_skips_counts_across_merges() -> None:
-    from index.formats import LISTED_SKIPS, Skips
+    from index.skips import LISTED_SKIPS, Skips
 
     first = Skips()
     for n in range(LISTED_SKIPS - 1):
@@ -819,7 +820,7 @@ def test_records_kept_undated_are_named_twenty_and_counted_past_that(
 ) -> None:
     """An export whose every date is unreadable keeps its articles, undated, and its warnings
     are as few as a broken export's skips."""
-    from index.formats import LISTED_SKIPS
+    from index.skips import LISTED_SKIPS
 
     rows = [["title", "date", "text"]]
     rows += [[f"Story {n}", "soon", f"{FERRY} {n}"] for n in range(LISTED_SKIPS + 5)]

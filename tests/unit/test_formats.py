@@ -15,7 +15,8 @@ import index.formats
 from index.builder import rebuild_index
 from index.corpus import read_corpus
 from index.documents import add_article, delete_article
-from index.formats import SUFFIXES, doc_id_of, read_article_file, suffix_of
+from index.file_kinds import SUFFIXES, doc_id_of, is_renamed, suffix_of
+from index.formats import read_article_file
 from index.store import CorpusIndex
 from index.versions import current_version
 from qa.errors import Conflict
@@ -436,7 +437,7 @@ def test_a_file_whose_name_is_no_id_is_read_under_an_id_made_of_its_name(
     articles, warnings = read_corpus(tmp_path)
     assert warnings == []
     assert sorted(a.doc_id for a in articles) == sorted([made, "tram-line"])
-    assert doc_id_of(tmp_path / name) == made and index.formats.is_renamed(tmp_path / name)
+    assert doc_id_of(tmp_path / name) == made and is_renamed(tmp_path / name)
     assert read_corpus(tmp_path)[0] == articles  # the same id on every read
 
 

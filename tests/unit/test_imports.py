@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from index import journal
+from index.archive_records import ids_in_folder
 from index.builder import rebuild_index, recover
 from index.documents import add_article, delete_article
-from index.formats import ids_in_folder
 from index.imports import without_line
 from index.manifest import Manifest
 from index.versions import current_version

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.builder import rebuild_index
-from index.formats import LISTED_SKIPS, skips_of_files
 from index.manifest import RECORDED_SKIPS, recorded_skips
+from index.skips import LISTED_SKIPS, skips_of_files
 from tests.fakes import HashingEmbedder
 from tests.served import served_with_fakes
 

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from index import pdf_exports, pdf_pages
+from index.archive_records import archive_entries, ids_in_folder
 from index.builder import rebuild_index
 from index.corpus import read_corpus
-from index.formats import archive_entries, ids_in_folder, is_archive, read_article_file
+from index.file_kinds import is_archive
+from index.formats import read_article_file
 from index.imports import import_archive
 from index.pdf_exports import is_pdf_export, pdf_export_entries
 from qa.archives import record_doc_id, record_of

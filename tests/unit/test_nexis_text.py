@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from index.archive_records import archive_origin, ids_in_folder
 from index.builder import rebuild_index
 from index.corpus import files_giving, read_corpus
 from index.documents import add_article, delete_article
-from index.formats import archive_origin, ids_in_folder, is_archive, read_article_file
+from index.file_kinds import is_archive
+from index.formats import read_article_file
 from index.manifest import Manifest
 from index.versions import current_version
 from qa.errors import BadInput, Conflict

@@ -21,7 +21,8 @@ from pypdf.generic import DecodedStreamObject, NameObject
 from index import pdf_pages
 from index.builder import rebuild_index
 from index.documents import add_article
-from index.formats import read_article_file, read_document, suffix_of
+from index.file_kinds import suffix_of
+from index.formats import read_article_file, read_document
 from index.pdf_pages import LIMITS, PdfLimits, article_from_pdf
 from index.store import read_articles
 from index.versions import current_version

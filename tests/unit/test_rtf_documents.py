@@ -13,15 +13,10 @@ from pathlib import Path
 import pytest
 
 from index import rtf_documents
+from index.archive_records import archive_entries, ids_in_folder
 from index.corpus import read_corpus
-from index.formats import (
-    archive_entries,
-    ids_in_folder,
-    is_archive,
-    is_document_export,
-    read_article_file,
-    read_document,
-)
+from index.file_kinds import is_archive
+from index.formats import is_document_export, read_article_file, read_document
 from qa.errors import BadInput
 from qa.rtf_text import rtf_paragraphs
 from tests import factiva_files, nexis_text_files, word_files
