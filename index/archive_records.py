@@ -2,7 +2,7 @@
 record of a .jsonl, .json, .csv/.tsv, feed, Word, PDF, RTF, text or Factiva export
 (`archive_entries`), every id a folder's files and records give and where (`ids_in_folder`),
 and every place the folder's archives hold one article (`archive_origin`). What a record is
-called where it is named (a line, a row, an item) is `_unit`'s."""
+called where it is named (a line, a row, an item) is `record_unit`'s."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from qa.settings import MAX_DOCUMENT_BYTES
 log = logging.getLogger(__name__)
 
 
-def _unit(path: Path) -> str:
+def record_unit(path: Path) -> str:
     """What a record of the archive is called where it is named: a line, a table's row, or an
     item of a JSON array, a feed, a Word document, a text export or a Factiva page."""
     suffix = suffix_of(path)
@@ -48,10 +48,10 @@ def archive_entries(
 ) -> Iterator[Entry]:
     """The records of the archive `path` as read from it, before each is checked as a record
     (the document API's import stores them again)."""
-    return _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
+    return read_entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
 
 
-def _entries(
+def read_entries(
     path: Path, *, max_bytes: int, say_guess: bool = False, pdf_limits: PdfLimits = LIMITS
 ) -> Iterator[Entry]:
     """The records of an archive, blank ones left out. A problem with the whole file (a table
@@ -138,7 +138,7 @@ def _record_ids(
         records = (
             entries
             if entries is not None
-            else _entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
+            else read_entries(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
         )
         for entry in records:
             if entry.problem is not None:
@@ -166,14 +166,14 @@ def ids_in_folder(
         if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
             places.setdefault(doc_id_of(path), path.name)
             continue
-        unit = _unit(path)
-        last = _last_records(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
+        unit = record_unit(path)
+        last = last_records(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
         for doc_id, (number, _) in last.items():
             places.setdefault(doc_id, f"{path.name} {unit} {number}")
     return places
 
 
-def _last_records(
+def last_records(
     path: Path,
     *,
     max_bytes: int,
@@ -244,7 +244,7 @@ def archive_origin(
     for path in article_files(folder):
         if not is_archive(path, max_bytes=max_bytes, pdf_limits=pdf_limits):
             continue
-        unit = _unit(path)
+        unit = record_unit(path)
         ids = _record_ids(path, max_bytes=max_bytes, pdf_limits=pdf_limits)
         numbers = [str(n) for n, found, _ in ids if found == doc_id]
         if len(numbers) == 1:

@@ -32,7 +32,7 @@ MHTML_SUFFIXES = (".mhtml", ".mht")
 WEBARCHIVE_SUFFIX = ".webarchive"
 # a document a reader of its own turns into one article, from its bytes: the files sent to
 # POST /documents/import as `content_base64` (either may be an export of many articles)
-_DOCUMENTS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
+DOCUMENT_READERS: dict[str, Callable[[str, bytes, PdfLimits], Article]] = {
     PDF_SUFFIX: lambda doc_id, data, limits: article_from_pdf(doc_id, data, limits=limits),
     RTF_SUFFIX: lambda doc_id, data, _: article_from_rtf(doc_id, data),
 }
@@ -44,11 +44,11 @@ BINARY_ARCHIVE_SUFFIXES = (DOCX_SUFFIX,)
 # that is a Factiva export
 IMPORT_SUFFIXES = (*ARCHIVE_SUFFIXES, TEXT_EXPORT_SUFFIX, *FACTIVA_UPLOAD_SUFFIXES)
 # what POST /documents/import takes as `content_base64`: a document, or an archive, as bytes
-BINARY_SUFFIXES = (*_DOCUMENTS, *BINARY_ARCHIVE_SUFFIXES)
+BINARY_SUFFIXES = (*DOCUMENT_READERS, *BINARY_ARCHIVE_SUFFIXES)
 # longest first where they overlap
 SUFFIXES = (
     TEXT_SUFFIXES + PAGE_SUFFIXES + MHTML_SUFFIXES + (WEBARCHIVE_SUFFIX,) + ARCHIVE_SUFFIXES
-    + tuple(_DOCUMENTS)
+    + tuple(DOCUMENT_READERS)
 )  # fmt: skip
 
 DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$"

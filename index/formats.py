@@ -49,11 +49,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from index.archive_records import _entries, _last_records, _unit
+from index.archive_records import last_records, read_entries, record_unit
 from index.exports import Entry, nexis_entries, read_limited
 from index.file_kinds import (
-    _DOCUMENTS,
     ARCHIVE_SUFFIXES,
+    DOCUMENT_READERS,
     MARKDOWN_SUFFIXES,
     MHTML_SUFFIXES,
     PAGE_SUFFIXES,
@@ -111,7 +111,7 @@ def read_article_file(
         ):
             # its records read once for both of _read_archive's passes: such an export is
             # parsed whole (it was in memory already), not streamed as a .jsonl is
-            entries = list(_entries(path, max_bytes=max_bytes, say_guess=True))
+            entries = list(read_entries(path, max_bytes=max_bytes, say_guess=True))
             _read_archive(
                 path, result, max_bytes=max_bytes, known=known, extraction=extraction,
                 entries=entries,
@@ -153,8 +153,8 @@ def read_article_file(
             assert rtf.paragraphs is not None  # read, being no export
             article = article_of_rtf(doc_id, data, rtf.paragraphs)
             _say_unread_date(path, article)
-        elif suffix in _DOCUMENTS:
-            article = _DOCUMENTS[suffix](doc_id, data, pdf_limits)
+        elif suffix in DOCUMENT_READERS:
+            article = DOCUMENT_READERS[suffix](doc_id, data, pdf_limits)
         else:
             markdown = suffix in MARKDOWN_SUFFIXES
             article = _text_article(doc_id, data, name=path.name, markdown=markdown)
@@ -193,12 +193,12 @@ def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> 
     then stores it.)"""
     # by its ending alone: the name is no path here (".pdf", a file's name with no stem, is
     # a hidden file's to `suffix_of`, and was refused as not ending in .pdf)
-    suffix = next((s for s in _DOCUMENTS if name.lower().endswith(s)), None)
+    suffix = next((s for s in DOCUMENT_READERS if name.lower().endswith(s)), None)
     if suffix is None:
         raise BadInput(
-            f"name {name!r} does not end in a document's format ({', '.join(_DOCUMENTS)})"
+            f"name {name!r} does not end in a document's format ({', '.join(DOCUMENT_READERS)})"
         )
-    return suffix, _DOCUMENTS[suffix]("document", data, pdf_limits)
+    return suffix, DOCUMENT_READERS[suffix]("document", data, pdf_limits)
 
 
 # a C1 control character in UTF-8 (b"\xc2\x92" for U+0092), which a page holds when it was
@@ -312,12 +312,12 @@ def _read_archive(
     archive's records when they were read already (a PDF's, whose reading takes seconds; a
     text or Factiva export's, parsed whole), else they are read from `path` as they stream,
     twice."""
-    unit = _unit(path)
-    last = _last_records(path, max_bytes=max_bytes, entries=entries)
+    unit = record_unit(path)
+    last = last_records(path, max_bytes=max_bytes, entries=entries)
     # id → its record number, its article so far and what is wrong with a date it wrote
     chosen: dict[str, tuple[int, Article, str | None]] = {}
     records = (
-        entries if entries is not None else _entries(path, max_bytes=max_bytes, say_guess=True)
+        entries if entries is not None else read_entries(path, max_bytes=max_bytes, say_guess=True)
     )
     for entry in records:
         where = f"{path.name} {unit} {entry.number}"

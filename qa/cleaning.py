@@ -14,27 +14,27 @@ from dataclasses import dataclass
 from trafilatura.utils import trim
 
 from qa.cleaning_blocks import (
-    _characters,
-    _drop_related_sections,
-    _is_caption_block,
-    _is_icon_block,
-    _is_soft_wrapped,
-    _join_lines,
-    _normalise,
+    cleaned_characters,
+    drop_related_sections,
+    is_caption_block,
+    is_icon_block,
+    is_soft_wrapped,
+    join_lines,
+    normalise,
 )
-from qa.cleaning_lines import SOURCE_MAX_WORDS, _filter_lines, _Meta, _republished
+from qa.cleaning_lines import SOURCE_MAX_WORDS, LineMeta, filter_lines, republished
 from qa.cleaning_paragraphs import (
-    _dedupe,
-    _drop_dateline_place,
-    _drop_subheadings,
-    _drop_trailing_comment_labels,
-    _drop_trailing_roles,
-    _gather_lists,
-    _join_broken_paragraphs,
-    _take_title,
+    dedupe,
+    drop_dateline_place,
+    drop_subheadings,
+    drop_trailing_comment_labels,
+    drop_trailing_roles,
+    gather_lists,
+    join_broken_paragraphs,
+    take_title,
 )
 from qa.cleaning_patterns import Block
-from qa.datelines import _front_matter_date
+from qa.datelines import front_matter_date
 from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, split_front_matter
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
@@ -194,14 +194,14 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
     by their shape) do not: the page's markup already said where paragraphs and headings are.
     `title` comes from the page's metadata; a paragraph repeating it is dropped.
     """
-    meta = _Meta()
+    meta = LineMeta()
     blocks = [[line.strip() for line in p.split("\n") if line.strip()] for p in paragraphs]
-    blocks = [b for b in blocks if b and not _is_icon_block(b) and not _is_caption_block(b)]
-    blocks = _drop_related_sections(_filter_lines(blocks, meta))
+    blocks = [b for b in blocks if b and not is_icon_block(b) and not is_caption_block(b)]
+    blocks = drop_related_sections(filter_lines(blocks, meta))
     kept = ["\n".join(b) for b in blocks]
     if title:
         kept = [p for p in kept if p.casefold() != title.casefold()]
-    kept = _dedupe(_drop_trailing_comment_labels(_drop_trailing_roles(_drop_dateline_place(kept))))
+    kept = dedupe(drop_trailing_comment_labels(drop_trailing_roles(drop_dateline_place(kept))))
     return CleanedArticle(
         title=title,
         source=meta.source or meta.agency,
@@ -247,36 +247,36 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     for a title sent with it) or the front matter names one. The front matter's author and date
     are the article's unless a byline or a date line says otherwise (the lines `compose_raw`
     writes for what was sent with it)."""
-    meta = _Meta()
-    block, text = split_front_matter(_characters(raw))
+    meta = LineMeta()
+    block, text = split_front_matter(cleaned_characters(raw))
     front = read_front_matter(block) if block else None
     read = read_markdown(text, declared=markdown or front is not None)
-    labelled, blocks = _labelled_title(_normalise(text if read is None else read.text))
+    labelled, blocks = _labelled_title(normalise(text if read is None else read.text))
     if labelled is None and front is not None and front.title:
         labelled = trim(front.title)  # as a "Title:" line is, over a `# heading`
     if labelled is None and read is not None and read.title:
         labelled = trim(read.title)
-    blocks = [b for b in blocks if not _is_icon_block(b) and not _is_caption_block(b)]
-    blocks = _republished(_filter_lines(blocks, meta))
+    blocks = [b for b in blocks if not is_icon_block(b) and not is_caption_block(b)]
+    blocks = republished(filter_lines(blocks, meta))
     url = None
     if front is not None:
         meta.author = meta.author or front.author
-        meta.date = meta.date or _front_matter_date(front.date)
+        meta.date = meta.date or front_matter_date(front.date)
         url, source = _front_matter_address(front)
         meta.source = meta.source or source
-    blocks = _drop_related_sections(blocks)
-    soft = _is_soft_wrapped(blocks)
-    paragraphs = _gather_lists([p for b in blocks for p in _join_lines(b, soft)])
+    blocks = drop_related_sections(blocks)
+    soft = is_soft_wrapped(blocks)
+    paragraphs = gather_lists([p for b in blocks for p in join_lines(b, soft)])
     if labelled is None:
-        title, paragraphs = _take_title(paragraphs)
+        title, paragraphs = take_title(paragraphs)
     else:
         title = labelled
         paragraphs = [p for p in paragraphs if p.casefold() != labelled.casefold()]
-    paragraphs = _drop_dateline_place(paragraphs)
-    paragraphs = _drop_trailing_comment_labels(_drop_trailing_roles(paragraphs))
-    paragraphs = _join_broken_paragraphs(paragraphs)
-    paragraphs = _drop_subheadings(paragraphs)
-    paragraphs = _dedupe(["\n".join(trim(line) for line in p.split("\n")) for p in paragraphs])
+    paragraphs = drop_dateline_place(paragraphs)
+    paragraphs = drop_trailing_comment_labels(drop_trailing_roles(paragraphs))
+    paragraphs = join_broken_paragraphs(paragraphs)
+    paragraphs = drop_subheadings(paragraphs)
+    paragraphs = dedupe(["\n".join(trim(line) for line in p.split("\n")) for p in paragraphs])
     return CleanedArticle(
         title=title,
         source=meta.source or meta.agency,

@@ -9,7 +9,7 @@ import re
 
 from trafilatura.utils import remove_control_characters, trim
 
-from qa.cleaning_patterns import _CLOSERS, _LIST_LINE, Block
+from qa.cleaning_patterns import CLOSERS, LIST_LINE, Block
 from qa.lexical import splits_a_word, without_zero_width_spaces
 from qa.text_input import c1_controls_as_cp1252
 
@@ -34,15 +34,15 @@ _RELATED_MAX_WORDS = 15
 # the header) or "Also on example.com <headline>"
 _RELATED_WITH_HEADLINE = re.compile(r"^[^:]{1,40}:\s*\S|^also on [\w-]+(?:\.[\w-]+)+\s+\S", re.I)
 _HEADLINE_MAX_WORDS = 40
-_SENTENCE_END = re.compile(rf"\.[{_CLOSERS}]*$")  # rule 4: a headline does not end so
+_SENTENCE_END = re.compile(rf"\.[{CLOSERS}]*$")  # rule 4: a headline does not end so
 # rule 9: lines that end a sentence ("…said.", "…she said.”"), and how many of a text's
 # wrapped lines must, of at least how many, for them to be paragraphs rather than a margin's
-_SENTENCE_ENDS_LINE = re.compile(rf"[.!?…][{_CLOSERS}]*$")
+_SENTENCE_ENDS_LINE = re.compile(rf"[.!?…][{CLOSERS}]*$")
 _ENDING_SHARE = 0.8
 _LINES_TO_TELL = 3
 
 
-def _characters(raw: str) -> str:
+def cleaned_characters(raw: str) -> str:
     """Rule 10, the characters: newlines unified, control characters removed (trafilatura's
     helper); a zero-width space goes too, or becomes a space where it stood between two words
     (`without_zero_width_spaces`). A C1 control character is first read as the Windows-1252
@@ -52,8 +52,8 @@ def _characters(raw: str) -> str:
     return remove_control_characters(without_zero_width_spaces(unified))
 
 
-def _normalise(text: str) -> list[Block]:
-    """Rule 10: split `_characters`' text into blocks of stripped lines.
+def normalise(text: str) -> list[Block]:
+    """Rule 10: split `cleaned_characters`' text into blocks of stripped lines.
 
     trafilatura's `trim` does the spaces: invisible characters (zero-width joiners, byte-order
     marks, soft hyphens) go, and every run of white space (non-breaking and thin spaces too)
@@ -68,7 +68,7 @@ def _normalise(text: str) -> list[Block]:
     return blocks
 
 
-def _is_icon_block(block: Block) -> bool:
+def is_icon_block(block: Block) -> bool:
     """Rule 1: share-button sprites describe themselves ("Email An icon of an envelope.")."""
     text = " ".join(block)
     mentions = len(_ICON.findall(text))
@@ -77,7 +77,7 @@ def _is_icon_block(block: Block) -> bool:
     return len(_AN_ICON.findall(text)) >= 3 and mentions / sentences >= 0.4
 
 
-def _is_caption_block(block: Block) -> bool:
+def is_caption_block(block: Block) -> bool:
     """Rule 3: a block ending in a parenthesised photo credit naming an agency is a caption.
 
     A bare "(AP)" after a full story is a wire attribution, not a photo credit, so the credit
@@ -92,7 +92,7 @@ def _is_caption_block(block: Block) -> bool:
     return multi_part and len(credit.split()) <= 12 and bool(_AGENCY.search(credit))
 
 
-def _drop_related_sections(blocks: list[Block]) -> list[Block]:
+def drop_related_sections(blocks: list[Block]) -> list[Block]:
     """Rule 4: drop a "Related stories" header and the link titles after it.
 
     Link titles are short and unpunctuated, so dropping stops at the first block that
@@ -138,14 +138,14 @@ def _related_line_length(text: str) -> bool:
     return with_headline and words <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(text)
 
 
-def _is_soft_wrapped(blocks: list[Block]) -> bool:
+def is_soft_wrapped(blocks: list[Block]) -> bool:
     """Rule 9: a document is soft-wrapped when most real paragraphs span short lines. A list's
     or a table's lines are short by nature and say nothing of the wrapping: left out. Short
     lines that nearly all end a sentence are a paragraph each, not a wrapped paragraph (an
     export's text of short paragraphs a line each, one line break between them: "No one was
     hurt, the fire service said.\nCrews fought the blaze for four hours."), as text wrapped
     at a margin ends a sentence at a line's end only now and then."""
-    blocks = [[line for line in b if not _LIST_LINE.match(line)] for b in blocks]
+    blocks = [[line for line in b if not LIST_LINE.match(line)] for b in blocks]
     substantial = [b for b in blocks if len(" ".join(b).split()) >= 8]
     wrapped = [line for b in substantial if len(b) > 1 for line in b[:-1]]
     multi = sum(1 for b in substantial if len(b) > 1)
@@ -158,13 +158,13 @@ def _is_soft_wrapped(blocks: list[Block]) -> bool:
     return lengths[len(lengths) // 2] <= 120
 
 
-def _join_lines(block: Block, soft: bool) -> list[str]:
+def join_lines(block: Block, soft: bool) -> list[str]:
     """Rule 9: turn a block's lines into one or more paragraphs. A list item or a table row
-    starts one, soft-wrapped or not (`_gather_lists` puts them together again)."""
+    starts one, soft-wrapped or not (`gather_lists` puts them together again)."""
     paragraphs = [block[0]]
     for line in block[1:]:
         prev = paragraphs[-1]
-        if _LIST_LINE.match(line):
+        if LIST_LINE.match(line):
             paragraphs.append(line)
         elif prev[-1] == "-" and prev[-2:-1].isalpha() and line[0].islower():
             paragraphs[-1] = prev + line  # "well-\nknown": a hyphenated word split at the margin

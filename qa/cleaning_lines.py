@@ -1,7 +1,7 @@
 """The cleaner's rules on one line (qa/cleaning.py runs them on each line of a block, or of a
 page's paragraph): site furniture, prompts, credits, share rows and notes of where an article
 was republished are dropped (rules 2-5), and so are a byline, a source line and a date line,
-whose author, source and date are kept as the article's (`_Meta`)."""
+whose author, source and date are kept as the article's (`LineMeta`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from trafilatura.utils import RE_FILTER
 
 from qa.authors import author_name, wire_agency
-from qa.cleaning_patterns import _ROLE_WORDS, Block
-from qa.datelines import _parse_date
+from qa.cleaning_patterns import ROLE_WORDS, Block
+from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
 
 _IMAGE_FILE = re.compile(r"^\S+(?: \S+){0,2}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
@@ -99,7 +99,7 @@ _SHARE_TARGETS = frozenset(
 _SHARE_ROW_WORD = re.compile(r"[\w-]+")
 _NOT_IN_SHARE_ROW = re.compile(r"[^\w\s|·•,/-]")  # a row holds words and separators only
 _FURNITURE_MAX_WORDS = 40
-# Where a republished article first ran, a line of its own in a text file (`_republished`):
+# Where a republished article first ran, a line of its own in a text file (`republished`):
 # "Originally published on The Coastal Courier, March 13, 2024.", "This story originally
 # appeared in …", "This article is republished from The Conversation under a Creative Commons
 # license. Read the original article." Not "Originally published in 1998, the report found …"
@@ -149,7 +149,7 @@ _SOURCE = re.compile(
 
 
 @dataclass
-class _Meta:
+class LineMeta:
     """Metadata captured while boilerplate lines are dropped."""
 
     source: str | None = None
@@ -164,12 +164,12 @@ def _is_copyright_credit(line: str) -> bool:
     return "©" in line and len(line.rsplit("©", 1)[1].split()) <= 10
 
 
-def _drop_line(line: str, meta: _Meta) -> bool:
+def _drop_line(line: str, meta: LineMeta) -> bool:
     """Rules 2-5: True for one-line boilerplate; captures source and date on the way."""
     if (m := _SOURCE.match(line)) and len(m.group(1).split()) <= SOURCE_MAX_WORDS:
         meta.source = meta.source or m.group(1).strip()
         return True
-    if (date := _parse_date(line)) is not None:
+    if (date := parse_date_line(line)) is not None:
         meta.date = meta.date or date
         return True
     words = len(line.split())
@@ -200,7 +200,7 @@ def _share_row(line: str) -> bool:
     return buttons >= 2 or (buttons == 1 and len(words) >= 3 and words[0] != "share")
 
 
-def _byline(line: str, meta: _Meta) -> bool:
+def _byline(line: str, meta: LineMeta) -> bool:
     """Rule 3: a byline ("by Jane Doe and Li Wei", "By Reuters staff", "By: Eva Lund") is
     dropped; the first one is the author, stored as every author is (`qa.authors.author_name`:
     "By By Eva Lund", the file of an author sent with its "By", gives "Eva Lund"; "Marta
@@ -223,7 +223,7 @@ def _byline(line: str, meta: _Meta) -> bool:
     return True
 
 
-def _metadata_line(line: str, meta: _Meta) -> bool:
+def _metadata_line(line: str, meta: LineMeta) -> bool:
     """Rule 3: a line of parts set apart by `|`, `·` or `•`, each a byline, a date line, a
     source line or other furniture ("By Eva Lund | Published: March 3, 2024 | Source: Reuters",
     "By Eva Lund · 3 min read"), or a byline and its date ("By Eva Lund, March 3, 2024",
@@ -236,7 +236,7 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
     if len(parts) > 1:
         # each part as a line of its own (a reading time beside a byline is furniture too),
         # a byline among them ("29 November 2018 | 20 January 2019" is a range: text)
-        scratch = _Meta()
+        scratch = LineMeta()
         if not all(_drop_line(part, scratch) for part in parts) or scratch.author is None:
             return False
         for part in parts:
@@ -245,11 +245,11 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
     return _byline_and_date(line, meta)
 
 
-def _byline_and_date(line: str, meta: _Meta) -> bool:
+def _byline_and_date(line: str, meta: LineMeta) -> bool:
     """A byline, then its date after a comma, "on" or a dash ("By Eva Lund, March 3, 2024")."""
     for found in _BEFORE_DATE.finditer(line):
-        date = _parse_date(line[found.end() :])
-        if date is not None and _byline(line[: found.start()], _Meta()):
+        date = parse_date_line(line[found.end() :])
+        if date is not None and _byline(line[: found.start()], LineMeta()):
             _byline(line[: found.start()], meta)
             meta.date = meta.date or date
             return True
@@ -259,12 +259,12 @@ def _byline_and_date(line: str, meta: _Meta) -> bool:
 def _without_trailing_roles(words: list[str]) -> list[str]:
     """A byline's words without the role words in lower case that end it ("Reuters staff",
     "Science X staff writer"): a desk or an agency's staff is an author as a person is."""
-    while words and words[-1] in _ROLE_WORDS:
+    while words and words[-1] in ROLE_WORDS:
         words = words[:-1]
     return words
 
 
-def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:
+def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
     """Apply the line rules inside each block, and drop repeated identical lines."""
     kept: list[Block] = []
     for block in blocks:
@@ -277,7 +277,7 @@ def _filter_lines(blocks: list[Block], meta: _Meta) -> list[Block]:
     return kept
 
 
-def _republished(blocks: list[Block]) -> list[Block]:
+def republished(blocks: list[Block]) -> list[Block]:
     """A text's lines without those saying where a republished article first ran
     (`_REPUBLISHED`). Not applied to a saved page's paragraphs: the benchmark's hand-made
     bodies keep such a line ("Originally published on Live Science."), so there it is text."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.cleaning_patterns import _CLOSERS, _CLOSING_MARKS, _LIST_LINE, _ROLE_WORDS
+from qa.cleaning_patterns import CLOSERS, CLOSING_MARKS, LIST_LINE, ROLE_WORDS
 from qa.sentences import CLOCK_END, goes_on_after_clock
 
 _COMMENTS_LABEL = re.compile(
@@ -19,8 +19,8 @@ _COMMENTS_LABEL = re.compile(
 )
 _CAP = r"[A-Z][\w.'’-]*"
 _PLACE = re.compile(rf"^{_CAP}(?: {_CAP}){{0,2}}, {_CAP}(?: {_CAP}){{0,2}}$")
-_TERMINAL = re.compile(rf"[.!?:;…][{_CLOSERS}]*$")  # a sentence or clause really ends here
-_COMPLETE_END = re.compile(rf"[.!?:;…{_CLOSERS}]$")  # rule 8: such a paragraph is complete
+_TERMINAL = re.compile(rf"[.!?:;…][{CLOSERS}]*$")  # a sentence or clause really ends here
+_COMPLETE_END = re.compile(rf"[.!?:;…{CLOSERS}]$")  # rule 8: such a paragraph is complete
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # U.S., U.N., D.C.
 _TITLE_ABBREVS = {"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col",
                   "capt", "sgt", "prof", "rev", "mt", "ft"}  # fmt: skip
@@ -91,12 +91,12 @@ def _is_title_like(text: str) -> bool:
     words = text.split()
     if not 0 < len(words) <= 20 or not (_starts_upper(text) or text[0].isdigit()):
         return False
-    if _INITIALISM.search(words[-1].rstrip(_CLOSING_MARKS)):
+    if _INITIALISM.search(words[-1].rstrip(CLOSING_MARKS)):
         return True
-    return not re.search(rf"[.,;:…][{_CLOSERS}]*$", text)
+    return not re.search(rf"[.,;:…][{CLOSERS}]*$", text)
 
 
-def _gather_lists(paragraphs: list[str]) -> list[str]:
+def gather_lists(paragraphs: list[str]) -> list[str]:
     """Rule 11: a run of list items or table rows is one paragraph, a line each, with the line
     that leads into it when that ends in a colon ("The new service at a glance:"). Its items
     are short and unpunctuated, so one by one they read as headings (rule 7) or fragments; as
@@ -106,7 +106,7 @@ def _gather_lists(paragraphs: list[str]) -> list[str]:
     gathered: list[str] = []
     in_list = False
     for p in paragraphs:
-        item = _LIST_LINE.match(p) is not None and len(p.split()) <= _LIST_ITEM_WORDS
+        item = LIST_LINE.match(p) is not None and len(p.split()) <= _LIST_ITEM_WORDS
         lead_in = bool(gathered) and "\n" not in gathered[-1] and gathered[-1].endswith(":")
         if item and (in_list or lead_in):
             gathered[-1] = f"{gathered[-1]}\n{p}"
@@ -116,7 +116,7 @@ def _gather_lists(paragraphs: list[str]) -> list[str]:
     return gathered
 
 
-def _take_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+def take_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """Rule 6: the first paragraph is the title when it reads as a headline (a list never
     does); drop repeats. A kicker above the headline (a section's label of one or two words,
     "POLITICS", "Local news") is dropped, and the headline under it is the title."""
@@ -143,7 +143,7 @@ def _is_kicker(first: str, second: str) -> bool:
     )
 
 
-def _drop_dateline_place(paragraphs: list[str]) -> list[str]:
+def drop_dateline_place(paragraphs: list[str]) -> list[str]:
     """Rule 5: a bare "City, Country" line in the header region (before the body) is a dateline."""
     kept: list[str] = []
     in_header = True
@@ -155,17 +155,17 @@ def _drop_dateline_place(paragraphs: list[str]) -> list[str]:
     return kept
 
 
-def _drop_trailing_roles(paragraphs: list[str]) -> list[str]:
+def drop_trailing_roles(paragraphs: list[str]) -> list[str]:
     """Rule 5: author role lines ("Staff Writer") trail the body; drop them from the end."""
     while paragraphs:
         words = paragraphs[-1].split()
-        if len(words) > 4 or words[-1].lower() not in _ROLE_WORDS:
+        if len(words) > 4 or words[-1].lower() not in ROLE_WORDS:
             break
         paragraphs = paragraphs[:-1]
     return paragraphs
 
 
-def _drop_trailing_comment_labels(paragraphs: list[str]) -> list[str]:
+def drop_trailing_comment_labels(paragraphs: list[str]) -> list[str]:
     """Rule 5: a comments section's label ("Comments", "12 comments", "Leave a comment") left
     after the article by its comment widget is dropped from the end; never mid-text."""
     while paragraphs and _COMMENTS_LABEL.match(paragraphs[-1]):
@@ -199,7 +199,7 @@ def continues_sentence(line: str, after: str) -> bool:
     return _continues(line, after)
 
 
-def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
+def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """Rule 8: rejoin sentences split across paragraphs."""
     joined: list[str] = []
     for p in paragraphs:
@@ -210,11 +210,11 @@ def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     return joined
 
 
-def _drop_subheadings(paragraphs: list[str]) -> list[str]:
+def drop_subheadings(paragraphs: list[str]) -> list[str]:
     """Rule 7: a heading-like line followed by a capitalised paragraph is a section heading.
 
     The first paragraph is spared: right under the title it is a dek, and a section
-    heading always has body text above it. A list or a table (`_gather_lists`) is content,
+    heading always has body text above it. A list or a table (`gather_lists`) is content,
     however short its lines; a heading above one is still a heading.
     """
     return [
@@ -223,13 +223,13 @@ def _drop_subheadings(paragraphs: list[str]) -> list[str]:
         if not (
             0 < i < len(paragraphs) - 1
             and "\n" not in p
-            and not _LIST_LINE.match(p)
+            and not LIST_LINE.match(p)
             and _is_heading_like(p)
             and _starts_upper(_LIST_MARKER.sub("", paragraphs[i + 1]))
         )
     ]
 
 
-def _dedupe(paragraphs: list[str]) -> list[str]:
+def dedupe(paragraphs: list[str]) -> list[str]:
     """Repeated identical paragraphs (scraped twice) are kept once."""
     return [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]

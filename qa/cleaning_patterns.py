@@ -8,12 +8,12 @@ import re
 
 Block = list[str]  # the lines of one blank-line separated block
 
-_CLOSING_MARKS = "”\"’'»)]"  # what may close a sentence after its full stop
-_CLOSERS = _CLOSING_MARKS.replace("]", "\\]")  # the same, escaped for character classes
+CLOSING_MARKS = "”\"’'»)]"  # what may close a sentence after its full stop
+CLOSERS = CLOSING_MARKS.replace("]", "\\]")  # the same, escaped for character classes
 # a line of a list ("- item", "* item", "• item", "1. item", "1) item") or of a table
 # ("| Item | 2024 |", as Markdown writes one and qa/markdown_text.py reads it)
-_LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
-_ROLE_WORDS = {
+LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
+ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
     "journalist", "producer", "photographer", "intern", "staff",
 }  # fmt: skip

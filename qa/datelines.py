@@ -57,7 +57,7 @@ _TIME_REST = re.compile(
 )
 
 
-def _parse_date(line: str) -> str | None:
+def parse_date_line(line: str) -> str | None:
     """ISO date of a line that holds only a (publication/update) date, else None."""
     for form in _DATE_FORMS:
         m = form.match(line)
@@ -87,7 +87,7 @@ def _numeric_dateline(line: str) -> str | None:
     return numeric["numeric"] if numeric and _TIME_REST.match(numeric["rest"]) else None
 
 
-def _front_matter_date(value: str | None) -> str | None:
+def front_matter_date(value: str | None) -> str | None:
     """A front matter date ("2024-11-02", "2024-11-02T10:00:00Z", "Nov 2, 2024") as the ISO
     date a date line gives (qa/dates.py reads it as it reads an archive record's); None when
     it is no full calendar date."""

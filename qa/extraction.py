@@ -18,13 +18,13 @@ from the page's metadata. What this module adds, each measured in docs/extractio
 - **no words cut out of a sentence**: `favor_precision` deletes elements that trafilatura's
   precision rules take for page furniture (a `span` of class `link`, an empty inline element
   with the text after it); inside running text those hold words of the sentence, so they are
-  unwrapped or removed without their text first (qa/page_repairs.py `_keep_running_text`);
+  unwrapped or removed without their text first (qa/page_repairs.py `keep_running_text`);
 - **a lead written as a bare block** in the body (`<div class="article__summary">` holding its
   sentence) is a paragraph: trafilatura reads a `div`'s own text only when the body has too
-  few paragraphs (qa/page_repairs.py `_keep_leads`);
+  few paragraphs (qa/page_repairs.py `restore_leads`);
 - **no card of links shown on hover inside a sentence** (`<span class="rollover-people-block">`,
   a tooltip or popover of links to other stories after a name): it is removed, never a
-  paragraph whole (qa/page_repairs.py `_drop_hover_cards`).
+  paragraph whole (qa/page_repairs.py `remove_hover_cards`).
 
 Where trafilatura's metadata needs help (the canonical address, a title without the site's
 name, authors without the site's, a byline's date and author) qa/page_metadata.py reads it.
@@ -53,14 +53,20 @@ from qa.cleaning import clean_paragraphs
 from qa.cleaning_paragraphs import continues_sentence
 from qa.decoding import decode_html
 from qa.errors import BadInput
-from qa.page_elements import MIN_PROSE_WORDS, _prose_words
-from qa.page_metadata import _byline_author, _byline_date, _page_url, _people, _without_site_name
+from qa.page_elements import MIN_PROSE_WORDS, prose_words
+from qa.page_metadata import (
+    byline_author,
+    byline_date,
+    page_url,
+    people_in_byline,
+    without_site_name,
+)
 from qa.page_repairs import (
-    _drop_hover_cards,
-    _first_body,
-    _join_body_parts,
-    _keep_leads,
-    _keep_running_text,
+    first_body,
+    keep_running_text,
+    remove_hover_cards,
+    restore_leads,
+    whole_body,
 )
 from qa.text_input import binary_problem, c1_controls_as_cp1252
 
@@ -166,29 +172,29 @@ def extract_page(
             raise BadInput("the page could not be read as HTML")
         meta = extract_metadata(tree, default_url=url, date_config=set_date_params(False))
         if options.drop_hover_cards:
-            _drop_hover_cards(tree)
+            remove_hover_cards(tree)
         if options.favor_precision:
-            _keep_running_text(tree)
-        first = _first_body(tree) if options.join_body_parts or options.keep_leads else None
+            keep_running_text(tree)
+        first = first_body(tree) if options.join_body_parts or options.keep_leads else None
         if options.join_body_parts and first is not None:
-            first = _join_body_parts(first)
+            first = whole_body(first)
         if options.keep_leads and first is not None:
-            _keep_leads(first)
+            restore_leads(first)
         body = _extract_body(tree, options)
         blocks = _paragraphs(body, options) if body is not None else []
     except BadInput:
         raise
     except Exception as exc:  # a parser failing on one odd page must not stop a whole build
         raise BadInput(f"the page could not be read as HTML ({type(exc).__name__})") from exc
-    address = _page_url(tree, meta.url)
+    address = page_url(tree, meta.url)
     title = meta.title.strip() if meta.title and meta.title.strip() else None
     if title:
-        title = _without_site_name(title, meta.sitename, address)
+        title = without_site_name(title, meta.sitename, address)
     dateline = byline = None
     if options.line_rules:
         cleaned = clean_paragraphs(blocks, title=title)
         blocks, dateline, byline = cleaned.paragraphs, cleaned.date, cleaned.author
-    if not any(_prose_words(b) >= MIN_PROSE_WORDS for b in blocks):
+    if not any(prose_words(b) >= MIN_PROSE_WORDS for b in blocks):
         raise BadInput(
             "no article text was found in the page"
             + (" (only short lines, such as menus and links)" if blocks else "")
@@ -196,10 +202,10 @@ def extract_page(
     return ExtractedPage(
         title=title,
         # metadata first; a site's name kept as the author is stored as any author is
-        author=author_name(_people(meta.author, tree, meta.sitename, address))
+        author=author_name(people_in_byline(meta.author, tree, meta.sitename, address))
         or byline
-        or _byline_author(tree),
-        date=meta.date or dateline or _byline_date(tree),
+        or byline_author(tree),
+        date=meta.date or dateline or byline_date(tree),
         sitename=meta.sitename or None,
         url=address,
         paragraphs=blocks,

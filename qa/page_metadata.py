@@ -1,9 +1,9 @@
 """A saved page's metadata where trafilatura's reading needs help (qa/extraction.py
 `extract_page` takes each): its address (the canonical link first, found outside <head> too:
-`_page_url`), its title without a trailing site name (`title_without_site`), its authors without
-the site's or owner's name, a job title or a CMS placeholder (`_people`), and the date and the
-author a byline under the headline gives when the metadata and the text give none
-(`_byline_date`, `_byline_author`)."""
+`page_url`), its title without a trailing site name (`title_without_site`), its authors without
+the site's or owner's name, a job title or a CMS placeholder (`people_in_byline`), and the date
+and the author a byline under the headline gives when the metadata and the text give none
+(`byline_date`, `byline_author`)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from qa.authors import author_name
 from qa.cleaning import clean_paragraphs
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, parse_date
 from qa.lexical import without_accents
-from qa.page_elements import _TEXTLESS, MIN_PROSE_WORDS, _element_words, _prose_words
+from qa.page_elements import MIN_PROSE_WORDS, TEXTLESS, element_words, prose_words
 
 _TITLE_SEPARATORS = (" - ", " – ", " — ", " | ")
 
 
-def _page_url(tree: Any, found: str | None) -> str | None:
+def page_url(tree: Any, found: str | None) -> str | None:
     """The page's address: its canonical link, then its og:url, then what trafilatura found
     (twitter:url, a relative canonical link made absolute, <base>, else the address the page
     came from); the first that is an absolute http(s) URL.
@@ -52,10 +52,10 @@ def _page_url(tree: Any, found: str | None) -> str | None:
 def title_without_site(title: str, url: str | None) -> str:
     """`title` without a trailing " | Site" naming the site of `url` (its domain), as a page's
     title loses it; for a title read from elsewhere than a page (a PDF's metadata)."""
-    return _without_site_name(title, None, url)
+    return without_site_name(title, None, url)
 
 
-def _without_site_name(title: str, sitename: str | None, url: str | None) -> str:
+def without_site_name(title: str, sitename: str | None, url: str | None) -> str:
     """`title` without a trailing " - Site", " – Site", " — Site" or " | Site" that names the
     site: its name (og:site_name, or the one trafilatura found), its domain ("ZDNet" on
     zdnet.com, "SpaceNews.com"); compared without case, spaces and punctuation. A trailing part
@@ -85,7 +85,9 @@ def _without_site_name(title: str, sitename: str | None, url: str | None) -> str
         title = title[: cut[0]].rstrip()
 
 
-def _people(author: str | None, tree: Any, sitename: str | None, url: str | None) -> str | None:
+def people_in_byline(
+    author: str | None, tree: Any, sitename: str | None, url: str | None
+) -> str | None:
     """`author` ("A; B", as trafilatura joins names) without the names of the site or its
     owner, when a name is left: a page's `<meta name="author">` often names the publisher or
     the company ("Condé Nast", from its copyright line), and trafilatura adds the people its
@@ -131,7 +133,7 @@ def _short_elements_under_headline(tree: Any) -> Iterator[tuple[Any, str]]:
         return
     for element in headline.xpath("following::*")[:BYLINE_SEARCH_ELEMENTS]:
         if any(
-            _NOT_THE_STORY.match(str(up.tag)) or _element_words(up) & _NOT_THE_STORY_WORDS
+            _NOT_THE_STORY.match(str(up.tag)) or element_words(up) & _NOT_THE_STORY_WORDS
             for up in (element, *element.iterancestors())
         ):
             continue
@@ -140,7 +142,7 @@ def _short_elements_under_headline(tree: Any) -> Iterator[tuple[Any, str]]:
             yield element, text
 
 
-def _byline_date(tree: Any) -> str | None:
+def byline_date(tree: Any) -> str | None:
     """The story's date as its byline or date element writes it ("By Nadia Okonkwo | Oct. 10,
     2025", `<span class="time">August 12, 2025, 7:30 AM</span>`), for a page whose metadata
     and text give none: trafilatura's quick date search does not read such elements, and its
@@ -155,7 +157,7 @@ def _byline_date(tree: Any) -> str | None:
     piece that is an "Updated" line is not, and only a full calendar date is taken
     (`qa/dates.py: parse_date`)."""
     for element, text in _short_elements_under_headline(tree):
-        if not _element_words(element) & _DATE_ELEMENT_WORDS:
+        if not element_words(element) & _DATE_ELEMENT_WORDS:
             continue
         for part in _BYLINE_PARTS.split(text):
             if _UPDATED.match(part):
@@ -166,7 +168,7 @@ def _byline_date(tree: Any) -> str | None:
     return None
 
 
-def _byline_author(tree: Any) -> str | None:
+def byline_author(tree: Any) -> str | None:
     """The author a byline element under the headline names ("By Rosa Lindgren | 4 March
     2024" in a `<div class="meta">`), for a page whose metadata and body give none: trafilatura
     reads an author from elements whose class names one ("byline", "author"), and leaves such
@@ -176,9 +178,9 @@ def _byline_author(tree: Any) -> str | None:
     second paragraph of prose, so a related story's byline below the article is not taken."""
     prose = 0
     for element, text in _short_elements_under_headline(tree):
-        if element.tag in _TEXTLESS:
+        if element.tag in TEXTLESS:
             continue
-        if element.tag == "p" and _prose_words(text) >= MIN_PROSE_WORDS:
+        if element.tag == "p" and prose_words(text) >= MIN_PROSE_WORDS:
             prose += 1
             if prose == 2:
                 return None  # the body has begun

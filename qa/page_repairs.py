@@ -1,10 +1,10 @@
 """Changes to a page's tree before trafilatura reads its body (qa/extraction.py
 `extract_page` makes each, as `ExtractionOptions` says), so that it reads the article whole:
 
-- **no words cut out of a sentence** by trafilatura's precision rules (`_keep_running_text`);
-- **a body split in sibling parts** around ads is read as one (`_join_body_parts`);
-- **a lead written as a bare block** in the body is a paragraph (`_keep_leads`);
-- **no card of links shown on hover** inside a sentence (`_drop_hover_cards`).
+- **no words cut out of a sentence** by trafilatura's precision rules (`keep_running_text`);
+- **a body split in sibling parts** around ads is read as one (`whole_body`);
+- **a lead written as a bare block** in the body is a paragraph (`restore_leads`);
+- **no card of links shown on hover** inside a sentence (`remove_hover_cards`).
 
 Each is measured in docs/extraction.md.
 """
@@ -23,7 +23,7 @@ from trafilatura.xpaths import (
     TEASER_DISCARD_XPATH,
 )
 
-from qa.page_elements import _TEXTLESS, MIN_PROSE_WORDS, _element_words, _prose_words
+from qa.page_elements import MIN_PROSE_WORDS, TEXTLESS, element_words, prose_words
 
 _WORD = re.compile(r"\w")
 # inline tags trafilatura's precision mode deletes when empty, together with the text after them
@@ -31,7 +31,7 @@ _WORD = re.compile(r"\w")
 _INLINE = ("b", "em", "i", "q", "span", "strong")
 
 
-def _keep_running_text(tree: Any) -> None:
+def keep_running_text(tree: Any) -> None:
     """Keep the words of a sentence that trafilatura's precision mode would cut out of it.
 
     Two of its precision-only rules, meant for page furniture, also hit words inside sentences:
@@ -52,7 +52,7 @@ def _keep_running_text(tree: Any) -> None:
             element.drop_tree()  # lxml keeps the tail, joined to the text before
 
 
-def _join_body_parts(first: Any) -> Any:
+def whole_body(first: Any) -> Any:
     """Read an article body that the page splits into sibling parts as one; the element the
     body rules then match first (`first`, the element they matched, or what now holds it).
 
@@ -95,7 +95,7 @@ def _join_body_parts(first: Any) -> Any:
     return whole
 
 
-def _first_body(tree: Any) -> Any:
+def first_body(tree: Any) -> Any:
     """The element trafilatura's body rules match first (the rule order is theirs), or None."""
     for rule in BODY_XPATH:
         first = next(iter(rule(tree)), None)
@@ -104,7 +104,7 @@ def _first_body(tree: Any) -> Any:
     return None
 
 
-def _keep_leads(body: Any) -> None:
+def restore_leads(body: Any) -> None:
     """Keep the lead of the article that the page writes as a bare block in its body.
 
     A summary, standfirst or dek above the body's paragraphs is often a `div` holding its
@@ -117,11 +117,11 @@ def _keep_leads(body: Any) -> None:
     body's paragraphs do not repeat; trafilatura's own rules then judge it as any paragraph."""
     said = None
     for element in list(body.iterdescendants("div", "section")):
-        if not _element_words(element) & _LEAD_WORDS or _holds_block(element):
+        if not element_words(element) & _LEAD_WORDS or _holds_block(element):
             continue
         text = _flat(element)
         linked = sum(len(_flat(a)) for a in element.iter("a"))
-        if _prose_words(text) < MIN_PROSE_WORDS or 2 * linked > len(text):
+        if prose_words(text) < MIN_PROSE_WORDS or 2 * linked > len(text):
             continue
         if said is None:
             said = "\n".join(_flat(p) for p in body.iter("p"))
@@ -148,7 +148,7 @@ def _flat(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _drop_hover_cards(tree: Any) -> None:
+def remove_hover_cards(tree: Any) -> None:
     """Remove the cards of links that a page shows when a name in a sentence is hovered.
 
     A page can put such a card inside the paragraph, right after the name it belongs to
@@ -171,7 +171,7 @@ def _drop_hover_cards(tree: Any) -> None:
         if isinstance(element.tag, str)
         and element.tag not in _TEXT_BLOCKS
         and _HOVER_HINT.search(f"{element.get('class') or ''} {element.get('id') or ''}")
-        and _element_words(element) & _HOVER_WORDS
+        and element_words(element) & _HOVER_WORDS
         and _is_hover_card(element)
     ]
     inner = set(cards)
@@ -202,7 +202,7 @@ _HOVER_WORDS = frozenset(
     {"tooltip", "tooltips", "popover", "popovers", "hovercard", "hovercards", "rollover",
      "rollovers", "popup", "popups"}
 )  # fmt: skip
-# one of those words in a class or id, maybe within another (then read by _element_words)
+# one of those words in a class or id, maybe within another (then read by element_words)
 _HOVER_HINT = re.compile("tooltip|popover|hovercard|rollover|popup", re.IGNORECASE)
 # where a sentence is written, and a card inside it is no part of it
 _RUNNING_TEXT = frozenset({"p", "li", "td", "th", "dd", "blockquote"})
@@ -271,7 +271,7 @@ def _textless(element: Any) -> bool:
     for child in element.iterdescendants():
         if child.tag == "br":
             return False
-        own = child.text if isinstance(child.tag, str) and child.tag not in _TEXTLESS else None
+        own = child.text if isinstance(child.tag, str) and child.tag not in TEXTLESS else None
         if (own and own.strip()) or (child.tail and child.tail.strip()):
             return False
     return True
