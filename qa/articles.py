@@ -203,10 +203,9 @@ def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) 
     others = [d for d in ids_at.get(address_key(article.url or ""), ()) if d != article.doc_id]
     if not others:
         return None
-    named = " and ".join(repr(doc_id) for doc_id in others)
     return (
         f"{article.doc_id!r} has the same url ({article.url}) as the indexed "
-        f"article{'s' if len(others) > 1 else ''} {named}; both are kept: to replace "
+        f"{_articles_named(others)}; both are kept: to replace "
         f"{others[0]!r} instead, send this article with PUT /documents/{others[0]} and delete "
         f"{article.doc_id!r} with DELETE /documents/{article.doc_id}"
     )
@@ -244,19 +243,24 @@ def same_headline_warning(
     `ids_by_headline` of the index), or None. An archive record or a text without a url is
     named by its words, so an edited version of it (a corrected paragraph) is a second article
     beside the first, and answers may quote the words that were corrected; no rule can tell
-    that from a recurring headline ("Letters", "Corrections") of another day's issue or a
+    that from a headline an outlet prints more than once a day ("Letters", "Corrections") or a
     syndicated copy, so both are kept and the client is told how to keep one."""
     key = headline_key(article)
     others = [d for d in ids_at.get(key, ()) if d != article.doc_id] if key else []
     if not others:
         return None
-    named = " and ".join(repr(doc_id) for doc_id in others)
     return (
         f"{article.doc_id!r} has the same headline, outlet and date as the indexed "
-        f"article{'s' if len(others) > 1 else ''} {named}, and none has a url: if it is an "
+        f"{_articles_named(others)}, and none has a url: if it is an "
         f"edited version, both are kept all the same; to keep only this one, delete "
         f"{others[0]!r} with DELETE /documents/{others[0]}"
     )
+
+
+def _articles_named(ids: Sequence[str]) -> str:
+    """How a warning names indexed articles: "article 'a'", "articles 'a' and 'b'"."""
+    named = " and ".join(repr(doc_id) for doc_id in ids)
+    return f"article{'s' if len(ids) > 1 else ''} {named}"
 
 
 def title_matches(title: str, query: str) -> bool:
