@@ -26,16 +26,17 @@ from index.imports import ImportReport, import_archive
 from index.pdf_pages import PdfLimits
 from index.skips import skips_of_files
 from qa.articles import (
+    LookAlike,
+    address_look_alike,
     article_from_page,
     article_from_request,
+    headline_look_alike,
     ids_by_headline,
     ids_by_url,
     indexed_as,
     new_doc_id,
     parse_date,
-    same_address_warning,
     same_article,
-    same_headline_warning,
 )
 from qa.dates import NOT_A_CALENDAR_DATE
 from qa.errors import BadInput, Conflict, IndexCorrupt, TooLarge
@@ -70,7 +71,8 @@ class Stored:
     article: Article
     version: str  # the index version that serves it
     report: BuildReport | None  # the build; None when none was needed
-    notes: list[str]  # what the input rule repaired, then the same-address warning
+    notes: list[str]  # what the input rule repaired, then the look-alikes' warnings
+    look_alikes: list[LookAlike]  # indexed articles under other ids it looks like
     written: str | None  # the file written into the corpus folder
     unchanged: bool  # already indexed as sent: nothing was built
     created: bool  # no article had the id before
@@ -85,7 +87,7 @@ class Imported:
     added: list[Article]  # in the export's order; one deleted meanwhile is not listed
     # each added article that has the url of another indexed one, or, with no url, its
     # headline, outlet and date
-    same_address: list[str]
+    look_alikes: list[LookAlike]
 
 
 async def store_article(
@@ -124,11 +126,13 @@ async def store_article(
     else:
         same = indexed_as(read, articles) if given_id is None else None
     if same is not None:
+        found = look_alikes(articles[same], articles)
         return Stored(
             articles[same],
             service.index.version.name,
             report=None,
-            notes=[*repaired, *same_address(articles[same], articles)],
+            notes=[*repaired, *(look_alike.warning for look_alike in found)],
+            look_alikes=found,
             written=None,
             unchanged=True,
             created=False,
@@ -156,11 +160,13 @@ async def store_article(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
             "this one could answer; send it again to add it back"
         )
+    found = look_alikes(article, service.index.corpus.articles)
     return Stored(
         article,
         result.version,
         report=report,
-        notes=[*repaired, *same_address(article, service.index.corpus.articles)],
+        notes=[*repaired, *(look_alike.warning for look_alike in found)],
+        look_alikes=found,
         written=f"{doc_id}{suffix}",
         unchanged=report is None,
         created=report is not None and doc_id in report.added,
@@ -201,18 +207,18 @@ async def import_export(
     ids_at = ids_by_url(articles) if added else {}
     headlines = ids_by_headline(articles) if added else {}
     found = (
-        warning
+        look_alike
         for a in added
-        for warning in (
-            same_address_warning(articles[a.doc_id], ids_at),
-            same_headline_warning(articles[a.doc_id], headlines),
+        for look_alike in (
+            address_look_alike(articles[a.doc_id], ids_at),
+            headline_look_alike(articles[a.doc_id], headlines),
         )
     )
     return Imported(
         report,
         result.version,
         added,
-        same_address=[warning for warning in found if warning is not None],
+        look_alikes=[look_alike for look_alike in found if look_alike is not None],
     )
 
 
@@ -264,7 +270,7 @@ async def import_document(
         report,
         result.version,
         [article] if article is not None and build is not None else [],
-        same_address=same_address(article, articles) if article is not None else [],
+        look_alikes=look_alikes(article, articles) if article is not None else [],
     )
 
 
@@ -285,14 +291,14 @@ async def delete_document(doc_id: str, service: QAService, reloader: IndexReload
         raise not_loaded("the article was deleted from the index", result)
 
 
-def same_address(article: Article, articles: Mapping[str, Article]) -> list[str]:
-    """The warning that `article` has the url of other indexed articles, or, having none,
-    their headline, outlet and date, if it has."""
+def look_alikes(article: Article, articles: Mapping[str, Article]) -> list[LookAlike]:
+    """The indexed articles `article` looks like: those with its url, or, having none, its
+    headline, outlet and date, if any."""
     found = (
-        same_address_warning(article, ids_by_url(articles)),
-        same_headline_warning(article, ids_by_headline(articles)),
+        address_look_alike(article, ids_by_url(articles)),
+        headline_look_alike(article, ids_by_headline(articles)),
     )
-    return [warning for warning in found if warning is not None]
+    return [look_alike for look_alike in found if look_alike is not None]
 
 
 def skip_warnings(report: BuildReport | None, written: Sequence[str]) -> list[str]:

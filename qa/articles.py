@@ -8,6 +8,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from courlan import normalize_url
 
@@ -22,10 +24,10 @@ from qa.lexical import without_accents
 from qa.markdown_text import split_front_matter
 from qa.models import Article
 
-__all__ = ["article_from_page", "article_from_request", "compose_raw", "content_hash",
-           "ids_by_headline", "ids_by_url", "indexed_as", "make_article", "new_doc_id",
-           "parse_date", "same_address_warning", "same_article", "same_headline_warning",
-           "slug", "title_matches"]  # fmt: skip
+__all__ = ["LookAlike", "address_look_alike", "article_from_page", "article_from_request",
+           "compose_raw", "content_hash", "headline_look_alike", "ids_by_headline", "ids_by_url",
+           "indexed_as", "make_article", "new_doc_id", "parse_date", "same_address_warning",
+           "same_article", "same_headline_warning", "slug", "title_matches"]  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 
@@ -193,22 +195,41 @@ def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
     return found
 
 
-def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
-    """What to tell a client whose `article` (added or replaced) has the address of indexed
-    articles under other ids (`ids_at`: `ids_by_url` of the index), or None: the same page
-    saved again, or an archive's record of an article sent as a page, would otherwise stand
-    twice in the index without a word (an id hashes the content, or an archive record's
-    address, so the id does not catch it). Both are kept, as a client may mean to; the
-    warning says how to keep one instead."""
+@dataclass(frozen=True)
+class LookAlike:
+    """An article added (or replaced) that looks like indexed articles under `others` (other
+    ids, in id order): it `shares` their url, or, having none, their headline, outlet and date.
+    Both are kept; `warning` tells an API client so, and how to keep one (a line of the
+    response's `warnings`); the chat page offers to open the others instead."""
+
+    doc_id: str
+    shares: Literal["url", "headline"]
+    others: tuple[str, ...]
+    warning: str
+
+
+def address_look_alike(article: Article, ids_at: Mapping[str, Sequence[str]]) -> LookAlike | None:
+    """Whether `article` (added or replaced) has the address of indexed articles under other
+    ids (`ids_at`: `ids_by_url` of the index): the same page saved again, or an archive's
+    record of an article sent as a page, would otherwise stand twice in the index without a
+    word (an id hashes the content, or an archive record's address, so the id does not catch
+    it). Both are kept, as a client may mean to; the warning says how to keep one instead."""
     others = [d for d in ids_at.get(address_key(article.url or ""), ()) if d != article.doc_id]
     if not others:
         return None
-    return (
+    warning = (
         f"{article.doc_id!r} has the same url ({article.url}) as the indexed "
         f"{_articles_named(others)}; both are kept: to replace "
         f"{others[0]!r} instead, send this article with PUT /documents/{others[0]} and delete "
         f"{article.doc_id!r} with DELETE /documents/{article.doc_id}"
     )
+    return LookAlike(article.doc_id, "url", tuple(others), warning)
+
+
+def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
+    """`address_look_alike`'s warning, or None."""
+    found = address_look_alike(article, ids_at)
+    return found.warning if found else None
 
 
 def headline_key(article: Article) -> tuple[str, str, str] | None:
@@ -235,26 +256,35 @@ def ids_by_headline(articles: Mapping[str, Article]) -> dict[tuple[str, str, str
     return found
 
 
-def same_headline_warning(
+def headline_look_alike(
     article: Article, ids_at: Mapping[tuple[str, str, str], Sequence[str]]
-) -> str | None:
-    """What to tell a client whose `article` (added or replaced), with no address, has the
-    headline, outlet and date of indexed articles without one under other ids (`ids_at`:
-    `ids_by_headline` of the index), or None. An archive record or a text without a url is
-    named by its words, so an edited version of it (a corrected paragraph) is a second article
-    beside the first, and answers may quote the words that were corrected; no rule can tell
-    that from a headline an outlet prints more than once a day ("Letters", "Corrections") or a
-    syndicated copy, so both are kept and the client is told how to keep one."""
+) -> LookAlike | None:
+    """Whether `article` (added or replaced), with no address, has the headline, outlet and
+    date of indexed articles without one under other ids (`ids_at`: `ids_by_headline` of the
+    index). An archive record or a text without a url is named by its words, so an edited
+    version of it (a corrected paragraph) is a second article beside the first, and answers
+    may quote the words that were corrected; no rule can tell that from a headline an outlet
+    prints more than once a day ("Letters", "Corrections") or a syndicated copy, so both are
+    kept and the client is told how to keep one."""
     key = headline_key(article)
     others = [d for d in ids_at.get(key, ()) if d != article.doc_id] if key else []
     if not others:
         return None
-    return (
+    warning = (
         f"{article.doc_id!r} has the same headline, outlet and date as the indexed "
         f"{_articles_named(others)}, and none has a url: if it is an "
         f"edited version, both are kept all the same; to keep only this one, delete "
         f"{others[0]!r} with DELETE /documents/{others[0]}"
     )
+    return LookAlike(article.doc_id, "headline", tuple(others), warning)
+
+
+def same_headline_warning(
+    article: Article, ids_at: Mapping[tuple[str, str, str], Sequence[str]]
+) -> str | None:
+    """`headline_look_alike`'s warning, or None."""
+    found = headline_look_alike(article, ids_at)
+    return found.warning if found else None
 
 
 def _articles_named(ids: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import (
@@ -53,7 +53,7 @@ from index.file_kinds import (
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES
 from index.skips import LISTED_SKIPS
 from index.text_exports import TEXT_EXPORT_SUFFIX
-from qa.articles import title_matches
+from qa.articles import LookAlike, title_matches
 from qa.errors import BadInput
 from qa.models import Article, Paragraph
 from qa.paragraphs import split_paragraphs
@@ -111,6 +111,34 @@ class DocumentSummary(BaseModel):
     date: str | None
     url: str | None = Field(default=None, description="The article's address (http or https).")
     paragraphs: int = Field(description="Paragraphs of the article, as GET /documents/{id}.")
+
+
+class LookAlikeArticle(BaseModel):
+    """An article added that looks like indexed articles under other ids; both are kept."""
+
+    doc_id: str = Field(description="The article added (or replaced).")
+    shares: Literal["url", "headline"] = Field(
+        description="What it shares with them: their `url`, or, none of them having one, "
+        "their headline, outlet and date (case, accents and spacing aside)."
+    )
+    others: list[str] = Field(description="The ids of the indexed articles it looks like.")
+    warning: str = Field(description="The line of `warnings` that says so.")
+
+    @classmethod
+    def of(cls, found: LookAlike) -> LookAlikeArticle:
+        return cls(
+            doc_id=found.doc_id,
+            shares=found.shares,
+            others=list(found.others),
+            warning=found.warning,
+        )
+
+
+_LOOK_ALIKES = (
+    "Each article added that has the `url` of other indexed articles, or, having none, their "
+    "headline, outlet and date: an edited version or the same story saved again, most likely; "
+    "both are kept. Said in `warnings` too; here for a client to offer to open or delete them."
+)
 
 
 class DocumentList(BaseModel):
@@ -325,6 +353,7 @@ class AddedDocument(Document):
         "one line); then, in one line, how many other files or archive records of the corpus "
         "folder it skipped (GET /admin/index lists them)."
     )
+    look_alikes: list[LookAlikeArticle] = Field(default_factory=list, description=_LOOK_ALIKES)
 
 
 # what the admin routes answer besides their own outcomes (problem details)
@@ -611,6 +640,7 @@ class ImportedArchive(BaseModel):
         "of the corpus folder the build skipped (GET /admin/index lists them; the export's own "
         "are in `refused`)."
     )
+    look_alikes: list[LookAlikeArticle] = Field(default_factory=list, description=_LOOK_ALIKES)
 
 
 @router.post(
@@ -677,9 +707,10 @@ async def import_documents(
         skipped=build.skipped if build else 0,
         warnings=[
             *body._repaired,
-            *imported.same_address,
+            *(look_alike.warning for look_alike in imported.look_alikes),
             *skip_warnings(build, [report.stored_as] if report.stored_as else []),
         ],
+        look_alikes=[LookAlikeArticle.of(found) for found in imported.look_alikes],
     )
 
 
@@ -697,6 +728,7 @@ def _added(stored: Stored) -> AddedDocument:
             *stored.notes,
             *skip_warnings(report, [stored.written] if stored.written else []),
         ],
+        look_alikes=[LookAlikeArticle.of(found) for found in stored.look_alikes],
     )
 
 

@@ -601,7 +601,17 @@ function showAddForm() {
         ? "Already indexed: this article was there as sent, so nothing was added or changed."
         : "Added and indexed: it can be asked about now.";
     const view = body.querySelector(".article-view");
-    if (view) view.insertBefore(el("p", "panel-message", said), view.children[1] || null);
+    if (!view) return;
+    const line = el("p", "panel-message", said);
+    view.insertBefore(line, view.children[1] || null);
+    const notes = addedNotes(added, { [added.doc_id]: added.title }, (opener) => [
+      "← Back to the article added",
+      () => show(view, opener),
+    ]);
+    if (notes) {
+      line.after(notes);
+      line.append(" ", lookAlikesSaid(added, { one: true }));
+    }
   });
   show(form, legend);
 }
@@ -702,6 +712,18 @@ async function importArchive(archive, submit, errors, keyRow) {
   const summaryLine = el("p", "panel-message", `${said.join("; ")}.`);
   summaryLine.setAttribute("role", "status");
   view.append(heading, summaryLine);
+  const titles = Object.fromEntries(report.added.map((doc) => [doc.doc_id, doc.title]));
+  const notes = addedNotes(report, titles, (opener) => [
+    "← Back to the import",
+    () => {
+      show(view, opener);
+      opener.scrollIntoView({ block: "center" });
+    },
+  ]);
+  if (notes) {
+    summaryLine.append(" ", lookAlikesSaid(report));
+    view.append(notes);
+  }
   if (report.added.length) {
     const added = el("ul", "articles-list");
     for (const doc of report.added) added.append(listItem(doc));
@@ -715,6 +737,76 @@ async function importArchive(archive, submit, errors, keyRow) {
   }
   view.append(button("link-button", "Back to the articles", () => showList()));
   show(view, heading);
+}
+
+let notesShown = 0; // each notes box's heading has an id of its own
+
+/** What the server noted about the articles a request added (POST /documents, POST
+ * /documents/import), or null when it noted nothing: first each added article that looks like
+ * one indexed already (its web address, or, with none, its headline, outlet and date), said in
+ * the reader's words, with a button opening each of those (where "Delete this article…" is,
+ * its back button `backTo(button)`); then the server's other warnings as it words them.
+ * `titles`: the added articles' titles by id. */
+function addedNotes(response, titles, backTo) {
+  const lookAlikes = Array.isArray(response.look_alikes) ? response.look_alikes : [];
+  const told = new Set(lookAlikes.map((found) => found.warning));
+  const rest = (Array.isArray(response.warnings) ? response.warnings : []).filter((w) => !told.has(w));
+  if (!lookAlikes.length && !rest.length) return null;
+  const box = el("section", "added-notes");
+  const title = el("h4", "added-notes-heading", "Check before asking");
+  title.id = `added-notes-${++notesShown}`;
+  box.setAttribute("aria-labelledby", title.id);
+  box.append(title);
+  if (lookAlikes.length) {
+    const found = el("ul", "look-alikes");
+    for (const lookAlike of lookAlikes) found.append(lookAlikeItem(lookAlike, titles, backTo));
+    box.append(found);
+  }
+  if (rest.length) {
+    box.append(el("p", "hint", lookAlikes.length ? "The server also noted:" : "The server noted:"));
+    const noted = el("ul", "added-warnings");
+    for (const warning of rest) noted.append(el("li", null, warning));
+    box.append(noted);
+  }
+  return box;
+}
+/** "1 added article looks like one indexed already: see below." (or "" when none does; "It
+ * looks like …" of the one article a form added). */
+function lookAlikesSaid(response, { one = false } = {}) {
+  const n = Array.isArray(response.look_alikes) ? response.look_alikes.length : 0;
+  if (!n) return "";
+  if (one) return "It looks like an article indexed already: see below.";
+  return `${count(n, "added article looks", "added articles look")} like ${n > 1 ? "ones" : "one"} indexed already: see below.`;
+}
+
+function lookAlikeItem(lookAlike, titles, backTo) {
+  const item = el("li", "look-alike");
+  const others = Array.isArray(lookAlike.others) ? lookAlike.others : [];
+  const name = `“${titles[lookAlike.doc_id] || lookAlike.doc_id}”`;
+  const them = others.length > 1 ? `${others.length} articles indexed already` : "an article indexed already";
+  const what =
+    lookAlike.shares === "url"
+      ? `${name} has the same web address as ${them}: the same page saved again, or another version of it.`
+      : `${name} has the same headline, outlet and date as ${them}, and ${others.length > 1 ? "none" : "neither"} has a web address: ` +
+        "an edited version, or the same story sent again.";
+  item.append(
+    el(
+      "p",
+      null,
+      others.length > 1
+        ? `${what} All are kept, so answers may quote any of them: open each to compare, and delete those you do not want.`
+        : `${what} Both are kept, so answers may quote either: open it to compare, and delete the one you do not want.`,
+    ),
+  );
+  const actions = el("div", "look-alike-actions");
+  others.forEach((otherId, at) => {
+    const label = others.length > 1 ? `Open the indexed article ${at + 1} of ${others.length}` : "Open the indexed article";
+    const open = button("link-button", label, () => openArticle(otherId, { back: backTo(open) }));
+    open.title = otherId; // its id, as the API and a saved conversation's footnotes name it
+    actions.append(open);
+  });
+  item.append(actions);
+  return item;
 }
 
 // ---- wiring ---------------------------------------------------------------------------------

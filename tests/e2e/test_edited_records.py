@@ -147,6 +147,11 @@ def test_an_edited_record_named_only_by_its_words_is_added_beside_the_earlier(
         [warning] = [w for w in again.json()["warnings"] if "same headline" in w]
         assert f"{added!r} has the same headline, outlet and date" in warning
         assert f"DELETE /documents/{earlier}" in warning
+        # and listed for a client to act on (the chat page opens the earlier one from it)
+        assert again.json()["look_alikes"] == [
+            {"doc_id": added, "shares": "headline", "others": [earlier], "warning": warning}
+        ]
+        assert first.json()["look_alikes"] == []
         old = paragraph_with(client, earlier, "forty singers")
         assert client.get(f"/paragraphs/{old['paragraph_id']}").status_code == 200
         # the earlier version deleted as told: one article, the corrected one

@@ -943,3 +943,132 @@ def test_an_admin_imports_a_nexis_export_and_sees_each_article_and_the_item_refu
     assert len(ids) == 2
     for doc_id in ids:  # leave the shared corpus as it was
         delete_article(page_server, doc_id)
+
+
+def test_an_edited_record_imported_again_is_shown_with_the_article_it_looks_like(
+    page_probe: PageProbe, page_server: PageServer, test_output_dir: Path
+) -> None:
+    """An archive record without a url, its text edited and the export imported again, is a
+    second article beside the first: the import's warnings say so, and the page shows them
+    (it showed none) in its own words, with a button opening the article indexed before,
+    whose Delete keeps one; what else the server noted (a repair of the text as sent) is
+    listed as it said it. A POST /documents that adds such an article shows the same."""
+    from playwright.sync_api import expect
+
+    def record(text: str) -> dict[str, str]:
+        return {"title": "Letters: the quay lights", "source": "Skarra Weekly",
+                "date": "2031-06-02", "text": text}  # fmt: skip
+
+    kept = {"title": "Quay lights switched on", "source": "Skarra Weekly", "date": "2031-06-01",
+            "url": "https://skarra-weekly.example/quay-lights",
+            "text": "The new quay lights were switched on at dusk on Sunday."}  # fmt: skip
+    first = record("Sir, the quay lights cost 80,000 crowns and nobody asked the harbour.")
+    # corrected: another figure, and a curly apostrophe a Latin-1 decoder left as a C1 control
+    edited = record(
+        "Sir, the quay lights cost 90,000 crowns and nobody asked the harbour\u0092s pilots."
+    )
+
+    def export(*records: dict[str, str]) -> bytes:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+    page = page_probe.page
+    added_ids: list[str] = []
+    try:
+        form = open_add_form_as_admin(page)
+        form.get_by_label(FILE_LABEL).set_input_files(
+            {
+                "name": "letters.jsonl",
+                "mimeType": "application/json",
+                "buffer": export(kept, first),
+            }  # fmt: skip
+        )
+        form.get_by_role("button", name="Import articles").click()
+        report = page.locator(".import-report")
+        expect(report.locator(".panel-message")).to_have_text(
+            "2 articles added and indexed.", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(report.locator(".added-notes")).to_have_count(0)  # nothing to check
+        earlier = next(d["doc_id"] for d in listed(page, q="quay")["documents"]
+                       if d["title"] == first["title"])  # fmt: skip
+        added_ids += [d["doc_id"] for d in listed(page, q="quay")["documents"]]
+
+        report.get_by_role("button", name="Back to the articles").click()
+        page.get_by_role("button", name="Add an article").click()
+        form = page.locator(".add-article-form")
+        form.get_by_label(FILE_LABEL).set_input_files(
+            {
+                "name": "letters.jsonl",
+                "mimeType": "application/json",
+                "buffer": export(kept, edited),
+            }  # fmt: skip
+        )
+        with page.expect_response("**/documents/import", timeout=INDEXING_TIMEOUT_MS) as sent:
+            form.get_by_role("button", name="Import articles").click()
+        answer = sent.value.json()
+        [look_alike] = answer["look_alikes"]
+        assert look_alike["others"] == [earlier] and look_alike["shares"] == "headline"
+        added_ids.append(look_alike["doc_id"])
+        report = page.locator(".import-report")
+        expect(report.locator(".panel-message")).to_have_text(
+            "1 article added and indexed; 1 was already indexed as sent. 1 added article looks "
+            "like one indexed already: see below."
+        )
+        notes = report.locator(".added-notes")
+        expect(notes.get_by_role("heading", name="Check before asking")).to_be_visible()
+        expect(notes.locator(".look-alike p")).to_have_text(
+            "“Letters: the quay lights” has the same headline, outlet and date as an article "
+            "indexed already, and neither has a web address: an edited version, or the same "
+            "story sent again. Both are kept, so answers may quote either: open it to compare, "
+            "and delete the one you do not want."
+        )
+        # the rest of the server's warnings, as it said them; the look-alike's not twice
+        others = [w for w in answer["warnings"] if w != look_alike["warning"]]
+        assert any("C1 control" in w for w in others)
+        expect(notes.locator(".added-warnings li")).to_have_text(others)
+        expect(notes).not_to_contain_text(f"DELETE /documents/{earlier}")
+        page.screenshot(path=str(test_output_dir / "docs-panel-look-alike.png"), full_page=True)
+
+        # the earlier version opens from the warning, and goes with its Delete
+        open_it = notes.get_by_role("button", name="Open the indexed article")
+        open_it.click()
+        view = page.locator(".article-view")
+        expect(view.locator(".article-paragraph")).to_have_text([first["text"]])
+        view.get_by_role("button", name="← Back to the import").click()
+        expect(open_it).to_be_focused()
+        open_it.click()
+        view.get_by_role("button", name="Delete this article…").click()
+        view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
+        expect(page.locator("#articles-view .panel-message")).to_have_text(
+            f"Deleted “{first['title']}”.", timeout=INDEXING_TIMEOUT_MS
+        )
+        added_ids.remove(earlier)
+        left = [d["title"] for d in listed(page, q="letters quay")["documents"]]
+        assert left == [first["title"]]
+        expect(page.locator("#articles-view .article-item")).to_have_count(listed(page)["total"])
+
+        # one article added by the form, looking like the edited one: said the same way
+        page.get_by_role("button", name="Add an article").click()
+        form = page.locator(".add-article-form")
+        form.get_by_label("Title").fill(first["title"])
+        form.get_by_label("Outlet").fill(first["source"])
+        form.get_by_label("Date").fill(first["date"])
+        form.get_by_label("Text").fill("Sir, a third version of the letter.")
+        form.get_by_role("button", name="Add article").click()
+        view = page.locator(".article-view")
+        expect(view.locator(".panel-message")).to_have_text(
+            "Added and indexed: it can be asked about now. It looks like an article indexed "
+            "already: see below.",
+            timeout=INDEXING_TIMEOUT_MS,
+        )
+        added_ids.append(next(d["doc_id"] for d in listed(page, q="letters quay")["documents"]
+                              if d["doc_id"] not in added_ids))  # fmt: skip
+        view.locator(".added-notes").get_by_role("button", name="Open the indexed article").click()
+        expect(page.locator(".article-view .article-paragraph")).to_contain_text(["90,000"])
+        page.get_by_role("button", name="← Back to the article added").click()
+        expect(page.locator(".article-view .article-paragraph")).to_have_text(
+            ["Sir, a third version of the letter."]
+        )
+        assert page_probe.script_errors() == []
+    finally:
+        for doc_id in added_ids:  # leave the shared corpus as it was
+            delete_article(page_server, doc_id)

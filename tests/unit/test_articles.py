@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from qa.articles import (
+    LookAlike,
+    address_look_alike,
+    headline_look_alike,
     ids_by_headline,
     ids_by_url,
     same_address_warning,
@@ -157,3 +160,30 @@ def test_an_edited_record_without_a_url_is_warned_of_naming_the_earlier_version(
         assert same_headline_warning(other, headlines) is None, other
     # an article indexed with a url is told by its url, not its headline
     assert ids_by_headline({"with-url": indexed["with-url"]}) == {}
+
+
+def test_a_look_alike_names_the_others_what_it_shares_and_its_warning() -> None:
+    """What a client acts on (the chat page opens the others): the article, the indexed ids
+    it looks like, whether it shares their url or their headline, and the warning said."""
+    url = "https://coast.example/harbour"
+    indexed = {
+        "harbour-1": _article("harbour-1", url),
+        "letters-1": _record("letters-1", "Letters", source="Coast Post", date="2024-05-02"),
+    }
+    by_url = address_look_alike(_article("harbour-2", url), ids_by_url(indexed))
+    assert by_url == LookAlike(
+        "harbour-2",
+        "url",
+        ("harbour-1",),
+        same_address_warning(_article("harbour-2", url), ids_by_url(indexed)) or "",
+    )
+    edited = _record("letters-2", "Letters", source="Coast Post", date="2024-05-02")
+    by_headline = headline_look_alike(edited, ids_by_headline(indexed))
+    assert by_headline is not None
+    assert (by_headline.doc_id, by_headline.shares, by_headline.others) == (
+        "letters-2",
+        "headline",
+        ("letters-1",),
+    )
+    assert by_headline.warning == same_headline_warning(edited, ids_by_headline(indexed))
+    assert headline_look_alike(indexed["letters-1"], ids_by_headline(indexed)) is None
