@@ -1944,16 +1944,26 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     return `What does the article “${headline}” report?`;
   }
 
-  /** Articles with a real headline first, newest first (undated last), at most a few. */
+  /** Articles with a real headline first, newest first (undated last), at most a few, each
+   * asking a question of its own: articles under one headline (an edited version imported
+   * beside the first, a page saved twice, another day's "Letters") give one example, not the
+   * same question twice. */
   function exampleArticles(articles) {
     const usable = articles.filter((a) => a && typeof a.title === "string" && a.title.trim());
     const rank = (a) => [a.has_title === false ? 1 : 0, a.date ? 0 : 1];
+    const asked = new Set();
     return usable
       .slice()
       .sort((a, b) => {
         const [ta, da] = rank(a);
         const [tb, db] = rank(b);
         return ta - tb || da - db || String(b.date || "").localeCompare(String(a.date || ""));
+      })
+      .filter((a) => {
+        const question = exampleQuestion(a.title);
+        if (asked.has(question)) return false;
+        asked.add(question);
+        return true;
       })
       .slice(0, EXAMPLES_SHOWN);
   }

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import (
+    PAGE_ADMIN_KEY,
     SAVED_CONVERSATION,
     PageProbe,
     PageServer,
@@ -1064,6 +1065,41 @@ def test_example_questions_come_from_the_titles_and_ask(
     expect(page.locator("#empty-state")).to_be_hidden()
     expect(turn.locator(".answer:not(.insufficient) .citation-link").first).to_be_visible()
     assert page_probe.script_errors() == []
+
+
+def test_articles_under_one_headline_give_one_example_question(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """Two articles under one headline (an edited record imported beside the first, a page
+    saved twice) made the same example question twice, one of the few offered; now once, and
+    the next article gives the other."""
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
+    title = "Skarra choir sings again"
+    ids = []
+    with page_server.server.client(timeout=120) as client:
+        for text in ("The Skarra choir sang again on Sunday.", "The Skarra choir sang on Sunday."):
+            added = client.post(
+                "/documents",
+                headers=admin,
+                json={"title": title, "text": text, "date": "2031-12-24"},  # the newest
+            )
+            assert added.status_code == 201, added.text
+            ids.append(added.json()["doc_id"])
+    try:
+        page = page_probe.page
+        page.goto("/")
+        examples = page.locator("#examples .example")
+        expect(examples).to_have_count(3)
+        shown = examples.all_inner_texts()
+        assert len(set(shown)) == 3, shown
+        assert shown.count(f"What does the article “{title}” report?") == 1
+        assert page_probe.script_errors() == []
+    finally:
+        with page_server.server.client(timeout=120) as client:
+            for doc_id in ids:
+                assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
 
 
 def test_a_refused_question_is_still_part_of_the_conversation(page_probe: PageProbe) -> None:
