@@ -611,6 +611,9 @@ function showAddForm() {
     if (notes) {
       line.after(notes);
       line.append(" ", lookAlikesSaid(added, { one: true }));
+      // read out first (the focus was on the title, below the notes): "… see below."
+      line.tabIndex = -1;
+      line.focus({ preventScroll: true });
     }
   });
   show(form, legend);

@@ -1060,6 +1060,8 @@ def test_an_edited_record_imported_again_is_shown_with_the_article_it_looks_like
             "already: see below.",
             timeout=INDEXING_TIMEOUT_MS,
         )
+        # the focus on it, not on the title under the notes: "see below" is read out first
+        expect(view.locator(".panel-message")).to_be_focused()
         added_ids.append(next(d["doc_id"] for d in listed(page, q="letters quay")["documents"]
                               if d["doc_id"] not in added_ids))  # fmt: skip
         view.locator(".added-notes").get_by_role("button", name="Open the indexed article").click()
