@@ -97,6 +97,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   let busy = false;
   let activeTrigger = null; // the marker or button whose source the panel shows
   let panelToken = 0; // guards against a slow document fetch overwriting a newer panel
+  let recheckSource = () => {}; // the Source view's article asked for again (openPanel)
   const documents = new Map(); // doc_id -> Promise<document>
 
   function scrollBehavior() {
@@ -1344,18 +1345,22 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     panel.classList.add("has-source");
     revealPanel();
 
-    loadDocument(item.doc_id).then(
-      (doc) => {
-        if (token !== panelToken) return;
-        renderDocument(body, doc, item, spanStart, spanEnd);
-      },
-      (error) => {
-        if (token !== panelToken) return;
-        if (error.status === 404) askAboutIt.remove(); // no longer indexed: nothing to ask of
-        body.removeAttribute("aria-busy");
-        body.replaceChildren(el("p", "note", `Could not load the whole article: ${articleProblem(error)}`));
-      },
-    );
+    const unavailable = (error) => {
+      if (token !== panelToken) return;
+      if (error.status === 404) askAboutIt.remove(); // no longer indexed: nothing to ask of
+      body.removeAttribute("aria-busy");
+      body.replaceChildren(el("p", "note", `Could not load the whole article: ${articleProblem(error)}`));
+    };
+    loadDocument(item.doc_id).then((doc) => {
+      if (token !== panelToken) return;
+      renderDocument(body, doc, item, spanStart, spanEnd);
+    }, unavailable);
+    // the articles changed (one deleted here, or elsewhere while the tab was away): the article
+    // shown is asked for again, and said to be gone when it is, its "Ask about this article"
+    // with it; one still indexed stays as it is shown (where the reader has scrolled to)
+    recheckSource = () => {
+      if (token === panelToken) loadDocument(item.doc_id).catch(unavailable);
+    };
   }
 
   function renderDocument(body, doc, item, spanStart, spanEnd) {
@@ -1655,6 +1660,9 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     if (!next) return;
     const before = scope;
     setScope(next);
+    // chosen from a view read before the article was deleted (a list, a Source view): the chip
+    // says so at once, not at the next reload
+    checkScope();
     const name = scopeName(next);
     const outside = dates && !withinDates(event.detail.date, dates);
     showNotice(
@@ -2020,6 +2028,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     documents.clear(); // articles fetched before (or refused without a key) may have changed
     loadCorpusInfo();
     checkScope(); // the article asked about may have been deleted
+    recheckSource(); // and the one the Source view shows
   });
   // Another tab, a script or a colleague may have added or deleted articles while this tab was
   // in the background: coming back to it reads the count and the article asked about again.
@@ -2028,6 +2037,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     documents.clear();
     loadCorpusInfo();
     checkScope();
+    recheckSource();
   });
 
   renderScope();

@@ -454,3 +454,67 @@ def test_coming_back_to_the_tab_reads_what_changed_meanwhile(
     expect(page.locator("#ask-notice")).to_contain_text(f"“{title}” is no longer indexed.")
     assert page_probe.dialogs == []
     assert page_probe.script_errors() == []
+
+
+def test_an_article_deleted_while_shown_is_not_offered_to_ask_about(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """The Source view showed a cited article whole after the reader deleted it in the
+    Articles tab, its "Ask about this article" still there; and that button, or the Articles
+    tab's, read before someone deleted the article elsewhere, scoped the conversation to it
+    without a word. The Source view's article is asked for again when the articles change, and
+    an article chosen to ask about is checked at once."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    cited = "Skarra lighthouse museum opens"
+    other = "Brenna bakery wins a prize"
+    cited_id = add_article(
+        page_server, cited, "The Skarra lighthouse museum opened on Saturday with 1,200 visitors."
+    )
+    other_id = add_article(
+        page_server, other, "A Brenna bakery won the national rye bread prize on Friday."
+    )
+    try:
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+        page.reload()
+        open_article(page, cited).get_by_role("button", name="Ask about this article").click()
+        assert sent(page, "How many visitors came on Saturday?")["doc_ids"] == [cited_id]
+        answered(page)
+        page.get_by_role("button", name=f"Stop asking only about {cited}").click()
+        page.locator("#conversation .answer-text .citation-link").last.click()
+        source = page.locator("#source-view")
+        expect(source.locator(".source-title")).to_have_text(cited)
+        source.locator(".article-body .article-paragraph").first.wait_for()
+        expect(source.get_by_role("button", name="Ask about this article")).to_have_count(1)
+
+        # deleted here, in the Articles tab: the Source view no longer offers it
+        view = open_article(page, cited)
+        view.get_by_role("button", name="Delete this article…").click()
+        view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
+        expect(page.locator("#articles-view .panel-message")).to_have_text(
+            f"Deleted “{cited}”.", timeout=INDEXING_TIMEOUT_S * 1000
+        )
+        page.click("#tab-source")
+        expect(source.locator(".article-body")).to_contain_text(
+            "no longer among the indexed articles"
+        )
+        expect(source.get_by_role("button", name="Ask about this article")).to_have_count(0)
+        expect(source.locator(".cited-paragraph")).to_contain_text("1,200 visitors")  # as cited
+
+        # deleted elsewhere while its article view was open: choosing it says it is gone
+        stale = open_article(page, other).get_by_role("button", name="Ask about this article")
+        delete_article(page_server, other_id)
+        other_id = ""
+        stale.click()
+        expect(chip(page)).to_have_text(f"Asking only: {other} (no longer indexed)")
+        expect(page.locator("#ask-notice")).to_contain_text(f"“{other}” is no longer indexed.")
+        assert page_probe.dialogs == []
+        assert page_probe.script_errors() == []
+    finally:
+        if other_id:
+            delete_article(page_server, other_id)
+        if cited_id in titles(page):
+            delete_article(page_server, cited_id)
