@@ -124,7 +124,11 @@ def problem_details(exc: BaseException) -> dict[str, object]:
             (500, "Internal error"),
         )
         param = exc.param if isinstance(exc, BadInput) else None
-        return problem_body(status, title, str(exc), param=param)
+        body = problem_body(status, title, str(exc), param=param)
+        if isinstance(exc, BadInput):
+            # RFC 9457 extension members, after the standard ones (never over them)
+            body.update({k: v for k, v in exc.extensions.items() if k not in body})
+        return body
     return problem_body(500, "Internal error", "the server failed; the error was logged")
 
 

@@ -78,11 +78,14 @@ class ImportReport:
     export's order), the records refused (each "<file> line N: why", the first
     `LISTED_SKIPS` unreadable ones named and the rest counted in a last line; `not_imported`
     counts them all), the archive written (None when nothing was added) and the build (None
-    when nothing was built)."""
+    when nothing was built). `indexed_otherwise`: the ids, among those refused, that the index
+    holds with other content and that a delete through the API frees (an earlier version of
+    the record, most likely: deleted, the export imported again gives this one)."""
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    indexed_otherwise: list[str] = field(default_factory=list)
     not_imported: int = 0
     stored_as: str | None = None
     build: BuildReport | None = None
@@ -160,6 +163,8 @@ def import_archive(
             )
             if problem is not None:
                 report.refused.append(f"{where} (id {article.doc_id}): {problem}")
+                if indexed is not None and _deletable(in_folder.get(article.doc_id)):
+                    report.indexed_otherwise.append(article.doc_id)
                 continue
             kept[article.doc_id] = article.content_hash
             stored.append(line)
@@ -177,7 +182,11 @@ def import_archive(
                 raise BadInput(
                     f"no article of {name} could be imported: "
                     + "; ".join(report.refused[:5])
-                    + (f"; and {refusals - 5:,} more" if refusals > 5 else "")
+                    + (f"; and {refusals - 5:,} more" if refusals > 5 else ""),
+                    # as the answer of an import that added some names them (ImportedArchive)
+                    extensions={"indexed_otherwise": report.indexed_otherwise}
+                    if report.indexed_otherwise
+                    else None,
                 )
             return report
         raw = ("\n".join(stored) + "\n").encode("utf-8")
@@ -380,11 +389,20 @@ def _same_article(indexed: Article | None, article: Article) -> bool:
     return indexed is not None and same_article(indexed, article)
 
 
+def _deletable(place: str | None) -> bool:
+    """Whether the article an id gives from `place` in the corpus folder (its file, or an
+    archive's line) goes with a delete through the API: not one of an archive put into the
+    folder by hand, which the API does not delete."""
+    return not (
+        place is not None and _ORIGIN_NUMBER.search(place) and not _IMPORTED_PLACE.fullmatch(place)
+    )
+
+
 def _indexed_otherwise(doc_id: str, place: str | None) -> str:
     """Why an id the index holds with other content is refused, and what lets the record in:
     a delete through the API, or, for an article from an archive put into the folder by hand
     (which the API does not delete), an edit of that archive."""
-    if place is not None and _ORIGIN_NUMBER.search(place) and not _IMPORTED_PLACE.fullmatch(place):
+    if not _deletable(place):
         return (
             f"an article with this id is already indexed with other content, from the corpus "
             f"folder's {place} (change it there and rebuild the index to replace it; or leave "

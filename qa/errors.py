@@ -7,11 +7,19 @@ class QAError(Exception):
 
 class BadInput(QAError):
     """The caller sent something unusable; the message says what to fix, and `param`, when
-    one field is at fault, names it (OpenAI's `error.param`)."""
+    one field is at fault, names it (OpenAI's `error.param`). `extensions`: members the
+    problem details carry besides `detail`, for a client to act on (RFC 9457 extensions)."""
 
-    def __init__(self, message: str, *, param: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        extensions: dict[str, list[str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.param = param
+        self.extensions = extensions or {}
 
 
 class NotFound(QAError):

@@ -622,6 +622,12 @@ class ImportedArchive(BaseModel):
         f"content (at most {LISTED_SKIPS} unreadable records named, the rest counted in a last "
         "line)."
     )
+    indexed_otherwise: list[str] = Field(
+        default_factory=list,
+        description="The ids, among the records `refused`, that are indexed with other content "
+        "and go with DELETE /documents/{doc_id} (an earlier version of the record, most "
+        "likely): deleted, the export imported again adds the record's version.",
+    )
     not_imported: int = Field(
         description="How many records of the export were not imported (`refused` names at "
         f"most {LISTED_SKIPS} unreadable ones)."
@@ -701,6 +707,7 @@ async def import_documents(
         added=[_summary(article) for article in imported.added],
         unchanged=report.unchanged,
         refused=report.refused,
+        indexed_otherwise=report.indexed_otherwise,
         not_imported=report.not_imported,
         stored_as=report.stored_as,
         version=imported.version,

@@ -181,6 +181,7 @@ export function problemError(data, response) {
   }
   const error = new Error(detail);
   error.title = data && typeof data.title === "string" ? data.title : "";
+  error.problem = data && typeof data === "object" ? data : {}; // its extension members too
   error.status = (data && data.status) || (response && response.status) || 0;
   // seconds to wait before asking again (429, 503), when the server says
   const wait = Number(response && response.headers && response.headers.get("Retry-After"));

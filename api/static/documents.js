@@ -701,6 +701,13 @@ async function importArchive(archive, submit, errors, keyRow) {
     showAdminError(errors, keyRow, error);
     submit.disabled = false;
     submit.textContent = archive.document && !archive.many ? "Add article" : "Import articles";
+    // no record could be imported, some for an id indexed with other content: the same offer
+    const form = submit.form;
+    const otherwise = indexedOtherwise(error.problem && error.problem.indexed_otherwise, (open) => [
+      "← Back to the form",
+      () => show(form, open),
+    ]);
+    if (otherwise) errors.append(otherwise);
     return;
   }
   if (report.added.length) documentsChanged();
@@ -738,8 +745,41 @@ async function importArchive(archive, submit, errors, keyRow) {
     for (const reason of report.refused) refused.append(el("li", null, reason));
     view.append(refused);
   }
+  const otherwise = indexedOtherwise(report.indexed_otherwise, (open) => ["← Back to the import", () => show(view, open)]);
+  if (otherwise) view.append(otherwise);
   view.append(button("link-button", "Back to the articles", () => showList()));
   show(view, heading);
+}
+
+/** Records refused because their id is indexed with other content (an earlier version of the
+ * record, most likely; `ids`, POST /documents/import's `indexed_otherwise`): the reason names
+ * the API's DELETE, so the page offers to open each such article, whose "Delete this article…"
+ * frees the id for the export imported again (its back button `backTo(button)`); null when
+ * there is none. */
+function indexedOtherwise(ids, backTo) {
+  const otherwise = Array.isArray(ids) ? ids : [];
+  if (!otherwise.length) return null;
+  const box = el("div", "indexed-otherwise");
+  const many = otherwise.length > 1;
+  box.append(
+    el(
+      "p",
+      "hint",
+      `${many ? `${otherwise.length} records above have ids` : "A record above has the id"} of ` +
+        `${many ? "articles" : "an article"} indexed with other content (an earlier version, most likely). ` +
+        `To import ${many ? "them" : "it"} instead, open ${many ? "each such article" : "that article"}, ` +
+        "delete it, and import the export again.",
+    ),
+  );
+  const actions = el("div", "look-alike-actions");
+  for (const docId of otherwise) {
+    const open = button("link-button", `Open the indexed article ${docId}`, () =>
+      openArticle(docId, { back: backTo(open) }),
+    );
+    actions.append(open);
+  }
+  box.append(actions);
+  return box;
 }
 
 let notesShown = 0; // each notes box's heading has an id of its own

@@ -1074,3 +1074,103 @@ def test_an_edited_record_imported_again_is_shown_with_the_article_it_looks_like
     finally:
         for doc_id in added_ids:  # leave the shared corpus as it was
             delete_article(page_server, doc_id)
+
+
+def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """A story updated at the same address and exported again is refused: its id (made from
+    the address) is indexed with other content, and the reason named the API's DELETE, which
+    the page's reader cannot send. The page now offers to open that article, whose Delete
+    frees the id: the export imported again adds the update."""
+    from playwright.sync_api import expect
+
+    story = {"title": "Skarra pool reopens", "source": "Skarra Weekly", "date": "2031-07-01",
+             "url": "https://skarra-weekly.example/pool",
+             "text": "The Skarra pool reopened on Monday after a new roof."}  # fmt: skip
+    update = {**story, "text": f"{story['text']}\n\nUpdate: the sauna opens in August."}
+
+    def import_file(page: Any, *records: dict[str, str]) -> Any:
+        page.get_by_role("button", name="Add an article").click()
+        form = page.locator(".add-article-form")
+        form.get_by_label(FILE_LABEL).set_input_files(
+            {
+                "name": "pool.jsonl",
+                "mimeType": "application/json",
+                "buffer": "".join(json.dumps(r) + "\n" for r in records).encode("utf-8"),
+            }
+        )
+        form.get_by_role("button", name="Import articles").click()
+        return page.locator(".import-report")
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+    page.reload()
+    report = import_file(page, story)
+    expect(report.locator(".panel-message")).to_have_text(
+        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    (doc_id,) = [d["doc_id"] for d in listed(page, q="pool")["documents"]]
+    try:
+        expect(report.locator(".indexed-otherwise")).to_have_count(0)
+        report.get_by_role("button", name="Back to the articles").click()
+
+        # with another story: that one is added, the update refused, and the report offers it
+        lifeguards = {**story, "title": "Skarra pool hires lifeguards",
+                      "url": "https://skarra-weekly.example/lifeguards"}  # fmt: skip
+        report = import_file(page, update, lifeguards)
+        expect(report.locator(".panel-message")).to_have_text(
+            "1 article added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(report.locator(".import-refused li")).to_contain_text(
+            [f"(id {doc_id}): an article with this id is already indexed with other content"]
+        )
+        expect(report.locator(".indexed-otherwise .hint")).to_have_text(
+            "A record above has the id of an article indexed with other content (an earlier "
+            "version, most likely). To import it instead, open that article, delete it, and "
+            "import the export again."
+        )
+        open_it = report.get_by_role("button", name=f"Open the indexed article {doc_id}")
+        open_it.click()
+        expect(page.locator(".article-view .article-paragraph")).to_have_text([story["text"]])
+        page.get_by_role("button", name="← Back to the import").click()
+        expect(open_it).to_be_focused()
+        report.get_by_role("button", name="Back to the articles").click()
+
+        # the only record refused: the import is a 422, shown in the form with the same offer
+        import_file(page, update)
+        form = page.locator(".add-article-form")
+        expect(form.locator(".panel-error")).to_contain_text(
+            f"(id {doc_id}): an article with this id is already indexed with other content",
+            timeout=INDEXING_TIMEOUT_MS,
+        )
+        expect(form.locator(".indexed-otherwise .hint")).to_have_text(
+            "A record above has the id of an article indexed with other content (an earlier "
+            "version, most likely). To import it instead, open that article, delete it, and "
+            "import the export again."
+        )
+        open_it = form.get_by_role("button", name=f"Open the indexed article {doc_id}")
+        open_it.click()
+        view = page.locator(".article-view")
+        expect(view.locator(".article-paragraph")).to_have_text([story["text"]])
+        view.get_by_role("button", name="← Back to the form").click()
+        expect(open_it).to_be_focused()
+        open_it.click()
+        view.get_by_role("button", name="Delete this article…").click()
+        view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
+        expect(page.locator("#articles-view .panel-message")).to_have_text(
+            f"Deleted “{story['title']}”.", timeout=INDEXING_TIMEOUT_MS
+        )
+
+        report = import_file(page, update)
+        expect(report.locator(".panel-message")).to_have_text(
+            "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(report.locator(".indexed-otherwise")).to_have_count(0)
+        report.get_by_role("button", name=story["title"]).click()
+        expect(page.locator(".article-view .article-paragraph")).to_have_count(2)
+        assert page_probe.script_errors() == []
+    finally:
+        for doc in listed(page, q="pool")["documents"]:  # leave the shared corpus as it was
+            delete_article(page_server, doc["doc_id"])

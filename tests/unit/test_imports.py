@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from api.errors import problem_details
 from index import journal
 from index.archive_records import ids_in_folder
 from index.builder import rebuild_index, recover
@@ -101,6 +102,16 @@ def test_an_id_indexed_with_other_content_is_refused_and_the_rest_added(
     (refused,) = report.refused
     assert refused.startswith("more.jsonl line 1 (id bridge-")
     assert "already indexed with other content" in refused
+    # named for a client to open and delete (the chat page does), which frees the id
+    (bridge,) = report.indexed_otherwise
+    assert refused.startswith(f"more.jsonl line 1 (id {bridge}):")
+    # and when it is the only record, the refusal (a 422's problem details) names it too
+    with pytest.raises(BadInput) as alone:
+        run_import(index_dir, "alone.jsonl", json.dumps(changed) + "\n")
+    assert alone.value.extensions == {"indexed_otherwise": [bridge]}
+    body = problem_details(alone.value)
+    assert body["status"] == 422 and body["indexed_otherwise"] == [bridge]
+    assert "already indexed with other content" in str(body["detail"])
     assert len(imported_files(corpus)) == 2
 
 
@@ -298,6 +309,10 @@ def test_an_export_of_articles_already_indexed_from_a_hand_placed_archive_adds_n
         refused.value
     )
     assert "DELETE" not in str(refused.value)
+    # nor is it named among the ids a delete through the API frees
+    new = {"title": "Quay lights", "text": "New lights were put up on the quay."}
+    partly = run_import(index_dir, "partly.jsonl", f"{json.dumps(changed)}\n{json.dumps(new)}\n")
+    assert len(partly.refused) == 1 and partly.indexed_otherwise == []
 
 
 def test_other_content_under_an_archive_id_names_the_line_the_build_kept(
