@@ -270,7 +270,8 @@ async def import_document(
         report,
         result.version,
         [article] if article is not None and build is not None else [],
-        look_alikes=look_alikes(article, articles) if article is not None else [],
+        # of an article added, as an export's import answers them (a retry adds none)
+        look_alikes=look_alikes(article, articles) if article is not None and build else [],
     )
 
 

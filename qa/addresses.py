@@ -17,12 +17,11 @@ from w3lib.url import url_query_cleaner
 # any case; a name some sites also use for content ("ref", "src", "cid", "id") is none of them.
 _TRACKING_PREFIXES = (
     "utm_",  # Google Analytics campaigns, and every tool that copied them
-    "mtm_", "pk_", "matomo_",  # Matomo (Piwik)
+    "mtm_", "matomo_",  # Matomo's own names
     "hsa_", "_hs",  # HubSpot ads and mail (_hsenc, _hsmi)
-    "ns_",  # comScore (the BBC's ns_mchannel, ns_source, ns_campaign)
-    "at_",  # AT Internet (at_medium, at_campaign)
-    "itm_", "oly_", "vero_", "ga_",
 )  # fmt: skip
+# vendors whose prefix is a word a site may use for its own parameters ("pk_id", "at_id",
+# "itm_id" may name an item): their documented names only
 _TRACKING_NAMES = frozenset(
     {"fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "twclid", "ttclid",
      "yclid", "igshid", "igsh", "li_fat_id", "epik", "mc_cid", "mc_eid", "_ga", "_gl",
@@ -30,7 +29,18 @@ _TRACKING_NAMES = frozenset(
      "referringsource", "ref_src", "ref_url", "s_cid", "wt.mc_id", "wt_mc", "soc_src",
      "soc_trk", "guccounter", "guce_referrer", "guce_referrer_sig", "sr_share", "fb_action_ids",
      "fb_action_types", "fb_ref", "fb_source", "trk", "trkcampaign", "sc_cid", "cx_testid",
-     "cx_testvariant"}
+     "cx_testvariant",
+     # Matomo's older Piwik names
+     "pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium", "pk_content", "pk_cid",
+     # comScore (the BBC's)
+     "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
+     # AT Internet (Piano)
+     "at_medium", "at_campaign", "at_format", "at_platform", "at_send_date", "at_link",
+     "at_creation", "at_ptr_name", "at_recipient_id", "at_recipient_list",
+     # internal-campaign, Olytics, Vero and Google Analytics 4 link tagging
+     "itm_source", "itm_medium", "itm_campaign", "itm_content", "itm_term",
+     "oly_anon_id", "oly_enc_id", "vero_conv", "vero_id",
+     "ga_source", "ga_medium", "ga_campaign", "ga_content", "ga_term", "ga_place"}
 )  # fmt: skip
 
 

@@ -10,8 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-from courlan import normalize_url
+from urllib.parse import urlsplit, urlunsplit
 
 from qa.addresses import safe_url
 from qa.authors import author_name
@@ -174,14 +173,23 @@ def indexed_as(article: Article, articles: Mapping[str, Article]) -> str | None:
 
 
 def address_key(url: str) -> str:
-    """An address as `same_address_warning` compares it: without tracking parameters
-    (`utm_source`, `fbclid`, …), fragment or upper-case host (courlan's strict normalisation,
-    the library trafilatura reads addresses with), so a feed's "?utm_source=rss" copy of a
-    story is the same address as the story; the address as given when it cannot be read."""
+    """An address as `same_address_warning` compares it: as stored (`safe_url`: without the
+    tracking parameters that every id is made without, `utm_source`, `fbclid`, …), less its
+    fragment, its host's case and a default port, so a feed's "?utm_source=rss" copy of a story
+    is the same address as the story and "?story=12" is not "?story=13"; the address as given
+    when it cannot be read. Not courlan's normalisation (which trafilatura uses): it drops
+    parameters such as `ref` or `story` that `safe_url` keeps, and would call two articles one."""
     try:
-        return normalize_url(url, strict=True)
+        parts = urlsplit(safe_url(url) or url)
+        host = (parts.hostname or "").lower()
+        port = parts.port
     except ValueError:
         return url
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    if parts.username or parts.password:
+        netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
 def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
@@ -198,14 +206,16 @@ def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
 @dataclass(frozen=True)
 class LookAlike:
     """An article added (or replaced) that looks like indexed articles under `others` (other
-    ids, in id order): it `shares` their url, or, having none, their headline, outlet and date.
-    Both are kept; `warning` tells an API client so, and how to keep one (a line of the
-    response's `warnings`); the chat page offers to open the others instead."""
+    ids, in id order, at most `MAX_LOOK_ALIKES`: the warning counts the rest): it `shares`
+    their url, or, having none, their headline, outlet and date. Both are kept; `warning` tells
+    an API client so, and how to keep one (a line of the response's `warnings`); the chat page
+    offers to open the others instead."""
 
     doc_id: str
     shares: Literal["url", "headline"]
     others: tuple[str, ...]
     warning: str
+    more: int = 0  # the look-alikes past `others`, counted, not listed
 
 
 def address_look_alike(article: Article, ids_at: Mapping[str, Sequence[str]]) -> LookAlike | None:
@@ -223,7 +233,7 @@ def address_look_alike(article: Article, ids_at: Mapping[str, Sequence[str]]) ->
         f"{others[0]!r} instead, send this article with PUT /documents/{others[0]} and delete "
         f"{article.doc_id!r} with DELETE /documents/{article.doc_id}"
     )
-    return LookAlike(article.doc_id, "url", tuple(others), warning)
+    return _look_alike(article, "url", others, warning)
 
 
 def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
@@ -235,9 +245,9 @@ def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) 
 def headline_key(article: Article) -> tuple[str, str, str] | None:
     """An article without an address as `same_headline_warning` compares it: its headline,
     outlet and date, case, accents and spacing aside; None for one that has an address (the
-    address tells it, `same_address_warning`) or no headline of its own."""
-    if article.url or not article.title:
-        return None
+    address tells it, `same_address_warning`), no headline of its own or no date."""
+    if article.url or not article.title or not article.date:
+        return None  # undated: every undated "Letters" of an outlet would look alike
 
     def key(text: str | None) -> str:
         return " ".join(folded(text or "").split())
@@ -276,7 +286,7 @@ def headline_look_alike(
         f"edited version, both are kept all the same; to keep only this one, delete "
         f"{others[0]!r} with DELETE /documents/{others[0]}"
     )
-    return LookAlike(article.doc_id, "headline", tuple(others), warning)
+    return _look_alike(article, "headline", others, warning)
 
 
 def same_headline_warning(
@@ -287,10 +297,27 @@ def same_headline_warning(
     return found.warning if found else None
 
 
+# the indexed look-alikes a warning names and `LookAlike.others` lists (the first in id order;
+# the rest are counted): a thousand records under one headline and date must not answer with a
+# million ids
+MAX_LOOK_ALIKES = 5
+
+
+def _look_alike(
+    article: Article, shares: Literal["url", "headline"], others: Sequence[str], warning: str
+) -> LookAlike:
+    listed = tuple(others[:MAX_LOOK_ALIKES])
+    return LookAlike(article.doc_id, shares, listed, warning, more=len(others) - len(listed))
+
+
 def _articles_named(ids: Sequence[str]) -> str:
-    """How a warning names indexed articles: "article 'a'", "articles 'a' and 'b'"."""
-    named = " and ".join(repr(doc_id) for doc_id in ids)
-    return f"article{'s' if len(ids) > 1 else ''} {named}"
+    """How a warning names indexed articles: "article 'a'", "articles 'a' and 'b'", "articles
+    'a' and … and 'e' and 12 more"."""
+    named = " and ".join(repr(doc_id) for doc_id in ids[:MAX_LOOK_ALIKES])
+    more = len(ids) - MAX_LOOK_ALIKES
+    return f"article{'s' if len(ids) > 1 else ''} {named}" + (
+        f" and {more} more" if more > 0 else ""
+    )
 
 
 def title_matches(title: str, query: str) -> bool:

@@ -121,7 +121,10 @@ class LookAlikeArticle(BaseModel):
         description="What it shares with them: their `url`, or, none of them having one, "
         "their headline, outlet and date (case, accents and spacing aside)."
     )
-    others: list[str] = Field(description="The ids of the indexed articles it looks like.")
+    others: list[str] = Field(
+        description="The ids of the indexed articles it looks like, the first five in id order."
+    )
+    more: int = Field(default=0, description="How many more it looks like, not listed.")
     warning: str = Field(description="The line of `warnings` that says so.")
 
     @classmethod
@@ -130,6 +133,7 @@ class LookAlikeArticle(BaseModel):
             doc_id=found.doc_id,
             shares=found.shares,
             others=list(found.others),
+            more=found.more,
             warning=found.warning,
         )
 

@@ -826,24 +826,27 @@ function lookAlikeItem(lookAlike, titles, backTo) {
   const item = el("li", "look-alike");
   const others = Array.isArray(lookAlike.others) ? lookAlike.others : [];
   const name = `“${titles[lookAlike.doc_id] || lookAlike.doc_id}”`;
-  const them = others.length > 1 ? `${others.length} articles indexed already` : "an article indexed already";
+  // the server lists the first few and counts the rest (`more`)
+  const total = others.length + (Number.isInteger(lookAlike.more) ? lookAlike.more : 0);
+  const them = total > 1 ? `${total} articles indexed already` : "an article indexed already";
   const what =
     lookAlike.shares === "url"
       ? `${name} has the same web address as ${them}: the same page saved again, or another version of it.`
-      : `${name} has the same headline, outlet and date as ${them}, and ${others.length > 1 ? "none" : "neither"} has a web address: ` +
+      : `${name} has the same headline, outlet and date as ${them}, and ${total > 1 ? "none" : "neither"} has a web address: ` +
         "an edited version, or the same story sent again.";
   item.append(
     el(
       "p",
       null,
-      others.length > 1
-        ? `${what} All are kept, so answers may quote any of them: open each to compare, and delete those you do not want.`
+      total > 1
+        ? `${what} All are kept, so answers may quote any of them: open each to compare, and delete those you do not want.` +
+            (total > others.length ? ` The first ${others.length} are listed here; the Articles tab lists them all.` : "")
         : `${what} Both are kept, so answers may quote either: open it to compare, and delete the one you do not want.`,
     ),
   );
   const actions = el("div", "look-alike-actions");
   others.forEach((otherId, at) => {
-    const label = others.length > 1 ? `Open the indexed article ${at + 1} of ${others.length}` : "Open the indexed article";
+    const label = total > 1 ? `Open the indexed article ${at + 1} of ${total}` : "Open the indexed article";
     const open = button("link-button", label, () => openArticle(otherId, { back: backTo(open) }));
     open.title = otherId; // its id, as the API and a saved conversation's footnotes name it
     actions.append(open);

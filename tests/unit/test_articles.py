@@ -187,3 +187,37 @@ def test_a_look_alike_names_the_others_what_it_shares_and_its_warning() -> None:
     )
     assert by_headline.warning == same_headline_warning(edited, ids_by_headline(indexed))
     assert headline_look_alike(indexed["letters-1"], ids_by_headline(indexed)) is None
+
+
+def test_an_address_is_compared_as_it_is_stored() -> None:
+    """Two articles whose addresses differ in a parameter the stored address keeps ("?story=12",
+    "?ref=home") are two addresses; the host's case, a default port, a fragment and tracking
+    parameters (dropped from every stored address) are no difference."""
+    indexed = {"s12": _article("s12", "https://news.example/view?story=12&ref=home")}
+    ids_at = ids_by_url(indexed)
+    for other in (
+        "https://news.example/view?story=13&ref=home",
+        "https://news.example/view?story=12",
+        "https://news.example/view?story=12&ref=feed",
+    ):
+        assert same_address_warning(_article("s2", other), ids_at) is None, other
+    for same in (
+        "https://NEWS.example:443/view?story=12&ref=home#top",
+        "https://news.example/view?story=12&utm_source=x&ref=home",
+    ):
+        assert same_address_warning(_article("s2", same), ids_at) is not None, same
+
+
+def test_undated_or_many_look_alikes_stay_few() -> None:
+    """Undated articles are compared with none (every undated "Letters" of an outlet would look
+    alike), and a thousand under one headline and date name five and count the rest."""
+    undated = {f"l{i}": _record(f"l{i}", "Letters", source="Post", date=None) for i in range(3)}
+    assert ids_by_headline(undated) == {}
+    assert same_headline_warning(_record("l9", "Letters", source="Post", date=None), {}) is None
+    many = {
+        f"l{i:04d}": _record(f"l{i:04d}", "Letters", source="Post", date="2024-05-02")
+        for i in range(1000)
+    }
+    found = headline_look_alike(many["l0999"], ids_by_headline(many))
+    assert found is not None and found.others == ("l0000", "l0001", "l0002", "l0003", "l0004")
+    assert found.warning.count("'l0") == 7 and "'l0004' and 994 more," in found.warning

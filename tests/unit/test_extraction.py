@@ -636,6 +636,10 @@ def test_only_absolute_http_addresses_are_kept(url: str | None, kept: bool) -> N
         ("https://news.example/view?story=12&ref=home&src=rss&b=%20c+d",
          "https://news.example/view?story=12&ref=home&src=rss&b=%20c+d"),
         ("https://news.example/view?q=1&q=2", "https://news.example/view?q=1&q=2"),
+        # a vendor's prefix on a site's own parameter: only the vendor's documented names go
+        ("https://shop.example/view?pk_id=1&pk_campaign=spring", "https://shop.example/view?pk_id=1"),
+        ("https://shop.example/view?at_id=101&itm_id=7&ga_id=3&ns_id=2&oly_id=4&vero_x=5",
+         "https://shop.example/view?at_id=101&itm_id=7&ga_id=3&ns_id=2&oly_id=4&vero_x=5"),
         ("https://news.example/port", "https://news.example/port"),
     ],
 )  # fmt: skip
