@@ -104,7 +104,9 @@ _CREDENTIALS = frozenset(
      "mba", "jd", "dds", "dmd", "dvm", "lcsw", "msw", "cpa", "cfa", "cfp", "llm", "med", "edd",
      "psyd", "aprn", "cnm", "lpc", "facp", "obe", "mbe", "cbe", "kc", "qc", "mp", "mep"}
 )  # fmt: skip
-_ROMAN = re.compile(r"^(?:II|III|IV|VI|VII|VIII)\.?$")
+# a regnal or generational number after a name, II to XX ("LOUIS XIV", "JOHN SMITH III"); not
+# XI, which is also a family name ("XI JINPING")
+_ROMAN = re.compile(r"^(?:II|III|IV|VI|VII|VIII|IX|X[VX]|XI[IVX]|XII|XIII|XV[I]{0,3})\.?$")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz]{3,}")  # "wsj", "npr": no name is written so
 
@@ -173,4 +175,12 @@ def _as_name(word: str, *, first: bool) -> str:
     if word[:2] == "MC" and len(word) > 3:
         return "Mc" + word[2:].capitalize()
     # each run of letters set apart by an apostrophe or a hyphen: "O'Neill", "Jean-Pierre"
-    return _LETTERS.sub(lambda m: m.group().capitalize(), word)
+    # letters after a figure are its suffix, in lower case: "2ND" is "2nd"
+    return _LETTERS.sub(
+        lambda m: (
+            m.group().lower()
+            if m.start() and word[m.start() - 1].isdigit()
+            else m.group().capitalize()
+        ),
+        word,
+    )

@@ -163,7 +163,9 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 # 41: a dateline in Russian or Ukrainian ("19 июня 2024 г.", "Опубликовано: 5 марта 2024 года")
 #    or in Chinese, Japanese or Korean figures ("发布时间：2024年6月19日 10:30") is the date
 #    (qa/dates.py: DATE_LANGUAGES, parse_date); such an article was undated
-CLEANER_VERSION = "41"
+# 42: an author in capitals keeps a Roman numeral from IX to XX ("LOUIS XIV") in capitals, and
+#    a figure's suffix in lower case ("2nd", not "2Nd"): qa/authors.py
+CLEANER_VERSION = "42"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

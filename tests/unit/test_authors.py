@@ -142,6 +142,10 @@ CAPITALS = [
     ("J. K. ROWLING", "J. K. Rowling"),
     ("E.J. DIONNE JR.", "E.J. Dionne Jr."),
     ("ELIZABETH WILLIAMS III", "Elizabeth Williams III"),
+    ("LOUIS XIV", "Louis XIV"),  # II to XX stay in capitals
+    ("JOHN SMITH IX", "John Smith IX"),
+    ("XI JINPING", "Xi Jinping"),  # XI is also a family name
+    ("JOHN SMITH 2ND", "John Smith 2nd"),  # a figure's suffix in lower case
     ("KELLY NG", "Kelly Ng"),
     ("TY BURR", "Ty Burr"),
     ("LYNN WYNN", "Lynn Wynn"),
