@@ -149,7 +149,13 @@ def test_an_edited_record_named_only_by_its_words_is_added_beside_the_earlier(
         assert f"DELETE /documents/{earlier}" in warning
         # and listed for a client to act on (the chat page opens the earlier one from it)
         assert again.json()["look_alikes"] == [
-            {"doc_id": added, "shares": "headline", "others": [earlier], "warning": warning}
+            {
+                "doc_id": added,
+                "shares": "headline",
+                "others": [earlier],
+                "more": 0,
+                "warning": warning,
+            }
         ]
         assert first.json()["look_alikes"] == []
         old = paragraph_with(client, earlier, "forty singers")
