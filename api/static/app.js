@@ -1356,10 +1356,15 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       renderDocument(body, doc, item, spanStart, spanEnd);
     }, unavailable);
     // the articles changed (one deleted here, or elsewhere while the tab was away): the article
-    // shown is asked for again, and said to be gone when it is, its "Ask about this article"
-    // with it; one still indexed stays as it is shown (where the reader has scrolled to)
+    // shown is asked for again, and said to be gone when it is (404), its "Ask about this
+    // article" with it; one still indexed stays as it is shown (where the reader has scrolled
+    // to), and so does one the server could not be asked about now (offline, 429, 503): the
+    // article read is not taken away for an error that says nothing of it
     recheckSource = () => {
-      if (token === panelToken) loadDocument(item.doc_id).catch(unavailable);
+      if (token !== panelToken) return;
+      loadDocument(item.doc_id).catch((error) => {
+        if (error.status === 404) unavailable(error);
+      });
     };
   }
 

@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     api_answer,
     show_saved_conversation,
 )
+from tests.e2e.crafted import fulfil_problem
 
 pytestmark = pytest.mark.e2e
 
@@ -518,3 +519,63 @@ def test_an_article_deleted_while_shown_is_not_offered_to_ask_about(
             delete_article(page_server, other_id)
         if cited_id in titles(page):
             delete_article(page_server, cited_id)
+
+
+def test_an_article_shown_stays_when_asking_for_it_again_fails(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """The Source view's article is asked for again when the articles change; an error that
+    says nothing of the article (the server busy or unavailable: 503) replaced it with "Could
+    not load the whole article", though it is still indexed. Only a 404 (gone) changes the
+    view; any other error leaves the article as it is shown."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    title = "Skarra ferry timetable changes"
+    text = "The Skarra ferry will leave at 7:15 from Monday, the harbour said."
+    doc_id = add_article(page_server, title, text)
+    try:
+        page.goto("/")
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        open_article(page, title).get_by_role("button", name="Ask about this article").click()
+        assert sent(page, "When will the ferry leave from Monday?")["doc_ids"] == [doc_id]
+        answered(page)
+        page.get_by_role("button", name=f"Stop asking only about {title}").click()
+        page.locator("#conversation .answer-text .citation-link").last.click()
+        source = page.locator("#source-view")
+        expect(source.locator(".source-title")).to_have_text(title)
+        paragraph = source.locator(".article-body .article-paragraph")
+        expect(paragraph).to_have_text([text])
+        ask_about = source.get_by_role("button", name="Ask about this article")
+        expect(ask_about).to_have_count(1)
+
+        # asked for again (the tab brought back), the server answers 503: the article stays
+        page.route(
+            f"**/documents/{doc_id}",
+            fulfil_problem(503, "Service Unavailable", "the server is starting; try again"),
+        )
+        with page.expect_response(f"**/documents/{doc_id}") as again:
+            back_to_the_tab(page)
+        assert again.value.status == 503
+        page.wait_for_timeout(500)  # the answer is read: nothing is to change
+        expect(paragraph).to_have_text([text])
+        expect(source.locator(".article-body")).not_to_contain_text("Could not load")
+        expect(ask_about).to_have_count(1)
+
+        # a 404 (gone) still says so
+        page.unroute(f"**/documents/{doc_id}")
+        page.route(
+            f"**/documents/{doc_id}",
+            fulfil_problem(404, "Not Found", f"no document with id '{doc_id}'"),
+        )
+        back_to_the_tab(page)
+        expect(source.locator(".article-body")).to_contain_text(
+            "no longer among the indexed articles"
+        )
+        expect(ask_about).to_have_count(0)
+        page.unroute(f"**/documents/{doc_id}")
+        assert page_probe.dialogs == []
+        assert page_probe.script_errors() == []
+    finally:
+        delete_article(page_server, doc_id)
