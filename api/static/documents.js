@@ -415,10 +415,52 @@ function textInput(id, type = "text") {
   return input;
 }
 
-/** A saved page's text, decoded as a browser would: UTF-8 when the bytes are UTF-8 (or begin
- * with its byte-order mark), else the charset its <meta> declares (windows-1252 when it
- * declares none), so a page saved in a legacy encoding keeps its accents and curly quotes. */
+// UTF-16 without a byte-order mark (what Word and other Windows programs save as "Unicode"),
+// told as the server tells it (qa/decoding.py, `utf16_without_mark`): NUL bytes, the high byte
+// of a space, digit, comma or Latin letter, on one side of the code units only, in at least
+// this share of the units and this many of them (its `_UTF16_MIN_NULS` and
+// `_UTF16_MIN_NUL_COUNT`: keep them alike)
+const UTF16_MIN_NULS = 0.1;
+const UTF16_MIN_NUL_COUNT = 8;
+
+/** `bytes` decoded as UTF-16 when they carry its byte-order mark, or when they are UTF-16
+ * without one (told by where their NUL bytes stand, as the server tells it, and confirmed by
+ * reading them as UTF-16 with no unpaired surrogate, where the server asks charset-normalizer);
+ * else null. Asked before UTF-8: an English text in UTF-16 is well-formed UTF-8 too, each NUL
+ * read as a NUL, and a Cyrillic or Greek one would be read as Windows-1252 garbage. */
+function decodeUtf16(bytes) {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0) {
+      if (i % 2) odd++;
+      else even++;
+    }
+  }
+  const most = Math.max(even, odd);
+  const fewest = Math.min(even, odd);
+  if (most < Math.max(UTF16_MIN_NUL_COUNT, (UTF16_MIN_NULS * bytes.length) / 2) || fewest > most / 10) {
+    return null;
+  }
+  // the high byte comes first in big-endian: its NULs stand on the even positions; a last odd
+  // byte is no character, and is left out
+  const encoding = even > odd ? "utf-16be" : "utf-16le";
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  } catch {
+    return null; // not UTF-16 after all: binary, or a stray NUL
+  }
+}
+
+/** A saved page's text, decoded as a browser would: UTF-16 when it has a byte-order mark or is
+ * UTF-16 without one (`decodeUtf16`), UTF-8 when the bytes are UTF-8 (or begin with its
+ * byte-order mark), else the charset its <meta> declares (windows-1252 when it declares none),
+ * so a page saved in a legacy encoding keeps its accents and curly quotes. */
 function decodePage(bytes) {
+  const wide = decodeUtf16(bytes);
+  if (wide !== null) return wide;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -432,12 +474,13 @@ function decodePage(bytes) {
   }
 }
 
-/** A text file's characters: UTF-8 (or UTF-16 with its byte-order mark), else Windows-1252,
- * the commonest legacy encoding of Western text files (a browser's `file.text()` reads only
- * UTF-8, and would leave U+FFFD, which the server refuses, for every other byte). */
+/** A text file's characters: UTF-16 with its byte-order mark or without one (`decodeUtf16`),
+ * UTF-8, else Windows-1252, the commonest legacy encoding of Western text files (a browser's
+ * `file.text()` reads only UTF-8, and would leave U+FFFD, which the server refuses, for every
+ * other byte). */
 function decodeTextFile(bytes) {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  const wide = decodeUtf16(bytes);
+  if (wide !== null) return wide;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
