@@ -165,7 +165,10 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 #    (qa/dates.py: DATE_LANGUAGES, parse_date); such an article was undated
 # 42: an author in capitals keeps a Roman numeral from IX to XX ("LOUIS XIV") in capitals, and
 #    a figure's suffix in lower case ("2nd", not "2Nd"): qa/authors.py
-CLEANER_VERSION = "42"
+# 43: a Chinese, Japanese or Korean dateline with the weekday in brackets, a time with its signs
+#    or after a morning or afternoon word ("2024年6月19日（水） 10時30分", "입력 2024.06.19 오전
+#    10:30"), and Korean dates with dots, are the date (qa/dates.py: _CJK; qa/datelines.py)
+CLEANER_VERSION = "43"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

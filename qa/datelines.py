@@ -30,6 +30,13 @@ _MON = r"(?P<mon>[^\W\d_]{3,12})\.?"  # a month's name, in English or another la
 _DAY, _YEAR, _REST = r"(?P<day>\d{1,2})", r"(?P<year>\d{4})", r"(?P<rest>.*)$"
 # a year's word after it (qa/dates.py: YEAR_WORDS), "г." or "года" in Russian, "р." in Ukrainian
 _YEAR_WORD = r"(?:\s+(?:г|р)\.?|\s+(?:года|год|року))?(?!\w)"
+# what may follow a Chinese, Japanese or Korean date before its time in figures: the weekday in
+# brackets ("（水）", "(수)"), a morning or afternoon word ("午前", "上午", "오전"), or the whole
+# time with the hour's and minute's signs ("10時30分", "10시 30분")
+_CJK_AFTER = (
+    r"(?:\s*[（(][^）)\d]{1,3}[）)])?(?:\s*(?:午前|午後|上午|下午|오전|오후))?"
+    r"(?:\s*\d{1,2}\s*[時时시](?:\s*\d{1,2}\s*[分분])?)?"
+)
 _DATE_FORMS = [
     re.compile(_DATE_PREFIX + _TIME_FIRST + body + _REST, re.IGNORECASE)
     for body in (
@@ -37,8 +44,10 @@ _DATE_FORMS = [
         rf"{_DAY}\.?\s+(?:de\s+)?{_MON},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}",  # 21 October
         # 2024, 8 de septiembre de 2025, 12. August 2025, 19 июня 2024 г.
         r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})",  # 2024-10-21
-        # 2024年6月19日 (Chinese, Japanese), 2024년 6월 19일 (Korean)
-        r"(?P<year>\d{4})\s*[年년]\s*(?P<mon>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일号號]",
+        # 2024年6月19日 (Chinese, Japanese), 2024년 6월 19일 (Korean), 2024.06.19 (Korean)
+        r"(?P<year>\d{4})\s*[年년]\s*(?P<mon>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일号號]"
+        + _CJK_AFTER,
+        r"(?P<year>\d{4})\.\s*(?P<mon>\d{1,2})\.\s*(?P<day>\d{1,2})\.?" + _CJK_AFTER,
     )
 ]
 # day and month in figures ("Published: 14/03/2024", "14.03.2024", "03/14/2024"): read only when

@@ -44,10 +44,16 @@ DATE_LANGUAGES = (
 # a year's word after its figures: Russian "19 июня 2024 г." ("года"), Ukrainian "2024 р."
 YEAR_WORDS = frozenset({"г", "года", "год", "р", "року", "рік"})
 # a date in Chinese, Japanese or Korean: "2024年6月19日", "2024년 6월 19일" (the day's sign
-# may be left out, or be the spoken "号"), then perhaps a time of day
+# may be left out, or be the spoken "号"), or a Korean "2024.06.19"; then perhaps the weekday in
+# brackets ("（水）", "(수)") and a time of day, after a morning or afternoon word ("午前",
+# "上午", "오전"), in figures ("10:30") or with the hour's and minute's signs ("10時30分",
+# "10시 30분")
 _CJK = re.compile(
-    r"^\s*(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]?"
-    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*$"
+    r"^\s*(\d{4})\s*(?:[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]?"
+    r"|\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\.?)"
+    r"(?:\s*[（(][^）)\d]{1,3}[）)])?"
+    r"(?:\s*(?:午前|午後|上午|下午|오전|오후)?\s*\d{1,2}"
+    r"(?:[:：]\d{2}(?:[:：]\d{2})?|\s*[時时시](?:\s*\d{1,2}\s*[分분])?))?\s*$"
 )
 
 
@@ -104,9 +110,9 @@ def parse_date(text: str) -> dt.date | None:
     # Chinese, Japanese and Korean form in figures, which dateutil does not read
     iso = _ISO.match(text) or _CJK.match(text)
     if iso:
-        try:
-            return dt.date(*map(int, iso.groups()))
-        except ValueError:
+        try:  # the CJK form's figures stand in one of its two alternatives
+            return dt.date(*(int(g) for g in iso.groups() if g is not None))
+        except (TypeError, ValueError):
             return None
     return _parsed(text)
 

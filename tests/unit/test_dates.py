@@ -61,6 +61,12 @@ pytestmark = pytest.mark.unit
         ("2024年6月19日", dt.date(2024, 6, 19)),
         ("2024年06月19日 10:30", dt.date(2024, 6, 19)),
         ("2024년 6월 19일", dt.date(2024, 6, 19)),
+        # the weekday in brackets, a time with its signs or after a morning word, Korean dots
+        ("2024年6月19日（水）", dt.date(2024, 6, 19)),
+        ("2024年6月19日 10時30分", dt.date(2024, 6, 19)),
+        ("2024년 6월 19일 오전 10:30", dt.date(2024, 6, 19)),
+        ("2024.06.19 오후 3시 5분", dt.date(2024, 6, 19)),
+        ("2024.6.31", None),
         ("2024年13月19日", None),
         ("2024年6月", None),  # no day
         ("июнь 2024", None),
