@@ -27,13 +27,12 @@ from index.pdf_pages import PdfLimits
 from index.skips import skips_of_files
 from qa.articles import (
     LookAlike,
-    address_look_alike,
     article_from_page,
     article_from_request,
-    headline_look_alike,
     ids_by_headline,
     ids_by_url,
     indexed_as,
+    look_alikes,
     new_doc_id,
     parse_date,
     same_article,
@@ -126,7 +125,7 @@ async def store_article(
     else:
         same = indexed_as(read, articles) if given_id is None else None
     if same is not None:
-        found = look_alikes(articles[same], articles)
+        found = indexed_look_alikes(articles[same], articles)
         return Stored(
             articles[same],
             service.index.version.name,
@@ -160,7 +159,7 @@ async def store_article(
             f"the article was indexed as {doc_id!r}, then deleted by another request before "
             "this one could answer; send it again to add it back"
         )
-    found = look_alikes(article, service.index.corpus.articles)
+    found = indexed_look_alikes(article, service.index.corpus.articles)
     return Stored(
         article,
         result.version,
@@ -206,19 +205,11 @@ async def import_export(
     ]
     ids_at = ids_by_url(articles) if added else {}
     headlines = ids_by_headline(articles) if added else {}
-    found = (
-        look_alike
-        for a in added
-        for look_alike in (
-            address_look_alike(articles[a.doc_id], ids_at),
-            headline_look_alike(articles[a.doc_id], headlines),
-        )
-    )
     return Imported(
         report,
         result.version,
         added,
-        look_alikes=[look_alike for look_alike in found if look_alike is not None],
+        look_alikes=[found for a in added for found in look_alikes(a, ids_at, headlines)],
     )
 
 
@@ -271,7 +262,7 @@ async def import_document(
         result.version,
         [article] if article is not None and build is not None else [],
         # of an article added, as an export's import answers them (a retry adds none)
-        look_alikes=look_alikes(article, articles) if article is not None and build else [],
+        look_alikes=indexed_look_alikes(article, articles) if article is not None and build else [],
     )
 
 
@@ -292,14 +283,9 @@ async def delete_document(doc_id: str, service: QAService, reloader: IndexReload
         raise not_loaded("the article was deleted from the index", result)
 
 
-def look_alikes(article: Article, articles: Mapping[str, Article]) -> list[LookAlike]:
-    """The indexed articles `article` looks like: those with its url, or, having none, its
-    headline, outlet and date, if any."""
-    found = (
-        address_look_alike(article, ids_by_url(articles)),
-        headline_look_alike(article, ids_by_headline(articles)),
-    )
-    return [look_alike for look_alike in found if look_alike is not None]
+def indexed_look_alikes(article: Article, articles: Mapping[str, Article]) -> list[LookAlike]:
+    """`look_alikes` of one article among the indexed `articles`."""
+    return look_alikes(article, ids_by_url(articles), ids_by_headline(articles))
 
 
 def skip_warnings(report: BuildReport | None, written: Sequence[str]) -> list[str]:

@@ -25,8 +25,8 @@ from qa.models import Article
 
 __all__ = ["LookAlike", "address_look_alike", "article_from_page", "article_from_request",
            "compose_raw", "content_hash", "headline_look_alike", "ids_by_headline", "ids_by_url",
-           "indexed_as", "make_article", "new_doc_id", "parse_date", "same_address_warning",
-           "same_article", "same_headline_warning", "slug", "title_matches"]  # fmt: skip
+           "indexed_as", "look_alikes", "make_article", "new_doc_id", "parse_date",
+           "same_article", "slug", "title_matches"]  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 
@@ -173,7 +173,7 @@ def indexed_as(article: Article, articles: Mapping[str, Article]) -> str | None:
 
 
 def address_key(url: str) -> str:
-    """An address as `same_address_warning` compares it: as stored (`safe_url`: without the
+    """An address as `address_look_alike` compares it: as stored (`safe_url`: without the
     tracking parameters that every id is made without, `utm_source`, `fbclid`, …), less its
     fragment, its host's case and a default port, so a feed's "?utm_source=rss" copy of a story
     is the same address as the story and "?story=12" is not "?story=13"; the address as given
@@ -194,7 +194,7 @@ def address_key(url: str) -> str:
 
 def ids_by_url(articles: Mapping[str, Article]) -> dict[str, list[str]]:
     """The ids of the articles with each address (`address_key`), in id order, for
-    `same_address_warning`: read once however many articles an import adds."""
+    `address_look_alike`: read once however many articles an import adds."""
     found: dict[str, list[str]] = {}
     for doc_id in sorted(articles):
         url = articles[doc_id].url
@@ -236,16 +236,10 @@ def address_look_alike(article: Article, ids_at: Mapping[str, Sequence[str]]) ->
     return _look_alike(article, "url", others, warning)
 
 
-def same_address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
-    """`address_look_alike`'s warning, or None."""
-    found = address_look_alike(article, ids_at)
-    return found.warning if found else None
-
-
 def headline_key(article: Article) -> tuple[str, str, str] | None:
-    """An article without an address as `same_headline_warning` compares it: its headline,
+    """An article without an address as `headline_look_alike` compares it: its headline,
     outlet and date, case, accents and spacing aside; None for one that has an address (the
-    address tells it, `same_address_warning`), no headline of its own or no date."""
+    address tells it, `address_look_alike`), no headline of its own or no date."""
     if article.url or not article.title or not article.date:
         return None  # undated: every undated "Letters" of an outlet would look alike
 
@@ -257,7 +251,7 @@ def headline_key(article: Article) -> tuple[str, str, str] | None:
 
 def ids_by_headline(articles: Mapping[str, Article]) -> dict[tuple[str, str, str], list[str]]:
     """The ids of the articles with each `headline_key`, in id order, for
-    `same_headline_warning`: read once however many articles an import adds."""
+    `headline_look_alike`: read once however many articles an import adds."""
     found: dict[tuple[str, str, str], list[str]] = {}
     for doc_id in sorted(articles):
         key = headline_key(articles[doc_id])
@@ -289,18 +283,22 @@ def headline_look_alike(
     return _look_alike(article, "headline", others, warning)
 
 
-def same_headline_warning(
-    article: Article, ids_at: Mapping[tuple[str, str, str], Sequence[str]]
-) -> str | None:
-    """`headline_look_alike`'s warning, or None."""
-    found = headline_look_alike(article, ids_at)
-    return found.warning if found else None
-
-
 # the indexed look-alikes a warning names and `LookAlike.others` lists (the first in id order;
 # the rest are counted): a thousand records under one headline and date must not answer with a
 # million ids
 MAX_LOOK_ALIKES = 5
+
+
+def look_alikes(
+    article: Article,
+    ids_at: Mapping[str, Sequence[str]],
+    headlines: Mapping[tuple[str, str, str], Sequence[str]],
+) -> list[LookAlike]:
+    """The indexed articles `article` looks like (`ids_at`: `ids_by_url` of the index,
+    `headlines`: its `ids_by_headline`): those with its url, or, having none, its headline,
+    outlet and date, if any."""
+    found = (address_look_alike(article, ids_at), headline_look_alike(article, headlines))
+    return [look_alike for look_alike in found if look_alike is not None]
 
 
 def _look_alike(

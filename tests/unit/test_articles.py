@@ -3,6 +3,8 @@ an article added with the url of an indexed one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pytest
 
 from qa.articles import (
@@ -11,8 +13,6 @@ from qa.articles import (
     headline_look_alike,
     ids_by_headline,
     ids_by_url,
-    same_address_warning,
-    same_headline_warning,
     title_matches,
 )
 from qa.models import Article
@@ -63,6 +63,18 @@ def test_a_new_id_takes_the_accents_off_the_title() -> None:
     assert new_doc_id(None, "Zoë Łukasik reports from Rostock.").startswith("zoe-lukasik-")
 
 
+def _address_warning(article: Article, ids_at: Mapping[str, Sequence[str]]) -> str | None:
+    found = address_look_alike(article, ids_at)
+    return found.warning if found else None
+
+
+def _headline_warning(
+    article: Article, ids_at: Mapping[tuple[str, str, str], Sequence[str]]
+) -> str | None:
+    found = headline_look_alike(article, ids_at)
+    return found.warning if found else None
+
+
 def _article(doc_id: str, url: str | None) -> Article:
     return Article(
         doc_id=doc_id,
@@ -86,16 +98,16 @@ def test_an_article_with_the_url_of_indexed_ones_is_warned_of_naming_them() -> N
     }
     ids_at = ids_by_url(indexed)
     assert ids_at == {url: ["harbour-1", "harbour-2"], "https://coast.example/ferry": ["ferry"]}
-    warning = same_address_warning(_article("harbour-3", url), ids_at)
+    warning = _address_warning(_article("harbour-3", url), ids_at)
     assert warning is not None
     assert "'harbour-3' has the same url (https://coast.example/harbour)" in warning
     assert "articles 'harbour-1' and 'harbour-2'" in warning
     assert "PUT /documents/harbour-1" in warning and "DELETE /documents/harbour-3" in warning
     # itself (a retry, a PUT to its own id), another address or none: nothing to say
-    assert same_address_warning(indexed["ferry"], ids_at) is None
-    assert same_address_warning(_article("new", "https://coast.example/new"), ids_at) is None
-    assert same_address_warning(_article("plain-2", None), ids_at) is None
-    one = same_address_warning(indexed["harbour-1"], ids_at)
+    assert _address_warning(indexed["ferry"], ids_at) is None
+    assert _address_warning(_article("new", "https://coast.example/new"), ids_at) is None
+    assert _address_warning(_article("plain-2", None), ids_at) is None
+    one = _address_warning(indexed["harbour-1"], ids_at)
     assert one is not None and "the indexed article 'harbour-2';" in one
 
 
@@ -108,13 +120,13 @@ def test_the_same_story_with_other_tracking_parameters_is_the_same_address() -> 
         "https://coast.example/harbour?id=7&utm_source=rss&utm_medium=feed",
         "https://Coast.Example/harbour?id=7&fbclid=IwAR0abc#comments",
     ):
-        warning = same_address_warning(_article("harbour-2", same), ids_at)
+        warning = _address_warning(_article("harbour-2", same), ids_at)
         assert warning is not None and "'harbour-1'" in warning, same
     for other in ("https://coast.example/harbour?id=8", "https://coast.example/ferry?id=7"):
-        assert same_address_warning(_article("harbour-2", other), ids_at) is None, other
+        assert _address_warning(_article("harbour-2", other), ids_at) is None, other
     # an address courlan cannot read is compared as it is
     odd = {"odd": _article("odd", "http://[::1")}
-    assert same_address_warning(_article("odd-2", "http://[::1"), ids_by_url(odd)) is not None
+    assert _address_warning(_article("odd-2", "http://[::1"), ids_by_url(odd)) is not None
 
 
 def _record(doc_id: str, title: str | None, *, source: str | None, date: str | None) -> Article:
@@ -144,20 +156,20 @@ def test_an_edited_record_without_a_url_is_warned_of_naming_the_earlier_version(
     }
     headlines = ids_by_headline(indexed)
     edited = _record("harbour-9", "Harbour  REOPENS", source="coast post", date="2024-05-02")
-    warning = same_headline_warning(edited, headlines)
+    warning = _headline_warning(edited, headlines)
     assert warning is not None
     assert "'harbour-9' has the same headline, outlet and date as the indexed article " in warning
     assert "'harbour-1'" in warning and "'harbour-2'" not in warning  # another day's issue
     assert "DELETE /documents/harbour-1" in warning
     # itself, another outlet, another headline, no headline or a url: nothing to say
-    assert same_headline_warning(indexed["harbour-1"], headlines) is None
+    assert _headline_warning(indexed["harbour-1"], headlines) is None
     for other in (
         _record("h", "Harbour reopens", source="Bay News", date="2024-05-02"),
         _record("h", "Harbour closes", source="Coast Post", date="2024-05-02"),
         _record("h", None, source="Coast Post", date="2024-05-02"),
         _article("h", "https://coast.example/other"),
     ):
-        assert same_headline_warning(other, headlines) is None, other
+        assert _headline_warning(other, headlines) is None, other
     # an article indexed with a url is told by its url, not its headline
     assert ids_by_headline({"with-url": indexed["with-url"]}) == {}
 
@@ -175,7 +187,7 @@ def test_a_look_alike_names_the_others_what_it_shares_and_its_warning() -> None:
         "harbour-2",
         "url",
         ("harbour-1",),
-        same_address_warning(_article("harbour-2", url), ids_by_url(indexed)) or "",
+        _address_warning(_article("harbour-2", url), ids_by_url(indexed)) or "",
     )
     edited = _record("letters-2", "Letters", source="Coast Post", date="2024-05-02")
     by_headline = headline_look_alike(edited, ids_by_headline(indexed))
@@ -185,7 +197,7 @@ def test_a_look_alike_names_the_others_what_it_shares_and_its_warning() -> None:
         "headline",
         ("letters-1",),
     )
-    assert by_headline.warning == same_headline_warning(edited, ids_by_headline(indexed))
+    assert by_headline.warning == _headline_warning(edited, ids_by_headline(indexed))
     assert headline_look_alike(indexed["letters-1"], ids_by_headline(indexed)) is None
 
 
@@ -200,12 +212,12 @@ def test_an_address_is_compared_as_it_is_stored() -> None:
         "https://news.example/view?story=12",
         "https://news.example/view?story=12&ref=feed",
     ):
-        assert same_address_warning(_article("s2", other), ids_at) is None, other
+        assert _address_warning(_article("s2", other), ids_at) is None, other
     for same in (
         "https://NEWS.example:443/view?story=12&ref=home#top",
         "https://news.example/view?story=12&utm_source=x&ref=home",
     ):
-        assert same_address_warning(_article("s2", same), ids_at) is not None, same
+        assert _address_warning(_article("s2", same), ids_at) is not None, same
 
 
 def test_undated_or_many_look_alikes_stay_few() -> None:
@@ -213,7 +225,7 @@ def test_undated_or_many_look_alikes_stay_few() -> None:
     alike), and a thousand under one headline and date name five and count the rest."""
     undated = {f"l{i}": _record(f"l{i}", "Letters", source="Post", date=None) for i in range(3)}
     assert ids_by_headline(undated) == {}
-    assert same_headline_warning(_record("l9", "Letters", source="Post", date=None), {}) is None
+    assert _headline_warning(_record("l9", "Letters", source="Post", date=None), {}) is None
     many = {
         f"l{i:04d}": _record(f"l{i:04d}", "Letters", source="Post", date="2024-05-02")
         for i in range(1000)
