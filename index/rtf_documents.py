@@ -7,8 +7,10 @@ LexisNexis RTF the lines of its text download ("1 of 10 DOCUMENTS"): such a docu
 those exports are (qa/nexis.py, qa/nexis_text.py), each article an `Entry` (index/exports.py:
 `nexis_entries`) numbered as its item ("results.rtf item 3") and given its id as any archive
 record is (qa/archives.py), the id the same articles' .docx or .txt export gives. Factiva's RTF
-download in the article format (qa/factiva_rtf.py) gives entries under their accession numbers,
-as its HTML download's are (index/html_exports.py). Any other RTF is one article: its
+download, in the article format (qa/factiva_rtf.py) or with its indexing (each field under its
+code, HD, BY, PD …, in a table: qa/factiva_indexing.py, which needs a table's cells' paragraphs,
+`rtf_paragraphs(…, cell_breaks=True)`), gives entries under their accession numbers, as its HTML
+download's are (index/html_exports.py). Any other RTF is one article: its
 paragraphs, a blank line between two, read as a `.txt` file's text is (the first line its
 title, then qa/cleaning.py), its content hash of the file's bytes.
 
@@ -31,9 +33,10 @@ from index.exports import Entry, export_entries, nexis_entries, read_limited
 from index.verdicts import Verdicts
 from qa.articles import content_hash, make_article
 from qa.errors import BadInput
+from qa.factiva_indexing import factiva_indexed_articles
 from qa.factiva_rtf import factiva_rtf_articles
 from qa.models import Article
-from qa.rtf_text import rtf_export_articles, rtf_paragraphs
+from qa.rtf_text import rtf_export_articles, rtf_paragraphs, without_cell_breaks
 from qa.text_input import binary_problem, garbled_problem
 
 RTF_SUFFIX = ".rtf"
@@ -76,22 +79,24 @@ def _read(data: bytes, key: str) -> RtfReading:
     kept = _FOUND.kept(key)
     if kept is not None:
         return RtfReading(None, list(kept))
-    paragraphs = _paragraphs(data)
+    celled = _paragraphs(data, cell_breaks=True)  # parsed once, for both readings
+    paragraphs = without_cell_breaks(celled)
     if not any(word in data for word in _EXPORT_WORDS):
         return RtfReading(paragraphs, None)
-    entries = _export_entries(paragraphs)
+    entries = _export_entries(paragraphs, celled)
     _FOUND.put(key, None if entries is None else tuple(entries))
     return RtfReading(paragraphs, entries)
 
 
-def _export_entries(paragraphs: list[str]) -> list[Entry] | None:
-    """The articles of an export's paragraphs as entries: a LexisNexis export's with their
-    address when they give one, a Factiva export's with their accession number (the id its
-    HTML export gives them too: index/html_exports.py); None when they are no export."""
+def _export_entries(paragraphs: list[str], celled: list[str]) -> list[Entry] | None:
+    """The articles of an export's paragraphs as entries (`celled`: the same paragraphs with
+    their table cells' paragraphs parted): a LexisNexis export's with their address when they
+    give one, a Factiva export's with their accession number (the id its HTML export gives them
+    too: index/html_exports.py), in either of its layouts; None when they are no export."""
     nexis = rtf_export_articles(paragraphs)
     if nexis is not None:
         return nexis_entries(nexis)
-    factiva = factiva_rtf_articles(paragraphs)
+    factiva = factiva_indexed_articles(celled) or factiva_rtf_articles(paragraphs)
     if factiva is not None:
         return list(export_entries(factiva, lambda a: {"accession_number": a.accession}))
     return None
@@ -121,12 +126,13 @@ def article_from_rtf(doc_id: str, data: bytes) -> Article:
     return article_of_rtf(doc_id, data, _paragraphs(data))
 
 
-def _paragraphs(data: bytes) -> list[str]:
-    """The RTF document's paragraphs, whatever it holds; `BadInput` as `read_rtf`."""
+def _paragraphs(data: bytes, *, cell_breaks: bool = False) -> list[str]:
+    """The RTF document's paragraphs, whatever it holds (`rtf_paragraphs`); `BadInput` as
+    `read_rtf`."""
     binary = binary_problem(data, wanted="an RTF document")
     if binary is not None:
         raise BadInput(binary)
-    return rtf_paragraphs(data)
+    return rtf_paragraphs(data, cell_breaks=cell_breaks)
 
 
 def rtf_export_of(data: bytes) -> list[Entry] | None:
@@ -158,6 +164,6 @@ def rtf_export_entries(path: Path, *, max_bytes: int) -> Iterator[Entry]:
         raise BadInput(
             "not a LexisNexis or Factiva export (no 'End of Document' line with a 'Body' line "
             "before it, no numbered 'N of M DOCUMENTS' lines, no 'Document' and accession "
-            "number lines), so one article"
+            "number lines, no HD and AN fields), so one article"
         )
     yield from entries

@@ -47,12 +47,15 @@ the date and the source in the `div`s after the word count. Where this reader di
 - An article `div` with no headline or no text paragraph is a `problem`, and the rest of the
   export is read.
 
-The pure reading is here; reading the file (its encoding) is `index/html_exports.py`.
+The pure reading is here; reading the file (its encoding) is `index/html_exports.py`. The first
+layout downloaded as RTF is read by qa/factiva_indexing.py, which makes its articles with
+`article_of_fields`, as the table here is made, so either download gives the same article.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +63,13 @@ from lxml import html as lxml_html
 
 from qa.dates import parse_date
 
-__all__ = ["FactivaArticle", "factiva_articles", "factiva_near_miss"]
+__all__ = [
+    "FactivaArticle",
+    "accession_of",
+    "article_of_fields",
+    "factiva_articles",
+    "factiva_near_miss",
+]
 
 # an accession number: the source's code padded to eight with zeros ("NYTF0000", "TESTFR00"),
 # the date it was loaded (YYYYMMDD), then nine letters and digits
@@ -70,7 +79,8 @@ ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
 _CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{ACCESSION})")
 # the class of an article's `div`: "article enArticle" (tm.plugin.factiva's "article XXArticle")
 _ARTICLE_CLASS = re.compile(r"article\s+[a-z]{2}Article")
-_CODE = re.compile(r"[A-Z]{2,3}")
+# a field's code in the layout with indexing: HD, BY, PD, SN, LP, TD, AN, IPC, PUB …
+FIELD_CODE = re.compile(r"[A-Z]{2,3}")
 # the article format's plain lines around the date: the word count before it ("620 words",
 # "2029 Wörter", "1,234 words"), and a time of day after it in a newswire's ("10:02",
 # "10:02 GMT", "3:45 PM"), before the source
@@ -124,8 +134,11 @@ def _article_divs(tree: Any) -> list[Any]:
     ]
 
 
-def _accession(text: str) -> str | None:
-    found = _CLOSER.fullmatch(text)
+def accession_of(text: str) -> str | None:
+    """The accession number an AN field or a closing line gives ("Document
+    VSBYEP0020230314ej3e0001a", the word in the interface's language, or the number alone),
+    else None."""
+    found = _CLOSER.fullmatch(" ".join(text.replace("\u00a0", " ").split()))
     return found.group("an") if found else None
 
 
@@ -137,7 +150,7 @@ def _fields(div: Any) -> dict[str, Any] | None:
         for row in table.iter("tr"):
             cells = [c for c in row if c.tag in ("td", "th")]
             code = _line(cells[0]) if len(cells) >= 2 else ""
-            if _CODE.fullmatch(code):
+            if FIELD_CODE.fullmatch(code):
                 fields.setdefault(code, cells[1])
         if "HD" in fields or "AN" in fields:
             return fields
@@ -154,23 +167,33 @@ def _paragraphs(element: Any) -> list[str]:
 
 
 def _from_table(number: int, fields: dict[str, Any]) -> FactivaArticle:
-    def value(code: str) -> str | None:
-        cell = fields.get(code)
-        return (_line(cell) or None) if cell is not None else None
-
-    accession = _accession(value("AN") or "")
-    title = value("HD")
+    values = {code: _line(cell) for code, cell in fields.items()}
     paragraphs = [p for code in ("LP", "TD") if code in fields for p in _paragraphs(fields[code])]
+    return article_of_fields(number, values, paragraphs)
+
+
+def article_of_fields(
+    number: int, values: Mapping[str, str], paragraphs: list[str]
+) -> FactivaArticle:
+    """The article of the layout with indexing whose fields are `values` (a field's code → its
+    text on one line) and whose text is `paragraphs` (its LP then its TD paragraphs): the
+    headline HD, the byline BY, the date PD (read by `parse_date`; the time, ET, is no part of
+    a date here), the source's name SN, the accession number AN; a `problem` when it has no
+    headline or no text. The codes (CO, IN, NS, RE …) are neither its text nor its fields."""
+
+    def value(code: str) -> str | None:
+        return values.get(code) or None
+
     date = parse_date(value("PD") or "") if value("PD") else None
     return _checked(
         FactivaArticle(
             number,
-            title=title,
+            title=value("HD"),
             source=value("SN"),
             date=date.isoformat() if date else None,
             author=value("BY"),
             paragraphs=paragraphs,
-            accession=accession,
+            accession=accession_of(value("AN") or ""),
         ),
         missing_title="no headline (its HD field is missing or empty)",
         missing_text="no text (no LP or TD paragraphs)",
@@ -200,7 +223,7 @@ def _from_layout(number: int, div: Any) -> FactivaArticle:
     closers = [
         found
         for e in div.iter("p", "div")
-        if not e.get("class") and (found := _accession(_line(e))) is not None
+        if not e.get("class") and (found := accession_of(_line(e))) is not None
     ]
     return _checked(
         FactivaArticle(

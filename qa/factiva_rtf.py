@@ -32,8 +32,8 @@ one its HTML export gives. Where the lines are not enough:
   one, after the language line ("English", "Deutsch", "Français" …). An article with neither,
   no headline, no date line or no text is a `problem`, and the rest of the export is read.
 
-Factiva's "Full Article/Report plus Indexing" RTF (each field under its code, HD, BY, WC …) is
-not read as an export: it is one article.
+Factiva's "Full Article/Report plus Indexing" RTF (each field under its code, HD, BY, WC …, in
+a table) is read by qa/factiva_indexing.py, which gives the same articles under the same ids.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ first (`_marked`), going over the document's tokens with striprtf's own pattern:
 - a paragraph (`\\par`, `\\sect`, `\\page`) is a paragraph, and a line break within one
   (`\\line`) a line break ("\\n") within it: striprtf writes both as a line break;
 - a table row (`\\row`) is a line "| cell | cell |" and a table one paragraph (the shape in
-  which the Word reader, index/docx_exports.py, keeps a table), a `\\par` inside a cell a space;
+  which the Word reader, index/docx_exports.py, keeps a table), a `\\par` inside a cell a space
+  (or, asked for, `CELL_BREAK`: a Factiva download with its indexing holds an article's
+  paragraphs in one cell, qa/factiva_indexing.py);
 - a field's instruction group (`{\\*\\fldinst HYPERLINK "…"}`) is taken out: its result (a
   link's words) is the text, not "words("https://…")" as striprtf writes a link; striprtf's
   pattern for links also takes minutes on a file of many unclosed fields;
@@ -36,12 +38,22 @@ from qa.errors import BadInput
 from qa.nexis import NexisArticle, is_nexis_uni, nexis_uni_articles
 from qa.nexis_text import nexis_text_articles
 
-__all__ = ["RTF_MAGIC", "is_rtf", "rtf_export_articles", "rtf_paragraphs"]
+__all__ = [
+    "CELL_BREAK",
+    "RTF_MAGIC",
+    "is_rtf",
+    "rtf_export_articles",
+    "rtf_paragraphs",
+    "without_cell_breaks",
+]
 
 RTF_MAGIC = b"{\\rtf"
 # Unicode noncharacters (never in a document's text): what the marked RTF writes for a line
 # break, a table cell's end and a row's end, which striprtf would write as "\n", "|" and "\n"
 _LINE, _CELL, _ROW = "\ufdd0", "\ufdd1", "\ufdd2"
+# a paragraph's end inside a table's cell, kept in a row's line when asked for (another
+# noncharacter: no document's text holds it), else a space
+CELL_BREAK = "\ufdd3"
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
 # a group writing one character whatever the \ucN in force: no fallback character follows
 _WRITE = "{{\\uc0\\u{}}}"
@@ -58,10 +70,12 @@ def is_rtf(data: bytes) -> bool:
     return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(RTF_MAGIC)
 
 
-def rtf_paragraphs(data: bytes) -> list[str]:
+def rtf_paragraphs(data: bytes, *, cell_breaks: bool = False) -> list[str]:
     """The paragraphs of the RTF document `data`, in order, a line break within one as "\\n",
     each without white space at its ends; empty ones kept (an export's cover page is set off by
-    them). `BadInput` when `data` is no RTF document or a truncated one."""
+    them). A paragraph's end inside a table's cell is a space, or with `cell_breaks`
+    `CELL_BREAK` (`without_cell_breaks` then gives what it would have been without). `BadInput`
+    when `data` is no RTF document or a truncated one."""
     if not is_rtf(data):
         raise BadInput(
             "not an RTF document: it does not start with '{\\rtf' (a file of another kind named "
@@ -71,7 +85,14 @@ def rtf_paragraphs(data: bytes) -> list[str]:
     text = rtf_to_text(_marked(source), errors="replace")
     # a character beyond U+FFFF comes as its two \uN halves: joined again
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _paragraphs(text)
+    paragraphs = _paragraphs(text)
+    return paragraphs if cell_breaks else without_cell_breaks(paragraphs)
+
+
+def without_cell_breaks(paragraphs: list[str]) -> list[str]:
+    """The paragraphs `rtf_paragraphs(…, cell_breaks=True)` gave as `rtf_paragraphs` gives them
+    without: a paragraph's end inside a cell a space."""
+    return [p.replace(CELL_BREAK, " ") if CELL_BREAK in p else p for p in paragraphs]
 
 
 def _decoded(data: bytes) -> str:
@@ -144,7 +165,7 @@ def _marked(source: str) -> str:
         elif word == "pard":
             in_table = False
         elif word == "par" and in_table:
-            piece = " "
+            piece = _WRITE.format(ord(CELL_BREAK))
         elif word == "fcharset" and arg in _MAC_CHARSETS:
             piece = f"\\fcharset{_MAC_CHARSETS[arg]} "
         pieces.append(piece)
@@ -167,26 +188,37 @@ def _paragraphs(text: str) -> list[str]:
     for content, end in zip(parts[0::2], [*parts[1::2], None], strict=True):
         if end == _ROW or _CELL in content:
             cells = content.split(_CELL)
-            if len(cells) > 1 and not cells[-1].strip():
+            if len(cells) > 1 and _blank(cells[-1]):
                 cells.pop()  # after the last cell's end
             rows.append("| " + " | ".join(_flat(cell) for cell in cells) + " |")
             continue
         if rows:
             paragraphs.append("\n".join(rows))
             rows = []
-        if end is not None or content.strip():  # striprtf's text ends with a paragraph's end
+        if end is not None or not _blank(content):  # striprtf's text ends with a paragraph's end
             paragraphs.append(_clean(content))
     if rows:
         paragraphs.append("\n".join(rows))
     return paragraphs
 
 
+def _blank(text: str) -> bool:
+    """Whether `text` is only white space (a cell's paragraph end one too)."""
+    return not text.replace(CELL_BREAK, " ").strip()
+
+
 def _flat(cell: str) -> str:
-    return " ".join(_NONCHARACTERS.sub(" ", cell).split())
+    """A cell's text on one line, its paragraphs' ends (empty paragraphs left out) kept as
+    `CELL_BREAK`."""
+    pieces = (" ".join(_NONCHARACTERS.sub(" ", piece).split()) for piece in cell.split(CELL_BREAK))
+    return CELL_BREAK.join(piece for piece in pieces if piece)
+
+
+_OUTSIDE_CELLS = {_LINE: "\n", CELL_BREAK: " "}  # the other noncharacters: nothing
 
 
 def _clean(paragraph: str) -> str:
-    lines = _NONCHARACTERS.sub(lambda m: "\n" if m.group() == _LINE else "", paragraph)
+    lines = _NONCHARACTERS.sub(lambda m: _OUTSIDE_CELLS.get(m.group(), ""), paragraph)
     return "\n".join(line.strip() for line in lines.strip().split("\n"))
 
 

@@ -68,6 +68,19 @@ ORCHARD = FactivaItem(
 )
 EXPORT = [LANTERNS, TRAM, ORCHARD]
 
+# the fields of the layout with indexing that are codes, contacts and subjects, not text (as
+# Factiva writes them: "code : name", several parted by " | "); every item gives them
+INDEXING = [
+    ("CT", "Harbour office, +46 555 123 45"),
+    ("CO", "vsbhar : Vessby Harbour Authority | skrtrm : Skarra Tramways AB"),
+    ("IN", "i66 : Travel/Tourism | ilea : Leisure/Arts/Hospitality"),
+    ("NS", "gcat : Political/General News | gfest : Festivals"),
+    ("RE", "swed : Sweden | eurz : Europe | nordz : Nordic Countries"),
+    ("IPC", "NRGN"),
+    ("IPD", "Harbours | Festivals"),
+    ("PUB", "Vessby Media Group"),
+]
+
 _HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html>
@@ -130,7 +143,7 @@ def table_article(item: FactivaItem) -> str:
         rows += _row("LP", _paragraphs(item, lead) + "\n", paragraph=True)
     if text:
         rows += _row("TD", _paragraphs(item, text) + "\n", paragraph=True)
-    rows += _row("NS", "<br/>gcat : Political/General News")
+    rows += "".join(_row(code, _e(value)) for code, value in INDEXING)
     if item.accession is not None:
         rows += _row("AN", f"<br/>{item.closer} {item.accession}")
     return (

@@ -1,13 +1,14 @@
-"""RTF documents the tests write themselves, in the shape word processors and LexisNexis write
-them: a header with a code page and a font table, then paragraphs ended by `\\par`, characters
-beyond ASCII as `\\'xx` bytes of the code page or `\\uN?`. The articles are invented."""
+"""RTF documents the tests write themselves, in the shape word processors, LexisNexis and
+Factiva write them: a header with a code page and a font table, then paragraphs ended by
+`\\par` (or a table's rows, `\\trowd … \\cell … \\row`), characters beyond ASCII as `\\'xx`
+bytes of the code page or `\\uN?`. The articles are invented."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.factiva_files import FactivaItem
+from tests.factiva_files import INDEXING, FactivaItem
 from tests.nexis_text_files import TextItem
 from tests.word_files import NexisItem, nexis_paragraphs
 
@@ -27,6 +28,8 @@ def rtf_escaped(text: str) -> str:
             out.append("\\" + char)
         elif char == "\n":
             out.append("\\line ")
+        elif char == "\t":
+            out.append("\\tab ")
         elif ord(char) < 128:
             out.append(char)
         else:
@@ -96,3 +99,50 @@ def factiva_rtf_paragraphs(items: Sequence[FactivaItem]) -> list[str]:
         paragraphs += ["English", f"Copyright 2023 {item.source or 'Factiva'}", *item.paragraphs]
         paragraphs += [f"{item.closer} {item.accession}", ""]
     return paragraphs
+
+
+def factiva_indexed_fields(item: FactivaItem) -> list[tuple[str, list[str]]]:
+    """The fields of `item` as Factiva's layout with its indexing ("Full Article/Report plus
+    Indexing") gives them, in its order: each code and its value's paragraphs."""
+    words = sum(len(p.split()) for p in item.paragraphs)
+    code = (item.source or "Factiva").upper().replace(" ", "")[:6]
+    fields: list[tuple[str, list[str]]] = []
+    fields += [("SE", [item.section])] if item.section else []
+    fields += [("HD", [item.title])] if item.title else []
+    fields += [("BY", [item.author])] if item.author else []
+    fields += [("WC", [f"{words} words"])]
+    fields += [("PD", [item.date]), ("ET", [item.time or "10:05"])] if item.date else []
+    fields += [("SN", [item.source]), ("SC", [code])] if item.source else []
+    fields += [("ED", ["Final"]), ("PG", ["4"]), ("LA", ["English"])]
+    fields += [("CY", [f"Copyright 2023 {item.source or 'Factiva'}"])]
+    lead, text = item.paragraphs[: item.lead], item.paragraphs[item.lead :]
+    fields += [("LP", lead)] if lead else []
+    fields += [("TD", text)] if text else []
+    fields += [(code, [value]) for code, value in INDEXING]
+    fields += [("AN", [f"{item.closer} {item.accession}"])] if item.accession else []
+    return fields
+
+
+def factiva_indexed_rtf(items: Sequence[FactivaItem], *, form: str = "table") -> bytes:
+    """A Factiva export of `items` downloaded as RTF with its indexing: in the form "table",
+    each article a table of a row a field, its code in bold in the first cell and its value in
+    the second (a cell's paragraphs ended by `\\par`), a page break after it; in the form
+    "tabs", the table as text (Word's "save as text"): a paragraph a field, its code, a tab and
+    its value, the value's further paragraphs paragraphs of their own."""
+    if form == "tabs":
+        paragraphs: list[str] = []
+        for item in items:
+            for code, values in factiva_indexed_fields(item):
+                paragraphs += [f"{code}\t{values[0]}", *values[1:]]
+            paragraphs.append("")
+        return rtf_document(paragraphs)
+    body = ""
+    for item in items:
+        for code, values in factiva_indexed_fields(item):
+            value = "\\par ".join(rtf_escaped(v) for v in values)
+            body += (
+                "\\trowd\\trgaph108\\trleft-108\\cellx1200\\cellx9600\n"
+                f"\\pard\\intbl\\b {code}\\b0\\cell\n\\pard\\intbl {value}\\cell\\row\n"
+            )
+        body += "\\pard\\page\n"
+    return (HEADER + body + "}\n").encode("ascii")

@@ -3,7 +3,9 @@
 downloaded as RTF builds one index with the real script; a real server answers a question from
 each and cites the right article and paragraph (a Factiva article under its accession number).
 An RTF sent to POST /documents/import as `content_base64` is one article, stored as sent, or an
-export's articles; sent as `content` it is refused, saying how to send it.
+export's articles (Factiva's layout with its indexing too: the articles the folder's
+article-format download holds are unchanged, under the same ids); sent as `content` it is
+refused, saying how to send it.
 
 The server answers without a language model (the best-scoring sentence).
 """
@@ -19,7 +21,12 @@ import pytest
 
 from tests import factiva_files
 from tests.e2e.conftest import BuiltCorpus, api_answer, corpus_server
-from tests.rtf_files import factiva_rtf_paragraphs, nexis_uni_rtf, rtf_document
+from tests.rtf_files import (
+    factiva_indexed_rtf,
+    factiva_rtf_paragraphs,
+    nexis_uni_rtf,
+    rtf_document,
+)
 from tests.word_files import EXPORT, FERRY, NexisItem, nexis_paragraphs
 
 pytestmark = pytest.mark.e2e
@@ -146,3 +153,46 @@ def test_rtf_is_imported_in_base64_as_one_article_or_as_an_export(client: httpx.
     assert "content_base64" in as_text.text
     for doc_id in (added["doc_id"], report["added"][0]["doc_id"]):
         assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204
+
+
+def test_factivas_layout_with_its_indexing_is_imported_an_article_an_item(
+    setup: BuiltCorpus, client: httpx.Client
+) -> None:
+    boathouse = factiva_files.FactivaItem(
+        title="Rowing club buys the old boathouse",
+        source="Skarra Daily",
+        date="19 June 2024",
+        author="By Tomas Brenner",
+        accession="SKARDY0020240619ek6j0002l",
+        lead=1,
+        paragraphs=[
+            "The Skarra rowing club bought the old boathouse on the canal for 2.1 million "
+            "crowns on Wednesday.",
+            "The club will keep its 14 boats there from August and open a rowing school.",
+        ],
+    )
+    data = factiva_indexed_rtf([factiva_files.LANTERNS, boathouse])
+    sent = {"name": "Factiva-20240619.rtf", "content_base64": base64.b64encode(data).decode()}
+    imported = client.post("/documents/import", json=sent, headers=ADMIN, timeout=300)
+    assert imported.status_code == 201, imported.text
+    report = imported.json()
+    # the folder's article-format RTF holds the lanterns article: the same id, the same fields
+    assert report["unchanged"] == [factiva_files.LANTERNS.accession], report
+    assert [a["doc_id"] for a in report["added"]] == [boathouse.accession]
+    assert report["refused"] == [] and report["stored_as"].startswith("import-"), report
+    article = client.get(f"/documents/{boathouse.accession}").json()
+    assert (article["title"], article["date"], article["source"], article["author"]) == (
+        boathouse.title,
+        "2024-06-19",
+        "Skarra Daily",
+        "Tomas Brenner",
+    )
+    # the lead paragraph then the text; no codes, word count or AN line among them
+    assert [p["text"] for p in article["paragraphs"]] == boathouse.paragraphs
+
+    body = api_answer(setup.server, {"question": "How many boats will the rowing club keep?"})
+    assert body["status"] == "answered", body
+    assert "14 boats" in body["answer"]
+    assert body["citations"][0]["doc_id"] == boathouse.accession
+    deleted = client.delete(f"/documents/{boathouse.accession}", headers=ADMIN)
+    assert deleted.status_code == 204, deleted.text

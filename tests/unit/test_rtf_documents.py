@@ -223,9 +223,9 @@ def test_an_export_is_parsed_once_for_its_bytes_however_often_the_folder_is_aske
     # for an export (seconds for one of a few MB), where a PDF is read once for its bytes
     parsed: list[int] = []
 
-    def counted(data: bytes) -> list[str]:
+    def counted(data: bytes, *, cell_breaks: bool = False) -> list[str]:
         parsed.append(len(data))
-        return rtf_paragraphs(data)
+        return rtf_paragraphs(data, cell_breaks=cell_breaks)
 
     monkeypatch.setattr(rtf_documents, "rtf_paragraphs", counted)
     folder = tmp_path / "corpus"
