@@ -14,7 +14,9 @@ questions asked of a corpus folder on every import and delete (which ids it give
 are archives) read a PDF only when its bytes are new (or, for an export, when its articles
 were let go to keep the memory they take bounded). What was found is kept under the limits it
 was read with (`PdfLimits`, the settings `index.pdf_*`) as well: a PDF over one page limit is
-refused under it, whatever another limit let a reading find.
+refused under it, whatever another limit let a reading find. A PDF refused for its length (no
+article, and no export, or one longer than an export is read to) is kept as no export under
+those limits, so the folder's questions do not read its first pages again each time.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from index.exports import Entry, nexis_entries, read_limited
-from index.pdf_pages import LIMITS, PdfLimits, read_pdf
+from index.pdf_pages import LIMITS, PdfLimits, TooManyPages, read_pdf, too_many_pages
 from index.verdicts import KEPT_SIZE, Verdicts
 from qa.errors import BadInput
 from qa.nexis import NexisArticle
-from qa.nexis_pdf import nexis_pdf_articles
+from qa.nexis_pdf import nexis_pdf_articles, opens_export
 from qa.pdf_text import PdfDocument
 
 PDF_SUFFIX = ".pdf"
@@ -68,13 +71,25 @@ def _key(data: bytes, limits: PdfLimits) -> _Key:
 def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
     """The PDF `data` read under `limits` as an export or as one article's pages, at most
     once: an export known by its bytes and those limits is not read again; `BadInput` when it
-    cannot be read."""
+    cannot be read. A PDF longer than an article (`index.pdf_max_pages`) is read on only while
+    its first pages open a Nexis Uni export (`read_pdf`'s `read_on`), and refused for its
+    length (`TooManyPages`) is known as no export, so the folder's checks do not read it
+    again."""
     key = _key(data, limits)
     kept = _FOUND.kept(key)
     if kept is not None:
         return PdfReading(list(kept))
-    document = read_pdf(data, limits=limits)
-    articles = nexis_pdf_articles(document)
+    try:
+        document = read_pdf(
+            data, limits=limits, read_on=partial(opens_export, article_pages=limits.max_pages)
+        )
+        articles = nexis_pdf_articles(document)
+        if articles is None and len(document.pages) > limits.max_pages:  # read on, no export
+            why = ", and is no Nexis Uni export"
+            raise TooManyPages(too_many_pages(f"{len(document.pages):,}", limits.max_pages, why))
+    except TooManyPages:
+        _FOUND.put(key, None)
+        raise
     _FOUND.put(key, None if articles is None else tuple(articles))
     return PdfReading(articles, document)
 
@@ -106,7 +121,8 @@ def pdf_export_entries(
     """The articles of the export `path` read under `limits`, each an `Entry`; `BadInput`
     (before the first) when the file is too large, cannot be read, or is no export."""
     data = read_limited(path, max_bytes=max_bytes, gzipped=False)
-    articles = pdf_export_articles(data, limits=limits)
+    # read again when known as no export: to say why (too long, say), as the build does
+    articles = read_pdf_file(data, limits=limits).articles
     if articles is None:
         raise BadInput(_NO_EXPORT)
     yield from nexis_entries(articles)

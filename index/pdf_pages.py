@@ -1,5 +1,6 @@
-"""Reading a PDF's text boxes and document information (pdfminer.six), in a child process
-with limits, for qa/pdf_text.py to make an article of.
+"""Reading a PDF's text boxes and document information (pdfminer.six), in child processes
+with limits, for qa/pdf_text.py to make an article of (or qa/nexis_pdf.py a Nexis Uni export's
+articles).
 
 Why pdfminer.six, not pypdf: its layout analysis gives text boxes (paragraphs) with where they
 stand on the page, which finding running headers and paragraphs needs; over the PDFs of the
@@ -8,14 +9,24 @@ extraction benchmark it scores higher (docs/extraction.md: "Articles saved as PD
 A PDF is a program as much as a document: a few kilobytes can inflate to gigabytes (a
 "decompression bomb") or draw millions of operators, and pdfminer decompresses every stream
 whole. So a PDF is read in a child Python process (`python -m index.pdf_pages`, the bytes on
-its standard input, JSON on its output) that limits its own memory (`PdfLimits`, from the
-settings `index.pdf_*`: by default 1 GiB of address space, 60 s of CPU time) before it reads a
-byte, and is killed after 120 s; a PDF of more than 200 pages is no article and is not laid out
-at all. The child
+its standard input, which pages to read and the limits as arguments, JSON on its output) that
+limits its own memory (`PdfLimits`, from the settings `index.pdf_*`: by default 1 GiB of
+address space, 60 s of CPU time) before it reads a byte, and is killed after 120 s. The child
 starts in the project's folder (so it imports the project's modules whatever the server's
 working directory), and its output goes to temporary files: its answer is held to 256 KiB a
-page and only the end of its error output is read, so a hostile file cannot fill this process's
-memory through them either.
+page of an article (`PdfLimits.output_bytes`, for all of a PDF's children together) and only
+the end of its error output is read, so a hostile file cannot fill this process's memory
+through them either.
+
+A PDF of more than `max_pages` pages (200) is no article. It is not laid out at all when only
+an article is wanted (`read_pdf` without `read_on`); when it may be a Nexis Uni export, its
+first `PROBE_PAGES` (30) are, and only when `read_on` finds them to open an export is the rest
+read, by children of at most `CHUNK_PAGES` (100) pages each (pages [30, 100), [100, 200), ...),
+each under the same limits as one article's reading. The whole is held to `export_max_pages`
+pages (3,000) and its children to `export_wall_s` seconds together (900 s). pdfminer lays out
+each page on its own, so the pages read in chunks are the pages one reading gives, and a
+paragraph broken across a chunk's end is joined as one broken by any page break
+(qa/nexis_pdf.py reads all the pages at once).
 Whatever goes wrong becomes a `BadInput` that names what to do: the file is skipped, the build
 goes on.
 """
@@ -23,10 +34,12 @@ goes on.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -41,21 +54,28 @@ from qa.settings import IndexSettings
 
 @dataclass(frozen=True)
 class PdfLimits:
-    """What reading one PDF may take: pages, the child's address space, CPU and wall time
-    (the settings `index.pdf_*`: `of`)."""
+    """What reading one PDF may take: pages, each child's address space, CPU and wall time,
+    and a Nexis Uni export's pages and wall time in all (the settings `index.pdf_*`: `of`)."""
 
     max_pages: int
     memory_bytes: int
     cpu_s: int
     wall_s: float
-    # the child's answer (JSON) a page may take: ten times a page of small print, so that a
-    # hostile file cannot make the reading process parse gigabytes
+    export_max_pages: int
+    export_wall_s: float
+    # the children's answer (JSON) a page of an article may take: ten times a page of small
+    # print, so that a hostile file cannot make the reading process parse gigabytes
     page_output_bytes: int = 256 * 1024
 
     @property
     def output_bytes(self) -> int:
-        """The most the child's answer may be."""
+        """The most the answers of a PDF's children may be together."""
         return self.max_pages * self.page_output_bytes
+
+    @property
+    def most_pages(self) -> int:
+        """The most pages of a PDF read: an export's (an article's when that is more)."""
+        return max(self.max_pages, self.export_max_pages)
 
     @classmethod
     def of(cls, settings: IndexSettings) -> PdfLimits:
@@ -64,10 +84,52 @@ class PdfLimits:
             memory_bytes=settings.pdf_memory_bytes,
             cpu_s=settings.pdf_cpu_s,
             wall_s=settings.pdf_wall_s,
+            export_max_pages=settings.pdf_export_max_pages,
+            export_wall_s=settings.pdf_export_wall_s,
         )
 
 
 LIMITS = PdfLimits.of(IndexSettings())  # the settings' defaults
+
+# the pages of a PDF longer than an article laid out first, for `read_on` to tell whether they
+# open a Nexis Uni export: its cover page lists the documents' titles, some forty a page, so the
+# first document's "Body" line comes within a few pages even for an export of several hundred
+PROBE_PAGES = 30
+# the most pages one child lays out after those: half an article's 200, so that a child of
+# dense pages stays well within its CPU time (a Nexis Uni PDF's page took 0.19 s here: 100
+# pages 19 s of the 60), while `export_wall_s` bounds the whole however many children it takes
+CHUNK_PAGES = 100
+
+
+class TooManyPages(BadInput):
+    """A PDF refused for its length alone (so for good, under the same limits)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The pages one child lays out: [start, stop), or, when the PDF says it has more than
+    `stop` pages (its page tree's /Count), [start, probe) (a first chunk of a PDF of unknown
+    length: 0 for none); none when it says it has more than `most`. Its answer is held to
+    `output_bytes`."""
+
+    start: int
+    stop: int
+    probe: int
+    most: int
+    output_bytes: int
+
+
+@dataclass(frozen=True)
+class ChunkRead:
+    """What a child read: the pages, the document information (of a first chunk), how many
+    pages the PDF says it has (None when its page tree does not say), and whether a page
+    follows the last one laid out."""
+
+    pages: tuple[PdfPage, ...]
+    info: dict[str, Any]
+    count: int | None
+    more: bool
+
 
 _PROJECT = Path(__file__).resolve().parents[1]
 _ENCRYPTED = (
@@ -78,6 +140,14 @@ _NO_TEXT = (
     "no text layer: a scanned PDF holds pictures of its pages, not their words; it needs OCR "
     "first (e.g. ocrmypdf --sidecar, or a scanner's text recognition), then rebuild"
 )
+
+
+def chunk_after(read: int, limits: PdfLimits) -> tuple[int, int]:
+    """The pages of the chunk after the first `read` pages: up to the next multiple of
+    `CHUNK_PAGES` (or of `max_pages` when that is less: no child lays out more than an
+    article's pages), within `most_pages`."""
+    size = min(CHUNK_PAGES, limits.max_pages)
+    return read, min((read // size + 1) * size, limits.most_pages)
 
 
 def article_from_pdf(
@@ -112,30 +182,132 @@ def article_of_pdf(doc_id: str, data: bytes, document: PdfDocument) -> Article:
     )
 
 
-def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMITS) -> PdfDocument:
-    """The PDF's pages and document information, read in a limited child process.
+def read_pdf(
+    data: bytes,
+    *,
+    reader: str = "pdfminer",
+    limits: PdfLimits = LIMITS,
+    read_on: Callable[[PdfDocument], bool] | None = None,
+) -> PdfDocument:
+    """The PDF's pages and document information, read in limited child processes.
+
+    A PDF of at most `max_pages` pages is one child's reading. A longer one is an article's
+    only when `read_on` is None: `TooManyPages`, nothing laid out. Otherwise its first
+    `PROBE_PAGES` are laid out and given to `read_on` (the pages so far, until they are
+    `max_pages` or more and it has said yes): it says whether they may open a Nexis Uni
+    export, and only then are the other pages read, a chunk of at most `CHUNK_PAGES` a child
+    (`chunk_after`), up to `export_max_pages` pages and `export_wall_s` seconds in all."""
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        raise BadInput("not a PDF: it does not start with %PDF-")
+    most = limits.max_pages if read_on is None else limits.most_pages
+    reading = _Reading(
+        data, reader, limits, whole_s=None if read_on is None else limits.export_wall_s
+    )
+    probe = 0 if read_on is None else min(PROBE_PAGES, limits.max_pages)
+    first = reading.chunk(0, limits.max_pages, probe=probe, most=most)
+    count = first.count
+    if count is not None and count > most:
+        raise TooManyPages(_too_long(f"{count:,}", limits, export=read_on is not None))
+    pages, more, proven = list(first.pages), first.more, False
+    while more:
+        has = f"{count:,}" if count is not None and count > len(pages) else None
+        has = has or f"more than {len(pages):,}"
+        if read_on is None or len(pages) >= most:
+            raise TooManyPages(_too_long(has, limits, export=read_on is not None))
+        # more pages follow: the PDF is longer than an article (the first child read either an
+        # article's pages, or the probe's of a PDF that says it has more)
+        if not proven:
+            if not read_on(PdfDocument(pages=tuple(pages))):
+                raise TooManyPages(_no_export(has, len(pages), limits))
+            proven = len(pages) >= limits.max_pages  # its first article's length: no more asks
+        start, stop = chunk_after(len(pages), limits)
+        found = reading.chunk(start, stop, probe=stop, most=most)
+        if not found.pages:  # a page follows, but none was read: no way on
+            raise BadInput(_NO_ANSWER.format(f"no page read from page {start + 1:,}"))
+        pages.extend(found.pages)
+        more = found.more
+    return _document(tuple(pages), first.info)
+
+
+class _Reading:
+    """The children reading one PDF, and what they may still take together: the time left of
+    `whole_s` (an export's `export_wall_s`; None: one child's `wall_s` alone), and the bytes
+    left of `output_bytes` for their answers."""
+
+    def __init__(self, data: bytes, reader: str, limits: PdfLimits, *, whole_s: float | None):
+        self.data, self.reader, self.limits = data, reader, limits
+        self.whole_s = whole_s
+        self.deadline = math.inf if whole_s is None else time.monotonic() + whole_s
+        self.output_left = limits.output_bytes
+        self.pages_read = 0
+
+    def chunk(self, start: int, stop: int, *, probe: int, most: int) -> ChunkRead:
+        """The pages [start, stop) (or [start, probe): `Chunk`) read by a child; what went
+        wrong in a chunk after the first says which pages it was."""
+        left = self.deadline - time.monotonic()
+        chunk = Chunk(start, stop, probe, most, self.output_left)
+        try:
+            answer = None
+            if left > 0:
+                answer = _child_answer(
+                    self.data,
+                    self.reader,
+                    self.limits,
+                    chunk,
+                    timeout=min(self.limits.wall_s, left),
+                )
+            found = None if answer is None else self._found(chunk, *answer)
+        except BadInput as exc:
+            if start == 0:
+                raise
+            raise BadInput(f"pages {start + 1:,} to {stop:,} of it: {exc}") from exc
+        if found is None:  # the whole reading's time is up
+            raise BadInput(_too_slow(self.whole_s or self.limits.wall_s, self.pages_read))
+        return found
+
+    def _found(self, chunk: Chunk, size: int, said: dict[str, Any]) -> ChunkRead:
+        """What the child's answer `said` (of `size` bytes) gives, or why it gives nothing."""
+        self.output_left -= size
+        if "problem" in said:
+            raise BadInput(str(said["problem"]))
+        try:
+            found = _chunk_read(said)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadInput(_NO_ANSWER.format(repr(exc))) from exc
+        if len(found.pages) > max(chunk.stop, chunk.probe) - chunk.start:  # a backstop
+            raise BadInput(_NO_ANSWER.format(f"{len(found.pages):,} pages"))
+        self.pages_read += len(found.pages)
+        return found
+
+
+def _child_answer(
+    data: bytes, reader: str, limits: PdfLimits, chunk: Chunk, *, timeout: float
+) -> tuple[int, dict[str, Any]] | None:
+    """The answer of a child that read `chunk` of the PDF, and its size; None when it took
+    longer than `timeout` where that is less than `wall_s` (the whole reading's time is up).
 
     The child runs the project's own modules whatever the server's working directory (it
     starts in the project's folder, which `-m` puts first on its path: from another folder, a
     `qa.py` or an `index` package there was imported instead). Its output goes to temporary
-    files, not pipes read whole into this process: the answer is held to `output_bytes` and
-    only the last lines of its error output are read."""
-    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
-        raise BadInput("not a PDF: it does not start with %PDF-")
+    files, not pipes read whole into this process: the answer is held to the chunk's
+    `output_bytes` and only the last lines of its error output are read."""
     env = child_environment(os.environ)
+    arguments = [json.dumps(asdict(limits)), json.dumps(asdict(chunk))]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "index.pdf_pages", reader, json.dumps(asdict(limits))],
+                [sys.executable, "-m", "index.pdf_pages", reader, *arguments],
                 input=data,
                 stdout=out,
                 stderr=err,
-                timeout=limits.wall_s,
+                timeout=timeout,
                 cwd=_PROJECT,
                 env=env,
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
+            if timeout < limits.wall_s:
+                return None
             raise BadInput(
                 f"reading it took more than {limits.wall_s:g} s, more than an article's PDF "
                 "needs; print it to PDF again, or save its text as .txt"
@@ -143,7 +315,7 @@ def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMIT
         size = out.seek(0, os.SEEK_END)
         if done.returncode != 0 or size == 0:
             raise BadInput(_limit_problem(done.returncode, _tail(err), limits))
-        if size > limits.output_bytes:  # the child holds itself to it: a backstop
+        if size > chunk.output_bytes:  # the child holds itself to it: a backstop
             raise BadInput(_too_much_text(limits))
         out.seek(0)
         try:
@@ -152,12 +324,7 @@ def read_pdf(data: bytes, *, reader: str = "pdfminer", limits: PdfLimits = LIMIT
             raise BadInput(_NO_ANSWER.format(exc)) from exc
     if not isinstance(answer, dict):
         raise BadInput(_NO_ANSWER.format(type(answer).__name__))
-    if "problem" in answer:
-        raise BadInput(str(answer["problem"]))
-    try:
-        return _document(answer)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadInput(_NO_ANSWER.format(repr(exc))) from exc
+    return size, answer
 
 
 # what the child needs of the server's environment: where programs and temporary files are,
@@ -212,7 +379,8 @@ def _limit_problem(returncode: int, stderr: str, limits: PdfLimits) -> str:
     return f"not a PDF that can be read ({last[:200]})"
 
 
-def _document(answer: dict[str, Any]) -> PdfDocument:
+def _chunk_read(answer: dict[str, Any]) -> ChunkRead:
+    count = answer.get("count")
     pages = tuple(
         PdfPage(
             height=float(page["height"]),
@@ -229,6 +397,17 @@ def _document(answer: dict[str, Any]) -> PdfDocument:
         for page in answer["pages"]
     )
     info = answer.get("info", {})
+    if not isinstance(info, dict):
+        raise TypeError(f"info is a {type(info).__name__}")
+    return ChunkRead(
+        pages=pages,
+        info=info,
+        count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        more=bool(answer.get("more", False)),
+    )
+
+
+def _document(pages: tuple[PdfPage, ...], info: dict[str, Any]) -> PdfDocument:
     return PdfDocument(
         pages=pages,
         title=info.get("Title"),
@@ -239,29 +418,59 @@ def _document(answer: dict[str, Any]) -> PdfDocument:
     )
 
 
-def too_many_pages(count: str, max_pages: int) -> str:
-    """Why a PDF of `count` pages is not read. The limit bounds what reading one file takes
-    (reading a page is a tenth of a second or more, and the CPU limit holds), whatever it
-    holds: a Nexis Uni export of hundreds of documents is refused whole too, and told how to
-    download one that is read."""
+def too_many_pages(count: str, max_pages: int, why: str = "") -> str:
+    """Why a PDF of `count` pages is no article: more than `max_pages` (`why` adds to it)."""
     return (
         f"it has {count} pages, more than an article ({max_pages:,}, setting "
-        "index.pdf_max_pages); split out the article's pages (print those to PDF) and rebuild; "
-        "a Nexis Uni export that long: download it as Word (.docx), which has no page limit, "
-        "or in PDFs of fewer documents each"
+        f"index.pdf_max_pages){why}; split out the article's pages (print those to PDF) and "
+        "rebuild"
+    )
+
+
+def _too_long(count: str, limits: PdfLimits, *, export: bool) -> str:
+    """Why a PDF of `count` pages is not read: more than an article has, and (`export`) more
+    than a Nexis Uni export is read to."""
+    if not export:
+        return too_many_pages(count, limits.max_pages)
+    why = (
+        f" and more than a Nexis Uni export is read to ({limits.most_pages:,}, setting "
+        "index.pdf_export_max_pages)"
+    )
+    return (
+        f"{too_many_pages(count, limits.max_pages, why)}; a Nexis Uni export that long: download "
+        "it as Word (.docx), which has no page limit, or in PDFs of fewer documents each"
+    )
+
+
+def _no_export(count: str, read: int, limits: PdfLimits) -> str:
+    """Why a PDF of `count` pages whose first `read` are no Nexis Uni export's is not read."""
+    why = (
+        f", and its first {read:,} are not a Nexis Uni export's (which is read up to "
+        f"{limits.most_pages:,} pages, setting index.pdf_export_max_pages)"
+    )
+    return too_many_pages(count, limits.max_pages, why)
+
+
+def _too_slow(whole_s: float, read: int) -> str:
+    """Why a long PDF (an export) whose pages took more than `whole_s` is not read."""
+    return (
+        f"reading its pages took more than {whole_s:g} s in all (setting "
+        f"index.pdf_export_wall_s; {read:,} pages read by then), more than a Nexis Uni export "
+        "needs; download it as Word (.docx), which has no page limit, or in PDFs of fewer "
+        "documents each"
     )
 
 
 # --- in the child process ------------------------------------------------------------------
 
 
-def _limit_self(limits: PdfLimits) -> None:
+def _limit_self(limits: PdfLimits, chunk: Chunk) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
     # the files its output goes to (a flood of error output ends in an error, not a full disk)
-    room = limits.output_bytes + (1 << 20)
+    room = chunk.output_bytes + (1 << 20)
     resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
 
 
@@ -281,8 +490,14 @@ def _info_text(value: Any) -> str | None:
     return text or None
 
 
-def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
+def _pdfminer_pages(data: bytes, chunk: Chunk) -> dict[str, Any]:
+    """The chunk's pages as pdfminer lays them out. `PDFPage.get_pages(fp, pagenos, maxpages)`
+    (and `extract_pages(page_numbers=, maxpages=)`) is pdfminer's way to read some pages: it
+    walks `create_pages` and lays out none of the others; this does the same over a
+    `PDFDocument` of its own, for the document information and the page tree's /Count, and
+    looks one page past the chunk to say whether more follow."""
     import io
+    from itertools import islice
 
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
@@ -293,11 +508,13 @@ def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
     from pdfminer.pdftypes import resolve1
 
     document = PDFDocument(PDFParser(io.BytesIO(data)))
-    count = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count", 0)
-    if isinstance(count, int) and count > max_pages:
-        return {"problem": too_many_pages(f"{count:,}", max_pages)}
+    count = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count")
+    count = count if isinstance(count, int) and not isinstance(count, bool) else None
+    stop = chunk.stop if count is None or count <= chunk.stop else chunk.probe
+    if count is not None and count > chunk.most:
+        return {"count": count, "more": True, "pages": []}
     info: dict[str, str] = {}
-    for entry in document.info:
+    for entry in document.info if chunk.start == 0 else ():
         for key, value in resolve1(entry).items():
             text = _info_text(resolve1(value))
             if text is not None:
@@ -306,9 +523,14 @@ def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
     device = PDFPageAggregator(manager, laparams=LAParams())
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[dict[str, Any]] = []
-    for number, page in enumerate(PDFPage.create_pages(document)):
-        if number >= max_pages:
-            return {"problem": too_many_pages(f"more than {max_pages:,}", max_pages)}
+    more = False
+    for number, page in enumerate(
+        islice(PDFPage.create_pages(document), chunk.start, max(stop, chunk.start) + 1),
+        chunk.start,
+    ):
+        if number >= stop:
+            more = True
+            break
         interpreter.process_page(page)
         layout = device.get_result()
         height = layout.height
@@ -326,7 +548,7 @@ def _pdfminer_pages(data: bytes, max_pages: int) -> dict[str, Any]:
             if isinstance(box, LTTextBox)
         ]
         pages.append({"height": height, "boxes": boxes})
-    return {"pages": pages, "info": info}
+    return {"count": count, "more": more, "pages": pages, "info": info}
 
 
 Rect = tuple[float, float, float, float]
@@ -375,7 +597,7 @@ def _linked_characters(box: Any, links: list[Rect]) -> int:
     return linked
 
 
-def _pypdf_pages(data: bytes, max_pages: int) -> dict[str, Any]:
+def _pypdf_pages(data: bytes, chunk: Chunk) -> dict[str, Any]:
     """pypdf's reading, for the benchmark's comparison: each piece of text where it is drawn,
     lines by their height on the page, and a paragraph broken where the gap between two lines
     is larger than the page's usual one."""
@@ -385,10 +607,12 @@ def _pypdf_pages(data: bytes, max_pages: int) -> dict[str, Any]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    if len(reader.pages) > max_pages:
-        return {"problem": too_many_pages(f"{len(reader.pages):,}", max_pages)}
+    count = len(reader.pages)
+    if count > chunk.most:
+        return {"count": count, "more": True, "pages": []}
+    stop = chunk.stop if count <= chunk.stop else chunk.probe
     pages: list[dict[str, Any]] = []
-    for page in reader.pages:
+    for page in reader.pages[chunk.start : stop]:
         height = float(page.mediabox.height)
         pieces: list[tuple[float, str]] = []
 
@@ -416,19 +640,21 @@ def _pypdf_pages(data: bytes, max_pages: int) -> dict[str, Any]:
             else:
                 boxes.append({"lines": [text.strip()], "top": top, "bottom": top})
         pages.append({"height": height, "boxes": boxes})
-    info = {str(key).lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
-    return {"pages": pages, "info": info}
+    metadata: Mapping[Any, Any] = (reader.metadata or {}) if chunk.start == 0 else {}
+    info = {str(key).lstrip("/"): str(value) for key, value in metadata.items()}
+    return {"count": count, "more": count > stop, "pages": pages, "info": info}
 
 
-_READERS: dict[str, Callable[[bytes, int], dict[str, Any]]] = {
+_READERS: dict[str, Callable[[bytes, Chunk], dict[str, Any]]] = {
     "pdfminer": _pdfminer_pages,
     "pypdf": _pypdf_pages,
 }
 
 
-def _child(reader: str, limits: PdfLimits) -> None:
-    """Read a PDF from standard input and write what it holds, or why not, as JSON."""
-    _limit_self(limits)
+def _child(reader: str, limits: PdfLimits, chunk: Chunk) -> None:
+    """Read the chunk of a PDF from standard input and write what it holds, or why not, as
+    JSON."""
+    _limit_self(limits, chunk)
     import logging
 
     logging.disable(logging.WARNING)  # pdfminer's notes on damaged files: the answer says
@@ -436,7 +662,7 @@ def _child(reader: str, limits: PdfLimits) -> None:
     answer_to = sys.stdout
     sys.stdout = sys.stderr  # anything a library prints is no part of the answer
     try:
-        answer = _READERS[reader](data, limits.max_pages)
+        answer = _READERS[reader](data, chunk)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a hostile file is its problem
@@ -447,10 +673,10 @@ def _child(reader: str, limits: PdfLimits) -> None:
         )  # fmt: skip
         answer = {"problem": _ENCRYPTED if encrypted else f"not a PDF that can be read ({exc})"}
     said = json.dumps(answer)
-    if len(said) > limits.output_bytes:
+    if len(said) > chunk.output_bytes:
         said = json.dumps({"problem": _too_much_text(limits)})
     answer_to.write(said)
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], PdfLimits(**json.loads(sys.argv[2])))
+    _child(sys.argv[1], PdfLimits(**json.loads(sys.argv[2])), Chunk(**json.loads(sys.argv[3])))

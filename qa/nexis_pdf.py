@@ -30,7 +30,9 @@ search's running header at the top of every page and a "Page N of M" footer. Her
   Word export sets it off by empty paragraphs (`qa.nexis`: three or more).
 
 Whether the result is an export at all is `qa.nexis.is_nexis_uni`'s rule, the Word export's:
-an "End of Document" line with a "Body" line before it. Any other PDF is one article.
+an "End of Document" line with a "Body" line before it. Any other PDF is one article. A PDF
+longer than an article is read past its first pages only while they may open an export
+(`opens_export`); index/pdf_pages.py reads it in chunks, and its pages come here all at once.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from qa.pdf_text import (
     without_ligatures,
 )
 
-__all__ = ["nexis_pdf_articles", "nexis_pdf_paragraphs"]
+__all__ = ["nexis_pdf_articles", "nexis_pdf_paragraphs", "opens_export"]
 
 # empty paragraphs for the page break after the cover page (qa/nexis.py's gap)
 _COVER_GAP = ["", "", ""]
@@ -191,6 +193,18 @@ def nexis_pdf_paragraphs(document: PdfDocument) -> list[str]:
                     block.append(raw)
             found.add_lines(block)
     return found.items
+
+
+def opens_export(document: PdfDocument, *, article_pages: int) -> bool:
+    """Whether the first pages of a PDF longer than an article (`document`, as far as it was
+    read) may be a Nexis Uni export's, so that the rest is worth reading: a "Body" line among
+    them (a document's text begun, after the cover page) and, once they are `article_pages`
+    or more, an export by `is_nexis_uni`'s rule (a first document longer than an article is
+    no export read here either)."""
+    paragraphs = nexis_pdf_paragraphs(document)
+    if len(document.pages) >= article_pages:
+        return is_nexis_uni(paragraphs)
+    return BODY_MARK in paragraphs
 
 
 def nexis_pdf_articles(document: PdfDocument) -> list[NexisArticle] | None:

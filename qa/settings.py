@@ -183,7 +183,21 @@ class IndexSettings(_Group):
     pdf_max_pages: int = Field(
         default=200,
         ge=1,
-        description="A PDF of more pages is no article: skipped unread, with a warning.",
+        description="A PDF of more pages is no article: skipped with a warning, unless its first "
+        "30 pages open a Nexis Uni export, which is read on in children of at most 100 pages "
+        "each (index/pdf_pages.py).",
+    )
+    pdf_export_max_pages: int = Field(
+        default=3000,
+        ge=1,
+        description="A Nexis Uni export saved as PDF of more pages (or of more than "
+        "pdf_max_pages, whichever is more) is skipped, with a warning.",
+    )
+    pdf_export_wall_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds the children reading one PDF may take in all (a long Nexis Uni "
+        "export is read in several); past them the PDF is skipped.",
     )
     pdf_memory_bytes: int = Field(
         default=1 << 30,
@@ -192,12 +206,16 @@ class IndexSettings(_Group):
         "a PDF that needs more (a decompression bomb) is skipped with a warning.",
     )
     pdf_cpu_s: int = Field(
-        default=60, ge=1, description="CPU seconds the child reading one PDF may use."
+        default=60,
+        ge=1,
+        description="CPU seconds each child reading a PDF (or up to 100 pages of a long Nexis "
+        "Uni export) may use.",
     )
     pdf_wall_s: float = Field(
         default=120.0,
         gt=0,
-        description="Seconds after which the child reading one PDF is killed, and the PDF skipped.",
+        description="Seconds after which a child reading a PDF (or up to 100 pages of a long "
+        "export) is killed, and the PDF skipped.",
     )
     embedding_model: str = Field(
         default=BUNDLED_EMBEDDER,

@@ -3,6 +3,7 @@
 text as the HTML extraction.
 
     python scripts/pdf_benchmark.py DIR [--pdf-dir FOLDER] [--reader pdfminer|pypdf] [--out FILE]
+    python scripts/pdf_benchmark.py --nexis-export N [--pdf-dir FOLDER]
 
 DIR is the article-extraction benchmark's folder that scripts/extraction_benchmark.py reads
 (`*.html.gz` pages, directly or in `DIR/html/`, and `ground-truth.json` with each page's
@@ -20,13 +21,25 @@ benchmark's measure (4-token shingles, qa/shingles.py), as the HTML pages are.
 `--reader pypdf` reads the text with pypdf's layout-free extraction instead of pdfminer's
 layout analysis, to compare the two (docs/extraction.md). `--out FILE` writes what was read as
 `{page_id: {"articleBody": ...}}`.
+
+`--nexis-export N` measures a long Nexis Uni export saved as PDF instead: N invented news
+stories of 1,900 to 3,700 words laid out as Nexis Uni's PDF download lays them out (a cover page
+listing them, each from a new page, the search as a running header, "Page N of M" footers),
+printed by Chromium as above (100 stories: about 400 pages) into `--pdf-dir`, then read twice
+under the settings' limits, each reading in a process of its own: as one article's PDF
+(`read_pdf` without `read_on`: more than `index.pdf_max_pages` pages is refused unread, as an
+export of that length was) and as a build reads it (`read_article_file`: in chunks, each
+article an item). It prints for each the wall time, the CPU time of its PDF-reading children,
+the peak resident memory of the reading process and of its largest child, and what came out.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -114,6 +127,154 @@ def _server(url: str, html: bytes) -> Callable[[Route], None]:
     return serve
 
 
+# --- a long Nexis Uni export ----------------------------------------------------------------
+
+_STORY_WORDS = (
+    "the council said on monday that the harbour works would go on through the winter while "
+    "engineers checked the sea wall and the ferry company weighed new sailings to the islands "
+    "as shop owners on the quay asked for help after the storms flooded the fish market and "
+    "the mayor promised a report before the budget meeting in the spring"
+).split()
+_NEXIS_STYLE = (
+    "body{font:11pt serif} p{margin:0 0 9pt} p.field{margin:0} p.title{font-size:15pt} "
+    "p.mark{font-weight:bold} section.doc{break-before:page}"
+)
+_NEXIS_HEADER = (
+    '<div style="font-size:8px;width:100%;margin-left:0.4in">Nexis Uni search: harbour OR '
+    "ferry</div>"
+)
+_NEXIS_FOOTER = (
+    '<div style="font-size:9px;width:100%;text-align:center">Page <span class="pageNumber">'
+    '</span> of <span class="totalPages"></span></div>'
+)
+
+
+def nexis_export_html(documents: int, *, seed: int = 7) -> str:
+    """A Nexis Uni export of `documents` invented stories (33 to 55 paragraphs of two to four
+    sentences each) as its PDF download lays out the lines its Word export holds."""
+    rng = random.Random(seed)
+
+    def p(text: str, cls: str = "") -> str:
+        return f'<p class="{cls}">{html.escape(text)}</p>'
+
+    def sentence() -> str:
+        words = " ".join(rng.choice(_STORY_WORDS) for _ in range(rng.randint(12, 30)))
+        return words[0].upper() + words[1:] + "."
+
+    titles = [f"Harbour works go on, report {n}" for n in range(1, documents + 1)]
+    nbsp = "\u00a0"
+    cover = [
+        p(f"User Name:{nbsp}Newsroom Research"),
+        p(f"Date and Time:{nbsp}Wednesday, March 20, 2024 3:05:00 PM EDT"),
+        p(f"Documents ({documents})"),
+        *(p(f"{n}. {title}") for n, title in enumerate(titles, start=1)),
+        p(f"Search Terms:{nbsp}harbour OR ferry"),
+    ]
+    stories = []
+    for n, title in enumerate(titles):
+        text = [
+            " ".join(sentence() for _ in range(rng.randint(2, 4)))
+            for _ in range(rng.randint(33, 55))
+        ]
+        words = sum(len(t.split()) for t in text)
+        lines = [
+            p(title, "title"), p("The Brindle Coast Courier"), p(f"March {n % 28 + 1}, 2024"),
+            p("Copyright 2024 The Brindle Coast Courier All Rights Reserved", "field"),
+            p(f"Length:{nbsp}{words} words", "field"), p(f"Byline:{nbsp}By Reporter {n}", "field"),
+            p("Body", "mark"), *(p(t) for t in text), p("Classification", "mark"),
+            p(f"Language:{nbsp}ENGLISH", "field"), p(f"Load-Date:{nbsp}March 21, 2024", "field"),
+            p("End of Document", "mark"),
+        ]  # fmt: skip
+        stories.append('<section class="doc">' + "".join(lines) + "</section>")
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Nexis Uni</title>'
+        f"<style>{_NEXIS_STYLE}</style></head><body>{''.join(cover)}{''.join(stories)}"
+        "</body></html>"
+    )
+
+
+def print_nexis_export(documents: int, out: Path) -> Path:
+    """The export of `documents` stories printed to `out/nexis-export-<documents>.pdf` (kept,
+    and reused by the next run)."""
+    from playwright.sync_api import sync_playwright
+
+    target = out / f"nexis-export-{documents}.pdf"
+    if target.is_file():
+        return target
+    url = "https://advance.lexis.example/results"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.route("**/*", _server(url, nexis_export_html(documents).encode()))
+        page.goto(url, wait_until="load", timeout=60_000)
+        partial = target.with_suffix(".part")
+        page.pdf(
+            path=str(partial), format="Letter", margin=MARGIN, display_header_footer=True,
+            header_template=_NEXIS_HEADER, footer_template=_NEXIS_FOOTER,
+        )  # fmt: skip
+        partial.replace(target)
+        browser.close()
+    return target
+
+
+def _measure(how: str, path: Path) -> dict[str, object]:
+    """Read the PDF `path` as `how` says ("article" or "build") in this process, and what it
+    took: run in a process of its own, so that its peak memory is this reading's."""
+    import resource
+
+    started = time.perf_counter()
+    said: dict[str, object] = {}
+    if how == "article":
+        try:
+            document = pdf_pages.read_pdf(path.read_bytes(), limits=pdf_pages.LIMITS)
+            said["outcome"] = f"read, {len(document.pages)} pages"
+        except BadInput as exc:
+            said["outcome"] = f"refused: {exc}"
+    else:
+        found = read_article_file(path, max_bytes=Settings().index.max_document_bytes)
+        said["outcome"] = f"{len(found.articles)} articles" + "".join(
+            f"; {w}" for w in found.warnings
+        )
+    said["wall_s"] = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    said["children_cpu_s"] = children.ru_utime + children.ru_stime
+    said["largest_child_mib"] = children.ru_maxrss / 1024
+    said["process_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return said
+
+
+def nexis_export_benchmark(documents: int, pdf_dir: Path) -> int:
+    """Print an export of `documents` stories to PDF, and read it both ways (`_measure`)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pypdf import PdfReader
+
+    pdf_dir.mkdir(parents=True, exist_ok=True)
+    path = print_nexis_export(documents, pdf_dir)
+    pages = len(PdfReader(path).pages)
+    limits = pdf_pages.LIMITS
+    print(
+        f"export         {path} ({documents} stories, {pages} pages, {path.stat().st_size:,} bytes)"
+    )
+    print(
+        f"limits         {limits.max_pages} pages an article, {limits.export_max_pages:,} an "
+        f"export, {pdf_pages.CHUNK_PAGES} a child of one; a child {limits.memory_bytes >> 20} "
+        f"MiB, {limits.cpu_s} s CPU, {limits.wall_s:g} s; an export {limits.export_wall_s:g} s"
+    )
+    spawn = multiprocessing.get_context("spawn")
+    for how, label in (("article", "as an article"), ("build", "as a build")):
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            said = pool.submit(_measure, how, path).result()
+        print(
+            f"{label:<15}{said['wall_s']:.1f} s wall, {said['children_cpu_s']:.1f} s CPU in the "
+            f"children, peak {said['process_mib']:.0f} MiB in the reading process, "
+            f"{said['largest_child_mib']:.0f} MiB in its largest child"
+        )
+        print(f"{'':<15}{str(said['outcome'])[:300]}")
+    return 0
+
+
 def _read(path: Path, *, reader: str, max_bytes: int) -> FileArticles:
     """The PDF's article as an index build reads it, or (`reader` "pypdf") with pypdf's text
     in place of pdfminer's layout, everything after that the same."""
@@ -146,7 +307,9 @@ def main() -> int:
         epilog=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", type=Path, help="pages (*.html.gz) and ground-truth.json")
+    parser.add_argument(
+        "folder", type=Path, nargs="?", help="pages (*.html.gz) and ground-truth.json"
+    )
     parser.add_argument(
         "--pdf-dir",
         type=Path,
@@ -160,7 +323,19 @@ def main() -> int:
         help="whose text to read: pdfminer.six's layout (the index's) or pypdf's, to compare",
     )
     parser.add_argument("--out", type=Path, help="write the text read here (JSON)")
+    parser.add_argument(
+        "--nexis-export",
+        type=int,
+        metavar="N",
+        help="measure instead the reading of a Nexis Uni export of N stories saved as PDF",
+    )
     args = parser.parse_args()
+    if args.nexis_export is not None:
+        if args.nexis_export < 1:
+            raise UsageError("--nexis-export needs at least one story")
+        return nexis_export_benchmark(args.nexis_export, args.pdf_dir)
+    if args.folder is None:
+        raise UsageError("give the benchmark's folder (or --nexis-export N)")
 
     truth_file = args.folder / "ground-truth.json"
     if not truth_file.is_file():

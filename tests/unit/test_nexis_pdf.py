@@ -23,7 +23,7 @@ from index.pdf_exports import is_pdf_export, pdf_export_entries
 from qa.archives import record_doc_id, record_of
 from qa.errors import BadInput
 from qa.nexis import NexisArticle
-from qa.nexis_pdf import nexis_pdf_articles, nexis_pdf_paragraphs
+from qa.nexis_pdf import nexis_pdf_articles, nexis_pdf_paragraphs, opens_export
 from qa.pdf_text import PdfDocument, PdfPage, TextBox
 from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
@@ -168,6 +168,18 @@ def test_an_article_that_mentions_end_of_document_is_no_export() -> None:
     assert nexis_pdf_articles(document) is None
 
 
+def test_a_long_pdfs_first_pages_open_an_export_by_a_body_line_then_a_whole_document() -> None:
+    cover = _page((100, "Documents (2)"), (130, "1. Archive staff retire"))
+    header = _page((100, "Archive staff retire"), (130, "Body"), (160, "The archive closes."))
+    text = _page((100, "its reading room in May, its staff said."))
+    end = _page((100, "Load-Date: May 2, 2024"), (130, "End of Document"))
+    assert not opens_export(PdfDocument(pages=(cover, cover)), article_pages=4)
+    assert opens_export(PdfDocument(pages=(cover, header)), article_pages=4)
+    # as many pages as an article may have: a document has ended among them
+    assert not opens_export(PdfDocument(pages=(cover, header, text, text)), article_pages=4)
+    assert opens_export(PdfDocument(pages=(cover, header, text, end)), article_pages=4)
+
+
 def test_the_export_pdf_gives_its_articles_with_the_word_exports_ids(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -264,19 +276,36 @@ def test_the_articles_kept_are_bounded_by_their_text_and_the_verdicts_stay(
     assert len(readings) == 6
 
 
-def test_an_export_longer_than_the_page_limit_is_told_how_to_download_one_read(
+def test_an_export_longer_than_an_article_is_read_whole_in_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the limit bounds one file's reading, whatever it holds: an export of hundreds of
-    # documents is refused whole, and was told only to split out "the article's pages"
+    # an export longer than index.pdf_max_pages was refused whole, told to download it as Word;
+    # it is read on, index.pdf_max_pages pages a child, as its first pages open an export
     monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     shutil.copy(NEXIS_PDF, tmp_path / "results.pdf")
-    found = read_article_file(
-        tmp_path / "results.pdf", max_bytes=MAX, pdf_limits=replace(pdf_pages.LIMITS, max_pages=2)
-    )
+    short = replace(pdf_pages.LIMITS, max_pages=2)  # the export has 5 pages: 3 children
+    found = read_article_file(tmp_path / "results.pdf", max_bytes=MAX, pdf_limits=short)
+    assert found.warnings == []
+    assert [a.title for a in found.articles] == [item.title for item in PDF_EXPORT]
+    whole = read_article_file(tmp_path / "results.pdf", max_bytes=MAX)  # one child
+    assert [a.model_dump() for a in found.articles] == [a.model_dump() for a in whole.articles]
+
+
+def test_an_export_longer_than_the_export_page_limit_is_told_how_to_download_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
+    shutil.copy(NEXIS_PDF, tmp_path / "results.pdf")
+    limits = replace(pdf_pages.LIMITS, max_pages=2, export_max_pages=4)
+    found = read_article_file(tmp_path / "results.pdf", max_bytes=MAX, pdf_limits=limits)
     (warning,) = found.warnings
-    assert warning.startswith("skipped results.pdf: it has 5 pages, more than an article (2,")
-    assert "a Nexis Uni export that long: download it as Word (.docx)" in warning
+    assert warning == (
+        "skipped results.pdf: it has 5 pages, more than an article (2, setting "
+        "index.pdf_max_pages) and more than a Nexis Uni export is read to (4, setting "
+        "index.pdf_export_max_pages); split out the article's pages (print those to PDF) and "
+        "rebuild; a Nexis Uni export that long: download it as Word (.docx), which has no page "
+        "limit, or in PDFs of fewer documents each"
+    )
 
 
 def test_the_folder_checks_read_an_export_under_the_limits_the_build_reads_it_with(
@@ -291,7 +320,7 @@ def test_the_folder_checks_read_an_export_under_the_limits_the_build_reads_it_wi
     folder.mkdir()
     path = folder / "results.pdf"
     shutil.copy(NEXIS_PDF, path)
-    short = replace(pdf_pages.LIMITS, max_pages=2)  # the export has 5 pages
+    short = replace(pdf_pages.LIMITS, max_pages=2, export_max_pages=4)  # the export has 5 pages
     for limits in (pdf_pages.LIMITS, short, pdf_pages.LIMITS, short):
         ids = ids_in_folder(folder, max_bytes=MAX, pdf_limits=limits)  # the check first
         export = is_archive(path, pdf_limits=limits)
@@ -308,14 +337,14 @@ def test_the_folder_checks_read_an_export_under_the_limits_the_build_reads_it_wi
 def test_an_import_checks_the_folder_under_the_configured_page_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the build under index.pdf_max_pages=2 skips the 5-page export, so its items are in no
+    # the build under index.pdf_export_max_pages=4 skips the 5-page export, so its items are in no
     # index and no file gives their ids; the import's check read it under the default limits
     # and refused an article of it as given by "results.pdf item 1"
     monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
     corpus, index_dir = built_corpus(tmp_path)
     shutil.copy(NEXIS_PDF, corpus / "results.pdf")
     first = next(iter(archive_entries(corpus / "results.pdf", max_bytes=MAX)))
-    settings = IndexSettings(build_lock_timeout_s=5, pdf_max_pages=2)
+    settings = IndexSettings(build_lock_timeout_s=5, pdf_max_pages=2, pdf_export_max_pages=4)
     built = rebuild_index(corpus, index_dir, embedder=HashingEmbedder(), dense_settings=settings)
     assert any(w.startswith("skipped results.pdf: it has 5 pages") for w in built.warnings)
     report = import_archive(

@@ -167,9 +167,9 @@ def test_a_build_holds_pdfs_to_the_settings_limits(tmp_path: Path) -> None:
     )
     assert report.warnings == [
         "skipped pages.pdf: it has 3 pages, more than an article (2, setting "
-        "index.pdf_max_pages); split out the article's pages (print those to PDF) and rebuild; "
-        "a Nexis Uni export that long: download it as Word (.docx), which has no page limit, or "
-        "in PDFs of fewer documents each"
+        "index.pdf_max_pages), and its first 2 are not a Nexis Uni export's (which is read up "
+        "to 3,000 pages, setting index.pdf_export_max_pages); split out the article's pages "
+        "(print those to PDF) and rebuild"
     ]
     assert PdfLimits.of(settings) == replace(LIMITS, max_pages=2)
 
