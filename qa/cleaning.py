@@ -168,7 +168,9 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 # 43: a Chinese, Japanese or Korean dateline with the weekday in brackets, a time with its signs
 #    or after a morning or afternoon word ("2024年6月19日（水） 10時30分", "입력 2024.06.19 오전
 #    10:30"), and Korean dates with dots, are the date (qa/dates.py: _CJK; qa/datelines.py)
-CLEANER_VERSION = "43"
+# 44: a Russian or Ukrainian dateline with its time after "в" or "о" ("19 июня 2024 года в
+#    10:30", "19 червня 2024 р. о 10:30") is the date (qa/dates.py: AT_WORDS; qa/datelines.py)
+CLEANER_VERSION = "44"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

@@ -55,11 +55,12 @@ _DATE_FORMS = [
 _NUMERIC_DATE = re.compile(
     _DATE_PREFIX + r"(?P<numeric>\d{1,2}[./]\d{1,2}[./]\d{4})" + _REST, re.IGNORECASE
 )
-# After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT".
+# After the date only a time of day may follow, e.g. ", 5:35 a.m. E.T." or "at 14:20 GMT" (in
+# Russian "в 10:30", in Ukrainian "о 10:30": qa/dates.py AT_WORDS).
 _TIME_REST = re.compile(
     # seconds too ("09:15:00"), after a dash ("Sun, 03/03/2024 - 14:22", as Drupal writes it)
-    r"^(?:(?:[\s,|]|\s[-–—])*(?:at\s+)?\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.?m\.?)?"
-    r"[\sA-Z.]{0,12}"
+    r"^(?:(?:[\s,|]|\s[-–—])*(?:(?:at|в|во|о|об)\s+)?\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.?m\.?)?"
+    r"[\sA-ZА-ЯЁ.]{0,12}"  # a zone in capitals: "GMT", "E.T.", Russian "МСК"
     r"(?:(?<=GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)?)?$"  # an offset after GMT or UTC: "GMT+2"
     # an ISO 8601 time after its date ("2024-03-03T09:15:00Z", "…T09:15:00.000+01:00")
     r"|^T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"

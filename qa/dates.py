@@ -43,6 +43,10 @@ DATE_LANGUAGES = (
 )  # fmt: skip
 # a year's word after its figures: Russian "19 июня 2024 г." ("года"), Ukrainian "2024 р."
 YEAR_WORDS = frozenset({"г", "года", "год", "р", "року", "рік"})
+# the word before a time of day after the date, as English writes "at": Russian "в 10:30",
+# Ukrainian "о 10:30" ("об 11:00")
+AT_WORDS = frozenset({"в", "во", "о", "об"})
+_TIME_OF_DAY = re.compile(r"^\d{1,2}[:.]\d{2}(?:[:.]\d{2})?,?$")
 # a date in Chinese, Japanese or Korean: "2024年6月19日", "2024년 6월 19일" (the day's sign
 # may be left out, or be the spoken "号"), or a Korean "2024.06.19"; then perhaps the weekday in
 # brackets ("（水）", "(수)") and a time of day, after a morning or afternoon word ("午前",
@@ -147,15 +151,19 @@ _LINKS = frozenset({"de", "del"}) | YEAR_WORDS
 def _in_english(text: str) -> str | None:
     """`text` with its month's name in another of `DATE_LANGUAGES` written as dateutil reads
     it ("lun., 04 nov. 2024 10:00:00 +0100", a French feed's date: "04 November 2024 10:00:00
-    +0100"), its weekday's name and the words between the parts left out; None when it names
+    +0100"), its weekday's name and the words between the parts left out, a Russian or
+    Ukrainian "в" or "о" before a time as "at"; None when it names
     no such month. A weekday's name before a comma is one even where a month has it too (the
     French and Spanish "mar.," Tuesday, "Mar" March in English)."""
     words: list[str] = []
     month = False
-    for word in text.split():
+    parts = text.split()
+    for at, word in enumerate(parts):
         bare = word.strip(".,")
         if not bare.isalpha():
             words.append(word)
+        elif bare.lower() in AT_WORDS and at + 1 < len(parts) and _TIME_OF_DAY.match(parts[at + 1]):
+            words.append("at")  # "19 июня 2024 года в 10:30": dateutil reads "at" before a time
         elif bare.lower() in _LINKS or (
             is_weekday_name(word) and (word.endswith(",") or month_number(bare) is None)
         ):
