@@ -419,39 +419,56 @@ function textInput(id, type = "text") {
 // told as the server tells it (qa/decoding.py, `utf16_without_mark`): NUL bytes, the high byte
 // of a space, digit, comma or Latin letter, on one side of the code units only, in at least
 // this share of the units and this many of them (its `_UTF16_MIN_NULS` and
-// `_UTF16_MIN_NUL_COUNT`: keep them alike)
+// `_UTF16_MIN_NUL_COUNT`); a short text with fewer NULs (a one-line note) in at least half of
+// its units and three of them, read with no control character and no a-z letter beside a
+// letter of another script in one word (its `_short_utf16`, `_UTF16_SHORT_MIN_NULS`,
+// `_UTF16_SHORT_MIN_NUL_COUNT`, `_CONTROL` and `_MIXED_WORD`): keep them alike
 const UTF16_MIN_NULS = 0.1;
 const UTF16_MIN_NUL_COUNT = 8;
+const UTF16_SHORT_MIN_NULS = 0.5;
+const UTF16_SHORT_MIN_NUL_COUNT = 3;
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f-\x9f]/;
+const MIXED_WORD = /[A-Za-z](?![A-Za-z\u00c0-\u024f])\p{L}|(?![A-Za-z\u00c0-\u024f])\p{L}[A-Za-z]/u;
 
 /** `bytes` decoded as UTF-16 when they carry its byte-order mark, or when they are UTF-16
  * without one (told by where their NUL bytes stand, as the server tells it, and confirmed by
- * reading them as UTF-16 with no unpaired surrogate, where the server asks charset-normalizer);
- * else null. Asked before UTF-8: an English text in UTF-16 is well-formed UTF-8 too, each NUL
- * read as a NUL, and a Cyrillic or Greek one would be read as Windows-1252 garbage. */
+ * reading them as UTF-16 with no unpaired surrogate, where the server asks charset-normalizer
+ * of a longer text); else null. Asked before UTF-8: an English text in UTF-16 is well-formed
+ * UTF-8 too, each NUL read as a NUL, and a Cyrillic or Greek one would be read as Windows-1252
+ * garbage. A last odd byte of one without a mark is no character, and is left out (it would
+ * read as U+FFFD, which the server refuses). */
 function decodeUtf16(bytes) {
+  // after a byte-order mark a last odd byte stays U+FFFD, as on the server (the mark may be
+  // two bytes of something else)
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  const whole = bytes.subarray(0, bytes.length - (bytes.length % 2));
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 0) {
+  for (let i = 0; i < whole.length; i++) {
+    if (whole[i] === 0) {
       if (i % 2) odd++;
       else even++;
     }
   }
   const most = Math.max(even, odd);
   const fewest = Math.min(even, odd);
-  if (most < Math.max(UTF16_MIN_NUL_COUNT, (UTF16_MIN_NULS * bytes.length) / 2) || fewest > most / 10) {
-    return null;
-  }
-  // the high byte comes first in big-endian: its NULs stand on the even positions; a last odd
-  // byte is no character, and is left out
+  const units = whole.length / 2;
+  const short = most < UTF16_MIN_NUL_COUNT;
+  const enough = short
+    ? fewest === 0 && most >= Math.max(UTF16_SHORT_MIN_NUL_COUNT, UTF16_SHORT_MIN_NULS * units)
+    : most >= UTF16_MIN_NULS * units && fewest <= most / 10;
+  if (!enough) return null;
+  // the high byte comes first in big-endian: its NULs stand on the even positions
   const encoding = even > odd ? "utf-16be" : "utf-16le";
+  let text;
   try {
-    return new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+    text = new TextDecoder(encoding, { fatal: true }).decode(whole);
   } catch {
     return null; // not UTF-16 after all: binary, or a stray NUL
   }
+  if (short && (CONTROL.test(text) || MIXED_WORD.test(text))) return null;
+  return text;
 }
 
 /** A saved page's text, decoded as a browser would: UTF-16 when it has a byte-order mark or is
