@@ -259,17 +259,37 @@ def spoken_names(value: str) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+# a title written inside quotation marks of its own, straight or curly, none within
+_WHOLLY_QUOTED = re.compile(r'^(?:“[^“”"]*”|"[^“”"]*")$')
+# a double quotation mark within a title that is quoted: an opening one stands first or after a
+# space, bracket or dash ("“Fake news,” Kremlin says", '"No" vote')
+_INNER_OPENING = re.compile(r'“|(?:^|(?<=[\s(\[—–-]))"')
+
+
+def quoted_title(title: str) -> str:
+    """`title` in curly quotation marks, as an answer or a reason names an article: a title
+    already wholly in quotation marks keeps them, and the double marks within one are made
+    single, as a quotation within a quotation is written ("“‘Fake news,’ Kremlin says”"), so
+    no title shows doubled marks. The page quotes titles by the same rule (api/static/common.js:
+    `quotedTitle`)."""
+    text = title.strip()
+    if _WHOLLY_QUOTED.match(text):
+        return f"“{text[1:-1]}”"
+    inner = _INNER_OPENING.sub("‘", text).replace("”", "’").replace('"', "’")
+    return f"“{inner}”"
+
+
 def detail_statement(title: str, detail: ArticleDetail, value: str) -> tuple[str, str]:
     """The answer's sentence (without its marker) and its short answer; several authors or
     sources are named in prose (`spoken_names`), as the citation's field keeps them stored."""
     if detail is ArticleDetail.AUTHOR:
         names = spoken_names(value)
-        return f"“{title}” is by {names}.", names
+        return f"{quoted_title(title)} is by {names}.", names
     if detail is ArticleDetail.DATE:
         spoken = spoken_date(value)
-        return f"“{title}” is dated {spoken}.", spoken
+        return f"{quoted_title(title)} is dated {spoken}.", spoken
     names = spoken_names(value)
-    return f"“{title}” comes from {names}.", names
+    return f"{quoted_title(title)} comes from {names}.", names
 
 
 def missing_detail(
@@ -289,6 +309,6 @@ def missing_detail(
     else:
         which = "the article that best matches the question"
     return (
-        f"{which}, “{title}”, {what} (an article's author, date and source are what its file or "
-        "page states)"
+        f"{which}, {quoted_title(title)}, {what} (an article's author, date and source are "
+        "what its file or page states)"
     )

@@ -14,6 +14,7 @@ from qa.article_details import (
     detail_of,
     detail_statement,
     missing_detail,
+    quoted_title,
 )
 from qa.candidates import Corpus
 from qa.citations import MARKER
@@ -63,7 +64,8 @@ def detail_answer(
     if quoted is not None and keep is not None and not keep(quoted):
         return abstain(
             analysis, retrieved, {},
-            f"the article the last answer quoted, “{quoted.title or quoted.doc_id}”, is not "
+            "the article the last answer quoted, "
+            f"{quoted_title(quoted.title or quoted.doc_id)}, is not "
             f"among the articles this question is asked of{scope}",
         )  # fmt: skip
     if quoted is not None:
@@ -85,7 +87,7 @@ def detail_answer(
     if meant is None or (meant.match < settings.answer.min_article_match and not this_one):
         # "the article about …" names an article the question takes to be in the corpus: a
         # quote from the text would be no answer to who wrote it
-        best = f" (best: “{meant.paragraph.title}”, {meant.match:.2f})" if meant else ""
+        best = f" (best: {quoted_title(meant.paragraph.title)}, {meant.match:.2f})" if meant else ""
         return abstain(
             analysis, retrieved, {},
             "no article matches what the question says the article is about well enough"

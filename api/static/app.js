@@ -24,6 +24,7 @@ import {
   formatDate,
   parseJSON,
   problemError,
+  quotedTitle,
   readKey,
   readKeyForm,
   withKey,
@@ -434,7 +435,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       const rewritten = data ? oneLine(data.rewritten_question) : "";
       if (rewritten && rewritten !== oneLine(record.question)) notes.push(`read as “${markdownText(rewritten)}”`);
       const of = asScope(record.scope);
-      if (of) notes.push(`asked only of “${markdownText(of.title || of.doc_id)}”`);
+      if (of) notes.push(`asked only of ${markdownText(quotedTitle(of.title || of.doc_id))}`);
       const dates = asDates(record.dates);
       if (dates) {
         const span = [dates.from && `from ${dates.from}`, dates.to && `to ${dates.to}`].filter(Boolean).join(" ");
@@ -946,7 +947,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       el(
         "p",
         null,
-        `“${scopeName(askedOf)}” is no longer among the indexed articles (it may have been deleted), ` +
+        `${quotedTitle(scopeName(askedOf))} is no longer among the indexed articles (it may have been deleted), ` +
           "so the question could not be asked of it.",
       ),
     );
@@ -1638,7 +1639,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     renderScope();
     if (announce) {
       showNotice(
-        `“${scopeName(scope)}” is no longer indexed. Remove it beside the question box to ask all the articles.`,
+        `${quotedTitle(scopeName(scope))} is no longer indexed. Remove it beside the question box to ask all the articles.`,
       );
     }
   }
@@ -1672,8 +1673,8 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
     const outside = dates && !withinDates(event.detail.date, dates);
     showNotice(
       (before && before.doc_id !== next.doc_id
-        ? `Now asking only about “${name}”, instead of “${scopeName(before)}”.`
-        : `Now asking only about “${name}”.`) +
+        ? `Now asking only about ${quotedTitle(name)}, instead of ${quotedTitle(scopeName(before))}.`
+        : `Now asking only about ${quotedTitle(name)}.`) +
         (outside
           ? ` It is ${event.detail.date ? `dated ${formatDate(event.detail.date)}` : "undated"}, ` +
             `outside the dates set (${datesText(dates)}): remove them to ask it.`
@@ -1954,7 +1955,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
   /** A question about an article, made from its headline alone (so it fits any corpus). */
   function exampleQuestion(title) {
     const headline = String(title ?? "").replace(/\s+/g, " ").replace(/[\s.?!…:;,]+$/, "").trim();
-    return `What does the article “${headline}” report?`;
+    return `What does the article ${quotedTitle(headline)} report?`;
   }
 
   /** Articles with a real headline first, newest first (undated last), at most a few, each

@@ -20,6 +20,7 @@ import {
   el,
   fetchJSON,
   formatDate,
+  quotedTitle,
   readKey,
   readKeyForm,
   requestJSON,
@@ -368,7 +369,7 @@ function deleteControls(doc) {
   confirm.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !remove.disabled) cancel.click(); // as Cancel: nothing typed is lost
   });
-  confirm.append(el("p", null, `Delete “${doc.title || doc.doc_id}” from the index? This cannot be undone.`), keyRow, errors, actions);
+  confirm.append(el("p", null, `Delete ${quotedTitle(doc.title || doc.doc_id)} from the index? This cannot be undone.`), keyRow, errors, actions);
   confirm.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!readAdminKey()) {
@@ -387,7 +388,7 @@ function deleteControls(doc) {
       remove.textContent = "Delete";
       return;
     }
-    showList(`Deleted “${doc.title || doc.doc_id}”.`);
+    showList(`Deleted ${quotedTitle(doc.title || doc.doc_id)}.`);
     documentsChanged();
   });
   box.append(start, confirm);
@@ -885,7 +886,7 @@ function lookAlikesSaid(response, { one = false } = {}) {
 function lookAlikeItem(lookAlike, titles, backTo) {
   const item = el("li", "look-alike");
   const others = Array.isArray(lookAlike.others) ? lookAlike.others : [];
-  const name = `“${titles[lookAlike.doc_id] || lookAlike.doc_id}”`;
+  const name = quotedTitle(titles[lookAlike.doc_id] || lookAlike.doc_id);
   // the server lists the first few and counts the rest (`more`)
   const total = others.length + (Number.isInteger(lookAlike.more) ? lookAlike.more : 0);
   const them = total > 1 ? `${total} articles indexed already` : "an article indexed already";

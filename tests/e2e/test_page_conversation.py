@@ -1102,6 +1102,45 @@ def test_articles_under_one_headline_give_one_example_question(
                 assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
 
 
+def test_an_example_question_does_not_double_a_titles_quotation_marks(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """An example question wrapped a title in quotation marks whatever it held: a headline that
+    opens with a quote (“Fake news,” Kremlin says) or is one (“We will rebuild”) showed doubled
+    marks. The marks within a title are made single, and a title wholly quoted keeps its own."""
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
+    articles = [  # the newest, so among the examples
+        ("“Fake news,” Kremlin says of Skarra report", "The Kremlin dismissed the report.",
+         "2031-12-24"),
+        ("“We will rebuild the Skarra quay”", "The mayor promised to rebuild the quay.",
+         "2031-12-23"),
+    ]  # fmt: skip
+    ids = []
+    with page_server.server.client(timeout=120) as client:
+        for title, text, date in articles:
+            added = client.post(
+                "/documents", headers=admin, json={"title": title, "text": text, "date": date}
+            )
+            assert added.status_code == 201, added.text
+            ids.append(added.json()["doc_id"])
+    try:
+        page = page_probe.page
+        page.goto("/")
+        examples = page.locator("#examples .example")
+        expect(examples).to_have_count(3)
+        shown = examples.all_inner_texts()
+        assert "What does the article “‘Fake news,’ Kremlin says of Skarra report” report?" in shown
+        assert "What does the article “We will rebuild the Skarra quay” report?" in shown
+        assert not any("““" in q or "””" in q for q in shown), shown
+        assert page_probe.script_errors() == []
+    finally:
+        with page_server.server.client(timeout=120) as client:
+            for doc_id in ids:
+                assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
+
+
 def test_a_refused_question_is_still_part_of_the_conversation(page_probe: PageProbe) -> None:
     """A follow-up after a refusal is read with the refused question, as POST /ask reads a
     refusal carried back (its text is not sent as an answer); only answered turns were sent,

@@ -16,6 +16,8 @@ from qa.article_details import (
     article_meant,
     asks_about_article,
     detail_statement,
+    missing_detail,
+    quoted_title,
     spoken_date,
     spoken_names,
     tells_detail,
@@ -185,6 +187,31 @@ def test_several_names_are_joined_in_prose(stored: str, spoken: str) -> None:
     assert spoken_names(stored) == spoken
     assert detail_statement("T", ArticleDetail.AUTHOR, stored) == (f"“T” is by {spoken}.", spoken)
     assert detail_statement("T", ArticleDetail.SOURCE, stored)[0] == f"“T” comes from {spoken}."
+
+
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [
+        ("Ferry returns", "“Ferry returns”"),
+        # marks within a title are made single, as a quotation within a quotation is written
+        ("“Fake news,” Kremlin says", "“‘Fake news,’ Kremlin says”"),
+        ('"Fake news," Kremlin says', "“‘Fake news,’ Kremlin says”"),
+        ("Kremlin calls report “fake news”", "“Kremlin calls report ‘fake news’”"),
+        ('Voters say "no" to the tram (and "yes" to buses)',
+         "“Voters say ‘no’ to the tram (and ‘yes’ to buses)”"),
+        ("The port’s “last” ferry", "“The port’s ‘last’ ferry”"),
+        # a title wholly in quotation marks keeps them, not doubled
+        ("“We will rebuild”", "“We will rebuild”"),
+        ('"We will rebuild"', "“We will rebuild”"),
+        ("“A” and “B”", "“‘A’ and ‘B’”"),  # quoted at both ends, but not wholly
+    ],
+)  # fmt: skip
+def test_a_title_is_quoted_without_doubled_marks(title: str, quoted: str) -> None:
+    """A title holding quotation marks of its own was wrapped in another pair ("““Fake
+    news,” Kremlin says”", "““We will rebuild””") wherever an answer or a reason names it."""
+    assert quoted_title(title) == quoted
+    assert detail_statement(title, ArticleDetail.DATE, "2024-06-19")[0].startswith(quoted)
+    assert f", {quoted}, " in missing_detail(title, ArticleDetail.AUTHOR)
 
 
 def test_an_article_by_several_authors_names_them_in_prose() -> None:
