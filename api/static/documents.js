@@ -669,13 +669,27 @@ function showAddForm() {
       "← Back to the article added",
       () => show(view, opener),
     ]);
-    if (notes) {
-      line.after(notes);
+    if (!notes) return; // the focus stays on the article's title, as openArticle left it
+    line.after(notes);
+    if (Array.isArray(added.look_alikes) && added.look_alikes.length) {
+      // look-alikes need the reader's action (open one, delete one): the line is read out
+      // first, "… see below", and the notes' buttons come next (the title is below them)
       line.append(" ", lookAlikesSaid(added, { one: true }));
-      // read out first (the focus was on the title, below the notes): "… see below."
       line.tabIndex = -1;
       line.focus({ preventScroll: true });
+      return;
     }
+    // the server's other warnings ask for nothing to be done: the focus stays on the title,
+    // where the article is read and asked about, and the line and the warnings are read out
+    // with it as its description (they stand above it, where reading on would not reach)
+    const heading = view.querySelector(".article-heading");
+    if (!heading) return;
+    // the notes' parts, not the box, whose name is its heading alone (aria-labelledby)
+    const parts = [line, ...notes.children];
+    parts.forEach((part, n) => {
+      if (!part.id) part.id = `added-notes-${notesShown}-part-${n}`;
+    });
+    heading.setAttribute("aria-describedby", parts.map((part) => part.id).join(" "));
   });
   show(form, legend);
 }

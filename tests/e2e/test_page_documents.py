@@ -522,6 +522,48 @@ def test_a_text_file_in_a_legacy_encoding_is_read_with_its_accents(page_probe: P
     assert page_probe.script_errors() == []
 
 
+def test_the_focus_after_an_add_with_only_the_servers_warnings_stays_on_the_article(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """An article added by the form with only the server's warnings (here: text decoded as
+    Latin-1 though it was Windows-1252, repaired) moved the focus to the 'Added and indexed'
+    line, which said nothing of them, away from the article's title: the warnings ask for
+    nothing to be done. The focus stays on the title, whose description reads the line and the
+    warnings; look-alikes, which do ask for action, still take it to the line (see
+    test_an_edited_record_imported_again_is_shown_with_the_article_it_looks_like)."""
+    from playwright.sync_api import expect
+
+    said = "The ferry\u2019s captain said \u201cWe sail at dawn\u201d on Friday, after the storms."
+    form = open_add_form_as_admin(page_probe.page)
+    form.get_by_label("Title").fill("Skarra ferry captain sets sail at dawn")
+    form.get_by_label("Text").fill(said.encode("cp1252").decode("latin-1"))  # C1 controls
+    page = page_probe.page
+    with page.expect_response(
+        lambda r: r.url.endswith("/documents") and r.request.method == "POST",
+        timeout=INDEXING_TIMEOUT_MS,
+    ) as answered:
+        form.get_by_role("button", name="Add article").click()
+    assert answered.value.status == 201, answered.value.text()
+    added = answered.value.json()
+    try:
+        assert added["warnings"] and not added["look_alikes"], added
+        view = page.locator(".article-view")
+        expect(view.locator(".panel-message")).to_have_text(
+            "Added and indexed: it can be asked about now.", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(view.locator(".added-notes .added-warnings li")).to_have_text(added["warnings"])
+        heading = view.locator(".article-heading")
+        expect(heading).to_be_focused()
+        expect(heading).to_have_accessible_description(
+            re.compile(r"^Added and indexed: it can be asked about now\. Check before asking "
+                       r"The server noted: text: 3 C1 control character")
+        )  # fmt: skip
+        expect(view.locator(".panel-message")).not_to_be_focused()
+        assert page_probe.script_errors() == []
+    finally:
+        delete_article(page_server, added["doc_id"])
+
+
 def test_a_short_note_in_utf16_without_a_byte_order_mark_is_read(page_probe: PageProbe) -> None:
     """A one-line note saved as "Unicode" without a byte-order mark has fewer NULs than a longer
     text is told by: the page read it as UTF-8 (NULs and all), and one with a last odd byte
