@@ -255,7 +255,12 @@ function didYouMean(words, unknown) {
 
 async function openArticle(
   docId,
-  { paragraph = null, matches = [], back: [backLabel, backTo] = ["← All articles", () => showList()] } = {},
+  {
+    paragraph = null,
+    matches = [],
+    back: [backLabel, backTo] = ["← All articles", () => showList()],
+    gone = null, // what to say, plainly, when the article is no longer indexed (a 404)
+  } = {},
 ) {
   const view = el("article", "article-view");
   const back = button("link-button", backLabel, backTo);
@@ -265,6 +270,13 @@ async function openArticle(
   try {
     doc = await fetchJSON(`/documents/${encodeURIComponent(docId)}`);
   } catch (error) {
+    if (gone && error.status === 404) {
+      const said = el("p", "panel-message", gone);
+      said.tabIndex = -1;
+      view.replaceChildren(back, said);
+      said.focus({ preventScroll: true });
+      return;
+    }
     view.replaceChildren(back, alertBox(`Could not open the article: ${articleProblem(error)}`));
     return;
   }
@@ -848,8 +860,13 @@ function indexedOtherwise(ids, backTo) {
   );
   const actions = el("div", "look-alike-actions");
   for (const docId of otherwise) {
+    // deleted since the import was refused (here, in another tab, by a colleague): the record
+    // refused for its id can now be imported, which is what the reader came to do
+    const gone =
+      `The article ${docId} is no longer indexed (it was deleted since): the record refused for ` +
+      "its id can now be imported. Import the export again.";
     const open = button("link-button", `Open the indexed article ${docId}`, () =>
-      openArticle(docId, { back: backTo(open) }),
+      openArticle(docId, { back: backTo(open), gone }),
     );
     actions.append(open);
   }

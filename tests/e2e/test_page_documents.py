@@ -564,6 +564,70 @@ def test_the_focus_after_an_add_with_only_the_servers_warnings_stays_on_the_arti
         delete_article(page_server, added["doc_id"])
 
 
+def test_an_indexed_article_offered_under_refusals_and_deleted_since_is_said_gone(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """The import report offers "Open the indexed article <id>" for a record refused because its
+    id is indexed with other content; if that article was deleted meanwhile (another tab, a
+    colleague), opening it said "Could not open the article", an error, though it is what the
+    reader wanted: the page now says plainly that it is no longer indexed, so the refused record
+    can be imported, and the export imported again adds it."""
+    from playwright.sync_api import expect
+
+    story = {"title": "Skarra sauna opens", "source": "Skarra Weekly", "date": "2031-07-02",
+             "url": "https://skarra-weekly.example/sauna",
+             "text": "The Skarra sauna opened on Tuesday beside the pool."}  # fmt: skip
+    update = {**story, "text": f"{story['text']}\n\nUpdate: it closes on Mondays."}
+
+    def import_file(page: Any, *records: dict[str, str]) -> Any:
+        page.get_by_role("button", name="Add an article").click()
+        form = page.locator(".add-article-form")
+        form.get_by_label(FILE_LABEL).set_input_files(
+            {"name": "sauna.jsonl", "mimeType": "application/json",
+             "buffer": "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")}
+        )  # fmt: skip
+        form.get_by_role("button", name="Import articles").click()
+        return page.locator(".import-report")
+
+    page = page_probe.page
+    page.goto("/")
+    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
+    page.reload()
+    report = import_file(page, story)
+    expect(report.locator(".panel-message")).to_have_text(
+        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    (doc_id,) = [d["doc_id"] for d in listed(page, q="sauna")["documents"]]
+    try:
+        report.get_by_role("button", name="Back to the articles").click()
+        lockers = {**story, "title": "Skarra sauna gets lockers",
+                   "url": "https://skarra-weekly.example/lockers"}  # fmt: skip
+        report = import_file(page, update, lockers)
+        expect(report.locator(".panel-message")).to_have_text(
+            "1 article added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
+        )
+        delete_article(page_server, doc_id)  # elsewhere, while the report is shown
+        report.get_by_role("button", name=f"Open the indexed article {doc_id}").click()
+        view = page.locator(".article-view")
+        said = view.locator(".panel-message")
+        expect(said).to_have_text(
+            f"The article {doc_id} is no longer indexed (it was deleted since): the record "
+            "refused for its id can now be imported. Import the export again."
+        )
+        expect(said).to_be_focused()
+        expect(view.locator(".panel-error")).to_have_count(0)
+        view.get_by_role("button", name="← Back to the import").click()
+        report.get_by_role("button", name="Back to the articles").click()
+        report = import_file(page, update)
+        expect(report.locator(".panel-message")).to_have_text(
+            "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+        )
+        assert page_probe.script_errors() == []
+    finally:
+        for doc in listed(page, q="sauna")["documents"]:  # leave the shared corpus as it was
+            delete_article(page_server, doc["doc_id"])
+
+
 def test_a_short_note_in_utf16_without_a_byte_order_mark_is_read(page_probe: PageProbe) -> None:
     """A one-line note saved as "Unicode" without a byte-order mark has fewer NULs than a longer
     text is told by: the page read it as UTF-8 (NULs and all), and one with a last odd byte
