@@ -52,6 +52,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -206,8 +207,32 @@ def article(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def main() -> int:
+    args = kill_arguments(__doc__, kills=30)
+    rng = random.Random(args.seed)
+    tally = Tally()
+
+    def progress() -> str:
+        return (f"lost {tally.lost_documents}, orphans {tally.orphan_files}, broken "
+                f"{tally.broken_versions}, 409s {tally.retry_409s}, questions {tally.questions} "
+                f"({tally.failed_questions} failed)")  # fmt: skip
+
+    tally.seconds = kill_rounds(
+        args, tally, rng, prefix="kill-documents-", aimed="pruning", progress=progress,
+        run=lambda work, corpus, data_dir, env: Run(work, corpus, data_dir, env, tally, rng),
+    )  # fmt: skip
+    report(tally, as_json=args.json)
+    return 0 if tally.clean else 1
+
+
+# --- what this script and kill_imports.py share: the options, the set-up and the rounds --------
+
+
+def kill_arguments(doc: str | None, *, kills: int) -> argparse.Namespace:
+    """The options of a crash test (this script's, kill_imports.py's), `kills` by default,
+    checked; the description is the first paragraph of the script's `doc`."""
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        description=(doc or "").split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--corpus",
@@ -215,7 +240,7 @@ def main() -> int:
         default=ROOT / "seeds",
         help="articles to start from (default seeds/)",
     )
-    parser.add_argument("--kills", type=int, default=30, help="server kills (default 30)")
+    parser.add_argument("--kills", type=int, default=kills, help=f"server kills (default {kills})")
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the random kill times (default %(default)s)"
     )
@@ -231,10 +256,34 @@ def main() -> int:
         parser.error("--kills must be at least 1 and --max-seconds above 0")
     if not args.corpus.is_dir():
         parser.error(f"--corpus {args.corpus} is not a folder")
-    rng = random.Random(args.seed)
-    tally = Tally()
+    return args
+
+
+class Rounds(Protocol):
+    """What `kill_rounds` drives (this script's `Run`, kill_imports.py's)."""
+
+    def calibrate(self) -> None: ...
+    def round(self, n: int, moment: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+def kill_rounds(
+    args: argparse.Namespace,
+    tally: Counts,
+    rng: random.Random,
+    *,
+    prefix: str,
+    aimed: str,
+    progress: Callable[[], str],
+    run: Callable[[Path, Path, Path, dict[str, str]], Rounds],
+) -> float:
+    """A crash test's rounds: the corpus copied into a temporary folder (named `prefix`…) and
+    indexed there, the `run` made on it (work folder, corpus, data dir, environment)
+    calibrated, then `args.kills` rounds, a third of them at the `aimed` moment and the rest at
+    `random`, in an order `rng` draws, until `args.max_seconds`; each logged with `progress`.
+    The seconds it took."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="kill-documents-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
         shutil.copytree(args.corpus, corpus)
@@ -243,25 +292,20 @@ def main() -> int:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__QUERY_BACKEND": "torch"}
         if run_rebuild(corpus, data_dir, env, full=True).wait() != 0:
             raise SystemExit(f"could not index {args.corpus}")
-        run = Run(work, corpus, data_dir, env, tally, rng)
+        rounds = run(work, corpus, data_dir, env)
         try:
-            run.calibrate()
-            plan = ["random"] * (args.kills - args.kills // 3) + ["pruning"] * (args.kills // 3)
+            rounds.calibrate()
+            plan = ["random"] * (args.kills - args.kills // 3) + [aimed] * (args.kills // 3)
             rng.shuffle(plan)
             for n, moment in enumerate(plan, start=1):
                 if time.monotonic() - started > args.max_seconds:
                     tally.problems.append(f"stopped after {n - 1} kills: --max-seconds reached")
                     break
-                run.round(n, moment)
-                log(f"kill {n}/{len(plan)} ({moment}): lost {tally.lost_documents}, orphans "
-                    f"{tally.orphan_files}, broken {tally.broken_versions}, 409s "
-                    f"{tally.retry_409s}, questions {tally.questions} "
-                    f"({tally.failed_questions} failed)")  # fmt: skip
+                rounds.round(n, moment)
+                log(f"kill {n}/{len(plan)} ({moment}): {progress()}")
         finally:
-            run.stop()
-    tally.seconds = round(time.monotonic() - started, 1)
-    report(tally, as_json=args.json)
-    return 0 if tally.clean else 1
+            rounds.stop()
+    return round(time.monotonic() - started, 1)
 
 
 class KilledServer:

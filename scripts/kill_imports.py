@@ -32,13 +32,10 @@ failed.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -56,8 +53,13 @@ from qa.archives import record_doc_id, record_of  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from scripts.cli import print_figures, run_cli  # noqa: E402
-from scripts.kill_documents import WORDS, KilledServer  # noqa: E402
-from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, log, run_rebuild  # noqa: E402
+from scripts.kill_documents import (  # noqa: E402
+    WORDS,
+    KilledServer,
+    kill_arguments,
+    kill_rounds,
+)
+from scripts.kill_rebuild import ADMIN_KEY, QUESTIONS, log  # noqa: E402
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
@@ -127,49 +129,19 @@ def export(rng: random.Random, n: int) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds",
-                        help="articles to start from (default seeds/)")  # fmt: skip
-    parser.add_argument("--kills", type=int, default=20, help="server kills (default 20)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the kill times (default 0)")
-    parser.add_argument("--max-seconds", type=float, default=3600.0,
-                        help="stop after this long, kills done or not (default 3600)")  # fmt: skip
-    parser.add_argument("--json", action="store_true", help="print the tally as one JSON object")
-    args = parser.parse_args()
-    if args.kills < 1 or args.max_seconds <= 0:
-        parser.error("--kills must be at least 1 and --max-seconds above 0")
-    if not args.corpus.is_dir():
-        parser.error(f"--corpus {args.corpus} is not a folder")
+    args = kill_arguments(__doc__, kills=20)
     rng = random.Random(args.seed)
     tally = Tally()
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="kill-imports-") as tmp:
-        work = Path(tmp)
-        corpus = work / "corpus"
-        shutil.copytree(args.corpus, corpus)
-        data_dir = work / "data"
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__QUERY_BACKEND": "torch"}
-        if run_rebuild(corpus, data_dir, env, full=True).wait() != 0:
-            raise SystemExit(f"could not index {args.corpus}")
-        run = Run(work, corpus, data_dir, env, tally, rng)
-        try:
-            run.calibrate()
-            plan = ["random"] * (args.kills - args.kills // 3) + ["commit"] * (args.kills // 3)
-            rng.shuffle(plan)
-            for n, moment in enumerate(plan, start=1):
-                if time.monotonic() - started > args.max_seconds:
-                    tally.problems.append(f"stopped after {n - 1} kills: --max-seconds reached")
-                    break
-                run.round(n, moment)
-                log(f"kill {n}/{args.kills} ({moment}): lost {tally.lost_documents}, half done "
-                    f"{tally.half_done_changes}, orphans {tally.orphan_articles}, missing "
-                    f"{tally.missing_articles}, questions {tally.questions} "
-                    f"({tally.failed_questions} failed)")  # fmt: skip
-        finally:
-            run.stop()
-    tally.seconds = round(time.monotonic() - started, 1)
+
+    def progress() -> str:
+        return (f"lost {tally.lost_documents}, half done {tally.half_done_changes}, orphans "
+                f"{tally.orphan_articles}, missing {tally.missing_articles}, questions "
+                f"{tally.questions} ({tally.failed_questions} failed)")  # fmt: skip
+
+    tally.seconds = kill_rounds(
+        args, tally, rng, prefix="kill-imports-", aimed="commit", progress=progress,
+        run=lambda work, corpus, data_dir, env: Run(work, corpus, data_dir, env, tally, rng),
+    )  # fmt: skip
     print_figures(asdict(tally), as_json=args.json)
     return 0 if tally.clean else 1
 
