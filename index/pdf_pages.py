@@ -20,8 +20,9 @@ through them either.
 
 A PDF of more than `max_pages` pages (200) is no article. It is not laid out at all when only
 an article is wanted (`read_pdf` without `read_on`); when it may be a Nexis Uni export, its
-first `PROBE_PAGES` (30) are, and only when `read_on` finds them to open an export is the rest
-read, by children of at most `CHUNK_PAGES` (100) pages each (pages [30, 100), [100, 200), ...),
+first `probe_pages` (30, `index.pdf_export_probe_pages`) are, and only when `read_on` finds
+them to open an export is the rest read, by children of at most `chunk_pages` (100,
+`index.pdf_export_chunk_pages`) pages each (pages [30, 100), [100, 200), ...),
 each under the same limits as one article's reading. The whole is held to `export_max_pages`
 pages (3,000) and its children to `export_wall_s` seconds together (900 s). pdfminer lays out
 each page on its own, so the pages read in chunks are the pages one reading gives, and a
@@ -63,6 +64,10 @@ class PdfLimits:
     wall_s: float
     export_max_pages: int
     export_wall_s: float
+    # a PDF longer than an article: the pages laid out first to tell an export, and the most
+    # one child lays out after them (`chunk_after`)
+    probe_pages: int = 30
+    chunk_pages: int = 100
     # the children's answer (JSON) a page of an article may take: ten times a page of small
     # print, so that a hostile file cannot make the reading process parse gigabytes
     page_output_bytes: int = 256 * 1024
@@ -86,19 +91,12 @@ class PdfLimits:
             wall_s=settings.pdf_wall_s,
             export_max_pages=settings.pdf_export_max_pages,
             export_wall_s=settings.pdf_export_wall_s,
+            probe_pages=settings.pdf_export_probe_pages,
+            chunk_pages=settings.pdf_export_chunk_pages,
         )
 
 
 LIMITS = PdfLimits.of(IndexSettings())  # the settings' defaults
-
-# the pages of a PDF longer than an article laid out first, for `read_on` to tell whether they
-# open a Nexis Uni export: its cover page lists the documents' titles, some forty a page, so the
-# first document's "Body" line comes within a few pages even for an export of several hundred
-PROBE_PAGES = 30
-# the most pages one child lays out after those: half an article's 200, so that a child of
-# dense pages stays well within its CPU time (a Nexis Uni PDF's page took 0.19 s here: 100
-# pages 19 s of the 60), while `export_wall_s` bounds the whole however many children it takes
-CHUNK_PAGES = 100
 
 
 class TooManyPages(BadInput):
@@ -144,9 +142,9 @@ _NO_TEXT = (
 
 def chunk_after(read: int, limits: PdfLimits) -> tuple[int, int]:
     """The pages of the chunk after the first `read` pages: up to the next multiple of
-    `CHUNK_PAGES` (or of `max_pages` when that is less: no child lays out more than an
+    `chunk_pages` (or of `max_pages` when that is less: no child lays out more than an
     article's pages), within `most_pages`."""
-    size = min(CHUNK_PAGES, limits.max_pages)
+    size = min(limits.chunk_pages, limits.max_pages)
     return read, min((read // size + 1) * size, limits.most_pages)
 
 
@@ -193,9 +191,9 @@ def read_pdf(
 
     A PDF of at most `max_pages` pages is one child's reading. A longer one is an article's
     only when `read_on` is None: `TooManyPages`, nothing laid out. Otherwise its first
-    `PROBE_PAGES` are laid out and given to `read_on` (the pages so far, until they are
+    `probe_pages` are laid out and given to `read_on` (the pages so far, until they are
     `max_pages` or more and it has said yes): it says whether they may open a Nexis Uni
-    export, and only then are the other pages read, a chunk of at most `CHUNK_PAGES` a child
+    export, and only then are the other pages read, a chunk of at most `chunk_pages` a child
     (`chunk_after`), up to `export_max_pages` pages and `export_wall_s` seconds in all."""
     if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise BadInput("not a PDF: it does not start with %PDF-")
@@ -203,7 +201,7 @@ def read_pdf(
     reading = _Reading(
         data, reader, limits, whole_s=None if read_on is None else limits.export_wall_s
     )
-    probe = 0 if read_on is None else min(PROBE_PAGES, limits.max_pages)
+    probe = 0 if read_on is None else min(limits.probe_pages, limits.max_pages)
     first = reading.chunk(0, limits.max_pages, probe=probe, most=most)
     count = first.count
     if count is not None and count > most:

@@ -184,8 +184,22 @@ class IndexSettings(_Group):
         default=200,
         ge=1,
         description="A PDF of more pages is no article: skipped with a warning, unless its first "
-        "30 pages open a Nexis Uni export, which is read on in children of at most 100 pages "
-        "each (index/pdf_pages.py).",
+        "pdf_export_probe_pages open a Nexis Uni export, which is read on in children of at "
+        "most pdf_export_chunk_pages each (index/pdf_pages.py).",
+    )
+    pdf_export_probe_pages: int = Field(
+        default=30,
+        ge=1,
+        description="Pages of a PDF longer than pdf_max_pages laid out first, to tell whether "
+        "they open a Nexis Uni export (its cover lists some forty titles a page, so the first "
+        "document's Body line comes within a few pages); at most pdf_max_pages.",
+    )
+    pdf_export_chunk_pages: int = Field(
+        default=100,
+        ge=1,
+        description="The most pages one child lays out after those, reading a long Nexis Uni "
+        "export (at most pdf_max_pages): small enough for a child of dense pages to stay well "
+        "within pdf_cpu_s (a page took 0.19 s here: 100 pages 19 s of the 60).",
     )
     pdf_export_max_pages: int = Field(
         default=3000,
@@ -208,14 +222,14 @@ class IndexSettings(_Group):
     pdf_cpu_s: int = Field(
         default=60,
         ge=1,
-        description="CPU seconds each child reading a PDF (or up to 100 pages of a long Nexis "
-        "Uni export) may use.",
+        description="CPU seconds each child reading a PDF (or up to pdf_export_chunk_pages of a "
+        "long Nexis Uni export) may use.",
     )
     pdf_wall_s: float = Field(
         default=120.0,
         gt=0,
-        description="Seconds after which a child reading a PDF (or up to 100 pages of a long "
-        "export) is killed, and the PDF skipped.",
+        description="Seconds after which a child reading a PDF (or up to pdf_export_chunk_pages "
+        "of a long export) is killed, and the PDF skipped.",
     )
     embedding_model: str = Field(
         default=BUNDLED_EMBEDDER,

@@ -259,7 +259,7 @@ def nexis_export_benchmark(documents: int, pdf_dir: Path) -> int:
     )
     print(
         f"limits         {limits.max_pages} pages an article, {limits.export_max_pages:,} an "
-        f"export, {pdf_pages.CHUNK_PAGES} a child of one; a child {limits.memory_bytes >> 20} "
+        f"export, {limits.chunk_pages} a child of one; a child {limits.memory_bytes >> 20} "
         f"MiB, {limits.cpu_s} s CPU, {limits.wall_s:g} s; an export {limits.export_wall_s:g} s"
     )
     spawn = multiprocessing.get_context("spawn")

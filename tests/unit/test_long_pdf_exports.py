@@ -32,8 +32,8 @@ pytestmark = pytest.mark.unit
 
 MAX = 50_000_000
 ITEMS = long_items(100)
-# where a chunk after the first starts (index/pdf_pages.py: PROBE_PAGES, then each
-# CHUNK_PAGES), within an article's pages and past them
+# where a chunk after the first starts (index/pdf_pages.py: PdfLimits.probe_pages, then
+# each chunk_pages), within an article's pages and past them
 BOUNDARIES = (30, 100, 200, 300)
 
 
