@@ -129,7 +129,15 @@ def _row(inner: str) -> tuple[str | None, list[str]]:
 
 
 def _pieces(value: str) -> list[str]:
-    return [piece.strip() for piece in value.split(CELL_BREAK) if piece.strip()]
+    """A value's paragraphs, the rows of a table within it ("| US | 12 |", a table in an
+    article's text) one paragraph, a line each, as a table is kept elsewhere."""
+    pieces: list[str] = []
+    for piece in (p.strip() for p in value.split(CELL_BREAK)):
+        if pieces and _ROW.fullmatch(piece) and _ROW.fullmatch(pieces[-1].rsplit("\n", 1)[-1]):
+            pieces[-1] += "\n" + piece
+        elif piece:
+            pieces.append(piece)
+    return pieces
 
 
 def _accession(item: _Item) -> str | None:

@@ -12,7 +12,9 @@ first (`_marked`), going over the document's tokens with striprtf's own pattern:
 - a table row (`\\row`) is a line "| cell | cell |" and a table one paragraph (the shape in
   which the Word reader, index/docx_exports.py, keeps a table), a `\\par` inside a cell a space
   (or, asked for, `CELL_BREAK`: a Factiva download with its indexing holds an article's
-  paragraphs in one cell, qa/factiva_indexing.py);
+  paragraphs in one cell, qa/factiva_indexing.py); a row of a table within a cell (Word's
+  nested table: `\\nestcell`, and `\\nestrow` in a `\\*\\nesttableprops` group striprtf
+  leaves out, so it is marked after that group) is a paragraph "| cell | cell |" of the cell;
 - a field's instruction group (`{\\*\\fldinst HYPERLINK "…"}`) is taken out: its result (a
   link's words) is the text, not "words("https://…")" as striprtf writes a link; striprtf's
   pattern for links also takes minutes on a file of many unclosed fields;
@@ -51,6 +53,9 @@ RTF_MAGIC = b"{\\rtf"
 # Unicode noncharacters (never in a document's text): what the marked RTF writes for a line
 # break, a table cell's end and a row's end, which striprtf would write as "\n", "|" and "\n"
 _LINE, _CELL, _ROW = "\ufdd0", "\ufdd1", "\ufdd2"
+# a cell's and a row's end in a table within a table's cell (`\\nestcell`, `\\nestrow`: Word's
+# nested table, as a table in a Factiva article's text cell is)
+_NEST_CELL, _NEST_ROW = "\ufdd4", "\ufdd5"
 # a paragraph's end inside a table's cell, kept in a row's line when asked for (another
 # noncharacter: no document's text holds it), else a space
 CELL_BREAK = "\ufdd3"
@@ -123,6 +128,7 @@ def _marked(source: str) -> str:
     opened: list[int] = []  # where each open group starts in `pieces`
     dropped: set[int] = set()  # depths of groups to take out when they close
     in_table = False
+    after_group: dict[int, str] = {}  # what to write once the group at a depth closes
     at = 0
     while at < len(source):
         plain = _PLAIN.match(source, at)
@@ -143,6 +149,9 @@ def _marked(source: str) -> str:
             if not opened:  # the document is closed: the rest is out of it, as Word reads it
                 break
             start = opened.pop()
+            if len(opened) + 1 in after_group:
+                pieces.append(piece + after_group.pop(len(opened) + 1))
+                continue
             if len(opened) + 1 in dropped:
                 dropped.discard(len(opened) + 1)
                 del pieces[start:]
@@ -154,8 +163,12 @@ def _marked(source: str) -> str:
             continue
         elif word == "line":
             piece = _WRITE.format(ord(_LINE))
-        elif word in ("cell", "nestcell"):
+        elif word == "cell":
             piece = _WRITE.format(ord(_CELL))
+        elif word == "nestcell":
+            piece = _WRITE.format(ord(_NEST_CELL))
+        elif word == "nestrow":  # in a `{\\*\\nesttableprops …}` group, which striprtf leaves out
+            after_group[len(opened)] = _WRITE.format(ord(_NEST_ROW))
         elif word == "row":
             piece = _WRITE.format(ord(_ROW))
             in_table = False  # the next row's paragraphs say \intbl again; text after a
@@ -209,9 +222,26 @@ def _blank(text: str) -> bool:
 
 def _flat(cell: str) -> str:
     """A cell's text on one line, its paragraphs' ends (empty paragraphs left out) kept as
-    `CELL_BREAK`."""
-    pieces = (" ".join(_NONCHARACTERS.sub(" ", piece).split()) for piece in cell.split(CELL_BREAK))
-    return CELL_BREAK.join(piece for piece in pieces if piece)
+    `CELL_BREAK`; a row of a table within it a paragraph "| cell | cell |", a `CELL_BREAK`
+    after the table's last (its closing "|" is no empty cell of the row around it)."""
+    parts = re.split(f"([{CELL_BREAK}{_NEST_ROW}])", cell)
+    pieces: list[str] = []
+    nested = False  # whether the last piece is a row
+    for content, end in zip(parts[0::2], [*parts[1::2], None], strict=True):
+        if end == _NEST_ROW:
+            cells = [_one_line(c) for c in content.split(_NEST_CELL)]
+            if len(cells) > 1 and not cells[-1]:
+                cells.pop()  # after the last cell's end
+            pieces.append("| " + " | ".join(cells) + " |")
+            nested = True
+        elif _one_line(content):
+            pieces.append(_one_line(content))
+            nested = False
+    return CELL_BREAK.join(pieces) + (CELL_BREAK if nested else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_NONCHARACTERS.sub(" ", text).split())
 
 
 _OUTSIDE_CELLS = {_LINE: "\n", CELL_BREAK: " "}  # the other noncharacters: nothing

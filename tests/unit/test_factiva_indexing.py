@@ -18,6 +18,7 @@ from index.file_kinds import is_archive
 from index.formats import is_document_export, read_article_file
 from index.manifest import Manifest
 from index.versions import current_version
+from qa.factiva_indexing import factiva_indexed_articles
 from qa.models import Article
 from qa.rtf_text import CELL_BREAK, rtf_paragraphs
 from tests.factiva_files import EXPORT, INDEXING, LANTERNS, ORCHARD, TRAM, FactivaItem, export_page
@@ -159,3 +160,44 @@ def test_the_layout_is_imported_an_article_an_item_and_again_unchanged(tmp_path:
     for name, data in (("Factiva.rtf", shown), ("Factiva.html", export_page([LANTERNS, TRAM]))):
         again = run_import(index_dir, name, data)
         assert (again.added, again.unchanged) == ([], first.added), name
+
+
+def test_a_table_in_an_articles_text_keeps_its_rows(tmp_path: Path) -> None:
+    """A table in an article's text is a table within the TD cell (Word's nested table:
+    `\\itap2 … \\nestcell`, each row closed by `\\nestrow` in a `\\*\\nesttableprops` group,
+    which striprtf leaves out): its rows were one run of cells, glued to the paragraph after
+    the table ("US | 12 | SE | 4 | Tolls were last raised …"). Each row is now a line of the
+    text's table, its cells parted by " | ", as a table outside one is read."""
+
+    def nested_row(*cells: str) -> str:
+        return (
+            "".join(f"\\pard\\intbl\\itap2 {cell}\\nestcell\n" for cell in cells)
+            + "{\\*\\nesttableprops\\trowd\\cellx600\\cellx1200\\nestrow}{\\nonesttables\\par}\n"
+        )
+
+    def row(code: str, value: str) -> str:
+        return f"\\trowd\\cellx1200\\cellx9600\n\\pard\\intbl {code}\\cell\n{value}\\cell\\row\n"
+
+    text = (
+        "\\pard\\intbl Ships of three flags paid the new tolls:\\par\n"
+        + nested_row("US", "12 ships")
+        + nested_row("SE", "4 ships")
+        + "\\pard\\intbl\\itap1 Tolls were last raised in 2019.\\par"
+    )
+    body = (
+        row("HD", "\\pard\\intbl Harbour tolls by flag")
+        + row("PD", "\\pard\\intbl 14 March 2023")
+        + row("TD", text)
+        + row("AN", f"\\pard\\intbl Document {LANTERNS.accession}")
+    )
+    data = ("{\\rtf1\\ansi " + body + "\\pard\\page}").encode()
+    (article,) = _read(tmp_path / "tolls.rtf", data)
+    # the table one paragraph, a row a line (the cleaner keeps it with the line leading to it)
+    assert "| US | 12 ships |\n| SE | 4 ships |" in article.text
+    assert article.text.split("\n\n")[-1] == "Tolls were last raised in 2019."
+    # a table last in its cell keeps its last row's closing mark
+    last = row("TD", "\\pard\\intbl Tolls paid:\\par\n" + nested_row("US", "12 ships"))
+    (paragraph,) = rtf_paragraphs(("{\\rtf1\\ansi " + last + "}").encode(), cell_breaks=True)
+    assert factiva_indexed_articles([paragraph]) is None  # no article: the row's value alone
+    value = paragraph.split(" | ", 1)[1]
+    assert value.split(CELL_BREAK)[:2] == ["Tolls paid:", "| US | 12 ships |"]
