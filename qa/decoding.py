@@ -12,6 +12,7 @@ import unicodedata
 from typing import NamedTuple
 
 import charset_normalizer
+import regex
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 from qa.text_input import c1_controls_as_cp1252
@@ -267,8 +268,12 @@ _LATIN_ALPHABETS = (
 )  # fmt: skip
 
 
-# an a-z letter beside a letter of another script, in one word
-_MIXED_WORD = re.compile(r"[A-Za-z][^\W\d_A-Za-z\u00c0-\u024f]|[^\W\d_A-Za-z\u00c0-\u024f][A-Za-z]")
+# an a-z letter beside a letter of another script, in one word: letters only (\p{L}, as the
+# page's MIXED_WORD in api/static/documents.js), so "m²", "CO₂" or "x½" is none (Python's \w
+# would take the superscript, subscript or fraction for a letter)
+_MIXED_WORD = regex.compile(
+    r"[A-Za-z](?![A-Za-z\u00c0-\u024f])\p{L}|(?![A-Za-z\u00c0-\u024f])\p{L}[A-Za-z]"
+)
 
 
 def _fits_one_alphabet(text: str) -> bool:

@@ -494,11 +494,16 @@ def test_a_text_in_utf16_without_its_mark_is_read_and_said(encoding: str) -> Non
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-@pytest.mark.parametrize("text", ["Call me", "Renée Dupré", "Да, 10 мая", "“Yes”, 6:10"])
+@pytest.mark.parametrize(
+    "text", ["Call me", "Renée Dupré", "Да, 10 мая", "“Yes”, 6:10", "5 m²", "CO₂ 5%", "x½ cup"]
+)
 def test_a_short_note_in_utf16_without_its_mark_is_read(encoding: str, text: str) -> None:
     """A one-line note has fewer than the eight NULs a longer text is told by: it was read as
     UTF-8, its NULs then dropped (or "Renée" guessed into another code page). Its NULs, all on
-    one side in half its code units or more, tell it (qa/decoding.py: _short_utf16)."""
+    one side in half its code units or more, tell it (qa/decoding.py: _short_utf16). A
+    fraction, superscript or subscript beside a letter ("x½", "m²", "CO₂") is no letter of
+    another script: Python's \\w took "½" for one, and the server read "x½ cup" as Chinese
+    ("砀봀 挀甀瀀"), where the page's Add form, whose rule asks for letters (\\p{L}), read it."""
     assert decode_text(text.encode(encoding)) == (text, encoding, True, 0)
 
 
