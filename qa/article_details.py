@@ -259,8 +259,11 @@ def spoken_names(value: str) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-# a title written inside quotation marks of its own, straight or curly, none within
-_WHOLLY_QUOTED = re.compile(r'^(?:“[^“”"]*”|"[^“”"]*")$')
+# a title written inside quotation marks of its own, straight, curly or German („…“), none within
+_WHOLLY_QUOTED = re.compile(r'^(?:“[^“”"„]*”|"[^“”"„]*"|„[^“”"„]*“)$')
+# a German pair within a title („Fake News“: its closing mark is the English opening one), made
+# German single marks (‚…‘) before the English double marks are made single
+_GERMAN_PAIR = re.compile(r"„([^“”\"„]*)“")
 # a double quotation mark within a title that is quoted: an opening one stands first or after a
 # space, bracket or dash ("“Fake news,” Kremlin says", '"No" vote')
 _INNER_OPENING = re.compile(r'“|(?:^|(?<=[\s(\[—–-]))"')
@@ -269,13 +272,14 @@ _INNER_OPENING = re.compile(r'“|(?:^|(?<=[\s(\[—–-]))"')
 def quoted_title(title: str) -> str:
     """`title` in curly quotation marks, as an answer or a reason names an article: a title
     already wholly in quotation marks keeps them, and the double marks within one are made
-    single, as a quotation within a quotation is written ("“‘Fake news,’ Kremlin says”"), so
-    no title shows doubled marks. The page quotes titles by the same rule (api/static/common.js:
-    `quotedTitle`)."""
+    single, as a quotation within a quotation is written ("“‘Fake news,’ Kremlin says”"; a
+    German pair „…“ its single ‚…‘), so no title shows doubled marks. The page quotes titles
+    by the same rule (api/static/common.js: `quotedTitle`)."""
     text = title.strip()
     if _WHOLLY_QUOTED.match(text):
         return f"“{text[1:-1]}”"
-    inner = _INNER_OPENING.sub("‘", text).replace("”", "’").replace('"', "’")
+    inner = _GERMAN_PAIR.sub(r"‚\1‘", text)
+    inner = _INNER_OPENING.sub("‘", inner).replace("”", "’").replace('"', "’")
     return f"“{inner}”"
 
 

@@ -44,18 +44,21 @@ export function appendMarked(node, text, spans, className = null) {
 
 // a title written inside quotation marks of its own, straight or curly, none within; and an
 // opening double mark within a title, first or after a space, bracket or dash (qa/article_details.py:
-// `_WHOLLY_QUOTED`, `_INNER_OPENING`: keep them alike)
-const WHOLLY_QUOTED = /^(?:“[^“”"]*”|"[^“”"]*")$/;
+// `_WHOLLY_QUOTED`, `_GERMAN_PAIR`, `_INNER_OPENING`: keep them alike); a German pair („…“,
+// its closing mark the English opening one) is made German single marks (‚…‘)
+const WHOLLY_QUOTED = /^(?:“[^“”"„]*”|"[^“”"„]*"|„[^“”"„]*“)$/;
+const GERMAN_PAIR = /„([^“”"„]*)“/g;
 const INNER_OPENING = /“|(?:^|(?<=[\s(\[—–-]))"/g;
 
 /** `title` in curly quotation marks, as the page names an article: a title already wholly in
  * quotation marks keeps them, and the double marks within one are made single, as a quotation
- * within a quotation is written (“‘Fake news,’ Kremlin says”), so no title shows doubled
- * marks. The server quotes titles by the same rule (qa/article_details.py: `quoted_title`). */
+ * within a quotation is written (“‘Fake news,’ Kremlin says”; a German pair „…“ its single
+ * ‚…‘), so no title shows doubled marks. The server quotes titles by the same rule (qa/article_details.py: `quoted_title`). */
 export function quotedTitle(title) {
   const text = String(title ?? "").trim();
   if (WHOLLY_QUOTED.test(text)) return `“${text.slice(1, -1)}”`;
-  return `“${text.replace(INNER_OPENING, "‘").replace(/[”"]/g, "’")}”`;
+  const inner = text.replace(GERMAN_PAIR, "‚$1‘");
+  return `“${inner.replace(INNER_OPENING, "‘").replace(/[”"]/g, "’")}”`;
 }
 
 export function count(n, one, many) {

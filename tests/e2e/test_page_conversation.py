@@ -1107,7 +1107,8 @@ def test_an_example_question_does_not_double_a_titles_quotation_marks(
 ) -> None:
     """An example question wrapped a title in quotation marks whatever it held: a headline that
     opens with a quote (“Fake news,” Kremlin says) or is one (“We will rebuild”) showed doubled
-    marks. The marks within a title are made single, and a title wholly quoted keeps its own."""
+    marks. The marks within a title are made single (German „…“ ‚…‘, not „…‘), and a title
+    wholly quoted keeps its own."""
     from playwright.sync_api import expect
 
     admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
@@ -1116,6 +1117,8 @@ def test_an_example_question_does_not_double_a_titles_quotation_marks(
          "2031-12-24"),
         ("“We will rebuild the Skarra quay”", "The mayor promised to rebuild the quay.",
          "2031-12-23"),
+        ("Skarra nennt Bericht „Fake News“", "Die Stadt wies den Bericht zurück.",
+         "2031-12-22"),
     ]  # fmt: skip
     ids = []
     with page_server.server.client(timeout=120) as client:
@@ -1133,6 +1136,8 @@ def test_an_example_question_does_not_double_a_titles_quotation_marks(
         shown = examples.all_inner_texts()
         assert "What does the article “‘Fake news,’ Kremlin says of Skarra report” report?" in shown
         assert "What does the article “We will rebuild the Skarra quay” report?" in shown
+        # a German pair („…“, closed by the English opening mark) made German single marks
+        assert "What does the article “Skarra nennt Bericht ‚Fake News‘” report?" in shown
         assert not any("““" in q or "””" in q for q in shown), shown
         assert page_probe.script_errors() == []
     finally:

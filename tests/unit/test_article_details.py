@@ -204,6 +204,11 @@ def test_several_names_are_joined_in_prose(stored: str, spoken: str) -> None:
         ("“We will rebuild”", "“We will rebuild”"),
         ('"We will rebuild"', "“We will rebuild”"),
         ("“A” and “B”", "“‘A’ and ‘B’”"),  # quoted at both ends, but not wholly
+        # German marks („…“, its closing mark the English opening one) are made German single
+        # ones (‚…‘); they were „Fake News‘, and a title wholly in them keeps them as ours
+        ("„Fake News“, sagt der Kreml", "“‚Fake News‘, sagt der Kreml”"),
+        ("Kreml nennt Bericht „Fake News“", "“Kreml nennt Bericht ‚Fake News‘”"),
+        ("„Wir bauen wieder auf“", "“Wir bauen wieder auf”"),
     ],
 )  # fmt: skip
 def test_a_title_is_quoted_without_doubled_marks(title: str, quoted: str) -> None:
