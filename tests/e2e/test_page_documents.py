@@ -51,11 +51,29 @@ PAGE_403 = "Adding and deleting articles is switched off on this server."
 def open_add_form_as_admin(page: Any) -> Any:
     """The page with the admin key kept for the tab (as after a first admin action) and the
     Add form open; the form."""
+    _load_as_admin(page)
+    page.get_by_role("button", name="Add an article").click()
+    return page.locator(".add-article-form")
+
+
+def _load_as_admin(page: Any) -> Any:
+    """The page loaded with the admin key kept for the tab."""
     page.goto("/")
     page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
     page.reload()
+    return page
+
+
+def _import_records(page: Any, name: str, *records: dict[str, str]) -> Any:
+    """The Add form opened and `records` imported as the .jsonl export `name`; the report."""
     page.get_by_role("button", name="Add an article").click()
-    return page.locator(".add-article-form")
+    form = page.locator(".add-article-form")
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": name, "mimeType": "application/json",
+         "buffer": "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    return page.locator(".import-report")
 
 
 def listed(page: Any, **params: str) -> dict[str, Any]:
@@ -579,21 +597,8 @@ def test_an_indexed_article_offered_under_refusals_and_deleted_since_is_said_gon
              "text": "The Skarra sauna opened on Tuesday beside the pool."}  # fmt: skip
     update = {**story, "text": f"{story['text']}\n\nUpdate: it closes on Mondays."}
 
-    def import_file(page: Any, *records: dict[str, str]) -> Any:
-        page.get_by_role("button", name="Add an article").click()
-        form = page.locator(".add-article-form")
-        form.get_by_label(FILE_LABEL).set_input_files(
-            {"name": "sauna.jsonl", "mimeType": "application/json",
-             "buffer": "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")}
-        )  # fmt: skip
-        form.get_by_role("button", name="Import articles").click()
-        return page.locator(".import-report")
-
-    page = page_probe.page
-    page.goto("/")
-    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
-    page.reload()
-    report = import_file(page, story)
+    page = _load_as_admin(page_probe.page)
+    report = _import_records(page, "sauna.jsonl", story)
     expect(report.locator(".panel-message")).to_have_text(
         "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
     )
@@ -602,7 +607,7 @@ def test_an_indexed_article_offered_under_refusals_and_deleted_since_is_said_gon
         report.get_by_role("button", name="Back to the articles").click()
         lockers = {**story, "title": "Skarra sauna gets lockers",
                    "url": "https://skarra-weekly.example/lockers"}  # fmt: skip
-        report = import_file(page, update, lockers)
+        report = _import_records(page, "sauna.jsonl", update, lockers)
         expect(report.locator(".panel-message")).to_have_text(
             "1 article added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
         )
@@ -618,7 +623,7 @@ def test_an_indexed_article_offered_under_refusals_and_deleted_since_is_said_gon
         expect(view.locator(".panel-error")).to_have_count(0)
         view.get_by_role("button", name="← Back to the import").click()
         report.get_by_role("button", name="Back to the articles").click()
-        report = import_file(page, update)
+        report = _import_records(page, "sauna.jsonl", update)
         expect(report.locator(".panel-message")).to_have_text(
             "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
         )
@@ -1274,24 +1279,8 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
              "text": "The Skarra pool reopened on Monday after a new roof."}  # fmt: skip
     update = {**story, "text": f"{story['text']}\n\nUpdate: the sauna opens in August."}
 
-    def import_file(page: Any, *records: dict[str, str]) -> Any:
-        page.get_by_role("button", name="Add an article").click()
-        form = page.locator(".add-article-form")
-        form.get_by_label(FILE_LABEL).set_input_files(
-            {
-                "name": "pool.jsonl",
-                "mimeType": "application/json",
-                "buffer": "".join(json.dumps(r) + "\n" for r in records).encode("utf-8"),
-            }
-        )
-        form.get_by_role("button", name="Import articles").click()
-        return page.locator(".import-report")
-
-    page = page_probe.page
-    page.goto("/")
-    page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
-    page.reload()
-    report = import_file(page, story)
+    page = _load_as_admin(page_probe.page)
+    report = _import_records(page, "pool.jsonl", story)
     expect(report.locator(".panel-message")).to_have_text(
         "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
     )
@@ -1303,7 +1292,7 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
         # with another story: that one is added, the update refused, and the report offers it
         lifeguards = {**story, "title": "Skarra pool hires lifeguards",
                       "url": "https://skarra-weekly.example/lifeguards"}  # fmt: skip
-        report = import_file(page, update, lifeguards)
+        report = _import_records(page, "pool.jsonl", update, lifeguards)
         expect(report.locator(".panel-message")).to_have_text(
             "1 article added and indexed; 1 record not imported.", timeout=INDEXING_TIMEOUT_MS
         )
@@ -1323,7 +1312,7 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
         report.get_by_role("button", name="Back to the articles").click()
 
         # the only record refused: the import is a 422, shown in the form with the same offer
-        import_file(page, update)
+        _import_records(page, "pool.jsonl", update)
         form = page.locator(".add-article-form")
         expect(form.locator(".panel-error")).to_contain_text(
             f"(id {doc_id}): an article with this id is already indexed with other content",
@@ -1347,7 +1336,7 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
             f"Deleted “{story['title']}”.", timeout=INDEXING_TIMEOUT_MS
         )
 
-        report = import_file(page, update)
+        report = _import_records(page, "pool.jsonl", update)
         expect(report.locator(".panel-message")).to_have_text(
             "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
         )
