@@ -73,12 +73,15 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
     once: an export known by its bytes and those limits is not read again; `BadInput` when it
     cannot be read. A PDF longer than an article (`index.pdf_max_pages`) is read on only while
     its first pages open a Nexis Uni export (`read_pdf`'s `read_on`), and refused for its
-    length (`TooManyPages`) is known as no export, so the folder's checks do not read it
-    again."""
+    length (`TooManyPages`) is known as no export with that refusal, so neither the folder's
+    checks nor the next build lay out its first pages again."""
     key = _key(data, limits)
     kept = _FOUND.kept(key)
     if kept is not None:
         return PdfReading(list(kept))
+    refused = _FOUND.refusal(key)
+    if refused is not None:  # its length alone: reading it again would say the same
+        raise TooManyPages(refused)
     try:
         document = read_pdf(
             data, limits=limits, read_on=partial(opens_export, article_pages=limits.max_pages)
@@ -87,8 +90,8 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
         if articles is None and len(document.pages) > limits.max_pages:  # read on, no export
             why = ", and is no Nexis Uni export"
             raise TooManyPages(too_many_pages(f"{len(document.pages):,}", limits.max_pages, why))
-    except TooManyPages:
-        _FOUND.put(key, None)
+    except TooManyPages as exc:
+        _FOUND.put(key, None, refusal=str(exc))
         raise
     _FOUND.put(key, None if articles is None else tuple(articles))
     return PdfReading(articles, document)

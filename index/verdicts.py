@@ -29,8 +29,10 @@ KEPT_SIZE = 32_000_000
 
 
 class Verdicts(Generic[Key, Kept]):
-    """Whether the file read under `key` is an export, and an export's articles (`Kept`). A file
-    that could not be read is not kept (its reading says why, each time). When the size of what
+    """Whether the file read under `key` is an export, and an export's articles (`Kept`), or
+    why it was refused for good (`refusal`: a PDF too long, which reading it again would only
+    say again). A file that could not be read otherwise is kept as no export by whoever reads
+    it so (its reading says why, each time it is read for its articles). When the size of what
     is kept passes `kept_size`, the least recently used export's articles go; its verdict
     stays."""
 
@@ -43,6 +45,7 @@ class Verdicts(Generic[Key, Kept]):
     ) -> None:
         self._exports: OrderedDict[Key, bool] = OrderedDict()
         self._kept: OrderedDict[Key, Kept] = OrderedDict()
+        self._refusals: dict[Key, str] = {}
         self._sizes: dict[Key, int] = {}
         self._total = 0
         self._size = size
@@ -68,16 +71,29 @@ class Verdicts(Generic[Key, Kept]):
             self._exports.move_to_end(key)
             return found
 
-    def put(self, key: Key, kept: Kept | None) -> None:
-        """What reading the file found: an export's articles, or None for no export."""
+    def refusal(self, key: Key) -> str | None:
+        """Why the file is refused for good, when it was (`put`'s `refusal`)."""
+        with self._lock:
+            found = self._refusals.get(key)
+            if found is not None:
+                self._exports.move_to_end(key)
+            return found
+
+    def put(self, key: Key, kept: Kept | None, *, refusal: str | None = None) -> None:
+        """What reading the file found: an export's articles, or None for no export (and
+        `refusal`, why it is refused for good, when it is)."""
         with self._lock:
             self._exports[key] = kept is not None
             self._exports.move_to_end(key)
             while len(self._exports) > self._verdicts:
                 gone, _ = self._exports.popitem(last=False)
                 self._forget(gone)
+                self._refusals.pop(gone, None)
             self._forget(key)
+            self._refusals.pop(key, None)
             if kept is None:
+                if refusal is not None:
+                    self._refusals[key] = refusal
                 return
             self._kept[key] = kept
             self._sizes[key] = max(1, self._size(kept))  # an export of empty articles too

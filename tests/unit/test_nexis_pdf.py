@@ -20,6 +20,7 @@ from index.file_kinds import is_archive
 from index.formats import read_article_file
 from index.imports import import_archive
 from index.pdf_exports import is_pdf_export, pdf_export_entries
+from index.verdicts import Verdicts
 from qa.archives import record_doc_id, record_of
 from qa.errors import BadInput
 from qa.nexis import NexisArticle
@@ -29,6 +30,7 @@ from qa.settings import IndexSettings
 from tests.fakes import HashingEmbedder
 from tests.importing import built_corpus
 from tests.nexis_pdf_files import NEXIS_PDF, PDF_EXPORT, SEARCH_HEADER
+from tests.unit.test_pdf_chunks import FakePdf
 from tests.word_files import nexis_export
 
 pytestmark = pytest.mark.unit
@@ -352,3 +354,50 @@ def test_an_import_checks_the_folder_under_the_configured_page_limit(
         index_settings=settings, near_duplicate_threshold=None,
     )  # fmt: skip
     assert report.added == [record_doc_id(record_of(first.fields))] and not report.refused
+
+
+def _long_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf: FakePdf, *, export: bool
+) -> Path:
+    """A file whose reading is `pdf`'s (its children faked), whose first pages open a Nexis Uni
+    export or not (`export`)."""
+    monkeypatch.setattr(pdf_exports, "_FOUND", pdf_exports._verdicts())
+    monkeypatch.setattr(pdf_pages, "_child_answer", pdf.answer)
+    monkeypatch.setattr(pdf_exports, "opens_export", lambda document, **_: export)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(b"%PDF-1.7\n")
+    return path
+
+
+def test_a_long_pdf_refused_for_its_length_is_not_laid_out_again_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an ordinary PDF over an article's pages costs the layout of its first pages (some 5 s,
+    # where its refusal unread took 0.5 s): the folder's checks knew it as no export, but each
+    # build laid those pages out again to say why
+    pdf = FakePdf(450)
+    path = _long_pdf(tmp_path, monkeypatch, pdf, export=False)
+    first = read_article_file(path, max_bytes=MAX)
+    assert first.warnings[0].startswith("skipped long.pdf: it has 450 pages, more than an art")
+    assert pdf.laid_out == [(0, 30)]
+    assert not is_pdf_export(path, max_bytes=MAX)
+    again = read_article_file(path, max_bytes=MAX)
+    assert again.warnings == first.warnings and again.articles == []
+    with pytest.raises(BadInput, match="^it has 450 pages"):
+        list(pdf_export_entries(path, max_bytes=MAX))
+    assert pdf.laid_out == [(0, 30)]  # once
+    # under other limits it is read again
+    read_article_file(path, max_bytes=MAX, pdf_limits=replace(pdf_pages.LIMITS, probe_pages=20))
+    assert pdf.laid_out == [(0, 30), (0, 20)]
+
+
+def test_a_refusal_kept_goes_with_its_verdict() -> None:
+    found = Verdicts[str, tuple[str, ...]](size=len, verdicts=2)
+    found.put("a", None, refusal="too long")
+    assert (found.verdict("a"), found.refusal("a")) == (False, "too long")
+    found.put("a", ("read",))  # read again under the same key: what it found now
+    assert (found.verdict("a"), found.refusal("a")) == (True, None)
+    found.put("a", None, refusal="too long")
+    found.put("b", None)
+    found.put("c", None)  # the oldest verdict, a's, goes, and its refusal with it
+    assert (found.verdict("a"), found.refusal("a")) == (None, None)
