@@ -16,7 +16,11 @@ were let go to keep the memory they take bounded). What was found is kept under 
 was read with (`PdfLimits`, the settings `index.pdf_*`) as well: a PDF over one page limit is
 refused under it, whatever another limit let a reading find. A PDF refused for its length (no
 article, and no export, or one longer than an export is read to) is kept as no export under
-those limits, so the folder's questions do not read its first pages again each time.
+those limits with that refusal, so neither the folder's questions nor the next build read its
+first pages again. A PDF that could not be read otherwise (out of time, memory, a damaged
+page) is kept as no export, so the folder's questions do not read it again on every import
+and delete (a long export's reading may take `index.pdf_export_wall_s`); the build reads it
+again, to say why.
 """
 
 from __future__ import annotations
@@ -74,7 +78,8 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
     cannot be read. A PDF longer than an article (`index.pdf_max_pages`) is read on only while
     its first pages open a Nexis Uni export (`read_pdf`'s `read_on`), and refused for its
     length (`TooManyPages`) is known as no export with that refusal, so neither the folder's
-    checks nor the next build lay out its first pages again."""
+    checks nor the next build lay out its first pages again; one that cannot be read is known
+    as no export too, so the folder's checks do not read it again."""
     key = _key(data, limits)
     kept = _FOUND.kept(key)
     if kept is not None:
@@ -92,6 +97,12 @@ def read_pdf_file(data: bytes, *, limits: PdfLimits = LIMITS) -> PdfReading:
             raise TooManyPages(too_many_pages(f"{len(document.pages):,}", limits.max_pages, why))
     except TooManyPages as exc:
         _FOUND.put(key, None, refusal=str(exc))
+        raise
+    except BadInput:
+        # no export to the folder's checks, which an export's reading that failed cost up to
+        # index.pdf_export_wall_s each import and delete; the build reads it again, to say why
+        # (a reading out of time may not be next time)
+        _FOUND.put(key, None)
         raise
     _FOUND.put(key, None if articles is None else tuple(articles))
     return PdfReading(articles, document)

@@ -401,3 +401,23 @@ def test_a_refusal_kept_goes_with_its_verdict() -> None:
     found.put("b", None)
     found.put("c", None)  # the oldest verdict, a's, goes, and its refusal with it
     assert (found.verdict("a"), found.refusal("a")) == (None, None)
+
+
+def test_an_export_whose_reading_failed_is_not_read_again_by_each_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a PDF whose first pages open an export is read on for up to index.pdf_export_wall_s
+    # (900 s); when that reading fails, every import and delete asked the folder whether it is
+    # an export, and read it all again, each time
+    pdf = FakePdf(650, problem_at=420)
+    path = _long_pdf(tmp_path, monkeypatch, pdf, export=True)
+    for _ in range(3):
+        assert not is_pdf_export(path, max_bytes=MAX)
+        assert not is_archive(path)
+    assert len(pdf.asked) == 6  # [0, 30) ... [400, 500) once
+    # the build reads it again, to say why (a reading out of time may not be next time)
+    found = read_article_file(path, max_bytes=MAX)
+    assert found.warnings == [
+        "skipped long.pdf: pages 401 to 500 of it: not a PDF that can be read (bad page)"
+    ]
+    assert len(pdf.asked) == 12
