@@ -134,6 +134,12 @@ _ENCRYPTED = (
     "encrypted: it needs a password to open; save a copy without one (open it and print it "
     "to PDF again) and rebuild"
 )
+# what to do about a PDF that was too much to read: an article's, and a Nexis Uni export's (the
+# pages after a first chunk are read only as an export's: `_advice`)
+_ARTICLE_ADVICE = "print it to PDF again, or save its text as .txt"
+_EXPORT_ADVICE = (
+    "download it as Word (.docx), which has no page limit, or in PDFs of fewer documents each"
+)
 _NO_TEXT = (
     "no text layer: a scanned PDF holds pictures of its pages, not their words; it needs OCR "
     "first (e.g. ocrmypdf --sidecar, or a scanner's text recognition), then rebuild"
@@ -308,13 +314,13 @@ def _child_answer(
                 return None
             raise BadInput(
                 f"reading it took more than {limits.wall_s:g} s, more than an article's PDF "
-                "needs; print it to PDF again, or save its text as .txt"
+                f"needs; {_advice(chunk)}"
             ) from exc
         size = out.seek(0, os.SEEK_END)
         if done.returncode != 0 or size == 0:
-            raise BadInput(_limit_problem(done.returncode, _tail(err), limits))
+            raise BadInput(_limit_problem(done.returncode, _tail(err), limits, chunk))
         if size > chunk.output_bytes:  # the child holds itself to it: a backstop
-            raise BadInput(_too_much_text(limits))
+            raise BadInput(_too_much_text(limits, chunk))
         out.seek(0)
         try:
             answer = json.load(out)
@@ -356,22 +362,29 @@ def _tail(err: IO[bytes], size: int = 4096) -> str:
     return err.read().decode("utf-8", "replace")
 
 
-def _too_much_text(limits: PdfLimits) -> str:
+def _advice(chunk: Chunk) -> str:
+    """What to do about a PDF whose `chunk` was too much to read: a chunk after the first is
+    read only as a Nexis Uni export's, which printing again or saving as text would not help
+    (its text saved as .txt is one article)."""
+    return f"a Nexis Uni export: {_EXPORT_ADVICE}" if chunk.start else _ARTICLE_ADVICE
+
+
+def _too_much_text(limits: PdfLimits, chunk: Chunk) -> str:
     return (
         f"its text would be more than {limits.output_bytes:,} bytes, more than "
-        f"{limits.max_pages} pages of an article hold (a damaged or hostile file); print it to "
-        "PDF again, or save its text as .txt"
+        f"{limits.max_pages} pages of an article hold (a damaged or hostile file); "
+        f"{_advice(chunk)}"
     )
 
 
-def _limit_problem(returncode: int, stderr: str, limits: PdfLimits) -> str:
+def _limit_problem(returncode: int, stderr: str, limits: PdfLimits, chunk: Chunk) -> str:
     """Why the child gave no answer, in words: a limit it hit, or the error it ended with."""
     said = stderr.strip().splitlines()
     if returncode in (-9, -24) or "MemoryError" in "".join(said[-1:]):  # SIGKILL, SIGXCPU
         return (
             f"reading it needed more than {limits.memory_bytes >> 20} MiB of memory or "
             f"{limits.cpu_s} s of CPU time, more than an article's PDF needs (a damaged or "
-            "hostile file); print it to PDF again, or save its text as .txt"
+            f"hostile file); {_advice(chunk)}"
         )
     last = said[-1] if said else f"exit status {returncode}"
     return f"not a PDF that can be read ({last[:200]})"
@@ -434,10 +447,8 @@ def _too_long(count: str, limits: PdfLimits, *, export: bool) -> str:
         f" and more than a Nexis Uni export is read to ({limits.most_pages:,}, setting "
         "index.pdf_export_max_pages)"
     )
-    return (
-        f"{too_many_pages(count, limits.max_pages, why)}; a Nexis Uni export that long: download "
-        "it as Word (.docx), which has no page limit, or in PDFs of fewer documents each"
-    )
+    refused = too_many_pages(count, limits.max_pages, why)
+    return f"{refused}; a Nexis Uni export that long: {_EXPORT_ADVICE}"
 
 
 def _no_export(count: str, read: int, limits: PdfLimits) -> str:
@@ -454,8 +465,7 @@ def _too_slow(whole_s: float, read: int) -> str:
     return (
         f"reading its pages took more than {whole_s:g} s in all (setting "
         f"index.pdf_export_wall_s; {read:,} pages read by then), more than a Nexis Uni export "
-        "needs; download it as Word (.docx), which has no page limit, or in PDFs of fewer "
-        "documents each"
+        f"needs; {_EXPORT_ADVICE}"
     )
 
 
@@ -672,7 +682,7 @@ def _child(reader: str, limits: PdfLimits, chunk: Chunk) -> None:
         answer = {"problem": _ENCRYPTED if encrypted else f"not a PDF that can be read ({exc})"}
     said = json.dumps(answer)
     if len(said) > chunk.output_bytes:
-        said = json.dumps({"problem": _too_much_text(limits)})
+        said = json.dumps({"problem": _too_much_text(limits, chunk)})
     answer_to.write(said)
 
 

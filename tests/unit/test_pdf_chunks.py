@@ -234,3 +234,35 @@ def test_a_child_over_its_own_time_is_said_to_be(
     limits = replace(LIMITS, wall_s=0.2)
     with pytest.raises(BadInput, match=r"^reading it took more than 0.2 s, more than an article"):
         read_pdf(PDF, limits=limits, read_on=always if export else None)
+
+
+@pytest.mark.parametrize(
+    ("then", "problem"),
+    [
+        ("sleep 5", "reading it took more than 0.5 s"),
+        ("kill -9 $$", "reading it needed more than 1024 MiB of memory or 60 s of CPU time"),
+    ],
+)
+def test_a_later_childs_limit_is_told_as_an_exports_with_what_to_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, then: str, problem: str
+) -> None:
+    # the pages after the first chunk are read only as a Nexis Uni export's, and a child of
+    # them over its limits told the user to print the 400-page export to PDF again or to save
+    # its text as .txt (which makes it one article)
+    said = {"count": 500, "more": True, "pages": [{"height": 800, "boxes": []}] * 30}
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\ncat > /dev/null\n"
+        f"case \"$*\" in *'\"start\": 0,'*) printf '%s' '{json.dumps(said)}' ;; *) {then} ;; esac\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    with pytest.raises(BadInput) as refused:
+        read_pdf(PDF, limits=replace(LIMITS, wall_s=0.5), read_on=always)
+    message = str(refused.value)
+    assert message.startswith(f"pages 31 to 100 of it: {problem}"), message
+    assert message.endswith(
+        "; a Nexis Uni export: download it as Word (.docx), which has no page limit, or in PDFs "
+        "of fewer documents each"
+    ), message
+    assert ".txt" not in message
