@@ -82,6 +82,12 @@ class PdfLimits:
         """The most pages of a PDF read: an export's (an article's when that is more)."""
         return max(self.max_pages, self.export_max_pages)
 
+    @property
+    def most_wall_s(self) -> float:
+        """The most time the children reading a PDF may take together: an export's (one
+        child's when that is more)."""
+        return max(self.wall_s, self.export_wall_s)
+
     @classmethod
     def of(cls, settings: IndexSettings) -> PdfLimits:
         return cls(
@@ -200,12 +206,12 @@ def read_pdf(
     `probe_pages` are laid out and given to `read_on` (the pages so far, until they are
     `max_pages` or more and it has said yes): it says whether they may open a Nexis Uni
     export, and only then are the other pages read, a chunk of at most `chunk_pages` a child
-    (`chunk_after`), up to `export_max_pages` pages and `export_wall_s` seconds in all."""
+    (`chunk_after`), up to `most_pages` pages and `most_wall_s` seconds in all."""
     if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
         raise BadInput("not a PDF: it does not start with %PDF-")
     most = limits.max_pages if read_on is None else limits.most_pages
     reading = _Reading(
-        data, reader, limits, whole_s=None if read_on is None else limits.export_wall_s
+        data, reader, limits, whole_s=None if read_on is None else limits.most_wall_s
     )
     probe = 0 if read_on is None else min(limits.probe_pages, limits.max_pages)
     first = reading.chunk(0, limits.max_pages, probe=probe, most=most)
@@ -235,7 +241,7 @@ def read_pdf(
 
 class _Reading:
     """The children reading one PDF, and what they may still take together: the time left of
-    `whole_s` (an export's `export_wall_s`; None: one child's `wall_s` alone), and the bytes
+    `whole_s` (an export's `most_wall_s`; None: one child's `wall_s` alone), and the bytes
     left of `output_bytes` for their answers."""
 
     def __init__(self, data: bytes, reader: str, limits: PdfLimits, *, whole_s: float | None):

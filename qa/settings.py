@@ -211,7 +211,8 @@ class IndexSettings(_Group):
         default=900.0,
         gt=0,
         description="Seconds the children reading one PDF may take in all (a long Nexis Uni "
-        "export is read in several); past them the PDF is skipped.",
+        "export is read in several; or pdf_wall_s, whichever is more); past them the PDF is "
+        "skipped.",
     )
     pdf_memory_bytes: int = Field(
         default=1 << 30,

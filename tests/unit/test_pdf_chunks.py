@@ -198,7 +198,8 @@ def test_the_whole_reading_is_held_to_the_export_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "executable", _slow_reader(tmp_path, 30, 0.4))
-    limits = replace(LIMITS, export_wall_s=0.6)  # the first child's 0.4 s, then 0.2 s left
+    # the first child's 0.4 s, then 0.2 s left (less than a child's 0.5 s)
+    limits = replace(LIMITS, wall_s=0.5, export_wall_s=0.6)
     with pytest.raises(BadInput) as refused:
         read_pdf(PDF, limits=limits, read_on=always)
     assert str(refused.value).startswith(
@@ -266,3 +267,18 @@ def test_a_later_childs_limit_is_told_as_an_exports_with_what_to_download(
         "of fewer documents each"
     ), message
     assert ".txt" not in message
+
+
+def test_an_export_time_below_a_childs_holds_no_pdf_to_less_than_a_childs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as an export page limit below an article's is no limit below it: under
+    # index.pdf_export_wall_s below index.pdf_wall_s, a 5-page article's one child was cut at
+    # the export's time and refused as an export too slow to read ("download it as Word")
+    said = {"count": 5, "more": False, "pages": [{"height": 800, "boxes": []}] * 5}
+    fake = tmp_path / "python"
+    fake.write_text(f"#!/bin/sh\ncat > /dev/null\nsleep 0.5\nprintf '%s' '{json.dumps(said)}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    limits = replace(LIMITS, wall_s=5.0, export_wall_s=0.2)
+    assert len(read_pdf(PDF, limits=limits, read_on=always).pages) == 5
