@@ -65,9 +65,9 @@ class PdfLimits:
     export_max_pages: int
     export_wall_s: float
     # a PDF longer than an article: the pages laid out first to tell an export, and the most
-    # one child lays out after them (`chunk_after`)
-    probe_pages: int = 30
-    chunk_pages: int = 100
+    # one child lays out after them (`chunk_after`; their defaults are the settings')
+    probe_pages: int
+    chunk_pages: int
     # the children's answer (JSON) a page of an article may take: ten times a page of small
     # print, so that a hostile file cannot make the reading process parse gigabytes
     page_output_bytes: int = 256 * 1024
