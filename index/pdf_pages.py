@@ -522,7 +522,8 @@ def _pdfminer_pages(data: bytes, chunk: Chunk) -> dict[str, Any]:
     from pdfminer.pdftypes import resolve1
 
     document = PDFDocument(PDFParser(io.BytesIO(data)))
-    count = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count")
+    # the page tree's /Count, which may be an object of its own as any value may
+    count = resolve1(resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count"))
     count = count if isinstance(count, int) and not isinstance(count, bool) else None
     stop = chunk.stop if count is None or count <= chunk.stop else chunk.probe
     if count is not None and count > chunk.most:

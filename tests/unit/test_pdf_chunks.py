@@ -282,3 +282,40 @@ def test_an_export_time_below_a_childs_holds_no_pdf_to_less_than_a_childs(
     monkeypatch.setattr(sys, "executable", str(fake))
     limits = replace(LIMITS, wall_s=5.0, export_wall_s=0.2)
     assert len(read_pdf(PDF, limits=limits, read_on=always).pages) == 5
+
+
+def _blank_pdf(pages: int, *, count: bytes) -> bytes:
+    """A PDF of `pages` empty pages whose page tree's /Count is `count` (an indirect object,
+    "3 0 R", holds the number of pages)."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [%s] /Count %s >>"
+        % (b" ".join(b"%d 0 R" % (4 + n) for n in range(pages)), count),
+        3: b"%d" % pages,
+        **{4 + n: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>" for n in range(pages)},
+    }
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in objects.items():
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+@pytest.mark.parametrize("count", [b"250", b"3 0 R"])
+def test_a_page_count_held_in_an_object_of_its_own_is_read(count: bytes) -> None:
+    # /Count may be an indirect object, as any value of a PDF may: it was taken for no count,
+    # so an ordinary PDF of 250 pages had 200 laid out (some 37 s) before it was refused, where
+    # its count refuses it unread, and an export's first child laid out 200, not the probe's
+    data = _blank_pdf(250, count=count)
+    said = pdf_pages._READERS["pdfminer"](data, Chunk(0, 200, 0, 200, LIMITS.output_bytes))
+    assert (said["count"], said["more"], said["pages"]) == (250, True, [])
+    first = pdf_pages._READERS["pdfminer"](data, Chunk(0, 200, 30, 3000, LIMITS.output_bytes))
+    assert (first["count"], first["more"], len(first["pages"])) == (250, True, 30)
