@@ -519,11 +519,13 @@ def _pdfminer_pages(data: bytes, chunk: Chunk) -> dict[str, Any]:
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import PDFObjRef, resolve1
 
     document = PDFDocument(PDFParser(io.BytesIO(data)))
-    # the page tree's /Count, which may be an object of its own as any value may
-    count = resolve1(resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count"))
+    # the page tree's /Count, which may be an object of its own as any value may (resolved one
+    # step: resolve1 follows an object that refers to itself for ever, till the CPU limit)
+    count = resolve1(resolve1(document.catalog.get("Pages")) or {}).get("Count")
+    count = count.resolve() if isinstance(count, PDFObjRef) else count
     count = count if isinstance(count, int) and not isinstance(count, bool) else None
     stop = chunk.stop if count is None or count <= chunk.stop else chunk.probe
     if count is not None and count > chunk.most:

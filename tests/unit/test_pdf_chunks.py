@@ -319,3 +319,10 @@ def test_a_page_count_held_in_an_object_of_its_own_is_read(count: bytes) -> None
     assert (said["count"], said["more"], said["pages"]) == (250, True, [])
     first = pdf_pages._READERS["pdfminer"](data, Chunk(0, 200, 30, 3000, LIMITS.output_bytes))
     assert (first["count"], first["more"], len(first["pages"])) == (250, True, 30)
+
+
+def test_a_page_count_that_refers_to_itself_is_no_count() -> None:
+    # pdfminer's resolve1 follows such a reference for ever (till the child's CPU limit)
+    data = _blank_pdf(5, count=b"3 0 R").replace(b"3 0 obj\n5\n", b"3 0 obj\n3 0 R\n")
+    said = pdf_pages._READERS["pdfminer"](data, Chunk(0, 200, 0, 200, LIMITS.output_bytes))
+    assert (said["count"], said["more"], len(said["pages"])) == (None, False, 5)
