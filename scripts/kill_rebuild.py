@@ -289,11 +289,13 @@ class Server:
 
 
 def start_server(
-    data_dir: Path, log_path: Path, env: dict[str, str], *, deadline_s: float = 180
+    data_dir: Path, log_path: Path, env: dict[str, str], *, deadline_s: float = 180, port: int = 0
 ) -> Server:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    """A server on `data_dir` at `port` (0: a free one), ready to answer."""
+    if not port:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
     environ = {
         **env,
         "QA_DATA_DIR": str(data_dir),
