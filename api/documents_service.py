@@ -177,7 +177,14 @@ async def import_export(
 ) -> Imported:
     """Import the archive export `content` (named `name`; its text, or its bytes for a Word
     document) as an index build reads an archive in the corpus folder, and serve the new
-    version."""
+    version; once another import of this server has finished (`ImportSlot`)."""
+    async with service.imports.turn(name, wait_s=service.settings.index.build_lock_timeout_s):
+        return await _import_export(name, content, service, reloader)
+
+
+async def _import_export(
+    name: str, content: str | bytes, service: QAService, reloader: IndexReloader
+) -> Imported:
     settings = service.settings
     data = content.encode("utf-8") if isinstance(content, str) else content
     if isinstance(content, str) and name.lower().endswith(FACTIVA_UPLOAD_SUFFIXES):
@@ -219,17 +226,25 @@ async def import_document(
     """Add the document `data` (a PDF named `name`: one article) to the corpus folder as sent,
     under an id made from its title and text, build, and serve the new version; an article the
     index already holds as sent is `unchanged` (a retry). A PDF that is a Nexis Uni export is
-    imported as an export is instead, an article an item (`import_export`)."""
-    settings = service.settings
-    max_bytes = settings.index.max_document_bytes
-    if len(data) > max_bytes:
+    imported as an export is instead, an article an item (`import_export`). Once another import
+    of this server has finished (`ImportSlot`): reading a long export takes minutes."""
+    max_bytes = service.settings.index.max_document_bytes
+    if len(data) > max_bytes:  # said at once, not after another import
         raise TooLarge(
             f"{name} is {len(data):,} bytes, more than index.max_document_bytes ({max_bytes:,}); "
             "it would be skipped in the corpus folder too"
         )
+    async with service.imports.turn(name, wait_s=service.settings.index.build_lock_timeout_s):
+        return await _import_document(name, data, service, reloader)
+
+
+async def _import_document(
+    name: str, data: bytes, service: QAService, reloader: IndexReloader
+) -> Imported:
+    settings = service.settings
     limits = PdfLimits.of(settings.index)
     if await run_in_threadpool(partial(is_document_export, pdf_limits=limits), name, data):
-        return await import_export(name, data, service, reloader)  # read once: kept by its bytes
+        return await _import_export(name, data, service, reloader)  # read once: kept by its bytes
     suffix, read = await run_in_threadpool(partial(read_document, pdf_limits=limits), name, data)
     problem = garbled_problem(f"{read.title}\n{read.text}")
     if problem is not None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from api.import_slot import ImportSlot
 from index.checksums import without_paths
 from index.embedder import SentenceTransformerEmbedder
 from index.generation import LlamaCppGenerator, resolve_gguf
@@ -47,6 +48,8 @@ class QAService:
     generator: Generator | None
     # the version `current` points at, when it could not be loaded (an older one is served)
     refusal: Refusal | None = None
+    # one archive import at a time, waited for before its export is read (api/import_slot.py)
+    imports: ImportSlot = field(default_factory=ImportSlot)
 
     @property
     def corpus(self) -> CorpusIndex:
