@@ -57,6 +57,48 @@ function show(view, focusTarget) {
   if (focusTarget) focusTarget.focus({ preventScroll: true });
 }
 
+/** Whether the reader is still with the panel: the focus is in it, or nowhere (on the page's
+ * body, where a button disabled while its request ran leaves it). An answer that comes minutes
+ * later (a long export's import) must not take the focus from the question being typed. */
+function focusInPanel() {
+  const active = document.activeElement;
+  return !active || active === document.body || body.contains(active);
+}
+
+/** "42 s", "3 min 05 s": how long a request has been running. */
+function elapsedText(ms) {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
+/** A line under the form's buttons while an import runs, said once (`role=status`), with how
+ * long it has been running beside it, outside the live region (not read out every second);
+ * `stop()` removes it. A long export (a Nexis Uni PDF of hundreds of pages) takes minutes. */
+function importProgress(after, archive) {
+  const line = el("div", "hint import-progress");
+  const said = el("p", null, "");
+  said.setAttribute("role", "status");
+  const clock = el("p", "import-elapsed", "Running for 0 s.");
+  line.append(said, clock);
+  after.after(line);
+  // set once the region is in the page, so that it is read out
+  said.textContent =
+    `Importing “${archive.name}”: the server reads its articles, then indexes them. A long ` +
+    "export (a PDF of hundreds of pages) takes several minutes; questions asked meanwhile are " +
+    "answered from the articles already indexed.";
+  const began = Date.now();
+  const timer = setInterval(() => {
+    clock.textContent = `Running for ${elapsedText(Date.now() - began)}.`;
+  }, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      line.remove();
+    },
+  };
+}
+
 // ---- the list, filtered by words of the title -----------------------------------------------
 
 const listView = el("div", "articles-list-view");
@@ -355,7 +397,7 @@ function showAdminError(place, keyRow, error) {
     return;
   }
   if (adminKey.get()) keyRow.hidden = true; // the server took the key and refused something else
-  box.focus();
+  if (focusInPanel()) box.focus(); // role=alert: read out wherever the focus is
 }
 
 function deleteControls(doc) {
@@ -772,6 +814,7 @@ function base64Of(bytes) {
 async function importArchive(archive, submit, errors, keyRow) {
   submit.disabled = true;
   submit.textContent = archive.document && !archive.many ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
+  const progress = importProgress(submit.closest(".form-actions") || submit, archive);
   let report;
   try {
     report = await fetchJSON("/documents/import", {
@@ -785,6 +828,7 @@ async function importArchive(archive, submit, errors, keyRow) {
       ),
     });
   } catch (error) {
+    progress.stop();
     showAdminError(errors, keyRow, error);
     submit.disabled = false;
     submit.textContent = archive.document && !archive.many ? "Add article" : "Import articles";
@@ -797,6 +841,7 @@ async function importArchive(archive, submit, errors, keyRow) {
     if (otherwise) errors.append(otherwise);
     return;
   }
+  progress.stop();
   if (report.added.length) documentsChanged();
   const view = el("div", "import-report");
   const heading = el("h3", "form-heading", `Imported from “${archive.name}”`);
@@ -835,7 +880,9 @@ async function importArchive(archive, submit, errors, keyRow) {
   const otherwise = indexedOtherwise(report.indexed_otherwise, (open) => ["← Back to the import", () => show(view, open)]);
   if (otherwise) view.append(otherwise);
   view.append(button("link-button", "Back to the articles", () => showList()));
-  show(view, heading);
+  // the summary line is a status, read out wherever the focus is; the heading takes the focus
+  // only from a reader still with the panel, not from one asking questions meanwhile
+  show(view, focusInPanel() ? heading : null);
 }
 
 /** Records refused because their id is indexed with other content (an earlier version of the

@@ -457,6 +457,51 @@ def test_escape_closes_the_add_form_as_its_cancel_button_does(page_probe: PagePr
     assert page_probe.script_errors() == []
 
 
+def test_a_long_import_says_it_is_running_and_leaves_the_question_being_typed(
+    page_probe: PageProbe,
+) -> None:
+    """A long export (a Nexis Uni PDF of 400 pages: about 5 minutes on two cores) showed only the
+    disabled 'Importing…' button all that time, and its report, when it came, took the focus from
+    the question the reader was typing in the chat meanwhile. A line under the buttons now says
+    what runs, that it may take minutes and that questions are answered meanwhile, with how long
+    it has run; the report's heading takes the focus only from a reader still with the panel."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    held: list[Any] = []
+    page.route(  # the import held, to be answered below
+        "**/documents/import",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    record = {"title": "Vell quay reopens", "text": "The Vell quay reopened on Monday."}
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "vell-notes.jsonl", "mimeType": "application/json",
+         "buffer": (json.dumps(record) + "\n").encode()}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    progress = form.locator(".import-progress")
+    expect(progress.get_by_role("status")).to_have_text(
+        re.compile(r"^Importing “vell-notes\.jsonl”: .* takes several minutes; questions asked ")
+    )
+    expect(progress.locator(".import-elapsed")).to_have_text("Running for 2 s.", timeout=5_000)
+    question = page.locator("#question")
+    question.click()
+    page.keyboard.type("Who reopened the quay")
+    added = {"doc_id": "vell-quay-reopens-0a1b2c3d", "title": record["title"], "has_title": True,
+             "source": None, "date": None, "url": None, "paragraphs": 1}  # fmt: skip
+    report = {"added": [added], "unchanged": [], "refused": [], "indexed_otherwise": [],
+              "not_imported": 0, "stored_as": "import-0a1b2c3d.jsonl", "version": "v1",
+              "skipped": 0, "warnings": [], "look_alikes": []}  # fmt: skip
+    held[0].fulfill(status=201, content_type="application/json", body=json.dumps(report))
+    shown = page.locator(".import-report")
+    expect(shown.locator(".panel-message")).to_have_text("1 article added and indexed.")
+    expect(page.locator(".import-progress")).to_have_count(0)
+    expect(question).to_be_focused()
+    expect(question).to_have_value("Who reopened the quay")
+    assert page_probe.script_errors() == []
+
+
 def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
     page_probe: PageProbe, page_server: PageServer
 ) -> None:
