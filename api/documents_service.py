@@ -101,7 +101,8 @@ async def store_article(
     """Write the article `body` sends into the corpus folder under `given_id` (or an id made
     from it), build, and serve the new version; an article the index already holds as sent
     is not written again (unless `replace`). `repaired`: what the input rule repaired in the
-    body, the first of the notes."""
+    body, the first of the notes. A 409 names this server's import when that held the build
+    lock past `index.build_lock_timeout_s` (`ImportSlot`)."""
     settings = service.settings
     raw: str | bytes
     if body.html is not None:
@@ -136,17 +137,18 @@ async def store_article(
             unchanged=True,
             created=False,
         )
-    report = await run_in_threadpool(
-        add_article,
-        settings.index_dir,
-        doc_id,
-        raw,
-        embedder=service.embedder,
-        index_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-        suffix=suffix,
-        replace=replace,
-    )
+    with service.imports.naming_the_import(settings.index.build_lock_timeout_s):
+        report = await run_in_threadpool(
+            add_article,
+            settings.index_dir,
+            doc_id,
+            raw,
+            embedder=service.embedder,
+            index_settings=settings.index,
+            near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+            suffix=suffix,
+            replace=replace,
+        )
     result = await run_in_threadpool(reloader.reload, retry=True)
     article = service.index.corpus.articles.get(doc_id)
     # version names sort in the order they were built: an older one served means ours failed
@@ -283,16 +285,18 @@ async def _import_document(
 
 async def delete_document(doc_id: str, service: QAService, reloader: IndexReloader) -> None:
     """Remove the article file, build a version without it, and serve it; `IndexCorrupt`
-    (a 503) when this server cannot load that version, which still serves the article."""
+    (a 503) when this server cannot load that version, which still serves the article; a 409
+    naming this server's import when that held the build lock too long (`ImportSlot`)."""
     settings = service.settings
-    report = await run_in_threadpool(
-        delete_article,
-        settings.index_dir,
-        doc_id,
-        embedder=service.embedder,
-        index_settings=settings.index,
-        near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
-    )
+    with service.imports.naming_the_import(settings.index.build_lock_timeout_s):
+        report = await run_in_threadpool(
+            delete_article,
+            settings.index_dir,
+            doc_id,
+            embedder=service.embedder,
+            index_settings=settings.index,
+            near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+        )
     result = await run_in_threadpool(reloader.reload, retry=True)
     if report is not None and result.version < report.version.name:  # still served and cited
         raise not_loaded("the article was deleted from the index", result)

@@ -30,7 +30,7 @@ from index.skips import Skips
 from index.store import CorpusIndex
 from index.versions import clean_leftovers, current_version, make_current, new_version_dir
 from qa.cleaning import CLEANER_VERSION
-from qa.errors import BadInput, Conflict, EmptyCorpus, QAError, StorageFailed
+from qa.errors import BadInput, BuildBusy, Conflict, EmptyCorpus, QAError, StorageFailed
 from qa.interfaces import Embedder
 from qa.models import Article
 from qa.settings import IndexSettings, Settings
@@ -69,7 +69,8 @@ class BuildReport:
 
 @contextmanager
 def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[list[str]]:
-    """Hold the one-build-at-a-time lock of `index_dir`; `Conflict` after `timeout_s` (-1 waits).
+    """Hold the one-build-at-a-time lock of `index_dir`; `BuildBusy` (a `Conflict`) after
+    `timeout_s` (-1 waits).
 
     Whoever takes the lock first settles what a killed process left (no build is under way
     while it is held): a document change under way is kept or undone by the current version
@@ -81,7 +82,7 @@ def build_lock(index_dir: Path, *, timeout_s: float = -1) -> Iterator[list[str]]
         index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=timeout_s)
     except Timeout as exc:
-        raise Conflict("another index build is running; try again when it has finished") from exc
+        raise BuildBusy("another index build is running; try again when it has finished") from exc
     except OSError as exc:
         if (failed := _storage_failed(exc, index_dir)) is None:
             raise

@@ -97,6 +97,12 @@ class Conflict(QAError):
     """The request clashes with the index's state: a build is running, or the id is taken."""
 
 
+class BuildBusy(Conflict):
+    """Another index build still held the build lock after `index.build_lock_timeout_s`
+    (index/builder.py `build_lock`); a caller that knows which build that is (this server's
+    import, api/import_slot.py) says so instead."""
+
+
 class EmptyCorpus(Conflict, ValueError):
     """The corpus folder holds no article the build can use (an index needs one at least)."""
 
