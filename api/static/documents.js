@@ -52,9 +52,19 @@ function alertBox(text) {
   return box;
 }
 
+/** Show `view` in the panel from its top, whatever the view before was scrolled to (the Add
+ * form scrolled down to its button left a long import report scrolled as far, its heading and
+ * summary above view); `focusTarget` takes the focus without scrolling. */
 function show(view, focusTarget) {
   body.replaceChildren(view);
+  body.scrollTop = 0;
   if (focusTarget) focusTarget.focus({ preventScroll: true });
+}
+
+/** Back to `view`, where `opener`, the button that left it, is: in view, and focused. */
+function showAt(view, opener) {
+  show(view, opener);
+  opener.scrollIntoView({ block: "center" });
 }
 
 /** Whether the reader is still with the panel: the focus is in it, or nowhere (on the page's
@@ -258,10 +268,7 @@ async function searchText(words) {
         matches: hit.matches,
         back: [
           "← Back to the results",
-          () => {
-            show(view, open);
-            open.scrollIntoView({ block: "center" }); // the list as left, at the same result
-          },
+          () => showAt(view, open), // the list as left, at the same result
         ],
       }),
     );
@@ -721,7 +728,7 @@ function showAddForm() {
     view.insertBefore(line, view.children[1] || null);
     const notes = addedNotes(added, { [added.doc_id]: added.title }, (opener) => [
       "← Back to the article added",
-      () => show(view, opener),
+      () => showAt(view, opener),
     ]);
     if (!notes) return; // the focus stays on the article's title, as openArticle left it
     line.after(notes);
@@ -836,7 +843,7 @@ async function importArchive(archive, submit, errors, keyRow) {
     const form = submit.form;
     const otherwise = indexedOtherwise(error.problem && error.problem.indexed_otherwise, (open) => [
       "← Back to the form",
-      () => show(form, open),
+      () => showAt(form, open),
     ]);
     if (otherwise) errors.append(otherwise);
     return;
@@ -857,10 +864,7 @@ async function importArchive(archive, submit, errors, keyRow) {
   const titles = Object.fromEntries(report.added.map((doc) => [doc.doc_id, doc.title]));
   const notes = addedNotes(report, titles, (opener) => [
     "← Back to the import",
-    () => {
-      show(view, opener);
-      opener.scrollIntoView({ block: "center" });
-    },
+    () => showAt(view, opener),
   ]);
   if (notes) {
     summaryLine.append(" ", lookAlikesSaid(report));
@@ -877,11 +881,12 @@ async function importArchive(archive, submit, errors, keyRow) {
     for (const reason of report.refused) refused.append(el("li", null, reason));
     view.append(refused);
   }
-  const otherwise = indexedOtherwise(report.indexed_otherwise, (open) => ["← Back to the import", () => show(view, open)]);
+  const otherwise = indexedOtherwise(report.indexed_otherwise, (open) => ["← Back to the import", () => showAt(view, open)]);
   if (otherwise) view.append(otherwise);
   view.append(button("link-button", "Back to the articles", () => showList()));
   // the summary line is a status, read out wherever the focus is; the heading takes the focus
-  // only from a reader still with the panel, not from one asking questions meanwhile
+  // only from a reader still with the panel, not from one asking questions meanwhile; either
+  // way the panel shows the report from its top, the heading and the summary (`show`)
   show(view, focusInPanel() ? heading : null);
 }
 

@@ -502,6 +502,62 @@ def test_a_long_import_says_it_is_running_and_leaves_the_question_being_typed(
     assert page_probe.script_errors() == []
 
 
+@pytest.mark.parametrize("typing", [False, True], ids=["with-the-panel", "typing-a-question"])
+def test_a_long_import_report_is_shown_from_its_top(page_probe: PageProbe, typing: bool) -> None:
+    """The report of a 100-article import replaced the Add form with the panel still scrolled
+    down to the form's button, so it showed the middle of its list of articles, its heading
+    ('Imported from …') and summary above view; the panel now shows the report from its top,
+    whether the heading takes the focus (a reader with the panel) or not (one typing a
+    question meanwhile)."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    held: list[Any] = []
+    page.route(  # the import held, to be answered below with a long list
+        "**/documents/import",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    record = {"title": "Harbour works go on", "text": "The Vell harbour works go on."}
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "harbour-reports.jsonl", "mimeType": "application/json",
+         "buffer": (json.dumps(record) + "\n").encode()}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    expect(form.locator(".import-progress")).to_be_visible()
+    panel = page.locator("#articles-body")
+    # the panel scrolled down to the form's buttons and the line under them, as a reader who
+    # scrolled to the button (or a short window) leaves it
+    panel.evaluate("(body) => { body.scrollTop = body.scrollHeight; }")
+    assert panel.evaluate("(body) => body.scrollTop") > 0, "the form does not scroll the panel"
+    if typing:
+        page.locator("#question").click()
+        page.keyboard.type("Who works on the harbour")
+    added = [
+        {"doc_id": f"harbour-works-report-{n}", "title": f"Harbour works go on, report {n}",
+         "has_title": True, "source": "The Vell Gazette", "date": f"2024-03-{n % 28 + 1:02d}",
+         "url": None, "paragraphs": 3}
+        for n in range(1, 101)
+    ]  # fmt: skip
+    report = {"added": added, "unchanged": [], "refused": [], "indexed_otherwise": [],
+              "not_imported": 0, "stored_as": "import-0a1b2c3d.jsonl", "version": "v1",
+              "skipped": 0, "warnings": [], "look_alikes": []}  # fmt: skip
+    held[0].fulfill(status=201, content_type="application/json", body=json.dumps(report))
+    shown = page.locator(".import-report")
+    expect(shown.locator(".articles-list li")).to_have_count(100)
+    heading = shown.get_by_role("heading", name="Imported from “harbour-reports.jsonl”")
+    summary = shown.locator(".panel-message")
+    expect(summary).to_have_text("100 articles added and indexed.")
+    expect(heading).to_be_in_viewport()
+    expect(summary).to_be_in_viewport()
+    assert panel.evaluate("(body) => body.scrollTop") == 0
+    if typing:
+        expect(page.locator("#question")).to_be_focused()
+    else:
+        expect(heading).to_be_focused()
+    assert page_probe.script_errors() == []
+
+
 def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
     page_probe: PageProbe, page_server: PageServer
 ) -> None:
