@@ -376,10 +376,20 @@ def _advice(chunk: Chunk) -> str:
 
 
 def _too_much_text(limits: PdfLimits, chunk: Chunk) -> str:
+    """Why the answers of a PDF's children went past `output_bytes`: one child's (an article's
+    pages, or an export's first), or a later chunk's, which all of an export's pages read
+    share (the same bound: it said '200 pages of an article' of a 400-page export)."""
+    if not chunk.start:
+        return (
+            f"its text would be more than {limits.output_bytes:,} bytes, more than "
+            f"{limits.max_pages} pages of an article hold (a damaged or hostile file); "
+            f"{_advice(chunk)}"
+        )
     return (
-        f"its text would be more than {limits.output_bytes:,} bytes, more than "
-        f"{limits.max_pages} pages of an article hold (a damaged or hostile file); "
-        f"{_advice(chunk)}"
+        f"with them its text would be more than {limits.output_bytes:,} bytes, the most a "
+        f"whole export's pages may give together (what {limits.max_pages} pages of an article "
+        "may hold, setting index.pdf_max_pages): the export is too long for one PDF (or the "
+        f"file is damaged); {_EXPORT_ADVICE}"
     )
 
 

@@ -326,3 +326,30 @@ def test_a_page_count_that_refers_to_itself_is_no_count() -> None:
     data = _blank_pdf(5, count=b"3 0 R").replace(b"3 0 obj\n5\n", b"3 0 obj\n3 0 R\n")
     said = pdf_pages._READERS["pdfminer"](data, Chunk(0, 200, 0, 200, LIMITS.output_bytes))
     assert (said["count"], said["more"], len(said["pages"])) == (None, False, 5)
+
+
+def test_an_exports_text_past_the_bound_of_all_its_pages_says_what_to_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the answers of all of an export's children are held to what `max_pages` pages of an
+    # article may hold: past it, the refusal of a 400-page export said 'more than 200 pages of
+    # an article hold', which it is not, and nothing of what to do but 'a Nexis Uni export'
+    said = {"count": 500, "more": True, "pages": [{"height": 800, "boxes": []}] * 30}
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\ncat > /dev/null\n"
+        f"case \"$*\" in *'\"start\": 0,'*) printf '%s' '{json.dumps(said)}' ;; "
+        "*) head -c 20000 /dev/zero | tr '\\0' x ;; esac\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    limits = replace(LIMITS, max_pages=200, page_output_bytes=50)  # 10,000 bytes in all
+    with pytest.raises(BadInput) as refused:
+        read_pdf(PDF, limits=limits, read_on=always)
+    assert str(refused.value) == (
+        "pages 31 to 100 of it: with them its text would be more than 10,000 bytes, the most a "
+        "whole export's pages may give together (what 200 pages of an article may hold, "
+        "setting index.pdf_max_pages): the export is too long for one PDF (or the file is "
+        "damaged); download it as Word (.docx), which has no page limit, or in PDFs of fewer "
+        "documents each"
+    )
