@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -1067,59 +1068,10 @@ def test_example_questions_come_from_the_titles_and_ask(
     assert page_probe.script_errors() == []
 
 
-def test_articles_under_one_headline_give_one_example_question(
-    page_probe: PageProbe, page_server: PageServer
-) -> None:
-    """Two articles under one headline (an edited record imported beside the first, a page
-    saved twice) made the same example question twice, one of the few offered; now once, and
-    the next article gives the other."""
-    from playwright.sync_api import expect
-
+@contextmanager
+def added_articles(page_server: PageServer, articles: list[tuple[str, str, str]]) -> Iterator[None]:
+    """The articles (title, text, date) added over the API for the block, deleted after it."""
     admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
-    title = "Skarra choir sings again"
-    ids = []
-    with page_server.server.client(timeout=120) as client:
-        for text in ("The Skarra choir sang again on Sunday.", "The Skarra choir sang on Sunday."):
-            added = client.post(
-                "/documents",
-                headers=admin,
-                json={"title": title, "text": text, "date": "2031-12-24"},  # the newest
-            )
-            assert added.status_code == 201, added.text
-            ids.append(added.json()["doc_id"])
-    try:
-        page = page_probe.page
-        page.goto("/")
-        examples = page.locator("#examples .example")
-        expect(examples).to_have_count(3)
-        shown = examples.all_inner_texts()
-        assert len(set(shown)) == 3, shown
-        assert shown.count(f"What does the article “{title}” report?") == 1
-        assert page_probe.script_errors() == []
-    finally:
-        with page_server.server.client(timeout=120) as client:
-            for doc_id in ids:
-                assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
-
-
-def test_an_example_question_does_not_double_a_titles_quotation_marks(
-    page_probe: PageProbe, page_server: PageServer
-) -> None:
-    """An example question wrapped a title in quotation marks whatever it held: a headline that
-    opens with a quote (“Fake news,” Kremlin says) or is one (“We will rebuild”) showed doubled
-    marks. The marks within a title are made single (German „…“ ‚…‘, not „…‘), and a title
-    wholly quoted keeps its own."""
-    from playwright.sync_api import expect
-
-    admin = {"Authorization": f"Bearer {PAGE_ADMIN_KEY}"}
-    articles = [  # the newest, so among the examples
-        ("“Fake news,” Kremlin says of Skarra report", "The Kremlin dismissed the report.",
-         "2031-12-24"),
-        ("“We will rebuild the Skarra quay”", "The mayor promised to rebuild the quay.",
-         "2031-12-23"),
-        ("Skarra nennt Bericht „Fake News“", "Die Stadt wies den Bericht zurück.",
-         "2031-12-22"),
-    ]  # fmt: skip
     ids = []
     with page_server.server.client(timeout=120) as client:
         for title, text, date in articles:
@@ -1129,21 +1081,61 @@ def test_an_example_question_does_not_double_a_titles_quotation_marks(
             assert added.status_code == 201, added.text
             ids.append(added.json()["doc_id"])
     try:
-        page = page_probe.page
-        page.goto("/")
-        examples = page.locator("#examples .example")
-        expect(examples).to_have_count(3)
-        shown = examples.all_inner_texts()
+        yield
+    finally:
+        with page_server.server.client(timeout=120) as client:
+            for doc_id in ids:
+                assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
+
+
+def example_questions(page: Any) -> list[str]:
+    """The page loaded, and the three example questions it offers."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    examples = page.locator("#examples .example")
+    expect(examples).to_have_count(3)
+    return list(examples.all_inner_texts())
+
+
+def test_articles_under_one_headline_give_one_example_question(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """Two articles under one headline (an edited record imported beside the first, a page
+    saved twice) made the same example question twice, one of the few offered; now once, and
+    the next article gives the other."""
+    title = "Skarra choir sings again"
+    texts = ("The Skarra choir sang again on Sunday.", "The Skarra choir sang on Sunday.")
+    with added_articles(page_server, [(title, text, "2031-12-24") for text in texts]):  # newest
+        shown = example_questions(page_probe.page)
+        assert len(set(shown)) == 3, shown
+        assert shown.count(f"What does the article “{title}” report?") == 1
+        assert page_probe.script_errors() == []
+
+
+def test_an_example_question_does_not_double_a_titles_quotation_marks(
+    page_probe: PageProbe, page_server: PageServer
+) -> None:
+    """An example question wrapped a title in quotation marks whatever it held: a headline that
+    opens with a quote (“Fake news,” Kremlin says) or is one (“We will rebuild”) showed doubled
+    marks. The marks within a title are made single (German „…“ ‚…‘, not „…‘), and a title
+    wholly quoted keeps its own."""
+    articles = [  # the newest, so among the examples
+        ("“Fake news,” Kremlin says of Skarra report", "The Kremlin dismissed the report.",
+         "2031-12-24"),
+        ("“We will rebuild the Skarra quay”", "The mayor promised to rebuild the quay.",
+         "2031-12-23"),
+        ("Skarra nennt Bericht „Fake News“", "Die Stadt wies den Bericht zurück.",
+         "2031-12-22"),
+    ]  # fmt: skip
+    with added_articles(page_server, articles):
+        shown = example_questions(page_probe.page)
         assert "What does the article “‘Fake news,’ Kremlin says of Skarra report” report?" in shown
         assert "What does the article “We will rebuild the Skarra quay” report?" in shown
         # a German pair („…“, closed by the English opening mark) made German single marks
         assert "What does the article “Skarra nennt Bericht ‚Fake News‘” report?" in shown
         assert not any("““" in q or "””" in q for q in shown), shown
         assert page_probe.script_errors() == []
-    finally:
-        with page_server.server.client(timeout=120) as client:
-            for doc_id in ids:
-                assert client.delete(f"/documents/{doc_id}", headers=admin).status_code == 204
 
 
 def test_a_refused_question_is_still_part_of_the_conversation(page_probe: PageProbe) -> None:

@@ -64,6 +64,37 @@ def _load_as_admin(page: Any) -> Any:
     return page
 
 
+def _open_and_delete(page: Any, open_it: Any, article: dict[str, str], *, back: str) -> None:
+    """The indexed `article` opened by the button `open_it`, read, left by the button `back`
+    (the focus back on `open_it`), opened again and deleted with its Delete."""
+    from playwright.sync_api import expect
+
+    open_it.click()
+    view = page.locator(".article-view")
+    expect(view.locator(".article-paragraph")).to_have_text([article["text"]])
+    view.get_by_role("button", name=back).click()
+    expect(open_it).to_be_focused()
+    open_it.click()
+    view.get_by_role("button", name="Delete this article…").click()
+    view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
+    expect(page.locator("#articles-view .panel-message")).to_have_text(
+        f"Deleted “{article['title']}”.", timeout=INDEXING_TIMEOUT_MS
+    )
+
+
+def _import_one(page: Any, name: str, story: dict[str, str], q: str) -> tuple[Any, str]:
+    """`story` imported as the .jsonl export `name` and seen added; the report, and the id of
+    the one article the Articles list finds by the word `q`."""
+    from playwright.sync_api import expect
+
+    report = _import_records(page, name, story)
+    expect(report.locator(".panel-message")).to_have_text(
+        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
+    )
+    (doc_id,) = [d["doc_id"] for d in listed(page, q=q)["documents"]]
+    return report, doc_id
+
+
 def _import_records(page: Any, name: str, *records: dict[str, str]) -> Any:
     """The Add form opened and `records` imported as the .jsonl export `name`; the report."""
     page.get_by_role("button", name="Add an article").click()
@@ -699,11 +730,7 @@ def test_an_indexed_article_offered_under_refusals_and_deleted_since_is_said_gon
     update = {**story, "text": f"{story['text']}\n\nUpdate: it closes on Mondays."}
 
     page = _load_as_admin(page_probe.page)
-    report = _import_records(page, "sauna.jsonl", story)
-    expect(report.locator(".panel-message")).to_have_text(
-        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
-    )
-    (doc_id,) = [d["doc_id"] for d in listed(page, q="sauna")["documents"]]
+    report, doc_id = _import_one(page, "sauna.jsonl", story, q="sauna")
     try:
         report.get_by_role("button", name="Back to the articles").click()
         lockers = {**story, "title": "Skarra sauna gets lockers",
@@ -1320,17 +1347,7 @@ def test_an_edited_record_imported_again_is_shown_with_the_article_it_looks_like
 
         # the earlier version opens from the warning, and goes with its Delete
         open_it = notes.get_by_role("button", name="Open the indexed article")
-        open_it.click()
-        view = page.locator(".article-view")
-        expect(view.locator(".article-paragraph")).to_have_text([first["text"]])
-        view.get_by_role("button", name="← Back to the import").click()
-        expect(open_it).to_be_focused()
-        open_it.click()
-        view.get_by_role("button", name="Delete this article…").click()
-        view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
-        expect(page.locator("#articles-view .panel-message")).to_have_text(
-            f"Deleted “{first['title']}”.", timeout=INDEXING_TIMEOUT_MS
-        )
+        _open_and_delete(page, open_it, first, back="← Back to the import")
         added_ids.remove(earlier)
         left = [d["title"] for d in listed(page, q="letters quay")["documents"]]
         assert left == [first["title"]]
@@ -1381,11 +1398,7 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
     update = {**story, "text": f"{story['text']}\n\nUpdate: the sauna opens in August."}
 
     page = _load_as_admin(page_probe.page)
-    report = _import_records(page, "pool.jsonl", story)
-    expect(report.locator(".panel-message")).to_have_text(
-        "1 article added and indexed.", timeout=INDEXING_TIMEOUT_MS
-    )
-    (doc_id,) = [d["doc_id"] for d in listed(page, q="pool")["documents"]]
+    report, doc_id = _import_one(page, "pool.jsonl", story, q="pool")
     try:
         expect(report.locator(".indexed-otherwise")).to_have_count(0)
         report.get_by_role("button", name="Back to the articles").click()
@@ -1425,17 +1438,7 @@ def test_a_record_refused_for_its_id_opens_the_article_that_holds_the_id(
             "import the export again."
         )
         open_it = form.get_by_role("button", name=f"Open the indexed article {doc_id}")
-        open_it.click()
-        view = page.locator(".article-view")
-        expect(view.locator(".article-paragraph")).to_have_text([story["text"]])
-        view.get_by_role("button", name="← Back to the form").click()
-        expect(open_it).to_be_focused()
-        open_it.click()
-        view.get_by_role("button", name="Delete this article…").click()
-        view.locator(".confirm-delete").get_by_role("button", name="Delete").click()
-        expect(page.locator("#articles-view .panel-message")).to_have_text(
-            f"Deleted “{story['title']}”.", timeout=INDEXING_TIMEOUT_MS
-        )
+        _open_and_delete(page, open_it, story, back="← Back to the form")
 
         report = _import_records(page, "pool.jsonl", update)
         expect(report.locator(".panel-message")).to_have_text(

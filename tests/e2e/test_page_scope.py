@@ -104,6 +104,21 @@ def answered(page: Any) -> None:
     turn.locator(".answer, .insufficient, .error").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
+def cited_in_source_view(page: Any, title: str, question: str, doc_id: str) -> Any:
+    """`question` asked about the article `title` alone (its id `doc_id`), the scope left, and
+    the answer's last citation opened: the Source view, showing that article."""
+    from playwright.sync_api import expect
+
+    open_article(page, title).get_by_role("button", name="Ask about this article").click()
+    assert sent(page, question)["doc_ids"] == [doc_id]
+    answered(page)
+    page.get_by_role("button", name=f"Stop asking only about {title}").click()
+    page.locator("#conversation .answer-text .citation-link").last.click()
+    source = page.locator("#source-view")
+    expect(source.locator(".source-title")).to_have_text(title)
+    return source
+
+
 def chip(page: Any) -> Any:
     """The chip's words (its ✕ is a button named in words of its own)."""
     return page.locator("#ask-scope .scope-chip .scope-text")
@@ -481,13 +496,7 @@ def test_an_article_deleted_while_shown_is_not_offered_to_ask_about(
         page.evaluate("localStorage.clear()")
         page.evaluate(f"sessionStorage.setItem('groundedQa.adminKey', '{PAGE_ADMIN_KEY}')")
         page.reload()
-        open_article(page, cited).get_by_role("button", name="Ask about this article").click()
-        assert sent(page, "How many visitors came on Saturday?")["doc_ids"] == [cited_id]
-        answered(page)
-        page.get_by_role("button", name=f"Stop asking only about {cited}").click()
-        page.locator("#conversation .answer-text .citation-link").last.click()
-        source = page.locator("#source-view")
-        expect(source.locator(".source-title")).to_have_text(cited)
+        source = cited_in_source_view(page, cited, "How many visitors came on Saturday?", cited_id)
         source.locator(".article-body .article-paragraph").first.wait_for()
         expect(source.get_by_role("button", name="Ask about this article")).to_have_count(1)
 
@@ -538,13 +547,7 @@ def test_an_article_shown_stays_when_asking_for_it_again_fails(
         page.goto("/")
         page.evaluate("localStorage.clear()")
         page.reload()
-        open_article(page, title).get_by_role("button", name="Ask about this article").click()
-        assert sent(page, "When will the ferry leave from Monday?")["doc_ids"] == [doc_id]
-        answered(page)
-        page.get_by_role("button", name=f"Stop asking only about {title}").click()
-        page.locator("#conversation .answer-text .citation-link").last.click()
-        source = page.locator("#source-view")
-        expect(source.locator(".source-title")).to_have_text(title)
+        source = cited_in_source_view(page, title, "When will the ferry leave from Monday?", doc_id)
         paragraph = source.locator(".article-body .article-paragraph")
         expect(paragraph).to_have_text([text])
         ask_about = source.get_by_role("button", name="Ask about this article")
