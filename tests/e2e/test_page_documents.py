@@ -82,6 +82,15 @@ def _open_and_delete(page: Any, open_it: Any, article: dict[str, str], *, back: 
     )
 
 
+def _delete_titled(page_server: PageServer, title: str) -> None:
+    """Every indexed article with this title deleted."""
+    with page_server.server.client(timeout=60) as client:
+        found = client.get("/documents", params={"q": title}).json()["documents"]
+    for doc in found:
+        if doc["title"] == title:
+            delete_article(page_server, doc["doc_id"])
+
+
 def _import_one(page: Any, name: str, story: dict[str, str], q: str) -> tuple[Any, str]:
     """`story` imported as the .jsonl export `name` and seen added; the report, and the id of
     the one article the Articles list finds by the word `q`."""
@@ -839,7 +848,7 @@ def test_an_admin_adds_a_text_file_in_utf16_without_a_byte_order_mark(
 
 
 def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
-    page_probe: PageProbe,
+    page_probe: PageProbe, page_server: PageServer
 ) -> None:
     """A saved page (windows-1252, curly quotes, the site's furniture around the article) is
     sent whole as `html`: the article comes out with the page's own title, outlet and date,
@@ -870,26 +879,29 @@ def test_an_admin_adds_a_saved_web_page_read_as_the_server_reads_pages(
     )
     for label in ("Title", "Outlet", "Author", "Date", "Text"):
         expect(form.get_by_label(label)).to_be_disabled()
-    with page.expect_request("**/documents") as sent:
-        form.get_by_role("button", name="Add article").click()
-    body = json.loads(sent.value.post_data or "{}")
-    assert set(body) == {"html"} and "“Skarra Star”" in body["html"]
+    try:
+        with page.expect_request("**/documents") as sent:
+            form.get_by_role("button", name="Add article").click()
+        body = json.loads(sent.value.post_data or "{}")
+        assert set(body) == {"html"} and "“Skarra Star”" in body["html"]
 
-    view = page.locator(".article-view")
-    expect(view.locator(".panel-message")).to_contain_text(
-        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
-    )
-    expect(view.locator(".article-heading")).to_have_text("Ferry makes its last crossing")
-    expect(view.locator(".article-meta")).to_contain_text("Coast Times")
-    expect(view.locator(".article-paragraph")).to_have_count(2)
-    expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
-    for piece in FURNITURE:
-        expect(view.get_by_text(piece, exact=False)).to_have_count(0)
-    added = next(
-        d for d in listed(page)["documents"] if d["title"] == "Ferry makes its last crossing"
-    )
-    assert added["date"] == "2024-11-02" and added["source"] == "Coast Times"
-    assert page_probe.script_errors() == []
+        view = page.locator(".article-view")
+        expect(view.locator(".panel-message")).to_contain_text(
+            "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(view.locator(".article-heading")).to_have_text("Ferry makes its last crossing")
+        expect(view.locator(".article-meta")).to_contain_text("Coast Times")
+        expect(view.locator(".article-paragraph")).to_have_count(2)
+        expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
+        for piece in FURNITURE:
+            expect(view.get_by_text(piece, exact=False)).to_have_count(0)
+        added = next(
+            d for d in listed(page)["documents"] if d["title"] == "Ferry makes its last crossing"
+        )
+        assert added["date"] == "2024-11-02" and added["source"] == "Coast Times"
+        assert page_probe.script_errors() == []
+    finally:  # leave the shared corpus as it was: later tests count its articles
+        _delete_titled(page_server, "Ferry makes its last crossing")
 
 
 def test_an_admin_adds_a_page_saved_as_one_file(
@@ -916,21 +928,24 @@ def test_an_admin_adds_a_page_saved_as_one_file(
         {"name": "crane.mhtml", "mimeType": "multipart/related", "buffer": saved}
     )
     expect(form.locator(".page-note")).to_contain_text("Saved page “crane.mhtml”")
-    with page.expect_request("**/documents") as sent:
-        form.get_by_role("button", name="Add article").click()
-    assert set(json.loads(sent.value.post_data or "{}")) == {"html"}
-    view = page.locator(".article-view")
-    expect(view.locator(".panel-message")).to_contain_text(
-        "Added and indexed", timeout=INDEXING_TIMEOUT_MS
-    )
-    expect(view.locator(".article-heading")).to_have_text("Skarra harbour gets a new crane")
-    expect(view.locator(".article-paragraph")).to_have_count(2)
-    expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
-    added = next(
-        d for d in listed(page)["documents"] if d["title"] == "Skarra harbour gets a new crane"
-    )
-    assert added["url"] == address and added["date"] == "2024-11-05"
-    assert page_probe.script_errors() == []
+    try:
+        with page.expect_request("**/documents") as sent:
+            form.get_by_role("button", name="Add article").click()
+        assert set(json.loads(sent.value.post_data or "{}")) == {"html"}
+        view = page.locator(".article-view")
+        expect(view.locator(".panel-message")).to_contain_text(
+            "Added and indexed", timeout=INDEXING_TIMEOUT_MS
+        )
+        expect(view.locator(".article-heading")).to_have_text("Skarra harbour gets a new crane")
+        expect(view.locator(".article-paragraph")).to_have_count(2)
+        expect(view.locator(".article-paragraph").first).to_have_text(paragraphs[0])
+        added = next(
+            d for d in listed(page)["documents"] if d["title"] == "Skarra harbour gets a new crane"
+        )
+        assert added["url"] == address and added["date"] == "2024-11-05"
+        assert page_probe.script_errors() == []
+    finally:  # leave the shared corpus as it was: later tests count its articles
+        _delete_titled(page_server, "Skarra harbour gets a new crane")
 
 
 def test_an_admin_imports_an_archive_export_and_sees_what_was_refused(
