@@ -254,10 +254,14 @@ def abstain(
     timings: Mapping[str, float],
     reason: str,
 ) -> Answer:
+    """A refusal for `reason`, pointing at the closest paragraphs when there are any: a question
+    declined before any search, or asked of a date range or articles that hold no paragraph,
+    has none to list, and its answer does not say it lists them."""
+    listed = " The closest paragraphs are listed so you can look for yourself." if retrieved else ""
     return Answer(
         question=analysis.as_typed,
         rewritten_question=analysis.rewritten,
-        answer=f"{DECLINED} The closest paragraphs are listed so you can look for yourself.",
+        answer=f"{DECLINED}{listed}",
         status="insufficient_evidence",
         citations=[],
         retrieved=retrieved,

@@ -28,7 +28,7 @@ from qa.answering import (
 from qa.candidates import Candidate
 from qa.errors import BadInput
 from qa.interfaces import Selection, SelectorInput
-from qa.models import Answer, Turn
+from qa.models import DECLINED, Answer, Turn
 from qa.retrieval import Retriever, in_articles, published_between
 from qa.settings import AnswerSettings, ConversationSettings, ServerSettings, Settings
 from tests.fakes import HashingEmbedder, OverlapSelector, build_corpus
@@ -302,6 +302,7 @@ def test_unrelated_question_abstains(
     assert answer.reason and "needed 0.60" in answer.reason
     assert answer.short_answer is None
     assert answer.retrieved  # the closest paragraphs are still shown
+    assert answer.answer.endswith("The closest paragraphs are listed so you can look for yourself.")
     assert "[" not in answer.answer
 
 
@@ -377,6 +378,8 @@ def test_empty_corpus_abstains_with_nothing_retrieved() -> None:
     assert answer.retrieved == []
     assert answer.citations == []
     assert answer.reason
+    # nothing is listed, so the answer does not say it lists the closest paragraphs
+    assert answer.answer == DECLINED
 
 
 @pytest.mark.parametrize(
@@ -763,6 +766,8 @@ def test_a_search_restricted_to_no_paragraph_says_the_date_range_holds_no_articl
     assert answer.status == "insufficient_evidence" and answer.retrieved == []
     assert answer.reason is not None
     assert answer.reason.startswith("no article is dated within the date range")
+    # no paragraph is listed, and the answer does not say that the closest ones are
+    assert answer.answer == DECLINED
 
 
 def test_a_refusal_within_some_articles_says_how_many_it_left(
