@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["author_name", "names_in_capitals", "wire_agency"]
+__all__ = ["author_name", "names_in_capitals", "outlet_after_job_title", "wire_agency"]
 
 # "By", "by", "BY" or "By:" before a name; never the start of a name ("Byron", "Bynum")
 _BY = re.compile(r"^by(?:\s*:\s*|\s+)(?=\S)", re.IGNORECASE)
 # a job title a comma sets off after a name ("Marta Kowalski, Staff Reporter", "Tom Lee, Senior
-# Political Correspondent"): capitalised words, the last a role word (`_ROLES`)
-_JOB_TITLE = re.compile(r",(?:\s+[A-Z][\w-]*)+$")
+# Political Correspondent"): capitalised words, the last a role word (`_ROLES`); an outlet may
+# follow it after another comma ("Naomi Fielding, Science Editor, The Lowland Herald")
+_JOB_TITLE = re.compile(r",(?:\s+[A-Z][\w-]*)+(?=,|$)")
+# the outlet after a job title: capitalised words, with "of", "the", "and", "for" or "&" between
+# them ("The Times of London"), not opening with "and" (another author: "…, Staff Writer, and Li
+# Wei" names two people)
+_OUTLET = re.compile(r"^(?!(?:and|&)\s)[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and|for|&))*$")
+_OUTLET_MAX_WORDS = 8
 _ROLES = frozenset(
     {"reporter", "writer", "correspondent", "editor", "columnist", "contributor", "journalist",
      "producer", "photographer", "intern", "staff"}
@@ -69,11 +75,32 @@ def _without_by(name: str) -> str:
 
 
 def _without_job_title(name: str) -> str:
-    title = _JOB_TITLE.search(name)
-    role = title.group().split()[-1].lower() if title is not None else ""
-    if title is None or not {role, role.removesuffix("s")} & _ROLES:
-        return name
-    return name[: title.start()]
+    title = _job_title(name)
+    return name if title is None else name[: title.start()]
+
+
+def outlet_after_job_title(names: str) -> str | None:
+    """The outlet a comma sets off after a job title in `names` ("Naomi Fielding, Science
+    Editor, The Lowland Herald" → "The Lowland Herald"), else None: after a role, a name that is
+    the paper's, not a second author's."""
+    title = _job_title(names)
+    return None if title is None or title.end() == len(names) else names[title.end() + 1 :].strip()
+
+
+def _job_title(name: str) -> re.Match[str] | None:
+    """The first job title a comma sets off after a name, ending `name` or followed only by an
+    outlet (`_OUTLET`, after one more comma), else None."""
+    for title in _JOB_TITLE.finditer(name):
+        role = title.group().split()[-1].lower()
+        if not {role, role.removesuffix("s")} & _ROLES:
+            continue
+        rest = name[title.end() :]
+        if not rest:
+            return title
+        outlet = rest[1:].strip()
+        if _OUTLET.match(outlet) and len(outlet.split()) <= _OUTLET_MAX_WORDS:
+            return title
+    return None
 
 
 # Names written in capitals, as wire copy, Nexis and Factiva bylines and some pages' metadata

@@ -170,7 +170,10 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 #    10:30"), and Korean dates with dots, are the date (qa/dates.py: _CJK; qa/datelines.py)
 # 44: a Russian or Ukrainian dateline with its time after "в" or "о" ("19 июня 2024 года в
 #    10:30", "19 червня 2024 р. о 10:30") is the date (qa/dates.py: AT_WORDS; qa/datelines.py)
-CLEANER_VERSION = "44"
+# 45: a job title a comma sets off after a name may be followed by the outlet ("By Naomi
+#    Fielding, Science Editor, The Lowland Herald"): the author is the name, and a byline's
+#    outlet the source unless a "Source:" line names one (qa/authors.py: outlet_after_job_title)
+CLEANER_VERSION = "45"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

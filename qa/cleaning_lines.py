@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from trafilatura.utils import RE_FILTER
 
-from qa.authors import author_name, wire_agency
+from qa.authors import author_name, outlet_after_job_title, wire_agency
 from qa.cleaning_patterns import ROLE_WORDS, Block
 from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
@@ -205,7 +205,8 @@ def _byline(line: str, meta: LineMeta) -> bool:
     dropped; the first one is the author, stored as every author is (`qa.authors.author_name`:
     "By By Eva Lund", the file of an author sent with its "By", gives "Eva Lund"; "Marta
     Kowalski, Staff Reporter" gives "Marta Kowalski"); a news agency after the names ("By Eva
-    Lund, Reuters") is the source when no "Source:" line names one."""
+    Lund, Reuters"), or an outlet after a job title ("By Naomi Fielding, Science Editor, The
+    Lowland Herald"), is the source when no "Source:" line names one."""
     found = _BYLINE.match(line)
     if found is None or len(line.split()) > 10:
         return False
@@ -217,8 +218,9 @@ def _byline(line: str, meta: LineMeta) -> bool:
     if len(names) == 1 and (is_weekday_name(names[0]) or month_number(names[0]) is not None):
         return False  # "By Friday", "By March": a time, not a name
     people, agency = wire_agency(found["names"].strip(" ,;"))
-    if meta.author is None:  # "By Eva Lund, Reuters": Reuters' story, unless "Source:" says
-        meta.agency = agency
+    if meta.author is None:  # "By Eva Lund, Reuters": Reuters' story, unless "Source:" says;
+        # so is the paper named after a job title ("By Ana Cruz, Staff Writer, Harbour Times")
+        meta.agency = agency or outlet_after_job_title(people)
     meta.author = meta.author or author_name(people)
     return True
 

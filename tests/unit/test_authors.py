@@ -39,6 +39,10 @@ PARAGRAPHS = [
         ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),  # a job title after a comma
         ("Tom Lee, Senior Political Correspondent; Li Wei, Staff Writers", "Tom Lee; Li Wei"),
         ("Ana Cruz, Harbour Times", "Ana Cruz, Harbour Times"),  # an outlet: not a job
+        # a job title, then the outlet
+        ("Naomi Fielding, Science Editor, The Lowland Herald", "Naomi Fielding"),
+        ("Jane Doe, Staff Writer, The Times of London", "Jane Doe"),
+        ("Jane Doe, Staff Writer, and Li Wei", "Jane Doe, Staff Writer, and Li Wei"),  # two people
         ("Smith, John", "Smith, John"),
         ("Eva Lund and Tom Lee, The Associated Press", "Eva Lund and Tom Lee"),  # an agency
         ("Martin Luther King, Jr.", "Martin Luther King, Jr."),

@@ -221,6 +221,29 @@ def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: s
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
+    ("line", "author", "source"),
+    [
+        ("By Naomi Fielding, Science Editor, The Lowland Herald", "Naomi Fielding",
+         "The Lowland Herald"),
+        ("By Jane Doe and Li Wei, Staff Writers, Harbour Times", "Jane Doe and Li Wei",
+         "Harbour Times"),
+        ("By Tom Lee, Senior Political Correspondent", "Tom Lee", None),  # no outlet named
+        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz, Harbour Times", None),  # no job
+    ],
+)  # fmt: skip
+def test_an_outlet_after_a_bylines_job_title_is_the_source(
+    line: str, author: str, source: str | None
+) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert (cleaned.author, cleaned.source) == (author, source)
+    assert cleaned.paragraphs == [BODY_1]
+    # a "Source:" line names the source whatever the byline says
+    labelled = clean_article(doc(line, "Source: Coast Wire", BODY_1))
+    assert (labelled.author, labelled.source) == (author, "Coast Wire")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
     ("line", "author", "date"),
     [
         ("Written by Eva Lund", "Eva Lund", None),
