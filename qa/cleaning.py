@@ -173,7 +173,10 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 # 45: a job title a comma sets off after a name may be followed by the outlet ("By Naomi
 #    Fielding, Science Editor, The Lowland Herald"): the author is the name, and a byline's
 #    outlet the source unless a "Source:" line names one (qa/authors.py: outlet_after_job_title)
-CLEANER_VERSION = "45"
+# 46: a line that is a paper's name in the block of the article's byline ("By Hannah Okafor /
+#    Marlow Evening Post / March 14, 2025") is the source, not a paragraph (qa/cleaning_lines.py:
+#    filter_lines, _masthead)
+CLEANER_VERSION = "46"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 
@@ -214,7 +217,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None) -> Clea
     kept = dedupe(drop_trailing_comment_labels(drop_trailing_roles(drop_dateline_place(kept))))
     return CleanedArticle(
         title=title,
-        source=meta.source or meta.agency,
+        source=meta.source or meta.agency or meta.masthead,
         date=meta.date,
         paragraphs=kept,
         author=meta.author,
@@ -289,7 +292,7 @@ def clean_article(raw: str, *, markdown: bool = False) -> CleanedArticle:
     paragraphs = dedupe(["\n".join(trim(line) for line in p.split("\n")) for p in paragraphs])
     return CleanedArticle(
         title=title,
-        source=meta.source or meta.agency,
+        source=meta.source or meta.agency or meta.masthead,
         date=meta.date,
         paragraphs=[p for p in paragraphs if p],
         author=meta.author,

@@ -157,6 +157,8 @@ class LineMeta:
     author: str | None = None
     agency: str | None = None  # a news agency after the byline's names: the source, after a
     # "Source:" line
+    masthead: str | None = None  # the paper's name on a line beside the byline: the source,
+    # after those two
 
 
 def _is_copyright_credit(line: str) -> bool:
@@ -266,14 +268,47 @@ def _without_trailing_roles(words: list[str]) -> list[str]:
     return words
 
 
+# the words a newspaper's, agency's or broadcaster's name ends in ("Marlow Evening Post",
+# "Northgate Chronicle", "Valley Sport"), which a place or a person's name does not
+_MASTHEAD_WORDS = frozenset(
+    {"post", "times", "herald", "chronicle", "gazette", "news", "journal", "tribune", "daily",
+     "press", "review", "observer", "guardian", "telegraph", "mail", "star", "standard",
+     "courier", "echo", "express", "record", "mirror", "independent", "sport", "weekly",
+     "monitor", "register", "bulletin", "advertiser", "examiner", "dispatch", "inquirer",
+     "globe", "sentinel", "citizen", "argus", "leader", "magazine", "wire", "agency", "today"}
+)  # fmt: skip
+_MASTHEAD = re.compile(r"^(?:The\s+)?[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|and|&))*$")
+
+
+def _masthead(line: str) -> bool:
+    """A line that is a paper's name: two to `SOURCE_MAX_WORDS` capitalised words, the last a
+    word papers are named with (`_MASTHEAD_WORDS`; "New York", a dateline's place, is none)."""
+    words = line.split()
+    return (
+        2 <= len(words) <= SOURCE_MAX_WORDS
+        and _MASTHEAD.match(line) is not None
+        and words[-1].lower() in _MASTHEAD_WORDS
+    )
+
+
 def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
-    """Apply the line rules inside each block, and drop repeated identical lines."""
+    """Apply the line rules inside each block, and drop repeated identical lines. In the block
+    of the article's byline, a line left that is a paper's name ("Headline / Marlow Evening Post
+    / By Hannah Okafor / March 14, 2025", as a story copied from a paper's page or e-edition
+    reads) is dropped too, and kept as the source unless a "Source:" line or the byline names
+    one (`LineMeta.masthead`)."""
     kept: list[Block] = []
-    for block in blocks:
+    for n, block in enumerate(blocks):
         lines: Block = []
+        had_author = meta.author is not None
         for line in block:
             if not _drop_line(line, meta) and (not lines or lines[-1] != line):
                 lines.append(line)
+        # the first byline's block, not the text's first, whose line left may be the headline
+        bylined = n > 0 and not had_author and meta.author is not None
+        if bylined and len(lines) == 1 < len(block) and _masthead(lines[0]):
+            meta.masthead = meta.masthead or lines[0]
+            lines = []
         if lines:
             kept.append(lines)
     return kept

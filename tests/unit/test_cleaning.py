@@ -324,3 +324,47 @@ def test_a_source_line_in_another_language_is_the_source(label: str) -> None:
     cleaned = clean_article(doc(f"{label}: Agencia EFE", BODY_1))
     assert cleaned.source == "Agencia EFE"
     assert cleaned.paragraphs == [BODY_1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "header",
+    [
+        "By Hannah Okafor\nMarlow Evening Post\nMarch 14, 2025",  # below the byline
+        "Northgate Chronicle\nBy Hannah Okafor\nPublished 14 March 2025",  # above it
+        "The Kestrel Bay Gazette\nBy Hannah Okafor",
+    ],
+)
+def test_a_papers_name_beside_the_byline_is_the_source_not_a_paragraph(header: str) -> None:
+    cleaned = clean_article(doc(header, BODY_1, BODY_2))
+    assert cleaned.paragraphs == [BODY_1, BODY_2]
+    assert cleaned.author == "Hannah Okafor"
+    assert cleaned.source == header.split("\n")[1 if header.startswith("By") else 0]
+    # a "Source:" line names the source whatever else the header says
+    labelled = clean_article(doc("Source: Coast Wire\n" + header, BODY_1))
+    assert (labelled.source, labelled.paragraphs) == ("Coast Wire", [BODY_1])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("header", "text"),
+    [
+        ("By Hannah Okafor\nNew York", "New York"),  # a place, not a paper
+        ("Marlow Evening Post", "Marlow Evening Post"),  # no byline beside it
+        ("By Hannah Okafor\nThe Evening Post said on Friday", "The Evening Post said on Friday"),
+    ],
+)
+def test_a_line_beside_the_byline_that_is_no_papers_name_stays(header: str, text: str) -> None:
+    cleaned = clean_article(doc(header, BODY_1))
+    assert cleaned.source is None
+    assert cleaned.paragraphs == [text, BODY_1]
+
+
+@pytest.mark.unit
+def test_a_headline_above_its_byline_stays_the_headline() -> None:
+    cleaned = clean_article(f"Storm Breaks Rainfall Record\nBy Hannah Okafor\n\n{BODY_1}")
+    assert (cleaned.title, cleaned.source, cleaned.paragraphs) == (
+        "Storm Breaks Rainfall Record",
+        None,
+        [BODY_1],
+    )
