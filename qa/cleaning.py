@@ -176,7 +176,10 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 # 46: a line that is a paper's name in the block of the article's byline ("By Hannah Okafor /
 #    Marlow Evening Post / March 14, 2025") is the source, not a paragraph (qa/cleaning_lines.py:
 #    filter_lines, _masthead)
-CLEANER_VERSION = "46"
+# 47: an archive record's, a feed's or an export's date with its time written with a dot after
+#    "в", "о" or "at" ("19 июня 2024 года в 10.30") is the date (qa/dates.py: _in_english); it
+#    was no date (a record's was a problem), though a dateline so written was read
+CLEANER_VERSION = "47"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

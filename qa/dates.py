@@ -46,6 +46,11 @@ YEAR_WORDS = frozenset({"г", "года", "год", "р", "року", "рік"})
 # the word before a time of day after the date, as English writes "at": Russian "в 10:30",
 # Ukrainian "о 10:30" ("об 11:00")
 AT_WORDS = frozenset({"в", "во", "о", "об"})
+# a time of day in figures, its parts set apart by colons or by dots ("10:30", "10.30", as
+# Russian and Ukrainian write it, and British English): after "at" or one of AT_WORDS it is a
+# time, not a decimal number (Russian and Ukrainian write a decimal with a comma, "в 2,5 раза",
+# and a decimal after "at" ends no date); dateutil reads "10.30" as a number, so its dots are
+# read as colons there
 _TIME_OF_DAY = re.compile(r"^\d{1,2}[:.]\d{2}(?:[:.]\d{2})?,?$")
 # a date in Chinese, Japanese or Korean: "2024年6月19日", "2024년 6월 19일" (the day's sign
 # may be left out, or be the spoken "号"), or a Korean "2024.06.19"; then perhaps the weekday in
@@ -152,7 +157,8 @@ def _in_english(text: str) -> str | None:
     """`text` with its month's name in another of `DATE_LANGUAGES` written as dateutil reads
     it ("lun., 04 nov. 2024 10:00:00 +0100", a French feed's date: "04 November 2024 10:00:00
     +0100"), its weekday's name and the words between the parts left out, a Russian or
-    Ukrainian "в" or "о" before a time as "at"; None when it names
+    Ukrainian "в" or "о" before a time as "at", and a time after "at" written with dots
+    ("в 10.30") with colons; None when it names
     no such month. A weekday's name before a comma is one even where a month has it too (the
     French and Spanish "mar.," Tuesday, "Mar" March in English)."""
     words: list[str] = []
@@ -160,7 +166,9 @@ def _in_english(text: str) -> str | None:
     parts = text.split()
     for at, word in enumerate(parts):
         bare = word.strip(".,")
-        if not bare.isalpha():
+        if words and words[-1].lower() == "at" and _TIME_OF_DAY.match(word):
+            words.append(word.replace(".", ":"))  # "в 10.30": dateutil reads "10:30" as a time
+        elif not bare.isalpha():
             words.append(word)
         elif bare.lower() in AT_WORDS and at + 1 < len(parts) and _TIME_OF_DAY.match(parts[at + 1]):
             words.append("at")  # "19 июня 2024 года в 10:30": dateutil reads "at" before a time

@@ -146,6 +146,16 @@ def test_a_number_that_is_no_plausible_date_is_no_date(value: int) -> None:
     assert re.match(r"`date` .* is neither a date written as digits", record.date_problem)
 
 
+@pytest.mark.parametrize(
+    "value", ["19 июня 2024 года в 10.30", "19 червня 2024 р. о 10.30", "19 June 2024 at 10.30"]
+)
+def test_a_date_with_its_time_written_with_a_dot_is_read(value: str) -> None:
+    """A Russian, Ukrainian or British time writes its hour and minutes apart by a dot ("в
+    10.30"); the record's date is the date, as with a colon, not a problem."""
+    record = parse_record(line(title="A", text=TEXT, date=value))
+    assert (record.date, record.date_problem) == ("2024-06-19", None)
+
+
 def test_a_date_that_is_no_calendar_date_loses_no_article() -> None:
     """The record is read without it (undated), and says what it wrote; a record with other
     problems besides is still refused for those."""

@@ -62,6 +62,15 @@ pytestmark = pytest.mark.unit
         ("19 июня 2024 г. в 10:30", dt.date(2024, 6, 19)),
         ("19 червня 2024 р. о 10:30", dt.date(2024, 6, 19)),
         ("19 июня 2024 года в Москве", None),  # "в" before a place, not a time
+        # the time written with a dot, as Russian and Ukrainian (and British English) write it:
+        # after "в", "о" or "at" it is a time (a decimal there has a comma, "в 2,5 раза")
+        ("19 июня 2024 года в 10.30", dt.date(2024, 6, 19)),
+        ("19 червня 2024 р. о 10.30", dt.date(2024, 6, 19)),
+        ("5 марта 2024 года в 9.05.30", dt.date(2024, 3, 5)),
+        ("19 June 2024 at 10.30", dt.date(2024, 6, 19)),
+        ("19 июня 2024 года в 25.30", None),  # no hour of a day, as "в 25:30" is none
+        ("19 июня 2024 года в 10.75", None),
+        ("19 июня 2024 года в 2.5 раза", None),  # a number, and words after the date
         ("2024年6月19日", dt.date(2024, 6, 19)),
         ("2024年06月19日 10:30", dt.date(2024, 6, 19)),
         ("2024년 6월 19일", dt.date(2024, 6, 19)),
