@@ -43,7 +43,8 @@ the date and the source in the `div`s after the word count. Where this reader di
   day ("10:02 GMT", a newswire's ET).
 - A line break (`br`) in a paragraph or a field parts the words on either side.
 - The accession number is the article's id in the index (index/html_exports.py), the same
-  whenever the article is exported again.
+  whenever the article is exported again; an article without one is an article still, its id
+  made from its title and text, as its RTF downloads give it.
 - An article `div` with no headline or no text paragraph is a `problem`, and the rest of the
   export is read.
 

@@ -43,8 +43,10 @@ article-format download (qa/factiva_rtf.py), give. Where this reader is stricter
 - **A field** is a table's row whose first cell is a code (two or three capitals), or a
   paragraph that is a known field code, a tab and its value; a row with an empty first cell,
   and any other paragraph inside an article, is more of the field above it.
-- An article with no headline, no text (no LP or TD paragraph) or no accession number is a
-  `problem`, and the rest of the export is read.
+- An article with no headline or no text (no LP or TD paragraph) is a `problem`, and the rest
+  of the export is read. One without an accession number (its AN field missing, or no number)
+  is an article, its id made from its title and text (qa/archives.py: `record_doc_id`), as the
+  HTML download (qa/factiva.py) gives the same item: the same id from either file.
 """
 
 from __future__ import annotations
@@ -145,14 +147,9 @@ def _accession(item: _Item) -> str | None:
 
 
 def _article(number: int, item: _Item) -> FactivaArticle:
+    """The article of an item, as the HTML table's (`article_of_fields`): one without an
+    accession number (its AN field missing or no number) is an article still, its `accession`
+    None, so its id is made from its title and text, as the HTML download's is."""
     values = {code: " ".join(pieces) for code, pieces in item.fields.items()}
     text = [p for code in ("LP", "TD") for p in item.fields.get(code, [])]
-    article = article_of_fields(number, values, text)
-    if article.problem is None and article.accession is None:
-        return FactivaArticle(
-            number,
-            title=article.title,
-            problem="no accession number (its AN field is missing, or is not 'Document' and "
-            "25 letters and digits)",
-        )
-    return article
+    return article_of_fields(number, values, text)

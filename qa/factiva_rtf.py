@@ -31,6 +31,13 @@ one its HTML export gives. Where the lines are not enough:
 - **The text** starts after the copyright line ("Copyright", "©", "(c)") under the date; without
   one, after the language line ("English", "Deutsch", "Français" …). An article with neither,
   no headline, no date line or no text is a `problem`, and the rest of the export is read.
+- **An article without its closing line** (no accession number) is an article still, as in the
+  HTML download: lines up to a closing line that hold two articles' headers (a word count line
+  with a date under it) are two articles, the next starting at its headline (and a short line
+  above it that ends no sentence, its section), the first without an accession number; the
+  last article's lines after the last closing line are one when they hold such a header. Its
+  id is made from its title and text (qa/archives.py: `record_doc_id`), the one its HTML
+  download gives.
 
 Factiva's "Full Article/Report plus Indexing" RTF (each field under its code, HD, BY, WC …, in
 a table) is read by qa/factiva_indexing.py, which gives the same articles under the same ids.
@@ -55,6 +62,8 @@ _WORDS = re.compile(
 _BYLINE = re.compile(r"(?:By|Von|Par|Por|Di|Door)\s+\S", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:Copyright\b|\u00a9|\(c\)\s*\d)", re.IGNORECASE)
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,5})?")
+# a section's line above a headline ("News", "Local Business"): a few words ending no sentence
+_SECTION = re.compile(r"(?:\S+\s){0,4}\S*[^\W\d_]")
 _LANGUAGES = frozenset(
     {"english", "french", "german", "spanish", "italian", "dutch", "portuguese", "swedish",
      "fran\u00e7ais", "deutsch", "espa\u00f1ol", "italiano", "nederlands", "portugu\u00eas",
@@ -75,7 +84,7 @@ def factiva_rtf_articles(paragraphs: Sequence[str]) -> list[FactivaArticle] | No
     """Each article of the RTF document's `paragraphs` when they are a Factiva export in the
     article format (see the module's docstring), in order, a `problem` for one that gives no
     article; None when they are no export. Text after the last closing line is no article."""
-    chunks: list[tuple[list[str], str]] = []
+    chunks: list[tuple[list[str], str | None]] = []
     lines: list[str] = []
     for paragraph in paragraphs:
         accession = _closer(paragraph)
@@ -87,13 +96,48 @@ def factiva_rtf_articles(paragraphs: Sequence[str]) -> list[FactivaArticle] | No
         lines = []
     if not any(any(_WORDS.fullmatch(_line(line)) for line in chunk) for chunk, _ in chunks):
         return None
+    if _headers([_line(line) for line in lines]):
+        chunks.append((lines, None))  # the last article, without its closing line
+    items = [item for chunk, accession in chunks for item in _items(chunk, accession)]
     return [
         _article(number, chunk, accession)
-        for number, (chunk, accession) in enumerate(chunks, start=1)
+        for number, (chunk, accession) in enumerate(items, start=1)
     ]
 
 
-def _article(number: int, chunk: list[str], accession: str) -> FactivaArticle:
+def _headers(flat: list[str]) -> list[int]:
+    """Where an article's header holds its word count line: one with a date under it."""
+    return [
+        at
+        for at, line in enumerate(flat)
+        if _WORDS.fullmatch(line) and any(parse_date(d) for d in flat[at + 1 : at + 4])
+    ]
+
+
+def _items(chunk: list[str], accession: str | None) -> list[tuple[list[str], str | None]]:
+    """The articles of the lines up to a closing line (`accession` its number): one, or, when
+    an article before the last lacks its closing line, each at its headline (the line above
+    its word count, or above its byline), those before the last without an accession number.
+    A short line above the headline that ends no sentence ("News") is its section's, as
+    `_article` passes it over; a paragraph of the text before ends a sentence."""
+    flat = [_line(line) for line in chunk]
+    starts: list[int] = []
+    for count_at in _headers(flat)[1:]:
+        bylined = count_at >= 2 and _BYLINE.match(flat[count_at - 1]) is not None
+        start = count_at - 2 if bylined else count_at - 1
+        before = starts[-1] if starts else 0
+        if start - 1 > before and _SECTION.fullmatch(flat[start - 1]):
+            start -= 1
+        if start > before:
+            starts.append(start)
+    bounds = [0, *starts, len(chunk)]
+    return [
+        (chunk[begin:end], accession if end == len(chunk) else None)
+        for begin, end in zip(bounds, bounds[1:], strict=False)
+    ]
+
+
+def _article(number: int, chunk: list[str], accession: str | None) -> FactivaArticle:
     flat = [_line(line) for line in chunk]
     count_at = next((i for i, line in enumerate(flat) if _WORDS.fullmatch(line)), None)
     if count_at is None:

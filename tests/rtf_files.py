@@ -87,8 +87,9 @@ def classic_nexis_rtf(path: Path, items: Sequence[TextItem]) -> Path:
 def factiva_rtf_paragraphs(items: Sequence[FactivaItem]) -> list[str]:
     """A Factiva export of `items` as its "RTF – Article Format" download lays it out: the
     section, headline, byline, word count, date, time, source, source code, language and
-    copyright a line each, the paragraphs, the closing "Document <accession>" line, and an
-    empty paragraph where the page breaks before the next article."""
+    copyright a line each, the paragraphs, the closing "Document <accession>" line (none for an
+    item without its accession number), and an empty paragraph where the page breaks before
+    the next article."""
     paragraphs: list[str] = []
     for item in items:
         words = sum(len(p.split()) for p in item.paragraphs)
@@ -97,7 +98,8 @@ def factiva_rtf_paragraphs(items: Sequence[FactivaItem]) -> list[str]:
         if item.source:
             paragraphs += [item.source, item.source.upper().replace(" ", "")[:6]]
         paragraphs += ["English", f"Copyright 2023 {item.source or 'Factiva'}", *item.paragraphs]
-        paragraphs += [f"{item.closer} {item.accession}", ""]
+        paragraphs += [f"{item.closer} {item.accession}"] if item.accession else []
+        paragraphs += [""]
     return paragraphs
 
 

@@ -3,7 +3,8 @@ downloaded as RTF (qa/factiva_indexing.py, read through index/rtf_documents.py a
 index/formats.py): a table of a row a field is one article an item under its accession number,
 with the id, title, date, source, author and text the article format (RTF and HTML) and the
 HTML table give the same article; the codes (CO, IN, NS, RE …) are none of its text; an item
-without an accession number or a text is one warning; a document with a table of codes but no
+without a text is one warning, one without an accession number an article under an id made
+from its title and text, as its HTML download gives it; a document with a table of codes but no
 AN row is one article, as before. The exports are made up (tests/factiva_files.py,
 tests/rtf_files.py)."""
 
@@ -93,19 +94,35 @@ def test_the_two_layouts_and_two_file_types_give_the_same_articles(tmp_path: Pat
         assert _fields(_read(tmp_path / name, data)) == _fields(indexed), name
 
 
-def test_an_item_without_an_accession_number_or_text_is_one_warning(tmp_path: Path) -> None:
+def test_an_item_without_text_is_one_warning_and_one_without_an_accession_number_is_kept(
+    tmp_path: Path,
+) -> None:
+    """An article without its AN is an article still: its id is made from its title and text
+    (qa/archives.py: record_doc_id), the one the HTML download of the same export gives it,
+    in either layout; an item without text is skipped with a warning."""
     no_an = replace(TRAM, accession=None)  # its AN row left out: the next HD starts an item
     no_text = replace(ORCHARD, paragraphs=[])  # no LP or TD row
+    items = [LANTERNS, no_an, no_text, HARBOUR_SCHOOL]
     path = tmp_path / "results.rtf"
-    path.write_bytes(factiva_indexed_rtf([LANTERNS, no_an, no_text, HARBOUR_SCHOOL]))
+    path.write_bytes(factiva_indexed_rtf(items))
     read = read_article_file(path, max_bytes=MAX)
-    assert [a.doc_id for a in read.articles] == [LANTERNS.accession, HARBOUR_SCHOOL.accession]
-    assert read.origins == ["results.rtf item 1", "results.rtf item 4"]
-    assert [a.title for a in read.articles] == [LANTERNS.title, HARBOUR_SCHOOL.title]
+    assert read.origins == ["results.rtf item 1", "results.rtf item 2", "results.rtf item 4"]
+    assert [a.title for a in read.articles] == [LANTERNS.title, TRAM.title, HARBOUR_SCHOOL.title]
     assert read.articles[0].text.split("\n\n") == LANTERNS.paragraphs  # nothing of the next
-    second, third = read.warnings
-    assert second.startswith("skipped results.rtf item 2: no accession number"), second
-    assert third.startswith("skipped results.rtf item 3: no text (no LP or TD"), third
+    tram = read.articles[1]
+    assert tram.doc_id.startswith("skarra-tram-line-reaches-the-"), tram.doc_id
+    assert tram.text.split("\n\n") == TRAM.paragraphs and tram.date == "2022-05-02"
+    (warning,) = read.warnings
+    assert warning.startswith("skipped results.rtf item 3: no text (no LP or TD"), warning
+    # the same export as HTML, as a table or in the article format, and as text: the same ids
+    for name, data in {
+        "table.html": export_page(items).encode("utf-8"),
+        "shown.html": export_page(items, layout="format").encode("utf-8"),
+        "as-text.rtf": factiva_indexed_rtf(items, form="tabs"),
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        other = read_article_file(tmp_path / name, max_bytes=MAX)
+        assert _fields(other.articles) == _fields(read.articles), name
 
 
 def test_an_export_in_another_language_is_read_by_its_dates_and_closers(tmp_path: Path) -> None:

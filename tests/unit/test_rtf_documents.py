@@ -179,6 +179,30 @@ def test_a_factiva_rtf_gives_the_articles_and_ids_of_its_html_download(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("missing", [0, 1, 2])
+def test_a_factiva_rtf_article_without_its_document_line_is_an_article(
+    tmp_path: Path, missing: int
+) -> None:
+    """An article without its closing "Document <accession>" line (first, between two, or
+    last) is an article under an id made from its title and text, the one its HTML download
+    gives it: it was read with the next article's header and text under the next's accession
+    number, or, last, left out."""
+    items = list(factiva_files.EXPORT)
+    items[missing] = replace(items[missing], accession=None)
+    rtf = tmp_path / "results.rtf"
+    rtf.write_bytes(rtf_document(factiva_rtf_paragraphs(items)))
+    read = read_article_file(rtf, max_bytes=MAX)
+    assert list(read.warnings) == []
+    as_html = read_article_file(
+        factiva_files.write_export(tmp_path / "results.html", items), max_bytes=MAX
+    )
+    fields = [(a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in as_html.articles]
+    assert len(fields) == 3 and fields[missing][0] != factiva_files.EXPORT[missing].accession
+    assert [(a.doc_id, a.title, a.source, a.date, a.author, a.text) for a in read.articles] == (
+        fields
+    )
+
+
 def test_a_damaged_factiva_item_is_one_warning_and_the_rest_is_read(tmp_path: Path) -> None:
     paragraphs = factiva_rtf_paragraphs(factiva_files.EXPORT)
     paragraphs.remove("English")  # the first article's: its text is now the source's code
