@@ -25,6 +25,7 @@ A document whose bytes hold none of the words every export holds is not parsed f
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from index.exports import Entry, export_entries, nexis_entries, read_limited
 from index.verdicts import Verdicts
 from qa.articles import content_hash, make_article
 from qa.errors import BadInput
+from qa.factiva import ACCESSION
 from qa.factiva_indexing import factiva_indexed_articles
 from qa.factiva_rtf import factiva_rtf_articles
 from qa.models import Article
@@ -41,8 +43,15 @@ from qa.text_input import binary_problem, garbled_problem
 
 RTF_SUFFIX = ".rtf"
 # a word every export's text holds ("End of Document", "1 of 10 DOCUMENTS", "Dokument 1 von
-# 10"), in the RTF's own bytes: a document without any is no export, unread as one
+# 10"), in the RTF's own bytes, or a Factiva accession number (its closing line's label may be
+# in another script, "Документ", "文档", which RTF writes as escapes): a document without any
+# is no export, unread as one
 _EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")  # Factiva's closing "Document …" too
+_ACCESSION = re.compile(ACCESSION.encode("ascii"))
+
+
+def _may_be_export(data: bytes) -> bool:
+    return any(word in data for word in _EXPORT_WORDS) or _ACCESSION.search(data) is not None
 
 
 def _size(entries: tuple[Entry, ...]) -> int:
@@ -81,7 +90,7 @@ def _read(data: bytes, key: str) -> RtfReading:
         return RtfReading(None, list(kept))
     celled = _paragraphs(data, cell_breaks=True)  # parsed once, for both readings
     paragraphs = without_cell_breaks(celled)
-    if not any(word in data for word in _EXPORT_WORDS):
+    if not _may_be_export(data):
         return RtfReading(paragraphs, None)
     entries = _export_entries(paragraphs, celled)
     _FOUND.put(key, None if entries is None else tuple(entries))
@@ -149,7 +158,7 @@ def is_rtf_export(path: Path, *, max_bytes: int) -> bool:
     skipped as the article it would be, saying why)."""
     try:
         data = read_limited(path, max_bytes=max_bytes, gzipped=False)
-        if not any(word in data for word in _EXPORT_WORDS):
+        if not _may_be_export(data):
             return False
         return rtf_export_of(data) is not None
     except (OSError, BadInput):

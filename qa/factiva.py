@@ -33,7 +33,8 @@ the date and the source in the `div`s after the word count. Where this reader di
   a page is an export only when a `div` of class "article xxArticle" in it gives an accession
   number of Factiva's shape (25 letters and digits: the source's code padded with zeros, the
   date as eight digits, a code of nine), as its AN field or as its closing "Document …" line
-  (the word as Factiva's interface language writes it: "Dokument", "Documento"). One such
+  (the word as Factiva's interface language writes it, in any script: "Dokument", "Documento",
+  "Документ", "文档", a label of up to three words, a colon after it: `CLOSER_LABEL`). One such
   article is enough: no other page has it (a news page with a table, or a `div class="article
   story"`, is read as a page, as before).
 - **The date is read by `qa.dates.parse_date`**, in the export's language ("21 October 2024",
@@ -75,9 +76,21 @@ __all__ = [
 # an accession number: the source's code padded to eight with zeros ("NYTF0000", "TESTFR00"),
 # the date it was loaded (YYYYMMDD), then nine letters and digits
 ACCESSION = r"[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}"
-# what the AN field or a closing line holds: "Document <accession>", the word in the export's
-# interface language ("Dokument", "Documento"), or the number alone
-_CLOSER = re.compile(rf"(?:[^\W\d_]{{2,20}}\s+)?(?P<an>{ACCESSION})")
+# the label before the accession number on the AN field's or a closing line: "Document" as the
+# export's interface language writes it, in any script ("Dokument", "Документ", "文档"), up to
+# three words of letters ("Document ID", "N° de document", "Dokument-Nr."), then a space or a
+# colon ("Документ: …", "文档：…"); a Chinese, Japanese or Korean label may stand right
+# before the number, as those languages write no space between words ("文档WSJ0000…")
+_LABEL_WORD = r"[^\W\d_](?:[^\W\d_]|[°º-]){1,24}\.?"
+_CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+CLOSER_LABEL = (
+    rf"(?:(?:{_LABEL_WORD}\s+){{0,2}}{_LABEL_WORD}\s*[:：]?\s+"
+    rf"|(?:{_LABEL_WORD}\s+){{0,2}}{_LABEL_WORD}\s*[:：]\s*"
+    rf"|[{_CJK_LETTERS}]{{1,8}}\s*[:：]?\s*)"
+)
+# what the AN field or a closing line holds: the label and the accession number, or the number
+# alone; nothing else, so a line of text that holds a number of that shape is no closing line
+_CLOSER = re.compile(rf"{CLOSER_LABEL}?(?P<an>{ACCESSION})")
 # the class of an article's `div`: "article enArticle" (tm.plugin.factiva's "article XXArticle")
 _ARTICLE_CLASS = re.compile(r"article\s+[a-z]{2}Article")
 # a field's code in the layout with indexing: HD, BY, PD, SN, LP, TD, AN, IPC, PUB …
@@ -137,7 +150,8 @@ def _article_divs(tree: Any) -> list[Any]:
 
 def accession_of(text: str) -> str | None:
     """The accession number an AN field or a closing line gives ("Document
-    VSBYEP0020230314ej3e0001a", the word in the interface's language, or the number alone),
+    VSBYEP0020230314ej3e0001a", the label in the interface's language, "Документ: …", "文档
+    …", or the number alone),
     else None."""
     found = _CLOSER.fullmatch(" ".join(text.replace("\u00a0", " ").split()))
     return found.group("an") if found else None

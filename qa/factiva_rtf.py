@@ -49,12 +49,13 @@ import re
 from collections.abc import Sequence
 
 from qa.dates import parse_date
-from qa.factiva import ACCESSION, FactivaArticle
+from qa.factiva import ACCESSION, CLOSER_LABEL, FactivaArticle
 
 __all__ = ["factiva_rtf_articles"]
 
-# an article's closing line: "Document", in the interface's language, and its accession number
-_CLOSER = re.compile(rf"[^\W\d_]{{2,20}}\s+(?P<an>{ACCESSION})")
+# an article's closing line: "Document", in the interface's language and any script
+# ("Документ", "文档"; qa/factiva.py CLOSER_LABEL), and its accession number
+_CLOSER = re.compile(rf"{CLOSER_LABEL}(?P<an>{ACCESSION})")
 _WORDS = re.compile(
     r"\d[\d,.\u00a0 ]*\s+(?:words?|mots?|W\u00f6rter|Wort|palabras|parole|woorden|ord|palavras)",
     re.IGNORECASE,

@@ -25,7 +25,8 @@ from index.manifest import Manifest
 from index.versions import current_version
 from qa.articles import article_from_page
 from qa.errors import BadInput
-from qa.factiva import factiva_articles
+from qa.factiva import accession_of, factiva_articles
+from qa.factiva_rtf import factiva_rtf_articles
 from tests.factiva_files import (
     EXPORT,
     LANTERNS,
@@ -37,6 +38,7 @@ from tests.factiva_files import (
 )
 from tests.fakes import HashingEmbedder
 from tests.importing import SETTINGS, built_corpus, run_import
+from tests.rtf_files import factiva_indexed_rtf, factiva_rtf_paragraphs, rtf_document
 
 pytestmark = pytest.mark.unit
 
@@ -134,6 +136,52 @@ def test_dates_and_closers_in_the_exports_language_are_read(tmp_path: Path) -> N
             ("2023-03-14", LANTERNS.accession),
             ("2022-05-02", TRAM.accession),
         ]
+
+
+@pytest.mark.parametrize(
+    "label", ["Документ", "Документ:", "文档", "文档：", "ドキュメント", "문서", "N° de document"]
+)
+def test_a_closing_line_labelled_in_any_script_gives_the_accession_number(
+    tmp_path: Path, label: str
+) -> None:
+    """Factiva's interface in Russian, Chinese, Japanese, Korean or French labels the AN line
+    in its own words; the number after the label is Latin, and is the article's id in either
+    layout of the HTML download and of the RTF ones."""
+    items = [replace(LANTERNS, closer=label), replace(TRAM, closer=label)]
+    for layout in LAYOUTS:
+        articles = factiva_articles(export_page(items, layout=layout))
+        assert articles is not None, layout
+        assert [a.accession for a in articles] == [LANTERNS.accession, TRAM.accession], layout
+    for name, data in {
+        "shown.rtf": rtf_document(factiva_rtf_paragraphs(items)),
+        "indexed.rtf": factiva_indexed_rtf(items),
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        read = read_article_file(tmp_path / name, max_bytes=MAX)
+        assert [a.doc_id for a in read.articles] == [LANTERNS.accession, TRAM.accession], name
+
+
+def test_an_accession_number_is_read_after_its_label_and_nothing_else() -> None:
+    number = "WSJ0000020240101ek1100001"
+    for line in (
+        number,
+        f"Document {number}",
+        f"Dokument-Nr. {number}",
+        f"文档{number}",  # no space after a Chinese, Japanese or Korean label
+        f"ドキュメント：{number}",
+        f"Документ:{number}",
+    ):
+        assert accession_of(line) == number, line
+    for line in (
+        f"The archive lists the story as {number}",  # a sentence that names one
+        f"Document {number} was filed",
+        f"DocumentX{number}",  # no label glued to it in a script with spaces
+        f"12 {number}",
+    ):
+        assert accession_of(line) is None, line
+    # in the article-format RTF, a paragraph of text naming one closes no article
+    lines = [*factiva_rtf_paragraphs([LANTERNS])[:-2], f"The desk filed it as {number}"]
+    assert factiva_rtf_articles(lines) is None
 
 
 @pytest.mark.parametrize("time", ["10:02", "10:02 GMT", "3:45 PM"])
