@@ -24,6 +24,7 @@ from qa.errors import (
     Forbidden,
     GenerationFailed,
     GeneratorUnavailable,
+    Gone,
     IndexCorrupt,
     IndexMismatch,
     IndexNotBuilt,
@@ -64,6 +65,7 @@ _OPENAI_KINDS: dict[int, tuple[str, str | None]] = {
     401: ("authentication_error", "invalid_api_key"),
     403: ("permission_error", None),
     404: ("invalid_request_error", "not_found"),
+    410: ("invalid_request_error", "not_found"),
     413: ("invalid_request_error", "request_too_large"),
     429: ("rate_limit_error", "rate_limit_exceeded"),
     503: ("server_error", "service_unavailable"),
@@ -101,6 +103,7 @@ STATUS_BY_ERROR: list[tuple[type[QAError], int, str]] = [
     (TooLarge, 413, "Request too large"),
     (Unauthorized, 401, "API key required"),
     (Forbidden, 403, "Forbidden"),
+    (Gone, 410, "Gone"),  # before its base class
     (NotFound, 404, "Not found"),
     (Conflict, 409, "Conflict"),
     (Overloaded, 429, "Too many requests"),

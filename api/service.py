@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from api.import_slot import ImportSlot
+from index import journal
 from index.checksums import without_paths
 from index.embedder import SentenceTransformerEmbedder
 from index.generation import LlamaCppGenerator, resolve_gguf
@@ -25,7 +26,7 @@ from index.store import CorpusIndex
 from index.versions import load_last_good, pointed_at
 from qa.answering import ProgressCallback, answer_question, no_progress
 from qa.candidates import Corpus, scoped_corpus
-from qa.errors import IndexCorrupt, NotFound
+from qa.errors import Gone, IndexCorrupt, NotFound
 from qa.interfaces import Generator, Selector
 from qa.lexical import matched_spans
 from qa.models import Answer, Article, Paragraph, SearchHit, Turn, UnknownWord
@@ -196,17 +197,37 @@ class QAService:
         return list(self.index.corpus.articles.values())
 
     def article(self, doc_id: str) -> tuple[Article, list[Paragraph]]:
+        """The article with this id and its paragraphs; `Gone` saying when for one deleted
+        through the API (index/journal.py remembers it), `NotFound` for any other id."""
         article = self.index.corpus.articles.get(doc_id)
         if article is None:
+            deleted = self._deleted(doc_id)
+            if deleted is not None:
+                raise Gone(f"document {doc_id!r} {deleted}; GET /documents lists the ids")
             raise NotFound(f"no document with id {doc_id!r}; GET /documents lists the ids")
         return article, split_paragraphs(article)
 
+    def _deleted(self, doc_id: str) -> str | None:
+        """When the article `doc_id`, not served, was deleted through the API, in words
+        ("was deleted at 2026-12-07T23:50:01Z"), else None (an id never indexed, or gone some
+        other way: the journal remembers only deletes through the API)."""
+        deletion = journal.deletion(self.settings.index_dir, doc_id)
+        if deletion is None:
+            return None
+        when = f"at {deletion.at}" if deletion.at else "(before deletes were timed)"
+        return f"was deleted {when} (DELETE /documents/{doc_id}) and is no longer indexed"
+
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """The paragraph a citation's `paragraph_id` names, as the index served now holds it;
-        `NotFound` saying why when it holds none: the article is gone, or no longer holds
-        those words (an edited paragraph has a new id, so an old id never finds new words)."""
+        `Gone` when its article was deleted through the API (saying when), else `NotFound`
+        saying why when it holds none: the article is gone, or no longer holds those words (an
+        edited paragraph has a new id, so an old id never finds new words)."""
         doc_id = article_id_of(paragraph_id)
         article = self.index.corpus.articles.get(doc_id)
+        if article is None and (deleted := self._deleted(doc_id)) is not None:
+            raise Gone(
+                f"paragraph {paragraph_id!r} cannot be shown: its article {doc_id!r} {deleted}"
+            )
         if article is None:
             raise NotFound(
                 f"no article with id {doc_id!r} is indexed, so paragraph {paragraph_id!r} "

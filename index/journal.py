@@ -15,8 +15,11 @@ version:
 
 An add is therefore either fully served or leaves no trace, whenever the process dies, and a
 client that retries it gets the same result as if its first try had been answered. Ids
-deleted through the API are remembered (`journal/deleted.json`, the latest
-`REMEMBERED_DELETES`) so that a retried DELETE succeeds instead of getting a 404.
+deleted through the API are remembered with the time the delete was committed
+(`journal/deleted.json`, the latest `REMEMBERED_DELETES`) so that a retried DELETE succeeds
+instead of getting a 404, and a GET of such an id (or of a paragraph of it) answers 410 Gone
+saying when (api/service.py). An id is forgotten when it is added again. A list written before
+the times were kept (ids alone) is read as deletes of no known time.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import base64
 import json
 import logging
 import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -217,13 +222,37 @@ def _indexed_articles(index_dir: Path) -> dict[str, str]:
         return {}
 
 
-def _deleted(index_dir: Path) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Deletion:
+    """An article deleted through the API: its id and when the delete was committed (ISO
+    8601, UTC, to the second), None for one remembered before times were kept."""
+
+    doc_id: str
+    at: str | None
+
+
+def _deleted(index_dir: Path) -> dict[str, str | None]:
+    """The ids deleted through the API, oldest first, each with its time (None unknown)."""
     path = index_dir / JOURNAL_DIR / DELETED_NAME
     try:
-        ids = json.loads(path.read_text(encoding="utf-8"))
+        entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(i): True for i in ids} if isinstance(ids, list) else {}
+    if not isinstance(entries, list):
+        return {}
+    found: dict[str, str | None] = {}
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            at = entry.get("at")
+            found[entry["id"]] = at if isinstance(at, str) else None
+        elif isinstance(entry, str):  # written before the times were kept
+            found[entry] = None
+    return found
+
+
+def _write_deleted(index_dir: Path, deleted: dict[str, str | None]) -> None:
+    entries = [{"id": doc_id, "at": at} for doc_id, at in deleted.items()]
+    _write_json(_journal(index_dir), DELETED_NAME, entries[-REMEMBERED_DELETES:])
 
 
 def was_deleted(index_dir: Path, doc_id: str) -> bool:
@@ -231,15 +260,26 @@ def was_deleted(index_dir: Path, doc_id: str) -> bool:
     return doc_id in _deleted(index_dir)
 
 
-def remember_deleted(index_dir: Path, doc_id: str) -> None:
-    ids = [i for i in _deleted(index_dir) if i != doc_id] + [doc_id]
-    _write_json(_journal(index_dir), DELETED_NAME, ids[-REMEMBERED_DELETES:])
+def deletion(index_dir: Path, doc_id: str) -> Deletion | None:
+    """How `doc_id` was deleted through the API (and not added again since), else None: an
+    id never indexed, one deleted otherwise (its file taken out and the index rebuilt), or one
+    of more than `REMEMBERED_DELETES` deleted since."""
+    deleted = _deleted(index_dir)
+    return Deletion(doc_id, deleted[doc_id]) if doc_id in deleted else None
+
+
+def remember_deleted(index_dir: Path, doc_id: str, *, at: datetime | None = None) -> None:
+    """Remember `doc_id` as deleted now (or `at`), the latest of the ids remembered."""
+    when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    deleted = {i: t for i, t in _deleted(index_dir).items() if i != doc_id}
+    deleted[doc_id] = when.isoformat().replace("+00:00", "Z")
+    _write_deleted(index_dir, deleted)
 
 
 def _forget_deleted(index_dir: Path, doc_id: str) -> None:
-    ids = _deleted(index_dir)
-    if doc_id in ids:
-        _write_json(_journal(index_dir), DELETED_NAME, [i for i in ids if i != doc_id])
+    deleted = _deleted(index_dir)
+    if doc_id in deleted:
+        _write_deleted(index_dir, {i: t for i, t in deleted.items() if i != doc_id})
 
 
 def raw_b64(data: bytes) -> str:

@@ -26,6 +26,10 @@ class NotFound(QAError):
     """An id that names nothing (document, paragraph)."""
 
 
+class Gone(NotFound):
+    """An id that named an article once, which was deleted: the message says when."""
+
+
 class IndexNotBuilt(QAError):
     """No index on disk yet."""
 

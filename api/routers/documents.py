@@ -401,7 +401,13 @@ async def list_documents(
     "/documents/{doc_id}",
     response_model=Document,
     summary="One cleaned article with its paragraphs",
-    responses={404: {"description": "No article with that id (problem details)."}},
+    responses={
+        404: {"description": "No article with that id (problem details)."},
+        410: {
+            "description": "The article with that id was deleted through the API (DELETE "
+            "/documents/{doc_id}); the detail says when (problem details)."
+        },
+    },
 )
 async def get_document(doc_id: DocId, service: Service) -> Document:
     return _document(*service.article(doc_id))
@@ -416,7 +422,11 @@ async def get_document(doc_id: DocId, service: Service) -> Document:
             "description": "No indexed article holds a paragraph with that id: the article "
             "was deleted, or the paragraph's words changed since the id was given (the "
             "detail says which; problem details)."
-        }
+        },
+        410: {
+            "description": "The paragraph's article was deleted through the API; the detail "
+            "says when (problem details)."
+        },
     },
 )
 async def get_paragraph(paragraph_id: ParagraphId, service: Service) -> Paragraph:

@@ -22,6 +22,7 @@ import {
   el,
   fetchJSON,
   formatDate,
+  isGone,
   parseJSON,
   problemError,
   quotedTitle,
@@ -1348,7 +1349,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
 
     const unavailable = (error) => {
       if (token !== panelToken) return;
-      if (error.status === 404) askAboutIt.remove(); // no longer indexed: nothing to ask of
+      if (isGone(error)) askAboutIt.remove(); // no longer indexed: nothing to ask of
       body.removeAttribute("aria-busy");
       body.replaceChildren(el("p", "note", `Could not load the whole article: ${articleProblem(error)}`));
     };
@@ -1357,14 +1358,14 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
       renderDocument(body, doc, item, spanStart, spanEnd);
     }, unavailable);
     // the articles changed (one deleted here, or elsewhere while the tab was away): the article
-    // shown is asked for again, and said to be gone when it is (404), its "Ask about this
+    // shown is asked for again, and said to be gone when it is (404, 410), its "Ask about this
     // article" with it; one still indexed stays as it is shown (where the reader has scrolled
     // to), and so does one the server could not be asked about now (offline, 429, 503): the
     // article read is not taken away for an error that says nothing of it
     recheckSource = () => {
       if (token !== panelToken) return;
       loadDocument(item.doc_id).catch((error) => {
-        if (error.status === 404) unavailable(error);
+        if (isGone(error)) unavailable(error);
       });
     };
   }
@@ -1656,7 +1657,7 @@ import { TAB_SELECTED, selectTab } from "./tabs.js";
         }
       },
       (error) => {
-        if (scope === checked && error.status === 404) markScopeGone(checked, { announce: true });
+        if (scope === checked && isGone(error)) markScopeGone(checked, { announce: true });
       },
     );
   }

@@ -208,10 +208,17 @@ export function problemError(data, response) {
   return error;
 }
 
+/** Whether `error` says the server has no article (or paragraph) with the id asked for: 404
+ * for an id it does not know, 410 Gone for one deleted through the API (its detail says when). */
+export function isGone(error) {
+  return error.status === 404 || error.status === 410;
+}
+
 /** Why an article (GET /documents/{id}) could not be fetched, in the reader's words: for an id
- * the server no longer has (404), its detail points API clients to GET /documents for the ids,
- * which means nothing on the page. */
+ * the server no longer has (404, or 410 for one deleted), its detail points API clients to
+ * GET /documents for the ids, which means nothing on the page. */
 export function articleProblem(error) {
+  if (error.status === 410) return "it was deleted, and is no longer among the indexed articles.";
   return error.status === 404 ? "it is no longer among the indexed articles (it may have been deleted)." : error.message;
 }
 

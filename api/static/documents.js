@@ -20,6 +20,7 @@ import {
   el,
   fetchJSON,
   formatDate,
+  isGone,
   quotedTitle,
   readKey,
   readKeyForm,
@@ -308,7 +309,7 @@ async function openArticle(
     paragraph = null,
     matches = [],
     back: [backLabel, backTo] = ["← All articles", () => showList()],
-    gone = null, // what to say, plainly, when the article is no longer indexed (a 404)
+    gone = null, // what to say, plainly, when the article is no longer indexed (a 404 or 410)
   } = {},
 ) {
   const view = el("article", "article-view");
@@ -319,7 +320,7 @@ async function openArticle(
   try {
     doc = await fetchJSON(`/documents/${encodeURIComponent(docId)}`);
   } catch (error) {
-    if (gone && error.status === 404) {
+    if (gone && isGone(error)) {
       const said = el("p", "panel-message", gone);
       said.tabIndex = -1;
       view.replaceChildren(back, said);

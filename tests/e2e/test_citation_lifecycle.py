@@ -6,7 +6,8 @@ then the corpus goes through what happens to it over months: an unrelated export
 same export sent again, the cited article replaced with one paragraph edited and one put on
 top, the folder rebuilt by the script, the index rolled back and forward, the server restarted,
 the article deleted. After each step `GET /paragraphs/{paragraph_id}` must give the words saved
-or a 404 that says what is gone, never other words under the saved id.
+or a 404 that says what is gone (a 410 Gone once the article is deleted through the API), never
+other words under the saved id.
 """
 
 from __future__ import annotations
@@ -270,8 +271,8 @@ def test_a_saved_citation_gives_its_words_or_a_clear_404_through_the_corpus_life
         assert look_up(client, cited).status_code == 404
         same_words(client, later, moved=True)
 
-        # the article deleted: a 404 that names it
+        # the article deleted through the API: a 410 Gone that names it and says when
         assert client.delete("/documents/ferry", headers=ADMIN).status_code == 204
         gone = look_up(client, later)
-        assert gone.status_code == 404
-        assert "no article with id 'ferry' is indexed" in gone.json()["detail"]
+        assert gone.status_code == 410, gone.text
+        assert "its article 'ferry' was deleted at 20" in gone.json()["detail"]

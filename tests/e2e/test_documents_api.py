@@ -190,7 +190,11 @@ def test_add_ask_and_delete_an_article(client: httpx.Client, setup: Setup) -> No
     deleted = client.delete(f"/documents/{doc_id}", headers=ADMIN)
     assert deleted.status_code == 204, deleted.text
     assert not (corpus / f"{doc_id}.txt").exists()
-    assert client.get(f"/documents/{doc_id}").status_code == 404
+    # the id was indexed and deleted through the API: 410 Gone, saying when; never known: 404
+    gone = client.get(f"/documents/{doc_id}")
+    assert gone.status_code == 410, gone.text
+    assert f"document {doc_id!r} was deleted at 20" in gone.json()["detail"]
+    assert client.get("/documents/never-added-here").status_code == 404
     assert doc_id not in doc_ids(client)
     # deleting it again is a retry: a success; an id never known is a 404
     assert client.delete(f"/documents/{doc_id}", headers=ADMIN).status_code == 204

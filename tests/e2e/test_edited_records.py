@@ -163,4 +163,4 @@ def test_an_edited_record_named_only_by_its_words_is_added_beside_the_earlier(
         # the earlier version deleted as told: one article, the corrected one
         assert client.delete(f"/documents/{earlier}", headers=ADMIN).status_code == 204
         assert titled(client, CHOIR["title"]) == [added]
-        assert client.get(f"/paragraphs/{old['paragraph_id']}").status_code == 404
+        assert client.get(f"/paragraphs/{old['paragraph_id']}").status_code == 410

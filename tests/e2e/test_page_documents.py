@@ -640,19 +640,18 @@ def test_an_article_deleted_meanwhile_is_said_so_in_the_readers_words(
     finally:
         delete_article(page_server, doc_id)
     gone = page.request.get(f"/documents/{doc_id}")
-    assert gone.status == 404 and "GET /documents" in gone.json()["detail"]  # the API's words
+    assert gone.status == 410 and "GET /documents" in gone.json()["detail"]  # the API's words
 
     item.click()  # the list was read before the delete
     problem = page.locator(".article-view .panel-error")
     expect(problem).to_have_text(
-        "Could not open the article: it is no longer among the indexed articles "
-        "(it may have been deleted)."
+        "Could not open the article: it was deleted, and is no longer among the indexed articles."
     )
     page.locator("#conversation .citation-link").first.click()
     note = page.locator("#source-body .article-body")
     expect(note).to_have_text(
-        "Could not load the whole article: it is no longer among the indexed articles "
-        "(it may have been deleted)."
+        "Could not load the whole article: it was deleted, and is no longer among the indexed "
+        "articles."
     )
     expect(page.locator("#source-panel")).not_to_contain_text("GET /documents")
     # nothing left to ask about: the Source view does not offer it, as the Articles tab does not

@@ -5,11 +5,14 @@ way was to fetch the whole article and look for the id among its paragraphs; an 
 paragraph then showed as an article that answered 200 with the id missing, and the paragraph
 number kept beside the id pointed at whatever paragraph had moved into its place. The route
 gives the paragraph's words as indexed now, or a 404 that says whether the article or the words
-are gone. The real app over index versions built with the hashing fake embedder.
+are gone (a 410 Gone saying when for an article deleted through the API). The real app over
+index versions built with the hashing fake embedder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -99,15 +102,40 @@ def test_an_edited_paragraph_is_a_404_saying_so_and_the_others_keep_their_ids(
     assert new["text"] == edited
 
 
-def test_a_deleted_article_is_a_404_naming_it_and_how_to_look_for_it(tmp_path: Path) -> None:
+def test_an_article_deleted_through_the_api_is_a_410_saying_when(tmp_path: Path) -> None:
+    """The journal remembers an id deleted through the API, and when: its document and its
+    paragraphs answer 410 Gone saying so; an id never indexed stays a 404, and one added
+    again is served again."""
     client = serve(tmp_path)
-    cited = client.get("/documents/ferry").json()["paragraphs"][0]["paragraph_id"]
+    ferry = client.get("/documents/ferry").json()
+    cited = ferry["paragraphs"][0]["paragraph_id"]
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     assert client.delete("/documents/ferry", headers=ADMIN).status_code == 204
-    gone = client.get(f"/paragraphs/{cited}")
-    assert gone.status_code == 404
-    detail = gone.json()["detail"]
-    assert f"no article with id 'ferry' is indexed, so paragraph {cited!r}" in detail
-    assert "GET /documents?q=" in detail
+    for path in (f"/paragraphs/{cited}", "/documents/ferry"):
+        gone = client.get(path)
+        assert gone.status_code == 410, gone.text
+        assert gone.headers["content-type"].startswith("application/problem+json")
+        assert gone.json()["title"] == "Gone"
+        detail = gone.json()["detail"]
+        found = re.search(r"'ferry' was deleted at (\S+Z) \(DELETE /documents/ferry\)", detail)
+        assert found is not None, detail
+        at = dt.datetime.fromisoformat(found.group(1).replace("Z", "+00:00"))
+        assert before <= at <= dt.datetime.now(dt.UTC)
+    assert f"paragraph {cited!r} cannot be shown" in client.get(f"/paragraphs/{cited}").text
+    never = client.get("/documents/never-indexed-here")
+    assert never.status_code == 404 and never.json()["title"] == "Not found"
+    unknown = client.get("/paragraphs/never-indexed-here:0123456789ab")
+    assert unknown.status_code == 404
+    assert "no article with id 'never-indexed-here' is indexed" in unknown.json()["detail"]
+    assert "GET /documents?q=" in unknown.json()["detail"]
+    # added again under its id: served again, no longer gone
+    again = client.put(
+        "/documents/ferry",
+        headers=ADMIN,
+        json={"title": ferry["title"], "text": "\n\n".join(p["text"] for p in ferry["paragraphs"])},
+    )
+    assert again.status_code == 201, again.text
+    assert client.get(f"/paragraphs/{cited}").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ kills); each test then takes the lock with `recover` and checks what is left.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -288,6 +289,21 @@ def test_deleted_ids_are_remembered_up_to_a_limit_and_forgotten_on_add(
     assert journal.was_deleted(index_dir, "orchard")
     add(index_dir, "orchard", ORCHARD)
     assert not journal.was_deleted(index_dir, "orchard")
+
+
+def test_a_delete_is_remembered_with_its_time_and_an_older_list_is_read(
+    built: tuple[Path, Path],
+) -> None:
+    _, index_dir = built
+    at = dt.datetime(2031, 5, 12, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    journal.remember_deleted(index_dir, "pier", at=at)
+    assert journal.deletion(index_dir, "pier") == journal.Deletion("pier", "2031-05-12T09:30:15Z")
+    assert journal.deletion(index_dir, "quay") is None
+    # a list written before the times were kept (ids alone) is still read, without a time
+    (index_dir / journal.JOURNAL_DIR / journal.DELETED_NAME).write_text('["quay", "pier"]')
+    assert journal.deletion(index_dir, "quay") == journal.Deletion("quay", None)
+    journal.remember_deleted(index_dir, "dock", at=at)
+    assert journal.was_deleted(index_dir, "pier") and journal.was_deleted(index_dir, "dock")
 
 
 # --- adds the build would skip, and files already in the folder -----------------------------
