@@ -33,9 +33,18 @@ CHROMIUM_ARGS = [
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port nothing listens on: any, or, when `E2E_PORTS` names a range ("8540-8549": a
+    shared machine whose ports are shared out), the first free one in it."""
+    wanted = os.environ.get("E2E_PORTS", "")
+    first, _, last = wanted.partition("-")
+    for port in range(int(first), int(last or first) + 1) if first else [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError(f"no free port in E2E_PORTS={wanted}")
 
 
 def build_index(
