@@ -20,7 +20,7 @@ from api.reload import IndexReloader, ReloadResult
 from api.service import QAService
 from index.builder import BuildReport
 from index.documents import add_article, delete_article
-from index.formats import is_document_export, read_document
+from index.formats import read_sent_document
 from index.html_exports import FACTIVA_UPLOAD_SUFFIXES, factiva_refusal
 from index.imports import ImportReport, import_archive
 from index.pdf_pages import PdfLimits
@@ -245,9 +245,12 @@ async def _import_document(
 ) -> Imported:
     settings = service.settings
     limits = PdfLimits.of(settings.index)
-    if await run_in_threadpool(partial(is_document_export, pdf_limits=limits), name, data):
-        return await _import_export(name, data, service, reloader)  # read once: kept by its bytes
-    suffix, read = await run_in_threadpool(partial(read_document, pdf_limits=limits), name, data)
+    # read once: an export's articles are kept by its bytes for its import, and one article's
+    # reading is the article stored (a PDF's pages are a child process of a second or more)
+    sent = await run_in_threadpool(partial(read_sent_document, pdf_limits=limits), name, data)
+    if sent.article is None:
+        return await _import_export(name, data, service, reloader)
+    suffix, read = sent.suffix, sent.article
     problem = garbled_problem(f"{read.title}\n{read.text}")
     if problem is not None:
         raise BadInput(f"the article read out of {name} {problem}")

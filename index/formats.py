@@ -47,6 +47,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.archive_records import last_records, read_entries, record_unit
@@ -199,6 +200,39 @@ def read_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> 
             f"name {name!r} does not end in a document's format ({', '.join(DOCUMENT_READERS)})"
         )
     return suffix, DOCUMENT_READERS[suffix]("document", data, pdf_limits)
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A document sent whole (`BINARY_SUFFIXES`: a PDF, an RTF document) as read once: its one
+    `article`, under a stand-in id, stored under `suffix`; or None when it is an export of many
+    articles, imported as an archive is (a PDF export's articles kept by its bytes for that
+    import: index/pdf_exports.py)."""
+
+    suffix: str
+    article: Article | None
+
+
+def read_sent_document(name: str, data: bytes, *, pdf_limits: PdfLimits = LIMITS) -> SentDocument:
+    """The document sent whole as `name` read once, as the same file in the corpus folder is
+    read: asked whether it is an export and, when it is none, read as one article from the
+    same reading (`is_document_export` then `read_document` read a PDF's pages twice: two
+    child processes, a second or more each); `BadInput` saying why it has no article, or
+    cannot be read at all."""
+    suffix = next((s for s in DOCUMENT_READERS if name.lower().endswith(s)), None)
+    if suffix == PDF_SUFFIX:
+        reading = read_pdf_file(data, limits=pdf_limits)
+        if reading.articles is not None:
+            return SentDocument(suffix, None)
+        assert reading.document is not None  # read, being no export
+        return SentDocument(suffix, article_of_pdf("document", data, reading.document))
+    if suffix == RTF_SUFFIX:
+        rtf = read_rtf(data)
+        if rtf.entries is not None:
+            return SentDocument(suffix, None)
+        assert rtf.paragraphs is not None  # read, being no export
+        return SentDocument(suffix, article_of_rtf("document", data, rtf.paragraphs))
+    return SentDocument(*read_document(name, data, pdf_limits=pdf_limits))
 
 
 # a C1 control character in UTF-8 (b"\xc2\x92" for U+0092), which a page holds when it was

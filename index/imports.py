@@ -107,7 +107,7 @@ def import_archive(
     `BadInput` when no record of it gives an article (each record's reason is in the
     message); otherwise the report says what was added, what was already there and what was
     refused."""
-    # a PDF or an RTF document comes here when it is an export (`is_document_export`); any
+    # a PDF or an RTF document comes here when it is an export (`read_sent_document`); any
     # other is one article, stored as it is (index/documents.py)
     documents = (PDF_SUFFIX, RTF_SUFFIX)
     suffix = next((s for s in (*IMPORT_SUFFIXES, *documents) if name.lower().endswith(s)), None)

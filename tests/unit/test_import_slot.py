@@ -49,7 +49,7 @@ def test_a_second_import_reads_nothing_while_the_first_holds_the_slot(
     def read(*args: Any, **kwargs: Any) -> bool:
         pytest.fail("the second export was read while the first import ran")
 
-    monkeypatch.setattr(documents_service, "is_document_export", read)
+    monkeypatch.setattr(documents_service, "read_sent_document", read)
     monkeypatch.setattr(documents_service, "import_archive", read)
     monkeypatch.setattr(documents_service, "PdfLimits", SimpleNamespace(of=lambda index: None))
     index = SimpleNamespace(build_lock_timeout_s=0.05, max_document_bytes=1 << 20)
