@@ -137,6 +137,9 @@ async def store_article(
             unchanged=True,
             created=False,
         )
+    await service.imports.before_a_write(
+        wait_s=settings.index.build_lock_timeout_s, busy_s=settings.index.import_busy_s
+    )
     with service.imports.naming_the_import(settings.index.build_lock_timeout_s):
         report = await run_in_threadpool(
             add_article,
@@ -180,7 +183,10 @@ async def import_export(
     """Import the archive export `content` (named `name`; its text, or its bytes for a Word
     document) as an index build reads an archive in the corpus folder, and serve the new
     version; once another import of this server has finished (`ImportSlot`)."""
-    async with service.imports.turn(name, wait_s=service.settings.index.build_lock_timeout_s):
+    index = service.settings.index
+    async with service.imports.turn(
+        name, wait_s=index.build_lock_timeout_s, busy_s=index.import_busy_s
+    ):
         return await _import_export(name, content, service, reloader)
 
 
@@ -201,6 +207,7 @@ async def _import_export(
         embedder=service.embedder,
         index_settings=settings.index,
         near_duplicate_threshold=settings.retrieval.near_duplicate_threshold,
+        while_locked=service.imports.indexing,  # a write sent meanwhile is told at once
     )
     result = await run_in_threadpool(reloader.reload, retry=True)
     build = report.build
@@ -236,7 +243,10 @@ async def import_document(
             f"{name} is {len(data):,} bytes, more than index.max_document_bytes ({max_bytes:,}); "
             "it would be skipped in the corpus folder too"
         )
-    async with service.imports.turn(name, wait_s=service.settings.index.build_lock_timeout_s):
+    index = service.settings.index
+    async with service.imports.turn(
+        name, wait_s=index.build_lock_timeout_s, busy_s=index.import_busy_s
+    ):
         return await _import_document(name, data, service, reloader)
 
 
@@ -291,6 +301,9 @@ async def delete_document(doc_id: str, service: QAService, reloader: IndexReload
     (a 503) when this server cannot load that version, which still serves the article; a 409
     naming this server's import when that held the build lock too long (`ImportSlot`)."""
     settings = service.settings
+    await service.imports.before_a_write(
+        wait_s=settings.index.build_lock_timeout_s, busy_s=settings.index.import_busy_s
+    )
     with service.imports.naming_the_import(settings.index.build_lock_timeout_s):
         report = await run_in_threadpool(
             delete_article,

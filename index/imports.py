@@ -35,6 +35,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,9 +102,12 @@ def import_archive(
     index_settings: IndexSettings,
     near_duplicate_threshold: float | None,
     progress: Progress | None = None,
+    while_locked: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> ImportReport:
     """Add the articles of the export `data` (named `name`, whose ending says its format) to
     the corpus folder of the current version and make an index holding them current.
+    `while_locked` is entered once the build lock is taken, and left before it is released
+    (the server tells a write sent meanwhile which import holds it: api/import_slot.py).
 
     `BadInput` when no record of it gives an article (each record's reason is in the
     message); otherwise the report says what was added, what was already there and what was
@@ -117,7 +122,7 @@ def import_archive(
         )
     max_bytes = index_settings.max_document_bytes
     limits = PdfLimits.of(index_settings)  # the build's: the same files are exports here
-    with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s):
+    with build_lock(index_dir, timeout_s=index_settings.build_lock_timeout_s), while_locked():
         version = current_version(index_dir)
         manifest = Manifest.load(version)
         folder = Path(os.path.abspath(manifest.corpus_dir))

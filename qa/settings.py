@@ -263,6 +263,14 @@ class IndexSettings(_Group):
         description="How long adding, replacing, importing or deleting documents waits for "
         "another index build to finish before it gives up with a 409.",
     )
+    import_busy_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="An add, replace or delete sent while an import of this server holds the "
+        "build lock, or a second import sent while it runs, waits for it until it has held the "
+        "lock (or run) this long, in case it is about to finish; once it has, the 409 naming "
+        "the import is answered at once instead of after build_lock_timeout_s.",
+    )
     exact_search_max_paragraphs: int = Field(
         default=50_000,
         ge=0,
