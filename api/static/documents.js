@@ -85,19 +85,32 @@ function elapsedText(ms) {
 
 /** A line under the form's buttons while an import runs, said once (`role=status`), with how
  * long it has been running beside it, outside the live region (not read out every second);
- * `stop()` removes it. A long export (a Nexis Uni PDF of hundreds of pages) takes minutes. */
-function importProgress(after, archive) {
+ * `stop()` removes it. A long export (a Nexis Uni PDF of hundreds of pages) takes minutes.
+ * The form's `cancel` is off meanwhile, saying why: an import sent cannot be called back (the
+ * server reads and indexes the whole export whatever the page does, a closed page or a dropped
+ * connection included, and has no way to stop one), so a Cancel that closed the form would
+ * only hide what goes on, and its report would replace whatever the panel showed by then. */
+function importProgress(after, archive, cancel) {
   const line = el("div", "hint import-progress");
   const said = el("p", null, "");
   said.setAttribute("role", "status");
   const clock = el("p", "import-elapsed", "Running for 0 s.");
-  line.append(said, clock);
+  const why = el(
+    "p",
+    "import-no-cancel",
+    "It cannot be cancelled: the server imports the whole export even if this page is closed, " +
+      "so Cancel comes back only if the import fails.",
+  );
+  why.id = "import-no-cancel";
+  line.append(said, clock, why);
   after.after(line);
   // set once the region is in the page, so that it is read out
   said.textContent =
     `Importing “${archive.name}”: the server reads its articles, then indexes them. A long ` +
     "export (a PDF of hundreds of pages) takes several minutes; questions asked meanwhile are " +
     "answered from the articles already indexed.";
+  cancel.disabled = true;
+  cancel.setAttribute("aria-describedby", why.id);
   const began = Date.now();
   const timer = setInterval(() => {
     clock.textContent = `Running for ${elapsedText(Date.now() - began)}.`;
@@ -106,6 +119,8 @@ function importProgress(after, archive) {
     stop() {
       clearInterval(timer);
       line.remove();
+      cancel.disabled = false;
+      cancel.removeAttribute("aria-describedby");
     },
   };
 }
@@ -664,7 +679,8 @@ function showAddForm() {
   const actions = el("div", "form-actions");
   actions.append(submit, cancel);
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !submit.disabled) cancel.click(); // as Cancel, not while adding
+    // as Cancel, not while adding or importing (an import sent cannot be called back)
+    if (event.key === "Escape" && !submit.disabled && !cancel.disabled) cancel.click();
   });
   const legend = el("h3", "form-heading", "Add an article");
   legend.tabIndex = -1;
@@ -690,7 +706,7 @@ function showAddForm() {
       return;
     }
     if (archive) {
-      await importArchive(archive, submit, errors, keyRow);
+      await importArchive(archive, submit, cancel, errors, keyRow);
       return;
     }
     const payload = page ? { html: page.html } : { text: text.value };
@@ -819,10 +835,10 @@ function base64Of(bytes) {
 
 /** Send an archive export to POST /documents/import, then say what it did: the articles added
  * (each opens), those already indexed, and each record refused with the server's reason. */
-async function importArchive(archive, submit, errors, keyRow) {
+async function importArchive(archive, submit, cancel, errors, keyRow) {
   submit.disabled = true;
   submit.textContent = archive.document && !archive.many ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
-  const progress = importProgress(submit.closest(".form-actions") || submit, archive);
+  const progress = importProgress(submit.closest(".form-actions") || submit, archive, cancel);
   let report;
   try {
     report = await fetchJSON("/documents/import", {

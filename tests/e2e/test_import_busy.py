@@ -52,15 +52,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield built.server
 
 
-def long_archive(count: int) -> str:
-    """An archive export of `count` invented harbour reports, one JSON object a line."""
+def long_archive(count: int, edition: str = "harbour") -> str:
+    """An archive export of `count` invented harbour reports, one JSON object a line (each
+    `edition` its own titles and addresses)."""
     return "\n".join(
         json.dumps(
             {
-                "title": item.title,
+                "title": f"{item.title} ({edition})",
                 "source": item.source,
                 "date": f"2019-03-{n % 28 + 1:02d}",
-                "url": f"https://courier.example/harbour/{n + 1}",
+                "url": f"https://courier.example/{edition}/{n + 1}",
                 "text": "\n\n".join(item.paragraphs),
             }
         )
@@ -133,3 +134,23 @@ def test_writes_sent_while_a_long_import_indexes_are_refused_at_once(server: Ser
         assert client.get(f"/documents/{seed['doc_id']}").json()["text"] == seed["text"]
         after = client.get("/documents", params={"limit": 1000}).json()
         assert after["total"] == before["total"] + COUNT
+
+
+def test_an_import_goes_on_to_the_end_when_its_client_goes_away(server: Server) -> None:
+    """What the page's Add form says to keep Cancel off while an import runs: an import sent
+    cannot be called back. A client that drops its connection (a closed page, a timeout) leaves
+    the import running on the server, which indexes every article of it."""
+    with server.client() as client:
+        total = client.get("/documents").json()["total"]
+        sent = {"name": "dropped.jsonl", "content": long_archive(COUNT, "dropped")}
+        with pytest.raises(httpx.TimeoutException):  # the connection closed 1 s in
+            client.post("/documents/import", json=sent, headers=ADMIN, timeout=1)
+        assert client.get("/documents").json()["total"] == total  # not done yet
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            now = client.get("/documents", params={"q": "dropped"}).json()["total"]
+            if now == COUNT:
+                break
+            time.sleep(1)
+        assert now == COUNT
+        assert client.get("/documents").json()["total"] == total + COUNT

@@ -542,6 +542,59 @@ def test_a_long_import_says_it_is_running_and_leaves_the_question_being_typed(
     assert page_probe.script_errors() == []
 
 
+def test_cancel_is_off_while_an_import_runs_and_says_why(page_probe: PageProbe) -> None:
+    """Cancel stayed a live link while an import ran (minutes for a long export), though an
+    import sent cannot be called back: the server imports the whole export whatever the page
+    does (tests/e2e/test_import_busy.py: a dropped connection included). Clicking it showed the
+    list as if nothing were under way, hid the progress line, and the report later replaced
+    whatever the panel showed. Cancel is now off while the import runs, a line under the
+    buttons saying why (its description), and Escape leaves the form; it comes back when the
+    import fails."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    held: list[Any] = []
+    page.route(  # the import held, to be answered below
+        "**/documents/import",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    record = {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."}
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "nore-notes.jsonl", "mimeType": "application/json",
+         "buffer": (json.dumps(record) + "\n").encode()}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    cancel = form.get_by_role("button", name="Cancel")
+    expect(cancel).to_be_disabled()
+    why = form.locator(".import-progress .import-no-cancel")
+    expect(why).to_be_visible()
+    expect(why).to_have_text(
+        "It cannot be cancelled: the server imports the whole export even if this page is "
+        "closed, so Cancel comes back only if the import fails."
+    )
+    expect(cancel).to_have_attribute("aria-describedby", "import-no-cancel")
+    form.get_by_label(FILE_LABEL).press("Escape")  # Escape, Cancel's key, leaves it too
+    expect(form).to_have_count(1)
+    expect(form.locator(".import-progress")).to_be_visible()
+    problem = {
+        "status": 409,
+        "title": "Conflict",
+        "detail": "another import is running on this server ('long.pdf', for 95 s) and has run "
+        "for more than index.import_busy_s (2 s), so it is not about to finish; 'nore-notes.jsonl' "
+        "was not read and nothing was changed. A long export (a PDF of hundreds of pages) takes "
+        "minutes: send it again once that import has answered",
+    }
+    held[0].fulfill(status=409, content_type="application/problem+json", body=json.dumps(problem))
+    expect(form.locator(".panel-error")).to_have_text(problem["detail"])
+    expect(cancel).to_be_enabled()
+    expect(cancel).not_to_have_attribute("aria-describedby", "import-no-cancel")
+    expect(form.locator(".import-progress")).to_have_count(0)
+    form.get_by_label(FILE_LABEL).press("Escape")  # the import over: Escape closes it again
+    expect(form).to_have_count(0)
+    assert page_probe.script_errors() == []
+
+
 @pytest.mark.parametrize("typing", [False, True], ids=["with-the-panel", "typing-a-question"])
 def test_a_long_import_report_is_shown_from_its_top(page_probe: PageProbe, typing: bool) -> None:
     """The report of a 100-article import replaced the Add form with the panel still scrolled
