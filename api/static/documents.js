@@ -795,7 +795,19 @@ function nexisTextDocuments(content) {
 }
 const TEXT_NAME = /\.(txt|text|md|markdown)$/i;
 const FACTIVA_ARTICLE = /^article [a-z]{2}Article$/;
-const FACTIVA_ACCESSION = /^(?:\p{L}{2,20}\s+)?[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}$/u;
+// an accession number alone or after its label, in any script: the server's pattern
+// (qa/factiva.py: CLOSER_LABEL, ACCESSION), so the page sends to the import what the server reads
+// as an export: "Document …", "Документ: …", "N° de document …", "文档：…" or "文档WSJ…"
+const FACTIVA_LABEL_WORD = String.raw`\p{L}[\p{L}\p{M}°º-]{1,24}\.?`;
+const FACTIVA_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
+const FACTIVA_LABEL =
+  String.raw`(?:(?:${FACTIVA_LABEL_WORD}\s+){0,2}${FACTIVA_LABEL_WORD}\s*[:：]?\s+` +
+  String.raw`|(?:${FACTIVA_LABEL_WORD}\s+){0,2}${FACTIVA_LABEL_WORD}\s*[:：]\s*` +
+  String.raw`|[${FACTIVA_CJK}]{1,8}\s*[:：]?\s*)`;
+const FACTIVA_ACCESSION = new RegExp(
+  String.raw`^${FACTIVA_LABEL}?[A-Za-z0-9]{8}(?:19|20)\d{2}[01]\d[0-3]\d[A-Za-z0-9]{9}$`,
+  "u",
+);
 
 /** An element's text as one line, as the server reads it. */
 function oneLine(element) {
