@@ -847,7 +847,20 @@ function base64Of(bytes) {
 
 /** Send an archive export to POST /documents/import, then say what it did: the articles added
  * (each opens), those already indexed, and each record refused with the server's reason. */
+// the Add form of the import this page is running, until the server answers it: "Add an
+// article" shows it again rather than a new form, which the import's report would replace
+let importing = null;
+
 async function importArchive(archive, submit, cancel, errors, keyRow) {
+  importing = submit.form;
+  try {
+    await runImport(archive, submit, cancel, errors, keyRow);
+  } finally {
+    importing = null;
+  }
+}
+
+async function runImport(archive, submit, cancel, errors, keyRow) {
   submit.disabled = true;
   submit.textContent = archive.document && !archive.many ? "Adding… (indexing it)" : "Importing… (indexing the articles)";
   const progress = importProgress(submit.closest(".form-actions") || submit, archive, cancel);
@@ -1032,7 +1045,8 @@ function lookAlikeItem(lookAlike, titles, backTo) {
 
 addButton.addEventListener("click", () => {
   selectTab("articles");
-  showAddForm();
+  if (importing) show(importing, importing.querySelector(".form-heading"));
+  else showAddForm();
 });
 document.addEventListener(DOCUMENTS_CHANGED, () => {
   if (listView.isConnected) loadList();

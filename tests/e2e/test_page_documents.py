@@ -596,6 +596,43 @@ def test_cancel_is_off_while_an_import_runs_and_says_why(page_probe: PageProbe) 
     assert page_probe.script_errors() == []
 
 
+def test_add_an_article_during_an_import_shows_that_import(page_probe: PageProbe) -> None:
+    """The "Add an article" button pressed while an import ran built a new, empty form: the import's
+    progress line went with the old one, out of sight, and the import's report, minutes later,
+    replaced the new form and whatever had been typed into it. While this page's import runs,
+    the button shows that import's form again; once it has answered, a new form."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    held: list[Any] = []
+    page.route(  # the import held, to be answered below
+        "**/documents/import",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    record = {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."}
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": "nore-notes.jsonl", "mimeType": "application/json",
+         "buffer": (json.dumps(record) + "\n").encode()}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    expect(form.locator(".import-progress")).to_be_visible()
+    add = page.get_by_role("button", name="Add an article")
+    add.click()
+    expect(form).to_have_count(1)
+    expect(form.locator(".import-progress")).to_be_visible()
+    expect(form.locator(".page-note")).to_contain_text("nore-notes.jsonl")
+    expect(form.locator(".form-heading")).to_be_focused()
+    problem = {"status": 409, "title": "Conflict", "detail": "another import is running"}
+    held[0].fulfill(status=409, content_type="application/problem+json", body=json.dumps(problem))
+    expect(form.locator(".panel-error")).to_have_text(problem["detail"])
+    add.click()  # the import answered: a new form
+    expect(form).to_have_count(1)
+    expect(form.locator(".panel-error")).to_have_count(0)
+    expect(form.locator(".page-note")).to_be_hidden()
+    assert page_probe.script_errors() == []
+
+
 @pytest.mark.parametrize("typing", [False, True], ids=["with-the-panel", "typing-a-question"])
 def test_a_long_import_report_is_shown_from_its_top(page_probe: PageProbe, typing: bool) -> None:
     """The report of a 100-article import replaced the Add form with the panel still scrolled
