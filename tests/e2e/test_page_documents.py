@@ -57,6 +57,22 @@ def open_add_form_as_admin(page: Any) -> Any:
     return page.locator(".add-article-form")
 
 
+def _held_import(page: Any, form: Any, name: str, record: dict[str, str]) -> list[Any]:
+    """An archive `name` of the one `record` chosen in the open Add form and imported, the
+    request held in the browser: the list that gets its route, to be answered by the test."""
+    held: list[Any] = []
+    page.route(
+        "**/documents/import",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    form.get_by_label(FILE_LABEL).set_input_files(
+        {"name": name, "mimeType": "application/json",
+         "buffer": (json.dumps(record) + "\n").encode()}
+    )  # fmt: skip
+    form.get_by_role("button", name="Import articles").click()
+    return held
+
+
 def _load_as_admin(page: Any) -> Any:
     """The page loaded with the admin key kept for the tab."""
     page.goto("/")
@@ -510,17 +526,8 @@ def test_a_long_import_says_it_is_running_and_leaves_the_question_being_typed(
 
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    held: list[Any] = []
-    page.route(  # the import held, to be answered below
-        "**/documents/import",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
-    )
     record = {"title": "Vell quay reopens", "text": "The Vell quay reopened on Monday."}
-    form.get_by_label(FILE_LABEL).set_input_files(
-        {"name": "vell-notes.jsonl", "mimeType": "application/json",
-         "buffer": (json.dumps(record) + "\n").encode()}
-    )  # fmt: skip
-    form.get_by_role("button", name="Import articles").click()
+    held = _held_import(page, form, "vell-notes.jsonl", record)
     progress = form.locator(".import-progress")
     expect(progress.get_by_role("status")).to_have_text(
         re.compile(r"^Importing “vell-notes\.jsonl”: .* takes several minutes; questions asked ")
@@ -555,17 +562,12 @@ def test_cancel_is_off_while_an_import_runs_and_says_why(page_probe: PageProbe) 
 
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    held: list[Any] = []
-    page.route(  # the import held, to be answered below
-        "**/documents/import",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    held = _held_import(
+        page,
+        form,
+        "nore-notes.jsonl",
+        {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."},
     )
-    record = {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."}
-    form.get_by_label(FILE_LABEL).set_input_files(
-        {"name": "nore-notes.jsonl", "mimeType": "application/json",
-         "buffer": (json.dumps(record) + "\n").encode()}
-    )  # fmt: skip
-    form.get_by_role("button", name="Import articles").click()
     cancel = form.get_by_role("button", name="Cancel")
     expect(cancel).to_be_disabled()
     why = form.locator(".import-progress .import-no-cancel")
@@ -605,17 +607,12 @@ def test_add_an_article_during_an_import_shows_that_import(page_probe: PageProbe
 
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    held: list[Any] = []
-    page.route(  # the import held, to be answered below
-        "**/documents/import",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    held = _held_import(
+        page,
+        form,
+        "nore-notes.jsonl",
+        {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."},
     )
-    record = {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."}
-    form.get_by_label(FILE_LABEL).set_input_files(
-        {"name": "nore-notes.jsonl", "mimeType": "application/json",
-         "buffer": (json.dumps(record) + "\n").encode()}
-    )  # fmt: skip
-    form.get_by_role("button", name="Import articles").click()
     expect(form.locator(".import-progress")).to_be_visible()
     add = page.get_by_role("button", name="Add an article")
     add.click()
@@ -644,17 +641,12 @@ def test_a_long_import_report_is_shown_from_its_top(page_probe: PageProbe, typin
 
     page = page_probe.page
     form = open_add_form_as_admin(page)
-    held: list[Any] = []
-    page.route(  # the import held, to be answered below with a long list
-        "**/documents/import",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    held = _held_import(
+        page,
+        form,
+        "harbour-reports.jsonl",
+        {"title": "Harbour works go on", "text": "The Vell harbour works go on."},
     )
-    record = {"title": "Harbour works go on", "text": "The Vell harbour works go on."}
-    form.get_by_label(FILE_LABEL).set_input_files(
-        {"name": "harbour-reports.jsonl", "mimeType": "application/json",
-         "buffer": (json.dumps(record) + "\n").encode()}
-    )  # fmt: skip
-    form.get_by_role("button", name="Import articles").click()
     expect(form.locator(".import-progress")).to_be_visible()
     panel = page.locator("#articles-body")
     # the panel scrolled down to the form's buttons and the line under them, as a reader who
