@@ -179,7 +179,11 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 # 47: an archive record's, a feed's or an export's date with its time written with a dot after
 #    "в", "о" or "at" ("19 июня 2024 года в 10.30") is the date (qa/dates.py: _in_english); it
 #    was no date (a record's was a problem), though a dateline so written was read
-CLEANER_VERSION = "47"
+# 48: a line in a paper's words above the byline ("Heat Wave Breaks All-Time Record / By …") is
+#    the paper's name only when a block before holds the headline (qa/cleaning_lines.py:
+#    filter_lines, _holds_headline): after a date line, a link, a kicker or the masthead's block
+#    it is the headline, which cleaner 46 took for the source
+CLEANER_VERSION = "48"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

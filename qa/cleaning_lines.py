@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from trafilatura.utils import RE_FILTER
 
 from qa.authors import author_name, outlet_after_job_title, wire_agency
-from qa.cleaning_patterns import ROLE_WORDS, Block
+from qa.cleaning_patterns import KICKER_MAX_WORDS, ROLE_WORDS, Block
 from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
 
@@ -291,22 +291,43 @@ def _masthead(line: str) -> bool:
     )
 
 
+def _holds_headline(blocks: list[Block]) -> bool:
+    """Whether `blocks` hold a line that may be the text's headline: one of more words than a
+    kicker (`KICKER_MAX_WORDS`; a date line, a link or "WEATHER" above the headline is none)
+    that is no paper's name."""
+    return any(
+        len(line.split()) > KICKER_MAX_WORDS and not _masthead(line)
+        for block in blocks
+        for line in block
+    )
+
+
 def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
     """Apply the line rules inside each block, and drop repeated identical lines. In the block
-    of the article's byline, a line left that is a paper's name ("Headline / Marlow Evening Post
-    / By Hannah Okafor / March 14, 2025", as a story copied from a paper's page or e-edition
-    reads) is dropped too, and kept as the source unless a "Source:" line or the byline names
-    one (`LineMeta.masthead`)."""
+    of the article's byline, a line left that is a paper's name ("By Hannah Okafor / Marlow
+    Evening Post / March 14, 2025", as a story copied from a paper's page or e-edition reads) is
+    dropped too, and kept as the source unless a "Source:" line or the byline names one
+    (`LineMeta.masthead`). Above the byline, such a line is the headline unless a block kept
+    before holds one (`_holds_headline`): a text may open with a date line, a link or a kicker,
+    and "Heat Wave Breaks All-Time Record" over its byline is no paper."""
     kept: list[Block] = []
     for n, block in enumerate(blocks):
         lines: Block = []
         had_author = meta.author is not None
+        above_byline = 0  # the lines kept in this block before its byline
         for line in block:
             if not _drop_line(line, meta) and (not lines or lines[-1] != line):
                 lines.append(line)
+            elif not had_author and meta.author is not None and not above_byline:
+                above_byline = len(lines)
         # the first byline's block, not the text's first, whose line left may be the headline
         bylined = n > 0 and not had_author and meta.author is not None
-        if bylined and len(lines) == 1 < len(block) and _masthead(lines[0]):
+        if (
+            bylined
+            and len(lines) == 1 < len(block)
+            and _masthead(lines[0])
+            and (not above_byline or _holds_headline(kept))
+        ):
             meta.masthead = meta.masthead or lines[0]
             lines = []
         if lines:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.cleaning_patterns import CLOSERS, CLOSING_MARKS, LIST_LINE, ROLE_WORDS
+from qa.cleaning_patterns import CLOSERS, CLOSING_MARKS, KICKER_MAX_WORDS, LIST_LINE, ROLE_WORDS
 from qa.sentences import CLOCK_END, goes_on_after_clock
 
 _COMMENTS_LABEL = re.compile(
@@ -135,7 +135,7 @@ def _is_kicker(first: str, second: str) -> bool:
     "Obituary" and a sentence under it, is the title still)."""
     words = first.split()
     return (
-        0 < len(words) <= 2
+        0 < len(words) <= KICKER_MAX_WORDS
         and "\n" not in first + second
         and _is_title_like(first)
         and _is_title_like(second)

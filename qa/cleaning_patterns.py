@@ -13,6 +13,9 @@ CLOSERS = CLOSING_MARKS.replace("]", "\\]")  # the same, escaped for character c
 # a line of a list ("- item", "* item", "• item", "1. item", "1) item") or of a table
 # ("| Item | 2024 |", as Markdown writes one and qa/markdown_text.py reads it)
 LIST_LINE = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+\S|^\|.*\S.*\|$")
+# a section's label above the headline is of this many words at the most ("POLITICS", "Local
+# news"): a kicker, not the headline (qa/cleaning_paragraphs.py: take_title)
+KICKER_MAX_WORDS = 2
 ROLE_WORDS = {
     "reporter", "writer", "correspondent", "editor", "columnist", "contributor",
     "journalist", "producer", "photographer", "intern", "staff",

@@ -362,6 +362,29 @@ def test_a_line_beside_the_byline_that_is_no_papers_name_stays(header: str, text
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "March 14, 2025",  # a date line, dropped: the headline's block is the text's first left
+        "WEATHER",  # a kicker above the headline
+        "Marlow Evening Post\nMarch 14, 2025",  # the paper's name and the date above it
+    ],
+)
+def test_a_headline_in_a_papers_words_above_its_byline_after_the_opening_stays_the_headline(
+    opening: str,
+) -> None:
+    """A headline ending in a word papers are named with ("Record", "News", "Today") over its
+    byline, in a block after a date line, a kicker or the masthead, is the title, not the
+    source: it was taken for a paper's name and the article had no title."""
+    headline = "Heat Wave Breaks All-Time Record"
+    cleaned = clean_article(f"{opening}\n\n{headline}\nBy Hannah Okafor\n\n{BODY_1}\n\n{BODY_2}")
+    assert cleaned.source != headline
+    assert cleaned.author == "Hannah Okafor"
+    # the text's first line left is its title; the headline is it or the first paragraph
+    assert [cleaned.title, *cleaned.paragraphs][-3:] == [headline, BODY_1, BODY_2]
+
+
+@pytest.mark.unit
 def test_a_headline_above_its_byline_stays_the_headline() -> None:
     cleaned = clean_article(f"Storm Breaks Rainfall Record\nBy Hannah Okafor\n\n{BODY_1}")
     assert (cleaned.title, cleaned.source, cleaned.paragraphs) == (
