@@ -183,7 +183,9 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 #    the paper's name only when a block before holds the headline (qa/cleaning_lines.py:
 #    filter_lines, _holds_headline): after a date line, a link, a kicker or the masthead's block
 #    it is the headline, which cleaner 46 took for the source
-CLEANER_VERSION = "48"
+# 49: a date with a dotted time after "at" before it ("At 9.05 on June 19, 2024") is that date:
+#    dateutil read the time as a day and month (9 June 2019); qa/dates.py: _with_colon_times
+CLEANER_VERSION = "49"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

@@ -50,8 +50,9 @@ AT_WORDS = frozenset({"в", "во", "о", "об"})
 # Russian and Ukrainian write it, and British English): after "at" or one of AT_WORDS it is a
 # time, not a decimal number (Russian and Ukrainian write a decimal with a comma, "в 2,5 раза",
 # and a decimal after "at" ends no date); dateutil reads "10.30" as a number, so its dots are
-# read as colons there
+# read as colons there (`_with_colon_times`)
 _TIME_OF_DAY = re.compile(r"^\d{1,2}[:.]\d{2}(?:[:.]\d{2})?,?$")
+_BEFORE_TIME = AT_WORDS | {"at"}
 # a date in Chinese, Japanese or Korean: "2024年6月19日", "2024년 6월 19일" (the day's sign
 # may be left out, or be the spoken "号"), or a Korean "2024.06.19"; then perhaps the weekday in
 # brackets ("（水）", "(수)") and a time of day, after a morning or afternoon word ("午前",
@@ -132,11 +133,25 @@ def _parsed(text: str) -> dt.date | None:
     if numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
         return None
     # a weekday name would let dateutil move a partial date onto that weekday: drop it
+    text = _with_colon_times(text)
     words = [w for w in re.split(r"\s+", text) if _NAMES.weekday(w.strip(".,")) is None]
     found = _complete(" ".join(words))
     if found is None and (english := _in_english(text)) is not None:
         found = _complete(english)
     return found
+
+
+def _with_colon_times(text: str) -> str:
+    """`text` with a time after "at" or one of `AT_WORDS` written with dots ("в 10.30", "at
+    9.05") written with colons, before dateutil reads any of it: it reads "10.30" as a number,
+    and "At 9.05 on June 19, 2024" as 9 June 2019."""
+    parts = text.split()
+    return " ".join(
+        word.replace(".", ":")
+        if at and parts[at - 1].lower() in _BEFORE_TIME and _TIME_OF_DAY.match(word)
+        else word
+        for at, word in enumerate(parts)
+    )
 
 
 def _complete(text: str) -> dt.date | None:
@@ -157,18 +172,15 @@ def _in_english(text: str) -> str | None:
     """`text` with its month's name in another of `DATE_LANGUAGES` written as dateutil reads
     it ("lun., 04 nov. 2024 10:00:00 +0100", a French feed's date: "04 November 2024 10:00:00
     +0100"), its weekday's name and the words between the parts left out, a Russian or
-    Ukrainian "в" or "о" before a time as "at", and a time after "at" written with dots
-    ("в 10.30") with colons; None when it names
-    no such month. A weekday's name before a comma is one even where a month has it too (the
-    French and Spanish "mar.," Tuesday, "Mar" March in English)."""
+    Ukrainian "в" or "о" before a time as "at"; None when it names no such month. A weekday's
+    name before a comma is one even where a month has it too (the French and Spanish "mar.,"
+    Tuesday, "Mar" March in English)."""
     words: list[str] = []
     month = False
     parts = text.split()
     for at, word in enumerate(parts):
         bare = word.strip(".,")
-        if words and words[-1].lower() == "at" and _TIME_OF_DAY.match(word):
-            words.append(word.replace(".", ":"))  # "в 10.30": dateutil reads "10:30" as a time
-        elif not bare.isalpha():
+        if not bare.isalpha():
             words.append(word)
         elif bare.lower() in AT_WORDS and at + 1 < len(parts) and _TIME_OF_DAY.match(parts[at + 1]):
             words.append("at")  # "19 июня 2024 года в 10:30": dateutil reads "at" before a time

@@ -71,6 +71,11 @@ pytestmark = pytest.mark.unit
         ("19 июня 2024 года в 25.30", None),  # no hour of a day, as "в 25:30" is none
         ("19 июня 2024 года в 10.75", None),
         ("19 июня 2024 года в 2.5 раза", None),  # a number, and words after the date
+        # the dotted time before the date: dateutil read "9.05" as a day and month ("At 9.05 on
+        # June 19, 2024" was 9 June 2019, "at 10.30, 19 June 2024" 19 June 2010)
+        ("At 9.05 on June 19, 2024", dt.date(2024, 6, 19)),
+        ("at 10.30, 19 June 2024", dt.date(2024, 6, 19)),
+        ("в 10.30 19 июня 2024", dt.date(2024, 6, 19)),
         ("2024年6月19日", dt.date(2024, 6, 19)),
         ("2024年06月19日 10:30", dt.date(2024, 6, 19)),
         ("2024년 6월 19일", dt.date(2024, 6, 19)),
