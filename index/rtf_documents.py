@@ -19,7 +19,8 @@ An RTF's content alone says whether it is an export, and parsing a large one tak
 (index/verdicts.py, as a PDF's is), so the questions asked of a corpus folder on every import
 and delete (which files are exports, which ids they give) parse an RTF only when its bytes are
 new (or, for an export, when its articles were let go to keep the memory they take bounded).
-A document whose bytes hold none of the words every export holds is not parsed for them at all.
+A document whose bytes hold none of the words every export holds, nor a Factiva accession
+number standing alone (not within a picture's hex digits), is not parsed for them at all.
 """
 
 from __future__ import annotations
@@ -47,7 +48,15 @@ RTF_SUFFIX = ".rtf"
 # in another script, "Документ", "文档", which RTF writes as escapes): a document without any
 # is no export, unread as one
 _EXPORT_WORDS = (b"Document", b"DOCUMENT", b"Dokument")  # Factiva's closing "Document …" too
-_ACCESSION = re.compile(ACCESSION.encode("ascii"))
+# the number standing alone: after a space, a colon, a brace, the "?" of a "\u6587?" escape or
+# a "\'b5" one (a label's last letter), and before a control word, a space or a brace; not in a
+# run of letters and figures such as a picture's hex digits, which hold numbers of its shape by
+# chance (a dozen in a picture of 200 KB), so a Word RTF with a picture was parsed for an export
+_ACCESSION = re.compile(
+    rb"(?:(?<![0-9A-Za-z])|(?<=\\'[0-9a-fA-F]{2}))"
+    + ACCESSION.encode("ascii")
+    + rb"(?![0-9A-Za-z])"
+)
 
 
 def _may_be_export(data: bytes) -> bool:
