@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 from index.corpus import read_corpus
 from index.durable import storage_problem
 from index.file_kinds import SUFFIXES
-from index.journal import settle
+from index.journal import forget_indexed, settle
 from index.manifest import Changes, recorded_skips
 from index.pdf_pages import PdfLimits
 from index.skips import Skips
@@ -272,6 +272,7 @@ def rebuild_locked(
         shutil.rmtree(version, ignore_errors=True)  # never half-written: current is untouched
         raise
     make_current(index_dir, version)
+    forget_indexed(index_dir, hashes)  # an id deleted through the API and now indexed again
     return BuildReport(
         version=version,
         articles=len(articles),

@@ -18,7 +18,8 @@ client that retries it gets the same result as if its first try had been answere
 deleted through the API are remembered with the time the delete was committed
 (`journal/deleted.json`, the latest `REMEMBERED_DELETES`) so that a retried DELETE succeeds
 instead of getting a 404, and a GET of such an id (or of a paragraph of it) answers 410 Gone
-saying when (api/service.py). An id is forgotten when it is added again. A list written before
+saying when (api/service.py). An id is forgotten when it is indexed again, through the API or
+by any build whose new version holds it (`forget_indexed`). A list written before
 the times were kept (ids alone) is read as deletes of no known time.
 """
 
@@ -28,6 +29,7 @@ import base64
 import json
 import logging
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,6 +276,16 @@ def remember_deleted(index_dir: Path, doc_id: str, *, at: datetime | None = None
     deleted = {i: t for i, t in _deleted(index_dir).items() if i != doc_id}
     deleted[doc_id] = when.isoformat().replace("+00:00", "Z")
     _write_deleted(index_dir, deleted)
+
+
+def forget_indexed(index_dir: Path, doc_ids: Collection[str]) -> None:
+    """Forget the deletes of `doc_ids`, the articles a version just made current holds: an id
+    deleted through the API and indexed again another way (its file put back and the index
+    rebuilt) is no longer gone, and once taken out by hand is a 404, not a 410 naming the
+    first delete."""
+    deleted = _deleted(index_dir)
+    if any(doc_id in doc_ids for doc_id in deleted):
+        _write_deleted(index_dir, {i: t for i, t in deleted.items() if i not in doc_ids})
 
 
 def _forget_deleted(index_dir: Path, doc_id: str) -> None:

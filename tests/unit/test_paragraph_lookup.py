@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from index.builder import rebuild_index
 from qa.models import Article
 from qa.paragraphs import article_id_of, find_paragraph, paragraph_id, split_paragraphs
+from tests.fakes import HashingEmbedder
 from tests.served import served_with_fakes
 
 pytestmark = pytest.mark.unit
@@ -136,6 +138,31 @@ def test_an_article_deleted_through_the_api_is_a_410_saying_when(tmp_path: Path)
     )
     assert again.status_code == 201, again.text
     assert client.get(f"/paragraphs/{cited}").status_code == 200
+
+
+def test_an_id_deleted_through_the_api_then_indexed_from_a_file_is_no_longer_gone(
+    tmp_path: Path,
+) -> None:
+    """An article deleted through the API, then put back as a file and built (a rebuild, not
+    the API), is served; taken out by hand after that it is a 404 as any such id is: the
+    journal kept the old delete, and the id answered 410 'was deleted at <the first time>
+    (DELETE /documents/ferry)', though it had been indexed since."""
+    client = serve(tmp_path)
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "data" / "index"
+    assert client.delete("/documents/ferry", headers=ADMIN).status_code == 204
+    assert client.get("/documents/ferry").status_code == 410
+    (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    assert client.post("/admin/reload", headers=ADMIN).status_code == 200
+    assert client.get("/documents/ferry").status_code == 200
+    (corpus / "ferry.txt").unlink()
+    rebuild_index(corpus, index_dir, embedder=HashingEmbedder())
+    assert client.post("/admin/reload", headers=ADMIN).status_code == 200
+    taken_out = client.get("/documents/ferry")
+    assert taken_out.status_code == 404, taken_out.text
+    assert "no document with id 'ferry'" in taken_out.json()["detail"]
+    # a DELETE through the API of it now (retried or not) finds nothing to delete
+    assert client.delete("/documents/ferry", headers=ADMIN).status_code == 404
 
 
 @pytest.mark.parametrize(
