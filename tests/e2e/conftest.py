@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from tests.e2e.scripted_generator import ScriptedGenerator
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,21 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _free_port() -> int:
-    """A port nothing listens on: any, or, when `E2E_PORTS` names a range ("8540-8549": a
-    shared machine whose ports are shared out), the first free one in it."""
-    wanted = os.environ.get("E2E_PORTS", "")
-    first, _, last = wanted.partition("-")
-    for port in range(int(first), int(last or first) + 1) if first else [0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(s.getsockname()[1])
-    raise RuntimeError(f"no free port in E2E_PORTS={wanted}")
 
 
 def build_index(
@@ -69,7 +54,7 @@ class Server:
 
 
 def start_server(data_dir: Path, log: Path, **env: str) -> Server:
-    port = _free_port()
+    port = free_port()
     environ = {
         **os.environ,
         "HF_HUB_OFFLINE": "1",

@@ -16,6 +16,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.ports import free_port
+
 HOLD_LIMIT_S = 120.0  # a test that forgets to release its hold still ends
 PASSAGE_ONE = re.compile(r"^\[1\] \([^)]*\) (.+)$", re.MULTILINE)
 
@@ -80,7 +82,7 @@ class ScriptedGenerator:
                 chunk = {"id": "scripted", "choices": [{**choice, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

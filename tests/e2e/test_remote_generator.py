@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from index.remote_generation import OpenAICompatibleGenerator
 from qa.errors import GeneratorUnavailable
 from qa.settings import GenerationSettings
 from tests.e2e.conftest import Server, start_server, stop_server
+from tests.ports import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -33,12 +33,6 @@ QUESTIONS = [
     "In what year did Kim Jong-un last oversee nuclear testing?",
 ]
 ANSWERABLE = QUESTIONS[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _gguf(models_dir: Path) -> Path:
@@ -53,7 +47,7 @@ def llama_server(
     """`python -m llama_cpp.server` on a free loopback port: (base URL ending in /v1, its log)."""
     folder = tmp_path_factory.mktemp("llama-server")
     gguf = _gguf(seeds_data_dir / "models")  # assembled there once, like the other e2e servers
-    port = _free_port()
+    port = free_port()
     log = folder / "llama-server.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
@@ -171,7 +165,7 @@ def test_remote_generator_streams_and_chats_against_llama_cpp_server(
 def test_unreachable_generator_gives_a_quick_503(
     seeds_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    closed = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    closed = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     running = start_server(
         seeds_data_dir,
         tmp_path_factory.mktemp("unreachable-logs") / "server.log",
@@ -198,6 +192,6 @@ def test_unreachable_generator_gives_a_quick_503(
 
 
 def test_unreachable_generator_error_is_the_unavailable_kind() -> None:
-    settings = GenerationSettings(backend="openai", base_url=f"http://127.0.0.1:{_free_port()}/v1")
+    settings = GenerationSettings(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1")
     with pytest.raises(GeneratorUnavailable):
         OpenAICompatibleGenerator(settings).complete("x", max_tokens=1, stop=[])
