@@ -297,15 +297,21 @@ def test_ligatures_read_as_letters() -> None:
     assert found.paragraphs == ["The first ferry left the harbour off schedule on Monday morning."]
 
 
-def test_a_pdf_added_with_its_reading_is_read_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # POST /documents/import read a PDF three times (its id, the add's check, the build)
+def _index_of_one_note(tmp_path: Path) -> Path:
+    """An index of a corpus folder holding one text article, for a PDF to be added to."""
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "note.txt").write_text("Ferry returns\n\nThe ferry sails again on Monday.\n")
     index_dir = tmp_path / "index"
     rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    return index_dir
+
+
+def test_a_pdf_added_with_its_reading_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # POST /documents/import read a PDF three times (its id, the add's check, the build)
+    index_dir = _index_of_one_note(tmp_path)
     readings: list[int] = []
     reading = pdf_pages.read_pdf
 
@@ -333,11 +339,7 @@ def test_a_pdf_sent_to_the_import_route_is_read_once(
     """POST /documents/import read an ordinary PDF twice: once to ask whether it was a Nexis Uni
     export, then again as one article (two children laying out its pages: 3.3 s instead of
     1.3 s for a 12-page article); the first reading is the article now."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "note.txt").write_text("Ferry returns\n\nThe ferry sails again on Monday.\n")
-    index_dir = tmp_path / "index"
-    rebuild_index(folder, index_dir, embedder=HashingEmbedder())
+    index_dir = _index_of_one_note(tmp_path)
     children: list[Chunk] = []
     answer = pdf_pages._child_answer
 
