@@ -314,11 +314,11 @@ def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
     for n, block in enumerate(blocks):
         lines: Block = []
         had_author = meta.author is not None
-        above_byline = 0  # the lines kept in this block before its byline
+        above_byline: int | None = None  # the lines kept in this block before its byline
         for line in block:
             if not _drop_line(line, meta) and (not lines or lines[-1] != line):
                 lines.append(line)
-            elif not had_author and meta.author is not None and not above_byline:
+            elif not had_author and meta.author is not None and above_byline is None:
                 above_byline = len(lines)
         # the first byline's block, not the text's first, whose line left may be the headline
         bylined = n > 0 and not had_author and meta.author is not None
@@ -326,7 +326,7 @@ def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
             bylined
             and len(lines) == 1 < len(block)
             and _masthead(lines[0])
-            and (not above_byline or _holds_headline(kept))
+            and (above_byline == 0 or _holds_headline(kept))
         ):
             meta.masthead = meta.masthead or lines[0]
             lines = []

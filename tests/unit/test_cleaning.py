@@ -385,6 +385,19 @@ def test_a_headline_in_a_papers_words_above_its_byline_after_the_opening_stays_t
 
 
 @pytest.mark.unit
+def test_a_papers_name_below_the_byline_is_the_source_with_no_headline_kept_before() -> None:
+    """Below the byline the line is no headline, whatever the text opens with: a date line
+    dropped after it was counted as a line above the byline, so the paper's name there needed
+    a headline kept before and stayed a paragraph."""
+    cleaned = clean_article(
+        f"14 March 2025\n\nBy Hannah Okafor\nMarlow Evening Post\nPublished 14 March 2025"
+        f"\n\n{BODY_1}\n\n{BODY_2}"
+    )
+    assert (cleaned.source, cleaned.author) == ("Marlow Evening Post", "Hannah Okafor")
+    assert cleaned.paragraphs == [BODY_1, BODY_2]
+
+
+@pytest.mark.unit
 def test_a_headline_above_its_byline_stays_the_headline() -> None:
     cleaned = clean_article(f"Storm Breaks Rainfall Record\nBy Hannah Okafor\n\n{BODY_1}")
     assert (cleaned.title, cleaned.source, cleaned.paragraphs) == (
