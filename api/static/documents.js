@@ -879,6 +879,18 @@ async function runImport(archive, submit, cancel, errors, keyRow) {
   } catch (error) {
     progress.stop();
     showAdminError(errors, keyRow, error);
+    if (error.status === undefined) {
+      // the connection dropped (no answer): the server imports the whole export all the same
+      errors.append(
+        el(
+          "p",
+          "hint import-maybe-running",
+          `The server may still be importing “${archive.name}”: sending it again is safe. While ` +
+            "that import runs it is refused at once, naming it; once it is done the articles " +
+            "already indexed are reported as such, not added twice.",
+        ),
+      );
+    }
     submit.disabled = false;
     submit.textContent = archive.document && !archive.many ? "Add article" : "Import articles";
     // no record could be imported, some for an id indexed with other content: the same offer

@@ -598,6 +598,36 @@ def test_cancel_is_off_while_an_import_runs_and_says_why(page_probe: PageProbe) 
     assert page_probe.script_errors() == []
 
 
+def test_an_import_whose_connection_drops_says_the_server_may_still_import(
+    page_probe: PageProbe,
+) -> None:
+    """An import whose connection dropped said only "Could not reach the server…", though the
+    server imports the whole export whatever becomes of the request (test_import_busy.py): the
+    reader could not tell whether the articles were coming. The form now says the server may
+    still be importing it and that sending it again is safe; a refusal with an answer does not."""
+    from playwright.sync_api import expect
+
+    page = page_probe.page
+    form = open_add_form_as_admin(page)
+    record = {"title": "Nore quay reopens", "text": "The Nore quay reopened on Monday."}
+    held = _held_import(page, form, "nore-notes.jsonl", record)
+    expect(form.locator(".import-progress")).to_be_visible()
+    held[0].abort("connectionreset")
+    expect(form.locator(".panel-error")).to_contain_text("Could not reach the server")
+    expect(form.locator(".import-maybe-running")).to_have_text(
+        "The server may still be importing “nore-notes.jsonl”: sending it again is safe. While "
+        "that import runs it is refused at once, naming it; once it is done the articles "
+        "already indexed are reported as such, not added twice."
+    )
+    expect(form.get_by_role("button", name="Cancel")).to_be_enabled()
+    form.get_by_role("button", name="Import articles").click()  # sent again: a refusal
+    problem = {"status": 409, "title": "Conflict", "detail": "another import is running"}
+    held[1].fulfill(status=409, content_type="application/problem+json", body=json.dumps(problem))
+    expect(form.locator(".panel-error")).to_have_text(problem["detail"])
+    expect(form.locator(".import-maybe-running")).to_have_count(0)
+    assert page_probe.script_errors() == []
+
+
 def test_add_an_article_during_an_import_shows_that_import(page_probe: PageProbe) -> None:
     """The "Add an article" button pressed while an import ran built a new, empty form: the import's
     progress line went with the old one, out of sight, and the import's report, minutes later,
