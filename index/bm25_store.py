@@ -10,11 +10,12 @@ from pathlib import Path
 import bm25s
 import Stemmer
 
-from qa.lexical import fold_latin
+from qa.lexical import fold_latin, written_out_amounts
 
 _STEMMER_LANGUAGE = "english"
 # Written beside bm25s' own files: how the words were read. An index saved without it read them
-# with their accents, and its queries are read the same way, or "Kraków" would find nothing.
+# with their accents, and its queries are read the same way, or "Kraków" would find nothing;
+# one saved without "amounts" read "£620m" as the token "620m", and its queries are read so too.
 _READING = "reading.json"
 
 # bm25s sets its own logger to DEBUG on import, so "Building index from IDs objects" reached the
@@ -24,13 +25,22 @@ logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 class BM25Store:
     """Paragraphs by BM25; the words of Latin script are read without accents ("Krakow" finds
-    "Kraków"), in the paragraphs and the queries alike."""
+    "Kraków"), and amounts written short as written out ("£620m" finds "£620 million", and the
+    reverse: `qa.lexical.written_out_amounts`), in the paragraphs and the queries alike."""
 
-    def __init__(self, retriever: bm25s.BM25, size: int, *, folds_accents: bool = True) -> None:
+    def __init__(
+        self,
+        retriever: bm25s.BM25,
+        size: int,
+        *,
+        folds_accents: bool = True,
+        writes_out_amounts: bool = True,
+    ) -> None:
         self._retriever = retriever
         self._size = size
         self._stemmer = Stemmer.Stemmer(_STEMMER_LANGUAGE)
         self.folds_accents = folds_accents
+        self.writes_out_amounts = writes_out_amounts
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> BM25Store:
@@ -38,8 +48,8 @@ class BM25Store:
         retriever = bm25s.BM25()
         if texts:
             tokens = bm25s.tokenize(
-                [fold_latin(t) for t in texts], stopwords="en", stemmer=stemmer,
-                show_progress=False,
+                [written_out_amounts(fold_latin(t)) for t in texts], stopwords="en",
+                stemmer=stemmer, show_progress=False,
             )  # fmt: skip
             retriever.index(tokens, show_progress=False)
         return cls(retriever, len(texts))
@@ -48,18 +58,29 @@ class BM25Store:
     def load(cls, folder: Path, size: int) -> BM25Store:
         reading = folder / _READING
         said = json.loads(reading.read_text("utf-8")) if reading.exists() else {}
-        folds = isinstance(said, dict) and said.get("accents") == "folded"
-        return cls(bm25s.BM25.load(str(folder)), size, folds_accents=folds)
+        if not isinstance(said, dict):
+            said = {}
+        return cls(
+            bm25s.BM25.load(str(folder)),
+            size,
+            folds_accents=said.get("accents") == "folded",
+            writes_out_amounts=said.get("amounts") == "written out",
+        )
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder))
-        if self.folds_accents:
-            (folder / _READING).write_text(json.dumps({"accents": "folded"}) + "\n", "utf-8")
+        reading = {
+            **({"accents": "folded"} if self.folds_accents else {}),
+            **({"amounts": "written out"} if self.writes_out_amounts else {}),
+        }
+        if reading:
+            (folder / _READING).write_text(json.dumps(reading) + "\n", "utf-8")
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         if self._size == 0:
             return []
         text = fold_latin(query) if self.folds_accents else query
+        text = written_out_amounts(text) if self.writes_out_amounts else text
         tokens = bm25s.tokenize([text], stopwords="en", stemmer=self._stemmer, show_progress=False)
         if not tokens.vocab:
             return []

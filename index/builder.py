@@ -306,6 +306,8 @@ def _why_rewritten(
         return "the near-duplicate threshold changed"
     if not previous.lexical.folds_accents:
         return "keyword search now reads words without their accents"
+    if not previous.lexical.writes_out_amounts:
+        return "keyword search now reads amounts written short as written out"
     # the same articles read from another folder: a new version records that folder, or
     # POST /documents would go on writing into the old one
     if os.path.realpath(previous.manifest.corpus_dir) != os.path.realpath(corpus_dir):

@@ -102,6 +102,11 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             "index keyword search reads words with their accents ('Krakow' misses 'Kraków'); "
             "rebuild to read them without"
         )
+    if not corpus.lexical.writes_out_amounts:
+        log.warning(
+            "index keyword search reads amounts as written ('£620m' misses '£620 million'); "
+            "rebuild to read them written out"
+        )
     retriever = Retriever(
         embedder=embedder,
         dense=vector_search(corpus, settings.retrieval),

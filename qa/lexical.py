@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 
@@ -30,7 +31,59 @@ FUNCTION_WORDS = frozenset(
 )
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_FIGURE = r"\d[\d,.]*\d|\d"
+_TOKEN = re.compile(rf"{_FIGURE}|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+# An amount written short, as British and business news write it ("£620m", "$3bn", "€1.2bn",
+# "2.5tn", "$10k"), is read as the same words as written out ("£620 million", "$3 billion",
+# "€1.2 billion", "2.5 trillion", "$10,000", thousands in figures, as news writes them), in the
+# articles and the questions alike. "m", "b" and "k" only after a currency sign: elsewhere they
+# are metres, sizes and names ("100m sprint", "a 5k race", "4K television", "3M tape", "401k");
+# "bn" and "tn" after any figure, where they are no unit (on the validation corpora and the
+# training texts every "m", "k" or "bn" after a currency sign was an amount, and no "bn" or "tn"
+# after a figure stood for anything else; docs/grounding.md, "Amounts written short").
+
+# Unicode's currency symbols (category Sc: "$", "£", "€", "¥", "₹", …), as a character class
+CURRENCY_SIGNS = (
+    r"$\u00a2-\u00a5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db"
+    r"\u20a0-\u20c0\ua838\ufdfc\ufe69\uff04\uffe0\uffe1\uffe5\uffe6\U00011fdd-\U00011fe0"
+    r"\U0001e2ff\U0001ecb0"
+)
+_SCALES = {
+    "m": "million", "mn": "million", "b": "billion", "bn": "billion", "bln": "billion",
+    "tn": "trillion", "trn": "trillion",
+}  # fmt: skip
+_AMOUNT = (
+    rf"(?<=[{CURRENCY_SIGNS}])"
+    rf"(?P<priced>{_FIGURE})(?P<scale>(?i:bln|bn|trn|tn|mn|m|b|k))\b"
+    rf"|\b(?P<figure>{_FIGURE})(?P<large>bln|bn|trn|tn)\b"
+)
+_AMOUNT_SHORT = re.compile(_AMOUNT)
+# a quick look first: most texts hold none ("19th" neither)
+_MAY_HOLD_AMOUNT = re.compile(r"\d(?:[bkm]|tr?n)", re.IGNORECASE)
+_AMOUNT_OR_TOKEN = re.compile(rf"{_AMOUNT}|{_TOKEN.pattern}", re.UNICODE)
+
+
+def _amount_written_out(found: re.Match[str]) -> str:
+    figure, scale = found["priced"] or found["figure"], (found["scale"] or found["large"]).lower()
+    if scale != "k":
+        return f"{figure} {_SCALES[scale]}"
+    try:
+        thousands = Decimal(figure.replace(",", "")) * 1000
+    except InvalidOperation:  # "1.2.3k": no figure
+        return found.group()
+    return format(thousands.normalize(), ",f")
+
+
+def written_out_amounts(text: str) -> str:
+    """`text` with its amounts written short written out: "£620m" → "£620 million", "$3bn" →
+    "$3 billion", "2.5tn" → "2.5 trillion", "£45k" → "£45,000"; "100m", "5k", "4G", "10km",
+    "5pm" are left as they are."""
+    if not _MAY_HOLD_AMOUNT.search(text):
+        return text
+    return _AMOUNT_SHORT.sub(_amount_written_out, text)
+
+
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
@@ -108,9 +161,28 @@ def normalise_token(token: str) -> str:
     return _NUMBER_WORDS.get(token, token)
 
 
+def _token_spans(text: str) -> list[tuple[int, int, str]]:
+    """Normalised word tokens with where each stands in `text`: (start, end, token). An amount
+    written short gives the words written out, each where the amount stands ("£620m": "620" and
+    "1000000", as "£620 million" gives them)."""
+    if not _MAY_HOLD_AMOUNT.search(text):
+        return [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
+    spans: list[tuple[int, int, str]] = []
+    for found in _AMOUNT_OR_TOKEN.finditer(text):
+        start, end = found.span()
+        if found.lastgroup is None:  # a word or a figure
+            spans.append((start, end, normalise_token(found.group())))
+            continue
+        for token in _TOKEN.findall(_amount_written_out(found)):  # "scale" or "large" matched
+            spans.append((start, end, normalise_token(token)))
+    return spans
+
+
 def words(text: str) -> list[str]:
     """Normalised word tokens, function words included."""
-    return [normalise_token(t) for t in _TOKEN.findall(text)]
+    if not _MAY_HOLD_AMOUNT.search(text):
+        return [normalise_token(t) for t in _TOKEN.findall(text)]
+    return [token for _, _, token in _token_spans(text)]
 
 
 def content_terms(text: str) -> list[str]:
@@ -121,8 +193,8 @@ def content_terms(text: str) -> list[str]:
 
 def content_term_spans(text: str) -> list[tuple[int, int, str]]:
     """`content_terms` with where each stands in `text`: (start, end, term)."""
-    found = [(m.start(), m.end(), normalise_token(m.group())) for m in _TOKEN.finditer(text)]
-    kept = [(start, end, token) for start, end, token in found if token not in FUNCTION_WORDS]
+    kept = [(start, end, token) for start, end, token in _token_spans(text)
+            if token not in FUNCTION_WORDS]  # fmt: skip
     stems = _stemmer().stemWords([token for _, _, token in kept])
     return [(start, end, stem) for (start, end, _), stem in zip(kept, stems, strict=True)]
 
@@ -140,6 +212,8 @@ def matched_spans(query: str, text: str) -> list[tuple[int, int]]:
         return spans
     for start, end, term in content_term_spans(text):
         if not term_found(term, wanted):
+            continue
+        if spans and start < spans[-1][1]:  # the second word of an amount written short
             continue
         if spans and _JOINS.fullmatch(text[spans[-1][1] : start]):
             spans[-1] = (spans[-1][0], end)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,13 +20,14 @@ from index.builder import BuildReport, build_lock, rebuild_index
 from index.corpus import read_corpus
 from index.documents import add_article, delete_article
 from index.duplicates import find_near_duplicates
+from index.loaded import open_index
 from index.store import CorpusIndex
 from index.versions import complete_versions, current_version, load_last_good, rollback
 from qa.articles import compose_raw
 from qa.errors import BadInput, Conflict, IndexCorrupt, IndexNotBuilt, NotFound
 from qa.interfaces import Vectors
 from qa.sentences import Span
-from qa.settings import IndexSettings
+from qa.settings import IndexSettings, Settings
 from scripts.rebuild_index import summary
 from tests.fakes import HashingEmbedder
 
@@ -161,6 +163,33 @@ def test_an_index_whose_keyword_search_kept_accents_is_rebuilt_by_the_next_build
     assert "no article file changed; a new version because keyword search" in summary(again)
     assert CorpusIndex.load(current_version(index_dir)).lexical.folds_accents
     assert build(corpus, index_dir)[1].up_to_date
+
+
+def test_an_index_whose_keyword_search_read_amounts_as_written_is_rebuilt_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    with monkeypatch.context() as old:  # saved as before "£620m" was read as "£620 million"
+        old.setattr(BM25Store, "__init__", _without_amounts(BM25Store.__init__))
+        build(corpus, index_dir)
+    before = CorpusIndex.load(current_version(index_dir))
+    assert before.lexical.folds_accents and not before.lexical.writes_out_amounts
+    with caplog.at_level("WARNING", logger="index.loaded"):
+        open_index(current_version(index_dir), embedder=CountingEmbedder(), settings=Settings())
+    assert "reads amounts as written ('£620m' misses '£620 million')" in caplog.text
+    embedder, again = build(corpus, index_dir)
+    assert not again.up_to_date and embedder.texts == []  # a new version, every vector reused
+    assert again.rewritten == "keyword search now reads amounts written short as written out"
+    assert CorpusIndex.load(current_version(index_dir)).lexical.writes_out_amounts
+    assert build(corpus, index_dir)[1].up_to_date
+
+
+def _without_amounts(init: Any) -> Any:
+    def built_without(self: BM25Store, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **{**kwargs, "writes_out_amounts": False})
+
+    return built_without
 
 
 def test_the_same_articles_from_another_folder_are_recorded_with_that_folder(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
+import sys
+import unicodedata
 
 import pytest
 
 from qa.lexical import (
+    CURRENCY_SIGNS,
     FUNCTION_WORDS,
     content_terms,
     coverage,
@@ -16,6 +20,7 @@ from qa.lexical import (
     matched_spans,
     normalise_token,
     words,
+    written_out_amounts,
 )
 
 
@@ -164,3 +169,76 @@ def test_matched_spans_are_offsets_into_the_text() -> None:
     spans = matched_spans("bakery fires 12000", text)
     assert [text[a:b] for a, b in spans] == ["Fire", "bakery", "bakery’s", "12,000"]
     assert all(0 <= a < b <= len(text) for a, b in spans)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("short", "written"),
+    [
+        ("£620m", "£620 million"),
+        ("£620mn", "£620 million"),
+        ("$5M", "$5 million"),
+        ("$3bn", "$3 billion"),
+        ("$3B", "$3 billion"),
+        ("US$3bn", "US$3 billion"),
+        ("€1.2bn", "€1.2 billion"),
+        ("¥2.5tn", "¥2.5 trillion"),
+        ("3bn people", "3 billion people"),
+        ("2.5tn", "2.5 trillion"),
+        ("£45k", "£45,000"),
+        ("$10K", "$10,000"),
+        ("£1.1k", "£1,100"),
+        ("£1,200m", "£1,200 million"),
+        ("a £3m-a-year deal.", "a £3 million-a-year deal."),
+    ],
+)
+def test_an_amount_written_short_is_read_as_written_out(short: str, written: str) -> None:
+    assert written_out_amounts(short) == written
+    assert words(short) == words(written)
+    assert content_terms(f"It cost {short} in all") == content_terms(f"It cost {written} in all")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 100m sprint",  # metres: "m" without a currency sign is left alone
+        "a height of 4m",
+        "a 5k race",
+        "a 4K television",
+        "3M tape",
+        "a 401k plan",
+        "Figure 3b",
+        "3D",
+        "4G",
+        "COVID-19",
+        "F1",
+        "m2",
+        "at 5pm",
+        "10km",
+        "5mm",
+        "the 5,000m final",
+        "x3bn",  # inside a word
+        "£3-4m",  # a range: only a figure right after the sign is read
+        "£1.2.3k",  # no figure
+        "£620 million",
+    ],
+)
+def test_what_is_not_an_amount_written_short_is_left_as_it_is(text: str) -> None:
+    assert written_out_amounts(text) == text
+
+
+@pytest.mark.unit
+def test_an_amount_written_short_is_marked_whole_in_either_form() -> None:
+    assert matched_spans("£620m", "It cost £620 million in all.") == [(9, 20)]
+    assert matched_spans("£620 million", "It cost £620m in all.") == [(9, 13)]
+    assert matched_spans("620", "It cost £620m in all.") == [(9, 13)]
+
+
+@pytest.mark.unit
+def test_the_currency_signs_are_unicodes() -> None:
+    signs = re.compile(f"[{CURRENCY_SIGNS}]")
+    every = (chr(code) for code in range(sys.maxunicode + 1))
+    assert {c for c in every if signs.fullmatch(c)} == {
+        chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Sc"
+    }
