@@ -15,13 +15,13 @@ from urllib.parse import urlsplit, urlunsplit
 from qa.addresses import safe_url
 from qa.authors import author_name
 from qa.cleaning import clean_article
-from qa.cleaning_lines import SOURCE_MAX_WORDS
 from qa.dates import parse_date
 from qa.errors import BadInput
 from qa.extraction import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from qa.lexical import without_accents
 from qa.markdown_text import split_front_matter
 from qa.models import Article
+from qa.outlets import SOURCE_MAX_WORDS
 
 __all__ = ["LookAlike", "address_look_alike", "article_from_page", "article_from_request",
            "compose_raw", "content_hash", "headline_look_alike", "ids_by_headline", "ids_by_url",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from qa.outlets import outlet_name
+
 __all__ = ["author_name", "names_in_capitals", "outlet_after_job_title", "wire_agency"]
 
 # "By", "by", "BY" or "By:" before a name; never the start of a name ("Byron", "Bynum")
@@ -17,11 +19,6 @@ _BY = re.compile(r"^by(?:\s*:\s*|\s+)(?=\S)", re.IGNORECASE)
 # Political Correspondent"): capitalised words, the last a role word (`_ROLES`); an outlet may
 # follow it after another comma ("Naomi Fielding, Science Editor, The Lowland Herald")
 _JOB_TITLE = re.compile(r",(?:\s+[A-Z][\w-]*)+(?=,|$)")
-# the outlet after a job title: capitalised words, with "of", "the", "and", "for" or "&" between
-# them ("The Times of London"), not opening with "and" (another author: "…, Staff Writer, and Li
-# Wei" names two people)
-_OUTLET = re.compile(r"^(?!(?:and|&)\s)[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and|for|&))*$")
-_OUTLET_MAX_WORDS = 8
 _ROLES = frozenset(
     {"reporter", "writer", "correspondent", "editor", "columnist", "contributor", "journalist",
      "producer", "photographer", "intern", "staff"}
@@ -89,7 +86,7 @@ def outlet_after_job_title(names: str) -> str | None:
 
 def _job_title(name: str) -> re.Match[str] | None:
     """The first job title a comma sets off after a name, ending `name` or followed only by an
-    outlet (`_OUTLET`, after one more comma), else None."""
+    outlet's name (`qa.outlets.outlet_name`, after one more comma), else None."""
     for title in _JOB_TITLE.finditer(name):
         role = title.group().split()[-1].lower()
         if not {role, role.removesuffix("s")} & _ROLES:
@@ -97,8 +94,7 @@ def _job_title(name: str) -> re.Match[str] | None:
         rest = name[title.end() :]
         if not rest:
             return title
-        outlet = rest[1:].strip()
-        if _OUTLET.match(outlet) and len(outlet.split()) <= _OUTLET_MAX_WORDS:
+        if outlet_name(rest[1:].strip()):
             return title
     return None
 

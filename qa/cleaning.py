@@ -22,7 +22,7 @@ from qa.cleaning_blocks import (
     join_lines,
     normalise,
 )
-from qa.cleaning_lines import SOURCE_MAX_WORDS, LineMeta, filter_lines, republished
+from qa.cleaning_lines import LineMeta, filter_lines, republished
 from qa.cleaning_paragraphs import (
     dedupe,
     drop_dateline_place,
@@ -36,6 +36,7 @@ from qa.cleaning_paragraphs import (
 from qa.cleaning_patterns import Block
 from qa.datelines import front_matter_date
 from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, split_front_matter
+from qa.outlets import SOURCE_MAX_WORDS
 
 # 2: site-furniture lines (share/follow prompts, copyright, tags, reading time, contact-only
 # lines) and more related-story headers; saved pages and archives (articles gained author, url)
@@ -175,7 +176,7 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 #    outlet the source unless a "Source:" line names one (qa/authors.py: outlet_after_job_title)
 # 46: a line that is a paper's name in the block of the article's byline ("By Hannah Okafor /
 #    Marlow Evening Post / March 14, 2025") is the source, not a paragraph (qa/cleaning_lines.py:
-#    filter_lines, _masthead)
+#    filter_lines, qa/outlets.py: paper_name)
 # 47: an archive record's, a feed's or an export's date with its time written with a dot after
 #    "в", "о" or "at" ("19 июня 2024 года в 10.30") is the date (qa/dates.py: _in_english); it
 #    was no date (a record's was a problem), though a dateline so written was read
@@ -185,7 +186,12 @@ from qa.markdown_text import FrontMatter, read_front_matter, read_markdown, spli
 #    it is the headline, which cleaner 46 took for the source
 # 49: a date with a dotted time after "at" before it ("At 9.05 on June 19, 2024") is that date:
 #    dateutil read the time as a day and month (9 June 2019); qa/dates.py: _with_colon_times
-CLEANER_VERSION = "49"
+# 50: one definition of an outlet's and a paper's name (qa/outlets.py) for the byline's outlet
+#    after a job title and the paper's name beside the byline: a byline whose outlet has "of" or
+#    "the" in it ("By Naomi Fielding, Science Editor, The Times of London") was no byline, and a
+#    paper's name with "the" in it or ending in a hyphened word ("Voice of the Valley Gazette",
+#    "Lowland Post-Gazette") beside the byline a paragraph
+CLEANER_VERSION = "50"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one
 

@@ -14,6 +14,7 @@ from qa.authors import author_name, outlet_after_job_title, wire_agency
 from qa.cleaning_patterns import KICKER_MAX_WORDS, ROLE_WORDS, Block
 from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
+from qa.outlets import SOURCE_MAX_WORDS, paper_name
 
 _IMAGE_FILE = re.compile(r"^\S+(?: \S+){0,2}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 _LINK_RESIDUE = re.compile(r"opens? (?:in )?(?:a )?new (?:window|tab)\s*\]?$", re.IGNORECASE)
@@ -137,10 +138,8 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 _PROMPT_MAX_WORDS = 16
-# "Source:" and the same label in the languages whose date lines are read (qa/dates.py)
-# a longer "Source: …" line is a sentence of the article ("Source: figures the ministry gave
-# the paper in March …"), not the outlet's name
-SOURCE_MAX_WORDS = 8
+# "Source:" and the same label in the languages whose date lines are read (qa/dates.py), before
+# a name of `SOURCE_MAX_WORDS` at the most
 _SOURCE = re.compile(
     r"^(?:source|fuente|quelle|fonte|bron|[źz]r[óo]d[łl]o|kilde|k[äa]lla|l[äa]hde|sursa)\s*:\s*"
     r"(.+?)\.?$",
@@ -212,17 +211,21 @@ def _byline(line: str, meta: LineMeta) -> bool:
     found = _BYLINE.match(line)
     if found is None or len(line.split()) > 10:
         return False
-    names = _without_trailing_roles(found["names"].split())
+    people, agency = wire_agency(found["names"].strip(" ,;"))
+    outlet = outlet_after_job_title(people)
+    # an outlet's words are an outlet's name's (qa/outlets.py: "The Times of London"), the
+    # rest a person's
+    named = people.removesuffix(outlet) if outlet else found["names"]
+    names = _without_trailing_roles(named.split())
     if not names or not all(w[0].isupper() or w in _PARTICLES for w in names):
         return False  # "by the river", "by then": not a name
     if found["by"].lower() in _FOREIGN_BY and len(found["names"].split()) < 2:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
     if len(names) == 1 and (is_weekday_name(names[0]) or month_number(names[0]) is not None):
         return False  # "By Friday", "By March": a time, not a name
-    people, agency = wire_agency(found["names"].strip(" ,;"))
     if meta.author is None:  # "By Eva Lund, Reuters": Reuters' story, unless "Source:" says;
         # so is the paper named after a job title ("By Ana Cruz, Staff Writer, Harbour Times")
-        meta.agency = agency or outlet_after_job_title(people)
+        meta.agency = agency or outlet
     meta.author = meta.author or author_name(people)
     return True
 
@@ -268,35 +271,12 @@ def _without_trailing_roles(words: list[str]) -> list[str]:
     return words
 
 
-# the words a newspaper's, agency's or broadcaster's name ends in ("Marlow Evening Post",
-# "Northgate Chronicle", "Valley Sport"), which a place or a person's name does not
-_MASTHEAD_WORDS = frozenset(
-    {"post", "times", "herald", "chronicle", "gazette", "news", "journal", "tribune", "daily",
-     "press", "review", "observer", "guardian", "telegraph", "mail", "star", "standard",
-     "courier", "echo", "express", "record", "mirror", "independent", "sport", "weekly",
-     "monitor", "register", "bulletin", "advertiser", "examiner", "dispatch", "inquirer",
-     "globe", "sentinel", "citizen", "argus", "leader", "magazine", "wire", "agency", "today"}
-)  # fmt: skip
-_MASTHEAD = re.compile(r"^(?:The\s+)?[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|and|&))*$")
-
-
-def _masthead(line: str) -> bool:
-    """A line that is a paper's name: two to `SOURCE_MAX_WORDS` capitalised words, the last a
-    word papers are named with (`_MASTHEAD_WORDS`; "New York", a dateline's place, is none)."""
-    words = line.split()
-    return (
-        2 <= len(words) <= SOURCE_MAX_WORDS
-        and _MASTHEAD.match(line) is not None
-        and words[-1].lower() in _MASTHEAD_WORDS
-    )
-
-
 def _holds_headline(blocks: list[Block]) -> bool:
     """Whether `blocks` hold a line that may be the text's headline: one of more words than a
     kicker (`KICKER_MAX_WORDS`; a date line, a link or "WEATHER" above the headline is none)
     that is no paper's name."""
     return any(
-        len(line.split()) > KICKER_MAX_WORDS and not _masthead(line)
+        len(line.split()) > KICKER_MAX_WORDS and not paper_name(line)
         for block in blocks
         for line in block
     )
@@ -325,7 +305,7 @@ def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
         if (
             bylined
             and len(lines) == 1 < len(block)
-            and _masthead(lines[0])
+            and paper_name(lines[0])
             and (above_byline == 0 or _holds_headline(kept))
         ):
             meta.masthead = meta.masthead or lines[0]

@@ -229,6 +229,10 @@ def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: s
         ("By Jane Doe and Li Wei, Staff Writers, Harbour Times", "Jane Doe and Li Wei",
          "Harbour Times"),
         ("By Tom Lee, Senior Political Correspondent", "Tom Lee", None),  # no outlet named
+        # an outlet's name with "of" or "the" in it: the line was no byline at all
+        ("By Naomi Fielding, Science Editor, The Times of London", "Naomi Fielding",
+         "The Times of London"),
+        ("By Jane Doe, Staff Writer, Voice of the Valley", "Jane Doe", "Voice of the Valley"),
         ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz, Harbour Times", None),  # no job
     ],
 )  # fmt: skip
@@ -334,6 +338,9 @@ def test_a_source_line_in_another_language_is_the_source(label: str) -> None:
         "By Hannah Okafor\nMarlow Evening Post\nMarch 14, 2025",  # below the byline
         "Northgate Chronicle\nBy Hannah Okafor\nPublished 14 March 2025",  # above it
         "The Kestrel Bay Gazette\nBy Hannah Okafor",
+        # "the" in a paper's name, as after a job title: it was a paragraph
+        "By Hannah Okafor\nVoice of the Valley Gazette\nMarch 14, 2025",
+        "By Hannah Okafor\nLowland Post-Gazette",  # the word after the hyphen
     ],
 )
 def test_a_papers_name_beside_the_byline_is_the_source_not_a_paragraph(header: str) -> None:
