@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import re
 
-from qa.outlets import outlet_name
+from qa.outlets import outlet_name, paper_not_person
 
-__all__ = ["author_name", "names_in_capitals", "outlet_after_job_title", "wire_agency"]
+__all__ = [
+    "author_name",
+    "names_in_capitals",
+    "outlet_after_job_title",
+    "paper_after_names",
+    "wire_agency",
+]
 
 # "By", "by", "BY" or "By:" before a name; never the start of a name ("Byron", "Bynum")
 _BY = re.compile(r"^by(?:\s*:\s*|\s+)(?=\S)", re.IGNORECASE)
@@ -44,19 +50,34 @@ def wire_agency(names: str) -> tuple[str, str | None]:
     return names, None
 
 
+def paper_after_names(names: str) -> tuple[str, str | None]:
+    """`names` without a paper's name a comma sets off after them, and the paper ("Rhys Morgan,
+    Dale Valley Gazette" → "Rhys Morgan", "Dale Valley Gazette"), or `names` and None. Only a
+    name no person's may be (`qa.outlets.paper_not_person`): "Ana Cruz, Tom Post" names two
+    people, and "Ana Cruz, Denver Post" cannot be told from them."""
+    person, comma, paper = names.rpartition(",")
+    person, paper = person.strip(" ,"), paper.strip()
+    if comma and person and paper_not_person(paper):
+        return person, paper
+    return names, None
+
+
 def author_name(value: str | None) -> str | None:
     """`value` as an author is stored: each of its "; "-joined names on one line with single
     spaces, without the "By" (any case, or "By:") written before it, however many times, and
-    without a job title or a news agency a comma sets off after it ("Marta Kowalski, Staff
-    Reporter" and "Marta Kowalski, Reuters" are "Marta Kowalski"; another outlet there stays:
-    "Ana Cruz, Harbour Times"), and without a news agency named beside a person ("Eva Lund;
+    without a job title, a news agency or a paper's name a comma sets off after it ("Marta
+    Kowalski, Staff Reporter", "Marta Kowalski, Reuters" and "Marta Kowalski, Harbour Times" are
+    "Marta Kowalski"; a name that may be a person's stays: "Ana Cruz, Tom Post",
+    `paper_after_names`), and without a news agency named beside a person ("Eva Lund;
     Reuters"); a name written in capitals is written as a name ("JOHN McDONALD" is "John
     McDonald": `names_in_capitals`); None when no name is left."""
     if value is None:
         return None
     names = [
-        names_in_capitals(wire_agency(_without_job_title(_without_by(" ".join(piece.split()))))[0])
-        for piece in value.split(";")
+        names_in_capitals(
+            wire_agency(paper_after_names(_without_job_title(_without_by(piece)))[0])[0]
+        )
+        for piece in (" ".join(piece.split()) for piece in value.split(";"))
     ]
     names = [name for name in names if name]
     people = [name for name in names if name.lower() not in _AGENCIES]

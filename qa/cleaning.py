@@ -190,7 +190,10 @@ from qa.outlets import SOURCE_MAX_WORDS
 #    after a job title and the paper's name beside the byline: a byline whose outlet has "of" or
 #    "the" in it ("By Naomi Fielding, Science Editor, The Times of London") was no byline, and a
 #    paper's name with "the" in it or ending in a hyphened word ("Voice of the Valley Gazette",
-#    "Lowland Post-Gazette") beside the byline a paragraph
+#    "Lowland Post-Gazette") beside the byline a paragraph; a paper's name a comma sets off
+#    after a byline's names ("By Rhys Morgan, Dale Valley Gazette") is no part of the author
+#    and is the source, when it cannot be a person's (qa/outlets.py: paper_not_person; "By Ana
+#    Cruz, Tom Post" names two people)
 CLEANER_VERSION = "50"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from trafilatura.utils import RE_FILTER
 
-from qa.authors import author_name, outlet_after_job_title, wire_agency
+from qa.authors import author_name, outlet_after_job_title, paper_after_names, wire_agency
 from qa.cleaning_patterns import KICKER_MAX_WORDS, ROLE_WORDS, Block
 from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
@@ -212,7 +212,7 @@ def _byline(line: str, meta: LineMeta) -> bool:
     if found is None or len(line.split()) > 10:
         return False
     people, agency = wire_agency(found["names"].strip(" ,;"))
-    outlet = outlet_after_job_title(people)
+    outlet = outlet_after_job_title(people) or paper_after_names(people)[1]
     # an outlet's words are an outlet's name's (qa/outlets.py: "The Times of London"), the
     # rest a person's
     named = people.removesuffix(outlet) if outlet else found["names"]
@@ -221,10 +221,12 @@ def _byline(line: str, meta: LineMeta) -> bool:
         return False  # "by the river", "by then": not a name
     if found["by"].lower() in _FOREIGN_BY and len(found["names"].split()) < 2:
         return False  # "Di Maio", "Von Braun": a name of two words, not a byline
-    if len(names) == 1 and (is_weekday_name(names[0]) or month_number(names[0]) is not None):
-        return False  # "By Friday", "By March": a time, not a name
+    first = names[0].strip(",;")
+    if len(names) == 1 and (is_weekday_name(first) or month_number(first) is not None):
+        return False  # "By Friday", "By March, The Herald": a time, not a name
     if meta.author is None:  # "By Eva Lund, Reuters": Reuters' story, unless "Source:" says;
         # so is the paper named after a job title ("By Ana Cruz, Staff Writer, Harbour Times")
+        # or after the names ("By Rhys Morgan, Dale Valley Gazette")
         meta.agency = agency or outlet
     meta.author = meta.author or author_name(people)
     return True

@@ -38,7 +38,9 @@ PARAGRAPHS = [
         ("By Eva Lund; by Li Wei", "Eva Lund; Li Wei"),  # each of several names
         ("Marta Kowalski, Staff Reporter", "Marta Kowalski"),  # a job title after a comma
         ("Tom Lee, Senior Political Correspondent; Li Wei, Staff Writers", "Tom Lee; Li Wei"),
-        ("Ana Cruz, Harbour Times", "Ana Cruz, Harbour Times"),  # an outlet: not a job
+        ("Ana Cruz, Harbour Times", "Ana Cruz"),  # a paper's name
+        ("Ana Cruz, Tom Post", "Ana Cruz, Tom Post"),  # a second person, as far as is told
+        ("Ana Cruz, Harbour", "Ana Cruz, Harbour"),  # no paper's name
         # a job title, then the outlet
         ("Naomi Fielding, Science Editor, The Lowland Herald", "Naomi Fielding"),
         ("Jane Doe, Staff Writer, The Times of London", "Jane Doe"),

@@ -211,7 +211,7 @@ def test_a_byline_in_another_language_is_the_author(line: str, author: str) -> N
         ("By Marta Kowalski, Staff Reporter", "Marta Kowalski"),  # a job title after a comma
         ("By Tom Lee, Senior Political Correspondent", "Tom Lee"),
         ("By Jane Doe and Li Wei, Staff Writers", "Jane Doe and Li Wei"),
-        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz, Harbour Times"),  # not a job
+        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz"),  # a paper's name, no job
     ],
 )
 def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: str) -> None:
@@ -233,7 +233,7 @@ def test_a_byline_with_a_colon_or_a_job_title_is_the_author(line: str, author: s
         ("By Naomi Fielding, Science Editor, The Times of London", "Naomi Fielding",
          "The Times of London"),
         ("By Jane Doe, Staff Writer, Voice of the Valley", "Jane Doe", "Voice of the Valley"),
-        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz, Harbour Times", None),  # no job
+        ("By Jane Doe, Staff Writer, Bloomberg", "Jane Doe", "Bloomberg"),  # any outlet there
     ],
 )  # fmt: skip
 def test_an_outlet_after_a_bylines_job_title_is_the_source(
@@ -321,6 +321,58 @@ def test_a_name_or_sentence_opening_like_a_byline_stays(line: str) -> None:
     cleaned = clean_article(doc(BODY_1, line))
     assert cleaned.author is None
     assert line in cleaned.paragraphs
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "author", "source"),
+    [
+        ("By Rhys Morgan, Dale Valley Gazette", "Rhys Morgan", "Dale Valley Gazette"),
+        ("By Ana de la Cruz, Harbour Times", "Ana de la Cruz", "Harbour Times"),
+        ("By Priya Raman, The Denver Post", "Priya Raman", "The Denver Post"),  # "The"
+        ("By Tomás Ortega, Coastal Herald", "Tomás Ortega", "Coastal Herald"),
+        ("By Jane Doe and Li Wei, Northgate Chronicle", "Jane Doe and Li Wei",
+         "Northgate Chronicle"),
+        ("By Eva Lund, Amir Haddad, Harbour Times", "Eva Lund, Amir Haddad", "Harbour Times"),
+        ("By Eilidh MacLeod, Yorkshire Evening Post", "Eilidh MacLeod",
+         "Yorkshire Evening Post"),  # a paper's word before "Post"
+        ("By Sam Okoye, Daily Star", "Sam Okoye", "Daily Star"),
+        ("By Marta Nowak, The Sunday Post", "Marta Nowak", "The Sunday Post"),
+        ("By Kofi Mensah, Lakeside Tribune", "Kofi Mensah", "Lakeside Tribune"),
+        ("By Hugo Lind, Pittsburgh Post-Gazette", "Hugo Lind", "Pittsburgh Post-Gazette"),
+        ("BY ELLEN PARK, THE RIVERTON SENTINEL", "Ellen Park", "THE RIVERTON SENTINEL"),
+        ("By Lena Fischer, Voice of the Valley Gazette", "Lena Fischer",
+         "Voice of the Valley Gazette"),
+        ("By Grace Otieno, Valley News", "Grace Otieno", "Valley News"),
+        ("By: Noor Khalil, Bayside Courier", "Noor Khalil", "Bayside Courier"),
+        ("By Rhys Morgan, Dale Valley Gazette, March 3, 2024", "Rhys Morgan",
+         "Dale Valley Gazette"),  # and its date
+        ("By Rhys Morgan, Dale Valley Gazette | March 3, 2024", "Rhys Morgan",
+         "Dale Valley Gazette"),
+        # a second person, or a name that cannot be told from one: the author, whole
+        ("By Ana Cruz, Tom Post", "Ana Cruz, Tom Post", None),
+        ("By Ana Cruz, Denver Post", "Ana Cruz, Denver Post", None),
+        ("By Lee Chen, Frank Press", "Lee Chen, Frank Press", None),
+        ("By Maria Lopez, Ben Leader", "Maria Lopez, Ben Leader", None),
+        ("By Tom Lee, Sam Star", "Tom Lee, Sam Star", None),
+        ("By Ana Cruz, Jo Daily", "Ana Cruz, Jo Daily", None),
+        ("By Ana Cruz, Li Wei", "Ana Cruz, Li Wei", None),
+        ("By Ana Cruz, Harbour", "Ana Cruz, Harbour", None),  # no paper's word
+        ("By Ana Cruz, Times", "Ana Cruz, Times", None),  # one word
+        ("By Eva Lund, Associated Press", "Eva Lund", "Associated Press"),  # an agency
+    ],
+)  # fmt: skip
+def test_a_papers_name_after_the_bylines_names_is_the_source(
+    line: str, author: str, source: str | None
+) -> None:
+    """A paper's name a comma sets off after the byline's names ("By Rhys Morgan, Dale Valley
+    Gazette") was kept in the author and the article had no source; a name that may be a
+    person's ("Tom Post") still may be a second author."""
+    cleaned = clean_article(doc(line, BODY_1))
+    assert (cleaned.author, cleaned.source) == (author, source)
+    assert cleaned.paragraphs == [BODY_1]
+    # a "Source:" line names the source whatever the byline says
+    assert clean_article(doc("Source: Coast Wire\n" + line, BODY_1)).source == "Coast Wire"
 
 
 @pytest.mark.unit
