@@ -193,7 +193,10 @@ from qa.outlets import SOURCE_MAX_WORDS
 #    "Lowland Post-Gazette") beside the byline a paragraph; a paper's name a comma sets off
 #    after a byline's names ("By Rhys Morgan, Dale Valley Gazette") is no part of the author
 #    and is the source, when it cannot be a person's (qa/outlets.py: paper_not_person; "By Ana
-#    Cruz, Tom Post" names two people)
+#    Cruz, Tom Post" names two people); a line of a paper's name and the date ("Northgate
+#    Chronicle, 10 September 2025") before the text's first sentence is the source and the date,
+#    not a paragraph (qa/cleaning_lines.py: _paper_and_date; "Madrid, 8 de septiembre de 2025",
+#    a place, stays text)
 CLEANER_VERSION = "50"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from trafilatura.utils import RE_FILTER
 
 from qa.authors import author_name, outlet_after_job_title, paper_after_names, wire_agency
-from qa.cleaning_patterns import KICKER_MAX_WORDS, ROLE_WORDS, Block
+from qa.cleaning_patterns import CLOSERS, KICKER_MAX_WORDS, ROLE_WORDS, Block
 from qa.datelines import parse_date_line
 from qa.dates import is_weekday_name, month_number
 from qa.outlets import SOURCE_MAX_WORDS, paper_name
@@ -273,6 +273,28 @@ def _without_trailing_roles(words: list[str]) -> list[str]:
     return words
 
 
+# a paper's name, then its date on the same line ("Northgate Chronicle, 10 September 2025",
+# "The Lowland Herald | Wednesday, 10 September 2025"), as a text copied from a paper's page
+# writes it under the headline or beside the byline: `_paper_and_date`
+_BEFORE_PAPERS_DATE = re.compile(r",\s+|\s+[|·•—–-]\s+")
+_SENTENCE_END = re.compile(rf"[.!?…][{CLOSERS}]*$")  # a line of the text's body ends so
+
+
+def _paper_and_date(line: str, meta: LineMeta) -> bool:
+    """A line of a paper's name (`qa.outlets.paper_name`) and a date line after a comma, a bar
+    or a dash ("Northgate Chronicle, 10 September 2025"): its date is the article's and the
+    paper its source unless a "Source:" line or the byline names one (`LineMeta.masthead`).
+    A place before the date is no paper ("Madrid, 8 de septiembre de 2025": the dateline of the
+    story, which stays text; `qa.datelines.parse_date_line`)."""
+    for found in _BEFORE_PAPERS_DATE.finditer(line):
+        paper = line[: found.start()]
+        if paper_name(paper) and (date := parse_date_line(line[found.end() :])) is not None:
+            meta.masthead = meta.masthead or paper
+            meta.date = meta.date or date
+            return True
+    return False
+
+
 def _holds_headline(blocks: list[Block]) -> bool:
     """Whether `blocks` hold a line that may be the text's headline: one of more words than a
     kicker (`KICKER_MAX_WORDS`; a date line, a link or "WEATHER" above the headline is none)
@@ -291,15 +313,20 @@ def filter_lines(blocks: list[Block], meta: LineMeta) -> list[Block]:
     dropped too, and kept as the source unless a "Source:" line or the byline names one
     (`LineMeta.masthead`). Above the byline, such a line is the headline unless a block kept
     before holds one (`_holds_headline`): a text may open with a date line, a link or a kicker,
-    and "Heat Wave Breaks All-Time Record" over its byline is no paper."""
+    and "Heat Wave Breaks All-Time Record" over its byline is no paper. Before the text's
+    first sentence, a line of a paper's name and a date (`_paper_and_date`) is the source and
+    the date; after it, such a line is text (a reference: "Harbour Times, 3 March 2024")."""
     kept: list[Block] = []
+    header = True  # no line kept yet ends a sentence
     for n, block in enumerate(blocks):
         lines: Block = []
         had_author = meta.author is not None
         above_byline: int | None = None  # the lines kept in this block before its byline
         for line in block:
-            if not _drop_line(line, meta) and (not lines or lines[-1] != line):
+            dropped = (header and _paper_and_date(line, meta)) or _drop_line(line, meta)
+            if not dropped and (not lines or lines[-1] != line):
                 lines.append(line)
+                header = header and not _SENTENCE_END.search(line)
             elif not had_author and meta.author is not None and above_byline is None:
                 above_byline = len(lines)
         # the first byline's block, not the text's first, whose line left may be the headline

@@ -376,6 +376,62 @@ def test_a_papers_name_after_the_bylines_names_is_the_source(
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("header", "source", "date"),
+    [
+        ("By Hannah Okafor\nNorthgate Chronicle, 10 September 2025", "Northgate Chronicle",
+         "2025-09-10"),  # beside the byline
+        ("Northgate Chronicle, 10 September 2025", "Northgate Chronicle", "2025-09-10"),
+        ("The Lowland Herald | Wednesday, 10 September 2025", "The Lowland Herald",
+         "2025-09-10"),
+        ("Marlow Evening Post — March 14, 2025", "Marlow Evening Post", "2025-03-14"),
+        ("Pittsburgh Post-Gazette, Published 14 March 2025", "Pittsburgh Post-Gazette",
+         "2025-03-14"),
+        # the byline names the paper: it is the source, the line's date the date
+        ("By Rhys Morgan, Dale Valley Gazette\nNorthgate Chronicle, 10 September 2025",
+         "Dale Valley Gazette", "2025-09-10"),
+    ],
+)  # fmt: skip
+def test_a_papers_name_and_its_date_on_one_line_are_the_source_and_the_date(
+    header: str, source: str, date: str
+) -> None:
+    """A paper's name and the date on one line, as a Word or text file copied from a paper
+    writes it, left the article undated and the line its first paragraph."""
+    cleaned = clean_article(doc(header, BODY_1, BODY_2))
+    assert (cleaned.source, cleaned.date) == (source, date)
+    assert (cleaned.title, cleaned.paragraphs) == (HEADLINE, [BODY_1, BODY_2])
+    # above the headline too
+    above = clean_article(f"{header.split(chr(10))[-1]}\n\n{HEADLINE}\n\n{BODY_1}")
+    assert (above.title, above.date, above.paragraphs) == (HEADLINE, date, [BODY_1])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Madrid, 8 de septiembre de 2025",  # a place: the story's dateline, text
+        "New York, March 14, 2025",
+        "Harbour, 10 September 2025",  # no paper's word
+        "Storm Hits the Post, 10 September 2025 and after",  # no date line after the comma
+    ],
+)
+def test_a_line_of_no_papers_name_before_a_date_stays_text(line: str) -> None:
+    cleaned = clean_article(doc(line, BODY_1))
+    assert (cleaned.source, cleaned.date) == (None, None)
+    assert cleaned.paragraphs == [line, BODY_1]
+
+
+@pytest.mark.unit
+def test_a_papers_name_and_a_date_after_the_texts_first_sentence_stay_text() -> None:
+    """In the body, such a line is the text's (a reference, a quoted piece's credit), not the
+    article's own source and date."""
+    reference = "Harbour Times, 3 March 2024"
+    cleaned = clean_article(doc(BODY_1, reference, BODY_2))
+    assert (cleaned.source, cleaned.date) == (None, None)
+    assert cleaned.paragraphs == [BODY_1, reference, BODY_2]
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("label", ["Fuente", "Quelle", "Fonte", "Source"])
 def test_a_source_line_in_another_language_is_the_source(label: str) -> None:
     cleaned = clean_article(doc(f"{label}: Agencia EFE", BODY_1))
