@@ -196,7 +196,8 @@ from qa.outlets import SOURCE_MAX_WORDS
 #    Cruz, Tom Post" names two people); a line of a paper's name and the date ("Northgate
 #    Chronicle, 10 September 2025") before the text's first sentence is the source and the date,
 #    not a paragraph (qa/cleaning_lines.py: _paper_and_date; "Madrid, 8 de septiembre de 2025",
-#    a place, stays text)
+#    a place, stays text), and so is a paper's name as a part of a line of parts beside a
+#    byline ("By Hannah Okafor | Marlow Evening Post | March 14, 2025" was text)
 CLEANER_VERSION = "50"
 
 _WEB_ADDRESS = re.compile(r"https?://\S+$", re.IGNORECASE)  # a front matter `source` that is one

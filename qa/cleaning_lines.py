@@ -235,21 +235,29 @@ def _byline(line: str, meta: LineMeta) -> bool:
 def _metadata_line(line: str, meta: LineMeta) -> bool:
     """Rule 3: a line of parts set apart by `|`, `·` or `•`, each a byline, a date line, a
     source line or other furniture ("By Eva Lund | Published: March 3, 2024 | Source: Reuters",
-    "By Eva Lund · 3 min read"), or a byline and its date ("By Eva Lund, March 3, 2024",
-    "Posted by Eva Lund on March 3, 2024"): dropped, each part read as it is on a line of its
-    own. A part of anything else (a name without "By": "Eva Lund | March 3, 2024"), or no
-    byline among them (two dates: a range), keeps the line as text."""
+    "By Eva Lund · 3 min read", "By Eva Lund | Harbour Times | March 3, 2024": a paper's name
+    beside the byline is the source unless a "Source:" line or the byline names one), or a
+    byline and its date ("By Eva Lund, March 3, 2024", "Posted by Eva Lund on March 3, 2024"):
+    dropped, each part read as it is on a line of its own. A part of anything else (a name
+    without "By": "Eva Lund | March 3, 2024"), or no byline among them (two dates: a range),
+    keeps the line as text."""
     if len(line.split()) > _METADATA_LINE_WORDS:
         return False
     parts = _PARTS.split(line)
     if len(parts) > 1:
         # each part as a line of its own (a reading time beside a byline is furniture too),
         # a byline among them ("29 November 2018 | 20 January 2019" is a range: text)
+        # a paper's name among them is the masthead, as on a line of its own beside the byline
+        # ("By Hannah Okafor | Marlow Evening Post | March 14, 2025")
         scratch = LineMeta()
-        if not all(_drop_line(part, scratch) for part in parts) or scratch.author is None:
+        if (
+            not all(_drop_line(part, scratch) or paper_name(part) for part in parts)
+            or scratch.author is None
+        ):
             return False
         for part in parts:
-            _drop_line(part, meta)
+            if not _drop_line(part, meta):
+                meta.masthead = meta.masthead or part
         return True
     return _byline_and_date(line, meta)
 

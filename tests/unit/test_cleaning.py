@@ -4,6 +4,7 @@ test_cleaning_blocks.py, test_cleaning_lines.py and test_cleaning_paragraphs.py.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -449,13 +450,17 @@ def test_a_source_line_in_another_language_is_the_source(label: str) -> None:
         # "the" in a paper's name, as after a job title: it was a paragraph
         "By Hannah Okafor\nVoice of the Valley Gazette\nMarch 14, 2025",
         "By Hannah Okafor\nLowland Post-Gazette",  # the word after the hyphen
+        # a part of a line beside the byline: the line was text
+        "By Hannah Okafor | Marlow Evening Post | March 14, 2025",
+        "Northgate Chronicle · By Hannah Okafor",
     ],
 )
 def test_a_papers_name_beside_the_byline_is_the_source_not_a_paragraph(header: str) -> None:
     cleaned = clean_article(doc(header, BODY_1, BODY_2))
     assert cleaned.paragraphs == [BODY_1, BODY_2]
     assert cleaned.author == "Hannah Okafor"
-    assert cleaned.source == header.split("\n")[1 if header.startswith("By") else 0]
+    parts = re.split(r"\n| [|·] ", header)
+    assert cleaned.source == parts[1 if header.startswith("By") else 0]
     # a "Source:" line names the source whatever else the header says
     labelled = clean_article(doc("Source: Coast Wire\n" + header, BODY_1))
     assert (labelled.source, labelled.paragraphs) == ("Coast Wire", [BODY_1])
@@ -468,6 +473,11 @@ def test_a_papers_name_beside_the_byline_is_the_source_not_a_paragraph(header: s
         ("By Hannah Okafor\nNew York", "New York"),  # a place, not a paper
         ("Marlow Evening Post", "Marlow Evening Post"),  # no byline beside it
         ("By Hannah Okafor\nThe Evening Post said on Friday", "The Evening Post said on Friday"),
+        # no byline among the parts
+        (
+            "Marlow Evening Post | March 14, 2025 | Opinion",
+            "Marlow Evening Post | March 14, 2025 | Opinion",
+        ),
     ],
 )
 def test_a_line_beside_the_byline_that_is_no_papers_name_stays(header: str, text: str) -> None:
