@@ -308,6 +308,8 @@ def _why_rewritten(
         return "keyword search now reads words without their accents"
     if not previous.lexical.writes_out_amounts:
         return "keyword search now reads amounts written short as written out"
+    if not previous.lexical.keeps_short_amounts:
+        return "keyword search now keeps an amount's short form beside the written-out one"
     # the same articles read from another folder: a new version records that folder, or
     # POST /documents would go on writing into the old one
     if os.path.realpath(previous.manifest.corpus_dir) != os.path.realpath(corpus_dir):

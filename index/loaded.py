@@ -107,6 +107,11 @@ def open_index(version: Path, *, embedder: Embedder, settings: Settings) -> Load
             "index keyword search reads amounts as written ('£620m' misses '£620 million'); "
             "rebuild to read them written out"
         )
+    elif not corpus.lexical.keeps_short_amounts:
+        log.warning(
+            "index keyword search reads amounts written short as written out alone ('620m' "
+            "misses '£620m'); rebuild to keep their short form beside"
+        )
     retriever = Retriever(
         embedder=embedder,
         dense=vector_search(corpus, settings.retrieval),

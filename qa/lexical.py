@@ -75,12 +75,16 @@ def _amount_written_out(found: re.Match[str]) -> str:
     return format(thousands.normalize(), ",f")
 
 
-def written_out_amounts(text: str) -> str:
+def written_out_amounts(text: str, *, keep_short: bool = False) -> str:
     """`text` with its amounts written short written out: "£620m" → "£620 million", "$3bn" →
     "$3 billion", "2.5tn" → "2.5 trillion", "£45k" → "£45,000"; "100m", "5k", "4G", "10km",
-    "5pm" are left as they are."""
+    "5pm" are left as they are. `keep_short`: the short form stays before the written-out one
+    ("£620m" → "£620m 620 million"), as BM25 reads them, so that a question that writes the
+    amount without its sign ("the 620m contract"), read as written, still finds it."""
     if not _MAY_HOLD_AMOUNT.search(text):
         return text
+    if keep_short:
+        return _AMOUNT_SHORT.sub(lambda m: f"{m.group()} {_amount_written_out(m)}", text)
     return _AMOUNT_SHORT.sub(_amount_written_out, text)
 
 

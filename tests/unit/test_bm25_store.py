@@ -9,6 +9,7 @@ import pytest
 import Stemmer
 
 from index.bm25_store import BM25Store
+from qa.lexical import written_out_amounts
 
 pytestmark = pytest.mark.unit
 
@@ -85,6 +86,35 @@ def test_the_short_form_alone_finds_the_written_out_amount() -> None:
     assert [r for r, _ in store.search("620m", k=4)] == []  # a bare "m" may be metres
     assert [r for r, _ in store.search("£620m", k=4)] == [0]
     assert [r for r, _ in store.search("100m", k=4)] == [3]  # the sprint is not "100 million"
+
+
+def test_an_amount_written_without_its_sign_finds_the_same_short_form() -> None:
+    """Before amounts were written out, "620m" (a question that leaves out the sign) found an
+    article's "£620m" by its token "620m"; written out alone, that paragraph had no such token
+    and was not found. The short form is kept beside the written-out one."""
+    texts = ["A £620m budget for the tram line.", *AMOUNTS[1:]]
+    store = BM25Store.build(texts)
+    assert [r for r, _ in store.search("620m", k=4)] == [0]
+    assert [r for r, _ in store.search("£620 million", k=4)] == [0]
+
+
+def test_an_index_saved_with_amounts_written_out_alone_is_searched_as_it_was_built(
+    tmp_path: Path,
+) -> None:
+    texts = ["A £620m budget for the tram line.", *AMOUNTS[1:]]
+    retriever = bm25s.BM25()  # "£620m" read as "620 million" alone
+    stemmer = Stemmer.Stemmer("english")
+    read = [written_out_amounts(t) for t in texts]
+    retriever.index(bm25s.tokenize(read, stopwords="en", stemmer=stemmer, show_progress=False))
+    retriever.save(str(tmp_path / "bm25"))
+    reading = '{"accents": "folded", "amounts": "written out"}\n'
+    (tmp_path / "bm25" / "reading.json").write_text(reading, "utf-8")
+    old = BM25Store.load(tmp_path / "bm25", len(texts))
+    assert old.writes_out_amounts and not old.keeps_short_amounts
+    assert [r for r, _ in old.search("£620m", k=4)] == [0]
+    assert old.search("620m", k=4) == []  # as it was built: rebuild to find it
+    old.save(tmp_path / "again")
+    assert not BM25Store.load(tmp_path / "again", len(texts)).keeps_short_amounts
 
 
 def test_an_index_saved_before_amounts_were_written_out_is_searched_as_it_was_built(

@@ -185,9 +185,33 @@ def test_an_index_whose_keyword_search_read_amounts_as_written_is_rebuilt_by_the
     assert build(corpus, index_dir)[1].up_to_date
 
 
-def _without_amounts(init: Any) -> Any:
+def test_an_index_whose_keyword_search_wrote_amounts_out_alone_is_rebuilt_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    index_dir = tmp_path / "index"
+    with monkeypatch.context() as old:  # saved as when "£620m" was read as "620 million" alone
+        old.setattr(BM25Store, "__init__", _without_amounts(BM25Store.__init__, "keeps_short"))
+        build(corpus, index_dir)
+    before = CorpusIndex.load(current_version(index_dir))
+    assert before.lexical.writes_out_amounts and not before.lexical.keeps_short_amounts
+    with caplog.at_level("WARNING", logger="index.loaded"):
+        open_index(current_version(index_dir), embedder=CountingEmbedder(), settings=Settings())
+    assert "written out alone ('620m' misses '£620m')" in caplog.text
+    embedder, again = build(corpus, index_dir)
+    assert not again.up_to_date and embedder.texts == []
+    assert again.rewritten == (
+        "keyword search now keeps an amount's short form beside the written-out one"
+    )
+    assert CorpusIndex.load(current_version(index_dir)).lexical.keeps_short_amounts
+    assert build(corpus, index_dir)[1].up_to_date
+
+
+def _without_amounts(init: Any, *flags: str) -> Any:
+    off = {f"{flag}_amounts": False for flag in flags or ("writes_out", "keeps_short")}
+
     def built_without(self: BM25Store, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **{**kwargs, "writes_out_amounts": False})
+        init(self, *args, **{**kwargs, **off})
 
     return built_without
 
