@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.interfaces import Embedder
-from qa.lexical import content_terms
+from qa.lexical import content_terms, written_out_amounts
 from qa.models import Paragraph
 from qa.sentences import sentence_spans
 from qa.settings import AnswerSettings
@@ -166,10 +166,13 @@ def facts_missing(claim: str, paragraph: str, title: str = "") -> list[str]:
     lacks, and each capitalised name (the first word only before another capitalised one).
     Word overlap and the embedding's cosine both score "sent 100 drones" like "sent drones",
     or "South Korea fired" like "North Korea fired"; a claim that changes a fact this way is
-    not supported."""
+    not supported. An amount written short is read as the word matches read it ("£45k" holds
+    the figure 45,000, as "£45,000" does: `qa.lexical.written_out_amounts`)."""
     source = f"{title}\n{paragraph}"
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
-    missing = [n for n in _NUMBER.findall(claim) if n.replace(",", "") not in numbers]
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(written_out_amounts(source))}
+    missing = [
+        n for n in _NUMBER.findall(written_out_amounts(claim)) if n.replace(",", "") not in numbers
+    ]
     if (negation := _NEGATION.search(claim)) and not _NEGATION.search(source):
         missing.append(negation.group(0))
     words = {w.casefold() for w in _WORD.findall(source)}

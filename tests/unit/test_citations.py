@@ -389,6 +389,27 @@ def test_a_claim_that_changes_a_figure_name_or_negation_is_caught(
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "missing"),
+    [
+        ("The grant was worth £45,000.", "The council paid a £45k grant.", []),
+        ("The grant was worth £45k.", "The council paid a £45,000 grant.", []),
+        ("The grant was worth £1,500.", "The council paid a £1.5k grant.", []),
+        ("The grant was worth £4,500.", "The council paid a £45k grant.", ["4,500"]),
+    ],
+)
+def test_an_amount_written_short_holds_the_figure_written_out(
+    claim: str, paragraph: str, missing: list[str]
+) -> None:
+    """The word matches read "£45k" as "£45,000" (`qa.lexical.written_out_amounts`); the figure
+    check read "45" against "45000", so a claim that wrote the paragraph's amount out was
+    removed as changing it."""
+    from qa.citations import facts_missing
+
+    assert facts_missing(claim, paragraph) == missing
+
+
+@pytest.mark.unit
 def test_check_answer_removes_a_claim_whose_figure_its_paragraph_lacks() -> None:
     troops = _paragraph("p1", TREATY)
     checked = check_answer(
