@@ -147,7 +147,7 @@ def _settle(index_dir: Path, change: PendingChange) -> str:
         return _settle_unimport(index_dir, indexed, corpus, change)
     if change.op == "add":
         if indexed.get(change.doc_id) == change.content_hash:
-            _forget_deleted(index_dir, change.doc_id)
+            forget_indexed(index_dir, {change.doc_id})
             return f"the add of {change.doc_id!r} was committed; kept"
         if not change.file_existed and path.is_file() and sha256_file(path) == change.content_hash:
             remove_article_file(corpus, change.doc_id, suffix=change.suffix)
@@ -189,8 +189,7 @@ def _settle_import(
     (one build made them current together); else the archive is removed."""
     path = corpus / f"{change.doc_id}{change.suffix}"
     if all(indexed.get(doc_id) == wanted for doc_id, wanted in change.articles.items()):
-        for doc_id in change.articles:
-            _forget_deleted(index_dir, doc_id)
+        forget_indexed(index_dir, change.articles)
         return f"the import of {path.name} ({len(change.articles)} article(s)) was committed; kept"
     if path.is_file() and sha256_file(path) == change.content_hash:
         path.unlink()
@@ -286,12 +285,6 @@ def forget_indexed(index_dir: Path, doc_ids: Collection[str]) -> None:
     deleted = _deleted(index_dir)
     if any(doc_id in doc_ids for doc_id in deleted):
         _write_deleted(index_dir, {i: t for i, t in deleted.items() if i not in doc_ids})
-
-
-def _forget_deleted(index_dir: Path, doc_id: str) -> None:
-    deleted = _deleted(index_dir)
-    if doc_id in deleted:
-        _write_deleted(index_dir, {i: t for i, t in deleted.items() if i != doc_id})
 
 
 def raw_b64(data: bytes) -> str:
