@@ -19,7 +19,7 @@ import numpy as np
 from qa.candidates import Candidate
 from qa.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
 from qa.interfaces import Vectors
-from qa.lexical import content_terms, coverage, idf_weights, term_found, words
+from qa.lexical import content_terms, coverage, idf_weights, term_found, words, written_out_amounts
 from qa.settings import EvidenceSettings
 
 
@@ -211,8 +211,9 @@ _COUNT = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+\.\d+
 def says_when(text: str) -> bool:
     """Does `text` hold a figure that can say when: any figure but a count written with a
     thousands separator or a decimal point ("more than 1,000", "2.5")? A bare figure may be a
-    year, a day, a clock time or an age ("When did she start driving?" "16")."""
-    return any(ch.isdigit() for ch in _COUNT.sub(" ", text))
+    year, a day, a clock time or an age ("When did she start driving?" "16"). An amount written
+    short is read written out, as the word matches read it ("£2k" is "£2,000", a count)."""
+    return any(ch.isdigit() for ch in _COUNT.sub(" ", written_out_amounts(text)))
 
 
 def _figure_plurals(read: Sequence[str]) -> set[int]:
@@ -264,7 +265,7 @@ def short_answer_fits(kind: AnswerType, short: str, *, min_statement_words: int 
     if kind is AnswerType.DURATION:
         return has_figure or bool(forms & (_QUANTITY_WORDS | _DURATION_WORDS))
     if kind is AnswerType.YEAR:  # a decade ("the 1990s") is not a year, nor a count ("1,000")
-        dated = words(_COUNT.sub(" ", short))
+        dated = words(_COUNT.sub(" ", written_out_amounts(short)))  # "£2k" is "£2,000"
         decades = _figure_plurals(dated)
         return any(t.isdigit() and len(t) == 4 and i not in decades for i, t in enumerate(dated))
     if kind is AnswerType.DATE:

@@ -433,6 +433,11 @@ def test_a_follow_up_is_judged_by_its_own_words_and_the_conversation_in_context(
         (AnswerType.YEAR, "1,000", False),
         (AnswerType.YEAR, "1,000 and the 1990s", False),  # neither a count nor a decade
         (AnswerType.YEAR, "1,000 in 2019", True),
+        # an amount written short is a count, as written out: "£2k" is "£2,000", no year
+        (AnswerType.YEAR, "£2k", False),
+        (AnswerType.DATE, "a £2k grant", False),
+        (AnswerType.TIME, "£2k", False),
+        (AnswerType.YEAR, "a £2k grant in 2019", True),
         (AnswerType.TIME, "3 a.m.", True),
         (AnswerType.TIME, "11:00", True),
         (AnswerType.TIME, "Oct. 10", True),
